@@ -1,0 +1,55 @@
+"""Error types raised by ``core`` for bad input, each with a one-line message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class XrayError(Exception):
+    """Base class of every error that ``core`` raises on purpose.
+
+    Front ends (the CLI, the GUI) catch this type and show ``str(error)``
+    as a one-line message; anything else is a bug.
+    """
+
+
+class ImageReadError(XrayError):
+    """An image file could not be read.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file that failed.
+    reason : str
+        Why, in words a user understands (no traceback, one line).
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ImageWriteError(XrayError):
+    """An image could not be written; nothing was left at the destination.
+
+    Parameters
+    ----------
+    path : str or Path
+        The destination that failed.
+    reason : str
+        Why, in one line.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class XrayWarning(UserWarning):
+    """Something was read or computed with a compromise the user should know about.
+
+    For example an RGB image converted to grayscale. Front ends show the
+    message as one line.
+    """

@@ -1,0 +1,50 @@
+"""Noise physics of X-ray radiographs: low-dose simulation, noise estimation, stabilisation.
+
+Pure numpy/scipy; no Qt and no torch.
+
+- :mod:`core.noise.dose`: physical low-dose simulation (thinning of detected
+  quanta plus electronic noise through a log detector).
+- :mod:`core.noise.estimate`: the noise-level function and a global noise std
+  from a single image.
+- :mod:`core.noise.stabilize`: variance-stabilising transforms (generalised
+  Anscombe, and one built from a noise-level function) with unbiased inverses.
+- :mod:`core.noise.phantom`: a synthetic PA chest radiograph for tests and
+  benchmarks (label its output SYNTHETIC).
+"""
+
+from core.noise.dose import (
+    DEFAULT_ELECTRONIC_NOISE,
+    DEFAULT_MAX_ATTENUATION,
+    DEFAULT_PHOTONS_PER_PIXEL,
+    DetectorModel,
+    LowDoseSettings,
+    simulate_counts,
+    simulate_low_dose,
+    simulate_low_dose_image,
+)
+from core.noise.estimate import (
+    NoiseLevelFunction,
+    estimate_noise_level_function,
+    estimate_noise_sigma,
+)
+from core.noise.phantom import chest_phantom, phantom_image
+from core.noise.stabilize import GeneralizedAnscombe, NoiseLevelStabilizer, VarianceStabilizer
+
+__all__ = [
+    "DEFAULT_ELECTRONIC_NOISE",
+    "DEFAULT_MAX_ATTENUATION",
+    "DEFAULT_PHOTONS_PER_PIXEL",
+    "DetectorModel",
+    "GeneralizedAnscombe",
+    "LowDoseSettings",
+    "NoiseLevelFunction",
+    "NoiseLevelStabilizer",
+    "VarianceStabilizer",
+    "chest_phantom",
+    "estimate_noise_level_function",
+    "estimate_noise_sigma",
+    "phantom_image",
+    "simulate_counts",
+    "simulate_low_dose",
+    "simulate_low_dose_image",
+]

@@ -1,0 +1,411 @@
+"""Noise estimation from a single image: the noise-level function and a global sigma.
+
+Method
+------
+The image is cut into non-overlapping 3 x 3 blocks. Each block gives
+
+* a *detail coefficient*: Immerkaer's mask ``[1 -2 1] x [1 -2 1] / 6`` [2]_
+  (the product of second differences along rows and columns, scaled so that
+  iid noise of std ``sigma`` gives coefficients of std ``sigma``). It cancels
+  every function of the form ``f(x) + g(y)`` and every bilinear term, so
+  smooth anatomy, ramps and axis-aligned edges leave it untouched;
+* a *local intensity*: the mean of the 9 x 9 pixels around the block;
+* two *structure measures* for edge and texture exclusion: the mean squared
+  detail coefficient of the 8 neighbouring blocks, and the gradient of the
+  block means from the neighbouring blocks.
+
+For Gaussian noise (and locally constant noise level) each of these is built
+from noise orthogonal to the block's own detail coefficient (disjoint support,
+or uniform weights over the block against a zero-sum mask), hence independent
+of it: selecting smooth blocks by them does not truncate the distribution of
+the coefficients kept, so the estimate needs no truncation correction. This is the
+selection of smooth level sets of Foi et al. [1]_ with the independence made
+exact. Blocks holding the image's minimum or maximum (clipped, saturated or
+padded areas) are left out, and so are constant blocks (blanked masks and
+burnt-in overlays); the latter selection depends on the block's own noise, but
+only for noise below about one quantisation step, which no estimate resolves.
+
+Kept coefficients are binned by local intensity into ``n_bins`` bins of equal
+width over the central 99 % of intensities; runs of sparse bins are merged up
+to ``min_count`` coefficients, and what stays sparse is dropped, so bins stay
+narrow and the noise level nearly constant within each. Per bin the intensity
+is the median local intensity, and the noise std the median absolute
+coefficient over 0.6745 (the MAD of a zero-mean Gaussian) with the
+small-sample factor ``n / (n - 0.8)`` of Croux and Rousseeuw [3]_.
+
+The thresholds need the noise they are looking for, so the estimate is
+iterated: first without structure exclusion, then twice with
+thresholds from the previous noise-level function (a pass that would keep
+fewer than ``min_count`` blocks, as on a noise-free image, is skipped).
+
+Only the noise that is white at the pixel scale is measured: noise correlated
+by the detector's MTF or by image processing shows as a lower level.
+
+References
+----------
+.. [1] A. Foi, M. Trimeche, V. Katkovnik, K. Egiazarian, "Practical
+   Poissonian-Gaussian noise modeling and fitting for single-image raw-data",
+   IEEE Trans. Image Process. 17(10), 1737-1754, 2008.
+.. [2] J. Immerkaer, "Fast noise variance estimation", Comput. Vis. Image
+   Underst. 64(2), 300-302, 1996.
+.. [3] C. Croux, P. J. Rousseeuw, "Time-efficient algorithms for two highly
+   robust estimators of scale", Computational Statistics 1, 411-428, 1992.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage, stats
+from scipy.interpolate import PchipInterpolator
+
+__all__ = ["NoiseLevelFunction", "estimate_noise_level_function", "estimate_noise_sigma"]
+
+MAD_TO_SIGMA = 1.0 / stats.norm.ppf(0.75)
+"""Median of ``|N(0, 1)|`` is 0.6745; its inverse turns a MAD into a std."""
+
+TEXTURE_QUANTILE = 0.95
+"""Neighbour activity above this quantile of pure noise (chi-square, 8 dof) is texture."""
+
+EDGE_QUANTILE = 0.999
+"""Block-mean gradients above this quantile of pure noise (chi-square, 2 dof) are edges."""
+
+EDGE_FACTOR = 4.0
+"""Gradients smaller than this many times the noise threshold are ramps, harmless here."""
+
+REFINEMENTS = 2
+"""Passes with structure exclusion after the first, unselective one."""
+
+
+@dataclass(frozen=True, eq=False)
+class NoiseLevelFunction:
+    """Noise std as a function of the local mean intensity, from binned estimates.
+
+    Calling it interpolates the bins (monotone cubic, flat beyond the ends).
+
+    Parameters
+    ----------
+    intensities : ndarray of float64, shape (n,)
+        Median local intensity of each bin, strictly increasing.
+    sigmas : ndarray of float64, shape (n,)
+        Noise std estimated in each bin (>= 0).
+    counts : ndarray of int64, shape (n,)
+        Detail coefficients behind each estimate.
+    poisson_gaussian : tuple of float or None
+        ``(a, b)`` of the weighted least-squares fit ``sigma^2 = a * y + b``
+        (needs two bins or more).
+    """
+
+    intensities: np.ndarray
+    sigmas: np.ndarray
+    counts: np.ndarray
+    poisson_gaussian: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        intensities = np.array(self.intensities, dtype=np.float64)
+        sigmas = np.array(self.sigmas, dtype=np.float64)
+        counts = np.array(self.counts, dtype=np.int64)
+        if intensities.ndim != 1 or intensities.size == 0:
+            raise ValueError("intensities must be a non-empty 1-D array")
+        if sigmas.shape != intensities.shape or counts.shape != intensities.shape:
+            raise ValueError(
+                "intensities, sigmas and counts must have the same length, got "
+                f"{intensities.shape}, {sigmas.shape} and {counts.shape}"
+            )
+        if not (np.all(np.isfinite(intensities)) and np.all(np.diff(intensities) > 0)):
+            raise ValueError("intensities must be finite and strictly increasing")
+        if not (np.all(np.isfinite(sigmas)) and np.all(sigmas >= 0)):
+            raise ValueError("sigmas must be finite and >= 0")
+        for name, array in (("intensities", intensities), ("sigmas", sigmas), ("counts", counts)):
+            array.flags.writeable = False
+            object.__setattr__(self, name, array)
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        """Noise std at ``values``: monotone cubic between bins, flat beyond the end bins.
+
+        The interpolant is PCHIP (Fritsch and Carlson [1]_): it never overshoots
+        the bin estimates and is monotone wherever they are, and its derivative
+        is continuous (see :meth:`derivative`).
+
+        Parameters
+        ----------
+        values : array_like
+            Mean intensities.
+
+        Returns
+        -------
+        ndarray of float64
+
+        References
+        ----------
+        .. [1] F. N. Fritsch, R. E. Carlson, "Monotone piecewise cubic
+           interpolation", SIAM J. Numer. Anal. 17(2), 238-246, 1980.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if self.intensities.size == 1:
+            return np.full(values.shape, self.sigmas[0])
+        inside = np.clip(values, self.intensities[0], self.intensities[-1])
+        return PchipInterpolator(self.intensities, self.sigmas)(inside)
+
+    def derivative(self, values: np.ndarray) -> np.ndarray:
+        """Slope ``d sigma / d intensity`` of :meth:`__call__` (0 beyond the end bins).
+
+        Parameters
+        ----------
+        values : array_like
+            Mean intensities.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if self.intensities.size == 1:
+            return np.zeros(values.shape)
+        slope = PchipInterpolator(self.intensities, self.sigmas).derivative()(values)
+        inside = (values >= self.intensities[0]) & (values <= self.intensities[-1])
+        return np.where(inside, slope, 0.0)
+
+    def poisson_gaussian_sigma(self, values: np.ndarray) -> np.ndarray:
+        """Noise std of the fitted model, ``sqrt(max(a * y + b, 0))``.
+
+        Parameters
+        ----------
+        values : array_like
+            Mean intensities ``y``.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        if self.poisson_gaussian is None:
+            raise ValueError(
+                "this noise-level function has no Poisson-Gaussian fit (one bin only); "
+                "call it directly instead"
+            )
+        a, b = self.poisson_gaussian
+        return np.sqrt(np.clip(a * np.asarray(values, dtype=np.float64) + b, 0.0, None))
+
+
+@dataclass(frozen=True)
+class _Blocks:
+    """Per-block statistics of an image cut into 3 x 3 blocks (see the module notes)."""
+
+    detail: np.ndarray
+    intensity: np.ndarray
+    activity: np.ndarray
+    gradient2: np.ndarray
+    unclipped: np.ndarray
+
+
+def _check_image(pixels: np.ndarray) -> np.ndarray:
+    image = np.asarray(pixels)
+    if image.ndim != 2:
+        raise ValueError(f"pixels must be a 2-D image, got shape {image.shape}")
+    if min(image.shape) < 9:
+        raise ValueError(f"the image must be at least 9 x 9 pixels, got {image.shape}")
+    if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        raise ValueError(f"pixels must be a real numeric array, got dtype {image.dtype}")
+    image = image.astype(np.float64)
+    if not np.all(np.isfinite(image)):
+        raise ValueError("pixels contain NaN or infinity; replace them before estimating noise")
+    return image
+
+
+def _blocks(image: np.ndarray) -> _Blocks:
+    rows, cols = image.shape[0] // 3, image.shape[1] // 3
+    blocks = image[: 3 * rows, : 3 * cols].reshape(rows, 3, cols, 3)
+    # Second difference along columns, then along rows: Immerkaer's mask / 6.
+    along_cols = blocks[..., 0] - 2.0 * blocks[..., 1] + blocks[..., 2]
+    detail = (along_cols[:, 0] - 2.0 * along_cols[:, 1] + along_cols[:, 2]) / 6.0
+    means = blocks.mean(axis=(1, 3))
+    intensity = ndimage.uniform_filter(means, size=3, mode="nearest")
+    squared = detail * detail
+    # Neighbours only: 'mirror' never reflects a block onto itself.
+    activity = (ndimage.uniform_filter(squared, size=3, mode="mirror") * 9.0 - squared) / 8.0
+    gx = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=1, mode="mirror")
+    gy = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=0, mode="mirror")
+    low, high = image.min(), image.max()
+    block_min = blocks.min(axis=(1, 3))
+    block_max = blocks.max(axis=(1, 3))
+    unclipped = (block_min > low) & (block_max < high) & (block_min < block_max)
+    return _Blocks(detail, intensity, activity, gx * gx + gy * gy, unclipped)
+
+
+def _robust_sigma(detail: np.ndarray) -> float:
+    n = detail.size
+    small_sample = n / (n - 0.8) if n > 9 else 1.0
+    return float(np.median(np.abs(detail)) * MAD_TO_SIGMA * small_sample)
+
+
+def _binned(
+    detail: np.ndarray, intensity: np.ndarray, n_bins: int, min_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bin by intensity: equal widths, sparse runs merged up to ``min_count``, leftovers dropped.
+
+    Narrow bins keep the noise level nearly constant within a bin, so the
+    bin's median intensity and its MAD estimate describe the same noise.
+    """
+    low, high = np.quantile(intensity, [0.005, 0.995])
+    if high > low:
+        edges = np.linspace(low, high, n_bins + 1)
+        index = np.clip(np.searchsorted(edges, intensity, side="right") - 1, 0, n_bins - 1)
+    else:
+        index = np.zeros(intensity.size, dtype=np.int64)
+    sizes = np.bincount(index, minlength=n_bins)
+    group = np.full(n_bins, -1)
+    start, total, n_groups = 0, 0, 0
+    for b, size in enumerate(sizes):
+        if size >= min_count and total:
+            start, total = b, 0  # a sparse run that never filled up: drop it
+        total += size
+        if total >= min_count:
+            group[start : b + 1] = n_groups
+            n_groups += 1
+            start, total = b + 1, 0
+    labels = group[index]
+    order = np.argsort(labels, kind="stable")
+    labels, intensity, detail = labels[order], intensity[order], detail[order]
+    cuts = np.searchsorted(labels, np.arange(n_groups + 1))
+    parts = [slice(cuts[k], cuts[k + 1]) for k in range(n_groups)]
+    means = np.array([np.median(intensity[part]) for part in parts])
+    sigmas = np.array([_robust_sigma(detail[part]) for part in parts])
+    counts = np.array([part.stop - part.start for part in parts])
+    return means, sigmas, counts
+
+
+def _fit_poisson_gaussian(
+    intensities: np.ndarray, sigmas: np.ndarray, counts: np.ndarray
+) -> tuple[float, float] | None:
+    if intensities.size < 2:
+        return None
+    variances = sigmas**2
+    if np.count_nonzero(variances) < 2:
+        return None
+    # Var(sigma_hat^2) ~ sigma^4 / n: weight each bin by n / sigma^4 (zero bins: 0).
+    weights = np.sqrt(counts) / np.where(variances > 0, variances, np.inf)
+    design = np.stack([intensities, np.ones_like(intensities)], axis=1)
+    (a, b), *_ = np.linalg.lstsq(design * weights[:, None], variances * weights, rcond=None)
+    return float(a), float(b)
+
+
+def _select(blocks: _Blocks, sigma: np.ndarray) -> np.ndarray:
+    variance = sigma * sigma
+    texture = stats.chi2.ppf(TEXTURE_QUANTILE, 8) / 8.0
+    # Gradient of block means: each component has variance sigma^2 / 18 under noise.
+    edge = EDGE_FACTOR**2 * stats.chi2.ppf(EDGE_QUANTILE, 2) / 18.0
+    return (
+        blocks.unclipped
+        & (blocks.activity <= texture * variance)
+        & (blocks.gradient2 <= edge * variance)
+    )
+
+
+def _binned_estimate(
+    blocks: _Blocks, keep: np.ndarray, n_bins: int, min_count: int
+) -> NoiseLevelFunction:
+    n_kept = int(np.count_nonzero(keep))
+    if n_kept < min_count:
+        raise ValueError(
+            f"only {n_kept} smooth unclipped 3 x 3 blocks, fewer than min_count={min_count}; "
+            "use a larger image or a smaller min_count"
+        )
+    return NoiseLevelFunction(
+        *_binned(blocks.detail[keep], blocks.intensity[keep], n_bins, min_count)
+    )
+
+
+def _check_bins(n_bins: int, min_count: int) -> None:
+    if not (isinstance(n_bins, int | np.integer) and n_bins >= 1):
+        raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}")
+    if not (isinstance(min_count, int | np.integer) and min_count >= 10):
+        raise ValueError(f"min_count must be an integer >= 10, got {min_count!r}")
+
+
+def estimate_noise_level_function(
+    pixels: np.ndarray, *, n_bins: int = 16, min_count: int = 1000
+) -> NoiseLevelFunction:
+    """Estimate the noise std as a function of intensity from one image.
+
+    Parameters
+    ----------
+    pixels : array_like, shape (rows, cols)
+        The noisy image, at least 9 x 9.
+    n_bins : int
+        Number of intensity bins (equal counts); fewer when there are not
+        ``min_count`` smooth blocks per bin.
+    min_count : int
+        Fewest detail coefficients behind one bin's estimate (>= 10; the
+        relative standard error of a bin is about ``1.17 / sqrt(min_count)``).
+
+    Returns
+    -------
+    NoiseLevelFunction
+        Binned estimates and a Poisson-Gaussian fit.
+
+    Raises
+    ------
+    ValueError
+        If the image is too small, not finite, or has fewer than ``min_count``
+        smooth unclipped blocks.
+
+    Notes
+    -----
+    About 0.2 s for a 2048 x 2048 image on one core (measured; ``tests/noise``
+    checks it stays under 1 s).
+
+    References
+    ----------
+    .. [1] A. Foi, M. Trimeche, V. Katkovnik, K. Egiazarian, "Practical
+       Poissonian-Gaussian noise modeling and fitting for single-image
+       raw-data", IEEE Trans. Image Process. 17(10), 1737-1754, 2008.
+    .. [2] J. Immerkaer, "Fast noise variance estimation", Comput. Vis. Image
+       Underst. 64(2), 300-302, 1996.
+    .. [3] C. Croux, P. J. Rousseeuw, "Time-efficient algorithms for two
+       highly robust estimators of scale", Computational Statistics 1,
+       411-428, 1992.
+    """
+    _check_bins(n_bins, min_count)
+    blocks = _blocks(_check_image(pixels))
+    nlf = _binned_estimate(blocks, blocks.unclipped, n_bins, min_count)
+    for _ in range(REFINEMENTS):
+        keep = _select(blocks, nlf(blocks.intensity))
+        if np.count_nonzero(keep) < min_count:
+            break  # (nearly) noise-free: every block looks like structure
+        nlf = _binned_estimate(blocks, keep, n_bins, min_count)
+    return NoiseLevelFunction(
+        nlf.intensities,
+        nlf.sigmas,
+        nlf.counts,
+        _fit_poisson_gaussian(nlf.intensities, nlf.sigmas, nlf.counts),
+    )
+
+
+def estimate_noise_sigma(pixels: np.ndarray) -> float:
+    """Estimate the std of signal-independent (Gaussian) noise from one image.
+
+    The single-bin case of :func:`estimate_noise_level_function`: a robust MAD
+    of Immerkaer detail coefficients over smooth blocks, with edges and texture
+    excluded. For signal-dependent noise it gives a typical level; use the
+    noise-level function there.
+
+    Parameters
+    ----------
+    pixels : array_like, shape (rows, cols)
+        The noisy image, at least 9 x 9.
+
+    Returns
+    -------
+    float
+        The noise standard deviation, in pixel units.
+
+    References
+    ----------
+    .. [1] J. Immerkaer, "Fast noise variance estimation", Comput. Vis. Image
+       Underst. 64(2), 300-302, 1996.
+    .. [2] A. Foi, M. Trimeche, V. Katkovnik, K. Egiazarian, "Practical
+       Poissonian-Gaussian noise modeling and fitting for single-image
+       raw-data", IEEE Trans. Image Process. 17(10), 1737-1754, 2008.
+    """
+    return float(estimate_noise_level_function(pixels, n_bins=1, min_count=10).sigmas[0])

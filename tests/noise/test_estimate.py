@@ -1,0 +1,196 @@
+import math
+import time
+
+import numpy as np
+import pytest
+
+from core.noise import (
+    DetectorModel,
+    NoiseLevelFunction,
+    chest_phantom,
+    estimate_noise_level_function,
+    estimate_noise_sigma,
+    phantom_image,
+    simulate_low_dose,
+)
+
+
+@pytest.fixture(scope="module")
+def anatomy():
+    """Line integrals of the chest phantom: smooth regions, edges, ribs and vessels."""
+    return chest_phantom((768, 768), seed=0)
+
+
+def poisson_gaussian(mean, a, b, rng):
+    """z = a * Poisson(mean / a) + N(0, b): Var(z) = a * mean + b."""
+    return a * rng.poisson(mean / a) + rng.normal(0.0, math.sqrt(b), np.shape(mean))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"),
+    [
+        (1.0, 0.0, 5.0, 200.0),  # pure Poisson, low counts
+        (0.5, 4.0, 20.0, 1000.0),
+        (2.0, 25.0, 100.0, 3000.0),  # Gaussian-dominated at the dark end
+        (0.05, 0.01, 0.5, 3.0),  # small float scale
+    ],
+)
+def test_nlf_of_poisson_gaussian_noise_is_within_15_percent(anatomy, a, b, low, high):
+    rng = np.random.default_rng(10)
+    mean = low + (high - low) * anatomy / anatomy.max()
+    nlf = estimate_noise_level_function(poisson_gaussian(mean, a, b, rng))
+    truth = np.sqrt(a * nlf.intensities + b)
+    assert nlf.intensities.size >= 8
+    assert nlf.intensities[0] < low + 0.2 * (high - low)
+    assert nlf.intensities[-1] > low + 0.8 * (high - low)
+    assert np.all(nlf.counts >= 400)
+    np.testing.assert_allclose(nlf.sigmas, truth, rtol=0.15)
+    fitted_a, fitted_b = nlf.poisson_gaussian
+    assert fitted_a == pytest.approx(a, rel=0.1)
+    np.testing.assert_allclose(nlf.poisson_gaussian_sigma(nlf.intensities), truth, rtol=0.1)
+
+
+@pytest.mark.parametrize("dose", [0.5, 0.1, 0.025])
+def test_nlf_of_simulated_low_dose_radiograph_is_within_15_percent(dose):
+    detector = DetectorModel.from_range(0.0, 4095.0)
+    clean = phantom_image((768, 768), seed=0).astype(np.float64)
+    noisy = simulate_low_dose(
+        clean, dose=dose, detector=detector, rng=np.random.default_rng(11), input_is_noisy=False
+    )
+    nlf = estimate_noise_level_function(noisy)
+    # Independent truth: first-order delta method through the log detector.
+    lam = dose * detector.photons_per_pixel * np.exp(-detector.line_integral(nlf.intensities))
+    s = detector.electronic_noise
+    truth = detector.value_per_attenuation * np.sqrt(1 / lam + s**2 / lam**2)
+    assert nlf.intensities.size >= 8
+    assert detector.line_integral(nlf.intensities[-1]) > 4.0
+    np.testing.assert_allclose(nlf.sigmas, truth, rtol=0.15)
+
+
+def test_nlf_ignores_saturated_and_padded_areas(anatomy):
+    rng = np.random.default_rng(12)
+    mean = 50.0 + 500.0 * anatomy / anatomy.max()
+    noisy = poisson_gaussian(mean, 1.0, 4.0, rng)
+    noisy[:, :200] = 0.0  # padding
+    noisy[600:700, 300:500] = 300.0  # a blanked mask
+    noisy = np.minimum(noisy, 450.0)  # saturation of the brightest parts
+    nlf = estimate_noise_level_function(noisy)
+    np.testing.assert_allclose(nlf.sigmas, np.sqrt(nlf.intensities + 4.0), rtol=0.15)
+
+
+def donoho_sigma(image):
+    """Median absolute finest diagonal Haar coefficient / 0.6745 (Donoho and Johnstone 1994)."""
+    diagonal = (image[0::2, 0::2] - image[0::2, 1::2] - image[1::2, 0::2] + image[1::2, 1::2]) / 2
+    return float(np.median(np.abs(diagonal)) / 0.6744897501960817)
+
+
+def smooth_image():
+    yy, xx = np.mgrid[0:512, 0:512] / 512.0
+    return 0.5 + 0.3 * np.sin(3 * xx) * np.cos(2 * yy)
+
+
+def textured_image(anatomy):
+    """Chest phantom plus sharp-edged discs and a patch of fine texture."""
+    image = anatomy[::1, ::1][:512, :512] / anatomy.max()
+    yy, xx = np.mgrid[0:512, 0:512]
+    rng = np.random.default_rng(13)
+    for _ in range(30):
+        cy, cx, r = rng.uniform(0, 512), rng.uniform(0, 512), rng.uniform(5, 30)
+        image = image + rng.uniform(-0.3, 0.3) * (np.hypot(yy - cy, xx - cx) < r)
+    patch = (slice(300, 450), slice(50, 300))
+    image[patch] += 0.1 * np.sin(xx[patch] * 1.3) * np.sin(yy[patch] * 0.9 + xx[patch] * 0.4)
+    return image
+
+
+@pytest.mark.parametrize("sigma", [0.003, 0.01, 0.03])
+def test_global_sigma_of_gaussian_noise_on_a_smooth_image(sigma):
+    rng = np.random.default_rng(14)
+    noisy = smooth_image() + rng.normal(0, sigma, (512, 512))
+    assert estimate_noise_sigma(noisy) == pytest.approx(sigma, rel=0.1)
+    assert donoho_sigma(noisy) == pytest.approx(sigma, rel=0.1)  # the reference agrees here
+
+
+@pytest.mark.parametrize("sigma", [0.003, 0.01, 0.03])
+def test_global_sigma_is_robust_to_edges_and_texture(anatomy, sigma):
+    rng = np.random.default_rng(15)
+    noisy = textured_image(anatomy) + rng.normal(0, sigma, (512, 512))
+    assert estimate_noise_sigma(noisy) == pytest.approx(sigma, rel=0.1)
+
+
+def test_global_sigma_beats_plain_wavelet_mad_on_structure(anatomy):
+    rng = np.random.default_rng(16)
+    sigma = 0.003
+    noisy = textured_image(anatomy) + rng.normal(0, sigma, (512, 512))
+    assert abs(estimate_noise_sigma(noisy) / sigma - 1) < abs(donoho_sigma(noisy) / sigma - 1)
+
+
+def test_integer_images_are_accepted():
+    rng = np.random.default_rng(17)
+    noisy = np.rint(1000 + 400 * smooth_image() + rng.normal(0, 8, (512, 512))).astype(np.uint16)
+    # Rounding adds 1/12 of a unit squared.
+    assert estimate_noise_sigma(noisy) == pytest.approx(math.sqrt(64 + 1 / 12), rel=0.1)
+
+
+def test_nlf_estimate_of_2048_image_takes_under_a_second():
+    rng = np.random.default_rng(18)
+    anatomy = np.kron(chest_phantom((512, 512)), np.ones((4, 4)))
+    noisy = 100 * anatomy + rng.normal(0, 1, anatomy.shape)
+    best = math.inf
+    for _ in range(2):
+        start = time.perf_counter()
+        estimate_noise_level_function(noisy)
+        best = min(best, time.perf_counter() - start)
+    assert best < 1.0
+
+
+def test_nlf_interpolates_monotonically_and_is_flat_beyond_the_bins():
+    nlf = NoiseLevelFunction([1.0, 2.0, 4.0], [1.0, 2.0, 2.5], [500, 500, 500])
+    np.testing.assert_allclose(nlf([0.0, 1.0, 2.0, 4.0, 9.0]), [1.0, 1.0, 2.0, 2.5, 2.5])
+    grid = np.linspace(1, 4, 301)
+    assert np.all(np.diff(nlf(grid)) >= 0)
+    assert np.all((nlf(grid) >= 1.0 - 1e-12) & (nlf(grid) <= 2.5 + 1e-12))
+    assert nlf.derivative(np.array([0.5, 5.0])).tolist() == [0.0, 0.0]
+    step = 1e-6
+    np.testing.assert_allclose(
+        nlf.derivative(grid[1:-1]),
+        (nlf(grid[1:-1] + step) - nlf(grid[1:-1] - step)) / (2 * step),
+        rtol=1e-4,
+        atol=1e-6,
+    )
+    single = NoiseLevelFunction([3.0], [0.5], [100])
+    np.testing.assert_array_equal(single(np.array([0.0, 10.0])), [0.5, 0.5])
+    with pytest.raises(ValueError, match="no Poisson-Gaussian fit"):
+        single.poisson_gaussian_sigma(1.0)
+
+
+def test_nlf_arrays_are_read_only():
+    nlf = NoiseLevelFunction([1.0, 2.0], [1.0, 2.0], [500, 500])
+    with pytest.raises(ValueError, match="read-only"):
+        nlf.sigmas[0] = 3.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(intensities=[2.0, 1.0], sigmas=[1.0, 1.0], counts=[1, 1]), "increasing"),
+        (dict(intensities=[1.0, 2.0], sigmas=[1.0, -1.0], counts=[1, 1]), ">= 0"),
+        (dict(intensities=[1.0, 2.0], sigmas=[1.0], counts=[1, 1]), "same length"),
+        (dict(intensities=[], sigmas=[], counts=[]), "non-empty"),
+    ],
+)
+def test_bad_nlf_is_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        NoiseLevelFunction(**kwargs)
+
+
+def test_bad_images_are_refused():
+    with pytest.raises(ValueError, match="2-D"):
+        estimate_noise_sigma(np.zeros(100))
+    with pytest.raises(ValueError, match="at least 9 x 9"):
+        estimate_noise_sigma(np.zeros((5, 100)))
+    with pytest.raises(ValueError, match="NaN"):
+        estimate_noise_sigma(np.full((20, 20), np.nan))
+    with pytest.raises(ValueError, match="min_count"):
+        estimate_noise_level_function(np.random.default_rng(0).normal(size=(30, 30)))
+    with pytest.raises(ValueError, match="n_bins"):
+        estimate_noise_level_function(np.zeros((30, 30)), n_bins=0)

@@ -1,0 +1,106 @@
+import json
+import math
+
+import numpy as np
+import pytest
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+from core.metrics import QualityMetrics, Region, compare, mse, psnr, ssim
+
+
+@pytest.fixture
+def pair():
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:64, 0:80]
+    reference = (2000 + 1000 * np.sin(xx / 9.0) * np.cos(yy / 7.0)).astype(np.float32)
+    test = reference + rng.normal(0, 40, reference.shape).astype(np.float32)
+    return reference, test
+
+
+@pytest.mark.parametrize("dtype", [np.uint16, np.float32, np.float64])
+def test_metrics_match_independent_reference(pair, dtype):
+    reference, test = (a.astype(dtype) for a in pair)
+    expected_mse = np.mean((reference.astype(np.float64) - test.astype(np.float64)) ** 2)
+    assert mse(reference, test) == pytest.approx(expected_mse, rel=1e-12)
+    assert psnr(reference, test, data_range=4095) == pytest.approx(
+        10 * math.log10(4095**2 / expected_mse), rel=1e-9
+    )
+    expected_ssim = structural_similarity(
+        reference.astype(np.float64),
+        test.astype(np.float64),
+        data_range=4095,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
+    )
+    assert ssim(reference, test, data_range=4095) == pytest.approx(expected_ssim, rel=1e-12)
+
+
+def test_psnr_agrees_with_scikit_image(pair):
+    reference, test = pair
+    expected = peak_signal_noise_ratio(
+        reference.astype(np.float64), test.astype(np.float64), data_range=4095
+    )
+    assert psnr(reference, test, data_range=4095) == pytest.approx(expected)
+
+
+def test_data_range_changes_psnr_by_the_expected_amount(pair):
+    reference, test = pair
+    gap = psnr(reference, test, data_range=65535) - psnr(reference, test, data_range=4095)
+    assert gap == pytest.approx(20 * math.log10(65535 / 4095))
+
+
+def test_identical_images_give_infinite_psnr_and_unit_ssim(pair):
+    reference, _ = pair
+    result = compare(reference, reference.copy(), data_range=4095)
+    assert result.mse == 0.0
+    assert math.isinf(result.psnr)
+    assert result.ssim == pytest.approx(1.0)
+    assert result.to_dict()["psnr"] is None
+    json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_region_restricts_every_metric(pair):
+    reference, test = pair
+    test = test.copy()
+    test[:, 40:] = reference[:, 40:]  # right half perfect
+    region = Region(row=0, col=40, height=64, width=40)
+    result = compare(reference, test, data_range=4095, region=region)
+    assert result.mse == 0.0
+    assert result.region == region
+    assert result.to_dict()["region"] == "0,40,64,40"
+    whole = compare(reference, test, data_range=4095)
+    assert whole.mse > 0
+
+
+def test_result_records_data_range(pair):
+    result = compare(*pair, data_range=255.0)
+    assert isinstance(result, QualityMetrics)
+    assert result.to_dict()["data_range"] == 255.0
+
+
+@pytest.mark.parametrize(
+    ("reference_shape", "test_shape", "data_range", "message"),
+    [
+        ((8, 8), (8, 9), 1.0, "differ in size"),
+        ((8, 8), (8, 8), 0.0, "data_range"),
+        ((8, 8), (8, 8), float("nan"), "data_range"),
+        ((5, 9), (5, 9), 1.0, "at least 7"),
+        ((2, 8, 8), (2, 8, 8), 1.0, "2-D"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(
+    reference_shape, test_shape, data_range, message
+):
+    with pytest.raises(ValueError, match=message):
+        compare(np.zeros(reference_shape), np.ones(test_shape), data_range=data_range)
+
+
+def test_region_parsing_and_bounds():
+    assert Region.parse("1,2,30,40") == Region(1, 2, 30, 40)
+    with pytest.raises(ValueError, match="four integers"):
+        Region.parse("1,2,3")
+    with pytest.raises(ValueError, match="invalid"):
+        Region(0, 0, 0, 5)
+    with pytest.raises(ValueError, match="does not fit"):
+        Region(0, 0, 100, 5).crop(np.zeros((10, 10)))
