@@ -1,0 +1,348 @@
+"""Forward process and reverse-diffusion samplers as generators of per-step states.
+
+Denoising runs the reverse process from an intermediate time ``t*`` (where the schedule's
+noise level equals the image's) down to 0; generation starts at ``t = T`` from pure noise.
+Each sampler is a generator that yields a :class:`StepState` after every network
+evaluation, so a front end can show progress, a timeline of ``x_t`` and of the
+``x_0`` prediction, and cancel between steps. :func:`sample` drains one.
+
+Steps are spaced uniformly in continuous time between ``t*`` and 0. The last step
+always lands on ``t = 0``, where both samplers return the ``x_0`` prediction itself, so
+``n_steps=1`` gives the posterior-mean (Tweedie) estimate ``E[x_0 | x_t*]``.
+
+References
+----------
+.. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models. NeurIPS 2020.
+.. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+.. [3] A. Nichol, P. Dhariwal. Improved Denoising Diffusion Probabilistic Models. ICML 2021.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike
+
+from core.diffusion.model import DiffusionModel
+from core.diffusion.schedule import NoiseSchedule
+
+
+@dataclass(frozen=True)
+class StepState:
+    """The state of a reverse-diffusion run after one step.
+
+    Parameters
+    ----------
+    step : int
+        Steps done, 1 to ``n_steps``.
+    n_steps : int
+        Steps in the run.
+    t : float
+        Continuous time reached by this step (0 after the last).
+    sigma : float
+        Scaled-domain noise level at ``t`` (``schedule.sigma(t)``).
+    x_t : ndarray of float32
+        The state at ``t``, on the CPU, shaped like the sampler's input.
+        Divide by ``sqrt(abar_t)`` to compare it with an image.
+    x0_pred : ndarray of float32
+        The network's estimate of ``x_0`` made during this step (at the previous
+        time), on the CPU, shaped like the input. ``x_t == x0_pred`` after the last step.
+    """
+
+    step: int
+    n_steps: int
+    t: float
+    sigma: float
+    x_t: np.ndarray
+    x0_pred: np.ndarray
+
+
+def q_sample(
+    schedule: NoiseSchedule, x0: torch.Tensor, t: float | torch.Tensor, noise: torch.Tensor
+) -> torch.Tensor:
+    """Draw from the forward process ``q(x_t | x_0)`` with given noise.
+
+    ``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps`` ([1]_, eq. 4).
+
+    Parameters
+    ----------
+    schedule : NoiseSchedule
+        Gives ``abar_t``.
+    x0 : Tensor, shape (N, C, H, W)
+        Clean images.
+    t : float or Tensor of shape (N,)
+        Continuous time(s) in ``[0, T]``, one per image or one for all.
+    noise : Tensor
+        ``eps``, standard normal, shape of ``x0``.
+
+    Returns
+    -------
+    Tensor
+        ``x_t``, shape and dtype of ``x0``.
+
+    References
+    ----------
+    .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models.
+       NeurIPS 2020.
+    """
+    if noise.shape != x0.shape:
+        raise ValueError(f"noise shape {tuple(noise.shape)} must equal x0 shape {tuple(x0.shape)}")
+    t_arr = torch.as_tensor(t, dtype=torch.float64).detach().cpu().numpy().reshape(-1)
+    abar = torch.from_numpy(np.asarray(schedule.abar(t_arr)).reshape(-1, 1, 1, 1))
+    sqrt_abar = abar.sqrt().to(dtype=x0.dtype, device=x0.device)
+    sqrt_one_minus = (1.0 - abar).sqrt().to(dtype=x0.dtype, device=x0.device)
+    return sqrt_abar * x0 + sqrt_one_minus * noise
+
+
+def diffusion_start(
+    schedule: NoiseSchedule, y: torch.Tensor, *, sigma: float
+) -> tuple[torch.Tensor, float]:
+    """Map an image with white Gaussian noise of level ``sigma`` onto the diffusion.
+
+    If ``y = x_0 + sigma n``, then ``sqrt(abar_t*) y`` is distributed as ``x_t*`` at the
+    time ``t*`` where ``sigma_t* = sigma``.
+
+    Parameters
+    ----------
+    schedule : NoiseSchedule
+        The model's schedule.
+    y : Tensor
+        The noisy image in the model's intensity domain.
+    sigma : float
+        Its noise standard deviation in that domain.
+
+    Returns
+    -------
+    x_start : Tensor
+        ``sqrt(abar_t*) y``.
+    t_start : float
+        ``t*``.
+    """
+    t_start = float(schedule.timestep_for_sigma(sigma))
+    return y * math.sqrt(schedule.abar(t_start)), t_start
+
+
+def _as_batch(x: torch.Tensor | ArrayLike, device: torch.device) -> torch.Tensor:
+    tensor = torch.as_tensor(x).to(device=device, dtype=torch.float32)
+    if tensor.ndim == 2:
+        return tensor[None, None]
+    if tensor.ndim == 4:
+        return tensor
+    raise ValueError(f"input must have shape (H, W) or (N, C, H, W), got {tuple(tensor.shape)}")
+
+
+def _check_run(model: DiffusionModel, t_start: float, n_steps: int) -> None:
+    if n_steps < 1:
+        raise ValueError(f"n_steps must be at least 1, got {n_steps}")
+    if not 0 < t_start <= model.schedule.n_timesteps:
+        raise ValueError(f"t_start must lie in (0, {model.schedule.n_timesteps}], got {t_start}")
+
+
+def _device(model: DiffusionModel) -> torch.device:
+    return next(model.parameters()).device
+
+
+def _reverse(
+    model: DiffusionModel,
+    x_start: torch.Tensor | ArrayLike,
+    *,
+    t_start: float,
+    n_steps: int,
+    eta: float,
+    generator: torch.Generator | None,
+    clip: tuple[float, float] | None,
+) -> Iterator[StepState]:
+    """Generalised DDIM ([2]_, eq. 12): eta=0 is DDIM, eta=1 ancestral DDPM."""
+    schedule = model.schedule
+    device = _device(model)
+    shape = np.shape(x_start) if not isinstance(x_start, torch.Tensor) else tuple(x_start.shape)
+    x = _as_batch(x_start, device)
+    times = np.linspace(t_start, 0.0, n_steps + 1)
+    abars = np.asarray(schedule.abar(times))
+    for i in range(n_steps):
+        t, s = float(times[i]), float(times[i + 1])
+        abar_t, abar_s = float(abars[i]), float(abars[i + 1])
+        with torch.inference_mode():
+            eps = model.predict_eps(x, t)
+            x0 = model.predict_x0(x, t, eps)  # pred_original_sample -> x_0
+            if clip is not None:
+                x0 = x0.clamp(*clip)
+                # eps consistent with the clipped x_0: x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps
+                eps = (x - math.sqrt(abar_t) * x0) / math.sqrt(1.0 - abar_t)
+            # sigma_s^2 of [2] eq. 16: eta^2 (1-abar_s)/(1-abar_t) (1 - abar_t/abar_s);
+            # eta=1 is the variance of the DDPM posterior q(x_s | x_t, x_0) ([1] eq. 7).
+            var = eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
+            x = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
+            if var > 0.0:
+                z = torch.randn(x.shape, generator=generator, device=device, dtype=x.dtype)
+                x = x + math.sqrt(var) * z
+        yield StepState(
+            step=i + 1,
+            n_steps=n_steps,
+            t=s,
+            sigma=float(schedule.sigma(s)),
+            x_t=x.detach().cpu().numpy().reshape(shape),
+            x0_pred=x0.detach().cpu().numpy().reshape(shape),
+        )
+
+
+def ddim_sample(
+    model: DiffusionModel,
+    x_start: torch.Tensor | ArrayLike,
+    *,
+    t_start: float,
+    n_steps: int,
+    clip: tuple[float, float] | None = None,
+) -> Iterator[StepState]:
+    """Run deterministic DDIM (eta = 0) from ``x_start`` at time ``t_start`` down to 0.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The noise predictor and its schedule.
+    x_start : Tensor or array_like, shape (H, W) or (N, C, H, W)
+        ``x_t*``, for denoising ``sqrt(abar_t*) y`` (see :func:`diffusion_start`).
+    t_start : float
+        ``t*`` in ``(0, T]``; need not be an integer.
+    n_steps : int
+        Network evaluations, at least 1; 1 gives the Tweedie estimate.
+    clip : tuple of float or None
+        Clamp each ``x_0`` prediction to ``(low, high)``, as improved-diffusion's
+        ``clip_denoised``; useful when generating from pure noise.
+
+    Yields
+    ------
+    StepState
+        After every step.
+
+    Raises
+    ------
+    ValueError
+        If ``n_steps < 1`` or ``t_start`` is out of range (raised on the call).
+
+    References
+    ----------
+    .. [1] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+    """
+    _check_run(model, t_start, n_steps)
+    return _reverse(
+        model, x_start, t_start=t_start, n_steps=n_steps, eta=0.0, generator=None, clip=clip
+    )
+
+
+def ddpm_sample(
+    model: DiffusionModel,
+    x_start: torch.Tensor | ArrayLike,
+    *,
+    t_start: float,
+    n_steps: int,
+    generator: torch.Generator,
+    clip: tuple[float, float] | None = None,
+) -> Iterator[StepState]:
+    """Run ancestral DDPM sampling from ``x_start`` at time ``t_start`` down to 0.
+
+    Each step draws from the posterior ``q(x_s | x_t, x_0 = x0_pred)`` of [1]_ (eq. 6-7)
+    for the respaced times ``t > s`` ([3]_, sec. 4), i.e. generalised DDIM with eta = 1 [2]_.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The noise predictor and its schedule.
+    x_start : Tensor or array_like, shape (H, W) or (N, C, H, W)
+        ``x_t*``.
+    t_start : float
+        ``t*`` in ``(0, T]``.
+    n_steps : int
+        Network evaluations, at least 1; 1 gives the Tweedie estimate.
+    generator : torch.Generator
+        Source of the step noise, on the model's device.
+    clip : tuple of float or None
+        Clamp each ``x_0`` prediction to ``(low, high)``.
+
+    Yields
+    ------
+    StepState
+        After every step.
+
+    Raises
+    ------
+    ValueError
+        If ``n_steps < 1`` or ``t_start`` is out of range (raised on the call).
+
+    References
+    ----------
+    .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models.
+       NeurIPS 2020.
+    .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+    .. [3] A. Nichol, P. Dhariwal. Improved Denoising Diffusion Probabilistic Models.
+       ICML 2021.
+    """
+    _check_run(model, t_start, n_steps)
+    return _reverse(
+        model, x_start, t_start=t_start, n_steps=n_steps, eta=1.0, generator=generator, clip=clip
+    )
+
+
+def generate(
+    model: DiffusionModel,
+    shape: tuple[int, ...],
+    *,
+    n_steps: int,
+    generator: torch.Generator,
+    method: str = "ddim",
+    clip: tuple[float, float] | None = (-1.0, 1.0),
+) -> Iterator[StepState]:
+    """Generate images from pure noise: the reverse process from ``t = T``.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The noise predictor and its schedule.
+    shape : tuple of int
+        ``(H, W)`` or ``(N, C, H, W)``.
+    n_steps : int
+        Network evaluations, at least 1.
+    generator : torch.Generator
+        Source of ``x_T`` (and of the step noise for ``"ddpm"``), on the model's device.
+    method : {"ddim", "ddpm"}
+        Sampler.
+    clip : tuple of float or None
+        Clamp each ``x_0`` prediction; the model's intensity range by default.
+
+    Yields
+    ------
+    StepState
+        After every step.
+    """
+    if method not in ("ddim", "ddpm"):
+        raise ValueError(f"method must be 'ddim' or 'ddpm', got {method!r}")
+    x_T = torch.randn(shape, generator=generator, device=generator.device)
+    t_end = float(model.schedule.n_timesteps)
+    if method == "ddim":
+        return ddim_sample(model, x_T, t_start=t_end, n_steps=n_steps, clip=clip)
+    return ddpm_sample(model, x_T, t_start=t_end, n_steps=n_steps, generator=generator, clip=clip)
+
+
+def sample(states: Iterator[StepState]) -> StepState:
+    """Run a sampler to the end and return its last state (the blocking form).
+
+    Parameters
+    ----------
+    states : iterator of StepState
+        A sampler, e.g. ``ddim_sample(...)``.
+
+    Returns
+    -------
+    StepState
+        The final state; its ``x_t`` is the result.
+    """
+    last = None
+    for last in states:  # noqa: B007
+        pass
+    if last is None:
+        raise ValueError("the sampler yielded no state")
+    return last
