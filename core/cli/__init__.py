@@ -1,0 +1,68 @@
+"""The ``xray-denoise`` command line: one module per subcommand.
+
+Bad input ends the program with exit status 2 and one line on stderr that names
+the file and the reason; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from core import __version__
+from core.cli import info, metrics, phantom, simulate
+from core.errors import XrayError
+
+PROG = "xray-denoise"
+SUBCOMMANDS = (info, simulate, metrics, phantom)
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Denoise and analyse low-dose X-ray images. Not for diagnostic use.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def _show_warning_on_one_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning_on_one_line
+        try:
+            return args.run(args)
+        except (XrayError, ValueError) as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT

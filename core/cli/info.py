@@ -1,0 +1,96 @@
+"""``xray-denoise info FILE...``: what an image is, and how noisy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from core.errors import XrayError
+from core.image import XrayImage
+from core.io import read_image
+from core.noise import estimate_noise_sigma
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``info`` subcommand."""
+    parser = subparsers.add_parser(
+        "info", help="describe images: size, bits, photometric, window, noise level"
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.set_defaults(run=run)
+
+
+def describe(image: XrayImage) -> dict[str, Any]:
+    """Summarise an image in plain values.
+
+    Parameters
+    ----------
+    image : XrayImage
+
+    Returns
+    -------
+    dict
+        File, size, bits, photometric, modality, transfer syntax, window and the
+        estimated global noise standard deviation (in pixel units).
+    """
+    rows, cols = image.shape
+    meta = image.metadata
+    return {
+        "file": str(image.source_path),
+        "format": image.source_format,
+        "rows": rows,
+        "columns": cols,
+        "frames": image.n_frames,
+        "bits_stored": image.mapping.bits_stored,
+        "signed": image.mapping.signed,
+        "photometric": image.photometric,
+        "modality": meta.get("Modality"),
+        "transfer_syntax": meta.get("TransferSyntaxName"),
+        "pixel_spacing_mm": list(image.pixel_spacing) if image.pixel_spacing else None,
+        "window_center": image.window.center,
+        "window_width": image.window.width,
+        "value_min": float(image.pixels.min()),
+        "value_max": float(image.pixels.max()),
+        "noise_sigma": estimate_noise_sigma(image.pixels),
+    }
+
+
+def _as_text(summary: dict[str, Any]) -> str:
+    spacing = summary["pixel_spacing_mm"]
+    spacing_text = f"{spacing[0]:g} x {spacing[1]:g} mm" if spacing else "-"
+    lines = [
+        summary["file"],
+        f"  size            {summary['columns']} x {summary['rows']} px"
+        + (f", {summary['frames']} frames" if summary["frames"] > 1 else ""),
+        f"  bits stored     {summary['bits_stored']}" + (" (signed)" if summary["signed"] else ""),
+        f"  photometric     {summary['photometric']}",
+        f"  modality        {summary['modality'] or '-'}",
+        f"  transfer syntax {summary['transfer_syntax'] or '- (' + summary['format'] + ')'}",
+        f"  pixel spacing   {spacing_text}",
+        f"  window          center {summary['window_center']:g}, width {summary['window_width']:g}",
+        f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
+        f"  noise (est.)    sigma {summary['noise_sigma']:.4g}",
+    ]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print a summary of every file; exit 2 if any could not be read."""
+    failures = 0
+    files = tqdm(args.files, desc="info", unit="file", disable=len(args.files) < 2, file=sys.stderr)
+    for path in files:
+        try:
+            summary = describe(read_image(path, frame=args.frame))
+        except XrayError as error:
+            tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        tqdm.write(json.dumps(summary) if args.json else _as_text(summary), file=sys.stdout)
+    return 2 if failures else 0

@@ -1,0 +1,47 @@
+"""``xray-denoise metrics REFERENCE TEST``: MSE, PSNR and SSIM of TEST against REFERENCE."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.io import read_image
+from core.metrics import Region, compare
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``metrics`` subcommand."""
+    parser = subparsers.add_parser("metrics", help="MSE, PSNR and SSIM of TEST against REFERENCE")
+    parser.add_argument("reference", type=Path, metavar="REFERENCE")
+    parser.add_argument("test", type=Path, metavar="TEST")
+    parser.add_argument(
+        "--data-range",
+        type=float,
+        help="span of possible values (default: the reference's stored range, "
+        "2**BitsStored - 1 for DICOM, the dtype maximum for PNG/TIFF, 1.0 for floats)",
+    )
+    parser.add_argument("--region", type=Region.parse, help="ROW,COL,HEIGHT,WIDTH (pixels)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the metrics; exit 2 on unreadable or mismatched images."""
+    reference = read_image(args.reference)
+    test = read_image(args.test)
+    if reference.shape != test.shape:
+        raise ValueError(
+            f"{args.test}: size {test.shape[1]} x {test.shape[0]} differs from the reference's "
+            f"{reference.shape[1]} x {reference.shape[0]}"
+        )
+    data_range = args.data_range if args.data_range is not None else reference.data_range
+    result = compare(reference.pixels, test.pixels, data_range=data_range, region=args.region)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    region = f" in region {result.region.as_text()}" if result.region else ""
+    print(f"MSE   {result.mse:.6g}")
+    print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}{region})")
+    print(f"SSIM  {result.ssim:.4f}")
+    return 0

@@ -1,0 +1,119 @@
+"""Map pixel values to display grey levels: VOI LUT or window, then MONOCHROME1 inversion.
+
+Pure numpy; the GUI shows the result of :func:`to_display` as is.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from core.image import Window, XrayImage
+
+AUTO_WINDOW_SAMPLES = 1 << 20
+""":func:`auto_window` estimates percentiles from at most about this many pixels."""
+
+
+def to_display(
+    image: XrayImage, window: Window | None = None, *, invert: bool = False
+) -> np.ndarray:
+    """Return display grey levels in [0, 1] (0 black), following the DICOM grayscale pipeline.
+
+    Without an explicit `window`, the image's VOI LUT table is used if it has
+    one, else ``image.window``. Windows are applied with the DICOM ``LINEAR``
+    function [1]_ (the one with ``c - 0.5`` and ``w - 1``, width at least 1),
+    except for floating-point sources, which use ``LINEAR_EXACT`` [2]_ since
+    their values are not integers. A MONOCHROME1 image is then inverted
+    (``1 - v``), and `invert` inverts once more.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image; its pixels are not changed.
+    window : Window, optional
+        A window chosen by the user; overrides the VOI LUT and ``image.window``.
+    invert : bool
+        Invert the result, after the MONOCHROME1 inversion.
+
+    Returns
+    -------
+    ndarray of float32, shape ``image.shape``
+        Grey levels in [0, 1].
+
+    References
+    ----------
+    .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
+    .. [2] DICOM PS3.3, C.11.2.1.3.2 LINEAR_EXACT Function.
+    """
+    x = image.pixels
+    if window is None and image.voi_lut is not None:
+        # PS3.3 C.11.2.1.1: inputs below the first entry take the first value,
+        # above the last the last.
+        table = np.asarray(image.voi_lut)
+        index = np.clip(np.rint(x) - image.voi_lut_first, 0, table.size - 1).astype(np.intp)
+        grey = (table[index] / (2**image.voi_lut_bits - 1)).astype(np.float32)
+    else:
+        window = image.window if window is None else window
+        if image.mapping.is_float:
+            grey = _linear_exact(x, window.center, window.width)
+        else:
+            grey = _linear(x, window.center, window.width)
+    if image.photometric == "MONOCHROME1":
+        grey = 1 - grey
+    if invert:
+        grey = 1 - grey
+    return np.clip(grey, 0, 1).astype(np.float32, copy=False)
+
+
+def _linear(x: np.ndarray, center: float, width: float) -> np.ndarray:
+    """DICOM LINEAR: 0 below ``c - 0.5 - (w - 1)/2``, 1 above ``c - 0.5 + (w - 1)/2``."""
+    width = max(width, 1.0)
+    if width == 1.0:  # the ramp is empty: a threshold at c - 0.5
+        return (x > center - 0.5).astype(np.float32)
+    grey = (x - np.float32(center - 0.5)) / np.float32(width - 1) + np.float32(0.5)
+    return np.clip(grey, 0, 1)
+
+
+def _linear_exact(x: np.ndarray, center: float, width: float) -> np.ndarray:
+    """DICOM LINEAR_EXACT: ``(x - c) / w + 0.5``, clipped to [0, 1]; a threshold if w <= 0."""
+    if width <= 0:
+        return (x > center).astype(np.float32)
+    grey = (x - np.float32(center)) / np.float32(width) + np.float32(0.5)
+    return np.clip(grey, 0, 1)
+
+
+def auto_window(pixels: np.ndarray, *, percentiles: tuple[float, float] = (0.5, 99.5)) -> Window:
+    """Return a robust default window spanning two percentiles of the finite pixel values.
+
+    For speed, percentiles are taken on a regular subsample of at most about
+    :data:`AUTO_WINDOW_SAMPLES` pixels.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        Pixel values, any shape.
+    percentiles : tuple of float
+        Lower and upper percentile, in [0, 100].
+
+    Returns
+    -------
+    Window
+        ``low`` and ``high`` at the two percentiles; width 1 if they are equal.
+
+    Raises
+    ------
+    ValueError
+        If the percentiles are not increasing within [0, 100], or no value is finite.
+    """
+    low_pct, high_pct = percentiles
+    if not 0 <= low_pct < high_pct <= 100:
+        raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got {percentiles}")
+    values = np.asarray(pixels).ravel()
+    values = values[:: max(1, math.ceil(values.size / AUTO_WINDOW_SAMPLES))]
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise ValueError("pixels contain no finite value to compute a window from")
+    low, high = (float(v) for v in np.percentile(values, [low_pct, high_pct]))
+    width = high - low
+    return Window(center=(low + high) / 2, width=width if width > 0 else 1.0)

@@ -1,0 +1,92 @@
+"""Write a file completely or not at all, never over its own source."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import ImageWriteError
+from core.io.guards import one_line
+
+
+@contextmanager
+def atomic_write(
+    path: str | os.PathLike[str], *, overwrite: bool = False, source: Path | None = None
+) -> Iterator[BinaryIO]:
+    """Open a temporary file next to `path`; on success fsync it and rename it onto `path`.
+
+    Everything done inside the ``with`` block, encoding included, belongs to
+    the write: on any exception the temporary file is removed, nothing is left
+    at `path`, and the exception is raised as :class:`ImageWriteError` (one line).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The destination file.
+    overwrite : bool
+        Replace an existing file at `path`; otherwise refuse.
+    source : Path, optional
+        The file the image was read from; never overwritten, even with `overwrite`.
+
+    Yields
+    ------
+    BinaryIO
+        The temporary file, open for binary writing.
+
+    Raises
+    ------
+    ImageWriteError
+        If `path` is the source, exists without `overwrite`, is a folder, its
+        folder does not exist, or the write fails.
+    """
+    destination = Path(path)
+    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.tmp")
+    created = False
+    try:
+        _check_destination(destination, overwrite=overwrite, source=source)
+        # "x": create exclusively, never reuse a file; permissions follow the umask.
+        with open(temporary, "xb") as file:
+            created = True
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, destination)
+    except BaseException as error:
+        if created:
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        if isinstance(error, ImageWriteError) or not isinstance(error, Exception):
+            raise
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else None
+        raise ImageWriteError(destination, reason or one_line(error)) from error
+    _fsync_folder(destination.parent)
+
+
+def _check_destination(destination: Path, *, overwrite: bool, source: Path | None) -> None:
+    """Refuse the source file, an existing file without `overwrite`, or a missing folder."""
+    if not destination.parent.is_dir():
+        raise ImageWriteError(destination, f"folder {destination.parent} does not exist")
+    if destination.is_dir():
+        raise ImageWriteError(destination, "is a folder")
+    if not destination.exists():
+        return
+    if source is not None and source.exists() and os.path.samefile(destination, source):
+        raise ImageWriteError(destination, "refusing to overwrite the source image")
+    if not overwrite:
+        raise ImageWriteError(destination, "file exists (choose overwrite to replace it)")
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable where the platform allows (best effort: the file is written)."""
+    if os.name != "posix":  # Windows cannot open a folder for this
+        return
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

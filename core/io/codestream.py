@@ -1,0 +1,106 @@
+"""Image size declared inside a JPEG, JPEG-LS or JPEG 2000 codestream, read before decoding.
+
+Decoders allocate what the codestream declares, not what the DICOM header says,
+so a damaged or hostile codestream must be checked on its own.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from pydicom.dataset import Dataset
+from pydicom.encaps import get_frame
+from pydicom.uid import UID, JPEG2000TransferSyntaxes, JPEGLSTransferSyntaxes, JPEGTransferSyntaxes
+
+from core.errors import ImageReadError
+from core.io.guards import check_dimensions
+
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "
+_JPEG_SOF = {bytes((0xFF, m)) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}
+_JPEG_SOF.add(b"\xff\xf7")  # JPEG-LS SOF55
+
+
+def check_codestream(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> None:
+    """Refuse a compressed frame whose codestream declares an oversized image.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the error message.
+    ds : Dataset
+        The dataset with encapsulated PixelData.
+    syntax : UID
+        Its transfer syntax; only JPEG, JPEG-LS and JPEG 2000 codestreams are parsed.
+    frame, n_frames : int
+        The frame to decode, and how many the dataset has.
+
+    Raises
+    ------
+    ImageReadError
+        If the codestream's header cannot be parsed, or declares an image too
+        large for :func:`core.io.guards.check_dimensions` (JPEG 2000 decoders
+        hold 4-byte samples).
+    """
+    is_j2k = syntax in JPEG2000TransferSyntaxes
+    if not (is_j2k or syntax in JPEGTransferSyntaxes or syntax in JPEGLSTransferSyntaxes):
+        return
+    offsets = None
+    if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
+        offsets = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
+    data = get_frame(ds.PixelData, frame, number_of_frames=n_frames, extended_offsets=offsets)
+    size = _j2k_size(data) if is_j2k else _jpeg_size(data)
+    if size is None:
+        raise ImageReadError(path, f"the {syntax.name} codestream has no valid image header")
+    rows, cols, components, precision = size
+    try:
+        check_dimensions(
+            path,
+            rows,
+            cols,
+            samples=components,
+            bytes_per_sample=4 if is_j2k else (precision + 7) // 8,
+        )
+    except ImageReadError as error:
+        raise ImageReadError(
+            path, f"the {syntax.name} codestream declares an {error.reason}"
+        ) from None
+
+
+def _j2k_size(data: bytes) -> tuple[int, int, int, int] | None:
+    """Return (rows, cols, components, precision) from the SIZ segment (ISO/IEC 15444-1 A.5.1)."""
+    offset = 0
+    if data.startswith(_JP2_SIGNATURE):  # a JP2 file: skip boxes to the codestream box
+        offset = data.find(b"jp2c")
+        if offset < 0:
+            return None
+        offset += 4
+    siz = data[offset : offset + 44]
+    if len(siz) < 44 or siz[:4] != b"\xff\x4f\xff\x51":  # SOC then SIZ
+        return None
+    width, height, x_offset, y_offset = struct.unpack(">IIII", siz[8:24])
+    components = struct.unpack(">H", siz[40:42])[0]
+    precision = (siz[42] & 0x7F) + 1
+    return height - y_offset, width - x_offset, components, precision
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int, int, int] | None:
+    """Return (rows, cols, components, precision) from the SOF segment (JPEG or JPEG-LS)."""
+    if data[:2] != b"\xff\xd8":  # SOI
+        return None
+    offset = 2
+    while offset + 4 <= len(data):
+        marker = data[offset : offset + 2]
+        if marker == b"\xff\xff":  # a fill byte before a marker
+            offset += 1
+            continue
+        if marker[0] != 0xFF:
+            return None
+        if marker in _JPEG_SOF:
+            sof = data[offset + 4 : offset + 10]
+            if len(sof) < 6:
+                return None
+            precision, height, width, components = struct.unpack(">BHHB", sof)
+            return height, width, components, precision
+        offset += 2 + struct.unpack(">H", data[offset + 2 : offset + 4])[0]
+    return None

@@ -1,0 +1,347 @@
+"""Read one frame of a DICOM file: decode, modality LUT, photometric, window, metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+from pydicom.pixels import apply_color_lut, get_decoder, pixel_array
+from pydicom.uid import (
+    UID,
+    ExplicitVRBigEndian,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+    JPEG2000TransferSyntaxes,
+    JPEGLSTransferSyntaxes,
+    JPEGTransferSyntaxes,
+)
+from pydicom.valuerep import PersonName
+
+from core.display import auto_window
+from core.errors import ImageReadError
+from core.image import StoredMapping, Window, XrayImage
+from core.io.codestream import check_codestream
+from core.io.color import luma, warn_converted
+from core.io.guards import check_dimensions, check_frame
+
+MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
+COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
+PALETTE = "PALETTE COLOR"
+_DECODER_PACKAGES = {
+    **dict.fromkeys(JPEG2000TransferSyntaxes, "pylibjpeg and pylibjpeg-openjpeg"),
+    **dict.fromkeys(
+        JPEGTransferSyntaxes + JPEGLSTransferSyntaxes, "pylibjpeg and pylibjpeg-libjpeg"
+    ),
+}
+"""The packages whose pydicom plugin decodes each compressed transfer syntax (pydicom
+itself decodes RLE and deflate)."""
+
+METADATA_KEYWORDS = (
+    "Modality",
+    "SOPClassUID",
+    "SOPInstanceUID",
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "PatientID",
+    "PatientName",
+    "PatientSex",
+    "PatientAge",
+    "StudyDate",
+    "StudyTime",
+    "StudyDescription",
+    "SeriesDescription",
+    "SeriesNumber",
+    "InstanceNumber",
+    "AccessionNumber",
+    "BodyPartExamined",
+    "ViewPosition",
+    "ImageType",
+    "DerivationDescription",
+    "Manufacturer",
+    "ManufacturerModelName",
+    "InstitutionName",
+    "DetectorType",
+    "KVP",
+    "Exposure",
+    "ExposureInuAs",
+    "ExposureTime",
+    "XRayTubeCurrent",
+    "ExposureIndex",
+    "TargetExposureIndex",
+    "DeviationIndex",
+    "RelativeXRayExposure",
+    "PhotometricInterpretation",
+    "SamplesPerPixel",
+    "BitsAllocated",
+    "BitsStored",
+    "HighBit",
+    "PixelRepresentation",
+    "Rows",
+    "Columns",
+    "NumberOfFrames",
+    "RescaleSlope",
+    "RescaleIntercept",
+    "RescaleType",
+    "WindowCenter",
+    "WindowWidth",
+    "VOILUTFunction",
+    "LossyImageCompression",
+)
+"""Attributes copied into ``XrayImage.metadata`` (when present) as plain values."""
+
+
+def read_dicom(path: Path, frame: int) -> XrayImage:
+    """Read frame `frame` of a DICOM file.
+
+    Pixel values are the decoded stored values (BitsStored honoured, as pydicom
+    does) after the linear modality LUT, as float32. MONOCHROME1 is kept as is;
+    colour and palette images become BT.601 luma with an :class:`XrayWarning`.
+    The default display is the file's first WindowCenter/WindowWidth; without
+    one, its first VOI LUT table (``voi_lut``) if any, with ``window`` then set
+    by :func:`core.display.auto_window` (0.5 and 99.5 percentiles) for manual
+    windowing. Only the requested frame is decoded, so the size limits of
+    :func:`core.io.guards.check_dimensions` apply to one frame, checked on the
+    header and on the codestream before decoding.
+
+    Parameters
+    ----------
+    path : Path
+        The file; it is only read.
+    frame : int
+        Zero-based frame index.
+
+    Returns
+    -------
+    XrayImage
+        With ``dataset`` set to the file's header without pixel data.
+
+    Raises
+    ------
+    ImageReadError
+        For files without pixel data, missing or invalid image attributes,
+        oversized images, a bad frame index, or a transfer syntax that no
+        installed plugin decodes. Other failures are converted by the caller.
+    """
+    ds = pydicom.dcmread(path, force=True)
+    if len(ds) == 0:
+        raise ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
+    if "PixelData" not in ds:
+        what = ds.SOPClassUID.name if "SOPClassUID" in ds else "no SOP class"
+        if "Rows" in ds or "Image Storage" in what:
+            raise ImageReadError(path, "the pixel data is missing (the file may be truncated)")
+        raise ImageReadError(path, f"the file has no image pixel data ({what})")
+    syntax = _transfer_syntax(path, ds)
+    rows, cols = _int(path, ds, "Rows"), _int(path, ds, "Columns")
+    samples = _int(path, ds, "SamplesPerPixel", 1)
+    bits_allocated = _int(path, ds, "BitsAllocated")
+    bits_stored = _int(path, ds, "BitsStored", bits_allocated)
+    signed = _int(path, ds, "PixelRepresentation", 0) == 1
+    n_frames = _int(path, ds, "NumberOfFrames", 1)
+    if bits_allocated not in (1, 8, 16, 32) or not 1 <= bits_stored <= bits_allocated:
+        raise ImageReadError(
+            path,
+            f"unsupported bit depth (BitsAllocated {bits_allocated}, BitsStored {bits_stored})",
+        )
+    if n_frames < 1:
+        raise ImageReadError(path, f"invalid NumberOfFrames {n_frames}")
+    check_dimensions(
+        path, rows, cols, samples=samples, bytes_per_sample=max(1, bits_allocated // 8)
+    )
+    check_frame(path, frame, n_frames)
+    photometric = str(ds.get("PhotometricInterpretation", "")).strip().upper()
+    if photometric not in (*MONOCHROME, PALETTE, *COLOR):
+        raise ImageReadError(
+            path, f"unsupported photometric interpretation {photometric or '(missing)'}"
+        )
+    _check_decoder(path, syntax)
+    check_codestream(path, ds, syntax, frame, n_frames)
+    ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
+    stored = pixel_array(ds, index=frame)
+
+    if photometric in MONOCHROME and stored.ndim == 2:
+        mapping = _modality_mapping(path, ds, bits_stored, signed)
+        pixels = mapping.to_pixels(stored)
+    elif photometric == PALETTE and stored.ndim == 2:
+        rgb = apply_color_lut(stored, ds)
+        pixels = luma(rgb)
+        mapping = StoredMapping(bits_stored=8 * rgb.dtype.itemsize)
+        photometric = "MONOCHROME2"
+        warn_converted(path, "palette colour image converted to grayscale (BT.601 luma)")
+    elif photometric in COLOR and stored.ndim == 3 and stored.shape[-1] == 3:
+        pixels = luma(stored)
+        mapping = StoredMapping(bits_stored=bits_stored)
+        warn_converted(path, f"{photometric} image converted to grayscale (BT.601 luma)")
+        photometric = "MONOCHROME2"
+    else:
+        raise ImageReadError(
+            path, f"{photometric} with {samples} samples per pixel is not a valid combination"
+        )
+
+    window = _file_window(ds)
+    voi = None if window else _voi_lut(ds, syntax)
+    for tag in [tag for tag in ds.keys() if tag.group == 0x7FE0]:
+        del ds[tag]  # pixel data lives on in `pixels`; the header serves derived output
+    return XrayImage(
+        pixels=pixels,
+        mapping=mapping,
+        window=window or auto_window(pixels),
+        photometric=photometric,
+        source_format="dicom",
+        source_path=path,
+        pixel_spacing=_pixel_spacing(ds),
+        voi_lut=None if voi is None else voi[0],
+        voi_lut_first=0 if voi is None else voi[1],
+        voi_lut_bits=16 if voi is None else voi[2],
+        frame=frame,
+        n_frames=n_frames,
+        metadata=_metadata(ds, syntax),
+        dataset=ds,
+    )
+
+
+def _transfer_syntax(path: Path, ds: Dataset) -> UID:
+    """Return the transfer syntax; for files without meta, the encoding pydicom found."""
+    syntax = ds.file_meta.get("TransferSyntaxUID")
+    if syntax:
+        return UID(syntax)
+    implicit, little = ds.original_encoding
+    if little is None:
+        raise ImageReadError(path, "no transfer syntax and no recognisable encoding")
+    if implicit:
+        return ImplicitVRLittleEndian
+    return ExplicitVRLittleEndian if little else ExplicitVRBigEndian
+
+
+def _int(path: Path, ds: Dataset, keyword: str, default: int | None = None) -> int:
+    """Return an integer attribute; `default` if absent or empty (an error if no default)."""
+    value = ds.get(keyword)
+    if value is None or value == "":
+        if default is None:
+            raise ImageReadError(path, f"missing required attribute {keyword}")
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ImageReadError(path, f"invalid {keyword} value {str(value)[:32]!r}") from None
+
+
+def _check_decoder(path: Path, syntax: UID) -> None:
+    """Refuse a transfer syntax that no installed plugin decodes, naming what would."""
+    try:
+        decoder = get_decoder(syntax)
+    except NotImplementedError:
+        name = syntax.name if syntax.is_transfer_syntax else str(syntax)
+        raise ImageReadError(
+            path, f"transfer syntax {name} cannot be decoded: no decoder exists for it"
+        ) from None
+    if not decoder.is_available:
+        package = _DECODER_PACKAGES.get(syntax, "a pydicom pixel data plugin")
+        raise ImageReadError(
+            path, f"no installed decoder for transfer syntax {syntax.name}: install {package}"
+        )
+
+
+def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -> StoredMapping:
+    """Return the linear modality LUT (RescaleSlope/Intercept) of a grayscale image."""
+    if "ModalityLUTSequence" in ds and "RescaleSlope" not in ds:
+        warn_converted(path, "modality LUT table ignored: pixel values are the stored values")
+    slope = _number(ds.get("RescaleSlope"))
+    intercept = _number(ds.get("RescaleIntercept"))
+    if slope == 0:
+        raise ImageReadError(path, "invalid RescaleSlope 0")
+    return StoredMapping(
+        bits_stored=bits_stored,
+        signed=signed,
+        slope=1.0 if slope is None else slope,
+        intercept=0.0 if intercept is None else intercept,
+    )
+
+
+def _number(value: Any) -> float | None:
+    """Return the first value of a numeric attribute as a finite float, or None."""
+    if isinstance(value, MultiValue | list | tuple):
+        value = value[0] if len(value) else None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _file_window(ds: Dataset) -> Window | None:
+    """Return the first WindowCenter/WindowWidth pair, if present and valid (width >= 1)."""
+    center, width = _number(ds.get("WindowCenter")), _number(ds.get("WindowWidth"))
+    if center is None or width is None or width < 1:
+        return None
+    return Window(center=center, width=width)
+
+
+def _voi_lut(ds: Dataset, syntax: UID) -> tuple[np.ndarray, int, int] | None:
+    """Return the first VOI LUT Sequence table as (table, first input, bits), if valid."""
+    sequence = ds.get("VOILUTSequence")
+    if not sequence or "LUTDescriptor" not in sequence[0] or "LUTData" not in sequence[0]:
+        return None
+    item = sequence[0]
+    try:
+        descriptor = [int(v) for v in item.LUTDescriptor]
+    except (TypeError, ValueError):
+        return None
+    if len(descriptor) != 3 or not 8 <= descriptor[2] <= 16:
+        return None
+    entries, first, bits = descriptor[0] or 65536, descriptor[1], descriptor[2]
+    data = item.LUTData
+    if isinstance(data, bytes):  # OW: 16-bit words in the file's byte order
+        order = ">" if syntax == ExplicitVRBigEndian else "<"
+        table = np.frombuffer(data, dtype=f"{order}u2", count=len(data) // 2)
+    else:
+        table = np.asarray(data if isinstance(data, MultiValue | list) else [data])
+    if table.size != entries:
+        return None
+    return table.astype(np.uint16), first, bits
+
+
+def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:
+    """Return row and column spacing in mm from PixelSpacing, else ImagerPixelSpacing."""
+    for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
+        value = ds.get(keyword)
+        if isinstance(value, MultiValue | list) and len(value) == 2:
+            row, col = _number(value[0]), _number(value[1])
+            if row and col and row > 0 and col > 0:
+                return row, col
+    return None
+
+
+def _metadata(ds: Dataset, syntax: UID) -> dict[str, Any]:
+    """Return plain str/int/float values of :data:`METADATA_KEYWORDS`, with UID names."""
+    metadata: dict[str, Any] = {
+        "TransferSyntaxUID": str(syntax),
+        "TransferSyntaxName": syntax.name,
+    }
+    for keyword in METADATA_KEYWORDS:
+        value = _plain(ds.get(keyword))
+        if value is not None and value != "":
+            metadata[keyword] = value
+    if "SOPClassUID" in metadata:
+        metadata["SOPClassName"] = UID(metadata["SOPClassUID"]).name
+    return metadata
+
+
+def _plain(value: Any) -> str | int | float | None:
+    """Return a DICOM value as str, int or float; multiple values joined by a backslash."""
+    if isinstance(value, bool | bytes | Dataset) or value is None:
+        return None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, MultiValue | list):
+        if any(isinstance(v, Dataset) for v in value):
+            return None
+        return "\\".join(str(v) for v in value)
+    if isinstance(value, PersonName | str):
+        return str(value)
+    return None

@@ -1,0 +1,462 @@
+"""Write DICOM: a derived image under its source's header, or a new Secondary Capture / CR."""
+
+from __future__ import annotations
+
+import copy
+import os
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from pydicom import dcmwrite
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.multival import MultiValue
+from pydicom.pixels import get_encoder
+from pydicom.uid import (
+    UID,
+    ComputedRadiographyImageStorage,
+    ExplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
+    RLELossless,
+    SecondaryCaptureImageStorage,
+    generate_uid,
+)
+from pydicom.valuerep import DSfloat
+
+from core import __version__
+from core.errors import ImageWriteError
+from core.image import Window, XrayImage
+from core.io.atomic import atomic_write
+from core.io.dtypes import stored_pixels
+
+NOT_FOR_DIAGNOSIS = f"Not for diagnostic use. Produced by xray-denoise {__version__}"
+"""ImageComments of every file written."""
+
+DERIVED_SUFFIX = " (derived)"
+NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
+"""Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
+
+LOSSY_SYNTAXES = (JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLSNearLossless)
+"""Source transfer syntaxes that are always lossy (JPEG 2000 may be either: see the header)."""
+
+_MULTIFRAME_KEYWORDS = (
+    "NumberOfFrames",
+    "FrameIncrementPointer",
+    "FrameTime",
+    "FrameTimeVector",
+    "FrameDelay",
+    "ActualFrameDuration",
+    "CineRate",
+    "RecommendedDisplayFrameRate",
+    "StartTrim",
+    "StopTrim",
+    "PerFrameFunctionalGroupsSequence",
+    "SharedFunctionalGroupsSequence",
+)
+_STALE_KEYWORDS = (
+    "PlanarConfiguration",
+    "RedPaletteColorLookupTableDescriptor",
+    "GreenPaletteColorLookupTableDescriptor",
+    "BluePaletteColorLookupTableDescriptor",
+    "RedPaletteColorLookupTableData",
+    "GreenPaletteColorLookupTableData",
+    "BluePaletteColorLookupTableData",
+    "SegmentedRedPaletteColorLookupTableData",
+    "SegmentedGreenPaletteColorLookupTableData",
+    "SegmentedBluePaletteColorLookupTableData",
+    "PaletteColorLookupTableUID",
+    "ICCProfile",
+    "ColorSpace",
+    "SmallestImagePixelValue",
+    "LargestImagePixelValue",
+    "SmallestPixelValueInSeries",
+    "LargestPixelValueInSeries",
+    "PixelPaddingValue",
+    "PixelPaddingRangeLimit",
+    "DataSetTrailingPadding",
+)
+"""Attributes that may no longer hold for new pixel values (colour, palette, ranges, padding)."""
+
+
+def write_derived_dicom(
+    image: XrayImage, path: str | os.PathLike[str], *, description: str, overwrite: bool = False
+) -> Path:
+    r"""Write `image` as a derived DICOM image under its source's header.
+
+    Patient, study and the rest of the source header are kept. The result has
+    new SOP Instance and Series Instance UIDs, ImageType ``DERIVED\SECONDARY``
+    (further source values kept), DerivationDescription `description`, a
+    SourceImageSequence item referencing the source (and its frame), SeriesDescription
+    with the suffix ``" (derived)"``, the current ContentDate/Time, ImageComments
+    :data:`NOT_FOR_DIAGNOSIS`, and LossyImageCompression ``"01"`` if the source
+    was lossy. It is one uncompressed frame (Explicit VR Little Endian) with the
+    source's Rows, Columns, bits and pixel representation and ``image.photometric``;
+    multi-frame attributes, colour palettes and stale pixel statistics are removed.
+    A multi-frame source (or one without a SOP class) gives a Secondary Capture image.
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image read from DICOM (``image.dataset`` set); its pixels go back
+        through ``image.mapping.to_stored``.
+    path : str or PathLike
+        Destination; never the source file.
+    description : str
+        What was done to the image, for DerivationDescription (up to 1024 characters).
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ImageWriteError
+        If the image has no source header, or the write fails (nothing is left).
+    """
+    if image.dataset is None:
+        raise ImageWriteError(
+            path, "the image has no source DICOM header; write_image writes a new DICOM instead"
+        )
+    with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
+        dcmwrite(file, derived_dataset(image, description), enforce_file_format=True)
+    return Path(path)
+
+
+def derived_dataset(image: XrayImage, description: str) -> Dataset:
+    """Build the derived dataset that :func:`write_derived_dicom` writes (see there).
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image with ``dataset`` set; neither is changed.
+    description : str
+        DerivationDescription.
+
+    Returns
+    -------
+    Dataset
+        A new dataset with pixel data and file meta information.
+    """
+    source: Dataset = image.dataset
+    ds = copy.deepcopy(source)
+    for keyword in _MULTIFRAME_KEYWORDS + _STALE_KEYWORDS:
+        if keyword in ds:
+            delattr(ds, keyword)
+    if not description.isascii():
+        ds.decode()  # re-encode every text value as UTF-8 below
+        ds.SpecificCharacterSet = "ISO_IR 192"
+    if "NumberOfFrames" in source or "SOPClassUID" not in source:
+        ds.SOPClassUID = SecondaryCaptureImageStorage  # single-frame and always valid
+        ds.ConversionType = "WSD"
+    ds.preamble = None  # a source preamble may describe the source bytes (e.g. a TIFF header)
+    ds.file_meta = _file_meta(ds.SOPClassUID)
+    ds.set_pixel_data(_derived_stored(image, source), image.photometric, image.mapping.bits_stored)
+    ds.SeriesInstanceUID = generate_uid()
+    ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
+    ds.DerivationDescription = description[:1024]
+    if "SOPClassUID" in source and "SOPInstanceUID" in source:
+        reference = Dataset()
+        reference.ReferencedSOPClassUID = source.SOPClassUID
+        reference.ReferencedSOPInstanceUID = source.SOPInstanceUID
+        if image.n_frames > 1:
+            reference.ReferencedFrameNumber = image.frame + 1
+        ds.SourceImageSequence = [reference]
+    series = str(source.get("SeriesDescription", "")).strip()
+    if not series.endswith(DERIVED_SUFFIX.strip()):  # derived once more: one suffix is enough
+        series = (series[: 64 - len(DERIVED_SUFFIX)] + DERIVED_SUFFIX).strip()
+    ds.SeriesDescription = series
+    _stamp_now(ds)
+    ds.ImageComments = NOT_FOR_DIAGNOSIS
+    syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
+    if syntax in LOSSY_SYNTAXES or source.get("LossyImageCompression") == "01":
+        ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
+    return ds
+
+
+def write_new_dicom(
+    pixels: np.ndarray,
+    path: str | os.PathLike[str],
+    *,
+    photometric: str = "MONOCHROME2",
+    bits_stored: int = 12,
+    pixel_spacing: tuple[float, float] | None = None,
+    patient_name: str = "",
+    patient_id: str = "",
+    description: str = "",
+    modality: str = "CR",
+    window: Window | None = None,
+    transfer_syntax: str = ExplicitVRLittleEndian,
+    overwrite: bool = False,
+) -> Path:
+    """Write stored values as a new, complete single-frame DICOM image with new UIDs.
+
+    Modality ``"CR"`` gives a Computed Radiography image (pixel spacing as
+    ImagerPixelSpacing); any other modality a Secondary Capture image (pixel
+    spacing as PixelSpacing, ConversionType ``WSD``). All type 1 and type 2
+    attributes of the IOD's modules are present; text is UTF-8.
+
+    Parameters
+    ----------
+    pixels : ndarray, shape (rows, cols)
+        Stored values, uint8/uint16 (int8/int16 for signed data).
+    path : str or PathLike
+        Destination.
+    photometric : str
+        ``"MONOCHROME1"`` or ``"MONOCHROME2"``.
+    bits_stored : int
+        Significant bits, at most the dtype's; every value must fit.
+    pixel_spacing : tuple of float, optional
+        Row and column spacing in mm.
+    patient_name, patient_id : str
+        Patient identification (empty by default).
+    description : str
+        SeriesDescription (first 64 characters) and DerivationDescription.
+    modality : str
+        DICOM Modality; ``"CR"`` selects the CR IOD.
+    window : Window, optional
+        Written as WindowCenter/WindowWidth.
+    transfer_syntax : str
+        One of :data:`NEW_SYNTAXES`, e.g. ``pydicom.uid.RLELossless``.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        For invalid pixels or arguments.
+    ImageWriteError
+        If no encoder is installed for `transfer_syntax`, or the write fails.
+    """
+    ds = new_dataset(
+        pixels,
+        photometric=photometric,
+        bits_stored=bits_stored,
+        pixel_spacing=pixel_spacing,
+        patient_name=patient_name,
+        patient_id=patient_id,
+        description=description,
+        modality=modality,
+        window=window,
+    )
+    return write_dataset(ds, path, transfer_syntax=transfer_syntax, overwrite=overwrite)
+
+
+def new_dataset(
+    pixels: np.ndarray,
+    *,
+    photometric: str,
+    bits_stored: int,
+    pixel_spacing: tuple[float, float] | None,
+    patient_name: str,
+    patient_id: str,
+    description: str,
+    modality: str,
+    window: Window | None,
+) -> Dataset:
+    """Build the dataset that :func:`write_new_dicom` writes (see there for the parameters).
+
+    Returns
+    -------
+    Dataset
+        With file meta information, uncompressed.
+
+    Raises
+    ------
+    ValueError
+        For invalid pixels or arguments.
+    """
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 2 or pixels.dtype not in (np.uint8, np.uint16, np.int8, np.int16):
+        raise ValueError(
+            f"pixels must be a 2-D uint8, uint16, int8 or int16 array of stored values, "
+            f"got {pixels.dtype} with shape {pixels.shape}"
+        )
+    if photometric not in ("MONOCHROME1", "MONOCHROME2"):
+        raise ValueError(f"photometric must be MONOCHROME1 or MONOCHROME2, got {photometric!r}")
+    if not modality or len(modality) > 16:
+        raise ValueError(f"modality must be a DICOM modality code such as 'CR', got {modality!r}")
+    is_cr = modality == "CR"
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.SOPClassUID = ComputedRadiographyImageStorage if is_cr else SecondaryCaptureImageStorage
+    ds.file_meta = _file_meta(ds.SOPClassUID)
+    try:
+        ds.set_pixel_data(pixels, photometric, bits_stored)  # also sets SOPInstanceUID
+    except ValueError as error:
+        raise ValueError(f"pixels do not fit bits_stored={bits_stored}: {error}") from None
+    ds.PatientName = patient_name
+    ds.PatientID = patient_id
+    ds.PatientBirthDate = ""
+    ds.PatientSex = ""
+    ds.StudyInstanceUID = generate_uid()
+    ds.SeriesInstanceUID = generate_uid()
+    ds.StudyID = ""
+    ds.AccessionNumber = ""
+    ds.ReferringPhysicianName = ""
+    ds.Modality = modality
+    ds.SeriesNumber = 1
+    ds.InstanceNumber = 1
+    ds.Manufacturer = "xray-denoise"
+    ds.SoftwareVersions = __version__
+    ds.PatientOrientation = ""
+    ds.ImageType = ["DERIVED", "SECONDARY"]
+    ds.SeriesDescription = description[:64]
+    ds.DerivationDescription = description[:1024]
+    ds.ImageComments = NOT_FOR_DIAGNOSIS
+    ds.BurnedInAnnotation = "NO"
+    ds.LossyImageCompression = "00"
+    if is_cr:
+        ds.BodyPartExamined = ""
+        ds.ViewPosition = ""
+    else:
+        ds.ConversionType = "WSD"
+    if pixel_spacing is not None:
+        spacing = [DSfloat(float(v), auto_format=True) for v in pixel_spacing]
+        setattr(ds, "ImagerPixelSpacing" if is_cr else "PixelSpacing", spacing)
+    if window is not None:
+        ds.WindowCenter = DSfloat(float(window.center), auto_format=True)
+        ds.WindowWidth = DSfloat(float(window.width), auto_format=True)
+    now = _stamp_now(ds)
+    ds.StudyDate, ds.StudyTime = now
+    ds.SeriesDate, ds.SeriesTime = now
+    return ds
+
+
+def write_secondary_capture(
+    image: XrayImage, path: str | os.PathLike[str], *, description: str, overwrite: bool = False
+) -> Path:
+    """Write an image without a DICOM header (PNG, TIFF, ``.npy``) as a new Secondary Capture.
+
+    Modality ``OT``, empty patient identification, the image's stored values,
+    photometric, pixel spacing and window (see :func:`write_new_dicom`).
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image with an 8 or 16-bit integer mapping.
+    path : str or PathLike
+        Destination; never the image's source file.
+    description : str
+        SeriesDescription and DerivationDescription.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ImageWriteError
+        For float or wider than 16-bit data, and any write failure.
+    """
+    if image.mapping.is_float or image.mapping.bits_stored > 16:
+        raise ImageWriteError(
+            path, "DICOM output holds 8 or 16-bit integers; save this image as .tif or .npy"
+        )
+    ds = new_dataset(
+        stored_pixels(image),
+        photometric=image.photometric,
+        bits_stored=image.mapping.bits_stored,
+        pixel_spacing=image.pixel_spacing,
+        patient_name="",
+        patient_id="",
+        description=description,
+        modality="OT",
+        window=image.window,
+    )
+    return write_dataset(ds, path, overwrite=overwrite, source=image.source_path)
+
+
+def write_dataset(
+    ds: Dataset,
+    path: str | os.PathLike[str],
+    *,
+    transfer_syntax: str = ExplicitVRLittleEndian,
+    overwrite: bool = False,
+    source: Path | None = None,
+) -> Path:
+    """Encode `ds` with `transfer_syntax` and write it atomically as a DICOM file.
+
+    Parameters
+    ----------
+    ds : Dataset
+        An uncompressed dataset with file meta information; compressed in place.
+    path : str or PathLike
+        Destination.
+    transfer_syntax : str
+        One of :data:`NEW_SYNTAXES`.
+    overwrite : bool
+        Replace an existing file.
+    source : Path, optional
+        A file that must not be overwritten (the image's source).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        If `transfer_syntax` is not one of :data:`NEW_SYNTAXES`.
+    ImageWriteError
+        If its encoder is not installed, or the write fails.
+    """
+    syntax = UID(transfer_syntax)
+    if syntax not in NEW_SYNTAXES:
+        names = ", ".join(s.name for s in NEW_SYNTAXES)
+        raise ValueError(f"transfer_syntax must be one of {names}; got {syntax.name}")
+    if syntax != ExplicitVRLittleEndian and not get_encoder(syntax).is_available:
+        missing = "; ".join(get_encoder(syntax).missing_dependencies) or "an encoding plugin"
+        raise ImageWriteError(path, f"cannot encode {syntax.name}: install {missing}")
+    with atomic_write(path, overwrite=overwrite, source=source) as file:
+        if syntax != ExplicitVRLittleEndian:
+            ds.compress(syntax)
+        dcmwrite(file, ds, enforce_file_format=True)
+    return Path(path)
+
+
+def _file_meta(sop_class: str) -> FileMetaDataset:
+    """Return fresh file meta information for an uncompressed instance of `sop_class`."""
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = sop_class
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    return meta
+
+
+def _derived_stored(image: XrayImage, source: Dataset) -> np.ndarray:
+    """Return stored values, widened to 16 bits if the source allocates 16 for 8-bit data."""
+    stored = stored_pixels(image)
+    if stored.itemsize == 1 and source.get("BitsAllocated") == 16:
+        stored = stored.astype(np.int16 if image.mapping.signed else np.uint16)
+    return stored
+
+
+def _values(value: object) -> list[str]:
+    """Return the values of a possibly multi-valued string attribute as a list."""
+    if isinstance(value, MultiValue | list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
+def _stamp_now(ds: Dataset) -> tuple[str, str]:
+    """Set ContentDate/Time and InstanceCreationDate/Time to now; return (date, time)."""
+    now = datetime.now()
+    date, time = now.strftime("%Y%m%d"), now.strftime("%H%M%S.%f")
+    ds.ContentDate, ds.ContentTime = date, time
+    ds.InstanceCreationDate, ds.InstanceCreationTime = date, time
+    return date, time

@@ -1,0 +1,78 @@
+"""Which reader a file needs: its signature first, then its extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydicom
+
+from core.errors import ImageReadError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # classic and BigTIFF
+NPY_SIGNATURE = b"\x93NUMPY"
+DICOM_SUFFIXES = (".dcm", ".dicom")
+FORMAT_NAMES = {"dicom": "DICOM", "png": "PNG", "tiff": "TIFF", "npy": "NumPy .npy"}
+_SUFFIX_FORMATS = {".png": "png", ".tif": "tiff", ".tiff": "tiff", ".npy": "npy"}
+
+
+def detect_format(path: Path) -> str:
+    """Return ``"dicom"``, ``"png"``, ``"tiff"`` or ``"npy"`` for an existing file.
+
+    DICOM is recognised by ``DICM`` at byte 128, by a ``.dcm``/``.dicom``
+    extension, or (for files without a preamble) by pydicom finding image or
+    SOP attributes in it; the others by their signature.
+
+    Parameters
+    ----------
+    path : Path
+        The file to inspect; it is only read.
+
+    Returns
+    -------
+    str
+        The format name.
+
+    Raises
+    ------
+    ImageReadError
+        If the path is missing, not a regular file, unreadable, empty, or of no
+        known format.
+    """
+    try:
+        if not path.exists():
+            raise ImageReadError(path, "file not found")
+        if path.is_dir():
+            raise ImageReadError(path, "is a folder, not an image file")
+        if not path.is_file():
+            raise ImageReadError(path, "not a regular file")
+        with path.open("rb") as file:
+            head = file.read(132)
+    except OSError as error:
+        raise ImageReadError(path, f"cannot read the file: {error.strerror or error}") from None
+    if not head:
+        raise ImageReadError(path, "file is empty")
+    if head[128:132] == b"DICM":
+        return "dicom"
+    if head.startswith(PNG_SIGNATURE):
+        return "png"
+    if head.startswith(TIFF_SIGNATURES):
+        return "tiff"
+    if head.startswith(NPY_SIGNATURE):
+        return "npy"
+    suffix = path.suffix.lower()
+    if suffix in DICOM_SUFFIXES or _looks_like_dicom(path):
+        return "dicom"
+    if suffix in _SUFFIX_FORMATS:
+        name = FORMAT_NAMES[_SUFFIX_FORMATS[suffix]]
+        raise ImageReadError(path, f"not a valid {name} file (wrong signature)")
+    raise ImageReadError(path, "unsupported file format (expected DICOM, PNG, TIFF or .npy)")
+
+
+def _looks_like_dicom(path: Path) -> bool:
+    """Whether pydicom parses a file without preamble into an image or SOP instance."""
+    try:
+        dataset = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+    except Exception:  # a probe: any parse failure means "not DICOM"
+        return False
+    return "SOPClassUID" in dataset or "Rows" in dataset

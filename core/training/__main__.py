@@ -1,0 +1,131 @@
+"""``python -m core.training FOLDER --output MODEL.safetensors [options]``.
+
+Trains a diffusion denoiser on a folder of radiographs. With ``--resume`` the run
+continues from ``<output stem>.checkpoint.safetensors`` and every setting not given on
+the command line is taken from the checkpoint. SIGINT and SIGTERM stop the run
+gracefully: it checkpoints and exports the model before exiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from core.errors import XrayError
+from core.training.checkpoint import read_checkpoint
+from core.training.config import TrainConfig
+from core.training.loop import TrainState, train
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m core.training",
+        description="Train a diffusion denoiser on a folder of radiographs.",
+    )
+    p.add_argument("folder", type=Path, help="folder of PNG/TIFF/JPEG/DICOM images (recursive)")
+    p.add_argument("--output", type=Path, required=True, help="model file, MODEL.safetensors")
+    p.add_argument("--minutes", type=float, help="stop after this much wall time")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
+    p.add_argument("--batch-size", type=int, help="patches per step per process")
+    p.add_argument("--patch-size", type=int, help="training patch side in pixels")
+    p.add_argument("--seed", type=int, help="seed of weights and every random draw")
+    p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
+    p.add_argument("--val-every", type=int, help="steps between validations (0: never)")
+    p.add_argument("--log-file", type=Path, help="log file (default <output stem>.log)")
+    p.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
+    return p
+
+
+def build_config(args: argparse.Namespace) -> TrainConfig:
+    """Turn parsed arguments into a :class:`TrainConfig` (checkpoint settings on resume)."""
+    given = {
+        name: value
+        for name, value in (
+            ("steps", args.steps),
+            ("batch_size", args.batch_size),
+            ("patch_size", args.patch_size),
+            ("seed", args.seed),
+            ("checkpoint_every", args.checkpoint_every),
+            ("val_every", args.val_every),
+        )
+        if value is not None
+    }
+    runtime = {
+        "data": args.folder,
+        "output": args.output,
+        "resume": args.resume,
+        "device": args.device,
+        "minutes": args.minutes,
+        "progress": not args.no_progress,
+    }
+    if args.resume:
+        base = TrainConfig(data=args.folder, output=args.output)
+        if base.checkpoint_path.is_file():
+            stored = TrainConfig.from_config(read_checkpoint(base.checkpoint_path).config)
+            return replace(stored, checkpoint=None, **runtime, **given)
+    return TrainConfig(**runtime, **given)
+
+
+def _setup_logging(path: Path) -> None:
+    """Log to stderr on every rank and, on rank 0 only, to ``path``."""
+    rank = int(os.environ.get("RANK", "0"))
+    fmt = logging.Formatter(f"%(asctime)s [rank {rank}] %(levelname)s %(name)s: %(message)s")
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if rank == 0:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path))
+    for handler in handlers:
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    try:
+        config = build_config(args)
+    except (XrayError, ValueError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    _setup_logging(args.log_file or config.output.with_suffix(".log"))
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        logging.getLogger(__name__).info("signal %d: stopping after this step", signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def on_step(_state: TrainState) -> bool:
+        return stop.is_set()
+
+    try:
+        train(config, callback=on_step)
+    except (XrayError, ValueError, OSError) as e:
+        logging.getLogger(__name__).error("%s", e)
+        return 2
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

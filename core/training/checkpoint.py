@@ -1,0 +1,147 @@
+"""Training checkpoints as one safetensors file: no pickle, exact resume.
+
+The file holds the network, EMA and optimiser tensors, and as string metadata the
+step, the training configuration (JSON) and the optimiser's hyperparameters. All
+training randomness is a pure function of ``(seed, step, rank)`` and the learning
+rate a pure function of the step, so the step is the whole random and scheduler state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
+CHECKPOINT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What a checkpoint says besides its tensors.
+
+    Parameters
+    ----------
+    step : int
+        Optimiser steps taken.
+    config : dict
+        The training configuration (``TrainConfig.to_config()``).
+    extra : dict
+        Run bookkeeping (elapsed time, last validation, ...).
+    """
+
+    step: int
+    config: dict[str, Any]
+    extra: dict[str, Any]
+
+
+def save_checkpoint(
+    path: str | Path,
+    *,
+    network: nn.Module,
+    ema: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    checkpoint: Checkpoint,
+) -> None:
+    """Write a checkpoint atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination.
+    network, ema : nn.Module
+        Trained and averaged networks.
+    optimizer : torch.optim.Optimizer
+        Its state tensors and hyperparameters are stored.
+    checkpoint : Checkpoint
+        Step, configuration and bookkeeping.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {f"model/{k}": v for k, v in network.state_dict().items()}
+    tensors |= {f"ema/{k}": v for k, v in ema.state_dict().items()}
+    opt_state = optimizer.state_dict()
+    for index, state in opt_state["state"].items():
+        for key, value in state.items():
+            if not isinstance(value, torch.Tensor):
+                raise TypeError(f"optimizer state {key!r} is not a tensor")
+            tensors[f"optimizer/{index}/{key}"] = value
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    metadata = {
+        "format": CHECKPOINT_FORMAT,
+        "version": CHECKPOINT_VERSION,
+        "step": str(checkpoint.step),
+        "config": json.dumps(checkpoint.config),
+        "extra": json.dumps(checkpoint.extra),
+        "param_groups": json.dumps(opt_state["param_groups"]),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    save_file(tensors, tmp, metadata=metadata)
+    os.replace(tmp, path)
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """Read a checkpoint's step, configuration and bookkeeping (not its tensors)."""
+    with safe_open(str(path), framework="pt") as f:
+        metadata = f.metadata() or {}
+    if metadata.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{path} is not an xray-denoise training checkpoint")
+    if metadata.get("version") != CHECKPOINT_VERSION:
+        raise ValueError(f"{path}: unsupported checkpoint version {metadata.get('version')}")
+    return Checkpoint(
+        step=int(metadata["step"]),
+        config=json.loads(metadata["config"]),
+        extra=json.loads(metadata["extra"]),
+    )
+
+
+def load_checkpoint(
+    path: str | Path,
+    *,
+    network: nn.Module,
+    ema: nn.Module,
+    optimizer: torch.optim.Optimizer,
+) -> Checkpoint:
+    """Restore network, EMA and optimiser in place from :func:`save_checkpoint` output.
+
+    Parameters
+    ----------
+    path : str or Path
+        The checkpoint.
+    network, ema : nn.Module
+        Networks of the checkpoint's architecture (on their target device).
+    optimizer : torch.optim.Optimizer
+        An optimiser over ``network``'s parameters, of the same type.
+
+    Returns
+    -------
+    Checkpoint
+        Step, configuration and bookkeeping.
+    """
+    info = read_checkpoint(path)
+    with safe_open(str(path), framework="pt") as f:
+        param_groups = json.loads(f.metadata()["param_groups"])
+    # Optimizer.load_state_dict moves state to the parameters' device as each optimiser needs.
+    tensors = load_file(str(path))
+    sections: dict[str, dict[str, torch.Tensor]] = {"model": {}, "ema": {}, "optimizer": {}}
+    for key, value in tensors.items():
+        section, name = key.split("/", 1)
+        sections[section][name] = value
+    network.load_state_dict(sections["model"])
+    ema.load_state_dict(sections["ema"])
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for name, value in sections["optimizer"].items():
+        index, key = name.split("/", 1)
+        state.setdefault(int(index), {})[key] = value
+    for group in param_groups:
+        if "betas" in group:
+            group["betas"] = tuple(group["betas"])
+    optimizer.load_state_dict({"state": state, "param_groups": param_groups})
+    return info

@@ -1,0 +1,178 @@
+"""Training configuration: one frozen dataclass, serialisable to JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from core.diffusion.schedule import NoiseSchedule
+from core.diffusion.unet import UNetConfig
+from core.training.patches import Augmentation
+from core.training.timesteps import TimestepSampler
+
+# Fields that shape the training trajectory: a resumed run must keep them.
+TRAJECTORY_FIELDS = (
+    "architecture",
+    "schedule",
+    "timesteps",
+    "augmentation",
+    "batch_size",
+    "patch_size",
+    "lr",
+    "warmup_steps",
+    "min_lr_fraction",
+    "weight_decay",
+    "grad_clip",
+    "ema_decay",
+    "seed",
+    "val_fraction",
+    "split_seed",
+)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a training run needs.
+
+    Parameters
+    ----------
+    data : Path
+        Folder of training images (searched recursively).
+    output : Path
+        Model file to write (``.safetensors``; the model card goes beside it).
+    checkpoint : Path or None
+        Checkpoint file; ``<output stem>.checkpoint.safetensors`` beside the output if None.
+    resume : bool
+        Continue from the checkpoint (which must exist).
+    device : str
+        ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+    steps : int
+        Total optimiser steps (the learning-rate schedule's horizon).
+    minutes : float or None
+        Stop (with a checkpoint) after this much wall time in this invocation.
+    batch_size : int
+        Patches per step per process.
+    patch_size : int
+        Side of the training patches.
+    lr : float
+        Peak AdamW learning rate.
+    warmup_steps : int
+        Linear warm-up steps.
+    min_lr_fraction : float
+        The cosine decay ends at ``lr * min_lr_fraction``.
+    weight_decay : float
+        AdamW's decoupled weight decay.
+    grad_clip : float
+        Gradient-norm clip.
+    ema_decay : float
+        EMA decay of the exported weights.
+    seed : int
+        Seed of the initial weights and of every random draw.
+    val_fraction : float
+        Fraction of patients held out.
+    split_seed : int
+        Seed of the patient split (fixed so runs share validation patients).
+    val_every : int
+        Validate every this many steps (and at the end); 0 disables.
+    val_crop : int
+        Side of the validation crops.
+    checkpoint_every : int
+        Checkpoint (and export the EMA model) every this many steps, and at the end.
+    log_every : int
+        Log the mean loss every this many steps.
+    progress : bool
+        Show a tqdm bar.
+    architecture : UNetConfig
+        The network.
+    schedule : NoiseSchedule
+        The diffusion schedule.
+    timesteps : TimestepSampler
+        Training time distribution.
+    augmentation : Augmentation
+        Patch augmentation.
+    """
+
+    data: Path
+    output: Path
+    checkpoint: Path | None = None
+    resume: bool = False
+    device: str = "auto"
+    steps: int = 100_000
+    minutes: float | None = None
+    batch_size: int = 16
+    patch_size: int = 96
+    lr: float = 2e-4
+    warmup_steps: int = 500
+    min_lr_fraction: float = 0.05
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    ema_decay: float = 0.999
+    seed: int = 0
+    val_fraction: float = 0.1
+    split_seed: int = 0
+    val_every: int = 1000
+    val_crop: int = 256
+    checkpoint_every: int = 500
+    log_every: int = 50
+    progress: bool = True
+    architecture: UNetConfig = field(default_factory=UNetConfig)
+    schedule: NoiseSchedule = field(default_factory=NoiseSchedule)
+    timesteps: TimestepSampler = field(default_factory=TimestepSampler)
+    augmentation: Augmentation = field(default_factory=Augmentation)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", Path(self.data))
+        object.__setattr__(self, "output", Path(self.output))
+        if self.checkpoint is not None:
+            object.__setattr__(self, "checkpoint", Path(self.checkpoint))
+        for name in ("steps", "batch_size", "patch_size", "checkpoint_every", "log_every"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.minutes is not None and self.minutes <= 0:
+            raise ValueError(f"minutes must be positive, got {self.minutes}")
+        if self.patch_size % self.architecture.size_multiple:
+            raise ValueError(
+                f"patch size must be a multiple of {self.architecture.size_multiple}, "
+                f"got {self.patch_size}"
+            )
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """Where checkpoints are written and resumed from."""
+        if self.checkpoint is not None:
+            return self.checkpoint
+        return self.output.with_name(self.output.stem + ".checkpoint.safetensors")
+
+    @property
+    def metrics_path(self) -> Path:
+        """JSON-lines log of losses and validation scores, beside the output."""
+        return self.output.with_name(self.output.stem + ".metrics.jsonl")
+
+    def to_config(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict of every field."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if hasattr(value, "to_config"):
+                value = value.to_config()
+            elif isinstance(value, Path):
+                value = str(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> TrainConfig:
+        """Rebuild from :meth:`to_config` output."""
+        parsers = {
+            "architecture": UNetConfig.from_config,
+            "schedule": NoiseSchedule.from_config,
+            "timesteps": TimestepSampler.from_config,
+            "augmentation": Augmentation.from_config,
+        }
+        return cls(**{k: parsers[k](v) if k in parsers else v for k, v in config.items()})
+
+    def trajectory_differences(self, other: dict[str, Any]) -> list[str]:
+        """Names of trajectory fields whose value differs from a stored configuration."""
+        mine = self.to_config()
+        return [name for name in TRAJECTORY_FIELDS if mine[name] != other.get(name)]

@@ -1,0 +1,240 @@
+"""Training images: find them in a folder, group them by patient, split, load, normalise."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import XrayError
+from core.image import XrayImage
+from core.io import read_image
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({".png", ".tif", ".tiff", ".jpg", ".jpeg", ".dcm", ".dicom", ".npy"})
+PATIENT_TABLE = "data.csv"
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """One image file and the patient it belongs to."""
+
+    path: Path
+    patient_id: str
+
+
+@dataclass(frozen=True)
+class TrainingImage:
+    """A decoded image normalised to ``[-1, 1]``.
+
+    Parameters
+    ----------
+    record : ImageRecord
+        Where it came from.
+    pixels : ndarray of float32, shape (rows, cols)
+        ``2 (p - low) / data_range - 1`` for pixel values ``p``, ``low`` the smallest
+        storable value.
+    """
+
+    record: ImageRecord
+    pixels: np.ndarray
+
+
+def _is_dicom_without_suffix(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            header = f.read(132)
+    except OSError:
+        return False
+    return len(header) == 132 and header[128:] == b"DICM"
+
+
+def find_images(folder: str | Path) -> list[Path]:
+    """List image files under ``folder``, recursively, in a stable order.
+
+    Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files without a
+    suffix that carry the DICOM preamble (``DICM`` at byte 128).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder.
+
+    Returns
+    -------
+    list of Path
+        Sorted.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix in IMAGE_SUFFIXES or (suffix == "" and _is_dicom_without_suffix(path)):
+            found.append(path)
+    return found
+
+
+def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:
+    """Attach a patient id to each image.
+
+    If ``folder/data.csv`` has ``patient_id`` and ``image_id`` columns, an image whose
+    file stem is an ``image_id`` gets that row's patient; every other image is its own
+    patient (its path relative to ``folder``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder.
+    paths : sequence of Path
+        Images inside it.
+
+    Returns
+    -------
+    list of ImageRecord
+        In the order of ``paths``.
+    """
+    folder = Path(folder)
+    table = folder / PATIENT_TABLE
+    patients: dict[str, str] = {}
+    if table.is_file():
+        with table.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            if {"patient_id", "image_id"} <= set(reader.fieldnames or ()):
+                patients = {row["image_id"]: row["patient_id"] for row in reader}
+    return [
+        ImageRecord(p, patients.get(p.stem, f"file:{p.relative_to(folder).as_posix()}"))
+        for p in paths
+    ]
+
+
+def split_by_patient(
+    records: Sequence[ImageRecord], *, val_fraction: float, seed: int
+) -> tuple[list[ImageRecord], list[ImageRecord]]:
+    """Hold out whole patients for validation.
+
+    Parameters
+    ----------
+    records : sequence of ImageRecord
+        All images.
+    val_fraction : float
+        Fraction of patients held out, in ``[0, 1)``; at least one patient when
+        positive and there are two or more.
+    seed : int
+        Seed of the patient shuffle (keep it fixed across runs to keep the split).
+
+    Returns
+    -------
+    train, val : list of ImageRecord
+        Disjoint in patients, each in the input order.
+    """
+    if not 0 <= val_fraction < 1:
+        raise ValueError(f"val_fraction must lie in [0, 1), got {val_fraction}")
+    patients = sorted({r.patient_id for r in records})
+    n_val = 0
+    if val_fraction > 0 and len(patients) > 1:
+        n_val = min(max(1, round(val_fraction * len(patients))), len(patients) - 1)
+    order = np.random.default_rng(seed).permutation(len(patients))
+    held_out = {patients[i] for i in order[:n_val]}
+    train = [r for r in records if r.patient_id not in held_out]
+    val = [r for r in records if r.patient_id in held_out]
+    return train, val
+
+
+def normalise(image: XrayImage) -> np.ndarray:
+    """Map an image's pixels to ``[-1, 1]`` using its data range.
+
+    Parameters
+    ----------
+    image : XrayImage
+        Decoded image.
+
+    Returns
+    -------
+    ndarray of float32
+        ``2 (p - low) / data_range - 1``, with ``low`` the pixel value of the smallest
+        storable integer (0 for floating-point data).
+    """
+    mapping = image.mapping
+    if mapping.is_float:
+        low = 0.0
+    else:
+        ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
+        low = float(ends.min())
+    scaled = (image.pixels.astype(np.float64) - low) * (2.0 / image.data_range) - 1.0
+    return scaled.astype(np.float32)
+
+
+def load_images(
+    records: Sequence[ImageRecord],
+    *,
+    reader: Callable[[Path], XrayImage] = read_image,
+) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
+    """Decode and normalise images, skipping (never failing on) unreadable ones.
+
+    Parameters
+    ----------
+    records : sequence of ImageRecord
+        Images to load.
+    reader : callable
+        ``read_image(path) -> XrayImage``.
+
+    Returns
+    -------
+    images : list of TrainingImage
+        The readable images (warnings while reading one are logged with its name).
+    skipped : list of (Path, str)
+        Each unreadable file and why; each is also logged as a warning.
+    """
+    images, skipped = [], []
+    for record in records:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                pixels = normalise(reader(record.path))
+            except Exception as e:  # decoders raise many types on malformed files; none is fatal
+                reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
+                log.warning("skipping unreadable image %s: %s", record.path, reason)
+                skipped.append((record.path, reason))
+                continue
+        for warning in caught:
+            log.warning("%s: %s", record.path, warning.message)
+        images.append(TrainingImage(record, pixels))
+    return images, skipped
+
+
+def describe_source(folder: str | Path) -> dict[str, str]:
+    """Collect the licence and attribution texts that ship with a data folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder.
+
+    Returns
+    -------
+    dict
+        ``"attribution"``: the text of ``ATTRIBUTION.md`` (or ``.txt``) if present;
+        ``"license"``: the first two non-empty lines of ``LICENSE`` (its title) if present.
+    """
+    folder = Path(folder)
+    out: dict[str, str] = {}
+    for name in ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"):
+        if (folder / name).is_file():
+            out["attribution"] = (folder / name).read_text(encoding="utf-8").strip()
+            break
+    for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
+        if (folder / name).is_file():
+            lines = (folder / name).read_text(encoding="utf-8").splitlines()
+            out["license"] = " ".join([ln.strip() for ln in lines if ln.strip()][:2])
+            break
+    return out

@@ -1,0 +1,385 @@
+"""The training loop: eps-prediction loss, AdamW, EMA, checkpoints, validation, DDP.
+
+Every random draw of step ``k`` on rank ``r`` comes from
+``numpy.random.default_rng([seed, k, r])`` and the learning rate is a pure function of
+``k``, so resuming from a checkpoint continues exactly as if never interrupted, and
+each DDP rank draws its own patches (the sharding).
+
+References
+----------
+.. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models. NeurIPS 2020
+   (the simple loss ``|eps - eps_theta(x_t, t)|^2``, eq. 14).
+.. [2] I. Loshchilov, F. Hutter. Decoupled Weight Decay Regularization. ICLR 2019.
+.. [3] I. Loshchilov, F. Hutter. SGDR: Stochastic Gradient Descent with Warm Restarts.
+   ICLR 2017 (cosine decay).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from core.diffusion.model import DiffusionModel, save_model
+from core.diffusion.sampler import q_sample
+from core.diffusion.unet import UNet
+from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
+from core.training.config import TrainConfig
+from core.training.data import (
+    assign_patients,
+    describe_source,
+    find_images,
+    load_images,
+    split_by_patient,
+)
+from core.training.distributed import DistributedContext
+from core.training.ema import EMA
+from core.training.patches import PatchSampler
+from core.training.validation import ValidationResult, Validator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """Progress report passed to the ``callback`` after every step (rank 0 only).
+
+    Parameters
+    ----------
+    step : int
+        Optimiser steps done.
+    total_steps : int
+        The run's horizon.
+    loss : float
+        This step's loss.
+    lr : float
+        This step's learning rate.
+    elapsed_s : float
+        Wall time of the whole run, all invocations together.
+    steps_per_s : float
+        Throughput of this invocation so far.
+    validation : ValidationResult or None
+        The latest validation of this invocation, if any.
+    """
+
+    step: int
+    total_steps: int
+    loss: float
+    lr: float
+    elapsed_s: float
+    steps_per_s: float
+    validation: ValidationResult | None
+
+
+Callback = Callable[[TrainState], bool | None]
+"""Called with each :class:`TrainState`; returning True stops the run gracefully."""
+
+
+def learning_rate(step: int, config: TrainConfig) -> float:
+    """Linear warm-up to ``config.lr``, then cosine decay to ``lr * min_lr_fraction``.
+
+    Parameters
+    ----------
+    step : int
+        Optimiser steps done before this one.
+    config : TrainConfig
+        ``lr``, ``warmup_steps``, ``steps`` and ``min_lr_fraction``.
+
+    Returns
+    -------
+    float
+    """
+    if step < config.warmup_steps:
+        return config.lr * (step + 1) / config.warmup_steps
+    span = max(1, config.steps - config.warmup_steps)
+    progress = min(1.0, (step - config.warmup_steps) / span)
+    floor = config.min_lr_fraction
+    return config.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def step_rng(seed: int, step: int, rank: int) -> np.random.Generator:
+    """Return the generator of every random draw of one step on one rank."""
+    return np.random.default_rng([seed, step, rank])
+
+
+@dataclass(frozen=True)
+class _Data:
+    sampler: PatchSampler
+    validator: Validator | None
+    card: dict[str, Any]
+
+
+def _prepare_data(config: TrainConfig) -> _Data:
+    records = assign_patients(config.data, find_images(config.data))
+    if not records:
+        raise ValueError(f"no PNG, TIFF, JPEG or DICOM images under {config.data}")
+    train_records, val_records = split_by_patient(
+        records, val_fraction=config.val_fraction, seed=config.split_seed
+    )
+    train_images, skipped = load_images(train_records)
+    val_images, skipped_val = load_images(val_records)
+    skipped += skipped_val
+    if not train_images:
+        raise ValueError(f"none of the {len(train_records)} training images could be read")
+    val_patients = sorted({im.record.patient_id for im in val_images})
+    log.info(
+        "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
+        "%d unreadable",
+        config.data,
+        len(records),
+        len({r.patient_id for r in records}),
+        len(train_images),
+        len(val_images),
+        len(val_patients),
+        len(skipped),
+    )
+    card = {
+        "name": config.data.name,
+        **describe_source(config.data),
+        "n_images": len(records),
+        "n_patients": len({r.patient_id for r in records}),
+        "n_train_images": len(train_images),
+        "n_val_images": len(val_images),
+        "val_patients": val_patients,
+        "skipped": [f"{path.relative_to(config.data).as_posix()}: {why}" for path, why in skipped],
+        "split": "by patient (data.csv patient_id) where given, else by file",
+    }
+    sampler = PatchSampler(
+        [im.pixels for im in train_images], config.patch_size, config.augmentation
+    )
+    validator = (
+        Validator([im.pixels for im in val_images], crop=config.val_crop)
+        if val_images and config.val_every > 0
+        else None
+    )
+    return _Data(sampler, validator, card)
+
+
+def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
+    """bfloat16 autocast on CUDA GPUs that support it (no loss scaling needed); else fp32."""
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def _card_training(config: TrainConfig, step: int, elapsed_s: float, ctx: DistributedContext):
+    settings = config.to_config()
+    for local in ("data", "output", "checkpoint", "resume", "progress", "device", "minutes"):
+        settings.pop(local)
+    return {
+        "steps_done": step,
+        "elapsed_s": round(elapsed_s, 1),
+        "world_size": ctx.world_size,
+        "device": ctx.device.type,
+        "objective": "eps-prediction MSE (Ho et al. 2020, L_simple)",
+        "settings": settings,
+    }
+
+
+def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
+    """Train (or resume training) a diffusion denoiser and export its EMA weights.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The run.
+    callback : callable or None
+        Called on rank 0 after each step with a :class:`TrainState`; returning True
+        stops the run gracefully (checkpoint and export, as at the end).
+
+    Returns
+    -------
+    Path
+        ``config.output``: the EMA weights (safetensors) with a model card beside it.
+
+    Raises
+    ------
+    ValueError
+        If there are no readable images, the checkpoint exists but ``resume`` is False,
+        ``resume`` is True but there is no checkpoint, or it was made with different
+        trajectory settings.
+    """
+    ctx = DistributedContext.from_env(config.device)
+    try:
+        return _train(config, ctx, callback)
+    finally:
+        ctx.close()
+
+
+def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | None) -> Path:
+    ckpt_path = config.checkpoint_path
+    if config.resume and not ckpt_path.is_file():
+        raise ValueError(f"cannot resume: no checkpoint at {ckpt_path}")
+    if not config.resume and ckpt_path.exists():
+        raise ValueError(f"{ckpt_path} exists; resume it or remove it")
+
+    data = _prepare_data(config)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed)
+        network = UNet(config.architecture)
+    network.to(ctx.device)
+    ema = EMA(network, config.ema_decay)
+    optimizer = torch.optim.AdamW(
+        network.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    step, elapsed_before, validation_json = 0, 0.0, {}
+    if config.resume:
+        stored = read_checkpoint(ckpt_path)
+        different = config.trajectory_differences(stored.config)
+        if different:
+            raise ValueError(
+                f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
+            )
+        if stored.config["steps"] != config.steps:
+            log.warning("horizon changed from %d to %d steps", stored.config["steps"], config.steps)
+        load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
+        step, elapsed_before = stored.step, stored.extra["elapsed_s"]
+        validation_json = stored.extra.get("validation", {})
+        log.info("resumed %s at step %d", ckpt_path, step)
+    n_params = sum(p.numel() for p in network.parameters())
+    log.info(
+        "training %.2fM parameters on %s x%d, %d -> %d steps, batch %d x %d px",
+        n_params / 1e6,
+        ctx.device,
+        ctx.world_size,
+        step,
+        config.steps,
+        config.batch_size,
+        config.patch_size,
+    )
+    trained = (
+        DistributedDataParallel(
+            network, device_ids=[ctx.device] if ctx.device.type == "cuda" else None
+        )
+        if ctx.world_size > 1
+        else network
+    )
+    schedule = config.schedule
+
+    def elapsed() -> float:
+        return elapsed_before + time.monotonic() - started
+
+    def save() -> None:
+        extra = {"elapsed_s": elapsed(), "validation": validation_json}
+        save_checkpoint(
+            ckpt_path,
+            network=network,
+            ema=ema.network,
+            optimizer=optimizer,
+            checkpoint=Checkpoint(step, config.to_config(), extra),
+        )
+        save_model(
+            DiffusionModel(ema.network, schedule),
+            config.output,
+            data=data.card,
+            training=_card_training(config, step, elapsed(), ctx),
+            validation=validation_json,
+        )
+        log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
+
+    def validate() -> ValidationResult:
+        result = data.validator(DiffusionModel(ema.network, schedule), step)
+        _append_metrics(config, {"step": step, "validation": result.to_json()})
+        log.info("step %d validation (EMA, 1 step): %s", step, result.summary())
+        return result
+
+    started = time.monotonic()
+    first_step = step
+    interval_losses: list[float] = []
+    interval_start = started
+    validation: ValidationResult | None = None
+    bar = tqdm(
+        total=config.steps,
+        initial=step,
+        disable=not (config.progress and ctx.is_main),
+        mininterval=5.0,
+        dynamic_ncols=True,
+    )
+    try:
+        while step < config.steps:
+            rng = step_rng(config.seed, step, ctx.rank)
+            x0 = torch.from_numpy(data.sampler.batch(config.batch_size, rng)).to(ctx.device)
+            t = config.timesteps.sample(schedule, config.batch_size, rng)
+            noise = torch.from_numpy(rng.standard_normal(x0.shape, dtype=np.float32))
+            noise = noise.to(ctx.device)
+            x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
+            lr = learning_rate(step, config)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            with _autocast(ctx.device):
+                eps = trained(x_t, torch.from_numpy(t).float().to(ctx.device))
+            loss = F.mse_loss(eps.float(), noise)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), config.grad_clip)
+            optimizer.step()
+            ema.update(network, step)
+            step += 1
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise FloatingPointError(f"loss is {loss_value} at step {step}")
+
+            stop = False
+            if ctx.is_main:
+                bar.update(1)
+                interval_losses.append(loss_value)
+                if step % config.log_every == 0:
+                    now = time.monotonic()
+                    record = {
+                        "step": step,
+                        "loss": float(np.mean(interval_losses)),
+                        "lr": lr,
+                        "steps_per_s": len(interval_losses) / (now - interval_start),
+                        "elapsed_s": elapsed(),
+                    }
+                    _append_metrics(config, record)
+                    bar.set_postfix(loss=f"{record['loss']:.4f}", refresh=False)
+                    log.info(
+                        "step %d loss %.5f lr %.2e %.2f steps/s",
+                        step,
+                        record["loss"],
+                        lr,
+                        record["steps_per_s"],
+                    )
+                    interval_losses, interval_start = [], now
+                if data.validator is not None and step % config.val_every == 0:
+                    validation = validate()
+                    validation_json = validation.to_json()
+                if callback is not None:
+                    rate = (step - first_step) / max(time.monotonic() - started, 1e-9)
+                    state = TrainState(
+                        step, config.steps, loss_value, lr, elapsed(), rate, validation
+                    )
+                    stop = bool(callback(state))
+                if config.minutes is not None and time.monotonic() - started >= 60 * config.minutes:
+                    log.info("time budget of %g minutes reached at step %d", config.minutes, step)
+                    stop = True
+                if step % config.checkpoint_every == 0 and step < config.steps and not stop:
+                    save()
+            if ctx.agree(stop):
+                break
+    finally:
+        bar.close()
+    if ctx.is_main:
+        if data.validator is not None and validation_json.get("step") != step:
+            validation_json = validate().to_json()
+        save()
+    return config.output
+
+
+def _append_metrics(config: TrainConfig, record: dict[str, Any]) -> None:
+    config.metrics_path.parent.mkdir(parents=True, exist_ok=True)
+    with config.metrics_path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")

@@ -1,0 +1,135 @@
+"""Random training patches with the augmentations that make a model generalise.
+
+The training films are downscaled to about 640 px; users open 2-3k px radiographs
+whose anatomy is smoother per pixel and whose noise grain is finer. Each patch is
+therefore cut at a random scale (a crop of ``patch / s`` pixels resized to ``patch``),
+so the network sees anatomy at many sizes per pixel while the noise it learns to
+remove is always added afterwards, at the pixel grid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """Random changes applied to each training patch.
+
+    Parameters
+    ----------
+    scale_range : tuple of float
+        Resize factor ``s`` (log-uniform): a crop of ``patch / s`` pixels becomes the
+        patch, so ``s > 1`` magnifies (smoother anatomy per pixel).
+    dihedral : bool
+        Random flips and 90-degree rotations (the 8 symmetries of the square).
+    invert_probability : float
+        Chance of negating intensities (MONOCHROME1 versus MONOCHROME2 data).
+    contrast_range : tuple of float
+        Intensity gain ``a`` (uniform); the patch becomes ``a x + b`` with ``b`` uniform
+        in ``[-(1 - a), 1 - a]``, so it stays within ``[-1, 1]``.
+    """
+
+    scale_range: tuple[float, float] = (0.5, 3.0)
+    dihedral: bool = True
+    invert_probability: float = 0.5
+    contrast_range: tuple[float, float] = (0.5, 1.0)
+
+    def __post_init__(self) -> None:
+        lo, hi = self.scale_range
+        if not 0 < lo <= hi:
+            raise ValueError(f"scale_range must satisfy 0 < low <= high, got {self.scale_range}")
+        lo, hi = self.contrast_range
+        if not 0 < lo <= hi <= 1:
+            raise ValueError(f"contrast_range must lie in (0, 1], got {self.contrast_range}")
+        if not 0 <= self.invert_probability <= 1:
+            raise ValueError("invert_probability must lie in [0, 1]")
+
+    def to_config(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict of the fields."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Augmentation:
+        """Rebuild from :meth:`to_config` output."""
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()})
+
+
+def resize(crop: np.ndarray, size: int) -> np.ndarray:
+    """Resize a 2-D float32 array to ``size x size`` (bicubic, antialiased when shrinking)."""
+    if crop.shape == (size, size):
+        return crop
+    tensor = torch.from_numpy(np.ascontiguousarray(crop))[None, None]
+    out = F.interpolate(tensor, size=(size, size), mode="bicubic", antialias=True)
+    return out[0, 0].numpy()
+
+
+class PatchSampler:
+    """Draws augmented square patches from images in ``[-1, 1]``.
+
+    Parameters
+    ----------
+    images : sequence of ndarray
+        2-D float32 images, each at least ``patch_size / max(scale_range)`` on a side.
+    patch_size : int
+        Side of the patches.
+    augmentation : Augmentation
+        What to randomise.
+    """
+
+    def __init__(
+        self, images: Sequence[np.ndarray], patch_size: int, augmentation: Augmentation
+    ) -> None:
+        if not images:
+            raise ValueError("no training images")
+        self.images = list(images)
+        self.patch_size = patch_size
+        self.augmentation = augmentation
+        smallest = min(min(im.shape) for im in self.images)
+        if smallest * augmentation.scale_range[1] < patch_size:
+            raise ValueError(
+                f"patch size {patch_size} does not fit an image of {smallest} px even at "
+                f"scale {augmentation.scale_range[1]}; use a smaller --patch-size"
+            )
+
+    def patch(self, rng: np.random.Generator) -> np.ndarray:
+        """Draw one patch.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            All randomness comes from here.
+
+        Returns
+        -------
+        ndarray of float32, shape (patch_size, patch_size)
+        """
+        aug, size = self.augmentation, self.patch_size
+        image = self.images[rng.integers(len(self.images))]
+        log_lo, log_hi = (math.log(s) for s in aug.scale_range)
+        scale = math.exp(rng.uniform(log_lo, log_hi))
+        side = min(max(1, round(size / scale)), *image.shape)
+        top = rng.integers(image.shape[0] - side + 1)
+        left = rng.integers(image.shape[1] - side + 1)
+        patch = resize(image[top : top + side, left : left + side], size)
+        if aug.dihedral:
+            k = int(rng.integers(8))
+            patch = np.rot90(patch, k % 4)
+            if k >= 4:
+                patch = patch[:, ::-1]
+        if rng.random() < aug.invert_probability:
+            patch = -patch
+        gain = rng.uniform(*aug.contrast_range)
+        offset = rng.uniform(-(1 - gain), 1 - gain)
+        return (gain * patch + offset).astype(np.float32)
+
+    def batch(self, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``batch_size`` patches as an array of shape (N, 1, patch_size, patch_size)."""
+        return np.stack([self.patch(rng) for _ in range(batch_size)])[:, None]

@@ -1,0 +1,208 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pydicom
+import pytest
+from PIL import Image
+from pydicom.data import get_testdata_file
+
+from core.cli import main
+from core.io import read_image
+
+
+@pytest.fixture
+def ct(tmp_path):
+    path = tmp_path / "ct.dcm"
+    shutil.copy(get_testdata_file("CT_small.dcm"), path)
+    return path
+
+
+@pytest.fixture
+def png16(tmp_path):
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:96, 0:128]
+    values = 20000 + 15000 * np.sin(xx / 15) * np.cos(yy / 11) + rng.normal(0, 300, xx.shape)
+    path = tmp_path / "film.png"
+    Image.fromarray(values.astype(np.uint16)).save(path)
+    return path
+
+
+def test_info_describes_several_files(ct, png16, capsys):
+    assert main(["info", str(ct), str(png16), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["format"] for line in lines] == ["dicom", "png"]
+    assert lines[0]["rows"] == 128 and lines[0]["modality"] == "CT"
+    assert lines[0]["transfer_syntax"]
+    assert lines[1]["bits_stored"] == 16
+    assert all(line["noise_sigma"] > 0 for line in lines)
+
+
+def test_info_text_names_the_fields(ct, capsys):
+    assert main(["info", str(ct)]) == 0
+    out = capsys.readouterr().out
+    for field in ("size", "bits stored", "photometric", "modality", "transfer syntax", "window"):
+        assert field in out
+    assert "noise (est.)" in out
+
+
+def test_info_reports_a_bad_file_by_name_and_goes_on(ct, tmp_path, capsys):
+    bad = tmp_path / "bad.dcm"
+    bad.write_bytes(b"not a dicom at all")
+    assert main(["info", str(bad), str(ct), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "bad.dcm" in captured.err
+    assert "Traceback" not in captured.err
+    assert len(captured.out.splitlines()) == 1
+
+
+def test_simulate_dicom_gives_a_derived_dicom(ct, tmp_path, capsys):
+    out = tmp_path / "low.dcm"
+    before = ct.read_bytes()
+    assert main(["simulate", str(ct), "--dose", "0.25", "--seed", "1", "--output", str(out)]) == 0
+    assert ct.read_bytes() == before
+    derived = pydicom.dcmread(out)
+    source = pydicom.dcmread(ct)
+    assert derived.SOPInstanceUID != source.SOPInstanceUID
+    assert list(derived.ImageType)[:2] == ["DERIVED", "SECONDARY"]
+    assert "25 % dose" in derived.DerivationDescription
+    assert "seed 1" in derived.DerivationDescription
+    assert derived.PatientID == source.PatientID
+    original, low = read_image(ct), read_image(out)
+    assert low.shape == original.shape
+    assert not np.array_equal(low.pixels, original.pixels)
+
+
+def test_simulate_is_reproducible_by_seed(png16, tmp_path):
+    outputs = [tmp_path / f"low{i}.png" for i in range(3)]
+    for out, seed in zip(outputs, (7, 7, 8), strict=True):
+        assert (
+            main(
+                ["simulate", str(png16), "--dose", "0.1", "--seed", str(seed), "--output", str(out)]
+            )
+            == 0
+        )
+    a, b, c = (read_image(o).pixels for o in outputs)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert read_image(outputs[0]).mapping.bits_stored == 16
+
+
+@pytest.mark.parametrize("dose", ["0", "1.5", "-0.2"])
+def test_simulate_refuses_a_bad_dose_and_writes_nothing(ct, tmp_path, capsys, dose):
+    out = tmp_path / "low.dcm"
+    assert main(["simulate", str(ct), "--dose", dose, "--output", str(out)]) == 2
+    assert "dose" in capsys.readouterr().err
+    assert sorted(tmp_path.iterdir()) == [ct]
+
+
+def test_simulate_usage_errors_exit_2(ct, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", str(ct), "--dose", "half", "--output", str(tmp_path / "x.dcm")])
+    assert exit_info.value.code == 2
+
+
+def test_simulate_refuses_a_format_change(ct, tmp_path, capsys):
+    out = tmp_path / "low.png"
+    assert main(["simulate", str(ct), "--dose", "0.5", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "low.png" in err and ".dcm" in err
+    assert not out.exists()
+
+
+def test_simulate_never_overwrites_the_input(png16, capsys):
+    before = png16.read_bytes()
+    args = ["simulate", str(png16), "--dose", "0.5", "--output", str(png16)]
+    assert main(args) == 2
+    assert main([*args, "--overwrite"]) == 2
+    assert png16.read_bytes() == before
+    assert "film.png" in capsys.readouterr().err
+
+
+def test_metrics_json_has_the_documented_keys(png16, tmp_path, capsys):
+    low = tmp_path / "low.png"
+    assert main(["simulate", str(png16), "--dose", "0.3", "--output", str(low)]) == 0
+    capsys.readouterr()
+    assert main(["metrics", str(png16), str(low), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"mse", "psnr", "ssim", "data_range"} <= set(result)
+    assert result["data_range"] == 65535
+    assert 0 < result["ssim"] < 1
+    assert main(["metrics", str(png16), str(low), "--json", "--data-range", "4095"]) == 0
+    assert json.loads(capsys.readouterr().out)["data_range"] == 4095
+
+
+def test_metrics_on_a_region(png16, capsys):
+    assert main(["metrics", str(png16), str(png16), "--region", "0,0,32,32"]) == 0
+    out = capsys.readouterr().out
+    assert "inf dB" in out and "region 0,0,32,32" in out
+
+
+def test_metrics_of_different_sizes_is_a_one_line_error(ct, png16, capsys):
+    assert main(["metrics", str(ct), str(png16)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "film.png" in err
+
+
+@pytest.mark.parametrize("make_bad", ["directory", "missing", "truncated"])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, ct, make_bad):
+    if make_bad == "directory":
+        bad = tmp_path / "folder.dcm"
+        bad.mkdir()
+    elif make_bad == "missing":
+        bad = tmp_path / "missing.dcm"
+    else:
+        bad = tmp_path / "truncated.dcm"
+        bad.write_bytes(ct.read_bytes()[:2000])
+    out = tmp_path / "out.dcm"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core.cli",
+            "simulate",
+            str(bad),
+            "--dose",
+            "0.5",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert bad.name in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("photometric", ["MONOCHROME1", "MONOCHROME2"])
+def test_phantom_writes_a_synthetic_compressed_dicom(tmp_path, photometric, capsys):
+    out = tmp_path / "phantom.dcm"
+    args = ["phantom", str(out), "--size", "64", "--photons", "2000", "--seed", "4"]
+    assert main([*args, "--photometric", photometric, "--compression", "rle"]) == 0
+    ds = pydicom.dcmread(out)
+    assert ds.PatientName == "SYNTHETIC^PHANTOM"
+    assert "SYNTHETIC" in ds.SeriesDescription
+    assert ds.file_meta.TransferSyntaxUID == pydicom.uid.RLELossless
+    image = read_image(out)
+    assert image.photometric == photometric
+    assert image.shape == (64, 64)
+    # Lungs (centre of the left half) are less attenuating than the spine (centre column).
+    lung, spine = image.pixels[28:36, 14:20].mean(), image.pixels[28:36, 30:34].mean()
+    assert (lung < spine) if photometric == "MONOCHROME2" else (lung > spine)
+    assert main(args + ["--compression", "rle"]) == 2  # exists: not overwritten
+    assert "exists" in capsys.readouterr().err
+
+
+def test_bundled_sample_is_a_readable_synthetic_cr():
+    from core.resources import sample_image_path
+
+    image = read_image(sample_image_path())
+    assert image.metadata["Modality"] == "CR"
+    assert image.shape == (1024, 1024)
+    assert image.dataset.PatientName == "SYNTHETIC^PHANTOM"

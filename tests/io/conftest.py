@@ -1,0 +1,44 @@
+"""Fixtures for the I/O tests: pydicom's bundled files (never downloaded) and small images."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pydicom.data
+import pytest
+
+PYDICOM_DATA = Path(pydicom.data.__file__).parent
+
+
+def _shipped(name: str) -> Path:
+    for folder in ("test_files", "charset_files"):
+        path = PYDICOM_DATA / folder / name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"pydicom {pydicom.__version__} does not ship {name}")
+
+
+@pytest.fixture
+def shipped() -> Callable[[str], Path]:
+    """Path of a test file shipped inside the pydicom package (never one it downloads)."""
+    return _shipped
+
+
+@pytest.fixture
+def copy_of(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a pydicom test file into ``tmp_path`` (writes may then go next to it)."""
+
+    def copy(name: str) -> Path:
+        return Path(shutil.copy(_shipped(name), tmp_path / name))
+
+    return copy
+
+
+@pytest.fixture
+def phantom16() -> np.ndarray:
+    """A 12-bit-range uint16 test image with structure in both directions."""
+    rows, cols = np.mgrid[0:48, 0:64]
+    return ((rows * 61 + cols * 17) % 4096).astype(np.uint16)

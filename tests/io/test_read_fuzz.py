@@ -1,0 +1,72 @@
+"""Damaged files must give a valid image or an ImageReadError, never another exception."""
+
+import warnings
+
+import numpy as np
+import pydicom
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.errors import ImageReadError
+from core.image import XrayImage
+from core.io import read_image
+
+FUZZ_SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,  # the same cases on every run
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@st.composite
+def damage(draw, size: int, header_end: int):
+    """Byte flips (mostly in the header, where parsing happens) and an optional truncation."""
+    position = st.one_of(st.integers(0, header_end - 1), st.integers(0, size - 1))
+    flips = draw(st.lists(st.tuples(position, st.integers(1, 255)), min_size=1, max_size=8))
+    keep = draw(st.one_of(st.just(size), st.integers(0, size)))
+    return flips, keep
+
+
+def damaged(data: bytes, flips, keep: int) -> bytes:
+    buffer = bytearray(data)
+    for position, xor in flips:
+        buffer[position] ^= xor
+    return bytes(buffer[:keep])
+
+
+def check_read(path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom's and our own warnings about odd files
+        try:
+            image = read_image(path)
+        except ImageReadError as error:
+            assert "\n" not in str(error)
+            return
+    assert isinstance(image, XrayImage)
+    assert image.pixels.ndim == 2 and image.pixels.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CT_small.dcm",
+        "MR_small_jp2klossless.dcm",
+        "693_J2KI.dcm",
+        "MR_small_RLE.dcm",
+        "JPGExtended.dcm",
+    ],
+)
+def test_damaged_dicom_reads_or_raises_image_read_error(tmp_path, shipped, name):
+    data = shipped(name).read_bytes()
+    header_end = pydicom.dcmread(shipped(name))["PixelData"].file_tell + 64
+    path = tmp_path / name
+
+    @FUZZ_SETTINGS
+    @given(damage(len(data), header_end))
+    def read_damaged(case):
+        path.write_bytes(damaged(data, *case))
+        check_read(path)
+
+    read_damaged()

@@ -1,0 +1,258 @@
+from datetime import date
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.pixels import get_encoder
+from pydicom.uid import (
+    ComputedRadiographyImageStorage,
+    ExplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGBaseline8Bit,
+    JPEGLSLossless,
+    RLELossless,
+    SecondaryCaptureImageStorage,
+)
+
+import core
+from core.display import to_display
+from core.errors import ImageWriteError, XrayWarning
+from core.image import StoredMapping, Window, XrayImage
+from core.io import read_image, write_derived_dicom, write_image, write_new_dicom
+
+
+def derive(tmp_path, source_path, *, description="denoised, 10 steps", frame=0, change=None):
+    image = read_image(source_path, frame=frame)
+    if change is not None:
+        image = image.with_pixels(change(image.pixels))
+    out = write_image(image, tmp_path / "derived.dcm", description=description)
+    return image, out, pydicom.dcmread(out), pydicom.dcmread(source_path)
+
+
+def test_derived_dicom_round_trip(tmp_path, shipped):
+    image, out, ds, source = derive(tmp_path, shipped("CT_small.dcm"), change=lambda p: p + 3.4)
+    back = read_image(out)
+    expected = image.mapping.to_pixels(image.mapping.to_stored(image.pixels))
+    np.testing.assert_array_equal(back.pixels, expected)
+    assert back.mapping == image.mapping
+
+    assert ds.SOPInstanceUID != source.SOPInstanceUID
+    assert ds.SeriesInstanceUID != source.SeriesInstanceUID
+    assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
+    assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+    assert ds.SOPClassUID == source.SOPClassUID
+    for keyword in ("StudyInstanceUID", "PatientName", "PatientID", "StudyDate", "Modality"):
+        assert ds[keyword].value == source[keyword].value
+    for keyword in ("Rows", "Columns", "BitsAllocated", "BitsStored", "HighBit"):
+        assert ds[keyword].value == source[keyword].value
+    assert ds.PixelRepresentation == source.PixelRepresentation
+    assert ds.PhotometricInterpretation == source.PhotometricInterpretation
+    assert ds.SamplesPerPixel == 1 and "NumberOfFrames" not in ds
+
+    assert list(ds.ImageType) == ["DERIVED", "SECONDARY", "AXIAL"]
+    assert ds.DerivationDescription == "denoised, 10 steps"
+    (reference,) = ds.SourceImageSequence
+    assert reference.ReferencedSOPClassUID == source.SOPClassUID
+    assert reference.ReferencedSOPInstanceUID == source.SOPInstanceUID
+    assert ds.SeriesDescription.endswith("(derived)")
+    assert ds.ContentDate == date.today().strftime("%Y%m%d")
+    assert (
+        ds.ImageComments == f"Not for diagnostic use. Produced by xray-denoise {core.__version__}"
+    )
+    assert "LossyImageCompression" not in ds
+
+
+def test_deriving_a_derived_image_keeps_one_suffix(tmp_path, shipped):
+    image, out, ds, _ = derive(tmp_path, shipped("MR_small.dcm"))
+    again = write_image(read_image(out), tmp_path / "again.dcm", description="twice")
+    assert pydicom.dcmread(again).SeriesDescription == ds.SeriesDescription
+
+
+def test_derived_dicom_leaves_the_image_and_its_header_alone(tmp_path, shipped):
+    image = read_image(shipped("CT_small.dcm"))
+    uid = image.dataset.SOPInstanceUID
+    write_derived_dicom(image, tmp_path / "a.dcm", description="x")
+    assert image.dataset.SOPInstanceUID == uid and "PixelData" not in image.dataset
+
+
+def test_description_is_truncated_to_the_vr_length(tmp_path, shipped):
+    *_, ds, _ = derive(tmp_path, shipped("MR_small.dcm"), description="d" * 2000)
+    assert ds.DerivationDescription == "d" * 1024
+
+
+def test_non_ascii_description_switches_the_header_to_utf8(tmp_path, shipped):
+    *_, ds, source = derive(tmp_path, shipped("MR_small.dcm"), description="débruité, σ = 3 µGy")
+    assert ds.SpecificCharacterSet == "ISO_IR 192"
+    assert ds.DerivationDescription == "débruité, σ = 3 µGy"
+    assert ds.PatientName == source.PatientName
+
+
+@pytest.mark.parametrize(
+    ("name", "lossy"),
+    [
+        ("693_J2KI.dcm", True),  # header says LossyImageCompression 01
+        ("JPGExtended.dcm", True),  # a lossy transfer syntax
+        ("MR_small_jp2klossless.dcm", False),
+    ],
+)
+def test_once_lossy_always_lossy(tmp_path, shipped, name, lossy):
+    *_, ds, _ = derive(tmp_path, shipped(name))
+    assert (ds.get("LossyImageCompression") == "01") == lossy
+    assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+
+
+def test_derived_from_one_frame_of_a_multi_frame_colour_file(tmp_path, shipped):
+    with pytest.warns(XrayWarning, match="grayscale"):
+        image, out, ds, source = derive(tmp_path, shipped("examples_ybr_color.dcm"), frame=5)
+    assert ds.SOPClassUID == SecondaryCaptureImageStorage and ds.ConversionType == "WSD"
+    assert ds.SourceImageSequence[0].ReferencedFrameNumber == 6
+    assert ds.PhotometricInterpretation == "MONOCHROME2" and ds.SamplesPerPixel == 1
+    for keyword in ("NumberOfFrames", "PlanarConfiguration", "FrameIncrementPointer"):
+        assert keyword not in ds
+    np.testing.assert_array_equal(read_image(out).pixels, np.rint(image.pixels))
+
+
+def test_derived_from_palette_colour_drops_the_palette(tmp_path, shipped):
+    with pytest.warns(XrayWarning):
+        *_, ds, _ = derive(tmp_path, shipped("examples_palette.dcm"))
+    assert ds.PhotometricInterpretation == "MONOCHROME2"
+    assert not any("Palette" in element.keyword for element in ds)
+    assert ds.BitsAllocated == ds.BitsStored == 16
+
+
+def test_derived_dicom_needs_a_source_header(tmp_path):
+    image = XrayImage(np.zeros((4, 4), np.float32), StoredMapping(16), Window(0, 1))
+    with pytest.raises(ImageWriteError, match="no source DICOM header"):
+        write_derived_dicom(image, tmp_path / "x.dcm", description="x")
+
+
+def test_a_32_bit_source_fails_cleanly(tmp_path, shipped):
+    image = read_image(shipped("rtdose_1frame.dcm"))
+    with pytest.raises(ImageWriteError):
+        write_image(image, tmp_path / "dose.dcm", description="x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_monochrome1_rle_dicom_reads_back(tmp_path, phantom16):
+    out = write_new_dicom(
+        phantom16,
+        tmp_path / "m1.dcm",
+        photometric="MONOCHROME1",
+        bits_stored=12,
+        pixel_spacing=(0.15, 0.2),
+        patient_name="SYNTHETIC^PHANTOM",
+        patient_id="SYN-0001",
+        description="SYNTHETIC sample",
+        window=Window(2048.0, 4096.0),
+        transfer_syntax=RLELossless,
+    )
+    ds = pydicom.dcmread(out)
+    assert ds.file_meta.TransferSyntaxUID == RLELossless
+    assert ds.SOPClassUID == ComputedRadiographyImageStorage
+
+    image = read_image(out)
+    assert image.photometric == "MONOCHROME1"
+    assert image.metadata["TransferSyntaxName"] == "RLE Lossless"
+    np.testing.assert_array_equal(image.pixels, phantom16)
+    assert image.mapping == StoredMapping(bits_stored=12)
+    assert image.window == Window(2048.0, 4096.0)
+    assert image.pixel_spacing == (0.15, 0.2)
+    assert image.metadata["PatientName"] == "SYNTHETIC^PHANTOM"
+    # MONOCHROME1: high values dark, after the window
+    grey = to_display(image)
+    darkest, brightest = phantom16.argmax(), phantom16.argmin()
+    assert grey.flat[darkest] < 0.05 and grey.flat[brightest] > 0.95
+
+
+REQUIRED = [
+    # type 1 and 2 attributes of SOP Common, Patient, General Study, General Series,
+    # General Equipment, General Image and Image Pixel
+    "SOPClassUID", "SOPInstanceUID", "PatientName", "PatientID", "PatientBirthDate",
+    "PatientSex", "StudyInstanceUID", "StudyDate", "StudyTime", "ReferringPhysicianName",
+    "StudyID", "AccessionNumber", "Modality", "SeriesInstanceUID", "SeriesNumber",
+    "Manufacturer", "InstanceNumber", "PatientOrientation", "SamplesPerPixel",
+    "PhotometricInterpretation", "Rows", "Columns", "BitsAllocated", "BitsStored", "HighBit",
+    "PixelRepresentation", "PixelData",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("modality", "sop_class", "module_attributes"),
+    [
+        # CR Series and CR Image modules
+        ("CR", ComputedRadiographyImageStorage, ["BodyPartExamined", "ViewPosition"]),
+        # SC Equipment module
+        ("OT", SecondaryCaptureImageStorage, ["ConversionType"]),
+    ],
+)
+def test_new_dicom_has_the_required_attributes(
+    tmp_path, phantom16, modality, sop_class, module_attributes
+):
+    out = write_new_dicom(phantom16, tmp_path / "new.dcm", modality=modality)
+    ds = pydicom.dcmread(out)
+    assert ds.SOPClassUID == sop_class
+    assert [k for k in REQUIRED + module_attributes if k not in ds] == []
+    assert ds.file_meta.MediaStorageSOPClassUID == sop_class
+    assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
+    assert "Not for diagnostic use" in ds.ImageComments
+
+
+@pytest.mark.parametrize(
+    ("modality", "keyword"), [("CR", "ImagerPixelSpacing"), ("OT", "PixelSpacing")]
+)
+def test_new_dicom_pixel_spacing_attribute(tmp_path, phantom16, modality, keyword):
+    out = write_new_dicom(
+        phantom16, tmp_path / "new.dcm", modality=modality, pixel_spacing=(0.1, 0.2)
+    )
+    assert list(pydicom.dcmread(out)[keyword].value) == [0.1, 0.2]
+    assert read_image(out).pixel_spacing == (0.1, 0.2)
+
+
+@pytest.mark.skipif(
+    not get_encoder(JPEG2000Lossless).is_available, reason="no JPEG 2000 encoder installed"
+)
+def test_new_dicom_in_jpeg2000_lossless(tmp_path, phantom16):
+    out = write_new_dicom(phantom16, tmp_path / "j2k.dcm", transfer_syntax=JPEG2000Lossless)
+    assert pydicom.dcmread(out).file_meta.TransferSyntaxUID == JPEG2000Lossless
+    np.testing.assert_array_equal(read_image(out).pixels, phantom16)
+
+
+@pytest.mark.skipif(
+    get_encoder(JPEGLSLossless).is_available, reason="a JPEG-LS encoder is installed"
+)
+def test_new_dicom_with_a_missing_encoder_names_it(tmp_path, phantom16):
+    with pytest.raises(ImageWriteError, match="cannot encode JPEG-LS Lossless.*pyjpegls"):
+        write_new_dicom(phantom16, tmp_path / "jls.dcm", transfer_syntax=JPEGLSLossless)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_real_cr_header_monochrome1_and_iso2022_names(tmp_path, shipped, phantom16):
+    ds = pydicom.dcmread(shipped("chrJapMulti.dcm"))  # a CR header shipped without pixels
+    ds.set_pixel_data(phantom16, "MONOCHROME1", 12)
+    path = tmp_path / "cr.dcm"
+    ds.save_as(path)
+    image = read_image(path)
+    assert image.photometric == "MONOCHROME1"
+    assert image.window == Window(2048.0, 4096.0)
+    assert image.metadata["PatientName"] == "やまだ^たろう"
+    out = write_image(image, tmp_path / "derived.dcm", description="débruité")
+    derived = pydicom.dcmread(out)
+    assert derived.PatientName == "やまだ^たろう"
+    assert derived.PhotometricInterpretation == "MONOCHROME1"
+    np.testing.assert_array_equal(read_image(out).pixels, phantom16)
+
+
+@pytest.mark.parametrize(
+    ("pixels", "kwargs", "match"),
+    [
+        (np.zeros((4, 4), np.float32), {}, "uint16"),
+        (np.zeros((2, 4, 4), np.uint16), {}, "2-D"),
+        (np.full((4, 4), 5000, np.uint16), {"bits_stored": 12}, "bits_stored"),
+        (np.zeros((4, 4), np.uint16), {"photometric": "RGB"}, "MONOCHROME"),
+        (np.zeros((4, 4), np.uint16), {"transfer_syntax": JPEGBaseline8Bit}, "transfer_syntax"),
+    ],
+)
+def test_new_dicom_rejects_bad_arguments(tmp_path, pixels, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        write_new_dicom(pixels, tmp_path / "bad.dcm", **kwargs)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,93 @@
+import json
+import math
+from dataclasses import replace
+
+import pytest
+from safetensors.torch import load_file
+
+from core.diffusion.model import card_path, load_model
+from core.training.checkpoint import read_checkpoint
+from core.training.loop import learning_rate, train
+
+
+def test_learning_rate_schedule(tiny_config):
+    config = replace(tiny_config, lr=1.0, warmup_steps=10, steps=110, min_lr_fraction=0.1)
+    assert learning_rate(0, config) == pytest.approx(0.1)
+    assert learning_rate(9, config) == pytest.approx(1.0)
+    assert learning_rate(60, config) == pytest.approx(0.1 + 0.9 * 0.5)
+    assert learning_rate(110, config) == pytest.approx(0.1)
+    assert learning_rate(500, config) == pytest.approx(0.1)
+    rates = [learning_rate(s, config) for s in range(10, 111)]
+    assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
+    assert not math.isnan(learning_rate(0, replace(config, steps=10)))
+
+
+def test_train_writes_model_card_checkpoint_metrics(tiny_config):
+    states = []
+    out = train(tiny_config, callback=states.append)
+    assert out == tiny_config.output
+    assert [s.step for s in states] == [1, 2, 3, 4]
+    assert states[0].validation is None and states[1].validation.step == 2
+    assert all(s.total_steps == 4 and s.loss > 0 for s in states)
+
+    model = load_model(out)
+    card = model.card
+    assert card.data["license"].startswith("Creative Commons")
+    assert "CC BY 3.0" in card.data["attribution"]
+    assert card.data["skipped"][0].startswith("png/broken.png")
+    assert card.data["n_val_images"] > 0 and card.data["val_patients"]
+    assert card.training["steps_done"] == 4
+    assert card.training["settings"]["batch_size"] == 2
+    assert "data" not in card.training["settings"]
+    assert card.validation["step"] == 4 and len(card.validation["scores"]) == 6
+
+    assert read_checkpoint(tiny_config.checkpoint_path).step == 4
+    lines = [json.loads(ln) for ln in tiny_config.metrics_path.read_text().splitlines()]
+    assert [r["step"] for r in lines if "loss" in r] == [1, 2, 3, 4]
+    assert [r["step"] for r in lines if "validation" in r] == [2, 4]
+
+
+def _tensors(config):
+    return load_file(config.checkpoint_path)
+
+
+def test_resume_is_exact(tiny_config, tmp_path):
+    whole = replace(tiny_config, output=tmp_path / "whole" / "m.safetensors", val_every=0)
+    train(whole)
+
+    halves = replace(whole, output=tmp_path / "halves" / "m.safetensors")
+    train(halves, callback=lambda state: state.step == 2)
+    assert read_checkpoint(halves.checkpoint_path).step == 2
+    train(replace(halves, resume=True))
+
+    a, b = _tensors(whole), _tensors(halves)
+    assert a.keys() == b.keys()
+    assert any(k.startswith("optimizer/") for k in a)
+    for key in a:
+        assert (a[key] == b[key]).all(), key
+    assert card_path(halves.output).is_file()
+
+
+def test_resume_guards(tiny_config):
+    with pytest.raises(ValueError, match="no checkpoint"):
+        train(replace(tiny_config, resume=True))
+    train(replace(tiny_config, steps=2))
+    with pytest.raises(ValueError, match="exists"):
+        train(tiny_config)
+    with pytest.raises(ValueError, match="batch_size"):
+        train(replace(tiny_config, resume=True, batch_size=3))
+    # The horizon may grow: the run continues to the new end.
+    train(replace(tiny_config, resume=True, steps=3, val_every=0))
+    assert read_checkpoint(tiny_config.checkpoint_path).step == 3
+
+
+def test_time_budget_stops_with_checkpoint(tiny_config):
+    train(replace(tiny_config, minutes=1e-9, steps=1000))
+    assert read_checkpoint(tiny_config.checkpoint_path).step == 1
+    assert load_model(tiny_config.output).card.training["steps_done"] == 1
+
+
+def test_no_images_raises(tiny_config, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no PNG"):
+        train(replace(tiny_config, data=tmp_path / "empty"))

@@ -1,0 +1,78 @@
+import logging
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from core.diffusion.model import load_model
+from core.training.__main__ import main
+from core.training.checkpoint import read_checkpoint
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[len(handlers) :]:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _args(image_folder, output, *extra):
+    return [str(image_folder), "--output", str(output), "--device", "cpu", "--no-progress", *extra]
+
+
+def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
+    out = tmp_path / "m.safetensors"
+    first = ["--steps", "2", "--batch-size", "2", "--patch-size", "16", "--seed", "3"]
+    assert main(_args(image_folder, out, *first, "--val-every", "0")) == 0
+    assert load_model(out).card.training["settings"]["seed"] == 3
+    assert (tmp_path / "m.log").read_text().count("checkpoint") >= 1
+    # Resume: only the new horizon is given; batch, patch and seed come from the checkpoint.
+    assert main(_args(image_folder, out, "--resume", "--steps", "3")) == 0
+    stored = read_checkpoint(tmp_path / "m.checkpoint.safetensors")
+    assert stored.step == 3
+    assert (stored.config["batch_size"], stored.config["seed"]) == (2, 3)
+
+
+def test_cli_reports_errors(image_folder, tmp_path, capsys):
+    out = tmp_path / "m.safetensors"
+    assert main(_args(image_folder, out, "--resume")) == 2
+    assert main(_args(image_folder, out, "--patch-size", "20")) == 2
+    assert "multiple of 16" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_ddp_two_processes(image_folder, tmp_path):
+    """Two ranks over gloo, as torchrun launches them: rank 0 alone writes."""
+    out = tmp_path / "ddp.safetensors"
+    env = {
+        **os.environ,
+        "MASTER_ADDR": "127.0.0.1",
+        "MASTER_PORT": str(_free_port()),
+        "WORLD_SIZE": "2",
+        "OMP_NUM_THREADS": "1",
+    }
+    cmd = [sys.executable, "-m", "core.training", *_args(image_folder, out)]
+    cmd += ["--steps", "2", "--batch-size", "1", "--patch-size", "16", "--threads", "1"]
+    procs = [
+        subprocess.Popen(
+            cmd, env={**env, "RANK": str(r), "LOCAL_RANK": str(r)}, stderr=subprocess.PIPE
+        )
+        for r in range(2)
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    card = load_model(out).card
+    assert card.training["world_size"] == 2 and card.training["steps_done"] == 2
+    assert "[rank 1]" in errors[1] and "[rank 1]" not in (tmp_path / "ddp.log").read_text()

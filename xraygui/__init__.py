@@ -1,0 +1,1 @@
+"""The desktop application: a Qt front end that only calls ``core``."""
