@@ -72,9 +72,12 @@ class StoredMapping:
 
         Returns
         -------
-        ndarray of int64
-            Stored values within ``[stored_min, stored_max]``.
+        ndarray
+            Stored values within ``[stored_min, stored_max]`` as int64; for a
+            floating-point source the pixels themselves as float32.
         """
+        if self.is_float:
+            return np.asarray(pixels, dtype=np.float32)
         stored = np.rint((np.asarray(pixels, dtype=np.float64) - self.intercept) / self.slope)
         return np.clip(stored, self.stored_min, self.stored_max).astype(np.int64)
 
@@ -97,7 +100,8 @@ class XrayImage:
     mapping : StoredMapping
         How ``pixels`` map back to the integers the source stores.
     window : Window
-        Default display window (the file's own, else the full data range).
+        Default display window: the file's WindowCenter/Width, else a 0.5-99.5
+        percentile window (:func:`core.display.auto_window`).
     photometric : str
         ``"MONOCHROME1"`` (high values shown dark) or ``"MONOCHROME2"``.
     source_format : str
@@ -107,7 +111,8 @@ class XrayImage:
     pixel_spacing : tuple of float or None
         Row and column spacing in mm (PixelSpacing, else ImagerPixelSpacing).
     voi_lut : ndarray or None
-        A DICOM VOI LUT table (PS3.3 C.11.2) if the file has one; its first
+        A DICOM VOI LUT table (PS3.3 C.11.2), set only when the file has one and no
+        WindowCenter/Width; its first
         input value is ``voi_lut_first`` and its output range ``[0, 2**voi_lut_bits - 1]``.
     frame, n_frames : int
         Which frame of a multi-frame file this is, and how many there are.

@@ -8,6 +8,7 @@ bad input is an :class:`~core.errors.ImageReadError` or
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +71,11 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
     path = Path(path)
     source_format = detect_format(path)
     try:
-        return _READERS[source_format](path, frame)
+        with warnings.catch_warnings():
+            # pydicom's remarks on damaged or unusual headers are not the user's concern:
+            # what matters reaches them as our own error or XrayWarning.
+            warnings.filterwarnings("ignore", module="pydicom")
+            return _READERS[source_format](path, frame)
     except ImageReadError:
         raise
     except MemoryError:

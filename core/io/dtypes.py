@@ -56,7 +56,7 @@ def stored_pixels(image: XrayImage) -> np.ndarray:
     """
     mapping = image.mapping
     if mapping.is_float:
-        return image.pixels.astype(np.float32)
+        return mapping.to_stored(image.pixels)
     nbytes = 1 if mapping.bits_stored <= 8 else 2 if mapping.bits_stored <= 16 else 4
     dtype = np.dtype(f"{'i' if mapping.signed else 'u'}{nbytes}")
     return mapping.to_stored(image.pixels).astype(dtype)

@@ -206,3 +206,18 @@ def test_bundled_sample_is_a_readable_synthetic_cr():
     assert image.metadata["Modality"] == "CR"
     assert image.shape == (1024, 1024)
     assert image.dataset.PatientName == "SYNTHETIC^PHANTOM"
+
+
+def test_a_damaged_header_gives_only_the_error_line(ct, tmp_path):
+    truncated = tmp_path / "cut.dcm"
+    truncated.write_bytes(ct.read_bytes()[:3000])
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "core.cli", "info", str(truncated)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"xray-denoise: error: {truncated}: ")
+    assert "truncated" in lines[0]

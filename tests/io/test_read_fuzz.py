@@ -16,6 +16,7 @@ FUZZ_SETTINGS = settings(
     max_examples=200,
     deadline=None,
     derandomize=True,  # the same cases on every run
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
