@@ -18,6 +18,8 @@ def test_importing_core_loads_neither_qt_nor_the_app():
         "core.cli",
         "core.diffusion",
         "core.training",
+        "core.denoise",
+        "core.device",
     ]
     code = (
         "import sys\n"

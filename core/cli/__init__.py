@@ -12,11 +12,11 @@ import warnings
 from collections.abc import Sequence
 
 from core import __version__
-from core.cli import info, metrics, phantom, simulate
+from core.cli import denoise, info, metrics, phantom, simulate, train
 from core.errors import XrayError
 
 PROG = "xray-denoise"
-SUBCOMMANDS = (info, simulate, metrics, phantom)
+SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
 EXIT_BAD_INPUT = 2
 
 

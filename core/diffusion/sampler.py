@@ -146,6 +146,86 @@ def _device(model: DiffusionModel) -> torch.device:
     return next(model.parameters()).device
 
 
+def reverse_times(t_start: float, n_steps: int) -> np.ndarray:
+    """Return the times of a reverse run: ``n_steps + 1``, spaced uniformly from ``t*`` to 0.
+
+    Parameters
+    ----------
+    t_start : float
+        ``t*``, the time of the first state.
+    n_steps : int
+        Network evaluations.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_steps + 1,)
+        ``times[i]`` is the time before step ``i + 1``; ``times[-1] == 0``.
+    """
+    return np.linspace(t_start, 0.0, n_steps + 1)
+
+
+def reverse_step(
+    model: DiffusionModel,
+    x: torch.Tensor,
+    eps: torch.Tensor,
+    *,
+    t: float,
+    s: float,
+    eta: float,
+    generator: torch.Generator | None,
+    clip: tuple[float, float] | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Take one generalised-DDIM step from ``x_t`` to ``x_s`` (``s < t``) given ``eps``.
+
+    ``eta = 0`` is deterministic DDIM ([2]_, eq. 12), ``eta = 1`` ancestral DDPM. Callers
+    that evaluate ``eps`` themselves (e.g. tile by tile) share the samplers' update.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        Gives the schedule and the ``x_0`` estimate from ``eps``.
+    x : Tensor, shape (N, C, H, W)
+        ``x_t``.
+    eps : Tensor
+        ``eps_theta(x_t, t)``, shape of ``x``.
+    t, s : float
+        Current and next time, ``0 <= s < t``.
+    eta : float
+        Share of the DDPM posterior variance injected as fresh noise.
+    generator : torch.Generator or None
+        Source of that noise, on ``x``'s device; unused when the variance is 0.
+    clip : tuple of float or None
+        Clamp the ``x_0`` prediction to ``(low, high)``.
+
+    Returns
+    -------
+    x_s : Tensor
+        The next state.
+    x0 : Tensor
+        The ``x_0`` prediction made at ``t``.
+
+    References
+    ----------
+    .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models.
+       NeurIPS 2020.
+    .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+    """
+    abar_t, abar_s = float(model.schedule.abar(t)), float(model.schedule.abar(s))
+    x0 = model.predict_x0(x, t, eps)  # pred_original_sample -> x_0
+    if clip is not None:
+        x0 = x0.clamp(*clip)
+        # eps consistent with the clipped x_0: x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps
+        eps = (x - math.sqrt(abar_t) * x0) / math.sqrt(1.0 - abar_t)
+    # sigma_s^2 of [2] eq. 16: eta^2 (1-abar_s)/(1-abar_t) (1 - abar_t/abar_s);
+    # eta=1 is the variance of the DDPM posterior q(x_s | x_t, x_0) ([1] eq. 7).
+    var = eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
+    x_s = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
+    if var > 0.0:
+        z = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+        x_s = x_s + math.sqrt(var) * z
+    return x_s, x0
+
+
 def _reverse(
     model: DiffusionModel,
     x_start: torch.Tensor | ArrayLike,
@@ -158,28 +238,14 @@ def _reverse(
 ) -> Iterator[StepState]:
     """Generalised DDIM ([2]_, eq. 12): eta=0 is DDIM, eta=1 ancestral DDPM."""
     schedule = model.schedule
-    device = _device(model)
     shape = np.shape(x_start) if not isinstance(x_start, torch.Tensor) else tuple(x_start.shape)
-    x = _as_batch(x_start, device)
-    times = np.linspace(t_start, 0.0, n_steps + 1)
-    abars = np.asarray(schedule.abar(times))
+    x = _as_batch(x_start, _device(model))
+    times = reverse_times(t_start, n_steps)
     for i in range(n_steps):
         t, s = float(times[i]), float(times[i + 1])
-        abar_t, abar_s = float(abars[i]), float(abars[i + 1])
         with torch.inference_mode():
             eps = model.predict_eps(x, t)
-            x0 = model.predict_x0(x, t, eps)  # pred_original_sample -> x_0
-            if clip is not None:
-                x0 = x0.clamp(*clip)
-                # eps consistent with the clipped x_0: x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps
-                eps = (x - math.sqrt(abar_t) * x0) / math.sqrt(1.0 - abar_t)
-            # sigma_s^2 of [2] eq. 16: eta^2 (1-abar_s)/(1-abar_t) (1 - abar_t/abar_s);
-            # eta=1 is the variance of the DDPM posterior q(x_s | x_t, x_0) ([1] eq. 7).
-            var = eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
-            x = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
-            if var > 0.0:
-                z = torch.randn(x.shape, generator=generator, device=device, dtype=x.dtype)
-                x = x + math.sqrt(var) * z
+            x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator, clip=clip)
         yield StepState(
             step=i + 1,
             n_steps=n_steps,

@@ -26,9 +26,9 @@ from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m core.training",
+        prog=prog,
         description="Train a diffusion denoiser on a folder of radiographs.",
     )
     p.add_argument("folder", type=Path, help="folder of PNG/TIFF/JPEG/DICOM images (recursive)")
@@ -93,9 +93,22 @@ def _setup_logging(path: Path) -> None:
         root.addHandler(handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.training") -> int:
+    """Run the command line; return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+    prog : str
+        Program name for usage and help (``xray-denoise train`` delegates here).
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input.
+    """
+    args = _parser(prog).parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     try:

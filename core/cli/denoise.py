@@ -1,0 +1,116 @@
+"""``xray-denoise denoise INPUT... --output-dir DIR``: denoise images with the diffusion model.
+
+Each INPUT gives ``DIR/<stem>.<same format>``: a DICOM a derived DICOM whose
+DerivationDescription names the model, sampler, steps and noise estimate; a 16-bit PNG
+a 16-bit PNG on the same scale; a TIFF a TIFF. Outputs are written atomically and never
+over an input. The model, and torch with it, is loaded only when the subcommand runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from core.errors import XrayError
+
+SAMPLERS = ("ddim", "ddpm")
+BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``denoise`` subcommand."""
+    parser = subparsers.add_parser(
+        "denoise",
+        help="denoise images with the diffusion model (blind: the noise is estimated)",
+        description="Denoise low-dose radiographs. The noise level is estimated from each "
+        "image; DIR/<input stem>.<same format> is written for each INPUT.",
+    )
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
+    parser.add_argument(
+        "--model", type=Path, metavar="M", help="model file (default: the shipped model)"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="reverse-diffusion steps (default 1: best PSNR)"
+    )
+    parser.add_argument("--sampler", choices=SAMPLERS, default="ddim", help="default ddim")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the ddpm sampler")
+    parser.add_argument(
+        "--strength", type=float, default=1.0, help="noise level multiplier (default 1)"
+    )
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    parser.set_defaults(run=run)
+
+
+def output_path(source: Path, source_format: str, folder: Path) -> Path:
+    """Where the denoised ``source`` goes: ``folder/<stem>.<same format>``.
+
+    Parameters
+    ----------
+    source : Path
+        The input file.
+    source_format : str
+        Its format (``XrayImage.source_format``).
+    folder : Path
+        The output folder.
+
+    Returns
+    -------
+    Path
+        The input's own suffix where it names the format, else ``.dcm``, ``.png``,
+        ``.tif`` or ``.npy``.
+    """
+    default = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "npy": ".npy"}[source_format]
+    known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
+    suffix = source.suffix if source.suffix.lower() in known else default
+    return folder / (source.stem + suffix)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Denoise every input; exit 2 if any could not be read, denoised or written."""
+    from core.denoise import DenoiseResult, DenoiseSettings, TileProgress, denoise_steps, open_model
+    from core.device import select_device
+    from core.io import read_image, write_image
+
+    steps = {} if args.steps is None else {"n_steps": args.steps}
+    settings = DenoiseSettings(
+        sampler=args.sampler, seed=args.seed, strength=args.strength, device=args.device, **steps
+    )
+    model = open_model(args.model, device=select_device(settings.device))
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    inputs = {path.resolve() for path in args.inputs}
+    written: set[Path] = set()
+    failures = 0
+    # Progress bars show only on a terminal (disable=None), over files only if there are several.
+    one_file = True if len(args.inputs) < 2 else None
+    files = tqdm(args.inputs, desc="denoise", unit="file", disable=one_file)
+    for path in files:
+        try:
+            image = read_image(path)
+            destination = output_path(path, image.source_format, args.output_dir)
+            if destination.resolve() in inputs:
+                raise XrayError(f"{path}: {destination} is an input; choose another --output-dir")
+            if destination in written:
+                raise XrayError(f"{path}: {destination} was written for another input")
+            with tqdm(total=1.0, desc=path.name, leave=False, disable=None, bar_format=BAR) as bar:
+                for event in denoise_steps(image, model, settings, step_images=False):
+                    if isinstance(event, TileProgress):
+                        bar.update(event.fraction - bar.n)
+                    elif isinstance(event, DenoiseResult):
+                        result = event
+            description = result.description()
+            write_image(
+                result.image, destination, description=description, overwrite=args.overwrite
+            )
+        except (XrayError, ValueError) as error:
+            reason = str(error) if str(path) in str(error) else f"{path}: {error}"
+            tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
+            failures += 1
+            continue
+        written.add(destination)
+        tqdm.write(f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout)
+    return 2 if failures else 0

@@ -1,0 +1,143 @@
+"""What a denoise run reports while it runs, and what it returns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.denoise.domain import NoiseEstimate
+from core.denoise.settings import DenoiseSettings
+from core.image import XrayImage
+
+
+@dataclass(frozen=True)
+class TileProgress:
+    """One network call done: for progress bars, and a point where the run can be cancelled.
+
+    Parameters
+    ----------
+    run : int
+        0 for the denoise itself, ``1..n_runs - 1`` for the uncertainty samples.
+    n_runs : int
+        Runs in the job.
+    step : int
+        The step being computed, from 1.
+    n_steps : int
+        Steps of this run.
+    tile : int
+        Tiles done in this step, from 1.
+    n_tiles : int
+        Tiles per step (fewer, larger ones unless memory ran out).
+    fraction : float
+        Share of the whole job done, in ``[0, 1]``.
+    """
+
+    run: int
+    n_runs: int
+    step: int
+    n_steps: int
+    tile: int
+    n_tiles: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class DenoiseStep:
+    """The denoise after one reverse-diffusion step, in pixel units (for a timeline).
+
+    Parameters
+    ----------
+    step : int
+        Steps done, 1 to ``n_steps``.
+    n_steps : int
+        Steps in the run.
+    t : float
+        Time reached (0 after the last step).
+    sigma : float
+        Model-domain noise level left at ``t``.
+    image : ndarray of float32 or None
+        ``x_t / sqrt(abar_t)`` mapped back to pixels: the image still noisy at level
+        ``sigma`` (the result itself after the last step). None when step images were
+        not asked for.
+    x0_pred : ndarray of float32 or None
+        The model's estimate of the clean image made in this step, in pixels.
+    """
+
+    step: int
+    n_steps: int
+    t: float
+    sigma: float
+    image: np.ndarray | None
+    x0_pred: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class DenoiseResult:
+    """A finished denoise and everything needed to document it.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The denoised image: same mapping, window and metadata as the input.
+    noise_before : NoiseEstimate
+        The input's noise, estimated from the input alone.
+    noise_after : float
+        Global noise std of the result (pixel units); NaN where it has too few
+        unclipped smooth areas to measure.
+    noise_std_model : float
+        The input's noise std in the model domain, ``s``.
+    t_start : float
+        ``t*``, where the schedule's noise level is ``s * strength``.
+    settings : DenoiseSettings
+        The settings used.
+    model_name : str
+        Architecture and schedule, e.g. ``"unet32-cosine-v1"``.
+    model_sha256 : str
+        SHA-256 of the weights file ("" for weights never saved).
+    device : str
+        Where it ran (:func:`core.device.device_label`).
+    seconds : float
+        Wall time of the whole run.
+    uncertainty : ndarray of float32 or None
+        Per-pixel standard deviation of the uncertainty samples, pixel units.
+    """
+
+    image: XrayImage
+    noise_before: NoiseEstimate
+    noise_after: float
+    noise_std_model: float
+    t_start: float
+    settings: DenoiseSettings
+    model_name: str
+    model_sha256: str
+    device: str
+    seconds: float
+    uncertainty: np.ndarray | None = None
+
+    def description(self) -> str:
+        """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).
+
+        Returns
+        -------
+        str
+            Model and weights, sampler, steps, seed (DDPM), strength, and the noise
+            estimate, e.g. ``"denoised by diffusion model unet32-cosine-v1 (sha256
+            3f2a...): DDIM, 1 step, strength 1; noise estimated from the image:
+            sigma 12.1 (from 8.02 to 19.7 over intensities 310-3650), t* 41.3;
+            residual noise sigma 1.9"``.
+        """
+        weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
+        after = ""
+        if not math.isnan(self.noise_after):
+            after = f"; residual noise sigma {self.noise_after:.3g}"
+        return (
+            f"denoised by diffusion model {self.model_name} ({weights}): "
+            f"{self.settings.describe()}; noise estimated from the image: "
+            f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
+        )
+
+
+DenoiseEvent = TileProgress | DenoiseStep | DenoiseResult
+"""Everything :func:`core.denoise.denoise_steps` yields."""

@@ -1,0 +1,49 @@
+"""The model that ships with the application, and loading a model by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from core.diffusion.model import DiffusionModel, ModelFileError, load_model
+from core.resources import resources_dir
+
+SHIPPED_MODEL = "xray-diffusion.safetensors"
+
+
+def default_model_path() -> Path:
+    """Return where the shipped model lives: ``resources/models/xray-diffusion.safetensors``."""
+    return resources_dir() / "models" / SHIPPED_MODEL
+
+
+def open_model(
+    path: str | Path | None = None, *, device: str | torch.device = "cpu"
+) -> DiffusionModel:
+    """Load a model file, or the shipped model.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        A ``.safetensors`` file with its model card beside it; None for
+        :func:`default_model_path`.
+    device : str or torch.device
+        Where to put the weights.
+
+    Returns
+    -------
+    DiffusionModel
+
+    Raises
+    ------
+    ModelFileError
+        If the file is missing (for the shipped model: a message that says so) or
+        unreadable.
+    """
+    if path is None:
+        path = default_model_path()
+        if not path.is_file():
+            raise ModelFileError(
+                path, "the shipped model is missing from this installation; pass a model file"
+            )
+    return load_model(path, device=device)

@@ -1,0 +1,111 @@
+"""What a user can choose about a denoise run: sampler, steps, seed, strength, tiles, device."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.device import check_device_preference
+
+SAMPLERS = ("ddim", "ddpm")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class DenoiseSettings:
+    """Settings of one denoise run.
+
+    Parameters
+    ----------
+    sampler : {"ddim", "ddpm"}
+        Deterministic DDIM [2]_ or ancestral DDPM [1]_ (which uses ``seed``).
+    n_steps : int
+        Reverse-diffusion steps from ``t*`` to 0. 1 (the default) gives the posterior
+        mean (Tweedie) estimate: on a held-out film at noisy PSNR 36 and 30 dB it
+        scored best (up to 0.5 dB above 10 steps), at 43 dB 0.6 dB below 10 steps, and
+        it is the fastest. More steps keep more texture.
+    seed : int
+        Seed of the DDPM step noise and of the uncertainty samples (>= 0).
+    strength : float
+        Multiplies the estimated noise level before ``t*`` is chosen: above 1
+        smooths more, below 1 less (> 0).
+    tile_size : int or None
+        Side of the square tiles the network sees; None picks it from the device's
+        free memory. Rounded down to the network's size multiple.
+    tile_overlap : int
+        Overlap of neighbouring tiles, blended with raised-cosine weights (>= 0;
+        rounded up to the network's size multiple). ``tile_size`` must be at least
+        4 times it.
+    device : str
+        ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``
+        (:func:`core.device.select_device`).
+    n_uncertainty_samples : int
+        Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
+        map; 0 for none.
+    uncertainty_steps : int
+        Steps of each of those runs (a 1-step run is deterministic, so at least 2
+        to see any spread).
+
+    References
+    ----------
+    .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models.
+       NeurIPS 2020.
+    .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+    """
+
+    sampler: str = "ddim"
+    n_steps: int = 1
+    seed: int = 0
+    strength: float = 1.0
+    tile_size: int | None = None
+    tile_overlap: int = 64
+    device: str = "auto"
+    n_uncertainty_samples: int = 0
+    uncertainty_steps: int = 10
+
+    def __post_init__(self) -> None:
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be 'ddim' or 'ddpm', got {self.sampler!r}")
+        for name in ("n_steps", "uncertainty_steps"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        for name in ("seed", "tile_overlap", "n_uncertainty_samples"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 0:
+                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+        if not (isinstance(self.strength, int | float) and math.isfinite(self.strength)):
+            raise ValueError(f"strength must be a number > 0, got {self.strength!r}")
+        if self.strength <= 0:
+            raise ValueError(f"strength must be > 0, got {self.strength}")
+        if self.tile_size is not None:
+            if not _is_int(self.tile_size) or self.tile_size < 1:
+                raise ValueError(
+                    f"tile_size must be a positive integer or None, got {self.tile_size!r}"
+                )
+            if self.tile_size < 4 * self.tile_overlap:
+                raise ValueError(
+                    f"tile_size {self.tile_size} must be at least 4 x tile_overlap "
+                    f"({4 * self.tile_overlap}); lower the overlap or raise the tile size"
+                )
+        check_device_preference(self.device)
+
+    def describe(self) -> str:
+        """Sampler, steps, seed (DDPM only) and strength in words.
+
+        Returns
+        -------
+        str
+            For example ``"DDIM, 1 step, strength 1"`` or
+            ``"DDPM, 10 steps, seed 3, strength 0.8"``.
+        """
+        parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
+        if self.sampler == "ddpm":
+            parts.append(f"seed {self.seed}")
+        parts.append(f"strength {self.strength:g}")
+        return ", ".join(parts)

@@ -1,0 +1,323 @@
+"""Tiled evaluation of the noise predictor over a whole image, seamless and memory-bounded.
+
+At each diffusion step the network's ``eps`` is evaluated tile by tile and the tiles are
+blended into one full-size prediction before the sampler updates the whole image, so
+multi-step sampling stays consistent across tiles.
+
+* Tiles start at multiples of the network's size multiple (pixel-unshuffle times the
+  down-sampling), so each tile sees the same sampling grid as the whole image; the last
+  tile of a row or column ends at the image border, where the network pads exactly as it
+  does for the whole image.
+* Neighbouring tiles overlap by ``overlap`` pixels and are blended with raised-cosine
+  ramps, ``sin^2`` rising where ``cos^2`` falls, so the weights sum to exactly 1 and the
+  tile borders, where the network sees padding instead of the neighbours, weigh almost
+  nothing. The U-Net is local (per-pixel LayerNorm), so the result equals the untiled
+  one up to the receptive field's tail.
+* The tile size comes from the device's free memory (capped on the CPU so that a tile
+  takes well under a second), same-shaped tiles are batched on a GPU, and an
+  out-of-memory error halves the batch, then the tile, and tries again.
+* On CUDA the network runs in float16 autocast with channels-last weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import torch
+
+from core.device import free_memory_bytes
+from core.diffusion.model import DiffusionModel
+from core.diffusion.unet import UNetConfig
+from core.errors import XrayError
+
+ACTIVATIONS_AT_PEAK = 16
+"""Peak inference memory in full-resolution feature maps of the first level (measured
+about 13 for the default U-Net on the CPU; 16 leaves a margin)."""
+
+CPU_MAX_TILE = 768
+"""Largest CPU tile: 0.5-0.6 s per evaluation of the default U-Net on one core (measured
+on a shared 2-core VM), so a cancel request is answered within a second."""
+
+GPU_MAX_TILE = 2048
+"""Largest GPU tile: a 2k radiograph in one piece."""
+
+CPU_MEMORY_BUDGET = 1024**3
+"""At most this much RAM (and a quarter of what is free) for one CPU evaluation."""
+
+GPU_MEMORY_FRACTION = 0.5
+"""Share of the free GPU memory one batch may use."""
+
+MIN_TILE = 64
+"""No out-of-memory retry goes below this tile side."""
+
+Report = TypeVar("Report")
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Tell whether an exception is an allocation failure (CUDA, MPS or CPU)."""
+    if isinstance(error, torch.cuda.OutOfMemoryError):
+        return True
+    text = str(error)
+    return isinstance(error, RuntimeError) and (
+        "out of memory" in text or "can't allocate memory" in text
+    )
+
+
+def size_multiple(model: DiffusionModel) -> int:
+    """Return the network's input size multiple (1 for networks without a U-Net config)."""
+    config = getattr(model.network, "config", None)
+    return config.size_multiple if isinstance(config, UNetConfig) else 1
+
+
+def bytes_per_pixel(model: DiffusionModel, *, half: bool) -> float:
+    """Estimate the peak memory of one network evaluation per input pixel.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        A U-Net model (other networks are costed as the default U-Net).
+    half : bool
+        Activations in 16-bit floats.
+
+    Returns
+    -------
+    float
+        Bytes.
+    """
+    config = getattr(model.network, "config", None)
+    if not isinstance(config, UNetConfig):
+        config = UNetConfig()
+    channels = config.base_channels * config.channel_mult[0] / config.unshuffle**2
+    return ACTIVATIONS_AT_PEAK * channels * (2 if half else 4)
+
+
+def _round_down(value: int, multiple: int) -> int:
+    return max(multiple, value // multiple * multiple)
+
+
+def _round_up(value: int, multiple: int) -> int:
+    return -(-value // multiple) * multiple
+
+
+def auto_tiling(model: DiffusionModel, device: torch.device, *, overlap: int) -> tuple[int, int]:
+    """Choose the tile side and batch size for a device from its free memory.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The model to run.
+    device : torch.device
+        Where it runs.
+    overlap : int
+        Tile overlap; the tile is at least 4 times it.
+
+    Returns
+    -------
+    tile : int
+        A multiple of the network's size multiple.
+    batch : int
+        Tiles per evaluation: 1 on the CPU (one tile at a time keeps cancelling quick).
+    """
+    multiple = size_multiple(model)
+    per_pixel = bytes_per_pixel(model, half=device.type == "cuda")
+    cap = CPU_MAX_TILE if device.type == "cpu" else GPU_MAX_TILE
+    side = min(int(math.sqrt(memory_budget(device) / per_pixel)), cap)
+    smallest = 4 * _round_up(overlap, multiple)  # the evaluator rounds the overlap up
+    tile = _round_down(max(side, smallest, MIN_TILE), multiple)
+    return tile, batch_size(model, device, tile)
+
+
+def memory_budget(device: torch.device) -> float:
+    """Return the bytes one evaluation may use: a share of the free memory (capped on a CPU)."""
+    free = free_memory_bytes(device)
+    if device.type == "cpu":
+        return min(free / 4, CPU_MEMORY_BUDGET)
+    return free * GPU_MEMORY_FRACTION
+
+
+def batch_size(model: DiffusionModel, device: torch.device, tile: int) -> int:
+    """Return how many tiles of side ``tile`` fit one evaluation on a GPU; 1 on the CPU."""
+    if device.type == "cpu":
+        return 1
+    per_tile = bytes_per_pixel(model, half=device.type == "cuda") * tile * tile
+    return max(1, int(memory_budget(device) // per_tile))
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One tile: its rows and columns, and its blending weights."""
+
+    rows: slice
+    cols: slice
+    weights: np.ndarray
+
+
+def _axis_tiles(
+    length: int, tile: int, overlap: int, multiple: int
+) -> list[tuple[slice, np.ndarray]]:
+    """Cut one axis into tiles with 1-D blending weights that sum to 1 at every pixel.
+
+    ``n`` tiles of equal length ``T`` (the last one cut at the border), ``T`` a multiple
+    of ``multiple`` and as short as covers ``length`` with stride ``T - overlap``: little
+    work is wasted on overlaps.
+    """
+    if length <= tile:
+        return [(slice(0, length), np.ones(length))]
+    n = math.ceil((length - overlap) / (tile - overlap))
+    size = min(_round_up(math.ceil((length + (n - 1) * overlap) / n), multiple), tile)
+    stride = size - overlap
+    # Rising ramp sin^2; the falling ramp of the tile before is cos^2 on the same pixels.
+    ramp = np.sin(np.pi / 2 * (np.arange(overlap) + 0.5) / overlap) ** 2
+    out = []
+    for k in range(n):
+        start = k * stride
+        stop = length if k == n - 1 else start + size
+        weights = np.ones(stop - start)
+        if overlap and k > 0:
+            weights[:overlap] = ramp
+        if overlap and k < n - 1:
+            weights[-overlap:] = ramp[::-1]
+        out.append((slice(start, stop), weights))
+    return out
+
+
+def plan_tiles(shape: tuple[int, int], tile: int, overlap: int, multiple: int) -> list[Tile]:
+    """Cover an image with overlapping tiles whose blending weights sum to 1.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        (rows, cols) of the image.
+    tile : int
+        Largest tile side, a multiple of ``multiple`` and at least 4 times ``overlap``.
+    overlap : int
+        Overlap of neighbouring tiles, a multiple of ``multiple``.
+    multiple : int
+        Tile starts are multiples of this.
+
+    Returns
+    -------
+    list of Tile
+        Row-major.
+    """
+    rows = _axis_tiles(shape[0], tile, overlap, multiple)
+    cols = _axis_tiles(shape[1], tile, overlap, multiple)
+    return [Tile(r, c, np.outer(wr, wc)) for r, wr in rows for c, wc in cols]
+
+
+class TiledEvaluator:
+    """Evaluate ``eps_theta(x_t, t)`` over a full image, tile by tile.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The noise predictor, already on its device.
+    tile : int
+        Largest tile side; rounded down to the network's size multiple.
+    overlap : int
+        Tile overlap; rounded up to the network's size multiple.
+    batch : int
+        Same-shaped tiles per network call.
+
+    Notes
+    -----
+    ``tile`` and ``batch`` shrink after an out-of-memory error and stay shrunk for
+    later evaluations.
+    """
+
+    def __init__(self, model: DiffusionModel, *, tile: int, overlap: int, batch: int = 1) -> None:
+        self.model = model
+        self.device = next(model.parameters()).device
+        self.multiple = size_multiple(model)
+        self.overlap = _round_up(overlap, self.multiple)
+        self.tile = _round_down(tile, self.multiple)
+        if self.tile < 4 * self.overlap:
+            raise ValueError(
+                f"tile size {self.tile} must be at least 4 x the overlap ({4 * self.overlap})"
+            )
+        if batch < 1:
+            raise ValueError(f"batch must be at least 1, got {batch}")
+        self.batch = batch
+
+    def evaluate(
+        self, x: torch.Tensor, t: float, report: Callable[[int, int], Report]
+    ) -> Generator[Report, None, torch.Tensor]:
+        """Evaluate the noise prediction for the whole image.
+
+        Parameters
+        ----------
+        x : Tensor, shape (1, 1, H, W)
+            ``x_t``, on the model's device.
+        t : float
+            Its time.
+        report : callable
+            ``report(tiles done, tiles)`` gives what to yield after each network call.
+
+        Yields
+        ------
+        object
+            ``report``'s value after each network call.
+
+        Returns
+        -------
+        Tensor
+            ``eps``, shape of ``x``, float32.
+
+        Raises
+        ------
+        XrayError
+            If even the smallest tile runs out of memory.
+        """
+        while True:
+            tiles = plan_tiles(tuple(x.shape[-2:]), self.tile, self.overlap, self.multiple)
+            try:
+                return (yield from self._evaluate(x, t, tiles, report))
+            except RuntimeError as error:
+                if not is_out_of_memory(error):
+                    raise
+                self._shrink(error)
+
+    def _evaluate(
+        self, x: torch.Tensor, t: float, tiles: list[Tile], report: Callable[[int, int], Report]
+    ) -> Generator[Report, None, torch.Tensor]:
+        half = self.device.type == "cuda"
+        with torch.inference_mode():
+            eps = torch.zeros(x.shape, dtype=torch.float32, device=self.device)
+        done = 0
+        for group in _batches(tiles, self.batch):
+            with torch.inference_mode():
+                batch = torch.cat([x[..., tile.rows, tile.cols] for tile in group])
+                with torch.autocast("cuda", dtype=torch.float16, enabled=half):
+                    predicted = self.model.predict_eps(batch, t)
+                for tile, tile_eps in zip(group, predicted.float(), strict=True):
+                    weights = torch.from_numpy(tile.weights).to(self.device, torch.float32)
+                    eps[..., tile.rows, tile.cols] += tile_eps * weights
+            done += len(group)
+            yield report(done, len(tiles))
+        return eps
+
+    def _shrink(self, error: BaseException) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+        smallest = _round_up(max(MIN_TILE, 4 * self.overlap), self.multiple)
+        if self.batch > 1:
+            self.batch //= 2
+        elif self.tile > smallest:
+            self.tile = max(_round_down(self.tile // 2, self.multiple), smallest)
+        else:
+            raise XrayError(
+                f"not enough memory on {self.device} for the denoiser, even with "
+                f"{self.tile}-pixel tiles; close other programs or use another device"
+            ) from error
+
+
+def _batches(tiles: list[Tile], size: int) -> list[list[Tile]]:
+    """Group same-shaped tiles, in order, into batches of at most ``size``."""
+    groups: dict[tuple[int, int], list[Tile]] = {}
+    for tile in tiles:
+        groups.setdefault(tile.weights.shape, []).append(tile)
+    return [group[i : i + size] for group in groups.values() for i in range(0, len(group), size)]

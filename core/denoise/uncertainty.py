@@ -1,0 +1,45 @@
+"""Per-pixel spread of several samples, accumulated one sample at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class RunningMoments:
+    """Welford's running mean and variance of same-shaped arrays, in float64.
+
+    Memory stays at two arrays however many samples are added.
+
+    References
+    ----------
+    .. [1] B. P. Welford, "Note on a method for calculating corrected sums of squares
+       and products", Technometrics 4(3), 419-420, 1962.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._mean: np.ndarray | None = None
+        self._m2: np.ndarray | None = None
+
+    def add(self, sample: np.ndarray) -> None:
+        """Add one sample."""
+        x = np.asarray(sample, dtype=np.float64)
+        self.count += 1
+        if self._mean is None or self._m2 is None:
+            self._mean, self._m2 = x.copy(), np.zeros_like(x)
+            return
+        delta = x - self._mean
+        self._mean += delta / self.count
+        self._m2 += delta * (x - self._mean)
+
+    def std(self) -> np.ndarray:
+        """Return the population standard deviation (0 for a single sample), float32.
+
+        Raises
+        ------
+        ValueError
+            If no sample was added.
+        """
+        if self._m2 is None:
+            raise ValueError("no samples were added")
+        return np.sqrt(self._m2 / self.count).astype(np.float32)

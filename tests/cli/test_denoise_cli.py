@@ -1,0 +1,158 @@
+import logging
+import shutil
+
+import numpy as np
+import pydicom
+import pytest
+import torch
+from PIL import Image
+from pydicom.data import get_testdata_file
+
+from core.cli import main
+from core.diffusion.model import DiffusionModel, save_model
+from core.diffusion.schedule import NoiseSchedule
+from core.diffusion.unet import UNet, UNetConfig
+from core.io import read_image
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    torch.manual_seed(0)
+    network = UNet(UNetConfig.tiny())
+    with torch.no_grad():
+        for p in network.parameters():
+            p.normal_(0.0, 0.1)
+    path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
+    save_model(DiffusionModel(network, NoiseSchedule()), path)
+    return path
+
+
+@pytest.fixture
+def ct(tmp_path):
+    path = tmp_path / "in" / "ct.dcm"
+    path.parent.mkdir()
+    shutil.copy(get_testdata_file("CT_small.dcm"), path)
+    return path
+
+
+@pytest.fixture
+def png16(tmp_path):
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:96, 0:128]
+    values = 20000 + 15000 * np.sin(xx / 15) * np.cos(yy / 11) + rng.normal(0, 300, xx.shape)
+    path = tmp_path / "film.png"
+    Image.fromarray(values.astype(np.uint16)).save(path)
+    return path
+
+
+def _denoise(inputs, out, model_file, *extra):
+    return main(
+        [
+            "denoise",
+            *map(str, inputs),
+            "--output-dir",
+            str(out),
+            "--model",
+            str(model_file),
+            "--device",
+            "cpu",
+            *extra,
+        ]
+    )
+
+
+def test_dicom_gives_a_derived_dicom_with_the_description(ct, tmp_path, model_file, capsys):
+    before = ct.read_bytes()
+    assert _denoise([ct], tmp_path / "out", model_file, "--steps", "2") == 0
+    assert ct.read_bytes() == before
+    out = tmp_path / "out" / "ct.dcm"
+    derived, source = pydicom.dcmread(out), pydicom.dcmread(ct)
+    assert list(derived.ImageType)[:2] == ["DERIVED", "SECONDARY"]
+    assert derived.SOPInstanceUID != source.SOPInstanceUID and derived.PatientID == source.PatientID
+    description = derived.DerivationDescription
+    for part in ("unet8-cosine-v1", "sha256", "DDIM, 2 steps, strength 1", "sigma", "t* "):
+        assert part in description
+    assert description in capsys.readouterr().out
+    assert read_image(out).shape == read_image(ct).shape
+
+
+def test_png16_in_gives_png16_out_on_the_same_scale(png16, tmp_path, model_file):
+    args = ["--sampler", "ddpm", "--seed", "3", "--strength", "0.8"]
+    assert _denoise([png16], tmp_path / "out", model_file, *args) == 0
+    out = tmp_path / "out" / "film.png"
+    with Image.open(out) as written:
+        assert written.mode.startswith("I;16") or np.asarray(written).dtype == np.uint16
+    noisy, denoised = read_image(png16), read_image(out)
+    assert denoised.mapping.bits_stored == 16 and denoised.shape == noisy.shape
+    assert abs(denoised.pixels.mean() - noisy.pixels.mean()) < 0.01 * noisy.pixels.mean()
+
+
+def test_a_bad_input_is_named_and_the_others_are_written(png16, tmp_path, model_file, capsys):
+    bad = tmp_path / "bad.dcm"
+    bad.write_bytes(b"not a dicom at all")
+    out = tmp_path / "out"
+    assert _denoise([bad, png16], out, model_file) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.dcm" in err[0] and "Traceback" not in err[0]
+    assert sorted(p.name for p in out.iterdir()) == ["film.png"]
+
+
+def test_a_missing_model_is_one_line(png16, tmp_path, capsys):
+    assert _denoise([png16], tmp_path / "out", tmp_path / "none.safetensors") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "none.safetensors" in err[0] and "missing" in err[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_input_is_never_overwritten(png16, tmp_path, model_file, capsys):
+    before = png16.read_bytes()
+    assert _denoise([png16], png16.parent, model_file, "--overwrite") == 2
+    assert png16.read_bytes() == before
+    assert "film.png" in capsys.readouterr().err
+
+
+def test_existing_outputs_are_kept_without_overwrite(png16, tmp_path, model_file):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "film.png").write_bytes(b"keep")
+    assert _denoise([png16], out, model_file) == 2
+    assert (out / "film.png").read_bytes() == b"keep"
+    assert _denoise([png16], out, model_file, "--overwrite") == 0
+    assert read_image(out / "film.png").shape == (96, 128)
+
+
+@pytest.mark.parametrize("bad", [["--device", "tpu"], ["--steps", "0"], ["--strength", "-1"]])
+def test_bad_settings_exit_2(png16, tmp_path, model_file, capsys, bad):
+    assert _denoise([png16], tmp_path / "out", model_file, *bad) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def _restore_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[len(handlers) :]:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_train_delegates_to_core_training(tmp_path, capsys, _restore_logging):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "--help"])
+    assert exit_.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "usage: xray-denoise train" in help_text
+    for option in ("--output", "--minutes", "--resume", "--device"):
+        assert option in help_text
+    folder = tmp_path / "films"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(2):
+        Image.fromarray(rng.integers(0, 255, (40, 40), dtype=np.uint8)).save(folder / f"{i}.png")
+    output = tmp_path / "m.safetensors"
+    args = ["--output", str(output), "--device", "cpu", "--no-progress", "--steps", "1"]
+    args += ["--batch-size", "1", "--patch-size", "16", "--val-every", "0"]
+    assert main(["train", str(folder), *args]) == 0
+    assert output.is_file()

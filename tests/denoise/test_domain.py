@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from core.denoise import ModelDomain, NoiseEstimate
+from core.denoise.table import UniformTable
+
+
+def test_uniform_table_matches_the_function_and_falls_back_outside():
+    table = UniformTable.of(np.sqrt, 1.0, 100.0)
+    x = np.array([[1.0, 1.5, 37.25], [99.99, 100.0, 250.0]])
+    np.testing.assert_allclose(table(x), np.sqrt(x), rtol=1e-7)
+    with pytest.raises(ValueError, match="low < high"):
+        UniformTable.of(np.sqrt, 2.0, 2.0)
+
+
+def test_model_domain_equals_the_exact_stabiliser(noisy_phantom):
+    noise = NoiseEstimate.from_pixels(noisy_phantom.pixels)
+    domain = ModelDomain.from_image(noisy_phantom, noise)
+    pixels = noisy_phantom.pixels
+    exact = domain.stabilizer.forward(pixels) * domain.scale + domain.offset
+    model = domain.to_model(pixels)
+    np.testing.assert_allclose(model, exact, atol=1e-5)
+    low, high = np.percentile(model, [0.1, 99.9])  # of pixels: the map uses 4 x 4 block means
+    assert -1.1 < low < -0.8 and 0.8 < high < 1.1
+    stabilised = (model.astype(np.float64) - domain.offset) / domain.scale
+    for estimate, inverse in ((True, domain.stabilizer.inverse), (False, None)):
+        inverse = inverse or domain.stabilizer.algebraic_inverse
+        expected = np.clip(inverse(stabilised), 0, 4095)
+        np.testing.assert_allclose(domain.to_pixels(model, estimate=estimate), expected, atol=1e-3)
+    np.testing.assert_allclose(domain.to_pixels(model, estimate=False), pixels, atol=0.05)
+    far = np.array([-5.0, 5.0])
+    np.testing.assert_allclose(
+        domain.to_pixels(far),
+        np.clip(domain.stabilizer.inverse((far - domain.offset) / domain.scale), 0, 4095),
+    )
+
+
+def test_noise_below_quantisation_is_raised_to_it(make_image):
+    yy, xx = np.mgrid[0:64, 0:64]
+    image = make_image(np.round(1000 + 10 * xx + 5 * yy))  # noise-free ramp, 12-bit
+    noise = NoiseEstimate.from_pixels(image.pixels)
+    domain = ModelDomain.from_image(image, noise)
+    assert np.all(np.isfinite(domain.to_model(image.pixels)))
+    assert domain.stabilizer.end_sigmas[0] >= 1 / np.sqrt(12) - 1e-12

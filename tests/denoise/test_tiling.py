@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+import torch
+
+from core.denoise import DenoiseSettings, TileProgress, denoise_image, denoise_steps
+from core.denoise.tiling import TiledEvaluator, auto_tiling, is_out_of_memory, plan_tiles
+from core.diffusion.model import DiffusionModel
+from core.errors import XrayError
+
+
+@pytest.mark.parametrize(
+    ("shape", "tile", "overlap", "multiple"),
+    [((96, 96), 32, 8, 4), ((100, 37), 32, 8, 4), ((130, 257), 64, 16, 16), ((20, 20), 64, 16, 4)],
+)
+def test_tiles_cover_the_image_with_weights_summing_to_one(shape, tile, overlap, multiple):
+    total = np.zeros(shape)
+    tiles = plan_tiles(shape, tile, overlap, multiple)
+    for t in tiles:
+        assert t.rows.start % multiple == 0 and t.cols.start % multiple == 0
+        assert t.weights.shape == (t.rows.stop - t.rows.start, t.cols.stop - t.cols.start)
+        assert max(t.weights.shape) <= max(tile, *shape) and np.all(t.weights > 0)
+        total[t.rows, t.cols] += t.weights
+    np.testing.assert_allclose(total, 1.0, atol=1e-12)
+
+
+def test_tiled_equals_untiled(tiny_model, noisy_phantom):
+    settings = {"n_steps": 2, "device": "cpu"}
+    whole = denoise_image(noisy_phantom, tiny_model, DenoiseSettings(**settings))
+    tiled = denoise_image(
+        noisy_phantom, tiny_model, DenoiseSettings(tile_size=64, tile_overlap=16, **settings)
+    )
+    difference = np.abs(tiled.image.pixels - whole.image.pixels)
+    # The tiny network's receptive field reaches past the 16-pixel ramps, so not exact;
+    # the seams stay far below the noise (sigma ~ 60 here).
+    assert difference.max() < 0.02 * whole.noise_before.sigma
+    assert np.sqrt(np.mean(difference**2)) < 0.002 * whole.noise_before.sigma
+
+
+class _FailingAbove(torch.nn.Module):
+    """Wraps a network; raises an error for tiles larger than a side."""
+
+    def __init__(
+        self, network, side, error=torch.cuda.OutOfMemoryError, message="Tried to allocate 2.00 GiB"
+    ):
+        super().__init__()
+        self.inner, self.side, self.config = network, side, network.config
+        self.error, self.message = error, message
+        self.sides_seen: list[int] = []
+
+    def forward(self, x, t):
+        self.sides_seen.append(max(x.shape[-2:]))
+        if max(x.shape[-2:]) > self.side:
+            raise self.error(self.message)
+        return self.inner(x, t)
+
+
+def test_out_of_memory_retries_with_smaller_tiles(tiny_model, noisy_phantom):
+    small = denoise_image(
+        noisy_phantom, tiny_model, DenoiseSettings(tile_size=64, tile_overlap=8, device="cpu")
+    )
+    network = _FailingAbove(tiny_model.network, side=64)
+    failing = DiffusionModel(network, tiny_model.schedule)
+    settings = DenoiseSettings(tile_size=128, tile_overlap=8, device="cpu")
+    events = list(denoise_steps(noisy_phantom, failing, settings))
+    assert network.sides_seen[0] == 96 and max(network.sides_seen[1:]) <= 64
+    assert {e.n_tiles for e in events if isinstance(e, TileProgress)} == {4}
+    np.testing.assert_array_equal(events[-1].image.pixels, small.image.pixels)
+
+
+@pytest.mark.parametrize(
+    "message", ["CUDA out of memory", "DefaultCPUAllocator: can't allocate memory"]
+)
+def test_out_of_memory_at_the_smallest_tile_is_a_clear_error(tiny_model, noisy_phantom, message):
+    network = _FailingAbove(tiny_model.network, side=16, error=RuntimeError, message=message)
+    failing = DiffusionModel(network, tiny_model.schedule)
+    with pytest.raises(XrayError, match="not enough memory"):
+        denoise_image(noisy_phantom, failing, DenoiseSettings(tile_size=128, tile_overlap=8))
+    assert network.sides_seen == [96, 52]  # whole image, then 64-pixel tiles (52 + 52 - 8)
+
+
+def test_other_runtime_errors_are_not_retried(tiny_model):
+    network = _FailingAbove(tiny_model.network, side=16, error=RuntimeError, message="cuDNN error")
+    evaluator = TiledEvaluator(DiffusionModel(network, tiny_model.schedule), tile=64, overlap=8)
+    with pytest.raises(RuntimeError, match="cuDNN error") as caught:
+        list(evaluator.evaluate(torch.zeros(1, 1, 96, 96), 5.0, lambda done, n: done))
+    assert not is_out_of_memory(caught.value)
+    assert len(network.sides_seen) == 1 and evaluator.tile == 64
+
+
+def test_cpu_tiles_are_bounded_for_time_and_memory(tiny_model):
+    tile, batch = auto_tiling(tiny_model, torch.device("cpu"), overlap=64)
+    assert batch == 1 and 256 <= tile <= 768 and tile % 4 == 0
