@@ -1,36 +1,104 @@
-"""Start the xray-denoise desktop application: ``xraygui [FILE]``."""
+"""Start the xray-denoise desktop application: ``xraygui [FILE...]``.
+
+``xraygui --smoke-test [FILE] --report-dir DIR`` runs a whole session in the
+real window instead and exits 0, or prints why and exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from core import __version__
 from core.resources import sample_image_path
 from xraygui.main_window import MainWindow
+from xraygui.smoke import SmokeTestFailure, run_smoke_test
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Parse the command line of the app."""
+    """Parse the command line of the app.
+
+    Parameters
+    ----------
+    argv : list of str
+        Arguments without the program name.
+
+    Returns
+    -------
+    argparse.Namespace
+    """
     parser = argparse.ArgumentParser(
         prog="xraygui", description="Denoise low-dose X-ray images. Not for diagnostic use."
     )
-    parser.add_argument("file", nargs="?", help="image to open (default: the bundled sample)")
+    parser.add_argument("files", nargs="*", help="images to open (default: the bundled sample)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="run a whole session on FILE (or the sample) and exit 0 if it works",
+    )
+    parser.add_argument(
+        "--report-dir", type=Path, help="where --smoke-test writes its report and denoised image"
+    )
+    parser.add_argument("--model", type=Path, help="model file to use (default: the bundled model)")
     parser.add_argument("--version", action="version", version=f"xraygui {__version__}")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.smoke_test and (args.report_dir is None or len(args.files) > 1):
+        parser.error("--smoke-test takes at most one FILE and needs --report-dir DIR")
+    return args
+
+
+def _smoke_test(args: argparse.Namespace, app: QApplication) -> int:
+    with tempfile.TemporaryDirectory() as scratch:  # leave the user's settings alone
+        settings = QSettings(str(Path(scratch) / "smoke.ini"), QSettings.Format.IniFormat)
+        if args.model is not None:
+            settings.setValue("loaded_models", [str(args.model.resolve())])
+        window = MainWindow(settings=settings)
+        if args.model is not None:
+            window.reload_models(select=args.model.resolve())
+        window.show()
+        try:
+            run_smoke_test(
+                window, Path(args.files[0]) if args.files else sample_image_path(), args.report_dir
+            )
+        except SmokeTestFailure as failure:
+            print(f"smoke test FAILED: {failure}", file=sys.stderr)
+            return 1
+        finally:
+            window.close()
+            app.processEvents()
+    print("smoke test passed")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Open the main window on FILE, or on the bundled synthetic sample."""
+    """Open the main window on the given files, or on the bundled synthetic sample.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("xraygui")
     app.setOrganizationName("xray-denoise")
+    if args.smoke_test:
+        return _smoke_test(args, app)
     window = MainWindow()
+    if args.model is not None:
+        window.add_model_file(args.model)
     window.show()
-    window.open_file(args.file or sample_image_path())
+    window.open_files(args.files or [sample_image_path()])
     return app.exec()
 
 

@@ -1,65 +1,367 @@
-"""The main window: one image view, File > Open, a status bar, the diagnostic-use banner."""
+"""The main window: opens images, shows Before | After, runs the denoiser, exports.
+
+It holds the state of one session (the open image, its reference, the result and
+its step trajectory) and wires the widgets of the other modules to ``core``.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import __version__
-from core.display import to_display
+from core.denoise import DenoiseResult
+from core.device import device_label, select_device
+from core.display import auto_window, to_display
 from core.errors import XrayError
-from core.image import XrayImage
-from core.io import read_image
+from core.image import Window, XrayImage
+from core.io import read_image, write_image
+from core.metrics import Region
+from core.noise import LowDoseSettings, simulate_low_dose_image
+from xraygui import jobs, reports
+from xraygui.analysis import Comparison, clip_region, comparisons, noise_sigma
+from xraygui.browser import BrowserDock, scan_images
+from xraygui.controls import ControlPanel
+from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
+from xraygui.metrics_panel import MetricsPanel
+from xraygui.models import find_models
+from xraygui.panes import ComparisonView
+from xraygui.tag_browser import TagBrowser
+from xraygui.timeline import Frame, TimelineWidget, Trajectory
+from xraygui.worker import GeneratorWorker
 
 NOT_FOR_DIAGNOSTIC_USE = "Not for diagnostic use"
 OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.npy);;All files (*)"
+EXPORT_FILTER = "DICOM (*.dcm);;16-bit PNG (*.png);;TIFF (*.tif)"
+MAX_RECENT = 10
+WINDOW_DRAG_GAIN = 1 / 300
+"""Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
+
+PRESETS = {
+    1: ("File window", None),
+    2: ("Auto (0.5-99.5 %)", (0.5, 99.5)),
+    3: ("Full range", (0.0, 100.0)),
+    4: ("Low values (1-60 %)", (1.0, 60.0)),
+    5: ("High values (40-99.5 %)", (40.0, 99.5)),
+}
+"""Window presets on keys 1-5: the file's own window, then percentile windows."""
 
 
 class MainWindow(QMainWindow):
-    """Top-level window of the app; shows one image with its default display window."""
+    """Top-level window of the app.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    settings : QSettings, optional
+        Where recent files, loaded models and the layout persist (the app's
+        default settings when omitted).
+    """
+
+    resultShown = Signal()
+    """Emitted when a denoised result has been displayed."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.source: XrayImage | None = None
         self.image: XrayImage | None = None
+        self.reference: XrayImage | None = None
+        self.dose: LowDoseSettings | None = None
+        self.result: DenoiseResult | None = None
+        self._preview: jobs.ForwardPreview | None = None
+        self.trajectory: Trajectory | None = None
+        self.demo: Trajectory | None = None
+        self.worker: GeneratorWorker | None = None
+        self.window_override: Window | None = None
+        self.invert = False
+        self.roi: pg.RectROI | None = None
+        self._whole: list[Comparison] = []
+        self._noise: tuple[float | None, float | None] = (None, None)
+        self._running: set[GeneratorWorker] = set()
+        self.interactive = True  # False (smoke test): errors are only collected, never modal
+        self.errors: list[str] = []
         self.setWindowTitle(f"xraygui {__version__} - {NOT_FOR_DIAGNOSTIC_USE}")
-        self.resize(1100, 800)
+        self.setAcceptDrops(True)
+        available = self.screen().availableGeometry()
+        self.resize(min(1500, available.width() - 20), min(950, available.height() - 40))
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        self._build_menus()
+        self.reload_models()
+        self.controls.restore(self.settings)
+        self._restore_layout()
+        QApplication.instance().aboutToQuit.connect(self.stop_workers)
 
-        self.view = pg.ImageView()
-        self.view.ui.roiBtn.hide()
-        self.view.ui.menuBtn.hide()
-        banner = QLabel(NOT_FOR_DIAGNOSTIC_USE)
+    # ----------------------------------------------------------------- building
+
+    def _build_central(self) -> None:
+        banner = QLabel(f"{NOT_FOR_DIAGNOSTIC_USE}: research and teaching tool")
         banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         banner.setStyleSheet("background: #7a1f1f; color: white; font-weight: bold; padding: 2px;")
-
+        self.views = ComparisonView()
+        self.views.sigCursor.connect(self._show_cursor)
+        self.views.sigWindowDrag.connect(self.drag_window)
+        self.timeline = TimelineWidget()
+        self.timeline.indexChanged.connect(lambda _: self.refresh())
+        self.timeline.forwardTimeChanged.connect(lambda _: self.refresh())
+        self.timeline.modeChanged.connect(lambda _: self.refresh())
+        self.timeline.demoRequested.connect(self.start_demo)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(banner)
-        layout.addWidget(self.view)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(self.timeline)
         self.setCentralWidget(central)
 
-        open_action = QAction("&Open...", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_file)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(open_action)
-        file_menu.addAction(quit_action)
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
 
-    def choose_file(self) -> None:
-        """Ask for an image file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open image", "", OPEN_FILTER)
-        if path:
-            self.open_file(path)
+    def _build_docks(self) -> None:
+        self.controls = ControlPanel()
+        self.controls.denoiseRequested.connect(self.start_denoise)
+        self.controls.cancelRequested.connect(self.cancel)
+        self.controls.loadModelRequested.connect(self.choose_model_file)
+        self.controls.device.currentTextChanged.connect(lambda _: self.update_device_label())
+        self.controls_dock = self._dock(
+            "Denoise", "controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.metrics = MetricsPanel()
+        self.metrics_dock = self._dock(
+            "Metrics", "metrics", self.metrics, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.browser = BrowserDock(self)
+        self.browser.openRequested.connect(self.open_file)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.browser)
+        self.tags = TagBrowser(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tags)
+        self.tabifyDockWidget(self.browser, self.tags)
+        self.browser.raise_()
+        self.browser.hide()
+        self.tags.hide()
+
+    def _build_status_bar(self) -> None:
+        self.cursor_label = QLabel()
+        self.size_label = QLabel()
+        self.device_label = QLabel()
+        self.window_label = QLabel()
+        bar = self.statusBar()
+        bar.addWidget(self.cursor_label, 1)
+        for label in (self.window_label, self.size_label, self.device_label):
+            bar.addPermanentWidget(label)
+        self.update_device_label()
+
+    def _action(
+        self,
+        menu,
+        text: str,
+        slot,
+        shortcut=None,
+        *,
+        checkable: bool = False,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work while any dock has focus
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        open_action = self._action(
+            file, "&Open...", self.choose_files, QKeySequence.StandardKey.Open
+        )
+        folder_action = self._action(file, "Open &Folder...", self.choose_folder, "Ctrl+Shift+O")
+        self.recent_menu = file.addMenu("Open &Recent")
+        self._rebuild_recent()
+        file.addSeparator()
+        self.export_report_action = self._action(
+            file, "Export &Report (PDF, JSON, CSV)...", self.choose_report_dir, "Ctrl+R"
+        )
+        self.export_image_action = self._action(
+            file, "&Export Denoised Image...", self.choose_export_image, "Ctrl+E"
+        )
+        self._action(file, "&Batch Denoise Folder...", self.choose_batch)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        image = bar.addMenu("&Image")
+        dose_action = self._action(image, "&Simulate Low Dose...", self.choose_low_dose, "Ctrl+L")
+        self._action(image, "Choose Reference &Image...", self.choose_reference)
+        self._action(image, "Use &Original (undo simulation)", self.restore_original)
+        image.addSeparator()
+        self.roi_action = self._action(
+            image,
+            "Region of Interest for Metrics",
+            self.set_roi_enabled,
+            "Ctrl+G",
+            checkable=True,
+            tip="Drag and resize the rectangle in the Before pane",
+        )
+
+        view = bar.addMenu("&View")
+        presets = view.addMenu("Window &Presets")
+        for key, (name, _) in PRESETS.items():
+            self._action(
+                presets, f"{key}  {name}", lambda _=False, k=key: self.apply_preset(k), str(key)
+            )
+        self._action(view, "&Auto Window", lambda: self.apply_preset(2), "A")
+        self.invert_action = self._action(view, "&Invert", self.set_invert, "I", checkable=True)
+        view.addSeparator()
+        fit_action = self._action(view, "&Fit to Window", self.views.fit, "F")
+        one_action = self._action(
+            view, "&1:1 (one image pixel per screen pixel)", self.views.one_to_one, "O"
+        )
+        self.swipe_action = self._action(
+            view, "&Swipe Before | After", self.set_swipe, "S", checkable=True
+        )
+        self.residual_action = self._action(
+            view, "&Residual Pane", lambda on: self._pane("residual", on), "R", checkable=True
+        )
+        self.uncertainty_action = self._action(
+            view,
+            "&Uncertainty Pane",
+            lambda on: self._pane("uncertainty", on),
+            "U",
+            checkable=True,
+        )
+        self._action(view, "Play / Pause Steps", self.timeline.play.toggle, "Space")
+        view.addSeparator()
+        for dock in (self.controls_dock, self.metrics_dock, self.browser, self.tags):
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu, "&Mouse and Keys", self.show_help, QKeySequence.StandardKey.HelpContents
+        )
+        self._action(help_menu, "&About", self.show_about)
+
+        tools = self.addToolBar("Main")
+        tools.setObjectName("main_toolbar")
+        for action, label in (
+            (open_action, "Open"),
+            (folder_action, "Folder"),
+            (dose_action, "Low dose"),
+            (None, ""),
+            (fit_action, "Fit"),
+            (one_action, "1:1"),
+            (self.invert_action, "Invert"),
+            (self.swipe_action, "Swipe"),
+            (self.residual_action, "Residual"),
+            (self.uncertainty_action, "Uncertainty"),
+            (self.roi_action, "ROI"),
+            (None, ""),
+            (self.export_report_action, "Report"),
+        ):
+            if action is None:
+                tools.addSeparator()
+            else:
+                action.setIconText(label)
+                action.setToolTip(
+                    f"{action.text().replace('&', '')} ({action.shortcut().toString()})"
+                )
+                tools.addAction(action)
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user what went wrong: a dialog, or only a log line when not interactive.
+
+        Parameters
+        ----------
+        title : str
+            Dialog title.
+        message : str
+            One line, e.g. ``str(error)`` of an :class:`~core.errors.XrayError`.
+        """
+        self.errors.append(f"{title}: {message}")
+        if self.interactive:
+            QMessageBox.critical(self, title, message)
+
+    # ----------------------------------------------------------------- opening
+
+    def choose_files(self) -> None:
+        """Ask for image files; open the first, list them all in the browser."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", self._last_dir(), OPEN_FILTER)
+        if paths:
+            self.open_files(paths)
+
+    def choose_folder(self) -> None:
+        """Ask for a folder and list its images (recursively) in the browser."""
+        folder = QFileDialog.getExistingDirectory(self, "Open folder", self._last_dir())
+        if folder:
+            self.open_folder(folder)
+
+    def open_files(self, paths: list[str | Path]) -> bool:
+        """Open the first of several files and list all of them in the browser.
+
+        Parameters
+        ----------
+        paths : list of path
+            Image files.
+
+        Returns
+        -------
+        bool
+            Whether the first one is now shown.
+        """
+        if not paths:
+            return False
+        if len(paths) > 1:
+            self.scan(paths, clear=False)
+        return self.open_file(paths[0])
+
+    def open_folder(self, folder: str | Path) -> GeneratorWorker:
+        """List the images under `folder` in the browser, reading them in a worker thread.
+
+        Returns
+        -------
+        GeneratorWorker
+            The scan (its ``finished`` signal says when the list is complete).
+        """
+        self.settings.setValue("last_dir", str(folder))
+        return self.scan([folder], clear=True)
+
+    def scan(self, paths: list[str | Path], *, clear: bool) -> GeneratorWorker:
+        """Read `paths` in a worker and add what it finds to the browser dock."""
+        if clear:
+            self.browser.clear()
+        self.browser.show()
+        self.browser.raise_()
+        self.browser.summary.setText("Scanning...")
+        worker = GeneratorWorker(scan_images, list(paths))
+        worker.yielded.connect(self.browser.add)
+        self._keep(worker)
+        return worker
 
     def open_file(self, path: str | Path) -> bool:
-        """Read ``path`` and show it; on bad input show the one-line reason in a dialog.
+        """Read `path` and show it; on bad input show the one-line reason in a dialog.
 
         Parameters
         ----------
@@ -71,16 +373,686 @@ class MainWindow(QMainWindow):
         bool
             True if the image is now shown.
         """
+        if self._busy():
+            return False
         try:
             image = read_image(path)
         except XrayError as error:
-            QMessageBox.critical(self, "Cannot open image", str(error))
+            self.show_error("Cannot open image", str(error))
             return False
-        self.image = image
-        # pyqtgraph's ImageView takes (x, y) order: transpose rows/cols for display.
-        self.view.setImage(to_display(image).T, autoLevels=False, levels=(0.0, 1.0))
+        self.source = image
+        self.reference = None
+        self.dose = None
+        self.window_override = None
+        self._set_image(image)
+        self.tags.set_dataset(image.dataset)
+        self._add_recent(Path(path))
         rows, cols = image.shape
-        self.statusBar().showMessage(
-            f"{Path(path).name}  |  {cols} x {rows} px  |  {image.photometric}"
+        spacing = (
+            f"{image.pixel_spacing[0]:g} x {image.pixel_spacing[1]:g} mm"
+            if image.pixel_spacing
+            else "spacing unknown"
         )
+        self.size_label.setText(f"{cols} x {rows} px | {spacing} | {image.photometric}")
+        self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {NOT_FOR_DIAGNOSTIC_USE}")
+        self.views.fit()
         return True
+
+    def _set_image(self, image: XrayImage) -> None:
+        """Make `image` the one to denoise; forget any result."""
+        self.image = image
+        self.result = None
+        self.trajectory = None
+        self.timeline.set_frame_count(0)
+        self.timeline.set_mode("reverse")
+        self.timeline.set_label("No steps yet: press Denoise")
+        self._noise = (noise_sigma(image), None)
+        self.refresh()
+        self.views.fit()
+        self.update_metrics()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: D102 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: D102 (Qt override)
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        folders = [p for p in paths if p.is_dir()]
+        if folders:
+            self.scan(paths, clear=True)
+        elif paths:
+            self.open_files(paths)
+        event.acceptProposedAction()
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value("last_dir", str(Path.home())))
+
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [
+            p for p in self.recent_files() if p != str(path.resolve())
+        ]
+        self.settings.setValue("recent_files", recent[:MAX_RECENT])
+        self.settings.setValue("last_dir", str(path.parent))
+        self._rebuild_recent()
+
+    def recent_files(self) -> list[str]:
+        """Files opened lately, newest first."""
+        value = self.settings.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    # ----------------------------------------------------------------- display
+
+    @property
+    def denoised(self) -> XrayImage | None:
+        """The denoised image of the last finished run, if any."""
+        return None if self.result is None else self.result.image
+
+    def _after_grey(self) -> np.ndarray | None:
+        """Grey levels for the After pane, following the timeline (None: nothing yet)."""
+        mode = self.timeline.current_mode
+        index = self.timeline.slider.value()
+        if mode == "forward":
+            pixels = self._forward(index)
+            return None if pixels is None else self.grey(pixels)
+        frames = self.demo if mode == "demo" else self.trajectory
+        if (
+            mode == "reverse"
+            and self.result is not None
+            and (frames is None or index >= len(frames) - 1)
+        ):
+            if frames is not None and len(frames):
+                self._label_frame(frames.frames[-1])
+            return self.grey(self.result.image.pixels)
+        if frames is None or not len(frames):
+            return None
+        frame = frames.frames[min(index, len(frames) - 1)]
+        self._label_frame(frame)
+        values = frame.x0_pred if self.timeline.x0 else frame.x_t
+        if mode == "demo":  # model domain: [-1, 1] shown black to white
+            return np.clip((values + 1) / 2, 0, 1).astype(np.float32)
+        return self.grey(values)
+
+    def _label_frame(self, frame: Frame) -> None:
+        self.timeline.set_label(
+            f"step {frame.step}/{frame.n_steps}   t = {frame.t:.1f}   sigma = {frame.sigma:.4g}"
+        )
+
+    def _after_title(self, grey: np.ndarray | None) -> str:
+        mode = self.timeline.current_mode
+        if mode == "forward":
+            return "Forward process q(x_t | x_0)"
+        if mode == "demo":
+            return "Generated from noise" if grey is not None else "Demo: press Generate"
+        if grey is None and self.worker is not None:
+            return "After: denoising..."
+        if grey is None:
+            return "After: press Denoise" if self.controls.has_model() else "After (no model)"
+        frames = len(self.trajectory or ())
+        if self.result is None:
+            return f"After: step {frames} (running)"
+        index = self.timeline.slider.value()
+        if frames and index < frames - 1:
+            what = "x0 prediction" if self.timeline.x0 else "x_t"
+            return f"After: step {index + 1}/{frames} ({what})"
+        return "After (denoised)"
+
+    def _forward(self, t: int) -> np.ndarray | None:
+        base = self.reference if self.reference is not None else self.image
+        model_path = self.controls.options().model
+        if base is None or model_path is None:
+            self.timeline.set_label("The forward process needs a model")
+            return None
+        try:
+            preview = self._preview
+            if preview is None or preview.image is not base or preview.model_path != model_path:
+                self._preview = preview = jobs.ForwardPreview(base, model_path)
+            pixels, sigma = preview.at(float(t), self.controls.seed.value())
+        except (XrayError, ValueError) as error:
+            self.timeline.set_label(str(error))
+            return None
+        self.timeline.set_label(f"forward q(x_t | x_0):   t = {t}   sigma = {sigma:.4g}")
+        return pixels
+
+    def grey(self, pixels: np.ndarray) -> np.ndarray:
+        """Display grey levels of pixel values with the current window and inversion."""
+        assert self.image is not None
+        return to_display(self.image.with_pixels(pixels), self.window_override, invert=self.invert)
+
+    def refresh(self) -> None:
+        """Render every visible pane from the current state (the data are never changed)."""
+        panes = self.views.panes
+        if self.image is None:
+            for pane in panes.values():
+                pane.show_grey(None)
+            return
+        shape = self.image.shape
+        panes["before"].show_grey(self.grey(self.image.pixels))
+        after_grey = self._after_grey()
+        panes["after"].show_grey(after_grey, extent=shape)
+        panes["after"].set_title(self._after_title(after_grey))
+        self.views.swipe.set_grey(after_grey, shape)
+        denoised = self.denoised
+        if panes["residual"].isVisible():
+            if denoised is None:
+                panes["residual"].show_grey(None)
+            else:
+                residual = self.image.pixels - denoised.pixels
+                spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
+                grey = to_display(
+                    self.image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
+                    Window(0.0, 2 * spread),
+                )
+                panes["residual"].show_grey(grey)
+        if panes["uncertainty"].isVisible():
+            spread_map = None if self.result is None else self.result.uncertainty
+            if spread_map is None:
+                panes["uncertainty"].show_grey(None)
+                panes["uncertainty"].set_title("Uncertainty (set samples > 0, then Denoise)")
+            else:
+                top = float(np.percentile(spread_map, 99.5)) or 1.0
+                grey = np.clip(spread_map / top, 0, 1).astype(np.float32)
+                panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
+                panes["uncertainty"].set_title(f"Uncertainty (std, white = {top:.3g})")
+        window = self.window_override or self.image.window
+        self.window_label.setText(
+            f"W {window.width:.0f} C {window.center:.0f}" + (" inverted" if self.invert else "")
+        )
+
+    def drag_window(self, dx: float, dy: float) -> None:
+        """Change window width by horizontal and centre by vertical mouse motion."""
+        if self.image is None:
+            return
+        window = self.window_override or self.image.window
+        gain = max(window.width, 1e-6) * WINDOW_DRAG_GAIN
+        self.window_override = Window(
+            center=window.center + dy * gain, width=max(window.width + dx * gain, 1e-6)
+        )
+        self.refresh()
+
+    def apply_preset(self, key: int) -> None:
+        """Apply window preset `key` (1-5, see :data:`PRESETS`)."""
+        if self.image is None:
+            return
+        name, percentiles = PRESETS[key]
+        self.window_override = (
+            None if percentiles is None else auto_window(self.image.pixels, percentiles=percentiles)
+        )
+        self.refresh()
+        self.statusBar().showMessage(f"Window: {name}", 3000)
+
+    def set_invert(self, on: bool) -> None:
+        """Show inverted grey levels (the data are unchanged)."""
+        self.invert = on
+        self.refresh()
+
+    def set_swipe(self, on: bool) -> None:
+        """Overlay After on Before with a draggable divider."""
+        self.views.set_swipe(on)
+        self.refresh()
+
+    def _pane(self, name: str, on: bool) -> None:
+        self.views.set_pane_visible(name, on)
+        self.refresh()
+
+    def _show_cursor(self, point: tuple[float, float] | None) -> None:
+        if point is None or self.image is None:
+            self.cursor_label.clear()
+            return
+        row, col = int(math.floor(point[0])), int(math.floor(point[1]))
+        rows, cols = self.image.shape
+        if not (0 <= row < rows and 0 <= col < cols):
+            self.cursor_label.setText(f"x {col}  y {row}")
+            return
+        value = float(self.image.pixels[row, col])
+        stored = self.image.mapping.to_stored(np.array([value]))[0]
+        text = f"x {col}  y {row}"
+        if self.image.pixel_spacing:
+            text += (
+                f" ({col * self.image.pixel_spacing[1]:.1f}, "
+                f"{row * self.image.pixel_spacing[0]:.1f} mm)"
+            )
+        text += f"  |  stored {stored:g}  physical {value:.6g}"
+        if self.denoised is not None:
+            text += f"  |  after {float(self.denoised.pixels[row, col]):.6g}"
+        self.cursor_label.setText(text)
+
+    def update_device_label(self) -> None:
+        """Show the device the next run will use."""
+        try:
+            text = device_label(select_device(self.controls.options().device))
+        except ValueError as error:
+            text = str(error)
+        self.device_label.setText(f"Device: {text}")
+
+    # ----------------------------------------------------------------- reference, ROI, metrics
+
+    def choose_low_dose(self) -> None:
+        """Ask for low-dose settings and simulate."""
+        if self.source is None:
+            return
+        dialog = SimulateDoseDialog(self)
+        if dialog.exec():
+            self.simulate_low_dose(dialog.settings())
+
+    def simulate_low_dose(self, settings: LowDoseSettings) -> None:
+        """Replace the image by a simulated lower dose of the opened one, kept as reference."""
+        if self.source is None or self._busy():
+            return
+        try:
+            noisy = simulate_low_dose_image(self.source, settings)
+        except (XrayError, ValueError) as error:
+            self.show_error("Cannot simulate", str(error))
+            return
+        self.reference = self.source
+        self.dose = settings
+        self._set_image(noisy)
+        self.statusBar().showMessage(f"Showing a {settings.describe()}", 8000)
+
+    def restore_original(self) -> None:
+        """Go back to the image as opened (no simulation, no reference)."""
+        if self.source is not None and not self._busy():
+            self.reference, self.dose = None, None
+            self._set_image(self.source)
+
+    def choose_reference(self) -> None:
+        """Ask for a reference image of the same size (e.g. a full-dose acquisition)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Reference image", self._last_dir(), OPEN_FILTER
+        )
+        if path:
+            self.set_reference(path)
+
+    def set_reference(self, path: str | Path) -> bool:
+        """Read a reference image; it must have the size of the open image."""
+        if self.image is None:
+            return False
+        try:
+            reference = read_image(path)
+        except XrayError as error:
+            self.show_error("Cannot open reference", str(error))
+            return False
+        if reference.shape != self.image.shape:
+            self.show_error(
+                "Cannot use reference",
+                f"{Path(path).name} is {reference.shape[1]} x "
+                f"{reference.shape[0]} px; the image is {self.image.shape[1]} "
+                f"x {self.image.shape[0]} px",
+            )
+            return False
+        self.reference = reference
+        self._whole = []
+        self.update_metrics()
+        return True
+
+    def set_roi_enabled(self, on: bool) -> None:
+        """Show or remove the metrics rectangle in the Before pane."""
+        view = self.views.panes["before"].view
+        if self.roi is not None:
+            view.removeItem(self.roi)
+            self.roi = None
+        if on and self.image is not None:
+            rows, cols = self.image.shape
+            self.roi = pg.RectROI(
+                (cols // 4, rows // 4), (cols // 2, rows // 2), pen=pg.mkPen("g", width=2)
+            )
+            self.roi.setZValue(40)
+            self.roi.sigRegionChangeFinished.connect(lambda _: self.update_metrics(whole=False))
+            view.addItem(self.roi)
+        self.update_metrics(whole=False)
+
+    def region(self) -> Region | None:
+        """Return the ROI as a pixel region inside the image, or None."""
+        if self.roi is None or self.image is None:
+            return None
+        (col, row), (width, height) = self.roi.pos(), self.roi.size()
+        raw = Region(
+            max(int(round(row)), 0),
+            max(int(round(col)), 0),
+            max(int(round(height)), 1),
+            max(int(round(width)), 1),
+        )
+        return clip_region(raw, self.image.shape)
+
+    def update_metrics(self, *, whole: bool = True) -> None:
+        """Recompute the metrics table (whole image only when `whole`)."""
+        if self.image is None:
+            return
+        if whole or not self._whole:
+            self._whole = comparisons(self.reference, self.image, self.denoised)
+        region = self.region()
+        rows = list(self._whole)
+        if region is not None:
+            rows += [
+                c
+                for c in comparisons(self.reference, self.image, self.denoised, region=region)
+                if c.scope != "image"
+            ]
+        self.metrics.set_values(rows, *self._noise, has_reference=self.reference is not None)
+
+    def comparison_rows(self) -> list[Comparison]:
+        """Return the rows the metrics panel shows (for reports)."""
+        region = self.region()
+        return (
+            comparisons(self.reference, self.image, self.denoised, region=region)
+            if self.image is not None
+            else []
+        )
+
+    # ----------------------------------------------------------------- models
+
+    def reload_models(self, select: Path | None = None) -> None:
+        """Refill the model picker from the bundled model, the user's folder and loaded files."""
+        extra = [Path(p) for p in self._loaded_models()]
+        self.controls.set_models(find_models(extra), select)
+
+    def _loaded_models(self) -> list[str]:
+        value = self.settings.value("loaded_models", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def choose_model_file(self) -> None:
+        """Ask for a model file and add it to the picker (remembered in the settings)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load model", self._last_dir(), "Models (*.safetensors)"
+        )
+        if path:
+            self.add_model_file(path)
+
+    def add_model_file(self, path: str | Path) -> bool:
+        """Check that `path` loads as a model and add it to the picker."""
+        try:
+            jobs.cached_model(Path(path))
+        except XrayError as error:
+            self.show_error("Cannot load model", str(error))
+            return False
+        loaded = [str(Path(path).resolve())] + [
+            p for p in self._loaded_models() if p != str(Path(path).resolve())
+        ]
+        self.settings.setValue("loaded_models", loaded[:MAX_RECENT])
+        self.reload_models(select=Path(path).resolve())
+        return True
+
+    # ----------------------------------------------------------------- denoising
+
+    def _busy(self) -> bool:
+        if self.worker is not None:
+            self.statusBar().showMessage("Busy: wait for the run to finish or press Cancel", 4000)
+            return True
+        return False
+
+    def _keep(self, worker: GeneratorWorker) -> None:
+        """Start `worker` and keep a reference until its thread has ended."""
+        self._running.add(worker)
+        thread = worker.start()
+        thread.finished.connect(lambda: self._running.discard(worker))
+
+    def _run(self, worker: GeneratorWorker) -> GeneratorWorker:
+        """Start a denoising-type job: the panel shows it and Cancel stops it."""
+        self.worker = worker
+        self.controls.set_running(True)
+        self.controls.show_progress(0, 1, "Starting: estimating the noise...")
+        self.controls.status.clear()
+        self.timeline.set_label("Running: steps appear here as they finish")
+        worker.errored.connect(self._on_error)
+        worker.aborted.connect(self._on_aborted)
+        worker.finished.connect(self._on_finished)
+        self._keep(worker)
+        self.refresh()
+        return worker
+
+    def start_denoise(self) -> GeneratorWorker | None:
+        """Denoise the current image in a worker thread with the panel's settings.
+
+        Returns
+        -------
+        GeneratorWorker or None
+            The run, or None if nothing could be started.
+        """
+        if self.image is None or self._busy():
+            return None
+        options = self.controls.options()
+        if options.model is None:
+            self.show_error("No model", self.controls.denoise_button.toolTip())
+            return None
+        self.update_device_label()
+        self.result = None
+        self.trajectory = Trajectory(self.image.shape, options.n_steps)
+        self.timeline.set_mode("reverse")
+        self.timeline.set_frame_count(0)
+        worker = GeneratorWorker(jobs.denoise_job, self.image, options)
+        worker.yielded.connect(self._on_progress)
+        worker.returned.connect(self._on_result)
+        return self._run(worker)
+
+    def cancel(self) -> None:
+        """Stop the running job at its next step; no partial result is kept."""
+        if self.worker is not None:
+            self.worker.quit()
+            self.controls.status.setText("Cancelling...")
+
+    def _on_progress(self, event: jobs.Progress, *, demo: bool = False) -> None:
+        if event.done >= 0:
+            self.controls.show_progress(event.done, event.total, event.text)
+        frame = event.frame
+        frames = self.demo if demo else self.trajectory
+        if frame is not None and frames is not None and frame.image is not None:
+            frames.add(frame.step, frame.n_steps, frame.t, frame.sigma, frame.image, frame.x0_pred)
+            self.timeline.set_frame_count(len(frames))
+            self.refresh()
+
+    def _on_result(self, result: DenoiseResult) -> None:
+        self.result = result
+        after = None if math.isnan(result.noise_after) else result.noise_after
+        self._noise = (result.noise_before.sigma, after)
+        self.timeline.set_frame_count(len(self.trajectory) if self.trajectory else 0)
+        self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
+        self.controls.status.setText(
+            f"{result.model_name} ({result.model_sha256[:12]}) on {result.device}; "
+            f"{result.settings.describe()}; t* = {result.t_start:.1f}"
+        )
+        self.update_metrics()
+        self.refresh()
+        self.resultShown.emit()
+
+    def _on_error(self, error: Exception) -> None:
+        self.result = None
+        self.trajectory = None
+        self.timeline.set_frame_count(0)
+        self.controls.show_progress(0, 1, "Failed")
+        message = (
+            str(error)
+            if isinstance(error, XrayError | ValueError)
+            else (f"{type(error).__name__}: {error}")
+        )
+        self.show_error("Denoising failed", message)
+        self.refresh()
+
+    def _on_aborted(self) -> None:
+        self.result = None
+        self.trajectory = None
+        self.demo = None
+        self.timeline.set_frame_count(0)
+        self.timeline.set_label("Cancelled")
+        self.controls.show_progress(0, 1, "Cancelled")
+        self.controls.status.setText("Cancelled: no result kept.")
+        self.refresh()
+
+    def _on_finished(self) -> None:
+        self.worker = None
+        self.controls.set_running(False)
+        self.refresh()
+
+    def start_demo(self) -> GeneratorWorker | None:
+        """Generate an image from pure noise with the model, step by step (demo mode)."""
+        options = self.controls.options()
+        if options.model is None or self._busy():
+            return None
+        shape = (128, 128) if self.image is None else tuple(min(s, 256) for s in self.image.shape)
+        self.demo = Trajectory(shape, options.n_steps)
+        worker = GeneratorWorker(jobs.demo_job, options, shape)
+        worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
+        return self._run(worker)
+
+    def stop_workers(self) -> None:
+        """Cancel every running job and wait for its thread (at shutdown)."""
+        for worker in list(self._running):
+            worker.quit()
+        for worker in list(self._running):
+            worker.wait(30_000)
+
+    def closeEvent(self, event) -> None:  # noqa: D102 (Qt override)
+        self.stop_workers()
+        self.controls.save(self.settings)
+        self._save_layout()
+        super().closeEvent(event)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.settings.value("geometry"), self.settings.value("state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    # ----------------------------------------------------------------- export
+
+    def choose_report_dir(self) -> None:
+        """Ask where to write the report and whether to include patient identifiers."""
+        if self.image is None:
+            return
+        options = ReportOptionsDialog(self)
+        if not options.exec():
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Report folder", self._last_dir())
+        if folder:
+            try:
+                paths = self.export_report(
+                    folder, include_identifiers=options.identifiers.isChecked()
+                )
+            except (OSError, XrayError) as error:
+                self.show_error("Cannot write report", str(error))
+                return
+            self.statusBar().showMessage(
+                "Report written: " + ", ".join(p.name for p in paths), 8000
+            )
+
+    def export_report(self, folder: str | Path, *, include_identifiers: bool = False) -> list[Path]:
+        """Write the PDF, JSON and CSV report of the current session into `folder`.
+
+        Returns
+        -------
+        list of Path
+            The three files.
+        """
+        assert self.image is not None
+        content = reports.ReportContent.from_session(
+            source=self.source,
+            image=self.image,
+            reference=self.reference,
+            dose=self.dose,
+            result=self.result,
+            rows=self.comparison_rows(),
+            noise=self._noise,
+            include_identifiers=include_identifiers,
+            window=self.window_override,
+            invert=self.invert,
+        )
+        return reports.write_report(content, Path(folder))
+
+    def choose_export_image(self) -> None:
+        """Ask where to write the denoised image."""
+        if self.denoised is None or self.source is None:
+            QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
+            return
+        source = self.source.source_path or Path("image")
+        suffix = ".dcm" if self.source.source_format == "dicom" else ".png"
+        default = str(Path(self._last_dir()) / f"{source.stem}_denoised{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, "Export denoised image", default, EXPORT_FILTER)
+        if path:
+            try:
+                written = self.export_image(path)
+            except XrayError as error:
+                self.show_error("Cannot export", str(error))
+                return
+            self.statusBar().showMessage(f"Written: {written}", 8000)
+
+    def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
+
+        Parameters
+        ----------
+        path : str or Path
+            Destination; core refuses the source file, even with `overwrite`.
+        overwrite : bool
+            Replace an existing file.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        XrayError
+            If the file cannot be written (nothing is left behind).
+        """
+        assert self.result is not None
+        return write_image(
+            self.result.image, path, description=self.result.description(), overwrite=overwrite
+        )
+
+    def choose_batch(self) -> None:
+        """Ask for an input and an output folder and denoise every image to disk."""
+        if self.controls.options().model is None:
+            self.show_error("No model", self.controls.denoise_button.toolTip())
+            return
+        source = QFileDialog.getExistingDirectory(self, "Folder to denoise", self._last_dir())
+        if not source:
+            return
+        target = QFileDialog.getExistingDirectory(self, "Output folder (not the same)", source)
+        if target:
+            self.start_batch(source, target)
+
+    def start_batch(self, source: str | Path, target: str | Path) -> GeneratorWorker | None:
+        """Denoise every image under `source` into `target` with one CSV row per file."""
+        if self._busy():
+            return None
+        worker = GeneratorWorker(
+            jobs.batch_job, Path(source), Path(target), self.controls.options()
+        )
+        worker.yielded.connect(lambda e: self.controls.show_progress(e.done, e.total, e.text))
+        worker.returned.connect(lambda summary: self.controls.status.setText(summary))
+        return self._run(worker)
+
+    # ----------------------------------------------------------------- help
+
+    def show_help(self) -> None:
+        """Show the mouse and keyboard controls."""
+        QMessageBox.information(self, "Mouse and keys", HELP_TEXT)
+
+    def show_about(self) -> None:
+        """Show the version and the intended use."""
+        QMessageBox.about(
+            self,
+            "About xraygui",
+            f"xray-denoise {__version__}\n\nDenoises low-dose X-ray radiographs "
+            f"with a diffusion model.\n\n{NOT_FOR_DIAGNOSTIC_USE}.",
+        )
+
+
+HELP_TEXT = """Left-drag: pan    Wheel: zoom    Right-drag: window (left/right) and level (up/down)
+1-5: window presets (1 = the file's own window)    A: auto window    I: invert
+F: fit    O: 1:1    S: swipe Before | After    R: residual pane    U: uncertainty pane
+Space: play / pause the steps    Ctrl+G: region of interest for metrics
+Ctrl+L: simulate low dose    Ctrl+R: export report    Ctrl+E: export denoised image"""
+
+_INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)

@@ -27,8 +27,8 @@ app.exec()
 """
 
 
-def test_app_exits_with_status_zero_after_showing_an_image():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def test_app_exits_with_status_zero_after_showing_an_image(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
     )

@@ -1,46 +1,168 @@
 import numpy as np
 import pytest
 
-pytest.importorskip("pytestqt")
-
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-
-from core.resources import sample_image_path  # noqa: E402
-from xraygui.main_window import NOT_FOR_DIAGNOSTIC_USE, MainWindow  # noqa: E402
+from core.display import to_display
+from core.io import read_image
+from core.resources import sample_image_path
+from xraygui.main_window import NOT_FOR_DIAGNOSTIC_USE
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
 def test_opens_the_bundled_sample_and_shows_it(window):
     assert window.open_file(sample_image_path())
-    shown = window.view.getImageItem().image
-    assert shown.shape == window.image.shape[::-1]
+    shown = window.views.panes["before"].image_item.image
+    assert shown.shape == window.image.shape
     assert 0.0 <= shown.min() < shown.max() <= 1.0
     assert NOT_FOR_DIAGNOSTIC_USE in window.windowTitle()
 
 
-def test_a_corrupt_file_gives_a_one_line_error_dialog(window, tmp_path, monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+def test_opens_a_dicom_with_status_bar_and_tags(window, small_dicom):
+    assert window.open_file(small_dicom)
+    assert "96 x 96 px" in window.size_label.text()
+    assert "0.5 x 0.5 mm" in window.size_label.text()
+    assert window.device_label.text().startswith("Device: ")
+    window._show_cursor((10.5, 20.5))
+    text = window.cursor_label.text()
+    stored = int(read_image(small_dicom).pixels[10, 20])
+    assert "x 20  y 10" in text and f"stored {stored}" in text and "mm" in text
+    window.tags.search.setText("patient's name")
+    assert window.tags.visible_rows() == 1
+    assert str(small_dicom.resolve()) == window.recent_files()[0]
+
+
+def test_a_corrupt_file_gives_a_one_line_error_dialog(window, tmp_path, dialogs):
     corrupt = tmp_path / "broken.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
     assert not window.open_file(corrupt)
-    assert len(shown) == 1
-    assert "broken.png" in shown[0]
-    assert "\n" not in shown[0]
+    assert len(dialogs) == 1
+    kind, _, text = dialogs[0]
+    assert kind == "critical" and "broken.png" in text and "\n" not in text
     assert window.image is None
 
 
-def test_npy_image_is_shown_with_its_full_range(window, tmp_path):
-    path = tmp_path / "ramp.npy"
-    np.save(path, np.tile(np.linspace(0, 1, 50, dtype=np.float32), (40, 1)))
-    assert window.open_file(path)
+def test_npy_image_is_shown(window, ramp):
+    assert window.open_file(ramp)
     assert window.image.shape == (40, 50)
+
+
+def test_monochrome1_is_shown_inverted_and_the_data_untouched(window, monochrome1_dicom):
+    assert window.open_file(monochrome1_dicom)
+    pixels = window.image.pixels.copy()
+    shown = window.views.panes["before"].image_item.image
+    np.testing.assert_allclose(shown, to_display(window.image))
+    bright = np.unravel_index(np.argmax(pixels), pixels.shape)
+    assert shown[bright] < 0.2  # high values are dark in MONOCHROME1
+    window.set_invert(True)
+    assert window.views.panes["before"].image_item.image[bright] > 0.8
+    np.testing.assert_array_equal(window.image.pixels, pixels)
+
+
+def test_window_level_drag_and_presets(window, small_dicom):
+    window.open_file(small_dicom)
+    pixels = window.image.pixels.copy()
+    before = window.views.panes["before"].image_item.image.copy()
+    window.views.panes["before"].view.sigWindowDrag.emit(-100.0, 0.0)  # narrower window
+    assert window.window_override.width < window.image.window.width
+    narrowed = window.views.panes["before"].image_item.image
+    assert narrowed.std() > before.std()
+    np.testing.assert_array_equal(window.image.pixels, pixels)
+    window.apply_preset(2)
+    assert window.window_override is not None
+    window.apply_preset(1)
+    assert window.window_override is None
+    np.testing.assert_allclose(window.views.panes["before"].image_item.image, before)
+
+
+def test_panes_zoom_and_pan_together(window, small_dicom):
+    window.open_file(small_dicom)
+    window._pane("residual", True)
+    before = window.views.panes["before"].view
+    before.setRange(xRange=(10, 30), yRange=(10, 30), padding=0)
+    for name in ("after", "residual"):
+        (x0, x1), _ = window.views.panes[name].view.viewRange()
+        assert x0 == pytest.approx(before.viewRange()[0][0], abs=1)
+        assert x1 == pytest.approx(before.viewRange()[0][1], abs=1)
+
+
+def test_crosshair_follows_in_every_pane(window, small_dicom):
+    window.open_file(small_dicom)
+    window.views._cursor((12.0, 34.0))
+    for name in ("before", "after"):
+        pane = window.views.panes[name]
+        assert pane.vline.isVisible() and pane.vline.value() == 34.0
+        assert pane.hline.value() == 12.0
+
+
+def test_simulated_low_dose_keeps_the_original_as_reference(window, small_dicom):
+    from core.noise import LowDoseSettings
+
+    window.open_file(small_dicom)
+    original = window.image
+    window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=1))
+    assert window.reference is original
+    assert not np.array_equal(window.image.pixels, original.pixels)
+    rows = window.metrics.table.rowCount()
+    assert rows == 1 and window.metrics.table.item(0, 0).text() == "Noisy"
+    window.roi_action.setChecked(True)
+    assert window.metrics.table.rowCount() == 2
+    assert window.metrics.table.item(1, 1).text() == "ROI"
+    assert window.region().as_text() in window.metrics.table.item(1, 1).toolTip()
+
+
+def test_swipe_shows_after_right_of_the_divider(window, small_dicom):
+    window.open_file(small_dicom)
+    window.swipe_action.setChecked(True)
+    assert not window.views.panes["after"].isVisible()
+    window.views.swipe.divider.setPos(40)
+    assert window.views.swipe.item.image is None  # nothing to show before a result
+
+
+def test_open_folder_lists_images_grouped_and_skips_others(window, qtbot, tmp_path, small_dicom,
+                                                           ramp):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.dcm").write_bytes(small_dicom.read_bytes())
+    (tmp_path / "notes.txt").write_text("not an image")
+    (tmp_path / "junk").write_bytes(b"nothing")
+    worker = window.open_folder(tmp_path)
+    with qtbot.waitSignal(worker.finished, timeout=10000):
+        pass
+    assert window.browser.count == 2  # a.dcm and ramp.npy
+    assert window.browser.skipped == 1  # "junk" (no extension) is tried and skipped
+    top = {window.browser.tree.topLevelItem(i).text(0)
+           for i in range(window.browser.tree.topLevelItemCount())}
+    assert "DOE^JANE" in top and "Other images" in top
+
+
+def test_keys_1_to_5_pick_window_presets(window, qtbot, small_dicom):
+    from PySide6.QtCore import Qt
+
+    window.open_file(small_dicom)
+    window.activateWindow()
+    window.views.setFocus()
+    qtbot.keyClick(window.views, Qt.Key.Key_4)
+    assert window.window_override is not None
+    qtbot.keyClick(window.views, Qt.Key.Key_1)
+    assert window.window_override is None
+
+
+def test_denoise_settings_persist(qtbot, settings, dialogs):
+    from xraygui.main_window import MainWindow
+
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.controls.steps.setValue(7)
+    first.controls.sampler.setCurrentIndex(1)
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    assert second.controls.steps.value() == 7
+    assert second.controls.options().sampler == "ddpm"
+
+
+def test_the_shipped_model_comes_first(monkeypatch, tmp_path, tiny_model_path):
+    import xraygui.models
+
+    monkeypatch.setattr(xraygui.models, "default_model_path", lambda: tiny_model_path)
+    entries = xraygui.models.find_models([tiny_model_path, tmp_path / "missing.safetensors"])
+    assert [e.label for e in entries] == ["Bundled (tiny)"]

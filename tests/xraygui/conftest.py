@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from core.diffusion import DiffusionModel, NoiseSchedule, UNet, UNetConfig, save_model  # noqa: E402
+from core.image import Window  # noqa: E402
+from core.io import write_new_dicom  # noqa: E402
+from core.noise import phantom_image  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory):
+    import torch
+
+    torch.manual_seed(0)
+    network = UNet(UNetConfig.tiny()).eval()
+    path = tmp_path_factory.mktemp("models") / "tiny.safetensors"
+    save_model(DiffusionModel(network, NoiseSchedule()), path)
+    return path
+
+
+def _dicom(path, *, photometric="MONOCHROME2", size=96):
+    stored = phantom_image((size, size), bits_stored=12, photometric=photometric,
+                           photons_per_pixel=2000.0, seed=1)
+    write_new_dicom(stored, path, photometric=photometric, bits_stored=12,
+                    pixel_spacing=(0.5, 0.5), patient_name="DOE^JANE", patient_id="P123",
+                    description="test phantom", window=Window(2048, 4096))
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_dicom(tmp_path_factory):
+    return _dicom(tmp_path_factory.mktemp("dicom") / "phantom.dcm")
+
+
+@pytest.fixture(scope="session")
+def monochrome1_dicom(tmp_path_factory):
+    return _dicom(tmp_path_factory.mktemp("dicom1") / "mono1.dcm", photometric="MONOCHROME1")
+
+
+@pytest.fixture
+def settings(tmp_path, tiny_model_path):
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    store.setValue("loaded_models", [str(tiny_model_path)])
+    store.setValue("denoise/model", str(tiny_model_path))
+    return store
+
+
+@pytest.fixture(autouse=True)
+def no_installed_models(tmp_path, monkeypatch):
+    """Keep the shipped model and the user's model folder out of the tests (fast, hermetic)."""
+    import xraygui.models
+
+    monkeypatch.setattr(xraygui.models, "default_model_path", lambda: tmp_path / "none.st")
+    monkeypatch.setattr(xraygui.models, "user_model_dir", lambda: tmp_path / "user-models")
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Record message boxes instead of blocking on them."""
+    shown = []
+
+    def record(kind):
+        return lambda parent, title, text, *a, **k: shown.append((kind, title, text))
+
+    for kind in ("critical", "information", "warning"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, settings, dialogs):
+    from xraygui.main_window import MainWindow
+
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    for worker in list(window._running):
+        worker.quit()
+        worker.wait(5000)
+
+
+@pytest.fixture
+def ramp(tmp_path):
+    path = tmp_path / "ramp.npy"
+    np.save(path, np.tile(np.linspace(0, 1, 50, dtype=np.float32), (40, 1)))
+    return path

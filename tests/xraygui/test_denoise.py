@@ -1,0 +1,178 @@
+import json
+import time
+
+import numpy as np
+import pytest
+
+from core.errors import XrayError
+from core.io import read_image
+
+pytestmark = pytest.mark.gui
+
+
+def run_denoise(qtbot, window, steps=3):
+    window.controls.steps.setValue(steps)
+    returned = []
+    worker = window.start_denoise()
+    assert worker is not None
+    worker.returned.connect(returned.append)
+    errors = []
+    worker.errored.connect(errors.append)
+    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
+        pass
+    assert errors == [] and len(returned) == 1
+    return returned[0]
+
+
+def test_denoise_shows_the_result_and_every_step_can_be_scrubbed(window, qtbot, small_dicom):
+    window.open_file(small_dicom)
+    result = run_denoise(qtbot, window, steps=3)
+    assert window.result is result
+    assert window.denoised.shape == window.image.shape
+    assert window.controls.denoise_button.isEnabled()
+    assert not window.controls.cancel_button.isEnabled()
+    assert window.metrics.noise_label.text().startswith("Estimated noise (std): before ")
+    after = window.views.panes["after"].image_item
+    np.testing.assert_allclose(after.image, window.grey(result.image.pixels))
+    shown = []
+    for index in range(len(window.trajectory)):
+        window.timeline.slider.setValue(index)
+        assert f"step {index + 1}/3" in window.timeline.label.text()
+        shown.append(after.image.copy())
+    window.timeline.show_x0.setCurrentIndex(1)  # x_t
+    window.timeline.slider.setValue(0)
+    assert not np.array_equal(after.image, shown[0])
+    assert len(window.trajectory) == 3
+
+
+def test_cancel_stops_and_leaves_no_result(window, qtbot, small_dicom):
+    window.open_file(small_dicom)
+    window.controls.steps.setValue(200)
+    worker = window.start_denoise()
+    returned = []
+    worker.returned.connect(returned.append)
+    cancelled_at = []
+    worker.yielded.connect(lambda _: cancelled_at.append(time.monotonic()) or window.cancel())
+    with qtbot.waitSignals([worker.aborted, worker.finished], order="strict", timeout=10000):
+        pass
+    assert time.monotonic() - cancelled_at[0] < 1.0
+    qtbot.wait(50)
+    assert returned == [] and window.result is None and window.trajectory is None
+    assert window.controls.denoise_button.isEnabled()
+    assert window.controls.progress.format() == "Cancelled"
+
+
+def test_a_failing_run_shows_an_error_dialog(window, qtbot, small_dicom, dialogs):
+    window.open_file(small_dicom)
+    window.controls.device.setCurrentText("mps")  # not on this machine
+    worker = window.start_denoise()
+    with qtbot.waitSignals([worker.errored, worker.finished], order="strict", timeout=10000):
+        pass
+    assert dialogs and dialogs[-1][0] == "critical" and "mps" in dialogs[-1][2]
+    assert window.result is None
+
+
+def test_forward_process_mode_shows_noisier_images_at_later_times(window, small_dicom):
+    window.open_file(small_dicom)
+    window.timeline.set_mode("forward")
+    window.timeline.slider.setValue(0)
+    early = window.views.panes["after"].image_item.image.copy()
+    window.timeline.slider.setValue(900)
+    late = window.views.panes["after"].image_item.image
+    assert "t = 900" in window.timeline.label.text()
+    assert np.abs(late - window.grey(window.image.pixels)).mean() > np.abs(
+        early - window.grey(window.image.pixels)).mean()
+
+
+def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
+    from core.noise import LowDoseSettings
+
+    window.open_file(small_dicom)
+    window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
+    run_denoise(qtbot, window, steps=2)
+    pdf, js, csv_path = window.export_report(tmp_path / "report")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert b"Not for diagnostic use" in pdf.read_bytes()
+    report = json.loads(js.read_text())
+    assert report["disclaimer"] == "Not for diagnostic use"
+    assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
+    assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
+    assert len(report["denoising"]["model_sha256"]) == 64
+    assert {m["comparison"] for m in report["metrics"]} == {"noisy vs reference",
+                                                            "denoised vs reference"}
+    assert "patient" not in report and "DOE" not in js.read_text()
+    lines = csv_path.read_text().splitlines()
+    assert len(lines) == 3 and all(line.endswith("Not for diagnostic use") for line in lines[1:])
+    with_ids = json.loads(window.export_report(tmp_path / "ids", include_identifiers=True)[1]
+                          .read_text())
+    assert with_ids["patient"]["PatientID"] == "P123"
+
+    written = window.export_image(tmp_path / "denoised.dcm")
+    derived = read_image(written)
+    assert "DERIVED" in derived.metadata["ImageType"]
+    assert derived.shape == window.image.shape
+    with pytest.raises(XrayError, match="source"):
+        window.export_image(small_dicom)
+
+
+def test_no_model_installed_disables_denoise(qtbot, tmp_path, dialogs):
+    from PySide6.QtCore import QSettings
+
+    from xraygui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert not window.controls.denoise_button.isEnabled()
+    assert "No model is installed" in window.controls.denoise_button.toolTip()
+    assert window.start_denoise() is None
+
+
+def test_demo_generates_from_noise_step_by_step(window, qtbot, small_dicom):
+    window.open_file(small_dicom)
+    window.controls.steps.setValue(3)
+    window.timeline.set_mode("demo")
+    worker = window.start_demo()
+    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
+        pass
+    assert len(window.demo) == 3
+    window.timeline.show_x0.setCurrentIndex(1)  # x_t: pure noise first, then less noisy
+    window.timeline.slider.setValue(0)
+    first = window.views.panes["after"].image_item.image.copy()
+    window.timeline.slider.setValue(2)
+    assert not np.array_equal(first, window.views.panes["after"].image_item.image)
+    assert window.views.panes["after"].title.text == "Generated from noise"
+
+
+def test_the_stored_trajectory_stays_within_its_budget():
+    from xraygui.timeline import Trajectory
+
+    budget = 16 * 2**20
+    trajectory = Trajectory((2000, 2000), 20, budget=budget)
+    big = np.zeros((2000, 2000), np.float32)
+    for step in range(1, 21):
+        trajectory.add(step, 20, 1.0, 0.1, big, big)
+    assert len(trajectory) == 20 and trajectory.stride > 1
+    assert trajectory.nbytes <= budget
+
+
+def test_uncertainty_samples_fill_the_uncertainty_pane(window, qtbot, small_dicom):
+    window.open_file(small_dicom)
+    window.controls.samples.setValue(1)
+    window.uncertainty_action.setChecked(True)
+    result = run_denoise(qtbot, window, steps=1)
+    assert result.uncertainty is not None
+    pane = window.views.panes["uncertainty"]
+    assert pane.isVisible() and pane.image_item.image is not None
+    assert pane.image_item.image.shape == window.image.shape
+
+
+def test_dropping_files_opens_them(window, small_dicom):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(small_dicom))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.source is not None and window.source.source_path == small_dicom

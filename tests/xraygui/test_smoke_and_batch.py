@@ -1,0 +1,58 @@
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+
+from core.io import read_image
+
+pytestmark = pytest.mark.gui
+
+
+def smoke(args, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    return subprocess.run([sys.executable, "-m", "xraygui", "--smoke-test", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_model_path):
+    out = tmp_path / "out"
+    result = smoke([str(small_dicom), "--report-dir", str(out), "--model", str(tiny_model_path)],
+                   tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "smoke test passed" in result.stdout
+    names = {p.name for p in out.iterdir()}
+    assert {"phantom_report.pdf", "phantom_report.json", "phantom_report.csv",
+            "phantom_denoised.dcm"} <= names
+    assert "DERIVED" in read_image(out / "phantom_denoised.dcm").metadata["ImageType"]
+
+
+def test_smoke_test_fails_with_a_reason(tmp_path, tiny_model_path):
+    corrupt = tmp_path / "broken.dcm"
+    corrupt.write_bytes(b"not a dicom")
+    result = smoke([str(corrupt), "--report-dir", str(tmp_path / "out"), "--model",
+                    str(tiny_model_path)], tmp_path)
+    assert result.returncode == 1
+    assert "smoke test FAILED" in result.stderr and "broken.dcm" in result.stderr
+
+
+def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_path, small_dicom):
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    (source / "a.dcm").write_bytes(small_dicom.read_bytes())
+    (source / "sub" / "b.dcm").write_bytes(small_dicom.read_bytes())
+    (source / "c.dcm").write_bytes(b"corrupt")
+    before = {p: p.read_bytes() for p in source.rglob("*.dcm")}
+    target = tmp_path / "out"
+    worker = window.start_batch(source, target)
+    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
+        pass
+    with open(target / "batch_metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [os.path.basename(r["source"]) for r in rows] == ["a.dcm", "c.dcm", "b.dcm"]
+    assert rows[1]["error"] and not rows[0]["error"]
+    assert all(r["disclaimer"] == "Not for diagnostic use" for r in rows)
+    assert float(rows[0]["noise_after"]) < float(rows[0]["noise_before"])
+    assert (target / "a_denoised.dcm").is_file() and (target / "sub" / "b_denoised.dcm").is_file()
+    assert {p: p.read_bytes() for p in source.rglob("*.dcm")} == before

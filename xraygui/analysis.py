@@ -1,0 +1,119 @@
+"""The numbers the metrics panel, the reports and batch runs share (Qt-free, calls ``core``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.image import XrayImage
+from core.metrics import SSIM_MIN_SIDE, QualityMetrics, Region, compare
+from core.noise import estimate_noise_sigma
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Quality of the noisy and the denoised image against a reference.
+
+    Parameters
+    ----------
+    label : str
+        What was compared, e.g. ``"noisy vs reference"``.
+    scope : str
+        ``"image"`` or the region as ``ROW,COL,HEIGHT,WIDTH``.
+    metrics : QualityMetrics
+    """
+
+    label: str
+    scope: str
+    metrics: QualityMetrics
+
+
+def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
+    """Estimated noise standard deviation in pixel units, or None if it cannot be estimated.
+
+    Parameters
+    ----------
+    image : XrayImage or ndarray or None
+        The image.
+
+    Returns
+    -------
+    float or None
+    """
+    if image is None:
+        return None
+    pixels = image.pixels if isinstance(image, XrayImage) else image
+    try:
+        return estimate_noise_sigma(pixels)
+    except ValueError:
+        return None
+
+
+def clip_region(region: Region | None, shape: tuple[int, int]) -> Region | None:
+    """Clip a region to an image; None if too little of it remains for SSIM.
+
+    Parameters
+    ----------
+    region : Region or None
+        Any rectangle, possibly reaching outside the image.
+    shape : tuple of int
+        ``(rows, cols)`` of the image.
+
+    Returns
+    -------
+    Region or None
+    """
+    if region is None:
+        return None
+    row0, col0 = max(region.row, 0), max(region.col, 0)
+    row1 = min(region.row + region.height, shape[0])
+    col1 = min(region.col + region.width, shape[1])
+    if row1 - row0 < SSIM_MIN_SIDE or col1 - col0 < SSIM_MIN_SIDE:
+        return None
+    return Region(row0, col0, row1 - row0, col1 - col0)
+
+
+def comparisons(
+    reference: XrayImage | None,
+    noisy: XrayImage,
+    denoised: XrayImage | None,
+    *,
+    region: Region | None = None,
+) -> list[Comparison]:
+    """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
+
+    Over the whole image and, if given, over `region`; the data range is the
+    reference's stored range (:attr:`core.image.XrayImage.data_range`).
+
+    Parameters
+    ----------
+    reference : XrayImage or None
+        Ground truth; without it the list is empty.
+    noisy : XrayImage
+        The image that was (or will be) denoised.
+    denoised : XrayImage or None
+        The result, if any.
+    region : Region, optional
+        A region of interest, already inside the image.
+
+    Returns
+    -------
+    list of Comparison
+    """
+    if reference is None or reference.shape != noisy.shape:
+        return []
+    tests = [("noisy vs reference", noisy)]
+    if denoised is not None:
+        tests.append(("denoised vs reference", denoised))
+    scopes: list[Region | None] = [None] if region is None else [None, region]
+    data_range = reference.data_range
+    return [
+        Comparison(
+            label=label,
+            scope="image" if scope is None else scope.as_text(),
+            metrics=compare(reference.pixels, test.pixels, data_range=data_range, region=scope),
+        )
+        for scope in scopes
+        for label, test in tests
+    ]

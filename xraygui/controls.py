@@ -1,0 +1,230 @@
+"""The denoising control panel: model, sampler, steps, strength, seed, device, samples; run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.device import DEVICE_CHOICES
+from xraygui.models import ModelEntry, user_model_dir
+
+
+@dataclass(frozen=True)
+class DenoiseOptions:
+    """What the panel asks core to do (turned into ``core.denoise.DenoiseSettings``).
+
+    Parameters
+    ----------
+    model : Path or None
+        Weights file; None when no model is installed.
+    sampler : str
+        ``"ddim"`` or ``"ddpm"``.
+    n_steps : int
+        Reverse-diffusion steps.
+    strength : float
+        Multiplies the noise level estimated from the image (1: as estimated).
+    seed : int
+        Seed of the sampler's noise.
+    device : str
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+    n_uncertainty_samples : int
+        Extra seeded samples for the uncertainty map (0: none).
+    """
+
+    model: Path | None
+    sampler: str = "ddim"
+    n_steps: int = 1
+    strength: float = 1.0
+    seed: int = 0
+    device: str = "auto"
+    n_uncertainty_samples: int = 0
+
+
+class ControlPanel(QWidget):
+    """Denoising settings, the Denoise and Cancel buttons and a progress bar."""
+
+    denoiseRequested = Signal()
+    cancelRequested = Signal()
+    loadModelRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = QComboBox()
+        self.model.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.model.setMinimumContentsLength(14)
+        load = QToolButton(text="...")
+        load.setToolTip("Load a model file (.safetensors with its .json card)")
+        load.clicked.connect(self.loadModelRequested)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(load)
+        self.sampler = QComboBox()
+        self.sampler.addItem("DDIM (deterministic)", "ddim")
+        self.sampler.addItem("DDPM (stochastic)", "ddpm")
+        self.steps = QSpinBox(minimum=1, maximum=1000, value=1)
+        self.steps.setToolTip(
+            "Reverse-diffusion steps: 1 gives the posterior mean (best PSNR, smoothest);\n"
+            "more steps give sharper texture and a longer timeline"
+        )
+        self.strength = QDoubleSpinBox(
+            decimals=2, minimum=0.1, maximum=5.0, value=1.0, singleStep=0.1, prefix="x "
+        )
+        self.strength.setToolTip(
+            "Multiplies the noise level estimated from the image.\n"
+            "1 = automatic; above 1 smooths more, below 1 less"
+        )
+        auto = QToolButton(text="Auto")
+        auto.setToolTip("Back to the estimated noise level (x 1)")
+        auto.clicked.connect(lambda: self.strength.setValue(1.0))
+        strength_row = QHBoxLayout()
+        strength_row.addWidget(self.strength, 1)
+        strength_row.addWidget(auto)
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.device = QComboBox()
+        self.device.addItems(DEVICE_CHOICES)
+        self.samples = QSpinBox(minimum=0, maximum=32, value=0)
+        self.samples.setToolTip(
+            "Seeded DDPM samples whose per-pixel spread is the uncertainty map (0: none).\n"
+            "Each costs about 10 extra steps."
+        )
+
+        form = QFormLayout()
+        form.addRow("Model", model_row)
+        form.addRow("Sampler", self.sampler)
+        form.addRow("Steps", self.steps)
+        form.addRow("Strength", strength_row)
+        form.addRow("Seed", self.seed)
+        form.addRow("Device", self.device)
+        form.addRow("Uncertainty samples", self.samples)
+
+        self.denoise_button = QPushButton("Denoise")
+        self.denoise_button.setDefault(True)
+        self.denoise_button.clicked.connect(self.denoiseRequested)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.denoise_button, 1)
+        buttons.addWidget(self.cancel_button)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    def set_models(self, entries: list[ModelEntry], current: Path | None = None) -> None:
+        """Fill the model picker; with no model, disable Denoise and say why.
+
+        Parameters
+        ----------
+        entries : list of ModelEntry
+            From :func:`xraygui.models.find_models`.
+        current : Path, optional
+            Select this file if it is listed.
+        """
+        self.model.clear()
+        for entry in entries:
+            self.model.addItem(entry.label, str(entry.path))
+            self.model.setItemData(
+                self.model.count() - 1, str(entry.path), Qt.ItemDataRole.ToolTipRole
+            )
+        if current is not None:
+            index = self.model.findData(str(current))
+            if index >= 0:
+                self.model.setCurrentIndex(index)
+        if not entries:
+            self.model.addItem("No model installed")
+            self.model.setEnabled(False)
+        else:
+            self.model.setEnabled(True)
+        self.set_running(False)
+
+    def has_model(self) -> bool:
+        """Whether a model file is selected."""
+        return self.model.currentData() is not None
+
+    def set_running(self, running: bool) -> None:
+        """Switch between idle (Denoise enabled) and running (Cancel enabled)."""
+        self.denoise_button.setEnabled(not running and self.has_model())
+        self.cancel_button.setEnabled(running)
+        self.denoise_button.setToolTip(
+            ""
+            if self.has_model()
+            else f"No model is installed. Put a .safetensors model and its .json card in "
+            f"{user_model_dir()}, or load one with the '...' button."
+        )
+        if not self.has_model() and not running:
+            self.status.setText("No model installed: Denoise is disabled.")
+
+    def options(self) -> DenoiseOptions:
+        """Return the settings the panel shows."""
+        model = self.model.currentData()
+        return DenoiseOptions(
+            model=Path(model) if model else None,
+            sampler=self.sampler.currentData(),
+            n_steps=self.steps.value(),
+            strength=self.strength.value(),
+            seed=self.seed.value(),
+            device=self.device.currentText(),
+            n_uncertainty_samples=self.samples.value(),
+        )
+
+    def save(self, settings: QSettings) -> None:
+        """Remember the panel's values (restored by :meth:`restore`)."""
+        options = self.options()
+        settings.beginGroup("denoise")
+        settings.setValue("model", "" if options.model is None else str(options.model))
+        for key in ("sampler", "n_steps", "strength", "seed", "device", "n_uncertainty_samples"):
+            settings.setValue(key, getattr(options, key))
+        settings.endGroup()
+
+    def restore(self, settings: QSettings) -> None:
+        """Show the values :meth:`save` remembered; unknown or bad values are ignored."""
+        settings.beginGroup("denoise")
+        try:
+            index = self.model.findData(settings.value("model", ""))
+            if index >= 0:
+                self.model.setCurrentIndex(index)
+            index = self.sampler.findData(settings.value("sampler", "ddim"))
+            self.sampler.setCurrentIndex(max(index, 0))
+            self.device.setCurrentText(str(settings.value("device", "auto")))
+            self.steps.setValue(int(settings.value("n_steps", self.steps.value())))
+            self.strength.setValue(float(settings.value("strength", self.strength.value())))
+            self.seed.setValue(int(settings.value("seed", self.seed.value())))
+            self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
+        except (TypeError, ValueError):
+            pass  # a hand-edited settings file: keep the defaults
+        finally:
+            settings.endGroup()
+        self.set_running(False)
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        """Set the progress bar to ``done / total`` with a caption."""
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(text)

@@ -1,0 +1,359 @@
+"""The long-running jobs the worker thread runs: denoise, demo generation, batch.
+
+Each job is a Qt-free generator that yields :class:`Progress` events, each a
+point where :class:`~xraygui.worker.GeneratorWorker` may cancel it, and returns
+its result. Everything it yields or returns is numpy or plain Python: core
+already hands back CPU arrays in pixel units.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import math
+import warnings
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.denoise import (
+    DenoiseResult,
+    DenoiseSettings,
+    DenoiseStep,
+    ModelDomain,
+    NoiseEstimate,
+    TileProgress,
+    denoise_steps,
+    forward_process,
+    generate_demo,
+    open_model,
+)
+from core.diffusion import DiffusionModel
+from core.errors import XrayError, XrayWarning
+from core.image import XrayImage
+from core.io import read_image, write_image
+from core.io.atomic import atomic_write
+from xraygui.browser import iter_image_files
+from xraygui.controls import DenoiseOptions
+
+PROGRESS_UNITS = 1000
+"""The progress bar's range."""
+
+BATCH_COLUMNS = (
+    "source",
+    "output",
+    "rows",
+    "columns",
+    "noise_before",
+    "noise_after",
+    "t_start",
+    "model",
+    "model_sha256",
+    "settings",
+    "device",
+    "seconds",
+    "error",
+    "disclaimer",
+)
+OUTPUT_SUFFIX = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "npy": ".tif"}
+"""Batch output format by source format: derived DICOM, 16-bit PNG, TIFF."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event of a job.
+
+    Parameters
+    ----------
+    done, total : int
+        Units of work done and in all (for the progress bar).
+    text : str
+        Caption, e.g. ``"step 3/10, tile 2/4"``.
+    frame : DenoiseStep or None
+        A finished step's images (pixel units), for the timeline.
+    """
+
+    done: int
+    total: int
+    text: str
+    frame: DenoiseStep | None = None
+
+
+_MODELS: dict[str, DiffusionModel] = {}
+
+
+def cached_model(path: Path) -> DiffusionModel:
+    """Load a model once; later calls with the same file reuse it (one model in memory).
+
+    Parameters
+    ----------
+    path : Path
+        Weights file (its JSON card beside it).
+
+    Returns
+    -------
+    DiffusionModel
+        On the CPU or wherever the last run moved it.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is missing, corrupt or not a model.
+    """
+    key = str(Path(path).resolve())
+    if key not in _MODELS:
+        _MODELS.clear()
+        gc.collect()
+        _MODELS[key] = open_model(path, device="cpu")
+    return _MODELS[key]
+
+
+def release_models() -> None:
+    """Forget the cached model, so that its (GPU) memory can be freed."""
+    _MODELS.clear()
+    gc.collect()
+
+
+def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
+    """Turn the control panel's options into core's settings.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range or the device is unknown.
+    """
+    return DenoiseSettings(
+        sampler=options.sampler,
+        n_steps=options.n_steps,
+        seed=options.seed,
+        strength=options.strength,
+        device=options.device,
+        n_uncertainty_samples=options.n_uncertainty_samples,
+    )
+
+
+def _tile_text(event: TileProgress) -> str:
+    run = "denoise" if event.run == 0 else f"uncertainty sample {event.run}/{event.n_runs - 1}"
+    return f"{run}: step {event.step}/{event.n_steps}, tile {event.tile}/{event.n_tiles}"
+
+
+def _run(
+    image: XrayImage, options: DenoiseOptions, *, step_images: bool, prefix: str = ""
+) -> Generator[Progress, None, DenoiseResult]:
+    """Denoise one image, yielding progress; return core's result."""
+    settings = denoise_settings(options)
+    assert options.model is not None
+    model = cached_model(options.model)
+    result = None
+    steps = denoise_steps(image, model, settings, step_images=step_images)
+    try:
+        for event in steps:
+            if isinstance(event, TileProgress):
+                yield Progress(
+                    round(event.fraction * PROGRESS_UNITS),
+                    PROGRESS_UNITS,
+                    prefix + _tile_text(event),
+                )
+            elif isinstance(event, DenoiseStep):
+                yield Progress(-1, PROGRESS_UNITS, "", frame=event)
+            else:
+                result = event
+    finally:
+        steps.close()  # on cancel: core stops at once and frees its memory
+        if settings.device != "cpu" and next(model.parameters()).device.type != "cpu":
+            release_models()  # free the GPU's copy of the weights between runs
+    assert result is not None
+    return result
+
+
+def denoise_job(
+    image: XrayImage, options: DenoiseOptions
+) -> Generator[Progress, None, DenoiseResult]:
+    """Denoise `image` with step images for the timeline (run by the worker).
+
+    Parameters
+    ----------
+    image : XrayImage
+        The noisy image.
+    options : DenoiseOptions
+        From the control panel; ``options.model`` must be set.
+
+    Yields
+    ------
+    Progress
+        After every network call (``done >= 0``) and after every step (``frame`` set).
+
+    Returns
+    -------
+    DenoiseResult
+    """
+    return (yield from _run(image, options, step_images=True))
+
+
+def demo_job(options: DenoiseOptions, shape: tuple[int, int]) -> Iterator[Progress]:
+    """Generate an image from pure noise, yielding every step (model domain, [-1, 1]).
+
+    Parameters
+    ----------
+    options : DenoiseOptions
+        Model, sampler, steps and seed.
+    shape : tuple of int
+        ``(rows, cols)`` of the generated image.
+
+    Yields
+    ------
+    Progress
+        One per step, with ``frame`` set.
+    """
+    assert options.model is not None
+    model = cached_model(options.model)
+    for state in generate_demo(
+        model, shape, n_steps=options.n_steps, seed=options.seed, sampler=options.sampler
+    ):
+        frame = DenoiseStep(
+            state.step, state.n_steps, state.t, state.sigma, state.x_t, state.x0_pred
+        )
+        yield Progress(
+            state.step, state.n_steps, f"generating: step {state.step}/{state.n_steps}", frame=frame
+        )
+
+
+class ForwardPreview:
+    """The forward process q(x_t | x_0) of one image, with its model-domain map kept.
+
+    Parameters
+    ----------
+    image : XrayImage
+        ``x_0``.
+    model_path : Path
+        The model whose schedule to use.
+    """
+
+    def __init__(self, image: XrayImage, model_path: Path) -> None:
+        self.image = image
+        self.model_path = model_path
+        self.model = cached_model(model_path)
+        self.domain = ModelDomain.from_image(image, NoiseEstimate.from_pixels(image.pixels))
+
+    def at(self, t: float, seed: int) -> tuple[np.ndarray, float]:
+        """Return ``x_t`` in pixel units and the schedule's noise level at `t`."""
+        pixels = forward_process(self.image, self.model, t, seed=seed, domain=self.domain)
+        return pixels, float(self.model.schedule.sigma(t))
+
+
+def _batch_row(
+    path: Path,
+    output: Path | None,
+    image: XrayImage | None,
+    result: DenoiseResult | None,
+    error: str = "",
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "source": str(path),
+        "output": str(output or ""),
+        "error": error,
+        "disclaimer": "Not for diagnostic use",
+    }
+    if image is not None:
+        row.update(rows=image.shape[0], columns=image.shape[1])
+    if result is not None:
+        row.update(
+            noise_before=f"{result.noise_before.sigma:.6g}",
+            noise_after="" if math.isnan(result.noise_after) else f"{result.noise_after:.6g}",
+            t_start=f"{result.t_start:.3f}",
+            model=result.model_name,
+            model_sha256=result.model_sha256,
+            settings=result.settings.describe(),
+            device=result.device,
+            seconds=f"{result.seconds:.2f}",
+        )
+    return row
+
+
+def _offset(
+    run: Generator[Progress, None, DenoiseResult], start: int, total: int
+) -> Generator[Progress, None, DenoiseResult]:
+    """Re-yield one file's progress within the whole batch; return its result."""
+    try:
+        while True:
+            try:
+                event = next(run)
+            except StopIteration as stop:
+                return stop.value
+            if event.done >= 0:
+                yield Progress(start + event.done, total, event.text)
+    finally:
+        run.close()
+
+
+def write_batch_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write the batch table atomically (replacing the previous version)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=BATCH_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    with atomic_write(path, overwrite=True) as file:
+        file.write(buffer.getvalue().encode("utf-8"))
+
+
+def batch_job(
+    source: Path, target: Path, options: DenoiseOptions
+) -> Generator[Progress, None, str]:
+    """Denoise every image under `source` into `target`, one CSV row per file.
+
+    Outputs keep the relative path with ``_denoised`` added (derived DICOM for DICOM,
+    16-bit PNG for PNG, TIFF otherwise); existing files and the sources are never
+    overwritten. ``target/batch_metrics.csv`` is rewritten after every file, so a
+    cancelled batch leaves a table of the files done.
+
+    Parameters
+    ----------
+    source, target : Path
+        Input and output folders (`target` may not be `source` itself).
+    options : DenoiseOptions
+        From the control panel.
+
+    Yields
+    ------
+    Progress
+
+    Returns
+    -------
+    str
+        A one-line summary.
+
+    Raises
+    ------
+    ValueError
+        If `target` is `source`.
+    """
+    if target.resolve() == source.resolve():
+        raise ValueError("choose an output folder other than the input folder")
+    target.mkdir(parents=True, exist_ok=True)
+    files = [p for p in iter_image_files([source]) if target.resolve() not in p.resolve().parents]
+    rows: list[dict[str, Any]] = []
+    csv_path = target / "batch_metrics.csv"
+    for index, path in enumerate(files):
+        prefix = f"file {index + 1}/{len(files)} {path.name}: "
+        yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
+        image = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", XrayWarning)
+                image = read_image(path)
+            run = _run(image, options, step_images=False, prefix=prefix)
+            result = yield from _offset(run, index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS)
+            suffix = OUTPUT_SUFFIX[image.source_format]
+            output = target / path.relative_to(source).with_name(f"{path.stem}_denoised{suffix}")
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_image(result.image, output, description=result.description())
+        except (XrayError, ValueError) as error:
+            rows.append(_batch_row(path, None, image, None, str(error)))
+        else:
+            rows.append(_batch_row(path, output, image, result))
+        write_batch_csv(rows, csv_path)
+    return f"Batch: {len(files)} file(s) processed; table in {csv_path}"

@@ -1,0 +1,84 @@
+"""A table of MSE/PSNR/SSIM against the reference, and the estimated noise before and after."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xraygui.analysis import Comparison
+
+HEADERS = ("vs reference", "Where", "MSE", "PSNR dB", "SSIM")
+SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised"}
+
+
+def format_noise(sigma: float | None) -> str:
+    """Format a noise estimate for display ("-" when unknown)."""
+    return "-" if sigma is None else f"{sigma:.4g}"
+
+
+class MetricsPanel(QWidget):
+    """Shows the comparisons of :func:`xraygui.analysis.comparisons` and the noise estimates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.noise_label = QLabel()
+        self.hint = QLabel(
+            "No reference: use Image > Simulate low dose, or Image > Choose reference image."
+        )
+        self.hint.setWordWrap(True)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.noise_label)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table)
+        self.set_values([], None, None, has_reference=False)
+
+    def set_values(
+        self,
+        rows: list[Comparison],
+        noise_before: float | None,
+        noise_after: float | None,
+        *,
+        has_reference: bool,
+    ) -> None:
+        """Show new numbers.
+
+        Parameters
+        ----------
+        rows : list of Comparison
+            One table row each.
+        noise_before, noise_after : float or None
+            Estimated noise std of the noisy and the denoised image (pixel units).
+        has_reference : bool
+            Whether a reference image exists (otherwise a hint says how to get one).
+        """
+        self.noise_label.setText(
+            f"Estimated noise (std): before {format_noise(noise_before)}, "
+            f"after {format_noise(noise_after)}"
+        )
+        self.hint.setVisible(not has_reference)
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            m = row.metrics
+            psnr = f"{m.psnr:.2f}" if math.isfinite(m.psnr) else "inf"
+            where = "Image" if row.scope == "image" else "ROI"
+            cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, f"{m.ssim:.4f}")
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(
+                    f"{row.label}, {row.scope} (row,col,height,width), data range {m.data_range:g}"
+                )
+                self.table.setItem(i, j, item)

@@ -1,0 +1,437 @@
+"""The session report: PDF (Qt's PDF writer), JSON and CSV, each written atomically.
+
+:class:`ReportContent` gathers plain values once; the three writers only format
+them. Patient identifiers are left out unless asked for. Every file says
+"Not for diagnostic use".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from core import __version__
+from core.denoise import DenoiseResult
+from core.display import to_display
+from core.image import Window, XrayImage
+from core.io.atomic import atomic_write
+from core.noise import LowDoseSettings
+from xraygui.analysis import Comparison
+
+DISCLAIMER = "Not for diagnostic use"
+IDENTIFYING_KEYS = (
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "PatientSex",
+    "AccessionNumber",
+    "InstitutionName",
+    "ReferringPhysicianName",
+)
+"""Metadata left out of a report unless the user asks for patient identifiers."""
+THUMBNAIL_SIDE = 320
+CSV_COLUMNS = (
+    "source",
+    "comparison",
+    "scope",
+    "mse",
+    "psnr_db",
+    "ssim",
+    "data_range",
+    "noise_before",
+    "noise_after",
+    "model",
+    "model_sha256",
+    "sampler",
+    "steps",
+    "seed",
+    "strength",
+    "device",
+    "t_start",
+    "seconds",
+    "software",
+    "created",
+    "disclaimer",
+)
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a report says, as plain values.
+
+    Parameters
+    ----------
+    source : str
+        The source file's name (its full path too when identifiers are included).
+    image : dict
+        Size, pixel spacing, photometric, modality.
+    patient : dict or None
+        Patient identifiers, only when the user asked for them.
+    simulation : str or None
+        The low-dose simulation, if the image was simulated.
+    denoising : dict or None
+        Model name and hash, sampler, steps, seed, strength, device, t*, seconds.
+    noise : dict
+        Estimated noise std before and after (pixel units).
+    metrics : list of dict
+        One dict per comparison (label, scope, MSE, PSNR, SSIM, data range).
+    thumbnails : dict of str to ndarray
+        ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
+    created : str
+        ISO 8601 time the report was made.
+    """
+
+    source: str
+    image: dict[str, Any]
+    patient: dict[str, Any] | None
+    simulation: str | None
+    denoising: dict[str, Any] | None
+    noise: dict[str, float | None]
+    metrics: list[dict[str, Any]]
+    thumbnails: dict[str, np.ndarray] = field(repr=False)
+    created: str = field(
+        default_factory=lambda: (
+            datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+        )
+    )
+
+    @classmethod
+    def from_session(
+        cls,
+        *,
+        source: XrayImage,
+        image: XrayImage,
+        reference: XrayImage | None,
+        dose: LowDoseSettings | None,
+        result: DenoiseResult | None,
+        rows: list[Comparison],
+        noise: tuple[float | None, float | None],
+        include_identifiers: bool = False,
+        window: Window | None = None,
+        invert: bool = False,
+    ) -> ReportContent:
+        """Collect a report from the main window's state.
+
+        Parameters
+        ----------
+        source : XrayImage
+            The image as opened.
+        image : XrayImage
+            The image that was denoised (the source or a simulated lower dose).
+        reference : XrayImage or None
+            The reference for the metrics.
+        dose : LowDoseSettings or None
+            The simulation, if any.
+        result : DenoiseResult or None
+            The result of the last run.
+        rows : list of Comparison
+            Metrics.
+        noise : tuple of float or None
+            Estimated noise before and after.
+        include_identifiers : bool
+            Put patient identifiers (and the full source path) in the report.
+        window : Window, optional
+            The display window for the thumbnails (the file's default if None).
+        invert : bool
+            Inverted display.
+
+        Returns
+        -------
+        ReportContent
+        """
+        path = source.source_path
+        name = "" if path is None else (str(path) if include_identifiers else path.name)
+        rows_, cols = image.shape
+        info = {
+            "rows": rows_,
+            "columns": cols,
+            "pixel_spacing_mm": source.pixel_spacing,
+            "photometric": source.photometric,
+            "format": source.source_format,
+            "modality": source.metadata.get("Modality"),
+            "reference": "simulation source"
+            if dose is not None
+            else ("user-chosen image" if reference is not None else None),
+        }
+        patient = (
+            {k: str(source.metadata[k]) for k in IDENTIFYING_KEYS if k in source.metadata}
+            if include_identifiers
+            else None
+        )
+        thumbs = {"before": _thumbnail(image, image.pixels, window, invert)}
+        if result is not None:
+            thumbs["after"] = _thumbnail(image, result.image.pixels, window, invert)
+            residual = image.pixels - result.image.pixels
+            spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
+            thumbs["residual"] = _thumbnail(
+                image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
+                residual,
+                Window(0.0, 2 * spread),
+                False,
+            )
+        return cls(
+            source=name,
+            image=info,
+            patient=patient,
+            simulation=None if dose is None else dose.describe(),
+            denoising=None if result is None else denoising_summary(result),
+            noise={"before": noise[0], "after": noise[1]},
+            metrics=[
+                {"comparison": r.label, "scope": r.scope, **r.metrics.to_dict()} for r in rows
+            ],
+            thumbnails=thumbs,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the report as a JSON-serialisable dict."""
+        report = {
+            "disclaimer": DISCLAIMER,
+            "software": {"name": "xray-denoise", "version": __version__},
+            "created": self.created,
+            "source": self.source,
+            "image": self.image,
+            "simulation": self.simulation,
+            "denoising": self.denoising,
+            "noise_std": self.noise,
+            "metrics": self.metrics,
+        }
+        if self.patient is not None:
+            report["patient"] = self.patient
+        return report
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One row per comparison (a single row without metrics when there is no reference)."""
+        d = self.denoising or {}
+        common = {
+            "source": self.source,
+            "noise_before": self.noise["before"],
+            "noise_after": self.noise["after"],
+            "model": d.get("model"),
+            "model_sha256": d.get("model_sha256"),
+            "sampler": d.get("sampler"),
+            "steps": d.get("steps"),
+            "seed": d.get("seed"),
+            "strength": d.get("strength"),
+            "device": d.get("device"),
+            "t_start": d.get("t_start"),
+            "seconds": d.get("seconds"),
+            "software": f"xray-denoise {__version__}",
+            "created": self.created,
+            "disclaimer": DISCLAIMER,
+        }
+        if not self.metrics:
+            return [common]
+        return [
+            {
+                **common,
+                "comparison": m["comparison"],
+                "scope": m["scope"],
+                "mse": m["mse"],
+                "psnr_db": m["psnr"],
+                "ssim": m["ssim"],
+                "data_range": m["data_range"],
+            }
+            for m in self.metrics
+        ]
+
+
+def denoising_summary(result: DenoiseResult) -> dict[str, Any]:
+    """Collect the plain values that document a denoise run (model, settings, device, time)."""
+    settings = result.settings
+    return {
+        "model": result.model_name,
+        "model_sha256": result.model_sha256,
+        "sampler": settings.sampler,
+        "steps": settings.n_steps,
+        "seed": settings.seed,
+        "strength": settings.strength,
+        "uncertainty_samples": settings.n_uncertainty_samples,
+        "device": result.device,
+        "t_start": result.t_start,
+        "noise_std_model": result.noise_std_model,
+        "seconds": result.seconds,
+        "description": result.description(),
+    }
+
+
+def _thumbnail(
+    image: XrayImage, pixels: np.ndarray, window: Window | None, invert: bool
+) -> np.ndarray:
+    stride = max(1, max(pixels.shape) // THUMBNAIL_SIDE)
+    return to_display(image.with_pixels(pixels[::stride, ::stride]), window, invert=invert)
+
+
+def write_json(content: ReportContent, path: Path) -> Path:
+    """Write the JSON report atomically; return its path."""
+    text = json.dumps(content.to_json(), indent=2, default=str) + "\n"
+    with atomic_write(path, overwrite=True) as file:
+        file.write(text.encode("utf-8"))
+    return path
+
+
+def write_csv(content: ReportContent, path: Path) -> Path:
+    """Write the CSV report atomically; return its path."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(content.csv_rows())
+    with atomic_write(path, overwrite=True) as file:
+        file.write(buffer.getvalue().encode("utf-8"))
+    return path
+
+
+def _qimage(grey: np.ndarray) -> QImage:
+    data = np.ascontiguousarray((np.clip(grey, 0, 1) * 255).astype(np.uint8))
+    rows, cols = data.shape
+    return QImage(data.data, cols, rows, cols, QImage.Format.Format_Grayscale8).copy()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def write_pdf(content: ReportContent, path: Path) -> Path:
+    """Write the one-page PDF report atomically with Qt's PDF writer; return its path."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(f"xray-denoise report - {DISCLAIMER}")
+    writer.setCreator(f"xray-denoise {__version__}")
+    writer.setResolution(150)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    painter = QPainter(writer)
+    try:
+        _paint_report(painter, content, writer.width())
+    finally:
+        painter.end()
+    buffer.close()
+    with atomic_write(path, overwrite=True) as file:
+        file.write(bytes(buffer.data()))
+    return path
+
+
+def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None:
+    y = 0.0
+
+    def line(
+        text: str, *, size: int = 9, bold: bool = False, color: str = "black", gap: float = 1.5
+    ) -> None:
+        nonlocal y
+        font = QFont("Helvetica", size)
+        font.setBold(bold)
+        painter.setFont(font)
+        painter.setPen(QColor(color))
+        height = painter.fontMetrics().height()
+        box = painter.boundingRect(
+            QRectF(0, y, width, 100 * height), Qt.TextFlag.TextWordWrap, text
+        )
+        painter.drawText(box, Qt.TextFlag.TextWordWrap, text)
+        y += box.height() + height * (gap - 1)
+
+    line("xray-denoise report", size=16, bold=True)
+    line(f"{DISCLAIMER.upper()}: research and teaching tool.", size=11, bold=True, color="#a01010")
+    line(f"Created {content.created} with xray-denoise {__version__}")
+    line(f"Source: {content.source or '(unsaved image)'}")
+    info = content.image
+    line(
+        f"Image: {info['columns']} x {info['rows']} px, spacing {_fmt(info['pixel_spacing_mm'])} "
+        f"mm, {info['photometric']}, {info['format']}, modality {_fmt(info['modality'])}"
+    )
+    if content.patient is not None:
+        line("Patient: " + ", ".join(f"{k} {v}" for k, v in content.patient.items()))
+    if content.simulation:
+        line(f"Simulation: {content.simulation}")
+    d = content.denoising
+    if d is None:
+        line("Not denoised.")
+    else:
+        line(f"Model: {d['model']} (SHA-256 {d['model_sha256']})")
+        line(
+            f"Sampler {d['sampler']}, {d['steps']} step(s), seed {d['seed']}, strength "
+            f"{_fmt(d['strength'])}, t* {_fmt(d['t_start'])}, device {d['device']}, "
+            f"{_fmt(d['seconds'])} s"
+        )
+    line(
+        f"Estimated noise std: before {_fmt(content.noise['before'])}, "
+        f"after {_fmt(content.noise['after'])}"
+    )
+    y += 10
+    names = [n for n in ("before", "after", "residual") if n in content.thumbnails]
+    side = (width - 20 * (len(names) - 1)) / 3
+    top = y
+    for i, name in enumerate(names):
+        image = _qimage(content.thumbnails[name])
+        scale = side / max(image.width(), image.height())
+        target = QRectF(i * (side + 20), top, image.width() * scale, image.height() * scale)
+        painter.drawImage(target, image)
+        painter.setPen(QColor("black"))
+        painter.setFont(QFont("Helvetica", 9))
+        painter.drawText(QRectF(target.left(), target.bottom() + 4, side, 30), name.capitalize())
+    y = top + side + 60
+    if content.metrics:
+        line("Quality against the reference", size=11, bold=True)
+        columns = (0.0, 0.3, 0.55, 0.7, 0.85)  # share of the page width
+        header = ("Comparison", "Scope", "MSE", "PSNR (dB)", "SSIM")
+        rows = [
+            (m["comparison"], m["scope"], _fmt(m["mse"]), _fmt(m["psnr"]), _fmt(m["ssim"]))
+            for m in content.metrics
+        ]
+        for i, cells in enumerate([header, *rows]):
+            font = QFont("Helvetica", 9)
+            font.setBold(i == 0)
+            painter.setFont(font)
+            painter.setPen(QColor("black"))
+            height = painter.fontMetrics().height()
+            for share, cell in zip(columns, cells, strict=True):
+                painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
+            y += height * 1.4
+    else:
+        line("No reference image: PSNR and SSIM are not available.")
+    y += 10
+    line(f"{DISCLAIMER}.", bold=True, color="#a01010")
+
+
+def write_report(content: ReportContent, folder: Path, stem: str | None = None) -> list[Path]:
+    """Write ``STEM.pdf``, ``STEM.json`` and ``STEM.csv`` into `folder`.
+
+    Parameters
+    ----------
+    content : ReportContent
+        What to write.
+    folder : Path
+        Destination folder (created if needed).
+    stem : str, optional
+        File name without extension; by default the source's stem plus ``_report``.
+
+    Returns
+    -------
+    list of Path
+        PDF, JSON and CSV paths.
+    """
+    stem = stem or f"{Path(content.source).stem or 'image'}_report"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        write_pdf(content, folder / f"{stem}.pdf"),
+        write_json(content, folder / f"{stem}.json"),
+        write_csv(content, folder / f"{stem}.csv"),
+    ]

@@ -1,0 +1,124 @@
+"""``xraygui --smoke-test``: drive the real main window through a whole session, offscreen-capable.
+
+Open a file, simulate a 25 % dose, denoise with the default settings through the
+worker, scrub every step, export the report and the denoised image. Any failure
+raises :class:`SmokeTestFailure` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QTimer
+
+from core.errors import XrayError
+from core.io import read_image
+from core.noise import LowDoseSettings
+from xraygui.main_window import MainWindow
+
+DENOISE_TIMEOUT_S = 540
+SMOKE_DOSE = 0.25
+
+
+class SmokeTestFailure(Exception):
+    """A step of the smoke test failed; the message says which and why."""
+
+
+def _wait_for(signal, timeout_s: float) -> bool:
+    """Run the event loop until `signal` fires or `timeout_s` passes; True if it fired."""
+    loop = QEventLoop()
+    fired = []
+    signal.connect(lambda *_: (fired.append(True), loop.quit()))
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    return bool(fired)
+
+
+def run_smoke_test(
+    window: MainWindow,
+    image_path: Path,
+    report_dir: Path,
+    *,
+    log: Callable[[str], None] = print,
+) -> list[Path]:
+    """Run the session on `window` and return the files written.
+
+    Parameters
+    ----------
+    window : MainWindow
+        A shown main window with a model selected.
+    image_path : Path
+        The image to open.
+    report_dir : Path
+        Where the report and the denoised image go (created if needed).
+    log : callable
+        Receives one line per step done.
+
+    Returns
+    -------
+    list of Path
+        PDF, JSON, CSV and the denoised image.
+
+    Raises
+    ------
+    SmokeTestFailure
+        At the first step that fails.
+    """
+    window.interactive = False
+    if not window.open_file(image_path):
+        raise SmokeTestFailure(_last_error(window, f"cannot open {image_path}"))
+    log(f"opened {image_path} ({window.image.shape[1]} x {window.image.shape[0]} px)")
+    window.simulate_low_dose(LowDoseSettings(dose=SMOKE_DOSE, seed=0))
+    if window.reference is None:
+        raise SmokeTestFailure(_last_error(window, "simulating a 25 % dose failed"))
+    log(f"simulated {SMOKE_DOSE:.0%} dose")
+
+    if not window.controls.has_model():
+        raise SmokeTestFailure("no model installed (give one with --model)")
+    worker = window.start_denoise()
+    if worker is None:
+        raise SmokeTestFailure("Denoise could not start")
+    if not _wait_for(worker.finished, DENOISE_TIMEOUT_S):
+        worker.quit()
+        raise SmokeTestFailure(f"denoising took longer than {DENOISE_TIMEOUT_S} s")
+    if window.result is None:
+        raise SmokeTestFailure(_last_error(window, "denoising gave no result"))
+    log(f"denoised in {window.result.seconds:.1f} s on {window.result.device}")
+
+    _scrub(window)
+    log(f"scrubbed {len(window.trajectory or ())} step(s); the shown image changed at each")
+
+    try:
+        written = window.export_report(report_dir)
+        suffix = ".dcm" if window.source.source_format == "dicom" else ".png"
+        image_out = report_dir / f"{image_path.stem}_denoised{suffix}"
+        written.append(window.export_image(image_out, overwrite=True))
+        read_image(image_out)
+    except (OSError, XrayError) as error:
+        raise SmokeTestFailure(f"export failed: {error}") from error
+    if not written[0].read_bytes().startswith(b"%PDF"):
+        raise SmokeTestFailure(f"{written[0]} is not a PDF")
+    log("wrote " + ", ".join(str(p) for p in written))
+    return written
+
+
+def _last_error(window: MainWindow, fallback: str) -> str:
+    return window.errors[-1] if window.errors else fallback
+
+
+def _scrub(window: MainWindow) -> None:
+    """Move the slider over every step and check the After pane changes each time."""
+    after = window.views.panes["after"].image_item
+    slider = window.timeline.slider
+    steps = slider.maximum() + 1
+    if window.trajectory is None or len(window.trajectory) != steps:
+        raise SmokeTestFailure("the timeline does not hold every step")
+    previous = window.grey(window.image.pixels)  # the noisy image, before any step
+    for index in range(steps):
+        slider.setValue(index)
+        shown = np.array(after.image)
+        if np.array_equal(shown, previous):
+            raise SmokeTestFailure(f"the shown image did not change at step {index + 1}")
+        previous = shown

@@ -1,0 +1,209 @@
+"""The timestep slider: scrub the reverse-diffusion steps, the forward process, or a demo.
+
+:class:`Trajectory` keeps the per-step images within a memory budget (downsampled
+when the image is large); :class:`TimelineWidget` is the slider, its labels and
+play/pause, and says which frame or time to show.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+
+TRAJECTORY_BUDGET_BYTES = 256 * 2**20
+"""At most this much memory for the stored step images of one run."""
+
+FORWARD_T_MAX = 1000
+"""The forward-process slider runs over ``t`` in ``[0, FORWARD_T_MAX]``."""
+
+MODES = ("reverse", "forward", "demo")
+MODE_LABELS = {
+    "reverse": "Denoising steps",
+    "forward": "Forward process q(x_t | x_0)",
+    "demo": "Demo: generate from noise",
+}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One stored step of a reverse-diffusion run, in pixel units.
+
+    Parameters
+    ----------
+    step, n_steps : int
+        Step number (1-based) and total steps.
+    t, sigma : float
+        Time reached and the noise level there.
+    x_t, x0_pred : ndarray of float32
+        The state and the x_0 prediction, possibly downsampled (see :class:`Trajectory`).
+    """
+
+    step: int
+    n_steps: int
+    t: float
+    sigma: float
+    x_t: np.ndarray
+    x0_pred: np.ndarray
+
+
+class Trajectory:
+    """The step images of one run, bounded in memory.
+
+    Each frame holds two float32 images; when all frames at full size would
+    exceed `budget` bytes, every image is kept at ``1 / stride`` of its size
+    (strided subsampling; the final result itself is kept apart at full size).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, cols)`` of the full image.
+    n_steps : int
+        Frames expected.
+    budget : int
+        Memory allowed for all frames, in bytes.
+    """
+
+    def __init__(
+        self, shape: tuple[int, int], n_steps: int, *, budget: int = TRAJECTORY_BUDGET_BYTES
+    ) -> None:
+        self.shape = shape
+        full = 2 * 4 * shape[0] * shape[1] * max(n_steps, 1)
+        self.stride = max(1, math.ceil(math.sqrt(full / budget)))
+        self.frames: list[Frame] = []
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the stored images."""
+        return sum(f.x_t.nbytes + f.x0_pred.nbytes for f in self.frames)
+
+    def add(
+        self, step: int, n_steps: int, t: float, sigma: float, x_t: np.ndarray, x0: np.ndarray
+    ) -> None:
+        """Store one step (a later frame for the same step replaces the earlier one)."""
+        s = self.stride
+        frame = Frame(
+            step,
+            n_steps,
+            float(t),
+            float(sigma),
+            np.ascontiguousarray(x_t[::s, ::s], dtype=np.float32),
+            np.ascontiguousarray(x0[::s, ::s], dtype=np.float32),
+        )
+        if self.frames and self.frames[-1].step == step:
+            self.frames[-1] = frame
+        else:
+            self.frames.append(frame)
+
+
+class TimelineWidget(QWidget):
+    """Mode picker, x_t / x0 toggle, play/pause, slider and a label of step, t and sigma."""
+
+    indexChanged = Signal(int)
+    """Slider moved in step mode (reverse or demo): the frame index."""
+    forwardTimeChanged = Signal(int)
+    """Slider moved in forward mode: the time t."""
+    modeChanged = Signal(str)
+    demoRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = QComboBox()
+        for mode in MODES:
+            self.mode.addItem(MODE_LABELS[mode], mode)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.show_x0 = QComboBox()
+        self.show_x0.addItem("x0 prediction", True)
+        self.show_x0.addItem("x_t (noisy state)", False)
+        self.show_x0.setToolTip("Show the network's estimate of the clean image, or the state x_t")
+        self.show_x0.currentIndexChanged.connect(lambda: self._emit())
+        self.play = QToolButton(text="Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Play / pause the steps (Space)")
+        self.play.toggled.connect(self._toggle_play)
+        self.demo = QToolButton(text="Generate")
+        self.demo.setToolTip("Generate an image from pure noise with the model")
+        self.demo.clicked.connect(self.demoRequested)
+        self.demo.hide()
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.valueChanged.connect(lambda _: self._emit())
+        self.slider.setMinimumWidth(160)
+        self.label = QLabel("No steps yet")
+        self.label.setMinimumWidth(220)
+        self.timer = QTimer(self)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self._advance)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for widget in (self.mode, self.show_x0, self.play, self.demo):
+            layout.addWidget(widget)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.label)
+
+    @property
+    def current_mode(self) -> str:
+        """``"reverse"``, ``"forward"`` or ``"demo"``."""
+        return self.mode.currentData()
+
+    @property
+    def x0(self) -> bool:
+        """Whether to show the x_0 prediction (else x_t)."""
+        return bool(self.show_x0.currentData())
+
+    def set_mode(self, mode: str) -> None:
+        """Switch mode."""
+        self.mode.setCurrentIndex(MODES.index(mode))
+
+    def set_frame_count(self, count: int, *, go_to_end: bool = True) -> None:
+        """Set how many frames the slider spans (step modes)."""
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, max(count - 1, 0))
+            if go_to_end:
+                self.slider.setValue(max(count - 1, 0))
+        self.slider.setEnabled(count > 0)
+
+    def set_label(self, text: str) -> None:
+        """Set the text beside the slider."""
+        self.label.setText(text)
+
+    def _mode_changed(self) -> None:
+        mode = self.current_mode
+        self.play.setChecked(False)
+        self.demo.setVisible(mode == "demo")
+        self.show_x0.setEnabled(mode != "forward")
+        with QSignalBlocker(self.slider):
+            if mode == "forward":
+                self.slider.setRange(0, FORWARD_T_MAX)
+                self.slider.setValue(FORWARD_T_MAX // 4)
+                self.slider.setEnabled(True)
+        self.modeChanged.emit(mode)
+        self._emit()
+
+    def _emit(self) -> None:
+        if self.current_mode == "forward":
+            self.forwardTimeChanged.emit(self.slider.value())
+        else:
+            self.indexChanged.emit(self.slider.value())
+
+    def _toggle_play(self, playing: bool) -> None:
+        self.play.setText("Pause" if playing else "Play")
+        if playing:
+            if self.slider.value() >= self.slider.maximum():
+                self.slider.setValue(self.slider.minimum())
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _advance(self) -> None:
+        if self.slider.value() >= self.slider.maximum():
+            self.play.setChecked(False)
+        else:
+            step = 10 if self.current_mode == "forward" else 1
+            self.slider.setValue(min(self.slider.value() + step, self.slider.maximum()))
