@@ -38,9 +38,10 @@ ACTIVATIONS_AT_PEAK = 16
 """Peak inference memory in full-resolution feature maps of the first level (measured
 about 13 for the default U-Net on the CPU; 16 leaves a margin)."""
 
-CPU_MAX_TILE = 768
-"""Largest CPU tile: 0.5-0.6 s per evaluation of the default U-Net on one core (measured
-on a shared 2-core VM), so a cancel request is answered within a second."""
+CPU_MAX_TILE = 512
+"""Largest CPU tile, so a cancel is answered within a second even on a loaded 2-core machine:
+one evaluation of the default U-Net on one thread took 0.30 s at 576 px and 0.53-0.59 s at
+832 px with the other core busy, and over 2 s at 768 px under heavy load."""
 
 GPU_MAX_TILE = 2048
 """Largest GPU tile: a 2k radiograph in one piece."""
