@@ -46,7 +46,7 @@ def ensure_environment() -> None:
         return
     print("Installing xray-denoise and its dependencies into .venv ...", flush=True)
     install = (PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q")
-    if _run(*install, "-e", ".[test]", "-c", "constraints.txt") != 0:
+    if _run(*install, "-e", ".[test,bench]", "-c", "constraints.txt") != 0:
         sys.exit("dev.py: installing into .venv failed (see pip's message above)")
     STAMP.write_text(fingerprint)
 
