@@ -80,7 +80,7 @@ class ControlPanel(QWidget):
         self.sampler.addItem("DDPM (stochastic)", "ddpm")
         self.steps = QSpinBox(minimum=1, maximum=1000, value=1)
         self.steps.setToolTip(
-            "Reverse-diffusion steps: 1 gives the posterior mean (best PSNR, smoothest);\n"
+            "Reverse-diffusion steps: 1 gives the posterior mean (fastest, smoothest);\n"
             "more steps give sharper texture and a longer timeline"
         )
         self.strength = QDoubleSpinBox(

@@ -34,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--model", type=Path, metavar="M", help="model file (default: the shipped model)"
     )
     parser.add_argument(
-        "--steps", type=int, default=None, help="reverse-diffusion steps (default 1: best PSNR)"
+        "--steps",
+        type=int,
+        default=None,
+        help="reverse-diffusion steps (default 1: the posterior mean, fastest)",
     )
     parser.add_argument("--sampler", choices=SAMPLERS, default="ddim", help="default ddim")
     parser.add_argument("--seed", type=int, default=0, help="seed of the ddpm sampler")
