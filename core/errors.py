@@ -13,8 +13,8 @@ class XrayError(Exception):
     """
 
 
-class ImageReadError(XrayError):
-    """An image file could not be read.
+class FileError(XrayError):
+    """A file could not be used: the message names it and says why, on one line.
 
     Parameters
     ----------
@@ -30,21 +30,16 @@ class ImageReadError(XrayError):
         super().__init__(f"{self.path}: {reason}")
 
 
-class ImageWriteError(XrayError):
-    """An image could not be written; nothing was left at the destination.
+class ImageReadError(FileError):
+    """An image file could not be read."""
 
-    Parameters
-    ----------
-    path : str or Path
-        The destination that failed.
-    reason : str
-        Why, in one line.
-    """
 
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+class ImageWriteError(FileError):
+    """An image could not be written; nothing was left at the destination."""
+
+
+class ModelFileError(FileError):
+    """A model file or its card is missing, corrupt or of an unknown format."""
 
 
 class XrayWarning(UserWarning):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import torch
 
-from core.diffusion.model import DiffusionModel, ModelFileError, load_model
+from core.diffusion.model import DiffusionModel, load_model
+from core.errors import ModelFileError
 from core.resources import resources_dir
 
 SHIPPED_MODEL = "xray-diffusion.safetensors"

@@ -10,7 +10,6 @@ References
 from core.diffusion.model import (
     DiffusionModel,
     ModelCard,
-    ModelFileError,
     card_path,
     load_model,
     save_model,
@@ -30,7 +29,6 @@ from core.diffusion.unet import UNet, UNetConfig
 __all__ = [
     "DiffusionModel",
     "ModelCard",
-    "ModelFileError",
     "NoiseSchedule",
     "StepState",
     "UNet",

@@ -27,27 +27,10 @@ from torch import nn
 import core
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
-from core.errors import XrayError
+from core.errors import ModelFileError
 
 CARD_FORMAT = "xray-denoise-model"
 CARD_FORMAT_VERSION = 1
-
-
-class ModelFileError(XrayError):
-    """A model file or its card is missing, corrupt or of an unknown format.
-
-    Parameters
-    ----------
-    path : str or Path
-        The weights file.
-    reason : str
-        Why, in one line.
-    """
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,15 @@ from pathlib import Path
 
 import torch
 
+from core.diffusion.model import load_model
+from core.diffusion.unet import UNetConfig
 from core.errors import XrayError
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
+
+ARCHITECTURES = {"standard": UNetConfig, "tiny": UNetConfig.tiny}
+"""Networks a fresh run can train, by name."""
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -35,6 +40,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, required=True, help="model file, MODEL.safetensors")
     p.add_argument("--minutes", type=float, help="stop after this much wall time")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint")
+    p.add_argument(
+        "--init-model",
+        type=Path,
+        help="fine-tune: start from this model (its card sets architecture and schedule)",
+    )
+    p.add_argument(
+        "--architecture",
+        choices=sorted(ARCHITECTURES),
+        help="network size of a fresh run (tiny: a few thousand parameters, for tests)",
+    )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
     p.add_argument("--batch-size", type=int, help="patches per step per process")
@@ -43,6 +58,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, help="CPU threads for torch")
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     p.add_argument("--val-every", type=int, help="steps between validations (0: never)")
+    p.add_argument("--log-every", type=int, help="steps between loss lines in the metrics")
     p.add_argument("--log-file", type=Path, help="log file (default <output stem>.log)")
     p.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
     return p
@@ -59,6 +75,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             ("seed", args.seed),
             ("checkpoint_every", args.checkpoint_every),
             ("val_every", args.val_every),
+            ("log_every", args.log_every),
         )
         if value is not None
     }
@@ -75,6 +92,15 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
         if base.checkpoint_path.is_file():
             stored = TrainConfig.from_config(read_checkpoint(base.checkpoint_path).config)
             return replace(stored, checkpoint=None, **runtime, **given)
+    if args.init_model is not None:
+        card = load_model(args.init_model).card
+        given |= {
+            "init_model": args.init_model,
+            "architecture": card.architecture,
+            "schedule": card.schedule,
+        }
+    elif args.architecture is not None:
+        given["architecture"] = ARCHITECTURES[args.architecture]()
     return TrainConfig(**runtime, **given)
 
 

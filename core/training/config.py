@@ -45,6 +45,9 @@ class TrainConfig:
         Checkpoint file; ``<output stem>.checkpoint.safetensors`` beside the output if None.
     resume : bool
         Continue from the checkpoint (which must exist).
+    init_model : Path or None
+        Fine-tune: start from this model's weights (its architecture and schedule must
+        be this run's), and validate it at step 0 for comparison. None starts fresh.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
     steps : int
@@ -97,6 +100,7 @@ class TrainConfig:
     output: Path
     checkpoint: Path | None = None
     resume: bool = False
+    init_model: Path | None = None
     device: str = "auto"
     steps: int = 100_000
     minutes: float | None = None
@@ -124,8 +128,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", Path(self.data))
         object.__setattr__(self, "output", Path(self.output))
-        if self.checkpoint is not None:
-            object.__setattr__(self, "checkpoint", Path(self.checkpoint))
+        for name in ("checkpoint", "init_model"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)))
         for name in ("steps", "batch_size", "patch_size", "checkpoint_every", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")

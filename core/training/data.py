@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pydicom
 
 from core.errors import XrayError
 from core.image import XrayImage
@@ -88,8 +89,9 @@ def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageReco
     """Attach a patient id to each image.
 
     If ``folder/data.csv`` has ``patient_id`` and ``image_id`` columns, an image whose
-    file stem is an ``image_id`` gets that row's patient; every other image is its own
-    patient (its path relative to ``folder``).
+    file stem is an ``image_id`` gets that row's patient. Otherwise a DICOM file's
+    ``PatientID`` (else its ``StudyInstanceUID``) is its patient, and every other image
+    is its own patient (its path relative to ``folder``).
 
     Parameters
     ----------
@@ -112,9 +114,40 @@ def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageReco
             if {"patient_id", "image_id"} <= set(reader.fieldnames or ()):
                 patients = {row["image_id"]: row["patient_id"] for row in reader}
     return [
-        ImageRecord(p, patients.get(p.stem, f"file:{p.relative_to(folder).as_posix()}"))
+        ImageRecord(
+            p,
+            patients.get(p.stem) or dicom_patient(p) or f"file:{p.relative_to(folder).as_posix()}",
+        )
         for p in paths
     ]
+
+
+def dicom_patient(path: Path) -> str | None:
+    """Return ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<StudyInstanceUID>"``.
+
+    Parameters
+    ----------
+    path : Path
+        Any file; only the header of a DICOM file is read.
+
+    Returns
+    -------
+    str or None
+        None for files that are not DICOM or carry neither identifier.
+    """
+    if path.suffix.lower() not in {".dcm", ".dicom", ""}:
+        return None
+    try:
+        ds = pydicom.dcmread(
+            path, stop_before_pixels=True, specific_tags=["PatientID", "StudyInstanceUID"]
+        )
+    except Exception:  # noqa: BLE001 - not DICOM or malformed: load_images reports it later
+        return None
+    for keyword, prefix in (("PatientID", "dicom-patient"), ("StudyInstanceUID", "dicom-study")):
+        value = str(ds.get(keyword, "") or "").strip()
+        if value:
+            return f"{prefix}:{value}"
+    return None
 
 
 def split_by_patient(

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from core.diffusion.model import DiffusionModel, save_model
+from core.diffusion.model import DiffusionModel, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
 from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
@@ -154,7 +154,8 @@ def _prepare_data(config: TrainConfig) -> _Data:
         "n_val_images": len(val_images),
         "val_patients": val_patients,
         "skipped": [f"{path.relative_to(config.data).as_posix()}: {why}" for path, why in skipped],
-        "split": "by patient (data.csv patient_id) where given, else by file",
+        "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
+        "else by file",
     }
     sampler = PatchSampler(
         [im.pixels for im in train_images], config.patch_size, config.augmentation
@@ -229,6 +230,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         network = UNet(config.architecture)
+    if config.init_model is not None and not config.resume:
+        _load_initial_weights(network, config)
     network.to(ctx.device)
     ema = EMA(network, config.ema_decay)
     optimizer = torch.optim.AdamW(
@@ -296,6 +299,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         return result
 
     started = time.monotonic()
+    if config.init_model is not None and not config.resume and data.validator is not None:
+        validation_json = validate().to_json()  # the starting model's scores, at step 0
     first_step = step
     interval_losses: list[float] = []
     interval_start = started
@@ -377,6 +382,18 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             validation_json = validate().to_json()
         save()
     return config.output
+
+
+def _load_initial_weights(network: UNet, config: TrainConfig) -> None:
+    """Start from ``config.init_model`` (fine-tuning); its card must match the config."""
+    model = load_model(config.init_model)
+    if model.network.config != config.architecture or model.schedule != config.schedule:
+        raise ValueError(
+            f"{config.init_model} has another architecture or schedule than this run; "
+            "take both from its model card"
+        )
+    network.load_state_dict(model.network.state_dict())
+    log.info("starting from the weights of %s", config.init_model)
 
 
 def _append_metrics(config: TrainConfig, record: dict[str, Any]) -> None:

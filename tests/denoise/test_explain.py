@@ -4,7 +4,8 @@ import pytest
 from core.denoise import ModelDomain, NoiseEstimate, forward_process, generate_demo
 from core.denoise.models import default_model_path, open_model
 from core.denoise.uncertainty import RunningMoments
-from core.diffusion.model import ModelFileError, save_model
+from core.diffusion.model import save_model
+from core.errors import ModelFileError
 
 
 def test_forward_process_fades_the_image_into_noise(tiny_model, noisy_phantom):

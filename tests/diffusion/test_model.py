@@ -4,8 +4,9 @@ import pytest
 import torch
 
 import core
-from core.diffusion.model import DiffusionModel, ModelFileError, card_path, load_model, save_model
+from core.diffusion.model import DiffusionModel, card_path, load_model, save_model
 from core.diffusion.sampler import q_sample
+from core.errors import ModelFileError
 
 
 class OracleEps(torch.nn.Module):

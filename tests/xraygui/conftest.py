@@ -24,11 +24,20 @@ def tiny_model_path(tmp_path_factory):
 
 
 def _dicom(path, *, photometric="MONOCHROME2", size=96):
-    stored = phantom_image((size, size), bits_stored=12, photometric=photometric,
-                           photons_per_pixel=2000.0, seed=1)
-    write_new_dicom(stored, path, photometric=photometric, bits_stored=12,
-                    pixel_spacing=(0.5, 0.5), patient_name="DOE^JANE", patient_id="P123",
-                    description="test phantom", window=Window(2048, 4096))
+    stored = phantom_image(
+        (size, size), bits_stored=12, photometric=photometric, photons_per_pixel=2000.0, seed=1
+    )
+    write_new_dicom(
+        stored,
+        path,
+        photometric=photometric,
+        bits_stored=12,
+        pixel_spacing=(0.5, 0.5),
+        patient_name="DOE^JANE",
+        patient_id="P123",
+        description="test phantom",
+        window=Window(2048, 4096),
+    )
     return path
 
 

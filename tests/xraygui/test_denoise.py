@@ -80,8 +80,10 @@ def test_forward_process_mode_shows_noisier_images_at_later_times(window, small_
     window.timeline.slider.setValue(900)
     late = window.views.panes["after"].image_item.image
     assert "t = 900" in window.timeline.label.text()
-    assert np.abs(late - window.grey(window.image.pixels)).mean() > np.abs(
-        early - window.grey(window.image.pixels)).mean()
+    assert (
+        np.abs(late - window.grey(window.image.pixels)).mean()
+        > np.abs(early - window.grey(window.image.pixels)).mean()
+    )
 
 
 def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
@@ -98,13 +100,16 @@ def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
     assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
     assert len(report["denoising"]["model_sha256"]) == 64
-    assert {m["comparison"] for m in report["metrics"]} == {"noisy vs reference",
-                                                            "denoised vs reference"}
+    assert {m["comparison"] for m in report["metrics"]} == {
+        "noisy vs reference",
+        "denoised vs reference",
+    }
     assert "patient" not in report and "DOE" not in js.read_text()
     lines = csv_path.read_text().splitlines()
     assert len(lines) == 3 and all(line.endswith("Not for diagnostic use") for line in lines[1:])
-    with_ids = json.loads(window.export_report(tmp_path / "ids", include_identifiers=True)[1]
-                          .read_text())
+    with_ids = json.loads(
+        window.export_report(tmp_path / "ids", include_identifiers=True)[1].read_text()
+    )
     assert with_ids["patient"]["PatientID"] == "P123"
 
     written = window.export_image(tmp_path / "denoised.dcm")
@@ -172,7 +177,12 @@ def test_dropping_files_opens_them(window, small_dicom):
 
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(small_dicom))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)
     assert window.source is not None and window.source.source_path == small_dicom

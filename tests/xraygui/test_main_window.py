@@ -118,8 +118,9 @@ def test_swipe_shows_after_right_of_the_divider(window, small_dicom):
     assert window.views.swipe.item.image is None  # nothing to show before a result
 
 
-def test_open_folder_lists_images_grouped_and_skips_others(window, qtbot, tmp_path, small_dicom,
-                                                           ramp):
+def test_open_folder_lists_images_grouped_and_skips_others(
+    window, qtbot, tmp_path, small_dicom, ramp
+):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.dcm").write_bytes(small_dicom.read_bytes())
     (tmp_path / "notes.txt").write_text("not an image")
@@ -129,8 +130,10 @@ def test_open_folder_lists_images_grouped_and_skips_others(window, qtbot, tmp_pa
         pass
     assert window.browser.count == 2  # a.dcm and ramp.npy
     assert window.browser.skipped == 1  # "junk" (no extension) is tried and skipped
-    top = {window.browser.tree.topLevelItem(i).text(0)
-           for i in range(window.browser.tree.topLevelItemCount())}
+    top = {
+        window.browser.tree.topLevelItem(i).text(0)
+        for i in range(window.browser.tree.topLevelItemCount())
+    }
     assert "DOE^JANE" in top and "Other images" in top
 
 

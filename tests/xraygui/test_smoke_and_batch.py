@@ -12,27 +12,39 @@ pytestmark = pytest.mark.gui
 
 def smoke(args, tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    return subprocess.run([sys.executable, "-m", "xraygui", "--smoke-test", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "xraygui", "--smoke-test", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_model_path):
     out = tmp_path / "out"
-    result = smoke([str(small_dicom), "--report-dir", str(out), "--model", str(tiny_model_path)],
-                   tmp_path)
+    result = smoke(
+        [str(small_dicom), "--report-dir", str(out), "--model", str(tiny_model_path)], tmp_path
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "smoke test passed" in result.stdout
     names = {p.name for p in out.iterdir()}
-    assert {"phantom_report.pdf", "phantom_report.json", "phantom_report.csv",
-            "phantom_denoised.dcm"} <= names
+    assert {
+        "phantom_report.pdf",
+        "phantom_report.json",
+        "phantom_report.csv",
+        "phantom_denoised.dcm",
+    } <= names
     assert "DERIVED" in read_image(out / "phantom_denoised.dcm").metadata["ImageType"]
 
 
 def test_smoke_test_fails_with_a_reason(tmp_path, tiny_model_path):
     corrupt = tmp_path / "broken.dcm"
     corrupt.write_bytes(b"not a dicom")
-    result = smoke([str(corrupt), "--report-dir", str(tmp_path / "out"), "--model",
-                    str(tiny_model_path)], tmp_path)
+    result = smoke(
+        [str(corrupt), "--report-dir", str(tmp_path / "out"), "--model", str(tiny_model_path)],
+        tmp_path,
+    )
     assert result.returncode == 1
     assert "smoke test FAILED" in result.stderr and "broken.dcm" in result.stderr
 

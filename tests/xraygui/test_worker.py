@@ -24,8 +24,9 @@ def test_yields_then_returns_in_order(qtbot):
     seen, returned = [], []
     worker.yielded.connect(seen.append)
     worker.returned.connect(returned.append)
-    with qtbot.waitSignals([worker.started, worker.returned, worker.finished], order="strict",
-                           timeout=5000):
+    with qtbot.waitSignals(
+        [worker.started, worker.returned, worker.finished], order="strict", timeout=5000
+    ):
         worker.start()
     assert worker.wait()
     assert returned == ["done"]
