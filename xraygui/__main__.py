@@ -1,7 +1,8 @@
 """Start the xray-denoise desktop application: ``xraygui [FILE...]``.
 
 ``xraygui --smoke-test [FILE] --report-dir DIR`` runs a whole session in the
-real window instead and exits 0, or prints why and exits 1.
+real window instead and exits 0, or prints why and exits 1. ``xraygui --train ...``
+is the training wizard's worker process in a frozen bundle (``python -m core.training``).
 """
 
 from __future__ import annotations
@@ -88,7 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     int
         Exit status.
     """
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--train"]:
+        # The training wizard's worker process inside a frozen bundle, which has no
+        # separate Python: the same executable runs core.training, without Qt.
+        from core.training.__main__ import main as train_main
+
+        return train_main(argv[1:])
+    args = parse_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("xraygui")
     app.setOrganizationName("xray-denoise")

@@ -43,6 +43,7 @@ from xraygui.models import find_models
 from xraygui.panes import ComparisonView
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
+from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
 NOT_FOR_DIAGNOSTIC_USE = "Not for diagnostic use"
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
             file, "&Export Denoised Image...", self.choose_export_image, "Ctrl+E"
         )
         self._action(file, "&Batch Denoise Folder...", self.choose_batch)
+        self._action(file, "&Train on Folder...", self.open_train_wizard)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -751,6 +753,13 @@ class MainWindow(QMainWindow):
         """Refill the model picker from the bundled model, the user's folder and loaded files."""
         extra = [Path(p) for p in self._loaded_models()]
         self.controls.set_models(find_models(extra), select)
+
+    def open_train_wizard(self) -> TrainWizard:
+        """Open the Train on Folder wizard; a model it saves is selected in the picker."""
+        wizard = TrainWizard(self.controls.options().model, parent=self)
+        wizard.modelSaved.connect(lambda path: self.reload_models(select=path))
+        wizard.show()
+        return wizard
 
     def _loaded_models(self) -> list[str]:
         value = self.settings.value("loaded_models", [])

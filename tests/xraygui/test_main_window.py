@@ -169,3 +169,12 @@ def test_the_shipped_model_comes_first(monkeypatch, tmp_path, tiny_model_path):
     monkeypatch.setattr(xraygui.models, "default_model_path", lambda: tiny_model_path)
     entries = xraygui.models.find_models([tiny_model_path, tmp_path / "missing.safetensors"])
     assert [e.label for e in entries] == ["Bundled (tiny)"]
+
+
+def test_train_mode_runs_the_training_entry_without_qt(tmp_path, capsys):
+    from xraygui.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--train", "--help"])
+    assert exit_info.value.code == 0
+    assert "--resume" in capsys.readouterr().out

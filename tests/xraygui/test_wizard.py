@@ -1,0 +1,141 @@
+"""The Train on Folder wizard: scan, noise preview, training subprocess, cancel, resume, save."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.io import write_new_dicom
+from core.noise import phantom_image
+from xraygui.wizard import process as process_module
+from xraygui.wizard import runs as runs_module
+from xraygui.wizard.metrics import MetricsReader
+from xraygui.wizard.run_page import eta_seconds, format_eta
+from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs
+from xraygui.wizard.wizard import NOISE, RESULT, RUN, TRAINING
+
+FINE = {"log_every": 1, "val_every": 5, "checkpoint_every": 2}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """Four PNGs (one nested), two DICOMs of two patients, one corrupt PNG (kept in training)."""
+    root = tmp_path / "data"
+    (root / "png" / "nested").mkdir(parents=True)
+    (root / "dicom").mkdir()
+    for i in range(4):
+        stored = phantom_image((64, 64), bits_stored=8, photons_per_pixel=3000.0, seed=i)
+        sub = root / "png" / ("nested" if i == 3 else "")
+        Image.fromarray(stored.astype(np.uint8)).save(sub / f"im{i}.png")
+    for i in range(2):
+        stored = phantom_image((64, 64), bits_stored=12, photons_per_pixel=3000.0, seed=10 + i)
+        write_new_dicom(stored, root / "dicom" / f"p{i}.dcm", bits_stored=12, patient_id=f"P{i}")
+    (root / "png" / "nested" / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\nnot an image")
+    return root
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch):
+    root = tmp_path / "runs"
+    monkeypatch.setattr(runs_module, "runs_root", lambda: root)
+    return root
+
+
+def _open(window, qtbot):
+    wizard = window.open_train_wizard()
+    wizard.cadence = dict(FINE)
+    qtbot.addWidget(wizard)
+    return wizard
+
+
+def _scan(wizard, folder, qtbot):
+    with qtbot.waitSignal(wizard.data_page.scanned, timeout=20_000):
+        wizard.data_page.set_folder(folder)
+    return wizard.data_page.report
+
+
+def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, tiny_model_path):
+    wizard = _open(window, qtbot)
+    report = _scan(wizard, folder, qtbot)
+    assert report.n_usable == 6 and dict(report.formats) == {"PNG": 4, "DICOM": 2}
+    assert [p.name for p, _ in report.unusable] == ["corrupt.png"]
+    assert "DICOM patient" in report.split_kind and "file" in report.split_kind
+    assert report.val_patients >= 1 and report.train_images + report.val_images == 6
+    assert wizard.data_page.thumbnails.count() == 6 and wizard.data_page.isComplete()
+
+    wizard.next()
+    assert wizard.currentId() == NOISE
+    assert wizard.noise_page.clean.pixmap() is not None
+    assert "learns all noise levels" in wizard.noise_page.note.text()
+    wizard.next()
+    assert wizard.currentId() == TRAINING
+    page = wizard.training_page
+    assert page.finetune.isChecked() and page.init_model() == tiny_model_path
+    page.device.setCurrentText("cpu")
+    page.patch.setValue(16)
+    page.batch.setValue(2)
+    page.minutes.setValue(0.1)
+    wizard.next()
+    assert wizard.currentId() == RUN
+    run_page = wizard.run_page
+    spec = run_page.process.spec
+    qtbot.waitUntil(spec.config.checkpoint_path.is_file, timeout=30_000)
+    with qtbot.waitSignal(run_page.stateChanged, timeout=10_000) as blocker:
+        run_page.cancel_button.click()
+    assert blocker.args == ["cancelled"]
+    assert read_run(spec.folder)[1] == "cancelled"
+    assert unfinished_runs(runs) == [spec]
+    wizard.reject()
+
+    # As after an app restart: a new wizard offers the unfinished run and resumes it.
+    wizard = _open(window, qtbot)
+    assert spec.folder.name in wizard.data_page.resume_label.text()
+    with qtbot.waitSignal(wizard.run_page.stateChanged, timeout=60_000) as blocker:
+        wizard.data_page.resumeRequested.emit(unfinished_runs(runs)[0])
+        qtbot.waitUntil(lambda: wizard.run_page.process.state != "running", timeout=60_000)
+    assert wizard.run_page.process.state == "finished", wizard.run_page.log.toPlainText()
+    assert wizard.run_page.losses and len(wizard.run_page.validations) >= 2
+    assert unfinished_runs(runs) == []
+
+    wizard.next()
+    assert wizard.currentId() == RESULT
+    table = wizard.result_page.table
+    assert table.rowCount() == 6
+    assert table.item(0, 2).text() != "-" and table.item(0, 4).text() != "-"
+    wizard.result_page.name.setText("clinic")
+    saved = wizard.result_page.save()
+    card = json.loads(saved.with_suffix(".json").read_text())
+    assert card["training"]["started_from"] == str(tiny_model_path)
+    assert window.controls.model.currentText() == "clinic (user)"
+    wizard.reject()
+
+
+def test_training_command_resume_passes_remaining_budget(tmp_path):
+    spec = RunSpec(data=tmp_path, folder=tmp_path / "run", steps=50, minutes=2.0,
+                   batch_size=2, patch_size=16, architecture="tiny")  # fmt: skip
+    program, args = process_module.training_command(spec, resume=False)
+    assert args[:2] == ["-m", "core.training"] and "--architecture" in args
+    assert args[args.index("--minutes") + 1] == "2"
+    _, resumed = process_module.training_command(spec, resume=True)
+    assert "--resume" in resumed and "--batch-size" not in resumed
+    assert RunSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
+
+
+def test_metrics_reader_waits_for_whole_lines_and_skips_torn_ones(tmp_path):
+    path = tmp_path / "m.jsonl"
+    reader = MetricsReader(path)
+    assert reader.poll() == []
+    path.write_text('{"step": 1, "loss": 0.5}\n{"step": 2, "lo')
+    assert reader.poll() == [{"step": 1, "loss": 0.5}]
+    with path.open("a") as f:
+        f.write('ss": 0.4}\n{"torn\n{"step": 3, "loss": 0.3}\n')
+    assert [r["step"] for r in reader.poll()] == [2, 3]
+
+
+def test_eta_is_the_sooner_of_steps_and_budget(tmp_path):
+    spec = RunSpec(data=tmp_path, folder=tmp_path, steps=1000, minutes=1.0,
+                   batch_size=2, patch_size=16)  # fmt: skip
+    record = {"step": 500, "steps_per_s": 10.0, "elapsed_s": 30.0}
+    assert eta_seconds(spec, record) == 30.0
+    assert format_eta(3725) == "ETA 1 h 02 min" and format_eta(None) == "ETA -"

@@ -1,0 +1,155 @@
+"""Page 1: pick a folder; a background scan says what it holds and how it splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from xraygui.wizard.common import grey_pixmap
+from xraygui.wizard.runs import RunSpec
+from xraygui.wizard.scan import THUMBNAIL, ScanReport, scan_folder
+from xraygui.worker import GeneratorWorker
+
+
+class DataPage(QWizardPage):
+    """Choose the training folder and show the scan; offer unfinished runs for resuming.
+
+    Parameters
+    ----------
+    unfinished : list of RunSpec
+        Runs that stopped early and can be resumed.
+
+    Signals
+    -------
+    scanned(object)
+        The :class:`ScanReport` of a finished scan.
+    resumeRequested(object)
+        The :class:`RunSpec` the user wants to resume.
+    """
+
+    scanned = Signal(object)
+    resumeRequested = Signal(object)
+
+    def __init__(self, unfinished: list[RunSpec]) -> None:
+        super().__init__()
+        self.setTitle("Data")
+        self.setSubTitle("Pick a folder of radiographs (PNG, TIFF, JPEG, DICOM; subfolders too).")
+        self.report: ScanReport | None = None
+        self.worker: GeneratorWorker | None = None
+        self._unfinished = unfinished
+
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText("Folder of training images")
+        self.folder.editingFinished.connect(lambda: self.set_folder(self.folder.text()))
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self._browse)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.thumbnails = QListWidget()
+        self.thumbnails.setViewMode(QListWidget.ViewMode.IconMode)
+        self.thumbnails.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.thumbnails.setMinimumHeight(THUMBNAIL + 30)
+        self.unusable = QListWidget()
+        self.unusable.setMaximumHeight(90)
+
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        if unfinished:
+            self.resume_label = QLabel(
+                f"An unfinished run can be resumed: {unfinished[0].folder.name} "
+                f"(data {unfinished[0].data})."
+            )
+            self.resume_label.setWordWrap(True)
+            resume = QPushButton("Resume it")
+            resume.clicked.connect(lambda: self.resumeRequested.emit(self._unfinished[0]))
+            top = QHBoxLayout()
+            top.addWidget(self.resume_label, 1)
+            top.addWidget(resume)
+            layout.addLayout(top)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.thumbnails, 1)
+        layout.addWidget(QLabel("Unusable files:"))
+        layout.addWidget(self.unusable)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Training folder", self.folder.text())
+        if folder:
+            self.set_folder(folder)
+
+    def set_folder(self, folder: str | Path) -> GeneratorWorker | None:
+        """Scan ``folder`` in the background (a running scan is abandoned)."""
+        path = Path(folder)
+        self.folder.setText(str(path))
+        if self.report is not None and self.report.folder == path:
+            return None
+        if self.worker is not None:
+            self.worker.quit()
+        self.report = None
+        self.thumbnails.clear()
+        self.unusable.clear()
+        self.completeChanged.emit()
+        if not path.is_dir():
+            self.summary.setText(f"{path} is not a folder.")
+            return None
+        self.summary.setText("Scanning...")
+        self.progress.show()
+        worker = GeneratorWorker(scan_folder, path)
+        worker.yielded.connect(self._progress)
+        worker.returned.connect(self._show)
+        worker.errored.connect(lambda e: self.summary.setText(f"Scan failed: {e}"))
+        worker.finished.connect(self.progress.hide)
+        self.worker = worker
+        worker.start()
+        return worker
+
+    def _progress(self, value: tuple[int, int]) -> None:
+        self.progress.setRange(0, value[1])
+        self.progress.setValue(value[0])
+
+    def _show(self, report: ScanReport) -> None:
+        self.report = report
+
+        def counts(counter) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "-"
+
+        self.summary.setText(
+            f"<b>{report.n_usable} usable images</b>, {len(report.unusable)} unusable.<br>"
+            f"Formats: {counts(report.formats)}<br>"
+            f"Modality: {counts(report.modalities)}; body part: {counts(report.body_parts)}<br>"
+            f"Sizes: {report.size_range()}<br>"
+            f"Split {report.split_kind}: training {report.train_images} images of "
+            f"{report.train_patients} patients/studies, validation {report.val_images} "
+            f"images of {report.val_patients} (whole patients held out)."
+        )
+        for path, grey in report.thumbnails:
+            item = QListWidgetItem(QIcon(grey_pixmap(grey)), path.name)
+            item.setToolTip(str(path))
+            self.thumbnails.addItem(item)
+        for path, reason in report.unusable:
+            self.unusable.addItem(f"{path.relative_to(report.folder)}: {reason}")
+        self.scanned.emit(report)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        """Complete once a scan found at least one usable image."""
+        return self.report is not None and self.report.n_usable > 0

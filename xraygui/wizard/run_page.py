@@ -1,0 +1,169 @@
+"""Page 4: the training process, its live loss and validation curves, ETA, Pause/Resume/Cancel."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from xraygui.wizard.metrics import MetricsReader, mean_scores
+from xraygui.wizard.process import TrainingProcess
+from xraygui.wizard.runs import RunSpec
+
+POLL_MS = 500
+
+
+def format_eta(seconds: float | None) -> str:
+    """``"ETA 1 h 02 min"``, ``"ETA 3 min 05 s"``, or ``"ETA -"`` when unknown."""
+    if seconds is None:
+        return "ETA -"
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"ETA {hours} h {minutes:02d} min"
+    return f"ETA {minutes} min {secs:02d} s"
+
+
+def eta_seconds(spec: RunSpec, record: dict) -> float | None:
+    """Return the seconds left: to the step horizon or the end of the budget, if sooner."""
+    rate = record.get("steps_per_s") or 0.0
+    left = [(spec.steps - record["step"]) / rate] if rate > 0 else []
+    if spec.minutes is not None:
+        left.append(spec.minutes * 60 - record["elapsed_s"])
+    return min(left) if left else None
+
+
+class RunPage(QWizardPage):
+    """Run the training in a separate process and follow its metrics file.
+
+    Signals
+    -------
+    stateChanged(str)
+        The process's state (``running``, ``paused``, ``cancelled``, ``finished``, ``failed``).
+    """
+
+    stateChanged = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Run")
+        self.setSubTitle("Training runs in its own process; Pause and Cancel keep a checkpoint.")
+        self.process = TrainingProcess(self)
+        self.process.stateChanged.connect(self._state)
+        self.process.output.connect(self._log)
+        self.reader: MetricsReader | None = None
+        self.losses: list[tuple[int, float]] = []
+        self.validations: list[tuple[int, float, float]] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+
+        self.loss_plot = pg.PlotWidget(title="Training loss")
+        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_curve = self.loss_plot.plot(pen="y")
+        self.psnr_plot = pg.PlotWidget(title="Validation PSNR (dB)")
+        self.psnr_curve = self.psnr_plot.plot(pen="c", symbol="o", symbolSize=5)
+        self.ssim_plot = pg.PlotWidget(title="Validation SSIM")
+        self.ssim_curve = self.ssim_plot.plot(pen="m", symbol="o", symbolSize=5)
+        for plot in (self.psnr_plot, self.ssim_plot):
+            plot.setLabel("bottom", "step")
+        self.status = QLabel("Not started.")
+        self.eta = QLabel(format_eta(None))
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.cancel_button = QPushButton("Cancel")
+        self.pause_button.clicked.connect(self.process.pause)
+        self.resume_button.clicked.connect(self.resume)
+        self.cancel_button.clicked.connect(self.process.cancel)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(500)
+        self.log.setMaximumHeight(80)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.eta)
+        for button in (self.pause_button, self.resume_button, self.cancel_button):
+            buttons.addWidget(button)
+        plots = QGridLayout()
+        plots.addWidget(self.loss_plot, 0, 0, 1, 2)
+        plots.addWidget(self.psnr_plot, 1, 0)
+        plots.addWidget(self.ssim_plot, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(plots, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.log)
+        self._buttons("idle")
+
+    def start(self, spec: RunSpec, *, resume: bool = False) -> None:
+        """Start (or resume) ``spec`` and follow its metrics from the beginning."""
+        self.reader = MetricsReader(spec.config.metrics_path)
+        self.losses.clear()
+        self.validations.clear()
+        self.process.start(spec, resume=resume)
+        self.timer.start()
+
+    def resume(self) -> None:
+        """Relaunch the current run from its checkpoint."""
+        if self.process.spec is not None and not self.process.is_running():
+            self.start(self.process.spec, resume=True)
+
+    def poll(self) -> None:
+        """Read new metrics records and update the curves and ETA."""
+        if self.reader is None:
+            return
+        records = self.reader.poll()
+        for record in records:
+            if "validation" in record:
+                _noisy, psnr, ssim = mean_scores(record["validation"])
+                self.validations.append((record["step"], psnr, ssim))
+            elif "loss" in record:
+                self.losses.append((record["step"], record["loss"]))
+                self.eta.setText(format_eta(eta_seconds(self.process.spec, record)))
+                self.status.setText(f"{self.process.state}: step {record['step']}")
+        if records:
+            self._draw()
+
+    def _draw(self) -> None:
+        if self.losses:
+            steps, losses = zip(*self.losses, strict=True)
+            self.loss_curve.setData(list(steps), list(losses))
+        if self.validations:
+            steps, psnr, ssim = zip(*self.validations, strict=True)
+            self.psnr_curve.setData(list(steps), list(psnr))
+            self.ssim_curve.setData(list(steps), list(ssim))
+
+    def _state(self, state: str) -> None:
+        if state != "running":
+            self.poll()
+            self.timer.stop()
+        last = f": step {self.losses[-1][0]}" if self.losses else ""
+        self.status.setText(f"{state}{last}")
+        if state == "finished":
+            self.eta.setText("done")
+        self._buttons(state)
+        self.stateChanged.emit(state)
+        self.completeChanged.emit()
+
+    def _buttons(self, state: str) -> None:
+        running = state == "running"
+        self.pause_button.setEnabled(running)
+        self.cancel_button.setEnabled(running)
+        self.resume_button.setEnabled(state in {"paused", "cancelled", "failed"})
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(text.rstrip())
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        """Complete once the run has finished (a paused run can be finished later)."""
+        return self.process.state == "finished"

@@ -1,0 +1,161 @@
+"""Training runs of the wizard: one folder each under the user data dir, with its settings.
+
+A run folder holds ``run.json`` (the :class:`RunSpec` and the run's state), the model
+being trained (``model.safetensors`` and its card), the checkpoint, the metrics (JSON
+lines) and the log, so that a run can be resumed after the app restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from core.training.checkpoint import read_checkpoint
+from core.training.config import TrainConfig
+
+RUN_FILE = "run.json"
+UNFINISHED = frozenset({"running", "paused", "cancelled", "failed"})
+"""States of a run that can be resumed from its checkpoint."""
+
+
+def runs_root() -> Path:
+    """Folder of the wizard's runs: ``user_data_dir("xray-denoise")/training``."""
+    return Path(user_data_dir("xray-denoise")) / "training"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What the wizard asks ``python -m core.training`` to do.
+
+    Parameters
+    ----------
+    data : Path
+        The image folder.
+    folder : Path
+        The run folder (model, checkpoint, metrics and log live here).
+    steps : int
+        Total optimiser steps (the learning-rate horizon).
+    minutes : float or None
+        Time budget of the whole run (all invocations together); None: run all steps.
+    batch_size, patch_size : int
+        Patches per step and their side.
+    device : str
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+    init_model : Path or None
+        Fine-tune this model; None starts fresh.
+    architecture : str
+        ``"standard"`` or ``"tiny"`` for a fresh start.
+    dose_range : tuple of float
+        Dose fractions chosen on the Noise page (recorded; training noise is Gaussian).
+    electronic_noise : float
+        Electronic noise chosen on the Noise page (recorded likewise).
+    log_every, val_every, checkpoint_every : int
+        Steps between loss records, validations and checkpoints.
+    threads : int or None
+        CPU threads of the training process; None lets torch choose.
+    """
+
+    data: Path
+    folder: Path
+    steps: int
+    minutes: float | None
+    batch_size: int
+    patch_size: int
+    device: str = "auto"
+    init_model: Path | None = None
+    architecture: str = "standard"
+    dose_range: tuple[float, float] = (0.1, 0.5)
+    electronic_noise: float = 0.0
+    log_every: int = 10
+    val_every: int = 200
+    checkpoint_every: int = 200
+    threads: int | None = None
+
+    @property
+    def output(self) -> Path:
+        """The model file the run writes."""
+        return self.folder / "model.safetensors"
+
+    @property
+    def config(self) -> TrainConfig:
+        """The training configuration's file layout (checkpoint and metrics paths)."""
+        return TrainConfig(data=self.data, output=self.output)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        out = asdict(self)
+        for key in ("data", "folder", "init_model"):
+            out[key] = None if out[key] is None else str(out[key])
+        out["dose_range"] = list(self.dose_range)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunSpec:
+        """Rebuild from :meth:`to_json` output."""
+        init = data.get("init_model")
+        return cls(
+            **{
+                **data,
+                "data": Path(data["data"]),
+                "folder": Path(data["folder"]),
+                "init_model": None if init is None else Path(init),
+                "dose_range": tuple(data["dose_range"]),
+            }
+        )
+
+    def with_folder(self, folder: Path) -> RunSpec:
+        """Return a copy that lives in another run folder."""
+        return replace(self, folder=folder)
+
+
+def new_run_folder(root: Path, data: Path) -> Path:
+    """Create and return a fresh run folder ``root/<time>-<data folder name>``."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = root / f"{stamp}-{data.name}"
+    suffix = 1
+    while folder.exists():
+        suffix += 1
+        folder = root / f"{stamp}-{data.name}-{suffix}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_run(spec: RunSpec, state: str) -> None:
+    """Store the spec and state (``running``, ``paused``, ``finished``...) in the run folder."""
+    path = spec.folder / RUN_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"state": state, "spec": spec.to_json()}, indent=2), "utf-8")
+    tmp.replace(path)
+
+
+def read_run(folder: Path) -> tuple[RunSpec, str]:
+    """Return the spec and state stored by :func:`write_run`."""
+    stored = json.loads((folder / RUN_FILE).read_text("utf-8"))
+    return RunSpec.from_json(stored["spec"]), stored["state"]
+
+
+def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
+    """Return the steps done and seconds spent at the run's checkpoint; None without one."""
+    path = spec.config.checkpoint_path
+    if not path.is_file():
+        return None
+    stored = read_checkpoint(path)
+    return stored.step, float(stored.extra.get("elapsed_s", 0.0))
+
+
+def unfinished_runs(root: Path) -> list[RunSpec]:
+    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first."""
+    found = []
+    for path in sorted(root.glob(f"*/{RUN_FILE}"), reverse=True):
+        try:
+            spec, state = read_run(path.parent)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if state in UNFINISHED and spec.config.checkpoint_path.is_file():
+            found.append(spec)
+    return found

@@ -1,0 +1,133 @@
+"""Page 3: fine-tune or start fresh, time budget or steps, patch and batch, device."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QWizardPage,
+)
+
+from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
+
+GIB = 1024**3
+
+
+def default_batch(free_bytes: int) -> tuple[int, int]:
+    """Patch side and batch size that fit comfortably in ``free_bytes`` of device memory.
+
+    Parameters
+    ----------
+    free_bytes : int
+        Free memory of the training device.
+
+    Returns
+    -------
+    patch_size, batch_size : int
+        96 px patches; 4 per step below 4 GiB, 8 below 8 GiB, 16 from 8 GiB.
+    """
+    if free_bytes < 4 * GIB:
+        return 96, 4
+    if free_bytes < 8 * GIB:
+        return 96, 8
+    return 96, 16
+
+
+class TrainingPage(QWizardPage):
+    """How to train.
+
+    Parameters
+    ----------
+    current_model : Path or None
+        The model selected in the app (offered for fine-tuning).
+    """
+
+    def __init__(self, current_model: Path | None) -> None:
+        super().__init__()
+        self.setTitle("Training")
+        self.setSubTitle("Start point, length and size of the run.")
+        self.current_model = current_model
+        self.finetune = QRadioButton(
+            f"Fine-tune the current model ({current_model.stem})"
+            if current_model
+            else "Fine-tune the current model (none selected)"
+        )
+        self.fresh = QRadioButton("Start fresh")
+        self.finetune.setEnabled(current_model is not None)
+        (self.finetune if current_model is not None else self.fresh).setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.finetune)
+        group.addButton(self.fresh)
+        self.architecture = QComboBox()
+        self.architecture.addItems(["standard", "tiny"])
+        self.architecture.setToolTip("Network of a fresh start (tiny: for quick trials)")
+        self.fresh.toggled.connect(self.architecture.setEnabled)
+        self.architecture.setEnabled(self.fresh.isChecked())
+
+        self.by_time = QRadioButton("Time budget")
+        self.by_steps = QRadioButton("Number of steps")
+        self.by_time.setChecked(True)
+        length = QButtonGroup(self)
+        length.addButton(self.by_time)
+        length.addButton(self.by_steps)
+        self.minutes = QDoubleSpinBox()
+        self.minutes.setRange(0.05, 7 * 24 * 60)
+        self.minutes.setValue(60)
+        self.minutes.setSuffix(" min")
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 10_000_000)
+        self.steps.setValue(20_000)
+        self.by_time.toggled.connect(self.minutes.setEnabled)
+        self.by_steps.toggled.connect(self.steps.setEnabled)
+        self.steps.setEnabled(False)
+
+        self.device = QComboBox()
+        self.device.addItems(list(DEVICE_CHOICES))
+        self.device.currentTextChanged.connect(self._defaults_for_device)
+        self.patch = QSpinBox()
+        self.patch.setRange(16, 512)
+        self.patch.setSingleStep(16)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 256)
+        self.memory = QLabel()
+        self._defaults_for_device("auto")
+
+        form = QFormLayout(self)
+        form.addRow(self.finetune)
+        form.addRow(self.fresh)
+        form.addRow("Architecture:", self.architecture)
+        form.addRow(self.by_time, self.minutes)
+        form.addRow(self.by_steps, self.steps)
+        form.addRow("Device:", self.device)
+        form.addRow("Patch size (px):", self.patch)
+        form.addRow("Batch size:", self.batch)
+        form.addRow(self.memory)
+
+    def _defaults_for_device(self, preference: str) -> None:
+        try:
+            device = select_device(preference)
+        except (RuntimeError, ValueError) as error:
+            self.memory.setText(f"Device unavailable: {error}")
+            return
+        free = free_memory_bytes(device)
+        patch, batch = default_batch(free)
+        self.patch.setValue(patch)
+        self.batch.setValue(batch)
+        self.memory.setText(f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it.")
+
+    def init_model(self) -> Path | None:
+        """Return the model to fine-tune, or None for a fresh start."""
+        return self.current_model if self.finetune.isChecked() else None
+
+    def length(self) -> tuple[int, float | None]:
+        """Return the steps (learning-rate horizon) and time budget in minutes (None: all steps)."""
+        if self.by_time.isChecked():
+            return 100_000, self.minutes.value()
+        return self.steps.value(), None

@@ -1,0 +1,134 @@
+"""The Train on Folder wizard: Data, Noise, Training, Run, Result."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from xraygui import models
+from xraygui.wizard import runs as run_files
+from xraygui.wizard.data_page import DataPage
+from xraygui.wizard.noise_page import NoisePage
+from xraygui.wizard.result_page import ResultPage
+from xraygui.wizard.run_page import RunPage
+from xraygui.wizard.runs import RunSpec, new_run_folder, unfinished_runs
+from xraygui.wizard.scan import ScanReport
+from xraygui.wizard.training_page import TrainingPage
+
+DATA, NOISE, TRAINING, RUN, RESULT = range(5)
+STOP_WAIT_MS = 60_000
+CADENCE = {"log_every": 10, "val_every": 200, "checkpoint_every": 200}
+"""Steps between loss records, validations and checkpoints of a new run (:attr:`cadence`)."""
+
+
+class TrainWizard(QWizard):
+    """Train a model on a folder, in a separate process, and save it for the model picker.
+
+    Parameters
+    ----------
+    current_model : Path or None
+        The model selected in the app (offered for fine-tuning).
+    runs : Path or None
+        Folder of run folders; :func:`xraygui.wizard.runs.runs_root` by default.
+    model_dir : Path or None
+        Where models are saved; :func:`xraygui.models.user_model_dir` by default.
+    parent : QWidget or None
+        The owner window.
+
+    Attributes
+    ----------
+    cadence : dict
+        ``log_every``, ``val_every`` and ``checkpoint_every`` of new runs
+        (:data:`CADENCE` by default; tests make them small).
+
+    Signals
+    -------
+    modelSaved(object)
+        The Path of a model saved from the Result page.
+    """
+
+    modelSaved = Signal(object)
+
+    def __init__(
+        self,
+        current_model: Path | None = None,
+        *,
+        runs: Path | None = None,
+        model_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train on Folder")
+        self.runs = runs or run_files.runs_root()
+        self.data_page = DataPage(unfinished_runs(self.runs) if self.runs.is_dir() else [])
+        self.noise_page = NoisePage()
+        self.training_page = TrainingPage(current_model)
+        self.run_page = RunPage()
+        self.result_page = ResultPage(model_dir or models.user_model_dir())
+        for page_id, page in enumerate(
+            (self.data_page, self.noise_page, self.training_page, self.run_page, self.result_page)
+        ):
+            self.setPage(page_id, page)
+        self.data_page.scanned.connect(self._scanned)
+        self.data_page.resumeRequested.connect(self.resume_run)
+        self.result_page.saved.connect(self.modelSaved)
+        self.currentIdChanged.connect(self._entered)
+        self._resume: RunSpec | None = None
+        self.cadence = dict(CADENCE)
+        self.resize(820, 640)
+
+    def _scanned(self, report: ScanReport) -> None:
+        first = report.thumbnails[0][0] if report.thumbnails else None
+        self.noise_page.set_image(first)
+
+    def spec(self) -> RunSpec:
+        """Return the run the pages describe, in a new run folder."""
+        data = Path(self.data_page.folder.text())
+        steps, minutes = self.training_page.length()
+        page = self.training_page
+        return RunSpec(
+            data=data,
+            folder=new_run_folder(self.runs, data),
+            steps=steps,
+            minutes=minutes,
+            batch_size=page.batch.value(),
+            patch_size=page.patch.value(),
+            device=page.device.currentText(),
+            init_model=page.init_model(),
+            architecture=page.architecture.currentText(),
+            dose_range=self.noise_page.dose_range(),
+            electronic_noise=self.noise_page.electronic.value(),
+            threads=max(1, (os.cpu_count() or 2) - 1),
+            **self.cadence,
+        )
+
+    def resume_run(self, spec: RunSpec) -> None:
+        """Go straight to the Run page and resume ``spec`` from its checkpoint."""
+        self._resume = spec
+        self.setStartId(RUN)
+        self.restart()
+
+    def _entered(self, page_id: int) -> None:
+        if page_id == RUN and not self.run_page.process.is_running():
+            if self._resume is not None:
+                spec, self._resume = self._resume, None
+                self.run_page.start(spec, resume=True)
+            elif self.run_page.process.state != "finished":
+                self.run_page.start(self.spec())
+        elif page_id == RESULT and self.run_page.process.spec is not None:
+            self.result_page.show_run(self.run_page.process.spec)
+
+    def done(self, result: int) -> None:  # noqa: D102 (Qt override)
+        process = self.run_page.process
+        if process.is_running():
+            process.pause()  # checkpoint and export: the run stays resumable
+            if not process.wait(STOP_WAIT_MS):
+                process.cancel()
+                process.wait()
+        if self.data_page.worker is not None:
+            self.data_page.worker.quit()
+            self.data_page.worker.wait()
+        super().done(result)
