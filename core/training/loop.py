@@ -125,14 +125,16 @@ def _prepare_data(config: TrainConfig) -> _Data:
     records = assign_patients(config.data, find_images(config.data))
     if not records:
         raise ValueError(f"no PNG, TIFF, JPEG or DICOM images under {config.data}")
-    train_records, val_records = split_by_patient(
-        records, val_fraction=config.val_fraction, seed=config.split_seed
+    images, skipped = load_images(records)
+    if not images:
+        raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
+    # Split the readable images only, so an unreadable file never leaves validation empty.
+    _, val_records = split_by_patient(
+        [im.record for im in images], val_fraction=config.val_fraction, seed=config.split_seed
     )
-    train_images, skipped = load_images(train_records)
-    val_images, skipped_val = load_images(val_records)
-    skipped += skipped_val
-    if not train_images:
-        raise ValueError(f"none of the {len(train_records)} training images could be read")
+    held_out = set(val_records)
+    train_images = [im for im in images if im.record not in held_out]
+    val_images = [im for im in images if im.record in held_out]
     val_patients = sorted({im.record.patient_id for im in val_images})
     log.info(
         "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "

@@ -2,7 +2,9 @@ import json
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
+from PIL import Image
 from safetensors.torch import load_file
 
 from core.diffusion.model import card_path, load_model
@@ -91,3 +93,22 @@ def test_no_images_raises(tiny_config, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="no PNG"):
         train(replace(tiny_config, data=tmp_path / "empty"))
+
+
+def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
+    from core.training.loop import _prepare_data
+
+    folder = tmp_path / "mostly-broken"
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / "a.png")
+    Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / "b.png")
+    for name in ("c", "d", "e", "f"):  # patients (one per file) with nothing readable
+        (folder / f"{name}.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    for split_seed in range(6):
+        data = _prepare_data(
+            replace(tiny_config, data=folder, val_fraction=0.3, split_seed=split_seed)
+        )
+        assert data.card["n_val_images"] == 1
+        assert data.card["n_train_images"] == 1
+        assert len(data.card["skipped"]) == 4

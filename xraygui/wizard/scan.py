@@ -126,12 +126,12 @@ def _split(report: ScanReport, folder: Path, usable: list[Path]) -> None:
     """Fill in the patient split that training will make (same function, same seed)."""
     defaults = TrainConfig(data=folder, output=folder / "unused.safetensors")
     records = assign_patients(folder, find_images(folder))
-    train, val = split_by_patient(
-        records, val_fraction=defaults.val_fraction, seed=defaults.split_seed
-    )
     readable = set(usable)
-    train = [r for r in train if r.path in readable]
-    val = [r for r in val if r.path in readable]
+    train, val = split_by_patient(
+        [r for r in records if r.path in readable],
+        val_fraction=defaults.val_fraction,
+        seed=defaults.split_seed,
+    )
     report.train_images, report.val_images = len(train), len(val)
     report.train_patients = len({r.patient_id for r in train})
     report.val_patients = len({r.patient_id for r in val})
