@@ -104,6 +104,8 @@ def test_no_used_module_is_excluded(spec):
     # pyqtgraph 0.14 imports these at import time.
     used |= {"PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtSvg", "PySide6.QtTest"}
     used |= {"torch", "pydicom", "skimage", "scipy", "PIL", "tifffile", "safetensors", "tqdm"}
+    # torch._dynamo (imported by the optimiser in `xraygui --train`) needs sympy.
+    used |= {"sympy", "mpmath", "torch._dynamo", "torch.fx", "core.training"}
     assert not used & excluded
     assert {"tkinter", "IPython", "matplotlib", "PySide6.QtQml", "PySide6.QtQuick"} <= excluded
 
@@ -112,3 +114,10 @@ def test_build_script_pins_pyinstaller():
     constants = _constants(SCRIPT)
     assert re.fullmatch(r"\d+\.\d+\.\d+", constants["PYINSTALLER_VERSION"])
     compile(SCRIPT.read_text(encoding="utf-8"), str(SCRIPT), "exec")
+
+
+def test_trimming_keeps_what_import_torch_needs(spec):
+    # torch/bin holds C++ test programs (trimmed) and torch_shm_manager, without which
+    # `import torch` raises "Unable to find torch_shm_manager" in the bundle.
+    assert "torch/bin/" in spec["TRIMMED_PREFIXES"]
+    assert "torch/bin/torch_shm_manager" in spec["KEPT_FILES"]

@@ -1,0 +1,366 @@
+"""Build the PyInstaller bundle ``dist/xraygui/xraygui`` and smoke-test it in a clean environment.
+
+Run from anywhere with the project's virtual environment::
+
+    .venv/bin/python scripts/build_bundle.py            # build, then smoke-test
+    .venv/bin/python scripts/build_bundle.py --skip-build --quick
+
+Steps:
+
+0. refuse a CUDA build of torch unless ``--cuda`` is given (the default bundle is CPU-only);
+1. install the pinned PyInstaller into the running interpreter's environment if it is
+   missing or another version;
+2. build ``build.spec`` into ``dist/`` (work files in ``build/``; both git-ignored);
+3. run ``dist/xraygui/xraygui --smoke-test FILE --report-dir DIR`` on the bundled sample
+   and on real DICOM files with compressed transfer syntaxes (JPEG 2000 and RLE phantoms
+   written by ``xray-denoise phantom``, and pydicom's bundled JPEG extended, JPEG-LS and
+   CT test files),
+   from a temporary working directory with ``env -i`` (only ``PATH``, a fresh ``HOME`` and
+   ``QT_QPA_PLATFORM=offscreen``): no virtual environment, no source tree on the path;
+4. check that each run exits 0 and wrote the PDF/JSON/CSV report and the denoised image;
+5. run the training wizard's worker mode, ``xraygui --train``, for 3 steps of the tiny
+   network on four phantoms in the same clean environment, and check the model and its card.
+
+It prints the build time, the bundle size and each smoke test's time, and exits 1 if
+any step fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYINSTALLER_VERSION = "6.22.3"
+BUNDLE_NAME = "xraygui"
+SMOKE_TIMEOUT_S = 900
+CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+@dataclass
+class SmokeCase:
+    """One smoke-test input: a label and a file (``None``: the bundle's own sample)."""
+
+    label: str
+    path: Path | None
+
+
+def ensure_pyinstaller(python: str) -> None:
+    """Install ``pyinstaller==PYINSTALLER_VERSION`` into `python`'s environment if needed.
+
+    Parameters
+    ----------
+    python : str
+        The interpreter whose environment builds the bundle.
+    """
+    probe = subprocess.run(
+        [python, "-c", "import PyInstaller; print(PyInstaller.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode == 0 and probe.stdout.strip() == PYINSTALLER_VERSION:
+        return
+    print(f"installing pyinstaller=={PYINSTALLER_VERSION}", flush=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", f"pyinstaller=={PYINSTALLER_VERSION}"],
+        check=True,
+    )
+
+
+def constrained_torch_version() -> str:
+    """Return the torch version pinned in ``constraints.txt`` (``"<version>"`` if none)."""
+    constraints = ROOT / "constraints.txt"
+    lines = constraints.read_text(encoding="utf-8").splitlines() if constraints.is_file() else []
+    pins = [line.split("==", 1)[1].strip() for line in lines if line.startswith("torch==")]
+    return pins[0] if pins else "<version>"
+
+
+def torch_cuda_version(python: str) -> str:
+    """Return the CUDA version `python`'s torch was built for, or ``""`` for a CPU build."""
+    probe = subprocess.run(
+        [python, "-c", "import torch; print(torch.version.cuda or '')"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return probe.stdout.strip()
+
+
+def build(python: str) -> float:
+    """Build ``build.spec`` into ``dist/`` and return the seconds it took.
+
+    Parameters
+    ----------
+    python : str
+        The interpreter that runs PyInstaller.
+
+    Returns
+    -------
+    float
+        Wall-clock seconds of the build.
+    """
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def folder_size(folder: Path) -> int:
+    """Return the total size in bytes of the regular files under `folder` (links not followed)."""
+    return sum(
+        path.lstat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
+
+
+def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
+    """Write or find the DICOM files the bundle is smoke-tested on.
+
+    Parameters
+    ----------
+    python : str
+        The build interpreter (runs ``core.cli phantom`` and finds pydicom's test files).
+    scratch : Path
+        Folder for the generated files.
+    quick : bool
+        Only the bundled sample and the JPEG 2000 MONOCHROME1 phantom.
+
+    Returns
+    -------
+    list of SmokeCase
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    cases = [SmokeCase("bundled sample", None)]
+    phantoms = (
+        [("j2k", "MONOCHROME1")] if quick else [("j2k", "MONOCHROME1"), ("rle", "MONOCHROME2")]
+    )
+    for compression, photometric in phantoms:
+        out = scratch / f"phantom_{compression}.dcm"
+        subprocess.run(
+            [python, "-m", "core.cli", "phantom", str(out), "--size", "512", "--photons", "20000",
+             "--compression", compression, "--photometric", photometric, "--overwrite"],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        cases.append(SmokeCase(f"phantom {compression} {photometric}", out))
+    if not quick:
+        # libjpeg's JPEG extended and JPEG-LS decoders; a signed CT. (Not JPEG-lossy.dcm:
+        # its scan header is invalid, and pydicom's own tests expect it to fail.)
+        for name in ("JPGExtended.dcm", "MR_small_jpeg_ls_lossless.dcm", "CT_small.dcm"):
+            found = subprocess.run(
+                [
+                    python,
+                    "-c",
+                    f"from pydicom.data import get_testdata_file as g; print(g({name!r}))",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            copy = scratch / name
+            shutil.copyfile(found, copy)
+            cases.append(SmokeCase(f"pydicom {name}", copy))
+    return cases
+
+
+def smoke_test(executable: Path, case: SmokeCase, scratch: Path) -> tuple[bool, float, str]:
+    """Run the bundled ``--smoke-test`` on one input in a clean environment.
+
+    Parameters
+    ----------
+    executable : Path
+        ``dist/xraygui/xraygui``.
+    case : SmokeCase
+        The input.
+    scratch : Path
+        A fresh folder: the working directory, ``HOME`` and the report folder go here.
+
+    Returns
+    -------
+    tuple of (bool, float, str)
+        Whether it passed (exit 0 and every output present), its seconds, and its output.
+    """
+    home = scratch / "home"
+    report_dir = scratch / "report"
+    home.mkdir(parents=True)
+    env = {"PATH": CLEAN_PATH, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    command = ["env", "-i", *(f"{key}={value}" for key, value in env.items()), str(executable)]
+    command += ["--smoke-test", *([str(case.path)] if case.path else [])]
+    command += ["--report-dir", str(report_dir)]
+    start = time.perf_counter()
+    try:
+        run = subprocess.run(
+            command,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            timeout=SMOKE_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False, time.perf_counter() - start, f"timed out after {SMOKE_TIMEOUT_S} s"
+    seconds = time.perf_counter() - start
+    output = run.stdout + run.stderr
+    missing = [
+        pattern
+        for pattern in ("*.pdf", "*.json", "*.csv", "*_denoised.*")
+        if not any(report_dir.glob(pattern))
+    ]
+    if missing:
+        output += f"\nmissing outputs in {report_dir}: {', '.join(missing)}"
+    return run.returncode == 0 and not missing, seconds, output
+
+
+def train_smoke_test(python: str, executable: Path, scratch: Path) -> tuple[bool, float, str]:
+    """Run the training wizard's worker mode, ``xraygui --train``, for 3 steps of a tiny model.
+
+    Parameters
+    ----------
+    python : str
+        The build interpreter (writes four small phantoms to train on).
+    executable : Path
+        ``dist/xraygui/xraygui``.
+    scratch : Path
+        A fresh folder for the images, ``HOME`` and the model.
+
+    Returns
+    -------
+    tuple of (bool, float, str)
+        Whether it passed (exit 0, model and card written), its seconds, and its output.
+    """
+    images = scratch / "images"
+    images.mkdir(parents=True)
+    for seed in range(1, 5):
+        subprocess.run(
+            [python, "-m", "core.cli", "phantom", str(images / f"p{seed}.dcm"), "--size", "256",
+             "--seed", str(seed)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    home = scratch / "home"
+    home.mkdir()
+    model = scratch / "model" / "tiny.safetensors"
+    model.parent.mkdir()
+    env = {"PATH": CLEAN_PATH, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    command = ["env", "-i", *(f"{key}={value}" for key, value in env.items()), str(executable)]
+    command += ["--train", str(images), "--output", str(model), "--architecture", "tiny"]
+    command += ["--steps", "3", "--batch-size", "2", "--patch-size", "32", "--val-every", "0"]
+    command += ["--checkpoint-every", "3", "--log-every", "1", "--no-progress", "--device", "cpu"]
+    start = time.perf_counter()
+    try:
+        run = subprocess.run(
+            command, cwd=scratch, capture_output=True, text=True, timeout=600, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return False, time.perf_counter() - start, "timed out after 600 s"
+    seconds = time.perf_counter() - start
+    output = run.stdout + run.stderr
+    missing = [p.name for p in (model, model.with_suffix(".json")) if not p.is_file()]
+    if missing:
+        output += f"\nnot written: {', '.join(missing)}"
+    return run.returncode == 0 and not missing, seconds, output
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build and smoke-test the bundle; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name.
+
+    Returns
+    -------
+    int
+        0 if the build and every smoke test passed, else 1.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-build", action="store_true", help="smoke-test the existing dist/")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke-test the sample and one JPEG 2000 file only"
+    )
+    parser.add_argument(
+        "--cuda", action="store_true", help="allow building with a CUDA build of torch"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the smoke tests' scratch folder and print it"
+    )
+    args = parser.parse_args(argv)
+    python = sys.executable
+    executable = ROOT / "dist" / BUNDLE_NAME / BUNDLE_NAME
+
+    if not args.skip_build:
+        cuda = torch_cuda_version(python)
+        if cuda and not args.cuda:
+            print(
+                f"torch in {sys.prefix} is a CUDA {cuda} build; the default bundle is CPU-only.\n"
+                "Install the CPU wheel first:\n"
+                f"  {python} -m pip install --force-reinstall --no-deps "
+                f"torch=={constrained_torch_version()} --index-url https://download.pytorch.org/whl/cpu\n"
+                "or pass --cuda to build a CUDA bundle on purpose.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"torch: {'CUDA ' + cuda if cuda else 'CPU'} build", flush=True)
+        ensure_pyinstaller(python)
+        seconds = build(python)
+        print(f"build: {seconds:.0f} s", flush=True)
+    if not executable.is_file():
+        print(f"no bundle at {executable}; build it first", file=sys.stderr)
+        return 1
+    size = folder_size(executable.parent)
+    print(f"bundle: {executable.parent} {size / 2**20:.0f} MiB", flush=True)
+
+    scratch = Path(tempfile.mkdtemp(prefix="xraygui-bundle-smoke-"))
+    failures = 0
+    try:
+        for index, case in enumerate(make_inputs(python, scratch / "inputs", args.quick)):
+            passed, seconds, output = smoke_test(executable, case, scratch / f"run{index}")
+            print(f"smoke test {'PASS' if passed else 'FAIL'} {case.label}: {seconds:.0f} s")
+            if not passed:
+                failures += 1
+                print(output, file=sys.stderr, flush=True)
+        passed, seconds, output = train_smoke_test(python, executable, scratch / "train")
+        print(f"smoke test {'PASS' if passed else 'FAIL'} xraygui --train (tiny, 3 steps): "
+              f"{seconds:.0f} s")  # fmt: skip
+        if not passed:
+            failures += 1
+            print(output, file=sys.stderr, flush=True)
+    finally:
+        if args.keep:
+            print(f"scratch kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())
