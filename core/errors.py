@@ -24,10 +24,20 @@ class FileError(XrayError):
         Why, in words a user understands (no traceback, one line).
     """
 
+    #: Longest reason kept; values quoted from damaged files can be arbitrarily long.
+    max_reason = 300
+
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.reason = _one_printable_line(reason, self.max_reason)
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+def _one_printable_line(text: str, limit: int) -> str:
+    """Collapse whitespace (newlines included), mark unprintable characters, shorten."""
+    line = " ".join(text.split())
+    line = "".join(ch if ch.isprintable() else "?" for ch in line)
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 class ImageReadError(FileError):

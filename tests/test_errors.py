@@ -1,0 +1,21 @@
+import pytest
+
+from core.errors import FileError, ImageReadError, ImageWriteError, ModelFileError
+
+
+@pytest.mark.parametrize("kind", [ImageReadError, ImageWriteError, ModelFileError])
+def test_file_errors_name_the_file_and_keep_one_printable_line(kind):
+    raw = "no pixel data (1.2.840\x00\x08 UI.\n SH\r\n 0000\x85 PN \u2028 end)"
+    error = kind("/data/scan.dcm", raw)
+    assert isinstance(error, FileError)
+    text = str(error)
+    assert text.startswith("/data/scan.dcm: no pixel data (1.2.840")
+    assert text.isprintable()
+    assert len(text.splitlines()) == 1
+    assert error.reason.endswith("end)")
+
+
+def test_long_reasons_are_shortened():
+    error = ImageReadError("x.dcm", "a" * 5000)
+    assert len(error.reason) == FileError.max_reason
+    assert error.reason.endswith("...")
