@@ -7,6 +7,7 @@ the file and the reason; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import warnings
 from collections.abc import Sequence
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    # tifffile logs its parsing remarks on damaged files; the user gets our one line instead.
+    logging.getLogger("tifffile").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning_on_one_line
         try:

@@ -221,3 +221,15 @@ def test_a_damaged_header_gives_only_the_error_line(ct, tmp_path):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"xray-denoise: error: {truncated}: ")
     assert "truncated" in lines[0]
+
+
+def test_a_damaged_tiff_gives_only_the_error_line(tmp_path):
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(b"II*\x00\x54\x18\x08\x00" + bytes(200))
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", "info", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"xray-denoise: error: {bad}: ")
