@@ -1,33 +1,13 @@
 import json
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image
-from pydicom.data import get_testdata_file
 
 from core.cli import main
 from core.io import read_image
-
-
-@pytest.fixture
-def ct(tmp_path):
-    path = tmp_path / "ct.dcm"
-    shutil.copy(get_testdata_file("CT_small.dcm"), path)
-    return path
-
-
-@pytest.fixture
-def png16(tmp_path):
-    rng = np.random.default_rng(3)
-    yy, xx = np.mgrid[0:96, 0:128]
-    values = 20000 + 15000 * np.sin(xx / 15) * np.cos(yy / 11) + rng.normal(0, 300, xx.shape)
-    path = tmp_path / "film.png"
-    Image.fromarray(values.astype(np.uint16)).save(path)
-    return path
 
 
 def test_info_describes_several_files(ct, png16, capsys):
@@ -95,7 +75,8 @@ def test_simulate_refuses_a_bad_dose_and_writes_nothing(ct, tmp_path, capsys, do
     out = tmp_path / "low.dcm"
     assert main(["simulate", str(ct), "--dose", dose, "--output", str(out)]) == 2
     assert "dose" in capsys.readouterr().err
-    assert sorted(tmp_path.iterdir()) == [ct]
+    assert sorted(tmp_path.iterdir()) == [ct.parent]
+    assert sorted(ct.parent.iterdir()) == [ct]
 
 
 def test_simulate_usage_errors_exit_2(ct, tmp_path):

@@ -1,12 +1,10 @@
 import logging
-import shutil
 
 import numpy as np
 import pydicom
 import pytest
 import torch
 from PIL import Image
-from pydicom.data import get_testdata_file
 
 from core.cli import main
 from core.diffusion.model import DiffusionModel, save_model
@@ -24,24 +22,6 @@ def model_file(tmp_path_factory):
             p.normal_(0.0, 0.1)
     path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
     save_model(DiffusionModel(network, NoiseSchedule()), path)
-    return path
-
-
-@pytest.fixture
-def ct(tmp_path):
-    path = tmp_path / "in" / "ct.dcm"
-    path.parent.mkdir()
-    shutil.copy(get_testdata_file("CT_small.dcm"), path)
-    return path
-
-
-@pytest.fixture
-def png16(tmp_path):
-    rng = np.random.default_rng(3)
-    yy, xx = np.mgrid[0:96, 0:128]
-    values = 20000 + 15000 * np.sin(xx / 15) * np.cos(yy / 11) + rng.normal(0, 300, xx.shape)
-    path = tmp_path / "film.png"
-    Image.fromarray(values.astype(np.uint16)).save(path)
     return path
 
 
