@@ -4,8 +4,11 @@ The diffusion model was trained on images scaled to ``[-1, 1]`` with white Gauss
 noise added. A radiograph's noise is signal-dependent, so the denoiser
 
 1. estimates the noise-level function ``sigma(intensity)`` from the image alone [1]_;
-2. stabilises the variance with ``f(y) = integral dy / sigma(y)``, after which the
-   noise is white with unit standard deviation [3]_;
+2. stabilises the variance: where that function is a log detector's
+   (:mod:`core.noise.logdetector`), with the generalised Anscombe transform of the
+   counts behind the pixels [2]_, whose unbiased inverse gives the clean pixel
+   rather than the log's biased mean; otherwise with ``f(y) = integral dy / sigma(y)``
+   [3]_. Either way the noise is then white with unit standard deviation;
 3. maps the stabilised image affinely so that its 0.1 and 99.9 percentiles land on
    -0.9 and 0.9, where the training films' percentiles lie (8-bit films scaled by
    their data range: their 0.1-99.9 % span is 0.07-0.9 of it). The stabilised
@@ -37,10 +40,13 @@ import numpy as np
 from core.denoise.table import UniformTable
 from core.image import XrayImage
 from core.noise import (
+    LogDetectorFit,
+    LogDetectorStabilizer,
     NoiseLevelFunction,
     NoiseLevelStabilizer,
     estimate_noise_level_function,
     estimate_noise_sigma,
+    fit_log_detector,
 )
 
 PERCENTILES = (0.1, 99.9)
@@ -70,6 +76,9 @@ class NoiseEstimate:
         Noise std as a function of local intensity (pixel units) [1]_.
     sigma : float
         Global noise std (pixel units), :func:`core.noise.estimate_noise_sigma`.
+    detector : LogDetectorFit or None
+        The log detector's noise model fitted to ``nlf``, when it describes it
+        (:attr:`LogDetectorFit.accepted`); None otherwise.
 
     References
     ----------
@@ -79,6 +88,7 @@ class NoiseEstimate:
 
     nlf: NoiseLevelFunction
     sigma: float
+    detector: LogDetectorFit | None = None
 
     @classmethod
     def from_pixels(cls, pixels: np.ndarray) -> NoiseEstimate:
@@ -106,16 +116,19 @@ class NoiseEstimate:
         min_count = int(np.clip(n_blocks // MIN_COUNT_SHARE, 10, 1000))
         try:
             nlf = estimate_noise_level_function(pixels, min_count=min_count)
-            return cls(nlf, estimate_noise_sigma(pixels))
+            sigma = estimate_noise_sigma(pixels)
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
+        detector = fit_log_detector(nlf)
+        return cls(nlf, sigma, detector if detector is not None and detector.accepted else None)
 
     def summary(self) -> str:
         """Describe the estimate in one line: global sigma, and the NLF's span over intensity."""
         nlf = self.nlf
+        model = self.detector.describe() if self.detector is not None else "no log detector fit"
         return (
             f"sigma {self.sigma:.4g} (from {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} "
-            f"over intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g})"
+            f"over intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g}; {model})"
         )
 
 
@@ -156,8 +169,8 @@ class ModelDomain:
 
     Parameters
     ----------
-    stabilizer : NoiseLevelStabilizer
-        Built from the image's (floored) noise-level function.
+    stabilizer : LogDetectorStabilizer or NoiseLevelStabilizer
+        Of the image's log detector, or built from its (floored) noise-level function.
     scale, offset : float
         The affine map of stabilised values.
     pixel_range : tuple of float or None
@@ -166,7 +179,7 @@ class ModelDomain:
         Smallest and largest pixel value of the image: the span tabulated.
     """
 
-    stabilizer: NoiseLevelStabilizer
+    stabilizer: LogDetectorStabilizer | NoiseLevelStabilizer
     scale: float
     offset: float
     pixel_range: tuple[float, float] | None
@@ -198,7 +211,9 @@ class ModelDomain:
     def from_image(cls, image: XrayImage, noise: NoiseEstimate) -> ModelDomain:
         """Build the map from an image and its noise estimate.
 
-        Noise levels below the quantisation noise (``step / sqrt(12)``) are raised to it.
+        The stabiliser is the log detector's when the estimate found one; otherwise
+        it is built from the noise-level function, with levels below the
+        quantisation noise (``step / sqrt(12)``) raised to it.
 
         Parameters
         ----------
@@ -211,9 +226,13 @@ class ModelDomain:
         -------
         ModelDomain
         """
-        stabilizer = NoiseLevelStabilizer.from_noise_level_function(
-            _floored(noise.nlf, _noise_floor(image))
-        )
+        stabilizer: LogDetectorStabilizer | NoiseLevelStabilizer
+        if noise.detector is not None:
+            stabilizer = LogDetectorStabilizer(noise.detector)
+        else:
+            stabilizer = NoiseLevelStabilizer.from_noise_level_function(
+                _floored(noise.nlf, _noise_floor(image))
+            )
         stabilised = stabilizer.forward(_block_means(image.pixels, PERCENTILE_BLOCK))
         low, high = np.percentile(stabilised, PERCENTILES)
         span = max(float(high - low), MIN_SPAN)

@@ -6,8 +6,11 @@ Pure numpy/scipy; no Qt and no torch.
   quanta plus electronic noise through a log detector).
 - :mod:`core.noise.estimate`: the noise-level function and a global noise std
   from a single image.
+- :mod:`core.noise.logdetector`: a log detector's noise recognised in a
+  noise-level function, and the counts behind its pixels.
 - :mod:`core.noise.stabilize`: variance-stabilising transforms (generalised
-  Anscombe, and one built from a noise-level function) with unbiased inverses.
+  Anscombe, of a log detector's counts, and one built from a noise-level
+  function) with unbiased inverses.
 - :mod:`core.noise.phantom`: a synthetic PA chest radiograph for tests and
   benchmarks (label its output SYNTHETIC).
 """
@@ -27,8 +30,14 @@ from core.noise.estimate import (
     estimate_noise_level_function,
     estimate_noise_sigma,
 )
+from core.noise.logdetector import LogDetectorFit, fit_log_detector
 from core.noise.phantom import chest_phantom, phantom_image
-from core.noise.stabilize import GeneralizedAnscombe, NoiseLevelStabilizer, VarianceStabilizer
+from core.noise.stabilize import (
+    GeneralizedAnscombe,
+    LogDetectorStabilizer,
+    NoiseLevelStabilizer,
+    VarianceStabilizer,
+)
 
 __all__ = [
     "DEFAULT_ELECTRONIC_NOISE",
@@ -36,6 +45,8 @@ __all__ = [
     "DEFAULT_PHOTONS_PER_PIXEL",
     "DetectorModel",
     "GeneralizedAnscombe",
+    "LogDetectorFit",
+    "LogDetectorStabilizer",
     "LowDoseSettings",
     "NoiseLevelFunction",
     "NoiseLevelStabilizer",
@@ -43,6 +54,7 @@ __all__ = [
     "chest_phantom",
     "estimate_noise_level_function",
     "estimate_noise_sigma",
+    "fit_log_detector",
     "phantom_image",
     "simulate_counts",
     "simulate_low_dose",

@@ -1,10 +1,13 @@
 """Variance-stabilising transforms: signal-dependent noise in, unit-variance noise out.
 
-Two stabilisers share one interface, :class:`VarianceStabilizer`:
+Three stabilisers share one interface, :class:`VarianceStabilizer`:
 
 * :class:`GeneralizedAnscombe` for Poisson-Gaussian data ``z = alpha p + n``,
   ``p ~ Poisson(y)``, ``n ~ N(mu, sigma^2)``, with the closed-form
   approximation of the exact unbiased inverse of Makitalo and Foi [1]_ [2]_;
+* :class:`LogDetectorStabilizer` for a log detector's pixels
+  (:mod:`core.noise.logdetector`): the GAT of the counts behind them, whose
+  inverse estimates the clean pixel, not the (biased) mean noisy one;
 * :class:`NoiseLevelStabilizer` for any estimated noise-level function
   ``sigma(y)``: ``f(y) = integral dy / sigma(y)`` computed numerically, with a
   first-order (delta-method) unbiased inverse.
@@ -35,8 +38,14 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from core.noise.estimate import NoiseLevelFunction
+from core.noise.logdetector import LogDetectorFit
 
-__all__ = ["GeneralizedAnscombe", "NoiseLevelStabilizer", "VarianceStabilizer"]
+__all__ = [
+    "GeneralizedAnscombe",
+    "LogDetectorStabilizer",
+    "NoiseLevelStabilizer",
+    "VarianceStabilizer",
+]
 
 SQRT_3_2 = math.sqrt(1.5)
 
@@ -228,6 +237,85 @@ class GeneralizedAnscombe:
         d = _as_float64("stabilised values", stabilised)
         counts = np.maximum(d * d / 4.0 - 0.375 - self._sigma_counts**2, 0.0)
         return self.gain * counts + self.mu
+
+
+@dataclass(frozen=True)
+class LogDetectorStabilizer:
+    """The GAT of the quanta behind a log detector's pixels.
+
+    ``f(p) = +-GAT(M(p))`` with ``M(p)`` the counts of the fitted detector
+    (:meth:`LogDetectorFit.counts`, Poisson with electronic noise ``s``), the
+    sign chosen so that ``f`` increases with ``p``. :meth:`inverse` applies the
+    GAT's exact unbiased inverse, an estimate of ``E[M]``, and maps that to
+    pixels: the clean value, free of the log's bias ``Var(p) / (2 v)``, which
+    the delta-method inverse of :class:`NoiseLevelStabilizer` keeps.
+
+    Parameters
+    ----------
+    fit : LogDetectorFit
+        From :func:`core.noise.logdetector.fit_log_detector`.
+    """
+
+    fit: LogDetectorFit
+
+    @property
+    def noise_std_after(self) -> float:
+        """Noise std after the transform: 1."""
+        return 1.0
+
+    @property
+    def _gat(self) -> GeneralizedAnscombe:
+        return GeneralizedAnscombe(gain=1.0, sigma=self.fit.electronic_noise)
+
+    @property
+    def _sign(self) -> float:
+        # Counts fall as the pixel value rises when v > 0.
+        return -1.0 if self.fit.value_per_attenuation > 0 else 1.0
+
+    def forward(self, values: np.ndarray) -> np.ndarray:
+        """Stabilise noisy pixel values.
+
+        Parameters
+        ----------
+        values : array_like
+            Noisy pixel values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        counts = self.fit.counts(_as_float64("values", values))
+        return self._sign * self._gat.forward(counts)
+
+    def inverse(self, stabilised: np.ndarray) -> np.ndarray:
+        """Exact unbiased inverse of the counts' GAT, then the detector: clean pixel values.
+
+        Parameters
+        ----------
+        stabilised : array_like
+            Estimates of ``E[f(z)]``.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        stabilised = _as_float64("stabilised values", stabilised)
+        return self.fit.values(self._gat.inverse(self._sign * stabilised))
+
+    def algebraic_inverse(self, stabilised: np.ndarray) -> np.ndarray:
+        """Plain inverse of ``f``, for noisy states.
+
+        Parameters
+        ----------
+        stabilised : array_like
+            Stabilised values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        stabilised = _as_float64("stabilised values", stabilised)
+        return self.fit.values(self._gat.algebraic_inverse(self._sign * stabilised))
 
 
 def _interp_linear_ends(

@@ -3,6 +3,12 @@ import pytest
 
 from core.denoise import ModelDomain, NoiseEstimate
 from core.denoise.table import UniformTable
+from core.noise import (
+    DetectorModel,
+    LogDetectorStabilizer,
+    NoiseLevelStabilizer,
+    simulate_low_dose,
+)
 
 
 def test_uniform_table_matches_the_function_and_falls_back_outside():
@@ -42,3 +48,33 @@ def test_noise_below_quantisation_is_raised_to_it(make_image):
     domain = ModelDomain.from_image(image, noise)
     assert np.all(np.isfinite(domain.to_model(image.pixels)))
     assert domain.stabilizer.end_sigmas[0] >= 1 / np.sqrt(12) - 1e-12
+
+
+def test_a_log_detectors_image_is_stabilised_in_its_counts_without_the_logs_bias(make_image):
+    detector = DetectorModel.from_range(0.0, 4095.0)
+    clean = np.tile(np.linspace(585.0, 3200.0, 512), (512, 1))  # line integrals 1 to 5.5
+    noisy = simulate_low_dose(
+        clean, dose=0.05, detector=detector, rng=np.random.default_rng(5), input_is_noisy=False
+    )
+    image = make_image(np.round(noisy))
+    noise = NoiseEstimate.from_pixels(image.pixels)
+    assert noise.detector is not None and "log detector" in noise.summary()
+    domain = ModelDomain.from_image(image, noise)
+    assert isinstance(domain.stabilizer, LogDetectorStabilizer)
+    # The 32 most attenuating columns (about 20 quanta): the mean noisy pixel is biased
+    # by the log; the mean in the model domain, mapped back, is the clean value.
+    columns = slice(480, 512)
+    truth = clean[:, columns].mean()
+    bias = image.pixels[:, columns].mean() - truth
+    assert bias > 10
+    mean_model = domain.to_model(image.pixels[:, columns]).astype(np.float64).mean()
+    assert abs(float(domain.to_pixels(np.array(mean_model))) - truth) < 0.3 * bias
+
+
+def test_a_linear_detectors_image_keeps_the_noise_level_stabilizer(make_image):
+    rng = np.random.default_rng(6)
+    mean = np.tile(np.linspace(50.0, 3000.0, 384), (384, 1))
+    image = make_image(np.clip(np.round(rng.poisson(mean)), 0, 4095))  # a linear detector
+    noise = NoiseEstimate.from_pixels(image.pixels)
+    assert noise.detector is None and "no log detector fit" in noise.summary()
+    assert isinstance(ModelDomain.from_image(image, noise).stabilizer, NoiseLevelStabilizer)

@@ -6,6 +6,8 @@ from scipy import stats
 
 from core.noise import (
     GeneralizedAnscombe,
+    LogDetectorFit,
+    LogDetectorStabilizer,
     NoiseLevelFunction,
     NoiseLevelStabilizer,
     VarianceStabilizer,
@@ -146,3 +148,51 @@ def test_nlf_stabilizer_refuses_zero_noise():
         NoiseLevelStabilizer.from_noise_level_function(
             NoiseLevelFunction([1.0, 2.0], [0.0, 1.0], [500, 500])
         )
+
+
+def log_detector(v, counts_at_zero, electronic):
+    """A log detector p = v L, quanta counts_at_zero * exp(-L), as a fit referenced at p = 0."""
+    electronic_variance = (electronic * v / counts_at_zero) ** 2
+    return LogDetectorFit(v, 0.0, v * v / counts_at_zero, electronic_variance, 0, 0)
+
+
+def log_pixels(fit, lam, rng, size):
+    """Noisy pixels of a log detector at lam expected quanta (counts floored at 1)."""
+    counts = rng.poisson(lam, size) + rng.normal(0.0, fit.electronic_noise, size)
+    return fit.values(np.maximum(counts, 1.0))
+
+
+@pytest.mark.parametrize("v", [585.0, -300.0])
+def test_log_detector_stabilizer_gives_unit_variance_from_ten_counts_up(v):
+    fit = log_detector(v, 5000.0, 2.0)
+    stabilizer = LogDetectorStabilizer(fit)
+    assert isinstance(stabilizer, VarianceStabilizer)
+    rng = np.random.default_rng(30)
+    for lam in [10.0, 30.0, 100.0, 1000.0]:
+        z = log_pixels(fit, lam, rng, SAMPLES)
+        assert stabilizer.forward(z).var() == pytest.approx(1.0, rel=0.1)
+    z = np.linspace(-3000.0, 3000.0, 601)
+    forward = stabilizer.forward(z)
+    assert np.all(np.diff(forward) > 0)  # increasing for either sign of v
+    np.testing.assert_allclose(stabilizer.algebraic_inverse(forward), z, atol=1e-6)
+    assert np.all(np.diff(stabilizer.inverse(forward)) >= 0)
+
+
+@pytest.mark.parametrize("lam", [10.0, 30.0, 100.0])
+def test_log_detector_inverse_gives_the_clean_pixel_not_the_biased_mean(lam):
+    v = 585.0
+    fit = log_detector(v, 5000.0, 2.0)
+    rng = np.random.default_rng(31)
+    z = log_pixels(fit, lam, rng, 4 * SAMPLES)
+    clean = float(fit.values(np.array(lam)))
+    bias = z.mean() - clean  # the log's bias, about Var(p) / (2 v)
+    variance = v * v * (lam + 4.0) / lam**2
+    assert bias == pytest.approx(variance / (2 * v), rel=0.25)
+    log_stabilizer = LogDetectorStabilizer(fit)
+    recovered = log_stabilizer.inverse(log_stabilizer.forward(z).mean())
+    assert abs(recovered - clean) < 0.1 * bias
+    # The stabiliser built from the (exact) noise-level function estimates E[p]: biased.
+    intensities = np.linspace(clean - 3 * math.sqrt(variance), clean + 3 * math.sqrt(variance), 64)
+    nlf = NoiseLevelFunction(intensities, fit.sigma(intensities), np.full(64, 10**6))
+    nlf_stabilizer = NoiseLevelStabilizer.from_noise_level_function(nlf)
+    assert nlf_stabilizer.inverse(nlf_stabilizer.forward(z).mean()) - clean > 0.5 * bias
