@@ -1,4 +1,4 @@
-"""The denoising control panel: model, sampler, steps, strength, seed, device, samples; run."""
+"""The denoising control panel: model, sampler, steps, strength, seed, views, device, samples."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.denoise import VIEW_COUNTS
 from core.device import DEVICE_CHOICES
 from xraygui.models import ModelEntry, user_model_dir
 
@@ -42,6 +43,8 @@ class DenoiseOptions:
         Seed of the sampler's noise.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+    views : int
+        Flipped/rotated views the prediction is averaged over (1, 2, 4 or 8).
     n_uncertainty_samples : int
         Extra seeded samples for the uncertainty map (0: none).
     """
@@ -52,7 +55,17 @@ class DenoiseOptions:
     strength: float = 1.0
     seed: int = 0
     device: str = "auto"
+    views: int = 1
     n_uncertainty_samples: int = 0
+
+
+VIEW_LABELS = {
+    1: "1 (the image)",
+    2: "2 (and its mirror image)",
+    4: "4 (every mirror image)",
+    8: "8 (mirror images and quarter turns)",
+}
+"""The Views choices as shown."""
 
 
 class ControlPanel(QWidget):
@@ -99,6 +112,13 @@ class ControlPanel(QWidget):
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         self.device = QComboBox()
         self.device.addItems(DEVICE_CHOICES)
+        self.views = QComboBox()
+        for count in VIEW_COUNTS:
+            self.views.addItem(VIEW_LABELS[count], count)
+        self.views.setToolTip(
+            "Average the prediction over flipped and rotated views of the image:\n"
+            "a little better, and each view costs one more network evaluation"
+        )
         self.samples = QSpinBox(minimum=0, maximum=32, value=0)
         self.samples.setToolTip(
             "Seeded DDPM samples whose per-pixel spread is the uncertainty map (0: none).\n"
@@ -111,6 +131,7 @@ class ControlPanel(QWidget):
         form.addRow("Steps", self.steps)
         form.addRow("Strength", strength_row)
         form.addRow("Seed", self.seed)
+        form.addRow("Views", self.views)
         form.addRow("Device", self.device)
         form.addRow("Uncertainty samples", self.samples)
 
@@ -191,6 +212,7 @@ class ControlPanel(QWidget):
             strength=self.strength.value(),
             seed=self.seed.value(),
             device=self.device.currentText(),
+            views=self.views.currentData(),
             n_uncertainty_samples=self.samples.value(),
         )
 
@@ -199,7 +221,15 @@ class ControlPanel(QWidget):
         options = self.options()
         settings.beginGroup("denoise")
         settings.setValue("model", "" if options.model is None else str(options.model))
-        for key in ("sampler", "n_steps", "strength", "seed", "device", "n_uncertainty_samples"):
+        for key in (
+            "sampler",
+            "n_steps",
+            "strength",
+            "seed",
+            "device",
+            "views",
+            "n_uncertainty_samples",
+        ):
             settings.setValue(key, getattr(options, key))
         settings.endGroup()
 
@@ -217,6 +247,7 @@ class ControlPanel(QWidget):
             self.strength.setValue(float(settings.value("strength", self.strength.value())))
             self.seed.setValue(int(settings.value("seed", self.seed.value())))
             self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
+            self.views.setCurrentIndex(max(self.views.findData(int(settings.value("views", 1))), 0))
         except (TypeError, ValueError):
             pass  # a hand-edited settings file: keep the defaults
         finally:

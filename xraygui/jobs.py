@@ -132,6 +132,7 @@ def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
         seed=options.seed,
         strength=options.strength,
         device=options.device,
+        views=options.views,
         n_uncertainty_samples=options.n_uncertainty_samples,
     )
 

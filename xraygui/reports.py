@@ -254,6 +254,7 @@ def denoising_summary(result: DenoiseResult) -> dict[str, Any]:
         "steps": settings.n_steps,
         "seed": settings.seed,
         "strength": settings.strength,
+        "views": settings.views,
         "uncertainty_samples": settings.n_uncertainty_samples,
         "device": result.device,
         "t_start": result.t_start,

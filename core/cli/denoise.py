@@ -44,6 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--strength", type=float, default=1.0, help="noise level multiplier (default 1)"
     )
+    parser.add_argument(
+        "--views",
+        type=int,
+        default=1,
+        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default 1; "
+        "each costs a full network evaluation)",
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     parser.set_defaults(run=run)
@@ -81,7 +88,12 @@ def run(args: argparse.Namespace) -> int:
 
     steps = {} if args.steps is None else {"n_steps": args.steps}
     settings = DenoiseSettings(
-        sampler=args.sampler, seed=args.seed, strength=args.strength, device=args.device, **steps
+        sampler=args.sampler,
+        seed=args.seed,
+        strength=args.strength,
+        device=args.device,
+        views=args.views,
+        **steps,
     )
     model = open_model(args.model, device=select_device(settings.device))
     args.output_dir.mkdir(parents=True, exist_ok=True)

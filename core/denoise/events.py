@@ -29,7 +29,8 @@ class TileProgress:
     tile : int
         Tiles done in this step, from 1.
     n_tiles : int
-        Tiles per step (fewer, larger ones unless memory ran out).
+        Network calls per step: tiles (fewer, larger ones unless memory ran out)
+        times views (:attr:`DenoiseSettings.views`).
     fraction : float
         Share of the whole job done, in ``[0, 1]``.
     """

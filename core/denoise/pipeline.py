@@ -4,7 +4,8 @@ image -> noise-level function (from the image alone) -> variance stabilisation -
 map to the model domain, noise std ``s`` (:mod:`core.denoise.domain`) -> ``t*`` with
 ``sigma_t* = s * strength`` -> ``x_t* = sqrt(abar_t*) y`` -> reverse diffusion to 0 (DDIM
 [2]_ or ancestral DDPM [1]_), ``eps`` evaluated tile by tile at every step
-(:mod:`core.denoise.tiling`) -> the affine map and the stabiliser's unbiased inverse
+(:mod:`core.denoise.tiling`), averaged over flipped views if asked
+(:mod:`core.denoise.views`) -> the affine map and the stabiliser's unbiased inverse
 [3]_ [4]_ -> pixels on the input's scale.
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
@@ -36,6 +37,7 @@ from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TilePr
 from core.denoise.settings import DenoiseSettings
 from core.denoise.tiling import TiledEvaluator, auto_tiling, batch_size
 from core.denoise.uncertainty import RunningMoments
+from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, select_device
 from core.diffusion.model import DiffusionModel
 from core.diffusion.sampler import diffusion_start, reverse_step, reverse_times
@@ -81,7 +83,7 @@ class _Progress:
 
 
 def _reverse(
-    evaluator: TiledEvaluator,
+    evaluator: ViewEnsemble,
     domain: ModelDomain | None,
     x: torch.Tensor,
     *,
@@ -140,7 +142,10 @@ def _denoise(
         tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap)
     else:
         tile, batch = settings.tile_size, batch_size(model, device, settings.tile_size)
-    evaluator = TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch)
+    evaluator = ViewEnsemble(
+        TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch),
+        views(settings.views),
+    )
     with torch.inference_mode():
         y = torch.from_numpy(domain.to_model(image.pixels)).to(device)[None, None]
         x_start, t_start = diffusion_start(

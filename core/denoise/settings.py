@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.denoise.views import VIEW_COUNTS
 from core.device import check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
@@ -44,6 +45,10 @@ class DenoiseSettings:
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``
         (:func:`core.device.select_device`).
+    views : {1, 2, 4, 8}
+        Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction
+        averaged over this many flipped and rotated views of the image, each a full
+        network evaluation, uncertainty samples included.
     n_uncertainty_samples : int
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
         map; 0 for none.
@@ -65,6 +70,7 @@ class DenoiseSettings:
     tile_size: int | None = None
     tile_overlap: int = 64
     device: str = "auto"
+    views: int = 1
     n_uncertainty_samples: int = 0
     uncertainty_steps: int = 10
 
@@ -93,19 +99,23 @@ class DenoiseSettings:
                     f"tile_size {self.tile_size} must be at least 4 x tile_overlap "
                     f"({4 * self.tile_overlap}); lower the overlap or raise the tile size"
                 )
+        if not _is_int(self.views) or self.views not in VIEW_COUNTS:
+            raise ValueError(f"views must be 1, 2, 4 or 8, got {self.views!r}")
         check_device_preference(self.device)
 
     def describe(self) -> str:
-        """Sampler, steps, seed (DDPM only) and strength in words.
+        """Sampler, steps, seed (DDPM only), strength and views (if more than 1) in words.
 
         Returns
         -------
         str
             For example ``"DDIM, 1 step, strength 1"`` or
-            ``"DDPM, 10 steps, seed 3, strength 0.8"``.
+            ``"DDPM, 10 steps, seed 3, strength 0.8, 4 views"``.
         """
         parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
         if self.sampler == "ddpm":
             parts.append(f"seed {self.seed}")
         parts.append(f"strength {self.strength:g}")
+        if self.views > 1:
+            parts.append(f"{self.views} views")
         return ", ".join(parts)

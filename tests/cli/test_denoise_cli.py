@@ -57,7 +57,7 @@ def test_dicom_gives_a_derived_dicom_with_the_description(ct, tmp_path, model_fi
 
 
 def test_png16_in_gives_png16_out_on_the_same_scale(png16, tmp_path, model_file):
-    args = ["--sampler", "ddpm", "--seed", "3", "--strength", "0.8"]
+    args = ["--sampler", "ddpm", "--seed", "3", "--strength", "0.8", "--views", "2"]
     assert _denoise([png16], tmp_path / "out", model_file, *args) == 0
     out = tmp_path / "out" / "film.png"
     with Image.open(out) as written:
@@ -101,7 +101,9 @@ def test_existing_outputs_are_kept_without_overwrite(png16, tmp_path, model_file
     assert read_image(out / "film.png").shape == (96, 128)
 
 
-@pytest.mark.parametrize("bad", [["--device", "tpu"], ["--steps", "0"], ["--strength", "-1"]])
+@pytest.mark.parametrize(
+    "bad", [["--device", "tpu"], ["--steps", "0"], ["--strength", "-1"], ["--views", "3"]]
+)
 def test_bad_settings_exit_2(png16, tmp_path, model_file, capsys, bad):
     assert _denoise([png16], tmp_path / "out", model_file, *bad) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1

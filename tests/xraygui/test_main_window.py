@@ -156,11 +156,13 @@ def test_denoise_settings_persist(qtbot, settings, dialogs):
     qtbot.addWidget(first)
     first.controls.steps.setValue(7)
     first.controls.sampler.setCurrentIndex(1)
+    first.controls.views.setCurrentIndex(2)
     first.close()
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
     assert second.controls.steps.value() == 7
     assert second.controls.options().sampler == "ddpm"
+    assert second.controls.options().views == 4
 
 
 def test_the_shipped_model_comes_first(monkeypatch, tmp_path, tiny_model_path):
