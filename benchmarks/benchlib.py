@@ -889,7 +889,7 @@ class Project:
     device_used: str = ""
 
     @classmethod
-    def load(cls, model_path: Path | None, *, device: str | None = None) -> Project:
+    def load(cls, model_path: Path | None, *, device: str | None = None, views: int = 1) -> Project:
         """Load the model (the shipped one when ``model_path`` is None).
 
         Parameters
@@ -898,6 +898,8 @@ class Project:
             Weights file; its model card must sit beside it.
         device : str or None
             Overrides ``DenoiseSettings.device``.
+        views : int
+            ``DenoiseSettings.views`` (1, 2, 4 or 8).
 
         Returns
         -------
@@ -912,7 +914,7 @@ class Project:
             ) from error
         from dataclasses import replace
 
-        settings = denoise.DenoiseSettings()
+        settings = denoise.DenoiseSettings(views=views)
         if device is not None:
             settings = replace(settings, device=device)
         path = Path(model_path) if model_path is not None else Path(denoise.default_model_path())

@@ -158,6 +158,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", help="device for the project (default: its settings')")
     parser.add_argument("--threads", type=int, help="torch, OpenMP and BLAS threads")
     parser.add_argument(
+        "--views", type=int, default=1, help="the project's DenoiseSettings.views (1, 2, 4, 8)"
+    )
+    parser.add_argument(
         "--steps-sweep", type=_ints, metavar="N,...", help="project step counts to measure"
     )
     parser.add_argument("--output", type=Path, help="markdown results file")
@@ -244,7 +247,7 @@ def load_project(args: argparse.Namespace, keys: Sequence[str]) -> Any:
     if not (args.steps_sweep or any(k.startswith("project") for k in keys)):
         return None
     set_threads(args.threads)
-    project = Project.load(args.model, device=args.device)
+    project = Project.load(args.model, device=args.device, views=args.views)
     log(f"project: {project.describe()}")
     return project
 
@@ -344,7 +347,9 @@ def run_time_full(args: argparse.Namespace) -> dict[str, Any]:
     check_extras(["bm3d-gat-oracle"])
     levels = chosen_levels(args)
     level = levels[len(levels) // 2]
-    options = RunOptions(model_path=args.model, device=args.device, threads=args.threads)
+    options = RunOptions(
+        model_path=args.model, device=args.device, threads=args.threads, views=args.views
+    )
     return time_full(
         image,
         level=level,

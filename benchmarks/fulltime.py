@@ -68,11 +68,14 @@ class RunOptions:
         Overrides the default settings' device.
     threads : int or None
         torch threads (OMP and BLAS are set by the script's environment).
+    views : int
+        ``DenoiseSettings.views``.
     """
 
     model_path: Path | None = None
     device: str | None = None
     threads: int | None = None
+    views: int = 1
 
 
 def _stage(stages: dict[str, float], name: str, start: float) -> float:
@@ -104,7 +107,7 @@ def project_job(noisy_path: str, out_dir: str, options: RunOptions) -> dict[str,
 
     set_threads(options.threads)
     t = _stage(stages, "import torch", t)
-    project = Project.load(options.model_path, device=options.device)
+    project = Project.load(options.model_path, device=options.device, views=options.views)
     t = _stage(stages, "import denoiser, load model", t)
     image = read_image(noisy_path)
     t = _stage(stages, "read", t)
@@ -187,6 +190,8 @@ def cli_job(noisy_path: Path, out_dir: Path, options: RunOptions) -> dict[str, A
         command += ["--model", str(options.model_path)]
     if options.device is not None:
         command += ["--device", options.device]
+    if options.views != 1:
+        command += ["--views", str(options.views)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
