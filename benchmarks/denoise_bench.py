@@ -139,6 +139,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="F",
         help="average F x F blocks of the clean images first (less of their own noise)",
     )
+    parser.add_argument(
+        "--upscale",
+        type=float,
+        default=1.0,
+        metavar="U",
+        help="then zoom them by U (cubic spline): full-resolution size, smooth at the pixel scale",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated noise")
     levels = parser.add_mutually_exclusive_group()
     levels.add_argument(
@@ -185,6 +192,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("give a FOLDER of clean images, --synthetic N or --time-full")
     if args.threads is not None and args.threads < 1:
         parser.error("--threads must be >= 1")
+    if args.downscale < 1 or not args.upscale >= 1:
+        parser.error("--downscale and --upscale must be >= 1")
     return args
 
 
@@ -232,7 +241,9 @@ def load_sources(args: argparse.Namespace) -> list[Any]:
         raw = [phantom_source((side, side), seed=i) for i in range(args.synthetic)]
     else:
         raw = list(read_sources(args.folder, limit=args.limit, log=log))
-    sources = [prepare(s, crop=args.crop, downscale=args.downscale) for s in raw]
+    sources = [
+        prepare(s, crop=args.crop, downscale=args.downscale, upscale=args.upscale) for s in raw
+    ]
     if not sources:
         from benchlib import BenchError
 
@@ -261,7 +272,8 @@ def header(args: argparse.Namespace, sources: Sequence[Any], project: Any, physi
     crop = f"centre crop {args.crop}" if args.crop else "no crop"
     lines = [
         f"{now()}; machine: {machine_line(device, args.threads)}",
-        f"{len(sources)} images from {source}, {crop}, downscale {args.downscale}; "
+        f"{len(sources)} images from {source}, {crop}, downscale {args.downscale}, "
+        f"upscale {args.upscale:g}; "
         f"seed {args.seed} (noise from default_rng([seed, image, level]))",
         f"simulator: clean-input, N0 {physics.photons_per_pixel:g} quanta/pixel, "
         f"electronic noise {physics.electronic_noise:g} quanta rms, "

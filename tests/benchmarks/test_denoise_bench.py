@@ -39,6 +39,21 @@ def test_cheap_methods_end_to_end(tmp_path):
         assert by[("noisy 30 dB", method)]["seconds"] > 0
 
 
+def test_prepare_averages_zooms_and_crops(source):
+    prepared = benchlib.prepare(source, crop=40, downscale=2, upscale=3.0)
+    assert prepared.image.shape == (40, 40) and prepared.name == source.name
+    pixels = source.image.pixels
+    averaged = pixels.reshape(SIDE // 2, 2, SIDE // 2, 2).mean(axis=(1, 3))
+    assert averaged.min() <= prepared.image.pixels.min() <= prepared.image.pixels.max()
+    assert prepared.image.pixels.max() <= averaged.max()
+    # The zoomed image is smooth at the pixel scale: next-neighbour steps shrink about 3x.
+    step = np.abs(np.diff(prepared.image.pixels, axis=1)).mean()
+    assert step < 0.5 * np.abs(np.diff(averaged, axis=1)).mean()
+    assert denoise_bench.parse_args(["--synthetic", "1", "--upscale", "2"]).upscale == 2.0
+    with pytest.raises(SystemExit):
+        denoise_bench.parse_args(["--synthetic", "1", "--upscale", "0.5"])
+
+
 def test_fixed_doses_are_used_as_given(tmp_path):
     raw = tmp_path / "r.json"
     argv = ["--synthetic", "1", "--synthetic-size", str(SIDE), "--methods", "wavelet"]
