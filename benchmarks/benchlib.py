@@ -899,7 +899,9 @@ class Project:
     device_used: str = ""
 
     @classmethod
-    def load(cls, model_path: Path | None, *, device: str | None = None, views: int = 1) -> Project:
+    def load(
+        cls, model_path: Path | None, *, device: str | None = None, views: int | None = None
+    ) -> Project:
         """Load the model (the shipped one when ``model_path`` is None).
 
         Parameters
@@ -908,8 +910,8 @@ class Project:
             Weights file; its model card must sit beside it.
         device : str or None
             Overrides ``DenoiseSettings.device``.
-        views : int
-            ``DenoiseSettings.views`` (1, 2, 4 or 8).
+        views : int or None
+            Overrides ``DenoiseSettings.views`` (1, 2, 4 or 8).
 
         Returns
         -------
@@ -924,9 +926,11 @@ class Project:
             ) from error
         from dataclasses import replace
 
-        settings = denoise.DenoiseSettings(views=views)
+        settings = denoise.DenoiseSettings()
         if device is not None:
             settings = replace(settings, device=device)
+        if views is not None:
+            settings = replace(settings, views=views)
         path = Path(model_path) if model_path is not None else Path(denoise.default_model_path())
         try:
             model = denoise.open_model(path)  # on the CPU; the denoiser moves it

@@ -165,7 +165,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", help="device for the project (default: its settings')")
     parser.add_argument("--threads", type=int, help="torch, OpenMP and BLAS threads")
     parser.add_argument(
-        "--views", type=int, default=1, help="the project's DenoiseSettings.views (1, 2, 4, 8)"
+        "--views", type=int, help="the project's DenoiseSettings.views (1, 2, 4, 8; default 4)"
     )
     parser.add_argument(
         "--steps-sweep", type=_ints, metavar="N,...", help="project step counts to measure"

@@ -68,14 +68,14 @@ class RunOptions:
         Overrides the default settings' device.
     threads : int or None
         torch threads (OMP and BLAS are set by the script's environment).
-    views : int
-        ``DenoiseSettings.views``.
+    views : int or None
+        Overrides ``DenoiseSettings.views``.
     """
 
     model_path: Path | None = None
     device: str | None = None
     threads: int | None = None
-    views: int = 1
+    views: int | None = None
 
 
 def _stage(stages: dict[str, float], name: str, start: float) -> float:
@@ -190,7 +190,7 @@ def cli_job(noisy_path: Path, out_dir: Path, options: RunOptions) -> dict[str, A
         command += ["--model", str(options.model_path)]
     if options.device is not None:
         command += ["--device", options.device]
-    if options.views != 1:
+    if options.views is not None:
         command += ["--views", str(options.views)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

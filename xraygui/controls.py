@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.denoise import VIEW_COUNTS
+from core.denoise import DEFAULT_VIEWS, VIEW_COUNTS
 from core.device import DEVICE_CHOICES
 from xraygui.models import ModelEntry, user_model_dir
 
@@ -55,7 +55,7 @@ class DenoiseOptions:
     strength: float = 1.0
     seed: int = 0
     device: str = "auto"
-    views: int = 1
+    views: int = DEFAULT_VIEWS
     n_uncertainty_samples: int = 0
 
 
@@ -115,9 +115,10 @@ class ControlPanel(QWidget):
         self.views = QComboBox()
         for count in VIEW_COUNTS:
             self.views.addItem(VIEW_LABELS[count], count)
+        self.views.setCurrentIndex(self.views.findData(DEFAULT_VIEWS))
         self.views.setToolTip(
             "Average the prediction over flipped and rotated views of the image:\n"
-            "a little better, and each view costs one more network evaluation"
+            "4 gains about 0.2 dB over 1; each view costs one more network evaluation"
         )
         self.samples = QSpinBox(minimum=0, maximum=32, value=0)
         self.samples.setToolTip(
@@ -247,7 +248,8 @@ class ControlPanel(QWidget):
             self.strength.setValue(float(settings.value("strength", self.strength.value())))
             self.seed.setValue(int(settings.value("seed", self.seed.value())))
             self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
-            self.views.setCurrentIndex(max(self.views.findData(int(settings.value("views", 1))), 0))
+            views = self.views.findData(int(settings.value("views", DEFAULT_VIEWS)))
+            self.views.setCurrentIndex(max(views, 0))
         except (TypeError, ValueError):
             pass  # a hand-edited settings file: keep the defaults
         finally:

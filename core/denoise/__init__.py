@@ -21,9 +21,10 @@ from core.denoise.explain import forward_process, generate_demo
 from core.denoise.models import default_model_path, open_model
 from core.denoise.pipeline import denoise_image, denoise_steps, model_name
 from core.denoise.settings import DenoiseSettings
-from core.denoise.views import VIEW_COUNTS
+from core.denoise.views import DEFAULT_VIEWS, VIEW_COUNTS
 
 __all__ = [
+    "DEFAULT_VIEWS",
     "VIEW_COUNTS",
     "DenoiseEvent",
     "DenoiseResult",

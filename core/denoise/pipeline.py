@@ -142,10 +142,8 @@ def _denoise(
         tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap)
     else:
         tile, batch = settings.tile_size, batch_size(model, device, settings.tile_size)
-    evaluator = ViewEnsemble(
-        TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch),
-        views(settings.views),
-    )
+    tiled = TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch)
+    evaluator = ViewEnsemble(tiled, views(settings.views))
     with torch.inference_mode():
         y = torch.from_numpy(domain.to_model(image.pixels)).to(device)[None, None]
         x_start, t_start = diffusion_start(
@@ -182,7 +180,7 @@ def _denoise(
                 total_steps,
             )
             sample = yield from _reverse(
-                evaluator,
+                ViewEnsemble(tiled, views(1)),
                 None,
                 x_start,
                 t_start=t_start,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.denoise.views import VIEW_COUNTS
+from core.denoise.views import DEFAULT_VIEWS, VIEW_COUNTS
 from core.device import check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
@@ -46,9 +46,10 @@ class DenoiseSettings:
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``
         (:func:`core.device.select_device`).
     views : {1, 2, 4, 8}
-        Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction
-        averaged over this many flipped and rotated views of the image, each a full
-        network evaluation, uncertainty samples included.
+        Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction of
+        the denoise averaged over this many flipped and rotated views of the image,
+        each a full network evaluation (default 4, :data:`DEFAULT_VIEWS`; 1 is the
+        fastest). The uncertainty samples use the image alone.
     n_uncertainty_samples : int
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
         map; 0 for none.
@@ -70,7 +71,7 @@ class DenoiseSettings:
     tile_size: int | None = None
     tile_overlap: int = 64
     device: str = "auto"
-    views: int = 1
+    views: int = DEFAULT_VIEWS
     n_uncertainty_samples: int = 0
     uncertainty_steps: int = 10
 
@@ -104,18 +105,17 @@ class DenoiseSettings:
         check_device_preference(self.device)
 
     def describe(self) -> str:
-        """Sampler, steps, seed (DDPM only), strength and views (if more than 1) in words.
+        """Sampler, steps, seed (DDPM only), strength and views in words.
 
         Returns
         -------
         str
-            For example ``"DDIM, 1 step, strength 1"`` or
-            ``"DDPM, 10 steps, seed 3, strength 0.8, 4 views"``.
+            For example ``"DDIM, 1 step, strength 1, 4 views"`` or
+            ``"DDPM, 10 steps, seed 3, strength 0.8, 1 view"``.
         """
         parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
         if self.sampler == "ddpm":
             parts.append(f"seed {self.seed}")
         parts.append(f"strength {self.strength:g}")
-        if self.views > 1:
-            parts.append(f"{self.views} views")
+        parts.append(f"{self.views} view" + ("s" if self.views > 1 else ""))
         return ", ".join(parts)

@@ -30,6 +30,12 @@ Report = TypeVar("Report")
 VIEW_COUNTS = (1, 2, 4, 8)
 """Allowed numbers of views: the identity, then mirror images, then rotations."""
 
+DEFAULT_VIEWS = 4
+"""Views of a default denoise. On clean references of full-resolution size (held-out films
+averaged 4 x 4, then zoomed 3 x; 4 images, 512 px crops, noisy PSNR 43, 36 and 30 dB), 2
+views gained 0.12-0.15 dB and 4 views 0.18-0.23 dB over one; 4 views took the whole default
+job on a 1955 x 1841 image from 3.6 s to 9.0 s on 2 CPU cores, 0.15 of BM3D's time."""
+
 
 @dataclass(frozen=True)
 class View:

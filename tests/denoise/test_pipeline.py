@@ -116,7 +116,7 @@ def test_cancelling_yields_no_result_and_frees_the_run(tiny_model, noisy_phantom
 
 
 def test_events_arrive_in_order(tiny_model, noisy_phantom):
-    settings = DenoiseSettings(n_steps=2, tile_size=64, tile_overlap=8, device="cpu")
+    settings = DenoiseSettings(n_steps=2, tile_size=64, tile_overlap=8, device="cpu", views=1)
     events = list(denoise_steps(noisy_phantom, tiny_model, settings))
     kinds = [type(e).__name__ for e in events]
     step = ["TileProgress"] * 4 + ["DenoiseStep"]

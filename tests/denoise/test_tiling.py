@@ -56,11 +56,13 @@ class _FailingAbove(torch.nn.Module):
 
 def test_out_of_memory_retries_with_smaller_tiles(tiny_model, noisy_phantom):
     small = denoise_image(
-        noisy_phantom, tiny_model, DenoiseSettings(tile_size=64, tile_overlap=8, device="cpu")
+        noisy_phantom,
+        tiny_model,
+        DenoiseSettings(tile_size=64, tile_overlap=8, device="cpu", views=1),
     )
     network = _FailingAbove(tiny_model.network, side=64)
     failing = DiffusionModel(network, tiny_model.schedule)
-    settings = DenoiseSettings(tile_size=128, tile_overlap=8, device="cpu")
+    settings = DenoiseSettings(tile_size=128, tile_overlap=8, device="cpu", views=1)
     events = list(denoise_steps(noisy_phantom, failing, settings))
     assert network.sides_seen[0] == 96 and max(network.sides_seen[1:]) <= 64
     assert {e.n_tiles for e in events if isinstance(e, TileProgress)} == {4}

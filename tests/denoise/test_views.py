@@ -54,8 +54,23 @@ def test_views_reach_the_denoise_and_its_description(tiny_model, noisy_phantom):
     assert [(p.tile, p.n_tiles) for p in progress] == [(i, 8) for i in range(1, 9)]
     result = events[-1]
     assert "DDIM, 1 step, strength 1, 2 views" in result.description()
-    single = denoise_image(noisy_phantom, tiny_model, DenoiseSettings(device="cpu"))
+    single = denoise_image(noisy_phantom, tiny_model, DenoiseSettings(device="cpu", views=1))
     assert not np.array_equal(result.image.pixels, single.image.pixels)
+    assert DenoiseSettings().views == 4
+
+
+def test_uncertainty_samples_use_the_image_alone(tiny_model, noisy_phantom):
+    settings = DenoiseSettings(
+        views=2,
+        n_uncertainty_samples=1,
+        uncertainty_steps=2,
+        tile_size=64,
+        tile_overlap=8,
+        device="cpu",
+    )
+    events = list(denoise_steps(noisy_phantom, tiny_model, settings))
+    calls = {(e.run, e.n_tiles) for e in events if isinstance(e, TileProgress)}
+    assert calls == {(0, 8), (1, 4)}
 
 
 @pytest.mark.parametrize("bad", [0, 3, 16, 2.0, True])

@@ -99,7 +99,7 @@ def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     assert report["disclaimer"] == "Not for diagnostic use"
     assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
     assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
-    assert report["denoising"]["views"] == 1
+    assert report["denoising"]["views"] == 4  # the default
     assert len(report["denoising"]["model_sha256"]) == 64
     assert {m["comparison"] for m in report["metrics"]} == {
         "noisy vs reference",
