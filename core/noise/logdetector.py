@@ -59,7 +59,10 @@ MAX_RMS_ERROR = 0.1
 """Accept a fit whose RMS error of ``ln sigma`` is at most this (10 %) ..."""
 
 MAX_ERROR_RATIO = 3.0
-"""... or at most this many times the bins' own standard error, whichever is larger."""
+"""... or at most this many times the bins' own standard error, whichever is larger ..."""
+
+MAX_RMS_ERROR_ANY = 0.25
+"""... but never more than this (25 %), however few blocks the bins hold."""
 
 MAX_EXPONENT = 700.0
 """``exp`` arguments are clipped here (float64 overflows above 709)."""
@@ -103,8 +106,9 @@ class LogDetectorFit:
 
     @property
     def accepted(self) -> bool:
-        """Whether the model describes the noise within its estimation error (or 10 %)."""
-        return self.rms_error <= max(MAX_RMS_ERROR, MAX_ERROR_RATIO * self.standard_error)
+        """Whether the model describes the noise within its estimation error (10-25 %)."""
+        tolerance = max(MAX_RMS_ERROR, MAX_ERROR_RATIO * self.standard_error)
+        return self.rms_error <= min(tolerance, MAX_RMS_ERROR_ANY)
 
     @property
     def counts_at_reference(self) -> float:

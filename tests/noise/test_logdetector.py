@@ -113,3 +113,12 @@ def test_counts_and_values_are_inverse_and_describe_is_one_line():
 def test_bad_fits_are_refused(args, match):
     with pytest.raises(ValueError, match=match):
         LogDetectorFit(*args)
+
+
+def test_acceptance_follows_the_bins_errors_within_10_to_25_percent():
+    def fit(rms, standard_error):
+        return LogDetectorFit(500.0, 0.0, 1.0, 0.0, rms, standard_error)
+
+    assert fit(0.09, 0.01).accepted and not fit(0.11, 0.01).accepted
+    assert fit(0.17, 0.06).accepted and not fit(0.19, 0.06).accepted
+    assert fit(0.24, 0.4).accepted and not fit(0.26, 0.4).accepted
