@@ -13,7 +13,12 @@ from tqdm import tqdm
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
-from core.noise import estimate_noise_sigma
+from core.noise import (
+    bin_count_for,
+    estimate_noise_level_function,
+    estimate_noise_sigma,
+    fit_log_detector,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,8 +42,10 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, size, bits, photometric, modality, transfer syntax, window and the
-        estimated global noise standard deviation (in pixel units).
+        File, size, bits, photometric, modality, transfer syntax, window, the
+        estimated global noise standard deviation (in pixel units) and the noise
+        model: the log detector fitted to the noise-level function
+        (:func:`core.noise.fit_log_detector`), or None where none fits.
     """
     rows, cols = image.shape
     meta = image.metadata
@@ -59,7 +66,17 @@ def describe(image: XrayImage) -> dict[str, Any]:
         "value_min": float(image.pixels.min()),
         "value_max": float(image.pixels.max()),
         "noise_sigma": estimate_noise_sigma(image.pixels),
+        "noise_model": _noise_model(image),
     }
+
+
+def _noise_model(image: XrayImage) -> str | None:
+    try:
+        nlf = estimate_noise_level_function(image.pixels, min_count=bin_count_for(image.shape))
+    except ValueError:  # too flat or too small to measure
+        return None
+    fit = fit_log_detector(nlf)
+    return fit.describe() if fit is not None and fit.accepted else None
 
 
 def _as_text(summary: dict[str, Any]) -> str:
@@ -77,6 +94,7 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  window          center {summary['window_center']:g}, width {summary['window_width']:g}",
         f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
         f"  noise (est.)    sigma {summary['noise_sigma']:.4g}",
+        f"  noise model     {summary['noise_model'] or 'no log detector fits'}",
     ]
     return "\n".join(lines)
 

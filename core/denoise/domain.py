@@ -44,6 +44,7 @@ from core.noise import (
     LogDetectorStabilizer,
     NoiseLevelFunction,
     NoiseLevelStabilizer,
+    bin_count_for,
     estimate_noise_level_function,
     estimate_noise_sigma,
     fit_log_detector,
@@ -57,9 +58,6 @@ MODEL_SPAN = (-0.9, 0.9)
 
 PERCENTILE_BLOCK = 4
 """The percentiles are taken over means of 4 x 4 blocks: a quarter of the noise, 1/16 the work."""
-
-MIN_COUNT_SHARE = 16
-"""A small image's noise-level bins need at least 1/16 of its 3 x 3 blocks each."""
 
 MIN_SPAN = 2.0
 """Smallest stabilised span mapped onto ``MODEL_SPAN`` (two noise std): a flat image
@@ -112,10 +110,8 @@ class NoiseEstimate:
             If the image is too small, not finite, or has too few unclipped smooth
             areas to measure noise in (a constant image, say).
         """
-        n_blocks = (pixels.shape[0] // 3) * (pixels.shape[1] // 3)
-        min_count = int(np.clip(n_blocks // MIN_COUNT_SHARE, 10, 1000))
         try:
-            nlf = estimate_noise_level_function(pixels, min_count=min_count)
+            nlf = estimate_noise_level_function(pixels, min_count=bin_count_for(pixels.shape))
             sigma = estimate_noise_sigma(pixels)
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error

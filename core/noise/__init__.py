@@ -27,6 +27,7 @@ from core.noise.dose import (
 )
 from core.noise.estimate import (
     NoiseLevelFunction,
+    bin_count_for,
     estimate_noise_level_function,
     estimate_noise_sigma,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "NoiseLevelFunction",
     "NoiseLevelStabilizer",
     "VarianceStabilizer",
+    "bin_count_for",
     "chest_phantom",
     "estimate_noise_level_function",
     "estimate_noise_sigma",

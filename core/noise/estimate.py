@@ -60,7 +60,12 @@ import numpy as np
 from scipy import ndimage, stats
 from scipy.interpolate import PchipInterpolator
 
-__all__ = ["NoiseLevelFunction", "estimate_noise_level_function", "estimate_noise_sigma"]
+__all__ = [
+    "NoiseLevelFunction",
+    "bin_count_for",
+    "estimate_noise_level_function",
+    "estimate_noise_sigma",
+]
 
 MAD_TO_SIGMA = 1.0 / stats.norm.ppf(0.75)
 """Median of ``|N(0, 1)|`` is 0.6745; its inverse turns a MAD into a std."""
@@ -321,6 +326,30 @@ def _check_bins(n_bins: int, min_count: int) -> None:
         raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}")
     if not (isinstance(min_count, int | np.integer) and min_count >= 10):
         raise ValueError(f"min_count must be an integer >= 10, got {min_count!r}")
+
+
+MIN_COUNT_SHARE = 16
+"""A small image's noise-level bins need at least 1/16 of its 3 x 3 blocks each."""
+
+
+def bin_count_for(shape: tuple[int, ...]) -> int:
+    """Blocks per noise-level bin for an image: 1000, fewer under about 400 x 400 pixels.
+
+    1000 blocks give a 3.7 % standard error; a small image's bins need at least a
+    sixteenth of its 3 x 3 blocks each, and never fewer than 10.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, cols)``.
+
+    Returns
+    -------
+    int
+        ``min_count`` for :func:`estimate_noise_level_function`.
+    """
+    n_blocks = (shape[0] // 3) * (shape[1] // 3)
+    return int(np.clip(n_blocks // MIN_COUNT_SHARE, 10, 1000))
 
 
 def estimate_noise_level_function(

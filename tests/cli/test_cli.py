@@ -25,7 +25,26 @@ def test_info_text_names_the_fields(ct, capsys):
     out = capsys.readouterr().out
     for field in ("size", "bits stored", "photometric", "modality", "transfer syntax", "window"):
         assert field in out
-    assert "noise (est.)" in out
+    assert "noise (est.)" in out and "noise model" in out
+
+
+def test_info_names_the_log_detector_of_a_low_dose_radiograph(tmp_path, png16, capsys):
+    from PIL import Image
+
+    from core.noise import DetectorModel, phantom_image, simulate_low_dose
+
+    detector = DetectorModel.from_range(0.0, 4095.0)
+    clean = phantom_image((384, 384), seed=0).astype(np.float64)
+    noisy = simulate_low_dose(
+        clean, dose=0.05, detector=detector, rng=np.random.default_rng(0), input_is_noisy=False
+    )
+    film = tmp_path / "low.png"
+    Image.fromarray(np.round(noisy * 16).astype(np.uint16)).save(film)  # 16-bit PNG
+    assert main(["info", str(film), str(png16), "--json"]) == 0
+    low, gaussian = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert low["noise_model"].startswith("log detector")
+    # The small textured film leaves one noise-level bin: no detector is fitted to it.
+    assert gaussian["noise_model"] is None
 
 
 def test_info_reports_a_bad_file_by_name_and_goes_on(ct, tmp_path, capsys):

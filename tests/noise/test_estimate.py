@@ -7,6 +7,7 @@ import pytest
 from core.noise import (
     DetectorModel,
     NoiseLevelFunction,
+    bin_count_for,
     chest_phantom,
     estimate_noise_level_function,
     estimate_noise_sigma,
@@ -194,3 +195,9 @@ def test_bad_images_are_refused():
         estimate_noise_level_function(np.random.default_rng(0).normal(size=(30, 30)))
     with pytest.raises(ValueError, match="n_bins"):
         estimate_noise_level_function(np.zeros((30, 30)), n_bins=0)
+
+
+def test_bins_hold_1000_blocks_fewer_on_small_images_never_under_10():
+    assert bin_count_for((2048, 2048)) == 1000
+    assert bin_count_for((300, 300)) == (100 * 100) // 16
+    assert bin_count_for((20, 20)) == 10
