@@ -249,7 +249,8 @@ class ControlPanel(QWidget):
             self.seed.setValue(int(settings.value("seed", self.seed.value())))
             self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
             views = self.views.findData(int(settings.value("views", DEFAULT_VIEWS)))
-            self.views.setCurrentIndex(max(views, 0))
+            if views >= 0:
+                self.views.setCurrentIndex(views)
         except (TypeError, ValueError):
             pass  # a hand-edited settings file: keep the defaults
         finally:

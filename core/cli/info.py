@@ -17,7 +17,7 @@ from core.noise import (
     bin_count_for,
     estimate_noise_level_function,
     estimate_noise_sigma,
-    fit_log_detector,
+    log_detector_of,
 )
 
 
@@ -45,7 +45,7 @@ def describe(image: XrayImage) -> dict[str, Any]:
         File, size, bits, photometric, modality, transfer syntax, window, the
         estimated global noise standard deviation (in pixel units) and the noise
         model: the log detector fitted to the noise-level function
-        (:func:`core.noise.fit_log_detector`), or None where none fits.
+        (:func:`core.noise.log_detector_of`), or None where none fits.
     """
     rows, cols = image.shape
     meta = image.metadata
@@ -75,8 +75,8 @@ def _noise_model(image: XrayImage) -> str | None:
         nlf = estimate_noise_level_function(image.pixels, min_count=bin_count_for(image.shape))
     except ValueError:  # too flat or too small to measure
         return None
-    fit = fit_log_detector(nlf)
-    return fit.describe() if fit is not None and fit.accepted else None
+    detector = log_detector_of(nlf)
+    return detector.describe() if detector is not None else None
 
 
 def _as_text(summary: dict[str, Any]) -> str:

@@ -47,7 +47,7 @@ from core.noise import (
     bin_count_for,
     estimate_noise_level_function,
     estimate_noise_sigma,
-    fit_log_detector,
+    log_detector_of,
 )
 
 PERCENTILES = (0.1, 99.9)
@@ -115,11 +115,10 @@ class NoiseEstimate:
             sigma = estimate_noise_sigma(pixels)
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
-        detector = fit_log_detector(nlf)
-        return cls(nlf, sigma, detector if detector is not None and detector.accepted else None)
+        return cls(nlf, sigma, log_detector_of(nlf))
 
     def summary(self) -> str:
-        """Describe the estimate in one line: global sigma, and the NLF's span over intensity."""
+        """Describe the estimate in one line: global sigma, the NLF's span, the detector fit."""
         nlf = self.nlf
         model = self.detector.describe() if self.detector is not None else "no log detector fit"
         return (

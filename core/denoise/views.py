@@ -161,4 +161,4 @@ class ViewEnsemble:
             eps = view.undo(eps)
             total = eps if total is None else total + eps
         assert total is not None
-        return total / n_views if n_views > 1 else total
+        return total / n_views

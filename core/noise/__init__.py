@@ -31,7 +31,7 @@ from core.noise.estimate import (
     estimate_noise_level_function,
     estimate_noise_sigma,
 )
-from core.noise.logdetector import LogDetectorFit, fit_log_detector
+from core.noise.logdetector import LogDetectorFit, fit_log_detector, log_detector_of
 from core.noise.phantom import chest_phantom, phantom_image
 from core.noise.stabilize import (
     GeneralizedAnscombe,
@@ -57,6 +57,7 @@ __all__ = [
     "estimate_noise_level_function",
     "estimate_noise_sigma",
     "fit_log_detector",
+    "log_detector_of",
     "phantom_image",
     "simulate_counts",
     "simulate_low_dose",

@@ -41,7 +41,7 @@ from scipy.optimize import minimize_scalar, nnls
 
 from core.noise.estimate import NoiseLevelFunction
 
-__all__ = ["LogDetectorFit", "fit_log_detector"]
+__all__ = ["LogDetectorFit", "fit_log_detector", "log_detector_of"]
 
 MIN_BINS = 4
 """Noise-level bins needed to fit three parameters and judge the fit."""
@@ -255,3 +255,20 @@ def fit_log_detector(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
     return LogDetectorFit(
         float(slope), reference, quantum, electronic, math.sqrt(cost), standard_error
     )
+
+
+def log_detector_of(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
+    """Find the log detector behind a noise-level function, if one describes it.
+
+    Parameters
+    ----------
+    nlf : NoiseLevelFunction
+        From :func:`core.noise.estimate_noise_level_function`.
+
+    Returns
+    -------
+    LogDetectorFit or None
+        The fit of :func:`fit_log_detector` when it is :attr:`~LogDetectorFit.accepted`.
+    """
+    fit = fit_log_detector(nlf)
+    return fit if fit is not None and fit.accepted else None

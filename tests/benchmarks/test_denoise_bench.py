@@ -122,3 +122,10 @@ def test_unknown_method_is_refused(capsys):
     with pytest.raises(SystemExit):
         denoise_bench.parse_args(["--synthetic", "1", "--methods", "nlm,magic"])
     assert "unknown method(s) magic" in capsys.readouterr().err
+
+
+def test_views_reach_the_projects_settings():
+    assert benchlib.Project.load(None, device="cpu").settings.views == 4
+    project = benchlib.Project.load(None, device="cpu", views=1)
+    assert project.settings.views == 1 and "1 view" in project.method().label
+    assert denoise_bench.parse_args(["--time-full", "--views", "2"]).views == 2

@@ -9,6 +9,7 @@ from core.noise import (
     NoiseLevelFunction,
     estimate_noise_level_function,
     fit_log_detector,
+    log_detector_of,
     phantom_image,
     simulate_low_dose,
 )
@@ -62,8 +63,10 @@ def test_fit_finds_the_simulated_detector_from_the_noisy_image(photometric):
 def test_a_linear_detector_is_not_taken_for_a_log_one():
     intensities = np.linspace(100.0, 3000.0, 16)
     sigmas = np.sqrt(2.0 * intensities + 25.0)  # Poisson-Gaussian in pixel units
-    fit = fit_log_detector(NoiseLevelFunction(intensities, sigmas, np.full(16, 1000)))
+    nlf = NoiseLevelFunction(intensities, sigmas, np.full(16, 1000))
+    fit = fit_log_detector(nlf)
     assert fit is None or not fit.accepted
+    assert log_detector_of(nlf) is None
 
 
 def test_nearly_constant_noise_fits_with_a_negligible_bias():
