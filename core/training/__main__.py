@@ -54,6 +54,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
     p.add_argument("--batch-size", type=int, help="patches per step per process")
     p.add_argument("--patch-size", type=int, help="training patch side in pixels")
+    p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
+    p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
     p.add_argument("--seed", type=int, help="seed of weights and every random draw")
     p.add_argument("--threads", type=int, help="CPU threads for torch")
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
@@ -72,6 +74,8 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             ("steps", args.steps),
             ("batch_size", args.batch_size),
             ("patch_size", args.patch_size),
+            ("lr", args.lr),
+            ("warmup_steps", args.warmup_steps),
             ("seed", args.seed),
             ("checkpoint_every", args.checkpoint_every),
             ("val_every", args.val_every),

@@ -5,6 +5,10 @@ whose anatomy is smoother per pixel and whose noise grain is finer. Each patch i
 therefore cut at a random scale (a crop of ``patch / s`` pixels resized to ``patch``),
 so the network sees anatomy at many sizes per pixel while the noise it learns to
 remove is always added afterwards, at the pixel grid.
+
+The denoiser often works on a variance-stabilised image rather than the stored pixels:
+behind a log detector that is the square root of the detected quanta, an exponential of
+the pixel values. A random exponential tone curve shows the network such warped anatomy.
 """
 
 from __future__ import annotations
@@ -35,12 +39,16 @@ class Augmentation:
     contrast_range : tuple of float
         Intensity gain ``a`` (uniform); the patch becomes ``a x + b`` with ``b`` uniform
         in ``[-(1 - a), 1 - a]``, so it stays within ``[-1, 1]``.
+    tone_curvature : float
+        Largest curvature ``|k|`` of the exponential tone curve, drawn uniform in
+        ``[-k, k]`` (see :func:`tone_curve`); 0 leaves intensities linear.
     """
 
-    scale_range: tuple[float, float] = (0.5, 3.0)
+    scale_range: tuple[float, float] = (0.5, 4.0)
     dihedral: bool = True
     invert_probability: float = 0.5
     contrast_range: tuple[float, float] = (0.5, 1.0)
+    tone_curvature: float = 3.5
 
     def __post_init__(self) -> None:
         lo, hi = self.scale_range
@@ -51,6 +59,8 @@ class Augmentation:
             raise ValueError(f"contrast_range must lie in (0, 1], got {self.contrast_range}")
         if not 0 <= self.invert_probability <= 1:
             raise ValueError("invert_probability must lie in [0, 1]")
+        if not 0 <= self.tone_curvature <= 20:
+            raise ValueError(f"tone_curvature must lie in [0, 20], got {self.tone_curvature}")
 
     def to_config(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict of the fields."""
@@ -60,6 +70,30 @@ class Augmentation:
     def from_config(cls, config: dict[str, Any]) -> Augmentation:
         """Rebuild from :meth:`to_config` output."""
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()})
+
+
+def tone_curve(patch: np.ndarray, curvature: float) -> np.ndarray:
+    """Map ``[-1, 1]`` onto itself through an exponential of the given curvature.
+
+    With ``z = (x + 1) / 2`` the curve is ``expm1(k z) / expm1(k)``, the shape of a
+    square root of detected quanta against pixel values of a log detector whose
+    attenuation range is ``2 |k|``. It fixes -1 and 1 and is the identity at ``k = 0``.
+
+    Parameters
+    ----------
+    patch : ndarray
+        Values, nominally in ``[-1, 1]``.
+    curvature : float
+        ``k``; positive expands the bright end, negative the dark end.
+
+    Returns
+    -------
+    ndarray of float32, same shape
+    """
+    if abs(curvature) < 1e-6:
+        return patch.astype(np.float32, copy=False)
+    z = (patch.astype(np.float64) + 1.0) / 2.0
+    return (2.0 * np.expm1(curvature * z) / math.expm1(curvature) - 1.0).astype(np.float32)
 
 
 def resize(crop: np.ndarray, size: int) -> np.ndarray:
@@ -118,7 +152,10 @@ class PatchSampler:
         side = min(max(1, round(size / scale)), *image.shape)
         top = rng.integers(image.shape[0] - side + 1)
         left = rng.integers(image.shape[1] - side + 1)
-        patch = resize(image[top : top + side, left : left + side], size)
+        # Bicubic overshoot is an artefact; the tone curve would magnify it.
+        patch = np.clip(resize(image[top : top + side, left : left + side], size), -1, 1)
+        if aug.tone_curvature > 0:
+            patch = tone_curve(patch, rng.uniform(-aug.tone_curvature, aug.tone_curvature))
         if aug.dihedral:
             k = int(rng.integers(8))
             patch = np.rot90(patch, k % 4)

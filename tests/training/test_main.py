@@ -29,8 +29,10 @@ def _args(image_folder, output, *extra):
 def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     first = ["--steps", "2", "--batch-size", "2", "--patch-size", "16", "--seed", "3"]
+    first += ["--lr", "5e-5", "--warmup-steps", "0"]
     assert main(_args(image_folder, out, *first, "--val-every", "0")) == 0
-    assert load_model(out).card.training["settings"]["seed"] == 3
+    settings = load_model(out).card.training["settings"]
+    assert (settings["seed"], settings["lr"], settings["warmup_steps"]) == (3, 5e-5, 0)
     assert (tmp_path / "m.log").read_text().count("checkpoint") >= 1
     # Resume: only the new horizon is given; batch, patch and seed come from the checkpoint.
     assert main(_args(image_folder, out, "--resume", "--steps", "3")) == 0
@@ -44,6 +46,8 @@ def test_cli_reports_errors(image_folder, tmp_path, capsys):
     assert main(_args(image_folder, out, "--resume")) == 2
     assert main(_args(image_folder, out, "--patch-size", "20")) == 2
     assert "multiple of 16" in capsys.readouterr().err
+    assert main(_args(image_folder, out, "--lr", "0")) == 2
+    assert "lr must be a positive number" in capsys.readouterr().err
 
 
 def _free_port() -> int:

@@ -1,10 +1,16 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from core.training.patches import Augmentation, PatchSampler
+from core.training.patches import Augmentation, PatchSampler, tone_curve
 
 PLAIN = Augmentation(
-    scale_range=(1.0, 1.0), dihedral=False, invert_probability=0.0, contrast_range=(1.0, 1.0)
+    scale_range=(1.0, 1.0),
+    dihedral=False,
+    invert_probability=0.0,
+    contrast_range=(1.0, 1.0),
+    tone_curvature=0.0,
 )
 
 
@@ -18,7 +24,7 @@ def test_batch_shape_range_and_determinism(images):
     sampler = PatchSampler(images, 16, Augmentation())
     a = sampler.batch(5, np.random.default_rng(1))
     assert a.shape == (5, 1, 16, 16) and a.dtype == np.float32
-    assert np.abs(a).max() <= 1.2  # bicubic may overshoot a little
+    assert np.abs(a).max() <= 1.0 + 1e-6
     np.testing.assert_array_equal(a, sampler.batch(5, np.random.default_rng(1)))
     assert not np.array_equal(a, sampler.batch(5, np.random.default_rng(2)))
 
@@ -38,9 +44,7 @@ def test_unit_scale_patch_is_a_crop(images):
 
 
 def test_dihedral_and_inversion_keep_values(images):
-    aug = Augmentation(
-        scale_range=(1.0, 1.0), dihedral=True, invert_probability=1.0, contrast_range=(1.0, 1.0)
-    )
+    aug = replace(PLAIN, dihedral=True, invert_probability=1.0)
     patches = PatchSampler(images, 16, aug).batch(8, np.random.default_rng(4))[:, 0]
     for patch in patches:
         candidates = [np.rot90(-patch, -k) for k in range(4)]
@@ -50,9 +54,7 @@ def test_dihedral_and_inversion_keep_values(images):
 
 def test_magnification_smooths(images):
     sharp = PatchSampler(images, 16, PLAIN).batch(20, np.random.default_rng(5))
-    aug = Augmentation(
-        scale_range=(3.0, 3.0), dihedral=False, invert_probability=0.0, contrast_range=(1.0, 1.0)
-    )
+    aug = replace(PLAIN, scale_range=(3.0, 3.0))
     smooth = PatchSampler(images, 16, aug).batch(20, np.random.default_rng(5))
     assert np.abs(np.diff(smooth, axis=-1)).mean() < 0.5 * np.abs(np.diff(sharp, axis=-1)).mean()
 
@@ -83,3 +85,28 @@ def test_bad_augmentation_raises(changes):
 def test_augmentation_round_trip():
     aug = Augmentation(scale_range=(0.7, 2.0))
     assert Augmentation.from_config(aug.to_config()) == aug
+
+
+def test_tone_curve_fixes_the_ends_and_is_monotonic():
+    x = np.linspace(-1, 1, 101, dtype=np.float32)
+    np.testing.assert_array_equal(tone_curve(x, 0.0), x)
+    for k in (-3.5, 0.5, 3.5):
+        y = tone_curve(x, k)
+        np.testing.assert_allclose(y[[0, -1]], [-1, 1], atol=1e-6)
+        assert np.all(np.diff(y) > 0)
+    # Positive curvature expands the bright end: it is convex, below the identity.
+    assert np.all(tone_curve(x[1:-1], 3.5) < x[1:-1])
+    assert np.all(tone_curve(x[1:-1], -3.5) > x[1:-1])
+
+
+def test_tone_curve_is_the_square_root_of_log_detector_quanta():
+    # Pixels linear in attenuation L over [0, 2k]: sqrt(quanta) ~ exp(-L / 2) = exp(-k z).
+    z = np.linspace(0, 1, 11)
+    root_quanta = np.exp(-3.0 * (1 - z))  # bright pixels (z = 1) carry the most quanta
+    expected = 2 * (root_quanta - root_quanta[0]) / (root_quanta[-1] - root_quanta[0]) - 1
+    np.testing.assert_allclose(tone_curve(2 * z - 1, 3.0), expected, atol=1e-6)
+
+
+def test_augmented_patches_stay_in_range(images):
+    sampler = PatchSampler(images, 16, Augmentation(tone_curvature=20.0))
+    assert np.abs(sampler.batch(20, np.random.default_rng(4))).max() <= 1.0 + 1e-6
