@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from core.diffusion.model import DiffusionModel, load_model, save_model
+from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
 from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
@@ -177,17 +177,37 @@ def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
     return contextlib.nullcontext()
 
 
-def _card_training(config: TrainConfig, step: int, elapsed_s: float, ctx: DistributedContext):
+def _card_training(
+    config: TrainConfig,
+    step: int,
+    elapsed_s: float,
+    ctx: DistributedContext,
+    started_from: dict[str, Any] | None,
+) -> dict[str, Any]:
     settings = config.to_config()
     for local in ("data", "output", "checkpoint", "resume", "progress", "device", "minutes"):
         settings.pop(local)
-    return {
+    training = {
         "steps_done": step,
         "elapsed_s": round(elapsed_s, 1),
         "world_size": ctx.world_size,
         "device": ctx.device.type,
         "objective": "eps-prediction MSE (Ho et al. 2020, L_simple)",
         "settings": settings,
+    }
+    if started_from is not None:
+        training["started_from"] = started_from
+    return training
+
+
+def _lineage(card: ModelCard) -> dict[str, Any]:
+    """Return what a fine-tuned card records of its starting model (lineage nested)."""
+    return {
+        "weights_sha256": card.weights_sha256,
+        "created": card.created,
+        "code_version": card.code_version,
+        "training": card.training,
+        "validation": card.validation,
     }
 
 
@@ -232,8 +252,9 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         network = UNet(config.architecture)
+    started_from = None
     if config.init_model is not None and not config.resume:
-        _load_initial_weights(network, config)
+        started_from = _load_initial_weights(network, config)
     network.to(ctx.device)
     ema = EMA(network, config.ema_decay)
     optimizer = torch.optim.AdamW(
@@ -252,6 +273,10 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
         step, elapsed_before = stored.step, stored.extra["elapsed_s"]
         validation_json = stored.extra.get("validation", {})
+        started_from = stored.extra.get("started_from")
+        if started_from is None and config.init_model is not None:
+            # A checkpoint written before lineage was stored: the init model is still there.
+            started_from = _lineage(load_model(config.init_model).card)
         log.info("resumed %s at step %d", ckpt_path, step)
     n_params = sum(p.numel() for p in network.parameters())
     log.info(
@@ -278,6 +303,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
 
     def save() -> None:
         extra = {"elapsed_s": elapsed(), "validation": validation_json}
+        if started_from is not None:
+            extra["started_from"] = started_from
         save_checkpoint(
             ckpt_path,
             network=network,
@@ -289,7 +316,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             DiffusionModel(ema.network, schedule),
             config.output,
             data=data.card,
-            training=_card_training(config, step, elapsed(), ctx),
+            training=_card_training(config, step, elapsed(), ctx, started_from),
             validation=validation_json,
         )
         log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
@@ -386,8 +413,11 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     return config.output
 
 
-def _load_initial_weights(network: UNet, config: TrainConfig) -> None:
-    """Start from ``config.init_model`` (fine-tuning); its card must match the config."""
+def _load_initial_weights(network: UNet, config: TrainConfig) -> dict[str, Any]:
+    """Start from ``config.init_model`` (fine-tuning); return its lineage for the card.
+
+    Its card must match the config's architecture and schedule.
+    """
     model = load_model(config.init_model)
     if model.network.config != config.architecture or model.schedule != config.schedule:
         raise ValueError(
@@ -396,6 +426,7 @@ def _load_initial_weights(network: UNet, config: TrainConfig) -> None:
         )
     network.load_state_dict(model.network.state_dict())
     log.info("starting from the weights of %s", config.init_model)
+    return _lineage(model.card)
 
 
 def _append_metrics(config: TrainConfig, record: dict[str, Any]) -> None:

@@ -112,3 +112,27 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert data.card["n_val_images"] == 1
         assert data.card["n_train_images"] == 1
         assert len(data.card["skipped"]) == 4
+
+
+def test_fine_tune_records_what_it_started_from(tiny_config, tmp_path):
+    parent = load_model(train(replace(tiny_config, val_every=0)))
+    child = replace(
+        tiny_config,
+        output=tmp_path / "child" / "m.safetensors",
+        init_model=tiny_config.output,
+        steps=2,
+        checkpoint_every=1,
+    )
+    train(child, callback=lambda state: state.step == 1)  # stop after one step
+    lineage = load_model(child.output).card.training["started_from"]
+    assert lineage["weights_sha256"] == parent.card.weights_sha256
+    assert lineage["training"]["steps_done"] == 4
+    first = [json.loads(ln) for ln in child.metrics_path.read_text().splitlines()][0]
+    assert first["step"] == 0 and "validation" in first  # the parent's scores, for comparison
+
+    # The parent file may be replaced (as a shipped model is); the resumed run keeps the record.
+    tiny_config.output.unlink()
+    train(replace(child, resume=True))
+    card = load_model(child.output).card
+    assert card.training["steps_done"] == 2
+    assert card.training["started_from"]["weights_sha256"] == parent.card.weights_sha256
