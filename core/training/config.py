@@ -182,6 +182,10 @@ class TrainConfig:
         return cls(**{k: parsers[k](v) if k in parsers else v for k, v in config.items()})
 
     def trajectory_differences(self, other: dict[str, Any]) -> list[str]:
-        """Names of trajectory fields whose value differs from a stored configuration."""
-        mine = self.to_config()
-        return [name for name in TRAJECTORY_FIELDS if mine[name] != other.get(name)]
+        """Names of trajectory fields whose value differs from a stored configuration.
+
+        The stored configuration is read as :meth:`from_config` reads it, so a field it
+        predates compares as the value that run used.
+        """
+        mine, theirs = self.to_config(), TrainConfig.from_config(other).to_config()
+        return [name for name in TRAJECTORY_FIELDS if mine[name] != theirs[name]]

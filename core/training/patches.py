@@ -68,7 +68,11 @@ class Augmentation:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Augmentation:
-        """Rebuild from :meth:`to_config` output."""
+        """Rebuild from :meth:`to_config` output.
+
+        A configuration saved before the tone curve existed trained without one.
+        """
+        config = {"tone_curvature": 0.0, **config}
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()})
 
 

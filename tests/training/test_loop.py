@@ -9,6 +9,7 @@ from safetensors.torch import load_file
 
 from core.diffusion.model import card_path, load_model
 from core.training.checkpoint import read_checkpoint
+from core.training.config import TrainConfig
 from core.training.loop import learning_rate, train
 
 
@@ -136,3 +137,12 @@ def test_fine_tune_records_what_it_started_from(tiny_config, tmp_path):
     card = load_model(child.output).card
     assert card.training["steps_done"] == 2
     assert card.training["started_from"]["weights_sha256"] == parent.card.weights_sha256
+
+
+def test_a_checkpoint_from_before_the_tone_curve_resumes_without_one(tiny_config):
+    old = replace(tiny_config, augmentation=replace(tiny_config.augmentation, tone_curvature=0.0))
+    stored = replace(old, steps=2).to_config()
+    del stored["augmentation"]["tone_curvature"]  # as that version wrote it
+    assert TrainConfig.from_config(stored).augmentation.tone_curvature == 0.0
+    assert old.trajectory_differences(stored) == []
+    assert "augmentation" in tiny_config.trajectory_differences(stored)

@@ -110,3 +110,10 @@ def test_tone_curve_is_the_square_root_of_log_detector_quanta():
 def test_augmented_patches_stay_in_range(images):
     sampler = PatchSampler(images, 16, Augmentation(tone_curvature=20.0))
     assert np.abs(sampler.batch(20, np.random.default_rng(4))).max() <= 1.0 + 1e-6
+
+
+def test_a_configuration_from_before_the_tone_curve_reads_as_none():
+    stored = Augmentation().to_config()
+    del stored["tone_curvature"]
+    assert Augmentation.from_config(stored).tone_curvature == 0.0
+    assert Augmentation.from_config(Augmentation().to_config()) == Augmentation()
