@@ -2,8 +2,9 @@
 
 For each noise level the pixels of all images are split into ten bins (deciles) of the
 expected detected quanta at that dose, and the script prints each bin's share of either
-method's squared error and the ratio of their mean squared errors. Same simulation, seeds
-and preparation as ``denoise_bench.py`` (the BM3D extra is needed)::
+method's squared error and the ratio of their mean squared errors. It takes the image,
+noise and project options of ``denoise_bench.py`` and simulates exactly as it does (the
+BM3D extra is needed)::
 
     python benchmarks/error_by_counts.py HELD_OUT_FOLDER --limit 8 --crop 512 \\
         --downscale 4 --upscale 3 --threads 2
@@ -11,62 +12,39 @@ and preparation as ``denoise_bench.py`` (the BM3D extra is needed)::
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
-from benchlib import (
-    DEFAULT_NOISY_PSNR,
-    Level,
-    Physics,
-    Project,
-    bm3d_gat_oracle,
-    counts_of,
-    make_case,
-    prepare,
-    read_sources,
-    set_threads,
-)
+from benchlib import BenchError, bm3d_gat_oracle, check_extras, counts_of, make_case
+from denoise_bench import chosen_levels, chosen_physics, load_project, load_sources, parse_args
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Command-line options."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("folder", type=Path, help="folder of clean images")
-    p.add_argument("--limit", type=int, help="at most this many images")
-    p.add_argument("--crop", type=int, help="centred square crop")
-    p.add_argument("--downscale", type=int, default=1, help="block-average factor")
-    p.add_argument("--upscale", type=float, default=1.0, help="cubic zoom after averaging")
-    p.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    p.add_argument("--views", type=int, help="views of the project (default: its default)")
-    p.add_argument("--threads", type=int, help="CPU threads")
-    p.add_argument("--seed", type=int, default=0, help="noise seed, as denoise_bench.py")
-    return p.parse_args(argv)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print, per noise level, the error of both methods by decile of detected quanta.
 
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Print, per noise level, the error of both methods by decile of detected quanta."""
+    Returns 0, or 2 with a one-line message when the images, the model or an extra is missing.
+    """
     args = parse_args(argv)
-    set_threads(args.threads)
-    project = Project.load(args.model, views=args.views)
-    denoise = project.method().run
-    sources = [
-        prepare(s, crop=args.crop, downscale=args.downscale, upscale=args.upscale)
-        for s in read_sources(args.folder, limit=args.limit)
-    ]
-    print(f"project: {project.describe()}")
-    for j, db in enumerate(DEFAULT_NOISY_PSNR):
+    try:
+        check_extras(["bm3d-gat-oracle"])
+        project = load_project(args, ["project"])
+        sources = load_sources(args)
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    denoise, physics = project.method().run, chosen_physics(args)
+    for j, level in enumerate(chosen_levels(args)):
         ours, oracle, quanta = [], [], []
         for i, source in enumerate(sources):
-            case = make_case(source, Level.psnr(db), physics=Physics(), seed=[args.seed, i, j])
+            case = make_case(source, level, physics=physics, seed=[args.seed, i, j])
             clean = case.to_unit(case.clean.pixels)
             ours.append(((case.to_unit(denoise(case)) - clean) ** 2).ravel())
             oracle.append(((case.to_unit(bm3d_gat_oracle(case)) - clean) ** 2).ravel())
             quanta.append((case.dose * counts_of(case, case.clean.pixels)).ravel())
         se_ours, se_oracle, counts = map(np.concatenate, (ours, oracle, quanta))
         print(
-            f"\nnoisy {db:g} dB: project {-10 * np.log10(se_ours.mean()):.2f} dB, "
+            f"\n{level.label}: project {-10 * np.log10(se_ours.mean()):.2f} dB, "
             f"oracle {-10 * np.log10(se_oracle.mean()):.2f} dB"
         )
         print("| quanta per pixel | share of project SE | share of oracle SE | MSE ratio |")
@@ -79,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{se_oracle[inside].sum() / se_oracle.sum():.3f} | "
                 f"{se_ours[inside].mean() / se_oracle[inside].mean():.2f} |"
             )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

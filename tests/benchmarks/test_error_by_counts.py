@@ -11,7 +11,7 @@ from PIL import Image
 def test_tables_split_the_error_by_deciles_of_quanta(tmp_path, capsys):
     pixels = phantom_source((64, 64), seed=0).image.pixels
     Image.fromarray(pixels.astype(np.uint16)).save(tmp_path / "phantom.png")
-    error_by_counts.main([str(tmp_path), "--views", "1", "--threads", "1"])
+    assert error_by_counts.main([str(tmp_path), "--views", "1", "--threads", "1"]) == 0
     out = capsys.readouterr().out
     assert out.count("| quanta per pixel |") == 3
     for block in out.split("\nnoisy ")[1:]:
@@ -20,3 +20,8 @@ def test_tables_split_the_error_by_deciles_of_quanta(tmp_path, capsys):
         shares = np.array(rows, dtype=float)
         np.testing.assert_allclose(shares[:, :2].sum(axis=0), 1.0, atol=0.01)
         assert np.all(shares[:, 2] > 0)
+
+
+def test_an_empty_folder_is_a_one_line_error(tmp_path, capsys):
+    assert error_by_counts.main([str(tmp_path)]) == 2
+    assert "no readable image" in capsys.readouterr().err

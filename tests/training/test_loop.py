@@ -5,7 +5,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PIL import Image
-from safetensors.torch import load_file
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 
 from core.diffusion.model import card_path, load_model
 from core.training.checkpoint import read_checkpoint
@@ -146,3 +147,26 @@ def test_a_checkpoint_from_before_the_tone_curve_resumes_without_one(tiny_config
     assert TrainConfig.from_config(stored).augmentation.tone_curvature == 0.0
     assert old.trajectory_differences(stored) == []
     assert "augmentation" in tiny_config.trajectory_differences(stored)
+
+
+def test_a_checkpoint_from_before_lineage_takes_it_from_the_init_model(tiny_config, tmp_path):
+    parent = load_model(train(replace(tiny_config, val_every=0)))
+    child = replace(
+        tiny_config,
+        output=tmp_path / "child" / "m.safetensors",
+        init_model=tiny_config.output,
+        steps=2,
+        val_every=0,
+    )
+    train(child, callback=lambda state: state.step == 1)
+    # Rewrite the checkpoint as the version before lineage wrote it: no "started_from".
+    tensors = load_file(child.checkpoint_path)
+    with safe_open(child.checkpoint_path, "pt") as f:
+        metadata = f.metadata()
+    extra = json.loads(metadata["extra"])
+    del extra["started_from"]
+    save_file(tensors, child.checkpoint_path, metadata={**metadata, "extra": json.dumps(extra)})
+
+    train(replace(child, resume=True))
+    lineage = load_model(child.output).card.training["started_from"]
+    assert lineage["weights_sha256"] == parent.card.weights_sha256
