@@ -88,6 +88,11 @@ class DistributedContext:
         dist.broadcast(value, src=0)
         return bool(value.item())
 
+    def barrier(self) -> None:
+        """Wait until every rank gets here (nothing to wait for alone)."""
+        if self.world_size > 1:
+            dist.barrier()
+
     def close(self) -> None:
         """Destroy the process group if this context created it."""
         if self.owns_group and dist.is_initialized():

@@ -410,6 +410,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         if data.validator is not None and validation_json.get("step") != step:
             validation_json = validate().to_json()
         save()
+    # The other ranks leave the process group only once rank 0 has written the model.
+    ctx.barrier()
     return config.output
 
 
