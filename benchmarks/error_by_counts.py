@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             clean = case.to_unit(case.clean.pixels)
             ours.append(((case.to_unit(denoise(case)) - clean) ** 2).ravel())
             oracle.append(((case.to_unit(bm3d_gat_oracle(case)) - clean) ** 2).ravel())
-            quanta.append((case.dose * counts_of(case, case.clean.pixels)).ravel())
+            quanta.append(counts_of(case, case.clean.pixels).ravel())  # at the case's dose
         se_ours, se_oracle, counts = map(np.concatenate, (ours, oracle, quanta))
         print(
             f"\n{level.label}: project {-10 * np.log10(se_ours.mean()):.2f} dB, "
