@@ -220,7 +220,7 @@ def prepare(
         Block-averaging factor (>= 1); 2 halves the image's own white noise.
     upscale : float
         Cubic-spline zoom factor after the averaging (>= 1), clipped to the image's
-        value range: with ``downscale`` a clean reference at the size and pixel-scale
+        value range: with ``downscale`` a clean reference with the pixel-scale
         smoothness of a full-resolution radiograph.
 
     Returns

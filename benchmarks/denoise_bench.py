@@ -144,7 +144,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=1.0,
         metavar="U",
-        help="then zoom them by U (cubic spline): full-resolution size, smooth at the pixel scale",
+        help="then zoom them by U (cubic spline): smooth at the pixel scale like full resolution",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated noise")
     levels = parser.add_mutually_exclusive_group()
