@@ -4,15 +4,22 @@ import re
 
 import error_by_counts
 import numpy as np
+import pytest
 from benchlib import counts_of, make_case, phantom_source
 from denoise_bench import chosen_levels, chosen_physics, load_sources, parse_args
 from PIL import Image
 
 
-def test_tables_split_the_error_by_deciles_of_quanta(tmp_path, capsys):
+@pytest.fixture
+def phantom_folder(tmp_path):
+    """A folder holding one 64 px phantom as a 16-bit PNG."""
     pixels = phantom_source((64, 64), seed=0).image.pixels
     Image.fromarray(pixels.astype(np.uint16)).save(tmp_path / "phantom.png")
-    assert error_by_counts.main([str(tmp_path), "--views", "1", "--threads", "1"]) == 0
+    return tmp_path
+
+
+def test_tables_split_the_error_by_deciles_of_quanta(phantom_folder, capsys):
+    assert error_by_counts.main([str(phantom_folder), "--views", "1", "--threads", "1"]) == 0
     out = capsys.readouterr().out
     assert out.count("| quanta per pixel |") == 3
     for block in out.split("\nnoisy ")[1:]:
@@ -23,10 +30,8 @@ def test_tables_split_the_error_by_deciles_of_quanta(tmp_path, capsys):
         assert np.all(shares[:, 2] > 0)
 
 
-def test_the_bins_span_the_quanta_detected_at_the_dose(tmp_path, capsys):
-    pixels = phantom_source((64, 64), seed=0).image.pixels
-    Image.fromarray(pixels.astype(np.uint16)).save(tmp_path / "phantom.png")
-    argv = [str(tmp_path), "--views", "1", "--threads", "1"]
+def test_the_bins_span_the_quanta_detected_at_the_dose(phantom_folder, capsys):
+    argv = [str(phantom_folder), "--views", "1", "--threads", "1"]
     assert error_by_counts.main(argv) == 0
     spans = re.findall(r"^\| ([\d.]+)-([\d.]+) \|", capsys.readouterr().out, re.M)
     args = parse_args(argv)

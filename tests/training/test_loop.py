@@ -116,16 +116,22 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert len(data.card["skipped"]) == 4
 
 
-def test_fine_tune_records_what_it_started_from(tiny_config, tmp_path):
+def _fine_tune_one_step(tiny_config, tmp_path, **changes):
+    """Train a parent, then one of two steps of a child fine-tuned from it."""
     parent = load_model(train(replace(tiny_config, val_every=0)))
     child = replace(
         tiny_config,
         output=tmp_path / "child" / "m.safetensors",
         init_model=tiny_config.output,
         steps=2,
-        checkpoint_every=1,
+        **changes,
     )
     train(child, callback=lambda state: state.step == 1)  # stop after one step
+    return parent, child
+
+
+def test_fine_tune_records_what_it_started_from(tiny_config, tmp_path):
+    parent, child = _fine_tune_one_step(tiny_config, tmp_path, checkpoint_every=1)
     lineage = load_model(child.output).card.training["started_from"]
     assert lineage["weights_sha256"] == parent.card.weights_sha256
     assert lineage["training"]["steps_done"] == 4
@@ -150,15 +156,7 @@ def test_a_checkpoint_from_before_the_tone_curve_resumes_without_one(tiny_config
 
 
 def test_a_checkpoint_from_before_lineage_takes_it_from_the_init_model(tiny_config, tmp_path):
-    parent = load_model(train(replace(tiny_config, val_every=0)))
-    child = replace(
-        tiny_config,
-        output=tmp_path / "child" / "m.safetensors",
-        init_model=tiny_config.output,
-        steps=2,
-        val_every=0,
-    )
-    train(child, callback=lambda state: state.step == 1)
+    parent, child = _fine_tune_one_step(tiny_config, tmp_path, val_every=0)
     # Rewrite the checkpoint as the version before lineage wrote it: no "started_from".
     tensors = load_file(child.checkpoint_path)
     with safe_open(child.checkpoint_path, "pt") as f:
