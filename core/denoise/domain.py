@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.binning import block_means
 from core.denoise.table import UniformTable
 from core.image import XrayImage
 from core.noise import (
@@ -147,13 +148,6 @@ def _noise_floor(image: XrayImage) -> float:
     return abs(image.mapping.slope) / math.sqrt(12.0)
 
 
-def _block_means(values: np.ndarray, block: int) -> np.ndarray:
-    rows, cols = (side // block * block for side in values.shape)
-    return (
-        values[:rows, :cols].reshape(rows // block, block, cols // block, block).mean(axis=(1, 3))
-    )
-
-
 @dataclass(frozen=True, eq=False)
 class ModelDomain:
     """The map between an image's pixels and the model's ``[-1, 1]`` domain.
@@ -228,7 +222,7 @@ class ModelDomain:
             stabilizer = NoiseLevelStabilizer.from_noise_level_function(
                 _floored(noise.nlf, _noise_floor(image))
             )
-        stabilised = stabilizer.forward(_block_means(image.pixels, PERCENTILE_BLOCK))
+        stabilised = stabilizer.forward(block_means(image.pixels, PERCENTILE_BLOCK))
         low, high = np.percentile(stabilised, PERCENTILES)
         span = max(float(high - low), MIN_SPAN)
         scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) / span

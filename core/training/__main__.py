@@ -54,6 +54,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
     p.add_argument("--batch-size", type=int, help="patches per step per process")
     p.add_argument("--patch-size", type=int, help="training patch side in pixels")
+    p.add_argument(
+        "--binning",
+        type=int,
+        help="average N x N pixel blocks of each training image first (2 halves film grain)",
+    )
     p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
     p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
     p.add_argument("--seed", type=int, help="seed of weights and every random draw")
@@ -74,6 +79,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             ("steps", args.steps),
             ("batch_size", args.batch_size),
             ("patch_size", args.patch_size),
+            ("binning", args.binning),
             ("lr", args.lr),
             ("warmup_steps", args.warmup_steps),
             ("seed", args.seed),

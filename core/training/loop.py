@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
+from core.binning import block_means
 from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
@@ -138,7 +139,7 @@ def _prepare_data(config: TrainConfig) -> _Data:
     val_patients = sorted({im.record.patient_id for im in val_images})
     log.info(
         "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
-        "%d unreadable",
+        "%d unreadable; training images binned %d x %d",
         config.data,
         len(records),
         len({r.patient_id for r in records}),
@@ -146,6 +147,8 @@ def _prepare_data(config: TrainConfig) -> _Data:
         len(val_images),
         len(val_patients),
         len(skipped),
+        config.binning,
+        config.binning,
     )
     card = {
         "name": config.data.name,
@@ -160,7 +163,9 @@ def _prepare_data(config: TrainConfig) -> _Data:
         "else by file",
     }
     sampler = PatchSampler(
-        [im.pixels for im in train_images], config.patch_size, config.augmentation
+        [block_means(im.pixels, config.binning) for im in train_images],
+        config.patch_size,
+        config.augmentation,
     )
     validator = (
         Validator([im.pixels for im in val_images], crop=config.val_crop)

@@ -116,6 +116,28 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert len(data.card["skipped"]) == 4
 
 
+def test_binning_averages_the_training_images_only(tiny_config):
+    from core.training.loop import _prepare_data
+
+    plain = _prepare_data(tiny_config)
+    binned = _prepare_data(replace(tiny_config, binning=2))
+    for image, binned_image in zip(plain.sampler.images, binned.sampler.images, strict=True):
+        rows, cols = image.shape
+        assert binned_image.shape == (rows // 2, cols // 2)
+        assert binned_image[0, 0] == pytest.approx(image[:2, :2].mean())
+    for case, binned_case in zip(plain.validator.cases, binned.validator.cases, strict=True):
+        np.testing.assert_array_equal(binned_case[3], case[3])  # the same clean crops
+    with pytest.raises(ValueError, match="binning"):
+        replace(tiny_config, binning=0)
+    assert tiny_config.trajectory_differences(replace(tiny_config, binning=2).to_config()) == [
+        "binning"
+    ]
+    # A checkpoint from before binning existed trained on the images as stored.
+    stored = tiny_config.to_config()
+    del stored["binning"]
+    assert tiny_config.trajectory_differences(stored) == []
+
+
 def _fine_tune_one_step(tiny_config, tmp_path, **changes):
     """Train a parent, then one of two steps of a child fine-tuned from it."""
     parent = load_model(train(replace(tiny_config, val_every=0)))

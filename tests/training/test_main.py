@@ -29,16 +29,21 @@ def _args(image_folder, output, *extra):
 def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     first = ["--steps", "2", "--batch-size", "2", "--patch-size", "16", "--seed", "3"]
-    first += ["--lr", "5e-5", "--warmup-steps", "0"]
+    first += ["--lr", "5e-5", "--warmup-steps", "0", "--binning", "2"]
     assert main(_args(image_folder, out, *first, "--val-every", "0")) == 0
     settings = load_model(out).card.training["settings"]
     assert (settings["seed"], settings["lr"], settings["warmup_steps"]) == (3, 5e-5, 0)
+    assert settings["binning"] == 2
     assert (tmp_path / "m.log").read_text().count("checkpoint") >= 1
     # Resume: only the new horizon is given; batch, patch and seed come from the checkpoint.
     assert main(_args(image_folder, out, "--resume", "--steps", "3")) == 0
     stored = read_checkpoint(tmp_path / "m.checkpoint.safetensors")
     assert stored.step == 3
-    assert (stored.config["batch_size"], stored.config["seed"]) == (2, 3)
+    assert (stored.config["batch_size"], stored.config["seed"], stored.config["binning"]) == (
+        2,
+        3,
+        2,
+    )
 
 
 def test_cli_reports_errors(image_folder, tmp_path, capsys):
