@@ -28,7 +28,7 @@ class DenoiseSettings:
     n_steps : int
         Reverse-diffusion steps from ``t*`` to 0. 1 (the default) gives the posterior
         mean (Tweedie) estimate: on held-out films averaged 4 x 4 and zoomed 3 x it scored
-        best at noisy PSNR 43, 36 and 30 dB (0.5 dB above 25 steps), and it is the
+        best at noisy PSNR 43, 36 and 30 dB (0.4-0.5 dB above 25 steps), and it is the
         fastest. More steps keep more texture.
     seed : int
         Seed of the DDPM step noise and of the uncertainty samples (>= 0).
