@@ -57,7 +57,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--binning",
         type=int,
-        help="average N x N pixel blocks of each training image first (2 halves film grain)",
+        help="average N x N pixel blocks of each training image first (2 thins film grain)",
     )
     p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
     p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")

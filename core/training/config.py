@@ -62,7 +62,8 @@ class TrainConfig:
     binning : int
         Average each training image over ``binning x binning`` pixel blocks before
         patches are cut (1: as stored). Films downscaled for distribution keep a grain
-        that a clean target should not have; 2 x 2 binning halves it. Validation images
+        that a clean target should not have; 2 x 2 binning cuts the estimated noise of
+        the 640 px training films to 0.55 of it (white noise: 0.5). Validation images
         are used as stored.
     lr : float
         Peak AdamW learning rate.
