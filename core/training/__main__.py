@@ -50,6 +50,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         choices=sorted(ARCHITECTURES),
         help="network size of a fresh run (tiny: a few thousand parameters, for tests)",
     )
+    p.add_argument(
+        "--blocks-per-level",
+        type=int,
+        help="residual blocks per level (more than --init-model's: added as identities)",
+    )
+    p.add_argument(
+        "--mid-blocks",
+        type=int,
+        help="residual blocks at the lowest resolution (as --blocks-per-level)",
+    )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
     p.add_argument("--batch-size", type=int, help="patches per step per process")
@@ -97,20 +107,30 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
         "minutes": args.minutes,
         "progress": not args.no_progress,
     }
+    depth = {
+        name: value
+        for name, value in (
+            ("blocks_per_level", args.blocks_per_level),
+            ("mid_blocks", args.mid_blocks),
+        )
+        if value is not None
+    }
     if args.resume:
         base = TrainConfig(data=args.folder, output=args.output)
         if base.checkpoint_path.is_file():
             stored = TrainConfig.from_config(read_checkpoint(base.checkpoint_path).config)
-            return replace(stored, checkpoint=None, **runtime, **given)
+            architecture = replace(stored.architecture, **depth)
+            return replace(stored, checkpoint=None, architecture=architecture, **runtime, **given)
     if args.init_model is not None:
         card = load_model(args.init_model).card
         given |= {
             "init_model": args.init_model,
-            "architecture": card.architecture,
+            "architecture": replace(card.architecture, **depth),
             "schedule": card.schedule,
         }
-    elif args.architecture is not None:
-        given["architecture"] = ARCHITECTURES[args.architecture]()
+    else:
+        architecture = ARCHITECTURES[args.architecture or "standard"]()
+        given["architecture"] = replace(architecture, **depth)
     return TrainConfig(**runtime, **given)
 
 

@@ -47,8 +47,10 @@ class TrainConfig:
     resume : bool
         Continue from the checkpoint (which must exist).
     init_model : Path or None
-        Fine-tune: start from this model's weights (its architecture and schedule must
-        be this run's), and validate it at step 0 for comparison. None starts fresh.
+        Fine-tune: start from this model's weights (its schedule must be this run's,
+        its architecture too or one with fewer blocks, which the run's extra blocks
+        extend as identities: :mod:`core.diffusion.grow`), and validate it at step 0
+        for comparison. None starts fresh.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
     steps : int

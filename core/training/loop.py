@@ -33,6 +33,7 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from core.binning import block_means
+from core.diffusion.grow import is_deepening, load_deepened
 from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
@@ -423,15 +424,19 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
 def _load_initial_weights(network: UNet, config: TrainConfig) -> dict[str, Any]:
     """Start from ``config.init_model`` (fine-tuning); return its lineage for the card.
 
-    Its card must match the config's architecture and schedule.
+    Its card must match the config's schedule and architecture, or the architecture
+    must be a deepening of the card's (:mod:`core.diffusion.grow`): the added blocks
+    start as identities.
     """
     model = load_model(config.init_model)
-    if model.network.config != config.architecture or model.schedule != config.schedule:
+    if model.schedule != config.schedule or not is_deepening(
+        model.network.config, config.architecture
+    ):
         raise ValueError(
             f"{config.init_model} has another architecture or schedule than this run; "
-            "take both from its model card"
+            "take both from its model card (only more blocks may be added)"
         )
-    network.load_state_dict(model.network.state_dict())
+    load_deepened(network, model.network)
     log.info("starting from the weights of %s", config.init_model)
     return _lineage(model.card)
 

@@ -190,3 +190,25 @@ def test_a_checkpoint_from_before_lineage_takes_it_from_the_init_model(tiny_conf
     train(replace(child, resume=True))
     lineage = load_model(child.output).card.training["started_from"]
     assert lineage["weights_sha256"] == parent.card.weights_sha256
+
+
+def test_a_deeper_fine_tune_starts_from_the_parents_function(tiny_config, tmp_path):
+    parent = load_model(train(tiny_config))
+    deeper = replace(tiny_config.architecture, blocks_per_level=2, mid_blocks=3)
+    child = replace(
+        tiny_config,
+        output=tmp_path / "child" / "m.safetensors",
+        init_model=tiny_config.output,
+        architecture=deeper,
+        steps=2,
+    )
+    train(child, callback=lambda state: state.step == 1)
+    first = [json.loads(ln) for ln in child.metrics_path.read_text().splitlines()][0]
+    assert first["step"] == 0
+    assert first["validation"]["scores"] == parent.card.validation["scores"]
+    assert load_model(child.output).network.config == deeper
+
+    wider = replace(tiny_config.architecture, base_channels=16)
+    other = replace(child, output=tmp_path / "wide" / "m.safetensors", architecture=wider)
+    with pytest.raises(ValueError, match="only more blocks"):
+        train(other)

@@ -46,6 +46,20 @@ def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
     )
 
 
+def test_cli_deepens_a_model_it_fine_tunes(image_folder, tmp_path):
+    parent, child = tmp_path / "p.safetensors", tmp_path / "c.safetensors"
+    short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
+    tiny = ["--architecture", "tiny", "--blocks-per-level", "2"]
+    assert main(_args(image_folder, parent, *short, *tiny)) == 0
+    assert load_model(parent).network.config.blocks_per_level == 2
+    deeper = ["--init-model", str(parent), "--mid-blocks", "3"]
+    assert main(_args(image_folder, child, *short, *deeper)) == 0
+    grown = load_model(child).network.config
+    assert (grown.base_channels, grown.blocks_per_level, grown.mid_blocks) == (8, 2, 3)
+    shallower = ["--init-model", str(parent), "--blocks-per-level", "1"]
+    assert main(_args(image_folder, tmp_path / "s.safetensors", *short, *shallower)) == 2
+
+
 def test_cli_reports_errors(image_folder, tmp_path, capsys):
     out = tmp_path / "m.safetensors"
     assert main(_args(image_folder, out, "--resume")) == 2
