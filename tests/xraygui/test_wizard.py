@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.diffusion import load_model
 from core.io import write_new_dicom
 from core.noise import phantom_image
 from xraygui.wizard import process as process_module
@@ -75,6 +76,7 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     page.device.setCurrentText("cpu")
     page.patch.setValue(16)
     page.batch.setValue(2)
+    page.binning.setValue(2)
     page.minutes.setValue(0.1)
     wizard.next()
     assert wizard.currentId() == RUN
@@ -106,16 +108,24 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     wizard.result_page.name.setText("clinic")
     saved = wizard.result_page.save()
     card = json.loads(saved.with_suffix(".json").read_text())
-    assert card["training"]["started_from"] == str(tiny_model_path)
+    started_from = card["training"]["started_from"]
+    assert started_from["file"] == str(tiny_model_path)
+    assert started_from["weights_sha256"] == load_model(tiny_model_path).card.weights_sha256
+    assert card["training"]["settings"]["binning"] == 2
+    # A second save under the same name keeps the first model and says why.
+    first = saved.read_bytes()
+    assert wizard.result_page.save() is None
+    assert "exists" in wizard.result_page.message.text() and saved.read_bytes() == first
     assert window.controls.model.currentText() == "clinic (user)"
     wizard.reject()
 
 
 def test_training_command_resume_passes_remaining_budget(tmp_path):
     spec = RunSpec(data=tmp_path, folder=tmp_path / "run", steps=50, minutes=2.0,
-                   batch_size=2, patch_size=16, architecture="tiny")  # fmt: skip
+                   batch_size=2, patch_size=16, binning=2, architecture="tiny")  # fmt: skip
     program, args = process_module.training_command(spec, resume=False)
     assert args[:2] == ["-m", "core.training"] and "--architecture" in args
+    assert args[args.index("--binning") + 1] == "2"
     assert args[args.index("--minutes") + 1] == "2"
     _, resumed = process_module.training_command(spec, resume=True)
     assert "--resume" in resumed and "--batch-size" not in resumed

@@ -53,6 +53,7 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
             minutes = max(minutes - done[1] / 60.0, 0.05)
     else:
         args += ["--batch-size", str(spec.batch_size), "--patch-size", str(spec.patch_size)]
+        args += ["--binning", str(spec.binning)]
         if spec.init_model is not None:
             args += ["--init-model", str(spec.init_model)]
         else:

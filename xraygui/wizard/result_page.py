@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.diffusion import card_path
+from core.errors import ImageWriteError, XrayError
+from core.io.atomic import atomic_write
 from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.runs import RunSpec
 
@@ -48,6 +50,10 @@ def validations(spec: RunSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | 
 def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     """Copy the run's model and card to ``folder/name.safetensors``; record the noise settings.
 
+    Both files are written atomically and never replace an existing model. The card
+    keeps the training's record of its starting model (weights hash and that model's
+    own card) and adds the file it was read from.
+
     Parameters
     ----------
     spec : RunSpec
@@ -61,18 +67,37 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     -------
     Path
         The saved weights file.
+
+    Raises
+    ------
+    ImageWriteError
+        If a model of that name exists or a file cannot be written (nothing is left).
     """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.safetensors"
     card = json.loads(card_path(spec.output).read_text("utf-8"))
-    card["training"]["wizard_noise"] = {
+    training = card["training"]
+    training["wizard_noise"] = {
         "dose_range": list(spec.dose_range),
         "electronic_noise": spec.electronic_noise,
         "note": "recorded only: training used Gaussian noise of all levels",
     }
-    card["training"]["started_from"] = str(spec.init_model) if spec.init_model else "fresh"
-    shutil.copyfile(spec.output, target)
-    card_path(target).write_text(json.dumps(card, indent=2) + "\n", "utf-8")
+    if spec.init_model is not None:
+        training["started_from"] = {
+            **training.get("started_from", {}),
+            "file": str(spec.init_model),
+        }
+    for path in (target, card_path(target)):
+        if path.exists():
+            raise ImageWriteError(path, "a model of that name exists; choose another name")
+    with atomic_write(target) as out, spec.output.open("rb") as weights:
+        shutil.copyfileobj(weights, out)
+    try:
+        with atomic_write(card_path(target)) as out:
+            out.write((json.dumps(card, indent=2) + "\n").encode("utf-8"))
+    except ImageWriteError:
+        target.unlink(missing_ok=True)  # weights without a card would not load
+        raise
     return target
 
 
@@ -149,7 +174,11 @@ class ResultPage(QWizardPage):
         if self.spec is None or not name:
             self.message.setText("Give the model a name.")
             return None
-        path = save_model_copy(self.spec, self.model_dir, name)
+        try:
+            path = save_model_copy(self.spec, self.model_dir, name)
+        except XrayError as error:
+            self.message.setText(f"Not saved: {error}")
+            return None
         self.message.setText(f"Saved {path}; it is now in the model picker.")
         self.saved.emit(path)
         return path

@@ -44,6 +44,8 @@ class RunSpec:
         Time budget of the whole run (all invocations together); None: run all steps.
     batch_size, patch_size : int
         Patches per step and their side.
+    binning : int
+        Training images are averaged over ``binning x binning`` blocks first.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
     init_model : Path or None
@@ -66,6 +68,7 @@ class RunSpec:
     minutes: float | None
     batch_size: int
     patch_size: int
+    binning: int = 1
     device: str = "auto"
     init_model: Path | None = None
     architecture: str = "standard"

@@ -96,6 +96,7 @@ class TrainWizard(QWizard):
             minutes=minutes,
             batch_size=page.batch.value(),
             patch_size=page.patch.value(),
+            binning=page.binning.value(),
             device=page.device.currentText(),
             init_model=page.init_model(),
             architecture=page.architecture.currentText(),
