@@ -1,6 +1,7 @@
 """The Train on Folder wizard: scan, noise preview, training subprocess, cancel, resume, save."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -73,6 +74,11 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     assert wizard.currentId() == TRAINING
     page = wizard.training_page
     assert page.finetune.isChecked() and page.init_model() == tiny_model_path
+    assert page.learning_rate() == 5e-5
+    page.fresh.setChecked(True)
+    assert page.learning_rate() == 2e-4 and page.architecture.isEnabled()
+    page.finetune.setChecked(True)
+    page.lr.setCurrentIndex(page.lr.findData(1e-4))
     page.device.setCurrentText("cpu")
     page.patch.setValue(16)
     page.batch.setValue(2)
@@ -111,7 +117,10 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     started_from = card["training"]["started_from"]
     assert started_from["file"] == str(tiny_model_path)
     assert started_from["weights_sha256"] == load_model(tiny_model_path).card.weights_sha256
-    assert card["training"]["settings"]["binning"] == 2
+    assert (card["training"]["settings"]["binning"], card["training"]["settings"]["lr"]) == (
+        2,
+        1e-4,
+    )
     # A second save under the same name keeps the first model and says why.
     first = saved.read_bytes()
     assert wizard.result_page.save() is None
@@ -125,7 +134,9 @@ def test_training_command_resume_passes_remaining_budget(tmp_path):
                    batch_size=2, patch_size=16, binning=2, architecture="tiny")  # fmt: skip
     program, args = process_module.training_command(spec, resume=False)
     assert args[:2] == ["-m", "core.training"] and "--architecture" in args
-    assert args[args.index("--binning") + 1] == "2"
+    assert args[args.index("--binning") + 1] == "2" and "--lr" not in args
+    _, tuned = process_module.training_command(replace(spec, lr=5e-5), resume=False)
+    assert tuned[tuned.index("--lr") + 1] == "5e-05"
     assert args[args.index("--minutes") + 1] == "2"
     _, resumed = process_module.training_command(spec, resume=True)
     assert "--resume" in resumed and "--batch-size" not in resumed

@@ -54,6 +54,8 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
     else:
         args += ["--batch-size", str(spec.batch_size), "--patch-size", str(spec.patch_size)]
         args += ["--binning", str(spec.binning)]
+        if spec.lr is not None:
+            args += ["--lr", f"{spec.lr:g}"]
         if spec.init_model is not None:
             args += ["--init-model", str(spec.init_model)]
         else:

@@ -46,6 +46,8 @@ class RunSpec:
         Patches per step and their side.
     binning : int
         Training images are averaged over ``binning x binning`` blocks first.
+    lr : float or None
+        Peak learning rate; None: the training's default.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
     init_model : Path or None
@@ -69,6 +71,7 @@ class RunSpec:
     batch_size: int
     patch_size: int
     binning: int = 1
+    lr: float | None = None
     device: str = "auto"
     init_model: Path | None = None
     architecture: str = "standard"

@@ -1,4 +1,4 @@
-"""Page 3: fine-tune or start fresh, time budget or steps, patch, batch, binning, device."""
+"""Page 3: fine-tune or start fresh, time budget or steps, learning rate, patch, batch, binning."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 
 GIB = 1024**3
+LEARNING_RATES = (2e-4, 1e-4, 5e-5, 2e-5)
+"""Peak learning rates offered; the first is a fresh start's, the third a fine-tune's."""
+FRESH_LR, FINE_TUNE_LR = 2e-4, 5e-5
 
 
 def default_batch(free_bytes: int) -> tuple[int, int]:
@@ -70,6 +73,16 @@ class TrainingPage(QWizardPage):
         self.architecture.setToolTip("Network of a fresh start (tiny: for quick trials)")
         self.fresh.toggled.connect(self.architecture.setEnabled)
         self.architecture.setEnabled(self.fresh.isChecked())
+        self.lr = QComboBox()
+        for lr in LEARNING_RATES:
+            self.lr.addItem(f"{lr:.0e}", lr)
+        self.lr.setToolTip(
+            "Peak AdamW learning rate. A fine-tune starts lower than a fresh run so that it "
+            "adapts the model rather than first undoing it (the shipped model's later stages "
+            "used 5e-5)."
+        )
+        self.fresh.toggled.connect(self._default_lr)
+        self._default_lr()
 
         self.by_time = QRadioButton("Time budget")
         self.by_steps = QRadioButton("Number of steps")
@@ -115,6 +128,7 @@ class TrainingPage(QWizardPage):
         form.addRow("Architecture:", self.architecture)
         form.addRow(self.by_time, self.minutes)
         form.addRow(self.by_steps, self.steps)
+        form.addRow("Learning rate:", self.lr)
         form.addRow("Device:", self.device)
         form.addRow("Patch size (px):", self.patch)
         form.addRow("Batch size:", self.batch)
@@ -132,6 +146,14 @@ class TrainingPage(QWizardPage):
         self.patch.setValue(patch)
         self.batch.setValue(batch)
         self.memory.setText(f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it.")
+
+    def _default_lr(self) -> None:
+        lr = FRESH_LR if self.fresh.isChecked() else FINE_TUNE_LR
+        self.lr.setCurrentIndex(LEARNING_RATES.index(lr))
+
+    def learning_rate(self) -> float:
+        """Return the chosen peak learning rate."""
+        return float(self.lr.currentData())
 
     def init_model(self) -> Path | None:
         """Return the model to fine-tune, or None for a fresh start."""

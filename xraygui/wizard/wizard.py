@@ -97,6 +97,7 @@ class TrainWizard(QWizard):
             batch_size=page.batch.value(),
             patch_size=page.patch.value(),
             binning=page.binning.value(),
+            lr=page.learning_rate(),
             device=page.device.currentText(),
             init_model=page.init_model(),
             architecture=page.architecture.currentText(),
