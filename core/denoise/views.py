@@ -33,9 +33,9 @@ VIEW_COUNTS = (1, 2, 4, 8)
 DEFAULT_VIEWS = 4
 """Views of a default denoise. On clean references smooth at the pixel scale like a
 full-resolution radiograph (8 held-out films averaged 4 x 4, then zoomed 3 x to about 480 px;
-noisy PSNR 43, 36 and 30 dB), 4 views gained 0.17 dB over one with the shipped model; they
-took the whole default job on a 1955 x 1841 image from 3.4 s to 8.5 s on 2 CPU cores, 0.15 of
-BM3D's time (README, "How well it works today")."""
+noisy PSNR 43, 36 and 30 dB), 4 views gained 0.15-0.16 dB over one with the shipped model; the
+whole default job on a 1955 x 1841 image takes 8.6 s with them on 2 CPU cores (3.4 s with one
+view and earlier weights), 0.15 of BM3D's time (README, "How well it works today")."""
 
 
 @dataclass(frozen=True)
