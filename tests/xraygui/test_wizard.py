@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.diffusion import load_model
+from core.diffusion import card_path, load_model
+from core.errors import ImageWriteError
 from core.io import write_new_dicom
 from core.noise import phantom_image
 from xraygui.wizard import process as process_module
 from xraygui.wizard import runs as runs_module
 from xraygui.wizard.metrics import MetricsReader
+from xraygui.wizard.result_page import save_model_copy
 from xraygui.wizard.run_page import eta_seconds, format_eta
 from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs
 from xraygui.wizard.wizard import NOISE, RESULT, RUN, TRAINING
@@ -160,3 +162,25 @@ def test_eta_is_the_sooner_of_steps_and_budget(tmp_path):
     record = {"step": 500, "steps_per_s": 10.0, "elapsed_s": 30.0}
     assert eta_seconds(spec, record) == 30.0
     assert format_eta(3725) == "ETA 1 h 02 min" and format_eta(None) == "ETA -"
+
+
+def test_saving_a_fresh_run_copies_it_whole_and_never_over_a_model(tmp_path, tiny_model_path):
+    spec = RunSpec(data=tmp_path, folder=tmp_path / "run", steps=1, minutes=None,
+                   batch_size=2, patch_size=16)  # fmt: skip
+    spec.folder.mkdir()
+    card = json.loads(card_path(tiny_model_path).read_text())
+    card["training"] = {"steps_done": 1}
+    spec.output.write_bytes(tiny_model_path.read_bytes())
+    card_path(spec.output).write_text(json.dumps(card))
+
+    saved = save_model_copy(spec, tmp_path / "models", "mine")
+    assert saved.read_bytes() == tiny_model_path.read_bytes()
+    stored = json.loads(card_path(saved).read_text())
+    assert "started_from" not in stored["training"] and "wizard_noise" in stored["training"]
+    assert load_model(saved).card.weights_sha256 == load_model(tiny_model_path).card.weights_sha256
+    with pytest.raises(ImageWriteError, match="exists"):
+        save_model_copy(spec, tmp_path / "models", "mine")
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [
+        "mine.json",
+        "mine.safetensors",
+    ]

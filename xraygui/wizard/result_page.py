@@ -176,7 +176,7 @@ class ResultPage(QWizardPage):
             return None
         try:
             path = save_model_copy(self.spec, self.model_dir, name)
-        except XrayError as error:
+        except (XrayError, OSError, ValueError) as error:
             self.message.setText(f"Not saved: {error}")
             return None
         self.message.setText(f"Saved {path}; it is now in the model picker.")
