@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
+from core.training.config import TrainConfig
 
 GIB = 1024**3
-LEARNING_RATES = (2e-4, 1e-4, 5e-5, 2e-5)
-"""Peak learning rates offered; the first is a fresh start's, the third a fine-tune's."""
-FRESH_LR, FINE_TUNE_LR = 2e-4, 5e-5
+FRESH_LR = TrainConfig.lr
+"""A fresh start's peak learning rate: the training's default."""
+FINE_TUNE_LR = 5e-5
+"""A fine-tune's: that of the shipped model's third and fourth stages."""
+LEARNING_RATES = (FRESH_LR, 1e-4, FINE_TUNE_LR, 2e-5)
+"""Peak learning rates offered."""
 
 
 def default_batch(free_bytes: int) -> tuple[int, int]:
@@ -78,8 +82,8 @@ class TrainingPage(QWizardPage):
             self.lr.addItem(f"{lr:.0e}", lr)
         self.lr.setToolTip(
             "Peak AdamW learning rate. A fine-tune starts lower than a fresh run so that it "
-            "adapts the model rather than first undoing it (the shipped model's later stages "
-            "used 5e-5)."
+            "adapts the model rather than first undoing it (the shipped model's third and "
+            "fourth stages used 5e-5)."
         )
         self.fresh.toggled.connect(self._default_lr)
         self._default_lr()
