@@ -15,7 +15,8 @@ multi-step sampling stays consistent across tiles.
   one up to the receptive field's tail.
 * The tile size comes from the device's free memory (capped on the CPU so that a tile
   takes well under a second), same-shaped tiles are batched on a GPU, and an
-  out-of-memory error halves the batch, then the tile, and tries again.
+  out-of-memory error halves the batch (if the failed call held several tiles), else
+  the tile, and tries again.
 * On CUDA the network runs in float16 autocast with channels-last weights.
 """
 
@@ -243,6 +244,7 @@ class TiledEvaluator:
         if batch < 1:
             raise ValueError(f"batch must be at least 1, got {batch}")
         self.batch = batch
+        self._running = 0  # tiles in the network call under way
 
     def evaluate(
         self, x: torch.Tensor, t: float, report: Callable[[int, int], Report]
@@ -290,6 +292,7 @@ class TiledEvaluator:
             eps = torch.zeros(x.shape, dtype=torch.float32, device=self.device)
         done = 0
         for group in _batches(tiles, self.batch):
+            self._running = len(group)
             with torch.inference_mode():
                 batch = torch.cat([x[..., tile.rows, tile.cols] for tile in group])
                 with torch.autocast("cuda", dtype=torch.float16, enabled=half):
@@ -305,8 +308,8 @@ class TiledEvaluator:
         if self.device.type == "cuda":
             torch.cuda.empty_cache()
         smallest = _round_up(max(MIN_TILE, 4 * self.overlap), self.multiple)
-        if self.batch > 1:
-            self.batch //= 2
+        if self._running > 1:  # a smaller batch helps only if the failed call held several tiles
+            self.batch = self._running // 2
         elif self.tile > smallest:
             self.tile = max(_round_down(self.tile // 2, self.multiple), smallest)
         else:

@@ -18,7 +18,9 @@ class GaussianEps(torch.nn.Module):
         self.anchor = torch.nn.Parameter(torch.zeros(()))  # gives the model a device
 
     def forward(self, x, t):
-        abar = torch.as_tensor(self.schedule.abar(t.double().cpu().numpy()), dtype=torch.float64)
+        abar = torch.as_tensor(
+            self.schedule.abar(t.double().cpu().numpy()), dtype=torch.float64, device=x.device
+        )
         a, b = abar.sqrt().reshape(-1, 1, 1, 1), (1 - abar).sqrt().reshape(-1, 1, 1, 1)
         return (b * (x.double() - a * self.mu) / (a**2 * self.s0**2 + b**2)).float()
 

@@ -76,8 +76,56 @@ def test_out_of_memory_at_the_smallest_tile_is_a_clear_error(tiny_model, noisy_p
     network = _FailingAbove(tiny_model.network, side=16, error=RuntimeError, message=message)
     failing = DiffusionModel(network, tiny_model.schedule)
     with pytest.raises(XrayError, match="not enough memory"):
-        denoise_image(noisy_phantom, failing, DenoiseSettings(tile_size=128, tile_overlap=8))
+        denoise_image(
+            noisy_phantom, failing, DenoiseSettings(tile_size=128, tile_overlap=8, device="cpu")
+        )
     assert network.sides_seen == [96, 52]  # whole image, then 64-pixel tiles (52 + 52 - 8)
+
+
+class _FailingBatchAbove(torch.nn.Module):
+    """Wraps a network; runs out of memory on calls of more than ``most`` tiles."""
+
+    def __init__(self, network, most):
+        super().__init__()
+        self.inner, self.most, self.config = network, most, network.config
+        self.batches_seen: list[int] = []
+
+    def forward(self, x, t):
+        self.batches_seen.append(x.shape[0])
+        if x.shape[0] > self.most:
+            raise torch.cuda.OutOfMemoryError("Tried to allocate 2.00 GiB")
+        return self.inner(x, t)
+
+
+def _drained(generator):
+    while True:
+        try:
+            next(generator)
+        except StopIteration as stop:
+            return stop.value
+
+
+def test_out_of_memory_halves_the_batch_of_a_call_of_several_tiles(tiny_model):
+    x = torch.randn(1, 1, 96, 96, generator=torch.Generator().manual_seed(0))
+    network = _FailingBatchAbove(tiny_model.network, most=2)
+    evaluator = TiledEvaluator(
+        DiffusionModel(network, tiny_model.schedule), tile=64, overlap=8, batch=8
+    )
+    eps = _drained(evaluator.evaluate(x, 5.0, lambda done, n: done))
+    # Four 52-pixel tiles: a call of 4 fails, the batch drops to 2 and the tile stays.
+    assert network.batches_seen == [4, 2, 2] and evaluator.batch == 2 and evaluator.tile == 64
+    one_by_one = TiledEvaluator(tiny_model, tile=64, overlap=8, batch=1)
+    expected = _drained(one_by_one.evaluate(x, 5.0, lambda done, n: done))
+    torch.testing.assert_close(eps, expected)
+
+
+def test_out_of_memory_on_a_single_tile_shrinks_the_tile_not_the_batch(tiny_model):
+    network = _FailingAbove(tiny_model.network, side=64)
+    evaluator = TiledEvaluator(
+        DiffusionModel(network, tiny_model.schedule), tile=128, overlap=8, batch=8
+    )
+    _drained(evaluator.evaluate(torch.zeros(1, 1, 96, 96), 5.0, lambda done, n: done))
+    assert network.sides_seen[:2] == [96, 52] and (evaluator.tile, evaluator.batch) == (64, 8)
 
 
 def test_other_runtime_errors_are_not_retried(tiny_model):
