@@ -73,6 +73,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
     p.add_argument("--seed", type=int, help="seed of weights and every random draw")
     p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes drawing patches ahead (default: 0 on the CPU, up to 8 on a GPU)",
+    )
+    p.add_argument(
+        "--val-fraction",
+        type=float,
+        help="fraction of patients held out for validation (default 0.1; 0: none)",
+    )
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     p.add_argument("--val-every", type=int, help="steps between validations (0: never)")
     p.add_argument("--log-every", type=int, help="steps between loss lines in the metrics")
@@ -93,6 +103,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
             ("lr", args.lr),
             ("warmup_steps", args.warmup_steps),
             ("seed", args.seed),
+            ("val_fraction", args.val_fraction),
             ("checkpoint_every", args.checkpoint_every),
             ("val_every", args.val_every),
             ("log_every", args.log_every),
@@ -104,6 +115,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
         "output": args.output,
         "resume": args.resume,
         "device": args.device,
+        "workers": args.workers,
         "minutes": args.minutes,
         "progress": not args.no_progress,
     }

@@ -53,6 +53,10 @@ class TrainConfig:
         for comparison. None starts fresh.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+    workers : int or None
+        Processes that draw the training patches ahead of the network
+        (:mod:`core.training.draws`); None: none on the CPU, up to 8 on a GPU. The
+        weights do not depend on it.
     steps : int
         Total optimiser steps (the learning-rate schedule's horizon).
     minutes : float or None
@@ -111,6 +115,7 @@ class TrainConfig:
     resume: bool = False
     init_model: Path | None = None
     device: str = "auto"
+    workers: int | None = None
     steps: int = 100_000
     minutes: float | None = None
     batch_size: int = 16
@@ -153,6 +158,10 @@ class TrainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.lr < float("inf"):
             raise ValueError(f"lr must be a positive number, got {self.lr}")
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
+        if self.workers is not None and self.workers < 0:
+            raise ValueError(f"workers must be at least 0, got {self.workers}")
         if self.warmup_steps < 0:
             raise ValueError(f"warmup_steps must be at least 0, got {self.warmup_steps}")
         if self.minutes is not None and self.minutes <= 0:

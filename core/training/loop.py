@@ -47,6 +47,7 @@ from core.training.data import (
     split_by_patient,
 )
 from core.training.distributed import DistributedContext
+from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
 from core.training.patches import PatchSampler
 from core.training.validation import ValidationResult, Validator
@@ -109,11 +110,6 @@ def learning_rate(step: int, config: TrainConfig) -> float:
     progress = min(1.0, (step - config.warmup_steps) / span)
     floor = config.min_lr_fraction
     return config.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
-def step_rng(seed: int, step: int, rank: int) -> np.random.Generator:
-    """Return the generator of every random draw of one step on one rank."""
-    return np.random.default_rng([seed, step, rank])
 
 
 @dataclass(frozen=True)
@@ -340,6 +336,23 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     interval_losses: list[float] = []
     interval_start = started
     validation: ValidationResult | None = None
+    workers = auto_workers(ctx.device) if config.workers is None else config.workers
+    draws = iterate_draws(
+        StepDraws(
+            data.sampler,
+            config.timesteps,
+            schedule,
+            config.batch_size,
+            seed=config.seed,
+            rank=ctx.rank,
+        ),
+        step,
+        config.steps,
+        workers=workers,
+        pin_memory=ctx.device.type == "cuda",
+    )
+    if workers:
+        log.info("drawing patches in %d worker processes", workers)
     bar = tqdm(
         total=config.steps,
         initial=step,
@@ -349,17 +362,15 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     )
     try:
         while step < config.steps:
-            rng = step_rng(config.seed, step, ctx.rank)
-            x0 = torch.from_numpy(data.sampler.batch(config.batch_size, rng)).to(ctx.device)
-            t = config.timesteps.sample(schedule, config.batch_size, rng)
-            noise = torch.from_numpy(rng.standard_normal(x0.shape, dtype=np.float32))
-            noise = noise.to(ctx.device)
+            x0, t, noise = next(draws)  # t stays on the CPU for the schedule's numpy
+            x0 = x0.to(ctx.device, non_blocking=True)
+            noise = noise.to(ctx.device, non_blocking=True)
             x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
             lr = learning_rate(step, config)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             with _autocast(ctx.device):
-                eps = trained(x_t, torch.from_numpy(t).float().to(ctx.device))
+                eps = trained(x_t, t.float().to(ctx.device))
             loss = F.mse_loss(eps.float(), noise)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -411,6 +422,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             if ctx.agree(stop):
                 break
     finally:
+        draws.close()  # stops the workers
         bar.close()
     if ctx.is_main:
         if data.validator is not None and validation_json.get("step") != step:

@@ -72,6 +72,19 @@ def test_resume_is_exact(tiny_config, tmp_path):
     assert card_path(halves.output).is_file()
 
 
+def test_patches_drawn_in_worker_processes_give_the_same_weights(tiny_config, tmp_path):
+    inline = replace(tiny_config, output=tmp_path / "inline" / "m.safetensors", val_every=0)
+    train(replace(inline, workers=0))
+    # Two workers, stopped half-way (the workers are shut down) and resumed.
+    pooled = replace(inline, output=tmp_path / "pooled" / "m.safetensors", workers=2)
+    train(pooled, callback=lambda state: state.step == 2)
+    train(replace(pooled, resume=True))
+    a, b = _tensors(inline), _tensors(pooled)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert (a[key] == b[key]).all(), key
+
+
 def test_resume_guards(tiny_config):
     with pytest.raises(ValueError, match="no checkpoint"):
         train(replace(tiny_config, resume=True))

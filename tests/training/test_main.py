@@ -60,6 +60,17 @@ def test_cli_deepens_a_model_it_fine_tunes(image_folder, tmp_path):
     assert main(_args(image_folder, tmp_path / "s.safetensors", *short, *shallower)) == 2
 
 
+def test_cli_holds_out_the_fraction_asked_and_draws_in_workers(image_folder, tmp_path):
+    out = tmp_path / "m.safetensors"
+    short = ["--steps", "2", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
+    assert main(_args(image_folder, out, *short, "--val-fraction", "0", "--workers", "1")) == 0
+    card = load_model(out).card
+    assert card.training["settings"]["val_fraction"] == 0
+    data = card.data
+    assert (data["n_val_images"], data["n_train_images"]) == (0, data["n_images"] - 1)  # 1 broken
+    assert "drawing patches in 1 worker processes" in (tmp_path / "m.log").read_text()
+
+
 def test_cli_reports_errors(image_folder, tmp_path, capsys):
     out = tmp_path / "m.safetensors"
     assert main(_args(image_folder, out, "--resume")) == 2
@@ -67,6 +78,10 @@ def test_cli_reports_errors(image_folder, tmp_path, capsys):
     assert "multiple of 16" in capsys.readouterr().err
     assert main(_args(image_folder, out, "--lr", "0")) == 2
     assert "lr must be a positive number" in capsys.readouterr().err
+    assert main(_args(image_folder, out, "--val-fraction", "1")) == 2
+    assert "val_fraction must lie in [0, 1)" in capsys.readouterr().err
+    assert main(_args(image_folder, out, "--workers", "-1")) == 2
+    assert "workers must be at least 0" in capsys.readouterr().err
 
 
 def _free_port() -> int:
