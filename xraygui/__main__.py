@@ -8,6 +8,7 @@ is the training wizard's worker process in a frozen bundle (``python -m core.tra
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import tempfile
 from pathlib import Path
@@ -89,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     int
         Exit status.
     """
+    # In a frozen bundle, a worker process of the training's patch drawing (spawned on
+    # Windows and macOS) starts this executable again: run the worker's code and exit.
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--train"]:
         # The training wizard's worker process inside a frozen bundle, which has no

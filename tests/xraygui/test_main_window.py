@@ -173,10 +173,16 @@ def test_the_shipped_model_comes_first(monkeypatch, tmp_path, tiny_model_path):
     assert [e.label for e in entries] == ["Bundled (tiny)"]
 
 
-def test_train_mode_runs_the_training_entry_without_qt(tmp_path, capsys):
+def test_train_mode_runs_the_training_entry_without_qt(tmp_path, capsys, monkeypatch):
+    import multiprocessing
+
     from xraygui.__main__ import main
 
+    calls = []
+    monkeypatch.setattr(multiprocessing, "freeze_support", lambda: calls.append("freeze"))
     with pytest.raises(SystemExit) as exit_info:
         main(["--train", "--help"])
     assert exit_info.value.code == 0
     assert "--resume" in capsys.readouterr().out
+    # Where a frozen bundle's spawned patch-drawing worker is handed its work.
+    assert calls == ["freeze"]
