@@ -13,12 +13,7 @@ from tqdm import tqdm
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
-from core.noise import (
-    bin_count_for,
-    estimate_noise_level_function,
-    estimate_noise_sigma,
-    log_detector_of,
-)
+from core.noise import NoiseEstimate, estimate_noise_sigma
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,12 +37,14 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, size, bits, photometric, modality, transfer syntax, window, the
-        estimated global noise standard deviation (in pixel units) and the noise
-        model: the log detector fitted to the noise-level function
-        (:func:`core.noise.log_detector_of`), or None where none fits.
+        File, size, bits, photometric, modality, transfer syntax, window, and the
+        noise as the denoiser estimates it (:meth:`NoiseEstimate.from_pixels`): the
+        global noise standard deviation (in pixel units) and the log detector fitted
+        to the noise-level function, or None for either where it cannot be measured
+        (a flat or tiny image: ``noise_problem`` says why).
     """
     rows, cols = image.shape
+    sigma, model, problem = _noise(image)
     meta = image.metadata
     return {
         "file": str(image.source_path),
@@ -65,18 +62,23 @@ def describe(image: XrayImage) -> dict[str, Any]:
         "window_width": image.window.width,
         "value_min": float(image.pixels.min()),
         "value_max": float(image.pixels.max()),
-        "noise_sigma": estimate_noise_sigma(image.pixels),
-        "noise_model": _noise_model(image),
+        "noise_sigma": sigma,
+        "noise_model": model,
+        "noise_problem": problem,
     }
 
 
-def _noise_model(image: XrayImage) -> str | None:
+def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
+    """Global noise std, log-detector description, and why either is missing."""
     try:
-        nlf = estimate_noise_level_function(image.pixels, min_count=bin_count_for(image.shape))
-    except ValueError:  # too flat or too small to measure
-        return None
-    detector = log_detector_of(nlf)
-    return detector.describe() if detector is not None else None
+        noise = NoiseEstimate.from_pixels(image.pixels)
+    except ValueError as error:  # too flat or too small for the noise-level function
+        try:
+            return estimate_noise_sigma(image.pixels), None, None
+        except ValueError:
+            return None, None, str(error)
+    model = noise.detector.describe() if noise.detector is not None else None
+    return noise.sigma, model, None
 
 
 def _as_text(summary: dict[str, Any]) -> str:
@@ -93,9 +95,14 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  pixel spacing   {spacing_text}",
         f"  window          center {summary['window_center']:g}, width {summary['window_width']:g}",
         f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
-        f"  noise (est.)    sigma {summary['noise_sigma']:.4g}",
-        f"  noise model     {summary['noise_model'] or 'no log detector fits'}",
     ]
+    if summary["noise_sigma"] is None:
+        lines.append(f"  noise (est.)    not measurable: {summary['noise_problem']}")
+    else:
+        lines += [
+            f"  noise (est.)    sigma {summary['noise_sigma']:.4g}",
+            f"  noise model     {summary['noise_model'] or 'no log detector fits'}",
+        ]
     return "\n".join(lines)
 
 

@@ -6,6 +6,8 @@ Pure numpy/scipy; no Qt and no torch.
   quanta plus electronic noise through a log detector).
 - :mod:`core.noise.estimate`: the noise-level function and a global noise std
   from a single image.
+- :mod:`core.noise.image_noise`: all of that for one image, as the denoiser uses it
+  (:class:`NoiseEstimate`).
 - :mod:`core.noise.logdetector`: a log detector's noise recognised in a
   noise-level function, and the counts behind its pixels.
 - :mod:`core.noise.stabilize`: variance-stabilising transforms (generalised
@@ -31,6 +33,7 @@ from core.noise.estimate import (
     estimate_noise_level_function,
     estimate_noise_sigma,
 )
+from core.noise.image_noise import NoiseEstimate
 from core.noise.logdetector import LogDetectorFit, fit_log_detector, log_detector_of
 from core.noise.phantom import chest_phantom, phantom_image
 from core.noise.stabilize import (
@@ -50,6 +53,7 @@ __all__ = [
     "LogDetectorStabilizer",
     "LowDoseSettings",
     "NoiseLevelFunction",
+    "NoiseEstimate",
     "NoiseLevelStabilizer",
     "VarianceStabilizer",
     "bin_count_for",

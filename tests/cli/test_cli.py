@@ -57,6 +57,22 @@ def test_info_reports_a_bad_file_by_name_and_goes_on(ct, tmp_path, capsys):
     assert len(captured.out.splitlines()) == 1
 
 
+def test_info_describes_an_image_whose_noise_cannot_be_measured(ct, tmp_path, capsys):
+    from PIL import Image
+
+    flat, tiny = tmp_path / "flat.png", tmp_path / "tiny.png"
+    Image.fromarray(np.full((64, 64), 100, np.uint8)).save(flat)
+    Image.fromarray(np.zeros((5, 5), np.uint8)).save(tiny)
+    assert main(["info", str(flat), str(tiny), str(ct), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["rows"] for line in lines] == [64, 5, 128]
+    assert lines[0]["noise_sigma"] is None and "smooth unclipped" in lines[0]["noise_problem"]
+    assert lines[1]["noise_sigma"] is None and "at least 9 x 9" in lines[1]["noise_problem"]
+    assert lines[2]["noise_sigma"] > 0 and lines[2]["noise_problem"] is None
+    assert main(["info", str(flat)]) == 0
+    assert "noise (est.)    not measurable: cannot estimate" in capsys.readouterr().out
+
+
 def test_simulate_dicom_gives_a_derived_dicom(ct, tmp_path, capsys):
     out = tmp_path / "low.dcm"
     before = ct.read_bytes()

@@ -1,0 +1,78 @@
+"""The noise of one image, estimated from the image alone, as the denoiser uses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.noise.estimate import (
+    NoiseLevelFunction,
+    bin_count_for,
+    estimate_noise_level_function,
+    estimate_noise_sigma,
+)
+from core.noise.logdetector import LogDetectorFit, log_detector_of
+
+
+@dataclass(frozen=True)
+class NoiseEstimate:
+    """The noise of an image, estimated from the image alone.
+
+    Parameters
+    ----------
+    nlf : NoiseLevelFunction
+        Noise std as a function of local intensity (pixel units) [1]_.
+    sigma : float
+        Global noise std (pixel units), :func:`core.noise.estimate_noise_sigma`.
+    detector : LogDetectorFit or None
+        The log detector's noise model fitted to ``nlf``, when it describes it
+        (:attr:`LogDetectorFit.accepted`); None otherwise.
+
+    References
+    ----------
+    .. [1] A. Foi, M. Trimeche, V. Katkovnik, K. Egiazarian, "Practical Poissonian-Gaussian
+       noise modeling and fitting for single-image raw-data", IEEE TIP 17(10), 2008.
+    """
+
+    nlf: NoiseLevelFunction
+    sigma: float
+    detector: LogDetectorFit | None = None
+
+    @classmethod
+    def from_pixels(cls, pixels: np.ndarray) -> NoiseEstimate:
+        """Estimate the noise of an image.
+
+        The noise-level function's bins hold 1000 smooth 3 x 3 blocks each (a 3.7 %
+        standard error), fewer on images under about 400 x 400 pixels, down to 10.
+
+        Parameters
+        ----------
+        pixels : ndarray, shape (rows, cols)
+            At least 9 x 9, finite.
+
+        Returns
+        -------
+        NoiseEstimate
+
+        Raises
+        ------
+        ValueError
+            If the image is too small, not finite, or has too few unclipped smooth
+            areas to measure noise in (a constant image, say).
+        """
+        try:
+            nlf = estimate_noise_level_function(pixels, min_count=bin_count_for(pixels.shape))
+            sigma = estimate_noise_sigma(pixels)
+        except ValueError as error:
+            raise ValueError(f"cannot estimate the noise of this image: {error}") from error
+        return cls(nlf, sigma, log_detector_of(nlf))
+
+    def summary(self) -> str:
+        """Describe the estimate in one line: global sigma, the NLF's span, the detector fit."""
+        nlf = self.nlf
+        model = self.detector.describe() if self.detector is not None else "no log detector fit"
+        return (
+            f"sigma {self.sigma:.4g} (from {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} "
+            f"over intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g}; {model})"
+        )
