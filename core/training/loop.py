@@ -136,7 +136,7 @@ def _prepare_data(config: TrainConfig) -> _Data:
     val_patients = sorted({im.record.patient_id for im in val_images})
     log.info(
         "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
-        "%d unreadable; training images binned %d x %d",
+        "%d unreadable; training images %s",
         config.data,
         len(records),
         len({r.patient_id for r in records}),
@@ -144,8 +144,7 @@ def _prepare_data(config: TrainConfig) -> _Data:
         len(val_images),
         len(val_patients),
         len(skipped),
-        config.binning,
-        config.binning,
+        f"binned {config.binning} x {config.binning}" if config.binning > 1 else "as stored",
     )
     card = {
         "name": config.data.name,
