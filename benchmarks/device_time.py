@@ -89,8 +89,8 @@ def warm_times(project: Project, image: Any, repeats: int) -> dict[str, Any]:
     """
     import torch
 
-    from core.denoise.domain import NoiseEstimate
     from core.device import select_device
+    from core.noise import NoiseEstimate
 
     cuda = select_device(project.settings.device).type == "cuda"
     start = time.perf_counter()
@@ -134,7 +134,8 @@ def agreement(project: Project, case: Any, side: int) -> dict[str, Any]:
     -------
     dict
         ``cpu`` and ``device`` (PSNR and SSIM against the clean crop, on the storable
-        range) and ``between`` (PSNR of the device result against the CPU result).
+        range), ``between_psnr`` (PSNR of the device result against the CPU result) and
+        ``side``.
     """
     rows, cols = case.clean.shape
     top, left = max(0, (rows - side) // 2), max(0, (cols - side) // 2)

@@ -288,6 +288,7 @@ class TiledEvaluator:
         self, x: torch.Tensor, t: float, tiles: list[Tile], report: Callable[[int, int], Report]
     ) -> Generator[Report, None, torch.Tensor]:
         half = self.device.type == "cuda"
+        self._running = 0  # an allocation outside a network call fails with no tiles running
         with torch.inference_mode():
             eps = torch.zeros(x.shape, dtype=torch.float32, device=self.device)
         done = 0

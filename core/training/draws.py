@@ -105,7 +105,7 @@ def iterate_draws(
     first_step, last_step : int
         The steps, half open.
     workers : int
-        Worker processes drawing ahead (0: draw in this process, when asked).
+        Worker processes drawing ahead (0: each step's draws are made here, when it comes).
     pin_memory : bool
         Page-locked tensors, for faster copies to a GPU.
 
