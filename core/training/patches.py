@@ -109,13 +109,30 @@ def resize(crop: np.ndarray, size: int) -> np.ndarray:
     return out[0, 0].numpy()
 
 
+def _views(shared: torch.Tensor, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
+    """Consecutive arrays of the given shapes in a flat tensor's memory."""
+    flat, start, views = shared.numpy(), 0, []
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[start : start + size].reshape(shape))
+        start += size
+    return views
+
+
 class PatchSampler:
     """Draws augmented square patches from images in ``[-1, 1]``.
+
+    Pickling puts the images in one shared-memory tensor: a worker process that
+    training's patch drawing starts by spawning (the default on Windows and macOS)
+    unpickles the sampler through torch's multiprocessing pickler, which then maps the
+    parent's images instead of sending each worker a copy of them. (Forked workers
+    share them anyway; a plain pickle copies them.)
 
     Parameters
     ----------
     images : sequence of ndarray
-        2-D float32 images, each at least ``patch_size / max(scale_range)`` on a side.
+        2-D images (kept as float32), each at least ``patch_size / max(scale_range)``
+        on a side.
     patch_size : int
         Side of the patches.
     augmentation : Augmentation
@@ -127,7 +144,8 @@ class PatchSampler:
     ) -> None:
         if not images:
             raise ValueError("no training images")
-        self.images = list(images)
+        self.images = [np.asarray(image, dtype=np.float32) for image in images]
+        self._shared: torch.Tensor | None = None
         self.patch_size = patch_size
         self.augmentation = augmentation
         smallest = min(min(im.shape) for im in self.images)
@@ -136,6 +154,31 @@ class PatchSampler:
                 f"patch size {patch_size} does not fit an image of {smallest} px even at "
                 f"scale {augmentation.scale_range[1]}; use a smaller --patch-size"
             )
+
+    def _share_images(self) -> torch.Tensor:
+        """Move the images into one flat shared-memory tensor (once) and return it.
+
+        ``images`` become views of it and the sampler drops its own arrays, so where
+        nothing else holds them the images stay in memory once.
+        """
+        if self._shared is None:
+            shared = torch.empty(sum(image.size for image in self.images), dtype=torch.float32)
+            shared.share_memory_()
+            views = _views(shared, [image.shape for image in self.images])
+            for view, image in zip(views, self.images, strict=True):
+                view[...] = image
+            self.images, self._shared = views, shared
+        return self._shared
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = vars(self).copy()
+        state["images"] = [image.shape for image in self.images]
+        state["_shared"] = self._share_images()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self.images = _views(self._shared, state["images"])
 
     def patch(self, rng: np.random.Generator) -> np.ndarray:
         """Draw one patch.

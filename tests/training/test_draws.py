@@ -3,6 +3,7 @@ import threading
 import numpy as np
 import pytest
 import torch
+from torch.utils.data import DataLoader
 
 from core.diffusion.schedule import NoiseSchedule
 from core.training.draws import MAX_AUTO_WORKERS, StepDraws, auto_workers, iterate_draws
@@ -34,6 +35,16 @@ def test_workers_yield_the_same_draws_in_step_order(draws):
     for a, b in zip(inline, pooled, strict=True):
         assert all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
     assert all(torch.equal(u, v) for u, v in zip(inline[0], draws[3], strict=True))
+
+
+def test_spawned_workers_draw_the_same_as_inline(draws):
+    # Windows and macOS start workers by spawning: the sampler travels pickled.
+    inline = list(iterate_draws(draws, 0, 3, workers=0))
+    loader = DataLoader(
+        draws, batch_size=None, sampler=range(3), num_workers=2, multiprocessing_context="spawn"
+    )
+    for a, b in zip(inline, loader, strict=True):
+        assert all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
 
 
 def test_closing_early_stops_the_workers(draws):

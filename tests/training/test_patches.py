@@ -1,4 +1,6 @@
+import pickle
 from dataclasses import replace
+from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 import pytest
@@ -117,3 +119,29 @@ def test_a_configuration_from_before_the_tone_curve_reads_as_none():
     del stored["tone_curvature"]
     assert Augmentation.from_config(stored).tone_curvature == 0.0
     assert Augmentation.from_config(Augmentation().to_config()) == Augmentation()
+
+
+def test_a_plain_pickle_copies_the_images(images):
+    sampler = PatchSampler(images, 16, Augmentation())
+    data = pickle.dumps(sampler)
+    assert len(data) > sum(image.nbytes for image in images)
+    copy = pickle.loads(data)
+    np.testing.assert_array_equal(
+        copy.batch(6, np.random.default_rng(3)), sampler.batch(6, np.random.default_rng(3))
+    )
+
+
+def test_a_worker_pickle_shares_the_images_instead_of_copying_them():
+    # What a spawned DataLoader worker receives: torch's reducers put the tensor in
+    # shared memory and send a handle, not the pixels.
+    rng = np.random.default_rng(1)
+    images = [rng.uniform(-1, 1, (300, 200 + 10 * k)).astype(np.float32) for k in range(4)]
+    sampler = PatchSampler(images, 16, Augmentation())
+    expected = sampler.batch(6, np.random.default_rng(3))
+    data = ForkingPickler.dumps(sampler)
+    assert len(data) < 10_000 < sum(image.nbytes for image in images)
+    assert all(image.base is not None for image in sampler.images)  # views of the shared copy
+    shared = ForkingPickler.loads(data)
+    assert [im.shape for im in shared.images] == [im.shape for im in images]
+    np.testing.assert_array_equal(shared.batch(6, np.random.default_rng(3)), expected)
+    np.testing.assert_array_equal(sampler.batch(6, np.random.default_rng(3)), expected)
