@@ -8,6 +8,7 @@ it used. scikit-image does the arithmetic.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -230,3 +231,48 @@ def compare(
         data_range=float(data_range),
         region=region,
     )
+
+
+def noise_free_psnr(
+    reference: np.ndarray,
+    sigma_at: Callable[[np.ndarray], np.ndarray],
+    *,
+    data_range: float,
+    region: Region | None = None,
+) -> float:
+    """PSNR in dB that the noise-free image would score against a noisy reference.
+
+    A reference with noise of its own (any real radiograph) limits what PSNR against it
+    can show: even the noise-free image differs from it by that noise, an expected MSE
+    of ``mean(sigma(p)**2)`` over its pixels ``p``. A result scoring about this much is
+    as close to the reference as the noise-free image; PSNR cannot tell how much closer
+    to the truth it is (it may score a little more by keeping some of the reference's
+    noise). Pixels at the reference's lowest or highest value count as clipped,
+    without noise.
+
+    Parameters
+    ----------
+    reference : ndarray
+        2-D reference image.
+    sigma_at : callable
+        Noise std of the reference at given intensities, e.g.
+        :meth:`core.noise.NoiseEstimate.sigma_at` of an estimate made on it.
+    data_range : float
+        Span of possible values, as for :func:`psnr`.
+    region : Region, optional
+        Average over this rectangle only.
+
+    Returns
+    -------
+    float
+        ``inf`` for a noise-free reference.
+    """
+    _check_pair(reference, reference, data_range)
+    low, high = reference.min(), reference.max()
+    pixels = (reference if region is None else region.crop(reference)).astype(np.float64)
+    clipped = (pixels == low) | (pixels == high)
+    variance = np.where(clipped, 0.0, np.asarray(sigma_at(pixels), dtype=np.float64) ** 2)
+    mean_variance = float(np.mean(variance))
+    if mean_variance == 0.0:
+        return math.inf
+    return 10.0 * math.log10(data_range**2 / mean_variance)

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from core.metrics import QualityMetrics, Region, compare, mse, psnr, ssim
+from core.metrics import QualityMetrics, Region, compare, mse, noise_free_psnr, psnr, ssim
+from core.noise import NoiseEstimate
+from core.noise.phantom import phantom_image
 
 
 @pytest.fixture
@@ -104,3 +106,29 @@ def test_region_parsing_and_bounds():
         Region(0, 0, 0, 5)
     with pytest.raises(ValueError, match="does not fit"):
         Region(0, 0, 100, 5).crop(np.zeros((10, 10)))
+
+
+def test_noise_free_psnr_is_the_psnr_of_the_references_own_noise():
+    ramp = np.tile(np.linspace(100.0, 900.0, 80), (60, 1))
+    ramp[0, 0], ramp[-1, -1] = 0.0, 1000.0  # the range's ends: clipped, no noise
+    sigma = lambda values: np.full(np.shape(values), 5.0)  # noqa: E731
+    share = (ramp.size - 2) / ramp.size
+    expected = 10 * math.log10(1000.0**2 / (25.0 * share))
+    assert noise_free_psnr(ramp, sigma, data_range=1000.0) == pytest.approx(expected)
+    region = Region(10, 10, 20, 30)
+    inside = 10 * math.log10(1000.0**2 / 25.0)
+    assert noise_free_psnr(ramp, sigma, data_range=1000.0, region=region) == pytest.approx(inside)
+    none = lambda values: np.zeros(np.shape(values))  # noqa: E731
+    assert noise_free_psnr(ramp, none, data_range=1000.0) == math.inf
+
+
+def test_noise_free_psnr_of_a_phantom_matches_its_true_noise():
+    # A log detector's noise, estimated from the noisy phantom alone, against the
+    # MSE between it and the noise-free phantom.
+    clean = phantom_image((384, 384), seed=2).astype(np.float64)
+    noisy = phantom_image((384, 384), photons_per_pixel=20000, seed=2).astype(np.float64)
+    true = psnr(noisy, clean, data_range=4095.0)
+    estimate = NoiseEstimate.from_pixels(noisy)
+    assert noise_free_psnr(noisy, estimate.sigma_at, data_range=4095.0) == pytest.approx(
+        true, abs=0.4
+    )

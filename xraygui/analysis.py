@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.image import XrayImage
-from core.metrics import SSIM_MIN_SIDE, QualityMetrics, Region, compare
-from core.noise import estimate_noise_sigma
+from core.metrics import SSIM_MIN_SIDE, QualityMetrics, Region, compare, noise_free_psnr
+from core.noise import NoiseEstimate, estimate_noise_sigma
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,15 @@ class Comparison:
     scope : str
         ``"image"`` or the region as ``ROW,COL,HEIGHT,WIDTH``.
     metrics : QualityMetrics
+    noise_free_psnr : float or None
+        PSNR the noise-free image would score against the reference over the same
+        scope (:func:`core.metrics.noise_free_psnr`), if the reference's noise is known.
     """
 
     label: str
     scope: str
     metrics: QualityMetrics
+    noise_free_psnr: float | None = None
 
 
 def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
@@ -46,6 +50,26 @@ def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
     pixels = image.pixels if isinstance(image, XrayImage) else image
     try:
         return estimate_noise_sigma(pixels)
+    except ValueError:
+        return None
+
+
+def noise_estimate(image: XrayImage | None) -> NoiseEstimate | None:
+    """Estimate the noise of an image (:class:`core.noise.NoiseEstimate`); None if unmeasurable.
+
+    Parameters
+    ----------
+    image : XrayImage or None
+        The image.
+
+    Returns
+    -------
+    NoiseEstimate or None
+    """
+    if image is None:
+        return None
+    try:
+        return NoiseEstimate.from_pixels(image.pixels)
     except ValueError:
         return None
 
@@ -80,11 +104,13 @@ def comparisons(
     denoised: XrayImage | None,
     *,
     region: Region | None = None,
+    reference_noise: NoiseEstimate | None = None,
 ) -> list[Comparison]:
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
 
     Over the whole image and, if given, over `region`; the data range is the
-    reference's stored range (:attr:`core.image.XrayImage.data_range`).
+    reference's stored range (:attr:`core.image.XrayImage.data_range`). With the
+    reference's noise estimate, each scope also gets the PSNR of the noise-free image.
 
     Parameters
     ----------
@@ -96,6 +122,8 @@ def comparisons(
         The result, if any.
     region : Region, optional
         A region of interest, already inside the image.
+    reference_noise : NoiseEstimate, optional
+        The reference's own noise (:func:`noise_estimate`).
 
     Returns
     -------
@@ -108,12 +136,22 @@ def comparisons(
         tests.append(("denoised vs reference", denoised))
     scopes: list[Region | None] = [None] if region is None else [None, region]
     data_range = reference.data_range
-    return [
-        Comparison(
-            label=label,
-            scope="image" if scope is None else scope.as_text(),
-            metrics=compare(reference.pixels, test.pixels, data_range=data_range, region=scope),
+    rows = []
+    for scope in scopes:
+        floor = (
+            None
+            if reference_noise is None
+            else noise_free_psnr(
+                reference.pixels, reference_noise.sigma_at, data_range=data_range, region=scope
+            )
         )
-        for scope in scopes
-        for label, test in tests
-    ]
+        rows += [
+            Comparison(
+                label=label,
+                scope="image" if scope is None else scope.as_text(),
+                metrics=compare(reference.pixels, test.pixels, data_range=data_range, region=scope),
+                noise_free_psnr=floor,
+            )
+            for label, test in tests
+        ]
+    return rows

@@ -32,9 +32,15 @@ from core.errors import XrayError
 from core.image import Window, XrayImage
 from core.io import read_image, write_image
 from core.metrics import Region
-from core.noise import LowDoseSettings, simulate_low_dose_image
+from core.noise import LowDoseSettings, NoiseEstimate, simulate_low_dose_image
 from xraygui import jobs, reports
-from xraygui.analysis import Comparison, clip_region, comparisons, noise_sigma
+from xraygui.analysis import (
+    Comparison,
+    clip_region,
+    comparisons,
+    noise_estimate,
+    noise_sigma,
+)
 from xraygui.browser import BrowserDock, scan_images
 from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
@@ -93,6 +99,7 @@ class MainWindow(QMainWindow):
         self.roi: pg.RectROI | None = None
         self._whole: list[Comparison] = []
         self._noise: tuple[float | None, float | None] = (None, None)
+        self._reference_noise: tuple[XrayImage, NoiseEstimate | None] | None = None
         self._running: set[GeneratorWorker] = set()
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
@@ -722,27 +729,51 @@ class MainWindow(QMainWindow):
         )
         return clip_region(raw, self.image.shape)
 
+    def reference_noise(self) -> NoiseEstimate | None:
+        """Return the reference's own noise estimate (made once per reference), or None."""
+        if self.reference is None:
+            return None
+        if self._reference_noise is None or self._reference_noise[0] is not self.reference:
+            self._reference_noise = (self.reference, noise_estimate(self.reference))
+        return self._reference_noise[1]
+
     def update_metrics(self, *, whole: bool = True) -> None:
         """Recompute the metrics table (whole image only when `whole`)."""
         if self.image is None:
             return
+        noise = self.reference_noise()
         if whole or not self._whole:
-            self._whole = comparisons(self.reference, self.image, self.denoised)
+            self._whole = comparisons(
+                self.reference, self.image, self.denoised, reference_noise=noise
+            )
         region = self.region()
         rows = list(self._whole)
         if region is not None:
             rows += [
                 c
-                for c in comparisons(self.reference, self.image, self.denoised, region=region)
+                for c in comparisons(
+                    self.reference, self.image, self.denoised, region=region, reference_noise=noise
+                )
                 if c.scope != "image"
             ]
-        self.metrics.set_values(rows, *self._noise, has_reference=self.reference is not None)
+        self.metrics.set_values(
+            rows,
+            *self._noise,
+            has_reference=self.reference is not None,
+            reference_noise=None if noise is None else noise.sigma,
+        )
 
     def comparison_rows(self) -> list[Comparison]:
         """Return the rows the metrics panel shows (for reports)."""
         region = self.region()
         return (
-            comparisons(self.reference, self.image, self.denoised, region=region)
+            comparisons(
+                self.reference,
+                self.image,
+                self.denoised,
+                region=region,
+                reference_noise=self.reference_noise(),
+            )
             if self.image is not None
             else []
         )
@@ -971,6 +1002,7 @@ class MainWindow(QMainWindow):
             result=self.result,
             rows=self.comparison_rows(),
             noise=self._noise,
+            reference_noise=None if (noise := self.reference_noise()) is None else noise.sigma,
             include_identifiers=include_identifiers,
             window=self.window_override,
             invert=self.invert,

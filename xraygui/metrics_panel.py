@@ -24,6 +24,11 @@ def format_noise(sigma: float | None) -> str:
     return "-" if sigma is None else f"{sigma:.4g}"
 
 
+def format_psnr(psnr: float) -> str:
+    """Format a PSNR in dB for display ("inf" for identical images)."""
+    return f"{psnr:.2f}" if math.isfinite(psnr) else "inf"
+
+
 class MetricsPanel(QWidget):
     """Shows the comparisons of :func:`xraygui.analysis.comparisons` and the noise estimates."""
 
@@ -34,6 +39,14 @@ class MetricsPanel(QWidget):
             "No reference: use Image > Simulate low dose, or Image > Choose reference image."
         )
         self.hint.setWordWrap(True)
+        self.floor_label = QLabel()
+        self.floor_label.setWordWrap(True)
+        self.floor_label.setToolTip(
+            "A reference with noise of its own limits what PSNR against it can show: even "
+            "the noise-free image differs from it by that noise. A result that scores about "
+            "this much is as close to the reference as the noise-free image; PSNR cannot tell "
+            "how much closer to the truth it is."
+        )
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
@@ -44,6 +57,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.noise_label)
         layout.addWidget(self.hint)
         layout.addWidget(self.table)
+        layout.addWidget(self.floor_label)
         self.set_values([], None, None, has_reference=False)
 
     def set_values(
@@ -53,6 +67,7 @@ class MetricsPanel(QWidget):
         noise_after: float | None,
         *,
         has_reference: bool,
+        reference_noise: float | None = None,
     ) -> None:
         """Show new numbers.
 
@@ -64,16 +79,30 @@ class MetricsPanel(QWidget):
             Estimated noise std of the noisy and the denoised image (pixel units).
         has_reference : bool
             Whether a reference image exists (otherwise a hint says how to get one).
+        reference_noise : float, optional
+            Estimated noise std of the reference; shown with the rows' noise-free PSNR.
         """
         self.noise_label.setText(
             f"Estimated noise (std): before {format_noise(noise_before)}, "
             f"after {format_noise(noise_after)}"
         )
         self.hint.setVisible(not has_reference)
+        floors = {
+            "Image" if row.scope == "image" else "ROI": row.noise_free_psnr
+            for row in rows
+            if row.noise_free_psnr is not None
+        }
+        self.floor_label.setVisible(bool(floors))
+        if floors:
+            where = ", ".join(f"{scope} {format_psnr(value)} dB" for scope, value in floors.items())
+            self.floor_label.setText(
+                f"The reference has noise of its own (std {format_noise(reference_noise)}): "
+                f"against it even the noise-free image scores only about {where}."
+            )
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             m = row.metrics
-            psnr = f"{m.psnr:.2f}" if math.isfinite(m.psnr) else "inf"
+            psnr = format_psnr(m.psnr)
             where = "Image" if row.scope == "image" else "ROI"
             cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, f"{m.ssim:.4f}")
             for j, text in enumerate(cells):

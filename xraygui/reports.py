@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,6 +50,8 @@ CSV_COLUMNS = (
     "data_range",
     "noise_before",
     "noise_after",
+    "noise_reference",
+    "noise_free_psnr_db",
     "model",
     "model_sha256",
     "sampler",
@@ -81,9 +84,10 @@ class ReportContent:
     denoising : dict or None
         Model name and hash, sampler, steps, seed, strength, device, t*, seconds.
     noise : dict
-        Estimated noise std before and after (pixel units).
+        Estimated noise std before and after, and of the reference (pixel units).
     metrics : list of dict
-        One dict per comparison (label, scope, MSE, PSNR, SSIM, data range).
+        One dict per comparison (label, scope, MSE, PSNR, SSIM, data range, and the
+        PSNR the noise-free image would score against the reference there).
     thumbnails : dict of str to ndarray
         ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
     created : str
@@ -115,6 +119,7 @@ class ReportContent:
         result: DenoiseResult | None,
         rows: list[Comparison],
         noise: tuple[float | None, float | None],
+        reference_noise: float | None = None,
         include_identifiers: bool = False,
         window: Window | None = None,
         invert: bool = False,
@@ -137,6 +142,8 @@ class ReportContent:
             Metrics.
         noise : tuple of float or None
             Estimated noise before and after.
+        reference_noise : float, optional
+            Estimated noise of the reference.
         include_identifiers : bool
             Put patient identifiers (and the full source path) in the report.
         window : Window, optional
@@ -184,9 +191,15 @@ class ReportContent:
             patient=patient,
             simulation=None if dose is None else dose.describe(),
             denoising=None if result is None else denoising_summary(result),
-            noise={"before": noise[0], "after": noise[1]},
+            noise={"before": noise[0], "after": noise[1], "reference": reference_noise},
             metrics=[
-                {"comparison": r.label, "scope": r.scope, **r.metrics.to_dict()} for r in rows
+                {
+                    "comparison": r.label,
+                    "scope": r.scope,
+                    **r.metrics.to_dict(),
+                    "noise_free_psnr": _finite_or_none(r.noise_free_psnr),
+                }
+                for r in rows
             ],
             thumbnails=thumbs,
         )
@@ -215,6 +228,7 @@ class ReportContent:
             "source": self.source,
             "noise_before": self.noise["before"],
             "noise_after": self.noise["after"],
+            "noise_reference": self.noise.get("reference"),
             "model": d.get("model"),
             "model_sha256": d.get("model_sha256"),
             "sampler": d.get("sampler"),
@@ -239,9 +253,15 @@ class ReportContent:
                 "psnr_db": m["psnr"],
                 "ssim": m["ssim"],
                 "data_range": m["data_range"],
+                "noise_free_psnr_db": m.get("noise_free_psnr"),
             }
             for m in self.metrics
         ]
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    """JSON has no infinity: an infinite (or unknown) value becomes None."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def denoising_summary(result: DenoiseResult) -> dict[str, Any]:
@@ -406,6 +426,17 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             for share, cell in zip(columns, cells, strict=True):
                 painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
             y += height * 1.4
+        floors = {
+            m["scope"]: m["noise_free_psnr"]
+            for m in content.metrics
+            if m["noise_free_psnr"] is not None
+        }
+        if floors:
+            where = ", ".join(f"{scope} {_fmt(value)} dB" for scope, value in floors.items())
+            line(
+                f"The reference has noise of its own (std {_fmt(content.noise.get('reference'))}):"
+                f" against it even the noise-free image scores only about {where} (PSNR)."
+            )
     else:
         line("No reference image: PSNR and SSIM are not available.")
     y += 10

@@ -1,13 +1,20 @@
-"""``xray-denoise metrics REFERENCE TEST``: MSE, PSNR and SSIM of TEST against REFERENCE."""
+"""``xray-denoise metrics REFERENCE TEST``: MSE, PSNR and SSIM of TEST against REFERENCE.
+
+It also estimates the reference's own noise and the PSNR the noise-free image would score
+against it (:func:`core.metrics.noise_free_psnr`): what PSNR against a noisy reference
+can show at most, give or take the noise a result keeps.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 from core.io import read_image
-from core.metrics import Region, compare
+from core.metrics import Region, compare, noise_free_psnr
+from core.noise import NoiseEstimate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,11 +44,32 @@ def run(args: argparse.Namespace) -> int:
         )
     data_range = args.data_range if args.data_range is not None else reference.data_range
     result = compare(reference.pixels, test.pixels, data_range=data_range, region=args.region)
+    try:
+        noise = NoiseEstimate.from_pixels(reference.pixels)
+    except ValueError:
+        noise = None
+    floor = (
+        None
+        if noise is None
+        else noise_free_psnr(
+            reference.pixels, noise.sigma_at, data_range=data_range, region=args.region
+        )
+    )
     if args.json:
-        print(json.dumps(result.to_dict()))
+        values = result.to_dict()
+        values["reference_noise"] = None if noise is None else noise.sigma
+        values["noise_free_psnr"] = floor if floor is not None and math.isfinite(floor) else None
+        print(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
     print(f"MSE   {result.mse:.6g}")
     print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}{region})")
     print(f"SSIM  {result.ssim:.4f}")
+    if noise is None:
+        print("the reference's own noise is not measurable")
+    else:
+        print(
+            f"the reference's own noise: std {noise.sigma:.4g}; against it the noise-free image "
+            f"would score about {floor:.2f} dB{region}"
+        )
     return 0

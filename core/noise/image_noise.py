@@ -68,6 +68,22 @@ class NoiseEstimate:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
         return cls(nlf, sigma, log_detector_of(nlf))
 
+    def sigma_at(self, values: np.ndarray) -> np.ndarray:
+        """Noise std at intensities ``values``: the log detector's where fitted, else the NLF's.
+
+        Parameters
+        ----------
+        values : array_like
+            Mean intensities (pixel units).
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        if self.detector is not None:
+            return self.detector.sigma(values)
+        return self.nlf(values)
+
     def summary(self) -> str:
         """Describe the estimate in one line: global sigma, the NLF's span, the detector fit."""
         nlf = self.nlf

@@ -143,11 +143,25 @@ def test_metrics_json_has_the_documented_keys(png16, tmp_path, capsys):
     capsys.readouterr()
     assert main(["metrics", str(png16), str(low), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert {"mse", "psnr", "ssim", "data_range"} <= set(result)
+    assert {"mse", "psnr", "ssim", "data_range", "reference_noise", "noise_free_psnr"} <= set(
+        result
+    )
     assert result["data_range"] == 65535
     assert 0 < result["ssim"] < 1
     assert main(["metrics", str(png16), str(low), "--json", "--data-range", "4095"]) == 0
     assert json.loads(capsys.readouterr().out)["data_range"] == 4095
+
+
+def test_metrics_tell_what_the_noise_free_image_would_score(tmp_path, capsys):
+    noisy, clean = tmp_path / "noisy.dcm", tmp_path / "clean.dcm"
+    assert main(["phantom", str(noisy), "--size", "384", "--photons", "20000", "--seed", "2"]) == 0
+    assert main(["phantom", str(clean), "--size", "384", "--seed", "2"]) == 0
+    capsys.readouterr()
+    assert main(["metrics", str(noisy), str(clean), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["noise_free_psnr"] == pytest.approx(result["psnr"], abs=0.4)
+    assert main(["metrics", str(noisy), str(clean)]) == 0
+    assert "against it the noise-free image would score about" in capsys.readouterr().out
 
 
 def test_metrics_on_a_region(png16, capsys):

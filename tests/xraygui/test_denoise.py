@@ -6,6 +6,8 @@ import pytest
 
 from core.errors import XrayError
 from core.io import read_image
+from core.metrics import psnr
+from core.noise import phantom_image
 
 pytestmark = pytest.mark.gui
 
@@ -106,7 +108,15 @@ def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
         "denoised vs reference",
     }
     assert "patient" not in report and "DOE" not in js.read_text()
+    # The reference's own noise, and what the noise-free image would score against it:
+    # close to what the noise-free phantom does score.
+    assert report["noise_std"]["reference"] > 0
+    floor = report["metrics"][0]["noise_free_psnr"]
+    clean = phantom_image((96, 96), bits_stored=12, seed=1)
+    assert floor == pytest.approx(psnr(window.reference.pixels, clean, data_range=4095), abs=0.5)
     lines = csv_path.read_text().splitlines()
+    assert "noise_reference" in lines[0] and "noise_free_psnr_db" in lines[0]
+    assert f"{floor}" in lines[1]
     assert len(lines) == 3 and all(line.endswith("Not for diagnostic use") for line in lines[1:])
     with_ids = json.loads(
         window.export_report(tmp_path / "ids", include_identifiers=True)[1].read_text()

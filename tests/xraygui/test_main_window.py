@@ -104,10 +104,17 @@ def test_simulated_low_dose_keeps_the_original_as_reference(window, small_dicom)
     assert not np.array_equal(window.image.pixels, original.pixels)
     rows = window.metrics.table.rowCount()
     assert rows == 1 and window.metrics.table.item(0, 0).text() == "Noisy"
+    # The original has noise of its own, which bounds what PSNR against it can show.
+    floor = window.metrics.floor_label
+    assert not floor.isHidden() and "noise of its own" in floor.text()
+    assert "Image" in floor.text() and "ROI" not in floor.text()
     window.roi_action.setChecked(True)
     assert window.metrics.table.rowCount() == 2
     assert window.metrics.table.item(1, 1).text() == "ROI"
     assert window.region().as_text() in window.metrics.table.item(1, 1).toolTip()
+    assert "ROI" in floor.text()
+    window.restore_original()
+    assert floor.isHidden()
 
 
 def test_swipe_shows_after_right_of_the_divider(window, small_dicom):
