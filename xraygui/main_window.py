@@ -646,7 +646,7 @@ class MainWindow(QMainWindow):
         """Ask for low-dose settings and simulate."""
         if self.source is None:
             return
-        dialog = SimulateDoseDialog(self)
+        dialog = SimulateDoseDialog(self.source, self)
         if dialog.exec():
             self.simulate_low_dose(dialog.settings())
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from core.image import XrayImage
 from core.io import read_image, write_image
-from core.noise import LowDoseSettings, simulate_low_dose_image
+from core.noise import DEFAULT_PHOTONS_PER_PIXEL, LowDoseSettings, simulate_low_dose_image
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -34,9 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--photons",
         type=float,
-        default=defaults.photons_per_pixel,
-        help="detected quanta per pixel at full dose without attenuation "
-        f"(default {defaults.photons_per_pixel:g})",
+        help="detected quanta per pixel at full dose without attenuation (default: measured "
+        "from INPUT's own noise with the span of attenuation; where it cannot be, "
+        f"{defaults.photons_per_pixel:g})",
     )
     parser.add_argument(
         "--electronic-noise",
@@ -48,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-attenuation",
         type=float,
         default=defaults.max_attenuation,
-        help="line integral at the attenuating end of the stored range "
+        help="line integral at the attenuating end of the stored range, with --photons "
         f"(default {defaults.max_attenuation:g})",
     )
     parser.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
@@ -57,15 +59,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Simulate and write the result; nothing is written on any error."""
-    settings = LowDoseSettings(
+def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
+    """Use the given detector, else the one measured from the image's noise, else the default."""
+    given = LowDoseSettings(
         dose=args.dose,
-        photons_per_pixel=args.photons,
+        photons_per_pixel=DEFAULT_PHOTONS_PER_PIXEL if args.photons is None else args.photons,
         electronic_noise=args.electronic_noise,
         seed=args.seed,
         max_attenuation=args.max_attenuation,
     )
+    if args.photons is not None:
+        return given
+    try:
+        return LowDoseSettings.measured_from(
+            image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed
+        )
+    except ValueError as error:
+        print(
+            f"{args.input}: cannot measure the quanta from its noise ({error}); assuming "
+            f"{given.photons_per_pixel:g} per pixel (choose with --photons)",
+            file=sys.stderr,
+        )
+        return given
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate and write the result; nothing is written on any error."""
     image = read_image(args.input, frame=args.frame)
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
@@ -73,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             f"{image.source_format.upper()} output; use one of "
             + ", ".join(sorted(e for e in EXTENSIONS[image.source_format] if e))
         )
+    settings = _settings(args, image)
     low_dose = simulate_low_dose_image(image, settings)
     written = write_image(
         low_dose,

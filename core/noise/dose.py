@@ -114,6 +114,12 @@ DEFAULT_MAX_ATTENUATION = 7.0
 
 PHOTOMETRICS = ("MONOCHROME1", "MONOCHROME2")
 
+MIN_MEASURED_SHARE = 0.1
+"""Measuring the quanta needs the noise over at least this share of the value range."""
+
+MEASURED_ATTENUATION = (0.5, 15.0)
+"""Plausible line-integral spans of a radiograph's value range (7: three decades)."""
+
 
 def _check_dose(dose: float) -> float:
     """Return ``dose`` as a float after checking it is in (0, 1].
@@ -493,6 +499,9 @@ class LowDoseSettings:
     input_is_noisy : bool
         Whether the input is a real (noisy) full-dose image; see
         :func:`simulate_low_dose`.
+    measured : bool
+        Whether the quanta and the attenuation span were measured from the image's
+        own noise (:meth:`measured_from`) rather than assumed.
     """
 
     dose: float
@@ -501,6 +510,7 @@ class LowDoseSettings:
     seed: int = 0
     max_attenuation: float = DEFAULT_MAX_ATTENUATION
     input_is_noisy: bool = True
+    measured: bool = False
 
     def __post_init__(self) -> None:
         _check_dose(self.dose)
@@ -512,6 +522,89 @@ class LowDoseSettings:
         if self.seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {self.seed}")
 
+    @classmethod
+    def measured_from(
+        cls,
+        image: XrayImage,
+        dose: float,
+        *,
+        electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
+        seed: int = 0,
+    ) -> LowDoseSettings:
+        """Make settings whose quanta are those behind the image's own noise.
+
+        The image's noise-level function, fitted by a log detector's
+        (:class:`core.noise.NoiseEstimate`), gives the pixel values per unit line
+        integral and the quanta at every intensity, so the simulated dose is a
+        fraction of the dose the image was really taken at. (The defaults assume
+        50,000 quanta per unattenuated pixel, right only for images of about 0.8 mm
+        pixels at a typical chest exposure.) The electronic noise shows only where
+        the fewest quanta arrive, and a free fit pins it down poorly (from 0 to 69
+        quanta for a true 4 on simulated images, trading against the slope), so it is
+        an input and the fit finds the slope and the quanta that go with it.
+
+        Parameters
+        ----------
+        image : XrayImage
+            A real (noisy) radiograph.
+        dose : float
+            Fraction of its dose, in (0, 1].
+        electronic_noise : float
+            Electronic noise std in quanta.
+        seed : int
+            Seed of the simulation.
+
+        Returns
+        -------
+        LowDoseSettings
+            With ``photons_per_pixel`` the quanta behind no attenuation (at the
+            unattenuated end of the stored range) and ``max_attenuation`` the fitted
+            line-integral span of the range.
+
+        Raises
+        ------
+        ValueError
+            If the noise cannot be measured or is not a log detector's (it does not
+            grow with attenuation as quantum noise does), with the reason.
+        """
+        from core.noise.image_noise import NoiseEstimate
+        from core.noise.logdetector import fit_log_detector
+
+        nlf = NoiseEstimate.from_pixels(image.pixels).nlf
+        fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
+        if fit is None or not fit.accepted:
+            raise ValueError(
+                "its noise does not follow a log detector's (quantum noise growing with "
+                "attenuation), so the dose behind it cannot be measured"
+            )
+        assumed = DetectorModel.from_image(image)
+        if fit.value_per_attenuation * assumed.value_per_attenuation < 0:
+            raise ValueError(
+                "its noise grows towards the unattenuated end of its range, against its "
+                f"{image.photometric} interpretation, so the dose behind it cannot be measured"
+            )
+        span = abs(assumed.value_per_attenuation) * DEFAULT_MAX_ATTENUATION  # high - low
+        measured_over = float(nlf.intensities[-1] - nlf.intensities[0])
+        if measured_over < MIN_MEASURED_SHARE * span:
+            raise ValueError(
+                f"its noise could be measured over only {100 * measured_over / span:.1f} % of "
+                "its range of values, too little to tell the quanta behind them"
+            )
+        max_attenuation = span / abs(fit.value_per_attenuation)
+        if not MEASURED_ATTENUATION[0] <= max_attenuation <= MEASURED_ATTENUATION[1]:
+            raise ValueError(
+                f"its noise changes with intensity as if its range spanned {max_attenuation:.3g} "
+                "units of attenuation, not as a radiograph's quantum noise does"
+            )
+        return cls(
+            dose=dose,
+            photons_per_pixel=float(fit.counts(np.array([assumed.value_at_zero_attenuation]))[0]),
+            electronic_noise=electronic_noise,
+            seed=seed,
+            max_attenuation=max_attenuation,
+            measured=True,
+        )
+
     def describe(self) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 
@@ -520,13 +613,24 @@ class LowDoseSettings:
         str
             For example ``"simulated 25 % dose (10000 quanta/pixel at full dose,
             electronic noise 5.0 quanta rms, line integral 0-7 over the stored
-            range, seed 1)"``.
+            range, seed 1)"``; measured quanta are named as such, e.g.
+            ``"simulated 25 % dose (quanta measured from the image's noise:
+            20069/pixel at full dose, ...)"``.
         """
         source = "" if self.input_is_noisy else ", from a noise-free input"
+        if self.measured:
+            detector = (
+                f"quanta measured from the image's noise: {self.photons_per_pixel:.0f}/pixel "
+                f"at full dose, electronic noise {self.electronic_noise:.1f} quanta rms, "
+                f"line integral 0-{self.max_attenuation:.2f}"
+            )
+        else:
+            detector = (
+                f"{self.photons_per_pixel:g} quanta/pixel at full dose, electronic noise "
+                f"{self.electronic_noise:.1f} quanta rms, line integral 0-{self.max_attenuation:g}"
+            )
         return (
-            f"simulated {self.dose * 100:g} % dose ({self.photons_per_pixel:g} quanta/pixel "
-            f"at full dose, electronic noise {self.electronic_noise:.1f} quanta rms, "
-            f"line integral 0-{self.max_attenuation:g} over the stored range{source}, "
+            f"simulated {self.dose * 100:g} % dose ({detector} over the stored range{source}, "
             f"seed {self.seed})"
         )
 

@@ -34,7 +34,9 @@ with ``B > A`` are not taken. As ``|v|`` grows the model becomes
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.optimize import minimize_scalar, nnls
@@ -205,12 +207,48 @@ def _fit_at(
     return best
 
 
-def _refined(slope: float, offsets: np.ndarray, sigmas: np.ndarray, counts: np.ndarray) -> float:
+def _fit_with_electronic(
+    electronic_noise: float,
+    slope: float,
+    offsets: np.ndarray,
+    sigmas: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[float, float, float] | None:
+    """Best ``(cost, A, B)`` at one ``v`` with the electronic noise ``s`` given.
+
+    ``B = s^2 A^2 / v^2``, so only ``A`` is free: minimised over ``ln A`` around
+    the quantum-only solution.
+    """
+    u = np.exp(np.clip(offsets / slope, -MAX_EXPONENT, MAX_EXPONENT))
+    variances = sigmas * sigmas
+    ratio_b = (electronic_noise / slope) ** 2
+
+    def cost(log_a: float) -> float:
+        a = math.exp(log_a)
+        error = 0.5 * np.log((a * u + ratio_b * a * a * u * u) / variances)
+        return float(np.sum(counts * error * error) / np.sum(counts))
+
+    design = u / variances
+    quantum_only = float(np.sum(counts * design) / np.sum(counts * design**2))
+    centre = math.log(quantum_only)
+    result = minimize_scalar(cost, bounds=(centre - 12.0, centre + 1.0), method="bounded")
+    a = math.exp(float(result.x))
+    b = ratio_b * a * a
+    return (float(result.fun), a, b) if b <= a else None
+
+
+def _refined(
+    fit_at: Callable[..., tuple[float, float, float] | None],
+    slope: float,
+    offsets: np.ndarray,
+    sigmas: np.ndarray,
+    counts: np.ndarray,
+) -> float:
     """Minimise the cost over ``ln |v|`` between the grid neighbours of ``slope``."""
     step = math.log(SLOPE_SPAN[1] / SLOPE_SPAN[0]) / (N_SLOPES - 1)
 
     def cost(log_magnitude: float) -> float:
-        fit = _fit_at(math.copysign(math.exp(log_magnitude), slope), offsets, sigmas, counts)
+        fit = fit_at(math.copysign(math.exp(log_magnitude), slope), offsets, sigmas, counts)
         return math.inf if fit is None else fit[0]
 
     centre = math.log(abs(slope))
@@ -220,13 +258,19 @@ def _refined(slope: float, offsets: np.ndarray, sigmas: np.ndarray, counts: np.n
     return math.copysign(math.exp(float(result.x)), slope)
 
 
-def fit_log_detector(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
+def fit_log_detector(
+    nlf: NoiseLevelFunction, *, electronic_noise: float | None = None
+) -> LogDetectorFit | None:
     """Fit a log detector's noise model to an estimated noise-level function.
 
     Parameters
     ----------
     nlf : NoiseLevelFunction
         From :func:`core.noise.estimate_noise_level_function`.
+    electronic_noise : float, optional
+        The electronic noise in quanta, if known: then only ``v`` and ``A`` are
+        fitted (``B = s^2 A^2 / v^2``). The noise-level function of one image pins
+        ``s`` down poorly, and a free ``B`` can trade against ``v``.
 
     Returns
     -------
@@ -241,16 +285,19 @@ def fit_log_detector(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
     reference = float(np.median(intensities))
     span = float(intensities[-1] - intensities[0])
     offsets = intensities - reference
+    fit_at = (
+        _fit_at if electronic_noise is None else partial(_fit_with_electronic, electronic_noise)
+    )
     best = None
     for magnitude in np.geomspace(span * SLOPE_SPAN[0], span * SLOPE_SPAN[1], N_SLOPES):
         for slope in (magnitude, -magnitude):
-            fit = _fit_at(slope, offsets, sigmas, counts)
+            fit = fit_at(slope, offsets, sigmas, counts)
             if fit is not None and (best is None or fit[0] < best[0][0]):
                 best = (fit, slope)
     if best is None:
         return None
-    slope = _refined(best[1], offsets, sigmas, counts)
-    cost, quantum, electronic = _fit_at(slope, offsets, sigmas, counts) or best[0]
+    slope = _refined(fit_at, best[1], offsets, sigmas, counts)
+    cost, quantum, electronic = fit_at(slope, offsets, sigmas, counts) or best[0]
     standard_error = math.sqrt(float(np.mean(MAD_VARIANCE / counts)))
     return LogDetectorFit(
         float(slope), reference, quantum, electronic, math.sqrt(cost), standard_error

@@ -90,6 +90,29 @@ def test_simulate_dicom_gives_a_derived_dicom(ct, tmp_path, capsys):
     assert not np.array_equal(low.pixels, original.pixels)
 
 
+def test_simulate_measures_the_quanta_from_the_images_noise(tmp_path, capsys):
+    full = tmp_path / "full.dcm"
+    assert main(["phantom", str(full), "--size", "512", "--photons", "20000", "--seed", "1"]) == 0
+    capsys.readouterr()
+    assert main(["simulate", str(full), "--dose", "0.25", "--output", str(tmp_path / "a.dcm")]) == 0
+    said = capsys.readouterr().out
+    assert "quanta measured from the image's noise" in said
+    photons = float(said.split("noise: ")[1].split("/pixel")[0])
+    assert photons == pytest.approx(20_000, rel=0.15)
+    assert "quanta measured" in pydicom.dcmread(tmp_path / "a.dcm").DerivationDescription
+    given = ["--photons", "20000", "--output", str(tmp_path / "b.dcm")]
+    assert main(["simulate", str(full), "--dose", "0.25", *given]) == 0
+    assert "(20000 quanta/pixel at full dose" in capsys.readouterr().out
+
+
+def test_simulate_assumes_the_default_quanta_where_they_cannot_be_measured(png16, tmp_path, capsys):
+    # Gaussian noise of one level: no log detector, so the documented default is used.
+    assert main(["simulate", str(png16), "--dose", "0.5", "--output", str(tmp_path / "a.png")]) == 0
+    captured = capsys.readouterr()
+    assert "film.png: cannot measure the quanta from its noise" in captured.err
+    assert "(50000 quanta/pixel at full dose" in captured.out
+
+
 def test_simulate_is_reproducible_by_seed(png16, tmp_path):
     outputs = [tmp_path / f"low{i}.png" for i in range(3)]
     for out, seed in zip(outputs, (7, 7, 8), strict=True):

@@ -271,3 +271,38 @@ def test_default_detector_gives_the_benchmark_noise_levels_on_the_phantom(dose, 
     image = xray_image(clean, StoredMapping(bits_stored=12))
     noisy = simulate_low_dose_image(image, LowDoseSettings(dose=dose, seed=1, input_is_noisy=False))
     assert psnr_unit_scale(clean, noisy.pixels, 4095) == pytest.approx(expected_db, abs=0.6)
+
+
+@pytest.mark.parametrize("photometric", ["MONOCHROME2", "MONOCHROME1"])
+def test_measured_quanta_simulate_the_images_own_dose(photometric):
+    # A phantom taken at 20,000 quanta per unattenuated pixel: its own noise tells the
+    # quanta, so "25 %" means a quarter of them, as a phantom taken at 5,000 shows.
+    def taken_at(photons):
+        return phantom_image((512, 512), photons_per_pixel=photons, photometric=photometric, seed=0)
+
+    clean = phantom_image((512, 512), photometric=photometric, seed=0)
+    image = xray_image(taken_at(20_000.0), StoredMapping(bits_stored=12), photometric)
+    settings = LowDoseSettings.measured_from(image, 0.25, seed=1)
+    assert settings.measured and "measured from the image's noise" in settings.describe()
+    assert settings.photons_per_pixel == pytest.approx(20_000, rel=0.15)
+    assert settings.max_attenuation == pytest.approx(7.0, rel=0.05)
+    quarter = psnr_unit_scale(clean, taken_at(5_000.0), 4095)
+    simulated = simulate_low_dose_image(image, settings).pixels
+    assert psnr_unit_scale(clean, simulated, 4095) == pytest.approx(quarter, abs=0.5)
+    # The assumed default detector (50,000 quanta) adds far too little noise here.
+    assumed = simulate_low_dose_image(image, LowDoseSettings(dose=0.25, seed=1)).pixels
+    assert psnr_unit_scale(clean, assumed, 4095) > quarter + 2.0
+
+
+def test_unmeasurable_noise_is_refused_with_the_reason():
+    flat = xray_image(np.full((64, 64), 1000.0), StoredMapping(bits_stored=12))
+    with pytest.raises(ValueError, match="noise"):
+        LowDoseSettings.measured_from(flat, 0.25)
+    rng = np.random.default_rng(0)
+    white = xray_image(1000.0 + rng.normal(0, 20, (256, 256)), StoredMapping(bits_stored=12))
+    with pytest.raises(ValueError, match="only 0.2 % of its range"):
+        LowDoseSettings.measured_from(white, 0.25)
+    ramp = np.tile(np.linspace(200.0, 3800.0, 256), (256, 1))
+    flat_noise = xray_image(ramp + rng.normal(0, 20, ramp.shape), StoredMapping(bits_stored=12))
+    with pytest.raises(ValueError, match="not as a radiograph's quantum noise"):
+        LowDoseSettings.measured_from(flat_noise, 0.25)

@@ -38,6 +38,17 @@ def test_fit_recovers_an_exact_log_detector(v, electronic):
     np.testing.assert_allclose(fit.sigma(nlf.intensities), nlf.sigmas, rtol=0.02)
 
 
+@pytest.mark.parametrize("electronic", [0.0, 4.0, 10.0])
+def test_a_given_electronic_noise_is_kept_and_the_rest_fitted(electronic):
+    intensities = np.linspace(0.0, 5 * 585.0, 16)
+    nlf = log_detector_nlf(585.0, 2000.0, electronic, intensities)
+    fit = fit_log_detector(nlf, electronic_noise=electronic)
+    assert fit is not None and fit.accepted
+    assert fit.electronic_noise == pytest.approx(electronic, abs=1e-6)
+    assert fit.value_per_attenuation == pytest.approx(585.0, rel=0.02)
+    np.testing.assert_allclose(fit.sigma(nlf.intensities), nlf.sigmas, rtol=0.02)
+
+
 @pytest.mark.parametrize("photometric", ["MONOCHROME2", "MONOCHROME1"])
 def test_fit_finds_the_simulated_detector_from_the_noisy_image(photometric):
     detector = DetectorModel.from_range(0.0, 4095.0, photometric=photometric)

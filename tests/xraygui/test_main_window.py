@@ -193,3 +193,44 @@ def test_train_mode_runs_the_training_entry_without_qt(tmp_path, capsys, monkeyp
     assert "--resume" in capsys.readouterr().out
     # Where a frozen bundle's spawned patch-drawing worker is handed its work.
     assert calls == ["freeze"]
+
+
+def test_dose_dialog_measures_the_quanta_of_the_image(qtbot):
+    from core.image import StoredMapping, Window, XrayImage
+    from core.noise import DEFAULT_MAX_ATTENUATION, phantom_image
+    from xraygui.dialogs import SimulateDoseDialog
+
+    def image_of(pixels):
+        return XrayImage(
+            pixels=np.asarray(pixels, np.float32),
+            mapping=StoredMapping(bits_stored=12),
+            window=Window(2048.0, 4096.0),
+            photometric="MONOCHROME2",
+        )
+
+    taken = image_of(phantom_image((512, 512), photons_per_pixel=20000.0, seed=1))
+    dialog = SimulateDoseDialog(taken)
+    qtbot.addWidget(dialog)
+    assert dialog.measure.isChecked() and not dialog.photons.isEnabled()
+    assert dialog.measured_label.text().startswith("Measured: ")
+    dialog.dose.setValue(10.0)
+    dialog.seed.setValue(4)
+    settings = dialog.settings()
+    assert settings.measured and settings.dose == pytest.approx(0.1) and settings.seed == 4
+    assert settings.photons_per_pixel == pytest.approx(20000.0, rel=0.15)
+    dialog.electronic.setValue(8.0)  # the fit depends on it
+    assert dialog.settings().electronic_noise == 8.0 and dialog.settings().measured
+    shown = dialog.photons.value()
+    assert shown == round(dialog.settings().photons_per_pixel)
+    dialog.measure.setChecked(False)  # entered by hand, from the measured value on
+    assert dialog.photons.isEnabled()
+    dialog.photons.setValue(30000.0)
+    entered = dialog.settings()
+    assert not entered.measured and entered.photons_per_pixel == 30000.0
+    assert entered.max_attenuation == DEFAULT_MAX_ATTENUATION
+
+    flat = SimulateDoseDialog(image_of(np.full((64, 64), 1000.0)))
+    qtbot.addWidget(flat)
+    assert not flat.measure.isEnabled() and not flat.measure.isChecked()
+    assert flat.measured_label.text().startswith("Cannot measure the quanta: ")
+    assert not flat.settings().measured
