@@ -55,9 +55,9 @@ class MetricsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.noise_label)
+        layout.addWidget(self.floor_label)
         layout.addWidget(self.hint)
         layout.addWidget(self.table)
-        layout.addWidget(self.floor_label)
         self.set_values([], None, None, has_reference=False)
 
     def set_values(
@@ -87,17 +87,15 @@ class MetricsPanel(QWidget):
             f"after {format_noise(noise_after)}"
         )
         self.hint.setVisible(not has_reference)
-        floors = {
-            "Image" if row.scope == "image" else "ROI": row.noise_free_psnr
-            for row in rows
-            if row.noise_free_psnr is not None
-        }
-        self.floor_label.setVisible(bool(floors))
-        if floors:
-            where = ", ".join(f"{scope} {format_psnr(value)} dB" for scope, value in floors.items())
+        floors = {row.scope == "image": row.noise_free_psnr for row in rows}
+        whole, roi = floors.get(True), floors.get(False)
+        self.floor_label.setVisible(whole is not None)
+        if whole is not None:
+            in_roi = "" if roi is None else f" (ROI {format_psnr(roi)} dB)"
             self.floor_label.setText(
-                f"The reference has noise of its own (std {format_noise(reference_noise)}): "
-                f"against it even the noise-free image scores only about {where}."
+                f"The reference has noise of its own (std {format_noise(reference_noise)}): even "
+                f"the noise-free image would score only about {format_psnr(whole)} dB PSNR "
+                f"against it{in_roi}."
             )
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):

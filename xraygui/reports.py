@@ -52,12 +52,14 @@ CSV_COLUMNS = (
     "noise_after",
     "noise_reference",
     "noise_free_psnr_db",
+    "simulation",
     "model",
     "model_sha256",
     "sampler",
     "steps",
     "seed",
     "strength",
+    "views",
     "device",
     "t_start",
     "seconds",
@@ -229,12 +231,14 @@ class ReportContent:
             "noise_before": self.noise["before"],
             "noise_after": self.noise["after"],
             "noise_reference": self.noise.get("reference"),
+            "simulation": self.simulation,
             "model": d.get("model"),
             "model_sha256": d.get("model_sha256"),
             "sampler": d.get("sampler"),
             "steps": d.get("steps"),
             "seed": d.get("seed"),
             "strength": d.get("strength"),
+            "views": d.get("views"),
             "device": d.get("device"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
@@ -389,8 +393,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         line(f"Model: {d['model']} (SHA-256 {d['model_sha256']})")
         line(
             f"Sampler {d['sampler']}, {d['steps']} step(s), seed {d['seed']}, strength "
-            f"{_fmt(d['strength'])}, t* {_fmt(d['t_start'])}, device {d['device']}, "
-            f"{_fmt(d['seconds'])} s"
+            f"{_fmt(d['strength'])}, {d['views']} view(s), t* {_fmt(d['t_start'])}, device "
+            f"{d['device']}, {_fmt(d['seconds'])} s"
         )
     line(
         f"Estimated noise std: before {_fmt(content.noise['before'])}, "
@@ -426,16 +430,16 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             for share, cell in zip(columns, cells, strict=True):
                 painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
             y += height * 1.4
-        floors = {
-            m["scope"]: m["noise_free_psnr"]
-            for m in content.metrics
-            if m["noise_free_psnr"] is not None
-        }
-        if floors:
-            where = ", ".join(f"{scope} {_fmt(value)} dB" for scope, value in floors.items())
+        floors = {m["scope"]: m["noise_free_psnr"] for m in content.metrics}
+        whole = floors.pop("image", None)
+        if whole is not None:
+            regions = "".join(
+                f" (region {scope}: {value:.2f} dB)" for scope, value in floors.items() if value
+            )
             line(
                 f"The reference has noise of its own (std {_fmt(content.noise.get('reference'))}):"
-                f" against it even the noise-free image scores only about {where} (PSNR)."
+                f" even the noise-free image would score only about {whole:.2f} dB PSNR against"
+                f" it{regions}."
             )
     else:
         line("No reference image: PSNR and SSIM are not available.")

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import time
 
@@ -116,6 +118,8 @@ def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     assert floor == pytest.approx(psnr(window.reference.pixels, clean, data_range=4095), abs=0.5)
     lines = csv_path.read_text().splitlines()
     assert "noise_reference" in lines[0] and "noise_free_psnr_db" in lines[0]
+    row = next(csv.DictReader(io.StringIO(csv_path.read_text())))
+    assert row["views"] == "4" and row["simulation"].startswith("simulated 25 % dose")
     assert f"{floor}" in lines[1]
     assert len(lines) == 3 and all(line.endswith("Not for diagnostic use") for line in lines[1:])
     with_ids = json.loads(

@@ -107,7 +107,7 @@ def test_simulated_low_dose_keeps_the_original_as_reference(window, small_dicom)
     # The original has noise of its own, which bounds what PSNR against it can show.
     floor = window.metrics.floor_label
     assert not floor.isHidden() and "noise of its own" in floor.text()
-    assert "Image" in floor.text() and "ROI" not in floor.text()
+    assert " dB PSNR against it." in floor.text() and "ROI" not in floor.text()
     window.roi_action.setChecked(True)
     assert window.metrics.table.rowCount() == 2
     assert window.metrics.table.item(1, 1).text() == "ROI"
