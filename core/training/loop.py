@@ -163,6 +163,10 @@ def _prepare_data(config: TrainConfig) -> _Data:
         config.patch_size,
         config.augmentation,
     )
+    log.info(
+        "training images in memory: %.0f MiB (float32)",
+        sum(image.nbytes for image in sampler.images) / 2**20,
+    )
     validator = (
         Validator([im.pixels for im in val_images], crop=config.val_crop)
         if val_images and config.val_every > 0

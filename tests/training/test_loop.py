@@ -129,11 +129,15 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert len(data.card["skipped"]) == 4
 
 
-def test_binning_averages_the_training_images_only(tiny_config):
+def test_binning_averages_the_training_images_only(tiny_config, caplog):
     from core.training.loop import _prepare_data
 
-    plain = _prepare_data(tiny_config)
-    binned = _prepare_data(replace(tiny_config, binning=2))
+    with caplog.at_level("INFO", logger="core.training.loop"):
+        plain = _prepare_data(tiny_config)
+        binned = _prepare_data(replace(tiny_config, binning=2))
+    sizes = [m for m in caplog.messages if m.startswith("training images in memory: ")]
+    megabytes = [sum(im.nbytes for im in d.sampler.images) / 2**20 for d in (plain, binned)]
+    assert sizes == [f"training images in memory: {mb:.0f} MiB (float32)" for mb in megabytes]
     for image, binned_image in zip(plain.sampler.images, binned.sampler.images, strict=True):
         rows, cols = image.shape
         assert binned_image.shape == (rows // 2, cols // 2)
