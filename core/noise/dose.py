@@ -91,6 +91,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.image import XrayImage
+from core.noise.image_noise import NoiseEstimate
+from core.noise.logdetector import fit_log_detector
 
 __all__ = [
     "DEFAULT_ELECTRONIC_NOISE",
@@ -567,9 +569,6 @@ class LowDoseSettings:
             If the noise cannot be measured or is not a log detector's (it does not
             grow with attenuation as quantum noise does), with the reason.
         """
-        from core.noise.image_noise import NoiseEstimate
-        from core.noise.logdetector import fit_log_detector
-
         nlf = NoiseEstimate.from_pixels(image.pixels).nlf
         fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
         if fit is None or not fit.accepted:
