@@ -8,7 +8,12 @@ from pathlib import Path
 
 from core.image import XrayImage
 from core.io import read_image, write_image
-from core.noise import DEFAULT_PHOTONS_PER_PIXEL, LowDoseSettings, simulate_low_dose_image
+from core.noise import (
+    DEFAULT_MAX_ATTENUATION,
+    DEFAULT_PHOTONS_PER_PIXEL,
+    LowDoseSettings,
+    simulate_low_dose_image,
+)
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -49,7 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-attenuation",
         type=float,
-        default=defaults.max_attenuation,
         help="line integral at the attenuating end of the stored range, with --photons "
         f"(default {defaults.max_attenuation:g})",
     )
@@ -61,12 +65,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
     """Use the given detector, else the one measured from the image's noise, else the default."""
+    if args.photons is None and args.max_attenuation is not None:
+        raise ValueError(
+            "--max-attenuation goes with --photons; without them both are measured from "
+            f"{args.input}'s noise"
+        )
     given = LowDoseSettings(
         dose=args.dose,
         photons_per_pixel=DEFAULT_PHOTONS_PER_PIXEL if args.photons is None else args.photons,
         electronic_noise=args.electronic_noise,
         seed=args.seed,
-        max_attenuation=args.max_attenuation,
+        max_attenuation=(
+            DEFAULT_MAX_ATTENUATION if args.max_attenuation is None else args.max_attenuation
+        ),
     )
     if args.photons is not None:
         return given

@@ -103,6 +103,10 @@ def test_simulate_measures_the_quanta_from_the_images_noise(tmp_path, capsys):
     given = ["--photons", "20000", "--output", str(tmp_path / "b.dcm")]
     assert main(["simulate", str(full), "--dose", "0.25", *given]) == 0
     assert "(20000 quanta/pixel at full dose" in capsys.readouterr().out
+    span_only = ["--max-attenuation", "6", "--output", str(tmp_path / "c.dcm")]
+    assert main(["simulate", str(full), "--dose", "0.25", *span_only]) == 2
+    assert "--max-attenuation goes with --photons" in capsys.readouterr().err
+    assert not (tmp_path / "c.dcm").exists()
 
 
 def test_simulate_assumes_the_default_quanta_where_they_cannot_be_measured(png16, tmp_path, capsys):
