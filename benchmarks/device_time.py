@@ -32,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _timed(call: Callable[[], object], repeats: int) -> list[float]:
+    """Seconds of each of ``repeats`` calls."""
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def warm_times(project: Project, image: Any, repeats: int) -> dict[str, Any]:
     """Denoise ``image`` once to warm up, then ``repeats`` times, timing each call.
 
@@ -98,16 +108,9 @@ def warm_times(project: Project, image: Any, repeats: int) -> dict[str, Any]:
     first = time.perf_counter() - start
     if cuda:
         torch.cuda.reset_peak_memory_stats()
-    seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        project.denoise(image, project.model, project.settings)  # returns host pixels: synced
-        seconds.append(time.perf_counter() - start)
-    estimate = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        NoiseEstimate.from_pixels(image.pixels)
-        estimate.append(time.perf_counter() - start)
+    # denoise returns host pixels, so each timed call has synchronised with the device
+    seconds = _timed(lambda: project.denoise(image, project.model, project.settings), repeats)
+    estimate = _timed(lambda: NoiseEstimate.from_pixels(image.pixels), repeats)
     return {
         "device": str(result.device),
         "first_s": first,

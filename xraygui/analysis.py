@@ -104,6 +104,7 @@ def comparisons(
     denoised: XrayImage | None,
     *,
     region: Region | None = None,
+    whole: bool = True,
     reference_noise: NoiseEstimate | None = None,
 ) -> list[Comparison]:
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
@@ -122,6 +123,8 @@ def comparisons(
         The result, if any.
     region : Region, optional
         A region of interest, already inside the image.
+    whole : bool
+        Also compare over the whole image (always when there is no region).
     reference_noise : NoiseEstimate, optional
         The reference's own noise (:func:`noise_estimate`).
 
@@ -134,7 +137,7 @@ def comparisons(
     tests = [("noisy vs reference", noisy)]
     if denoised is not None:
         tests.append(("denoised vs reference", denoised))
-    scopes: list[Region | None] = [None] if region is None else [None, region]
+    scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
     data_range = reference.data_range
     rows = []
     for scope in scopes:

@@ -749,13 +749,14 @@ class MainWindow(QMainWindow):
         region = self.region()
         rows = list(self._whole)
         if region is not None:
-            rows += [
-                c
-                for c in comparisons(
-                    self.reference, self.image, self.denoised, region=region, reference_noise=noise
-                )
-                if c.scope != "image"
-            ]
+            rows += comparisons(
+                self.reference,
+                self.image,
+                self.denoised,
+                region=region,
+                whole=False,
+                reference_noise=noise,
+            )
         self.metrics.set_values(
             rows,
             *self._noise,
