@@ -18,6 +18,21 @@ from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structu
 SSIM_MIN_SIDE = 7
 
 
+def finite_or_none(value: float | None) -> float | None:
+    """Return ``value``, or None where it is infinite, NaN or unknown: JSON has no infinity.
+
+    Parameters
+    ----------
+    value : float or None
+        A metric such as a PSNR, which is infinite for identical images.
+
+    Returns
+    -------
+    float or None
+    """
+    return value if value is not None and math.isfinite(value) else None
+
+
 @dataclass(frozen=True)
 class Region:
     """A rectangular region of interest, in pixel indices (half-open).
@@ -99,7 +114,7 @@ class QualityMetrics:
     def to_dict(self) -> dict[str, float | str | None]:
         """Plain values for JSON and CSV; an infinite PSNR becomes ``None``."""
         values = asdict(self)
-        values["psnr"] = self.psnr if math.isfinite(self.psnr) else None
+        values["psnr"] = finite_or_none(self.psnr)
         values["region"] = self.region.as_text() if self.region else None
         return values
 

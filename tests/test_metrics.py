@@ -5,7 +5,16 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from core.metrics import QualityMetrics, Region, compare, mse, noise_free_psnr, psnr, ssim
+from core.metrics import (
+    QualityMetrics,
+    Region,
+    compare,
+    finite_or_none,
+    mse,
+    noise_free_psnr,
+    psnr,
+    ssim,
+)
 from core.noise import NoiseEstimate
 from core.noise.phantom import phantom_image
 
@@ -60,6 +69,14 @@ def test_identical_images_give_infinite_psnr_and_unit_ssim(pair):
     assert result.ssim == pytest.approx(1.0)
     assert result.to_dict()["psnr"] is None
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(41.5, 41.5), (0.0, 0.0), (math.inf, None), (-math.inf, None), (math.nan, None), (None, None)],
+)
+def test_finite_or_none_keeps_only_finite_values(value, expected):
+    assert finite_or_none(value) == expected
 
 
 def test_region_restricts_every_metric(pair):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,7 @@ from core.denoise import DenoiseResult
 from core.display import to_display
 from core.image import Window, XrayImage
 from core.io.atomic import atomic_write
+from core.metrics import finite_or_none
 from core.noise import LowDoseSettings
 from xraygui.analysis import Comparison
 
@@ -199,7 +199,7 @@ class ReportContent:
                     "comparison": r.label,
                     "scope": r.scope,
                     **r.metrics.to_dict(),
-                    "noise_free_psnr": _finite_or_none(r.noise_free_psnr),
+                    "noise_free_psnr": finite_or_none(r.noise_free_psnr),
                 }
                 for r in rows
             ],
@@ -261,11 +261,6 @@ class ReportContent:
             }
             for m in self.metrics
         ]
-
-
-def _finite_or_none(value: float | None) -> float | None:
-    """JSON has no infinity: an infinite (or unknown) value becomes None."""
-    return value if value is not None and math.isfinite(value) else None
 
 
 def denoising_summary(result: DenoiseResult) -> dict[str, Any]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 from core.io import read_image
-from core.metrics import Region, compare, noise_free_psnr
+from core.metrics import Region, compare, finite_or_none, noise_free_psnr
 from core.noise import NoiseEstimate
 
 
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         values = result.to_dict()
         values["reference_noise"] = None if noise is None else noise.sigma
-        values["noise_free_psnr"] = floor if floor is not None and math.isfinite(floor) else None
+        values["noise_free_psnr"] = finite_or_none(floor)
         print(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
