@@ -1,8 +1,9 @@
 """``xraygui --smoke-test``: drive the real main window through a whole session, offscreen-capable.
 
-Open a file, simulate a 25 % dose, denoise with the default settings through the
-worker, scrub every step, export the report and the denoised image. Any failure
-raises :class:`SmokeTestFailure` with a one-line reason.
+Open a file, simulate a 25 % dose (of the quanta measured from its noise, as the Low
+dose dialog does by default, or the assumed detector's where they cannot be measured),
+denoise with the default settings through the worker, scrub every step, export the
+report and the denoised image. Any failure raises :class:`SmokeTestFailure` with a one-line reason.
 """
 
 from __future__ import annotations
@@ -70,10 +71,16 @@ def run_smoke_test(
     if not window.open_file(image_path):
         raise SmokeTestFailure(_last_error(window, f"cannot open {image_path}"))
     log(f"opened {image_path} ({window.image.shape[1]} x {window.image.shape[0]} px)")
-    window.simulate_low_dose(LowDoseSettings(dose=SMOKE_DOSE, seed=0))
+    try:
+        settings = LowDoseSettings.measured_from(window.image, SMOKE_DOSE)
+        detector = f"{settings.photons_per_pixel:.0f} quanta measured from its noise"
+    except ValueError as error:
+        settings = LowDoseSettings(dose=SMOKE_DOSE, seed=0)
+        detector = f"the assumed {settings.photons_per_pixel:.0f} quanta ({error})"
+    window.simulate_low_dose(settings)
     if window.reference is None:
         raise SmokeTestFailure(_last_error(window, "simulating a 25 % dose failed"))
-    log(f"simulated {SMOKE_DOSE:.0%} dose")
+    log(f"simulated {SMOKE_DOSE:.0%} dose of {detector}")
 
     if not window.controls.has_model():
         raise SmokeTestFailure("no model installed (give one with --model)")

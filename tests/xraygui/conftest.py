@@ -47,6 +47,12 @@ def small_dicom(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def measurable_dicom(tmp_path_factory):
+    """Large enough for its noise to tell the quanta behind it (96 px is not)."""
+    return _dicom(tmp_path_factory.mktemp("dicom192") / "phantom192.dcm", size=192)
+
+
+@pytest.fixture(scope="session")
 def monochrome1_dicom(tmp_path_factory):
     return _dicom(tmp_path_factory.mktemp("dicom1") / "mono1.dcm", photometric="MONOCHROME1")
 

@@ -1,5 +1,6 @@
 import csv
 import os
+import re
 import subprocess
 import sys
 
@@ -28,6 +29,8 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "smoke test passed" in result.stdout
+    # 96 px hold too few blocks to measure the quanta: the assumed detector's are used.
+    assert "simulated 25% dose of the assumed 50000 quanta (its noise" in result.stdout
     names = {p.name for p in out.iterdir()}
     assert {
         "phantom_report.pdf",
@@ -36,6 +39,28 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
         "phantom_denoised.dcm",
     } <= names
     assert "DERIVED" in read_image(out / "phantom_denoised.dcm").metadata["ImageType"]
+
+
+def test_smoke_test_simulates_the_dose_measured_from_the_image(
+    tmp_path, measurable_dicom, tiny_model_path
+):
+    result = smoke(
+        [
+            str(measurable_dicom),
+            "--report-dir",
+            str(tmp_path / "out"),
+            "--model",
+            str(tiny_model_path),
+        ],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = re.search(
+        r"simulated 25% dose of (\d+) quanta measured from its noise", result.stdout
+    )
+    assert measured, result.stdout
+    # The phantom was taken at 2000 quanta per unattenuated pixel.
+    assert 1500 < int(measured.group(1)) < 2500
 
 
 def test_smoke_test_fails_with_a_reason(tmp_path, tiny_model_path):
