@@ -69,6 +69,19 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         type=int,
         help="average N x N pixel blocks of each training image first (2 thins film grain)",
     )
+    p.add_argument(
+        "--focus-fraction",
+        type=float,
+        help="share of patches noised at denoising's levels (--focus-sigma; default 0.7), "
+        "the rest at uniform times",
+    )
+    p.add_argument(
+        "--focus-sigma",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="noise std range of denoising, on the model's [-1, 1] scale (default 0.005 0.3)",
+    )
     p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
     p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
     p.add_argument("--seed", type=int, help="seed of weights and every random draw")
@@ -93,6 +106,19 @@ def _parser(prog: str) -> argparse.ArgumentParser:
 
 def build_config(args: argparse.Namespace) -> TrainConfig:
     """Turn parsed arguments into a :class:`TrainConfig` (checkpoint settings on resume)."""
+    config = _base_config(args)
+    focus = {
+        name: value
+        for name, value in (
+            ("focus_fraction", args.focus_fraction),
+            ("focus_sigma", None if args.focus_sigma is None else tuple(args.focus_sigma)),
+        )
+        if value is not None
+    }
+    return replace(config, timesteps=replace(config.timesteps, **focus)) if focus else config
+
+
+def _base_config(args: argparse.Namespace) -> TrainConfig:
     given = {
         name: value
         for name, value in (

@@ -46,6 +46,22 @@ def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
     )
 
 
+def test_cli_sets_the_noise_levels_training_focuses_on(image_folder, tmp_path):
+    out = tmp_path / "m.safetensors"
+    short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
+    focus = ["--focus-fraction", "0.9", "--focus-sigma", "0.004", "0.15"]
+    assert main(_args(image_folder, out, *short, *focus)) == 0
+    stored = load_model(out).card.training["settings"]["timesteps"]
+    assert stored == {"focus_fraction": 0.9, "focus_sigma": [0.004, 0.15]}
+    # A resumed run keeps them: not given, they come from the checkpoint; changed, refused.
+    assert main(_args(image_folder, out, "--resume", "--steps", "2")) == 0
+    resumed = read_checkpoint(tmp_path / "m.checkpoint.safetensors")
+    assert resumed.step == 2 and resumed.config["timesteps"] == stored
+    changed = main(_args(image_folder, out, "--resume", "--steps", "3", "--focus-fraction", "0.8"))
+    assert changed == 2
+    assert "settings differ in timesteps" in (tmp_path / "m.log").read_text()
+
+
 def test_cli_deepens_a_model_it_fine_tunes(image_folder, tmp_path):
     parent, child = tmp_path / "p.safetensors", tmp_path / "c.safetensors"
     short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
@@ -78,6 +94,10 @@ def test_cli_reports_errors(image_folder, tmp_path, capsys):
     assert "multiple of 16" in capsys.readouterr().err
     assert main(_args(image_folder, out, "--lr", "0")) == 2
     assert "lr must be a positive number" in capsys.readouterr().err
+    assert main(_args(image_folder, out, "--focus-fraction", "1.5")) == 2
+    assert "focus_fraction must lie in [0, 1]" in capsys.readouterr().err
+    assert main(_args(image_folder, out, "--focus-sigma", "0.2", "0.1")) == 2
+    assert "focus_sigma must satisfy 0 < low <= high" in capsys.readouterr().err
     assert main(_args(image_folder, out, "--val-fraction", "1")) == 2
     assert "val_fraction must lie in [0, 1)" in capsys.readouterr().err
     assert main(_args(image_folder, out, "--workers", "-1")) == 2
