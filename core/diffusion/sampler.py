@@ -211,14 +211,18 @@ def reverse_step(
     .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
     """
     abar_t, abar_s = float(model.schedule.abar(t)), float(model.schedule.abar(s))
+    # At a t this small (an image with no measurable noise) x_t is x_0 to float64
+    # precision: the step returns it, with no noise to inject.
+    noise_free = abar_t >= 1.0
     x0 = model.predict_x0(x, t, eps)  # pred_original_sample -> x_0
     if clip is not None:
         x0 = x0.clamp(*clip)
-        # eps consistent with the clipped x_0: x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps
-        eps = (x - math.sqrt(abar_t) * x0) / math.sqrt(1.0 - abar_t)
+        if not noise_free:
+            # eps consistent with the clipped x_0: x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps
+            eps = (x - math.sqrt(abar_t) * x0) / math.sqrt(1.0 - abar_t)
     # sigma_s^2 of [2] eq. 16: eta^2 (1-abar_s)/(1-abar_t) (1 - abar_t/abar_s);
     # eta=1 is the variance of the DDPM posterior q(x_s | x_t, x_0) ([1] eq. 7).
-    var = eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
+    var = 0.0 if noise_free else eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
     x_s = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
     if var > 0.0:
         z = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)

@@ -166,6 +166,16 @@ def test_a_flat_image_is_a_clear_error(tiny_model, make_image):
         denoise_image(image, tiny_model)
 
 
+def test_an_image_without_measurable_noise_comes_back_unchanged(tiny_model, make_image):
+    # Bars of 32-bit values: the noise the estimate finds is float32 rounding, so small in
+    # the model's domain that abar(t*) is 1 in float64 (this divided by zero once).
+    bars = np.repeat(np.arange(10) * 4.0e8 + 1.0e8, 7)[:64]
+    image = make_image(np.tile(bars, (64, 1)), bits=32)
+    result = denoise_image(image, tiny_model)
+    assert float(tiny_model.schedule.abar(result.t_start)) == 1.0
+    np.testing.assert_allclose(result.image.pixels, image.pixels, rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -10,6 +10,7 @@ from core.diffusion.sampler import (
     diffusion_start,
     generate,
     q_sample,
+    reverse_step,
     sample,
 )
 
@@ -96,6 +97,21 @@ def test_bad_start_time_raises(tiny_model, x_start, t_start):
 def test_bad_shape_raises(tiny_model):
     with pytest.raises(ValueError, match="shape"):
         sample(ddim_sample(tiny_model, np.zeros((1, 16, 16)), t_start=5.0, n_steps=1))
+
+
+@pytest.mark.parametrize("t", [0.0, 1e-12])
+@pytest.mark.parametrize("eta", [0.0, 1.0])
+@pytest.mark.parametrize("clip", [None, (-0.5, 0.5)])
+def test_a_step_from_a_noise_free_time_returns_the_state(tiny_model, x_start, t, eta, clip):
+    # abar(t) is 1 in float64 at these times (an image with no measurable noise): the step
+    # must not divide by 1 - abar(t).
+    assert float(tiny_model.schedule.abar(t)) == 1.0
+    x = x_start.clamp(-0.5, 0.5)
+    eps = torch.randn(x.shape, generator=torch.Generator().manual_seed(3))
+    generator = torch.Generator().manual_seed(4)
+    x_s, x0 = reverse_step(tiny_model, x, eps, t=t, s=0.0, eta=eta, generator=generator, clip=clip)
+    torch.testing.assert_close(x0, x)
+    torch.testing.assert_close(x_s, x)
 
 
 def test_ddpm_seeded(tiny_model, x_start):
