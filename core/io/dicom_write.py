@@ -157,7 +157,12 @@ def derived_dataset(image: XrayImage, description: str) -> Dataset:
         ds.ConversionType = "WSD"
     ds.preamble = None  # a source preamble may describe the source bytes (e.g. a TIFF header)
     ds.file_meta = _file_meta(ds.SOPClassUID)
-    ds.set_pixel_data(_derived_stored(image, source), image.photometric, image.mapping.bits_stored)
+    stored = _derived_stored(image, source)
+    _set_pixel_data(ds, stored, image.photometric, image.mapping.bits_stored)
+    # Elements read from implicit-VR data (even under an explicit transfer syntax) carry no
+    # VR until looked up; the explicit-VR output needs every one.
+    for _ in ds.iterall():
+        pass
     ds.SeriesInstanceUID = generate_uid()
     ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
     ds.DerivationDescription = description[:1024]
@@ -436,6 +441,29 @@ def _file_meta(sop_class: str) -> FileMetaDataset:
     meta.MediaStorageSOPClassUID = sop_class
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     return meta
+
+
+def _set_pixel_data(ds: Dataset, stored: np.ndarray, photometric: str, bits_stored: int) -> None:
+    """Set uncompressed pixel data and its description, and a new SOPInstanceUID.
+
+    pydicom's ``Dataset.set_pixel_data`` takes 8 and 16-bit data only; 32-bit stored
+    values (rare, but DICOM allows them) are written here as little-endian words.
+    """
+    if stored.itemsize <= 2:
+        ds.set_pixel_data(stored, photometric, bits_stored)
+        return
+    ds.Rows, ds.Columns = stored.shape
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = photometric
+    ds.BitsAllocated = 8 * stored.itemsize
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = int(stored.dtype.kind == "i")
+    if "PlanarConfiguration" in ds:
+        del ds.PlanarConfiguration
+    ds.PixelData = stored.astype(stored.dtype.newbyteorder("<"), copy=False).tobytes()
+    ds["PixelData"].VR = "OW"
+    ds.SOPInstanceUID = generate_uid()
 
 
 def _derived_stored(image: XrayImage, source: Dataset) -> np.ndarray:

@@ -1,3 +1,4 @@
+import warnings
 from datetime import date
 
 import numpy as np
@@ -126,11 +127,28 @@ def test_derived_dicom_needs_a_source_header(tmp_path):
         write_derived_dicom(image, tmp_path / "x.dcm", description="x")
 
 
-def test_a_32_bit_source_fails_cleanly(tmp_path, shipped):
-    image = read_image(shipped("rtdose_1frame.dcm"))
-    with pytest.raises(ImageWriteError):
-        write_image(image, tmp_path / "dose.dcm", description="x")
-    assert list(tmp_path.iterdir()) == []
+@pytest.mark.parametrize("name", ["rtdose_1frame.dcm", "SC_rgb_rle_32bit.dcm"])
+def test_a_32_bit_source_gives_a_32_bit_derived_image(tmp_path, shipped, name):
+    # pydicom's set_pixel_data takes 8 and 16-bit data only; 32-bit words are written here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XrayWarning)  # the RGB file is converted to grey
+        image, out, ds, source = derive(tmp_path, shipped(name), change=lambda p: p + 7.0)
+    assert (ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation) == (32, 32, 31, 0)
+    assert ds.SOPInstanceUID != source.SOPInstanceUID
+    assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
+    assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+    expected = image.mapping.to_pixels(image.mapping.to_stored(image.pixels))
+    np.testing.assert_array_equal(read_image(out).pixels, expected)
+
+
+def test_implicit_vr_data_under_an_explicit_syntax_is_written(tmp_path, shipped):
+    # This file declares JPEG Baseline but its data set is implicit VR: its elements have
+    # no VR until looked up, and the explicit-VR output needs one for each.
+    with pytest.warns(XrayWarning, match="grayscale"):
+        image, out, ds, source = derive(tmp_path, shipped("SC_rgb_jpeg.dcm"))
+    assert source.get_item(0x00080064).VR is None  # ConversionType, still raw in the source
+    assert ds.ConversionType == "DI" and ds.LossyImageCompression == "01"
+    np.testing.assert_array_equal(read_image(out).pixels, np.rint(image.pixels))
 
 
 def test_new_monochrome1_rle_dicom_reads_back(tmp_path, phantom16):
