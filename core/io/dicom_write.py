@@ -159,10 +159,7 @@ def derived_dataset(image: XrayImage, description: str) -> Dataset:
     ds.file_meta = _file_meta(ds.SOPClassUID)
     stored = _derived_stored(image, source)
     _set_pixel_data(ds, stored, image.photometric, image.mapping.bits_stored)
-    # Elements read from implicit-VR data (even under an explicit transfer syntax) carry no
-    # VR until looked up; the explicit-VR output needs every one.
-    for _ in ds.iterall():
-        pass
+    _look_up_missing_vrs(ds)
     ds.SeriesInstanceUID = generate_uid()
     ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
     ds.DerivationDescription = description[:1024]
@@ -441,6 +438,21 @@ def _file_meta(sop_class: str) -> FileMetaDataset:
     meta.MediaStorageSOPClassUID = sop_class
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     return meta
+
+
+def _look_up_missing_vrs(ds: Dataset) -> None:
+    """Give each element read from implicit-VR data its VR from the dictionary.
+
+    Such elements (found even under an explicit transfer syntax) carry no VR until
+    looked up, and the explicit-VR output needs one for each. Other elements stay as
+    read, so their values are not re-validated.
+    """
+    for tag in list(ds.keys()):
+        if ds.get_item(tag).VR is None:
+            element = ds[tag]  # converts it
+            if element.VR == "SQ":
+                for item in element.value:
+                    _look_up_missing_vrs(item)
 
 
 def _set_pixel_data(ds: Dataset, stored: np.ndarray, photometric: str, bits_stored: int) -> None:

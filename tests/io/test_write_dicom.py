@@ -127,6 +127,7 @@ def test_derived_dicom_needs_a_source_header(tmp_path):
         write_derived_dicom(image, tmp_path / "x.dcm", description="x")
 
 
+@pytest.mark.filterwarnings("ignore:Invalid value for VR UI")  # rtdose's own UIDs
 @pytest.mark.parametrize("name", ["rtdose_1frame.dcm", "SC_rgb_rle_32bit.dcm"])
 def test_a_32_bit_source_gives_a_32_bit_derived_image(tmp_path, shipped, name):
     # pydicom's set_pixel_data takes 8 and 16-bit data only; 32-bit words are written here.
@@ -141,6 +142,7 @@ def test_a_32_bit_source_gives_a_32_bit_derived_image(tmp_path, shipped, name):
     np.testing.assert_array_equal(read_image(out).pixels, expected)
 
 
+@pytest.mark.filterwarnings("ignore:Expected explicit VR, but found implicit VR")  # pydicom's
 def test_implicit_vr_data_under_an_explicit_syntax_is_written(tmp_path, shipped):
     # This file declares JPEG Baseline but its data set is implicit VR: its elements have
     # no VR until looked up, and the explicit-VR output needs one for each.
