@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 
@@ -38,6 +39,29 @@ def _one_printable_line(text: str, limit: int) -> str:
     line = " ".join(text.split())
     line = "".join(ch if ch.isprintable() else "?" for ch in line)
     return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def error_line(error: Exception) -> str:
+    """Describe any error in one line, for a front end to show instead of a traceback.
+
+    Parameters
+    ----------
+    error : Exception
+        An :class:`XrayError` or ``ValueError`` (bad input: its own message), or
+        anything else (a bug: its type and where it was raised, for a report).
+
+    Returns
+    -------
+    str
+        One printable line.
+    """
+    if isinstance(error, XrayError | ValueError):
+        return _one_printable_line(str(error), 1000)
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return _one_printable_line(
+        f"unexpected {type(error).__name__}{where}: {error} (a bug; please report it)", 1000
+    )
 
 
 class ImageReadError(FileError):

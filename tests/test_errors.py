@@ -1,6 +1,12 @@
 import pytest
 
-from core.errors import FileError, ImageReadError, ImageWriteError, ModelFileError
+from core.errors import (
+    FileError,
+    ImageReadError,
+    ImageWriteError,
+    ModelFileError,
+    error_line,
+)
 
 
 @pytest.mark.parametrize("kind", [ImageReadError, ImageWriteError, ModelFileError])
@@ -19,3 +25,18 @@ def test_long_reasons_are_shortened():
     error = ImageReadError("x.dcm", "a" * 5000)
     assert len(error.reason) == FileError.max_reason
     assert error.reason.endswith("...")
+
+
+def test_error_line_gives_bad_input_its_own_message():
+    assert error_line(ImageReadError("x.dcm", "no pixel data")) == "x.dcm: no pixel data"
+    assert error_line(ValueError("strength must be > 0,\ngot 0")) == "strength must be > 0, got 0"
+
+
+def test_error_line_names_a_bug_and_where_it_was_raised():
+    try:
+        {}["missing"]
+    except KeyError as error:
+        line = error_line(error)
+    assert line.startswith("unexpected KeyError at test_errors.py:")
+    assert "'missing'" in line and "a bug" in line
+    assert len(line.splitlines()) == 1

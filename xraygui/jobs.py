@@ -33,7 +33,7 @@ from core.denoise import (
     open_model,
 )
 from core.diffusion import DiffusionModel
-from core.errors import XrayError, XrayWarning
+from core.errors import XrayWarning, error_line
 from core.image import XrayImage
 from core.io import read_image, write_image
 from core.io.atomic import atomic_write
@@ -352,8 +352,8 @@ def batch_job(
             output = target / path.relative_to(source).with_name(f"{path.stem}_denoised{suffix}")
             output.parent.mkdir(parents=True, exist_ok=True)
             write_image(result.image, output, description=result.description())
-        except (XrayError, ValueError) as error:
-            rows.append(_batch_row(path, None, image, None, str(error)))
+        except Exception as error:  # bad input or a bug: the row says which, the batch goes on
+            rows.append(_batch_row(path, None, image, None, error_line(error)))
         else:
             rows.append(_batch_row(path, output, image, result))
         write_batch_csv(rows, csv_path)

@@ -28,7 +28,7 @@ from core import __version__
 from core.denoise import DenoiseResult
 from core.device import device_label, select_device
 from core.display import auto_window, to_display
-from core.errors import XrayError
+from core.errors import XrayError, error_line
 from core.image import Window, XrayImage
 from core.io import read_image, write_image
 from core.metrics import Region
@@ -906,12 +906,7 @@ class MainWindow(QMainWindow):
         self.trajectory = None
         self.timeline.set_frame_count(0)
         self.controls.show_progress(0, 1, "Failed")
-        message = (
-            str(error)
-            if isinstance(error, XrayError | ValueError)
-            else (f"{type(error).__name__}: {error}")
-        )
-        self.show_error("Denoising failed", message)
+        self.show_error("Denoising failed", error_line(error))
         self.refresh()
 
     def _on_aborted(self) -> None:

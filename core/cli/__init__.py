@@ -1,7 +1,8 @@
 """The ``xray-denoise`` command line: one module per subcommand.
 
 Bad input ends the program with exit status 2 and one line on stderr that names
-the file and the reason; no traceback reaches the user.
+the file and the reason; an unexpected error (a bug) with status 1 and one line that
+names it. No traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections.abc import Sequence
 
 from core import __version__
 from core.cli import denoise, info, metrics, phantom, simulate, train
-from core.errors import XrayError
+from core.errors import XrayError, error_line
 
 PROG = "xray-denoise"
 SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
 EXIT_BAD_INPUT = 2
+EXIT_BUG = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input.
+        0 on success, 2 on bad input, 1 on an unexpected error.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -69,3 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (XrayError, ValueError) as error:
             print(f"{PROG}: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except Exception as error:  # a bug: one line that names it, not a traceback
+            print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
+            return EXIT_BUG

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.errors import XrayError
+from core.errors import XrayError, error_line
 
 SAMPLERS = ("ddim", "ddpm")
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
@@ -81,7 +81,11 @@ def output_path(source: Path, source_format: str, folder: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Denoise every input; exit 2 if any could not be read, denoised or written."""
+    """Denoise every input, going on past any that fails.
+
+    Exit 2 if an input could not be read, denoised or written (bad input), 1 if one met
+    an unexpected error (a bug), else 0.
+    """
     from core.denoise import DenoiseResult, DenoiseSettings, TileProgress, denoise_steps, open_model
     from core.device import select_device
     from core.io import read_image, write_image
@@ -99,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     inputs = {path.resolve() for path in args.inputs}
     written: set[Path] = set()
-    failures = 0
+    failures = crashes = 0
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     one_file = True if len(args.inputs) < 2 else None
     files = tqdm(args.inputs, desc="denoise", unit="file", disable=one_file)
@@ -126,6 +130,10 @@ def run(args: argparse.Namespace) -> int:
             tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
             failures += 1
             continue
+        except Exception as error:  # a bug: one line naming it, and on to the other files
+            tqdm.write(f"xray-denoise: error: {path}: {error_line(error)}", file=sys.stderr)
+            crashes += 1
+            continue
         written.add(destination)
         tqdm.write(f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout)
-    return 2 if failures else 0
+    return 1 if crashes else 2 if failures else 0

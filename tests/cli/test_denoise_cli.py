@@ -77,6 +77,43 @@ def test_a_bad_input_is_named_and_the_others_are_written(png16, tmp_path, model_
     assert sorted(p.name for p in out.iterdir()) == ["film.png"]
 
 
+def test_an_unexpected_error_is_one_line_and_the_others_are_written(
+    ct, png16, tmp_path, model_file, capsys, monkeypatch
+):
+    import core.io
+
+    real_write = core.io.write_image
+
+    def write_but_fail_on_dicom(image, path, **kwargs):
+        if path.suffix == ".dcm":
+            raise RuntimeError("simulated bug\nwith a second line")
+        return real_write(image, path, **kwargs)
+
+    monkeypatch.setattr(core.io, "write_image", write_but_fail_on_dicom)  # run() imports it
+    out = tmp_path / "out"
+    assert _denoise([ct, png16], out, model_file) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(ct) in err[0]
+    assert "unexpected RuntimeError at test_denoise_cli.py:" in err[0]
+    assert "simulated bug with a second line" in err[0]
+    assert sorted(p.name for p in out.iterdir()) == ["film.png"]
+
+
+def test_an_unexpected_error_of_a_command_is_one_line(png16, capsys, monkeypatch):
+    import core.cli.info
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(core.cli.info, "describe", broken)
+    assert main(["info", str(png16)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "xray-denoise: error: unexpected ZeroDivisionError at test_denoise_cli.py:"
+        f"{broken.__code__.co_firstlineno + 1}: float division by zero (a bug; please report it)"
+    ]
+
+
 def test_a_missing_model_is_one_line(png16, tmp_path, capsys):
     assert _denoise([png16], tmp_path / "out", tmp_path / "none.safetensors") == 2
     err = capsys.readouterr().err.strip().splitlines()

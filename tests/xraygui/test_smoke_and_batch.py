@@ -94,3 +94,30 @@ def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_pa
     assert float(rows[0]["noise_before"]) > 0 and float(rows[0]["noise_after"]) > 0
     assert (target / "a_denoised.dcm").is_file() and (target / "sub" / "b_denoised.dcm").is_file()
     assert {p: p.read_bytes() for p in source.rglob("*.dcm")} == before
+
+
+def test_an_unexpected_error_in_a_batch_is_a_row_and_the_batch_goes_on(
+    window, qtbot, tmp_path, small_dicom, monkeypatch
+):
+    import xraygui.jobs
+
+    real_write = xraygui.jobs.write_image
+
+    def write_but_fail_on_a(image, path, **kwargs):
+        if path.name.startswith("a_"):
+            raise RuntimeError("simulated bug")
+        return real_write(image, path, **kwargs)
+
+    monkeypatch.setattr(xraygui.jobs, "write_image", write_but_fail_on_a)
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("a.dcm", "b.dcm"):
+        (source / name).write_bytes(small_dicom.read_bytes())
+    target = tmp_path / "out"
+    worker = window.start_batch(source, target)
+    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
+        pass
+    with open(target / "batch_metrics.csv", newline="") as f:
+        rows = {os.path.basename(r["source"]): r for r in csv.DictReader(f)}
+    assert rows["a.dcm"]["error"].startswith("unexpected RuntimeError at test_smoke_and_batch.py:")
+    assert not rows["b.dcm"]["error"] and (target / "b_denoised.dcm").is_file()
