@@ -105,7 +105,7 @@ class XrayImage:
     photometric : str
         ``"MONOCHROME1"`` (high values shown dark) or ``"MONOCHROME2"``.
     source_format : str
-        ``"dicom"``, ``"png"``, ``"tiff"`` or ``"npy"``.
+        ``"dicom"``, ``"png"``, ``"tiff"``, ``"jpeg"`` or ``"npy"``.
     source_path : Path or None
         The file it was read from.
     pixel_spacing : tuple of float or None

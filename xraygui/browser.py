@@ -28,7 +28,7 @@ from core.display import to_display
 from core.errors import XrayError, XrayWarning
 from core.io import read_image
 
-IMAGE_SUFFIXES = {".dcm", ".dicom", ".png", ".tif", ".tiff", ".npy", ""}
+IMAGE_SUFFIXES = {".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy", ""}
 """File endings tried when scanning a folder ("" for DICOM files without an extension)."""
 
 THUMBNAIL_SIDE = 64

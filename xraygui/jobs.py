@@ -59,8 +59,8 @@ BATCH_COLUMNS = (
     "error",
     "disclaimer",
 )
-OUTPUT_SUFFIX = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "npy": ".tif"}
-"""Batch output format by source format: derived DICOM, 16-bit PNG, TIFF."""
+OUTPUT_SUFFIX = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".tif"}
+"""Batch output format by source format: derived DICOM, PNG (also for JPEG), TIFF."""
 
 
 @dataclass(frozen=True)

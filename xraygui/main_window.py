@@ -53,7 +53,7 @@ from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
 NOT_FOR_DIAGNOSTIC_USE = "Not for diagnostic use"
-OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.npy);;All files (*)"
+OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.jpg *.jpeg *.npy);;All files (*)"
 EXPORT_FILTER = "DICOM (*.dcm);;16-bit PNG (*.png);;TIFF (*.tif)"
 MAX_RECENT = 10
 WINDOW_DRAG_GAIN = 1 / 300
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         Parameters
         ----------
         path : str or Path
-            Image file (DICOM, PNG, TIFF, ``.npy``).
+            Image file (DICOM, PNG, TIFF, JPEG, ``.npy``).
 
         Returns
         -------

@@ -71,10 +71,13 @@ def output_path(source: Path, source_format: str, folder: Path) -> Path:
     Returns
     -------
     Path
-        The input's own suffix where it names the format, else ``.dcm``, ``.png``,
-        ``.tif`` or ``.npy``.
+        The input's own suffix where it names the format, else ``.dcm``, ``.png``
+        (also for a JPEG), ``.tif`` or ``.npy``.
     """
-    default = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "npy": ".npy"}[source_format]
+    # A JPEG gives a PNG: the same 8 bits, without another round of compression artefacts.
+    default = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}[
+        source_format
+    ]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
     return folder / (source.stem + suffix)

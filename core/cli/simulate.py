@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.image import XrayImage
 from core.io import read_image, write_image
+from core.io.sniff import FORMAT_NAMES
 from core.noise import (
     DEFAULT_MAX_ATTENUATION,
     DEFAULT_PHOTONS_PER_PIXEL,
@@ -20,6 +21,7 @@ EXTENSIONS = {
     "dicom": {".dcm", ".dicom", ""},
     "png": {".png"},
     "tiff": {".tif", ".tiff"},
+    "jpeg": {".png"},  # lossless: the simulated noise is not compressed away
     "npy": {".npy"},
 }
 
@@ -99,9 +101,8 @@ def run(args: argparse.Namespace) -> int:
     image = read_image(args.input, frame=args.frame)
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
-            f"{args.output}: a {image.source_format.upper()} input gives a "
-            f"{image.source_format.upper()} output; use one of "
-            + ", ".join(sorted(e for e in EXTENSIONS[image.source_format] if e))
+            f"{args.output}: a {FORMAT_NAMES[image.source_format]} input is written as "
+            + " or ".join(sorted(e for e in EXTENSIONS[image.source_format] if e))
         )
     settings = _settings(args, image)
     low_dose = simulate_low_dose_image(image, settings)

@@ -17,7 +17,7 @@ from core.image import XrayImage
 from core.io.dicom_read import read_dicom
 from core.io.dicom_write import write_derived_dicom, write_new_dicom, write_secondary_capture
 from core.io.guards import MAX_DECODED_BYTES, MAX_SIDE, one_line
-from core.io.raster_read import read_npy, read_png, read_tiff
+from core.io.raster_read import read_jpeg, read_npy, read_png, read_tiff
 from core.io.raster_write import write_npy, write_png, write_tiff
 from core.io.sniff import FORMAT_NAMES, detect_format
 
@@ -34,12 +34,13 @@ _READERS: dict[str, Callable[[Path, int], XrayImage]] = {
     "dicom": read_dicom,
     "png": read_png,
     "tiff": read_tiff,
+    "jpeg": read_jpeg,
     "npy": read_npy,
 }
 
 
 def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
-    """Read one frame of a DICOM, PNG, TIFF or ``.npy`` file.
+    """Read one frame of a DICOM, PNG, TIFF, JPEG or ``.npy`` file.
 
     The format comes from the file's signature (DICOM also from a ``.dcm`` or
     ``.dicom`` extension, or from pydicom parsing it). The file is only read.
@@ -143,6 +144,10 @@ def write_image(
         return write_tiff(image, path, description=description, overwrite=overwrite)
     if suffix == ".npy":
         return write_npy(image, path, overwrite=overwrite)
+    if suffix in (".jpg", ".jpeg"):
+        raise ImageWriteError(
+            path, "JPEG output would add compression artefacts to the result: use .png (lossless)"
+        )
     raise ImageWriteError(
         path, f"unsupported output format {suffix or '(none)'}: use .dcm, .png, .tif or .npy"
     )

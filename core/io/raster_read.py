@@ -1,4 +1,4 @@
-"""Read PNG, TIFF and ``.npy`` files: stored values as pixels, slope 1, intercept 0."""
+"""Read PNG, TIFF, JPEG and ``.npy`` files: stored values as pixels, slope 1, intercept 0."""
 
 from __future__ import annotations
 
@@ -68,6 +68,44 @@ def read_png(path: Path, frame: int) -> XrayImage:
             dropped = ", alpha dropped" if "A" in mode or "transparency" in image.info else ""
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
     return _image(path, gray, StoredMapping(bits_stored=bits), "png")
+
+
+def read_jpeg(path: Path, frame: int) -> XrayImage:
+    """Read an 8-bit JPEG; colour (RGB, CMYK, YCbCr) is reduced to gray with a warning.
+
+    Parameters
+    ----------
+    path : Path
+        The file; it is only read.
+    frame : int
+        Must be 0.
+
+    Returns
+    -------
+    XrayImage
+        Pixels are the decoded 8-bit values.
+
+    Raises
+    ------
+    ImageReadError
+        For a bad frame index or an oversized image. Decoding failures (a 12-bit
+        JPEG, say, which Pillow cannot decode) are converted by the caller.
+    """
+    check_frame(path, frame, 1)
+    try:
+        opened = Image.open(path, formats=["JPEG"])
+    except Image.DecompressionBombError as error:
+        raise ImageReadError(path, f"image too large ({error})") from None
+    with opened as image:
+        cols, rows = image.size
+        mode = image.mode
+        check_dimensions(path, rows, cols, samples=len(image.getbands()), bytes_per_sample=1)
+        if mode == "L":
+            gray = np.asarray(image)
+        else:
+            gray = luma(np.asarray(image.convert("RGB")))
+            warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma)")
+    return _image(path, gray, StoredMapping(bits_stored=8), "jpeg")
 
 
 def read_tiff(path: Path, frame: int) -> XrayImage:

@@ -11,13 +11,27 @@ from core.errors import ImageReadError
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # classic and BigTIFF
 NPY_SIGNATURE = b"\x93NUMPY"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
 DICOM_SUFFIXES = (".dcm", ".dicom")
-FORMAT_NAMES = {"dicom": "DICOM", "png": "PNG", "tiff": "TIFF", "npy": "NumPy .npy"}
-_SUFFIX_FORMATS = {".png": "png", ".tif": "tiff", ".tiff": "tiff", ".npy": "npy"}
+FORMAT_NAMES = {
+    "dicom": "DICOM",
+    "png": "PNG",
+    "tiff": "TIFF",
+    "jpeg": "JPEG",
+    "npy": "NumPy .npy",
+}
+_SUFFIX_FORMATS = {
+    ".png": "png",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".npy": "npy",
+}
 
 
 def detect_format(path: Path) -> str:
-    """Return ``"dicom"``, ``"png"``, ``"tiff"`` or ``"npy"`` for an existing file.
+    """Return ``"dicom"``, ``"png"``, ``"tiff"``, ``"jpeg"`` or ``"npy"`` for an existing file.
 
     DICOM is recognised by ``DICM`` at byte 128, by a ``.dcm``/``.dicom``
     extension, or (for files without a preamble) by pydicom finding image or
@@ -60,13 +74,15 @@ def detect_format(path: Path) -> str:
         return "tiff"
     if head.startswith(NPY_SIGNATURE):
         return "npy"
+    if head.startswith(JPEG_SIGNATURE):
+        return "jpeg"
     suffix = path.suffix.lower()
     if suffix in DICOM_SUFFIXES or _looks_like_dicom(path):
         return "dicom"
     if suffix in _SUFFIX_FORMATS:
         name = FORMAT_NAMES[_SUFFIX_FORMATS[suffix]]
         raise ImageReadError(path, f"not a valid {name} file (wrong signature)")
-    raise ImageReadError(path, "unsupported file format (expected DICOM, PNG, TIFF or .npy)")
+    raise ImageReadError(path, "unsupported file format (expected DICOM, PNG, TIFF, JPEG or .npy)")
 
 
 def _looks_like_dicom(path: Path) -> bool:

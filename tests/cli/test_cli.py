@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pydicom
 import pytest
+from PIL import Image
 
 from core.cli import main
 from core.io import read_image
@@ -153,6 +154,18 @@ def test_simulate_refuses_a_format_change(ct, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "low.png" in err and ".dcm" in err
     assert not out.exists()
+
+
+def test_simulate_writes_a_jpeg_as_png(tmp_path, capsys):
+    yy, xx = np.mgrid[0:96, 0:128]
+    film = (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)
+    Image.fromarray(film).save(tmp_path / "film.jpg", quality=95)
+    args = ["simulate", str(tmp_path / "film.jpg"), "--dose", "0.5", "--photons", "1000"]
+    assert main([*args, "--output", str(tmp_path / "low.jpg")]) == 2
+    assert "a JPEG input is written as .png" in capsys.readouterr().err
+    assert main([*args, "--output", str(tmp_path / "low.png")]) == 0
+    low = read_image(tmp_path / "low.png")
+    assert low.mapping.bits_stored == 8 and low.shape == film.shape
 
 
 def test_simulate_never_overwrites_the_input(png16, capsys):

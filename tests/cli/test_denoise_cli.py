@@ -67,6 +67,16 @@ def test_png16_in_gives_png16_out_on_the_same_scale(png16, tmp_path, model_file)
     assert abs(denoised.pixels.mean() - noisy.pixels.mean()) < 0.01 * noisy.pixels.mean()
 
 
+def test_jpeg_in_gives_an_8_bit_png_out(tmp_path, model_file):
+    yy, xx = np.mgrid[0:96, 0:128]
+    film = (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)
+    Image.fromarray(film).save(tmp_path / "film.jpeg", quality=90)
+    assert _denoise([tmp_path / "film.jpeg"], tmp_path / "out", model_file) == 0
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["film.png"]
+    denoised = read_image(tmp_path / "out" / "film.png")
+    assert denoised.mapping.bits_stored == 8 and denoised.shape == film.shape
+
+
 def test_a_bad_input_is_named_and_the_others_are_written(png16, tmp_path, model_file, capsys):
     bad = tmp_path / "bad.dcm"
     bad.write_bytes(b"not a dicom at all")

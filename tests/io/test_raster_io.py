@@ -200,5 +200,40 @@ def test_float_image_cannot_be_saved_as_dicom(tmp_path):
 
 def test_unknown_output_extension(tmp_path, phantom16):
     image = read_image(save_png(tmp_path / "in.png", phantom16))
-    with pytest.raises(ImageWriteError, match="unsupported output format .jpg"):
+    with pytest.raises(ImageWriteError, match="unsupported output format .gif"):
+        write_image(image, tmp_path / "out.gif", description="x")
+
+
+def smooth_u8(rows: int = 64, cols: int = 80) -> np.ndarray:
+    yy, xx = np.mgrid[0:rows, 0:cols]
+    return (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)
+
+
+def test_gray_jpeg_reads_as_8_bit(tmp_path):
+    gray = smooth_u8()
+    Image.fromarray(gray).save(tmp_path / "film.jpg", quality=95)
+    image = read_image(tmp_path / "film.jpg")
+    assert image.source_format == "jpeg" and image.mapping == StoredMapping(bits_stored=8)
+    assert image.shape == gray.shape
+    # Lossy: close to what was saved, not equal.
+    assert np.abs(image.pixels - gray).mean() < 1.5
+
+
+@pytest.mark.parametrize("mode", ["RGB", "CMYK"])
+def test_colour_jpeg_becomes_luma_with_a_warning(tmp_path, mode):
+    Image.fromarray(rgb_array()).convert(mode).save(tmp_path / "colour.jpeg", quality=95)
+    with Image.open(tmp_path / "colour.jpeg") as reference:
+        expected = bt601(np.asarray(reference.convert("RGB")))
+    with pytest.warns(XrayWarning, match=f"colour.jpeg.*{mode} image converted to grayscale"):
+        image = read_image(tmp_path / "colour.jpeg")
+    np.testing.assert_allclose(image.pixels, expected, rtol=1e-6)
+
+
+def test_jpeg_output_is_refused_for_png(tmp_path):
+    Image.fromarray(smooth_u8()).save(tmp_path / "film.jpg")
+    image = read_image(tmp_path / "film.jpg")
+    with pytest.raises(ImageWriteError, match=r"compression artefacts.*use \.png"):
         write_image(image, tmp_path / "out.jpg", description="x")
+    assert not (tmp_path / "out.jpg").exists()
+    out = write_image(image, tmp_path / "out.png", description="x")
+    np.testing.assert_array_equal(read_image(out).pixels, image.pixels)

@@ -218,7 +218,9 @@ def test_truncated_tiff(tmp_path):
     ("name", "content", "reason"),
     [
         ("notes.txt", b"just some text, not an image\n" * 10, "unsupported"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(200), "unsupported"),
+        ("photo.gif", b"GIF89a" + bytes(100), "unsupported"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(200), "invalid or corrupt JPEG"),
+        ("fake.jpg", b"GIF89a" + bytes(100), "not a valid JPEG"),
         ("fake.png", b"GIF89a" + bytes(100), "not a valid PNG"),
         ("fake.tif", b"hello" * 40, "not a valid TIFF"),
     ],

@@ -7,6 +7,7 @@ import pydicom
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from core.errors import ImageReadError
 from core.image import XrayImage
@@ -63,6 +64,23 @@ def test_damaged_dicom_reads_or_raises_image_read_error(tmp_path, shipped, name)
     data = shipped(name).read_bytes()
     header_end = pydicom.dcmread(shipped(name))["PixelData"].file_tell + 64
     path = tmp_path / name
+
+    @FUZZ_SETTINGS
+    @given(damage(len(data), header_end))
+    def read_damaged(case):
+        path.write_bytes(damaged(data, *case))
+        check_read(path)
+
+    read_damaged()
+
+
+def test_damaged_jpeg_reads_or_raises_image_read_error(tmp_path):
+    yy, xx = np.mgrid[0:48, 0:64]
+    original = tmp_path / "original.jpg"
+    Image.fromarray((128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)).save(original)
+    data = original.read_bytes()
+    header_end = data.index(b"\xff\xda") + 16  # past the start of scan
+    path = tmp_path / "damaged.jpg"
 
     @FUZZ_SETTINGS
     @given(damage(len(data), header_end))

@@ -2,6 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from core.errors import XrayWarning
 from core.image import StoredMapping, Window, XrayImage
@@ -60,6 +61,17 @@ def test_load_skips_unreadable_by_name(image_folder, caplog):
     for image in images:
         assert image.pixels.dtype == np.float32
         assert -1 <= image.pixels.min() and image.pixels.max() <= 1
+
+
+def test_a_folder_of_jpeg_films_loads(tmp_path):
+    yy, xx = np.mgrid[0:40, 0:56]
+    film = (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)
+    Image.fromarray(film).save(tmp_path / "a.jpg")
+    Image.fromarray(film).save(tmp_path / "b.JPEG")
+    records = assign_patients(tmp_path, find_images(tmp_path))
+    images, skipped = load_images(records)
+    assert skipped == [] and len(images) == 2
+    assert all(image.pixels.shape == film.shape for image in images)
 
 
 def _image(pixels, mapping):
