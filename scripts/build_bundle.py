@@ -139,7 +139,7 @@ def folder_size(folder: Path) -> int:
 
 
 def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
-    """Write or find the DICOM files the bundle is smoke-tested on.
+    """Write or find the files the bundle is smoke-tested on (DICOM, and one JPEG).
 
     Parameters
     ----------
@@ -186,6 +186,16 @@ def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
             copy = scratch / name
             shutil.copyfile(found, copy)
             cases.append(SmokeCase(f"pydicom {name}", copy))
+        # Pillow's JPEG plugin, which the bundle must carry for JPEG files.
+        jpeg = scratch / "phantom.jpg"
+        write_jpeg = (
+            "import sys, numpy as np; from PIL import Image; "
+            "from core.noise import phantom_image; "
+            "p = phantom_image((384, 384), bits_stored=8, photons_per_pixel=20000.0, seed=2); "
+            "Image.fromarray(p.astype(np.uint8)).save(sys.argv[1], quality=95)"
+        )
+        subprocess.run([python, "-c", write_jpeg, str(jpeg)], cwd=ROOT, check=True)
+        cases.append(SmokeCase("phantom JPEG", jpeg))
     return cases
 
 
