@@ -41,11 +41,7 @@ def read_png(path: Path, frame: int) -> XrayImage:
         converted by the caller.
     """
     check_frame(path, frame, 1)
-    try:
-        opened = Image.open(path, formats=["PNG"])
-    except Image.DecompressionBombError as error:
-        raise ImageReadError(path, f"image too large ({error})") from None
-    with opened as image:
+    with _open_with_pillow(path, "PNG") as image:
         cols, rows = image.size
         mode = image.mode
         check_dimensions(
@@ -92,11 +88,7 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
         JPEG, say, which Pillow cannot decode) are converted by the caller.
     """
     check_frame(path, frame, 1)
-    try:
-        opened = Image.open(path, formats=["JPEG"])
-    except Image.DecompressionBombError as error:
-        raise ImageReadError(path, f"image too large ({error})") from None
-    with opened as image:
+    with _open_with_pillow(path, "JPEG") as image:
         cols, rows = image.size
         mode = image.mode
         check_dimensions(path, rows, cols, samples=len(image.getbands()), bytes_per_sample=1)
@@ -213,6 +205,14 @@ def read_npy(path: Path, frame: int) -> XrayImage:
     mapping = mapping_for_dtype(path, array.dtype)
     check_dimensions(path, *array.shape, bytes_per_sample=array.dtype.itemsize)
     return _image(path, np.array(array), mapping, "npy")
+
+
+def _open_with_pillow(path: Path, format_name: str) -> Image.Image:
+    """Open `path` as `format_name` only; an image over Pillow's pixel limit is refused."""
+    try:
+        return Image.open(path, formats=[format_name])
+    except Image.DecompressionBombError as error:
+        raise ImageReadError(path, f"image too large ({error})") from None
 
 
 def _image(

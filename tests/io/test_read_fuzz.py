@@ -50,6 +50,18 @@ def check_read(path) -> None:
     assert image.pixels.ndim == 2 and image.pixels.dtype == np.float32
 
 
+def fuzz_reading(path, data: bytes, header_end: int) -> None:
+    """Read damaged copies of `data` written to `path`."""
+
+    @FUZZ_SETTINGS
+    @given(damage(len(data), header_end))
+    def read_damaged(case):
+        path.write_bytes(damaged(data, *case))
+        check_read(path)
+
+    read_damaged()
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -63,15 +75,7 @@ def check_read(path) -> None:
 def test_damaged_dicom_reads_or_raises_image_read_error(tmp_path, shipped, name):
     data = shipped(name).read_bytes()
     header_end = pydicom.dcmread(shipped(name))["PixelData"].file_tell + 64
-    path = tmp_path / name
-
-    @FUZZ_SETTINGS
-    @given(damage(len(data), header_end))
-    def read_damaged(case):
-        path.write_bytes(damaged(data, *case))
-        check_read(path)
-
-    read_damaged()
+    fuzz_reading(tmp_path / name, data, header_end)
 
 
 def test_damaged_jpeg_reads_or_raises_image_read_error(tmp_path):
@@ -80,12 +84,4 @@ def test_damaged_jpeg_reads_or_raises_image_read_error(tmp_path):
     Image.fromarray((128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)).save(original)
     data = original.read_bytes()
     header_end = data.index(b"\xff\xda") + 16  # past the start of scan
-    path = tmp_path / "damaged.jpg"
-
-    @FUZZ_SETTINGS
-    @given(damage(len(data), header_end))
-    def read_damaged(case):
-        path.write_bytes(damaged(data, *case))
-        check_read(path)
-
-    read_damaged()
+    fuzz_reading(tmp_path / "damaged.jpg", data, header_end)
