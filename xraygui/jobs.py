@@ -60,7 +60,9 @@ BATCH_COLUMNS = (
     "disclaimer",
 )
 OUTPUT_SUFFIX = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".tif"}
-"""Batch output format by source format: derived DICOM, PNG (also for JPEG), TIFF."""
+"""Output format by source format, one that holds its values: derived DICOM, PNG (also
+for JPEG), TIFF (also for ``.npy``, often float). The batch writes it and Export image
+suggests it."""
 
 
 @dataclass(frozen=True)

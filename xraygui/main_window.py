@@ -1011,7 +1011,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
             return
         source = self.source.source_path or Path("image")
-        suffix = ".dcm" if self.source.source_format == "dicom" else ".png"
+        suffix = jobs.OUTPUT_SUFFIX[self.source.source_format]  # a format that holds its values
         default = str(Path(self._last_dir()) / f"{source.stem}_denoised{suffix}")
         path, _ = QFileDialog.getSaveFileName(self, "Export denoised image", default, EXPORT_FILTER)
         if path:

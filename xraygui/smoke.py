@@ -17,6 +17,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from core.errors import XrayError
 from core.io import read_image
 from core.noise import LowDoseSettings
+from xraygui.jobs import OUTPUT_SUFFIX
 from xraygui.main_window import MainWindow
 
 DENOISE_TIMEOUT_S = 540
@@ -99,7 +100,7 @@ def run_smoke_test(
 
     try:
         written = window.export_report(report_dir)
-        suffix = ".dcm" if window.source.source_format == "dicom" else ".png"
+        suffix = OUTPUT_SUFFIX[window.source.source_format]
         image_out = report_dir / f"{image_path.stem}_denoised{suffix}"
         written.append(window.export_image(image_out, overwrite=True))
         read_image(image_out)

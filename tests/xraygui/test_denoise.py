@@ -90,6 +90,44 @@ def test_forward_process_mode_shows_noisier_images_at_later_times(window, small_
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "pixels", "suffix"),
+    [
+        ("float.npy", np.float32, ".tif"),  # a PNG would not hold floats
+        ("wide.tif", np.uint32, ".tif"),
+        ("film.png", np.uint16, ".png"),
+    ],
+)
+def test_export_suggests_a_format_that_holds_the_values(
+    window, qtbot, tmp_path, monkeypatch, name, pixels, suffix
+):
+    import tifffile
+    from PIL import Image
+    from PySide6.QtWidgets import QFileDialog
+
+    values = phantom_image((96, 96), bits_stored=16, seed=1).astype(pixels)
+    path = tmp_path / name
+    if name.endswith(".npy"):
+        np.save(path, values / 65535)
+    elif name.endswith(".tif"):
+        tifffile.imwrite(path, values * 1000)
+    else:
+        Image.fromarray(values).save(path)
+    window.open_file(path)
+    run_denoise(qtbot, window, steps=1)
+    suggested = []
+
+    def save_dialog(parent, caption, default, filter_):
+        suggested.append(default)
+        return default, ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    window.choose_export_image()
+    assert suggested[0].endswith(f"{path.stem}_denoised{suffix}")
+    back = read_image(suggested[0])
+    assert back.shape == (96, 96) and back.mapping == window.source.mapping
+
+
 def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     from core.noise import LowDoseSettings
 
