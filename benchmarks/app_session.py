@@ -2,7 +2,8 @@
 
 Opens FILE in the real main window, simulates a 25 % dose of the quanta measured from
 its noise (the Low dose dialog's default), denoises at the default settings through the
-worker thread, turns on a region of interest (metrics of the image and the region), and
+worker thread (the metrics of the whole image follow in the GUI thread), turns on a region
+of interest (its metrics are added), and
 writes the PDF, JSON and CSV report. Prints the seconds of each step and the peak
 memory of the whole process after it::
 
@@ -88,8 +89,9 @@ def run_session(file: Path, model: Path | None, report: Callable[[str, float], N
                 raise failure("denoising gave no result")
 
         def region_metrics() -> None:
-            window.roi_action.setChecked(True)
-            window.update_metrics()
+            window.roi_action.setChecked(True)  # adds the region's rows to the table
+            if window.region() is None:
+                raise failure("no region of interest")
 
         if model is not None and not window.add_model_file(model):
             raise failure(f"cannot load {model}")

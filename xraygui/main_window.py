@@ -42,6 +42,7 @@ from xraygui.analysis import (
     noise_sigma,
 )
 from xraygui.browser import BrowserDock, scan_images
+from xraygui.busy import busy
 from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.metrics_panel import MetricsPanel
@@ -384,17 +385,18 @@ class MainWindow(QMainWindow):
         """
         if self._busy():
             return False
-        try:
-            image = read_image(path)
-        except XrayError as error:
-            self.show_error("Cannot open image", str(error))
-            return False
-        self.source = image
-        self.reference = None
-        self.dose = None
-        self.window_override = None
-        self._set_image(image)
-        self.tags.set_dataset(image.dataset)
+        with busy(self.statusBar(), f"Opening {Path(path).name}..."):
+            try:
+                image = read_image(path)
+            except XrayError as error:
+                self.show_error("Cannot open image", str(error))
+                return False
+            self.source = image
+            self.reference = None
+            self.dose = None
+            self.window_override = None
+            self._set_image(image)
+            self.tags.set_dataset(image.dataset)
         self._add_recent(Path(path))
         rows, cols = image.shape
         spacing = (
@@ -654,14 +656,15 @@ class MainWindow(QMainWindow):
         """Replace the image by a simulated lower dose of the opened one, kept as reference."""
         if self.source is None or self._busy():
             return
-        try:
-            noisy = simulate_low_dose_image(self.source, settings)
-        except (XrayError, ValueError) as error:
-            self.show_error("Cannot simulate", str(error))
-            return
-        self.reference = self.source
-        self.dose = settings
-        self._set_image(noisy)
+        with busy(self.statusBar(), f"Simulating a {settings.dose:.0%} dose..."):
+            try:
+                noisy = simulate_low_dose_image(self.source, settings)
+            except (XrayError, ValueError) as error:
+                self.show_error("Cannot simulate", str(error))
+                return
+            self.reference = self.source
+            self.dose = settings
+            self._set_image(noisy)
         self.statusBar().showMessage(f"Showing a {settings.describe()}", 8000)
 
     def restore_original(self) -> None:
@@ -971,9 +974,10 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Report folder", self._last_dir())
         if folder:
             try:
-                paths = self.export_report(
-                    folder, include_identifiers=options.identifiers.isChecked()
-                )
+                with busy(self.statusBar(), "Writing the report..."):
+                    paths = self.export_report(
+                        folder, include_identifiers=options.identifiers.isChecked()
+                    )
             except (OSError, XrayError) as error:
                 self.show_error("Cannot write report", str(error))
                 return
@@ -1016,7 +1020,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export denoised image", default, EXPORT_FILTER)
         if path:
             try:
-                written = self.export_image(path)
+                with busy(self.statusBar(), f"Writing {Path(path).name}..."):
+                    written = self.export_image(path)
             except XrayError as error:
                 self.show_error("Cannot export", str(error))
                 return
