@@ -17,6 +17,9 @@ from tqdm import tqdm
 from core.errors import XrayError, error_line
 
 SAMPLERS = ("ddim", "ddpm")
+OUTPUT_SUFFIXES = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}
+"""Output suffix by input format: the same format, but a JPEG gives a PNG (the same 8 bits,
+without another round of compression artefacts)."""
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
 
 
@@ -74,10 +77,7 @@ def output_path(source: Path, source_format: str, folder: Path) -> Path:
         The input's own suffix where it names the format, else ``.dcm``, ``.png``
         (also for a JPEG), ``.tif`` or ``.npy``.
     """
-    # A JPEG gives a PNG: the same 8 bits, without another round of compression artefacts.
-    default = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}[
-        source_format
-    ]
+    default = OUTPUT_SUFFIXES[source_format]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
     return folder / (source.stem + suffix)
