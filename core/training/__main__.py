@@ -22,7 +22,7 @@ import torch
 
 from core.diffusion.model import load_model
 from core.diffusion.unet import UNetConfig
-from core.errors import XrayError
+from core.errors import XrayError, error_line
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
@@ -172,19 +172,32 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(**runtime, **given)
 
 
+class _NoTracebackFormatter(logging.Formatter):
+    """Format a record without its traceback (that goes to the log file only)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        kept = record.exc_info, record.exc_text
+        record.exc_info = record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = kept
+
+
 def _setup_logging(path: Path) -> None:
-    """Log to stderr on every rank and, on rank 0 only, to ``path``."""
+    """Log to stderr on every rank (without tracebacks) and, on rank 0 only, to ``path``."""
     rank = int(os.environ.get("RANK", "0"))
-    fmt = logging.Formatter(f"%(asctime)s [rank {rank}] %(levelname)s %(name)s: %(message)s")
+    line = f"%(asctime)s [rank {rank}] %(levelname)s %(name)s: %(message)s"
     root = logging.getLogger()
     root.setLevel(logging.INFO)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(_NoTracebackFormatter(line))
+    root.addHandler(console)
     if rank == 0:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(path))
-    for handler in handlers:
-        handler.setFormatter(fmt)
-        root.addHandler(handler)
+        log_file = logging.FileHandler(path)
+        log_file.setFormatter(logging.Formatter(line))
+        root.addHandler(log_file)
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.training") -> int:
@@ -200,7 +213,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
     Returns
     -------
     int
-        0 on success, 2 on bad input.
+        0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log).
     """
     args = _parser(prog).parse_args(argv)
     if args.threads is not None:
@@ -228,6 +241,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
     except (XrayError, ValueError, OSError) as e:
         logging.getLogger(__name__).error("%s", e)
         return 2
+    except Exception as e:  # a bug: one line on the console, the traceback in the log file
+        logging.getLogger(__name__).error("training stopped: %s", error_line(e), exc_info=True)
+        return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -111,6 +111,24 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
+def test_a_bug_is_one_line_on_the_console_and_a_traceback_in_the_log(
+    image_folder, tmp_path, capsys, monkeypatch
+):
+    import core.training.__main__ as cli
+
+    def broken_train(config, callback):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(cli, "train", broken_train)
+    out = tmp_path / "m.safetensors"
+    assert main(_args(image_folder, out, "--steps", "1")) == 1
+    console = capsys.readouterr().err
+    assert "training stopped: unexpected RuntimeError at test_main.py:" in console
+    assert "Traceback" not in console
+    log = (tmp_path / "m.log").read_text()
+    assert "simulated bug" in log and "Traceback (most recent call last)" in log
+
+
 def test_ddp_two_processes(image_folder, tmp_path):
     """Two ranks over gloo, as torchrun launches them: rank 0 alone writes."""
     out = tmp_path / "ddp.safetensors"
