@@ -51,6 +51,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="network size of a fresh run (tiny: a few thousand parameters, for tests)",
     )
     p.add_argument(
+        "--base-channels",
+        type=int,
+        help="channels at the first level of a fresh run (default 32; the others are multiples)",
+    )
+    p.add_argument(
         "--blocks-per-level",
         type=int,
         help="residual blocks per level (more than --init-model's: added as identities)",
@@ -157,19 +162,31 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         base = TrainConfig(data=args.folder, output=args.output)
         if base.checkpoint_path.is_file():
             stored = TrainConfig.from_config(read_checkpoint(base.checkpoint_path).config)
-            architecture = replace(stored.architecture, **depth)
+            architecture = _keep_width(args, replace(stored.architecture, **depth), "checkpoint")
             return replace(stored, checkpoint=None, architecture=architecture, **runtime, **given)
     if args.init_model is not None:
         card = load_model(args.init_model).card
         given |= {
             "init_model": args.init_model,
-            "architecture": replace(card.architecture, **depth),
+            "architecture": _keep_width(args, replace(card.architecture, **depth), "model"),
             "schedule": card.schedule,
         }
     else:
         architecture = ARCHITECTURES[args.architecture or "standard"]()
-        given["architecture"] = replace(architecture, **depth)
+        width = {} if args.base_channels is None else {"base_channels": args.base_channels}
+        given["architecture"] = replace(architecture, **depth, **width)
     return TrainConfig(**runtime, **given)
+
+
+def _keep_width(args: argparse.Namespace, architecture: UNetConfig, origin: str) -> UNetConfig:
+    """Refuse a --base-channels that differs from a trained network's: only depth can grow."""
+    if args.base_channels not in (None, architecture.base_channels):
+        raise ValueError(
+            f"--base-channels {args.base_channels}: the {origin} has "
+            f"{architecture.base_channels}, and a trained network's width cannot change "
+            "(only its depth can grow); start a fresh run for another width"
+        )
+    return architecture
 
 
 class _NoTracebackFormatter(logging.Formatter):

@@ -76,6 +76,23 @@ def test_cli_deepens_a_model_it_fine_tunes(image_folder, tmp_path):
     assert main(_args(image_folder, tmp_path / "s.safetensors", *short, *shallower)) == 2
 
 
+def test_cli_sets_the_width_of_a_fresh_run_only(image_folder, tmp_path, capsys):
+    short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
+    wide = tmp_path / "wide.safetensors"
+    assert (
+        main(_args(image_folder, wide, *short, "--architecture", "tiny", "--base-channels", "12"))
+        == 0
+    )
+    assert load_model(wide).network.config.base_channels == 12
+    other = ["--init-model", str(wide), "--base-channels", "16"]
+    assert main(_args(image_folder, tmp_path / "o.safetensors", *short, *other)) == 2
+    assert (
+        "the model has 12, and a trained network's width cannot change" in capsys.readouterr().err
+    )
+    same = ["--init-model", str(wide), "--base-channels", "12"]
+    assert main(_args(image_folder, tmp_path / "s.safetensors", *short, *same)) == 0
+
+
 def test_cli_holds_out_the_fraction_asked_and_draws_in_workers(image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     short = ["--steps", "2", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
