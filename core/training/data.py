@@ -240,7 +240,9 @@ def load_images(
                 skipped.append((record.path, reason))
                 continue
         for warning in caught:
-            log.warning("%s: %s", record.path, warning.message)
+            message = str(warning.message)  # the readers' own warnings name the file already
+            named = message.startswith(str(record.path))
+            log.warning("%s", message if named else f"{record.path}: {message}")
         images.append(TrainingImage(record, pixels))
     return images, skipped
 

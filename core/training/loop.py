@@ -40,6 +40,7 @@ from core.diffusion.unet import UNet
 from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
 from core.training.config import TrainConfig
 from core.training.data import (
+    TrainingImage,
     assign_patients,
     describe_source,
     find_images,
@@ -112,6 +113,35 @@ def learning_rate(step: int, config: TrainConfig) -> float:
     return config.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def _fitting_patches(
+    images: list[TrainingImage], config: TrainConfig
+) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
+    """Split off the images too small for a patch even magnified most (e.g. a thumbnail).
+
+    Returns
+    -------
+    fitting : list of TrainingImage
+        The others.
+    too_small : list of (Path, str)
+        Each small image and why, also logged, as for unreadable files.
+    """
+    magnified = config.augmentation.scale_range[1]
+    fitting, too_small = [], []
+    for image in images:
+        side = min(image.pixels.shape) // config.binning
+        if side * magnified >= config.patch_size:
+            fitting.append(image)
+            continue
+        binned = f" binned {config.binning} x {config.binning}" if config.binning > 1 else ""
+        reason = (
+            f"too small: {side} px across{binned}, under a {config.patch_size} px patch even "
+            f"magnified {magnified:g}x"
+        )
+        log.warning("skipping image %s: %s", image.record.path, reason)
+        too_small.append((image.record.path, reason))
+    return fitting, too_small
+
+
 @dataclass(frozen=True)
 class _Data:
     sampler: PatchSampler
@@ -126,6 +156,13 @@ def _prepare_data(config: TrainConfig) -> _Data:
     images, skipped = load_images(records)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
+    images, too_small = _fitting_patches(images, config)
+    skipped += too_small
+    if not images:
+        raise ValueError(
+            f"none of the images under {config.data} holds a {config.patch_size} px patch; "
+            "use a smaller --patch-size"
+        )
     # Split the readable images only, so an unreadable file never leaves validation empty.
     _, val_records = split_by_patient(
         [im.record for im in images], val_fraction=config.val_fraction, seed=config.split_seed
@@ -136,7 +173,7 @@ def _prepare_data(config: TrainConfig) -> _Data:
     val_patients = sorted({im.record.patient_id for im in val_images})
     log.info(
         "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
-        "%d unreadable; training images %s",
+        "%d skipped (unreadable or too small); training images %s",
         config.data,
         len(records),
         len({r.patient_id for r in records}),

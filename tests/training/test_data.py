@@ -111,3 +111,10 @@ def test_reader_warnings_are_logged_per_file(image_folder, caplog):
     images, skipped = load_images(records, reader=warning_reader)
     assert len(images) == 1 and not skipped
     assert "im0.png: converted RGB to grayscale" in caplog.text
+
+
+def test_a_readers_warning_names_the_file_once(tmp_path, caplog):
+    Image.fromarray(np.zeros((40, 40, 3), np.uint8)).save(tmp_path / "colour.png")
+    images, skipped = load_images([ImageRecord(tmp_path / "colour.png", "p0")])
+    assert len(images) == 1 and not skipped
+    assert caplog.text.count("colour.png") == 1 and "converted to grayscale" in caplog.text

@@ -129,6 +129,27 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert len(data.card["skipped"]) == 4
 
 
+def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config, caplog):
+    from core.training.loop import _prepare_data
+
+    folder = tmp_path / "with-thumbnail"
+    folder.mkdir()
+    rng = np.random.default_rng(2)
+    for name in ("a", "b", "c"):
+        Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / f"{name}.png")
+    Image.fromarray((rng.random((3, 6)) * 255).astype(np.uint8)).save(folder / "thumb.png")
+    # 16 px patches magnified at most 4x need 4 px across; binned 2 x 2 the thumbnail has 1.
+    config = replace(tiny_config, data=folder, binning=2)
+    data = _prepare_data(config)
+    assert data.card["skipped"] == [
+        "thumb.png: too small: 1 px across binned 2 x 2, under a 16 px patch even magnified 4x"
+    ]
+    assert data.card["n_train_images"] + data.card["n_val_images"] == 3
+    assert "skipping image" in caplog.text and "thumb.png" in caplog.text
+    with pytest.raises(ValueError, match="holds a 256 px patch; use a smaller --patch-size"):
+        _prepare_data(replace(config, patch_size=256))
+
+
 def test_binning_averages_the_training_images_only(tiny_config, caplog):
     from core.training.loop import _prepare_data
 
