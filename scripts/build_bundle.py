@@ -139,7 +139,7 @@ def folder_size(folder: Path) -> int:
 
 
 def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
-    """Write or find the files the bundle is smoke-tested on (DICOM, and one JPEG).
+    """Write or find the files the bundle is smoke-tested on (DICOM, a JPEG, an LZW TIFF).
 
     Parameters
     ----------
@@ -196,6 +196,15 @@ def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
         )
         subprocess.run([python, "-c", write_jpeg, str(jpeg)], cwd=ROOT, check=True)
         cases.append(SmokeCase("phantom JPEG", jpeg))
+        # imagecodecs' LZW decoder, which tifffile needs for most tools' TIFF files.
+        lzw = scratch / "phantom_lzw.tif"
+        write_lzw = (
+            "import sys, tifffile; from core.noise import phantom_image; "
+            "p = phantom_image((384, 384), bits_stored=16, photons_per_pixel=20000.0, seed=3); "
+            "tifffile.imwrite(sys.argv[1], p.astype('uint16'), compression='lzw')"
+        )
+        subprocess.run([python, "-c", write_lzw, str(lzw)], cwd=ROOT, check=True)
+        cases.append(SmokeCase("phantom TIFF (LZW)", lzw))
     return cases
 
 

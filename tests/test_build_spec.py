@@ -121,3 +121,20 @@ def test_trimming_keeps_what_import_torch_needs(spec):
     # `import torch` raises "Unable to find torch_shm_manager" in the bundle.
     assert "torch/bin/" in spec["TRIMMED_PREFIXES"]
     assert "torch/bin/torch_shm_manager" in spec["KEPT_FILES"]
+
+
+def test_the_imagecodecs_codecs_tifffile_decodes_with_are_collected(spec):
+    # imagecodecs imports a codec's module on first use; the spec must name each one.
+    import inspect
+
+    import imagecodecs.imagecodecs as codecs
+    import tifffile
+
+    modules = spec["IMAGECODECS_MODULES"]
+    for module in modules:
+        importlib.import_module(module)
+    asked = set(re.findall(r"imagecodecs\.(\w+_decode)\b", inspect.getsource(tifffile.tifffile)))
+    assert "lzw_decode" in asked and "jpeg8_decode" in asked
+    # Codecs in imagecodecs' own module ("") are always there; Jetraw needs a vendor's SDK.
+    homes = {codecs._ATTRIBUTES.get(name) for name in asked - {"jetraw_decode"}}
+    assert {f"imagecodecs.{home}" for home in homes - {""}} <= set(modules)

@@ -82,6 +82,32 @@ def test_tiff_round_trip_keeps_the_bit_depth(tmp_path, phantom16, dtype):
     np.testing.assert_array_equal(written, values)
 
 
+@pytest.mark.parametrize(
+    ("dtype", "compression", "predictor"),
+    [
+        (np.uint16, "lzw", None),  # what most image tools write
+        (np.uint8, "lzw", None),
+        (np.uint16, "zstd", None),
+        (np.float32, "lzw", True),  # floating-point predictor
+        (np.uint16, "lzma", None),
+    ],
+)
+def test_compressed_tiff_reads_exactly(tmp_path, phantom16, dtype, compression, predictor):
+    values = phantom16 / 65535.0 if dtype == np.float32 else phantom16 >> (8 * (dtype == np.uint8))
+    values = values.astype(dtype)
+    path = tmp_path / f"{compression}.tif"
+    tifffile.imwrite(path, values, compression=compression, predictor=predictor)
+    np.testing.assert_array_equal(read_image(path).pixels, values.astype(np.float32))
+
+
+def test_jpeg_compressed_tiff_reads(tmp_path):
+    yy, xx = np.mgrid[0:64, 0:80]
+    gray = (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)
+    Image.fromarray(gray).save(tmp_path / "jpeg.tif", compression="jpeg", quality=95)
+    image = read_image(tmp_path / "jpeg.tif")
+    assert image.mapping.bits_stored == 8 and np.abs(image.pixels - gray).mean() < 1.5
+
+
 def test_float_tiff_round_trip(tmp_path):
     values = np.linspace(-1.5, 2.5, 48 * 64, dtype=np.float32).reshape(48, 64)
     tifffile.imwrite(tmp_path / "in.tif", values)
