@@ -87,6 +87,11 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
         if not isinstance(error, Exception) and type(error).__module__ != "pyo3_runtime":
             raise
         name = FORMAT_NAMES[source_format]
+        if "imagecodecs" in str(error) or type(error).__name__ == "DelayedImportError":
+            # tifffile's codecs come from imagecodecs; a few (Jetraw, say) need more.
+            raise ImageReadError(
+                path, f"its {name} compression needs a codec not installed ({one_line(error)})"
+            ) from error
         raise ImageReadError(path, f"invalid or corrupt {name} file ({one_line(error)})") from error
 
 

@@ -214,6 +214,16 @@ def test_truncated_tiff(tmp_path):
     read_error(path)
 
 
+def test_tiff_compression_without_its_codec_says_so(tmp_path):
+    path = tmp_path / "jetraw.tif"
+    tifffile.imwrite(path, np.zeros((16, 16), dtype=np.uint16))
+    with tifffile.TiffFile(path, mode="r+") as tif:  # Jetraw: its codec needs a vendor's SDK
+        tif.pages[0].tags["Compression"].overwrite(48124)
+    reason = read_error(path).reason
+    assert reason.startswith("its TIFF compression needs a codec not installed")
+    assert "jetraw" in reason
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
