@@ -9,14 +9,17 @@ over an input. The model, and torch with it, is loaded only when the subcommand 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
+import warnings
 from pathlib import Path
 
 from tqdm import tqdm
 
-from core.errors import XrayError, error_line
+from core.errors import XrayError, XrayWarning, error_line
 
 SAMPLERS = ("ddim", "ddpm")
+ALL_FRAMES = "all"
 OUTPUT_SUFFIXES = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}
 """Output suffix by input format: the same format, but a JPEG gives a PNG (the same 8 bits,
 without another round of compression artefacts)."""
@@ -29,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "denoise",
         help="denoise images with the diffusion model (blind: the noise is estimated)",
         description="Denoise low-dose radiographs. The noise level is estimated from each "
-        "image; DIR/<input stem>.<same format> is written for each INPUT.",
+        "image; DIR/<input stem>.<same format> is written for each INPUT "
+        "(DIR/<input stem>_frame<N>.<format> for each frame with --frame all).",
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
@@ -55,11 +59,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "each costs a full network evaluation, 1 is the fastest)",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument(
+        "--frame",
+        type=_frame_choice,
+        default=None,
+        metavar="N|all",
+        help="frame (from 0) of a multi-frame DICOM or page of a TIFF, or all of them "
+        "(default: frame 0, with a warning where there are more)",
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     parser.set_defaults(run=run)
 
 
-def output_path(source: Path, source_format: str, folder: Path) -> Path:
+def _frame_choice(text: str) -> int | str:
+    if text == ALL_FRAMES:
+        return text
+    try:
+        frame = int(text)
+    except ValueError:
+        frame = -1
+    if frame < 0:
+        raise argparse.ArgumentTypeError(f"expected a frame number from 0 or 'all', got {text!r}")
+    return frame
+
+
+def output_path(source: Path, source_format: str, folder: Path, frame: int | None = None) -> Path:
     """Where the denoised ``source`` goes: ``folder/<stem>.<same format>``.
 
     Parameters
@@ -70,6 +94,8 @@ def output_path(source: Path, source_format: str, folder: Path) -> Path:
         Its format (``XrayImage.source_format``).
     folder : Path
         The output folder.
+    frame : int, optional
+        A frame of a multi-frame input written on its own: ``<stem>_frame<frame>``.
 
     Returns
     -------
@@ -80,7 +106,8 @@ def output_path(source: Path, source_format: str, folder: Path) -> Path:
     default = OUTPUT_SUFFIXES[source_format]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
-    return folder / (source.stem + suffix)
+    stem = source.stem if frame is None else f"{source.stem}_frame{frame:03d}"
+    return folder / (stem + suffix)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,33 +137,59 @@ def run(args: argparse.Namespace) -> int:
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     one_file = True if len(args.inputs) < 2 else None
     files = tqdm(args.inputs, desc="denoise", unit="file", disable=one_file)
+    every_frame = args.frame == ALL_FRAMES
     for path in files:
-        try:
-            image = read_image(path)
-            destination = output_path(path, image.source_format, args.output_dir)
-            if destination.resolve() in inputs:
-                raise XrayError(f"{path}: {destination} is an input; choose another --output-dir")
-            if destination in written:
-                raise XrayError(f"{path}: {destination} was written for another input")
-            with tqdm(total=1.0, desc=path.name, leave=False, disable=None, bar_format=BAR) as bar:
-                for event in denoise_steps(image, model, settings, step_images=False):
-                    if isinstance(event, TileProgress):
-                        bar.update(event.fraction - bar.n)
-                    elif isinstance(event, DenoiseResult):
-                        result = event
-            description = result.description()
-            write_image(
-                result.image, destination, description=description, overwrite=args.overwrite
-            )
-        except (XrayError, ValueError) as error:
-            reason = str(error) if str(path) in str(error) else f"{path}: {error}"
-            tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
-            failures += 1
-            continue
-        except Exception as error:  # a bug: one line naming it, and on to the other files
-            tqdm.write(f"xray-denoise: error: {path}: {error_line(error)}", file=sys.stderr)
-            crashes += 1
-            continue
-        written.add(destination)
-        tqdm.write(f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout)
+        first = last = 0 if every_frame or args.frame is None else args.frame
+        for frame in itertools.count(first):
+            if frame > last:
+                break
+            try:
+                with warnings.catch_warnings():
+                    if frame > first:  # said for the first frame already (colour, say)
+                        warnings.simplefilter("ignore", XrayWarning)
+                    image = read_image(path, frame=frame)
+                many = image.n_frames > 1
+                if every_frame:
+                    last = image.n_frames - 1
+                elif many and args.frame is None:
+                    tqdm.write(
+                        f"xray-denoise: warning: {path} has {image.n_frames} frames; frame 0 "
+                        "denoised (choose with --frame N, or --frame all)",
+                        file=sys.stderr,
+                    )
+                destination = output_path(
+                    path,
+                    image.source_format,
+                    args.output_dir,
+                    frame if every_frame and many else None,
+                )
+                if destination.resolve() in inputs:
+                    raise XrayError(
+                        f"{path}: {destination} is an input; choose another --output-dir"
+                    )
+                if destination in written:
+                    raise XrayError(f"{path}: {destination} was written for another input")
+                label = f"{path.name} frame {frame}" if many else path.name
+                with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
+                    for event in denoise_steps(image, model, settings, step_images=False):
+                        if isinstance(event, TileProgress):
+                            bar.update(event.fraction - bar.n)
+                        elif isinstance(event, DenoiseResult):
+                            result = event
+                description = result.description()
+                write_image(
+                    result.image, destination, description=description, overwrite=args.overwrite
+                )
+            except (XrayError, ValueError) as error:
+                reason = str(error) if str(path) in str(error) else f"{path}: {error}"
+                tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
+                failures += 1
+            except Exception as error:  # a bug: one line naming it, and on to the other files
+                tqdm.write(f"xray-denoise: error: {path}: {error_line(error)}", file=sys.stderr)
+                crashes += 1
+            else:
+                written.add(destination)
+                tqdm.write(
+                    f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout
+                )
     return 1 if crashes else 2 if failures else 0

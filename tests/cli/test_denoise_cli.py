@@ -77,6 +77,46 @@ def test_jpeg_in_gives_an_8_bit_png_out(tmp_path, model_file):
     assert denoised.mapping.bits_stored == 8 and denoised.shape == film.shape
 
 
+@pytest.fixture
+def three_page_tiff(tmp_path):
+    import tifffile
+
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[0:96, 0:128]
+    pages = [
+        (20000 + 15000 * np.sin(xx / (12 + k)) + rng.normal(0, 300, xx.shape)).astype(np.uint16)
+        for k in range(3)
+    ]
+    path = tmp_path / "series.tif"
+    tifffile.imwrite(path, np.stack(pages), photometric="minisblack")
+    return path
+
+
+def test_a_multi_frame_input_gives_frame_0_and_says_so(
+    three_page_tiff, tmp_path, model_file, capsys
+):
+    assert _denoise([three_page_tiff], tmp_path / "out", model_file, "--views", "1") == 0
+    assert "has 3 frames; frame 0 denoised (choose with --frame N" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["series.tif"]
+
+
+def test_every_frame_or_one_chosen(three_page_tiff, tmp_path, model_file, capsys):
+    out = tmp_path / "all"
+    assert _denoise([three_page_tiff], out, model_file, "--views", "1", "--frame", "all") == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["series_frame000.tif", "series_frame001.tif", "series_frame002.tif"]
+    second = read_image(three_page_tiff, frame=1).pixels
+    assert np.corrcoef(read_image(out / names[1]).pixels.ravel(), second.ravel())[0, 1] > 0.99
+    assert "frames" not in capsys.readouterr().err
+    one = tmp_path / "one"
+    assert _denoise([three_page_tiff], one, model_file, "--views", "1", "--frame", "2") == 0
+    assert [p.name for p in one.iterdir()] == ["series.tif"]
+    assert _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "3") == 2
+    assert "frame 3 out of range" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "-1")
+
+
 def test_a_bad_input_is_named_and_the_others_are_written(png16, tmp_path, model_file, capsys):
     bad = tmp_path / "bad.dcm"
     bad.write_bytes(b"not a dicom at all")
