@@ -48,6 +48,7 @@ BATCH_COLUMNS = (
     "output",
     "rows",
     "columns",
+    "frame",
     "noise_before",
     "noise_after",
     "t_start",
@@ -262,7 +263,12 @@ def _batch_row(
         "disclaimer": "Not for diagnostic use",
     }
     if image is not None:
-        row.update(rows=image.shape[0], columns=image.shape[1])
+        # The batch denoises a multi-frame file's first frame; the row says of how many.
+        row.update(
+            rows=image.shape[0],
+            columns=image.shape[1],
+            frame=f"{image.frame + 1} of {image.n_frames}",
+        )
     if result is not None:
         row.update(
             noise_before=f"{result.noise_before.sigma:.6g}",
@@ -308,9 +314,9 @@ def batch_job(
 ) -> Generator[Progress, None, str]:
     """Denoise every image under `source` into `target`, one CSV row per file.
 
-    Outputs keep the relative path with ``_denoised`` added (derived DICOM for DICOM,
-    16-bit PNG for PNG, TIFF otherwise); existing files and the sources are never
-    overwritten. ``target/batch_metrics.csv`` is rewritten after every file, so a
+    Outputs keep the relative path with ``_denoised`` added (:data:`OUTPUT_SUFFIX`);
+    existing files and the sources are never overwritten. Of a multi-frame file the first
+    frame is denoised, and its row says of how many. ``target/batch_metrics.csv`` is rewritten after every file, so a
     cancelled batch leaves a table of the files done.
 
     Parameters

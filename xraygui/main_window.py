@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -175,10 +176,16 @@ class MainWindow(QMainWindow):
         self.size_label = QLabel()
         self.device_label = QLabel()
         self.window_label = QLabel()
+        # A multi-frame DICOM's frame or a multi-page TIFF's page, numbered from 1 as in DICOM.
+        self.frame_box = QSpinBox(prefix="Frame ", minimum=1, maximum=1)
+        self.frame_box.setToolTip("Which frame of the file is shown and denoised")
+        self.frame_box.setKeyboardTracking(False)  # open a frame once the number is typed
+        self.frame_box.valueChanged.connect(self._open_frame)
+        self.frame_box.hide()
         bar = self.statusBar()
         bar.addWidget(self.cursor_label, 1)
-        for label in (self.window_label, self.size_label, self.device_label):
-            bar.addPermanentWidget(label)
+        for widget in (self.frame_box, self.window_label, self.size_label, self.device_label):
+            bar.addPermanentWidget(widget)
         self.update_device_label()
 
     def _action(
@@ -370,13 +377,15 @@ class MainWindow(QMainWindow):
         self._keep(worker)
         return worker
 
-    def open_file(self, path: str | Path) -> bool:
+    def open_file(self, path: str | Path, *, frame: int = 0) -> bool:
         """Read `path` and show it; on bad input show the one-line reason in a dialog.
 
         Parameters
         ----------
         path : str or Path
             Image file (DICOM, PNG, TIFF, JPEG, ``.npy``).
+        frame : int
+            Frame of a multi-frame DICOM or page of a TIFF, from 0.
 
         Returns
         -------
@@ -387,7 +396,7 @@ class MainWindow(QMainWindow):
             return False
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
-                image = read_image(path)
+                image = read_image(path, frame=frame)
             except XrayError as error:
                 self.show_error("Cannot open image", str(error))
                 return False
@@ -405,9 +414,25 @@ class MainWindow(QMainWindow):
             else "spacing unknown"
         )
         self.size_label.setText(f"{cols} x {rows} px | {spacing} | {image.photometric}")
+        self.frame_box.blockSignals(True)
+        self.frame_box.setMaximum(image.n_frames)
+        self.frame_box.setSuffix(f" of {image.n_frames}")
+        self.frame_box.setValue(image.frame + 1)
+        self.frame_box.blockSignals(False)
+        self.frame_box.setVisible(image.n_frames > 1)
         self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {NOT_FOR_DIAGNOSTIC_USE}")
         self.views.fit()
         return True
+
+    def _open_frame(self, number: int) -> None:
+        """Show frame `number` (from 1) of the open file, or go back to the shown one."""
+        source = self.source
+        if source is None or source.source_path is None or number - 1 == source.frame:
+            return
+        if not self.open_file(source.source_path, frame=number - 1):
+            self.frame_box.blockSignals(True)
+            self.frame_box.setValue(source.frame + 1)
+            self.frame_box.blockSignals(False)
 
     def _set_image(self, image: XrayImage) -> None:
         """Make `image` the one to denoise; forget any result."""

@@ -31,6 +31,24 @@ def test_opens_a_dicom_with_status_bar_and_tags(window, small_dicom):
     assert str(small_dicom.resolve()) == window.recent_files()[0]
 
 
+def test_a_multi_page_file_has_a_frame_picker(window, small_dicom, tmp_path):
+    import tifffile
+
+    pages = np.stack([np.full((48, 64), 1000 * (k + 1), np.uint16) for k in range(3)])
+    pages += np.random.default_rng(0).integers(0, 50, pages.shape, dtype=np.uint16)
+    path = tmp_path / "pages.tif"
+    tifffile.imwrite(path, pages, photometric="minisblack")
+    assert window.open_file(path)
+    box = window.frame_box
+    assert box.isVisibleTo(window) and (box.value(), box.maximum()) == (1, 3)
+    assert box.text() == "Frame 1 of 3"
+    box.setValue(3)  # numbered from 1, as in DICOM
+    assert window.source.frame == 2
+    np.testing.assert_array_equal(window.image.pixels, pages[2])
+    assert window.open_file(small_dicom)
+    assert not window.frame_box.isVisibleTo(window)
+
+
 def test_a_corrupt_file_gives_a_one_line_error_dialog(window, tmp_path, dialogs):
     corrupt = tmp_path / "broken.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))

@@ -90,6 +90,7 @@ def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_pa
     assert [os.path.basename(r["source"]) for r in rows] == ["a.dcm", "c.dcm", "b.dcm"]
     assert rows[1]["error"] and not rows[0]["error"]
     assert all(r["disclaimer"] == "Not for diagnostic use" for r in rows)
+    assert rows[0]["frame"] == "1 of 1"
     # The untrained tiny model barely changes the image: the row records both levels.
     assert float(rows[0]["noise_before"]) > 0 and float(rows[0]["noise_after"]) > 0
     assert (target / "a_denoised.dcm").is_file() and (target / "sub" / "b_denoised.dcm").is_file()
