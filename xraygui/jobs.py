@@ -316,8 +316,8 @@ def batch_job(
 
     Outputs keep the relative path with ``_denoised`` added (:data:`OUTPUT_SUFFIX`);
     existing files and the sources are never overwritten. Of a multi-frame file the first
-    frame is denoised, and its row says of how many. ``target/batch_metrics.csv`` is rewritten after every file, so a
-    cancelled batch leaves a table of the files done.
+    frame is denoised, and its row says of how many. ``target/batch_metrics.csv`` is
+    rewritten after every file, so a cancelled batch leaves a table of the files done.
 
     Parameters
     ----------
