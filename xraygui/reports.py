@@ -166,6 +166,8 @@ class ReportContent:
             "pixel_spacing_mm": source.pixel_spacing,
             "photometric": source.photometric,
             "format": source.source_format,
+            "frame": source.frame + 1,  # numbered from 1, as in DICOM
+            "frames": source.n_frames,
             "modality": source.metadata.get("Modality"),
             "reference": "simulation source"
             if dose is not None
@@ -376,6 +378,7 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
     line(
         f"Image: {info['columns']} x {info['rows']} px, spacing {_fmt(info['pixel_spacing_mm'])} "
         f"mm, {info['photometric']}, {info['format']}, modality {_fmt(info['modality'])}"
+        + (f", frame {info['frame']} of {info['frames']}" if info["frames"] > 1 else "")
     )
     if content.patient is not None:
         line("Patient: " + ", ".join(f"{k} {v}" for k, v in content.patient.items()))

@@ -139,6 +139,7 @@ def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     assert b"Not for diagnostic use" in pdf.read_bytes()
     report = json.loads(js.read_text())
     assert report["disclaimer"] == "Not for diagnostic use"
+    assert (report["image"]["frame"], report["image"]["frames"]) == (1, 1)
     assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
     assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
     assert report["denoising"]["views"] == 4  # the default
