@@ -41,14 +41,34 @@ def _one_printable_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
+def os_error_line(error: OSError) -> str:
+    """Describe a file-system error in one line: the path and the system's reason.
+
+    Parameters
+    ----------
+    error : OSError
+        From opening, creating or writing a file or folder.
+
+    Returns
+    -------
+    str
+        ``"PATH: reason"`` (``"PATH -> OTHER: reason"`` for a rename), else ``str(error)``.
+    """
+    if error.filename is None or not error.strerror:
+        return _one_printable_line(str(error), 1000)
+    target = f" -> {error.filename2}" if error.filename2 is not None else ""
+    return _one_printable_line(f"{error.filename}{target}: {error.strerror}", 1000)
+
+
 def error_line(error: Exception) -> str:
     """Describe any error in one line, for a front end to show instead of a traceback.
 
     Parameters
     ----------
     error : Exception
-        An :class:`XrayError` or ``ValueError`` (bad input: its own message), or
-        anything else (a bug: its type and where it was raised, for a report).
+        An :class:`XrayError` or ``ValueError`` (bad input: its own message), an
+        ``OSError`` (the file system's reason, :func:`os_error_line`), or anything
+        else (a bug: its type and where it was raised, for a report).
 
     Returns
     -------
@@ -57,6 +77,8 @@ def error_line(error: Exception) -> str:
     """
     if isinstance(error, XrayError | ValueError):
         return _one_printable_line(str(error), 1000)
+    if isinstance(error, OSError):  # the file system's answer: a full disk, a file in the way
+        return os_error_line(error)
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return _one_printable_line(

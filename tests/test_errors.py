@@ -6,6 +6,7 @@ from core.errors import (
     ImageWriteError,
     ModelFileError,
     error_line,
+    os_error_line,
 )
 
 
@@ -40,3 +41,16 @@ def test_error_line_names_a_bug_and_where_it_was_raised():
     assert line.startswith("unexpected KeyError at test_errors.py:")
     assert "'missing'" in line and "a bug" in line
     assert len(line.splitlines()) == 1
+
+
+def test_a_file_system_error_is_its_path_and_reason(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    try:
+        (blocker / "sub").mkdir(parents=True)
+    except OSError as error:
+        lines = error_line(error), os_error_line(error)
+    assert lines == (f"{blocker / 'sub'}: Not a directory",) * 2
+    renamed = OSError(18, "Invalid cross-device link", "a.tmp", None, "b.dcm")
+    assert os_error_line(renamed) == "a.tmp -> b.dcm: Invalid cross-device link"
+    assert os_error_line(OSError("no details")) == "no details"

@@ -180,8 +180,9 @@ def run(args: argparse.Namespace) -> int:
                 write_image(
                     result.image, destination, description=description, overwrite=args.overwrite
                 )
-            except (XrayError, ValueError) as error:
-                reason = str(error) if str(path) in str(error) else f"{path}: {error}"
+            except (XrayError, ValueError, OSError) as error:  # bad input, or the disk's refusal
+                reason = error_line(error)
+                reason = reason if str(path) in reason else f"{path}: {reason}"
                 tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
                 failures += 1
             except Exception as error:  # a bug: one line naming it, and on to the other files

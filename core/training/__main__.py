@@ -22,7 +22,7 @@ import torch
 
 from core.diffusion.model import load_model
 from core.diffusion.unet import UNetConfig
-from core.errors import XrayError, error_line
+from core.errors import XrayError, error_line, os_error_line
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
@@ -240,7 +240,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
     except (XrayError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    _setup_logging(args.log_file or config.output.with_suffix(".log"))
+    try:
+        _setup_logging(args.log_file or config.output.with_suffix(".log"))
+    except OSError as e:  # the log's folder cannot be made (a file in the way, say)
+        print(f"error: {os_error_line(e)}", file=sys.stderr)
+        return 2
 
     stop = threading.Event()
 

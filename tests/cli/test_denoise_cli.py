@@ -164,6 +164,14 @@ def test_an_unexpected_error_of_a_command_is_one_line(png16, capsys, monkeypatch
     ]
 
 
+def test_an_output_folder_in_the_way_of_a_file_is_one_line(png16, tmp_path, model_file, capsys):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    assert _denoise([png16], blocker, model_file) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"xray-denoise: error: {blocker}: File exists"]
+
+
 def test_a_missing_model_is_one_line(png16, tmp_path, capsys):
     assert _denoise([png16], tmp_path / "out", tmp_path / "none.safetensors") == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -146,6 +146,13 @@ def test_a_bug_is_one_line_on_the_console_and_a_traceback_in_the_log(
     assert "simulated bug" in log and "Traceback (most recent call last)" in log
 
 
+def test_an_output_under_a_file_is_one_line(image_folder, tmp_path, capsys):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    assert main(_args(image_folder, blocker / "m.safetensors", "--steps", "1")) == 2
+    assert capsys.readouterr().err.strip() == f"error: {blocker}: File exists"
+
+
 def test_ddp_two_processes(image_folder, tmp_path):
     """Two ranks over gloo, as torchrun launches them: rank 0 alone writes."""
     out = tmp_path / "ddp.safetensors"
