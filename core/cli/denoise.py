@@ -72,6 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _frame_choice(text: str) -> int | str:
+    """Parse ``--frame``: a frame number from 0, or ``all``."""
     if text == ALL_FRAMES:
         return text
     try:
