@@ -41,6 +41,22 @@ def _one_printable_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
+def is_bad_input(error: BaseException) -> bool:
+    """Whether `error` is the user's input or the file system refusing, not a bug.
+
+    Parameters
+    ----------
+    error : BaseException
+        Any error.
+
+    Returns
+    -------
+    bool
+        True for an :class:`XrayError`, ``ValueError`` or ``OSError``.
+    """
+    return isinstance(error, XrayError | ValueError | OSError)
+
+
 def os_error_line(error: OSError) -> str:
     """Describe a file-system error in one line: the path and the system's reason.
 
@@ -75,10 +91,10 @@ def error_line(error: Exception) -> str:
     str
         One printable line.
     """
-    if isinstance(error, XrayError | ValueError):
-        return _one_printable_line(str(error), 1000)
     if isinstance(error, OSError):  # the file system's answer: a full disk, a file in the way
         return os_error_line(error)
+    if is_bad_input(error):
+        return _one_printable_line(str(error), 1000)
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return _one_printable_line(

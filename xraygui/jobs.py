@@ -35,7 +35,7 @@ from core.denoise import (
 from core.diffusion import DiffusionModel
 from core.errors import XrayWarning, error_line
 from core.image import XrayImage
-from core.io import read_image, write_image
+from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
 from xraygui.browser import iter_image_files
 from xraygui.controls import DenoiseOptions
@@ -60,10 +60,10 @@ BATCH_COLUMNS = (
     "error",
     "disclaimer",
 )
-OUTPUT_SUFFIX = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".tif"}
-"""Output format by source format, one that holds its values: derived DICOM, PNG (also
-for JPEG), TIFF (also for ``.npy``, often float). The batch writes it and Export image
-suggests it."""
+OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
+"""Output format by source format, one that holds its values (:data:`core.io.WRITTEN_AS`,
+but TIFF for ``.npy``, often float, which viewers open). The batch writes it and Export
+image suggests it."""
 
 
 @dataclass(frozen=True)

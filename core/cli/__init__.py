@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from core import __version__
 from core.cli import denoise, info, metrics, phantom, simulate, train
-from core.errors import XrayError, error_line, os_error_line
+from core.errors import error_line, is_bad_input
 
 PROG = "xray-denoise"
 SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
@@ -68,12 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = _show_warning_on_one_line
         try:
             return args.run(args)
-        except (XrayError, ValueError) as error:
-            print(f"{PROG}: error: {error}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except OSError as error:  # the file system refused: a file in the way, a full disk
-            print(f"{PROG}: error: {os_error_line(error)}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except Exception as error:  # a bug: one line that names it, not a traceback
+        except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
-            return EXIT_BUG
+            return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG

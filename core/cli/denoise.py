@@ -9,20 +9,17 @@ over an input. The model, and torch with it, is loaded only when the subcommand 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import warnings
 from pathlib import Path
 
 from tqdm import tqdm
 
-from core.errors import XrayError, XrayWarning, error_line
+from core.errors import XrayError, XrayWarning, error_line, is_bad_input
+from core.io import WRITTEN_AS
 
 SAMPLERS = ("ddim", "ddpm")
 ALL_FRAMES = "all"
-OUTPUT_SUFFIXES = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}
-"""Output suffix by input format: the same format, but a JPEG gives a PNG (the same 8 bits,
-without another round of compression artefacts)."""
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
 
 
@@ -104,7 +101,7 @@ def output_path(source: Path, source_format: str, folder: Path, frame: int | Non
         The input's own suffix where it names the format, else ``.dcm``, ``.png``
         (also for a JPEG), ``.tif`` or ``.npy``.
     """
-    default = OUTPUT_SUFFIXES[source_format]
+    default = WRITTEN_AS[source_format]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
     stem = source.stem if frame is None else f"{source.stem}_frame{frame:03d}"
@@ -140,10 +137,8 @@ def run(args: argparse.Namespace) -> int:
     files = tqdm(args.inputs, desc="denoise", unit="file", disable=one_file)
     every_frame = args.frame == ALL_FRAMES
     for path in files:
-        first = last = 0 if every_frame or args.frame is None else args.frame
-        for frame in itertools.count(first):
-            if frame > last:
-                break
+        first = last = frame = 0 if every_frame or args.frame is None else args.frame
+        while frame <= last:
             try:
                 with warnings.catch_warnings():
                     if frame > first:  # said for the first frame already (colour, say)
@@ -181,17 +176,18 @@ def run(args: argparse.Namespace) -> int:
                 write_image(
                     result.image, destination, description=description, overwrite=args.overwrite
                 )
-            except (XrayError, ValueError, OSError) as error:  # bad input, or the disk's refusal
+            except Exception as error:  # bad input or a bug: one line, and on to the rest
                 reason = error_line(error)
                 reason = reason if str(path) in reason else f"{path}: {reason}"
                 tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
-                failures += 1
-            except Exception as error:  # a bug: one line naming it, and on to the other files
-                tqdm.write(f"xray-denoise: error: {path}: {error_line(error)}", file=sys.stderr)
-                crashes += 1
+                if is_bad_input(error):
+                    failures += 1
+                else:
+                    crashes += 1
             else:
                 written.add(destination)
                 tqdm.write(
                     f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout
                 )
+            frame += 1
     return 1 if crashes else 2 if failures else 0

@@ -24,11 +24,16 @@ from core.io.sniff import FORMAT_NAMES, detect_format
 __all__ = [
     "MAX_DECODED_BYTES",
     "MAX_SIDE",
+    "WRITTEN_AS",
     "read_image",
     "write_derived_dicom",
     "write_image",
     "write_new_dicom",
 ]
+
+WRITTEN_AS = {"dicom": ".dcm", "png": ".png", "tiff": ".tif", "jpeg": ".png", "npy": ".npy"}
+"""The suffix an image is written back with, by source format: its own format, but a JPEG
+as PNG (the same 8 bits, without another round of compression artefacts)."""
 
 _READERS: dict[str, Callable[[Path, int], XrayImage]] = {
     "dicom": read_dicom,

@@ -22,7 +22,7 @@ import torch
 
 from core.diffusion.model import load_model
 from core.diffusion.unet import UNetConfig
-from core.errors import XrayError, error_line, os_error_line
+from core.errors import XrayError, error_line, is_bad_input
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
@@ -237,13 +237,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
         torch.set_num_threads(args.threads)
     try:
         config = build_config(args)
-    except (XrayError, ValueError, OSError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    try:
         _setup_logging(args.log_file or config.output.with_suffix(".log"))
-    except OSError as e:  # the log's folder cannot be made (a file in the way, say)
-        print(f"error: {os_error_line(e)}", file=sys.stderr)
+    except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
+        print(f"error: {error_line(e)}", file=sys.stderr)
         return 2
 
     stop = threading.Event()
@@ -259,10 +255,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
 
     try:
         train(config, callback=on_step)
-    except (XrayError, ValueError, OSError) as e:
-        logging.getLogger(__name__).error("%s", e)
-        return 2
-    except Exception as e:  # a bug: one line on the console, the traceback in the log file
+    except Exception as e:  # one line on the console; for a bug, the traceback in the log
+        if is_bad_input(e):
+            logging.getLogger(__name__).error("%s", error_line(e))
+            return 2
         logging.getLogger(__name__).error("training stopped: %s", error_line(e), exc_info=True)
         return 1
     finally:
