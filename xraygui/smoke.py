@@ -72,12 +72,12 @@ def run_smoke_test(
     if not window.open_file(image_path):
         raise SmokeTestFailure(_last_error(window, f"cannot open {image_path}"))
     log(f"opened {image_path} ({window.image.shape[1]} x {window.image.shape[0]} px)")
-    try:
-        settings = LowDoseSettings.measured_from(window.image, SMOKE_DOSE)
-        detector = f"{settings.photons_per_pixel:.0f} quanta measured from its noise"
-    except ValueError as error:
-        settings = LowDoseSettings(dose=SMOKE_DOSE, seed=0)
-        detector = f"the assumed {settings.photons_per_pixel:.0f} quanta ({error})"
+    settings, why_not = LowDoseSettings.measured_or_default(window.image, SMOKE_DOSE)
+    detector = (
+        f"{settings.photons_per_pixel:.0f} quanta measured from its noise"
+        if why_not is None
+        else f"the assumed {settings.photons_per_pixel:.0f} quanta ({why_not})"
+    )
     window.simulate_low_dose(settings)
     if window.reference is None:
         raise SmokeTestFailure(_last_error(window, "simulating a 25 % dose failed"))

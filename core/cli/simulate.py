@@ -11,7 +11,6 @@ from core.io import read_image, write_image
 from core.io.sniff import FORMAT_NAMES
 from core.noise import (
     DEFAULT_MAX_ATTENUATION,
-    DEFAULT_PHOTONS_PER_PIXEL,
     LowDoseSettings,
     simulate_low_dose_image,
 )
@@ -72,28 +71,26 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
             "--max-attenuation goes with --photons; without them both are measured from "
             f"{args.input}'s noise"
         )
-    given = LowDoseSettings(
-        dose=args.dose,
-        photons_per_pixel=DEFAULT_PHOTONS_PER_PIXEL if args.photons is None else args.photons,
-        electronic_noise=args.electronic_noise,
-        seed=args.seed,
-        max_attenuation=(
-            DEFAULT_MAX_ATTENUATION if args.max_attenuation is None else args.max_attenuation
-        ),
-    )
     if args.photons is not None:
-        return given
-    try:
-        return LowDoseSettings.measured_from(
-            image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed
+        return LowDoseSettings(
+            dose=args.dose,
+            photons_per_pixel=args.photons,
+            electronic_noise=args.electronic_noise,
+            seed=args.seed,
+            max_attenuation=(
+                DEFAULT_MAX_ATTENUATION if args.max_attenuation is None else args.max_attenuation
+            ),
         )
-    except ValueError as error:
+    settings, why_not = LowDoseSettings.measured_or_default(
+        image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed
+    )
+    if why_not is not None:
         print(
-            f"{args.input}: cannot measure the quanta from its noise ({error}); assuming "
-            f"{given.photons_per_pixel:g} per pixel (choose with --photons)",
+            f"{args.input}: cannot measure the quanta from its noise ({why_not}); assuming "
+            f"{settings.photons_per_pixel:g} per pixel (choose with --photons)",
             file=sys.stderr,
         )
-        return given
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:

@@ -604,6 +604,41 @@ class LowDoseSettings:
             measured=True,
         )
 
+    @classmethod
+    def measured_or_default(
+        cls,
+        image: XrayImage,
+        dose: float,
+        *,
+        electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
+        seed: int = 0,
+    ) -> tuple[LowDoseSettings, str | None]:
+        """Make settings with the quanta measured from the image's noise where they can be.
+
+        Parameters
+        ----------
+        image : XrayImage
+            A real (noisy) radiograph.
+        dose : float
+            Fraction of its dose, in (0, 1].
+        electronic_noise : float
+            Electronic noise std in quanta.
+        seed : int
+            Seed of the simulation.
+
+        Returns
+        -------
+        settings : LowDoseSettings
+            :meth:`measured_from`, else the default detector's.
+        why_not_measured : str or None
+            Why the quanta could not be measured, or None when they were.
+        """
+        try:
+            measured = cls.measured_from(image, dose, electronic_noise=electronic_noise, seed=seed)
+        except ValueError as error:
+            return cls(dose=dose, electronic_noise=electronic_noise, seed=seed), str(error)
+        return measured, None
+
     def describe(self) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 

@@ -306,3 +306,15 @@ def test_unmeasurable_noise_is_refused_with_the_reason():
     flat_noise = xray_image(ramp + rng.normal(0, 20, ramp.shape), StoredMapping(bits_stored=12))
     with pytest.raises(ValueError, match="not as a radiograph's quantum noise"):
         LowDoseSettings.measured_from(flat_noise, 0.25)
+
+
+def test_measured_or_default_says_why_it_fell_back():
+    taken = phantom_image((512, 512), photons_per_pixel=20_000.0, seed=0)
+    image = xray_image(taken, StoredMapping(bits_stored=12))
+    measured, why_not = LowDoseSettings.measured_or_default(image, 0.25, seed=2)
+    assert why_not is None and measured == LowDoseSettings.measured_from(image, 0.25, seed=2)
+    rng = np.random.default_rng(0)
+    white = xray_image(1000.0 + rng.normal(0, 20, (256, 256)), StoredMapping(bits_stored=12))
+    default, why_not = LowDoseSettings.measured_or_default(white, 0.25, electronic_noise=3.0)
+    assert default == LowDoseSettings(dose=0.25, electronic_noise=3.0)
+    assert "only 0.2 % of its range" in why_not
