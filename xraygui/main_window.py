@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         self.window_override: Window | None = None
         self.invert = False
         self.roi: pg.RectROI | None = None
-        self._whole: list[Comparison] = []
+        # The rows the metrics panel shows and what they were computed from.
+        self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
         self._reference_noise: tuple[XrayImage, NoiseEstimate | None] | None = None
         self._running: set[GeneratorWorker] = set()
@@ -724,7 +725,6 @@ class MainWindow(QMainWindow):
             )
             return False
         self.reference = reference
-        self._whole = []
         self.update_metrics()
         return True
 
@@ -770,12 +770,11 @@ class MainWindow(QMainWindow):
         if self.image is None:
             return
         noise = self.reference_noise()
-        if whole or not self._whole:
-            self._whole = comparisons(
-                self.reference, self.image, self.denoised, reference_noise=noise
-            )
+        if whole or self._shown is None:
+            rows = comparisons(self.reference, self.image, self.denoised, reference_noise=noise)
+        else:  # only the region changed: the whole image's rows stand
+            rows = [row for row in self._shown[1] if row.scope == "image"]
         region = self.region()
-        rows = list(self._whole)
         if region is not None:
             rows += comparisons(
                 self.reference,
@@ -785,6 +784,7 @@ class MainWindow(QMainWindow):
                 whole=False,
                 reference_noise=noise,
             )
+        self._shown = (self._metric_inputs(), rows)
         self.metrics.set_values(
             rows,
             *self._noise,
@@ -792,8 +792,17 @@ class MainWindow(QMainWindow):
             reference_noise=None if noise is None else noise.sigma,
         )
 
+    def _metric_inputs(self) -> tuple:
+        """Return the reference, noisy and denoised images (by identity) and the region."""
+        return self.reference, self.image, self.denoised, self.region()
+
     def comparison_rows(self) -> list[Comparison]:
-        """Return the rows the metrics panel shows (for reports)."""
+        """Return the rows the metrics panel shows (for reports), computed again only if stale."""
+        if self._shown is not None:
+            (*images, region), rows = self._shown
+            *now, now_region = self._metric_inputs()
+            if all(a is b for a, b in zip(images, now, strict=True)) and region == now_region:
+                return list(rows)
         region = self.region()
         return (
             comparisons(

@@ -128,6 +128,28 @@ def test_export_suggests_a_format_that_holds_the_values(
     assert back.shape == (96, 96) and back.mapping == window.source.mapping
 
 
+def test_the_report_reuses_the_rows_shown_unless_their_inputs_changed(
+    window, qtbot, small_dicom, monkeypatch
+):
+    import xraygui.main_window
+    from core.noise import LowDoseSettings
+
+    window.open_file(small_dicom)
+    window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
+    run_denoise(qtbot, window, steps=1)
+    window.roi_action.setChecked(True)
+    calls = []
+    real = xraygui.main_window.comparisons
+    monkeypatch.setattr(
+        xraygui.main_window, "comparisons", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    rows = window.comparison_rows()
+    assert calls == [] and [r.scope for r in rows].count("image") == 2 and len(rows) == 4
+    window.reference = window.reference.with_pixels(window.reference.pixels + 1)
+    fresh = window.comparison_rows()
+    assert calls == [1] and fresh[0].metrics != rows[0].metrics
+
+
 def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
     from core.noise import LowDoseSettings
 
