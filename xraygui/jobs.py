@@ -1,4 +1,4 @@
-"""The long-running jobs the worker thread runs: denoise, demo generation, batch.
+"""The jobs worker threads run: denoise, demo generation, batch, dose simulation, metrics.
 
 Each job is a Qt-free generator that yields :class:`Progress` events, each a
 point where :class:`~xraygui.worker.GeneratorWorker` may cancel it, and returns
@@ -37,6 +37,9 @@ from core.errors import XrayWarning, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
+from core.metrics import Region
+from core.noise import LowDoseSettings, simulate_low_dose_image
+from xraygui.analysis import Comparison, comparisons, noise_estimate
 from xraygui.browser import iter_image_files
 from xraygui.controls import DenoiseOptions
 
@@ -224,6 +227,100 @@ def demo_job(options: DenoiseOptions, shape: tuple[int, int]) -> Iterator[Progre
         yield Progress(
             state.step, state.n_steps, f"generating: step {state.step}/{state.n_steps}", frame=frame
         )
+
+
+def simulate_job(
+    source: XrayImage, settings: LowDoseSettings
+) -> Generator[Progress, None, XrayImage]:
+    """Simulate a lower dose of `source` (:func:`core.noise.simulate_low_dose_image`).
+
+    Parameters
+    ----------
+    source : XrayImage
+        The image as opened.
+    settings : LowDoseSettings
+        Dose, detector and seed.
+
+    Yields
+    ------
+    Progress
+        Once, before the simulation (where it may be cancelled).
+
+    Returns
+    -------
+    XrayImage
+        The simulated image, in the source's stored units.
+    """
+    yield Progress(0, PROGRESS_UNITS, f"Simulating a {settings.dose:.0%} dose...")
+    return simulate_low_dose_image(source, settings)
+
+
+KnownNoise = tuple[XrayImage, NoiseEstimate | None]
+"""A reference and its noise estimate (None: not measurable), made once per reference."""
+
+
+@dataclass(frozen=True)
+class MetricsUpdate:
+    """What :func:`metrics_job` computed.
+
+    Parameters
+    ----------
+    rows : list of Comparison
+        The metrics panel's rows: the whole image's, then the region's.
+    reference_noise : KnownNoise or None
+        The reference's noise estimate (None without a reference).
+    """
+
+    rows: list[Comparison]
+    reference_noise: KnownNoise | None
+
+
+def metrics_job(
+    reference: XrayImage | None,
+    image: XrayImage,
+    denoised: XrayImage | None,
+    region: Region | None,
+    *,
+    image_rows: list[Comparison] | None = None,
+    known_noise: KnownNoise | None = None,
+) -> Generator[Progress, None, MetricsUpdate]:
+    """Compute the metrics panel's rows (:func:`xraygui.analysis.comparisons`).
+
+    Parameters
+    ----------
+    reference, image, denoised : XrayImage or None
+        The reference, the noisy image and the result, as :func:`comparisons` takes them.
+    region : Region or None
+        The region of interest, already inside the image.
+    image_rows : list of Comparison, optional
+        The whole image's rows when they are still valid (only the region changed):
+        they are kept instead of computed again.
+    known_noise : KnownNoise, optional
+        The reference's noise estimate if made before; made here if it is for another
+        reference.
+
+    Yields
+    ------
+    Progress
+        Once, after the noise estimate (a point where the job may be cancelled).
+
+    Returns
+    -------
+    MetricsUpdate
+    """
+    if reference is not None and (known_noise is None or known_noise[0] is not reference):
+        known_noise = (reference, noise_estimate(reference))
+    noise = None if reference is None or known_noise is None else known_noise[1]
+    yield Progress(0, PROGRESS_UNITS, "Computing the metrics...")
+    if image_rows is None:
+        rows = comparisons(reference, image, denoised, reference_noise=noise)
+    else:
+        rows = list(image_rows)
+    if region is not None:
+        rows += comparisons(
+            reference, image, denoised, region=region, whole=False, reference_noise=noise
+        )
+    return MetricsUpdate(rows, None if reference is None else known_noise)
 
 
 class ForwardPreview:

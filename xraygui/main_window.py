@@ -33,15 +33,9 @@ from core.errors import XrayError, error_line
 from core.image import Window, XrayImage
 from core.io import read_image, write_image
 from core.metrics import Region
-from core.noise import LowDoseSettings, NoiseEstimate, simulate_low_dose_image
+from core.noise import LowDoseSettings, NoiseEstimate
 from xraygui import jobs, reports
-from xraygui.analysis import (
-    Comparison,
-    clip_region,
-    comparisons,
-    noise_estimate,
-    noise_sigma,
-)
+from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimate, noise_sigma
 from xraygui.browser import BrowserDock, scan_images
 from xraygui.busy import busy
 from xraygui.controls import ControlPanel
@@ -83,6 +77,8 @@ class MainWindow(QMainWindow):
 
     resultShown = Signal()
     """Emitted when a denoised result has been displayed."""
+    metricsShown = Signal()
+    """Emitted when the metrics panel shows the numbers of the current images and region."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -102,7 +98,8 @@ class MainWindow(QMainWindow):
         # The rows the metrics panel shows and what they were computed from.
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
-        self._reference_noise: tuple[XrayImage, NoiseEstimate | None] | None = None
+        self._reference_noise: jobs.KnownNoise | None = None
+        self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
@@ -527,7 +524,7 @@ class MainWindow(QMainWindow):
             return "Forward process q(x_t | x_0)"
         if mode == "demo":
             return "Generated from noise" if grey is not None else "Demo: press Generate"
-        if grey is None and self.worker is not None:
+        if grey is None and self.worker is not None and self.trajectory is not None:
             return "After: denoising..."
         if grey is None:
             return "After: press Denoise" if self.controls.has_model() else "After (no model)"
@@ -678,19 +675,33 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.simulate_low_dose(dialog.settings())
 
-    def simulate_low_dose(self, settings: LowDoseSettings) -> None:
-        """Replace the image by a simulated lower dose of the opened one, kept as reference."""
+    def simulate_low_dose(self, settings: LowDoseSettings) -> GeneratorWorker | None:
+        """Simulate a lower dose of the opened image in a worker thread.
+
+        The simulated image replaces the shown one and the opened image becomes its
+        reference. Cancel stops it before it starts and leaves the image as it was.
+
+        Returns
+        -------
+        GeneratorWorker or None
+            The run, or None if nothing could be started.
+        """
         if self.source is None or self._busy():
-            return
-        with busy(self.statusBar(), f"Simulating a {settings.dose:.0%} dose..."):
-            try:
-                noisy = simulate_low_dose_image(self.source, settings)
-            except (XrayError, ValueError) as error:
-                self.show_error("Cannot simulate", str(error))
-                return
-            self.reference = self.source
-            self.dose = settings
-            self._set_image(noisy)
+            return None
+        worker = GeneratorWorker(jobs.simulate_job, self.source, settings)
+        worker.returned.connect(lambda noisy: self._on_simulated(noisy, settings))
+        worker.errored.connect(lambda error: self._job_failed("Cannot simulate", error))
+        worker.aborted.connect(
+            lambda: self.controls.show_progress(0, 1, "Cancelled: the image is unchanged")
+        )
+        self._start(worker, f"Simulating a {settings.dose:.0%} dose...")
+        return worker
+
+    def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
+        self.reference = self.source
+        self.dose = settings
+        self._set_image(noisy)
+        self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
         self.statusBar().showMessage(f"Showing a {settings.describe()}", 8000)
 
     def restore_original(self) -> None:
@@ -740,9 +751,9 @@ class MainWindow(QMainWindow):
                 (cols // 4, rows // 4), (cols // 2, rows // 2), pen=pg.mkPen("g", width=2)
             )
             self.roi.setZValue(40)
-            self.roi.sigRegionChangeFinished.connect(lambda _: self.update_metrics(whole=False))
+            self.roi.sigRegionChangeFinished.connect(lambda _: self.update_metrics())
             view.addItem(self.roi)
-        self.update_metrics(whole=False)
+        self.update_metrics()
 
     def region(self) -> Region | None:
         """Return the ROI as a pixel region inside the image, or None."""
@@ -765,44 +776,82 @@ class MainWindow(QMainWindow):
             self._reference_noise = (self.reference, noise_estimate(self.reference))
         return self._reference_noise[1]
 
-    def update_metrics(self, *, whole: bool = True) -> None:
-        """Recompute the metrics table (whole image only when `whole`)."""
+    def update_metrics(self) -> None:
+        """Bring the metrics panel up to date, computing in a worker thread.
+
+        Only what changed is computed: the whole image's rows are kept when only the
+        region moved. One computation runs at a time; when it ends, the next starts if
+        the images or the region changed meanwhile, and :attr:`metricsShown` is emitted
+        once the panel shows the numbers of the current ones.
+        """
         if self.image is None:
             return
-        noise = self.reference_noise()
-        if whole or self._shown is None:
-            rows = comparisons(self.reference, self.image, self.denoised, reference_noise=noise)
-        else:  # only the region changed: the whole image's rows stand
-            rows = [row for row in self._shown[1] if row.scope == "image"]
-        region = self.region()
-        if region is not None:
-            rows += comparisons(
-                self.reference,
-                self.image,
-                self.denoised,
-                region=region,
-                whole=False,
-                reference_noise=noise,
-            )
-        self._shown = (self._metric_inputs(), rows)
-        self.metrics.set_values(
-            rows,
-            *self._noise,
-            has_reference=self.reference is not None,
-            reference_noise=None if noise is None else noise.sigma,
+        self.metrics.set_inputs(*self._noise, has_reference=self.reference is not None)
+        if self._metrics_worker is None and not self.metrics_current():
+            self._start_metrics()
+
+    def _start_metrics(self) -> None:
+        inputs = self._metric_inputs()
+        reference, image, denoised, region = inputs
+        kept = None
+        if self._shown is not None and _same_images(self._shown[0], inputs):
+            kept = [row for row in self._shown[1] if row.scope == "image"]
+        worker = GeneratorWorker(
+            jobs.metrics_job,
+            reference,
+            image,
+            denoised,
+            region,
+            image_rows=kept,
+            known_noise=self._reference_noise,
         )
+        worker.returned.connect(lambda update: self._on_metrics(inputs, update))
+        worker.errored.connect(lambda error: self._on_metrics_failed(inputs, error))
+        worker.finished.connect(self._on_metrics_finished)
+        self._metrics_worker = worker
+        self.metrics.set_pending(True)
+        self._keep(worker)
+
+    def _on_metrics(self, inputs: tuple, update: jobs.MetricsUpdate) -> None:
+        if update.reference_noise is not None:
+            self._reference_noise = update.reference_noise
+        if not _same_inputs(inputs, self._metric_inputs()):
+            return  # the images or the region changed meanwhile: the next run shows theirs
+        self._shown = (inputs, update.rows)
+        noise = None if update.reference_noise is None else update.reference_noise[1]
+        self.metrics.set_rows(update.rows, None if noise is None else noise.sigma)
+        self.metrics.set_pending(False)
+        self.metricsShown.emit()
+
+    def _on_metrics_failed(self, inputs: tuple, error: Exception) -> None:
+        self._shown = (inputs, [])  # shown as none, and not tried again for these inputs
+        self.metrics.set_rows([])
+        self.metrics.set_pending(False)
+        self.show_error("Cannot compute the metrics", error_line(error))
+
+    def _on_metrics_finished(self) -> None:
+        self._metrics_worker = None
+        if self.image is not None and not self.metrics_current():
+            self._start_metrics()
+
+    def metrics_current(self) -> bool:
+        """Whether the metrics panel shows the numbers of the current images and region."""
+        return self._shown is not None and _same_inputs(self._shown[0], self._metric_inputs())
+
+    @property
+    def computing_metrics(self) -> bool:
+        """Whether a metrics computation is running (another may follow it)."""
+        return self._metrics_worker is not None
 
     def _metric_inputs(self) -> tuple:
         """Return the reference, noisy and denoised images (by identity) and the region."""
         return self.reference, self.image, self.denoised, self.region()
 
     def comparison_rows(self) -> list[Comparison]:
-        """Return the rows the metrics panel shows (for reports), computed again only if stale."""
-        if self._shown is not None:
-            (*images, region), rows = self._shown
-            *now, now_region = self._metric_inputs()
-            if all(a is b for a, b in zip(images, now, strict=True)) and region == now_region:
-                return list(rows)
+        """Return the rows the metrics panel shows (for reports), computed now if stale."""
+        if self.metrics_current():
+            assert self._shown is not None
+            return list(self._shown[1])
         region = self.region()
         return (
             comparisons(
@@ -870,19 +919,27 @@ class MainWindow(QMainWindow):
         thread = worker.start()
         thread.finished.connect(lambda: self._running.discard(worker))
 
-    def _run(self, worker: GeneratorWorker) -> GeneratorWorker:
-        """Start a denoising-type job: the panel shows it and Cancel stops it."""
+    def _start(self, worker: GeneratorWorker, caption: str) -> None:
+        """Start a job that holds the window until it ends: the panel shows it, Cancel stops it."""
         self.worker = worker
         self.controls.set_running(True)
-        self.controls.show_progress(0, 1, "Starting: estimating the noise...")
+        self.controls.show_progress(0, 1, caption)
         self.controls.status.clear()
-        self.timeline.set_label("Running: steps appear here as they finish")
-        worker.errored.connect(self._on_error)
-        worker.aborted.connect(self._on_aborted)
         worker.finished.connect(self._on_finished)
         self._keep(worker)
+
+    def _run(self, worker: GeneratorWorker) -> GeneratorWorker:
+        """Start a denoising-type job (denoise, demo, batch)."""
+        worker.errored.connect(self._on_error)
+        worker.aborted.connect(self._on_aborted)
+        self._start(worker, "Starting: estimating the noise...")
+        self.timeline.set_label("Running: steps appear here as they finish")
         self.refresh()
         return worker
+
+    def _job_failed(self, title: str, error: Exception) -> None:
+        self.controls.show_progress(0, 1, "Failed")
+        self.show_error(title, error_line(error))
 
     def start_denoise(self) -> GeneratorWorker | None:
         """Denoise the current image in a worker thread with the panel's settings.
@@ -942,8 +999,7 @@ class MainWindow(QMainWindow):
         self.result = None
         self.trajectory = None
         self.timeline.set_frame_count(0)
-        self.controls.show_progress(0, 1, "Failed")
-        self.show_error("Denoising failed", error_line(error))
+        self._job_failed("Denoising failed", error)
         self.refresh()
 
     def _on_aborted(self) -> None:
@@ -1132,3 +1188,13 @@ Space: play / pause the steps    Ctrl+G: region of interest for metrics
 Ctrl+L: simulate low dose    Ctrl+R: export report    Ctrl+E: export denoised image"""
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
+
+
+def _same_images(a: tuple, b: tuple) -> bool:
+    """Whether two metric inputs hold the same reference, noisy and denoised image objects."""
+    return all(x is y for x, y in zip(a[:3], b[:3], strict=True))
+
+
+def _same_inputs(a: tuple, b: tuple) -> bool:
+    """Whether two metric inputs hold the same images and an equal region."""
+    return _same_images(a, b) and a[3] == b[3]

@@ -47,6 +47,7 @@ class MetricsPanel(QWidget):
             "this much is as close to the reference as the noise-free image; PSNR cannot tell "
             "how much closer to the truth it is."
         )
+        self.pending_label = QLabel("Computing the metrics...")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
@@ -57,36 +58,46 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.noise_label)
         layout.addWidget(self.floor_label)
         layout.addWidget(self.hint)
+        layout.addWidget(self.pending_label)
         layout.addWidget(self.table)
-        self.set_values([], None, None, has_reference=False)
+        self.set_inputs(None, None, has_reference=False)
+        self.set_pending(False)
+        self.set_rows([])
 
-    def set_values(
-        self,
-        rows: list[Comparison],
-        noise_before: float | None,
-        noise_after: float | None,
-        *,
-        has_reference: bool,
-        reference_noise: float | None = None,
+    def set_inputs(
+        self, noise_before: float | None, noise_after: float | None, *, has_reference: bool
     ) -> None:
-        """Show new numbers.
+        """Show what is known before any comparison is computed.
 
         Parameters
         ----------
-        rows : list of Comparison
-            One table row each.
         noise_before, noise_after : float or None
             Estimated noise std of the noisy and the denoised image (pixel units).
         has_reference : bool
             Whether a reference image exists (otherwise a hint says how to get one).
-        reference_noise : float, optional
-            Estimated noise std of the reference; shown with the rows' noise-free PSNR.
         """
         self.noise_label.setText(
             f"Estimated noise (std): before {format_noise(noise_before)}, "
             f"after {format_noise(noise_after)}"
         )
         self.hint.setVisible(not has_reference)
+
+    def set_pending(self, pending: bool) -> None:
+        """Say that new numbers are being computed: the old ones grey out until they come."""
+        self.pending_label.setVisible(pending)
+        self.table.setEnabled(not pending)
+        self.floor_label.setEnabled(not pending)
+
+    def set_rows(self, rows: list[Comparison], reference_noise: float | None = None) -> None:
+        """Show new comparisons.
+
+        Parameters
+        ----------
+        rows : list of Comparison
+            One table row each.
+        reference_noise : float, optional
+            Estimated noise std of the reference; shown with the rows' noise-free PSNR.
+        """
         floors = {row.scope == "image": row.noise_free_psnr for row in rows}
         whole, roi = floors.get(True), floors.get(False)
         self.floor_label.setVisible(whole is not None)

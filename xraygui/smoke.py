@@ -2,8 +2,9 @@
 
 Open a file, simulate a 25 % dose (of the quanta measured from its noise, as the Low
 dose dialog does by default, or the assumed detector's where they cannot be measured),
-denoise with the default settings through the worker, scrub every step, export the
-report and the denoised image. Any failure raises :class:`SmokeTestFailure` with a one-line reason.
+denoise with the default settings, wait for the metrics (each in its worker thread),
+scrub every step, export the report and the denoised image. Any failure raises
+:class:`SmokeTestFailure` with a one-line reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from xraygui.jobs import OUTPUT_SUFFIX
 from xraygui.main_window import MainWindow
 
 DENOISE_TIMEOUT_S = 540
+SIMULATE_TIMEOUT_S = 120
+"""Also the limit for the metrics: each is seconds of work on a 3000 x 3000 image."""
 SMOKE_DOSE = 0.25
 
 
@@ -78,7 +81,12 @@ def run_smoke_test(
         if why_not is None
         else f"the assumed {settings.photons_per_pixel:.0f} quanta ({why_not})"
     )
-    window.simulate_low_dose(settings)
+    simulation = window.simulate_low_dose(settings)
+    if simulation is None:
+        raise SmokeTestFailure("the simulation could not start")
+    if not _wait_for(simulation.finished, SIMULATE_TIMEOUT_S):
+        simulation.quit()
+        raise SmokeTestFailure(f"simulating took longer than {SIMULATE_TIMEOUT_S} s")
     if window.reference is None:
         raise SmokeTestFailure(_last_error(window, "simulating a 25 % dose failed"))
     log(f"simulated {SMOKE_DOSE:.0%} dose of {detector}")
@@ -94,6 +102,13 @@ def run_smoke_test(
     if window.result is None:
         raise SmokeTestFailure(_last_error(window, "denoising gave no result"))
     log(f"denoised in {window.result.seconds:.1f} s on {window.result.device}")
+    if not (window.metrics_current() or _wait_for(window.metricsShown, SIMULATE_TIMEOUT_S)):
+        raise SmokeTestFailure(_last_error(window, "the metrics were not shown"))
+    table = window.metrics.table
+    shown = [table.item(row, 0).text() for row in range(table.rowCount())]
+    if shown != ["Noisy", "Denoised"]:
+        raise SmokeTestFailure(f"the metrics panel shows rows {shown}, not Noisy and Denoised")
+    log("metrics shown for the noisy and the denoised image")
 
     _scrub(window)
     log(f"scrubbed {len(window.trajectory or ())} step(s); the shown image changed at each")

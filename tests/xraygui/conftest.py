@@ -105,3 +105,15 @@ def ramp(tmp_path):
     path = tmp_path / "ramp.npy"
     np.save(path, np.tile(np.linspace(0, 1, 50, dtype=np.float32), (40, 1)))
     return path
+
+
+@pytest.fixture
+def settle(qtbot):
+    """Wait until a window's job (denoise, simulation) and its metrics have ended."""
+
+    def wait(window, timeout=30000):
+        qtbot.waitUntil(
+            lambda: window.worker is None and not window.computing_metrics, timeout=timeout
+        )
+
+    return wait

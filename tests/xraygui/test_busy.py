@@ -28,20 +28,17 @@ def test_the_cursor_comes_back_after_an_error_and_a_new_message_stays(qtbot):
     assert bar.currentMessage() == "Showing a simulated 25 % dose"
 
 
-def test_the_window_is_busy_while_it_simulates(window, small_dicom, monkeypatch):
+def test_the_window_is_busy_while_it_opens_a_file(window, small_dicom, monkeypatch):
     import xraygui.main_window
-    from core.noise import LowDoseSettings
 
     seen = []
-    real = xraygui.main_window.simulate_low_dose_image
+    real = xraygui.main_window.read_image
 
-    def simulate(*args, **kwargs):
+    def read(*args, **kwargs):
         seen.append((QApplication.overrideCursor().shape(), window.statusBar().currentMessage()))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(xraygui.main_window, "simulate_low_dose_image", simulate)
-    window.open_file(small_dicom)
-    window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
-    assert seen == [(Qt.CursorShape.WaitCursor, "Simulating a 25% dose...")]
+    monkeypatch.setattr(xraygui.main_window, "read_image", read)
+    assert window.open_file(small_dicom)
+    assert seen == [(Qt.CursorShape.WaitCursor, f"Opening {small_dicom.name}...")]
     assert QApplication.overrideCursor() is None
-    assert window.statusBar().currentMessage().startswith("Showing a simulated 25 % dose")

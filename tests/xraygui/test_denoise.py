@@ -129,15 +129,17 @@ def test_export_suggests_a_format_that_holds_the_values(
 
 
 def test_the_report_reuses_the_rows_shown_unless_their_inputs_changed(
-    window, qtbot, small_dicom, monkeypatch
+    window, qtbot, settle, small_dicom, monkeypatch
 ):
     import xraygui.main_window
     from core.noise import LowDoseSettings
 
     window.open_file(small_dicom)
     window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
+    settle(window)
     run_denoise(qtbot, window, steps=1)
     window.roi_action.setChecked(True)
+    settle(window)
     calls = []
     real = xraygui.main_window.comparisons
     monkeypatch.setattr(
@@ -150,11 +152,12 @@ def test_the_report_reuses_the_rows_shown_unless_their_inputs_changed(
     assert calls == [1] and fresh[0].metrics != rows[0].metrics
 
 
-def test_export_report_and_image(window, qtbot, small_dicom, tmp_path):
+def test_export_report_and_image(window, qtbot, settle, small_dicom, tmp_path):
     from core.noise import LowDoseSettings
 
     window.open_file(small_dicom)
     window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
+    settle(window)
     run_denoise(qtbot, window, steps=2)
     pdf, js, csv_path = window.export_report(tmp_path / "report")
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -112,12 +112,13 @@ def test_crosshair_follows_in_every_pane(window, small_dicom):
         assert pane.hline.value() == 12.0
 
 
-def test_simulated_low_dose_keeps_the_original_as_reference(window, small_dicom):
+def test_simulated_low_dose_keeps_the_original_as_reference(window, settle, small_dicom):
     from core.noise import LowDoseSettings
 
     window.open_file(small_dicom)
     original = window.image
     window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=1))
+    settle(window)
     assert window.reference is original
     assert not np.array_equal(window.image.pixels, original.pixels)
     rows = window.metrics.table.rowCount()
@@ -127,11 +128,13 @@ def test_simulated_low_dose_keeps_the_original_as_reference(window, small_dicom)
     assert not floor.isHidden() and "noise of its own" in floor.text()
     assert " dB PSNR against it." in floor.text() and "ROI" not in floor.text()
     window.roi_action.setChecked(True)
+    settle(window)
     assert window.metrics.table.rowCount() == 2
     assert window.metrics.table.item(1, 1).text() == "ROI"
     assert window.region().as_text() in window.metrics.table.item(1, 1).toolTip()
     assert "ROI" in floor.text()
     window.restore_original()
+    settle(window)
     assert floor.isHidden()
 
 
