@@ -2,10 +2,11 @@
 
 Opens FILE in the real main window, simulates a 25 % dose of the quanta measured from
 its noise (the Low dose dialog's default), denoises at the default settings through the
-worker thread (the metrics of the whole image follow in the GUI thread), turns on a region
-of interest (its metrics are added), and
-writes the PDF, JSON and CSV report. Prints the seconds of each step and the peak
-memory of the whole process after it::
+worker thread, turns on a region of interest (its metrics are added), and writes the PDF,
+JSON and CSV report. Prints, for each step, its seconds until the window shows its result,
+the longest the window's event loop was held up in it (the time a click or a repaint
+would wait: the window freezes for that long), and the peak memory of the whole process
+after it::
 
     QT_QPA_PLATFORM=offscreen python benchmarks/app_session.py FILE [--threads 2] [--model M]
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from benchlib import peak_rss_bytes, set_threads
 
 DOSE = 0.25
+TICK_MS = 5
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -34,8 +36,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_session(file: Path, model: Path | None, report: Callable[[str, float], None]) -> None:
-    """Drive the main window through the session; call ``report(step, seconds)`` after each.
+def run_session(
+    file: Path, model: Path | None, report: Callable[[str, float, float], None]
+) -> None:
+    """Drive the main window through the session; call ``report`` after each step.
 
     Parameters
     ----------
@@ -44,20 +48,21 @@ def run_session(file: Path, model: Path | None, report: Callable[[str, float], N
     model : Path or None
         A model file to select, else the shipped one.
     report : callable
-        Receives each step's name and its wall-clock seconds.
+        Receives each step's name, its wall-clock seconds until the window shows its
+        result, and the longest gap in seconds between two turns of the event loop in it.
 
     Raises
     ------
     RuntimeError
         If a step fails, with the window's message.
     """
-    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from core.noise import LowDoseSettings
     from xraygui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # alive for the whole session
     with tempfile.TemporaryDirectory(prefix="app-session-") as scratch:
         settings = QSettings(str(Path(scratch) / "app.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
@@ -65,28 +70,49 @@ def run_session(file: Path, model: Path | None, report: Callable[[str, float], N
         window.resize(1400, 900)
         window.show()
 
+        # A timer that fires every TICK_MS while the event loop turns: a long gap between
+        # two of its turns is a time the window could not paint or take a click.
+        clock, longest = QElapsedTimer(), [0.0]
+        ticker = QTimer(interval=TICK_MS)
+
+        def tick() -> None:
+            longest[0] = max(longest[0], clock.restart() / 1000)
+
+        ticker.timeout.connect(tick)
+
         def failure(fallback: str) -> RuntimeError:
             return RuntimeError(window.errors[-1] if window.errors else fallback)
 
+        def settled() -> bool:
+            return window.worker is None and window.metrics_current()
+
         def step(name: str, action: Callable[[], object]) -> None:
             started = time.perf_counter()
+            longest[0] = 0.0
+            clock.start()
+            ticker.start()
             action()
-            app.processEvents()
-            report(name, time.perf_counter() - started)
+            loop = QEventLoop()
+            poll = QTimer(interval=TICK_MS)
+            poll.timeout.connect(lambda: settled() and loop.quit())
+            poll.start()
+            if not settled():
+                loop.exec()
+            poll.stop()
+            tick()
+            ticker.stop()
+            report(name, time.perf_counter() - started, longest[0])
 
         def open_image() -> None:
             if not window.open_file(file):
                 raise failure(f"cannot open {file}")
 
+        def simulate() -> None:
+            window.simulate_low_dose(LowDoseSettings.measured_from(window.source, DOSE))
+
         def denoise() -> None:
-            worker = window.start_denoise()
-            if worker is None:
+            if window.start_denoise() is None:
                 raise failure("Denoise did not start")
-            loop = QEventLoop()
-            worker.finished.connect(loop.quit)
-            loop.exec()
-            if window.result is None:
-                raise failure("denoising gave no result")
 
         def region_metrics() -> None:
             window.roi_action.setChecked(True)  # adds the region's rows to the table
@@ -96,11 +122,12 @@ def run_session(file: Path, model: Path | None, report: Callable[[str, float], N
         if model is not None and not window.add_model_file(model):
             raise failure(f"cannot load {model}")
         step("open", open_image)
-        step(
-            f"simulate {DOSE:.0%} dose (quanta measured)",
-            lambda: window.simulate_low_dose(LowDoseSettings.measured_from(window.source, DOSE)),
-        )
+        step(f"simulate {DOSE:.0%} dose (quanta measured)", simulate)
+        if window.reference is None:
+            raise failure("the simulation gave no image")
         step("denoise (default settings)", denoise)
+        if window.result is None:
+            raise failure("denoising gave no result")
         step("metrics with a region of interest", region_metrics)
         step("report (PDF, JSON, CSV)", lambda: window.export_report(Path(scratch) / "report"))
         window.close()
@@ -111,8 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     set_threads(args.threads)
 
-    def report(name: str, seconds: float) -> None:
-        print(f"{name:40s} {seconds:7.2f} s   peak {peak_rss_bytes() / 2**30:5.2f} GiB", flush=True)
+    def report(name: str, seconds: float, frozen: float) -> None:
+        print(
+            f"{name:40s} {seconds:7.2f} s   frozen {frozen:6.2f} s   "
+            f"peak {peak_rss_bytes() / 2**30:5.2f} GiB",
+            flush=True,
+        )
 
     run_session(args.file, args.model, report)
     return 0
