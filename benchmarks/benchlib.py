@@ -242,6 +242,41 @@ def prepare(
     return Source(source.name, source.image.with_pixels(np.ascontiguousarray(pixels)))
 
 
+def with_own_noise(
+    source: Source, std: float, *, blur: float = 0.0, seed: Sequence[int]
+) -> Source:
+    """Give a clean image noise of its own, as a full-resolution radiograph has.
+
+    The reference then holds that noise: a blind denoiser, which cannot tell it from the
+    simulated noise, removes both and is scored against it; the BM3D oracle is told the
+    simulated noise alone.
+
+    Parameters
+    ----------
+    source : Source
+        The clean image (after :func:`prepare`).
+    std : float
+        Standard deviation of the noise on the [0, 1] scale of :func:`value_range`.
+    blur : float
+        Gaussian sigma in pixels that correlates the noise (0: white); its standard
+        deviation stays `std`.
+    seed : sequence of int
+        Seed of the noise.
+
+    Returns
+    -------
+    Source
+        The noisy reference, float values clipped to the value range.
+    """
+    low, high = value_range(source.image)
+    noise = np.random.default_rng(list(seed)).standard_normal(source.image.shape)
+    if blur > 0:
+        noise = ndimage.gaussian_filter(noise, blur)
+        noise /= noise.std()
+    pixels = source.image.pixels.astype(np.float64) + std * (high - low) * noise
+    return Source(source.name, source.image.with_pixels(np.clip(pixels, low, high)))
+
+
 def value_range(image: XrayImage) -> tuple[float, float]:
     """The storable range in pixel units (data minimum and maximum for float sources).
 

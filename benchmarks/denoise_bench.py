@@ -78,6 +78,8 @@ from pathlib import Path
 from typing import Any
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+OWN_NOISE_STREAM = 1000
+"""Third seed word of the references' own noise (the simulated noise uses the level's index)."""
 
 
 def _floats(text: str) -> list[float]:
@@ -146,6 +148,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="U",
         help="then zoom them by U (cubic spline): smooth at the pixel scale like full resolution",
     )
+    parser.add_argument(
+        "--own-noise",
+        type=float,
+        default=0.0,
+        metavar="STD",
+        help="then give them Gaussian noise of their own, std on the [0, 1] scale, as "
+        "references (like a full-resolution radiograph's)",
+    )
+    parser.add_argument(
+        "--own-noise-blur",
+        type=float,
+        default=0.0,
+        metavar="PX",
+        help="correlate that noise with a Gaussian of this sigma in pixels (default: white)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated noise")
     levels = parser.add_mutually_exclusive_group()
     levels.add_argument(
@@ -194,6 +211,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--threads must be >= 1")
     if args.downscale < 1 or not args.upscale >= 1:
         parser.error("--downscale and --upscale must be >= 1")
+    if not (args.own_noise >= 0 and args.own_noise_blur >= 0):
+        parser.error("--own-noise and --own-noise-blur must be >= 0")
     return args
 
 
@@ -234,7 +253,7 @@ def chosen_physics(args: argparse.Namespace) -> Any:
 
 def load_sources(args: argparse.Namespace) -> list[Any]:
     """The clean images, prepared (downscaled, cropped)."""
-    from benchlib import phantom_source, prepare, read_sources
+    from benchlib import phantom_source, prepare, read_sources, with_own_noise
 
     if args.synthetic is not None:
         side = args.synthetic_size
@@ -244,6 +263,13 @@ def load_sources(args: argparse.Namespace) -> list[Any]:
     sources = [
         prepare(s, crop=args.crop, downscale=args.downscale, upscale=args.upscale) for s in raw
     ]
+    if args.own_noise > 0:
+        sources = [
+            with_own_noise(
+                s, args.own_noise, blur=args.own_noise_blur, seed=[args.seed, i, OWN_NOISE_STREAM]
+            )
+            for i, s in enumerate(sources)
+        ]
     if not sources:
         from benchlib import BenchError
 
@@ -263,6 +289,21 @@ def load_project(args: argparse.Namespace, keys: Sequence[str]) -> Any:
     return project
 
 
+def own_noise(args: argparse.Namespace) -> str:
+    """How the references were given noise of their own (``--own-noise``), in words."""
+    if args.own_noise <= 0:
+        return "no noise added to the references"
+    kind = (
+        f"correlated by a Gaussian of sigma {args.own_noise_blur:g} px"
+        if args.own_noise_blur > 0
+        else "white"
+    )
+    return (
+        f"references given Gaussian noise of std {args.own_noise:g} ({kind}; "
+        f"default_rng([seed, image, {OWN_NOISE_STREAM}]))"
+    )
+
+
 def header(args: argparse.Namespace, sources: Sequence[Any], project: Any, physics: Any) -> str:
     """The line under the table's title: date, machine, data, levels, seed."""
     from benchlib import machine_line, now, reference_noise_line
@@ -273,7 +314,7 @@ def header(args: argparse.Namespace, sources: Sequence[Any], project: Any, physi
     lines = [
         f"{now()}; machine: {machine_line(device, args.threads)}",
         f"{len(sources)} images from {source}, {crop}, downscale {args.downscale}, "
-        f"upscale {args.upscale:g}; "
+        f"upscale {args.upscale:g}; {own_noise(args)}; "
         f"seed {args.seed} (noise from default_rng([seed, image, level]))",
         f"simulator: clean-input, N0 {physics.photons_per_pixel:g} quanta/pixel, "
         f"electronic noise {physics.electronic_noise:g} quanta rms, "

@@ -129,3 +129,34 @@ def test_views_reach_the_projects_settings():
     project = benchlib.Project.load(None, device="cpu", views=1)
     assert project.settings.views == 1 and "1 view" in project.method().label
     assert denoise_bench.parse_args(["--time-full", "--views", "2"]).views == 2
+
+
+def test_own_noise_gives_the_references_noise_of_the_std_asked(source):
+    low, high = benchlib.value_range(source.image)
+    white = benchlib.with_own_noise(source, 0.01, seed=[0, 0, 1000])
+    added = (white.image.pixels - source.image.pixels) / (high - low)
+    assert added.std() == pytest.approx(0.01, rel=0.1)
+    # White: neighbours are uncorrelated; blurred: correlated, the same std.
+    assert abs(np.corrcoef(added[:, :-1].ravel(), added[:, 1:].ravel())[0, 1]) < 0.1
+    blurred = benchlib.with_own_noise(source, 0.01, blur=1.5, seed=[0, 0, 1000])
+    added = (blurred.image.pixels - source.image.pixels) / (high - low)
+    assert added.std() == pytest.approx(0.01, rel=0.15)
+    assert np.corrcoef(added[:, :-1].ravel(), added[:, 1:].ravel())[0, 1] > 0.7
+    again = benchlib.with_own_noise(source, 0.01, seed=[0, 0, 1000])
+    np.testing.assert_array_equal(again.image.pixels, white.image.pixels)
+
+
+def test_own_noise_reaches_the_references_and_the_header(tmp_path):
+    output = tmp_path / "results.md"
+    argv = ["--synthetic", "1", "--synthetic-size", str(SIDE), "--methods", "wavelet"]
+    assert denoise_bench.main([*argv, "--own-noise", "0.004", "--output", str(output)]) == 0
+    table = output.read_text()
+    assert "references given Gaussian noise of std 0.004 (white" in table
+    plain = tmp_path / "plain.md"
+    assert denoise_bench.main([*argv, "--output", str(plain)]) == 0
+    assert "no noise added to the references" in plain.read_text()
+    # The header's estimate of the references' own noise sees the added noise.
+    own = [line for line in table.splitlines() if "references' own noise" in line][0]
+    assert float(own.split("mean ")[1].split(",")[0]) > 0.003
+    with pytest.raises(SystemExit):
+        denoise_bench.parse_args(["--synthetic", "1", "--own-noise", "-1"])
