@@ -787,7 +787,9 @@ class MainWindow(QMainWindow):
         if self.image is None:
             return
         self.metrics.set_inputs(*self._noise, has_reference=self.reference is not None)
-        if self._metrics_worker is None and not self.metrics_current():
+        if self.reference is None:  # nothing to compare with: no rows, nothing to compute
+            self._show_metrics(self._metric_inputs(), [], None)
+        elif self._metrics_worker is None and not self.metrics_current():
             self._start_metrics()
 
     def _start_metrics(self) -> None:
@@ -817,9 +819,14 @@ class MainWindow(QMainWindow):
             self._reference_noise = update.reference_noise
         if not _same_inputs(inputs, self._metric_inputs()):
             return  # the images or the region changed meanwhile: the next run shows theirs
-        self._shown = (inputs, update.rows)
         noise = None if update.reference_noise is None else update.reference_noise[1]
-        self.metrics.set_rows(update.rows, None if noise is None else noise.sigma)
+        self._show_metrics(inputs, update.rows, None if noise is None else noise.sigma)
+
+    def _show_metrics(
+        self, inputs: tuple, rows: list[Comparison], reference_noise: float | None
+    ) -> None:
+        self._shown = (inputs, rows)
+        self.metrics.set_rows(rows, reference_noise)
         self.metrics.set_pending(False)
         self.metricsShown.emit()
 

@@ -180,3 +180,12 @@ def test_the_metrics_match_a_direct_computation(window, qtbot, settle, small_dic
         [row.metrics.psnr for row in shown], [row.metrics.psnr for row in direct]
     )
     assert shown[0].noise_free_psnr == pytest.approx(direct[0].noise_free_psnr)
+
+
+def test_without_a_reference_nothing_is_computed_and_nothing_waits(window, small_dicom):
+    shown = []
+    window.metricsShown.connect(lambda: shown.append(window.metrics.table.rowCount()))
+    window.open_file(small_dicom)
+    assert not window.computing_metrics and window.metrics_current()
+    assert shown == [0] and window.metrics.pending_label.isHidden()
+    assert window.metrics.hint.isVisibleTo(window.metrics)
