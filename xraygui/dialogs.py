@@ -16,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.image import XrayImage
-from core.noise import DEFAULT_ELECTRONIC_NOISE, DEFAULT_PHOTONS_PER_PIXEL, LowDoseSettings
+from core.noise import (
+    DEFAULT_ELECTRONIC_NOISE,
+    DEFAULT_PHOTONS_PER_PIXEL,
+    LowDoseSettings,
+    NoiseEstimate,
+)
 
 
 class SimulateDoseDialog(QDialog):
@@ -80,6 +85,7 @@ class SimulateDoseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._measured: LowDoseSettings | None = None
+        self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
         self._remeasure()
         self.measure.setChecked(self._measured is not None)
         self.measure.toggled.connect(self._show_choice)
@@ -89,8 +95,10 @@ class SimulateDoseDialog(QDialog):
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it)."""
         try:
+            if self._noise is None:
+                self._noise = NoiseEstimate.from_pixels(self.image.pixels)
             self._measured = LowDoseSettings.measured_from(
-                self.image, 1.0, electronic_noise=self.electronic.value()
+                self.image, 1.0, electronic_noise=self.electronic.value(), noise=self._noise
             )
         except ValueError as error:
             self._measured = None

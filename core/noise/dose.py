@@ -532,6 +532,7 @@ class LowDoseSettings:
         *,
         electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
         seed: int = 0,
+        noise: NoiseEstimate | None = None,
     ) -> LowDoseSettings:
         """Make settings whose quanta are those behind the image's own noise.
 
@@ -555,6 +556,9 @@ class LowDoseSettings:
             Electronic noise std in quanta.
         seed : int
             Seed of the simulation.
+        noise : NoiseEstimate, optional
+            The image's noise estimate if already made (most of the time this takes);
+            made here otherwise.
 
         Returns
         -------
@@ -569,7 +573,7 @@ class LowDoseSettings:
             If the noise cannot be measured or is not a log detector's (it does not
             grow with attenuation as quantum noise does), with the reason.
         """
-        nlf = NoiseEstimate.from_pixels(image.pixels).nlf
+        nlf = (NoiseEstimate.from_pixels(image.pixels) if noise is None else noise).nlf
         fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
         if fit is None or not fit.accepted:
             raise ValueError(

@@ -7,6 +7,7 @@ from core.image import StoredMapping, Window, XrayImage
 from core.noise import (
     DetectorModel,
     LowDoseSettings,
+    NoiseEstimate,
     phantom_image,
     simulate_counts,
     simulate_low_dose,
@@ -292,6 +293,14 @@ def test_measured_quanta_simulate_the_images_own_dose(photometric):
     # The assumed default detector (50,000 quanta) adds far too little noise here.
     assumed = simulate_low_dose_image(image, LowDoseSettings(dose=0.25, seed=1)).pixels
     assert psnr_unit_scale(clean, assumed, 4095) > quarter + 2.0
+
+
+def test_a_noise_estimate_made_before_gives_the_same_measurement():
+    taken = phantom_image((512, 512), photons_per_pixel=20_000.0, seed=0)
+    image = xray_image(taken, StoredMapping(bits_stored=12), "MONOCHROME2")
+    estimate = NoiseEstimate.from_pixels(image.pixels)
+    given = LowDoseSettings.measured_from(image, 0.25, electronic_noise=6.0, noise=estimate)
+    assert given == LowDoseSettings.measured_from(image, 0.25, electronic_noise=6.0)
 
 
 def test_unmeasurable_noise_is_refused_with_the_reason():

@@ -216,9 +216,9 @@ def test_train_mode_runs_the_training_entry_without_qt(tmp_path, capsys, monkeyp
     assert calls == ["freeze"]
 
 
-def test_dose_dialog_measures_the_quanta_of_the_image(qtbot):
+def test_dose_dialog_measures_the_quanta_of_the_image(qtbot, monkeypatch):
     from core.image import StoredMapping, Window, XrayImage
-    from core.noise import DEFAULT_MAX_ATTENUATION, phantom_image
+    from core.noise import DEFAULT_MAX_ATTENUATION, NoiseEstimate, phantom_image
     from xraygui.dialogs import SimulateDoseDialog
 
     def image_of(pixels):
@@ -239,8 +239,15 @@ def test_dose_dialog_measures_the_quanta_of_the_image(qtbot):
     settings = dialog.settings()
     assert settings.measured and settings.dose == pytest.approx(0.1) and settings.seed == 4
     assert settings.photons_per_pixel == pytest.approx(20000.0, rel=0.15)
-    dialog.electronic.setValue(8.0)  # the fit depends on it
+    estimates = []
+    real = NoiseEstimate.from_pixels
+    monkeypatch.setattr(
+        NoiseEstimate, "from_pixels", lambda pixels: estimates.append(1) or real(pixels)
+    )
+    dialog.electronic.setValue(8.0)  # the fit depends on it, not the image's noise estimate
     assert dialog.settings().electronic_noise == 8.0 and dialog.settings().measured
+    assert estimates == []  # the estimate made on opening is fitted again
+    assert dialog.settings().photons_per_pixel != settings.photons_per_pixel
     shown = dialog.photons.value()
     assert shown == round(dialog.settings().photons_per_pixel)
     dialog.measure.setChecked(False)  # entered by hand, from the measured value on
