@@ -412,9 +412,11 @@ def batch_job(
     """Denoise every image under `source` into `target`, one CSV row per file.
 
     Outputs keep the relative path with ``_denoised`` added (:data:`OUTPUT_SUFFIX`);
-    existing files and the sources are never overwritten. Of a multi-frame file the first
-    frame is denoised, and its row says of how many. ``target/batch_metrics.csv`` is
-    rewritten after every file, so a cancelled batch leaves a table of the files done.
+    existing files and the sources are never overwritten: a file whose output exists is
+    not denoised, and its row says so. Of a multi-frame file the first frame is denoised,
+    and its row says of how many. The table, ``target/batch_metrics.csv`` (or
+    ``batch_metrics_2.csv`` and so on if that exists, from an earlier batch), is rewritten
+    after every file, so a cancelled batch leaves a table of the files done.
 
     Parameters
     ----------
@@ -430,7 +432,7 @@ def batch_job(
     Returns
     -------
     str
-        A one-line summary.
+        A one-line summary: files written and not, and the table's path.
 
     Raises
     ------
@@ -442,24 +444,43 @@ def batch_job(
     target.mkdir(parents=True, exist_ok=True)
     files = [p for p in iter_image_files([source]) if target.resolve() not in p.resolve().parents]
     rows: list[dict[str, Any]] = []
-    csv_path = target / "batch_metrics.csv"
+    csv_path = _unused(target / "batch_metrics.csv")
     for index, path in enumerate(files):
         prefix = f"file {index + 1}/{len(files)} {path.name}: "
         yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
-        image = None
+        image, result = None, None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", XrayWarning)
                 image = read_image(path)
-            run = _run(image, options, step_images=False, prefix=prefix)
-            result = yield from _offset(run, index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS)
             suffix = OUTPUT_SUFFIX[image.source_format]
             output = target / path.relative_to(source).with_name(f"{path.stem}_denoised{suffix}")
-            output.parent.mkdir(parents=True, exist_ok=True)
-            write_image(result.image, output, description=result.description())
+            if not output.exists():
+                run = _run(image, options, step_images=False, prefix=prefix)
+                total = len(files) * PROGRESS_UNITS
+                result = yield from _offset(run, index * PROGRESS_UNITS, total)
+                output.parent.mkdir(parents=True, exist_ok=True)
+                write_image(result.image, output, description=result.description())
         except Exception as error:  # bad input or a bug: the row says which, the batch goes on
             rows.append(_batch_row(path, None, image, None, error_line(error)))
         else:
-            rows.append(_batch_row(path, output, image, result))
+            if result is None:
+                why = f"not denoised: {output} exists (a batch never replaces a file)"
+                rows.append(_batch_row(path, None, image, None, why))
+            else:
+                rows.append(_batch_row(path, output, image, result))
         write_batch_csv(rows, csv_path)
-    return f"Batch: {len(files)} file(s) processed; table in {csv_path}"
+    written = sum(1 for row in rows if not row["error"])
+    return (
+        f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
+        f"(its error column says why); table in {csv_path}"
+    )
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or the first of ``STEM_2.SUFFIX``, ``STEM_3.SUFFIX``... that does not exist."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}_{number}{path.suffix}")
+    return candidate

@@ -448,6 +448,9 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
 def write_report(content: ReportContent, folder: Path, stem: str | None = None) -> list[Path]:
     """Write ``STEM.pdf``, ``STEM.json`` and ``STEM.csv`` into `folder`.
 
+    A report never replaces another: where one of the three files exists, ``STEM_2``
+    (or ``STEM_3``...) is used for all three.
+
     Parameters
     ----------
     content : ReportContent
@@ -462,8 +465,12 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     list of Path
         PDF, JSON and CSV paths.
     """
-    stem = stem or f"{Path(content.source).stem or 'image'}_report"
+    base = stem or f"{Path(content.source).stem or 'image'}_report"
     folder.mkdir(parents=True, exist_ok=True)
+    stem, number = base, 1
+    while any((folder / f"{stem}{suffix}").exists() for suffix in (".pdf", ".json", ".csv")):
+        number += 1
+        stem = f"{base}_{number}"
     return [
         write_pdf(content, folder / f"{stem}.pdf"),
         write_json(content, folder / f"{stem}.json"),

@@ -95,6 +95,46 @@ def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_pa
     assert float(rows[0]["noise_before"]) > 0 and float(rows[0]["noise_after"]) > 0
     assert (target / "a_denoised.dcm").is_file() and (target / "sub" / "b_denoised.dcm").is_file()
     assert {p: p.read_bytes() for p in source.rglob("*.dcm")} == before
+    assert window.controls.progress.format() == (
+        f"Batch: 2 of 3 file(s) written, 1 not (its error column says why); "
+        f"table in {target / 'batch_metrics.csv'}"
+    )
+
+
+def test_a_second_batch_into_the_same_folder_keeps_the_first_table_and_outputs(
+    window, qtbot, tmp_path, small_dicom, monkeypatch
+):
+    import xraygui.jobs
+
+    source, target = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "a.dcm").write_bytes(small_dicom.read_bytes())
+
+    def batch():
+        worker = window.start_batch(source, target)
+        with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
+            pass
+
+    batch()
+    first_table = (target / "batch_metrics.csv").read_bytes()
+    first_output = (target / "a_denoised.dcm").read_bytes()
+    (source / "b.dcm").write_bytes(small_dicom.read_bytes())
+    denoised = []
+    real_run = xraygui.jobs._run
+    monkeypatch.setattr(
+        xraygui.jobs, "_run", lambda image, *a, **k: denoised.append(1) or real_run(image, *a, **k)
+    )
+    batch()
+    assert denoised == [1]  # only b: a's output exists, so a is not denoised again
+    assert (target / "batch_metrics.csv").read_bytes() == first_table
+    assert (target / "a_denoised.dcm").read_bytes() == first_output
+    with open(target / "batch_metrics_2.csv", newline="") as f:
+        rows = {os.path.basename(r["source"]): r for r in csv.DictReader(f)}
+    assert rows["a.dcm"]["error"] == (
+        f"not denoised: {target / 'a_denoised.dcm'} exists (a batch never replaces a file)"
+    )
+    assert not rows["b.dcm"]["error"] and (target / "b_denoised.dcm").is_file()
+    assert window.controls.progress.format().startswith("Batch: 1 of 2 file(s) written, 1 not")
 
 
 def test_an_unexpected_error_in_a_batch_is_a_row_and_the_batch_goes_on(
