@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineWidget()
         self.timeline.indexChanged.connect(lambda _: self.refresh())
         self.timeline.forwardTimeChanged.connect(lambda _: self.refresh())
-        self.timeline.modeChanged.connect(lambda _: self.refresh())
+        self.timeline.modeChanged.connect(self._on_mode_changed)
         self.timeline.demoRequested.connect(self.start_demo)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -433,14 +433,18 @@ class MainWindow(QMainWindow):
             self.frame_box.blockSignals(False)
 
     def _set_image(self, image: XrayImage) -> None:
-        """Make `image` the one to denoise; forget any result."""
-        self.image = image
+        """Make `image` the one to denoise; forget any result and what the panel said of it."""
+        previous, self.image = self.image, image
         self.result = None
         self.trajectory = None
         self.timeline.set_frame_count(0)
         self.timeline.set_mode("reverse")
         self.timeline.set_label("No steps yet: press Denoise")
+        self.controls.show_progress(0, 1, "")
+        self.controls.status.clear()
         self._noise = (noise_sigma(image), None)
+        if self.roi is not None and (previous is None or previous.shape != image.shape):
+            self.set_roi_enabled(True)  # the region moves to the middle of the new image
         self.refresh()
         self.views.fit()
         self.update_metrics()
@@ -512,6 +516,15 @@ class MainWindow(QMainWindow):
         if mode == "demo":  # model domain: [-1, 1] shown black to white
             return np.clip((values + 1) / 2, 0, 1).astype(np.float32)
         return self.grey(values)
+
+    def _on_mode_changed(self, mode: str) -> None:
+        """Say what the new mode shows where it has no steps yet (a step labels itself)."""
+        frames = self.demo if mode == "demo" else self.trajectory
+        if mode != "forward" and not frames:
+            self.timeline.set_label(
+                "Demo: press Generate" if mode == "demo" else "No steps yet: press Denoise"
+            )
+        self.refresh()
 
     def _label_frame(self, frame: Frame) -> None:
         self.timeline.set_label(
@@ -588,15 +601,20 @@ class MainWindow(QMainWindow):
             spread_map = None if self.result is None else self.result.uncertainty
             if spread_map is None:
                 panes["uncertainty"].show_grey(None)
-                panes["uncertainty"].set_title("Uncertainty (set samples > 0, then Denoise)")
+                running = self.worker is not None and self.trajectory is not None
+                panes["uncertainty"].set_title(
+                    "Uncertainty: computing..."
+                    if running and self.controls.options().n_uncertainty_samples > 0
+                    else "Uncertainty: set samples > 0, then Denoise"
+                )
             else:
                 top = float(np.percentile(spread_map, 99.5)) or 1.0
                 grey = np.clip(spread_map / top, 0, 1).astype(np.float32)
                 panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
-                panes["uncertainty"].set_title(f"Uncertainty (std, white = {top:.3g})")
+                panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g})")
         window = self.window_override or self.image.window
         self.window_label.setText(
-            f"W {window.width:.0f} C {window.center:.0f}" + (" inverted" if self.invert else "")
+            f"W {window.width:.5g} C {window.center:.5g}" + (" inverted" if self.invert else "")
         )
 
     def drag_window(self, dx: float, dy: float) -> None:
@@ -702,7 +720,13 @@ class MainWindow(QMainWindow):
         self.dose = settings
         self._set_image(noisy)
         self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
-        self.statusBar().showMessage(f"Showing a {settings.describe()}", 8000)
+        self.controls.status.setText(f"Showing a {settings.describe()}.")
+        quanta = "measured" if settings.measured else "assumed"
+        self.statusBar().showMessage(
+            f"Showing a simulated {settings.dose * 100:g} % dose "
+            f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)",
+            8000,
+        )
 
     def restore_original(self) -> None:
         """Go back to the image as opened (no simulation, no reference)."""
@@ -931,18 +955,8 @@ class MainWindow(QMainWindow):
         self.worker = worker
         self.controls.set_running(True)
         self.controls.show_progress(0, 1, caption)
-        self.controls.status.clear()
         worker.finished.connect(self._on_finished)
         self._keep(worker)
-
-    def _run(self, worker: GeneratorWorker) -> GeneratorWorker:
-        """Start a denoising-type job (denoise, demo, batch)."""
-        worker.errored.connect(self._on_error)
-        worker.aborted.connect(self._on_aborted)
-        self._start(worker, "Starting: estimating the noise...")
-        self.timeline.set_label("Running: steps appear here as they finish")
-        self.refresh()
-        return worker
 
     def _job_failed(self, title: str, error: Exception) -> None:
         self.controls.show_progress(0, 1, "Failed")
@@ -963,20 +977,33 @@ class MainWindow(QMainWindow):
             self.show_error("No model", self.controls.denoise_button.toolTip())
             return None
         self.update_device_label()
-        self.result = None
+        self._forget_result()
         self.trajectory = Trajectory(self.image.shape, options.n_steps)
         self.timeline.set_mode("reverse")
-        self.timeline.set_frame_count(0)
         worker = GeneratorWorker(jobs.denoise_job, self.image, options)
         worker.yielded.connect(self._on_progress)
         worker.returned.connect(self._on_result)
-        return self._run(worker)
+        worker.errored.connect(self._on_denoise_error)
+        worker.aborted.connect(self._on_denoise_aborted)
+        self._start(worker, "Starting: estimating the noise...")
+        self.timeline.set_label("Running: steps appear here as they finish")
+        self.refresh()
+        return worker
+
+    def _forget_result(self) -> None:
+        """Drop the result, its steps and its numbers: the panels show no result."""
+        self.result = None
+        self.trajectory = None
+        self.timeline.set_frame_count(0)
+        self._noise = (self._noise[0], None)
+        self.controls.status.clear()
+        self.update_metrics()
 
     def cancel(self) -> None:
         """Stop the running job at its next step; no partial result is kept."""
         if self.worker is not None:
             self.worker.quit()
-            self.controls.status.setText("Cancelling...")
+            self.controls.progress.setFormat("Cancelling...")  # the status line keeps the result
 
     def _on_progress(self, event: jobs.Progress, *, demo: bool = False) -> None:
         if event.done >= 0:
@@ -1002,19 +1029,15 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.resultShown.emit()
 
-    def _on_error(self, error: Exception) -> None:
-        self.result = None
-        self.trajectory = None
-        self.timeline.set_frame_count(0)
+    def _on_denoise_error(self, error: Exception) -> None:
+        self._forget_result()
+        self.timeline.set_label("Failed: no result")
         self._job_failed("Denoising failed", error)
         self.refresh()
 
-    def _on_aborted(self) -> None:
-        self.result = None
-        self.trajectory = None
-        self.demo = None
-        self.timeline.set_frame_count(0)
-        self.timeline.set_label("Cancelled")
+    def _on_denoise_aborted(self) -> None:
+        self._forget_result()
+        self.timeline.set_label("Cancelled: no result kept")
         self.controls.show_progress(0, 1, "Cancelled")
         self.controls.status.setText("Cancelled: no result kept.")
         self.refresh()
@@ -1033,7 +1056,27 @@ class MainWindow(QMainWindow):
         self.demo = Trajectory(shape, options.n_steps)
         worker = GeneratorWorker(jobs.demo_job, options, shape)
         worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
-        return self._run(worker)
+        worker.returned.connect(
+            lambda _: self.controls.show_progress(
+                1, 1, f"Generated from pure noise in {options.n_steps} step(s)"
+            )
+        )
+        worker.errored.connect(lambda error: self._on_demo_stopped("Generation failed", error))
+        worker.aborted.connect(lambda: self._on_demo_stopped("Cancelled", None))
+        self._start(worker, "Generating from pure noise...")
+        self.timeline.set_label("Generating: steps appear here as they finish")
+        self.refresh()
+        return worker
+
+    def _on_demo_stopped(self, what: str, error: Exception | None) -> None:
+        self.demo = None
+        self.timeline.set_frame_count(0)
+        self.timeline.set_label(f"{what}: press Generate")
+        if error is None:
+            self.controls.show_progress(0, 1, what)
+        else:
+            self._job_failed(what, error)
+        self.refresh()
 
     def stop_workers(self) -> None:
         """Cancel every running job and wait for its thread (at shutdown)."""
@@ -1118,7 +1161,8 @@ class MainWindow(QMainWindow):
         if path:
             try:
                 with busy(self.statusBar(), f"Writing {Path(path).name}..."):
-                    written = self.export_image(path)
+                    # The file dialog has asked before replacing a file.
+                    written = self.export_image(path, overwrite=True)
             except XrayError as error:
                 self.show_error("Cannot export", str(error))
                 return
@@ -1169,8 +1213,15 @@ class MainWindow(QMainWindow):
             jobs.batch_job, Path(source), Path(target), self.controls.options()
         )
         worker.yielded.connect(lambda e: self.controls.show_progress(e.done, e.total, e.text))
-        worker.returned.connect(lambda summary: self.controls.status.setText(summary))
-        return self._run(worker)
+        worker.returned.connect(lambda summary: self.controls.show_progress(1, 1, summary))
+        worker.errored.connect(lambda error: self._job_failed("Batch failed", error))
+        worker.aborted.connect(
+            lambda: self.controls.show_progress(
+                0, 1, "Batch cancelled: its table lists the files done"
+            )
+        )
+        self._start(worker, "Batch: starting...")
+        return worker
 
     # ----------------------------------------------------------------- help
 
@@ -1188,11 +1239,32 @@ class MainWindow(QMainWindow):
         )
 
 
-HELP_TEXT = """Left-drag: pan    Wheel: zoom    Right-drag: window (left/right) and level (up/down)
-1-5: window presets (1 = the file's own window)    A: auto window    I: invert
-F: fit    O: 1:1    S: swipe Before | After    R: residual pane    U: uncertainty pane
-Space: play / pause the steps    Ctrl+G: region of interest for metrics
-Ctrl+L: simulate low dose    Ctrl+R: export report    Ctrl+E: export denoised image"""
+CONTROLS = (
+    ("Left-drag", "pan"),
+    ("Wheel", "zoom"),
+    ("Right-drag", "window (left/right) and level (up/down)"),
+    ("1-5", "window presets (1 = the file's own window)"),
+    ("A", "auto window"),
+    ("I", "invert"),
+    ("F", "fit"),
+    ("O", "1:1"),
+    ("S", "swipe Before | After"),
+    ("R", "residual pane"),
+    ("U", "uncertainty pane"),
+    ("Space", "play / pause the steps"),
+    ("Ctrl+G", "region of interest for metrics"),
+    ("Ctrl+L", "simulate low dose"),
+    ("Ctrl+R", "export report"),
+    ("Ctrl+E", "export denoised image"),
+)
+"""The mouse and keyboard controls Help lists, as (control, what it does)."""
+HELP_TEXT = (
+    "<table>"
+    + "".join(
+        f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in CONTROLS
+    )
+    + "</table>"
+)
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
 
