@@ -1,6 +1,7 @@
 """The Train on Folder wizard: scan, noise preview, training subprocess, cancel, resume, save."""
 
 import json
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -14,8 +15,8 @@ from core.noise import phantom_image
 from xraygui.wizard import process as process_module
 from xraygui.wizard import runs as runs_module
 from xraygui.wizard.metrics import MetricsReader
-from xraygui.wizard.result_page import save_model_copy
-from xraygui.wizard.run_page import eta_seconds, format_eta
+from xraygui.wizard.result_page import ResultPage, save_model_copy
+from xraygui.wizard.run_page import RunPage, eta_seconds, format_eta
 from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs
 from xraygui.wizard.wizard import NOISE, RESULT, RUN, TRAINING
 
@@ -57,6 +58,25 @@ def _scan(wizard, folder, qtbot):
     with qtbot.waitSignal(wizard.data_page.scanned, timeout=20_000):
         wizard.data_page.set_folder(folder)
     return wizard.data_page.report
+
+
+def _fake_training(monkeypatch, code):
+    """Run ``python -c code`` instead of the training (the wizard's side only, fast)."""
+    monkeypatch.setattr(
+        process_module, "training_command", lambda spec, *, resume: (sys.executable, ["-c", code])
+    )
+
+
+def _finished_run(tmp_path, model_path):
+    """A run folder holding ``model_path`` as its trained model, with a training record."""
+    spec = RunSpec(data=tmp_path, folder=tmp_path / "run", steps=1, minutes=None,
+                   batch_size=2, patch_size=16)  # fmt: skip
+    spec.folder.mkdir()
+    card = json.loads(card_path(model_path).read_text())
+    card["training"] = {"steps_done": 1}
+    spec.output.write_bytes(model_path.read_bytes())
+    card_path(spec.output).write_text(json.dumps(card))
+    return spec
 
 
 def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, tiny_model_path):
@@ -165,14 +185,7 @@ def test_eta_is_the_sooner_of_steps_and_budget(tmp_path):
 
 
 def test_saving_a_fresh_run_copies_it_whole_and_never_over_a_model(tmp_path, tiny_model_path):
-    spec = RunSpec(data=tmp_path, folder=tmp_path / "run", steps=1, minutes=None,
-                   batch_size=2, patch_size=16)  # fmt: skip
-    spec.folder.mkdir()
-    card = json.loads(card_path(tiny_model_path).read_text())
-    card["training"] = {"steps_done": 1}
-    spec.output.write_bytes(tiny_model_path.read_bytes())
-    card_path(spec.output).write_text(json.dumps(card))
-
+    spec = _finished_run(tmp_path, tiny_model_path)
     saved = save_model_copy(spec, tmp_path / "models", "mine")
     assert saved.read_bytes() == tiny_model_path.read_bytes()
     stored = json.loads(card_path(saved).read_text())
@@ -184,3 +197,74 @@ def test_saving_a_fresh_run_copies_it_whole_and_never_over_a_model(tmp_path, tin
         "mine.json",
         "mine.safetensors",
     ]
+
+
+def test_changed_settings_start_a_new_run_and_keep_the_finished_one(
+    window, qtbot, folder, runs, monkeypatch
+):
+    _fake_training(monkeypatch, "pass")
+    wizard = _open(window, qtbot)
+    _scan(wizard, folder, qtbot)
+    wizard.next()
+    wizard.next()
+    page, process = wizard.training_page, wizard.run_page.process
+    page.fresh.setChecked(True)
+    page.by_steps.setChecked(True)
+    page.steps.setValue(30)
+    wizard.next()
+    first = process.spec
+    qtbot.waitUntil(lambda: process.state == "finished", timeout=10_000)
+
+    wizard.back()
+    wizard.next()  # the same settings: the finished run is shown, nothing starts
+    assert process.spec == first and process.state == "finished"
+    wizard.back()
+    page.steps.setValue(60)
+    wizard.next()
+    assert process.spec.steps == 60 and process.spec.folder != first.folder
+    assert read_run(first.folder) == (first, "finished")
+    qtbot.waitUntil(lambda: process.state == "finished", timeout=10_000)
+    second = process.spec
+    wizard.next()
+    assert wizard.currentId() == RESULT and wizard.result_page.spec == second
+    wizard.back()  # back from the Result page: the run is shown, not repeated
+    assert process.spec == second and process.state == "finished"
+    assert sorted(runs.iterdir()) == sorted([first.folder, second.folder])
+    wizard.reject()
+
+
+def test_cancel_clears_the_eta(qtbot, tmp_path, monkeypatch):
+    _fake_training(monkeypatch, "import time; time.sleep(60)")
+    page = RunPage()
+    qtbot.addWidget(page)
+    spec = RunSpec(data=tmp_path, folder=tmp_path, steps=1000, minutes=None,
+                   batch_size=2, patch_size=16)  # fmt: skip
+    spec.config.metrics_path.write_text(
+        json.dumps({"step": 10, "loss": 0.5, "steps_per_s": 10.0, "elapsed_s": 1.0}) + "\n"
+    )
+    page.start(spec)
+    page.poll()
+    assert page.eta.text() == format_eta(99.0)
+    with qtbot.waitSignal(page.stateChanged, timeout=10_000) as blocker:
+        page.cancel_button.click()
+    assert blocker.args == ["cancelled"] and page.eta.text() == format_eta(None)
+
+
+def test_save_message_is_laid_out_whole_at_once(qtbot, tmp_path, tiny_model_path):
+    page = ResultPage(tmp_path / "models")
+    qtbot.addWidget(page)
+    page.resize(500, 400)
+    page.show()
+    spec = _finished_run(tmp_path, tiny_model_path)
+    save_model_copy(spec, page.model_dir, "mine")
+    page.show_run(spec)
+    page.name.clear()
+    assert page.save() is None
+    qtbot.wait(50)
+    assert page.message.text() == "Give the model a name."
+    page.name.setText("mine")
+    assert page.save() is None  # the name is taken: a longer message, on several lines
+    message = page.message
+    assert "choose another name" in message.text() and message.wordWrap()
+    needed = message.heightForWidth(message.width())
+    assert needed >= 2 * message.fontMetrics().lineSpacing() and message.height() >= needed

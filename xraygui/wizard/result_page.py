@@ -159,7 +159,13 @@ class ResultPage(QWizardPage):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         origin = spec.init_model.stem if spec.init_model else "a fresh network (not scored)"
-        self.message.setText(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise.")
+        self._say(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise.")
+
+    def _say(self, text: str) -> None:
+        # Lay out at once: until the posted layout request, a longer message would be
+        # drawn clipped in the height of the last one.
+        self.message.setText(text)
+        self.layout().activate()
 
     @staticmethod
     def _pair(validation: dict[str, Any] | None, i: int) -> list[str]:
@@ -172,13 +178,13 @@ class ResultPage(QWizardPage):
         """Save the model under the model folder; emits :attr:`saved`."""
         name = self.name.text().strip().replace("/", "_")
         if self.spec is None or not name:
-            self.message.setText("Give the model a name.")
+            self._say("Give the model a name.")
             return None
         try:
             path = save_model_copy(self.spec, self.model_dir, name)
         except (XrayError, OSError, ValueError) as error:
-            self.message.setText(f"Not saved: {error}")
+            self._say(f"Not saved: {error}")
             return None
-        self.message.setText(f"Saved {path}; it is now in the model picker.")
+        self._say(f"Saved {path}; it is now in the model picker.")
         self.saved.emit(path)
         return path

@@ -110,6 +110,8 @@ class RunPage(QWizardPage):
         self.reader = MetricsReader(spec.config.metrics_path)
         self.losses.clear()
         self.validations.clear()
+        self._draw()
+        self.eta.setText(format_eta(None))
         self.process.start(spec, resume=resume)
         self.timer.start()
 
@@ -135,22 +137,18 @@ class RunPage(QWizardPage):
             self._draw()
 
     def _draw(self) -> None:
-        if self.losses:
-            steps, losses = zip(*self.losses, strict=True)
-            self.loss_curve.setData(list(steps), list(losses))
-        if self.validations:
-            steps, psnr, ssim = zip(*self.validations, strict=True)
-            self.psnr_curve.setData(list(steps), list(psnr))
-            self.ssim_curve.setData(list(steps), list(ssim))
+        self.loss_curve.setData([s for s, _ in self.losses], [loss for _, loss in self.losses])
+        steps = [v[0] for v in self.validations]
+        self.psnr_curve.setData(steps, [v[1] for v in self.validations])
+        self.ssim_curve.setData(steps, [v[2] for v in self.validations])
 
     def _state(self, state: str) -> None:
         if state != "running":
             self.poll()
             self.timer.stop()
+            self.eta.setText("done" if state == "finished" else format_eta(None))
         last = f": step {self.losses[-1][0]}" if self.losses else ""
         self.status.setText(f"{state}{last}")
-        if state == "finished":
-            self.eta.setText("done")
         self._buttons(state)
         self.stateChanged.emit(state)
         self.completeChanged.emit()

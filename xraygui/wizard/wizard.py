@@ -22,6 +22,8 @@ DATA, NOISE, TRAINING, RUN, RESULT = range(5)
 STOP_WAIT_MS = 60_000
 CADENCE = {"log_every": 10, "val_every": 200, "checkpoint_every": 200}
 """Steps between loss records, validations and checkpoints of a new run (:attr:`cadence`)."""
+KEPT_STATES = frozenset({"finished", "paused", "cancelled"})
+"""States of a run that the Run page keeps when the pages still describe it."""
 
 
 class TrainWizard(QWizard):
@@ -75,7 +77,6 @@ class TrainWizard(QWizard):
         self.data_page.scanned.connect(self._scanned)
         self.data_page.resumeRequested.connect(self.resume_run)
         self.result_page.saved.connect(self.modelSaved)
-        self.currentIdChanged.connect(self._entered)
         self._resume: RunSpec | None = None
         self.cadence = dict(CADENCE)
         self.resize(820, 640)
@@ -84,14 +85,24 @@ class TrainWizard(QWizard):
         first = report.thumbnails[0][0] if report.thumbnails else None
         self.noise_page.set_image(first)
 
-    def spec(self) -> RunSpec:
-        """Return the run the pages describe, in a new run folder."""
+    def spec(self, folder: Path | None = None) -> RunSpec:
+        """Return the run the pages describe.
+
+        Parameters
+        ----------
+        folder : Path or None
+            Its run folder; None creates a new one.
+
+        Returns
+        -------
+        RunSpec
+        """
         data = Path(self.data_page.folder.text())
         steps, minutes = self.training_page.length()
         page = self.training_page
         return RunSpec(
             data=data,
-            folder=new_run_folder(self.runs, data),
+            folder=folder or new_run_folder(self.runs, data),
             steps=steps,
             minutes=minutes,
             batch_size=page.batch.value(),
@@ -113,15 +124,32 @@ class TrainWizard(QWizard):
         self.setStartId(RUN)
         self.restart()
 
-    def _entered(self, page_id: int) -> None:
-        if page_id == RUN and not self.run_page.process.is_running():
+    def initializePage(self, page_id: int) -> None:  # noqa: N802 (Qt override)
+        """Prepare a page entered by Next (or :meth:`restart`), not by Back.
+
+        The Run page resumes a requested run, keeps its run when that is the one the
+        pages describe (finished or stopped: its Resume button continues it), and
+        otherwise starts a new run in a new folder; earlier runs stay in theirs.
+        The Result page shows the Run page's run.
+        """
+        super().initializePage(page_id)
+        process = self.run_page.process
+        if page_id == RUN and not process.is_running():
             if self._resume is not None:
                 spec, self._resume = self._resume, None
                 self.run_page.start(spec, resume=True)
-            elif self.run_page.process.state != "finished":
+            elif not self._keeps_run():
                 self.run_page.start(self.spec())
-        elif page_id == RESULT and self.run_page.process.spec is not None:
-            self.result_page.show_run(self.run_page.process.spec)
+        elif page_id == RESULT and process.spec is not None:
+            self.result_page.show_run(process.spec)
+
+    def _keeps_run(self) -> bool:
+        process = self.run_page.process
+        return (
+            process.spec is not None
+            and process.state in KEPT_STATES
+            and self.spec(process.spec.folder) == process.spec
+        )
 
     def done(self, result: int) -> None:  # noqa: D102 (Qt override)
         process = self.run_page.process
