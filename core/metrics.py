@@ -14,8 +14,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
-#: SSIM needs a window of 7 x 7 pixels (Wang et al. 2004, Gaussian sigma 1.5).
-SSIM_MIN_SIDE = 7
+#: Standard deviation of SSIM's Gaussian window, in pixels (Wang et al. 2004).
+SSIM_SIGMA = 1.5
+#: Smallest side, in pixels, of an image or region SSIM can be computed on: its window,
+#: 11 x 11 (the Gaussian truncated at 3.5 sigma by scikit-image, as in Wang et al. 2004).
+SSIM_MIN_SIDE = 2 * int(3.5 * SSIM_SIGMA + 0.5) + 1
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -102,7 +105,9 @@ class Region:
 class QualityMetrics:
     """MSE, PSNR and SSIM of a test image against a reference.
 
-    ``psnr`` is ``inf`` when the images are identical.
+    ``psnr`` is ``inf`` when the images are identical. ``ssim`` is NaN when the
+    image is too small for SSIM's window, and ``ssim_problem`` then says why in
+    one line (:func:`ssim_size_problem`); it is None otherwise.
     """
 
     mse: float
@@ -110,11 +115,13 @@ class QualityMetrics:
     ssim: float
     data_range: float
     region: Region | None = None
+    ssim_problem: str | None = None
 
     def to_dict(self) -> dict[str, float | str | None]:
-        """Plain values for JSON and CSV; an infinite PSNR becomes ``None``."""
+        """Plain values for JSON and CSV; an infinite PSNR and a missing SSIM become ``None``."""
         values = asdict(self)
         values["psnr"] = finite_or_none(self.psnr)
+        values["ssim"] = finite_or_none(self.ssim)
         values["region"] = self.region.as_text() if self.region else None
         return values
 
@@ -128,7 +135,30 @@ def _check_pair(reference: np.ndarray, test: np.ndarray, data_range: float) -> N
     if reference.ndim != 2:
         raise ValueError(f"expected 2-D grayscale images, got shape {reference.shape}")
     if not (data_range > 0 and math.isfinite(data_range)):
-        raise ValueError(f"data_range must be a positive number, got {data_range}")
+        raise ValueError(f"the data range must be a positive number, got {data_range:g}")
+
+
+def ssim_size_problem(shape: tuple[int, ...], *, what: str = "the image") -> str | None:
+    """Say why SSIM cannot be computed on an image of this size, or return None if it can.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, cols)``.
+    what : str
+        What has that size, for the message (e.g. ``"the region 0,0,5,5"``).
+
+    Returns
+    -------
+    str or None
+        One line, e.g. ``"SSIM needs at least 11 x 11 pixels; the image is 10 x 10"``
+        (width x height), or None when both sides are at least :data:`SSIM_MIN_SIDE`.
+    """
+    rows, cols = shape[:2]
+    if min(rows, cols) >= SSIM_MIN_SIDE:
+        return None
+    side = SSIM_MIN_SIDE
+    return f"SSIM needs at least {side} x {side} pixels; {what} is {cols} x {rows}"
 
 
 def mse(reference: np.ndarray, test: np.ndarray) -> float:
@@ -176,11 +206,14 @@ def ssim(reference: np.ndarray, test: np.ndarray, *, data_range: float) -> float
     """Mean structural similarity index with the settings of Wang et al. [1]_.
 
     Gaussian weighting with sigma 1.5, population covariances, K1 = 0.01, K2 = 0.03.
+    The Gaussian window spans 11 x 11 pixels (:data:`SSIM_MIN_SIDE`), and smaller
+    images are refused, as scikit-image refuses them: a smaller window would give a
+    different index, not comparable with SSIM values computed with the standard one.
 
     Parameters
     ----------
     reference, test : ndarray
-        2-D images of the same shape, each side at least 7 pixels.
+        2-D images of the same shape, each side at least :data:`SSIM_MIN_SIDE` pixels.
     data_range : float
         Span of possible values.
 
@@ -189,6 +222,11 @@ def ssim(reference: np.ndarray, test: np.ndarray, *, data_range: float) -> float
     float
         In [-1, 1]; 1 for identical images.
 
+    Raises
+    ------
+    ValueError
+        If a side is shorter than :data:`SSIM_MIN_SIDE` (:func:`ssim_size_problem`).
+
     References
     ----------
     .. [1] Z. Wang, A. C. Bovik, H. R. Sheikh and E. P. Simoncelli, "Image quality
@@ -196,18 +234,16 @@ def ssim(reference: np.ndarray, test: np.ndarray, *, data_range: float) -> float
        on Image Processing 13(4), 600-612, 2004.
     """
     _check_pair(reference, test, data_range)
-    if min(reference.shape) < SSIM_MIN_SIDE:
-        raise ValueError(
-            f"SSIM needs at least {SSIM_MIN_SIDE} x {SSIM_MIN_SIDE} pixels, "
-            f"got {reference.shape[0]} x {reference.shape[1]}; choose a larger region"
-        )
+    problem = ssim_size_problem(reference.shape)
+    if problem is not None:
+        raise ValueError(problem)
     return float(
         structural_similarity(
             reference.astype(np.float64),
             test.astype(np.float64),
             data_range=data_range,
             gaussian_weights=True,
-            sigma=1.5,
+            sigma=SSIM_SIGMA,
             use_sample_covariance=False,
         )
     )
@@ -235,16 +271,29 @@ def compare(
     Returns
     -------
     QualityMetrics
+        On an image too small for SSIM (a side under :data:`SSIM_MIN_SIDE`), MSE and
+        PSNR with ``ssim`` NaN and ``ssim_problem`` saying why.
+
+    Raises
+    ------
+    ValueError
+        If the images differ in shape, the data range is not positive, or `region`
+        does not fit in the image or is too small for SSIM (choose a larger one).
     """
     _check_pair(reference, test, data_range)
     if region is not None:
         reference, test = region.crop(reference), region.crop(test)
+        problem = ssim_size_problem(reference.shape, what=f"the region {region.as_text()}")
+        if problem is not None:
+            raise ValueError(f"{problem}; choose a larger region")
+    problem = ssim_size_problem(reference.shape)
     return QualityMetrics(
         mse=mse(reference, test),
         psnr=psnr(reference, test, data_range=data_range),
-        ssim=ssim(reference, test, data_range=data_range),
+        ssim=math.nan if problem else ssim(reference, test, data_range=data_range),
         data_range=float(data_range),
         region=region,
+        ssim_problem=problem,
     )
 
 

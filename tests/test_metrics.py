@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+from core.io import read_image
 from core.metrics import (
+    SSIM_MIN_SIDE,
     QualityMetrics,
     Region,
     compare,
@@ -14,6 +16,7 @@ from core.metrics import (
     noise_free_psnr,
     psnr,
     ssim,
+    ssim_size_problem,
 )
 from core.noise import NoiseEstimate
 from core.noise.phantom import phantom_image
@@ -102,9 +105,8 @@ def test_result_records_data_range(pair):
     ("reference_shape", "test_shape", "data_range", "message"),
     [
         ((8, 8), (8, 9), 1.0, "differ in size"),
-        ((8, 8), (8, 8), 0.0, "data_range"),
-        ((8, 8), (8, 8), float("nan"), "data_range"),
-        ((5, 9), (5, 9), 1.0, "at least 7"),
+        ((8, 8), (8, 8), 0.0, "^the data range must be a positive number, got 0$"),
+        ((8, 8), (8, 8), float("nan"), "^the data range must be a positive number, got nan$"),
         ((2, 8, 8), (2, 8, 8), 1.0, "2-D"),
     ],
 )
@@ -149,3 +151,56 @@ def test_noise_free_psnr_of_a_phantom_matches_its_true_noise():
     assert noise_free_psnr(noisy, estimate.sigma_at, data_range=4095.0) == pytest.approx(
         true, abs=0.4
     )
+
+
+def test_ssim_window_is_the_smallest_side_scikit_image_accepts():
+    # The Gaussian window of sigma 1.5 spans 11 x 11 pixels: scikit-image takes 11, not 10.
+    assert SSIM_MIN_SIDE == 11
+    rng = np.random.default_rng(0)
+    fits = rng.random((2, SSIM_MIN_SIDE, SSIM_MIN_SIDE))
+    expected = structural_similarity(
+        *fits, data_range=1.0, gaussian_weights=True, sigma=1.5, use_sample_covariance=False
+    )
+    assert ssim(*fits, data_range=1.0) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="win_size"):
+        structural_similarity(*fits[:, 1:, 1:], data_range=1.0, gaussian_weights=True, sigma=1.5)
+
+
+@pytest.mark.parametrize(("shape", "size"), [((10, 10), "10 x 10"), ((8, 40), "40 x 8")])
+def test_ssim_refuses_an_image_smaller_than_its_window_in_words(shape, size):
+    zeros = np.zeros(shape)
+    with pytest.raises(ValueError) as caught:
+        ssim(zeros, zeros, data_range=1.0)
+    message = str(caught.value)
+    assert message == f"SSIM needs at least 11 x 11 pixels; the image is {size}"
+    assert "\n" not in message and "win_size" not in message
+    assert ssim_size_problem(shape) == message
+    assert ssim_size_problem((11, 11)) is None
+
+
+def test_a_small_image_still_gets_mse_and_psnr_without_ssim():
+    # pydicom's 10 x 10 dose grid, the image a reviewer met the raw scikit-image message on.
+    from pydicom.data import get_testdata_file
+
+    reference = read_image(get_testdata_file("rtdose.dcm")).pixels.astype(np.float64)
+    assert reference.shape == (10, 10)
+    test = reference + 1.0
+    result = compare(reference, test, data_range=1000.0)
+    assert result.mse == pytest.approx(1.0)
+    assert result.psnr == pytest.approx(60.0)
+    assert math.isnan(result.ssim)
+    assert result.ssim_problem == "SSIM needs at least 11 x 11 pixels; the image is 10 x 10"
+    values = result.to_dict()
+    assert values["ssim"] is None and values["ssim_problem"] == result.ssim_problem
+    json.dumps(values, allow_nan=False)
+    assert compare(*np.zeros((2, 11, 11)), data_range=1.0).ssim_problem is None
+
+
+def test_a_region_too_small_for_ssim_is_refused_in_one_line(pair):
+    with pytest.raises(ValueError) as caught:
+        compare(*pair, data_range=4095, region=Region(0, 0, 9, 20))
+    message = str(caught.value)
+    assert message == (
+        "SSIM needs at least 11 x 11 pixels; the region 0,0,9,20 is 20 x 9; choose a larger region"
+    )
+    assert "\n" not in message

@@ -45,6 +45,6 @@ def open_model(
         path = default_model_path()
         if not path.is_file():
             raise ModelFileError(
-                path, "the shipped model is missing from this installation; pass a model file"
+                path, "the shipped model is missing from this installation; choose a model file"
             )
     return load_model(path, device=device)

@@ -81,7 +81,8 @@ class DenoiseSettings:
         for name in ("n_steps", "uncertainty_steps"):
             value = getattr(self, name)
             if not _is_int(value) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+                words = "the number of steps" if name == "n_steps" else name  # --steps
+                raise ValueError(f"{words} must be an integer >= 1, got {value!r}")
         for name in ("seed", "tile_overlap", "n_uncertainty_samples"):
             value = getattr(self, name)
             if not _is_int(value) or value < 0:

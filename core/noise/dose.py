@@ -144,23 +144,33 @@ def _check_dose(dose: float) -> float:
     dose = float(dose)
     if not (math.isfinite(dose) and 0.0 < dose <= 1.0):
         raise ValueError(
-            f"dose must be a fraction of the full dose in (0, 1], got {dose}; "
-            "for 25 % dose pass 0.25"
+            f"the dose must be a fraction of the full dose in (0, 1], got {dose:g}; "
+            "25 % of the dose is 0.25"
         )
     return dose
 
 
+#: Words for the settings a user sets (CLI options, dialog fields), in messages.
+_SETTING_NAMES = {
+    "photons_per_pixel": "the quanta per pixel",
+    "electronic_noise": "the electronic noise",
+    "max_attenuation": "the maximum attenuation",
+}
+
+
 def _check_positive(name: str, value: float) -> float:
+    name = _SETTING_NAMES.get(name, name)
     value = float(value)
     if not (math.isfinite(value) and value > 0.0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+        raise ValueError(f"{name} must be a finite number > 0, got {value:g}")
     return value
 
 
 def _check_non_negative(name: str, value: float) -> float:
+    name = _SETTING_NAMES.get(name, name)
     value = float(value)
     if not (math.isfinite(value) and value >= 0.0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+        raise ValueError(f"{name} must be a finite number >= 0, got {value:g}")
     return value
 
 
@@ -309,8 +319,9 @@ class DetectorModel:
             low, high = float(np.min(image.pixels)), float(np.max(image.pixels))
             if not low < high:
                 raise ValueError(
-                    "the image is constant, so its range cannot define a detector; "
-                    "build DetectorModel(...) explicitly"
+                    f"the image is constant (every pixel is {low:g}): a floating-point "
+                    "image's range of values is what sets its attenuation scale, so a "
+                    "lower dose of it cannot be simulated"
                 )
             clip = False
         else:
@@ -570,9 +581,11 @@ class LowDoseSettings:
         Raises
         ------
         ValueError
-            If the noise cannot be measured or is not a log detector's (it does not
-            grow with attenuation as quantum noise does), with the reason.
+            If a setting is out of range (checked first), or the noise cannot be measured
+            or is not a log detector's (it does not grow with attenuation as quantum
+            noise does), with the reason.
         """
+        cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # bad settings first
         nlf = (NoiseEstimate.from_pixels(image.pixels) if noise is None else noise).nlf
         fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
         if fit is None or not fit.accepted:
@@ -637,10 +650,11 @@ class LowDoseSettings:
         why_not_measured : str or None
             Why the quanta could not be measured, or None when they were.
         """
+        default = cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # checks them
         try:
             measured = cls.measured_from(image, dose, electronic_noise=electronic_noise, seed=seed)
         except ValueError as error:
-            return cls(dose=dose, electronic_noise=electronic_noise, seed=seed), str(error)
+            return default, str(error)
         return measured, None
 
     def describe(self) -> str:

@@ -202,6 +202,7 @@ class _Blocks:
     activity: np.ndarray
     gradient2: np.ndarray
     unclipped: np.ndarray
+    image_shape: tuple[int, int]
 
 
 def _check_image(pixels: np.ndarray) -> np.ndarray:
@@ -209,12 +210,21 @@ def _check_image(pixels: np.ndarray) -> np.ndarray:
     if image.ndim != 2:
         raise ValueError(f"pixels must be a 2-D image, got shape {image.shape}")
     if min(image.shape) < 9:
-        raise ValueError(f"the image must be at least 9 x 9 pixels, got {image.shape}")
+        raise ValueError(
+            f"the image is too small ({image.shape[1]} x {image.shape[0]} pixels): measuring "
+            "its noise needs at least 9 x 9"
+        )
     if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
         raise ValueError(f"pixels must be a real numeric array, got dtype {image.dtype}")
     image = image.astype(np.float64)
     if not np.all(np.isfinite(image)):
-        raise ValueError("pixels contain NaN or infinity; replace them before estimating noise")
+        raise ValueError("the image contains NaN or infinite values")
+    low, high = image.min(), image.max()
+    if low == high:
+        raise ValueError(
+            f"the image is constant (every pixel is {low:g}), so it has no smooth unclipped "
+            "areas to measure noise in"
+        )
     return image
 
 
@@ -245,7 +255,7 @@ def _blocks(image: np.ndarray) -> _Blocks:
     block_min = _over_blocks(np.minimum, blocks)
     block_max = _over_blocks(np.maximum, blocks)
     unclipped = (block_min > low) & (block_max < high) & (block_min < block_max)
-    return _Blocks(detail, intensity, activity, gx * gx + gy * gy, unclipped)
+    return _Blocks(detail, intensity, activity, gx * gx + gy * gy, unclipped, image.shape)
 
 
 def _robust_sigma(detail: np.ndarray) -> float:
@@ -322,12 +332,29 @@ def _binned_estimate(
 ) -> NoiseLevelFunction:
     n_kept = int(np.count_nonzero(keep))
     if n_kept < min_count:
-        raise ValueError(
-            f"only {n_kept} smooth unclipped 3 x 3 blocks, fewer than min_count={min_count}; "
-            "use a larger image or a smaller min_count"
-        )
+        raise ValueError(_too_few_blocks(blocks, n_kept, min_count))
     return NoiseLevelFunction(
         *_binned(blocks.detail[keep], blocks.intensity[keep], n_bins, min_count)
+    )
+
+
+def _too_few_blocks(blocks: _Blocks, n_kept: int, min_count: int) -> str:
+    """Say why ``n_kept`` blocks are too few, in words a user understands.
+
+    ``min_count`` is the caller's, not the user's, so the message does not name it;
+    a caller that needs fewer blocks passes a smaller ``min_count``.
+    """
+    rows, cols = blocks.image_shape
+    n_blocks = blocks.detail.size
+    if n_blocks < min_count:
+        return (
+            f"the image is too small ({cols} x {rows} pixels): measuring its noise needs "
+            f"{min_count} smooth unclipped blocks of 3 x 3 pixels, and it holds only {n_blocks}"
+        )
+    return (
+        f"the image has too few smooth unclipped areas to measure its noise in: {n_kept} of "
+        f"its {n_blocks} blocks of 3 x 3 pixels vary without reaching the image's lowest or "
+        f"highest value, and {min_count} are needed"
     )
 
 
@@ -386,8 +413,9 @@ def estimate_noise_level_function(
     Raises
     ------
     ValueError
-        If the image is too small, not finite, or has fewer than ``min_count``
-        smooth unclipped blocks.
+        If the image is too small, not finite, constant, or has fewer than
+        ``min_count`` smooth unclipped blocks (the message, meant for users, gives
+        the counts but not the parameter; a smaller ``min_count`` accepts fewer).
 
     Notes
     -----

@@ -252,7 +252,9 @@ def _refined(
         return math.inf if fit is None else fit[0]
 
     centre = math.log(abs(slope))
-    result = minimize_scalar(cost, bounds=(centre - step, centre + step), method="bounded")
+    # Slopes without a fit cost inf; the search steps around them (inf - inf inside it).
+    with np.errstate(invalid="ignore"):
+        result = minimize_scalar(cost, bounds=(centre - step, centre + step), method="bounded")
     if not (result.success and result.fun <= cost(centre)):
         return slope
     return math.copysign(math.exp(float(result.x)), slope)

@@ -77,9 +77,12 @@ class _Canvas:
 
 
 def _check_shape(shape: tuple[int, int]) -> tuple[int, int]:
-    if len(shape) != 2 or any(int(n) != n or n < 16 for n in shape):
-        raise ValueError(f"shape must be two integers >= 16 (rows, cols), got {shape}")
-    return int(shape[0]), int(shape[1])
+    if len(shape) != 2 or any(int(n) != n for n in shape):
+        raise ValueError(f"shape must be two integers (rows, cols), got {shape}")
+    rows, cols = int(shape[0]), int(shape[1])
+    if min(rows, cols) < 16:
+        raise ValueError(f"the phantom must be at least 16 x 16 pixels, got {cols} x {rows}")
+    return rows, cols
 
 
 def _check_seed(seed: int) -> None:
@@ -389,7 +392,7 @@ def phantom_image(
         Unsigned stored values, SYNTHETIC (label the file so).
     """
     if not (isinstance(bits_stored, int) and 8 <= bits_stored <= 16):
-        raise ValueError(f"bits_stored must be an integer from 8 to 16, got {bits_stored!r}")
+        raise ValueError(f"BitsStored must be an integer from 8 to 16, got {bits_stored!r}")
     if photometric not in PHOTOMETRICS:
         raise ValueError(f"photometric must be 'MONOCHROME1' or 'MONOCHROME2', got {photometric!r}")
     top = 2**bits_stored - 1

@@ -32,8 +32,12 @@ def test_the_shipped_model_path_and_a_clear_error_when_it_is_missing(monkeypatch
     monkeypatch.setattr(
         "core.denoise.models.default_model_path", lambda: tmp_path / "none.safetensors"
     )
-    with pytest.raises(ModelFileError, match="shipped model is missing"):
+    with pytest.raises(ModelFileError) as caught:
         open_model()
+    assert str(caught.value) == (
+        f"{tmp_path / 'none.safetensors'}: the shipped model is missing from this installation; "
+        "choose a model file"
+    )
 
 
 def test_open_model_loads_a_file(tiny_model, tmp_path):

@@ -162,8 +162,24 @@ def test_ddpm_is_reproducible_by_seed(tiny_model, noisy_phantom):
 
 def test_a_flat_image_is_a_clear_error(tiny_model, make_image):
     image = make_image(np.full((64, 64), 1000.0))
-    with pytest.raises(ValueError, match="cannot estimate the noise"):
+    with pytest.raises(ValueError) as caught:
         denoise_image(image, tiny_model)
+    assert str(caught.value) == (
+        "cannot estimate the noise of this image: the image is constant (every pixel is 1000), "
+        "so it has no smooth unclipped areas to measure noise in"
+    )
+
+
+def test_a_small_image_is_a_clear_error(tiny_model, make_image):
+    # 10 x 10 pixels (pydicom's rtdose.dcm) hold 9 blocks of 3 x 3, fewer than the 10 needed.
+    image = make_image(np.random.default_rng(0).normal(1000.0, 20.0, (10, 10)))
+    with pytest.raises(ValueError) as caught:
+        denoise_image(image, tiny_model)
+    assert str(caught.value) == (
+        "cannot estimate the noise of this image: the image is too small (10 x 10 pixels): "
+        "measuring its noise needs 10 smooth unclipped blocks of 3 x 3 pixels, and it holds "
+        "only 9"
+    )
 
 
 def test_an_image_without_measurable_noise_comes_back_unchanged(tiny_model, make_image):
@@ -180,7 +196,7 @@ def test_an_image_without_measurable_noise_comes_back_unchanged(tiny_model, make
     ("changes", "message"),
     [
         ({"sampler": "euler"}, "sampler"),
-        ({"n_steps": 0}, "n_steps"),
+        ({"n_steps": 0}, "^the number of steps must be an integer >= 1, got 0$"),
         ({"seed": -1}, "seed"),
         ({"strength": 0.0}, "strength"),
         ({"strength": float("nan")}, "strength"),

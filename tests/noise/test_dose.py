@@ -202,24 +202,60 @@ def test_detector_from_float_image_uses_the_data_range_without_clipping():
     assert detector.value_at_zero_attenuation == -0.5
     assert detector.value_per_attenuation == pytest.approx(2.5 / 5.0)
     assert detector.value_range is None
-    with pytest.raises(ValueError, match="constant"):
+    with pytest.raises(ValueError) as caught:
         DetectorModel.from_image(
-            xray_image(np.ones((8, 8)), StoredMapping(bits_stored=32, is_float=True))
+            xray_image(np.full((8, 8), 0.5), StoredMapping(bits_stored=32, is_float=True))
         )
+    assert str(caught.value) == (
+        "the image is constant (every pixel is 0.5): a floating-point image's range of values "
+        "is what sets its attenuation scale, so a lower dose of it cannot be simulated"
+    )
 
 
 @pytest.mark.parametrize("dose", [0.0, -0.1, 1.5, float("nan")])
 def test_bad_dose_is_refused_with_a_hint(detector, dose):
-    with pytest.raises(ValueError, match=r"in \(0, 1\].*0\.25"):
+    with pytest.raises(ValueError) as caught:
         simulate_low_dose(
             np.zeros((4, 4)), dose=dose, detector=detector, rng=np.random.default_rng()
         )
+    assert str(caught.value) == (
+        f"the dose must be a fraction of the full dose in (0, 1], got {dose:g}; "
+        "25 % of the dose is 0.25"
+    )
     with pytest.raises(ValueError, match=r"in \(0, 1\]"):
         LowDoseSettings(dose=dose)
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"photons_per_pixel": 0}, "the quanta per pixel must be a finite number > 0, got 0"),
+        (
+            {"electronic_noise": -1.5},
+            "the electronic noise must be a finite number >= 0, got -1.5",
+        ),
+        (
+            {"max_attenuation": float("nan")},
+            "the maximum attenuation must be a finite number > 0, got nan",
+        ),
+    ],
+)
+def test_settings_a_user_sets_are_named_in_words(settings, message):
+    with pytest.raises(ValueError) as caught:
+        LowDoseSettings(dose=0.5, **settings)
+    assert str(caught.value) == message
+
+
+def test_bad_settings_are_refused_before_the_noise_is_measured():
+    # Not swallowed as a reason for not measuring: the caller shows the setting's error.
+    flat = xray_image(np.full((64, 64), 1000.0), StoredMapping(bits_stored=12))
+    for call in (LowDoseSettings.measured_from, LowDoseSettings.measured_or_default):
+        with pytest.raises(ValueError, match=r"^the dose must be .*, got 25; "):
+            call(flat, 25.0)
+
+
 def test_bad_inputs_are_refused():
-    with pytest.raises(ValueError, match="electronic_noise"):
+    with pytest.raises(ValueError, match="the electronic noise"):
         DetectorModel(0.0, 1.0, electronic_noise=-1.0)
     with pytest.raises(ValueError, match="value_per_attenuation"):
         DetectorModel(0.0, 0.0)
@@ -305,8 +341,12 @@ def test_a_noise_estimate_made_before_gives_the_same_measurement():
 
 def test_unmeasurable_noise_is_refused_with_the_reason():
     flat = xray_image(np.full((64, 64), 1000.0), StoredMapping(bits_stored=12))
-    with pytest.raises(ValueError, match="noise"):
+    with pytest.raises(ValueError) as caught:
         LowDoseSettings.measured_from(flat, 0.25)
+    assert str(caught.value) == (
+        "cannot estimate the noise of this image: the image is constant (every pixel is 1000), "
+        "so it has no smooth unclipped areas to measure noise in"
+    )
     rng = np.random.default_rng(0)
     white = xray_image(1000.0 + rng.normal(0, 20, (256, 256)), StoredMapping(bits_stored=12))
     with pytest.raises(ValueError, match="only 0.2 % of its range"):

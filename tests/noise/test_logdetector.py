@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from core.noise import (
     DetectorModel,
     LogDetectorFit,
+    NoiseEstimate,
     NoiseLevelFunction,
     estimate_noise_level_function,
     fit_log_detector,
@@ -136,3 +138,13 @@ def test_acceptance_follows_the_bins_errors_within_10_to_25_percent():
     assert fit(0.09, 0.01).accepted and not fit(0.11, 0.01).accepted
     assert fit(0.17, 0.06).accepted and not fit(0.19, 0.06).accepted
     assert fit(0.24, 0.4).accepted and not fit(0.26, 0.4).accepted
+
+
+def test_fitting_noise_that_is_no_detectors_raises_no_numerical_warning():
+    # Uniform noise: some slopes have no fit (infinite cost); the search around them once
+    # let scipy's "invalid value encountered in scalar subtract" reach users.
+    nlf = NoiseEstimate.from_pixels(np.random.default_rng(1).random((64, 64))).nlf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit_log_detector(nlf, electronic_noise=4.0)
+        fit_log_detector(nlf)

@@ -85,11 +85,11 @@ def test_non_square_shapes_keep_the_anatomy():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        (dict(shape=(8, 100)), "shape"),
+        (dict(shape=(8, 100)), "^the phantom must be at least 16 x 16 pixels, got 100 x 8$"),
         (dict(shape=(100,)), "shape"),
-        (dict(shape=SHAPE, bits_stored=20), "bits_stored"),
+        (dict(shape=SHAPE, bits_stored=20), "^BitsStored must be an integer from 8 to 16, got 20$"),
         (dict(shape=SHAPE, photometric="RGB"), "photometric"),
-        (dict(shape=SHAPE, photons_per_pixel=0.0), "photons_per_pixel"),
+        (dict(shape=SHAPE, photons_per_pixel=0.0), "the quanta per pixel"),
         (dict(shape=SHAPE, seed=-1), "seed"),
     ],
 )
