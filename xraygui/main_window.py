@@ -1021,9 +1021,11 @@ class MainWindow(QMainWindow):
         self._noise = (result.noise_before.sigma, after)
         self.timeline.set_frame_count(len(self.trajectory) if self.trajectory else 0)
         self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
+        samples = result.settings.n_uncertainty_samples
         self.controls.status.setText(
             f"{result.model_name} ({result.model_sha256[:12]}) on {result.device}; "
             f"{result.settings.describe()}; t* = {result.t_start:.1f}"
+            + (f"; uncertainty from {samples} samples" if samples else "")
         )
         self.update_metrics()
         self.refresh()

@@ -113,10 +113,12 @@ class MetricsPanel(QWidget):
             m = row.metrics
             psnr = format_psnr(m.psnr)
             where = "Image" if row.scope == "image" else "ROI"
-            cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, f"{m.ssim:.4f}")
+            ssim = f"{m.ssim:.4f}" if m.ssim_problem is None else "-"
+            cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, ssim)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(
                     f"{row.label}, {row.scope} (row,col,height,width), data range {m.data_range:g}"
+                    + ("" if m.ssim_problem is None else f"; {m.ssim_problem}")
                 )
                 self.table.setItem(i, j, item)

@@ -63,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
     region = f" in region {result.region.as_text()}" if result.region else ""
     print(f"MSE   {result.mse:.6g}")
     print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}{region})")
-    print(f"SSIM  {result.ssim:.4f}")
+    print(
+        f"SSIM  {result.ssim:.4f}"
+        if result.ssim_problem is None
+        else f"SSIM  - ({result.ssim_problem})"
+    )
     if noise is None:
         print("the reference's own noise is not measurable")
     else:

@@ -210,6 +210,16 @@ def test_metrics_on_a_region(png16, capsys):
     assert "inf dB" in out and "region 0,0,32,32" in out
 
 
+def test_metrics_of_an_image_too_small_for_ssim_say_why_it_is_missing(tmp_path, capsys):
+    a, b = tmp_path / "a.npy", tmp_path / "b.npy"
+    np.save(a, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10))
+    np.save(b, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10) ** 2)
+    assert main(["metrics", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "SSIM  - (SSIM needs at least 11 x 11 pixels; the image is 10 x 10)" in out
+    assert "PSNR  " in out and "nan" not in out
+
+
 def test_metrics_of_different_sizes_is_a_one_line_error(ct, png16, capsys):
     assert main(["metrics", str(ct), str(png16)]) == 2
     err = capsys.readouterr().err.strip()

@@ -159,6 +159,7 @@ def test_the_uncertainty_pane_says_it_is_computing_during_a_run(window, qtbot, s
         lambda _: titles.append(window.views.panes["uncertainty"].title.text)
     )
     _wait(qtbot, worker, "returned", "finished")
+    assert window.controls.status.text().endswith("; uncertainty from 2 samples")
     assert titles and set(titles) == {"Uncertainty: computing..."}
     assert window.views.panes["uncertainty"].title.text.startswith("Uncertainty std (white ")
     assert np.isfinite(window.result.uncertainty).all()
@@ -169,3 +170,18 @@ def test_help_lists_every_control_in_a_table(window):
 
     assert HELP_TEXT.startswith("<table>") and HELP_TEXT.count("<tr>") == len(CONTROLS)
     assert ("U", "uncertainty pane") in CONTROLS
+
+
+def test_an_image_too_small_for_ssim_shows_a_dash_and_the_reason(
+    window, qtbot, settle, tmp_path
+):
+    small, reference = tmp_path / "small.npy", tmp_path / "reference.npy"
+    np.save(small, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10))
+    np.save(reference, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10) ** 2)
+    window.open_file(small)
+    assert window.set_reference(reference)
+    settle(window)
+    ssim = window.metrics.table.item(0, 4)
+    assert ssim.text() == "-"
+    assert ssim.toolTip().endswith("; SSIM needs at least 11 x 11 pixels; the image is 10 x 10")
+    assert window.metrics.table.item(0, 3).text() != "-"  # PSNR is there
