@@ -268,3 +268,30 @@ def test_save_message_is_laid_out_whole_at_once(qtbot, tmp_path, tiny_model_path
     assert "choose another name" in message.text() and message.wordWrap()
     needed = message.heightForWidth(message.width())
     assert needed >= 2 * message.fontMetrics().lineSpacing() and message.height() >= needed
+
+
+def test_changed_settings_while_a_run_goes_on_are_not_silently_ignored(
+    window, qtbot, folder, runs, monkeypatch
+):
+    _fake_training(monkeypatch, "import time; time.sleep(30)")
+    wizard = _open(window, qtbot)
+    _scan(wizard, folder, qtbot)
+    wizard.next()
+    wizard.next()
+    page, process = wizard.training_page, wizard.run_page.process
+    page.fresh.setChecked(True)
+    page.by_steps.setChecked(True)
+    page.steps.setValue(30)
+    wizard.next()
+    qtbot.waitUntil(process.is_running, timeout=10_000)
+    first = process.spec
+    wizard.back()
+    wizard.next()  # the same settings: nothing to say
+    assert "keeps its settings" not in wizard.run_page.log.toPlainText()
+    wizard.back()
+    page.steps.setValue(60)
+    wizard.next()
+    assert process.spec == first and process.is_running()
+    assert "The run going on keeps its settings" in wizard.run_page.log.toPlainText()
+    process.cancel()
+    qtbot.waitUntil(lambda: not process.is_running(), timeout=10_000)

@@ -159,6 +159,10 @@ class RunPage(QWizardPage):
         self.cancel_button.setEnabled(running)
         self.resume_button.setEnabled(state in {"paused", "cancelled", "failed"})
 
+    def note(self, text: str) -> None:
+        """Add a line of the wizard's own to the log under the curves."""
+        self._log(text)
+
     def _log(self, text: str) -> None:
         self.log.appendPlainText(text.rstrip())
 

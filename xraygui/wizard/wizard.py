@@ -129,12 +129,18 @@ class TrainWizard(QWizard):
 
         The Run page resumes a requested run, keeps its run when that is the one the
         pages describe (finished or stopped: its Resume button continues it), and
-        otherwise starts a new run in a new folder; earlier runs stay in theirs.
+        otherwise starts a new run in a new folder; earlier runs stay in theirs. A run
+        still going keeps its settings, and the page says how to use the new ones.
         The Result page shows the Run page's run.
         """
         super().initializePage(page_id)
         process = self.run_page.process
-        if page_id == RUN and not process.is_running():
+        if page_id == RUN and process.is_running() and not self._describes_run():
+            self.run_page.note(
+                "The run going on keeps its settings. To train with the new ones, pause or "
+                "cancel it, then press Back and Next."
+            )
+        elif page_id == RUN and not process.is_running():
             if self._resume is not None:
                 spec, self._resume = self._resume, None
                 self.run_page.start(spec, resume=True)
@@ -144,12 +150,12 @@ class TrainWizard(QWizard):
             self.result_page.show_run(process.spec)
 
     def _keeps_run(self) -> bool:
-        process = self.run_page.process
-        return (
-            process.spec is not None
-            and process.state in KEPT_STATES
-            and self.spec(process.spec.folder) == process.spec
-        )
+        return self.run_page.process.state in KEPT_STATES and self._describes_run()
+
+    def _describes_run(self) -> bool:
+        """Whether the pages describe the Run page's run (its data and every setting)."""
+        spec = self.run_page.process.spec
+        return spec is not None and self.spec(spec.folder) == spec
 
     def done(self, result: int) -> None:  # noqa: D102 (Qt override)
         process = self.run_page.process
