@@ -199,19 +199,26 @@ def test_saving_a_fresh_run_copies_it_whole_and_never_over_a_model(tmp_path, tin
     ]
 
 
-def test_changed_settings_start_a_new_run_and_keep_the_finished_one(
-    window, qtbot, folder, runs, monkeypatch
-):
-    _fake_training(monkeypatch, "pass")
+def _run_fresh_30_steps(window, qtbot, folder):
+    """Open the wizard on `folder` and go to the Run page with a fresh 30-step run."""
     wizard = _open(window, qtbot)
     _scan(wizard, folder, qtbot)
     wizard.next()
     wizard.next()
-    page, process = wizard.training_page, wizard.run_page.process
+    page = wizard.training_page
     page.fresh.setChecked(True)
     page.by_steps.setChecked(True)
     page.steps.setValue(30)
     wizard.next()
+    return wizard
+
+
+def test_changed_settings_start_a_new_run_and_keep_the_finished_one(
+    window, qtbot, folder, runs, monkeypatch
+):
+    _fake_training(monkeypatch, "pass")
+    wizard = _run_fresh_30_steps(window, qtbot, folder)
+    page, process = wizard.training_page, wizard.run_page.process
     first = process.spec
     qtbot.waitUntil(lambda: process.state == "finished", timeout=10_000)
 
@@ -274,15 +281,8 @@ def test_changed_settings_while_a_run_goes_on_are_not_silently_ignored(
     window, qtbot, folder, runs, monkeypatch
 ):
     _fake_training(monkeypatch, "import time; time.sleep(30)")
-    wizard = _open(window, qtbot)
-    _scan(wizard, folder, qtbot)
-    wizard.next()
-    wizard.next()
+    wizard = _run_fresh_30_steps(window, qtbot, folder)
     page, process = wizard.training_page, wizard.run_page.process
-    page.fresh.setChecked(True)
-    page.by_steps.setChecked(True)
-    page.steps.setValue(30)
-    wizard.next()
     qtbot.waitUntil(process.is_running, timeout=10_000)
     first = process.spec
     wizard.back()
