@@ -1215,7 +1215,7 @@ class MainWindow(QMainWindow):
             jobs.batch_job, Path(source), Path(target), self.controls.options()
         )
         worker.yielded.connect(lambda e: self.controls.show_progress(e.done, e.total, e.text))
-        worker.returned.connect(lambda summary: self.controls.show_progress(1, 1, summary))
+        worker.returned.connect(self._on_batch_done)
         worker.errored.connect(lambda error: self._job_failed("Batch failed", error))
         worker.aborted.connect(
             lambda: self.controls.show_progress(
@@ -1224,6 +1224,10 @@ class MainWindow(QMainWindow):
         )
         self._start(worker, "Batch: starting...")
         return worker
+
+    def _on_batch_done(self, summary: str) -> None:
+        self.controls.show_progress(1, 1, "Batch done")
+        self.controls.status.setText(summary)  # long: the status line wraps it
 
     # ----------------------------------------------------------------- help
 
