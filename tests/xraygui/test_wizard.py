@@ -1,6 +1,7 @@
 """The Train on Folder wizard: scan, noise preview, training subprocess, cancel, resume, save."""
 
 import json
+import shutil
 import sys
 from dataclasses import replace
 
@@ -295,3 +296,18 @@ def test_changed_settings_while_a_run_goes_on_are_not_silently_ignored(
     assert "The run going on keeps its settings" in wizard.run_page.log.toPlainText()
     process.cancel()
     qtbot.waitUntil(lambda: not process.is_running(), timeout=10_000)
+
+
+def test_browsing_to_the_same_folder_again_sees_files_added_since(
+    window, qtbot, folder, runs, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    wizard = _open(window, qtbot)
+    assert _scan(wizard, folder, qtbot).n_usable == 6
+    shutil.copy(folder / "dicom" / "p0.dcm", folder / "dicom" / "p0_copy.dcm")
+    assert wizard.data_page.set_folder(folder) is None  # typed again: the same scan stands
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    with qtbot.waitSignal(wizard.data_page.scanned, timeout=20_000):
+        wizard.data_page._browse()
+    assert wizard.data_page.report.n_usable == 7

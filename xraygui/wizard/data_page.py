@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core.errors import error_line
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import RunSpec
 from xraygui.wizard.scan import THUMBNAIL, ScanReport, scan_folder
@@ -94,13 +95,26 @@ class DataPage(QWizardPage):
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Training folder", self.folder.text())
         if folder:
-            self.set_folder(folder)
+            self.set_folder(folder, again=True)  # chosen anew: its files may have changed
 
-    def set_folder(self, folder: str | Path) -> GeneratorWorker | None:
-        """Scan ``folder`` in the background (a running scan is abandoned)."""
+    def set_folder(self, folder: str | Path, *, again: bool = False) -> GeneratorWorker | None:
+        """Scan ``folder`` in the background (a running scan is abandoned).
+
+        Parameters
+        ----------
+        folder : str or Path
+            The training folder.
+        again : bool
+            Scan it even if it is the folder scanned last (files may have been added).
+
+        Returns
+        -------
+        GeneratorWorker or None
+            The scan, or None when nothing is scanned (the same folder, or not a folder).
+        """
         path = Path(folder)
         self.folder.setText(str(path))
-        if self.report is not None and self.report.folder == path:
+        if self.report is not None and self.report.folder == path and not again:
             return None
         if self.worker is not None:
             self.worker.quit()
@@ -116,7 +130,7 @@ class DataPage(QWizardPage):
         worker = GeneratorWorker(scan_folder, path)
         worker.yielded.connect(self._progress)
         worker.returned.connect(self._show)
-        worker.errored.connect(lambda e: self.summary.setText(f"Scan failed: {e}"))
+        worker.errored.connect(lambda e: self.summary.setText(f"Scan failed: {error_line(e)}"))
         worker.finished.connect(self.progress.hide)
         self.worker = worker
         worker.start()
