@@ -68,6 +68,8 @@ def atomic_write(
 
 def _check_destination(destination: Path, *, overwrite: bool, source: Path | None) -> None:
     """Refuse the source file, an existing file without `overwrite`, or a missing folder."""
+    if destination.parent.exists() and not destination.parent.is_dir():
+        raise ImageWriteError(destination, f"{destination.parent} is a file, not a folder")
     if not destination.parent.is_dir():
         raise ImageWriteError(destination, f"folder {destination.parent} does not exist")
     if destination.is_dir():
@@ -77,7 +79,7 @@ def _check_destination(destination: Path, *, overwrite: bool, source: Path | Non
     if source is not None and source.exists() and os.path.samefile(destination, source):
         raise ImageWriteError(destination, "refusing to overwrite the source image")
     if not overwrite:
-        raise ImageWriteError(destination, "file exists (choose overwrite to replace it)")
+        raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -80,6 +80,12 @@ def test_missing_folder_and_folder_destination(tmp_path, phantom16):
     (tmp_path / "folder.dcm").mkdir()
     with pytest.raises(ImageWriteError, match="folder"):
         write_new_dicom(phantom16, tmp_path / "folder.dcm", overwrite=True)
+    (tmp_path / "afile").write_bytes(b"x")
+    with pytest.raises(ImageWriteError, match="afile is a file, not a folder$"):
+        write_new_dicom(phantom16, tmp_path / "afile" / "x.dcm")
+    write_new_dicom(phantom16, tmp_path / "x.dcm")
+    with pytest.raises(ImageWriteError, match=r"x.dcm: file exists \(--overwrite replaces it\)$"):
+        write_new_dicom(phantom16, tmp_path / "x.dcm")
 
 
 def test_written_files_get_umask_permissions(tmp_path, phantom16):
