@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 from core.io import read_image
@@ -71,8 +72,11 @@ def run(args: argparse.Namespace) -> int:
     if noise is None:
         print("the reference's own noise is not measurable")
     else:
+        where = "the region" if result.region else "the image"
+        rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0
         print(
-            f"the reference's own noise: std {noise.sigma:.4g}; against it the noise-free image "
-            f"would score about {floor:.2f} dB{region}"
+            f"the reference's own noise: std {noise.sigma:.4g} (its estimate; it varies with "
+            f"intensity, rms {rms:.4g} over {where}); against it the noise-free image would "
+            f"score about {floor:.2f} dB{region}"
         )
     return 0

@@ -1,4 +1,5 @@
 import json
+import math
 import subprocess
 import sys
 
@@ -201,7 +202,12 @@ def test_metrics_tell_what_the_noise_free_image_would_score(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["noise_free_psnr"] == pytest.approx(result["psnr"], abs=0.4)
     assert main(["metrics", str(noisy), str(clean)]) == 0
-    assert "against it the noise-free image would score about" in capsys.readouterr().out
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "against it the noise-free image would score about" in line
+    # The rms it names is the noise that gives that PSNR over the image's data range.
+    rms = float(line.split("rms ")[1].split()[0])
+    floor = float(line.split("about ")[1].split()[0])
+    assert 20 * math.log10(result["data_range"] / rms) == pytest.approx(floor, abs=0.01)
 
 
 def test_metrics_on_a_region(png16, capsys):
