@@ -1310,7 +1310,8 @@ def reference_noise_line(sources: Sequence[Source]) -> str:
     equivalent = -20.0 * math.log10(sigma) if sigma > 0 else math.inf
     return (
         f"references' own noise (estimate_noise_sigma, [0, 1] scale): mean {sigma:.4f}, "
-        f"like a noisy PSNR of {equivalent:.1f} dB"
+        f"like a noisy PSNR of {equivalent:.1f} dB (an estimate: sharp structure at the pixel "
+        "scale reads as noise, correlated noise does not)"
     )
 
 

@@ -313,7 +313,8 @@ def header(args: argparse.Namespace, sources: Sequence[Any], project: Any, physi
     crop = f"centre crop {args.crop}" if args.crop else "no crop"
     lines = [
         f"{now()}; machine: {machine_line(device, args.threads)}",
-        f"{len(sources)} images from {source}, {crop}, downscale {args.downscale}, "
+        f"{len(sources)} image{'s' if len(sources) != 1 else ''} from {source}, {crop}, "
+        f"downscale {args.downscale}, "
         f"upscale {args.upscale:g}; {own_noise(args)}; "
         f"seed {args.seed} (noise from default_rng([seed, image, level]))",
         f"simulator: clean-input, N0 {physics.photons_per_pixel:g} quanta/pixel, "

@@ -109,7 +109,9 @@ def _as_text(summary: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print a summary of every file; exit 2 if any could not be read."""
     failures = 0
-    files = tqdm(args.files, desc="info", unit="file", disable=len(args.files) < 2, file=sys.stderr)
+    # A bar over files only if there are several, and only on a terminal (disable=None).
+    several = None if len(args.files) > 1 else True
+    files = tqdm(args.files, desc="info", unit="file", disable=several, file=sys.stderr)
     for path in files:
         try:
             summary = describe(read_image(path, frame=args.frame))

@@ -20,6 +20,9 @@ def test_info_describes_several_files(ct, png16, capsys):
     assert lines[0]["transfer_syntax"]
     assert lines[1]["bits_stored"] == 16
     assert all(line["noise_sigma"] > 0 for line in lines)
+    # Not on a terminal (as here): no progress bar on stderr.
+    assert main(["info", str(ct), str(png16)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_info_text_names_the_fields(ct, capsys):
