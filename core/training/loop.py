@@ -171,12 +171,14 @@ def _prepare_data(config: TrainConfig) -> _Data:
     train_images = [im for im in images if im.record not in held_out]
     val_images = [im for im in images if im.record in held_out]
     val_patients = sorted({im.record.patient_id for im in val_images})
+    # Count what is used: skipped files are listed under "skipped", never in these counts.
+    n_patients = len({im.record.patient_id for im in images})
     log.info(
         "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
         "%d skipped (unreadable or too small); training images %s",
         config.data,
-        len(records),
-        len({r.patient_id for r in records}),
+        len(images),
+        n_patients,
         len(train_images),
         len(val_images),
         len(val_patients),
@@ -186,8 +188,8 @@ def _prepare_data(config: TrainConfig) -> _Data:
     card = {
         "name": config.data.name,
         **describe_source(config.data),
-        "n_images": len(records),
-        "n_patients": len({r.patient_id for r in records}),
+        "n_images": len(images),
+        "n_patients": n_patients,
         "n_train_images": len(train_images),
         "n_val_images": len(val_images),
         "val_patients": val_patients,

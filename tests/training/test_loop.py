@@ -129,6 +129,32 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         assert len(data.card["skipped"]) == 4
 
 
+def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_config, caplog):
+    from core.training.loop import _prepare_data
+
+    folder = tmp_path / "three-good-two-broken"
+    folder.mkdir()
+    rng = np.random.default_rng(3)
+    for name in ("a", "b", "c"):  # one patient per file
+        Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / f"{name}.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    (folder / "bad.dcm").write_bytes(b"\0" * 128 + b"DICM" + b"truncated")
+    for split_seed in range(4):
+        caplog.clear()
+        config = replace(tiny_config, data=folder, val_fraction=0.3, split_seed=split_seed)
+        with caplog.at_level("INFO", logger="core.training.loop"):
+            data = _prepare_data(config)
+        card = data.card
+        assert (card["n_images"], card["n_patients"]) == (3, 3)
+        assert (card["n_train_images"], card["n_val_images"]) == (2, 1)
+        assert sorted(s.split(":")[0] for s in card["skipped"]) == ["bad.dcm", "broken.png"]
+        assert card["val_patients"][0] in {"file:a.png", "file:b.png", "file:c.png"}
+        assert data.validator.n_images == 1  # never a skipped file
+        (line,) = [m for m in caplog.messages if m.startswith("data ")]
+        assert "3 images of 3 patients; training on 2, validating on 1 of 1 patients" in line
+        assert "; 2 skipped (unreadable or too small)" in line
+
+
 def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config, caplog):
     from core.training.loop import _prepare_data
 
@@ -145,6 +171,7 @@ def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config,
         "thumb.png: too small: 1 px across binned 2 x 2, under a 16 px patch even magnified 4x"
     ]
     assert data.card["n_train_images"] + data.card["n_val_images"] == 3
+    assert (data.card["n_images"], data.card["n_patients"]) == (3, 3)
     assert "skipping image" in caplog.text and "thumb.png" in caplog.text
     with pytest.raises(ValueError, match="holds a 256 px patch; use a smaller --patch-size"):
         _prepare_data(replace(config, patch_size=256))
