@@ -1,9 +1,12 @@
 """``xray-denoise denoise INPUT... --output-dir DIR``: denoise images with the diffusion model.
 
 Each INPUT gives ``DIR/<stem>.<same format>``: a DICOM a derived DICOM whose
-DerivationDescription names the model, sampler, steps and noise estimate; a 16-bit PNG
-a 16-bit PNG on the same scale; a TIFF a TIFF. Outputs are written atomically and never
-over an input. The model, and torch with it, is loaded only when the subcommand runs.
+DerivationDescription names the model, sampler, steps and noise estimate after the
+source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. With ``--frame all``
+each frame gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so on; the frames of
+one DICOM form one new derived series, InstanceNumber 1 to N in frame order. Outputs are
+written atomically and never over an input. The model, and torch with it, is loaded only
+when the subcommand runs.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from pydicom.uid import generate_uid
 from tqdm import tqdm
 
 from core.errors import XrayError, XrayWarning, error_line, is_bad_input
@@ -30,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="denoise images with the diffusion model (blind: the noise is estimated)",
         description="Denoise low-dose radiographs. The noise level is estimated from each "
         "image; DIR/<input stem>.<same format> is written for each INPUT "
-        "(DIR/<input stem>_frame<N>.<format> for each frame with --frame all).",
+        "(with --frame all, DIR/<input stem>_frameNNN.<format> for each frame, numbered "
+        "from 000; the frames of a DICOM form one new derived series).",
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
@@ -93,7 +98,8 @@ def output_path(source: Path, source_format: str, folder: Path, frame: int | Non
     folder : Path
         The output folder.
     frame : int, optional
-        A frame of a multi-frame input written on its own: ``<stem>_frame<frame>``.
+        A frame of a multi-frame input written on its own: ``<stem>_frame<frame>``,
+        the frame zero-padded to three digits (``frame007``) so that names sort.
 
     Returns
     -------
@@ -116,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from core.denoise import DenoiseResult, DenoiseSettings, TileProgress, denoise_steps, open_model
     from core.device import select_device
-    from core.io import read_image, write_image
+    from core.io import read_image, write_derived_dicom, write_image
 
     chosen = {"n_steps": args.steps, "views": args.views}
     optional = {name: value for name, value in chosen.items() if value is not None}
@@ -138,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     every_frame = args.frame == ALL_FRAMES
     for path in files:
         first = last = frame = 0 if every_frame or args.frame is None else args.frame
+        series_uid = generate_uid()  # of the frames of a DICOM written with --frame all
         while frame <= last:
             try:
                 with warnings.catch_warnings():
@@ -173,9 +180,19 @@ def run(args: argparse.Namespace) -> int:
                         elif isinstance(event, DenoiseResult):
                             result = event
                 description = result.description()
-                write_image(
-                    result.image, destination, description=description, overwrite=args.overwrite
-                )
+                if every_frame and many and result.image.dataset is not None:
+                    write_derived_dicom(
+                        result.image,
+                        destination,
+                        description=description,
+                        overwrite=args.overwrite,
+                        series_uid=series_uid,
+                        instance_number=frame + 1,
+                    )
+                else:
+                    write_image(
+                        result.image, destination, description=description, overwrite=args.overwrite
+                    )
             except Exception as error:  # bad input or a bug: one line, and on to the rest
                 reason = error_line(error)
                 reason = reason if str(path) in reason else f"{path}: {reason}"

@@ -37,6 +37,17 @@ NOT_FOR_DIAGNOSIS = f"Not for diagnostic use. Produced by xray-denoise {__versio
 """ImageComments of every file written."""
 
 DERIVED_SUFFIX = " (derived)"
+"""Appended to the source's SeriesDescription (once) in a derived image."""
+
+LO_MAX, ST_MAX = 64, 1024
+"""Longest values of the LO (SeriesDescription) and ST (DerivationDescription) VRs."""
+
+HISTORY_SEPARATOR = "; "
+"""Between the source's DerivationDescription and what was done next."""
+
+ELLIPSIS = "..."
+"""Marks text left out of a description too long for its VR."""
+
 NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
 """Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
 
@@ -83,15 +94,24 @@ _STALE_KEYWORDS = (
 
 
 def write_derived_dicom(
-    image: XrayImage, path: str | os.PathLike[str], *, description: str, overwrite: bool = False
+    image: XrayImage,
+    path: str | os.PathLike[str],
+    *,
+    description: str,
+    overwrite: bool = False,
+    series_uid: str | None = None,
+    instance_number: int | None = None,
 ) -> Path:
     r"""Write `image` as a derived DICOM image under its source's header.
 
     Patient, study and the rest of the source header are kept. The result has
-    new SOP Instance and Series Instance UIDs, ImageType ``DERIVED\SECONDARY``
-    (further source values kept), DerivationDescription `description`, a
-    SourceImageSequence item referencing the source (and its frame), SeriesDescription
-    with the suffix ``" (derived)"``, the current ContentDate/Time, ImageComments
+    a new SOP Instance UID, a new Series Instance UID (or `series_uid`), ImageType
+    ``DERIVED\SECONDARY`` (further source values kept), DerivationDescription
+    `description` after the source's (``"<source's>; <description>"``, the oldest text
+    left out, marked ``"..."``, beyond 1024 characters), a SourceImageSequence item
+    referencing the source (and its frame), SeriesDescription with the suffix
+    ``" (derived)"`` (the source's shortened at a word boundary, marked ``"..."``,
+    to fit 64 characters), the current ContentDate/Time, ImageComments
     :data:`NOT_FOR_DIAGNOSIS`, and LossyImageCompression ``"01"`` if the source
     was lossy. It is one uncompressed frame (Explicit VR Little Endian) with the
     source's Rows, Columns, bits and pixel representation and ``image.photometric``;
@@ -109,6 +129,11 @@ def write_derived_dicom(
         What was done to the image, for DerivationDescription (up to 1024 characters).
     overwrite : bool
         Replace an existing file.
+    series_uid : str, optional
+        SeriesInstanceUID, shared by the images derived together from one source
+        (its frames, say); by default a new UID, a series of its own.
+    instance_number : int, optional
+        InstanceNumber within that series (from 1); by default the source's.
 
     Returns
     -------
@@ -125,11 +150,20 @@ def write_derived_dicom(
             path, "the image has no source DICOM header; write_image writes a new DICOM instead"
         )
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
-        dcmwrite(file, derived_dataset(image, description), enforce_file_format=True)
+        ds = derived_dataset(
+            image, description, series_uid=series_uid, instance_number=instance_number
+        )
+        dcmwrite(file, ds, enforce_file_format=True)
     return Path(path)
 
 
-def derived_dataset(image: XrayImage, description: str) -> Dataset:
+def derived_dataset(
+    image: XrayImage,
+    description: str,
+    *,
+    series_uid: str | None = None,
+    instance_number: int | None = None,
+) -> Dataset:
     """Build the derived dataset that :func:`write_derived_dicom` writes (see there).
 
     Parameters
@@ -137,7 +171,11 @@ def derived_dataset(image: XrayImage, description: str) -> Dataset:
     image : XrayImage
         An image with ``dataset`` set; neither is changed.
     description : str
-        DerivationDescription.
+        What was done, appended to the source's DerivationDescription.
+    series_uid : str, optional
+        SeriesInstanceUID; by default a new one.
+    instance_number : int, optional
+        InstanceNumber; by default the source's.
 
     Returns
     -------
@@ -160,9 +198,12 @@ def derived_dataset(image: XrayImage, description: str) -> Dataset:
     stored = _derived_stored(image, source)
     _set_pixel_data(ds, stored, image.photometric, image.mapping.bits_stored)
     _look_up_missing_vrs(ds)
-    ds.SeriesInstanceUID = generate_uid()
+    ds.SeriesInstanceUID = generate_uid() if series_uid is None else series_uid
+    if instance_number is not None:
+        ds.InstanceNumber = instance_number
     ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
-    ds.DerivationDescription = description[:1024]
+    previous = str(source.get("DerivationDescription", "")).strip()
+    ds.DerivationDescription = _derivation_history(previous, description)
     if "SOPClassUID" in source and "SOPInstanceUID" in source:
         reference = Dataset()
         reference.ReferencedSOPClassUID = source.SOPClassUID
@@ -170,10 +211,7 @@ def derived_dataset(image: XrayImage, description: str) -> Dataset:
         if image.n_frames > 1:
             reference.ReferencedFrameNumber = image.frame + 1
         ds.SourceImageSequence = [reference]
-    series = str(source.get("SeriesDescription", "")).strip()
-    if not series.endswith(DERIVED_SUFFIX.strip()):  # derived once more: one suffix is enough
-        series = (series[: 64 - len(DERIVED_SUFFIX)] + DERIVED_SUFFIX).strip()
-    ds.SeriesDescription = series
+    ds.SeriesDescription = _derived_series(str(source.get("SeriesDescription", "")).strip())
     _stamp_now(ds)
     ds.ImageComments = NOT_FOR_DIAGNOSIS
     syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
@@ -219,7 +257,8 @@ def write_new_dicom(
     patient_name, patient_id : str
         Patient identification (empty by default).
     description : str
-        SeriesDescription (first 64 characters) and DerivationDescription.
+        SeriesDescription (its first words within 64 characters) and
+        DerivationDescription (first 1024 characters).
     modality : str
         DICOM Modality; ``"CR"`` selects the CR IOD.
     window : Window, optional
@@ -314,8 +353,8 @@ def new_dataset(
     ds.SoftwareVersions = __version__
     ds.PatientOrientation = ""
     ds.ImageType = ["DERIVED", "SECONDARY"]
-    ds.SeriesDescription = description[:64]
-    ds.DerivationDescription = description[:1024]
+    ds.SeriesDescription = _shorten(description, LO_MAX)
+    ds.DerivationDescription = description[:ST_MAX]
     ds.ImageComments = NOT_FOR_DIAGNOSIS
     ds.BurnedInAnnotation = "NO"
     ds.LossyImageCompression = "00"
@@ -484,6 +523,46 @@ def _derived_stored(image: XrayImage, source: Dataset) -> np.ndarray:
     if stored.itemsize == 1 and source.get("BitsAllocated") == 16:
         stored = stored.astype(np.int16 if image.mapping.signed else np.uint16)
     return stored
+
+
+def _derivation_history(previous: str, description: str) -> str:
+    """Return `description` after `previous` (the source's), within :data:`ST_MAX`.
+
+    Beyond it the oldest text goes first, marked :data:`ELLIPSIS`; a `description`
+    too long on its own is cut at the end, as without a `previous`.
+    """
+    if not previous:
+        return description[:ST_MAX]
+    history = previous + HISTORY_SEPARATOR + description
+    if len(history) <= ST_MAX:
+        return history
+    kept = ST_MAX - len(ELLIPSIS)
+    if len(description) > kept:
+        return description[:ST_MAX]
+    return ELLIPSIS + history[-kept:]
+
+
+def _derived_series(series: str) -> str:
+    """Return SeriesDescription `series` with :data:`DERIVED_SUFFIX`, within :data:`LO_MAX`.
+
+    A longer `series` is cut at a word boundary and marked :data:`ELLIPSIS`; one that
+    already ends with the suffix (derived once more) is kept: one suffix is enough.
+    """
+    if series.endswith(DERIVED_SUFFIX.strip()):
+        return series
+    return (_shorten(series, LO_MAX - len(DERIVED_SUFFIX)) + DERIVED_SUFFIX).strip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Return `text`, or if longer than `limit` its first words marked :data:`ELLIPSIS`.
+
+    A single word longer than that is cut within the word.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS) + 1]  # one more: a space there ends a word
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut[:-1]
+    return words.rstrip(" ,;:-") + ELLIPSIS
 
 
 def _values(value: object) -> list[str]:

@@ -11,6 +11,7 @@ from core.diffusion.model import DiffusionModel, save_model
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
 from core.io import read_image
+from core.io.dicom_write import new_dataset, write_dataset
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,67 @@ def test_every_frame_or_one_chosen(three_page_tiff, tmp_path, model_file, capsys
     assert "frame 3 out of range" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "-1")
+
+
+@pytest.fixture
+def three_frame_dicom(tmp_path):
+    """A 3-frame 12-bit DICOM with a smooth, noisy film in each frame."""
+    rng = np.random.default_rng(6)
+    yy, xx = np.mgrid[0:64, 0:64]
+    frames = np.stack(
+        [2000 + 900 * np.sin(xx / (9 + k)) + rng.normal(0, 40, xx.shape) for k in range(3)]
+    ).astype(np.uint16)
+    ds = new_dataset(
+        frames[0],
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="",
+        patient_id="SYN-3",
+        description="three frames",
+        modality="CR",
+        window=None,
+    )
+    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    path = tmp_path / "in" / "mf.dcm"
+    path.parent.mkdir()
+    return write_dataset(ds, path)
+
+
+def test_the_frames_of_a_dicom_form_one_derived_series(three_frame_dicom, tmp_path, model_file):
+    out = tmp_path / "out"
+    assert _denoise([three_frame_dicom], out, model_file, "--views", "1", "--frame", "all") == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["mf_frame000.dcm", "mf_frame001.dcm", "mf_frame002.dcm"]
+    written = [pydicom.dcmread(out / name) for name in names]
+    source = pydicom.dcmread(three_frame_dicom)
+    (series,) = {ds.SeriesInstanceUID for ds in written}
+    assert series != source.SeriesInstanceUID
+    assert [ds.InstanceNumber for ds in written] == [1, 2, 3]
+    assert [ds.SourceImageSequence[0].ReferencedFrameNumber for ds in written] == [1, 2, 3]
+    assert all("NumberOfFrames" not in ds for ds in written)
+    again = tmp_path / "again"
+    assert _denoise([three_frame_dicom], again, model_file, "--views", "1", "--frame", "all") == 0
+    assert pydicom.dcmread(again / names[0]).SeriesInstanceUID != series  # a new run, a new series
+
+
+def test_the_help_names_the_files_written_for_every_frame(capsys):
+    with pytest.raises(SystemExit):
+        main(["denoise", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "<input stem>_frameNNN.<format>" in help_text and "from 000" in help_text
+    assert "_frame<N>" not in help_text
+
+
+def test_denoising_a_simulated_image_keeps_the_simulation_in_its_history(
+    ct, tmp_path, model_file, capsys
+):
+    low = tmp_path / "low.dcm"
+    assert main(["simulate", str(ct), "--dose", "0.25", "--seed", "1", "--output", str(low)]) == 0
+    simulated = pydicom.dcmread(low).DerivationDescription
+    assert _denoise([low], tmp_path / "out", model_file, "--views", "1") == 0
+    history = pydicom.dcmread(tmp_path / "out" / "low.dcm").DerivationDescription
+    assert history.startswith(simulated + "; ") and "sha256" in history[len(simulated) :]
 
 
 def test_a_bad_input_is_named_and_the_others_are_written(png16, tmp_path, model_file, capsys):

@@ -13,6 +13,7 @@ from pydicom.uid import (
     JPEGLSLossless,
     RLELossless,
     SecondaryCaptureImageStorage,
+    generate_uid,
 )
 
 import core
@@ -20,6 +21,7 @@ from core.display import to_display
 from core.errors import ImageWriteError, XrayWarning
 from core.image import StoredMapping, Window, XrayImage
 from core.io import read_image, write_derived_dicom, write_image, write_new_dicom
+from core.io.dicom_write import new_dataset, write_dataset
 
 
 def derive(tmp_path, source_path, *, description="denoised, 10 steps", frame=0, change=None):
@@ -79,6 +81,87 @@ def test_derived_dicom_leaves_the_image_and_its_header_alone(tmp_path, shipped):
 def test_description_is_truncated_to_the_vr_length(tmp_path, shipped):
     *_, ds, _ = derive(tmp_path, shipped("MR_small.dcm"), description="d" * 2000)
     assert ds.DerivationDescription == "d" * 1024
+
+
+def test_the_history_of_derivations_is_kept(tmp_path, shipped):
+    image, out, ds, _ = derive(tmp_path, shipped("CT_small.dcm"), description="simulated")
+    again = write_image(read_image(out), tmp_path / "again.dcm", description="denoised")
+    assert pydicom.dcmread(again).DerivationDescription == "simulated; denoised"
+
+
+def test_a_long_history_loses_its_oldest_text_first(tmp_path, shipped):
+    image = read_image(shipped("CT_small.dcm"))
+    image.dataset.DerivationDescription = "phantom " + "s" * 1000 + " recent step"
+    out = write_derived_dicom(image, tmp_path / "a.dcm", description="denoised")
+    history = pydicom.dcmread(out).DerivationDescription
+    assert len(history) == 1024
+    assert history.startswith("...s") and history.endswith("s recent step; denoised")
+
+
+def test_a_long_series_description_is_shortened_at_a_word_boundary(tmp_path, shipped):
+    image = read_image(shipped("CT_small.dcm"))
+    # As the phantom writes it: cut at 64 characters already.
+    image.dataset.SeriesDescription = (
+        "SYNTHETIC chest phantom (Beer-Lambert), 20000 quanta/pixel, elec"
+    )
+    out = write_derived_dicom(image, tmp_path / "a.dcm", description="denoised")
+    series = pydicom.dcmread(out).SeriesDescription
+    assert series == "SYNTHETIC chest phantom (Beer-Lambert), 20000... (derived)"
+    assert len(series) <= 64
+
+
+def test_a_single_long_word_is_cut_to_fit_the_suffix(tmp_path, shipped):
+    image = read_image(shipped("CT_small.dcm"))
+    image.dataset.SeriesDescription = "x" * 64
+    out = write_derived_dicom(image, tmp_path / "a.dcm", description="denoised")
+    assert pydicom.dcmread(out).SeriesDescription == "x" * 51 + "... (derived)"
+
+
+def three_frames(path):
+    """Write a 3-frame 12-bit DICOM at `path`; return its frames (stored values)."""
+    frames = np.random.default_rng(5).integers(1000, 3000, (3, 32, 32)).astype(np.uint16)
+    ds = new_dataset(
+        frames[0],
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="",
+        patient_id="SYN-3",
+        description="three frames",
+        modality="CR",
+        window=None,
+    )
+    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    write_dataset(ds, path)
+    return frames
+
+
+def test_frames_derived_together_form_one_series(tmp_path):
+    three_frames(tmp_path / "mf.dcm")
+    source = pydicom.dcmread(tmp_path / "mf.dcm")
+    series = generate_uid()
+    written = []
+    for frame in range(3):
+        image = read_image(tmp_path / "mf.dcm", frame=frame)
+        path = tmp_path / f"f{frame}.dcm"
+        write_derived_dicom(
+            image, path, description="d", series_uid=series, instance_number=frame + 1
+        )
+        written.append(pydicom.dcmread(path))
+    assert [ds.SeriesInstanceUID for ds in written] == [series] * 3
+    assert series != source.SeriesInstanceUID
+    assert [ds.InstanceNumber for ds in written] == [1, 2, 3]
+    assert len({ds.SOPInstanceUID for ds in written}) == 3
+    assert [ds.SourceImageSequence[0].ReferencedFrameNumber for ds in written] == [1, 2, 3]
+    assert all("NumberOfFrames" not in ds for ds in written)
+
+
+def test_by_default_a_derived_image_is_a_series_of_its_own(tmp_path, shipped):
+    image = read_image(shipped("CT_small.dcm"))
+    one = pydicom.dcmread(write_derived_dicom(image, tmp_path / "1.dcm", description="d"))
+    two = pydicom.dcmread(write_derived_dicom(image, tmp_path / "2.dcm", description="d"))
+    assert one.SeriesInstanceUID != two.SeriesInstanceUID
+    assert one.InstanceNumber == two.InstanceNumber == image.dataset.InstanceNumber
 
 
 def test_non_ascii_description_switches_the_header_to_utf8(tmp_path, shipped):
@@ -194,6 +277,14 @@ REQUIRED = [
     "PhotometricInterpretation", "Rows", "Columns", "BitsAllocated", "BitsStored", "HighBit",
     "PixelRepresentation", "PixelData",
 ]  # fmt: skip
+
+
+def test_a_new_dicom_series_description_ends_at_a_word(tmp_path, phantom16):
+    text = "SYNTHETIC chest phantom (Beer-Lambert), 20000 quanta/pixel, electronic noise 4"
+    out = write_new_dicom(phantom16, tmp_path / "a.dcm", description=text)
+    ds = pydicom.dcmread(out)
+    assert ds.SeriesDescription == "SYNTHETIC chest phantom (Beer-Lambert), 20000 quanta/pixel..."
+    assert ds.DerivationDescription == text
 
 
 @pytest.mark.parametrize(
