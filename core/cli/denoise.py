@@ -19,7 +19,7 @@ from pathlib import Path
 from pydicom.uid import generate_uid
 from tqdm import tqdm
 
-from core.errors import XrayError, XrayWarning, error_line, is_bad_input
+from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
 from core.io import WRITTEN_AS
 
 SAMPLERS = ("ddim", "ddpm")
@@ -133,8 +133,9 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         **optional,
     )
+    if args.output_dir.exists() and not args.output_dir.is_dir():
+        raise XrayError(f"{args.output_dir} is a file, not a folder; choose another --output-dir")
     model = open_model(args.model, device=select_device(settings.device))
-    args.output_dir.mkdir(parents=True, exist_ok=True)
     inputs = {path.resolve() for path in args.inputs}
     written: set[Path] = set()
     failures = crashes = 0
@@ -172,6 +173,9 @@ def run(args: argparse.Namespace) -> int:
                     )
                 if destination in written:
                     raise XrayError(f"{path}: {destination} was written for another input")
+                if destination.exists() and not args.overwrite:  # before the time denoising takes
+                    raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
+                destination.parent.mkdir(parents=True, exist_ok=True)  # only once there is work
                 label = f"{path.name} frame {frame}" if many else path.name
                 with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
                     for event in denoise_steps(image, model, settings, step_images=False):

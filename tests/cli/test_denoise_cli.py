@@ -231,7 +231,14 @@ def test_an_output_folder_in_the_way_of_a_file_is_one_line(png16, tmp_path, mode
     blocker.write_text("a file, not a folder")
     assert _denoise([png16], blocker, model_file) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"xray-denoise: error: {blocker}: File exists"]
+    assert err == [
+        f"xray-denoise: error: {blocker} is a file, not a folder; choose another --output-dir"
+    ]
+
+
+def test_an_input_that_fails_leaves_no_output_folder(tmp_path, model_file, capsys):
+    assert _denoise([tmp_path / "missing.dcm"], tmp_path / "out", model_file) == 2
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_missing_model_is_one_line(png16, tmp_path, capsys):
@@ -248,12 +255,25 @@ def test_an_input_is_never_overwritten(png16, tmp_path, model_file, capsys):
     assert "film.png" in capsys.readouterr().err
 
 
-def test_existing_outputs_are_kept_without_overwrite(png16, tmp_path, model_file):
+def test_existing_outputs_are_kept_without_overwrite(
+    png16, tmp_path, model_file, capsys, monkeypatch
+):
+    import core.denoise
+
     out = tmp_path / "out"
     out.mkdir()
     (out / "film.png").write_bytes(b"keep")
+    runs = []
+    real = core.denoise.denoise_steps
+    monkeypatch.setattr(
+        core.denoise, "denoise_steps", lambda *a, **k: runs.append(1) or real(*a, **k)
+    )
     assert _denoise([png16], out, model_file) == 2
     assert (out / "film.png").read_bytes() == b"keep"
+    assert runs == []  # refused before the time denoising takes
+    assert (
+        capsys.readouterr().err.strip().endswith("film.png: file exists (--overwrite replaces it)")
+    )
     assert _denoise([png16], out, model_file, "--overwrite") == 0
     assert read_image(out / "film.png").shape == (96, 128)
 
