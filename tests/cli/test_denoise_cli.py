@@ -11,7 +11,6 @@ from core.diffusion.model import DiffusionModel, save_model
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
 from core.io import read_image
-from core.io.dicom_write import new_dataset, write_dataset
 
 
 @pytest.fixture(scope="module")
@@ -116,31 +115,6 @@ def test_every_frame_or_one_chosen(three_page_tiff, tmp_path, model_file, capsys
     assert "frame 3 out of range" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "-1")
-
-
-@pytest.fixture
-def three_frame_dicom(tmp_path):
-    """A 3-frame 12-bit DICOM with a smooth, noisy film in each frame."""
-    rng = np.random.default_rng(6)
-    yy, xx = np.mgrid[0:64, 0:64]
-    frames = np.stack(
-        [2000 + 900 * np.sin(xx / (9 + k)) + rng.normal(0, 40, xx.shape) for k in range(3)]
-    ).astype(np.uint16)
-    ds = new_dataset(
-        frames[0],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="SYN-3",
-        description="three frames",
-        modality="CR",
-        window=None,
-    )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
-    path = tmp_path / "in" / "mf.dcm"
-    path.parent.mkdir()
-    return write_dataset(ds, path)
 
 
 def test_the_frames_of_a_dicom_form_one_derived_series(three_frame_dicom, tmp_path, model_file):

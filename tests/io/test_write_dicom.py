@@ -21,7 +21,6 @@ from core.display import to_display
 from core.errors import ImageWriteError, XrayWarning
 from core.image import StoredMapping, Window, XrayImage
 from core.io import read_image, write_derived_dicom, write_image, write_new_dicom
-from core.io.dicom_write import new_dataset, write_dataset
 
 
 def derive(tmp_path, source_path, *, description="denoised, 10 steps", frame=0, change=None):
@@ -117,32 +116,12 @@ def test_a_single_long_word_is_cut_to_fit_the_suffix(tmp_path, shipped):
     assert pydicom.dcmread(out).SeriesDescription == "x" * 51 + "... (derived)"
 
 
-def three_frames(path):
-    """Write a 3-frame 12-bit DICOM at `path`; return its frames (stored values)."""
-    frames = np.random.default_rng(5).integers(1000, 3000, (3, 32, 32)).astype(np.uint16)
-    ds = new_dataset(
-        frames[0],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="SYN-3",
-        description="three frames",
-        modality="CR",
-        window=None,
-    )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
-    write_dataset(ds, path)
-    return frames
-
-
-def test_frames_derived_together_form_one_series(tmp_path):
-    three_frames(tmp_path / "mf.dcm")
-    source = pydicom.dcmread(tmp_path / "mf.dcm")
+def test_frames_derived_together_form_one_series(tmp_path, three_frame_dicom):
+    source = pydicom.dcmread(three_frame_dicom)
     series = generate_uid()
     written = []
     for frame in range(3):
-        image = read_image(tmp_path / "mf.dcm", frame=frame)
+        image = read_image(three_frame_dicom, frame=frame)
         path = tmp_path / f"f{frame}.dcm"
         write_derived_dicom(
             image, path, description="d", series_uid=series, instance_number=frame + 1
