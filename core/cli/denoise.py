@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from core.denoise import DenoiseResult, DenoiseSettings, TileProgress, denoise_steps, open_model
     from core.device import select_device
-    from core.io import read_image, write_derived_dicom, write_image
+    from core.io import read_image, write_image
 
     chosen = {"n_steps": args.steps, "views": args.views}
     optional = {name: value for name, value in chosen.items() if value is not None}
@@ -184,19 +184,15 @@ def run(args: argparse.Namespace) -> int:
                         elif isinstance(event, DenoiseResult):
                             result = event
                 description = result.description()
-                if every_frame and many and result.image.dataset is not None:
-                    write_derived_dicom(
-                        result.image,
-                        destination,
-                        description=description,
-                        overwrite=args.overwrite,
-                        series_uid=series_uid,
-                        instance_number=frame + 1,
-                    )
-                else:
-                    write_image(
-                        result.image, destination, description=description, overwrite=args.overwrite
-                    )
+                in_series = every_frame and many  # the frames of one source: one series
+                write_image(
+                    result.image,
+                    destination,
+                    description=description,
+                    overwrite=args.overwrite,
+                    series_uid=series_uid if in_series else None,
+                    instance_number=frame + 1 if in_series else None,
+                )
             except Exception as error:  # bad input or a bug: one line, and on to the rest
                 reason = error_line(error)
                 reason = reason if str(path) in reason else f"{path}: {reason}"

@@ -106,6 +106,8 @@ def write_image(
     *,
     description: str,
     overwrite: bool = False,
+    series_uid: str | None = None,
+    instance_number: int | None = None,
 ) -> Path:
     """Write `image` in the format of the extension of `path`, atomically.
 
@@ -130,6 +132,9 @@ def write_image(
         What was done to the image (DerivationDescription, PNG/TIFF description).
     overwrite : bool
         Replace an existing file (never the source).
+    series_uid, instance_number : optional
+        For a derived DICOM, the series it joins and its number there
+        (:func:`write_derived_dicom`); other files have no series.
 
     Returns
     -------
@@ -146,7 +151,14 @@ def write_image(
     suffix = path.suffix.lower()
     if suffix in (".dcm", ".dicom"):
         if image.dataset is not None:
-            return write_derived_dicom(image, path, description=description, overwrite=overwrite)
+            return write_derived_dicom(
+                image,
+                path,
+                description=description,
+                overwrite=overwrite,
+                series_uid=series_uid,
+                instance_number=instance_number,
+            )
         return write_secondary_capture(image, path, description=description, overwrite=overwrite)
     if suffix == ".png":
         return write_png(image, path, description=description, overwrite=overwrite)
