@@ -21,7 +21,9 @@ _JPEG_SOF = {bytes((0xFF, m)) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8
 _JPEG_SOF.add(b"\xff\xf7")  # JPEG-LS SOF55
 
 
-def check_codestream(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> None:
+def check_codestream(
+    path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int
+) -> bytes | None:
     """Refuse a compressed frame whose codestream declares an oversized image.
 
     Parameters
@@ -35,6 +37,11 @@ def check_codestream(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames:
     frame, n_frames : int
         The frame to decode, and how many the dataset has.
 
+    Returns
+    -------
+    bytes or None
+        The frame's codestream, checked; None for other transfer syntaxes.
+
     Raises
     ------
     ImageReadError
@@ -44,7 +51,7 @@ def check_codestream(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames:
     """
     is_j2k = syntax in JPEG2000TransferSyntaxes
     if not (is_j2k or syntax in JPEGTransferSyntaxes or syntax in JPEGLSTransferSyntaxes):
-        return
+        return None
     offsets = None
     if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
         offsets = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
@@ -65,6 +72,7 @@ def check_codestream(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames:
         raise ImageReadError(
             path, f"the {syntax.name} codestream declares an {error.reason}"
         ) from None
+    return data
 
 
 def _j2k_size(data: bytes) -> tuple[int, int, int, int] | None:

@@ -27,6 +27,7 @@ from core.image import StoredMapping, Window, XrayImage
 from core.io.codestream import check_codestream
 from core.io.color import luma, warn_converted
 from core.io.guards import check_dimensions, check_frame
+from core.io.jpeg2000 import decode_jpeg2000
 
 MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
 COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
@@ -158,9 +159,14 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
             path, f"unsupported photometric interpretation {photometric or '(missing)'}"
         )
     _check_decoder(path, syntax)
-    check_codestream(path, ds, syntax, frame, n_frames)
+    codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
-    stored = pixel_array(ds, index=frame)
+    stored = None
+    if codestream is not None and syntax in JPEG2000TransferSyntaxes and samples == 1:
+        stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
+        stored = decode_jpeg2000(codestream, (rows, cols), stored_type)
+    if stored is None:
+        stored = pixel_array(ds, index=frame)
 
     if photometric in MONOCHROME and stored.ndim == 2:
         mapping = _modality_mapping(path, ds, bits_stored, signed)
