@@ -39,7 +39,7 @@ from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
-from xraygui.analysis import Comparison, comparisons, noise_estimate
+from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
 from xraygui.browser import iter_image_files
 from xraygui.controls import DenoiseOptions
 
@@ -253,6 +253,23 @@ def simulate_job(
     """
     yield Progress(0, PROGRESS_UNITS, f"Simulating a {settings.dose:.0%} dose...")
     return simulate_low_dose_image(source, settings)
+
+
+def noise_job(image: XrayImage) -> Generator[None, None, float | None]:
+    """Estimate the noise std of an image just opened (:func:`xraygui.analysis.noise_sigma`).
+
+    Yields
+    ------
+    None
+        Once, before the estimate (a point where the job may be cancelled).
+
+    Returns
+    -------
+    float or None
+        The std in pixel units, or None if the image is too small or flat to tell.
+    """
+    yield None
+    return noise_sigma(image)
 
 
 KnownNoise = tuple[XrayImage, NoiseEstimate | None]

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         # The rows the metrics panel shows and what they were computed from.
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
+        self._estimating_noise: XrayImage | None = None  # the image whose noise a worker estimates
         self._reference_noise: jobs.KnownNoise | None = None
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
@@ -442,7 +443,8 @@ class MainWindow(QMainWindow):
         self.timeline.set_label("No steps yet: press Denoise")
         self.controls.show_progress(0, 1, "")
         self.controls.status.clear()
-        self._noise = (noise_sigma(image), None)
+        self._noise = (None, None)
+        self._estimate_noise(image)
         if self.roi is not None and (previous is None or previous.shape != image.shape):
             self.set_roi_enabled(True)  # the region moves to the middle of the new image
         self.refresh()
@@ -810,7 +812,7 @@ class MainWindow(QMainWindow):
         """
         if self.image is None:
             return
-        self.metrics.set_inputs(*self._noise, has_reference=self.reference is not None)
+        self._show_noise()
         if self.reference is None:  # nothing to compare with: no rows, nothing to compute
             self._show_metrics(self._metric_inputs(), [], None)
         elif self._metrics_worker is None and not self.metrics_current():
@@ -868,6 +870,11 @@ class MainWindow(QMainWindow):
     def metrics_current(self) -> bool:
         """Whether the metrics panel shows the numbers of the current images and region."""
         return self._shown is not None and _same_inputs(self._shown[0], self._metric_inputs())
+
+    @property
+    def estimating_noise(self) -> bool:
+        """Whether the opened image's noise estimate is still being made in a worker."""
+        return self._estimating_noise is not None
 
     @property
     def computing_metrics(self) -> bool:
@@ -990,6 +997,33 @@ class MainWindow(QMainWindow):
         self.refresh()
         return worker
 
+    def _estimate_noise(self, image: XrayImage) -> None:
+        """Estimate `image`'s noise in a worker; the panel says so until the number comes."""
+        self._estimating_noise = image
+        worker = GeneratorWorker(jobs.noise_job, image)
+        worker.returned.connect(lambda sigma: self._on_noise(image, sigma))
+        self._keep(worker)
+
+    def _on_noise(self, image: XrayImage, sigma: float | None) -> None:
+        if image is not self._estimating_noise:
+            return  # another image was opened, or a Denoise run measured it meanwhile
+        self._estimating_noise = None
+        self._noise = (sigma, self._noise[1])
+        self._show_noise()
+
+    def _show_noise(self) -> None:
+        self.metrics.set_inputs(
+            *self._noise,
+            has_reference=self.reference is not None,
+            estimating=self._estimating_noise is not None,
+        )
+
+    def _noise_now(self) -> tuple[float | None, float | None]:
+        """Return the noise estimates, made here and now if the worker has not brought them."""
+        if self._estimating_noise is not None:
+            self._on_noise(self._estimating_noise, noise_sigma(self._estimating_noise))
+        return self._noise
+
     def _forget_result(self) -> None:
         """Drop the result, its steps and its numbers: the panels show no result."""
         self.result = None
@@ -1019,6 +1053,7 @@ class MainWindow(QMainWindow):
         self.result = result
         after = None if math.isnan(result.noise_after) else result.noise_after
         self._noise = (result.noise_before.sigma, after)
+        self._estimating_noise = None
         self.timeline.set_frame_count(len(self.trajectory) if self.trajectory else 0)
         self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
         samples = result.settings.n_uncertainty_samples
@@ -1143,7 +1178,7 @@ class MainWindow(QMainWindow):
             dose=self.dose,
             result=self.result,
             rows=self.comparison_rows(),
-            noise=self._noise,
+            noise=self._noise_now(),
             reference_noise=None if (noise := self.reference_noise()) is None else noise.sigma,
             include_identifiers=include_identifiers,
             window=self.window_override,

@@ -65,7 +65,12 @@ class MetricsPanel(QWidget):
         self.set_rows([])
 
     def set_inputs(
-        self, noise_before: float | None, noise_after: float | None, *, has_reference: bool
+        self,
+        noise_before: float | None,
+        noise_after: float | None,
+        *,
+        has_reference: bool,
+        estimating: bool = False,
     ) -> None:
         """Show what is known before any comparison is computed.
 
@@ -75,10 +80,12 @@ class MetricsPanel(QWidget):
             Estimated noise std of the noisy and the denoised image (pixel units).
         has_reference : bool
             Whether a reference image exists (otherwise a hint says how to get one).
+        estimating : bool
+            Whether `noise_before` is still being estimated.
         """
+        before = "estimating..." if estimating else format_noise(noise_before)
         self.noise_label.setText(
-            f"Estimated noise (std): before {format_noise(noise_before)}, "
-            f"after {format_noise(noise_after)}"
+            f"Estimated noise (std): before {before}, after {format_noise(noise_after)}"
         )
         self.hint.setVisible(not has_reference)
 

@@ -109,11 +109,16 @@ def ramp(tmp_path):
 
 @pytest.fixture
 def settle(qtbot):
-    """Wait until a window's job (denoise, simulation) and its metrics have ended."""
+    """Wait until a window's job (denoise, simulation), its metrics and noise estimate end."""
 
     def wait(window, timeout=30000):
         qtbot.waitUntil(
-            lambda: window.worker is None and not window.computing_metrics, timeout=timeout
+            lambda: (
+                window.worker is None
+                and not window.computing_metrics
+                and not window.estimating_noise
+            ),
+            timeout=timeout,
         )
 
     return wait

@@ -189,3 +189,29 @@ def test_without_a_reference_nothing_is_computed_and_nothing_waits(window, small
     assert not window.computing_metrics and window.metrics_current()
     assert shown == [0] and window.metrics.pending_label.isHidden()
     assert window.metrics.hint.isVisibleTo(window.metrics)
+
+
+def test_an_opened_images_noise_is_estimated_in_a_worker(window, qtbot, monkeypatch, small_dicom):
+    from xraygui import jobs
+    from xraygui.analysis import noise_sigma
+
+    threads = []
+    _in_worker(monkeypatch, jobs, "noise_sigma", threads)
+    window.open_file(small_dicom)
+    assert window.metrics.noise_label.text().endswith("before estimating..., after -")
+    qtbot.waitUntil(lambda: not window.estimating_noise, timeout=30000)
+    assert threads == [False]
+    expected = f"before {noise_sigma(window.image):.4g}, after -"
+    assert window.metrics.noise_label.text().endswith(expected)
+
+
+def test_a_report_asked_for_before_the_estimate_comes_has_it(window, small_dicom, tmp_path):
+    import json
+
+    from xraygui.analysis import noise_sigma
+
+    window.open_file(small_dicom)
+    assert window.estimating_noise
+    report = json.loads(window.export_report(tmp_path / "report")[1].read_text())
+    assert report["noise_std"]["before"] == pytest.approx(noise_sigma(window.image))
+    assert not window.estimating_noise  # made once: the worker's late answer is dropped
