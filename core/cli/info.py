@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "info", help="describe images: size, bits, photometric, window, noise level"
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
+    parser.add_argument(
+        "--frame", type=int, default=0, help="frame (from 0) of a multi-frame DICOM or TIFF page"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.set_defaults(run=run)
 

@@ -58,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="line integral at the attenuating end of the stored range, with --photons "
         f"(default {defaults.max_attenuation:g})",
     )
-    parser.add_argument("--frame", type=int, default=0, help="frame of a multi-frame DICOM")
+    parser.add_argument(
+        "--frame", type=int, default=0, help="frame (from 0) of a multi-frame DICOM or TIFF page"
+    )
     parser.add_argument("--output", type=Path, required=True, metavar="OUT")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     parser.set_defaults(run=run)
