@@ -122,9 +122,12 @@ class ControlPanel(QWidget):
         )
         self.samples = QSpinBox(minimum=0, maximum=32, value=0)
         self.samples.setToolTip(
-            "Seeded DDPM samples whose per-pixel spread is the uncertainty map (0: none).\n"
-            "Each costs about 10 extra steps."
+            "Seeded DDPM samples whose per-pixel spread is the uncertainty map (0: none;\n"
+            "a spread needs 2 or more). Each costs about 10 extra steps."
         )
+        self.samples.setKeyboardTracking(False)  # typing "16" is not first a "1"
+        self._samples_before = 0
+        self.samples.valueChanged.connect(self._skip_one_sample)
 
         form = QFormLayout()
         form.addRow("Model", model_row)
@@ -256,6 +259,13 @@ class ControlPanel(QWidget):
         finally:
             settings.endGroup()
         self.set_running(False)
+
+    def _skip_one_sample(self, count: int) -> None:
+        """One sample has no spread: step over it, up to 2 or down to 0."""
+        if count == 1:
+            self.samples.setValue(2 if self._samples_before == 0 else 0)
+            return
+        self._samples_before = count
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         """Set the progress bar to ``done / total`` with a caption."""

@@ -222,7 +222,14 @@ def demo_job(options: DenoiseOptions, shape: tuple[int, int]) -> Iterator[Progre
         model, shape, n_steps=options.n_steps, seed=options.seed, sampler=options.sampler
     ):
         frame = DenoiseStep(
-            state.step, state.n_steps, state.t, state.sigma, state.x_t, state.x0_pred
+            state.step,
+            state.n_steps,
+            state.t,
+            state.sigma,
+            state.x_t,
+            state.x0_pred,
+            state.t_from,
+            state.sigma_from,
         )
         yield Progress(
             state.step, state.n_steps, f"generating: step {state.step}/{state.n_steps}", frame=frame

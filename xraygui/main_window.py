@@ -6,15 +6,18 @@ its step trajectory) and wires the widgets of the other modules to ``core``.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.denoise import DenoiseResult
 from core.device import device_label, select_device
+from core.diffusion import card_path
 from core.display import auto_window, to_display
 from core.errors import XrayError, error_line
 from core.image import Window, XrayImage
@@ -116,6 +120,8 @@ class MainWindow(QMainWindow):
         self.controls.restore(self.settings)
         self._restore_layout()
         QApplication.instance().aboutToQuit.connect(self.stop_workers)
+        self._space_for_buttons = SpaceForFocusedButtons(self.timeline.play, self)
+        QApplication.instance().installEventFilter(self._space_for_buttons)
 
     # ----------------------------------------------------------------- building
 
@@ -153,6 +159,7 @@ class MainWindow(QMainWindow):
         self.controls.cancelRequested.connect(self.cancel)
         self.controls.loadModelRequested.connect(self.choose_model_file)
         self.controls.device.currentTextChanged.connect(lambda _: self.update_device_label())
+        self.controls.seed.valueChanged.connect(self._on_seed_changed)
         self.controls_dock = self._dock(
             "Denoise", "controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -438,8 +445,8 @@ class MainWindow(QMainWindow):
         previous, self.image = self.image, image
         self.result = None
         self.trajectory = None
-        self.timeline.set_frame_count(0)
         self.timeline.set_mode("reverse")
+        self._sync_timeline(go_to_end=True)
         self.timeline.set_label("No steps yet: press Denoise")
         self.controls.show_progress(0, 1, "")
         self.controls.status.clear()
@@ -516,22 +523,36 @@ class MainWindow(QMainWindow):
         self._label_frame(frame)
         values = frame.x0_pred if self.timeline.x0 else frame.x_t
         if mode == "demo":  # model domain: [-1, 1] shown black to white
-            return np.clip((values + 1) / 2, 0, 1).astype(np.float32)
+            grey = np.clip((values + 1) / 2, 0, 1).astype(np.float32)
+            return 1 - grey if self.invert else grey
         return self.grey(values)
 
     def _on_mode_changed(self, mode: str) -> None:
-        """Say what the new mode shows where it has no steps yet (a step labels itself)."""
+        """Give the slider the new mode's steps; say what it shows where it has none yet."""
         frames = self.demo if mode == "demo" else self.trajectory
+        self._sync_timeline(go_to_end=True)
         if mode != "forward" and not frames:
             self.timeline.set_label(
                 "Demo: press Generate" if mode == "demo" else "No steps yet: press Denoise"
             )
         self.refresh()
 
+    def _sync_timeline(self, *, go_to_end: bool | None = None) -> None:
+        """Make the slider span the steps of the mode shown (forward mode spans t instead).
+
+        Parameters
+        ----------
+        go_to_end : bool, optional
+            Show the last step; by default only if the slider was at the end already.
+        """
+        mode = self.timeline.current_mode
+        if mode == "forward":
+            return
+        frames = self.demo if mode == "demo" else self.trajectory
+        self.timeline.set_frame_count(len(frames) if frames else 0, go_to_end=go_to_end)
+
     def _label_frame(self, frame: Frame) -> None:
-        self.timeline.set_label(
-            f"step {frame.step}/{frame.n_steps}   t = {frame.t:.1f}   sigma = {frame.sigma:.4g}"
-        )
+        self.timeline.set_label(frame.describe(x0=self.timeline.x0))
 
     def _after_title(self, grey: np.ndarray | None) -> str:
         mode = self.timeline.current_mode
@@ -543,14 +564,17 @@ class MainWindow(QMainWindow):
             return "After: denoising..."
         if grey is None:
             return "After: press Denoise" if self.controls.has_model() else "After (no model)"
-        frames = len(self.trajectory or ())
-        if self.result is None:
-            return f"After: step {frames} (running)"
+        frames = self.trajectory.frames if self.trajectory is not None else []
         index = self.timeline.slider.value()
-        if frames and index < frames - 1:
-            what = "x0 prediction" if self.timeline.x0 else "x_t"
-            return f"After: step {index + 1}/{frames} ({what})"
-        return "After (denoised)"
+        if not frames or (self.result is not None and index >= len(frames) - 1):
+            return "After (denoised)"
+        frame = frames[min(index, len(frames) - 1)]
+        notes = ["x0 prediction" if self.timeline.x0 else "x_t"]
+        if self.trajectory is not None and self.trajectory.stride > 1:
+            notes.append(f"steps kept at 1/{self.trajectory.stride} size")
+        if self.result is None:
+            notes.append("running")
+        return f"After: step {frame.step}/{frame.n_steps} ({'; '.join(notes)})"
 
     def _forward(self, t: int) -> np.ndarray | None:
         base = self.reference if self.reference is not None else self.image
@@ -786,13 +810,13 @@ class MainWindow(QMainWindow):
         if self.roi is None or self.image is None:
             return None
         (col, row), (width, height) = self.roi.pos(), self.roi.size()
-        raw = Region(
-            max(int(round(row)), 0),
-            max(int(round(col)), 0),
-            max(int(round(height)), 1),
-            max(int(round(width)), 1),
-        )
-        return clip_region(raw, self.image.shape)
+        row0, col0 = round(row), round(col)
+        row1, col1 = row0 + max(round(height), 1), col0 + max(round(width), 1)
+        rows, cols = self.image.shape
+        row0, col0, row1, col1 = max(row0, 0), max(col0, 0), min(row1, rows), min(col1, cols)
+        if row1 <= row0 or col1 <= col0:
+            return None  # wholly outside the image
+        return clip_region(Region(row0, col0, row1 - row0, col1 - col0), self.image.shape)
 
     def reference_noise(self) -> NoiseEstimate | None:
         """Return the reference's own noise estimate (made once per reference), or None."""
@@ -1028,7 +1052,7 @@ class MainWindow(QMainWindow):
         """Drop the result, its steps and its numbers: the panels show no result."""
         self.result = None
         self.trajectory = None
-        self.timeline.set_frame_count(0)
+        self._sync_timeline(go_to_end=True)
         self._noise = (self._noise[0], None)
         self.controls.status.clear()
         self.update_metrics()
@@ -1045,8 +1069,9 @@ class MainWindow(QMainWindow):
         frame = event.frame
         frames = self.demo if demo else self.trajectory
         if frame is not None and frames is not None and frame.image is not None:
-            frames.add(frame.step, frame.n_steps, frame.t, frame.sigma, frame.image, frame.x0_pred)
-            self.timeline.set_frame_count(len(frames))
+            frames.add(frame)
+            if self.timeline.current_mode == ("demo" if demo else "reverse"):
+                self._sync_timeline()  # follows the newest step unless scrubbed back
             self.refresh()
 
     def _on_result(self, result: DenoiseResult) -> None:
@@ -1054,7 +1079,7 @@ class MainWindow(QMainWindow):
         after = None if math.isnan(result.noise_after) else result.noise_after
         self._noise = (result.noise_before.sigma, after)
         self._estimating_noise = None
-        self.timeline.set_frame_count(len(self.trajectory) if self.trajectory else 0)
+        self._sync_timeline()
         self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
         samples = result.settings.n_uncertainty_samples
         self.controls.status.setText(
@@ -1089,7 +1114,7 @@ class MainWindow(QMainWindow):
         options = self.controls.options()
         if options.model is None or self._busy():
             return None
-        shape = (128, 128) if self.image is None else tuple(min(s, 256) for s in self.image.shape)
+        shape = (128, 128) if self.image is None else demo_shape(self.image.shape)
         self.demo = Trajectory(shape, options.n_steps)
         worker = GeneratorWorker(jobs.demo_job, options, shape)
         worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
@@ -1107,7 +1132,7 @@ class MainWindow(QMainWindow):
 
     def _on_demo_stopped(self, what: str, error: Exception | None) -> None:
         self.demo = None
-        self.timeline.set_frame_count(0)
+        self._sync_timeline(go_to_end=True)
         self.timeline.set_label(f"{what}: press Generate")
         if error is None:
             self.controls.show_progress(0, 1, what)
@@ -1270,14 +1295,13 @@ class MainWindow(QMainWindow):
         """Show the mouse and keyboard controls."""
         QMessageBox.information(self, "Mouse and keys", HELP_TEXT)
 
+    def _on_seed_changed(self) -> None:
+        if self.timeline.current_mode == "forward":  # its noise is drawn from the seed
+            self.refresh()
+
     def show_about(self) -> None:
-        """Show the version and the intended use."""
-        QMessageBox.about(
-            self,
-            "About xraygui",
-            f"xray-denoise {__version__}\n\nDenoises low-dose X-ray radiographs "
-            f"with a diffusion model.\n\n{NOT_FOR_DIAGNOSTIC_USE}.",
-        )
+        """Show the version, the model chosen and its training data's attribution, the use."""
+        QMessageBox.about(self, "About xraygui", about_text(self.controls.options().model))
 
 
 CONTROLS = (
@@ -1308,6 +1332,91 @@ HELP_TEXT = (
 )
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
+
+
+class SpaceForFocusedButtons(QObject):
+    """Let Space press the focused button or open the focused list, not play the steps.
+
+    Space is the window's shortcut for play / pause; Qt gives shortcuts priority over
+    a focused widget's keys unless the widget claims the key (``ShortcutOverride``).
+
+    Parameters
+    ----------
+    play : QAbstractButton
+        The play button, for which Space stays the shortcut.
+    parent : QObject
+        Owner.
+    """
+
+    def __init__(self, play: QAbstractButton, parent: QObject) -> None:
+        super().__init__(parent)
+        self._play = play
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Claim Space for a focused button or list box other than play."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(watched, QAbstractButton | QComboBox)
+            and watched is not self._play
+        ):
+            event.accept()  # the widget gets the key press; the shortcut does not fire
+        return False
+
+
+DEMO_SIDE = 256
+"""The longer side of a generated demo image at most, in pixels."""
+
+
+def demo_shape(shape: tuple[int, int]) -> tuple[int, int]:
+    """Return the size of a demo image for an image of `shape`: its aspect, at most DEMO_SIDE."""
+    scale = min(1.0, DEMO_SIDE / max(shape))
+    return max(8, round(shape[0] * scale)), max(8, round(shape[1] * scale))
+
+
+def about_text(model: Path | None) -> str:
+    """Return the About box's text: version, model, training data and its attribution, use.
+
+    Parameters
+    ----------
+    model : Path or None
+        The weights file chosen in the Denoise panel; its model card is read beside it.
+
+    Returns
+    -------
+    str
+    """
+    lines = [
+        f"xray-denoise {__version__}",
+        "",
+        "Denoises low-dose X-ray radiographs with a diffusion model.",
+        "",
+    ]
+    if model is None:
+        lines.append("Model: none chosen.")
+    else:
+        try:
+            card = json.loads(card_path(model).read_text(encoding="utf-8"))
+            data = card.get("data", {})
+            attribution = " ".join(
+                line.strip()
+                for line in str(data.get("attribution", "")).splitlines()
+                if line.strip() and not line.startswith("#")
+            )
+            lines += [
+                f"Model: {Path(model).name} (SHA-256 {str(card.get('weights_sha256', ''))[:12]}), "
+                f"code {card.get('code_version', '?')}, saved {card.get('created', '?')}",
+                f"Trained on: {data.get('name', 'unknown data')}, "
+                f"{data.get('n_images', '?')} images of {data.get('n_patients', '?')} patients",
+                f"Licence of the training data: {data.get('license', 'not stated')}",
+            ]
+            if attribution:
+                lines.append(f"Attribution: {attribution}")
+        except (OSError, ValueError, AttributeError) as error:
+            lines.append(f"Model: {Path(model).name} (its model card cannot be read: {error})")
+    lines += ["", f"{NOT_FOR_DIAGNOSTIC_USE}."]
+    return "\n".join(lines)
 
 
 def _same_images(a: tuple, b: tuple) -> bool:

@@ -15,7 +15,7 @@ PANE_NAMES = ("before", "after", "residual", "uncertainty")
 TITLES = {
     "before": "Before",
     "after": "After",
-    "residual": "Residual (before - after)",
+    "residual": "Residual (before - denoised result)",
     "uncertainty": "Uncertainty (sample spread)",
 }
 _CROSSHAIR_PEN = pg.mkPen((255, 200, 0, 120), width=1)

@@ -14,6 +14,8 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
+from core.denoise import DenoiseStep
+
 TRAJECTORY_BUDGET_BYTES = 256 * 2**20
 """At most this much memory for the stored step images of one run."""
 
@@ -37,9 +39,11 @@ class Frame:
     step, n_steps : int
         Step number (1-based) and total steps.
     t, sigma : float
-        Time reached and the noise level there.
+        Time reached and the noise level there (where ``x_t`` is).
     x_t, x0_pred : ndarray of float32
         The state and the x_0 prediction, possibly downsampled (see :class:`Trajectory`).
+    t_from, sigma_from : float
+        The time the step started from, where ``x0_pred`` was made, and its noise level.
     """
 
     step: int
@@ -48,6 +52,25 @@ class Frame:
     sigma: float
     x_t: np.ndarray
     x0_pred: np.ndarray
+    t_from: float
+    sigma_from: float
+
+    def describe(self, *, x0: bool) -> str:
+        """Say which step this is and the time and noise level of the image shown.
+
+        Parameters
+        ----------
+        x0 : bool
+            Whether the x_0 prediction is shown (made at ``t_from``), else ``x_t`` (at ``t``).
+        """
+        if x0:
+            return (
+                f"step {self.step}/{self.n_steps}   x0 predicted at t = {self.t_from:.1f}"
+                f"   sigma = {self.sigma_from:.4g}"
+            )
+        return (
+            f"step {self.step}/{self.n_steps}   x_t at t = {self.t:.1f}   sigma = {self.sigma:.4g}"
+        )
 
 
 class Trajectory:
@@ -83,20 +106,26 @@ class Trajectory:
         """Memory held by the stored images."""
         return sum(f.x_t.nbytes + f.x0_pred.nbytes for f in self.frames)
 
-    def add(
-        self, step: int, n_steps: int, t: float, sigma: float, x_t: np.ndarray, x0: np.ndarray
-    ) -> None:
-        """Store one step (a later frame for the same step replaces the earlier one)."""
+    def add(self, state: DenoiseStep) -> None:
+        """Store one step with its images (a later frame for the same step replaces the earlier).
+
+        Parameters
+        ----------
+        state : DenoiseStep
+            The step, with ``image`` (the state ``x_t``) and ``x0_pred`` set.
+        """
         s = self.stride
         frame = Frame(
-            step,
-            n_steps,
-            float(t),
-            float(sigma),
-            np.ascontiguousarray(x_t[::s, ::s], dtype=np.float32),
-            np.ascontiguousarray(x0[::s, ::s], dtype=np.float32),
+            state.step,
+            state.n_steps,
+            float(state.t),
+            float(state.sigma),
+            np.ascontiguousarray(state.image[::s, ::s], dtype=np.float32),
+            np.ascontiguousarray(state.x0_pred[::s, ::s], dtype=np.float32),
+            float(state.t_from),
+            float(state.sigma_from),
         )
-        if self.frames and self.frames[-1].step == step:
+        if self.frames and self.frames[-1].step == state.step:
             self.frames[-1] = frame
         else:
             self.frames.append(frame)
@@ -161,8 +190,19 @@ class TimelineWidget(QWidget):
         """Switch mode."""
         self.mode.setCurrentIndex(MODES.index(mode))
 
-    def set_frame_count(self, count: int, *, go_to_end: bool = True) -> None:
-        """Set how many frames the slider spans (step modes)."""
+    def set_frame_count(self, count: int, *, go_to_end: bool | None = None) -> None:
+        """Set how many frames the slider spans (step modes).
+
+        Parameters
+        ----------
+        count : int
+            Frames of the mode shown.
+        go_to_end : bool, optional
+            Whether to show the last frame; by default only if the slider was already
+            at the end (it follows a running job unless the user scrubbed back).
+        """
+        if go_to_end is None:
+            go_to_end = self.slider.value() >= self.slider.maximum()
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, max(count - 1, 0))
             if go_to_end:

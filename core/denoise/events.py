@@ -63,7 +63,10 @@ class DenoiseStep:
         ``sigma`` (the result itself after the last step). None when step images were
         not asked for.
     x0_pred : ndarray of float32 or None
-        The model's estimate of the clean image made in this step, in pixels.
+        The model's estimate of the clean image made in this step (at ``t_from``), in
+        pixels.
+    t_from, sigma_from : float
+        The time this step started from, where ``x0_pred`` was made, and its noise level.
     """
 
     step: int
@@ -72,6 +75,8 @@ class DenoiseStep:
     sigma: float
     image: np.ndarray | None
     x0_pred: np.ndarray | None
+    t_from: float
+    sigma_from: float
 
 
 @dataclass(frozen=True)

@@ -115,4 +115,6 @@ def generate_demo(
             sigma=state.sigma,
             x_t=state.x_t[0, 0],
             x0_pred=state.x0_pred[0, 0],
+            t_from=state.t_from,
+            sigma_from=state.sigma_from,
         )

@@ -117,6 +117,8 @@ def _reverse(
                 # (noise-free) one through the unbiased inverse, as the result does.
                 image=domain.to_pixels(shown, estimate=s == 0.0),
                 x0_pred=domain.to_pixels(x0.cpu().numpy()[0, 0]),
+                t_from=t,
+                sigma_from=float(model.schedule.sigma(t)),
             )
     return x
 

@@ -87,6 +87,8 @@ class DenoiseSettings:
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+        if self.n_uncertainty_samples == 1:
+            raise ValueError("an uncertainty map needs at least 2 samples (0 for none), got 1")
         if not (isinstance(self.strength, int | float) and math.isfinite(self.strength)):
             raise ValueError(f"strength must be a number > 0, got {self.strength!r}")
         if self.strength <= 0:

@@ -49,8 +49,10 @@ class StepState:
         The state at ``t``, on the CPU, shaped like the sampler's input.
         Divide by ``sqrt(abar_t)`` to compare it with an image.
     x0_pred : ndarray of float32
-        The network's estimate of ``x_0`` made during this step (at the previous
-        time), on the CPU, shaped like the input. ``x_t == x0_pred`` after the last step.
+        The network's estimate of ``x_0`` made during this step (at ``t_from``), on
+        the CPU, shaped like the input. ``x_t == x0_pred`` after the last step.
+    t_from, sigma_from : float
+        The time this step started from, where ``x0_pred`` was made, and its noise level.
     """
 
     step: int
@@ -59,6 +61,8 @@ class StepState:
     sigma: float
     x_t: np.ndarray
     x0_pred: np.ndarray
+    t_from: float
+    sigma_from: float
 
 
 def q_sample(
@@ -257,6 +261,8 @@ def _reverse(
             sigma=float(schedule.sigma(s)),
             x_t=x.detach().cpu().numpy().reshape(shape),
             x0_pred=x0.detach().cpu().numpy().reshape(shape),
+            t_from=t,
+            sigma_from=float(schedule.sigma(t)),
         )
 
 

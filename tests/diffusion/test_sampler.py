@@ -66,6 +66,13 @@ def test_states_are_cpu_numpy_shaped_like_input(tiny_model, x_start):
     assert states[-1].t == 0.0 and states[-1].sigma == 0.0
 
 
+def test_each_states_x0_prediction_is_dated_where_its_step_started(tiny_model, x_start):
+    states = list(ddim_sample(tiny_model, x_start, t_start=7.5, n_steps=3))
+    assert [s.t_from for s in states] == [7.5, states[0].t, states[1].t]
+    for state in states:
+        assert state.sigma_from == pytest.approx(tiny_model.schedule.sigma(state.t_from))
+
+
 def test_one_step_is_the_x0_prediction(tiny_model, x_start):
     for run in (
         ddim_sample(tiny_model, x_start, t_start=12.3, n_steps=1),

@@ -228,20 +228,21 @@ def test_demo_generates_from_noise_step_by_step(window, qtbot, small_dicom):
 
 
 def test_the_stored_trajectory_stays_within_its_budget():
+    from core.denoise import DenoiseStep
     from xraygui.timeline import Trajectory
 
     budget = 16 * 2**20
     trajectory = Trajectory((2000, 2000), 20, budget=budget)
     big = np.zeros((2000, 2000), np.float32)
     for step in range(1, 21):
-        trajectory.add(step, 20, 1.0, 0.1, big, big)
+        trajectory.add(DenoiseStep(step, 20, 1.0, 0.1, big, big, 2.0, 0.2))
     assert len(trajectory) == 20 and trajectory.stride > 1
     assert trajectory.nbytes <= budget
 
 
 def test_uncertainty_samples_fill_the_uncertainty_pane(window, qtbot, small_dicom):
     window.open_file(small_dicom)
-    window.controls.samples.setValue(1)
+    window.controls.samples.setValue(2)
     window.uncertainty_action.setChecked(True)
     result = run_denoise(qtbot, window, steps=1)
     assert result.uncertainty is not None
