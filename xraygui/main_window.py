@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
         self._estimating_noise: XrayImage | None = None  # the image whose noise a worker estimates
+        # Grey levels that do not depend on the window, made once: (inputs..., grey[, top]).
+        self._residual: tuple[XrayImage, XrayImage, np.ndarray] | None = None
+        self._uncertainty: tuple[np.ndarray, np.ndarray, float] | None = None
         self._reference_noise: jobs.KnownNoise | None = None
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
@@ -611,18 +614,8 @@ class MainWindow(QMainWindow):
         panes["after"].show_grey(after_grey, extent=shape)
         panes["after"].set_title(self._after_title(after_grey))
         self.views.swipe.set_grey(after_grey, shape)
-        denoised = self.denoised
         if panes["residual"].isVisible():
-            if denoised is None:
-                panes["residual"].show_grey(None)
-            else:
-                residual = self.image.pixels - denoised.pixels
-                spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
-                grey = to_display(
-                    self.image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
-                    Window(0.0, 2 * spread),
-                )
-                panes["residual"].show_grey(grey)
+            panes["residual"].show_grey(self._residual_grey())
         if panes["uncertainty"].isVisible():
             spread_map = None if self.result is None else self.result.uncertainty
             if spread_map is None:
@@ -634,14 +627,31 @@ class MainWindow(QMainWindow):
                     else "Uncertainty: set samples > 0, then Denoise"
                 )
             else:
-                top = float(np.percentile(spread_map, 99.5)) or 1.0
-                grey = np.clip(spread_map / top, 0, 1).astype(np.float32)
+                grey, top = self._uncertainty_grey(spread_map)
                 panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
                 panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g})")
         window = self.window_override or self.image.window
         self.window_label.setText(
             f"W {window.width:.5g} C {window.center:.5g}" + (" inverted" if self.invert else "")
         )
+
+    def _residual_grey(self) -> np.ndarray | None:
+        """Grey levels of before - result, made once per result (they ignore the window)."""
+        denoised = self.denoised
+        if denoised is None or self.image is None:
+            return None
+        cached = self._residual
+        if cached is None or cached[0] is not self.image or cached[1] is not denoised:
+            cached = self._residual = (self.image, denoised, residual_grey(self.image, denoised))
+        return cached[2]
+
+    def _uncertainty_grey(self, spread_map: np.ndarray) -> tuple[np.ndarray, float]:
+        """Grey levels of the uncertainty map and the std shown white, made once per map."""
+        if self._uncertainty is None or self._uncertainty[0] is not spread_map:
+            top = float(np.percentile(spread_map, 99.5)) or 1.0
+            grey = np.clip(spread_map / top, 0, 1).astype(np.float32)
+            self._uncertainty = (spread_map, grey, top)
+        return self._uncertainty[1], self._uncertainty[2]
 
     def drag_window(self, dx: float, dy: float) -> None:
         """Change window width by horizontal and centre by vertical mouse motion."""
@@ -1363,6 +1373,27 @@ class SpaceForFocusedButtons(QObject):
         ):
             event.accept()  # the widget gets the key press; the shortcut does not fire
         return False
+
+
+def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
+    """Return grey levels of ``image - denoised``: 0 mid-grey, the 99.5th percentile white.
+
+    Parameters
+    ----------
+    image, denoised : XrayImage
+        The noisy image and its denoised result, same shape.
+
+    Returns
+    -------
+    ndarray of float32
+        In ``[0, 1]``.
+    """
+    residual = image.pixels - denoised.pixels
+    spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
+    return to_display(
+        image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
+        Window(0.0, 2 * spread),
+    )
 
 
 DEMO_SIDE = 256

@@ -62,6 +62,7 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.view = ImageViewBox()
         self.addItem(self.view, row=1, col=0)
         self.image_item = pg.ImageItem(axisOrder="row-major")
+        self._shown: tuple = (None, None, None)  # what show_grey last drew: grey, extent, lut
         self.view.addItem(self.image_item)
         self.vline = pg.InfiniteLine(angle=90, pen=_CROSSHAIR_PEN)
         self.hline = pg.InfiniteLine(angle=0, pen=_CROSSHAIR_PEN)
@@ -90,6 +91,11 @@ class ImagePane(pg.GraphicsLayoutWidget):
         lut : ndarray, optional
             A colour lookup table (e.g. for the uncertainty map).
         """
+        shown = (grey, extent, lut)
+        previous = self._shown
+        if grey is previous[0] and lut is previous[2] and extent == previous[1]:
+            return  # the same arrays (a cached residual, say): nothing to redraw
+        self._shown = shown
         if grey is None:
             self.image_item.clear()
             return

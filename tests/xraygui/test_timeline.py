@@ -180,3 +180,24 @@ def test_the_residual_pane_says_it_is_of_the_final_result(window, qtbot, small_d
     expected = window.image.pixels - result.image.pixels
     spread = float(np.percentile(np.abs(expected), 99.5))
     assert pane.image_item.image.shape == expected.shape and spread > 0
+
+
+def test_dragging_the_window_does_not_recompute_the_residual(
+    window, qtbot, monkeypatch, small_dicom
+):
+    import xraygui.main_window
+    from xraygui.main_window import residual_grey
+
+    calls = []
+    monkeypatch.setattr(
+        xraygui.main_window, "residual_grey", lambda *a: calls.append(1) or residual_grey(*a)
+    )
+    window.open_file(small_dicom)
+    window.residual_action.setChecked(True)
+    _denoise(qtbot, window, 1)
+    before = len(calls)
+    for _ in range(3):
+        window.drag_window(5, 3)
+    assert len(calls) == before == 1
+    _denoise(qtbot, window, 1)
+    assert len(calls) == 2  # a new result, a new residual
