@@ -21,11 +21,10 @@ def to_display(
     """Return display grey levels in [0, 1] (0 black), following the DICOM grayscale pipeline.
 
     Without an explicit `window`, the image's VOI LUT table is used if it has
-    one, else ``image.window``. Windows are applied with the DICOM ``LINEAR``
-    function [1]_ (the one with ``c - 0.5`` and ``w - 1``, width at least 1),
-    except for floating-point sources, which use ``LINEAR_EXACT`` [2]_ since
-    their values are not integers. A MONOCHROME1 image is then inverted
-    (``1 - v``), and `invert` inverts once more.
+    one, else ``image.window``. A window is applied with its VOI LUT function
+    (:func:`window_function`): ``LINEAR`` [1]_ (the one with ``c - 0.5`` and
+    ``w - 1``, width at least 1), ``LINEAR_EXACT`` [2]_ or ``SIGMOID`` [3]_. A
+    MONOCHROME1 image is then inverted (``1 - v``), and `invert` inverts once more.
 
     Parameters
     ----------
@@ -45,6 +44,7 @@ def to_display(
     ----------
     .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
     .. [2] DICOM PS3.3, C.11.2.1.3.2 LINEAR_EXACT Function.
+    .. [3] DICOM PS3.3, C.11.2.1.3.1 SIGMOID Function.
     """
     x = image.pixels
     if window is None and image.voi_lut is not None:
@@ -55,15 +55,37 @@ def to_display(
         grey = (table[index] / (2**image.voi_lut_bits - 1)).astype(np.float32)
     else:
         window = image.window if window is None else window
-        if image.mapping.is_float:
-            grey = _linear_exact(x, window.center, window.width)
-        else:
-            grey = _linear(x, window.center, window.width)
+        function = _FUNCTIONS[window_function(image, window)]
+        grey = function(x, window.center, window.width)
     if image.photometric == "MONOCHROME1":
         grey = 1 - grey
     if invert:
         grey = 1 - grey
     return np.clip(grey, 0, 1).astype(np.float32, copy=False)
+
+
+def window_function(image: XrayImage, window: Window) -> str:
+    """Return the VOI LUT function that `window` is applied with on `image`.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image shown.
+    window : Window
+        Its window, or one the user chose.
+
+    Returns
+    -------
+    str
+        ``window.function``; for a window without one, ``image.window.function``
+        (the file's VOILUTFunction, so that a window the user drags keeps it);
+        without either, ``LINEAR_EXACT`` for floating-point sources, whose values
+        are not integers, and ``LINEAR`` otherwise.
+    """
+    function = window.function or image.window.function
+    if function is None:
+        return "LINEAR_EXACT" if image.mapping.is_float else "LINEAR"
+    return function
 
 
 def _linear(x: np.ndarray, center: float, width: float) -> np.ndarray:
@@ -83,7 +105,24 @@ def _linear_exact(x: np.ndarray, center: float, width: float) -> np.ndarray:
     return np.clip(grey, 0, 1)
 
 
-def auto_window(pixels: np.ndarray, *, percentiles: tuple[float, float] = (0.5, 99.5)) -> Window:
+def _sigmoid(x: np.ndarray, center: float, width: float) -> np.ndarray:
+    """DICOM SIGMOID: ``1 / (1 + exp(-4 (x - c) / w))``; a threshold if w <= 0."""
+    if width <= 0:
+        return (x > center).astype(np.float32)
+    exponent = np.clip(-4.0 * (np.asarray(x, dtype=np.float64) - center) / width, -700, 700)
+    return (1.0 / (1.0 + np.exp(exponent))).astype(np.float32)
+
+
+_FUNCTIONS = {"LINEAR": _linear, "LINEAR_EXACT": _linear_exact, "SIGMOID": _sigmoid}
+"""The VOI LUT functions by DICOM name, mapping pixels to grey levels in [0, 1]."""
+
+
+def auto_window(
+    pixels: np.ndarray,
+    *,
+    percentiles: tuple[float, float] = (0.5, 99.5),
+    padding: np.ndarray | None = None,
+) -> Window:
     """Return a robust default window spanning two percentiles of the finite pixel values.
 
     For speed, percentiles are taken on a regular subsample of at most about
@@ -95,6 +134,9 @@ def auto_window(pixels: np.ndarray, *, percentiles: tuple[float, float] = (0.5, 
         Pixel values, any shape.
     percentiles : tuple of float
         Lower and upper percentile, in [0, 100].
+    padding : ndarray of bool, optional
+        True where a pixel is padding (``XrayImage.padding.mask``): left out, so
+        that the window covers the anatomy. Ignored if every pixel is padding.
 
     Returns
     -------
@@ -104,13 +146,22 @@ def auto_window(pixels: np.ndarray, *, percentiles: tuple[float, float] = (0.5, 
     Raises
     ------
     ValueError
-        If the percentiles are not increasing within [0, 100], or no value is finite.
+        If the percentiles are not increasing within [0, 100], `padding` has
+        another shape than `pixels`, or no value is finite.
     """
     low_pct, high_pct = percentiles
     if not 0 <= low_pct < high_pct <= 100:
         raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got {percentiles}")
     values = np.asarray(pixels).ravel()
-    values = values[:: max(1, math.ceil(values.size / AUTO_WINDOW_SAMPLES))]
+    step = max(1, math.ceil(values.size / AUTO_WINDOW_SAMPLES))
+    values = values[::step]
+    if padding is not None:
+        if np.shape(padding) != np.shape(pixels):
+            raise ValueError(
+                f"padding has shape {np.shape(padding)}, the pixels {np.shape(pixels)}"
+            )
+        anatomy = values[~np.asarray(padding, dtype=bool).ravel()[::step]]
+        values = anatomy if anatomy.size else values
     values = values[np.isfinite(values)]
     if values.size == 0:
         raise ValueError("pixels contain no finite value to compute a window from")

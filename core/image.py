@@ -8,13 +8,39 @@ from typing import Any
 
 import numpy as np
 
+VOI_LUT_FUNCTIONS = ("LINEAR", "LINEAR_EXACT", "SIGMOID")
+"""The DICOM VOI LUT functions a window may use (PS3.3 C.11.2.1.3, VOILUTFunction)."""
+
 
 @dataclass(frozen=True)
 class Window:
-    """A linear display window (DICOM PS3.3 C.11.2.1.2), in pixel (modality) units."""
+    """A display window (DICOM PS3.3 C.11.2.1.2), in pixel (modality) units.
+
+    Parameters
+    ----------
+    center, width : float
+        WindowCenter and WindowWidth.
+    function : str or None
+        The VOI LUT function, one of :data:`VOI_LUT_FUNCTIONS` (VOILUTFunction).
+        None, for a window that names none (one the user drags, a percentile
+        window), means the image's: that of its own ``window``, else ``LINEAR``
+        (``LINEAR_EXACT`` for floating-point sources); see
+        :func:`core.display.to_display`.
+    explanation : str
+        WindowCenterWidthExplanation, a label such as ``"BONE"``; not compared.
+    """
 
     center: float
     width: float
+    function: str | None = None
+    explanation: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.function is not None and self.function not in VOI_LUT_FUNCTIONS:
+            raise ValueError(
+                f"function must be one of {', '.join(VOI_LUT_FUNCTIONS)} or None, "
+                f"got {self.function!r}"
+            )
 
     @property
     def low(self) -> float:
@@ -88,6 +114,91 @@ class StoredMapping:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class Padding:
+    """Pixels outside the image data: DICOM Pixel Padding (PS3.3 C.7.5.1.1.2).
+
+    A pixel is padding when its stored value (before the modality LUT) lies in
+    ``[first, last]``: PixelPaddingValue alone, or up to PixelPaddingRangeLimit.
+    Padding is no anatomy: it is left out of the default window, and written
+    back exactly as read.
+
+    Parameters
+    ----------
+    first, last : int
+        The padding range of stored values, ``first <= last``.
+    mask : ndarray of bool, shape (rows, cols)
+        True where the image's pixel is padding.
+    values : ndarray of int64, shape (n,)
+        The stored values of those pixels, in the order of ``mask``'s True entries.
+    """
+
+    first: int
+    last: int
+    mask: np.ndarray
+    values: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.first > self.last:
+            raise ValueError(f"padding range must be increasing, got {self.first}..{self.last}")
+        if self.mask.dtype != bool or self.values.shape != (int(self.mask.sum()),):
+            raise ValueError("mask must be boolean, with one value per padding pixel")
+
+    @classmethod
+    def from_stored(cls, stored: np.ndarray, first: int, last: int) -> Padding:
+        """Find the padding in stored values.
+
+        Parameters
+        ----------
+        stored : ndarray of int, shape (rows, cols)
+            The stored values as read.
+        first, last : int
+            The padding range, in either order.
+
+        Returns
+        -------
+        Padding
+            With the mask and values of the pixels in the range (maybe none).
+        """
+        first, last = sorted((int(first), int(last)))
+        stored = np.asarray(stored)
+        mask = (stored >= first) & (stored <= last)
+        return cls(first, last, mask, stored[mask].astype(np.int64))
+
+    def restore(self, stored: np.ndarray, mapping: StoredMapping) -> np.ndarray:
+        """Put the padding back into new stored values, and keep it out of everything else.
+
+        Parameters
+        ----------
+        stored : ndarray of int, shape ``mask.shape``
+            Stored values computed from new pixels (a denoised image, say).
+        mapping : StoredMapping
+            Their mapping, whose range bounds the values moved out of the padding range.
+
+        Returns
+        -------
+        ndarray
+            A copy of `stored` with the padding pixels at their values as read, and
+            every other pixel that fell into the padding range moved to the nearest
+            value outside it, so that it is not taken for padding.
+        """
+        stored = np.array(stored, copy=True)
+        stray = ~self.mask & (stored >= self.first) & (stored <= self.last)
+        below, above = self.first - 1, self.last + 1
+        # A pixel outside the padding as read had a value outside the range, so there is one.
+        if stray.any():
+            if below < mapping.stored_min:
+                moved = above
+            elif above > mapping.stored_max:
+                moved = below
+            else:
+                nearer_below = stored[stray] - self.first < self.last - stored[stray]
+                moved = np.where(nearer_below, below, above)
+            stored[stray] = moved
+        stored[self.mask] = self.values
+        return stored
+
+
 @dataclass(frozen=True)
 class XrayImage:
     """A single 2-D grayscale X-ray image with everything needed to show and save it.
@@ -100,8 +211,9 @@ class XrayImage:
     mapping : StoredMapping
         How ``pixels`` map back to the integers the source stores.
     window : Window
-        Default display window: the file's WindowCenter/Width, else a 0.5-99.5
-        percentile window (:func:`core.display.auto_window`).
+        Default display window: the file's first WindowCenter/Width, else a
+        0.5-99.5 percentile window of the pixels that are not padding
+        (:func:`core.display.auto_window`).
     photometric : str
         ``"MONOCHROME1"`` (high values shown dark) or ``"MONOCHROME2"``.
     source_format : str
@@ -114,6 +226,12 @@ class XrayImage:
         A DICOM VOI LUT table (PS3.3 C.11.2), set only when the file has one and no
         WindowCenter/Width; its first
         input value is ``voi_lut_first`` and its output range ``[0, 2**voi_lut_bits - 1]``.
+    file_windows : tuple of Window
+        Every valid WindowCenter/Width pair of the file, in its order, with its
+        explanation and VOI LUT function; ``window`` is the first, if any.
+    padding : Padding or None
+        The pixels that are padding (DICOM PixelPaddingValue); None if the file
+        declares none. Dropped by :meth:`with_pixels` when the shape changes.
     frame, n_frames : int
         Which frame of a multi-frame file this is, and how many there are.
     metadata : dict
@@ -121,7 +239,10 @@ class XrayImage:
         identifiers, body part, ...).
     dataset : Any
         The source ``pydicom.Dataset`` without its pixel data, for derived
-        DICOM output; None for other formats.
+        DICOM output, describing the pixels as held: without a Modality LUT
+        Sequence once applied, LossyImageCompression ``"01"`` where the codestream
+        shows lossy compression (:func:`core.io.dicom_read.read_dicom`); None for
+        other formats.
     """
 
     pixels: np.ndarray
@@ -134,6 +255,8 @@ class XrayImage:
     voi_lut: np.ndarray | None = None
     voi_lut_first: int = 0
     voi_lut_bits: int = 16
+    file_windows: tuple[Window, ...] = ()
+    padding: Padding | None = None
     frame: int = 0
     n_frames: int = 1
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -144,6 +267,11 @@ class XrayImage:
             raise ValueError(f"pixels must be 2-D, got shape {self.pixels.shape}")
         if self.pixels.dtype != np.float32:
             raise ValueError(f"pixels must be float32, got {self.pixels.dtype}")
+        if self.padding is not None and self.padding.mask.shape != self.pixels.shape:
+            raise ValueError(
+                f"padding mask shape {self.padding.mask.shape} differs from the pixels' "
+                f"{self.pixels.shape}"
+            )
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -162,5 +290,12 @@ class XrayImage:
         return float((self.mapping.stored_max - self.mapping.stored_min) * abs(self.mapping.slope))
 
     def with_pixels(self, pixels: np.ndarray, **changes: Any) -> XrayImage:
-        """Return a copy carrying new pixels (same mapping, window and metadata)."""
-        return replace(self, pixels=np.asarray(pixels, dtype=np.float32), **changes)
+        """Return a copy carrying new pixels (same mapping, window and metadata).
+
+        The padding mask is kept for pixels of the same shape and dropped for others
+        (a crop, a thumbnail), unless `changes` give one.
+        """
+        pixels = np.asarray(pixels, dtype=np.float32)
+        if pixels.shape != self.pixels.shape:
+            changes.setdefault("padding", None)
+        return replace(self, pixels=pixels, **changes)

@@ -1,7 +1,10 @@
+import math
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from core.display import auto_window, to_display
+from core.display import auto_window, to_display, window_function
 from core.image import StoredMapping, Window, XrayImage
 
 
@@ -125,3 +128,67 @@ def test_auto_window_rejects_bad_percentiles(percentiles):
 def test_auto_window_needs_a_finite_value():
     with pytest.raises(ValueError, match="finite"):
         auto_window(np.full((4, 4), np.nan))
+
+
+def dicom_sigmoid(x: float, c: float, w: float) -> float:
+    """PS3.3 C.11.2.1.3.1 written out as the standard states it (ymin 0, ymax 1)."""
+    return 1 / (1 + math.exp(-4 * (x - c) / w))
+
+
+def dicom_linear_exact(x: float, c: float, w: float) -> float:
+    """PS3.3 C.11.2.1.3.2 written out as the standard states it (ymin 0, ymax 1)."""
+    if x <= c - w / 2:
+        return 0.0
+    if x > c + w / 2:
+        return 1.0
+    return (x - c) / w + 0.5
+
+
+@pytest.mark.parametrize(
+    ("function", "reference"), [("SIGMOID", dicom_sigmoid), ("LINEAR_EXACT", dicom_linear_exact)]
+)
+@pytest.mark.parametrize(("center", "width"), [(100.0, 11.0), (100.0, 0.5), (95.25, 30.0)])
+def test_voi_lut_functions_are_the_dicom_formulas(function, reference, center, width):
+    grey = to_display(make_image(RAMP), Window(center, width, function=function))
+    expected = [reference(float(x), center, width) for x in RAMP.ravel()]
+    np.testing.assert_allclose(grey.ravel(), expected, atol=1e-6)
+
+
+def test_a_window_without_a_function_takes_the_images():
+    # A window the user drags names no function: the file's SIGMOID still applies.
+    image = replace(make_image(RAMP), window=Window(100.0, 11.0, function="SIGMOID"))
+    dragged = Window(center=98.0, width=20.0)
+    assert window_function(image, dragged) == "SIGMOID"
+    expected = [dicom_sigmoid(float(x), 98.0, 20.0) for x in RAMP.ravel()]
+    np.testing.assert_allclose(to_display(image, dragged).ravel(), expected, atol=1e-6)
+    linear = Window(98.0, 20.0, function="LINEAR")
+    np.testing.assert_array_equal(to_display(image, linear), to_display(make_image(RAMP), linear))
+
+
+@pytest.mark.parametrize(("is_float", "function"), [(False, "LINEAR"), (True, "LINEAR_EXACT")])
+def test_the_default_function_is_linear_and_linear_exact_for_floats(is_float, function):
+    image = make_image(RAMP, is_float=is_float)
+    assert window_function(image, Window(0.0, 1.0)) == function
+
+
+def test_an_unknown_function_is_refused():
+    with pytest.raises(ValueError, match="SIGMOID"):
+        Window(0.0, 1.0, function="LOG")
+
+
+def test_the_explanation_is_a_label_not_part_of_the_window():
+    assert Window(1.0, 2.0, explanation="BONE") == Window(1.0, 2.0)
+
+
+def test_auto_window_leaves_padding_out():
+    pixels = np.arange(1001, dtype=np.float32).reshape(7, 143)  # 0..1000 ramp
+    padding = pixels < 500
+    window = auto_window(pixels, percentiles=(0, 100), padding=padding)
+    assert (window.low, window.high) == (500.0, 1000.0)
+    everything = auto_window(pixels, percentiles=(0, 100), padding=np.ones_like(padding))
+    assert everything == auto_window(pixels, percentiles=(0, 100))
+
+
+def test_auto_window_padding_must_match_the_pixels():
+    with pytest.raises(ValueError, match="shape"):
+        auto_window(np.zeros((4, 4)), padding=np.zeros((4, 5), dtype=bool))

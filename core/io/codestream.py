@@ -1,7 +1,8 @@
 """Image size declared inside a JPEG, JPEG-LS or JPEG 2000 codestream, read before decoding.
 
 Decoders allocate what the codestream declares, not what the DICOM header says,
-so a damaged or hostile codestream must be checked on its own.
+so a damaged or hostile codestream must be checked on its own. The JPEG 2000 main
+header also says whether the compression was lossy, which the DICOM header may not.
 """
 
 from __future__ import annotations
@@ -75,14 +76,19 @@ def check_codestream(
     return data
 
 
+def _j2k_start(data: bytes) -> int | None:
+    """Return the offset of a JPEG 2000 codestream's SOC marker, skipping a JP2 file's boxes."""
+    if not data.startswith(_JP2_SIGNATURE):
+        return 0
+    offset = data.find(b"jp2c")  # the codestream box
+    return None if offset < 0 else offset + 4
+
+
 def _j2k_size(data: bytes) -> tuple[int, int, int, int] | None:
     """Return (rows, cols, components, precision) from the SIZ segment (ISO/IEC 15444-1 A.5.1)."""
-    offset = 0
-    if data.startswith(_JP2_SIGNATURE):  # a JP2 file: skip boxes to the codestream box
-        offset = data.find(b"jp2c")
-        if offset < 0:
-            return None
-        offset += 4
+    offset = _j2k_start(data)
+    if offset is None:
+        return None
     siz = data[offset : offset + 44]
     if len(siz) < 44 or siz[:4] != b"\xff\x4f\xff\x51":  # SOC then SIZ
         return None
@@ -90,6 +96,39 @@ def _j2k_size(data: bytes) -> tuple[int, int, int, int] | None:
     components = struct.unpack(">H", siz[40:42])[0]
     precision = (siz[42] & 0x7F) + 1
     return height - y_offset, width - x_offset, components, precision
+
+
+def j2k_is_irreversible(data: bytes) -> bool:
+    """Whether a JPEG 2000 codestream uses the irreversible 9-7 wavelet, hence is lossy.
+
+    The transformation is the last byte of the COD segment's SPcod parameters
+    (ISO/IEC 15444-1 A.6.1, Table A.20): 0 for the 9-7 irreversible filter, 1 for
+    the 5-3 reversible one. Only the main header is read, up to the first tile.
+
+    Parameters
+    ----------
+    data : bytes
+        A JPEG 2000 codestream, or a JP2 file holding one.
+
+    Returns
+    -------
+    bool
+        True if the main header's COD segment says 9-7; False for 5-3, and for a
+        header without a readable COD segment.
+    """
+    offset = _j2k_start(data)
+    if offset is None or data[offset : offset + 2] != b"\xff\x4f":  # SOC
+        return False
+    offset += 2
+    while offset + 4 <= len(data):
+        marker = data[offset : offset + 2]
+        if marker[0] != 0xFF or marker == b"\xff\x90":  # not a marker, or SOT: the first tile
+            return False
+        if marker == b"\xff\x52":  # COD: Lcod, Scod, SGcod (4 bytes), then SPcod
+            transformation = data[offset + 13 : offset + 14]
+            return transformation == b"\x00"
+        offset += 2 + struct.unpack(">H", data[offset + 2 : offset + 4])[0]
+    return False
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int, int, int] | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pydicom
+from pydicom.datadict import dictionary_has_tag
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, get_decoder, pixel_array
@@ -23,15 +24,19 @@ from pydicom.valuerep import PersonName
 
 from core.display import auto_window
 from core.errors import ImageReadError
-from core.image import StoredMapping, Window, XrayImage
-from core.io.codestream import check_codestream
+from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, Window, XrayImage
+from core.io.codestream import check_codestream, j2k_is_irreversible
 from core.io.color import luma, warn_converted
 from core.io.guards import check_dimensions, check_frame
 from core.io.jpeg2000 import decode_jpeg2000
+from core.io.lut import Lut, read_lut
 
 MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
 COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
 PALETTE = "PALETTE COLOR"
+GZIP_SIGNATURE = b"\x1f\x8b"
+_MODALITY_KEYWORDS = ("ModalityLUTSequence", "RescaleSlope", "RescaleIntercept", "RescaleType")
+"""Removed from the header once a Modality LUT table is applied: the pixels hold its outputs."""
 _DECODER_PACKAGES = {
     **dict.fromkeys(JPEG2000TransferSyntaxes, "pylibjpeg and pylibjpeg-openjpeg"),
     **dict.fromkeys(
@@ -90,7 +95,10 @@ METADATA_KEYWORDS = (
     "WindowCenter",
     "WindowWidth",
     "VOILUTFunction",
+    "PixelPaddingValue",
+    "PixelPaddingRangeLimit",
     "LossyImageCompression",
+    "LossyImageCompressionMethod",
 )
 """Attributes copied into ``XrayImage.metadata`` (when present) as plain values."""
 
@@ -101,10 +109,15 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     Pixel values are the decoded stored values (BitsStored honoured, as pydicom
     does) after the linear modality LUT, as float32. MONOCHROME1 is kept as is;
     colour and palette images become BT.601 luma with an :class:`XrayWarning`.
-    The default display is the file's first WindowCenter/WindowWidth; without
-    one, its first VOI LUT table (``voi_lut``) if any, with ``window`` then set
-    by :func:`core.display.auto_window` (0.5 and 99.5 percentiles) for manual
-    windowing. Only the requested frame is decoded, so the size limits of
+    Every WindowCenter/WindowWidth pair becomes a window (``file_windows``), with
+    its explanation and the file's VOILUTFunction. The default display is the
+    first; without one, the file's first VOI LUT table (``voi_lut``) if any, with
+    ``window`` then set by :func:`core.display.auto_window` (0.5 and 99.5
+    percentiles of the pixels that are not padding) for manual windowing. A
+    grayscale image's PixelPaddingValue (and PixelPaddingRangeLimit) gives its
+    ``padding``. A JPEG 2000 frame compressed with the irreversible wavelet marks
+    the header (``dataset``) LossyImageCompression ``"01"``, whatever it said.
+    Only the requested frame is decoded, so the size limits of
     :func:`core.io.guards.check_dimensions` apply to one frame, checked on the
     header and on the codestream before decoding.
 
@@ -123,18 +136,21 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     Raises
     ------
     ImageReadError
-        For files without pixel data, missing or invalid image attributes,
-        oversized images, a bad frame index, or a transfer syntax that no
-        installed plugin decodes. Other failures are converted by the caller.
+        For files that are not DICOM, files without pixel data, missing or invalid
+        image attributes, oversized images, a bad frame index, or a transfer syntax
+        that no installed plugin decodes. Other failures are converted by the caller.
     """
     ds = pydicom.dcmread(path, force=True)
     if len(ds) == 0:
         raise ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
+    _check_is_dicom(path, ds)
     if "PixelData" not in ds:
         what = ds.SOPClassUID.name if "SOPClassUID" in ds else "no SOP class"
         if "Rows" in ds or "Image Storage" in what:
             raise ImageReadError(path, "the pixel data is missing (the file may be truncated)")
         raise ImageReadError(path, f"the file has no image pixel data ({what})")
+    if not ds.PixelData:
+        raise ImageReadError(path, "the pixel data is empty")
     syntax = _transfer_syntax(path, ds)
     rows, cols = _int(path, ds, "Rows"), _int(path, ds, "Columns")
     samples = _int(path, ds, "SamplesPerPixel", 1)
@@ -158,9 +174,13 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         raise ImageReadError(
             path, f"unsupported photometric interpretation {photometric or '(missing)'}"
         )
+    if samples != (3 if photometric in COLOR else 1):
+        raise _invalid_combination(path, photometric, samples)
     _check_decoder(path, syntax)
     codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
+    if syntax in JPEG2000TransferSyntaxes and j2k_is_irreversible(codestream or b""):
+        _mark_lossy(ds, "ISO_15444_1")
     stored = None
     if codestream is not None and syntax in JPEG2000TransferSyntaxes and samples == 1:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
@@ -168,8 +188,19 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if stored is None:
         stored = pixel_array(ds, index=frame)
 
+    padding = None
     if photometric in MONOCHROME and stored.ndim == 2:
-        mapping = _modality_mapping(path, ds, bits_stored, signed)
+        padding = _padding(ds, stored, signed)
+        modality_lut = _modality_lut(path, ds, syntax, signed)
+        if modality_lut is None:
+            mapping = _modality_mapping(path, ds, bits_stored, signed)
+        else:  # the table's outputs become the stored values, with no modality transform
+            stored = modality_lut.look_up(stored)
+            mapping = StoredMapping(bits_stored=modality_lut.bits)
+            padding = None if padding is None else _padding_through(padding, modality_lut)
+            for keyword in _MODALITY_KEYWORDS:
+                if keyword in ds:
+                    delattr(ds, keyword)
         pixels = mapping.to_pixels(stored)
     elif photometric == PALETTE and stored.ndim == 2:
         rgb = apply_color_lut(stored, ds)
@@ -183,30 +214,63 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         warn_converted(path, f"{photometric} image converted to grayscale (BT.601 luma)")
         photometric = "MONOCHROME2"
     else:
-        raise ImageReadError(
-            path, f"{photometric} with {samples} samples per pixel is not a valid combination"
-        )
+        raise _invalid_combination(path, photometric, samples)
 
-    window = _file_window(ds)
-    voi = None if window else _voi_lut(ds, syntax)
+    windows = _file_windows(ds)
+    voi = None if windows else _voi_lut(ds, syntax)
     for tag in [tag for tag in ds.keys() if tag.group == 0x7FE0]:
         del ds[tag]  # pixel data lives on in `pixels`; the header serves derived output
+    if windows:
+        window = windows[0]
+    else:
+        window = auto_window(pixels, padding=None if padding is None else padding.mask)
     return XrayImage(
         pixels=pixels,
         mapping=mapping,
-        window=window or auto_window(pixels),
+        window=window,
         photometric=photometric,
         source_format="dicom",
         source_path=path,
         pixel_spacing=_pixel_spacing(ds),
-        voi_lut=None if voi is None else voi[0],
-        voi_lut_first=0 if voi is None else voi[1],
-        voi_lut_bits=16 if voi is None else voi[2],
+        voi_lut=None if voi is None else voi.table,
+        voi_lut_first=0 if voi is None else voi.first,
+        voi_lut_bits=16 if voi is None else voi.bits,
+        file_windows=windows,
+        padding=padding,
         frame=frame,
         n_frames=n_frames,
         metadata=_metadata(ds, syntax),
         dataset=ds,
     )
+
+
+def _check_is_dicom(path: Path, ds: Dataset) -> None:
+    """Refuse what pydicom's forced read made of a file that is not DICOM at all.
+
+    A DICOM file has the ``DICM`` preamble, file meta information, or (without
+    either) at least one standard attribute; text or random bytes read by force
+    give only tags that no dictionary knows.
+    """
+    if ds.preamble is not None or ds.file_meta or any(dictionary_has_tag(tag) for tag in ds.keys()):
+        return
+    with path.open("rb") as file:
+        gzipped = file.read(len(GZIP_SIGNATURE)) == GZIP_SIGNATURE
+    hint = " (it is gzip-compressed: decompress it first)" if gzipped else ""
+    raise ImageReadError(path, f"not a DICOM file{hint}")
+
+
+def _invalid_combination(path: Path, photometric: str, samples: int) -> ImageReadError:
+    """Return the error for a photometric interpretation with the wrong samples per pixel."""
+    return ImageReadError(
+        path, f"{photometric} with {samples} samples per pixel is not a valid combination"
+    )
+
+
+def _mark_lossy(ds: Dataset, method: str) -> None:
+    """Record in the header that its pixel data were compressed lossily, by `method`."""
+    ds.LossyImageCompression = "01"
+    if "LossyImageCompressionMethod" not in ds:
+        ds.LossyImageCompressionMethod = method
 
 
 def _transfer_syntax(path: Path, ds: Dataset) -> UID:
@@ -251,10 +315,27 @@ def _check_decoder(path: Path, syntax: UID) -> None:
         )
 
 
+def _modality_lut(path: Path, ds: Dataset, syntax: UID, signed: bool) -> Lut | None:
+    """Return the Modality LUT Sequence's table, if any; warn if it cannot be used."""
+    sequence = ds.get("ModalityLUTSequence")
+    if not sequence:
+        return None
+    lut = read_lut(sequence[0], syntax, signed=signed)
+    if lut is None:
+        warn_converted(path, "invalid modality LUT table ignored: pixel values are stored values")
+    return lut
+
+
+def _padding_through(padding: Padding, lut: Lut) -> Padding:
+    """Return `padding` in the output values of `lut`: the range spans its pixels' outputs."""
+    values = lut.look_up(padding.values).astype(np.int64)
+    ends = lut.look_up(np.array([padding.first, padding.last]))
+    first, last = (int(f(np.concatenate([ends, values]))) for f in (np.min, np.max))
+    return Padding(first, last, padding.mask, values)
+
+
 def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -> StoredMapping:
     """Return the linear modality LUT (RescaleSlope/Intercept) of a grayscale image."""
-    if "ModalityLUTSequence" in ds and "RescaleSlope" not in ds:
-        warn_converted(path, "modality LUT table ignored: pixel values are the stored values")
     slope = _number(ds.get("RescaleSlope"))
     intercept = _number(ds.get("RescaleIntercept"))
     if slope == 0:
@@ -278,36 +359,69 @@ def _number(value: Any) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def _file_window(ds: Dataset) -> Window | None:
-    """Return the first WindowCenter/WindowWidth pair, if present and valid (width >= 1)."""
-    center, width = _number(ds.get("WindowCenter")), _number(ds.get("WindowWidth"))
-    if center is None or width is None or width < 1:
+def _file_windows(ds: Dataset) -> tuple[Window, ...]:
+    """Return every valid WindowCenter/WindowWidth pair, with explanation and function.
+
+    An unknown VOILUTFunction is taken as the default, LINEAR. Pairs whose width the
+    function cannot use (below 1 for LINEAR, not positive for the others) are left out.
+    """
+    centers, widths = _numbers(ds.get("WindowCenter")), _numbers(ds.get("WindowWidth"))
+    explanations = _strings(ds.get("WindowCenterWidthExplanation"))
+    function = str(ds.get("VOILUTFunction", "")).strip().upper()
+    function = function if function in VOI_LUT_FUNCTIONS else None
+    linear = function in (None, "LINEAR")
+    return tuple(
+        Window(
+            center=center,
+            width=width,
+            function=function,
+            explanation=explanations[i] if i < len(explanations) else "",
+        )
+        for i, (center, width) in enumerate(zip(centers, widths, strict=False))
+        if center is not None and width is not None and (width >= 1 if linear else width > 0)
+    )
+
+
+def _numbers(value: Any) -> list[float | None]:
+    """Return each value of a numeric attribute as a finite float, or None where it is not."""
+    if isinstance(value, MultiValue | list | tuple):
+        return [_number(v) for v in value]
+    return [] if value is None or value == "" else [_number(value)]
+
+
+def _strings(value: Any) -> list[str]:
+    """Return each value of a text attribute, stripped."""
+    if isinstance(value, MultiValue | list | tuple):
+        return [str(v).strip() for v in value]
+    return [] if value is None else [str(value).strip()]
+
+
+def _padding(ds: Dataset, stored: np.ndarray, signed: bool) -> Padding | None:
+    """Return the padding that PixelPaddingValue (and PixelPaddingRangeLimit) declare.
+
+    Both are stored values, signed (SS) when PixelRepresentation is 1; one read as
+    unsigned (US) is reinterpreted as 16-bit two's complement.
+    """
+    first = _stored_value(ds.get("PixelPaddingValue"), signed)
+    if first is None:
         return None
-    return Window(center=center, width=width)
+    last = _stored_value(ds.get("PixelPaddingRangeLimit"), signed)
+    return Padding.from_stored(stored, first, first if last is None else last)
 
 
-def _voi_lut(ds: Dataset, syntax: UID) -> tuple[np.ndarray, int, int] | None:
-    """Return the first VOI LUT Sequence table as (table, first input, bits), if valid."""
+def _stored_value(value: Any, signed: bool) -> int | None:
+    """Return a US-or-SS attribute as a stored value of the given sign, or None."""
+    number = _number(value)
+    if number is None or number != int(number):
+        return None
+    word = int(number) % 2**16
+    return word - 2**16 if signed and word >= 2**15 else word
+
+
+def _voi_lut(ds: Dataset, syntax: UID) -> Lut | None:
+    """Return the first VOI LUT Sequence table, if valid."""
     sequence = ds.get("VOILUTSequence")
-    if not sequence or "LUTDescriptor" not in sequence[0] or "LUTData" not in sequence[0]:
-        return None
-    item = sequence[0]
-    try:
-        descriptor = [int(v) for v in item.LUTDescriptor]
-    except (TypeError, ValueError):
-        return None
-    if len(descriptor) != 3 or not 8 <= descriptor[2] <= 16:
-        return None
-    entries, first, bits = descriptor[0] or 65536, descriptor[1], descriptor[2]
-    data = item.LUTData
-    if isinstance(data, bytes):  # OW: 16-bit words in the file's byte order
-        order = ">" if syntax == ExplicitVRBigEndian else "<"
-        table = np.frombuffer(data, dtype=f"{order}u2", count=len(data) // 2)
-    else:
-        table = np.asarray(data if isinstance(data, MultiValue | list) else [data])
-    if table.size != entries:
-        return None
-    return table.astype(np.uint16), first, bits
+    return read_lut(sequence[0], syntax) if sequence else None
 
 
 def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:

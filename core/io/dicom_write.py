@@ -15,6 +15,7 @@ from pydicom.pixels import get_encoder
 from pydicom.uid import (
     UID,
     ComputedRadiographyImageStorage,
+    ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     JPEG2000Lossless,
     JPEGBaseline8Bit,
@@ -29,8 +30,9 @@ from pydicom.valuerep import DSfloat
 
 from core import __version__
 from core.errors import ImageWriteError
-from core.image import Window, XrayImage
+from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
+from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
 
 NOT_FOR_DIAGNOSIS = f"Not for diagnostic use. Produced by xray-denoise {__version__}"
@@ -51,8 +53,13 @@ ELLIPSIS = "..."
 NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
 """Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
 
-LOSSY_SYNTAXES = (JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLSNearLossless)
-"""Source transfer syntaxes that are always lossy (JPEG 2000 may be either: see the header)."""
+LOSSY_SYNTAXES = {
+    JPEGBaseline8Bit: "ISO_10918_1",
+    JPEGExtended12Bit: "ISO_10918_1",
+    JPEGLSNearLossless: "ISO_14495_1",
+}
+"""Source transfer syntaxes that are always lossy, with their LossyImageCompressionMethod
+(JPEG 2000 may be either: the reader marks the header of an irreversible codestream)."""
 
 _MULTIFRAME_KEYWORDS = (
     "NumberOfFrames",
@@ -86,11 +93,12 @@ _STALE_KEYWORDS = (
     "LargestImagePixelValue",
     "SmallestPixelValueInSeries",
     "LargestPixelValueInSeries",
-    "PixelPaddingValue",
-    "PixelPaddingRangeLimit",
     "DataSetTrailingPadding",
 )
-"""Attributes that may no longer hold for new pixel values (colour, palette, ranges, padding)."""
+"""Attributes that may no longer hold for new pixel values (colour, palette, ranges)."""
+
+_PADDING_KEYWORDS = ("PixelPaddingValue", "PixelPaddingRangeLimit")
+"""Written from the image's padding, which goes back as read (:func:`_set_padding`)."""
 
 
 def write_derived_dicom(
@@ -113,9 +121,13 @@ def write_derived_dicom(
     ``" (derived)"`` (the source's shortened at a word boundary, marked ``"..."``,
     to fit 64 characters), the current ContentDate/Time, ImageComments
     :data:`NOT_FOR_DIAGNOSIS`, and LossyImageCompression ``"01"`` if the source
-    was lossy. It is one uncompressed frame (Explicit VR Little Endian) with the
-    source's Rows, Columns, bits and pixel representation and ``image.photometric``;
-    multi-frame attributes, colour palettes and stale pixel statistics are removed.
+    was lossy (with LossyImageCompressionMethod, where the source's syntax tells it).
+    It is one uncompressed frame (Explicit VR Little Endian, binary values of a
+    big-endian source byte-swapped) with the source's Rows, Columns, bits and pixel
+    representation and ``image.photometric``; multi-frame attributes, colour
+    palettes and stale pixel statistics are removed. PixelPaddingValue and
+    PixelPaddingRangeLimit describe the image's padding, whose pixels are written
+    back as read (:func:`core.io.dtypes.stored_pixels`); without padding they are removed.
     A multi-frame source (or one without a SOP class) gives a Secondary Capture image.
 
     Parameters
@@ -183,10 +195,13 @@ def derived_dataset(
         A new dataset with pixel data and file meta information.
     """
     source: Dataset = image.dataset
+    syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
     ds = copy.deepcopy(source)
-    for keyword in _MULTIFRAME_KEYWORDS + _STALE_KEYWORDS:
+    for keyword in _MULTIFRAME_KEYWORDS + _STALE_KEYWORDS + _PADDING_KEYWORDS:
         if keyword in ds:
             delattr(ds, keyword)
+    if syntax == ExplicitVRBigEndian:
+        swap_binary_words(ds)  # written little-endian below
     if not description.isascii():
         ds.decode()  # re-encode every text value as UTF-8 below
         ds.SpecificCharacterSet = "ISO_IR 192"
@@ -197,6 +212,8 @@ def derived_dataset(
     ds.file_meta = _file_meta(ds.SOPClassUID)
     stored = _derived_stored(image, source)
     _set_pixel_data(ds, stored, image.photometric, image.mapping.bits_stored)
+    if image.padding is not None:
+        _set_padding(ds, image.padding, image.photometric)
     _look_up_missing_vrs(ds)
     ds.SeriesInstanceUID = generate_uid() if series_uid is None else series_uid
     if instance_number is not None:
@@ -214,9 +231,10 @@ def derived_dataset(
     ds.SeriesDescription = _derived_series(str(source.get("SeriesDescription", "")).strip())
     _stamp_now(ds)
     ds.ImageComments = NOT_FOR_DIAGNOSIS
-    syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
     if syntax in LOSSY_SYNTAXES or source.get("LossyImageCompression") == "01":
         ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
+        if syntax in LOSSY_SYNTAXES and "LossyImageCompressionMethod" not in ds:
+            ds.LossyImageCompressionMethod = LOSSY_SYNTAXES[syntax]
     return ds
 
 
@@ -515,6 +533,22 @@ def _set_pixel_data(ds: Dataset, stored: np.ndarray, photometric: str, bits_stor
     ds.PixelData = stored.astype(stored.dtype.newbyteorder("<"), copy=False).tobytes()
     ds["PixelData"].VR = "OW"
     ds.SOPInstanceUID = generate_uid()
+
+
+def _set_padding(ds: Dataset, padding: Padding, photometric: str) -> None:
+    """Set PixelPaddingValue (and PixelPaddingRangeLimit for a range) to `padding`'s range.
+
+    The padding value is the end nearest black: the range's lowest value for
+    MONOCHROME2, its highest for MONOCHROME1 (PS3.3 C.7.5.1.1.2). Their VR is SS
+    for signed pixel data (PixelRepresentation 1, already set), else US.
+    """
+    black, white = padding.first, padding.last
+    if photometric == "MONOCHROME1":
+        black, white = white, black
+    vr = "SS" if ds.PixelRepresentation == 1 else "US"
+    ds.add_new("PixelPaddingValue", vr, black)
+    if white != black:
+        ds.add_new("PixelPaddingRangeLimit", vr, white)
 
 
 def _derived_stored(image: XrayImage, source: Dataset) -> np.ndarray:

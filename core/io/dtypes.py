@@ -52,11 +52,16 @@ def stored_pixels(image: XrayImage) -> np.ndarray:
         ``image.mapping.to_stored(image.pixels)`` in the smallest 8, 16 or
         32-bit integer dtype that holds ``bits_stored`` bits with the mapping's
         sign, or
-        ``image.pixels`` as float32 when ``image.mapping.is_float``.
+        ``image.pixels`` as float32 when ``image.mapping.is_float``. Padding
+        pixels (``image.padding``) hold their stored values as read, and no other
+        pixel a padding value (:meth:`core.image.Padding.restore`).
     """
     mapping = image.mapping
     if mapping.is_float:
         return mapping.to_stored(image.pixels)
     nbytes = 1 if mapping.bits_stored <= 8 else 2 if mapping.bits_stored <= 16 else 4
     dtype = np.dtype(f"{'i' if mapping.signed else 'u'}{nbytes}")
-    return mapping.to_stored(image.pixels).astype(dtype)
+    stored = mapping.to_stored(image.pixels)
+    if image.padding is not None:
+        stored = image.padding.restore(stored, mapping)
+    return stored.astype(dtype)

@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pydicom.data
 import pytest
+from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian
+
+from core.io.dicom_write import new_dataset
 
 PYDICOM_DATA = Path(pydicom.data.__file__).parent
 
@@ -42,3 +45,42 @@ def phantom16() -> np.ndarray:
     """A 12-bit-range uint16 test image with structure in both directions."""
     rows, cols = np.mgrid[0:48, 0:64]
     return ((rows * 61 + cols * 17) % 4096).astype(np.uint16)
+
+
+@pytest.fixture
+def write_dx(tmp_path: Path) -> Callable[..., Path]:
+    """Write stored values as a small CR DICOM with extra attributes; return its path.
+
+    ``syntax`` picks the transfer syntax (uncompressed); other keywords are set as
+    attributes by keyword.
+    """
+
+    def write(
+        stored: np.ndarray,
+        *,
+        name: str = "dx.dcm",
+        bits_stored: int = 12,
+        syntax: str = ExplicitVRLittleEndian,
+        **attributes: object,
+    ) -> Path:
+        ds = new_dataset(
+            stored,
+            photometric="MONOCHROME2",
+            bits_stored=bits_stored,
+            pixel_spacing=None,
+            patient_name="",
+            patient_id="SYN",
+            description="synthetic",
+            modality="CR",
+            window=None,
+        )
+        for keyword, value in attributes.items():
+            setattr(ds, keyword, value)
+        ds.file_meta.TransferSyntaxUID = syntax
+        if syntax == ExplicitVRBigEndian:
+            ds.PixelData = stored.astype(stored.dtype.newbyteorder(">")).tobytes()
+        path = tmp_path / name
+        ds.save_as(path, enforce_file_format=True)
+        return path
+
+    return write

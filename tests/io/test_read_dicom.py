@@ -6,11 +6,12 @@ import numpy as np
 import pydicom
 import pytest
 from pydicom.dataset import Dataset
-from pydicom.pixels import apply_color_lut, apply_modality_lut
+from pydicom.pixels import apply_color_lut, apply_modality_lut, apply_voi_lut
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from core.display import auto_window, to_display
 from core.errors import ImageReadError, XrayWarning
-from core.image import Window
+from core.image import StoredMapping, Window
 from core.io import read_image
 from core.io.color import luma
 
@@ -184,3 +185,148 @@ def test_reading_never_modifies_the_source(copy_of):
     image = read_image(path)
     image.dataset.PatientName = "changed"
     assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+
+
+def padded_film(signed=False):
+    """A 12-bit film whose left third and top rows are a constant border of stored 0 / -2048."""
+    rng = np.random.default_rng(21)
+    _, xx = np.mgrid[0:64, 0:96]
+    film = 2500 + 8 * xx + rng.normal(0, 30, xx.shape) - (2048 if signed else 0)
+    stored = np.rint(film).astype(np.int16 if signed else np.uint16)
+    border = np.zeros(stored.shape, dtype=bool)
+    border[:, :32] = border[:4, :] = True
+    stored[border] = -2048 if signed else 0
+    return stored, border
+
+
+@pytest.mark.parametrize("syntax", [ExplicitVRLittleEndian, ImplicitVRLittleEndian])
+@pytest.mark.parametrize("signed", [False, True])
+def test_pixel_padding_value_is_a_mask_of_stored_values(write_dx, syntax, signed):
+    stored, border = padded_film(signed)
+    # The rescale moves pixel values away from the padding value: padding is stored values.
+    path = write_dx(
+        stored,
+        syntax=syntax,
+        PixelPaddingValue=int(stored[0, 0]),
+        RescaleSlope=2,
+        RescaleIntercept=-1000,
+    )
+    image = read_image(path)
+    np.testing.assert_array_equal(image.padding.mask, border)
+    np.testing.assert_array_equal(image.padding.values, stored[border])
+    assert image.padding.first == image.padding.last == stored[0, 0]
+
+
+def test_pixel_padding_range_limit_extends_the_padding(write_dx):
+    stored, border = padded_film()
+    stored[border] = np.arange(border.sum()) % 11  # padding from 0 to 10
+    image = read_image(write_dx(stored, PixelPaddingValue=10, PixelPaddingRangeLimit=0))
+    np.testing.assert_array_equal(image.padding.mask, border)
+    assert (image.padding.first, image.padding.last) == (0, 10)
+
+
+def test_signed_padding_value_read_as_unsigned_is_reinterpreted(write_dx):
+    stored, border = padded_film(signed=True)
+    path = write_dx(stored)
+    ds = pydicom.dcmread(path)
+    ds.add_new(0x00280120, "US", 2**16 - 2048)  # a writer that ignored PixelRepresentation
+    ds.save_as(path, enforce_file_format=True)
+    np.testing.assert_array_equal(read_image(path).padding.mask, border)
+
+
+def test_without_pixel_padding_value_there_is_no_padding(shipped):
+    assert read_image(shipped("MR_small.dcm")).padding is None
+
+
+def test_the_default_window_leaves_the_padding_out(write_dx):
+    stored, border = padded_film()
+    image = read_image(write_dx(stored, PixelPaddingValue=0))
+    assert image.window == auto_window(image.pixels[~border])
+    assert image.window.low > 2000  # the border at 0 would have widened it to ~0
+
+
+def test_every_file_window_is_kept_with_its_explanation(shipped):
+    image = read_image(shipped("examples_overlay.dcm"))
+    assert image.file_windows == (Window(450.0, 790.0), Window(200.0, 443.0))
+    assert [w.explanation for w in image.file_windows] == ["WINDOW1", "WINDOW2"]
+    assert image.window is image.file_windows[0]
+
+
+def test_file_windows_carry_the_voi_lut_function_and_skip_unusable_widths(write_dx):
+    stored, _ = padded_film()
+    path = write_dx(
+        stored, WindowCenter=[2048, 100, 900], WindowWidth=[1000, 0, 0.5], VOILUTFunction="SIGMOID"
+    )
+    image = read_image(path)
+    # Width 0 is no window for any function; 0.5 is one for SIGMOID (not for LINEAR).
+    assert image.file_windows == (
+        Window(2048.0, 1000.0, function="SIGMOID"),
+        Window(900.0, 0.5, function="SIGMOID"),
+    )
+
+
+def test_without_a_window_there_are_no_file_windows(shipped):
+    assert read_image(shipped("CT_small.dcm")).file_windows == ()
+
+
+def test_sigmoid_window_is_displayed_as_pydicom_applies_it(write_dx):
+    stored, _ = padded_film()
+    path = write_dx(stored, WindowCenter=3000, WindowWidth=500, VOILUTFunction="SIGMOID")
+    ds = pydicom.dcmread(path)
+    expected = apply_voi_lut(ds.pixel_array.astype(np.float64), ds) / (2**12 - 1)
+    np.testing.assert_allclose(to_display(read_image(path)), expected, atol=1e-6)
+
+
+def modality_lut_item(first, table, *, vr="US"):
+    item = Dataset()
+    item.add_new(0x00283002, vr, [len(table), first, 16])  # LUTDescriptor
+    item.ModalityLUTType = "OD"
+    item.add_new(0x00283006, "OW", np.asarray(table, dtype="<u2").tobytes())  # LUTData
+    return item
+
+
+SQRT_TABLE = np.rint(np.sqrt(np.arange(4096) / 4095) * 65535).astype(np.uint16)
+
+
+def test_the_modality_lut_sequence_is_applied(write_dx):
+    stored, _ = padded_film()
+    path = write_dx(
+        stored,
+        ModalityLUTSequence=[modality_lut_item(0, SQRT_TABLE)],
+        WindowCenter=40000,
+        WindowWidth=30000,
+    )
+    ds = pydicom.dcmread(path)
+    image = read_image(path)
+    np.testing.assert_array_equal(image.pixels, apply_modality_lut(ds.pixel_array, ds))
+    assert image.mapping == StoredMapping(bits_stored=16)
+    assert image.window == Window(40000.0, 30000.0)  # in the table's output units, as the pixels
+    assert "ModalityLUTSequence" not in image.dataset  # the pixels hold its outputs
+
+
+def test_a_modality_lut_with_a_signed_first_input_read_as_unsigned(write_dx):
+    stored, _ = padded_film(signed=True)  # -2048..2047
+    table = np.arange(4096, dtype=np.uint16) * 3
+    path = write_dx(stored, ModalityLUTSequence=[modality_lut_item(2**16 - 2048, table)])
+    np.testing.assert_array_equal(read_image(path).pixels, table[stored.astype(int) + 2048])
+
+
+def test_an_invalid_modality_lut_is_ignored_with_a_warning(write_dx):
+    stored, _ = padded_film()
+    path = write_dx(stored, ModalityLUTSequence=[modality_lut_item(0, SQRT_TABLE[:100])])
+    ds = pydicom.dcmread(path)
+    ds.ModalityLUTSequence[0].LUTDescriptor = [4096, 0, 16]  # more entries than the data hold
+    ds.save_as(path, enforce_file_format=True)
+    with pytest.warns(XrayWarning, match="modality LUT"):
+        image = read_image(path)
+    np.testing.assert_array_equal(image.pixels, stored)
+
+
+def test_padding_goes_through_the_modality_lut(write_dx):
+    stored, border = padded_film()
+    table = SQRT_TABLE.copy()
+    table[0] = 7  # the padding's output
+    path = write_dx(stored, PixelPaddingValue=0, ModalityLUTSequence=[modality_lut_item(0, table)])
+    padding = read_image(path).padding
+    np.testing.assert_array_equal(padding.mask, border)
+    assert padding.first == padding.last == 7 and (padding.values == 7).all()

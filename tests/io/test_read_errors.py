@@ -1,3 +1,4 @@
+import gzip
 import struct
 import zlib
 from io import BytesIO
@@ -270,3 +271,35 @@ def test_single_frame_formats_have_only_frame_0(tmp_path, frame):
     path = tmp_path / "one.npy"
     np.save(path, np.zeros((4, 4), dtype=np.float32))
     assert "out of range" in read_error(path, frame=frame).reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"just some text, not an image\n" * 10, "not a DICOM file"),
+        (np.random.default_rng(5).bytes(4000), "not a DICOM file"),
+        (gzip.compress(b"\0" * 128 + b"DICM" + bytes(300)), "gzip-compressed"),
+    ],
+    ids=["text", "random", "gzip"],
+)
+def test_a_file_named_dcm_that_is_not_dicom_says_so(tmp_path, content, reason):
+    path = tmp_path / "scan.dcm"
+    path.write_bytes(content)
+    assert reason in read_error(path).reason
+
+
+def test_empty_pixel_data(tmp_path, write_dx):
+    path = write_dx(np.zeros((8, 8), np.uint16))
+    ds = pydicom.dcmread(path)
+    ds.PixelData = b""
+    ds.save_as(path, enforce_file_format=True)
+    assert read_error(path).reason == "the pixel data is empty"
+
+
+def test_monochrome_with_three_samples_is_refused_before_decoding(tmp_path, write_dx):
+    path = write_dx(np.zeros((8, 8), np.uint16))
+    ds = pydicom.dcmread(path)
+    ds.SamplesPerPixel = 3
+    ds.save_as(path, enforce_file_format=True)
+    reason = read_error(path).reason
+    assert reason == "MONOCHROME2 with 3 samples per pixel is not a valid combination"

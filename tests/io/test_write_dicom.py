@@ -4,9 +4,11 @@ from datetime import date
 import numpy as np
 import pydicom
 import pytest
-from pydicom.pixels import get_encoder
+from pydicom.pixels import apply_voi_lut, get_encoder
 from pydicom.uid import (
+    JPEG2000,
     ComputedRadiographyImageStorage,
+    ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     JPEG2000Lossless,
     JPEGBaseline8Bit,
@@ -346,3 +348,147 @@ def test_new_dicom_rejects_bad_arguments(tmp_path, pixels, kwargs, match):
     with pytest.raises(ValueError, match=match):
         write_new_dicom(pixels, tmp_path / "bad.dcm", **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def padded_film():
+    """A 12-bit noisy film with a constant border of stored 0 over its left third."""
+    rng = np.random.default_rng(22)
+    _, xx = np.mgrid[0:48, 0:72]
+    stored = np.rint(1500 + 20 * xx + rng.normal(0, 40, xx.shape)).astype(np.uint16)
+    border = np.zeros(stored.shape, dtype=bool)
+    border[:, :24] = True
+    stored[border] = 0
+    return stored, border
+
+
+def blurred(pixels):
+    """What a denoiser does at the border: anatomy leaks into the padding and back."""
+    return (pixels + np.roll(pixels, 1, axis=1) + np.roll(pixels, -1, axis=1)) / 3
+
+
+def test_padding_is_written_back_exactly_and_its_value_kept(tmp_path, write_dx):
+    stored, border = padded_film()
+    source = write_dx(stored, PixelPaddingValue=0, RescaleIntercept=-1000, RescaleSlope=1)
+    image, out, ds, _ = derive(tmp_path, source, change=blurred)
+    assert ds.PixelPaddingValue == 0
+    written = ds.pixel_array
+    np.testing.assert_array_equal(written[border], 0)
+    assert written[~border].min() > 0  # anatomy is never taken for padding
+    np.testing.assert_array_equal(read_image(out).padding.mask, border)
+
+
+def test_anatomy_that_reaches_the_padding_range_is_moved_out_of_it(tmp_path, write_dx):
+    stored, border = padded_film()
+    stored[border] = 4095  # padding at the top of the range, as in MONOCHROME1 files
+    source = write_dx(stored, PixelPaddingValue=4095)
+    _, _, ds, _ = derive(tmp_path, source, change=lambda p: np.where(p > 2000, 4095.0, p))
+    written = ds.pixel_array
+    np.testing.assert_array_equal(written[border], 4095)
+    assert written[~border].max() == 4094
+
+
+def test_padding_range_values_are_written_back_as_read(tmp_path, write_dx):
+    stored, border = padded_film()
+    stored[border] = np.arange(border.sum()) % 5
+    source = write_dx(stored, PixelPaddingValue=0, PixelPaddingRangeLimit=4)
+    _, _, ds, _ = derive(tmp_path, source, change=blurred)
+    np.testing.assert_array_equal(ds.pixel_array[border], stored[border])
+    assert (ds.PixelPaddingValue, ds.PixelPaddingRangeLimit) == (0, 4)
+    assert ds.pixel_array[~border].min() > 4
+
+
+def test_a_big_endian_header_has_its_binary_values_byte_swapped(tmp_path, write_dx):
+    stored, _ = padded_film()
+    table = (np.arange(4096) * 16).astype(np.uint16)
+    item = pydicom.Dataset()
+    item.LUTDescriptor = [4096, 0, 16]
+    item.add_new(0x00283006, "OW", table.astype(">u2").tobytes())  # LUTData
+    overlay = np.zeros(stored.shape, dtype=np.uint8)
+    overlay[5:20, 30:60] = 1
+    words = np.packbits(overlay.ravel(), bitorder="little").view("<u2")
+    source = write_dx(stored, syntax=ExplicitVRBigEndian, VOILUTSequence=[item])
+    ds = pydicom.dcmread(source)
+    for offset, vr, value in [
+        (0x0010, "US", stored.shape[0]),
+        (0x0011, "US", stored.shape[1]),
+        (0x0040, "CS", "G"),
+        (0x0050, "SS", [1, 1]),
+        (0x0100, "US", 1),
+        (0x3000, "OW", words.astype(">u2").tobytes()),  # OverlayData, big-endian words
+    ]:
+        ds.add_new(0x60000000 + offset, vr, value)
+    ds.save_as(source, enforce_file_format=True)
+
+    image, out, ds, _ = derive(tmp_path, source)
+    assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+    np.testing.assert_array_equal(np.frombuffer(ds.VOILUTSequence[0].LUTData, "<u2"), table)
+    np.testing.assert_array_equal(apply_voi_lut(ds.pixel_array, ds), table[stored])
+    np.testing.assert_array_equal(ds.overlay_array(0x6000), overlay)
+    np.testing.assert_array_equal(read_image(out).voi_lut, image.voi_lut)
+
+
+@pytest.mark.skipif(not get_encoder(JPEG2000).is_available, reason="no JPEG 2000 encoder")
+@pytest.mark.parametrize(
+    ("syntax", "options", "lossy"),
+    [(JPEG2000, {"j2k_cr": [30]}, True), (JPEG2000Lossless, {}, False)],
+)
+def test_an_irreversible_jpeg2000_source_is_marked_lossy(
+    tmp_path, write_dx, syntax, options, lossy
+):
+    stored, _ = padded_film()
+    ds = pydicom.dcmread(write_dx(stored))
+    ds.compress(syntax, **options)
+    # Both under the syntax that allows either; pydicom sets no LossyImageCompression,
+    # as many writers do not: only the codestream tells.
+    ds.file_meta.TransferSyntaxUID = JPEG2000
+    for keyword in ("LossyImageCompression", "LossyImageCompressionMethod"):
+        if keyword in ds:
+            delattr(ds, keyword)
+    source = tmp_path / "j2k.dcm"
+    ds.save_as(source, enforce_file_format=True)
+    *_, derived, _ = derive(tmp_path, source)
+    assert (derived.get("LossyImageCompression") == "01") == lossy
+    assert derived.get("LossyImageCompressionMethod") == ("ISO_15444_1" if lossy else None)
+
+
+def test_a_lossy_transfer_syntax_names_its_method(tmp_path, shipped):
+    *_, ds, _ = derive(tmp_path, shipped("JPGExtended.dcm"))
+    assert ds.LossyImageCompression == "01"
+    assert ds.LossyImageCompressionMethod == "ISO_10918_1"
+
+
+def test_a_modality_lut_source_gives_its_outputs_without_the_table(tmp_path, write_dx):
+    stored, border = padded_film()
+    table = np.rint(np.sqrt(np.arange(4096) / 4095) * 60000 + 100).astype(np.uint16)
+    item = pydicom.Dataset()
+    item.LUTDescriptor = [4096, 0, 16]
+    item.ModalityLUTType = "OD"
+    item.add_new(0x00283006, "OW", table.astype("<u2").tobytes())  # LUTData
+    source = write_dx(stored, PixelPaddingValue=0, ModalityLUTSequence=[item])
+    image, out, ds, _ = derive(tmp_path, source)
+    assert "ModalityLUTSequence" not in ds
+    assert (ds.BitsAllocated, ds.BitsStored, ds.PixelRepresentation) == (16, 16, 0)
+    np.testing.assert_array_equal(ds.pixel_array, table[stored])  # the same modality values
+    assert ds.PixelPaddingValue == table[0]
+    np.testing.assert_array_equal(read_image(out).pixels, image.pixels)
+
+
+def test_signed_padding_is_written_as_ss(tmp_path, write_dx):
+    stored, border = padded_film()
+    signed = (stored.astype(np.int16) - 2048).astype(np.int16)
+    _, _, ds, _ = derive(tmp_path, write_dx(signed, PixelPaddingValue=-2048), change=blurred)
+    assert ds["PixelPaddingValue"].VR == "SS" and ds.PixelPaddingValue == -2048
+    np.testing.assert_array_equal(ds.pixel_array[border], -2048)
+
+
+def test_monochrome1_padding_value_is_the_top_of_its_range(tmp_path, write_dx):
+    stored, border = padded_film()
+    stored[border] = 4090 + np.arange(border.sum()) % 6  # padding from 4090 to 4095
+    source = write_dx(
+        np.minimum(stored, 4095),
+        PhotometricInterpretation="MONOCHROME1",
+        PixelPaddingValue=4095,
+        PixelPaddingRangeLimit=4090,
+    )
+    _, _, ds, _ = derive(tmp_path, source, change=blurred)
+    assert (ds.PixelPaddingValue, ds.PixelPaddingRangeLimit) == (4095, 4090)

@@ -237,3 +237,13 @@ def test_bins_hold_1000_blocks_fewer_on_small_images_never_under_10():
     assert bin_count_for((2048, 2048)) == 1000
     assert bin_count_for((300, 300)) == (100 * 100) // 16
     assert bin_count_for((20, 20)) == 10
+
+
+@pytest.mark.parametrize("padding", [0.0, 0.6, 1.0])  # the minimum, inside the range, the maximum
+def test_global_sigma_ignores_a_large_constant_padding_border(padding):
+    # DICOM Pixel Padding: a third of the image at one value, which need not be an extreme.
+    rng = np.random.default_rng(23)
+    noisy = smooth_image() + rng.normal(0, 0.01, (512, 512))
+    padded = noisy.copy()
+    padded[:, :170] = padded[:40, :] = padding
+    assert estimate_noise_sigma(padded) == pytest.approx(estimate_noise_sigma(noisy), rel=0.05)
