@@ -259,7 +259,10 @@ class MainWindow(QMainWindow):
             self._action(
                 presets, f"{key}  {name}", lambda _=False, k=key: self.apply_preset(k), str(key)
             )
+        presets.addSeparator()
+        self.file_windows_menu = presets.addMenu("The File's &Windows")
         self._action(view, "&Auto Window", lambda: self.apply_preset(2), "A")
+        self._action(view, "&Next File Window", self.next_file_window, "W")
         self.invert_action = self._action(view, "&Invert", self.set_invert, "I", checkable=True)
         view.addSeparator()
         fit_action = self._action(view, "&Fit to Window", self.views.fit, "F")
@@ -413,6 +416,7 @@ class MainWindow(QMainWindow):
             self.reference = None
             self.dose = None
             self.window_override = None
+            self._list_file_windows(image)
             self._set_image(image)
             self.tags.set_dataset(image.dataset)
         self._add_recent(Path(path))
@@ -665,15 +669,46 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def apply_preset(self, key: int) -> None:
-        """Apply window preset `key` (1-5, see :data:`PRESETS`)."""
+        """Apply window preset `key` (1-5, see :data:`PRESETS`); padding is left out."""
         if self.image is None:
             return
         name, percentiles = PRESETS[key]
+        padding = None if self.image.padding is None else self.image.padding.mask
         self.window_override = (
-            None if percentiles is None else auto_window(self.image.pixels, percentiles=percentiles)
+            None
+            if percentiles is None
+            else auto_window(self.image.pixels, percentiles=percentiles, padding=padding)
         )
         self.refresh()
         self.statusBar().showMessage(f"Window: {name}", 3000)
+
+    def apply_file_window(self, index: int) -> None:
+        """Show the image with the file's window `index` (from 0; the first is the default)."""
+        if self.image is None or not 0 <= index < len(self.image.file_windows):
+            return
+        window = self.image.file_windows[index]
+        self.window_override = None if window == self.image.window else window
+        self.refresh()
+        self.statusBar().showMessage(f"Window: {_window_name(window, index)}", 3000)
+
+    def next_file_window(self) -> None:
+        """Show the file's next window, after the one shown (or the first)."""
+        if self.image is None or not self.image.file_windows:
+            self.statusBar().showMessage("The file names no window", 3000)
+            return
+        windows = self.image.file_windows
+        shown = self.window_override or self.image.window
+        index = windows.index(shown) + 1 if shown in windows else 0
+        self.apply_file_window(index % len(windows))
+
+    def _list_file_windows(self, image: XrayImage) -> None:
+        """List the file's windows in the View menu (one greyed entry if it has none)."""
+        self.file_windows_menu.clear()
+        for index, window in enumerate(image.file_windows):
+            action = self.file_windows_menu.addAction(_window_name(window, index))
+            action.triggered.connect(lambda _=False, i=index: self.apply_file_window(i))
+        if not image.file_windows:
+            self.file_windows_menu.addAction("The file names no window").setEnabled(False)
 
     def set_invert(self, on: bool) -> None:
         """Show inverted grey levels (the data are unchanged)."""
@@ -1319,6 +1354,7 @@ CONTROLS = (
     ("Wheel", "zoom"),
     ("Right-drag", "window (left/right) and level (up/down)"),
     ("1-5", "window presets (1 = the file's own window)"),
+    ("W", "the file's next window, where it names several"),
     ("A", "auto window"),
     ("I", "invert"),
     ("F", "fit"),
@@ -1392,8 +1428,14 @@ def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
     spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
     return to_display(
         image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
-        Window(0.0, 2 * spread),
+        Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
     )
+
+
+def _window_name(window: Window, index: int) -> str:
+    """Name a file window for a menu or the status bar: number, explanation, centre, width."""
+    label = f" {window.explanation}" if window.explanation else ""
+    return f"File window {index + 1}{label} (C {window.center:.5g}, W {window.width:.5g})"
 
 
 DEMO_SIDE = 256
