@@ -27,6 +27,7 @@ from core.errors import ImageReadError
 from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, Window, XrayImage
 from core.io.codestream import check_codestream, j2k_is_irreversible
 from core.io.color import luma, warn_converted
+from core.io.functional_groups import flatten_functional_groups
 from core.io.guards import check_dimensions, check_frame
 from core.io.jpeg2000 import decode_jpeg2000
 from core.io.lut import Lut, read_lut
@@ -117,6 +118,9 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     grayscale image's PixelPaddingValue (and PixelPaddingRangeLimit) gives its
     ``padding``. A JPEG 2000 frame compressed with the irreversible wavelet marks
     the header (``dataset``) LossyImageCompression ``"01"``, whatever it said.
+    In an enhanced multi-frame file, the frame's functional groups (per-frame, else
+    shared) give the header's top-level pixel spacing, rescale and window before any
+    of this (:func:`core.io.functional_groups.flatten_functional_groups`).
     Only the requested frame is decoded, so the size limits of
     :func:`core.io.guards.check_dimensions` apply to one frame, checked on the
     header and on the codestream before decoding.
@@ -169,6 +173,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         path, rows, cols, samples=samples, bytes_per_sample=max(1, bits_allocated // 8)
     )
     check_frame(path, frame, n_frames)
+    flatten_functional_groups(ds, frame)
     photometric = str(ds.get("PhotometricInterpretation", "")).strip().upper()
     if photometric not in (*MONOCHROME, PALETTE, *COLOR):
         raise ImageReadError(

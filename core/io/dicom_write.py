@@ -75,6 +75,13 @@ _MULTIFRAME_KEYWORDS = (
     "PerFrameFunctionalGroupsSequence",
     "SharedFunctionalGroupsSequence",
 )
+"""Attributes of multi-frame images, removed from the single-frame derived image."""
+_MULTIFRAME_MARKERS = (
+    "NumberOfFrames",
+    "PerFrameFunctionalGroupsSequence",
+    "SharedFunctionalGroupsSequence",
+)
+"""Attributes whose presence marks a multi-frame SOP class, invalid without them."""
 _STALE_KEYWORDS = (
     "PlanarConfiguration",
     "RedPaletteColorLookupTableDescriptor",
@@ -125,10 +132,12 @@ def write_derived_dicom(
     It is one uncompressed frame (Explicit VR Little Endian, binary values of a
     big-endian source byte-swapped) with the source's Rows, Columns, bits and pixel
     representation and ``image.photometric``; multi-frame attributes, colour
-    palettes and stale pixel statistics are removed. PixelPaddingValue and
+    palettes and stale pixel statistics are removed (the frame's pixel spacing, rescale
+    and window stay, at the top level where the reader put them). PixelPaddingValue and
     PixelPaddingRangeLimit describe the image's padding, whose pixels are written
     back as read (:func:`core.io.dtypes.stored_pixels`); without padding they are removed.
-    A multi-frame source (or one without a SOP class) gives a Secondary Capture image.
+    A multi-frame source (NumberOfFrames or functional groups, even of one frame) or one
+    without a SOP class gives a Secondary Capture image.
 
     Parameters
     ----------
@@ -205,7 +214,7 @@ def derived_dataset(
     if not description.isascii():
         ds.decode()  # re-encode every text value as UTF-8 below
         ds.SpecificCharacterSet = "ISO_IR 192"
-    if "NumberOfFrames" in source or "SOPClassUID" not in source:
+    if any(keyword in source for keyword in _MULTIFRAME_MARKERS) or "SOPClassUID" not in source:
         ds.SOPClassUID = SecondaryCaptureImageStorage  # single-frame and always valid
         ds.ConversionType = "WSD"
     ds.preamble = None  # a source preamble may describe the source bytes (e.g. a TIFF header)
