@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,13 +24,47 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
+MIN_PYTHON = (3, 10)
 
 
 def _install_fingerprint() -> str:
-    digest = hashlib.sha256()
+    """Return a digest of what the installation depends on: the inputs and the place."""
+    digest = hashlib.sha256(str(ROOT).encode())  # a moved checkout needs its scripts redone
     for name in INSTALL_INPUTS:
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
+
+
+def _venv_python_version() -> tuple[int, int] | None:
+    """Return the (major, minor) version of ``.venv``'s Python, or None if it does not run."""
+    try:
+        found = subprocess.run(
+            [str(PYTHON), "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    try:
+        major, minor = found.stdout.split()
+        return int(major), int(minor)
+    except ValueError:
+        return None
+
+
+def _unusable_venv_reason() -> str | None:
+    """Say why an existing ``.venv`` cannot be used, or return None if it can (or is absent)."""
+    if not VENV.exists():
+        return None
+    if not PYTHON.exists():
+        return "it has no Python"
+    version = _venv_python_version()
+    if version is None:
+        return "its Python does not run (moved or removed?)"
+    if version < MIN_PYTHON:
+        return f"its Python is {version[0]}.{version[1]}; xray-denoise needs 3.10 or newer"
+    return None
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
@@ -37,7 +72,17 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
 
 
 def ensure_environment() -> None:
-    """Create ``.venv`` if needed and (re)install when pyproject or constraints changed."""
+    """Create ``.venv`` if needed and (re)install when pyproject, constraints or the place changed.
+
+    An existing ``.venv`` that cannot work (its Python missing, broken or older than
+    3.10) is replaced; it holds nothing but installed packages.
+    """
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"dev.py: needs Python 3.10 or newer; this is {sys.version.split()[0]}")
+    reason = _unusable_venv_reason()
+    if reason is not None:
+        print(f"Recreating {VENV}: {reason}", flush=True)
+        shutil.rmtree(VENV)
     if not PYTHON.exists():
         print(f"Creating {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -68,7 +113,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     if argv[0] == "test":
         return run_tests(argv[1:])
-    return _run(BIN / "xraygui", *argv[1:])
+    return _run(PYTHON, "-m", "xraygui", *argv[1:])
 
 
 if __name__ == "__main__":
