@@ -83,8 +83,10 @@ def run_session(
         def failure(fallback: str) -> RuntimeError:
             return RuntimeError(window.errors[-1] if window.errors else fallback)
 
-        def settled() -> bool:
-            return window.worker is None and window.metrics_current()
+        def settled() -> bool:  # the result shown, with its noise estimate and metrics
+            return (
+                window.worker is None and window.metrics_current() and not window.estimating_noise
+            )
 
         def step(name: str, action: Callable[[], object]) -> None:
             started = time.perf_counter()
