@@ -289,6 +289,33 @@ class XrayImage:
             return 1.0
         return float((self.mapping.stored_max - self.mapping.stored_min) * abs(self.mapping.slope))
 
+    @property
+    def padding_mask(self) -> np.ndarray | None:
+        """True where a pixel is padding, or None if the image has none."""
+        return None if self.padding is None else self.padding.mask
+
+    def keeping_padding(self, pixels: np.ndarray) -> np.ndarray:
+        """Return new pixels of this image's shape with its padding pixels as they are here.
+
+        Padding is no anatomy: a simulated dose or a denoiser leaves it as it was.
+
+        Parameters
+        ----------
+        pixels : ndarray
+            New pixel values, shaped like ``pixels``.
+
+        Returns
+        -------
+        ndarray of float32
+            A copy of `pixels` (or `pixels` itself when there is no padding).
+        """
+        pixels = np.asarray(pixels, dtype=np.float32)
+        if self.padding is None:
+            return pixels
+        kept = pixels.copy()
+        kept[self.padding.mask] = self.pixels[self.padding.mask]
+        return kept
+
     def with_pixels(self, pixels: np.ndarray, **changes: Any) -> XrayImage:
         """Return a copy carrying new pixels (same mapping, window and metadata).
 

@@ -107,7 +107,8 @@ class QualityMetrics:
 
     ``psnr`` is ``inf`` when the images are identical. ``ssim`` is NaN when the
     image is too small for SSIM's window, and ``ssim_problem`` then says why in
-    one line (:func:`ssim_size_problem`); it is None otherwise.
+    one line (:func:`ssim_size_problem`); it is None otherwise. ``excluded`` counts
+    the pixels left out as padding.
     """
 
     mse: float
@@ -116,6 +117,7 @@ class QualityMetrics:
     data_range: float
     region: Region | None = None
     ssim_problem: str | None = None
+    excluded: int = 0
 
     def to_dict(self) -> dict[str, float | str | None]:
         """Plain values for JSON and CSV; an infinite PSNR and a missing SSIM become ``None``."""
@@ -255,6 +257,7 @@ def compare(
     *,
     data_range: float,
     region: Region | None = None,
+    exclude: np.ndarray | None = None,
 ) -> QualityMetrics:
     """MSE, PSNR and SSIM of ``test`` against ``reference``.
 
@@ -267,6 +270,10 @@ def compare(
     region : Region, optional
         Restrict all three metrics to this rectangle (SSIM is computed on the
         cropped images, so its window never reaches outside the region).
+    exclude : ndarray of bool, optional
+        True where a pixel is left out (padding, ``XrayImage.padding_mask``): MSE
+        and PSNR are over the other pixels, SSIM is the mean of its map over them
+        (windows beside the padding still see it).
 
     Returns
     -------
@@ -277,24 +284,57 @@ def compare(
     Raises
     ------
     ValueError
-        If the images differ in shape, the data range is not positive, or `region`
-        does not fit in the image or is too small for SSIM (choose a larger one).
+        If the images differ in shape, the data range is not positive, `region`
+        does not fit in the image or is too small for SSIM (choose a larger one),
+        `exclude` has another shape, or it leaves no pixel.
     """
     _check_pair(reference, test, data_range)
+    if exclude is not None and np.shape(exclude) != reference.shape:
+        raise ValueError(f"exclude has shape {np.shape(exclude)}, the images {reference.shape}")
     if region is not None:
         reference, test = region.crop(reference), region.crop(test)
+        exclude = None if exclude is None else region.crop(exclude)
         problem = ssim_size_problem(reference.shape, what=f"the region {region.as_text()}")
         if problem is not None:
             raise ValueError(f"{problem}; choose a larger region")
     problem = ssim_size_problem(reference.shape)
+    if exclude is None or not np.any(exclude):
+        return QualityMetrics(
+            mse=mse(reference, test),
+            psnr=psnr(reference, test, data_range=data_range),
+            ssim=math.nan if problem else ssim(reference, test, data_range=data_range),
+            data_range=float(data_range),
+            region=region,
+            ssim_problem=problem,
+        )
+    kept = ~np.asarray(exclude, dtype=bool)
+    if not kept.any():
+        where = "the region" if region is not None else "the image"
+        raise ValueError(f"{where} holds only padding: nothing to compare")
+    error = float(np.mean((reference[kept].astype(np.float64) - test[kept]) ** 2))
     return QualityMetrics(
-        mse=mse(reference, test),
-        psnr=psnr(reference, test, data_range=data_range),
-        ssim=math.nan if problem else ssim(reference, test, data_range=data_range),
+        mse=error,
+        psnr=math.inf if error == 0 else 10 * math.log10(data_range**2 / error),
+        ssim=math.nan if problem else float(np.mean(_ssim_map(reference, test, data_range)[kept])),
         data_range=float(data_range),
         region=region,
         ssim_problem=problem,
+        excluded=int(np.count_nonzero(~kept)),
     )
+
+
+def _ssim_map(reference: np.ndarray, test: np.ndarray, data_range: float) -> np.ndarray:
+    """Return the per-pixel SSIM map with :func:`ssim`'s settings."""
+    _, full = structural_similarity(
+        reference.astype(np.float64),
+        test.astype(np.float64),
+        data_range=data_range,
+        gaussian_weights=True,
+        sigma=SSIM_SIGMA,
+        use_sample_covariance=False,
+        full=True,
+    )
+    return full
 
 
 def noise_free_psnr(
@@ -303,6 +343,7 @@ def noise_free_psnr(
     *,
     data_range: float,
     region: Region | None = None,
+    exclude: np.ndarray | None = None,
 ) -> float:
     """PSNR in dB that the noise-free image would score against a noisy reference.
 
@@ -325,18 +366,22 @@ def noise_free_psnr(
         Span of possible values, as for :func:`psnr`.
     region : Region, optional
         Average over this rectangle only.
+    exclude : ndarray of bool, optional
+        True where a pixel is left out (padding), as for :func:`compare`.
 
     Returns
     -------
     float
-        ``inf`` for a noise-free reference.
+        ``inf`` for a noise-free reference (or one of padding only).
     """
     _check_pair(reference, reference, data_range)
+    kept = np.ones(reference.shape, bool) if exclude is None else ~np.asarray(exclude, bool)
     low, high = reference.min(), reference.max()
     pixels = (reference if region is None else region.crop(reference)).astype(np.float64)
+    kept = kept if region is None else region.crop(kept)
     clipped = (pixels == low) | (pixels == high)
     variance = np.where(clipped, 0.0, np.asarray(sigma_at(pixels), dtype=np.float64) ** 2)
-    mean_variance = float(np.mean(variance))
+    mean_variance = float(np.mean(variance[kept])) if kept.any() else 0.0
     if mean_variance == 0.0:
         return math.inf
     return 10.0 * math.log10(data_range**2 / mean_variance)

@@ -204,3 +204,46 @@ def test_a_region_too_small_for_ssim_is_refused_in_one_line(pair):
         "SSIM needs at least 11 x 11 pixels; the region 0,0,9,20 is 20 x 9; choose a larger region"
     )
     assert "\n" not in message
+
+
+def test_padding_is_left_out_of_every_metric():
+    rng = np.random.default_rng(3)
+    reference = rng.uniform(100, 200, (40, 40))
+    test = reference + rng.normal(0, 2, reference.shape)
+    padding = np.zeros(reference.shape, bool)
+    padding[:, :10] = True
+    reference[0, :2] = 50, 250  # the extremes (counted as clipped, noise-free) in the padding
+    test[padding] = reference[padding] + 500  # a big error where only padding is
+    result = compare(reference, test, data_range=255, exclude=padding)
+    kept = ~padding
+    assert result.mse == pytest.approx(np.mean((reference[kept] - test[kept]) ** 2))
+    assert result.psnr == pytest.approx(10 * np.log10(255**2 / result.mse))
+    _, full = structural_similarity(
+        reference,
+        test,
+        data_range=255,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
+        full=True,
+    )
+    assert result.ssim == pytest.approx(full[kept].mean())
+    assert result.excluded == 400 and result.to_dict()["excluded"] == 400
+    assert compare(reference, test, data_range=255).mse > 100 * result.mse
+    region = Region(0, 5, 20, 20)
+    in_region = compare(reference, test, data_range=255, region=region, exclude=padding)
+    assert in_region.excluded == 100
+    floor = noise_free_psnr(
+        reference, lambda p: np.full(p.shape, 2.0), data_range=255, exclude=padding
+    )
+    assert floor == pytest.approx(10 * np.log10(255**2 / 4))
+
+
+def test_a_scope_of_padding_only_is_refused():
+    padding = np.zeros((30, 30), bool)
+    padding[:, :15] = True
+    image = np.ones((30, 30))
+    with pytest.raises(ValueError, match="holds only padding"):
+        compare(image, image, data_range=1, region=Region(0, 0, 20, 15), exclude=padding)
+    with pytest.raises(ValueError, match="exclude has shape"):
+        compare(image, image, data_range=1, exclude=padding[:20])

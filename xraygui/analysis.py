@@ -112,6 +112,7 @@ def comparisons(
     Over the whole image and, if given, over `region`; the data range is the
     reference's stored range (:attr:`core.image.XrayImage.data_range`). With the
     reference's noise estimate, each scope also gets the PSNR of the noise-free image.
+    The reference's padding (DICOM PixelPaddingValue) is left out of every number.
 
     Parameters
     ----------
@@ -138,21 +139,31 @@ def comparisons(
     if denoised is not None:
         tests.append(("denoised vs reference", denoised))
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
-    data_range = reference.data_range
+    data_range, padding = reference.data_range, reference.padding_mask
     rows = []
     for scope in scopes:
         floor = (
             None
             if reference_noise is None
             else noise_free_psnr(
-                reference.pixels, reference_noise.sigma_at, data_range=data_range, region=scope
+                reference.pixels,
+                reference_noise.sigma_at,
+                data_range=data_range,
+                region=scope,
+                exclude=padding,
             )
         )
         rows += [
             Comparison(
                 label=label,
                 scope="image" if scope is None else scope.as_text(),
-                metrics=compare(reference.pixels, test.pixels, data_range=data_range, region=scope),
+                metrics=compare(
+                    reference.pixels,
+                    test.pixels,
+                    data_range=data_range,
+                    region=scope,
+                    exclude=padding,
+                ),
                 noise_free_psnr=floor,
             )
             for label, test in tests

@@ -119,7 +119,9 @@ class MetricsPanel(QWidget):
         for i, row in enumerate(rows):
             m = row.metrics
             psnr = format_psnr(m.psnr)
-            where = "Image" if row.scope == "image" else "ROI"
+            where = ("Image" if row.scope == "image" else "ROI") + (
+                ", padding out" if m.excluded else ""
+            )
             ssim = f"{m.ssim:.4f}" if m.ssim_problem is None else "-"
             cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, ssim)
             for j, text in enumerate(cells):
@@ -127,5 +129,6 @@ class MetricsPanel(QWidget):
                 item.setToolTip(
                     f"{row.label}, {row.scope} (row,col,height,width), data range {m.data_range:g}"
                     + ("" if m.ssim_problem is None else f"; {m.ssim_problem}")
+                    + (f"; {m.excluded} padding pixels left out" if m.excluded else "")
                 )
                 self.table.setItem(i, j, item)

@@ -52,6 +52,7 @@ CSV_COLUMNS = (
     "noise_after",
     "noise_reference",
     "noise_free_psnr_db",
+    "padding_pixels_left_out",
     "simulation",
     "model",
     "model_sha256",
@@ -260,6 +261,7 @@ class ReportContent:
                 "ssim": m["ssim"],
                 "data_range": m["data_range"],
                 "noise_free_psnr_db": m.get("noise_free_psnr"),
+                "padding_pixels_left_out": m.get("excluded", 0),
             }
             for m in self.metrics
         ]
@@ -428,6 +430,9 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             for share, cell in zip(columns, cells, strict=True):
                 painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
             y += height * 1.4
+        padding = max(m.get("excluded", 0) for m in content.metrics)
+        if padding:
+            line(f"The reference's padding ({padding} pixels) is left out of these numbers.")
         floors = {m["scope"]: m["noise_free_psnr"] for m in content.metrics}
         whole = floors.pop("image", None)
         if whole is not None:

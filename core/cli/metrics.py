@@ -43,7 +43,14 @@ def run(args: argparse.Namespace) -> int:
             f"{reference.shape[1]} x {reference.shape[0]}"
         )
     data_range = args.data_range if args.data_range is not None else reference.data_range
-    result = compare(reference.pixels, test.pixels, data_range=data_range, region=args.region)
+    padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
+    result = compare(
+        reference.pixels,
+        test.pixels,
+        data_range=data_range,
+        region=args.region,
+        exclude=padding,
+    )
     try:
         noise = NoiseEstimate.from_pixels(reference.pixels)
     except ValueError:
@@ -52,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
         None
         if noise is None
         else noise_free_psnr(
-            reference.pixels, noise.sigma_at, data_range=data_range, region=args.region
+            reference.pixels,
+            noise.sigma_at,
+            data_range=data_range,
+            region=args.region,
+            exclude=padding,
         )
     )
     if args.json:
@@ -69,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         if result.ssim_problem is None
         else f"SSIM  - ({result.ssim_problem})"
     )
+    if result.excluded:
+        print(f"({result.excluded} padding pixels of the reference left out)")
     if noise is None:
         print("the reference's own noise is not measurable")
     else:

@@ -200,7 +200,7 @@ def _denoise(
         noise_after = math.nan
     card = model.card
     yield DenoiseResult(
-        image=image.with_pixels(pixels),
+        image=image.with_pixels(image.keeping_padding(pixels)),  # padding is no anatomy
         noise_before=noise,
         noise_after=noise_after,
         noise_std_model=domain.noise_std,

@@ -720,7 +720,8 @@ def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> Xray
     -------
     XrayImage
         Same mapping, window and metadata; for integer sources the pixels are
-        values the source can store (rounded through the modality LUT).
+        values the source can store (rounded through the modality LUT). Padding
+        pixels (DICOM PixelPaddingValue) keep their values: no X-rays reach them.
     """
     simulated = simulate_low_dose(
         image.pixels,
@@ -731,4 +732,4 @@ def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> Xray
     )
     if not image.mapping.is_float:
         simulated = image.mapping.to_pixels(image.mapping.to_stored(simulated))
-    return image.with_pixels(simulated)
+    return image.with_pixels(image.keeping_padding(simulated))

@@ -322,3 +322,26 @@ def test_a_damaged_tiff_gives_only_the_error_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"xray-denoise: error: {bad}: ")
+
+
+def test_metrics_leave_the_references_padding_out(tmp_path, capsys):
+    reference, low = tmp_path / "reference.dcm", tmp_path / "low.dcm"
+    assert main(["phantom", str(reference), "--size", "128", "--photons", "20000"]) == 0
+    ds = pydicom.dcmread(reference)
+    stored = ds.pixel_array.copy()
+    stored[:, :16] = 4095
+    ds.PixelData = stored.tobytes()
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
+    ds.add_new(0x00280120, "US", 4095)  # PixelPaddingValue
+    ds.save_as(reference)
+    assert main(["simulate", str(reference), "--dose", "0.2", "--output", str(low)]) == 0
+    capsys.readouterr()
+    assert main(["metrics", str(reference), str(low), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["excluded"] == 128 * 16
+    kept = np.ones(stored.shape, bool)
+    kept[:, :16] = False
+    error = read_image(low).pixels[kept] - read_image(reference).pixels[kept]
+    assert result["mse"] == pytest.approx(np.mean(error.astype(np.float64) ** 2))
+    assert main(["metrics", str(reference), str(low)]) == 0
+    assert "(2048 padding pixels of the reference left out)" in capsys.readouterr().out

@@ -214,3 +214,20 @@ def test_result_is_a_frozen_record(tiny_model, noisy_phantom):
     assert isinstance(result, DenoiseResult)
     with pytest.raises(AttributeError):
         result.seconds = 0.0
+
+
+def test_the_denoised_padding_is_the_sources(tiny_model, noisy_phantom):
+    from dataclasses import replace
+
+    from core.image import Padding
+
+    stored = noisy_phantom.pixels.astype(np.int64)
+    stored[:12, :] = 0
+    source = replace(
+        noisy_phantom.with_pixels(stored), padding=Padding.from_stored(stored[:, :], 0, 0)
+    )
+    assert source.padding.mask[:12].all()
+    result = denoise_image(source, tiny_model, DenoiseSettings(device="cpu", views=1))
+    mask = source.padding.mask
+    np.testing.assert_array_equal(result.image.pixels[mask], source.pixels[mask])
+    assert result.image.padding is source.padding

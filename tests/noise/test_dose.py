@@ -367,3 +367,21 @@ def test_measured_or_default_says_why_it_fell_back():
     default, why_not = LowDoseSettings.measured_or_default(white, 0.25, electronic_noise=3.0)
     assert default == LowDoseSettings(dose=0.25, electronic_noise=3.0)
     assert "only 0.2 % of its range" in why_not
+
+
+def test_padding_gets_no_simulated_dose():
+    from dataclasses import replace
+
+    from core.image import Padding
+
+    stored = phantom_image((64, 64), bits_stored=12, photons_per_pixel=20000.0, seed=3)
+    stored[:, :8] = 4095
+    image = XrayImage(stored.astype(np.float32), StoredMapping(12), Window(2048, 4096))
+    padded = replace(image, padding=Padding.from_stored(stored, 4095, 4095))
+    settings = LowDoseSettings(dose=0.1, seed=2)
+    simulated = simulate_low_dose_image(padded, settings)
+    np.testing.assert_array_equal(simulated.pixels[:, :8], 4095)
+    assert simulated.padding is padded.padding
+    unpadded = simulate_low_dose_image(image, settings)
+    np.testing.assert_array_equal(simulated.pixels[:, 8:], unpadded.pixels[:, 8:])
+    assert np.any(unpadded.pixels[:, :8] != 4095)  # without padding, the border gets noise

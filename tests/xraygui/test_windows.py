@@ -74,3 +74,22 @@ def test_the_residual_is_shown_linearly_whatever_the_files_function(window, wind
         Window(0.0, 2 * spread, function="LINEAR"),
     )
     np.testing.assert_array_equal(residual_grey(image, denoised), linear)
+
+
+def test_the_padding_is_left_out_of_the_metrics_and_the_report(
+    window, qtbot, settle, windows_dicom, tmp_path
+):
+    import csv
+
+    from core.noise import LowDoseSettings
+
+    window.open_file(windows_dicom)
+    window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
+    settle(window)
+    np.testing.assert_array_equal(window.image.pixels[:, :10], window.source.pixels[:, :10])
+    (row,) = window.comparison_rows()
+    assert row.metrics.excluded == 96 * 10
+    assert window.metrics.table.item(0, 1).text() == "Image, padding out"
+    paths = window.export_report(tmp_path / "report")
+    rows = list(csv.DictReader(paths[2].open()))
+    assert [r["padding_pixels_left_out"] for r in rows] == ["960"]
