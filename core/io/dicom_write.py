@@ -34,9 +34,7 @@ from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
-
-NOT_FOR_DIAGNOSIS = f"Not for diagnostic use. Produced by xray-denoise {__version__}"
-"""ImageComments of every file written."""
+from core.io.notice import NOT_FOR_DIAGNOSIS
 
 DERIVED_SUFFIX = " (derived)"
 """Appended to the source's SeriesDescription (once) in a derived image."""

@@ -14,6 +14,7 @@ from core.errors import ImageWriteError, XrayWarning
 from core.image import XrayImage
 from core.io.atomic import atomic_write
 from core.io.dtypes import stored_pixels
+from core.io.notice import with_notice
 
 SOFTWARE = f"xray-denoise {__version__}"
 
@@ -31,7 +32,8 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     path : Path
         Destination.
     description : str
-        Stored in the PNG ``Description`` text chunk.
+        Stored in the PNG ``Description`` text chunk, followed by "Not for
+        diagnostic use" (:func:`core.io.notice.with_notice`).
     overwrite : bool
         Replace an existing file.
 
@@ -58,7 +60,7 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
             stacklevel=3,
         )
     info = PngImagePlugin.PngInfo()
-    info.add_itxt("Description", description)
+    info.add_itxt("Description", with_notice(description))
     info.add_text("Software", SOFTWARE)
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
         Image.fromarray(stored_pixels(image)).save(file, format="PNG", pnginfo=info)
@@ -75,7 +77,7 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
     path : Path
         Destination.
     description : str
-        Stored as the TIFF ImageDescription.
+        Stored as the TIFF ImageDescription, followed by "Not for diagnostic use".
     overwrite : bool
         Replace an existing file.
 
@@ -95,7 +97,7 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
             file,
             stored_pixels(image),
             photometric=photometric,
-            description=description,
+            description=with_notice(description),
             software=SOFTWARE,
             metadata=None,
         )
