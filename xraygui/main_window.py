@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from core.denoise import DenoiseResult
 from core.device import device_label, select_device
 from core.diffusion import card_path
 from core.display import auto_window, to_display
-from core.errors import XrayError, error_line
+from core.errors import XrayError, XrayWarning, error_line
 from core.image import Window, XrayImage
 from core.io import read_image, write_image
 from core.metrics import Region
@@ -54,7 +55,13 @@ from xraygui.worker import GeneratorWorker
 
 NOT_FOR_DIAGNOSTIC_USE = "Not for diagnostic use"
 OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.jpg *.jpeg *.npy);;All files (*)"
-EXPORT_FILTER = "DICOM (*.dcm);;16-bit PNG (*.png);;TIFF (*.tif)"
+EXPORT_SUFFIXES = {
+    "DICOM (*.dcm)": ".dcm",
+    "PNG, 8 or 16-bit as the source (*.png)": ".png",
+    "TIFF (*.tif)": ".tif",
+}
+"""The export dialog's filters and the extension each gives a name typed without one."""
+EXPORT_FILTER = ";;".join(EXPORT_SUFFIXES)
 MAX_RECENT = 10
 WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
@@ -229,7 +236,7 @@ class MainWindow(QMainWindow):
         self._rebuild_recent()
         file.addSeparator()
         self.export_report_action = self._action(
-            file, "Export &Report (PDF, JSON, CSV)...", self.choose_report_dir, "Ctrl+R"
+            file, "Export Re&port (PDF, JSON, CSV)...", self.choose_report_dir, "Ctrl+R"
         )
         self.export_image_action = self._action(
             file, "&Export Denoised Image...", self.choose_export_image, "Ctrl+E"
@@ -240,6 +247,9 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         image = bar.addMenu("&Image")
+        self._action(image, "&Denoise", self.start_denoise, "Ctrl+D")
+        self._action(image, "&Cancel the Running Job", self.cancel, "Esc")
+        image.addSeparator()
         dose_action = self._action(image, "&Simulate Low Dose...", self.choose_low_dose, "Ctrl+L")
         self._action(image, "Choose Reference &Image...", self.choose_reference)
         self._action(image, "Use &Original (undo simulation)", self.restore_original)
@@ -494,11 +504,18 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_files", [])
         return [value] if isinstance(value, str) else list(value or [])
 
+    def _open_recent(self, path: str) -> None:
+        """Open a recent file; one that no longer exists leaves the list (after saying so)."""
+        if not self.open_file(path) and not Path(path).exists():
+            recent = [p for p in self.recent_files() if p != path]
+            self.settings.setValue("recent_files", recent)
+            self._rebuild_recent()
+
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.recent_files():
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+            action = self.recent_menu.addAction(path.replace("&", "&&"))  # no mnemonic
+            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
         self.recent_menu.setEnabled(bool(self.recent_files()))
 
     # ----------------------------------------------------------------- display
@@ -705,7 +722,9 @@ class MainWindow(QMainWindow):
         """List the file's windows in the View menu (one greyed entry if it has none)."""
         self.file_windows_menu.clear()
         for index, window in enumerate(image.file_windows):
-            action = self.file_windows_menu.addAction(_window_name(window, index))
+            action = self.file_windows_menu.addAction(
+                _window_name(window, index).replace("&", "&&")  # no mnemonic
+            )
             action.triggered.connect(lambda _=False, i=index: self.apply_file_window(i))
         if not image.file_windows:
             self.file_windows_menu.addAction("The file names no window").setEnabled(False)
@@ -1261,19 +1280,41 @@ class MainWindow(QMainWindow):
         if self.denoised is None or self.source is None:
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
             return
-        source = self.source.source_path or Path("image")
         suffix = jobs.OUTPUT_SUFFIX[self.source.source_format]  # a format that holds its values
-        default = str(Path(self._last_dir()) / f"{source.stem}_denoised{suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, "Export denoised image", default, EXPORT_FILTER)
-        if path:
-            try:
-                with busy(self.statusBar(), f"Writing {Path(path).name}..."):
+        default = str(Path(self._last_dir()) / f"{self.export_stem()}{suffix}")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export denoised image", default, EXPORT_FILTER
+        )
+        if not path:
+            return
+        if not Path(path).suffix:  # the format the dialog's filter names
+            path += EXPORT_SUFFIXES.get(chosen, suffix)
+        try:
+            with busy(self.statusBar(), f"Writing {Path(path).name}..."):
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", XrayWarning)
                     # The file dialog has asked before replacing a file.
                     written = self.export_image(path, overwrite=True)
-            except XrayError as error:
-                self.show_error("Cannot export", str(error))
-                return
-            self.statusBar().showMessage(f"Written: {written}", 8000)
+        except XrayError as error:
+            self.show_error("Cannot export", str(error))
+            return
+        notes = [str(w.message) for w in caught if issubclass(w.category, XrayWarning)]
+        self.statusBar().showMessage(f"Written: {written}", 8000)
+        if notes:
+            self.errors.append(f"Exported with a warning: {'; '.join(notes)}")
+            if self.interactive:
+                QMessageBox.warning(self, "Exported, with a warning", "\n".join(notes))
+
+    def export_stem(self) -> str:
+        """Suggest a name for the exported result: source, frame, simulated dose, denoised."""
+        assert self.source is not None
+        source = self.source.source_path or Path("image")
+        parts = [source.stem]
+        if self.source.n_frames > 1:
+            parts.append(f"frame{self.source.frame + 1}")
+        if self.dose is not None:
+            parts.append(f"simulated{self.dose.dose * 100:g}pct")
+        return "_".join([*parts, "denoised"])
 
     def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
@@ -1296,9 +1337,10 @@ class MainWindow(QMainWindow):
             If the file cannot be written (nothing is left behind).
         """
         assert self.result is not None
-        return write_image(
-            self.result.image, path, description=self.result.description(), overwrite=overwrite
-        )
+        description = self.result.description()
+        if self.dose is not None:  # what was denoised is a simulation: say so first
+            description = f"{self.dose.describe()}; then {description}"
+        return write_image(self.result.image, path, description=description, overwrite=overwrite)
 
     def choose_batch(self) -> None:
         """Ask for an input and an output folder and denoise every image to disk."""
@@ -1367,6 +1409,8 @@ CONTROLS = (
     ("Ctrl+L", "simulate low dose"),
     ("Ctrl+R", "export report"),
     ("Ctrl+E", "export denoised image"),
+    ("Ctrl+D", "denoise"),
+    ("Esc", "cancel the running job"),
 )
 """The mouse and keyboard controls Help lists, as (control, what it does)."""
 HELP_TEXT = (

@@ -42,6 +42,8 @@ IDENTIFYING_KEYS = (
 THUMBNAIL_SIDE = 320
 CSV_COLUMNS = (
     "source",
+    "frame",
+    *(f"patient_{key}" for key in IDENTIFYING_KEYS),
     "comparison",
     "scope",
     "mse",
@@ -61,6 +63,7 @@ CSV_COLUMNS = (
     "seed",
     "strength",
     "views",
+    "uncertainty_samples",
     "device",
     "t_start",
     "seconds",
@@ -229,8 +232,12 @@ class ReportContent:
     def csv_rows(self) -> list[dict[str, Any]]:
         """One row per comparison (a single row without metrics when there is no reference)."""
         d = self.denoising or {}
+        patient = self.patient or {}
+        frames = self.image.get("frames", 1)
         common = {
             "source": self.source,
+            "frame": f"{self.image.get('frame')} of {frames}" if frames > 1 else None,
+            **{f"patient_{key}": patient.get(key) for key in IDENTIFYING_KEYS},
             "noise_before": self.noise["before"],
             "noise_after": self.noise["after"],
             "noise_reference": self.noise.get("reference"),
@@ -242,6 +249,7 @@ class ReportContent:
             "seed": d.get("seed"),
             "strength": d.get("strength"),
             "views": d.get("views"),
+            "uncertainty_samples": d.get("uncertainty_samples"),
             "device": d.get("device"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
@@ -393,8 +401,9 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         line(f"Model: {d['model']} (SHA-256 {d['model_sha256']})")
         line(
             f"Sampler {d['sampler']}, {d['steps']} step(s), seed {d['seed']}, strength "
-            f"{_fmt(d['strength'])}, {d['views']} view(s), t* {_fmt(d['t_start'])}, device "
-            f"{d['device']}, {_fmt(d['seconds'])} s"
+            f"{_fmt(d['strength'])}, {d['views']} view(s), "
+            f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
+            f"device {d['device']}, {_fmt(d['seconds'])} s"
         )
     line(
         f"Estimated noise std: before {_fmt(content.noise['before'])}, "
