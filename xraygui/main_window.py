@@ -388,14 +388,13 @@ class MainWindow(QMainWindow):
         return self.scan([folder], clear=True)
 
     def scan(self, paths: list[str | Path], *, clear: bool) -> GeneratorWorker:
-        """Read `paths` in a worker and add what it finds to the browser dock."""
-        if clear:
-            self.browser.clear()
-        self.browser.show()
-        self.browser.raise_()
-        self.browser.summary.setText("Scanning...")
+        """Read `paths` in a worker and add what it finds to the browser dock.
+
+        With `clear`, the list starts afresh and an earlier scan still running is stopped
+        (its late results are ignored); otherwise this scan's results join the list.
+        """
         worker = GeneratorWorker(scan_images, list(paths))
-        worker.yielded.connect(self.browser.add)
+        self.browser.begin_scan(worker, clear=clear)
         self._keep(worker)
         return worker
 

@@ -162,7 +162,7 @@ def test_open_folder_lists_images_grouped_and_skips_others(
         window.browser.tree.topLevelItem(i).text(0)
         for i in range(window.browser.tree.topLevelItemCount())
     }
-    assert "DOE^JANE" in top and "Other images" in top
+    assert "DOE^JANE (P123)" in top and "Other images" in top
 
 
 def test_keys_1_to_5_pick_window_presets(window, qtbot, small_dicom):
