@@ -30,7 +30,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train with ``core.training``'s command line; return its exit status."""
-    from core.training.__main__ import main
+    """Train with ``core.training``'s command line; return its exit status.
 
-    return main(args.arguments, prog=PROG)
+    The arguments are parsed before torch is imported, so ``--help`` and usage errors
+    answer at once.
+    """
+    from core.training.arguments import training_parser
+
+    parsed = training_parser(PROG).parse_args(args.arguments)
+    from core.training.__main__ import run as train
+
+    return train(parsed)

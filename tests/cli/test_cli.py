@@ -345,3 +345,19 @@ def test_metrics_leave_the_references_padding_out(tmp_path, capsys):
     assert result["mse"] == pytest.approx(np.mean(error.astype(np.float64) ** 2))
     assert main(["metrics", str(reference), str(low)]) == 0
     assert "(2048 padding pixels of the reference left out)" in capsys.readouterr().out
+
+
+def test_the_help_of_every_subcommand_answers_without_torch():
+    code = (
+        "import sys\n"
+        "from core.cli import main\n"
+        "for command in ('info', 'simulate', 'metrics', 'phantom', 'denoise', 'train'):\n"
+        "    try:\n"
+        "        main([command, '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

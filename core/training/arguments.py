@@ -1,0 +1,98 @@
+"""The training command line's options, without torch: ``--help`` and usage errors are quick."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ARCHITECTURE_NAMES = ("standard", "tiny")
+"""Networks a fresh run can train (``--architecture``)."""
+
+
+def training_parser(prog: str) -> argparse.ArgumentParser:
+    """Return the parser of the training command line (``--help`` lists every option).
+
+    Parameters
+    ----------
+    prog : str
+        Program name for usage and help.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="Train a diffusion denoiser on a folder of radiographs.",
+    )
+    p.add_argument("folder", type=Path, help="folder of PNG/TIFF/JPEG/DICOM images (recursive)")
+    p.add_argument("--output", type=Path, required=True, help="model file, MODEL.safetensors")
+    p.add_argument("--minutes", type=float, help="stop after this much wall time")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint")
+    p.add_argument(
+        "--init-model",
+        type=Path,
+        help="fine-tune: start from this model (its card sets architecture and schedule)",
+    )
+    p.add_argument(
+        "--architecture",
+        choices=ARCHITECTURE_NAMES,
+        help="network size of a fresh run (tiny: a few thousand parameters, for tests)",
+    )
+    p.add_argument(
+        "--base-channels",
+        type=int,
+        help="channels at the first level of a fresh run (default 32; the others are multiples)",
+    )
+    p.add_argument(
+        "--blocks-per-level",
+        type=int,
+        help="residual blocks per level (more than --init-model's: added as identities)",
+    )
+    p.add_argument(
+        "--mid-blocks",
+        type=int,
+        help="residual blocks at the lowest resolution (as --blocks-per-level)",
+    )
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
+    p.add_argument("--batch-size", type=int, help="patches per step per process")
+    p.add_argument("--patch-size", type=int, help="training patch side in pixels")
+    p.add_argument(
+        "--binning",
+        type=int,
+        help="average N x N pixel blocks of each training image first (2 thins film grain)",
+    )
+    p.add_argument(
+        "--focus-fraction",
+        type=float,
+        help="share of patches noised at denoising's levels (--focus-sigma; default 0.7), "
+        "the rest at uniform times",
+    )
+    p.add_argument(
+        "--focus-sigma",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="noise std range of denoising, on the model's [-1, 1] scale (default 0.005 0.3)",
+    )
+    p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
+    p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
+    p.add_argument("--seed", type=int, help="seed of weights and every random draw")
+    p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes drawing patches ahead (default: 0 on the CPU, up to 8 on a GPU)",
+    )
+    p.add_argument(
+        "--val-fraction",
+        type=float,
+        help="fraction of patients held out for validation (default 0.1; 0: none)",
+    )
+    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
+    p.add_argument("--val-every", type=int, help="steps between validations (0: never)")
+    p.add_argument("--log-every", type=int, help="steps between loss lines in the metrics")
+    p.add_argument("--log-file", type=Path, help="log file (default <output stem>.log)")
+    p.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
+    return p
