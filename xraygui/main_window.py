@@ -1211,6 +1211,8 @@ class MainWindow(QMainWindow):
             worker.wait(30_000)
 
     def closeEvent(self, event) -> None:  # noqa: D102 (Qt override)
+        for wizard in self.findChildren(TrainWizard):
+            wizard.close()  # a run pauses: checkpointed, exported, resumable
         self.stop_workers()
         self.controls.save(self.settings)
         self._save_layout()
@@ -1481,6 +1483,40 @@ def _window_name(window: Window, index: int) -> str:
     return f"File window {index + 1}{label} (C {window.center:.5g}, W {window.width:.5g})"
 
 
+def _lineage_data(card: dict) -> list[dict]:
+    """Return the training data of a model card and of the models it was fine-tuned from.
+
+    Each data set once (a model's earlier stages often share its data), newest first.
+    """
+    found, seen = [], set()
+    while isinstance(card, dict):
+        data = card.get("data")
+        key = None if not isinstance(data, dict) else (data.get("name"), data.get("attribution"))
+        if key is not None and key not in seen:
+            seen.add(key)
+            found.append(data)
+        card = card.get("training", {}).get("started_from")
+    return found
+
+
+def _data_lines(data: dict, *, fine_tuned_from: bool) -> list[str]:
+    """Describe one training data set for the About box: name, size, licence, attribution."""
+    attribution = " ".join(
+        line.strip()
+        for line in str(data.get("attribution", "")).splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    what = "Fine-tuned from a model trained on" if fine_tuned_from else "Trained on"
+    lines = [
+        f"{what}: {data.get('name', 'unknown data')}, "
+        f"{data.get('n_images', '?')} images of {data.get('n_patients', '?')} patients",
+        f"  Licence of that data: {data.get('license') or 'not stated'}",
+    ]
+    if attribution:
+        lines.append(f"  Attribution: {attribution}")
+    return lines
+
+
 DEMO_SIDE = 256
 """The longer side of a generated demo image at most, in pixels."""
 
@@ -1514,21 +1550,12 @@ def about_text(model: Path | None) -> str:
     else:
         try:
             card = json.loads(card_path(model).read_text(encoding="utf-8"))
-            data = card.get("data", {})
-            attribution = " ".join(
-                line.strip()
-                for line in str(data.get("attribution", "")).splitlines()
-                if line.strip() and not line.startswith("#")
-            )
-            lines += [
+            lines.append(
                 f"Model: {Path(model).name} (SHA-256 {str(card.get('weights_sha256', ''))[:12]}), "
-                f"code {card.get('code_version', '?')}, saved {card.get('created', '?')}",
-                f"Trained on: {data.get('name', 'unknown data')}, "
-                f"{data.get('n_images', '?')} images of {data.get('n_patients', '?')} patients",
-                f"Licence of the training data: {data.get('license', 'not stated')}",
-            ]
-            if attribution:
-                lines.append(f"Attribution: {attribution}")
+                f"code {card.get('code_version', '?')}, saved {card.get('created', '?')}"
+            )
+            for depth, data in enumerate(_lineage_data(card)):
+                lines += _data_lines(data, fine_tuned_from=depth > 0)
         except (OSError, ValueError, AttributeError) as error:
             lines.append(f"Model: {Path(model).name} (its model card cannot be read: {error})")
     lines += ["", f"{NOT_FOR_DIAGNOSTIC_USE}."]

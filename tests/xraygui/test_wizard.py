@@ -85,7 +85,7 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     report = _scan(wizard, folder, qtbot)
     assert report.n_usable == 6 and dict(report.formats) == {"PNG": 4, "DICOM": 2}
     assert [p.name for p, _ in report.unusable] == ["corrupt.png"]
-    assert "DICOM patient" in report.split_kind and "file" in report.split_kind
+    assert report.split_kind == "by DICOM PatientID (2 images), file (no patient known) (4 images)"
     assert report.val_patients >= 1 and report.train_images + report.val_images == 6
     assert wizard.data_page.thumbnails.count() == 6 and wizard.data_page.isComplete()
 

@@ -154,6 +154,12 @@ class DataPage(QWizardPage):
             f"Split {report.split_kind}: training {report.train_images} images of "
             f"{report.train_patients} patients/studies, validation {report.val_images} "
             f"images of {report.val_patients} (whole patients held out)."
+            + (
+                "<br><b>Nothing is held out</b> (one patient or study): the new model will "
+                "not be scored."
+                if report.val_images == 0 and report.n_usable
+                else ""
+            )
         )
         for path, grey in report.thumbnails:
             item = QListWidgetItem(QIcon(grey_pixmap(grey)), path.name)

@@ -159,6 +159,12 @@ class ResultPage(QWizardPage):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         origin = spec.init_model.stem if spec.init_model else "a fresh network (not scored)"
+        if not rows:
+            self._say(
+                f"Started from {origin}. No validation: no patient was held out (the folder "
+                "has one patient or study), so the new model is not scored."
+            )
+            return
         self._say(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise.")
 
     def _say(self, text: str) -> None:

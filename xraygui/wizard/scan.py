@@ -135,6 +135,17 @@ def _split(report: ScanReport, folder: Path, usable: list[Path]) -> None:
     report.train_images, report.val_images = len(train), len(val)
     report.train_patients = len({r.patient_id for r in train})
     report.val_patients = len({r.patient_id for r in val})
-    kinds = {r.patient_id.split(":", 1)[0] for r in records}
-    named = {"dicom-patient": "DICOM patient", "dicom-study": "DICOM study", "file": "file"}
-    report.split_kind = "by " + ", ".join(sorted(named.get(k, "patient (data.csv)") for k in kinds))
+    sources = Counter(split_source(r.patient_id) for r in records if r.path in readable)
+    report.split_kind = "by " + ", ".join(
+        f"{source} ({n} image{'s' if n != 1 else ''})" for source, n in sorted(sources.items())
+    )
+
+
+def split_source(patient_id: str) -> str:
+    """Name where an image's patient came from, as :func:`assign_patients` found it."""
+    kind = patient_id.split(":", 1)[0] if ":" in patient_id else ""
+    return {
+        "dicom-patient": "DICOM PatientID",
+        "dicom-study": "DICOM study",
+        "file": "file (no patient known)",
+    }.get(kind, "patient in data.csv")

@@ -16,9 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
+from core.diffusion.unet import UNetConfig
 from core.training.config import TrainConfig
 
 GIB = 1024**3
+PATCH_MULTIPLE = UNetConfig().size_multiple
+"""Patch sides the standard network takes (the tiny one's multiple divides it)."""
 FRESH_LR = TrainConfig.lr
 """A fresh start's peak learning rate: the training's default."""
 FINE_TUNE_LR = 5e-5
@@ -109,8 +112,10 @@ class TrainingPage(QWizardPage):
         self.device.addItems(list(DEVICE_CHOICES))
         self.device.currentTextChanged.connect(self._defaults_for_device)
         self.patch = QSpinBox()
-        self.patch.setRange(16, 512)
-        self.patch.setSingleStep(16)
+        self.patch.setRange(PATCH_MULTIPLE, 512)
+        self.patch.setSingleStep(PATCH_MULTIPLE)
+        self.patch.setToolTip(f"A multiple of {PATCH_MULTIPLE} px (the network halves it 4 times)")
+        self.patch.editingFinished.connect(self._snap_patch)
         self.batch = QSpinBox()
         self.batch.setRange(1, 256)
         self.binning = QSpinBox()
@@ -150,6 +155,13 @@ class TrainingPage(QWizardPage):
         self.patch.setValue(patch)
         self.batch.setValue(batch)
         self.memory.setText(f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it.")
+
+    def _snap_patch(self) -> None:
+        """Round a typed patch size to the nearest multiple the networks accept."""
+        value = self.patch.value()
+        snapped = max(PATCH_MULTIPLE, round(value / PATCH_MULTIPLE) * PATCH_MULTIPLE)
+        if snapped != value:
+            self.patch.setValue(snapped)
 
     def _default_lr(self) -> None:
         lr = FRESH_LR if self.fresh.isChecked() else FINE_TUNE_LR
