@@ -239,16 +239,7 @@ def ssim(reference: np.ndarray, test: np.ndarray, *, data_range: float) -> float
     problem = ssim_size_problem(reference.shape)
     if problem is not None:
         raise ValueError(problem)
-    return float(
-        structural_similarity(
-            reference.astype(np.float64),
-            test.astype(np.float64),
-            data_range=data_range,
-            gaussian_weights=True,
-            sigma=SSIM_SIGMA,
-            use_sample_covariance=False,
-        )
-    )
+    return float(np.mean(_ssim_map(reference, test, data_range)[_interior(reference.shape)]))
 
 
 def compare(
@@ -315,7 +306,7 @@ def compare(
     return QualityMetrics(
         mse=error,
         psnr=math.inf if error == 0 else 10 * math.log10(data_range**2 / error),
-        ssim=math.nan if problem else float(np.mean(_ssim_map(reference, test, data_range)[kept])),
+        ssim=math.nan if problem else _masked_ssim(reference, test, data_range, kept),
         data_range=float(data_range),
         region=region,
         ssim_problem=problem,
@@ -323,8 +314,26 @@ def compare(
     )
 
 
+def _masked_ssim(
+    reference: np.ndarray, test: np.ndarray, data_range: float, kept: np.ndarray
+) -> float:
+    """Return the mean SSIM over the kept pixels away from the edge (NaN if none)."""
+    counted = kept & _interior(reference.shape)
+    if not counted.any():
+        return math.nan
+    return float(np.mean(_ssim_map(reference, test, data_range)[counted]))
+
+
+def _interior(shape: tuple[int, ...]) -> np.ndarray:
+    """Return a mask of the pixels whose SSIM window fits (scikit-image averages those)."""
+    border = SSIM_MIN_SIDE // 2
+    inside = np.zeros(shape, bool)
+    inside[border:-border, border:-border] = True
+    return inside
+
+
 def _ssim_map(reference: np.ndarray, test: np.ndarray, data_range: float) -> np.ndarray:
-    """Return the per-pixel SSIM map with :func:`ssim`'s settings."""
+    """Return the per-pixel SSIM map (Gaussian window, sigma 1.5, population covariances)."""
     _, full = structural_similarity(
         reference.astype(np.float64),
         test.astype(np.float64),
