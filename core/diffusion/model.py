@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 
@@ -28,6 +28,7 @@ import core
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
 from core.errors import ModelFileError
+from core.training.checkpoint import CHECKPOINT_FORMAT
 
 CARD_FORMAT = "xray-denoise-model"
 CARD_FORMAT_VERSION = 1
@@ -272,6 +273,15 @@ def save_model(
     return card
 
 
+def _is_checkpoint(path: Path) -> bool:
+    """Tell whether a safetensors file is a training checkpoint (by its metadata)."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return (f.metadata() or {}).get("format") == CHECKPOINT_FORMAT
+    except (OSError, SafetensorError):
+        return False
+
+
 def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> DiffusionModel:
     """Load a model saved by :func:`save_model`, checking the weights' SHA-256.
 
@@ -295,6 +305,9 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     """
     path = Path(path)
     card_file = card_path(path)
+    if path.is_file() and not card_file.is_file() and _is_checkpoint(path):
+        model = path.with_name(path.name.replace(".checkpoint.safetensors", ".safetensors"))
+        raise ModelFileError(path, f"a training checkpoint, not a model; load {model.name}")
     for required in (path, card_file):
         if not required.is_file():
             raise ModelFileError(path, f"missing file {required}")

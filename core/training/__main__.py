@@ -68,6 +68,7 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         "data": args.folder,
         "output": args.output,
         "resume": args.resume,
+        "overwrite": args.overwrite,
         "device": args.device,
         "workers": args.workers,
         "minutes": args.minutes,
@@ -166,9 +167,11 @@ def run(args: argparse.Namespace) -> int:
     int
         0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log).
     """
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
     try:
+        if args.threads is not None:
+            if args.threads < 1:
+                raise ValueError(f"--threads {args.threads}: give 1 or more")
+            torch.set_num_threads(args.threads)
         config = build_config(args)
         _setup_logging(args.log_file or config.output.with_suffix(".log"))
     except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say

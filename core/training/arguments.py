@@ -30,6 +30,11 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=float, help="stop after this much wall time")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint")
     p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="start afresh over an existing model, checkpoint and metrics of --output",
+    )
+    p.add_argument(
         "--init-model",
         type=Path,
         help="fine-tune: start from this model (its card sets architecture and schedule)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,9 @@ from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.training.patches import Augmentation
 from core.training.timesteps import TimestepSampler
+
+DEVICE_NAMES = re.compile(r"auto|cpu|cuda(:[0-9]+)?|mps")
+"""The devices a run may name (``device``)."""
 
 # Fields that shape the training trajectory: a resumed run must keep them.
 TRAJECTORY_FIELDS = (
@@ -41,11 +45,15 @@ class TrainConfig:
     data : Path
         Folder of training images (searched recursively).
     output : Path
-        Model file to write (``.safetensors``; the model card goes beside it).
+        Model file to write (its name must end in ``.safetensors``; the model card goes
+        beside it).
     checkpoint : Path or None
         Checkpoint file; ``<output stem>.checkpoint.safetensors`` beside the output if None.
     resume : bool
         Continue from the checkpoint (which must exist).
+    overwrite : bool
+        Let a fresh run replace an existing model (and its card, checkpoint and
+        metrics); without it such a run is refused.
     init_model : Path or None
         Fine-tune: start from this model's weights (its schedule must be this run's,
         its architecture too or one with fewer blocks, which the run's extra blocks
@@ -113,6 +121,7 @@ class TrainConfig:
     output: Path
     checkpoint: Path | None = None
     resume: bool = False
+    overwrite: bool = False
     init_model: Path | None = None
     device: str = "auto"
     workers: int | None = None
@@ -143,6 +152,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", Path(self.data))
         object.__setattr__(self, "output", Path(self.output))
+        if self.output.suffix.lower() != ".safetensors":
+            raise ValueError(f"output {self.output} must be a .safetensors file")
         for name in ("checkpoint", "init_model"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))
@@ -160,6 +171,8 @@ class TrainConfig:
             raise ValueError(f"lr must be a positive number, got {self.lr}")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
+        if not DEVICE_NAMES.fullmatch(self.device):
+            raise ValueError(f"device {self.device}: use auto, cpu, cuda, cuda:N or mps")
         if self.workers is not None and self.workers < 0:
             raise ValueError(f"workers must be at least 0, got {self.workers}")
         if self.warmup_steps < 0:

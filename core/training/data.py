@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import warnings
 from collections.abc import Callable, Sequence
@@ -15,11 +14,11 @@ import pydicom
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
+from core.training.patient_table import read_patient_table
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = frozenset({".png", ".tif", ".tiff", ".jpg", ".jpeg", ".dcm", ".dicom", ".npy"})
-PATIENT_TABLE = "data.csv"
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,15 @@ class TrainingImage:
         Where it came from.
     pixels : ndarray of float32, shape (rows, cols)
         ``2 (p - low) / data_range - 1`` for pixel values ``p``, ``low`` the smallest
-        storable value.
+        storable value; cropped to the bounding box of the pixels that are not padding.
+    padding : ndarray of bool or None
+        True where a pixel is padding (DICOM PixelPaddingValue), no image content;
+        None where there is none.
     """
 
     record: ImageRecord
     pixels: np.ndarray
+    padding: np.ndarray | None = None
 
 
 def _is_dicom_without_suffix(path: Path) -> bool:
@@ -88,8 +91,9 @@ def find_images(folder: str | Path) -> list[Path]:
 def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:
     """Attach a patient id to each image.
 
-    If ``folder/data.csv`` has ``patient_id`` and ``image_id`` columns, an image whose
-    file stem is an ``image_id`` gets that row's patient. Otherwise a DICOM file's
+    If ``folder/data.csv`` has ``patient_id`` and ``image_id`` columns, an image that
+    a row's ``image_id`` names gets that row's patient
+    (:func:`core.training.patient_table.read_patient_table`). Otherwise a DICOM file's
     ``PatientID`` (else its ``StudyInstanceUID``) is its patient, and every other image
     is its own patient (its path relative to ``folder``).
 
@@ -106,17 +110,11 @@ def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageReco
         In the order of ``paths``.
     """
     folder = Path(folder)
-    table = folder / PATIENT_TABLE
-    patients: dict[str, str] = {}
-    if table.is_file():
-        with table.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            if {"patient_id", "image_id"} <= set(reader.fieldnames or ()):
-                patients = {row["image_id"]: row["patient_id"] for row in reader}
+    patients = read_patient_table(folder, paths)
     return [
         ImageRecord(
             p,
-            patients.get(p.stem) or dicom_patient(p) or f"file:{p.relative_to(folder).as_posix()}",
+            patients.get(p) or dicom_patient(p) or f"file:{p.relative_to(folder).as_posix()}",
         )
         for p in paths
     ]
@@ -233,7 +231,8 @@ def load_images(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                pixels = normalise(reader(record.path))
+                image = reader(record.path)
+                pixels, padding = without_padding(normalise(image), image.padding_mask)
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
                 log.warning("skipping unreadable image %s: %s", record.path, reason)
@@ -243,8 +242,52 @@ def load_images(
             message = str(warning.message)  # the readers' own warnings name the file already
             named = message.startswith(str(record.path))
             log.warning("%s", message if named else f"{record.path}: {message}")
-        images.append(TrainingImage(record, pixels))
+        if image.n_frames > 1:
+            log.warning(
+                "image %s: %d frames; training uses frame 0 only", record.path, image.n_frames
+            )
+        if image.padding_mask is not None and image.padding_mask.any():
+            log.info(
+                "image %s: %.0f%% padding, left out of patches and validation",
+                record.path,
+                100 * image.padding_mask.mean(),
+            )
+        images.append(TrainingImage(record, pixels, padding))
     return images, skipped
+
+
+def without_padding(
+    pixels: np.ndarray, padding: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Crop an image to the bounding box of its pixels that are not padding.
+
+    Parameters
+    ----------
+    pixels : ndarray, shape (rows, cols)
+        The image.
+    padding : ndarray of bool or None
+        True where a pixel is padding.
+
+    Returns
+    -------
+    pixels : ndarray
+        The crop.
+    padding : ndarray of bool or None
+        Its padding, None where none is left.
+
+    Raises
+    ------
+    ValueError
+        If every pixel is padding.
+    """
+    if padding is None or not padding.any():
+        return pixels, None
+    rows, cols = np.nonzero(~padding)
+    if rows.size == 0:
+        raise ValueError("every pixel is padding (PixelPaddingValue)")
+    box = np.s_[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    kept = padding[box]
+    return pixels[box], (kept if kept.any() else None)
 
 
 def describe_source(folder: str | Path) -> dict[str, str]:

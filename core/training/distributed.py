@@ -88,6 +88,14 @@ class DistributedContext:
         dist.broadcast(value, src=0)
         return bool(value.item())
 
+    def share(self, value: float) -> float:
+        """Return rank 0's ``value`` on every rank (a clock reading, say)."""
+        if self.world_size == 1:
+            return value
+        tensor = torch.tensor([value], dtype=torch.float64, device=self.device)
+        dist.broadcast(tensor, src=0)
+        return float(tensor.item())
+
     def barrier(self) -> None:
         """Wait until every rank gets here (nothing to wait for alone)."""
         if self.world_size > 1:

@@ -2,16 +2,16 @@
 
 Every random draw of step ``k`` on rank ``r`` comes from
 ``numpy.random.default_rng([seed, k, r])`` and the learning rate is a pure function of
-``k``, so resuming from a checkpoint continues exactly as if never interrupted, and
-each DDP rank draws its own patches (the sharding).
+``k`` (and, under a time budget, of the share of it used:
+:mod:`core.training.lr_schedule`), so resuming a step-limited run from a checkpoint
+continues exactly as if never interrupted, and each DDP rank draws its own patches
+(the sharding).
 
 References
 ----------
 .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models. NeurIPS 2020
    (the simple loss ``|eps - eps_theta(x_t, t)|^2``, eq. 14).
 .. [2] I. Loshchilov, F. Hutter. Decoupled Weight Decay Regularization. ICLR 2019.
-.. [3] I. Loshchilov, F. Hutter. SGDR: Stochastic Gradient Descent with Warm Restarts.
-   ICLR 2017 (cosine decay).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ from core.training.data import (
 from core.training.distributed import DistributedContext
 from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
+from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup_steps
+from core.training.outputs import check_outputs, start_metrics
 from core.training.patches import PatchSampler
 from core.training.validation import ValidationResult, Validator
 
@@ -91,28 +93,6 @@ Callback = Callable[[TrainState], bool | None]
 """Called with each :class:`TrainState`; returning True stops the run gracefully."""
 
 
-def learning_rate(step: int, config: TrainConfig) -> float:
-    """Linear warm-up to ``config.lr``, then cosine decay to ``lr * min_lr_fraction``.
-
-    Parameters
-    ----------
-    step : int
-        Optimiser steps done before this one.
-    config : TrainConfig
-        ``lr``, ``warmup_steps``, ``steps`` and ``min_lr_fraction``.
-
-    Returns
-    -------
-    float
-    """
-    if step < config.warmup_steps:
-        return config.lr * (step + 1) / config.warmup_steps
-    span = max(1, config.steps - config.warmup_steps)
-    progress = min(1.0, (step - config.warmup_steps) / span)
-    floor = config.min_lr_fraction
-    return config.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
 def _fitting_patches(
     images: list[TrainingImage], config: TrainConfig
 ) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
@@ -142,11 +122,38 @@ def _fitting_patches(
     return fitting, too_small
 
 
+def _binned_padding(padding: np.ndarray | None, binning: int) -> np.ndarray | None:
+    """Return the padding of a binned image: the blocks with any padding pixel."""
+    if padding is None:
+        return None
+    return block_means(padding.astype(np.float32), binning) > 0
+
+
 @dataclass(frozen=True)
 class _Data:
     sampler: PatchSampler
     validator: Validator | None
     card: dict[str, Any]
+    not_scored: str | None
+
+
+def _not_scored(config: TrainConfig, n_patients: int, n_val_images: int) -> str | None:
+    """Say why the run will not validate its model, logged; None when it will."""
+    if n_val_images == 0 and config.val_fraction > 0:
+        reason = (
+            f"only {n_patients} patient: nothing held out for validation; "
+            "the model will not be scored"
+        )
+        log.warning("%s", reason)
+        return reason
+    if n_val_images == 0:
+        reason = "val_fraction is 0: nothing held out for validation; the model will not be scored"
+    elif config.val_every == 0:
+        reason = "val_every is 0: validation is off; the model will not be scored"
+    else:
+        return None
+    log.info("%s", reason)
+    return reason
 
 
 def _prepare_data(config: TrainConfig) -> _Data:
@@ -201,17 +208,22 @@ def _prepare_data(config: TrainConfig) -> _Data:
         [block_means(im.pixels, config.binning) for im in train_images],
         config.patch_size,
         config.augmentation,
+        padding=[_binned_padding(im.padding, config.binning) for im in train_images],
     )
     log.info(
         "training images in memory: %.0f MiB (float32)",
         sum(image.nbytes for image in sampler.images) / 2**20,
     )
     validator = (
-        Validator([im.pixels for im in val_images], crop=config.val_crop)
+        Validator(
+            [im.pixels for im in val_images],
+            crop=config.val_crop,
+            padding=[im.padding for im in val_images],
+        )
         if val_images and config.val_every > 0
         else None
     )
-    return _Data(sampler, validator, card)
+    return _Data(sampler, validator, card, _not_scored(config, n_patients, len(val_images)))
 
 
 def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
@@ -229,8 +241,9 @@ def _card_training(
     started_from: dict[str, Any] | None,
 ) -> dict[str, Any]:
     settings = config.to_config()
-    for local in ("data", "output", "checkpoint", "resume", "progress", "device", "minutes"):
-        settings.pop(local)
+    local = ("data", "output", "checkpoint", "resume", "overwrite", "progress", "device", "minutes")
+    for name in local:
+        settings.pop(name)
     training = {
         "steps_done": step,
         "elapsed_s": round(elapsed_s, 1),
@@ -244,9 +257,14 @@ def _card_training(
     return training
 
 
+_LOCAL_DATA = ("skipped", "val_patients")
+"""Data card entries that describe the starting model's files, not its data's source."""
+
+
 def _lineage(card: ModelCard) -> dict[str, Any]:
     """Return what a fine-tuned card records of its starting model (lineage nested)."""
     return {
+        "data": {key: value for key, value in card.data.items() if key not in _LOCAL_DATA},
         "weights_sha256": card.weights_sha256,
         "created": card.created,
         "code_version": card.code_version,
@@ -274,9 +292,9 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
     Raises
     ------
     ValueError
-        If there are no readable images, the checkpoint exists but ``resume`` is False,
-        ``resume`` is True but there is no checkpoint, or it was made with different
-        trajectory settings.
+        If there are no readable images, the output cannot be written, a fresh run
+        would replace a model or checkpoint without ``overwrite``, ``resume`` is True
+        but there is no checkpoint, or it was made with different trajectory settings.
     """
     ctx = DistributedContext.from_env(config.device)
     try:
@@ -287,11 +305,7 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
 
 def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | None) -> Path:
     ckpt_path = config.checkpoint_path
-    if config.resume and not ckpt_path.is_file():
-        raise ValueError(f"cannot resume: no checkpoint at {ckpt_path}")
-    if not config.resume and ckpt_path.exists():
-        raise ValueError(f"{ckpt_path} exists; resume it or remove it")
-
+    check_outputs(config)
     data = _prepare_data(config)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
@@ -304,7 +318,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     optimizer = torch.optim.AdamW(
         network.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
-    step, elapsed_before, validation_json = 0, 0.0, {}
+    step, elapsed_before = 0, 0.0
+    validation_json = {} if data.not_scored is None else {"not_scored": data.not_scored}
     if config.resume:
         stored = read_checkpoint(ckpt_path)
         different = config.trajectory_differences(stored.config)
@@ -316,7 +331,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             log.warning("horizon changed from %d to %d steps", stored.config["steps"], config.steps)
         load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
         step, elapsed_before = stored.step, stored.extra["elapsed_s"]
-        validation_json = stored.extra.get("validation", {})
+        validation_json = stored.extra.get("validation") or validation_json
         started_from = stored.extra.get("started_from")
         if started_from is None and config.init_model is not None:
             # A checkpoint written before lineage was stored: the init model is still there.
@@ -333,6 +348,20 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         config.batch_size,
         config.patch_size,
     )
+    if warmup_steps(config) < config.warmup_steps:
+        log.warning(
+            "learning-rate warm-up shortened from %d to %d steps (at most %d%% of the %d steps)",
+            config.warmup_steps,
+            warmup_steps(config),
+            round(100 * MAX_WARMUP_FRACTION),
+            config.steps,
+        )
+    budget_s = None if config.minutes is None else elapsed_before + 60 * config.minutes
+    if budget_s is not None:
+        log.info(
+            "time budget: the learning rate warms up and decays within %.0f s of run time",
+            budget_s,
+        )
     trained = (
         DistributedDataParallel(
             network, device_ids=[ctx.device] if ctx.device.type == "cuda" else None
@@ -371,6 +400,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         log.info("step %d validation (EMA, 1 step): %s", step, result.summary())
         return result
 
+    if ctx.is_main:
+        start_metrics(config)
     started = time.monotonic()
     if config.init_model is not None and not config.resume and data.validator is not None:
         validation_json = validate().to_json()  # the starting model's scores, at step 0
@@ -408,7 +439,9 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             x0 = x0.to(ctx.device, non_blocking=True)
             noise = noise.to(ctx.device, non_blocking=True)
             x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
-            lr = learning_rate(step, config)
+            # Every rank takes rank 0's clock, so that all apply the same rate.
+            used = 0.0 if budget_s is None else ctx.share(elapsed() / budget_s)
+            lr = learning_rate(step, config, time_fraction=used)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             with _autocast(ctx.device):

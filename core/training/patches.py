@@ -109,6 +109,28 @@ def resize(crop: np.ndarray, size: int) -> np.ndarray:
     return out[0, 0].numpy()
 
 
+PADDING_TRIES = 16
+"""Positions tried for a patch without padding before the least padded one is taken."""
+
+
+def _position(
+    shape: tuple[int, ...], side: int, padding: np.ndarray | None, rng: np.random.Generator
+) -> tuple[int, int]:
+    """Draw the top-left corner of a ``side`` square crop, avoiding padding if possible."""
+    best = (2.0, 0, 0)  # (padding share, top, left): any position beats it
+    for _ in range(PADDING_TRIES):
+        top = int(rng.integers(shape[0] - side + 1))
+        left = int(rng.integers(shape[1] - side + 1))
+        if padding is None:
+            return top, left
+        share = float(padding[top : top + side, left : left + side].mean())
+        if share == 0.0:
+            return top, left
+        if share < best[0]:
+            best = (share, top, left)
+    return best[1], best[2]
+
+
 def _views(shared: torch.Tensor, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
     """Consecutive arrays of the given shapes in a flat tensor's memory."""
     flat, start, views = shared.numpy(), 0, []
@@ -137,14 +159,27 @@ class PatchSampler:
         Side of the patches.
     augmentation : Augmentation
         What to randomise.
+    padding : sequence of (ndarray of bool or None), optional
+        Per image, True where a pixel is padding (no image content) or None. A patch
+        is drawn at up to :data:`PADDING_TRIES` positions until one holds no padding
+        (else the one with least is taken).
     """
 
     def __init__(
-        self, images: Sequence[np.ndarray], patch_size: int, augmentation: Augmentation
+        self,
+        images: Sequence[np.ndarray],
+        patch_size: int,
+        augmentation: Augmentation,
+        *,
+        padding: Sequence[np.ndarray | None] | None = None,
     ) -> None:
         if not images:
             raise ValueError("no training images")
         self.images = [np.asarray(image, dtype=np.float32) for image in images]
+        self.padding = [
+            None if mask is None or not mask.any() else np.asarray(mask, dtype=bool)
+            for mask in (padding or [None] * len(self.images))
+        ]
         self._shared: torch.Tensor | None = None
         self.patch_size = patch_size
         self.augmentation = augmentation
@@ -193,12 +228,12 @@ class PatchSampler:
         ndarray of float32, shape (patch_size, patch_size)
         """
         aug, size = self.augmentation, self.patch_size
-        image = self.images[rng.integers(len(self.images))]
+        index = rng.integers(len(self.images))
+        image = self.images[index]
         log_lo, log_hi = (math.log(s) for s in aug.scale_range)
         scale = math.exp(rng.uniform(log_lo, log_hi))
         side = min(max(1, round(size / scale)), *image.shape)
-        top = rng.integers(image.shape[0] - side + 1)
-        left = rng.integers(image.shape[1] - side + 1)
+        top, left = _position(image.shape, side, self.padding[index], rng)
         # Bicubic overshoot is an artefact; the tone curve would magnify it.
         patch = np.clip(resize(image[top : top + side, left : left + side], size), -1, 1)
         if aug.tone_curvature > 0:

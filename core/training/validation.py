@@ -106,17 +106,30 @@ class Validator:
         Side of the crops (reduced to the smallest image side if needed).
     seed : int
         Seed of the noise.
+    padding : sequence of (ndarray of bool or None), optional
+        Per image, True where a pixel is padding (no image content) or None; padding
+        is left out of the scores.
     """
 
-    def __init__(self, images: Sequence[np.ndarray], *, crop: int, seed: int = 0) -> None:
+    def __init__(
+        self,
+        images: Sequence[np.ndarray],
+        *,
+        crop: int,
+        seed: int = 0,
+        padding: Sequence[np.ndarray | None] | None = None,
+    ) -> None:
         if not images:
             raise ValueError("no validation images")
         crop = min(crop, *(min(im.shape) for im in images))
         self.n_images = len(images)
+        masks = padding or [None] * len(images)
         rng = np.random.default_rng(seed)
         self.cases = []
+        self.scored = []  # per scale: True where a crop's pixel is image content
         for scale in SCALES:
             clean = np.stack([_centre(im, crop, scale) for im in images])[:, None]
+            self.scored.append([_scored(mask, crop, scale) for mask in masks])
             for db in NOISY_PSNR_DB:
                 sigma = sigma_for_psnr(db)
                 noisy = clean + sigma * rng.standard_normal(clean.shape, dtype=np.float32)
@@ -133,11 +146,17 @@ class Validator:
                 )
                 denoised = model.predict_x0(x_start, t_start).clamp(-1, 1).float().cpu().numpy()
             psnr, ssim, noisy_psnr = [], [], []
-            for ref, den, noi in zip(clean[:, 0], denoised[:, 0], noisy[:, 0], strict=True):
+            scored = self.scored[SCALES.index(scale)]
+            for ref, den, noi, keep in zip(
+                clean[:, 0], denoised[:, 0], noisy[:, 0], scored, strict=True
+            ):
                 ref64 = ref.astype(np.float64)
-                psnr.append(peak_signal_noise_ratio(ref64, den, data_range=DATA_RANGE))
-                ssim.append(structural_similarity(ref64, den.astype(np.float64), data_range=2.0))
-                noisy_psnr.append(peak_signal_noise_ratio(ref64, noi, data_range=DATA_RANGE))
+                psnr.append(_psnr(ref64, den, keep))
+                whole, ssim_map = structural_similarity(
+                    ref64, den.astype(np.float64), data_range=2.0, full=True
+                )
+                ssim.append(float(whole if keep is None else ssim_map[keep].mean()))
+                noisy_psnr.append(_psnr(ref64, noi, keep))
             scores.append(
                 LevelScore(
                     db,
@@ -149,6 +168,25 @@ class Validator:
                 )
             )
         return ValidationResult(step=step, n_images=self.n_images, scores=tuple(scores))
+
+
+def _psnr(reference: np.ndarray, test: np.ndarray, keep: np.ndarray | None) -> float:
+    """PSNR on the ``[-1, 1]`` domain over the pixels kept (all if None)."""
+    if keep is None:
+        return float(peak_signal_noise_ratio(reference, test, data_range=DATA_RANGE))
+    return float(
+        peak_signal_noise_ratio(
+            reference[keep], test[keep].astype(np.float64), data_range=DATA_RANGE
+        )
+    )
+
+
+def _scored(padding: np.ndarray | None, crop: int, scale: float) -> np.ndarray | None:
+    """Pixels of a validation crop that are image content: none of their source is padding."""
+    if padding is None:
+        return None
+    keep = _centre(padding.astype(np.float32), crop, scale) < 1e-3
+    return keep if keep.any() and not keep.all() else None
 
 
 def _centre(image: np.ndarray, crop: int, scale: float) -> np.ndarray:

@@ -95,3 +95,22 @@ def test_only_unets_are_saved(tmp_path, schedule):
     model = DiffusionModel(OracleEps(torch.zeros(1)), schedule)
     with pytest.raises(TypeError):
         save_model(model, tmp_path / "m.safetensors")
+
+
+def test_a_training_checkpoint_is_named_as_one(tmp_path):
+    from core.diffusion.unet import UNet, UNetConfig
+    from core.training.checkpoint import Checkpoint, save_checkpoint
+
+    network = UNet(UNetConfig.tiny())
+    path = tmp_path / "M.checkpoint.safetensors"
+    optimizer = torch.optim.AdamW(network.parameters())
+    save_checkpoint(
+        path,
+        network=network,
+        ema=UNet(UNetConfig.tiny()),
+        optimizer=optimizer,
+        checkpoint=Checkpoint(1, {}, {}),
+    )
+    with pytest.raises(ModelFileError) as caught:
+        load_model(path)
+    assert str(caught.value) == f"{path}: a training checkpoint, not a model; load M.safetensors"

@@ -118,3 +118,25 @@ def test_a_readers_warning_names_the_file_once(tmp_path, caplog):
     images, skipped = load_images([ImageRecord(tmp_path / "colour.png", "p0")])
     assert len(images) == 1 and not skipped
     assert caplog.text.count("colour.png") == 1 and "converted to grayscale" in caplog.text
+
+
+def test_padding_is_cropped_away_and_kept_as_a_mask(tmp_path, caplog):
+    from core.image import Padding
+
+    stored = np.full((10, 12), 100, np.int64)
+    stored[:, :3] = 0  # padding columns
+    stored[8:, 3:5] = 0  # padding inside the content's bounding box
+    padding = Padding.from_stored(stored, 0, 0)
+    mapping = StoredMapping(bits_stored=12)
+    image = XrayImage(stored.astype(np.float32), mapping, Window(2048, 4096), padding=padding)
+    with caplog.at_level("INFO", logger="core.training.data"):
+        (loaded,), _ = load_images([ImageRecord(tmp_path / "p.dcm", "a")], reader=lambda p: image)
+    assert loaded.pixels.shape == (10, 9)
+    assert loaded.padding.sum() == 4 and loaded.padding[8:, :2].all()
+    assert "28% padding, left out of patches and validation" in caplog.text
+
+
+def test_a_multi_frame_image_is_named_in_a_warning(tmp_path, caplog):
+    image = XrayImage(np.zeros((8, 8), np.float32), StoredMapping(8), Window(128, 256), n_frames=3)
+    (loaded,), _ = load_images([ImageRecord(tmp_path / "m.dcm", "a")], reader=lambda p: image)
+    assert f"image {tmp_path / 'm.dcm'}: 3 frames; training uses frame 0 only" in caplog.messages

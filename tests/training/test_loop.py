@@ -222,6 +222,9 @@ def test_fine_tune_records_what_it_started_from(tiny_config, tmp_path):
     lineage = load_model(child.output).card.training["started_from"]
     assert lineage["weights_sha256"] == parent.card.weights_sha256
     assert lineage["training"]["steps_done"] == 4
+    assert lineage["data"]["license"].startswith("Creative Commons")  # attribution kept
+    assert "CC BY 3.0" in lineage["data"]["attribution"]
+    assert lineage["data"]["n_images"] == parent.card.data["n_images"]
     first = [json.loads(ln) for ln in child.metrics_path.read_text().splitlines()][0]
     assert first["step"] == 0 and "validation" in first  # the parent's scores, for comparison
 
@@ -277,3 +280,27 @@ def test_a_deeper_fine_tune_starts_from_the_parents_function(tiny_config, tmp_pa
     other = replace(child, output=tmp_path / "wide" / "m.safetensors", architecture=wider)
     with pytest.raises(ValueError, match="only more blocks"):
         train(other)
+
+
+def test_a_run_stopped_by_its_time_budget_has_decayed(tiny_config):
+    config = replace(tiny_config, minutes=1e-9, steps=1000, warmup_steps=2, val_every=0)
+    train(config)
+    (record,) = [json.loads(ln) for ln in config.metrics_path.read_text().splitlines()]
+    assert record["lr"] == pytest.approx(config.lr * config.min_lr_fraction)
+
+
+def test_one_patient_leaves_the_model_unscored_and_says_so(tmp_path, tiny_config, caplog):
+    folder = tmp_path / "one-patient"
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    for name in ("a", "b"):
+        Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / f"{name}.png")
+    (folder / "data.csv").write_text("patient_id,image_id\nP1,a\nP1,b\n")
+    config = replace(tiny_config, data=folder, steps=1)
+    with caplog.at_level("WARNING", logger="core.training.loop"):
+        train(config)
+    reason = "only 1 patient: nothing held out for validation; the model will not be scored"
+    assert reason in caplog.messages
+    assert load_model(config.output).card.validation == {"not_scored": reason}
+    train(replace(config, overwrite=True, val_fraction=0))
+    assert load_model(config.output).card.validation["not_scored"].startswith("val_fraction is 0")

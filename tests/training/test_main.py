@@ -177,3 +177,44 @@ def test_ddp_two_processes(image_folder, tmp_path):
     card = load_model(out).card
     assert card.training["world_size"] == 2 and card.training["steps_done"] == 2
     assert "[rank 1]" in errors[1] and "[rank 1]" not in (tmp_path / "ddp.log").read_text()
+
+
+def test_cli_refuses_to_replace_a_model_unless_told(image_folder, tmp_path, capsys):
+    out = tmp_path / "m.safetensors"
+    short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
+    short += ["--architecture", "tiny"]
+    assert main(_args(image_folder, out, *short)) == 0
+    (tmp_path / "m.checkpoint.safetensors").unlink()
+    weights = out.read_bytes()
+    capsys.readouterr()
+    assert main(_args(image_folder, out, *short, "--seed", "1")) == 2
+    refusal = f"{out} exists; choose another output or replace it (--overwrite)"
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(refusal)
+    assert out.read_bytes() == weights
+    assert main(_args(image_folder, out, *short, "--seed", "1", "--overwrite")) == 0
+    assert out.read_bytes() != weights
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--threads", "0"], "error: --threads 0: give 1 or more"),
+        (["--device", "gpu"], "error: device gpu: use auto, cpu, cuda, cuda:N or mps"),
+    ],
+)
+def test_bad_threads_or_device_are_one_line(image_folder, tmp_path, capsys, extra, message):
+    assert main(_args(image_folder, tmp_path / "m.safetensors", *extra)) == 2
+    assert capsys.readouterr().err.strip() == message
+
+
+def test_an_output_that_is_a_folder_or_not_safetensors_is_one_line(image_folder, tmp_path, capsys):
+    assert main(_args(image_folder, tmp_path / "m.png", "--steps", "1")) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == f"error: output {tmp_path / 'm.png'} must be a .safetensors file"
+    )
+    folder = tmp_path / "f.safetensors"
+    folder.mkdir()
+    assert main(_args(image_folder, folder, "--steps", "1")) == 2
+    assert "is a folder; name a file MODEL.safetensors" in capsys.readouterr().err
+    assert not (tmp_path / "f.checkpoint.safetensors").exists()

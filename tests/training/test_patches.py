@@ -145,3 +145,14 @@ def test_a_worker_pickle_shares_the_images_instead_of_copying_them():
     assert [im.shape for im in shared.images] == [im.shape for im in images]
     np.testing.assert_array_equal(shared.batch(6, np.random.default_rng(3)), expected)
     np.testing.assert_array_equal(sampler.batch(6, np.random.default_rng(3)), expected)
+
+
+def test_patches_avoid_padding():
+    rng = np.random.default_rng(0)
+    image = rng.uniform(0.2, 0.9, (40, 80)).astype(np.float32)
+    padding = np.zeros(image.shape, bool)
+    padding[:, :30] = True
+    image[padding] = -1.0
+    patches = PatchSampler([image], 16, PLAIN, padding=[padding]).batch(50, rng)
+    assert patches.min() > 0.1
+    assert PatchSampler([image], 16, PLAIN).batch(50, rng).min() == -1.0

@@ -68,3 +68,20 @@ def test_oracle_denoiser_is_perfect(val_images, schedule_1000):
 
     result = validator(DiffusionModel(Oracle(), schedule_1000), step=0)
     assert all(s.psnr > 60 and s.ssim > 0.999 for s in result.scores)
+
+
+def test_padding_is_left_out_of_the_scores(val_images, schedule_1000):
+    model = DiffusionModel(UNet(UNetConfig.tiny()), schedule_1000)
+    padding = np.zeros(val_images[0].shape, bool)
+    padding[:, :12] = True
+    scores = []
+    for fill in (-1.0, 0.3):
+        images = [im.copy() for im in val_images]
+        images[0][padding] = fill
+        validator = Validator(images, crop=32, seed=1, padding=[padding, None, None])
+        scores.append([(s.psnr, s.noisy_psnr) for s in validator(model, step=0).scores])
+    np.testing.assert_allclose(scores[0], scores[1])
+    flat = [im.copy() for im in val_images]
+    flat[0][padding] = -1.0
+    unmasked = Validator(flat, crop=32, seed=1)(model, step=0).scores
+    assert not np.allclose([(s.psnr, s.noisy_psnr) for s in unmasked], scores[0])

@@ -155,9 +155,7 @@ def test_the_uncertainty_pane_says_it_is_computing_during_a_run(window, qtbot, s
     window.controls.steps.setValue(2)
     titles = []
     worker = window.start_denoise()
-    worker.yielded.connect(
-        lambda _: titles.append(window.views.panes["uncertainty"].title.text)
-    )
+    worker.yielded.connect(lambda _: titles.append(window.views.panes["uncertainty"].title.text))
     _wait(qtbot, worker, "returned", "finished")
     assert window.controls.status.text().endswith("; uncertainty from 2 samples")
     assert titles and set(titles) == {"Uncertainty: computing..."}
@@ -172,9 +170,7 @@ def test_help_lists_every_control_in_a_table(window):
     assert ("U", "uncertainty pane") in CONTROLS
 
 
-def test_an_image_too_small_for_ssim_shows_a_dash_and_the_reason(
-    window, qtbot, settle, tmp_path
-):
+def test_an_image_too_small_for_ssim_shows_a_dash_and_the_reason(window, qtbot, settle, tmp_path):
     small, reference = tmp_path / "small.npy", tmp_path / "reference.npy"
     np.save(small, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10))
     np.save(reference, np.linspace(0, 1, 100, dtype=np.float32).reshape(10, 10) ** 2)
