@@ -1,11 +1,16 @@
-"""Training images: find them in a folder, group them by patient, split, load, normalise."""
+"""Training images: find them in a folder, group them by patient, split, load, normalise.
+
+Every frame of a multi-frame DICOM or page of a multi-page TIFF is a training image of
+its own, of the file's patient.
+"""
 
 from __future__ import annotations
 
 import logging
 import warnings
+from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +28,29 @@ IMAGE_SUFFIXES = frozenset({".png", ".tif", ".tiff", ".jpg", ".jpeg", ".dcm", ".
 
 @dataclass(frozen=True)
 class ImageRecord:
-    """One image file and the patient it belongs to."""
+    """One image, a file or one frame of it, and the patient it belongs to.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    patient_id : str
+        Its patient (:func:`assign_patients`).
+    frame : int
+        Zero-based frame (TIFF page) of the file this image is.
+    n_frames : int
+        Frames in the file; 1 until it is read (:func:`frame_records`).
+    """
 
     path: Path
     patient_id: str
+    frame: int = 0
+    n_frames: int = 1
+
+    @property
+    def name(self) -> str:
+        """The path, with the frame of a multi-frame file: ``"a.dcm frame 2"``."""
+        return str(self.path) if self.n_frames == 1 else f"{self.path} frame {self.frame}"
 
 
 @dataclass(frozen=True)
@@ -148,6 +172,31 @@ def dicom_patient(path: Path) -> str | None:
     return None
 
 
+def frame_records(record: ImageRecord, n_frames: int) -> list[ImageRecord]:
+    """Expand a file's record into one record per frame, all of the file's patient.
+
+    Parameters
+    ----------
+    record : ImageRecord
+        The file (as :func:`assign_patients` gives it).
+    n_frames : int
+        Frames in the file (:attr:`core.image.XrayImage.n_frames`), at least 1.
+
+    Returns
+    -------
+    list of ImageRecord
+        Frames ``0 .. n_frames - 1`` in order.
+
+    Raises
+    ------
+    ValueError
+        If ``n_frames`` is under 1.
+    """
+    if n_frames < 1:
+        raise ValueError(f"n_frames must be at least 1, got {n_frames}")
+    return [replace(record, frame=k, n_frames=n_frames) for k in range(n_frames)]
+
+
 def split_by_patient(
     records: Sequence[ImageRecord], *, val_fraction: float, seed: int
 ) -> tuple[list[ImageRecord], list[ImageRecord]]:
@@ -156,7 +205,8 @@ def split_by_patient(
     Parameters
     ----------
     records : sequence of ImageRecord
-        All images.
+        All images; the frames of a file (:func:`frame_records`) share its patient,
+        so they always fall on one side.
     val_fraction : float
         Fraction of patients held out, in ``[0, 1)``; at least one patient when
         positive and there are two or more.
@@ -208,52 +258,95 @@ def normalise(image: XrayImage) -> np.ndarray:
 def load_images(
     records: Sequence[ImageRecord],
     *,
-    reader: Callable[[Path], XrayImage] = read_image,
+    reader: Callable[..., XrayImage] = read_image,
 ) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
-    """Decode and normalise images, skipping (never failing on) unreadable ones.
+    """Decode and normalise every frame of the files, skipping (never failing on) unreadable ones.
+
+    Frames are read one at a time (``reader(path, frame=k)``), so a multi-frame file is
+    never decoded whole; each frame becomes a :class:`TrainingImage` of the file's patient.
 
     Parameters
     ----------
     records : sequence of ImageRecord
-        Images to load.
+        Files to load (as :func:`assign_patients` gives them).
     reader : callable
-        ``read_image(path) -> XrayImage``.
+        ``read_image(path, frame=k) -> XrayImage``.
 
     Returns
     -------
     images : list of TrainingImage
-        The readable images (warnings while reading one are logged with its name).
+        The readable frames, in file and frame order (warnings while reading a file are
+        logged once with its name).
     skipped : list of (Path, str)
-        Each unreadable file and why; each is also logged as a warning.
+        Each unreadable file (or frame: the reason names it) and why; each is also logged
+        as a warning.
     """
     images, skipped = [], []
     for record in records:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        logged: set[str] = set()
+        pending = deque([record])  # the file; its other frames once the first is read
+        while pending:
+            frame = pending.popleft()
             try:
-                image = reader(record.path)
-                pixels, padding = without_padding(normalise(image), image.padding_mask)
+                image = _read_frame(frame, reader, logged)
+                if frame.n_frames == 1 and image.n_frames > 1:
+                    frame, *others = frame_records(record, image.n_frames)
+                    pending.extend(others)
+                    log.info(
+                        "image %s: %d frames, each a training image", record.path, image.n_frames
+                    )
+                images.append(_training_image(frame, image))
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
-                log.warning("skipping unreadable image %s: %s", record.path, reason)
-                skipped.append((record.path, reason))
-                continue
-        for warning in caught:
-            message = str(warning.message)  # the readers' own warnings name the file already
+                log.warning("skipping unreadable image %s: %s", frame.name, reason)
+                named = reason if frame.n_frames == 1 else f"frame {frame.frame}: {reason}"
+                skipped.append((record.path, named))
+    return images, skipped
+
+
+def _read_frame(
+    record: ImageRecord, reader: Callable[..., XrayImage], logged: set[str]
+) -> XrayImage:
+    """Read a record's frame, logging the reader's warnings not yet in ``logged``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        image = reader(record.path, frame=record.frame)
+    for warning in caught:
+        message = str(warning.message)  # the readers' own warnings name the file already
+        if message not in logged:
+            logged.add(message)
             named = message.startswith(str(record.path))
             log.warning("%s", message if named else f"{record.path}: {message}")
-        if image.n_frames > 1:
-            log.warning(
-                "image %s: %d frames; training uses frame 0 only", record.path, image.n_frames
-            )
-        if image.padding_mask is not None and image.padding_mask.any():
-            log.info(
-                "image %s: %.0f%% padding, left out of patches and validation",
-                record.path,
-                100 * image.padding_mask.mean(),
-            )
-        images.append(TrainingImage(record, pixels, padding))
-    return images, skipped
+    return image
+
+
+def _training_image(record: ImageRecord, image: XrayImage) -> TrainingImage:
+    """Normalise a decoded frame and crop its padding away.
+
+    Parameters
+    ----------
+    record : ImageRecord
+        Which file and frame it is.
+    image : XrayImage
+        The decoded frame.
+
+    Returns
+    -------
+    TrainingImage
+
+    Raises
+    ------
+    ValueError
+        If every pixel is padding.
+    """
+    pixels, padding = without_padding(normalise(image), image.padding_mask)
+    if image.padding_mask is not None and image.padding_mask.any():
+        log.info(
+            "image %s: %.0f%% padding, left out of patches and validation",
+            record.name,
+            100 * image.padding_mask.mean(),
+        )
+    return TrainingImage(record, pixels, padding)
 
 
 def without_padding(

@@ -117,7 +117,9 @@ def _fitting_patches(
             f"too small: {side} px across{binned}, under a {config.patch_size} px patch even "
             f"magnified {magnified:g}x"
         )
-        log.warning("skipping image %s: %s", image.record.path, reason)
+        log.warning("skipping image %s: %s", image.record.name, reason)
+        if image.record.n_frames > 1:
+            reason = f"frame {image.record.frame}: {reason}"
         too_small.append((image.record.path, reason))
     return fitting, too_small
 
@@ -179,12 +181,15 @@ def _prepare_data(config: TrainConfig) -> _Data:
     val_images = [im for im in images if im.record in held_out]
     val_patients = sorted({im.record.patient_id for im in val_images})
     # Count what is used: skipped files are listed under "skipped", never in these counts.
+    # Every frame of a multi-frame file is an image: n_images counts frames, n_files files.
     n_patients = len({im.record.patient_id for im in images})
+    n_files = len({im.record.path for im in images})
     log.info(
-        "data %s: %d images of %d patients; training on %d, validating on %d of %d patients; "
-        "%d skipped (unreadable or too small); training images %s",
+        "data %s: %d images from %d files (each frame an image) of %d patients; training on %d, "
+        "validating on %d of %d patients; %d skipped (unreadable or too small); training images %s",
         config.data,
         len(images),
+        n_files,
         n_patients,
         len(train_images),
         len(val_images),
@@ -196,13 +201,16 @@ def _prepare_data(config: TrainConfig) -> _Data:
         "name": config.data.name,
         **describe_source(config.data),
         "n_images": len(images),
+        "n_files": n_files,
+        "images": f"{len(images)} images from {n_files} files: every frame of a multi-frame "
+        "file (DICOM frames, TIFF pages) is an image of the file's patient",
         "n_patients": n_patients,
         "n_train_images": len(train_images),
         "n_val_images": len(val_images),
         "val_patients": val_patients,
         "skipped": [f"{path.relative_to(config.data).as_posix()}: {why}" for path, why in skipped],
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
-        "else by file",
+        "else by file (the frames of a file always together)",
     }
     sampler = PatchSampler(
         [block_means(im.pixels, config.binning) for im in train_images],

@@ -1,4 +1,5 @@
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from core.training.data import (
     assign_patients,
     describe_source,
     find_images,
+    frame_records,
     load_images,
     normalise,
     split_by_patient,
@@ -103,9 +105,9 @@ def test_describe_source(image_folder, tmp_path):
 
 
 def test_reader_warnings_are_logged_per_file(image_folder, caplog):
-    def warning_reader(path):
+    def warning_reader(path, frame):
         warnings.warn("converted RGB to grayscale", XrayWarning, stacklevel=1)
-        return read_image(path)
+        return read_image(path, frame=frame)
 
     records = [ImageRecord(image_folder / "png" / "im0.png", "p0")]
     images, skipped = load_images(records, reader=warning_reader)
@@ -130,13 +132,66 @@ def test_padding_is_cropped_away_and_kept_as_a_mask(tmp_path, caplog):
     mapping = StoredMapping(bits_stored=12)
     image = XrayImage(stored.astype(np.float32), mapping, Window(2048, 4096), padding=padding)
     with caplog.at_level("INFO", logger="core.training.data"):
-        (loaded,), _ = load_images([ImageRecord(tmp_path / "p.dcm", "a")], reader=lambda p: image)
+        (loaded,), _ = load_images(
+            [ImageRecord(tmp_path / "p.dcm", "a")], reader=lambda p, frame: image
+        )
     assert loaded.pixels.shape == (10, 9)
     assert loaded.padding.sum() == 4 and loaded.padding[8:, :2].all()
     assert "28% padding, left out of patches and validation" in caplog.text
 
 
-def test_a_multi_frame_image_is_named_in_a_warning(tmp_path, caplog):
-    image = XrayImage(np.zeros((8, 8), np.float32), StoredMapping(8), Window(128, 256), n_frames=3)
-    (loaded,), _ = load_images([ImageRecord(tmp_path / "m.dcm", "a")], reader=lambda p: image)
-    assert f"image {tmp_path / 'm.dcm'}: 3 frames; training uses frame 0 only" in caplog.messages
+def test_every_frame_of_a_multi_frame_file_is_an_image_of_its_patient(three_frame_dicom, caplog):
+    folder = three_frame_dicom.parent
+    Image.fromarray(np.full((40, 40), 90, np.uint8)).save(folder / "film.png")
+    records = assign_patients(folder, find_images(folder))
+    with caplog.at_level("INFO", logger="core.training.data"):
+        images, skipped = load_images(records)
+    assert not skipped
+    frames = [im for im in images if im.record.path == three_frame_dicom]
+    assert [(im.record.frame, im.record.n_frames) for im in frames] == [(0, 3), (1, 3), (2, 3)]
+    assert {im.record.patient_id for im in frames} == {"dicom-patient:SYN-3"}
+    assert len(images) == 4
+    for k, image in enumerate(frames):
+        expected = normalise(read_image(three_frame_dicom, frame=k))
+        np.testing.assert_array_equal(image.pixels, expected)
+    assert not np.array_equal(frames[0].pixels, frames[2].pixels)
+    assert f"image {three_frame_dicom}: 3 frames, each a training image" in caplog.messages
+    assert not any("frame 0 only" in m for m in caplog.messages)
+
+
+def test_frame_records_expand_a_file_and_refuse_no_frames():
+    record = ImageRecord(Path("m.dcm"), "p")
+    assert frame_records(record, 1) == [record]
+    assert [r.name for r in frame_records(record, 2)] == ["m.dcm frame 0", "m.dcm frame 1"]
+    with pytest.raises(ValueError, match="at least 1"):
+        frame_records(record, 0)
+
+
+def test_the_split_keeps_the_frames_of_a_file_and_the_files_of_a_patient_together():
+    files = [ImageRecord(Path(f"{i}.dcm"), f"p{i % 4}") for i in range(8)]
+    records = [
+        frame for file in files for frame in frame_records(file, 1 + (file.path.stem == "5") * 2)
+    ]
+    assert len(records) == 10
+    for seed in range(8):
+        train, val = split_by_patient(records, val_fraction=0.5, seed=seed)
+        assert len(train) + len(val) == 10
+        assert not {r.path for r in train} & {r.path for r in val}
+        assert not {r.patient_id for r in train} & {r.patient_id for r in val}
+
+
+def test_an_unreadable_frame_skips_that_frame_only_and_warnings_are_logged_once(tmp_path, caplog):
+    def reader(path, frame):
+        warnings.warn("converted RGB to grayscale", XrayWarning, stacklevel=1)
+        if frame == 1:
+            raise ValueError("corrupt fragment")
+        pixels = np.full((8, 8), frame, np.float32)
+        return XrayImage(pixels, StoredMapping(8), Window(128, 256), frame=frame, n_frames=3)
+
+    images, skipped = load_images([ImageRecord(tmp_path / "m.dcm", "a")], reader=reader)
+    assert [im.record.frame for im in images] == [0, 2]
+    assert skipped == [(tmp_path / "m.dcm", "frame 1: corrupt fragment")]
+    assert f"skipping unreadable image {tmp_path / 'm.dcm'} frame 1: corrupt fragment" in (
+        caplog.messages
+    )
+    assert caplog.text.count("converted RGB to grayscale") == 1

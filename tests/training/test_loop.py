@@ -151,8 +151,38 @@ def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_con
         assert card["val_patients"][0] in {"file:a.png", "file:b.png", "file:c.png"}
         assert data.validator.n_images == 1  # never a skipped file
         (line,) = [m for m in caplog.messages if m.startswith("data ")]
-        assert "3 images of 3 patients; training on 2, validating on 1 of 1 patients" in line
+        assert "3 images from 3 files (each frame an image) of 3 patients; training on 2, " in line
+        assert "validating on 1 of 1 patients" in line
         assert "; 2 skipped (unreadable or too small)" in line
+
+
+def test_every_frame_is_counted_and_held_out_with_its_patient(
+    three_frame_dicom, tiny_config, caplog
+):
+    from core.training.loop import _prepare_data
+
+    folder = three_frame_dicom.parent
+    rng = np.random.default_rng(4)
+    for name in ("a", "b"):  # one patient per file
+        Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / f"{name}.png")
+    held_out = set()
+    for split_seed in range(6):
+        caplog.clear()
+        config = replace(tiny_config, data=folder, val_fraction=0.3, split_seed=split_seed)
+        with caplog.at_level("INFO", logger="core.training.loop"):
+            data = _prepare_data(config)
+        card = data.card
+        assert (card["n_images"], card["n_files"], card["n_patients"]) == (5, 3, 3)
+        assert card["images"].startswith("5 images from 3 files: every frame")
+        (val_patient,) = card["val_patients"]
+        held_out.add(val_patient)
+        n_val = 3 if val_patient == "dicom-patient:SYN-3" else 1
+        assert (card["n_train_images"], card["n_val_images"]) == (5 - n_val, n_val)
+        assert data.validator.n_images == n_val
+        assert len(data.sampler.images) == 5 - n_val
+        (line,) = [m for m in caplog.messages if m.startswith("data ")]
+        assert "5 images from 3 files (each frame an image) of 3 patients" in line
+    assert "dicom-patient:SYN-3" in held_out and len(held_out) > 1
 
 
 def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config, caplog):
@@ -175,6 +205,20 @@ def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config,
     assert "skipping image" in caplog.text and "thumb.png" in caplog.text
     with pytest.raises(ValueError, match="holds a 256 px patch; use a smaller --patch-size"):
         _prepare_data(replace(config, patch_size=256))
+
+
+def test_frames_too_small_for_a_patch_are_skipped_by_frame(three_frame_dicom, tiny_config):
+    from core.training.loop import _prepare_data
+
+    folder = three_frame_dicom.parent
+    rng = np.random.default_rng(5)
+    for name in ("a", "b"):
+        Image.fromarray((rng.random((80, 80)) * 255).astype(np.uint8)).save(folder / f"{name}.png")
+    # 160 px patches magnified at most 4x need 40 px across: the PNGs have 80, the frames 64.
+    data = _prepare_data(replace(tiny_config, data=folder, binning=2, patch_size=160))
+    reason = "too small: 32 px across binned 2 x 2, under a 160 px patch even magnified 4x"
+    assert data.card["skipped"] == [f"mf.dcm: frame {k}: {reason}" for k in range(3)]
+    assert (data.card["n_images"], data.card["n_files"]) == (2, 2)
 
 
 def test_binning_averages_the_training_images_only(tiny_config, caplog):

@@ -90,3 +90,11 @@ def test_about_keeps_the_attribution_of_a_fine_tunes_base(tmp_path):
     assert "Trained on: my-detector, 11 images of 8 patients" in text
     assert text.count("Fine-tuned from a model trained on: xray-train") == 1
     assert "Attribution: Hannover Medical School" in text
+
+
+def test_the_split_counts_every_frame_as_training_does(tmp_path, three_frame_dicom):
+    stored = phantom_image((64, 64), bits_stored=8, photons_per_pixel=3000.0, seed=1)
+    Image.fromarray(stored.astype(np.uint8)).save(tmp_path / "in" / "other.png")
+    report = _drain(scan_folder(tmp_path / "in"))
+    assert report.train_images + report.val_images == 4  # 3 frames and a PNG
+    assert "DICOM PatientID (3 images)" in report.split_kind

@@ -19,7 +19,7 @@ from core.image import XrayImage
 from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
-from core.training.data import assign_patients, find_images, split_by_patient
+from core.training.data import assign_patients, find_images, frame_records, split_by_patient
 
 THUMBNAIL = 96
 """Longest side of the thumbnails, in pixels."""
@@ -102,7 +102,7 @@ def scan_folder(folder: Path) -> Generator[tuple[int, int], None, ScanReport]:
     """
     report = ScanReport(folder)
     paths = find_images(folder)
-    usable = []
+    usable: dict[Path, int] = {}  # readable file -> its frames, each a training image
     for done, path in enumerate(paths, 1):
         try:
             image = read_image(path)
@@ -110,7 +110,7 @@ def scan_folder(folder: Path) -> Generator[tuple[int, int], None, ScanReport]:
         except (XrayError, OSError, ValueError) as error:
             report.unusable.append((path, getattr(error, "reason", None) or str(error)))
         else:
-            usable.append(path)
+            usable[path] = image.n_frames
             report.formats[kind.upper()] += 1
             report.modalities[str(image.metadata.get("Modality", "not given"))] += 1
             report.body_parts[str(image.metadata.get("BodyPartExamined", "not given"))] += 1
@@ -122,20 +122,25 @@ def scan_folder(folder: Path) -> Generator[tuple[int, int], None, ScanReport]:
     return report
 
 
-def _split(report: ScanReport, folder: Path, usable: list[Path]) -> None:
-    """Fill in the patient split that training will make (same function, same seed)."""
+def _split(report: ScanReport, folder: Path, usable: dict[Path, int]) -> None:
+    """Fill in the patient split that training will make (same function, same seed).
+
+    Every frame of a multi-frame file is a training image of the file's patient.
+    """
     defaults = TrainConfig(data=folder, output=folder / "unused.safetensors")
-    records = assign_patients(folder, find_images(folder))
-    readable = set(usable)
+    records = [
+        frame
+        for record in assign_patients(folder, find_images(folder))
+        if record.path in usable
+        for frame in frame_records(record, usable[record.path])
+    ]
     train, val = split_by_patient(
-        [r for r in records if r.path in readable],
-        val_fraction=defaults.val_fraction,
-        seed=defaults.split_seed,
+        records, val_fraction=defaults.val_fraction, seed=defaults.split_seed
     )
     report.train_images, report.val_images = len(train), len(val)
     report.train_patients = len({r.patient_id for r in train})
     report.val_patients = len({r.patient_id for r in val})
-    sources = Counter(split_source(r.patient_id) for r in records if r.path in readable)
+    sources = Counter(split_source(r.patient_id) for r in records)
     report.split_kind = "by " + ", ".join(
         f"{source} ({n} image{'s' if n != 1 else ''})" for source, n in sorted(sources.items())
     )
