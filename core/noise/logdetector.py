@@ -66,6 +66,12 @@ MAX_ERROR_RATIO = 3.0
 MAX_RMS_ERROR_ANY = 0.25
 """... but never more than this (25 %), however few blocks the bins hold."""
 
+MIN_SPAN_IN_SIGMAS = 3.0
+"""Intensity span of the noise-level function, in noise stds, needed to tell a detector."""
+
+MIN_COUNTS_AT_REFERENCE = 1.0
+"""Quanta behind the reference intensity below which a fit is not taken as a detector."""
+
 MAX_EXPONENT = 700.0
 """``exp`` arguments are clipped here (float64 overflows above 709)."""
 
@@ -317,7 +323,16 @@ def log_detector_of(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
     Returns
     -------
     LogDetectorFit or None
-        The fit of :func:`fit_log_detector` when it is :attr:`~LogDetectorFit.accepted`.
+        The fit of :func:`fit_log_detector` when it is :attr:`~LogDetectorFit.accepted`,
+        the noise-level function spans at least :data:`MIN_SPAN_IN_SIGMAS` noise stds
+        of intensity (over less, how the noise changes with intensity cannot be
+        told from the noise itself: a small, nearly flat image), and the fit puts at
+        least :data:`MIN_COUNTS_AT_REFERENCE` quanta behind the reference intensity.
     """
+    span = float(nlf.intensities[-1] - nlf.intensities[0])
+    if span < MIN_SPAN_IN_SIGMAS * float(np.median(nlf.sigmas)):
+        return None
     fit = fit_log_detector(nlf)
-    return fit if fit is not None and fit.accepted else None
+    if fit is None or not fit.accepted or fit.counts_at_reference < MIN_COUNTS_AT_REFERENCE:
+        return None
+    return fit

@@ -328,6 +328,11 @@ def _interp_linear_ends(
     return np.where(x < xp[0], below, np.where(x > xp[-1], above, inside))
 
 
+MAX_NOISE_SLOPE = 0.5
+"""The largest ``|d sigma / d intensity|`` the unbiased inverse trusts (see
+:class:`NoiseLevelStabilizer`)."""
+
+
 @dataclass(frozen=True, eq=False)
 class NoiseLevelStabilizer:
     """Stabiliser built from a noise-level function: ``f(y) = integral dy / sigma(y)``.
@@ -339,7 +344,12 @@ class NoiseLevelStabilizer:
     :meth:`inverse` solves ``f(y) - sigma'(y) / 2 = D`` by interpolation, and
     :meth:`algebraic_inverse` solves ``f(y) = D``. The correction is the
     leading term of the bias; it is exact enough where ``sigma`` changes little
-    over one ``sigma`` (a few counts and up for Poisson-like noise) [1]_.
+    over one ``sigma`` (a few counts and up for Poisson-like noise) [1]_. The slope
+    ``sigma'`` is clipped to :data:`MAX_NOISE_SLOPE`: Poisson noise, seen directly or
+    through a log detector, has ``|sigma'| <= 1/2`` wherever a pixel holds one
+    quantum or more, and a steeper slope comes from a noise curve fitted over a narrow
+    range of intensities (a small, flat image), where it would shift the result by
+    several sigma.
 
     Parameters
     ----------
@@ -415,7 +425,8 @@ class NoiseLevelStabilizer:
         stabilised = np.concatenate(
             [[0.0], np.cumsum((slope[1:] + slope[:-1]) / 2.0 * np.diff(grid))]
         )
-        expected = np.maximum.accumulate(stabilised - nlf.derivative(grid) / 2.0)
+        noise_slope = np.clip(nlf.derivative(grid), -MAX_NOISE_SLOPE, MAX_NOISE_SLOPE)
+        expected = np.maximum.accumulate(stabilised - noise_slope / 2.0)
         return cls(grid, stabilised, expected, (float(sigma[0]), float(sigma[-1])))
 
     @property

@@ -231,3 +231,19 @@ def test_the_denoised_padding_is_the_sources(tiny_model, noisy_phantom):
     mask = source.padding.mask
     np.testing.assert_array_equal(result.image.pixels[mask], source.pixels[mask])
     assert result.image.padding is source.padding
+
+
+@pytest.mark.parametrize(
+    ("side", "mean", "sd", "bits"), [(24, 32768, 3277, 16), (64, 1000, 30, 12)]
+)
+def test_small_flat_noisy_images_come_back_flat(make_image, side, mean, sd, bits):
+    """The shipped model on images whose noise curve spans under a sigma of intensity."""
+    from core.denoise import default_model_path
+    from core.diffusion import load_model
+
+    model = load_model(default_model_path())
+    for seed in (1, 6, 11, 13, 17, 21):  # each went wrong before: zeros, or shifted by sigmas
+        noisy = np.random.default_rng(seed).normal(mean, sd, (side, side))
+        image = make_image(np.clip(np.rint(noisy), 0, 2**bits - 1), bits=bits)
+        result = denoise_image(image, model, DenoiseSettings(views=1, device="cpu"))
+        assert np.sqrt(np.mean((result.image.pixels - mean) ** 2)) < sd

@@ -148,3 +148,18 @@ def test_fitting_noise_that_is_no_detectors_raises_no_numerical_warning():
         warnings.simplefilter("error")
         fit_log_detector(nlf, electronic_noise=4.0)
         fit_log_detector(nlf)
+
+
+def test_a_small_flat_image_is_not_taken_for_a_log_detector():
+    # 24 x 24 pixels of one grey with Gaussian noise: the noise curve spans less than
+    # one sigma of intensity, so its slope (hence a detector) cannot be told.
+    from core.noise import NoiseEstimate
+    from core.noise.logdetector import fit_log_detector, log_detector_of
+
+    pixels = np.rint(np.random.default_rng(11).normal(32768, 3277, (24, 24)))
+    estimate = NoiseEstimate.from_pixels(pixels.astype(np.float32))
+    nlf = estimate.nlf
+    assert nlf.intensities[-1] - nlf.intensities[0] < nlf.sigmas.mean()
+    fit = fit_log_detector(nlf)
+    assert fit is not None and fit.accepted and fit.counts_at_reference < 1  # absurd
+    assert log_detector_of(nlf) is None and estimate.detector is None

@@ -196,3 +196,19 @@ def test_log_detector_inverse_gives_the_clean_pixel_not_the_biased_mean(lam):
     nlf = NoiseLevelFunction(intensities, fit.sigma(intensities), np.full(64, 10**6))
     nlf_stabilizer = NoiseLevelStabilizer.from_noise_level_function(nlf)
     assert nlf_stabilizer.inverse(nlf_stabilizer.forward(z).mean()) - clean > 0.5 * bias
+
+
+def test_a_steep_fitted_noise_slope_cannot_shift_the_inverse_by_sigmas():
+    from core.noise.estimate import NoiseLevelFunction
+
+    # sigma from 22 to 43 over 10 intensity units: a slope of 2, where Poisson noise has
+    # at most 1/2 (one quantum); the unbiased inverse used to move values by a sigma.
+    nlf = NoiseLevelFunction(
+        intensities=np.array([995.0, 1000.0, 1005.0]),
+        sigmas=np.array([22.0, 32.0, 43.0]),
+        counts=np.array([100, 100, 100]),
+    )
+    stabilizer = NoiseLevelStabilizer.from_noise_level_function(nlf)
+    values = np.array([996.0, 1000.0, 1004.0])
+    back = stabilizer.inverse(stabilizer.forward(values))
+    assert np.all(np.abs(back - values) <= 0.35 * nlf(values))  # about 1 sigma unclipped
