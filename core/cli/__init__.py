@@ -21,6 +21,8 @@ PROG = "xray-denoise"
 SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,3 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG
+        except KeyboardInterrupt:  # Ctrl-C: the writers leave no half-written file
+            print(f"{PROG}: interrupted (no file is left half-written)", file=sys.stderr)
+            return EXIT_INTERRUPTED

@@ -104,7 +104,10 @@ def run(args: argparse.Namespace) -> int:
             + " or ".join(sorted(e for e in EXTENSIONS[image.source_format] if e))
         )
     settings = _settings(args, image)
-    low_dose = simulate_low_dose_image(image, settings)
+    try:
+        low_dose = simulate_low_dose_image(image, settings)
+    except ValueError as error:  # the dose or the detector does not fit this image
+        raise ValueError(f"{args.input}: {error}") from error
     written = write_image(
         low_dose,
         args.output,

@@ -44,7 +44,8 @@ def atomic_write(
         folder does not exist, or the write fails.
     """
     destination = Path(path)
-    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.tmp")
+    # A short name: a destination's own may already be as long as the file system allows.
+    temporary = destination.with_name(f".{destination.name[:40]}.{secrets.token_hex(6)}.tmp")
     created = False
     try:
         _check_destination(destination, overwrite=overwrite, source=source)

@@ -108,6 +108,9 @@ __all__ = [
 DEFAULT_PHOTONS_PER_PIXEL = 50_000.0
 """Detected quanta per pixel behind no attenuation at full dose."""
 
+MAX_PHOTONS_PER_PIXEL = 1e12
+"""More quanta per pixel than any detector counts (and far below the int64 counts' limit)."""
+
 DEFAULT_ELECTRONIC_NOISE = 4.0
 """Electronic (read-out) noise, standard deviation in detected quanta."""
 
@@ -227,6 +230,11 @@ class DetectorModel:
                 "(positive for MONOCHROME2, negative for MONOCHROME1)"
             )
         _check_positive("photons_per_pixel", self.photons_per_pixel)
+        if self.photons_per_pixel > MAX_PHOTONS_PER_PIXEL:
+            raise ValueError(
+                f"quanta per unattenuated pixel must be at most {MAX_PHOTONS_PER_PIXEL:g} "
+                f"(no detector counts more), got {self.photons_per_pixel:g}"
+            )
         _check_non_negative("electronic_noise", self.electronic_noise)
         _check_positive("count_floor", self.count_floor)
         if self.value_range is not None:
@@ -481,6 +489,11 @@ def simulate_low_dose(
     if input_is_noisy and dose == 1.0:
         return values.astype(np.float32)
     full_dose = detector.photons_per_pixel
+    if dose * full_dose < 1:
+        raise ValueError(
+            f"a {dose:.3g} dose of {full_dose:g} quanta per unattenuated pixel leaves less than "
+            "one quantum even there: the image would hold nothing; choose a higher dose"
+        )
     counts = full_dose * np.exp(-detector.line_integral(values))
     simulated = simulate_counts(
         counts,

@@ -361,3 +361,25 @@ def test_the_help_of_every_subcommand_answers_without_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_ctrl_c_is_one_line_and_status_130(monkeypatch, capsys):
+    import core.cli.info
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(core.cli.info, "run", interrupted)
+    assert main(["info", "anything.dcm"]) == 130
+    assert capsys.readouterr().err == "xray-denoise: interrupted (no file is left half-written)\n"
+
+
+def test_a_dose_too_low_for_the_image_names_the_file(tmp_path, capsys):
+    source = tmp_path / "p.dcm"
+    assert main(["phantom", str(source), "--size", "64", "--photons", "1000"]) == 0
+    capsys.readouterr()
+    status = main(["simulate", str(source), "--dose", "0.0001", "--photons", "1000",
+                   "--output", str(tmp_path / "low.dcm")])  # fmt: skip
+    assert status == 2 and not (tmp_path / "low.dcm").exists()
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"xray-denoise: error: {source}: a 0.0001 dose of 1000 quanta")

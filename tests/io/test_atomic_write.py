@@ -93,3 +93,11 @@ def test_written_files_get_umask_permissions(tmp_path, phantom16):
     os.umask(umask)
     out = write_new_dicom(phantom16, tmp_path / "x.dcm")
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path):
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")
+    path = tmp_path / ("a" * (longest - 4) + ".bin")
+    with atomic_write(path, overwrite=False) as file:
+        file.write(b"x")
+    assert path.read_bytes() == b"x" and sorted(p.name for p in tmp_path.iterdir()) == [path.name]

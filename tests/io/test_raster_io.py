@@ -4,7 +4,7 @@ import pytest
 import tifffile
 from PIL import Image
 
-from core.errors import ImageWriteError, XrayWarning
+from core.errors import ImageReadError, ImageWriteError, XrayWarning
 from core.image import StoredMapping, Window, XrayImage
 from core.io import read_image, write_image
 from core.io.notice import NOT_FOR_DIAGNOSIS
@@ -266,3 +266,13 @@ def test_jpeg_output_is_refused_for_png(tmp_path):
     assert not (tmp_path / "out.jpg").exists()
     out = write_image(image, tmp_path / "out.png", description="x")
     np.testing.assert_array_equal(read_image(out).pixels, image.pixels)
+
+
+def test_integers_beyond_float32s_exact_range_warn_and_huge_floats_are_refused(tmp_path):
+    big = (1_000_000_000 + np.arange(4096).reshape(64, 64)).astype(np.int32)
+    tifffile.imwrite(tmp_path / "i32.tif", big)
+    with pytest.warns(XrayWarning, match="rounded to 32-bit floats"):
+        read_image(tmp_path / "i32.tif")
+    np.save(tmp_path / "huge.npy", np.full((16, 16), 1e300))
+    with pytest.raises(ImageReadError, match="exceed the range of 32-bit floats"):
+        read_image(tmp_path / "huge.npy")

@@ -385,3 +385,12 @@ def test_padding_gets_no_simulated_dose():
     unpadded = simulate_low_dose_image(image, settings)
     np.testing.assert_array_equal(simulated.pixels[:, 8:], unpadded.pixels[:, 8:])
     assert np.any(unpadded.pixels[:, :8] != 4095)  # without padding, the border gets noise
+
+
+def test_a_dose_under_one_quantum_or_an_absurd_detector_is_refused():
+    image = phantom_image((32, 32), photons_per_pixel=1000.0).astype(np.float32)
+    detector = DetectorModel.from_range(0, 4095, photons_per_pixel=1000.0)
+    with pytest.raises(ValueError, match="less than one quantum"):
+        simulate_low_dose(image, dose=0.0005, detector=detector, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="must be at most 1e\\+12"):
+        DetectorModel.from_range(0, 4095, photons_per_pixel=1e30)
