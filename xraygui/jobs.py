@@ -40,7 +40,7 @@ from core.io.atomic import atomic_write
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
-from xraygui.browser import iter_image_files
+from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
 
 PROGRESS_UNITS = 1000

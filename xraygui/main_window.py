@@ -41,8 +41,9 @@ from core.metrics import Region
 from core.noise import LowDoseSettings, NoiseEstimate
 from xraygui import jobs, reports
 from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimate, noise_sigma
-from xraygui.browser import BrowserDock, scan_images
+from xraygui.browser import BrowserDock
 from xraygui.busy import busy
+from xraygui.catalog import scan_images
 from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.metrics_panel import MetricsPanel

@@ -6,7 +6,8 @@ import pydicom
 import pytest
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
-from xraygui.browser import BrowserDock, ScanEntry, Unreadable, scan_images
+from xraygui.browser import BrowserDock
+from xraygui.catalog import ScanEntry, Unreadable, scan_images
 from xraygui.worker import GeneratorWorker
 
 pytestmark = pytest.mark.gui

@@ -1,0 +1,249 @@
+"""What a folder holds, read without Qt: images grouped by patient, study and series.
+
+:func:`scan_images` reads the files one by one (in the browser's worker) and yields a
+:class:`ScanEntry` with a small thumbnail per image, or an :class:`Unreadable` with the
+reason. Tree nodes are keyed on identifiers (PatientID, the study and series UIDs),
+never on their labels, and sorted by instance, series number and date.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.display import to_display
+from core.errors import XrayError, XrayWarning
+from core.io import read_image
+from core.io.sniff import detect_format
+
+IMAGE_SUFFIXES = {".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy", ""}
+"""File endings tried when scanning a folder ("" for DICOM files without an extension)."""
+
+THUMBNAIL_SIDE = 64
+
+Order = tuple[int, int | str, str, str]
+"""Sort key of a tree node among its siblings: (unknown last, number or date, label, key)."""
+
+
+@dataclass(frozen=True)
+class GroupNode:
+    """One level of the browser tree above the images (patient, study or series).
+
+    Parameters
+    ----------
+    key : str
+        What makes the node distinct among its siblings (an ID or UID, never a label).
+    label : str
+        The text shown.
+    tooltip : str
+        The full description (names, dates, identifiers).
+    order : tuple
+        Sort key among its siblings (:data:`Order`).
+    """
+
+    key: str
+    label: str
+    tooltip: str
+    order: Order
+
+
+@dataclass(frozen=True)
+class ScanEntry:
+    """One readable image found by :func:`scan_images`.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    groups : tuple of GroupNode
+        ``(patient, study, series)`` for DICOM; ``(Other images, folder)`` otherwise.
+    label : str
+        Short description (file name, size).
+    order : tuple
+        Sort key within its series (instance number, then file name).
+    thumbnail : ndarray of uint8
+        Display grey levels, at most :data:`THUMBNAIL_SIDE` pixels a side.
+    """
+
+    path: Path
+    groups: tuple[GroupNode, ...]
+    label: str
+    order: Order
+    thumbnail: np.ndarray
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file tried by :func:`scan_images` that could not be listed.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    reason : str
+        The reader's one-line reason.
+    is_image : bool
+        True for an image file that failed to read (by its extension or signature),
+        False for a file that is not an image at all.
+    """
+
+    path: Path
+    reason: str
+    is_image: bool
+
+
+def iter_image_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files to try, in a stable order; folders are walked recursively.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files and folders.
+
+    Yields
+    ------
+    Path
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if not name.startswith(".") and candidate.suffix.lower() in IMAGE_SUFFIXES:
+                        yield candidate
+        elif path.is_file():
+            yield path
+
+
+def _number(value: Any) -> int | None:
+    """Return a DICOM IS value as int, or None when absent or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any) -> str:
+    """Return a DICOM DA value as YYYY-MM-DD (unchanged when it is not 8 digits)."""
+    text = str(value or "")
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}" if len(text) == 8 and text.isdigit() else text
+
+
+def _lines(*pairs: tuple[str, Any]) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in pairs if value not in (None, ""))
+
+
+def _patient(metadata: dict) -> GroupNode:
+    """Patients are told apart by ID and name, never by the name alone."""
+    name = str(metadata.get("PatientName") or "")
+    patient_id = str(metadata.get("PatientID") or "")
+    tooltip = _lines(("Patient", name), ("Patient ID", patient_id))
+    if patient_id:
+        label = f"{name or '(no name)'} ({patient_id})"
+        key = f"id:{patient_id}\\{name}"
+    else:  # nothing identifies the patient: one node per study, never merged by name
+        label = f"{name or '(unknown patient)'} (no ID)"
+        key = f"study:{metadata['StudyInstanceUID']}"
+        tooltip = tooltip or "No patient name or ID"
+    return GroupNode(key, label, tooltip, (0, label.casefold(), label, key))
+
+
+def _study(metadata: dict) -> GroupNode:
+    uid = str(metadata["StudyInstanceUID"])
+    date = _date(metadata.get("StudyDate"))
+    description = str(metadata.get("StudyDescription") or "")
+    label = " ".join(part for part in (date, description) if part) or f"Study {uid}"
+    tooltip = _lines(
+        ("Study", description),
+        ("Date", date),
+        ("Accession number", metadata.get("AccessionNumber")),
+        ("Study Instance UID", uid),
+    )
+    when = f"{metadata.get('StudyDate', '')}{metadata.get('StudyTime', '')}"
+    return GroupNode(uid, label, tooltip, (0 if when else 1, when, label, uid))
+
+
+def _series(metadata: dict, path: Path) -> GroupNode:
+    uid = str(metadata.get("SeriesInstanceUID") or f"file:{path}")
+    number = _number(metadata.get("SeriesNumber"))
+    description = str(metadata.get("SeriesDescription") or "")
+    parts = (metadata.get("Modality"), description or (f"series {number}" if number else ""))
+    label = " ".join(str(part) for part in parts if part) or "(series)"
+    tooltip = _lines(
+        ("Series", description),
+        ("Series number", number),
+        ("Modality", metadata.get("Modality")),
+        ("Series Instance UID", uid),
+    )
+    return GroupNode(uid, label, tooltip, (0 if number is not None else 1, number or 0, label, uid))
+
+
+def _groups(metadata: dict, path: Path) -> tuple[GroupNode, ...]:
+    """``(patient, study, series)`` for DICOM, ``(Other images, folder)`` otherwise."""
+    if "StudyInstanceUID" not in metadata:
+        folder = str(path.parent)
+        return (
+            GroupNode("other", "Other images", "Images that are not DICOM", (1, 0, "", "")),
+            GroupNode(folder, path.parent.name or folder, folder, (0, 0, folder, folder)),
+        )
+    return (_patient(metadata), _study(metadata), _series(metadata, path))
+
+
+def _image_order(metadata: dict, path: Path) -> Order:
+    number = _number(metadata.get("InstanceNumber"))
+    return (0 if number is not None else 1, number or 0, path.name, str(path))
+
+
+def _is_image_file(path: Path) -> bool:
+    """Whether `path` is an image by its extension or its signature (read or not)."""
+    if path.suffix.lower() in IMAGE_SUFFIXES - {""}:
+        return True
+    try:
+        detect_format(path)
+    except XrayError:
+        return False
+    return True
+
+
+def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry | Unreadable]:
+    """Read every image under `paths` and yield an entry with a thumbnail.
+
+    Files that cannot be read are yielded as :class:`Unreadable` with the reason;
+    the scan never raises for bad files.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files and folders.
+
+    Yields
+    ------
+    ScanEntry or Unreadable
+    """
+    for path in iter_image_files(paths):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", XrayWarning)
+                image = read_image(path)
+        except XrayError as error:
+            reason = str(getattr(error, "reason", error))
+            yield Unreadable(path, reason, _is_image_file(path))
+            continue
+        stride = max(1, max(image.shape) // THUMBNAIL_SIDE)
+        thumb = image.with_pixels(image.pixels[::stride, ::stride])
+        grey = (to_display(thumb) * 255).astype(np.uint8)
+        rows, cols = image.shape
+        yield ScanEntry(
+            path,
+            _groups(image.metadata, path),
+            f"{path.name} ({cols} x {rows})",
+            _image_order(image.metadata, path),
+            grey,
+        )
