@@ -163,12 +163,19 @@ class TimelineWidget(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(lambda _: self._emit())
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(100)
         self.label = QLabel("No steps yet")
-        self.label.setMinimumWidth(220)
+        self.label.setMinimumWidth(160)
+        self.label.setWordWrap(True)  # two lines rather than cut, in a narrow window
         self.timer = QTimer(self)
         self.timer.setInterval(150)
         self.timer.timeout.connect(self._advance)
+        for box, letters in ((self.mode, 16), (self.show_x0, 12)):
+            # Narrow windows may shorten their text, so that docks beside the views fit.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(letters)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         for widget in (self.mode, self.show_x0, self.play, self.demo):

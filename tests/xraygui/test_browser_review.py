@@ -245,3 +245,11 @@ def test_a_second_folder_replaces_the_first(window, qtbot, tmp_path, small_dicom
     with qtbot.waitSignal(last.finished, timeout=10000):
         pass
     assert window.browser.summary.text() == "No images found."
+
+
+def test_a_1300_px_window_leaves_the_images_dock_room(window, qtbot):
+    window.resize(1300, 850)
+    window.browser.show()
+    qtbot.wait(50)
+    assert window.width() == 1300
+    assert window.browser.width() >= 200  # about 130 px before: the timeline took it
