@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from core.display import window_function
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
@@ -39,8 +40,10 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, size, bits, photometric, modality, transfer syntax, window, and the
-        noise as the denoiser estimates it (:meth:`NoiseEstimate.from_pixels`): the
+        File, size, bits, photometric, modality, transfer syntax, the default window
+        with its VOI LUT function and every window the file names, the pixel padding
+        (its stored values and share of the pixels), and the noise as the denoiser
+        estimates it (:meth:`NoiseEstimate.from_pixels`): the
         global noise standard deviation (in pixel units) and the log detector fitted
         to the noise-level function, or None for either where it cannot be measured
         (a flat or tiny image: ``noise_problem`` says why).
@@ -62,6 +65,18 @@ def describe(image: XrayImage) -> dict[str, Any]:
         "pixel_spacing_mm": list(image.pixel_spacing) if image.pixel_spacing else None,
         "window_center": image.window.center,
         "window_width": image.window.width,
+        "window_function": window_function(image, image.window),
+        "file_windows": [
+            {"center": w.center, "width": w.width, "explanation": w.explanation}
+            for w in image.file_windows
+        ],
+        "padding": None
+        if image.padding is None
+        else {
+            "stored_values": [image.padding.first, image.padding.last],
+            "pixels": int(image.padding.mask.sum()),
+            "share": float(image.padding.mask.mean()),
+        },
         "value_min": float(image.pixels.min()),
         "value_max": float(image.pixels.max()),
         "noise_sigma": sigma,
@@ -83,6 +98,21 @@ def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
     return noise.sigma, model, None
 
 
+def _other_windows(windows: list[dict[str, Any]]) -> str:
+    """Name the file's windows after the first, e.g. ``"; also LUNG 1200/800"``."""
+    others = [f"{w['explanation'] or 'window'} {w['center']:g}/{w['width']:g}" for w in windows[1:]]
+    return f"; also {', '.join(others)}" if others else ""
+
+
+def _padding_text(padding: dict[str, Any] | None) -> str:
+    """Describe the pixel padding, e.g. ``"stored value 0, 31.2 % of the pixels"``."""
+    if padding is None:
+        return "none declared"
+    first, last = padding["stored_values"]
+    values = f"stored value {first}" if first == last else f"stored values {first}..{last}"
+    return f"{values}, {100 * padding['share']:.1f} % of the pixels"
+
+
 def _as_text(summary: dict[str, Any]) -> str:
     spacing = summary["pixel_spacing_mm"]
     spacing_text = f"{spacing[0]:g} x {spacing[1]:g} mm" if spacing else "-"
@@ -95,7 +125,10 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  modality        {summary['modality'] or '-'}",
         f"  transfer syntax {summary['transfer_syntax'] or '- (' + summary['format'] + ')'}",
         f"  pixel spacing   {spacing_text}",
-        f"  window          center {summary['window_center']:g}, width {summary['window_width']:g}",
+        f"  window          center {summary['window_center']:g}, width "
+        f"{summary['window_width']:g} ({summary['window_function']})"
+        + _other_windows(summary["file_windows"]),
+        f"  padding         {_padding_text(summary['padding'])}",
         f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
     ]
     if summary["noise_sigma"] is None:

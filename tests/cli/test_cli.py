@@ -383,3 +383,27 @@ def test_a_dose_too_low_for_the_image_names_the_file(tmp_path, capsys):
     assert status == 2 and not (tmp_path / "low.dcm").exists()
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"xray-denoise: error: {source}: a 0.0001 dose of 1000 quanta")
+
+
+def test_info_names_every_window_its_function_and_the_padding(tmp_path, capsys):
+    path = tmp_path / "windows.dcm"
+    assert main(["phantom", str(path), "--size", "64", "--photons", "20000"]) == 0
+    ds = pydicom.dcmread(path)
+    stored = ds.pixel_array.copy()
+    stored[:, :16] = 4095
+    ds.PixelData = stored.tobytes()
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
+    ds.WindowCenter, ds.WindowWidth = [2048, 1200], [4096, 800]
+    ds.WindowCenterWidthExplanation = ["FULL", "LUNG"]
+    ds.VOILUTFunction = "SIGMOID"
+    ds.add_new(0x00280120, "US", 4095)  # PixelPaddingValue
+    ds.save_as(path)
+    capsys.readouterr()
+    assert main(["info", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "window          center 2048, width 4096 (SIGMOID); also LUNG 1200/800" in text
+    assert "padding         stored value 4095, 25.0 % of the pixels" in text
+    assert main(["info", "--json", str(path)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["padding"] == {"stored_values": [4095, 4095], "pixels": 1024, "share": 0.25}
+    assert [w["explanation"] for w in summary["file_windows"]] == ["FULL", "LUNG"]
