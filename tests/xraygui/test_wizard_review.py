@@ -98,3 +98,17 @@ def test_the_split_counts_every_frame_as_training_does(tmp_path, three_frame_dic
     report = _drain(scan_folder(tmp_path / "in"))
     assert report.train_images + report.val_images == 4  # 3 frames and a PNG
     assert "DICOM PatientID (3 images)" in report.split_kind
+
+
+def test_a_data_csv_training_cannot_use_is_named_on_the_data_page(window, qtbot, tmp_path):
+    for i in range(2):
+        stored = phantom_image((64, 64), bits_stored=8, photons_per_pixel=3000.0, seed=i)
+        Image.fromarray(stored.astype(np.uint8)).save(tmp_path / f"im{i}.png")
+    (tmp_path / "data.csv").write_text("patient,image\nA,im0\n")  # not the columns it needs
+    wizard = window.open_train_wizard()
+    qtbot.addWidget(wizard)
+    with qtbot.waitSignal(wizard.data_page.scanned, timeout=20_000):
+        wizard.data_page.set_folder(tmp_path)
+    notes = wizard.data_page.report.split_notes
+    assert len(notes) == 1 and "data.csv" in notes[0]
+    assert "<b>Note:</b> ignoring" in wizard.data_page.summary.text()

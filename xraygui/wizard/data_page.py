@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Signal
@@ -160,6 +161,7 @@ class DataPage(QWizardPage):
                 if report.val_images == 0 and report.n_usable
                 else ""
             )
+            + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
         for path, grey in report.thumbnails:
             item = QListWidgetItem(QIcon(grey_pixmap(grey)), path.name)

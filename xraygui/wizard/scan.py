@@ -6,8 +6,10 @@ yielding ``(done, total)`` after every file and returning a :class:`ScanReport`.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
 from core.training.data import assign_patients, find_images, frame_records, split_by_patient
+from core.training.patient_table import log as patient_table_log
 
 THUMBNAIL = 96
 """Longest side of the thumbnails, in pixels."""
@@ -47,6 +50,8 @@ class ScanReport:
         The split training will use (whole patients or studies held out).
     split_kind : str
         How images were grouped into patients.
+    split_notes : list of str
+        What training will warn of in the split (a ``data.csv`` it cannot use, say).
     """
 
     folder: Path
@@ -61,6 +66,7 @@ class ScanReport:
     train_patients: int = 0
     val_patients: int = 0
     split_kind: str = "by file"
+    split_notes: list[str] = field(default_factory=list)
 
     @property
     def n_usable(self) -> int:
@@ -128,9 +134,12 @@ def _split(report: ScanReport, folder: Path, usable: dict[Path, int]) -> None:
     Every frame of a multi-frame file is a training image of the file's patient.
     """
     defaults = TrainConfig(data=folder, output=folder / "unused.safetensors")
+    with _warnings_of(patient_table_log) as notes:
+        assigned = assign_patients(folder, find_images(folder))
+    report.split_notes = notes
     records = [
         frame
-        for record in assign_patients(folder, find_images(folder))
+        for record in assigned
         if record.path in usable
         for frame in frame_records(record, usable[record.path])
     ]
@@ -144,6 +153,19 @@ def _split(report: ScanReport, folder: Path, usable: dict[Path, int]) -> None:
     report.split_kind = "by " + ", ".join(
         f"{source} ({n} image{'s' if n != 1 else ''})" for source, n in sorted(sources.items())
     )
+
+
+@contextmanager
+def _warnings_of(logger: logging.Logger) -> Iterator[list[str]]:
+    """Collect the warnings `logger` emits meanwhile (training logs them; the wizard shows)."""
+    notes: list[str] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = lambda record: notes.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    try:
+        yield notes
+    finally:
+        logger.removeHandler(handler)
 
 
 def split_source(patient_id: str) -> str:
