@@ -238,7 +238,7 @@ def _image(
         finite = values[np.isfinite(values)]
         if finite.size and np.abs(finite).max() > np.finfo(np.float32).max:
             raise ImageReadError(path, "values exceed the range of 32-bit floats (3.4e38)")
-    if values.dtype.kind in "iu" and values.size:
+    if values.dtype.kind in "iu" and values.dtype.itemsize >= 4 and values.size:
         largest = int(max(abs(int(values.min())), abs(int(values.max()))))
         if largest > FLOAT32_EXACT:
             warn_converted(
