@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.metrics import Region
-from xraygui.main_window import about_text, demo_shape
+from xraygui.about import about_text
+from xraygui.main_window import demo_shape
 from xraygui.timeline import Trajectory
 
 pytestmark = pytest.mark.gui

@@ -76,7 +76,7 @@ def test_closing_the_window_closes_a_wizard_and_quits(window, qtbot):
 
 
 def test_about_keeps_the_attribution_of_a_fine_tunes_base(tmp_path):
-    from xraygui.main_window import about_text
+    from xraygui.about import about_text
 
     base = {"name": "xray-train", "license": "CC BY 3.0", "attribution": "Hannover Medical School"}
     card = {
