@@ -324,16 +324,24 @@ def test_a_damaged_tiff_gives_only_the_error_line(tmp_path):
     assert lines[0].startswith(f"xray-denoise: error: {bad}: ")
 
 
-def test_metrics_leave_the_references_padding_out(tmp_path, capsys):
-    reference, low = tmp_path / "reference.dcm", tmp_path / "low.dcm"
-    assert main(["phantom", str(reference), "--size", "128", "--photons", "20000"]) == 0
-    ds = pydicom.dcmread(reference)
+def _padded_phantom(path, size, **attributes):
+    """A 12-bit phantom whose first 16 columns are PixelPaddingValue 4095; its stored values."""
+    assert main(["phantom", str(path), "--size", str(size), "--photons", "20000"]) == 0
+    ds = pydicom.dcmread(path)
     stored = ds.pixel_array.copy()
     stored[:, :16] = 4095
     ds.PixelData = stored.tobytes()
     ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
     ds.add_new(0x00280120, "US", 4095)  # PixelPaddingValue
-    ds.save_as(reference)
+    for keyword, value in attributes.items():
+        setattr(ds, keyword, value)
+    ds.save_as(path)
+    return stored
+
+
+def test_metrics_leave_the_references_padding_out(tmp_path, capsys):
+    reference, low = tmp_path / "reference.dcm", tmp_path / "low.dcm"
+    stored = _padded_phantom(reference, 128)
     assert main(["simulate", str(reference), "--dose", "0.2", "--output", str(low)]) == 0
     capsys.readouterr()
     assert main(["metrics", str(reference), str(low), "--json"]) == 0
@@ -387,17 +395,14 @@ def test_a_dose_too_low_for_the_image_names_the_file(tmp_path, capsys):
 
 def test_info_names_every_window_its_function_and_the_padding(tmp_path, capsys):
     path = tmp_path / "windows.dcm"
-    assert main(["phantom", str(path), "--size", "64", "--photons", "20000"]) == 0
-    ds = pydicom.dcmread(path)
-    stored = ds.pixel_array.copy()
-    stored[:, :16] = 4095
-    ds.PixelData = stored.tobytes()
-    ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
-    ds.WindowCenter, ds.WindowWidth = [2048, 1200], [4096, 800]
-    ds.WindowCenterWidthExplanation = ["FULL", "LUNG"]
-    ds.VOILUTFunction = "SIGMOID"
-    ds.add_new(0x00280120, "US", 4095)  # PixelPaddingValue
-    ds.save_as(path)
+    _padded_phantom(
+        path,
+        64,
+        WindowCenter=[2048, 1200],
+        WindowWidth=[4096, 800],
+        WindowCenterWidthExplanation=["FULL", "LUNG"],
+        VOILUTFunction="SIGMOID",
+    )
     capsys.readouterr()
     assert main(["info", str(path)]) == 0
     text = capsys.readouterr().out
