@@ -2,11 +2,12 @@
 
 Opens FILE in the real main window, simulates a 25 % dose of the quanta measured from
 its noise (the Low dose dialog's default), denoises at the default settings through the
-worker thread, turns on a region of interest (its metrics are added), and writes the PDF,
-JSON and CSV report. Prints, for each step, its seconds until the window shows its result,
-the longest the window's event loop was held up in it (the time a click or a repaint
-would wait: the window freezes for that long), and the peak memory of the whole process
-after it::
+worker thread, turns on a region of interest (its metrics are added), drags the window/level
+:data:`DRAGS` times with the residual pane shown (each drag redraws the panes, as a mouse move
+does), and writes the PDF, JSON and CSV report. Prints, for each step, its seconds until
+the window shows its result, the longest the window's event loop was held up in it (the
+time a click or a repaint would wait: the window freezes for that long), and the peak
+memory of the whole process after it::
 
     QT_QPA_PLATFORM=offscreen python benchmarks/app_session.py FILE [--threads 2] [--model M]
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from benchlib import peak_rss_bytes, set_threads
 
 DOSE = 0.25
+DRAGS = 20
 TICK_MS = 5
 
 
@@ -121,6 +123,13 @@ def run_session(
             if window.region() is None:
                 raise failure("no region of interest")
 
+        def drag_window() -> None:
+            window.residual_action.setChecked(True)
+            app = QApplication.instance()
+            for _ in range(DRAGS):
+                window.drag_window(3.0, 2.0)
+                app.processEvents()
+
         if model is not None and not window.add_model_file(model):
             raise failure(f"cannot load {model}")
         step("open", open_image)
@@ -131,6 +140,7 @@ def run_session(
         if window.result is None:
             raise failure("denoising gave no result")
         step("metrics with a region of interest", region_metrics)
+        step(f"{DRAGS} window/level drags, residual shown", drag_window)
         step("report (PDF, JSON, CSV)", lambda: window.export_report(Path(scratch) / "report"))
         window.close()
 
