@@ -10,16 +10,9 @@ a decoding error) is left to pydicom.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-
-def usable_cores() -> int:
-    """Return the number of CPU cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+from core.cores import usable_cores
 
 
 def decode_jpeg2000(

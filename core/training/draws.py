@@ -13,13 +13,13 @@ curve); a GPU consumes them much faster, so on a GPU the draws run in PyTorch
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from core.cores import usable_cores
 from core.diffusion.schedule import NoiseSchedule
 from core.training.patches import PatchSampler
 from core.training.timesteps import TimestepSampler
@@ -89,8 +89,7 @@ def auto_workers(device: torch.device) -> int:
     """
     if device.type == "cpu":
         return 0
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(0, min(MAX_AUTO_WORKERS, (cpus or 1) - 1))
+    return max(0, min(MAX_AUTO_WORKERS, usable_cores() - 1))
 
 
 def iterate_draws(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
+from core.cores import usable_cores
 from xraygui import models
 from xraygui.wizard import runs as run_files
 from xraygui.wizard.data_page import DataPage
@@ -114,7 +114,7 @@ class TrainWizard(QWizard):
             architecture=page.architecture.currentText(),
             dose_range=self.noise_page.dose_range(),
             electronic_noise=self.noise_page.electronic.value(),
-            threads=max(1, (os.cpu_count() or 2) - 1),
+            threads=max(1, usable_cores() - 1),
             **self.cadence,
         )
 
