@@ -26,6 +26,7 @@ def test_times_each_step_of_a_session_and_its_peak_memory(tmp_path, capsys, qapp
         "simulate 25% dose (quanta measured)",
         "denoise (default settings)",
         "metrics with a region of interest",
+        "20 window/level drags, residual shown",
         "report (PDF, JSON, CSV)",
     ]
     for line in lines:
