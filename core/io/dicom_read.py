@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pydicom
 from pydicom.datadict import dictionary_has_tag
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, get_decoder, pixel_array
@@ -36,6 +37,10 @@ MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
 COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
 PALETTE = "PALETTE COLOR"
 GZIP_SIGNATURE = b"\x1f\x8b"
+NATIVE_SYNTAXES = (ImplicitVRLittleEndian, ExplicitVRLittleEndian, ExplicitVRBigEndian)
+_DEFER_SIZE = "1 MB"
+"""Values this long are read from the file only when used, so that a native frame of a
+multi-frame file is read alone rather than with every frame."""
 _MODALITY_KEYWORDS = ("ModalityLUTSequence", "RescaleSlope", "RescaleIntercept", "RescaleType")
 """Removed from the header once a Modality LUT table is applied: the pixels hold its outputs."""
 _DECODER_PACKAGES = {
@@ -124,7 +129,8 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     In an enhanced multi-frame file, the frame's functional groups (per-frame, else
     shared) give the header's top-level pixel spacing, rescale and window before any
     of this (:func:`core.io.functional_groups.flatten_functional_groups`).
-    Only the requested frame is decoded, so the size limits of
+    Only the requested frame is decoded (and, for a native transfer syntax, read), so
+    the size limits of
     :func:`core.io.guards.check_dimensions` apply to one frame, checked on the
     header and on the codestream before decoding.
 
@@ -147,7 +153,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         image attributes, oversized images, a bad frame index, or a transfer syntax
         that no installed plugin decodes. Other failures are converted by the caller.
     """
-    ds = pydicom.dcmread(path, force=True)
+    ds = pydicom.dcmread(path, force=True, defer_size=_DEFER_SIZE)
     if len(ds) == 0:
         raise ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
     _check_is_dicom(path, ds)
@@ -156,7 +162,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         if "Rows" in ds or "Image Storage" in what:
             raise ImageReadError(path, "the pixel data is missing (the file may be truncated)")
         raise ImageReadError(path, f"the file has no image pixel data ({what})")
-    if not ds.PixelData:
+    if _is_empty(ds.get_item("PixelData", keep_deferred=True)):
         raise ImageReadError(path, "the pixel data is empty")
     syntax = _transfer_syntax(path, ds)
     rows, cols = _int(path, ds, "Rows"), _int(path, ds, "Columns")
@@ -194,7 +200,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
         stored = decode_jpeg2000(codestream, (rows, cols), stored_type)
     if stored is None:
-        stored = pixel_array(ds, index=frame)
+        stored = _decode_frame(path, ds, syntax, frame, n_frames)
 
     padding = None
     if photometric in MONOCHROME and stored.ndim == 2:
@@ -228,6 +234,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     voi = None if windows else _voi_lut(ds, syntax)
     for tag in [tag for tag in ds.keys() if tag.group == 0x7FE0]:
         del ds[tag]  # pixel data lives on in `pixels`; the header serves derived output
+    ds.walk(_read_value)  # the header no longer needs the file, which may go
     if windows:
         window = windows[0]
     else:
@@ -250,6 +257,29 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         metadata=_metadata(ds, syntax),
         dataset=ds,
     )
+
+
+def _is_empty(element: DataElement | RawDataElement) -> bool:
+    """Whether an element's value is empty, without reading a deferred value from the file."""
+    if isinstance(element, RawDataElement):
+        return element.length == 0
+    return not element.value
+
+
+def _read_value(dataset: Dataset, element: DataElement) -> None:
+    """Nothing: walking a dataset reads its deferred values, as they are visited."""
+
+
+def _decode_frame(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> np.ndarray:
+    """Decode one frame's stored values.
+
+    A native frame of a multi-frame file is read from the file alone; the header's image
+    pixel attributes there are the file's own, as in ``ds``.
+    """
+    if n_frames > 1 and syntax in NATIVE_SYNTAXES:
+        with path.open("rb") as file:
+            return pixel_array(file, index=frame, transfer_syntax_uid=syntax)
+    return pixel_array(ds, index=frame)
 
 
 def _check_is_dicom(path: Path, ds: Dataset) -> None:

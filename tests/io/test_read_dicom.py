@@ -1,18 +1,19 @@
 import hashlib
 import os
 import stat
+import tracemalloc
 
 import numpy as np
 import pydicom
 import pytest
 from pydicom.dataset import Dataset
 from pydicom.pixels import apply_color_lut, apply_modality_lut, apply_voi_lut
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from core.display import auto_window, to_display
 from core.errors import ImageReadError, XrayWarning
 from core.image import StoredMapping, Window
-from core.io import read_image
+from core.io import read_image, write_image
 from core.io.color import luma
 
 # One file per transfer syntax the pylibjpeg plugins (or pydicom) decode.
@@ -330,3 +331,51 @@ def test_padding_goes_through_the_modality_lut(write_dx):
     padding = read_image(path).padding
     np.testing.assert_array_equal(padding.mask, border)
     assert padding.first == padding.last == 7 and (padding.values == 7).all()
+
+
+@pytest.mark.parametrize(
+    "syntax", [ImplicitVRLittleEndian, ExplicitVRLittleEndian, ExplicitVRBigEndian]
+)
+def test_a_native_frame_is_read_alone_from_a_long_multi_frame_file(tmp_path, syntax):
+    rng = np.random.default_rng(3)
+    frames = rng.integers(0, 4096, (40, 256, 256), dtype=np.uint16)
+    ds = Dataset()
+    ds.Rows, ds.Columns, ds.NumberOfFrames = 256, 256, 40
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.12.1"  # X-Ray Angiographic Image Storage
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    order = ">" if syntax == ExplicitVRBigEndian else "<"
+    ds.PixelData = frames.astype(f"{order}u2").tobytes()
+    ds["PixelData"].VR = "OW"
+    path = tmp_path / "cine.dcm"
+    pydicom.dcmwrite(path, ds, implicit_vr=syntax.is_implicit_VR, little_endian=order == "<")
+    read_image(path, frame=0)  # the first read imports pydicom's decoders
+    tracemalloc.start()
+    try:
+        image = read_image(path, frame=29)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_array_equal(image.pixels, frames[29].astype(np.float32))
+    assert image.n_frames == 40
+    assert peak < frames.nbytes / 4  # one frame is 1/40 of the pixel data
+
+
+def test_the_header_of_an_opened_file_keeps_its_long_values_when_the_file_goes(tmp_path):
+    ds = Dataset()
+    ds.Rows, ds.Columns, ds.NumberOfFrames = 64, 64, 3
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.12.1"
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.add_new(0x00091010, "LO", "ACME")
+    ds.add_new(0x00091011, "OB", b"\x01" * 3_000_000)  # longer than what is read on demand
+    ds.PixelData = np.zeros((3, 64, 64), "<u2").tobytes()
+    ds["PixelData"].VR = "OW"
+    source = tmp_path / "in.dcm"
+    pydicom.dcmwrite(source, ds, implicit_vr=False, little_endian=True)
+    image = read_image(source, frame=1)
+    source.unlink()  # say, a removed disc
+    derived = pydicom.dcmread(write_image(image, tmp_path / "out.dcm", description="test"))
+    assert derived[0x00091011].value == b"\x01" * 3_000_000
