@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core import __version__
 from core.diffusion import card_path
-from xraygui.reports import DISCLAIMER
+from core.io.notice import DISCLAIMER
 
 
 def about_text(model: Path | None) -> str:

@@ -37,6 +37,7 @@ from core.errors import XrayWarning, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
+from core.io.notice import DISCLAIMER
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
@@ -381,7 +382,7 @@ def _batch_row(
         "source": str(path),
         "output": str(output or ""),
         "error": error,
-        "disclaimer": "Not for diagnostic use",
+        "disclaimer": DISCLAIMER,
     }
     if image is not None:
         # The batch denoises a multi-frame file's first frame; the row says of how many.

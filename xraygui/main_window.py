@@ -35,6 +35,7 @@ from core.display import auto_window, to_display
 from core.errors import XrayError, XrayWarning, error_line
 from core.image import Window, XrayImage
 from core.io import read_image, write_image
+from core.io.notice import DISCLAIMER
 from core.metrics import Region
 from core.noise import LowDoseSettings, NoiseEstimate
 from xraygui import jobs, reports
@@ -53,7 +54,6 @@ from xraygui.timeline import Frame, TimelineWidget, Trajectory
 from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
-NOT_FOR_DIAGNOSTIC_USE = "Not for diagnostic use"
 OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.jpg *.jpeg *.npy);;All files (*)"
 EXPORT_SUFFIXES = {
     "DICOM (*.dcm)": ".dcm",
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self._running: set[GeneratorWorker] = set()
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
-        self.setWindowTitle(f"xraygui {__version__} - {NOT_FOR_DIAGNOSTIC_USE}")
+        self.setWindowTitle(f"xraygui {__version__} - {DISCLAIMER}")
         self.setAcceptDrops(True)
         available = self.screen().availableGeometry()
         self.resize(min(1500, available.width() - 20), min(950, available.height() - 40))
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- building
 
     def _build_central(self) -> None:
-        banner = QLabel(f"{NOT_FOR_DIAGNOSTIC_USE}: research and teaching tool")
+        banner = QLabel(f"{DISCLAIMER}: research and teaching tool")
         banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         banner.setStyleSheet("background: #7a1f1f; color: white; font-weight: bold; padding: 2px;")
         self.views = ComparisonView()
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         self.frame_box.setValue(image.frame + 1)
         self.frame_box.blockSignals(False)
         self.frame_box.setVisible(image.n_frames > 1)
-        self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {NOT_FOR_DIAGNOSTIC_USE}")
+        self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {DISCLAIMER}")
         self.views.fit()
         return True
 

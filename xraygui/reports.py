@@ -24,11 +24,11 @@ from core.denoise import DenoiseResult
 from core.display import to_display
 from core.image import Window, XrayImage
 from core.io.atomic import atomic_write
+from core.io.notice import DISCLAIMER
 from core.metrics import finite_or_none
 from core.noise import LowDoseSettings
 from xraygui.analysis import Comparison
 
-DISCLAIMER = "Not for diagnostic use"
 IDENTIFYING_KEYS = (
     "PatientName",
     "PatientID",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from core import __version__
 
-NOT_FOR_DIAGNOSIS = f"Not for diagnostic use. Produced by xray-denoise {__version__}"
+DISCLAIMER = "Not for diagnostic use"
+"""What every window, report and written image of the project says."""
+NOT_FOR_DIAGNOSIS = f"{DISCLAIMER}. Produced by xray-denoise {__version__}"
 """DICOM ImageComments, and the end of a PNG's or TIFF's description."""
 
 

@@ -3,8 +3,8 @@ import pytest
 
 from core.display import to_display
 from core.io import read_image
+from core.io.notice import DISCLAIMER
 from core.resources import sample_image_path
-from xraygui.main_window import NOT_FOR_DIAGNOSTIC_USE
 
 pytestmark = pytest.mark.gui
 
@@ -14,7 +14,7 @@ def test_opens_the_bundled_sample_and_shows_it(window):
     shown = window.views.panes["before"].image_item.image
     assert shown.shape == window.image.shape
     assert 0.0 <= shown.min() < shown.max() <= 1.0
-    assert NOT_FOR_DIAGNOSTIC_USE in window.windowTitle()
+    assert DISCLAIMER in window.windowTitle()
 
 
 def test_opens_a_dicom_with_status_bar_and_tags(window, small_dicom):
