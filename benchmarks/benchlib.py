@@ -242,9 +242,7 @@ def prepare(
     return Source(source.name, source.image.with_pixels(np.ascontiguousarray(pixels)))
 
 
-def with_own_noise(
-    source: Source, std: float, *, blur: float = 0.0, seed: Sequence[int]
-) -> Source:
+def with_own_noise(source: Source, std: float, *, blur: float = 0.0, seed: Sequence[int]) -> Source:
     """Give a clean image noise of its own, as a full-resolution radiograph has.
 
     The reference then holds that noise: a blind denoiser, which cannot tell it from the
