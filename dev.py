@@ -97,12 +97,17 @@ def ensure_environment() -> None:
 
 
 def run_tests(pytest_args: list[str]) -> int:
-    """Run ruff, then pytest offscreen; return the first non-zero exit status."""
+    """Run ruff's linter and format check, then pytest offscreen; return the first failure."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    status = _run(PYTHON, "-m", "ruff", "check", ".", env=env)
-    if status != 0:
-        return status
-    return _run(PYTHON, "-m", "pytest", *pytest_args, env=env)
+    for command in (
+        ("ruff", "check", "."),
+        ("ruff", "format", "--check", "."),
+        ("pytest", *pytest_args),
+    ):
+        status = _run(PYTHON, "-m", *command, env=env)
+        if status != 0:
+            return status
+    return 0
 
 
 def main(argv: list[str]) -> int:
