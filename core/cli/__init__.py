@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import select
 import sys
 import warnings
 from collections.abc import Sequence
@@ -23,6 +25,8 @@ EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
+EXIT_BROKEN_PIPE = 141
+"""Exit status when the reader of stdout has gone (128 + SIGPIPE), as in ``| head``."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +53,24 @@ def _show_warning_on_one_line(
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
+def _stdout_has_gone() -> bool:
+    """Whether stdout's reader has closed it; if so, point stdout at the null device.
+
+    Python would otherwise fail again flushing stdout at exit. Where the pipe cannot
+    be polled (Windows), a broken pipe is taken to be stdout's.
+    """
+    try:
+        poll = select.poll()
+    except AttributeError:
+        gone = True
+    else:
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        gone = any(events & select.POLLERR for _, events in poll.poll(0))
+    if gone:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return gone
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status.
 
@@ -70,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = _show_warning_on_one_line
         try:
             return args.run(args)
+        except BrokenPipeError as error:
+            if _stdout_has_gone():  # the reader (``| head``) has all it wanted: stop quietly
+                return EXIT_BROKEN_PIPE
+            print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
+            return EXIT_BUG
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG

@@ -412,3 +412,15 @@ def test_info_names_every_window_its_function_and_the_padding(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["padding"] == {"stored_values": [4095, 4095], "pixels": 1024, "share": 0.25}
     assert [w["explanation"] for w in summary["file_windows"]] == ["FULL", "LUNG"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    source = tmp_path / "p.dcm"
+    assert main(["phantom", str(source), "--size", "64", "--photons", "1000"]) == 0
+    command = [sys.executable, "-m", "core.cli", "info", *[str(source)] * 300]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout.readline().strip() == str(source).encode()
+        process.stdout.close()  # as `| head -1` does
+        status = process.wait(timeout=120)
+        error = process.stderr.read().decode()
+    assert (status, error) == (141, "")
