@@ -57,11 +57,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def _smoke_test(args: argparse.Namespace, app: QApplication) -> int:
     with tempfile.TemporaryDirectory() as scratch:  # leave the user's settings alone
         settings = QSettings(str(Path(scratch) / "smoke.ini"), QSettings.Format.IniFormat)
-        if args.model is not None:
-            settings.setValue("loaded_models", [str(args.model.resolve())])
         window = MainWindow(settings=settings)
-        if args.model is not None:
-            window.reload_models(select=args.model.resolve())
+        window.interactive = False  # errors are printed, not shown in dialogs
+        if args.model is not None and not window.add_model_file(args.model):
+            print(f"smoke test FAILED: {window.errors[-1]}", file=sys.stderr)
+            window.close()
+            return 1
         window.show()
         try:
             run_smoke_test(

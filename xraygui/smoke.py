@@ -101,7 +101,11 @@ def run_smoke_test(
         raise SmokeTestFailure(f"denoising took longer than {DENOISE_TIMEOUT_S} s")
     if window.result is None:
         raise SmokeTestFailure(_last_error(window, "denoising gave no result"))
-    log(f"denoised in {window.result.seconds:.1f} s on {window.result.device}")
+    result = window.result
+    log(
+        f"denoised in {result.seconds:.1f} s on {result.device} with {result.model_name}"
+        f" (sha256 {result.model_sha256[:16]})"
+    )
     if not (window.metrics_current() or _wait_for(window.metricsShown, SIMULATE_TIMEOUT_S)):
         raise SmokeTestFailure(_last_error(window, "the metrics were not shown"))
     table = window.metrics.table

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import os
 import re
 import subprocess
@@ -39,6 +40,21 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
         "phantom_denoised.dcm",
     } <= names
     assert "DERIVED" in read_image(out / "phantom_denoised.dcm").metadata["ImageType"]
+    sha256 = hashlib.sha256(tiny_model_path.read_bytes()).hexdigest()
+    assert f"(sha256 {sha256[:16]})" in result.stdout  # the model given, not the bundled one
+
+
+@pytest.mark.parametrize("content", [None, b"junk"])
+def test_smoke_test_fails_on_a_model_it_cannot_load(tmp_path, small_dicom, content):
+    model = tmp_path / "mine.safetensors"
+    if content is not None:
+        model.write_bytes(content)
+    out = tmp_path / "out"
+    result = smoke([str(small_dicom), "--report-dir", str(out), "--model", str(model)], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("smoke test FAILED: Cannot load model")
+    assert "mine." in result.stderr
+    assert not out.exists()
 
 
 def test_smoke_test_simulates_the_dose_measured_from_the_image(
