@@ -113,22 +113,23 @@ def _methods(text: str) -> list[str]:
     return keys
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse the command line.
+def case_parser(description: str) -> argparse.ArgumentParser:
+    """A parser of the options that choose the images, the noise and the project.
+
+    This benchmark and the scripts that simulate exactly as it does
+    (``strength_bound.py``, ``error_by_counts.py``) share them; check them with
+    :func:`check_case_args`.
 
     Parameters
     ----------
-    argv : sequence of str, optional
-        Arguments (default ``sys.argv[1:]``).
+    description : str
+        The script's own description, for ``--help``.
 
     Returns
     -------
-    argparse.Namespace
+    argparse.ArgumentParser
     """
-    parser = argparse.ArgumentParser(
-        description="Benchmark the project's denoiser against classical methods on "
-        "physically simulated low-dose images (PSNR, SSIM, seconds per image).",
-    )
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("folder", type=Path, nargs="?", help="folder of clean images")
     parser.add_argument("--synthetic", type=int, metavar="N", help="use N SYNTHETIC phantoms")
     parser.add_argument("--synthetic-size", type=int, default=512, metavar="SIDE")
@@ -177,13 +178,56 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quantize", action="store_true", help="round noisy values onto the stored grid"
     )
-    parser.add_argument("--methods", type=_methods, help="comma-separated subset")
     parser.add_argument("--model", type=Path, help="model weights (default: the shipped model)")
     parser.add_argument("--device", help="device for the project (default: its settings')")
     parser.add_argument("--threads", type=int, help="torch, OpenMP and BLAS threads")
     parser.add_argument(
         "--views", type=int, help="the project's DenoiseSettings.views (1, 2, 4, 8; default 4)"
     )
+    return parser
+
+
+def check_case_args(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, *, need_images: bool = True
+) -> None:
+    """Refuse (``parser.error``) values of :func:`case_parser`'s options that cannot run.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The parser, for its error message and exit status 2.
+    args : argparse.Namespace
+        The parsed options.
+    need_images : bool
+        Whether a FOLDER or ``--synthetic N`` must be given.
+    """
+    if need_images and args.folder is None and args.synthetic is None:
+        parser.error("give a FOLDER of clean images or --synthetic N")
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be >= 1")
+    if args.downscale < 1 or not args.upscale >= 1:
+        parser.error("--downscale and --upscale must be >= 1")
+    if not (args.own_noise >= 0 and args.own_noise_blur >= 0):
+        parser.error("--own-noise and --own-noise-blur must be >= 0")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    argparse.Namespace
+    """
+    parser = case_parser(
+        "Benchmark the project's denoiser against classical methods on "
+        "physically simulated low-dose images (PSNR, SSIM, seconds per image)."
+    )
+    parser.add_argument("--methods", type=_methods, help="comma-separated subset")
     parser.add_argument(
         "--steps-sweep", type=_ints, metavar="N,...", help="project step counts to measure"
     )
@@ -207,12 +251,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.folder is None and args.synthetic is None and args.time_full is None:
         parser.error("give a FOLDER of clean images, --synthetic N or --time-full")
-    if args.threads is not None and args.threads < 1:
-        parser.error("--threads must be >= 1")
-    if args.downscale < 1 or not args.upscale >= 1:
-        parser.error("--downscale and --upscale must be >= 1")
-    if not (args.own_noise >= 0 and args.own_noise_blur >= 0):
-        parser.error("--own-noise and --own-noise-blur must be >= 0")
+    check_case_args(parser, args, need_images=False)
     return args
 
 
@@ -277,12 +316,10 @@ def load_sources(args: argparse.Namespace) -> list[Any]:
     return sources
 
 
-def load_project(args: argparse.Namespace, keys: Sequence[str]) -> Any:
-    """Load the project's model if a project method is asked for."""
+def load_project(args: argparse.Namespace) -> Any:
+    """Load the project's model with the options' device, threads and views."""
     from benchlib import Project, set_threads
 
-    if not (args.steps_sweep or any(k.startswith("project") for k in keys)):
-        return None
     set_threads(args.threads)
     project = Project.load(args.model, device=args.device, views=args.views)
     log(f"project: {project.describe()}")
@@ -334,7 +371,8 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
     keys = args.methods or ([] if args.steps_sweep else list(METHOD_KEYS))
     check_extras(keys)
     levels, physics = chosen_levels(args), chosen_physics(args)
-    project = load_project(args, keys)
+    wants_project = bool(args.steps_sweep) or any(k.startswith("project") for k in keys)
+    project = load_project(args) if wants_project else None
     methods = build_methods(keys, project=project, sweep=args.steps_sweep or ())
     sources = load_sources(args)
     scores, warmed, totals = [], set(), {m.key: 0.0 for m in methods}

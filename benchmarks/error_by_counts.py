@@ -17,7 +17,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from benchlib import BenchError, bm3d_gat_oracle, check_extras, counts_of, make_case
-from denoise_bench import chosen_levels, chosen_physics, load_project, load_sources, parse_args
+from denoise_bench import (
+    case_parser,
+    check_case_args,
+    chosen_levels,
+    chosen_physics,
+    load_project,
+    load_sources,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,10 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns 0, or 2 with a one-line message when the images, the model or an extra is missing.
     """
-    args = parse_args(argv)
+    parser = case_parser(__doc__.split("\n\n")[0])
+    args = parser.parse_args(argv)
+    check_case_args(parser, args)
     try:
         check_extras(["bm3d-gat-oracle"])
-        project = load_project(args, ["project"])
+        project = load_project(args)
         sources = load_sources(args)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)

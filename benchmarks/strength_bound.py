@@ -19,7 +19,14 @@ from dataclasses import replace
 
 import numpy as np
 from benchlib import BenchError, make_case
-from denoise_bench import chosen_levels, chosen_physics, load_project, load_sources, parse_args
+from denoise_bench import (
+    case_parser,
+    check_case_args,
+    chosen_levels,
+    chosen_physics,
+    load_project,
+    load_sources,
+)
 
 STRENGTHS = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)
 
@@ -32,9 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from core.denoise.domain import ModelDomain
     from core.noise import NoiseEstimate
 
-    args = parse_args(argv)
+    parser = case_parser(__doc__.split("\n\n")[0])
+    args = parser.parse_args(argv)
+    check_case_args(parser, args)
     try:
-        project = load_project(args, ["project"])
+        project = load_project(args)
         sources = load_sources(args)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
