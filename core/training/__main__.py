@@ -3,7 +3,8 @@
 Trains a diffusion denoiser on a folder of radiographs. With ``--resume`` the run
 continues from ``<output stem>.checkpoint.safetensors`` and every setting not given on
 the command line is taken from the checkpoint. SIGINT and SIGTERM stop the run
-gracefully: it checkpoints and exports the model before exiting.
+gracefully: it checkpoints and exports the model, then exits with 128 + the signal's
+number (130, 143), so that a script does not take the stopped run for a finished one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +27,7 @@ from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from core.training.loop import TrainState, train
+from core.training.outputs import check_outputs
 
 ARCHITECTURES = dict(zip(ARCHITECTURE_NAMES, (UNetConfig, UNetConfig.tiny), strict=True))
 """Networks a fresh run can train, by name."""
@@ -162,10 +163,15 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
 def run(args: argparse.Namespace) -> int:
     """Train with parsed arguments (:func:`core.training.arguments.training_parser`).
 
+    The data folder and the outputs are checked before anything is written (the log
+    included), and a refusal is one line, ``xray-denoise: error: ...``, as the other
+    subcommands give.
+
     Returns
     -------
     int
-        0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log).
+        0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log),
+        128 + the signal's number when SIGINT or SIGTERM stopped the run (checkpointed).
     """
     try:
         if args.threads is not None:
@@ -173,21 +179,26 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError(f"--threads {args.threads}: give 1 or more")
             torch.set_num_threads(args.threads)
         config = build_config(args)
+        if not config.data.is_dir():
+            raise ValueError(f"{config.data} is not a folder")
+        if int(os.environ.get("RANK", "0")) == 0:
+            check_outputs(config)
         _setup_logging(args.log_file or config.output.with_suffix(".log"))
     except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
-        print(f"error: {error_line(e)}", file=sys.stderr)
+        prog = getattr(args, "prog", "xray-denoise")
+        print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
         return 2
 
-    stop = threading.Event()
+    stopped_by: list[int] = []
 
     def request_stop(signum: int, _frame: object) -> None:
         logging.getLogger(__name__).info("signal %d: stopping after this step", signum)
-        stop.set()
+        stopped_by.append(signum)
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
 
     def on_step(_state: TrainState) -> bool:
-        return stop.is_set()
+        return bool(stopped_by)
 
     try:
         train(config, callback=on_step)
@@ -200,6 +211,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if stopped_by:
+        logging.getLogger(__name__).info(
+            "stopped by signal %d before the end: go on with --resume", stopped_by[0]
+        )
+        return 128 + stopped_by[0]
     return 0
 
 

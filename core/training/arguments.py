@@ -100,4 +100,5 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, help="steps between loss lines in the metrics")
     p.add_argument("--log-file", type=Path, help="log file (default <output stem>.log)")
     p.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
+    p.set_defaults(prog=prog)  # for the one-line refusals of core.training.__main__.run
     return p

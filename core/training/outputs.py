@@ -27,6 +27,9 @@ def check_outputs(config: TrainConfig) -> None:
     for path in (output, card_path(output), checkpoint):
         if path.is_dir():
             raise ValueError(f"output {path} is a folder; name a file MODEL.safetensors")
+    blocker = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ValueError(f"{blocker} is a file, not a folder: {output} cannot be written")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:

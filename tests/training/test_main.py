@@ -1,5 +1,6 @@
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -151,7 +152,8 @@ def test_an_output_under_a_file_is_one_line(image_folder, tmp_path, capsys):
     blocker = tmp_path / "taken"
     blocker.write_text("a file, not a folder")
     assert main(_args(image_folder, blocker / "m.safetensors", "--steps", "1")) == 2
-    assert capsys.readouterr().err.strip() == f"error: {blocker}: File exists"
+    refusal = f"{blocker} is a file, not a folder: {blocker / 'm.safetensors'} cannot be written"
+    assert capsys.readouterr().err.strip() == f"python -m core.training: error: {refusal}"
 
 
 def test_ddp_two_processes(image_folder, tmp_path):
@@ -198,23 +200,59 @@ def test_cli_refuses_to_replace_a_model_unless_told(image_folder, tmp_path, caps
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--threads", "0"], "error: --threads 0: give 1 or more"),
-        (["--device", "gpu"], "error: device gpu: use auto, cpu, cuda, cuda:N or mps"),
+        (["--threads", "0"], "--threads 0: give 1 or more"),
+        (["--device", "gpu"], "device gpu: use auto, cpu, cuda, cuda:N or mps"),
     ],
 )
 def test_bad_threads_or_device_are_one_line(image_folder, tmp_path, capsys, extra, message):
     assert main(_args(image_folder, tmp_path / "m.safetensors", *extra)) == 2
-    assert capsys.readouterr().err.strip() == message
+    assert capsys.readouterr().err.strip() == f"python -m core.training: error: {message}"
 
 
 def test_an_output_that_is_a_folder_or_not_safetensors_is_one_line(image_folder, tmp_path, capsys):
     assert main(_args(image_folder, tmp_path / "m.png", "--steps", "1")) == 2
-    assert (
-        capsys.readouterr().err.strip()
-        == f"error: output {tmp_path / 'm.png'} must be a .safetensors file"
-    )
+    refusal = f"output {tmp_path / 'm.png'} must be a .safetensors file"
+    assert capsys.readouterr().err.strip() == f"python -m core.training: error: {refusal}"
     folder = tmp_path / "f.safetensors"
     folder.mkdir()
     assert main(_args(image_folder, folder, "--steps", "1")) == 2
     assert "is a folder; name a file MODEL.safetensors" in capsys.readouterr().err
     assert not (tmp_path / "f.checkpoint.safetensors").exists()
+
+
+def test_a_refused_run_writes_nothing_and_says_so_as_the_cli_does(tmp_path):
+    out = tmp_path / "runs" / "m.safetensors"
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", "train", str(tmp_path / "none"), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"xray-denoise: error: {tmp_path / 'none'} is not a folder"
+    assert not (tmp_path / "runs").exists()  # no folder, no log
+
+
+def test_a_refused_fresh_run_leaves_no_log_beside_the_model(image_folder, tmp_path, capsys):
+    out = tmp_path / "m.safetensors"
+    out.write_bytes(b"a model")
+    assert main(_args(image_folder, out, "--steps", "1")) == 2
+    assert "exists; choose another output" in capsys.readouterr().err
+    assert not (tmp_path / "m.log").exists()
+
+
+def test_a_stopped_run_checkpoints_and_exits_128_plus_the_signal(image_folder, tmp_path):
+    out = tmp_path / "m.safetensors"
+    command = [sys.executable, "-m", "core.training", *_args(image_folder, out)]
+    command += ["--steps", "100000", "--batch-size", "1", "--patch-size", "16"]
+    command += ["--architecture", "tiny", "--val-every", "0", "--threads", "1"]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as process:
+        for line in process.stderr:
+            if "parameters on" in line:  # training has begun: the handlers are in place
+                break
+        process.send_signal(signal.SIGTERM)
+        log = process.stderr.read()
+        status = process.wait(timeout=120)
+    assert status == 128 + signal.SIGTERM, log
+    assert "go on with --resume" in log
+    assert read_checkpoint(tmp_path / "m.checkpoint.safetensors").step < 100000

@@ -50,7 +50,9 @@ def test_outputs_that_cannot_be_written_are_refused_before_training(tiny_config,
         train(replace(tiny_config, output=folder))
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(ValueError, match="cannot create the folder of .*file/m.safetensors"):
+    with pytest.raises(
+        ValueError, match="file is a file, not a folder: .*file/m.safetensors cannot be written"
+    ):
         check_outputs(replace(tiny_config, output=blocker / "m.safetensors"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "taken.safetensors"]
     assert TrainConfig(data=tmp_path, output=tmp_path / "M.SafeTensors").output.name
