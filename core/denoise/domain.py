@@ -109,6 +109,7 @@ class ModelDomain:
     _forward: UniformTable = field(init=False, repr=False)
     _inverse: UniformTable = field(init=False, repr=False)
     _algebraic: UniformTable = field(init=False, repr=False)
+    _noisy_range: tuple[float, float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         low, high = self.value_range
@@ -123,11 +124,25 @@ class ModelDomain:
             self._stabilised(ends[1] + margin),
         )
         object.__setattr__(self, "_forward", forward)
+        object.__setattr__(self, "_noisy_range", self._monotone_range(forward))
         for name, exact in (
             ("_inverse", self.stabilizer.inverse),
             ("_algebraic", self.stabilizer.algebraic_inverse),
         ):
             object.__setattr__(self, name, UniformTable.of(exact, model_low, model_high))
+
+    def _monotone_range(self, forward: UniformTable) -> tuple[float, float]:
+        """Stabilised values over which the algebraic inverse is monotone.
+
+        A log detector's stabiliser is ``+-GAT(counts)``: it never changes sign, and
+        the GAT's algebraic inverse ``D^2 / 4 - 3/8 - s^2`` is even in ``D``, so a noisy
+        value past 0 (a bright ``x_t`` beyond what any pixel gives) would map back to
+        ever more counts and be shown dark. Such values are clamped to 0 instead (no
+        counts: the attenuating end, clipped to the storable range).
+        """
+        if not isinstance(self.stabilizer, LogDetectorStabilizer):
+            return (-math.inf, math.inf)
+        return (-math.inf, 0.0) if forward.values[-1] < 0 else (0.0, math.inf)
 
     @classmethod
     def from_image(cls, image: XrayImage, noise: NoiseEstimate) -> ModelDomain:
@@ -193,7 +208,8 @@ class ModelDomain:
             Model-domain values.
         estimate : bool
             True for a denoised estimate (``E[f(z)]``): the unbiased inverse [1]_.
-            False for a noisy state (``f(z)``): the algebraic inverse.
+            False for a noisy state (``f(z)``): the algebraic inverse, monotone (values
+            beyond what any pixel stabilises to saturate).
 
         Returns
         -------
@@ -205,7 +221,10 @@ class ModelDomain:
            denoising", Signal Processing 89(12), 2009.
         """
         stabilised = self._stabilised(np.asarray(values, dtype=np.float64))
-        pixels = self._inverse(stabilised) if estimate else self._algebraic(stabilised)
+        if estimate:
+            pixels = self._inverse(stabilised)
+        else:
+            pixels = self._algebraic(np.clip(stabilised, *self._noisy_range))
         if self.pixel_range is not None:
             pixels = np.clip(pixels, *self.pixel_range)
         return pixels.astype(np.float32)

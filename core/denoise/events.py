@@ -14,7 +14,9 @@ from core.image import XrayImage
 
 @dataclass(frozen=True)
 class TileProgress:
-    """One network call done: for progress bars, and a point where the run can be cancelled.
+    """One network call done, or the preparation before them (step 0, tile 0).
+
+    For progress bars, and a point where the run can be cancelled.
 
     Parameters
     ----------
@@ -23,16 +25,26 @@ class TileProgress:
     n_runs : int
         Runs in the job.
     step : int
-        The step being computed, from 1.
+        The step being computed, from 1; 0 once the noise is estimated and the image
+        stabilised, before the first network call.
     n_steps : int
         Steps of this run.
     tile : int
-        Tiles done in this step, from 1.
+        Tiles done in this step, from 1 (0 in step 0).
     n_tiles : int
         Network calls per step: tiles (fewer, larger ones unless memory ran out)
-        times views (:attr:`DenoiseSettings.views`).
+        times views (:attr:`DenoiseSettings.views`); in step 0, those planned for
+        step 1.
     fraction : float
-        Share of the whole job done, in ``[0, 1]``.
+        Share of the whole job done, in ``[0, 1]``, weighted by network evaluations:
+        a step of the denoise counts ``views`` of them, a step of an uncertainty
+        sample one, and the preparation a share of its own. It never decreases and
+        is exactly 1.0 after the last network call.
+    elapsed : float
+        Seconds since the run started.
+    remaining : float or None
+        Estimated seconds left, from the rate of the network calls so far (0 after
+        the last); None before the first.
     """
 
     run: int
@@ -42,6 +54,8 @@ class TileProgress:
     tile: int
     n_tiles: int
     fraction: float
+    elapsed: float
+    remaining: float | None
 
 
 @dataclass(frozen=True)
@@ -99,7 +113,9 @@ class DenoiseResult:
     settings : DenoiseSettings
         The settings used.
     model_name : str
-        Architecture and schedule, e.g. ``"unet32-cosine-v1"``.
+        The model's file stem, architecture and schedule
+        (:func:`core.denoise.model_name`), e.g. ``"xray-diffusion (unet32,
+        channel_mult 1-2-4-4, blocks_per_level 2, mid_blocks 6, cosine-v1)"``.
     model_sha256 : str
         SHA-256 of the weights file ("" for weights never saved).
     device : str
@@ -129,17 +145,18 @@ class DenoiseResult:
         -------
         str
             Model and weights, sampler, steps, seed (DDPM), strength, and the noise
-            estimate, e.g. ``"denoised by diffusion model unet32-cosine-v1 (sha256
-            3f2a...): DDIM, 1 step, strength 1; noise estimated from the image:
-            sigma 12.1 (from 8.02 to 19.7 over intensities 310-3650), t* 41.3;
-            residual noise sigma 1.9"``.
+            estimate, e.g. ``"denoised by diffusion model xray-diffusion (unet32,
+            channel_mult 1-2-4-4, blocks_per_level 2, mid_blocks 6, cosine-v1),
+            sha256 3f2a...: DDIM, 1 step, strength 1, 4 views; noise estimated
+            from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
+            310-3650), t* 41.3; residual noise sigma 1.9"``.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
         after = ""
         if not math.isnan(self.noise_after):
             after = f"; residual noise sigma {self.noise_after:.3g}"
         return (
-            f"denoised by diffusion model {self.model_name} ({weights}): "
+            f"denoised by diffusion model {self.model_name}, {weights}: "
             f"{self.settings.describe()}; noise estimated from the image: "
             f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
         )

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -50,11 +49,33 @@ ETA = {"ddim": 0.0, "ddpm": 1.0}
 
 
 def model_name(model: DiffusionModel) -> str:
-    """Name a model by architecture and schedule, e.g. ``"unet32-cosine-v1"``."""
+    """Name a model so that a person can look it up: its file, architecture and schedule.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        A loaded or saved model (its file's stem leads the name), or one never saved.
+
+    Returns
+    -------
+    str
+        For example ``"xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
+        mid_blocks 6, cosine-v1)"``: the depth is named with the model card's fields,
+        so models of one width trained or deepened differently read differently.
+        Without the stem for weights never saved.
+    """
     config = getattr(model.network, "config", None)
     if isinstance(config, UNetConfig):
-        return f"unet{config.base_channels}-{model.schedule.name}"
-    return f"{type(model.network).__name__.lower()}-{model.schedule.name}"
+        parts = [
+            f"unet{config.base_channels}",
+            "channel_mult " + "-".join(map(str, config.channel_mult)),
+            f"blocks_per_level {config.blocks_per_level}",
+            f"mid_blocks {config.mid_blocks}",
+        ] + (["attention"] if config.attention else [])
+    else:
+        parts = [type(model.network).__name__.lower()]
+    architecture = ", ".join([*parts, model.schedule.name])
+    return architecture if model.path is None else f"{model.path.stem} ({architecture})"
 
 
 def _to_device(model: DiffusionModel, device: torch.device) -> DiffusionModel:
@@ -65,20 +86,77 @@ def _to_device(model: DiffusionModel, device: torch.device) -> DiffusionModel:
     return model
 
 
-@dataclass(frozen=True)
+CPU_PREPARATION_COST = 0.1
+"""What the preparation (noise estimate, stabilisation, start) costs on a CPU, in network
+evaluations of the whole image: on one thread, 0.2 s for the 1024 px sample against 2.1 s
+for one evaluation of the shipped model."""
+
+GPU_PREPARATION_COST = 4.0
+"""The same on a GPU, where the preparation stays on the CPU (0.6 s for a 2048 px image on
+2 cores) while an evaluation is tens of times faster: an estimate (the whole default
+denoise of a 2048 px image took 0.75 s on an H200), not yet timed on a GPU."""
+
+
 class _Progress:
-    """Turns tile counts into :class:`TileProgress` for one run of a job."""
+    """Turns network calls into :class:`TileProgress` events for the whole job.
 
-    run: int
-    n_runs: int
-    n_steps: int
-    steps_before: int
-    total_steps: int
+    The unit of work is one network evaluation of the whole image: a step of the
+    denoise costs ``views`` of them, a step of an uncertainty sample one, the
+    preparation ``preparation``. Within a step, work is shared out by tiles done.
+    The fraction never goes back (an out-of-memory retry restarts a step with more
+    tiles) and is 1.0 exactly after the last call. The time left is extrapolated from
+    the rate of the network calls since the preparation.
+    """
 
-    def event(self, step: int, tile: int, n_tiles: int) -> TileProgress:
-        done = self.steps_before + step - 1 + tile / n_tiles
+    def __init__(self, settings: DenoiseSettings, *, preparation: float, started: float) -> None:
+        self.settings = settings
+        self.preparation = preparation
+        self.started = started
+        self.n_runs = 1 + settings.n_uncertainty_samples
+        self.total = self._before(self.n_runs)
+        self._prepared_at = started
+        self._done = 0.0
+
+    def n_steps(self, run: int) -> int:
+        """Return the steps of run ``run`` (0: the denoise, then the uncertainty samples)."""
+        return self.settings.n_steps if run == 0 else self.settings.uncertainty_steps
+
+    def _before(self, run: int) -> float:
+        """Work done before run ``run`` starts."""
+        if run == 0:
+            return self.preparation
+        main = self.settings.n_steps * self.settings.views
+        return self.preparation + main + (run - 1) * self.settings.uncertainty_steps
+
+    def prepared(self, n_tiles: int) -> TileProgress:
+        """Make the event after the preparation: step 0, tile 0 of ``n_tiles`` planned."""
+        self._prepared_at = time.perf_counter()
+        return self._event(0, 0, 0, n_tiles, self.preparation)
+
+    def event(self, run: int, step: int, tile: int, n_tiles: int) -> TileProgress:
+        """Make the event after network call ``tile`` of ``n_tiles`` in ``step`` of ``run``."""
+        cost = self.settings.views if run == 0 else 1
+        done = self._before(run) + (step - 1 + tile / n_tiles) * cost
+        last = run == self.n_runs - 1 and step == self.n_steps(run) and tile == n_tiles
+        return self._event(run, step, tile, n_tiles, self.total if last else done)  # 1.0 exactly
+
+    def _event(self, run: int, step: int, tile: int, n_tiles: int, done: float) -> TileProgress:
+        now = time.perf_counter()
+        self._done = max(self._done, done)
+        computed = self._done - self.preparation
+        remaining = None
+        if computed > 0:  # the rate of the network calls is known
+            remaining = (now - self._prepared_at) / computed * (self.total - self._done)
         return TileProgress(
-            self.run, self.n_runs, step, self.n_steps, tile, n_tiles, done / self.total_steps
+            run,
+            self.n_runs,
+            step,
+            self.n_steps(run),
+            tile,
+            n_tiles,
+            self._done / self.total,
+            elapsed=now - self.started,
+            remaining=remaining,
         )
 
 
@@ -91,6 +169,7 @@ def _reverse(
     eta: float,
     generator: torch.Generator | None,
     progress: _Progress,
+    run: int,
 ) -> Generator[DenoiseEvent, None, torch.Tensor]:
     """Reverse diffusion from ``t_start`` to 0 with tiled ``eps``.
 
@@ -98,11 +177,12 @@ def _reverse(
     :class:`DenoiseStep` in pixel units per step; returns the final ``x_0``.
     """
     model = evaluator.model
-    times = reverse_times(t_start, progress.n_steps)
-    for i in range(progress.n_steps):
+    n_steps = progress.n_steps(run)
+    times = reverse_times(t_start, n_steps)
+    for i in range(n_steps):
         t, s = float(times[i]), float(times[i + 1])
         eps = yield from evaluator.evaluate(
-            x, t, lambda tile, n_tiles, step=i + 1: progress.event(step, tile, n_tiles)
+            x, t, lambda tile, n_tiles, step=i + 1: progress.event(run, step, tile, n_tiles)
         )
         with torch.inference_mode():
             x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator)
@@ -110,7 +190,7 @@ def _reverse(
             shown = x.cpu().numpy()[0, 0] / math.sqrt(model.schedule.abar(s))
             yield DenoiseStep(
                 step=i + 1,
-                n_steps=progress.n_steps,
+                n_steps=n_steps,
                 t=s,
                 sigma=float(model.schedule.sigma(s)),
                 # A noisy state goes back through the algebraic inverse, the final
@@ -152,11 +232,11 @@ def _denoise(
             model.schedule, y, sigma=domain.noise_std * settings.strength
         )
     del y
+    preparation = CPU_PREPARATION_COST if device.type == "cpu" else GPU_PREPARATION_COST
+    progress = _Progress(settings, preparation=preparation, started=started)
+    yield progress.prepared(tiled.n_tiles(image.shape) * settings.views)
 
-    n_runs = 1 + settings.n_uncertainty_samples
-    total_steps = settings.n_steps + settings.n_uncertainty_samples * settings.uncertainty_steps
-    main = _Progress(0, n_runs, settings.n_steps, 0, total_steps)
-    generator = torch.Generator(device=device).manual_seed(settings.seed)
+    generator = torch.Generator(device=device).manual_seed(int(settings.seed))
     x0 = yield from _reverse(
         evaluator,
         domain if step_images else None,
@@ -164,7 +244,8 @@ def _denoise(
         t_start=t_start,
         eta=ETA[settings.sampler],
         generator=generator,
-        progress=main,
+        progress=progress,
+        run=0,
     )
     pixels = domain.to_pixels(x0.cpu().numpy()[0, 0])
     del x0
@@ -172,15 +253,8 @@ def _denoise(
     uncertainty = None
     if settings.n_uncertainty_samples:
         moments = RunningMoments()
-        seeds = _uncertainty_seeds(settings.seed, settings.n_uncertainty_samples)
+        seeds = _uncertainty_seeds(int(settings.seed), settings.n_uncertainty_samples)
         for run, seed in enumerate(seeds, start=1):
-            progress = _Progress(
-                run,
-                n_runs,
-                settings.uncertainty_steps,
-                settings.n_steps + (run - 1) * settings.uncertainty_steps,
-                total_steps,
-            )
             sample = yield from _reverse(
                 ViewEnsemble(tiled, views(1)),
                 None,
@@ -189,6 +263,7 @@ def _denoise(
                 eta=ETA["ddpm"],
                 generator=torch.Generator(device=device).manual_seed(seed),
                 progress=progress,
+                run=run,
             )
             moments.add(domain.to_pixels(sample.cpu().numpy()[0, 0]))
             del sample
@@ -238,8 +313,11 @@ def denoise_steps(
     Yields
     ------
     TileProgress
-        After every network call (one tile, or a batch of tiles on a GPU), for every
-        step of the denoise and of each uncertainty sample.
+        Once after the noise estimate and stabilisation (step 0, tile 0), then after
+        every network call (one tile, or a batch of tiles on a GPU), for every step of
+        the denoise and of each uncertainty sample; with the share of the job done,
+        weighted by network evaluations, the seconds since the start and an estimate
+        of those left.
     DenoiseStep
         After every step of the denoise (not of the uncertainty samples).
     DenoiseResult

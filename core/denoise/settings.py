@@ -12,6 +12,9 @@ from core.device import check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
 
+MAX_SEED = 2**64 - 1
+"""Largest seed: ``torch.Generator.manual_seed`` takes an unsigned 64-bit integer."""
+
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
@@ -31,7 +34,8 @@ class DenoiseSettings:
         best at noisy PSNR 43, 36 and 30 dB (0.4-0.5 dB above 25 steps), and it is the
         fastest. More steps keep more texture.
     seed : int
-        Seed of the DDPM step noise and of the uncertainty samples (>= 0).
+        Seed of the DDPM step noise and of the uncertainty samples, from 0 to
+        :data:`MAX_SEED` (``2**64 - 1``).
     strength : float
         Multiplies the estimated noise level before ``t*`` is chosen: above 1
         smooths more, below 1 less (> 0).
@@ -54,8 +58,8 @@ class DenoiseSettings:
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
         map; 0 for none.
     uncertainty_steps : int
-        Steps of each of those runs (a 1-step run is deterministic, so at least 2
-        to see any spread).
+        Steps of each of those runs; at least 2 when there are any (a 1-step run is
+        deterministic, so every sample would be the same and the map 0).
 
     References
     ----------
@@ -83,12 +87,20 @@ class DenoiseSettings:
             if not _is_int(value) or value < 1:
                 words = "the number of steps" if name == "n_steps" else name  # --steps
                 raise ValueError(f"{words} must be an integer >= 1, got {value!r}")
-        for name in ("seed", "tile_overlap", "n_uncertainty_samples"):
+        if not _is_int(self.seed) or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed must be an integer from 0 to 2**64 - 1, got {self.seed!r}")
+        for name in ("tile_overlap", "n_uncertainty_samples"):
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
         if self.n_uncertainty_samples == 1:
             raise ValueError("an uncertainty map needs at least 2 samples (0 for none), got 1")
+        if self.n_uncertainty_samples and self.uncertainty_steps < 2:
+            raise ValueError(
+                f"uncertainty samples need uncertainty_steps >= 2, got {self.uncertainty_steps}: "
+                "a 1-step sample is deterministic, so every sample would be the same and the "
+                "uncertainty map 0"
+            )
         if not (isinstance(self.strength, int | float) and math.isfinite(self.strength)):
             raise ValueError(f"strength must be a number > 0, got {self.strength!r}")
         if self.strength <= 0:

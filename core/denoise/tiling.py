@@ -246,6 +246,10 @@ class TiledEvaluator:
         self.batch = batch
         self._running = 0  # tiles in the network call under way
 
+    def n_tiles(self, shape: tuple[int, int]) -> int:
+        """Return how many tiles an image of ``shape`` (rows, cols) is cut into now."""
+        return len(plan_tiles(shape, self.tile, self.overlap, self.multiple))
+
     def evaluate(
         self, x: torch.Tensor, t: float, report: Callable[[int, int], Report]
     ) -> Generator[Report, None, torch.Tensor]:

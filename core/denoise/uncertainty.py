@@ -33,13 +33,18 @@ class RunningMoments:
         self._m2 += delta * (x - self._mean)
 
     def std(self) -> np.ndarray:
-        """Return the population standard deviation (0 for a single sample), float32.
+        """Return the sample standard deviation (``ddof=1``), float32.
+
+        The square root of the unbiased variance ``M2 / (N - 1)``, so that the map's
+        scale does not depend on the number of samples: the population standard
+        deviation, ``sqrt(M2 / N)``, reads ``sqrt((N - 1) / N)`` of it, 29 % low at
+        ``N = 2``.
 
         Raises
         ------
         ValueError
-            If no sample was added.
+            If fewer than 2 samples were added: one sample has no spread.
         """
-        if self._m2 is None:
-            raise ValueError("no samples were added")
-        return np.sqrt(self._m2 / self.count).astype(np.float32)
+        if self._m2 is None or self.count < 2:
+            raise ValueError(f"a spread needs at least 2 samples, got {self.count}")
+        return np.sqrt(self._m2 / (self.count - 1)).astype(np.float32)

@@ -132,6 +132,10 @@ class DiffusionModel(nn.Module):
         The schedule the network was trained with.
     card : ModelCard or None
         Provenance, when loaded from or saved to disk.
+    path : Path or None
+        The weights file it was loaded from or last saved to; None for weights never
+        saved. Its stem is the model's name (the shipped file's, or the one chosen when
+        training).
 
     References
     ----------
@@ -140,12 +144,18 @@ class DiffusionModel(nn.Module):
     """
 
     def __init__(
-        self, network: nn.Module, schedule: NoiseSchedule, card: ModelCard | None = None
+        self,
+        network: nn.Module,
+        schedule: NoiseSchedule,
+        card: ModelCard | None = None,
+        *,
+        path: Path | None = None,
     ) -> None:
         super().__init__()
         self.network = network
         self.schedule = schedule
         self.card = card
+        self.path = path
 
     def _times(self, t: float | torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Return ``t`` as an (N,) tensor and ``1/sqrt(abar_t)``, ``sigma_t`` as (N,1,1,1)."""
@@ -244,7 +254,7 @@ def save_model(
     Returns
     -------
     ModelCard
-        The card written, also set as ``model.card``.
+        The card written, also set as ``model.card`` (and ``path`` as ``model.path``).
     """
     if not isinstance(model.network, UNet):
         raise TypeError("only UNet networks can be saved")
@@ -270,6 +280,7 @@ def save_model(
     os.replace(tmp, path)
     os.replace(card_tmp, card_file)
     model.card = card
+    model.path = path
     return card
 
 
@@ -295,7 +306,7 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     Returns
     -------
     DiffusionModel
-        In eval mode, with ``card`` set.
+        In eval mode, with ``card`` and ``path`` set.
 
     Raises
     ------
@@ -324,4 +335,4 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
         raise ModelFileError(path, f"unreadable weights: {e}") from e
     except RuntimeError as e:
         raise ModelFileError(path, "weights do not match the architecture in the card") from e
-    return DiffusionModel(network, card.schedule, card).to(device).eval()
+    return DiffusionModel(network, card.schedule, card, path=path).to(device).eval()

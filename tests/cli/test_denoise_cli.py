@@ -50,7 +50,8 @@ def test_dicom_gives_a_derived_dicom_with_the_description(ct, tmp_path, model_fi
     assert list(derived.ImageType)[:2] == ["DERIVED", "SECONDARY"]
     assert derived.SOPInstanceUID != source.SOPInstanceUID and derived.PatientID == source.PatientID
     description = derived.DerivationDescription
-    for part in ("unet8-cosine-v1", "sha256", "DDIM, 2 steps, strength 1", "sigma", "t* "):
+    name = "tiny (unet8, channel_mult 1-2, blocks_per_level 1, mid_blocks 1, cosine-v1)"
+    for part in (name, "sha256", "DDIM, 2 steps, strength 1", "sigma", "t* "):
         assert part in description
     assert description in capsys.readouterr().out
     assert read_image(out).shape == read_image(ct).shape
@@ -289,3 +290,27 @@ def test_train_delegates_to_core_training(tmp_path, capsys, _restore_logging):
     args += ["--batch-size", "1", "--patch-size", "16", "--val-every", "0"]
     assert main(["train", str(folder), *args]) == 0
     assert output.is_file()
+
+
+def test_a_seed_out_of_range_is_refused_before_the_model_loads(
+    png16, tmp_path, model_file, capsys, monkeypatch
+):
+    import core.denoise
+
+    loaded = []
+    real = core.denoise.open_model
+    monkeypatch.setattr(
+        core.denoise, "open_model", lambda *a, **k: loaded.append(1) or real(*a, **k)
+    )
+    assert _denoise([png16], tmp_path / "out", model_file, "--seed", str(2**64)) == 2
+    assert capsys.readouterr().err == (
+        "xray-denoise: error: seed must be an integer from 0 to 2**64 - 1, "
+        "got 18446744073709551616\n"
+    )
+    assert loaded == [] and not (tmp_path / "out").exists()
+
+
+def test_the_largest_seed_denoises(png16, tmp_path, model_file, capsys):
+    seed = str(2**64 - 1)
+    assert _denoise([png16], tmp_path / "out", model_file, "--sampler", "ddpm", "--seed", seed) == 0
+    assert f"seed {seed}" in capsys.readouterr().out

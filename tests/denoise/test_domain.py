@@ -78,3 +78,21 @@ def test_a_linear_detectors_image_keeps_the_noise_level_stabilizer(make_image):
     noise = NoiseEstimate.from_pixels(image.pixels)
     assert noise.detector is None and "no log detector fit" in noise.summary()
     assert isinstance(ModelDomain.from_image(image, noise).stabilizer, NoiseLevelStabilizer)
+
+
+@pytest.mark.parametrize("inverted", [False, True])
+def test_noisy_states_map_back_monotonically_past_the_images_range(noisy_phantom, inverted):
+    """A bright x_t beyond any pixel's stabilised value is shown bright, not dark."""
+    pixels = 4095.0 - noisy_phantom.pixels if inverted else noisy_phantom.pixels
+    domain = ModelDomain.from_image(
+        noisy_phantom.with_pixels(pixels), NoiseEstimate.from_pixels(pixels)
+    )
+    assert isinstance(domain.stabilizer, LogDetectorStabilizer)
+    values = np.linspace(-8.0, 8.0, 16001)  # stabilised 0 at 4.2 (-2.3 inverted)
+    shown = domain.to_pixels(values, estimate=False).astype(np.float64)
+    assert np.all(np.diff(shown) >= 0)
+    assert shown[0] == 0.0 and shown[-1] == 4095.0  # saturated at the storable ends
+    inside = np.abs(values) < 0.9  # where the image lies: unchanged
+    stabilised = (values[inside] - domain.offset) / domain.scale
+    expected = np.clip(domain.stabilizer.algebraic_inverse(stabilised), 0, 4095)
+    np.testing.assert_allclose(shown[inside], expected, atol=1e-3)

@@ -3,7 +3,6 @@ import pytest
 
 from core.denoise import ModelDomain, NoiseEstimate, forward_process, generate_demo
 from core.denoise.models import default_model_path, open_model
-from core.denoise.uncertainty import RunningMoments
 from core.diffusion.model import save_model
 from core.errors import ModelFileError
 
@@ -44,13 +43,3 @@ def test_open_model_loads_a_file(tiny_model, tmp_path):
     save_model(tiny_model, tmp_path / "m.safetensors")
     loaded = open_model(tmp_path / "m.safetensors")
     assert loaded.card.weights_sha256 == tiny_model.card.weights_sha256
-
-
-def test_running_moments_match_numpy():
-    samples = np.random.default_rng(0).normal(size=(5, 4, 3))
-    moments = RunningMoments()
-    for sample in samples:
-        moments.add(sample)
-    np.testing.assert_allclose(moments.std(), samples.std(axis=0), rtol=1e-6)
-    with pytest.raises(ValueError, match="no samples"):
-        RunningMoments().std()

@@ -1,9 +1,11 @@
+import dataclasses
 import gc
 import math
 import tracemalloc
 
 import numpy as np
 import pytest
+import torch
 
 from core.denoise import (
     DenoiseResult,
@@ -15,7 +17,11 @@ from core.denoise import (
     denoise_image,
     denoise_steps,
 )
+from core.denoise.pipeline import CPU_PREPARATION_COST, model_name
+from core.diffusion.model import DiffusionModel, load_model, save_model
 from core.diffusion.sampler import reverse_times
+from core.diffusion.schedule import NoiseSchedule
+from core.diffusion.unet import UNet, UNetConfig
 
 
 def test_end_to_end_on_a_noisy_phantom(tiny_model, noisy_phantom):
@@ -28,10 +34,13 @@ def test_end_to_end_on_a_noisy_phantom(tiny_model, noisy_phantom):
     schedule = tiny_model.schedule
     assert result.t_start == pytest.approx(schedule.timestep_for_sigma(result.noise_std_model))
     assert result.noise_before.sigma > 0 and result.uncertainty is None
-    assert result.model_name == "unet8-cosine-v1" and result.device.startswith("CPU")
+    assert (
+        result.model_name == "unet8, channel_mult 1-2, blocks_per_level 1, mid_blocks 1, cosine-v1"
+    )
+    assert result.device.startswith("CPU")
     description = result.description()
     assert "\n" not in description and len(description) <= 1024
-    for part in ("unet8-cosine-v1", "unsaved weights", "DDIM, 1 step, strength 1", "sigma", "t* "):
+    for part in (result.model_name, "unsaved weights", "DDIM, 1 step, strength 1", "t* "):
         assert part in description
     assert "seed" not in description
 
@@ -122,9 +131,11 @@ def test_events_arrive_in_order(tiny_model, noisy_phantom):
     events = list(denoise_steps(noisy_phantom, tiny_model, settings))
     kinds = [type(e).__name__ for e in events]
     step = ["TileProgress"] * 4 + ["DenoiseStep"]
-    assert kinds == step * 2 + ["DenoiseResult"]
+    assert kinds == ["TileProgress"] + step * 2 + ["DenoiseResult"]
     progress = [e for e in events if isinstance(e, TileProgress)]
-    assert [(p.step, p.tile, p.n_tiles) for p in progress[:4]] == [(1, i, 4) for i in (1, 2, 3, 4)]
+    assert [(p.step, p.tile, p.n_tiles) for p in progress[:5]] == [(0, 0, 4)] + [
+        (1, i, 4) for i in (1, 2, 3, 4)
+    ]
     fractions = [p.fraction for p in progress]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     steps = [e for e in events if isinstance(e, DenoiseStep)]
@@ -247,3 +258,115 @@ def test_small_flat_noisy_images_come_back_flat(make_image, side, mean, sd, bits
         image = make_image(np.clip(np.rint(noisy), 0, 2**bits - 1), bits=bits)
         result = denoise_image(image, model, DenoiseSettings(views=1, device="cpu"))
         assert np.sqrt(np.mean((result.image.pixels - mean) ** 2)) < sd
+
+
+def test_uncertainty_samples_need_at_least_two_steps():
+    with pytest.raises(ValueError) as caught:
+        DenoiseSettings(n_uncertainty_samples=2, uncertainty_steps=1)
+    assert str(caught.value) == (
+        "uncertainty samples need uncertainty_steps >= 2, got 1: a 1-step sample is "
+        "deterministic, so every sample would be the same and the uncertainty map 0"
+    )
+    assert DenoiseSettings(uncertainty_steps=1).n_uncertainty_samples == 0  # no samples: unused
+    assert DenoiseSettings(n_uncertainty_samples=2, uncertainty_steps=2).uncertainty_steps == 2
+
+
+@pytest.mark.parametrize("seed", [2**64, 2**70, -1, 1.0, True])
+def test_a_seed_torch_cannot_take_is_refused_by_name(seed):
+    with pytest.raises(ValueError) as caught:
+        DenoiseSettings(seed=seed)
+    assert str(caught.value) == f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}"
+
+
+@pytest.mark.parametrize("seed", [2**64 - 1, np.uint64(2**64 - 1), np.int64(7)])
+def test_every_seed_the_settings_take_runs(tiny_model, noisy_phantom, seed):
+    settings = DenoiseSettings(
+        sampler="ddpm", n_steps=2, seed=seed, n_uncertainty_samples=2, uncertainty_steps=2
+    )
+    result = denoise_image(noisy_phantom, tiny_model, dataclasses.replace(settings, device="cpu"))
+    assert f"seed {seed}" in result.description() and result.uncertainty.max() > 0
+
+
+def test_the_model_name_tells_models_apart(tmp_path):
+    config = UNetConfig.tiny()
+    variants = [
+        config,
+        dataclasses.replace(config, mid_blocks=2),
+        dataclasses.replace(config, blocks_per_level=2),
+        dataclasses.replace(config, channel_mult=(1, 2, 2)),
+        dataclasses.replace(config, attention=True),
+    ]
+    names = [model_name(DiffusionModel(UNet(c), NoiseSchedule())) for c in variants]
+    assert names[0] == "unet8, channel_mult 1-2, blocks_per_level 1, mid_blocks 1, cosine-v1"
+    assert names[4] == names[0].replace(", cosine-v1", ", attention, cosine-v1")
+    assert len(set(names)) == len(names)
+    model = DiffusionModel(UNet(config), NoiseSchedule())
+    save_model(model, tmp_path / "chest-finetune.safetensors")
+    expected = f"chest-finetune ({names[0]})"
+    assert model_name(model) == expected
+    assert model_name(load_model(tmp_path / "chest-finetune.safetensors")) == expected
+
+
+def test_the_description_names_the_model_file_and_its_depth(tiny_model, noisy_phantom, tmp_path):
+    save_model(tiny_model, tmp_path / "my-model.safetensors")
+    settings = DenoiseSettings(device="cpu", views=1)
+    result = denoise_image(noisy_phantom, load_model(tmp_path / "my-model.safetensors"), settings)
+    assert result.description().startswith(
+        "denoised by diffusion model my-model (unet8, channel_mult 1-2, blocks_per_level 1, "
+        f"mid_blocks 1, cosine-v1), sha256 {tiny_model.card.weights_sha256[:16]}: DDIM, 1 step"
+    )
+
+
+def _progress(events):
+    return [e for e in events if isinstance(e, TileProgress)]
+
+
+def test_progress_is_weighted_by_network_calls(tiny_model, noisy_phantom):
+    """A step of the denoise costs `views` evaluations, a step of a sample one."""
+    settings = DenoiseSettings(
+        views=4,
+        n_uncertainty_samples=2,
+        uncertainty_steps=3,
+        tile_size=64,
+        tile_overlap=8,
+        device="cpu",
+    )
+    progress = _progress(denoise_steps(noisy_phantom, tiny_model, settings, step_images=False))
+    total = CPU_PREPARATION_COST + 1 * 4 + 2 * 3
+    first = progress[0]
+    assert (first.run, first.step, first.tile, first.n_tiles) == (0, 0, 0, 16)
+    assert first.fraction == pytest.approx(CPU_PREPARATION_COST / total)
+    assert first.remaining is None and first.elapsed > 0
+    end_of = {(e.run, e.step): e.fraction for e in progress if e.tile == e.n_tiles}
+    assert end_of[(0, 1)] == pytest.approx((CPU_PREPARATION_COST + 4) / total)
+    assert end_of[(1, 1)] == pytest.approx((CPU_PREPARATION_COST + 5) / total)
+    assert end_of[(2, 3)] == 1.0
+    fractions = [e.fraction for e in progress]
+    assert fractions == sorted(fractions) and len(set(fractions)) == len(fractions)
+    elapsed = [e.elapsed for e in progress]
+    assert elapsed == sorted(elapsed)
+    assert all(e.remaining >= 0 for e in progress[1:]) and progress[-1].remaining == 0.0
+
+
+class _OutOfMemoryOnce(torch.nn.Module):
+    """Wraps a network; runs out of memory once, on its third call."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.inner, self.config, self.calls = network, network.config, 0
+
+    def forward(self, x, t):
+        self.calls += 1
+        if self.calls == 3:
+            raise torch.cuda.OutOfMemoryError("Tried to allocate 2.00 GiB")
+        return self.inner(x, t)
+
+
+def test_progress_never_goes_back_when_a_step_is_retried_with_smaller_tiles(tiny_model, make_image):
+    pixels = np.random.default_rng(3).normal(2000.0, 30.0, (192, 192))
+    failing = DiffusionModel(_OutOfMemoryOnce(tiny_model.network), tiny_model.schedule)
+    settings = DenoiseSettings(tile_size=128, tile_overlap=8, views=1, device="cpu")
+    progress = _progress(denoise_steps(make_image(pixels), failing, settings))
+    assert [e.n_tiles for e in progress[1:4]] == [4, 4, 16]  # retried after 2 of 4 tiles
+    fractions = [e.fraction for e in progress]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0

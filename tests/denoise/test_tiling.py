@@ -65,7 +65,7 @@ def test_out_of_memory_retries_with_smaller_tiles(tiny_model, noisy_phantom):
     settings = DenoiseSettings(tile_size=128, tile_overlap=8, device="cpu", views=1)
     events = list(denoise_steps(noisy_phantom, failing, settings))
     assert network.sides_seen[0] == 96 and max(network.sides_seen[1:]) <= 64
-    assert {e.n_tiles for e in events if isinstance(e, TileProgress)} == {4}
+    assert {e.n_tiles for e in events if isinstance(e, TileProgress) and e.step > 0} == {4}
     np.testing.assert_array_equal(events[-1].image.pixels, small.image.pixels)
 
 

@@ -51,7 +51,7 @@ def test_views_reach_the_denoise_and_its_description(tiny_model, noisy_phantom):
     settings = DenoiseSettings(views=2, tile_size=64, tile_overlap=8, device="cpu")
     events = list(denoise_steps(noisy_phantom, tiny_model, settings))
     progress = [e for e in events if isinstance(e, TileProgress)]
-    assert [(p.tile, p.n_tiles) for p in progress] == [(i, 8) for i in range(1, 9)]
+    assert [(p.tile, p.n_tiles) for p in progress] == [(i, 8) for i in range(9)]  # 0: prepared
     result = events[-1]
     assert "DDIM, 1 step, strength 1, 2 views" in result.description()
     single = denoise_image(noisy_phantom, tiny_model, DenoiseSettings(device="cpu", views=1))

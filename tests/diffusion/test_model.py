@@ -114,3 +114,11 @@ def test_a_training_checkpoint_is_named_as_one(tmp_path):
     with pytest.raises(ModelFileError) as caught:
         load_model(path)
     assert str(caught.value) == f"{path}: a training checkpoint, not a model; load M.safetensors"
+
+
+def test_a_saved_or_loaded_model_knows_its_file(tmp_path, tiny_model):
+    assert tiny_model.path is None
+    path = tmp_path / "chest-finetune.safetensors"
+    save_model(tiny_model, path)
+    assert tiny_model.path == path
+    assert load_model(str(path)).path == path
