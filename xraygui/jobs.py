@@ -467,9 +467,12 @@ def batch_job(
     if target.resolve() == source.resolve():
         raise ValueError("choose an output folder other than the input folder")
     target.mkdir(parents=True, exist_ok=True)
-    files = [p for p in iter_image_files([source]) if target.resolve() not in p.resolve().parents]
+    files = list(iter_image_files([source]))
+    if source.resolve() in target.resolve().parents:  # outputs inside the inputs: not inputs
+        files = [p for p in files if target.resolve() not in p.resolve().parents]
     rows: list[dict[str, Any]] = []
     csv_path = _unused(target / "batch_metrics.csv")
+    write_batch_csv(rows, csv_path)  # the table the summary names, even of no file
     for index, path in enumerate(files):
         prefix = f"file {index + 1}/{len(files)} {path.name}: "
         yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
@@ -496,6 +499,8 @@ def batch_job(
                 rows.append(_batch_row(path, output, image, result))
         write_batch_csv(rows, csv_path)
     written = sum(1 for row in rows if not row["error"])
+    if not files:
+        return f"Batch: no image file under {source}; table in {csv_path}"
     return (
         f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
         f"(its error column says why); table in {csv_path}"
