@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.denoise import DEFAULT_VIEWS, VIEW_COUNTS
 from core.device import DEVICE_CHOICES
+from xraygui.compact import ShrinkingComboBox
 from xraygui.models import ModelEntry, user_model_dir
 
 
@@ -67,6 +68,9 @@ VIEW_LABELS = {
 }
 """The Views choices as shown."""
 
+COMBO_LETTERS = 10
+"""The panel's list boxes show at least this many letters; a narrow window cuts longer text."""
+
 
 class ControlPanel(QWidget):
     """Denoising settings, the Denoise and Cancel buttons and a progress bar."""
@@ -78,17 +82,17 @@ class ControlPanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.model = QComboBox()
-        self.model.setSizeAdjustPolicy(
+        self.model.setSizeAdjustPolicy(  # a long model name does not widen the panel
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.model.setMinimumContentsLength(14)
+        self.model.setMinimumContentsLength(COMBO_LETTERS)
         load = QToolButton(text="...")
         load.setToolTip("Load a model file (.safetensors with its .json card)")
         load.clicked.connect(self.loadModelRequested)
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
         model_row.addWidget(load)
-        self.sampler = QComboBox()
+        self.sampler = ShrinkingComboBox(COMBO_LETTERS)
         self.sampler.addItem("DDIM (deterministic)", "ddim")
         self.sampler.addItem("DDPM (stochastic)", "ddpm")
         self.steps = QSpinBox(minimum=1, maximum=1000, value=1)
@@ -110,9 +114,9 @@ class ControlPanel(QWidget):
         strength_row.addWidget(self.strength, 1)
         strength_row.addWidget(auto)
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
-        self.device = QComboBox()
+        self.device = ShrinkingComboBox(COMBO_LETTERS)
         self.device.addItems(DEVICE_CHOICES)
-        self.views = QComboBox()
+        self.views = ShrinkingComboBox(COMBO_LETTERS)
         for count in VIEW_COUNTS:
             self.views.addItem(VIEW_LABELS[count], count)
         self.views.setCurrentIndex(self.views.findData(DEFAULT_VIEWS))

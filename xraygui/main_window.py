@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -44,11 +43,14 @@ from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimat
 from xraygui.browser import BrowserDock
 from xraygui.busy import busy
 from xraygui.catalog import scan_images
+from xraygui.compact import VerticalScroll
 from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
+from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.models import find_models
-from xraygui.panes import ComparisonView
+from xraygui.panes import ZOOM_STEP, ComparisonView
+from xraygui.readout import PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
 from xraygui.wizard import TrainWizard
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.result: DenoiseResult | None = None
         self._preview: jobs.ForwardPreview | None = None
         self.trajectory: Trajectory | None = None
+        self._set_aside: SetAside | None = None  # a Denoise run is going: what it replaces
         self.demo: Trajectory | None = None
         self.worker: GeneratorWorker | None = None
         self.window_override: Window | None = None
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self._reference_noise: jobs.KnownNoise | None = None
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
+        self._after_shown: PaneValues | None = None  # what the After pane shows, for the readout
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
         self.setWindowTitle(f"xraygui {__version__} - {DISCLAIMER}")
@@ -130,8 +134,8 @@ class MainWindow(QMainWindow):
         self.controls.restore(self.settings)
         self._restore_layout()
         QApplication.instance().aboutToQuit.connect(self.stop_workers)
-        self._space_for_buttons = SpaceForFocusedButtons(self.timeline.play, self)
-        QApplication.instance().installEventFilter(self._space_for_buttons)
+        self._focused_keys = KeysForFocusedWidgets(self.timeline.play, self)
+        QApplication.instance().installEventFilter(self._focused_keys)
 
     # ----------------------------------------------------------------- building
 
@@ -171,7 +175,10 @@ class MainWindow(QMainWindow):
         self.controls.device.currentTextChanged.connect(lambda _: self.update_device_label())
         self.controls.seed.valueChanged.connect(self._on_seed_changed)
         self.controls_dock = self._dock(
-            "Denoise", "controls", self.controls, Qt.DockWidgetArea.RightDockWidgetArea
+            "Denoise",
+            "controls",
+            VerticalScroll(self.controls),  # a short window scrolls it
+            Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.metrics = MetricsPanel()
         self.metrics_dock = self._dock(
@@ -279,6 +286,10 @@ class MainWindow(QMainWindow):
         one_action = self._action(
             view, "&1:1 (one image pixel per screen pixel)", self.views.one_to_one, "O"
         )
+        zoom_in = self._action(view, "Zoom &In", lambda: self.views.zoom(ZOOM_STEP))
+        zoom_in.setShortcuts([QKeySequence(key) for key in ("Ctrl++", "Ctrl+=", "=", "+")])
+        zoom_out = self._action(view, "Zoom O&ut", lambda: self.views.zoom(1 / ZOOM_STEP))
+        zoom_out.setShortcuts([QKeySequence(key) for key in ("Ctrl+-", "-")])
         self.swipe_action = self._action(
             view, "&Swipe Before | After", self.set_swipe, "S", checkable=True
         )
@@ -474,6 +485,31 @@ class MainWindow(QMainWindow):
         self.views.fit()
         self.update_metrics()
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
+        """Move the focus on with Tab, past what Qt has parked out of sight.
+
+        Qt keeps a dock tabbed behind another, and the tab bar of docks tabbed together
+        while fewer than two of them are shown, visible but outside the window, where
+        Tab would take the focus unseen.
+        """
+        moved = super().focusNextPrevChild(next)
+        for _ in self.findChildren(QWidget):
+            focus = QApplication.focusWidget()
+            if focus is None or not self._parked(focus):
+                break
+            moved = super().focusNextPrevChild(next)
+        return moved
+
+    def _parked(self, widget: QWidget) -> bool:
+        """Whether `widget` is in a part of the window (a dock, a tab bar) placed outside it."""
+        while widget.parentWidget() is not None and widget.parentWidget() is not self:
+            widget = widget.parentWidget()
+        return (
+            widget.parentWidget() is self
+            and not widget.isWindow()  # a floating dock is a window of its own
+            and not self.rect().intersects(widget.geometry())
+        )
+
     def dragEnterEvent(self, event) -> None:  # noqa: D102 (Qt override)
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
@@ -524,13 +560,13 @@ class MainWindow(QMainWindow):
         """The denoised image of the last finished run, if any."""
         return None if self.result is None else self.result.image
 
-    def _after_grey(self) -> np.ndarray | None:
-        """Grey levels for the After pane, following the timeline (None: nothing yet)."""
+    def _after_values(self) -> PaneValues | None:
+        """Return what the After pane shows, following the timeline (None: nothing yet)."""
         mode = self.timeline.current_mode
         index = self.timeline.slider.value()
         if mode == "forward":
             pixels = self._forward(index)
-            return None if pixels is None else self.grey(pixels)
+            return None if pixels is None else PaneValues(f"forward, t = {index}", pixels)
         frames = self.demo if mode == "demo" else self.trajectory
         if (
             mode == "reverse"
@@ -539,21 +575,34 @@ class MainWindow(QMainWindow):
         ):
             if frames is not None and len(frames):
                 self._label_frame(frames.frames[-1])
-            return self.grey(self.result.image.pixels)
+            return PaneValues("after (denoised)", self.result.image.pixels)
         if frames is None or not len(frames):
             return None
         frame = frames.frames[min(index, len(frames) - 1)]
         self._label_frame(frame)
+        kind = "x0 prediction" if self.timeline.x0 else "x_t"
         values = frame.x0_pred if self.timeline.x0 else frame.x_t
-        if mode == "demo":  # model domain: [-1, 1] shown black to white
-            grey = np.clip((values + 1) / 2, 0, 1).astype(np.float32)
+        if mode == "demo":
+            return PaneValues(f"generated {kind} (-1 to 1)", values, pixel_units=False)
+        return PaneValues(f"after: {kind}, step {frame.step}/{frame.n_steps}", values)
+
+    def _after_grey(self, shown: PaneValues | None) -> np.ndarray | None:
+        """Return the grey levels of what the After pane shows (None: nothing)."""
+        if shown is None:
+            return None
+        if self.timeline.current_mode == "demo":  # model domain: [-1, 1] shown black to white
+            grey = np.clip((shown.values + 1) / 2, 0, 1).astype(np.float32)
             return 1 - grey if self.invert else grey
-        return self.grey(values)
+        return self.grey(shown.values)
 
     def _on_mode_changed(self, mode: str) -> None:
-        """Give the slider the new mode's steps; say what it shows where it has none yet."""
+        """Give the slider the new mode's steps; say what it shows where it has none yet.
+
+        The timeline has put the slider back where this mode left it; it goes to the
+        last step only if the mode's steps changed meanwhile.
+        """
         frames = self.demo if mode == "demo" else self.trajectory
-        self._sync_timeline(go_to_end=True)
+        self._sync_timeline(go_to_end=len(frames or ()) != self.timeline.frame_count)
         if mode != "forward" and not frames:
             self.timeline.set_label(
                 "Demo: press Generate" if mode == "demo" else "No steps yet: press Denoise"
@@ -630,7 +679,8 @@ class MainWindow(QMainWindow):
             return
         shape = self.image.shape
         panes["before"].show_grey(self.grey(self.image.pixels))
-        after_grey = self._after_grey()
+        self._after_shown = self._after_values()
+        after_grey = self._after_grey(self._after_shown)
         panes["after"].show_grey(after_grey, extent=shape)
         panes["after"].set_title(self._after_title(after_grey))
         self.views.swipe.set_grey(after_grey, shape)
@@ -742,27 +792,37 @@ class MainWindow(QMainWindow):
         self.views.set_pane_visible(name, on)
         self.refresh()
 
-    def _show_cursor(self, point: tuple[float, float] | None) -> None:
-        if point is None or self.image is None:
+    def _show_cursor(self, cursor: tuple[str, float, float] | None) -> None:
+        """Show where the cursor is, ``(pane, row, col)``, and the value that pane shows there."""
+        if cursor is None or self.image is None:
             self.cursor_label.clear()
             return
-        row, col = int(math.floor(point[0])), int(math.floor(point[1]))
-        rows, cols = self.image.shape
-        if not (0 <= row < rows and 0 <= col < cols):
-            self.cursor_label.setText(f"x {col}  y {row}")
-            return
-        value = float(self.image.pixels[row, col])
-        stored = self.image.mapping.to_stored(np.array([value]))[0]
-        text = f"x {col}  y {row}"
-        if self.image.pixel_spacing:
-            text += (
-                f" ({col * self.image.pixel_spacing[1]:.1f}, "
-                f"{row * self.image.pixel_spacing[0]:.1f} mm)"
+        name, row, col = cursor
+        shown = self._pane_values(name, col)
+        self.cursor_label.setText(cursor_text(self.image, row, col, shown))
+
+    def _pane_values(self, name: str, col: float) -> PaneValues | None:
+        """Return what pane `name` shows at column `col` (swipe: After right of the divider)."""
+        assert self.image is not None
+        swipe = self.views.swipe
+        after = self._after_shown
+        if name == "after" or (
+            name == "before" and swipe.enabled and after is not None and col >= swipe.split
+        ):
+            return after
+        if name == "before":
+            return PaneValues("before", self.image.pixels)
+        if self.result is None:
+            return None
+        if name == "residual":
+            return PaneValues(
+                "residual (before - result)",
+                self.image.pixels,
+                minus=self.result.image.pixels,
+                pixel_units=False,
             )
-        text += f"  |  stored {stored:g}  physical {value:.6g}"
-        if self.denoised is not None:
-            text += f"  |  after {float(self.denoised.pixels[row, col]):.6g}"
-        self.cursor_label.setText(text)
+        spread = self.result.uncertainty
+        return None if spread is None else PaneValues("uncertainty std", spread, pixel_units=False)
 
     def update_device_label(self) -> None:
         """Show the device the next run will use."""
@@ -998,7 +1058,17 @@ class MainWindow(QMainWindow):
         self.controls.set_models(find_models(extra), select)
 
     def open_train_wizard(self) -> TrainWizard:
-        """Open the Train on Folder wizard; a model it saves is selected in the picker."""
+        """Open the Train on Folder wizard; a model it saves is selected in the picker.
+
+        One wizard at a time: an open one is raised instead, so that no run is trained
+        by two. A closed one (its run paused) is dropped; the new one lists runs afresh.
+        """
+        for wizard in self.findChildren(TrainWizard):
+            if wizard.isVisible():
+                wizard.raise_()
+                wizard.activateWindow()
+                return wizard
+            wizard.deleteLater()
         wizard = TrainWizard(self.controls.options().model, parent=self)
         wizard.modelSaved.connect(lambda path: self.reload_models(select=path))
         wizard.show()
@@ -1039,10 +1109,15 @@ class MainWindow(QMainWindow):
         return False
 
     def _keep(self, worker: GeneratorWorker) -> None:
-        """Start `worker` and keep a reference until its thread has ended."""
+        """Start `worker` and list it in :attr:`_running` until its thread has ended."""
         self._running.add(worker)
-        thread = worker.start()
-        thread.finished.connect(lambda: self._running.discard(worker))
+        # A bound method, not a lambda holding the worker: nothing keeps it once it ends.
+        worker.finished.connect(self._forget_worker)
+        worker.start()
+
+    def _forget_worker(self) -> None:
+        """Take the worker whose ``finished`` signal this is off :attr:`_running`."""
+        self._running.discard(self.sender())
 
     def _start(self, worker: GeneratorWorker, caption: str) -> None:
         """Start a job that holds the window until it ends: the panel shows it, Cancel stops it."""
@@ -1071,7 +1146,10 @@ class MainWindow(QMainWindow):
             self.show_error("No model", self.controls.denoise_button.toolTip())
             return None
         self.update_device_label()
-        self._forget_result()
+        self._set_aside = SetAside(
+            self.result, self.trajectory, self._noise[1], self.controls.status.text()
+        )
+        self._forget_result()  # until this run returns; shown again if it does not
         self.trajectory = Trajectory(self.image.shape, options.n_steps)
         self.timeline.set_mode("reverse")
         worker = GeneratorWorker(jobs.denoise_job, self.image, options)
@@ -1121,8 +1199,12 @@ class MainWindow(QMainWindow):
         self.update_metrics()
 
     def cancel(self) -> None:
-        """Stop the running job at its next step; no partial result is kept."""
-        if self.worker is not None:
+        """Stop the running job at its next step; no partial result is kept.
+
+        A job that has already returned is left to deliver its result: there is
+        nothing left to cancel. A cancelled Denoise shows the previous result again.
+        """
+        if self.worker is not None and not self.worker.has_returned:
             self.worker.quit()
             self.controls.progress.setFormat("Cancelling...")  # the status line keeps the result
 
@@ -1138,6 +1220,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _on_result(self, result: DenoiseResult) -> None:
+        self._set_aside = None
         self.result = result
         after = None if math.isnan(result.noise_after) else result.noise_after
         self._noise = (result.noise_before.sigma, after)
@@ -1155,17 +1238,38 @@ class MainWindow(QMainWindow):
         self.resultShown.emit()
 
     def _on_denoise_error(self, error: Exception) -> None:
-        self._forget_result()
-        self.timeline.set_label("Failed: no result")
+        if not self._restore_set_aside():  # else the timeline labels the result's last step
+            self.timeline.set_label("Failed: no result")
         self._job_failed("Denoising failed", error)
         self.refresh()
 
     def _on_denoise_aborted(self) -> None:
-        self._forget_result()
-        self.timeline.set_label("Cancelled: no result kept")
-        self.controls.show_progress(0, 1, "Cancelled")
-        self.controls.status.setText("Cancelled: no result kept.")
+        if self._restore_set_aside():
+            self.controls.show_progress(0, 1, "Cancelled: showing the previous result")
+        else:
+            self.timeline.set_label("Cancelled: no result kept")
+            self.controls.show_progress(0, 1, "Cancelled")
+            self.controls.status.setText("Cancelled: no result kept.")
         self.refresh()
+
+    def _restore_set_aside(self) -> bool:
+        """Drop a run that did not return and show again the result it replaced, if any.
+
+        Returns
+        -------
+        bool
+            Whether a previous result is shown.
+        """
+        kept, self._set_aside = self._set_aside, None
+        if kept is None or kept.result is None:
+            self._forget_result()
+            return False
+        self.result, self.trajectory = kept.result, kept.trajectory
+        self._noise = (self._noise[0], kept.noise_after)
+        self._sync_timeline(go_to_end=True)
+        self.controls.status.setText(kept.status)
+        self.update_metrics()
+        return True
 
     def _on_finished(self) -> None:
         self.worker = None
@@ -1255,12 +1359,21 @@ class MainWindow(QMainWindow):
     def export_report(self, folder: str | Path, *, include_identifiers: bool = False) -> list[Path]:
         """Write the PDF, JSON and CSV report of the current session into `folder`.
 
+        The report is of what the window shows: while a Denoise run is going, it says
+        that it leaves out that run and the result the run is replacing.
+
         Returns
         -------
         list of Path
             The three files.
         """
         assert self.image is not None
+        note = None
+        if self._set_aside is not None:
+            note = "A denoise was running when this report was made: it is not included"
+            if self._set_aside.result is not None:
+                note += ", nor the earlier result it is replacing"
+            note += "."
         content = reports.ReportContent.from_session(
             source=self.source,
             image=self.image,
@@ -1273,11 +1386,18 @@ class MainWindow(QMainWindow):
             include_identifiers=include_identifiers,
             window=self.window_override,
             invert=self.invert,
+            note=note,
         )
         return reports.write_report(content, Path(folder))
 
     def choose_export_image(self) -> None:
         """Ask where to write the denoised image."""
+        if self._set_aside is not None:
+            text = "A denoise is running: wait for its result"
+            if self._set_aside.result is not None:
+                text += ", or press Cancel to export the previous one"
+            QMessageBox.information(self, "Denoise running", text + ".")
+            return
         if self.denoised is None or self.source is None:
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
             return
@@ -1396,6 +1516,9 @@ CONTROLS = (
     ("Left-drag", "pan"),
     ("Wheel", "zoom"),
     ("Right-drag", "window (left/right) and level (up/down)"),
+    ("= or Ctrl++", "zoom in"),
+    ("- or Ctrl+-", "zoom out"),
+    ("Arrow keys", "pan, while a pane has the keyboard focus (click it or Tab to it)"),
     ("1-5", "window presets (1 = the file's own window)"),
     ("W", "the file's next window, where it names several"),
     ("A", "auto window"),
@@ -1423,37 +1546,6 @@ HELP_TEXT = (
 )
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
-
-
-class SpaceForFocusedButtons(QObject):
-    """Let Space press the focused button or open the focused list, not play the steps.
-
-    Space is the window's shortcut for play / pause; Qt gives shortcuts priority over
-    a focused widget's keys unless the widget claims the key (``ShortcutOverride``).
-
-    Parameters
-    ----------
-    play : QAbstractButton
-        The play button, for which Space stays the shortcut.
-    parent : QObject
-        Owner.
-    """
-
-    def __init__(self, play: QAbstractButton, parent: QObject) -> None:
-        super().__init__(parent)
-        self._play = play
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        """Claim Space for a focused button or list box other than play."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and event.key() == Qt.Key.Key_Space
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and isinstance(watched, QAbstractButton | QComboBox)
-            and watched is not self._play
-        ):
-            event.accept()  # the widget gets the key press; the shortcut does not fire
-        return False
 
 
 def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
@@ -1501,3 +1593,25 @@ def _same_images(a: tuple, b: tuple) -> bool:
 def _same_inputs(a: tuple, b: tuple) -> bool:
     """Whether two metric inputs hold the same images and an equal region."""
     return _same_images(a, b) and a[3] == b[3]
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The result a Denoise run will replace, shown again if the run does not return.
+
+    Parameters
+    ----------
+    result : DenoiseResult or None
+        The previous result (None: there was none).
+    trajectory : Trajectory or None
+        Its steps.
+    noise_after : float or None
+        Its estimated noise.
+    status : str
+        The status line that described it.
+    """
+
+    result: DenoiseResult | None
+    trajectory: Trajectory | None
+    noise_after: float | None
+    status: str

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 PANE_NAMES = ("before", "after", "residual", "uncertainty")
@@ -19,6 +20,16 @@ TITLES = {
     "uncertainty": "Uncertainty (sample spread)",
 }
 _CROSSHAIR_PEN = pg.mkPen((255, 200, 0, 120), width=1)
+ZOOM_STEP = 1.25
+"""Zoom In and Zoom Out scale the view by this factor."""
+PAN_STEP = 0.1
+"""An arrow key moves the view by this share of what it shows."""
+_PAN_KEYS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),  # row 0 is at the top
+    Qt.Key.Key_Down: (0, 1),
+}
 
 
 class ImageViewBox(pg.ViewBox):
@@ -43,6 +54,25 @@ class ImageViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
+class PaneTitle(pg.LabelItem):
+    """A pane's title that never makes the image view wider than the pane.
+
+    pyqtgraph's label asks for the width of its text; in a pane narrower than that,
+    the view would spill past the pane's edges and show another region than the panes
+    linked to it. This one asks for no width: a narrow pane cuts the text at its sides.
+    """
+
+    def updateMin(self) -> None:  # noqa: D102, N802 (pyqtgraph override)
+        super().updateMin()
+        self.setMinimumWidth(0)
+
+    def sizeHint(self, hint: Qt.SizeHint, constraint) -> QSizeF:  # noqa: D102 (Qt override)
+        size = super().sizeHint(hint, constraint)
+        if hint == Qt.SizeHint.MinimumSize:
+            size.setWidth(0)
+        return size
+
+
 class ImagePane(pg.GraphicsLayoutWidget):
     """One titled image view with a crosshair.
 
@@ -58,7 +88,8 @@ class ImagePane(pg.GraphicsLayoutWidget):
     def __init__(self, title: str) -> None:
         super().__init__()
         self.setBackground("k")
-        self.title = self.addLabel(title, row=0, col=0, color="#ddd")
+        self.title = PaneTitle(title, color="#ddd")
+        self.addItem(self.title, row=0, col=0)
         self.view = ImageViewBox()
         self.addItem(self.view, row=1, col=0)
         self.image_item = pg.ImageItem(axisOrder="row-major")
@@ -154,10 +185,14 @@ class SwipeOverlay:
         self._update()
 
     def set_grey(self, grey: np.ndarray | None, extent: tuple[int, int]) -> None:
-        """Set the After grey levels (possibly downsampled) covering ``extent`` = (rows, cols)."""
-        first = self._extent == (0, 0)
+        """Set the After grey levels (possibly downsampled) covering ``extent`` = (rows, cols).
+
+        An image of another size gets the divider in its middle; it stays inside the image.
+        """
+        resized = extent != self._extent
         self._grey, self._extent = grey, extent
-        if first:
+        if resized:
+            self.divider.setBounds((0, extent[1]))
             self.divider.setPos(extent[1] / 2)
         self._update()
 
@@ -184,10 +219,12 @@ class ComparisonView(QWidget):
     """Side-by-side panes with linked zoom/pan and a shared crosshair.
 
     Window/level is shared by construction: the main window renders every pane
-    with the same window. Right-drag in any pane emits :attr:`sigWindowDrag`.
+    with the same window. Right-drag in any pane emits :attr:`sigWindowDrag`;
+    the arrow keys pan while a pane has keyboard focus.
     """
 
     sigCursor = Signal(object)
+    """Emitted with ``(pane name, row, col)`` while the mouse is over a pane, else None."""
     sigWindowDrag = Signal(float, float)
 
     def __init__(self) -> None:
@@ -199,8 +236,10 @@ class ComparisonView(QWidget):
         for name in PANE_NAMES:
             pane = ImagePane(TITLES[name])
             self.panes[name] = pane
-            layout.addWidget(pane)
-            pane.sigCursor.connect(self._cursor)
+            # Equal stretch: a pane's size hint is its last size, so without it the panes
+            # keep whatever widths they had before one was hidden or shown.
+            layout.addWidget(pane, 1)
+            pane.sigCursor.connect(lambda point, n=name: self._cursor(n, point))
             pane.view.sigWindowDrag.connect(self.sigWindowDrag)
             if name != "before":
                 pane.view.setXLink(self.panes["before"].view)
@@ -235,7 +274,27 @@ class ComparisonView(QWidget):
         w, h = view.width() * ratio, view.height() * ratio
         view.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2), padding=0)
 
-    def _cursor(self, point: tuple[float, float] | None) -> None:
+    def zoom(self, factor: float) -> None:
+        """Magnify every pane by `factor` about the centre of the view (below 1 zooms out)."""
+        self.panes["before"].view.scaleBy((1 / factor, 1 / factor))
+
+    def pan(self, right: float, down: float) -> None:
+        """Move every pane's view by these shares of its width and height."""
+        view = self.panes["before"].view
+        (x0, x1), (y0, y1) = view.viewRange()
+        view.translateBy(x=right * (x1 - x0), y=down * (y1 - y0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Pan with the arrow keys; a focused pane passes on the keys it does not use."""
+        step = _PAN_KEYS.get(Qt.Key(event.key()))
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if step is None or plain != Qt.KeyboardModifier.NoModifier:
+            super().keyPressEvent(event)
+            return
+        self.pan(step[0] * PAN_STEP, step[1] * PAN_STEP)
+        event.accept()
+
+    def _cursor(self, name: str, point: tuple[float, float] | None) -> None:
         for pane in self.panes.values():
             pane.set_crosshair(point)
-        self.sigCursor.emit(point)
+        self.sigCursor.emit(None if point is None else (name, *point))

@@ -98,6 +98,8 @@ class ReportContent:
         ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
     created : str
         ISO 8601 time the report was made.
+    note : str or None
+        What the report leaves out, e.g. a denoise still running when it was made.
     """
 
     source: str
@@ -113,6 +115,7 @@ class ReportContent:
             datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
         )
     )
+    note: str | None = None
 
     @classmethod
     def from_session(
@@ -129,6 +132,7 @@ class ReportContent:
         include_identifiers: bool = False,
         window: Window | None = None,
         invert: bool = False,
+        note: str | None = None,
     ) -> ReportContent:
         """Collect a report from the main window's state.
 
@@ -156,6 +160,8 @@ class ReportContent:
             The display window for the thumbnails (the file's default if None).
         invert : bool
             Inverted display.
+        note : str, optional
+            What the report leaves out (a run still going, say).
 
         Returns
         -------
@@ -210,6 +216,7 @@ class ReportContent:
                 for r in rows
             ],
             thumbnails=thumbs,
+            note=note,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -227,6 +234,8 @@ class ReportContent:
         }
         if self.patient is not None:
             report["patient"] = self.patient
+        if self.note is not None:
+            report["note"] = self.note
         return report
 
     def csv_rows(self) -> list[dict[str, Any]]:
@@ -405,6 +414,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
             f"device {d['device']}, {_fmt(d['seconds'])} s"
         )
+    if content.note:
+        line(content.note, bold=True)
     line(
         f"Estimated noise std: before {_fmt(content.noise['before'])}, "
         f"after {_fmt(content.noise['after'])}"

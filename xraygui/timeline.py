@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from core.denoise import DenoiseStep
+from xraygui.compact import ShrinkingComboBox
 
 TRAJECTORY_BUDGET_BYTES = 256 * 2**20
 """At most this much memory for the stored step images of one run."""
@@ -132,7 +133,11 @@ class Trajectory:
 
 
 class TimelineWidget(QWidget):
-    """Mode picker, x_t / x0 toggle, play/pause, slider and a label of step, t and sigma."""
+    """Mode picker, x_t / x0 toggle, play/pause, slider and a label of step, t and sigma.
+
+    Each mode keeps its own place on the slider: leaving a mode remembers the slider's
+    range and value, and coming back restores them.
+    """
 
     indexChanged = Signal(int)
     """Slider moved in step mode (reverse or demo): the frame index."""
@@ -143,11 +148,12 @@ class TimelineWidget(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mode = QComboBox()
+        # Narrow windows may shorten their text, so that docks beside the views fit.
+        self.mode = ShrinkingComboBox(10)
         for mode in MODES:
             self.mode.addItem(MODE_LABELS[mode], mode)
         self.mode.currentIndexChanged.connect(self._mode_changed)
-        self.show_x0 = QComboBox()
+        self.show_x0 = ShrinkingComboBox(8)
         self.show_x0.addItem("x0 prediction", True)
         self.show_x0.addItem("x_t (noisy state)", False)
         self.show_x0.setToolTip("Show the network's estimate of the clean image, or the state x_t")
@@ -162,26 +168,24 @@ class TimelineWidget(QWidget):
         self.demo.hide()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
+        self._frame_count = 0
+        self._shown_mode = self.current_mode
+        # Where each mode left the slider: its frame count (None: forward) and value.
+        self._places: dict[str, tuple[int | None, int]] = {"forward": (None, FORWARD_T_MAX // 4)}
         self.slider.valueChanged.connect(lambda _: self._emit())
-        self.slider.setMinimumWidth(100)
+        self.slider.setMinimumWidth(80)
         self.label = QLabel("No steps yet")
-        self.label.setMinimumWidth(160)
+        self.label.setMinimumWidth(120)
         self.label.setWordWrap(True)  # two lines rather than cut, in a narrow window
         self.timer = QTimer(self)
         self.timer.setInterval(150)
         self.timer.timeout.connect(self._advance)
-        for box, letters in ((self.mode, 16), (self.show_x0, 12)):
-            # Narrow windows may shorten their text, so that docks beside the views fit.
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            box.setMinimumContentsLength(letters)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         for widget in (self.mode, self.show_x0, self.play, self.demo):
             layout.addWidget(widget)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+        layout.addWidget(self.slider, 2)
+        layout.addWidget(self.label, 1)  # a third of the room left: fewer lines where wide
 
     @property
     def current_mode(self) -> str:
@@ -197,6 +201,11 @@ class TimelineWidget(QWidget):
         """Switch mode."""
         self.mode.setCurrentIndex(MODES.index(mode))
 
+    @property
+    def frame_count(self) -> int:
+        """Frames the slider spans in a step mode (as the last :meth:`set_frame_count` said)."""
+        return self._frame_count
+
     def set_frame_count(self, count: int, *, go_to_end: bool | None = None) -> None:
         """Set how many frames the slider spans (step modes).
 
@@ -210,6 +219,7 @@ class TimelineWidget(QWidget):
         """
         if go_to_end is None:
             go_to_end = self.slider.value() >= self.slider.maximum()
+        self._frame_count = count
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, max(count - 1, 0))
             if go_to_end:
@@ -223,13 +233,19 @@ class TimelineWidget(QWidget):
     def _mode_changed(self) -> None:
         mode = self.current_mode
         self.play.setChecked(False)
+        left = self._shown_mode
+        self._places[left] = (None if left == "forward" else self._frame_count, self.slider.value())
+        self._shown_mode = mode
         self.demo.setVisible(mode == "demo")
         self.show_x0.setEnabled(mode != "forward")
+        count, value = self._places.get(mode, (0, 0))
         with QSignalBlocker(self.slider):
-            if mode == "forward":
+            if count is None:
                 self.slider.setRange(0, FORWARD_T_MAX)
-                self.slider.setValue(FORWARD_T_MAX // 4)
                 self.slider.setEnabled(True)
+            else:
+                self.set_frame_count(count, go_to_end=False)
+            self.slider.setValue(value)
         self.modeChanged.emit(mode)
         self._emit()
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, Qt, QThread, Signal, Slot
 
 
 class _Runner(QObject):
@@ -31,9 +31,11 @@ class _Runner(QObject):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         abort: threading.Event,
+        completed: threading.Event,
     ) -> None:
         super().__init__()
-        self._func, self._args, self._kwargs, self._abort = func, args, kwargs, abort
+        self._func, self._args, self._kwargs = func, args, kwargs
+        self._abort, self._completed = abort, completed
 
     @Slot()
     def run(self) -> None:
@@ -51,6 +53,7 @@ class _Runner(QObject):
                     if self._abort.is_set():
                         self.aborted.emit()
                     else:
+                        self._completed.set()
                         self.returned.emit(stop.value)
                     return
                 if not self._abort.is_set():
@@ -61,6 +64,8 @@ class _Runner(QObject):
             if generator is not None:
                 generator.close()
             del generator
+            # The job's inputs (images...) are not kept once it has ended.
+            self._func = self._args = self._kwargs = None
             self.done.emit()
 
 
@@ -72,6 +77,11 @@ class GeneratorWorker(QObject):
     :attr:`returned`, :attr:`errored` or :attr:`aborted` is emitted, then
     :attr:`finished` once the thread has ended. After :meth:`quit`,
     :attr:`returned` is never emitted: a cancelled run leaves no partial result.
+
+    A started worker keeps itself alive until its thread has ended, so a caller may
+    drop it while it runs. After :attr:`finished` it lets go of its thread and of
+    every slot connected to its signals (lambdas that hold it included), so that it
+    and what the job was given can be freed.
 
     Parameters
     ----------
@@ -89,18 +99,30 @@ class GeneratorWorker(QObject):
     aborted = Signal()
     finished = Signal()
 
+    _started: ClassVar[set[GeneratorWorker]] = set()
+    """Workers from :meth:`start` until their thread has ended (they keep themselves)."""
+
     def __init__(
         self, func: Callable[..., Generator[Any, None, Any]], *args: Any, **kwargs: Any
     ) -> None:
         super().__init__()
         self._abort = threading.Event()
-        self._runner = _Runner(func, args, kwargs, self._abort)
+        self._completed = threading.Event()
+        self._runner = _Runner(func, args, kwargs, self._abort, self._completed)
         self.thread: QThread | None = None
 
     @property
     def abort_requested(self) -> bool:
         """Whether :meth:`quit` was called."""
         return self._abort.is_set()
+
+    @property
+    def has_returned(self) -> bool:
+        """Whether the work has returned its value (:attr:`returned` is sent or on its way).
+
+        From then on :meth:`quit` would only throw the finished result away.
+        """
+        return self._completed.is_set()
 
     def quit(self) -> None:
         """Ask the work to stop at its next yield; safe to call from any thread."""
@@ -127,6 +149,7 @@ class GeneratorWorker(QObject):
         # Direct: QThread.quit is thread-safe, and the GUI thread may be blocked in wait().
         runner.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._relay_finished)
+        GeneratorWorker._started.add(self)
         thread.start()
         return thread
 
@@ -162,3 +185,17 @@ class GeneratorWorker(QObject):
     @Slot()
     def _relay_finished(self) -> None:
         self.finished.emit()
+        thread, self.thread = self.thread, None
+        if thread is not None:
+            thread.wait()  # "finished" comes from the thread just before it ends
+        self._disconnect_all()
+        GeneratorWorker._started.discard(self)
+
+    def _disconnect_all(self) -> None:
+        """Drop the slots connected to this worker's signals: it emits no more."""
+        meta = self.metaObject()
+        for index in range(meta.methodOffset(), meta.methodCount()):
+            method = meta.method(index)
+            is_signal = method.methodType() == QMetaMethod.MethodType.Signal
+            if is_signal and self.isSignalConnected(method):
+                getattr(self, bytes(method.name()).decode()).disconnect()

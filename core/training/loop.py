@@ -409,7 +409,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         return result
 
     if ctx.is_main:
-        start_metrics(config)
+        start_metrics(config, step)
     started = time.monotonic()
     if config.init_model is not None and not config.resume and data.validator is not None:
         validation_json = validate().to_json()  # the starting model's scores, at step 0

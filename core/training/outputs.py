@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from core.diffusion.model import card_path
+from core.io.atomic import atomic_write
 from core.training.config import TrainConfig
 
 
@@ -49,13 +52,35 @@ def check_outputs(config: TrainConfig) -> None:
             raise ValueError(f"{path} exists; choose another output or replace it (--overwrite)")
 
 
-def start_metrics(config: TrainConfig) -> None:
-    """Empty the metrics file of a fresh run (a resumed run appends to it).
+def start_metrics(config: TrainConfig, step: int) -> None:
+    """Empty the metrics file of a fresh run; keep a resumed run's up to its checkpoint.
+
+    A resumed run goes on from its checkpoint's step and writes the steps after it
+    again, so the records after that step (written before a Cancel or a crash) are
+    dropped. The file is replaced atomically: a reader sees the old file or the new
+    one, never a part. Lines torn by a killed process are dropped too.
 
     Parameters
     ----------
     config : TrainConfig
         ``metrics_path`` and ``resume``.
+    step : int
+        The checkpoint's step (the step the run goes on from).
     """
+    path = config.metrics_path
     if not config.resume:
-        config.metrics_path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+        return
+    if not path.is_file():
+        return
+    kept = []
+    for line in path.read_text("utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("step"), int):
+            if record["step"] <= step:
+                kept.append(line + "\n")
+    with atomic_write(path, overwrite=True) as file:
+        file.write("".join(kept).encode("utf-8"))

@@ -22,10 +22,10 @@ def test_opens_a_dicom_with_status_bar_and_tags(window, small_dicom):
     assert "96 x 96 px" in window.size_label.text()
     assert "0.5 x 0.5 mm" in window.size_label.text()
     assert window.device_label.text().startswith("Device: ")
-    window._show_cursor((10.5, 20.5))
+    window._show_cursor(("before", 10.5, 20.5))
     text = window.cursor_label.text()
     stored = int(read_image(small_dicom).pixels[10, 20])
-    assert "x 20  y 10" in text and f"stored {stored}" in text and "mm" in text
+    assert "x 20  y 10" in text and f"before: stored {stored}" in text and "mm" in text
     window.tags.search.setText("patient's name")
     assert window.tags.visible_rows() == 1
     assert str(small_dicom.resolve()) == window.recent_files()[0]
@@ -105,7 +105,7 @@ def test_panes_zoom_and_pan_together(window, small_dicom):
 
 def test_crosshair_follows_in_every_pane(window, small_dicom):
     window.open_file(small_dicom)
-    window.views._cursor((12.0, 34.0))
+    window.views._cursor("after", (12.0, 34.0))
     for name in ("before", "after"):
         pane = window.views.panes[name]
         assert pane.vline.isVisible() and pane.vline.value() == 34.0

@@ -24,7 +24,7 @@ def _denoise(qtbot, window, steps=1):
     _wait(qtbot, worker, "returned", "finished")
 
 
-def test_a_new_run_forgets_the_old_result_in_the_metrics_and_the_report(
+def test_a_cancelled_new_run_shows_the_old_result_again_in_the_metrics_and_the_report(
     window, qtbot, settle, small_dicom, tmp_path
 ):
     window.open_file(small_dicom)
@@ -32,19 +32,24 @@ def test_a_new_run_forgets_the_old_result_in_the_metrics_and_the_report(
     settle(window)
     _denoise(qtbot, window)
     settle(window)
+    first, steps, status = window.result, window.trajectory, window.controls.status.text()
+    noise = window.metrics.noise_label.text()
     assert window.metrics.table.rowCount() == 2  # noisy and denoised
     window.controls.steps.setValue(200)
     worker = window.start_denoise()
+    assert window.result is None  # the old result is set aside while the run goes on
     worker.yielded.connect(lambda _: window.cancel())
     _wait(qtbot, worker, "aborted", "finished")
     settle(window)
+    assert window.result is first and window.trajectory is steps
     table = window.metrics.table
-    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Noisy"]
-    assert window.metrics.noise_label.text().endswith("after -")
-    assert window.controls.status.text() == "Cancelled: no result kept."
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Noisy", "Denoised"]
+    assert window.metrics.noise_label.text() == noise and not noise.endswith("after -")
+    assert window.controls.status.text() == status
+    assert window.controls.progress.format() == "Cancelled: showing the previous result"
     report = json.loads(window.export_report(tmp_path / "report")[1].read_text())
-    assert report["denoising"] is None and report["noise_std"]["after"] is None
-    assert {m["comparison"] for m in report["metrics"]} == {"noisy vs reference"}
+    assert report["denoising"]["steps"] == 1 and report["noise_std"]["after"] is not None
+    assert "note" not in report
 
 
 def test_export_replaces_a_file_the_save_dialog_asked_about(
@@ -92,8 +97,8 @@ def test_a_failed_run_and_a_batch_leave_no_running_label(
         patched.setattr(xraygui.jobs, "denoise_steps", broken)
         worker = window.start_denoise()
         _wait(qtbot, worker, "errored", "finished")
-    assert window.timeline.label.text() == "Failed: no result"
-    assert window.result is None
+    assert window.result is shown  # the failed run's predecessor is shown again
+    assert "Running" not in window.timeline.label.text()
     _denoise(qtbot, window)
     shown = window.result
     worker = window.start_batch(small_dicom.parent, small_dicom.parent)  # refused: same folder

@@ -118,7 +118,10 @@ class DataPage(QWizardPage):
         if self.report is not None and self.report.folder == path and not again:
             return None
         if self.worker is not None:
+            # Abandoned: it stops at its next file, keeping itself until its thread ends,
+            # and the slots below ignore whatever it still sends.
             self.worker.quit()
+            self.worker = None
         self.report = None
         self.thumbnails.clear()
         self.unusable.clear()
@@ -131,17 +134,33 @@ class DataPage(QWizardPage):
         worker = GeneratorWorker(scan_folder, path)
         worker.yielded.connect(self._progress)
         worker.returned.connect(self._show)
-        worker.errored.connect(lambda e: self.summary.setText(f"Scan failed: {error_line(e)}"))
-        worker.finished.connect(self.progress.hide)
+        worker.errored.connect(self._failed)
+        worker.finished.connect(self._ended)
         self.worker = worker
         worker.start()
         return worker
 
+    def _current(self) -> bool:
+        """Whether the signal being handled comes from the scan of the folder shown."""
+        return self.worker is not None and self.sender() is self.worker
+
     def _progress(self, value: tuple[int, int]) -> None:
-        self.progress.setRange(0, value[1])
-        self.progress.setValue(value[0])
+        if self._current():
+            self.progress.setRange(0, value[1])
+            self.progress.setValue(value[0])
+
+    def _failed(self, error: Exception) -> None:
+        if self._current():
+            self.summary.setText(f"Scan failed: {error_line(error)}")
+
+    def _ended(self) -> None:
+        if self._current():
+            self.worker = None
+            self.progress.hide()
 
     def _show(self, report: ScanReport) -> None:
+        if not self._current():
+            return
         self.report = report
 
         def counts(counter) -> str:

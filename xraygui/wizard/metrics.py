@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 
 class MetricsReader:
     """Read the complete lines appended to a JSON-lines file since the last call.
+
+    Each record's step must be past the last one taken of its kind (loss or
+    validation); one that is not is dropped. A resumed run replaces the file with its
+    records up to the checkpoint, then writes the steps after it again: the new file is
+    read from its start, and only the steps not seen yet are taken.
 
     Parameters
     ----------
@@ -19,12 +25,17 @@ class MetricsReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._offset = 0
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file read
+        self._last: dict[str, int] = {}  # the last step taken, by kind of record
 
     def poll(self) -> list[dict[str, Any]]:
         """Return the records appended since the last poll (a partial last line waits)."""
         if not self.path.is_file():
             return []
         with self.path.open("rb") as f:
+            stat = os.fstat(f.fileno())
+            if (stat.st_dev, stat.st_ino) != self._file or stat.st_size < self._offset:
+                self._file, self._offset = (stat.st_dev, stat.st_ino), 0  # a new file
             f.seek(self._offset)
             chunk = f.read()
         end = chunk.rfind(b"\n") + 1
@@ -32,10 +43,22 @@ class MetricsReader:
         records = []
         for line in chunk[:end].decode("utf-8").splitlines():
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line torn by a killed process: skip it
+            if self._follows(record):
+                records.append(record)
         return records
+
+    def _follows(self, record: Any) -> bool:
+        """Take `record` if its step is past the last of its kind; False to drop it."""
+        if not isinstance(record, dict) or not isinstance(record.get("step"), int):
+            return False
+        kind = "validation" if "validation" in record else "loss"
+        if record["step"] <= self._last.get(kind, -1):
+            return False
+        self._last[kind] = record["step"]
+        return True
 
 
 def mean_scores(validation: dict[str, Any]) -> tuple[float, float, float]:

@@ -3,15 +3,18 @@
 Training runs in its own process so that a crash cannot take the app down and the
 GPU memory is freed when it ends. Pause asks it to stop gracefully (SIGTERM: it
 checkpoints and exports the model); Cancel kills it, keeping the last periodic
-checkpoint. Either can be resumed with ``--resume``.
+checkpoint, if one was written. Either can be resumed from its checkpoint with
+``--resume``. The run folder is locked while a process trains it
+(:mod:`xraygui.wizard.lock`), so that no other window or app trains it too.
 """
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QLockFile, QObject, QProcess, Signal
 
+from xraygui.wizard.lock import run_lock
 from xraygui.wizard.runs import RunSpec, checkpoint_step, write_run
 
 
@@ -87,16 +90,34 @@ class TrainingProcess(QObject):
         self.state = "idle"
         self._stop_as: str | None = None
         self._process: QProcess | None = None
+        self._lock: QLockFile | None = None
 
     def is_running(self) -> bool:
         """Whether a training process is alive."""
         return self._process is not None
 
-    def start(self, spec: RunSpec, *, resume: bool = False) -> None:
-        """Start (or resume) a run; it must not be running already."""
+    def start(self, spec: RunSpec, *, resume: bool = False) -> bool:
+        """Start (or resume) a run; this object must not be running one already.
+
+        Parameters
+        ----------
+        spec : RunSpec
+            The run.
+        resume : bool
+            Continue from its checkpoint.
+
+        Returns
+        -------
+        bool
+            False if another process trains the run (its folder is locked): nothing
+            is started, and the state and run file are left as they are.
+        """
         if self._process is not None:
             raise RuntimeError("a training process is already running")
-        self.spec, self._stop_as = spec, None
+        lock = run_lock(spec.folder)
+        if not lock.tryLock(0):
+            return False
+        self.spec, self._stop_as, self._lock = spec, None, lock
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setWorkingDirectory(str(spec.folder))
@@ -107,6 +128,7 @@ class TrainingProcess(QObject):
         self._process = process
         self._set_state("running")
         process.start(program, args)
+        return True
 
     def pause(self) -> None:
         """Stop gracefully: the process checkpoints and exports the model, then exits."""
@@ -132,6 +154,7 @@ class TrainingProcess(QObject):
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
         self._process = None
+        self._unlock()
         if self._stop_as is not None:
             self._set_state(self._stop_as)
         elif status == QProcess.ExitStatus.NormalExit and code == 0:
@@ -144,7 +167,13 @@ class TrainingProcess(QObject):
         if error == QProcess.ProcessError.FailedToStart:
             self.output.emit("the training process could not be started\n")
             self._process = None
+            self._unlock()
             self._set_state("failed")
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
 
     def _set_state(self, state: str) -> None:
         self.state = state

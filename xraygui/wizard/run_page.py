@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 
 from xraygui.wizard.metrics import MetricsReader, mean_scores
 from xraygui.wizard.process import TrainingProcess
-from xraygui.wizard.runs import RunSpec
+from xraygui.wizard.runs import RunSpec, checkpoint_step
 
 POLL_MS = 500
+STOPPED = frozenset({"paused", "cancelled", "failed"})
+"""States in which the run can go on: resumed from its checkpoint, or started again."""
 
 
 def format_eta(seconds: float | None) -> str:
@@ -56,7 +58,10 @@ class RunPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Run")
-        self.setSubTitle("Training runs in its own process; Pause and Cancel keep a checkpoint.")
+        self.setSubTitle(
+            "Training runs in its own process. Pause saves a checkpoint and the model; "
+            "Cancel stops at once, keeping only the last periodic checkpoint, if any."
+        )
         self.process = TrainingProcess(self)
         self.process.stateChanged.connect(self._state)
         self.process.output.connect(self._log)
@@ -106,19 +111,33 @@ class RunPage(QWizardPage):
         self._buttons("idle")
 
     def start(self, spec: RunSpec, *, resume: bool = False) -> None:
-        """Start (or resume) ``spec`` and follow its metrics from the beginning."""
+        """Start (or resume) ``spec`` and follow its metrics from the beginning.
+
+        A run that another window or app trains now is not started; the page says so.
+        """
         self.reader = MetricsReader(spec.config.metrics_path)
         self.losses.clear()
         self.validations.clear()
         self._draw()
         self.eta.setText(format_eta(None))
-        self.process.start(spec, resume=resume)
+        if not self.process.start(spec, resume=resume):
+            self.status.setText(f"Not started: {spec.folder.name} is being trained elsewhere.")
+            self.note(
+                f"{spec.folder} is being trained by another window or app (its folder is "
+                "locked); it can be resumed here once that stops."
+            )
+            return
         self.timer.start()
 
     def resume(self) -> None:
-        """Relaunch the current run from its checkpoint."""
-        if self.process.spec is not None and not self.process.is_running():
-            self.start(self.process.spec, resume=True)
+        """Resume the current run from its checkpoint, or start it again if it has none."""
+        spec = self.process.spec
+        if spec is None or self.process.is_running():
+            return
+        resume = checkpoint_step(spec) is not None
+        if not resume:  # the records of the steps thrown away are not shown again
+            spec.config.metrics_path.unlink(missing_ok=True)
+        self.start(spec, resume=resume)
 
     def poll(self) -> None:
         """Read new metrics records and update the curves and ETA."""
@@ -149,6 +168,12 @@ class RunPage(QWizardPage):
             self.eta.setText("done" if state == "finished" else format_eta(None))
         last = f": step {self.losses[-1][0]}" if self.losses else ""
         self.status.setText(f"{state}{last}")
+        spec = self.process.spec
+        if state in STOPPED and spec is not None and checkpoint_step(spec) is None:
+            where = f" (step {self.losses[-1][0]} of {spec.checkpoint_every})" if last else ""
+            self.status.setText(
+                f"{state.capitalize()} before the first checkpoint{where}: nothing to resume."
+            )
         self._buttons(state)
         self.stateChanged.emit(state)
         self.completeChanged.emit()
@@ -157,7 +182,11 @@ class RunPage(QWizardPage):
         running = state == "running"
         self.pause_button.setEnabled(running)
         self.cancel_button.setEnabled(running)
-        self.resume_button.setEnabled(state in {"paused", "cancelled", "failed"})
+        spec = self.process.spec
+        stopped = state in STOPPED and spec is not None
+        fresh = stopped and checkpoint_step(spec) is None
+        self.resume_button.setText("Start again" if fresh else "Resume")
+        self.resume_button.setEnabled(stopped)
 
     def note(self, text: str) -> None:
         """Add a line of the wizard's own to the log under the curves."""

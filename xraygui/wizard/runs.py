@@ -17,10 +17,12 @@ from platformdirs import user_data_dir
 
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
+from xraygui.wizard.lock import is_locked
 
 RUN_FILE = "run.json"
 UNFINISHED = frozenset({"running", "paused", "cancelled", "failed"})
-"""States of a run that can be resumed from its checkpoint."""
+"""States of a run that can be resumed from its checkpoint (``running``: when no process
+trains it any more, as after a crash of the app)."""
 
 
 def runs_root() -> Path:
@@ -155,13 +157,20 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
 
 
 def unfinished_runs(root: Path) -> list[RunSpec]:
-    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first."""
+    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
+
+    A run that a process trains now (its folder locked, by this app or another) is left out.
+    """
     found = []
     for path in sorted(root.glob(f"*/{RUN_FILE}"), reverse=True):
         try:
             spec, state = read_run(path.parent)
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if state in UNFINISHED and spec.config.checkpoint_path.is_file():
+        if (
+            state in UNFINISHED
+            and spec.config.checkpoint_path.is_file()
+            and not is_locked(spec.folder)
+        ):
             found.append(spec)
     return found

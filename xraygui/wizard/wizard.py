@@ -79,7 +79,8 @@ class TrainWizard(QWizard):
         self.result_page.saved.connect(self.modelSaved)
         self._resume: RunSpec | None = None
         self.cadence = dict(CADENCE)
-        self.resize(820, 640)
+        available = self.screen().availableGeometry()  # small or scaled screens: fit them
+        self.resize(min(820, available.width() - 20), min(640, available.height() - 40))
 
     def _scanned(self, report: ScanReport) -> None:
         first = report.thumbnails[0][0] if report.thumbnails else None
