@@ -145,8 +145,18 @@ def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
 
 
 def _tile_text(event: TileProgress) -> str:
+    """Return the caption of a progress event: run, step, tile, and the time left once known."""
     run = "denoise" if event.run == 0 else f"uncertainty sample {event.run}/{event.n_runs - 1}"
-    return f"{run}: step {event.step}/{event.n_steps}, tile {event.tile}/{event.n_tiles}"
+    if event.step == 0:
+        return f"{run}: noise estimated, starting"
+    left = "" if event.remaining is None else f", {_duration(event.remaining)} left"
+    return f"{run}: step {event.step}/{event.n_steps}, tile {event.tile}/{event.n_tiles}{left}"
+
+
+def _duration(seconds: float) -> str:
+    """``"8 s"``, ``"2 min 05 s"``: a time left, to the second."""
+    whole = round(seconds)
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
 
 
 def _run(

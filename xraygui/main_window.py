@@ -1229,7 +1229,7 @@ class MainWindow(QMainWindow):
         self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
         samples = result.settings.n_uncertainty_samples
         self.controls.status.setText(
-            f"{result.model_name} ({result.model_sha256[:12]}) on {result.device}; "
+            f"{result.model_name}, sha256 {result.model_sha256[:12]}, on {result.device}; "
             f"{result.settings.describe()}; t* = {result.t_start:.1f}"
             + (f"; uncertainty from {samples} samples" if samples else "")
         )
