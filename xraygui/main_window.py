@@ -201,7 +201,10 @@ class MainWindow(QMainWindow):
         self.window_label = QLabel()
         # A multi-frame DICOM's frame or a multi-page TIFF's page, numbered from 1 as in DICOM.
         self.frame_box = QSpinBox(prefix="Frame ", minimum=1, maximum=1)
-        self.frame_box.setToolTip("Which frame of the file is shown and denoised")
+        self.frame_box.setToolTip(
+            "Which frame of the file is shown and denoised (counted from 1 here; from 0 in"
+            " the command line's --frame N and in exported names, frame000 for frame 1)"
+        )
         self.frame_box.setKeyboardTracking(False)  # open a frame once the number is typed
         self.frame_box.valueChanged.connect(self._open_frame)
         self.frame_box.hide()
@@ -1432,7 +1435,7 @@ class MainWindow(QMainWindow):
         source = self.source.source_path or Path("image")
         parts = [source.stem]
         if self.source.n_frames > 1:
-            parts.append(f"frame{self.source.frame + 1}")
+            parts.append(f"frame{self.source.frame:03d}")  # as the CLI names it (--frame N)
         if self.dose is not None:
             parts.append(f"simulated{self.dose.dose * 100:g}pct")
         return "_".join([*parts, "denoised"])
