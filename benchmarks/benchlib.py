@@ -63,6 +63,7 @@ from core.noise import (
     phantom_image,
     simulate_low_dose,
 )
+from core.noise.value_range import value_range as data_value_range
 
 DEFAULT_NOISY_PSNR = (43.0, 36.0, 30.0)
 """Noisy PSNR (dB, ``[0, 1]`` scale) of the three levels of the targets in issue 3."""
@@ -288,14 +289,10 @@ def value_range(image: XrayImage) -> tuple[float, float]:
     tuple of float
         ``(low, high)``; ``high - low`` is the metrics' ``data_range``.
     """
-    mapping = image.mapping
-    if mapping.is_float:
-        low, high = float(np.min(image.pixels)), float(np.max(image.pixels))
-        if not low < high:
-            raise BenchError("a constant floating-point image has no range to score on")
-        return low, high
-    ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
-    return float(np.min(ends)), float(np.max(ends))
+    values = data_value_range(image)  # the data's own bits, as the simulator's detector
+    if not values.low < values.high:
+        raise BenchError("a constant floating-point image has no range to score on")
+    return values.low, values.high
 
 
 # --------------------------------------------------------------------------- noise

@@ -280,14 +280,42 @@ class XrayImage:
 
     @property
     def data_range(self) -> float:
-        """Span of storable values in pixel units, the default for metrics.
+        """Span of possible values in pixel units, the default for metrics.
 
         ``2**BitsStored - 1`` for DICOM (times the rescale slope), the dtype's
-        maximum for 8/16-bit PNG/TIFF, and 1.0 for floating-point data.
+        maximum for 8/16-bit PNG/TIFF (or the PNG's significant bits). Floating-point
+        data have no storable range: 1.0 where they lie in ``[0, 1]``, else their own
+        maximum minus minimum (counts, attenuation or 12-bit values saved as floats;
+        1.0 for a constant image). :attr:`data_range_source` says which.
         """
-        if self.mapping.is_float:
+        if not self.mapping.is_float:
+            return float(
+                (self.mapping.stored_max - self.mapping.stored_min) * abs(self.mapping.slope)
+            )
+        low, high = float(np.min(self.pixels)), float(np.max(self.pixels))
+        if (0.0 <= low and high <= 1.0) or not low < high:
             return 1.0
-        return float((self.mapping.stored_max - self.mapping.stored_min) * abs(self.mapping.slope))
+        return high - low
+
+    @property
+    def data_range_source(self) -> str:
+        """Where :attr:`data_range` comes from, in words for reports.
+
+        Returns
+        -------
+        str
+            ``"12-bit stored range"`` (for example), ``"floating-point values in
+            [0, 1]"``, or ``"maximum minus minimum of floating-point values outside
+            [0, 1]"`` (``"constant floating-point values"`` for a constant image).
+        """
+        if not self.mapping.is_float:
+            return f"{self.mapping.bits_stored}-bit stored range"
+        low, high = float(np.min(self.pixels)), float(np.max(self.pixels))
+        if 0.0 <= low and high <= 1.0:
+            return "floating-point values in [0, 1]"
+        if not low < high:
+            return "constant floating-point values"
+        return "maximum minus minimum of floating-point values outside [0, 1]"
 
     @property
     def padding_mask(self) -> np.ndarray | None:

@@ -63,3 +63,36 @@ def test_padding_must_match_the_pixels():
     image = image_with_padding()
     with pytest.raises(ValueError, match="padding mask shape"):
         XrayImage(image.pixels[:, :2], MAPPING, Window(0, 1), padding=image.padding)
+
+
+FLOAT = StoredMapping(bits_stored=32, is_float=True)
+
+
+@pytest.mark.parametrize(
+    ("pixels", "data_range", "source"),
+    [
+        ([[0.0, 0.25], [0.5, 1.0]], 1.0, "floating-point values in [0, 1]"),
+        ([[0.2, 0.3], [0.4, 0.5]], 1.0, "floating-point values in [0, 1]"),
+        (
+            [[12.0, 3100.0], [700.0, 55.5]],
+            3088.0,
+            "maximum minus minimum of floating-point values outside [0, 1]",
+        ),
+        (
+            [[-0.5, 0.0], [0.5, 1.5]],
+            2.0,
+            "maximum minus minimum of floating-point values outside [0, 1]",
+        ),
+        ([[7.0, 7.0], [7.0, 7.0]], 1.0, "constant floating-point values"),
+    ],
+)
+def test_float_data_range_is_their_own_outside_the_unit_interval(pixels, data_range, source):
+    image = XrayImage(np.array(pixels, np.float32), FLOAT, Window(0, 1))
+    assert image.data_range == data_range
+    assert image.data_range_source == source
+
+
+def test_integer_data_range_is_the_stored_range():
+    image = XrayImage(np.zeros((2, 2), np.float32), StoredMapping(12, slope=2.0), Window(0, 1))
+    assert image.data_range == 8190.0
+    assert image.data_range_source == "12-bit stored range"

@@ -15,6 +15,7 @@ from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
 from core.noise import NoiseEstimate, estimate_noise_sigma
+from core.noise.value_range import value_range
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,9 +45,11 @@ def describe(image: XrayImage) -> dict[str, Any]:
         with its VOI LUT function and every window the file names, the pixel padding
         (its stored values and share of the pixels), and the noise as the denoiser
         estimates it (:meth:`NoiseEstimate.from_pixels`): the
-        global noise standard deviation (in pixel units) and the log detector fitted
-        to the noise-level function, or None for either where it cannot be measured
-        (a flat or tiny image: ``noise_problem`` says why).
+        global noise standard deviation (in pixel units) and the noise model (the log
+        detector fitted to the noise-level function where a radiograph's fits it,
+        signal-independent noise where the fit would span too little attenuation,
+        :meth:`core.noise.LogDetectorFit.span_problem`), or None for either where it
+        cannot be measured (a flat or tiny image: ``noise_problem`` says why).
     """
     rows, cols = image.shape
     sigma, model, problem = _noise(image)
@@ -86,7 +89,7 @@ def describe(image: XrayImage) -> dict[str, Any]:
 
 
 def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
-    """Global noise std, log-detector description, and why either is missing."""
+    """Global noise std, noise model, and why either is missing."""
     try:
         noise = NoiseEstimate.from_pixels(image.pixels)
     except ValueError as error:  # too flat or too small for the noise-level function
@@ -94,8 +97,25 @@ def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
             return estimate_noise_sigma(image.pixels), None, None
         except ValueError:
             return None, None, str(error)
-    model = noise.detector.describe() if noise.detector is not None else None
-    return noise.sigma, model, None
+    return noise.sigma, _model(image, noise), None
+
+
+def _model(image: XrayImage, noise: NoiseEstimate) -> str | None:
+    """Describe the noise model: the log detector's where it is a radiograph's."""
+    fit = noise.detector
+    if fit is None:
+        return None
+    values = value_range(image)
+    problem = fit.span_problem(values)
+    if problem is None:
+        return fit.describe()
+    if fit.signal_independent(values):
+        nlf = noise.nlf
+        return (
+            f"signal-independent, std {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} over "
+            f"intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g} ({problem})"
+        )
+    return f"no radiograph's log detector ({problem})"
 
 
 def _other_windows(windows: list[dict[str, Any]]) -> str:

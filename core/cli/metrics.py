@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 
+from core.image import XrayImage
 from core.io import read_image
 from core.metrics import Region, compare, finite_or_none, noise_free_psnr
 from core.noise import NoiseEstimate
@@ -26,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--data-range",
         type=float,
         help="span of possible values (default: the reference's stored range, "
-        "2**BitsStored - 1 for DICOM, the dtype maximum for PNG/TIFF, 1.0 for floats)",
+        "2**BitsStored - 1 for DICOM, the dtype maximum for PNG/TIFF; for floats 1.0 "
+        "where they lie in [0, 1], else the reference's maximum minus minimum)",
     )
     parser.add_argument("--region", type=Region.parse, help="ROW,COL,HEIGHT,WIDTH (pixels)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -42,7 +45,17 @@ def run(args: argparse.Namespace) -> int:
             f"{args.test}: size {test.shape[1]} x {test.shape[0]} differs from the reference's "
             f"{reference.shape[1]} x {reference.shape[0]}"
         )
-    data_range = args.data_range if args.data_range is not None else reference.data_range
+    scales = _scale(reference), _scale(test)
+    if scales[0] != scales[1]:
+        print(
+            f"{args.test}: warning: its values are on another scale than the reference's "
+            f"({scales[1]} against {scales[0]}); they are compared as they are",
+            file=sys.stderr,
+        )
+    if args.data_range is None:
+        data_range, source = reference.data_range, f"the reference's {reference.data_range_source}"
+    else:
+        data_range, source = args.data_range, "given"
     padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
     result = compare(
         reference.pixels,
@@ -68,13 +81,14 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         values = result.to_dict()
+        values["data_range_source"] = source
         values["reference_noise"] = None if noise is None else noise.sigma
         values["noise_free_psnr"] = finite_or_none(floor)
         print(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
     print(f"MSE   {result.mse:.6g}")
-    print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}{region})")
+    print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}, {source}{region})")
     print(
         f"SSIM  {result.ssim:.4f}"
         if result.ssim_problem is None
@@ -93,3 +107,16 @@ def run(args: argparse.Namespace) -> int:
             f"score about {floor:.2f} dB{region}"
         )
     return 0
+
+
+def _scale(image: XrayImage) -> str:
+    """Name the scale of an image's values, e.g. ``"12-bit stored values, MONOCHROME2"``."""
+    mapping = image.mapping
+    if mapping.is_float:
+        values = "floating-point values"
+    else:
+        sign = " signed" if mapping.signed else ""
+        values = f"{mapping.bits_stored}-bit{sign} stored values"
+        if (mapping.slope, mapping.intercept) != (1.0, 0.0):
+            values += f" x {mapping.slope:g} + {mapping.intercept:g}"
+    return f"{values}, {image.photometric}"

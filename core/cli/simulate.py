@@ -14,6 +14,7 @@ from core.noise import (
     LowDoseSettings,
     simulate_low_dose_image,
 )
+from core.noise.noise_free import noise_free_problem
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -59,6 +60,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"(default {defaults.max_attenuation:g})",
     )
     parser.add_argument(
+        "--noise-free-input",
+        action="store_true",
+        help="INPUT has no noise of its own (a rendered phantom, as `xray-denoise phantom` "
+        "writes without --photons): draw all the noise of the lower dose instead of thinning "
+        "the quanta behind INPUT's noise; needs --photons",
+    )
+    parser.add_argument(
         "--frame", type=int, default=0, help="frame (from 0) of a multi-frame DICOM or TIFF page"
     )
     parser.add_argument("--output", type=Path, required=True, metavar="OUT")
@@ -73,8 +81,13 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
             "--max-attenuation goes with --photons; without them both are measured from "
             f"{args.input}'s noise"
         )
+    if args.photons is None and args.noise_free_input:
+        raise ValueError(
+            "--noise-free-input goes with --photons: a noise-free input has no noise to "
+            "measure the quanta from"
+        )
     if args.photons is not None:
-        return LowDoseSettings(
+        settings = LowDoseSettings(
             dose=args.dose,
             photons_per_pixel=args.photons,
             electronic_noise=args.electronic_noise,
@@ -82,14 +95,22 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
             max_attenuation=(
                 DEFAULT_MAX_ATTENUATION if args.max_attenuation is None else args.max_attenuation
             ),
+            input_is_noisy=not args.noise_free_input,
         )
+        problem = noise_free_problem(image, settings)
+        if problem is not None:
+            print(
+                f"{args.input}: warning: {problem}; give --noise-free-input if it is",
+                file=sys.stderr,
+            )
+        return settings
     settings, why_not = LowDoseSettings.measured_or_default(
         image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed
     )
     if why_not is not None:
         print(
             f"{args.input}: cannot measure the quanta from its noise ({why_not}); assuming "
-            f"{settings.photons_per_pixel:g} per pixel (choose with --photons)",
+            f"{settings.photons_per_pixel:g} per pixel (give them with --photons)",
             file=sys.stderr,
         )
     return settings

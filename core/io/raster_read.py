@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,8 @@ FLOAT32_EXACT = 2**24
 
 _PNG_GRAY_MODES = {"L": 8, "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 16}
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
 
 def read_png(path: Path, frame: int) -> XrayImage:
     """Read an 8 or 16-bit PNG; colour, palette and alpha are reduced to gray with a warning.
@@ -35,7 +38,9 @@ def read_png(path: Path, frame: int) -> XrayImage:
     Returns
     -------
     XrayImage
-        Pixels are the stored values; the mapping has 8 or 16 bits.
+        Pixels are the stored values; the mapping has 8 or 16 bits, or the
+        significant bits of a gray image's sBIT chunk where its values fit in them
+        (12-bit data written unscaled into a 16-bit PNG).
 
     Raises
     ------
@@ -56,6 +61,7 @@ def read_png(path: Path, frame: int) -> XrayImage:
         )
         if mode in _PNG_GRAY_MODES:
             gray, bits = np.asarray(image), _PNG_GRAY_MODES[mode]
+            bits = _significant_bits(path, gray, bits)
         elif mode == "1":
             gray, bits = np.asarray(image.convert("L")), 8
         elif mode == "LA":
@@ -67,6 +73,41 @@ def read_png(path: Path, frame: int) -> XrayImage:
             dropped = ", alpha dropped" if "A" in mode or "transparency" in image.info else ""
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
     return _image(path, gray, StoredMapping(bits_stored=bits), "png")
+
+
+def _significant_bits(path: Path, gray: np.ndarray, bits: int) -> int:
+    """Return the bits of a gray PNG's data: its sBIT where its values fit, else ``bits``.
+
+    PNG asks for data of fewer bits to be scaled up to the sample depth, with sBIT
+    naming the original depth; values that fit in sBIT's bits were written
+    unscaled, and their range is that of sBIT's bits.
+    """
+    significant = _png_sbit(path)
+    if significant is None or not 1 <= significant < bits or gray.size == 0:
+        return bits
+    return significant if int(gray.max()) < 2**significant else bits
+
+
+def _png_sbit(path: Path) -> int | None:
+    """Return the gray significant bits of a PNG's sBIT chunk, or None without one.
+
+    The chunks before the image data are read (sBIT must come before them); a
+    damaged header is left for the decoder to report.
+    """
+    with path.open("rb") as file:
+        if file.read(8) != _PNG_SIGNATURE:
+            return None
+        while True:
+            header = file.read(8)
+            if len(header) < 8:
+                return None
+            length, kind = struct.unpack(">I4s", header)
+            if kind in (b"IDAT", b"IEND"):
+                return None
+            if kind == b"sBIT":
+                data = file.read(length)
+                return data[0] if data else None
+            file.seek(length + 4, 1)  # the chunk's data and CRC
 
 
 def read_jpeg(path: Path, frame: int) -> XrayImage:

@@ -10,6 +10,12 @@ Pure numpy/scipy; no Qt and no torch.
   (:class:`NoiseEstimate`).
 - :mod:`core.noise.logdetector`: a log detector's noise recognised in a
   noise-level function, and the counts behind its pixels.
+- :mod:`core.noise.value_range`: the range of values an image's data can take
+  (12-bit data in a 16-bit container included), which a detector spans.
+- :mod:`core.noise.correlation`: noise correlated between neighbouring pixels
+  (a detector's blur), which hides quanta from a measurement.
+- :mod:`core.noise.noise_free`: whether an image holds the noise of the quanta a
+  simulation is given, or looks noise-free.
 - :mod:`core.noise.stabilize`: variance-stabilising transforms (generalised
   Anscombe, of a log detector's counts, and one built from a noise-level
   function) with unbiased inverses.

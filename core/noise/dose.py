@@ -49,8 +49,9 @@ Defaults
 ``DEFAULT_MAX_ATTENUATION = 7``: the stored range spans transmissions from 1
 down to ``exp(-7) ~ 1e-3``, the three decades of a chest exposure.
 ``DEFAULT_PHOTONS_PER_PIXEL = 5e4`` and ``DEFAULT_ELECTRONIC_NOISE = 4`` quanta
-rms suit images of about 512 pixels across a 43 cm field (0.8 mm pixels): about
-9000 quanta per pixel behind the lungs and 300 behind the heart at full dose.
+rms suit images of about 512 pixels across a 43 cm field (0.8 mm pixels): on the
+phantom (:mod:`core.noise.phantom`) about 10,000 quanta per pixel behind the lungs,
+600 to 900 behind the heart and 350 behind the spine below it at full dose.
 Quanta per pixel scale with pixel area, so for full-resolution images (0.15 to
 0.2 mm pixels) divide ``N0`` by about 20 for the same exposure.
 
@@ -91,8 +92,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.image import XrayImage
+from core.noise.correlation import correlation_problem
 from core.noise.image_noise import NoiseEstimate
-from core.noise.logdetector import fit_log_detector
+from core.noise.logdetector import counts_interval, fit_log_detector
+from core.noise.value_range import value_range
 
 __all__ = [
     "DEFAULT_ELECTRONIC_NOISE",
@@ -122,8 +125,14 @@ PHOTOMETRICS = ("MONOCHROME1", "MONOCHROME2")
 MIN_MEASURED_SHARE = 0.1
 """Measuring the quanta needs the noise over at least this share of the value range."""
 
-MEASURED_ATTENUATION = (0.5, 15.0)
-"""Plausible line-integral spans of a radiograph's value range (7: three decades)."""
+MIN_MEASURED_BINS = 7
+"""Measuring the quanta needs the noise at this many intensities (noise-level bins) or more.
+
+With fewer (a high dose or a small image, where texture exclusion leaves few smooth
+blocks) the slope is poorly pinned down. Phantoms (3 seeds each) left 6 bins at
+512 px and 50,000 quanta, and gave quanta 38 % too many or 9 % too few; 3 to 5 bins
+at 512 px and 200,000 quanta, and 25 % too few or no fit; 7 bins at 768 px and
+200,000 quanta, and up to 32 % too many; 8 or more bins, within 7 %."""
 
 
 def _check_dose(dose: float) -> float:
@@ -151,6 +160,12 @@ def _check_dose(dose: float) -> float:
             "25 % of the dose is 0.25"
         )
     return dose
+
+
+def _exact(value: float, spec: str) -> str:
+    """Format ``value`` with ``spec`` where that reads back as the same float, else by ``repr``."""
+    text = format(value, spec)
+    return text if float(text) == value else repr(float(value))
 
 
 #: Words for the settings a user sets (CLI options, dialog fields), in messages.
@@ -304,12 +319,14 @@ class DetectorModel:
         electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
         max_attenuation: float = DEFAULT_MAX_ATTENUATION,
     ) -> DetectorModel:
-        """Build the detector from an image's storable range and photometric interpretation.
+        """Build the detector from an image's range of values and photometric interpretation.
 
-        Integer sources map their storable range (``stored_min`` and
-        ``stored_max`` through the modality LUT) onto ``[0, max_attenuation]``
-        and clip to it. Floating-point sources have no storable range: the
-        data's own minimum and maximum are used, without clipping.
+        Integer sources map their data's range
+        (:func:`core.noise.value_range.value_range`: the storable range through the
+        modality LUT, narrowed to the data's own bits in a wider container such as
+        12-bit data in a 16-bit PNG) onto ``[0, max_attenuation]`` and clip to it.
+        Floating-point sources have no storable range: the data's own minimum and
+        maximum are used, without clipping.
 
         Parameters
         ----------
@@ -322,29 +339,41 @@ class DetectorModel:
         -------
         DetectorModel
         """
-        mapping = image.mapping
-        if mapping.is_float:
-            low, high = float(np.min(image.pixels)), float(np.max(image.pixels))
-            if not low < high:
-                raise ValueError(
-                    f"the image is constant (every pixel is {low:g}): a floating-point "
-                    "image's range of values is what sets its attenuation scale, so a "
-                    "lower dose of it cannot be simulated"
-                )
-            clip = False
-        else:
-            ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
-            low, high = float(np.min(ends)), float(np.max(ends))
-            clip = True
+        values = value_range(image)
+        if not values.low < values.high:
+            raise ValueError(
+                f"the image is constant (every pixel is {values.low:g}): a floating-point "
+                "image's range of values is what sets its attenuation scale, so a "
+                "lower dose of it cannot be simulated"
+            )
         return cls.from_range(
-            low,
-            high,
+            values.low,
+            values.high,
             photometric=image.photometric,
             photons_per_pixel=photons_per_pixel,
             electronic_noise=electronic_noise,
             max_attenuation=max_attenuation,
-            clip=clip,
+            clip=not image.mapping.is_float,
         )
+
+    def variance(self, values: np.ndarray) -> np.ndarray:
+        """Pixel noise variance this detector gives at full dose, by the delta method.
+
+        ``v^2 (lambda + s^2) / lambda^2`` with ``lambda = N0 exp(-L)`` the expected
+        quanta behind each value.
+
+        Parameters
+        ----------
+        values : array_like
+            Mean pixel values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        line_integral = np.clip(self.line_integral(values), -700.0, 700.0)
+        quanta = self.photons_per_pixel * np.exp(-line_integral)
+        return self.value_per_attenuation**2 * (quanta + self.electronic_noise**2) / quanta**2
 
     def line_integral(self, values: np.ndarray) -> np.ndarray:
         """Pixel values -> line integrals (float64).
@@ -528,6 +557,9 @@ class LowDoseSettings:
     measured : bool
         Whether the quanta and the attenuation span were measured from the image's
         own noise (:meth:`measured_from`) rather than assumed.
+    photons_range : tuple of float or None
+        For measured quanta, the range within one standard error of the fit
+        (:func:`core.noise.logdetector.counts_interval`); None otherwise.
     """
 
     dose: float
@@ -537,12 +569,20 @@ class LowDoseSettings:
     max_attenuation: float = DEFAULT_MAX_ATTENUATION
     input_is_noisy: bool = True
     measured: bool = False
+    photons_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         _check_dose(self.dose)
         _check_positive("photons_per_pixel", self.photons_per_pixel)
         _check_non_negative("electronic_noise", self.electronic_noise)
         _check_positive("max_attenuation", self.max_attenuation)
+        if self.photons_range is not None:
+            low, high = self.photons_range
+            if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= high):
+                raise ValueError(
+                    f"photons_range must be (low, high) with 0 < low <= high, got "
+                    f"{self.photons_range}"
+                )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer):
             raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
         if self.seed < 0:
@@ -570,6 +610,14 @@ class LowDoseSettings:
         quanta for a true 4 on simulated images, trading against the slope), so it is
         an input and the fit finds the slope and the quanta that go with it.
 
+        The measurement is refused, with the reason, where the noise cannot tell the
+        quanta: measured at fewer than :data:`MIN_MEASURED_BINS` intensities,
+        correlated between neighbouring pixels (:mod:`core.noise.correlation`: a
+        detector's blur hides noise from the estimate, and the quanta would come out
+        far too many), not a log detector's, or a log detector's whose slope is no
+        radiograph's over the image's range of values
+        (:meth:`core.noise.LogDetectorFit.span_problem`).
+
         Parameters
         ----------
         image : XrayImage
@@ -588,50 +636,63 @@ class LowDoseSettings:
         -------
         LowDoseSettings
             With ``photons_per_pixel`` the quanta behind no attenuation (at the
-            unattenuated end of the stored range) and ``max_attenuation`` the fitted
-            line-integral span of the range.
+            unattenuated end of the image's range of values,
+            :func:`core.noise.value_range.value_range`), ``photons_range`` their
+            range within one standard error of the fit, and ``max_attenuation`` the
+            fitted line-integral span of the range.
 
         Raises
         ------
         ValueError
             If a setting is out of range (checked first), or the noise cannot be measured
-            or is not a log detector's (it does not grow with attenuation as quantum
-            noise does), with the reason.
+            or does not tell the quanta, with the reason.
         """
         cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # bad settings first
         nlf = (NoiseEstimate.from_pixels(image.pixels) if noise is None else noise).nlf
+        correlated = correlation_problem(image.pixels, nlf)
+        if correlated is not None:
+            raise ValueError(correlated)
+        if nlf.intensities.size < MIN_MEASURED_BINS:
+            raise ValueError(
+                f"its noise could be measured at only {nlf.intensities.size} intensities, "
+                f"too few to tell the quanta from how it changes ({MIN_MEASURED_BINS} are "
+                "needed; a high dose or a small image leaves too few areas smooth against "
+                "the noise)"
+            )
         fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
         if fit is None or not fit.accepted:
             raise ValueError(
                 "its noise does not follow a log detector's (quantum noise growing with "
                 "attenuation), so the dose behind it cannot be measured"
             )
+        values = value_range(image)
         assumed = DetectorModel.from_image(image)
         if fit.value_per_attenuation * assumed.value_per_attenuation < 0:
             raise ValueError(
                 "its noise grows towards the unattenuated end of its range, against its "
                 f"{image.photometric} interpretation, so the dose behind it cannot be measured"
             )
-        span = abs(assumed.value_per_attenuation) * DEFAULT_MAX_ATTENUATION  # high - low
         measured_over = float(nlf.intensities[-1] - nlf.intensities[0])
-        if measured_over < MIN_MEASURED_SHARE * span:
+        if measured_over < MIN_MEASURED_SHARE * values.span:
             raise ValueError(
-                f"its noise could be measured over only {100 * measured_over / span:.1f} % of "
-                "its range of values, too little to tell the quanta behind them"
+                f"its noise could be measured over only {100 * measured_over / values.span:.1f} "
+                f"% of its range of values, {values.describe()}, too little to tell the "
+                "quanta behind them"
             )
-        max_attenuation = span / abs(fit.value_per_attenuation)
-        if not MEASURED_ATTENUATION[0] <= max_attenuation <= MEASURED_ATTENUATION[1]:
-            raise ValueError(
-                f"its noise changes with intensity as if its range spanned {max_attenuation:.3g} "
-                "units of attenuation, not as a radiograph's quantum noise does"
-            )
+        implausible = fit.span_problem(values)
+        if implausible is not None:
+            raise ValueError(implausible)
+        unattenuated = assumed.value_at_zero_attenuation
         return cls(
             dose=dose,
-            photons_per_pixel=float(fit.counts(np.array([assumed.value_at_zero_attenuation]))[0]),
+            photons_per_pixel=float(fit.counts(np.array([unattenuated]))[0]),
             electronic_noise=electronic_noise,
             seed=seed,
-            max_attenuation=max_attenuation,
+            max_attenuation=fit.attenuation_span(values),
             measured=True,
+            photons_range=counts_interval(
+                nlf, fit, unattenuated, electronic_noise=electronic_noise
+            ),
         )
 
     @classmethod
@@ -673,27 +734,40 @@ class LowDoseSettings:
     def describe(self) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 
+        The quanta, the electronic noise and the attenuation span are written so
+        that they read back as exactly the same numbers (the shortest text that
+        does, ``repr`` where rounding would change them): given back as
+        ``--photons``, ``--electronic-noise`` and ``--max-attenuation`` with the
+        same seed, they reproduce the simulated image exactly, measured quanta
+        included.
+
         Returns
         -------
         str
             For example ``"simulated 25 % dose (10000 quanta/pixel at full dose,
             electronic noise 5.0 quanta rms, line integral 0-7 over the stored
-            range, seed 1)"``; measured quanta are named as such, e.g.
-            ``"simulated 25 % dose (quanta measured from the image's noise:
-            20069/pixel at full dose, ...)"``.
+            range, seed 1)"``; measured quanta are named as such, with their range
+            within one standard error, e.g. ``"simulated 25 % dose (quanta measured
+            from the image's noise: 19899.395757682956/pixel at full dose, one
+            standard error 19720-20083, electronic noise 4.0 quanta rms, line
+            integral 0-7.028520924838421 over the stored range, seed 1)"``.
         """
         source = "" if self.input_is_noisy else ", from a noise-free input"
+        photons = _exact(self.photons_per_pixel, "g")
+        electronic = f"electronic noise {_exact(self.electronic_noise, '.1f')} quanta rms"
+        span = f"line integral 0-{_exact(self.max_attenuation, 'g')}"
         if self.measured:
+            spread = (
+                ""
+                if self.photons_range is None
+                else f", one standard error {self.photons_range[0]:.0f}-{self.photons_range[1]:.0f}"
+            )
             detector = (
-                f"quanta measured from the image's noise: {self.photons_per_pixel:.0f}/pixel "
-                f"at full dose, electronic noise {self.electronic_noise:.1f} quanta rms, "
-                f"line integral 0-{self.max_attenuation:.2f}"
+                f"quanta measured from the image's noise: {photons}/pixel at full dose{spread}, "
+                f"{electronic}, {span}"
             )
         else:
-            detector = (
-                f"{self.photons_per_pixel:g} quanta/pixel at full dose, electronic noise "
-                f"{self.electronic_noise:.1f} quanta rms, line integral 0-{self.max_attenuation:g}"
-            )
+            detector = f"{photons} quanta/pixel at full dose, {electronic}, {span}"
         return (
             f"simulated {self.dose * 100:g} % dose ({detector} over the stored range{source}, "
             f"seed {self.seed})"

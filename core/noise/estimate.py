@@ -31,7 +31,11 @@ to ``min_count`` coefficients, and what stays sparse is dropped, so bins stay
 narrow and the noise level nearly constant within each. Per bin the intensity
 is the median local intensity, and the noise std the median absolute
 coefficient over 0.6745 (the MAD of a zero-mean Gaussian) with the
-small-sample factor ``n / (n - 0.8)`` of Croux and Rousseeuw [3]_.
+small-sample factor ``n / (n - 0.8)`` of Croux and Rousseeuw [3]_. On a
+quantised image (integers, or integers times a rescale slope ``q``) every
+coefficient is a multiple of ``q / 6``, so a plain median would snap every
+estimate to multiples of ``1.4826 q / 6``; the median is then interpolated
+within its grid cell, as the median of grouped data is [4]_.
 
 The thresholds need the noise they are looking for, so the estimate is
 iterated: first without structure exclusion, then twice with
@@ -50,10 +54,13 @@ References
    Underst. 64(2), 300-302, 1996.
 .. [3] C. Croux, P. J. Rousseeuw, "Time-efficient algorithms for two highly
    robust estimators of scale", Computational Statistics 1, 411-428, 1992.
+.. [4] G. U. Yule, M. G. Kendall, "An Introduction to the Theory of
+   Statistics", 14th ed., Griffin, 1950, ch. 7 (the median of grouped data).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +88,9 @@ EDGE_FACTOR = 4.0
 
 REFINEMENTS = 2
 """Passes with structure exclusion after the first, unselective one."""
+
+GRID_TOLERANCE = 0.05
+"""Coefficients within this share of a step of a grid's points lie on that grid."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,6 +182,33 @@ class NoiseLevelFunction:
         inside = (values >= self.intensities[0]) & (values <= self.intensities[-1])
         return np.where(inside, slope, 0.0)
 
+    def median_ratio(
+        self, reference: np.ndarray, *, where: np.ndarray | None = None
+    ) -> float | None:
+        """Count-weighted median over the bins of ``sigmas / reference``.
+
+        Parameters
+        ----------
+        reference : array_like, shape (n,)
+            A noise std per bin to compare with (another estimate's, a model's).
+        where : ndarray of bool, shape (n,), optional
+            The bins to take; all by default. Bins whose reference is not positive
+            are left out.
+
+        Returns
+        -------
+        float or None
+            The median ratio, or None when no bin is left.
+        """
+        reference = np.asarray(reference, dtype=np.float64)
+        keep = reference > 0 if where is None else np.asarray(where, bool) & (reference > 0)
+        if not keep.any():
+            return None
+        ratios = self.sigmas[keep] / reference[keep]
+        order = np.argsort(ratios)
+        cumulative = np.cumsum(self.counts[keep][order])
+        return float(ratios[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
     def poisson_gaussian_sigma(self, values: np.ndarray) -> np.ndarray:
         """Noise std of the fitted model, ``sqrt(max(a * y + b, 0))``.
 
@@ -203,6 +240,7 @@ class _Blocks:
     gradient2: np.ndarray
     unclipped: np.ndarray
     image_shape: tuple[int, int]
+    step: float
 
 
 def _check_image(pixels: np.ndarray) -> np.ndarray:
@@ -255,17 +293,57 @@ def _blocks(image: np.ndarray) -> _Blocks:
     block_min = _over_blocks(np.minimum, blocks)
     block_max = _over_blocks(np.maximum, blocks)
     unclipped = (block_min > low) & (block_max < high) & (block_min < block_max)
-    return _Blocks(detail, intensity, activity, gx * gx + gy * gy, unclipped, image.shape)
+    return _Blocks(
+        detail, intensity, activity, gx * gx + gy * gy, unclipped, image.shape, _grid_step(detail)
+    )
 
 
-def _robust_sigma(detail: np.ndarray) -> float:
+def _grid_step(detail: np.ndarray) -> float:
+    """Return the step of the grid all detail coefficients lie on, or 0 where there is none.
+
+    A quantised image's coefficients are multiples of a sixth of its quantisation
+    step; the smallest non-zero magnitude is that sixth unless no coefficient is that
+    small (noise of hundreds of steps), and then no grid is found and none is needed.
+    """
+    magnitudes = np.abs(detail)
+    positive = magnitudes[magnitudes > 0]
+    if positive.size == 0:
+        return 0.0
+    step = float(positive.min())
+    with np.errstate(over="ignore", invalid="ignore"):  # a tiny step: no grid
+        multiples = magnitudes / step
+        off_grid = np.max(np.abs(multiples - np.rint(multiples)))
+    return step if off_grid <= GRID_TOLERANCE else 0.0
+
+
+def _median_magnitude(detail: np.ndarray, step: float) -> float:
+    """Median of ``|detail|``, interpolated within its grid cell when on a grid of ``step``.
+
+    A value ``k step`` stands for the cell ``[(k - 1/2) step, (k + 1/2) step]`` (the
+    zero cell ``[0, step / 2]``, magnitudes being >= 0), over which its count is
+    spread evenly: the median of grouped data.
+    """
+    magnitudes = np.abs(detail)
+    if step <= 0:
+        return float(np.median(magnitudes))
+    cells = np.rint(magnitudes / step)
+    half = cells.size / 2
+    index = math.ceil(half) - 1
+    cell = np.partition(cells, index)[index]
+    below = np.count_nonzero(cells < cell)
+    inside = np.count_nonzero(cells == cell)
+    low, width = (0.0, 0.5) if cell == 0 else (cell - 0.5, 1.0)
+    return float((low + (half - below) / inside * width) * step)
+
+
+def _robust_sigma(detail: np.ndarray, step: float) -> float:
     n = detail.size
     small_sample = n / (n - 0.8) if n > 9 else 1.0
-    return float(np.median(np.abs(detail)) * MAD_TO_SIGMA * small_sample)
+    return _median_magnitude(detail, step) * MAD_TO_SIGMA * small_sample
 
 
 def _binned(
-    detail: np.ndarray, intensity: np.ndarray, n_bins: int, min_count: int
+    detail: np.ndarray, intensity: np.ndarray, n_bins: int, min_count: int, step: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bin by intensity: equal widths, sparse runs merged up to ``min_count``, leftovers dropped.
 
@@ -295,7 +373,7 @@ def _binned(
     cuts = np.searchsorted(labels, np.arange(n_groups + 1))
     parts = [slice(cuts[k], cuts[k + 1]) for k in range(n_groups)]
     means = np.array([np.median(intensity[part]) for part in parts])
-    sigmas = np.array([_robust_sigma(detail[part]) for part in parts])
+    sigmas = np.array([_robust_sigma(detail[part], step) for part in parts])
     counts = np.array([part.stop - part.start for part in parts])
     return means, sigmas, counts
 
@@ -334,7 +412,7 @@ def _binned_estimate(
     if n_kept < min_count:
         raise ValueError(_too_few_blocks(blocks, n_kept, min_count))
     return NoiseLevelFunction(
-        *_binned(blocks.detail[keep], blocks.intensity[keep], n_bins, min_count)
+        *_binned(blocks.detail[keep], blocks.intensity[keep], n_bins, min_count, blocks.step)
     )
 
 

@@ -39,11 +39,18 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from scipy.optimize import minimize_scalar, nnls
+from scipy.optimize import brentq, minimize_scalar, nnls
 
 from core.noise.estimate import NoiseLevelFunction
+from core.noise.value_range import ValueRange
 
-__all__ = ["LogDetectorFit", "fit_log_detector", "log_detector_of"]
+__all__ = [
+    "PLAUSIBLE_ATTENUATION",
+    "LogDetectorFit",
+    "counts_interval",
+    "fit_log_detector",
+    "log_detector_of",
+]
 
 MIN_BINS = 4
 """Noise-level bins needed to fit three parameters and judge the fit."""
@@ -74,6 +81,12 @@ MIN_COUNTS_AT_REFERENCE = 1.0
 
 MAX_EXPONENT = 700.0
 """``exp`` arguments are clipped here (float64 overflows above 709)."""
+
+PLAUSIBLE_ATTENUATION = (0.5, 15.0)
+"""Line-integral spans a radiograph's range of values can have (7: three decades)."""
+
+INTERVAL_REACH = math.log(4.0)
+"""The slope's standard-error interval is looked for within this of its ``ln |v|``."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,71 @@ class LogDetectorFit:
         """
         ratio = np.asarray(counts, dtype=np.float64) / self.counts_at_reference
         return self.reference - self.value_per_attenuation * np.log(np.maximum(ratio, 1e-12))
+
+    def attenuation_span(self, values: ValueRange) -> float:
+        """Line integrals a range of values spans for this detector, ``span / |v|``.
+
+        Parameters
+        ----------
+        values : ValueRange
+            The image's range of values (:func:`core.noise.value_range.value_range`).
+
+        Returns
+        -------
+        float
+        """
+        return values.span / abs(self.value_per_attenuation)
+
+    def signal_independent(self, values: ValueRange) -> bool:
+        """Whether the fit spans too little attenuation over ``values`` for quantum noise.
+
+        Signal-independent noise is a log detector's with ``|v|`` far beyond the range
+        of values: its noise barely changes with intensity.
+
+        Parameters
+        ----------
+        values : ValueRange
+            The image's range of values.
+
+        Returns
+        -------
+        bool
+            True where :meth:`attenuation_span` is below :data:`PLAUSIBLE_ATTENUATION`.
+        """
+        return self.attenuation_span(values) < PLAUSIBLE_ATTENUATION[0]
+
+    def span_problem(self, values: ValueRange) -> str | None:
+        """Say why this fit is no radiograph's log detector over ``values``, or return None.
+
+        A radiograph's range of values spans :data:`PLAUSIBLE_ATTENUATION` units of
+        line integral. A fit spanning fewer describes noise that barely changes with
+        intensity (:meth:`signal_independent`); one spanning more, noise changing
+        faster than quantum noise can.
+
+        Parameters
+        ----------
+        values : ValueRange
+            The image's range of values (:func:`core.noise.value_range.value_range`).
+
+        Returns
+        -------
+        str or None
+            One line (no capital, no full stop), or None for a plausible span.
+        """
+        span = self.attenuation_span(values)
+        low, high = PLAUSIBLE_ATTENUATION
+        if low <= span <= high:
+            return None
+        verdict = (
+            "too few for quantum noise: its noise barely changes with intensity"
+            if self.signal_independent(values)
+            else f"more than a radiograph's {high:g}: its noise changes faster than "
+            "quantum noise does"
+        )
+        return (
+            f"a log detector fitting its noise would span {span:.3g} units of attenuation "
+            f"over its range of values, {values.describe()}, {verdict}"
+        )
 
     def describe(self) -> str:
         """One line: slope, quanta at the reference intensity, electronic noise, fit error."""
@@ -310,6 +388,70 @@ def fit_log_detector(
     return LogDetectorFit(
         float(slope), reference, quantum, electronic, math.sqrt(cost), standard_error
     )
+
+
+def counts_interval(
+    nlf: NoiseLevelFunction,
+    fit: LogDetectorFit,
+    value: float,
+    *,
+    electronic_noise: float | None = None,
+) -> tuple[float, float]:
+    """Quanta behind ``value`` over the slopes within one standard error of the fit's.
+
+    The counts far from the reference intensity hang on the slope ``v``, which the
+    noise-level function pins down only so far. Each bin's ``ln sigma`` has variance
+    ``MAD_VARIANCE / n``; the fit's chi-square, scaled up by its reduced value where
+    the model misses by more than that (a profile likelihood with the errors
+    inflated as in weighted least squares), rises by one at the interval's ends.
+    The counts are taken at those ends and at the fit, with ``A`` refitted at each.
+
+    Parameters
+    ----------
+    nlf : NoiseLevelFunction
+        The noise-level function ``fit`` was made from.
+    fit : LogDetectorFit
+        From :func:`fit_log_detector` with the same ``electronic_noise``.
+    value : float
+        Pixel value whose counts are wanted (the unattenuated end of the range, say).
+    electronic_noise : float, optional
+        As given to :func:`fit_log_detector`.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` counts, around ``fit.counts(value)``; an end not reached
+        within a factor of 4 in ``|v|`` is taken there.
+    """
+    counts = nlf.counts.astype(np.float64)
+    offsets = nlf.intensities - fit.reference
+    fit_at = (
+        _fit_at if electronic_noise is None else partial(_fit_with_electronic, electronic_noise)
+    )
+    degrees = max(nlf.intensities.size - 2, 1)
+    total = float(np.sum(counts))
+    inflation = max(fit.rms_error**2 * total / MAD_VARIANCE / degrees, 1.0)
+    allowed = fit.rms_error**2 + inflation * MAD_VARIANCE / total
+    sign = math.copysign(1.0, fit.value_per_attenuation)
+    centre = math.log(abs(fit.value_per_attenuation))
+
+    def at(log_magnitude: float) -> tuple[float, float, float] | None:
+        return fit_at(sign * math.exp(log_magnitude), offsets, nlf.sigmas, counts)
+
+    def excess(log_magnitude: float) -> float:
+        best = at(log_magnitude)
+        return math.inf if best is None else best[0] - allowed
+
+    found = [fit.counts(np.array([value]))[0]]
+    for end in (centre - INTERVAL_REACH, centre + INTERVAL_REACH):
+        if 0 < excess(end) < math.inf:  # the interval ends before the reach
+            end = brentq(excess, min(centre, end), max(centre, end), xtol=1e-4)
+        refit = at(end)
+        if refit is not None:
+            slope = sign * math.exp(end)
+            exponent = np.clip((value - fit.reference) / slope, -MAX_EXPONENT, MAX_EXPONENT)
+            found.append(slope * slope / refit[1] * math.exp(-exponent))
+    return float(min(found)), float(max(found))
 
 
 def log_detector_of(nlf: NoiseLevelFunction) -> LogDetectorFit | None:

@@ -353,7 +353,7 @@ def test_unmeasurable_noise_is_refused_with_the_reason():
         LowDoseSettings.measured_from(white, 0.25)
     ramp = np.tile(np.linspace(200.0, 3800.0, 256), (256, 1))
     flat_noise = xray_image(ramp + rng.normal(0, 20, ramp.shape), StoredMapping(bits_stored=12))
-    with pytest.raises(ValueError, match="not as a radiograph's quantum noise"):
+    with pytest.raises(ValueError, match="too few for quantum noise"):
         LowDoseSettings.measured_from(flat_noise, 0.25)
 
 

@@ -247,3 +247,22 @@ def test_global_sigma_ignores_a_large_constant_padding_border(padding):
     padded = noisy.copy()
     padded[:, :170] = padded[:40, :] = padding
     assert estimate_noise_sigma(padded) == pytest.approx(estimate_noise_sigma(noisy), rel=0.05)
+
+
+@pytest.mark.parametrize("sigma", [1.1, 1.3, 1.6])
+@pytest.mark.parametrize(("slope", "intercept"), [(1.0, 0.0), (0.25, -100.0)])
+def test_noise_of_quantised_images_is_not_snapped_to_the_grid_of_the_coefficients(
+    anatomy, sigma, slope, intercept
+):
+    # Integer pixels give detail coefficients on a grid of 1/6: a plain median snapped
+    # every estimate to multiples of 1.4826 / 6 (1.2355 for both 1.1 and 1.3, the same
+    # for every seed). The truth includes the rounding's own variance, 1/12.
+    clean = anatomy / anatomy.max() * 200.0
+    truth = math.sqrt(sigma**2 + 1 / 12) * slope
+    estimates = []
+    for seed in range(3):
+        noise = np.random.default_rng(seed).normal(0.0, sigma, clean.shape)
+        stored = np.clip(np.rint(clean + noise), 0, 255)
+        estimates.append(estimate_noise_sigma(stored * slope + intercept))
+    np.testing.assert_allclose(estimates, truth, rtol=0.03)
+    assert len(set(estimates)) == 3

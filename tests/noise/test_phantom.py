@@ -96,3 +96,27 @@ def test_non_square_shapes_keep_the_anatomy():
 def test_bad_arguments_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         phantom_image(**kwargs)
+
+
+def documented(pattern, text):
+    """The numbers ``pattern`` finds in ``text``, as floats."""
+    import re
+
+    found = re.search(pattern, " ".join(text.split()))
+    assert found, pattern
+    return [float(number) for number in found.groups()]
+
+
+def test_the_documented_anatomy_is_the_phantoms():
+    # chest_phantom's Returns section quotes the lungs, heart and spine: measure them.
+    line_integral = chest_phantom((512, 512), seed=0)
+    doc = chest_phantom.__doc__
+    lungs = documented(r"([\d.]+) to ([\d.]+) in the lungs", doc)
+    heart = documented(r"([\d.]+) to ([\d.]+) in the heart", doc)
+    (spine,) = documented(r"up to about [\d.]+ \(([\d.]+)\) in the spine", doc)
+    for box in (RIGHT_LUNG, LEFT_LUNG):
+        assert lungs[0] <= region(line_integral, *box) <= lungs[1]
+    assert heart[0] <= region(line_integral, *HEART) <= heart[1]
+    assert line_integral.max() == pytest.approx(spine, abs=0.01)
+    below_heart = line_integral[int(0.55 * 512) : int(0.8 * 512), 240:272]
+    assert below_heart.max() == pytest.approx(spine, abs=0.01)

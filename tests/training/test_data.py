@@ -91,6 +91,7 @@ def _image(pixels, mapping):
             [[-1, 1, 0]],
         ),
         (StoredMapping(bits_stored=16, is_float=True), [[0, 1, 0.5]], [[-1, 1, 0]]),
+        (StoredMapping(bits_stored=16, is_float=True), [[1000, 4000, 2500]], [[-1, 1, 0]]),
     ],
 )
 def test_normalise_from_data_range(mapping, pixels, expected):

@@ -49,7 +49,7 @@ def small_dicom(tmp_path_factory):
 @pytest.fixture(scope="session")
 def measurable_dicom(tmp_path_factory):
     """Large enough for its noise to tell the quanta behind it (96 px is not)."""
-    return _dicom(tmp_path_factory.mktemp("dicom192") / "phantom192.dcm", size=192)
+    return _dicom(tmp_path_factory.mktemp("dicom320") / "phantom320.dcm", size=320)
 
 
 @pytest.fixture(scope="session")
