@@ -32,14 +32,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "where they lie in [0, 1], else the reference's maximum minus minimum)",
     )
     parser.add_argument("--region", type=Region.parse, help="ROW,COL,HEIGHT,WIDTH (pixels)")
+    parser.add_argument(
+        "--frame",
+        type=int,
+        metavar="N",
+        help="frame (from 0) of a multi-frame REFERENCE, and of TEST if it has frames "
+        "(default 0, with a warning where there are more)",
+    )
+    parser.add_argument(
+        "--test-frame", type=int, metavar="M", help="another frame (from 0) of TEST than --frame"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the metrics; exit 2 on unreadable or mismatched images."""
-    reference = read_image(args.reference)
+    reference = read_frame(args.reference, args.frame)
+    test_frame = args.frame if args.test_frame is None else args.test_frame
     test = read_image(args.test)
+    if test.n_frames > 1:
+        test = read_frame(args.test, test_frame, image=test)
+    elif args.test_frame is not None:
+        test = read_image(args.test, frame=args.test_frame)  # refused: it has one frame
     if reference.shape != test.shape:
         raise ValueError(
             f"{args.test}: size {test.shape[1]} x {test.shape[0]} differs from the reference's "
@@ -107,6 +122,34 @@ def run(args: argparse.Namespace) -> int:
             f"score about {floor:.2f} dB{region}"
         )
     return 0
+
+
+def read_frame(path: Path, frame: int | None, *, image: XrayImage | None = None) -> XrayImage:
+    """Read `frame` of `path` (frame 0 when None, warning of the others if there are any).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    frame : int or None
+        The frame asked for (``--frame``), or None.
+    image : XrayImage, optional
+        Frame 0 of the file, already read.
+
+    Returns
+    -------
+    XrayImage
+    """
+    if frame:
+        return read_image(path, frame=frame)
+    image = read_image(path) if image is None else image
+    if frame is None and image.n_frames > 1:
+        print(
+            f"xray-denoise: warning: {path} has {image.n_frames} frames; frame 0 compared "
+            "(choose with --frame N)",
+            file=sys.stderr,
+        )
+    return image
 
 
 def _scale(image: XrayImage) -> str:

@@ -67,7 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the quanta behind INPUT's noise; needs --photons",
     )
     parser.add_argument(
-        "--frame", type=int, default=0, help="frame (from 0) of a multi-frame DICOM or TIFF page"
+        "--frame",
+        type=int,
+        help="frame (from 0) of a multi-frame DICOM or TIFF page (default 0, with a warning "
+        "where there are more)",
     )
     parser.add_argument("--output", type=Path, required=True, metavar="OUT")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
@@ -118,7 +121,13 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and write the result; nothing is written on any error."""
-    image = read_image(args.input, frame=args.frame)
+    image = read_image(args.input, frame=args.frame or 0)
+    if args.frame is None and image.n_frames > 1:
+        print(
+            f"xray-denoise: warning: {args.input} has {image.n_frames} frames; frame 0 "
+            "simulated (choose with --frame N)",
+            file=sys.stderr,
+        )
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
             f"{args.output}: a {FORMAT_NAMES[image.source_format]} input is written as "
