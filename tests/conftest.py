@@ -33,3 +33,17 @@ def three_frame_dicom(tmp_path):
     path = tmp_path / "in" / "mf.dcm"
     path.parent.mkdir()
     return write_dataset(ds, path)
+
+
+@pytest.fixture
+def drain():
+    """Return a function that runs a generator to its end and returns its value."""
+
+    def run_to_end(generator):
+        while True:
+            try:
+                next(generator)
+            except StopIteration as stop:
+                return stop.value
+
+    return run_to_end

@@ -97,34 +97,26 @@ class _FailingBatchAbove(torch.nn.Module):
         return self.inner(x, t)
 
 
-def _drained(generator):
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value
-
-
-def test_out_of_memory_halves_the_batch_of_a_call_of_several_tiles(tiny_model):
+def test_out_of_memory_halves_the_batch_of_a_call_of_several_tiles(tiny_model, drain):
     x = torch.randn(1, 1, 96, 96, generator=torch.Generator().manual_seed(0))
     network = _FailingBatchAbove(tiny_model.network, most=2)
     evaluator = TiledEvaluator(
         DiffusionModel(network, tiny_model.schedule), tile=64, overlap=8, batch=8
     )
-    eps = _drained(evaluator.evaluate(x, 5.0, lambda done, n: done))
+    eps = drain(evaluator.evaluate(x, 5.0, lambda done, n: done))
     # Four 52-pixel tiles: a call of 4 fails, the batch drops to 2 and the tile stays.
     assert network.batches_seen == [4, 2, 2] and evaluator.batch == 2 and evaluator.tile == 64
     one_by_one = TiledEvaluator(tiny_model, tile=64, overlap=8, batch=1)
-    expected = _drained(one_by_one.evaluate(x, 5.0, lambda done, n: done))
+    expected = drain(one_by_one.evaluate(x, 5.0, lambda done, n: done))
     torch.testing.assert_close(eps, expected)
 
 
-def test_out_of_memory_on_a_single_tile_shrinks_the_tile_not_the_batch(tiny_model):
+def test_out_of_memory_on_a_single_tile_shrinks_the_tile_not_the_batch(tiny_model, drain):
     network = _FailingAbove(tiny_model.network, side=64)
     evaluator = TiledEvaluator(
         DiffusionModel(network, tiny_model.schedule), tile=128, overlap=8, batch=8
     )
-    _drained(evaluator.evaluate(torch.zeros(1, 1, 96, 96), 5.0, lambda done, n: done))
+    drain(evaluator.evaluate(torch.zeros(1, 1, 96, 96), 5.0, lambda done, n: done))
     assert network.sides_seen[:2] == [96, 52] and (evaluator.tile, evaluator.batch) == (64, 8)
 
 

@@ -183,31 +183,24 @@ def test_an_unexpected_error_in_a_batch_is_a_row_and_the_batch_goes_on(
     assert not rows["b.dcm"]["error"] and (target / "b_denoised.dcm").is_file()
 
 
-def _finish(job):
-    """Run a job generator to its end; return its value."""
-    while True:
-        try:
-            next(job)
-        except StopIteration as stop:
-            return stop.value
-
-
 def test_batch_into_the_folder_above_the_inputs_denoises_them(
-    tmp_path, small_dicom, tiny_model_path
+    tmp_path, small_dicom, tiny_model_path, drain
 ):
     source = tmp_path / "study" / "in"
     source.mkdir(parents=True)
     (source / "a.dcm").write_bytes(small_dicom.read_bytes())
     options = DenoiseOptions(model=tiny_model_path, views=1, device="cpu")
-    summary = _finish(batch_job(source, tmp_path / "study", options))
+    summary = drain(batch_job(source, tmp_path / "study", options))
     assert summary.startswith("Batch: 1 of 1 file(s) written")
     assert (tmp_path / "study" / "a_denoised.dcm").is_file()
 
 
-def test_a_batch_of_a_folder_without_images_says_so_and_writes_its_table(tmp_path, tiny_model_path):
+def test_a_batch_of_a_folder_without_images_says_so_and_writes_its_table(
+    tmp_path, tiny_model_path, drain
+):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.txt").write_text("no image here")
-    summary = _finish(batch_job(tmp_path / "in", tmp_path / "out", DenoiseOptions(model=None)))
+    summary = drain(batch_job(tmp_path / "in", tmp_path / "out", DenoiseOptions(model=None)))
     table = tmp_path / "out" / "batch_metrics.csv"
     assert summary == f"Batch: no image file under {tmp_path / 'in'}; table in {table}"
     assert table.read_text().startswith("source,")

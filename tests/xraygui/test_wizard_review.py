@@ -16,15 +16,7 @@ from xraygui.wizard.training_page import PATCH_MULTIPLE, TrainingPage
 pytestmark = pytest.mark.gui
 
 
-def _drain(generator):
-    try:
-        while True:
-            next(generator)
-    except StopIteration as stop:
-        return stop.value
-
-
-def test_the_split_names_each_source_once_with_its_images(tmp_path):
+def test_the_split_names_each_source_once_with_its_images(tmp_path, drain):
     for i in range(2):
         stored = phantom_image((64, 64), bits_stored=12, photons_per_pixel=3000.0, seed=i)
         write_new_dicom(stored, tmp_path / f"p{i}.dcm", bits_stored=12, patient_id=f"P{i}")
@@ -32,7 +24,7 @@ def test_the_split_names_each_source_once_with_its_images(tmp_path):
         stored = phantom_image((64, 64), bits_stored=8, photons_per_pixel=3000.0, seed=5 + i)
         Image.fromarray(stored.astype(np.uint8)).save(tmp_path / f"im{i}.png")
     (tmp_path / "data.csv").write_text("patient_id,image_id\nA,im0\nB,im1\n")
-    report = _drain(scan_folder(tmp_path))
+    report = drain(scan_folder(tmp_path))
     assert report.split_kind == (
         "by DICOM PatientID (2 images), file (no patient known) (1 image), "
         "patient in data.csv (2 images)"
@@ -92,10 +84,10 @@ def test_about_keeps_the_attribution_of_a_fine_tunes_base(tmp_path):
     assert "Attribution: Hannover Medical School" in text
 
 
-def test_the_split_counts_every_frame_as_training_does(tmp_path, three_frame_dicom):
+def test_the_split_counts_every_frame_as_training_does(tmp_path, three_frame_dicom, drain):
     stored = phantom_image((64, 64), bits_stored=8, photons_per_pixel=3000.0, seed=1)
     Image.fromarray(stored.astype(np.uint8)).save(tmp_path / "in" / "other.png")
-    report = _drain(scan_folder(tmp_path / "in"))
+    report = drain(scan_folder(tmp_path / "in"))
     assert report.train_images + report.val_images == 4  # 3 frames and a PNG
     assert "DICOM PatientID (3 images)" in report.split_kind
 
