@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load, save_file
 from torch import nn
 
 CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
@@ -129,7 +129,9 @@ def load_checkpoint(
     with safe_open(str(path), framework="pt") as f:
         param_groups = json.loads(f.metadata()["param_groups"])
     # Optimizer.load_state_dict moves state to the parameters' device as each optimiser needs.
-    tensors = load_file(str(path))
+    # Read, not memory-mapped: on the CPU the optimiser keeps the loaded tensors, and
+    # Windows refuses to replace a mapped file, as the next checkpoint does.
+    tensors = load(Path(path).read_bytes())
     sections: dict[str, dict[str, torch.Tensor]] = {"model": {}, "ema": {}, "optimizer": {}}
     for key, value in tensors.items():
         section, name = key.split("/", 1)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -48,3 +50,17 @@ def test_foreign_file_refused(tmp_path):
     save_file({"a": torch.zeros(1)}, path)
     with pytest.raises(ValueError, match="not an xray-denoise training checkpoint"):
         read_checkpoint(path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads Linux's /proc")
+def test_a_loaded_checkpoint_leaves_its_file_unmapped_so_it_can_be_replaced(tmp_path):
+    # Windows refuses to replace a file that is mapped; the next checkpoint replaces it.
+    net, opt = _trained()
+    path = tmp_path / "c.safetensors"
+    info = Checkpoint(step=2, config={}, extra={})
+    save_checkpoint(path, network=net, ema=UNet(UNetConfig.tiny()), optimizer=opt, checkpoint=info)
+    net2 = UNet(UNetConfig.tiny())
+    opt2 = torch.optim.AdamW(net2.parameters())
+    load_checkpoint(path, network=net2, ema=UNet(UNetConfig.tiny()), optimizer=opt2)
+    maps = Path("/proc/self/maps").read_text()
+    assert str(path.resolve()) not in maps
