@@ -119,8 +119,19 @@ def device_label(device: torch.device) -> str:
     return f"CPU ({torch.get_num_threads()} threads)"
 
 
+MACOS_RAM_SHARE = 0.5
+"""Share of the RAM taken as available on macOS, which counts only its free pages (few:
+it keeps the rest as cache and compressed memory, and gives them up on demand)."""
+
+
 def _available_ram_bytes() -> int:
     """RAM the system can give without swapping: MemAvailable, the free pages, or a guess."""
+    if sys.platform == "darwin":
+        try:
+            physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return UNKNOWN_FREE_MEMORY
+        return int(physical * MACOS_RAM_SHARE)
     meminfo = Path("/proc/meminfo")
     if meminfo.is_file():
         for line in meminfo.read_text().splitlines():

@@ -1,3 +1,6 @@
+import os
+import sys
+
 import pytest
 import torch
 
@@ -39,3 +42,11 @@ def test_cpu_label_and_free_memory():
     assert device_label(torch.device("cpu")) == f"CPU ({torch.get_num_threads()} threads)"
     assert device_label(torch.device("mps")) == "Apple MPS"
     assert free_memory_bytes(torch.device("cpu")) > 0
+
+
+def test_on_macos_half_the_ram_is_taken_as_free(monkeypatch):
+    # macOS has no count of available pages (SC_AVPHYS_PAGES): it was a 2 GiB guess.
+    pages = {"SC_PHYS_PAGES": 4 * 1024**2, "SC_PAGE_SIZE": 4096}  # 16 GiB
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    assert free_memory_bytes(torch.device("cpu")) == 8 * 1024**3
