@@ -38,7 +38,8 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
         The data folder.
     paths : sequence of Path
         Its images. A row's ``image_id`` names an image by file name with or without
-        its extension, or by its path relative to ``folder`` (likewise).
+        its extension, or by its path relative to ``folder`` (likewise), with either
+        slash between folders, in any case.
 
     Returns
     -------
@@ -58,14 +59,24 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
             reason = str(e)
         log.warning("ignoring %s: %s; %s", table, reason, FALLBACK)
         return {}
-    patients = {image_id: patient for patient, image_id in rows if patient and image_id}
-    found = {}
+    patients = {_key(image_id): patient for patient, image_id in rows if patient and image_id}
+    found, used = {}, set()
     for path in paths:
         relative = path.relative_to(folder)
         for key in (relative.as_posix(), relative.with_suffix("").as_posix(), path.name, path.stem):
-            if key in patients:
-                found[path] = patients[key]
+            if _key(key) in patients:
+                found[path] = patients[_key(key)]
+                used.add(_key(key))
                 break
+    unused = sorted(set(patients) - used)
+    if found and unused:
+        log.warning(
+            "%s: %d of its %d image_id values name no image here (such as %s)",
+            table,
+            len(unused),
+            len(patients),
+            unused[0],
+        )
     if not found:
         log.warning(
             "ignoring %s: none of its %d image_id values names an image here; %s",
@@ -74,6 +85,11 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
             FALLBACK,
         )
     return found
+
+
+def _key(image_id: str) -> str:
+    """Return an image_id as it is matched: Windows' backslashes as ``/``, without case."""
+    return image_id.replace("\\", "/").casefold()
 
 
 def _rows(text: str) -> list[tuple[str, str]]:

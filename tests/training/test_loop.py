@@ -1,9 +1,11 @@
+import contextlib
 import json
 import math
 from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
@@ -11,7 +13,7 @@ from safetensors.torch import load_file, save_file
 from core.diffusion.model import card_path, load_model
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
-from core.training.loop import learning_rate, train
+from core.training.loop import _autocast, learning_rate, train
 
 
 def test_learning_rate_schedule(tiny_config):
@@ -348,3 +350,15 @@ def test_one_patient_leaves_the_model_unscored_and_says_so(tmp_path, tiny_config
     assert load_model(config.output).card.validation == {"not_scored": reason}
     train(replace(config, overwrite=True, val_fraction=0))
     assert load_model(config.output).card.validation["not_scored"].startswith("val_fraction is 0")
+
+
+def test_bfloat16_only_where_the_gpu_has_it_in_hardware(monkeypatch):
+    # Pre-Ampere GPUs answer True with emulation, which is slower than float32.
+    asked = []
+    monkeypatch.setattr(
+        torch.cuda,
+        "is_bf16_supported",
+        lambda including_emulation=True: asked.append(including_emulation) or including_emulation,
+    )
+    assert isinstance(_autocast(torch.device("cuda")), contextlib.nullcontext)
+    assert asked == [False]

@@ -11,6 +11,7 @@ TABLES = {
     "spaces": "patient_id, image_id\r\nP1, img001\r\nP1 ,img002\r\nP2, img003\r\n",
     "semicolon": "patient_id;image_id;sex\nP1;img001;f\nP1;img002;f\nP2;img003;m\n",
     "tab": "image_id\tpatient_id\nimg001\tP1\nimg002\tP1\nimg003\tP2\n",
+    "windows": "patient_id,image_id\nP1,IMG001.PNG\nP1,img002\nP2,sub\\img003.tif\n",
 }
 
 
@@ -52,3 +53,12 @@ def test_an_unusable_table_is_one_warning_and_the_split_falls_back(folder, conte
     (message,) = caplog.messages
     assert message.startswith(f"ignoring {folder / 'data.csv'}: {reason}")
     assert message.endswith("splitting by DICOM patient, else by file")
+
+
+def test_image_ids_that_name_no_image_are_warned_of(folder, caplog):
+    table = "patient_id,image_id\nP1,img001\nP1,img002\nP2,img003\nP3,img004\n"
+    (folder / "data.csv").write_text(table, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        records = assign_patients(folder, find_images(folder))
+    assert [r.patient_id for r in records] == ["P1", "P1", "P2"]
+    assert "1 of its 4 image_id values name no image here (such as img004)" in caplog.text
