@@ -60,12 +60,16 @@ Report = TypeVar("Report")
 
 
 def is_out_of_memory(error: BaseException) -> bool:
-    """Tell whether an exception is an allocation failure (CUDA, MPS or CPU)."""
-    if isinstance(error, torch.cuda.OutOfMemoryError):
+    """Tell whether an exception is an allocation failure (CUDA, MPS or CPU).
+
+    PyTorch's CPU allocator words it per system: "can't allocate memory" on Linux and
+    macOS, "DefaultCPUAllocator: not enough memory" on Windows; MPS says "out of memory".
+    """
+    if isinstance(error, torch.OutOfMemoryError):
         return True
     text = str(error)
-    return isinstance(error, RuntimeError) and (
-        "out of memory" in text or "can't allocate memory" in text
+    return isinstance(error, RuntimeError) and any(
+        words in text for words in ("out of memory", "can't allocate memory", "not enough memory")
     )
 
 
@@ -312,6 +316,8 @@ class TiledEvaluator:
     def _shrink(self, error: BaseException) -> None:
         if self.device.type == "cuda":
             torch.cuda.empty_cache()
+        elif self.device.type == "mps":
+            torch.mps.empty_cache()
         smallest = _round_up(max(MIN_TILE, 4 * self.overlap), self.multiple)
         if self._running > 1:  # a smaller batch helps only if the failed call held several tiles
             self.batch = self._running // 2

@@ -132,3 +132,24 @@ def test_other_runtime_errors_are_not_retried(tiny_model):
 def test_cpu_tiles_are_bounded_for_time_and_memory(tiny_model):
     tile, batch = auto_tiling(tiny_model, torch.device("cpu"), overlap=64)
     assert batch == 1 and 256 <= tile <= 768 and tile % 4 == 0
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"),
+        RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 8 bytes"),
+        RuntimeError(  # Windows
+            "[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not enough "
+            "memory: you tried to allocate 8589934592 bytes."
+        ),
+        RuntimeError("MPS backend out of memory (MPS allocated: 17.00 GB)"),
+    ],
+)
+def test_every_system_s_allocation_failure_is_recognised(error):
+    assert is_out_of_memory(error)
+
+
+def test_other_errors_are_not_allocation_failures():
+    assert not is_out_of_memory(RuntimeError("shape mismatch"))
+    assert not is_out_of_memory(ValueError("not enough memory"))
