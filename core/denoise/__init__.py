@@ -15,7 +15,7 @@ References
    for Poisson-Gaussian noise", IEEE TIP 22(1), 2013.
 """
 
-from core.denoise.domain import ModelDomain, NoiseEstimate
+from core.denoise.domain import ModelDomain, NoiseEstimate, estimate_image_noise
 from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TileProgress
 from core.denoise.explain import forward_process, generate_demo
 from core.denoise.models import default_model_path, open_model
@@ -36,6 +36,7 @@ __all__ = [
     "default_model_path",
     "denoise_image",
     "denoise_steps",
+    "estimate_image_noise",
     "forward_process",
     "generate_demo",
     "model_name",

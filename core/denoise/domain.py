@@ -3,14 +3,20 @@
 The diffusion model was trained on images scaled to ``[-1, 1]`` with white Gaussian
 noise added. A radiograph's noise is signal-dependent, so the denoiser
 
-1. estimates the noise-level function ``sigma(intensity)`` from the image alone [1]_;
+1. estimates the noise-level function ``sigma(intensity)`` from the image alone [1]_,
+   leaving its declared pixel padding out (:func:`estimate_image_noise`);
 2. stabilises the variance: where that function is a log detector's
-   (:mod:`core.noise.logdetector`), with the generalised Anscombe transform of the
-   counts behind the pixels [2]_, whose unbiased inverse gives the clean pixel
-   rather than the log's biased mean; otherwise with ``f(y) = integral dy / sigma(y)``
-   [3]_. Either way the noise is then white with unit standard deviation;
-3. maps the stabilised image affinely so that its 0.1 and 99.9 percentiles land on
-   -0.9 and 0.9, where the training films' percentiles lie (8-bit films scaled by
+   (:mod:`core.noise.logdetector`) and the noise not signal-independent
+   (:meth:`core.noise.LogDetectorFit.signal_independent`), with the
+   generalised Anscombe transform of the counts behind the pixels [2]_, whose
+   unbiased inverse gives the clean pixel rather than the log's biased mean;
+   otherwise with ``f(y) = integral dy / sigma(y)`` [3]_ (noise that barely changes
+   with intensity, taken for a log detector of tens of millions of quanta, is
+   stabilised so, as the signal-independent noise it is). Either way the noise is
+   then white with unit standard deviation;
+3. maps the stabilised image affinely so that its 0.1 and 99.9 percentiles (over the
+   pixels that are not padding) land on -0.9 and 0.9, where the training films'
+   percentiles lie (8-bit films scaled by
    their data range: their 0.1-99.9 % span is 0.07-0.9 of it). The stabilised
    *storable* range would not do: the stabiliser is only known over the
    intensities present, and a 12- or 16-bit file's content fills a small and
@@ -33,19 +39,21 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.binning import block_means
 from core.denoise.table import UniformTable
-from core.image import XrayImage
+from core.image import StoredMapping, XrayImage
 from core.noise import (
+    LogDetectorFit,
     LogDetectorStabilizer,
     NoiseEstimate,
     NoiseLevelFunction,
     NoiseLevelStabilizer,
 )
+from core.noise.value_range import value_range as range_of_values
 
 PERCENTILES = (0.1, 99.9)
 """Percentiles of the stabilised image that set the affine map."""
@@ -73,12 +81,88 @@ def _pixel_range(image: XrayImage) -> tuple[float, float] | None:
     return float(ends.min()), float(ends.max())
 
 
-def _noise_floor(image: XrayImage) -> float:
+def _noise_floor(mapping: StoredMapping, anatomy: np.ndarray) -> float:
     """Quantisation noise, ``step / sqrt(12)``: no stored image is less noisy than that."""
-    if image.mapping.is_float:
-        span = float(image.pixels.max() - image.pixels.min())
+    if mapping.is_float:
+        span = float(anatomy.max() - anatomy.min())
         return max(span, 1.0) * 1e-6
-    return abs(image.mapping.slope) / math.sqrt(12.0)
+    return abs(mapping.slope) / math.sqrt(12.0)
+
+
+def _anatomy(image: XrayImage) -> np.ndarray:
+    """Return the pixels that are not padding (the image itself without padding, or all padding)."""
+    mask = image.padding_mask
+    return image.pixels if mask is None or mask.all() else image.pixels[~mask]
+
+
+def _percentile_samples(image: XrayImage) -> np.ndarray:
+    """Return the means of the image's :data:`PERCENTILE_BLOCK` blocks that hold no padding.
+
+    Where no block is clear of it (a sliver of anatomy), its pixels themselves.
+    """
+    means = block_means(image.pixels, PERCENTILE_BLOCK)
+    mask = image.padding_mask
+    if mask is None:
+        return means
+    clear = block_means(mask.astype(np.float32), PERCENTILE_BLOCK) == 0
+    return means[clear] if clear.any() else _anatomy(image)
+
+
+def plausible_detector(image: XrayImage, noise: NoiseEstimate) -> LogDetectorFit | None:
+    """Return the estimate's log detector unless its noise is signal-independent.
+
+    A fit whose slope spans less line integral over the image's range of values than
+    any radiograph does describes noise that barely changes with intensity, with tens
+    of millions of quanta behind it (:meth:`core.noise.LogDetectorFit.signal_independent`,
+    the check the dose measurement and ``xray-denoise info`` make): such noise is
+    stabilised from its noise-level function. A fit spanning *more* than a
+    radiograph's range is kept, unlike in the dose measurement: over a wide
+    container's range of values, real quantum noise of data filling a small part of
+    it spans that much (a 12-bit phantom at 20,000-24,095 in a 16-bit file spans
+    38 units), and the log detector's stabiliser is still the right one for it.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The noisy image (its range of values, :func:`core.noise.value_range.value_range`).
+    noise : NoiseEstimate
+        Its noise.
+
+    Returns
+    -------
+    LogDetectorFit or None
+        ``noise.detector`` when there is one and it passes; None otherwise.
+    """
+    fit = noise.detector
+    if fit is None or fit.signal_independent(range_of_values(image)):
+        return None
+    return fit
+
+
+def estimate_image_noise(image: XrayImage) -> NoiseEstimate:
+    """Estimate an image's noise as the denoiser takes it.
+
+    The noise-level function is estimated on the pixels that are not padding
+    (:meth:`NoiseEstimate.from_pixels` with the padding mask), and a log-detector fit
+    is kept only where :func:`plausible_detector` accepts it.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The noisy image.
+
+    Returns
+    -------
+    NoiseEstimate
+
+    Raises
+    ------
+    ValueError
+        If the anatomy is too small or too flat to estimate its noise.
+    """
+    noise = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+    detector = plausible_detector(image, noise)
+    return noise if detector is noise.detector else replace(noise, detector=detector)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +182,8 @@ class ModelDomain:
     pixel_range : tuple of float or None
         Storable pixel values; results are clipped to it (None for float data).
     value_range : tuple of float
-        Smallest and largest pixel value of the image: the span tabulated.
+        Smallest and largest value of the image's pixels that are not padding: the
+        span tabulated.
     """
 
     stabilizer: LogDetectorStabilizer | NoiseLevelStabilizer
@@ -148,35 +233,40 @@ class ModelDomain:
     def from_image(cls, image: XrayImage, noise: NoiseEstimate) -> ModelDomain:
         """Build the map from an image and its noise estimate.
 
-        The stabiliser is the log detector's when the estimate found one; otherwise
-        it is built from the noise-level function, with levels below the
-        quantisation noise (``step / sqrt(12)``) raised to it.
+        The stabiliser is the log detector's when the estimate found one and the
+        noise is not signal-independent (:func:`plausible_detector`); otherwise it
+        is built from the noise-level function, with levels below the quantisation
+        noise (``step / sqrt(12)``) raised to it. The percentiles of the map and the
+        values tabulated are those of the pixels that are not padding.
 
         Parameters
         ----------
         image : XrayImage
             The noisy image.
         noise : NoiseEstimate
-            Its noise, from :meth:`NoiseEstimate.from_pixels`.
+            Its noise, from :func:`estimate_image_noise` (or
+            :meth:`NoiseEstimate.from_pixels`).
 
         Returns
         -------
         ModelDomain
         """
+        anatomy = _anatomy(image)
+        values = (float(anatomy.min()), float(anatomy.max()))
+        detector = plausible_detector(image, noise)
         stabilizer: LogDetectorStabilizer | NoiseLevelStabilizer
-        if noise.detector is not None:
-            stabilizer = LogDetectorStabilizer(noise.detector)
+        if detector is not None:
+            stabilizer = LogDetectorStabilizer(detector)
         else:
             stabilizer = NoiseLevelStabilizer.from_noise_level_function(
-                _floored(noise.nlf, _noise_floor(image))
+                _floored(noise.nlf, _noise_floor(image.mapping, anatomy))
             )
-        stabilised = stabilizer.forward(block_means(image.pixels, PERCENTILE_BLOCK))
+        stabilised = stabilizer.forward(_percentile_samples(image))
         low, high = np.percentile(stabilised, PERCENTILES)
         span = max(float(high - low), MIN_SPAN)
         scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) / span
         centre = (float(low) + float(high)) / 2.0
         offset = (MODEL_SPAN[0] + MODEL_SPAN[1]) / 2.0 - scale * centre
-        values = (float(image.pixels.min()), float(image.pixels.max()))
         return cls(stabilizer, scale, offset, _pixel_range(image), values)
 
     @property

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from core.denoise.domain import ModelDomain, NoiseEstimate
+from core.denoise.domain import ModelDomain, estimate_image_noise
+from core.denoise.padding import filled_padding
 from core.diffusion.model import DiffusionModel
 from core.diffusion.sampler import StepState, generate, q_sample
 from core.image import XrayImage
@@ -53,7 +54,8 @@ def forward_process(
     Returns
     -------
     ndarray of float32, shape of the image
-        ``x_t`` in pixel units (clipped to the storable range).
+        ``x_t`` in pixel units (clipped to the storable range); the image's pixel
+        padding, filled from the nearest anatomy for the model, as it was.
 
     References
     ----------
@@ -61,11 +63,11 @@ def forward_process(
        NeurIPS 2020.
     """
     if domain is None:
-        domain = ModelDomain.from_image(image, NoiseEstimate.from_pixels(image.pixels))
-    x0 = torch.from_numpy(domain.to_model(image.pixels))[None, None]
+        domain = ModelDomain.from_image(image, estimate_image_noise(image))
+    x0 = torch.from_numpy(domain.to_model(filled_padding(image)))[None, None]
     noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
     x_t = q_sample(model.schedule, x0, t, noise)
-    return domain.to_pixels(x_t.numpy()[0, 0], estimate=False)
+    return image.keeping_padding(domain.to_pixels(x_t.numpy()[0, 0], estimate=False))
 
 
 def generate_demo(

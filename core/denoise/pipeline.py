@@ -1,12 +1,15 @@
 """The blind denoise: noise estimate, stabilisation, reverse diffusion from ``t*``, inverse.
 
-image -> noise-level function (from the image alone) -> variance stabilisation -> affine
-map to the model domain, noise std ``s`` (:mod:`core.denoise.domain`) -> ``t*`` with
+image -> noise-level function (from the image alone, its pixel padding left out) ->
+variance stabilisation -> affine map to the model domain, noise std ``s``
+(:mod:`core.denoise.domain`), the padding filled from the nearest anatomy
+(:mod:`core.denoise.padding`) -> ``t*`` with
 ``sigma_t* = s * strength`` -> ``x_t* = sqrt(abar_t*) y`` -> reverse diffusion to 0 (DDIM
 [2]_ or ancestral DDPM [1]_), ``eps`` evaluated tile by tile at every step
 (:mod:`core.denoise.tiling`), averaged over flipped views if asked
 (:mod:`core.denoise.views`) -> the affine map and the stabiliser's unbiased inverse
-[3]_ [4]_ -> pixels on the input's scale.
+[3]_ [4]_ -> pixels on the input's scale, the padding as it was (in every step's
+images too).
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
 network call, so a consumer cancels by no longer iterating (closing the generator), and
@@ -31,8 +34,9 @@ from collections.abc import Generator, Iterator
 import numpy as np
 import torch
 
-from core.denoise.domain import ModelDomain, NoiseEstimate
+from core.denoise.domain import ModelDomain, estimate_image_noise
 from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TileProgress
+from core.denoise.padding import filled_padding
 from core.denoise.settings import DenoiseSettings
 from core.denoise.tiling import TiledEvaluator, auto_tiling, batch_size
 from core.denoise.uncertainty import RunningMoments
@@ -160,9 +164,16 @@ class _Progress:
         )
 
 
+def _image_pixels(
+    image: XrayImage, domain: ModelDomain, values: np.ndarray, *, estimate: bool = True
+) -> np.ndarray:
+    """Map model-domain values to the image's pixels, with its padding as read."""
+    return image.keeping_padding(domain.to_pixels(values, estimate=estimate))
+
+
 def _reverse(
     evaluator: ViewEnsemble,
-    domain: ModelDomain | None,
+    shown: tuple[XrayImage, ModelDomain] | None,
     x: torch.Tensor,
     *,
     t_start: float,
@@ -173,8 +184,9 @@ def _reverse(
 ) -> Generator[DenoiseEvent, None, torch.Tensor]:
     """Reverse diffusion from ``t_start`` to 0 with tiled ``eps``.
 
-    Yields a :class:`TileProgress` per network call and, when ``domain`` is given, a
-    :class:`DenoiseStep` in pixel units per step; returns the final ``x_0``.
+    Yields a :class:`TileProgress` per network call and, when ``shown`` (the image and
+    its map) is given, a :class:`DenoiseStep` in the image's pixels per step; returns
+    the final ``x_0``.
     """
     model = evaluator.model
     n_steps = progress.n_steps(run)
@@ -186,8 +198,9 @@ def _reverse(
         )
         with torch.inference_mode():
             x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator)
-        if domain is not None:
-            shown = x.cpu().numpy()[0, 0] / math.sqrt(model.schedule.abar(s))
+        if shown is not None:
+            image, domain = shown
+            state = x.cpu().numpy()[0, 0] / math.sqrt(model.schedule.abar(s))
             yield DenoiseStep(
                 step=i + 1,
                 n_steps=n_steps,
@@ -195,8 +208,8 @@ def _reverse(
                 sigma=float(model.schedule.sigma(s)),
                 # A noisy state goes back through the algebraic inverse, the final
                 # (noise-free) one through the unbiased inverse, as the result does.
-                image=domain.to_pixels(shown, estimate=s == 0.0),
-                x0_pred=domain.to_pixels(x0.cpu().numpy()[0, 0]),
+                image=_image_pixels(image, domain, state, estimate=s == 0.0),
+                x0_pred=_image_pixels(image, domain, x0.cpu().numpy()[0, 0]),
                 t_from=t,
                 sigma_from=float(model.schedule.sigma(t)),
             )
@@ -218,7 +231,7 @@ def _denoise(
 ) -> Iterator[DenoiseEvent]:
     started = time.perf_counter()
     model = _to_device(model, device)
-    noise = NoiseEstimate.from_pixels(image.pixels)
+    noise = estimate_image_noise(image)
     domain = ModelDomain.from_image(image, noise)
     if settings.tile_size is None:
         tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap)
@@ -227,7 +240,7 @@ def _denoise(
     tiled = TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch)
     evaluator = ViewEnsemble(tiled, views(settings.views))
     with torch.inference_mode():
-        y = torch.from_numpy(domain.to_model(image.pixels)).to(device)[None, None]
+        y = torch.from_numpy(domain.to_model(filled_padding(image))).to(device)[None, None]
         x_start, t_start = diffusion_start(
             model.schedule, y, sigma=domain.noise_std * settings.strength
         )
@@ -239,7 +252,7 @@ def _denoise(
     generator = torch.Generator(device=device).manual_seed(int(settings.seed))
     x0 = yield from _reverse(
         evaluator,
-        domain if step_images else None,
+        (image, domain) if step_images else None,
         x_start,
         t_start=t_start,
         eta=ETA[settings.sampler],
@@ -247,7 +260,7 @@ def _denoise(
         progress=progress,
         run=0,
     )
-    pixels = domain.to_pixels(x0.cpu().numpy()[0, 0])
+    pixels = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
     del x0
 
     uncertainty = None
@@ -265,17 +278,17 @@ def _denoise(
                 progress=progress,
                 run=run,
             )
-            moments.add(domain.to_pixels(sample.cpu().numpy()[0, 0]))
+            moments.add(_image_pixels(image, domain, sample.cpu().numpy()[0, 0]))
             del sample
         uncertainty = moments.std()
 
     try:
-        noise_after = estimate_noise_sigma(pixels)
+        noise_after = estimate_noise_sigma(pixels, exclude=image.padding_mask)
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
     card = model.card
     yield DenoiseResult(
-        image=image.with_pixels(image.keeping_padding(pixels)),  # padding is no anatomy
+        image=image.with_pixels(pixels),
         noise_before=noise,
         noise_after=noise_after,
         noise_std_model=domain.noise_std,

@@ -24,6 +24,10 @@ exact. Blocks holding the image's minimum or maximum (clipped, saturated or
 padded areas) are left out, and so are constant blocks (blanked masks and
 burnt-in overlays); the latter selection depends on the block's own noise, but
 only for noise below about one quantisation step, which no estimate resolves.
+Pixels the caller excludes (declared padding) take no part at all: a block
+whose 9 x 9 pixels around it hold one is left out (its local intensity and
+structure measures draw on them), and the minimum and maximum are those of the
+pixels kept, so what the excluded pixels hold changes nothing.
 
 Kept coefficients are binned by local intensity into ``n_bins`` bins of equal
 width over the central 99 % of intensities; runs of sparse bins are merged up
@@ -241,9 +245,24 @@ class _Blocks:
     unclipped: np.ndarray
     image_shape: tuple[int, int]
     step: float
+    n_clear: int | None
 
 
-def _check_image(pixels: np.ndarray) -> np.ndarray:
+def _check_exclude(exclude: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
+    if exclude is None:
+        return None
+    mask = np.asarray(exclude)
+    if mask.dtype != np.bool_ or mask.shape != shape:
+        raise ValueError(
+            f"exclude must be a boolean mask of the image's shape {shape}, got "
+            f"{mask.dtype} of shape {mask.shape}"
+        )
+    if mask.all():
+        raise ValueError("every pixel of the image is excluded, so there is no noise to measure")
+    return mask
+
+
+def _check_image(pixels: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
     image = np.asarray(pixels)
     if image.ndim != 2:
         raise ValueError(f"pixels must be a 2-D image, got shape {image.shape}")
@@ -257,13 +276,25 @@ def _check_image(pixels: np.ndarray) -> np.ndarray:
     image = image.astype(np.float64)
     if not np.all(np.isfinite(image)):
         raise ValueError("the image contains NaN or infinite values")
-    low, high = image.min(), image.max()
+    low, high = _extremes(image, exclude)
     if low == high:
         raise ValueError(
             f"the image is constant (every pixel is {low:g}), so it has no smooth unclipped "
             "areas to measure noise in"
         )
     return image
+
+
+def _extremes(image: np.ndarray, exclude: np.ndarray | None) -> tuple[float, float]:
+    """Smallest and largest value of the pixels not excluded."""
+    kept = image if exclude is None else image[~exclude]
+    return kept.min(), kept.max()
+
+
+def _clear_blocks(exclude: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Blocks none of whose 9 x 9 pixels (the block and its 8 neighbours) is excluded."""
+    held = _over_blocks(np.logical_or, exclude[: 3 * rows, : 3 * cols].reshape(rows, 3, cols, 3))
+    return ~ndimage.binary_dilation(held, structure=np.ones((3, 3), dtype=bool))
 
 
 def _over_blocks(ufunc: np.ufunc, blocks: np.ndarray) -> np.ndarray:
@@ -276,7 +307,7 @@ def _over_blocks(ufunc: np.ufunc, blocks: np.ndarray) -> np.ndarray:
     return ufunc(ufunc(rows[..., 0], rows[..., 1]), rows[..., 2])
 
 
-def _blocks(image: np.ndarray) -> _Blocks:
+def _blocks(image: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
     rows, cols = image.shape[0] // 3, image.shape[1] // 3
     blocks = image[: 3 * rows, : 3 * cols].reshape(rows, 3, cols, 3)
     # Second difference along columns, then along rows: Immerkaer's mask / 6.
@@ -289,12 +320,22 @@ def _blocks(image: np.ndarray) -> _Blocks:
     activity = (ndimage.uniform_filter(squared, size=3, mode="mirror") * 9.0 - squared) / 8.0
     gx = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=1, mode="mirror")
     gy = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=0, mode="mirror")
-    low, high = image.min(), image.max()
+    low, high = _extremes(image, exclude)
     block_min = _over_blocks(np.minimum, blocks)
     block_max = _over_blocks(np.maximum, blocks)
     unclipped = (block_min > low) & (block_max < high) & (block_min < block_max)
+    clear = None if exclude is None else _clear_blocks(exclude, rows, cols)
+    if clear is not None:
+        unclipped &= clear
     return _Blocks(
-        detail, intensity, activity, gx * gx + gy * gy, unclipped, image.shape, _grid_step(detail)
+        detail,
+        intensity,
+        activity,
+        gx * gx + gy * gy,
+        unclipped,
+        image.shape,
+        _grid_step(detail if clear is None else detail[clear]),
+        None if clear is None else int(np.count_nonzero(clear)),
     )
 
 
@@ -429,10 +470,15 @@ def _too_few_blocks(blocks: _Blocks, n_kept: int, min_count: int) -> str:
             f"the image is too small ({cols} x {rows} pixels): measuring its noise needs "
             f"{min_count} smooth unclipped blocks of 3 x 3 pixels, and it holds only {n_blocks}"
         )
+    blocks_kept = (
+        f"its {n_blocks} blocks of 3 x 3 pixels"
+        if blocks.n_clear is None
+        else f"the {blocks.n_clear} blocks of 3 x 3 pixels clear of its padding"
+    )
     return (
         f"the image has too few smooth unclipped areas to measure its noise in: {n_kept} of "
-        f"its {n_blocks} blocks of 3 x 3 pixels vary without reaching the image's lowest or "
-        f"highest value, and {min_count} are needed"
+        f"{blocks_kept} vary without reaching the image's lowest or highest value, and "
+        f"{min_count} are needed"
     )
 
 
@@ -447,7 +493,7 @@ MIN_COUNT_SHARE = 16
 """A small image's noise-level bins need at least 1/16 of its 3 x 3 blocks each."""
 
 
-def bin_count_for(shape: tuple[int, ...]) -> int:
+def bin_count_for(shape: tuple[int, ...], *, exclude: np.ndarray | None = None) -> int:
     """Blocks per noise-level bin for an image: 1000, fewer under about 400 x 400 pixels.
 
     1000 blocks give a 3.7 % standard error; a small image's bins need at least a
@@ -457,18 +503,28 @@ def bin_count_for(shape: tuple[int, ...]) -> int:
     ----------
     shape : tuple of int
         ``(rows, cols)``.
+    exclude : ndarray of bool, shape (rows, cols), optional
+        Pixels left out of the estimate (padding): the blocks are then counted in
+        the pixels kept.
 
     Returns
     -------
     int
         ``min_count`` for :func:`estimate_noise_level_function`.
     """
-    n_blocks = (shape[0] // 3) * (shape[1] // 3)
+    if exclude is None:
+        n_blocks = (shape[0] // 3) * (shape[1] // 3)
+    else:
+        n_blocks = int(np.count_nonzero(~np.asarray(exclude, dtype=bool))) // 9
     return int(np.clip(n_blocks // MIN_COUNT_SHARE, 10, 1000))
 
 
 def estimate_noise_level_function(
-    pixels: np.ndarray, *, n_bins: int = 16, min_count: int = 1000
+    pixels: np.ndarray,
+    *,
+    n_bins: int = 16,
+    min_count: int = 1000,
+    exclude: np.ndarray | None = None,
 ) -> NoiseLevelFunction:
     """Estimate the noise std as a function of intensity from one image.
 
@@ -482,6 +538,11 @@ def estimate_noise_level_function(
     min_count : int
         Fewest detail coefficients behind one bin's estimate (>= 10; the
         relative standard error of a bin is about ``1.17 / sqrt(min_count)``).
+    exclude : ndarray of bool, shape (rows, cols), optional
+        Pixels that are no image (DICOM pixel padding, say): the 3 x 3 blocks whose
+        9 x 9 pixels around them hold one take no part, and the image's minimum and
+        maximum (which mark clipped blocks) are those of the other pixels. None (the
+        default) takes every pixel.
 
     Returns
     -------
@@ -493,7 +554,9 @@ def estimate_noise_level_function(
     ValueError
         If the image is too small, not finite, constant, or has fewer than
         ``min_count`` smooth unclipped blocks (the message, meant for users, gives
-        the counts but not the parameter; a smaller ``min_count`` accepts fewer).
+        the counts but not the parameter; a smaller ``min_count`` accepts fewer);
+        or if ``exclude`` is no boolean mask of the image's shape, or excludes every
+        pixel.
 
     Notes
     -----
@@ -511,7 +574,8 @@ def estimate_noise_level_function(
        411-428, 1992.
     """
     _check_bins(n_bins, min_count)
-    blocks = _blocks(_check_image(pixels))
+    exclude = _check_exclude(exclude, np.shape(pixels))
+    blocks = _blocks(_check_image(pixels, exclude), exclude)
     nlf = _binned_estimate(blocks, blocks.unclipped, n_bins, min_count)
     for _ in range(REFINEMENTS):
         keep = _select(blocks, nlf(blocks.intensity))
@@ -526,7 +590,7 @@ def estimate_noise_level_function(
     )
 
 
-def estimate_noise_sigma(pixels: np.ndarray) -> float:
+def estimate_noise_sigma(pixels: np.ndarray, *, exclude: np.ndarray | None = None) -> float:
     """Estimate the std of signal-independent (Gaussian) noise from one image.
 
     The single-bin case of :func:`estimate_noise_level_function`: a robust MAD
@@ -538,6 +602,8 @@ def estimate_noise_sigma(pixels: np.ndarray) -> float:
     ----------
     pixels : array_like, shape (rows, cols)
         The noisy image, at least 9 x 9.
+    exclude : ndarray of bool, shape (rows, cols), optional
+        Pixels left out (padding), as in :func:`estimate_noise_level_function`.
 
     Returns
     -------
@@ -552,4 +618,5 @@ def estimate_noise_sigma(pixels: np.ndarray) -> float:
        Poissonian-Gaussian noise modeling and fitting for single-image
        raw-data", IEEE Trans. Image Process. 17(10), 1737-1754, 2008.
     """
-    return float(estimate_noise_level_function(pixels, n_bins=1, min_count=10).sigmas[0])
+    nlf = estimate_noise_level_function(pixels, n_bins=1, min_count=10, exclude=exclude)
+    return float(nlf.sigmas[0])

@@ -40,7 +40,7 @@ class NoiseEstimate:
     detector: LogDetectorFit | None = None
 
     @classmethod
-    def from_pixels(cls, pixels: np.ndarray) -> NoiseEstimate:
+    def from_pixels(cls, pixels: np.ndarray, *, exclude: np.ndarray | None = None) -> NoiseEstimate:
         """Estimate the noise of an image.
 
         The noise-level function's bins hold 1000 smooth 3 x 3 blocks each (a 3.7 %
@@ -50,6 +50,10 @@ class NoiseEstimate:
         ----------
         pixels : ndarray, shape (rows, cols)
             At least 9 x 9, finite.
+        exclude : ndarray of bool, shape (rows, cols), optional
+            Pixels that are no image, left out of the estimate (DICOM pixel padding,
+            :attr:`core.image.XrayImage.padding_mask`); see
+            :func:`core.noise.estimate_noise_level_function`.
 
         Returns
         -------
@@ -62,8 +66,12 @@ class NoiseEstimate:
             areas to measure noise in (a constant image, say).
         """
         try:
-            nlf = estimate_noise_level_function(pixels, min_count=bin_count_for(pixels.shape))
-            sigma = estimate_noise_sigma(pixels)
+            nlf = estimate_noise_level_function(
+                pixels,
+                min_count=bin_count_for(pixels.shape, exclude=exclude),
+                exclude=exclude,
+            )
+            sigma = estimate_noise_sigma(pixels, exclude=exclude)
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
         return cls(nlf, sigma, log_detector_of(nlf))
