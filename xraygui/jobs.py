@@ -28,6 +28,7 @@ from core.denoise import (
     NoiseEstimate,
     TileProgress,
     denoise_steps,
+    estimate_image_noise,
     forward_process,
     generate_demo,
     open_model,
@@ -373,7 +374,7 @@ class ForwardPreview:
         self.image = image
         self.model_path = model_path
         self.model = cached_model(model_path)
-        self.domain = ModelDomain.from_image(image, NoiseEstimate.from_pixels(image.pixels))
+        self.domain = ModelDomain.from_image(image, estimate_image_noise(image))
 
     def at(self, t: float, seed: int) -> tuple[np.ndarray, float]:
         """Return ``x_t`` in pixel units and the schedule's noise level at `t`."""

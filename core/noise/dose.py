@@ -648,7 +648,12 @@ class LowDoseSettings:
             or does not tell the quanta, with the reason.
         """
         cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # bad settings first
-        nlf = (NoiseEstimate.from_pixels(image.pixels) if noise is None else noise).nlf
+        own = (
+            noise
+            if noise is not None
+            else NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+        )
+        nlf = own.nlf
         correlated = correlation_problem(image.pixels, nlf)
         if correlated is not None:
             raise ValueError(correlated)

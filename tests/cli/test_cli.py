@@ -424,3 +424,18 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
         status = process.wait(timeout=120)
         error = process.stderr.read().decode()
     assert (status, error) == (141, "")
+
+
+def test_info_and_metrics_estimate_the_noise_without_the_padding(tmp_path, capsys):
+    from core.noise import NoiseEstimate
+
+    path = tmp_path / "padded.dcm"
+    _padded_phantom(path, 256)
+    image = read_image(path)
+    anatomy = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask).sigma
+    assert NoiseEstimate.from_pixels(image.pixels).sigma != anatomy  # the padding matters
+    capsys.readouterr()
+    assert main(["info", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["noise_sigma"] == pytest.approx(anatomy)
+    assert main(["metrics", str(path), str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reference_noise"] == pytest.approx(anatomy)
