@@ -95,6 +95,9 @@ REFINEMENTS = 2
 
 GRID_TOLERANCE = 0.05
 """Coefficients within this share of a step of a grid's points lie on that grid."""
+BLOCK_ROWS_AT_ONCE = 256
+"""Rows of blocks taken to float64 at once (768 pixel rows): the per-block statistics need
+no more of the image at a time, so a large image is never copied whole."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -273,7 +276,8 @@ def _check_image(pixels: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
         )
     if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
         raise ValueError(f"pixels must be a real numeric array, got dtype {image.dtype}")
-    image = image.astype(np.float64)
+    if not np.issubdtype(image.dtype, np.floating):
+        image = image.astype(np.float64)  # floats are taken to float64 block by block
     if not np.all(np.isfinite(image)):
         raise ValueError("the image contains NaN or infinite values")
     low, high = _extremes(image, exclude)
@@ -309,21 +313,28 @@ def _over_blocks(ufunc: np.ufunc, blocks: np.ndarray) -> np.ndarray:
 
 def _blocks(image: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
     rows, cols = image.shape[0] // 3, image.shape[1] // 3
-    blocks = image[: 3 * rows, : 3 * cols].reshape(rows, 3, cols, 3)
-    # Second difference along columns, then along rows: Immerkaer's mask / 6.
-    along_cols = blocks[..., 0] - 2.0 * blocks[..., 1] + blocks[..., 2]
-    detail = (along_cols[:, 0] - 2.0 * along_cols[:, 1] + along_cols[:, 2]) / 6.0
-    means = _over_blocks(np.add, blocks) / 9.0
+    low, high = _extremes(image, exclude)
+    detail, means = np.empty((rows, cols)), np.empty((rows, cols))
+    unclipped = np.empty((rows, cols), dtype=bool)
+    for start in range(0, rows, BLOCK_ROWS_AT_ONCE):  # a float64 copy of a band at a time
+        stop = min(start + BLOCK_ROWS_AT_ONCE, rows)
+        band = image[3 * start : 3 * stop, : 3 * cols].astype(np.float64)
+        blocks = band.reshape(stop - start, 3, cols, 3)
+        # Second difference along columns, then along rows: Immerkaer's mask / 6.
+        along_cols = blocks[..., 0] - 2.0 * blocks[..., 1] + blocks[..., 2]
+        detail[start:stop] = (along_cols[:, 0] - 2.0 * along_cols[:, 1] + along_cols[:, 2]) / 6.0
+        means[start:stop] = _over_blocks(np.add, blocks) / 9.0
+        block_min = _over_blocks(np.minimum, blocks)
+        block_max = _over_blocks(np.maximum, blocks)
+        unclipped[start:stop] = (block_min > low) & (block_max < high) & (block_min < block_max)
     intensity = ndimage.uniform_filter(means, size=3, mode="nearest")
     squared = detail * detail
     # Neighbours only: 'mirror' never reflects a block onto itself.
     activity = (ndimage.uniform_filter(squared, size=3, mode="mirror") * 9.0 - squared) / 8.0
-    gx = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=1, mode="mirror")
-    gy = ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=0, mode="mirror")
-    low, high = _extremes(image, exclude)
-    block_min = _over_blocks(np.minimum, blocks)
-    block_max = _over_blocks(np.maximum, blocks)
-    unclipped = (block_min > low) & (block_max < high) & (block_min < block_max)
+    del squared
+    gradient = np.square(ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=1, mode="mirror"))
+    gradient += np.square(ndimage.correlate1d(means, [-0.5, 0.0, 0.5], axis=0, mode="mirror"))
+    del means
     clear = None if exclude is None else _clear_blocks(exclude, rows, cols)
     if clear is not None:
         unclipped &= clear
@@ -331,7 +342,7 @@ def _blocks(image: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
         detail,
         intensity,
         activity,
-        gx * gx + gy * gy,
+        gradient,
         unclipped,
         image.shape,
         _grid_step(detail if clear is None else detail[clear]),
