@@ -5,6 +5,9 @@ continues from ``<output stem>.checkpoint.safetensors`` and every setting not gi
 the command line is taken from the checkpoint. SIGINT and SIGTERM stop the run
 gracefully: it checkpoints and exports the model, then exits with 128 + the signal's
 number (130, 143), so that a script does not take the stopped run for a finished one.
+Creating ``<output stem>.stop`` beside the model stops it the same way (exit status 143)
+on every OS; the run holds ``<output stem>.lock`` while it trains, and a second run of
+the same model is refused (:mod:`core.training.control`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from core.errors import XrayError, error_line, is_bad_input
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
+from core.training.control import STOP_STATUS, TrainingLock, stop_path
 from core.training.loop import TrainState, train
 from core.training.outputs import check_outputs
 
@@ -137,7 +142,7 @@ def _setup_logging(path: Path) -> None:
     root.addHandler(console)
     if rank == 0:
         path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = logging.FileHandler(path)
+        log_file = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
         log_file.setFormatter(logging.Formatter(line))
         root.addHandler(log_file)
 
@@ -155,7 +160,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
     Returns
     -------
     int
-        0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log).
+        0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log),
+        or the status of a run stopped early (:func:`run`).
     """
     return run(training_parser(prog).parse_args(argv))
 
@@ -165,57 +171,71 @@ def run(args: argparse.Namespace) -> int:
 
     The data folder and the outputs are checked before anything is written (the log
     included), and a refusal is one line, ``xray-denoise: error: ...``, as the other
-    subcommands give.
+    subcommands give; so is a second run of a model that a process trains now. The
+    console and the log are UTF-8 whatever the locale (the wizard reads them so).
 
     Returns
     -------
     int
         0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log),
-        128 + the signal's number when SIGINT or SIGTERM stopped the run (checkpointed).
+        128 + the signal's number when SIGINT or SIGTERM stopped the run (checkpointed),
+        143 when its stop file did.
     """
-    try:
-        if args.threads is not None:
-            if args.threads < 1:
-                raise ValueError(f"--threads {args.threads}: give 1 or more")
-            torch.set_num_threads(args.threads)
-        config = build_config(args)
-        if not config.data.is_dir():
-            raise ValueError(f"{config.data} is not a folder")
-        if int(os.environ.get("RANK", "0")) == 0:
-            check_outputs(config)
-        _setup_logging(args.log_file or config.output.with_suffix(".log"))
-    except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
-        prog = getattr(args, "prog", "xray-denoise")
-        print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
-        return 2
+    reconfigure = getattr(sys.stderr, "reconfigure", None)  # sys.stderr may be None
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    with ExitStack() as held:
+        try:
+            if args.threads is not None:
+                if args.threads < 1:
+                    raise ValueError(f"--threads {args.threads}: give 1 or more")
+                torch.set_num_threads(args.threads)
+            config = build_config(args)
+            if not config.data.is_dir():
+                raise ValueError(f"{config.data} is not a folder")
+            lock = None
+            if int(os.environ.get("RANK", "0")) == 0:
+                check_outputs(config)
+                lock = held.enter_context(TrainingLock(config.output))
+            _setup_logging(args.log_file or config.output.with_suffix(".log"))
+        except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
+            prog = getattr(args, "prog", "xray-denoise")
+            print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
+            return 2
+        return _train_until_stopped(config, lock)
 
-    stopped_by: list[int] = []
 
-    def request_stop(signum: int, _frame: object) -> None:
-        logging.getLogger(__name__).info("signal %d: stopping after this step", signum)
-        stopped_by.append(signum)
+def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
+    """Train to the end or to a stop request (a signal, or the stop file on rank 0)."""
+    log = logging.getLogger(__name__)
+    stopped: list[int] = []  # the exit status of a stop asked for
 
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping after this step", signum)
+        stopped.append(128 + signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
 
     def on_step(_state: TrainState) -> bool:
-        return bool(stopped_by)
+        if not stopped and lock is not None and lock.stop_requested():
+            log.info("%s: stopping after this step", stop_path(config.output))
+            stopped.append(STOP_STATUS)
+        return bool(stopped)
 
     try:
         train(config, callback=on_step)
     except Exception as e:  # one line on the console; for a bug, the traceback in the log
         if is_bad_input(e):
-            logging.getLogger(__name__).error("%s", error_line(e))
+            log.error("%s", error_line(e))
             return 2
-        logging.getLogger(__name__).error("training stopped: %s", error_line(e), exc_info=True)
+        log.error("training stopped: %s", error_line(e), exc_info=True)
         return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if stopped_by:
-        logging.getLogger(__name__).info(
-            "stopped by signal %d before the end: go on with --resume", stopped_by[0]
-        )
-        return 128 + stopped_by[0]
+    if stopped:
+        log.info("stopped before the end (exit status %d): go on with --resume", stopped[0])
+        return stopped[0]
     return 0
 
 

@@ -1,4 +1,10 @@
-"""The lock a run folder holds while a process trains it, so that no two train one run."""
+"""The locks of a run being trained, so that no two processes train one run.
+
+The app that starts a run locks its folder (``training.lock``, a QLockFile), so that no
+other window or app starts it too; the training process locks its model
+(:mod:`core.training.control`) for as long as it trains, so that a run whose app has died
+while its process trains on is not taken for a stopped one either.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from core.training.control import is_being_trained
+
 LOCK_FILE = "training.lock"
 
 
 def run_lock(folder: Path) -> QLockFile:
-    """Return the (not yet taken) lock of a run folder.
+    """Return the (not yet taken) app's lock of a run folder.
 
     A lock is held for as long as its holder lives, however long it trains; the lock
     of an app that has died is stale and is taken over.
@@ -30,20 +38,20 @@ def run_lock(folder: Path) -> QLockFile:
     return lock
 
 
-def is_locked(folder: Path) -> bool:
-    """Whether a live process (this app or another) holds the run folder's lock.
+def is_locked(output: Path) -> bool:
+    """Whether a live process (this app, another, or a training process) holds a run's lock.
 
     Parameters
     ----------
-    folder : Path
-        The run folder.
+    output : Path
+        The run's model file, in its run folder.
 
     Returns
     -------
     bool
     """
-    lock = run_lock(folder)
-    if lock.tryLock(0):
-        lock.unlock()
-        return False
-    return True
+    lock = run_lock(output.parent)
+    if not lock.tryLock(0):
+        return True
+    lock.unlock()
+    return is_being_trained(output)

@@ -1,21 +1,29 @@
 """The training subprocess: ``python -m core.training`` under a QProcess.
 
 Training runs in its own process so that a crash cannot take the app down and the
-GPU memory is freed when it ends. Pause asks it to stop gracefully (SIGTERM: it
-checkpoints and exports the model); Cancel kills it, keeping the last periodic
+GPU memory is freed when it ends. Pause asks it to stop gracefully through its stop
+file (:mod:`core.training.control`; a signal would not reach it on Windows): it
+checkpoints and exports the model. Cancel kills it, keeping the last periodic
 checkpoint, if one was written. Either can be resumed from its checkpoint with
-``--resume``. The run folder is locked while a process trains it
-(:mod:`xraygui.wizard.lock`), so that no other window or app trains it too.
+``--resume``. The run is locked while a process trains it (:mod:`xraygui.wizard.lock`),
+so that no other window or app trains it too.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 
-from PySide6.QtCore import QLockFile, QObject, QProcess, Signal
+from PySide6.QtCore import QLockFile, QObject, QProcess, QTimer, Signal
 
+from core.training.control import is_being_trained, request_stop, stop_path
 from xraygui.wizard.lock import run_lock
 from xraygui.wizard.runs import RunSpec, checkpoint_step, write_run
+
+STOPPED_STATUSES = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
+"""Exit statuses of a run stopped early with a checkpoint and its model (130, 143)."""
+STOP_REQUEST_MS = 1000
+"""Interval at which a Pause's stop file is put back while the process still runs."""
 
 
 def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
@@ -76,7 +84,8 @@ class TrainingProcess(QObject):
     Signals
     -------
     stateChanged(str)
-        ``running``, then ``paused``, ``cancelled``, ``finished`` or ``failed``.
+        ``running``, then ``paused``, ``cancelled``, ``finished`` or ``failed``: what the
+        process's exit says happened, whatever was asked.
     output(str)
         Text the process wrote (its log lines).
     """
@@ -88,9 +97,13 @@ class TrainingProcess(QObject):
         super().__init__(parent)
         self.spec: RunSpec | None = None
         self.state = "idle"
-        self._stop_as: str | None = None
+        self.pausing = False
+        self._cancelled = False
         self._process: QProcess | None = None
         self._lock: QLockFile | None = None
+        self._stop_request = QTimer(self)
+        self._stop_request.setInterval(STOP_REQUEST_MS)
+        self._stop_request.timeout.connect(self._request_stop)
 
     def is_running(self) -> bool:
         """Whether a training process is alive."""
@@ -109,15 +122,20 @@ class TrainingProcess(QObject):
         Returns
         -------
         bool
-            False if another process trains the run (its folder is locked): nothing
-            is started, and the state and run file are left as they are.
+            False if another process trains the run (its folder or model is locked, by an
+            app or a training process): nothing is started, and the state and run file
+            are left as they are.
         """
         if self._process is not None:
             raise RuntimeError("a training process is already running")
         lock = run_lock(spec.folder)
         if not lock.tryLock(0):
             return False
-        self.spec, self._stop_as, self._lock = spec, None, lock
+        if is_being_trained(spec.output):  # as by a process whose app has died
+            lock.unlock()
+            return False
+        self.spec, self._lock = spec, lock
+        self.pausing = self._cancelled = False
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setWorkingDirectory(str(spec.folder))
@@ -131,20 +149,26 @@ class TrainingProcess(QObject):
         return True
 
     def pause(self) -> None:
-        """Stop gracefully: the process checkpoints and exports the model, then exits."""
-        if self._process is not None:
-            self._stop_as = "paused"
-            self._process.terminate()
+        """Stop gracefully: the process checkpoints and exports the model, then exits.
+
+        The request is the run's stop file, which works on every OS, and is kept in place
+        until the process ends: a run that is still starting removes a stop file it finds
+        as one left from an earlier run.
+        """
+        if self._process is not None and not self.pausing:
+            self.pausing = True
+            self._request_stop()
+            self._stop_request.start()
 
     def cancel(self) -> None:
         """Kill the process now; the last periodic checkpoint is kept for a resume."""
         if self._process is not None:
-            self._stop_as = "cancelled"
+            self._cancelled = True
             self._process.kill()
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the process has ended (shutdown and tests); True if it did."""
-        return self._process is None or self._process.waitForFinished(msecs)
+    def _request_stop(self) -> None:
+        if self._process is not None and self.spec is not None:
+            request_stop(self.spec.output)
 
     def _read(self) -> None:
         if self._process is not None:
@@ -153,12 +177,13 @@ class TrainingProcess(QObject):
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
-        self._process = None
-        self._unlock()
-        if self._stop_as is not None:
-            self._set_state(self._stop_as)
-        elif status == QProcess.ExitStatus.NormalExit and code == 0:
+        self._ended()
+        if status == QProcess.ExitStatus.NormalExit and code == 0:
             self._set_state("finished")
+        elif status == QProcess.ExitStatus.NormalExit and code in STOPPED_STATUSES:
+            self._set_state("paused")  # checkpointed and exported: Pause, or a signal
+        elif self._cancelled:
+            self._set_state("cancelled")
         else:
             self.output.emit(f"training process exited with status {code}\n")
             self._set_state("failed")
@@ -166,11 +191,16 @@ class TrainingProcess(QObject):
     def _error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
             self.output.emit("the training process could not be started\n")
-            self._process = None
-            self._unlock()
+            self._ended()
             self._set_state("failed")
 
-    def _unlock(self) -> None:
+    def _ended(self) -> None:
+        """Forget the process, its stop request and the app's lock of the run folder."""
+        self._process = None
+        self._stop_request.stop()
+        if self.pausing and self.spec is not None:  # a request put back after it was answered
+            stop_path(self.spec.output).unlink(missing_ok=True)
+        self.pausing = False
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None

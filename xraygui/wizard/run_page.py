@@ -87,7 +87,7 @@ class RunPage(QWizardPage):
         self.pause_button = QPushButton("Pause")
         self.resume_button = QPushButton("Resume")
         self.cancel_button = QPushButton("Cancel")
-        self.pause_button.clicked.connect(self.process.pause)
+        self.pause_button.clicked.connect(self.pause)
         self.resume_button.clicked.connect(self.resume)
         self.cancel_button.clicked.connect(self.process.cancel)
         self.log = QPlainTextEdit()
@@ -123,8 +123,8 @@ class RunPage(QWizardPage):
         if not self.process.start(spec, resume=resume):
             self.status.setText(f"Not started: {spec.folder.name} is being trained elsewhere.")
             self.note(
-                f"{spec.folder} is being trained by another window or app (its folder is "
-                "locked); it can be resumed here once that stops."
+                f"{spec.folder} is being trained by another window or app, or by a training "
+                "process whose app has closed; it can be resumed here once that stops."
             )
             return
         self.timer.start()
@@ -139,6 +139,13 @@ class RunPage(QWizardPage):
             spec.config.metrics_path.unlink(missing_ok=True)
         self.start(spec, resume=resume)
 
+    def pause(self) -> None:
+        """Ask the run to stop with a checkpoint and its model; it says when it has."""
+        self.process.pause()
+        if self.process.pausing:
+            self._buttons(self.process.state)
+            self.status.setText(f"pausing{self._step()}: saving a checkpoint and the model")
+
     def poll(self) -> None:
         """Read new metrics records and update the curves and ETA."""
         if self.reader is None:
@@ -151,7 +158,8 @@ class RunPage(QWizardPage):
             elif "loss" in record:
                 self.losses.append((record["step"], record["loss"]))
                 self.eta.setText(format_eta(eta_seconds(self.process.spec, record)))
-                self.status.setText(f"{self.process.state}: step {record['step']}")
+                state = "pausing" if self.process.pausing else self.process.state
+                self.status.setText(f"{state}: step {record['step']}")
         if records:
             self._draw()
 
@@ -166,7 +174,7 @@ class RunPage(QWizardPage):
             self.poll()
             self.timer.stop()
             self.eta.setText("done" if state == "finished" else format_eta(None))
-        last = f": step {self.losses[-1][0]}" if self.losses else ""
+        last = self._step()
         self.status.setText(f"{state}{last}")
         spec = self.process.spec
         if state in STOPPED and spec is not None and checkpoint_step(spec) is None:
@@ -178,9 +186,12 @@ class RunPage(QWizardPage):
         self.stateChanged.emit(state)
         self.completeChanged.emit()
 
+    def _step(self) -> str:
+        return f": step {self.losses[-1][0]}" if self.losses else ""
+
     def _buttons(self, state: str) -> None:
         running = state == "running"
-        self.pause_button.setEnabled(running)
+        self.pause_button.setEnabled(running and not self.process.pausing)
         self.cancel_button.setEnabled(running)
         spec = self.process.spec
         stopped = state in STOPPED and spec is not None

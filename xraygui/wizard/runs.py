@@ -159,7 +159,7 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
 def unfinished_runs(root: Path) -> list[RunSpec]:
     """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
 
-    A run that a process trains now (its folder locked, by this app or another) is left out.
+    A run that a process trains now (locked by an app, or by its training process) is left out.
     """
     found = []
     for path in sorted(root.glob(f"*/{RUN_FILE}"), reverse=True):
@@ -170,7 +170,7 @@ def unfinished_runs(root: Path) -> list[RunSpec]:
         if (
             state in UNFINISHED
             and spec.config.checkpoint_path.is_file()
-            and not is_locked(spec.folder)
+            and not is_locked(spec.output)
         ):
             found.append(spec)
     return found

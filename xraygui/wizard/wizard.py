@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from core.cores import usable_cores
@@ -20,6 +20,7 @@ from xraygui.wizard.training_page import TrainingPage
 
 DATA, NOISE, TRAINING, RUN, RESULT = range(5)
 STOP_WAIT_MS = 60_000
+"""Time a closing wizard gives its run to pause before it kills it."""
 CADENCE = {"log_every": 10, "val_every": 200, "checkpoint_every": 200}
 """Steps between loss records, validations and checkpoints of a new run (:attr:`cadence`)."""
 KEPT_STATES = frozenset({"finished", "paused", "cancelled"})
@@ -78,6 +79,12 @@ class TrainWizard(QWizard):
         self.data_page.resumeRequested.connect(self.resume_run)
         self.result_page.saved.connect(self.modelSaved)
         self._resume: RunSpec | None = None
+        self._closing: int | None = None
+        self._stop_wait = QTimer(self)
+        self._stop_wait.setSingleShot(True)
+        self._stop_wait.setInterval(STOP_WAIT_MS)
+        self._stop_wait.timeout.connect(self.run_page.process.cancel)
+        self.run_page.process.stateChanged.connect(self._run_state)
         self.cadence = dict(CADENCE)
         available = self.screen().availableGeometry()  # small or scaled screens: fit them
         self.resize(min(820, available.width() - 20), min(640, available.height() - 40))
@@ -158,14 +165,42 @@ class TrainWizard(QWizard):
         spec = self.run_page.process.spec
         return spec is not None and self.spec(spec.folder) == spec
 
-    def done(self, result: int) -> None:  # noqa: D102 (Qt override)
+    def done(self, result: int) -> None:
+        """Close, once a run going on has paused (checkpointed, exported, resumable).
+
+        Nothing waits on the GUI thread: the wizard asks the run to pause, says so, stays
+        open until it has, and keeps the app from quitting meanwhile (the app's main
+        window may be closing). The run is killed instead at a second close, or when it
+        has not paused within :data:`STOP_WAIT_MS`.
+
+        Parameters
+        ----------
+        result : int
+            The dialog's result code.
+        """
         process = self.run_page.process
         if process.is_running():
-            process.pause()  # checkpoint and export: the run stays resumable
-            if not process.wait(STOP_WAIT_MS):
+            if self._closing is not None:
                 process.cancel()
-                process.wait()
+                return
+            self._closing = result
+            handle = self.windowHandle()
+            if handle is not None:  # a window of its own keeps the app open until it closes
+                handle.setTransientParent(None)
+            self.run_page.pause()
+            self.run_page.note(
+                "Closing once the run has paused, with a checkpoint and the model saved; "
+                "close again to stop it at once."
+            )
+            self._stop_wait.start()
+            return
+        self._closing = None
+        self._stop_wait.stop()
         if self.data_page.worker is not None:
             self.data_page.worker.quit()
             self.data_page.worker.wait()
         super().done(result)
+
+    def _run_state(self, state: str) -> None:
+        if state != "running" and self._closing is not None:
+            self.done(self._closing)
