@@ -1,5 +1,8 @@
 """Make the README's screenshots: the bundled sample at a simulated 10 % dose, denoised.
 
+The dose is a tenth of the quanta measured from the sample's own noise, as the dose
+dialog simulates by default (:meth:`core.noise.LowDoseSettings.measured_or_default`).
+
 ``docs/screenshots/denoised.png`` shows Before, After and Residual with a region of
 interest; ``swipe.png`` the swipe view. Run from the repository root under a display,
 e.g. ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py``.
@@ -50,7 +53,7 @@ def main() -> int:
 
         window.open_file(sample_image_path())
         wait(settled)
-        window.simulate_low_dose(LowDoseSettings(dose=0.1, seed=0))
+        window.simulate_low_dose(LowDoseSettings.measured_or_default(window.image, 0.1, seed=0)[0])
         wait(settled)
         window.start_denoise()
         wait(lambda: window.result is not None and settled())

@@ -25,12 +25,16 @@ class Comparison:
     noise_free_psnr : float or None
         PSNR the noise-free image would score against the reference over the same
         scope (:func:`core.metrics.noise_free_psnr`), if the reference's noise is known.
+    data_range_source : str or None
+        Where the metrics' data range comes from, e.g. ``"the reference's 12-bit
+        stored range"`` (:attr:`core.image.XrayImage.data_range_source`).
     """
 
     label: str
     scope: str
     metrics: QualityMetrics
     noise_free_psnr: float | None = None
+    data_range_source: str | None = None
 
 
 def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
@@ -110,7 +114,8 @@ def comparisons(
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
 
     Over the whole image and, if given, over `region`; the data range is the
-    reference's stored range (:attr:`core.image.XrayImage.data_range`). With the
+    reference's range (:attr:`core.image.XrayImage.data_range`: its stored range, or
+    the span of floating-point values outside [0, 1]), and each row says which. With the
     reference's noise estimate, each scope also gets the PSNR of the noise-free image.
     The reference's padding (DICOM PixelPaddingValue) is left out of every number.
 
@@ -140,6 +145,7 @@ def comparisons(
         tests.append(("denoised vs reference", denoised))
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
     data_range, padding = reference.data_range, reference.padding_mask
+    source = f"the reference's {reference.data_range_source}"
     rows = []
     for scope in scopes:
         floor = (
@@ -165,6 +171,7 @@ def comparisons(
                     exclude=padding,
                 ),
                 noise_free_psnr=floor,
+                data_range_source=source,
             )
             for label, test in tests
         ]

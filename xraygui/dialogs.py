@@ -18,10 +18,19 @@ from PySide6.QtWidgets import (
 from core.image import XrayImage
 from core.noise import (
     DEFAULT_ELECTRONIC_NOISE,
+    DEFAULT_MAX_ATTENUATION,
     DEFAULT_PHOTONS_PER_PIXEL,
     LowDoseSettings,
     NoiseEstimate,
 )
+from core.noise.dose import MAX_PHOTONS_PER_PIXEL
+from core.noise.noise_free import noise_free_problem
+from xraygui.exact_spinbox import ExactSpinBox
+
+MAX_ATTENUATION = 100.0
+"""The largest attenuation span the dose dialog takes (a chest spans about 7)."""
+MAX_ELECTRONIC_NOISE = 1000.0
+"""The most electronic noise, in quanta rms, the dose dialog takes."""
 
 
 class SimulateDoseDialog(QDialog):
@@ -30,7 +39,11 @@ class SimulateDoseDialog(QDialog):
     The quanta per pixel are measured from the image's own noise where a log
     detector's describes it (:meth:`core.noise.LowDoseSettings.measured_from`), so a
     dose of 25 % means a quarter of the quanta the image was taken with; otherwise,
-    or on request, they are entered.
+    or on request, they are entered with the attenuation span of the range of
+    values, exactly as a simulation's description records them, and the image may
+    be said to have no noise of its own (``input_is_noisy=False``). Entered quanta
+    that predict far more noise than the image holds are warned of
+    (:func:`core.noise.noise_free.noise_free_problem`).
 
     Parameters
     ----------
@@ -53,17 +66,41 @@ class SimulateDoseDialog(QDialog):
         )
         self.measured_label = QLabel()
         self.measured_label.setWordWrap(True)
-        self.photons = QDoubleSpinBox(
-            decimals=0, minimum=1.0, maximum=1e9, value=DEFAULT_PHOTONS_PER_PIXEL
+        self.measured_label.setToolTip(
+            "In brackets: the quanta within one standard error of the fit"
         )
-        self.photons.setToolTip("Detected quanta per pixel behind no attenuation, at full dose")
-        self.electronic = QDoubleSpinBox(
-            decimals=1, minimum=0.0, maximum=100.0, value=DEFAULT_ELECTRONIC_NOISE
+        self.photons = ExactSpinBox(
+            minimum=1.0, maximum=MAX_PHOTONS_PER_PIXEL, value=DEFAULT_PHOTONS_PER_PIXEL
+        )
+        self.photons.setToolTip(
+            "Detected quanta per pixel behind no attenuation, at full dose (every decimal "
+            "a simulation's description records is kept)"
+        )
+        self.attenuation = ExactSpinBox(
+            minimum=0.01, maximum=MAX_ATTENUATION, value=DEFAULT_MAX_ATTENUATION
+        )
+        self.attenuation.setToolTip(
+            "Line integral (attenuation) at the attenuating end of the image's range of "
+            "values; the unattenuated end is 0"
+        )
+        self.electronic = ExactSpinBox(
+            minimum=0.0, maximum=MAX_ELECTRONIC_NOISE, value=DEFAULT_ELECTRONIC_NOISE
         )
         self.electronic.setToolTip(
             "Detector read-out noise, in quanta rms (the image's noise pins it down poorly, "
             "so it is entered)"
         )
+        self.noise_free = QCheckBox(
+            "The image has no noise of its own (a phantom or a simulation's clean input)"
+        )
+        self.noise_free.setToolTip(
+            "Draws all the noise of the lower dose instead of thinning the image's quanta: "
+            "thinning quanta a noise-free image does not hold gives a 25 % dose the noise "
+            "of a 33 % one"
+        )
+        self.noise_free_warning = QLabel()
+        self.noise_free_warning.setWordWrap(True)
+        self.noise_free_warning.setStyleSheet("color: #a01010")
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         form = QFormLayout(self)
         form.addRow(
@@ -76,7 +113,10 @@ class SimulateDoseDialog(QDialog):
         form.addRow(self.measure)
         form.addRow(self.measured_label)
         form.addRow("Quanta per pixel (full dose)", self.photons)
+        form.addRow("Attenuation span (line integral)", self.attenuation)
         form.addRow("Electronic noise (quanta)", self.electronic)
+        form.addRow(self.noise_free)
+        form.addRow(self.noise_free_warning)
         form.addRow("Seed", self.seed)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -86,17 +126,25 @@ class SimulateDoseDialog(QDialog):
         form.addRow(buttons)
         self._measured: LowDoseSettings | None = None
         self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
+        self._noise_error: str | None = None
+        try:
+            self._noise = NoiseEstimate.from_pixels(image.pixels)
+        except ValueError as error:
+            self._noise_error = str(error)
         self._remeasure()
         self.measure.setChecked(self._measured is not None)
         self.measure.toggled.connect(self._show_choice)
         self.electronic.valueChanged.connect(self._remeasure)
+        for field in (self.photons, self.attenuation):
+            field.valueChanged.connect(self._warn_if_noise_free)
+        self.noise_free.toggled.connect(self._warn_if_noise_free)
         self._show_choice()
 
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it)."""
         try:
             if self._noise is None:
-                self._noise = NoiseEstimate.from_pixels(self.image.pixels)
+                raise ValueError(self._noise_error)
             self._measured = LowDoseSettings.measured_from(
                 self.image, 1.0, electronic_noise=self.electronic.value(), noise=self._noise
             )
@@ -105,9 +153,9 @@ class SimulateDoseDialog(QDialog):
             self.measured_label.setText(f"Cannot measure the quanta: {error}.")
         else:
             self.measured_label.setText(
-                f"Measured: {self._measured.photons_per_pixel:,.0f} quanta per unattenuated "
-                f"pixel at full dose, attenuation 0-{self._measured.max_attenuation:.2f} "
-                "over the range of values."
+                f"Measured: {describe_quanta(self._measured)} per unattenuated pixel at full "
+                f"dose, attenuation 0-{self._measured.max_attenuation:.2f} over the range of "
+                "values."
             )
         self.measure.setEnabled(self._measured is not None)
         if self._measured is None:
@@ -115,11 +163,32 @@ class SimulateDoseDialog(QDialog):
         self._show_choice()
 
     def _show_choice(self) -> None:
-        """Show the measured quanta in the (then fixed) field, or let them be entered."""
+        """Show the measured detector in the (then fixed) fields, or let it be entered."""
         measured = self.measure.isChecked() and self._measured is not None
-        self.photons.setEnabled(not measured)
+        for field in (self.photons, self.attenuation):
+            field.setEnabled(not measured)
+        self.noise_free.setEnabled(not measured)
         if measured:
-            self.photons.setValue(round(self._measured.photons_per_pixel))
+            self.noise_free.setChecked(False)  # measured quanta are the image's own noise
+            self.photons.setValue(self._measured.photons_per_pixel)
+            self.attenuation.setValue(self._measured.max_attenuation)
+        self._warn_if_noise_free()
+
+    def _warn_if_noise_free(self) -> None:
+        """Say where the entered quanta predict far more noise than the image holds."""
+        problem = None
+        if self._noise is not None and not (
+            self.measure.isChecked() and self._measured is not None
+        ):
+            try:
+                problem = noise_free_problem(self.image, self.settings(), noise=self._noise)
+            except ValueError:  # no detector for the image (a constant one, say)
+                problem = None
+        self.noise_free_warning.setVisible(problem is not None)
+        if problem is not None:
+            self.noise_free_warning.setText(
+                f"Check the quanta: {problem}. Tick the box above if it has no noise of its own."
+            )
 
     def settings(self) -> LowDoseSettings:
         """Return the settings the dialog shows."""
@@ -131,7 +200,30 @@ class SimulateDoseDialog(QDialog):
             photons_per_pixel=self.photons.value(),
             electronic_noise=self.electronic.value(),
             seed=seed,
+            max_attenuation=self.attenuation.value(),
+            input_is_noisy=not self.noise_free.isChecked(),
         )
+
+
+def describe_quanta(settings: LowDoseSettings) -> str:
+    """Say the measured quanta with their range within one standard error.
+
+    Parameters
+    ----------
+    settings : LowDoseSettings
+        Measured settings (:meth:`core.noise.LowDoseSettings.measured_from`).
+
+    Returns
+    -------
+    str
+        For example ``"19,899 quanta (19,720-20,083)"``, or ``"19,899 quanta"``
+        where the fit gave no range.
+    """
+    quanta = f"{settings.photons_per_pixel:,.0f} quanta"
+    if settings.photons_range is None:
+        return quanta
+    low, high = settings.photons_range
+    return f"{quanta} ({low:,.0f}-{high:,.0f})"
 
 
 class ReportOptionsDialog(QDialog):

@@ -29,6 +29,23 @@ def format_psnr(psnr: float) -> str:
     return f"{psnr:.2f}" if math.isfinite(psnr) else "inf"
 
 
+def describe_range(row: Comparison) -> str:
+    """Say a comparison's data range and where it comes from.
+
+    Parameters
+    ----------
+    row : Comparison
+        A comparison of :func:`xraygui.analysis.comparisons`.
+
+    Returns
+    -------
+    str
+        For example ``"4095 (the reference's 12-bit stored range)"``.
+    """
+    source = "" if row.data_range_source is None else f" ({row.data_range_source})"
+    return f"{row.metrics.data_range:g}{source}"
+
+
 class MetricsPanel(QWidget):
     """Shows the comparisons of :func:`xraygui.analysis.comparisons` and the noise estimates."""
 
@@ -47,6 +64,12 @@ class MetricsPanel(QWidget):
             "this much is as close to the reference as the noise-free image; PSNR cannot tell "
             "how much closer to the truth it is."
         )
+        self.range_label = QLabel()
+        self.range_label.setWordWrap(True)
+        self.range_label.setToolTip(
+            "PSNR and SSIM are relative to this span of values: a reference's stored range "
+            "(its bits), or for floating-point data outside [0, 1] its maximum minus minimum"
+        )
         self.pending_label = QLabel("Computing the metrics...")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -60,6 +83,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.pending_label)
         layout.addWidget(self.table)
+        layout.addWidget(self.range_label)
         self.set_inputs(None, None, has_reference=False)
         self.set_pending(False)
         self.set_rows([])
@@ -94,6 +118,7 @@ class MetricsPanel(QWidget):
         self.pending_label.setVisible(pending)
         self.table.setEnabled(not pending)
         self.floor_label.setEnabled(not pending)
+        self.range_label.setEnabled(not pending)
 
     def set_rows(self, rows: list[Comparison], reference_noise: float | None = None) -> None:
         """Show new comparisons.
@@ -115,6 +140,9 @@ class MetricsPanel(QWidget):
                 f"the noise-free image would score only about {format_psnr(whole)} dB PSNR "
                 f"against it{in_roi}."
             )
+        self.range_label.setVisible(bool(rows))
+        if rows:
+            self.range_label.setText(f"PSNR and SSIM on a data range of {describe_range(rows[0])}.")
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             m = row.metrics
@@ -127,7 +155,8 @@ class MetricsPanel(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(
-                    f"{row.label}, {row.scope} (row,col,height,width), data range {m.data_range:g}"
+                    f"{row.label}, {row.scope} (row,col,height,width), data range "
+                    f"{describe_range(row)}"
                     + ("" if m.ssim_problem is None else f"; {m.ssim_problem}")
                     + (f"; {m.excluded} padding pixels left out" if m.excluded else "")
                 )

@@ -50,6 +50,7 @@ CSV_COLUMNS = (
     "psnr_db",
     "ssim",
     "data_range",
+    "data_range_source",
     "noise_before",
     "noise_after",
     "noise_reference",
@@ -92,8 +93,9 @@ class ReportContent:
     noise : dict
         Estimated noise std before and after, and of the reference (pixel units).
     metrics : list of dict
-        One dict per comparison (label, scope, MSE, PSNR, SSIM, data range, and the
-        PSNR the noise-free image would score against the reference there).
+        One dict per comparison (label, scope, MSE, PSNR, SSIM, data range and where
+        it comes from, and the PSNR the noise-free image would score against the
+        reference there).
     thumbnails : dict of str to ndarray
         ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
     created : str
@@ -211,6 +213,7 @@ class ReportContent:
                     "comparison": r.label,
                     "scope": r.scope,
                     **r.metrics.to_dict(),
+                    "data_range_source": r.data_range_source,
                     "noise_free_psnr": finite_or_none(r.noise_free_psnr),
                 }
                 for r in rows
@@ -277,6 +280,7 @@ class ReportContent:
                 "psnr_db": m["psnr"],
                 "ssim": m["ssim"],
                 "data_range": m["data_range"],
+                "data_range_source": m.get("data_range_source"),
                 "noise_free_psnr_db": m.get("noise_free_psnr"),
                 "padding_pixels_left_out": m.get("excluded", 0),
             }
@@ -371,6 +375,11 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     return path
 
 
+def _range_text(metrics: dict[str, Any]) -> str:
+    source = metrics.get("data_range_source")
+    return f"{metrics['data_range']:g}" + ("" if source is None else f" ({source})")
+
+
 def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None:
     y = 0.0
 
@@ -450,6 +459,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             for share, cell in zip(columns, cells, strict=True):
                 painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
             y += height * 1.4
+        ranges = dict.fromkeys(_range_text(m) for m in content.metrics)
+        line(f"PSNR and SSIM on a data range of {' / '.join(ranges)}.")
         padding = max(m.get("excluded", 0) for m in content.metrics)
         if padding:
             line(f"The reference's padding ({padding} pixels) is left out of these numbers.")
