@@ -125,6 +125,9 @@ PHOTOMETRICS = ("MONOCHROME1", "MONOCHROME2")
 MIN_MEASURED_SHARE = 0.1
 """Measuring the quanta needs the noise over at least this share of the value range."""
 
+NOISE_FREE_STEPS = 0.5
+"""An integer image whose noise std is under this many of its stored steps holds no noise
+but rounding's (a step's 0.29): a rendered phantom, say, whose quanta cannot be measured."""
 MIN_MEASURED_BINS = 7
 """Measuring the quanta needs the noise at this many intensities (noise-level bins) or more.
 
@@ -612,7 +615,8 @@ class LowDoseSettings:
 
         The measurement is refused, with the reason, where the noise cannot tell the
         quanta: measured at fewer than :data:`MIN_MEASURED_BINS` intensities,
-        correlated between neighbouring pixels (:mod:`core.noise.correlation`: a
+        no more than rounding's (:data:`NOISE_FREE_STEPS`), correlated between
+        neighbouring pixels (:mod:`core.noise.correlation`: a
         detector's blur hides noise from the estimate, and the quanta would come out
         far too many), not a log detector's, or a log detector's whose slope is no
         radiograph's over the image's range of values
@@ -654,6 +658,13 @@ class LowDoseSettings:
             else NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
         )
         nlf = own.nlf
+        step = None if image.mapping.is_float else abs(image.mapping.slope)
+        if step is not None and own.sigma < NOISE_FREE_STEPS * step:
+            raise ValueError(
+                f"it holds no noise beyond rounding to its stored values (std {own.sigma:.2g}, "
+                f"where rounding alone gives {step / 12**0.5:.2g}): it looks noise-free, so "
+                "its quanta must be entered, and its own noise taken as none"
+            )
         correlated = correlation_problem(image.pixels, nlf)
         if correlated is not None:
             raise ValueError(correlated)

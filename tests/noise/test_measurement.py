@@ -195,3 +195,9 @@ def test_value_range_of_a_container_ignores_padding_and_keeps_declared_ranges():
     assert value_range(xray_image(stored, bits_stored=16)).high == 65535.0
     assert value_range(xray_image(np.full((8, 8), 10.0), bits_stored=12)).high == 4095.0
     assert value_range(xray_image(np.full((8, 8), 10.0), bits_stored=16)).high == 255.0
+
+
+def test_a_rendered_phantom_is_refused_as_noise_free_not_as_correlated():
+    clean = xray_image(phantom_image((512, 512)))  # no --photons: no noise but rounding's
+    with pytest.raises(ValueError, match="no noise beyond rounding to its stored values"):
+        LowDoseSettings.measured_from(clean, 0.25)
