@@ -40,6 +40,8 @@ class Comparison:
 def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
     """Estimated noise standard deviation in pixel units, or None if it cannot be estimated.
 
+    An image's pixel padding is left out, as the denoiser leaves it out.
+
     Parameters
     ----------
     image : XrayImage or ndarray or None
@@ -52,8 +54,9 @@ def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
     if image is None:
         return None
     pixels = image.pixels if isinstance(image, XrayImage) else image
+    padding = image.padding_mask if isinstance(image, XrayImage) else None
     try:
-        return estimate_noise_sigma(pixels)
+        return estimate_noise_sigma(pixels, exclude=padding)
     except ValueError:
         return None
 
@@ -73,7 +76,7 @@ def noise_estimate(image: XrayImage | None) -> NoiseEstimate | None:
     if image is None:
         return None
     try:
-        return NoiseEstimate.from_pixels(image.pixels)
+        return NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
     except ValueError:
         return None
 

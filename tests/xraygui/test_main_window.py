@@ -242,7 +242,7 @@ def test_dose_dialog_measures_the_quanta_of_the_image(qtbot, monkeypatch):
     estimates = []
     real = NoiseEstimate.from_pixels
     monkeypatch.setattr(
-        NoiseEstimate, "from_pixels", lambda pixels: estimates.append(1) or real(pixels)
+        NoiseEstimate, "from_pixels", lambda pixels, **kw: estimates.append(1) or real(pixels, **kw)
     )
     dialog.electronic.setValue(8.0)  # the fit depends on it, not the image's noise estimate
     assert dialog.settings().electronic_noise == 8.0 and dialog.settings().measured
