@@ -9,9 +9,11 @@ the keys of list boxes (type-ahead) and buttons.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QComboBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox
 
 _TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 """Modifiers that still type a character (a capital, a keypad digit)."""
@@ -22,8 +24,11 @@ class KeysForFocusedWidgets(QObject):
 
     - Space presses the focused button or opens the focused list, rather than playing
       the steps (except on the play button itself).
-    - A printable key without Ctrl, Alt or Meta picks the entry of a focused list that
-      starts with the letters typed, rather than triggering a shortcut such as S or U.
+    - A printable key without Ctrl, Alt or Meta goes to a focused list when an entry
+      starts with it (with the keys typed just before it, as the list's own type-ahead
+      takes them): typing "cuda" in the device list picks cuda rather than triggering U
+      and A. Keys no entry starts with (digits of the window presets, = and - of the
+      zoom, S after picking a sampler) stay the window's shortcuts.
 
     Install it on the application (``QApplication.installEventFilter``).
 
@@ -38,6 +43,8 @@ class KeysForFocusedWidgets(QObject):
     def __init__(self, play: QAbstractButton, parent: QObject) -> None:
         super().__init__(parent)
         self._play = play
+        self._typed: tuple[QComboBox | None, str, float] = (None, "", 0.0)
+        """The list, the keys typed into it and when the last was."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """Claim the key of a ``ShortcutOverride`` for the focused widget that uses it."""
@@ -54,9 +61,23 @@ class KeysForFocusedWidgets(QObject):
                 and widget is not self._play
             )
         text = event.text()
-        return (
+        if not (
             isinstance(widget, QComboBox)
             and not modifiers & ~_TYPING_MODIFIERS
             and bool(text)
             and text.isprintable()
-        )
+        ):
+            return False
+        return self._types_ahead(widget, text)
+
+    def _types_ahead(self, combo: QComboBox, text: str) -> bool:
+        """Whether an entry of `combo` starts with the keys typed so far and `text`."""
+        last_combo, typed, at = self._typed
+        now = time.monotonic()
+        recent = now - at < QApplication.keyboardInputInterval() / 1000
+        prefix = (typed if last_combo is combo and recent else "") + text
+        entries = (combo.itemText(i).casefold() for i in range(combo.count()))
+        if not any(entry.startswith(prefix.casefold()) for entry in entries):
+            return False
+        self._typed = (combo, prefix, now)
+        return True

@@ -23,9 +23,24 @@ def test_letters_typed_into_a_list_box_choose_in_it(window, qtbot, small_dicom):
     window.views.fit()
     sampler = window.controls.sampler
     sampler.setFocus()
-    qtbot.keyClicks(sampler, "DS")  # capitals too: Shift+D, Shift+S
+    qtbot.keyClicks(sampler, "D")  # capitals too: Shift+D, the next entry starting with D
     assert sampler.currentData() == "ddpm"
-    assert not window.swipe_action.isChecked()  # S
+    assert not window.swipe_action.isChecked()
+
+
+def test_keys_no_entry_starts_with_stay_the_window_s_shortcuts(window, qtbot, small_dicom):
+    window.open_file(small_dicom)
+    window.activateWindow()
+    sampler = window.controls.sampler
+    sampler.setFocus()  # as after picking a sampler with the mouse
+    qtbot.keyClick(sampler, Qt.Key.Key_3)  # a window preset
+    assert window.window_override is not None
+    before = window.views.panes["before"].view.viewRange()
+    qtbot.keyClick(sampler, Qt.Key.Key_Equal)  # zoom in
+    assert window.views.panes["before"].view.viewRange() != before
+    qtbot.keyClick(sampler, Qt.Key.Key_S)  # swipe: no sampler starts with S
+    assert window.swipe_action.isChecked()
+    assert sampler.currentData() == "ddim"
 
 
 def _in_sight(widget, window):
