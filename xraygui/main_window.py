@@ -1319,7 +1319,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: D102 (Qt override)
         for wizard in self.findChildren(TrainWizard):
-            wizard.close()  # a run pauses: checkpointed, exported, resumable
+            if not wizard.closing:  # a second close would stop the pausing run at once
+                wizard.close()  # a run pauses: checkpointed, exported, resumable
         self.stop_workers()
         self.controls.save(self.settings)
         self._save_layout()

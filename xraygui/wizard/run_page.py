@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from xraygui.wizard.lock import is_locked
 from xraygui.wizard.metrics import MetricsReader, mean_scores
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.runs import RunSpec, checkpoint_step
@@ -135,7 +136,9 @@ class RunPage(QWizardPage):
         if spec is None or self.process.is_running():
             return
         resume = checkpoint_step(spec) is not None
-        if not resume:  # the records of the steps thrown away are not shown again
+        if not resume and not is_locked(spec.output):
+            # The records of the steps thrown away are not shown again; a run trained
+            # elsewhere keeps its own (start() then refuses it and says so).
             spec.config.metrics_path.unlink(missing_ok=True)
         self.start(spec, resume=resume)
 

@@ -201,6 +201,17 @@ class TrainWizard(QWizard):
             self.data_page.worker.wait()
         super().done(result)
 
+    @property
+    def closing(self) -> bool:
+        """Whether the wizard waits for its run to pause before it closes."""
+        return self._closing is not None
+
     def _run_state(self, state: str) -> None:
-        if state != "running" and self._closing is not None:
-            self.done(self._closing)
+        if self._closing is None or state == "running":
+            return
+        if state == "failed":  # stay open: the log says why, and nothing was saved
+            self._closing = None
+            self._stop_wait.stop()
+            self.run_page.note("The run failed while pausing (see the log above); not closed.")
+            return
+        self.done(self._closing)
