@@ -12,6 +12,14 @@ EXACT_DECIMALS = 17
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _PARTIAL_NUMBER = re.compile(r"[+-]?\d*\.?\d*([eE][+-]?\d*)?")
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+"""Thousands grouped with commas, as the dose dialog's labels print the quanta."""
+
+
+def plain_number(text: str) -> str:
+    """Return pasted or typed text without surrounding spaces or thousands separators."""
+    text = text.strip()
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else text
 
 
 def exact_text(value: float) -> str:
@@ -62,12 +70,18 @@ class ExactSpinBox(QDoubleSpinBox):
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
         """Read typed text as a float (the current value where it is none)."""
         try:
-            return float(text)
+            return float(plain_number(text))
         except ValueError:
             return self.value()
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        """Accept a number in range, let a number being typed through, refuse anything else."""
+        """Accept a number in range, let a number being typed through, refuse anything else.
+
+        Spaces around it and thousands separators ("19,899", pasted from a label) go.
+        """
+        plain = plain_number(text)
+        if plain != text:
+            text, pos = plain, min(pos, len(plain))
         if _NUMBER.fullmatch(text) is None:
             partial = _PARTIAL_NUMBER.fullmatch(text) is not None
             state = QValidator.State.Intermediate if partial else QValidator.State.Invalid
