@@ -234,7 +234,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     voi = None if windows else _voi_lut(ds, syntax)
     for tag in [tag for tag in ds.keys() if tag.group == 0x7FE0]:
         del ds[tag]  # pixel data lives on in `pixels`; the header serves derived output
-    ds.walk(_read_value)  # the header no longer needs the file, which may go
+    _read_deferred_values(ds)  # the header no longer needs the file, which may go
     if windows:
         window = windows[0]
     else:
@@ -266,8 +266,16 @@ def _is_empty(element: DataElement | RawDataElement) -> bool:
     return not element.value
 
 
-def _read_value(dataset: Dataset, element: DataElement) -> None:
-    """Nothing: walking a dataset reads its deferred values, as they are visited."""
+def _read_deferred_values(ds: Dataset) -> None:
+    """Read the long values still in the file into the header, so that it needs the file no more.
+
+    Only those (of the top-level dataset) are read: converting the other elements could
+    refuse a file for a malformed value nobody uses, which the writer copies as it is.
+    """
+    for tag in list(ds.keys()):
+        element = ds.get_item(tag, keep_deferred=True)
+        if isinstance(element, RawDataElement) and element.value is None:
+            ds[tag]  # noqa: B018 (reading it is the point: pydicom reads deferred values so)
 
 
 def _decode_frame(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> np.ndarray:

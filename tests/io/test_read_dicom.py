@@ -1,6 +1,7 @@
 import hashlib
 import os
 import stat
+import struct
 import tracemalloc
 
 import numpy as np
@@ -379,3 +380,26 @@ def test_the_header_of_an_opened_file_keeps_its_long_values_when_the_file_goes(t
     source.unlink()  # say, a removed disc
     derived = pydicom.dcmread(write_image(image, tmp_path / "out.dcm", description="test"))
     assert derived[0x00091011].value == b"\x01" * 3_000_000
+
+
+def test_a_malformed_value_nobody_uses_is_copied_not_refused(tmp_path):
+    ds = Dataset()
+    ds.Rows, ds.Columns = 32, 32
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.1.1"
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.PixelData = np.arange(32 * 32, dtype="<u2").tobytes()
+    ds["PixelData"].VR = "OW"
+    good = tmp_path / "good.dcm"
+    pydicom.dcmwrite(good, ds, implicit_vr=False, little_endian=True)
+    raw = good.read_bytes()
+    # A vendor's private US value of odd length (3 bytes), before the image pixel module.
+    private = struct.pack("<HH2sH", 0x0009, 0x0010, b"LO", 4) + b"ACME"
+    private += struct.pack("<HH2sH", 0x0009, 0x1001, b"US", 3) + b"\x01\x02\x03"
+    at = raw.find(struct.pack("<HH", 0x0028, 0x0002))
+    source = tmp_path / "vendor.dcm"
+    source.write_bytes(raw[:at] + private + raw[at:])
+    image = read_image(source)
+    derived = write_image(image, tmp_path / "out.dcm", description="test")
+    assert read_image(derived).shape == (32, 32)
