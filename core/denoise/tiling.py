@@ -65,7 +65,7 @@ def is_out_of_memory(error: BaseException) -> bool:
     PyTorch's CPU allocator words it per system: "can't allocate memory" on Linux and
     macOS, "DefaultCPUAllocator: not enough memory" on Windows; MPS says "out of memory".
     """
-    if isinstance(error, torch.OutOfMemoryError):
+    if isinstance(error, torch.cuda.OutOfMemoryError):  # torch.OutOfMemoryError from 2.5
         return True
     text = str(error)
     return isinstance(error, RuntimeError) and any(

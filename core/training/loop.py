@@ -237,10 +237,10 @@ def _prepare_data(config: TrainConfig) -> _Data:
 def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
     """bfloat16 autocast on CUDA GPUs that support it (no loss scaling needed); else fp32.
 
-    Only GPUs with bfloat16 in hardware (Ampere and later): older ones emulate it, more
-    slowly than float32.
+    Only GPUs with bfloat16 in hardware (Ampere, compute capability 8.0, and later): older
+    ones emulate it, more slowly than float32.
     """
-    if device.type == "cuda" and torch.cuda.is_bf16_supported(including_emulation=False):
+    if device.type == "cuda" and torch.cuda.get_device_capability(device) >= (8, 0):
         return torch.autocast("cuda", dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
