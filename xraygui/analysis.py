@@ -76,7 +76,7 @@ def noise_estimate(image: XrayImage | None) -> NoiseEstimate | None:
     if image is None:
         return None
     try:
-        return NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+        return NoiseEstimate.of_image(image)
     except ValueError:
         return None
 

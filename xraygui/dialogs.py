@@ -128,7 +128,7 @@ class SimulateDoseDialog(QDialog):
         self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
         self._noise_error: str | None = None
         try:
-            self._noise = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+            self._noise = NoiseEstimate.of_image(image)
         except ValueError as error:
             self._noise_error = str(error)
         self._remeasure()

@@ -91,10 +91,10 @@ def describe(image: XrayImage) -> dict[str, Any]:
 def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
     """Global noise std, noise model, and why either is missing."""
     try:
-        noise = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+        noise = NoiseEstimate.of_image(image)
     except ValueError as error:  # too flat or too small for the noise-level function
         try:
-            return estimate_noise_sigma(image.pixels), None, None
+            return estimate_noise_sigma(image.pixels, exclude=image.padding_mask), None, None
         except ValueError:
             return None, None, str(error)
     return noise.sigma, _model(image, noise), None

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         exclude=padding,
     )
     try:
-        noise = NoiseEstimate.from_pixels(reference.pixels, exclude=reference.padding_mask)
+        noise = NoiseEstimate.of_image(reference)
     except ValueError:
         noise = None
     floor = (

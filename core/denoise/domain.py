@@ -160,7 +160,7 @@ def estimate_image_noise(image: XrayImage) -> NoiseEstimate:
     ValueError
         If the anatomy is too small or too flat to estimate its noise.
     """
-    noise = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+    noise = NoiseEstimate.of_image(image)
     detector = plausible_detector(image, noise)
     return noise if detector is noise.detector else replace(noise, detector=detector)
 

@@ -652,11 +652,7 @@ class LowDoseSettings:
             or does not tell the quanta, with the reason.
         """
         cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # bad settings first
-        own = (
-            noise
-            if noise is not None
-            else NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
-        )
+        own = noise if noise is not None else NoiseEstimate.of_image(image)
         nlf = own.nlf
         step = None if image.mapping.is_float else abs(image.mapping.slope)
         if step is not None and own.sigma < NOISE_FREE_STEPS * step:

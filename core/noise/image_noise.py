@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.image import XrayImage
 from core.noise.estimate import (
     NoiseLevelFunction,
     bin_count_for,
@@ -75,6 +76,26 @@ class NoiseEstimate:
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
         return cls(nlf, sigma, log_detector_of(nlf))
+
+    @classmethod
+    def of_image(cls, image: XrayImage) -> NoiseEstimate:
+        """Estimate the noise of an image's pixels that are not padding (:meth:`from_pixels`).
+
+        Parameters
+        ----------
+        image : XrayImage
+            The image; its ``padding_mask`` (DICOM pixel padding) is left out.
+
+        Returns
+        -------
+        NoiseEstimate
+
+        Raises
+        ------
+        ValueError
+            As :meth:`from_pixels`.
+        """
+        return cls.from_pixels(image.pixels, exclude=image.padding_mask)
 
     def sigma_at(self, values: np.ndarray) -> np.ndarray:
         """Noise std at intensities ``values``: the log detector's where fitted, else the NLF's.

@@ -47,7 +47,7 @@ def noise_share(
     """
     if noise is None:
         try:
-            noise = NoiseEstimate.from_pixels(image.pixels, exclude=image.padding_mask)
+            noise = NoiseEstimate.of_image(image)
         except ValueError:
             return None
     nlf = noise.nlf
