@@ -22,6 +22,9 @@ SOFTWARE = f"xray-denoise {__version__}"
 def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool) -> Path:
     """Write the stored values as a grayscale PNG: 8-bit for 8-bit sources, else 16-bit.
 
+    Data of 9 to 15 bits (a 12-bit DICOM, say) get an sBIT chunk naming their bits, so
+    that they are read back on their own range.
+
     PNG has no MONOCHROME1: the values are written unchanged, so other viewers
     show such an image inverted (an :class:`XrayWarning` says so).
 
@@ -62,6 +65,8 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     info = PngImagePlugin.PngInfo()
     info.add_itxt("Description", with_notice(description))
     info.add_text("Software", SOFTWARE)
+    if 8 < mapping.bits_stored < 16:  # 12-bit data, say, in 16-bit samples: sBIT says so
+        info.add(b"sBIT", bytes([mapping.bits_stored]))
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
         Image.fromarray(stored_pixels(image)).save(file, format="PNG", pnginfo=info)
     return path

@@ -44,3 +44,15 @@ def test_without_sbit_or_with_values_beyond_it_the_sample_depth_holds(tmp_path, 
     scaled = tmp_path / "scaled.png"  # sBIT as PNG means it: values scaled up to 16 bits
     Image.fromarray(twelve_bit_values * 16).save(scaled)
     assert read_image(with_sbit(scaled, 12)).mapping.bits_stored == 16
+
+
+def test_a_12_bit_image_written_as_png_reads_back_as_12_bits(tmp_path):
+    from core.image import StoredMapping, Window, XrayImage
+    from core.io import write_image
+
+    stored = np.arange(64 * 64, dtype=np.float32).reshape(64, 64) % 4096
+    image = XrayImage(stored, StoredMapping(bits_stored=12), Window(2048, 4096))
+    path = write_image(image, tmp_path / "twelve.png", description="test")
+    back = read_image(path)
+    assert back.mapping.bits_stored == 12
+    np.testing.assert_array_equal(back.pixels, stored)

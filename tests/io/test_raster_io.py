@@ -35,8 +35,10 @@ def test_png_round_trip_keeps_values_and_bit_depth(tmp_path, phantom16, dtype):
 def test_png_writes_16_bit_for_a_12_bit_dicom(tmp_path, shipped):
     image = read_image(shipped("JPGExtended.dcm"))
     out = write_image(image, tmp_path / "out.png", description="export")
+    with Image.open(out) as png:
+        assert png.mode == "I;16"  # 16-bit samples
     back = read_image(out)
-    assert back.mapping.bits_stored == 16
+    assert back.mapping.bits_stored == 12  # holding 12-bit data, as its sBIT says
     np.testing.assert_array_equal(back.pixels, image.pixels)
 
 
