@@ -285,9 +285,26 @@ def _decode_frame(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: in
     pixel attributes there are the file's own, as in ``ds``.
     """
     if n_frames > 1 and syntax in NATIVE_SYNTAXES:
+        _check_native_length(path, ds, n_frames)
         with path.open("rb") as file:
             return pixel_array(file, index=frame, transfer_syntax_uid=syntax)
     return pixel_array(ds, index=frame)
+
+
+def _check_native_length(path: Path, ds: Dataset, n_frames: int) -> None:
+    """Refuse native pixel data that the file holds less of than its frames need."""
+    element = ds.get_item("PixelData", keep_deferred=True)
+    if not isinstance(element, RawDataElement):
+        return
+    bits = int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * n_frames
+    needed = (bits * int(ds.BitsAllocated) + 7) // 8
+    held = min(element.length, path.stat().st_size - element.value_tell)
+    if held < needed:
+        raise ImageReadError(
+            path,
+            f"the pixel data is truncated: {held} of the {needed} bytes its {n_frames} frames "
+            "need (the file may have been cut short)",
+        )
 
 
 def _check_is_dicom(path: Path, ds: Dataset) -> None:

@@ -403,3 +403,20 @@ def test_a_malformed_value_nobody_uses_is_copied_not_refused(tmp_path):
     image = read_image(source)
     derived = write_image(image, tmp_path / "out.dcm", description="test")
     assert read_image(derived).shape == (32, 32)
+
+
+def test_a_cut_short_multi_frame_file_says_its_pixel_data_is_truncated(tmp_path):
+    ds = Dataset()
+    ds.Rows, ds.Columns, ds.NumberOfFrames = 64, 64, 4
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.12.1"
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.PixelData = np.zeros((4, 64, 64), "<u2").tobytes()
+    ds["PixelData"].VR = "OW"
+    path = tmp_path / "cut.dcm"
+    pydicom.dcmwrite(path, ds, implicit_vr=False, little_endian=True)
+    path.write_bytes(path.read_bytes()[:-20000])  # two and a half frames are gone
+    for frame in (0, 3):
+        with pytest.raises(ImageReadError, match="the pixel data is truncated: 12768 of the 32768"):
+            read_image(path, frame=frame)
