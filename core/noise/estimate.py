@@ -276,11 +276,10 @@ def _check_image(pixels: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
         )
     if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
         raise ValueError(f"pixels must be a real numeric array, got dtype {image.dtype}")
-    if not np.issubdtype(image.dtype, np.floating):
-        image = image.astype(np.float64)  # floats are taken to float64 block by block
-    if not np.all(np.isfinite(image)):
+    # Left in its own type: the blocks are taken to float64 a band at a time.
+    if np.issubdtype(image.dtype, np.floating) and not np.all(np.isfinite(image)):
         raise ValueError("the image contains NaN or infinite values")
-    low, high = _extremes(image, exclude)
+    low, high = (float(value) for value in _extremes(image, exclude))
     if low == high:
         raise ValueError(
             f"the image is constant (every pixel is {low:g}), so it has no smooth unclipped "
@@ -313,7 +312,7 @@ def _over_blocks(ufunc: np.ufunc, blocks: np.ndarray) -> np.ndarray:
 
 def _blocks(image: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
     rows, cols = image.shape[0] // 3, image.shape[1] // 3
-    low, high = _extremes(image, exclude)
+    low, high = (float(value) for value in _extremes(image, exclude))
     detail, means = np.empty((rows, cols)), np.empty((rows, cols))
     unclipped = np.empty((rows, cols), dtype=bool)
     for start in range(0, rows, BLOCK_ROWS_AT_ONCE):  # a float64 copy of a band at a time
