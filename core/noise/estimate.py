@@ -281,8 +281,9 @@ def _check_image(pixels: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
         raise ValueError("the image contains NaN or infinite values")
     low, high = (float(value) for value in _extremes(image, exclude))
     if low == high:
+        what = "the image is" if exclude is None else "the image outside its padding is"
         raise ValueError(
-            f"the image is constant (every pixel is {low:g}), so it has no smooth unclipped "
+            f"{what} constant (every pixel is {low:g}), so it has no smooth unclipped "
             "areas to measure noise in"
         )
     return image

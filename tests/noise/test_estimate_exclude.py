@@ -103,3 +103,10 @@ def test_bad_masks_are_refused(framed):
     small[100:112, 100:112] = False  # 4 x 4 blocks, 2 x 2 clear of the padding
     with pytest.raises(ValueError, match="clear of its padding"):
         NoiseEstimate.from_pixels(pixels, exclude=small)
+
+
+def test_anatomy_of_one_value_outside_the_padding_is_named_as_such():
+    pixels = np.zeros((64, 64), np.float32)
+    pixels[30, 30] = 1000.0  # all that is left of the anatomy
+    with pytest.raises(ValueError, match="the image outside its padding is constant"):
+        estimate_noise_level_function(pixels, exclude=pixels == 0)
