@@ -13,6 +13,7 @@ import math
 import sys
 from pathlib import Path
 
+from core.cli.frames import read_frame
 from core.image import XrayImage
 from core.io import read_image
 from core.metrics import Region, compare, finite_or_none, noise_free_psnr
@@ -48,11 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the metrics; exit 2 on unreadable or mismatched images."""
-    reference = read_frame(args.reference, args.frame)
+    reference = read_frame(args.reference, args.frame, done="compared")
     test_frame = args.frame if args.test_frame is None else args.test_frame
     test = read_image(args.test)
     if test.n_frames > 1:
-        test = read_frame(args.test, test_frame, image=test)
+        test = read_frame(args.test, test_frame, done="compared", image=test)
     elif args.test_frame is not None:
         test = read_image(args.test, frame=args.test_frame)  # refused: it has one frame
     if reference.shape != test.shape:
@@ -122,34 +123,6 @@ def run(args: argparse.Namespace) -> int:
             f"score about {floor:.2f} dB{region}"
         )
     return 0
-
-
-def read_frame(path: Path, frame: int | None, *, image: XrayImage | None = None) -> XrayImage:
-    """Read `frame` of `path` (frame 0 when None, warning of the others if there are any).
-
-    Parameters
-    ----------
-    path : Path
-        The file.
-    frame : int or None
-        The frame asked for (``--frame``), or None.
-    image : XrayImage, optional
-        Frame 0 of the file, already read.
-
-    Returns
-    -------
-    XrayImage
-    """
-    if frame:
-        return read_image(path, frame=frame)
-    image = read_image(path) if image is None else image
-    if frame is None and image.n_frames > 1:
-        print(
-            f"xray-denoise: warning: {path} has {image.n_frames} frames; frame 0 compared "
-            "(choose with --frame N)",
-            file=sys.stderr,
-        )
-    return image
 
 
 def _scale(image: XrayImage) -> str:

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.cli.frames import read_frame
 from core.image import XrayImage
-from core.io import read_image, write_image
+from core.io import write_image
 from core.io.sniff import FORMAT_NAMES
 from core.noise import (
     DEFAULT_MAX_ATTENUATION,
@@ -121,13 +122,7 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and write the result; nothing is written on any error."""
-    image = read_image(args.input, frame=args.frame or 0)
-    if args.frame is None and image.n_frames > 1:
-        print(
-            f"xray-denoise: warning: {args.input} has {image.n_frames} frames; frame 0 "
-            "simulated (choose with --frame N)",
-            file=sys.stderr,
-        )
+    image = read_frame(args.input, args.frame, done="simulated")
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
             f"{args.output}: a {FORMAT_NAMES[image.source_format]} input is written as "
