@@ -279,22 +279,38 @@ class XrayImage:
         return self.pixels.shape  # type: ignore[return-value]
 
     @property
+    def data_interval(self) -> tuple[float, float]:
+        """The values the data can take, ``(low, high)`` in pixel units.
+
+        The stored range through the linear modality LUT for integer data. Floating-point
+        data have no storable range: ``(0, 1)`` where they lie in ``[0, 1]``, else their
+        own minimum and maximum (counts, attenuation or 12-bit values saved as floats; a
+        span of 1 for a constant image).
+        """
+        if not self.mapping.is_float:
+            ends = self.mapping.to_pixels(
+                np.array([self.mapping.stored_min, self.mapping.stored_max])
+            )
+            return float(ends.min()), float(ends.max())
+        low, high = _float_extent(self.pixels)
+        if 0.0 <= low and high <= 1.0:
+            return 0.0, 1.0
+        return (low, high) if low < high else (low, low + 1.0)
+
+    @property
     def data_range(self) -> float:
         """Span of possible values in pixel units, the default for metrics.
 
         ``2**BitsStored - 1`` for DICOM (times the rescale slope), the dtype's
-        maximum for 8/16-bit PNG/TIFF (or the PNG's significant bits). Floating-point
-        data have no storable range: 1.0 where they lie in ``[0, 1]``, else their own
-        maximum minus minimum (counts, attenuation or 12-bit values saved as floats;
-        1.0 for a constant image). :attr:`data_range_source` says which.
+        maximum for 8/16-bit PNG/TIFF (or the PNG's significant bits); for
+        floating-point data, the span of :attr:`data_interval`.
+        :attr:`data_range_source` says which.
         """
         if not self.mapping.is_float:
             return float(
                 (self.mapping.stored_max - self.mapping.stored_min) * abs(self.mapping.slope)
             )
-        low, high = float(np.min(self.pixels)), float(np.max(self.pixels))
-        if (0.0 <= low and high <= 1.0) or not low < high:
-            return 1.0
+        low, high = self.data_interval
         return high - low
 
     @property
@@ -310,7 +326,7 @@ class XrayImage:
         """
         if not self.mapping.is_float:
             return f"{self.mapping.bits_stored}-bit stored range"
-        low, high = float(np.min(self.pixels)), float(np.max(self.pixels))
+        low, high = _float_extent(self.pixels)
         if 0.0 <= low and high <= 1.0:
             return "floating-point values in [0, 1]"
         if not low < high:
@@ -354,3 +370,8 @@ class XrayImage:
         if pixels.shape != self.pixels.shape:
             changes.setdefault("padding", None)
         return replace(self, pixels=pixels, **changes)
+
+
+def _float_extent(pixels: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest pixel value, as floats."""
+    return float(np.min(pixels)), float(np.max(pixels))

@@ -242,17 +242,10 @@ def normalise(image: XrayImage) -> np.ndarray:
     Returns
     -------
     ndarray of float32
-        ``2 (p - low) / data_range - 1``, with ``low`` the pixel value of the smallest
-        storable integer (for floating-point data, 0 where they lie in ``[0, 1]``, else
-        their minimum, as :attr:`core.image.XrayImage.data_range` takes them).
+        ``2 (p - low) / data_range - 1``, with ``low`` the lower end of
+        :attr:`core.image.XrayImage.data_interval` (the smallest storable value).
     """
-    mapping = image.mapping
-    if mapping.is_float:  # [0, 1] as it is; other values from their minimum (data_range)
-        smallest, largest = float(np.min(image.pixels)), float(np.max(image.pixels))
-        low = 0.0 if 0.0 <= smallest and largest <= 1.0 else smallest
-    else:
-        ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
-        low = float(ends.min())
+    low, _high = image.data_interval
     scaled = (image.pixels.astype(np.float64) - low) * (2.0 / image.data_range) - 1.0
     return scaled.astype(np.float32)
 
