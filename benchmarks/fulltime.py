@@ -264,7 +264,13 @@ def noisy_file(
     case = make_case(source, level, physics=physics, seed=[seed, 0, 0])
     suffix = SUFFIXES.get(source.image.source_format, ".npy")
     path = folder / f"noisy{suffix}"
-    write_image(case.noisy, path, description=f"benchmark: simulated dose {case.dose:.4g}")
+    write_image(
+        case.noisy,
+        path,
+        description=f"benchmark: simulated dose {case.dose:.4g}",
+        operation=f"simulated {case.dose * 100:.3g} % dose",
+        dose=case.dose,
+    )
     return path, case
 
 

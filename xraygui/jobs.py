@@ -8,11 +8,10 @@ already hands back CPU arrays in pixel units.
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import math
 import warnings
+from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from core.noise import LowDoseSettings, simulate_low_dose_image
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
 from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
+from xraygui.reports import SOFTWARE, csv_bytes, timestamp
 
 PROGRESS_UNITS = 1000
 """The progress bar's range."""
@@ -63,6 +63,8 @@ BATCH_COLUMNS = (
     "device",
     "seconds",
     "error",
+    "software",
+    "created",
     "disclaimer",
 )
 OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
@@ -393,6 +395,8 @@ def _batch_row(
         "source": str(path),
         "output": str(output or ""),
         "error": error,
+        "software": SOFTWARE,
+        "created": timestamp(),
         "disclaimer": DISCLAIMER,
     }
     if image is not None:
@@ -433,13 +437,61 @@ def _offset(
 
 
 def write_batch_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    """Write the batch table atomically (replacing the previous version)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=BATCH_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    r"""Write the batch table atomically (replacing the previous version).
+
+    File names that are not valid UTF-8 are written with their odd bytes as ``\xNN``
+    (:func:`xraygui.reports.text_safe`).
+    """
+    data = csv_bytes(BATCH_COLUMNS, rows)
     with atomic_write(path, overwrite=True) as file:
-        file.write(buffer.getvalue().encode("utf-8"))
+        file.write(data)
+
+
+def _try_write_batch_csv(rows: list[dict[str, Any]], path: Path) -> str:
+    """Write the batch table; return why it could not be, or ``""`` (the batch goes on)."""
+    try:
+        write_batch_csv(rows, path)
+    except Exception as error:  # a full disk or a bug: reported, never the end of the batch
+        return error_line(error)
+    return ""
+
+
+def output_stems(files: list[Path]) -> dict[Path, str]:
+    """Name each input's output so that no two outputs of one folder clash.
+
+    An output is named after its input's stem: ``a.dcm`` gives ``a_denoised.dcm``.
+    Inputs of one folder whose stems are the same, ignoring case, could clash
+    (``a.jpg`` and ``a.png`` would both give ``a_denoised.png``, ``b.tif`` and
+    ``b.tiff`` both ``b_denoised.tif``, ``c`` and ``c.dcm`` both ``c_denoised.dcm``):
+    each of those keeps its extension in the name, ``a_jpg``, ``a_png``, ``b_tif``,
+    ``b_tiff``, ``c`` and ``c_dcm``. The rule looks at the names only, so a folder's
+    outputs are named the same way in every batch.
+
+    Parameters
+    ----------
+    files : list of Path
+        The batch's inputs.
+
+    Returns
+    -------
+    dict of Path to str
+        Each input's output stem, to which ``_denoised`` and the output's extension are added.
+    """
+    shared = Counter((path.parent, path.stem.casefold()) for path in files)
+    return {
+        path: f"{path.stem}_{path.suffix[1:]}"
+        if path.suffix and shared[path.parent, path.stem.casefold()] > 1
+        else path.stem
+        for path in files
+    }
+
+
+def _not_written(output: Path, produced: dict[str, Path]) -> str:
+    """Say why an existing `output` was not written: another input's, or there before."""
+    other = produced.get(str(output).casefold())  # the same file on a case-blind disk
+    if other is not None:
+        return f"not denoised: {output} would overwrite the output of {other}"
+    return f"not denoised: {output} exists (a batch never replaces a file)"
 
 
 def batch_job(
@@ -448,11 +500,15 @@ def batch_job(
     """Denoise every image under `source` into `target`, one CSV row per file.
 
     Outputs keep the relative path with ``_denoised`` added (:data:`OUTPUT_SUFFIX`);
-    existing files and the sources are never overwritten: a file whose output exists is
-    not denoised, and its row says so. Of a multi-frame file the first frame is denoised,
-    and its row says of how many. The table, ``target/batch_metrics.csv`` (or
-    ``batch_metrics_2.csv`` and so on if that exists, from an earlier batch), is rewritten
-    after every file, so a cancelled batch leaves a table of the files done.
+    inputs of one folder that share a stem keep their extension in it too
+    (:func:`output_stems`: ``a.jpg`` and ``a.png`` give ``a_jpg_denoised.png`` and
+    ``a_png_denoised.png``). Existing files and the sources are never overwritten: a file
+    whose output exists is not denoised, and its row says so. Of a multi-frame file the
+    first frame is denoised, and its row says of how many. The table,
+    ``target/batch_metrics.csv`` (or ``batch_metrics_2.csv`` and so on if that exists,
+    from an earlier batch), is rewritten after every file, so a cancelled batch leaves a
+    table of the files done; should it fail to be written (a full disk), the images are
+    still denoised and the summary says so.
 
     Parameters
     ----------
@@ -468,7 +524,8 @@ def batch_job(
     Returns
     -------
     str
-        A one-line summary: files written and not, and the table's path.
+        A one-line summary: files written and not, and the table's path (or why the
+        table could not be written).
 
     Raises
     ------
@@ -481,9 +538,11 @@ def batch_job(
     files = list(iter_image_files([source]))
     if source.resolve() in target.resolve().parents:  # outputs inside the inputs: not inputs
         files = [p for p in files if target.resolve() not in p.resolve().parents]
+    stems = output_stems(files)
+    produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     rows: list[dict[str, Any]] = []
     csv_path = _unused(target / "batch_metrics.csv")
-    write_batch_csv(rows, csv_path)  # the table the summary names, even of no file
+    table_error = _try_write_batch_csv(rows, csv_path)  # the table named, even of no file
     for index, path in enumerate(files):
         prefix = f"file {index + 1}/{len(files)} {path.name}: "
         yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
@@ -493,28 +552,30 @@ def batch_job(
                 warnings.simplefilter("ignore", XrayWarning)
                 image = read_image(path)
             suffix = OUTPUT_SUFFIX[image.source_format]
-            output = target / path.relative_to(source).with_name(f"{path.stem}_denoised{suffix}")
+            name = f"{stems[path]}_denoised{suffix}"
+            output = target / path.relative_to(source).with_name(name)
             if not output.exists():
                 run = _run(image, options, step_images=False, prefix=prefix)
                 total = len(files) * PROGRESS_UNITS
                 result = yield from _offset(run, index * PROGRESS_UNITS, total)
                 output.parent.mkdir(parents=True, exist_ok=True)
                 write_image(result.image, output, description=result.description())
+                produced[str(output).casefold()] = path
         except Exception as error:  # bad input or a bug: the row says which, the batch goes on
             rows.append(_batch_row(path, None, image, None, error_line(error)))
         else:
             if result is None:
-                why = f"not denoised: {output} exists (a batch never replaces a file)"
-                rows.append(_batch_row(path, None, image, None, why))
+                rows.append(_batch_row(path, None, image, None, _not_written(output, produced)))
             else:
                 rows.append(_batch_row(path, output, image, result))
-        write_batch_csv(rows, csv_path)
+        table_error = _try_write_batch_csv(rows, csv_path)
+    table = f"table not written: {table_error}" if table_error else f"table in {csv_path}"
     written = sum(1 for row in rows if not row["error"])
     if not files:
-        return f"Batch: no image file under {source}; table in {csv_path}"
+        return f"Batch: no image file under {source}; {table}"
     return (
         f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
-        f"(its error column says why); table in {csv_path}"
+        f"(its error column says why); {table}"
     )
 
 

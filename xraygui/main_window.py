@@ -1414,11 +1414,14 @@ class MainWindow(QMainWindow):
             return
         if not Path(path).suffix:  # the format the dialog's filter names
             path += EXPORT_SUFFIXES.get(chosen, suffix)
+            # The dialog asked before replacing the name typed, not this one: ask here.
+            if Path(path).exists() and not self._may_replace(Path(path)):
+                return
         try:
             with busy(self.statusBar(), f"Writing {Path(path).name}..."):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", XrayWarning)
-                    # The file dialog has asked before replacing a file.
+                    # Replacing a file was confirmed, by the dialog or by _may_replace.
                     written = self.export_image(path, overwrite=True)
         except XrayError as error:
             self.show_error("Cannot export", str(error))
@@ -1429,6 +1432,17 @@ class MainWindow(QMainWindow):
             self.errors.append(f"Exported with a warning: {'; '.join(notes)}")
             if self.interactive:
                 QMessageBox.warning(self, "Exported, with a warning", "\n".join(notes))
+
+    def _may_replace(self, path: Path) -> bool:
+        """Ask whether to replace the existing `path` (No unless the user says Yes)."""
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"{path.name} exists in {path.parent}.\nDo you want to replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def export_stem(self) -> str:
         """Suggest a name for the exported result: source, frame, simulated dose, denoised."""
@@ -1463,9 +1477,19 @@ class MainWindow(QMainWindow):
         """
         assert self.result is not None
         description = self.result.description()
-        if self.dose is not None:  # what was denoised is a simulation: say so first
-            description = f"{self.dose.describe()}; then {description}"
-        return write_image(self.result.image, path, description=description, overwrite=overwrite)
+        if self.dose is None:
+            return write_image(
+                self.result.image, path, description=description, overwrite=overwrite
+            )
+        # What was denoised is a simulation: say so first, and state its exposure.
+        return write_image(
+            self.result.image,
+            path,
+            description=f"{self.dose.describe()}; then {description}",
+            operation=f"simulated {self.dose.dose * 100:.3g} % dose, denoised",
+            dose=self.dose.dose,
+            overwrite=overwrite,
+        )
 
     def choose_batch(self) -> None:
         """Ask for an input and an output folder and denoise every image to disk."""

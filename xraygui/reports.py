@@ -1,6 +1,6 @@
-"""The session report: PDF (Qt's PDF writer), JSON and CSV, each written atomically.
+"""The session report: PDF (Qt's PDF writer), JSON and CSV, written as one unit.
 
-:class:`ReportContent` gathers plain values once; the three writers only format
+:class:`ReportContent` gathers plain values once; the three renderers only format
 them. Patient identifiers are left out unless asked for. Every file says
 "Not for diagnostic use".
 """
@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
@@ -40,6 +43,8 @@ IDENTIFYING_KEYS = (
 )
 """Metadata left out of a report unless the user asks for patient identifiers."""
 THUMBNAIL_SIDE = 320
+SOFTWARE = f"xray-denoise {__version__}"
+"""What made a table or report, for its ``software`` column."""
 CSV_COLUMNS = (
     "source",
     "frame",
@@ -72,6 +77,36 @@ CSV_COLUMNS = (
     "created",
     "disclaimer",
 )
+
+
+def timestamp() -> str:
+    """Return the time now in ISO 8601, to the second, with the local UTC offset."""
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def text_safe(text: str) -> str:
+    r"""Return `text` as valid Unicode, for a CSV, JSON or PDF file.
+
+    A file name that is not valid UTF-8 (a Latin-1 name on Linux, say) comes from
+    the operating system with its undecodable bytes as lone surrogates, which no
+    UTF-8 file may hold. Those bytes are written as ``\xNN`` instead
+    (``M\xfcller.dcm``), any other lone surrogate as ``\uNNNN``. Valid text is
+    returned unchanged.
+
+    Parameters
+    ----------
+    text : str
+        A file name, path or message that may hold one.
+
+    Returns
+    -------
+    str
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the name's bytes, as on disk
+    except UnicodeEncodeError:  # a surrogate no byte decodes to (a broken Windows name)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -112,11 +147,7 @@ class ReportContent:
     noise: dict[str, float | None]
     metrics: list[dict[str, Any]]
     thumbnails: dict[str, np.ndarray] = field(repr=False)
-    created: str = field(
-        default_factory=lambda: (
-            datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-        )
-    )
+    created: str = field(default_factory=timestamp)
     note: str | None = None
 
     @classmethod
@@ -228,7 +259,7 @@ class ReportContent:
             "disclaimer": DISCLAIMER,
             "software": {"name": "xray-denoise", "version": __version__},
             "created": self.created,
-            "source": self.source,
+            "source": text_safe(self.source),
             "image": self.image,
             "simulation": self.simulation,
             "denoising": self.denoising,
@@ -265,7 +296,7 @@ class ReportContent:
             "device": d.get("device"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
-            "software": f"xray-denoise {__version__}",
+            "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,
         }
@@ -315,23 +346,31 @@ def _thumbnail(
     return to_display(image.with_pixels(pixels[::stride, ::stride]), window, invert=invert)
 
 
-def write_json(content: ReportContent, path: Path) -> Path:
-    """Write the JSON report atomically; return its path."""
-    text = json.dumps(content.to_json(), indent=2, default=str) + "\n"
-    with atomic_write(path, overwrite=True) as file:
-        file.write(text.encode("utf-8"))
-    return path
+def json_bytes(content: ReportContent) -> bytes:
+    """Render the JSON report (UTF-8)."""
+    return (json.dumps(content.to_json(), indent=2, default=str) + "\n").encode("utf-8")
 
 
-def write_csv(content: ReportContent, path: Path) -> Path:
-    """Write the CSV report atomically; return its path."""
+def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    """Render a table as UTF-8 CSV, every text cell made valid first (:func:`text_safe`).
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The header; keys of a row that are not columns are left out.
+    rows : iterable of dict
+        One dict per row.
+
+    Returns
+    -------
+    bytes
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(content.csv_rows())
-    with atomic_write(path, overwrite=True) as file:
-        file.write(buffer.getvalue().encode("utf-8"))
-    return path
+    for row in rows:
+        writer.writerow({k: text_safe(v) if isinstance(v, str) else v for k, v in row.items()})
+    return buffer.getvalue().encode("utf-8")
 
 
 def _qimage(grey: np.ndarray) -> QImage:
@@ -348,8 +387,8 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def write_pdf(content: ReportContent, path: Path) -> Path:
-    """Write the one-page PDF report atomically with Qt's PDF writer; return its path."""
+def pdf_bytes(content: ReportContent) -> bytes:
+    """Render the one-page PDF report with Qt's PDF writer."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -370,9 +409,7 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     finally:
         painter.end()
     buffer.close()
-    with atomic_write(path, overwrite=True) as file:
-        file.write(bytes(buffer.data()))
-    return path
+    return bytes(buffer.data())
 
 
 def _range_text(metrics: dict[str, Any]) -> str:
@@ -401,7 +438,7 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
     line("xray-denoise report", size=16, bold=True)
     line(f"{DISCLAIMER.upper()}: research and teaching tool.", size=11, bold=True, color="#a01010")
     line(f"Created {content.created} with xray-denoise {__version__}")
-    line(f"Source: {content.source or '(unsaved image)'}")
+    line(f"Source: {text_safe(content.source) or '(unsaved image)'}")
     info = content.image
     line(
         f"Image: {info['columns']} x {info['rows']} px, spacing {_fmt(info['pixel_spacing_mm'])} "
@@ -482,10 +519,11 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
 
 
 def write_report(content: ReportContent, folder: Path, stem: str | None = None) -> list[Path]:
-    """Write ``STEM.pdf``, ``STEM.json`` and ``STEM.csv`` into `folder`.
+    """Write ``STEM.pdf``, ``STEM.json`` and ``STEM.csv`` into `folder`, as one unit.
 
-    A report never replaces another: where one of the three files exists, ``STEM_2``
-    (or ``STEM_3``...) is used for all three.
+    All three are rendered first, then written (:func:`write_files`): either all
+    three are there afterwards, or none is. A report never replaces another: where
+    one of the three files exists, ``STEM_2`` (or ``STEM_3``...) is used for all three.
 
     Parameters
     ----------
@@ -500,15 +538,67 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     -------
     list of Path
         PDF, JSON and CSV paths.
+
+    Raises
+    ------
+    ImageWriteError
+        If a file cannot be written (none of the three is left behind).
     """
+    rendered = {
+        ".pdf": pdf_bytes(content),
+        ".json": json_bytes(content),
+        ".csv": csv_bytes(CSV_COLUMNS, content.csv_rows()),
+    }
     base = stem or f"{Path(content.source).stem or 'image'}_report"
     folder.mkdir(parents=True, exist_ok=True)
     stem, number = base, 1
-    while any((folder / f"{stem}{suffix}").exists() for suffix in (".pdf", ".json", ".csv")):
+    while any((folder / f"{stem}{suffix}").exists() for suffix in rendered):
         number += 1
         stem = f"{base}_{number}"
-    return [
-        write_pdf(content, folder / f"{stem}.pdf"),
-        write_json(content, folder / f"{stem}.json"),
-        write_csv(content, folder / f"{stem}.csv"),
-    ]
+    return write_files({folder / f"{stem}{suffix}": data for suffix, data in rendered.items()})
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Write new files as one unit: all of them, or none.
+
+    Each file's bytes go to a temporary file beside it
+    (:func:`core.io.atomic.atomic_write`) and are flushed to disk before any is
+    renamed into place, so a full disk or a write error leaves nothing. Should a
+    rename fail after others succeeded, the files already renamed are removed.
+
+    Parameters
+    ----------
+    files : dict of Path to bytes
+        Destinations, which must not exist, and their contents.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ImageWriteError
+        If one exists or cannot be written (one line naming it and the reason).
+    """
+    renamed: list[Path] = []
+    try:
+        with ExitStack() as stack:
+            for path, data in files.items():
+                file = stack.enter_context(_noting_rename(path, renamed))
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())  # a full disk fails here, before any rename
+    except BaseException:
+        for path in renamed:
+            path.unlink(missing_ok=True)
+        raise
+    return list(files)
+
+
+@contextmanager
+def _noting_rename(path: Path, renamed: list[Path]) -> Iterator[BinaryIO]:
+    """:func:`atomic_write` to a new `path`; add `path` to `renamed` once it is in place."""
+    with atomic_write(path) as file:
+        yield file
+    renamed.append(path)

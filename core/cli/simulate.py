@@ -19,7 +19,7 @@ from core.noise.noise_free import noise_free_problem
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
-    "dicom": {".dcm", ".dicom", ""},
+    "dicom": {".dcm", ".dicom"},
     "png": {".png"},
     "tiff": {".tif", ".tiff"},
     "jpeg": {".png"},  # lossless: the simulated noise is not compressed away
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
             f"{args.output}: a {FORMAT_NAMES[image.source_format]} input is written as "
-            + " or ".join(sorted(e for e in EXTENSIONS[image.source_format] if e))
+            + " or ".join(sorted(EXTENSIONS[image.source_format]))
         )
     settings = _settings(args, image)
     try:
@@ -137,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
         low_dose,
         args.output,
         description=settings.describe(),
+        operation=f"simulated {settings.dose * 100:g} % dose",
+        dose=settings.dose,
         overwrite=args.overwrite,
     )
     print(f"{written}: {settings.describe()}")

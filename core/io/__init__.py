@@ -15,7 +15,12 @@ from pathlib import Path
 from core.errors import ImageReadError, ImageWriteError
 from core.image import XrayImage
 from core.io.dicom_read import read_dicom
-from core.io.dicom_write import write_derived_dicom, write_new_dicom, write_secondary_capture
+from core.io.dicom_write import (
+    DENOISED,
+    write_derived_dicom,
+    write_new_dicom,
+    write_secondary_capture,
+)
 from core.io.guards import MAX_DECODED_BYTES, MAX_SIDE, one_line
 from core.io.raster_read import read_jpeg, read_npy, read_png, read_tiff
 from core.io.raster_write import write_npy, write_png, write_tiff
@@ -105,6 +110,8 @@ def write_image(
     path: str | os.PathLike[str],
     *,
     description: str,
+    operation: str = DENOISED,
+    dose: float | None = None,
     overwrite: bool = False,
     series_uid: str | None = None,
     instance_number: int | None = None,
@@ -130,6 +137,12 @@ def write_image(
         Destination; never the image's source file.
     description : str
         What was done to the image (DerivationDescription, PNG/TIFF description).
+    operation : str
+        For a derived DICOM, what was done, in a few words for its SeriesDescription
+        (``"denoised"``, ``"simulated 10 % dose"``).
+    dose : float, optional
+        For a derived DICOM of a simulation, the fraction of the source's exposure
+        simulated: the exposure values it states are scaled by it.
     overwrite : bool
         Replace an existing file (never the source).
     series_uid, instance_number : optional
@@ -155,6 +168,8 @@ def write_image(
                 image,
                 path,
                 description=description,
+                operation=operation,
+                dose=dose,
                 overwrite=overwrite,
                 series_uid=series_uid,
                 instance_number=instance_number,

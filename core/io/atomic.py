@@ -21,7 +21,8 @@ def atomic_write(
 
     Everything done inside the ``with`` block, encoding included, belongs to
     the write: on any exception the temporary file is removed, nothing is left
-    at `path`, and the exception is raised as :class:`ImageWriteError` (one line).
+    at `path`, and the exception is raised as :class:`ImageWriteError` (one line:
+    the system's reason, :func:`_system_reason`, where there is one).
 
     Parameters
     ----------
@@ -62,9 +63,37 @@ def atomic_write(
                 temporary.unlink(missing_ok=True)
         if isinstance(error, ImageWriteError) or not isinstance(error, Exception):
             raise
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else None
-        raise ImageWriteError(destination, reason or one_line(error)) from error
+        raise ImageWriteError(destination, _system_reason(error) or one_line(error)) from error
     _fsync_folder(destination.parent)
+
+
+def _system_reason(error: BaseException) -> str | None:
+    """Return the system's reason for a failed write, from `error` or the errors that caused it.
+
+    Libraries re-raise an ``OSError`` with their own text, a traceback included
+    (pydicom: ``OSError("With tag (7FE0,0010) got exception: ... Traceback ...")``),
+    keeping the original as its ``__cause__`` or ``__context__``; that chain is
+    followed to the first ``OSError`` that has a ``strerror``.
+
+    Parameters
+    ----------
+    error : BaseException
+        The error the write raised.
+
+    Returns
+    -------
+    str or None
+        The ``strerror``, such as ``"No space left on device"``; None if no error
+        in the chain has one.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _check_destination(destination: Path, *, overwrite: bool, source: Path | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
 from datetime import datetime
 from pathlib import Path
@@ -34,13 +35,43 @@ from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
-from core.io.notice import NOT_FOR_DIAGNOSIS
+from core.io.notice import NOT_FOR_DIAGNOSIS, with_notice
 
-DERIVED_SUFFIX = " (derived)"
-"""Appended to the source's SeriesDescription (once) in a derived image."""
+PRODUCT = "xray-denoise"
+"""Manufacturer of a new image, and of the modifying equipment of a derived one."""
 
-LO_MAX, ST_MAX = 64, 1024
-"""Longest values of the LO (SeriesDescription) and ST (DerivationDescription) VRs."""
+DENOISED = "denoised"
+"""What a derived image is unless its writer says otherwise (its SeriesDescription's suffix)."""
+
+OPERATION_MAX = 32
+"""Longest operation named in a derived SeriesDescription, leaving room for the source's."""
+
+SERIES_NUMBER_OFFSET = 1000
+"""Added to the source's SeriesNumber for a derived series, told apart from it in a PACS."""
+
+LO_MAX, ST_MAX, LT_MAX = 64, 1024, 10240
+"""Longest values of the LO (SeriesDescription), ST (DerivationDescription) and LT
+(ImageComments) VRs."""
+
+MODIFYING_EQUIPMENT = ("109103", "DCM", "Modifying Equipment")
+"""CodeValue, CodingSchemeDesignator and CodeMeaning of the ContributingEquipmentSequence
+purpose of a derived image's software (PS3.16 CID 7005)."""
+
+DOSE_PROPORTIONAL = (
+    "Exposure",
+    "ExposureInuAs",
+    "ExposureInmAs",
+    "ExposureIndex",
+    "EntranceDose",
+    "EntranceDoseInmGy",
+    "ImageAndFluoroscopyAreaDoseProduct",
+    "OrganDose",
+)
+"""Exposure and dose values proportional to the tube current-time product (mAs), scaled
+for a simulated dose."""
+
+DOSE_UNSCALABLE = ("RelativeXRayExposure",)
+"""Exposure values on a manufacturer's own scale, removed for a simulated dose."""
 
 HISTORY_SEPARATOR = "; "
 """Between the source's DerivationDescription and what was done next."""
@@ -50,6 +81,9 @@ ELLIPSIS = "..."
 
 NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
 """Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
+
+SOURCE_FORMAT_LOSSY = {"jpeg": "ISO_10918_1"}
+"""Source formats that are always lossy, with their LossyImageCompressionMethod."""
 
 LOSSY_SYNTAXES = {
     JPEGBaseline8Bit: "ISO_10918_1",
@@ -99,8 +133,10 @@ _STALE_KEYWORDS = (
     "SmallestPixelValueInSeries",
     "LargestPixelValueInSeries",
     "DataSetTrailingPadding",
+    "IconImageSequence",
 )
-"""Attributes that may no longer hold for new pixel values (colour, palette, ranges)."""
+"""Attributes that may no longer hold for new pixel values (colour, palette, ranges, the
+thumbnail of the source's pixels)."""
 
 _PADDING_KEYWORDS = ("PixelPaddingValue", "PixelPaddingRangeLimit")
 """Written from the image's padding, which goes back as read (:func:`_set_padding`)."""
@@ -111,6 +147,8 @@ def write_derived_dicom(
     path: str | os.PathLike[str],
     *,
     description: str,
+    operation: str = DENOISED,
+    dose: float | None = None,
     overwrite: bool = False,
     series_uid: str | None = None,
     instance_number: int | None = None,
@@ -123,10 +161,15 @@ def write_derived_dicom(
     `description` after the source's (``"<source's>; <description>"``, the oldest text
     left out, marked ``"..."``, beyond 1024 characters), a SourceImageSequence item
     referencing the source (and its frame), SeriesDescription with the suffix
-    ``" (derived)"`` (the source's shortened at a word boundary, marked ``"..."``,
-    to fit 64 characters), the current ContentDate/Time, ImageComments
-    :data:`NOT_FOR_DIAGNOSIS`, and LossyImageCompression ``"01"`` if the source
+    ``" (<operation>)"`` (the source's shortened at a word boundary, marked ``"..."``,
+    to fit 64 characters), SeriesNumber the source's plus :data:`SERIES_NUMBER_OFFSET`
+    (a source without one gives none), a ContributingEquipmentSequence item naming
+    xray-denoise as Modifying Equipment, the current ContentDate/Time, ImageComments
+    the source's followed by :data:`NOT_FOR_DIAGNOSIS`, no IconImageSequence (a
+    thumbnail of the source's pixels), and LossyImageCompression ``"01"`` if the source
     was lossy (with LossyImageCompressionMethod, where the source's syntax tells it).
+    An image simulated at a fraction `dose` of the source's exposure states that
+    exposure (:func:`_scale_exposure`).
     It is one uncompressed frame (Explicit VR Little Endian, binary values of a
     big-endian source byte-swapped) with the source's Rows, Columns, bits and pixel
     representation and ``image.photometric``; multi-frame attributes, colour
@@ -146,6 +189,13 @@ def write_derived_dicom(
         Destination; never the source file.
     description : str
         What was done to the image, for DerivationDescription (up to 1024 characters).
+    operation : str
+        The same in a few words (up to :data:`OPERATION_MAX` characters), for
+        SeriesDescription: ``"denoised"`` (the default), ``"simulated 10 % dose"``.
+    dose : float, optional
+        For an image simulated at a lower dose, its fraction of the source's dose:
+        the exposure values are scaled by it. None (the default) for an image of the
+        source's exposure, a denoised one say.
     overwrite : bool
         Replace an existing file.
     series_uid : str, optional
@@ -161,6 +211,8 @@ def write_derived_dicom(
 
     Raises
     ------
+    ValueError
+        For an `operation` too long, or a `dose` that is not positive.
     ImageWriteError
         If the image has no source header, or the write fails (nothing is left).
     """
@@ -168,9 +220,15 @@ def write_derived_dicom(
         raise ImageWriteError(
             path, "the image has no source DICOM header; write_image writes a new DICOM instead"
         )
+    _check_derivation(operation, dose)  # a caller's mistake, not a write failure
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
         ds = derived_dataset(
-            image, description, series_uid=series_uid, instance_number=instance_number
+            image,
+            description,
+            operation=operation,
+            dose=dose,
+            series_uid=series_uid,
+            instance_number=instance_number,
         )
         dcmwrite(file, ds, enforce_file_format=True)
     return Path(path)
@@ -180,6 +238,8 @@ def derived_dataset(
     image: XrayImage,
     description: str,
     *,
+    operation: str = DENOISED,
+    dose: float | None = None,
     series_uid: str | None = None,
     instance_number: int | None = None,
 ) -> Dataset:
@@ -191,6 +251,10 @@ def derived_dataset(
         An image with ``dataset`` set; neither is changed.
     description : str
         What was done, appended to the source's DerivationDescription.
+    operation : str
+        What was done in a few words, for SeriesDescription.
+    dose : float, optional
+        The fraction of the source's dose an image simulates; None for its own.
     series_uid : str, optional
         SeriesInstanceUID; by default a new one.
     instance_number : int, optional
@@ -200,7 +264,13 @@ def derived_dataset(
     -------
     Dataset
         A new dataset with pixel data and file meta information.
+
+    Raises
+    ------
+    ValueError
+        For an `operation` too long, or a `dose` that is not positive.
     """
+    _check_derivation(operation, dose)
     source: Dataset = image.dataset
     syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
     ds = copy.deepcopy(source)
@@ -209,7 +279,7 @@ def derived_dataset(
             delattr(ds, keyword)
     if syntax == ExplicitVRBigEndian:
         swap_binary_words(ds)  # written little-endian below
-    if not description.isascii():
+    if not (description + operation).isascii():
         ds.decode()  # re-encode every text value as UTF-8 below
         ds.SpecificCharacterSet = "ISO_IR 192"
     if any(keyword in source for keyword in _MULTIFRAME_MARKERS) or "SOPClassUID" not in source:
@@ -226,6 +296,8 @@ def derived_dataset(
     if instance_number is not None:
         ds.InstanceNumber = instance_number
     ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
+    if dose is not None:
+        description += _scale_exposure(ds, dose)
     previous = str(source.get("DerivationDescription", "")).strip()
     ds.DerivationDescription = _derivation_history(previous, description)
     if "SOPClassUID" in source and "SOPInstanceUID" in source:
@@ -235,9 +307,15 @@ def derived_dataset(
         if image.n_frames > 1:
             reference.ReferencedFrameNumber = image.frame + 1
         ds.SourceImageSequence = [reference]
-    ds.SeriesDescription = _derived_series(str(source.get("SeriesDescription", "")).strip())
+    ds.SeriesDescription = _derived_series(
+        str(source.get("SeriesDescription", "")).strip(), operation
+    )
+    series_number = _derived_series_number(source)
+    if series_number is not None:
+        ds.SeriesNumber = series_number
+    _add_modifying_equipment(ds, description)
     _stamp_now(ds)
-    ds.ImageComments = NOT_FOR_DIAGNOSIS
+    ds.ImageComments = _image_comments(str(source.get("ImageComments") or ""))
     if syntax in LOSSY_SYNTAXES or source.get("LossyImageCompression") == "01":
         ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
         if syntax in LOSSY_SYNTAXES and "LossyImageCompressionMethod" not in ds:
@@ -374,7 +452,7 @@ def new_dataset(
     ds.Modality = modality
     ds.SeriesNumber = 1
     ds.InstanceNumber = 1
-    ds.Manufacturer = "xray-denoise"
+    ds.Manufacturer = PRODUCT
     ds.SoftwareVersions = __version__
     ds.PatientOrientation = ""
     ds.ImageType = ["DERIVED", "SECONDARY"]
@@ -407,6 +485,9 @@ def write_secondary_capture(
 
     Modality ``OT``, empty patient identification, the image's stored values,
     photometric, pixel spacing and window (see :func:`write_new_dicom`).
+    LossyImageCompression is ``"01"`` for a lossy source (:func:`_mark_lossy_source`);
+    BurnedInAnnotation is left out, as such a source cannot tell whether text (a
+    patient's name, say) is burned into its pixels.
 
     Parameters
     ----------
@@ -444,6 +525,8 @@ def write_secondary_capture(
         modality="OT",
         window=image.window,
     )
+    del ds.BurnedInAnnotation
+    _mark_lossy_source(ds, image)
     return write_dataset(ds, path, overwrite=overwrite, source=image.source_path)
 
 
@@ -583,15 +666,197 @@ def _derivation_history(previous: str, description: str) -> str:
     return ELLIPSIS + history[-kept:]
 
 
-def _derived_series(series: str) -> str:
-    """Return SeriesDescription `series` with :data:`DERIVED_SUFFIX`, within :data:`LO_MAX`.
+def _check_derivation(operation: str, dose: float | None) -> None:
+    """Raise ValueError for an `operation` too long or a `dose` that is not positive."""
+    if len(operation) > OPERATION_MAX:
+        raise ValueError(
+            f"operation must be a few words for SeriesDescription (at most {OPERATION_MAX} "
+            f"characters), got {operation!r}"
+        )
+    if dose is not None and not (math.isfinite(dose) and dose > 0):
+        raise ValueError(f"dose must be a positive fraction of the source's dose, got {dose}")
+
+
+def _derived_series(series: str, operation: str) -> str:
+    """Return SeriesDescription `series` followed by ``" (<operation>)"``, within :data:`LO_MAX`.
 
     A longer `series` is cut at a word boundary and marked :data:`ELLIPSIS`; one that
-    already ends with the suffix (derived once more) is kept: one suffix is enough.
+    already ends with the suffix (the same done once more) is kept: one suffix is enough.
     """
-    if series.endswith(DERIVED_SUFFIX.strip()):
+    suffix = f" ({operation})"
+    if series.endswith(suffix.strip()):
         return series
-    return (_shorten(series, LO_MAX - len(DERIVED_SUFFIX)) + DERIVED_SUFFIX).strip()
+    return (_shorten(series, LO_MAX - len(suffix)) + suffix).strip()
+
+
+def _derived_series_number(source: Dataset) -> int | None:
+    """Return the source's SeriesNumber plus :data:`SERIES_NUMBER_OFFSET`, or None without one."""
+    try:
+        return int(source.get("SeriesNumber")) + SERIES_NUMBER_OFFSET
+    except (TypeError, ValueError):  # absent, empty (type 2) or not a number: kept as it is
+        return None
+
+
+def _add_modifying_equipment(ds: Dataset, description: str) -> None:
+    """Add a ContributingEquipmentSequence item naming this software as Modifying Equipment.
+
+    Items of the source (earlier modifications) are kept before it; `description`, what
+    was done, is its ContributionDescription (its first :data:`ST_MAX` characters).
+    """
+    purpose = Dataset()
+    purpose.CodeValue, purpose.CodingSchemeDesignator, purpose.CodeMeaning = MODIFYING_EQUIPMENT
+    item = Dataset()
+    item.PurposeOfReferenceCodeSequence = [purpose]
+    item.Manufacturer = PRODUCT
+    item.SoftwareVersions = __version__
+    item.ContributionDateTime = datetime.now().astimezone().strftime("%Y%m%d%H%M%S.%f%z")
+    item.ContributionDescription = description[:ST_MAX]
+    if "ContributingEquipmentSequence" in ds:
+        ds.ContributingEquipmentSequence.append(item)
+    else:
+        ds.ContributingEquipmentSequence = [item]
+
+
+def _image_comments(comments: str) -> str:
+    """Return the source's ImageComments `comments` followed by the notice, within :data:`LT_MAX`.
+
+    The notice (:data:`NOT_FOR_DIAGNOSIS`) is there once; a comment too long to leave it
+    room loses its end, marked :data:`ELLIPSIS`.
+    """
+    text = with_notice(comments)
+    if len(text) <= LT_MAX:
+        return text
+    kept = LT_MAX - len(ELLIPSIS) - len(" ") - len(NOT_FOR_DIAGNOSIS)
+    return f"{comments[:kept]}{ELLIPSIS} {NOT_FOR_DIAGNOSIS}"
+
+
+def _scale_exposure(ds: Dataset, dose: float) -> str:
+    """Make the exposure values of `ds` those of `dose` times the source's exposure.
+
+    The values of :data:`DOSE_PROPORTIONAL` are multiplied by `dose`
+    (:func:`_scale_proportional`), those of :data:`DOSE_UNSCALABLE` removed, and
+    DeviationIndex recomputed from the scaled ExposureIndex (:func:`_deviation_index`),
+    or removed where it cannot be. Exposure holds whole mAs: where the scaled value is
+    not whole (0.4 mAs, written 0) and there is no ExposureInuAs or ExposureInmAs,
+    ExposureInuAs is added to hold it (:func:`_exposure_in_uas`).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The derived dataset, changed in place.
+    dose : float
+        The simulated fraction of the source's dose, positive.
+
+    Returns
+    -------
+    str
+        What was changed, to follow the DerivationDescription (each part after
+        ``"; "``); empty when `ds` has no exposure value.
+    """
+    exposure_in_uas = _exposure_in_uas(ds, dose)
+    scaled, removed = _scale_proportional(ds, dose)
+    added, recomputed = [], []
+    if exposure_in_uas is not None:
+        ds.ExposureInuAs = exposure_in_uas
+        added.append("ExposureInuAs")
+    for keyword in DOSE_UNSCALABLE:
+        if keyword in ds:
+            del ds[keyword]
+            removed.append(keyword)
+    if "DeviationIndex" in ds:
+        deviation = _deviation_index(ds)
+        if deviation is None:
+            del ds.DeviationIndex
+            removed.append("DeviationIndex")
+        else:
+            ds.DeviationIndex = DSfloat(deviation, auto_format=True)
+            recomputed.append("DeviationIndex")
+    changes = (
+        (f"exposure values scaled to the simulated {dose * 100:g} % dose", scaled),
+        ("added", added),
+        ("recomputed", recomputed),
+        ("removed", removed),
+    )
+    return "".join(f"; {what}: {', '.join(keywords)}" for what, keywords in changes if keywords)
+
+
+def _scale_proportional(ds: Dataset, dose: float) -> tuple[list[str], list[str]]:
+    """Multiply the values of :data:`DOSE_PROPORTIONAL` in `ds` by `dose`.
+
+    Integer values are rounded; a value that is not a single number cannot be scaled
+    and is removed.
+
+    Returns
+    -------
+    scaled, removed : list of str
+        The keywords scaled, and those removed.
+    """
+    scaled, removed = [], []
+    for keyword in DOSE_PROPORTIONAL:
+        if ds.get(keyword) in (None, ""):
+            continue
+        element = ds[keyword]
+        try:
+            value = float(element.value) * dose
+        except (TypeError, ValueError):
+            del ds[keyword]
+            removed.append(keyword)
+            continue
+        if element.VR in ("IS", "US", "SS", "UL", "SL"):
+            element.value = round(value)
+        elif element.VR == "DS":
+            element.value = DSfloat(value, auto_format=True)
+        else:
+            element.value = value
+        scaled.append(keyword)
+    return scaled, removed
+
+
+def _exposure_in_uas(ds: Dataset, dose: float) -> int | None:
+    """Return Exposure times `dose` in µAs, where whole mAs would lose it and `ds` has no finer.
+
+    None where `ds` has ExposureInuAs or ExposureInmAs, where its Exposure is absent or
+    not a number, or where the scaled value is a whole number of mAs.
+    """
+    if "ExposureInuAs" in ds or "ExposureInmAs" in ds:
+        return None
+    try:
+        mas = float(ds.Exposure) * dose
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return None if mas == round(mas) else round(mas * 1000)
+
+
+def _deviation_index(ds: Dataset) -> float | None:
+    """Return DeviationIndex ``10 * log10(EI / TargetEI)`` (IEC 62494-1) to 0.01, or None.
+
+    None where ExposureIndex or TargetExposureIndex is absent, empty, not a number or
+    not positive.
+    """
+    try:
+        index, target = float(ds.ExposureIndex), float(ds.TargetExposureIndex)
+    except (AttributeError, TypeError, ValueError):  # absent, empty or not a number
+        return None
+    if not (index > 0 and target > 0):
+        return None
+    return round(10 * math.log10(index / target), 2)
+
+
+def _mark_lossy_source(ds: Dataset, image: XrayImage) -> None:
+    """Set LossyImageCompression ``"01"`` in `ds` if `image`'s source was lossy, else keep it.
+
+    A JPEG (:data:`SOURCE_FORMAT_LOSSY`) always is; another source is where its reader
+    says so in ``image.metadata`` (LossyImageCompression ``"01"``, with
+    LossyImageCompressionMethod where a DICOM defined term names the method).
+    """
+    method = SOURCE_FORMAT_LOSSY.get(image.source_format)
+    if method is None:
+        if image.metadata.get("LossyImageCompression") != "01":
+            return
+        method = image.metadata.get("LossyImageCompressionMethod")
+    ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
+    if method:
+        ds.LossyImageCompressionMethod = method
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import tifffile
 from PIL import Image
-from tifffile import PHOTOMETRIC, PLANARCONFIG
+from tifffile import COMPRESSION, PHOTOMETRIC, PLANARCONFIG
 
 from core.display import auto_window
 from core.errors import ImageReadError
@@ -23,6 +25,26 @@ FLOAT32_EXACT = 2**24
 _PNG_GRAY_MODES = {"L": 8, "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 16}
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+TIFF_LOSSY = {
+    COMPRESSION.JPEG: "ISO_10918_1",
+    COMPRESSION.OJPEG: "ISO_10918_1",
+    COMPRESSION.WEBP: None,
+    COMPRESSION.JPEGXR: None,
+}
+"""TIFF compressions that lose data, with the DICOM LossyImageCompressionMethod of each."""
+
+SCREEN_DPI = (72, 96)
+"""Resolutions that editors, screenshots and TIFF/PNG writers put in by default.
+
+A density of 72 or 96 dots per inch says how large to print or show the image,
+not the pitch of a detector, so it gives no pixel spacing. Any other density in
+a physical unit (PNG's metre; TIFF's centimetre or inch, a film scanner's dpi)
+is read as the spacing.
+"""
+
+_MM_PER_TIFF_UNIT = {2: 25.4, 3: 10.0}
+"""Millimetres per TIFF ResolutionUnit: 2 inch, 3 centimetre (1, none, is no length)."""
 
 
 def read_png(path: Path, frame: int) -> XrayImage:
@@ -39,8 +61,9 @@ def read_png(path: Path, frame: int) -> XrayImage:
     -------
     XrayImage
         Pixels are the stored values; the mapping has 8 or 16 bits, or the
-        significant bits of a gray image's sBIT chunk where its values fit in them
-        (12-bit data written unscaled into a 16-bit PNG).
+        significant bits of a gray image's sBIT chunk, with the values brought
+        back to them (:func:`_unscaled`). The pixel spacing comes from a pHYs
+        chunk in pixels per metre, except at 72 or 96 dpi (:data:`SCREEN_DPI`).
 
     Raises
     ------
@@ -59,9 +82,9 @@ def read_png(path: Path, frame: int) -> XrayImage:
             samples=len(image.getbands()),
             bytes_per_sample=2 if mode in _PNG_GRAY_MODES and mode != "L" else 1,
         )
+        chunks = _png_chunks(path, (b"sBIT", b"pHYs"))
         if mode in _PNG_GRAY_MODES:
-            gray, bits = np.asarray(image), _PNG_GRAY_MODES[mode]
-            bits = _significant_bits(path, gray, bits)
+            gray, bits = _unscaled(np.asarray(image), _PNG_GRAY_MODES[mode], chunks.get(b"sBIT"))
         elif mode == "1":
             gray, bits = np.asarray(image.convert("L")), 8
         elif mode == "LA":
@@ -72,42 +95,86 @@ def read_png(path: Path, frame: int) -> XrayImage:
             gray, bits = luma(rgb), 8
             dropped = ", alpha dropped" if "A" in mode or "transparency" in image.info else ""
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
-    return _image(path, gray, StoredMapping(bits_stored=bits), "png")
+    spacing = _png_spacing(chunks.get(b"pHYs"))
+    return _image(path, gray, StoredMapping(bits_stored=bits), "png", pixel_spacing=spacing)
 
 
-def _significant_bits(path: Path, gray: np.ndarray, bits: int) -> int:
-    """Return the bits of a gray PNG's data: its sBIT where its values fit, else ``bits``.
+def _unscaled(gray: np.ndarray, bits: int, sbit: bytes | None) -> tuple[np.ndarray, int]:
+    """Return a gray PNG's values on their own scale, and their bits, as its sBIT gives them.
 
     PNG asks for data of fewer bits to be scaled up to the sample depth, with sBIT
-    naming the original depth; values that fit in sBIT's bits were written
-    unscaled, and their range is that of sBIT's bits.
+    naming the original depth, and a shift right by the difference gives the values
+    back, whether the low bits repeat the high ones (left-bit replication, as
+    :func:`core.io.raster_write.write_png` writes) or are zero. Earlier versions of
+    this program wrote the values unscaled with sBIT: such values fit in sBIT's bits
+    and use the low bits, and are kept as they are. (Scaled values that fit in sBIT's
+    bits, those of a dark image, have zero low bits, so they are told apart; unscaled
+    values that all happen to be multiples of the shift's power of two are not.)
     """
-    significant = _png_sbit(path)
+    significant = sbit[0] if sbit else None
     if significant is None or not 1 <= significant < bits or gray.size == 0:
-        return bits
-    return significant if int(gray.max()) < 2**significant else bits
+        return gray, bits
+    shift = bits - significant
+    written_unscaled = int(gray.max()) < 2**significant and bool(np.any(gray & (2**shift - 1)))
+    return (gray if written_unscaled else gray >> shift), significant
 
 
-def _png_sbit(path: Path) -> int | None:
-    """Return the gray significant bits of a PNG's sBIT chunk, or None without one.
+def _png_chunks(path: Path, kinds: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    """Return the data of the first chunk of each of `kinds` that comes before the image data.
 
-    The chunks before the image data are read (sBIT must come before them); a
+    Only chunks that must precede the image data (sBIT, pHYs) can be found; a
     damaged header is left for the decoder to report.
     """
+    found: dict[bytes, bytes] = {}
     with path.open("rb") as file:
         if file.read(8) != _PNG_SIGNATURE:
-            return None
-        while True:
+            return found
+        while len(found) < len(kinds):
             header = file.read(8)
             if len(header) < 8:
-                return None
+                break
             length, kind = struct.unpack(">I4s", header)
             if kind in (b"IDAT", b"IEND"):
-                return None
-            if kind == b"sBIT":
-                data = file.read(length)
-                return data[0] if data else None
-            file.seek(length + 4, 1)  # the chunk's data and CRC
+                break
+            if kind in kinds and kind not in found:
+                found[kind] = file.read(length)
+                length = 0
+            file.seek(length + 4, 1)  # the chunk's data not read, and its CRC
+    return found
+
+
+def _png_spacing(phys: bytes | None) -> tuple[float, float] | None:
+    """Return the (row, column) spacing in mm of a pHYs chunk in pixels per metre, or None.
+
+    Each is the shortest decimal that gives back the chunk's whole number of pixels
+    per metre, so a spacing written as 0.15 mm (6667 per metre) reads as 0.15.
+    A chunk of unit 0 gives only the pixels' aspect ratio: no spacing.
+    """
+    if phys is None or len(phys) != 9:
+        return None
+    per_x, per_y, unit = struct.unpack(">IIB", phys)
+    if unit != 1 or per_x == 0 or per_y == 0:
+        return None
+    return _detector_spacing(_shortest_mm(per_y), _shortest_mm(per_x))
+
+
+def _shortest_mm(per_metre: int) -> float:
+    """Return the mm per pixel of `per_metre` pixels per metre, in the fewest digits giving it."""
+    exact = 1000 / per_metre
+    for digits in range(1, 17):
+        spacing = float(f"{exact:.{digits}g}")
+        if round(1000 / spacing) == per_metre:
+            return spacing
+    return exact
+
+
+def _detector_spacing(row: float, column: float) -> tuple[float, float] | None:
+    """Return ``(row, column)`` in mm, or None for a default density of :data:`SCREEN_DPI`."""
+    if any(
+        math.isclose(25.4 / mm, dpi, rel_tol=5e-4) for mm in (row, column) for dpi in SCREEN_DPI
+    ):
+        return None
+    return row, column
 
 
 def read_jpeg(path: Path, frame: int) -> XrayImage:
@@ -149,6 +216,8 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
 
     MINISWHITE pages become ``photometric="MONOCHROME1"``; RGB and palette pages
     are converted to BT.601 luma and extra samples (alpha) dropped, with a warning.
+    The pixel spacing comes from XResolution and YResolution in pixels per
+    centimetre or inch (:data:`SCREEN_DPI` excepted), not from ResolutionUnit none.
 
     Parameters
     ----------
@@ -188,6 +257,8 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         )
         photometric = page.photometric
         colormap = page.colormap
+        spacing = _tiff_spacing(page)
+        compression = page.compression
         data = page.asarray()
     if samples > 1 and page.planarconfig == PLANARCONFIG.SEPARATE:
         data = np.moveaxis(data, 0, -1)
@@ -210,7 +281,7 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         raise ImageReadError(
             path, f"unsupported TIFF photometric interpretation {name} with {samples} samples"
         )
-    return _image(
+    image = _image(
         path,
         gray,
         mapping,
@@ -218,7 +289,41 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         monochrome1=photometric == PHOTOMETRIC.MINISWHITE,
         n_frames=n_frames,
         frame=frame,
+        pixel_spacing=spacing,
     )
+    if compression not in TIFF_LOSSY:
+        return image
+    lossy = {"LossyImageCompression": "01"}  # the keys of a lossy DICOM's metadata
+    if TIFF_LOSSY[compression]:
+        lossy["LossyImageCompressionMethod"] = TIFF_LOSSY[compression]
+    return replace(image, metadata=lossy)
+
+
+def _tiff_spacing(page: tifffile.TiffPage) -> tuple[float, float] | None:
+    """Return a TIFF page's (row, column) spacing in mm from its resolution, or None.
+
+    TIFF's unit is the inch where ResolutionUnit is missing; unit 1 (none) gives
+    only the pixels' aspect ratio.
+    """
+    mm_per_unit = _MM_PER_TIFF_UNIT.get(page.tags.valueof(296, default=2))
+    if mm_per_unit is None:
+        return None
+    row = _mm_per_pixel(page.tags.valueof(283), mm_per_unit)
+    column = _mm_per_pixel(page.tags.valueof(282), mm_per_unit)
+    if row is None or column is None:
+        return None
+    return _detector_spacing(row, column)
+
+
+def _mm_per_pixel(per_unit: object, mm_per_unit: float) -> float | None:
+    """Return the mm per pixel of a RATIONAL ``(numerator, denominator)`` of pixels per unit.
+
+    None for a missing, malformed or non-positive value.
+    """
+    if not (isinstance(per_unit, tuple) and len(per_unit) == 2):
+        return None
+    numerator, denominator = per_unit
+    return mm_per_unit * denominator / numerator if numerator > 0 and denominator > 0 else None
 
 
 def read_npy(path: Path, frame: int) -> XrayImage:
@@ -268,6 +373,7 @@ def _image(
     monochrome1: bool = False,
     n_frames: int = 1,
     frame: int = 0,
+    pixel_spacing: tuple[float, float] | None = None,
 ) -> XrayImage:
     """Assemble the XrayImage of raster values, with an automatic window.
 
@@ -299,4 +405,5 @@ def _image(
         source_path=path,
         frame=frame,
         n_frames=n_frames,
+        pixel_spacing=pixel_spacing,
     )

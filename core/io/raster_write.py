@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -22,8 +23,13 @@ SOFTWARE = f"xray-denoise {__version__}"
 def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool) -> Path:
     """Write the stored values as a grayscale PNG: 8-bit for 8-bit sources, else 16-bit.
 
-    Data of 9 to 15 bits (a 12-bit DICOM, say) get an sBIT chunk naming their bits, so
-    that they are read back on their own range.
+    Data of 9 to 15 bits (a 12-bit DICOM, say) are scaled up to 16 bits by
+    left-bit replication, so that their maximum becomes 65535, and an sBIT chunk
+    names their bits, as the PNG specification asks [1]_: viewers show them on the
+    full range, and readers that honour sBIT (:func:`core.io.raster_read.read_png`
+    among them) shift them back to the original values.
+
+    The pixel spacing, where known, goes into a pHYs chunk (whole pixels per metre).
 
     PNG has no MONOCHROME1: the values are written unchanged, so other viewers
     show such an image inverted (an :class:`XrayWarning` says so).
@@ -49,6 +55,12 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     ------
     ImageWriteError
         For float, signed or wider-than-16-bit data, and any write failure.
+
+    References
+    ----------
+    .. [1] W3C, "Portable Network Graphics (PNG) Specification (Second Edition)",
+       ISO/IEC 15948:2003, sections 12.5 "Sample depth scaling" and 11.3.3.4
+       "sBIT Significant bits".
     """
     mapping = image.mapping
     if mapping.is_float or mapping.signed or mapping.bits_stored > 16:
@@ -65,15 +77,54 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     info = PngImagePlugin.PngInfo()
     info.add_itxt("Description", with_notice(description))
     info.add_text("Software", SOFTWARE)
+    samples = stored_pixels(image)
     if 8 < mapping.bits_stored < 16:  # 12-bit data, say, in 16-bit samples: sBIT says so
+        samples = _scaled_to_16_bits(samples, mapping.bits_stored)
         info.add(b"sBIT", bytes([mapping.bits_stored]))
+    spacing = _known_spacing(image)
+    dpi = None if spacing is None else _png_dpi(spacing)
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
-        Image.fromarray(stored_pixels(image)).save(file, format="PNG", pnginfo=info)
+        Image.fromarray(samples).save(file, format="PNG", pnginfo=info, dpi=dpi)
     return path
+
+
+def _scaled_to_16_bits(stored: np.ndarray, bits: int) -> np.ndarray:
+    """Scale `bits`-bit values (9 to 15) up to 16 bits by left-bit replication.
+
+    The value fills the high bits and its own high bits are repeated in the low
+    ones, so 0 stays 0 and ``2**bits - 1`` becomes 65535; shifting right by
+    ``16 - bits`` gives the value back.
+    """
+    shift = 16 - bits
+    wide = stored.astype(np.uint32)
+    return ((wide << shift) | (wide >> (bits - shift))).astype(np.uint16)
+
+
+def _known_spacing(image: XrayImage) -> tuple[float, float] | None:
+    """Return the image's (row, column) pixel spacing in mm, or None if unknown or invalid."""
+    spacing = image.pixel_spacing
+    if spacing is None or not all(math.isfinite(v) and v > 0 for v in spacing):
+        return None
+    return spacing
+
+
+def _png_dpi(spacing: tuple[float, float]) -> tuple[float, float] | None:
+    """Return the x and y dots per inch of a (row, column) spacing in mm, or None.
+
+    Pillow writes them as PNG's pHYs chunk, in whole pixels per metre; None where a
+    spacing gives no number of pixels per metre that the chunk can hold.
+    """
+    if not all(1 <= round(1000 / mm) < 2**31 for mm in spacing):
+        return None
+    row, column = spacing
+    return 25.4 / column, 25.4 / row
 
 
 def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: bool) -> Path:
     """Write a TIFF with the source's bit depth (float32 for float sources), uncompressed.
+
+    The pixel spacing, where known, goes into XResolution and YResolution, in
+    pixels per centimetre (ResolutionUnit 3).
 
     Parameters
     ----------
@@ -97,6 +148,8 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
         For any write failure.
     """
     photometric = "miniswhite" if image.photometric == "MONOCHROME1" else "minisblack"
+    spacing = _known_spacing(image)
+    resolution = None if spacing is None else (10 / spacing[1], 10 / spacing[0])
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
         tifffile.imwrite(
             file,
@@ -104,6 +157,8 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
             photometric=photometric,
             description=with_notice(description),
             software=SOFTWARE,
+            resolution=resolution,
+            resolutionunit=None if resolution is None else "CENTIMETER",
             metadata=None,
         )
     return path

@@ -58,10 +58,12 @@ def test_derived_dicom_round_trip(tmp_path, shipped):
     (reference,) = ds.SourceImageSequence
     assert reference.ReferencedSOPClassUID == source.SOPClassUID
     assert reference.ReferencedSOPInstanceUID == source.SOPInstanceUID
-    assert ds.SeriesDescription.endswith("(derived)")
+    assert ds.SeriesDescription == "(denoised)"  # the source has none
+    assert ds.SeriesNumber == source.SeriesNumber + 1000
     assert ds.ContentDate == date.today().strftime("%Y%m%d")
     assert (
-        ds.ImageComments == f"Not for diagnostic use. Produced by xray-denoise {core.__version__}"
+        ds.ImageComments
+        == f"Uncompressed. Not for diagnostic use. Produced by xray-denoise {core.__version__}"
     )
     assert "LossyImageCompression" not in ds
 
@@ -107,7 +109,7 @@ def test_a_long_series_description_is_shortened_at_a_word_boundary(tmp_path, shi
     )
     out = write_derived_dicom(image, tmp_path / "a.dcm", description="denoised")
     series = pydicom.dcmread(out).SeriesDescription
-    assert series == "SYNTHETIC chest phantom (Beer-Lambert), 20000... (derived)"
+    assert series == "SYNTHETIC chest phantom (Beer-Lambert), 20000... (denoised)"
     assert len(series) <= 64
 
 
@@ -115,7 +117,7 @@ def test_a_single_long_word_is_cut_to_fit_the_suffix(tmp_path, shipped):
     image = read_image(shipped("CT_small.dcm"))
     image.dataset.SeriesDescription = "x" * 64
     out = write_derived_dicom(image, tmp_path / "a.dcm", description="denoised")
-    assert pydicom.dcmread(out).SeriesDescription == "x" * 51 + "... (derived)"
+    assert pydicom.dcmread(out).SeriesDescription == "x" * 50 + "... (denoised)"
 
 
 def test_frames_derived_together_form_one_series(tmp_path, three_frame_dicom):

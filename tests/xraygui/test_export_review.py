@@ -44,7 +44,9 @@ def test_a_denoised_simulation_says_so_in_its_name_and_its_files(
     window.choose_export_image()
     assert [Path(p).name for p in suggested] == ["phantom_simulated25pct_denoised.dcm"]
     dicom = window.export_image(tmp_path / "out.dcm")
-    description = pydicom.dcmread(dicom).DerivationDescription
+    written = pydicom.dcmread(dicom)
+    assert written.SeriesDescription.endswith(" (simulated 25 % dose, denoised)")
+    description = written.DerivationDescription
     assert "simulated 25 % dose" in description and "; then denoised by" in description
     assert description.index("simulated") < description.index("denoised by")
     png = window.export_image(tmp_path / "out.png")
