@@ -15,6 +15,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,12 @@ from core.training.checkpoint import CHECKPOINT_FORMAT
 
 CARD_FORMAT = "xray-denoise-model"
 CARD_FORMAT_VERSION = 1
+
+CODE_FOLDER = Path(core.__file__).parent
+"""The ``core`` package, whose checkout's commit a saved card names."""
+
+GIT_TIMEOUT_S = 2.0
+"""Longest wait for each git call when a card is saved."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,11 @@ class ModelCard:
         ISO 8601 UTC time of saving.
     code_version : str
         ``core.__version__`` of the code that saved it.
+    code_commit : str
+        The git commit of the checkout that saved it (:func:`checkout_commit`), with
+        ``"-dirty"`` appended where it had uncommitted changes; empty where the code
+        did not run from a checkout (an installed package, the app bundle) and in
+        cards saved before it was recorded.
     weights_sha256 : str
         SHA-256 of the weights file, checked on load.
 
@@ -74,6 +86,7 @@ class ModelCard:
     created: str = ""
     code_version: str = ""
     weights_sha256: str = ""
+    code_commit: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return the card as a JSON-serialisable dict."""
@@ -88,6 +101,7 @@ class ModelCard:
             "validation": self.validation,
             "created": self.created,
             "code_version": self.code_version,
+            **({"code_commit": self.code_commit} if self.code_commit else {}),
             "weights_sha256": self.weights_sha256,
         }
 
@@ -114,6 +128,7 @@ class ModelCard:
             created=card["created"],
             code_version=card["code_version"],
             weights_sha256=card["weights_sha256"],
+            code_commit=card.get("code_commit", ""),
         )
 
 
@@ -225,6 +240,51 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def checkout_commit(package: Path) -> str:
+    """Name the git commit a package's code came from, when it runs from a checkout.
+
+    Asks git (``git rev-parse HEAD``; ``git status`` for uncommitted changes to
+    tracked files) with a short timeout, only when a card is saved. The checkout
+    must be the package's own: a package installed into a virtual environment or
+    bundled by PyInstaller inside some other repository has none.
+
+    Parameters
+    ----------
+    package : Path
+        The folder of the package (``core``); its checkout is the folder above.
+
+    Returns
+    -------
+    str
+        The commit's full hash, with ``"-dirty"`` appended where tracked files
+        differ from it (as ``git describe --dirty`` marks it); empty where git, the
+        checkout or an answer within :data:`GIT_TIMEOUT_S` is missing.
+    """
+    try:
+        top, commit = _git(package, "rev-parse", "--show-toplevel", "HEAD").splitlines()
+        if Path(top).resolve() != package.resolve().parent:
+            return ""
+        changed = _git(package, "status", "--porcelain", "--untracked-files=no")
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return ""  # no git, not a checkout, a folder that is gone, or git too slow
+    return f"{commit}-dirty" if changed.strip() else commit
+
+
+def _git(folder: Path, *args: str) -> str:
+    """Run git in ``folder`` without a console window or index lock; return its output."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=folder,
+        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # never rewrite the index
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=GIT_TIMEOUT_S,
+        check=True,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows only
+    ).stdout
+
+
 def card_path(weights: str | Path) -> Path:
     """Return the model card path that belongs to a weights file (same stem, ``.json``)."""
     return Path(weights).with_suffix(".json")
@@ -273,6 +333,7 @@ def save_model(
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         code_version=core.__version__,
         weights_sha256=_sha256(tmp),
+        code_commit=checkout_commit(CODE_FOLDER),
     )
     card_file = card_path(path)
     card_tmp = card_file.with_name(card_file.name + ".tmp")

@@ -2,9 +2,11 @@
 
 Trains a diffusion denoiser on a folder of radiographs. With ``--resume`` the run
 continues from ``<output stem>.checkpoint.safetensors`` and every setting not given on
-the command line is taken from the checkpoint. SIGINT and SIGTERM stop the run
-gracefully: it checkpoints and exports the model, then exits with 128 + the signal's
-number (130, 143), so that a script does not take the stopped run for a finished one.
+the command line is taken from the checkpoint, with the split of its images and its
+time budget (``--minutes M`` then adds M minutes: :class:`core.training.config.TimeBudget`).
+SIGINT and SIGTERM stop the run gracefully: it checkpoints and exports the model, then
+exits with 128 + the signal's number (130, 143), so that a script does not take the
+stopped run for a finished one.
 Creating ``<output stem>.stop`` beside the model stops it the same way (exit status 143)
 on every OS; the run holds ``<output stem>.lock`` while it trains, and a second run of
 the same model is refused (:mod:`core.training.control`).

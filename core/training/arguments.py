@@ -27,7 +27,14 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     )
     p.add_argument("folder", type=Path, help="folder of PNG/TIFF/JPEG/DICOM images (recursive)")
     p.add_argument("--output", type=Path, required=True, help="model file, MODEL.safetensors")
-    p.add_argument("--minutes", type=float, help="stop after this much wall time")
+    p.add_argument(
+        "--minutes",
+        type=float,
+        help="time budget of the run: the learning rate warms up and decays within it, and "
+        "the run stops at its end. --resume keeps the checkpoint's budget; with --minutes M "
+        "it trains M minutes more, the learning rate going on from where it stopped and "
+        "decaying over the new time (no jump)",
+    )
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint")
     p.add_argument(
         "--overwrite",

@@ -1,9 +1,13 @@
 """Training checkpoints as one safetensors file: no pickle, exact resume.
 
 The file holds the network, EMA and optimiser tensors, and as string metadata the
-step, the training configuration (JSON) and the optimiser's hyperparameters. All
-training randomness is a pure function of ``(seed, step, rank)`` and the learning
-rate a pure function of the step, so the step is the whole random and scheduler state.
+step, the training configuration (JSON), the run's bookkeeping (JSON) and the
+optimiser's hyperparameters. All training randomness is a pure function of
+``(seed, step, rank)`` and the learning rate a pure function of the step and of the
+share of the time budget used, so the step and the budget
+(:class:`core.training.config.TimeBudget`, in the bookkeeping) are the whole random and
+scheduler state. The bookkeeping also holds the split of the images
+(:func:`core.training.selection.split_to_json`), which a resumed run keeps.
 """
 
 from __future__ import annotations
@@ -34,7 +38,10 @@ class Checkpoint:
     config : dict
         The training configuration (``TrainConfig.to_config()``).
     extra : dict
-        Run bookkeeping (elapsed time, last validation, ...).
+        Run bookkeeping: ``elapsed_s``, the last ``validation``, the ``split`` of the
+        images, the ``time_budget`` (if any), the ``interval_losses`` since the last
+        loss record, and ``started_from`` (a fine-tune's lineage). Checkpoints written
+        before the split, budget and losses were kept lack them.
     """
 
     step: int

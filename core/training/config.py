@@ -37,6 +37,64 @@ TRAJECTORY_FIELDS = (
 
 
 @dataclass(frozen=True)
+class TimeBudget:
+    """A run's time budget, all its invocations together, and how its learning rate spends it.
+
+    The share of the budget used, the ``time_fraction`` of
+    :func:`core.training.lr_schedule.learning_rate`, rises linearly from
+    ``from_fraction`` at ``from_s`` seconds of run time to 1 at ``total_s``: from 0 at
+    the start, unless a resumed run was given more time (:meth:`extended`).
+
+    Parameters
+    ----------
+    total_s : float
+        Run time, in seconds, at which the run ends.
+    from_s : float
+        Run time at which the current plan began.
+    from_fraction : float
+        Share of the budget used at ``from_s``, in ``[0, 1]``.
+    """
+
+    total_s: float
+    from_s: float = 0.0
+    from_fraction: float = 0.0
+
+    def fraction(self, elapsed_s: float) -> float:
+        """Return the share of the budget used after ``elapsed_s`` seconds of run time."""
+        planned = (elapsed_s - self.from_s) / (self.total_s - self.from_s)
+        return self.from_fraction + (1.0 - self.from_fraction) * planned
+
+    def extended(self, elapsed_s: float, more_s: float) -> TimeBudget:
+        """Give the run ``more_s`` seconds more from ``elapsed_s`` on.
+
+        The share used at ``elapsed_s`` is kept, so the learning rate goes on from
+        where it was; what is left of its decay is spread over the new time (a run
+        whose budget was spent goes on at its final rate).
+
+        Parameters
+        ----------
+        elapsed_s : float
+            Run time so far.
+        more_s : float
+            Time added, in seconds.
+
+        Returns
+        -------
+        TimeBudget
+        """
+        return TimeBudget(elapsed_s + more_s, elapsed_s, min(1.0, self.fraction(elapsed_s)))
+
+    def to_json(self) -> dict[str, float]:
+        """Return a JSON-serialisable dict."""
+        return {"total_s": self.total_s, "from_s": self.from_s, "from_fraction": self.from_fraction}
+
+    @classmethod
+    def from_json(cls, data: dict[str, float]) -> TimeBudget:
+        """Rebuild from :meth:`to_json` output."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     """Everything a training run needs.
 
@@ -68,7 +126,11 @@ class TrainConfig:
     steps : int
         Total optimiser steps (the learning-rate schedule's horizon).
     minutes : float or None
-        Stop (with a checkpoint) after this much wall time in this invocation.
+        Time budget in minutes: the learning rate warms up and decays within it, and the
+        run stops (with a checkpoint) at its end. A fresh run's budget is the whole run's;
+        a resumed run keeps its checkpoint's budget when this is None, and otherwise
+        trains this many minutes more, its learning rate going on from where it stopped
+        and decaying over the new time (:meth:`TimeBudget.extended`).
     batch_size : int
         Patches per step per process.
     patch_size : int

@@ -6,6 +6,7 @@ its own, of the file's patient.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from collections import deque
@@ -19,6 +20,7 @@ import pydicom
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
+from core.noise.value_range import value_range
 from core.training.patient_table import read_patient_table
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,8 @@ class TrainingImage:
     record : ImageRecord
         Where it came from.
     pixels : ndarray of float32, shape (rows, cols)
-        ``2 (p - low) / data_range - 1`` for pixel values ``p``, ``low`` the smallest
-        storable value; cropped to the bounding box of the pixels that are not padding.
+        ``2 (p - low) / (high - low) - 1`` for pixel values ``p`` (:func:`normalise`);
+        cropped to the bounding box of the pixels that are not padding.
     padding : ndarray of bool or None
         True where a pixel is padding (DICOM PixelPaddingValue), no image content;
         None where there is none.
@@ -231,8 +233,35 @@ def split_by_patient(
     return train, val
 
 
+def normalisation_interval(image: XrayImage) -> tuple[float, float]:
+    """Return the pixel values that :func:`normalise` maps to -1 and 1.
+
+    Integer data: their range of values, :func:`core.noise.value_range.value_range`,
+    the rule the noise code uses. That is the storable range (an 8-bit PNG's 0 to 255,
+    a DICOM's BitsStored through its rescale), narrowed in a 16-bit container to the
+    fewest bits that hold the data (12-bit data in a 16-bit PNG: 0 to 4095), so that
+    such images span the model's domain rather than a sixteenth of it.
+    Floating-point data: :attr:`core.image.XrayImage.data_interval` (``[0, 1]`` where
+    they lie in it, else their own minimum and maximum).
+
+    Parameters
+    ----------
+    image : XrayImage
+        Decoded image.
+
+    Returns
+    -------
+    low, high : float
+        ``low < high``.
+    """
+    if image.mapping.is_float:
+        return image.data_interval
+    values = value_range(image)
+    return values.low, values.high
+
+
 def normalise(image: XrayImage) -> np.ndarray:
-    """Map an image's pixels to ``[-1, 1]`` using its data range.
+    """Map an image's pixels to ``[-1, 1]`` using its range of values.
 
     Parameters
     ----------
@@ -242,11 +271,11 @@ def normalise(image: XrayImage) -> np.ndarray:
     Returns
     -------
     ndarray of float32
-        ``2 (p - low) / data_range - 1``, with ``low`` the lower end of
-        :attr:`core.image.XrayImage.data_interval` (the smallest storable value).
+        ``2 (p - low) / (high - low) - 1``, with ``(low, high)`` the
+        :func:`normalisation_interval` (for an 8-bit image its storable range, 0 to 255).
     """
-    low, _high = image.data_interval
-    scaled = (image.pixels.astype(np.float64) - low) * (2.0 / image.data_range) - 1.0
+    low, high = normalisation_interval(image)
+    scaled = (image.pixels.astype(np.float64) - low) * (2.0 / (high - low)) - 1.0
     return scaled.astype(np.float32)
 
 
@@ -378,8 +407,17 @@ def without_padding(
     return pixels[box], (kept if kept.any() else None)
 
 
+TEXT_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+"""Encodings tried, in order, for a data folder's licence and attribution texts: UTF-8
+(with or without a byte-order mark), the Windows Western European code page, then
+ISO Latin-1, which decodes any bytes."""
+
+
 def describe_source(folder: str | Path) -> dict[str, str]:
     """Collect the licence and attribution texts that ship with a data folder.
+
+    The texts are decoded by :func:`read_source_text`; one that cannot be read is
+    left out with a warning, as the data's provenance never blocks training.
 
     Parameters
     ----------
@@ -396,11 +434,44 @@ def describe_source(folder: str | Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"):
         if (folder / name).is_file():
-            out["attribution"] = (folder / name).read_text(encoding="utf-8").strip()
+            text = read_source_text(folder / name)
+            if text is not None:
+                out["attribution"] = text.strip()
             break
     for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
         if (folder / name).is_file():
-            lines = (folder / name).read_text(encoding="utf-8").splitlines()
-            out["license"] = " ".join([ln.strip() for ln in lines if ln.strip()][:2])
+            text = read_source_text(folder / name)
+            if text is not None:
+                lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+                out["license"] = " ".join(lines[:2])
             break
     return out
+
+
+def read_source_text(path: Path) -> str | None:
+    """Read a licence or attribution text in the first of :data:`TEXT_ENCODINGS` that fits.
+
+    Parameters
+    ----------
+    path : Path
+        The text file.
+
+    Returns
+    -------
+    str or None
+        Its text; None, with a warning that names the file, if it cannot be read.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        log.warning("leaving %s out of the model card: %s", path, e.strerror or e)
+        return None
+    *strict, last_resort = TEXT_ENCODINGS
+    for encoding in strict:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw.decode(encoding)
+            if encoding != TEXT_ENCODINGS[0]:
+                log.info("%s is not UTF-8; read as %s", path, encoding)
+            return text
+    log.info("%s is neither UTF-8 nor %s; read as %s", path, ", ".join(strict[1:]), last_resort)
+    return raw.decode(last_resort)

@@ -12,25 +12,38 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
+from core.device import select_device
+
 
 def resolve_device(name: str, local_rank: int = 0) -> torch.device:
     """Turn ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"`` into a device.
 
-    ``"auto"`` picks CUDA, then MPS, then the CPU. Under torchrun a bare ``"cuda"``
-    means this process's GPU, ``cuda:LOCAL_RANK``.
+    The choice and its checks are :func:`core.device.select_device`'s, as for
+    denoising: ``"auto"`` picks CUDA, then MPS, then the CPU, and a device this
+    machine lacks is refused. Under torchrun a bare ``"cuda"`` (or ``"auto"`` that
+    picks CUDA) means this process's GPU, ``cuda:LOCAL_RANK``.
+
+    Parameters
+    ----------
+    name : str
+        The device asked for.
+    local_rank : int
+        This process's rank on its machine (torchrun's ``LOCAL_RANK``).
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown or names a device this machine does not have, in one
+        line (``"device 'cuda:0' is not available: ..."``).
     """
-    if name == "auto":
-        if torch.cuda.is_available():
-            name = "cuda"
-        elif torch.backends.mps.is_available():
-            name = "mps"
-        else:
-            name = "cpu"
-    if name == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError("device 'cuda' was asked for but CUDA is not available")
+    device = select_device(name)
+    if device.type == "cuda" and device.index is None:
         return torch.device("cuda", local_rank)
-    return torch.device(name)
+    return device
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +38,13 @@ from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_mod
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
 from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
-from core.training.config import TrainConfig
+from core.training.config import TimeBudget, TrainConfig
 from core.training.data import (
     TrainingImage,
     assign_patients,
     describe_source,
     find_images,
     load_images,
-    split_by_patient,
 )
 from core.training.distributed import DistributedContext
 from core.training.draws import StepDraws, auto_workers, iterate_draws
@@ -53,6 +52,13 @@ from core.training.ema import EMA
 from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup_steps
 from core.training.outputs import check_outputs, start_metrics
 from core.training.patches import PatchSampler
+from core.training.selection import (
+    Selection,
+    SelectionRule,
+    restore_split,
+    select_images,
+    split_to_json,
+)
 from core.training.validation import ValidationResult, Validator
 
 log = logging.getLogger(__name__)
@@ -93,37 +99,6 @@ Callback = Callable[[TrainState], bool | None]
 """Called with each :class:`TrainState`; returning True stops the run gracefully."""
 
 
-def _fitting_patches(
-    images: list[TrainingImage], config: TrainConfig
-) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
-    """Split off the images too small for a patch even magnified most (e.g. a thumbnail).
-
-    Returns
-    -------
-    fitting : list of TrainingImage
-        The others.
-    too_small : list of (Path, str)
-        Each small image and why, also logged, as for unreadable files.
-    """
-    magnified = config.augmentation.scale_range[1]
-    fitting, too_small = [], []
-    for image in images:
-        side = min(image.pixels.shape) // config.binning
-        if side * magnified >= config.patch_size:
-            fitting.append(image)
-            continue
-        binned = f" binned {config.binning} x {config.binning}" if config.binning > 1 else ""
-        reason = (
-            f"too small: {side} px across{binned}, under a {config.patch_size} px patch even "
-            f"magnified {magnified:g}x"
-        )
-        log.warning("skipping image %s: %s", image.record.name, reason)
-        if image.record.n_frames > 1:
-            reason = f"frame {image.record.frame}: {reason}"
-        too_small.append((image.record.path, reason))
-    return fitting, too_small
-
-
 def _binned_padding(padding: np.ndarray | None, binning: int) -> np.ndarray | None:
     """Return the padding of a binned image: the blocks with any padding pixel."""
     if padding is None:
@@ -137,6 +112,9 @@ class _Data:
     validator: Validator | None
     card: dict[str, Any]
     not_scored: str | None
+    selection: Selection
+    split: dict[str, Any]
+    """The split as the checkpoint stores it (:func:`core.training.selection.split_to_json`)."""
 
 
 def _not_scored(config: TrainConfig, n_patients: int, n_val_images: int) -> str | None:
@@ -158,59 +136,74 @@ def _not_scored(config: TrainConfig, n_patients: int, n_val_images: int) -> str 
     return reason
 
 
-def _prepare_data(config: TrainConfig) -> _Data:
+def _prepare_data(config: TrainConfig, stored_split: dict[str, Any] | None = None) -> _Data:
+    """Load the images, select and split them, and describe them for the model card.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The run.
+    stored_split : dict or None
+        A resumed run's split from its checkpoint, kept as it is; None makes the split.
+
+    Returns
+    -------
+    _Data
+
+    Raises
+    ------
+    ValueError
+        If no image can be used, or the usable images differ from the stored split's.
+    """
     records = assign_patients(config.data, find_images(config.data))
     if not records:
         raise ValueError(f"no PNG, TIFF, JPEG or DICOM images under {config.data}")
-    images, skipped = load_images(records)
+    images, unreadable = load_images(records)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
-    images, too_small = _fitting_patches(images, config)
-    skipped += too_small
-    if not images:
-        raise ValueError(
-            f"none of the images under {config.data} holds a {config.patch_size} px patch; "
-            "use a smaller --patch-size"
-        )
-    # Split the readable images only, so an unreadable file never leaves validation empty.
-    _, val_records = split_by_patient(
-        [im.record for im in images], val_fraction=config.val_fraction, seed=config.split_seed
-    )
-    held_out = set(val_records)
-    train_images = [im for im in images if im.record not in held_out]
-    val_images = [im for im in images if im.record in held_out]
-    val_patients = sorted({im.record.patient_id for im in val_images})
-    # Count what is used: skipped files are listed under "skipped", never in these counts.
+    selection = _select(config, images, stored_split)
+    loaded = {(im.record.path, im.record.frame): im for im in images}
+    train_images = [loaded[r.path, r.frame] for r in selection.train]
+    val_images = [loaded[r.path, r.frame] for r in selection.val]
+    n_val_patients = len({r.patient_id for r in selection.val})
+    # Count what is used: skipped files are counted under "skipped", never in these counts.
     # Every frame of a multi-frame file is an image: n_images counts frames, n_files files.
-    n_patients = len({im.record.patient_id for im in images})
-    n_files = len({im.record.path for im in images})
+    n_images, n_patients = len(selection.images), len(selection.patients)
+    n_files = len({r.path for r in selection.images})
+    n_skipped = len(unreadable) + len(selection.too_small)
     log.info(
         "data %s: %d images from %d files (each frame an image) of %d patients; training on %d, "
         "validating on %d of %d patients; %d skipped (unreadable or too small); training images %s",
         config.data,
-        len(images),
+        n_images,
         n_files,
         n_patients,
         len(train_images),
         len(val_images),
-        len(val_patients),
-        len(skipped),
+        n_val_patients,
+        n_skipped,
         f"binned {config.binning} x {config.binning}" if config.binning > 1 else "as stored",
     )
+    # The card is shared with the model: counts only, never a patient id or a file's name.
     card = {
         "name": config.data.name,
         **describe_source(config.data),
-        "n_images": len(images),
+        "n_images": n_images,
         "n_files": n_files,
-        "images": f"{len(images)} images from {n_files} files: every frame of a multi-frame "
+        "images": f"{n_images} images from {n_files} files: every frame of a multi-frame "
         "file (DICOM frames, TIFF pages) is an image of the file's patient",
         "n_patients": n_patients,
         "n_train_images": len(train_images),
         "n_val_images": len(val_images),
-        "val_patients": val_patients,
-        "skipped": [f"{path.relative_to(config.data).as_posix()}: {why}" for path, why in skipped],
+        "n_val_patients": n_val_patients,
+        "skipped": {"unreadable": len(unreadable), "too_small": len(selection.too_small)},
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
         "else by file (the frames of a file always together)",
+        "split_sources": dict(sorted(selection.sources().items())),
+        "normalisation": "pixels mapped to [-1, 1] over the data's range of values: integer "
+        "data over their storable range (DICOM BitsStored through the rescale), narrowed in a "
+        "16-bit container to the fewest bits, at least 8, that hold the image (12-bit data: 0 "
+        "to 4095); floating-point data over [0, 1] where within it, else their own extent",
     }
     sampler = PatchSampler(
         [block_means(im.pixels, config.binning) for im in train_images],
@@ -227,11 +220,52 @@ def _prepare_data(config: TrainConfig) -> _Data:
             [im.pixels for im in val_images],
             crop=config.val_crop,
             padding=[im.padding for im in val_images],
+            names=[im.record.name for im in val_images],
         )
         if val_images and config.val_every > 0
         else None
     )
-    return _Data(sampler, validator, card, _not_scored(config, n_patients, len(val_images)))
+    return _Data(
+        sampler,
+        validator,
+        card,
+        _not_scored(config, n_patients, len(val_images)),
+        selection,
+        split_to_json(selection, config.data),
+    )
+
+
+def _select(
+    config: TrainConfig, images: list[TrainingImage], stored_split: dict[str, Any] | None
+) -> Selection:
+    """Select the images that hold a patch and split them, or keep a stored split.
+
+    Each image too small for a patch is logged by name (the log stays local).
+    """
+    shapes = [(im.record, im.pixels.shape) for im in images]
+    selection = select_images(shapes, SelectionRule.of(config))
+    for record, reason in selection.too_small:
+        log.warning("skipping image %s: %s", record.name, reason)
+    if not selection.images:
+        raise ValueError(_nothing_fits(config, shapes))
+    if stored_split is None:
+        return selection
+    try:
+        return restore_split(selection, stored_split, config.data)
+    except ValueError as e:
+        raise ValueError(
+            f"cannot resume {config.checkpoint_path}: {e}; put the folder back as it was, "
+            "or start afresh (--overwrite)"
+        ) from None
+
+
+def _nothing_fits(config: TrainConfig, shapes: list[tuple[Any, tuple[int, int]]]) -> str:
+    """Say that no image holds a patch, naming --binning when binning is the cause."""
+    nothing = f"none of the images under {config.data} holds a {config.patch_size} px patch"
+    unbinned = replace(SelectionRule.of(config), binning=1)
+    if config.binning > 1 and any(unbinned.too_small(shape) is None for _, shape in shapes):
+        return f"{nothing} once binned {config.binning} x {config.binning}; use a smaller --binning"
+    return f"{nothing}; use a smaller --patch-size"
 
 
 def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
@@ -251,11 +285,14 @@ def _card_training(
     elapsed_s: float,
     ctx: DistributedContext,
     started_from: dict[str, Any] | None,
+    budget: TimeBudget | None,
 ) -> dict[str, Any]:
     settings = config.to_config()
+    # minutes is this invocation's request; the run's whole budget is time_budget_s.
     local = ("data", "output", "checkpoint", "resume", "overwrite", "progress", "device", "minutes")
     for name in local:
         settings.pop(name)
+    settings["time_budget_s"] = None if budget is None else round(budget.total_s, 1)
     training = {
         "steps_done": step,
         "elapsed_s": round(elapsed_s, 1),
@@ -280,9 +317,57 @@ def _lineage(card: ModelCard) -> dict[str, Any]:
         "weights_sha256": card.weights_sha256,
         "created": card.created,
         "code_version": card.code_version,
+        **({"code_commit": card.code_commit} if card.code_commit else {}),
         "training": card.training,
         "validation": card.validation,
     }
+
+
+def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget | None:
+    """Return the run's time budget: a fresh run's ``minutes``, else the checkpoint's.
+
+    ``minutes`` on a resumed run gives it that much more time, the learning rate going
+    on from where it stopped (:meth:`TimeBudget.extended`).
+
+    Raises
+    ------
+    ValueError
+        If a resumed run's budget is spent and ``minutes`` gives no more.
+    """
+    more_s = None if config.minutes is None else 60.0 * config.minutes
+    if stored is None:
+        return None if more_s is None else TimeBudget(more_s)
+    elapsed_s = stored.extra["elapsed_s"]
+    kept = stored.extra.get("time_budget")
+    budget = None if kept is None else TimeBudget.from_json(kept)
+    if more_s is not None:
+        if budget is None:  # a run by steps, or a checkpoint from before budgets were kept
+            return TimeBudget(elapsed_s + more_s, elapsed_s)
+        return budget.extended(elapsed_s, more_s)
+    if budget is None and stored.config.get("minutes") is not None:
+        log.warning(
+            "%s predates stored time budgets: the run goes on by steps; give --minutes with "
+            "the time left to keep to a budget",
+            config.checkpoint_path,
+        )
+    if budget is not None and elapsed_s >= budget.total_s:
+        raise ValueError(
+            f"cannot resume {config.checkpoint_path}: its time budget of "
+            f"{budget.total_s / 60:g} minutes is spent; give --minutes M to train M minutes more"
+        )
+    return budget
+
+
+def _stored_split(stored: Checkpoint, path: Path) -> dict[str, Any] | None:
+    """Return a checkpoint's split; None, with a warning, for one from before splits were kept."""
+    split = stored.extra.get("split")
+    if split is None:
+        log.warning(
+            "%s predates stored splits: the split is made afresh from the folder, and holds "
+            "out other patients if images were added or removed since",
+            path,
+        )
+    return split
 
 
 def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
@@ -306,7 +391,9 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
     ValueError
         If there are no readable images, the output cannot be written, a fresh run
         would replace a model or checkpoint without ``overwrite``, ``resume`` is True
-        but there is no checkpoint, or it was made with different trajectory settings.
+        but there is no checkpoint, it was made with different trajectory settings or
+        on other images (files added, removed or changed), or its time budget is spent
+        and ``minutes`` gives no more.
     """
     ctx = DistributedContext.from_env(config.device)
     try:
@@ -318,7 +405,16 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
 def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | None) -> Path:
     ckpt_path = config.checkpoint_path
     check_outputs(config)
-    data = _prepare_data(config)
+    stored = None
+    if config.resume:
+        stored = read_checkpoint(ckpt_path)
+        different = config.trajectory_differences(stored.config)
+        if different:
+            raise ValueError(
+                f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
+            )
+    budget = _time_budget(config, stored)
+    data = _prepare_data(config, None if stored is None else _stored_split(stored, ckpt_path))
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         network = UNet(config.architecture)
@@ -332,18 +428,15 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     )
     step, elapsed_before = 0, 0.0
     validation_json = {} if data.not_scored is None else {"not_scored": data.not_scored}
-    if config.resume:
-        stored = read_checkpoint(ckpt_path)
-        different = config.trajectory_differences(stored.config)
-        if different:
-            raise ValueError(
-                f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
-            )
+    interval_losses: list[float] = []  # the losses since the last loss record
+    if stored is not None:
         if stored.config["steps"] != config.steps:
             log.warning("horizon changed from %d to %d steps", stored.config["steps"], config.steps)
         load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
         step, elapsed_before = stored.step, stored.extra["elapsed_s"]
         validation_json = stored.extra.get("validation") or validation_json
+        # The records stay on the log_every grid, with the means of a run never stopped.
+        interval_losses = list(stored.extra.get("interval_losses", []))
         started_from = stored.extra.get("started_from")
         if started_from is None and config.init_model is not None:
             # A checkpoint written before lineage was stored: the init model is still there.
@@ -368,11 +461,12 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             round(100 * MAX_WARMUP_FRACTION),
             config.steps,
         )
-    budget_s = None if config.minutes is None else elapsed_before + 60 * config.minutes
-    if budget_s is not None:
+    if budget is not None:
         log.info(
-            "time budget: the learning rate warms up and decays within %.0f s of run time",
-            budget_s,
+            "time budget: %.1f s of run time in all, %.1f s spent; the learning rate warms up "
+            "and decays within it",
+            budget.total_s,
+            elapsed_before,
         )
     trained = (
         DistributedDataParallel(
@@ -387,7 +481,14 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         return elapsed_before + time.monotonic() - started
 
     def save() -> None:
-        extra = {"elapsed_s": elapsed(), "validation": validation_json}
+        extra = {
+            "elapsed_s": elapsed(),
+            "validation": validation_json,
+            "split": data.split,
+            "interval_losses": interval_losses,
+        }
+        if budget is not None:
+            extra["time_budget"] = budget.to_json()
         if started_from is not None:
             extra["started_from"] = started_from
         save_checkpoint(
@@ -401,14 +502,17 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             DiffusionModel(ema.network, schedule),
             config.output,
             data=data.card,
-            training=_card_training(config, step, elapsed(), ctx, started_from),
+            training=_card_training(config, step, elapsed(), ctx, started_from, budget),
             validation=validation_json,
         )
         log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
 
-    def validate() -> ValidationResult:
+    def validate(*, at_stop: bool = False) -> ValidationResult:
         result = data.validator(DiffusionModel(ema.network, schedule), step)
-        _append_metrics(config, {"step": step, "validation": result.to_json()})
+        record = {"step": step, "validation": result.to_json()}
+        if at_stop:  # off the val_every grid: a run stopped early scores its model there
+            record["at_stop"] = True
+        _append_metrics(config, record)
         log.info("step %d validation (EMA, 1 step): %s", step, result.summary())
         return result
 
@@ -418,8 +522,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     if config.init_model is not None and not config.resume and data.validator is not None:
         validation_json = validate().to_json()  # the starting model's scores, at step 0
     first_step = step
-    interval_losses: list[float] = []
-    interval_start = started
+    interval_start, interval_first = started, step  # this invocation's part of the interval
     validation: ValidationResult | None = None
     workers = auto_workers(ctx.device) if config.workers is None else config.workers
     draws = iterate_draws(
@@ -452,7 +555,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             noise = noise.to(ctx.device, non_blocking=True)
             x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
             # Every rank takes rank 0's clock, so that all apply the same rate.
-            used = 0.0 if budget_s is None else ctx.share(elapsed() / budget_s)
+            used = 0.0 if budget is None else ctx.share(budget.fraction(elapsed()))
             lr = learning_rate(step, config, time_fraction=used)
             for group in optimizer.param_groups:
                 group["lr"] = lr
@@ -466,8 +569,11 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             ema.update(network, step)
             step += 1
             loss_value = loss.item()
-            if not math.isfinite(loss_value):
-                raise FloatingPointError(f"loss is {loss_value} at step {step}")
+            if not math.isfinite(loss_value):  # the user's learning rate, not a bug: exit 2
+                raise ValueError(
+                    f"training diverged at step {step} (loss {loss_value}): lower --lr; "
+                    "the last checkpoint is kept"
+                )
 
             stop = False
             if ctx.is_main:
@@ -479,7 +585,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
                         "step": step,
                         "loss": float(np.mean(interval_losses)),
                         "lr": lr,
-                        "steps_per_s": len(interval_losses) / (now - interval_start),
+                        "steps_per_s": (step - interval_first) / (now - interval_start),
                         "elapsed_s": elapsed(),
                     }
                     _append_metrics(config, record)
@@ -491,7 +597,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
                         lr,
                         record["steps_per_s"],
                     )
-                    interval_losses, interval_start = [], now
+                    interval_losses, interval_start, interval_first = [], now, step
                 if data.validator is not None and step % config.val_every == 0:
                     validation = validate()
                     validation_json = validation.to_json()
@@ -501,8 +607,10 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
                         step, config.steps, loss_value, lr, elapsed(), rate, validation
                     )
                     stop = bool(callback(state))
-                if config.minutes is not None and time.monotonic() - started >= 60 * config.minutes:
-                    log.info("time budget of %g minutes reached at step %d", config.minutes, step)
+                if budget is not None and elapsed() >= budget.total_s:
+                    log.info(
+                        "time budget of %.3g minutes reached at step %d", budget.total_s / 60, step
+                    )
                     stop = True
                 if step % config.checkpoint_every == 0 and step < config.steps and not stop:
                     save()
@@ -513,7 +621,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         bar.close()
     if ctx.is_main:
         if data.validator is not None and validation_json.get("step") != step:
-            validation_json = validate().to_json()
+            validation_json = validate(at_stop=step < config.steps).to_json()
         save()
     # The other ranks leave the process group only once rank 0 has written the model.
     ctx.barrier()

@@ -3,7 +3,11 @@
 Tables come from spreadsheets, so a UTF-8 byte-order mark, spaces around values,
 ``;`` or tab separators and image ids with or without the file's extension are all
 accepted. A table that cannot be used is reported in one warning that names it and
-says why; the split then falls back to DICOM identifiers, else to files.
+says why; the split then falls back to DICOM identifiers, else to files. Gaps and
+conflicts are warned of with counts and an example: images the table does not list
+fall back likewise, each on its own; and patients that share an image (an image_id
+listed under two patients) are taken as one, so that the split keeps them together
+whichever the image belongs to.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
     -------
     dict
         Image path to patient id, for the images the table lists; empty when there is
-        no table or it cannot be used (a warning then names it and says why).
+        no table or it cannot be used (a warning then names it and says why). Patients
+        that share an image are one: each is given the first of them in sorted order.
     """
     table = folder / PATIENT_TABLE
     if not table.is_file():
@@ -59,32 +64,93 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
             reason = str(e)
         log.warning("ignoring %s: %s; %s", table, reason, FALLBACK)
         return {}
-    patients = {_key(image_id): patient for patient, image_id in rows if patient and image_id}
-    found, used = {}, set()
+    listed: dict[str, set[str]] = {}
+    for patient, image_id in rows:
+        if patient and image_id:
+            listed.setdefault(_key(image_id), set()).add(patient)
+    found: dict[Path, set[str]] = {}
+    used: set[str] = set()
     for path in paths:
         relative = path.relative_to(folder)
         for key in (relative.as_posix(), relative.with_suffix("").as_posix(), path.name, path.stem):
-            if _key(key) in patients:
-                found[path] = patients[_key(key)]
+            if _key(key) in listed:
+                found[path] = listed[_key(key)]
                 used.add(_key(key))
                 break
-    unused = sorted(set(patients) - used)
-    if found and unused:
+    _warn_of_gaps(table, folder, listed, used, paths, [p for p in paths if p not in found])
+    one = _one_patient(table, {key: listed[key] for key in sorted(used) if len(listed[key]) > 1})
+    return {path: one.get(min(patients), min(patients)) for path, patients in found.items()}
+
+
+def _warn_of_gaps(
+    table: Path,
+    folder: Path,
+    listed: dict[str, set[str]],
+    used: set[str],
+    paths: Sequence[Path],
+    unlisted: list[Path],
+) -> None:
+    """Warn of image_id values that name no image, and of images the table does not list."""
+    unused = sorted(set(listed) - used)
+    if used and unused:
         log.warning(
             "%s: %d of its %d image_id values name no image here (such as %s)",
             table,
             len(unused),
-            len(patients),
+            len(listed),
             unused[0],
         )
-    if not found:
+    if not used:
         log.warning(
             "ignoring %s: none of its %d image_id values names an image here; %s",
             table,
-            len(patients),
+            len(listed),
             FALLBACK,
         )
-    return found
+    elif unlisted:
+        log.warning(
+            "%s: %d of the %d images here are not in it (such as %s); splitting those by "
+            "DICOM patient, else each as a patient of its own",
+            table,
+            len(unlisted),
+            len(paths),
+            unlisted[0].relative_to(folder).as_posix(),
+        )
+
+
+def _one_patient(table: Path, shared: dict[str, set[str]]) -> dict[str, str]:
+    """Map each patient that shares an image with another to one name for all of them.
+
+    Parameters
+    ----------
+    table : Path
+        The table, named in the warning.
+    shared : dict
+        Each image_id listed under two or more patients, and those patients.
+
+    Returns
+    -------
+    dict
+        Patient to the first, in sorted order, of the patients linked to it through
+        shared images (through a chain of them, too).
+    """
+    groups: list[set[str]] = []
+    for patients in shared.values():
+        linked = [group for group in groups if group & patients]
+        groups = [group for group in groups if not group & patients]
+        groups.append(patients.union(*linked))
+    if shared:
+        image_id, patients = next(iter(shared.items()))
+        log.warning(
+            "%s: %d of its image_id values are listed under two or more patients (such as %s, "
+            "under %s); the patients that share an image are taken as one, so that the split "
+            "keeps them on one side",
+            table,
+            len(shared),
+            image_id,
+            " and ".join(sorted(patients)),
+        )
+    return {patient: min(group) for group in groups for patient in group}
 
 
 def _key(image_id: str) -> str:

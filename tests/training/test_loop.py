@@ -41,8 +41,8 @@ def test_train_writes_model_card_checkpoint_metrics(tiny_config):
     card = model.card
     assert card.data["license"].startswith("Creative Commons")
     assert "CC BY 3.0" in card.data["attribution"]
-    assert card.data["skipped"][0].startswith("png/broken.png")
-    assert card.data["n_val_images"] > 0 and card.data["val_patients"]
+    assert card.data["skipped"] == {"unreadable": 1, "too_small": 0}  # counts, never names
+    assert card.data["n_val_images"] > 0 and card.data["n_val_patients"] > 0
     assert card.training["steps_done"] == 4
     assert card.training["settings"]["batch_size"] == 2
     assert "data" not in card.training["settings"]
@@ -129,7 +129,7 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         )
         assert data.card["n_val_images"] == 1
         assert data.card["n_train_images"] == 1
-        assert len(data.card["skipped"]) == 4
+        assert data.card["skipped"] == {"unreadable": 4, "too_small": 0}
 
 
 def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_config, caplog):
@@ -150,8 +150,9 @@ def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_con
         card = data.card
         assert (card["n_images"], card["n_patients"]) == (3, 3)
         assert (card["n_train_images"], card["n_val_images"]) == (2, 1)
-        assert sorted(s.split(":")[0] for s in card["skipped"]) == ["bad.dcm", "broken.png"]
-        assert card["val_patients"][0] in {"file:a.png", "file:b.png", "file:c.png"}
+        assert card["skipped"] == {"unreadable": 2, "too_small": 0}
+        (val_patient,) = {r.patient_id for r in data.selection.val}
+        assert val_patient in {"file:a.png", "file:b.png", "file:c.png"}
         assert data.validator.n_images == 1  # never a skipped file
         (line,) = [m for m in caplog.messages if m.startswith("data ")]
         assert "3 images from 3 files (each frame an image) of 3 patients; training on 2, " in line
@@ -177,7 +178,7 @@ def test_every_frame_is_counted_and_held_out_with_its_patient(
         card = data.card
         assert (card["n_images"], card["n_files"], card["n_patients"]) == (5, 3, 3)
         assert card["images"].startswith("5 images from 3 files: every frame")
-        (val_patient,) = card["val_patients"]
+        (val_patient,) = {r.patient_id for r in data.selection.val}
         held_out.add(val_patient)
         n_val = 3 if val_patient == "dicom-patient:SYN-3" else 1
         assert (card["n_train_images"], card["n_val_images"]) == (5 - n_val, n_val)
@@ -200,9 +201,13 @@ def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config,
     # 16 px patches magnified at most 4x need 4 px across; binned 2 x 2 the thumbnail has 1.
     config = replace(tiny_config, data=folder, binning=2)
     data = _prepare_data(config)
-    assert data.card["skipped"] == [
-        "thumb.png: too small: 1 px across binned 2 x 2, under a 16 px patch even magnified 4x"
+    assert data.selection.skipped() == [
+        (
+            folder / "thumb.png",
+            "too small: 1 px across binned 2 x 2, under a 16 px patch even magnified 4x",
+        )
     ]
+    assert data.card["skipped"] == {"unreadable": 0, "too_small": 1}
     assert data.card["n_train_images"] + data.card["n_val_images"] == 3
     assert (data.card["n_images"], data.card["n_patients"]) == (3, 3)
     assert "skipping image" in caplog.text and "thumb.png" in caplog.text
@@ -220,7 +225,9 @@ def test_frames_too_small_for_a_patch_are_skipped_by_frame(three_frame_dicom, ti
     # 160 px patches magnified at most 4x need 40 px across: the PNGs have 80, the frames 64.
     data = _prepare_data(replace(tiny_config, data=folder, binning=2, patch_size=160))
     reason = "too small: 32 px across binned 2 x 2, under a 160 px patch even magnified 4x"
-    assert data.card["skipped"] == [f"mf.dcm: frame {k}: {reason}" for k in range(3)]
+    assert data.selection.skipped() == [
+        (three_frame_dicom, f"frame {k}: {reason}") for k in range(3)
+    ]
     assert (data.card["n_images"], data.card["n_files"]) == (2, 2)
 
 

@@ -1,4 +1,9 @@
-"""Page 1: pick a folder; a background scan says what it holds and how it splits."""
+"""Page 1: pick a folder; a background scan says what it holds and how it splits.
+
+What the page calls usable is what training uses: readable images large enough for a
+training patch (:func:`core.training.selection.select_images`), so its counts and split
+follow the patch size and binning (:meth:`DataPage.set_training_size`).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.errors import error_line
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import RunSpec
-from xraygui.wizard.scan import THUMBNAIL, ScanReport, scan_folder
+from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
 
 
@@ -53,6 +58,7 @@ class DataPage(QWizardPage):
         self.report: ScanReport | None = None
         self.worker: GeneratorWorker | None = None
         self._unfinished = unfinished
+        self._training_size = (DEFAULTS.patch_size, DEFAULTS.binning)
 
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("Folder of training images")
@@ -90,7 +96,7 @@ class DataPage(QWizardPage):
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.thumbnails, 1)
-        layout.addWidget(QLabel("Unusable files:"))
+        layout.addWidget(QLabel("Unusable files (or frames):"))
         layout.addWidget(self.unusable)
 
     def _browse(self) -> None:
@@ -158,16 +164,44 @@ class DataPage(QWizardPage):
             self.worker = None
             self.progress.hide()
 
+    def set_training_size(self, patch_size: int, binning: int) -> None:
+        """Count and split the images as a run with this patch size and binning will.
+
+        Parameters
+        ----------
+        patch_size : int
+            Side of the training patches (the Training page's).
+        binning : int
+            Training images are averaged over ``binning x binning`` blocks first.
+        """
+        self._training_size = (patch_size, binning)
+        if self.report is not None:
+            self.report.select(patch_size=patch_size, binning=binning)
+            self._display(self.report)
+            self.completeChanged.emit()
+
     def _show(self, report: ScanReport) -> None:
         if not self._current():
             return
         self.report = report
+        patch_size, binning = self._training_size
+        if (report.patch_size, report.binning) != self._training_size:
+            report.select(patch_size=patch_size, binning=binning)
+        self._display(report)
+        self.scanned.emit(report)
+        self.completeChanged.emit()
+
+    def _display(self, report: ScanReport) -> None:
+        """Show a report's summary, thumbnails and unusable files (as training counts them)."""
 
         def counts(counter) -> str:
             return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "-"
 
+        binned = f", binned {report.binning} x {report.binning}" if report.binning > 1 else ""
         self.summary.setText(
-            f"<b>{report.n_usable} usable images</b>, {len(report.unusable)} unusable.<br>"
+            f"<b>{report.n_usable} usable images</b> from {report.n_usable_files} files "
+            f"(every frame of a multi-frame file is an image; {report.patch_size} px training "
+            f"patches{binned}), {len(report.unusable)} unusable.<br>"
             f"Formats: {counts(report.formats)}<br>"
             f"Modality: {counts(report.modalities)}; body part: {counts(report.body_parts)}<br>"
             f"Sizes: {report.size_range()}<br>"
@@ -182,14 +216,14 @@ class DataPage(QWizardPage):
             )
             + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
-        for path, grey in report.thumbnails:
+        self.thumbnails.clear()
+        for path, grey in report.usable_thumbnails():
             item = QListWidgetItem(QIcon(grey_pixmap(grey)), path.name)
             item.setToolTip(str(path))
             self.thumbnails.addItem(item)
+        self.unusable.clear()
         for path, reason in report.unusable:
             self.unusable.addItem(f"{path.relative_to(report.folder)}: {reason}")
-        self.scanned.emit(report)
-        self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
         """Complete once a scan found at least one usable image."""

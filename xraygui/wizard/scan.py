@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,57 +21,109 @@ from core.image import XrayImage
 from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
-from core.training.data import assign_patients, find_images, frame_records, split_by_patient
+from core.training.data import (
+    ImageRecord,
+    assign_patients,
+    find_images,
+    frame_records,
+    without_padding,
+)
 from core.training.patient_table import log as patient_table_log
+from core.training.selection import Selection, SelectionRule, select_images
+from core.training.selection import split_source as split_source  # moved to core; kept here
 
 THUMBNAIL = 96
 """Longest side of the thumbnails, in pixels."""
 MAX_THUMBNAILS = 24
+DEFAULTS = TrainConfig(data=Path("."), output=Path("unused.safetensors"))
+"""The training settings a new wizard run starts from (patch size, binning, split)."""
+
+
+@dataclass(frozen=True)
+class ScannedImage:
+    """A readable image (a file, or one frame of it) of the folder.
+
+    Parameters
+    ----------
+    record : ImageRecord
+        The file, frame and patient, as training makes them.
+    shape : (int, int)
+        Rows and columns once padding is cropped away, as training crops it.
+    format, modality, body_part : str
+        The file's format, DICOM Modality and BodyPartExamined (``"not given"``).
+    """
+
+    record: ImageRecord
+    shape: tuple[int, int]
+    format: str
+    modality: str
+    body_part: str
 
 
 @dataclass
 class ScanReport:
     """What a folder holds for training.
 
+    Every count is of images, each frame of a multi-frame file an image, as training
+    counts them; "usable" means what training uses (:func:`select_images`): readable
+    and large enough for a patch of :attr:`patch_size` once binned :attr:`binning`.
+
     Parameters
     ----------
     folder : Path
         The folder scanned.
+    readable : list of ScannedImage
+        Every image that could be read.
+    unreadable : list of (Path, str)
+        Files (or frames: the reason names them) that cannot be read, and why.
+    thumbnails : list of (Path, ndarray)
+        Display grey levels (uint8) of the first readable files.
+    split_notes : list of str
+        What training will warn of in the split (a ``data.csv`` it cannot use, say).
+    patch_size, binning : int
+        The training settings :meth:`select` last applied.
+    selection : Selection or None
+        The images training will use and the patients it holds out.
     formats, modalities, body_parts : Counter
-        Usable images counted by format, DICOM Modality and BodyPartExamined
-        (``"not given"`` where absent).
+        Usable images counted by format, DICOM Modality and BodyPartExamined.
     sizes : list of (int, int)
         Rows and columns of each usable image.
     unusable : list of (Path, str)
-        Files that cannot be read, and why.
-    thumbnails : list of (Path, ndarray)
-        Display grey levels (uint8) of the first usable images.
+        Files that cannot be read, then images too small for a patch, and why.
     train_images, val_images, train_patients, val_patients : int
         The split training will use (whole patients or studies held out).
     split_kind : str
         How images were grouped into patients.
-    split_notes : list of str
-        What training will warn of in the split (a ``data.csv`` it cannot use, say).
     """
 
     folder: Path
+    readable: list[ScannedImage] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    thumbnails: list[tuple[Path, np.ndarray]] = field(default_factory=list)
+    split_notes: list[str] = field(default_factory=list)
+    patch_size: int = DEFAULTS.patch_size
+    binning: int = DEFAULTS.binning
+    selection: Selection | None = None
     formats: Counter = field(default_factory=Counter)
     modalities: Counter = field(default_factory=Counter)
     body_parts: Counter = field(default_factory=Counter)
     sizes: list[tuple[int, int]] = field(default_factory=list)
     unusable: list[tuple[Path, str]] = field(default_factory=list)
-    thumbnails: list[tuple[Path, np.ndarray]] = field(default_factory=list)
     train_images: int = 0
     val_images: int = 0
     train_patients: int = 0
     val_patients: int = 0
     split_kind: str = "by file"
-    split_notes: list[str] = field(default_factory=list)
 
     @property
     def n_usable(self) -> int:
-        """Number of readable images."""
+        """Number of images training will use (each frame of a multi-frame file one)."""
         return len(self.sizes)
+
+    @property
+    def n_usable_files(self) -> int:
+        """Number of files with an image that training will use."""
+        return len({image.record.path for image in self._usable()})
 
     def size_range(self) -> str:
         """``"rows x cols"`` of the smallest and largest image, or ``"-"``."""
@@ -81,6 +133,42 @@ class ScanReport:
         large = max(self.sizes, key=lambda s: s[0] * s[1])
         return f"{small[0]}x{small[1]} to {large[0]}x{large[1]}"
 
+    def usable_thumbnails(self) -> list[tuple[Path, np.ndarray]]:
+        """Return the thumbnails of the files with an image that training will use."""
+        paths = {image.record.path for image in self._usable()}
+        return [(path, grey) for path, grey in self.thumbnails if path in paths]
+
+    def select(self, *, patch_size: int, binning: int) -> None:
+        """Decide, as training will, which images train and which patients are held out.
+
+        Parameters
+        ----------
+        patch_size, binning : int
+            The training settings; the split's are training's defaults.
+        """
+        self.patch_size, self.binning = patch_size, binning
+        rule = replace(SelectionRule.of(DEFAULTS), patch_size=patch_size, binning=binning)
+        selection = select_images([(im.record, im.shape) for im in self.readable], rule)
+        self.selection = selection
+        usable = self._usable()
+        self.formats = Counter(image.format for image in usable)
+        self.modalities = Counter(image.modality for image in usable)
+        self.body_parts = Counter(image.body_part for image in usable)
+        self.sizes = [image.shape for image in usable]
+        self.unusable = self.unreadable + selection.skipped()
+        train, val = selection.train, selection.val
+        self.train_images, self.val_images = len(train), len(val)
+        self.train_patients = len({r.patient_id for r in train})
+        self.val_patients = len({r.patient_id for r in val})
+        self.split_kind = "by " + ", ".join(
+            f"{source} ({n} image{'s' if n != 1 else ''})"
+            for source, n in sorted(selection.sources().items())
+        )
+
+    def _usable(self) -> list[ScannedImage]:
+        used = set() if self.selection is None else set(self.selection.images)
+        return [image for image in self.readable if image.record in used]
+
 
 def thumbnail(image: XrayImage, side: int = THUMBNAIL) -> np.ndarray:
     """Return a small uint8 display image (longest side at most ``side``, strided)."""
@@ -89,13 +177,18 @@ def thumbnail(image: XrayImage, side: int = THUMBNAIL) -> np.ndarray:
     return np.ascontiguousarray(np.round(grey[::step, ::step] * 255).astype(np.uint8))
 
 
-def scan_folder(folder: Path) -> Generator[tuple[int, int], None, ScanReport]:
+def scan_folder(
+    folder: Path, *, patch_size: int = DEFAULTS.patch_size, binning: int = DEFAULTS.binning
+) -> Generator[tuple[int, int], None, ScanReport]:
     """Read every image under ``folder`` and report on it.
 
     Parameters
     ----------
     folder : Path
         The training folder (searched recursively, as training does).
+    patch_size, binning : int
+        The training settings that decide which images are large enough
+        (:meth:`ScanReport.select`).
 
     Yields
     ------
@@ -108,51 +201,49 @@ def scan_folder(folder: Path) -> Generator[tuple[int, int], None, ScanReport]:
     """
     report = ScanReport(folder)
     paths = find_images(folder)
-    usable: dict[Path, int] = {}  # readable file -> its frames, each a training image
-    for done, path in enumerate(paths, 1):
-        try:
-            image = read_image(path)
-            kind = detect_format(path)
-        except (XrayError, OSError, ValueError) as error:
-            report.unusable.append((path, getattr(error, "reason", None) or str(error)))
-        else:
-            usable[path] = image.n_frames
-            report.formats[kind.upper()] += 1
-            report.modalities[str(image.metadata.get("Modality", "not given"))] += 1
-            report.body_parts[str(image.metadata.get("BodyPartExamined", "not given"))] += 1
-            report.sizes.append(image.pixels.shape[:2])
-            if len(report.thumbnails) < MAX_THUMBNAILS:
-                report.thumbnails.append((path, thumbnail(image)))
-        yield done, len(paths)
-    _split(report, folder, usable)
+    with _warnings_of(patient_table_log) as notes:
+        records = assign_patients(folder, paths)
+    report.split_notes = notes
+    for done, record in enumerate(records, 1):
+        _scan_file(report, record)
+        yield done, len(records)
+    report.select(patch_size=patch_size, binning=binning)
     return report
 
 
-def _split(report: ScanReport, folder: Path, usable: dict[Path, int]) -> None:
-    """Fill in the patient split that training will make (same function, same seed).
+def _scan_file(report: ScanReport, record: ImageRecord) -> None:
+    """Read each frame of a file as training does; add its images or why it is unusable."""
+    path = record.path
+    try:
+        image = read_image(path)
+        kind = detect_format(path).upper()
+        shape = _cropped_shape(image)
+    except (XrayError, OSError, ValueError) as error:
+        report.unreadable.append((path, _reason(error)))
+        return
+    if len(report.thumbnails) < MAX_THUMBNAILS:
+        report.thumbnails.append((path, thumbnail(image)))
+    modality = str(image.metadata.get("Modality", "not given"))
+    body_part = str(image.metadata.get("BodyPartExamined", "not given"))
+    frames = frame_records(record, image.n_frames) if image.n_frames > 1 else [record]
+    for frame in frames:
+        if frame.frame > 0:
+            try:
+                shape = _cropped_shape(read_image(path, frame=frame.frame))
+            except (XrayError, OSError, ValueError) as error:
+                report.unreadable.append((path, f"frame {frame.frame}: {_reason(error)}"))
+                continue
+        report.readable.append(ScannedImage(frame, shape, kind, modality, body_part))
 
-    Every frame of a multi-frame file is a training image of the file's patient.
-    """
-    defaults = TrainConfig(data=folder, output=folder / "unused.safetensors")
-    with _warnings_of(patient_table_log) as notes:
-        assigned = assign_patients(folder, find_images(folder))
-    report.split_notes = notes
-    records = [
-        frame
-        for record in assigned
-        if record.path in usable
-        for frame in frame_records(record, usable[record.path])
-    ]
-    train, val = split_by_patient(
-        records, val_fraction=defaults.val_fraction, seed=defaults.split_seed
-    )
-    report.train_images, report.val_images = len(train), len(val)
-    report.train_patients = len({r.patient_id for r in train})
-    report.val_patients = len({r.patient_id for r in val})
-    sources = Counter(split_source(r.patient_id) for r in records)
-    report.split_kind = "by " + ", ".join(
-        f"{source} ({n} image{'s' if n != 1 else ''})" for source, n in sorted(sources.items())
-    )
+
+def _cropped_shape(image: XrayImage) -> tuple[int, int]:
+    """Rows and columns of an image once its padding is cropped, as training crops it."""
+    rows, cols = without_padding(image.pixels, image.padding_mask)[0].shape[:2]
+    return rows, cols
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "reason", None) or str(error)
 
 
 @contextmanager
@@ -166,13 +257,3 @@ def _warnings_of(logger: logging.Logger) -> Iterator[list[str]]:
         yield notes
     finally:
         logger.removeHandler(handler)
-
-
-def split_source(patient_id: str) -> str:
-    """Name where an image's patient came from, as :func:`assign_patients` found it."""
-    kind = patient_id.split(":", 1)[0] if ":" in patient_id else ""
-    return {
-        "dicom-patient": "DICOM PatientID",
-        "dicom-study": "DICOM study",
-        "file": "file (no patient known)",
-    }.get(kind, "patient in data.csv")

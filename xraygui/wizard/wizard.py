@@ -77,6 +77,10 @@ class TrainWizard(QWizard):
             self.setPage(page_id, page)
         self.data_page.scanned.connect(self._scanned)
         self.data_page.resumeRequested.connect(self.resume_run)
+        # The Data page counts and splits the images as a run of these settings will.
+        self.training_page.patch.valueChanged.connect(self._training_size_changed)
+        self.training_page.binning.valueChanged.connect(self._training_size_changed)
+        self._training_size_changed()
         self.result_page.saved.connect(self.modelSaved)
         self._resume: RunSpec | None = None
         self._closing: int | None = None
@@ -88,6 +92,10 @@ class TrainWizard(QWizard):
         self.cadence = dict(CADENCE)
         available = self.screen().availableGeometry()  # small or scaled screens: fit them
         self.resize(min(820, available.width() - 20), min(640, available.height() - 40))
+
+    def _training_size_changed(self) -> None:
+        page = self.training_page
+        self.data_page.set_training_size(page.patch.value(), page.binning.value())
 
     def _scanned(self, report: ScanReport) -> None:
         first = report.thumbnails[0][0] if report.thumbnails else None

@@ -1,0 +1,287 @@
+"""Which images train, and the split: one rule for training and the wizard's scan.
+
+An image (a file, or one frame of a multi-frame file) trains when it is readable and
+holds a training patch even magnified most; whole patients of those are held out for
+validation (:func:`core.training.data.split_by_patient`). Training
+(:mod:`core.training.loop`) and the wizard's scan of a folder both call
+:func:`select_images`, so that the scan's counts and held-out patients are training's.
+
+A run stores its split in its checkpoint (:func:`split_to_json`) with the list of the
+files it used, their sizes and modification times, and a fingerprint of that list. A
+resumed run keeps that split (:func:`restore_split`) and refuses to go on when the files
+changed: a split made afresh could hold out patients the run has trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from core.training.config import TrainConfig
+from core.training.data import ImageRecord, split_by_patient
+
+NAMED_CHANGES = 3
+"""Files named of each kind of change (added, removed, changed) when a resume is refused."""
+
+
+@dataclass(frozen=True)
+class SelectionRule:
+    """The settings that decide which images train and which patients are held out.
+
+    Parameters
+    ----------
+    patch_size : int
+        Side of the training patches.
+    binning : int
+        Training images are averaged over ``binning x binning`` blocks first.
+    max_magnification : float
+        The largest scale of the patch augmentation: an image this much smaller than a
+        patch can still give one.
+    val_fraction : float
+        Fraction of patients held out.
+    split_seed : int
+        Seed of the patient shuffle.
+    """
+
+    patch_size: int
+    binning: int
+    max_magnification: float
+    val_fraction: float
+    split_seed: int
+
+    @classmethod
+    def of(cls, config: TrainConfig) -> SelectionRule:
+        """Return the rule of a training configuration."""
+        return cls(
+            patch_size=config.patch_size,
+            binning=config.binning,
+            max_magnification=config.augmentation.scale_range[1],
+            val_fraction=config.val_fraction,
+            split_seed=config.split_seed,
+        )
+
+    def too_small(self, shape: tuple[int, int]) -> str | None:
+        """Say why an image holds no training patch; None when it holds one.
+
+        Parameters
+        ----------
+        shape : (int, int)
+            Rows and columns of the image, its padding cropped away
+            (:func:`core.training.data.without_padding`).
+
+        Returns
+        -------
+        str or None
+            ``"too small: 16 px across, under a 96 px patch even magnified 4x"``.
+        """
+        side = min(shape) // self.binning
+        if side * self.max_magnification >= self.patch_size:
+            return None
+        binned = f" binned {self.binning} x {self.binning}" if self.binning > 1 else ""
+        return (
+            f"too small: {side} px across{binned}, under a {self.patch_size} px patch even "
+            f"magnified {self.max_magnification:g}x"
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The images a run trains and validates on, and those too small for a patch.
+
+    Parameters
+    ----------
+    images : tuple of ImageRecord
+        The images that hold a patch, in the order given, each with its patient.
+    held_out : frozenset of str
+        The patients held out for validation.
+    too_small : tuple of (ImageRecord, str)
+        Each image too small for a patch, and why.
+    """
+
+    images: tuple[ImageRecord, ...]
+    held_out: frozenset[str]
+    too_small: tuple[tuple[ImageRecord, str], ...] = ()
+
+    @property
+    def train(self) -> list[ImageRecord]:
+        """The training images, in order."""
+        return [r for r in self.images if r.patient_id not in self.held_out]
+
+    @property
+    def val(self) -> list[ImageRecord]:
+        """The validation images, in order."""
+        return [r for r in self.images if r.patient_id in self.held_out]
+
+    @property
+    def patients(self) -> set[str]:
+        """Every patient with an image that trains or validates."""
+        return {r.patient_id for r in self.images}
+
+    def sources(self) -> Counter[str]:
+        """Count the images by where their patient came from (:func:`split_source`)."""
+        return Counter(split_source(r.patient_id) for r in self.images)
+
+    def skipped(self) -> list[tuple[Path, str]]:
+        """Each image too small for a patch as ``(file, reason)``; a frame's reason names it."""
+        return [
+            (r.path, why if r.n_frames == 1 else f"frame {r.frame}: {why}")
+            for r, why in self.too_small
+        ]
+
+
+def select_images(
+    shapes: Sequence[tuple[ImageRecord, tuple[int, int]]], rule: SelectionRule
+) -> Selection:
+    """Decide which readable images train, and hold out whole patients of those.
+
+    Parameters
+    ----------
+    shapes : sequence of (ImageRecord, (int, int))
+        Every readable image (each frame of a multi-frame file) with its patient, and
+        its rows and columns once its padding is cropped away, in a stable order.
+    rule : SelectionRule
+        Patch size, binning and split.
+
+    Returns
+    -------
+    Selection
+        Only images that hold a patch are split, so an image too small for one never
+        leaves validation empty or moves another patient across the split.
+    """
+    fitting, too_small = [], []
+    for record, shape in shapes:
+        reason = rule.too_small(shape)
+        if reason is None:
+            fitting.append(record)
+        else:
+            too_small.append((record, reason))
+    _, val = split_by_patient(fitting, val_fraction=rule.val_fraction, seed=rule.split_seed)
+    return Selection(tuple(fitting), frozenset(r.patient_id for r in val), tuple(too_small))
+
+
+def split_source(patient_id: str) -> str:
+    """Name where an image's patient came from, as :func:`assign_patients` found it.
+
+    Parameters
+    ----------
+    patient_id : str
+        An :class:`core.training.data.ImageRecord`'s patient.
+
+    Returns
+    -------
+    str
+        ``"patient in data.csv"``, ``"DICOM PatientID"``, ``"DICOM study"`` or
+        ``"file (no patient known)"``.
+    """
+    kind = patient_id.split(":", 1)[0] if ":" in patient_id else ""
+    return {
+        "dicom-patient": "DICOM PatientID",
+        "dicom-study": "DICOM study",
+        "file": "file (no patient known)",
+    }.get(kind, "patient in data.csv")
+
+
+def split_to_json(selection: Selection, folder: Path) -> dict[str, Any]:
+    """Return the split as a checkpoint stores it, with the files it was made of.
+
+    Parameters
+    ----------
+    selection : Selection
+        The run's images and held-out patients.
+    folder : Path
+        The data folder; paths are stored relative to it, with ``/``.
+
+    Returns
+    -------
+    dict
+        ``"train"`` and ``"val"``: ``[path, frame, patient_id]`` of each image;
+        ``"files"``: ``{path: [size, mtime_ns]}`` of the files used;
+        ``"fingerprint"``: the SHA-256 of that file list.
+    """
+    files = _file_list(selection.images, folder)
+    return {
+        "fingerprint": _fingerprint(files),
+        "files": files,
+        "train": [_stored(r, folder) for r in selection.train],
+        "val": [_stored(r, folder) for r in selection.val],
+    }
+
+
+def restore_split(selection: Selection, stored: dict[str, Any], folder: Path) -> Selection:
+    """Return a resumed run's split as its checkpoint stored it.
+
+    Parameters
+    ----------
+    selection : Selection
+        The images that train now (:func:`select_images`); its split is not used.
+    stored : dict
+        :func:`split_to_json` output from the checkpoint.
+    folder : Path
+        The data folder.
+
+    Returns
+    -------
+    Selection
+        The same images, each with its stored patient, and the stored held-out patients.
+
+    Raises
+    ------
+    ValueError
+        If the files used differ from the stored ones (added, removed, or changed in
+        size or modification time), naming a few of each.
+    """
+    files = _file_list(selection.images, folder)
+    if _fingerprint(files) != stored["fingerprint"]:
+        changes = _changes(stored["files"], files)
+        raise ValueError(f"the usable images differ from those the split was made of: {changes}")
+    patients = {
+        (path, frame): patient for side in ("train", "val") for path, frame, patient in stored[side]
+    }
+    images = tuple(
+        replace(r, patient_id=patients[(_relative(r.path, folder), r.frame)])
+        for r in selection.images
+    )
+    held_out = frozenset(patient for _, _, patient in stored["val"])
+    return Selection(images, held_out, selection.too_small)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def _stored(record: ImageRecord, folder: Path) -> list[Any]:
+    return [_relative(record.path, folder), record.frame, record.patient_id]
+
+
+def _file_list(records: Sequence[ImageRecord], folder: Path) -> dict[str, list[int]]:
+    """Return ``{relative path: [size, mtime_ns]}`` of the records' files, sorted."""
+    files = {}
+    for path in sorted({r.path for r in records}):
+        stat = path.stat()
+        files[_relative(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+    return files
+
+
+def _fingerprint(files: dict[str, list[int]]) -> str:
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _changes(before: dict[str, list[int]], now: dict[str, list[int]]) -> str:
+    """Say which files were added, removed or changed: a few names of each, then a count."""
+    kinds = (
+        ("added", sorted(set(now) - set(before))),
+        ("removed", sorted(set(before) - set(now))),
+        ("changed", sorted(p for p in set(before) & set(now) if before[p] != now[p])),
+    )
+    parts = []
+    for kind, paths in kinds:
+        if paths:
+            named = ", ".join(paths[:NAMED_CHANGES])
+            more = f" and {len(paths) - NAMED_CHANGES} more" if len(paths) > NAMED_CHANGES else ""
+            parts.append(f"{len(paths)} {kind} ({named}{more})")
+    return "; ".join(parts)
