@@ -1,5 +1,6 @@
 """Test-wide set-up: Qt runs offscreen, whoever starts pytest."""
 
+import logging
 import os
 
 import numpy as np
@@ -47,3 +48,15 @@ def drain():
                 return stop.value
 
     return run_to_end
+
+
+@pytest.fixture
+def restore_logging():
+    """Put the root logger back as it was: a training run adds its log file's handler."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[len(handlers) :]:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)

@@ -1,5 +1,3 @@
-import logging
-
 import numpy as np
 import pydicom
 import pytest
@@ -261,18 +259,7 @@ def test_bad_settings_exit_2(png16, tmp_path, model_file, capsys, bad):
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
-@pytest.fixture
-def _restore_logging():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in root.handlers[len(handlers) :]:
-        handler.close()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def test_train_delegates_to_core_training(tmp_path, capsys, _restore_logging):
+def test_train_delegates_to_core_training(tmp_path, capsys, restore_logging):
     with pytest.raises(SystemExit) as exit_:
         main(["train", "--help"])
     assert exit_.value.code == 0

@@ -1,6 +1,5 @@
 """A device the machine lacks and a diverging run are the user's problem: one line, exit 2."""
 
-import logging
 import re
 from dataclasses import replace
 
@@ -13,16 +12,7 @@ from core.training.__main__ import main
 from core.training.distributed import resolve_device
 from core.training.loop import train
 
-
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in root.handlers[len(handlers) :]:
-        handler.close()
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-import logging
 import os
 import signal
 import socket
@@ -11,16 +10,7 @@ from core.diffusion.model import load_model
 from core.training.__main__ import main
 from core.training.checkpoint import read_checkpoint
 
-
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in root.handlers[len(handlers) :]:
-        handler.close()
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 
 def _args(image_folder, output, *extra):

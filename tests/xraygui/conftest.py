@@ -122,3 +122,17 @@ def settle(qtbot):
         )
 
     return wait
+
+
+@pytest.fixture
+def denoise_quickly(qtbot):
+    """Denoise a window's image in one step, one view, and wait for the result."""
+
+    def run(window):
+        window.controls.steps.setValue(1)
+        window.controls.views.setCurrentIndex(window.controls.views.findData(1))
+        worker = window.start_denoise()
+        with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
+            pass
+
+    return run

@@ -11,19 +11,11 @@ EARLIER = b"an earlier result, not to be lost\n"
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
-def _denoise(qtbot, window):
-    window.controls.steps.setValue(1)
-    window.controls.views.setCurrentIndex(window.controls.views.findData(1))
-    worker = window.start_denoise()
-    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
-        pass
-
-
 @pytest.fixture
-def typed(window, qtbot, small_dicom, tmp_path, monkeypatch):
+def typed(window, denoise_quickly, small_dicom, tmp_path, monkeypatch):
     """A denoised image, and a dialog that returns ``victim`` (no extension) as DICOM."""
     window.open_file(small_dicom)
-    _denoise(qtbot, window)
+    denoise_quickly(window)
     dicom_filter = next(f for f, suffix in EXPORT_SUFFIXES.items() if suffix == ".dcm")
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "victim"), dicom_filter)

@@ -15,25 +15,17 @@ from core.noise import LowDoseSettings
 pytestmark = pytest.mark.gui
 
 
-def _denoise(qtbot, window):
-    window.controls.steps.setValue(1)
-    window.controls.views.setCurrentIndex(window.controls.views.findData(1))
-    worker = window.start_denoise()
-    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
-        pass
-
-
 def _save_as(monkeypatch, path, chosen_filter=""):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), chosen_filter))
 
 
 def test_a_denoised_simulation_says_so_in_its_name_and_its_files(
-    window, qtbot, settle, small_dicom, tmp_path, monkeypatch
+    window, denoise_quickly, settle, small_dicom, tmp_path, monkeypatch
 ):
     window.open_file(small_dicom)
     window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=0))
     settle(window)
-    _denoise(qtbot, window)
+    denoise_quickly(window)
     assert window.export_stem() == "phantom_simulated25pct_denoised"
     suggested = []
     monkeypatch.setattr(
@@ -56,12 +48,12 @@ def test_a_denoised_simulation_says_so_in_its_name_and_its_files(
 
 
 def test_a_name_without_extension_takes_the_chosen_filters(
-    window, qtbot, small_dicom, tmp_path, monkeypatch
+    window, denoise_quickly, small_dicom, tmp_path, monkeypatch
 ):
     from xraygui.main_window import EXPORT_SUFFIXES
 
     window.open_file(small_dicom)
-    _denoise(qtbot, window)
+    denoise_quickly(window)
     png_filter = next(f for f, suffix in EXPORT_SUFFIXES.items() if suffix == ".png")
     _save_as(monkeypatch, tmp_path / "result", png_filter)
     window.choose_export_image()
@@ -69,10 +61,10 @@ def test_a_name_without_extension_takes_the_chosen_filters(
 
 
 def test_an_export_warning_reaches_the_user(
-    window, qtbot, monochrome1_dicom, tmp_path, monkeypatch, dialogs
+    window, denoise_quickly, monochrome1_dicom, tmp_path, monkeypatch, dialogs
 ):
     window.open_file(monochrome1_dicom)
-    _denoise(qtbot, window)
+    denoise_quickly(window)
     _save_as(monkeypatch, tmp_path / "mono1.png")
     window.choose_export_image()
     assert (tmp_path / "mono1.png").is_file()
@@ -85,13 +77,13 @@ def test_a_frames_export_is_named_after_the_frame(window, three_frame_dicom):
 
 
 def test_the_csv_report_has_the_frame_identifiers_and_uncertainty_samples(
-    window, qtbot, three_frame_dicom, tmp_path
+    window, denoise_quickly, three_frame_dicom, tmp_path
 ):
     ds = pydicom.dcmread(three_frame_dicom)
     ds.PatientBirthDate, ds.PatientName = "19700101", "DOE^JO"
     ds.save_as(three_frame_dicom)
     window.open_file(three_frame_dicom, frame=1)
-    _denoise(qtbot, window)
+    denoise_quickly(window)
     paths = window.export_report(tmp_path / "with", include_identifiers=True)
     (row,) = list(csv.DictReader(paths[2].open()))
     assert row["frame"] == "2 of 3" and row["uncertainty_samples"] == "0"
