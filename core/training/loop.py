@@ -480,7 +480,11 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     def elapsed() -> float:
         return elapsed_before + time.monotonic() - started
 
+    last_checkpoint = step if stored is not None else 0  # for a diverging run's message
+
     def save() -> None:
+        nonlocal last_checkpoint
+        last_checkpoint = step
         extra = {
             "elapsed_s": elapsed(),
             "validation": validation_json,
@@ -570,9 +574,13 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             step += 1
             loss_value = loss.item()
             if not math.isfinite(loss_value):  # the user's learning rate, not a bug: exit 2
+                kept = (
+                    f"the checkpoint of step {last_checkpoint} is kept"
+                    if last_checkpoint
+                    else "no checkpoint was written"
+                )
                 raise ValueError(
-                    f"training diverged at step {step} (loss {loss_value}): lower --lr; "
-                    "the last checkpoint is kept"
+                    f"training diverged at step {step} (loss {loss_value}): lower --lr; {kept}"
                 )
 
             stop = False

@@ -67,7 +67,10 @@ def test_the_cli_refuses_a_missing_gpu_before_reading_any_image(
 def test_a_diverging_loss_names_the_step_and_the_learning_rate(tiny_config):
     with pytest.raises(ValueError, match=r"^training diverged at step \d+ \(loss (nan|inf)\)") as e:
         train(replace(tiny_config, lr=1e30, steps=20, val_every=0))
-    assert str(e.value).endswith(": lower --lr; the last checkpoint is kept")
+    assert str(e.value).endswith(": lower --lr; no checkpoint was written")
+    checkpointed = replace(tiny_config, lr=1e30, steps=20, val_every=0, checkpoint_every=1)
+    with pytest.raises(ValueError, match=r"lower --lr; the checkpoint of step \d+ is kept$"):
+        train(checkpointed)
 
 
 def test_the_cli_exits_2_when_training_diverges(image_folder, tmp_path):
