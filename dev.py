@@ -25,6 +25,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
 MIN_PYTHON = (3, 10)
+BUILD_BACKEND = "setuptools>=77"
+"""pyproject.toml's build requirement, installed into ``.venv`` (see ensure_environment)."""
 
 
 def _install_fingerprint() -> str:
@@ -91,7 +93,14 @@ def ensure_environment() -> None:
         return
     print("Installing xray-denoise and its dependencies into .venv ...", flush=True)
     install = (PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q")
-    if _run(*install, "-e", ".[test,bench]", "-c", "constraints.txt") != 0:
+    # The build backend goes into .venv itself, and the project is built there, not in an
+    # isolated environment fetched from the index: so a moved checkout (whose scripts and
+    # editable install must be redone) reinstalls offline from what .venv already holds.
+    if (
+        _run(*install, BUILD_BACKEND) != 0
+        or _run(*install, "--no-build-isolation", "-e", ".[test,bench]", "-c", "constraints.txt")
+        != 0
+    ):
         sys.exit("dev.py: installing into .venv failed (see pip's message above)")
     STAMP.write_text(fingerprint)
 

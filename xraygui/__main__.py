@@ -13,13 +13,24 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+SYSTEM_LIBRARIES = (
+    "The app needs the system's OpenGL, EGL and XCB libraries (Debian/Ubuntu: apt install "
+    "libgl1 libegl1 libxcb1 libxkbcommon-x11-0; RHEL/Fedora: dnf install libglvnd-glx "
+    "libglvnd-egl libxcb libxkbcommon-x11)"
+)
+"""What a minimal Linux may lack for Qt, said when Qt fails to load."""
 
-from core import __version__
-from core.resources import sample_image_path
-from xraygui.main_window import MainWindow
-from xraygui.smoke import SmokeTestFailure, run_smoke_test
+try:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+except ImportError as error:  # a system library Qt loads is missing: say which, in one line
+    sys.exit(f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}")
+
+# After Qt has been found to load (above).
+from core import __version__  # noqa: E402
+from core.resources import sample_image_path  # noqa: E402
+from xraygui.main_window import MainWindow  # noqa: E402
+from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -61,19 +61,37 @@ def _lineage_data(card: dict) -> list[dict]:
     return found
 
 
+LICENCE_URIS = {"Attribution 3.0": "https://creativecommons.org/licenses/by/3.0/"}
+"""Licences that ask for their URI with the work, by a phrase of their name."""
+
+
 def _data_lines(data: dict, *, fine_tuned_from: bool) -> list[str]:
-    """Describe one training data set for the About box: name, size, licence, attribution."""
-    attribution = " ".join(
-        line.strip()
-        for line in str(data.get("attribution", "")).splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    """Describe one training data set for the About box: name, size, licence, attribution.
+
+    The attribution is the first paragraph of the data set's own (its heading left
+    out): what the images are and whose; later paragraphs are notes for those who train.
+    """
+    paragraphs = str(data.get("attribution", "")).split("\n\n")
+    credit = [p for p in paragraphs if p.strip() and not p.lstrip().startswith("#")]
+    attribution = " ".join(line.strip() for line in (credit[:1] or [""])[0].splitlines())
     what = "Fine-tuned from a model trained on" if fine_tuned_from else "Trained on"
-    lines = [
-        f"{what}: {data.get('name', 'unknown data')}, "
-        f"{data.get('n_images', '?')} images of {data.get('n_patients', '?')} patients",
-        f"  Licence of that data: {data.get('license') or 'not stated'}",
+    licence = data.get("license") or "not stated"
+    uri = next((u for phrase, u in LICENCE_URIS.items() if phrase in licence), None)
+    return [
+        f"{what}: {data.get('name', 'unknown data')}, {_size(data)}",
+        f"  Licence of that data: {licence}" + (f" ({uri})" if uri else ""),
+        *([f"  Attribution: {attribution}"] if attribution else []),
     ]
-    if attribution:
-        lines.append(f"  Attribution: {attribution}")
-    return lines
+
+
+def _size(data: dict) -> str:
+    """Say how many images of how many patients trained, and how many were held out."""
+    n_val = data.get("n_val_images")
+    n_val_patients = data.get("n_val_patients", len(data.get("val_patients") or []) or None)
+    if not n_val or n_val_patients is None or "n_train_images" not in data:
+        return f"{data.get('n_images', '?')} images of {data.get('n_patients', '?')} patients"
+    n_patients = data.get("n_patients", 0)
+    return (
+        f"{data['n_train_images']} images of {n_patients - n_val_patients} patients "
+        f"({n_val} images of {n_val_patients} other patients held out for validation)"
+    )

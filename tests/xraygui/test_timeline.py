@@ -166,6 +166,9 @@ def test_about_names_the_model_and_its_datas_attribution(tiny_model_path):
     card = json.loads(default_model_path().with_suffix(".json").read_text())
     assert card["weights_sha256"][:12] in text
     assert "Hannover Medical School" in text and "Attribution 3.0" in text
+    assert "(https://creativecommons.org/licenses/by/3.0/)" in text
+    assert "229 images of 64 patients (14 images of 7 other patients held out" in text
+    assert "split training and validation" not in text  # notes for training, not credit
     assert text.endswith("Not for diagnostic use.")
     assert "Model: none chosen." in about_text(None)
     assert "model card cannot be read" in about_text(tiny_model_path.with_name("missing.st"))

@@ -82,6 +82,9 @@ def test_about_keeps_the_attribution_of_a_fine_tunes_base(tmp_path):
     assert "Trained on: my-detector, 11 images of 8 patients" in text
     assert text.count("Fine-tuned from a model trained on: xray-train") == 1
     assert "Attribution: Hannover Medical School" in text
+    card["data"] |= {"n_train_images": 9, "n_val_images": 2, "n_val_patients": 1}
+    model.with_suffix(".json").write_text(json.dumps(card))
+    assert "9 images of 7 patients (2 images of 1 other patients held out" in about_text(model)
 
 
 def test_the_split_counts_every_frame_as_training_does(tmp_path, three_frame_dicom, drain):
