@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import sysconfig
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+SHIPPED_MODEL = "xray-diffusion.safetensors"
+"""The file name of the model that ships with the application."""
 INSTALLED_DATA = Path("share") / "xray-denoise"
 """Where ``pip install`` puts ``resources/`` (``tool.setuptools.data-files`` in
 ``pyproject.toml``), under the installation's data directory."""
@@ -45,3 +49,43 @@ def resources_dir() -> Path:
 def sample_image_path() -> Path:
     """Return the bundled synthetic chest radiograph (a DICOM file)."""
     return resources_dir() / "sample" / "synthetic_chest.dcm"
+
+
+def default_model_path() -> Path:
+    """Return where the shipped model lives: ``resources/models/xray-diffusion.safetensors``."""
+    return resources_dir() / "models" / SHIPPED_MODEL
+
+
+def version_line(program: str, package_version: str) -> str:
+    """Describe this build for ``--version``: program, version, shipped model, PyTorch build.
+
+    Read from the model's card and the installed metadata, without loading PyTorch,
+    so that an inventory or a report can name exactly what produced a result.
+
+    Parameters
+    ----------
+    program : str
+        ``"xray-denoise"`` or ``"xraygui"``.
+    package_version : str
+        ``core.__version__``.
+
+    Returns
+    -------
+    str
+        E.g. ``"xraygui 0.1.0 (model xray-diffusion, SHA-256 8b2679c359d6, 2026-11-26;
+        torch 2.13.0+cpu)"``.
+    """
+    model = default_model_path()
+    try:
+        card = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+        described = (
+            f"model {model.stem}, SHA-256 {str(card['weights_sha256'])[:12]}, "
+            f"{str(card['created'])[:10]}"
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        described = f"model {model.stem} not found"
+    try:
+        torch_build = f"torch {version('torch')}"
+    except PackageNotFoundError:  # a bundle may leave PyTorch's metadata out
+        torch_build = "torch version unknown"
+    return f"{program} {package_version} ({described}; {torch_build})"

@@ -1,5 +1,6 @@
 """The shipped files are found in a checkout, a bundle or a pip installation, and all ship."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -44,3 +45,23 @@ def test_every_shipped_file_is_installed_by_pip():
         if path.is_file()
     }
     assert installed == shipped
+
+
+def test_the_version_line_names_the_shipped_model_and_the_torch_build(monkeypatch, tmp_path):
+    resources = core.resources
+    card = json.loads(resources.default_model_path().with_suffix(".json").read_text())
+    line = resources.version_line("xray-denoise", "1.2.3")
+    assert line.startswith("xray-denoise 1.2.3 (model xray-diffusion, SHA-256 ")
+    assert card["weights_sha256"][:12] in line and card["created"][:10] in line
+    assert "; torch " in line and "\n" not in line
+    monkeypatch.setattr(resources, "resources_dir", lambda: tmp_path)
+    assert "model xray-diffusion not found" in resources.version_line("xraygui", "1.2.3")
+
+
+def test_version_is_one_line_however_narrow_the_terminal(monkeypatch, capsys):
+    from core.cli import main
+
+    monkeypatch.setenv("COLUMNS", "30")
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1

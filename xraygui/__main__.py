@@ -28,7 +28,7 @@ except ImportError as error:  # a system library Qt loads is missing: say which,
 
 # After Qt has been found to load (above).
 from core import __version__  # noqa: E402
-from core.resources import sample_image_path  # noqa: E402
+from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.main_window import MainWindow  # noqa: E402
 from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
 
@@ -46,7 +46,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     argparse.Namespace
     """
     parser = argparse.ArgumentParser(
-        prog="xraygui", description="Denoise low-dose X-ray images. Not for diagnostic use."
+        prog="xraygui",
+        description="Denoise low-dose X-ray images. Not for diagnostic use.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
     )
     parser.add_argument("files", nargs="*", help="images to open (default: the bundled sample)")
     parser.add_argument(
@@ -58,7 +60,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--report-dir", type=Path, help="where --smoke-test writes its report and denoised image"
     )
     parser.add_argument("--model", type=Path, help="model file to use (default: the bundled model)")
-    parser.add_argument("--version", action="version", version=f"xraygui {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("xraygui", __version__))
     args = parser.parse_args(argv)
     if args.smoke_test and (args.report_dir is None or len(args.files) > 1):
         parser.error("--smoke-test takes at most one FILE and needs --report-dir DIR")

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from core import __version__
 from core.cli import denoise, info, metrics, phantom, simulate, train
 from core.errors import error_line, is_bad_input
+from core.resources import version_line
 
 PROG = "xray-denoise"
 SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
@@ -34,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Denoise and analyse low-dose X-ray images. Not for diagnostic use.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action="version", version=version_line(PROG, __version__))
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)

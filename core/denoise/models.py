@@ -8,14 +8,7 @@ import torch
 
 from core.diffusion.model import DiffusionModel, load_model
 from core.errors import ModelFileError
-from core.resources import resources_dir
-
-SHIPPED_MODEL = "xray-diffusion.safetensors"
-
-
-def default_model_path() -> Path:
-    """Return where the shipped model lives: ``resources/models/xray-diffusion.safetensors``."""
-    return resources_dir() / "models" / SHIPPED_MODEL
+from core.resources import default_model_path
 
 
 def open_model(
