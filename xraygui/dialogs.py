@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -43,7 +43,13 @@ class SimulateDoseDialog(QDialog):
     values, exactly as a simulation's description records them, and the image may
     be said to have no noise of its own (``input_is_noisy=False``). Entered quanta
     that predict far more noise than the image holds are warned of
-    (:func:`core.noise.noise_free.noise_free_problem`).
+    (:func:`core.noise.noise_free.noise_free_problem`), and the dialog grows to
+    show the warning whole.
+
+    Every number follows the dialog's locale, as :class:`ExactSpinBox` reads and
+    shows it (``"4,5"`` and ``"20.000"`` are 4.5 and 20000 in German), the
+    measured quanta included; OK waits while a field holds text that is no
+    number in range.
 
     Parameters
     ----------
@@ -57,7 +63,8 @@ class SimulateDoseDialog(QDialog):
         super().__init__(parent)
         self.image = image
         self.setWindowTitle("Simulate low dose")
-        self.dose = QDoubleSpinBox(suffix=" %", decimals=1, minimum=0.5, maximum=100.0, value=25.0)
+        self.dose = ExactSpinBox(minimum=0.5, maximum=100.0, value=25.0)
+        self.dose.setSuffix(" %")
         self.dose.setToolTip("Fraction of the dose of the open image")
         self.measure = QCheckBox("Measure the quanta from the image's noise")
         self.measure.setToolTip(
@@ -124,6 +131,9 @@ class SimulateDoseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for field in self._numbers():
+            field.lineEdit().textChanged.connect(self._enable_ok)
         self._measured: LowDoseSettings | None = None
         self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
         self._noise_error: str | None = None
@@ -140,6 +150,13 @@ class SimulateDoseDialog(QDialog):
         self.noise_free.toggled.connect(self._warn_if_noise_free)
         self._show_choice()
 
+    def _numbers(self) -> tuple[ExactSpinBox, ...]:
+        return (self.dose, self.photons, self.attenuation, self.electronic)
+
+    def _enable_ok(self) -> None:
+        """Let OK take the fields only while each holds a number in range."""
+        self.ok_button.setEnabled(all(field.hasAcceptableInput() for field in self._numbers()))
+
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it)."""
         try:
@@ -152,10 +169,11 @@ class SimulateDoseDialog(QDialog):
             self._measured = None
             self.measured_label.setText(f"Cannot measure the quanta: {error}.")
         else:
+            locale = grouping(self.locale())
+            span = locale.toString(self._measured.max_attenuation, "f", 2)
             self.measured_label.setText(
-                f"Measured: {describe_quanta(self._measured)} per unattenuated pixel at full "
-                f"dose, attenuation 0-{self._measured.max_attenuation:.2f} over the range of "
-                "values."
+                f"Measured: {describe_quanta(self._measured, locale)} per unattenuated pixel "
+                f"at full dose, attenuation 0-{span} over the range of values."
             )
         self.measure.setEnabled(self._measured is not None)
         if self._measured is None:
@@ -189,6 +207,21 @@ class SimulateDoseDialog(QDialog):
             self.noise_free_warning.setText(
                 f"Check the quanta: {problem}. Tick the box above if it has no noise of its own."
             )
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of the wrapped labels at the dialog's width.
+
+        A window does not grow by itself when a word-wrapped label gets more lines:
+        the layout would squeeze it, cutting off the warning's end and the first line.
+        Before it is shown, Qt sizes it whole anyway.
+        """
+        if not self.isVisible():
+            return
+        self.layout().activate()
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def settings(self) -> LowDoseSettings:
         """Return the settings the dialog shows."""
@@ -205,25 +238,46 @@ class SimulateDoseDialog(QDialog):
         )
 
 
-def describe_quanta(settings: LowDoseSettings) -> str:
+def grouping(locale: QLocale) -> QLocale:
+    """Return ``locale`` writing thousands separators (the C locale omits them by default).
+
+    Parameters
+    ----------
+    locale : QLocale
+        A widget's locale.
+
+    Returns
+    -------
+    QLocale
+        A copy that groups thousands: ``19,899`` in English and C, ``19.899`` in German.
+    """
+    grouped = QLocale(locale)
+    grouped.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    return grouped
+
+
+def describe_quanta(settings: LowDoseSettings, locale: QLocale) -> str:
     """Say the measured quanta with their range within one standard error.
 
     Parameters
     ----------
     settings : LowDoseSettings
         Measured settings (:meth:`core.noise.LowDoseSettings.measured_from`).
+    locale : QLocale
+        Writes the numbers (:func:`grouping` of the dialog's locale).
 
     Returns
     -------
     str
-        For example ``"19,899 quanta (19,720-20,083)"``, or ``"19,899 quanta"``
-        where the fit gave no range.
+        For example ``"19,899 quanta (19,720-20,083)"`` (``"19.899 quanta
+        (19.720-20.083)"`` in German), or ``"19,899 quanta"`` where the fit gave
+        no range.
     """
-    quanta = f"{settings.photons_per_pixel:,.0f} quanta"
+    quanta = f"{locale.toString(settings.photons_per_pixel, 'f', 0)} quanta"
     if settings.photons_range is None:
         return quanta
-    low, high = settings.photons_range
-    return f"{quanta} ({low:,.0f}-{high:,.0f})"
+    low, high = (locale.toString(limit, "f", 0) for limit in settings.photons_range)
+    return f"{quanta} ({low}-{high})"
 
 
 class ReportOptionsDialog(QDialog):

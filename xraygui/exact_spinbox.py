@@ -3,49 +3,84 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
 EXACT_DECIMALS = 17
 """Decimals the field keeps: enough for any float it holds to round-trip (Qt rounds to them)."""
+INVALID_STYLE = "color: #a01010"
+"""How a field shows text that is not a number it takes (kept, not taken)."""
+_NUMBER_CHARACTERS = frozenset("0123456789+-eE.,")
+"""Characters of a number in some convention: text of these alone is kept while typed."""
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_PARTIAL_NUMBER = re.compile(r"[+-]?\d*\.?\d*([eE][+-]?\d*)?")
-_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
-"""Thousands grouped with commas, as the dose dialog's labels print the quanta."""
+
+@lru_cache
+def _number(decimal_point: str, group_separator: str) -> re.Pattern[str]:
+    """Match a number written with these separators; groups of three digits only."""
+    point, group = re.escape(decimal_point), re.escape(group_separator)
+    integer = rf"(\d+|[1-9]\d{{0,2}}({group}\d{{3}})+)"
+    return re.compile(rf"[+-]?({integer}({point}\d*)?|{point}\d+)([eE][+-]?\d+)?")
 
 
-def plain_number(text: str) -> str:
-    """Return pasted or typed text without surrounding spaces or thousands separators."""
+def read_number(text: str, decimal_point: str = ".", group_separator: str = ",") -> float | None:
+    """Read a number written in a locale's convention, exactly as Python reads the same digits.
+
+    Parameters
+    ----------
+    text : str
+        Typed or pasted text; spaces around it are ignored.
+    decimal_point, group_separator : str
+        The locale's separators. A group separator is read only between groups of
+        three digits before the decimal point: with German separators ``"20.000"``
+        is 20000 (as the locale and Qt's own fields read it), ``"4,5"`` is 4.5 and
+        ``"4.5"`` is no number.
+
+    Returns
+    -------
+    float or None
+        The number; None where the text is none in this convention.
+    """
     text = text.strip()
-    return text.replace(",", "") if _GROUPED.fullmatch(text) else text
+    if _number(decimal_point, group_separator).fullmatch(text) is None:
+        return None
+    return float(text.replace(group_separator, "").replace(decimal_point, "."))
 
 
-def exact_text(value: float) -> str:
+def exact_text(value: float, decimal_point: str = ".") -> str:
     """Return the shortest text that reads back as exactly ``value`` (no ``.0`` on integers).
 
     Parameters
     ----------
     value : float
         The number.
+    decimal_point : str
+        The locale's decimal separator.
 
     Returns
     -------
     str
-        ``"20000"``, ``"19899.395757682956"`` or ``"7.028520924838421"``, say.
+        ``"20000"``, ``"19899.395757682956"`` or ``"7.028520924838421"``, say
+        (``"7,028520924838421"`` with a decimal comma).
     """
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    return (text[:-2] if text.endswith(".0") else text).replace(".", decimal_point)
 
 
 class ExactSpinBox(QDoubleSpinBox):
     """A :class:`QDoubleSpinBox` that keeps every digit typed, e.g. a report's recorded value.
 
     A plain spin box rounds to its decimals and pads them with zeros; this one
-    shows a value as :func:`exact_text` writes it and reads typed text as Python
-    reads a float (a point for decimals, whatever the locale), so a number copied
-    from a simulation's description is entered exactly.
+    shows a value as :func:`exact_text` writes it and reads typed text as
+    :func:`read_number` does, in the field's locale (a decimal comma in German,
+    where a point only groups thousands: ``"20.000"`` is 20000), so a number
+    copied from a simulation's description is entered exactly (with the locale's
+    decimal separator in place of the description's point). No typed character is
+    dropped: text that is no number in range is kept, shown in red and not taken;
+    it stays when the field loses the focus, and Enter leaves it to be corrected
+    rather than accepting the dialog with the field's last value.
 
     Parameters
     ----------
@@ -62,30 +97,61 @@ class ExactSpinBox(QDoubleSpinBox):
         self.setDecimals(EXACT_DECIMALS)
         self.setRange(minimum, maximum)
         self.setValue(value)
+        self.lineEdit().textChanged.connect(self._mark_invalid)
+
+    def _separators(self) -> tuple[str, str]:
+        locale = self.locale()
+        return locale.decimalPoint(), locale.groupSeparator()
+
+    def _number_text(self, text: str) -> str:
+        """Return ``text`` without the field's prefix and suffix."""
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix())
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
-        """Show ``value`` as :func:`exact_text` does."""
-        return exact_text(value)
+        """Show ``value`` as :func:`exact_text` does, with the locale's decimal separator."""
+        return exact_text(value, self._separators()[0])
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
-        """Read typed text as a float (the current value where it is none)."""
-        try:
-            return float(plain_number(text))
-        except ValueError:
-            return self.value()
+        """Read typed text as :func:`read_number` does (the current value where it is none)."""
+        number = read_number(self._number_text(text), *self._separators())
+        return self.value() if number is None else number
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        """Accept a number in range, let a number being typed through, refuse anything else.
+        """Accept a number in range; keep other text of number characters; refuse the rest.
 
-        Spaces around it and thousands separators ("19,899", pasted from a label) go.
+        Spaces around a number and the locale's thousands separators ("19,899",
+        pasted from a label) are read; text of digits, signs, exponents and
+        separators that is no number in range yet (``"4,5"`` in English, ``"4.5"``
+        in German, ``"1,5"`` on its way to ``"1,500"``) is Intermediate, so that no
+        typed character is silently dropped; other characters are Invalid.
         """
-        plain = plain_number(text)
-        if plain != text:
-            text, pos = plain, min(pos, len(plain))
-        if _NUMBER.fullmatch(text) is None:
-            partial = _PARTIAL_NUMBER.fullmatch(text) is not None
-            state = QValidator.State.Intermediate if partial else QValidator.State.Invalid
-            return state, text, pos
-        if self.minimum() <= float(text) <= self.maximum():
+        number_text = self._number_text(text)
+        number = read_number(number_text, *self._separators())
+        if number is not None and self.minimum() <= number <= self.maximum():
             return QValidator.State.Acceptable, text, pos
-        return QValidator.State.Intermediate, text, pos
+        allowed = _NUMBER_CHARACTERS.union(self._separators())
+        if all(ch in allowed or ch.isspace() for ch in number_text):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def fixup(self, text: str) -> str:
+        """Leave text that is not a number as it is (Qt's would drop its group separators)."""
+        return text
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        """Keep text that is no number in range (Qt would put the last value back)."""
+        kept = None if self.hasAcceptableInput() else self.lineEdit().text()
+        super().focusOutEvent(event)
+        if kept is not None:
+            self.lineEdit().setText(kept)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Take Enter only on a number in range; otherwise it neither reverts nor accepts."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not self.hasAcceptableInput():
+            event.accept()  # not passed on to the dialog's default button
+            return
+        super().keyPressEvent(event)
+
+    def _mark_invalid(self) -> None:
+        self.lineEdit().setStyleSheet("" if self.hasAcceptableInput() else INVALID_STYLE)

@@ -71,9 +71,14 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     Raises
     ------
     ImageWriteError
-        If a model of that name exists or a file cannot be written (nothing is left).
+        If the folder cannot be created, a model of that name exists or a file cannot
+        be written (nothing is left).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = f"cannot create the model folder: {error.strerror or error}"
+        raise ImageWriteError(folder, reason) from None
     target = folder / f"{name}.safetensors"
     card = json.loads(card_path(spec.output).read_text("utf-8"))
     training = card["training"]

@@ -159,10 +159,16 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
 def unfinished_runs(root: Path) -> list[RunSpec]:
     """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
 
-    A run that a process trains now (locked by an app, or by its training process) is left out.
+    A run that a process trains now (locked by an app, or by its training process) is left
+    out. A runs folder that is missing or cannot be read (behind a folder the user may not
+    enter, on a locked-down profile) holds none.
     """
+    try:
+        paths = sorted(root.glob(f"*/{RUN_FILE}"), reverse=True)
+    except OSError:
+        return []
     found = []
-    for path in sorted(root.glob(f"*/{RUN_FILE}"), reverse=True):
+    for path in paths:
         try:
             spec, state = read_run(path.parent)
         except (OSError, ValueError, KeyError, TypeError):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from core.cores import usable_cores
+from core.errors import os_error_line
 from xraygui import models
 from xraygui.wizard import runs as run_files
 from xraygui.wizard.data_page import DataPage
@@ -66,7 +67,7 @@ class TrainWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Train on Folder")
         self.runs = runs or run_files.runs_root()
-        self.data_page = DataPage(unfinished_runs(self.runs) if self.runs.is_dir() else [])
+        self.data_page = DataPage(unfinished_runs(self.runs))
         self.noise_page = NoisePage()
         self.training_page = TrainingPage(current_model)
         self.run_page = RunPage()
@@ -83,6 +84,7 @@ class TrainWizard(QWizard):
         self._training_size_changed()
         self.result_page.saved.connect(self.modelSaved)
         self._resume: RunSpec | None = None
+        self._new_folder: Path | None = None
         self._closing: int | None = None
         self._stop_wait = QTimer(self)
         self._stop_wait.setSingleShot(True)
@@ -101,13 +103,13 @@ class TrainWizard(QWizard):
         first = report.thumbnails[0][0] if report.thumbnails else None
         self.noise_page.set_image(first)
 
-    def spec(self, folder: Path | None = None) -> RunSpec:
+    def spec(self, folder: Path) -> RunSpec:
         """Return the run the pages describe.
 
         Parameters
         ----------
-        folder : Path or None
-            Its run folder; None creates a new one.
+        folder : Path
+            Its run folder.
 
         Returns
         -------
@@ -118,7 +120,7 @@ class TrainWizard(QWizard):
         page = self.training_page
         return RunSpec(
             data=data,
-            folder=folder or new_run_folder(self.runs, data),
+            folder=folder,
             steps=steps,
             minutes=minutes,
             batch_size=page.batch.value(),
@@ -140,13 +142,40 @@ class TrainWizard(QWizard):
         self.setStartId(RUN)
         self.restart()
 
+    def validateCurrentPage(self) -> bool:  # noqa: N802 (Qt override)
+        """Let Next leave the page; the Training page first creates the new run's folder.
+
+        The folder is created here rather than on the Run page, so that a data folder
+        that cannot be written (a read-only or missing home, a locked-down profile) is
+        reported in a message box and the wizard stays on the Training page.
+
+        Returns
+        -------
+        bool
+            Whether the wizard may go on.
+        """
+        if not super().validateCurrentPage():
+            return False
+        if self.currentId() != TRAINING or self.run_page.process.is_running() or self._keeps_run():
+            return True
+        data = Path(self.data_page.folder.text())
+        try:
+            self._new_folder = new_run_folder(self.runs, data)
+        except OSError as error:
+            QMessageBox.warning(
+                self, "Train on Folder", f"Cannot create the training folder {os_error_line(error)}"
+            )
+            return False
+        return True
+
     def initializePage(self, page_id: int) -> None:  # noqa: N802 (Qt override)
         """Prepare a page entered by Next (or :meth:`restart`), not by Back.
 
         The Run page resumes a requested run, keeps its run when that is the one the
         pages describe (finished or stopped: its Resume button continues it), and
-        otherwise starts a new run in a new folder; earlier runs stay in theirs. A run
-        still going keeps its settings, and the page says how to use the new ones.
+        otherwise starts a new run in the folder :meth:`validateCurrentPage` created;
+        earlier runs stay in theirs. A run still going keeps its settings, and the page
+        says how to use the new ones.
         The Result page shows the Run page's run.
         """
         super().initializePage(page_id)
@@ -160,8 +189,9 @@ class TrainWizard(QWizard):
             if self._resume is not None:
                 spec, self._resume = self._resume, None
                 self.run_page.start(spec, resume=True)
-            elif not self._keeps_run():
-                self.run_page.start(self.spec())
+            elif self._new_folder is not None:
+                folder, self._new_folder = self._new_folder, None
+                self.run_page.start(self.spec(folder))
         elif page_id == RESULT and process.spec is not None:
             self.result_page.show_run(process.spec)
 
