@@ -9,19 +9,20 @@ import math
 
 import numpy as np
 
-from core.image import Window, XrayImage
+from core.image import VoiLut, Window, XrayImage
 
 AUTO_WINDOW_SAMPLES = 1 << 20
 """:func:`auto_window` estimates percentiles from at most about this many pixels."""
 
 
 def to_display(
-    image: XrayImage, window: Window | None = None, *, invert: bool = False
+    image: XrayImage, window: Window | VoiLut | None = None, *, invert: bool = False
 ) -> np.ndarray:
     """Return display grey levels in [0, 1] (0 black), following the DICOM grayscale pipeline.
 
-    Without an explicit `window`, the image's VOI LUT table is used if it has
-    one, else ``image.window``. A window is applied with its VOI LUT function
+    Without an explicit `window`, the image's :attr:`~core.image.XrayImage.default_view`
+    is shown: its VOI LUT table if it has one, else ``image.window``. A VOI LUT table
+    is looked up [4]_; a window is applied with its VOI LUT function
     (:func:`window_function`): ``LINEAR`` [1]_ (the one with ``c - 0.5`` and
     ``w - 1``, width at least 1), ``LINEAR_EXACT`` [2]_ or ``SIGMOID`` [3]_. A
     MONOCHROME1 image is then inverted (``1 - v``), and `invert` inverts once more.
@@ -30,8 +31,9 @@ def to_display(
     ----------
     image : XrayImage
         The image; its pixels are not changed.
-    window : Window, optional
-        A window chosen by the user; overrides the VOI LUT and ``image.window``.
+    window : Window or VoiLut, optional
+        A window or VOI LUT chosen by the user (one of the file's, say); overrides
+        the default view.
     invert : bool
         Invert the result, after the MONOCHROME1 inversion.
 
@@ -45,23 +47,27 @@ def to_display(
     .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
     .. [2] DICOM PS3.3, C.11.2.1.3.2 LINEAR_EXACT Function.
     .. [3] DICOM PS3.3, C.11.2.1.3.1 SIGMOID Function.
+    .. [4] DICOM PS3.3, C.11.2.1.1 VOI LUT Sequence Attributes.
     """
     x = image.pixels
-    if window is None and image.voi_lut is not None:
-        # PS3.3 C.11.2.1.1: inputs below the first entry take the first value,
-        # above the last the last.
-        table = np.asarray(image.voi_lut)
-        index = np.clip(np.rint(x) - image.voi_lut_first, 0, table.size - 1).astype(np.intp)
-        grey = (table[index] / (2**image.voi_lut_bits - 1)).astype(np.float32)
+    view = image.default_view if window is None else window
+    if isinstance(view, VoiLut):
+        grey = _look_up(x, view)
     else:
-        window = image.window if window is None else window
-        function = _FUNCTIONS[window_function(image, window)]
-        grey = function(x, window.center, window.width)
+        function = _FUNCTIONS[window_function(image, view)]
+        grey = function(x, view.center, view.width)
     if image.photometric == "MONOCHROME1":
         grey = 1 - grey
     if invert:
         grey = 1 - grey
     return np.clip(grey, 0, 1).astype(np.float32, copy=False)
+
+
+def _look_up(x: np.ndarray, lut: VoiLut) -> np.ndarray:
+    """Grey levels of a VOI LUT table: inputs beyond either end take that end's entry."""
+    table = np.asarray(lut.table)
+    index = np.clip(np.rint(x) - lut.first, 0, table.size - 1).astype(np.intp)
+    return (table[index] / (2**lut.bits - 1)).astype(np.float32)
 
 
 def window_function(image: XrayImage, window: Window) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,88 @@ class Window:
     def high(self) -> float:
         """Value shown as white (before any MONOCHROME1 inversion)."""
         return self.center + self.width / 2
+
+
+@dataclass(frozen=True, eq=False)
+class VoiLut:
+    """A VOI LUT table (PS3.3 C.11.2.1.1): input ``first + i`` is shown as ``table[i]``.
+
+    Inputs below ``first`` take the first entry, inputs above :attr:`last` the last;
+    an entry ``v`` is the grey level ``v / (2**bits - 1)``. Two tables are equal when
+    their entries, first input and bits are; the explanation is not compared.
+
+    Parameters
+    ----------
+    table : ndarray of int, shape (n,)
+        The entries (LUTData).
+    first : int
+        The input value, in pixel (modality) units, of the first entry (second value
+        of LUTDescriptor).
+    bits : int
+        Bits per entry (third value of LUTDescriptor): entries lie in ``[0, 2**bits - 1]``.
+    explanation : str
+        LUTExplanation, a label such as ``"NORMAL"``; may be empty.
+    """
+
+    table: np.ndarray
+    first: int
+    bits: int
+    explanation: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VoiLut):
+            return NotImplemented
+        return (
+            self.first == other.first
+            and self.bits == other.bits
+            and np.array_equal(self.table, other.table)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable arrays
+
+    @property
+    def last(self) -> int:
+        """The input value of the last entry."""
+        return self.first + len(self.table) - 1
+
+    def linear_window(self, low: float | None = None, high: float | None = None) -> Window:
+        """Return the ``LINEAR`` window closest to this table, to start windowing from.
+
+        Parameters
+        ----------
+        low, high : float, optional
+            The inputs over which it should be close (the image's values, say); by
+            default the table's whole input range.
+
+        Returns
+        -------
+        Window
+            The least-squares straight line through the table's grey levels over its
+            ramp (from the input where it leaves its first entry to the one where it
+            takes its last) within ``[low, high]``, as a ``LINEAR`` window, so that a
+            window dragged from the table starts from a similar picture. Where that
+            line does not rise (an inverting table, fewer than two inputs), the window
+            spanning the ramp (the whole input range for a constant table).
+        """
+        table = np.asarray(self.table, dtype=np.int64)
+        steps = np.flatnonzero(np.diff(table))
+        ramp = (int(steps[0]), int(steps[-1]) + 1) if steps.size else (0, table.size - 1)
+        start = ramp[0] if low is None else max(ramp[0], math.ceil(low) - self.first)
+        stop = ramp[1] if high is None else min(ramp[1], math.floor(high) - self.first)
+        index = np.arange(start, stop + 1)
+        if index.size >= 2:
+            grey = table[index] / (2**self.bits - 1)
+            slope, offset = (float(v) for v in np.polyfit(index + self.first, grey, 1))
+            if slope > 0:  # LINEAR: grey = (x - (c - 0.5)) / (w - 1) + 0.5
+                return Window(
+                    center=0.5 + (0.5 - offset) / slope, width=1 + 1 / slope, function="LINEAR"
+                )
+        # LINEAR is black up to c - 0.5 - (w - 1)/2 and white from c - 0.5 + (w - 1)/2.
+        return Window(
+            center=self.first + (ramp[0] + ramp[1]) / 2 + 0.5,
+            width=float(ramp[1] - ramp[0] + 1),
+            function="LINEAR",
+        )
 
 
 @dataclass(frozen=True)
@@ -108,10 +191,31 @@ class StoredMapping:
         return np.clip(stored, self.stored_min, self.stored_max).astype(np.int64)
 
     def to_pixels(self, stored: np.ndarray) -> np.ndarray:
-        """Apply the modality LUT to stored values, giving float32 pixel values."""
-        return (np.asarray(stored, dtype=np.float64) * self.slope + self.intercept).astype(
-            np.float32
-        )
+        """Apply the modality LUT to stored values, giving float32 pixel values.
+
+        Stored values of up to 24 bits are integers that float32 holds exactly, so
+        they are rescaled in float32, with no float64 copy of the image. Results lie
+        within a few float32 roundings of the float64 ones, and equal them wherever
+        the exact result is an integer below 2**24 (an integer slope and intercept,
+        say). Wider (32-bit) values go through float64.
+
+        Parameters
+        ----------
+        stored : ndarray
+            Stored values, any shape; not modified.
+
+        Returns
+        -------
+        ndarray of float32
+            ``stored * slope + intercept``, same shape.
+        """
+        if self.bits_stored > 24:  # float32 holds every integer up to 2**24 exactly
+            pixels = np.asarray(stored, dtype=np.float64) * self.slope + self.intercept
+            return pixels.astype(np.float32)
+        pixels = np.array(stored, dtype=np.float32)  # a copy, rescaled in place
+        pixels *= np.float32(self.slope)
+        pixels += np.float32(self.intercept)
+        return pixels
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,7 +317,8 @@ class XrayImage:
     window : Window
         Default display window: the file's first WindowCenter/Width, else a
         0.5-99.5 percentile window of the pixels that are not padding
-        (:func:`core.display.auto_window`).
+        (:func:`core.display.auto_window`). Shown by default unless ``voi_lut`` is
+        set (see :attr:`default_view`).
     photometric : str
         ``"MONOCHROME1"`` (high values shown dark) or ``"MONOCHROME2"``.
     source_format : str
@@ -223,12 +328,17 @@ class XrayImage:
     pixel_spacing : tuple of float or None
         Row and column spacing in mm (PixelSpacing, else ImagerPixelSpacing).
     voi_lut : ndarray or None
-        A DICOM VOI LUT table (PS3.3 C.11.2), set only when the file has one and no
-        WindowCenter/Width; its first
-        input value is ``voi_lut_first`` and its output range ``[0, 2**voi_lut_bits - 1]``.
+        The VOI LUT table (PS3.3 C.11.2) shown by default, instead of ``window``: the
+        file's first VOI LUT Sequence item when the file has no WindowCenter/Width;
+        its first input value is ``voi_lut_first`` and its output range
+        ``[0, 2**voi_lut_bits - 1]``.
     file_windows : tuple of Window
         Every valid WindowCenter/Width pair of the file, in its order, with its
         explanation and VOI LUT function; ``window`` is the first, if any.
+    file_voi_luts : tuple of VoiLut
+        Every valid item of the file's VOI LUT Sequence, in its order, with its
+        LUTExplanation, kept beside ``file_windows`` (PS3.3 C.11.2: a file may
+        carry both, and a viewer offers each).
     padding : Padding or None
         The pixels that are padding (DICOM PixelPaddingValue); None if the file
         declares none. Dropped by :meth:`with_pixels` when the shape changes.
@@ -256,6 +366,7 @@ class XrayImage:
     voi_lut_first: int = 0
     voi_lut_bits: int = 16
     file_windows: tuple[Window, ...] = ()
+    file_voi_luts: tuple[VoiLut, ...] = ()
     padding: Padding | None = None
     frame: int = 0
     n_frames: int = 1
@@ -277,6 +388,21 @@ class XrayImage:
     def shape(self) -> tuple[int, int]:
         """(rows, cols)."""
         return self.pixels.shape  # type: ignore[return-value]
+
+    @property
+    def default_view(self) -> Window | VoiLut:
+        """What is shown when no window is chosen (:func:`core.display.to_display`).
+
+        Returns
+        -------
+        Window or VoiLut
+            The VOI LUT ``voi_lut`` (named by its explanation when it is one of
+            ``file_voi_luts``) if set, else ``window``.
+        """
+        if self.voi_lut is None:
+            return self.window
+        shown = VoiLut(np.asarray(self.voi_lut), self.voi_lut_first, self.voi_lut_bits)
+        return next((lut for lut in self.file_voi_luts if lut == shown), shown)
 
     @property
     def data_interval(self) -> tuple[float, float]:

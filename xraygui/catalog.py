@@ -20,6 +20,7 @@ import numpy as np
 from core.display import to_display
 from core.errors import XrayError, XrayWarning
 from core.io import read_image
+from core.io.dicom_read import is_dicomdir
 from core.io.sniff import detect_format
 
 IMAGE_SUFFIXES = {".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy", ""}
@@ -216,7 +217,7 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
     """Read every image under `paths` and yield an entry with a thumbnail.
 
     Files that cannot be read are yielded as :class:`Unreadable` with the reason;
-    the scan never raises for bad files.
+    the scan never raises for bad files. A DICOMDIR (a CD's index) is skipped.
 
     Parameters
     ----------
@@ -233,6 +234,8 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
                 warnings.simplefilter("ignore", XrayWarning)
                 image = read_image(path)
         except XrayError as error:
+            if is_dicomdir(path):  # a CD's index, not an image that failed to read
+                continue
             reason = str(getattr(error, "reason", error))
             yield Unreadable(path, reason, _is_image_file(path))
             continue

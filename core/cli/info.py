@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from core.display import window_function
 from core.errors import XrayError
-from core.image import XrayImage
+from core.image import VoiLut, XrayImage
 from core.io import read_image
 from core.noise import NoiseEstimate, estimate_noise_sigma
 from core.noise.value_range import value_range
@@ -41,8 +41,12 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, size, bits, photometric, modality, transfer syntax, the default window
-        with its VOI LUT function and every window the file names, the pixel padding
+        File, size, bits, photometric, modality, transfer syntax, what is shown by
+        default (``default_view``: ``"window"``, or ``"voi_lut"`` for the first of
+        ``voi_luts``), the image's window (:attr:`XrayImage.window`) with its VOI
+        LUT function, every window the file names and every VOI LUT table it
+        carries (explanation, number of entries, first input value and bits per
+        entry), the pixel padding
         (its stored values and share of the pixels), and the noise as the denoiser
         estimates it (:meth:`NoiseEstimate.from_pixels`): the
         global noise standard deviation (in pixel units) and the noise model (the log
@@ -72,6 +76,16 @@ def describe(image: XrayImage) -> dict[str, Any]:
         "file_windows": [
             {"center": w.center, "width": w.width, "explanation": w.explanation}
             for w in image.file_windows
+        ],
+        "default_view": "voi_lut" if isinstance(image.default_view, VoiLut) else "window",
+        "voi_luts": [
+            {
+                "explanation": v.explanation,
+                "entries": len(v.table),
+                "first": v.first,
+                "bits": v.bits,
+            }
+            for v in image.file_voi_luts
         ],
         "padding": None
         if image.padding is None
@@ -118,10 +132,32 @@ def _model(image: XrayImage, noise: NoiseEstimate) -> str | None:
     return f"no radiograph's log detector ({problem})"
 
 
-def _other_windows(windows: list[dict[str, Any]]) -> str:
-    """Name the file's windows after the first, e.g. ``"; also LUNG 1200/800"``."""
-    others = [f"{w['explanation'] or 'window'} {w['center']:g}/{w['width']:g}" for w in windows[1:]]
-    return f"; also {', '.join(others)}" if others else ""
+def _window_text(summary: dict[str, Any]) -> str:
+    """Describe what is shown by default, then the file's other windows and VOI LUTs.
+
+    For example ``"center 2048, width 4096 (SIGMOID); also LUNG 1200/800, VOI LUT
+    NORMAL (4096 entries, first 0, 16 bits)"``.
+    """
+    windows = [
+        f"{w['explanation'] or 'window'} {w['center']:g}/{w['width']:g}"
+        for w in summary["file_windows"]
+    ]
+    luts = [_voi_lut_text(v) for v in summary["voi_luts"]]
+    if summary["default_view"] == "voi_lut":
+        shown, others = luts[0], windows + luts[1:]
+    else:
+        shown = (
+            f"center {summary['window_center']:g}, width {summary['window_width']:g} "
+            f"({summary['window_function']})"
+        )
+        others = windows[1:] + luts
+    return shown + (f"; also {', '.join(others)}" if others else "")
+
+
+def _voi_lut_text(lut: dict[str, Any]) -> str:
+    """Name a VOI LUT table, e.g. ``"VOI LUT NORMAL (4096 entries, first 0, 16 bits)"``."""
+    name = f"VOI LUT {lut['explanation']}" if lut["explanation"] else "VOI LUT"
+    return f"{name} ({lut['entries']} entries, first {lut['first']}, {lut['bits']} bits)"
 
 
 def _padding_text(padding: dict[str, Any] | None) -> str:
@@ -145,9 +181,7 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  modality        {summary['modality'] or '-'}",
         f"  transfer syntax {summary['transfer_syntax'] or '- (' + summary['format'] + ')'}",
         f"  pixel spacing   {spacing_text}",
-        f"  window          center {summary['window_center']:g}, width "
-        f"{summary['window_width']:g} ({summary['window_function']})"
-        + _other_windows(summary["file_windows"]),
+        f"  window          {_window_text(summary)}",
         f"  padding         {_padding_text(summary['padding'])}",
         f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
     ]

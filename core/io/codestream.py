@@ -1,18 +1,28 @@
-"""Image size declared inside a JPEG, JPEG-LS or JPEG 2000 codestream, read before decoding.
+"""Checks of a compressed frame's bytes, made before decoding them.
 
 Decoders allocate what the codestream declares, not what the DICOM header says,
-so a damaged or hostile codestream must be checked on its own. The JPEG 2000 main
-header also says whether the compression was lossy, which the DICOM header may not.
+so a damaged or hostile codestream must be checked on its own: the image size and
+sample precision inside a JPEG, JPEG-LS or JPEG 2000 codestream, and, for these
+and RLE, whether the frame's compressed bytes can hold the image declared at all.
+The JPEG 2000 main header also says whether the compression was lossy, which the
+DICOM header may not.
 """
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydicom.dataset import Dataset
 from pydicom.encaps import get_frame
-from pydicom.uid import UID, JPEG2000TransferSyntaxes, JPEGLSTransferSyntaxes, JPEGTransferSyntaxes
+from pydicom.uid import (
+    UID,
+    JPEG2000TransferSyntaxes,
+    JPEGLSTransferSyntaxes,
+    JPEGTransferSyntaxes,
+    RLELossless,
+)
 
 from core.errors import ImageReadError
 from core.io.guards import check_dimensions
@@ -21,42 +31,85 @@ _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "
 _JPEG_SOF = {bytes((0xFF, m)) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}
 _JPEG_SOF.add(b"\xff\xf7")  # JPEG-LS SOF55
 
+MAX_RLE_EXPANSION = 130
+"""Most decoded bytes accepted per byte of an RLE frame. A two-byte run gives at most
+128 bytes (PS3.5 G.3.1), so no RLE frame can expand more than 64 times."""
+
+MAX_EXPANSION = 1000
+"""Most decoded bytes accepted per byte of a JPEG, JPEG-LS or JPEG 2000 frame, for one
+that declares more than :data:`EXPANSION_EXEMPT_BYTES`. Radiographs compress at most
+a few tens to one, even lossily; a blank JPEG 2000 or JPEG-LS image compresses further
+(pydicom's ``JPEG2000.dcm``: 250 bytes for 1024 x 256 x 16 bits, 2097 to one), hence
+the exemption for frames too small to exhaust memory."""
+
+EXPANSION_EXEMPT_BYTES = 64 << 20
+"""Declared decoded size up to which a JPEG-family frame is not checked against
+:data:`MAX_EXPANSION` (64 MiB: more than a whole 4300 x 4300 16-bit detector frame)."""
+
+
+@dataclass(frozen=True)
+class Codestream:
+    """A frame's JPEG, JPEG-LS or JPEG 2000 codestream, checked before decoding.
+
+    Parameters
+    ----------
+    data : bytes
+        The codestream (or JP2 file), as encapsulated in the DICOM.
+    precision : int
+        Bits per sample it declares (the SIZ or SOF segment's precision), at most
+        BitsAllocated; it may exceed BitsStored.
+    """
+
+    data: bytes
+    precision: int
+
 
 def check_codestream(
     path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int
-) -> bytes | None:
-    """Refuse a compressed frame whose codestream declares an oversized image.
+) -> Codestream | None:
+    """Refuse a compressed frame that declares an oversized image, or one its bytes cannot hold.
 
     Parameters
     ----------
     path : Path
         The file, for the error message.
     ds : Dataset
-        The dataset with encapsulated PixelData.
+        The dataset with encapsulated PixelData, its Rows, Columns, BitsAllocated
+        and SamplesPerPixel already checked.
     syntax : UID
-        Its transfer syntax; only JPEG, JPEG-LS and JPEG 2000 codestreams are parsed.
+        Its transfer syntax; only RLE, JPEG, JPEG-LS and JPEG 2000 frames are
+        checked, and only the last three have a codestream header to parse.
     frame, n_frames : int
         The frame to decode, and how many the dataset has.
 
     Returns
     -------
-    bytes or None
-        The frame's codestream, checked; None for other transfer syntaxes.
+    Codestream or None
+        The frame's codestream, checked; None for other transfer syntaxes and RLE.
 
     Raises
     ------
     ImageReadError
-        If the codestream's header cannot be parsed, or declares an image too
-        large for :func:`core.io.guards.check_dimensions` (JPEG 2000 decoders
-        hold 4-byte samples).
+        If the frame's compressed bytes cannot hold the image that the header or
+        the codestream declares (see :data:`MAX_RLE_EXPANSION` and
+        :data:`MAX_EXPANSION`), if the codestream's header cannot be parsed,
+        declares an image too large for :func:`core.io.guards.check_dimensions`
+        (JPEG 2000 decoders hold 4-byte samples), or samples wider than
+        BitsAllocated.
     """
     is_j2k = syntax in JPEG2000TransferSyntaxes
-    if not (is_j2k or syntax in JPEGTransferSyntaxes or syntax in JPEGLSTransferSyntaxes):
+    is_jpeg = syntax in JPEGTransferSyntaxes or syntax in JPEGLSTransferSyntaxes
+    if not (is_j2k or is_jpeg or syntax == RLELossless):
         return None
     offsets = None
     if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
         offsets = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
     data = get_frame(ds.PixelData, frame, number_of_frames=n_frames, extended_offsets=offsets)
+    rows, cols, bits_allocated = int(ds.Rows), int(ds.Columns), int(ds.BitsAllocated)
+    samples = int(ds.get("SamplesPerPixel") or 1)
+    _check_expansion(path, syntax, data, rows, cols, rows * cols * samples * bits_allocated / 8)
+    if syntax == RLELossless:
+        return None
     size = _j2k_size(data) if is_j2k else _jpeg_size(data)
     if size is None:
         raise ImageReadError(path, f"the {syntax.name} codestream has no valid image header")
@@ -73,7 +126,33 @@ def check_codestream(
         raise ImageReadError(
             path, f"the {syntax.name} codestream declares an {error.reason}"
         ) from None
-    return data
+    _check_expansion(
+        path, syntax, data, rows, cols, rows * cols * components * (precision + 7) // 8
+    )
+    if precision > bits_allocated:
+        raise ImageReadError(
+            path,
+            f"the {syntax.name} codestream holds {precision}-bit samples "
+            f"but BitsAllocated is {bits_allocated}",
+        )
+    return Codestream(data, precision)
+
+
+def _check_expansion(
+    path: Path, syntax: UID, data: bytes, rows: int, cols: int, decoded_bytes: float
+) -> None:
+    """Refuse a frame whose `data` cannot decode to `decoded_bytes`, a `rows` x `cols` image."""
+    if syntax == RLELossless:
+        limit = MAX_RLE_EXPANSION * len(data)
+    else:
+        limit = max(MAX_EXPANSION * len(data), EXPANSION_EXEMPT_BYTES)
+    if decoded_bytes > limit:
+        held = f"{len(data)} bytes" if len(data) < 10_000 else f"{len(data) // 1000} KB"
+        raise ImageReadError(
+            path,
+            f"the frame's {held} of {syntax.name} data cannot hold the {cols} x {rows} image "
+            "it declares (the file may be damaged)",
+        )
 
 
 def _j2k_start(data: bytes) -> int | None:

@@ -10,6 +10,7 @@ import pydicom
 from pydicom.datadict import dictionary_has_tag
 from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
+from pydicom.filereader import read_file_meta_info
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, get_decoder, pixel_array
 from pydicom.uid import (
@@ -20,17 +21,19 @@ from pydicom.uid import (
     JPEG2000TransferSyntaxes,
     JPEGLSTransferSyntaxes,
     JPEGTransferSyntaxes,
+    MediaStorageDirectoryStorage,
 )
 from pydicom.valuerep import PersonName
 
 from core.display import auto_window
 from core.errors import ImageReadError
-from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, Window, XrayImage
+from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window, XrayImage
 from core.io.codestream import check_codestream, j2k_is_irreversible
 from core.io.color import luma, warn_converted
 from core.io.functional_groups import flatten_functional_groups
-from core.io.guards import check_dimensions, check_frame
+from core.io.guards import check_dimensions, check_frame, fit_bits_stored
 from core.io.jpeg2000 import decode_jpeg2000
+from core.io.jpeg_decode import register_plugin
 from core.io.lut import Lut, read_lut
 
 MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
@@ -45,12 +48,12 @@ _MODALITY_KEYWORDS = ("ModalityLUTSequence", "RescaleSlope", "RescaleIntercept",
 """Removed from the header once a Modality LUT table is applied: the pixels hold its outputs."""
 _DECODER_PACKAGES = {
     **dict.fromkeys(JPEG2000TransferSyntaxes, "pylibjpeg and pylibjpeg-openjpeg"),
-    **dict.fromkeys(
-        JPEGTransferSyntaxes + JPEGLSTransferSyntaxes, "pylibjpeg and pylibjpeg-libjpeg"
-    ),
+    **dict.fromkeys(JPEGTransferSyntaxes + JPEGLSTransferSyntaxes, "imagecodecs"),
 }
 """The packages whose pydicom plugin decodes each compressed transfer syntax (pydicom
-itself decodes RLE and deflate)."""
+itself decodes RLE and deflate; JPEG and JPEG-LS go through core.io.jpeg_decode)."""
+
+register_plugin()  # before any decoding: imagecodecs decodes JPEG and JPEG-LS frames
 
 METADATA_KEYWORDS = (
     "Modality",
@@ -116,11 +119,16 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     """Read frame `frame` of a DICOM file.
 
     Pixel values are the decoded stored values (BitsStored honoured, as pydicom
-    does) after the linear modality LUT, as float32. MONOCHROME1 is kept as is;
-    colour and palette images become BT.601 luma with an :class:`XrayWarning`.
+    does) after the linear modality LUT, as float32. Values that need more bits than
+    BitsStored (a JPEG-family codestream of a higher precision) are kept: the image
+    takes the codestream's precision, as do BitsStored and HighBit in ``dataset``,
+    with an :class:`XrayWarning` (:func:`core.io.guards.fit_bits_stored`).
+    MONOCHROME1 is kept as is; colour and palette images become BT.601 luma with an
+    :class:`XrayWarning`.
     Every WindowCenter/WindowWidth pair becomes a window (``file_windows``), with
-    its explanation and the file's VOILUTFunction. The default display is the
-    first; without one, the file's first VOI LUT table (``voi_lut``) if any, with
+    its explanation and the file's VOILUTFunction, and every VOI LUT Sequence item
+    a table (``file_voi_luts``), with its LUTExplanation. The default display is the
+    first window; without one, the first table (``voi_lut``) if any, with
     ``window`` then set by :func:`core.display.auto_window` (0.5 and 99.5
     percentiles of the pixels that are not padding) for manual windowing. A
     grayscale image's PixelPaddingValue (and PixelPaddingRangeLimit) gives its
@@ -158,10 +166,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         raise ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
     _check_is_dicom(path, ds)
     if "PixelData" not in ds:
-        what = ds.SOPClassUID.name if "SOPClassUID" in ds else "no SOP class"
-        if "Rows" in ds or "Image Storage" in what:
-            raise ImageReadError(path, "the pixel data is missing (the file may be truncated)")
-        raise ImageReadError(path, f"the file has no image pixel data ({what})")
+        raise _no_pixel_data(path, ds)
     if _is_empty(ds.get_item("PixelData", keep_deferred=True)):
         raise ImageReadError(path, "the pixel data is empty")
     syntax = _transfer_syntax(path, ds)
@@ -193,14 +198,25 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     _check_decoder(path, syntax)
     codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
-    if syntax in JPEG2000TransferSyntaxes and j2k_is_irreversible(codestream or b""):
+    is_j2k = codestream is not None and syntax in JPEG2000TransferSyntaxes
+    if is_j2k and j2k_is_irreversible(codestream.data):
         _mark_lossy(ds, "ISO_15444_1")
     stored = None
-    if codestream is not None and syntax in JPEG2000TransferSyntaxes and samples == 1:
+    if is_j2k and samples == 1:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
-        stored = decode_jpeg2000(codestream, (rows, cols), stored_type)
+        stored = decode_jpeg2000(codestream.data, (rows, cols), stored_type)
     if stored is None:
         stored = _decode_frame(path, ds, syntax, frame, n_frames)
+    fitted = fit_bits_stored(
+        path,
+        stored,
+        bits_stored,
+        signed=signed,
+        bits_allocated=bits_allocated,
+        precision=None if codestream is None else codestream.precision,
+    )
+    if fitted != bits_stored:  # the header a derived file copies must hold the values too
+        ds.BitsStored, ds.HighBit, bits_stored = fitted, fitted - 1, fitted
 
     padding = None
     if photometric in MONOCHROME and stored.ndim == 2:
@@ -231,7 +247,8 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         raise _invalid_combination(path, photometric, samples)
 
     windows = _file_windows(ds)
-    voi = None if windows else _voi_lut(ds, syntax)
+    voi_luts = _voi_luts(path, ds, syntax, mapping)
+    voi = None if windows or not voi_luts else voi_luts[0]
     for tag in [tag for tag in ds.keys() if tag.group == 0x7FE0]:
         del ds[tag]  # pixel data lives on in `pixels`; the header serves derived output
     _read_deferred_values(ds)  # the header no longer needs the file, which may go
@@ -251,6 +268,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         voi_lut_first=0 if voi is None else voi.first,
         voi_lut_bits=16 if voi is None else voi.bits,
         file_windows=windows,
+        file_voi_luts=voi_luts,
         padding=padding,
         frame=frame,
         n_frames=n_frames,
@@ -320,6 +338,44 @@ def _check_is_dicom(path: Path, ds: Dataset) -> None:
         gzipped = file.read(len(GZIP_SIGNATURE)) == GZIP_SIGNATURE
     hint = " (it is gzip-compressed: decompress it first)" if gzipped else ""
     raise ImageReadError(path, f"not a DICOM file{hint}")
+
+
+def _no_pixel_data(path: Path, ds: Dataset) -> ImageReadError:
+    """Return the error for a file without PixelData, naming its SOP class.
+
+    The class is SOPClassUID, else the file meta's MediaStorageSOPClassUID (a DICOMDIR
+    has only the latter).
+    """
+    sop_class = UID(str(ds.get("SOPClassUID") or ds.file_meta.get("MediaStorageSOPClassUID", "")))
+    if sop_class == MediaStorageDirectoryStorage:
+        return ImageReadError(
+            path, "a DICOMDIR (the index of a DICOM CD/DVD): open its folder instead"
+        )
+    what = sop_class.name if sop_class else "no SOP class"
+    if "Rows" in ds or "Image Storage" in what:
+        return ImageReadError(path, "the pixel data is missing (the file may be truncated)")
+    return ImageReadError(path, f"the file has no image pixel data ({what})")
+
+
+def is_dicomdir(path: Path) -> bool:
+    """Whether a file is a DICOMDIR, the index of a DICOM CD/DVD, by its file meta alone.
+
+    Parameters
+    ----------
+    path : Path
+        Any file; only its preamble and file meta information are read.
+
+    Returns
+    -------
+    bool
+        True when its MediaStorageSOPClassUID is Media Storage Directory Storage;
+        False otherwise, and for a file that is not DICOM or cannot be read.
+    """
+    try:
+        meta = read_file_meta_info(path)
+    except Exception:  # noqa: BLE001 (a file whose meta cannot be read is no DICOMDIR)
+        return False
+    return meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage
 
 
 def _invalid_combination(path: Path, photometric: str, samples: int) -> ImageReadError:
@@ -399,8 +455,8 @@ def _padding_through(padding: Padding, lut: Lut) -> Padding:
 
 def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -> StoredMapping:
     """Return the linear modality LUT (RescaleSlope/Intercept) of a grayscale image."""
-    slope = _number(ds.get("RescaleSlope"))
-    intercept = _number(ds.get("RescaleIntercept"))
+    slope = _rescale_value(path, ds, "RescaleSlope")
+    intercept = _rescale_value(path, ds, "RescaleIntercept")
     if slope == 0:
         raise ImageReadError(path, "invalid RescaleSlope 0")
     return StoredMapping(
@@ -409,6 +465,23 @@ def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -
         slope=1.0 if slope is None else slope,
         intercept=0.0 if intercept is None else intercept,
     )
+
+
+def _rescale_value(path: Path, ds: Dataset, keyword: str) -> float | None:
+    """Return RescaleSlope or RescaleIntercept (first value), or None if absent or empty.
+
+    A value present but not a finite number ("7,25", a decimal comma) is refused rather
+    than taken as the default: every pixel value would be off by it.
+    """
+    value = ds.get(keyword)
+    if isinstance(value, MultiValue | list | tuple):
+        value = value[0] if len(value) else None
+    if value is None or str(value).strip() == "":
+        return None
+    number = _number(value)
+    if number is None:
+        raise ImageReadError(path, f"invalid {keyword} {str(value).strip()[:32]!r}")
+    return number
 
 
 def _number(value: Any) -> float | None:
@@ -481,10 +554,23 @@ def _stored_value(value: Any, signed: bool) -> int | None:
     return word - 2**16 if signed and word >= 2**15 else word
 
 
-def _voi_lut(ds: Dataset, syntax: UID) -> Lut | None:
-    """Return the first VOI LUT Sequence table, if valid."""
-    sequence = ds.get("VOILUTSequence")
-    return read_lut(sequence[0], syntax) if sequence else None
+def _voi_luts(path: Path, ds: Dataset, syntax: UID, mapping: StoredMapping) -> tuple[VoiLut, ...]:
+    """Return the table of every valid VOI LUT Sequence item, in order, with its LUTExplanation.
+
+    A table's first input value is signed when the values it maps, `mapping`'s outputs,
+    may be negative (PS3.3 C.11.2.1.1); an invalid table is left out with a warning.
+    """
+    ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
+    signed = bool(ends.min() < 0)
+    luts = []
+    for number, item in enumerate(ds.get("VOILUTSequence") or (), start=1):
+        lut = read_lut(item, syntax, signed=signed)
+        if lut is None:
+            warn_converted(path, f"invalid VOI LUT table ignored (VOI LUT Sequence item {number})")
+        else:
+            explanation = " ".join(_strings(item.get("LUTExplanation")))
+            luts.append(VoiLut(lut.table, lut.first, lut.bits, explanation))
+    return tuple(luts)
 
 
 def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:

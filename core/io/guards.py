@@ -1,4 +1,7 @@
-"""Checks every reader makes before it allocates, and one-line error text."""
+"""Checks the readers make, on declared sizes before decoding and on decoded values after.
+
+Also the one-line text of an error.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import ImageReadError
+from core.io.color import warn_converted
 
 MAX_SIDE = 65535
 """Largest accepted number of rows or columns (the DICOM limit, an unsigned short)."""
@@ -67,6 +71,74 @@ def check_frame(path: Path, frame: int, n_frames: int) -> None:
     if not 0 <= frame < n_frames:
         plural = "frame" if n_frames == 1 else "frames"
         raise ImageReadError(path, f"frame {frame} out of range: the file has {n_frames} {plural}")
+
+
+def fit_bits_stored(
+    path: Path,
+    stored: np.ndarray,
+    bits_stored: int,
+    *,
+    signed: bool,
+    bits_allocated: int,
+    precision: int | None = None,
+) -> int:
+    """Return the bits that hold the decoded stored values: BitsStored, or more with a warning.
+
+    Decoders of native and RLE data keep BitsStored bits, but a JPEG-family codestream
+    may hold more (its own precision) than the header says; exporting such values
+    clipped to BitsStored would destroy them.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the warning and the error message.
+    stored : ndarray of int
+        The decoded stored values.
+    bits_stored : int
+        BitsStored as the header says.
+    signed : bool
+        Whether stored values are two's complement (PixelRepresentation 1).
+    bits_allocated : int
+        BitsAllocated, the most bits a value may take.
+    precision : int or None
+        The codestream's precision, if the values come from one.
+
+    Returns
+    -------
+    int
+        `bits_stored` when every value fits; else `precision`, or without it the
+        fewest bits up to `bits_allocated` that hold them, with an
+        :class:`~core.errors.XrayWarning` naming BitsStored and the bits taken.
+
+    Raises
+    ------
+    ImageReadError
+        If the values do not fit in `precision` bits, or without it in
+        `bits_allocated`.
+    """
+    low, high = int(stored.min()), int(stored.max())
+    if _holds(bits_stored, signed, low, high):
+        return bits_stored
+    candidates = [precision] if precision else range(bits_stored + 1, bits_allocated + 1)
+    wider = next((bits for bits in candidates if _holds(bits, signed, low, high)), None)
+    if wider is None:
+        limit = precision or bits_allocated
+        raise ImageReadError(
+            path, f"decoded values {low} .. {high} do not fit in {limit}-bit stored values"
+        )
+    found = f"the codestream holds {precision}-bit samples" if precision else "values"
+    warn_converted(
+        path,
+        f"{found} but BitsStored is {bits_stored}: values {low} .. {high} read as {wider}-bit",
+    )
+    return wider
+
+
+def _holds(bits: int, signed: bool, low: int, high: int) -> bool:
+    """Whether `bits`-bit stored values of the given sign hold every value in ``[low, high]``."""
+    if signed:
+        return -(2 ** (bits - 1)) <= low and high < 2 ** (bits - 1)
+    return 0 <= low and high < 2**bits
 
 
 def check_finite(path: Path, pixels: np.ndarray) -> None:

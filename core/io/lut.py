@@ -55,15 +55,19 @@ def read_lut(item: Dataset, syntax: UID, *, signed: bool = False) -> Lut | None:
     syntax : UID
         The file's transfer syntax: OW data are 16-bit words in its byte order.
     signed : bool
-        Whether the first input value is signed (PixelRepresentation 1, for a
-        Modality LUT); one read as unsigned is then reinterpreted as 16-bit two's
-        complement.
+        Whether the first input value is signed (SS): for a Modality LUT when
+        PixelRepresentation is 1, for a VOI LUT when the values it maps (after the
+        rescale) may be negative (PS3.3 C.11.1.1.1, C.11.2.1.1). One read as
+        unsigned, as Implicit VR and some writers give it, is then reinterpreted as
+        16-bit two's complement.
 
     Returns
     -------
     Lut or None
         None when an attribute is missing, the descriptor is not three values
-        with 8 to 16 bits, or the data do not hold as many entries as it says.
+        with 8 to 16 bits, or the data do not hold as many entries as it says:
+        one per 16-bit word, or for 8-bit entries two per word, the first in the
+        low byte, as 8-bit pixel data are (PS3.3 C.11.1.1.1 as amended by CP-522).
     """
     if "LUTDescriptor" not in item or "LUTData" not in item:
         return None
@@ -76,12 +80,19 @@ def read_lut(item: Dataset, syntax: UID, *, signed: bool = False) -> Lut | None:
     entries, first, bits = descriptor[0] or 65536, descriptor[1], descriptor[2]
     if signed and first >= 2**15:
         first -= 2**16
-    data = item.LUTData
-    if isinstance(data, bytes):  # OW: 16-bit words in the file's byte order
-        order = ">" if syntax == ExplicitVRBigEndian else "<"
-        table = np.frombuffer(data, dtype=f"{order}u2", count=len(data) // 2)
+    words = _words(item.LUTData, syntax)
+    if words.size == entries:
+        table = words
+    elif bits == 8 and words.size == (entries + 1) // 2:
+        table = words.astype("<u2").view(np.uint8)[:entries]  # low byte first
     else:
-        table = np.asarray(data if isinstance(data, MultiValue | list) else [data])
-    if table.size != entries:
         return None
     return Lut(table.astype(np.uint16), first, bits)
+
+
+def _words(data: bytes | int | list[int], syntax: UID) -> np.ndarray:
+    """Return LUTData as 16-bit words: OW bytes in the file's byte order, or US values."""
+    if isinstance(data, bytes):
+        order = ">" if syntax == ExplicitVRBigEndian else "<"
+        return np.frombuffer(data, dtype=f"{order}u2", count=len(data) // 2)
+    return np.asarray(data if isinstance(data, MultiValue | list) else [data])

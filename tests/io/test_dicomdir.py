@@ -1,0 +1,73 @@
+"""A DICOMDIR is named for what it is, and a folder scan passes over it."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.fileset import FileSet
+from pydicom.uid import BasicTextSRStorage, ExplicitVRLittleEndian, generate_uid
+
+from core.errors import ImageReadError
+from core.io import read_image
+from core.io.dicom_read import is_dicomdir
+from core.io.dicom_write import new_dataset
+from xraygui.catalog import ScanEntry, scan_images
+
+
+@pytest.fixture
+def cd(tmp_path: Path) -> Path:
+    """A File-set as on a patient CD: one DX image and the DICOMDIR that indexes it."""
+    ds = new_dataset(
+        np.arange(32 * 32, dtype=np.uint16).reshape(32, 32),
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="CD^Patient",
+        patient_id="CD1",
+        description="on a CD",
+        modality="DX",
+        window=None,
+    )
+    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
+    ds.SeriesNumber = ds.InstanceNumber = 1
+    file_set = FileSet()
+    file_set.add(ds)
+    file_set.write(tmp_path / "cd")
+    return tmp_path / "cd"
+
+
+def test_a_dicomdir_is_named_and_its_folder_suggested(cd):
+    path = cd / "DICOMDIR"
+    with pytest.raises(ImageReadError) as info:
+        read_image(path)
+    assert str(info.value) == (
+        f"{path}: a DICOMDIR (the index of a DICOM CD/DVD): open its folder instead"
+    )
+
+
+def test_a_non_image_is_named_by_its_file_meta_without_a_sop_class(tmp_path):
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = BasicTextSRStorage
+    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    ds.PatientID = "SR1"
+    path = tmp_path / "report.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    with pytest.raises(ImageReadError, match=r"no image pixel data \(Basic Text SR Storage\)"):
+        read_image(path)
+
+
+def test_the_folder_scan_lists_the_image_and_passes_over_the_dicomdir(cd):
+    entries = list(scan_images([cd]))
+    assert [type(entry) for entry in entries] == [ScanEntry]
+    assert entries[0].path.name != "DICOMDIR"
+
+
+def test_is_dicomdir_reads_the_file_meta(cd, tmp_path):
+    images = [path for path in cd.rglob("*") if path.is_file() and path.name != "DICOMDIR"]
+    text = tmp_path / "notes.txt"
+    text.write_text("not DICOM")
+    assert is_dicomdir(cd / "DICOMDIR")
+    assert not any(is_dicomdir(path) for path in [*images, text, tmp_path / "absent"])
