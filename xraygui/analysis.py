@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.image import XrayImage
-from core.metrics import SSIM_MIN_SIDE, QualityMetrics, Region, compare, noise_free_psnr
+from core.metrics import (
+    SSIM_MIN_SIDE,
+    QualityMetrics,
+    Region,
+    compare,
+    noise_floor_problem,
+    noise_free_psnr,
+)
 from core.noise import NoiseEstimate, estimate_noise_sigma
 
 
@@ -153,7 +160,7 @@ def comparisons(
     for scope in scopes:
         floor = (
             None
-            if reference_noise is None
+            if reference_noise is None or noise_floor_problem(reference_noise.nlf.n_blocks)
             else noise_free_psnr(
                 reference.pixels,
                 reference_noise.sigma_at,

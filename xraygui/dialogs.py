@@ -269,8 +269,8 @@ def describe_quanta(settings: LowDoseSettings, locale: QLocale) -> str:
     Returns
     -------
     str
-        For example ``"19,899 quanta (19,720-20,083)"`` (``"19.899 quanta
-        (19.720-20.083)"`` in German), or ``"19,899 quanta"`` where the fit gave
+        For example ``"19,899 quanta (19,172-20,654)"`` (``"19.899 quanta
+        (19.172-20.654)"`` in German), or ``"19,899 quanta"`` where the fit gave
         no range.
     """
     quanta = f"{locale.toString(settings.photons_per_pixel, 'f', 0)} quanta"

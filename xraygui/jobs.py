@@ -23,15 +23,14 @@ from core.denoise import (
     DenoiseResult,
     DenoiseSettings,
     DenoiseStep,
-    ModelDomain,
     NoiseEstimate,
     TileProgress,
     denoise_steps,
-    estimate_image_noise,
     forward_process,
     generate_demo,
     open_model,
 )
+from core.denoise.explain import forward_domain
 from core.diffusion import DiffusionModel
 from core.errors import XrayWarning, error_line
 from core.image import XrayImage
@@ -364,24 +363,37 @@ def metrics_job(
 class ForwardPreview:
     """The forward process q(x_t | x_0) of one image, with its model-domain map kept.
 
+    Any image will do, also one whose noise cannot be estimated (a constant one, one of
+    nothing but padding, one under 9 x 9 pixels): q(x_t | x_0) needs no noise estimate,
+    and :func:`core.denoise.explain.forward_domain` then maps the data's range of values
+    onto the model's.
+
     Parameters
     ----------
     image : XrayImage
         ``x_0``.
     model_path : Path
         The model whose schedule to use.
+    source : str
+        What ``image`` is, for the label: ``"the original image"`` where the image shown
+        is a simulated low dose of it, say.
     """
 
-    def __init__(self, image: XrayImage, model_path: Path) -> None:
+    def __init__(self, image: XrayImage, model_path: Path, *, source: str = "the image") -> None:
         self.image = image
         self.model_path = model_path
+        self.source = source
         self.model = cached_model(model_path)
-        self.domain = ModelDomain.from_image(image, estimate_image_noise(image))
+        self.domain = forward_domain(image)
 
     def at(self, t: float, seed: int) -> tuple[np.ndarray, float]:
         """Return ``x_t`` in pixel units and the schedule's noise level at `t`."""
         pixels = forward_process(self.image, self.model, t, seed=seed, domain=self.domain)
         return pixels, float(self.model.schedule.sigma(t))
+
+    def label(self, t: float, sigma: float) -> str:
+        """Describe the picture at `t` for the timeline: the process, its ``x_0``, t and sigma."""
+        return f"forward q(x_t | x_0), x_0 = {self.source}:   t = {t:g}   sigma = {sigma:.4g}"
 
 
 def _batch_row(

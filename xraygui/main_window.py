@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.denoise import DenoiseResult
+from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display
 from core.errors import XrayError, XrayWarning, error_line
-from core.image import Window, XrayImage
+from core.image import VoiLut, Window, XrayImage
 from core.io import read_image, write_image
 from core.io.notice import DISCLAIMER
 from core.metrics import Region
@@ -69,13 +70,14 @@ WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
 
 PRESETS = {
-    1: ("File window", None),
+    1: ("File window or VOI LUT", None),
     2: ("Auto (0.5-99.5 %)", (0.5, 99.5)),
     3: ("Full range", (0.0, 100.0)),
     4: ("Low values (1-60 %)", (1.0, 60.0)),
     5: ("High values (40-99.5 %)", (40.0, 99.5)),
 }
-"""Window presets on keys 1-5: the file's own window, then percentile windows."""
+"""Window presets on keys 1-5: the file's own default view (its first window, else its
+first VOI LUT), then percentile windows."""
 
 
 class MainWindow(QMainWindow):
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
         self._set_aside: SetAside | None = None  # a Denoise run is going: what it replaces
         self.demo: Trajectory | None = None
         self.worker: GeneratorWorker | None = None
-        self.window_override: Window | None = None
+        self.window_override: Window | VoiLut | None = None  # None: the image's default view
         self.invert = False
         self.roi: pg.RectROI | None = None
         # The rows the metrics panel shows and what they were computed from.
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
         )
         folder_action = self._action(file, "Open &Folder...", self.choose_folder, "Ctrl+Shift+O")
         self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent)  # another window's too
         self._rebuild_recent()
         file.addSeparator()
         self.export_report_action = self._action(
@@ -530,23 +533,35 @@ class MainWindow(QMainWindow):
         return str(self.settings.value("last_dir", str(Path.home())))
 
     def _add_recent(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [
-            p for p in self.recent_files() if p != str(path.resolve())
-        ]
-        self.settings.setValue("recent_files", recent[:MAX_RECENT])
         self.settings.setValue("last_dir", str(path.parent))
+        self._update_list("recent_files", add=str(path.resolve()))
         self._rebuild_recent()
 
     def recent_files(self) -> list[str]:
-        """Files opened lately, newest first."""
-        value = self.settings.value("recent_files", [])
+        """Files opened lately, newest first (by any instance of the app)."""
+        return self._stored_list("recent_files")
+
+    def _stored_list(self, key: str) -> list[str]:
+        """Return a list setting as stored now: another instance of the app may have changed it."""
+        self.settings.sync()
+        value = self.settings.value(key, [])
         return [value] if isinstance(value, str) else list(value or [])
+
+    def _update_list(self, key: str, *, add: str | None = None, remove: str | None = None) -> None:
+        """Put `add` first in a list setting or take `remove` out, keeping others' entries.
+
+        The list is read as stored now and written back at once, so that two instances
+        of the app sharing the settings file keep each other's entries.
+        """
+        first = [] if add is None else [add]
+        entries = first + [p for p in self._stored_list(key) if p not in (add, remove)]
+        self.settings.setValue(key, entries[:MAX_RECENT])
+        self.settings.sync()
 
     def _open_recent(self, path: str) -> None:
         """Open a recent file; one that no longer exists leaves the list (after saying so)."""
         if not self.open_file(path) and not Path(path).exists():
-            recent = [p for p in self.recent_files() if p != path]
-            self.settings.setValue("recent_files", recent)
+            self._update_list("recent_files", remove=path)
             self._rebuild_recent()
 
     def _rebuild_recent(self) -> None:
@@ -660,12 +675,19 @@ class MainWindow(QMainWindow):
         try:
             preview = self._preview
             if preview is None or preview.image is not base or preview.model_path != model_path:
-                self._preview = preview = jobs.ForwardPreview(base, model_path)
+                source = (
+                    "the original image, not the simulated low dose"
+                    if self.dose is not None
+                    else "the reference image"
+                    if self.reference is not None
+                    else "the image"
+                )
+                self._preview = preview = jobs.ForwardPreview(base, model_path, source=source)
             pixels, sigma = preview.at(float(t), self.controls.seed.value())
         except (XrayError, ValueError) as error:
             self.timeline.set_label(str(error))
             return None
-        self.timeline.set_label(f"forward q(x_t | x_0):   t = {t}   sigma = {sigma:.4g}")
+        self.timeline.set_label(preview.label(t, sigma))
         return pixels
 
     def grey(self, pixels: np.ndarray) -> np.ndarray:
@@ -703,10 +725,14 @@ class MainWindow(QMainWindow):
                 grey, top = self._uncertainty_grey(spread_map)
                 panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
                 panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g})")
-        window = self.window_override or self.image.window
         self.window_label.setText(
-            f"W {window.width:.5g} C {window.center:.5g}" + (" inverted" if self.invert else "")
+            _view_label(self.shown_view(), self.image) + (" inverted" if self.invert else "")
         )
+
+    def shown_view(self) -> Window | VoiLut:
+        """Return the window or VOI LUT shown: the user's choice, else the image's default."""
+        assert self.image is not None
+        return self.window_override or self.image.default_view
 
     def _residual_grey(self) -> np.ndarray | None:
         """Grey levels of before - result, made once per result (they ignore the window)."""
@@ -727,13 +753,24 @@ class MainWindow(QMainWindow):
         return self._uncertainty[1], self._uncertainty[2]
 
     def drag_window(self, dx: float, dy: float) -> None:
-        """Change window width by horizontal and centre by vertical mouse motion."""
+        """Change window width by horizontal and centre by vertical mouse motion.
+
+        A drag from a VOI LUT starts from the LINEAR window closest to it over the
+        image's values (:meth:`VoiLut.linear_window`), so that the picture does not jump.
+        """
         if self.image is None:
             return
-        window = self.window_override or self.image.window
+        shown = self.shown_view()
+        window = shown
+        if isinstance(shown, VoiLut):
+            padding = None if self.image.padding is None else self.image.padding.mask
+            values = auto_window(self.image.pixels, padding=padding)
+            window = shown.linear_window(values.low, values.high)
         gain = max(window.width, 1e-6) * WINDOW_DRAG_GAIN
         self.window_override = Window(
-            center=window.center + dy * gain, width=max(window.width + dx * gain, 1e-6)
+            center=window.center + dy * gain,
+            width=max(window.width + dx * gain, 1e-6),
+            function=window.function,
         )
         self.refresh()
 
@@ -752,33 +789,35 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Window: {name}", 3000)
 
     def apply_file_window(self, index: int) -> None:
-        """Show the image with the file's window `index` (from 0; the first is the default)."""
-        if self.image is None or not 0 <= index < len(self.image.file_windows):
+        """Show the image with the file's window or VOI LUT `index` (see :func:`file_views`)."""
+        views = () if self.image is None else file_views(self.image)
+        if not 0 <= index < len(views):
             return
-        window = self.image.file_windows[index]
-        self.window_override = None if window == self.image.window else window
+        view = views[index]
+        self.window_override = None if view == self.image.default_view else view
         self.refresh()
-        self.statusBar().showMessage(f"Window: {_window_name(window, index)}", 3000)
+        self.statusBar().showMessage(f"Window: {_view_name(self.image, index)}", 3000)
 
     def next_file_window(self) -> None:
-        """Show the file's next window, after the one shown (or the first)."""
-        if self.image is None or not self.image.file_windows:
+        """Show the file's next window or VOI LUT, after the one shown (or the first)."""
+        views = () if self.image is None else file_views(self.image)
+        if not views:
             self.statusBar().showMessage("The file names no window", 3000)
             return
-        windows = self.image.file_windows
-        shown = self.window_override or self.image.window
-        index = windows.index(shown) + 1 if shown in windows else 0
-        self.apply_file_window(index % len(windows))
+        shown = self.shown_view()
+        index = views.index(shown) + 1 if shown in views else 0
+        self.apply_file_window(index % len(views))
 
     def _list_file_windows(self, image: XrayImage) -> None:
-        """List the file's windows in the View menu (one greyed entry if it has none)."""
+        """List the file's windows and VOI LUTs in the View menu (a greyed entry if none)."""
         self.file_windows_menu.clear()
-        for index, window in enumerate(image.file_windows):
+        views = file_views(image)
+        for index in range(len(views)):
             action = self.file_windows_menu.addAction(
-                _window_name(window, index).replace("&", "&&")  # no mnemonic
+                _view_name(image, index).replace("&", "&&")  # no mnemonic
             )
             action.triggered.connect(lambda _=False, i=index: self.apply_file_window(i))
-        if not image.file_windows:
+        if not views:
             self.file_windows_menu.addAction("The file names no window").setEnabled(False)
 
     def set_invert(self, on: bool) -> None:
@@ -1078,8 +1117,7 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _loaded_models(self) -> list[str]:
-        value = self.settings.value("loaded_models", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        return self._stored_list("loaded_models")
 
     def choose_model_file(self) -> None:
         """Ask for a model file and add it to the picker (remembered in the settings)."""
@@ -1096,10 +1134,7 @@ class MainWindow(QMainWindow):
         except XrayError as error:
             self.show_error("Cannot load model", str(error))
             return False
-        loaded = [str(Path(path).resolve())] + [
-            p for p in self._loaded_models() if p != str(Path(path).resolve())
-        ]
-        self.settings.setValue("loaded_models", loaded[:MAX_RECENT])
+        self._update_list("loaded_models", add=str(Path(path).resolve()))
         self.reload_models(select=Path(path).resolve())
         return True
 
@@ -1284,7 +1319,12 @@ class MainWindow(QMainWindow):
         options = self.controls.options()
         if options.model is None or self._busy():
             return None
-        shape = (128, 128) if self.image is None else demo_shape(self.image.shape)
+        try:
+            multiple = size_multiple(jobs.cached_model(options.model))
+        except XrayError as error:
+            self.show_error("Cannot load model", str(error))
+            return None
+        shape = demo_shape((128, 128) if self.image is None else self.image.shape, multiple)
         self.demo = Trajectory(shape, options.n_steps)
         worker = GeneratorWorker(jobs.demo_job, options, shape)
         worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
@@ -1391,6 +1431,8 @@ class MainWindow(QMainWindow):
             window=self.window_override,
             invert=self.invert,
             note=note,
+            display=_view_label(self.shown_view(), self.image)
+            + (", inverted" if self.invert else ""),
         )
         return reports.write_report(content, Path(folder))
 
@@ -1597,20 +1639,71 @@ def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
     )
 
 
-def _window_name(window: Window, index: int) -> str:
-    """Name a file window for a menu or the status bar: number, explanation, centre, width."""
-    label = f" {window.explanation}" if window.explanation else ""
-    return f"File window {index + 1}{label} (C {window.center:.5g}, W {window.width:.5g})"
+def file_views(image: XrayImage) -> tuple[Window | VoiLut, ...]:
+    """Return what the file offers to show the image with: its windows, then its VOI LUTs.
+
+    In the order of View > Window Presets > The File's Windows and of key W.
+    """
+    return (*image.file_windows, *image.file_voi_luts)
+
+
+def _view_name(image: XrayImage, index: int) -> str:
+    """Name the file's window or VOI LUT `index` (of :func:`file_views`) for a menu or message.
+
+    For example ``"File window 2 LUNG (C 1200, W 800)"`` or ``"File VOI LUT 1 NORMAL
+    (4096 entries, first 0, 16 bits)"``, numbered from 1 among the windows or the VOI LUTs.
+    """
+    view = file_views(image)[index]
+    label = f" {view.explanation}" if view.explanation else ""
+    if isinstance(view, VoiLut):
+        number = index - len(image.file_windows) + 1
+        return (
+            f"File VOI LUT {number}{label} "
+            f"({len(view.table)} entries, first {view.first}, {view.bits} bits)"
+        )
+    return f"File window {index + 1}{label} (C {view.center:.5g}, W {view.width:.5g})"
+
+
+def _view_label(view: Window | VoiLut, image: XrayImage) -> str:
+    """Say what is shown, for the status bar: ``"W 800 C 1200"`` or ``"VOI LUT NORMAL"``.
+
+    A VOI LUT without an explanation is named by its number among the file's.
+    """
+    if not isinstance(view, VoiLut):
+        return f"W {view.width:.5g} C {view.center:.5g}"
+    if view.explanation:
+        return f"VOI LUT {view.explanation}"
+    numbers = [i + 1 for i, lut in enumerate(image.file_voi_luts) if lut == view]
+    return f"VOI LUT {numbers[0]}" if numbers else "VOI LUT"
 
 
 DEMO_SIDE = 256
 """The longer side of a generated demo image at most, in pixels."""
 
 
-def demo_shape(shape: tuple[int, int]) -> tuple[int, int]:
-    """Return the size of a demo image for an image of `shape`: its aspect, at most DEMO_SIDE."""
-    scale = min(1.0, DEMO_SIDE / max(shape))
-    return max(8, round(shape[0] * scale)), max(8, round(shape[1] * scale))
+def demo_shape(shape: tuple[int, int], multiple: int) -> tuple[int, int]:
+    """Return the size of a demo image for an image of `shape`: its aspect, at most DEMO_SIDE.
+
+    The network pads each side by reflection up to a multiple of its size multiple,
+    which needs the side to exceed the padding: every side is therefore at least
+    `multiple`, and an aspect beyond ``DEMO_SIDE / multiple`` (16:1 for the shipped
+    model) is capped there.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, cols)`` of the image shown, each >= 1.
+    multiple : int
+        The model's size multiple (:func:`core.denoise.tiling.size_multiple`).
+
+    Returns
+    -------
+    tuple of int
+        ``(rows, cols)`` of the demo image.
+    """
+    longest = max(DEMO_SIDE, multiple)
+    scale = min(1.0, longest / max(shape))
+    return max(multiple, round(shape[0] * scale)), max(multiple, round(shape[1] * scale))
 
 
 def _same_images(a: tuple, b: tuple) -> bool:

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from core import __version__
 from core.denoise import DenoiseResult
 from core.display import to_display
-from core.image import Window, XrayImage
+from core.image import VoiLut, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.notice import DISCLAIMER
 from core.metrics import finite_or_none
@@ -163,9 +163,10 @@ class ReportContent:
         noise: tuple[float | None, float | None],
         reference_noise: float | None = None,
         include_identifiers: bool = False,
-        window: Window | None = None,
+        window: Window | VoiLut | None = None,
         invert: bool = False,
         note: str | None = None,
+        display: str | None = None,
     ) -> ReportContent:
         """Collect a report from the main window's state.
 
@@ -189,12 +190,15 @@ class ReportContent:
             Estimated noise of the reference.
         include_identifiers : bool
             Put patient identifiers (and the full source path) in the report.
-        window : Window, optional
-            The display window for the thumbnails (the file's default if None).
+        window : Window or VoiLut, optional
+            The display window or VOI LUT for the thumbnails (the file's default if None).
         invert : bool
             Inverted display.
         note : str, optional
             What the report leaves out (a run still going, say).
+        display : str, optional
+            How the thumbnails are drawn, as the status bar says it (``"W 800 C 1200"``,
+            ``"VOI LUT NORMAL"``), for the report's image information.
 
         Returns
         -------
@@ -212,6 +216,7 @@ class ReportContent:
             "frame": source.frame + 1,  # numbered from 1, as in DICOM
             "frames": source.n_frames,
             "modality": source.metadata.get("Modality"),
+            "display": display,
             "reference": "simulation source"
             if dose is not None
             else ("user-chosen image" if reference is not None else None),
@@ -340,7 +345,7 @@ def denoising_summary(result: DenoiseResult) -> dict[str, Any]:
 
 
 def _thumbnail(
-    image: XrayImage, pixels: np.ndarray, window: Window | None, invert: bool
+    image: XrayImage, pixels: np.ndarray, window: Window | VoiLut | None, invert: bool
 ) -> np.ndarray:
     stride = max(1, max(pixels.shape) // THUMBNAIL_SIDE)
     return to_display(image.with_pixels(pixels[::stride, ::stride]), window, invert=invert)
@@ -444,6 +449,7 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         f"Image: {info['columns']} x {info['rows']} px, spacing {_fmt(info['pixel_spacing_mm'])} "
         f"mm, {info['photometric']}, {info['format']}, modality {_fmt(info['modality'])}"
         + (f", frame {info['frame']} of {info['frames']}" if info["frames"] > 1 else "")
+        + (f"; shown with {info['display']}" if info.get("display") else "")
     )
     if content.patient is not None:
         line("Patient: " + ", ".join(f"{k} {v}" for k, v in content.patient.items()))

@@ -16,7 +16,13 @@ from pathlib import Path
 from core.cli.frames import read_frame
 from core.image import XrayImage
 from core.io import read_image
-from core.metrics import Region, compare, finite_or_none, noise_free_psnr
+from core.metrics import (
+    Region,
+    compare,
+    finite_or_none,
+    noise_floor_problem,
+    noise_free_psnr,
+)
 from core.noise import NoiseEstimate
 
 
@@ -84,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
         noise = NoiseEstimate.of_image(reference)
     except ValueError:
         noise = None
+    problem = None if noise is None else noise_floor_problem(noise.nlf.n_blocks)
     floor = (
         None
-        if noise is None
+        if noise is None or problem
         else noise_free_psnr(
             reference.pixels,
             noise.sigma_at,
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         values["data_range_source"] = source
         values["reference_noise"] = None if noise is None else noise.sigma
         values["noise_free_psnr"] = finite_or_none(floor)
+        values["noise_free_psnr_problem"] = problem
         print(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
@@ -114,6 +122,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"({result.excluded} padding pixels of the reference left out)")
     if noise is None:
         print("the reference's own noise is not measurable")
+    elif problem:
+        print(
+            f"the reference's own noise: std {noise.sigma:.4g} (its estimate); the noise-free "
+            f"image's PSNR against it is unknown: {problem}"
+        )
     else:
         where = "the region" if result.region else "the image"
         rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0

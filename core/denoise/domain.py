@@ -74,18 +74,32 @@ def _floored(nlf: NoiseLevelFunction, floor: float) -> NoiseLevelFunction:
 
 
 def _pixel_range(image: XrayImage) -> tuple[float, float] | None:
-    mapping = image.mapping
-    if mapping.is_float:
+    """Return the values integer data can take, which results are clipped to; None for floats.
+
+    That is the data's range (:func:`core.noise.value_range.value_range`), not the
+    container's: 12-bit data in a 16-bit PNG give results within 0 to 4095.
+    """
+    if image.mapping.is_float:
         return None
-    ends = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
-    return float(ends.min()), float(ends.max())
+    values = range_of_values(image)
+    return values.low, values.high
 
 
-def _noise_floor(mapping: StoredMapping, anatomy: np.ndarray) -> float:
-    """Quantisation noise, ``step / sqrt(12)``: no stored image is less noisy than that."""
+FLOAT_NOISE_FLOOR = 1e-6
+"""Lowest noise level of floating-point data, as a fraction of their span."""
+
+
+def _noise_floor(mapping: StoredMapping, span: float) -> float:
+    """Lowest noise level an image whose values span ``span`` is taken to have.
+
+    For integer data the quantisation noise, ``step / sqrt(12)``: no stored image is
+    less noisy than that. Floating-point data have no step and no natural scale
+    (attenuation, counts, or air kerma in Gy all occur), so their floor is
+    :data:`FLOAT_NOISE_FLOOR` of their span: the map to the model domain, hence
+    the result, then scales with the data.
+    """
     if mapping.is_float:
-        span = float(anatomy.max() - anatomy.min())
-        return max(span, 1.0) * 1e-6
+        return span * FLOAT_NOISE_FLOOR
     return abs(mapping.slope) / math.sqrt(12.0)
 
 
@@ -93,6 +107,17 @@ def _anatomy(image: XrayImage) -> np.ndarray:
     """Return the pixels that are not padding (the image itself without padding, or all padding)."""
     mask = image.padding_mask
     return image.pixels if mask is None or mask.all() else image.pixels[~mask]
+
+
+def _mapped_range(image: XrayImage) -> tuple[float, float]:
+    """Return the values :meth:`ModelDomain.of_value_range` maps onto :data:`MODEL_SPAN`.
+
+    The data's range of values (:func:`core.noise.value_range.value_range`); for
+    constant floating-point data, which have none, :attr:`XrayImage.data_interval`
+    (``(0, 1)``, or a span of 1 from the value).
+    """
+    values = range_of_values(image)
+    return (values.low, values.high) if values.span > 0 else image.data_interval
 
 
 def _percentile_samples(image: XrayImage) -> np.ndarray:
@@ -180,7 +205,8 @@ class ModelDomain:
     scale, offset : float
         The affine map of stabilised values.
     pixel_range : tuple of float or None
-        Storable pixel values; results are clipped to it (None for float data).
+        The values the image's integer data can take (its bits, within a wider
+        container); results are clipped to it (None for float data).
     value_range : tuple of float
         Smallest and largest value of the image's pixels that are not padding: the
         span tabulated.
@@ -223,7 +249,7 @@ class ModelDomain:
         the GAT's algebraic inverse ``D^2 / 4 - 3/8 - s^2`` is even in ``D``, so a noisy
         value past 0 (a bright ``x_t`` beyond what any pixel gives) would map back to
         ever more counts and be shown dark. Such values are clamped to 0 instead (no
-        counts: the attenuating end, clipped to the storable range).
+        counts: the attenuating end, clipped to the data's range).
         """
         if not isinstance(self.stabilizer, LogDetectorStabilizer):
             return (-math.inf, math.inf)
@@ -259,7 +285,7 @@ class ModelDomain:
             stabilizer = LogDetectorStabilizer(detector)
         else:
             stabilizer = NoiseLevelStabilizer.from_noise_level_function(
-                _floored(noise.nlf, _noise_floor(image.mapping, anatomy))
+                _floored(noise.nlf, _noise_floor(image.mapping, values[1] - values[0]))
             )
         stabilised = stabilizer.forward(_percentile_samples(image))
         low, high = np.percentile(stabilised, PERCENTILES)
@@ -267,6 +293,38 @@ class ModelDomain:
         scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) / span
         centre = (float(low) + float(high)) / 2.0
         offset = (MODEL_SPAN[0] + MODEL_SPAN[1]) / 2.0 - scale * centre
+        return cls(stabilizer, scale, offset, _pixel_range(image), values)
+
+    @classmethod
+    def of_value_range(cls, image: XrayImage) -> ModelDomain:
+        """Build an affine map for an image whose noise cannot be estimated.
+
+        The data's range of values (:func:`core.noise.value_range.value_range`: 0 to
+        4095 for 12-bit data, also in a 16-bit container; a floating-point image's own
+        minimum and maximum, or ``(0, 1)`` where it is constant in it) lands on
+        :data:`MODEL_SPAN`, whatever the pixels: a constant image, one of nothing but
+        padding, one too small to measure. The stabiliser is that of a constant noise
+        level, the quantisation noise (``step / sqrt(12)``), so :attr:`noise_std`
+        is only a lower bound on the image's unknown noise. This map serves pictures
+        of the forward process, which need no noise estimate, not denoising.
+
+        Parameters
+        ----------
+        image : XrayImage
+            Any image.
+
+        Returns
+        -------
+        ModelDomain
+        """
+        low, high = _mapped_range(image)
+        sigma = _noise_floor(image.mapping, high - low)
+        nlf = NoiseLevelFunction(np.array([low]), np.array([sigma]), np.array([0]))
+        stabilizer = NoiseLevelStabilizer.from_noise_level_function(nlf)  # (y - low) / sigma
+        scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) * sigma / (high - low)
+        offset = MODEL_SPAN[0] - scale * float(stabilizer.forward(np.array([low]))[0])
+        anatomy = _anatomy(image)
+        values = (float(anatomy.min()), float(anatomy.max()))
         return cls(stabilizer, scale, offset, _pixel_range(image), values)
 
     @property
@@ -290,7 +348,7 @@ class ModelDomain:
         return (self._forward(pixels) * self.scale + self.offset).astype(np.float32)
 
     def to_pixels(self, values: np.ndarray, *, estimate: bool = True) -> np.ndarray:
-        """Map model-domain values back to pixels, clipped to the storable range.
+        """Map model-domain values back to pixels, clipped to the data's :attr:`pixel_range`.
 
         Parameters
         ----------

@@ -22,6 +22,31 @@ from core.diffusion.sampler import StepState, generate, q_sample
 from core.image import XrayImage
 
 
+def forward_domain(image: XrayImage) -> ModelDomain:
+    """Return the image's map to the model domain for pictures of the forward process.
+
+    The denoiser's map (:meth:`ModelDomain.from_image` with
+    :func:`~core.denoise.domain.estimate_image_noise`) where the image's noise can be
+    estimated. Where it cannot (a constant image, one of nothing but padding, one
+    under 9 x 9 pixels), the affine map of the data's range of values onto the model's
+    (:meth:`ModelDomain.of_value_range`): ``q(x_t | x_0)`` needs no noise estimate.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image, ``x_0``.
+
+    Returns
+    -------
+    ModelDomain
+    """
+    try:
+        noise = estimate_image_noise(image)
+    except ValueError:  # nothing to measure noise in
+        return ModelDomain.of_value_range(image)
+    return ModelDomain.from_image(image, noise)
+
+
 def forward_process(
     image: XrayImage,
     model: DiffusionModel,
@@ -49,12 +74,12 @@ def forward_process(
         Seed of ``eps``.
     domain : ModelDomain or None
         The image's map to the model domain, to reuse across calls (a slider);
-        estimated from the image if None.
+        :func:`forward_domain` of the image if None.
 
     Returns
     -------
     ndarray of float32, shape of the image
-        ``x_t`` in pixel units (clipped to the storable range); the image's pixel
+        ``x_t`` in pixel units (clipped to the data's range); the image's pixel
         padding, filled from the nearest anatomy for the model, as it was.
 
     References
@@ -63,7 +88,7 @@ def forward_process(
        NeurIPS 2020.
     """
     if domain is None:
-        domain = ModelDomain.from_image(image, estimate_image_noise(image))
+        domain = forward_domain(image)
     x0 = torch.from_numpy(domain.to_model(filled_padding(image)))[None, None]
     noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
     x_t = q_sample(model.schedule, x0, t, noise)

@@ -9,7 +9,9 @@ variance stabilisation -> affine map to the model domain, noise std ``s``
 (:mod:`core.denoise.tiling`), averaged over flipped views if asked
 (:mod:`core.denoise.views`) -> the affine map and the stabiliser's unbiased inverse
 [3]_ [4]_ -> pixels on the input's scale, the padding as it was (in every step's
-images too).
+images too), rounded to the values the input's format stores where the input holds
+only such values (any image read from a file): the result is then the image written,
+and its residual noise is measured on it.
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
 network call, so a consumer cancels by no longer iterating (closing the generator), and
@@ -46,6 +48,7 @@ from core.diffusion.model import DiffusionModel
 from core.diffusion.sampler import diffusion_start, reverse_step, reverse_times
 from core.diffusion.unet import UNetConfig
 from core.image import XrayImage
+from core.io.dtypes import stored_pixels
 from core.noise import estimate_noise_sigma
 
 ETA = {"ddim": 0.0, "ddpm": 1.0}
@@ -171,6 +174,25 @@ def _image_pixels(
     return image.keeping_padding(domain.to_pixels(values, estimate=estimate))
 
 
+def _as_written(image: XrayImage, pixels: np.ndarray) -> np.ndarray:
+    """Return pixels as the image's source format writes them.
+
+    Integer sources round them to their stored values (through the modality LUT,
+    :func:`core.io.dtypes.stored_pixels`); floating-point pixels are kept.
+    """
+    return image.mapping.to_pixels(stored_pixels(image.with_pixels(pixels)))
+
+
+def _lies_on_stored_grid(image: XrayImage) -> bool:
+    """Whether every pixel is a value the image's format stores, as in any image read.
+
+    An image simulated in memory (a benchmark's noisy input, say) may hold values
+    between the stored ones; its result is left between them too, so that it is
+    compared with other methods' like with like.
+    """
+    return np.array_equal(_as_written(image, image.pixels), image.pixels)
+
+
 def _reverse(
     evaluator: ViewEnsemble,
     shown: tuple[XrayImage, ModelDomain] | None,
@@ -181,12 +203,14 @@ def _reverse(
     generator: torch.Generator | None,
     progress: _Progress,
     run: int,
+    rounded: bool = False,
 ) -> Generator[DenoiseEvent, None, torch.Tensor]:
     """Reverse diffusion from ``t_start`` to 0 with tiled ``eps``.
 
     Yields a :class:`TileProgress` per network call and, when ``shown`` (the image and
-    its map) is given, a :class:`DenoiseStep` in the image's pixels per step; returns
-    the final ``x_0``.
+    its map) is given, a :class:`DenoiseStep` in the image's pixels per step, the last
+    step's images rounded as written if ``rounded`` (as the result is); returns the
+    final ``x_0``.
     """
     model = evaluator.model
     n_steps = progress.n_steps(run)
@@ -200,16 +224,21 @@ def _reverse(
             x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator)
         if shown is not None:
             image, domain = shown
+            final = s == 0.0
             state = x.cpu().numpy()[0, 0] / math.sqrt(model.schedule.abar(s))
+            # A noisy state goes back through the algebraic inverse, the final
+            # (noise-free) one through the unbiased inverse, as the result does.
+            picture = _image_pixels(image, domain, state, estimate=final)
+            x0_pred = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
+            if final and rounded:  # the result itself
+                picture, x0_pred = _as_written(image, picture), _as_written(image, x0_pred)
             yield DenoiseStep(
                 step=i + 1,
                 n_steps=n_steps,
                 t=s,
                 sigma=float(model.schedule.sigma(s)),
-                # A noisy state goes back through the algebraic inverse, the final
-                # (noise-free) one through the unbiased inverse, as the result does.
-                image=_image_pixels(image, domain, state, estimate=s == 0.0),
-                x0_pred=_image_pixels(image, domain, x0.cpu().numpy()[0, 0]),
+                image=picture,
+                x0_pred=x0_pred,
                 t_from=t,
                 sigma_from=float(model.schedule.sigma(t)),
             )
@@ -233,6 +262,10 @@ def _denoise(
     model = _to_device(model, device)
     noise = estimate_image_noise(image)
     domain = ModelDomain.from_image(image, noise)
+    settings.check_strength(domain.noise_std, model.schedule.sigma_max)
+    # The result of an image as read is the image written, so that its residual noise
+    # (below) and any metric of it describe the file delivered.
+    rounded = _lies_on_stored_grid(image)
     if settings.tile_size is None:
         tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap)
     else:
@@ -259,8 +292,11 @@ def _denoise(
         generator=generator,
         progress=progress,
         run=0,
+        rounded=rounded,
     )
     pixels = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
+    if rounded:
+        pixels = _as_written(image, pixels)
     del x0
 
     uncertainty = None
@@ -282,7 +318,7 @@ def _denoise(
             del sample
         uncertainty = moments.std()
 
-    try:
+    try:  # of the result as written (above): on an 8-bit grid, rounding is much of its noise
         noise_after = estimate_noise_sigma(pixels, exclude=image.padding_mask)
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
@@ -339,8 +375,10 @@ def denoise_steps(
     Raises
     ------
     ValueError
-        If the device is not available, or the image too small or too flat to estimate
-        its noise (raised on the first ``next``).
+        If the device is not available, the image too small or too flat to estimate
+        its noise, or the strength so large for it that ``t*`` would lie beyond ``T``
+        (:meth:`DenoiseSettings.check_strength`; raised on the first ``next``, before
+        any network call).
     XrayError
         If even the smallest tile does not fit in memory.
 

@@ -20,6 +20,12 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+def _rounded_down(value: float) -> float:
+    """Round a positive number down to 3 significant digits (so that it stays allowed)."""
+    unit = 10.0 ** (math.floor(math.log10(value)) - 2)
+    return math.floor(value / unit) * unit
+
+
 @dataclass(frozen=True)
 class DenoiseSettings:
     """Settings of one denoise run.
@@ -118,6 +124,36 @@ class DenoiseSettings:
         if not _is_int(self.views) or self.views not in VIEW_COUNTS:
             raise ValueError(f"views must be 1, 2, 4 or 8, got {self.views!r}")
         check_device_preference(self.device)
+
+    def check_strength(self, noise_std: float, sigma_max: float) -> None:
+        """Refuse a strength that would start the reverse diffusion beyond pure noise.
+
+        The start ``t*`` is where the schedule's noise level is ``noise_std * strength``
+        (:func:`core.diffusion.sampler.diffusion_start`); the schedule ends at
+        ``sigma_max`` (``t = T``).
+
+        Parameters
+        ----------
+        noise_std : float
+            The image's noise standard deviation in the model domain (> 0).
+        sigma_max : float
+            The schedule's largest noise level.
+
+        Raises
+        ------
+        ValueError
+            If ``noise_std * strength > sigma_max``, naming ``--strength`` and the
+            largest strength the image allows.
+        """
+        if noise_std * self.strength <= sigma_max:
+            return
+        largest = _rounded_down(sigma_max / noise_std)
+        raise ValueError(
+            f"--strength {self.strength:g} puts the start beyond pure noise (t > T): the "
+            f"noise level it sets, {noise_std * self.strength:.6g} in the model's domain, "
+            f"exceeds the schedule's largest, {sigma_max:.6g}; at most --strength "
+            f"{largest:.3g} for this image"
+        )
 
     def describe(self) -> str:
         """Sampler, steps, seed (DDPM only), strength and views in words.

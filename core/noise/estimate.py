@@ -216,6 +216,31 @@ class NoiseLevelFunction:
         cumulative = np.cumsum(self.counts[keep][order])
         return float(ratios[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
+    @property
+    def n_blocks(self) -> int:
+        """Smooth 3 x 3 blocks behind the estimate, over all its bins."""
+        return int(self.counts.sum())
+
+    def within_levels(self, sigma: float) -> float:
+        """Return a global noise std brought within the levels of the bins.
+
+        A global estimate (:func:`estimate_noise_sigma`) selects its smooth blocks
+        by one noise level, the bins by their own, so on few blocks (a small anatomy
+        inside padding) it can fall outside every level the bins measured; the
+        nearest of them then summarises the noise better.
+
+        Parameters
+        ----------
+        sigma : float
+            The global estimate, of the same image.
+
+        Returns
+        -------
+        float
+            ``sigma`` clipped to ``[sigmas.min(), sigmas.max()]``.
+        """
+        return float(np.clip(sigma, self.sigmas.min(), self.sigmas.max()))
+
     def poisson_gaussian_sigma(self, values: np.ndarray) -> np.ndarray:
         """Noise std of the fitted model, ``sqrt(max(a * y + b, 0))``.
 

@@ -25,7 +25,9 @@ class NoiseEstimate:
     nlf : NoiseLevelFunction
         Noise std as a function of local intensity (pixel units) [1]_.
     sigma : float
-        Global noise std (pixel units), :func:`core.noise.estimate_noise_sigma`.
+        Global noise std (pixel units), :func:`core.noise.estimate_noise_sigma`, brought
+        within the range of the noise-level function's levels
+        (:meth:`NoiseLevelFunction.within_levels`) by :meth:`from_pixels`.
     detector : LogDetectorFit or None
         The log detector's noise model fitted to ``nlf``, when it describes it
         (:attr:`LogDetectorFit.accepted`); None otherwise.
@@ -72,7 +74,8 @@ class NoiseEstimate:
                 min_count=bin_count_for(pixels.shape, exclude=exclude),
                 exclude=exclude,
             )
-            sigma = estimate_noise_sigma(pixels, exclude=exclude)
+            # The global figure summarises the curve: kept within the levels of its bins.
+            sigma = nlf.within_levels(estimate_noise_sigma(pixels, exclude=exclude))
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
         return cls(nlf, sigma, log_detector_of(nlf))

@@ -125,10 +125,11 @@ def test_a_region_past_the_top_left_edge_is_clipped_not_moved(window, small_dico
 
 
 @pytest.mark.parametrize(
-    ("shape", "expected"), [((200, 512), (100, 256)), ((96, 96), (96, 96)), ((3000, 20), (256, 8))]
+    ("shape", "expected"),
+    [((200, 512), (100, 256)), ((96, 96), (96, 96)), ((3000, 20), (256, 16))],
 )
 def test_a_demo_keeps_the_images_aspect(shape, expected):
-    assert demo_shape(shape) == expected
+    assert demo_shape(shape, 16) == expected
 
 
 def test_the_forward_process_follows_the_seed_and_the_demo_the_inversion(
