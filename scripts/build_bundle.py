@@ -10,15 +10,18 @@ Steps:
 0. refuse a CUDA build of torch unless ``--cuda`` is given (the default bundle is CPU-only);
 1. install the pinned PyInstaller into the running interpreter's environment if it is
    missing or another version;
-2. build ``build.spec`` into ``dist/`` (work files in ``build/``; both git-ignored);
-3. run ``dist/xraygui/xraygui --smoke-test FILE --report-dir DIR`` on the bundled sample
+2. build ``build.spec`` into ``dist/`` (work files in ``build/``; both git-ignored; or the
+   folders ``--dist-dir`` and ``--work-dir`` name);
+3. check the licence notices beside the executable (``THIRD-PARTY-NOTICES.txt``,
+   ``LICENSES/``) and that nothing GPL-only or test-only was bundled;
+4. run ``dist/xraygui/xraygui --smoke-test FILE --report-dir DIR`` on the bundled sample
    and on real DICOM files with compressed transfer syntaxes (JPEG 2000 and RLE phantoms
-   written by ``xray-denoise phantom``, and pydicom's bundled JPEG extended, JPEG-LS and
-   CT test files),
+   written by ``xray-denoise phantom``, and pydicom's bundled JPEG extended, JPEG lossless,
+   JPEG-LS and CT test files),
    from a temporary working directory with ``env -i`` (only ``PATH``, a fresh ``HOME`` and
    ``QT_QPA_PLATFORM=offscreen``): no virtual environment, no source tree on the path;
-4. check that each run exits 0 and wrote the PDF/JSON/CSV report and the denoised image;
-5. run the training wizard's worker mode, ``xraygui --train``, for 3 steps of the tiny
+5. check that each run exits 0 and wrote the PDF/JSON/CSV report and the denoised image;
+6. run the training wizard's worker mode, ``xraygui --train``, for 3 steps of the tiny
    network on four phantoms in the same clean environment, and check the model and its card.
 
 It prints the build time, the bundle size and each smoke test's time, and exits 1 if
@@ -37,11 +40,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from third_party_notices import CC_BY_3_URI, LICENSES_DIR, NOTICES_NAME, QT_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 PYINSTALLER_VERSION = "6.22.3"
 BUNDLE_NAME = "xraygui"
 SMOKE_TIMEOUT_S = 900
 CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
+NOT_BUNDLED = [
+    "_libjpeg*",  # pylibjpeg-libjpeg's decoder (GPL-3.0)
+    "libjpeg",
+    "pylibjpeg_libjpeg-*",
+    "libreadline.so*",  # GNU readline (GPL-3.0)
+    "hypothesis*",  # test-only
+    "pytest*",
+    "_pytest",
+]
+"""Names that must not appear in the bundle's ``_internal/`` (glob patterns)."""
 
 
 @dataclass
@@ -94,13 +109,15 @@ def torch_cuda_version(python: str) -> str:
     return probe.stdout.strip()
 
 
-def build(python: str) -> float:
-    """Build ``build.spec`` into ``dist/`` and return the seconds it took.
+def build(python: str, dist: Path, work: Path) -> float:
+    """Build ``build.spec`` into `dist` and return the seconds it took.
 
     Parameters
     ----------
     python : str
         The interpreter that runs PyInstaller.
+    dist, work : Path
+        The folders the bundle and PyInstaller's work files go to.
 
     Returns
     -------
@@ -118,15 +135,44 @@ def build(python: str) -> float:
             "--log-level",
             "WARN",
             "--distpath",
-            str(ROOT / "dist"),
+            str(dist),
             "--workpath",
-            str(ROOT / "build"),
+            str(work),
             str(ROOT / "build.spec"),
         ],
         cwd=ROOT,
         check=True,
     )
     return time.perf_counter() - start
+
+
+def notice_problems(bundle: Path) -> list[str]:
+    """Return what is wrong with the bundle's licence notices and contents (nothing: ``[]``).
+
+    Parameters
+    ----------
+    bundle : Path
+        The folder holding the executable.
+
+    Returns
+    -------
+    list of str
+        A missing ``THIRD-PARTY-NOTICES.txt`` or CC BY 3.0 URI in it, a missing licence of
+        the app or of Qt in ``LICENSES/``, and every ``NOT_BUNDLED`` name in ``_internal/``.
+    """
+    notices = bundle / NOTICES_NAME
+    licences = bundle / LICENSES_DIR
+    problems = []
+    if not notices.is_file():
+        problems.append(f"no {NOTICES_NAME}")
+    elif CC_BY_3_URI not in notices.read_text(encoding="utf-8"):
+        problems.append(f"{NOTICES_NAME} does not give the CC BY 3.0 URI")
+    for required in ("xray-denoise/LICENSE", f"{QT_DIR}/LGPL-3.0.txt", f"{QT_DIR}/GPL-3.0.txt"):
+        if not (licences / required).is_file():
+            problems.append(f"no {LICENSES_DIR}/{required}")
+    for pattern in NOT_BUNDLED:
+        problems += [f"bundled: {path.name}" for path in (bundle / "_internal").glob(pattern)]
+    return problems
 
 
 def folder_size(folder: Path) -> int:
@@ -170,9 +216,10 @@ def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
         )  # fmt: skip
         cases.append(SmokeCase(f"phantom {compression} {photometric}", out))
     if not quick:
-        # libjpeg's JPEG extended and JPEG-LS decoders; a signed CT. (Not JPEG-lossy.dcm:
-        # its scan header is invalid, and pydicom's own tests expect it to fail.)
-        for name in ("JPGExtended.dcm", "MR_small_jpeg_ls_lossless.dcm", "CT_small.dcm"):
+        # imagecodecs' JPEG extended, JPEG lossless (RGB) and JPEG-LS decoders
+        # (core.io.jpeg_decode); a signed CT.
+        jpeg_files = ["JPGExtended.dcm", "SC_rgb_jpeg_gdcm.dcm", "MR_small_jpeg_ls_lossless.dcm"]
+        for name in (*jpeg_files, "CT_small.dcm"):
             found = subprocess.run(
                 [
                     python,
@@ -331,9 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the smoke tests' scratch folder and print it"
     )
+    parser.add_argument(
+        "--dist-dir", type=Path, default=ROOT / "dist", help="where the bundle goes (dist/)"
+    )
+    parser.add_argument(
+        "--work-dir", type=Path, default=ROOT / "build", help="PyInstaller's work files (build/)"
+    )
     args = parser.parse_args(argv)
     python = sys.executable
-    executable = ROOT / "dist" / BUNDLE_NAME / BUNDLE_NAME
+    executable = args.dist_dir.resolve() / BUNDLE_NAME / BUNDLE_NAME
 
     if not args.skip_build:
         cuda = torch_cuda_version(python)
@@ -349,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"torch: {'CUDA ' + cuda if cuda else 'CPU'} build", flush=True)
         ensure_pyinstaller(python)
-        seconds = build(python)
+        seconds = build(python, args.dist_dir.resolve(), args.work_dir.resolve())
         print(f"build: {seconds:.0f} s", flush=True)
     if not executable.is_file():
         print(f"no bundle at {executable}; build it first", file=sys.stderr)
@@ -357,8 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     size = folder_size(executable.parent)
     print(f"bundle: {executable.parent} {size / 2**20:.0f} MiB", flush=True)
 
+    problems = notice_problems(executable.parent)
+    print(f"licence notices {'FAIL' if problems else 'PASS'}", flush=True)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr, flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="xraygui-bundle-smoke-"))
-    failures = 0
+    failures = 1 if problems else 0
     try:
         for index, case in enumerate(make_inputs(python, scratch / "inputs", args.quick)):
             passed, seconds, output = smoke_test(executable, case, scratch / f"run{index}")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import importlib.util
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "build.spec"
 SCRIPT = ROOT / "scripts" / "build_bundle.py"
+sys.path.insert(0, str(ROOT / "scripts"))
+import third_party_notices as notices  # noqa: E402 (scripts/ is not a package)
 
 
 def _constants(path: Path) -> dict[str, object]:
@@ -65,15 +70,13 @@ def test_no_test_data_or_training_runs_ship(spec):
     assert not any(prefix.startswith("resources") for prefix in spec["TRIMMED_PREFIXES"])
 
 
-@pytest.mark.parametrize("module", ["pylibjpeg", "openjpeg", "libjpeg", "rle"])
+@pytest.mark.parametrize("module", ["pylibjpeg", "openjpeg", "rle"])
 def test_decoder_plugins_are_collected_and_installed(spec, module):
     assert module in spec["DECODER_PACKAGES"]
     assert importlib.util.find_spec(module) is not None
 
 
-@pytest.mark.parametrize(
-    "distribution", ["pylibjpeg", "pylibjpeg-openjpeg", "pylibjpeg-libjpeg", "pylibjpeg-rle"]
-)
+@pytest.mark.parametrize("distribution", ["pylibjpeg", "pylibjpeg-openjpeg", "pylibjpeg-rle"])
 def test_plugin_metadata_is_copied(spec, distribution):
     # pylibjpeg finds its decoders through entry points, which live in the dist-info.
     assert distribution in spec["METADATA_DISTRIBUTIONS"]
@@ -81,7 +84,7 @@ def test_plugin_metadata_is_copied(spec, distribution):
 
 
 def test_plugin_entry_points_come_from_the_copied_distributions(spec):
-    groups = {"pylibjpeg.jpeg_2000_decoders", "pylibjpeg.jpeg_decoders", "pylibjpeg.rle_decoders"}
+    groups = {"pylibjpeg.jpeg_2000_decoders", "pylibjpeg.rle_decoders"}
     providers = {
         entry.dist.name.lower()
         for group in groups
@@ -89,6 +92,37 @@ def test_plugin_entry_points_come_from_the_copied_distributions(spec):
     }
     assert providers, "no pylibjpeg decoder entry points installed"
     assert providers <= {name.lower() for name in spec["METADATA_DISTRIBUTIONS"]}
+
+
+def test_gpl_libjpeg_and_readline_are_not_bundled(spec):
+    # pylibjpeg-libjpeg and GNU readline are GPL-3.0; JPEG goes through imagecodecs.
+    assert "libjpeg" not in spec["DECODER_PACKAGES"]
+    assert "pylibjpeg-libjpeg" not in spec["METADATA_DISTRIBUTIONS"]
+    assert set(spec["GPL_MODULES"]) == {"libjpeg", "readline"}
+    assert "+ GPL_MODULES," in SPEC.read_text(encoding="utf-8")  # trimmed or not
+    assert {"imagecodecs._jpeg8", "imagecodecs._jpegls"} <= set(spec["IMAGECODECS_MODULES"])
+    assert {"pylibjpeg-libjpeg", "libreadline8"} <= set(notices.FORBIDDEN)
+
+
+def _pyproject_list(key: str) -> list[str]:
+    """The strings of a top-level ``key = [...]`` list in pyproject.toml (3.10 has no tomllib)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(rf"^{key} = \[(.*?)^\]", text, flags=re.MULTILINE | re.DOTALL)
+    assert block, key
+    return re.findall(r'^\s*"([^"]+)"', block.group(1), flags=re.MULTILINE)
+
+
+def test_pylibjpeg_libjpeg_is_no_dependency():
+    requirements = _pyproject_list("dependencies")
+    assert "pydicom>=3.0,<4" in requirements and "imagecodecs>=2024.1" in requirements
+    requirements += (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in requirements if "pylibjpeg-libjpeg" in line]
+
+
+def test_test_only_distributions_are_the_test_and_bench_extras(spec):
+    extras = _pyproject_list("test") + _pyproject_list("bench")
+    assert set(spec["TEST_ONLY_DISTRIBUTIONS"]) == {re.split(r"[<>=!~; ]", e)[0] for e in extras}
+    assert "pyinstaller" in spec["ALWAYS_BUNDLED_DISTRIBUTIONS"]
 
 
 def test_lazy_skimage_metrics_and_pydicom_pixels_are_collected(spec):
@@ -138,3 +172,151 @@ def test_the_imagecodecs_codecs_tifffile_decodes_with_are_collected(spec):
     # Codecs in imagecodecs' own module ("") are always there; Jetraw needs a vendor's SDK.
     homes = {codecs._ATTRIBUTES.get(name) for name in asked - {"jetraw_decode"}}
     assert {f"imagecodecs.{home}" for home in homes - {""}} <= set(modules)
+
+
+# The licence notices (scripts/third_party_notices.py), without a build.
+
+
+def _runtime_distributions() -> list[str]:
+    """The names of pyproject's runtime dependencies."""
+    return [re.split(r"[<>=!~; ]", line)[0] for line in _pyproject_list("dependencies")]
+
+
+def test_spec_checks_licences_before_building_and_writes_notices_beside_the_executable():
+    text = SPEC.read_text(encoding="utf-8")
+    assert text.index("_licence_components(a, ") < text.index("pyz = PYZ(")
+    assert text.index("coll = COLLECT(") < text.index("write_notices(components, Path(coll.name))")
+
+
+@pytest.mark.parametrize("name", _runtime_distributions())
+def test_every_runtime_dependency_ships_licence_text(name):
+    component = notices.distribution_component(importlib.metadata.distribution(name))
+    assert component.licence_files or component.name in notices.NO_LICENCE_FILE
+    assert all(licence.source.is_file() for licence in component.licence_files)
+
+
+def test_licence_files_keep_their_paths():
+    names = {
+        f.name
+        for f in notices.distribution_component(
+            importlib.metadata.distribution("imagecodecs")
+        ).licence_files
+    }
+    # imagecodecs keeps its codecs' licences in the package, CharLS's and libjpeg-turbo's too.
+    assert {"LICENSE", "imagecodecs/licenses/LICENSE-charls"} <= names
+    assert "imagecodecs/licenses/LICENSE-libjpeg-turbo" in names
+    assert not [name for name in names if name.endswith(".py")]
+
+
+def test_collected_files_are_traced_to_distribution_project_and_python():
+    import imagecodecs
+
+    project = notices.project_component(ROOT, "xray-denoise", "0")
+    sources = [imagecodecs.__file__, ROOT / "core" / "io" / "jpeg_decode.py", os.__file__]
+    components, untraced = notices.trace(
+        sources, root=ROOT, project=project, index=notices.distribution_index()
+    )
+    assert untraced == []
+    assert set(components) == {"imagecodecs", "xray-denoise", "python"}
+    assert components["python"].kind == notices.RUNTIME_KIND
+    assert components["xray-denoise"].licence_files[0].source == ROOT / "LICENSE"
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian or Ubuntu system")
+def test_system_files_are_traced_to_their_debian_package_and_its_copyright():
+    dpkg = Path(shutil.which("dpkg-query"))
+    project = notices.project_component(ROOT, "xray-denoise", "0")
+    components, untraced = notices.trace([dpkg], root=ROOT, project=project, index={})
+    assert untraced == []
+    (component,) = components.values()
+    assert component.name == "dpkg" and component.kind == notices.DEBIAN_KIND
+    assert component.licence_files[0].source == Path("/usr/share/doc/dpkg/copyright")
+
+
+def _component(name: str, files=()) -> notices.Component:
+    return notices.Component(name, "1.0", "MIT", notices.DISTRIBUTION_KIND, tuple(files))
+
+
+def test_what_cannot_be_shipped_stops_the_build(tmp_path):
+    components = {
+        "no-licence": _component("no-licence"),
+        "pyside6-essentials": _component("pyside6-essentials"),  # allowlisted
+        "pylibjpeg-libjpeg": _component("pylibjpeg-libjpeg"),
+        "hypothesis": _component("hypothesis"),
+    }
+    with pytest.raises(notices.NoticeError) as info:
+        notices.check(components, [str(tmp_path / "stray.so")], test_only=["Hypothesis"])
+    message = str(info.value)
+    assert "stray.so: from no known distribution or package" in message
+    assert "no-licence 1.0: no licence file found" in message
+    assert "pylibjpeg-libjpeg must not be bundled (GPL-3.0" in message
+    assert "hypothesis is used only by tests" in message
+    assert "pyside6-essentials" not in message
+
+
+def test_a_file_from_nowhere_is_untraced(tmp_path):
+    stray = tmp_path / "libstray.so"
+    stray.write_bytes(b"")
+    project = notices.project_component(ROOT, "xray-denoise", "0")
+    _, untraced = notices.trace([stray], root=ROOT, project=project, index={})
+    assert untraced == [str(stray)]
+
+
+@pytest.fixture
+def qt_texts(tmp_path, monkeypatch):
+    """LGPL-3.0 and GPL-3.0 stand-ins where the system's would be."""
+    texts = {}
+    for name, (title, _) in notices.QT_LICENCE_TEXTS.items():
+        path = tmp_path / "common" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"  {title}\n  Version 3, 29 June 2007\n", encoding="utf-8")
+        texts[name] = (title, path)
+    monkeypatch.setattr(notices, "QT_LICENCE_TEXTS", texts)
+    return texts
+
+
+def test_notices_and_licences_are_written_beside_the_executable(tmp_path, qt_texts):
+    licence = tmp_path / "fmt-LICENSE"
+    licence.write_text("fmt licence", encoding="utf-8")
+    components = [
+        notices.project_component(ROOT, "xray-denoise", "0.1.0"),
+        _component("torch", [notices.LicenceFile(licence, "third_party/fmt/LICENSE")]),
+        _component("pyside6-essentials"),
+        notices.python_component(),
+    ]
+    bundle = tmp_path / "xraygui"
+    notices.write_notices(components, bundle)
+    text = (bundle / notices.NOTICES_NAME).read_text(encoding="utf-8")
+    assert text.startswith("xray-denoise 0.1.0: licences and third-party notices")
+    assert notices.CC_BY_3_URI in text and "MIT licence" in text and "LGPL-3.0.txt" in text
+    assert re.search(r"^torch +1\.0 +MIT$", text, flags=re.MULTILINE)
+    licences = bundle / notices.LICENSES_DIR
+    assert (licences / "xray-denoise" / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
+    assert (licences / "torch" / "third_party" / "fmt" / "LICENSE").read_text() == "fmt licence"
+    assert (licences / "Qt" / "LGPL-3.0.txt").is_file() and (
+        licences / "Qt" / "GPL-3.0.txt"
+    ).is_file()
+
+
+def test_missing_qt_licence_text_stops_the_build(tmp_path, qt_texts):
+    qt_texts["LGPL-3.0.txt"][1].unlink()
+    with pytest.raises(notices.NoticeError, match="no LGPL-3.0 text for Qt"):
+        notices.qt_licence_texts([_component("pyside6-essentials")])
+
+
+def test_build_script_checks_the_notices_and_what_must_not_ship(tmp_path, qt_texts, monkeypatch):
+    loaded = importlib.util.spec_from_file_location("build_bundle", SCRIPT)
+    build_bundle = importlib.util.module_from_spec(loaded)
+    monkeypatch.setitem(sys.modules, "build_bundle", build_bundle)  # for its dataclass
+    loaded.loader.exec_module(build_bundle)
+    bundle = tmp_path / "xraygui"
+    (bundle / "_internal").mkdir(parents=True)
+    assert "no THIRD-PARTY-NOTICES.txt" in build_bundle.notice_problems(bundle)
+    notices.write_notices([notices.project_component(ROOT, "xray-denoise", "0.1.0")], bundle)
+    assert build_bundle.notice_problems(bundle) == []
+    (bundle / "_internal" / "libreadline.so.8").write_bytes(b"")
+    (bundle / "_internal" / "hypothesis-6.0.dist-info").mkdir()
+    assert build_bundle.notice_problems(bundle) == [
+        "bundled: libreadline.so.8",
+        "bundled: hypothesis-6.0.dist-info",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from core import __version__
@@ -41,8 +42,15 @@ def about_text(model: Path | None) -> str:
                 lines += _data_lines(data, fine_tuned_from=depth > 0)
         except (OSError, ValueError, AttributeError) as error:
             lines.append(f"Model: {Path(model).name} (its model card cannot be read: {error})")
-    lines += ["", f"{DISCLAIMER}."]
+    lines += ["", f"Third-party licences: {_notices()}", "", f"{DISCLAIMER}."]
     return "\n".join(lines)
+
+
+def _notices() -> str:
+    """Say where the licences of what the app is built from are to be read."""
+    if getattr(sys, "frozen", False):  # the bundle: written beside the executable at build
+        return str(Path(sys.executable).parent / "THIRD-PARTY-NOTICES.txt")
+    return "the README's Licences section (a built bundle has THIRD-PARTY-NOTICES.txt)"
 
 
 def _lineage_data(card: dict) -> list[dict]:

@@ -17,7 +17,7 @@ from core.image import StoredMapping, Window
 from core.io import read_image, write_image
 from core.io.color import luma
 
-# One file per transfer syntax the pylibjpeg plugins (or pydicom) decode.
+# One file per transfer syntax pydicom decodes (JPEG and JPEG-LS through core.io.jpeg_decode).
 GRAYSCALE_FILES = [
     "CT_small.dcm",  # Explicit VR Little Endian, signed, rescale
     "MR_small_implicit.dcm",  # Implicit VR Little Endian

@@ -170,6 +170,7 @@ def test_about_names_the_model_and_its_datas_attribution(tiny_model_path):
     assert "(https://creativecommons.org/licenses/by/3.0/)" in text
     assert "229 images of 64 patients (14 images of 7 other patients held out" in text
     assert "split training and validation" not in text  # notes for training, not credit
+    assert "Third-party licences: the README's Licences section" in text
     assert text.endswith("Not for diagnostic use.")
     assert "Model: none chosen." in about_text(None)
     assert "model card cannot be read" in about_text(tiny_model_path.with_name("missing.st"))
@@ -206,3 +207,12 @@ def test_dragging_the_window_does_not_recompute_the_residual(
     assert len(calls) == before == 1
     _denoise(qtbot, window, 1)
     assert len(calls) == 2  # a new result, a new residual
+
+
+def test_about_in_the_bundle_points_at_the_notices_beside_the_program(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "xraygui"))
+    notices = tmp_path / "THIRD-PARTY-NOTICES.txt"
+    assert f"Third-party licences: {notices}" in about_text(None)
