@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -15,14 +16,19 @@ from core.io.guards import one_line
 
 @contextmanager
 def atomic_write(
-    path: str | os.PathLike[str], *, overwrite: bool = False, source: Path | None = None
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    source: Path | None = None,
+    needed: int | None = None,
 ) -> Iterator[BinaryIO]:
     """Open a temporary file next to `path`; on success fsync it and rename it onto `path`.
 
     Everything done inside the ``with`` block, encoding included, belongs to
     the write: on any exception the temporary file is removed, nothing is left
     at `path`, and the exception is raised as :class:`ImageWriteError` (one line:
-    the system's reason, :func:`_system_reason`, where there is one).
+    the system's reason, :func:`_system_reason`, where there is one; else a full
+    disk, :func:`_full_disk`, where that explains a failed write).
 
     Parameters
     ----------
@@ -32,6 +38,9 @@ def atomic_write(
         Replace an existing file at `path`; otherwise refuse.
     source : Path, optional
         The file the image was read from; never overwritten, even with `overwrite`.
+    needed : int, optional
+        About how many bytes the file takes: a write that fails with no system
+        reason while the folder has less free space is reported as a full disk.
 
     Yields
     ------
@@ -63,7 +72,8 @@ def atomic_write(
                 temporary.unlink(missing_ok=True)
         if isinstance(error, ImageWriteError) or not isinstance(error, Exception):
             raise
-        raise ImageWriteError(destination, _system_reason(error) or one_line(error)) from error
+        reason = _system_reason(error) or _full_disk(error, destination.parent, needed)
+        raise ImageWriteError(destination, reason or one_line(error)) from error
     _fsync_folder(destination.parent)
 
 
@@ -94,6 +104,40 @@ def _system_reason(error: BaseException) -> str | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def _full_disk(error: BaseException, folder: Path, needed: int | None) -> str | None:
+    """Return "No space left on device" if a failed write is explained by `folder`'s free space.
+
+    NumPy's ``tofile`` (used by tifffile and ``numpy.save``) reports a short write
+    as ``OSError("65536 requested and 20336 written")``, without the system's
+    reason; the free space of the folder, checked once the temporary file is
+    gone, tells whether the disk is full.
+
+    Parameters
+    ----------
+    error : BaseException
+        The error the write raised.
+    folder : Path
+        The destination's folder.
+    needed : int or None
+        About how many bytes the file takes; None if unknown.
+
+    Returns
+    -------
+    str or None
+        The reason with the free and needed bytes; None if `error` is not an
+        ``OSError``, `needed` is unknown, or the folder has room for it.
+    """
+    if not isinstance(error, OSError) or needed is None:
+        return None
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free >= needed:
+        return None
+    return f"No space left on device ({free} bytes free, {needed} needed)"
 
 
 def _check_destination(destination: Path, *, overwrite: bool, source: Path | None) -> None:

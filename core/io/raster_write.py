@@ -32,7 +32,9 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     The pixel spacing, where known, goes into a pHYs chunk (whole pixels per metre).
 
     PNG has no MONOCHROME1: the values are written unchanged, so other viewers
-    show such an image inverted (an :class:`XrayWarning` says so).
+    show such an image inverted (an :class:`XrayWarning` says so). Nor has it a
+    rescale: the stored values are written without it, and a warning says so
+    (:func:`_warn_rescale_dropped`).
 
     Parameters
     ----------
@@ -74,6 +76,7 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
             XrayWarning,
             stacklevel=3,
         )
+    _warn_rescale_dropped(image, path, "PNG")
     info = PngImagePlugin.PngInfo()
     info.add_itxt("Description", with_notice(description))
     info.add_text("Software", SOFTWARE)
@@ -86,6 +89,27 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
         Image.fromarray(samples).save(file, format="PNG", pnginfo=info, dpi=dpi)
     return path
+
+
+def _warn_rescale_dropped(image: XrayImage, path: Path, format_name: str) -> None:
+    """Warn that `image`'s stored values are written without their rescale, if it has one.
+
+    PNG and TIFF hold the stored integers; a DICOM's RescaleSlope and
+    RescaleIntercept (other than 1 and 0) are lost, so the file reads back in
+    stored units, not in the source's modality units. A Modality LUT table needs
+    no warning: :func:`core.io.dicom_read.read_dicom` has applied it, and its
+    outputs are the stored values written.
+    """
+    mapping = image.mapping
+    if mapping.is_float or (mapping.slope == 1 and mapping.intercept == 0):
+        return
+    warnings.warn(
+        f"{path}: written as stored values; the rescale (slope {mapping.slope:g}, "
+        f"intercept {mapping.intercept:g}) is not kept by {format_name}: "
+        "read it back in stored units",
+        XrayWarning,
+        stacklevel=4,
+    )
 
 
 def _scaled_to_16_bits(stored: np.ndarray, bits: int) -> np.ndarray:
@@ -124,7 +148,8 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
     """Write a TIFF with the source's bit depth (float32 for float sources), uncompressed.
 
     The pixel spacing, where known, goes into XResolution and YResolution, in
-    pixels per centimetre (ResolutionUnit 3).
+    pixels per centimetre (ResolutionUnit 3). The rescale is not (TIFF has
+    none): a warning says so (:func:`_warn_rescale_dropped`).
 
     Parameters
     ----------
@@ -147,13 +172,17 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
     ImageWriteError
         For any write failure.
     """
+    _warn_rescale_dropped(image, path, "TIFF")
     photometric = "miniswhite" if image.photometric == "MONOCHROME1" else "minisblack"
     spacing = _known_spacing(image)
     resolution = None if spacing is None else (10 / spacing[1], 10 / spacing[0])
-    with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
+    samples = stored_pixels(image)
+    with atomic_write(
+        path, overwrite=overwrite, source=image.source_path, needed=samples.nbytes
+    ) as file:
         tifffile.imwrite(
             file,
-            stored_pixels(image),
+            samples,
             photometric=photometric,
             description=with_notice(description),
             software=SOFTWARE,
@@ -186,6 +215,9 @@ def write_npy(image: XrayImage, path: Path, *, overwrite: bool) -> Path:
     ImageWriteError
         For any write failure.
     """
-    with atomic_write(path, overwrite=overwrite, source=image.source_path) as file:
-        np.save(file, image.pixels.astype(np.float32), allow_pickle=False)
+    pixels = image.pixels.astype(np.float32)
+    with atomic_write(
+        path, overwrite=overwrite, source=image.source_path, needed=pixels.nbytes
+    ) as file:
+        np.save(file, pixels, allow_pickle=False)
     return path

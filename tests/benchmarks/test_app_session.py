@@ -16,7 +16,7 @@ def test_times_each_step_of_a_session_and_its_peak_memory(tmp_path, capsys, qapp
     model = tmp_path / "tiny.safetensors"
     save_model(DiffusionModel(UNet(UNetConfig.tiny()).eval(), NoiseSchedule()), model)
     image = tmp_path / "phantom.dcm"
-    stored = phantom_image((320, 320), bits_stored=12, photons_per_pixel=2000.0, seed=1)
+    stored = phantom_image((384, 384), bits_stored=12, photons_per_pixel=2000.0, seed=1)
     write_new_dicom(stored, image, bits_stored=12, window=Window(2048, 4096))
     assert app_session.main([str(image), "--model", str(model), "--threads", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()

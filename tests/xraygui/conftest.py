@@ -48,8 +48,8 @@ def small_dicom(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def measurable_dicom(tmp_path_factory):
-    """Large enough for its noise to tell the quanta behind it (96 px is not)."""
-    return _dicom(tmp_path_factory.mktemp("dicom320") / "phantom320.dcm", size=320)
+    """Large enough for its noise to tell the quanta behind it (320 px is not)."""
+    return _dicom(tmp_path_factory.mktemp("dicom384") / "phantom384.dcm", size=384)
 
 
 @pytest.fixture(scope="session")

@@ -41,10 +41,10 @@ def test_visible_panes_keep_equal_widths_through_toggles(window, qtbot, small_di
 def test_the_swipe_divider_moves_to_the_middle_of_an_image_of_another_size(
     window, measurable_dicom, small_dicom
 ):
-    window.open_file(measurable_dicom)  # 320 px
+    window.open_file(measurable_dicom)  # 384 px
     window.swipe_action.setChecked(True)
     swipe = window.views.swipe
-    assert swipe.split == 160
+    assert swipe.split == 192
     swipe.divider.setPos(250)
     window.refresh()  # the same image: the divider stays where the user put it
     assert swipe.split == 250
