@@ -134,6 +134,7 @@ class SimulateDoseDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         for field in self._numbers():
             field.lineEdit().textChanged.connect(self._enable_ok)
+            field.valueChanged.connect(self._enable_ok)  # Qt's own text writes: signals off
         self._measured: LowDoseSettings | None = None
         self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
         self._noise_error: str | None = None
@@ -154,8 +155,10 @@ class SimulateDoseDialog(QDialog):
         return (self.dose, self.photons, self.attenuation, self.electronic)
 
     def _enable_ok(self) -> None:
-        """Let OK take the fields only while each holds a number in range."""
-        self.ok_button.setEnabled(all(field.hasAcceptableInput() for field in self._numbers()))
+        """Let OK take the fields only while each one that is open holds a number in range."""
+        self.ok_button.setEnabled(
+            all(not f.isEnabled() or f.hasAcceptableInput() for f in self._numbers())
+        )
 
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it)."""
@@ -191,6 +194,7 @@ class SimulateDoseDialog(QDialog):
             self.photons.setValue(self._measured.photons_per_pixel)
             self.attenuation.setValue(self._measured.max_attenuation)
         self._warn_if_noise_free()
+        self._enable_ok()
 
     def _warn_if_noise_free(self) -> None:
         """Say where the entered quanta predict far more noise than the image holds."""
@@ -224,7 +228,10 @@ class SimulateDoseDialog(QDialog):
             self.resize(self.width(), needed)
 
     def settings(self) -> LowDoseSettings:
-        """Return the settings the dialog shows."""
+        """Return the settings the dialog shows (text typed and not yet taken included)."""
+        for field in self._numbers():
+            if field.hasAcceptableInput():
+                field.interpretText()  # no keyboard tracking: typed text waits for Enter
         dose, seed = self.dose.value() / 100.0, self.seed.value()
         if self.measure.isChecked() and self._measured is not None:
             return replace(self._measured, dose=dose, seed=seed)

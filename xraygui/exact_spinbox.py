@@ -80,7 +80,9 @@ class ExactSpinBox(QDoubleSpinBox):
     decimal separator in place of the description's point). No typed character is
     dropped: text that is no number in range is kept, shown in red and not taken;
     it stays when the field loses the focus, and Enter leaves it to be corrected
-    rather than accepting the dialog with the field's last value.
+    rather than accepting the dialog with the field's last value. Typed text is taken
+    on Enter or when the focus leaves (no keyboard tracking), so ``valueChanged`` never
+    carries a half-typed number; an arrow key steps from the number shown.
 
     Parameters
     ----------
@@ -96,8 +98,30 @@ class ExactSpinBox(QDoubleSpinBox):
         super().__init__(parent)
         self.setDecimals(EXACT_DECIMALS)
         self.setRange(minimum, maximum)
+        # Typed text becomes the value on Enter or when the focus leaves, never a prefix
+        # of it ("4" of "4,5") while the rest is being typed.
+        self.setKeyboardTracking(False)
         self.setValue(value)
         self.lineEdit().textChanged.connect(self._mark_invalid)
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (Qt's name)
+        """Set the value; its text replaces any red text (Qt writes it with signals blocked)."""
+        super().setValue(value)
+        self._mark_invalid()
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        """Step from the number the text shows (clamped into range), or keep text that is none.
+
+        Qt would step from the last value taken and drop red text that reads as a
+        number out of range; text that is no number at all is kept as typed.
+        """
+        if not self.hasAcceptableInput():
+            number = read_number(self._number_text(self.lineEdit().text()), *self._separators())
+            if number is None:
+                return
+            self.setValue(min(max(number, self.minimum()), self.maximum()))
+        super().stepBy(steps)
+        self._mark_invalid()
 
     def _separators(self) -> tuple[str, str]:
         locale = self.locale()

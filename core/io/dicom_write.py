@@ -46,6 +46,8 @@ DENOISED = "denoised"
 OPERATION_MAX = 32
 """Longest operation named in a derived SeriesDescription, leaving room for the source's."""
 
+IS_MAX = 2**31 - 1
+"""The largest value of an IS (Integer String) element."""
 SERIES_NUMBER_OFFSET = 1000
 """Added to the source's SeriesNumber for a derived series, told apart from it in a PACS."""
 
@@ -61,6 +63,9 @@ DOSE_PROPORTIONAL = (
     "Exposure",
     "ExposureInuAs",
     "ExposureInmAs",
+    "XRayTubeCurrent",
+    "XRayTubeCurrentInmA",
+    "XRayTubeCurrentInuA",
     "ExposureIndex",
     "EntranceDose",
     "EntranceDoseInmGy",
@@ -68,7 +73,8 @@ DOSE_PROPORTIONAL = (
     "OrganDose",
 )
 """Exposure and dose values proportional to the tube current-time product (mAs), scaled
-for a simulated dose."""
+for a simulated dose: a lower dose at the same kVp and exposure time is a lower tube
+current, so that current times time stays the scaled mAs."""
 
 DOSE_UNSCALABLE = ("RelativeXRayExposure",)
 """Exposure values on a manufacturer's own scale, removed for a simulated dose."""
@@ -313,6 +319,8 @@ def derived_dataset(
     series_number = _derived_series_number(source)
     if series_number is not None:
         ds.SeriesNumber = series_number
+    elif "SeriesNumber" in source:  # one that cannot be offset is left empty (type 2)
+        ds.SeriesNumber = None
     _add_modifying_equipment(ds, description)
     _stamp_now(ds)
     ds.ImageComments = _image_comments(str(source.get("ImageComments") or ""))
@@ -690,11 +698,16 @@ def _derived_series(series: str, operation: str) -> str:
 
 
 def _derived_series_number(source: Dataset) -> int | None:
-    """Return the source's SeriesNumber plus :data:`SERIES_NUMBER_OFFSET`, or None without one."""
+    """Return the source's SeriesNumber plus :data:`SERIES_NUMBER_OFFSET`, or None.
+
+    None without one (absent, empty or not a number), or where the sum would pass the
+    largest IS value, 2**31 - 1.
+    """
     try:
-        return int(source.get("SeriesNumber")) + SERIES_NUMBER_OFFSET
-    except (TypeError, ValueError):  # absent, empty (type 2) or not a number: kept as it is
+        number = int(source.get("SeriesNumber")) + SERIES_NUMBER_OFFSET
+    except (TypeError, ValueError):
         return None
+    return number if number <= IS_MAX else None
 
 
 def _add_modifying_equipment(ds: Dataset, description: str) -> None:
@@ -783,8 +796,9 @@ def _scale_exposure(ds: Dataset, dose: float) -> str:
 def _scale_proportional(ds: Dataset, dose: float) -> tuple[list[str], list[str]]:
     """Multiply the values of :data:`DOSE_PROPORTIONAL` in `ds` by `dose`.
 
-    Integer values are rounded; a value that is not a single number cannot be scaled
-    and is removed.
+    Integer values are rounded, and removed where a positive value would round to 0
+    (0.4 mAs: ExposureInuAs holds it, :func:`_exposure_in_uas`); a value that is not a
+    single number cannot be scaled and is removed.
 
     Returns
     -------
@@ -803,6 +817,10 @@ def _scale_proportional(ds: Dataset, dose: float) -> tuple[list[str], list[str]]
             removed.append(keyword)
             continue
         if element.VR in ("IS", "US", "SS", "UL", "SL"):
+            if value > 0 and round(value) == 0:  # under the field's unit (0.4 mAs): not 0
+                del ds[keyword]
+                removed.append(keyword)
+                continue
             element.value = round(value)
         elif element.VR == "DS":
             element.value = DSfloat(value, auto_format=True)

@@ -26,6 +26,8 @@ EXPOSURE = {
     "DeviationIndex": 0,
     "RelativeXRayExposure": 1234,
     "EntranceDoseInmGy": 0.2,
+    "XRayTubeCurrent": 250,
+    "ExposureTime": 16,
 }
 
 
@@ -53,8 +55,9 @@ def derived(tmp_path, image, name="derived.dcm", **options):
 
 def test_a_simulated_dose_states_its_own_exposure(tmp_path, exposed):
     ds = derived(tmp_path, read_image(exposed), operation=SIMULATED, dose=0.1)
-    assert ds.Exposure == 0  # whole mAs: 0.4 rounds to 0; the finer values hold it
+    assert "Exposure" not in ds  # whole mAs: 0.4 is not 0; the finer values hold it
     assert ds.ExposureInuAs == 400
+    assert ds.XRayTubeCurrent == 25 and ds.ExposureTime == 16  # 25 mA x 16 ms = 0.4 mAs
     assert ds.ExposureInmAs == pytest.approx(0.4)
     assert float(ds.ExposureIndex) == pytest.approx(40)
     assert float(ds.EntranceDoseInmGy) == pytest.approx(0.02)
@@ -70,14 +73,14 @@ def test_deviation_index_without_a_target_is_removed(tmp_path, exposed):
     del image.dataset.TargetExposureIndex
     ds = derived(tmp_path, image, operation=SIMULATED, dose=0.1)
     assert "DeviationIndex" not in ds
-    assert "removed: RelativeXRayExposure, DeviationIndex" in ds.DerivationDescription
+    assert "removed: Exposure, RelativeXRayExposure, DeviationIndex" in ds.DerivationDescription
 
 
 def test_a_fraction_of_a_mas_is_kept_in_microampere_seconds(tmp_path, exposed):
     image = read_image(exposed)
     del image.dataset.ExposureInuAs, image.dataset.ExposureInmAs
     ds = derived(tmp_path, image, operation=SIMULATED, dose=0.1)
-    assert ds.Exposure == 0 and ds.ExposureInuAs == 400
+    assert "Exposure" not in ds and ds.ExposureInuAs == 400
     assert "added: ExposureInuAs" in ds.DerivationDescription
 
 
@@ -196,3 +199,10 @@ def test_a_jpeg_compressed_tiff_is_read_as_lossy_and_its_capture_says_so(tmp_pat
     ds = _secondary_capture(tmp_path, lossy)
     assert (ds.LossyImageCompression, ds.LossyImageCompressionMethod) == ("01", "ISO_10918_1")
     assert "LossyImageCompression" not in read_image(tmp_path / "plain.tif").metadata
+
+
+def test_a_series_number_that_cannot_be_offset_is_left_empty(tmp_path, exposed):
+    image = read_image(exposed)
+    image.dataset.SeriesNumber = 2**31 - 500  # + 1000 would pass the largest IS value
+    ds = derived(tmp_path, image)
+    assert "SeriesNumber" in ds and ds.SeriesNumber in (None, "")

@@ -63,6 +63,7 @@ def _enter(qtbot, field, text):
     """Type ``text`` and go on to the next field."""
     _type(qtbot, field, text)
     qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Tab)
+    field.interpretText()  # what leaving the field does (offscreen, focus may not move)
 
 
 def test_german_fields_read_a_decimal_comma_and_thousands_points(qtbot, locale, entered):
@@ -166,3 +167,27 @@ def test_the_dialog_grows_to_show_its_warning_whole(qtbot, locale, entered):
     assert warning.height() >= warning.heightForWidth(warning.width())
     for label in (dialog.layout().itemAt(0).widget(), dialog.measured_label):
         assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_measuring_over_red_text_leaves_ok_enabled_and_the_field_plain(qtbot, locale, entered):
+    locale(ENGLISH)
+    dialog = entered()
+    _type(qtbot, dialog.photons, "13,23")  # no number in English: red, OK off
+    assert not dialog.ok_button.isEnabled()
+    dialog.measure.setChecked(True)  # the measured quanta replace it, and the field closes
+    assert dialog.ok_button.isEnabled()
+    assert dialog.photons.lineEdit().styleSheet() == ""
+
+
+def test_an_arrow_keeps_red_text_or_steps_from_the_number_shown(qtbot, locale, entered):
+    locale(ENGLISH)
+    dialog = entered()
+    before = dialog.dose.value()
+    _type(qtbot, dialog.dose, "4,5")  # no number: nothing is taken while it is typed
+    assert dialog.dose.value() == before
+    qtbot.keyClick(dialog.dose, Qt.Key.Key_Up)
+    assert dialog.dose.text() == "4,5 %" and not dialog.ok_button.isEnabled()
+    _type(qtbot, dialog.dose, "150")  # a number out of range: stepped from, clamped
+    qtbot.keyClick(dialog.dose, Qt.Key.Key_Down)
+    assert dialog.dose.value() == 99.0 and dialog.dose.text() == "99 %"
+    assert dialog.ok_button.isEnabled() and dialog.dose.lineEdit().styleSheet() == ""
