@@ -1,9 +1,9 @@
 """A wait cursor and a status line while the GUI thread works for a moment.
 
-Opening and writing files run in the GUI thread: well under a second on a film, about
-one and a half seconds to open a 3000 x 3000 radiograph. :func:`busy` tells the user the
-window is working rather than frozen (denoising, simulating a dose and the metrics run in
-worker threads). Use it in handlers of the user's own actions only:
+Writing files runs in the GUI thread, well under a second; opening reads in a worker
+while the window paints (:mod:`xraygui.reading`). :func:`busy` tells the user the window
+is working rather than frozen (denoising, simulating a dose and the metrics run in worker
+threads). Use it in handlers of the user's own actions only:
 it processes pending events to paint, which inside a worker's signal handler could run
 that worker's later signals first.
 """

@@ -34,7 +34,7 @@ from core.device import device_label, select_device
 from core.display import auto_window, to_display
 from core.errors import XrayError, XrayWarning, error_line
 from core.image import VoiLut, Window, XrayImage
-from core.io import read_image, write_image
+from core.io import write_image
 from core.io.notice import DISCLAIMER
 from core.metrics import Region
 from core.noise import LowDoseSettings, NoiseEstimate
@@ -51,6 +51,7 @@ from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.models import find_models
 from xraygui.panes import ZOOM_STEP, ComparisonView
+from xraygui.reading import read_in_worker
 from xraygui.readout import PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
         self._after_shown: PaneValues | None = None  # what the After pane shows, for the readout
+        self._reading = False  # an image file is being read (see _read)
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
         self.setWindowTitle(f"xraygui {__version__} - {DISCLAIMER}")
@@ -434,10 +436,12 @@ class MainWindow(QMainWindow):
             return False
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
-                image = read_image(path, frame=frame)
+                image = self._read(path, frame=frame)
             except XrayError as error:
                 self.show_error("Cannot open image", str(error))
                 return False
+            if image is None:
+                return False  # cancelled: the open image stays
             self.source = image
             self.reference = None
             self.dose = None
@@ -462,6 +466,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {DISCLAIMER}")
         self.views.fit()
         return True
+
+    def _read(self, path: str | Path, *, frame: int = 0) -> XrayImage | None:
+        """Read `path` in a worker while the window paints; None if the user cancelled."""
+        self._reading = True
+        try:
+            return read_in_worker(self, path, frame=frame, start=self._keep)
+        finally:
+            self._reading = False
 
     def _open_frame(self, number: int) -> None:
         """Show frame `number` (from 1) of the open file, or go back to the shown one."""
@@ -937,10 +949,15 @@ class MainWindow(QMainWindow):
         """Read a reference image; it must have the size of the open image."""
         if self.image is None:
             return False
-        try:
-            reference = read_image(path)
-        except XrayError as error:
-            self.show_error("Cannot open reference", str(error))
+        if self._still_reading():
+            return False
+        with busy(self.statusBar(), f"Opening {Path(path).name}..."):
+            try:
+                reference = self._read(path)
+            except XrayError as error:
+                self.show_error("Cannot open reference", str(error))
+                return False
+        if reference is None:
             return False
         if reference.shape != self.image.shape:
             self.show_error(
@@ -1140,7 +1157,14 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- denoising
 
+    def _still_reading(self) -> bool:
+        if self._reading:
+            self.statusBar().showMessage("Busy: an image is being opened", 4000)
+        return self._reading
+
     def _busy(self) -> bool:
+        if self._still_reading():
+            return True
         if self.worker is not None:
             self.statusBar().showMessage("Busy: wait for the run to finish or press Cancel", 4000)
             return True

@@ -26,19 +26,3 @@ def test_the_cursor_comes_back_after_an_error_and_a_new_message_stays(qtbot):
     with busy(bar, "Opening y.dcm..."):
         bar.showMessage("Showing a simulated 25 % dose")
     assert bar.currentMessage() == "Showing a simulated 25 % dose"
-
-
-def test_the_window_is_busy_while_it_opens_a_file(window, small_dicom, monkeypatch):
-    import xraygui.main_window
-
-    seen = []
-    real = xraygui.main_window.read_image
-
-    def read(*args, **kwargs):
-        seen.append((QApplication.overrideCursor().shape(), window.statusBar().currentMessage()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(xraygui.main_window, "read_image", read)
-    assert window.open_file(small_dicom)
-    assert seen == [(Qt.CursorShape.WaitCursor, f"Opening {small_dicom.name}...")]
-    assert QApplication.overrideCursor() is None
