@@ -52,9 +52,10 @@ def is_bad_input(error: BaseException) -> bool:
     Returns
     -------
     bool
-        True for an :class:`XrayError`, ``ValueError`` or ``OSError``.
+        True for an :class:`XrayError`, ``ValueError``, ``OSError`` or ``MemoryError``
+        (an input or option too large for this machine).
     """
-    return isinstance(error, XrayError | ValueError | OSError)
+    return isinstance(error, XrayError | ValueError | OSError | MemoryError)
 
 
 def os_error_line(error: OSError) -> str:
@@ -83,8 +84,9 @@ def error_line(error: Exception) -> str:
     ----------
     error : Exception
         An :class:`XrayError` or ``ValueError`` (bad input: its own message), an
-        ``OSError`` (the file system's reason, :func:`os_error_line`), or anything
-        else (a bug: its type and where it was raised, for a report).
+        ``OSError`` (the file system's reason, :func:`os_error_line`), a ``MemoryError``
+        (``"not enough memory"``, with what could not be allocated where it says), or
+        anything else (a bug: its type and where it was raised, for a report).
 
     Returns
     -------
@@ -93,6 +95,9 @@ def error_line(error: Exception) -> str:
     """
     if isinstance(error, OSError):  # the file system's answer: a full disk, a file in the way
         return os_error_line(error)
+    if isinstance(error, MemoryError):  # numpy's says how much: "Unable to allocate 74.5 GiB..."
+        detail = f": {error}" if str(error) else ""
+        return _one_printable_line(f"not enough memory{detail}", 1000)
     if is_bad_input(error):
         return _one_printable_line(str(error), 1000)
     frames = traceback.extract_tb(error.__traceback__)

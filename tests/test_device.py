@@ -39,7 +39,9 @@ def test_unknown_devices_are_refused(name):
 
 
 def test_cpu_label_and_free_memory():
-    assert device_label(torch.device("cpu")) == f"CPU ({torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    plural = "" if threads == 1 else "s"
+    assert device_label(torch.device("cpu")) == f"CPU ({threads} thread{plural})"
     assert device_label(torch.device("mps")) == "Apple MPS"
     assert free_memory_bytes(torch.device("cpu")) > 0
 

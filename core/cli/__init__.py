@@ -2,12 +2,14 @@
 
 Bad input ends the program with exit status 2 and one line on stderr that names
 the file and the reason; an unexpected error (a bug) with status 1 and one line that
-names it. No traceback reaches the user.
+names it. No traceback reaches the user. Ctrl-C, SIGTERM and SIGHUP stop it with
+128 + the signal's number and leave no half-written file.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import select
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 
 from core import __version__
 from core.cli import denoise, info, metrics, phantom, simulate, train
+from core.cli.signals import Terminated, stopping_signals_raise
 from core.errors import error_line, is_bad_input
 from core.resources import version_line
 
@@ -28,6 +31,12 @@ EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
 EXIT_BROKEN_PIPE = 141
 """Exit status when the reader of stdout has gone (128 + SIGPIPE), as in ``| head``."""
+EXIT_STATUSES = (
+    "exit status: 0 done; 1 an unexpected error (a bug); 2 bad input, or the file\n"
+    "system refused; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (no file is left\n"
+    "half-written); 141 the reader of the output stopped early (| head)."
+)
+"""The epilog of every parser's help (train's, which stops after a checkpoint, says its own)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,11 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Denoise and analyse low-dose X-ray images. Not for diagnostic use.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
+        epilog=EXIT_STATUSES,
     )
     parser.add_argument("--version", action="version", version=version_line(PROG, __version__))
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
+    for subparser in subparsers.choices.values():
+        subparser.epilog = EXIT_STATUSES
     return parser
 
 
@@ -84,13 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input, 1 on an unexpected error.
+        0 on success, 2 on bad input, 1 on an unexpected error, 128 + the signal's
+        number after Ctrl-C (130), SIGTERM (143) or SIGHUP (129).
     """
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a file name no encoding can print: escaped
+        sys.stdout.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     # tifffile logs its parsing remarks on damaged files; the user gets our one line instead.
     logging.getLogger("tifffile").setLevel(logging.ERROR)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), stopping_signals_raise():
         warnings.showwarning = _show_warning_on_one_line
         try:
             return args.run(args)
@@ -102,6 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG
-        except KeyboardInterrupt:  # Ctrl-C: the writers leave no half-written file
+        except KeyboardInterrupt as stop:  # Ctrl-C or Terminated: no half-written file
             print(f"{PROG}: interrupted (no file is left half-written)", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return 128 + stop.signum if isinstance(stop, Terminated) else EXIT_INTERRUPTED

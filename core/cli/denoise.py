@@ -2,11 +2,13 @@
 
 Each INPUT gives ``DIR/<stem>.<same format>``: a DICOM a derived DICOM whose
 DerivationDescription names the model, sampler, steps and noise estimate after the
-source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. With ``--frame all``
-each frame gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so on; the frames of
-one DICOM form one new derived series, InstanceNumber 1 to N in frame order. Outputs are
-written atomically and never over an input. The model, and torch with it, is loaded only
-when the subcommand runs.
+source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. The stem is the
+input's name less an image suffix, told apart from the other inputs' where they clash
+(:func:`core.io.output_names.output_stems`). With ``--frame all`` each frame of a
+multi-frame input gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so on (a
+single-frame input keeps ``DIR/<stem>.<format>``); the frames of one DICOM form one new
+derived series, InstanceNumber 1 to N in frame order. Outputs are written atomically and
+never over an input. The model, and torch with it, is loaded only when the subcommand runs.
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydicom.uid import generate_uid
 from tqdm import tqdm
 
+from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
 from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
-from core.io import WRITTEN_AS
+from core.image import XrayImage
+from core.io import WRITTEN_AS, output_stems
+
+if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
+    from core.denoise import DenoiseResult, DenoiseSettings
+    from core.diffusion import DiffusionModel
 
 SAMPLERS = ("ddim", "ddpm")
 ALL_FRAMES = "all"
@@ -33,9 +42,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "denoise",
         help="denoise images with the diffusion model (blind: the noise is estimated)",
         description="Denoise low-dose radiographs. The noise level is estimated from each "
-        "image; DIR/<input stem>.<same format> is written for each INPUT "
-        "(with --frame all, DIR/<input stem>_frameNNN.<format> for each frame, numbered "
-        "from 000; the frames of a DICOM form one new derived series).",
+        "image; DIR/<input stem>.<same format> is written for each INPUT, the stem being "
+        "its name less an image suffix (.dcm .dicom .png .tif .tiff .jpg .jpeg .npy). "
+        "Inputs whose stems clash are told apart: of one folder they keep their suffix "
+        "(a_png, a_jpg), of different folders they get their folders' names (s1_IM0001, "
+        "s2_IM0001), and any still alike a number (_2). With --frame all, "
+        "DIR/<input stem>_frameNNN.<format> is written for each frame of a multi-frame "
+        "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>); "
+        "the frames of a DICOM form one new derived series.",
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
@@ -62,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument(
+        "--threads",
+        type=_thread_count,
+        metavar="N",
+        help="CPU threads for torch (default: torch's choice, about one per core)",
+    )
+    parser.add_argument(
         "--frame",
         type=_frame_choice,
         default=None,
@@ -69,7 +89,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="frame (from 0) of a multi-frame DICOM or page of a TIFF, or all of them "
         "(default: frame 0, with a warning where there are more)",
     )
-    parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    existing = parser.add_mutually_exclusive_group()
+    existing.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    existing.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave existing outputs as they are and do not denoise their inputs again "
+        "(to resume a stopped batch)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per line on stdout for each input (each frame): input, "
+        "frame, output, status (ok, skipped or error), error, noise_sigma, t_star, "
+        "residual_sigma, seconds, device",
+    )
     parser.set_defaults(run=run)
 
 
@@ -86,11 +120,26 @@ def _frame_choice(text: str) -> int | str:
     return frame
 
 
-def output_path(source: Path, source_format: str, folder: Path, frame: int | None = None) -> Path:
+def _thread_count(text: str) -> int:
+    """Parse ``--threads``: a whole number from 1."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
+    return count
+
+
+def output_path(
+    stem: str, source: Path, source_format: str, folder: Path, frame: int | None = None
+) -> Path:
     """Where the denoised ``source`` goes: ``folder/<stem>.<same format>``.
 
     Parameters
     ----------
+    stem : str
+        The output's stem (:func:`core.io.output_names.output_stems`).
     source : Path
         The input file.
     source_format : str
@@ -110,19 +159,36 @@ def output_path(source: Path, source_format: str, folder: Path, frame: int | Non
     default = WRITTEN_AS[source_format]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
-    stem = source.stem if frame is None else f"{source.stem}_frame{frame:03d}"
-    return folder / (stem + suffix)
+    return folder / ((stem if frame is None else f"{stem}_frame{frame:03d}") + suffix)
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    """Keep each file once, where first given, warning of any given again."""
+    unique: dict[Path, Path] = {}
+    for path in paths:
+        unique.setdefault(path.resolve(), path)
+    if len(unique) < len(paths):
+        tqdm.write(
+            f"xray-denoise: warning: {len(paths) - len(unique)} input(s) given more than "
+            "once; each file is denoised once",
+            file=sys.stderr,
+        )
+    return list(unique.values())
 
 
 def run(args: argparse.Namespace) -> int:
     """Denoise every input, going on past any that fails.
 
     Exit 2 if an input could not be read, denoised or written (bad input), 1 if one met
-    an unexpected error (a bug), else 0.
+    an unexpected error (a bug), else 0 (outputs skipped with ``--skip-existing``
+    included). With several inputs a summary line ends the batch on stderr, or says,
+    when Ctrl-C or a signal stops it, which inputs were not done.
     """
-    from core.denoise import DenoiseResult, DenoiseSettings, TileProgress, denoise_steps, open_model
-    from core.device import select_device
-    from core.io import read_image, write_image
+    import torch
+
+    from core.denoise import DenoiseSettings, open_model
+    from core.device import device_label, select_device
+    from core.io import read_image
 
     chosen = {"n_steps": args.steps, "views": args.views}
     optional = {name: value for name, value in chosen.items() if value is not None}
@@ -135,76 +201,112 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise XrayError(f"{args.output_dir} is a file, not a folder; choose another --output-dir")
-    model = open_model(args.model, device=select_device(settings.device))
-    inputs = {path.resolve() for path in args.inputs}
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    device = select_device(settings.device)
+    model = open_model(args.model, device=device)
+    tqdm.write(f"xray-denoise: denoising on {device_label(device)}", file=sys.stderr)
+    paths = _unique(args.inputs)
+    report = DenoiseReport(paths, device=device_label(device), as_json=args.json)
+    stems = output_stems(paths, one_folder=True)
+    inputs = {path.resolve() for path in paths}
     written: set[Path] = set()
-    failures = crashes = 0
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
-    one_file = True if len(args.inputs) < 2 else None
-    files = tqdm(args.inputs, desc="denoise", unit="file", disable=one_file)
+    files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
     every_frame = args.frame == ALL_FRAMES
-    for path in files:
-        first = last = frame = 0 if every_frame or args.frame is None else args.frame
-        series_uid = generate_uid()  # of the frames of a DICOM written with --frame all
-        while frame <= last:
-            try:
-                with warnings.catch_warnings():
-                    if frame > first:  # said for the first frame already (colour, say)
-                        warnings.simplefilter("ignore", XrayWarning)
-                    image = read_image(path, frame=frame)
-                many = image.n_frames > 1
-                if every_frame:
-                    last = image.n_frames - 1
-                elif many and args.frame is None:
-                    tqdm.write(
-                        f"xray-denoise: warning: {path} has {image.n_frames} frames; frame 0 "
-                        "denoised (choose with --frame N, or --frame all)",
-                        file=sys.stderr,
+    try:
+        for path in files:
+            first = last = frame = 0 if every_frame or args.frame is None else args.frame
+            series_uid = generate_uid()  # of the frames of a DICOM written with --frame all
+            while frame <= last:
+                destination = None
+                try:
+                    with warnings.catch_warnings():
+                        if frame > first:  # said for the first frame already (colour, say)
+                            warnings.simplefilter("ignore", XrayWarning)
+                        image = read_image(path, frame=frame)
+                    many = image.n_frames > 1
+                    if every_frame:
+                        last = image.n_frames - 1
+                    elif many and args.frame is None:
+                        tqdm.write(
+                            f"xray-denoise: warning: {path} has {image.n_frames} frames; frame "
+                            "0 denoised (choose with --frame N, or --frame all)",
+                            file=sys.stderr,
+                        )
+                    destination = output_path(
+                        stems[path],
+                        path,
+                        image.source_format,
+                        args.output_dir,
+                        frame if every_frame and many else None,
                     )
-                destination = output_path(
-                    path,
-                    image.source_format,
-                    args.output_dir,
-                    frame if every_frame and many else None,
-                )
-                if destination.resolve() in inputs:
-                    raise XrayError(
-                        f"{path}: {destination} is an input; choose another --output-dir"
-                    )
-                if destination in written:
-                    raise XrayError(f"{path}: {destination} was written for another input")
-                if destination.exists() and not args.overwrite:  # before the time denoising takes
-                    raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
-                destination.parent.mkdir(parents=True, exist_ok=True)  # only once there is work
-                label = f"{path.name} frame {frame}" if many else path.name
-                with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
-                    for event in denoise_steps(image, model, settings, step_images=False):
-                        if isinstance(event, TileProgress):
-                            bar.update(event.fraction - bar.n)
-                        elif isinstance(event, DenoiseResult):
-                            result = event
-                description = result.description()
-                in_series = every_frame and many  # the frames of one source: one series
-                write_image(
-                    result.image,
-                    destination,
-                    description=description,
-                    overwrite=args.overwrite,
-                    series_uid=series_uid if in_series else None,
-                    instance_number=frame + 1 if in_series else None,
-                )
-            except Exception as error:  # bad input or a bug: one line, and on to the rest
-                reason = error_line(error)
-                reason = reason if str(path) in reason else f"{path}: {reason}"
-                tqdm.write(f"xray-denoise: error: {reason}", file=sys.stderr)
-                if is_bad_input(error):
-                    failures += 1
-                else:
-                    crashes += 1
-            else:
-                written.add(destination)
-                tqdm.write(
-                    f"{destination}: {description} ({result.seconds:.1f} s)", file=sys.stdout
-                )
-            frame += 1
-    return 1 if crashes else 2 if failures else 0
+                    if destination.resolve() in inputs:
+                        raise XrayError(
+                            f"{path}: {destination} is an input; choose another --output-dir"
+                        )
+                    if destination in written:
+                        raise XrayError(f"{path}: {destination} was written for another input")
+                    if destination.exists() and args.skip_existing:
+                        report.add(Outcome(path, frame, destination, SKIPPED))
+                    else:
+                        label = f"{path.name} frame {frame}" if many else path.name
+                        series = (series_uid, frame + 1) if every_frame and many else None
+                        result = _denoise_into(
+                            image, destination, model, settings, label, args.overwrite, series
+                        )
+                        written.add(destination)
+                        report.add(Outcome(path, frame, destination, WRITTEN, result=result))
+                except BrokenPipeError:  # stdout's reader has gone: main() ends quietly
+                    raise
+                except Exception as error:  # bad input or a bug: one line, and on to the rest
+                    reason = error_line(error)
+                    reason = reason if str(path) in reason else f"{path}: {reason}"
+                    bug = not is_bad_input(error)
+                    report.add(Outcome(path, frame, destination, FAILED, error=reason, bug=bug))
+                frame += 1
+            report.input_done()
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: say what was left, then stop
+        if len(paths) > 1:
+            tqdm.write(report.stopped(), file=sys.stderr)
+        raise
+    if len(paths) > 1:
+        tqdm.write(report.summary(), file=sys.stderr)
+    return report.exit_status()
+
+
+def _denoise_into(
+    image: XrayImage,
+    destination: Path,
+    model: DiffusionModel,
+    settings: DenoiseSettings,
+    label: str,
+    overwrite: bool,
+    series: tuple[str, int] | None,
+) -> DenoiseResult:
+    """Denoise one frame and write it to `destination`, with a progress bar on a terminal.
+
+    `series` is the SeriesInstanceUID and InstanceNumber of a frame of a DICOM written
+    with ``--frame all``, else None.
+    """
+    from core.denoise import DenoiseResult, TileProgress, denoise_steps
+    from core.io import write_image
+
+    if destination.exists() and not overwrite:  # before the time denoising takes
+        raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
+    destination.parent.mkdir(parents=True, exist_ok=True)  # only once there is work
+    with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
+        for event in denoise_steps(image, model, settings, step_images=False):
+            if isinstance(event, TileProgress):
+                bar.update(event.fraction - bar.n)
+            elif isinstance(event, DenoiseResult):
+                result = event
+    write_image(
+        result.image,
+        destination,
+        description=result.description(),
+        overwrite=overwrite,
+        series_uid=None if series is None else series[0],
+        instance_number=None if series is None else series[1],
+    )
+    return result

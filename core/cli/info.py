@@ -47,7 +47,9 @@ def describe(image: XrayImage) -> dict[str, Any]:
         LUT function, every window the file names and every VOI LUT table it
         carries (explanation, number of entries, first input value and bits per
         entry), the pixel padding
-        (its stored values and share of the pixels), and the noise as the denoiser
+        (its stored values and share of the pixels), the range of values after the
+        rescale (``value_min``, ``value_max``: stored values times ``rescale_slope`` plus
+        ``rescale_intercept``), and the noise as the denoiser
         estimates it (:meth:`NoiseEstimate.from_pixels`): the
         global noise standard deviation (in pixel units) and the noise model (the log
         detector fitted to the noise-level function where a radiograph's fits it,
@@ -94,6 +96,8 @@ def describe(image: XrayImage) -> dict[str, Any]:
             "pixels": int(image.padding.mask.sum()),
             "share": float(image.padding.mask.mean()),
         },
+        "rescale_slope": image.mapping.slope,
+        "rescale_intercept": image.mapping.intercept,
         "value_min": float(image.pixels.min()),
         "value_max": float(image.pixels.max()),
         "noise_sigma": sigma,
@@ -169,6 +173,15 @@ def _padding_text(padding: dict[str, Any] | None) -> str:
     return f"{values}, {100 * padding['share']:.1f} % of the pixels"
 
 
+def _units(summary: dict[str, Any]) -> str:
+    """Say what the values are: ``"rescaled: stored x 1 - 1024"``, or ``"stored values"``."""
+    slope, intercept = summary["rescale_slope"], summary["rescale_intercept"]
+    if (slope, intercept) == (1.0, 0.0):
+        return "stored values"
+    sign = "-" if intercept < 0 else "+"
+    return f"rescaled: stored x {slope:g} {sign} {abs(intercept):g}"
+
+
 def _as_text(summary: dict[str, Any]) -> str:
     spacing = summary["pixel_spacing_mm"]
     spacing_text = f"{spacing[0]:g} x {spacing[1]:g} mm" if spacing else "-"
@@ -183,13 +196,14 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  pixel spacing   {spacing_text}",
         f"  window          {_window_text(summary)}",
         f"  padding         {_padding_text(summary['padding'])}",
-        f"  values          {summary['value_min']:g} .. {summary['value_max']:g}",
+        f"  values          {summary['value_min']:g} .. {summary['value_max']:g} "
+        f"({_units(summary)})",
     ]
     if summary["noise_sigma"] is None:
         lines.append(f"  noise (est.)    not measurable: {summary['noise_problem']}")
     else:
         lines += [
-            f"  noise (est.)    sigma {summary['noise_sigma']:.4g}",
+            f"  noise (est.)    sigma {summary['noise_sigma']:.4g} (in the units of the values)",
             f"  noise model     {summary['noise_model'] or 'no log detector fits'}",
         ]
     return "\n".join(lines)

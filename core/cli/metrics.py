@@ -38,7 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "2**BitsStored - 1 for DICOM, the dtype maximum for PNG/TIFF; for floats 1.0 "
         "where they lie in [0, 1], else the reference's maximum minus minimum)",
     )
-    parser.add_argument("--region", type=Region.parse, help="ROW,COL,HEIGHT,WIDTH (pixels)")
+    parser.add_argument(
+        "--region",
+        type=_region,
+        help="ROW,COL,HEIGHT,WIDTH (pixels, ROW and COL from 0 at the top left)",
+    )
     parser.add_argument(
         "--frame",
         type=int,
@@ -49,8 +53,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--test-frame", type=int, metavar="M", help="another frame (from 0) of TEST than --frame"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: reference, reference_frame, test, test_frame, then the "
+        "metrics",
+    )
     parser.set_defaults(run=run)
+
+
+def _region(text: str) -> Region:
+    """Parse ``--region``, saying what is wrong with it (argparse's own message would not)."""
+    try:
+        return Region.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,7 +120,13 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     if args.json:
-        values = result.to_dict()
+        values = {
+            "reference": str(args.reference),
+            "reference_frame": args.frame or 0,
+            "test": str(args.test),
+            "test_frame": (test_frame or 0) if test.n_frames > 1 else 0,
+        }
+        values.update(result.to_dict())
         values["data_range_source"] = source
         values["reference_noise"] = None if noise is None else noise.sigma
         values["noise_free_psnr"] = finite_or_none(floor)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from pydicom.uid import JPEG2000Lossless, RLELossless
 
 from core.display import auto_window
-from core.io import write_new_dicom
+from core.io import MAX_DECODED_BYTES, write_new_dicom
 from core.noise import DEFAULT_ELECTRONIC_NOISE, phantom_image
 
 SYNTHETIC_PATIENT_NAME = "SYNTHETIC^PHANTOM"
 SYNTHETIC_PATIENT_ID = "SYNTHETIC"
 TRANSFER_SYNTAXES = {"raw": None, "rle": RLELossless, "j2k": JPEG2000Lossless}
+MAX_SIZE = math.isqrt(MAX_DECODED_BYTES // 2)
+"""Largest phantom side: its 16-bit frame is the largest that ``read_image`` reads."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "noise-free, or with the quantum and electronic noise of a given exposure.",
     )
     parser.add_argument("output", type=Path, metavar="OUT")
-    parser.add_argument("--size", type=int, default=1024, help="rows and columns (default 1024)")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=1024,
+        help=f"rows and columns, at most {MAX_SIZE} (default 1024)",
+    )
     parser.add_argument(
         "--photons",
         type=float,
@@ -43,7 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--photometric", choices=("MONOCHROME2", "MONOCHROME1"), default="MONOCHROME2"
     )
     parser.add_argument(
-        "--spacing", type=float, default=0.4, help="pixel spacing in mm (default 0.4)"
+        "--spacing",
+        type=_spacing,
+        default=0.4,
+        help="pixel spacing in mm, positive (default 0.4)",
     )
     parser.add_argument(
         "--compression",
@@ -55,8 +66,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _spacing(text: str) -> float:
+    """Parse ``--spacing``: a positive, finite number of mm."""
+    try:
+        spacing = float(text)
+    except ValueError:
+        spacing = math.nan
+    if not 0 < spacing < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of mm, got {text!r}")
+    return spacing
+
+
 def run(args: argparse.Namespace) -> int:
     """Render and write the phantom."""
+    if args.size > MAX_SIZE:
+        raise ValueError(
+            f"--size {args.size}: the phantom must be at most {MAX_SIZE} x {MAX_SIZE} pixels "
+            "(the largest image xray-denoise reads)"
+        )
     stored = phantom_image(
         (args.size, args.size),
         bits_stored=args.bits,

@@ -22,6 +22,7 @@ from core.io.dicom_write import (
     write_secondary_capture,
 )
 from core.io.guards import MAX_DECODED_BYTES, MAX_SIDE, one_line
+from core.io.output_names import output_stems
 from core.io.raster_read import read_jpeg, read_npy, read_png, read_tiff
 from core.io.raster_write import write_npy, write_png, write_tiff
 from core.io.sniff import FORMAT_NAMES, detect_format
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_DECODED_BYTES",
     "MAX_SIDE",
     "WRITTEN_AS",
+    "output_stems",
     "read_image",
     "write_derived_dicom",
     "write_image",

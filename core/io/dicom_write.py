@@ -439,6 +439,8 @@ def new_dataset(
         raise ValueError(f"photometric must be MONOCHROME1 or MONOCHROME2, got {photometric!r}")
     if not modality or len(modality) > 16:
         raise ValueError(f"modality must be a DICOM modality code such as 'CR', got {modality!r}")
+    if pixel_spacing is not None and not all(0 < float(v) < math.inf for v in pixel_spacing):
+        raise ValueError(f"pixel spacing must be positive and finite, got {tuple(pixel_spacing)}")
     is_cr = modality == "CR"
     ds = Dataset()
     ds.SpecificCharacterSet = "ISO_IR 192"

@@ -548,7 +548,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     bar = tqdm(
         total=config.steps,
         initial=step,
-        disable=not (config.progress and ctx.is_main),
+        disable=None if config.progress and ctx.is_main else True,  # None: on a terminal only
         mininterval=5.0,
         dynamic_ncols=True,
     )

@@ -1,0 +1,164 @@
+"""What ``xray-denoise denoise`` says of each input, and of the batch at its end."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+if TYPE_CHECKING:  # torch comes with it, loaded only when the subcommand runs
+    from core.denoise import DenoiseResult
+
+PROG = "xray-denoise"
+WRITTEN, SKIPPED, FAILED = "ok", "skipped", "error"
+"""The status of an :class:`Outcome`, as its JSON record gives it."""
+NAMES_SHOWN = 10
+"""Inputs named at most in a summary line; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one frame of one input.
+
+    Parameters
+    ----------
+    source : Path
+        The input.
+    frame : int
+        Its frame (0 for a single-frame input).
+    output : Path or None
+        Where it went, or was to go; None where that was not known yet.
+    status : str
+        :data:`WRITTEN`, :data:`SKIPPED` (the output existed) or :data:`FAILED`.
+    error : str, optional
+        Why it failed: one line that names the input.
+    bug : bool
+        Whether the failure was an unexpected error rather than bad input.
+    result : DenoiseResult, optional
+        The denoising, for a written output.
+    """
+
+    source: Path
+    frame: int
+    output: Path | None
+    status: str
+    error: str | None = None
+    bug: bool = False
+    result: DenoiseResult | None = None
+
+    def record(self, device: str) -> dict[str, Any]:
+        """Return the JSON record: input, frame, output, status, error, noise and time.
+
+        Parameters
+        ----------
+        device : str
+            Where the batch ran (:func:`core.device.device_label`).
+
+        Returns
+        -------
+        dict
+            ``noise_sigma`` (the input's, pixel units), ``t_star``, ``residual_sigma``
+            (the output's noise, None where it cannot be measured) and ``seconds`` are
+            None unless the output was written.
+        """
+        result = self.result
+        residual = None if result is None else result.noise_after
+        return {
+            "input": str(self.source),
+            "frame": self.frame,
+            "output": None if self.output is None else str(self.output),
+            "status": self.status,
+            "error": self.error,
+            "noise_sigma": None if result is None else result.noise_before.sigma,
+            "t_star": None if result is None else result.t_start,
+            "residual_sigma": None if residual is None or math.isnan(residual) else residual,
+            "seconds": None if result is None else result.seconds,
+            "device": device,
+        }
+
+
+class DenoiseReport:
+    """Report each frame as it is done, and the batch once it ends or is stopped.
+
+    A written output gets a line on stdout (``OUTPUT: description (1.2 s)``), or with
+    `as_json` its JSON record (:meth:`Outcome.record`); so do the others with
+    `as_json`. Failures and skips also get a line on stderr.
+
+    Parameters
+    ----------
+    inputs : list of Path
+        The batch's inputs, in the order they are denoised.
+    device : str
+        Where it runs.
+    as_json : bool
+        Print one JSON record per frame on stdout instead of the text line.
+    """
+
+    def __init__(self, inputs: list[Path], *, device: str, as_json: bool) -> None:
+        self.inputs = inputs
+        self.device = device
+        self.as_json = as_json
+        self.outcomes: list[Outcome] = []
+        self.inputs_done = 0
+        """How many of `inputs`, from the first, are done (each of their frames)."""
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one frame's outcome and say it."""
+        self.outcomes.append(outcome)
+        if outcome.status == FAILED:
+            tqdm.write(f"{PROG}: error: {outcome.error}", file=sys.stderr)
+        elif outcome.status == SKIPPED:
+            tqdm.write(
+                f"{PROG}: {outcome.source}: skipped (exists): {outcome.output}", file=sys.stderr
+            )
+        if self.as_json:
+            tqdm.write(json.dumps(outcome.record(self.device)), file=sys.stdout)
+        elif (result := outcome.result) is not None:
+            line = f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)"
+            tqdm.write(line, file=sys.stdout)
+
+    def input_done(self) -> None:
+        """Count the input being denoised as done."""
+        self.inputs_done += 1
+
+    def summary(self) -> str:
+        """Return the batch's counts, naming the failed: ``"... 1 failed (b.png)"``."""
+        counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED)}
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        frames = Counter(outcome.source for outcome in self.outcomes)
+        failed = [
+            f"{o.source} frame {o.frame}" if frames[o.source] > 1 else str(o.source)
+            for o in self.outcomes
+            if o.status == FAILED
+        ]
+        return (
+            f"{PROG}: denoise: {counts[WRITTEN]} written, {counts[SKIPPED]} skipped "
+            f"(output exists), {counts[FAILED]} failed" + (f" ({_some(failed)})" if failed else "")
+        )
+
+    def stopped(self) -> str:
+        """Return how many inputs a stopped batch did, and name those it did not."""
+        left = [str(path) for path in self.inputs[self.inputs_done :]]
+        return (
+            f"{PROG}: denoise: stopped after {self.inputs_done} of {len(self.inputs)} inputs; "
+            f"not done: {_some(left)}"
+        )
+
+    def exit_status(self) -> int:
+        """Return 1 if a frame met a bug, else 2 if one failed on bad input, else 0."""
+        failed = [outcome for outcome in self.outcomes if outcome.status == FAILED]
+        return 1 if any(o.bug for o in failed) else 2 if failed else 0
+
+
+def _some(names: list[str]) -> str:
+    """Join the first :data:`NAMES_SHOWN` names and count the rest."""
+    shown = ", ".join(names[:NAMES_SHOWN])
+    rest = len(names) - NAMES_SHOWN
+    return shown + (f" and {rest} more" if rest > 0 else "")

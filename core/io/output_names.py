@@ -1,0 +1,116 @@
+"""Output names of a batch's inputs: one stem per input, no two alike."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+IMAGE_SUFFIXES = frozenset({".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy"})
+"""Suffixes taken off a name to give its stem (in any case); any other part stays in it."""
+
+
+def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Path, str]:
+    """Name each input's output so that no two outputs clash.
+
+    1. A stem is the file name less an image suffix (:data:`IMAGE_SUFFIXES`, in any
+       case): ``a.dcm`` gives ``a``, but a name without one stays whole, so that
+       DICOM files named by UID (``1.2.826.0.1.3680043.8.498.101``) keep their last
+       component.
+    2. Inputs of one folder whose stems are the same, ignoring case, each keep their
+       suffix in the stem: ``a.jpg`` and ``a.png`` give ``a_jpg`` and ``a_png``,
+       ``c`` and ``c.dcm`` give ``c`` and ``c_dcm``.
+    3. With `one_folder` (every output goes into one folder), inputs of different
+       folders whose stems are still the same, ignoring case, are prefixed with the
+       fewest names of their folders that tell them apart: ``s1/IM0001`` and
+       ``s2/IM0001`` give ``s1_IM0001`` and ``s2_IM0001``; ``a/x/IM0001`` and
+       ``b/x/IM0001`` give ``a_x_IM0001`` and ``b_x_IM0001``. Any stem that then
+       still clashes (``x_dcm.dcm`` beside ``x`` and ``x.dcm``) is kept by one input,
+       the first in path order of those whose stems rules 1 and 2 gave, and the
+       others get ``_2``, ``_3`` and so on, the first number that gives no clash.
+
+    The rules look at the paths only (made absolute), never at the disk, so a
+    batch's outputs are named the same way every time it is run; adding inputs to a
+    batch can change the names rule 3 gives.
+
+    Parameters
+    ----------
+    files : iterable of Path
+        The batch's inputs.
+    one_folder : bool
+        Whether the outputs of inputs from different folders go into one folder.
+
+    Returns
+    -------
+    dict of Path to str
+        Each input's output stem, to which a front end adds its suffixes.
+    """
+    files = list(dict.fromkeys(files))
+    folders = {path: Path(os.path.abspath(path)).parent for path in files}
+    split = {path: _stem(path) for path in files}
+    shared = Counter((folders[path], stem.casefold()) for path, (stem, _) in split.items())
+    plain = {}
+    for path, (stem, suffix) in split.items():
+        clash = suffix and shared[folders[path], stem.casefold()] > 1
+        plain[path] = f"{stem}_{suffix[1:]}" if clash else stem
+    if not one_folder:
+        return plain
+    return _distinct(_with_folders(plain, folders), plain)
+
+
+def _stem(path: Path) -> tuple[str, str]:
+    """Split a name into its stem and its image suffix ("" where it has none)."""
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return path.name[: -len(path.suffix)], path.suffix
+    return path.name, ""
+
+
+def _with_folders(stems: dict[Path, str], folders: dict[Path, Path]) -> dict[Path, str]:
+    """Prefix the stems shared by inputs of different folders with their folders' names."""
+    groups: dict[str, list[Path]] = {}
+    for path, stem in stems.items():
+        groups.setdefault(stem.casefold(), []).append(path)
+    named = dict(stems)
+    for paths in groups.values():
+        parents = {folders[path] for path in paths}
+        if len(parents) < 2:
+            continue
+        names = {parent: [p for p in parent.parts if p != parent.anchor] for parent in parents}
+        depth = next(
+            (
+                depth
+                for depth in range(1, max(map(len, names.values())) + 1)
+                if _tell_apart(names.values(), depth)
+            ),
+            None,
+        )
+        if depth is None:  # folders named alike but for case: left to the numbering
+            continue
+        for path in paths:
+            prefix = "_".join(names[folders[path]][-depth:])
+            named[path] = f"{prefix}_{stems[path]}" if prefix else stems[path]
+    return named
+
+
+def _tell_apart(names: Iterable[list[str]], depth: int) -> bool:
+    """Whether the last `depth` names of each folder, ignoring case, are all different."""
+    names = list(names)
+    return len({tuple(n.casefold() for n in parts[-depth:]) for parts in names}) == len(names)
+
+
+def _distinct(stems: dict[Path, str], plain: dict[Path, str]) -> dict[Path, str]:
+    """Give all but the first of the stems that still clash ``_2``, ``_3``, and so on."""
+    counts = Counter(stem.casefold() for stem in stems.values())
+    taken = {stem.casefold() for stem in stems.values() if counts[stem.casefold()] == 1}
+    distinct = dict(stems)
+    clashing = [path for path, stem in stems.items() if counts[stem.casefold()] > 1]
+    # Those whose names rules 1 and 2 gave come first, then by path: the same order every run.
+    for path in sorted(clashing, key=lambda p: (stems[p] != plain[p], str(p))):
+        stem, number = stems[path], 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = f"{stems[path]}_{number}"
+        taken.add(stem.casefold())
+        distinct[path] = stem
+    return distinct
