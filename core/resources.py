@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import sysconfig
@@ -59,8 +60,9 @@ def default_model_path() -> Path:
 def version_line(program: str, package_version: str) -> str:
     """Describe this build for ``--version``: program, version, shipped model, PyTorch build.
 
-    Read from the model's card and the installed metadata, without loading PyTorch,
-    so that an inventory or a report can name exactly what produced a result.
+    Read from the model's card, the hash of its weights and the installed metadata,
+    without loading PyTorch, so that an inventory or a report can name exactly what
+    produced a result, and whether the shipped weights are there and intact.
 
     Parameters
     ----------
@@ -72,14 +74,18 @@ def version_line(program: str, package_version: str) -> str:
     Returns
     -------
     str
-        E.g. ``"xraygui 0.1.0 (model xray-diffusion, SHA-256 8b2679c359d6, 2026-11-26;
-        torch 2.13.0+cpu)"``.
+        E.g. ``"xraygui 0.1.0 (model xray-diffusion, SHA-256 a20fbd500d92, 2026-11-26;
+        torch 2.13.0+cpu)"``; the SHA-256 is the card's, followed by what is wrong
+        with the weights file where something is (:func:`weights_problem`): ``"SHA-256
+        a20fbd500d92 (weights missing)"``.
     """
     model = default_model_path()
     try:
         card = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+        sha = str(card["weights_sha256"])
+        problem = weights_problem(model, sha)
         described = (
-            f"model {model.stem}, SHA-256 {str(card['weights_sha256'])[:12]}, "
+            f"model {model.stem}, SHA-256 {sha[:12]}{f' ({problem})' if problem else ''}, "
             f"{str(card['created'])[:10]}"
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -89,3 +95,43 @@ def version_line(program: str, package_version: str) -> str:
     except PackageNotFoundError:  # a bundle may leave PyTorch's metadata out
         torch_build = "torch version unknown"
     return f"{program} {package_version} ({described}; {torch_build})"
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes as lower-case hex, read in 1 MiB chunks.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def weights_problem(weights: Path, sha256: str) -> str:
+    """Say what is wrong with a weights file against its card's SHA-256 (about 30 ms).
+
+    Parameters
+    ----------
+    weights : Path
+        The weights file.
+    sha256 : str
+        The hex digest its card gives (either case).
+
+    Returns
+    -------
+    str
+        ``"weights missing"``, ``"weights unreadable: REASON"``, ``"weights do not
+        match this SHA-256"``, or ``""`` where the file is there and matches.
+    """
+    try:
+        actual = file_sha256(weights)
+    except FileNotFoundError:
+        return "weights missing"
+    except OSError as error:
+        return f"weights unreadable: {error.strerror or error}"
+    return "" if actual == sha256.strip().lower() else "weights do not match this SHA-256"

@@ -9,6 +9,7 @@ from pathlib import Path
 from core import __version__
 from core.diffusion import card_path
 from core.io.notice import DISCLAIMER
+from core.resources import weights_problem
 
 
 def about_text(model: Path | None) -> str:
@@ -17,7 +18,10 @@ def about_text(model: Path | None) -> str:
     Parameters
     ----------
     model : Path or None
-        The weights file chosen in the Denoise panel; its model card is read beside it.
+        The weights file chosen in the Denoise panel; its model card is read beside it
+        and its weights' hash compared with the card's (:func:`weights_problem`), so
+        that the box describes the files a Denoise loads now, and says when they are
+        missing or changed beyond use (a model loaded earlier is reloaded from them).
 
     Returns
     -------
@@ -34,9 +38,12 @@ def about_text(model: Path | None) -> str:
     else:
         try:
             card = json.loads(card_path(model).read_text(encoding="utf-8"))
+            sha = str(card.get("weights_sha256", ""))
+            problem = weights_problem(Path(model), sha)
             lines.append(
-                f"Model: {Path(model).name} (SHA-256 {str(card.get('weights_sha256', ''))[:12]}), "
-                f"code {card.get('code_version', '?')}, saved {card.get('created', '?')}"
+                f"Model: {Path(model).name} (SHA-256 {sha[:12]}"
+                + (f"; {problem}, so it cannot be used" if problem else "")
+                + f"), code {card.get('code_version', '?')}, saved {card.get('created', '?')}"
             )
             for depth, data in enumerate(_lineage_data(card)):
                 lines += _data_lines(data, fine_tuned_from=depth > 0)

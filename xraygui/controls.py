@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.denoise import DEFAULT_VIEWS, VIEW_COUNTS
 from core.device import DEVICE_CHOICES
 from xraygui.compact import ShrinkingComboBox
-from xraygui.models import ModelEntry, user_model_dir
+from xraygui.models import ModelEntry, remembered_entry, user_model_dir
 
 
 @dataclass(frozen=True)
@@ -242,10 +242,19 @@ class ControlPanel(QWidget):
         settings.endGroup()
 
     def restore(self, settings: QSettings) -> None:
-        """Show the values :meth:`save` remembered; unknown or bad values are ignored."""
+        """Show the values :meth:`save` remembered; unknown or bad values are ignored.
+
+        A chosen model the picker does not list stays the choice, listed (and marked
+        missing, which the status line says, if its files are gone).
+        """
         settings.beginGroup("denoise")
+        remembered = None
         try:
-            index = self.model.findData(settings.value("model", ""))
+            stored = str(settings.value("model", "") or "")
+            index = self.model.findData(stored)
+            if index < 0 and stored:  # gone, or no longer listed: shown, never replaced
+                remembered = remembered_entry(Path(stored))
+                index = self._add_remembered(remembered)
             if index >= 0:
                 self.model.setCurrentIndex(index)
             index = self.sampler.findData(settings.value("sampler", "ddim"))
@@ -263,6 +272,23 @@ class ControlPanel(QWidget):
         finally:
             settings.endGroup()
         self.set_running(False)
+        if remembered is not None and remembered.missing:
+            self.status.setText(
+                f"The model chosen last is missing: {remembered.path}. Choose another, "
+                "or denoise once it is back."
+            )
+
+    def _add_remembered(self, entry: ModelEntry) -> int:
+        """List the model chosen last that the picker lacks (one gone is marked missing).
+
+        It stays the choice, so that :meth:`save` keeps it and a Denoise names the file
+        it cannot find, rather than another model being used without a word.
+        """
+        self.model.setEnabled(True)  # "No model installed" alone had disabled it
+        self.model.addItem(entry.label, str(entry.path))
+        index = self.model.count() - 1
+        self.model.setItemData(index, str(entry.path), Qt.ItemDataRole.ToolTipRole)
+        return index
 
     def _skip_one_sample(self, count: int) -> None:
         """One sample has no spread: step over it, up to 2 or down to 0."""

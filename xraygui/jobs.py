@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import math
 import warnings
-from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +36,13 @@ from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
 from core.io.notice import DISCLAIMER
+from core.io.output_names import output_stems
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
 from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
+from xraygui.models import FileStamp, model_stamp
 from xraygui.reports import SOFTWARE, csv_bytes, timestamp
 
 PROGRESS_UNITS = 1000
@@ -92,16 +93,22 @@ class Progress:
     frame: DenoiseStep | None = None
 
 
-_MODELS: dict[str, DiffusionModel] = {}
+_MODELS: dict[tuple[FileStamp, ...], DiffusionModel] = {}
 
 
-def cached_model(path: Path) -> DiffusionModel:
-    """Load a model once; later calls with the same file reuse it (one model in memory).
+def cached_model(path: Path, *, reload: bool = False) -> DiffusionModel:
+    """Load a model once; later calls reuse it while its files are unchanged (one in memory).
+
+    The cache is keyed on both files as they are on disk (:func:`xraygui.models.model_stamp`:
+    resolved path, size, times, inode), so that a model file replaced, rewritten or
+    repointed through a link is loaded again, and refused if it is now corrupt.
 
     Parameters
     ----------
     path : Path
         Weights file (its JSON card beside it).
+    reload : bool
+        Load from disk (checksum and all) even if the files look unchanged.
 
     Returns
     -------
@@ -113,11 +120,14 @@ def cached_model(path: Path) -> DiffusionModel:
     ModelFileError
         If the file is missing, corrupt or not a model.
     """
-    key = str(Path(path).resolve())
-    if key not in _MODELS:
+    key = model_stamp(Path(path))  # taken before loading: a change meanwhile reloads
+    if reload or key is None or key not in _MODELS:
         _MODELS.clear()
         gc.collect()
-        _MODELS[key] = open_model(path, device="cpu")
+        model = open_model(path, device="cpu")
+        if key is not None:
+            _MODELS[key] = model
+        return model
     return _MODELS[key]
 
 
@@ -466,36 +476,6 @@ def _try_write_batch_csv(rows: list[dict[str, Any]], path: Path) -> str:
     except Exception as error:  # a full disk or a bug: reported, never the end of the batch
         return error_line(error)
     return ""
-
-
-def output_stems(files: list[Path]) -> dict[Path, str]:
-    """Name each input's output so that no two outputs of one folder clash.
-
-    An output is named after its input's stem: ``a.dcm`` gives ``a_denoised.dcm``.
-    Inputs of one folder whose stems are the same, ignoring case, could clash
-    (``a.jpg`` and ``a.png`` would both give ``a_denoised.png``, ``b.tif`` and
-    ``b.tiff`` both ``b_denoised.tif``, ``c`` and ``c.dcm`` both ``c_denoised.dcm``):
-    each of those keeps its extension in the name, ``a_jpg``, ``a_png``, ``b_tif``,
-    ``b_tiff``, ``c`` and ``c_dcm``. The rule looks at the names only, so a folder's
-    outputs are named the same way in every batch.
-
-    Parameters
-    ----------
-    files : list of Path
-        The batch's inputs.
-
-    Returns
-    -------
-    dict of Path to str
-        Each input's output stem, to which ``_denoised`` and the output's extension are added.
-    """
-    shared = Counter((path.parent, path.stem.casefold()) for path in files)
-    return {
-        path: f"{path.stem}_{path.suffix[1:]}"
-        if path.suffix and shared[path.parent, path.stem.casefold()] > 1
-        else path.stem
-        for path in files
-    }
 
 
 def _not_written(output: Path, produced: dict[str, Path]) -> str:

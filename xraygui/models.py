@@ -10,6 +10,9 @@ from platformdirs import user_data_dir
 from core.denoise import default_model_path
 from core.diffusion import card_path
 
+FileStamp = tuple[str, int, int, int, int]
+"""A file as it is on disk now: resolved path, size, mtime and ctime (ns), inode."""
+
 
 @dataclass(frozen=True)
 class ModelEntry:
@@ -21,10 +24,14 @@ class ModelEntry:
         Shown in the model picker.
     path : Path
         The ``.safetensors`` weights (its JSON card beside it).
+    missing : bool
+        The model chosen last, whose files are gone (deleted, moved, on a share not
+        mounted): shown so that the choice is not silently replaced, never usable.
     """
 
     label: str
     path: Path
+    missing: bool = False
 
 
 def user_model_dir() -> Path:
@@ -32,34 +39,141 @@ def user_model_dir() -> Path:
     return Path(user_data_dir("xray-denoise")) / "models"
 
 
+def _usable(path: Path) -> bool:
+    """Whether a weights file and its model card are both there."""
+    return path.is_file() and card_path(path).is_file()
+
+
 def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
     """List the usable model files, bundled first, each once.
 
-    A file counts only if its model card exists beside it.
+    A file counts only if its model card exists beside it. A file reached by two paths
+    (a symbolic link and its target) is listed once, by the first path. Files loaded by
+    hand are labelled ``"stem (folder)"``, with more of their folders where two labels
+    would otherwise read alike.
 
     Parameters
     ----------
     extra : sequence of Path
-        Files the user loaded by hand earlier (kept in the settings).
+        Files the user loaded by hand earlier (kept in the settings), newest first.
 
     Returns
     -------
     list of ModelEntry
     """
-    entries: list[ModelEntry] = []
+    fixed: list[ModelEntry] = []
     seen: set[Path] = set()
 
-    def add(label: str, path: Path) -> None:
+    def new(path: Path) -> bool:
         resolved = path.resolve()
-        if resolved not in seen and path.is_file() and card_path(path).is_file():
-            seen.add(resolved)
-            entries.append(ModelEntry(label, path))
+        if resolved in seen or not _usable(path):
+            return False
+        seen.add(resolved)
+        return True
 
-    add(f"Bundled ({default_model_path().stem})", default_model_path())
+    bundled = default_model_path()
+    if new(bundled):
+        fixed.append(ModelEntry(f"Bundled ({bundled.stem})", bundled))
     folder = user_model_dir()
     if folder.is_dir():
-        for path in sorted(folder.glob("*.safetensors")):
-            add(f"{path.stem} (user)", path)
-    for path in extra:
-        add(f"{Path(path).stem} ({Path(path).parent.name})", Path(path))
-    return entries
+        fixed += [
+            ModelEntry(f"{path.stem} (user)", path)
+            for path in sorted(folder.glob("*.safetensors"))
+            if new(path)
+        ]
+    by_hand = [Path(path) for path in extra if new(Path(path))]
+    labels = _distinct_labels(by_hand, [entry.label for entry in fixed])
+    return fixed + [ModelEntry(label, path) for label, path in zip(labels, by_hand, strict=True)]
+
+
+def _distinct_labels(paths: list[Path], taken: list[str]) -> list[str]:
+    """Label files ``"stem (folder)"``, adding outer folders to those that read alike.
+
+    A label that still clashes with all its folders shown becomes ``"name (folder)"``,
+    the whole path; distinct paths always give distinct labels then.
+    """
+    depth = [1] * len(paths)
+
+    def label(path: Path, folders: int) -> str:
+        parts = path.parent.parts
+        if folders >= len(parts):
+            return f"{path.name} ({path.parent})"
+        return f"{path.stem} ({Path(*parts[-folders:])})"
+
+    while True:
+        labels = [label(path, d) for path, d in zip(paths, depth, strict=True)]
+        every = taken + labels
+        clashing = [i for i, text in enumerate(labels) if every.count(text) > 1]
+        growing = [i for i in clashing if depth[i] < len(paths[i].parent.parts)]
+        if not growing:
+            return labels
+        for i in growing:
+            depth[i] += 1
+
+
+def remembered_entry(path: Path) -> ModelEntry:
+    """Make the entry of a model chosen earlier that the picker does not list.
+
+    Parameters
+    ----------
+    path : Path
+        The weights file the settings name as the choice.
+
+    Returns
+    -------
+    ModelEntry
+        ``"stem (folder)"`` if its files are there (a choice no longer among the loaded
+        models), else ``"stem (missing: path)"`` marked missing.
+    """
+    if _usable(path):
+        return ModelEntry(f"{path.stem} ({path.parent.name})", path)
+    return ModelEntry(f"{path.stem} (missing: {path})", path, missing=True)
+
+
+def remember(stored: list[str], path: Path) -> list[str]:
+    """Put a model loaded by hand first in the list of such models, once, with no cap.
+
+    Parameters
+    ----------
+    stored : list of str
+        The list as stored now (newest first).
+    path : Path
+        The weights file loaded, kept as given (made absolute, a symbolic link not
+        followed): a link that IT points at a newer model later is followed then.
+
+    Returns
+    -------
+    list of str
+        The list to store.
+    """
+    chosen = str(path.absolute())
+    return [chosen, *(entry for entry in stored if entry != chosen)]
+
+
+def model_stamp(path: Path) -> tuple[FileStamp, ...] | None:
+    """Identify a model's weights and card as they are on disk now.
+
+    Two stamps are equal only if neither file was replaced, rewritten or repointed
+    (through a symbolic link) in between.
+
+    Parameters
+    ----------
+    path : Path
+        The weights file.
+
+    Returns
+    -------
+    tuple of FileStamp or None
+        One per file, or None if either cannot be read.
+    """
+    stamps = []
+    for file in (Path(path), card_path(path)):
+        try:
+            status = file.stat()
+            resolved = str(file.resolve())
+        except OSError:
+            return None
+        stamps.append(
+            (resolved, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        )
+    return tuple(stamps)

@@ -46,7 +46,9 @@ from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, select_device
 from core.diffusion.model import DiffusionModel
 from core.diffusion.sampler import diffusion_start, reverse_step, reverse_times
+from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
+from core.errors import ModelFileError, XrayError
 from core.image import XrayImage
 from core.io.dtypes import stored_pixels
 from core.noise import estimate_noise_sigma
@@ -68,8 +70,10 @@ def model_name(model: DiffusionModel) -> str:
     str
         For example ``"xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
         mid_blocks 6, cosine-v1)"``: the depth is named with the model card's fields,
-        so models of one width trained or deepened differently read differently.
-        Without the stem for weights never saved.
+        so models of one width trained or deepened differently read differently; any
+        other field that differs from :class:`UNetConfig`'s default (``norm group``,
+        ``unshuffle 1``...) and a schedule length other than 1000 (``cosine-v1
+        T=500``) are named too. Without the stem for weights never saved.
     """
     config = getattr(model.network, "config", None)
     if isinstance(config, UNetConfig):
@@ -78,11 +82,32 @@ def model_name(model: DiffusionModel) -> str:
             "channel_mult " + "-".join(map(str, config.channel_mult)),
             f"blocks_per_level {config.blocks_per_level}",
             f"mid_blocks {config.mid_blocks}",
-        ] + (["attention"] if config.attention else [])
+            *_unusual_fields(config),
+        ]
     else:
         parts = [type(model.network).__name__.lower()]
-    architecture = ", ".join([*parts, model.schedule.name])
+    schedule = model.schedule
+    default_length = NoiseSchedule.__dataclass_fields__["n_timesteps"].default
+    steps = "" if schedule.n_timesteps == default_length else f" T={schedule.n_timesteps}"
+    architecture = ", ".join([*parts, schedule.name + steps])
     return architecture if model.path is None else f"{model.path.stem} ({architecture})"
+
+
+def _unusual_fields(config: UNetConfig) -> list[str]:
+    """Name the architecture's other fields where they differ from the defaults.
+
+    ``groups`` counts only with GroupNorm and ``attention_heads`` only with attention.
+    """
+    default = UNetConfig()
+    fields = ["in_channels", "unshuffle", "norm", "time_embed_mult"]
+    fields += ["groups"] if config.norm == "group" else []
+    fields += ["attention_heads"] if config.attention else []
+    named = [
+        f"{field} {getattr(config, field)}"
+        for field in fields
+        if getattr(config, field) != getattr(default, field)
+    ]
+    return (["attention"] if config.attention else []) + named
 
 
 def _to_device(model: DiffusionModel, device: torch.device) -> DiffusionModel:
@@ -220,6 +245,7 @@ def _reverse(
         eps = yield from evaluator.evaluate(
             x, t, lambda tile, n_tiles, step=i + 1: progress.event(run, step, tile, n_tiles)
         )
+        _check_output(model, x, eps, t)
         with torch.inference_mode():
             x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator)
         if shown is not None:
@@ -243,6 +269,24 @@ def _reverse(
                 sigma_from=float(model.schedule.sigma(t)),
             )
     return x
+
+
+def _check_output(model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: float) -> None:
+    """Refuse a network output of NaN or infinity from a finite input: the model's fault.
+
+    Raises
+    ------
+    XrayError
+        A :class:`~core.errors.ModelFileError` naming the model's file (where it has
+        one), so that the user looks at the model rather than at the image.
+    """
+    if bool(torch.isfinite(eps).all()) or not bool(torch.isfinite(x).all()):
+        return
+    reason = f"the model's output holds NaN or infinite values (at t = {t:.4g}"
+    reason += ")" if x.device.type == "cpu" else f" on {x.device.type}; try the CPU)"
+    if model.path is None:
+        raise XrayError(f"model {model_name(model)}: {reason}")
+    raise ModelFileError(model.path, reason)
 
 
 def _uncertainty_seeds(seed: int, n: int) -> list[int]:

@@ -12,7 +12,6 @@ References
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import subprocess
@@ -29,6 +28,7 @@ import core
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
 from core.errors import ModelFileError
+from core.resources import file_sha256
 from core.training.checkpoint import CHECKPOINT_FORMAT
 
 CARD_FORMAT = "xray-denoise-model"
@@ -39,6 +39,13 @@ CODE_FOLDER = Path(core.__file__).parent
 
 GIT_TIMEOUT_S = 2.0
 """Longest wait for each git call when a card is saved."""
+
+DESCRIBED_IN_WEIGHTS = ("architecture", "schedule")
+"""Card sections that :func:`save_model` also writes into the weights file's metadata
+(canonical JSON), where the weights' SHA-256 covers them."""
+
+SHOWN_NAMES = 3
+"""How many tensor names a refusal lists of each kind (missing, unexpected, misshaped)."""
 
 
 @dataclass(frozen=True)
@@ -106,30 +113,68 @@ class ModelCard:
         }
 
     @classmethod
-    def from_json(cls, card: dict[str, Any]) -> ModelCard:
-        """Parse :meth:`to_json` output; raise ``ValueError`` if it is not a model card."""
-        if card.get("format") != CARD_FORMAT or card.get("format_version") != CARD_FORMAT_VERSION:
-            raise ValueError(
-                f"not a {CARD_FORMAT} card of version {CARD_FORMAT_VERSION}: "
-                f"format={card.get('format')!r}, version={card.get('format_version')!r}"
-            )
-        architecture = dict(card["architecture"])
-        if architecture.pop("name") != "unet":
-            raise ValueError(f"unknown architecture {card['architecture'].get('name')!r}")
-        if card["parameterization"] != "eps":
-            raise ValueError(f"unknown parameterization {card['parameterization']!r}")
+    def from_json(cls, card: Any) -> ModelCard:
+        """Parse :meth:`to_json` output.
+
+        Raises
+        ------
+        ValueError
+            If it is not a model card: not a JSON object, another format or version, a
+            field missing or of the wrong type (``32.0`` for an integer), an unknown
+            architecture, schedule or parameterisation, or a size out of bounds.
+        """
+        card = _card_object(card)
+        architecture = dict(_field(card, "architecture", dict))
+        name = architecture.pop("name", None)
+        if name != "unet":
+            raise ValueError(f"unknown architecture {name!r}")
+        parameterization = _field(card, "parameterization", str)
+        if parameterization != "eps":
+            raise ValueError(f"unknown parameterization {parameterization!r}")
         return cls(
             architecture=UNetConfig.from_config(architecture),
-            schedule=NoiseSchedule.from_config(card["schedule"]),
-            parameterization=card["parameterization"],
-            data=card["data"],
-            training=card["training"],
-            validation=card["validation"],
-            created=card["created"],
-            code_version=card["code_version"],
-            weights_sha256=card["weights_sha256"],
-            code_commit=card.get("code_commit", ""),
+            schedule=NoiseSchedule.from_config(_field(card, "schedule", dict)),
+            parameterization=parameterization,
+            data=_field(card, "data", dict),
+            training=_field(card, "training", dict),
+            validation=_field(card, "validation", dict),
+            created=_field(card, "created", str),
+            code_version=_field(card, "code_version", str),
+            weights_sha256=_field(card, "weights_sha256", str).strip().lower(),
+            code_commit=_field(card, "code_commit", str, default=""),
         )
+
+
+def _card_object(card: Any) -> dict[str, Any]:
+    """Return a parsed model card if it is a JSON object of this format and version.
+
+    Raises
+    ------
+    ValueError
+        If it is not (a JSON list, another format, a later version).
+    """
+    if not isinstance(card, dict):
+        raise ValueError(f"not a JSON object but a JSON {type(card).__name__}")
+    if card.get("format") != CARD_FORMAT or card.get("format_version") != CARD_FORMAT_VERSION:
+        raise ValueError(
+            f"not a {CARD_FORMAT} card of version {CARD_FORMAT_VERSION}: "
+            f"format={card.get('format')!r}, version={card.get('format_version')!r}"
+        )
+    return card
+
+
+_TYPE_NAMES = {dict: "a JSON object", str: "a string"}
+
+
+def _field(card: dict[str, Any], key: str, kind: type, *, default: Any = None) -> Any:
+    """Return ``card[key]``; refuse it missing (where no default is given) or of another type."""
+    if key not in card and default is not None:
+        return default
+    if key not in card:
+        raise ValueError(f"no {key!r}")
+    if not isinstance(card[key], kind):
+        raise ValueError(f"{key} must be {_TYPE_NAMES[kind]}, got {card[key]!r}")
+    return card[key]
 
 
 class DiffusionModel(nn.Module):
@@ -232,14 +277,6 @@ class DiffusionModel(nn.Module):
         return x_t * inv_sqrt_abar - sigma * eps
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def checkout_commit(package: Path) -> str:
     """Name the git commit a package's code came from, when it runs from a checkout.
 
@@ -300,7 +337,9 @@ def save_model(
 ) -> ModelCard:
     """Write the network's weights as safetensors and its model card as JSON.
 
-    Both files are written to temporary names and renamed into place.
+    Both files are written to temporary names and renamed into place. The weights
+    file's metadata holds the card's architecture and schedule too
+    (:func:`weights_metadata`), so that the SHA-256 in the card covers them.
 
     Parameters
     ----------
@@ -322,7 +361,8 @@ def save_model(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     state = {k: v.detach().cpu().contiguous() for k, v in model.network.state_dict().items()}
-    save_file(state, tmp, metadata={"format": CARD_FORMAT})
+    description = {"architecture": model.network.config, "schedule": model.schedule}
+    save_file(state, tmp, metadata={"format": CARD_FORMAT, **weights_metadata(**description)})
     os.chmod(tmp, 0o644)  # safetensors creates 0600 files; a model is meant to be shared
     card = ModelCard(
         architecture=model.network.config,
@@ -332,7 +372,7 @@ def save_model(
         validation=validation or {},
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         code_version=core.__version__,
-        weights_sha256=_sha256(tmp),
+        weights_sha256=file_sha256(tmp),
         code_commit=checkout_commit(CODE_FOLDER),
     )
     card_file = card_path(path)
@@ -343,6 +383,30 @@ def save_model(
     model.card = card
     model.path = path
     return card
+
+
+def weights_metadata(architecture: UNetConfig, schedule: NoiseSchedule) -> dict[str, str]:
+    """Describe a network and its schedule for a weights file's metadata, as the card does.
+
+    Parameters
+    ----------
+    architecture : UNetConfig
+        The network.
+    schedule : NoiseSchedule
+        Its schedule.
+
+    Returns
+    -------
+    dict of str to str
+        ``"architecture"`` and ``"schedule"``: the card's sections as canonical JSON
+        (sorted keys, no spaces), so that equal descriptions give equal bytes.
+    """
+    sections = {"architecture": {"name": "unet", **architecture.to_config()}}
+    sections["schedule"] = schedule.to_config()
+    return {
+        key: json.dumps(value, sort_keys=True, separators=(",", ":"))
+        for key, value in sections.items()
+    }
 
 
 def _is_checkpoint(path: Path) -> bool:
@@ -356,6 +420,12 @@ def _is_checkpoint(path: Path) -> bool:
 
 def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> DiffusionModel:
     """Load a model saved by :func:`save_model`, checking the weights' SHA-256.
+
+    The checks run from the cheapest on: the card is parsed and the weights' hash
+    compared with it before anything is built from the card; the architecture and
+    schedule the weights file holds (files saved since they are written there) must be
+    the card's; the tensors' names and shapes are compared with the architecture's
+    before the network is built; every weight must be finite.
 
     Parameters
     ----------
@@ -373,7 +443,9 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     ------
     ModelFileError
         If a file is missing or unreadable, the card is not a model card, the weights
-        do not match the card's checksum or the architecture.
+        do not match the card's checksum, architecture or schedule (the message names
+        the first tensors missing, unexpected or of another shape), or a weight is NaN
+        or infinite.
     """
     path = Path(path)
     card_file = card_path(path)
@@ -384,16 +456,131 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
         if not required.is_file():
             raise ModelFileError(path, f"missing file {required}")
     try:
-        card = ModelCard.from_json(json.loads(card_file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as e:
+        raw = _card_object(json.loads(card_file.read_text(encoding="utf-8")))
+        expected_sha = _field(raw, "weights_sha256", str).strip().lower()
+    except (OSError, ValueError, RecursionError) as e:
         raise ModelFileError(path, f"unreadable model card {card_file.name}: {e}") from e
-    if _sha256(path) != card.weights_sha256:
-        raise ModelFileError(path, "weights do not match the checksum in the model card")
-    network = UNet(card.architecture)
     try:
-        network.load_state_dict(load_file(path, device=str(device)))
+        actual_sha = file_sha256(path)
+    except OSError as e:
+        raise ModelFileError(path, f"unreadable weights: {e.strerror or e}") from e
+    if actual_sha != expected_sha:
+        raise ModelFileError(path, "weights do not match the checksum in the model card")
+    try:
+        card = ModelCard.from_json(raw)
+    except (ValueError, TypeError) as e:
+        raise ModelFileError(path, f"unreadable model card {card_file.name}: {e}") from e
+    metadata, shapes = _header(path)
+    _check_described(path, metadata, card)
+    try:
+        with torch.device("meta"):  # names and shapes only: nothing is allocated
+            expected = {k: tuple(v.shape) for k, v in UNet(card.architecture).state_dict().items()}
+        _check_tensors(path, metadata, expected, shapes)
+        network = UNet(card.architecture)
+        state = load_file(path, device=str(device))
+        _check_finite(path, state, order=list(expected))
+        network.load_state_dict(state)
     except (OSError, SafetensorError) as e:
         raise ModelFileError(path, f"unreadable weights: {e}") from e
+    except (TypeError, ValueError) as e:  # a network the card describes cannot be built
+        raise ModelFileError(path, f"model card {card_file.name}: {e}") from e
     except RuntimeError as e:
-        raise ModelFileError(path, "weights do not match the architecture in the card") from e
+        raise ModelFileError(path, f"weights do not fit the architecture in the card: {e}") from e
     return DiffusionModel(network, card.schedule, card, path=path).to(device).eval()
+
+
+def _header(path: Path) -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
+    """Read a safetensors file's metadata and its tensors' shapes (no tensor is loaded)."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            shapes = {key: tuple(f.get_slice(key).get_shape()) for key in f.keys()}
+            return f.metadata() or {}, shapes
+    except (OSError, SafetensorError) as e:
+        raise ModelFileError(path, f"unreadable weights: {e}") from e
+
+
+def _check_described(path: Path, metadata: dict[str, str], card: ModelCard) -> None:
+    """Refuse a card whose architecture or schedule is not the one the weights file holds.
+
+    Files saved before :func:`save_model` wrote them there hold neither: nothing to check.
+    Both sides are read back through ``from_config``, so that a field added later (with
+    its default) reads alike in both.
+    """
+    ours = {"architecture": card.architecture.to_config(), "schedule": card.schedule.to_config()}
+    for section in DESCRIBED_IN_WEIGHTS:
+        if section not in metadata:
+            continue
+        try:
+            stored = _described(section, json.loads(metadata[section]))
+        except (ValueError, TypeError, RecursionError) as e:
+            raise ModelFileError(path, f"the {section} in the weights file is unreadable") from e
+        differ = [
+            f"{key} {ours[section][key]!r} in the card, {stored[key]!r} in the weights file"
+            for key in ours[section]
+            if stored[key] != ours[section][key]
+        ]
+        if differ:
+            raise ModelFileError(
+                path,
+                f"the model card's {section} is not the one saved with the weights: "
+                + "; ".join(differ[:SHOWN_NAMES]),
+            )
+
+
+def _described(section: str, stored: Any) -> dict[str, Any]:
+    """Rebuild an architecture or schedule read from a weights file's metadata as a config."""
+    if section == "schedule":
+        return NoiseSchedule.from_config(stored).to_config()
+    architecture = dict(stored)
+    if architecture.pop("name", None) != "unet":
+        raise ValueError("not a unet")
+    return UNetConfig.from_config(architecture).to_config()
+
+
+def _check_tensors(
+    path: Path,
+    metadata: dict[str, str],
+    expected: dict[str, tuple[int, ...]],
+    shapes: dict[str, tuple[int, ...]],
+) -> None:
+    """Refuse tensors that are not the architecture's, naming the first few of each kind."""
+    missing = [key for key in expected if key not in shapes]
+    unexpected = sorted(key for key in shapes if key not in expected)
+    misshaped = [key for key in expected if key in shapes and shapes[key] != expected[key]]
+    if not (missing or unexpected or misshaped):
+        return
+    if metadata.get("format") != CARD_FORMAT and len(missing) == len(expected):
+        raise ModelFileError(
+            path, f"not an xray-denoise model: none of its {len(shapes)} tensors is this network's"
+        )
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} missing ({_first(missing)})")
+    if unexpected:
+        problems.append(f"{len(unexpected)} unexpected ({_first(unexpected)})")
+    if misshaped:
+        shown = [f"{key} {shapes[key]} instead of {expected[key]}" for key in misshaped]
+        problems.append(f"{len(misshaped)} of another shape ({_first(shown)})")
+    raise ModelFileError(
+        path, "weights do not match the architecture in the card: " + "; ".join(problems)
+    )
+
+
+def _first(names: list[str]) -> str:
+    """List the first :data:`SHOWN_NAMES` names, with ``...`` where there are more."""
+    return ", ".join(names[:SHOWN_NAMES]) + (", ..." if len(names) > SHOWN_NAMES else "")
+
+
+def _check_finite(path: Path, state: dict[str, torch.Tensor], *, order: list[str]) -> None:
+    """Refuse weights holding NaN or infinity, with their count and the first tensor's name."""
+    bad = {
+        key: int((~torch.isfinite(state[key])).sum())
+        for key in order
+        if state[key].is_floating_point()
+    }
+    total = sum(bad.values())
+    if total:
+        first = next(key for key, count in bad.items() if count)
+        raise ModelFileError(
+            path, f"weights contain {total} NaN or infinite values (first in {first})"
+        )

@@ -23,6 +23,10 @@ from numpy.typing import ArrayLike
 
 _MAX_BETA = 0.999
 
+MAX_TIMESTEPS = 100_000
+"""The most steps a schedule may have: its tables are built in a Python loop (0.1 s at
+this length), so a typo or a hostile model card cannot make loading hang."""
+
 
 def betas_for_alpha_bar(
     n_timesteps: int, alpha_bar: Callable[[float], float], max_beta: float = _MAX_BETA
@@ -109,11 +113,15 @@ class NoiseSchedule:
     sigmas: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.name not in _BETA_BUILDERS:
+        if not isinstance(self.name, str) or self.name not in _BETA_BUILDERS:
             known = ", ".join(sorted(_BETA_BUILDERS))
             raise ValueError(f"unknown noise schedule {self.name!r}; known: {known}")
-        if self.n_timesteps < 2:
-            raise ValueError(f"n_timesteps must be at least 2, got {self.n_timesteps}")
+        if not isinstance(self.n_timesteps, int) or isinstance(self.n_timesteps, bool):
+            raise ValueError(f"n_timesteps must be an integer, got {self.n_timesteps!r}")
+        if not 2 <= self.n_timesteps <= MAX_TIMESTEPS:
+            raise ValueError(
+                f"n_timesteps must lie in [2, {MAX_TIMESTEPS}], got {self.n_timesteps}"
+            )
         betas = _BETA_BUILDERS[self.name](self.n_timesteps)
         # abar at integer t = 0..T; abar_0 = 1 (clean).
         alphas_cumprod = np.concatenate([[1.0], np.cumprod(1.0 - betas)])
@@ -200,8 +208,17 @@ class NoiseSchedule:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> NoiseSchedule:
-        """Rebuild a schedule from :meth:`to_config` output."""
-        return cls(name=str(config["name"]), n_timesteps=int(config["n_timesteps"]))
+        """Rebuild a schedule from :meth:`to_config` output.
+
+        Raises
+        ------
+        ValueError
+            If `config` is not a dict of exactly those fields, or a value is of the
+            wrong type or out of range (``n_timesteps`` of ``1000.0`` or ``10**9``).
+        """
+        if not isinstance(config, dict) or set(config) != {"name", "n_timesteps"}:
+            raise ValueError(f"a schedule is {{name, n_timesteps}}, got {config!r}")
+        return cls(name=config["name"], n_timesteps=config["n_timesteps"])
 
     def _check_times(self, t: ArrayLike) -> np.ndarray:
         t_arr = np.asarray(t, dtype=np.float64)

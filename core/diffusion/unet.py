@@ -38,6 +38,21 @@ from torch import nn
 
 _NORMS = ("layer", "group")
 
+MAX_LEVELS = 8
+"""The most resolution levels (entries of ``channel_mult``) a network may have."""
+MAX_CHANNELS = 4096
+"""The most feature channels at any level (``base_channels * channel_mult[l]``)."""
+MAX_BLOCKS = 64
+"""The most residual blocks per level, and at the lowest resolution."""
+_SMALL_COUNTS = {
+    "in_channels": 16,
+    "unshuffle": 8,
+    "groups": MAX_CHANNELS,
+    "time_embed_mult": 64,
+    "attention_heads": 64,
+}
+"""Other counts and their upper bounds (each is at least 1)."""
+
 
 @dataclass(frozen=True)
 class UNetConfig:
@@ -69,6 +84,13 @@ class UNetConfig:
         Heads of that attention.
     time_embed_mult : int
         Width of the time-embedding MLP as a multiple of ``base_channels``.
+
+    Raises
+    ------
+    ValueError
+        If a field is of the wrong type (``32.0`` for an integer) or out of range:
+        the sizes are bounded (:data:`MAX_LEVELS`, :data:`MAX_CHANNELS`,
+        :data:`MAX_BLOCKS`) so that a model card cannot ask for an absurd network.
     """
 
     in_channels: int = 1
@@ -84,6 +106,8 @@ class UNetConfig:
     time_embed_mult: int = 4
 
     def __post_init__(self) -> None:
+        self._check_types()
+        self._check_bounds()
         if self.norm not in _NORMS:
             raise ValueError(f"norm must be one of {_NORMS}, got {self.norm!r}")
         if not self.channel_mult or min(self.channel_mult) < 1:
@@ -94,8 +118,33 @@ class UNetConfig:
             (self.base_channels * m) % self.groups for m in self.channel_mult
         ):
             raise ValueError("every level's channel count must be divisible by groups")
-        if self.unshuffle < 1 or self.blocks_per_level < 0 or self.mid_blocks < 0:
-            raise ValueError("unshuffle must be >= 1 and block counts >= 0")
+
+    def _check_types(self) -> None:
+        """Refuse a field of the wrong type (a float width, a string flag) with its name."""
+        counts = ("base_channels", "blocks_per_level", "mid_blocks", *_SMALL_COUNTS)
+        for name in counts:
+            if not _is_int(getattr(self, name)):
+                raise ValueError(f"{name} must be an integer, got {getattr(self, name)!r}")
+        if not isinstance(self.channel_mult, tuple) or not all(map(_is_int, self.channel_mult)):
+            raise ValueError(f"channel_mult must be integers, got {self.channel_mult!r}")
+        if not isinstance(self.norm, str):
+            raise ValueError(f"norm must be a string, got {self.norm!r}")
+        if not isinstance(self.attention, bool):
+            raise ValueError(f"attention must be true or false, got {self.attention!r}")
+
+    def _check_bounds(self) -> None:
+        """Refuse sizes beyond :data:`MAX_LEVELS`, :data:`MAX_CHANNELS`, :data:`MAX_BLOCKS`."""
+        if len(self.channel_mult) > MAX_LEVELS:
+            raise ValueError(f"at most {MAX_LEVELS} levels, got {len(self.channel_mult)}")
+        widest = self.base_channels * max(self.channel_mult, default=1)
+        if widest > MAX_CHANNELS:
+            raise ValueError(f"at most {MAX_CHANNELS} channels per level, got {widest}")
+        for name in ("blocks_per_level", "mid_blocks"):
+            if not 0 <= getattr(self, name) <= MAX_BLOCKS:
+                raise ValueError(f"{name} must lie in [0, {MAX_BLOCKS}], got {getattr(self, name)}")
+        for name, most in _SMALL_COUNTS.items():
+            if not 1 <= getattr(self, name) <= most:
+                raise ValueError(f"{name} must lie in [1, {most}], got {getattr(self, name)}")
 
     @property
     def size_multiple(self) -> int:
@@ -110,13 +159,33 @@ class UNetConfig:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> UNetConfig:
-        """Rebuild from :meth:`to_config` output."""
-        return cls(**{**config, "channel_mult": tuple(config["channel_mult"])})
+        """Rebuild from :meth:`to_config` output.
+
+        Raises
+        ------
+        ValueError
+            If `config` is not a dict, names an unknown field, or a value is of the
+            wrong type or out of range.
+        """
+        if not isinstance(config, dict):
+            raise ValueError(f"an architecture is a JSON object, got {config!r}")
+        unknown = sorted(set(config) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown architecture fields: {', '.join(map(str, unknown))}")
+        mult = config.get("channel_mult", cls.channel_mult)
+        if not isinstance(mult, list | tuple):
+            raise ValueError(f"channel_mult must be a list of integers, got {mult!r}")
+        return cls(**{**config, "channel_mult": tuple(mult)})
 
     @classmethod
     def tiny(cls) -> UNetConfig:
         """Return a config of a few thousand parameters, for tests."""
         return cls(base_channels=8, channel_mult=(1, 2), blocks_per_level=1, mid_blocks=1, groups=4)
+
+
+def _is_int(value: object) -> bool:
+    """Whether `value` is a Python integer (not a bool, whose JSON is true/false)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
