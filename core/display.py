@@ -6,13 +6,26 @@ Pure numpy; the GUI shows the result of :func:`to_display` as is.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 
-from core.image import VoiLut, Window, XrayImage
+from core.image import StoredMapping, VoiLut, Window, XrayImage
 
 AUTO_WINDOW_SAMPLES = 1 << 20
 """:func:`auto_window` estimates percentiles from at most about this many pixels."""
+LOOKUP_MIN_PIXELS = 1 << 18
+""":func:`to_display` maps an integer image of at least this many pixels through a table."""
+_LOOKUP_MAX_BITS = 16
+"""Stored values of up to this many bits are indexed with uint16 codes."""
+_CODES_KEPT = 4
+"""How many pixel arrays' stored codes are kept (Before, After and a change of them)."""
+_CODE_ROWS = 256
+"""Stored codes are made this many rows at a time, bounding the float64 temporaries."""
+_TAKE_BLOCK = 1 << 16
+"""About this many pixels are looked up at a time."""
 
 
 def to_display(
@@ -42,6 +55,13 @@ def to_display(
     ndarray of float32, shape ``image.shape``
         Grey levels in [0, 1].
 
+    Notes
+    -----
+    An integer image of at least :data:`LOOKUP_MIN_PIXELS` pixels that is shown again
+    (a window dragged over it, say) is mapped through a table of its storable values,
+    indexed by each pixel's stored value: the same grey levels, pixel for pixel, in
+    about two thirds of the time on 16 Mpx.
+
     References
     ----------
     .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
@@ -49,8 +69,27 @@ def to_display(
     .. [3] DICOM PS3.3, C.11.2.1.3.1 SIGMOID Function.
     .. [4] DICOM PS3.3, C.11.2.1.1 VOI LUT Sequence Attributes.
     """
-    x = image.pixels
     view = image.default_view if window is None else window
+    codes = _STORED_CODES.get(image.pixels, image.mapping)
+    if codes is None:
+        return _grey_levels(image.pixels, image, view, invert)
+    # Every pixel is the value of its stored integer: the grey level of each storable
+    # value, looked up by the pixel's code, is the grey level of the pixel itself.
+    mapping = image.mapping
+    values = mapping.to_pixels(np.arange(mapping.stored_min, mapping.stored_max + 1))
+    table = _grey_levels(values, image, view, invert)
+    grey = np.empty(codes.shape, dtype=np.float32)
+    # A few rows at a time: numpy widens the codes to intp, here in cache-sized blocks.
+    rows = max(1, _TAKE_BLOCK // max(codes.shape[1], 1))
+    for row in range(0, codes.shape[0], rows):
+        np.take(table, codes[row : row + rows], out=grey[row : row + rows])
+    return grey
+
+
+def _grey_levels(
+    x: np.ndarray, image: XrayImage, view: Window | VoiLut, invert: bool
+) -> np.ndarray:
+    """Grey levels of pixel values `x` of `image`, shown with `view` (see :func:`to_display`)."""
     if isinstance(view, VoiLut):
         grey = _look_up(x, view)
     else:
@@ -61,6 +100,93 @@ def to_display(
     if invert:
         grey = 1 - grey
     return np.clip(grey, 0, 1).astype(np.float32, copy=False)
+
+
+class _StoredCodes:
+    """Each pixel's stored value, as an index into a table of every storable value.
+
+    A window drag shows the same pixels again and again: mapping the few thousand
+    storable values and indexing the result by these codes gives, pixel for pixel, the
+    grey levels the formula gives, in a fraction of its time on a large image. Codes
+    are made for an array the second time it is shown (a one-off rendering, such as a
+    report's, does not pay for them), and only when every pixel lies exactly on its
+    stored value. The arrays are held weakly, and are not changed in place
+    (:class:`~core.image.XrayImage` pixels never are); a few are kept, the most
+    recently shown.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # id(pixels) -> (weak reference, mapping, codes or None: shown once)
+        self._entries: OrderedDict[int, tuple] = OrderedDict()
+
+    def get(self, pixels: np.ndarray, mapping: StoredMapping) -> np.ndarray | None:
+        """Return the codes of `pixels`, ``stored - mapping.stored_min`` as uint16, or None.
+
+        None: a floating-point or wide mapping, a small image, pixels off the stored
+        values, or the first time `pixels` is shown.
+        """
+        if (
+            mapping.is_float
+            or mapping.bits_stored > _LOOKUP_MAX_BITS
+            or pixels.size < LOOKUP_MIN_PIXELS
+        ):
+            return None
+        key = id(pixels)
+        with self._lock:
+            for dead in [k for k, (ref, _, _) in self._entries.items() if ref() is None]:
+                del self._entries[dead]
+            entry = self._entries.get(key)
+            known = entry is not None and entry[0]() is pixels and entry[1] == mapping
+            if known:
+                self._entries.move_to_end(key)
+                if entry[2] is not None:
+                    return entry[2]
+            else:
+                self._keep(key, (weakref.ref(pixels), mapping, None))
+                return None
+        codes = _stored_codes(pixels, mapping)
+        if codes is not None:
+            with self._lock:
+                self._keep(key, (weakref.ref(pixels), mapping, codes))
+        return codes
+
+    def _keep(self, key: int, entry: tuple) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > _CODES_KEPT:
+            self._entries.popitem(last=False)
+
+
+def _stored_codes(pixels: np.ndarray, mapping: StoredMapping) -> np.ndarray | None:
+    """Return ``stored - mapping.stored_min`` as uint16, or None if a pixel is off them."""
+    step = max(1, min(pixels.shape) // 64)
+    sample = pixels[::step, ::step]  # a quick look first: most arrays off the values fail it
+    if not _on_stored_values(sample, mapping):
+        return None
+    codes = np.empty(pixels.shape, dtype=np.uint16)
+    for row in range(0, pixels.shape[0], _CODE_ROWS):
+        block = pixels[row : row + _CODE_ROWS]
+        if not _on_stored_values(block, mapping):
+            return None
+        if mapping.slope == 1 and mapping.intercept == 0:  # PNG, TIFF, most radiographs
+            codes[row : row + _CODE_ROWS] = block - mapping.stored_min
+        else:
+            codes[row : row + _CODE_ROWS] = mapping.to_stored(block) - mapping.stored_min
+    return codes
+
+
+def _on_stored_values(pixels: np.ndarray, mapping: StoredMapping) -> bool:
+    """Whether every pixel is exactly the value of a storable integer."""
+    low, high = mapping.to_pixels(np.array([mapping.stored_min, mapping.stored_max]))
+    if not (pixels.min() >= min(low, high) and pixels.max() <= max(low, high)):
+        return False  # NaN fails here too, before any cast to integers
+    if mapping.slope == 1 and mapping.intercept == 0:
+        return bool(np.all(pixels == np.rint(pixels)))
+    return np.array_equal(mapping.to_pixels(mapping.to_stored(pixels)), pixels)
+
+
+_STORED_CODES = _StoredCodes()
 
 
 def _look_up(x: np.ndarray, lut: VoiLut) -> np.ndarray:
@@ -131,8 +257,10 @@ def auto_window(
 ) -> Window:
     """Return a robust default window spanning two percentiles of the finite pixel values.
 
-    For speed, percentiles are taken on a regular subsample of at most about
-    :data:`AUTO_WINDOW_SAMPLES` pixels.
+    For speed, percentiles are taken on a subsample of at most about
+    :data:`AUTO_WINDOW_SAMPLES` pixels: one at a random place (the same each time) in
+    each run of pixels, never every k-th pixel, whose values a periodic pattern (a grid,
+    a line-pair phantom) could make all alike.
 
     Parameters
     ----------
@@ -159,14 +287,14 @@ def auto_window(
     if not 0 <= low_pct < high_pct <= 100:
         raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got {percentiles}")
     values = np.asarray(pixels).ravel()
-    step = max(1, math.ceil(values.size / AUTO_WINDOW_SAMPLES))
-    values = values[::step]
+    sample = _spread_sample(values.size, math.ceil(values.size / AUTO_WINDOW_SAMPLES))
+    values = values[sample]
     if padding is not None:
         if np.shape(padding) != np.shape(pixels):
             raise ValueError(
                 f"padding has shape {np.shape(padding)}, the pixels {np.shape(pixels)}"
             )
-        anatomy = values[~np.asarray(padding, dtype=bool).ravel()[::step]]
+        anatomy = values[~np.asarray(padding, dtype=bool).ravel()[sample]]
         values = anatomy if anatomy.size else values
     values = values[np.isfinite(values)]
     if values.size == 0:
@@ -174,3 +302,12 @@ def auto_window(
     low, high = (float(v) for v in np.percentile(values, [low_pct, high_pct]))
     width = high - low
     return Window(center=(low + high) / 2, width=width if width > 0 else 1.0)
+
+
+def _spread_sample(size: int, run: int) -> slice | np.ndarray:
+    """Return indices of one in every `run` items, each at a random place in its run."""
+    if run <= 1:
+        return slice(None)
+    count = size // run
+    offsets = np.random.default_rng(0).integers(0, run, count)
+    return np.arange(count) * run + offsets

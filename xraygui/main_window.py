@@ -49,10 +49,10 @@ from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
-from xraygui.models import find_models
+from xraygui.models import find_models, remember
 from xraygui.panes import ZOOM_STEP, ComparisonView
 from xraygui.reading import read_in_worker
-from xraygui.readout import PaneValues, cursor_text
+from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
 from xraygui.wizard import TrainWizard
@@ -200,8 +200,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.cursor_label = QLabel()
-        self.size_label = QLabel()
-        self.device_label = QLabel()
+        # The readout and the window keep the width of their text; these give theirs up.
+        self.size_label = ElidingLabel()
+        self.device_label = ElidingLabel()
         self.window_label = QLabel()
         # A multi-frame DICOM's frame or a multi-page TIFF's page, numbered from 1 as in DICOM.
         self.frame_box = QSpinBox(prefix="Frame ", minimum=1, maximum=1)
@@ -213,8 +214,14 @@ class MainWindow(QMainWindow):
         self.frame_box.valueChanged.connect(self._open_frame)
         self.frame_box.hide()
         bar = self.statusBar()
-        bar.addWidget(self.cursor_label, 1)
-        for widget in (self.frame_box, self.window_label, self.size_label, self.device_label):
+        # Permanent, and first: a status message shows left of the readout, never over it.
+        for widget in (
+            self.cursor_label,
+            self.frame_box,
+            self.window_label,
+            self.size_label,
+            self.device_label,
+        ):
             bar.addPermanentWidget(widget)
         self.update_device_label()
 
@@ -259,7 +266,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Batch Denoise Folder...", self.choose_batch)
         self._action(file, "&Train on Folder...", self.open_train_wizard)
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", self.close, "Ctrl+Q")
 
         image = bar.addMenu("&Image")
         self._action(image, "&Denoise", self.start_denoise, "Ctrl+D")
@@ -985,6 +992,7 @@ class MainWindow(QMainWindow):
             self.roi.setZValue(40)
             self.roi.sigRegionChangeFinished.connect(lambda _: self.update_metrics())
             view.addItem(self.roi)
+        self.views.roi = self.roi  # Alt+arrows move it
         self.update_metrics()
 
     def region(self) -> Region | None:
@@ -1145,14 +1153,20 @@ class MainWindow(QMainWindow):
             self.add_model_file(path)
 
     def add_model_file(self, path: str | Path) -> bool:
-        """Check that `path` loads as a model and add it to the picker."""
+        """Load `path` from disk as a model and add it to the picker, or say in one line why not.
+
+        It is remembered as given (absolute, a symbolic link not followed, so that a link
+        repointed later is followed), newest first, with no cap.
+        """
+        chosen = Path(path).absolute()
         try:
-            jobs.cached_model(Path(path))
-        except XrayError as error:
-            self.show_error("Cannot load model", str(error))
+            jobs.cached_model(chosen, reload=True)
+        except Exception as error:  # a bug too is said, never a click that does nothing
+            self.show_error("Cannot load model", error_line(error))
             return False
-        self._update_list("loaded_models", add=str(Path(path).resolve()))
-        self.reload_models(select=Path(path).resolve())
+        self.settings.setValue("loaded_models", remember(self._loaded_models(), chosen))
+        self.settings.sync()
+        self.reload_models(select=chosen)
         return True
 
     # ----------------------------------------------------------------- denoising
@@ -1607,12 +1621,15 @@ class MainWindow(QMainWindow):
 
 
 CONTROLS = (
-    ("Left-drag", "pan"),
+    ("Left-drag", "pan; on the swipe divider or the region of interest: move it"),
     ("Wheel", "zoom"),
     ("Right-drag", "window (left/right) and level (up/down)"),
-    ("= or Ctrl++", "zoom in"),
-    ("- or Ctrl+-", "zoom out"),
-    ("Arrow keys", "pan, while a pane has the keyboard focus (click it or Tab to it)"),
+    ("=, +, Ctrl++, Ctrl+=", "zoom in"),
+    ("-, Ctrl+-", "zoom out"),
+    ("Arrow keys", "pan *"),
+    ("Shift+Left, Shift+Right", "move the swipe divider *"),
+    ("Alt+arrow keys", "move the region of interest *"),
+    ("Alt+Shift+arrow keys", "resize the region of interest *"),
     ("1-5", "window presets (1 = the file's own window)"),
     ("W", "the file's next window, where it names several"),
     ("A", "auto window"),
@@ -1629,14 +1646,17 @@ CONTROLS = (
     ("Ctrl+E", "export denoised image"),
     ("Ctrl+D", "denoise"),
     ("Esc", "cancel the running job"),
+    ("Ctrl+O, Ctrl+Shift+O", "open images, a folder"),
+    ("F1, Ctrl+Q", "this list, quit"),
 )
-"""The mouse and keyboard controls Help lists, as (control, what it does)."""
+"""The mouse and keyboard controls Help lists, as (controls, what they do); the controls
+are separated by commas."""
 HELP_TEXT = (
     "<table>"
     + "".join(
         f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in CONTROLS
     )
-    + "</table>"
+    + "</table><p>* while a pane has the keyboard focus (click it or Tab to it)</p>"
 )
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)

@@ -6,9 +6,11 @@ the panes never see pixel values, so nothing shown here can change the data.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -30,6 +32,15 @@ _PAN_KEYS = {
     Qt.Key.Key_Up: (0, -1),  # row 0 is at the top
     Qt.Key.Key_Down: (0, 1),
 }
+KEY_STEP = 0.05
+"""Shift+Left/Right move the swipe divider, and Alt+arrows move (with Shift: resize) the
+region of interest, by this share of what the view shows (at least one image pixel)."""
+MAX_ZOOM_OUT = 10
+"""Zooming out stops where the image is this many times smaller than at Fit (or at 1:1)."""
+MIN_PIXELS_SHOWN = 4
+"""Zooming in stops where this many image pixels span the pane's shorter side."""
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+_ALT = Qt.KeyboardModifier.AltModifier
 
 
 class ImageViewBox(pg.ViewBox):
@@ -40,9 +51,16 @@ class ImageViewBox(pg.ViewBox):
     """
 
     sigWindowDrag = Signal(float, float)
+    sigResizing = Signal()
+    """Emitted when the view's size is about to change (``sigResized`` follows)."""
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
+
+    def resizeEvent(self, ev) -> None:  # noqa: D102, N802 (Qt override)
+        if ev.oldSize() != ev.newSize():
+            self.sigResizing.emit()
+        super().resizeEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: D102 (Qt override)
         if ev.button() == Qt.MouseButton.RightButton:
@@ -73,6 +91,87 @@ class PaneTitle(pg.LabelItem):
         return size
 
 
+class MinifyingImageItem(pg.ImageItem):
+    """An image item that draws a minified view from means of blocks of pixels.
+
+    Drawn smaller than one screen pixel per pixel, an image is averaged over blocks of
+    pixels first (each block at most one screen pixel wide, so none is skipped): fine
+    patterns and noise are not aliased, as they would be if one pixel in each block were
+    drawn. At 1:1 and above each pixel is drawn as it is. ``image`` stays the full image.
+    pyqtgraph's own ``autoDownsample`` does the same with blocks a little smaller than a
+    screen pixel, and takes some 50 ms per 16 Mpx where this takes some 10.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(axisOrder="row-major")
+        self._blocks = (1, 1)  # rows and columns per block of the image drawn last
+
+    def setAutoDownsample(self, active: bool = True) -> None:  # noqa: D102, N802 (override)
+        # Never pyqtgraph's as well: it would turn it on for images over 32767 pixels.
+        super().setAutoDownsample(False)
+
+    def render(self) -> None:  # noqa: D102 (pyqtgraph override)
+        full = self.image
+        self._blocks = self._wanted_blocks()
+        if full is None or self._blocks == (1, 1):
+            super().render()
+            return
+        self.image = block_mean(full, *self._blocks)
+        try:
+            super().render()
+        finally:
+            self.image = full
+
+    def viewTransformChanged(self) -> None:  # noqa: D102, N802 (pyqtgraph override)
+        super().viewTransformChanged()
+        if self.image is not None and self._wanted_blocks() != self._blocks:
+            self._renderRequired = True  # as pyqtgraph marks a new downsampling
+            self.update()
+
+    def _wanted_blocks(self) -> tuple[int, int]:
+        """Rows and columns per block, so that a block spans at most a device pixel."""
+        origin, right, down = (
+            self.mapToDevice(QPointF(*point)) for point in ((0, 0), (1, 0), (0, 1))
+        )
+        widget = self.getViewWidget()
+        if origin is None or widget is None:
+            return (1, 1)
+        ratio = widget.devicePixelRatioF() or 1.0  # mapToDevice gives logical pixels
+        blocks = []
+        for end in (down, right):
+            size = ratio * math.hypot(end.x() - origin.x(), end.y() - origin.y())
+            # A pixel 0.99 screen pixels wide is drawn alone: 1:1 stays exact.
+            blocks.append(max(1, math.ceil(1 / size - 0.01)) if size > 0 else 1)
+        return blocks[0], blocks[1]
+
+
+def block_mean(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Return the means of blocks of ``rows`` x ``cols`` pixels of a 2-D image.
+
+    Parameters
+    ----------
+    image : ndarray, shape (m, n)
+        Grey levels.
+    rows, cols : int
+        Block size; the last rows and columns that fill no block are left out.
+
+    Returns
+    -------
+    ndarray of float32, shape ``(m // rows, n // cols)`` (at least 1 x 1)
+    """
+    rows, cols = min(rows, image.shape[0]), min(cols, image.shape[1])
+    height, width = image.shape[0] // rows * rows, image.shape[1] // cols * cols
+    # Strided sums, rows then columns: one pass over the image, no temporary of its size.
+    summed = image[0:height:rows, :width].astype(np.float32)
+    for row in range(1, rows):
+        summed += image[row:height:rows, :width]
+    out = summed[:, 0::cols].copy()
+    for col in range(1, cols):
+        out += summed[:, col::cols]
+    out /= rows * cols
+    return out
+
+
 class ImagePane(pg.GraphicsLayoutWidget):
     """One titled image view with a crosshair.
 
@@ -92,9 +191,12 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.addItem(self.title, row=0, col=0)
         self.view = ImageViewBox()
         self.addItem(self.view, row=1, col=0)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = MinifyingImageItem()
         self._shown: tuple = (None, None, None)  # what show_grey last drew: grey, extent, lut
+        self.zoom_limits = (0.0, math.inf)
+        """The smallest and largest scale, screen pixels per image pixel, zoom may reach."""
         self.view.addItem(self.image_item)
+        self.view.sigResized.connect(self._limit_zoom)
         self.vline = pg.InfiniteLine(angle=90, pen=_CROSSHAIR_PEN)
         self.hline = pg.InfiniteLine(angle=0, pen=_CROSSHAIR_PEN)
         for line in (self.vline, self.hline):
@@ -133,6 +235,38 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.image_item.setImage(grey, autoLevels=False, levels=(0.0, 1.0), lut=lut)
         rows, cols = extent if extent is not None else grey.shape
         self.image_item.setRect(QRectF(0, 0, cols, rows))
+        self._limit_zoom()
+
+    @property
+    def extent(self) -> tuple[int, int] | None:
+        """``(rows, cols)`` of the image shown, in image pixels (None: nothing shown)."""
+        grey, extent, _ = self._shown
+        if grey is None:
+            return None
+        return extent if extent is not None else grey.shape
+
+    def scale(self) -> float:
+        """Return the screen pixels (logical) per image pixel the view shows now."""
+        (x0, x1), _ = self.view.viewRange()
+        return self.view.width() / (x1 - x0) if x1 > x0 else 1.0
+
+    def _limit_zoom(self) -> None:
+        """Bound zoom to what shows something: a tenth of Fit (at most 1:1) to a few pixels."""
+        extent, width, height = self.extent, self.view.width(), self.view.height()
+        if extent is None or width <= 0 or height <= 0:
+            return
+        rows, cols = extent
+        fit = min(width / cols, height / rows)
+        one_to_one = 1 / (self.devicePixelRatioF() or 1.0)
+        lowest = min(fit / MAX_ZOOM_OUT, one_to_one)
+        highest = max(min(width, height) / MIN_PIXELS_SHOWN, fit, one_to_one)
+        self.zoom_limits = (lowest, highest)
+        self.view.setLimits(
+            minXRange=width / highest,
+            maxXRange=width / lowest,
+            minYRange=height / highest,
+            maxYRange=height / lowest,
+        )
 
     def set_crosshair(self, point: tuple[float, float] | None) -> None:
         """Place the crosshair at ``(row, col)``, or hide it."""
@@ -153,6 +287,9 @@ class ImagePane(pg.GraphicsLayoutWidget):
 class SwipeOverlay:
     """Shows the After image over part of a pane, right of a draggable divider.
 
+    The divider snaps to the first column the After image is drawn from, so that every
+    pixel left of it is the Before image's and every pixel right of it the After's.
+
     Parameters
     ----------
     pane : ImagePane
@@ -161,7 +298,7 @@ class SwipeOverlay:
 
     def __init__(self, pane: ImagePane) -> None:
         self.pane = pane
-        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item = MinifyingImageItem()  # minified as the panes are
         self.item.setZValue(10)
         self.divider = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("c", width=2))
         self.divider.setZValue(30)
@@ -171,14 +308,15 @@ class SwipeOverlay:
         self.enabled = False
 
     def set_enabled(self, enabled: bool) -> None:
-        """Add or remove the overlay and its divider from the pane."""
+        """Add or remove the overlay and its divider; it comes on in the middle of the view."""
         if enabled == self.enabled:
             return
         self.enabled = enabled
         if enabled:
             self.pane.view.addItem(self.item)
             self.pane.view.addItem(self.divider, ignoreBounds=True)
-            self.divider.setPos(self._extent[1] / 2)
+            (x0, x1), _ = self.pane.view.viewRange()
+            self.divider.setPos(round((x0 + x1) / 2))  # kept inside the image by its bounds
         else:
             self.pane.view.removeItem(self.item)
             self.pane.view.removeItem(self.divider)
@@ -198,8 +336,12 @@ class SwipeOverlay:
 
     @property
     def split(self) -> float:
-        """Column of the divider, in image pixels."""
+        """Column of the divider, in image pixels: the After image is drawn from there on."""
         return float(self.divider.value())
+
+    def move(self, columns: float) -> None:
+        """Move the divider by `columns` image pixels (it stays inside the image)."""
+        self.divider.setPos(self.split + columns)
 
     def _update(self) -> None:
         if not self.enabled or self._grey is None:
@@ -208,6 +350,9 @@ class SwipeOverlay:
         rows, cols = self._extent
         scale = self._grey.shape[1] / cols
         first = int(np.clip(round(self.split * scale), 0, self._grey.shape[1]))
+        if self.split != first / scale:
+            self.divider.setPos(first / scale)  # snapped: this runs again from there
+            return
         if first >= self._grey.shape[1]:
             self.item.clear()
             return
@@ -221,6 +366,10 @@ class ComparisonView(QWidget):
     Window/level is shared by construction: the main window renders every pane
     with the same window. Right-drag in any pane emits :attr:`sigWindowDrag`;
     the arrow keys pan while a pane has keyboard focus.
+
+    A change of layout (a pane shown or hidden, swipe, a dock or the window resized)
+    keeps the scale and the centre of the view, or keeps the image fitted after Fit;
+    so 1:1 stays 1:1.
     """
 
     sigCursor = Signal(object)
@@ -233,6 +382,12 @@ class ComparisonView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.panes: dict[str, ImagePane] = {}
+        self.roi: pg.ROI | None = None
+        """The region of interest in the Before pane, which Alt+arrows move (set by its owner)."""
+        # What a change of layout keeps: (centre x, centre y, scale), or fitted after Fit.
+        self._place: tuple[float, float, float] | None = None
+        self._fitted = False
+        self._laying_out = False  # panes are being resized: their ranges are not the user's
         for name in PANE_NAMES:
             pane = ImagePane(TITLES[name])
             self.panes[name] = pane
@@ -241,10 +396,16 @@ class ComparisonView(QWidget):
             layout.addWidget(pane, 1)
             pane.sigCursor.connect(lambda point, n=name: self._cursor(n, point))
             pane.view.sigWindowDrag.connect(self.sigWindowDrag)
+            pane.view.sigResizing.connect(self._hold_place)
+            pane.view.sigResized.connect(self._restore_place)
             if name != "before":
                 pane.view.setXLink(self.panes["before"].view)
                 pane.view.setYLink(self.panes["before"].view)
-        self.swipe = SwipeOverlay(self.panes["before"])
+        before = self.panes["before"]
+        before.view.sigRangeChanged.connect(self._remember_place)
+        before.view.sigXRangeChanged.connect(self._swipe_title)
+        self.swipe = SwipeOverlay(before)
+        self.swipe.divider.sigPositionChanged.connect(self._swipe_title)
         for name in ("residual", "uncertainty"):
             self.panes[name].hide()
 
@@ -257,13 +418,31 @@ class ComparisonView(QWidget):
         """Overlay After on Before with a divider, and hide the After pane while on."""
         self.swipe.set_enabled(enabled)
         self.panes["after"].setVisible(not enabled)
-        self.panes["before"].set_title("Before | After (drag the divider)" if enabled else "Before")
+        self._swipe_title()
+
+    def _swipe_title(self) -> None:
+        """Title the Before pane with what it shows: Before, After or both, with the divider."""
+        if not self.swipe.enabled:
+            title = "Before"
+        else:
+            (x0, x1), _ = self.panes["before"].view.viewRange()
+            split = self.swipe.split
+            if split <= x0:
+                title = "After (the swipe divider is off to the left)"
+            elif split >= x1:
+                title = "Before (the swipe divider is off to the right)"
+            else:
+                title = "Before | After (drag the divider)"
+        if self.panes["before"].title.text != title:
+            self.panes["before"].set_title(title)
 
     def fit(self) -> None:
-        """Zoom so the whole image fits the panes."""
+        """Zoom so the whole image fits the panes; it stays fitted as they change size."""
         pane = self.panes["before"]
-        if pane.image_item.image is not None:
-            pane.view.autoRange(items=[pane.image_item], padding=0.0)
+        if pane.extent is not None:
+            rows, cols = pane.extent
+            pane.view.setRange(QRectF(0, 0, cols, rows), padding=0.0)
+            self._fitted = True
 
     def one_to_one(self) -> None:
         """Zoom so one image pixel covers one screen pixel, keeping the centre."""
@@ -275,8 +454,16 @@ class ComparisonView(QWidget):
         view.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2), padding=0)
 
     def zoom(self, factor: float) -> None:
-        """Magnify every pane by `factor` about the centre of the view (below 1 zooms out)."""
-        self.panes["before"].view.scaleBy((1 / factor, 1 / factor))
+        """Magnify every pane by `factor` about the centre of the view (below 1 zooms out).
+
+        Zoom stops at the Before pane's :attr:`ImagePane.zoom_limits`.
+        """
+        pane = self.panes["before"]
+        scale = pane.scale()
+        lowest, highest = pane.zoom_limits
+        target = min(max(scale * factor, min(lowest, scale)), max(highest, scale))
+        if target != scale:
+            pane.view.scaleBy((scale / target, scale / target))
 
     def pan(self, right: float, down: float) -> None:
         """Move every pane's view by these shares of its width and height."""
@@ -285,14 +472,84 @@ class ComparisonView(QWidget):
         view.translateBy(x=right * (x1 - x0), y=down * (y1 - y0))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        """Pan with the arrow keys; a focused pane passes on the keys it does not use."""
+        """Arrows pan, move the swipe divider (Shift) or the region of interest (Alt).
+
+        Shift+Left and Shift+Right move the divider; Alt+arrows move the region and
+        Alt+Shift+arrows resize it. A focused pane passes on the keys it does not use.
+        """
         step = _PAN_KEYS.get(Qt.Key(event.key()))
-        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if step is None or plain != Qt.KeyboardModifier.NoModifier:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if step is None or not self._step(step, modifiers):
             super().keyPressEvent(event)
             return
-        self.pan(step[0] * PAN_STEP, step[1] * PAN_STEP)
         event.accept()
+
+    def _step(self, step: tuple[int, int], modifiers: Qt.KeyboardModifier) -> bool:
+        """Act on an arrow key `step` with `modifiers`; False if they do nothing here."""
+        if modifiers == Qt.KeyboardModifier.NoModifier:
+            self.pan(step[0] * PAN_STEP, step[1] * PAN_STEP)
+            return True
+        (x0, x1), (y0, y1) = self.panes["before"].view.viewRange()
+        dx = step[0] * max(round(KEY_STEP * (x1 - x0)), 1)
+        dy = step[1] * max(round(KEY_STEP * (y1 - y0)), 1)
+        if modifiers == _SHIFT and self.swipe.enabled and dx:
+            self.swipe.move(dx)
+        elif modifiers == _ALT and self.roi is not None:
+            self._move_roi(dx, dy)
+        elif modifiers == _ALT | _SHIFT and self.roi is not None:
+            size = self.roi.size()
+            self.roi.setSize((max(size.x() + dx, 1), max(size.y() + dy, 1)))
+        else:
+            return False
+        return True
+
+    def _move_roi(self, dx: int, dy: int) -> None:
+        """Move the region of interest, keeping it on the image where it fits there."""
+        assert self.roi is not None
+        pos, size = self.roi.pos(), self.roi.size()
+        x, y = pos.x() + dx, pos.y() + dy
+        extent = self.panes["before"].extent
+        if extent is not None:
+            rows, cols = extent
+            x = min(max(x, 0), cols - size.x()) if size.x() <= cols else x
+            y = min(max(y, 0), rows - size.y()) if size.y() <= rows else y
+        self.roi.setPos((x, y))
+
+    def _hold_place(self) -> None:
+        """Keep the view's place while panes change size, until the layout settles."""
+        if not self._laying_out:
+            self._laying_out = True
+            QTimer.singleShot(0, self, self._settle)  # not after the view is gone
+
+    def _restore_place(self) -> None:
+        """Give the Before view (the others follow it) the place it had before the layout."""
+        if self._fitted:
+            self.fit()
+            return
+        view = self.panes["before"].view
+        width, height = view.width(), view.height()
+        if self._place is None or width <= 0 or height <= 0:
+            return
+        cx, cy, scale = self._place
+        half_x, half_y = width / scale / 2, height / scale / 2
+        view.setRange(
+            xRange=(cx - half_x, cx + half_x), yRange=(cy - half_y, cy + half_y), padding=0
+        )
+
+    def _settle(self) -> None:
+        self._restore_place()
+        self._laying_out = False
+
+    def _remember_place(self) -> None:
+        """Note the centre and scale of the Before view, after a change the user made."""
+        if self._laying_out:
+            return
+        view = self.panes["before"].view
+        (x0, x1), (y0, y1) = view.viewRange()
+        if view.width() <= 0 or x1 <= x0:
+            return
+        self._place = ((x0 + x1) / 2, (y0 + y1) / 2, view.width() / (x1 - x0))
+        self._fitted = False
 
     def _cursor(self, name: str, point: tuple[float, float] | None) -> None:
         for pane in self.panes.values():

@@ -1,4 +1,9 @@
-"""The status bar's pixel readout: the value the pane under the cursor shows there."""
+"""The status bar's pixel readout: the value the pane under the cursor shows there.
+
+The readout is a permanent status bar widget, first of them, so that status messages
+show beside it rather than hide it; the labels beside it are :class:`ElidingLabel` and
+give up their width to it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QToolTip
 
 from core.image import XrayImage
+
+_ELIDED_MIN_TEXT = "Wi..."
+"""An eliding label is never narrower than this text."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,3 +83,32 @@ def cursor_text(image: XrayImage, row: float, col: float, shown: PaneValues | No
         stored = image.mapping.to_stored(np.array([value]))[0]
         return f"{text}  |  {shown.label}: stored {stored:g}  physical {value:.6g}"
     return f"{text}  |  {shown.label}: {value:.6g}"
+
+
+class ElidingLabel(QLabel):
+    """A one-line label that may be narrower than its text: it ends it with an ellipsis.
+
+    Its whole text shows in its tooltip while it is cut. ``text()`` is the whole text.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: D102, N802 (Qt override)
+        hint = super().minimumSizeHint()
+        least = self.fontMetrics().horizontalAdvance(_ELIDED_MIN_TEXT)
+        return QSize(min(hint.width(), least), hint.height())
+
+    def paintEvent(self, event) -> None:  # noqa: D102, N802 (Qt override)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        painter.drawText(rect, int(self.alignment()), self._shown_text(rect.width()))
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102 (Qt override)
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip():
+            if self._shown_text(self.contentsRect().width()) != self.text():
+                QToolTip.showText(event.globalPos(), self.text(), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def _shown_text(self, width: int) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
