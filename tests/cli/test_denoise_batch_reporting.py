@@ -10,19 +10,8 @@ import torch
 from PIL import Image
 
 from core.cli import main
-from core.diffusion.model import DiffusionModel, save_model
-from core.diffusion.schedule import NoiseSchedule
-from core.diffusion.unet import UNet, UNetConfig
 
 PROG = "xray-denoise"
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
-    save_model(DiffusionModel(UNet(UNetConfig.tiny()).eval(), NoiseSchedule()), path)
-    return path
 
 
 @pytest.fixture

@@ -4,28 +4,15 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
-import pytest
-import torch
 from PIL import Image
 
 from core.cli import main
-from core.diffusion.model import DiffusionModel, save_model
-from core.diffusion.schedule import NoiseSchedule
-from core.diffusion.unet import UNet, UNetConfig
 from core.image import Window
 from core.io import read_image, write_new_dicom
 from core.io.output_names import output_stems
 from core.noise import phantom_image
 
 UID = "1.2.826.0.1.3680043.8.498"
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
-    save_model(DiffusionModel(UNet(UNetConfig.tiny()).eval(), NoiseSchedule()), path)
-    return path
 
 
 def _dicom(path: Path, seed: int) -> Path:
