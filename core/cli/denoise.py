@@ -26,6 +26,7 @@ from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Out
 from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
 from core.image import XrayImage
 from core.io import WRITTEN_AS, output_stems
+from core.io.output_names import frame_stem
 
 if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
     from core.denoise import DenoiseResult, DenoiseSettings
@@ -48,8 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(a_png, a_jpg), of different folders they get their folders' names (s1_IM0001, "
         "s2_IM0001), and any still alike a number (_2). With --frame all, "
         "DIR/<input stem>_frameNNN.<format> is written for each frame of a multi-frame "
-        "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>); "
-        "the frames of a DICOM form one new derived series.",
+        "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>; "
+        "a frame named like another input gets _2); the frames of a DICOM form one new "
+        "derived series.",
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
@@ -131,24 +133,20 @@ def _thread_count(text: str) -> int:
     return count
 
 
-def output_path(
-    stem: str, source: Path, source_format: str, folder: Path, frame: int | None = None
-) -> Path:
+def output_path(stem: str, source: Path, source_format: str, folder: Path) -> Path:
     """Where the denoised ``source`` goes: ``folder/<stem>.<same format>``.
 
     Parameters
     ----------
     stem : str
-        The output's stem (:func:`core.io.output_names.output_stems`).
+        The output's stem (:func:`core.io.output_names.output_stems`, or
+        :func:`~core.io.output_names.frame_stem` for a frame written on its own).
     source : Path
         The input file.
     source_format : str
         Its format (``XrayImage.source_format``).
     folder : Path
         The output folder.
-    frame : int, optional
-        A frame of a multi-frame input written on its own: ``<stem>_frame<frame>``,
-        the frame zero-padded to three digits (``frame007``) so that names sort.
 
     Returns
     -------
@@ -159,7 +157,7 @@ def output_path(
     default = WRITTEN_AS[source_format]
     known = {"dicom": (".dcm", ".dicom"), "tiff": (".tif", ".tiff")}.get(source_format, ())
     suffix = source.suffix if source.suffix.lower() in known else default
-    return folder / ((stem if frame is None else f"{stem}_frame{frame:03d}") + suffix)
+    return folder / (stem + suffix)
 
 
 def _unique(paths: list[Path]) -> list[Path]:
@@ -234,13 +232,8 @@ def run(args: argparse.Namespace) -> int:
                             "0 denoised (choose with --frame N, or --frame all)",
                             file=sys.stderr,
                         )
-                    destination = output_path(
-                        stems[path],
-                        path,
-                        image.source_format,
-                        args.output_dir,
-                        frame if every_frame and many else None,
-                    )
+                    stem = frame_stem(stems, path, frame) if every_frame and many else stems[path]
+                    destination = output_path(stem, path, image.source_format, args.output_dir)
                     if destination.resolve() in inputs:
                         raise XrayError(
                             f"{path}: {destination} is an input; choose another --output-dir"

@@ -25,10 +25,12 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
        folders whose stems are still the same, ignoring case, are prefixed with the
        fewest names of their folders that tell them apart: ``s1/IM0001`` and
        ``s2/IM0001`` give ``s1_IM0001`` and ``s2_IM0001``; ``a/x/IM0001`` and
-       ``b/x/IM0001`` give ``a_x_IM0001`` and ``b_x_IM0001``. Any stem that then
-       still clashes (``x_dcm.dcm`` beside ``x`` and ``x.dcm``) is kept by one input,
-       the first in path order of those whose stems rules 1 and 2 gave, and the
-       others get ``_2``, ``_3`` and so on, the first number that gives no clash.
+       ``b/x/IM0001`` give ``a_x_IM0001`` and ``b_x_IM0001``.
+    4. Any stem that then still clashes, ignoring case, among all the inputs (with
+       `one_folder`) or among those of one folder (``x_dcm.dcm`` beside ``x`` and
+       ``x.dcm``; ``A.png`` beside ``a.png``) is kept by one input, the first in path
+       order of those whose stems rules 1 and 2 gave, and the others get ``_2``,
+       ``_3`` and so on, the first number that gives no clash.
 
     The rules look at the paths only (made absolute), never at the disk, so a
     batch's outputs are named the same way every time it is run; adding inputs to a
@@ -54,9 +56,45 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
     for path, (stem, suffix) in split.items():
         clash = suffix and shared[folders[path], stem.casefold()] > 1
         plain[path] = f"{stem}_{suffix[1:]}" if clash else stem
-    if not one_folder:
-        return plain
-    return _distinct(_with_folders(plain, folders), plain)
+    if one_folder:
+        return _distinct(_with_folders(plain, folders), plain)
+    by_folder: dict[Path, dict[Path, str]] = {}
+    for path, stem in plain.items():
+        by_folder.setdefault(folders[path], {})[path] = stem
+    distinct = {}
+    for stems in by_folder.values():
+        distinct.update(_distinct(stems, stems))
+    return {path: distinct[path] for path in files}
+
+
+def frame_stem(stems: dict[Path, str], path: Path, frame: int) -> str:
+    """Name frame `frame` of `path` written on its own: ``<stem>_frame007``.
+
+    The frame is zero-padded to three digits so that names sort. A name that is
+    another input's stem (``a_frame000.tif`` beside a two-frame ``a.tif``), ignoring
+    case, gets ``_2``, ``_3``... so that neither output is written over the other.
+
+    Parameters
+    ----------
+    stems : dict of Path to str
+        The batch's stems (:func:`output_stems`).
+    path : Path
+        The multi-frame input, one of `stems`' keys.
+    frame : int
+        The frame, from 0.
+
+    Returns
+    -------
+    str
+        The frame's output stem.
+    """
+    others = {stem.casefold() for other, stem in stems.items() if other != path}
+    name = candidate = f"{stems[path]}_frame{frame:03d}"
+    number = 1
+    while candidate.casefold() in others:
+        number += 1
+        candidate = f"{name}_{number}"
+    return candidate
 
 
 def _stem(path: Path) -> tuple[str, str]:

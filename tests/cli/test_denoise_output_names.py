@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+import tifffile
 from PIL import Image
 
 from core.cli import main
@@ -114,3 +115,36 @@ def test_denoise_writes_every_input_of_a_series_exported_by_uid_and_folder(
         history = pydicom.dcmread(out / name).DerivationDescription
         assert history.startswith(pydicom.dcmread(source).DerivationDescription + "; ")
     assert read_image(out / "a_jpg.png").shape == film.shape
+
+
+def test_the_gui_batch_numbers_names_that_still_clash_within_a_folder():
+    names = _names("d/a.jpg", "d/a.png", "d/a_jpg.png", "e/a.jpg", one_folder=False)
+    assert names == {
+        "d/a.jpg": "a_jpg",
+        "d/a.png": "a_png",
+        "d/a_jpg.png": "a_jpg_2",
+        "e/a.jpg": "a",
+    }
+    cases = _names("d/A.png", "d/a.png", "d/a.PNG", one_folder=False)
+    assert len({stem.casefold() for stem in cases.values()}) == 3  # a case-blind disk too
+
+
+def test_a_frame_named_like_another_input_is_numbered_and_every_input_written(tmp_path, tiny_model):
+    pages = [
+        phantom_image((64, 64), bits_stored=12, photons_per_pixel=2000.0, seed=seed)
+        for seed in (1, 2)
+    ]
+    source = tmp_path / "in"
+    source.mkdir()
+    tifffile.imwrite(source / "a.tif", np.stack(pages), photometric="minisblack")
+    tifffile.imwrite(source / "a_frame000.tif", pages[1], photometric="minisblack")
+    out = tmp_path / "out"
+    args = ["--output-dir", str(out), "--model", str(tiny_model), "--device", "cpu", "--views", "1"]
+    inputs = [str(source / "a.tif"), str(source / "a_frame000.tif")]
+    assert main(["denoise", *inputs, "--frame", "all", *args]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a_frame000.tif",
+        "a_frame000_2.tif",
+        "a_frame001.tif",
+    ]
+    assert read_image(out / "a_frame000.tif").source_path.name == "a_frame000.tif"

@@ -75,14 +75,16 @@ def test_a_batch_writes_every_input_whose_output_names_would_clash(run_batch, sm
     }
 
 
-def test_a_clash_the_rule_leaves_names_the_other_input(run_batch, small_dicom, tmp_path):
-    # "x.dcm" becomes x_dcm_denoised.dcm (it shares "x" with "x"), as "x_dcm.dcm" does.
+def test_a_name_the_suffix_rule_clashes_with_is_numbered(run_batch, small_dicom):
+    # "x.dcm" becomes x_dcm (it shares "x" with "x"), which "x_dcm.dcm" has too.
     summary, rows = run_batch(["x", "x.dcm", "x_dcm.dcm"], small_dicom)
-    output = tmp_path / "out" / "x_dcm_denoised.dcm"
-    assert rows["x_dcm.dcm"]["error"] == (
-        f"not denoised: {output} would overwrite the output of {tmp_path / 'in' / 'x.dcm'}"
-    )
-    assert summary.startswith("Batch: 2 of 3 file(s) written")
+    assert summary.startswith("Batch: 3 of 3 file(s) written")
+    outputs = {name: Path(row["output"]).name for name, row in rows.items()}
+    assert outputs == {
+        "x": "x_denoised.dcm",
+        "x.dcm": "x_dcm_denoised.dcm",
+        "x_dcm.dcm": "x_dcm_2_denoised.dcm",
+    }
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
