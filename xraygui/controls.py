@@ -174,18 +174,20 @@ class ControlPanel(QWidget):
         entries : list of ModelEntry
             From :func:`xraygui.models.find_models`.
         current : Path, optional
-            Select this file if it is listed.
+            Select this file if it is listed; else the file selected before stays so.
         """
+        previous = self.model.currentData()
         self.model.clear()
         for entry in entries:
             self.model.addItem(entry.label, str(entry.path))
             self.model.setItemData(
                 self.model.count() - 1, str(entry.path), Qt.ItemDataRole.ToolTipRole
             )
-        if current is not None:
-            index = self.model.findData(str(current))
+        for wanted in (current, previous):
+            index = -1 if wanted is None else self.model.findData(str(wanted))
             if index >= 0:
                 self.model.setCurrentIndex(index)
+                break
         if not entries:
             self.model.addItem("No model installed")
             self.model.setEnabled(False)

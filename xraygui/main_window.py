@@ -223,7 +223,13 @@ class MainWindow(QMainWindow):
             self.device_label,
         ):
             bar.addPermanentWidget(widget)
+        bar.messageChanged.connect(self._make_room_for_message)
         self.update_device_label()
+
+    def _make_room_for_message(self, message: str) -> None:
+        """Give a status message the room of the size and device labels while it shows."""
+        for label in (self.size_label, self.device_label):
+            label.setVisible(not message)
 
     def _action(
         self,

@@ -47,10 +47,13 @@ def _usable(path: Path) -> bool:
 def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
     """List the usable model files, bundled first, each once.
 
-    A file counts only if its model card exists beside it. A file reached by two paths
-    (a symbolic link and its target) is listed once, by the first path. Files loaded by
-    hand are labelled ``"stem (folder)"``, with more of their folders where two labels
-    would otherwise read alike.
+    A file counts only if its model card exists beside it. The bundled model and the
+    user's model folder list a file reached by two paths (a symbolic link and its
+    target) once, by the first path. A file loaded by hand is listed by the path it was
+    loaded by, even when it links to a file listed already: a link is a choice of its
+    own, whose target IT may change. Files loaded by hand are labelled
+    ``"stem (folder)"``, with more of their folders where two labels would otherwise
+    read alike.
 
     Parameters
     ----------
@@ -81,7 +84,12 @@ def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
             for path in sorted(folder.glob("*.safetensors"))
             if new(path)
         ]
-    by_hand = [Path(path) for path in extra if new(Path(path))]
+    given = {entry.path.absolute() for entry in fixed}
+    by_hand = []
+    for path in map(Path, extra):
+        if path.absolute() not in given and _usable(path):
+            given.add(path.absolute())
+            by_hand.append(path)
     labels = _distinct_labels(by_hand, [entry.label for entry in fixed])
     return fixed + [ModelEntry(label, path) for label, path in zip(labels, by_hand, strict=True)]
 

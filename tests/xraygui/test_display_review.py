@@ -39,8 +39,9 @@ def _scale(window, name="before"):
 
 
 def test_a_minified_view_averages_pixels_and_1_to_1_draws_each(window, qtbot, tmp_path):
-    # Vertical bars, 2 px black and 2 px white: at Fit (a screen pixel covers some 3
-    # image pixels) drawing one pixel of each few aliases them into black or white stripes.
+    # Vertical bars, 2 px black and 2 px white: a quarter of their size (a screen pixel
+    # covers 4 image pixels) drawing one pixel of each few aliases them into black or
+    # white stripes.
     bars = np.tile(np.repeat(np.array([0, 255], np.float32), 2), (1600, 400))
     np.save(tmp_path / "bars.npy", bars)
     window.resize(1200, 800)
@@ -48,8 +49,8 @@ def test_a_minified_view_averages_pixels_and_1_to_1_draws_each(window, qtbot, tm
     window.window_override = Window(127.5, 255.0)  # 0 black, 255 white
     window.refresh()
     pane = window.views.panes["before"]
-    window.views.fit()
-    assert _scale(window)[0] < 0.5
+    _set_scale(pane, 0.25, left=0)
+    assert _scale(window)[0] == pytest.approx(0.25, rel=1e-3)
     shown = _shown(pane, qtbot, slice(400, 1200), slice(400, 1200))
     assert shown.size > 1000
     assert abs(shown.mean() - 127.5) < 10
@@ -68,6 +69,31 @@ def test_a_minified_view_averages_pixels_and_1_to_1_draws_each(window, qtbot, tm
     pane.view.setRange(xRange=(-20, pane.view.width() - 20), padding=0)  # whole pixels
     shown = _shown(pane, qtbot, slice(50, 250), slice(100, 300))
     np.testing.assert_array_equal(shown, noise[50:250, 100:300])
+
+
+def _set_scale(pane, scale, *, left):
+    """Show the image at `scale` screen pixels per image pixel from column `left`."""
+    pane.view.setRange(xRange=(left, left + pane.view.width() / scale), padding=0)
+
+
+@pytest.mark.parametrize("scale", [0.99, 0.9, 0.7])
+def test_just_under_1_to_1_no_detail_is_averaged_away_and_no_column_repeats(
+    window, qtbot, tmp_path, scale
+):
+    noise = np.random.default_rng(1).integers(0, 256, (400, 1200)).astype(np.float32)
+    np.save(tmp_path / "noise.npy", noise)
+    window.resize(1200, 800)
+    assert window.open_file(tmp_path / "noise.npy")
+    window.window_override = Window(127.5, 256.0)
+    window.refresh()
+    pane = window.views.panes["before"]
+    _set_scale(pane, scale, left=0)
+    shown = _shown(pane, qtbot, slice(100, 300), slice(100, 300))
+    assert shown.shape[1] >= 0.99 * 200 * scale  # all in sight
+    assert pane.image_item._blocks == (1, 1)  # a block of pixels is wider than a screen pixel
+    repeats = np.mean(np.all(shown[:, 1:] == shown[:, :-1], axis=0))
+    assert repeats < 0.02  # no screen column a copy of its neighbour: every pixel counts
+    assert np.abs(np.diff(shown, axis=1)).mean() > 20  # the noise's detail is still there
 
 
 def test_layout_changes_keep_the_zoom_and_1_to_1(window, qtbot, measurable_dicom):
@@ -165,6 +191,25 @@ def test_a_status_message_shows_beside_the_readout(window, qtbot, small_dicom):
     label = window.cursor_label
     assert label.isVisible() and label.width() >= label.sizeHint().width()
     assert label.text().startswith("x 20  y 11")
+
+
+def test_a_status_message_has_room_in_a_narrow_window(window, qtbot, small_dicom):
+    window.resize(780, 700)
+    window.open_file(small_dicom)
+    window._show_cursor(("before", 10.5, 20.5))
+    bar = window.statusBar()
+    message = "Report written: report.pdf, report.json, report.csv"
+    bar.showMessage(message, 8000)
+    qtbot.wait(20)
+    room = bar.width() - sum(
+        label.width() + 6 for label in (window.cursor_label, window.window_label)
+    )
+    assert bar.fontMetrics().horizontalAdvance(message) < room  # the size and device step aside
+    assert window.cursor_label.isVisible()
+    assert not window.size_label.isVisible() and not window.device_label.isVisible()
+    bar.clearMessage()
+    qtbot.wait(20)
+    assert window.size_label.isVisible() and window.device_label.isVisible()
 
 
 def test_keys_move_the_swipe_divider_and_the_region(window, qtbot, small_dicom):

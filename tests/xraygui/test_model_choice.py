@@ -161,6 +161,27 @@ def test_a_model_loaded_through_a_link_follows_the_link(qtbot, window, tmp_path)
     assert "missing" not in again.controls.model.currentText()
 
 
+def test_a_link_to_a_listed_model_is_listed_chosen_and_followed(qtbot, window, tmp_path):
+    share = tmp_path / "share"
+    v1 = _model(share / "v1.safetensors", seed=1)
+    v2 = _model(share / "v2.safetensors", seed=2)
+    other = _copy(v2, tmp_path / "other" / "m.safetensors")
+    assert window.add_model_file(v1)
+    assert window.add_model_file(other)
+    current = share / "current.safetensors"
+    try:
+        for link, target in ((current, v1), (card_path(current), card_path(v1))):
+            link.symlink_to(target.name)
+    except OSError:  # Windows without the right to make links
+        pytest.skip("symbolic links cannot be made here")
+    assert window.add_model_file(current)  # v1 is listed already, by its own name
+    assert window.controls.options().model == current
+    assert window.controls.model.currentText() == "current (share)"
+    window.controls.model.setCurrentIndex(window.controls.model.findData(str(other)))
+    window.reload_models()  # a refresh keeps the choice
+    assert window.controls.options().model == other
+
+
 def test_models_of_the_same_name_in_folders_of_the_same_name_read_apart(tmp_path):
     paths = [
         _model(tmp_path / "runs" / "a" / "m" / "model.safetensors", seed=1),
