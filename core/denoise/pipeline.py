@@ -50,7 +50,7 @@ from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.errors import ModelFileError, XrayError
 from core.image import XrayImage
-from core.io.dtypes import stored_pixels
+from core.io.dtypes import written_pixels
 from core.noise import estimate_noise_sigma
 
 ETA = {"ddim": 0.0, "ddpm": 1.0}
@@ -199,15 +199,6 @@ def _image_pixels(
     return image.keeping_padding(domain.to_pixels(values, estimate=estimate))
 
 
-def _as_written(image: XrayImage, pixels: np.ndarray) -> np.ndarray:
-    """Return pixels as the image's source format writes them.
-
-    Integer sources round them to their stored values (through the modality LUT,
-    :func:`core.io.dtypes.stored_pixels`); floating-point pixels are kept.
-    """
-    return image.mapping.to_pixels(stored_pixels(image.with_pixels(pixels)))
-
-
 def _lies_on_stored_grid(image: XrayImage) -> bool:
     """Whether every pixel is a value the image's format stores, as in any image read.
 
@@ -215,7 +206,7 @@ def _lies_on_stored_grid(image: XrayImage) -> bool:
     between the stored ones; its result is left between them too, so that it is
     compared with other methods' like with like.
     """
-    return np.array_equal(_as_written(image, image.pixels), image.pixels)
+    return np.array_equal(written_pixels(image, image.pixels), image.pixels)
 
 
 def _reverse(
@@ -257,7 +248,7 @@ def _reverse(
             picture = _image_pixels(image, domain, state, estimate=final)
             x0_pred = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
             if final and rounded:  # the result itself
-                picture, x0_pred = _as_written(image, picture), _as_written(image, x0_pred)
+                picture, x0_pred = written_pixels(image, picture), written_pixels(image, x0_pred)
             yield DenoiseStep(
                 step=i + 1,
                 n_steps=n_steps,
@@ -340,7 +331,7 @@ def _denoise(
     )
     pixels = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
     if rounded:
-        pixels = _as_written(image, pixels)
+        pixels = written_pixels(image, pixels)
     del x0
 
     uncertainty = None

@@ -65,3 +65,23 @@ def stored_pixels(image: XrayImage) -> np.ndarray:
     if image.padding is not None:
         stored = image.padding.restore(stored, mapping)
     return stored.astype(dtype)
+
+
+def written_pixels(image: XrayImage, pixels: np.ndarray) -> np.ndarray:
+    """Return `pixels` as `image`'s format writes them, in pixel units.
+
+    Parameters
+    ----------
+    image : XrayImage
+        Gives the format: its mapping, bits and padding.
+    pixels : ndarray
+        Values on the image's pixel scale (a denoised result, say).
+
+    Returns
+    -------
+    ndarray
+        An integer source's pixels rounded to the values it stores (through the
+        modality LUT, :func:`stored_pixels`) and mapped back; a floating-point
+        source's pixels as they are.
+    """
+    return image.mapping.to_pixels(stored_pixels(image.with_pixels(pixels)))
