@@ -1122,11 +1122,12 @@ class Project:
         return Method(key, label, run, warm_up=True)
 
     def describe(self) -> str:
-        """One line: model file, training steps, settings."""
+        """One line: model file, its SHA-256 (first 12 digits), training steps, settings."""
         training = self.card.get("training", {})
         steps = training.get("steps_done")
         trained = f", trained {steps} steps" if steps is not None else ""
-        return f"model {self.model_path}{trained}; settings {self.settings}"
+        sha = str(self.card.get("weights_sha256", ""))[:12] or "unknown"
+        return f"model {self.model_path} (SHA-256 {sha}){trained}; settings {self.settings}"
 
 
 def build_methods(

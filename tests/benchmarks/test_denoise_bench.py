@@ -128,6 +128,8 @@ def test_views_reach_the_projects_settings():
     assert benchlib.Project.load(None, device="cpu").settings.views == 4
     project = benchlib.Project.load(None, device="cpu", views=1)
     assert project.settings.views == 1 and "1 view" in project.method().label
+    sha = project.card["weights_sha256"][:12]
+    assert f"(SHA-256 {sha})" in project.describe()  # the header names the weights measured
     assert denoise_bench.parse_args(["--time-full", "--views", "2"]).views == 2
 
 
