@@ -1123,11 +1123,32 @@ class Project:
 
     def describe(self) -> str:
         """One line: model file, its SHA-256 (first 12 digits), training steps, settings."""
-        training = self.card.get("training", {})
-        steps = training.get("steps_done")
-        trained = f", trained {steps} steps" if steps is not None else ""
+        stages = _training_stages(self.card)
+        total = sum(steps for steps in stages if steps is not None)
+        if not stages or stages[0] is None:
+            trained = ""
+        elif len(stages) == 1:
+            trained = f", trained {stages[0]} steps"
+        else:
+            trained = (
+                f", trained {stages[0]} steps in its last stage ({total} in all, "
+                f"{len(stages)} stages)"
+            )
         sha = str(self.card.get("weights_sha256", ""))[:12] or "unknown"
         return f"model {self.model_path} (SHA-256 {sha}){trained}; settings {self.settings}"
+
+
+def _training_stages(card: dict[str, Any]) -> list[int | None]:
+    """Steps of each training stage a model card records, the last stage first.
+
+    A fine-tune's card nests its starting model's card in ``training.started_from``.
+    """
+    stages = []
+    training = card.get("training") or {}
+    while training:
+        stages.append(training.get("steps_done"))
+        training = (training.get("started_from") or {}).get("training") or {}
+    return stages
 
 
 def build_methods(

@@ -225,6 +225,15 @@ def check_case_args(
         parser.error("--downscale and --upscale must be >= 1")
     if not (args.own_noise >= 0 and args.own_noise_blur >= 0):
         parser.error("--own-noise and --own-noise-blur must be >= 0")
+    for option, value in (
+        ("--limit", args.limit),
+        ("--crop", args.crop),
+        ("--synthetic-size", args.synthetic_size),
+    ):
+        if value is not None and value < 1:
+            parser.error(f"{option} must be >= 1")
+    if args.views is not None and args.views not in (1, 2, 4, 8):
+        parser.error(f"--views must be 1, 2, 4 or 8, got {args.views}")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

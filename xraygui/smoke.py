@@ -120,8 +120,10 @@ def run_smoke_test(
     try:
         written = window.export_report(report_dir)
         suffix = OUTPUT_SUFFIX[window.source.source_format]
-        image_out = report_dir / f"{image_path.stem}_denoised{suffix}"
-        written.append(window.export_image(image_out, overwrite=True))
+        # Numbered as the report is (p_report_2 and p_denoised_2): never over an earlier one.
+        head, _, number = written[0].stem.rpartition("_report")
+        image_out = report_dir / f"{head}_denoised{number}{suffix}"
+        written.append(window.export_image(image_out))
         read_image(image_out)
     except (OSError, XrayError) as error:
         raise SmokeTestFailure(f"export failed: {error}") from error

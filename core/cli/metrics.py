@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--data-range",
         type=float,
         help="span of possible values (default: the reference's stored range, "
-        "2**BitsStored - 1 for DICOM, the dtype maximum for PNG/TIFF; for floats 1.0 "
+        "2**bits - 1: a DICOM's BitsStored, a PNG's sBIT, else its dtype's bits; for floats 1.0 "
         "where they lie in [0, 1], else the reference's maximum minus minimum)",
     )
     parser.add_argument(

@@ -130,6 +130,8 @@ def test_views_reach_the_projects_settings():
     assert project.settings.views == 1 and "1 view" in project.method().label
     sha = project.card["weights_sha256"][:12]
     assert f"(SHA-256 {sha})" in project.describe()  # the header names the weights measured
+    # The shipped model's five stages: 40,000 + 24,000 + 26,000 + 10,000 + 30,000 steps.
+    assert "trained 30000 steps in its last stage (130000 in all, 5 stages)" in project.describe()
     assert denoise_bench.parse_args(["--time-full", "--views", "2"]).views == 2
 
 

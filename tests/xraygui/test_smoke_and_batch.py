@@ -45,6 +45,15 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
     sha256 = hashlib.sha256(tiny_model_path.read_bytes()).hexdigest()
     assert f"(sha256 {sha256[:16]})" in result.stdout  # the model given, not the bundled one
 
+    first = (out / "phantom_denoised.dcm").read_bytes()
+    again = smoke(
+        [str(small_dicom), "--report-dir", str(out), "--model", str(tiny_model_path)], tmp_path
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    names = {p.name for p in out.iterdir()}
+    assert {"phantom_report_2.pdf", "phantom_denoised_2.dcm"} <= names  # numbered alike
+    assert (out / "phantom_denoised.dcm").read_bytes() == first  # the first report's image kept
+
 
 @pytest.mark.parametrize("content", [None, b"junk"])
 def test_smoke_test_fails_on_a_model_it_cannot_load(tmp_path, small_dicom, content):
