@@ -21,10 +21,7 @@ from core.display import to_display
 from core.errors import XrayError, XrayWarning
 from core.io import read_image
 from core.io.dicom_read import is_dicomdir
-from core.io.sniff import detect_format
-
-IMAGE_SUFFIXES = {".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy", ""}
-"""File endings tried when scanning a folder ("" for DICOM files without an extension)."""
+from core.io.sniff import IMAGE_SUFFIXES, detect_format, is_image_candidate
 
 THUMBNAIL_SIDE = 64
 
@@ -102,6 +99,11 @@ class Unreadable:
 def iter_image_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Files to try, in a stable order; folders are walked recursively.
 
+    In a folder, a file is tried if :func:`core.io.sniff.is_image_candidate` takes it
+    (an image suffix, or the DICOM preamble whatever the suffix, as in a UID-named
+    DICOM), or if its name has no suffix at all (it may be DICOM without the
+    preamble; what it is, the reader says). Hidden files and folders are passed over.
+
     Parameters
     ----------
     paths : iterable of path
@@ -117,7 +119,9 @@ def iter_image_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if not name.startswith(".") and candidate.suffix.lower() in IMAGE_SUFFIXES:
+                    if name.startswith("."):
+                        continue
+                    if not candidate.suffix or is_image_candidate(candidate):
                         yield candidate
         elif path.is_file():
             yield path
@@ -204,7 +208,7 @@ def _image_order(metadata: dict, path: Path) -> Order:
 
 def _is_image_file(path: Path) -> bool:
     """Whether `path` is an image by its extension or its signature (read or not)."""
-    if path.suffix.lower() in IMAGE_SUFFIXES - {""}:
+    if path.suffix.lower() in IMAGE_SUFFIXES:
         return True
     try:
         detect_format(path)

@@ -7,14 +7,13 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-IMAGE_SUFFIXES = frozenset({".dcm", ".dicom", ".png", ".tif", ".tiff", ".jpg", ".jpeg", ".npy"})
-"""Suffixes taken off a name to give its stem (in any case); any other part stays in it."""
+from core.io.sniff import IMAGE_SUFFIXES
 
 
 def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Path, str]:
     """Name each input's output so that no two outputs clash.
 
-    1. A stem is the file name less an image suffix (:data:`IMAGE_SUFFIXES`, in any
+    1. A stem is the file name less an image suffix (:data:`core.io.sniff.IMAGE_SUFFIXES`, in any
        case): ``a.dcm`` gives ``a``, but a name without one stays whole, so that
        DICOM files named by UID (``1.2.826.0.1.3680043.8.498.101``) keep their last
        component.

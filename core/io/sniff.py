@@ -7,6 +7,7 @@ from pathlib import Path
 import pydicom
 
 from core.errors import ImageReadError
+from core.io.dicom_read import is_dicomdir
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # classic and BigTIFF
@@ -28,6 +29,8 @@ _SUFFIX_FORMATS = {
     ".jpeg": "jpeg",
     ".npy": "npy",
 }
+IMAGE_SUFFIXES = frozenset({*DICOM_SUFFIXES, *_SUFFIX_FORMATS})
+"""File name endings (lower case) a folder scan takes as images without reading the file."""
 
 
 def detect_format(path: Path) -> str:
@@ -83,6 +86,38 @@ def detect_format(path: Path) -> str:
         name = FORMAT_NAMES[_SUFFIX_FORMATS[suffix]]
         raise ImageReadError(path, f"not a valid {name} file (wrong signature)")
     raise ImageReadError(path, "unsupported file format (expected DICOM, PNG, TIFF, JPEG or .npy)")
+
+
+def is_image_candidate(path: Path) -> bool:
+    """Whether a folder scan should take a file as an image to read.
+
+    A file counts if its suffix is an image suffix (:data:`IMAGE_SUFFIXES`, in any
+    case), or, whatever its suffix, if it has the DICOM preamble (``DICM`` at byte 128),
+    as DICOM files named by their UID (``1.2.826.0.1.3680043.8.498.101``) have; only
+    those first 132 bytes are read, and only for a file without an image suffix. A
+    DICOMDIR (the index of a DICOM CD/DVD, no image, always named so) does not count.
+
+    Parameters
+    ----------
+    path : Path
+        A file found in a folder.
+
+    Returns
+    -------
+    bool
+        False also for a file that cannot be read.
+    """
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as file:
+            head = file.read(132)
+    except OSError:
+        return False
+    if head[128:132] != b"DICM":
+        return False
+    # A File-set's index must be named DICOMDIR (PS3.10 8.6): only that name is checked.
+    return path.name.upper() != "DICOMDIR" or not is_dicomdir(path)
 
 
 def _looks_like_dicom(path: Path) -> bool:

@@ -20,12 +20,11 @@ import pydicom
 from core.errors import XrayError
 from core.image import XrayImage
 from core.io import read_image
+from core.io.sniff import DICOM_SUFFIXES, IMAGE_SUFFIXES, is_image_candidate
 from core.noise.value_range import value_range
 from core.training.patient_table import read_patient_table
 
 log = logging.getLogger(__name__)
-
-IMAGE_SUFFIXES = frozenset({".png", ".tif", ".tiff", ".jpg", ".jpeg", ".dcm", ".dicom", ".npy"})
 
 
 @dataclass(frozen=True)
@@ -76,20 +75,13 @@ class TrainingImage:
     padding: np.ndarray | None = None
 
 
-def _is_dicom_without_suffix(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            header = f.read(132)
-    except OSError:
-        return False
-    return len(header) == 132 and header[128:] == b"DICM"
-
-
 def find_images(folder: str | Path) -> list[Path]:
     """List image files under ``folder``, recursively, in a stable order.
 
-    Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files without a
-    suffix that carry the DICOM preamble (``DICM`` at byte 128).
+    Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
+    suffix, or none, that carry the DICOM preamble (``DICM`` at byte 128), such as DICOM
+    files named by their UID; a DICOMDIR does not
+    (:func:`core.io.sniff.is_image_candidate`).
 
     Parameters
     ----------
@@ -104,14 +96,9 @@ def find_images(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        suffix = path.suffix.lower()
-        if suffix in IMAGE_SUFFIXES or (suffix == "" and _is_dicom_without_suffix(path)):
-            found.append(path)
-    return found
+    return [
+        path for path in sorted(folder.rglob("*")) if path.is_file() and is_image_candidate(path)
+    ]
 
 
 def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:
@@ -159,7 +146,8 @@ def dicom_patient(path: Path) -> str | None:
     str or None
         None for files that are not DICOM or carry neither identifier.
     """
-    if path.suffix.lower() not in {".dcm", ".dicom", ""}:
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES and suffix not in DICOM_SUFFIXES:  # PNG, TIFF, JPEG, .npy
         return None
     try:
         ds = pydicom.dcmread(

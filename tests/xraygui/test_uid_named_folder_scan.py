@@ -1,0 +1,67 @@
+"""Open Folder, the GUI batch and the wizard's scan take DICOM files named by their UID."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.io import write_new_dicom
+from core.noise import phantom_image
+from xraygui.catalog import ScanEntry, Unreadable, iter_image_files, scan_images
+from xraygui.controls import DenoiseOptions
+from xraygui.jobs import batch_job
+from xraygui.wizard.scan import scan_folder
+
+pytestmark = pytest.mark.gui
+
+UID_NAMES = [f"1.2.826.0.1.3680043.8.498.10{i}" for i in range(1, 4)]
+
+
+@pytest.fixture
+def uid_folder(tmp_path) -> Path:
+    """Three UID-named DICOMs (one in a subfolder), a plain .dcm, and two non-images."""
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    for i, name in enumerate(UID_NAMES, 1):
+        stored = phantom_image((48, 48), bits_stored=12, photons_per_pixel=2000.0, seed=i)
+        folder = source / "sub" if i == 3 else source
+        write_new_dicom(stored, folder / name, bits_stored=12, patient_id=f"P{i}")
+    (source / "plain.dcm").write_bytes((source / UID_NAMES[0]).read_bytes())
+    (source / "notes.txt").write_text("acquired 2024\n")
+    rng = np.random.default_rng(0)
+    (source / "data.101").write_bytes(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    return source
+
+
+def test_the_folder_browser_lists_every_uid_named_dicom(uid_folder):
+    names = [p.name for p in iter_image_files([uid_folder])]
+    assert sorted(names) == sorted([*UID_NAMES, "plain.dcm"])
+    entries = list(scan_images([uid_folder]))
+    assert not [e for e in entries if isinstance(e, Unreadable)]
+    assert sorted(e.path.name for e in entries if isinstance(e, ScanEntry)) == sorted(
+        [*UID_NAMES, "plain.dcm"]
+    )
+
+
+def test_the_batch_writes_an_output_for_every_uid_named_dicom(
+    uid_folder, tmp_path, tiny_model_path, drain
+):
+    target = tmp_path / "out"
+    options = DenoiseOptions(model=tiny_model_path, views=1, device="cpu")
+    summary = drain(batch_job(uid_folder, target, options))
+    assert summary.startswith("Batch: 4 of 4 file(s) written, 0 not")
+    written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*_denoised.dcm"))
+    assert written == [
+        f"{UID_NAMES[0]}_denoised.dcm",  # the UID is the whole stem: nothing cut off
+        f"{UID_NAMES[1]}_denoised.dcm",
+        "plain_denoised.dcm",
+        f"sub/{UID_NAMES[2]}_denoised.dcm",
+    ]
+
+
+def test_the_wizard_scan_reads_every_uid_named_dicom(uid_folder, drain):
+    report = drain(scan_folder(uid_folder, patch_size=32, binning=1))
+    assert sorted(image.record.path.name for image in report.readable) == sorted(
+        [*UID_NAMES, "plain.dcm"]
+    )
+    assert report.unreadable == []
