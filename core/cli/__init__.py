@@ -36,7 +36,11 @@ EXIT_STATUSES = (
     "system refused; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (no file is left\n"
     "half-written); 141 the reader of the output stopped early (| head)."
 )
-"""The epilog of every parser's help (train's, which stops after a checkpoint, says its own)."""
+"""The epilog of the help of ``xray-denoise`` and of every subcommand but ``train``.
+
+``train --help`` is the training parser's, whose epilog gives its own statuses: a stopped
+run has a checkpoint (:data:`core.training.arguments.EXIT_STATUSES`).
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
-    for subparser in subparsers.choices.values():
-        subparser.epilog = EXIT_STATUSES
+    for name, subparser in subparsers.choices.items():
+        if name != "train":  # its --help is core.training's parser, with its own statuses
+            subparser.epilog = EXIT_STATUSES
     return parser
 
 

@@ -36,6 +36,8 @@ def stopping_signals_raise() -> Iterator[None]:
     taken over: one ignored, as ``nohup`` ignores SIGHUP, stays ignored. Signals the
     OS lacks (SIGHUP on Windows) are left out, and so is everything outside the main
     thread, where Python cannot set handlers. The earlier handlers come back on exit.
+    ``train`` replaces these handlers while it trains: a signal then stops the run after
+    its step, with a checkpoint (:mod:`core.training.__main__`).
 
     Yields
     ------

@@ -4,9 +4,10 @@ Trains a diffusion denoiser on a folder of radiographs. With ``--resume`` the ru
 continues from ``<output stem>.checkpoint.safetensors`` and every setting not given on
 the command line is taken from the checkpoint, with the split of its images and its
 time budget (``--minutes M`` then adds M minutes: :class:`core.training.config.TimeBudget`).
-SIGINT and SIGTERM stop the run gracefully: it checkpoints and exports the model, then
-exits with 128 + the signal's number (130, 143), so that a script does not take the
-stopped run for a finished one.
+SIGINT, SIGTERM and SIGHUP (a closed session) stop the run gracefully: it finishes its
+step, checkpoints and exports the model, then exits with 128 + the signal's number (130,
+143, 129), so that a script does not take the stopped run for a finished one. A signal
+ignored when the run starts stays ignored, as ``nohup`` ignores SIGHUP.
 Creating ``<output stem>.stop`` beside the model stops it the same way (exit status 143)
 on every OS; the run holds ``<output stem>.lock`` while it trains, and a second run of
 the same model is refused (:mod:`core.training.control`).
@@ -19,10 +20,11 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 
 import torch
 
@@ -36,6 +38,8 @@ from core.training.control import STOP_STATUS, TrainingLock, stop_path
 from core.training.loop import TrainState, train
 from core.training.outputs import check_outputs
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""Signals that stop a run after its current step, with a checkpoint (no SIGHUP on Windows)."""
 ARCHITECTURES = dict(zip(ARCHITECTURE_NAMES, (UNetConfig, UNetConfig.tiny), strict=True))
 """Networks a fresh run can train, by name."""
 
@@ -180,8 +184,8 @@ def run(args: argparse.Namespace) -> int:
     -------
     int
         0 on success, 2 on bad input, 1 on an unexpected error (its traceback in the log),
-        128 + the signal's number when SIGINT or SIGTERM stopped the run (checkpointed),
-        143 when its stop file did.
+        128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped the run
+        (checkpointed), 143 when its stop file did.
     """
     reconfigure = getattr(sys.stderr, "reconfigure", None)  # sys.stderr may be None
     if reconfigure is not None:
@@ -212,11 +216,11 @@ def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
     log = logging.getLogger(__name__)
     stopped: list[int] = []  # the exit status of a stop asked for
 
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("signal %d: stopping after this step", signum)
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s: stopping after this step", signal.Signals(signum).name)
         stopped.append(128 + signum)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous = _take_over_stop_signals(on_signal)
 
     def on_step(_state: TrainState) -> bool:
         if not stopped and lock is not None and lock.stop_requested():
@@ -239,6 +243,20 @@ def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
         log.info("stopped before the end (exit status %d): go on with --resume", stopped[0])
         return stopped[0]
     return 0
+
+
+def _take_over_stop_signals(handler: Callable[[int, FrameType | None], None]) -> dict:
+    """Have :data:`STOP_SIGNALS` call ``handler``; return the handlers they had.
+
+    A signal that the OS lacks, or that is ignored (``nohup``), is left as it is. The
+    command line's handlers that abort at once (:mod:`core.cli.signals`) are replaced.
+    """
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, handler)
+    return previous
 
 
 if __name__ == "__main__":

@@ -7,6 +7,13 @@ from pathlib import Path
 
 ARCHITECTURE_NAMES = ("standard", "tiny")
 """Networks a fresh run can train (``--architecture``)."""
+EXIT_STATUSES = (
+    "exit status: 0 finished; 2 bad input, or the run refused (one line says why); "
+    "130 Ctrl-C, 143 SIGTERM or the stop file, 129 SIGHUP: stopped after "
+    "its step with a checkpoint and the model exported, go on with --resume; 1 an "
+    "unexpected error (a bug)."
+)
+"""The epilog of the training command line's help."""
 
 
 def training_parser(prog: str) -> argparse.ArgumentParser:
@@ -24,6 +31,7 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=prog,
         description="Train a diffusion denoiser on a folder of radiographs.",
+        epilog=EXIT_STATUSES,
     )
     p.add_argument("folder", type=Path, help="folder of PNG/TIFF/JPEG/DICOM images (recursive)")
     p.add_argument("--output", type=Path, required=True, help="model file, MODEL.safetensors")

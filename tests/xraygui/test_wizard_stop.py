@@ -99,7 +99,7 @@ def test_pause_stops_a_real_run_where_terminate_does_nothing(qtbot, tmp_path, da
 @pytest.mark.parametrize(
     ("status", "state"),
     [(0, "finished"), (128 + signal.SIGTERM, "paused"), (128 + signal.SIGINT, "paused"),
-     (1, "failed")],
+     (129, "paused"), (1, "failed")],
 )  # fmt: skip
 def test_the_state_is_what_the_process_says_not_what_was_asked(
     qtbot, tmp_path, monkeypatch, status, state

@@ -20,8 +20,12 @@ from core.training.control import is_being_trained, request_stop, stop_path
 from xraygui.wizard.lock import run_lock
 from xraygui.wizard.runs import RunSpec, checkpoint_step, write_run
 
-STOPPED_STATUSES = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
-"""Exit statuses of a run stopped early with a checkpoint and its model (130, 143)."""
+STOPPED_STATUSES = frozenset(
+    128 + number
+    for number in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+    if number is not None
+)
+"""Exit statuses of a run stopped early with a checkpoint and its model (130, 143, 129)."""
 STOP_REQUEST_MS = 1000
 """Interval at which a Pause's stop file is put back while the process still runs."""
 
