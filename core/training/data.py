@@ -22,7 +22,7 @@ from core.image import XrayImage
 from core.io import read_image
 from core.io.sniff import DICOM_SUFFIXES, IMAGE_SUFFIXES, is_image_candidate
 from core.noise.value_range import value_range
-from core.training.patient_table import read_patient_table
+from core.training.patient_table import PATIENT_TABLE, read_patient_table
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,8 @@ def find_images(folder: str | Path) -> list[Path]:
     Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
     suffix, or none, that carry the DICOM preamble (``DICM`` at byte 128), such as DICOM
     files named by their UID; a DICOMDIR does not
-    (:func:`core.io.sniff.is_image_candidate`).
+    (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` and hidden
+    ones) are counted in a warning that names one, so that none is left out unseen.
 
     Parameters
     ----------
@@ -96,9 +97,22 @@ def find_images(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
-    return [
-        path for path in sorted(folder.rglob("*")) if path.is_file() and is_image_candidate(path)
+    images, others = [], []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            (images if is_image_candidate(path) else others).append(path)
+    others = [
+        path for path in others if path != folder / PATIENT_TABLE and not path.name.startswith(".")
     ]
+    if others:
+        log.warning(
+            "%s: %d file(s) here are not taken as images (no image suffix, no DICOM preamble), "
+            "such as %s",
+            folder,
+            len(others),
+            others[0].relative_to(folder),
+        )
+    return images
 
 
 def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:

@@ -35,3 +35,15 @@ def test_every_uid_named_dicom_is_found_and_loaded(uid_folder):
     assert len(images) == 4 and skipped == []
     patients = {im.record.path.name: im.record.patient_id for im in images}
     assert patients[UID_NAMES[1]] == "dicom-patient:P2"
+
+
+def test_files_that_are_not_taken_are_counted_in_a_warning(uid_folder, caplog):
+    (uid_folder / "data.csv").write_text("patient_id,image_id\n")
+    (uid_folder / ".DS_Store").write_bytes(b"\0" * 64)
+    with caplog.at_level("WARNING"):
+        find_images(uid_folder)
+    (message,) = caplog.messages
+    assert message == (
+        f"{uid_folder}: 2 file(s) here are not taken as images (no image suffix, no DICOM "
+        "preamble), such as data.101"
+    )
