@@ -113,8 +113,8 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
     )
     if why_not is not None:
         print(
-            f"{args.input}: cannot measure the quanta from its noise ({why_not}); assuming "
-            f"{settings.photons_per_pixel:g} per pixel (give them with --photons)",
+            f"{args.input}: warning: cannot measure the quanta from its noise ({why_not}); "
+            f"assuming {settings.photons_per_pixel:g} per pixel (give them with --photons)",
             file=sys.stderr,
         )
     return settings

@@ -118,7 +118,7 @@ def test_simulate_assumes_the_default_quanta_where_they_cannot_be_measured(png16
     # Gaussian noise of one level: no log detector, so the documented default is used.
     assert main(["simulate", str(png16), "--dose", "0.5", "--output", str(tmp_path / "a.png")]) == 0
     captured = capsys.readouterr()
-    assert "film.png: cannot measure the quanta from its noise" in captured.err
+    assert "film.png: warning: cannot measure the quanta from its noise" in captured.err
     assert "(50000 quanta/pixel at full dose" in captured.out
 
 

@@ -84,8 +84,8 @@ def test_simulate_refuses_to_measure_the_quanta_behind_correlated_noise(tmp_path
     assert main(["simulate", str(path), "--dose", "0.25", "--output", str(tmp_path / "a.dcm")]) == 0
     captured = capsys.readouterr()
     assert captured.err.startswith(
-        f"{path}: cannot measure the quanta from its noise (its noise is correlated between "
-        "neighbouring pixels"
+        f"{path}: warning: cannot measure the quanta from its noise (its noise is correlated "
+        "between neighbouring pixels"
     )
     assert captured.err.rstrip().endswith("assuming 50000 per pixel (give them with --photons)")
     assert "(50000 quanta/pixel at full dose" in captured.out
