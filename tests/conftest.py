@@ -2,11 +2,14 @@
 
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from core.io import write_new_dicom
 from core.io.dicom_write import new_dataset, write_dataset
+from core.noise import phantom_image
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -60,3 +63,28 @@ def restore_logging():
         handler.close()
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture
+def uid_named_folder():
+    """Make a folder of DICOMs named by their UID, as a storage SCP writes them.
+
+    Called as ``uid_named_folder(folder, names, copy_as)``: a DICOM per name (the last
+    in ``sub/``, patient ``P1``, ``P2``...), a copy of the first also written as
+    ``copy_as`` (a plain ``.dcm``, or a name without suffix), and ``notes.txt`` and
+    ``data.101`` (random bytes), the files that are not images.
+    """
+
+    def make(folder: Path, names: list[str], copy_as: str) -> Path:
+        (folder / "sub").mkdir(parents=True)
+        for i, name in enumerate(names, 1):
+            stored = phantom_image((48, 48), bits_stored=12, photons_per_pixel=2000.0, seed=i)
+            where = folder / "sub" if i == len(names) else folder
+            write_new_dicom(stored, where / name, bits_stored=12, patient_id=f"P{i}")
+        (folder / copy_as).write_bytes((folder / names[0]).read_bytes())
+        (folder / "notes.txt").write_text("acquired 2024\n")
+        rng = np.random.default_rng(0)
+        (folder / "data.101").write_bytes(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
+        return folder
+
+    return make

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pydicom.data
 import pytest
+from pydicom.fileset import FileSet
 from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian
 
 from core.io.dicom_write import new_dataset
@@ -84,3 +85,25 @@ def write_dx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def cd(tmp_path: Path) -> Path:
+    """A File-set as on a patient CD: one DX image and the DICOMDIR that indexes it."""
+    ds = new_dataset(
+        np.arange(32 * 32, dtype=np.uint16).reshape(32, 32),
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="CD^Patient",
+        patient_id="CD1",
+        description="on a CD",
+        modality="DX",
+        window=None,
+    )
+    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
+    ds.SeriesNumber = ds.InstanceNumber = 1
+    file_set = FileSet()
+    file_set.add(ds)
+    file_set.write(tmp_path / "cd")
+    return tmp_path / "cd"

@@ -1,40 +1,13 @@
 """A DICOMDIR is named for what it is, and a folder scan passes over it."""
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.fileset import FileSet
 from pydicom.uid import BasicTextSRStorage, ExplicitVRLittleEndian, generate_uid
 
 from core.errors import ImageReadError
 from core.io import read_image
 from core.io.dicom_read import is_dicomdir
-from core.io.dicom_write import new_dataset
 from xraygui.catalog import ScanEntry, scan_images
-
-
-@pytest.fixture
-def cd(tmp_path: Path) -> Path:
-    """A File-set as on a patient CD: one DX image and the DICOMDIR that indexes it."""
-    ds = new_dataset(
-        np.arange(32 * 32, dtype=np.uint16).reshape(32, 32),
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="CD^Patient",
-        patient_id="CD1",
-        description="on a CD",
-        modality="DX",
-        window=None,
-    )
-    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
-    ds.SeriesNumber = ds.InstanceNumber = 1
-    file_set = FileSet()
-    file_set.add(ds)
-    file_set.write(tmp_path / "cd")
-    return tmp_path / "cd"
 
 
 def test_a_dicomdir_is_named_and_its_folder_suggested(cd):

@@ -4,10 +4,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pydicom.fileset import FileSet
 
 from core.io import write_new_dicom
-from core.io.dicom_write import new_dataset
 from core.io.sniff import is_image_candidate
 from core.noise import phantom_image
 
@@ -47,22 +45,6 @@ def test_other_files_are_not_candidates(tmp_path):
     assert not is_image_candidate(tmp_path / "absent.101")
 
 
-def test_a_dicomdir_is_not_a_candidate(tmp_path):
-    ds = new_dataset(
-        np.zeros((8, 8), dtype=np.uint16),
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="CD^Patient",
-        patient_id="CD1",
-        description="on a CD",
-        modality="DX",
-        window=None,
-    )
-    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
-    ds.SeriesNumber = ds.InstanceNumber = 1
-    file_set = FileSet()
-    file_set.add(ds)
-    file_set.write(tmp_path / "cd")
-    assert (tmp_path / "cd" / "DICOMDIR").read_bytes()[128:132] == b"DICM"
-    assert not is_image_candidate(tmp_path / "cd" / "DICOMDIR")
+def test_a_dicomdir_is_not_a_candidate(cd):
+    assert (cd / "DICOMDIR").read_bytes()[128:132] == b"DICM"
+    assert not is_image_candidate(cd / "DICOMDIR")

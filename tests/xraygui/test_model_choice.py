@@ -135,23 +135,27 @@ def test_every_model_loaded_by_hand_is_kept(window, tmp_path, tiny_model_path):
     assert window.errors == []
 
 
+def _link_model(link, target):
+    """Point `link` and its card at `target` and its card (beside them); skip if it cannot."""
+    try:
+        for name, to in ((link, target), (card_path(link), card_path(target))):
+            name.unlink(missing_ok=True)
+            name.symlink_to(to.name)
+    except OSError:  # Windows without the right to make links
+        pytest.skip("symbolic links cannot be made here")
+    return link
+
+
 def test_a_model_loaded_through_a_link_follows_the_link(qtbot, window, tmp_path):
     share = tmp_path / "share"
     v3 = _model(share / "v3.safetensors", seed=3)
     v4 = _model(share / "v4.safetensors", seed=4)
-    current = share / "current.safetensors"
-    try:
-        for link, target in ((current, v3), (card_path(current), card_path(v3))):
-            link.symlink_to(target.name)
-    except OSError:  # Windows without the right to make links
-        pytest.skip("symbolic links cannot be made here")
+    current = _link_model(share / "current.safetensors", v3)
     assert window.add_model_file(current)
     assert window._loaded_models()[0] == str(current)
     assert window.controls.options().model == current
 
-    for link, target in ((current, v4), (card_path(current), card_path(v4))):
-        link.unlink()
-        link.symlink_to(target.name)  # IT rolls out v4
+    _link_model(current, v4)  # IT rolls out v4
     assert jobs.cached_model(current).card.weights_sha256 == file_sha256(v4)
     window.close()
     v3.unlink()
@@ -168,12 +172,7 @@ def test_a_link_to_a_listed_model_is_listed_chosen_and_followed(qtbot, window, t
     other = _copy(v2, tmp_path / "other" / "m.safetensors")
     assert window.add_model_file(v1)
     assert window.add_model_file(other)
-    current = share / "current.safetensors"
-    try:
-        for link, target in ((current, v1), (card_path(current), card_path(v1))):
-            link.symlink_to(target.name)
-    except OSError:  # Windows without the right to make links
-        pytest.skip("symbolic links cannot be made here")
+    current = _link_model(share / "current.safetensors", v1)
     assert window.add_model_file(current)  # v1 is listed already, by its own name
     assert window.controls.options().model == current
     assert window.controls.model.currentText() == "current (share)"

@@ -2,11 +2,8 @@
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from core.io import write_new_dicom
-from core.noise import phantom_image
 from xraygui.catalog import ScanEntry, Unreadable, iter_image_files, scan_images
 from xraygui.controls import DenoiseOptions
 from xraygui.jobs import batch_job
@@ -18,19 +15,9 @@ UID_NAMES = [f"1.2.826.0.1.3680043.8.498.10{i}" for i in range(1, 4)]
 
 
 @pytest.fixture
-def uid_folder(tmp_path) -> Path:
+def uid_folder(tmp_path, uid_named_folder) -> Path:
     """Three UID-named DICOMs (one in a subfolder), a plain .dcm, and two non-images."""
-    source = tmp_path / "in"
-    (source / "sub").mkdir(parents=True)
-    for i, name in enumerate(UID_NAMES, 1):
-        stored = phantom_image((48, 48), bits_stored=12, photons_per_pixel=2000.0, seed=i)
-        folder = source / "sub" if i == 3 else source
-        write_new_dicom(stored, folder / name, bits_stored=12, patient_id=f"P{i}")
-    (source / "plain.dcm").write_bytes((source / UID_NAMES[0]).read_bytes())
-    (source / "notes.txt").write_text("acquired 2024\n")
-    rng = np.random.default_rng(0)
-    (source / "data.101").write_bytes(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
-    return source
+    return uid_named_folder(tmp_path / "in", UID_NAMES, "plain.dcm")
 
 
 def test_the_folder_browser_lists_every_uid_named_dicom(uid_folder):
