@@ -35,6 +35,7 @@ from core.errors import XrayWarning, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write
+from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
 from core.metrics import Region
@@ -496,7 +497,9 @@ def batch_job(
     (:func:`output_stems`: ``a.jpg`` and ``a.png`` give ``a_jpg_denoised.png`` and
     ``a_png_denoised.png``). Existing files and the sources are never overwritten: a file
     whose output exists is not denoised, and its row says so. Of a multi-frame file the
-    first frame is denoised, and its row says of how many. The table,
+    first frame is denoised, and its row says of how many. The DICOM outputs of one
+    source series form one derived series (:func:`derived_series_uid`), each keeping its
+    source's InstanceNumber. The table,
     ``target/batch_metrics.csv`` (or ``batch_metrics_2.csv`` and so on if that exists,
     from an earlier batch), is rewritten after every file, so a cancelled batch leaves a
     table of the files done; should it fail to be written (a full disk), the images are
@@ -532,6 +535,7 @@ def batch_job(
         files = [p for p in files if target.resolve() not in p.resolve().parents]
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
+    series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     rows: list[dict[str, Any]] = []
     csv_path = _unused(target / "batch_metrics.csv")
     table_error = _try_write_batch_csv(rows, csv_path)  # the table named, even of no file
@@ -551,7 +555,12 @@ def batch_job(
                 total = len(files) * PROGRESS_UNITS
                 result = yield from _offset(run, index * PROGRESS_UNITS, total)
                 output.parent.mkdir(parents=True, exist_ok=True)
-                write_image(result.image, output, description=result.description())
+                write_image(
+                    result.image,
+                    output,
+                    description=result.description(),
+                    series_uid=derived_series_uid(result.image, series),
+                )
                 produced[str(output).casefold()] = path
         except Exception as error:  # bad input or a bug: the row says which, the batch goes on
             rows.append(_batch_row(path, None, image, None, error_line(error)))

@@ -7,7 +7,9 @@ input's name less an image suffix, told apart from the other inputs' where they 
 (:func:`core.io.output_names.output_stems`). With ``--frame all`` each frame of a
 multi-frame input gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so on (a
 single-frame input keeps ``DIR/<stem>.<format>``); the frames of one DICOM form one new
-derived series, InstanceNumber 1 to N in frame order. Outputs are written atomically and
+derived series, InstanceNumber 1 to N in frame order. Other DICOM outputs of one source
+series form one derived series, each keeping its source's InstanceNumber
+(:func:`core.io.dicom_write.derived_series_uid`). Outputs are written atomically and
 never over an input. The model, and torch with it, is loaded only when the subcommand runs.
 """
 
@@ -23,9 +25,11 @@ from pydicom.uid import generate_uid
 from tqdm import tqdm
 
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
-from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
+from core.errors import XrayError, XrayWarning, error_line, is_bad_input
 from core.image import XrayImage
 from core.io import WRITTEN_AS, output_stems
+from core.io.atomic import EXISTS, DestinationExistsError
+from core.io.dicom_write import derived_series_uid
 from core.io.output_names import frame_stem
 
 if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
@@ -51,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "DIR/<input stem>_frameNNN.<format> is written for each frame of a multi-frame "
         "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>; "
         "a frame named like another input gets _2); the frames of a DICOM form one new "
-        "derived series.",
+        "derived series. Other DICOM inputs of one series give one derived series.",
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     parser.add_argument("--output-dir", type=Path, required=True, metavar="DIR")
@@ -73,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--views",
         type=int,
         default=None,
-        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default 4; "
+        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default 2; "
         "each costs a full network evaluation, 1 is the fastest)",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
@@ -209,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
     stems = output_stems(paths, one_folder=True)
     inputs = {path.resolve() for path in paths}
     written: set[Path] = set()
+    derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
     every_frame = args.frame == ALL_FRAMES
@@ -244,7 +249,10 @@ def run(args: argparse.Namespace) -> int:
                         report.add(Outcome(path, frame, destination, SKIPPED))
                     else:
                         label = f"{path.name} frame {frame}" if many else path.name
-                        series = (series_uid, frame + 1) if every_frame and many else None
+                        if every_frame and many:  # a series of the file's frames
+                            series = (series_uid, frame + 1)
+                        else:  # the source series', numbered as in it
+                            series = (derived_series_uid(image, derived_series), None)
                         result = _denoise_into(
                             image, destination, model, settings, label, args.overwrite, series
                         )
@@ -275,18 +283,19 @@ def _denoise_into(
     settings: DenoiseSettings,
     label: str,
     overwrite: bool,
-    series: tuple[str, int] | None,
+    series: tuple[str | None, int | None],
 ) -> DenoiseResult:
     """Denoise one frame and write it to `destination`, with a progress bar on a terminal.
 
-    `series` is the SeriesInstanceUID and InstanceNumber of a frame of a DICOM written
-    with ``--frame all``, else None.
+    `series` is the SeriesInstanceUID and InstanceNumber of a derived DICOM: of a frame
+    of a DICOM written with ``--frame all``, or of the series derived from the source's
+    (None, the source's number), or (None, None) for a file without one.
     """
     from core.denoise import DenoiseResult, TileProgress, denoise_steps
     from core.io import write_image
 
     if destination.exists() and not overwrite:  # before the time denoising takes
-        raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
+        raise DestinationExistsError(destination, EXISTS)
     destination.parent.mkdir(parents=True, exist_ok=True)  # only once there is work
     with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
         for event in denoise_steps(image, model, settings, step_images=False):
@@ -299,7 +308,7 @@ def _denoise_into(
         destination,
         description=result.description(),
         overwrite=overwrite,
-        series_uid=None if series is None else series[0],
-        instance_number=None if series is None else series[1],
+        series_uid=series[0],
+        instance_number=series[1],
     )
     return result

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
+import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -12,6 +15,19 @@ from typing import BinaryIO
 
 from core.errors import ImageWriteError
 from core.io.guards import one_line
+
+STALE_AFTER_S = 3600.0
+"""Age (since its last change) after which a temporary file of this program is left over."""
+_TEMPORARY_NAME = re.compile(r"\..{1,40}\.[0-9a-f]{12}\.tmp", re.DOTALL)
+"""The names :func:`atomic_write` gives its temporary files: ``.<name>.<12 hex>.tmp``."""
+_swept: set[str] = set()
+"""Folders already cleared of stale temporary files by this process."""
+EXISTS = "file exists (--overwrite replaces it)"
+"""Why a destination is refused without `overwrite`."""
+
+
+class DestinationExistsError(ImageWriteError):
+    """The destination exists (or appeared during the write) and was not to be replaced."""
 
 
 @contextmanager
@@ -28,7 +44,11 @@ def atomic_write(
     the write: on any exception the temporary file is removed, nothing is left
     at `path`, and the exception is raised as :class:`ImageWriteError` (one line:
     the system's reason, :func:`_system_reason`, where there is one; else a full
-    disk, :func:`_full_disk`, where that explains a failed write).
+    disk, :func:`_full_disk`, where that explains a failed write). Without
+    `overwrite`, a file another writer puts at `path` during the write is kept: the
+    temporary file is hard-linked there, which fails if one exists
+    (:func:`_publish_new`). The temporary files of writes killed before their end in
+    the destination folder are removed (:func:`_remove_stale_temporaries`).
 
     Parameters
     ----------
@@ -49,9 +69,11 @@ def atomic_write(
 
     Raises
     ------
+    DestinationExistsError
+        If `path` exists without `overwrite`, at the start or at the end.
     ImageWriteError
-        If `path` is the source, exists without `overwrite`, is a folder, its
-        folder does not exist, or the write fails.
+        If `path` is the source, is a folder, its folder does not exist, or the write
+        fails.
     """
     destination = Path(path)
     # A short name: a destination's own may already be as long as the file system allows.
@@ -59,13 +81,17 @@ def atomic_write(
     created = False
     try:
         _check_destination(destination, overwrite=overwrite, source=source)
+        _remove_stale_temporaries(destination.parent)
         # "x": create exclusively, never reuse a file; permissions follow the umask.
         with open(temporary, "xb") as file:
             created = True
             yield file
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, destination)
+        if overwrite:
+            os.replace(temporary, destination)
+        else:
+            _publish_new(temporary, destination)
     except BaseException as error:
         if created:
             with suppress(OSError):
@@ -153,7 +179,55 @@ def _check_destination(destination: Path, *, overwrite: bool, source: Path | Non
     if source is not None and source.exists() and os.path.samefile(destination, source):
         raise ImageWriteError(destination, "refusing to overwrite the source image")
     if not overwrite:
-        raise ImageWriteError(destination, "file exists (--overwrite replaces it)")
+        raise DestinationExistsError(destination, EXISTS)
+
+
+def _publish_new(temporary: Path, destination: Path) -> None:
+    """Put the written `temporary` file at `destination`, which must not exist.
+
+    A hard link fails where a file is there, even one created by another writer since
+    :func:`_check_destination`; the temporary name is then removed. Where the file system
+    has no hard links (FAT, some network shares), it is renamed over `destination`: a
+    file created there during the write is replaced, as before.
+
+    Raises
+    ------
+    DestinationExistsError
+        If `destination` exists.
+    """
+    try:
+        os.link(temporary, destination)
+    except FileExistsError:
+        raise DestinationExistsError(destination, EXISTS) from None
+    except OSError:  # no hard links here
+        os.replace(temporary, destination)
+        return
+    with suppress(OSError):  # the file is in place: a temporary name left is swept later
+        temporary.unlink()
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of this program's killed writes from `folder` (best effort).
+
+    Those are regular files named as :func:`atomic_write` names them
+    (:data:`_TEMPORARY_NAME`), unchanged for :data:`STALE_AFTER_S` seconds and, where the
+    system has users, owned by this one; others, and other folders, are left alone. Each
+    folder is swept once a process, so a batch writing many files there lists it once.
+    """
+    key = os.path.normcase(os.path.abspath(folder))
+    if key in _swept:
+        return
+    _swept.add(key)
+    cutoff = time.time() - STALE_AFTER_S
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _TEMPORARY_NAME.fullmatch(entry.name):
+                continue
+            with suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff and mine:
+                    os.unlink(entry.path)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import math
 import os
+import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,10 +14,13 @@ import numpy as np
 from pydicom import dcmwrite
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.multival import MultiValue
-from pydicom.pixels import get_encoder
+from pydicom.pixels import get_encoder, pack_bits
+from pydicom.tag import Tag
 from pydicom.uid import (
     UID,
     ComputedRadiographyImageStorage,
+    DigitalXRayImageStorageForPresentation,
+    DigitalXRayImageStorageForProcessing,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     JPEG2000Lossless,
@@ -35,7 +40,7 @@ from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
-from core.io.notice import NOT_FOR_DIAGNOSIS, with_notice
+from core.io.notice import DISCLAIMER, NOT_FOR_DIAGNOSIS, notice_bitmap, with_notice
 
 PRODUCT = "xray-denoise"
 """Manufacturer of a new image, and of the modifying equipment of a derived one."""
@@ -58,6 +63,50 @@ LO_MAX, ST_MAX, LT_MAX = 64, 1024, 10240
 MODIFYING_EQUIPMENT = ("109103", "DCM", "Modifying Equipment")
 """CodeValue, CodingSchemeDesignator and CodeMeaning of the ContributingEquipmentSequence
 purpose of a derived image's software (PS3.16 CID 7005)."""
+SOURCE_FOR_PROCESSING = ("121322", "DCM", "Source image for image processing operation")
+"""The SourceImageSequence item's purpose of reference (PS3.16 CID 7202)."""
+SMOOTHING = ("113087", "DCM", "Smoothing")
+"""The DerivationCodeSequence item of a denoised image (PS3.16 CID 7203: the nearest of its
+generic image processing codes; a simulated dose, noise added, has none there)."""
+
+NOTICE_PREFIX = f"{DISCLAIMER}: "
+"""Starts every SeriesDescription and DerivationDescription written, where viewers show it."""
+OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
+"""The even groups an Overlay Plane may use (PS3.3 C.9.2)."""
+OVERLAY_LABEL = "NOTICE"
+"""OverlayLabel of the notice's overlay, found again when a derived image is derived anew."""
+
+IMPLEMENTATION_CLASS_UID = "2.25.103287782881141038022821911415021795618"
+"""ImplementationClassUID of the files written: a UUID-derived UID (ISO/IEC 9834-8, needing
+no registered root), ``uuid.uuid5(uuid.NAMESPACE_URL, "xray-denoise")`` as an integer."""
+IMPLEMENTATION_VERSION_NAME = ("XRAYDENOISE_" + re.sub(r"\D", "", __version__.split("+")[0]))[:16]
+"""ImplementationVersionName: the product and its release without dots, within the 16
+characters of an SH value (``XRAYDENOISE_010`` for 0.1.0, as ``OFFIS_DCMTK_369``)."""
+
+TYPE2_KEYWORDS = (
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "PatientSex",
+    "StudyDate",
+    "StudyTime",
+    "ReferringPhysicianName",
+    "StudyID",
+    "AccessionNumber",
+    "SeriesNumber",
+    "Manufacturer",
+    "InstanceNumber",
+    "PatientOrientation",
+)
+"""Type 2 attributes of the Patient, General Study, General Series, General Equipment and
+General Image modules (PatientOrientation is 2C there, required of projection images): a
+derived image has them, empty where its source had none."""
+TYPE2_BY_SOP_CLASS = {
+    ComputedRadiographyImageStorage: ("BodyPartExamined", "ViewPosition"),  # CR Series
+    DigitalXRayImageStorageForPresentation: ("DetectorType",),  # DX Detector
+    DigitalXRayImageStorageForProcessing: ("DetectorType",),
+}
+"""Type 2 attributes of the modules of one IOD (the Secondary Capture IOD adds none)."""
 
 DOSE_PROPORTIONAL = (
     "Exposure",
@@ -164,16 +213,23 @@ def write_derived_dicom(
     Patient, study and the rest of the source header are kept. The result has
     a new SOP Instance UID, a new Series Instance UID (or `series_uid`), ImageType
     ``DERIVED\SECONDARY`` (further source values kept), DerivationDescription
-    `description` after the source's (``"<source's>; <description>"``, the oldest text
-    left out, marked ``"..."``, beyond 1024 characters), a SourceImageSequence item
-    referencing the source (and its frame), SeriesDescription with the suffix
-    ``" (<operation>)"`` (the source's shortened at a word boundary, marked ``"..."``,
+    :data:`NOTICE_PREFIX` and `description` after the source's
+    (``"Not for diagnostic use: <source's>; <description>"``, the oldest text left out,
+    marked ``"..."``, beyond 1024 characters), for an `operation` ending in ``denoised``
+    a DerivationCodeSequence item :data:`SMOOTHING` (after the source's), a
+    SourceImageSequence item referencing the source (and its frame) as
+    :data:`SOURCE_FOR_PROCESSING`, SeriesDescription :data:`NOTICE_PREFIX`, the source's
+    and ``"(<operation>)"`` (the source's shortened at a word boundary, marked ``"..."``,
     to fit 64 characters), SeriesNumber the source's plus :data:`SERIES_NUMBER_OFFSET`
-    (a source without one gives none), a ContributingEquipmentSequence item naming
-    xray-denoise as Modifying Equipment, the current ContentDate/Time, ImageComments
-    the source's followed by :data:`NOT_FOR_DIAGNOSIS`, no IconImageSequence (a
-    thumbnail of the source's pixels), and LossyImageCompression ``"01"`` if the source
-    was lossy (with LossyImageCompressionMethod, where the source's syntax tells it).
+    (a source without one gives an empty one), a ContributingEquipmentSequence item naming
+    xray-denoise as Modifying Equipment, the current Content, InstanceCreation and Series
+    Date/Time (the Acquisition ones kept), ImageComments the source's followed by
+    :data:`NOT_FOR_DIAGNOSIS`, an Overlay Plane showing the notice
+    (:func:`_add_notice_overlay`), no IconImageSequence (a thumbnail of the source's
+    pixels), and LossyImageCompression ``"01"`` if the source was lossy (with
+    LossyImageCompressionMethod, where the source's syntax tells it). The type 2
+    attributes of :data:`TYPE2_KEYWORDS` and :data:`TYPE2_BY_SOP_CLASS` the source lacks
+    are added empty.
     An image simulated at a fraction `dose` of the source's exposure states that
     exposure (:func:`_scale_exposure`).
     It is one uncompressed frame (Explicit VR Little Endian, binary values of a
@@ -184,7 +240,8 @@ def write_derived_dicom(
     PixelPaddingRangeLimit describe the image's padding, whose pixels are written
     back as read (:func:`core.io.dtypes.stored_pixels`); without padding they are removed.
     A multi-frame source (NumberOfFrames or functional groups, even of one frame) or one
-    without a SOP class gives a Secondary Capture image.
+    without a SOP class gives a Secondary Capture image, with PixelSpacing from
+    ImagerPixelSpacing (:func:`_set_pixel_spacing`).
 
     Parameters
     ----------
@@ -206,7 +263,8 @@ def write_derived_dicom(
         Replace an existing file.
     series_uid : str, optional
         SeriesInstanceUID, shared by the images derived together from one source
-        (its frames, say); by default a new UID, a series of its own.
+        series (:func:`derived_series_uid`) or file (its frames); by default a new UID,
+        a series of its own.
     instance_number : int, optional
         InstanceNumber within that series (from 1); by default the source's.
 
@@ -291,6 +349,7 @@ def derived_dataset(
     if any(keyword in source for keyword in _MULTIFRAME_MARKERS) or "SOPClassUID" not in source:
         ds.SOPClassUID = SecondaryCaptureImageStorage  # single-frame and always valid
         ds.ConversionType = "WSD"
+        _set_pixel_spacing(ds)
     ds.preamble = None  # a source preamble may describe the source bytes (e.g. a TIFF header)
     ds.file_meta = _file_meta(ds.SOPClassUID)
     stored = _derived_stored(image, source)
@@ -306,12 +365,16 @@ def derived_dataset(
         description += _scale_exposure(ds, dose)
     previous = str(source.get("DerivationDescription", "")).strip()
     ds.DerivationDescription = _derivation_history(previous, description)
+    if operation.endswith(DENOISED):  # after the codes of the source's derivation, if any
+        codes = list(ds.get("DerivationCodeSequence") or [])
+        ds.DerivationCodeSequence = [*codes, _code(SMOOTHING)]
     if "SOPClassUID" in source and "SOPInstanceUID" in source:
         reference = Dataset()
         reference.ReferencedSOPClassUID = source.SOPClassUID
         reference.ReferencedSOPInstanceUID = source.SOPInstanceUID
         if image.n_frames > 1:
             reference.ReferencedFrameNumber = image.frame + 1
+        reference.PurposeOfReferenceCodeSequence = [_code(SOURCE_FOR_PROCESSING)]
         ds.SourceImageSequence = [reference]
     ds.SeriesDescription = _derived_series(
         str(source.get("SeriesDescription", "")).strip(), operation
@@ -328,7 +391,39 @@ def derived_dataset(
         ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
         if syntax in LOSSY_SYNTAXES and "LossyImageCompressionMethod" not in ds:
             ds.LossyImageCompressionMethod = LOSSY_SYNTAXES[syntax]
+    _add_notice_overlay(ds)
+    for keyword in TYPE2_KEYWORDS + TYPE2_BY_SOP_CLASS.get(ds.SOPClassUID, ()):
+        if keyword not in ds:
+            setattr(ds, keyword, None)  # type 2: present, empty where unknown
     return ds
+
+
+def derived_series_uid(image: XrayImage, series: dict[str, str]) -> str | None:
+    """Return the SeriesInstanceUID of the series derived from `image`'s source series.
+
+    The images of one source series written in one run (a batch) form one derived
+    series: the first gets a new UID, kept in `series` for the others.
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image to be written as a derived DICOM.
+    series : dict of str to str
+        The run's derived SeriesInstanceUIDs by source SeriesInstanceUID; one is added
+        for a source series met for the first time.
+
+    Returns
+    -------
+    str or None
+        The derived series' UID; None for an image without a DICOM header or without
+        a source SeriesInstanceUID (a series of its own, :func:`write_derived_dicom`).
+    """
+    source = None if image.dataset is None else image.dataset.get("SeriesInstanceUID")
+    if not source:
+        return None
+    if str(source) not in series:
+        series[str(source)] = generate_uid()
+    return series[str(source)]
 
 
 def write_new_dicom(
@@ -351,7 +446,10 @@ def write_new_dicom(
     Modality ``"CR"`` gives a Computed Radiography image (pixel spacing as
     ImagerPixelSpacing); any other modality a Secondary Capture image (pixel
     spacing as PixelSpacing, ConversionType ``WSD``). All type 1 and type 2
-    attributes of the IOD's modules are present; text is UTF-8.
+    attributes of the IOD's modules are present; text is UTF-8. SeriesDescription and
+    DerivationDescription start with :data:`NOTICE_PREFIX`, ImageComments is
+    :data:`NOT_FOR_DIAGNOSIS`, and an Overlay Plane shows the notice
+    (:func:`_add_notice_overlay`).
 
     Parameters
     ----------
@@ -466,8 +564,8 @@ def new_dataset(
     ds.SoftwareVersions = __version__
     ds.PatientOrientation = ""
     ds.ImageType = ["DERIVED", "SECONDARY"]
-    ds.SeriesDescription = _shorten(description, LO_MAX)
-    ds.DerivationDescription = description[:ST_MAX]
+    ds.SeriesDescription = _with_notice_prefix(description, LO_MAX, _shorten)
+    ds.DerivationDescription = _with_notice_prefix(description, ST_MAX, lambda t, n: t[:n])
     ds.ImageComments = NOT_FOR_DIAGNOSIS
     ds.BurnedInAnnotation = "NO"
     ds.LossyImageCompression = "00"
@@ -482,9 +580,8 @@ def new_dataset(
     if window is not None:
         ds.WindowCenter = DSfloat(float(window.center), auto_format=True)
         ds.WindowWidth = DSfloat(float(window.width), auto_format=True)
-    now = _stamp_now(ds)
-    ds.StudyDate, ds.StudyTime = now
-    ds.SeriesDate, ds.SeriesTime = now
+    ds.StudyDate, ds.StudyTime = _stamp_now(ds)
+    _add_notice_overlay(ds)
     return ds
 
 
@@ -594,6 +691,8 @@ def _file_meta(sop_class: str) -> FileMetaDataset:
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = sop_class
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
+    meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
     return meta
 
 
@@ -660,20 +759,22 @@ def _derived_stored(image: XrayImage, source: Dataset) -> np.ndarray:
 
 
 def _derivation_history(previous: str, description: str) -> str:
-    """Return `description` after `previous` (the source's), within :data:`ST_MAX`.
+    """Return :data:`NOTICE_PREFIX`, then `description` after `previous` (the source's).
 
-    Beyond it the oldest text goes first, marked :data:`ELLIPSIS`; a `description`
-    too long on its own is cut at the end, as without a `previous`.
+    The whole is within :data:`ST_MAX`: beyond it the oldest text goes first, marked
+    :data:`ELLIPSIS`; a `description` too long on its own is cut at the end, as without
+    a `previous`. A `previous` of this program starts with the notice already: it is
+    said once.
     """
-    if not previous:
-        return description[:ST_MAX]
-    history = previous + HISTORY_SEPARATOR + description
-    if len(history) <= ST_MAX:
-        return history
-    kept = ST_MAX - len(ELLIPSIS)
-    if len(description) > kept:
-        return description[:ST_MAX]
-    return ELLIPSIS + history[-kept:]
+    previous = previous.removeprefix(NOTICE_PREFIX).strip()
+    limit = ST_MAX - len(NOTICE_PREFIX)
+    history = previous + HISTORY_SEPARATOR + description if previous else description
+    kept = limit - len(ELLIPSIS)
+    if len(history) <= limit:
+        return NOTICE_PREFIX + history
+    if not previous or len(description) > kept:
+        return NOTICE_PREFIX + description[:limit]
+    return NOTICE_PREFIX + ELLIPSIS + history[-kept:]
 
 
 def _check_derivation(operation: str, dose: float | None) -> None:
@@ -688,15 +789,95 @@ def _check_derivation(operation: str, dose: float | None) -> None:
 
 
 def _derived_series(series: str, operation: str) -> str:
-    """Return SeriesDescription `series` followed by ``" (<operation>)"``, within :data:`LO_MAX`.
+    """Return :data:`NOTICE_PREFIX`, `series` and ``"(<operation>)"``, within :data:`LO_MAX`.
 
-    A longer `series` is cut at a word boundary and marked :data:`ELLIPSIS`; one that
-    already ends with the suffix (the same done once more) is kept: one suffix is enough.
+    A longer `series` is cut at a word boundary and marked :data:`ELLIPSIS`. The notice
+    and suffix of a `series` that has them already (of this program; the same done once
+    more) are not repeated: once is enough.
     """
-    suffix = f" ({operation})"
-    if series.endswith(suffix.strip()):
-        return series
-    return (_shorten(series, LO_MAX - len(suffix)) + suffix).strip()
+    suffix = f"({operation})"
+    series = series.removeprefix(NOTICE_PREFIX).strip()
+    if series.endswith(suffix):
+        series = series.removesuffix(suffix).rstrip()
+    room = LO_MAX - len(NOTICE_PREFIX) - len(" ") - len(suffix)
+    return NOTICE_PREFIX + " ".join(part for part in (_shorten(series, room), suffix) if part)
+
+
+def _with_notice_prefix(text: str, limit: int, shorten: Callable[[str, int], str]) -> str:
+    """Return :data:`NOTICE_PREFIX` and `text` shortened by `shorten`, within `limit`."""
+    if not text:
+        return DISCLAIMER
+    return NOTICE_PREFIX + shorten(text, limit - len(NOTICE_PREFIX))
+
+
+def _code(code: tuple[str, str, str]) -> Dataset:
+    """Return a code sequence item of CodeValue, CodingSchemeDesignator and CodeMeaning."""
+    item = Dataset()
+    item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = code
+    return item
+
+
+def _set_pixel_spacing(ds: Dataset) -> None:
+    """Give a Secondary Capture made of a projection image the PixelSpacing of its IOD.
+
+    The Secondary Capture IOD has no ImagerPixelSpacing (kept, as a standard extended
+    attribute), but PixelSpacing with the Basic Pixel Spacing Calibration Macro of its
+    SC Image Module (PS3.3 C.8.6.2): ImagerPixelSpacing divided by the
+    EstimatedRadiographicMagnificationFactor where there is one (PixelSpacingCalibrationType
+    ``GEOMETRY``, with a PixelSpacingCalibrationDescription saying so), else as it is, in the
+    detector plane (no calibration type: not corrected). Nothing changes where PixelSpacing
+    is present, or ImagerPixelSpacing is not two positive numbers.
+    """
+    if "PixelSpacing" in ds:
+        return
+    try:
+        spacing = [float(value) for value in _values(ds.get("ImagerPixelSpacing"))]
+    except ValueError:
+        return
+    if len(spacing) != 2 or not all(0 < value < math.inf for value in spacing):
+        return
+    try:
+        factor = float(ds.get("EstimatedRadiographicMagnificationFactor"))
+    except (TypeError, ValueError):
+        factor = math.nan
+    if 0 < factor < math.inf:
+        spacing = [value / factor for value in spacing]
+        ds.PixelSpacingCalibrationType = "GEOMETRY"
+        ds.PixelSpacingCalibrationDescription = (  # both kept in the header
+            "ImagerPixelSpacing / EstimatedRadiographicMagnificationFactor"
+        )
+    ds.PixelSpacing = [DSfloat(value, auto_format=True) for value in spacing]
+
+
+def _add_notice_overlay(ds: Dataset) -> None:
+    """Add an Overlay Plane showing :data:`DISCLAIMER` at the top left of the image.
+
+    The text is :func:`core.io.notice.notice_bitmap` for the image's size, in the first
+    free overlay group (PS3.3 C.9.2; Type ``G``, one bit a pixel, OverlayLabel
+    :data:`OVERLAY_LABEL`). Nothing is added where an overlay of the notice is there
+    already (a source of this program), where all sixteen groups are taken, or where the
+    image is too small to hold the text.
+    """
+    used = {group for group in OVERLAY_GROUPS if Tag(group, 0x0010) in ds}
+    if any(
+        ds.get(Tag(group, 0x1500)) is not None and ds[group, 0x1500].value == OVERLAY_LABEL
+        for group in used
+    ):
+        return
+    free = [group for group in OVERLAY_GROUPS if group not in used]
+    bitmap = notice_bitmap(int(ds.Rows), int(ds.Columns))
+    if not free or bitmap is None:
+        return
+    group = free[0]
+    ds.add_new(Tag(group, 0x0010), "US", bitmap.shape[0])  # OverlayRows
+    ds.add_new(Tag(group, 0x0011), "US", bitmap.shape[1])  # OverlayColumns
+    ds.add_new(Tag(group, 0x0022), "LO", DISCLAIMER)  # OverlayDescription
+    ds.add_new(Tag(group, 0x0040), "CS", "G")  # OverlayType: graphics
+    ds.add_new(Tag(group, 0x0050), "SS", [1, 1])  # OverlayOrigin: the top left pixel
+    ds.add_new(Tag(group, 0x0100), "US", 1)  # OverlayBitsAllocated
+    ds.add_new(Tag(group, 0x0102), "US", 0)  # OverlayBitPosition
+    ds.add_new(Tag(group, 0x1500), "LO", OVERLAY_LABEL)  # OverlayLabel
+    ds.add_new(Tag(group, 0x3000), "OW", pack_bits(bitmap))  # OverlayData
 
 
 def _derived_series_number(source: Dataset) -> int | None:
@@ -899,9 +1080,14 @@ def _values(value: object) -> list[str]:
 
 
 def _stamp_now(ds: Dataset) -> tuple[str, str]:
-    """Set ContentDate/Time and InstanceCreationDate/Time to now; return (date, time)."""
+    """Set Content, InstanceCreation and Series Date/Time to now; return (date, time).
+
+    A derived image is a new series: the source's SeriesDate/Time are not its own
+    (AcquisitionDate/Time, of the exposure, are kept).
+    """
     now = datetime.now()
     date, time = now.strftime("%Y%m%d"), now.strftime("%H%M%S.%f")
     ds.ContentDate, ds.ContentTime = date, time
     ds.InstanceCreationDate, ds.InstanceCreationTime = date, time
+    ds.SeriesDate, ds.SeriesTime = date, time
     return date, time

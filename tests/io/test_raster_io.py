@@ -218,7 +218,7 @@ def test_png_source_saved_as_dicom_is_a_new_secondary_capture(tmp_path, phantom1
     out = write_image(image, tmp_path / "out.dcm", description="from a PNG")
     ds = pydicom.dcmread(out)
     assert ds.SOPClassUID == pydicom.uid.SecondaryCaptureImageStorage
-    assert ds.DerivationDescription == "from a PNG"
+    assert ds.DerivationDescription == "Not for diagnostic use: from a PNG"
     np.testing.assert_array_equal(read_image(out).pixels, image.pixels)
 
 
