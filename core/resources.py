@@ -112,6 +112,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_or_none(path: Path) -> str | None:
+    """Return the SHA-256 of a file's bytes (lower-case hex), or None if it cannot be read.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str or None
+    """
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
 def weights_problem(weights: Path, sha256: str) -> str:
     """Say what is wrong with a weights file against its card's SHA-256 (about 30 ms).
 

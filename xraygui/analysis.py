@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.image import XrayImage
 from core.metrics import (
-    SSIM_MIN_SIDE,
     QualityMetrics,
     Region,
     compare,
     noise_floor_problem,
     noise_free_psnr,
+    ssim_size_problem,
 )
 from core.noise import NoiseEstimate, estimate_noise_sigma
 
@@ -35,6 +35,9 @@ class Comparison:
     data_range_source : str or None
         Where the metrics' data range comes from, e.g. ``"the reference's 12-bit
         stored range"`` (:attr:`core.image.XrayImage.data_range_source`).
+    noise_free_psnr_problem : str or None
+        Why `noise_free_psnr` is unknown (:func:`core.metrics.noise_floor_problem`, or
+        the reference's noise not measurable); None where it is given.
     """
 
     label: str
@@ -42,6 +45,11 @@ class Comparison:
     metrics: QualityMetrics
     noise_free_psnr: float | None = None
     data_range_source: str | None = None
+    noise_free_psnr_problem: str | None = None
+
+
+UNMEASURABLE_NOISE = "the reference's own noise is not measurable"
+"""Why the noise-free image's PSNR is unknown where the reference's noise has no estimate."""
 
 
 def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:
@@ -89,7 +97,10 @@ def noise_estimate(image: XrayImage | None) -> NoiseEstimate | None:
 
 
 def clip_region(region: Region | None, shape: tuple[int, int]) -> Region | None:
-    """Clip a region to an image; None if too little of it remains for SSIM.
+    """Clip a region to an image; None if nothing of it remains.
+
+    A region smaller than SSIM's window is kept: :func:`comparisons` gives its MSE
+    and PSNR, and says why its SSIM is unknown.
 
     Parameters
     ----------
@@ -107,7 +118,7 @@ def clip_region(region: Region | None, shape: tuple[int, int]) -> Region | None:
     row0, col0 = max(region.row, 0), max(region.col, 0)
     row1 = min(region.row + region.height, shape[0])
     col1 = min(region.col + region.width, shape[1])
-    if row1 - row0 < SSIM_MIN_SIDE or col1 - col0 < SSIM_MIN_SIDE:
+    if row1 <= row0 or col1 <= col0:
         return None
     return Region(row0, col0, row1 - row0, col1 - col0)
 
@@ -138,7 +149,8 @@ def comparisons(
     denoised : XrayImage or None
         The result, if any.
     region : Region, optional
-        A region of interest, already inside the image.
+        A region of interest, already inside the image. One smaller than SSIM's
+        window gets MSE and PSNR, with SSIM NaN and ``ssim_problem`` saying why.
     whole : bool
         Also compare over the whole image (always when there is no region).
     reference_noise : NoiseEstimate, optional
@@ -157,10 +169,15 @@ def comparisons(
     data_range, padding = reference.data_range, reference.padding_mask
     source = f"the reference's {reference.data_range_source}"
     rows = []
+    problem = (
+        UNMEASURABLE_NOISE
+        if reference_noise is None
+        else noise_floor_problem(reference_noise.nlf.n_blocks)
+    )
     for scope in scopes:
         floor = (
             None
-            if reference_noise is None or noise_floor_problem(reference_noise.nlf.n_blocks)
+            if reference_noise is None or problem
             else noise_free_psnr(
                 reference.pixels,
                 reference_noise.sigma_at,
@@ -173,16 +190,36 @@ def comparisons(
             Comparison(
                 label=label,
                 scope="image" if scope is None else scope.as_text(),
-                metrics=compare(
-                    reference.pixels,
-                    test.pixels,
-                    data_range=data_range,
-                    region=scope,
-                    exclude=padding,
-                ),
+                metrics=_compare(reference, test, data_range, scope),
                 noise_free_psnr=floor,
                 data_range_source=source,
+                noise_free_psnr_problem=problem,
             )
             for label, test in tests
         ]
     return rows
+
+
+def _compare(
+    reference: XrayImage, test: XrayImage, data_range: float, region: Region | None
+) -> QualityMetrics:
+    """:func:`core.metrics.compare`, with a region too small for SSIM kept (SSIM NaN, and why).
+
+    :func:`core.metrics.compare` refuses such a region, as the CLI's ``--region`` asks
+    for a larger one; a rectangle drawn on screen is kept and its SSIM said unknown.
+    """
+    padding = reference.padding_mask
+    if region is None or ssim_size_problem((region.height, region.width)) is None:
+        return compare(
+            reference.pixels, test.pixels, data_range=data_range, region=region, exclude=padding
+        )
+    metrics = compare(
+        region.crop(reference.pixels),
+        region.crop(test.pixels),
+        data_range=data_range,
+        exclude=None if padding is None else region.crop(padding),
+    )
+    problem = ssim_size_problem(
+        (region.height, region.width), what=f"the region {region.as_text()}"
+    )
+    return replace(metrics, region=region, ssim_problem=problem)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.metrics import format_mse, format_psnr, format_ssim
 from xraygui.analysis import Comparison
 
 HEADERS = ("vs reference", "Where", "MSE", "PSNR dB", "SSIM")
@@ -22,11 +21,6 @@ SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised"}
 def format_noise(sigma: float | None) -> str:
     """Format a noise estimate for display ("-" when unknown)."""
     return "-" if sigma is None else f"{sigma:.4g}"
-
-
-def format_psnr(psnr: float) -> str:
-    """Format a PSNR in dB for display ("inf" for identical images)."""
-    return f"{psnr:.2f}" if math.isfinite(psnr) else "inf"
 
 
 def describe_range(row: Comparison) -> str:
@@ -70,6 +64,8 @@ class MetricsPanel(QWidget):
             "PSNR and SSIM are relative to this span of values: a reference's stored range "
             "(its bits), or for floating-point data outside [0, 1] its maximum minus minimum"
         )
+        self.ssim_label = QLabel()
+        self.ssim_label.setWordWrap(True)
         self.pending_label = QLabel("Computing the metrics...")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -84,6 +80,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.pending_label)
         layout.addWidget(self.table)
         layout.addWidget(self.range_label)
+        layout.addWidget(self.ssim_label)
         self.set_inputs(None, None, has_reference=False)
         self.set_pending(False)
         self.set_rows([])
@@ -119,6 +116,7 @@ class MetricsPanel(QWidget):
         self.table.setEnabled(not pending)
         self.floor_label.setEnabled(not pending)
         self.range_label.setEnabled(not pending)
+        self.ssim_label.setEnabled(not pending)
 
     def set_rows(self, rows: list[Comparison], reference_noise: float | None = None) -> None:
         """Show new comparisons.
@@ -132,8 +130,13 @@ class MetricsPanel(QWidget):
         """
         floors = {row.scope == "image": row.noise_free_psnr for row in rows}
         whole, roi = floors.get(True), floors.get(False)
-        self.floor_label.setVisible(whole is not None)
-        if whole is not None:
+        problem = next((row.noise_free_psnr_problem for row in rows), None)
+        self.floor_label.setVisible(whole is not None or problem is not None)
+        if whole is None and problem is not None:
+            self.floor_label.setText(
+                f"The noise-free image's PSNR against the reference is unknown: {problem}."
+            )
+        elif whole is not None:
             in_roi = "" if roi is None else f" (ROI {format_psnr(roi)} dB)"
             self.floor_label.setText(
                 f"The reference has noise of its own (std {format_noise(reference_noise)}): even "
@@ -143,15 +146,20 @@ class MetricsPanel(QWidget):
         self.range_label.setVisible(bool(rows))
         if rows:
             self.range_label.setText(f"PSNR and SSIM on a data range of {describe_range(rows[0])}.")
+        ssim_problems = dict.fromkeys(
+            r.metrics.ssim_problem for r in rows if r.metrics.ssim_problem
+        )
+        self.ssim_label.setVisible(bool(ssim_problems))
+        self.ssim_label.setText(" ".join(f"SSIM unknown: {p}." for p in ssim_problems))
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             m = row.metrics
-            psnr = format_psnr(m.psnr)
             where = ("Image" if row.scope == "image" else "ROI") + (
                 ", padding out" if m.excluded else ""
             )
-            ssim = f"{m.ssim:.4f}" if m.ssim_problem is None else "-"
-            cells = (SHORT.get(row.label, row.label), where, f"{m.mse:.4g}", psnr, ssim)
+            ssim = format_ssim(m.ssim) if m.ssim_problem is None else "-"
+            label = SHORT.get(row.label, row.label)
+            cells = (label, where, format_mse(m.mse), format_psnr(m.psnr), ssim)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(

@@ -25,11 +25,13 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from core import __version__
 from core.denoise import DenoiseResult
 from core.display import to_display
+from core.errors import ImageWriteError
 from core.image import VoiLut, Window, XrayImage
-from core.io.atomic import atomic_write
+from core.io.atomic import DestinationExistsError, atomic_write
 from core.io.notice import DISCLAIMER
-from core.metrics import finite_or_none
-from core.noise import LowDoseSettings
+from core.metrics import finite_or_none, format_mse, format_psnr, format_ssim, scale_mismatch
+from core.noise import LowDoseSettings, describe_simulation
+from core.resources import sha256_or_none
 from xraygui.analysis import Comparison
 
 IDENTIFYING_KEYS = (
@@ -43,6 +45,8 @@ IDENTIFYING_KEYS = (
 )
 """Metadata left out of a report unless the user asks for patient identifiers."""
 THUMBNAIL_SIDE = 320
+SCHEMA_VERSION = 2
+"""Version of the JSON report's layout (reports without ``schema_version`` are version 1)."""
 SOFTWARE = f"xray-denoise {__version__}"
 """What made a table or report, for its ``software`` column."""
 CSV_COLUMNS = (
@@ -76,7 +80,25 @@ CSV_COLUMNS = (
     "software",
     "created",
     "disclaimer",
+    "schema_version",
+    "source_sha256",
+    "source_sop_instance_uid",
+    "reference",
+    "reference_kind",
+    "reference_frame",
+    "reference_sha256",
+    "reference_sop_instance_uid",
+    "scale_warning",
+    "ssim_problem",
+    "noise_free_psnr_problem",
+    "simulation_dose",
+    "simulation_photons_per_pixel",
+    "simulation_electronic_noise",
+    "simulation_seed",
+    "simulation_max_attenuation",
+    "simulation_quanta",
 )
+"""The CSV report's columns; later versions add columns at the end only."""
 
 
 def timestamp() -> str:
@@ -122,7 +144,7 @@ class ReportContent:
     patient : dict or None
         Patient identifiers, only when the user asked for them.
     simulation : str or None
-        The low-dose simulation, if the image was simulated.
+        The low-dose simulation, if the image was simulated (in words).
     denoising : dict or None
         Model name and hash, sampler, steps, seed, strength, device, t*, seconds.
     noise : dict
@@ -137,6 +159,21 @@ class ReportContent:
         ISO 8601 time the report was made.
     note : str or None
         What the report leaves out, e.g. a denoise still running when it was made.
+    source_sha256 : str or None
+        SHA-256 of the source file's bytes (None for an unsaved image).
+    source_uid : str or None
+        The source's DICOM SOP Instance UID, only when identifiers are included.
+    reference : dict or None
+        The reference: ``kind`` (``"simulation source"`` or ``"user-chosen image"``),
+        ``name`` (its full path too when identifiers are included), ``frame`` (from
+        1), ``frames``, ``sha256`` and, with identifiers, ``sop_instance_uid``.
+    scale_warning : str or None
+        That the image's values are on another scale than the reference's
+        (:func:`core.metrics.scale_mismatch`).
+    simulation_settings : dict or None
+        The simulation as numbers: ``dose``, ``photons_per_pixel``,
+        ``electronic_noise``, ``seed``, ``max_attenuation`` and ``quanta``
+        (``"measured"`` from the image's noise, or ``"assumed"``).
     """
 
     source: str
@@ -149,6 +186,11 @@ class ReportContent:
     thumbnails: dict[str, np.ndarray] = field(repr=False)
     created: str = field(default_factory=timestamp)
     note: str | None = None
+    source_sha256: str | None = None
+    source_uid: str | None = None
+    reference: dict[str, Any] | None = None
+    scale_warning: str | None = None
+    simulation_settings: dict[str, Any] | None = None
 
     @classmethod
     def from_session(
@@ -177,7 +219,8 @@ class ReportContent:
         image : XrayImage
             The image that was denoised (the source or a simulated lower dose).
         reference : XrayImage or None
-            The reference for the metrics.
+            The reference for the metrics; its file (``source_path``) and frame name
+            it in the report.
         dose : LowDoseSettings or None
             The simulation, if any.
         result : DenoiseResult or None
@@ -189,7 +232,8 @@ class ReportContent:
         reference_noise : float, optional
             Estimated noise of the reference.
         include_identifiers : bool
-            Put patient identifiers (and the full source path) in the report.
+            Put patient identifiers, the full source and reference paths and the
+            SOP Instance UIDs in the report.
         window : Window or VoiLut, optional
             The display window or VOI LUT for the thumbnails (the file's default if None).
         invert : bool
@@ -204,8 +248,7 @@ class ReportContent:
         -------
         ReportContent
         """
-        path = source.source_path
-        name = "" if path is None else (str(path) if include_identifiers else path.name)
+        name = _file_name(source.source_path, include_identifiers)
         rows_, cols = image.shape
         info = {
             "rows": rows_,
@@ -241,8 +284,8 @@ class ReportContent:
             source=name,
             image=info,
             patient=patient,
-            simulation=None if dose is None else dose.describe(),
-            denoising=None if result is None else denoising_summary(result),
+            simulation=None if dose is None else describe_simulation(source, image, dose),
+            denoising=None if result is None else result.summary(),
             noise={"before": noise[0], "after": noise[1], "reference": reference_noise},
             metrics=[
                 {
@@ -251,26 +294,44 @@ class ReportContent:
                     **r.metrics.to_dict(),
                     "data_range_source": r.data_range_source,
                     "noise_free_psnr": finite_or_none(r.noise_free_psnr),
+                    "noise_free_psnr_problem": r.noise_free_psnr_problem,
                 }
                 for r in rows
             ],
             thumbnails=thumbs,
             note=note,
+            source_sha256=_sha256(source.source_path),
+            source_uid=_uid(source) if include_identifiers else None,
+            reference=None
+            if reference is None
+            else _reference_info(reference, info["reference"], include_identifiers),
+            scale_warning=None if reference is None else scale_mismatch(reference, image),
+            simulation_settings=None if dose is None else simulation_settings(dose),
         )
 
     def to_json(self) -> dict[str, Any]:
         """Return the report as a JSON-serialisable dict."""
+        reference = None
+        if self.reference is not None:
+            reference = {**self.reference, "name": text_safe(self.reference["name"])}
         report = {
+            "schema_version": SCHEMA_VERSION,
             "disclaimer": DISCLAIMER,
             "software": {"name": "xray-denoise", "version": __version__},
             "created": self.created,
             "source": text_safe(self.source),
+            "source_sha256": self.source_sha256,
             "image": self.image,
+            "reference": reference,
+            "scale_warning": self.scale_warning,
             "simulation": self.simulation,
+            "simulation_settings": self.simulation_settings,
             "denoising": self.denoising,
             "noise_std": self.noise,
             "metrics": self.metrics,
         }
+        if self.source_uid is not None:
+            report["source_sop_instance_uid"] = self.source_uid
         if self.patient is not None:
             report["patient"] = self.patient
         if self.note is not None:
@@ -304,6 +365,15 @@ class ReportContent:
             "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,
+            "schema_version": SCHEMA_VERSION,
+            "source_sha256": self.source_sha256,
+            "source_sop_instance_uid": self.source_uid,
+            **_reference_columns(self.reference),
+            "scale_warning": self.scale_warning,
+            **{
+                f"simulation_{key}": value
+                for key, value in (self.simulation_settings or {}).items()
+            },
         }
         if not self.metrics:
             return [common]
@@ -313,34 +383,84 @@ class ReportContent:
                 "comparison": m["comparison"],
                 "scope": m["scope"],
                 "mse": m["mse"],
-                "psnr_db": m["psnr"],
+                "psnr_db": "inf" if m.get("psnr_infinite") else m["psnr"],
                 "ssim": m["ssim"],
+                "ssim_problem": m.get("ssim_problem"),
                 "data_range": m["data_range"],
                 "data_range_source": m.get("data_range_source"),
                 "noise_free_psnr_db": m.get("noise_free_psnr"),
+                "noise_free_psnr_problem": m.get("noise_free_psnr_problem"),
                 "padding_pixels_left_out": m.get("excluded", 0),
             }
             for m in self.metrics
         ]
 
 
-def denoising_summary(result: DenoiseResult) -> dict[str, Any]:
-    """Collect the plain values that document a denoise run (model, settings, device, time)."""
-    settings = result.settings
+def simulation_settings(dose: LowDoseSettings) -> dict[str, Any]:
+    """Return a low-dose simulation as plain numbers, beside its description in words.
+
+    Parameters
+    ----------
+    dose : LowDoseSettings
+        The simulation.
+
+    Returns
+    -------
+    dict
+        ``dose`` (fraction of the full dose), ``photons_per_pixel`` (at full dose),
+        ``electronic_noise`` (quanta), ``seed``, ``max_attenuation`` and ``quanta``:
+        ``"measured"`` from the image's own noise, or ``"assumed"``.
+    """
     return {
-        "model": result.model_name,
-        "model_sha256": result.model_sha256,
-        "sampler": settings.sampler,
-        "steps": settings.n_steps,
-        "seed": settings.seed,
-        "strength": settings.strength,
-        "views": settings.views,
-        "uncertainty_samples": settings.n_uncertainty_samples,
-        "device": result.device,
-        "t_start": result.t_start,
-        "noise_std_model": result.noise_std_model,
-        "seconds": result.seconds,
-        "description": result.description(),
+        "dose": dose.dose,
+        "photons_per_pixel": dose.photons_per_pixel,
+        "electronic_noise": dose.electronic_noise,
+        "seed": int(dose.seed),
+        "max_attenuation": dose.max_attenuation,
+        "quanta": "measured" if dose.measured else "assumed",
+    }
+
+
+def _file_name(path: Path | None, include_identifiers: bool) -> str:
+    """Return a file's name, or its full path where identifiers are included ("" for none)."""
+    return "" if path is None else (str(path) if include_identifiers else path.name)
+
+
+def _sha256(path: Path | None) -> str | None:
+    return None if path is None else sha256_or_none(path)
+
+
+def _uid(image: XrayImage) -> str | None:
+    uid = image.metadata.get("SOPInstanceUID")
+    return None if uid is None else str(uid)
+
+
+def _reference_info(
+    reference: XrayImage, kind: str | None, include_identifiers: bool
+) -> dict[str, Any]:
+    """Name the reference: kind, file (name or path), frame from 1, SHA-256, and UID."""
+    info: dict[str, Any] = {
+        "kind": kind,
+        "name": _file_name(reference.source_path, include_identifiers),
+        "frame": reference.frame + 1,  # numbered from 1, as the image's frame
+        "frames": reference.n_frames,
+        "sha256": _sha256(reference.source_path),
+    }
+    if include_identifiers:
+        info["sop_instance_uid"] = _uid(reference)
+    return info
+
+
+def _reference_columns(reference: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the CSV's reference columns (empty without a reference)."""
+    ref = reference or {}
+    frames = ref.get("frames", 1)
+    return {
+        "reference": ref.get("name"),
+        "reference_kind": ref.get("kind"),
+        "reference_frame": f"{ref.get('frame')} of {frames}" if frames > 1 else None,
+        "reference_sha256": ref.get("sha256"),
+        "reference_sop_instance_uid": ref.get("sop_instance_uid"),
     }
 
 
@@ -417,6 +537,11 @@ def pdf_bytes(content: ReportContent) -> bytes:
     return bytes(buffer.data())
 
 
+def _identity_text(sha256: str | None, uid: str | None) -> str:
+    """Return the file's SHA-256 and SOP Instance UID, for the PDF (each where known)."""
+    return (f", SHA-256 {sha256}" if sha256 else "") + (f", SOP Instance UID {uid}" if uid else "")
+
+
 def _range_text(metrics: dict[str, Any]) -> str:
     source = metrics.get("data_range_source")
     return f"{metrics['data_range']:g}" + ("" if source is None else f" ({source})")
@@ -443,7 +568,10 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
     line("xray-denoise report", size=16, bold=True)
     line(f"{DISCLAIMER.upper()}: research and teaching tool.", size=11, bold=True, color="#a01010")
     line(f"Created {content.created} with xray-denoise {__version__}")
-    line(f"Source: {text_safe(content.source) or '(unsaved image)'}")
+    line(
+        f"Source: {text_safe(content.source) or '(unsaved image)'}"
+        + _identity_text(content.source_sha256, content.source_uid)
+    )
     info = content.image
     line(
         f"Image: {info['columns']} x {info['rows']} px, spacing {_fmt(info['pixel_spacing_mm'])} "
@@ -451,6 +579,15 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         + (f", frame {info['frame']} of {info['frames']}" if info["frames"] > 1 else "")
         + (f"; shown with {info['display']}" if info.get("display") else "")
     )
+    ref = content.reference
+    if ref is not None:
+        frame = f", frame {ref['frame']} of {ref['frames']}" if ref["frames"] > 1 else ""
+        line(
+            f"Reference ({ref['kind']}): {text_safe(ref['name']) or '(unsaved image)'}{frame}"
+            + _identity_text(ref["sha256"], ref.get("sop_instance_uid"))
+        )
+    if content.scale_warning:
+        line(f"Warning: the image's {content.scale_warning}.", bold=True)
     if content.patient is not None:
         line("Patient: " + ", ".join(f"{k} {v}" for k, v in content.patient.items()))
     if content.simulation:
@@ -490,7 +627,13 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         columns = (0.0, 0.3, 0.55, 0.7, 0.85)  # share of the page width
         header = ("Comparison", "Scope", "MSE", "PSNR (dB)", "SSIM")
         rows = [
-            (m["comparison"], m["scope"], _fmt(m["mse"]), _fmt(m["psnr"]), _fmt(m["ssim"]))
+            (
+                m["comparison"],
+                m["scope"],
+                format_mse(m["mse"]),
+                "inf" if m.get("psnr_infinite") else format_psnr(m["psnr"]),
+                format_ssim(m["ssim"]),
+            )
             for m in content.metrics
         ]
         for i, cells in enumerate([header, *rows]):
@@ -507,9 +650,15 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         padding = max(m.get("excluded", 0) for m in content.metrics)
         if padding:
             line(f"The reference's padding ({padding} pixels) is left out of these numbers.")
+        for problem in dict.fromkeys(m.get("ssim_problem") for m in content.metrics):
+            if problem:
+                line(f"SSIM unknown: {problem}.")
         floors = {m["scope"]: m["noise_free_psnr"] for m in content.metrics}
         whole = floors.pop("image", None)
-        if whole is not None:
+        floor_problem = content.metrics[0].get("noise_free_psnr_problem")
+        if whole is None and floor_problem:
+            line(f"The noise-free image's PSNR against the reference is unknown: {floor_problem}.")
+        elif whole is not None:
             regions = "".join(
                 f" (region {scope}: {value:.2f} dB)" for scope, value in floors.items() if value
             )
@@ -530,6 +679,8 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     All three are rendered first, then written (:func:`write_files`): either all
     three are there afterwards, or none is. A report never replaces another: where
     one of the three files exists, ``STEM_2`` (or ``STEM_3``...) is used for all three.
+    Where another writer creates one of them after that check, the report moves to the
+    next free stem, up to 100 stems in all.
 
     Parameters
     ----------
@@ -548,7 +699,10 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     Raises
     ------
     ImageWriteError
-        If a file cannot be written (none of the three is left behind).
+        If `folder` (or a folder above it) is a file or cannot be created, or a file
+        cannot be written (none of the three is left behind).
+    DestinationExistsError
+        If other writers took each of 100 stems first (none of the three is left behind).
     """
     rendered = {
         ".pdf": pdf_bytes(content),
@@ -556,12 +710,36 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
         ".csv": csv_bytes(CSV_COLUMNS, content.csv_rows()),
     }
     base = stem or f"{Path(content.source).stem or 'image'}_report"
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, number = base, 1
-    while any((folder / f"{stem}{suffix}").exists() for suffix in rendered):
+    _make_folder(folder)
+    stem, number, tries = base, 1, 1
+    while True:
+        while any((folder / f"{stem}{suffix}").exists() for suffix in rendered):
+            number += 1
+            stem = f"{base}_{number}"
+        try:
+            return write_files(
+                {folder / f"{stem}{suffix}": data for suffix, data in rendered.items()}
+            )
+        except DestinationExistsError:  # another writer took the stem since the check
+            if tries == 100:
+                raise
+        tries += 1
         number += 1
         stem = f"{base}_{number}"
-    return write_files({folder / f"{stem}{suffix}": data for suffix, data in rendered.items()})
+
+
+def _make_folder(folder: Path) -> None:
+    """Create `folder` and those above it; one-line :class:`ImageWriteError` if that fails."""
+    try:
+        for place in (folder, *folder.parents):
+            if place.exists():
+                if not place.is_dir():
+                    raise ImageWriteError(place, "it is a file, not a folder")
+                break
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ImageWriteError(folder, f"cannot create the folder: {reason}") from error
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:

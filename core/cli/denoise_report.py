@@ -7,10 +7,15 @@ import math
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
+
+from core import __version__
+from core.io.notice import DISCLAIMER
+from core.resources import sha256_or_none
 
 if TYPE_CHECKING:  # torch comes with it, loaded only when the subcommand runs
     from core.denoise import DenoiseResult
@@ -20,6 +25,27 @@ WRITTEN, SKIPPED, FAILED = "ok", "skipped", "error"
 """The status of an :class:`Outcome`, as its JSON record gives it."""
 NAMES_SHOWN = 10
 """Inputs named at most in a summary line; the rest are counted."""
+SCHEMA_VERSION = 2
+"""Version of the JSON records of ``denoise --json`` and ``metrics --json`` (records
+without ``schema_version`` are version 1: no disclaimer, provenance or hashes)."""
+
+
+def provenance() -> dict[str, Any]:
+    """Return what every JSON record of the CLI starts with: what made it, when, and for what.
+
+    Returns
+    -------
+    dict
+        ``schema_version`` (:data:`SCHEMA_VERSION`), ``disclaimer`` ("Not for
+        diagnostic use"), ``software`` (``name`` and ``version``) and ``created`` (UTC,
+        ISO 8601 to the second).
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "disclaimer": DISCLAIMER,
+        "software": {"name": PROG, "version": __version__},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 @dataclass(frozen=True)
@@ -52,25 +78,33 @@ class Outcome:
     bug: bool = False
     result: DenoiseResult | None = None
 
-    def record(self, device: str) -> dict[str, Any]:
-        """Return the JSON record: input, frame, output, status, error, noise and time.
+    def record(self, device: str, *, input_sha256: str | None = None) -> dict[str, Any]:
+        """Return the JSON record: provenance, input, frame, output, status, error, noise, time.
 
         Parameters
         ----------
         device : str
             Where the batch ran (:func:`core.device.device_label`).
+        input_sha256 : str, optional
+            SHA-256 of the input file.
 
         Returns
         -------
         dict
-            ``noise_sigma`` (the input's, pixel units), ``t_star``, ``residual_sigma``
-            (the output's noise, None where it cannot be measured) and ``seconds`` are
-            None unless the output was written.
+            First :func:`provenance` (schema version, disclaimer, software, created),
+            then ``input``, ``input_sha256``, ``frame`` (from 0), ``output``, ``status``
+            and ``error``. ``noise_sigma`` (the input's, pixel units), ``t_star``,
+            ``residual_sigma`` (the output's noise, None where it cannot be measured),
+            ``seconds`` and ``denoising`` (:meth:`DenoiseResult.summary`: model, its
+            SHA-256, sampler, steps, seed, strength, views...) are None unless the
+            output was written.
         """
         result = self.result
         residual = None if result is None else result.noise_after
         return {
+            **provenance(),
             "input": str(self.source),
+            "input_sha256": input_sha256,
             "frame": self.frame,
             "output": None if self.output is None else str(self.output),
             "status": self.status,
@@ -80,6 +114,7 @@ class Outcome:
             "residual_sigma": None if residual is None or math.isnan(residual) else residual,
             "seconds": None if result is None else result.seconds,
             "device": device,
+            "denoising": None if result is None else result.summary(),
         }
 
 
@@ -107,6 +142,7 @@ class DenoiseReport:
         self.outcomes: list[Outcome] = []
         self.inputs_done = 0
         """How many of `inputs`, from the first, are done (each of their frames)."""
+        self._sha256: dict[Path, str | None] = {}
 
     def add(self, outcome: Outcome) -> None:
         """Count one frame's outcome and say it."""
@@ -118,7 +154,10 @@ class DenoiseReport:
                 f"{PROG}: {outcome.source}: skipped (exists): {outcome.output}", file=sys.stderr
             )
         if self.as_json:
-            tqdm.write(json.dumps(outcome.record(self.device)), file=sys.stdout)
+            if outcome.source not in self._sha256:  # once per input, not per frame
+                self._sha256[outcome.source] = sha256_or_none(outcome.source)
+            record = outcome.record(self.device, input_sha256=self._sha256[outcome.source])
+            tqdm.write(json.dumps(record), file=sys.stdout)
         elif (result := outcome.result) is not None:
             line = f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)"
             tqdm.write(line, file=sys.stdout)

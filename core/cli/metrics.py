@@ -13,17 +13,22 @@ import math
 import sys
 from pathlib import Path
 
+from core.cli.denoise_report import provenance
 from core.cli.frames import read_frame
-from core.image import XrayImage
 from core.io import read_image
 from core.metrics import (
     Region,
     compare,
     finite_or_none,
+    format_mse,
+    format_psnr,
+    format_ssim,
     noise_floor_problem,
     noise_free_psnr,
+    scale_mismatch,
 )
 from core.noise import NoiseEstimate
+from core.resources import sha256_or_none
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,8 +61,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object: reference, reference_frame, test, test_frame, then the "
-        "metrics",
+        help="print one JSON object: schema_version, disclaimer, software, created, "
+        "reference, reference_frame (from 0), reference_sha256, test, test_frame, test_sha256, "
+        "scale_warning, then the metrics",
     )
     parser.set_defaults(run=run)
 
@@ -84,13 +90,9 @@ def run(args: argparse.Namespace) -> int:
             f"{args.test}: size {test.shape[1]} x {test.shape[0]} differs from the reference's "
             f"{reference.shape[1]} x {reference.shape[0]}"
         )
-    scales = _scale(reference), _scale(test)
-    if scales[0] != scales[1]:
-        print(
-            f"{args.test}: warning: its values are on another scale than the reference's "
-            f"({scales[1]} against {scales[0]}); they are compared as they are",
-            file=sys.stderr,
-        )
+    scale_warning = scale_mismatch(reference, test)
+    if scale_warning is not None:
+        print(f"{args.test}: warning: {scale_warning}", file=sys.stderr)
     if args.data_range is None:
         data_range, source = reference.data_range, f"the reference's {reference.data_range_source}"
     else:
@@ -121,10 +123,14 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         values = {
+            **provenance(),
             "reference": str(args.reference),
             "reference_frame": args.frame or 0,
+            "reference_sha256": sha256_or_none(args.reference),
             "test": str(args.test),
             "test_frame": (test_frame or 0) if test.n_frames > 1 else 0,
+            "test_sha256": sha256_or_none(args.test),
+            "scale_warning": scale_warning,
         }
         values.update(result.to_dict())
         values["data_range_source"] = source
@@ -134,10 +140,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
-    print(f"MSE   {result.mse:.6g}")
-    print(f"PSNR  {result.psnr:.2f} dB (data range {result.data_range:g}, {source}{region})")
+    print(f"MSE   {format_mse(result.mse)}")
     print(
-        f"SSIM  {result.ssim:.4f}"
+        f"PSNR  {format_psnr(result.psnr)} dB (data range {result.data_range:g}, {source}{region})"
+    )
+    print(
+        f"SSIM  {format_ssim(result.ssim)}"
         if result.ssim_problem is None
         else f"SSIM  - ({result.ssim_problem})"
     )
@@ -156,19 +164,6 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"the reference's own noise: std {noise.sigma:.4g} (its estimate; it varies with "
             f"intensity, rms {rms:.4g} over {where}); against it the noise-free image would "
-            f"score about {floor:.2f} dB{region}"
+            f"score about {format_psnr(floor)} dB{region}"
         )
     return 0
-
-
-def _scale(image: XrayImage) -> str:
-    """Name the scale of an image's values, e.g. ``"12-bit stored values, MONOCHROME2"``."""
-    mapping = image.mapping
-    if mapping.is_float:
-        values = "floating-point values"
-    else:
-        sign = " signed" if mapping.signed else ""
-        values = f"{mapping.bits_stored}-bit{sign} stored values"
-        if (mapping.slope, mapping.intercept) != (1.0, 0.0):
-            values += f" x {mapping.slope:g} + {mapping.intercept:g}"
-    return f"{values}, {image.photometric}"

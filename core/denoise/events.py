@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -160,6 +161,33 @@ class DenoiseResult:
             f"{self.settings.describe()}; noise estimated from the image: "
             f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
         )
+
+    def summary(self) -> dict[str, Any]:
+        """Collect the plain values that document the run (model, settings, device, time).
+
+        Returns
+        -------
+        dict
+            ``model``, ``model_sha256``, ``sampler``, ``steps``, ``seed``, ``strength``,
+            ``views``, ``uncertainty_samples``, ``device``, ``t_start``,
+            ``noise_std_model``, ``seconds`` and ``description`` (one line).
+        """
+        settings = self.settings
+        return {
+            "model": self.model_name,
+            "model_sha256": self.model_sha256,
+            "sampler": settings.sampler,
+            "steps": settings.n_steps,
+            "seed": settings.seed,
+            "strength": settings.strength,
+            "views": settings.views,
+            "uncertainty_samples": settings.n_uncertainty_samples,
+            "device": self.device,
+            "t_start": self.t_start,
+            "noise_std_model": self.noise_std_model,
+            "seconds": self.seconds,
+            "description": self.description(),
+        }
 
 
 DenoiseEvent = TileProgress | DenoiseStep | DenoiseResult

@@ -71,17 +71,24 @@ def test_a_failed_third_write_leaves_no_part_of_the_report_and_the_retry_keeps_i
 
 
 def test_a_failed_rename_removes_the_files_already_renamed(qapp, tmp_path, monkeypatch):
-    real_replace = os.replace
+    # A new file is published with a hard link (os.replace where links fail): fail both.
+    published = []
 
-    def replace_but_not_the_json(source, destination):
-        if str(destination).endswith(".json"):
-            raise OSError(errno.EIO, "Input/output error")
-        real_replace(source, destination)
+    def failing_for_the_json(real):
+        def publish(source, destination):
+            if str(destination).endswith(".json"):
+                raise OSError(errno.EIO, "Input/output error")
+            real(source, destination)
+            published.append(Path(destination).name)
 
-    monkeypatch.setattr(core.io.atomic.os, "replace", replace_but_not_the_json)
+        return publish
+
+    monkeypatch.setattr(core.io.atomic.os, "link", failing_for_the_json(os.link))
+    monkeypatch.setattr(core.io.atomic.os, "replace", failing_for_the_json(os.replace))
     with pytest.raises(ImageWriteError, match=r"scan_report\.json: Input/output error"):
         write_report(_content(), tmp_path)
-    assert os.listdir(tmp_path) == []
+    assert published  # a file was in place before the JSON failed...
+    assert os.listdir(tmp_path) == []  # ...and is removed, with every temporary file
 
 
 @linux_names
