@@ -24,6 +24,7 @@ from core.noise import (
     NoiseEstimate,
 )
 from core.noise.dose import MAX_PHOTONS_PER_PIXEL
+from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from xraygui.exact_spinbox import ExactSpinBox
 
@@ -174,9 +175,11 @@ class SimulateDoseDialog(QDialog):
         else:
             locale = grouping(self.locale())
             span = locale.toString(self._measured.max_attenuation, "f", 2)
+            depends = electronic_noise_problem(self.image, self._measured, noise=self._noise)
             self.measured_label.setText(
                 f"Measured: {describe_quanta(self._measured, locale)} per unattenuated pixel "
                 f"at full dose, attenuation 0-{span} over the range of values."
+                + ("" if depends is None else f" Check the electronic noise: {depends}.")
             )
         self.measure.setEnabled(self._measured is not None)
         if self._measured is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,8 +36,8 @@ from core.errors import XrayError, XrayWarning, error_line
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
-from core.metrics import Region
-from core.noise import LowDoseSettings, NoiseEstimate
+from core.metrics import Region, scale_mismatch
+from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
 from xraygui import jobs, reports
 from xraygui.about import about_text
 from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimate, noise_sigma
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
+        self._settings_unsaved_said = False  # the settings file was found unwritable, and said
         self.source: XrayImage | None = None
         self.image: XrayImage | None = None
         self.reference: XrayImage | None = None
@@ -568,7 +569,7 @@ class MainWindow(QMainWindow):
 
     def _stored_list(self, key: str) -> list[str]:
         """Return a list setting as stored now: another instance of the app may have changed it."""
-        self.settings.sync()
+        self._sync_settings()
         value = self.settings.value(key, [])
         return [value] if isinstance(value, str) else list(value or [])
 
@@ -581,7 +582,26 @@ class MainWindow(QMainWindow):
         first = [] if add is None else [add]
         entries = first + [p for p in self._stored_list(key) if p not in (add, remove)]
         self.settings.setValue(key, entries[:MAX_RECENT])
+        self._sync_settings()
+
+    def _sync_settings(self) -> None:
+        """Store the settings now and read others' changes; say once if they cannot be stored.
+
+        A read-only home folder, say, leaves the recent files and models unsaved; Qt
+        tells only through the status, and the status bar says it once, after the work
+        going on (opening a file, say) has put up and cleared its own message.
+        """
         self.settings.sync()
+        if (
+            self.settings.status() == QSettings.Status.AccessError
+            and not self._settings_unsaved_said
+        ):
+            self._settings_unsaved_said = True
+            message = (
+                f"Settings cannot be saved to {self.settings.fileName()}: recent files and "
+                "models are forgotten when the app closes"
+            )
+            QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(message, 20000))
 
     def _open_recent(self, path: str) -> None:
         """Open a recent file; one that no longer exists leaves the list (after saying so)."""
@@ -936,7 +956,9 @@ class MainWindow(QMainWindow):
         self.dose = settings
         self._set_image(noisy)
         self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
-        self.controls.status.setText(f"Showing a {settings.describe()}.")
+        self.controls.status.setText(
+            f"Showing a {describe_simulation(self.source, noisy, settings)}."
+        )
         quanta = "measured" if settings.measured else "assumed"
         self.statusBar().showMessage(
             f"Showing a simulated {settings.dose * 100:g} % dose "
@@ -959,7 +981,12 @@ class MainWindow(QMainWindow):
             self.set_reference(path)
 
     def set_reference(self, path: str | Path) -> bool:
-        """Read a reference image; it must have the size of the open image."""
+        """Read a reference image; it must have the size of the open image.
+
+        One whose values are on another scale (an 8-bit PNG for a 12-bit DICOM, say)
+        is taken, with a warning in the status bar (:func:`core.metrics.scale_mismatch`);
+        the report records it too.
+        """
         if self.image is None:
             return False
         if self._still_reading():
@@ -982,6 +1009,11 @@ class MainWindow(QMainWindow):
             return False
         self.reference = reference
         self.update_metrics()
+        if (warning := scale_mismatch(reference, self.image)) is not None:
+            name = "the image" if self.image.source_path is None else self.image.source_path.name
+            self.statusBar().showMessage(
+                f"Warning: {name}: {warning} (reference {Path(path).name})", 20000
+            )
         return True
 
     def set_roi_enabled(self, on: bool) -> None:
@@ -1171,7 +1203,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot load model", error_line(error))
             return False
         self.settings.setValue("loaded_models", remember(self._loaded_models(), chosen))
-        self.settings.sync()
+        self._sync_settings()
         self.reload_models(select=chosen)
         return True
 
@@ -1568,10 +1600,11 @@ class MainWindow(QMainWindow):
                 self.result.image, path, description=description, overwrite=overwrite
             )
         # What was denoised is a simulation: say so first, and state its exposure.
+        simulation = describe_simulation(self.source, self.image, self.dose)
         return write_image(
             self.result.image,
             path,
-            description=f"{self.dose.describe()}; then {description}",
+            description=f"{simulation}; then {description}",
             operation=f"simulated {self.dose.dose * 100:.3g} % dose, denoised",
             dose=self.dose.dose,
             overwrite=overwrite,

@@ -13,9 +13,14 @@ from core.io.sniff import FORMAT_NAMES
 from core.noise import (
     DEFAULT_MAX_ATTENUATION,
     LowDoseSettings,
+    NoiseEstimate,
+    describe_simulation,
     simulate_low_dose_image,
 )
+from core.noise.dose import NoiseFreeInputError
+from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
+from core.noise.value_range import value_range
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -108,15 +113,29 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
                 file=sys.stderr,
             )
         return settings
-    settings, why_not = LowDoseSettings.measured_or_default(
-        image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed
-    )
-    if why_not is not None:
+    default = LowDoseSettings(
+        dose=args.dose, electronic_noise=args.electronic_noise, seed=args.seed
+    )  # bad settings first
+    try:
+        noise = NoiseEstimate.of_image(image)
+        settings = LowDoseSettings.measured_from(
+            image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed, noise=noise
+        )
+    except NoiseFreeInputError as error:
+        raise ValueError(
+            f"{args.input}: {error}; give the quanta of the full dose it stands for: "
+            "--photons N0 --noise-free-input"
+        ) from error
+    except ValueError as error:
         print(
-            f"{args.input}: warning: cannot measure the quanta from its noise ({why_not}); "
-            f"assuming {settings.photons_per_pixel:g} per pixel (give them with --photons)",
+            f"{args.input}: warning: cannot measure the quanta from its noise ({error}); "
+            f"assuming {default.photons_per_pixel:g} per pixel (give them with --photons)",
             file=sys.stderr,
         )
+        return default
+    depends = electronic_noise_problem(image, settings, noise=noise)
+    if depends is not None:
+        print(f"{args.input}: warning: {depends}, with --electronic-noise", file=sys.stderr)
     return settings
 
 
@@ -129,17 +148,22 @@ def run(args: argparse.Namespace) -> int:
             + " or ".join(sorted(EXTENSIONS[image.source_format]))
         )
     settings = _settings(args, image)
+    values = value_range(image)
+    few = values.few_pixels_problem()
+    if few is not None:
+        print(f"{args.input}: warning: {few}", file=sys.stderr)
     try:
         low_dose = simulate_low_dose_image(image, settings)
     except ValueError as error:  # the dose or the detector does not fit this image
         raise ValueError(f"{args.input}: {error}") from error
+    description = describe_simulation(image, low_dose, settings)
     written = write_image(
         low_dose,
         args.output,
-        description=settings.describe(),
+        description=description,
         operation=f"simulated {settings.dose * 100:g} % dose",
         dose=settings.dose,
         overwrite=args.overwrite,
     )
-    print(f"{written}: {settings.describe()}")
+    print(f"{written}: {description}")
     return 0

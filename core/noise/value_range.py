@@ -2,14 +2,22 @@
 
 A low-dose simulation maps this range onto line integrals ``[0, max_attenuation]``
 (:meth:`core.noise.DetectorModel.from_image`), and a measurement of the quanta
-judges the fitted detector against it. For most integer images it is the
-storable range (BitsStored, or the PNG's significant bits). A 16-bit (or wider)
-unsigned container often holds data of fewer bits, though: 12-bit data in a
-16-bit PNG or TIFF, 14-bit data under DICOM BitsStored 16. Their range is then
-that of the fewest bits, at least :data:`MIN_DATA_BITS`, that hold every value
-that is not padding, so that such data span the attenuation a radiograph does
-rather than a sixteenth of it. A floating-point image has no storable range: its
-own minimum and maximum are its range.
+judges the fitted detector against it. A container of more than
+:data:`NATIVE_BITS` bits often holds data of fewer: 12-bit data in a 16-bit PNG or
+TIFF, 12-bit data under DICOM BitsStored 14 or 16, or a signed 16-bit DICOM whose
+stored values run from -2048 to 2047. Its range is therefore that of the fewest
+bits, at least :data:`MIN_DATA_BITS` and at most the container's, that hold every
+stored value that is not padding: for unsigned data the bit length of the
+largest, for signed data the smallest two's-complement width holding the
+smallest and the largest. So the same data span the same attenuation, and get
+the same simulated noise, whatever wide container declares them (signed or not,
+BitsStored 12, 14 or 16). A container of :data:`NATIVE_BITS` or fewer is taken at
+its word: that is a detector's own depth, and a dark image in it keeps the
+attenuation scale of a bright one. The bits rest on the few pixels that need the
+top one where the data barely reach it (one stray pixel at 4096 makes 12-bit data
+13-bit and halves the attenuation every value stands for):
+:meth:`ValueRange.few_pixels_problem` says so. A floating-point image has no
+storable range: its own minimum and maximum are its range.
 """
 
 from __future__ import annotations
@@ -18,15 +26,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.image import XrayImage
+from core.image import StoredMapping, XrayImage
 
-__all__ = ["MIN_DATA_BITS", "ValueRange", "value_range"]
+__all__ = ["MIN_DATA_BITS", "NATIVE_BITS", "ValueRange", "data_bits", "value_range"]
 
 MIN_DATA_BITS = 8
 """Fewest bits a container's data are taken to have."""
 
-CONTAINER_BITS = 16
-"""Unsigned integer containers of this many bits or more may hold data of fewer."""
+NATIVE_BITS = 12
+"""Integer containers of more bits than this (a detector's usual depth) may hold data of
+fewer; those of this many or fewer are taken at their declared BitsStored."""
+
+FEW_TOP_BIT_SHARE = 1e-3
+"""Data bits inferred from under this share of the pixels (those needing the top bit) are
+warned of: a handful of outliers, not the image, would set the range."""
 
 
 @dataclass(frozen=True)
@@ -41,12 +54,20 @@ class ValueRange:
         Bits of the stored data (None for floating-point data).
     container_bits : int or None
         Bits of the container when the data use fewer, else None.
+    top_bit_pixels : int or None
+        Pixels (not padding) whose stored values need the top one of ``bits``
+        where those bits were inferred from the data (more than
+        :data:`MIN_DATA_BITS`); None otherwise.
+    data_pixels : int
+        Pixels (not padding) the range was inferred from.
     """
 
     low: float
     high: float
     bits: int | None = None
     container_bits: int | None = None
+    top_bit_pixels: int | None = None
+    data_pixels: int = 0
 
     @property
     def span(self) -> float:
@@ -62,6 +83,50 @@ class ValueRange:
             return f"{ends} in {self.bits} bits"
         return f"{ends} in {self.bits} of its {self.container_bits} bits"
 
+    def few_pixels_problem(self) -> str | None:
+        """Say where the inferred data bits rest on very few pixels, or return None.
+
+        Returns
+        -------
+        str or None
+            One line (no capital, no full stop) where fewer than
+            :data:`FEW_TOP_BIT_SHARE` of the pixels need the top bit; None otherwise.
+        """
+        if self.top_bit_pixels is None or self.data_pixels == 0:
+            return None
+        if self.top_bit_pixels >= FEW_TOP_BIT_SHARE * self.data_pixels:
+            return None
+        return (
+            f"its range of values, {self.describe()}, rests on {self.top_bit_pixels} of its "
+            f"{self.data_pixels} pixels (those needing the {self.bits}th bit): if they are "
+            "outliers, the attenuation scale is off by a factor of 2"
+        )
+
+
+def _signed_width(value: int) -> int:
+    """Bits of the smallest two's-complement integer holding ``value``."""
+    return (value if value >= 0 else -value - 1).bit_length() + 1
+
+
+def _stored_data(image: XrayImage) -> np.ndarray:
+    """Return the image's stored values that are not padding, as int64."""
+    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    return image.mapping.to_stored(pixels)
+
+
+def _bits_of(mapping: StoredMapping, low: int, high: int) -> int:
+    """Return the fewest bits, within ``[MIN_DATA_BITS, bits_stored]``, holding low to high."""
+    needed = max(_signed_width(low), _signed_width(high)) if mapping.signed else high.bit_length()
+    return min(max(needed, MIN_DATA_BITS), mapping.bits_stored)
+
+
+def _top_bit_pixels(stored: np.ndarray, bits: int, signed: bool) -> int:
+    """Count the stored values that need the top one of ``bits`` bits."""
+    if signed:
+        half = 2 ** (bits - 2)
+        return int(np.count_nonzero((stored >= half) | (stored < -half)))
+    return int(np.count_nonzero(stored >= 2 ** (bits - 1)))
+
 
 def data_bits(image: XrayImage) -> int:
     """Return the bits the image's integer data use (see the module notes).
@@ -74,18 +139,17 @@ def data_bits(image: XrayImage) -> int:
     Returns
     -------
     int
-        ``bits_stored``; for an unsigned container of :data:`CONTAINER_BITS` or
-        more, the fewest bits (at least :data:`MIN_DATA_BITS`) that hold every
-        stored value that is not padding.
+        ``bits_stored`` for a container of at most :data:`NATIVE_BITS`; else the
+        fewest bits, at least :data:`MIN_DATA_BITS` and at most ``bits_stored``,
+        that hold every stored value that is not padding (two's-complement widths
+        for signed data).
     """
-    mapping = image.mapping
-    if mapping.signed or mapping.bits_stored < CONTAINER_BITS:
-        return mapping.bits_stored
-    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
-    if pixels.size == 0:
-        return mapping.bits_stored
-    top = int(np.max(mapping.to_stored(np.array([pixels.min(), pixels.max()]))))
-    return min(max(top.bit_length(), MIN_DATA_BITS), mapping.bits_stored)
+    if image.mapping.bits_stored <= NATIVE_BITS:
+        return image.mapping.bits_stored
+    stored = _stored_data(image)
+    if stored.size == 0:
+        return image.mapping.bits_stored
+    return _bits_of(image.mapping, int(stored.min()), int(stored.max()))
 
 
 def value_range(image: XrayImage) -> ValueRange:
@@ -99,18 +163,76 @@ def value_range(image: XrayImage) -> ValueRange:
     Returns
     -------
     ValueRange
-        The storable range through the modality LUT, narrowed to the data's own
-        bits in a wider container; a floating-point image's minimum and maximum.
+        The range of the data's own bits (:func:`data_bits`) through the modality
+        LUT; a floating-point image's minimum and maximum.
     """
     mapping = image.mapping
     if mapping.is_float:
         return ValueRange(float(np.min(image.pixels)), float(np.max(image.pixels)))
-    bits = data_bits(image)
-    top = mapping.stored_max if bits == mapping.bits_stored else 2**bits - 1
-    ends = mapping.to_pixels(np.array([mapping.stored_min, top]))
+    stored = _stored_data(image)
+    if stored.size == 0 or mapping.bits_stored <= NATIVE_BITS:
+        bits, top_bit = mapping.bits_stored, None
+    else:
+        bits = _bits_of(mapping, int(stored.min()), int(stored.max()))
+        top_bit = _top_bit_pixels(stored, bits, mapping.signed) if bits > MIN_DATA_BITS else None
+    if mapping.signed:
+        ends_stored = np.array([-(2 ** (bits - 1)), 2 ** (bits - 1) - 1])
+    else:
+        ends_stored = np.array([0, 2**bits - 1])
+    ends = mapping.to_pixels(ends_stored)
     return ValueRange(
         float(np.min(ends)),
         float(np.max(ends)),
         bits,
         None if bits == mapping.bits_stored else mapping.bits_stored,
+        top_bit,
+        int(stored.size),
+    )
+
+
+def pixels_at_ends(image: XrayImage, values: ValueRange) -> tuple[int, int]:
+    """Count the pixels (not padding) at the low and the high end of a range of values.
+
+    A simulation clips to its range (:meth:`core.noise.DetectorModel.values`), so
+    in its output these are the pixels clipped at each end (with any that were
+    there already).
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image, the output of a simulation say.
+    values : ValueRange
+        Its range of values (:func:`value_range` of the input).
+
+    Returns
+    -------
+    tuple of int
+        ``(at_low, at_high)``: pixels at or below ``values.low`` and at or above
+        ``values.high``.
+    """
+    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    low, high = np.float32(values.low), np.float32(values.high)
+    return int(np.count_nonzero(pixels <= low)), int(np.count_nonzero(pixels >= high))
+
+
+def describe_clipping(image: XrayImage, values: ValueRange) -> str:
+    """Say how many pixels a simulated image holds at each end of its range of values.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The simulated image.
+    values : ValueRange
+        The range it was simulated over.
+
+    Returns
+    -------
+    str
+        For example ``"clipped at 0: 41234 pixels (7 %), at 4095: 12 (0.002 %)"``.
+    """
+    at_low, at_high = pixels_at_ends(image, values)
+    total = max(image.pixels.size if image.padding is None else int(np.sum(~image.padding.mask)), 1)
+    return (
+        f"clipped at {values.low:g}: {at_low} pixels ({100 * at_low / total:.2g} %), "
+        f"at {values.high:g}: {at_high} ({100 * at_high / total:.2g} %)"
     )
