@@ -20,8 +20,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -34,9 +34,10 @@ from core.errors import XrayError, error_line, is_bad_input
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
-from core.training.control import STOP_STATUS, TrainingLock, stop_path
+from core.training.control import DATA_CHANGED_STATUS, STOP_STATUS, TrainingLock, stop_path
 from core.training.loop import TrainState, train
 from core.training.outputs import check_outputs
+from core.training.selection import DataChangedError
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that stop a run after its current step, with a checkpoint (no SIGHUP on Windows)."""
@@ -137,20 +138,36 @@ class _NoTracebackFormatter(logging.Formatter):
             record.exc_info, record.exc_text = kept
 
 
-def _setup_logging(path: Path) -> None:
-    """Log to stderr on every rank (without tracebacks) and, on rank 0 only, to ``path``."""
+@contextmanager
+def _logging_to(path: Path) -> Iterator[None]:
+    """Log to stderr on every rank (without tracebacks) and, on rank 0 only, to ``path``.
+
+    The handlers are removed and the log file closed on leaving, so that a run in a
+    process that goes on (a test, a script calling :func:`main`) leaves no handler behind
+    to repeat the next run's lines or hold its file open.
+    """
     rank = int(os.environ.get("RANK", "0"))
     line = f"%(asctime)s [rank {rank}] %(levelname)s %(name)s: %(message)s"
     root = logging.getLogger()
+    level = root.level
     root.setLevel(logging.INFO)
     console = logging.StreamHandler(sys.stderr)
     console.setFormatter(_NoTracebackFormatter(line))
-    root.addHandler(console)
+    handlers: list[logging.Handler] = [console]
     if rank == 0:
         path.parent.mkdir(parents=True, exist_ok=True)
         log_file = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
         log_file.setFormatter(logging.Formatter(line))
-        root.addHandler(log_file)
+        handlers.append(log_file)
+    for handler in handlers:
+        root.addHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.training") -> int:
@@ -203,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
             if int(os.environ.get("RANK", "0")) == 0:
                 check_outputs(config)
                 lock = held.enter_context(TrainingLock(config.output))
-            _setup_logging(args.log_file or config.output.with_suffix(".log"))
+            held.enter_context(_logging_to(args.log_file or config.output.with_suffix(".log")))
         except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
             prog = getattr(args, "prog", "xray-denoise")
             print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
@@ -231,6 +248,9 @@ def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
     try:
         train(config, callback=on_step)
     except Exception as e:  # one line on the console; for a bug, the traceback in the log
+        if isinstance(e, DataChangedError):
+            log.error("%s", error_line(e))
+            return DATA_CHANGED_STATUS
         if is_bad_input(e):
             log.error("%s", error_line(e))
             return 2

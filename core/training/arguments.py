@@ -9,6 +9,7 @@ ARCHITECTURE_NAMES = ("standard", "tiny")
 """Networks a fresh run can train (``--architecture``)."""
 EXIT_STATUSES = (
     "exit status: 0 finished; 2 bad input, or the run refused (one line says why); "
+    "3 --resume refused because the data folder changed since the checkpoint; "
     "130 Ctrl-C, 143 SIGTERM or the stop file, 129 SIGHUP: stopped after "
     "its step with a checkpoint and the model exported, go on with --resume; 1 an "
     "unexpected error (a bug)."

@@ -22,6 +22,8 @@ from types import TracebackType
 
 STOP_STATUS = 128 + signal.SIGTERM
 """Exit status of a run stopped by its stop file, the same as by SIGTERM (143)."""
+DATA_CHANGED_STATUS = 3
+"""Exit status of a resume refused because the data folder changed since the checkpoint."""
 _TRIES = 10
 """Tries to take a lock before refusing: a front end's check holds it for an instant."""
 _LOCKED_BYTE = 64

@@ -95,15 +95,7 @@ def find_images(folder: str | Path) -> list[Path]:
         Sorted.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder")
-    images, others = [], []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            (images if is_image_candidate(path) else others).append(path)
-    others = [
-        path for path in others if path != folder / PATIENT_TABLE and not path.name.startswith(".")
-    ]
+    images, others = sort_files(folder)
     if others:
         log.warning(
             "%s: %d file(s) here are not taken as images (no image suffix, no DICOM preamble), "
@@ -113,6 +105,43 @@ def find_images(folder: str | Path) -> list[Path]:
             others[0].relative_to(folder),
         )
     return images
+
+
+NOT_AN_IMAGE = "not taken as an image (no image suffix, no DICOM preamble)"
+"""Why :func:`sort_files` leaves a file out."""
+
+
+def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Sort the files under ``folder`` into images and files not taken as images.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+
+    Returns
+    -------
+    images : list of Path
+        Files taken as images (:func:`core.io.sniff.is_image_candidate`), sorted.
+    others : list of Path
+        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` and hidden files
+        are not listed.
+
+    Raises
+    ------
+    ValueError
+        If ``folder`` is not a folder.
+    """
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    images, others = [], []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            (images if is_image_candidate(path) else others).append(path)
+    others = [
+        path for path in others if path != folder / PATIENT_TABLE and not path.name.startswith(".")
+    ]
+    return images, others
 
 
 def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:

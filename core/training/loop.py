@@ -53,6 +53,7 @@ from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup
 from core.training.outputs import check_outputs, start_metrics
 from core.training.patches import PatchSampler
 from core.training.selection import (
+    DataChangedError,
     Selection,
     SelectionRule,
     restore_split,
@@ -252,8 +253,8 @@ def _select(
         return selection
     try:
         return restore_split(selection, stored_split, config.data)
-    except ValueError as e:
-        raise ValueError(
+    except DataChangedError as e:
+        raise DataChangedError(
             f"cannot resume {config.checkpoint_path}: {e}; put the folder back as it was, "
             "or start afresh (--overwrite)"
         ) from None
@@ -293,6 +294,14 @@ def _card_training(
     for name in local:
         settings.pop(name)
     settings["time_budget_s"] = None if budget is None else round(budget.total_s, 1)
+    settings["warmup_steps"] = warmup_steps(config)  # as used: at most a tenth of the steps
+    if settings["warmup_steps"] != config.warmup_steps:
+        settings["warmup_steps_requested"] = config.warmup_steps
+    if budget is not None:
+        settings["steps_meaning"] = (
+            "learning-rate horizon: the time budget ends the run (steps_done says where); "
+            "the warm-up ends at warmup_steps or a tenth of the budget, whichever comes first"
+        )
     training = {
         "steps_done": step,
         "elapsed_s": round(elapsed_s, 1),

@@ -69,15 +69,17 @@ def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
         if patient and image_id:
             listed.setdefault(_key(image_id), set()).add(patient)
     found: dict[Path, set[str]] = {}
-    used: set[str] = set()
+    matched: dict[str, list[Path]] = {}
     for path in paths:
         relative = path.relative_to(folder)
         for key in (relative.as_posix(), relative.with_suffix("").as_posix(), path.name, path.stem):
             if _key(key) in listed:
                 found[path] = listed[_key(key)]
-                used.add(_key(key))
+                matched.setdefault(_key(key), []).append(path)
                 break
+    used = set(matched)
     _warn_of_gaps(table, folder, listed, used, paths, [p for p in paths if p not in found])
+    _warn_of_shared_keys(table, folder, matched)
     one = _one_patient(table, {key: listed[key] for key in sorted(used) if len(listed[key]) > 1})
     return {path: one.get(min(patients), min(patients)) for path, patients in found.items()}
 
@@ -116,6 +118,30 @@ def _warn_of_gaps(
             len(paths),
             unlisted[0].relative_to(folder).as_posix(),
         )
+
+
+def _warn_of_shared_keys(table: Path, folder: Path, matched: dict[str, list[Path]]) -> None:
+    """Warn of image_id values that name several files (in different subfolders, say).
+
+    Each such file is given the row's patient, which may not be what the table meant.
+    """
+    shared = {key: found for key, found in matched.items() if len(found) > 1}
+    if not shared:
+        return
+    key, files = next(iter(sorted(shared.items())))
+    example = files[0].relative_to(folder).with_suffix("").as_posix()
+    log.warning(
+        "%s: %d of its image_id values name several files, each given that row's patient "
+        "(such as %s, which names %d files: %s); if they are not one patient's, name each "
+        "image by its path relative to the folder (such as %s)",
+        table,
+        len(shared),
+        key,
+        len(files),
+        " and ".join(path.relative_to(folder).as_posix() for path in files[:3])
+        + (" ..." if len(files) > 3 else ""),
+        example,
+    )
 
 
 def _one_patient(table: Path, shared: dict[str, set[str]]) -> dict[str, str]:

@@ -212,6 +212,10 @@ def split_to_json(selection: Selection, folder: Path) -> dict[str, Any]:
     }
 
 
+class DataChangedError(ValueError):
+    """A resumed run's images differ from those its checkpoint was trained on."""
+
+
 def restore_split(selection: Selection, stored: dict[str, Any], folder: Path) -> Selection:
     """Return a resumed run's split as its checkpoint stored it.
 
@@ -231,14 +235,16 @@ def restore_split(selection: Selection, stored: dict[str, Any], folder: Path) ->
 
     Raises
     ------
-    ValueError
+    DataChangedError
         If the files used differ from the stored ones (added, removed, or changed in
         size or modification time), naming a few of each.
     """
     files = _file_list(selection.images, folder)
     if _fingerprint(files) != stored["fingerprint"]:
         changes = _changes(stored["files"], files)
-        raise ValueError(f"the usable images differ from those the split was made of: {changes}")
+        raise DataChangedError(
+            f"the usable images differ from those the split was made of: {changes}"
+        )
     patients = {
         (path, frame): patient for side in ("train", "val") for path, frame, patient in stored[side]
     }

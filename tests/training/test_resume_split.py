@@ -11,6 +11,7 @@ from safetensors.torch import load_file, save_file
 
 from core.training.checkpoint import read_checkpoint
 from core.training.loop import _prepare_data, train
+from core.training.selection import DataChangedError
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_images_added_removed_or_changed_refuse_the_resume_in_one_line(run):
     (png / "im1.png").unlink()
     stat = (png / "im2.png").stat()
     os.utime(png / "im2.png", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(DataChangedError) as refused:
         train(replace(run, resume=True))
     message = str(refused.value)
     assert "\n" not in message

@@ -136,3 +136,59 @@ def denoise_quickly(qtbot):
             pass
 
     return run
+
+
+@pytest.fixture
+def answer_next_box(qtbot):
+    """Press a button of the next message box that opens (it is modal: exec blocks)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def answer(button):
+        def press():
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                box.button(button).click()
+            else:
+                QTimer.singleShot(20, press)
+
+        QTimer.singleShot(20, press)
+
+    return answer
+
+
+@pytest.fixture
+def new_run_spec(tmp_path):
+    """A run in a new folder ``tmp_path / "runs" / name``: 1000 steps of 2 patches of 16 px.
+
+    Keyword arguments change the other ``RunSpec`` fields (``steps=20``...).
+    """
+    from xraygui.wizard.runs import RunSpec
+
+    def make(name="run", **changes):
+        folder = tmp_path / "runs" / name
+        folder.mkdir(parents=True)
+        fields = {"steps": 1000, "minutes": None, "batch_size": 2, "patch_size": 16}
+        return RunSpec(data=tmp_path, folder=folder, **{**fields, **changes})
+
+    return make
+
+
+@pytest.fixture
+def write_checkpoint():
+    """Write a run's training checkpoint at a step, of tiny stand-in networks (fast)."""
+    import torch
+
+    from core.training.checkpoint import Checkpoint, save_checkpoint
+
+    def write(spec, step):
+        network = torch.nn.Linear(2, 2)
+        save_checkpoint(
+            spec.config.checkpoint_path,
+            network=network,
+            ema=torch.nn.Linear(2, 2),
+            optimizer=torch.optim.AdamW(network.parameters()),
+            checkpoint=Checkpoint(step, {}, {"elapsed_s": 1.0}),
+        )
+
+    return write

@@ -51,4 +51,9 @@ def test_the_wizard_scan_reads_every_uid_named_dicom(uid_folder, drain):
     assert sorted(image.record.path.name for image in report.readable) == sorted(
         [*UID_NAMES, "plain.dcm"]
     )
-    assert report.unreadable == []
+    # Only the two files that are no images are listed as unusable, with the reason.
+    reason = "not taken as an image (no image suffix, no DICOM preamble)"
+    assert sorted((path.name, why) for path, why in report.unreadable) == [
+        ("data.101", reason),
+        ("notes.txt", reason),
+    ]

@@ -4,15 +4,13 @@ import json
 import sys
 
 import pytest
-import torch
 
-from core.training.checkpoint import Checkpoint, save_checkpoint
 from xraygui.wizard import process as process_module
 from xraygui.wizard import runs as runs_module
 from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs, write_run
+from xraygui.wizard.runs import read_run, unfinished_runs, write_run
 
 pytestmark = pytest.mark.gui
 
@@ -28,24 +26,6 @@ def commands(monkeypatch):
 
     monkeypatch.setattr(process_module, "training_command", command)
     return resumed
-
-
-def _spec(tmp_path, name="run"):
-    folder = tmp_path / "runs" / name
-    folder.mkdir(parents=True)
-    return RunSpec(data=tmp_path, folder=folder, steps=1000, minutes=None,
-                   batch_size=2, patch_size=16)  # fmt: skip
-
-
-def _checkpoint(spec, step):
-    network = torch.nn.Linear(2, 2)
-    save_checkpoint(
-        spec.config.checkpoint_path,
-        network=network,
-        ema=torch.nn.Linear(2, 2),
-        optimizer=torch.optim.AdamW(network.parameters()),
-        checkpoint=Checkpoint(step, {}, {"elapsed_s": 1.0}),
-    )
 
 
 def _stop(qtbot, process, how):
@@ -65,9 +45,11 @@ def test_the_menu_raises_the_open_wizard_instead_of_opening_another(
     second.reject()
 
 
-def test_a_run_being_trained_is_locked_and_offered_to_no_one_else(qtbot, tmp_path, commands):
-    spec = _spec(tmp_path)
-    _checkpoint(spec, 6)
+def test_a_run_being_trained_is_locked_and_offered_to_no_one_else(
+    qtbot, commands, new_run_spec, write_checkpoint
+):
+    spec = new_run_spec()
+    write_checkpoint(spec, 6)
     write_run(spec, "paused")
     assert unfinished_runs(spec.folder.parent) == [spec]
     first, second = TrainingProcess(), TrainingProcess()
@@ -82,8 +64,8 @@ def test_a_run_being_trained_is_locked_and_offered_to_no_one_else(qtbot, tmp_pat
     _stop(qtbot, second, "cancel")
 
 
-def test_a_run_page_says_when_its_run_is_trained_elsewhere(qtbot, tmp_path, commands):
-    spec = _spec(tmp_path)
+def test_a_run_page_says_when_its_run_is_trained_elsewhere(qtbot, commands, new_run_spec):
+    spec = new_run_spec()
     other = TrainingProcess()
     assert other.start(spec)
     page = RunPage()
@@ -94,8 +76,10 @@ def test_a_run_page_says_when_its_run_is_trained_elsewhere(qtbot, tmp_path, comm
     _stop(qtbot, other, "cancel")
 
 
-def test_cancel_before_the_first_checkpoint_offers_to_start_again(qtbot, tmp_path, commands):
-    spec = _spec(tmp_path)
+def test_cancel_before_the_first_checkpoint_offers_to_start_again(
+    qtbot, commands, new_run_spec, write_checkpoint
+):
+    spec = new_run_spec()
     spec.config.metrics_path.write_text(json.dumps({"step": 30, "loss": 0.5}) + "\n")
     page = RunPage()
     qtbot.addWidget(page)
@@ -109,7 +93,7 @@ def test_cancel_before_the_first_checkpoint_offers_to_start_again(qtbot, tmp_pat
     assert page.resume_button.text() == "Start again" and page.resume_button.isEnabled()
     page.resume_button.click()  # a fresh start: there is nothing to resume from
     assert commands == [False, False] and page.process.is_running()
-    _checkpoint(spec, 200)  # as if the run reached its first checkpoint
+    write_checkpoint(spec, 200)  # as if the run reached its first checkpoint
     _stop(qtbot, page.process, "cancel")
     assert page.status.text().startswith("cancelled")
     assert page.resume_button.text() == "Resume" and page.resume_button.isEnabled()

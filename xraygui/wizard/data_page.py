@@ -8,6 +8,7 @@ follow the patch size and binning (:meth:`DataPage.set_training_size`).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import error_line
+from core.training.control import request_stop
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import RunSpec
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
@@ -33,12 +35,17 @@ from xraygui.worker import GeneratorWorker
 
 
 class DataPage(QWizardPage):
-    """Choose the training folder and show the scan; offer unfinished runs for resuming.
+    """Choose the training folder and show the scan; offer the runs left from before.
 
     Parameters
     ----------
     unfinished : list of RunSpec
         Runs that stopped early and can be resumed.
+    elsewhere : list of RunSpec
+        Runs that another process trains now (as one whose app has died): they can be
+        followed, or stopped through their stop file.
+    unsaved : list of RunSpec
+        Finished runs whose model was neither saved nor discarded.
 
     Signals
     -------
@@ -46,18 +53,32 @@ class DataPage(QWizardPage):
         The :class:`ScanReport` of a finished scan.
     resumeRequested(object)
         The :class:`RunSpec` the user wants to resume.
+    followRequested(object)
+        The :class:`RunSpec` trained elsewhere whose progress the user wants to see.
+    resultRequested(object)
+        The finished, unsaved :class:`RunSpec` whose result the user wants to open.
     """
 
     scanned = Signal(object)
     resumeRequested = Signal(object)
+    followRequested = Signal(object)
+    resultRequested = Signal(object)
 
-    def __init__(self, unfinished: list[RunSpec]) -> None:
+    def __init__(
+        self,
+        unfinished: list[RunSpec],
+        *,
+        elsewhere: list[RunSpec] | None = None,
+        unsaved: list[RunSpec] | None = None,
+    ) -> None:
         super().__init__()
         self.setTitle("Data")
         self.setSubTitle("Pick a folder of radiographs (PNG, TIFF, JPEG, DICOM; subfolders too).")
         self.report: ScanReport | None = None
         self.worker: GeneratorWorker | None = None
         self._unfinished = unfinished
+        self._elsewhere = elsewhere or []
+        self._unsaved = unsaved or []
         self._training_size = (DEFAULTS.patch_size, DEFAULTS.binning)
 
         self.folder = QLineEdit()
@@ -80,24 +101,60 @@ class DataPage(QWizardPage):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        if unfinished:
-            self.resume_label = QLabel(
-                f"An unfinished run can be resumed: {unfinished[0].folder.name} "
-                f"(data {unfinished[0].data})."
+        if self._elsewhere:
+            spec = self._elsewhere[0]
+            self.follow_label = self._offer(
+                layout,
+                f"A run is being trained by another process (its app may have closed): "
+                f"{spec.folder.name} (data {spec.data}).",
+                [("Follow", lambda: self.followRequested.emit(spec)), ("Stop", self._stop)],
             )
-            self.resume_label.setWordWrap(True)
-            resume = QPushButton("Resume it")
-            resume.clicked.connect(lambda: self.resumeRequested.emit(self._unfinished[0]))
-            top = QHBoxLayout()
-            top.addWidget(self.resume_label, 1)
-            top.addWidget(resume)
-            layout.addLayout(top)
+        if self._unsaved:
+            spec = self._unsaved[0]
+            self.result_label = self._offer(
+                layout,
+                f"A finished run's model has not been saved: {spec.folder.name} "
+                f"(data {spec.data}).",
+                [("Open result", lambda: self.resultRequested.emit(spec))],
+            )
+        if unfinished:
+            self.resume_label = self._offer(
+                layout,
+                f"An unfinished run can be resumed: {unfinished[0].folder.name} "
+                f"(data {unfinished[0].data}).",
+                [("Resume it", lambda: self.resumeRequested.emit(self._unfinished[0]))],
+            )
         layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.thumbnails, 1)
         layout.addWidget(QLabel("Unusable files (or frames):"))
         layout.addWidget(self.unusable)
+
+    @staticmethod
+    def _offer(
+        layout: QVBoxLayout, text: str, buttons: list[tuple[str, Callable[[], None]]]
+    ) -> QLabel:
+        """Add a line that offers a run, with its buttons; return its label."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(label, 1)
+        for caption, slot in buttons:
+            button = QPushButton(caption)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        return label
+
+    def _stop(self) -> None:
+        """Ask the run trained elsewhere to stop: it saves a checkpoint and its model."""
+        spec = self._elsewhere[0]
+        request_stop(spec.output)
+        self.follow_label.setText(
+            f"{spec.folder.name} was asked to stop; it saves a checkpoint and its model, "
+            "then it can be resumed (open the wizard again, or Follow it to the end)."
+        )
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Training folder", self.folder.text())

@@ -103,6 +103,7 @@ class TrainingProcess(QObject):
         self.state = "idle"
         self.pausing = False
         self._cancelled = False
+        self.exit_code: int | None = None  # of the last process, once it has ended
         self._process: QProcess | None = None
         self._lock: QLockFile | None = None
         self._stop_request = QTimer(self)
@@ -140,6 +141,7 @@ class TrainingProcess(QObject):
             return False
         self.spec, self._lock = spec, lock
         self.pausing = self._cancelled = False
+        self.exit_code = None
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setWorkingDirectory(str(spec.folder))
@@ -151,6 +153,21 @@ class TrainingProcess(QObject):
         self._set_state("running")
         process.start(program, args)
         return True
+
+    def adopt(self, spec: RunSpec, state: str) -> None:
+        """Take on a run that another process trained, now ended, in the state it ended in.
+
+        Parameters
+        ----------
+        spec : RunSpec
+            The run.
+        state : str
+            ``finished``, ``paused`` or ``cancelled``; stored in its run file.
+        """
+        if self._process is not None:
+            raise RuntimeError("a training process is already running")
+        self.spec = spec
+        self._set_state(state)
 
     def pause(self) -> None:
         """Stop gracefully: the process checkpoints and exports the model, then exits.
@@ -182,6 +199,7 @@ class TrainingProcess(QObject):
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
         self._ended()
+        self.exit_code = code if status == QProcess.ExitStatus.NormalExit else None
         if status == QProcess.ExitStatus.NormalExit and code == 0:
             self._set_state("finished")
         elif status == QProcess.ExitStatus.NormalExit and code in STOPPED_STATUSES:

@@ -23,9 +23,49 @@ from core.diffusion import card_path
 from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
 from xraygui.wizard.metrics import MetricsReader
-from xraygui.wizard.runs import RunSpec
+from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
+FEW_PATIENTS = 3
+"""Below this many held-out patients, scores say little about how a model generalises."""
+MB = 1e6
+
+
+def scored_on(spec: RunSpec, validation: dict[str, Any]) -> str:
+    """Say how many held-out images, crops and patients a validation scored.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run; its model card counts the held-out patients.
+    validation : dict
+        ``ValidationResult.to_json()`` output.
+
+    Returns
+    -------
+    str
+        One sentence (HTML), with a warning when fewer than :data:`FEW_PATIENTS` patients
+        were held out.
+    """
+    try:
+        data = json.loads(card_path(spec.output).read_text("utf-8")).get("data", {})
+    except (OSError, ValueError):
+        data = {}
+    patients = data.get("n_val_patients")
+    sides = validation.get("crop_sides", {})
+    crops = ", ".join(f"{n} of {side} px" for side, n in sides.items())
+    n_images = validation.get("n_images", sum(sides.values()))
+    text = f"Scored on {n_images} held-out image{'s' if n_images != 1 else ''}"
+    text += f" (one centred crop each: {crops})" if crops else ""
+    if patients is None:
+        return text + "."
+    text += f" of {patients} patient{'s' if patients != 1 else ''}."
+    if patients < FEW_PATIENTS:
+        text += (
+            f" <b>Fewer than {FEW_PATIENTS} patients were held out:</b> these scores say "
+            "little about other patients; train on a folder of more patients to judge the model."
+        )
+    return text
 
 
 def validations(spec: RunSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -134,6 +174,12 @@ class ResultPage(QWizardPage):
         self.name = QLineEdit()
         self.save_button = QPushButton("Save to my models")
         self.save_button.clicked.connect(self.save)
+        self.delete_button = QPushButton()
+        self.delete_button.setToolTip(
+            "A saved model needs no checkpoint; without it the run cannot be resumed."
+        )
+        self.delete_button.clicked.connect(self.delete_checkpoint)
+        self.delete_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         row = QHBoxLayout()
@@ -144,11 +190,14 @@ class ResultPage(QWizardPage):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        layout.addWidget(self.delete_button)
 
     def show_run(self, spec: RunSpec) -> None:
         """Fill the table from a finished run's metrics."""
         self.spec = spec
-        self.name.setText(f"{spec.data.name}-{spec.folder.name.split('-', 2)[0]}")
+        self.delete_button.hide()
+        date, time, *_ = [*spec.folder.name.split("-", 2), "", ""]
+        self.name.setText("-".join(part for part in (spec.data.name, date, time) if part))
         start, new = validations(spec)
         rows = (new or start or {"scores": []})["scores"]
         self.table.setRowCount(len(rows))
@@ -170,7 +219,8 @@ class ResultPage(QWizardPage):
                 "has one patient or study), so the new model is not scored."
             )
             return
-        self._say(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise.")
+        scored = scored_on(spec, new or start or {})
+        self._say(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise. {scored}")
 
     def _say(self, text: str) -> None:
         # Lay out at once: until the posted layout request, a longer message would be
@@ -196,6 +246,24 @@ class ResultPage(QWizardPage):
         except (XrayError, OSError, ValueError) as error:
             self._say(f"Not saved: {error}")
             return None
+        write_run(self.spec, SAVED)
         self._say(f"Saved {path}; it is now in the model picker.")
+        checkpoint = self.spec.config.checkpoint_path
+        if checkpoint.is_file():
+            size = checkpoint.stat().st_size / MB
+            self.delete_button.setText(f"Delete the run's checkpoint ({size:.0f} MB)")
+            self.delete_button.show()
         self.saved.emit(path)
         return path
+
+    def delete_checkpoint(self) -> None:
+        """Delete the saved run's checkpoint, which only a resume would use."""
+        if self.spec is None:
+            return
+        try:
+            freed = delete_checkpoint(self.spec)
+        except OSError as error:
+            self._say(f"The checkpoint was not deleted: {error.strerror or error}")
+            return
+        self.delete_button.hide()
+        self._say(f"{self.message.text()} Checkpoint deleted ({freed / MB:.0f} MB freed).")

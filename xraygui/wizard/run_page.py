@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core.diffusion import card_path
+from core.training.control import DATA_CHANGED_STATUS, request_stop
 from xraygui.wizard.lock import is_locked
 from xraygui.wizard.metrics import MetricsReader, mean_scores
 from xraygui.wizard.process import TrainingProcess
-from xraygui.wizard.runs import RunSpec, checkpoint_step
+from xraygui.wizard.runs import STALE, RunSpec, checkpoint_step, run_state, write_run
 
 POLL_MS = 500
 STOPPED = frozenset({"paused", "cancelled", "failed"})
@@ -67,6 +69,8 @@ class RunPage(QWizardPage):
         self.process.stateChanged.connect(self._state)
         self.process.output.connect(self._log)
         self.reader: MetricsReader | None = None
+        self.followed: RunSpec | None = None
+        self.stale = False
         self.losses: list[tuple[int, float]] = []
         self.validations: list[tuple[int, float, float]] = []
         self.timer = QTimer(self)
@@ -116,11 +120,8 @@ class RunPage(QWizardPage):
 
         A run that another window or app trains now is not started; the page says so.
         """
-        self.reader = MetricsReader(spec.config.metrics_path)
-        self.losses.clear()
-        self.validations.clear()
-        self._draw()
-        self.eta.setText(format_eta(None))
+        self._reset(spec)
+        self.stale = False
         if not self.process.start(spec, resume=resume):
             self.status.setText(f"Not started: {spec.folder.name} is being trained elsewhere.")
             self.note(
@@ -130,11 +131,53 @@ class RunPage(QWizardPage):
             return
         self.timer.start()
 
+    def _reset(self, spec: RunSpec) -> None:
+        """Follow ``spec``'s metrics from their start, with empty curves."""
+        self.followed = None
+        self.pause_button.setText("Pause")
+        self.reader = MetricsReader(spec.config.metrics_path)
+        self.losses.clear()
+        self.validations.clear()
+        self._draw()
+        self.eta.setText(format_eta(None))
+
+    def follow(self, spec: RunSpec) -> None:
+        """Show the progress of a run that another process trains; Stop asks it to pause.
+
+        Nothing here controls that process but its stop file. Once it has ended, the run
+        is this page's: finished if its model says all its steps are done, else stopped
+        (resumable from its checkpoint).
+
+        Parameters
+        ----------
+        spec : RunSpec
+            A run trained elsewhere (:func:`xraygui.wizard.runs.runs_trained_elsewhere`).
+        """
+        if self.process.is_running():
+            return
+        self._reset(spec)
+        self.followed = spec
+        self.status.setText("Trained by another process (its app may have closed): following it.")
+        self.pause_button.setText("Stop")
+        self.pause_button.setEnabled(True)
+        self.resume_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        self.timer.start()
+        self.poll()
+
     def resume(self) -> None:
-        """Resume the current run from its checkpoint, or start it again if it has none."""
+        """Resume the current run from its checkpoint, or start it again if it has none.
+
+        A run whose data folder changed since it began (:attr:`stale`) starts afresh on
+        the folder's current files, in its own folder: its checkpoint, model and metrics
+        are replaced.
+        """
         spec = self.process.spec
         if spec is None or self.process.is_running():
             return
+        if self.stale:
+            for path in (spec.config.checkpoint_path, spec.output, card_path(spec.output)):
+                path.unlink(missing_ok=True)
         resume = checkpoint_step(spec) is not None
         if not resume and not is_locked(spec.output):
             # The records of the steps thrown away are not shown again; a run trained
@@ -143,7 +186,15 @@ class RunPage(QWizardPage):
         self.start(spec, resume=resume)
 
     def pause(self) -> None:
-        """Ask the run to stop with a checkpoint and its model; it says when it has."""
+        """Ask the run to stop with a checkpoint and its model; it says when it has.
+
+        A run followed (:meth:`follow`) is asked through its stop file.
+        """
+        if self.followed is not None:
+            request_stop(self.followed.output)
+            self.pause_button.setEnabled(False)
+            self.status.setText(f"stopping{self._step()}: saving a checkpoint and the model")
+            return
         self.process.pause()
         if self.process.pausing:
             self._buttons(self.process.state)
@@ -154,17 +205,35 @@ class RunPage(QWizardPage):
         if self.reader is None:
             return
         records = self.reader.poll()
+        followed = self.followed
+        spec = followed or self.process.spec
         for record in records:
             if "validation" in record:
                 _noisy, psnr, ssim = mean_scores(record["validation"])
                 self.validations.append((record["step"], psnr, ssim))
             elif "loss" in record:
                 self.losses.append((record["step"], record["loss"]))
-                self.eta.setText(format_eta(eta_seconds(self.process.spec, record)))
-                state = "pausing" if self.process.pausing else self.process.state
+                self.eta.setText(format_eta(eta_seconds(spec, record)))
+                if followed is not None:
+                    stopping = not self.pause_button.isEnabled()
+                    state = "stopping" if stopping else "trained by another process"
+                else:
+                    state = "pausing" if self.process.pausing else self.process.state
                 self.status.setText(f"{state}: step {record['step']}")
         if records:
             self._draw()
+        if followed is not None and not is_locked(followed.output):
+            self._followed_ended(followed)
+
+    def _followed_ended(self, spec: RunSpec) -> None:
+        """Take over a followed run whose process has ended, as finished or stopped."""
+        self.followed = None
+        self.pause_button.setText("Pause")
+        self.stale = False
+        state = run_state(spec, "running")
+        if state == "running":
+            state = "paused" if checkpoint_step(spec) is not None else "cancelled"
+        self.process.adopt(spec, state)
 
     def _draw(self) -> None:
         self.loss_curve.setData([s for s, _ in self.losses], [loss for _, loss in self.losses])
@@ -180,7 +249,20 @@ class RunPage(QWizardPage):
         last = self._step()
         self.status.setText(f"{state}{last}")
         spec = self.process.spec
-        if state in STOPPED and spec is not None and checkpoint_step(spec) is None:
+        checkpoint = None if spec is None else checkpoint_step(spec)
+        data_changed = self.process.exit_code == DATA_CHANGED_STATUS
+        if state == "failed" and spec is not None and data_changed:
+            self.stale = True
+            write_run(spec, STALE)  # not offered for resuming again
+            self.status.setText("Cannot resume: the data folder has changed.")
+            self.note(
+                f"The images in {spec.data} have changed since this run began, so it cannot "
+                "go on from its checkpoint. Press Start afresh to train anew on the current "
+                "files (the run's checkpoint and model are replaced)."
+            )
+        elif state in STOPPED and checkpoint is not None:
+            self.status.setText(f"{state}: Resume from step {checkpoint[0]} (its checkpoint)")
+        elif state in STOPPED and spec is not None and checkpoint is None:
             where = f" (step {self.losses[-1][0]} of {spec.checkpoint_every})" if last else ""
             self.status.setText(
                 f"{state.capitalize()} before the first checkpoint{where}: nothing to resume."
@@ -199,7 +281,8 @@ class RunPage(QWizardPage):
         spec = self.process.spec
         stopped = state in STOPPED and spec is not None
         fresh = stopped and checkpoint_step(spec) is None
-        self.resume_button.setText("Start again" if fresh else "Resume")
+        again = "Start afresh" if self.stale else "Start again"
+        self.resume_button.setText(again if fresh or self.stale else "Resume")
         self.resume_button.setEnabled(stopped)
 
     def note(self, text: str) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 
+from core.diffusion import card_path
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
 from xraygui.wizard.lock import is_locked
@@ -23,6 +25,10 @@ RUN_FILE = "run.json"
 UNFINISHED = frozenset({"running", "paused", "cancelled", "failed"})
 """States of a run that can be resumed from its checkpoint (``running``: when no process
 trains it any more, as after a crash of the app)."""
+SAVED = "saved"
+"""State of a finished run whose model was saved to the user's models."""
+STALE = "stale"
+"""State of a run that cannot be resumed: its data folder changed since it began."""
 
 
 def runs_root() -> Path:
@@ -156,13 +162,55 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
     return stored.step, float(stored.extra.get("elapsed_s", 0.0))
 
 
-def unfinished_runs(root: Path) -> list[RunSpec]:
-    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
+def all_steps_done(spec: RunSpec) -> bool:
+    """Whether the run's model says its training ended: all steps, or its whole time budget.
 
-    A run that a process trains now (locked by an app, or by its training process) is left
-    out. A runs folder that is missing or cannot be read (behind a folder the user may not
-    enter, on a locked-down profile) holds none.
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    bool
+        False without a readable model card.
     """
+    try:
+        training = json.loads(card_path(spec.output).read_text("utf-8"))["training"]
+        if training["steps_done"] >= spec.steps:
+            return True
+        budget = training["settings"].get("time_budget_s")
+        return budget is not None and training["elapsed_s"] >= budget - 0.05
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def run_state(spec: RunSpec, state: str) -> str:
+    """Return a stored state as it stands: ``running`` with no process left may be finished.
+
+    A run whose app died goes on in its training process; when that ends, no one records
+    its end. If no process trains it now and its model says all its steps are done, it
+    finished.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+    state : str
+        Its state in ``run.json``.
+
+    Returns
+    -------
+    str
+        ``finished`` for such a run; else ``state``.
+    """
+    if state == "running" and not is_locked(spec.output) and all_steps_done(spec):
+        return "finished"
+    return state
+
+
+def _runs(root: Path) -> list[tuple[RunSpec, str]]:
+    """Every readable run under ``root``, newest first, with its state."""
     try:
         paths = sorted(root.glob(f"*/{RUN_FILE}"), reverse=True)
     except OSError:
@@ -170,13 +218,73 @@ def unfinished_runs(root: Path) -> list[RunSpec]:
     found = []
     for path in paths:
         try:
-            spec, state = read_run(path.parent)
+            found.append(read_run(path.parent))
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if (
-            state in UNFINISHED
-            and spec.config.checkpoint_path.is_file()
-            and not is_locked(spec.output)
-        ):
-            found.append(spec)
     return found
+
+
+def unfinished_runs(root: Path) -> list[RunSpec]:
+    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
+
+    A run that a process trains now (locked by an app, or by its training process) is left
+    out (:func:`runs_trained_elsewhere`), and so is one that ended with all its steps
+    done (:func:`run_state`) or whose data changed (:data:`STALE`). A runs folder that is
+    missing or cannot be read (behind a folder the user may not enter, on a locked-down
+    profile) holds none.
+    """
+    return [
+        spec
+        for spec, state in _runs(root)
+        if state in UNFINISHED
+        and spec.config.checkpoint_path.is_file()
+        and not is_locked(spec.output)
+        and run_state(spec, state) != "finished"
+    ]
+
+
+def runs_trained_elsewhere(root: Path) -> list[RunSpec]:
+    """List runs that a process trains now, newest first.
+
+    That process may be another window's or app's, or one whose app has died.
+    """
+    return [spec for spec, state in _runs(root) if state == "running" and is_locked(spec.output)]
+
+
+def unsaved_runs(root: Path) -> list[RunSpec]:
+    """List finished runs whose model was neither saved nor discarded, newest first."""
+    return [
+        spec
+        for spec, state in _runs(root)
+        if run_state(spec, state) == "finished" and spec.output.is_file()
+    ]
+
+
+def is_unsaved(spec: RunSpec) -> bool:
+    """Whether ``spec`` finished with a model that was neither saved nor discarded."""
+    try:
+        _spec, state = read_run(spec.folder)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return run_state(spec, state) == "finished" and spec.output.is_file()
+
+
+def discard_run(spec: RunSpec) -> None:
+    """Delete a run's folder (model, checkpoint, metrics, log); what cannot be deleted stays."""
+    shutil.rmtree(spec.folder, ignore_errors=True)
+
+
+def delete_checkpoint(spec: RunSpec) -> int:
+    """Delete a run's checkpoint (a saved run is not resumed); return the bytes freed.
+
+    Raises
+    ------
+    OSError
+        If it cannot be deleted.
+    """
+    path = spec.config.checkpoint_path
+    if not path.is_file():
+        return 0
+    size = path.stat().st_size
+    path.unlink()
+    return size

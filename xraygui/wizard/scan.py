@@ -7,6 +7,7 @@ yielding ``(done, total)`` after every file and returning a :class:`ScanReport`.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -22,10 +23,11 @@ from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
 from core.training.data import (
+    NOT_AN_IMAGE,
     ImageRecord,
     assign_patients,
-    find_images,
     frame_records,
+    sort_files,
     without_padding,
 )
 from core.training.patient_table import log as patient_table_log
@@ -75,7 +77,8 @@ class ScanReport:
     readable : list of ScannedImage
         Every image that could be read.
     unreadable : list of (Path, str)
-        Files (or frames: the reason names them) that cannot be read, and why.
+        Files not taken as images (no image suffix, no DICOM preamble), then files (or
+        frames: the reason names them) that cannot be read, and why.
     thumbnails : list of (Path, ndarray)
         Display grey levels (uint8) of the first readable files.
     split_notes : list of str
@@ -200,7 +203,8 @@ def scan_folder(
     ScanReport
     """
     report = ScanReport(folder)
-    paths = find_images(folder)
+    paths, others = sort_files(folder)
+    report.unreadable = [(path, NOT_AN_IMAGE) for path in others]
     with _warnings_of(patient_table_log) as notes:
         records = assign_patients(folder, paths)
     report.split_notes = notes
@@ -219,7 +223,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
         kind = detect_format(path).upper()
         shape = _cropped_shape(image)
     except (XrayError, OSError, ValueError) as error:
-        report.unreadable.append((path, _reason(error)))
+        report.unreadable.append((path, _reason(error, path)))
         return
     if len(report.thumbnails) < MAX_THUMBNAILS:
         report.thumbnails.append((path, thumbnail(image)))
@@ -231,7 +235,8 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
             try:
                 shape = _cropped_shape(read_image(path, frame=frame.frame))
             except (XrayError, OSError, ValueError) as error:
-                report.unreadable.append((path, f"frame {frame.frame}: {_reason(error)}"))
+                reason = _reason(error, path)
+                report.unreadable.append((path, f"frame {frame.frame}: {reason}"))
                 continue
         report.readable.append(ScannedImage(frame, shape, kind, modality, body_part))
 
@@ -242,8 +247,17 @@ def _cropped_shape(image: XrayImage) -> tuple[int, int]:
     return rows, cols
 
 
-def _reason(error: Exception) -> str:
-    return getattr(error, "reason", None) or str(error)
+_CAUSE = re.compile(r"\s*\(\w*(?:Error|Exception|Warning)\w*:.*\)$")
+"""A decoder's exception, as a reason ends with it: ``" (UnidentifiedImageError: ...)"``."""
+
+
+def _reason(error: Exception, path: Path) -> str:
+    """Say briefly why a file cannot be read: its list entry already names it."""
+    reason = getattr(error, "reason", None) or str(error)
+    reason = _CAUSE.sub("", reason)
+    for named in (f"'{path}'", f'"{path}"', str(path)):
+        reason = reason.replace(named, path.name)
+    return reason
 
 
 @contextmanager

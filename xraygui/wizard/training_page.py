@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 from core.diffusion.unet import UNetConfig
 from core.training.config import TrainConfig
+from xraygui.wizard.scan import ScanReport
 
 GIB = 1024**3
 PATCH_MULTIPLE = UNetConfig().size_multiple
@@ -129,6 +130,11 @@ class TrainingPage(QWizardPage):
             "last stage used 2. Keep 1 for images at their detector's resolution."
         )
         self.memory = QLabel()
+        self.memory.setWordWrap(True)
+        self.device_error: str | None = None
+        self.usable: int | None = None
+        self.selection = QLabel("Usable images: scan a folder first.")
+        self.selection.setWordWrap(True)
         self._defaults_for_device("auto")
 
         form = QFormLayout(self)
@@ -142,19 +148,56 @@ class TrainingPage(QWizardPage):
         form.addRow("Patch size (px):", self.patch)
         form.addRow("Batch size:", self.batch)
         form.addRow("Binning (N x N):", self.binning)
+        form.addRow(self.selection)
         form.addRow(self.memory)
 
     def _defaults_for_device(self, preference: str) -> None:
         try:
             device = select_device(preference)
         except (RuntimeError, ValueError) as error:
-            self.memory.setText(f"Device unavailable: {error}")
+            self.device_error = str(error)
+            self.memory.setText(f"<b>Device unavailable:</b> {error}")
+            self.completeChanged.emit()
             return
+        self.device_error = None
+        self.completeChanged.emit()
         free = free_memory_bytes(device)
         patch, batch = default_batch(free)
         self.patch.setValue(patch)
         self.batch.setValue(batch)
         self.memory.setText(f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it.")
+
+    def show_selection(self, report: ScanReport | None) -> None:
+        """Show how many images a run of this patch size and binning uses and holds out.
+
+        Parameters
+        ----------
+        report : ScanReport or None
+            The Data page's scan, selected for this page's patch size and binning
+            (:meth:`ScanReport.select`); None while there is none.
+        """
+        if report is None:
+            self.usable = None
+            self.selection.setText("Usable images: scan a folder first.")
+        else:
+            self.usable = report.n_usable
+            binned = f" binned {report.binning} x {report.binning}" if report.binning > 1 else ""
+            if report.n_usable == 0:
+                self.selection.setText(
+                    f"<b>No image holds a {report.patch_size} px patch{binned}:</b> choose a "
+                    "smaller patch size or binning."
+                )
+            else:
+                self.selection.setText(
+                    f"{report.n_usable} usable images for {report.patch_size} px patches"
+                    f"{binned}: {report.train_images} for training, {report.val_images} held "
+                    f"out ({report.val_patients} patients)."
+                )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        """Complete when some image is usable and the chosen device is available."""
+        return self.device_error is None and (self.usable is None or self.usable > 0)
 
     def _snap_patch(self) -> None:
         """Round a typed patch size to the nearest multiple the networks accept."""

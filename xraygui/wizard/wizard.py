@@ -15,7 +15,15 @@ from xraygui.wizard.data_page import DataPage
 from xraygui.wizard.noise_page import NoisePage
 from xraygui.wizard.result_page import ResultPage
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import RunSpec, new_run_folder, unfinished_runs
+from xraygui.wizard.runs import (
+    RunSpec,
+    discard_run,
+    is_unsaved,
+    new_run_folder,
+    runs_trained_elsewhere,
+    unfinished_runs,
+    unsaved_runs,
+)
 from xraygui.wizard.scan import ScanReport
 from xraygui.wizard.training_page import TrainingPage
 
@@ -67,7 +75,11 @@ class TrainWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Train on Folder")
         self.runs = runs or run_files.runs_root()
-        self.data_page = DataPage(unfinished_runs(self.runs))
+        self.data_page = DataPage(
+            unfinished_runs(self.runs),
+            elsewhere=runs_trained_elsewhere(self.runs),
+            unsaved=unsaved_runs(self.runs),
+        )
         self.noise_page = NoisePage()
         self.training_page = TrainingPage(current_model)
         self.run_page = RunPage()
@@ -78,12 +90,16 @@ class TrainWizard(QWizard):
             self.setPage(page_id, page)
         self.data_page.scanned.connect(self._scanned)
         self.data_page.resumeRequested.connect(self.resume_run)
+        self.data_page.followRequested.connect(self.follow_run)
+        self.data_page.resultRequested.connect(self.open_result)
         # The Data page counts and splits the images as a run of these settings will.
         self.training_page.patch.valueChanged.connect(self._training_size_changed)
         self.training_page.binning.valueChanged.connect(self._training_size_changed)
         self._training_size_changed()
         self.result_page.saved.connect(self.modelSaved)
         self._resume: RunSpec | None = None
+        self._follow: RunSpec | None = None
+        self._result: RunSpec | None = None
         self._new_folder: Path | None = None
         self._closing: int | None = None
         self._stop_wait = QTimer(self)
@@ -98,10 +114,12 @@ class TrainWizard(QWizard):
     def _training_size_changed(self) -> None:
         page = self.training_page
         self.data_page.set_training_size(page.patch.value(), page.binning.value())
+        page.show_selection(self.data_page.report)
 
     def _scanned(self, report: ScanReport) -> None:
         first = report.thumbnails[0][0] if report.thumbnails else None
         self.noise_page.set_image(first)
+        self.training_page.show_selection(report)
 
     def spec(self, folder: Path) -> RunSpec:
         """Return the run the pages describe.
@@ -142,6 +160,18 @@ class TrainWizard(QWizard):
         self.setStartId(RUN)
         self.restart()
 
+    def follow_run(self, spec: RunSpec) -> None:
+        """Go to the Run page and follow ``spec``, which another process trains."""
+        self._follow = spec
+        self.setStartId(RUN)
+        self.restart()
+
+    def open_result(self, spec: RunSpec) -> None:
+        """Go to the Result page of ``spec``, a finished run, to save its model."""
+        self._result = spec
+        self.setStartId(RESULT)
+        self.restart()
+
     def validateCurrentPage(self) -> bool:  # noqa: N802 (Qt override)
         """Let Next leave the page; the Training page first creates the new run's folder.
 
@@ -156,6 +186,8 @@ class TrainWizard(QWizard):
         """
         if not super().validateCurrentPage():
             return False
+        if self.currentId() == TRAINING and not self.training_page.isComplete():
+            return False  # Next is disabled; next() must not get past it either
         if self.currentId() != TRAINING or self.run_page.process.is_running() or self._keeps_run():
             return True
         data = Path(self.data_page.folder.text())
@@ -189,11 +221,15 @@ class TrainWizard(QWizard):
             if self._resume is not None:
                 spec, self._resume = self._resume, None
                 self.run_page.start(spec, resume=True)
+            elif self._follow is not None:
+                spec, self._follow = self._follow, None
+                self.run_page.follow(spec)
             elif self._new_folder is not None:
                 folder, self._new_folder = self._new_folder, None
                 self.run_page.start(self.spec(folder))
-        elif page_id == RESULT and process.spec is not None:
-            self.result_page.show_run(process.spec)
+        elif page_id == RESULT and (self._result or process.spec) is not None:
+            spec, self._result = self._result or process.spec, None
+            self.result_page.show_run(spec)
 
     def _keeps_run(self) -> bool:
         return self.run_page.process.state in KEPT_STATES and self._describes_run()
@@ -234,10 +270,53 @@ class TrainWizard(QWizard):
             return
         self._closing = None
         self._stop_wait.stop()
+        if not self._settle_unsaved():
+            return
         if self.data_page.worker is not None:
             self.data_page.worker.quit()
             self.data_page.worker.wait()
         super().done(result)
+
+    def unsaved_run(self) -> RunSpec | None:
+        """Return the run shown whose model finished but was neither saved nor discarded, if any."""
+        for spec in (self.result_page.spec, self.run_page.process.spec):
+            if spec is not None and is_unsaved(spec):
+                return spec
+        return None
+
+    def _settle_unsaved(self) -> bool:
+        """Ask what to do with an unsaved finished model; False to stay open (Back).
+
+        Save saves it under the Result page's name (the page says why when it cannot,
+        and the wizard stays open); Discard deletes its run folder.
+        """
+        spec = self.unsaved_run()
+        if spec is None:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Train on Folder",
+            f"The model trained in {spec.folder.name} has not been saved. Save it to your "
+            "models, discard it (its run folder is deleted), or go back?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Cancel).setText("Back")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        choice = box.exec()
+        if choice == QMessageBox.StandardButton.Discard:
+            discard_run(spec)
+            return True
+        if choice != QMessageBox.StandardButton.Save:
+            return False
+        if self.result_page.spec != spec:
+            self.result_page.show_run(spec)
+        if self.result_page.save() is not None:
+            return True
+        QMessageBox.warning(self, "Train on Folder", self.result_page.message.text())
+        return False
 
     @property
     def closing(self) -> bool:

@@ -1,0 +1,114 @@
+"""A finished model is never thrown away unasked: Save / Discard / Back, and Open result later."""
+
+import json
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from core.diffusion import card_path
+from xraygui.wizard.result_page import ResultPage
+from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs, unsaved_runs, write_run
+from xraygui.wizard.wizard import RESULT, TrainWizard
+
+pytestmark = pytest.mark.gui
+
+VALIDATION = {
+    "step": 4,
+    "n_images": 2,
+    "crop_sides": {"64": 2},
+    "n_left_out": 0,
+    "scores": [{"scale": 1.0, "noisy_psnr_db": 20.0, "noisy_psnr": 20.1, "psnr": 25.0,
+                "ssim": 0.8}],
+}  # fmt: skip
+
+
+def finished_run(root, model_path, *, name="20260101-093000-data", patients=1, state="finished"):
+    """A run folder as a finished training leaves it: model, card, checkpoint, metrics."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    spec = RunSpec(data=root.parent / "data", folder=folder, steps=4, minutes=None,
+                   batch_size=2, patch_size=16)  # fmt: skip
+    shutil.copy(model_path, spec.output)
+    card = json.loads(card_path(model_path).read_text())
+    card["training"] = {"steps_done": 4, "elapsed_s": 1.0, "settings": {"time_budget_s": None}}
+    card["data"] = {"n_val_patients": patients}
+    card_path(spec.output).write_text(json.dumps(card))
+    spec.config.checkpoint_path.write_bytes(b"\0" * 3_000_000)
+    spec.config.metrics_path.write_text(json.dumps({"step": 4, "validation": VALIDATION}) + "\n")
+    write_run(spec, state)
+    return spec
+
+
+@pytest.fixture
+def wizard(qtbot, tmp_path):
+    def make():
+        wizard = TrainWizard(None, runs=tmp_path / "runs", model_dir=tmp_path / "models")
+        qtbot.addWidget(wizard)
+        wizard.show()
+        return wizard
+
+    return make
+
+
+def test_a_finished_unsaved_run_is_offered_and_discard_asks_first(
+    wizard, tmp_path, tiny_model_path, answer_next_box
+):
+    spec = finished_run(tmp_path / "runs", tiny_model_path)
+    assert unsaved_runs(tmp_path / "runs") == [spec] and unfinished_runs(tmp_path / "runs") == []
+    first = wizard()
+    assert spec.folder.name in first.data_page.result_label.text()
+    first.data_page.resultRequested.emit(spec)
+    assert first.currentId() == RESULT and first.result_page.spec == spec
+
+    answer_next_box(QMessageBox.StandardButton.Cancel)  # "Back": stays open, nothing lost
+    first.reject()
+    assert first.isVisible() and spec.output.is_file()
+    answer_next_box(QMessageBox.StandardButton.Discard)
+    first.reject()
+    assert not first.isVisible() and not spec.folder.exists()
+    assert unsaved_runs(tmp_path / "runs") == []
+
+
+def test_finish_with_an_unsaved_model_can_save_it(
+    wizard, tmp_path, tiny_model_path, answer_next_box
+):
+    spec = finished_run(tmp_path / "runs", tiny_model_path)
+    first = wizard()
+    first.open_result(spec)
+    saved = []
+    first.modelSaved.connect(saved.append)
+    answer_next_box(QMessageBox.StandardButton.Save)
+    first.accept()  # Finish
+    assert not first.isVisible()
+    assert saved == [tmp_path / "models" / "data-20260101-093000.safetensors"]
+    assert read_run(spec.folder)[1] == "saved" and unsaved_runs(tmp_path / "runs") == []
+    again = wizard()
+    assert not hasattr(again.data_page, "result_label")
+    again.reject()  # nothing unsaved: closes without asking
+    assert not again.isVisible()
+
+
+def test_after_save_the_checkpoint_can_be_deleted(qtbot, tmp_path, tiny_model_path):
+    spec = finished_run(tmp_path / "runs", tiny_model_path)
+    page = ResultPage(tmp_path / "models")
+    qtbot.addWidget(page)
+    page.show_run(spec)
+    assert page.name.text() == "data-20260101-093000"  # with the time: a second run differs
+    assert page.delete_button.isHidden()
+    assert page.save() is not None
+    assert not page.delete_button.isHidden() and "(3 MB)" in page.delete_button.text()
+    page.delete_button.click()
+    assert not spec.config.checkpoint_path.exists() and spec.output.is_file()
+    assert "Checkpoint deleted (3 MB freed)" in page.message.text()
+
+
+@pytest.mark.parametrize(("patients", "warned"), [(1, True), (3, False)])
+def test_the_result_says_what_was_scored(qtbot, tmp_path, tiny_model_path, patients, warned):
+    spec = finished_run(tmp_path / "runs", tiny_model_path, patients=patients)
+    page = ResultPage(tmp_path / "models")
+    qtbot.addWidget(page)
+    page.show_run(spec)
+    text = page.message.text()
+    assert f"Scored on 2 held-out images (one centred crop each: 2 of 64 px) of {patients} " in text
+    assert ("Fewer than 3 patients were held out" in text) == warned
