@@ -466,7 +466,9 @@ def notices_text(components: list[Component]) -> str:
         "(ml-workgroup/covid-19-image-repository), licensed under Creative Commons",
         f"Attribution 3.0 Unported (CC BY 3.0), {CC_BY_3_URI};",
         "DOI 10.6084/m9.figshare.12275009. The images are not included. The `LICENSE` that",
-        "the data attribution in the model card names is this CC BY 3.0 licence.",
+        "the data attribution in the model card names is this CC BY 3.0 licence, whose text",
+        "is beside the model in _internal/resources/models/xray-train-LICENSE.txt, with the",
+        "data set's attribution in xray-train-ATTRIBUTION.md.",
     ]
     for kind in KINDS[1:]:
         listed = [component for component in components if component.kind == kind]

@@ -3,12 +3,14 @@
 ``xraygui --smoke-test [FILE] --report-dir DIR`` runs a whole session in the
 real window instead and exits 0, or prints why and exits 1. ``xraygui --train ...``
 is the training wizard's worker process in a frozen bundle (``python -m core.training``).
+Ctrl-C, SIGTERM and SIGHUP close the window as its close button does.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +23,7 @@ SYSTEM_LIBRARIES = (
 """What a minimal Linux may lack for Qt, said when Qt fails to load."""
 
 try:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 except ImportError as error:  # a system library Qt loads is missing: say which, in one line
     sys.exit(f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}")
@@ -31,6 +33,49 @@ from core import __version__  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.main_window import MainWindow  # noqa: E402
 from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
+
+CLOSING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""Signals that close the window as its close button does (Ctrl-C, a kill, a closed terminal)."""
+SIGNAL_TICK_MS = 200
+"""How often Python gets to run while Qt idles, so that a signal's handler runs at all."""
+
+
+def _close_on_signals(app: QApplication) -> list[int]:
+    """Have Ctrl-C, SIGTERM and SIGHUP close the app's windows the normal way.
+
+    Python runs a signal's handler only between bytecodes, and Qt's event loop runs
+    none while it idles, so a timer ticks to let it. The handler closes the windows
+    from the event loop, as their close buttons do: a training run pauses with a
+    checkpoint and its model, the settings and layout are saved. The same signal
+    again (a close that waits on a pausing run, say) stops the app at once. Set up
+    before the main window exists, so that no signal finds Python's default handler.
+
+    Parameters
+    ----------
+    app : QApplication
+        The app whose windows close; owner of the timer.
+
+    Returns
+    -------
+    list of int
+        Filled with the number of the first signal received, for the exit status.
+    """
+    received: list[int] = []
+
+    def close(signum: int, _frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)  # a second one stops the app at once
+        if not received:
+            received.append(signum)
+            QTimer.singleShot(0, app.closeAllWindows)  # from the event loop, not the handler
+
+    for name in CLOSING_SIGNALS:
+        number = getattr(signal, name, None)  # SIGHUP: not on Windows
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, close)  # an ignored one (nohup) stays ignored
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(SIGNAL_TICK_MS)
+    return received
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -102,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status.
+        Exit status: 128 + the signal's number when Ctrl-C (130), SIGTERM (143) or
+        SIGHUP (129) closed the window.
     """
     # In a frozen bundle, a worker process of the training's patch drawing (spawned on
     # Windows and macOS) starts this executable again: run the worker's code and exit.
@@ -120,12 +166,18 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("xray-denoise")
     if args.smoke_test:
         return _smoke_test(args, app)
+    received = _close_on_signals(app)
     window = MainWindow()
     if args.model is not None:
         window.add_model_file(args.model)
     window.show()
     window.open_files(args.files or [sample_image_path()])
-    return app.exec()
+    if not received or window.isVisible():  # else closed while the files were opening
+        app.exec()
+    # Jobs started after the window closed (an opening file's noise estimate) end here,
+    # not at interpreter exit, where Qt would abort on a thread still running.
+    window.stop_workers()
+    return 128 + received[0] if received else 0  # 130 after Ctrl-C, as shells say
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ from core.diffusion.model import DiffusionModel, load_model
 from core.errors import ModelFileError
 from core.resources import default_model_path
 
+SHIPPED_MODEL_MISSING = (
+    "the shipped model is missing from this installation (reinstall, or use another model file)"
+)
+"""Why the shipped model cannot load when it is not installed: worded for every front end."""
+
 
 def open_model(
     path: str | Path | None = None, *, device: str | torch.device = "cpu"
@@ -37,7 +42,5 @@ def open_model(
     if path is None:
         path = default_model_path()
         if not path.is_file():
-            raise ModelFileError(
-                path, "the shipped model is missing from this installation; choose a model file"
-            )
+            raise ModelFileError(path, SHIPPED_MODEL_MISSING)
     return load_model(path, device=device)

@@ -442,16 +442,18 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     Raises
     ------
     ModelFileError
-        If a file is missing or unreadable, the card is not a model card, the weights
-        do not match the card's checksum, architecture or schedule (the message names
-        the first tensors missing, unexpected or of another shape), or a weight is NaN
-        or infinite.
+        If a file is missing or unreadable, `path` is a folder, the card is not a model
+        card, the weights do not match the card's checksum, architecture or schedule
+        (the message names the first tensors missing, unexpected or of another shape),
+        or a weight is NaN or infinite.
     """
     path = Path(path)
     card_file = card_path(path)
     if path.is_file() and not card_file.is_file() and _is_checkpoint(path):
         model = path.with_name(path.name.replace(".checkpoint.safetensors", ".safetensors"))
         raise ModelFileError(path, f"a training checkpoint, not a model; load {model.name}")
+    if path.is_dir():
+        raise ModelFileError(path, "is a folder, not a model file (.safetensors)")
     for required in (path, card_file):
         if not required.is_file():
             raise ModelFileError(path, f"missing file {required}")

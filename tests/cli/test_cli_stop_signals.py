@@ -35,8 +35,16 @@ sys.exit(main(sys.argv[3:]))
 """
 
 
+def _default_stop_signals() -> None:
+    """In the child: SIGTERM and SIGHUP as a terminal gives them, even where the tests run
+    under ``nohup`` or in a background job, which would leave them ignored (and kept so)."""
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def _run(name: str, nth: int, *arguments: str, **options) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", SIGNAL_WHILE_WRITING, name, str(nth), *arguments]
+    options.setdefault("preexec_fn", _default_stop_signals)
     return subprocess.run(command, capture_output=True, text=True, timeout=120, **options)
 
 

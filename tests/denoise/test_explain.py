@@ -34,8 +34,8 @@ def test_the_shipped_model_path_and_a_clear_error_when_it_is_missing(monkeypatch
     with pytest.raises(ModelFileError) as caught:
         open_model()
     assert str(caught.value) == (
-        f"{tmp_path / 'none.safetensors'}: the shipped model is missing from this installation; "
-        "choose a model file"
+        f"{tmp_path / 'none.safetensors'}: the shipped model is missing from this installation "
+        "(reinstall, or use another model file)"
     )
 
 
