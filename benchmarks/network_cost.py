@@ -21,8 +21,8 @@ from dataclasses import replace
 from benchlib import set_threads
 
 VARIANTS = {
-    "40 base channels": {"base_channels": 40},
-    "48 base channels": {"base_channels": 48},
+    "56 base channels": {"base_channels": 56},
+    "64 base channels": {"base_channels": 64},
     "3 blocks per level": {"blocks_per_level": 3},
     "channel mult (1, 2, 4, 8)": {"channel_mult": (1, 2, 4, 8)},
 }

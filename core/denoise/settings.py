@@ -58,7 +58,7 @@ class DenoiseSettings:
     views : {1, 2, 4, 8}
         Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction of
         the denoise averaged over this many flipped and rotated views of the image,
-        each a full network evaluation (default 4, :data:`DEFAULT_VIEWS`; 1 is the
+        each a full network evaluation (default 2, :data:`DEFAULT_VIEWS`; 1 is the
         fastest). The uncertainty samples use the image alone.
     n_uncertainty_samples : int
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty

@@ -1,5 +1,6 @@
 """Smoke test of benchmarks/denoise_bench.py on tiny SYNTHETIC images, cheap methods only."""
 
+import dataclasses
 import importlib.util
 import json
 
@@ -125,13 +126,17 @@ def test_unknown_method_is_refused(capsys):
 
 
 def test_views_reach_the_projects_settings():
-    assert benchlib.Project.load(None, device="cpu").settings.views == 4
+    assert benchlib.Project.load(None, device="cpu").settings.views == 2
     project = benchlib.Project.load(None, device="cpu", views=1)
     assert project.settings.views == 1 and "1 view" in project.method().label
     sha = project.card["weights_sha256"][:12]
     assert f"(SHA-256 {sha})" in project.describe()  # the header names the weights measured
-    # The shipped model's five stages: 40,000 + 24,000 + 26,000 + 10,000 + 30,000 steps.
-    assert "trained 30000 steps in its last stage (130000 in all, 5 stages)" in project.describe()
+    steps = project.card["training"]["steps_done"]
+    assert f"trained {steps} steps;" in project.describe()  # the shipped model: one run
+    # A fine-tune's card nests its starting model's: the header counts every stage.
+    staged = {"training": {"steps_done": 30, "started_from": {"training": {"steps_done": 100}}}}
+    described = dataclasses.replace(project, card=staged).describe()
+    assert "trained 30 steps in its last stage (130 in all, 2 stages)" in described
     assert denoise_bench.parse_args(["--time-full", "--views", "2"]).views == 2
 
 

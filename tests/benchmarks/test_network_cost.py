@@ -13,5 +13,5 @@ def test_prints_each_networks_time_against_the_shipped_one(capsys):
     names = [row[0] for row in rows]
     assert names == ["shipped", *network_cost.VARIANTS]
     params = {name: float(p) for name, *_, p in rows}
-    assert params["shipped"] < params["40 base channels"] < params["48 base channels"]
+    assert params["shipped"] < params["56 base channels"] < params["64 base channels"]
     assert rows[0][2] == "1.00"

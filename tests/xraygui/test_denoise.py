@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from core.denoise import DEFAULT_VIEWS
 from core.errors import XrayError
 from core.io import read_image
 from core.metrics import psnr
@@ -167,7 +168,7 @@ def test_export_report_and_image(window, qtbot, settle, small_dicom, tmp_path):
     assert (report["image"]["frame"], report["image"]["frames"]) == (1, 1)
     assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
     assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
-    assert report["denoising"]["views"] == 4  # the default
+    assert report["denoising"]["views"] == DEFAULT_VIEWS == 2  # the default
     assert len(report["denoising"]["model_sha256"]) == 64
     assert {m["comparison"] for m in report["metrics"]} == {
         "noisy vs reference",
@@ -183,9 +184,10 @@ def test_export_report_and_image(window, qtbot, settle, small_dicom, tmp_path):
     lines = csv_path.read_text().splitlines()
     assert "noise_reference" in lines[0] and "noise_free_psnr_db" in lines[0]
     row = next(csv.DictReader(io.StringIO(csv_path.read_text())))
-    assert row["views"] == "4" and row["simulation"].startswith("simulated 25 % dose")
+    assert row["views"] == "2" and row["simulation"].startswith("simulated 25 % dose")
     assert f"{floor}" in lines[1]
-    assert len(lines) == 3 and all(line.endswith("Not for diagnostic use") for line in lines[1:])
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    assert len(rows) == 2 and all(r["disclaimer"] == "Not for diagnostic use" for r in rows)
     with_ids = json.loads(
         window.export_report(tmp_path / "ids", include_identifiers=True)[1].read_text()
     )
