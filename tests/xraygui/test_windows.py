@@ -80,6 +80,7 @@ def test_the_padding_is_left_out_of_the_metrics_and_the_report(
     window, qtbot, settle, windows_dicom, tmp_path
 ):
     import csv
+    import io
 
     from core.noise import LowDoseSettings
 
@@ -91,5 +92,5 @@ def test_the_padding_is_left_out_of_the_metrics_and_the_report(
     assert row.metrics.excluded == 96 * 10
     assert window.metrics.table.item(0, 1).text() == "Image, padding out"
     paths = window.export_report(tmp_path / "report")
-    rows = list(csv.DictReader(paths[2].open()))
+    rows = list(csv.DictReader(io.StringIO(paths[2].read_text())))
     assert [r["padding_pixels_left_out"] for r in rows] == ["960"]
