@@ -253,11 +253,7 @@ def runs_trained_elsewhere(root: Path) -> list[RunSpec]:
 
 def unsaved_runs(root: Path) -> list[RunSpec]:
     """List finished runs whose model was neither saved nor discarded, newest first."""
-    return [
-        spec
-        for spec, state in _runs(root)
-        if run_state(spec, state) == "finished" and spec.output.is_file()
-    ]
+    return [spec for spec, state in _runs(root) if _finished_with_model(spec, state)]
 
 
 def is_unsaved(spec: RunSpec) -> bool:
@@ -266,6 +262,11 @@ def is_unsaved(spec: RunSpec) -> bool:
         _spec, state = read_run(spec.folder)
     except (OSError, ValueError, KeyError, TypeError):
         return False
+    return _finished_with_model(spec, state)
+
+
+def _finished_with_model(spec: RunSpec, state: str) -> bool:
+    """Whether a run in ``state`` finished and its model is still there (not yet saved)."""
     return run_state(spec, state) == "finished" and spec.output.is_file()
 
 
