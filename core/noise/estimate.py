@@ -74,6 +74,7 @@ from scipy.interpolate import PchipInterpolator
 __all__ = [
     "NoiseLevelFunction",
     "bin_count_for",
+    "estimate_noise_level_and_sigma",
     "estimate_noise_level_function",
     "estimate_noise_sigma",
 ]
@@ -95,9 +96,11 @@ REFINEMENTS = 2
 
 GRID_TOLERANCE = 0.05
 """Coefficients within this share of a step of a grid's points lie on that grid."""
-BLOCK_ROWS_AT_ONCE = 256
-"""Rows of blocks taken to float64 at once (768 pixel rows): the per-block statistics need
-no more of the image at a time, so a large image is never copied whole."""
+BLOCK_ROWS_AT_ONCE = 32
+"""Rows of blocks taken to float64 at once (96 pixel rows): the per-block statistics need
+no more of the image at a time, so a large image is never copied whole, and a band's
+temporaries stay in the CPU's cache (a 2048 px image's blocks took 34 ms against 44 ms
+in bands of 256 rows, one core)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -372,14 +375,15 @@ def _blocks(image: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
     unclipped = np.empty((rows, cols), dtype=bool)
     for start in range(0, rows, BLOCK_ROWS_AT_ONCE):  # a float64 copy of a band at a time
         stop = min(start + BLOCK_ROWS_AT_ONCE, rows)
-        band = image[3 * start : 3 * stop, : 3 * cols].astype(np.float64)
-        blocks = band.reshape(stop - start, 3, cols, 3)
+        native = image[3 * start : 3 * stop, : 3 * cols].reshape(stop - start, 3, cols, 3)
+        blocks = native.astype(np.float64)
         # Second difference along columns, then along rows: Immerkaer's mask / 6.
         along_cols = blocks[..., 0] - 2.0 * blocks[..., 1] + blocks[..., 2]
         detail[start:stop] = (along_cols[:, 0] - 2.0 * along_cols[:, 1] + along_cols[:, 2]) / 6.0
         means[start:stop] = _over_blocks(np.add, blocks) / 9.0
-        block_min = _over_blocks(np.minimum, blocks)
-        block_max = _over_blocks(np.maximum, blocks)
+        # Extremes in the image's own type: the same values, half the memory read.
+        block_min = _over_blocks(np.minimum, native)
+        block_max = _over_blocks(np.maximum, native)
         unclipped[start:stop] = (block_min > low) & (block_max < high) & (block_min < block_max)
     intensity = ndimage.uniform_filter(means, size=3, mode="nearest")
     squared = detail * detail
@@ -456,6 +460,9 @@ def _binned(
     Narrow bins keep the noise level nearly constant within a bin, so the
     bin's median intensity and its MAD estimate describe the same noise.
     """
+    if n_bins == 1:  # one bin of every block (the caller checked there are min_count)
+        median = np.array([np.median(intensity)])
+        return median, np.array([_robust_sigma(detail, step)]), np.array([detail.size])
     low, high = np.quantile(intensity, [0.005, 0.995])
     if high > low:
         edges = np.linspace(low, high, n_bins + 1)
@@ -463,7 +470,8 @@ def _binned(
     else:
         index = np.zeros(intensity.size, dtype=np.int64)
     sizes = np.bincount(index, minlength=n_bins)
-    group = np.full(n_bins, -1)
+    # The smallest integer type holding the labels: numpy sorts it stably by radix.
+    group = np.full(n_bins, -1, dtype=np.min_scalar_type(-n_bins))
     start, total, n_groups = 0, 0, 0
     for b, size in enumerate(sizes):
         if size >= min_count and total:
@@ -554,6 +562,9 @@ def _check_bins(n_bins: int, min_count: int) -> None:
         raise ValueError(f"min_count must be an integer >= 10, got {min_count!r}")
 
 
+GLOBAL_MIN_COUNT = 10
+"""Fewest smooth blocks behind :func:`estimate_noise_sigma`'s single bin."""
+
 MIN_COUNT_SHARE = 16
 """A small image's noise-level bins need at least 1/16 of its 3 x 3 blocks each."""
 
@@ -639,8 +650,17 @@ def estimate_noise_level_function(
        411-428, 1992.
     """
     _check_bins(n_bins, min_count)
+    return _level_function(_image_blocks(pixels, exclude), n_bins, min_count)
+
+
+def _image_blocks(pixels: np.ndarray, exclude: np.ndarray | None) -> _Blocks:
+    """Check an image and its exclusion mask and cut it into blocks."""
     exclude = _check_exclude(exclude, np.shape(pixels))
-    blocks = _blocks(_check_image(pixels, exclude), exclude)
+    return _blocks(_check_image(pixels, exclude), exclude)
+
+
+def _level_function(blocks: _Blocks, n_bins: int, min_count: int) -> NoiseLevelFunction:
+    """Estimate the noise-level function from blocks, as :func:`estimate_noise_level_function`."""
     nlf = _binned_estimate(blocks, blocks.unclipped, n_bins, min_count)
     for _ in range(REFINEMENTS):
         keep = _select(blocks, nlf(blocks.intensity))
@@ -683,5 +703,47 @@ def estimate_noise_sigma(pixels: np.ndarray, *, exclude: np.ndarray | None = Non
        Poissonian-Gaussian noise modeling and fitting for single-image
        raw-data", IEEE Trans. Image Process. 17(10), 1737-1754, 2008.
     """
-    nlf = estimate_noise_level_function(pixels, n_bins=1, min_count=10, exclude=exclude)
-    return float(nlf.sigmas[0])
+    return _global_sigma(_image_blocks(pixels, exclude))
+
+
+def _global_sigma(blocks: _Blocks) -> float:
+    """Estimate the global noise std from blocks, as :func:`estimate_noise_sigma`."""
+    return float(_level_function(blocks, 1, GLOBAL_MIN_COUNT).sigmas[0])
+
+
+def estimate_noise_level_and_sigma(
+    pixels: np.ndarray,
+    *,
+    n_bins: int = 16,
+    min_count: int = 1000,
+    exclude: np.ndarray | None = None,
+) -> tuple[NoiseLevelFunction, float]:
+    """Estimate the noise-level function and the global noise std, cutting the image once.
+
+    Equal to :func:`estimate_noise_level_function` and :func:`estimate_noise_sigma`
+    called one after the other (both are computed from the same per-block
+    statistics, which take most of their time), in about half the time.
+
+    Parameters
+    ----------
+    pixels : array_like, shape (rows, cols)
+        The noisy image, at least 9 x 9.
+    n_bins, min_count, exclude
+        As in :func:`estimate_noise_level_function` (``exclude`` for both).
+
+    Returns
+    -------
+    nlf : NoiseLevelFunction
+        :func:`estimate_noise_level_function`'s result.
+    sigma : float
+        :func:`estimate_noise_sigma`'s result.
+
+    Raises
+    ------
+    ValueError
+        As :func:`estimate_noise_level_function` (checked first) and
+        :func:`estimate_noise_sigma`.
+    """
+    _check_bins(n_bins, min_count)
+    blocks = _image_blocks(pixels, exclude)
+    return _level_function(blocks, n_bins, min_count), _global_sigma(blocks)

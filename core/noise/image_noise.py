@@ -10,8 +10,7 @@ from core.image import XrayImage
 from core.noise.estimate import (
     NoiseLevelFunction,
     bin_count_for,
-    estimate_noise_level_function,
-    estimate_noise_sigma,
+    estimate_noise_level_and_sigma,
 )
 from core.noise.logdetector import LogDetectorFit, log_detector_of
 
@@ -69,13 +68,13 @@ class NoiseEstimate:
             areas to measure noise in (a constant image, say).
         """
         try:
-            nlf = estimate_noise_level_function(
+            nlf, sigma = estimate_noise_level_and_sigma(  # the image cut into blocks once
                 pixels,
                 min_count=bin_count_for(pixels.shape, exclude=exclude),
                 exclude=exclude,
             )
             # The global figure summarises the curve: kept within the levels of its bins.
-            sigma = nlf.within_levels(estimate_noise_sigma(pixels, exclude=exclude))
+            sigma = nlf.within_levels(sigma)
         except ValueError as error:
             raise ValueError(f"cannot estimate the noise of this image: {error}") from error
         return cls(nlf, sigma, log_detector_of(nlf))
