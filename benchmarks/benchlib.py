@@ -1038,6 +1038,8 @@ class Project:
         The model card.
     device_used : str
         Where the last denoise ran (``DenoiseResult.device``).
+    precision_used : str
+        What its network computed in (``DenoiseResult.precision``).
     """
 
     model_path: Path
@@ -1046,10 +1048,16 @@ class Project:
     denoise: Callable[..., Any]
     card: dict[str, Any] = field(default_factory=dict)
     device_used: str = ""
+    precision_used: str = ""
 
     @classmethod
     def load(
-        cls, model_path: Path | None, *, device: str | None = None, views: int | None = None
+        cls,
+        model_path: Path | None,
+        *,
+        device: str | None = None,
+        views: int | None = None,
+        precision: str | None = None,
     ) -> Project:
         """Load the model (the shipped one when ``model_path`` is None).
 
@@ -1061,6 +1069,8 @@ class Project:
             Overrides ``DenoiseSettings.device``.
         views : int or None
             Overrides ``DenoiseSettings.views`` (1, 2, 4 or 8).
+        precision : str or None
+            Overrides ``DenoiseSettings.precision`` (``"auto"`` or ``"float32"``).
 
         Returns
         -------
@@ -1080,6 +1090,8 @@ class Project:
             settings = replace(settings, device=device)
         if views is not None:
             settings = replace(settings, views=views)
+        if precision is not None:
+            settings = replace(settings, precision=precision)
         path = Path(model_path) if model_path is not None else Path(denoise.default_model_path())
         try:
             model = denoise.open_model(path)  # on the CPU; the denoiser moves it
@@ -1113,6 +1125,7 @@ class Project:
         def run(case: Case) -> np.ndarray:
             result = self.denoise(case.noisy, self.model, settings)
             self.device_used = str(result.device)
+            self.precision_used = str(result.precision)
             return result.image.pixels
 
         if n_steps is None:
@@ -1122,7 +1135,7 @@ class Project:
         return Method(key, label, run, warm_up=True)
 
     def describe(self) -> str:
-        """One line: model file, its SHA-256 (first 12 digits), training steps, settings."""
+        """One line: model file, its SHA-256 (12 digits), training, settings, precision used."""
         stages = _training_stages(self.card)
         total = sum(steps for steps in stages if steps is not None)
         if not stages or stages[0] is None:
@@ -1135,7 +1148,8 @@ class Project:
                 f"{len(stages)} stages)"
             )
         sha = str(self.card.get("weights_sha256", ""))[:12] or "unknown"
-        return f"model {self.model_path} (SHA-256 {sha}){trained}; settings {self.settings}"
+        ran = f"; network in {self.precision_used}" if self.precision_used else ""
+        return f"model {self.model_path} (SHA-256 {sha}){trained}; settings {self.settings}{ran}"
 
 
 def _training_stages(card: dict[str, Any]) -> list[int | None]:

@@ -198,7 +198,12 @@ def case_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--device", help="device for the project (default: its settings')")
     parser.add_argument("--threads", type=int, help="torch, OpenMP and BLAS threads")
     parser.add_argument(
-        "--views", type=int, help="the project's DenoiseSettings.views (1, 2, 4, 8; default 4)"
+        "--views", type=int, help="the project's DenoiseSettings.views (1, 2, 4, 8; default 2)"
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "float32"),
+        help="the project's DenoiseSettings.precision (default auto)",
     )
     return parser
 
@@ -354,11 +359,13 @@ def load_sources(args: argparse.Namespace) -> list[Any]:
 
 
 def load_project(args: argparse.Namespace) -> Any:
-    """Load the project's model with the options' device, threads and views."""
+    """Load the project's model with the options' device, threads, views and precision."""
     from benchlib import Project, set_threads
 
     set_threads(args.threads)
-    project = Project.load(args.model, device=args.device, views=args.views)
+    project = Project.load(
+        args.model, device=args.device, views=args.views, precision=args.precision
+    )
     log(f"project: {project.describe()}")
     return project
 
@@ -513,7 +520,11 @@ def run_time_full(args: argparse.Namespace) -> dict[str, Any]:
     levels = chosen_levels(args)
     level = levels[len(levels) // 2]
     options = RunOptions(
-        model_path=args.model, device=args.device, threads=args.threads, views=args.views
+        model_path=args.model,
+        device=args.device,
+        threads=args.threads,
+        views=args.views,
+        precision=args.precision,
     )
     return time_full(
         image,

@@ -15,8 +15,8 @@ Also measured:
   is counted once;
 * peak device memory of a warm call (CUDA only);
 * agreement (``--agreement-side``, off with 0): a crop denoised on the CPU in float32
-  and on the device (float16 autocast on CUDA), each scored against the clean phantom
-  and against each other.
+  (``precision="float32"``) and on the device (float16 autocast on CUDA), each scored
+  against the clean phantom and against each other.
 
 Usage::
 
@@ -147,7 +147,7 @@ def agreement(project: Project, case: Any, side: int) -> dict[str, Any]:
     clean = case.clean.pixels[window]
     outputs = {}
     for name, settings in (
-        ("cpu", replace(project.settings, device="cpu")),
+        ("cpu", replace(project.settings, device="cpu", precision="float32")),
         ("device", project.settings),
     ):
         result = project.denoise(noisy, project.model, settings)

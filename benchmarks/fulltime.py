@@ -70,12 +70,15 @@ class RunOptions:
         torch threads (OMP and BLAS are set by the script's environment).
     views : int or None
         Overrides ``DenoiseSettings.views``.
+    precision : str or None
+        Overrides ``DenoiseSettings.precision`` ("auto" or "float32").
     """
 
     model_path: Path | None = None
     device: str | None = None
     threads: int | None = None
     views: int | None = None
+    precision: str | None = None
 
 
 def _stage(stages: dict[str, float], name: str, start: float) -> float:
@@ -107,7 +110,9 @@ def project_job(noisy_path: str, out_dir: str, options: RunOptions) -> dict[str,
 
     set_threads(options.threads)
     t = _stage(stages, "import torch", t)
-    project = Project.load(options.model_path, device=options.device, views=options.views)
+    project = Project.load(
+        options.model_path, device=options.device, views=options.views, precision=options.precision
+    )
     t = _stage(stages, "import denoiser, load model", t)
     image = read_image(noisy_path)
     t = _stage(stages, "read", t)
@@ -192,6 +197,8 @@ def cli_job(noisy_path: Path, out_dir: Path, options: RunOptions) -> dict[str, A
         command += ["--device", options.device]
     if options.views is not None:
         command += ["--views", str(options.views)]
+    if options.precision is not None:
+        command += ["--precision", options.precision]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

@@ -1,4 +1,4 @@
-"""Which torch device to compute on, how to name it for users, and how much memory it has free."""
+"""Which torch device to compute on, in what precision, how to name it, and its free memory."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ import torch
 
 __all__ = [
     "DEVICE_CHOICES",
+    "PRECISION_CHOICES",
     "check_device_preference",
     "UNKNOWN_FREE_MEMORY",
+    "cpu_has_amx",
     "device_label",
     "free_memory_bytes",
+    "inference_dtype",
+    "precision_label",
     "select_device",
 ]
 
@@ -98,6 +102,74 @@ def select_device(preference: str = "auto") -> torch.device:
             f"{torch.cuda.device_count()} CUDA GPU(s)"
         )
     return device
+
+
+PRECISION_CHOICES = ("auto", "float32")
+"""Network precisions a user can ask for (:func:`inference_dtype`)."""
+
+
+def cpu_has_amx() -> bool:
+    """Tell whether this CPU has AMX tiles (Intel Sapphire Rapids and later).
+
+    Asks PyTorch's private ``torch.cpu._is_amx_tile_supported``; False where this
+    build of PyTorch lacks it or it fails.
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        return bool(torch.cpu._is_amx_tile_supported())
+    except Exception:  # a private API: missing, renamed or failing in another build
+        return False
+
+
+def inference_dtype(device: torch.device, precision: str) -> torch.dtype:
+    """Choose the type the network computes in (under autocast) on a device.
+
+    Parameters
+    ----------
+    device : torch.device
+        Where the network runs.
+    precision : {"auto", "float32"}
+        ``"auto"``: float16 on CUDA, bfloat16 on a CPU with AMX (:func:`cpu_has_amx`),
+        float32 elsewhere (Apple MPS, other CPUs). ``"float32"``: float32 everywhere.
+
+    Returns
+    -------
+    torch.dtype
+
+    Raises
+    ------
+    ValueError
+        If the precision is neither.
+    """
+    if precision not in PRECISION_CHOICES:
+        raise ValueError(f"unknown precision {precision!r}; use auto or float32")
+    if precision == "float32":
+        return torch.float32
+    if device.type == "cuda":
+        return torch.float16
+    if device.type == "cpu" and cpu_has_amx():
+        return torch.bfloat16
+    return torch.float32
+
+
+def precision_label(dtype: torch.dtype, device: torch.device) -> str:
+    """Name the precision a network ran in, and on what kind of device, for a record.
+
+    Parameters
+    ----------
+    dtype : torch.dtype
+        From :func:`inference_dtype`.
+    device : torch.device
+
+    Returns
+    -------
+    str
+        For example ``"bfloat16 on CPU"``, ``"float16 on CUDA"`` or ``"float32 on MPS"``.
+    """
+    return f"{str(dtype).removeprefix('torch.')} on {device.type.upper()}"
 
 
 def device_label(device: torch.device) -> str:

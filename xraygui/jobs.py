@@ -62,6 +62,7 @@ BATCH_COLUMNS = (
     "model_sha256",
     "settings",
     "device",
+    "precision",
     "seconds",
     "error",
     "software",
@@ -438,6 +439,7 @@ def _batch_row(
             model_sha256=result.model_sha256,
             settings=result.settings.describe(),
             device=result.device,
+            precision=result.precision,
             seconds=f"{result.seconds:.2f}",
         )
     return row

@@ -1344,7 +1344,8 @@ class MainWindow(QMainWindow):
         samples = result.settings.n_uncertainty_samples
         self.controls.status.setText(
             f"{result.model_name}, sha256 {result.model_sha256[:12]}, on {result.device}; "
-            f"{result.settings.describe()}; t* = {result.t_start:.1f}"
+            f"{result.settings.describe()}, network in {result.precision}; "
+            f"t* = {result.t_start:.1f}"
             + (f"; uncertainty from {samples} samples" if samples else "")
         )
         self.update_metrics()

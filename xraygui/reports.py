@@ -75,6 +75,7 @@ CSV_COLUMNS = (
     "views",
     "uncertainty_samples",
     "device",
+    "precision",
     "t_start",
     "seconds",
     "software",
@@ -146,7 +147,8 @@ class ReportContent:
     simulation : str or None
         The low-dose simulation, if the image was simulated (in words).
     denoising : dict or None
-        Model name and hash, sampler, steps, seed, strength, device, t*, seconds.
+        Model name and hash, sampler, steps, seed, strength, device, precision, t*,
+        seconds.
     noise : dict
         Estimated noise std before and after, and of the reference (pixel units).
     metrics : list of dict
@@ -360,6 +362,7 @@ class ReportContent:
             "views": d.get("views"),
             "uncertainty_samples": d.get("uncertainty_samples"),
             "device": d.get("device"),
+            "precision": d.get("precision"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
             "software": SOFTWARE,
@@ -601,7 +604,7 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             f"Sampler {d['sampler']}, {d['steps']} step(s), seed {d['seed']}, strength "
             f"{_fmt(d['strength'])}, {d['views']} view(s), "
             f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
-            f"device {d['device']}, {_fmt(d['seconds'])} s"
+            f"device {d['device']}, network in {d['precision']}, {_fmt(d['seconds'])} s"
         )
     if content.note:
         line(content.note, bold=True)

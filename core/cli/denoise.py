@@ -1,7 +1,7 @@
 """``xray-denoise denoise INPUT... --output-dir DIR``: denoise images with the diffusion model.
 
 Each INPUT gives ``DIR/<stem>.<same format>``: a DICOM a derived DICOM whose
-DerivationDescription names the model, sampler, steps and noise estimate after the
+DerivationDescription names the model, sampler, steps, precision and noise estimate after the
 source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. The stem is the
 input's name less an image suffix, told apart from the other inputs' where they clash
 (:func:`core.io.output_names.output_stems`). With ``--frame all`` each frame of a
@@ -81,6 +81,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "each costs a full network evaluation, 1 is the fastest)",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        help="what the network computes in: auto (default: float16 on CUDA, bfloat16 on a "
+        "CPU with AMX, float32 elsewhere) or float32 (results that agree across machines, "
+        "but slower); the precision used is recorded in each output's description",
+    )
     parser.add_argument(
         "--threads",
         type=_thread_count,
@@ -189,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from core.denoise import DenoiseSettings, open_model
-    from core.device import device_label, select_device
+    from core.device import device_label, inference_dtype, precision_label, select_device
     from core.io import read_image
 
     chosen = {"n_steps": args.steps, "views": args.views}
@@ -199,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         strength=args.strength,
         device=args.device,
+        precision=args.precision,
         **optional,
     )
     if args.output_dir.exists() and not args.output_dir.is_dir():
@@ -208,6 +216,8 @@ def run(args: argparse.Namespace) -> int:
     device = select_device(settings.device)
     model = open_model(args.model, device=device)
     tqdm.write(f"xray-denoise: denoising on {device_label(device)}", file=sys.stderr)
+    precision = precision_label(inference_dtype(device, settings.precision), device)
+    tqdm.write(f"xray-denoise: the network runs in {precision}", file=sys.stderr)
     paths = _unique(args.inputs)
     report = DenoiseReport(paths, device=device_label(device), as_json=args.json)
     stems = output_stems(paths, one_folder=True)

@@ -121,6 +121,9 @@ class DenoiseResult:
         SHA-256 of the weights file ("" for weights never saved).
     device : str
         Where it ran (:func:`core.device.device_label`).
+    precision : str
+        What the network computed in, and on what kind of device
+        (:func:`core.device.precision_label`), e.g. ``"bfloat16 on CPU"``.
     seconds : float
         Wall time of the whole run.
     uncertainty : ndarray of float32 or None
@@ -136,6 +139,7 @@ class DenoiseResult:
     model_name: str
     model_sha256: str
     device: str
+    precision: str
     seconds: float
     uncertainty: np.ndarray | None = None
 
@@ -145,10 +149,11 @@ class DenoiseResult:
         Returns
         -------
         str
-            Model and weights, sampler, steps, seed (DDPM), strength, and the noise
-            estimate, e.g. ``"denoised by diffusion model xray-diffusion (unet32,
-            channel_mult 1-2-4-4, blocks_per_level 2, mid_blocks 6, cosine-v1),
-            sha256 3f2a...: DDIM, 1 step, strength 1, 4 views; noise estimated
+            Model and weights, sampler, steps, seed (DDPM), strength, views, the
+            network's precision and the noise estimate, e.g. ``"denoised by diffusion
+            model xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
+            mid_blocks 6, cosine-v1), sha256 3f2a...: DDIM, 1 step, strength 1,
+            4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
             310-3650), t* 41.3; residual noise sigma 1.9"``.
         """
@@ -158,7 +163,7 @@ class DenoiseResult:
             after = f"; residual noise sigma {self.noise_after:.3g}"
         return (
             f"denoised by diffusion model {self.model_name}, {weights}: "
-            f"{self.settings.describe()}; noise estimated from the image: "
+            f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
             f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
         )
 
@@ -169,7 +174,7 @@ class DenoiseResult:
         -------
         dict
             ``model``, ``model_sha256``, ``sampler``, ``steps``, ``seed``, ``strength``,
-            ``views``, ``uncertainty_samples``, ``device``, ``t_start``,
+            ``views``, ``uncertainty_samples``, ``device``, ``precision``, ``t_start``,
             ``noise_std_model``, ``seconds`` and ``description`` (one line).
         """
         settings = self.settings
@@ -183,6 +188,7 @@ class DenoiseResult:
             "views": settings.views,
             "uncertainty_samples": settings.n_uncertainty_samples,
             "device": self.device,
+            "precision": self.precision,
             "t_start": self.t_start,
             "noise_std_model": self.noise_std_model,
             "seconds": self.seconds,

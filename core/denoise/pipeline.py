@@ -43,7 +43,7 @@ from core.denoise.settings import DenoiseSettings
 from core.denoise.tiling import TiledEvaluator, auto_tiling, batch_size
 from core.denoise.uncertainty import RunningMoments
 from core.denoise.views import ViewEnsemble, views
-from core.device import device_label, select_device
+from core.device import device_label, inference_dtype, precision_label, select_device
 from core.diffusion.model import DiffusionModel
 from core.diffusion.sampler import diffusion_start, reverse_step, reverse_times
 from core.diffusion.schedule import NoiseSchedule
@@ -193,9 +193,17 @@ class _Progress:
 
 
 def _image_pixels(
-    image: XrayImage, domain: ModelDomain, values: np.ndarray, *, estimate: bool = True
+    image: XrayImage,
+    domain: ModelDomain,
+    values: np.ndarray | torch.Tensor,
+    *,
+    estimate: bool = True,
 ) -> np.ndarray:
-    """Map model-domain values to the image's pixels, with its padding as read."""
+    """Map model-domain values to the image's pixels, with its padding as read.
+
+    A tensor is mapped on its device where :func:`~core.denoise.domain.on_device`
+    says so (CUDA), and only the pixels are copied to the host.
+    """
     return image.keeping_padding(domain.to_pixels(values, estimate=estimate))
 
 
@@ -242,11 +250,11 @@ def _reverse(
         if shown is not None:
             image, domain = shown
             final = s == 0.0
-            state = x.cpu().numpy()[0, 0] / math.sqrt(model.schedule.abar(s))
+            state = x[0, 0] / math.sqrt(model.schedule.abar(s))  # mapped on a GPU there
             # A noisy state goes back through the algebraic inverse, the final
             # (noise-free) one through the unbiased inverse, as the result does.
             picture = _image_pixels(image, domain, state, estimate=final)
-            x0_pred = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
+            x0_pred = _image_pixels(image, domain, x0[0, 0])
             if final and rounded:  # the result itself
                 picture, x0_pred = written_pixels(image, picture), written_pixels(image, x0_pred)
             yield DenoiseStep(
@@ -301,14 +309,18 @@ def _denoise(
     # The result of an image as read is the image written, so that its residual noise
     # (below) and any metric of it describe the file delivered.
     rounded = _lies_on_stored_grid(image)
+    dtype = inference_dtype(device, settings.precision)
     if settings.tile_size is None:
-        tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap)
+        tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap, dtype=dtype)
     else:
-        tile, batch = settings.tile_size, batch_size(model, device, settings.tile_size)
-    tiled = TiledEvaluator(model, tile=tile, overlap=settings.tile_overlap, batch=batch)
+        tile = settings.tile_size
+        batch = batch_size(model, device, settings.tile_size, dtype=dtype)
+    tiled = TiledEvaluator(
+        model, tile=tile, overlap=settings.tile_overlap, batch=batch, dtype=dtype
+    )
     evaluator = ViewEnsemble(tiled, views(settings.views))
     with torch.inference_mode():
-        y = torch.from_numpy(domain.to_model(filled_padding(image))).to(device)[None, None]
+        y = domain.to_model(filled_padding(image), device=device)[None, None]
         x_start, t_start = diffusion_start(
             model.schedule, y, sigma=domain.noise_std * settings.strength
         )
@@ -329,7 +341,7 @@ def _denoise(
         run=0,
         rounded=rounded,
     )
-    pixels = _image_pixels(image, domain, x0.cpu().numpy()[0, 0])
+    pixels = _image_pixels(image, domain, x0[0, 0])
     if rounded:
         pixels = written_pixels(image, pixels)
     del x0
@@ -349,7 +361,7 @@ def _denoise(
                 progress=progress,
                 run=run,
             )
-            moments.add(_image_pixels(image, domain, sample.cpu().numpy()[0, 0]))
+            moments.add(_image_pixels(image, domain, sample[0, 0]))
             del sample
         uncertainty = moments.std()
 
@@ -368,6 +380,7 @@ def _denoise(
         model_name=model_name(model),
         model_sha256=card.weights_sha256 if card is not None else "",
         device=device_label(device),
+        precision=precision_label(dtype, device),
         seconds=time.perf_counter() - started,
         uncertainty=uncertainty,
     )

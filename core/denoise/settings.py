@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.denoise.views import DEFAULT_VIEWS, VIEW_COUNTS
-from core.device import check_device_preference
+from core.device import PRECISION_CHOICES, check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
 
@@ -55,6 +55,18 @@ class DenoiseSettings:
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``
         (:func:`core.device.select_device`).
+    precision : {"auto", "float32"}
+        What the network computes in (:func:`core.device.inference_dtype`); the
+        sampler's state and the blending of tiles and views stay float32. ``"auto"``
+        (the default): float16 autocast on CUDA, bfloat16 autocast on a CPU with AMX
+        (Intel Sapphire Rapids and later), float32 elsewhere (Apple MPS, other CPUs).
+        ``"float32"``: float32 everywhere, for results that agree across machines.
+        On a 2-core Sapphire Rapids machine (torch 2.13, 2026-11-27) one evaluation of
+        the shipped model on a 512 px tile took 0.211 s in bfloat16 against 0.627 s in
+        float32 (1 thread). The network's first layer reads ``x_t`` in float32 (rounded
+        to bfloat16 it cost up to 0.89 dB); so, on 4 held-out films (1 view), bfloat16
+        scored within 0.01 dB of float32 at noisy PSNR 43, 36 and 30 dB.
+        The precision used is recorded (:attr:`DenoiseResult.precision`).
     views : {1, 2, 4, 8}
         Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction of
         the denoise averaged over this many flipped and rotated views of the image,
@@ -81,6 +93,7 @@ class DenoiseSettings:
     tile_size: int | None = None
     tile_overlap: int = 64
     device: str = "auto"
+    precision: str = "auto"
     views: int = DEFAULT_VIEWS
     n_uncertainty_samples: int = 0
     uncertainty_steps: int = 10
@@ -124,6 +137,8 @@ class DenoiseSettings:
         if not _is_int(self.views) or self.views not in VIEW_COUNTS:
             raise ValueError(f"views must be 1, 2, 4 or 8, got {self.views!r}")
         check_device_preference(self.device)
+        if self.precision not in PRECISION_CHOICES:
+            raise ValueError(f"precision must be 'auto' or 'float32', got {self.precision!r}")
 
     def check_strength(self, noise_std: float, sigma_max: float) -> None:
         """Refuse a strength that would start the reverse diffusion beyond pure noise.

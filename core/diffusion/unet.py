@@ -28,6 +28,7 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -246,6 +247,17 @@ def _norm(config: UNetConfig, channels: int, affine: bool = True) -> nn.Module:
     return nn.GroupNorm(config.groups, channels, affine=affine)
 
 
+def _without_autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
+    """Turn off autocast (only CUDA and CPU code autocasts) for a float32 computation.
+
+    The network's first layer reads ``x_t`` in float32: rounded to bfloat16 at the input,
+    it cost up to 0.9 dB on held-out films (0.01 dB with this layer in float32).
+    """
+    if device.type in ("cuda", "cpu"):
+        return torch.autocast(device.type, enabled=False)
+    return contextlib.nullcontext()
+
+
 def _zero(module: nn.Module) -> nn.Module:
     for p in module.parameters():
         nn.init.zeros_(p)
@@ -400,7 +412,8 @@ class UNet(nn.Module):
         h = F.pixel_unshuffle(x, self.config.unshuffle).contiguous(
             memory_format=torch.channels_last
         )
-        h = self.conv_in(h)
+        with _without_autocast(h.device):
+            h = self.conv_in(h.float())
         skips = []
         for stage, down in zip(self.down_stages, self.downs, strict=True):
             h = stage(h, emb)

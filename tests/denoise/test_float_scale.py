@@ -36,7 +36,7 @@ def test_a_scaled_float_image_denoises_to_the_scaled_result(tiny_model, noisy, s
     above the noise (2e-8), t* went from 93 to 462 and the result was noisier than the
     input.
     """
-    settings = DenoiseSettings(views=1, device="cpu")
+    settings = DenoiseSettings(views=1, device="cpu", precision="float32")
     unit = denoise_image(float_image(noisy), tiny_model, settings)
     scaled = denoise_image(float_image(noisy * scale), tiny_model, settings)
     assert unit.noise_before.detector is None  # the noise-level function's stabiliser

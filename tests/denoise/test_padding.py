@@ -112,6 +112,7 @@ def test_an_image_without_padding_denoises_as_before(tiny_model, noisy_phantom):
     changes nothing (the masked code path, bit for bit)."""
     settings = DenoiseSettings(
         device="cpu",
+        precision="float32",
         n_steps=2,
         sampler="ddpm",
         views=2,
