@@ -1031,7 +1031,8 @@ class Project:
     model : Any
         From ``core.diffusion.load_model``.
     settings : Any
-        ``core.denoise.DenoiseSettings`` at its defaults (device overridden if asked).
+        ``core.denoise.DenoiseSettings`` at its defaults (device, views and precision
+        overridden if asked), the number of views chosen (:meth:`Project.load`).
     denoise : callable
         ``core.denoise.denoise_image``.
     card : dict
@@ -1068,7 +1069,10 @@ class Project:
         device : str or None
             Overrides ``DenoiseSettings.device``.
         views : int or None
-            Overrides ``DenoiseSettings.views`` (1, 2, 4 or 8).
+            Overrides ``DenoiseSettings.views`` (1, 2, 4 or 8); None: the product's
+            auto, chosen here for the device and precision
+            (:meth:`DenoiseSettings.with_views_for`), so that the settings, and every
+            header and label made from them, name the count the denoise uses.
         precision : str or None
             Overrides ``DenoiseSettings.precision`` (``"auto"`` or ``"float32"``).
 
@@ -1092,6 +1096,9 @@ class Project:
             settings = replace(settings, views=views)
         if precision is not None:
             settings = replace(settings, precision=precision)
+        devices = importlib.import_module("core.device")
+        chosen = devices.select_device(settings.device)
+        settings = settings.with_views_for(devices.inference_dtype(chosen, settings.precision))
         path = Path(model_path) if model_path is not None else Path(denoise.default_model_path())
         try:
             model = denoise.open_model(path)  # on the CPU; the denoiser moves it

@@ -198,7 +198,10 @@ def case_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--device", help="device for the project (default: its settings')")
     parser.add_argument("--threads", type=int, help="torch, OpenMP and BLAS threads")
     parser.add_argument(
-        "--views", type=int, help="the project's DenoiseSettings.views (1, 2, 4, 8; default 2)"
+        "--views",
+        type=int,
+        help="the project's DenoiseSettings.views (1, 2, 4, 8; default: the product's auto, "
+        "4 where the network runs in float16 or bfloat16, 2 in float32)",
     )
     parser.add_argument(
         "--precision",

@@ -54,7 +54,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--side", type=int, default=2048, help="image side in pixels")
     p.add_argument("--repeats", type=int, default=5, help="timed warm calls")
     p.add_argument("--model", type=Path, default=None, help="weights (default: shipped)")
-    p.add_argument("--views", type=int, default=None, help="override the default views")
+    p.add_argument(
+        "--views",
+        type=int,
+        default=None,
+        help="override the default views (the product's auto: 4 in float16 or bfloat16, 2 in "
+        "float32)",
+    )
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     p.add_argument(
         "--agreement-side", type=int, default=512, help="crop side of the CPU check (0: skip)"

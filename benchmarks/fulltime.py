@@ -69,7 +69,7 @@ class RunOptions:
     threads : int or None
         torch threads (OMP and BLAS are set by the script's environment).
     views : int or None
-        Overrides ``DenoiseSettings.views``.
+        Overrides ``DenoiseSettings.views``; None: the product's auto.
     precision : str or None
         Overrides ``DenoiseSettings.precision`` ("auto" or "float32").
     """
@@ -102,7 +102,8 @@ def project_job(noisy_path: str, out_dir: str, options: RunOptions) -> dict[str,
     Returns
     -------
     dict
-        ``stages`` (seconds per stage), ``total_s``, ``peak_rss_bytes``, ``shape``.
+        ``stages`` (seconds per stage), ``total_s``, ``peak_rss_bytes``, ``shape``,
+        ``settings`` and ``views`` (the number the denoise used).
     """
     stages: dict[str, float] = {}
     start = t = time.perf_counter()
@@ -127,6 +128,7 @@ def project_job(noisy_path: str, out_dir: str, options: RunOptions) -> dict[str,
         "peak_rss_bytes": peak_rss_bytes(),
         "shape": list(image.shape),
         "settings": str(project.settings),
+        "views": result.settings.views,
     }
 
 
@@ -401,7 +403,8 @@ def full_report(report: dict[str, Any]) -> str:
         "",
         "| job | seconds | peak RSS |",
         "|---|---:|---:|",
-        f"| project, default settings: whole job | {project['total_s']:.1f} | "
+        f"| project, default settings ({project['views']} views): whole job | "
+        f"{project['total_s']:.1f} | "
         f"{_gb(project['peak_rss_bytes'])} |",
     ]
     for name, seconds in project["stages"].items():

@@ -77,8 +77,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--views",
         type=int,
         default=None,
-        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default 2; "
-        "each costs a full network evaluation, 1 is the fastest)",
+        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default auto: "
+        "4 where the network runs in float16 or bfloat16, 2 where it runs in float32; each "
+        "costs a full network evaluation, 1 is the fastest); the number used is recorded in "
+        "each output's description",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument(
@@ -199,15 +201,15 @@ def run(args: argparse.Namespace) -> int:
     from core.device import device_label, inference_dtype, precision_label, select_device
     from core.io import read_image
 
-    chosen = {"n_steps": args.steps, "views": args.views}
-    optional = {name: value for name, value in chosen.items() if value is not None}
+    steps = {} if args.steps is None else {"n_steps": args.steps}
     settings = DenoiseSettings(
         sampler=args.sampler,
         seed=args.seed,
         strength=args.strength,
         device=args.device,
         precision=args.precision,
-        **optional,
+        views=args.views,  # None: auto, from the precision the network runs in
+        **steps,
     )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise XrayError(f"{args.output_dir} is a file, not a folder; choose another --output-dir")

@@ -21,10 +21,9 @@ from core.denoise.explain import forward_process, generate_demo
 from core.denoise.models import default_model_path, open_model
 from core.denoise.pipeline import denoise_image, denoise_steps, model_name
 from core.denoise.settings import DenoiseSettings
-from core.denoise.views import DEFAULT_VIEWS, VIEW_COUNTS
+from core.denoise.views import VIEW_COUNTS, auto_views
 
 __all__ = [
-    "DEFAULT_VIEWS",
     "VIEW_COUNTS",
     "DenoiseEvent",
     "DenoiseResult",
@@ -33,6 +32,7 @@ __all__ = [
     "ModelDomain",
     "NoiseEstimate",
     "TileProgress",
+    "auto_views",
     "default_model_path",
     "denoise_image",
     "denoise_steps",

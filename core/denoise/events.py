@@ -34,8 +34,8 @@ class TileProgress:
         Tiles done in this step, from 1 (0 in step 0).
     n_tiles : int
         Network calls per step: tiles (fewer, larger ones unless memory ran out)
-        times views (:attr:`DenoiseSettings.views`); in step 0, those planned for
-        step 1.
+        times views (:attr:`DenoiseSettings.views`, as chosen where auto); in step 0,
+        those planned for step 1.
     fraction : float
         Share of the whole job done, in ``[0, 1]``, weighted by network evaluations:
         a step of the denoise counts ``views`` of them, a step of an uncertainty
@@ -112,7 +112,8 @@ class DenoiseResult:
     t_start : float
         ``t*``, where the schedule's noise level is ``s * strength``.
     settings : DenoiseSettings
-        The settings used.
+        The settings used, with the number of views chosen where it was auto
+        (:meth:`DenoiseSettings.with_views_for`).
     model_name : str
         The model's file stem, architecture and schedule
         (:func:`core.denoise.model_name`), e.g. ``"xray-diffusion (unet32,

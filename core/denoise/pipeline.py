@@ -310,6 +310,7 @@ def _denoise(
     # (below) and any metric of it describe the file delivered.
     rounded = _lies_on_stored_grid(image)
     dtype = inference_dtype(device, settings.precision)
+    settings = settings.with_views_for(dtype)  # auto: the count used, in the result too
     if settings.tile_size is None:
         tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap, dtype=dtype)
     else:

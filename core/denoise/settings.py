@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import torch
 
-from core.denoise.views import DEFAULT_VIEWS, VIEW_COUNTS
+from core.denoise.views import VIEW_COUNTS, auto_views
 from core.device import PRECISION_CHOICES, check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
@@ -66,12 +67,16 @@ class DenoiseSettings:
         float32 (1 thread). The network's first layer reads ``x_t`` in float32 (rounded
         to bfloat16 it cost up to 0.89 dB); so, on 4 held-out films (1 view), bfloat16
         scored within 0.01 dB of float32 at noisy PSNR 43, 36 and 30 dB.
-        The precision used is recorded (:attr:`DenoiseResult.precision`).
-    views : {1, 2, 4, 8}
+        The precision used is recorded (:attr:`DenoiseResult.precision`). It also
+        sets the number of views where ``views`` is None (auto).
+    views : {1, 2, 4, 8} or None
         Geometric self-ensemble (:mod:`core.denoise.views`): the noise prediction of
         the denoise averaged over this many flipped and rotated views of the image,
-        each a full network evaluation (default 2, :data:`DEFAULT_VIEWS`; 1 is the
-        fastest). The uncertainty samples use the image alone.
+        each a full network evaluation (1 is the fastest). None (the default) is
+        auto, chosen from what the network computes in
+        (:func:`~core.denoise.views.auto_views`): 4 in float16 or bfloat16, 2 in
+        float32. The result's settings carry the count used (:meth:`with_views_for`).
+        The uncertainty samples use the image alone.
     n_uncertainty_samples : int
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
         map; 0 for none.
@@ -94,7 +99,7 @@ class DenoiseSettings:
     tile_overlap: int = 64
     device: str = "auto"
     precision: str = "auto"
-    views: int = DEFAULT_VIEWS
+    views: int | None = None
     n_uncertainty_samples: int = 0
     uncertainty_steps: int = 10
 
@@ -134,7 +139,7 @@ class DenoiseSettings:
                     f"tile_size {self.tile_size} must be at least 4 x tile_overlap "
                     f"({4 * self.tile_overlap}); lower the overlap or raise the tile size"
                 )
-        if not _is_int(self.views) or self.views not in VIEW_COUNTS:
+        if self.views is not None and (not _is_int(self.views) or self.views not in VIEW_COUNTS):
             raise ValueError(f"views must be 1, 2, 4 or 8, got {self.views!r}")
         check_device_preference(self.device)
         if self.precision not in PRECISION_CHOICES:
@@ -170,6 +175,22 @@ class DenoiseSettings:
             f"{largest:.3g} for this image"
         )
 
+    def with_views_for(self, dtype: torch.dtype) -> DenoiseSettings:
+        """Choose the number of views, where it is auto, for a network computing in ``dtype``.
+
+        Parameters
+        ----------
+        dtype : torch.dtype
+            What the network computes in (:func:`core.device.inference_dtype`).
+
+        Returns
+        -------
+        DenoiseSettings
+            These settings where ``views`` is a number; else a copy with
+            ``views = auto_views(dtype)`` (:func:`~core.denoise.views.auto_views`).
+        """
+        return self if self.views is not None else replace(self, views=auto_views(dtype))
+
     def describe(self) -> str:
         """Sampler, steps, seed (DDPM only), strength and views in words.
 
@@ -177,11 +198,15 @@ class DenoiseSettings:
         -------
         str
             For example ``"DDIM, 1 step, strength 1, 4 views"`` or
-            ``"DDPM, 10 steps, seed 3, strength 0.8, 1 view"``.
+            ``"DDPM, 10 steps, seed 3, strength 0.8, 1 view"``; ``"auto views"`` before
+            the number is chosen (:meth:`with_views_for`).
         """
         parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
         if self.sampler == "ddpm":
             parts.append(f"seed {self.seed}")
         parts.append(f"strength {self.strength:g}")
-        parts.append(f"{self.views} view" + ("s" if self.views > 1 else ""))
+        if self.views is None:
+            parts.append("auto views")
+        else:
+            parts.append(f"{self.views} view" + ("s" if self.views > 1 else ""))
         return ", ".join(parts)

@@ -56,7 +56,7 @@ def test_views_reach_the_denoise_and_its_description(tiny_model, noisy_phantom):
     assert "DDIM, 1 step, strength 1, 2 views" in result.description()
     single = denoise_image(noisy_phantom, tiny_model, DenoiseSettings(device="cpu", views=1))
     assert not np.array_equal(result.image.pixels, single.image.pixels)
-    assert DenoiseSettings().views == 2
+    assert DenoiseSettings().views is None  # auto: chosen from the network's precision
 
 
 def test_uncertainty_samples_use_the_image_alone(tiny_model, noisy_phantom):

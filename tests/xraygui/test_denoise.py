@@ -6,7 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from core.denoise import DEFAULT_VIEWS
+from core.denoise import auto_views
+from core.device import inference_dtype, select_device
 from core.errors import XrayError
 from core.io import read_image
 from core.metrics import psnr
@@ -168,7 +169,8 @@ def test_export_report_and_image(window, qtbot, settle, small_dicom, tmp_path):
     assert (report["image"]["frame"], report["image"]["frames"]) == (1, 1)
     assert {"software", "created", "source", "denoising", "metrics", "noise_std"} <= set(report)
     assert report["denoising"]["sampler"] == "ddim" and report["denoising"]["steps"] == 2
-    assert report["denoising"]["views"] == DEFAULT_VIEWS == 2  # the default
+    auto = auto_views(inference_dtype(select_device("auto"), "auto"))  # the default
+    assert report["denoising"]["views"] == auto
     assert len(report["denoising"]["model_sha256"]) == 64
     assert {m["comparison"] for m in report["metrics"]} == {
         "noisy vs reference",
@@ -181,12 +183,12 @@ def test_export_report_and_image(window, qtbot, settle, small_dicom, tmp_path):
     floor = report["metrics"][0]["noise_free_psnr"]
     clean = phantom_image((96, 96), bits_stored=12, seed=1)
     assert floor == pytest.approx(psnr(window.reference.pixels, clean, data_range=4095), abs=0.5)
-    lines = csv_path.read_text().splitlines()
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
     assert "noise_reference" in lines[0] and "noise_free_psnr_db" in lines[0]
-    row = next(csv.DictReader(io.StringIO(csv_path.read_text())))
-    assert row["views"] == "2" and row["simulation"].startswith("simulated 25 % dose")
+    row = next(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    assert row["views"] == str(auto) and row["simulation"].startswith("simulated 25 % dose")
     assert f"{floor}" in lines[1]
-    rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 2 and all(r["disclaimer"] == "Not for diagnostic use" for r in rows)
     with_ids = json.loads(
         window.export_report(tmp_path / "ids", include_identifiers=True)[1].read_text()

@@ -184,7 +184,7 @@ def test_denoise_settings_persist(qtbot, settings, dialogs):
     qtbot.addWidget(first)
     first.controls.steps.setValue(7)
     first.controls.sampler.setCurrentIndex(1)
-    first.controls.views.setCurrentIndex(2)
+    first.controls.views.setCurrentIndex(first.controls.views.findData(4))
     first.close()
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
