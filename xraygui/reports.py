@@ -482,6 +482,10 @@ def json_bytes(content: ReportContent) -> bytes:
 def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
     """Render a table as UTF-8 CSV, every text cell made valid first (:func:`text_safe`).
 
+    The bytes begin with a UTF-8 byte-order mark, so that spreadsheets (Excel on
+    Windows) read non-ASCII text such as patient names or "µ" as UTF-8; read the
+    file back with ``encoding="utf-8-sig"``.
+
     Parameters
     ----------
     columns : iterable of str
@@ -498,7 +502,7 @@ def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: text_safe(v) if isinstance(v, str) else v for k, v in row.items()})
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _qimage(grey: np.ndarray) -> QImage:

@@ -20,7 +20,7 @@ from core.noise import (
 from core.noise.dose import NoiseFreeInputError
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
-from core.noise.value_range import value_range
+from core.noise.value_range import ValueRange, value_range
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -83,8 +83,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
-    """Use the given detector, else the one measured from the image's noise, else the default."""
+def _settings(args: argparse.Namespace, image: XrayImage, values: ValueRange) -> LowDoseSettings:
+    """Use the given detector, else the one measured from the image's noise, else the default.
+
+    ``values`` is the image's range of values (:func:`value_range`), found once.
+    """
     if args.photons is None and args.max_attenuation is not None:
         raise ValueError(
             "--max-attenuation goes with --photons; without them both are measured from "
@@ -106,7 +109,7 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
             ),
             input_is_noisy=not args.noise_free_input,
         )
-        problem = noise_free_problem(image, settings)
+        problem = noise_free_problem(image, settings, values=values)
         if problem is not None:
             print(
                 f"{args.input}: warning: {problem}; give --noise-free-input if it is",
@@ -119,7 +122,12 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
     try:
         noise = NoiseEstimate.of_image(image)
         settings = LowDoseSettings.measured_from(
-            image, args.dose, electronic_noise=args.electronic_noise, seed=args.seed, noise=noise
+            image,
+            args.dose,
+            electronic_noise=args.electronic_noise,
+            seed=args.seed,
+            noise=noise,
+            values=values,
         )
     except NoiseFreeInputError as error:
         raise ValueError(
@@ -133,7 +141,7 @@ def _settings(args: argparse.Namespace, image: XrayImage) -> LowDoseSettings:
             file=sys.stderr,
         )
         return default
-    depends = electronic_noise_problem(image, settings, noise=noise)
+    depends = electronic_noise_problem(image, settings, noise=noise, values=values)
     if depends is not None:
         print(f"{args.input}: warning: {depends}, with --electronic-noise", file=sys.stderr)
     return settings
@@ -147,16 +155,16 @@ def run(args: argparse.Namespace) -> int:
             f"{args.output}: a {FORMAT_NAMES[image.source_format]} input is written as "
             + " or ".join(sorted(EXTENSIONS[image.source_format]))
         )
-    settings = _settings(args, image)
-    values = value_range(image)
+    values = value_range(image)  # one pass over the image, for every step below
+    settings = _settings(args, image, values)
     few = values.few_pixels_problem()
     if few is not None:
         print(f"{args.input}: warning: {few}", file=sys.stderr)
     try:
-        low_dose = simulate_low_dose_image(image, settings)
+        low_dose = simulate_low_dose_image(image, settings, values=values)
     except ValueError as error:  # the dose or the detector does not fit this image
         raise ValueError(f"{args.input}: {error}") from error
-    description = describe_simulation(image, low_dose, settings)
+    description = describe_simulation(image, low_dose, settings, values=values)
     written = write_image(
         low_dose,
         args.output,

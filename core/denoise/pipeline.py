@@ -50,7 +50,7 @@ from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.errors import ModelFileError, XrayError
 from core.image import XrayImage
-from core.io.dtypes import written_pixels
+from core.io.dtypes import on_stored_grid, written_pixels
 from core.noise import estimate_noise_sigma
 
 ETA = {"ddim": 0.0, "ddpm": 1.0}
@@ -207,16 +207,6 @@ def _image_pixels(
     return image.keeping_padding(domain.to_pixels(values, estimate=estimate))
 
 
-def _lies_on_stored_grid(image: XrayImage) -> bool:
-    """Whether every pixel is a value the image's format stores, as in any image read.
-
-    An image simulated in memory (a benchmark's noisy input, say) may hold values
-    between the stored ones; its result is left between them too, so that it is
-    compared with other methods' like with like.
-    """
-    return np.array_equal(written_pixels(image, image.pixels), image.pixels)
-
-
 def _reverse(
     evaluator: ViewEnsemble,
     shown: tuple[XrayImage, ModelDomain] | None,
@@ -307,8 +297,10 @@ def _denoise(
     domain = ModelDomain.from_image(image, noise)
     settings.check_strength(domain.noise_std, model.schedule.sigma_max)
     # The result of an image as read is the image written, so that its residual noise
-    # (below) and any metric of it describe the file delivered.
-    rounded = _lies_on_stored_grid(image)
+    # (below) and any metric of it describe the file delivered. An image simulated in
+    # memory (a benchmark's noisy input, say) may hold values between the stored ones;
+    # its result is left between them too, compared with other methods' like with like.
+    rounded = on_stored_grid(image)
     dtype = inference_dtype(device, settings.precision)
     settings = settings.with_views_for(dtype)  # auto: the count used, in the result too
     if settings.tile_size is None:

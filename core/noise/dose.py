@@ -359,6 +359,7 @@ class DetectorModel:
         photons_per_pixel: float = DEFAULT_PHOTONS_PER_PIXEL,
         electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
         max_attenuation: float = DEFAULT_MAX_ATTENUATION,
+        values: ValueRange | None = None,
     ) -> DetectorModel:
         """Build the detector from an image's range of values and photometric interpretation.
 
@@ -375,12 +376,16 @@ class DetectorModel:
             The image whose pixels will be simulated.
         photons_per_pixel, electronic_noise, max_attenuation : float
             See :meth:`from_range`.
+        values : ValueRange, optional
+            The image's range of values (:func:`core.noise.value_range.value_range`) if
+            already found; found here otherwise (a pass over the image).
 
         Returns
         -------
         DetectorModel
         """
-        values = value_range(image)
+        if values is None:
+            values = value_range(image)
         if not values.low < values.high:
             raise ValueError(
                 f"the image is constant (every pixel is {values.low:g}): a floating-point "
@@ -726,6 +731,7 @@ class LowDoseSettings:
         electronic_noise: float = DEFAULT_ELECTRONIC_NOISE,
         seed: int = 0,
         noise: NoiseEstimate | None = None,
+        values: ValueRange | None = None,
     ) -> LowDoseSettings:
         """Make settings whose quanta are those behind the image's own noise.
 
@@ -763,6 +769,9 @@ class LowDoseSettings:
         noise : NoiseEstimate, optional
             The image's noise estimate if already made (most of the time this takes);
             made here otherwise.
+        values : ValueRange, optional
+            The image's range of values (:func:`core.noise.value_range.value_range`) if
+            already found; found here otherwise (a pass over the image).
 
         Returns
         -------
@@ -808,8 +817,9 @@ class LowDoseSettings:
                 "its noise does not follow a log detector's (quantum noise growing with "
                 "attenuation), so the dose behind it cannot be measured"
             )
-        values = value_range(image)
-        assumed = DetectorModel.from_image(image)
+        if values is None:
+            values = value_range(image)
+        assumed = DetectorModel.from_image(image, values=values)
         if fit.value_per_attenuation * assumed.value_per_attenuation < 0:
             raise ValueError(
                 "its noise grows towards the unattenuated end of its range, against its "
@@ -928,13 +938,16 @@ class LowDoseSettings:
             f"seed {self.seed})"
         )
 
-    def detector_for(self, image: XrayImage) -> DetectorModel:
+    def detector_for(self, image: XrayImage, *, values: ValueRange | None = None) -> DetectorModel:
         """Build the detector these settings give for ``image`` (:meth:`DetectorModel.from_image`).
 
         Parameters
         ----------
         image : XrayImage
             The image to simulate from.
+        values : ValueRange, optional
+            The image's range of values (:func:`core.noise.value_range.value_range`) if
+            already found; found here otherwise (a pass over the image).
 
         Returns
         -------
@@ -945,10 +958,13 @@ class LowDoseSettings:
             photons_per_pixel=self.photons_per_pixel,
             electronic_noise=self.electronic_noise,
             max_attenuation=self.max_attenuation,
+            values=values,
         )
 
 
-def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> XrayImage:
+def simulate_low_dose_image(
+    image: XrayImage, settings: LowDoseSettings, *, values: ValueRange | None = None
+) -> XrayImage:
     """Simulate a low-dose version of an image, rounded to its stored grid.
 
     Parameters
@@ -957,6 +973,9 @@ def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> Xray
         The full-dose image.
     settings : LowDoseSettings
         Dose, detector and seed; ``settings.describe()`` documents the result.
+    values : ValueRange, optional
+        The image's range of values (:func:`core.noise.value_range.value_range`) if
+        already found; found here otherwise (a pass over the image).
 
     Returns
     -------
@@ -968,7 +987,7 @@ def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> Xray
     simulated = simulate_low_dose(
         image.pixels,
         dose=settings.dose,
-        detector=settings.detector_for(image),
+        detector=settings.detector_for(image, values=values),
         rng=np.random.default_rng(settings.seed),
         input_is_noisy=settings.input_is_noisy,
         input_step=0.0 if image.mapping.is_float else abs(image.mapping.slope),
@@ -978,7 +997,13 @@ def simulate_low_dose_image(image: XrayImage, settings: LowDoseSettings) -> Xray
     return image.with_pixels(image.keeping_padding(simulated))
 
 
-def describe_simulation(source: XrayImage, simulated: XrayImage, settings: LowDoseSettings) -> str:
+def describe_simulation(
+    source: XrayImage,
+    simulated: XrayImage,
+    settings: LowDoseSettings,
+    *,
+    values: ValueRange | None = None,
+) -> str:
     """One line that documents a simulated image: its settings, range and clipped pixels.
 
     The same line in the CLI's output, the written image's description and the GUI's
@@ -992,6 +1017,9 @@ def describe_simulation(source: XrayImage, simulated: XrayImage, settings: LowDo
         Its simulation (:func:`simulate_low_dose_image`).
     settings : LowDoseSettings
         The settings that made it.
+    values : ValueRange, optional
+        The source's range of values (:func:`core.noise.value_range.value_range`) if
+        already found; found here otherwise (a pass over the image).
 
     Returns
     -------
@@ -1000,7 +1028,8 @@ def describe_simulation(source: XrayImage, simulated: XrayImage, settings: LowDo
         integer images how many pixels lie at each end of that range
         (:func:`core.noise.value_range.describe_clipping`).
     """
-    values = value_range(source)
+    if values is None:
+        values = value_range(source)
     description = settings.describe(values)
     if not source.mapping.is_float:
         description += f"; {describe_clipping(simulated, values)}"

@@ -25,6 +25,7 @@ from core.noise.dose import LowDoseSettings, quantum_noise_levels
 from core.noise.estimate import NoiseLevelFunction
 from core.noise.image_noise import NoiseEstimate
 from core.noise.logdetector import MAD_VARIANCE, electronic_noise_profile, fit_log_detector
+from core.noise.value_range import ValueRange
 
 __all__ = ["ELECTRONIC_SENSITIVITY", "electronic_noise_problem"]
 
@@ -51,7 +52,11 @@ def _chi2_unit(nlf: NoiseLevelFunction, cost: float) -> float:
 
 
 def electronic_noise_problem(
-    image: XrayImage, settings: LowDoseSettings, *, noise: NoiseEstimate | None = None
+    image: XrayImage,
+    settings: LowDoseSettings,
+    *,
+    noise: NoiseEstimate | None = None,
+    values: ValueRange | None = None,
 ) -> str | None:
     """Say where quanta measured from an image hang on the electronic noise assumed.
 
@@ -64,6 +69,9 @@ def electronic_noise_problem(
         entered ones (``measured`` False) are not judged.
     noise : NoiseEstimate, optional
         The image's noise estimate if already made; made here otherwise.
+    values : ValueRange, optional
+        The image's range of values (:func:`core.noise.value_range.value_range`) if
+        already found; found here otherwise (a pass over the image).
 
     Returns
     -------
@@ -81,7 +89,7 @@ def electronic_noise_problem(
     except ValueError:
         return None
     electronic_noise = settings.electronic_noise
-    value = settings.detector_for(image).value_at_zero_attenuation
+    value = settings.detector_for(image, values=values).value_at_zero_attenuation
     fit = fit_log_detector(nlf, electronic_noise=electronic_noise)
     if fit is None:
         return None

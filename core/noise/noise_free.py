@@ -16,6 +16,7 @@ import numpy as np
 from core.image import XrayImage
 from core.noise.dose import LowDoseSettings
 from core.noise.image_noise import NoiseEstimate
+from core.noise.value_range import ValueRange
 
 __all__ = ["NOISE_FREE_SHARE", "noise_free_problem", "noise_share"]
 
@@ -24,7 +25,11 @@ NOISE_FREE_SHARE = 0.25
 
 
 def noise_share(
-    image: XrayImage, settings: LowDoseSettings, *, noise: NoiseEstimate | None = None
+    image: XrayImage,
+    settings: LowDoseSettings,
+    *,
+    noise: NoiseEstimate | None = None,
+    values: ValueRange | None = None,
 ) -> float | None:
     """Share of the variance the settings' full-dose detector predicts that the image holds.
 
@@ -36,6 +41,9 @@ def noise_share(
         The detector it is said to have been taken with (its dose does not matter).
     noise : NoiseEstimate, optional
         The image's noise estimate if already made; made here otherwise.
+    values : ValueRange, optional
+        The image's range of values (:func:`core.noise.value_range.value_range`) if
+        already found; found here otherwise (a pass over the image).
 
     Returns
     -------
@@ -51,13 +59,17 @@ def noise_share(
         except ValueError:
             return None
     nlf = noise.nlf
-    predicted = settings.detector_for(image).variance(nlf.intensities)
+    predicted = settings.detector_for(image, values=values).variance(nlf.intensities)
     ratio = nlf.median_ratio(np.sqrt(predicted))
     return None if ratio is None else ratio * ratio
 
 
 def noise_free_problem(
-    image: XrayImage, settings: LowDoseSettings, *, noise: NoiseEstimate | None = None
+    image: XrayImage,
+    settings: LowDoseSettings,
+    *,
+    noise: NoiseEstimate | None = None,
+    values: ValueRange | None = None,
 ) -> str | None:
     """Say that the image looks noise-free where settings for a noisy one are given.
 
@@ -69,6 +81,9 @@ def noise_free_problem(
         Entered settings with ``input_is_noisy`` True.
     noise : NoiseEstimate, optional
         The image's noise estimate if already made.
+    values : ValueRange, optional
+        The image's range of values (:func:`core.noise.value_range.value_range`) if
+        already found; found here otherwise (a pass over the image).
 
     Returns
     -------
@@ -79,7 +94,7 @@ def noise_free_problem(
     """
     if not settings.input_is_noisy:
         return None
-    share = noise_share(image, settings, noise=noise)
+    share = noise_share(image, settings, noise=noise, values=values)
     if share is None or not share < NOISE_FREE_SHARE:
         return None
     return (

@@ -33,7 +33,7 @@ def run_batch(tmp_path, tiny_model_path, drain):
         table = target / "batch_metrics.csv"
         rows = []
         if table.exists():
-            with open(table, encoding="utf-8", newline="") as f:
+            with open(table, encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
         return summary, {Path(row["source"]).name: row for row in rows}
 

@@ -86,13 +86,13 @@ def test_the_csv_report_has_the_frame_identifiers_and_uncertainty_samples(
     window.open_file(three_frame_dicom, frame=1)
     denoise_quickly(window)
     paths = window.export_report(tmp_path / "with", include_identifiers=True)
-    (row,) = list(csv.DictReader(io.StringIO(paths[2].read_text())))
+    (row,) = list(csv.DictReader(io.StringIO(paths[2].read_text(encoding="utf-8-sig"))))
     assert row["frame"] == "2 of 3" and row["uncertainty_samples"] == "0"
     assert row["patient_PatientBirthDate"] == "19700101"
     assert row["patient_PatientName"] == "DOE^JO"
     assert json.loads(paths[1].read_text())["patient"]["PatientBirthDate"] == "19700101"
     paths = window.export_report(tmp_path / "without")
-    (row,) = list(csv.DictReader(io.StringIO(paths[2].read_text())))
+    (row,) = list(csv.DictReader(io.StringIO(paths[2].read_text(encoding="utf-8-sig"))))
     assert row["patient_PatientBirthDate"] == "" and row["patient_PatientName"] == ""
 
 

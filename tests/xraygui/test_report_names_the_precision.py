@@ -38,7 +38,7 @@ def test_every_report_file_names_the_precision(
     denoising = json.loads(js.read_text(encoding="utf-8"))["denoising"]
     assert denoising["precision"] == "float32 on CPU"
     assert ", 1 view, float32 on CPU; noise estimated" in denoising["description"]
-    with table.open(encoding="utf-8", newline="") as file:
+    with table.open(encoding="utf-8-sig", newline="") as file:
         (row,) = csv.DictReader(file)
     assert row["precision"] == "float32 on CPU"
     assert any("network in float32 on CPU" in text for text in drawn)

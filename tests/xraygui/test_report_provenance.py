@@ -48,7 +48,7 @@ def _report(tmp_path, monkeypatch, **session):
     session.setdefault("noise", (1.0, None))
     content = ReportContent.from_session(**session)
     _, js, table = write_report(content, tmp_path / "report")
-    with table.open(encoding="utf-8", newline="") as file:
+    with table.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     monkeypatch.undo()
     return json.loads(js.read_text(encoding="utf-8")), rows, "\n".join(drawn)

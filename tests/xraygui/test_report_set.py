@@ -97,7 +97,7 @@ def test_a_source_name_that_is_not_utf8_is_written_escaped(qapp, tmp_path):
     pdf, js, table = write_report(_content(LATIN1_NAME), tmp_path)
     assert os.fsencode(pdf.name) == b"M\xfcller_report.pdf"  # named as the source is
     assert json.loads(js.read_bytes().decode("utf-8"))["source"] == r"M\xfcller.dcm"
-    with open(table, encoding="utf-8", newline="") as f:
+    with open(table, encoding="utf-8-sig", newline="") as f:
         assert [row["source"] for row in csv.DictReader(f)] == [r"M\xfcller.dcm"]
     assert pdf.read_bytes().startswith(b"%PDF")
 

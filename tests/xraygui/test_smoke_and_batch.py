@@ -112,7 +112,7 @@ def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_pa
     worker = window.start_batch(source, target)
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
         pass
-    with open(target / "batch_metrics.csv", newline="") as f:
+    with open(target / "batch_metrics.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [os.path.basename(r["source"]) for r in rows] == ["a.dcm", "c.dcm", "b.dcm"]
     assert rows[1]["error"] and not rows[0]["error"]
@@ -156,7 +156,7 @@ def test_a_second_batch_into_the_same_folder_keeps_the_first_table_and_outputs(
     assert denoised == [1]  # only b: a's output exists, so a is not denoised again
     assert (target / "batch_metrics.csv").read_bytes() == first_table
     assert (target / "a_denoised.dcm").read_bytes() == first_output
-    with open(target / "batch_metrics_2.csv", newline="") as f:
+    with open(target / "batch_metrics_2.csv", encoding="utf-8-sig", newline="") as f:
         rows = {os.path.basename(r["source"]): r for r in csv.DictReader(f)}
     assert rows["a.dcm"]["error"] == (
         f"not denoised: {target / 'a_denoised.dcm'} exists (a batch never replaces a file)"
@@ -186,7 +186,7 @@ def test_an_unexpected_error_in_a_batch_is_a_row_and_the_batch_goes_on(
     worker = window.start_batch(source, target)
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
         pass
-    with open(target / "batch_metrics.csv", newline="") as f:
+    with open(target / "batch_metrics.csv", encoding="utf-8-sig", newline="") as f:
         rows = {os.path.basename(r["source"]): r for r in csv.DictReader(f)}
     assert rows["a.dcm"]["error"].startswith("unexpected RuntimeError at test_smoke_and_batch.py:")
     assert not rows["b.dcm"]["error"] and (target / "b_denoised.dcm").is_file()
@@ -212,4 +212,4 @@ def test_a_batch_of_a_folder_without_images_says_so_and_writes_its_table(
     summary = drain(batch_job(tmp_path / "in", tmp_path / "out", DenoiseOptions(model=None)))
     table = tmp_path / "out" / "batch_metrics.csv"
     assert summary == f"Batch: no image file under {tmp_path / 'in'}; table in {table}"
-    assert table.read_text().startswith("source,")
+    assert table.read_text(encoding="utf-8-sig").startswith("source,")

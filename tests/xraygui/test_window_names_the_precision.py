@@ -26,7 +26,7 @@ def test_the_batch_table_names_the_precision(window, qtbot, tmp_path, small_dico
     worker = window.start_batch(source, target)
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):
         pass
-    with open(target / "batch_metrics.csv", newline="") as f:
+    with open(target / "batch_metrics.csv", encoding="utf-8-sig", newline="") as f:
         (row,) = csv.DictReader(f)
     cpu = torch.device("cpu")
     assert row["precision"] == precision_label(inference_dtype(cpu, "auto"), cpu)

@@ -92,5 +92,5 @@ def test_the_padding_is_left_out_of_the_metrics_and_the_report(
     assert row.metrics.excluded == 96 * 10
     assert window.metrics.table.item(0, 1).text() == "Image, padding out"
     paths = window.export_report(tmp_path / "report")
-    rows = list(csv.DictReader(io.StringIO(paths[2].read_text())))
+    rows = list(csv.DictReader(io.StringIO(paths[2].read_text(encoding="utf-8-sig"))))
     assert [r["padding_pixels_left_out"] for r in rows] == ["960"]
