@@ -62,13 +62,15 @@ BATCH_COLUMNS = (
     "model_sha256",
     "settings",
     "device",
-    "precision",
     "seconds",
     "error",
     "software",
     "created",
     "disclaimer",
+    "precision",
 )
+"""The batch table's columns; later versions add columns at the end only."""
+
 OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
 """Output format by source format, one that holds its values (:data:`core.io.WRITTEN_AS`,
 but TIFF for ``.npy``, often float, which viewers open). The batch writes it and Export
@@ -155,6 +157,7 @@ def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
         device=options.device,
         views=options.views,
         n_uncertainty_samples=options.n_uncertainty_samples,
+        precision=options.precision,
     )
 
 

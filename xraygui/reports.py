@@ -75,7 +75,6 @@ CSV_COLUMNS = (
     "views",
     "uncertainty_samples",
     "device",
-    "precision",
     "t_start",
     "seconds",
     "software",
@@ -98,6 +97,7 @@ CSV_COLUMNS = (
     "simulation_seed",
     "simulation_max_attenuation",
     "simulation_quanta",
+    "precision",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -368,10 +369,16 @@ class TiledEvaluator:
             ) from error
 
 
+_IEEE_LOCK = threading.Lock()
+_ieee_runs: list[object] = []  # the setting before the first run, once per run in progress
+
+
 @contextlib.contextmanager
 def _ieee_convolutions() -> Iterator[None]:
     """Run cuDNN convolutions in IEEE float32 rather than TF32, then restore the setting.
 
+    The setting is global: the first of overlapping runs (threads) saves and sets it,
+    the last to end restores it, so that none runs in TF32 while another is in float32.
     PyTorch 2.9 and later name it ``cudnn.conv.fp32_precision``, earlier ones
     ``cudnn.allow_tf32``.
     """
@@ -380,12 +387,16 @@ def _ieee_convolutions() -> Iterator[None]:
         owner, name, ieee = cudnn.conv, "fp32_precision", "ieee"
     else:
         owner, name, ieee = cudnn, "allow_tf32", False
-    before = getattr(owner, name)
-    setattr(owner, name, ieee)
+    with _IEEE_LOCK:
+        _ieee_runs.append(getattr(owner, name) if not _ieee_runs else _ieee_runs[0])
+        setattr(owner, name, ieee)
     try:
         yield
     finally:
-        setattr(owner, name, before)
+        with _IEEE_LOCK:
+            before = _ieee_runs.pop()
+            if not _ieee_runs:
+                setattr(owner, name, before)
 
 
 def _batches(tiles: list[Tile], size: int) -> list[list[Tile]]:

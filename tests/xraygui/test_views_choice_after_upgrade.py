@@ -1,4 +1,5 @@
-"""A settings file from before Auto views restores Auto, not the old default it saved."""
+"""A settings file from before Auto views restores Auto, not the old default it saved; a saved 8,
+never a default, is the user's choice and stays."""
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -34,3 +35,14 @@ def test_a_choice_made_after_the_upgrade_is_remembered(qtbot, tmp_path):
     qtbot.addWidget(second)
     second.restore(store)
     assert second.options().views == 2
+
+
+def test_an_old_saved_8_is_kept(qtbot, tmp_path):
+    store = QSettings(str(tmp_path / "app.ini"), QSettings.Format.IniFormat)
+    store.setValue("denoise/views", 8)
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    panel.restore(store)
+    assert panel.options().views == 8
+    panel.save(store)
+    assert store.value("denoise/views") is None and int(store.value("denoise/views_choice")) == 8
