@@ -83,6 +83,7 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         "resume": args.resume,
         "overwrite": args.overwrite,
         "device": args.device,
+        "precision": args.precision,
         "workers": args.workers,
         "minutes": args.minutes,
         "progress": not args.no_progress,

@@ -7,6 +7,11 @@ from pathlib import Path
 
 ARCHITECTURE_NAMES = ("standard", "tiny")
 """Networks a fresh run can train (``--architecture``)."""
+
+PRECISIONS = ("auto", "float32")
+"""``--precision``'s choices: :data:`core.device.PRECISION_CHOICES`, named here without
+importing torch."""
+
 EXIT_STATUSES = (
     "exit status: 0 finished; 2 bad input, or the run refused (one line says why); "
     "3 --resume refused because the data folder changed since the checkpoint; "
@@ -76,6 +81,13 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         help="residual blocks at the lowest resolution (as --blocks-per-level)",
     )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="auto (default): bfloat16 autocast on GPUs with it in hardware and on CPUs "
+        "with AMX (about twice as fast there), else float32; float32: float32 everywhere",
+    )
     p.add_argument("--steps", type=int, help="total optimiser steps (LR horizon)")
     p.add_argument("--batch-size", type=int, help="patches per step per process")
     p.add_argument("--patch-size", type=int, help="training patch side in pixels")

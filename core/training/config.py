@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from core.device import PRECISION_CHOICES
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.training.patches import Augmentation
@@ -119,6 +120,13 @@ class TrainConfig:
         for comparison. None starts fresh.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+    precision : {"auto", "float32"}
+        What the network's forward and backward passes compute in. ``"auto"``: bfloat16
+        autocast on CUDA GPUs with it in hardware (compute capability 8.0 and later) and on
+        CPUs with AMX (:func:`core.device.cpu_has_amx`), float32 elsewhere; the weights,
+        optimiser and loss stay float32 either way. ``"float32"``: float32 everywhere. On
+        a 2-core AMX CPU a step of the 48-channel network (8 patches of 128 px) took
+        0.24 s in bfloat16 against 0.53 s in float32 (2026-11-27).
     workers : int or None
         Processes that draw the training patches ahead of the network
         (:mod:`core.training.draws`); None: none on the CPU, up to 8 on a GPU. The
@@ -186,6 +194,7 @@ class TrainConfig:
     overwrite: bool = False
     init_model: Path | None = None
     device: str = "auto"
+    precision: str = "auto"
     workers: int | None = None
     steps: int = 100_000
     minutes: float | None = None
@@ -235,6 +244,8 @@ class TrainConfig:
             raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
         if not DEVICE_NAMES.fullmatch(self.device):
             raise ValueError(f"device {self.device}: use auto, cpu, cuda, cuda:N or mps")
+        if self.precision not in PRECISION_CHOICES:
+            raise ValueError(f"precision must be 'auto' or 'float32', got {self.precision!r}")
         if self.workers is not None and self.workers < 0:
             raise ValueError(f"workers must be at least 0, got {self.workers}")
         if self.warmup_steps < 0:

@@ -33,6 +33,7 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from core.binning import block_means
+from core.device import cpu_has_amx, precision_label
 from core.diffusion.grow import is_deepening, load_deepened
 from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_model
 from core.diffusion.sampler import q_sample
@@ -269,15 +270,38 @@ def _nothing_fits(config: TrainConfig, shapes: list[tuple[Any, tuple[int, int]]]
     return f"{nothing}; use a smaller --patch-size"
 
 
-def _autocast(device: torch.device) -> contextlib.AbstractContextManager[Any]:
-    """bfloat16 autocast on CUDA GPUs that support it (no loss scaling needed); else fp32.
+def training_dtype(device: torch.device, precision: str) -> torch.dtype:
+    """Choose what a run's network computes in: bfloat16 where it is in hardware, else float32.
 
-    Only GPUs with bfloat16 in hardware (Ampere, compute capability 8.0, and later): older
-    ones emulate it, more slowly than float32.
+    bfloat16 needs no loss scaling. Only GPUs with it in hardware (Ampere, compute
+    capability 8.0, and later) and CPUs with AMX get it: elsewhere it is emulated, more
+    slowly than float32.
+
+    Parameters
+    ----------
+    device : torch.device
+        Where the network trains.
+    precision : {"auto", "float32"}
+        :attr:`TrainConfig.precision`.
+
+    Returns
+    -------
+    torch.dtype
+        ``torch.bfloat16`` or ``torch.float32``.
     """
-    if device.type == "cuda" and torch.cuda.get_device_capability(device) >= (8, 0):
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+    if precision == "auto":
+        if device.type == "cuda" and torch.cuda.get_device_capability(device) >= (8, 0):
+            return torch.bfloat16
+        if device.type == "cpu" and cpu_has_amx():
+            return torch.bfloat16
+    return torch.float32
+
+
+def _autocast(device: torch.device, dtype: torch.dtype) -> contextlib.AbstractContextManager[Any]:
+    """Autocast the network's passes to ``dtype``; nothing for float32."""
+    if dtype == torch.float32:
+        return contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=dtype)
 
 
 def _card_training(
@@ -287,6 +311,7 @@ def _card_training(
     ctx: DistributedContext,
     started_from: dict[str, Any] | None,
     budget: TimeBudget | None,
+    precision: str,
 ) -> dict[str, Any]:
     settings = config.to_config()
     # minutes is this invocation's request; the run's whole budget is time_budget_s.
@@ -307,6 +332,7 @@ def _card_training(
         "elapsed_s": round(elapsed_s, 1),
         "world_size": ctx.world_size,
         "device": ctx.device.type,
+        "precision": precision,
         "objective": "eps-prediction MSE (Ho et al. 2020, L_simple)",
         "settings": settings,
     }
@@ -485,6 +511,9 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         else network
     )
     schedule = config.schedule
+    dtype = training_dtype(ctx.device, config.precision)
+    used_precision = precision_label(dtype, ctx.device)
+    log.info("the network trains in %s", used_precision)
 
     def elapsed() -> float:
         return elapsed_before + time.monotonic() - started
@@ -515,7 +544,9 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             DiffusionModel(ema.network, schedule),
             config.output,
             data=data.card,
-            training=_card_training(config, step, elapsed(), ctx, started_from, budget),
+            training=_card_training(
+                config, step, elapsed(), ctx, started_from, budget, used_precision
+            ),
             validation=validation_json,
         )
         log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
@@ -572,7 +603,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             lr = learning_rate(step, config, time_fraction=used)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            with _autocast(ctx.device):
+            with _autocast(ctx.device, dtype):
                 eps = trained(x_t, t.float().to(ctx.device))
             loss = F.mse_loss(eps.float(), noise)
             optimizer.zero_grad(set_to_none=True)

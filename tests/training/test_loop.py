@@ -14,7 +14,7 @@ from safetensors.torch import load_file, save_file
 from core.diffusion.model import card_path, load_model
 from core.training.checkpoint import read_checkpoint
 from core.training.config import TrainConfig
-from core.training.loop import _autocast, learning_rate, train
+from core.training.loop import _autocast, learning_rate, train, training_dtype
 
 
 def test_learning_rate_schedule(tiny_config):
@@ -362,9 +362,13 @@ def test_one_patient_leaves_the_model_unscored_and_says_so(tmp_path, tiny_config
 
 def test_bfloat16_only_where_the_gpu_has_it_in_hardware(monkeypatch):
     # Pre-Ampere GPUs emulate it, more slowly than float32.
+    cuda = torch.device("cuda")
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 5))
-    assert isinstance(_autocast(torch.device("cuda")), contextlib.nullcontext)
+    assert training_dtype(cuda, "auto") == torch.float32
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (8, 0))
+    assert training_dtype(cuda, "auto") == torch.bfloat16
+    assert training_dtype(cuda, "float32") == torch.float32
+    assert isinstance(_autocast(cuda, torch.float32), contextlib.nullcontext)
     with warnings.catch_warnings():  # without CUDA here, torch says it disables autocast
         warnings.simplefilter("ignore", UserWarning)
-        assert not isinstance(_autocast(torch.device("cuda")), contextlib.nullcontext)
+        assert not isinstance(_autocast(cuda, torch.bfloat16), contextlib.nullcontext)
