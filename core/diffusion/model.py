@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import struct
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as serialize
 from torch import nn
 
 import core
@@ -339,7 +341,9 @@ def save_model(
 
     Both files are written to temporary names and renamed into place. The weights
     file's metadata holds the card's architecture and schedule too
-    (:func:`weights_metadata`), so that the SHA-256 in the card covers them.
+    (:func:`weights_metadata`), so that the SHA-256 in the card covers them. Its header
+    is written with sorted keys: the same weights and description give the same bytes,
+    and so the same SHA-256, in every run.
 
     Parameters
     ----------
@@ -362,8 +366,9 @@ def save_model(
     tmp = path.with_name(path.name + ".tmp")
     state = {k: v.detach().cpu().contiguous() for k, v in model.network.state_dict().items()}
     description = {"architecture": model.network.config, "schedule": model.schedule}
-    save_file(state, tmp, metadata={"format": CARD_FORMAT, **weights_metadata(**description)})
-    os.chmod(tmp, 0o644)  # safetensors creates 0600 files; a model is meant to be shared
+    metadata = {"format": CARD_FORMAT, **weights_metadata(**description)}
+    _write_canonical(tmp, serialize(state, metadata=metadata))
+    os.chmod(tmp, 0o644)  # a model is meant to be shared, whatever the umask
     card = ModelCard(
         architecture=model.network.config,
         schedule=model.schedule,
@@ -383,6 +388,25 @@ def save_model(
     model.card = card
     model.path = path
     return card
+
+
+def _write_canonical(path: Path, serialized: bytes) -> None:
+    """Write a safetensors file with its header's keys sorted: equal tensors, equal bytes.
+
+    safetensors writes its metadata map in an arbitrary order, which changes from one
+    call to the next, so bit-identical weights would get another SHA-256 each time. The
+    format: an 8-byte little-endian length N, N bytes of JSON (padded with spaces to a
+    multiple of 8), then the data, whose offsets count from the data's start; rewriting
+    the header leaves them valid.
+    """
+    (length,) = struct.unpack_from("<Q", serialized)
+    header = json.loads(serialized[8 : 8 + length])
+    text = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = text.encode("utf-8")
+    encoded += b" " * (-len(encoded) % 8)
+    with path.open("wb") as file:
+        file.write(struct.pack("<Q", len(encoded)) + encoded)
+        file.write(memoryview(serialized)[8 + length :])
 
 
 def weights_metadata(architecture: UNetConfig, schedule: NoiseSchedule) -> dict[str, str]:

@@ -35,7 +35,7 @@ from tqdm import tqdm
 from core.binning import block_means
 from core.device import cpu_has_amx, precision_label
 from core.diffusion.grow import is_deepening, load_deepened
-from core.diffusion.model import DiffusionModel, ModelCard, load_model, save_model
+from core.diffusion.model import DiffusionModel, ModelCard, card_path, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
 from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
@@ -405,8 +405,27 @@ def _stored_split(stored: Checkpoint, path: Path) -> dict[str, Any] | None:
     return split
 
 
+def _finished(config: TrainConfig, stored: Checkpoint) -> bool:
+    """Tell whether a resumed run has no step left and its model is the checkpoint's.
+
+    A model or card that is missing, unreadable or of another step (a run killed
+    between writing its last checkpoint and its model) is not finished: the run
+    exports the model again.
+    """
+    if stored.step < config.steps or not config.output.is_file():
+        return False
+    try:
+        card = json.loads(card_path(config.output).read_text(encoding="utf-8"))
+        return card["training"]["steps_done"] == stored.step
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return False
+
+
 def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
     """Train (or resume training) a diffusion denoiser and export its EMA weights.
+
+    Resuming a run that is finished (no step left, its model exported) writes nothing:
+    the model keeps its bytes, and so the SHA-256 that its results record.
 
     Parameters
     ----------
@@ -448,6 +467,15 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             raise ValueError(
                 f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
             )
+        if _finished(config, stored):
+            log.info(
+                "%s is finished (%d of %d steps done): nothing to train, %s left as it is",
+                ckpt_path,
+                stored.step,
+                config.steps,
+                config.output,
+            )
+            return config.output
     budget = _time_budget(config, stored)
     data = _prepare_data(config, None if stored is None else _stored_split(stored, ckpt_path))
     with torch.random.fork_rng(devices=[]):
