@@ -43,7 +43,7 @@ class SimulateDoseDialog(QDialog):
     or on request, they are entered with the attenuation span of the range of
     values, exactly as a simulation's description records them, and the image may
     be said to have no noise of its own (``input_is_noisy=False``). Entered quanta
-    that predict far more noise than the image holds are warned of
+    that predict far more or far less noise than the image holds are warned of
     (:func:`core.noise.noise_free.noise_free_problem`), and the dialog grows to
     show the warning whole.
 
@@ -200,7 +200,7 @@ class SimulateDoseDialog(QDialog):
         self._enable_ok()
 
     def _warn_if_noise_free(self) -> None:
-        """Say where the entered quanta predict far more noise than the image holds."""
+        """Say where the entered quanta and span contradict the noise the image holds."""
         problem = None
         if self._noise is not None and not (
             self.measure.isChecked() and self._measured is not None
@@ -211,8 +211,9 @@ class SimulateDoseDialog(QDialog):
                 problem = None
         self.noise_free_warning.setVisible(problem is not None)
         if problem is not None:
+            tick = " Tick the box above if it has no noise of its own."
             self.noise_free_warning.setText(
-                f"Check the quanta: {problem}. Tick the box above if it has no noise of its own."
+                f"Check the quanta: {problem.text}." + (tick if problem.looks_noise_free else "")
             )
         self._fit_height()
 

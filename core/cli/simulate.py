@@ -111,10 +111,8 @@ def _settings(args: argparse.Namespace, image: XrayImage, values: ValueRange) ->
         )
         problem = noise_free_problem(image, settings, values=values)
         if problem is not None:
-            print(
-                f"{args.input}: warning: {problem}; give --noise-free-input if it is",
-                file=sys.stderr,
-            )
+            advice = "; give --noise-free-input if it is" if problem.looks_noise_free else ""
+            print(f"{args.input}: warning: {problem.text}{advice}", file=sys.stderr)
         return settings
     default = LowDoseSettings(
         dose=args.dose, electronic_noise=args.electronic_noise, seed=args.seed
