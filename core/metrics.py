@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy.ndimage import binary_erosion
@@ -415,6 +415,39 @@ def compare(
         ssim_problem=problem,
         excluded=int(np.count_nonzero(~kept)),
     )
+
+
+def compare_keeping_small_region(
+    reference: np.ndarray,
+    test: np.ndarray,
+    *,
+    data_range: float,
+    region: Region | None = None,
+    exclude: np.ndarray | None = None,
+) -> QualityMetrics:
+    """:func:`compare`, a region too small for SSIM kept: its MSE and PSNR, SSIM unknown.
+
+    :func:`compare` refuses a region under :data:`SSIM_MIN_SIDE` pixels a side; here its
+    MSE and PSNR are given, SSIM as NaN with the reason in ``ssim_problem``, as the GUI
+    shows a rectangle drawn on screen and the CLI's ``metrics --region`` reports one.
+    The parameters are :func:`compare`'s.
+
+    Returns
+    -------
+    QualityMetrics
+    """
+    if region is None or ssim_size_problem((region.height, region.width)) is None:
+        return compare(reference, test, data_range=data_range, region=region, exclude=exclude)
+    metrics = compare(
+        region.crop(reference),
+        region.crop(test),
+        data_range=data_range,
+        exclude=None if exclude is None else region.crop(exclude),
+    )
+    problem = ssim_size_problem(
+        (region.height, region.width), what=f"the region {region.as_text()}"
+    )
+    return replace(metrics, region=region, ssim_problem=problem)
 
 
 def _masked_ssim(

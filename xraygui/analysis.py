@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -10,10 +10,9 @@ from core.image import XrayImage
 from core.metrics import (
     QualityMetrics,
     Region,
-    compare,
+    compare_keeping_small_region,
     noise_floor_problem,
     noise_free_psnr,
-    ssim_size_problem,
 )
 from core.noise import NoiseEstimate, estimate_noise_sigma
 
@@ -190,7 +189,13 @@ def comparisons(
             Comparison(
                 label=label,
                 scope="image" if scope is None else scope.as_text(),
-                metrics=_compare(reference, test, data_range, scope),
+                metrics=compare_keeping_small_region(
+                    reference.pixels,
+                    test.pixels,
+                    data_range=data_range,
+                    region=scope,
+                    exclude=reference.padding_mask,
+                ),
                 noise_free_psnr=floor,
                 data_range_source=source,
                 noise_free_psnr_problem=problem,
@@ -198,28 +203,3 @@ def comparisons(
             for label, test in tests
         ]
     return rows
-
-
-def _compare(
-    reference: XrayImage, test: XrayImage, data_range: float, region: Region | None
-) -> QualityMetrics:
-    """:func:`core.metrics.compare`, with a region too small for SSIM kept (SSIM NaN, and why).
-
-    :func:`core.metrics.compare` refuses such a region, as the CLI's ``--region`` asks
-    for a larger one; a rectangle drawn on screen is kept and its SSIM said unknown.
-    """
-    padding = reference.padding_mask
-    if region is None or ssim_size_problem((region.height, region.width)) is None:
-        return compare(
-            reference.pixels, test.pixels, data_range=data_range, region=region, exclude=padding
-        )
-    metrics = compare(
-        region.crop(reference.pixels),
-        region.crop(test.pixels),
-        data_range=data_range,
-        exclude=None if padding is None else region.crop(padding),
-    )
-    problem = ssim_size_problem(
-        (region.height, region.width), what=f"the region {region.as_text()}"
-    )
-    return replace(metrics, region=region, ssim_problem=problem)

@@ -31,6 +31,7 @@ from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError
 from core.io.dicom_write import derived_series_uid
 from core.io.output_names import frame_stem
+from core.io.sniff import detect_format
 
 if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
     from core.denoise import DenoiseResult, DenoiseSettings
@@ -236,28 +237,32 @@ def run(args: argparse.Namespace) -> int:
             while frame <= last:
                 destination = None
                 try:
-                    with warnings.catch_warnings():
-                        if frame > first:  # said for the first frame already (colour, say)
-                            warnings.simplefilter("ignore", XrayWarning)
-                        image = read_image(path, frame=frame)
-                    many = image.n_frames > 1
-                    if every_frame:
-                        last = image.n_frames - 1
-                    elif many and args.frame is None:
-                        tqdm.write(
-                            f"xray-denoise: warning: {path} has {image.n_frames} frames; frame "
-                            "0 denoised (choose with --frame N, or --frame all)",
-                            file=sys.stderr,
-                        )
-                    stem = frame_stem(stems, path, frame) if every_frame and many else stems[path]
-                    destination = output_path(stem, path, image.source_format, args.output_dir)
-                    if destination.resolve() in inputs:
-                        raise XrayError(
-                            f"{path}: {destination} is an input; choose another --output-dir"
-                        )
-                    if destination in written:
-                        raise XrayError(f"{path}: {destination} was written for another input")
-                    if destination.exists() and args.skip_existing:
+                    # Named before decoding but for --frame all's first frame, whose name
+                    # needs the frame count: an output kept costs no decoding, and no warning.
+                    destination = _named_before_reading(
+                        stems, path, frame, every_frame, args.output_dir
+                    )
+                    image = None
+                    if destination is None or not _kept(destination, path, args, inputs, written):
+                        with warnings.catch_warnings():
+                            if frame > first:  # said for the first frame already (colour, say)
+                                warnings.simplefilter("ignore", XrayWarning)
+                            image = read_image(path, frame=frame)
+                        many = image.n_frames > 1
+                        if destination is None:  # --frame all's first frame
+                            last = image.n_frames - 1
+                            stem = frame_stem(stems, path, frame) if many else stems[path]
+                            folder = args.output_dir
+                            destination = output_path(stem, path, image.source_format, folder)
+                            if _kept(destination, path, args, inputs, written):
+                                image = None
+                        elif many and args.frame is None:
+                            tqdm.write(
+                                f"xray-denoise: warning: {path} has {image.n_frames} frames; "
+                                "frame 0 denoised (choose with --frame N, or --frame all)",
+                                file=sys.stderr,
+                            )
+                    if image is None:
                         report.add(Outcome(path, frame, destination, SKIPPED))
                     else:
                         label = f"{path.name} frame {frame}" if many else path.name
@@ -286,6 +291,59 @@ def run(args: argparse.Namespace) -> int:
     if len(paths) > 1:
         tqdm.write(report.summary(), file=sys.stderr)
     return report.exit_status()
+
+
+def _named_before_reading(
+    stems: dict[Path, str], path: Path, frame: int, every_frame: bool, folder: Path
+) -> Path | None:
+    """Where frame `frame` of `path` goes, told from its name and signature, without decoding.
+
+    Parameters
+    ----------
+    stems : dict of Path to str
+        The inputs' output stems (:func:`core.io.output_names.output_stems`).
+    path : Path
+        The input.
+    frame : int
+        The frame to write, from 0.
+    every_frame : bool
+        Whether each frame is written on its own (``--frame all``).
+    folder : Path
+        The output folder.
+
+    Returns
+    -------
+    Path or None
+        None for the first frame with ``--frame all``: its name depends on whether the
+        input has other frames. Later frames of such an input are named by
+        :func:`~core.io.output_names.frame_stem`.
+
+    Raises
+    ------
+    ImageReadError
+        If the input is missing, unreadable or of no known format.
+    """
+    if every_frame and frame == 0:
+        return None
+    stem = frame_stem(stems, path, frame) if every_frame else stems[path]
+    return output_path(stem, path, detect_format(path), folder)
+
+
+def _kept(
+    destination: Path, path: Path, args: argparse.Namespace, inputs: set[Path], written: set[Path]
+) -> bool:
+    """Whether `destination` exists and is kept (``--skip-existing``), `path` not denoised.
+
+    Raises
+    ------
+    XrayError
+        If `destination` is an input, or was written for another input in this batch.
+    """
+    if destination.resolve() in inputs:
+        raise XrayError(f"{path}: {destination} is an input; choose another --output-dir")
+    if destination in written:
+        raise XrayError(f"{path}: {destination} was written for another input")
+    return args.skip_existing and destination.exists()
 
 
 def _denoise_into(

@@ -18,7 +18,7 @@ from core.cli.frames import read_frame
 from core.io import read_image
 from core.metrics import (
     Region,
-    compare,
+    compare_keeping_small_region,
     finite_or_none,
     format_mse,
     format_psnr,
@@ -98,12 +98,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         data_range, source = args.data_range, "given"
     padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
-    result = compare(
-        reference.pixels,
-        test.pixels,
-        data_range=data_range,
-        region=args.region,
-        exclude=padding,
+    result = compare_keeping_small_region(
+        reference.pixels, test.pixels, data_range=data_range, region=args.region, exclude=padding
     )
     try:
         noise = NoiseEstimate.of_image(reference)
