@@ -793,14 +793,36 @@ def _derived_series(series: str, operation: str) -> str:
 
     A longer `series` is cut at a word boundary and marked :data:`ELLIPSIS`. The notice
     and suffix of a `series` that has them already (of this program; the same done once
-    more) are not repeated: once is enough.
+    more) are not repeated: once is enough. Of a `series` this program wrote (it starts
+    with the notice), the operations named at its end are kept, the new one joining
+    them (``"(simulated 25 % dose, denoised)"``), and only the words before them are cut
+    (an :data:`ELLIPSIS` there already is not doubled), where that fits.
     """
-    suffix = f"({operation})"
+    ours = series.startswith(NOTICE_PREFIX)
     series = series.removeprefix(NOTICE_PREFIX).strip()
-    if series.endswith(suffix):
-        series = series.removesuffix(suffix).rstrip()
+    operations, cut = operation, False
+    if ours and (match := _EARLIER_OPERATIONS.search(series)):
+        earlier = ", ".join(re.findall(r"\(([^()]+)\)", match.group(0)))
+        repeated = earlier == operation or earlier.endswith(f", {operation}")
+        joined = earlier if repeated else f"{earlier}, {operation}"
+        if len(NOTICE_PREFIX) + len(ELLIPSIS) + len(f" ({joined})") <= LO_MAX:
+            operations = joined
+            series = series[: match.start()].rstrip()
+            cut = series.endswith(ELLIPSIS)
+            series = series.removesuffix(ELLIPSIS)
+    elif series.endswith(f"({operation})"):
+        series = series.removesuffix(f"({operation})").rstrip()
+    suffix = f"({operations})"
     room = LO_MAX - len(NOTICE_PREFIX) - len(" ") - len(suffix)
-    return NOTICE_PREFIX + " ".join(part for part in (_shorten(series, room), suffix) if part)
+    if cut and len(series) + len(ELLIPSIS) <= room:  # cut before: still marked, once
+        shortened = series + ELLIPSIS
+    else:
+        shortened = _shorten(series, room)
+    return NOTICE_PREFIX + " ".join(part for part in (shortened, suffix) if part)
+
+
+_EARLIER_OPERATIONS = re.compile(r"(?:\s*\([^()]+\))+$")
+"""The parenthesised operations at the end of a series description this program wrote."""
 
 
 def _with_notice_prefix(text: str, limit: int, shorten: Callable[[str, int], str]) -> str:

@@ -35,7 +35,7 @@ def test_a_derived_image_starts_its_descriptions_with_the_notice(tmp_path, chest
 def test_deriving_again_says_the_notice_once(tmp_path, chest):
     derived(tmp_path, chest, "once.dcm", operation="simulated 10 % dose")
     again = derived(tmp_path, tmp_path / "once.dcm", "twice.dcm")
-    assert again.SeriesDescription == f"{PREFIX}Thorax p.a. (simulated 10... (denoised)"
+    assert again.SeriesDescription == f"{PREFIX}Thora... (simulated 10 % dose, denoised)"
     assert again.DerivationDescription == f"{PREFIX}raw; denoised; denoised"
 
 

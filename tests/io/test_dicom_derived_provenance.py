@@ -130,8 +130,8 @@ def test_each_derived_series_is_told_apart(tmp_path, exposed):
     denoised = derived(tmp_path, read_image(tmp_path / "sim.dcm"), name="den.dcm")
     assert simulated.SeriesNumber == 1003 and denoised.SeriesNumber == 2003
     assert simulated.SeriesDescription == P + "Thorax p.a. (simulated 10 % dose)"
-    # The notice is said once; the source's series is shortened to fit 64 characters.
-    assert denoised.SeriesDescription == P + "Thorax p.a. (simulated 10... (denoised)"
+    # The notice is said once, the dose kept; the source's series is shortened to fit 64.
+    assert denoised.SeriesDescription == P + "Thora... (simulated 10 % dose, denoised)"
     assert len(denoised.SeriesDescription) <= 64
     assert "IconImageSequence" not in simulated and "IconImageSequence" not in denoised
 
