@@ -5,9 +5,11 @@ per level, a wider lowest level) with random weights and times one call of each 
 ``SIDE x SIDE`` image, the networks in turn, over ``--rounds`` rounds after a warm-up.
 Taking each variant's ratio to the shipped network within a round and then the median
 over rounds keeps a shared machine's slow spells out of the ratios. It prints the median
-seconds, the median ratio and the parameter count::
+seconds, the median ratio and the parameter count. ``--precision bfloat16`` times every
+network under CPU bfloat16 autocast, as a denoise runs it on a CPU with AMX::
 
     python benchmarks/network_cost.py [--side 1024] [--threads 2] [--rounds 7]
+                                      [--precision float32|bfloat16]
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ VARIANTS = {
 }
 
 
-def round_robin_seconds(configs: dict, side: int, rounds: int) -> dict[str, list[float]]:
+def round_robin_seconds(
+    configs: dict, side: int, rounds: int, *, bfloat16: bool = False
+) -> dict[str, list[float]]:
     """Seconds of one call of each network, per round (the networks timed in turn)."""
     import torch
 
@@ -37,7 +41,8 @@ def round_robin_seconds(configs: dict, side: int, rounds: int) -> dict[str, list
     networks = {name: UNet(config).eval() for name, config in configs.items()}
     x, t = torch.randn(1, 1, side, side), torch.full((1,), 50.0)
     seconds: dict[str, list[float]] = {name: [] for name in networks}
-    with torch.inference_mode():
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16)
+    with torch.inference_mode(), autocast:
         for network in networks.values():
             network(x, t)  # warm-up
         for _ in range(rounds):
@@ -55,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
     parser.add_argument("--rounds", type=int, default=7, help="timed calls of each network")
     parser.add_argument("--model", help="model whose network is the baseline (default: shipped)")
+    parser.add_argument(
+        "--precision",
+        choices=("float32", "bfloat16"),
+        default="float32",
+        help="what the networks compute in (bfloat16: CPU autocast)",
+    )
     args = parser.parse_args(argv)
     set_threads(args.threads)
     from core.denoise import default_model_path, open_model
@@ -64,7 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     configs = {"shipped": shipped} | {
         name: replace(shipped, **change) for name, change in VARIANTS.items()
     }
-    seconds = round_robin_seconds(configs, args.side, args.rounds)
+    seconds = round_robin_seconds(
+        configs, args.side, args.rounds, bfloat16=args.precision == "bfloat16"
+    )
+    import torch
+
+    print(f"{args.precision}, {torch.get_num_threads()} thread(s)")
     print(f"| network | s per {args.side} px call | vs shipped | parameters |")
     print("|---|---:|---:|---:|")
     for name, config in configs.items():

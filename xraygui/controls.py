@@ -151,7 +151,7 @@ class ControlPanel(QWidget):
         self.precision.addItem("float32", "float32")
         self.precision.setToolTip(
             "What the network computes in. Auto (the default): float16 on a CUDA GPU,\n"
-            "bfloat16 on a CPU with AMX (about 3 times faster there, within 0.01 dB),\n"
+            "bfloat16 on a CPU with AMX (over twice as fast there, within 0.01 dB),\n"
             "float32 elsewhere. float32: no half-precision rounding (which moves pixels\n"
             "by a few stored values), for comparing machines; Auto views then mean 2.\n"
             "Each result and report names the precision used."

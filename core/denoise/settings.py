@@ -61,12 +61,13 @@ class DenoiseSettings:
         sampler's state and the blending of tiles and views stay float32. ``"auto"``
         (the default): float16 autocast on CUDA, bfloat16 autocast on a CPU with AMX
         (Intel Sapphire Rapids and later), float32 elsewhere (Apple MPS, other CPUs).
-        ``"float32"``: float32 everywhere, for results that agree across machines.
+        ``"float32"``: float32 everywhere, for comparing machines.
         On a 2-core Sapphire Rapids machine (torch 2.13, 2026-11-27) one evaluation of
-        the shipped model on a 512 px tile took 0.211 s in bfloat16 against 0.627 s in
-        float32 (1 thread). The network's first layer reads ``x_t`` in float32 (rounded
-        to bfloat16 it cost up to 0.89 dB); so, on 4 held-out films (1 view), bfloat16
-        scored within 0.01 dB of float32 at noisy PSNR 43, 36 and 30 dB.
+        the shipped network on a 512 px image took 0.231 s in bfloat16 against 0.547 s
+        in float32 (1 thread; ``benchmarks/network_cost.py``). The network's first layer
+        reads ``x_t`` in float32 (rounded to bfloat16 it cost up to 0.89 dB); so, on 4
+        held-out films (1 view), bfloat16 scored within 0.01 dB of float32 at noisy PSNR
+        43, 36 and 30 dB.
         The precision used is recorded (:attr:`DenoiseResult.precision`). It also
         sets the number of views where ``views`` is None (auto).
     views : {1, 2, 4, 8} or None

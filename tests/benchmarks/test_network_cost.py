@@ -15,3 +15,10 @@ def test_prints_each_networks_time_against_the_shipped_one(capsys):
     params = {name: float(p) for name, *_, p in rows}
     assert params["shipped"] < params["56 base channels"] < params["64 base channels"]
     assert rows[0][2] == "1.00"
+
+
+def test_times_the_networks_in_bfloat16_when_asked(capsys):
+    argv = ["--side", "64", "--threads", "1", "--rounds", "2", "--precision", "bfloat16"]
+    assert network_cost.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("bfloat16, 1 thread(s)\n") and "| shipped |" in out

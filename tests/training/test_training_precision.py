@@ -41,3 +41,9 @@ def test_a_bad_precision_is_refused(tiny_config):
     args = training_parser("xray-denoise train").parse_args(["folder", "--output", "m.safetensors"])
     assert args.precision == "auto"
     assert TrainConfig(data="d", output="m.safetensors").precision == "auto"
+
+
+def test_the_command_lines_choices_are_the_settings():
+    from core.device import PRECISION_CHOICES
+
+    assert PRECISIONS == PRECISION_CHOICES  # named twice: the parser imports no torch
