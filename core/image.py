@@ -425,7 +425,10 @@ class XrayImage:
 
     @property
     def data_range(self) -> float:
-        """Span of possible values in pixel units, the default for metrics.
+        """Span of possible values in pixel units, as the container declares them.
+
+        Metrics narrow it to the data's own bits
+        (:func:`core.noise.value_range.metric_range`).
 
         ``2**BitsStored - 1`` for DICOM (times the rescale slope), the dtype's
         maximum for 8/16-bit PNG/TIFF (or the PNG's significant bits); for

@@ -15,6 +15,7 @@ from core.metrics import (
     noise_free_psnr,
 )
 from core.noise import NoiseEstimate, estimate_noise_sigma
+from core.noise.value_range import metric_range
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,9 @@ def comparisons(
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
 
     Over the whole image and, if given, over `region`; the data range is the
-    reference's range (:attr:`core.image.XrayImage.data_range`: its stored range, or
-    the span of floating-point values outside [0, 1]), and each row says which. With the
+    reference's (:func:`core.noise.value_range.metric_range`: the range of its data's
+    own bits, or the span of floating-point values outside [0, 1]), and each row says
+    which. With the
     reference's noise estimate, each scope also gets the PSNR of the noise-free image.
     The reference's padding (DICOM PixelPaddingValue) is left out of every number.
 
@@ -165,8 +167,8 @@ def comparisons(
     if denoised is not None:
         tests.append(("denoised vs reference", denoised))
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
-    data_range, padding = reference.data_range, reference.padding_mask
-    source = f"the reference's {reference.data_range_source}"
+    (data_range, words), padding = metric_range(reference), reference.padding_mask
+    source = f"the reference's {words}"
     rows = []
     problem = (
         UNMEASURABLE_NOISE

@@ -28,6 +28,7 @@ from core.metrics import (
     scale_mismatch,
 )
 from core.noise import NoiseEstimate
+from core.noise.value_range import metric_range
 from core.resources import sha256_or_none
 
 
@@ -40,8 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--data-range",
         type=float,
         help="span of possible values (default: the reference's stored range, "
-        "2**bits - 1: a DICOM's BitsStored, a PNG's sBIT, else its dtype's bits; for floats 1.0 "
-        "where they lie in [0, 1], else the reference's maximum minus minimum)",
+        "2**bits - 1: a DICOM's BitsStored, a PNG's sBIT, else its dtype's bits, narrowed to "
+        "the fewest bits, at least 8, holding its values where it has over 12 (12-bit data in "
+        "a 16-bit file: 4095); for floats 1.0 where they lie in [0, 1], else the reference's "
+        "maximum minus minimum)",
     )
     parser.add_argument(
         "--region",
@@ -94,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     if scale_warning is not None:
         print(f"{args.test}: warning: {scale_warning}", file=sys.stderr)
     if args.data_range is None:
-        data_range, source = reference.data_range, f"the reference's {reference.data_range_source}"
+        data_range, words = metric_range(reference)
+        source = f"the reference's {words}"
     else:
         data_range, source = args.data_range, "given"
     padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out

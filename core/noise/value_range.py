@@ -28,7 +28,14 @@ import numpy as np
 
 from core.image import StoredMapping, XrayImage
 
-__all__ = ["MIN_DATA_BITS", "NATIVE_BITS", "ValueRange", "data_bits", "value_range"]
+__all__ = [
+    "MIN_DATA_BITS",
+    "NATIVE_BITS",
+    "ValueRange",
+    "data_bits",
+    "metric_range",
+    "value_range",
+]
 
 MIN_DATA_BITS = 8
 """Fewest bits a container's data are taken to have."""
@@ -215,6 +222,35 @@ def value_range(image: XrayImage) -> ValueRange:
         top_bit,
         data_pixels,
     )
+
+
+def metric_range(image: XrayImage) -> tuple[float, str]:
+    """Return the data range that PSNR and SSIM measure an image against, and its source.
+
+    The range of the data's own bits (:func:`value_range`), as the low-dose
+    simulation takes it: 12-bit data in a 16-bit PNG, TIFF or ``.npy``, or under
+    DICOM BitsStored 16, are measured against 4095 (times the rescale slope), not
+    65535, which would add 24 dB to every PSNR. Elsewhere the image's
+    :attr:`~core.image.XrayImage.data_range`: its stored range, or for
+    floating-point data ``[0, 1]`` or their own span.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The reference of a comparison.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The range in pixel units, and where it comes from in words for reports, for
+        example ``"12-bit stored range"`` or ``"12-bit data in a 16-bit container"``.
+    """
+    if not image.mapping.is_float and image.mapping.bits_stored > NATIVE_BITS:
+        values = value_range(image)
+        if values.container_bits is not None:
+            words = f"{values.bits}-bit data in a {values.container_bits}-bit container"
+            return values.span, words
+    return image.data_range, image.data_range_source
 
 
 def pixels_at_ends(image: XrayImage, values: ValueRange) -> tuple[int, int]:

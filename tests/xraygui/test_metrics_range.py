@@ -78,3 +78,18 @@ def test_the_reports_record_the_data_range_source(tmp_path, monkeypatch):
         assert [row["data_range_source"] for row in csv.DictReader(file)] == [source]
     assert f"PSNR and SSIM on a data range of 3000 ({source})." in drawn
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_panel_scores_12_bit_data_in_a_16_bit_container_against_4095():
+    rng = np.random.default_rng(2)
+    pixels = rng.integers(100, 4000, (64, 64)).astype(np.float32)
+    reference = XrayImage(
+        pixels=pixels,
+        mapping=StoredMapping(bits_stored=16),
+        window=Window(2048.0, 4096.0),
+        photometric="MONOCHROME2",
+    )
+    noisy = reference.with_pixels(np.round(pixels + rng.normal(0, 20, pixels.shape)))
+    rows = comparisons(reference, noisy, None)
+    assert rows[0].metrics.data_range == 4095.0
+    assert rows[0].data_range_source == "the reference's 12-bit data in a 16-bit container"
