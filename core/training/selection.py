@@ -7,9 +7,12 @@ validation (:func:`core.training.data.split_by_patient`). Training
 :func:`select_images`, so that the scan's counts and held-out patients are training's.
 
 A run stores its split in its checkpoint (:func:`split_to_json`) with the list of the
-files it used, their sizes and modification times, and a fingerprint of that list. A
-resumed run keeps that split (:func:`restore_split`) and refuses to go on when the files
-changed: a split made afresh could hold out patients the run has trained on.
+files it used, their sizes and the SHA-256 of their bytes, and a fingerprint of that
+list. A resumed run keeps that split (:func:`restore_split`) and refuses to go on when the
+files changed: a split made afresh could hold out patients the run has trained on. A
+byte-identical copy of the folder (new modification times, another disk) resumes.
+Checkpoints written before the contents were hashed stored modification times instead,
+and are compared so.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from core.resources import file_sha256
 from core.training.config import TrainConfig
 from core.training.data import ImageRecord, split_by_patient
 
@@ -200,7 +204,7 @@ def split_to_json(selection: Selection, folder: Path) -> dict[str, Any]:
     -------
     dict
         ``"train"`` and ``"val"``: ``[path, frame, patient_id]`` of each image;
-        ``"files"``: ``{path: [size, mtime_ns]}`` of the files used;
+        ``"files"``: ``{path: [size, sha256]}`` of the files used;
         ``"fingerprint"``: the SHA-256 of that file list.
     """
     files = _file_list(selection.images, folder)
@@ -237,9 +241,10 @@ def restore_split(selection: Selection, stored: dict[str, Any], folder: Path) ->
     ------
     DataChangedError
         If the files used differ from the stored ones (added, removed, or changed in
-        size or modification time), naming a few of each.
+        size or content), naming a few of each.
     """
-    files = _file_list(selection.images, folder)
+    by_time = any(isinstance(entry[1], int) for entry in stored["files"].values())
+    files = _file_list(selection.images, folder, by_time=by_time)
     if _fingerprint(files) != stored["fingerprint"]:
         changes = _changes(stored["files"], files)
         raise DataChangedError(
@@ -264,20 +269,27 @@ def _stored(record: ImageRecord, folder: Path) -> list[Any]:
     return [_relative(record.path, folder), record.frame, record.patient_id]
 
 
-def _file_list(records: Sequence[ImageRecord], folder: Path) -> dict[str, list[int]]:
-    """Return ``{relative path: [size, mtime_ns]}`` of the records' files, sorted."""
-    files = {}
+def _file_list(
+    records: Sequence[ImageRecord], folder: Path, *, by_time: bool = False
+) -> dict[str, list[Any]]:
+    """Return ``{relative path: [size, sha256]}`` of the records' files, sorted.
+
+    ``[size, mtime_ns]`` with ``by_time``, as checkpoints written before the contents
+    were hashed stored them.
+    """
+    files: dict[str, list[Any]] = {}
     for path in sorted({r.path for r in records}):
         stat = path.stat()
-        files[_relative(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+        identity = stat.st_mtime_ns if by_time else file_sha256(path)
+        files[_relative(path, folder)] = [stat.st_size, identity]
     return files
 
 
-def _fingerprint(files: dict[str, list[int]]) -> str:
+def _fingerprint(files: dict[str, list[Any]]) -> str:
     return hashlib.sha256(json.dumps(files, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _changes(before: dict[str, list[int]], now: dict[str, list[int]]) -> str:
+def _changes(before: dict[str, list[Any]], now: dict[str, list[Any]]) -> str:
     """Say which files were added, removed or changed: a few names of each, then a count."""
     kinds = (
         ("added", sorted(set(now) - set(before))),

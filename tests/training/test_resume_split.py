@@ -11,7 +11,7 @@ from safetensors.torch import load_file, save_file
 
 from core.training.checkpoint import read_checkpoint
 from core.training.loop import _prepare_data, train
-from core.training.selection import DataChangedError
+from core.training.selection import DataChangedError, _fingerprint
 
 
 @pytest.fixture
@@ -44,8 +44,7 @@ def test_images_added_removed_or_changed_refuse_the_resume_in_one_line(run):
     for i in range(5):
         shutil.copy(png / "im0.png", run.data / f"new{i}.png")
     (png / "im1.png").unlink()
-    stat = (png / "im2.png").stat()
-    os.utime(png / "im2.png", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    shutil.copy(png / "im3.png", png / "im2.png")  # another image under the same name
     with pytest.raises(DataChangedError) as refused:
         train(replace(run, resume=True))
     message = str(refused.value)
@@ -91,3 +90,44 @@ def test_an_older_checkpoint_resumes_with_a_warning(run, caplog):
     assert read_checkpoint(run.checkpoint_path).step == 4
     assert "predates stored splits: the split is made afresh" in caplog.text
     assert "split" in read_checkpoint(run.checkpoint_path).extra  # stored from now on
+
+
+def test_a_byte_identical_copy_with_new_modification_times_resumes(run, tmp_path):
+    copy = tmp_path / "copied"
+    shutil.copytree(run.data, copy, copy_function=shutil.copyfile)  # new mtimes
+    for path in copy.rglob("*"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    stored = _split(run)
+    train(replace(run, data=copy, resume=True))
+    assert read_checkpoint(run.checkpoint_path).step == 4
+    assert _split(run)["files"] == stored["files"]
+
+
+def _with_times(config):
+    """Rewrite the checkpoint's file list as one written before contents were hashed."""
+    path = config.checkpoint_path
+    with safe_open(str(path), framework="pt") as f:
+        metadata = f.metadata()
+    extra = json.loads(metadata["extra"])
+    files = {}
+    for name, (size, _) in extra["split"]["files"].items():
+        files[name] = [size, (config.data / name).stat().st_mtime_ns]
+    extra["split"]["files"] = files
+    extra["split"]["fingerprint"] = _fingerprint(files)
+    save_file(load_file(path), path, metadata={**metadata, "extra": json.dumps(extra)})
+
+
+def test_a_checkpoint_with_modification_times_resumes_on_the_same_files(run):
+    _with_times(run)
+    train(replace(run, resume=True))
+    assert read_checkpoint(run.checkpoint_path).step == 4
+
+
+def test_a_checkpoint_with_modification_times_refuses_a_touched_file(run):
+    _with_times(run)
+    path = run.data / "png" / "im2.png"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    with pytest.raises(DataChangedError, match=r"1 changed \(png/im2.png\)"):
+        train(replace(run, resume=True))
