@@ -28,42 +28,51 @@ __all__ = [
     "SPAN_TILT",
     "TOO_NOISY_SHARE",
     "NoiseMismatch",
+    "beyond_rounding",
     "noise_free_problem",
     "noise_share",
+    "span_tilt",
 ]
 
 NOISE_FREE_SHARE = 0.25
-"""An image holding less than this share of the predicted variance looks noise-free."""
+"""An image holding less than this share of the predicted variance looks noise-free.
+
+Measured (:data:`NOISY_INPUT_SHARE`): noise-free phantoms 0.12 or less (but the 8-bit one's
+rounding at 1,000,000 quanta), noisy ones at their own quanta 0.64 or more."""
 
 TOO_NOISY_SHARE = 2.0
 """An image holding more than this share of the predicted variance has more noise than the
 entered quanta can give (fewer quanta, or another attenuation span).
 
 Measured on phantoms taken at the entered quanta (2000, 20,000 and 100,000; 8 seeds): the
-share came out 0.64-1.25 at 256 px, 0.91-1.28 at 384 px, 0.74-1.11 at 512 px (so 2.0
-leaves a margin of 1.6); a 512 px phantom at 20,000 quanta gave 1.98 entered as 40,000
-and 10.1 entered as 200,000. Images under 256 px are no guide: at 128 px texture counts as
-noise and the share reached 94 with the right quanta."""
+share came out 0.64-1.25 at 256 px, 0.91-1.28 at 384 px, 0.97-1.09 at 512 px (so 2.0
+leaves a margin of 1.6); 512 px phantoms at 20,000 quanta gave 1.96-2.21 entered as 40,000
+(a factor of 2 sits on the threshold) and 9.96-11.3 entered as 200,000. Images under 256 px
+are no guide: at 128 px texture counts as noise and the share reached 94 with the right
+quanta. Script ``benchmarks/noise_share.py``, results in
+``benchmarks/results/2026-11-27-noise-share/`` (these four thresholds' measurements)."""
 
 NOISY_INPUT_SHARE = 0.5
 """An image said to be noise-free that holds more than this share of the predicted variance
 (and noise beyond rounding, :data:`core.noise.dose.NOISE_FREE_STEPS`) has noise of its own.
 
-Measured on noise-free 512 px images entered at 100 to 1,000,000 quanta: the phantom
-under 0.039 (12 bits), 0.021 (8 bits, to 20,000 quanta; at 1,000,000 its 1.1 is rounding,
-left out by the rounding test), 0.0004 (16 bits), a smooth synthetic image under 0.009;
-a 128 px phantom 0.075 at 20,000 quanta. Noisy phantoms at their own quanta hold 0.64 or
-more (above), 0.98 for the repro's 512 px phantom at 20,000."""
+Measured on noise-free 512 px images entered at 100 to 1,000,000 quanta (8 seeds): the
+phantom 0.044 or less (12 bits), 0.022 (8 bits, to 20,000 quanta; at 1,000,000 its 1.1 is
+rounding, left out by the rounding test), 0.0004 (16 bits), a smooth synthetic image 0.0081;
+128 px phantoms 0.062-0.12 at 20,000 quanta. Noisy phantoms at their own quanta hold 0.64
+or more (above), 0.97-1.08 at 512 px and 20,000 (``benchmarks/noise_share.py``)."""
 
 SPAN_TILT = 3.0
 """Where the share in the upper half of the intensities differs from the lower half's by more
 than this factor, the attenuation span is named as the cause: a wrong number of quanta
 scales the whole noise-level function, a wrong span tilts it.
 
-Measured (variance shares, upper over lower half): phantoms at their own quanta and span
-0.40-1.84 (256 and 384 px), 0.69-1.07 (512 px); a 512 px phantom at 20,000 quanta entered
-as 200,000 or 2000 gave 1.10 and 0.82; with spans of 0.5, 2, 14 and 100 for its true 7,
-5.8, 4.0, 0.047 and 2e-21 (3.5, 5 and 10: 2.8, 1.9 and 0.42, not told apart)."""
+Measured (variance shares, upper over lower half; 8 seeds, ``benchmarks/noise_share.py``):
+phantoms at their own quanta and span 0.70-1.24 (256 and 384 px, where they have enough
+intensities: at 256 px only at 2000 quanta), 0.69-1.13 (512 px); 512 px phantoms at 20,000
+quanta entered as 200,000 or 2000 gave 1.04-1.17 and 0.73-0.85; with spans of 0.5, 2, 14
+and 100 for their true 7, 3.9-5.8, 2.9-4.0 (not always past 3), 0.042-0.065 and under
+2e-17 (3.5, 5 and 10: 2.1-2.8, 1.6-2.0 and 0.38-0.46, not told apart)."""
 
 
 def noise_share(
@@ -124,10 +133,30 @@ class NoiseMismatch:
     looks_noise_free: bool = False
 
 
-def _span_tilt(
+def span_tilt(
     image: XrayImage, settings: LowDoseSettings, noise: NoiseEstimate, values: ValueRange | None
 ) -> float | None:
-    """Share of the predicted variance in the upper half of the intensities over the lower's."""
+    """Share of the predicted variance in the upper half of the intensities over the lower's.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The simulation's input.
+    settings : LowDoseSettings
+        The entered quanta, electronic noise and attenuation span.
+    noise : NoiseEstimate
+        The image's own noise (:meth:`NoiseEstimate.of_image`).
+    values : ValueRange or None
+        The image's range of values (:func:`core.noise.value_range.value_range`), or
+        None to compute it.
+
+    Returns
+    -------
+    float or None
+        The ratio (1 where the span fits; :data:`SPAN_TILT` bounds it either way), or
+        None where the noise-level function has under 4 intensities or a half holds
+        no measurable share.
+    """
     nlf = noise.nlf
     n = nlf.intensities.size
     if n < 4:
@@ -141,8 +170,22 @@ def _span_tilt(
     return (high / low) ** 2
 
 
-def _beyond_rounding(image: XrayImage, noise: NoiseEstimate) -> bool:
-    """Whether the image holds noise beyond rounding to its stored values (any float image)."""
+def beyond_rounding(image: XrayImage, noise: NoiseEstimate) -> bool:
+    """Whether the image holds noise beyond rounding to its stored values.
+
+    Parameters
+    ----------
+    image : XrayImage
+        Any image.
+    noise : NoiseEstimate
+        Its own noise.
+
+    Returns
+    -------
+    bool
+        True for any floating-point image; for integer data, whether the noise's
+        standard deviation reaches :data:`core.noise.dose.NOISE_FREE_STEPS` stored steps.
+    """
     if image.mapping.is_float:
         return True
     return noise.sigma >= NOISE_FREE_STEPS * abs(image.mapping.slope)
@@ -193,8 +236,8 @@ def noise_free_problem(
     if share is None:
         return None
     quanta = f"{settings.photons_per_pixel:g} quanta per pixel"
-    noisy = _beyond_rounding(image, noise)
-    tilt = _span_tilt(image, settings, noise, values) if noisy else None
+    noisy = beyond_rounding(image, noise)
+    tilt = span_tilt(image, settings, noise, values) if noisy else None
     span = None
     if tilt is not None and not 1 / SPAN_TILT <= tilt <= SPAN_TILT:
         span = (
