@@ -139,10 +139,7 @@ class MinifyingImageItem(pg.ImageItem):
 
     def _wanted_blocks(self) -> tuple[int, int]:
         """Rows and columns per block: as many as span at most a device pixel."""
-        rows, cols = (
-            max(1, math.floor(1 / size + 0.01)) if size > 0 else 1 for size in self._screen_sizes()
-        )
-        return rows, cols
+        return blocks_for(self._screen_sizes())
 
     def _screen_sizes(self) -> tuple[float, float]:
         """Device pixels one image pixel spans down and across (1, 1 when not shown)."""
@@ -157,6 +154,23 @@ class MinifyingImageItem(pg.ImageItem):
             ratio * math.hypot(end.x() - origin.x(), end.y() - origin.y()) for end in (down, right)
         )
         return down_size, across
+
+
+def blocks_for(sizes: tuple[float, float]) -> tuple[int, int]:
+    """Return the rows and columns of pixels that fit in a device pixel (at least 1 each).
+
+    Parameters
+    ----------
+    sizes : tuple of float
+        Device pixels one image pixel spans down and across.
+
+    Returns
+    -------
+    tuple of int
+        ``(rows, cols)`` per block of a minified view.
+    """
+    rows, cols = (max(1, math.floor(1 / size + 0.01)) if size > 0 else 1 for size in sizes)
+    return rows, cols
 
 
 def block_mean(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -250,6 +264,20 @@ class ImagePane(pg.GraphicsLayoutWidget):
         rows, cols = extent if extent is not None else grey.shape
         self.image_item.setRect(QRectF(0, 0, cols, rows))
         self._limit_zoom()
+
+    def blocks(self) -> tuple[int, int]:
+        """Return the rows and columns of image pixels one device pixel shows now.
+
+        From the view's range and size, so right after a zoom, before it is drawn.
+        (1, 1) at 1:1 and above, or when the pane is not shown. A caller may draw
+        a minified copy of that many pixels per block (:func:`block_mean`), covering
+        the image's ``extent``: the pane then draws it as it is.
+        """
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        ratio = self.devicePixelRatioF() or 1.0
+        down = ratio * self.view.height() / (y1 - y0) if y1 > y0 else 0.0
+        across = ratio * self.view.width() / (x1 - x0) if x1 > x0 else 0.0
+        return blocks_for((down, across))
 
     @property
     def extent(self) -> tuple[int, int] | None:
