@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ from core.metrics import (
     QualityMetrics,
     Region,
     compare_keeping_small_region,
+    format_psnr,
     noise_floor_problem,
     noise_free_psnr,
 )
@@ -47,9 +49,63 @@ class Comparison:
     data_range_source: str | None = None
     noise_free_psnr_problem: str | None = None
 
+    @property
+    def noise_free_rms(self) -> float | None:
+        """The reference's rms noise over the scope, which gives `noise_free_psnr`.
+
+        The root of the mean of the noise-level function's variance over the scope's
+        pixels (:func:`core.metrics.noise_free_psnr`), so that
+        ``noise_free_psnr == 20 * log10(data_range / noise_free_rms)``; larger than the
+        reference's global noise estimate where the noise grows with intensity. None
+        where `noise_free_psnr` is, 0 for a noise-free reference.
+        """
+        if self.noise_free_psnr is None:
+            return None
+        if math.isinf(self.noise_free_psnr):
+            return 0.0
+        return self.metrics.data_range / 10 ** (self.noise_free_psnr / 20)
+
 
 UNMEASURABLE_NOISE = "the reference's own noise is not measurable"
 """Why the noise-free image's PSNR is unknown where the reference's noise has no estimate."""
+
+
+def noise_floor_text(
+    psnr_db: float, rms: float, reference_sigma: float | None, *, elsewhere: str = ""
+) -> str:
+    """Say what the reference's own noise lets PSNR show, in one sentence.
+
+    The rms named is the one the PSNR comes from (:attr:`Comparison.noise_free_rms`),
+    so that ``psnr_db == 20 * log10(data_range / rms)``; the reference's global noise
+    estimate, which differs from it where the noise varies with intensity, is named as
+    such.
+
+    Parameters
+    ----------
+    psnr_db : float
+        PSNR the noise-free image would score against the reference over the image.
+    rms : float
+        The reference's rms noise over the image, which gives `psnr_db`.
+    reference_sigma : float or None
+        The reference's global noise estimate (std, pixel units), if known.
+    elsewhere : str
+        The same over a region, e.g. ``" (ROI 21.30 dB)"``.
+
+    Returns
+    -------
+    str
+    """
+    estimate = (
+        ""
+        if reference_sigma is None
+        else f" (not its global estimate, std {reference_sigma:.4g}: the noise varies with "
+        "intensity)"
+    )
+    return (
+        f"The reference has noise of its own, rms {rms:.4g} over the image by its "
+        f"noise-level function{estimate}: even the noise-free image would score only about "
+        f"{format_psnr(psnr_db)} dB PSNR against it{elsewhere}."
+    )
 
 
 def noise_sigma(image: XrayImage | np.ndarray | None) -> float | None:

@@ -1,4 +1,4 @@
-"""A table of MSE/PSNR/SSIM against the reference, and the estimated noise before and after."""
+"""MSE/PSNR/SSIM against the reference, the input's noise and the pixel-scale noise left."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.denoise.events import NOISE_LEFT_NOTE
 from core.metrics import format_mse, format_psnr, format_ssim
-from xraygui.analysis import Comparison
+from xraygui.analysis import Comparison, noise_floor_text
 
 HEADERS = ("vs reference", "Where", "MSE", "PSNR dB", "SSIM")
 SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised"}
@@ -46,6 +47,14 @@ class MetricsPanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.noise_label = QLabel()
+        self.noise_label.setWordWrap(True)
+        self.noise_label.setToolTip(
+            "The input's noise, estimated from the input alone, and the same white-noise "
+            "estimator run on the denoised image. That second figure sees only noise from "
+            "pixel to pixel, not the smooth, correlated error a denoiser leaves, so it is "
+            "not the remaining error, and the input's noise over it is no noise reduction "
+            "factor: with a reference, the metrics below measure the error."
+        )
         self.hint = QLabel(
             "No reference: use Image > Simulate low dose, or Image > Choose reference image."
         )
@@ -97,16 +106,21 @@ class MetricsPanel(QWidget):
 
         Parameters
         ----------
-        noise_before, noise_after : float or None
-            Estimated noise std of the noisy and the denoised image (pixel units).
+        noise_before : float or None
+            Estimated noise std of the noisy image (pixel units).
+        noise_after : float or None
+            Pixel-scale noise left in the denoised image (pixel units): the white-noise
+            estimate run on it (:attr:`core.denoise.DenoiseResult.noise_after`).
         has_reference : bool
             Whether a reference image exists (otherwise a hint says how to get one).
         estimating : bool
             Whether `noise_before` is still being estimated.
         """
         before = "estimating..." if estimating else format_noise(noise_before)
+        note = "" if noise_after is None else f" ({NOISE_LEFT_NOTE})"
         self.noise_label.setText(
-            f"Estimated noise (std): before {before}, after {format_noise(noise_after)}"
+            f"Input noise (std): {before}\n"
+            f"Pixel-scale noise left: {format_noise(noise_after)}{note}"
         )
         self.hint.setVisible(not has_reference)
 
@@ -126,7 +140,8 @@ class MetricsPanel(QWidget):
         rows : list of Comparison
             One table row each.
         reference_noise : float, optional
-            Estimated noise std of the reference; shown with the rows' noise-free PSNR.
+            The reference's global noise estimate (std); named beside the rms noise that
+            gives the rows' noise-free PSNR.
         """
         floors = {row.scope == "image": row.noise_free_psnr for row in rows}
         whole, roi = floors.get(True), floors.get(False)
@@ -138,10 +153,9 @@ class MetricsPanel(QWidget):
             )
         elif whole is not None:
             in_roi = "" if roi is None else f" (ROI {format_psnr(roi)} dB)"
+            rms = next(row.noise_free_rms for row in rows if row.scope == "image")
             self.floor_label.setText(
-                f"The reference has noise of its own (std {format_noise(reference_noise)}): even "
-                f"the noise-free image would score only about {format_psnr(whole)} dB PSNR "
-                f"against it{in_roi}."
+                noise_floor_text(whole, rms, reference_noise, elsewhere=in_roi)
             )
         self.range_label.setVisible(bool(rows))
         if rows:

@@ -24,15 +24,17 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 
 from core import __version__
 from core.denoise import DenoiseResult
+from core.denoise.events import NOISE_LEFT_NOTE
 from core.display import to_display
 from core.errors import ImageWriteError
 from core.image import VoiLut, Window, XrayImage
 from core.io.atomic import DestinationExistsError, atomic_write
+from core.io.csv_cells import spreadsheet_cell
 from core.io.notice import DISCLAIMER
 from core.metrics import finite_or_none, format_mse, format_psnr, format_ssim, scale_mismatch
 from core.noise import LowDoseSettings, describe_simulation
 from core.resources import sha256_or_none
-from xraygui.analysis import Comparison
+from xraygui.analysis import Comparison, noise_floor_text
 
 IDENTIFYING_KEYS = (
     "PatientName",
@@ -98,6 +100,7 @@ CSV_COLUMNS = (
     "simulation_max_attenuation",
     "simulation_quanta",
     "precision",
+    "noise_free_rms",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -150,11 +153,14 @@ class ReportContent:
         Model name and hash, sampler, steps, seed, strength, device, precision, t*,
         seconds.
     noise : dict
-        Estimated noise std before and after, and of the reference (pixel units).
+        Pixel units: ``"before"`` the input's estimated noise std, ``"after"`` the
+        pixel-scale noise left in the result (the white-noise estimate run on it, not
+        the remaining error, which is correlated), ``"reference"`` the reference's
+        global noise estimate.
     metrics : list of dict
         One dict per comparison (label, scope, MSE, PSNR, SSIM, data range and where
         it comes from, and the PSNR the noise-free image would score against the
-        reference there).
+        reference there, and the reference's rms noise that gives it).
     thumbnails : dict of str to ndarray
         ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
     created : str
@@ -230,9 +236,9 @@ class ReportContent:
         rows : list of Comparison
             Metrics.
         noise : tuple of float or None
-            Estimated noise before and after.
+            The input's estimated noise, and the pixel-scale noise left in the result.
         reference_noise : float, optional
-            Estimated noise of the reference.
+            The reference's global noise estimate.
         include_identifiers : bool
             Put patient identifiers, the full source and reference paths and the
             SOP Instance UIDs in the report.
@@ -296,6 +302,7 @@ class ReportContent:
                     **r.metrics.to_dict(),
                     "data_range_source": r.data_range_source,
                     "noise_free_psnr": finite_or_none(r.noise_free_psnr),
+                    "noise_free_rms": r.noise_free_rms,
                     "noise_free_psnr_problem": r.noise_free_psnr_problem,
                 }
                 for r in rows
@@ -392,6 +399,7 @@ class ReportContent:
                 "data_range": m["data_range"],
                 "data_range_source": m.get("data_range_source"),
                 "noise_free_psnr_db": m.get("noise_free_psnr"),
+                "noise_free_rms": m.get("noise_free_rms"),
                 "noise_free_psnr_problem": m.get("noise_free_psnr_problem"),
                 "padding_pixels_left_out": m.get("excluded", 0),
             }
@@ -480,7 +488,12 @@ def json_bytes(content: ReportContent) -> bytes:
 
 
 def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
-    """Render a table as UTF-8 CSV, every text cell made valid first (:func:`text_safe`).
+    """Render a table as UTF-8 CSV, every text cell made valid and inert first.
+
+    Text is made valid Unicode (:func:`text_safe`), then text a spreadsheet would run
+    as a formula (``=1+2.dcm``, a PatientName ``=HYPERLINK(...)``) gets a single quote
+    before it (:func:`core.io.csv_cells.spreadsheet_cell`); numbers are written as
+    they are.
 
     The bytes begin with a UTF-8 byte-order mark, so that spreadsheets (Excel on
     Windows) read non-ASCII text such as patient names or "µ" as UTF-8; read the
@@ -501,8 +514,13 @@ def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: text_safe(v) if isinstance(v, str) else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_cell(_valid(v)) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _valid(value: Any) -> Any:
+    """Return text as :func:`text_safe` makes it, anything else unchanged."""
+    return text_safe(value) if isinstance(value, str) else value
 
 
 def _qimage(grey: np.ndarray) -> QImage:
@@ -612,10 +630,9 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         )
     if content.note:
         line(content.note, bold=True)
-    line(
-        f"Estimated noise std: before {_fmt(content.noise['before'])}, "
-        f"after {_fmt(content.noise['after'])}"
-    )
+    line(f"Input noise (estimated std): {_fmt(content.noise['before'])}.")
+    if content.noise["after"] is not None:
+        line(f"Pixel-scale noise left: {_fmt(content.noise['after'])} ({NOISE_LEFT_NOTE}).")
     y += 10
     names = [n for n in ("before", "after", "residual") if n in content.thumbnails]
     side = (width - 20 * (len(names) - 1)) / 3
@@ -669,11 +686,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             regions = "".join(
                 f" (region {scope}: {value:.2f} dB)" for scope, value in floors.items() if value
             )
-            line(
-                f"The reference has noise of its own (std {_fmt(content.noise.get('reference'))}):"
-                f" even the noise-free image would score only about {whole:.2f} dB PSNR against"
-                f" it{regions}."
-            )
+            rms = next(m["noise_free_rms"] for m in content.metrics if m["scope"] == "image")
+            line(noise_floor_text(whole, rms, content.noise.get("reference"), elsewhere=regions))
     else:
         line("No reference image: PSNR and SSIM are not available.")
     y += 10

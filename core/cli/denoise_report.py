@@ -94,7 +94,9 @@ class Outcome:
             First :func:`provenance` (schema version, disclaimer, software, created),
             then ``input``, ``input_sha256``, ``frame`` (from 0), ``output``, ``status``
             and ``error``. ``noise_sigma`` (the input's, pixel units), ``t_star``,
-            ``residual_sigma`` (the output's noise, None where it cannot be measured),
+            ``residual_sigma`` (the pixel-scale noise left in the output: the white-noise
+            estimate run on it, not the remaining error, which is correlated; None where
+            it cannot be measured),
             ``seconds`` and ``denoising`` (:meth:`DenoiseResult.summary`: model, its
             SHA-256, sampler, steps, seed, strength, views...) are None unless the
             output was written.

@@ -12,6 +12,11 @@ from core.denoise.domain import NoiseEstimate
 from core.denoise.settings import DenoiseSettings
 from core.image import XrayImage
 
+NOISE_LEFT_NOTE = "white-noise estimate; not the remaining error, which is correlated"
+"""What :attr:`DenoiseResult.noise_after`, the pixel-scale noise left, is and is not,
+wherever it is shown: the white-noise estimator misses the correlated error a denoiser
+leaves, so the input's noise over it is no noise reduction."""
+
 
 @dataclass(frozen=True)
 class TileProgress:
@@ -105,8 +110,11 @@ class DenoiseResult:
     noise_before : NoiseEstimate
         The input's noise, estimated from the input alone.
     noise_after : float
-        Global noise std of the result (pixel units); NaN where it has too few
-        unclipped smooth areas to measure.
+        Pixel-scale noise left in the result (pixel units): the input's white-noise
+        estimator (:func:`core.noise.estimate_noise_sigma`) run on the result; NaN where
+        it has too few unclipped smooth areas to measure. It sees only pixel-to-pixel
+        noise, not the correlated error a denoiser leaves, so it is no measure of the
+        remaining error, nor ``noise_before.sigma`` over it a noise reduction.
     noise_std_model : float
         The input's noise std in the model domain, ``s``.
     t_start : float
@@ -156,12 +164,13 @@ class DenoiseResult:
             mid_blocks 6, cosine-v1), sha256 3f2a...: DDIM, 1 step, strength 1,
             4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
-            310-3650), t* 41.3; residual noise sigma 1.9"``.
+            310-3650), t* 41.3; pixel-scale noise left 1.9 (white-noise estimate; not
+            the remaining error, which is correlated)"``.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
         after = ""
         if not math.isnan(self.noise_after):
-            after = f"; residual noise sigma {self.noise_after:.3g}"
+            after = f"; pixel-scale noise left {self.noise_after:.3g} ({NOISE_LEFT_NOTE})"
         return (
             f"denoised by diffusion model {self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "

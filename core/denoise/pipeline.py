@@ -11,7 +11,8 @@ variance stabilisation -> affine map to the model domain, noise std ``s``
 [3]_ [4]_ -> pixels on the input's scale, the padding as it was (in every step's
 images too), rounded to the values the input's format stores where the input holds
 only such values (any image read from a file): the result is then the image written,
-and its residual noise is measured on it.
+and the pixel-scale noise left in it (a white-noise estimate, not its error) is
+measured on it.
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
 network call, so a consumer cancels by no longer iterating (closing the generator), and
@@ -296,7 +297,7 @@ def _denoise(
     noise = estimate_image_noise(image)
     domain = ModelDomain.from_image(image, noise)
     settings.check_strength(domain.noise_std, model.schedule.sigma_max)
-    # The result of an image as read is the image written, so that its residual noise
+    # The result of an image as read is the image written, so that its pixel-scale noise
     # (below) and any metric of it describe the file delivered. An image simulated in
     # memory (a benchmark's noisy input, say) may hold values between the stored ones;
     # its result is left between them too, compared with other methods' like with like.

@@ -198,11 +198,13 @@ def test_an_opened_images_noise_is_estimated_in_a_worker(window, qtbot, monkeypa
     threads = []
     _in_worker(monkeypatch, jobs, "noise_sigma", threads)
     window.open_file(small_dicom)
-    assert window.metrics.noise_label.text().endswith("before estimating..., after -")
+    assert window.metrics.noise_label.text() == (
+        "Input noise (std): estimating...\nPixel-scale noise left: -"
+    )
     qtbot.waitUntil(lambda: not window.estimating_noise, timeout=30000)
     assert threads == [False]
-    expected = f"before {noise_sigma(window.image):.4g}, after -"
-    assert window.metrics.noise_label.text().endswith(expected)
+    expected = f"Input noise (std): {noise_sigma(window.image):.4g}\nPixel-scale noise left: -"
+    assert window.metrics.noise_label.text() == expected
 
 
 def test_a_report_asked_for_before_the_estimate_comes_has_it(window, small_dicom, tmp_path):

@@ -44,7 +44,7 @@ def test_a_cancelled_new_run_shows_the_old_result_again_in_the_metrics_and_the_r
     assert window.result is first and window.trajectory is steps
     table = window.metrics.table
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Noisy", "Denoised"]
-    assert window.metrics.noise_label.text() == noise and not noise.endswith("after -")
+    assert window.metrics.noise_label.text() == noise and not noise.endswith("left: -")
     assert window.controls.status.text() == status
     assert window.controls.progress.format() == "Cancelled: showing the previous result"
     report = json.loads(window.export_report(tmp_path / "report")[1].read_text())
