@@ -9,7 +9,10 @@ multi-frame input gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so o
 single-frame input keeps ``DIR/<stem>.<format>``); the frames of one DICOM form one new
 derived series, InstanceNumber 1 to N in frame order. Other DICOM outputs of one source
 series form one derived series, each keeping its source's InstanceNumber
-(:func:`core.io.dicom_write.derived_series_uid`). Outputs are written atomically and
+(:func:`core.io.dicom_write.derived_series_uid`). A PNG's or TIFF's description ends
+with the SHA-256 and frame of its input (:mod:`core.io.source_record`), as a derived DICOM's
+SourceImageSequence references its source: ``--skip-existing`` keeps an output only if
+it was made from the same input and frame. Outputs are written atomically and
 never over an input. The model, and torch with it, is loaded only when the subcommand runs.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +36,8 @@ from core.io.atomic import EXISTS, DestinationExistsError
 from core.io.dicom_write import derived_series_uid
 from core.io.output_names import frame_stem
 from core.io.sniff import detect_format
+from core.io.source_record import made_from, records_by_description, source_record
+from core.resources import file_sha256
 
 if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
     from core.denoise import DenoiseResult, DenoiseSettings
@@ -40,6 +46,7 @@ if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
 SAMPLERS = ("ddim", "ddpm")
 ALL_FRAMES = "all"
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
+RESUME_HINT = "use --overwrite or another --output-dir"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,8 +58,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "image; DIR/<input stem>.<same format> is written for each INPUT, the stem being "
         "its name less an image suffix (.dcm .dicom .png .tif .tiff .jpg .jpeg .npy). "
         "Inputs whose stems clash are told apart: of one folder they keep their suffix "
-        "(a_png, a_jpg), of different folders they get their folders' names (s1_IM0001, "
-        "s2_IM0001), and any still alike a number (_2). With --frame all, "
+        "(a_png, a_jpg); inputs of different folders that share a stem or such a name, "
+        "also through others, each get their folders' names (s1_IM0001, s2_IM0001; "
+        "d1/x.png, d1/x.dcm and d2/x.png give d1_x_png, d1_x_dcm and d2_x); and any "
+        "still alike a number (_2). With --frame all, "
         "DIR/<input stem>_frameNNN.<format> is written for each frame of a multi-frame "
         "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>; "
         "a frame named like another input gets _2); the frames of a DICOM form one new "
@@ -111,14 +120,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--skip-existing",
         action="store_true",
         help="leave existing outputs as they are and do not denoise their inputs again "
-        "(to resume a stopped batch)",
+        "(to resume a stopped batch); an output is kept only if it was made from the same "
+        "input and frame (a DICOM's SourceImageSequence, the input's SHA-256 in a PNG's or "
+        "TIFF's description), else that input is an error; a .npy, which records no "
+        "source, is kept by its name alone, with a warning",
     )
     parser.add_argument(
         "--json",
         action="store_true",
         help="print one JSON object per line on stdout for each input (each frame): input, "
         "frame, output, status (ok, skipped or error), error, noise_sigma, t_star, "
-        "residual_sigma, seconds, device",
+        "residual_sigma (pixel-scale noise left: a white-noise estimate, not the remaining "
+        "error, which is correlated), seconds, device",
     )
     parser.set_defaults(run=run)
 
@@ -224,8 +237,7 @@ def run(args: argparse.Namespace) -> int:
     paths = _unique(args.inputs)
     report = DenoiseReport(paths, device=device_label(device), as_json=args.json)
     stems = output_stems(paths, one_folder=True)
-    inputs = {path.resolve() for path in paths}
-    written: set[Path] = set()
+    batch = _Batch(args.skip_existing, inputs={path.resolve() for path in paths})
     derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
@@ -243,7 +255,7 @@ def run(args: argparse.Namespace) -> int:
                         stems, path, frame, every_frame, args.output_dir
                     )
                     image = None
-                    if destination is None or not _kept(destination, path, args, inputs, written):
+                    if destination is None or not _kept(destination, path, frame, batch):
                         with warnings.catch_warnings():
                             if frame > first:  # said for the first frame already (colour, say)
                                 warnings.simplefilter("ignore", XrayWarning)
@@ -254,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
                             stem = frame_stem(stems, path, frame) if many else stems[path]
                             folder = args.output_dir
                             destination = output_path(stem, path, image.source_format, folder)
-                            if _kept(destination, path, args, inputs, written):
+                            if _kept(destination, path, frame, batch):
                                 image = None
                         elif many and args.frame is None:
                             tqdm.write(
@@ -270,10 +282,18 @@ def run(args: argparse.Namespace) -> int:
                             series = (series_uid, frame + 1)
                         else:  # the source series', numbered as in it
                             series = (derived_series_uid(image, derived_series), None)
+                        source = _recorded_source(destination, path, frame, batch)
                         result = _denoise_into(
-                            image, destination, model, settings, label, args.overwrite, series
+                            image,
+                            destination,
+                            model,
+                            settings,
+                            label,
+                            args.overwrite,
+                            series,
+                            source,
                         )
-                        written.add(destination)
+                        batch.written.add(destination)
                         report.add(Outcome(path, frame, destination, WRITTEN, result=result))
                 except BrokenPipeError:  # stdout's reader has gone: main() ends quietly
                     raise
@@ -329,21 +349,71 @@ def _named_before_reading(
     return output_path(stem, path, detect_format(path), folder)
 
 
-def _kept(
-    destination: Path, path: Path, args: argparse.Namespace, inputs: set[Path], written: set[Path]
-) -> bool:
+@dataclass
+class _Batch:
+    """What a batch's outputs are checked against.
+
+    Parameters
+    ----------
+    skip_existing : bool
+        Whether an existing output made from the same input and frame is kept.
+    inputs : set of Path
+        The inputs, resolved: never an output.
+    written : set of Path
+        The outputs written so far.
+    digests : dict of Path to str
+        The SHA-256 of the inputs read so far (:meth:`sha256`).
+    """
+
+    skip_existing: bool
+    inputs: set[Path]
+    written: set[Path] = field(default_factory=set)
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def sha256(self, path: Path) -> str:
+        """Return the SHA-256 of input `path`, reading it only the first time."""
+        if path not in self.digests:
+            self.digests[path] = file_sha256(path)
+        return self.digests[path]
+
+
+def _recorded_source(destination: Path, path: Path, frame: int, batch: _Batch) -> str:
+    """Return what `destination` records of its input in its description, or ""."""
+    if not records_by_description(destination):
+        return ""
+    return source_record(batch.sha256(path), frame)
+
+
+def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
     """Whether `destination` exists and is kept (``--skip-existing``), `path` not denoised.
+
+    It is kept only if it was made from frame `frame` of `path`
+    (:func:`core.io.source_record.made_from`), a ``.npy`` by its name alone (it records
+    nothing), with a warning; only headers and descriptions are read, never pixels.
 
     Raises
     ------
     XrayError
-        If `destination` is an input, or was written for another input in this batch.
+        If `destination` is an input, was written for another input in this batch, or
+        with ``--skip-existing`` exists but was not shown to be made from `path`.
     """
-    if destination.resolve() in inputs:
+    if destination.resolve() in batch.inputs:
         raise XrayError(f"{path}: {destination} is an input; choose another --output-dir")
-    if destination in written:
+    if destination in batch.written:
         raise XrayError(f"{path}: {destination} was written for another input")
-    return args.skip_existing and destination.exists()
+    if not (batch.skip_existing and destination.exists()):
+        return False
+    if destination.suffix.lower() == ".npy":
+        print(
+            f"{path}: warning: {destination} kept by its name alone: a .npy records nothing "
+            "of its source",
+            file=sys.stderr,
+        )
+        return True
+    problem = made_from(destination, path, frame, lambda: batch.sha256(path))
+    if problem:
+        raise XrayError(f"{path}: {destination} {problem}; {RESUME_HINT}")
+    return True
 
 
 def _denoise_into(
@@ -354,12 +424,14 @@ def _denoise_into(
     label: str,
     overwrite: bool,
     series: tuple[str | None, int | None],
+    source: str,
 ) -> DenoiseResult:
     """Denoise one frame and write it to `destination`, with a progress bar on a terminal.
 
     `series` is the SeriesInstanceUID and InstanceNumber of a derived DICOM: of a frame
     of a DICOM written with ``--frame all``, or of the series derived from the source's
-    (None, the source's number), or (None, None) for a file without one.
+    (None, the source's number), or (None, None) for a file without one. `source`, where
+    not "", ends the description written (:func:`core.io.source_record.source_record`).
     """
     from core.denoise import DenoiseResult, TileProgress, denoise_steps
     from core.io import write_image
@@ -376,7 +448,7 @@ def _denoise_into(
     write_image(
         result.image,
         destination,
-        description=result.description(),
+        description=f"{result.description()}; {source}" if source else result.description(),
         overwrite=overwrite,
         series_uid=series[0],
         instance_number=series[1],

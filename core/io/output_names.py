@@ -20,11 +20,14 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
     2. Inputs of one folder whose stems are the same, ignoring case, each keep their
        suffix in the stem: ``a.jpg`` and ``a.png`` give ``a_jpg`` and ``a_png``,
        ``c`` and ``c.dcm`` give ``c`` and ``c_dcm``.
-    3. With `one_folder` (every output goes into one folder), inputs of different
-       folders whose stems are still the same, ignoring case, are prefixed with the
-       fewest names of their folders that tell them apart: ``s1/IM0001`` and
-       ``s2/IM0001`` give ``s1_IM0001`` and ``s2_IM0001``; ``a/x/IM0001`` and
-       ``b/x/IM0001`` give ``a_x_IM0001`` and ``b_x_IM0001``.
+    3. With `one_folder` (every output goes into one folder), inputs that share a stem
+       (rule 1) or a name (rule 2), ignoring case, are linked, also through other
+       inputs; where linked inputs come from different folders, every one of them,
+       suffixed by rule 2 or not, is prefixed with the fewest names of their folders
+       that tell them apart: ``s1/IM0001`` and ``s2/IM0001`` give ``s1_IM0001`` and
+       ``s2_IM0001``; ``a/x/IM0001`` and ``b/x/IM0001`` give ``a_x_IM0001`` and
+       ``b_x_IM0001``; ``d1/x.png``, ``d1/x.dcm`` and ``d2/x.png`` give ``d1_x_png``,
+       ``d1_x_dcm`` and ``d2_x``.
     4. Any stem that then still clashes, ignoring case, among all the inputs (with
        `one_folder`) or among those of one folder (``x_dcm.dcm`` beside ``x`` and
        ``x.dcm``; ``A.png`` beside ``a.png``) is kept by one input, the first in path
@@ -56,7 +59,7 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
         clash = suffix and shared[folders[path], stem.casefold()] > 1
         plain[path] = f"{stem}_{suffix[1:]}" if clash else stem
     if one_folder:
-        return _distinct(_with_folders(plain, folders), plain)
+        return _distinct(_with_folders(plain, split, folders), plain)
     by_folder: dict[Path, dict[Path, str]] = {}
     for path, stem in plain.items():
         by_folder.setdefault(folders[path], {})[path] = stem
@@ -103,13 +106,15 @@ def _stem(path: Path) -> tuple[str, str]:
     return path.name, ""
 
 
-def _with_folders(stems: dict[Path, str], folders: dict[Path, Path]) -> dict[Path, str]:
-    """Prefix the stems shared by inputs of different folders with their folders' names."""
-    groups: dict[str, list[Path]] = {}
-    for path, stem in stems.items():
-        groups.setdefault(stem.casefold(), []).append(path)
+def _with_folders(
+    stems: dict[Path, str], split: dict[Path, tuple[str, str]], folders: dict[Path, Path]
+) -> dict[Path, str]:
+    """Prefix the names of linked inputs of different folders with their folders' names.
+
+    `stems` are the names rules 1 and 2 gave, `split` the stems and suffixes of rule 1.
+    """
     named = dict(stems)
-    for paths in groups.values():
+    for paths in _linked(stems, split):
         parents = {folders[path] for path in paths}
         if len(parents) < 2:
             continue
@@ -128,6 +133,26 @@ def _with_folders(stems: dict[Path, str], folders: dict[Path, Path]) -> dict[Pat
             prefix = "_".join(names[folders[path]][-depth:])
             named[path] = f"{prefix}_{stems[path]}" if prefix else stems[path]
     return named
+
+
+def _linked(stems: dict[Path, str], split: dict[Path, tuple[str, str]]) -> list[list[Path]]:
+    """Group the inputs that share a stem or a name, ignoring case, also through others."""
+    leader: dict[Path, Path] = {path: path for path in stems}
+
+    def find(path: Path) -> Path:
+        while leader[path] != path:
+            path = leader[path]
+        return path
+
+    first: dict[str, Path] = {}
+    for path, stem in stems.items():
+        for key in {stem.casefold(), split[path][0].casefold()}:
+            other = first.setdefault(key, path)
+            leader[find(path)] = find(other)
+    groups: dict[Path, list[Path]] = {}
+    for path in stems:
+        groups.setdefault(find(path), []).append(path)
+    return list(groups.values())
 
 
 def _tell_apart(names: Iterable[list[str]], depth: int) -> bool:

@@ -1,0 +1,176 @@
+"""What an output records of the input it was made from, and whether it was made from one.
+
+A derived DICOM references its source in its SourceImageSequence
+(ReferencedSOPInstanceUID, and ReferencedFrameNumber for a frame of a multi-frame
+source). A PNG's or TIFF's description ends with :func:`source_record`: the SHA-256 of
+the input file and the frame denoised. A ``.npy`` holds pixels only and records nothing.
+``xray-denoise denoise --skip-existing`` keeps an existing output only where
+:func:`made_from` finds it was made from the same input and frame, reading headers and
+descriptions, never pixels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pydicom
+import tifffile
+from PIL import Image
+from pydicom.multival import MultiValue
+
+from core.errors import ImageReadError
+
+DICOM_SUFFIXES = (".dcm", ".dicom")
+SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame ([0-9]+)")
+"""What a PNG's or TIFF's description records of its input (:func:`source_record`)."""
+
+
+def source_record(sha256: str, frame: int) -> str:
+    """Say which input, and which frame of it, a PNG or TIFF output was made from.
+
+    The text ends the output's description (PNG ``Description``, TIFF
+    ImageDescription); :func:`made_from` reads it back (:data:`SOURCE_RECORD`).
+
+    Parameters
+    ----------
+    sha256 : str
+        The input file's SHA-256, lower-case hex.
+    frame : int
+        The frame or page denoised, from 0.
+
+    Returns
+    -------
+    str
+        ``"source sha256 <64 hex digits>, frame <frame>"``.
+    """
+    return f"source sha256 {sha256}, frame {frame}"
+
+
+def records_by_description(destination: Path) -> bool:
+    """Whether an output at `destination` records its source in its description.
+
+    Parameters
+    ----------
+    destination : Path
+        An output's path.
+
+    Returns
+    -------
+    bool
+        False for a DICOM (its SourceImageSequence references the source) and a
+        ``.npy`` (it records nothing); True otherwise (PNG, TIFF).
+    """
+    return destination.suffix.lower() not in (*DICOM_SUFFIXES, ".npy")
+
+
+def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], str]) -> str:
+    """Say why existing `destination` is not known to be frame `frame` of `path` denoised.
+
+    A DICOM's SourceImageSequence must reference `path`'s SOPInstanceUID and the frame
+    (ReferencedFrameNumber, absent for a single-frame source); a PNG's or TIFF's
+    description must end with `path`'s :func:`source_record`. Only headers and
+    descriptions are read.
+
+    Parameters
+    ----------
+    destination : Path
+        An existing output; not a ``.npy``, which records nothing of its source.
+    path : Path
+        The input.
+    frame : int
+        The input's frame, from 0.
+    sha256 : callable
+        Returns the input file's SHA-256 (called only for a PNG or TIFF output).
+
+    Returns
+    -------
+    str
+        The reason, beginning ``"exists"``; "" where `destination` was made from it.
+
+    Raises
+    ------
+    ImageReadError
+        If the output is a DICOM and the input's DICOM header cannot be read.
+    """
+    suffix = destination.suffix.lower()
+    if suffix in DICOM_SUFFIXES:
+        theirs, ours = _referenced_source(destination), _sop_instance(path, frame)
+        if ours is None:
+            return "exists, and this input has no SOPInstanceUID for a derived DICOM to reference"
+    else:
+        theirs, ours = _described_source(destination), (sha256(), frame)
+    if theirs is None:
+        return "exists and records no source to show it was made from this input"
+    if theirs[0] == ours[0] and theirs[1] != ours[1]:
+        return f"exists, made from frame {theirs[1]} of this input, not frame {ours[1]}"
+    if theirs != ours:
+        return (
+            f"exists, made from another input: it records {_said(theirs, suffix)}, "
+            f"this input is {_said(ours, suffix)}"
+        )
+    return ""
+
+
+def _said(source: tuple[str, int], suffix: str) -> str:
+    """Name a source as :func:`made_from` compares it, in a few words."""
+    if suffix in DICOM_SUFFIXES:
+        return f"SOP instance {source[0]} frame {source[1]}"
+    return f"sha256 {source[0][:16]}... frame {source[1]}"
+
+
+def _sop_instance(path: Path, frame: int) -> tuple[str, int] | None:
+    """Return input `path`'s SOPInstanceUID and `frame` (from 0), or None.
+
+    Only the header is read; None where it has no SOPInstanceUID.
+
+    Raises
+    ------
+    ImageReadError
+        If the header cannot be read.
+    """
+    try:
+        header = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+    except Exception as error:  # pydicom's parse errors have no common base
+        raise ImageReadError(path, f"its DICOM header cannot be read ({error})") from error
+    uid = str(header.get("SOPInstanceUID") or "").strip()
+    return (uid, frame) if uid else None
+
+
+def _referenced_source(destination: Path) -> tuple[str, int] | None:
+    """Return the SOP instance and frame (from 0) a derived DICOM references, or None.
+
+    The frame is ReferencedFrameNumber less 1, 0 where it is absent (a single-frame
+    source); None where the file cannot be read as DICOM or has no SourceImageSequence
+    item with a ReferencedSOPInstanceUID.
+    """
+    try:
+        header = pydicom.dcmread(destination, force=True, stop_before_pixels=True)
+        item = (header.get("SourceImageSequence") or [None])[0]
+        uid = "" if item is None else str(item.get("ReferencedSOPInstanceUID") or "").strip()
+        number = None if item is None else item.get("ReferencedFrameNumber")
+        if isinstance(number, MultiValue):
+            number = number[0] if number else None
+        return (uid, 0 if number in (None, "") else int(number) - 1) if uid else None
+    except Exception:  # a probe of a file in the way: any failure means "records no source"
+        return None
+
+
+def _described_source(destination: Path) -> tuple[str, int] | None:
+    """Return the input SHA-256 and frame a PNG's or TIFF's description records, or None.
+
+    Only the description is read (:data:`SOURCE_RECORD`), never the pixels; None where
+    there is none, or the file cannot be read.
+    """
+    try:
+        if destination.suffix.lower() == ".png":
+            with Image.open(destination) as png:
+                text = str(png.info.get("Description") or "")
+        else:
+            with tifffile.TiffFile(destination) as tiff:
+                text = tiff.pages[0].description
+    except Exception:  # a probe of a file in the way: any failure means "records no source"
+        return None
+    found = SOURCE_RECORD.findall(text)
+    return (found[-1][0], int(found[-1][1])) if found else None
