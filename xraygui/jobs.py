@@ -468,7 +468,7 @@ def write_batch_csv(rows: list[dict[str, Any]], path: Path) -> None:
     r"""Write the batch table atomically (replacing the previous version).
 
     File names that are not valid UTF-8 are written with their odd bytes as ``\xNN``
-    (:func:`xraygui.reports.text_safe`), and text a spreadsheet would run as a formula
+    (:func:`core.io.safe_text.text_safe`), and text a spreadsheet would run as a formula
     with a single quote before it (:func:`core.io.csv_cells.spreadsheet_cell`).
     """
     data = csv_bytes(BATCH_COLUMNS, rows)

@@ -31,6 +31,7 @@ from core.image import VoiLut, Window, XrayImage
 from core.io.atomic import DestinationExistsError, atomic_write
 from core.io.csv_cells import spreadsheet_cell
 from core.io.notice import DISCLAIMER
+from core.io.safe_text import text_safe
 from core.metrics import finite_or_none, format_mse, format_psnr, format_ssim, scale_mismatch
 from core.noise import LowDoseSettings, describe_simulation
 from core.resources import sha256_or_none
@@ -108,31 +109,6 @@ CSV_COLUMNS = (
 def timestamp() -> str:
     """Return the time now in ISO 8601, to the second, with the local UTC offset."""
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def text_safe(text: str) -> str:
-    r"""Return `text` as valid Unicode, for a CSV, JSON or PDF file.
-
-    A file name that is not valid UTF-8 (a Latin-1 name on Linux, say) comes from
-    the operating system with its undecodable bytes as lone surrogates, which no
-    UTF-8 file may hold. Those bytes are written as ``\xNN`` instead
-    (``M\xfcller.dcm``), any other lone surrogate as ``\uNNNN``. Valid text is
-    returned unchanged.
-
-    Parameters
-    ----------
-    text : str
-        A file name, path or message that may hold one.
-
-    Returns
-    -------
-    str
-    """
-    try:
-        raw = text.encode("utf-8", "surrogateescape")  # the name's bytes, as on disk
-    except UnicodeEncodeError:  # a surrogate no byte decodes to (a broken Windows name)
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -490,10 +466,10 @@ def json_bytes(content: ReportContent) -> bytes:
 def csv_bytes(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
     """Render a table as UTF-8 CSV, every text cell made valid and inert first.
 
-    Text is made valid Unicode (:func:`text_safe`), then text a spreadsheet would run
-    as a formula (``=1+2.dcm``, a PatientName ``=HYPERLINK(...)``) gets a single quote
-    before it (:func:`core.io.csv_cells.spreadsheet_cell`); numbers are written as
-    they are.
+    Text is made valid Unicode (:func:`~core.io.safe_text.text_safe`), then text a
+    spreadsheet would run as a formula (``=1+2.dcm``, a PatientName ``=HYPERLINK(...)``)
+    gets a single quote before it (:func:`core.io.csv_cells.spreadsheet_cell`); numbers
+    are written as they are.
 
     The bytes begin with a UTF-8 byte-order mark, so that spreadsheets (Excel on
     Windows) read non-ASCII text such as patient names or "µ" as UTF-8; read the

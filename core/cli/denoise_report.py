@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from core import __version__
 from core.io.notice import DISCLAIMER
+from core.io.safe_text import text_safe
 from core.resources import sha256_or_none
 
 if TYPE_CHECKING:  # torch comes with it, loaded only when the subcommand runs
@@ -105,10 +106,10 @@ class Outcome:
         residual = None if result is None else result.noise_after
         return {
             **provenance(),
-            "input": str(self.source),
+            "input": text_safe(str(self.source)),
             "input_sha256": input_sha256,
             "frame": self.frame,
-            "output": None if self.output is None else str(self.output),
+            "output": None if self.output is None else text_safe(str(self.output)),
             "status": self.status,
             "error": self.error,
             "noise_sigma": None if result is None else result.noise_before.sigma,

@@ -16,6 +16,7 @@ from pathlib import Path
 from core.cli.denoise_report import provenance
 from core.cli.frames import read_frame
 from core.io import read_image
+from core.io.safe_text import text_safe
 from core.metrics import (
     Region,
     compare_keeping_small_region,
@@ -124,10 +125,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         values = {
             **provenance(),
-            "reference": str(args.reference),
+            "reference": text_safe(str(args.reference)),
             "reference_frame": args.frame or 0,
             "reference_sha256": sha256_or_none(args.reference),
-            "test": str(args.test),
+            "test": text_safe(str(args.test)),
             "test_frame": (test_frame or 0) if test.n_frames > 1 else 0,
             "test_sha256": sha256_or_none(args.test),
             "scale_warning": scale_warning,

@@ -14,8 +14,9 @@ import pytest
 import core.io.atomic
 from core.errors import ImageWriteError
 from core.io.atomic import DestinationExistsError
+from core.io.safe_text import text_safe
 from xraygui import reports
-from xraygui.reports import ReportContent, text_safe, write_report
+from xraygui.reports import ReportContent, write_report
 
 pytestmark = pytest.mark.gui
 
