@@ -6,7 +6,6 @@ its own, of the file's patient.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import warnings
 from collections import deque
@@ -22,7 +21,13 @@ from core.image import XrayImage
 from core.io import read_image
 from core.io.sniff import DICOM_SUFFIXES, IMAGE_SUFFIXES, is_image_candidate
 from core.noise.value_range import value_range
-from core.training.patient_table import PATIENT_TABLE, read_patient_table
+from core.training.patient_table import (
+    PATIENT_TABLE,
+    TEXT_ENCODINGS,
+    decode_text,
+    group_patients,
+    read_patient_tables,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +86,9 @@ def find_images(folder: str | Path) -> list[Path]:
     Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
     suffix, or none, that carry the DICOM preamble (``DICM`` at byte 128), such as DICOM
     files named by their UID; a DICOMDIR does not
-    (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` and hidden
-    ones) are counted in a warning that names one, so that none is left out unseen.
+    (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` tables) are
+    counted in a warning that names one, so that none is left out unseen. Hidden files and
+    folders and those of NAS and archive tools are left out (:func:`left_out`).
 
     Parameters
     ----------
@@ -110,9 +116,33 @@ def find_images(folder: str | Path) -> list[Path]:
 NOT_AN_IMAGE = "not taken as an image (no image suffix, no DICOM preamble)"
 """Why :func:`sort_files` leaves a file out."""
 
+SYSTEM_FOLDERS = ("@eaDir", "__MACOSX")
+"""Folders of thumbnails and metadata that tools leave beside images (a Synology NAS's,
+macOS's archiver's): never training data."""
+
+
+def left_out(relative: Path) -> bool:
+    """Whether a path under the data folder is left out: hidden, or in a system folder.
+
+    Parameters
+    ----------
+    relative : Path
+        A file's path relative to the data folder.
+
+    Returns
+    -------
+    bool
+        True when a component of it starts with ``.`` (``.thumbnails/``, ``._a.png``,
+        ``.DS_Store``) or is one of :data:`SYSTEM_FOLDERS`.
+    """
+    return any(part.startswith(".") or part in SYSTEM_FOLDERS for part in relative.parts)
+
 
 def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """Sort the files under ``folder`` into images and files not taken as images.
+
+    Files left out (:func:`left_out`) are in neither list; they are counted in one log
+    line that names one.
 
     Parameters
     ----------
@@ -124,8 +154,7 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     images : list of Path
         Files taken as images (:func:`core.io.sniff.is_image_candidate`), sorted.
     others : list of Path
-        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` and hidden files
-        are not listed.
+        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` tables are not listed.
 
     Raises
     ------
@@ -134,24 +163,59 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
-    images, others = [], []
+    images, others, hidden = [], [], []
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            (images if is_image_candidate(path) else others).append(path)
-    others = [
-        path for path in others if path != folder / PATIENT_TABLE and not path.name.startswith(".")
-    ]
+        if not path.is_file():
+            continue
+        if left_out(path.relative_to(folder)):
+            hidden.append(path)
+        elif is_image_candidate(path):
+            images.append(path)
+        elif path.name != PATIENT_TABLE:
+            others.append(path)
+    if hidden:
+        log.info(
+            "%s: %d file(s) in hidden or system folders, or hidden themselves (a name starting "
+            "with '.', %s), left out, such as %s",
+            folder,
+            len(hidden),
+            ", ".join(SYSTEM_FOLDERS),
+            hidden[0].relative_to(folder).as_posix(),
+        )
     return images, others
 
 
-def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageRecord]:
+def patient_tables(folder: Path) -> list[Path]:
+    """List the ``data.csv`` tables in ``folder`` and the folders under it, sorted.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+
+    Returns
+    -------
+    list of Path
+        The tables, those in folders left out (:func:`left_out`) excepted.
+    """
+    return [
+        path
+        for path in sorted(folder.rglob(PATIENT_TABLE))
+        if path.is_file() and not left_out(path.relative_to(folder))
+    ]
+
+
+def assign_patients(
+    folder: str | Path, paths: Sequence[Path], *, ignore_tables: bool = False
+) -> list[ImageRecord]:
     """Attach a patient id to each image.
 
-    If ``folder/data.csv`` has ``patient_id`` and ``image_id`` columns, an image that
-    a row's ``image_id`` names gets that row's patient
-    (:func:`core.training.patient_table.read_patient_table`). Otherwise a DICOM file's
-    ``PatientID`` (else its ``StudyInstanceUID``) is its patient, and every other image
-    is its own patient (its path relative to ``folder``).
+    The ``data.csv`` tables in ``folder`` and its subfolders give the patients of the
+    images they list (:func:`core.training.patient_table.read_patient_tables`); a DICOM
+    file's ``PatientID`` (else its ``StudyInstanceUID``) is read too, listed or not. Images
+    that share a table patient or a DICOM id are one patient, named by its table patient
+    where there is one; every image with neither is its own patient (its path relative to
+    ``folder``) (:func:`core.training.patient_table.group_patients`).
 
     Parameters
     ----------
@@ -159,21 +223,32 @@ def assign_patients(folder: str | Path, paths: Sequence[Path]) -> list[ImageReco
         The data folder.
     paths : sequence of Path
         Images inside it.
+    ignore_tables : bool
+        Split without the tables (``--ignore-patient-table``), logged.
 
     Returns
     -------
     list of ImageRecord
         In the order of ``paths``.
+
+    Raises
+    ------
+    core.training.patient_table.PatientTableError
+        If a table cannot be used, or two give an image different patients.
     """
     folder = Path(folder)
-    patients = read_patient_table(folder, paths)
-    return [
-        ImageRecord(
-            p,
-            patients.get(p) or dicom_patient(p) or f"file:{p.relative_to(folder).as_posix()}",
+    tables = patient_tables(folder)
+    if ignore_tables and tables:
+        log.warning(
+            "ignoring %d %s table(s), such as %s (--ignore-patient-table)",
+            len(tables),
+            PATIENT_TABLE,
+            tables[0],
         )
-        for p in paths
-    ]
+        tables = []
+    listed = read_patient_tables(folder, tables, paths)
+    patients = group_patients(folder, paths, listed, {p: dicom_patient(p) for p in paths})
+    return [ImageRecord(p, patients[p]) for p in paths]
 
 
 def dicom_patient(path: Path) -> str | None:
@@ -438,12 +513,6 @@ def without_padding(
     return pixels[box], (kept if kept.any() else None)
 
 
-TEXT_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-"""Encodings tried, in order, for a data folder's licence and attribution texts: UTF-8
-(with or without a byte-order mark), the Windows Western European code page, then
-ISO Latin-1, which decodes any bytes."""
-
-
 def describe_source(folder: str | Path) -> dict[str, str]:
     """Collect the licence and attribution texts that ship with a data folder.
 
@@ -480,7 +549,7 @@ def describe_source(folder: str | Path) -> dict[str, str]:
 
 
 def read_source_text(path: Path) -> str | None:
-    """Read a licence or attribution text in the first of :data:`TEXT_ENCODINGS` that fits.
+    """Read a licence or attribution text in the first encoding that fits (:func:`decode_text`).
 
     Parameters
     ----------
@@ -497,12 +566,7 @@ def read_source_text(path: Path) -> str | None:
     except OSError as e:
         log.warning("leaving %s out of the model card: %s", path, e.strerror or e)
         return None
-    *strict, last_resort = TEXT_ENCODINGS
-    for encoding in strict:
-        with contextlib.suppress(UnicodeDecodeError):
-            text = raw.decode(encoding)
-            if encoding != TEXT_ENCODINGS[0]:
-                log.info("%s is not UTF-8; read as %s", path, encoding)
-            return text
-    log.info("%s is neither UTF-8 nor %s; read as %s", path, ", ".join(strict[1:]), last_resort)
-    return raw.decode(last_resort)
+    text, encoding = decode_text(raw)
+    if encoding not in (TEXT_ENCODINGS[0], "utf-16"):
+        log.info("%s is not UTF-8; read as %s", path, encoding)
+    return text

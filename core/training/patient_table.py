@@ -1,100 +1,179 @@
-"""``data.csv``: the table that names each training image's patient.
+"""``data.csv``: the tables that name each training image's patient, and who is one patient.
 
-Tables come from spreadsheets, so a UTF-8 byte-order mark, spaces around values,
-``;`` or tab separators and image ids with or without the file's extension are all
-accepted. A table that cannot be used is reported in one warning that names it and
-says why; the split then falls back to DICOM identifiers, else to files. Gaps and
-conflicts are warned of with counts and an example: images the table does not list
-fall back likewise, each on its own; and patients that share an image (an image_id
-listed under two patients) are taken as one, so that the split keeps them together
-whichever the image belongs to.
+Tables come from spreadsheets, so UTF-8 (with or without a byte-order mark), UTF-16 with
+one, else Windows' Western European code page (Excel's "CSV (semicolon)" in Germany or
+France) or Latin-1 (:func:`decode_text`), spaces around values, ``,`` ``;`` or tab
+separators (whichever the header line is split by) and image ids with or without the
+file's extension are all accepted.
+
+A ``data.csv`` may lie in any folder of the data (one per site, say). Its ``image_id``
+values name the images under its own folder: by their path relative to that folder, or by
+file name. Every table counts alike, none outranks another: a ``patient_id`` is one patient
+in all of them, and an image that two tables give different patients is refused, naming
+both. A table that is there but cannot be used (unreadable, without the columns, or naming
+no image) refuses the run too (:class:`PatientTableError`), as a split made without it
+would be silently wrong; the command line's ``--ignore-patient-table`` splits without the
+tables instead.
+
+Images are one patient when they share a table patient or a DICOM PatientID (a
+StudyInstanceUID where there is none), also through a chain of images
+(:func:`group_patients`), so a patient whose images the table lists only in part keeps one
+identity, and no patient falls on both sides of the split. Gaps and conflicts are warned
+of with counts and an example.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+from core.errors import FileError
 
 log = logging.getLogger(__name__)
 
 PATIENT_TABLE = "data.csv"
-"""The table's file name, in the data folder."""
+"""The tables' file name, in the data folder or any folder under it."""
 
 COLUMNS = ("patient_id", "image_id")
-"""The columns the table must have (others are ignored)."""
+"""The columns a table must have (others are ignored)."""
 
 SEPARATORS = (",", ";", "\t")
 """Field separators tried, in this order, on the header line."""
 
-FALLBACK = "splitting by DICOM patient, else by file"
-"""What the split does without the table (said in each warning)."""
+TEXT_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+"""Encodings tried, in order, for a data folder's texts (tables, licence, attribution):
+UTF-8 (with or without a byte-order mark), the Windows Western European code page, then
+ISO Latin-1, which decodes any bytes. UTF-16 is read where a byte-order mark says so."""
+
+IGNORE_OPTION = "--ignore-patient-table"
+"""The command-line option that splits without the tables (named in refusals)."""
+
+N = TypeVar("N", bound=Hashable)
 
 
-def read_patient_table(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
-    """Return the patient that ``folder/data.csv`` gives each image, if it gives any.
+class PatientTableError(FileError):
+    """A ``data.csv`` is there but cannot be used: the message names it and says why."""
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Decode a text file's bytes in the first encoding that fits.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's contents.
+
+    Returns
+    -------
+    text : str
+        The text, without a byte-order mark.
+    encoding : str
+        ``"utf-16"`` where a UTF-16 byte-order mark leads, else the first of
+        :data:`TEXT_ENCODINGS` that decodes the bytes (Latin-1 decodes any).
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode("utf-16"), "utf-16"
+    *strict, last_resort = TEXT_ENCODINGS
+    for encoding in strict:
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode(encoding), encoding
+    return raw.decode(last_resort), last_resort
+
+
+def read_patient_tables(
+    folder: Path, tables: Sequence[Path], paths: Sequence[Path]
+) -> dict[Path, frozenset[str]]:
+    """Return the patients that the ``data.csv`` tables give each image they list.
 
     Parameters
     ----------
     folder : Path
         The data folder.
+    tables : sequence of Path
+        Its tables, in it or in folders under it.
     paths : sequence of Path
-        Its images. A row's ``image_id`` names an image by file name with or without
-        its extension, or by its path relative to ``folder`` (likewise), with either
-        slash between folders, in any case.
+        Its images. A row's ``image_id`` names an image under the table's folder by its
+        path relative to that folder, or by its file name, each with or without its
+        extension, with either slash between folders, in any case.
 
     Returns
     -------
     dict
-        Image path to patient id, for the images the table lists; empty when there is
-        no table or it cannot be used (a warning then names it and says why). Patients
-        that share an image are one: each is given the first of them in sorted order.
+        Image path to the patients the tables give it (two or more where one table
+        lists it under several: they are then one patient, :func:`group_patients`).
+
+    Raises
+    ------
+    PatientTableError
+        If a table cannot be read, lacks the columns or names no image, or if two tables
+        give an image different patients.
     """
-    table = folder / PATIENT_TABLE
-    if not table.is_file():
-        return {}
+    found: dict[Path, frozenset[str]] = {}
+    named_by: dict[Path, Path] = {}
+    for table in tables:
+        under = [path for path in paths if path.is_relative_to(table.parent)]
+        for path, patients in _table_patients(table, under).items():
+            if path in found and found[path] != patients:
+                raise PatientTableError(
+                    table,
+                    f"gives {path.relative_to(folder).as_posix()} patient "
+                    f"{' and '.join(sorted(patients))}, but {named_by[path]} gives it "
+                    f"{' and '.join(sorted(found[path]))}; an image is one patient's: correct "
+                    f"one of them (or train with {IGNORE_OPTION})",
+                )
+            found[path], named_by[path] = patients, table
+    unlisted = [path for path in paths if path not in found]
+    if tables and unlisted:
+        log.warning(
+            "%s: %d of the %d images are in no %s (such as %s); each joins the patient of "
+            "a listed image with its DICOM PatientID, else is split by DICOM patient, else "
+            "is a patient of its own",
+            folder,
+            len(unlisted),
+            len(paths),
+            PATIENT_TABLE,
+            unlisted[0].relative_to(folder).as_posix(),
+        )
+    return found
+
+
+def _table_patients(table: Path, paths: Sequence[Path]) -> dict[Path, frozenset[str]]:
+    """Read one table and match its rows to the images under its folder."""
     try:
-        rows = _rows(table.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as e:
-        if isinstance(e, UnicodeDecodeError):
-            reason = f"not UTF-8 text ({e.reason} at byte {e.start})"
-        else:
-            reason = str(e)
-        log.warning("ignoring %s: %s; %s", table, reason, FALLBACK)
-        return {}
+        text, encoding = decode_text(table.read_bytes())
+        rows = _rows(text)
+    except OSError as e:
+        raise PatientTableError(table, _refused(e.strerror or str(e))) from None
+    except (ValueError, csv.Error) as e:
+        raise PatientTableError(table, _refused(str(e))) from None
+    if encoding not in ("utf-8-sig", "utf-16"):
+        log.info("%s is not UTF-8; read as %s", table, encoding)
     listed: dict[str, set[str]] = {}
     for patient, image_id in rows:
         if patient and image_id:
             listed.setdefault(_key(image_id), set()).add(patient)
-    found: dict[Path, set[str]] = {}
+    folder = table.parent
+    found: dict[Path, frozenset[str]] = {}
     matched: dict[str, list[Path]] = {}
     for path in paths:
         relative = path.relative_to(folder)
         for key in (relative.as_posix(), relative.with_suffix("").as_posix(), path.name, path.stem):
             if _key(key) in listed:
-                found[path] = listed[_key(key)]
+                found[path] = frozenset(listed[_key(key)])
                 matched.setdefault(_key(key), []).append(path)
                 break
-    used = set(matched)
-    _warn_of_gaps(table, folder, listed, used, paths, [p for p in paths if p not in found])
-    _warn_of_shared_keys(table, folder, matched)
-    one = _one_patient(table, {key: listed[key] for key in sorted(used) if len(listed[key]) > 1})
-    return {path: one.get(min(patients), min(patients)) for path, patients in found.items()}
-
-
-def _warn_of_gaps(
-    table: Path,
-    folder: Path,
-    listed: dict[str, set[str]],
-    used: set[str],
-    paths: Sequence[Path],
-    unlisted: list[Path],
-) -> None:
-    """Warn of image_id values that name no image, and of images the table does not list."""
-    unused = sorted(set(listed) - used)
-    if used and unused:
+    if not matched:
+        reason = f"none of its {len(listed)} image_id values names an image in {folder}"
+        raise PatientTableError(table, _refused(reason))
+    unused = sorted(set(listed) - set(matched))
+    if unused:
         log.warning(
             "%s: %d of its %d image_id values name no image here (such as %s)",
             table,
@@ -102,25 +181,28 @@ def _warn_of_gaps(
             len(listed),
             unused[0],
         )
-    if not used:
+    _warn_of_shared_keys(table, matched)
+    shared = {key: listed[key] for key in sorted(matched) if len(listed[key]) > 1}
+    if shared:
+        image_id, patients = next(iter(shared.items()))
         log.warning(
-            "ignoring %s: none of its %d image_id values names an image here; %s",
+            "%s: %d of its image_id values are listed under two or more patients (such as %s, "
+            "under %s); the patients that share an image are taken as one, so that the split "
+            "keeps them on one side",
             table,
-            len(listed),
-            FALLBACK,
+            len(shared),
+            image_id,
+            " and ".join(sorted(patients)),
         )
-    elif unlisted:
-        log.warning(
-            "%s: %d of the %d images here are not in it (such as %s); splitting those by "
-            "DICOM patient, else each as a patient of its own",
-            table,
-            len(unlisted),
-            len(paths),
-            unlisted[0].relative_to(folder).as_posix(),
-        )
+    return found
 
 
-def _warn_of_shared_keys(table: Path, folder: Path, matched: dict[str, list[Path]]) -> None:
+def _refused(reason: str) -> str:
+    """Say why a table is refused, and what to do."""
+    return f"{reason}; correct or remove it (or train with {IGNORE_OPTION})"
+
+
+def _warn_of_shared_keys(table: Path, matched: dict[str, list[Path]]) -> None:
     """Warn of image_id values that name several files (in different subfolders, say).
 
     Each such file is given the row's patient, which may not be what the table meant.
@@ -128,6 +210,7 @@ def _warn_of_shared_keys(table: Path, folder: Path, matched: dict[str, list[Path
     shared = {key: found for key, found in matched.items() if len(found) > 1}
     if not shared:
         return
+    folder = table.parent
     key, files = next(iter(sorted(shared.items())))
     example = files[0].relative_to(folder).with_suffix("").as_posix()
     log.warning(
@@ -144,39 +227,112 @@ def _warn_of_shared_keys(table: Path, folder: Path, matched: dict[str, list[Path
     )
 
 
-def _one_patient(table: Path, shared: dict[str, set[str]]) -> dict[str, str]:
-    """Map each patient that shares an image with another to one name for all of them.
+def group_patients(
+    folder: Path,
+    paths: Sequence[Path],
+    listed: Mapping[Path, frozenset[str]],
+    dicom: Mapping[Path, str | None],
+) -> dict[Path, str]:
+    """Name each image's patient: images that share a table patient or DICOM id are one.
 
     Parameters
     ----------
-    table : Path
-        The table, named in the warning.
-    shared : dict
-        Each image_id listed under two or more patients, and those patients.
+    folder : Path
+        The data folder.
+    paths : sequence of Path
+        Its images.
+    listed : mapping
+        The table patients of the images the tables list (:func:`read_patient_tables`).
+    dicom : mapping
+        Each image's ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<UID>"``, or None.
 
     Returns
     -------
     dict
-        Patient to the first, in sorted order, of the patients linked to it through
-        shared images (through a chain of them, too).
+        Image path to its patient: of the images linked to it (through shared table
+        patients and DICOM ids, also in a chain), the first table patient in sorted
+        order, else their DICOM id, else ``"file:<path relative to folder>"``.
     """
-    groups: list[set[str]] = []
-    for patients in shared.values():
-        linked = [group for group in groups if group & patients]
-        groups = [group for group in groups if not group & patients]
-        groups.append(patients.union(*linked))
-    if shared:
-        image_id, patients = next(iter(shared.items()))
+    # Table patients rank before DICOM ids, so that a group is named by its table patient.
+    nodes = {path: [(0, p) for p in sorted(listed.get(path, ()))] for path in paths}
+    for path in paths:
+        if dicom.get(path):
+            nodes[path].append((1, dicom[path]))
+    root = _linked(nodes.values())
+    by_table = _linked([[(0, p) for p in sorted(patients)] for patients in listed.values()])
+    _warn_of_joined_patients(paths, listed, dicom, by_table)
+    patients = {
+        path: root[linked[0]][1] if linked else f"file:{path.relative_to(folder).as_posix()}"
+        for path, linked in nodes.items()
+    }
+    alone = [path for path, linked in nodes.items() if not linked]
+    if alone and not listed:
         log.warning(
-            "%s: %d of its image_id values are listed under two or more patients (such as %s, "
-            "under %s); the patients that share an image are taken as one, so that the split "
-            "keeps them on one side",
-            table,
-            len(shared),
-            image_id,
+            "%d image files have no patient (no %s, no DICOM PatientID), such as %s: each file "
+            "is taken as its own patient; validation is optimistic if a patient has several "
+            "images; add a %s with patient_id and image_id",
+            len(alone),
+            PATIENT_TABLE,
+            alone[0].relative_to(folder).as_posix(),
+            PATIENT_TABLE,
+        )
+    return patients
+
+
+def _warn_of_joined_patients(
+    paths: Sequence[Path],
+    listed: Mapping[Path, frozenset[str]],
+    dicom: Mapping[Path, str | None],
+    table_root: dict[tuple[int, str], tuple[int, str]],
+) -> None:
+    """Warn of DICOM ids that join patients the tables keep apart."""
+    by_dicom: dict[str, set[str]] = {}
+    for path in paths:
+        if dicom.get(path) and listed.get(path):
+            by_dicom.setdefault(dicom[path], set()).add(table_root[(0, min(listed[path]))][1])
+    joined = {key: patients for key, patients in sorted(by_dicom.items()) if len(patients) > 1}
+    if joined:
+        key, patients = next(iter(joined.items()))
+        log.warning(
+            "%d DICOM PatientIDs (or studies) are each under two or more %s patients (such as "
+            "%s, under %s); those patients are taken as one, so that the split keeps them on "
+            "one side",
+            len(joined),
+            PATIENT_TABLE,
+            key,
             " and ".join(sorted(patients)),
         )
-    return {patient: min(group) for group in groups for patient in group}
+
+
+def _linked(groups: Iterable[Sequence[N]]) -> dict[N, N]:
+    """Map each node to the least node linked to it through the groups (union-find).
+
+    Parameters
+    ----------
+    groups : iterable of sequences
+        Nodes that belong together; a node in two groups links them.
+
+    Returns
+    -------
+    dict
+        Every node to the least node of its linked set.
+    """
+    parent: dict[N, N] = {}
+
+    def root(node: N) -> N:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for group in groups:
+        for node in group:
+            parent.setdefault(node, node)
+        for node in group[1:]:
+            a, b = root(group[0]), root(node)
+            if a != b:  # the least root stays root, so each root is its set's least node
+                parent[max(a, b)] = min(a, b)  # type: ignore[type-var]
+    return {node: root(node) for node in parent}
 
 
 def _key(image_id: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,8 @@ from typing import Any
 from core.resources import file_sha256
 from core.training.config import TrainConfig
 from core.training.data import ImageRecord, split_by_patient
+
+log = logging.getLogger(__name__)
 
 NAMED_CHANGES = 3
 """Files named of each kind of change (added, removed, changed) when a resume is refused."""
@@ -257,8 +260,71 @@ def restore_split(selection: Selection, stored: dict[str, Any], folder: Path) ->
         replace(r, patient_id=patients[(_relative(r.path, folder), r.frame)])
         for r in selection.images
     )
+    _warn_of_regrouping(selection.images, images, folder)
     held_out = frozenset(patient for _, _, patient in stored["val"])
     return Selection(images, held_out, selection.too_small)
+
+
+def _warn_of_regrouping(
+    now: Sequence[ImageRecord], stored: Sequence[ImageRecord], folder: Path
+) -> None:
+    """Warn in one line where the patients found now group the images otherwise than stored.
+
+    Only the grouping counts: a patient renamed in ``data.csv`` changes nothing. An image is
+    regrouped when its stored patient's images now belong to several patients, or its
+    patient now has images of several stored patients.
+    """
+    now_of: dict[str, set[str]] = {}
+    stored_of: dict[str, set[str]] = {}
+    for fresh, kept in zip(now, stored, strict=True):
+        now_of.setdefault(kept.patient_id, set()).add(fresh.patient_id)
+        stored_of.setdefault(fresh.patient_id, set()).add(kept.patient_id)
+    regrouped = [
+        (fresh, kept)
+        for fresh, kept in zip(now, stored, strict=True)
+        if len(now_of[kept.patient_id]) > 1 or len(stored_of[fresh.patient_id]) > 1
+    ]
+    if regrouped:
+        fresh, kept = regrouped[0]
+        log.warning(
+            "the patients data.csv and DICOM give now differ from the stored split's for %d "
+            "images (such as %s: stored as patient %s, now %s); the stored split is kept: "
+            "start afresh (--overwrite) to split by the patients as they are now",
+            len(regrouped),
+            _relative(kept.path, folder) + ("" if kept.n_frames == 1 else f" frame {kept.frame}"),
+            kept.patient_id,
+            fresh.patient_id,
+        )
+
+
+def one_patient_hint(selection: Selection) -> str:
+    """Say what every image shares where a selection is of one patient, and what splits it.
+
+    Parameters
+    ----------
+    selection : Selection
+        The images that train.
+
+    Returns
+    -------
+    str
+        ``"every image has DICOM PatientID 'ANONYMOUS' ..."`` where all are of one DICOM
+        PatientID or study; empty otherwise (a data.csv said so, or there is one file).
+        It names the patient: for the local log and the app, never for the model card.
+    """
+    if len(selection.patients) != 1:
+        return ""
+    (patient,) = selection.patients
+    kind, _, value = patient.partition(":")
+    fix = "a data.csv with patient_id and image_id columns tells them apart"
+    if kind == "dicom-patient":
+        return (
+            f"every image has DICOM PatientID {value!r} (an anonymiser may give all one); if "
+            f"they are of several patients, {fix}"
+        )
+    if kind == "dicom-study":
+        return f"every image is of DICOM study {value} (and has no PatientID); {fix}"
+    return ""
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -3,6 +3,7 @@ import pytest
 from PIL import Image
 
 from core.training.data import assign_patients, find_images
+from core.training.patient_table import PatientTableError
 
 TABLES = {
     "plain": "patient_id,image_id\nP1,img001\nP1,img002\nP2,img003\n",
@@ -36,23 +37,21 @@ def test_spreadsheet_tables_give_the_patients(folder, text, caplog):
     ("content", "reason"),
     [
         (b"patient_id,filename\nP1,img001.png\n", "no patient_id and image_id columns"),
-        (b"patient_id,image_id\nP\xe9,img001\n", "not UTF-8 text (invalid continuation byte"),
         (b"patient_id,image_id\nP1,other\n", "none of its 1 image_id values names an image"),
         (b"", "no patient_id and image_id columns"),
     ],
 )
-def test_an_unusable_table_is_one_warning_and_the_split_falls_back(folder, content, reason, caplog):
+def test_an_unusable_table_refuses_in_one_line(folder, content, reason):
     (folder / "data.csv").write_bytes(content)
-    with caplog.at_level("WARNING"):
-        records = assign_patients(folder, find_images(folder))
-    assert [r.patient_id for r in records] == [
-        "file:img001.png",
-        "file:img002.png",
-        "file:sub/img003.tif",
-    ]
-    (message,) = caplog.messages
-    assert message.startswith(f"ignoring {folder / 'data.csv'}: {reason}")
-    assert message.endswith("splitting by DICOM patient, else by file")
+    with pytest.raises(PatientTableError) as refused:
+        assign_patients(folder, find_images(folder))
+    assert str(refused.value).startswith(f"{folder / 'data.csv'}: {reason}")
+
+
+def test_a_table_that_is_not_utf8_is_read_as_cp1252(folder):
+    (folder / "data.csv").write_bytes(b"patient_id,image_id\nP\xe9,img001\n")
+    records = assign_patients(folder, find_images(folder))
+    assert records[0].patient_id == "P\xe9"
 
 
 def test_image_ids_that_name_no_image_are_warned_of(folder, caplog):

@@ -2,7 +2,7 @@
 
 import logging
 
-from core.training.patient_table import read_patient_table
+from core.training.data import assign_patients
 
 
 def test_a_key_that_names_files_in_several_subfolders_is_warned_of(tmp_path, caplog):
@@ -14,7 +14,7 @@ def test_a_key_that_names_files_in_several_subfolders_is_warned_of(tmp_path, cap
             paths[-1].write_bytes(b"")
     (tmp_path / "data.csv").write_text("patient_id,image_id\nP1,img0\nP2,b/img1\n")
     with caplog.at_level(logging.WARNING, logger="core.training.patient_table"):
-        patients = read_patient_table(tmp_path, paths)
+        patients = {r.path: r.patient_id for r in assign_patients(tmp_path, paths)}
     assert {patients[tmp_path / s / "img0.png"] for s in "abc"} == {"P1"}
     shared = [r.getMessage() for r in caplog.records if "several files" in r.getMessage()]
     assert len(shared) == 1, caplog.text
@@ -27,5 +27,5 @@ def test_keys_that_name_one_file_each_are_not_warned_of(tmp_path, caplog):
     paths = [tmp_path / "a" / "img0.png", tmp_path / "img1.png"]
     (tmp_path / "data.csv").write_text("patient_id,image_id\nP1,img0\nP2,img1\n")
     with caplog.at_level(logging.WARNING, logger="core.training.patient_table"):
-        read_patient_table(tmp_path, paths)
+        assign_patients(tmp_path, paths)
     assert "several files" not in caplog.text

@@ -31,8 +31,9 @@ def test_images_missing_from_the_table_are_counted_with_an_example(folder, caplo
     assert patients["e"] == "file:e.png" and patients["f"] == "file:f.png"
     (message,) = caplog.messages
     assert message == (
-        f"{folder / 'data.csv'}: 2 of the 6 images here are not in it (such as e.png); "
-        "splitting those by DICOM patient, else each as a patient of its own"
+        f"{folder}: 2 of the 6 images are in no data.csv (such as e.png); each joins the "
+        "patient of a listed image with its DICOM PatientID, else is split by DICOM patient, "
+        "else is a patient of its own"
     )
 
 

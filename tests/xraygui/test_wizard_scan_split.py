@@ -86,7 +86,8 @@ def test_the_data_page_follows_the_training_pages_patch_and_binning(folder, qtbo
     assert "<b>11 usable images</b> from 11 files" in page.summary.text()
     page.set_training_size(96, 8)  # 128 px binned 8 x 8: 16 px, too small
     assert page.report.n_usable == 0 and page.unusable.count() == 14
-    assert not page.isComplete() and page.thumbnails.count() == 0
+    assert page.thumbnails.count() == 0
+    assert page.isComplete()  # images are readable: the Training page blocks the patch size
     assert "binned 8 x 8" in page.unusable.item(13).text()
     page.set_training_size(32, 1)  # 16 px magnified 4x holds a 32 px patch
     assert page.report.n_usable == 14 and page.unusable.count() == 0 and page.isComplete()
@@ -111,4 +112,4 @@ def test_the_wizard_passes_the_training_pages_settings_to_the_data_page(folder, 
     wizard.training_page.binning.setValue(1)
     assert wizard.data_page.report.n_usable == 11
     wizard.training_page.binning.setValue(4)  # 128 px binned 4 x 4, magnified 4x: < 256 px
-    assert wizard.data_page.report.n_usable == 0 and not wizard.data_page.isComplete()
+    assert wizard.data_page.report.n_usable == 0 and not wizard.training_page.isComplete()

@@ -32,7 +32,7 @@ def test_files_not_taken_as_images_are_listed_with_why(tmp_path):
     ds.preamble = None
     pydicom.dcmwrite(folder / "IM0000", ds, enforce_file_format=False)  # no preamble
     (folder / "notes.txt").write_text("hello")
-    (folder / "data.csv").write_text("patient_id,image_id\n")  # the patient table: not listed
+    (folder / "data.csv").write_text("patient_id,image_id\nP,good\n")  # the table: not listed
     (folder / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\nnot an image")
     report = _run(scan_folder(folder, patch_size=16))
     reasons = {path.name: reason for path, reason in report.unusable}

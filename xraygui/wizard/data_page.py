@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import error_line
 from core.training.control import request_stop
+from core.training.selection import one_patient_hint
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import RunSpec
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
@@ -167,16 +168,21 @@ class DataPage(QWizardPage):
         Parameters
         ----------
         folder : str or Path
-            The training folder.
+            The training folder; a relative one (or ``~/...``) is taken from the app's
+            working folder and shown, and trained on, as an absolute path (training runs
+            in its run folder).
         again : bool
             Scan it even if it is the folder scanned last (files may have been added).
 
         Returns
         -------
         GeneratorWorker or None
-            The scan, or None when nothing is scanned (the same folder, or not a folder).
+            The scan, or None when nothing is scanned (the same folder, no folder, or not
+            a folder).
         """
-        path = Path(folder)
+        if not str(folder).strip():
+            return None
+        path = Path(str(folder).strip()).expanduser().resolve()
         self.folder.setText(str(path))
         if self.report is not None and self.report.folder == path and not again:
             return None
@@ -213,8 +219,9 @@ class DataPage(QWizardPage):
             self.progress.setValue(value[0])
 
     def _failed(self, error: Exception) -> None:
-        if self._current():
-            self.summary.setText(f"Scan failed: {error_line(error)}")
+        if self._current():  # a data.csv that cannot be used, say: training would refuse too
+            line = html.escape(error_line(error))
+            self.summary.setText(f"<b>Training cannot use this folder:</b> {line}")
 
     def _ended(self) -> None:
         if self._current():
@@ -262,15 +269,7 @@ class DataPage(QWizardPage):
             f"Formats: {counts(report.formats)}<br>"
             f"Modality: {counts(report.modalities)}; body part: {counts(report.body_parts)}<br>"
             f"Sizes: {report.size_range()}<br>"
-            f"Split {report.split_kind}: training {report.train_images} images of "
-            f"{report.train_patients} patients/studies, validation {report.val_images} "
-            f"images of {report.val_patients} (whole patients held out)."
-            + (
-                "<br><b>Nothing is held out</b> (one patient or study): the new model will "
-                "not be scored."
-                if report.val_images == 0 and report.n_usable
-                else ""
-            )
+            + self._split_line(report)
             + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
         self.thumbnails.clear()
@@ -282,6 +281,32 @@ class DataPage(QWizardPage):
         for path, reason in report.unusable:
             self.unusable.addItem(f"{path.relative_to(report.folder)}: {reason}")
 
+    @staticmethod
+    def _split_line(report: ScanReport) -> str:
+        """Say how the usable images split, or why none is usable yet."""
+        if report.n_usable == 0:
+            binned = f" binned {report.binning} x {report.binning}" if report.binning > 1 else ""
+            return (
+                f"<b>No image holds a {report.patch_size} px patch{binned}</b> even magnified: "
+                "choose a smaller patch size (or binning) on the Training page."
+            )
+        line = (
+            f"Split {report.split_kind}: training {report.train_images} images of "
+            f"{report.train_patients} patients/studies, validation {report.val_images} "
+            f"images of {report.val_patients} (whole patients held out)."
+        )
+        if report.val_images == 0 and report.selection is not None:
+            hint = one_patient_hint(report.selection)
+            line += (
+                "<br><b>Nothing is held out</b> (one patient or study): the new model will "
+                "not be scored" + (f"; {html.escape(hint, quote=False)}." if hint else ".")
+            )
+        return line
+
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
-        """Complete once a scan found at least one usable image."""
-        return self.report is not None and self.report.n_usable > 0
+        """Complete once a scan read at least one image.
+
+        The Training page blocks a patch size that no image holds, so images too small
+        for the default patch can still be trained on with a smaller one.
+        """
+        return self.report is not None and bool(self.report.readable)
