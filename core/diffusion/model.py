@@ -46,6 +46,12 @@ DESCRIBED_IN_WEIGHTS = ("architecture", "schedule")
 """Card sections that :func:`save_model` also writes into the weights file's metadata
 (canonical JSON), where the weights' SHA-256 covers them."""
 
+NOT_A_MODEL = "not a model file (a .safetensors with its .json card)"
+"""The refusal of a file that is not a safetensors file (an image given as the model)."""
+
+MAX_HEADER_BYTES = 100_000_000
+"""Largest safetensors header the format allows (its own readers refuse more)."""
+
 SHOWN_NAMES = 3
 """How many tensor names a refusal lists of each kind (missing, unexpected, misshaped)."""
 
@@ -68,6 +74,14 @@ class ModelCard:
         Training settings and the number of steps taken.
     validation : dict
         Validation numbers (PSNR/SSIM per noise level) of the stored weights.
+    validation_start : dict
+        A fine-tune's: its starting model's validation on the same held-out images
+        (step 0), in the shape of ``validation``; empty otherwise (and in cards saved
+        before it was recorded).
+    validation_change : dict
+        A fine-tune's: ``validation``'s PSNR against ``validation_start``'s, per level,
+        and the levels where it fell (:func:`core.training.loop.validation_change`);
+        empty otherwise.
     created : str
         ISO 8601 UTC time of saving.
     code_version : str
@@ -96,6 +110,8 @@ class ModelCard:
     code_version: str = ""
     weights_sha256: str = ""
     code_commit: str = ""
+    validation_start: dict[str, Any] = field(default_factory=dict)
+    validation_change: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return the card as a JSON-serialisable dict."""
@@ -108,6 +124,8 @@ class ModelCard:
             "data": self.data,
             "training": self.training,
             "validation": self.validation,
+            **({"validation_start": self.validation_start} if self.validation_start else {}),
+            **({"validation_change": self.validation_change} if self.validation_change else {}),
             "created": self.created,
             "code_version": self.code_version,
             **({"code_commit": self.code_commit} if self.code_commit else {}),
@@ -144,6 +162,8 @@ class ModelCard:
             code_version=_field(card, "code_version", str),
             weights_sha256=_field(card, "weights_sha256", str).strip().lower(),
             code_commit=_field(card, "code_commit", str, default=""),
+            validation_start=_field(card, "validation_start", dict, default={}),
+            validation_change=_field(card, "validation_change", dict, default={}),
         )
 
 
@@ -336,6 +356,8 @@ def save_model(
     data: dict[str, Any] | None = None,
     training: dict[str, Any] | None = None,
     validation: dict[str, Any] | None = None,
+    validation_start: dict[str, Any] | None = None,
+    validation_change: dict[str, Any] | None = None,
 ) -> ModelCard:
     """Write the network's weights as safetensors and its model card as JSON.
 
@@ -351,7 +373,7 @@ def save_model(
         A model whose network is a :class:`~core.diffusion.unet.UNet`.
     path : str or Path
         Weights file (``.safetensors``); the card goes to :func:`card_path`.
-    data, training, validation : dict or None
+    data, training, validation, validation_start, validation_change : dict or None
         Card sections (see :class:`ModelCard`).
 
     Returns
@@ -375,6 +397,8 @@ def save_model(
         data=data or {},
         training=training or {},
         validation=validation or {},
+        validation_start=validation_start or {},
+        validation_change=validation_change or {},
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         code_version=core.__version__,
         weights_sha256=file_sha256(tmp),
@@ -433,6 +457,26 @@ def weights_metadata(architecture: UNetConfig, schedule: NoiseSchedule) -> dict[
     }
 
 
+def _is_safetensors(path: Path) -> bool:
+    """Tell whether a file is named and begins as a safetensors file, reading 9 bytes.
+
+    The format begins with the little-endian length of its JSON header, at most
+    :data:`MAX_HEADER_BYTES`, and the header with ``{``. Only the start is judged: a
+    file cut short later is the checksum's to refuse.
+    """
+    if path.suffix.lower() != ".safetensors":
+        return False
+    try:
+        with path.open("rb") as file:
+            start = file.read(9)
+    except OSError:
+        return True  # unreadable: said by the checks that read it
+    if len(start) < 9:
+        return False
+    (length,) = struct.unpack_from("<Q", start)
+    return 2 <= length <= MAX_HEADER_BYTES and start[8:9] == b"{"
+
+
 def _is_checkpoint(path: Path) -> bool:
     """Tell whether a safetensors file is a training checkpoint (by its metadata)."""
     try:
@@ -445,10 +489,12 @@ def _is_checkpoint(path: Path) -> bool:
 def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> DiffusionModel:
     """Load a model saved by :func:`save_model`, checking the weights' SHA-256.
 
-    The checks run from the cheapest on: the card is parsed and the weights' hash
-    compared with it before anything is built from the card; the architecture and
-    schedule the weights file holds (files saved since they are written there) must be
-    the card's; the tensors' names and shapes are compared with the architecture's
+    The checks run from the cheapest on: a file that is not named and does not begin as
+    a safetensors file (an image given as the model) is refused as not a model before
+    its card is looked for; the card is parsed and the weights' hash compared with it
+    before anything is built from the card; the architecture and schedule the weights
+    file holds (files saved since they are written there) must be the card's; the
+    tensors' names and shapes are compared with the architecture's
     before the network is built; every weight must be finite.
 
     Parameters
@@ -466,21 +512,25 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     Raises
     ------
     ModelFileError
-        If a file is missing or unreadable, `path` is a folder, the card is not a model
-        card, the weights do not match the card's checksum, architecture or schedule
-        (the message names the first tensors missing, unexpected or of another shape),
+        If a file is missing or unreadable, `path` is a folder or not a safetensors
+        file, the card is not a model card, the weights do not match the card's
+        checksum, architecture or schedule (the message names the first tensors
+        missing, unexpected or of another shape),
         or a weight is NaN or infinite.
     """
     path = Path(path)
     card_file = card_path(path)
-    if path.is_file() and not card_file.is_file() and _is_checkpoint(path):
-        model = path.with_name(path.name.replace(".checkpoint.safetensors", ".safetensors"))
-        raise ModelFileError(path, f"a training checkpoint, not a model; load {model.name}")
     if path.is_dir():
         raise ModelFileError(path, "is a folder, not a model file (.safetensors)")
-    for required in (path, card_file):
-        if not required.is_file():
-            raise ModelFileError(path, f"missing file {required}")
+    if not path.is_file():
+        raise ModelFileError(path, f"missing file {path}")
+    if not _is_safetensors(path):
+        raise ModelFileError(path, NOT_A_MODEL)
+    if not card_file.is_file() and _is_checkpoint(path):
+        model = path.with_name(path.name.replace(".checkpoint.safetensors", ".safetensors"))
+        raise ModelFileError(path, f"a training checkpoint, not a model; load {model.name}")
+    if not card_file.is_file():
+        raise ModelFileError(path, f"missing file {card_file}")
     try:
         raw = _card_object(json.loads(card_file.read_text(encoding="utf-8")))
         expected_sha = _field(raw, "weights_sha256", str).strip().lower()

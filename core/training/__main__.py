@@ -16,6 +16,7 @@ the same model is refused (:mod:`core.training.control`).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -28,14 +29,15 @@ from types import FrameType
 
 import torch
 
-from core.diffusion.model import load_model
+from core.diffusion.model import card_path, load_model
 from core.diffusion.unet import UNetConfig
 from core.errors import XrayError, error_line, is_bad_input
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
-from core.training.config import TrainConfig
+from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
 from core.training.control import DATA_CHANGED_STATUS, STOP_STATUS, TrainingLock, stop_path
-from core.training.loop import TrainState, train
+from core.training.distributed import resolve_device
+from core.training.loop import TrainState, find_training_files, train
 from core.training.outputs import check_outputs
 from core.training.selection import DataChangedError
 
@@ -87,6 +89,7 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         "workers": args.workers,
         "minutes": args.minutes,
         "progress": not args.no_progress,
+        "ignore_patient_table": args.ignore_patient_table,
     }
     depth = {
         name: value
@@ -105,6 +108,7 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
     if args.init_model is not None:
         card = load_model(args.init_model).card
         given |= {
+            "lr": TrainConfig.lr * FINE_TUNE_LR_FRACTION if args.lr is None else args.lr,
             "init_model": args.init_model,
             "architecture": _keep_width(args, replace(card.architecture, **depth), "model"),
             "schedule": card.schedule,
@@ -139,31 +143,58 @@ class _NoTracebackFormatter(logging.Formatter):
             record.exc_info, record.exc_text = kept
 
 
-@contextmanager
-def _logging_to(path: Path) -> Iterator[None]:
-    """Log to stderr on every rank (without tracebacks) and, on rank 0 only, to ``path``.
+class _HeldRecords(logging.Handler):
+    """Keep log records until the run's handlers are there to take them."""
 
-    The handlers are removed and the log file closed on leaving, so that a run in a
-    process that goes on (a test, a script calling :func:`main`) leaves no handler behind
-    to repeat the next run's lines or hold its file open.
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _logging() -> Iterator[Callable[[Path], None]]:
+    """Hold log records until the run is checked; yield what starts the run's logging.
+
+    Calling the function yielded with a path logs to stderr on every rank (without
+    tracebacks) and, on rank 0 only, to a log file there, and hands both the records
+    held until then, such as a data folder's warnings. A run refused before that call
+    writes no file and says only its refusal. The handlers are removed and the log
+    file closed on leaving, so that a run in a process that goes on (a test, a script
+    calling :func:`main`) leaves no handler behind to repeat the next run's lines or
+    hold its file open.
     """
     rank = int(os.environ.get("RANK", "0"))
     line = f"%(asctime)s [rank {rank}] %(levelname)s %(name)s: %(message)s"
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.INFO)
-    console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(_NoTracebackFormatter(line))
-    handlers: list[logging.Handler] = [console]
-    if rank == 0:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
-        log_file.setFormatter(logging.Formatter(line))
-        handlers.append(log_file)
-    for handler in handlers:
-        root.addHandler(handler)
+    held = _HeldRecords()
+    handlers: list[logging.Handler] = [held]
+
+    def start_logging(path: Path) -> None:
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(_NoTracebackFormatter(line))
+        started: list[logging.Handler] = [console]
+        if rank == 0:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            log_file = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
+            log_file.setFormatter(logging.Formatter(line))
+            started.append(log_file)
+        root.removeHandler(held)
+        handlers.remove(held)
+        for handler in started:
+            for record in held.records:
+                handler.handle(record)
+            root.addHandler(handler)
+            handlers.append(handler)
+        held.records.clear()
+
+    root.addHandler(held)
     try:
-        yield
+        yield start_logging
     finally:
         for handler in handlers:
             root.removeHandler(handler)
@@ -193,9 +224,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m core.train
 def run(args: argparse.Namespace) -> int:
     """Train with parsed arguments (:func:`core.training.arguments.training_parser`).
 
-    The data folder and the outputs are checked before anything is written (the log
-    included), and a refusal is one line, ``xray-denoise: error: ...``, as the other
-    subcommands give; so is a second run of a model that a process trains now. The
+    The device, the data folder (that it holds images: the list the run goes on
+    with) and the outputs are checked before anything is written (the lock and the log
+    included), and a refusal is one line, ``xray-denoise: error: ...`` (``python -m
+    core.training: error: ...`` when run so), as the other subcommands give; so is a
+    second run of a model that a process trains now. Refusals that need the images read
+    (none readable, none large enough for a patch) come later, as log lines. The
     console and the log are UTF-8 whatever the locale (the wizard reads them so).
 
     Returns
@@ -215,22 +249,28 @@ def run(args: argparse.Namespace) -> int:
                     raise ValueError(f"--threads {args.threads}: give 1 or more")
                 torch.set_num_threads(args.threads)
             config = build_config(args)
+            resolve_device(config.device, int(os.environ.get("LOCAL_RANK", "0")))
+            start_logging = held.enter_context(_logging())
             if not config.data.is_dir():
                 raise ValueError(f"{config.data} is not a folder")
+            files = find_training_files(config.data)
             lock = None
             if int(os.environ.get("RANK", "0")) == 0:
                 check_outputs(config)
                 lock = held.enter_context(TrainingLock(config.output))
-            held.enter_context(_logging_to(args.log_file or config.output.with_suffix(".log")))
+            start_logging(args.log_file or config.output.with_suffix(".log"))
         except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
             prog = getattr(args, "prog", "xray-denoise")
             print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
             return 2
-        return _train_until_stopped(config, lock)
+        return _train_until_stopped(config, lock, files)
 
 
-def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
-    """Train to the end or to a stop request (a signal, or the stop file on rank 0)."""
+def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None, files: list[Path]) -> int:
+    """Train to the end or to a stop request (a signal, or the stop file on rank 0).
+
+    ``files`` are the data folder's image files, found when the run was checked.
+    """
     log = logging.getLogger(__name__)
     stopped: list[int] = []  # the exit status of a stop asked for
 
@@ -247,7 +287,7 @@ def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
         return bool(stopped)
 
     try:
-        train(config, callback=on_step)
+        train(config, callback=on_step, files=files)
     except Exception as e:  # one line on the console; for a bug, the traceback in the log
         if isinstance(e, DataChangedError):
             log.error("%s", error_line(e))
@@ -260,10 +300,47 @@ def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    said = "" if lock is None else _against_start(config.output)
+    level = logging.WARNING if said.startswith(WORSE) else logging.INFO
     if stopped:
-        log.info("stopped before the end (exit status %d): go on with --resume", stopped[0])
+        log.log(
+            level,
+            "stopped before the end (exit status %d): go on with --resume%s",
+            stopped[0],
+            said and f"; {said}",
+        )
         return stopped[0]
+    log.log(level, "finished: model %s%s", config.output, said and f"; {said}")
     return 0
+
+
+WORSE = "the model scores below its starting model"
+"""How the closing line begins to say that a fine-tune made the model worse."""
+
+
+def _against_start(output: Path) -> str:
+    """Say how a fine-tuned model scored against its starting model, from its card.
+
+    Returns
+    -------
+    str
+        Where the card's ``validation_change`` lists levels that fell, :data:`WORSE`
+        with the levels and the dB lost; else a few words, or nothing for a run that
+        was not a fine-tune or was not scored.
+    """
+    try:
+        change = json.loads(card_path(output).read_text("utf-8")).get("validation_change")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    if not isinstance(change, dict) or not change.get("levels"):
+        return ""
+    worse = change.get("worse_at") or []
+    if not worse:
+        return "held-out PSNR at or above the starting model's at every level"
+    return (
+        f"{WORSE} on the held-out images at {len(worse)} of {len(change['levels'])} "
+        f"levels ({'; '.join(worse)})"
+    )
 
 
 def _take_over_stop_signals(handler: Callable[[int, FrameType | None], None]) -> dict:

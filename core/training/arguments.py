@@ -58,7 +58,9 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--init-model",
         type=Path,
-        help="fine-tune: start from this model (its card sets architecture and schedule)",
+        help="fine-tune: start from this model (its card sets architecture and schedule; "
+        "its held-out scores at step 0 go in the new card, with a warning where the new "
+        "model scores lower)",
     )
     p.add_argument(
         "--architecture",
@@ -109,7 +111,11 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         metavar=("LOW", "HIGH"),
         help="noise std range of denoising, on the model's [-1, 1] scale (default 0.005 0.3)",
     )
-    p.add_argument("--lr", type=float, help="peak learning rate (lower it to fine-tune)")
+    p.add_argument(
+        "--lr",
+        type=float,
+        help="peak learning rate (default 2e-4; with --init-model a quarter of it, 5e-5)",
+    )
     p.add_argument("--warmup-steps", type=int, help="linear learning-rate warm-up steps")
     p.add_argument("--seed", type=int, help="seed of weights and every random draw")
     p.add_argument("--threads", type=int, help="CPU threads for torch")
@@ -122,6 +128,12 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         "--val-fraction",
         type=float,
         help="fraction of patients held out for validation (default 0.1; 0: none)",
+    )
+    p.add_argument(
+        "--ignore-patient-table",
+        action="store_true",
+        help="split without the data.csv tables (by DICOM patient, else by file); without "
+        "it, a data.csv that cannot be used refuses the run",
     )
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     p.add_argument("--val-every", type=int, help="steps between validations (0: never)")

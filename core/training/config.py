@@ -16,6 +16,10 @@ from core.training.timesteps import TimestepSampler
 DEVICE_NAMES = re.compile(r"auto|cpu|cuda(:[0-9]+)?|mps")
 """The devices a run may name (``device``)."""
 
+FINE_TUNE_LR_FRACTION = 0.25
+"""A fine-tune's default peak learning rate as a share of a fresh run's ``lr``: the
+command line's for ``--init-model`` without ``--lr``, and the wizard's (5e-5)."""
+
 # Fields that shape the training trajectory: a resumed run must keep them.
 TRAJECTORY_FIELDS = (
     "architecture",
@@ -150,7 +154,8 @@ class TrainConfig:
         the 640 px training films to 0.55 of it (white noise: 0.5). Validation images
         are used as stored.
     lr : float
-        Peak AdamW learning rate.
+        Peak AdamW learning rate (the command line gives a fine-tune
+        :data:`FINE_TUNE_LR_FRACTION` of this default unless told otherwise).
     warmup_steps : int
         Linear warm-up steps.
     min_lr_fraction : float
@@ -177,6 +182,9 @@ class TrainConfig:
         Log the mean loss every this many steps.
     progress : bool
         Show a tqdm bar.
+    ignore_patient_table : bool
+        Split without the ``data.csv`` tables (by DICOM patient, else by file), even
+        where one cannot be used (:func:`core.training.data.assign_patients`).
     architecture : UNetConfig
         The network.
     schedule : NoiseSchedule
@@ -215,6 +223,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     log_every: int = 50
     progress: bool = True
+    ignore_patient_table: bool = False
     architecture: UNetConfig = field(default_factory=UNetConfig)
     schedule: NoiseSchedule = field(default_factory=NoiseSchedule)
     timesteps: TimestepSampler = field(default_factory=TimestepSampler)

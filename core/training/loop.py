@@ -21,9 +21,9 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,7 @@ from core.training.selection import (
     DataChangedError,
     Selection,
     SelectionRule,
+    one_patient_hint,
     restore_split,
     select_images,
     split_to_json,
@@ -119,14 +120,21 @@ class _Data:
     """The split as the checkpoint stores it (:func:`core.training.selection.split_to_json`)."""
 
 
-def _not_scored(config: TrainConfig, n_patients: int, n_val_images: int) -> str | None:
-    """Say why the run will not validate its model, logged; None when it will."""
+def _not_scored(
+    config: TrainConfig, n_patients: int, n_val_images: int, hint: str = ""
+) -> str | None:
+    """Say why the run will not validate its model, logged; None when it will.
+
+    ``hint`` (:func:`core.training.selection.one_patient_hint`) is logged after the reason
+    of a run of one patient; it may name the patient, so the reason returned for the
+    card never holds it.
+    """
     if n_val_images == 0 and config.val_fraction > 0:
         reason = (
             f"only {n_patients} patient: nothing held out for validation; "
             "the model will not be scored"
         )
-        log.warning("%s", reason)
+        log.warning("%s", f"{reason} ({hint})" if hint else reason)
         return reason
     if n_val_images == 0:
         reason = "val_fraction is 0: nothing held out for validation; the model will not be scored"
@@ -138,7 +146,39 @@ def _not_scored(config: TrainConfig, n_patients: int, n_val_images: int) -> str 
     return reason
 
 
-def _prepare_data(config: TrainConfig, stored_split: dict[str, Any] | None = None) -> _Data:
+def find_training_files(folder: Path) -> list[Path]:
+    """List a data folder's image files (:func:`core.training.data.find_images`).
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+
+    Returns
+    -------
+    list of Path
+        Sorted; never empty.
+
+    Raises
+    ------
+    ValueError
+        If ``folder`` is not a folder or holds no image file.
+    """
+    files = find_images(folder)
+    if not files:
+        raise ValueError(_no_images(folder))
+    return files
+
+
+def _no_images(folder: Path) -> str:
+    return f"no PNG, TIFF, JPEG or DICOM images under {folder}"
+
+
+def _prepare_data(
+    config: TrainConfig,
+    stored_split: dict[str, Any] | None = None,
+    files: Sequence[Path] | None = None,
+) -> _Data:
     """Load the images, select and split them, and describe them for the model card.
 
     Parameters
@@ -147,6 +187,8 @@ def _prepare_data(config: TrainConfig, stored_split: dict[str, Any] | None = Non
         The run.
     stored_split : dict or None
         A resumed run's split from its checkpoint, kept as it is; None makes the split.
+    files : sequence of Path or None
+        The data folder's image files (:func:`find_training_files`); None finds them.
 
     Returns
     -------
@@ -157,9 +199,11 @@ def _prepare_data(config: TrainConfig, stored_split: dict[str, Any] | None = Non
     ValueError
         If no image can be used, or the usable images differ from the stored split's.
     """
-    records = assign_patients(config.data, find_images(config.data))
+    if files is None:
+        files = find_training_files(config.data)
+    records = assign_patients(config.data, list(files), ignore_tables=config.ignore_patient_table)
     if not records:
-        raise ValueError(f"no PNG, TIFF, JPEG or DICOM images under {config.data}")
+        raise ValueError(_no_images(config.data))
     images, unreadable = load_images(records)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
@@ -231,7 +275,7 @@ def _prepare_data(config: TrainConfig, stored_split: dict[str, Any] | None = Non
         sampler,
         validator,
         card,
-        _not_scored(config, n_patients, len(val_images)),
+        _not_scored(config, n_patients, len(val_images), one_patient_hint(selection)),
         selection,
         split_to_json(selection, config.data),
     )
@@ -318,6 +362,9 @@ def _card_training(
     local = ("data", "output", "checkpoint", "resume", "overwrite", "progress", "device", "minutes")
     for name in local:
         settings.pop(name)
+    if config.init_model is not None:  # by name and hash: a path would tell where it lay
+        sha256 = (started_from or {}).get("weights_sha256", "")
+        settings["init_model"] = {"name": config.init_model.stem, "weights_sha256": sha256}
     settings["time_budget_s"] = None if budget is None else round(budget.total_s, 1)
     settings["warmup_steps"] = warmup_steps(config)  # as used: at most a tenth of the steps
     if settings["warmup_steps"] != config.warmup_steps:
@@ -345,16 +392,93 @@ _LOCAL_DATA = ("skipped", "val_patients")
 """Data card entries that describe the starting model's files, not its data's source."""
 
 
-def _lineage(card: ModelCard) -> dict[str, Any]:
-    """Return what a fine-tuned card records of its starting model (lineage nested)."""
+def _lineage(card: ModelCard, name: str) -> dict[str, Any]:
+    """Return what a fine-tuned card records of its starting model (lineage nested).
+
+    The model is named by its file's stem, ``name``, never by a path; paths that cards
+    written before this rule hold in the lineage are cut to their stems.
+    """
     return {
+        "name": name,
         "data": {key: value for key, value in card.data.items() if key not in _LOCAL_DATA},
         "weights_sha256": card.weights_sha256,
         "created": card.created,
         "code_version": card.code_version,
         **({"code_commit": card.code_commit} if card.code_commit else {}),
-        "training": card.training,
+        "training": _without_paths(card.training),
         "validation": card.validation,
+    }
+
+
+def _without_paths(training: dict[str, Any]) -> dict[str, Any]:
+    """Return a card's training section with the model files it names cut to their stems.
+
+    Cards written before models were named by stem hold the starting model's path in
+    ``settings.init_model``, and cards saved by the wizard then in ``started_from.file``.
+    """
+    training = dict(training)
+    settings = training.get("settings")
+    if isinstance(settings, dict) and isinstance(settings.get("init_model"), str):
+        stem = PureWindowsPath(settings["init_model"]).stem  # either kind of separator
+        training["settings"] = {**settings, "init_model": {"name": stem}}
+    parent = training.get("started_from")
+    if isinstance(parent, dict):
+        parent = dict(parent)
+        file = parent.pop("file", None)
+        if isinstance(file, str):
+            parent.setdefault("name", PureWindowsPath(file).stem)
+        if isinstance(parent.get("training"), dict):
+            parent["training"] = _without_paths(parent["training"])
+        training["started_from"] = parent
+    return training
+
+
+WORSE_DB = 0.005
+"""A fall in PSNR that counts as worse: one that shows at the 0.01 dB the log gives."""
+
+
+def validation_change(start: dict[str, Any], final: dict[str, Any]) -> dict[str, Any]:
+    """Compare a fine-tune's held-out scores with its starting model's, level by level.
+
+    Parameters
+    ----------
+    start, final : dict
+        ``ValidationResult.to_json()`` of the starting model (step 0) and of the
+        model exported; either may be empty or lack ``scores`` (not scored).
+
+    Returns
+    -------
+    dict
+        Empty where either was not scored; else ``from_step``, ``to_step``, ``levels``
+        (per scale and noise level: ``start_psnr``, ``psnr`` and ``change_db``, the mean
+        PSNR in dB on the held-out images) and ``worse_at``: the levels whose PSNR fell
+        by :data:`WORSE_DB` or more, as ``"x2 43 dB: -3.18 dB"``.
+    """
+    if not start.get("scores") or not final.get("scores"):
+        return {}
+    before = {(s["scale"], s["noisy_psnr_db"]): s["psnr"] for s in start["scores"]}
+    levels = [
+        {
+            "scale": score["scale"],
+            "noisy_psnr_db": score["noisy_psnr_db"],
+            "start_psnr": round(before[level], 3),
+            "psnr": round(score["psnr"], 3),
+            "change_db": round(score["psnr"] - before[level], 3),
+        }
+        for score in final["scores"]
+        if (level := (score["scale"], score["noisy_psnr_db"])) in before
+    ]
+    return {
+        "from_step": start["step"],
+        "to_step": final["step"],
+        "what": "mean PSNR (dB, one-step denoise) on the held-out images of the model "
+        "exported against the starting model's, per level",
+        "levels": levels,
+        "worse_at": [
+            f"x{lv['scale']:g} {lv['noisy_psnr_db']:g} dB: {lv['change_db']:+.2f} dB"
+            for lv in levels
+            if lv["change_db"] <= -WORSE_DB
+        ],
     }
 
 
@@ -421,11 +545,22 @@ def _finished(config: TrainConfig, stored: Checkpoint) -> bool:
         return False
 
 
-def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
+def train(
+    config: TrainConfig,
+    *,
+    callback: Callback | None = None,
+    files: Sequence[Path] | None = None,
+) -> Path:
     """Train (or resume training) a diffusion denoiser and export its EMA weights.
 
     Resuming a run that is finished (no step left, its model exported) writes nothing:
     the model keeps its bytes, and so the SHA-256 that its results record.
+
+    A fine-tune validates its starting model at step 0 and its card keeps those scores
+    (``validation_start``) beside the final ones, with their difference
+    (``validation_change``, :func:`validation_change`); where the model exported scores
+    below the starting model at any level, a warning names the levels and the dB lost
+    (the model is exported all the same).
 
     Parameters
     ----------
@@ -434,6 +569,9 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
     callback : callable or None
         Called on rank 0 after each step with a :class:`TrainState`; returning True
         stops the run gracefully (checkpoint and export, as at the end).
+    files : sequence of Path or None
+        The data folder's image files, where already found (:func:`find_training_files`);
+        None finds them.
 
     Returns
     -------
@@ -451,12 +589,17 @@ def train(config: TrainConfig, *, callback: Callback | None = None) -> Path:
     """
     ctx = DistributedContext.from_env(config.device)
     try:
-        return _train(config, ctx, callback)
+        return _train(config, ctx, callback, files)
     finally:
         ctx.close()
 
 
-def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | None) -> Path:
+def _train(
+    config: TrainConfig,
+    ctx: DistributedContext,
+    callback: Callback | None,
+    files: Sequence[Path] | None,
+) -> Path:
     ckpt_path = config.checkpoint_path
     check_outputs(config)
     stored = None
@@ -477,7 +620,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             )
             return config.output
     budget = _time_budget(config, stored)
-    data = _prepare_data(config, None if stored is None else _stored_split(stored, ckpt_path))
+    stored_split = None if stored is None else _stored_split(stored, ckpt_path)
+    data = _prepare_data(config, stored_split, files)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         network = UNet(config.architecture)
@@ -491,6 +635,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     )
     step, elapsed_before = 0, 0.0
     validation_json = {} if data.not_scored is None else {"not_scored": data.not_scored}
+    validation_start: dict[str, Any] = {}  # a fine-tune's starting model's, at step 0
     interval_losses: list[float] = []  # the losses since the last loss record
     if stored is not None:
         if stored.config["steps"] != config.steps:
@@ -500,10 +645,13 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         validation_json = stored.extra.get("validation") or validation_json
         # The records stay on the log_every grid, with the means of a run never stopped.
         interval_losses = list(stored.extra.get("interval_losses", []))
+        validation_start = stored.extra.get("validation_start", {})
         started_from = stored.extra.get("started_from")
         if started_from is None and config.init_model is not None:
             # A checkpoint written before lineage was stored: the init model is still there.
-            started_from = _lineage(load_model(config.init_model).card)
+            started_from = _lineage(load_model(config.init_model).card, config.init_model.stem)
+        elif started_from is not None and config.init_model is not None:
+            started_from = {"name": config.init_model.stem, **started_from}  # older lineage
         log.info("resumed %s at step %d", ckpt_path, step)
     n_params = sum(p.numel() for p in network.parameters())
     log.info(
@@ -561,6 +709,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
             extra["time_budget"] = budget.to_json()
         if started_from is not None:
             extra["started_from"] = started_from
+        if validation_start:
+            extra["validation_start"] = validation_start
         save_checkpoint(
             ckpt_path,
             network=network,
@@ -576,6 +726,8 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
                 config, step, elapsed(), ctx, started_from, budget, used_precision
             ),
             validation=validation_json,
+            validation_start=validation_start,
+            validation_change=validation_change(validation_start, validation_json),
         )
         log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
 
@@ -593,6 +745,7 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
     started = time.monotonic()
     if config.init_model is not None and not config.resume and data.validator is not None:
         validation_json = validate().to_json()  # the starting model's scores, at step 0
+        validation_start = validation_json
     first_step = step
     interval_start, interval_first = started, step  # this invocation's part of the interval
     validation: ValidationResult | None = None
@@ -699,9 +852,25 @@ def _train(config: TrainConfig, ctx: DistributedContext, callback: Callback | No
         if data.validator is not None and validation_json.get("step") != step:
             validation_json = validate(at_stop=step < config.steps).to_json()
         save()
+        _warn_if_worse(config, validation_change(validation_start, validation_json))
     # The other ranks leave the process group only once rank 0 has written the model.
     ctx.barrier()
     return config.output
+
+
+def _warn_if_worse(config: TrainConfig, change: dict[str, Any]) -> None:
+    """Warn where the model exported scores below its starting model on the held-out images."""
+    if change.get("worse_at"):
+        log.warning(
+            "%s scores below its starting model %s on the held-out images at %d of %d "
+            "levels (%s); it is exported all the same: keep the starting model, or train "
+            "again with a lower --lr or fewer steps (the card's validation_change)",
+            config.output,
+            config.init_model.stem if config.init_model is not None else "",
+            len(change["worse_at"]),
+            len(change["levels"]),
+            "; ".join(change["worse_at"]),
+        )
 
 
 def _load_initial_weights(network: UNet, config: TrainConfig) -> dict[str, Any]:
@@ -721,7 +890,7 @@ def _load_initial_weights(network: UNet, config: TrainConfig) -> dict[str, Any]:
         )
     load_deepened(network, model.network)
     log.info("starting from the weights of %s", config.init_model)
-    return _lineage(model.card)
+    return _lineage(model.card, config.init_model.stem)
 
 
 def _append_metrics(config: TrainConfig, record: dict[str, Any]) -> None:

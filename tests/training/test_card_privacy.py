@@ -51,6 +51,6 @@ def test_a_fine_tune_drops_an_older_cards_patient_ids_from_its_lineage():
     # An older card (as the one shipped before 2026-11-27) named its held-out patients.
     older = {**shipped, "data": {**shipped["data"], "val_patients": ["0a359802", "177330aa"]}}
     older["data"]["skipped"] = ["png/unreadable.png"]
-    lineage = _lineage(ModelCard.from_json(older))
+    lineage = _lineage(ModelCard.from_json(older), "xray-diffusion")
     assert "val_patients" not in lineage["data"] and "skipped" not in lineage["data"]
     assert lineage["data"]["n_patients"] == shipped["data"]["n_patients"]

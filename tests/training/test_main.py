@@ -125,7 +125,7 @@ def test_a_bug_is_one_line_on_the_console_and_a_traceback_in_the_log(
 ):
     import core.training.__main__ as cli
 
-    def broken_train(config, callback):
+    def broken_train(config, **_):
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(cli, "train", broken_train)

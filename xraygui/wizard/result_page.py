@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.diffusion import card_path
 from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
+from core.training.loop import validation_change
 from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
@@ -87,12 +88,35 @@ def validations(spec: RunSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | 
     return start, (found[-1] if found and found[-1]["step"] > 0 else None)
 
 
+def worse_than_start(start: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    """Say where the new model scores below its starting model (HTML); empty where it does not.
+
+    Parameters
+    ----------
+    start, new : dict or None
+        The validations of :func:`validations`.
+
+    Returns
+    -------
+    str
+        A sentence, starting with a space, naming the levels and the dB lost.
+    """
+    worse = validation_change(start or {}, new or {}).get("worse_at", [])
+    if not worse:
+        return ""
+    return (
+        f" <b>The new model scores below the starting model at {len(worse)} "
+        f"level{'s' if len(worse) != 1 else ''}</b> ({'; '.join(worse)}): keep the "
+        "starting model, or train again with a lower learning rate or fewer steps."
+    )
+
+
 def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     """Copy the run's model and card to ``folder/name.safetensors``; record the noise settings.
 
     Both files are written atomically and never replace an existing model. The card
-    keeps the training's record of its starting model (weights hash and that model's
-    own card) and adds the file it was read from.
+    keeps the training's record of its starting model (its name, the file's stem, its
+    weights hash and its own card), never the path it was read from.
 
     Parameters
     ----------
@@ -127,11 +151,8 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
         "electronic_noise": spec.electronic_noise,
         "note": "recorded only: training used Gaussian noise of all levels",
     }
-    if spec.init_model is not None:
-        training["started_from"] = {
-            **training.get("started_from", {}),
-            "file": str(spec.init_model),
-        }
+    if spec.init_model is not None:  # a run trained before the card named it
+        training.setdefault("started_from", {}).setdefault("name", spec.init_model.stem)
     for path in (target, card_path(target)):
         if path.exists():
             raise ImageWriteError(path, "a model of that name exists; choose another name")
@@ -220,7 +241,10 @@ class ResultPage(QWizardPage):
             )
             return
         scored = scored_on(spec, new or start or {})
-        self._say(f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise. {scored}")
+        worse = worse_than_start(start, new)
+        self._say(
+            f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise. {scored}{worse}"
+        )
 
     def _say(self, text: str) -> None:
         # Lay out at once: until the posted layout request, a longer message would be

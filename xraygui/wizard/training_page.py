@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 from core.diffusion.unet import UNetConfig
-from core.training.config import TrainConfig
+from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
 from xraygui.wizard.scan import ScanReport
 
 GIB = 1024**3
@@ -25,8 +25,8 @@ PATCH_MULTIPLE = UNetConfig().size_multiple
 """Patch sides the standard network takes (the tiny one's multiple divides it)."""
 FRESH_LR = TrainConfig.lr
 """A fresh start's peak learning rate: the training's default."""
-FINE_TUNE_LR = 5e-5
-"""A fine-tune's: that of the shipped model's third and fourth stages."""
+FINE_TUNE_LR = FRESH_LR * FINE_TUNE_LR_FRACTION
+"""A fine-tune's: a quarter of a fresh start's (5e-5), as on the command line."""
 LEARNING_RATES = (FRESH_LR, 1e-4, FINE_TUNE_LR, 2e-5)
 """Peak learning rates offered."""
 
