@@ -17,6 +17,9 @@ from core.metrics import compare
 needs_bm3d = pytest.mark.skipif(
     importlib.util.find_spec("bm3d") is None, reason="needs the bench extra"
 )
+BM3D_RTOL = 1e-3
+"""Outputs of two BM3D calls on the same input agree within this (see below); a wrong sigma
+or dose changes them by percent."""
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +39,9 @@ def test_tuned_oracle_is_the_oracle_with_sigma_scaled(case):
     (tuned,) = benchlib.classical_methods(["bm3d-gat-oracle-tuned"])
     output = tuned.run(case)
     scaled = benchlib.bm3d_gat_oracle(case, sigma_scale=benchlib.ORACLE_TUNED_SIGMA_SCALE)
-    # BM3D's library is not bit-reproducible from call to call (about 1e-7 apart, seen once).
-    np.testing.assert_allclose(output, scaled, rtol=1e-6)
+    # BM3D's library is not bit-reproducible from call to call: 1e-7 apart seen once, and
+    # in one CI run 783 of 16384 pixels up to 4.2e-5 apart (0.0046 on values of 7-18).
+    np.testing.assert_allclose(output, scaled, rtol=BM3D_RTOL)
     # A larger sigma_psd smooths more: the residual grows with it.
     nominal = benchlib.bm3d_gat_oracle(case)
     noisy = case.noisy.pixels.astype(np.float64)
@@ -53,7 +57,7 @@ def test_project_stabiliser_bm3d_is_blind_and_far_above_one_sigma_bm3d(case):
     wrong = dataclasses.replace(
         case, dose=case.dose * 3, detector=Physics(photons_per_pixel=7.0).detector_for(case.clean)
     )
-    np.testing.assert_allclose(method.run(wrong), output, rtol=1e-6)  # BM3D: see above
+    np.testing.assert_allclose(method.run(wrong), output, rtol=BM3D_RTOL)  # BM3D: see above
     scores = benchlib.run_case(case, benchlib.classical_methods(["bm3d-project-stabiliser"]))
     one_sigma = benchlib.score(case, "bm3d-blind", benchlib.bm3d_blind(case), 0.0)
     assert scores[1].psnr > one_sigma.psnr + 2.0
