@@ -31,7 +31,7 @@ from core import __version__
 from core.denoise import DenoiseResult
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
-from core.display import auto_window, to_display
+from core.display import auto_window, to_display, window_function
 from core.errors import XrayError, XrayWarning, error_line
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
@@ -49,8 +49,9 @@ from xraygui.controls import ControlPanel
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
+from xraygui.minified import BlockStats, minified_grey
 from xraygui.models import find_models, remember
-from xraygui.panes import ZOOM_STEP, ComparisonView, block_mean
+from xraygui.panes import ZOOM_STEP, ComparisonView
 from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
@@ -68,7 +69,12 @@ EXPORT_SUFFIXES = {
 EXPORT_FILTER = ";;".join(EXPORT_SUFFIXES)
 MAX_RECENT = 10
 MINIFIED_KEPT = 3
-"""Minified copies kept (Before, After and the step or image shown before one of them)."""
+"""Block statistics kept (Before, After and the step shown before one of them)."""
+ZOOM_SETTLE_MS = 40
+"""After a zoom step, the panes are drawn again at its minification once no other step
+has come for this long (the view scales the old picture meanwhile)."""
+LINEAR = ("LINEAR", "LINEAR_EXACT")
+"""VOI LUT functions that are linear between their clipping edges."""
 WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
 
@@ -126,8 +132,8 @@ class MainWindow(QMainWindow):
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
         self._after_shown: PaneValues | None = None  # what the After pane shows, for the readout
-        # Minified copies of full-size pixels drawn zoomed out: (pixels, blocks, copy), newest 1st.
-        self._minified: list[tuple[np.ndarray, tuple[int, int], np.ndarray]] = []
+        # Block statistics of full-size pixels drawn zoomed out, newest first.
+        self._minified: list[BlockStats] = []
         self._blocks_drawn = (1, 1)  # the minification refresh last drew with
         self._reading = False  # an image file is being read (see _read)
         self.interactive = True  # False (smoke test): errors are only collected, never modal
@@ -155,9 +161,12 @@ class MainWindow(QMainWindow):
         banner.setStyleSheet("background: #7a1f1f; color: white; font-weight: bold; padding: 2px;")
         self.views = ComparisonView()
         self.views.sigCursor.connect(self._show_cursor)
+        # A zoom redraws the panes once it settles, if it changed the minification.
+        self._zoom_settled = QTimer(self, singleShot=True, interval=ZOOM_SETTLE_MS)
+        self._zoom_settled.timeout.connect(self._on_zoom_changed)
         before_view = self.views.panes["before"].view
-        before_view.sigRangeChanged.connect(self._on_zoom_changed)
-        before_view.sigResized.connect(self._on_zoom_changed)
+        before_view.sigRangeChanged.connect(self._zoom_settled.start)
+        before_view.sigResized.connect(self._zoom_settled.start)
         self.views.sigWindowDrag.connect(self.drag_window)
         self.timeline = TimelineWidget()
         self.timeline.indexChanged.connect(lambda _: self.refresh())
@@ -512,6 +521,7 @@ class MainWindow(QMainWindow):
         previous, self.image = self.image, image
         self.result = None
         self.trajectory = None
+        self._minified = []  # held the previous image's pixels
         self.timeline.set_mode("reverse")
         self._sync_timeline(go_to_end=True)
         self.timeline.set_label("No steps yet: press Denoise")
@@ -521,6 +531,7 @@ class MainWindow(QMainWindow):
         self._estimate_noise(image)
         if self.roi is not None and (previous is None or previous.shape != image.shape):
             self.set_roi_enabled(True)  # the region moves to the middle of the new image
+        self.views.fit(image.shape)  # first, so that it is drawn once, at the fitted zoom
         self.refresh()
         self.views.fit()
         self.update_metrics()
@@ -664,31 +675,34 @@ class MainWindow(QMainWindow):
         if self.timeline.current_mode == "demo":  # model domain: [-1, 1] shown black to white
             grey = np.clip((shown.values + 1) / 2, 0, 1).astype(np.float32)
             return 1 - grey if self.invert else grey
-        return self.grey(self._shown_pixels(shown.values))
+        return self._shown_grey(shown.values)
 
-    def _shown_pixels(self, pixels: np.ndarray) -> np.ndarray:
-        """Return full-size pixels minified as the panes draw them now (or as they are).
+    def _shown_grey(self, pixels: np.ndarray) -> np.ndarray:
+        """Return the grey levels of full-size pixels as the panes draw them now.
 
-        Zoomed out, a pane shows the means of blocks of pixels
-        (:class:`~xraygui.panes.MinifyingImageItem`). Taking those means of the pixel
-        values once, and windowing only them, shows the same minified view (through
-        a linear window, the mean of the grey levels is the grey level of the mean;
-        only pixels clipped by the window differ) for a window drag's cost on the
-        pixels drawn, not on every pixel: a 4000 x 4000 image in a 1000 px pane is
-        windowed on a sixteenth of its pixels. Copies are kept for the last few arrays.
+        Zoomed out, a pane shows the mean grey level of the pixels each screen pixel
+        covers. Here those means come from the blocks' statistics, made once per array
+        and zoom (:func:`~xraygui.minified.minified_grey`): a window/level drag then
+        windows the blocks, and pixel by pixel only those that straddle an edge of a
+        linear window (every pixel for a sigmoid or a VOI LUT table). At 1:1 and above,
+        and for a timeline step kept smaller (the pane minifies it), every pixel.
         """
-        blocks = self._blocks_drawn
         assert self.image is not None
+        blocks = self._blocks_drawn
         if blocks == (1, 1) or pixels.shape != self.image.shape:
-            return pixels  # at 1:1 and above; a timeline step kept smaller is left as it is
-        for kept, kept_blocks, copy in self._minified:
-            if kept is pixels and kept_blocks == blocks:
-                return copy
-        copy = block_mean(pixels, *blocks)
-        self._minified = [(pixels, blocks, copy), *self._minified[: MINIFIED_KEPT - 1]]
-        return copy
+            return self.grey(pixels)
+        stats = next(
+            (kept for kept in self._minified if kept.pixels is pixels and kept.blocks == blocks),
+            None,
+        )
+        if stats is None:
+            stats = BlockStats.of(pixels, blocks)
+            self._minified = [stats, *self._minified[: MINIFIED_KEPT - 1]]
+        view = self.shown_view()
+        linear = isinstance(view, Window) and window_function(self.image, view) in LINEAR
+        return minified_grey(stats, self.grey, linear=linear)
 
-    def _on_zoom_changed(self, *_) -> None:
+    def _on_zoom_changed(self) -> None:
         """Draw the panes again where zooming changed how many pixels a screen pixel shows."""
         if self.image is not None and self.views.panes["before"].blocks() != self._blocks_drawn:
             self.refresh()
@@ -784,7 +798,7 @@ class MainWindow(QMainWindow):
             return
         shape = self.image.shape
         self._blocks_drawn = panes["before"].blocks()
-        panes["before"].show_grey(self.grey(self._shown_pixels(self.image.pixels)), extent=shape)
+        panes["before"].show_grey(self._shown_grey(self.image.pixels), extent=shape)
         self._after_shown = self._after_values()
         after_grey = self._after_grey(self._after_shown)
         panes["after"].show_grey(after_grey, extent=shape)

@@ -478,11 +478,18 @@ class ComparisonView(QWidget):
         if self.panes["before"].title.text != title:
             self.panes["before"].set_title(title)
 
-    def fit(self) -> None:
-        """Zoom so the whole image fits the panes; it stays fitted as they change size."""
+    def fit(self, shape: tuple[int, int] | None = None) -> None:
+        """Zoom so the whole image fits the panes; it stays fitted as they change size.
+
+        Parameters
+        ----------
+        shape : tuple of int, optional
+            ``(rows, cols)`` of an image about to be shown, else the one shown.
+        """
         pane = self.panes["before"]
-        if pane.extent is not None:
-            rows, cols = pane.extent
+        extent = shape if shape is not None else pane.extent
+        if extent is not None:
+            rows, cols = extent
             pane.view.setRange(QRectF(0, 0, cols, rows), padding=0.0)
             self._fitted = True
 

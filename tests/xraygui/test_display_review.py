@@ -8,14 +8,14 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from core.image import Window
-from xraygui.main_window import CONTROLS, HELP_TEXT
+from xraygui.main_window import CONTROLS, HELP_TEXT, ZOOM_SETTLE_MS
 
 pytestmark = pytest.mark.gui
 
 
 def _shown(pane, qtbot, rows, cols):
     """Return the grey levels (0-255) the pane draws over image rows and cols (slices)."""
-    qtbot.wait(20)
+    qtbot.wait(ZOOM_SETTLE_MS + 30)  # a zoom is drawn again at its minification once settled
     image = pane.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
     screen = np.frombuffer(image.constBits(), np.uint8).reshape(
         image.height(), image.bytesPerLine()
