@@ -33,6 +33,7 @@ from core import __version__  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.main_window import MainWindow  # noqa: E402
 from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
+from xraygui.worker import GeneratorWorker  # noqa: E402
 
 CLOSING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that close the window as its close button does (Ctrl-C, a kill, a closed terminal)."""
@@ -112,6 +113,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _end_jobs(app: QApplication, rounds: int = 100) -> None:
+    """Stop every job, and those the events of their ends start, and wait for their threads."""
+    for _ in range(rounds):
+        app.processEvents()
+        if not GeneratorWorker.stop_all():
+            return
+
+
 def _smoke_test(args: argparse.Namespace, app: QApplication) -> int:
     with tempfile.TemporaryDirectory() as scratch:  # leave the user's settings alone
         settings = QSettings(str(Path(scratch) / "smoke.ini"), QSettings.Format.IniFormat)
@@ -131,7 +140,7 @@ def _smoke_test(args: argparse.Namespace, app: QApplication) -> int:
             return 1
         finally:
             window.close()
-            app.processEvents()
+            _end_jobs(app)  # a job still running would abort the process at exit
     print("smoke test passed")
     return 0
 

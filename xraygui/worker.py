@@ -157,6 +157,32 @@ class GeneratorWorker(QObject):
         """Block until the thread has ended (for shutdown and tests); True if it did."""
         return self.thread is None or self.thread.wait(msecs)
 
+    @classmethod
+    def stop_all(cls, msecs: int = 30_000) -> bool:
+        """Ask every started worker to stop and wait for its thread (before the process ends).
+
+        A QThread destroyed while running aborts the process; a window waits for the
+        jobs it keeps, and this for any other (reading a file, say). A worker leaves the
+        started ones when the event loop relays its end, which may start another job:
+        call this until it returns False, processing events in between.
+
+        Parameters
+        ----------
+        msecs : int
+            Longest wait for each thread, in milliseconds.
+
+        Returns
+        -------
+        bool
+            Whether there were started workers to stop.
+        """
+        workers = list(cls._started)
+        for worker in workers:
+            worker.quit()
+        for worker in workers:
+            worker.wait(msecs)
+        return bool(workers)
+
     # Bound methods of this GUI-thread object: Qt queues the runner's signals to them.
     @Slot()
     def _relay_started(self) -> None:
