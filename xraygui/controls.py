@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 from core.denoise import VIEW_COUNTS
 from core.device import DEVICE_CHOICES
 from xraygui.compact import ShrinkingComboBox
-from xraygui.models import ModelEntry, remembered_entry, user_model_dir
+from xraygui.models import (
+    ModelEntry,
+    remembered_entry,
+    stored_model,
+    stored_path,
+    user_model_dir,
+)
 
 
 @dataclass(frozen=True)
@@ -261,10 +267,14 @@ class ControlPanel(QWidget):
         )
 
     def save(self, settings: QSettings) -> None:
-        """Remember the panel's values (restored by :meth:`restore`)."""
+        """Remember the panel's values (restored by :meth:`restore`).
+
+        The shipped model is remembered as such (:func:`xraygui.models.stored_model`),
+        never by its path, so that an upgraded or moved install uses its own.
+        """
         options = self.options()
         settings.beginGroup("denoise")
-        settings.setValue("model", "" if options.model is None else str(options.model))
+        settings.setValue("model", "" if options.model is None else stored_model(options.model))
         for key in (
             "sampler",
             "n_steps",
@@ -283,15 +293,17 @@ class ControlPanel(QWidget):
         """Show the values :meth:`save` remembered; unknown or bad values are ignored.
 
         A chosen model the picker does not list stays the choice, listed (and marked
-        missing, which the status line says, if its files are gone).
+        missing, which the status line says, if its files are gone). The shipped model,
+        stored as such or by another install's path, is this install's
+        (:func:`xraygui.models.stored_path`).
         """
         settings.beginGroup("denoise")
         remembered = None
         try:
-            stored = str(settings.value("model", "") or "")
-            index = self.model.findData(stored)
-            if index < 0 and stored:  # gone, or no longer listed: shown, never replaced
-                remembered = remembered_entry(Path(stored))
+            stored = stored_path(str(settings.value("model", "") or ""))
+            index = -1 if stored is None else self.model.findData(str(stored))
+            if index < 0 and stored is not None:  # gone, or not listed: shown, never replaced
+                remembered = remembered_entry(stored)
                 index = self._add_remembered(remembered)
             if index >= 0:
                 self.model.setCurrentIndex(index)

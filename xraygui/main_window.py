@@ -50,7 +50,7 @@ from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
-from xraygui.models import find_models, remember
+from xraygui.models import BUNDLED, find_models, is_shipped, remember, stored_path
 from xraygui.panes import ZOOM_STEP, ComparisonView
 from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
@@ -1252,6 +1252,16 @@ class MainWindow(QMainWindow):
         except Exception as error:  # a bug too is said, never a click that does nothing
             self.show_error("Cannot load model", error_line(error))
             return False
+        bundled = stored_path(BUNDLED)  # this install's shipped model
+        if is_shipped(chosen) and bundled is not None and chosen != bundled.absolute():
+            # Settings name any install's shipped model as this one's (xraygui.models).
+            self.statusBar().showMessage(
+                f"{chosen} is another installation's shipped model: this version's is used. "
+                "To compare them, copy that file and its .json card to another folder first.",
+                20000,
+            )
+            self.reload_models(select=bundled)
+            return True
         self.settings.setValue("loaded_models", remember(self._loaded_models(), chosen))
         self._sync_settings()
         self.reload_models(select=chosen)

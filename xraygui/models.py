@@ -9,9 +9,15 @@ from platformdirs import user_data_dir
 
 from core.denoise import default_model_path
 from core.diffusion import card_path
+from core.resources import INSTALLED_DATA, SHIPPED_MODEL
 
 FileStamp = tuple[str, int, int, int, int]
 """A file as it is on disk now: resolved path, size, mtime and ctime (ns), inode."""
+BUNDLED = "bundled"
+"""What the settings hold for the shipped model: whichever install runs, never its path."""
+_SHIPPED_FOLDERS = (("resources", "models"), (*INSTALLED_DATA.parts, "models"))
+"""Where an install keeps the shipped model: a checkout's or a bundle's ``resources/models``
+(``_internal/resources/models``), ``pip install``'s ``share/xray-denoise/models``."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,67 @@ def user_model_dir() -> Path:
     return Path(user_data_dir("xray-denoise")) / "models"
 
 
+def is_shipped(path: Path) -> bool:
+    """Whether a weights file is the shipped model, of this install or of another one.
+
+    Another install's (a release upgraded or moved since, a checkout) is told by its file
+    name and the folders it lies in. A file in the user's model folder is the user's.
+
+    Parameters
+    ----------
+    path : Path
+        A weights file, e.g. one the settings name.
+
+    Returns
+    -------
+    bool
+    """
+    path = Path(path).absolute()
+    if path == default_model_path().absolute():
+        return True
+    if path.name != SHIPPED_MODEL or path.parent == user_model_dir().absolute():
+        return False
+    return any(path.parent.parts[-len(tail) :] == tail for tail in _SHIPPED_FOLDERS)
+
+
+def stored_model(path: Path) -> str:
+    """Say how the settings remember a chosen model: :data:`BUNDLED`, or its path.
+
+    Parameters
+    ----------
+    path : Path
+        The weights file chosen.
+
+    Returns
+    -------
+    str
+        :data:`BUNDLED` for the shipped model (any install's), so that an upgraded or
+        moved install uses its own; else the path as given.
+    """
+    return BUNDLED if is_shipped(path) else str(path)
+
+
+def stored_path(stored: str) -> Path | None:
+    """Read back what :func:`stored_model` (or an older release, a path) stored.
+
+    Parameters
+    ----------
+    stored : str
+        The settings' value; ``""`` for none.
+
+    Returns
+    -------
+    Path or None
+        The running install's shipped model for :data:`BUNDLED` or any install's shipped
+        model; else the path stored; None for ``""``.
+    """
+    if not stored:
+        return None
+    if stored == BUNDLED or is_shipped(Path(stored)):
+        return default_model_path()
+    return Path(stored)
+
+
 def _usable(path: Path) -> bool:
     """Whether a weights file and its model card are both there."""
     return path.is_file() and card_path(path).is_file()
@@ -54,6 +121,9 @@ def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
     own, whose target IT may change. Files loaded by hand are labelled
     ``"stem (folder)"``, with more of their folders where two labels would otherwise
     read alike.
+
+    A file loaded by hand that is the shipped model (:func:`is_shipped`), this install's
+    or another's, is the bundled entry: an upgrade never lists the previous release's.
 
     Parameters
     ----------
@@ -87,7 +157,7 @@ def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
     given = {entry.path.absolute() for entry in fixed}
     by_hand = []
     for path in map(Path, extra):
-        if path.absolute() not in given and _usable(path):
+        if path.absolute() not in given and not is_shipped(path) and _usable(path):
             given.add(path.absolute())
             by_hand.append(path)
     labels = _distinct_labels(by_hand, [entry.label for entry in fixed])
@@ -152,8 +222,11 @@ def remember(stored: list[str], path: Path) -> list[str]:
     Returns
     -------
     list of str
-        The list to store.
+        The list to store; unchanged for the shipped model (:func:`is_shipped`), which
+        the picker always lists as the bundled entry.
     """
+    if is_shipped(path):
+        return stored
     chosen = str(path.absolute())
     return [chosen, *(entry for entry in stored if entry != chosen)]
 
