@@ -57,6 +57,9 @@ NOT_BUNDLED = [
     "_pytest",
 ]
 """Names that must not appear in the bundle's ``_internal/`` (glob patterns)."""
+NOT_BUNDLED_ANYWHERE = ["*qvnc*", "direct_url.json"]
+"""Names that must appear nowhere in the bundle (glob patterns): Qt's VNC server plugin, and
+pip's record of the editable checkout the bundle was built from."""
 
 
 @dataclass
@@ -158,7 +161,8 @@ def notice_problems(bundle: Path) -> list[str]:
     -------
     list of str
         A missing ``THIRD-PARTY-NOTICES.txt`` or CC BY 3.0 URI in it, a missing licence of
-        the app or of Qt in ``LICENSES/``, and every ``NOT_BUNDLED`` name in ``_internal/``.
+        the app or of Qt in ``LICENSES/``, every ``NOT_BUNDLED`` name in ``_internal/`` and
+        every ``NOT_BUNDLED_ANYWHERE`` name anywhere.
     """
     notices = bundle / NOTICES_NAME
     licences = bundle / LICENSES_DIR
@@ -172,6 +176,8 @@ def notice_problems(bundle: Path) -> list[str]:
             problems.append(f"no {LICENSES_DIR}/{required}")
     for pattern in NOT_BUNDLED:
         problems += [f"bundled: {path.name}" for path in (bundle / "_internal").glob(pattern)]
+    for pattern in NOT_BUNDLED_ANYWHERE:
+        problems += [f"bundled: {path.relative_to(bundle)}" for path in bundle.rglob(pattern)]
     return problems
 
 

@@ -157,6 +157,14 @@ def test_trimming_keeps_what_import_torch_needs(spec):
     assert "torch/bin/torch_shm_manager" in spec["KEPT_FILES"]
 
 
+def test_trimming_drops_the_vnc_server_plugin_and_the_editable_install_record(spec):
+    # QT_QPA_PLATFORM=vnc would serve the window, unauthenticated, on port 5900.
+    assert {"libqvnc.so", "qvnc.dll", "libqvnc.dylib"} <= set(spec["TRIMMED_NAMES"])
+    assert "direct_url.json" in spec["TRIMMED_NAMES"]  # it names the build's checkout
+    text = SPEC.read_text(encoding="utf-8")
+    assert 'dest.rsplit("/", 1)[-1] in TRIMMED_NAMES' in text
+
+
 def test_the_imagecodecs_codecs_tifffile_decodes_with_are_collected(spec):
     # imagecodecs imports a codec's module on first use; the spec must name each one.
     import inspect
@@ -320,3 +328,9 @@ def test_build_script_checks_the_notices_and_what_must_not_ship(tmp_path, qt_tex
         "bundled: libreadline.so.8",
         "bundled: hypothesis-6.0.dist-info",
     ]
+    plugins = bundle / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms"
+    plugins.mkdir(parents=True)
+    (plugins / "libqvnc.so").write_bytes(b"")
+    assert "bundled: _internal/PySide6/Qt/plugins/platforms/libqvnc.so" in (
+        build_bundle.notice_problems(bundle)
+    )
