@@ -8,8 +8,10 @@ ruff and the whole test suite offscreen. Works with Python 3.10+ and pip, offlin
 packages are installed.
 """
 
-from __future__ import annotations
-
+# An older Python must get dev.py's one-line "needs Python 3.10" rather than a SyntaxError or
+# TypeError, so this file parses and runs up to that check on Python 3.6+: no
+# `from __future__ import annotations` (annotations 3.6-3.9 cannot evaluate are strings), no
+# walrus, no positional-only parameters, no f-string `=` (tests/test_dev_script_old_python.py).
 import hashlib
 import os
 import shutil
@@ -37,7 +39,7 @@ def _install_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _venv_python_version() -> tuple[int, int] | None:
+def _venv_python_version() -> "tuple[int, int] | None":
     """Return the (major, minor) version of ``.venv``'s Python, or None if it does not run."""
     try:
         found = subprocess.run(
@@ -55,7 +57,7 @@ def _venv_python_version() -> tuple[int, int] | None:
         return None
 
 
-def _unusable_venv_reason() -> str | None:
+def _unusable_venv_reason() -> "str | None":
     """Say why an existing ``.venv`` cannot be used, or return None if it can (or is absent)."""
     if not VENV.exists():
         return None
@@ -69,15 +71,75 @@ def _unusable_venv_reason() -> str | None:
     return None
 
 
-def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
+def _run(*args: "str | Path", env: "dict[str, str] | None" = None) -> int:
     return subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
+
+
+def _venv_has_pip() -> bool:
+    """Return whether ``.venv``'s Python can run pip."""
+    try:
+        found = subprocess.run(
+            [str(PYTHON), "-m", "pip", "--version"], capture_output=True, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return found.returncode == 0
+
+
+def _bootstrap_pip() -> bool:
+    """Add pip to ``.venv`` with its Python's ensurepip if it lacks it; return whether it has pip.
+
+    ``python3 -m venv`` on Debian/Ubuntu without python3-venv (or ``--without-pip``) leaves a
+    ``.venv`` whose Python runs but has no pip.
+    """
+    if _venv_has_pip():
+        return True
+    try:
+        subprocess.run(
+            [str(PYTHON), "-m", "ensurepip", "--upgrade", "--default-pip"],
+            capture_output=True,
+            timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return _venv_has_pip()
+
+
+def _create_venv() -> None:
+    """Create ``.venv`` without pip (``_ensure_pip`` adds it, or says what the system lacks)."""
+    print(f"Creating {VENV} ...", flush=True)
+    try:
+        venv.EnvBuilder().create(VENV)
+    except OSError as error:
+        sys.exit(f"dev.py: cannot create {VENV}: {error}")
+
+
+def _ensure_pip(fresh: bool) -> None:
+    """Make sure ``.venv`` has pip, or exit with one line saying what the system lacks.
+
+    Pip is added with ensurepip; failing that, a ``.venv`` that is not `fresh` (another Python
+    may have made it) is made again with this one.
+    """
+    if _bootstrap_pip():
+        return
+    if not fresh:
+        print(f"Recreating {VENV}: it has no pip and ensurepip could not add it", flush=True)
+        shutil.rmtree(VENV)
+        _create_venv()
+        if _bootstrap_pip():
+            return
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    sys.exit(
+        f"dev.py: cannot put pip into {VENV}: this Python's ensurepip is missing or disabled; "
+        f"install python3-venv (Debian/Ubuntu: sudo apt install python{version}-venv) and run again"
+    )
 
 
 def ensure_environment() -> None:
     """Create ``.venv`` if needed and (re)install when pyproject, constraints or the place changed.
 
     An existing ``.venv`` that cannot work (its Python missing, broken or older than
-    3.10) is replaced; it holds nothing but installed packages.
+    3.10, or no pip that ensurepip can add) is replaced; it holds nothing but installed packages.
     """
     if sys.version_info < MIN_PYTHON:
         sys.exit(f"dev.py: needs Python 3.10 or newer; this is {sys.version.split()[0]}")
@@ -85,12 +147,13 @@ def ensure_environment() -> None:
     if reason is not None:
         print(f"Recreating {VENV}: {reason}", flush=True)
         shutil.rmtree(VENV)
-    if not PYTHON.exists():
-        print(f"Creating {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+    fresh = not PYTHON.exists()
+    if fresh:
+        _create_venv()
     fingerprint = _install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
+    _ensure_pip(fresh)
     print("Installing xray-denoise and its dependencies into .venv ...", flush=True)
     install = (PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q")
     # The build backend goes into .venv itself, and the project is built there, not in an
@@ -105,7 +168,7 @@ def ensure_environment() -> None:
     STAMP.write_text(fingerprint)
 
 
-def run_tests(pytest_args: list[str]) -> int:
+def run_tests(pytest_args: "list[str]") -> int:
     """Run ruff's linter and format check, then pytest offscreen; return the first failure."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for command in (
@@ -119,7 +182,7 @@ def run_tests(pytest_args: list[str]) -> int:
     return 0
 
 
-def main(argv: list[str]) -> int:
+def main(argv: "list[str]") -> int:
     """Dispatch ``run`` or ``test``."""
     if not argv or argv[0] not in {"run", "test"}:
         print(__doc__)
