@@ -34,10 +34,10 @@ class BlockStats:
     pixels : ndarray, shape (m, n)
         The image's values (held, not copied).
     blocks : tuple of int
-        Rows and columns per block; the last rows and columns that fill no block are
-        left out, as :func:`~xraygui.panes.block_mean` leaves them.
+        Rows and columns per block.
     mean, low, high : ndarray of float32, shape ``(m // rows, n // cols)``
-        Each block's mean, minimum and maximum.
+        Each whole block's mean, minimum and maximum (the last rows and columns, where
+        they fill no whole block, are windowed pixel by pixel: a thin strip).
     """
 
     pixels: np.ndarray
@@ -48,12 +48,17 @@ class BlockStats:
 
     @classmethod
     def of(cls, pixels: np.ndarray, blocks: tuple[int, int]) -> BlockStats:
-        """Return the statistics of `pixels` in blocks of ``blocks`` (rows, cols)."""
+        """Return the statistics of `pixels` in blocks of ``blocks`` (rows, cols).
+
+        A block is at most the image: a thin image zoomed out is one block across.
+        """
+        blocks = (min(blocks[0], pixels.shape[0]), min(blocks[1], pixels.shape[1]))
         tiles = _tiles(pixels, blocks)
+        height, width = tiles.shape[0] * blocks[0], tiles.shape[2] * blocks[1]
         return cls(
             pixels,
             blocks,
-            block_mean(pixels, *blocks),
+            block_mean(pixels[:height, :width], *blocks),
             tiles.min(axis=(1, 3)).astype(np.float32),
             tiles.max(axis=(1, 3)).astype(np.float32),
         )
@@ -77,12 +82,33 @@ def minified_grey(
 
     Returns
     -------
-    ndarray of float32, shape of ``stats.mean``
-        What windowing every pixel and averaging the blocks gives, to float rounding.
+    ndarray of float32, shape ``(ceil(m / rows), ceil(n / cols))``
+        What windowing every pixel and averaging the blocks
+        (:func:`~xraygui.panes.block_mean`) gives, to float rounding.
     """
     rows, cols = stats.blocks
+    pixels = stats.pixels
     if not linear:
-        return block_mean(grey_of(stats.pixels), rows, cols)
+        return block_mean(grey_of(pixels), rows, cols)
+    grey = _whole_blocks_grey(stats, grey_of)
+    down, across = grey.shape
+    height, width = down * rows, across * cols
+    if (height, width) == pixels.shape:
+        return grey
+    out = np.empty((-(-pixels.shape[0] // rows), -(-pixels.shape[1] // cols)), np.float32)
+    out[:down, :across] = grey
+    if height < pixels.shape[0]:  # the last rows, with the corner
+        out[down] = block_mean(grey_of(pixels[height:]), rows, cols)[0]
+    if width < pixels.shape[1]:  # the last columns
+        out[:down, across] = block_mean(grey_of(pixels[:height, width:]), rows, cols)[:, 0]
+    return out
+
+
+def _whole_blocks_grey(
+    stats: BlockStats, grey_of: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Return the mean grey level of each whole block, through a linear window (see above)."""
+    rows, cols = stats.blocks
     grey = np.asarray(grey_of(stats.mean), dtype=np.float32).copy()
     low, high = grey_of(stats.low), grey_of(stats.high)
     on_ramp = (low > 0) & (low < 1) & (high > 0) & (high < 1)
@@ -90,7 +116,8 @@ def minified_grey(
     if not straddling.any():
         return grey
     if straddling.mean() > EXACT_SHARE:
-        return block_mean(grey_of(stats.pixels), rows, cols)
+        height, width = grey.shape[0] * rows, grey.shape[1] * cols
+        return block_mean(grey_of(stats.pixels[:height, :width]), rows, cols)
     block_rows, block_cols = np.nonzero(straddling)
     picked = _tiles(stats.pixels, stats.blocks)[block_rows, :, block_cols, :]
     windowed = grey_of(picked.reshape(block_rows.size, rows * cols))

@@ -181,18 +181,35 @@ def block_mean(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
     image : ndarray, shape (m, n)
         Grey levels.
     rows, cols : int
-        Block size; the last rows and columns that fill no block are left out.
+        Block size; the blocks of the last rows and columns, where they fill no whole
+        block, average the pixels they have (a line at the image's edge is not lost).
 
     Returns
     -------
-    ndarray of float32, shape ``(m // rows, n // cols)`` (at least 1 x 1)
+    ndarray of float32, shape ``(ceil(m / rows), ceil(n / cols))``
     """
     rows, cols = min(rows, image.shape[0]), min(cols, image.shape[1])
     height, width = image.shape[0] // rows * rows, image.shape[1] // cols * cols
+    down, across = height // rows, width // cols
+    out = np.empty((-(-image.shape[0] // rows), -(-image.shape[1] // cols)), np.float32)
+    out[:down, :across] = _whole_block_means(image[:height, :width], rows, cols)
+    if height < image.shape[0]:  # a band of fewer rows than a block
+        band = image[height:]
+        out[down, :across] = band[:, :width].reshape(-1, across, cols).mean(axis=(0, 2))
+        if width < image.shape[1]:
+            out[down, across] = band[:, width:].mean()
+    if width < image.shape[1]:  # a strip of fewer columns than a block
+        strip = image[:height, width:]
+        out[:down, across] = strip.reshape(down, rows, -1).mean(axis=(1, 2))
+    return out
+
+
+def _whole_block_means(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Means of the blocks of an image of whole blocks, as float32."""
     # Strided sums, rows then columns: one pass over the image, no temporary of its size.
-    summed = image[0:height:rows, :width].astype(np.float32)
+    summed = image[0::rows].astype(np.float32)
     for row in range(1, rows):
-        summed += image[row:height:rows, :width]
+        summed += image[row::rows]
     out = summed[:, 0::cols].copy()
     for col in range(1, cols):
         out += summed[:, col::cols]

@@ -36,7 +36,7 @@ def test_zoomed_out_a_narrow_window_over_noise_shows_the_mean_grey_level(large, 
     large.window_override = Window(2000.0, 60.0)  # narrower than the noise: most pixels clip
     large.refresh()
     shown = pane.image_item.image
-    assert shown.shape == (1600 // rows, 1600 // cols)
+    assert shown.shape == (-(-1600 // rows), -(-1600 // cols))
     assert pane.extent == (1600, 1600)
     expected = _window_then_mean(large, large.image.pixels, (rows, cols))
     np.testing.assert_allclose(shown, expected, atol=1e-5)
@@ -85,8 +85,8 @@ def test_opening_another_image_lets_the_previous_ones_pixels_go(large, tmp_path)
 @pytest.mark.parametrize("seed", range(4))
 def test_block_statistics_give_what_windowing_every_pixel_gives(seed, qtbot):
     rng = np.random.default_rng(seed)
-    pixels = (rng.normal(0, 1, (120, 90)).cumsum(axis=1) * 30 + 2000).astype(np.float32)
-    pixels[:40] += rng.normal(0, 80, (40, 90)).astype(np.float32)  # a noisy part
+    pixels = (rng.normal(0, 1, (121, 93)).cumsum(axis=1) * 30 + 2000).astype(np.float32)
+    pixels[:40] += rng.normal(0, 80, (40, 93)).astype(np.float32)  # a noisy part
     stats = BlockStats.of(pixels, (3, 5))
     low, high = np.percentile(pixels, [20, 80])
 
@@ -101,3 +101,45 @@ def test_block_statistics_give_what_windowing_every_pixel_gives(seed, qtbot):
         minified_grey(stats, lambda v: 1 - grey(v), linear=True), 1 - expected, atol=1e-5
     )
     assert 0 < EXACT_SHARE < 1
+
+
+def test_a_line_on_the_last_row_or_column_is_not_lost_zoomed_out(window, tmp_path):
+    pixels = np.full((1603, 1607), 1000, np.uint16)
+    pixels[-1, :] = pixels[:, -1] = 4000  # a marker on the image's edge
+    np.save(tmp_path / "edge.npy", pixels)
+    window.resize(900, 700)
+    assert window.open_file(tmp_path / "edge.npy")
+    window.window_override = Window(2500.0, 3000.0)
+    window.refresh()
+    pane = window.views.panes["before"]
+    rows, cols = pane.blocks()
+    assert 1603 % rows and 1607 % cols  # the last blocks are partial
+    shown = pane.image_item.image
+    assert shown.shape == (-(-1603 // rows), -(-1607 // cols))
+    background = float(shown[0, 0])
+    assert shown[-1, :-1].min() > background + 0.1  # the last row's line, averaged with fewer
+    assert shown[:-1, -1].min() > background + 0.1
+    expected = _window_then_mean(window, window.image.pixels, (rows, cols))
+    np.testing.assert_allclose(shown, expected, atol=1e-5)
+
+
+def test_block_means_average_the_partial_blocks_at_the_edges():
+    image = np.arange(35, dtype=np.float32).reshape(5, 7)
+    np.testing.assert_allclose(
+        block_mean(image, 2, 3),
+        [[4.5, 7.5, 9.5], [18.5, 21.5, 23.5], [29.0, 32.0, 34.0]],
+    )
+    assert block_mean(image, 9, 9).tolist() == [[17.0]]
+
+
+def test_an_image_thinner_than_a_block_is_one_block_across(qtbot):
+    pixels = np.random.default_rng(0).random((12, 3000)).astype(np.float32)
+    stats = BlockStats.of(pixels, (14, 14))
+    assert stats.blocks == (12, 14)
+
+    def grey(values):  # a window over 0.2-0.8: black below, white above
+        return np.clip((np.asarray(values, np.float32) - 0.2) / 0.6, 0, 1)
+
+    np.testing.assert_allclose(
+        minified_grey(stats, grey, linear=True), block_mean(grey(pixels), 14, 14), atol=1e-6
+    )
