@@ -114,7 +114,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def _end_jobs(app: QApplication, rounds: int = 100) -> None:
-    """Stop every job, and those the events of their ends start, and wait for their threads."""
+    """Stop every job, and those the events of their ends start, and wait for their threads.
+
+    Every :class:`GeneratorWorker`, the window's and any other (reading a file, say).
+    """
     for _ in range(rounds):
         app.processEvents()
         if not GeneratorWorker.stop_all():
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         app.exec()
     # Jobs started after the window closed (an opening file's noise estimate) end here,
     # not at interpreter exit, where Qt would abort on a thread still running.
-    window.stop_workers()
+    _end_jobs(app)
     return 128 + received[0] if received else 0  # 130 after Ctrl-C, as shells say
 
 

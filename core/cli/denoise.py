@@ -237,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     paths = _unique(args.inputs)
     report = DenoiseReport(paths, device=device_label(device), as_json=args.json)
     stems = output_stems(paths, one_folder=True)
-    batch = _Batch(args.skip_existing, inputs={path.resolve() for path in paths})
+    batch = _Batch(args.skip_existing, {path.resolve() for path in paths}, report)
     derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
@@ -359,22 +359,27 @@ class _Batch:
         Whether an existing output made from the same input and frame is kept.
     inputs : set of Path
         The inputs, resolved: never an output.
+    report : DenoiseReport
+        The batch's report, which keeps the inputs' SHA-256 (once per input).
     written : set of Path
         The outputs written so far.
-    digests : dict of Path to str
-        The SHA-256 of the inputs read so far (:meth:`sha256`).
     """
 
     skip_existing: bool
     inputs: set[Path]
+    report: DenoiseReport
     written: set[Path] = field(default_factory=set)
-    digests: dict[Path, str] = field(default_factory=dict)
 
     def sha256(self, path: Path) -> str:
-        """Return the SHA-256 of input `path`, reading it only the first time."""
-        if path not in self.digests:
-            self.digests[path] = file_sha256(path)
-        return self.digests[path]
+        """Return the SHA-256 of input `path` (the report's, read once).
+
+        Raises
+        ------
+        OSError
+            If `path` cannot be read.
+        """
+        digest = self.report.input_sha256(path)
+        return file_sha256(path) if digest is None else digest  # None: say why
 
 
 def _recorded_source(destination: Path, path: Path, frame: int, batch: _Batch) -> str:

@@ -157,13 +157,17 @@ class DenoiseReport:
                 f"{PROG}: {outcome.source}: skipped (exists): {outcome.output}", file=sys.stderr
             )
         if self.as_json:
-            if outcome.source not in self._sha256:  # once per input, not per frame
-                self._sha256[outcome.source] = sha256_or_none(outcome.source)
-            record = outcome.record(self.device, input_sha256=self._sha256[outcome.source])
+            record = outcome.record(self.device, input_sha256=self.input_sha256(outcome.source))
             tqdm.write(json.dumps(record), file=sys.stdout)
         elif (result := outcome.result) is not None:
             line = f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)"
             tqdm.write(line, file=sys.stdout)
+
+    def input_sha256(self, path: Path) -> str | None:
+        """Return the SHA-256 of input `path`, read once per input (None: unreadable)."""
+        if path not in self._sha256:
+            self._sha256[path] = sha256_or_none(path)
+        return self._sha256[path]
 
     def input_done(self) -> None:
         """Count the input being denoised as done."""

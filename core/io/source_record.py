@@ -21,8 +21,8 @@ from PIL import Image
 from pydicom.multival import MultiValue
 
 from core.errors import ImageReadError
+from core.io.sniff import DICOM_SUFFIXES
 
-DICOM_SUFFIXES = (".dcm", ".dicom")
 SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame ([0-9]+)")
 """What a PNG's or TIFF's description records of its input (:func:`source_record`)."""
 

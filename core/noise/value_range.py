@@ -176,10 +176,12 @@ def data_bits(image: XrayImage) -> int:
     """
     if image.mapping.bits_stored <= NATIVE_BITS:
         return image.mapping.bits_stored
-    stored = _stored_data(image)
-    if stored.size == 0:
+    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    if pixels.size == 0:
         return image.mapping.bits_stored
-    return _bits_of(image.mapping, int(stored.min()), int(stored.max()))
+    # The map to stored values is monotonic: the extremes' stored values are the extremes.
+    ends = image.mapping.to_stored(np.array([pixels.min(), pixels.max()], dtype=np.float64))
+    return _bits_of(image.mapping, int(ends.min()), int(ends.max()))
 
 
 def value_range(image: XrayImage) -> ValueRange:
@@ -245,11 +247,12 @@ def metric_range(image: XrayImage) -> tuple[float, str]:
         The range in pixel units, and where it comes from in words for reports, for
         example ``"12-bit stored range"`` or ``"12-bit data in a 16-bit container"``.
     """
-    if not image.mapping.is_float and image.mapping.bits_stored > NATIVE_BITS:
-        values = value_range(image)
-        if values.container_bits is not None:
-            words = f"{values.bits}-bit data in a {values.container_bits}-bit container"
-            return values.span, words
+    mapping = image.mapping
+    if not mapping.is_float and mapping.bits_stored > NATIVE_BITS:
+        bits = data_bits(image)  # two passes (minimum, maximum): the metrics run per region
+        if bits < mapping.bits_stored:
+            words = f"{bits}-bit data in a {mapping.bits_stored}-bit container"
+            return (2**bits - 1) * abs(mapping.slope), words
     return image.data_range, image.data_range_source
 
 

@@ -3,30 +3,15 @@
 import numpy as np
 import pytest
 import torch
+from test_table_fast_lookup import replaced_read  # the table read before it was sped up
 
 from core.denoise.domain import CHUNK, ModelDomain, estimate_image_noise, on_device
-from core.denoise.table import UniformTable
 from core.noise import phantom_image
-
-
-def whole_array_read(table: UniformTable, x: np.ndarray) -> np.ndarray:
-    """The table read before it was chunked and sped up."""
-    x = np.asarray(x, dtype=np.float64)
-    last = table.values.size - 1
-    position = (x - table.low) * (last / (table.high - table.low))
-    inside = (position >= 0) & (position <= last)
-    index = np.where(inside, position, 0.0).astype(np.intp)
-    np.minimum(index, last - 1, out=index)
-    out = table.values[index]
-    out += (position - index) * (table.values[index + 1] - out)
-    if not inside.all():
-        out[~inside] = table.function(x[~inside])
-    return out
 
 
 def replaced_to_model(domain: ModelDomain, pixels: np.ndarray) -> np.ndarray:
     """``to_model`` as it was: whole-image passes."""
-    return (whole_array_read(domain._forward, pixels) * domain.scale + domain.offset).astype(
+    return (replaced_read(domain._forward, pixels) * domain.scale + domain.offset).astype(
         np.float32
     )
 
@@ -35,10 +20,10 @@ def replaced_to_pixels(domain: ModelDomain, values: np.ndarray, estimate: bool) 
     """``to_pixels`` as it was: whole-image passes."""
     stabilised = (np.asarray(values, dtype=np.float64) - domain.offset) / domain.scale
     if estimate:
-        pixels = whole_array_read(domain._inverse, stabilised)
+        pixels = replaced_read(domain._inverse, stabilised)
     else:
         clipped = np.clip(stabilised, *domain._noisy_range)
-        pixels = whole_array_read(domain._algebraic, clipped)
+        pixels = replaced_read(domain._algebraic, clipped)
     if domain.pixel_range is not None:
         pixels = np.clip(pixels, *domain.pixel_range)
     return pixels.astype(np.float32)
