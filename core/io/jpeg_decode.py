@@ -17,7 +17,6 @@ interleaved, in 8-bit or 16-bit containers by the codestream's precision.
 
 from __future__ import annotations
 
-import imagecodecs
 from pydicom.pixels import get_decoder
 from pydicom.pixels.decoders.base import Decoder, DecodeRunner
 from pydicom.uid import (
@@ -28,6 +27,11 @@ from pydicom.uid import (
     JPEGLSLossless,
     JPEGLSNearLossless,
 )
+
+try:
+    import imagecodecs
+except ImportError:  # a dependency, but without it DICOM still opens: see register_plugin
+    imagecodecs = None
 
 PLUGIN_LABEL = "imagecodecs"
 """The plugin's name among pydicom's decoders (``decoding_plugin="imagecodecs"``)."""
@@ -52,8 +56,11 @@ def is_available(uid: str) -> bool:
     Returns
     -------
     bool
-        False for other syntaxes, or where the codec's extension module is missing.
+        False for other syntaxes, or where imagecodecs or the codec's extension module
+        is missing.
     """
+    if imagecodecs is None:
+        return False
     if uid in JPEG_SYNTAXES:
         return bool(imagecodecs.JPEG8.available)
     if uid in JPEG_LS_SYNTAXES:
