@@ -133,8 +133,12 @@ def test_views_reach_the_projects_settings():
     assert project.settings.views == 1 and "1 view" in project.method().label
     sha = project.card["weights_sha256"][:12]
     assert f"(SHA-256 {sha})" in project.describe()  # the header names the weights measured
-    steps = project.card["training"]["steps_done"]
-    assert f"trained {steps} steps;" in project.describe()  # the shipped model: one run
+    training = project.card["training"]
+    steps, first = training["steps_done"], training["started_from"]["training"]["steps_done"]
+    # The shipped model: a run from scratch, then a fine-tune of it.
+    assert f"trained {steps} steps in its last stage ({steps + first} in all, 2 stages)" in (
+        project.describe()
+    )
     # A fine-tune's card nests its starting model's: the header counts every stage.
     staged = {"training": {"steps_done": 30, "started_from": {"training": {"steps_done": 100}}}}
     described = dataclasses.replace(project, card=staged).describe()
