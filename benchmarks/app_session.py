@@ -4,10 +4,10 @@ Opens FILE in the real main window, simulates a 25 % dose of the quanta measured
 its noise (the Low dose dialog's default), denoises at the default settings through the
 worker thread, turns on a region of interest (its metrics are added), drags the window/level
 :data:`DRAGS` times with the residual pane shown (each drag redraws the panes, as a mouse move
-does), and writes the PDF, JSON and CSV report. Prints, for each step, its seconds until
-the window shows its result, the longest the window's event loop was held up in it (the
-time a click or a repaint would wait: the window freezes for that long), and the peak
-memory of the whole process after it::
+does), at the zoom the image opened at and again at 1:1, and writes the PDF, JSON and CSV
+report. Prints, for each step, its seconds until the window shows its result, the longest
+the window's event loop was held up in it (the time a click or a repaint would wait: the
+window freezes for that long), and the peak memory of the whole process after it::
 
     QT_QPA_PLATFORM=offscreen python benchmarks/app_session.py FILE [--threads 2] [--model M]
 
@@ -130,6 +130,10 @@ def run_session(
                 window.drag_window(3.0, 2.0)
                 app.processEvents()
 
+        def drag_window_one_to_one() -> None:
+            window.views.one_to_one()
+            drag_window()
+
         if model is not None and not window.add_model_file(model):
             raise failure(f"cannot load {model}")
         step("open", open_image)
@@ -141,6 +145,7 @@ def run_session(
             raise failure("denoising gave no result")
         step("metrics with a region of interest", region_metrics)
         step(f"{DRAGS} window/level drags, residual shown", drag_window)
+        step(f"{DRAGS} drags at 1:1, residual shown", drag_window_one_to_one)
         step("report (PDF, JSON, CSV)", lambda: window.export_report(Path(scratch) / "report"))
         window.close()
 

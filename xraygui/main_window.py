@@ -56,6 +56,7 @@ from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
+from xraygui.visible import MARGIN, Part, Place, part_in_sight
 from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
@@ -73,6 +74,9 @@ MINIFIED_KEPT = 3
 ZOOM_SETTLE_MS = 40
 """After a zoom step, the panes are drawn again at its minification once no other step
 has come for this long (the view scales the old picture meanwhile)."""
+PART_SHRINK = 4
+"""Zoomed in, the part of the image drawn is made anew once it holds this many times the
+pixels of the part now in sight (with its margin), so that a drag windows few."""
 LINEAR = ("LINEAR", "LINEAR_EXACT")
 """VOI LUT functions that are linear between their clipping edges."""
 WINDOW_DRAG_GAIN = 1 / 300
@@ -135,6 +139,7 @@ class MainWindow(QMainWindow):
         # Block statistics of full-size pixels drawn zoomed out, newest first.
         self._minified: list[BlockStats] = []
         self._blocks_drawn = (1, 1)  # the minification refresh last drew with
+        self._part: Part | None = None  # the part refresh last drew at 1:1 (None: all)
         self._reading = False  # an image file is being read (see _read)
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
         self._zoom_settled.timeout.connect(self._on_zoom_changed)
         before_view = self.views.panes["before"].view
         before_view.sigRangeChanged.connect(self._zoom_settled.start)
+        before_view.sigRangeChanged.connect(self._draw_what_came_in_sight)
         before_view.sigResized.connect(self._zoom_settled.start)
         self.views.sigWindowDrag.connect(self.drag_window)
         self.timeline = TimelineWidget()
@@ -668,29 +674,38 @@ class MainWindow(QMainWindow):
             return PaneValues(f"generated {kind} (-1 to 1)", values, pixel_units=False)
         return PaneValues(f"after: {kind}, step {frame.step}/{frame.n_steps}", values)
 
-    def _after_grey(self, shown: PaneValues | None) -> np.ndarray | None:
-        """Return the grey levels of what the After pane shows (None: nothing)."""
+    def _after_grey(self, shown: PaneValues | None) -> tuple[np.ndarray | None, Place | None]:
+        """Return the grey levels of what the After pane shows (None: nothing), and their place.
+
+        The place is where they lie in the image (:meth:`_shown_grey`); None: all of it.
+        """
         if shown is None:
-            return None
+            return None, None
         if self.timeline.current_mode == "demo":  # model domain: [-1, 1] shown black to white
             grey = np.clip((shown.values + 1) / 2, 0, 1).astype(np.float32)
-            return 1 - grey if self.invert else grey
+            return 1 - grey if self.invert else grey, None
         return self._shown_grey(shown.values)
 
-    def _shown_grey(self, pixels: np.ndarray) -> np.ndarray:
-        """Return the grey levels of full-size pixels as the panes draw them now.
+    def _shown_grey(self, pixels: np.ndarray) -> tuple[np.ndarray, Place | None]:
+        """Return the grey levels of full-size pixels as the panes draw them now, and their place.
 
         Zoomed out, a pane shows the mean grey level of the pixels each screen pixel
         covers. Here those means come from the blocks' statistics, made once per array
         and zoom (:func:`~xraygui.minified.minified_grey`): a window/level drag then
         windows the blocks, and pixel by pixel only those that straddle an edge of a
         linear window (every pixel for a sigmoid or a VOI LUT table). At 1:1 and above,
-        and for a timeline step kept smaller (the pane minifies it), every pixel.
+        and for a timeline step kept smaller (the pane minifies it), every pixel of the
+        part drawn (:attr:`_part`, the part in sight with a margin): the place says where
+        those grey levels lie in the image, ``(left, top, width, height)``, or is None
+        where they cover all of it.
         """
         assert self.image is not None
         blocks = self._blocks_drawn
         if blocks == (1, 1) or pixels.shape != self.image.shape:
-            return self.grey(pixels)
+            if self._part is None:
+                return self.grey(pixels), None
+            index, place = self._part.cut(pixels.shape, self.image.shape)
+            return self.grey(pixels[index]), place
         stats = next(
             (kept for kept in self._minified if kept.pixels is pixels and kept.blocks == blocks),
             None,
@@ -700,12 +715,51 @@ class MainWindow(QMainWindow):
             self._minified = [stats, *self._minified[: MINIFIED_KEPT - 1]]
         view = self.shown_view()
         linear = isinstance(view, Window) and window_function(self.image, view) in LINEAR
-        return minified_grey(stats, self.grey, linear=linear)
+        return minified_grey(stats, self.grey, linear=linear), None
+
+    def _part_in_sight(self, *, margin: float = MARGIN) -> Part:
+        """Return the part of the image the Before and After panes show, with a margin."""
+        assert self.image is not None
+        panes = self.views.panes
+        ranges = [
+            panes[name].view.viewRange()
+            for name in ("before", "after")
+            if name == "before" or panes[name].isVisible()
+        ]
+        return part_in_sight(ranges, self.image.shape, margin=margin)
+
+    def _draw_what_came_in_sight(self) -> None:
+        """Draw the panes again where the view has left the part of the image drawn.
+
+        At once, as the view moves: a pan or zoom shows no strip that is not drawn.
+        """
+        if (
+            self.image is not None
+            and self._part is not None
+            and not self._part.covers(self._part_in_sight(margin=0.0))
+        ):
+            self.refresh()
 
     def _on_zoom_changed(self) -> None:
-        """Draw the panes again where zooming changed how many pixels a screen pixel shows."""
-        if self.image is not None and self.views.panes["before"].blocks() != self._blocks_drawn:
+        """Draw the panes again where zooming changed how many pixels a screen pixel shows.
+
+        At 1:1 and above, also where the part of the image drawn no longer holds all in
+        sight (a pane resized), or has become much larger than the part in sight
+        (:data:`PART_SHRINK`): a drag then windows fewer pixels.
+        """
+        if self.image is None:
+            return
+        blocks = self.views.panes["before"].blocks()
+        if blocks != self._blocks_drawn:
             self.refresh()
+            return
+        if blocks == (1, 1):
+            drawn = self._part or Part.whole(self.image.shape)
+            if (
+                not drawn.covers(self._part_in_sight(margin=0.0))
+                or drawn.area > PART_SHRINK * self._part_in_sight().area
+            ):
+                self.refresh()
 
     def _on_mode_changed(self, mode: str) -> None:
         """Give the slider the new mode's steps; say what it shows where it has none yet.
@@ -798,12 +852,17 @@ class MainWindow(QMainWindow):
             return
         shape = self.image.shape
         self._blocks_drawn = panes["before"].blocks()
-        panes["before"].show_grey(self._shown_grey(self.image.pixels), extent=shape)
+        self._part = None
+        if self._blocks_drawn == (1, 1):  # window only what is in sight, and a margin
+            part = self._part_in_sight()
+            self._part = None if part == Part.whole(shape) else part
+        grey, place = self._shown_grey(self.image.pixels)
+        panes["before"].show_grey(grey, extent=shape, place=place)
         self._after_shown = self._after_values()
-        after_grey = self._after_grey(self._after_shown)
-        panes["after"].show_grey(after_grey, extent=shape)
+        after_grey, place = self._after_grey(self._after_shown)
+        panes["after"].show_grey(after_grey, extent=shape, place=place)
         panes["after"].set_title(self._after_title(after_grey))
-        self.views.swipe.set_grey(after_grey, shape)
+        self.views.swipe.set_grey(after_grey, shape, place)
         if panes["residual"].isVisible():
             panes["residual"].show_grey(self._residual_grey())
         if panes["uncertainty"].isVisible():

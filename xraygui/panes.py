@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from xraygui.visible import Place
+
 PANE_NAMES = ("before", "after", "residual", "uncertainty")
 TITLES = {
     "before": "Before",
@@ -237,7 +239,7 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.view = ImageViewBox()
         self.addItem(self.view, row=1, col=0)
         self.image_item = MinifyingImageItem()
-        self._shown: tuple = (None, None, None)  # what show_grey last drew: grey, extent, lut
+        self._shown: tuple = (None, None, None, None)  # show_grey's grey, extent, lut, place
         self.zoom_limits = (0.0, math.inf)
         """The smallest and largest scale, screen pixels per image pixel, zoom may reach."""
         self.view.addItem(self.image_item)
@@ -255,7 +257,12 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.title.setText(title, color="#ddd")
 
     def show_grey(
-        self, grey: np.ndarray | None, *, extent: tuple[int, int] | None = None, lut=None
+        self,
+        grey: np.ndarray | None,
+        *,
+        extent: tuple[int, int] | None = None,
+        lut=None,
+        place: Place | None = None,
     ) -> None:
         """Show display grey levels; None clears the pane.
 
@@ -264,14 +271,22 @@ class ImagePane(pg.GraphicsLayoutWidget):
         grey : ndarray or None
             Grey levels in [0, 1], shape (rows, cols).
         extent : tuple of int, optional
-            ``(rows, cols)`` of the full image when `grey` is a downsampled copy,
-            so it covers the same area as the full-size panes.
+            ``(rows, cols)`` of the full image when `grey` is a downsampled copy or a
+            part of it, so it covers the same area as the full-size panes.
         lut : ndarray, optional
             A colour lookup table (e.g. for the uncertainty map).
+        place : tuple of float, optional
+            Where `grey` lies in the image, ``(left, top, width, height)`` in image
+            pixels, when it is a part of it (:meth:`~xraygui.visible.Part.cut`); by
+            default it covers the whole `extent`.
         """
-        shown = (grey, extent, lut)
+        shown = (grey, extent, lut, place)
         previous = self._shown
-        if grey is previous[0] and lut is previous[2] and extent == previous[1]:
+        if (
+            grey is previous[0]
+            and lut is previous[2]
+            and (extent, place) == (previous[1], previous[3])
+        ):
             return  # the same arrays (a cached residual, say): nothing to redraw
         self._shown = shown
         if grey is None:
@@ -279,7 +294,7 @@ class ImagePane(pg.GraphicsLayoutWidget):
             return
         self.image_item.setImage(grey, autoLevels=False, levels=(0.0, 1.0), lut=lut)
         rows, cols = extent if extent is not None else grey.shape
-        self.image_item.setRect(QRectF(0, 0, cols, rows))
+        self.image_item.setRect(QRectF(*(place or (0, 0, cols, rows))))
         self._limit_zoom()
 
     def blocks(self) -> tuple[int, int]:
@@ -299,7 +314,7 @@ class ImagePane(pg.GraphicsLayoutWidget):
     @property
     def extent(self) -> tuple[int, int] | None:
         """``(rows, cols)`` of the image shown, in image pixels (None: nothing shown)."""
-        grey, extent, _ = self._shown
+        grey, extent, _, _ = self._shown
         if grey is None:
             return None
         return extent if extent is not None else grey.shape
@@ -364,6 +379,7 @@ class SwipeOverlay:
         self.divider.sigPositionChanged.connect(self._update)
         self._grey: np.ndarray | None = None
         self._extent: tuple[int, int] = (0, 0)
+        self._place: Place = (0, 0, 0, 0)  # where the grey levels lie in the image
         self.enabled = False
 
     def set_enabled(self, enabled: bool) -> None:
@@ -381,13 +397,19 @@ class SwipeOverlay:
             self.pane.view.removeItem(self.divider)
         self._update()
 
-    def set_grey(self, grey: np.ndarray | None, extent: tuple[int, int]) -> None:
+    def set_grey(
+        self, grey: np.ndarray | None, extent: tuple[int, int], place: Place | None = None
+    ) -> None:
         """Set the After grey levels (possibly downsampled) covering ``extent`` = (rows, cols).
 
-        An image of another size gets the divider in its middle; it stays inside the image.
+        `place` is where they lie, ``(left, top, width, height)`` in image pixels, when
+        they are a part of the image (see :meth:`ImagePane.show_grey`); the divider still
+        moves over the whole image. An image of another size gets the divider in its
+        middle; it stays inside the image.
         """
         resized = extent != self._extent
         self._grey, self._extent = grey, extent
+        self._place = place or (0, 0, extent[1], extent[0])
         if resized:
             self.divider.setBounds((0, extent[1]))
             self.divider.setPos(extent[1] / 2)
@@ -406,17 +428,20 @@ class SwipeOverlay:
         if not self.enabled or self._grey is None:
             self.item.clear()
             return
-        rows, cols = self._extent
-        scale = self._grey.shape[1] / cols
-        first = int(np.clip(round(self.split * scale), 0, self._grey.shape[1]))
-        if self.split != first / scale:
-            self.divider.setPos(first / scale)  # snapped: this runs again from there
+        left, top, width, height = self._place
+        size = width / self._grey.shape[1]  # image columns per grey column
+        columns = round(self._extent[1] / size)  # grey columns over the whole image
+        first = int(np.clip(round(self.split / size), 0, columns))
+        if self.split != first * size:
+            self.divider.setPos(first * size)  # snapped: this runs again from there
             return
-        if first >= self._grey.shape[1]:
+        offset = round(left / size)  # where the grey levels start, in those columns
+        start = max(first, offset)  # the first column drawn (left of the part: not in sight)
+        if start >= offset + self._grey.shape[1]:
             self.item.clear()
             return
-        self.item.setImage(self._grey[:, first:], autoLevels=False, levels=(0.0, 1.0))
-        self.item.setRect(QRectF(first / scale, 0, cols - first / scale, rows))
+        self.item.setImage(self._grey[:, start - offset :], autoLevels=False, levels=(0.0, 1.0))
+        self.item.setRect(QRectF(start * size, top, left + width - start * size, height))
 
 
 class ComparisonView(QWidget):

@@ -27,6 +27,7 @@ def test_times_each_step_of_a_session_and_its_peak_memory(tmp_path, capsys, qapp
         "denoise (default settings)",
         "metrics with a region of interest",
         "20 window/level drags, residual shown",
+        "20 drags at 1:1, residual shown",
         "report (PDF, JSON, CSV)",
     ]
     for line in lines:
