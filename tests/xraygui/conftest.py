@@ -108,6 +108,24 @@ def ramp(tmp_path):
 
 
 @pytest.fixture
+def noise_window(window, tmp_path):
+    """Return a function that opens a 1200 x 1600 12-bit noise image of a seed in the window.
+
+    Any shift of a pixel shows in such an image; the window is 900 x 700, so it is shown
+    smaller than the image at 1:1.
+    """
+
+    def open_noise(seed):
+        pixels = np.random.default_rng(seed).integers(0, 4096, (1200, 1600)).astype(np.uint16)
+        np.save(tmp_path / "noise.npy", pixels)
+        window.resize(900, 700)
+        assert window.open_file(tmp_path / "noise.npy")
+        return window
+
+    return open_noise
+
+
+@pytest.fixture
 def settle(qtbot):
     """Wait until a window's job (denoise, simulation), its metrics and noise estimate end."""
 

@@ -21,12 +21,9 @@ SHAPE = (1200, 1600)
 
 
 @pytest.fixture
-def large(window, tmp_path):
+def large(noise_window):
     """A 1200 x 1600 12-bit noise image in a 900 x 700 window, shown at 1:1."""
-    pixels = np.random.default_rng(11).integers(0, 4096, SHAPE).astype(np.uint16)
-    np.save(tmp_path / "noise.npy", pixels)
-    window.resize(900, 700)
-    assert window.open_file(tmp_path / "noise.npy")
+    window = noise_window(11)
     window.window_override = Window(2000.0, 1500.0)
     return window
 

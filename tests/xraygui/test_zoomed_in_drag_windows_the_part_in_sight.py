@@ -19,7 +19,6 @@ from xraygui.timeline import Trajectory
 
 pytestmark = pytest.mark.gui
 
-SHAPE = (1200, 1600)
 VIEWS = {
     "linear": Window(2000.0, 1500.0),
     "linear exact": Window(2000.0, 1500.0, "LINEAR_EXACT"),
@@ -31,13 +30,9 @@ SCALES = (1.0, 2.0, 1.37, 0.7)
 
 
 @pytest.fixture
-def large(window, tmp_path):
+def large(noise_window):
     """A 1200 x 1600 12-bit noise image (any shift of a pixel shows) in a 900 x 700 window."""
-    pixels = np.random.default_rng(5).integers(0, 4096, SHAPE).astype(np.uint16)
-    np.save(tmp_path / "noise.npy", pixels)
-    window.resize(900, 700)
-    assert window.open_file(tmp_path / "noise.npy")
-    return window
+    return noise_window(5)
 
 
 def _grab(pane):
