@@ -53,15 +53,38 @@ class BlockStats:
         A block is at most the image: a thin image zoomed out is one block across.
         """
         blocks = (min(blocks[0], pixels.shape[0]), min(blocks[1], pixels.shape[1]))
-        tiles = _tiles(pixels, blocks)
-        height, width = tiles.shape[0] * blocks[0], tiles.shape[2] * blocks[1]
+        height = pixels.shape[0] // blocks[0] * blocks[0]
+        width = pixels.shape[1] // blocks[1] * blocks[1]
+        whole = pixels[:height, :width]
+        low, high = _block_extremes(whole, blocks)
         return cls(
             pixels,
             blocks,
-            block_mean(pixels[:height, :width], *blocks),
-            tiles.min(axis=(1, 3)).astype(np.float32),
-            tiles.max(axis=(1, 3)).astype(np.float32),
+            block_mean(whole, *blocks),
+            low.astype(np.float32),
+            high.astype(np.float32),
         )
+
+
+def _block_extremes(pixels: np.ndarray, blocks: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the minimum and maximum of each block of an image of whole blocks.
+
+    Row by row of the blocks, then column by column, each pixel's offset in its block
+    taken in turn as a strided view: a few passes over contiguous memory, where a
+    reduction over the axes of :func:`_tiles` takes about ten times as long for small
+    blocks (4000 x 4000 uint16 in 2 x 2 blocks: 31 against 320 ms).
+    """
+    rows, cols = blocks
+    extremes = []
+    for reduce in (np.minimum, np.maximum):
+        by_rows = pixels[0::rows].copy()
+        for offset in range(1, rows):
+            reduce(by_rows, pixels[offset::rows], out=by_rows)
+        by_blocks = by_rows[:, 0::cols].copy()
+        for offset in range(1, cols):
+            reduce(by_blocks, by_rows[:, offset::cols], out=by_blocks)
+        extremes.append(by_blocks)
+    return extremes[0], extremes[1]
 
 
 def minified_grey(
