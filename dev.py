@@ -4,14 +4,16 @@
 ``python3 dev.py run [FILE ...]`` creates or updates ``.venv``, installs the project with
 the tested versions (``constraints.txt``) and starts the app (on the bundled sample when no
 file is given). ``python3 dev.py test [PYTEST ARGS ...]`` does the same set-up, then runs
-ruff and the whole test suite offscreen. Works with Python 3.10+ and pip, offline once the
+ruff and the whole test suite offscreen. Works with Python 3.11+ and pip, offline once the
 packages are installed.
 """
 
-# An older Python must get dev.py's one-line "needs Python 3.10" rather than a SyntaxError or
+# An older Python must get dev.py's one-line "needs Python 3.11" rather than a SyntaxError or
 # TypeError, so this file parses and runs up to that check on Python 3.6+: no
 # `from __future__ import annotations` (annotations 3.6-3.9 cannot evaluate are strings), no
 # walrus, no positional-only parameters, no f-string `=` (tests/test_dev_script_old_python.py).
+# 3.11 is the minimum: 3.10 reached its end of life in October 2026 (PEP 619), and the tested
+# releases in constraints.txt (numpy, scipy, scikit-image, pillow, ...) need 3.11.
 import hashlib
 import os
 import shutil
@@ -26,7 +28,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = (3, 11)
+MIN_PYTHON_NAME = "{}.{}".format(*MIN_PYTHON)
 BUILD_BACKEND = "setuptools>=77"
 """pyproject.toml's build requirement, installed into ``.venv`` (see ensure_environment)."""
 
@@ -67,7 +70,8 @@ def _unusable_venv_reason() -> "str | None":
     if version is None:
         return "its Python does not run (moved or removed?)"
     if version < MIN_PYTHON:
-        return f"its Python is {version[0]}.{version[1]}; xray-denoise needs 3.10 or newer"
+        found = f"{version[0]}.{version[1]}"
+        return f"its Python is {found}; xray-denoise needs {MIN_PYTHON_NAME} or newer"
     return None
 
 
@@ -139,10 +143,12 @@ def ensure_environment() -> None:
     """Create ``.venv`` if needed and (re)install when pyproject, constraints or the place changed.
 
     An existing ``.venv`` that cannot work (its Python missing, broken or older than
-    3.10, or no pip that ensurepip can add) is replaced; it holds nothing but installed packages.
+    3.11, or no pip that ensurepip can add) is replaced; it holds nothing but installed packages.
     """
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"dev.py: needs Python 3.10 or newer; this is {sys.version.split()[0]}")
+        sys.exit(
+            f"dev.py: needs Python {MIN_PYTHON_NAME} or newer; this is {sys.version.split()[0]}"
+        )
     reason = _unusable_venv_reason()
     if reason is not None:
         print(f"Recreating {VENV}: {reason}", flush=True)

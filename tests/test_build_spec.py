@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,11 +106,9 @@ def test_gpl_libjpeg_and_readline_are_not_bundled(spec):
 
 
 def _pyproject_list(key: str) -> list[str]:
-    """The strings of a top-level ``key = [...]`` list in pyproject.toml (3.10 has no tomllib)."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    block = re.search(rf"^{key} = \[(.*?)^\]", text, flags=re.MULTILINE | re.DOTALL)
-    assert block, key
-    return re.findall(r'^\s*"([^"]+)"', block.group(1), flags=re.MULTILINE)
+    """The runtime dependencies (``dependencies``) or an optional extra's, from pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return list(project[key] if key == "dependencies" else project["optional-dependencies"][key])
 
 
 def test_pylibjpeg_libjpeg_is_no_dependency():

@@ -2,6 +2,7 @@
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,6 @@ def test_without_a_checkout_the_installed_data_is_used(monkeypatch, tmp_path):
 
 
 def test_every_shipped_file_is_installed_by_pip():
-    tomllib = pytest.importorskip("tomllib")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     installed = {
         (Path(target) / Path(source).name).relative_to(INSTALLED_DATA).as_posix(): source

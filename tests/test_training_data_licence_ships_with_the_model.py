@@ -5,6 +5,7 @@ carry that licence, not only the project's own MIT ``LICENSE``.
 """
 
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ ATTRIBUTION = "resources/models/xray-train-ATTRIBUTION.md"
 
 @pytest.fixture(scope="module")
 def pyproject():
-    tomllib = pytest.importorskip("tomllib")
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 

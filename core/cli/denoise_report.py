@@ -7,7 +7,7 @@ import math
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ def provenance() -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "disclaimer": DISCLAIMER,
         "software": {"name": PROG, "version": __version__},
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

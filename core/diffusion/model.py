@@ -399,7 +399,7 @@ def save_model(
         validation=validation or {},
         validation_start=validation_start or {},
         validation_change=validation_change or {},
-        created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         code_version=core.__version__,
         weights_sha256=file_sha256(tmp),
         code_commit=checkout_commit(CODE_FOLDER),
