@@ -73,6 +73,51 @@ def to_display(
     codes = _STORED_CODES.get(image.pixels, image.mapping)
     if codes is None:
         return _grey_levels(image.pixels, image, view, invert)
+    return _looked_up(codes, image, view, invert)
+
+
+def to_display_part(
+    image: XrayImage,
+    index: tuple[slice, slice],
+    window: Window | VoiLut | None = None,
+    *,
+    invert: bool = False,
+) -> np.ndarray:
+    """Return the grey levels of ``image.pixels[index]``, as :func:`to_display` makes them.
+
+    The same grey levels as ``to_display(image.with_pixels(image.pixels[index]), ...)``,
+    pixel for pixel; where the whole image's stored codes are kept (see the Notes of
+    :func:`to_display`), a part shown again and again (the part of a large image in
+    sight, at each pan) is looked up through those codes, sliced, at the cost of the
+    part alone. Looking at a part counts as showing the image.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The whole image; its pixels are not changed.
+    index : tuple of slice
+        The rows and columns of the part (steps allowed).
+    window : Window or VoiLut, optional
+        As for :func:`to_display`.
+    invert : bool
+        As for :func:`to_display`.
+
+    Returns
+    -------
+    ndarray of float32, shape of ``image.pixels[index]``
+        Grey levels in [0, 1].
+    """
+    view = image.default_view if window is None else window
+    codes = _STORED_CODES.get(image.pixels, image.mapping)
+    if codes is None:
+        return _grey_levels(image.pixels[index], image, view, invert)
+    return _looked_up(codes[index], image, view, invert)
+
+
+def _looked_up(
+    codes: np.ndarray, image: XrayImage, view: Window | VoiLut, invert: bool
+) -> np.ndarray:
+    """Grey levels of pixels of `image` by their stored codes (see :func:`to_display`)."""
     # Every pixel is the value of its stored integer: the grey level of each storable
     # value, looked up by the pixel's code, is the grey level of the pixel itself.
     mapping = image.mapping

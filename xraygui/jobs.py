@@ -400,11 +400,19 @@ class ForwardPreview:
         self.source = source
         self.model = cached_model(model_path)
         self.domain = forward_domain(image)
+        self._last: tuple[tuple[float, int], np.ndarray, float] | None = None
 
     def at(self, t: float, seed: int) -> tuple[np.ndarray, float]:
-        """Return ``x_t`` in pixel units and the schedule's noise level at `t`."""
-        pixels = forward_process(self.image, self.model, t, seed=seed, domain=self.domain)
-        return pixels, float(self.model.schedule.sigma(t))
+        """Return ``x_t`` in pixel units and the schedule's noise level at `t`.
+
+        The last ``x_t`` is kept: asked again for the same `t` and `seed` (the window
+        changed, say), the same array comes back without running the process again.
+        """
+        last = self._last
+        if last is None or last[0] != (t, seed):
+            pixels = forward_process(self.image, self.model, t, seed=seed, domain=self.domain)
+            last = self._last = ((t, seed), pixels, float(self.model.schedule.sigma(t)))
+        return last[1], last[2]
 
     def label(self, t: float, sigma: float) -> str:
         """Describe the picture at `t` for the timeline: the process, its ``x_0``, t and sigma."""

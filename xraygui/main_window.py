@@ -31,7 +31,7 @@ from core import __version__
 from core.denoise import DenoiseResult
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
-from core.display import auto_window, to_display, window_function
+from core.display import auto_window, to_display, to_display_part, window_function
 from core.errors import XrayError, XrayWarning, error_line
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
@@ -56,7 +56,7 @@ from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
-from xraygui.visible import MARGIN, Part, Place, part_in_sight
+from xraygui.visible import MARGIN, Part, Place, part_in_sight, stand_in
 from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
@@ -77,6 +77,9 @@ has come for this long (the view scales the old picture meanwhile)."""
 PART_SHRINK = 4
 """Zoomed in, the part of the image drawn is made anew once it holds this many times the
 pixels of the part now in sight (with its margin), so that a drag windows few."""
+STAND_IN = (0, 0)
+"""The minification drawn while a zoom passes out of 1:1: every few pixels of the image
+(:func:`~xraygui.visible.stand_in`), until the zoom settles."""
 LINEAR = ("LINEAR", "LINEAR_EXACT")
 """VOI LUT functions that are linear between their clipping edges."""
 WINDOW_DRAG_GAIN = 1 / 300
@@ -138,7 +141,7 @@ class MainWindow(QMainWindow):
         self._after_shown: PaneValues | None = None  # what the After pane shows, for the readout
         # Block statistics of full-size pixels drawn zoomed out, newest first.
         self._minified: list[BlockStats] = []
-        self._blocks_drawn = (1, 1)  # the minification refresh last drew with
+        self._blocks_drawn = (1, 1)  # the minification last drawn with (STAND_IN: a stand-in)
         self._part: Part | None = None  # the part refresh last drew at 1:1 (None: all)
         self._reading = False  # an image file is being read (see _read)
         self.interactive = True  # False (smoke test): errors are only collected, never modal
@@ -701,11 +704,14 @@ class MainWindow(QMainWindow):
         """
         assert self.image is not None
         blocks = self._blocks_drawn
+        if blocks == STAND_IN:  # a zoom passing out of 1:1: see _draw_what_came_in_sight
+            shown = self.views.panes["before"].blocks()
+            return self._part_grey(pixels, stand_in(pixels.shape, self.image.shape, shown)), None
         if blocks == (1, 1) or pixels.shape != self.image.shape:
             if self._part is None:
                 return self.grey(pixels), None
             index, place = self._part.cut(pixels.shape, self.image.shape)
-            return self.grey(pixels[index]), place
+            return self._part_grey(pixels, index), place
         stats = next(
             (kept for kept in self._minified if kept.pixels is pixels and kept.blocks == blocks),
             None,
@@ -716,6 +722,13 @@ class MainWindow(QMainWindow):
         view = self.shown_view()
         linear = isinstance(view, Window) and window_function(self.image, view) in LINEAR
         return minified_grey(stats, self.grey, linear=linear), None
+
+    def _part_grey(self, pixels: np.ndarray, index: tuple[slice, slice]) -> np.ndarray:
+        """Grey levels of ``pixels[index]``; the image's own through its stored codes."""
+        assert self.image is not None
+        if pixels is self.image.pixels:
+            return to_display_part(self.image, index, self.window_override, invert=self.invert)
+        return self.grey(pixels[index])
 
     def _part_in_sight(self, *, margin: float = MARGIN) -> Part:
         """Return the part of the image the Before and After panes show, with a margin."""
@@ -731,14 +744,21 @@ class MainWindow(QMainWindow):
     def _draw_what_came_in_sight(self) -> None:
         """Draw the panes again where the view has left the part of the image drawn.
 
-        At once, as the view moves: a pan or zoom shows no strip that is not drawn.
+        At once, as the view moves: a pan or zoom shows no strip that is not drawn. Only
+        grey levels are made again, from the values shown (:meth:`_draw_before_after`).
+        Zoomed out past 1:1 (a quick zoom out, or a layout passing through a scale the
+        user never chose), a stand-in (:func:`~xraygui.visible.stand_in`) until the zoom
+        settles and :meth:`_on_zoom_changed` draws the blocks' means: never their
+        statistics at a passing scale.
         """
-        if (
-            self.image is not None
-            and self._part is not None
-            and not self._part.covers(self._part_in_sight(margin=0.0))
-        ):
-            self.refresh()
+        if self.image is None:
+            return
+        at_one_to_one = self.views.panes["before"].blocks() == (1, 1)
+        if self._blocks_drawn == STAND_IN:
+            if at_one_to_one:  # back at 1:1 before the zoom settled
+                self._draw_before_after((1, 1))
+        elif self._part is not None and not self._part.covers(self._part_in_sight(margin=0.0)):
+            self._draw_before_after((1, 1) if at_one_to_one else STAND_IN)
 
     def _on_zoom_changed(self) -> None:
         """Draw the panes again where zooming changed how many pixels a screen pixel shows.
@@ -759,7 +779,7 @@ class MainWindow(QMainWindow):
                 not drawn.covers(self._part_in_sight(margin=0.0))
                 or drawn.area > PART_SHRINK * self._part_in_sight().area
             ):
-                self.refresh()
+                self._draw_before_after((1, 1))
 
     def _on_mode_changed(self, mode: str) -> None:
         """Give the slider the new mode's steps; say what it shows where it has none yet.
@@ -850,19 +870,40 @@ class MainWindow(QMainWindow):
             for pane in panes.values():
                 pane.show_grey(None)
             return
-        shape = self.image.shape
-        self._blocks_drawn = panes["before"].blocks()
+        self._after_shown = self._after_values()
+        after_grey = self._draw_before_after(panes["before"].blocks())
+        panes["after"].set_title(self._after_title(after_grey))
+        self._draw_side_panes()
+        self.window_label.setText(
+            _view_label(self.shown_view(), self.image) + (" inverted" if self.invert else "")
+        )
+
+    def _draw_before_after(self, blocks: tuple[int, int]) -> np.ndarray | None:
+        """Draw Before, After and the swipe overlay at minification `blocks`.
+
+        At 1:1 and above (``(1, 1)``) the part in sight with a margin, zoomed out the
+        blocks' means (:meth:`_shown_grey`), or a stand-in (:data:`STAND_IN`). The After
+        pane's values are those :meth:`refresh` last made (:attr:`_after_shown`): only
+        grey levels are made here. Returns the After pane's grey levels.
+        """
+        assert self.image is not None
+        panes, shape = self.views.panes, self.image.shape
+        self._blocks_drawn = blocks
         self._part = None
-        if self._blocks_drawn == (1, 1):  # window only what is in sight, and a margin
+        if blocks == (1, 1):  # window only what is in sight, and a margin
             part = self._part_in_sight()
             self._part = None if part == Part.whole(shape) else part
         grey, place = self._shown_grey(self.image.pixels)
         panes["before"].show_grey(grey, extent=shape, place=place)
-        self._after_shown = self._after_values()
         after_grey, place = self._after_grey(self._after_shown)
         panes["after"].show_grey(after_grey, extent=shape, place=place)
-        panes["after"].set_title(self._after_title(after_grey))
         self.views.swipe.set_grey(after_grey, shape, place)
+        return after_grey
+
+    def _draw_side_panes(self) -> None:
+        """Draw the Residual and Uncertainty panes, where shown (all of the image)."""
+        assert self.image is not None
+        panes, shape = self.views.panes, self.image.shape
         if panes["residual"].isVisible():
             panes["residual"].show_grey(self._residual_grey())
         if panes["uncertainty"].isVisible():
@@ -879,9 +920,6 @@ class MainWindow(QMainWindow):
                 grey, top = self._uncertainty_grey(spread_map)
                 panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
                 panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g})")
-        self.window_label.setText(
-            _view_label(self.shown_view(), self.image) + (" inverted" if self.invert else "")
-        )
 
     def shown_view(self) -> Window | VoiLut:
         """Return the window or VOI LUT shown: the user's choice, else the image's default."""
@@ -980,13 +1018,21 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def set_swipe(self, on: bool) -> None:
-        """Overlay After on Before with a draggable divider."""
+        """Overlay After on Before with a draggable divider.
+
+        At 1:1 nothing is drawn again at once: the overlay holds After's grey levels
+        already, and the panes laid out anew draw what comes in sight.
+        """
         self.views.set_swipe(on)
-        self.refresh()
+        if self._part is None:
+            self.refresh()
 
     def _pane(self, name: str, on: bool) -> None:
         self.views.set_pane_visible(name, on)
-        self.refresh()
+        if self._part is None:
+            self.refresh()
+        elif self.image is not None:  # 1:1: Before and After draw what the layout shows
+            self._draw_side_panes()
 
     def _show_cursor(self, cursor: tuple[str, float, float] | None) -> None:
         """Show where the cursor is, ``(pane, row, col)``, and the value that pane shows there."""

@@ -21,6 +21,9 @@ ALIGN = 16
 """The part's edges lie on multiples of this many pixels (or on the image's edges): a
 pane that minifies the part while a zoom settles averages the image's own blocks."""
 
+STAND_IN_PIXELS = 1 << 22
+"""A stand-in for a passing zoom (:func:`stand_in`) windows at most about this many pixels."""
+
 Place = tuple[float, float, float, float]
 """Where grey levels are drawn: ``(left, top, width, height)`` in image pixels."""
 ViewRange = tuple[tuple[float, float], tuple[float, float]]
@@ -135,3 +138,39 @@ def _span(start: float, stop: float, size: int) -> tuple[int, int]:
     first = min(max(math.floor(start) // ALIGN * ALIGN, 0), size - 1)
     last = max(min(-(-math.ceil(stop) // ALIGN) * ALIGN, size), first + 1)
     return first, last
+
+
+def stand_in(
+    shape: tuple[int, int], extent: tuple[int, int], blocks: tuple[int, int]
+) -> tuple[slice, slice]:
+    """Return every few pixels of an array: a quick picture of all of it while a zoom passes.
+
+    Zooming out past 1:1 quickly, the panes would window the part of the image in sight
+    (or build the blocks' statistics of all of it) at every scale the zoom passes; one
+    pixel in each block of the scale shown, stretched over the whole image, costs a
+    fraction of that, and is drawn until the zoom settles.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, cols)`` of the array: the image's pixels, or a copy with fewer.
+    extent : tuple of int
+        ``(rows, cols)`` of the image.
+    blocks : tuple of int
+        Image pixels a device pixel shows now, down and across.
+
+    Returns
+    -------
+    tuple of slice
+        Rows and columns to take, every few from the first: about one in each block,
+        more sparsely where that would be over :data:`STAND_IN_PIXELS`.
+    """
+    steps = [
+        max(1, round(block * size / whole))
+        for block, size, whole in zip(blocks, shape, extent, strict=True)
+    ]
+    taken = math.ceil(shape[0] / steps[0]) * math.ceil(shape[1] / steps[1])
+    if taken > STAND_IN_PIXELS:
+        grow = math.sqrt(taken / STAND_IN_PIXELS)
+        steps = [math.ceil(step * grow) for step in steps]
+    return slice(None, None, steps[0]), slice(None, None, steps[1])
