@@ -69,11 +69,11 @@ def to_display(
     .. [3] DICOM PS3.3, C.11.2.1.3.1 SIGMOID Function.
     .. [4] DICOM PS3.3, C.11.2.1.1 VOI LUT Sequence Attributes.
     """
-    view = image.default_view if window is None else window
-    codes = _STORED_CODES.get(image.pixels, image.mapping)
-    if codes is None:
-        return _grey_levels(image.pixels, image, view, invert)
-    return _looked_up(codes, image, view, invert)
+    return to_display_part(image, WHOLE, window, invert=invert)
+
+
+WHOLE = (slice(None), slice(None))
+"""All the rows and columns of an image, as :func:`to_display_part` takes them."""
 
 
 def to_display_part(

@@ -88,6 +88,45 @@ def dialogs(monkeypatch):
 
 
 @pytest.fixture
+def model_settings(tmp_path):
+    """Return a function making settings that list ``loaded`` models and chose ``chosen``.
+
+    ``chosen`` None writes no choice, as a fresh install has none.
+    """
+
+    def store(loaded=(), chosen=None):
+        settings = QSettings(str(tmp_path / "models.ini"), QSettings.Format.IniFormat)
+        settings.setValue("loaded_models", [str(path) for path in loaded])
+        if chosen is not None:
+            settings.setValue("denoise/model", str(chosen))
+        return settings
+
+    return store
+
+
+@pytest.fixture
+def window_on(qtbot):
+    """Return a function that opens a main window (not shown) on the given settings."""
+    from xraygui.main_window import MainWindow
+
+    def open_window(settings):
+        window = MainWindow(settings=settings)
+        qtbot.addWidget(window)
+        return window
+
+    return open_window
+
+
+@pytest.fixture
+def no_cached_model():
+    """Release the models the test loaded, so none is reused by the next test."""
+    from xraygui import jobs
+
+    yield
+    jobs.release_models()
+
+
+@pytest.fixture
 def window(qtbot, settings, dialogs):
     from xraygui.main_window import MainWindow
 

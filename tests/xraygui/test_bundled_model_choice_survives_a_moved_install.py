@@ -7,12 +7,10 @@ the new install's shipped model, whether the old folder is gone or still there.
 import shutil
 
 import pytest
-from PySide6.QtCore import QSettings
 
 import xraygui.models
 from core.diffusion import card_path
 from core.resources import SHIPPED_MODEL
-from xraygui import jobs
 from xraygui.models import BUNDLED, find_models, remember
 
 INSTALLS = {
@@ -20,6 +18,8 @@ INSTALLS = {
     "checkout": ("src", "xray-denoise", "resources", "models"),
     "pip": ("venv", "share", "xray-denoise", "models"),
 }
+
+pytestmark = pytest.mark.usefixtures("no_cached_model")
 
 
 def _install(root, shape, model):
@@ -36,41 +36,26 @@ def _running(monkeypatch, shipped):
     monkeypatch.setattr(xraygui.models, "default_model_path", lambda: shipped)
 
 
-def _store(tmp_path, chosen, loaded=()):
-    store = QSettings(str(tmp_path / "upgrade.ini"), QSettings.Format.IniFormat)
-    store.setValue("loaded_models", [str(p) for p in loaded])
-    if chosen is not None:
-        store.setValue("denoise/model", str(chosen))
-    return store
-
-
-def _window(qtbot, store):
-    from xraygui.main_window import MainWindow
-
-    window = MainWindow(settings=store)
-    qtbot.addWidget(window)
-    return window
-
-
 def _labels(window):
     return [window.controls.model.itemText(i) for i in range(window.controls.model.count())]
 
 
-@pytest.fixture(autouse=True)
-def _no_cached_model():
-    yield
-    jobs.release_models()
-
-
 @pytest.mark.parametrize("old_folder_kept", [True, False])
 def test_a_fresh_start_saves_a_token_that_an_upgraded_install_reads_as_its_own_model(
-    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs, old_folder_kept
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    tiny_model_path,
+    dialogs,
+    old_folder_kept,
+    model_settings,
+    window_on,
 ):
     old = _install(tmp_path / "old", "bundle", tiny_model_path)
     new = _install(tmp_path / "new", "bundle", tiny_model_path)
     _running(monkeypatch, old)
-    store = _store(tmp_path, chosen=None)
-    first = _window(qtbot, store)
+    store = model_settings(chosen=None)
+    first = window_on(store)
     assert first.controls.options().model == old
     first.close()
     assert store.value("denoise/model") == BUNDLED  # no install's path
@@ -78,7 +63,7 @@ def test_a_fresh_start_saves_a_token_that_an_upgraded_install_reads_as_its_own_m
     if not old_folder_kept:
         shutil.rmtree(tmp_path / "old")
     _running(monkeypatch, new)
-    again = _window(qtbot, store)
+    again = window_on(store)
     assert again.controls.options().model == new
     assert again.controls.model.currentText() == "Bundled (xray-diffusion)"
     assert _labels(again) == ["Bundled (xray-diffusion)"]
@@ -89,15 +74,23 @@ def test_a_fresh_start_saves_a_token_that_an_upgraded_install_reads_as_its_own_m
 @pytest.mark.parametrize("old_shape", sorted(INSTALLS))
 @pytest.mark.parametrize("old_folder_kept", [True, False])
 def test_an_old_install_s_path_in_the_settings_heals_to_the_running_install_s_model(
-    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs, old_shape, old_folder_kept
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    tiny_model_path,
+    dialogs,
+    old_shape,
+    old_folder_kept,
+    model_settings,
+    window_on,
 ):
     old = _install(tmp_path / "old", old_shape, tiny_model_path)
     new = _install(tmp_path / "new", "bundle", tiny_model_path)
-    store = _store(tmp_path, chosen=old, loaded=[old])  # as the old release wrote them
+    store = model_settings(chosen=old, loaded=[old])  # as the old release wrote them
     if not old_folder_kept:
         shutil.rmtree(tmp_path / "old")
     _running(monkeypatch, new)
-    window = _window(qtbot, store)
+    window = window_on(store)
     assert window.controls.options().model == new  # never the previous release's weights
     assert _labels(window) == ["Bundled (xray-diffusion)"]
     assert "missing" not in window.controls.status.text()
@@ -106,12 +99,12 @@ def test_an_old_install_s_path_in_the_settings_heals_to_the_running_install_s_mo
 
 
 def test_the_bundled_model_missing_from_this_install_is_said_missing(
-    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs
+    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs, model_settings, window_on
 ):
-    store = _store(tmp_path, chosen=BUNDLED, loaded=[tiny_model_path])
+    store = model_settings(chosen=BUNDLED, loaded=[tiny_model_path])
     gone = tmp_path / "new" / "_internal" / "resources" / "models" / SHIPPED_MODEL
     _running(monkeypatch, gone)
-    window = _window(qtbot, store)
+    window = window_on(store)
     assert window.controls.options().model == gone  # not the other model without a word
     assert window.controls.status.text().startswith(f"The model chosen last is missing: {gone}.")
     window.close()
@@ -119,7 +112,7 @@ def test_the_bundled_model_missing_from_this_install_is_said_missing(
 
 
 def test_a_user_model_is_still_remembered_by_its_path(
-    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs
+    qtbot, tmp_path, monkeypatch, tiny_model_path, dialogs, model_settings, window_on
 ):
     new = _install(tmp_path / "new", "bundle", tiny_model_path)
     mine = tmp_path / "site" / "models" / "chest.safetensors"
@@ -133,8 +126,8 @@ def test_a_user_model_is_still_remembered_by_its_path(
     shutil.copy(card_path(tiny_model_path), card_path(own))
     _running(monkeypatch, new)
     for chosen in (mine, own):
-        store = _store(tmp_path, chosen=chosen, loaded=[mine])
-        window = _window(qtbot, store)
+        store = model_settings(chosen=chosen, loaded=[mine])
+        window = window_on(store)
         assert window.controls.options().model == chosen
         window.close()
         assert store.value("denoise/model") == str(chosen)

@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 import torch
-from PySide6.QtCore import QSettings
 
 from core.diffusion import DiffusionModel, NoiseSchedule, UNet, UNetConfig, card_path, save_model
 from core.errors import ModelFileError
@@ -13,6 +12,8 @@ from core.resources import file_sha256
 from xraygui import jobs
 from xraygui.about import about_text
 from xraygui.models import find_models
+
+pytestmark = pytest.mark.usefixtures("no_cached_model")
 
 
 def _model(path, seed):
@@ -29,33 +30,14 @@ def _copy(weights, target):
     return target
 
 
-def _store(tmp_path, loaded, chosen):
-    store = QSettings(str(tmp_path / "choice.ini"), QSettings.Format.IniFormat)
-    store.setValue("loaded_models", [str(p) for p in loaded])
-    store.setValue("denoise/model", str(chosen))
-    return store
-
-
-def _window(qtbot, store):
-    from xraygui.main_window import MainWindow
-
-    window = MainWindow(settings=store)
-    qtbot.addWidget(window)
-    return window
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_model():
-    yield
-    jobs.release_models()
-
-
-def test_a_chosen_model_that_is_gone_stays_the_choice_and_is_said_missing(qtbot, tmp_path, dialogs):
+def test_a_chosen_model_that_is_gone_stays_the_choice_and_is_said_missing(
+    qtbot, tmp_path, dialogs, model_settings, window_on
+):
     a = _model(tmp_path / "runs" / "a" / "m" / "model.safetensors", seed=1)
     b = _model(tmp_path / "runs" / "b" / "m" / "model.safetensors", seed=2)
-    store = _store(tmp_path, [b, a], chosen=b)
+    store = model_settings([b, a], chosen=b)
     (tmp_path / "runs" / "b" / "m").rename(tmp_path / "runs" / "b" / "unmounted")
-    window = _window(qtbot, store)
+    window = window_on(store)
     assert window.controls.options().model == b  # never another model without a word
     assert window.controls.model.currentText() == f"model (missing: {b})"
     assert window.controls.status.text().startswith(f"The model chosen last is missing: {b}.")
@@ -63,15 +45,17 @@ def test_a_chosen_model_that_is_gone_stays_the_choice_and_is_said_missing(qtbot,
     assert store.value("denoise/model") == str(b)  # the choice outlives the outage
 
     (tmp_path / "runs" / "b" / "unmounted").rename(tmp_path / "runs" / "b" / "m")
-    again = _window(qtbot, store)
+    again = window_on(store)
     assert again.controls.options().model == b
     assert again.controls.model.currentText() == "model (b/m)"
     assert "missing" not in again.controls.status.text()
 
 
-def test_a_chosen_model_missing_with_no_model_installed_is_still_shown(qtbot, tmp_path, dialogs):
+def test_a_chosen_model_missing_with_no_model_installed_is_still_shown(
+    qtbot, tmp_path, dialogs, model_settings, window_on
+):
     gone = tmp_path / "share" / "model.safetensors"
-    window = _window(qtbot, _store(tmp_path, [], chosen=gone))
+    window = window_on(model_settings([], chosen=gone))
     assert window.controls.options().model == gone
     assert window.controls.model.isEnabled()
     assert "missing" in window.controls.status.text()
@@ -146,7 +130,7 @@ def _link_model(link, target):
     return link
 
 
-def test_a_model_loaded_through_a_link_follows_the_link(qtbot, window, tmp_path):
+def test_a_model_loaded_through_a_link_follows_the_link(qtbot, window, tmp_path, window_on):
     share = tmp_path / "share"
     v3 = _model(share / "v3.safetensors", seed=3)
     v4 = _model(share / "v4.safetensors", seed=4)
@@ -160,7 +144,7 @@ def test_a_model_loaded_through_a_link_follows_the_link(qtbot, window, tmp_path)
     window.close()
     v3.unlink()
     card_path(v3).unlink()
-    again = _window(qtbot, window.settings)
+    again = window_on(window.settings)
     assert again.controls.options().model == current
     assert "missing" not in again.controls.model.currentText()
 
