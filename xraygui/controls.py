@@ -196,6 +196,11 @@ class ControlPanel(QWidget):
         self.progress.setFormat("")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.warning = QLabel()  # of the result shown: what to beware of in it
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setStyleSheet("color: #a01010; font-weight: bold")
+        self.warning.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -203,6 +208,7 @@ class ControlPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.warning)
         layout.addStretch(1)
 
     def set_models(self, entries: list[ModelEntry], current: Path | None = None) -> None:
@@ -357,3 +363,8 @@ class ControlPanel(QWidget):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(text)
+
+    def show_warning(self, text: str) -> None:
+        """Show a warning about the result under the status line; ``""`` hides it."""
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))

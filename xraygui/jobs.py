@@ -68,6 +68,7 @@ BATCH_COLUMNS = (
     "created",
     "disclaimer",
     "precision",
+    "low_quanta_warning",
 )
 """The batch table's columns; later versions add columns at the end only."""
 
@@ -452,6 +453,7 @@ def _batch_row(
             device=result.device,
             precision=result.precision,
             seconds=f"{result.seconds:.2f}",
+            low_quanta_warning="" if result.low_quanta is None else result.low_quanta.describe(),
         )
     return row
 
@@ -533,8 +535,9 @@ def batch_job(
     Returns
     -------
     str
-        A one-line summary: files written and not, and the table's path (or why the
-        table could not be written).
+        A one-line summary: files written and not, how many of them read low where
+        few quanta were detected (:attr:`DenoiseResult.low_quanta`), and the table's
+        path (or why the table could not be written).
 
     Raises
     ------
@@ -588,9 +591,11 @@ def batch_job(
     written = sum(1 for row in rows if not row["error"])
     if not files:
         return f"Batch: no image file under {source}; {table}"
+    low = sum(1 for row in rows if row.get("low_quanta_warning"))
+    warned = f"; warning: {low} read low, few quanta detected (low_quanta_warning)" if low else ""
     return (
         f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
-        f"(its error column says why); {table}"
+        f"(its error column says why){warned}; {table}"
     )
 
 

@@ -536,6 +536,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_label("No steps yet: press Denoise")
         self.controls.show_progress(0, 1, "")
         self.controls.status.clear()
+        self.controls.show_warning("")
         self._noise = (None, None)
         self._estimate_noise(image)
         if self.roi is not None and (previous is None or previous.shape != image.shape):
@@ -1475,6 +1476,7 @@ class MainWindow(QMainWindow):
         self._sync_timeline(go_to_end=True)
         self._noise = (self._noise[0], None)
         self.controls.status.clear()
+        self.controls.show_warning("")
         self.update_metrics()
 
     def cancel(self) -> None:
@@ -1513,6 +1515,7 @@ class MainWindow(QMainWindow):
             f"t* = {result.t_start:.1f}"
             + (f"; uncertainty from {samples} samples" if samples else "")
         )
+        self.controls.show_warning(result_warning(result))
         self.update_metrics()
         self.refresh()
         self.resultShown.emit()
@@ -1548,6 +1551,7 @@ class MainWindow(QMainWindow):
         self._noise = (self._noise[0], kept.noise_after)
         self._sync_timeline(go_to_end=True)
         self.controls.status.setText(kept.status)
+        self.controls.show_warning(result_warning(kept.result))
         self.update_metrics()
         return True
 
@@ -1886,6 +1890,23 @@ def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
         image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
         Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
     )
+
+
+def result_warning(result: DenoiseResult) -> str:
+    """Return what the panel warns of under a result's status line ("" for nothing).
+
+    Parameters
+    ----------
+    result : DenoiseResult
+        A finished denoise.
+
+    Returns
+    -------
+    str
+        ``"Warning: "`` and its :attr:`~DenoiseResult.low_quanta` warning, or ``""``.
+    """
+    warning = result.low_quanta
+    return "" if warning is None else f"Warning: {warning.describe()}."
 
 
 def file_views(image: XrayImage) -> tuple[Window | VoiLut, ...]:

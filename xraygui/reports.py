@@ -102,6 +102,9 @@ CSV_COLUMNS = (
     "simulation_quanta",
     "precision",
     "noise_free_rms",
+    "low_quanta_warning",
+    "share_below_5_quanta",
+    "share_below_2_quanta",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -127,7 +130,8 @@ class ReportContent:
         The low-dose simulation, if the image was simulated (in words).
     denoising : dict or None
         Model name and hash, sampler, steps, seed, strength, device, precision, t*,
-        seconds.
+        seconds, and ``low_quanta``: the warning that much of the anatomy detected
+        few quanta, so that its denoised values read low (None where it did not).
     noise : dict
         Pixel units: ``"before"`` the input's estimated noise std, ``"after"`` the
         pixel-scale noise left in the result (the white-noise estimate run on it, not
@@ -326,6 +330,7 @@ class ReportContent:
     def csv_rows(self) -> list[dict[str, Any]]:
         """One row per comparison (a single row without metrics when there is no reference)."""
         d = self.denoising or {}
+        low_quanta = d.get("low_quanta") or {}
         patient = self.patient or {}
         frames = self.image.get("frames", 1)
         common = {
@@ -348,6 +353,9 @@ class ReportContent:
             "precision": d.get("precision"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
+            "low_quanta_warning": low_quanta.get("warning"),
+            "share_below_5_quanta": low_quanta.get("share_below_5_quanta"),
+            "share_below_2_quanta": low_quanta.get("share_below_2_quanta"),
             "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,
@@ -604,6 +612,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
             f"device {d['device']}, network in {d['precision']}, {_fmt(d['seconds'])} s"
         )
+        if d.get("low_quanta"):
+            line(f"Warning: {d['low_quanta']['warning']}.", bold=True, color="#a01010")
     if content.note:
         line(content.note, bold=True)
     line(f"Input noise (estimated std): {_fmt(content.noise['before'])}.")

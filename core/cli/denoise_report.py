@@ -99,7 +99,8 @@ class Outcome:
             estimate run on it, not the remaining error, which is correlated; None where
             it cannot be measured),
             ``seconds`` and ``denoising`` (:meth:`DenoiseResult.summary`: model, its
-            SHA-256, sampler, steps, seed, strength, views...) are None unless the
+            SHA-256, sampler, steps, seed, strength, views..., and ``low_quanta``, the
+            warning that much of the anatomy detected few quanta) are None unless the
             output was written.
         """
         result = self.result
@@ -126,7 +127,9 @@ class DenoiseReport:
 
     A written output gets a line on stdout (``OUTPUT: description (1.2 s)``), or with
     `as_json` its JSON record (:meth:`Outcome.record`); so do the others with
-    `as_json`. Failures and skips also get a line on stderr.
+    `as_json`. Failures and skips also get a line on stderr, and so does an output
+    whose anatomy detected so few quanta that its denoised values read low
+    (:attr:`DenoiseResult.low_quanta`).
 
     Parameters
     ----------
@@ -162,6 +165,9 @@ class DenoiseReport:
         elif (result := outcome.result) is not None:
             line = f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)"
             tqdm.write(line, file=sys.stdout)
+        if outcome.result is not None and outcome.result.low_quanta is not None:
+            warning = outcome.result.low_quanta.describe()
+            tqdm.write(f"{PROG}: warning: {outcome.output}: {warning}", file=sys.stderr)
 
     def input_sha256(self, path: Path) -> str | None:
         """Return the SHA-256 of input `path`, read once per input (None: unreadable)."""

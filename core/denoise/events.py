@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from core.denoise.domain import NoiseEstimate
+from core.denoise.low_quanta import LowQuantaWarning
 from core.denoise.settings import DenoiseSettings
 from core.image import XrayImage
 
@@ -137,6 +138,9 @@ class DenoiseResult:
         Wall time of the whole run.
     uncertainty : ndarray of float32 or None
         Per-pixel standard deviation of the uncertainty samples, pixel units.
+    low_quanta : LowQuantaWarning or None
+        That much of the anatomy detected so few quanta that its denoised values read
+        low (:func:`core.denoise.low_quanta.low_quanta_warning`); None otherwise.
     """
 
     image: XrayImage
@@ -151,6 +155,7 @@ class DenoiseResult:
     precision: str
     seconds: float
     uncertainty: np.ndarray | None = None
+    low_quanta: LowQuantaWarning | None = None
 
     def description(self) -> str:
         """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).
@@ -165,12 +170,15 @@ class DenoiseResult:
             4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
             310-3650), t* 41.3; pixel-scale noise left 1.9 (white-noise estimate; not
-            the remaining error, which is correlated)"``.
+            the remaining error, which is correlated)"``; then, where there is one,
+            ``"; warning: "`` and the :attr:`low_quanta` warning.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
         after = ""
         if not math.isnan(self.noise_after):
             after = f"; pixel-scale noise left {self.noise_after:.3g} ({NOISE_LEFT_NOTE})"
+        if self.low_quanta is not None:
+            after += f"; warning: {self.low_quanta.describe()}"
         return (
             f"denoised by diffusion model {self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
@@ -185,7 +193,8 @@ class DenoiseResult:
         dict
             ``model``, ``model_sha256``, ``sampler``, ``steps``, ``seed``, ``strength``,
             ``views``, ``uncertainty_samples``, ``device``, ``precision``, ``t_start``,
-            ``noise_std_model``, ``seconds`` and ``description`` (one line).
+            ``noise_std_model``, ``seconds``, ``description`` (one line) and
+            ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None).
         """
         settings = self.settings
         return {
@@ -203,6 +212,7 @@ class DenoiseResult:
             "noise_std_model": self.noise_std_model,
             "seconds": self.seconds,
             "description": self.description(),
+            "low_quanta": None if self.low_quanta is None else self.low_quanta.to_dict(),
         }
 
 

@@ -12,7 +12,8 @@ variance stabilisation -> affine map to the model domain, noise std ``s``
 images too), rounded to the values the input's format stores where the input holds
 only such values (any image read from a file): the result is then the image written,
 and the pixel-scale noise left in it (a white-noise estimate, not its error) is
-measured on it.
+measured on it, as is the share of its anatomy that detected so few quanta that it reads
+low (:mod:`core.denoise.low_quanta`).
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
 network call, so a consumer cancels by no longer iterating (closing the generator), and
@@ -39,6 +40,7 @@ import torch
 
 from core.denoise.domain import ModelDomain, estimate_image_noise
 from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TileProgress
+from core.denoise.low_quanta import low_quanta_warning, quanta_detectors
 from core.denoise.padding import filled_padding
 from core.denoise.settings import DenoiseSettings
 from core.denoise.tiling import TiledEvaluator, auto_tiling, batch_size
@@ -363,9 +365,11 @@ def _denoise(
         noise_after = estimate_noise_sigma(pixels, exclude=image.padding_mask)
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
+    result = image.with_pixels(pixels)
+    low_quanta = low_quanta_warning(result, quanta_detectors(image, noise))
     card = model.card
     yield DenoiseResult(
-        image=image.with_pixels(pixels),
+        image=result,
         noise_before=noise,
         noise_after=noise_after,
         noise_std_model=domain.noise_std,
@@ -377,6 +381,7 @@ def _denoise(
         precision=precision_label(dtype, device),
         seconds=time.perf_counter() - started,
         uncertainty=uncertainty,
+        low_quanta=low_quanta,
     )
 
 

@@ -378,7 +378,7 @@ def _refined(
 
 
 def fit_log_detector(
-    nlf: NoiseLevelFunction, *, electronic_noise: float | None = None
+    nlf: NoiseLevelFunction, *, electronic_noise: float | None = None, sign: int | None = None
 ) -> LogDetectorFit | None:
     """Fit a log detector's noise model to an estimated noise-level function.
 
@@ -390,6 +390,10 @@ def fit_log_detector(
         The electronic noise in quanta, if known: then only ``v`` and ``A`` are
         fitted (``B = s^2 A^2 / v^2``). The noise-level function of one image pins
         ``s`` down poorly, and a free ``B`` can trade against ``v``.
+    sign : {1, -1} or None
+        The sign of ``v`` where it is known (pixels brighter or darker with
+        attenuation, from an earlier fit): only slopes of that sign are tried, in
+        half the time. None tries both.
 
     Returns
     -------
@@ -407,9 +411,12 @@ def fit_log_detector(
     fit_at = (
         _fit_at if electronic_noise is None else partial(_fit_with_electronic, electronic_noise)
     )
+    if sign not in (None, 1, -1):
+        raise ValueError(f"sign must be 1, -1 or None, got {sign!r}")
+    signs = (1.0, -1.0) if sign is None else (float(sign),)
     best = None
     for magnitude in np.geomspace(span * SLOPE_SPAN[0], span * SLOPE_SPAN[1], N_SLOPES):
-        for slope in (magnitude, -magnitude):
+        for slope in (magnitude * direction for direction in signs):
             fit = fit_at(slope, offsets, sigmas, counts)
             if fit is not None and (best is None or fit[0] < best[0][0]):
                 best = (fit, slope)

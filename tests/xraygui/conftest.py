@@ -249,3 +249,37 @@ def write_checkpoint():
         )
 
     return write
+
+
+@pytest.fixture
+def written_report(tmp_path, monkeypatch):
+    """Write the report of a session (dose, result: None; noise: 1.0 unless given).
+
+    Returns a function of ``ReportContent.from_session``'s arguments that returns the
+    report's JSON, its CSV rows and the text its PDF drew.
+    """
+    import csv
+    import json
+
+    from PySide6.QtGui import QPainter
+
+    from xraygui.reports import ReportContent, write_report
+
+    def write(**session):
+        drawn = []
+        real = QPainter.drawText
+        session.setdefault("dose", None)
+        session.setdefault("result", None)
+        session.setdefault("noise", (1.0, None))
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                QPainter,
+                "drawText",
+                lambda painter, *args: drawn.append(args[-1]) or real(painter, *args),
+            )
+            _, js, table = write_report(ReportContent.from_session(**session), tmp_path / "report")
+        with table.open(encoding="utf-8-sig", newline="") as file:
+            rows = list(csv.DictReader(file))
+        return json.loads(js.read_text(encoding="utf-8")), rows, "\n".join(drawn)
+
+    return write

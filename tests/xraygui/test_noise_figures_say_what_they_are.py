@@ -6,20 +6,16 @@ the estimate misses the correlated error a denoiser leaves. The noise-free PSNR 
 beside the rms noise it comes from, so that ``PSNR = 20 log10(range / rms)``.
 """
 
-import csv
-import json
 import math
 import re
 
 import pytest
-from PySide6.QtGui import QPainter
 
 from core.denoise.events import NOISE_LEFT_NOTE
 from core.io import read_image, write_new_dicom
 from core.noise import phantom_image
 from xraygui.analysis import comparisons, noise_estimate
 from xraygui.metrics_panel import MetricsPanel
-from xraygui.reports import ReportContent, write_report
 
 pytestmark = pytest.mark.gui
 
@@ -33,21 +29,6 @@ def pair(tmp_path_factory):
         pixels = phantom_image((128, 128), bits_stored=12, photons_per_pixel=photons, seed=3)
         images.append(read_image(write_new_dicom(pixels, folder / name, bits_stored=12)))
     return images
-
-
-def _report(tmp_path, monkeypatch, **session):
-    """Write a report; return its JSON, CSV rows and the PDF's drawn text."""
-    drawn = []
-    real = QPainter.drawText
-    monkeypatch.setattr(
-        QPainter, "drawText", lambda painter, *args: drawn.append(args[-1]) or real(painter, *args)
-    )
-    content = ReportContent.from_session(dose=None, result=None, **session)
-    _, js, table = write_report(content, tmp_path / "report")
-    monkeypatch.undo()
-    with table.open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.DictReader(file))
-    return json.loads(js.read_text(encoding="utf-8")), rows, "\n".join(drawn)
 
 
 def _rms_and_psnr(text):
@@ -68,7 +49,7 @@ def test_the_panel_shows_the_noise_left_apart_from_the_input_noise(qtbot):
     assert "no noise reduction factor" in panel.noise_label.toolTip()
 
 
-def test_the_noise_floor_names_the_rms_its_psnr_comes_from(qtbot, tmp_path, monkeypatch, pair):
+def test_the_noise_floor_names_the_rms_its_psnr_comes_from(qtbot, pair, written_report):
     noisy, clean = pair
     noise = noise_estimate(noisy)
     rows = comparisons(noisy, clean, None, reference_noise=noise)
@@ -82,9 +63,7 @@ def test_the_noise_floor_names_the_rms_its_psnr_comes_from(qtbot, tmp_path, monk
     panel.set_rows(rows, noise.sigma)
     rms, psnr = _rms_and_psnr(panel.floor_label.text())
     assert 20 * math.log10(data_range / rms) == pytest.approx(psnr, abs=0.01)
-    js, table, pdf = _report(
-        tmp_path,
-        monkeypatch,
+    js, table, pdf = written_report(
         source=noisy,
         image=noisy,
         reference=noisy,

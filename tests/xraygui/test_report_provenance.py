@@ -1,15 +1,12 @@
 """A report names its reference and files, keeps infinite PSNR, small ROIs and warnings."""
 
-import csv
 import hashlib
-import json
 import math
 
 import numpy as np
 import pydicom
 import pytest
 from PIL import Image
-from PySide6.QtGui import QPainter
 
 from core.errors import ImageWriteError
 from core.io import read_image, write_new_dicom
@@ -36,33 +33,13 @@ def scans(tmp_path):
     return paths
 
 
-def _report(tmp_path, monkeypatch, **session):
-    """Write a report; return its JSON, CSV rows and the PDF's drawn text."""
-    drawn = []
-    real = QPainter.drawText
-    monkeypatch.setattr(
-        QPainter, "drawText", lambda painter, *args: drawn.append(args[-1]) or real(painter, *args)
-    )
-    session.setdefault("dose", None)
-    session.setdefault("result", None)
-    session.setdefault("noise", (1.0, None))
-    content = ReportContent.from_session(**session)
-    _, js, table = write_report(content, tmp_path / "report")
-    with table.open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.DictReader(file))
-    monkeypatch.undo()
-    return json.loads(js.read_text(encoding="utf-8")), rows, "\n".join(drawn)
-
-
 @pytest.mark.parametrize("identifiers", [False, True])
 def test_the_report_names_the_reference_and_hashes_both_files(
-    qapp, scans, tmp_path, monkeypatch, identifiers
+    qapp, scans, identifiers, written_report
 ):
     source_path, reference_path = scans
     source, reference = read_image(source_path), read_image(reference_path)
-    js, rows, pdf = _report(
-        tmp_path,
-        monkeypatch,
+    js, rows, pdf = written_report(
         source=source,
         image=source,
         reference=reference,
@@ -90,15 +67,15 @@ def test_the_report_names_the_reference_and_hashes_both_files(
     assert (uid in pdf) is identifiers
 
 
-def test_a_reference_on_another_scale_is_recorded_in_the_report(qapp, scans, tmp_path, monkeypatch):
+def test_a_reference_on_another_scale_is_recorded_in_the_report(
+    qapp, scans, tmp_path, written_report
+):
     source = read_image(scans[0])
     Image.fromarray((source.pixels.astype(np.uint16) >> 4).astype(np.uint8)).save(
         tmp_path / "ref8.png"
     )
     reference = read_image(tmp_path / "ref8.png")
-    js, rows, pdf = _report(
-        tmp_path,
-        monkeypatch,
+    js, rows, pdf = written_report(
         source=source,
         image=source,
         reference=reference,
@@ -125,12 +102,10 @@ def test_choosing_a_reference_on_another_scale_warns_in_the_status_bar(
 
 
 def test_an_infinite_psnr_is_inf_in_the_pdf_and_csv_and_flagged_in_json(
-    qapp, scans, tmp_path, monkeypatch
+    qapp, scans, written_report
 ):
     source = read_image(scans[0])
-    js, rows, pdf = _report(
-        tmp_path,
-        monkeypatch,
+    js, rows, pdf = written_report(
         source=source,
         image=source,
         reference=source,
@@ -142,15 +117,15 @@ def test_an_infinite_psnr_is_inf_in_the_pdf_and_csv_and_flagged_in_json(
 
 
 def test_the_simulation_is_recorded_as_numbers_and_an_unknown_floor_says_why(
-    qapp, scans, tmp_path, monkeypatch
+    qapp, scans, written_report
 ):
     source = read_image(scans[0])
     dose = LowDoseSettings(dose=0.25, seed=3)
     noisy = source.with_pixels(source.pixels + 5.0)
     rows = comparisons(source, noisy, None)  # no noise estimate of the reference
     assert rows[0].noise_free_psnr_problem == UNMEASURABLE_NOISE
-    js, table, pdf = _report(
-        tmp_path, monkeypatch, source=source, image=noisy, reference=source, dose=dose, rows=rows
+    js, table, pdf = written_report(
+        source=source, image=noisy, reference=source, dose=dose, rows=rows
     )
     assert js["simulation"] == describe_simulation(source, noisy, dose)  # the prose is kept
     assert js["simulation_settings"] == {
@@ -167,9 +142,7 @@ def test_the_simulation_is_recorded_as_numbers_and_an_unknown_floor_says_why(
     assert f"is unknown: {UNMEASURABLE_NOISE}." in pdf
 
 
-def test_an_roi_smaller_than_ssims_window_is_kept_with_ssim_unknown(
-    qtbot, scans, tmp_path, monkeypatch
-):
+def test_an_roi_smaller_than_ssims_window_is_kept_with_ssim_unknown(qtbot, scans, written_report):
     source = read_image(scans[0])
     noisy = source.with_pixels(source.pixels + np.random.default_rng(0).normal(0, 9, (64, 64)))
     region = clip_region(Region(10, 10, 8, 8), source.shape)
@@ -185,9 +158,7 @@ def test_an_roi_smaller_than_ssims_window_is_kept_with_ssim_unknown(
     panel.set_rows(rows)
     assert panel.table.item(1, 4).text() == "-" and panel.table.item(1, 3).text() != "-"
     assert panel.ssim_label.text() == f"SSIM unknown: {problem}."
-    js, table, pdf = _report(
-        tmp_path, monkeypatch, source=source, image=noisy, reference=source, rows=rows
-    )
+    js, table, pdf = written_report(source=source, image=noisy, reference=source, rows=rows)
     assert [m["scope"] for m in js["metrics"]] == ["image", "10,10,8,8"]
     assert js["metrics"][1]["ssim"] is None and js["metrics"][1]["ssim_problem"] == problem
     assert table[1]["ssim_problem"] == problem
