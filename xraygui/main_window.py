@@ -1813,6 +1813,7 @@ class MainWindow(QMainWindow):
     def _on_batch_done(self, summary: str) -> None:
         self.controls.show_progress(1, 1, "Batch done")
         self.controls.status.setText(summary)  # long: the status line wraps it
+        self.controls.show_warning("")  # the shown result's: not under the batch's summary
 
     # ----------------------------------------------------------------- help
 

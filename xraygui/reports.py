@@ -105,6 +105,8 @@ CSV_COLUMNS = (
     "low_quanta_warning",
     "share_below_5_quanta",
     "share_below_2_quanta",
+    "share_below_5_quanta_min",
+    "share_below_2_quanta_min",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -356,6 +358,8 @@ class ReportContent:
             "low_quanta_warning": low_quanta.get("warning"),
             "share_below_5_quanta": low_quanta.get("share_below_5_quanta"),
             "share_below_2_quanta": low_quanta.get("share_below_2_quanta"),
+            "share_below_5_quanta_min": low_quanta.get("share_below_5_quanta_min"),
+            "share_below_2_quanta_min": low_quanta.get("share_below_2_quanta_min"),
             "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,

@@ -163,24 +163,24 @@ class DenoiseResult:
         Returns
         -------
         str
-            Model and weights, sampler, steps, seed (DDPM), strength, views, the
-            network's precision and the noise estimate, e.g. ``"denoised by diffusion
+            Where there is one, ``"WARNING: "``, the :attr:`low_quanta` warning and
+            ``"; "`` first, so that a text cut at its end keeps it; then model and
+            weights, sampler, steps, seed (DDPM), strength, views, the network's
+            precision and the noise estimate, e.g. ``"denoised by diffusion
             model xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
             mid_blocks 6, cosine-v1), sha256 3f2a...: DDIM, 1 step, strength 1,
             4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
             310-3650), t* 41.3; pixel-scale noise left 1.9 (white-noise estimate; not
-            the remaining error, which is correlated)"``; then, where there is one,
-            ``"; warning: "`` and the :attr:`low_quanta` warning.
+            the remaining error, which is correlated)"``.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
         after = ""
         if not math.isnan(self.noise_after):
             after = f"; pixel-scale noise left {self.noise_after:.3g} ({NOISE_LEFT_NOTE})"
-        if self.low_quanta is not None:
-            after += f"; warning: {self.low_quanta.describe()}"
+        warning = "" if self.low_quanta is None else f"WARNING: {self.low_quanta.describe()}; "
         return (
-            f"denoised by diffusion model {self.model_name}, {weights}: "
+            f"{warning}denoised by diffusion model {self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
             f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
         )

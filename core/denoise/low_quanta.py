@@ -14,21 +14,34 @@ The quanta behind a pixel hang on the detector's slope, which the noise of one i
 pins down poorly: with the electronic noise free, as the denoise fits it, the slope
 trades against it, and on the phantom at 500 quanta (electronic noise 4) that fit put
 2.2 times the true quanta behind its reference intensity and no pixel under 5 quanta,
-where 3.5 % were. Fitted at the assumed electronic noise, as the dose measurement does
+where 3.5 % were. Fitted at an assumed electronic noise, as the dose measurement does
 (:meth:`core.noise.LowDoseSettings.measured_from`), the quanta come out within 5 % of
-the truth when that assumption holds, and far off when it does not (none under 5 at
-200 quanta for a true electronic noise of 0.5, where 25 % were). :func:`quanta_detectors`
-therefore reads the quanta both ways, and the warning takes the reading that puts
-more of the anatomy below :data:`LOW_QUANTA`.
+the truth when that assumption holds, and far off when it does not: on a 384 px
+noise-free phantom read with the noise of 1000 quanta and an electronic noise of 16, the fit at 4
+put 26 % of it under 5 quanta, where none was (the free fit 1.6 %).
+:func:`quanta_detectors` therefore reads the quanta both ways, the second only where
+that fit passes the checks of a detector the denoise would use, and the warning gives
+the range between the two readings; it is given when the larger reaches
+:data:`MIN_SHARE`.
 
-So read, the benchmark's 512 px phantoms (electronic noise 4 quanta; the shipped model
-at its defaults; seeds 0 and 1) put 41-42 % of the image under 5 quanta at 200 quanta
-per unattenuated pixel (truly 25 %) and 1.8-3.2 % at 500 (truly 3.5 %), and warned;
-at 1000, 2000 and 20,000 quanta at most 0.04 %, and did not warn. With an electronic
-noise of 0.5, 2 or 8 quanta (seed 0) it warned at 200 and 500 quanta (6-36 % at 500)
-and not at 2000 or 20,000; at 1000 it warned only with 8 (3.4 %, truly none under 5,
-but the noise there is that of fewer than 1.4 quanta, a regime the bias was not
-measured in).
+Saturated areas are no anatomy: a collimator's lead shutter or the background that the
+detector clipped at its extreme value reads as the fewest quanta (or the most) whatever
+is behind it. :func:`counted_pixels` leaves out :data:`SATURATED_BLOCK` px blocks that
+are mostly (:data:`SATURATED_SHARE`) at the input's lowest or highest value, with the
+saturated pixels at their edges, but keeps the isolated clipped pixels of anatomy that
+detected nothing at a very low dose. The 512 px phantom at 5000 quanta behind lead shutters
+over 6.2 % or 12.5 % of it (electronic noise 4) warned of that share of its anatomy; now
+it warns of none, nor with shutters over 8.2 % or 18.4 %, their edges off the blocks' grid.
+
+So read, the benchmark's 512 px phantoms (the shipped model at its defaults; electronic
+noise 4 quanta, seeds 0 and 1) warned of 19-42 % and 22-41 % at 200 quanta per
+unattenuated pixel (truly 25 %) and of 0-3 % and 0-2 % at 500 (truly 3.5 %); at 1000,
+2000 and 20,000 quanta they did not (at most 0.04 % by either reading). With an
+electronic noise of 0.5 quanta (seed 0): 0-23 % at 200, 0-6 % at 500, none from 1000 on;
+of 8: 31-58 % at 200, 15-36 % at 500 and 0-3 % at 1000 (truly none), none from 2000 on;
+of 16: none at 200 (the denoise found no log detector), 30-51 % at 500, 0.03-24 % at 1000
+and 4-20 % at 2000 (truly none), none at 20,000. Where the electronic noise outweighs the
+quanta the readings overstate them, in a regime the bias was not measured in.
 """
 
 from __future__ import annotations
@@ -37,10 +50,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import binary_dilation, binary_propagation
 
 from core.image import XrayImage
 from core.noise import DEFAULT_ELECTRONIC_NOISE, LogDetectorFit, NoiseEstimate, fit_log_detector
 from core.noise.dose import quantum_noise_levels
+from core.noise.logdetector import MIN_COUNTS_AT_REFERENCE
+from core.noise.value_range import ValueRange, value_range
 
 LOW_QUANTA = 5.0
 """Expected detected quanta per pixel below which denoised values read low: 2.6-3.1 % at
@@ -61,42 +77,71 @@ values themselves read low there, more quanta than were detected, so the share c
 from them falls short of the true one and the threshold is kept well below it. At 1000
 quanta and more no pixel of the phantom detects under 5 quanta."""
 
+SATURATED_BLOCK = 8
+"""Side, in pixels, of the blocks in which the input's saturation is judged."""
+
+SATURATED_SHARE = 0.8
+"""Share of a block's pixels at the input's lowest or highest value that makes it saturated.
+
+Behind a lead shutter (0.6 quanta at 5000 per unattenuated pixel) an electronic noise of 4
+quanta lifts about 16 % of the pixels off the extreme value, so 90 % would miss it.
+Anatomy that detects almost nothing clips fewer: on the 512 px phantom at 200 quanta no
+pixel is left out with an electronic noise of 0, 0.5, 2 or 4 quanta; at 100 quanta and no
+electronic noise 9 % are (pixels expecting 1-2 quanta, 70-90 % of which the log's floor of
+one quantum clips), with 0.5 quanta none."""
+
+SATURATED_SHARE_NEXT = 0.65
+"""Share at the same extreme value from which a block joins a saturated block it touches.
+
+Of a shutter's 64-pixel blocks, each at about 84 % saturated, one in five falls below
+:data:`SATURATED_SHARE` by chance; so grown, the area takes them in. Unattenuated
+background clips about half of its pixels at the lowest value, and stays out."""
+
 
 @dataclass(frozen=True)
 class LowQuantaWarning:
     """Much of the anatomy detected few quanta: its denoised values read low.
 
-    The shares are read from the image's noise (:func:`quanta_detectors`), and on
-    phantoms they were from half to ten times the true ones (module docstring): they
-    tell the regime, not a measurement.
+    The shares are read from the image's noise by one or two fitted detectors
+    (:func:`quanta_detectors`); each share is the range between the readings. On
+    phantoms they were from half to several times the true ones (module docstring):
+    they tell the regime, not a measurement.
 
     Parameters
     ----------
     share_below_low : float
-        Share of the anatomy (the pixels that are not padding) whose denoised value
-        the fitted detector puts below :data:`LOW_QUANTA` expected quanta, in ``[0, 1]``.
+        Share of the anatomy (:func:`counted_pixels`) whose denoised value a reading
+        puts below :data:`LOW_QUANTA` expected quanta, in ``[0, 1]``: the larger reading.
     share_below_very_low : float
-        The share below :data:`VERY_LOW_QUANTA` (part of the one above).
+        The larger reading's share below :data:`VERY_LOW_QUANTA`.
+    share_below_low_min : float
+        The smaller reading's share below :data:`LOW_QUANTA` (``share_below_low``
+        itself where there was one reading).
+    share_below_very_low_min : float
+        The smaller reading's share below :data:`VERY_LOW_QUANTA`.
     """
 
     share_below_low: float
     share_below_very_low: float
+    share_below_low_min: float
+    share_below_very_low_min: float
 
     def describe(self) -> str:
-        """One line: the shares, and what they mean for the denoised values.
+        """One line for a radiologist: where, how sure, and what it does to the values.
 
         Returns
         -------
         str
-            For example ``"few quanta: by its noise, 3.2 % of the anatomy detected under
-            5 per pixel (0.0 % under 2), where denoised values read low (on phantoms by
-            3-10 % at 2-5 quanta, 18 % under 2)"``.
+            For example ``"under 5 X-ray quanta per pixel in about 2-26 % of the image
+            (read from its noise; can be several times off): denoised values there read
+            low (on phantoms 3-10 % at 2-5 quanta, 18 % under 2)"``.
         """
+        shares = _share_range(self.share_below_low_min, self.share_below_low)
         return (
-            f"few quanta: by its noise, {100 * self.share_below_low:.1f} % of the anatomy "
-            f"detected under {LOW_QUANTA:g} per pixel ({100 * self.share_below_very_low:.1f} % "
-            f"under {VERY_LOW_QUANTA:g}), where denoised values read low (on phantoms by 3-10 % "
-            "at 2-5 quanta, 18 % under 2)"
+            f"under {LOW_QUANTA:g} X-ray quanta per pixel in about {shares} % of the image "
+            "(read from its noise; can be several times off): denoised values there read "
+            f"low (on phantoms 3-10 % at 2-{LOW_QUANTA:g} quanta, 18 % under "
+            f"{VERY_LOW_QUANTA:g})"
         )
 
     def to_dict(self) -> dict[str, float | str]:
@@ -105,13 +150,47 @@ class LowQuantaWarning:
         Returns
         -------
         dict
-            ``share_below_5_quanta``, ``share_below_2_quanta`` and ``warning``.
+            ``share_below_5_quanta`` and ``share_below_2_quanta`` (the larger reading),
+            ``share_below_5_quanta_min`` and ``share_below_2_quanta_min`` (the smaller)
+            and ``warning``.
         """
+        low = f"share_below_{LOW_QUANTA:g}_quanta"
+        very_low = f"share_below_{VERY_LOW_QUANTA:g}_quanta"
         return {
-            f"share_below_{LOW_QUANTA:g}_quanta": self.share_below_low,
-            f"share_below_{VERY_LOW_QUANTA:g}_quanta": self.share_below_very_low,
+            low: self.share_below_low,
+            very_low: self.share_below_very_low,
+            f"{low}_min": self.share_below_low_min,
+            f"{very_low}_min": self.share_below_very_low_min,
             "warning": self.describe(),
         }
+
+
+def _percent(share: float) -> str:
+    """Write a share in whole percent, or to one digit below 1 %: ``"26"``, ``"0.4"``."""
+    percent = 100.0 * share
+    return f"{percent:.0f}" if percent == 0 or percent >= 1 else f"{percent:.1g}"
+
+
+def _share_range(low: float, high: float) -> str:
+    """``"2-26"``, or one number where both read the same (:func:`_percent`)."""
+    low_text, high_text = _percent(low), _percent(high)
+    return high_text if low_text == high_text else f"{low_text}-{high_text}"
+
+
+def _usable(fit: LogDetectorFit | None, values: ValueRange) -> bool:
+    """Whether ``fit`` passes the checks of a detector the denoise would use.
+
+    Those of :func:`core.noise.log_detector_of` (accepted, at least
+    :data:`~core.noise.logdetector.MIN_COUNTS_AT_REFERENCE` quanta at the reference) and
+    of :func:`core.denoise.domain.plausible_detector` (not signal-independent over the
+    image's range of values).
+    """
+    return (
+        fit is not None
+        and fit.accepted
+        and fit.counts_at_reference >= MIN_COUNTS_AT_REFERENCE
+        and not fit.signal_independent(values)
+    )
 
 
 def quanta_detectors(
@@ -126,7 +205,8 @@ def quanta_detectors(
     ----------
     image : XrayImage
         The noisy image (its stored step is taken out of the noise levels,
-        :func:`core.noise.dose.quantum_noise_levels`).
+        :func:`core.noise.dose.quantum_noise_levels`; its range of values judges the
+        second fit).
     noise : NoiseEstimate
         Its noise as the denoise took it (:func:`core.denoise.estimate_image_noise`),
         whose ``detector`` is the one the denoise stabilised with, or None.
@@ -138,8 +218,9 @@ def quanta_detectors(
     tuple of LogDetectorFit
         Empty where the denoise found no log detector (noise not a log detector's,
         or signal-independent: the bias is a log detector's). Else its detector,
-        then, where it fits (accepted; slopes of its sign only), the noise-level function
-        fitted at ``electronic_noise``.
+        then the noise-level function fitted at ``electronic_noise`` (slopes of the
+        detector's sign only) where that fit passes the checks of a detector the
+        denoise would use (:func:`_usable`).
     """
     if noise.detector is None:
         return ()
@@ -151,9 +232,70 @@ def quanta_detectors(
         )
     except ValueError:  # rounding explains the noise somewhere: no second reading
         fixed = None
-    if fixed is None or not fixed.accepted:
+    if fixed is None or not _usable(fixed, value_range(image)):
         return (noise.detector,)
     return noise.detector, fixed
+
+
+_NEIGHBOURS = np.ones((3, 3), dtype=bool)
+"""Blocks touching at an edge or a corner."""
+
+
+def _block_counts(mask: np.ndarray) -> np.ndarray:
+    """Count the true pixels of ``mask`` per :data:`SATURATED_BLOCK` px block (edges partial)."""
+    side = SATURATED_BLOCK
+    rows, cols = (-(-n // side) for n in mask.shape)
+    padded = np.zeros((rows * side, cols * side), dtype=np.int32)
+    padded[: mask.shape[0], : mask.shape[1]] = mask
+    return padded.reshape(rows, side, cols, side).sum(axis=(1, 3))
+
+
+def _of_blocks(blocks: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Spread a per-block mask over the pixels of an image of ``shape``."""
+    spread = np.repeat(np.repeat(blocks, SATURATED_BLOCK, axis=0), SATURATED_BLOCK, axis=1)
+    return spread[: shape[0], : shape[1]]
+
+
+def counted_pixels(noisy: XrayImage) -> np.ndarray:
+    """Return the pixels that count as anatomy: neither padding nor a saturated area.
+
+    A :data:`SATURATED_BLOCK` px block is saturated where at least
+    :data:`SATURATED_SHARE` of its pixels that are not padding sit at the input's
+    lowest, or at its highest, value (a lead shutter, clipped background), and so is one
+    with :data:`SATURATED_SHARE_NEXT` of them at that value connected to such a block; so
+    are the pixels at that value in the blocks next to a saturated one (its edge,
+    wherever it falls). Pixels at those values elsewhere, where anatomy detected nothing
+    at a very low dose, count.
+
+    Parameters
+    ----------
+    noisy : XrayImage
+        The noisy input, as it was denoised.
+
+    Returns
+    -------
+    ndarray of bool
+        Shaped like the image; True where a pixel counts.
+    """
+    pixels = noisy.pixels
+    padding = noisy.padding_mask
+    inside = np.ones(pixels.shape, dtype=bool) if padding is None else ~padding
+    if not inside.any():
+        return inside
+    values = pixels[inside]
+    present = _block_counts(inside)
+    counted = inside.copy()
+    for extreme in (values.min(), values.max()):
+        saturated = (pixels == extreme) & inside
+        clipped = _block_counts(saturated)
+        seeds = (present > 0) & (clipped >= SATURATED_SHARE * present)
+        if not seeds.any():
+            continue
+        candidates = (present > 0) & (clipped >= SATURATED_SHARE_NEXT * present)
+        full = binary_propagation(seeds, structure=_NEIGHBOURS, mask=candidates)
+        near = _of_blocks(binary_dilation(full, structure=_NEIGHBOURS), pixels.shape)
+        counted &= ~_of_blocks(full, pixels.shape) & ~(saturated & near)
+    return counted
 
 
 def _share_below(pixels: np.ndarray, detector: LogDetectorFit, quanta: float) -> float:
@@ -169,6 +311,7 @@ def _share_below(pixels: np.ndarray, detector: LogDetectorFit, quanta: float) ->
 
 def low_quanta_warning(
     denoised: XrayImage,
+    noisy: XrayImage,
     detectors: Sequence[LogDetectorFit],
     *,
     min_share: float = MIN_SHARE,
@@ -178,27 +321,40 @@ def low_quanta_warning(
     Parameters
     ----------
     denoised : XrayImage
-        The denoised image; its padding (:attr:`XrayImage.padding_mask`) is no anatomy.
+        The denoised image, whose values are read.
+    noisy : XrayImage
+        The noisy input it was denoised from, of the same shape: its padding and
+        saturated areas are no anatomy (:func:`counted_pixels`).
     detectors : sequence of LogDetectorFit
-        The readings of the quanta behind its values (:func:`quanta_detectors`); the
-        one that puts the largest share below :data:`LOW_QUANTA` counts. Empty where
-        the denoise found no log detector: then no warning is given.
+        The readings of the quanta behind the values (:func:`quanta_detectors`). Empty
+        where the denoise found no log detector: then no warning is given.
     min_share : float
-        Share of the anatomy below :data:`LOW_QUANTA` from which to warn.
+        Share of the anatomy below :data:`LOW_QUANTA`, by the larger reading, from which
+        to warn.
 
     Returns
     -------
     LowQuantaWarning or None
-        The shares where the one below :data:`LOW_QUANTA` is at least ``min_share``;
-        None otherwise, without a detector, or for an image of nothing but padding.
+        The shares by the larger and the smaller reading where the larger one below
+        :data:`LOW_QUANTA` is at least ``min_share``; None otherwise, without a
+        detector, or for an image with no anatomy counted.
+
+    Raises
+    ------
+    ValueError
+        If the two images differ in shape.
     """
-    mask = denoised.padding_mask
-    anatomy = denoised.pixels if mask is None else denoised.pixels[~mask]
-    if not detectors or anatomy.size == 0:
+    if denoised.shape != noisy.shape:
+        raise ValueError(
+            f"the denoised image ({denoised.shape}) and the noisy input ({noisy.shape}) "
+            "must have the same shape"
+        )
+    counted = counted_pixels(noisy)
+    if not detectors or not counted.any():
         return None
-    shares = [_share_below(anatomy, detector, LOW_QUANTA) for detector in detectors]
-    share = max(shares)
-    if share < min_share:
+    anatomy = denoised.pixels[counted]
+    lows = [_share_below(anatomy, detector, LOW_QUANTA) for detector in detectors]
+    very_lows = [_share_below(anatomy, detector, VERY_LOW_QUANTA) for detector in detectors]
+    if max(lows) < min_share:
         return None
-    detector = detectors[shares.index(share)]
-    return LowQuantaWarning(share, _share_below(anatomy, detector, VERY_LOW_QUANTA))
+    return LowQuantaWarning(max(lows), max(very_lows), min(lows), min(very_lows))

@@ -366,7 +366,7 @@ def _denoise(
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
     result = image.with_pixels(pixels)
-    low_quanta = low_quanta_warning(result, quanta_detectors(image, noise))
+    low_quanta = low_quanta_warning(result, image, quanta_detectors(image, noise))
     card = model.card
     yield DenoiseResult(
         image=result,

@@ -16,7 +16,7 @@ from core.io.dicom_write import ST_MAX
 from core.noise import phantom_image
 
 PROG = "xray-denoise"
-WARNING = "few quanta: by its noise"
+WARNING = "under 5 X-ray quanta per pixel in about"
 
 
 @pytest.fixture
@@ -43,11 +43,13 @@ def test_the_result_of_a_low_dose_carries_the_warning_and_a_high_dose_none(phant
     warned = denoise_image(read_image(low), model, settings)
     assert warned.low_quanta is not None
     assert warned.low_quanta.share_below_low >= 0.01
-    assert warned.description().endswith(f"; warning: {warned.low_quanta.describe()}")
+    assert warned.description().startswith(
+        f"WARNING: {warned.low_quanta.describe()}; denoised by diffusion model"
+    )
     assert warned.summary()["low_quanta"] == warned.low_quanta.to_dict()
     quiet = denoise_image(read_image(high), model, settings)
     assert quiet.low_quanta is None
-    assert "warning" not in quiet.description()
+    assert "WARNING" not in quiet.description()
     assert quiet.summary()["low_quanta"] is None
 
 
@@ -62,8 +64,8 @@ def test_the_command_warns_on_stderr_once_per_file_and_in_its_dicom(
     assert warnings[0].startswith(f"{PROG}: warning: {out / 'low.dcm'}: {WARNING}")
     assert "Traceback" not in err
     described = pydicom.dcmread(out / "low.dcm").DerivationDescription
-    assert f"; warning: {WARNING}" in described and len(described) <= ST_MAX
-    assert "warning" not in pydicom.dcmread(out / "high.dcm").DerivationDescription
+    assert f"WARNING: {WARNING}" in described and len(described) <= ST_MAX
+    assert "WARNING" not in pydicom.dcmread(out / "high.dcm").DerivationDescription
 
 
 def test_the_json_record_carries_the_warning(phantoms, tiny_model, tmp_path, capsys):
@@ -72,4 +74,6 @@ def test_the_json_record_carries_the_warning(phantoms, tiny_model, tmp_path, cap
     low, high = (record["denoising"]["low_quanta"] for record in records)
     assert low["warning"].startswith(WARNING) and low["share_below_5_quanta"] >= 0.01
     assert 0 <= low["share_below_2_quanta"] <= low["share_below_5_quanta"]
+    assert 0 <= low["share_below_5_quanta_min"] <= low["share_below_5_quanta"]
+    assert 0 <= low["share_below_2_quanta_min"] <= low["share_below_2_quanta"]
     assert high is None

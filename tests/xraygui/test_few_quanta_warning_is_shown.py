@@ -14,7 +14,7 @@ from core.noise import phantom_image
 
 pytestmark = pytest.mark.gui
 
-WARNING = "few quanta: by its noise"
+WARNING = "under 5 X-ray quanta per pixel in about"
 
 
 def _phantom(folder, photons):
@@ -75,5 +75,7 @@ def test_every_report_file_and_the_batch_table_carry_the_warning(
     assert row["low_quanta_warning"] == text
     assert float(row["share_below_5_quanta"]) == result.low_quanta.share_below_low
     assert float(row["share_below_2_quanta"]) == result.low_quanta.share_below_very_low
+    assert float(row["share_below_5_quanta_min"]) == result.low_quanta.share_below_low_min
+    assert float(row["share_below_2_quanta_min"]) == result.low_quanta.share_below_very_low_min
     assert WARNING in pdf
     assert _batch_row(path, tmp_path / "out.dcm", image, result)["low_quanta_warning"] == text
