@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from core import __version__
 from core.denoise import DenoiseResult
 from core.denoise.events import NOISE_LEFT_NOTE
+from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.display import to_display
 from core.errors import ImageWriteError
 from core.image import VoiLut, Window, XrayImage
@@ -107,6 +108,7 @@ CSV_COLUMNS = (
     "share_below_2_quanta",
     "share_below_5_quanta_min",
     "share_below_2_quanta_min",
+    "low_quanta_checked",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -360,6 +362,7 @@ class ReportContent:
             "share_below_2_quanta": low_quanta.get("share_below_2_quanta"),
             "share_below_5_quanta_min": low_quanta.get("share_below_5_quanta_min"),
             "share_below_2_quanta_min": low_quanta.get("share_below_2_quanta_min"),
+            "low_quanta_checked": d.get("low_quanta_checked"),
             "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,
@@ -618,6 +621,8 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
         )
         if d.get("low_quanta"):
             line(f"Warning: {d['low_quanta']['warning']}.", bold=True, color="#a01010")
+        elif d.get("low_quanta_checked") is False:
+            line(f"Few-quanta check: {QUANTA_NOT_CHECKED}.")
     if content.note:
         line(content.note, bold=True)
     line(f"Input noise (estimated std): {_fmt(content.noise['before'])}.")

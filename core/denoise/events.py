@@ -141,6 +141,9 @@ class DenoiseResult:
     low_quanta : LowQuantaWarning or None
         That much of the anatomy detected so few quanta that its denoised values read
         low (:func:`core.denoise.low_quanta.low_quanta_warning`); None otherwise.
+    quanta_checked : bool
+        Whether the quanta could be read at all: False where the denoise recognised no
+        log detector in the image's noise, so that no warning says nothing.
     """
 
     image: XrayImage
@@ -156,6 +159,7 @@ class DenoiseResult:
     seconds: float
     uncertainty: np.ndarray | None = None
     low_quanta: LowQuantaWarning | None = None
+    quanta_checked: bool = False
 
     def description(self) -> str:
         """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).
@@ -193,8 +197,9 @@ class DenoiseResult:
         dict
             ``model``, ``model_sha256``, ``sampler``, ``steps``, ``seed``, ``strength``,
             ``views``, ``uncertainty_samples``, ``device``, ``precision``, ``t_start``,
-            ``noise_std_model``, ``seconds``, ``description`` (one line) and
-            ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None).
+            ``noise_std_model``, ``seconds``, ``description`` (one line),
+            ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None) and
+            ``low_quanta_checked`` (:attr:`quanta_checked`).
         """
         settings = self.settings
         return {
@@ -213,6 +218,7 @@ class DenoiseResult:
             "seconds": self.seconds,
             "description": self.description(),
             "low_quanta": None if self.low_quanta is None else self.low_quanta.to_dict(),
+            "low_quanta_checked": self.quanta_checked,
         }
 
 

@@ -77,6 +77,12 @@ values themselves read low there, more quanta than were detected, so the share c
 from them falls short of the true one and the threshold is kept well below it. At 1000
 quanta and more no pixel of the phantom detects under 5 quanta."""
 
+QUANTA_NOT_CHECKED = (
+    "not made: no log detector was recognised in the image's noise, so the quanta behind its "
+    "values could not be read and their bias at few quanta not warned of"
+)
+"""What a report says where :attr:`core.denoise.DenoiseResult.quanta_checked` is False."""
+
 SATURATED_BLOCK = 8
 """Side, in pixels, of the blocks in which the input's saturation is judged."""
 

@@ -366,7 +366,8 @@ def _denoise(
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
     result = image.with_pixels(pixels)
-    low_quanta = low_quanta_warning(result, image, quanta_detectors(image, noise))
+    detectors = quanta_detectors(image, noise)
+    low_quanta = low_quanta_warning(result, image, detectors)
     card = model.card
     yield DenoiseResult(
         image=result,
@@ -382,6 +383,7 @@ def _denoise(
         seconds=time.perf_counter() - started,
         uncertainty=uncertainty,
         low_quanta=low_quanta,
+        quanta_checked=bool(detectors),
     )
 
 
