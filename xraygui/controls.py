@@ -256,6 +256,7 @@ class ControlPanel(QWidget):
         )
         if not self.has_model() and not running:
             self.status.setText("No model installed: Denoise is disabled.")
+            self.show_warning("")  # the status line no longer describes a result
 
     def options(self) -> DenoiseOptions:
         """Return the settings the panel shows."""
