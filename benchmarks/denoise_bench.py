@@ -373,6 +373,25 @@ def load_project(args: argparse.Namespace) -> Any:
     return project
 
 
+def project_and_sources(
+    args: argparse.Namespace, extras: Sequence[str] = ()
+) -> tuple[Any, list[Any]] | None:
+    """Check the extras, load the project and the clean images of a case benchmark.
+
+    Returns None after printing why not (one line on stderr): an extra, the model or the
+    images missing.
+    """
+    from benchlib import BenchError, check_extras
+
+    try:
+        if extras:
+            check_extras(list(extras))
+        return load_project(args), load_sources(args)
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def own_noise(args: argparse.Namespace) -> str:
     """How the references were given noise of their own (``--own-noise``), in words."""
     if args.own_noise <= 0:

@@ -16,14 +16,13 @@ import sys
 from collections.abc import Sequence
 
 import numpy as np
-from benchlib import BenchError, bm3d_gat_oracle, check_extras, counts_of, make_case
+from benchlib import bm3d_gat_oracle, counts_of, make_case
 from denoise_bench import (
     case_parser,
     check_case_args,
     chosen_levels,
     chosen_physics,
-    load_project,
-    load_sources,
+    project_and_sources,
 )
 
 
@@ -35,13 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = case_parser(__doc__.split("\n\n")[0])
     args = parser.parse_args(argv)
     check_case_args(parser, args)
-    try:
-        check_extras(["bm3d-gat-oracle"])
-        project = load_project(args)
-        sources = load_sources(args)
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
+    loaded = project_and_sources(args, ["bm3d-gat-oracle"])
+    if loaded is None:
         return 2
+    project, sources = loaded
     denoise, physics = project.method().run, chosen_physics(args)
     for j, level in enumerate(chosen_levels(args)):
         ours, oracle, quanta = [], [], []

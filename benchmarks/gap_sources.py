@@ -38,14 +38,13 @@ from dataclasses import dataclass, replace
 from unittest import mock
 
 import numpy as np
-from benchlib import BenchError, Case, make_case, simulate
+from benchlib import Case, make_case, simulate
 from denoise_bench import (
     case_parser,
     check_case_args,
     chosen_levels,
     chosen_physics,
-    load_project,
-    load_sources,
+    project_and_sources,
 )
 
 DRAWS = 64
@@ -209,12 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=DRAWS, help="simulations in E[f(z)]")
     args = parser.parse_args(argv)
     check_case_args(parser, args)
-    try:
-        project = load_project(args)
-        sources = load_sources(args)
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
+    loaded = project_and_sources(args)
+    if loaded is None:
         return 2
+    project, sources = loaded
     denoise, physics, one_step = project.method().run, chosen_physics(args), OneStep(project)
     print(project.describe())
     for j, level in enumerate(chosen_levels(args)):

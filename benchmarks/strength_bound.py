@@ -13,19 +13,17 @@ and project options of ``denoise_bench.py`` and simulates exactly as it does::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
-from benchlib import BenchError, make_case
+from benchlib import make_case
 from denoise_bench import (
     case_parser,
     check_case_args,
     chosen_levels,
     chosen_physics,
-    load_project,
-    load_sources,
+    project_and_sources,
 )
 
 STRENGTHS = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)
@@ -42,12 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = case_parser(__doc__.split("\n\n")[0])
     args = parser.parse_args(argv)
     check_case_args(parser, args)
-    try:
-        project = load_project(args)
-        sources = load_sources(args)
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
+    loaded = project_and_sources(args)
+    if loaded is None:
         return 2
+    project, sources = loaded
     print("| noisy | strength 1 | best per image | noise std (model domain) |")
     print("|---|---:|---:|---|")
     for j, level in enumerate(chosen_levels(args)):

@@ -253,7 +253,10 @@ def write_checkpoint():
 
 @pytest.fixture
 def written_report(tmp_path, monkeypatch):
-    """Write the report of a session (dose, result: None; noise: 1.0 unless given).
+    """Write the report of a session.
+
+    Unless given: no dose, result, reference or comparison rows; the noise before is
+    the result's estimate (1.0 without a result) and none after.
 
     Returns a function of ``ReportContent.from_session``'s arguments that returns the
     report's JSON, its CSV rows and the text its PDF drew.
@@ -268,9 +271,10 @@ def written_report(tmp_path, monkeypatch):
     def write(**session):
         drawn = []
         real = QPainter.drawText
-        session.setdefault("dose", None)
-        session.setdefault("result", None)
-        session.setdefault("noise", (1.0, None))
+        for name, value in (("dose", None), ("result", None), ("reference", None), ("rows", [])):
+            session.setdefault(name, value)
+        result = session["result"]
+        session.setdefault("noise", (1.0 if result is None else result.noise_before.sigma, None))
         with monkeypatch.context() as patch:
             patch.setattr(
                 QPainter,

@@ -63,14 +63,7 @@ def test_every_report_file_and_the_batch_table_carry_the_warning(
     image = read_image(path)
     result = denoise_image(image, load_model(tiny_model_path), DenoiseSettings(views=1))
     text = result.low_quanta.describe()
-    js, (row,), pdf = written_report(
-        source=image,
-        image=image,
-        reference=None,
-        result=result,
-        rows=[],
-        noise=(result.noise_before.sigma, None),
-    )
+    js, (row,), pdf = written_report(source=image, image=image, result=result)
     assert js["denoising"]["low_quanta"] == result.low_quanta.to_dict()
     assert row["low_quanta_warning"] == text
     assert float(row["share_below_5_quanta"]) == result.low_quanta.share_below_low

@@ -13,14 +13,7 @@ def test_every_report_file_names_the_precision(qapp, small_dicom, tiny_model_pat
     image = read_image(small_dicom)
     settings = DenoiseSettings(device="cpu", views=1, precision="float32")
     result = denoise_image(image, load_model(tiny_model_path), settings)
-    js, (row,), pdf = written_report(
-        source=image,
-        image=image,
-        reference=None,
-        result=result,
-        rows=[],
-        noise=(result.noise_before.sigma, None),
-    )
+    js, (row,), pdf = written_report(source=image, image=image, result=result)
     denoising = js["denoising"]
     assert denoising["precision"] == "float32 on CPU"
     assert ", 1 view, float32 on CPU; noise estimated" in denoising["description"]

@@ -26,14 +26,7 @@ def _image(flat: bool) -> XrayImage:
 def test_the_report_records_whether_the_check_was_made(qapp, tiny_model_path, written_report, flat):
     image = _image(flat)
     result = denoise_image(image, load_model(tiny_model_path), DenoiseSettings(views=1))
-    js, (row,), pdf = written_report(
-        source=image,
-        image=image,
-        reference=None,
-        result=result,
-        rows=[],
-        noise=(result.noise_before.sigma, None),
-    )
+    js, (row,), pdf = written_report(source=image, image=image, result=result)
     assert js["denoising"]["low_quanta_checked"] is not flat
     assert row["low_quanta_checked"] == str(not flat)
     assert (f"Few-quanta check: {QUANTA_NOT_CHECKED}." in pdf) is flat
