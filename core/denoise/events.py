@@ -141,9 +141,6 @@ class DenoiseResult:
     low_quanta : LowQuantaWarning or None
         That much of the anatomy detected so few quanta that its denoised values read
         low (:func:`core.denoise.low_quanta.low_quanta_warning`); None otherwise.
-    quanta_checked : bool
-        Whether the quanta could be read at all: False where the denoise recognised no
-        log detector in the image's noise, so that no warning says nothing.
     """
 
     image: XrayImage
@@ -159,7 +156,16 @@ class DenoiseResult:
     seconds: float
     uncertainty: np.ndarray | None = None
     low_quanta: LowQuantaWarning | None = None
-    quanta_checked: bool = False
+
+    @property
+    def quanta_checked(self) -> bool:
+        """Whether the quanta could be read at all.
+
+        False where the denoise recognised no log detector in the image's noise
+        (``noise_before.detector`` is None): then no :attr:`low_quanta` warning says
+        nothing.
+        """
+        return self.noise_before.detector is not None
 
     def description(self) -> str:
         """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).

@@ -55,7 +55,6 @@ from scipy.ndimage import binary_dilation, binary_propagation
 from core.image import XrayImage
 from core.noise import DEFAULT_ELECTRONIC_NOISE, LogDetectorFit, NoiseEstimate, fit_log_detector
 from core.noise.dose import quantum_noise_levels
-from core.noise.logdetector import MIN_COUNTS_AT_REFERENCE
 from core.noise.value_range import ValueRange, value_range
 
 LOW_QUANTA = 5.0
@@ -186,17 +185,11 @@ def _share_range(low: float, high: float) -> str:
 def _usable(fit: LogDetectorFit | None, values: ValueRange) -> bool:
     """Whether ``fit`` passes the checks of a detector the denoise would use.
 
-    Those of :func:`core.noise.log_detector_of` (accepted, at least
-    :data:`~core.noise.logdetector.MIN_COUNTS_AT_REFERENCE` quanta at the reference) and
-    of :func:`core.denoise.domain.plausible_detector` (not signal-independent over the
+    Those of :func:`core.noise.log_detector_of` (:attr:`LogDetectorFit.taken`) and of
+    :func:`core.denoise.domain.plausible_detector` (not signal-independent over the
     image's range of values).
     """
-    return (
-        fit is not None
-        and fit.accepted
-        and fit.counts_at_reference >= MIN_COUNTS_AT_REFERENCE
-        and not fit.signal_independent(values)
-    )
+    return fit is not None and fit.taken and not fit.signal_independent(values)
 
 
 def quanta_detectors(
@@ -355,8 +348,10 @@ def low_quanta_warning(
             f"the denoised image ({denoised.shape}) and the noisy input ({noisy.shape}) "
             "must have the same shape"
         )
+    if not detectors:  # no log detector: nothing to read the quanta with
+        return None
     counted = counted_pixels(noisy)
-    if not detectors or not counted.any():
+    if not counted.any():
         return None
     anatomy = denoised.pixels[counted]
     lows = [_share_below(anatomy, detector, LOW_QUANTA) for detector in detectors]

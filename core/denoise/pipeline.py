@@ -366,8 +366,7 @@ def _denoise(
     except ValueError:  # too few unclipped smooth areas left to measure in
         noise_after = math.nan
     result = image.with_pixels(pixels)
-    detectors = quanta_detectors(image, noise)
-    low_quanta = low_quanta_warning(result, image, detectors)
+    low_quanta = low_quanta_warning(result, image, quanta_detectors(image, noise))
     card = model.card
     yield DenoiseResult(
         image=result,
@@ -383,7 +382,6 @@ def _denoise(
         seconds=time.perf_counter() - started,
         uncertainty=uncertainty,
         low_quanta=low_quanta,
-        quanta_checked=bool(detectors),
     )
 
 

@@ -152,6 +152,15 @@ class LogDetectorFit:
         return self.rms_error <= min(tolerance, MAX_RMS_ERROR_ANY)
 
     @property
+    def taken(self) -> bool:
+        """Whether it is taken for a detector.
+
+        It is :attr:`accepted`, with at least :data:`MIN_COUNTS_AT_REFERENCE` quanta
+        behind the reference intensity.
+        """
+        return self.accepted and self.counts_at_reference >= MIN_COUNTS_AT_REFERENCE
+
+    @property
     def counts_at_reference(self) -> float:
         """Expected detected quanta at the reference intensity, ``v^2 / A``."""
         return self.value_per_attenuation**2 / self.quantum_variance
@@ -589,9 +598,7 @@ def log_detector_of(nlf: NoiseLevelFunction) -> LogDetectorFit | None:
     if span < MIN_SPAN_IN_SIGMAS * float(np.median(nlf.sigmas)):
         return None
     fit = fit_log_detector(nlf)
-    if fit is None or not fit.accepted or fit.counts_at_reference < MIN_COUNTS_AT_REFERENCE:
-        return None
-    return fit
+    return fit if fit is not None and fit.taken else None
 
 
 def electronic_noise_profile(
