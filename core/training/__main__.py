@@ -58,12 +58,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
         )
         if value is not None
     }
-    if focus:
-        config = replace(config, timesteps=replace(config.timesteps, **focus))
-    if args.physical_noise is not None:
-        physical = replace(config.physical_noise, fraction=args.physical_noise)
-        config = replace(config, physical_noise=physical)
-    return config
+    return replace(config, timesteps=replace(config.timesteps, **focus)) if focus else config
 
 
 def _base_config(args: argparse.Namespace) -> TrainConfig:

@@ -99,14 +99,6 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         help="average N x N pixel blocks of each training image first (2 thins film grain)",
     )
     p.add_argument(
-        "--physical-noise",
-        type=float,
-        metavar="FRACTION",
-        help="share of denoising-level patches noised as a low-dose radiograph is (Poisson "
-        "quanta plus electronic noise behind a log detector, stabilised) instead of with "
-        "Gaussian noise (default 0)",
-    )
-    p.add_argument(
         "--focus-fraction",
         type=float,
         help="share of patches noised at denoising's levels (--focus-sigma; default 0.7), "

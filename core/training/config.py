@@ -11,7 +11,6 @@ from core.device import PRECISION_CHOICES
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.training.patches import Augmentation
-from core.training.physical_noise import PhysicalNoise
 from core.training.timesteps import TimestepSampler
 
 DEVICE_NAMES = re.compile(r"auto|cpu|cuda(:[0-9]+)?|mps")
@@ -27,7 +26,6 @@ TRAJECTORY_FIELDS = (
     "schedule",
     "timesteps",
     "augmentation",
-    "physical_noise",
     "binning",
     "batch_size",
     "patch_size",
@@ -195,9 +193,6 @@ class TrainConfig:
         Training time distribution.
     augmentation : Augmentation
         Patch augmentation.
-    physical_noise : PhysicalNoise
-        Which rows are noised as a real low-dose radiograph is (quanta and electronic
-        noise behind a log detector, stabilised) rather than with white Gaussian noise.
     """
 
     data: Path
@@ -233,7 +228,6 @@ class TrainConfig:
     schedule: NoiseSchedule = field(default_factory=NoiseSchedule)
     timesteps: TimestepSampler = field(default_factory=TimestepSampler)
     augmentation: Augmentation = field(default_factory=Augmentation)
-    physical_noise: PhysicalNoise = field(default_factory=PhysicalNoise)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", Path(self.data))
@@ -305,7 +299,6 @@ class TrainConfig:
             "schedule": NoiseSchedule.from_config,
             "timesteps": TimestepSampler.from_config,
             "augmentation": Augmentation.from_config,
-            "physical_noise": PhysicalNoise.from_config,
         }
         return cls(**{k: parsers[k](v) if k in parsers else v for k, v in config.items()})
 

@@ -22,7 +22,6 @@ from torch.utils.data import DataLoader, Dataset
 from core.cores import usable_cores
 from core.diffusion.schedule import NoiseSchedule
 from core.training.patches import PatchSampler
-from core.training.physical_noise import PhysicalNoise
 from core.training.timesteps import TimestepSampler
 
 MAX_AUTO_WORKERS = 8
@@ -51,9 +50,6 @@ class StepDraws(Dataset):
         The run's seed.
     rank : int
         This process's rank (each rank draws its own patches).
-    physical : PhysicalNoise or None
-        Which rows get physical noise in place of the Gaussian (None: none); drawn after
-        the rest of the step, so a run without it draws as before it existed.
     """
 
     def __init__(
@@ -65,19 +61,15 @@ class StepDraws(Dataset):
         *,
         seed: int,
         rank: int = 0,
-        physical: PhysicalNoise | None = None,
     ) -> None:
         self.sampler, self.timesteps, self.schedule = sampler, timesteps, schedule
         self.batch_size, self.seed, self.rank = batch_size, seed, rank
-        self.physical = physical
 
     def __getitem__(self, step: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         rng = step_rng(self.seed, step, self.rank)
         x0 = self.sampler.batch(self.batch_size, rng)
         t = self.timesteps.sample(self.schedule, self.batch_size, rng)
         noise = rng.standard_normal(x0.shape, dtype=np.float32)
-        if self.physical is not None:
-            self.physical.apply(x0, t, noise, self.schedule, rng)
         return torch.from_numpy(x0), torch.from_numpy(t), torch.from_numpy(noise)
 
 

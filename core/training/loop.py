@@ -758,7 +758,6 @@ def _train(
             config.batch_size,
             seed=config.seed,
             rank=ctx.rank,
-            physical=config.physical_noise,
         ),
         step,
         config.steps,
@@ -767,12 +766,6 @@ def _train(
     )
     if workers:
         log.info("drawing patches in %d worker processes", workers)
-    if config.physical_noise.fraction:
-        log.info(
-            "%g of the patches at denoising's noise levels get physical noise (quanta and "
-            "electronic noise behind a log detector, stabilised), the rest Gaussian",
-            config.physical_noise.fraction,
-        )
     bar = tqdm(
         total=config.steps,
         initial=step,
