@@ -5,8 +5,9 @@ DerivationDescription names the model, sampler, steps, precision and noise estim
 source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. The stem is the
 input's name less an image suffix, told apart from the other inputs' where they clash
 (:func:`core.io.output_names.output_stems`). With ``--frame all`` each frame of a
-multi-frame input gives ``DIR/<stem>_frame000.<format>``, ``_frame001`` and so on (a
-single-frame input keeps ``DIR/<stem>.<format>``); the frames of one DICOM form one new
+multi-frame input gives ``DIR/<stem>_frame001.<format>``, ``_frame002`` and so on, numbered
+from 1 as DICOM numbers frames and as ``--frame N`` takes them (a single-frame input keeps
+``DIR/<stem>.<format>``); the frames of one DICOM form one new
 derived series, InstanceNumber 1 to N in frame order. Other DICOM outputs of one source
 series form one derived series, each keeping its source's InstanceNumber
 (:func:`core.io.dicom_write.derived_series_uid`). A PNG's or TIFF's description ends
@@ -29,6 +30,7 @@ from pydicom.uid import generate_uid
 from tqdm import tqdm
 
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
+from core.cli.frames import frame_index, frame_label, read_numbered
 from core.errors import XrayError, XrayWarning, error_line, is_bad_input
 from core.image import XrayImage
 from core.io import WRITTEN_AS, output_stems
@@ -63,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "d1/x.png, d1/x.dcm and d2/x.png give d1_x_png, d1_x_dcm and d2_x); and any "
         "still alike a number (_2). With --frame all, "
         "DIR/<input stem>_frameNNN.<format> is written for each frame of a multi-frame "
-        "input, numbered from 000 (a single-frame input keeps DIR/<input stem>.<format>; "
+        "input, numbered from 001 (a single-frame input keeps DIR/<input stem>.<format>; "
         "a frame named like another input gets _2); the frames of a DICOM form one new "
         "derived series. Other DICOM inputs of one series give one derived series.",
     )
@@ -111,8 +113,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_frame_choice,
         default=None,
         metavar="N|all",
-        help="frame (from 0) of a multi-frame DICOM or page of a TIFF, or all of them "
-        "(default: frame 0, with a warning where there are more)",
+        help="frame (from 1, as DICOM numbers them) of a multi-frame DICOM or page of a "
+        "TIFF, or all of them (default: frame 1, with a warning where there are more)",
     )
     existing = parser.add_mutually_exclusive_group()
     existing.add_argument("--overwrite", action="store_true", help="replace existing outputs")
@@ -129,7 +131,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--json",
         action="store_true",
         help="print one JSON object per line on stdout for each input (each frame): input, "
-        "frame, output, status (ok, skipped or error), error, noise_sigma, t_star, "
+        "frame (from 1), output, status (ok, skipped or error), error, noise_sigma, t_star, "
         "residual_sigma (pixel-scale noise left: a white-noise estimate, not the remaining "
         "error, which is correlated), seconds, device",
     )
@@ -137,16 +139,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _frame_choice(text: str) -> int | str:
-    """Parse ``--frame``: a frame number from 0, or ``all``."""
+    """Parse ``--frame``: a frame number from 1 (returned as its index from 0), or ``all``."""
     if text == ALL_FRAMES:
         return text
     try:
-        frame = int(text)
+        int(text)
     except ValueError:
-        frame = -1
-    if frame < 0:
-        raise argparse.ArgumentTypeError(f"expected a frame number from 0 or 'all', got {text!r}")
-    return frame
+        raise argparse.ArgumentTypeError(
+            f"expected a frame number from 1 or 'all', got {text!r}"
+        ) from None
+    return frame_index(text)
 
 
 def _thread_count(text: str) -> int:
@@ -213,7 +215,6 @@ def run(args: argparse.Namespace) -> int:
 
     from core.denoise import DenoiseSettings, open_model
     from core.device import device_label, inference_dtype, precision_label, select_device
-    from core.io import read_image
 
     steps = {} if args.steps is None else {"n_steps": args.steps}
     settings = DenoiseSettings(
@@ -259,7 +260,7 @@ def run(args: argparse.Namespace) -> int:
                         with warnings.catch_warnings():
                             if frame > first:  # said for the first frame already (colour, say)
                                 warnings.simplefilter("ignore", XrayWarning)
-                            image = read_image(path, frame=frame)
+                            image = read_numbered(path, frame)
                         many = image.n_frames > 1
                         if destination is None:  # --frame all's first frame
                             last = image.n_frames - 1
@@ -271,13 +272,18 @@ def run(args: argparse.Namespace) -> int:
                         elif many and args.frame is None:
                             tqdm.write(
                                 f"xray-denoise: warning: {path} has {image.n_frames} frames; "
-                                "frame 0 denoised (choose with --frame N, or --frame all)",
+                                f"{frame_label(frame, image.n_frames)} denoised "
+                                "(choose with --frame N, from 1, or --frame all)",
                                 file=sys.stderr,
                             )
                     if image is None:
                         report.add(Outcome(path, frame, destination, SKIPPED))
                     else:
-                        label = f"{path.name} frame {frame}" if many else path.name
+                        label = (
+                            f"{path.name} {frame_label(frame, image.n_frames)}"
+                            if many
+                            else path.name
+                        )
                         if every_frame and many:  # a series of the file's frames
                             series = (series_uid, frame + 1)
                         else:  # the source series', numbered as in it
@@ -325,7 +331,7 @@ def _named_before_reading(
     path : Path
         The input.
     frame : int
-        The frame to write, from 0.
+        The frame to write, as an index from 0.
     every_frame : bool
         Whether each frame is written on its own (``--frame all``).
     folder : Path

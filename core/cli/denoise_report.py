@@ -26,9 +26,10 @@ WRITTEN, SKIPPED, FAILED = "ok", "skipped", "error"
 """The status of an :class:`Outcome`, as its JSON record gives it."""
 NAMES_SHOWN = 10
 """Inputs named at most in a summary line; the rest are counted."""
-SCHEMA_VERSION = 2
-"""Version of the JSON records of ``denoise --json`` and ``metrics --json`` (records
-without ``schema_version`` are version 1: no disclaimer, provenance or hashes)."""
+SCHEMA_VERSION = 3
+"""Version of the JSON records of ``denoise --json`` and ``metrics --json``: 3 numbers
+frames from 1, as DICOM does; 2 numbered them from 0; records without ``schema_version``
+are version 1 (no disclaimer, provenance or hashes, frames from 0)."""
 
 
 def provenance() -> dict[str, Any]:
@@ -58,7 +59,7 @@ class Outcome:
     source : Path
         The input.
     frame : int
-        Its frame (0 for a single-frame input).
+        Its frame's index, from 0 (0 for a single-frame input); said from 1.
     output : Path or None
         Where it went, or was to go; None where that was not known yet.
     status : str
@@ -93,15 +94,14 @@ class Outcome:
         -------
         dict
             First :func:`provenance` (schema version, disclaimer, software, created),
-            then ``input``, ``input_sha256``, ``frame`` (from 0), ``output``, ``status``
-            and ``error``. ``noise_sigma`` (the input's, pixel units), ``t_star``,
-            ``residual_sigma`` (the pixel-scale noise left in the output: the white-noise
-            estimate run on it, not the remaining error, which is correlated; None where
-            it cannot be measured),
-            ``seconds`` and ``denoising`` (:meth:`DenoiseResult.summary`: model, its
-            SHA-256, sampler, steps, seed, strength, views..., and ``low_quanta``, the
-            warning that much of the anatomy detected few quanta) are None unless the
-            output was written.
+            then ``input``, ``input_sha256``, ``frame`` (from 1, as DICOM numbers frames),
+            ``output``, ``status`` and ``error``. ``noise_sigma`` (the input's, pixel
+            units), ``t_star``, ``residual_sigma`` (the pixel-scale noise left in the
+            output: the white-noise estimate run on it, not the remaining error, which is
+            correlated; None where it cannot be measured), ``seconds`` and ``denoising``
+            (:meth:`DenoiseResult.summary`: model, its SHA-256, sampler, steps, seed,
+            strength, views..., and ``low_quanta``, the warning that much of the anatomy
+            detected few quanta) are None unless the output was written.
         """
         result = self.result
         residual = None if result is None else result.noise_after
@@ -109,7 +109,7 @@ class Outcome:
             **provenance(),
             "input": text_safe(str(self.source)),
             "input_sha256": input_sha256,
-            "frame": self.frame,
+            "frame": self.frame + 1,
             "output": None if self.output is None else text_safe(str(self.output)),
             "status": self.status,
             "error": self.error,
@@ -186,7 +186,7 @@ class DenoiseReport:
             counts[outcome.status] += 1
         frames = Counter(outcome.source for outcome in self.outcomes)
         failed = [
-            f"{o.source} frame {o.frame}" if frames[o.source] > 1 else str(o.source)
+            f"{o.source} frame {o.frame + 1}" if frames[o.source] > 1 else str(o.source)
             for o in self.outcomes
             if o.status == FAILED
         ]

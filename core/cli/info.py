@@ -10,10 +10,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
 from core.errors import XrayError
 from core.image import VoiLut, XrayImage
-from core.io import read_image
 from core.noise import NoiseEstimate, estimate_noise_sigma
 from core.noise.value_range import value_range
 
@@ -25,7 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument(
-        "--frame", type=int, default=0, help="frame (from 0) of a multi-frame DICOM or TIFF page"
+        "--frame",
+        type=frame_index,
+        default=0,
+        metavar="N",
+        help="frame (from 1, as DICOM numbers them) of a multi-frame DICOM or TIFF page "
+        "(default 1)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.set_defaults(run=run)
@@ -217,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     files = tqdm(args.files, desc="info", unit="file", disable=several, file=sys.stderr)
     for path in files:
         try:
-            summary = describe(read_image(path, frame=args.frame))
+            summary = describe(read_numbered(path, args.frame))
         except XrayError as error:
             tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
             failures += 1

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.cli.denoise_report import provenance
-from core.cli.frames import read_frame
+from core.cli.frames import frame_index, read_frame, read_numbered
 from core.io import read_image
 from core.io.safe_text import text_safe
 from core.metrics import (
@@ -54,19 +54,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--frame",
-        type=int,
+        type=frame_index,
         metavar="N",
-        help="frame (from 0) of a multi-frame REFERENCE, and of TEST if it has frames "
-        "(default 0, with a warning where there are more)",
+        help="frame (from 1, as DICOM numbers them) of a multi-frame REFERENCE, and of TEST "
+        "if it has frames (default 1, with a warning where there are more)",
     )
     parser.add_argument(
-        "--test-frame", type=int, metavar="M", help="another frame (from 0) of TEST than --frame"
+        "--test-frame",
+        type=frame_index,
+        metavar="M",
+        help="another frame (from 1) of TEST than --frame",
     )
     parser.add_argument(
         "--json",
         action="store_true",
         help="print one JSON object: schema_version, disclaimer, software, created, "
-        "reference, reference_frame (from 0), reference_sha256, test, test_frame, test_sha256, "
+        "reference, reference_frame (from 1), reference_sha256, test, test_frame, test_sha256, "
         "scale_warning, then the metrics",
     )
     parser.set_defaults(run=run)
@@ -88,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if test.n_frames > 1:
         test = read_frame(args.test, test_frame, done="compared", image=test)
     elif args.test_frame is not None:
-        test = read_image(args.test, frame=args.test_frame)  # refused: it has one frame
+        test = read_numbered(args.test, args.test_frame)  # refused past its one frame
     if reference.shape != test.shape:
         raise ValueError(
             f"{args.test}: size {test.shape[1]} x {test.shape[0]} differs from the reference's "
@@ -126,10 +129,10 @@ def run(args: argparse.Namespace) -> int:
         values = {
             **provenance(),
             "reference": text_safe(str(args.reference)),
-            "reference_frame": args.frame or 0,
+            "reference_frame": (args.frame or 0) + 1,
             "reference_sha256": sha256_or_none(args.reference),
             "test": text_safe(str(args.test)),
-            "test_frame": (test_frame or 0) if test.n_frames > 1 else 0,
+            "test_frame": ((test_frame or 0) if test.n_frames > 1 else 0) + 1,
             "test_sha256": sha256_or_none(args.test),
             "scale_warning": scale_warning,
         }

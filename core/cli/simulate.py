@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli.frames import read_frame
+from core.cli.frames import frame_index, read_frame
 from core.image import XrayImage
 from core.io import write_image
 from core.io.sniff import FORMAT_NAMES
@@ -74,9 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--frame",
-        type=int,
-        help="frame (from 0) of a multi-frame DICOM or TIFF page (default 0, with a warning "
-        "where there are more)",
+        type=frame_index,
+        metavar="N",
+        help="frame (from 1, as DICOM numbers them) of a multi-frame DICOM or TIFF page "
+        "(default 1, with a warning where there are more)",
     )
     parser.add_argument("--output", type=Path, required=True, metavar="OUT")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUT")

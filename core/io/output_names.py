@@ -70,10 +70,11 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
 
 
 def frame_stem(stems: dict[Path, str], path: Path, frame: int) -> str:
-    """Name frame `frame` of `path` written on its own: ``<stem>_frame007``.
+    """Name frame `frame` of `path` written on its own: ``<stem>_frame001`` for the first.
 
-    The frame is zero-padded to three digits so that names sort. A name that is
-    another input's stem (``a_frame000.tif`` beside a two-frame ``a.tif``), ignoring
+    The name numbers frames from 1, as DICOM numbers them (and the command line's
+    ``--frame``), zero-padded to three digits so that names sort. A name that is
+    another input's stem (``a_frame001.tif`` beside a two-frame ``a.tif``), ignoring
     case, gets ``_2``, ``_3``... so that neither output is written over the other.
 
     Parameters
@@ -83,7 +84,7 @@ def frame_stem(stems: dict[Path, str], path: Path, frame: int) -> str:
     path : Path
         The multi-frame input, one of `stems`' keys.
     frame : int
-        The frame, from 0.
+        The frame's index, from 0 (``XrayImage.frame``): index 0 is named ``_frame001``.
 
     Returns
     -------
@@ -91,7 +92,7 @@ def frame_stem(stems: dict[Path, str], path: Path, frame: int) -> str:
         The frame's output stem.
     """
     others = {stem.casefold() for other, stem in stems.items() if other != path}
-    name = candidate = f"{stems[path]}_frame{frame:03d}"
+    name = candidate = f"{stems[path]}_frame{frame + 1:03d}"
     number = 1
     while candidate.casefold() in others:
         number += 1

@@ -104,7 +104,7 @@ def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], st
     if theirs is None:
         return "exists and records no source to show it was made from this input"
     if theirs[0] == ours[0] and theirs[1] != ours[1]:
-        return f"exists, made from frame {theirs[1]} of this input, not frame {ours[1]}"
+        return f"exists, made from frame {theirs[1] + 1} of this input, not frame {ours[1] + 1}"
     if theirs != ours:
         return (
             f"exists, made from another input: it records {_said(theirs, suffix)}, "
@@ -116,8 +116,8 @@ def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], st
 def _said(source: tuple[str, int], suffix: str) -> str:
     """Name a source as :func:`made_from` compares it, in a few words."""
     if suffix in DICOM_SUFFIXES:
-        return f"SOP instance {source[0]} frame {source[1]}"
-    return f"sha256 {source[0][:16]}... frame {source[1]}"
+        return f"SOP instance {source[0]} frame {source[1] + 1}"
+    return f"sha256 {source[0][:16]}... frame {source[1] + 1}"
 
 
 def _sop_instance(path: Path, frame: int) -> tuple[str, int] | None:

@@ -27,7 +27,7 @@ def pair(tmp_path):
 
 
 def _provenance_is_there(record):
-    assert record["schema_version"] == 2
+    assert record["schema_version"] == 3  # 3: frames numbered from 1
     assert record["disclaimer"] == "Not for diagnostic use"
     assert record["software"] == {"name": "xray-denoise", "version": __version__}
     assert record["created"].endswith("+00:00")
@@ -41,7 +41,7 @@ def test_metrics_json_has_provenance_and_the_files_hashes(pair, capsys):
     assert record["reference_sha256"] == _sha256(reference)
     assert record["test_sha256"] == _sha256(test)
     assert record["scale_warning"] is None
-    assert record["reference"] == str(reference) and record["reference_frame"] == 0  # kept
+    assert record["reference"] == str(reference) and record["reference_frame"] == 1  # kept
     assert record["psnr_infinite"] is False and record["psnr"] > 0
 
 
@@ -83,7 +83,7 @@ def test_denoise_json_records_say_how_each_output_was_made(pair, tiny_model, tmp
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     _provenance_is_there(record)
     assert record["input"] == str(noisy) and record["input_sha256"] == _sha256(noisy)
-    assert record["status"] == "ok" and record["frame"] == 0  # the old keys are kept
+    assert record["status"] == "ok" and record["frame"] == 1  # the old keys are kept
     denoising = record["denoising"]
     assert denoising["model_sha256"] == _sha256(tiny_model)
     assert denoising["views"] == 1

@@ -22,7 +22,7 @@ def test_metrics_json_names_the_files_and_frames_it_compared(ct, tmp_path, capsy
     assert main(["metrics", str(ct), str(other), "--json"]) == 0
     values = json.loads(capsys.readouterr().out)
     assert (values["reference"], values["test"]) == (str(ct), str(other))
-    assert (values["reference_frame"], values["test_frame"]) == (0, 0)
+    assert (values["reference_frame"], values["test_frame"]) == (1, 1)
     assert values["mse"] == 0.0
 
 

@@ -77,7 +77,7 @@ def test_json_gives_one_record_per_input_with_its_outcome(films, tiny_model, tmp
     assert done["output"] == str(out / "b.png") and done["error"] is None
     assert done["noise_sigma"] > 0 and done["t_star"] > 0 and done["seconds"] >= 0
     assert done["residual_sigma"] is None or done["residual_sigma"] >= 0
-    assert done["frame"] == 0 and done["device"].startswith("CPU")
+    assert done["frame"] == 1 and done["device"].startswith("CPU")
     assert failed["output"] is None and str(bad) in failed["error"]
     assert set(failed) == set(done)
 

@@ -93,11 +93,11 @@ def three_page_tiff(tmp_path):
     return path
 
 
-def test_a_multi_frame_input_gives_frame_0_and_says_so(
+def test_a_multi_frame_input_gives_frame_1_and_says_so(
     three_page_tiff, tmp_path, model_file, capsys
 ):
     assert _denoise([three_page_tiff], tmp_path / "out", model_file, "--views", "1") == 0
-    assert "has 3 frames; frame 0 denoised (choose with --frame N" in capsys.readouterr().err
+    assert "has 3 frames; frame 1 of 3 denoised (choose with --frame N" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["series.tif"]
 
 
@@ -105,15 +105,15 @@ def test_every_frame_or_one_chosen(three_page_tiff, tmp_path, model_file, capsys
     out = tmp_path / "all"
     assert _denoise([three_page_tiff], out, model_file, "--views", "1", "--frame", "all") == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["series_frame000.tif", "series_frame001.tif", "series_frame002.tif"]
+    assert names == ["series_frame001.tif", "series_frame002.tif", "series_frame003.tif"]
     second = read_image(three_page_tiff, frame=1).pixels
     assert np.corrcoef(read_image(out / names[1]).pixels.ravel(), second.ravel())[0, 1] > 0.99
     assert "frames" not in capsys.readouterr().err
     one = tmp_path / "one"
-    assert _denoise([three_page_tiff], one, model_file, "--views", "1", "--frame", "2") == 0
+    assert _denoise([three_page_tiff], one, model_file, "--views", "1", "--frame", "3") == 0
     assert [p.name for p in one.iterdir()] == ["series.tif"]
-    assert _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "3") == 2
-    assert "frame 3 out of range" in capsys.readouterr().err
+    assert _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "4") == 2
+    assert "frame 4 out of range: the file has 3 frames, numbered from 1" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _denoise([three_page_tiff], tmp_path / "bad", model_file, "--frame", "-1")
 
@@ -122,7 +122,7 @@ def test_the_frames_of_a_dicom_form_one_derived_series(three_frame_dicom, tmp_pa
     out = tmp_path / "out"
     assert _denoise([three_frame_dicom], out, model_file, "--views", "1", "--frame", "all") == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["mf_frame000.dcm", "mf_frame001.dcm", "mf_frame002.dcm"]
+    assert names == ["mf_frame001.dcm", "mf_frame002.dcm", "mf_frame003.dcm"]
     written = [pydicom.dcmread(out / name) for name in names]
     source = pydicom.dcmread(three_frame_dicom)
     (series,) = {ds.SeriesInstanceUID for ds in written}
@@ -139,7 +139,7 @@ def test_the_help_names_the_files_written_for_every_frame(capsys):
     with pytest.raises(SystemExit):
         main(["denoise", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "<input stem>_frameNNN.<format>" in help_text and "from 000" in help_text
+    assert "<input stem>_frameNNN.<format>" in help_text and "from 001" in help_text
     assert "_frame<N>" not in help_text
 
 

@@ -137,14 +137,14 @@ def test_a_frame_named_like_another_input_is_numbered_and_every_input_written(tm
     source = tmp_path / "in"
     source.mkdir()
     tifffile.imwrite(source / "a.tif", np.stack(pages), photometric="minisblack")
-    tifffile.imwrite(source / "a_frame000.tif", pages[1], photometric="minisblack")
+    tifffile.imwrite(source / "a_frame001.tif", pages[1], photometric="minisblack")
     out = tmp_path / "out"
     args = ["--output-dir", str(out), "--model", str(tiny_model), "--device", "cpu", "--views", "1"]
-    inputs = [str(source / "a.tif"), str(source / "a_frame000.tif")]
+    inputs = [str(source / "a.tif"), str(source / "a_frame001.tif")]
     assert main(["denoise", *inputs, "--frame", "all", *args]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "a_frame000.tif",
-        "a_frame000_2.tif",
         "a_frame001.tif",
+        "a_frame001_2.tif",
+        "a_frame002.tif",
     ]
-    assert read_image(out / "a_frame000.tif").source_path.name == "a_frame000.tif"
+    assert read_image(out / "a_frame001.tif").source_path.name == "a_frame001.tif"

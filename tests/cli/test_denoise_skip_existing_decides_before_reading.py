@@ -1,6 +1,6 @@
 """``denoise --skip-existing`` decides from the output's name and its record of its source.
 
-A kept output's input is neither decoded nor warned about (no "frame 0 denoised" for a
+A kept output's input is neither decoded nor warned about (no "frame 1 of 2 denoised" for a
 multi-page input that was skipped); with ``--frame all`` the frames' own names decide.
 """
 
@@ -15,7 +15,7 @@ from core.io.source_record import source_record
 from core.resources import file_sha256
 
 PROG = "xray-denoise"
-WARNING = "frames; frame 0 denoised"
+WARNING = "frames; frame 1 of 2 denoised"
 
 
 @pytest.fixture
@@ -66,22 +66,22 @@ def test_with_every_frame_the_frames_names_decide_what_is_skipped(
 ):
     out = tmp_path / "out"
     assert _denoise(tiny_model, out, pages, "--frame", "all") == 0
-    first = (out / "multi_frame000.tif").read_bytes()
-    (out / "multi_frame001.tif").unlink()
+    first = (out / "multi_frame001.tif").read_bytes()
+    (out / "multi_frame002.tif").unlink()
     capsys.readouterr()
     assert _denoise(tiny_model, out, pages, "--frame", "all", "--skip-existing") == 0
     err = capsys.readouterr().err.splitlines()
-    assert f"{PROG}: {pages}: skipped (exists): {out / 'multi_frame000.tif'}" in err
-    assert sorted(p.name for p in out.iterdir()) == ["multi_frame000.tif", "multi_frame001.tif"]
-    assert (out / "multi_frame000.tif").read_bytes() == first
+    assert f"{PROG}: {pages}: skipped (exists): {out / 'multi_frame001.tif'}" in err
+    assert sorted(p.name for p in out.iterdir()) == ["multi_frame001.tif", "multi_frame002.tif"]
+    assert (out / "multi_frame001.tif").read_bytes() == first
     assert not (out / "multi.tif").exists()
 
 
 def test_with_every_frame_a_kept_later_frame_is_not_decoded(pages, tiny_model, tmp_path, capsys):
     out = tmp_path / "out"
     assert _denoise(tiny_model, out, pages, "--frame", "all") == 0
-    (out / "multi_frame000.tif").unlink()
-    # Page 1 cannot be decoded any more; page 0, whose output is gone, still can.
+    (out / "multi_frame001.tif").unlink()
+    # The second page cannot be decoded any more; the first, whose output is gone, still can.
     tifffile.imwrite(pages, tifffile.imread(pages, key=0))
     with tifffile.TiffWriter(pages, append=True) as tif:
         tif.write(np.zeros((64, 64), np.uint16), compression="zlib")
@@ -90,9 +90,9 @@ def test_with_every_frame_a_kept_later_frame_is_not_decoded(pages, tiny_model, t
     pages.write_bytes(bytes(data))
     with pytest.raises(ImageReadError, match="corrupt TIFF"):
         read_image(pages, frame=1)
-    _restamp(out / "multi_frame001.tif", pages, 1)  # kept only if made from these bytes
+    _restamp(out / "multi_frame002.tif", pages, 1)  # kept only if made from these bytes
     capsys.readouterr()
     assert _denoise(tiny_model, out, pages, "--frame", "all", "--skip-existing") == 0
     err = capsys.readouterr().err.splitlines()
-    assert f"{PROG}: {pages}: skipped (exists): {out / 'multi_frame001.tif'}" in err
-    assert (out / "multi_frame000.tif").is_file()
+    assert f"{PROG}: {pages}: skipped (exists): {out / 'multi_frame002.tif'}" in err
+    assert (out / "multi_frame001.tif").is_file()

@@ -113,15 +113,15 @@ def test_another_page_of_the_same_tiff_is_an_error(tiny_model, tmp_path, capsys)
     pages.parent.mkdir()
     tifffile.imwrite(pages, rng.normal(30000, 800, (2, 64, 64)).astype(np.uint16))
     out = tmp_path / "out"
-    assert _denoise(tiny_model, out, pages, "--frame", "1") == 0
+    assert _denoise(tiny_model, out, pages, "--frame", "2") == 0
     assert (
         source_record(file_sha256(pages), 1)
         in tifffile.TiffFile(out / "multi.tif").pages[0].description
     )
     capsys.readouterr()
-    assert _denoise(tiny_model, out, pages, "--frame", "0", "--skip-existing") == 2
+    assert _denoise(tiny_model, out, pages, "--frame", "1", "--skip-existing") == 2
     line = _one_error(capsys.readouterr().err, pages, out / "multi.tif")
-    assert "exists, made from frame 1 of this input, not frame 0" in line
+    assert "exists, made from frame 2 of this input, not frame 1" in line
 
 
 def _in_and_out(tmp_path, name):
