@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -32,6 +33,7 @@ import torch
 from core.diffusion.model import card_path, load_model
 from core.diffusion.unet import UNetConfig
 from core.errors import XrayError, error_line, is_bad_input
+from core.noise.dose import MAX_PHOTONS_PER_PIXEL as MAX_PHOTONS
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
@@ -61,8 +63,46 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
     return replace(config, timesteps=replace(config.timesteps, **focus)) if focus else config
 
 
+def _dose_options(args: argparse.Namespace) -> dict[str, object]:
+    """Read ``--val-doses``, ``--val-photons`` and ``--val-electronic-noise`` where given.
+
+    Raises
+    ------
+    ValueError
+        With the option and the value it cannot take, in one line.
+    """
+    given: dict[str, object] = {}
+    if args.val_doses is not None:
+        text = args.val_doses.strip()
+        try:
+            doses = () if text.lower() == "none" else tuple(float(d) for d in text.split(","))
+        except ValueError:
+            doses = (math.nan,)
+        if not all(0 < dose <= 1 for dose in doses) or len(set(doses)) != len(doses):
+            raise ValueError(
+                f"--val-doses {args.val_doses}: give distinct fractions of the full dose in "
+                "(0, 1], comma separated (such as 0.1,0.22,0.5), or none"
+            )
+        given["val_doses"] = doses
+    for option, name, zero, what in (
+        ("--val-photons", "val_photons", False, f"a number of quanta > 0, at most {MAX_PHOTONS:g}"),
+        ("--val-electronic-noise", "val_electronic_noise", True, "a number of quanta >= 0"),
+    ):
+        text = getattr(args, name)
+        if text is None:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and (value >= 0 if zero else 0 < value <= MAX_PHOTONS)):
+            raise ValueError(f"{option} {text}: give {what}")
+        given[name] = value
+    return given
+
+
 def _base_config(args: argparse.Namespace) -> TrainConfig:
-    given = {
+    given = _dose_options(args) | {
         name: value
         for name, value in (
             ("steps", args.steps),

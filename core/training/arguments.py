@@ -137,6 +137,27 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
     )
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     p.add_argument("--val-every", type=int, help="steps between validations (0: never)")
+    p.add_argument(
+        "--val-doses",
+        metavar="D,D,D",
+        help="also validate at these doses (fractions of the full dose, in (0, 1], comma "
+        "separated; 'none' for none, the default): each held-out crop simulated at each "
+        "dose (quantum thinning and electronic noise) and denoised blind, as the app does, "
+        "1 view; PSNR/SSIM on [0, 1] of the image's range of values",
+    )
+    p.add_argument(
+        "--val-photons",
+        type=str,
+        metavar="N",
+        help="detected quanta per unattenuated pixel at full dose for --val-doses "
+        "(default 50000, for about 0.8 mm pixels)",
+    )
+    p.add_argument(
+        "--val-electronic-noise",
+        type=str,
+        metavar="S",
+        help="electronic noise std in quanta for --val-doses (default 4)",
+    )
     p.add_argument("--log-every", type=int, help="steps between loss lines in the metrics")
     p.add_argument("--log-file", type=Path, help="log file (default <output stem>.log)")
     p.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")

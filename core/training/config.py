@@ -10,6 +10,11 @@ from typing import Any
 from core.device import PRECISION_CHOICES
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
+from core.noise.dose import (
+    DEFAULT_ELECTRONIC_NOISE,
+    DEFAULT_PHOTONS_PER_PIXEL,
+    MAX_PHOTONS_PER_PIXEL,
+)
 from core.training.patches import Augmentation
 from core.training.timesteps import TimestepSampler
 
@@ -176,6 +181,16 @@ class TrainConfig:
         Validate every this many steps (and at the end); 0 disables.
     val_crop : int
         Side of the validation crops.
+    val_doses : tuple of float
+        Doses (fractions of the full dose, in (0, 1]) of a second validation, through
+        the blind denoise (:mod:`core.training.dose_validation`); empty (the default):
+        none. With the shipped model on an otherwise idle 2-core CPU, 3 doses of the 14
+        held-out images of xray-train (256 px crops) took 5.7 s a pass and 1.3 s to
+        prepare, against 27 s for the Gaussian validation (2026-11-27).
+    val_photons : float
+        Its detected quanta per unattenuated pixel at full dose.
+    val_electronic_noise : float
+        Its electronic noise std, in quanta.
     checkpoint_every : int
         Checkpoint (and export the EMA model) every this many steps, and at the end.
     log_every : int
@@ -220,6 +235,9 @@ class TrainConfig:
     split_seed: int = 0
     val_every: int = 1000
     val_crop: int = 256
+    val_doses: tuple[float, ...] = ()
+    val_photons: float = DEFAULT_PHOTONS_PER_PIXEL
+    val_electronic_noise: float = DEFAULT_ELECTRONIC_NOISE
     checkpoint_every: int = 500
     log_every: int = 50
     progress: bool = True
@@ -261,6 +279,18 @@ class TrainConfig:
             raise ValueError(f"warmup_steps must be at least 0, got {self.warmup_steps}")
         if self.minutes is not None and self.minutes <= 0:
             raise ValueError(f"minutes must be positive, got {self.minutes}")
+        object.__setattr__(self, "val_doses", tuple(float(d) for d in self.val_doses))
+        for dose in self.val_doses:
+            if not 0 < dose <= 1:
+                raise ValueError(f"val_doses must lie in (0, 1], got {dose:g}")
+        if not 0 < self.val_photons <= MAX_PHOTONS_PER_PIXEL:
+            raise ValueError(
+                f"val_photons must lie in (0, {MAX_PHOTONS_PER_PIXEL:g}], got {self.val_photons:g}"
+            )
+        if not 0 <= self.val_electronic_noise < float("inf"):
+            raise ValueError(
+                f"val_electronic_noise must be a number >= 0, got {self.val_electronic_noise:g}"
+            )
         if self.patch_size % self.architecture.size_multiple:
             raise ValueError(
                 f"patch size must be a multiple of {self.architecture.size_multiple}, "

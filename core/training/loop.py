@@ -48,6 +48,7 @@ from core.training.data import (
     load_images,
 )
 from core.training.distributed import DistributedContext
+from core.training.dose_validation import DoseValidator, read_held_out
 from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
 from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup_steps
@@ -118,6 +119,8 @@ class _Data:
     selection: Selection
     split: dict[str, Any]
     """The split as the checkpoint stores it (:func:`core.training.selection.split_to_json`)."""
+    dose_validator: DoseValidator | None = None
+    """The validation at ``val_doses`` through the blind denoise; None without them."""
 
 
 def _not_scored(
@@ -278,6 +281,26 @@ def _prepare_data(
         _not_scored(config, n_patients, len(val_images), one_patient_hint(selection)),
         selection,
         split_to_json(selection, config.data),
+        _dose_validator(config, val_images) if validator is not None else None,
+    )
+
+
+def _dose_validator(config: TrainConfig, val_images: list[TrainingImage]) -> DoseValidator | None:
+    """Make the validation at ``config.val_doses`` of the held-out images; None without doses."""
+    if not config.val_doses:
+        return None
+    images, names = read_held_out(
+        [(im.record.path, im.record.frame, im.record.name) for im in val_images]
+    )
+    return DoseValidator(
+        images,
+        names,
+        doses=config.val_doses,
+        photons_per_pixel=config.val_photons,
+        electronic_noise=config.val_electronic_noise,
+        crop=config.val_crop,
+        schedule=config.schedule,
+        seed=config.seed,
     )
 
 
@@ -733,11 +756,19 @@ def _train(
 
     def validate(*, at_stop: bool = False) -> ValidationResult:
         result = data.validator(DiffusionModel(ema.network, schedule), step)
+        at_doses = None
+        if data.dose_validator is not None:
+            at_doses = data.dose_validator(DiffusionModel(ema.network, schedule), step)
+            result = replace(result, at_doses=at_doses.to_json())
         record = {"step": step, "validation": result.to_json()}
         if at_stop:  # off the val_every grid: a run stopped early scores its model there
             record["at_stop"] = True
         _append_metrics(config, record)
         log.info("step %d validation (EMA, 1 step): %s", step, result.summary())
+        if at_doses is not None:
+            log.info(
+                "step %d validation at doses (EMA, blind denoise): %s", step, at_doses.summary()
+            )
         return result
 
     if ctx.is_main:

@@ -87,6 +87,9 @@ class ValidationResult:
         Side of each scored image's crops in px, in image order.
     n_left_out : int
         Held-out images too small to score (:data:`MIN_SIDE`).
+    at_doses : dict or None
+        The same step's validation at physical doses through the blind denoise
+        (:meth:`core.training.dose_validation.DoseValidationResult.to_json`), if any.
     """
 
     step: int
@@ -94,6 +97,7 @@ class ValidationResult:
     scores: tuple[LevelScore, ...]
     crops: tuple[int, ...] = ()
     n_left_out: int = 0
+    at_doses: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict; ``crop_sides`` counts the images per crop side."""
@@ -105,6 +109,7 @@ class ValidationResult:
             "crop_sides": {str(side): sides[side] for side in sorted(sides, reverse=True)},
             "n_left_out": self.n_left_out,
             "scores": [asdict(s) for s in self.scores],
+            **({} if self.at_doses is None else {"at_doses": self.at_doses}),
         }
 
     def summary(self) -> str:

@@ -80,3 +80,27 @@ def mean_scores(validation: dict[str, Any]) -> tuple[float, float, float]:
         sum(s["psnr"] for s in scores) / n,
         sum(s["ssim"] for s in scores) / n,
     )
+
+
+def mean_dose_scores(validation: dict[str, Any]) -> tuple[float, float, float] | None:
+    """Mean noisy PSNR, PSNR and SSIM over the doses of one validation record's ``at_doses``.
+
+    Parameters
+    ----------
+    validation : dict
+        ``ValidationResult.to_json()`` output.
+
+    Returns
+    -------
+    tuple of float or None
+        Over the doses scored (a score that is None, as at a dose of 1, is left out);
+        None where the record has no validation at doses or no dose was scored.
+    """
+    scores = validation.get("at_doses", {}).get("scores", [])
+    means = []
+    for key in ("noisy_psnr", "psnr", "ssim"):
+        values = [s[key] for s in scores if s.get(key) is not None]
+        if not values:
+            return None
+        means.append(sum(values) / len(values))
+    return means[0], means[1], means[2]

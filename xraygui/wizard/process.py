@@ -56,6 +56,8 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
         "--log-every", str(spec.log_every),
         "--val-every", str(spec.val_every),
         "--checkpoint-every", str(spec.checkpoint_every),
+        "--val-doses", ",".join(f"{dose:g}" for dose in spec.val_doses),
+        "--val-electronic-noise", f"{spec.electronic_noise:g}",
         "--no-progress",
     ]  # fmt: skip
     if spec.threads is not None:

@@ -27,6 +27,7 @@ from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
+DOSE_COLUMNS = ("Dose", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
 FEW_PATIENTS = 3
 """Below this many held-out patients, scores say little about how a model generalises."""
 MB = 1e6
@@ -111,6 +112,11 @@ def worse_than_start(start: dict[str, Any] | None, new: dict[str, Any] | None) -
     )
 
 
+def _number(value: float | None, spec: str) -> str:
+    """Format a score; ``"-"`` for None (not finite, or none scored)."""
+    return "-" if value is None else format(value, spec)
+
+
 def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     """Copy the run's model and card to ``folder/name.safetensors``; record the noise settings.
 
@@ -148,8 +154,10 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     training = card["training"]
     training["wizard_noise"] = {
         "dose_range": list(spec.dose_range),
+        "validation_doses": list(spec.val_doses),
         "electronic_noise": spec.electronic_noise,
-        "note": "recorded only: training used Gaussian noise of all levels",
+        "note": "training used Gaussian noise of all levels; the model was validated at "
+        "validation_doses through the blind denoise (the card's validation.at_doses)",
     }
     if spec.init_model is not None:  # a run trained before the card named it
         training.setdefault("started_from", {}).setdefault("name", spec.init_model.stem)
@@ -192,6 +200,10 @@ class ResultPage(QWizardPage):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
+        self.dose_table = QTableWidget(0, len(DOSE_COLUMNS))
+        self.dose_table.setHorizontalHeaderLabels(list(DOSE_COLUMNS))
+        self.dose_table.verticalHeader().hide()
+        self.dose_table.hide()
         self.name = QLineEdit()
         self.save_button = QPushButton("Save to my models")
         self.save_button.clicked.connect(self.save)
@@ -209,6 +221,7 @@ class ResultPage(QWizardPage):
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.dose_table)
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.delete_button)
@@ -217,6 +230,7 @@ class ResultPage(QWizardPage):
         """Fill the table from a finished run's metrics."""
         self.spec = spec
         self.delete_button.hide()
+        self.dose_table.hide()
         date, time, *_ = [*spec.folder.name.split("-", 2), "", ""]
         self.name.setText("-".join(part for part in (spec.data.name, date, time) if part))
         start, new = validations(spec)
@@ -242,9 +256,45 @@ class ResultPage(QWizardPage):
             return
         scored = scored_on(spec, new or start or {})
         worse = worse_than_start(start, new)
+        doses = self._show_doses(start, new)
         self._say(
             f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise. {scored}{worse}"
+            f"{doses}"
         )
+
+    def _show_doses(self, start: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+        """Fill the table of the validation at doses; return a sentence on it (or nothing)."""
+        first, last = ((v or {}).get("at_doses") for v in (start, new))
+        rows = (last or first or {}).get("scores", [])
+        self.dose_table.setRowCount(len(rows))
+        self.dose_table.setVisible(bool(rows))
+        if not rows:
+            return ""
+        for i, ref in enumerate(rows):
+            cells = [
+                f"{ref['dose']:g}",
+                _number(ref["noisy_psnr"], ".2f"),
+                *self._dose_pair(first, i),
+                *self._dose_pair(last, i),
+            ]
+            for j, text in enumerate(cells):
+                self.dose_table.setItem(i, j, QTableWidgetItem(text))
+        self.dose_table.resizeColumnsToContents()
+        settings = (last or first or {}).get("settings", {})
+        return (
+            " Below, the doses of the Noise page: each held-out crop simulated at that dose "
+            f"({settings.get('photons_per_pixel', 0):,.0f} quanta per unattenuated pixel, "
+            f"electronic noise {settings.get('electronic_noise', 0):g}) and denoised as the "
+            "app denoises (blind, 1 view); PSNR in dB on [0, 1] of the image's range of "
+            "values, against the full-dose crop, whose own noise counts as error."
+        )
+
+    @staticmethod
+    def _dose_pair(validation: dict[str, Any] | None, i: int) -> list[str]:
+        scores = (validation or {}).get("scores", [])
+        if i >= len(scores):
+            return ["-", "-"]
+        return [_number(scores[i]["psnr"], ".2f"), _number(scores[i]["ssim"], ".4f")]
 
     def _say(self, text: str) -> None:
         # Lay out at once: until the posted layout request, a longer message would be

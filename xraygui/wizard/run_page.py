@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 from core.diffusion import card_path
 from core.training.control import DATA_CHANGED_STATUS, request_stop
 from xraygui.wizard.lock import is_locked
-from xraygui.wizard.metrics import MetricsReader, mean_scores
+from xraygui.wizard.metrics import MetricsReader, mean_dose_scores, mean_scores
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.runs import STALE, RunSpec, checkpoint_step, run_state, write_run
 
 POLL_MS = 500
+GAUSSIAN = "Gaussian levels, one step"
+DOSES = "Noise-page doses, blind denoise"
 STOPPED = frozenset({"paused", "cancelled", "failed"})
 """States in which the run can go on: resumed from its checkpoint, or started again."""
 
@@ -73,6 +75,7 @@ class RunPage(QWizardPage):
         self.stale = False
         self.losses: list[tuple[int, float]] = []
         self.validations: list[tuple[int, float, float]] = []
+        self.dose_validations: list[tuple[int, float, float]] = []  # blind denoise at doses
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -82,11 +85,14 @@ class RunPage(QWizardPage):
         self.loss_plot.setLogMode(y=True)
         self.loss_curve = self.loss_plot.plot(pen="y")
         self.psnr_plot = pg.PlotWidget(title="Validation PSNR (dB)")
-        self.psnr_curve = self.psnr_plot.plot(pen="c", symbol="o", symbolSize=5)
         self.ssim_plot = pg.PlotWidget(title="Validation SSIM")
-        self.ssim_curve = self.ssim_plot.plot(pen="m", symbol="o", symbolSize=5)
         for plot in (self.psnr_plot, self.ssim_plot):
             plot.setLabel("bottom", "step")
+            plot.addLegend(offset=(-10, -10))
+        self.psnr_curve = self.psnr_plot.plot(pen="c", symbol="o", symbolSize=5, name=GAUSSIAN)
+        self.ssim_curve = self.ssim_plot.plot(pen="m", symbol="o", symbolSize=5, name=GAUSSIAN)
+        self.dose_psnr_curve = self.psnr_plot.plot(pen="g", symbol="t", symbolSize=6, name=DOSES)
+        self.dose_ssim_curve = self.ssim_plot.plot(pen="g", symbol="t", symbolSize=6, name=DOSES)
         self.status = QLabel("Not started.")
         self.eta = QLabel(format_eta(None))
         self.pause_button = QPushButton("Pause")
@@ -138,6 +144,7 @@ class RunPage(QWizardPage):
         self.reader = MetricsReader(spec.config.metrics_path)
         self.losses.clear()
         self.validations.clear()
+        self.dose_validations.clear()
         self._draw()
         self.eta.setText(format_eta(None))
 
@@ -211,6 +218,9 @@ class RunPage(QWizardPage):
             if "validation" in record:
                 _noisy, psnr, ssim = mean_scores(record["validation"])
                 self.validations.append((record["step"], psnr, ssim))
+                at_doses = mean_dose_scores(record["validation"])
+                if at_doses is not None:
+                    self.dose_validations.append((record["step"], *at_doses[1:]))
             elif "loss" in record:
                 self.losses.append((record["step"], record["loss"]))
                 self.eta.setText(format_eta(eta_seconds(spec, record)))
@@ -240,6 +250,9 @@ class RunPage(QWizardPage):
         steps = [v[0] for v in self.validations]
         self.psnr_curve.setData(steps, [v[1] for v in self.validations])
         self.ssim_curve.setData(steps, [v[2] for v in self.validations])
+        steps = [v[0] for v in self.dose_validations]
+        self.dose_psnr_curve.setData(steps, [v[1] for v in self.dose_validations])
+        self.dose_ssim_curve.setData(steps, [v[2] for v in self.dose_validations])
 
     def _state(self, state: str) -> None:
         if state != "running":

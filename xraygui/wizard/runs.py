@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -63,9 +64,10 @@ class RunSpec:
     architecture : str
         ``"standard"`` or ``"tiny"`` for a fresh start.
     dose_range : tuple of float
-        Dose fractions chosen on the Noise page (recorded; training noise is Gaussian).
+        Dose fractions chosen on the Noise page: the run validates at three doses of it
+        (:attr:`val_doses`); training noise is Gaussian whatever they are.
     electronic_noise : float
-        Electronic noise chosen on the Noise page (recorded likewise).
+        Electronic noise chosen on the Noise page, in quanta, for that validation.
     log_every, val_every, checkpoint_every : int
         Steps between loss records, validations and checkpoints.
     threads : int or None
@@ -94,6 +96,11 @@ class RunSpec:
     def output(self) -> Path:
         """The model file the run writes."""
         return self.folder / "model.safetensors"
+
+    @property
+    def val_doses(self) -> tuple[float, ...]:
+        """The doses the run validates at (:func:`validation_doses` of its range)."""
+        return validation_doses(*self.dose_range)
 
     @property
     def config(self) -> TrainConfig:
@@ -125,6 +132,25 @@ class RunSpec:
     def with_folder(self, folder: Path) -> RunSpec:
         """Return a copy that lives in another run folder."""
         return replace(self, folder=folder)
+
+
+def validation_doses(low: float, high: float) -> tuple[float, ...]:
+    """Return three doses spread over a range: its ends and their geometric mean.
+
+    Parameters
+    ----------
+    low, high : float
+        The range's ends, fractions of the full dose in (0, 1], in either order.
+
+    Returns
+    -------
+    tuple of float
+        Increasing, rounded to 3 significant digits; fewer where they coincide (one dose
+        for a range of one).
+    """
+    low, high = sorted((low, high))
+    doses = (low, math.sqrt(low * high), high)
+    return tuple(sorted({float(f"{dose:.3g}") for dose in doses}))
 
 
 def new_run_folder(root: Path, data: Path) -> Path:

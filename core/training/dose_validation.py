@@ -1,0 +1,323 @@
+"""Validation at physical doses, through the product's whole blind denoise.
+
+The Gaussian validation (:mod:`core.training.validation`) scores the network's one-step
+denoise of white Gaussian noise in the model's domain. This one scores what a user gets:
+each held-out image, read again as stored, is cut to the same centred crop (of
+``val_crop`` px, or its shorter side where that is less; at its own scale, since
+magnifying would correlate the noise), simulated at each dose with the physical
+low-dose simulation (:func:`core.noise.simulate_low_dose_image`: thinning of the
+detected quanta plus electronic noise, the quanta per unattenuated pixel given), and
+denoised blind by :func:`core.denoise.denoise_image` (noise estimate, variance
+stabilisation, reverse diffusion from the estimated level) at the default settings but
+one view. Noisy and denoised crops are scored against the full-dose crop (its own
+noise counts as error) by :func:`core.metrics.compare`, PSNR and SSIM on a ``[0, 1]``
+scale of the image's range of values (:func:`core.noise.value_range.metric_range`),
+padding left out.
+
+The simulated noise is fixed by a seed, one per image and dose, so scores compare
+across steps and runs. A case whose simulation or noise estimate fails (an image
+without measurable noise, a dose too low for the quanta) is left out once, when the
+validator is made, with a log line that names the image and the reason; one whose
+denoise fails is left out of that pass, likewise. Neither is fatal.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from core.denoise.domain import ModelDomain, estimate_image_noise
+from core.denoise.pipeline import denoise_image
+from core.denoise.settings import DenoiseSettings
+from core.diffusion.model import DiffusionModel
+from core.diffusion.schedule import NoiseSchedule
+from core.errors import XrayError, error_line
+from core.image import Padding, XrayImage
+from core.io import read_image
+from core.metrics import compare, finite_or_none
+from core.noise import LowDoseSettings, simulate_low_dose_image
+from core.noise.value_range import metric_range, value_range
+
+log = logging.getLogger(__name__)
+
+VIEWS = 1
+"""Views of the denoise (:attr:`core.denoise.DenoiseSettings.views`): one keeps it cheap."""
+
+METHOD = (
+    "blind denoise (core.denoise.denoise_image, default settings, 1 view) of held-out "
+    "centred crops simulated at each dose (core.noise.simulate_low_dose_image); PSNR and "
+    "SSIM against the full-dose crop (its own noise counts as error) on [0, 1] of the "
+    "image's range of values"
+)
+
+
+@dataclass(frozen=True)
+class DoseScore:
+    """Mean scores at one dose.
+
+    Parameters
+    ----------
+    dose : float
+        Fraction of the full dose simulated.
+    n_images : int
+        Held-out crops scored at this dose.
+    noisy_psnr, psnr, ssim : float
+        PSNR (dB) of the simulated input, and PSNR and SSIM of its denoise, against the
+        full-dose crop on ``[0, 1]`` of the image's range of values, averaged over the
+        crops (NaN where none was scored).
+    """
+
+    dose: float
+    n_images: int
+    noisy_psnr: float
+    psnr: float
+    ssim: float
+
+
+@dataclass(frozen=True)
+class DoseValidationResult:
+    """All scores of one validation pass at doses.
+
+    Parameters
+    ----------
+    step : int
+        Training step of the weights validated.
+    scores : tuple of DoseScore
+        One per dose.
+    settings : dict
+        What produced them: doses, quanta, electronic noise, seed, crop, views.
+    n_left_out : int
+        Cases (image and dose) left out, when the validator was made or in this pass.
+    """
+
+    step: int
+    scores: tuple[DoseScore, ...]
+    settings: dict[str, Any]
+    n_left_out: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict: counts only, no image named.
+
+        A score that is not finite is None: none scored, or at dose 1, where the input
+        is the reference, an infinite PSNR.
+        """
+        return {
+            "step": self.step,
+            "method": METHOD,
+            "settings": self.settings,
+            "n_left_out": self.n_left_out,
+            "scores": [
+                {k: finite_or_none(v) if isinstance(v, float) else v for k, v in asdict(s).items()}
+                for s in self.scores
+            ],
+        }
+
+    def summary(self) -> str:
+        """One line for logs: ``dose noisy dB -> PSNR/SSIM`` per dose."""
+        return "  ".join(
+            f"{s.dose:g} {s.noisy_psnr:.1f}dB->{s.psnr:.2f}/{s.ssim:.4f} (n={s.n_images})"
+            for s in self.scores
+        )
+
+
+@dataclass(frozen=True)
+class _Case:
+    """One held-out crop at one dose: its reference, simulated input and data range."""
+
+    name: str
+    dose_index: int
+    reference: XrayImage
+    noisy: XrayImage
+    data_range: float
+
+
+class DoseValidator:
+    """Fixed simulated crops of the held-out images, denoised blind by any model.
+
+    Parameters
+    ----------
+    images : sequence of XrayImage
+        The held-out images as stored (:func:`read_held_out` reads them).
+    names : sequence of str
+        Per image, how log lines name it.
+    doses : sequence of float
+        Fractions of the full dose, each in (0, 1].
+    photons_per_pixel : float
+        Detected quanta per unattenuated pixel at full dose.
+    electronic_noise : float
+        Electronic noise std, in quanta.
+    crop : int
+        Side of the crops (an image's shorter side where that is less).
+    schedule : NoiseSchedule
+        The schedule of the models it will score: a noise level beyond its reach leaves
+        a case out.
+    seed : int
+        Seed of the simulations.
+
+    Raises
+    ------
+    ValueError
+        If a dose or detector setting is out of range.
+    """
+
+    def __init__(
+        self,
+        images: Sequence[XrayImage],
+        names: Sequence[str],
+        *,
+        doses: Sequence[float],
+        photons_per_pixel: float,
+        electronic_noise: float,
+        crop: int,
+        schedule: NoiseSchedule,
+        seed: int = 0,
+    ) -> None:
+        self.doses = tuple(float(d) for d in doses)
+        for dose in self.doses:  # bad settings first, whatever the images
+            LowDoseSettings(dose, photons_per_pixel, electronic_noise)
+        self.settings = {
+            "doses": list(self.doses),
+            "photons_per_pixel": float(photons_per_pixel),
+            "electronic_noise": float(electronic_noise),
+            "seed": seed,
+            "crop": crop,
+            "views": VIEWS,
+        }
+        self.denoise = DenoiseSettings(views=VIEWS)
+        self.cases: list[_Case] = []
+        self.n_left_out = 0
+        for i, (image, name) in enumerate(zip(images, names, strict=True)):
+            reference = _centre_crop(image, crop)
+            values = value_range(image)
+            data_range = metric_range(image)[0]
+            for k, dose in enumerate(self.doses):
+                simulation = LowDoseSettings(
+                    dose,
+                    photons_per_pixel,
+                    electronic_noise,
+                    seed=int(np.random.SeedSequence([seed, i, k]).generate_state(1)[0]),
+                )
+                try:
+                    noisy = simulate_low_dose_image(reference, simulation, values=values)
+                    noise = estimate_image_noise(noisy)
+                    domain = ModelDomain.from_image(noisy, noise)
+                    self.denoise.check_strength(domain.noise_std, schedule.sigma_max)
+                except (XrayError, ValueError) as error:
+                    self.n_left_out += 1
+                    _say_left_out(name, dose, error)
+                    continue
+                self.cases.append(_Case(name, k, reference, noisy, data_range))
+
+    def __call__(self, model: DiffusionModel, step: int) -> DoseValidationResult:
+        """Denoise every case with ``model`` (a copy of its current weights, on its device)."""
+        # A copy: the denoise may change its model's memory format (channels-last on CUDA).
+        model = DiffusionModel(copy.deepcopy(model.network), model.schedule)
+        device = next(model.parameters()).device
+        settings = replace(self.denoise, device=str(device))
+        per_dose: list[list[tuple[float, float, float]]] = [[] for _ in self.doses]
+        left_out = self.n_left_out
+        for case in self.cases:
+            try:
+                denoised = denoise_image(case.noisy, model, settings).image
+            except (XrayError, ValueError, RuntimeError) as error:
+                left_out += 1
+                _say_left_out(case.name, self.doses[case.dose_index], error)
+                continue
+            reference = case.reference.pixels
+            exclude = case.reference.padding_mask
+            noisy = compare(
+                reference, case.noisy.pixels, data_range=case.data_range, exclude=exclude
+            )
+            after = compare(reference, denoised.pixels, data_range=case.data_range, exclude=exclude)
+            per_dose[case.dose_index].append((noisy.psnr, after.psnr, after.ssim))
+        scores = tuple(
+            DoseScore(dose, len(rows), *_means(rows))
+            for dose, rows in zip(self.doses, per_dose, strict=True)
+        )
+        return DoseValidationResult(step, scores, self.settings, left_out)
+
+
+def _say_left_out(name: str, dose: float, error: Exception) -> None:
+    """Log that an image is left out at a dose, and why."""
+    log.warning(
+        "leaving %s at dose %g out of the validation at doses: %s", name, dose, error_line(error)
+    )
+
+
+def _means(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Mean noisy PSNR, PSNR and SSIM (SSIM over the crops that have one); NaN for none."""
+    if not rows:
+        return math.nan, math.nan, math.nan
+    values = np.array(rows, dtype=np.float64)
+    ssim = values[:, 2][np.isfinite(values[:, 2])]
+    return (
+        float(values[:, 0].mean()),
+        float(values[:, 1].mean()),
+        float(ssim.mean()) if ssim.size else math.nan,
+    )
+
+
+def read_held_out(
+    sources: Sequence[tuple[Any, int, str]],
+) -> tuple[list[XrayImage], list[str]]:
+    """Read the held-out images again as stored; an unreadable one is left out and logged.
+
+    Parameters
+    ----------
+    sources : sequence of (path, frame, name)
+        Each held-out image's file, frame and name for log lines.
+
+    Returns
+    -------
+    images : list of XrayImage
+    names : list of str
+    """
+    images, names = [], []
+    for path, frame, name in sources:
+        try:
+            images.append(read_image(path, frame=frame))
+        except (XrayError, ValueError, OSError) as error:
+            log.warning("leaving %s out of the validation at doses: %s", name, error_line(error))
+            continue
+        names.append(name)
+    return images, names
+
+
+def _centre_crop(image: XrayImage, crop: int) -> XrayImage:
+    """Cut the centred square of ``min(crop, shorter side)`` px of the image's content.
+
+    The content is the bounding box of the pixels that are not padding, as training
+    images are cropped (:func:`core.training.data.without_padding`); padding left in
+    the crop stays padding.
+    """
+    rows, cols = _content_box(image.padding_mask, image.shape)
+    side = min(crop, rows.stop - rows.start, cols.stop - cols.start)
+    top = rows.start + (rows.stop - rows.start - side) // 2
+    left = cols.start + (cols.stop - cols.start - side) // 2
+    window = (slice(top, top + side), slice(left, left + side))
+    padding = image.padding
+    if padding is not None:
+        stored = np.zeros(padding.mask.shape, dtype=np.int64)
+        stored[padding.mask] = padding.values
+        mask = padding.mask[window]
+        padding = (
+            Padding(padding.first, padding.last, mask.copy(), stored[window][mask])
+            if mask.any()
+            else None
+        )
+    return image.with_pixels(image.pixels[window].copy(), padding=padding)
+
+
+def _content_box(mask: np.ndarray | None, shape: tuple[int, ...]) -> tuple[slice, slice]:
+    """Rows and columns of the bounding box of the pixels that are not padding."""
+    if mask is None:
+        return slice(0, shape[0]), slice(0, shape[1])
+    rows = np.flatnonzero(~mask.all(axis=1))
+    cols = np.flatnonzero(~mask.all(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
