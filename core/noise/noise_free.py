@@ -256,7 +256,7 @@ def noise_free_problem(
     if not settings.input_is_noisy:
         if share > NOISY_INPUT_SHARE and noisy:
             return NoiseMismatch(
-                f"it is said to be noise-free but holds {100 * share:.2g} % of the variance "
+                f"it is said to be noise-free but holds {100 * share:.3g} % of the variance "
                 f"{quanta} would give, and its own noise adds to the noise drawn, so the "
                 f"simulated dose is lower than {100 * settings.dose:g} %"
             )
@@ -267,7 +267,7 @@ def noise_free_problem(
     # texture, not quanta), so a tilt here does not tell a wrong span from it: both are named.
     alternative = "" if span is None else f", or {span}"
     return NoiseMismatch(
-        f"its noise is {100 * share:.2g} % of the variance {quanta} would give, so it looks "
+        f"its noise is {100 * share:.3g} % of the variance {quanta} would give, so it looks "
         f"noise-free (or taken at far more quanta){alternative}, and thinning its quanta adds "
         "too little noise",
         looks_noise_free=True,

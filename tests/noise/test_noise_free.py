@@ -30,3 +30,11 @@ def test_a_noise_free_image_is_named_as_such_unless_the_settings_say_so():
     assert "looks noise-free" in problem.text
     noise_free = LowDoseSettings(dose=0.25, photons_per_pixel=20_000.0, input_is_noisy=False)
     assert noise_free_problem(clean, noise_free) is None
+
+
+def test_a_noisy_image_said_to_be_noise_free_is_named_with_its_share_in_plain_percent():
+    said_noise_free = LowDoseSettings(dose=0.25, photons_per_pixel=20_000.0, input_is_noisy=False)
+    problem = noise_free_problem(image(20_000.0), said_noise_free)
+    assert problem.text.startswith("it is said to be noise-free but holds ")
+    percent = problem.text.removeprefix("it is said to be noise-free but holds ").split(" %")[0]
+    assert "e" not in percent and 85 <= float(percent) <= 115  # was "1e+02"
