@@ -73,7 +73,9 @@ class ModelCard:
     training : dict
         Training settings and the number of steps taken.
     validation : dict
-        Validation numbers (PSNR/SSIM per noise level) of the stored weights.
+        Validation numbers (PSNR/SSIM per noise level) of the stored weights; with
+        ``at_doses`` where the run also validated at physical doses through the blind
+        denoise (:mod:`core.training.dose_validation`), with the settings that made them.
     validation_start : dict
         A fine-tune's: its starting model's validation on the same held-out images
         (step 0), in the shape of ``validation``; empty otherwise (and in cards saved
