@@ -6,9 +6,14 @@ integral over the stored range, as :func:`core.noise.phantom_image` makes them) 
 and 1) and of ``--other-noise`` (seed 0), denoised at the default settings with the
 shipped model (or ``--model``). Each row gives the share of the noise-free phantom's
 pixels under 5 quanta and what the result's warning
-(:attr:`core.denoise.DenoiseResult.low_quanta`) says. Then the same phantom at 5000
+(:attr:`core.denoise.DenoiseResult.low_quanta`) says of the quanta. A second table gives,
+per case, the share of those pixels whose readings truly clip at least
+:data:`core.denoise.low_quanta.CLIPPED_SHARE` of the time
+(:func:`core.denoise.low_quanta.clipping_probability`, at the log's floor of one quantum or
+the stored range's end where that comes first) and the share the warning counted so in
+the input (``share_clipped``, also where it gave no warning). Then the same phantom at 5000
 quanta behind lead shutters (bands on both sides at 9 units of line integral), whose anatomy
-detects no pixel under 5 quanta, and the seconds the two parts of the warning take on a
+detects no pixel under 5 quanta, and the seconds the three parts of the warning take on a
 phantom of 4 times the side (2048 x 2048; median of 3)::
 
     python benchmarks/low_quanta_readings.py [--threads 2] [--model M]
@@ -53,11 +58,37 @@ def truly_below_5(clean: np.ndarray, photons: float) -> float:
     return float(np.mean(photons * np.exp(-attenuation) < 5))
 
 
+def truly_clipped(clean: np.ndarray, photons: float, electronic_noise: float) -> float:
+    """Share of a noise-free phantom's pixels whose readings clip at least ``CLIPPED_SHARE``.
+
+    The floor is one quantum, or the quanta at the stored range's end where more.
+    """
+    from core.denoise.low_quanta import CLIPPED_SHARE, clipping_probability
+
+    floor = max(1.0, photons * np.exp(-MAX_ATTENUATION))
+    levels, index = np.unique(clean, return_inverse=True)
+    quanta = photons * np.exp(-levels.astype(np.float64) / TOP * MAX_ATTENUATION)
+    clipped = clipping_probability(quanta, electronic_noise, floor=floor) >= CLIPPED_SHARE
+    return float(np.mean(clipped[index]))
+
+
 def said(result: object) -> str:
-    """The warning's range of shares, or why there is none."""
+    """The warning's range of shares under 5 quanta (0 where it read none), or why none."""
     if result.low_quanta is not None:
-        return result.low_quanta.describe().split(" in about ")[1].split(" of the image")[0]
+        text = result.low_quanta.describe()
+        return (
+            text.split(" in about ")[1].split(" of the image")[0] if " in about " in text else "0 %"
+        )
     return "none" if result.quanta_checked else "none (not checked: no log detector)"
+
+
+def read_clipped(result: object, noisy: object) -> str:
+    """The share the warning counts as clipped often, also where it gave no warning."""
+    from core.denoise.low_quanta import low_quanta_warning, quanta_detectors
+
+    detectors = quanta_detectors(noisy, result.noise_before)
+    reading = low_quanta_warning(result.image, noisy, detectors, min_share=0.0)
+    return "-" if reading is None else f"{100 * reading.share_clipped:.1f} %"
 
 
 def shuttered(side: int, photons: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
@@ -90,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import torch
 
     from core.denoise import default_model_path, denoise_image, estimate_image_noise, open_model
-    from core.denoise.low_quanta import counted_pixels, quanta_detectors
+    from core.denoise.low_quanta import clipped_nearby, counted_pixels, quanta_detectors
     from core.noise import phantom_image
 
     torch.set_num_threads(args.threads)
@@ -105,13 +136,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     others = [float(e) for e in args.other_noise.split(",") if e]
     cases += [(p, e, 0) for e in others for p in photons_list]
     clean = {seed: phantom_image((side, side), seed=seed) for seed in (0, 1)}
+    clipping_rows = []
     for photons, electronic, seed in cases:
-        noisy = phantom_image(
-            (side, side), photons_per_pixel=photons, electronic_noise=electronic, seed=seed
+        noisy = image_of(
+            phantom_image(
+                (side, side), photons_per_pixel=photons, electronic_noise=electronic, seed=seed
+            )
         )
-        result = denoise_image(image_of(noisy), model)
+        result = denoise_image(noisy, model)
         truly = truly_below_5(clean[seed], photons)
         print(f"| {photons:g} | {electronic:g} | {seed} | {100 * truly:.1f} % | {said(result)} |")
+        clipped = truly_clipped(clean[seed], photons, electronic)
+        clipping_rows.append(
+            f"| {electronic:g} | {photons:g} | {seed} | {100 * clipped:.1f} % | "
+            f"{read_clipped(result, noisy)} | {'yes' if result.low_quanta else 'no'} |"
+        )
+    print(
+        "\n| electronic noise | quanta per unattenuated pixel | seed | truly clipped 19 %+ "
+        "| counted clipped 19 %+ | warned |"
+    )
+    print("|---:|---:|---:|---:|---:|---|")
+    print("\n".join(clipping_rows))
     noisy, share = shuttered(side, 5000.0, np.random.default_rng(0))
     result = denoise_image(image_of(noisy), model)
     print(
@@ -122,9 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     noise = estimate_image_noise(big)
     reading = seconds(lambda: quanta_detectors(big, noise))
     counting = seconds(lambda: counted_pixels(big))
+    counted = counted_pixels(big)
+    clipping = seconds(lambda: clipped_nearby(big, counted, rising=True))
     print(
         f"{4 * side} x {4 * side} at 500 quanta: quanta_detectors {reading:.3f} s, "
-        f"counted_pixels {counting:.3f} s"
+        f"counted_pixels {counting:.3f} s, clipped_nearby {clipping:.3f} s"
     )
     return 0
 

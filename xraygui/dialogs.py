@@ -58,9 +58,18 @@ class SimulateDoseDialog(QDialog):
         The image to simulate from.
     parent : QWidget, optional
         The main window.
+    last : LowDoseSettings, optional
+        The last simulation of the image, which the dialog then shows (its dose, seed,
+        electronic noise and quanta, measured or as entered); else 25 % and seed 0.
     """
 
-    def __init__(self, image: XrayImage, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        image: XrayImage,
+        parent: QWidget | None = None,
+        *,
+        last: LowDoseSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.image = image
         self.setWindowTitle("Simulate low dose")
@@ -143,14 +152,26 @@ class SimulateDoseDialog(QDialog):
             self._noise = NoiseEstimate.of_image(image)
         except ValueError as error:
             self._noise_error = str(error)
+        if last is not None:
+            self._show_last(last)
         self._remeasure()
-        self.measure.setChecked(self._measured is not None)
+        self.measure.setChecked(self._measured is not None and (last is None or last.measured))
         self.measure.toggled.connect(self._show_choice)
         self.electronic.valueChanged.connect(self._remeasure)
         for field in (self.photons, self.attenuation):
             field.valueChanged.connect(self._warn_if_noise_free)
         self.noise_free.toggled.connect(self._warn_if_noise_free)
         self._show_choice()
+
+    def _show_last(self, last: LowDoseSettings) -> None:
+        """Fill the fields with the last simulation (measured quanta are measured anew)."""
+        self.dose.setValue(float(f"{last.dose * 100.0:.12g}"))  # 7, not 7.000000000000001
+        self.seed.setValue(int(last.seed))
+        self.electronic.setValue(last.electronic_noise)
+        if not last.measured:
+            self.photons.setValue(last.photons_per_pixel)
+            self.attenuation.setValue(last.max_attenuation)
+            self.noise_free.setChecked(not last.input_is_noisy)
 
     def _numbers(self) -> tuple[ExactSpinBox, ...]:
         return (self.dose, self.photons, self.attenuation, self.electronic)

@@ -29,6 +29,7 @@ from core.denoise import (
     generate_demo,
     open_model,
 )
+from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
 from core.diffusion import DiffusionModel
 from core.errors import XrayWarning, error_line
@@ -393,6 +394,11 @@ class ForwardPreview:
     source : str
         What ``image`` is, for the label: ``"the original image"`` where the image shown
         is a simulated low dose of it, say.
+
+    Notes
+    -----
+    :meth:`at` may run in a worker thread (:func:`forward_job`) while the GUI thread
+    asks :meth:`kept` and :meth:`last`: the x_t made last is replaced whole, never changed.
     """
 
     def __init__(self, image: XrayImage, model_path: Path, *, source: str = "the image") -> None:
@@ -400,8 +406,15 @@ class ForwardPreview:
         self.model_path = model_path
         self.source = source
         self.model = cached_model(model_path)
-        self.domain = forward_domain(image)
+        self._domain: ModelDomain | None = None
         self._last: tuple[tuple[float, int], np.ndarray, float] | None = None
+
+    @property
+    def domain(self) -> ModelDomain:
+        """The image's map to the model domain, made on first use (it estimates the noise)."""
+        if self._domain is None:
+            self._domain = forward_domain(self.image)
+        return self._domain
 
     def at(self, t: float, seed: int) -> tuple[np.ndarray, float]:
         """Return ``x_t`` in pixel units and the schedule's noise level at `t`.
@@ -415,9 +428,36 @@ class ForwardPreview:
             last = self._last = ((t, seed), pixels, float(self.model.schedule.sigma(t)))
         return last[1], last[2]
 
+    def kept(self, t: float, seed: int) -> tuple[np.ndarray, float] | None:
+        """Return what :meth:`at` returns if it was asked for `t` and `seed` last, else None.
+
+        Nothing is computed.
+        """
+        last = self._last
+        return None if last is None or last[0] != (t, seed) else (last[1], last[2])
+
+    def last(self) -> tuple[float, np.ndarray] | None:
+        """Return the t and the x_t :meth:`at` made last (None: none yet)."""
+        last = self._last
+        return None if last is None else (last[0][0], last[1])
+
     def label(self, t: float, sigma: float) -> str:
         """Describe the picture at `t` for the timeline: the process, its ``x_0``, t and sigma."""
         return f"forward q(x_t | x_0), x_0 = {self.source}:   t = {t:g}   sigma = {sigma:.4g}"
+
+
+def forward_job(preview: ForwardPreview, t: float, seed: int) -> Generator[None, None, None]:
+    """Make a forward preview's ``x_t`` at `t` in a worker (:meth:`ForwardPreview.at`).
+
+    The preview keeps it, for :meth:`ForwardPreview.kept`.
+
+    Yields
+    ------
+    None
+        Once, before the work (a point where the job may be cancelled).
+    """
+    yield None
+    preview.at(t, seed)
 
 
 def _batch_row(

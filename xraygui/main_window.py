@@ -45,7 +45,7 @@ from xraygui.browser import BrowserDock
 from xraygui.busy import busy
 from xraygui.catalog import scan_images
 from xraygui.compact import VerticalScroll
-from xraygui.controls import ControlPanel
+from xraygui.controls import ControlPanel, DenoiseOptions
 from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
@@ -82,6 +82,17 @@ STAND_IN = (0, 0)
 (:func:`~xraygui.visible.stand_in`), until the zoom settles."""
 LINEAR = ("LINEAR", "LINEAR_EXACT")
 """VOI LUT functions that are linear between their clipping edges."""
+FORWARD_AT_ONCE_PIXELS = 1 << 21
+"""Forward mode noises an image of up to this many pixels (some 0.1-0.2 s on one CPU core)
+in the GUI thread, except during a drag of the slider; a larger one in a worker."""
+RESULT_LABEL = "after (denoised)"
+"""What the After pane shows, for the readout, where it shows the denoised result."""
+FORWARD_SOURCES = {
+    None: "the image",
+    reports.SIMULATION_SOURCE: "the original image, not the simulated low dose",
+    reports.USER_CHOSEN: "the chosen reference image",
+}
+"""What x_0 of the forward process is, by the kind of reference it is (None: no reference)."""
 WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
 
@@ -118,11 +129,17 @@ class MainWindow(QMainWindow):
         self.source: XrayImage | None = None
         self.image: XrayImage | None = None
         self.reference: XrayImage | None = None
+        # What the reference is: reports.SIMULATION_SOURCE or reports.USER_CHOSEN (None: none).
+        self.reference_kind: str | None = None
         self.dose: LowDoseSettings | None = None
         self.result: DenoiseResult | None = None
         self._preview: jobs.ForwardPreview | None = None
+        self._forward_worker: GeneratorWorker | None = None  # makes the forward process's x_t
+        # The x_t that could not be made: (preview, t, seed, why), not tried again.
+        self._forward_failed: tuple[jobs.ForwardPreview, float, int, str] | None = None
         self.trajectory: Trajectory | None = None
         self._set_aside: SetAside | None = None  # a Denoise run is going: what it replaces
+        self._run_options: DenoiseOptions | None = None  # the last Denoise run's settings
         self.demo: Trajectory | None = None
         self.worker: GeneratorWorker | None = None
         self.window_override: Window | VoiLut | None = None  # None: the image's default view
@@ -179,7 +196,7 @@ class MainWindow(QMainWindow):
         self.views.sigWindowDrag.connect(self.drag_window)
         self.timeline = TimelineWidget()
         self.timeline.indexChanged.connect(lambda _: self.refresh())
-        self.timeline.forwardTimeChanged.connect(lambda _: self.refresh())
+        self.timeline.forwardTimeChanged.connect(lambda _: self._on_forward_time())
         self.timeline.modeChanged.connect(self._on_mode_changed)
         self.timeline.demoRequested.connect(self.start_demo)
         central = QWidget()
@@ -234,8 +251,8 @@ class MainWindow(QMainWindow):
         # A multi-frame DICOM's frame or a multi-page TIFF's page, numbered from 1 as in DICOM.
         self.frame_box = QSpinBox(prefix="Frame ", minimum=1, maximum=1)
         self.frame_box.setToolTip(
-            "Which frame of the file is shown and denoised (counted from 1 here; from 0 in"
-            " the command line's --frame N and in exported names, frame000 for frame 1)"
+            "Which frame of the file is shown and denoised, counted from 1 as in DICOM"
+            " (exported names and reports say frame001 for frame 1)"
         )
         self.frame_box.setKeyboardTracking(False)  # open a frame once the number is typed
         self.frame_box.valueChanged.connect(self._open_frame)
@@ -483,7 +500,7 @@ class MainWindow(QMainWindow):
             if image is None:
                 return False  # cancelled: the open image stays
             self.source = image
-            self.reference = None
+            self.reference, self.reference_kind = None, None
             self.dose = None
             self.window_override = None
             self._list_file_windows(image)
@@ -503,7 +520,7 @@ class MainWindow(QMainWindow):
         self.frame_box.setValue(image.frame + 1)
         self.frame_box.blockSignals(False)
         self.frame_box.setVisible(image.n_frames > 1)
-        self.setWindowTitle(f"{Path(path).name} - xraygui {__version__} - {DISCLAIMER}")
+        self._name_what_is_shown()
         self.views.fit()
         return True
 
@@ -657,8 +674,8 @@ class MainWindow(QMainWindow):
         mode = self.timeline.current_mode
         index = self.timeline.slider.value()
         if mode == "forward":
-            pixels = self._forward(index)
-            return None if pixels is None else PaneValues(f"forward, t = {index}", pixels)
+            made = self._forward(index)
+            return None if made is None else PaneValues(f"forward, t = {made[0]:g}", made[1])
         frames = self.demo if mode == "demo" else self.trajectory
         if (
             mode == "reverse"
@@ -667,7 +684,7 @@ class MainWindow(QMainWindow):
         ):
             if frames is not None and len(frames):
                 self._label_frame(frames.frames[-1])
-            return PaneValues("after (denoised)", self.result.image.pixels)
+            return PaneValues(RESULT_LABEL, self.result.image.pixels)
         if frames is None or not len(frames):
             return None
         frame = frames.frames[min(index, len(frames) - 1)]
@@ -813,10 +830,26 @@ class MainWindow(QMainWindow):
     def _label_frame(self, frame: Frame) -> None:
         self.timeline.set_label(frame.describe(x0=self.timeline.x0))
 
+    def step_shown(self) -> str | None:
+        """Say what the After pane shows instead of the denoised result, if it does.
+
+        Returns
+        -------
+        str or None
+            For example ``"after: x_t, step 2/12"`` or ``"forward, t = 250"`` while a
+            result exists and the timeline shows something else; None while the After
+            pane shows the result, or there is none.
+        """
+        shown = self._after_shown
+        if self.result is None or shown is None or shown.label == RESULT_LABEL:
+            return None
+        return shown.label
+
     def _after_title(self, grey: np.ndarray | None) -> str:
         mode = self.timeline.current_mode
         if mode == "forward":
-            return "Forward process q(x_t | x_0)"
+            making = "" if self._forward_worker is None else ": making the next t..."
+            return f"Forward process q(x_t | x_0){making}"
         if mode == "demo":
             return "Generated from noise" if grey is not None else "Demo: press Generate"
         if grey is None and self.worker is not None and self.trajectory is not None:
@@ -835,29 +868,94 @@ class MainWindow(QMainWindow):
             notes.append("running")
         return f"After: step {frame.step}/{frame.n_steps} ({'; '.join(notes)})"
 
-    def _forward(self, t: int) -> np.ndarray | None:
+    def _forward(self, t: int) -> tuple[float, np.ndarray] | None:
+        """Return the forward process's ``x_t`` at `t`, or the last one made while it is made.
+
+        An image of up to :data:`FORWARD_AT_ONCE_PIXELS` is noised here and now, unless
+        the slider is being dragged. Otherwise a worker makes ``x_t`` while the window
+        stays responsive, and the last ``x_t`` made is shown meanwhile; when the worker
+        ends, the t the slider is at then is made next: the values a drag passes over
+        are never made.
+
+        Returns
+        -------
+        tuple or None
+            The t of the pixels and the pixels (None: nothing to show yet).
+        """
         base = self.reference if self.reference is not None else self.image
         model_path = self.controls.options().model
         if base is None or model_path is None:
             self.timeline.set_label("The forward process needs a model")
             return None
+        seed = self.controls.seed.value()
         try:
             preview = self._preview
-            if preview is None or preview.image is not base or preview.model_path != model_path:
-                source = (
-                    "the original image, not the simulated low dose"
-                    if self.dose is not None
-                    else "the reference image"
-                    if self.reference is not None
-                    else "the image"
-                )
+            source = FORWARD_SOURCES[self.reference_kind if self.reference is not None else None]
+            if (
+                preview is None
+                or preview.image is not base
+                or preview.model_path != model_path
+                or preview.source != source
+            ):
                 self._preview = preview = jobs.ForwardPreview(base, model_path, source=source)
-            pixels, sigma = preview.at(float(t), self.controls.seed.value())
+            kept = preview.kept(float(t), seed)
+            if (
+                kept is None
+                and self._forward_worker is None
+                and not self.timeline.slider.isSliderDown()
+                and base.pixels.size <= FORWARD_AT_ONCE_PIXELS
+            ):
+                kept = preview.at(float(t), seed)
         except (XrayError, ValueError) as error:
             self.timeline.set_label(str(error))
             return None
-        self.timeline.set_label(preview.label(t, sigma))
-        return pixels
+        if kept is not None:
+            self.timeline.set_label(preview.label(t, kept[1]))
+            return float(t), kept[0]
+        failed = self._forward_failed
+        if failed is not None and failed[:3] == (preview, float(t), seed):
+            self.timeline.set_label(failed[3])
+            return None
+        if self._forward_worker is None:
+            self._start_forward(preview, float(t), seed)
+        self.timeline.set_label(
+            f"forward q(x_t | x_0), x_0 = {preview.source}:   making t = {t}..."
+        )
+        return preview.last()
+
+    def _on_forward_time(self) -> None:
+        """Show the forward process at the slider's t, or say that it is being made.
+
+        While a worker makes it, the panes keep the x_t drawn: only the label and the
+        After pane's title change, so that a drag windows nothing again.
+        """
+        if self.image is None:
+            return
+        drawn = self._after_shown
+        shown = self._after_values()
+        if drawn is None or shown is None or shown.values is not drawn.values:
+            self.refresh()
+            return
+        self._after_shown = shown
+        self.views.panes["after"].set_title(self._after_title(None))
+
+    def _start_forward(self, preview: jobs.ForwardPreview, t: float, seed: int) -> None:
+        """Make ``x_t`` at `t` in a worker; the panes are drawn again when it ends."""
+        worker = GeneratorWorker(jobs.forward_job, preview, t, seed)
+        worker.errored.connect(lambda error: self._on_forward_failed(preview, t, seed, error))
+        worker.finished.connect(self._on_forward_finished)
+        self._forward_worker = worker
+        self._keep(worker)
+
+    def _on_forward_failed(
+        self, preview: jobs.ForwardPreview, t: float, seed: int, error: Exception
+    ) -> None:
+        self._forward_failed = (preview, t, seed, error_line(error))  # said, not tried again
+
+    def _on_forward_finished(self) -> None:
+        self._forward_worker = None
+        if self.image is not None and self.timeline.current_mode == "forward":
+            self.refresh()  # shows it, or makes the t the slider has moved to since
 
     def grey(self, pixels: np.ndarray) -> np.ndarray:
         """Display grey levels of pixel values with the current window and inversion."""
@@ -911,10 +1009,11 @@ class MainWindow(QMainWindow):
             spread_map = None if self.result is None else self.result.uncertainty
             if spread_map is None:
                 panes["uncertainty"].show_grey(None)
-                running = self.worker is not None and self.trajectory is not None
+                # The running Denoise's samples, not the panel's: it may have changed since.
+                running = self._set_aside is not None and self._run_options is not None
                 panes["uncertainty"].set_title(
                     "Uncertainty: computing..."
-                    if running and self.controls.options().n_uncertainty_samples > 0
+                    if running and self._run_options.n_uncertainty_samples > 0
                     else "Uncertainty: set samples > 0, then Denoise"
                 )
             else:
@@ -1081,9 +1180,14 @@ class MainWindow(QMainWindow):
         """Ask for low-dose settings and simulate."""
         if self.source is None:
             return
-        dialog = SimulateDoseDialog(self.source, self)
+        dialog = self.low_dose_dialog()
         if dialog.exec():
             self.simulate_low_dose(dialog.settings())
+
+    def low_dose_dialog(self) -> SimulateDoseDialog:
+        """Return the dialog that asks for low-dose settings, showing the last simulation's."""
+        assert self.source is not None
+        return SimulateDoseDialog(self.source, self, last=self.dose)
 
     def simulate_low_dose(self, settings: LowDoseSettings) -> GeneratorWorker | None:
         """Simulate a lower dose of the opened image in a worker thread.
@@ -1108,28 +1212,56 @@ class MainWindow(QMainWindow):
         return worker
 
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
-        self.reference = self.source
+        replaced = self.reference if self.reference_kind == reports.USER_CHOSEN else None
+        self.reference, self.reference_kind = self.source, reports.SIMULATION_SOURCE
         self.dose = settings
         self._set_image(noisy)
+        self._name_what_is_shown()
         self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
         self.controls.status.setText(
             f"Showing a {describe_simulation(self.source, noisy, settings)}."
         )
         quanta = "measured" if settings.measured else "assumed"
-        self.statusBar().showMessage(
+        message = (
             f"Showing a simulated {settings.dose * 100:g} % dose "
-            f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)",
-            8000,
+            f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)"
         )
+        if replaced is not None:
+            name = _image_name(replaced)
+            message += f"; the opened image is now the reference for the metrics, not {name}"
+        self.statusBar().showMessage(message, 8000 if replaced is None else 20000)
 
     def restore_original(self) -> None:
         """Go back to the image as opened (no simulation, no reference)."""
         if self.source is not None and not self._busy():
-            self.reference, self.dose = None, None
+            self.reference, self.reference_kind, self.dose = None, None, None
             self._set_image(self.source)
+            self._name_what_is_shown()
+
+    def _name_what_is_shown(self) -> None:
+        """Title the window and the Before pane with the file, and a simulated dose if any.
+
+        Long after the simulation's own messages are gone (a result replaces the panel's
+        status line), they still say that the Before image is a simulation.
+        """
+        if self.source is None:
+            return
+        name = _image_name(self.source)
+        dose = self.dose
+        simulated = "" if dose is None else f"simulated {dose.dose * 100:g} % dose"
+        self.setWindowTitle(
+            name
+            + ("" if dose is None else f" ({simulated})")
+            + f" - xraygui {__version__} - {DISCLAIMER}"
+        )
+        self.views.set_before_title(
+            "Before" if dose is None else f"Before: {simulated} (seed {dose.seed})"
+        )
 
     def choose_reference(self) -> None:
         """Ask for a reference image of the same size (e.g. a full-dose acquisition)."""
+        if self.image is None or self._busy():
+            return
         path, _ = QFileDialog.getOpenFileName(
             self, "Reference image", self._last_dir(), OPEN_FILTER
         )
@@ -1141,11 +1273,12 @@ class MainWindow(QMainWindow):
 
         One whose values are on another scale (an 8-bit PNG for a 12-bit DICOM, say)
         is taken, with a warning in the status bar (:func:`core.metrics.scale_mismatch`);
-        the report records it too.
+        the report records it too. Refused while a job runs (a simulation would replace
+        it when it ends), with a message in the status bar.
         """
         if self.image is None:
             return False
-        if self._still_reading():
+        if self._busy():  # a simulation under way would replace it with the opened image
             return False
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
@@ -1163,8 +1296,10 @@ class MainWindow(QMainWindow):
                 f"x {self.image.shape[0]} px",
             )
             return False
-        self.reference = reference
+        self.reference, self.reference_kind = reference, reports.USER_CHOSEN
         self.update_metrics()
+        if self.timeline.current_mode == "forward":  # it starts from the reference
+            self.refresh()
         if (warning := scale_mismatch(reference, self.image)) is not None:
             name = "the image" if self.image.source_path is None else self.image.source_path.name
             self.statusBar().showMessage(
@@ -1430,6 +1565,7 @@ class MainWindow(QMainWindow):
             self.result, self.trajectory, self._noise[1], self.controls.status.text()
         )
         self._forget_result()  # until this run returns; shown again if it does not
+        self._run_options = options
         self.trajectory = Trajectory(self.image.shape, options.n_steps)
         self.timeline.set_mode("reverse")
         worker = GeneratorWorker(jobs.denoise_job, self.image, options)
@@ -1664,10 +1800,14 @@ class MainWindow(QMainWindow):
             if self._set_aside.result is not None:
                 note += ", nor the earlier result it is replacing"
             note += "."
+        display = _view_label(self.shown_view(), self.image) + (", inverted" if self.invert else "")
+        if (step := self.step_shown()) is not None:
+            display += f"; After is the final result, not the step shown ({step})"
         content = reports.ReportContent.from_session(
             source=self.source,
             image=self.image,
             reference=self.reference,
+            reference_kind=self.reference_kind,
             dose=self.dose,
             result=self.result,
             rows=self.comparison_rows(),
@@ -1677,8 +1817,7 @@ class MainWindow(QMainWindow):
             window=self.window_override,
             invert=self.invert,
             note=note,
-            display=_view_label(self.shown_view(), self.image)
-            + (", inverted" if self.invert else ""),
+            display=display,
         )
         return reports.write_report(content, Path(folder))
 
@@ -1695,8 +1834,10 @@ class MainWindow(QMainWindow):
             return
         suffix = jobs.OUTPUT_SUFFIX[self.source.source_format]  # a format that holds its values
         default = str(Path(self._last_dir()) / f"{self.export_stem()}{suffix}")
+        step = self.step_shown()
+        final = "" if step is None else f" (the final result, not the step shown: {step})"
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export denoised image", default, EXPORT_FILTER
+            self, f"Export denoised image{final}", default, EXPORT_FILTER
         )
         if not path:
             return
@@ -1715,7 +1856,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot export", str(error))
             return
         notes = [str(w.message) for w in caught if issubclass(w.category, XrayWarning)]
-        self.statusBar().showMessage(f"Written: {written}", 8000)
+        self.statusBar().showMessage(f"Written{final}: {written}", 8000)
         if notes:
             self.errors.append(f"Exported with a warning: {'; '.join(notes)}")
             if self.interactive:
@@ -1738,7 +1879,7 @@ class MainWindow(QMainWindow):
         source = self.source.source_path or Path("image")
         parts = [source.stem]
         if self.source.n_frames > 1:
-            parts.append(f"frame{self.source.frame:03d}")  # as the CLI names it (--frame N)
+            parts.append(f"frame{self.source.frame + 1:03d}")  # from 1, as the frame box
         if self.dose is not None:
             parts.append(f"simulated{self.dose.dose * 100:g}pct")
         return "_".join([*parts, "denoised"])
@@ -1811,9 +1952,9 @@ class MainWindow(QMainWindow):
         return worker
 
     def _on_batch_done(self, summary: str) -> None:
+        # The panel's status line and warning describe the result still shown: not replaced.
         self.controls.show_progress(1, 1, "Batch done")
-        self.controls.status.setText(summary)  # long: the status line wraps it
-        self.controls.show_warning("")  # the shown result's: not under the batch's summary
+        self.statusBar().showMessage(summary)  # until the next message
 
     # ----------------------------------------------------------------- help
 
@@ -1908,6 +2049,11 @@ def result_warning(result: DenoiseResult) -> str:
     """
     warning = result.low_quanta
     return "" if warning is None else f"Warning: {warning.describe()}."
+
+
+def _image_name(image: XrayImage) -> str:
+    """Return the name of an image's file, or ``"the image"`` for one not from a file."""
+    return "the image" if image.source_path is None else image.source_path.name
 
 
 def file_views(image: XrayImage) -> tuple[Window | VoiLut, ...]:

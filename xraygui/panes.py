@@ -472,6 +472,7 @@ class ComparisonView(QWidget):
         self._place: tuple[float, float, float] | None = None
         self._fitted = False
         self._laying_out = False  # panes are being resized: their ranges are not the user's
+        self._before_title = TITLES["before"]
         for name in PANE_NAMES:
             pane = ImagePane(TITLES[name])
             self.panes[name] = pane
@@ -504,10 +505,22 @@ class ComparisonView(QWidget):
         self.panes["after"].setVisible(not enabled)
         self._swipe_title()
 
+    def set_before_title(self, title: str) -> None:
+        """Name what the Before pane shows, e.g. ``"Before: simulated 25 % dose (seed 3)"``.
+
+        Parameters
+        ----------
+        title : str
+            Its title while swipe is off; with swipe on, the title says which side of
+            the divider is in sight.
+        """
+        self._before_title = title
+        self._swipe_title()
+
     def _swipe_title(self) -> None:
         """Title the Before pane with what it shows: Before, After or both, with the divider."""
         if not self.swipe.enabled:
-            title = "Before"
+            title = self._before_title
         else:
             (x0, x1), _ = self.panes["before"].view.viewRange()
             split = self.swipe.split

@@ -49,6 +49,10 @@ IDENTIFYING_KEYS = (
 )
 """Metadata left out of a report unless the user asks for patient identifiers."""
 THUMBNAIL_SIDE = 320
+SIMULATION_SOURCE = "simulation source"
+"""The kind of a reference that is the opened image a low dose was simulated from."""
+USER_CHOSEN = "user-chosen image"
+"""The kind of a reference the user chose (Image > Choose Reference Image)."""
 SCHEMA_VERSION = 2
 """Version of the JSON report's layout (reports without ``schema_version`` are version 1)."""
 SOFTWARE = f"xray-denoise {__version__}"
@@ -109,6 +113,7 @@ CSV_COLUMNS = (
     "share_below_5_quanta_min",
     "share_below_2_quanta_min",
     "low_quanta_checked",
+    "share_clipped",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -156,7 +161,7 @@ class ReportContent:
     source_uid : str or None
         The source's DICOM SOP Instance UID, only when identifiers are included.
     reference : dict or None
-        The reference: ``kind`` (``"simulation source"`` or ``"user-chosen image"``),
+        The reference: ``kind`` (:data:`SIMULATION_SOURCE` or :data:`USER_CHOSEN`),
         ``name`` (its full path too when identifiers are included), ``frame`` (from
         1), ``frames``, ``sha256`` and, with identifiers, ``sop_instance_uid``.
     scale_warning : str or None
@@ -194,6 +199,7 @@ class ReportContent:
         dose: LowDoseSettings | None,
         result: DenoiseResult | None,
         rows: list[Comparison],
+        reference_kind: str | None = None,
         noise: tuple[float | None, float | None],
         reference_noise: float | None = None,
         include_identifiers: bool = False,
@@ -219,6 +225,11 @@ class ReportContent:
             The result of the last run.
         rows : list of Comparison
             Metrics.
+        reference_kind : str, optional
+            What the reference is: :data:`SIMULATION_SOURCE` or :data:`USER_CHOSEN`.
+            By default the simulation's source where there is a simulation, else a
+            user-chosen image; a session that chose a reference after simulating
+            must say so.
         noise : tuple of float or None
             The input's estimated noise, and the pixel-scale noise left in the result.
         reference_noise : float, optional
@@ -234,7 +245,9 @@ class ReportContent:
             What the report leaves out (a run still going, say).
         display : str, optional
             How the thumbnails are drawn, as the status bar says it (``"W 800 C 1200"``,
-            ``"VOI LUT NORMAL"``), for the report's image information.
+            ``"VOI LUT NORMAL"``), for the report's image information; where the window
+            showed a step rather than the result, also that the After thumbnail is the
+            final result.
 
         Returns
         -------
@@ -252,9 +265,9 @@ class ReportContent:
             "frames": source.n_frames,
             "modality": source.metadata.get("Modality"),
             "display": display,
-            "reference": "simulation source"
-            if dose is not None
-            else ("user-chosen image" if reference is not None else None),
+            "reference": None
+            if reference is None
+            else reference_kind or (SIMULATION_SOURCE if dose is not None else USER_CHOSEN),
         }
         patient = (
             {k: str(source.metadata[k]) for k in IDENTIFYING_KEYS if k in source.metadata}
@@ -363,6 +376,7 @@ class ReportContent:
             "share_below_5_quanta_min": low_quanta.get("share_below_5_quanta_min"),
             "share_below_2_quanta_min": low_quanta.get("share_below_2_quanta_min"),
             "low_quanta_checked": d.get("low_quanta_checked"),
+            "share_clipped": low_quanta.get("share_clipped"),
             "software": SOFTWARE,
             "created": self.created,
             "disclaimer": DISCLAIMER,
@@ -705,7 +719,9 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     folder : Path
         Destination folder (created if needed).
     stem : str, optional
-        File name without extension; by default the source's stem plus ``_report``.
+        File name without extension; by default the source's stem, then for an
+        image of several frames its frame from 1 (``_frame002`` for the second, as
+        the exported image is named), then ``_report``.
 
     Returns
     -------
@@ -725,7 +741,7 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
         ".json": json_bytes(content),
         ".csv": csv_bytes(CSV_COLUMNS, content.csv_rows()),
     }
-    base = stem or f"{Path(content.source).stem or 'image'}_report"
+    base = stem or default_stem(content)
     _make_folder(folder)
     stem, number, tries = base, 1, 1
     while True:
@@ -742,6 +758,26 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
         tries += 1
         number += 1
         stem = f"{base}_{number}"
+
+
+def default_stem(content: ReportContent) -> str:
+    """Name a report's files: the source's stem, its frame where it has several, ``_report``.
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report.
+
+    Returns
+    -------
+    str
+        For example ``"chest_report"``, or ``"mf_frame002_report"`` for the second
+        frame of ``mf.dcm``.
+    """
+    parts = [Path(content.source).stem or "image"]
+    if content.image.get("frames", 1) > 1:
+        parts.append(f"frame{content.image['frame']:03d}")  # from 1, as in the report
+    return "_".join([*parts, "report"])
 
 
 def _make_folder(folder: Path) -> None:

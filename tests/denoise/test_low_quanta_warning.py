@@ -148,6 +148,7 @@ def test_the_warning_says_the_range_of_shares_in_one_line():
         "share_below_2_quanta": 0.0049,
         "share_below_5_quanta_min": 0.016,
         "share_below_2_quanta_min": 0.0,
+        "share_clipped": 0.0,
         "warning": text,
     }
 

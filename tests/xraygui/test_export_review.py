@@ -74,7 +74,7 @@ def test_an_export_warning_reaches_the_user(
 
 def test_a_frames_export_is_named_after_the_frame(window, three_frame_dicom):
     window.open_file(three_frame_dicom, frame=1)
-    assert window.export_stem() == "mf_frame001_denoised"  # as `denoise --frame 1` names it
+    assert window.export_stem() == "mf_frame002_denoised"  # frame 2, as the frame box says
 
 
 def test_the_csv_report_has_the_frame_identifiers_and_uncertainty_samples(

@@ -70,5 +70,6 @@ def test_every_report_file_and_the_batch_table_carry_the_warning(
     assert float(row["share_below_2_quanta"]) == result.low_quanta.share_below_very_low
     assert float(row["share_below_5_quanta_min"]) == result.low_quanta.share_below_low_min
     assert float(row["share_below_2_quanta_min"]) == result.low_quanta.share_below_very_low_min
+    assert float(row["share_clipped"]) == result.low_quanta.share_clipped
     assert WARNING in pdf
     assert _batch_row(path, tmp_path / "out.dcm", image, result)["low_quanta_warning"] == text

@@ -1,0 +1,28 @@
+"""A frame is numbered from 1 in the names the app suggests, as the frame box numbers it.
+
+The exported image's name and the report's files carry ``frame003`` for frame 3 of 3,
+so that two frames' reports are told apart by their names, not by a ``_2`` counter.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_frame_box_number_names_the_export_and_the_report(
+    window, denoise_quickly, three_frame_dicom, tmp_path
+):
+    for frame in (3, 1):
+        window.open_file(three_frame_dicom, frame=frame - 1)
+        assert window.frame_box.value() == frame
+        assert window.export_stem() == f"mf_frame{frame:03d}_denoised"
+        denoise_quickly(window)
+        paths = window.export_report(tmp_path)
+        assert [p.name for p in paths] == [
+            f"mf_frame{frame:03d}_report{suffix}" for suffix in (".pdf", ".json", ".csv")
+        ]
+
+
+def test_a_single_frame_report_has_no_frame_in_its_name(window, small_dicom, tmp_path):
+    window.open_file(small_dicom)
+    assert window.export_report(tmp_path)[0].name == "phantom_report.pdf"
