@@ -3,9 +3,23 @@
 This package never imports Qt or ``xraygui``; the desktop app is a client of it.
 """
 
+import os
 import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+OPENMP_SPIN_COUNT = 10_000
+"""How long (in spins) a waiting OpenMP thread of torch's CPU kernels spins before it sleeps.
+
+GNU OpenMP spins 300,000 times by default, which pays where every thread has a core of
+its own and costs much where it has not: with two busy processes beside it on 2 cores,
+denoising the bundled sample with 2 threads took 13.8 s, with a spin count of 10,000 8.6 s,
+and on the idle machine 3.4 s either way (medians of 3, ``benchmarks/busy_machine.py``,
+``benchmarks/results/2026-11-27-busy-machine/``). A radiologist's workstation runs other
+programs, and the app's own window thread shares the cores with the denoise. Set as
+``GOMP_SPINCOUNT`` before torch loads, unless the environment already sets it.
+"""
+os.environ.setdefault("GOMP_SPINCOUNT", str(OPENMP_SPIN_COUNT))
 
 UNKNOWN_VERSION = "0.0.0+unknown"
 """The version reported where neither an installation nor a source tree names one."""
