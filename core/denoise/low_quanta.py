@@ -126,6 +126,23 @@ electronic noise and dose measured (0.5, 4, 8 and 16 quanta; 200-2000 per unatte
 pixel); those clipped 10-20 % 1.8-9.6 % at 8 and 16 quanta, but within 0.6 % at 0.5 and 4
 from 500 on, so the threshold is kept at that of 4 quanta."""
 
+MAX_FLOOR_QUANTA = 20.0
+"""Most quanta, by either reading, behind the extreme value for it to be the log's floor.
+
+The log clips at one quantum, or where the stored range ends (1.8 quanta at 2000 per
+unattenuated pixel on the 12-bit phantom, 18 at 20,000); the free fit has read 2.2 times
+the quanta and, with 16 of electronic noise, 0.05-0.14 of them. An 8-bit export whose
+display window clipped the densest tenth of a 20,000-quanta phantom has its extreme value
+at hundreds of quanta: a window, not the detector's floor."""
+
+CLIPPED_NEAR = 6.0
+"""Most noise std between the clipped value and the mean of the unclipped neighbours.
+
+Readings clipped by few quanta lie a few std from their neighbours' mean: in the log of
+5 quanta with 4 of electronic noise 1.8 std, of 20 quanta with 16 3.6 std (the delta
+method's std, ``sqrt(quanta + s^2) / quanta`` in attenuation units). Text burned in at
+the extreme value over a 20,000-quanta phantom's spine lay about 25 std from it."""
+
 MAX_CLIPPED_RUN = 64
 """Most pixels of one connected (4-neighbour) run of clipped readings that counts.
 
@@ -470,20 +487,43 @@ def _clipped(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> np.ndarr
     return clipped & (sizes[runs] <= MAX_CLIPPED_RUN)
 
 
-def _share_clipped(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> float:
+def _share_clipped(
+    noisy: XrayImage, counted: np.ndarray, detectors: Sequence[LogDetectorFit]
+) -> float:
     """Share of the counted pixels whose neighbours clipped :data:`CLIPPED_SHARE` or more.
+
+    0 where the extreme value is no reading of the log's floor: where every reading puts
+    more than :data:`MAX_FLOOR_QUANTA` behind it (a display window's clip). Else only
+    where the neighbours that were not clipped lie near the clipped value, within
+    :data:`CLIPPED_NEAR` of the detector's noise std at their mean: readings clipped by
+    few quanta are the tail of a noise whose mean lies a few std from the floor (at 5
+    quanta with 4 of electronic noise 2 std, at 20 with 16 under 4), while burned-in text
+    or a marker at the extreme value sits on anatomy tens of std away.
 
     Where the whole anatomy holds fewer clipped readings than a square of it half
     counted needs (a high dose: often one pixel at the extreme), no square can reach
     that share, and the squares are not counted (:func:`clipped_nearby` took 0.18 s on
     a 2048 x 2048 px phantom).
     """
-    if np.count_nonzero(_clipped(noisy, counted, rising=rising)) < (
-        0.5 * CLIPPED_SHARE * CLIPPED_WINDOW**2
-    ):
+    detector = detectors[0]
+    rising = detector.value_per_attenuation > 0
+    pixels = noisy.pixels.astype(np.float64)
+    extreme = pixels[counted].max() if rising else pixels[counted].min()
+    behind = min(float(d.counts(np.array([extreme]))[0]) for d in detectors)
+    if behind > MAX_FLOOR_QUANTA:
         return 0.0
-    nearby = clipped_nearby(noisy, counted, rising=rising)[counted]
-    return float(np.count_nonzero(nearby >= CLIPPED_SHARE) / nearby.size)
+    clipped = _clipped(noisy, counted, rising=rising)
+    if np.count_nonzero(clipped) < 0.5 * CLIPPED_SHARE * CLIPPED_WINDOW**2:
+        return 0.0
+    often = clipped_nearby(noisy, counted, rising=rising) >= CLIPPED_SHARE
+    open_ = (counted & ~clipped).astype(np.float64)
+    n_open = uniform_filter(open_, CLIPPED_WINDOW, mode="constant")
+    sum_open = uniform_filter(np.where(open_ > 0, pixels, 0.0), CLIPPED_WINDOW, mode="constant")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_open = np.where(n_open > 0, sum_open / n_open, extreme)
+    near = np.abs(extreme - mean_open) <= CLIPPED_NEAR * detector.sigma(mean_open)
+    kept = (often & near)[counted]
+    return float(np.count_nonzero(kept) / kept.size)
 
 
 def low_quanta_warning(
@@ -537,7 +577,7 @@ def low_quanta_warning(
     anatomy = denoised.pixels[counted]
     lows = [_share_below(anatomy, detector, LOW_QUANTA) for detector in detectors]
     very_lows = [_share_below(anatomy, detector, VERY_LOW_QUANTA) for detector in detectors]
-    clipped = _share_clipped(noisy, counted, rising=detectors[0].value_per_attenuation > 0)
+    clipped = _share_clipped(noisy, counted, detectors)
     if max(lows) < min_share and clipped < min_share:
         return None
     return LowQuantaWarning(max(lows), max(very_lows), min(lows), min(very_lows), clipped)

@@ -13,12 +13,14 @@ import math
 import numpy as np
 import pytest
 
+from core.denoise.domain import estimate_image_noise
 from core.denoise.low_quanta import (
     CLIPPED_SHARE,
     CLIPPED_WINDOW,
     clipped_nearby,
     clipping_probability,
     low_quanta_warning,
+    quanta_detectors,
 )
 from core.image import StoredMapping, Window, XrayImage
 from core.noise import LogDetectorFit, phantom_image
@@ -137,3 +139,30 @@ def test_a_wire_stored_at_the_extreme_value_is_no_clipped_reading():
     detector = _true_detector(20_000.0, 4.0)
     warning = low_quanta_warning(_image(wire_clean), _image(wired), [detector])
     assert warning is None  # 9 wires: 14 % of the image within 4 px of one
+
+
+def test_text_burned_in_at_the_extreme_value_is_no_clipped_reading():
+    clean, noisy, truly = _phantom(20_000.0, 4.0, 2 * SIDE)
+    assert truly == 0.0
+    rng = np.random.default_rng(1)
+    texted = noisy.pixels.copy()
+    extreme = 4095.0  # the stored range's end: 18 quanta behind it at 20,000
+    for line in range(4):  # 4 lines of 30 glyphs of 5 x 7 px, half their pixels lit
+        for glyph in range(30):
+            lit = rng.random((7, 5)) < 0.5
+            rows, cols = 40 + 12 * line, 20 + 7 * glyph
+            texted[rows : rows + 7, cols : cols + 5][lit] = extreme
+    warning = low_quanta_warning(clean, _image(texted), [_true_detector(20_000.0, 4.0)])
+    assert warning is None  # the glyphs sit on anatomy of hundreds of quanta
+
+
+def test_a_display_window_that_clipped_the_densest_pixels_is_no_detector_floor():
+    full = phantom_image((512, 512), photons_per_pixel=20_000.0, electronic_noise=4.0, seed=0)
+    low, high = np.percentile(full, [1, 90])  # an 8-bit export, its densest tenth clipped
+    exported = np.round(np.clip((full - low) / (high - low), 0, 1) * 255).astype(np.float32)
+    image = XrayImage(exported, StoredMapping(8), Window(128, 256))
+    detectors = quanta_detectors(image, estimate_image_noise(image))
+    assert detectors  # a log detector is recognised in the export's noise
+    assert float(detectors[0].counts(np.array([255.0]))[0]) > 500  # the clip: many quanta
+    warning = low_quanta_warning(image, image, detectors)
+    assert warning is None or warning.share_clipped == 0.0
