@@ -104,7 +104,16 @@ def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], st
     if theirs is None:
         return "exists and records no source to show it was made from this input"
     if theirs[0] == ours[0] and theirs[1] != ours[1]:
-        return f"exists, made from frame {theirs[1] + 1} of this input, not frame {ours[1] + 1}"
+        earlier = (
+            " (xray-denoise before 2026-11-27 named frame outputs from 0: <stem>_frame000 "
+            "for the first)"
+            if theirs[1] == ours[1] + 1 and destination.stem.endswith(f"_frame{theirs[1]:03d}")
+            else ""
+        )
+        return (
+            f"exists, made from frame {theirs[1] + 1} of this input, not frame {ours[1] + 1}"
+            f"{earlier}"
+        )
     if theirs != ours:
         return (
             f"exists, made from another input: it records {_said(theirs, suffix)}, "
