@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -131,7 +132,9 @@ class MainWindow(QMainWindow):
         self.reference: XrayImage | None = None
         # What the reference is: reports.SIMULATION_SOURCE or reports.USER_CHOSEN (None: none).
         self.reference_kind: str | None = None
-        self.dose: LowDoseSettings | None = None
+        self.dose: LowDoseSettings | None = None  # of the simulation shown, if one is
+        # The last simulation of the opened image, shown or not: the dose dialog starts from it.
+        self.last_dose: LowDoseSettings | None = None
         self.result: DenoiseResult | None = None
         self._preview: jobs.ForwardPreview | None = None
         self._forward_worker: GeneratorWorker | None = None  # makes the forward process's x_t
@@ -267,6 +270,12 @@ class MainWindow(QMainWindow):
             self.device_label,
         ):
             bar.addPermanentWidget(widget)
+        # The last batch's summary, until the next batch or another image is opened or
+        # denoised: a normal widget, so a status message covers it only while it shows.
+        self.batch_label = ElidingLabel()
+        self.batch_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.batch_label.hide()
+        bar.addWidget(self.batch_label, 1)
         bar.messageChanged.connect(self._make_room_for_message)
         self.update_device_label()
 
@@ -501,7 +510,8 @@ class MainWindow(QMainWindow):
                 return False  # cancelled: the open image stays
             self.source = image
             self.reference, self.reference_kind = None, None
-            self.dose = None
+            self.dose, self.last_dose = None, None
+            self._forget_batch_summary()
             self.window_override = None
             self._list_file_windows(image)
             self._set_image(image)
@@ -1187,7 +1197,7 @@ class MainWindow(QMainWindow):
     def low_dose_dialog(self) -> SimulateDoseDialog:
         """Return the dialog that asks for low-dose settings, showing the last simulation's."""
         assert self.source is not None
-        return SimulateDoseDialog(self.source, self, last=self.dose)
+        return SimulateDoseDialog(self.source, self, last=self.last_dose)
 
     def simulate_low_dose(self, settings: LowDoseSettings) -> GeneratorWorker | None:
         """Simulate a lower dose of the opened image in a worker thread.
@@ -1214,7 +1224,7 @@ class MainWindow(QMainWindow):
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
         replaced = self.reference if self.reference_kind == reports.USER_CHOSEN else None
         self.reference, self.reference_kind = self.source, reports.SIMULATION_SOURCE
-        self.dose = settings
+        self.dose, self.last_dose = settings, settings
         self._set_image(noisy)
         self._name_what_is_shown()
         self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
@@ -1561,6 +1571,7 @@ class MainWindow(QMainWindow):
             self.show_error("No model", self.controls.denoise_button.toolTip())
             return None
         self.update_device_label()
+        self._forget_batch_summary()
         self._set_aside = SetAside(
             self.result, self.trajectory, self._noise[1], self.controls.status.text()
         )
@@ -1937,6 +1948,7 @@ class MainWindow(QMainWindow):
         """Denoise every image under `source` into `target` with one CSV row per file."""
         if self._busy():
             return None
+        self._forget_batch_summary()
         worker = GeneratorWorker(
             jobs.batch_job, Path(source), Path(target), self.controls.options()
         )
@@ -1954,7 +1966,14 @@ class MainWindow(QMainWindow):
     def _on_batch_done(self, summary: str) -> None:
         # The panel's status line and warning describe the result still shown: not replaced.
         self.controls.show_progress(1, 1, "Batch done")
-        self.statusBar().showMessage(summary)  # until the next message
+        self.statusBar().clearMessage()  # the summary is the latest news
+        self.batch_label.setText(summary)
+        self.batch_label.show()
+
+    def _forget_batch_summary(self) -> None:
+        """Take the last batch's summary off the status bar."""
+        self.batch_label.clear()
+        self.batch_label.hide()
 
     # ----------------------------------------------------------------- help
 

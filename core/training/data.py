@@ -54,9 +54,17 @@ class ImageRecord:
     n_frames: int = 1
 
     @property
+    def frame_label(self) -> str:
+        """The frame as users read it, numbered from 1 as DICOM numbers frames: ``"frame 2 of 3"``.
+
+        The command line and the app name frames so (:func:`core.cli.frames.frame_label`).
+        """
+        return f"frame {self.frame + 1} of {self.n_frames}"
+
+    @property
     def name(self) -> str:
-        """The path, with the frame of a multi-frame file: ``"a.dcm frame 2"``."""
-        return str(self.path) if self.n_frames == 1 else f"{self.path} frame {self.frame}"
+        """The path, with the frame of a multi-frame file: ``"a.dcm frame 2 of 3"``."""
+        return str(self.path) if self.n_frames == 1 else f"{self.path} {self.frame_label}"
 
 
 @dataclass(frozen=True)
@@ -429,7 +437,7 @@ def load_images(
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
                 log.warning("skipping unreadable image %s: %s", frame.name, reason)
-                named = reason if frame.n_frames == 1 else f"frame {frame.frame}: {reason}"
+                named = reason if frame.n_frames == 1 else f"{frame.frame_label}: {reason}"
                 skipped.append((record.path, named))
     return images, skipped
 

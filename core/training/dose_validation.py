@@ -15,10 +15,12 @@ scale of the image's range of values (:func:`core.noise.value_range.metric_range
 padding left out.
 
 The simulated noise is fixed by a seed, one per image and dose, so scores compare
-across steps and runs. A case whose simulation or noise estimate fails (an image
-without measurable noise, a dose too low for the quanta) is left out once, when the
-validator is made, with a log line that names the image and the reason; one whose
-denoise fails is left out of that pass, likewise. Neither is fatal.
+across steps and runs. An image whose content is under
+:data:`core.training.validation.MIN_SIDE` px across is left out at every dose, as the
+Gaussian validation leaves it out, and a case whose simulation or noise estimate fails
+(an image without measurable noise, a dose too low for the quanta) is left out; both
+once, when the validator is made, with a log line that names the image and the reason.
+One whose denoise fails is left out of that pass, likewise. None is fatal.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from core.io import read_image
 from core.metrics import compare, finite_or_none
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from core.noise.value_range import metric_range, value_range
+from core.training.config import TrainConfig
+from core.training.validation import MIN_SIDE
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,9 @@ METHOD = (
     "SSIM against the full-dose crop (its own noise counts as error) on [0, 1] of the "
     "image's range of values"
 )
+
+SETTINGS_FIELDS = ("val_doses", "val_photons", "val_electronic_noise", "val_crop")
+"""The training settings that make the validation at doses (a change makes new scores)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,9 @@ class DoseValidator:
         self.cases: list[_Case] = []
         self.n_left_out = 0
         for i, (image, name) in enumerate(zip(images, names, strict=True)):
+            if not _large_enough(image, name):
+                self.n_left_out += len(self.doses)
+                continue
             reference = _centre_crop(image, crop)
             values = value_range(image)
             data_range = metric_range(image)[0]
@@ -241,6 +251,57 @@ class DoseValidator:
             for dose, rows in zip(self.doses, per_dose, strict=True)
         )
         return DoseValidationResult(step, scores, self.settings, left_out)
+
+
+def settings_changes(config: TrainConfig, stored: dict[str, Any]) -> list[str]:
+    """Say which settings of the validation at doses differ from a checkpoint's.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The resumed run's settings.
+    stored : dict
+        The checkpoint's (:meth:`TrainConfig.to_config`), read as
+        :meth:`TrainConfig.from_config` reads it: a field it predates has its default.
+
+    Returns
+    -------
+    list of str
+        Per field of :data:`SETTINGS_FIELDS` that differs, ``"val_doses 0.5 -> 0.2, 0.5"``;
+        empty where none does, or neither run validates at doses.
+    """
+    mine, theirs = config.to_config(), TrainConfig.from_config(stored).to_config()
+    if not mine["val_doses"] and not theirs["val_doses"]:
+        return []
+    return [
+        f"{name} {_setting(theirs[name])} -> {_setting(mine[name])}"
+        for name in SETTINGS_FIELDS
+        if mine[name] != theirs[name]
+    ]
+
+
+def _setting(value: Any) -> str:
+    """Write a setting as the command line does: doses ``0.2, 0.5`` (none: ``none``)."""
+    if isinstance(value, tuple | list):
+        return ", ".join(f"{v:g}" for v in value) or "none"
+    return f"{value:g}"
+
+
+def _large_enough(image: XrayImage, name: str) -> bool:
+    """Tell whether an image's content is :data:`MIN_SIDE` px across; log it if not."""
+    rows, cols = _content_box(image.padding_mask, image.shape)
+    height, width = rows.stop - rows.start, cols.stop - cols.start
+    if min(height, width) >= MIN_SIDE:
+        return True
+    log.warning(
+        "leaving %s (%d x %d px) out of the validation at doses: under %d px across, "
+        "too small to score",
+        name,
+        width,
+        height,
+        MIN_SIDE,
+    )
+    return False
 
 
 def _say_left_out(name: str, dose: float, error: Exception) -> None:

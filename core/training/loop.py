@@ -49,6 +49,7 @@ from core.training.data import (
 )
 from core.training.distributed import DistributedContext
 from core.training.dose_validation import DoseValidator, read_held_out
+from core.training.dose_validation import settings_changes as dose_settings_changes
 from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
 from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup_steps
@@ -663,6 +664,13 @@ def _train(
     if stored is not None:
         if stored.config["steps"] != config.steps:
             log.warning("horizon changed from %d to %d steps", stored.config["steps"], config.steps)
+        if changes := dose_settings_changes(config, stored.config):
+            log.warning(
+                "validation settings changed since the checkpoint (%s): the scores after step "
+                "%d are not comparable with those up to it",
+                "; ".join(changes),
+                stored.step,
+            )
         load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
         step, elapsed_before = stored.step, stored.extra["elapsed_s"]
         validation_json = stored.extra.get("validation") or validation_json

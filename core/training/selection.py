@@ -136,7 +136,7 @@ class Selection:
     def skipped(self) -> list[tuple[Path, str]]:
         """Each image too small for a patch as ``(file, reason)``; a frame's reason names it."""
         return [
-            (r.path, why if r.n_frames == 1 else f"frame {r.frame}: {why}")
+            (r.path, why if r.n_frames == 1 else f"{r.frame_label}: {why}")
             for r, why in self.too_small
         ]
 
@@ -291,7 +291,7 @@ def _warn_of_regrouping(
             "images (such as %s: stored as patient %s, now %s); the stored split is kept: "
             "start afresh (--overwrite) to split by the patients as they are now",
             len(regrouped),
-            _relative(kept.path, folder) + ("" if kept.n_frames == 1 else f" frame {kept.frame}"),
+            _relative(kept.path, folder) + ("" if kept.n_frames == 1 else f" {kept.frame_label}"),
             kept.patient_id,
             fresh.patient_id,
         )

@@ -163,7 +163,8 @@ def test_every_frame_of_a_multi_frame_file_is_an_image_of_its_patient(three_fram
 def test_frame_records_expand_a_file_and_refuse_no_frames():
     record = ImageRecord(Path("m.dcm"), "p")
     assert frame_records(record, 1) == [record]
-    assert [r.name for r in frame_records(record, 2)] == ["m.dcm frame 0", "m.dcm frame 1"]
+    names = ["m.dcm frame 1 of 2", "m.dcm frame 2 of 2"]
+    assert [r.name for r in frame_records(record, 2)] == names
     with pytest.raises(ValueError, match="at least 1"):
         frame_records(record, 0)
 
@@ -191,8 +192,8 @@ def test_an_unreadable_frame_skips_that_frame_only_and_warnings_are_logged_once(
 
     images, skipped = load_images([ImageRecord(tmp_path / "m.dcm", "a")], reader=reader)
     assert [im.record.frame for im in images] == [0, 2]
-    assert skipped == [(tmp_path / "m.dcm", "frame 1: corrupt fragment")]
-    assert f"skipping unreadable image {tmp_path / 'm.dcm'} frame 1: corrupt fragment" in (
+    assert skipped == [(tmp_path / "m.dcm", "frame 2 of 3: corrupt fragment")]
+    assert f"skipping unreadable image {tmp_path / 'm.dcm'} frame 2 of 3: corrupt fragment" in (
         caplog.messages
     )
     assert caplog.text.count("converted RGB to grayscale") == 1

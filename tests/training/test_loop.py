@@ -226,7 +226,7 @@ def test_frames_too_small_for_a_patch_are_skipped_by_frame(three_frame_dicom, ti
     data = _prepare_data(replace(tiny_config, data=folder, binning=2, patch_size=160))
     reason = "too small: 32 px across binned 2 x 2, under a 160 px patch even magnified 4x"
     assert data.selection.skipped() == [
-        (three_frame_dicom, f"frame {k}: {reason}") for k in range(3)
+        (three_frame_dicom, f"frame {k} of 3: {reason}") for k in (1, 2, 3)
     ]
     assert (data.card["n_images"], data.card["n_files"]) == (2, 2)
 

@@ -32,5 +32,6 @@ def test_a_batch_keeps_the_results_status_and_warning(window, qtbot, denoise_qui
     assert window.result is not None  # still shown, and still described
     assert window.controls.status.text() == status
     assert window.controls.warning.text() == warning and window.controls.warning.isVisible()
-    message = window.statusBar().currentMessage()
+    message = window.batch_label.text()
+    assert window.batch_label.isVisible()
     assert message.startswith("Batch: 1 of 1 file(s) written") and str(target) in message

@@ -51,6 +51,8 @@ def test_the_dose_dialog_shows_the_last_simulation(window, settle, small_dicom):
     settle(window)
     assert window.low_dose_dialog().settings() == last
     window.restore_original()
+    assert window.low_dose_dialog().settings() == last
+    window.open_file(small_dicom)
     assert window.low_dose_dialog().settings().seed == 0
 
 

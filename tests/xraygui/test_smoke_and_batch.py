@@ -123,7 +123,7 @@ def test_batch_denoises_a_folder_with_one_csv_row_per_file(window, qtbot, tmp_pa
     assert (target / "a_denoised.dcm").is_file() and (target / "sub" / "b_denoised.dcm").is_file()
     assert {p: p.read_bytes() for p in source.rglob("*.dcm")} == before
     assert window.controls.progress.format() == "Batch done"
-    assert window.statusBar().currentMessage() == (
+    assert window.batch_label.text() == (
         f"Batch: 2 of 3 file(s) written, 1 not (its error column says why); "
         f"table in {target / 'batch_metrics.csv'}"
     )
@@ -162,7 +162,7 @@ def test_a_second_batch_into_the_same_folder_keeps_the_first_table_and_outputs(
         f"not denoised: {target / 'a_denoised.dcm'} exists (a batch never replaces a file)"
     )
     assert not rows["b.dcm"]["error"] and (target / "b_denoised.dcm").is_file()
-    assert window.statusBar().currentMessage().startswith("Batch: 1 of 2 file(s) written, 1 not")
+    assert window.batch_label.text().startswith("Batch: 1 of 2 file(s) written, 1 not")
 
 
 def test_an_unexpected_error_in_a_batch_is_a_row_and_the_batch_goes_on(

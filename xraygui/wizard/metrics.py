@@ -104,3 +104,50 @@ def mean_dose_scores(validation: dict[str, Any]) -> tuple[float, float, float] |
             return None
         means.append(sum(values) / len(values))
     return means[0], means[1], means[2]
+
+
+def dose_settings(validation: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the settings of one validation record's ``at_doses`` (None without them).
+
+    Parameters
+    ----------
+    validation : dict
+        ``ValidationResult.to_json()`` output.
+
+    Returns
+    -------
+    dict or None
+        Doses, quanta, electronic noise, seed, crop and views
+        (:attr:`core.training.dose_validation.DoseValidationResult.settings`).
+    """
+    at_doses = validation.get("at_doses")
+    return None if at_doses is None else at_doses.get("settings", {})
+
+
+def settings_change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Say how two validations' settings at doses differ: ``"doses 0.5 -> 0.2, 0.5"``.
+
+    Parameters
+    ----------
+    before, after : dict
+        :func:`dose_settings` of two records.
+
+    Returns
+    -------
+    str
+        Each setting that differs, ``"; "`` between them; empty where none does.
+    """
+    return "; ".join(
+        f"{key.replace('_', ' ')} {_setting(before.get(key))} -> {_setting(after.get(key))}"
+        for key in before | after
+        if before.get(key) != after.get(key)
+    )
+
+
+def _setting(value: Any) -> str:
+    """Write a setting for a sentence: ``0.2, 0.5`` for doses, ``-`` for none."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting(v) for v in value) or "none"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return "-" if value is None else str(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from core.diffusion import card_path
 from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
 from core.training.loop import validation_change
-from xraygui.wizard.metrics import MetricsReader
+from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
@@ -263,38 +264,56 @@ class ResultPage(QWizardPage):
         )
 
     def _show_doses(self, start: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
-        """Fill the table of the validation at doses; return a sentence on it (or nothing)."""
+        """Fill the table of the validation at doses; return a sentence on it (or nothing).
+
+        Start and new scores are paired by dose: a dose the starting model was not scored
+        at has no start score. Where the two were scored with other quanta, electronic
+        noise or crop, the start's scores compare with nothing and are not shown.
+        """
         first, last = ((v or {}).get("at_doses") for v in (start, new))
         rows = (last or first or {}).get("scores", [])
         self.dose_table.setRowCount(len(rows))
         self.dose_table.setVisible(bool(rows))
         if not rows:
             return ""
+        settings = (last or first or {}).get("settings", {})
+        other = ""
+        if first is not None and last is not None:
+            before, after = (
+                {k: v for k, v in d.get("settings", {}).items() if k != "doses"}
+                for d in (first, last)
+            )
+            if before != after:
+                other = (
+                    " The starting model was scored at other settings "
+                    f"({settings_change(before, after)}): its scores at doses are not shown."
+                )
+                first = None
         for i, ref in enumerate(rows):
             cells = [
                 f"{ref['dose']:g}",
                 _number(ref["noisy_psnr"], ".2f"),
-                *self._dose_pair(first, i),
-                *self._dose_pair(last, i),
+                *self._dose_pair(first, ref["dose"]),
+                *self._dose_pair(last, ref["dose"]),
             ]
             for j, text in enumerate(cells):
                 self.dose_table.setItem(i, j, QTableWidgetItem(text))
         self.dose_table.resizeColumnsToContents()
-        settings = (last or first or {}).get("settings", {})
         return (
             " Below, the doses of the Noise page: each held-out crop simulated at that dose "
             f"({settings.get('photons_per_pixel', 0):,.0f} quanta per unattenuated pixel, "
             f"electronic noise {settings.get('electronic_noise', 0):g}) and denoised as the "
             "app denoises (blind, 1 view); PSNR in dB on [0, 1] of the image's range of "
-            "values, against the full-dose crop, whose own noise counts as error."
+            f"values, against the full-dose crop, whose own noise counts as error.{other}"
         )
 
     @staticmethod
-    def _dose_pair(validation: dict[str, Any] | None, i: int) -> list[str]:
-        scores = (validation or {}).get("scores", [])
-        if i >= len(scores):
-            return ["-", "-"]
-        return [_number(scores[i]["psnr"], ".2f"), _number(scores[i]["ssim"], ".4f")]
+    def _dose_pair(validation: dict[str, Any] | None, dose: float) -> list[str]:
+        """PSNR and SSIM of `validation` at `dose`; dashes where it was not scored there."""
+        for score in (validation or {}).get("scores", []):
+            if math.isclose(score["dose"], dose):
+                return [_number(score["psnr"], ".2f"), _number(score["ssim"], ".4f")]
+        return ["-", "-"]
 
     def _say(self, text: str) -> None:
         # Lay out at once: until the posted layout request, a longer message would be

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,13 +19,21 @@ from PySide6.QtWidgets import (
 from core.diffusion import card_path
 from core.training.control import DATA_CHANGED_STATUS, request_stop
 from xraygui.wizard.lock import is_locked
-from xraygui.wizard.metrics import MetricsReader, mean_dose_scores, mean_scores
+from xraygui.wizard.metrics import (
+    MetricsReader,
+    dose_settings,
+    mean_dose_scores,
+    mean_scores,
+    settings_change,
+)
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.runs import STALE, RunSpec, checkpoint_step, run_state, write_run
 
 POLL_MS = 500
 GAUSSIAN = "Gaussian levels, one step"
 DOSES = "Noise-page doses, blind denoise"
+GAUSSIAN_SCALE = "dB on [-1, 1] (model domain)"
+DOSES_SCALE = "dB on [0, 1] (image's range)"
 STOPPED = frozenset({"paused", "cancelled", "failed"})
 """States in which the run can go on: resumed from its checkpoint, or started again."""
 
@@ -76,6 +86,9 @@ class RunPage(QWizardPage):
         self.losses: list[tuple[int, float]] = []
         self.validations: list[tuple[int, float, float]] = []
         self.dose_validations: list[tuple[int, float, float]] = []  # blind denoise at doses
+        # Where the settings at doses changed (a resume with others): the curves break there.
+        self._dose_settings: dict | None = None
+        self._dose_restarts: list[int] = []  # indices into dose_validations
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -84,14 +97,21 @@ class RunPage(QWizardPage):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLogMode(y=True)
         self.loss_curve = self.loss_plot.plot(pen="y")
-        self.psnr_plot = pg.PlotWidget(title="Validation PSNR (dB)")
+        # The two PSNRs are on different scales (6 dB apart for the same error): a plot
+        # each, its title naming the validation and its axis the scale.
+        self.psnr_plot = pg.PlotWidget(title=f"Validation PSNR: {GAUSSIAN}")
+        self.dose_psnr_plot = pg.PlotWidget(title=f"Validation PSNR: {DOSES}")
         self.ssim_plot = pg.PlotWidget(title="Validation SSIM")
-        for plot in (self.psnr_plot, self.ssim_plot):
+        self.psnr_plot.setLabel("left", GAUSSIAN_SCALE)
+        self.dose_psnr_plot.setLabel("left", DOSES_SCALE)
+        for plot in (self.psnr_plot, self.dose_psnr_plot, self.ssim_plot):
             plot.setLabel("bottom", "step")
-            plot.addLegend(offset=(-10, -10))
+        self.ssim_plot.addLegend(offset=(-10, -10))
         self.psnr_curve = self.psnr_plot.plot(pen="c", symbol="o", symbolSize=5, name=GAUSSIAN)
         self.ssim_curve = self.ssim_plot.plot(pen="m", symbol="o", symbolSize=5, name=GAUSSIAN)
-        self.dose_psnr_curve = self.psnr_plot.plot(pen="g", symbol="t", symbolSize=6, name=DOSES)
+        self.dose_psnr_curve = self.dose_psnr_plot.plot(
+            pen="g", symbol="t", symbolSize=6, name=DOSES
+        )
         self.dose_ssim_curve = self.ssim_plot.plot(pen="g", symbol="t", symbolSize=6, name=DOSES)
         self.status = QLabel("Not started.")
         self.eta = QLabel(format_eta(None))
@@ -112,9 +132,10 @@ class RunPage(QWizardPage):
         for button in (self.pause_button, self.resume_button, self.cancel_button):
             buttons.addWidget(button)
         plots = QGridLayout()
-        plots.addWidget(self.loss_plot, 0, 0, 1, 2)
+        plots.addWidget(self.loss_plot, 0, 0)
+        plots.addWidget(self.ssim_plot, 0, 1)
         plots.addWidget(self.psnr_plot, 1, 0)
-        plots.addWidget(self.ssim_plot, 1, 1)
+        plots.addWidget(self.dose_psnr_plot, 1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(plots, 1)
         layout.addLayout(buttons)
@@ -145,6 +166,8 @@ class RunPage(QWizardPage):
         self.losses.clear()
         self.validations.clear()
         self.dose_validations.clear()
+        self._dose_settings = None
+        self._dose_restarts.clear()
         self._draw()
         self.eta.setText(format_eta(None))
 
@@ -220,6 +243,7 @@ class RunPage(QWizardPage):
                 self.validations.append((record["step"], psnr, ssim))
                 at_doses = mean_dose_scores(record["validation"])
                 if at_doses is not None:
+                    self._follow_dose_settings(record["step"], dose_settings(record["validation"]))
                     self.dose_validations.append((record["step"], *at_doses[1:]))
             elif "loss" in record:
                 self.losses.append((record["step"], record["loss"]))
@@ -245,14 +269,32 @@ class RunPage(QWizardPage):
             state = "paused" if checkpoint_step(spec) is not None else "cancelled"
         self.process.adopt(spec, state)
 
+    def _follow_dose_settings(self, step: int, settings: dict | None) -> None:
+        """Break the curves at doses where their settings change, and say so in the log.
+
+        A run resumed with other doses (or quanta, noise, crop) scores other cases: its
+        means do not continue the curve of the steps before.
+        """
+        before, self._dose_settings = self._dose_settings, settings
+        if not self.dose_validations or before == settings:
+            return
+        self._dose_restarts.append(len(self.dose_validations))
+        self.note(
+            f"step {step}: the validation at doses changed "
+            f"({settings_change(before or {}, settings or {})}): its curves start again"
+        )
+
     def _draw(self) -> None:
         self.loss_curve.setData([s for s, _ in self.losses], [loss for _, loss in self.losses])
         steps = [v[0] for v in self.validations]
         self.psnr_curve.setData(steps, [v[1] for v in self.validations])
         self.ssim_curve.setData(steps, [v[2] for v in self.validations])
-        steps = [v[0] for v in self.dose_validations]
-        self.dose_psnr_curve.setData(steps, [v[1] for v in self.dose_validations])
-        self.dose_ssim_curve.setData(steps, [v[2] for v in self.dose_validations])
+        points = list(self.dose_validations)
+        for index in reversed(self._dose_restarts):  # a gap: the curve is not drawn across
+            points.insert(index, (points[index][0], math.nan, math.nan))
+        steps = [v[0] for v in points]
+        self.dose_psnr_curve.setData(steps, [v[1] for v in points], connect="finite")
+        self.dose_ssim_curve.setData(steps, [v[2] for v in points], connect="finite")
 
     def _state(self, state: str) -> None:
         if state != "running":

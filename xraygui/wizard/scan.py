@@ -236,7 +236,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
                 shape = _cropped_shape(read_image(path, frame=frame.frame))
             except (XrayError, OSError, ValueError) as error:
                 reason = _reason(error, path)
-                report.unreadable.append((path, f"frame {frame.frame}: {reason}"))
+                report.unreadable.append((path, f"{frame.frame_label}: {reason}"))
                 continue
         report.readable.append(ScannedImage(frame, shape, kind, modality, body_part))
 
