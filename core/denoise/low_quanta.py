@@ -24,7 +24,11 @@ of the time read 2.7-13.6 % low at every electronic noise (0.5, 4, 8, 16 quanta)
 noise clips 19.2 % of the time (:data:`CLIPPED_SHARE`). :func:`low_quanta_warning` counts
 the anatomy's pixels below :data:`LOW_QUANTA`, as fitted log detectors read the denoised
 values, and those whose neighbourhood in the input was clipped that often
-(:func:`clipped_nearby`, no fit), so that the user is told.
+(:func:`clipped_nearby`, no fit), so that the user is told. Only readings of the log's
+floor count: the extreme value must be a reading of few quanta by a fit
+(:data:`MAX_FLOOR_QUANTA`), the neighbours that were not clipped must lie a few noise std
+from it (:data:`CLIPPED_NEAR`), and long runs of clipped pixels are left out
+(:data:`MAX_CLIPPED_RUN`): a display window's clip, burned-in text and wires are none.
 
 The quanta behind a pixel hang on the detector's slope, which the noise of one image
 pins down poorly: with the electronic noise free, as the denoise fits it, the slope
