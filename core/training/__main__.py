@@ -85,11 +85,19 @@ def _dose_options(args: argparse.Namespace) -> dict[str, object]:
             )
         given["val_doses"] = doses
     for option, name, zero, what in (
-        ("--val-photons", "val_photons", False, f"a number of quanta > 0, at most {MAX_PHOTONS:g}"),
+        (
+            "--val-photons",
+            "val_photons",
+            False,
+            f"a number of quanta > 0, at most {MAX_PHOTONS:g}, or measured",
+        ),
         ("--val-electronic-noise", "val_electronic_noise", True, "a number of quanta >= 0"),
     ):
         text = getattr(args, name)
         if text is None:
+            continue
+        if name == "val_photons" and text.strip().lower() == "measured":
+            given[name] = None
             continue
         try:
             value = float(text)
@@ -158,6 +166,23 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         width = {} if args.base_channels is None else {"base_channels": args.base_channels}
         given["architecture"] = replace(architecture, **depth, **width)
     return TrainConfig(**runtime, **given)
+
+
+def _warn_unused_dose_options(args: argparse.Namespace, config: TrainConfig) -> None:
+    """Warn that ``--val-photons`` or ``--val-electronic-noise`` do nothing without doses."""
+    unused = [
+        option
+        for option, value in (
+            ("--val-photons", args.val_photons),
+            ("--val-electronic-noise", args.val_electronic_noise),
+        )
+        if value is not None
+    ]
+    if unused and not config.val_doses:
+        logging.getLogger(__name__).warning(
+            "%s: no effect without --val-doses (no validation at doses is run)",
+            " and ".join(unused),
+        )
 
 
 def _keep_width(args: argparse.Namespace, architecture: UNetConfig, origin: str) -> UNetConfig:
@@ -299,6 +324,7 @@ def run(args: argparse.Namespace) -> int:
                 check_outputs(config)
                 lock = held.enter_context(TrainingLock(config.output))
             start_logging(args.log_file or config.output.with_suffix(".log"))
+            _warn_unused_dose_options(args, config)
         except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
             prog = getattr(args, "prog", "xray-denoise")
             print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
@@ -364,8 +390,8 @@ def _against_start(output: Path) -> str:
     Returns
     -------
     str
-        Where the card's ``validation_change`` lists levels that fell, :data:`WORSE`
-        with the levels and the dB lost; else a few words, or nothing for a run that
+        Where the card's ``validation_change`` lists levels or doses that fell,
+        :data:`WORSE` with them and the dB lost; else a few words, or nothing for a run that
         was not a fine-tune or was not scored.
     """
     try:
@@ -375,12 +401,19 @@ def _against_start(output: Path) -> str:
     if not isinstance(change, dict) or not change.get("levels"):
         return ""
     worse = change.get("worse_at") or []
-    if not worse:
-        return "held-out PSNR at or above the starting model's at every level"
-    return (
-        f"{WORSE} on the held-out images at {len(worse)} of {len(change['levels'])} "
-        f"levels ({'; '.join(worse)})"
-    )
+    doses = change.get("at_doses") or {}
+    worse_doses = doses.get("worse_at") or []
+    if not worse and not worse_doses:
+        return "held-out PSNR at or above the starting model's at every level and dose"
+    said = [
+        f"{len(found)} of {len(of)} {what} ({'; '.join(found)})"
+        for found, of, what in (
+            (worse, change["levels"], "levels"),
+            (worse_doses, doses.get("doses", []), "doses"),
+        )
+        if found
+    ]
+    return f"{WORSE} on the held-out images at {' and '.join(said)}"
 
 
 def _take_over_stop_signals(handler: Callable[[int, FrameType | None], None]) -> dict:

@@ -149,8 +149,9 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         "--val-photons",
         type=str,
         metavar="N",
-        help="detected quanta per unattenuated pixel at full dose for --val-doses "
-        "(default 50000, for about 0.8 mm pixels)",
+        help="detected quanta per unattenuated pixel at full dose for --val-doses, or "
+        "'measured' (the default): measured from each held-out image's noise, 50000 (about "
+        "0.8 mm pixels) where that is refused; a number forces it for every image",
     )
     p.add_argument(
         "--val-electronic-noise",

@@ -6,21 +6,31 @@ each held-out image, read again as stored, is cut to the same centred crop (of
 ``val_crop`` px, or its shorter side where that is less; at its own scale, since
 magnifying would correlate the noise), simulated at each dose with the physical
 low-dose simulation (:func:`core.noise.simulate_low_dose_image`: thinning of the
-detected quanta plus electronic noise, the quanta per unattenuated pixel given), and
-denoised blind by :func:`core.denoise.denoise_image` (noise estimate, variance
+detected quanta plus electronic noise), and denoised blind by
+:func:`core.denoise.denoise_image` (noise estimate, variance
 stabilisation, reverse diffusion from the estimated level) at the default settings but
 one view. Noisy and denoised crops are scored against the full-dose crop (its own
 noise counts as error) by :func:`core.metrics.compare`, PSNR and SSIM on a ``[0, 1]``
 scale of the image's range of values (:func:`core.noise.value_range.metric_range`),
 padding left out.
 
-The simulated noise is fixed by a seed, one per image and dose, so scores compare
-across steps and runs. An image whose content is under
+The quanta per unattenuated pixel at full dose are, by default, those behind each
+image's own noise, measured once per image
+(:meth:`core.noise.LowDoseSettings.measured_from`, with the validation's electronic
+noise), so that a dose is a fraction of the dose the image was taken at; where the
+measurement is refused the image is simulated at
+:data:`core.noise.DEFAULT_PHOTONS_PER_PIXEL` (a log line names it and the reason). A
+number of quanta given forces that number for every image.
+
+The simulated noise is fixed by a seed per image and dose value (not the dose's place
+in the list, so that adding a dose leaves the others' noise as it was), so scores
+compare across steps and runs. An image whose content is under
 :data:`core.training.validation.MIN_SIDE` px across is left out at every dose, as the
-Gaussian validation leaves it out, and a case whose simulation or noise estimate fails
-(an image without measurable noise, a dose too low for the quanta) is left out; both
-once, when the validator is made, with a log line that names the image and the reason.
-One whose denoise fails is left out of that pass, likewise. None is fatal.
+Gaussian validation leaves it out, and so is an image whose simulation or noise
+estimate fails at any dose (an image without measurable noise, a dose too low for the
+quanta), so that every dose's means are over the same images; both once, when the
+validator is made, with a log line that names the image and the reason. One whose
+denoise fails is left out of that pass, likewise. None is fatal.
 """
 
 from __future__ import annotations
@@ -43,8 +53,8 @@ from core.errors import XrayError, error_line
 from core.image import Padding, XrayImage
 from core.io import read_image
 from core.metrics import compare, finite_or_none
-from core.noise import LowDoseSettings, simulate_low_dose_image
-from core.noise.value_range import metric_range, value_range
+from core.noise import DEFAULT_PHOTONS_PER_PIXEL, LowDoseSettings, simulate_low_dose_image
+from core.noise.value_range import ValueRange, metric_range, value_range
 from core.training.config import TrainConfig
 from core.training.validation import MIN_SIDE
 
@@ -62,6 +72,9 @@ METHOD = (
 
 SETTINGS_FIELDS = ("val_doses", "val_photons", "val_electronic_noise", "val_crop")
 """The training settings that make the validation at doses (a change makes new scores)."""
+
+MEASURED = "measured"
+"""``photons_per_pixel`` in the settings where each image's quanta are measured."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +168,10 @@ class DoseValidator:
         Per image, how log lines name it.
     doses : sequence of float
         Fractions of the full dose, each in (0, 1].
-    photons_per_pixel : float
-        Detected quanta per unattenuated pixel at full dose.
+    photons_per_pixel : float or None
+        Detected quanta per unattenuated pixel at full dose, for every image; None:
+        measured from each image's noise, :data:`DEFAULT_PHOTONS_PER_PIXEL` where that
+        is refused.
     electronic_noise : float
         Electronic noise std, in quanta.
     crop : int
@@ -179,18 +194,19 @@ class DoseValidator:
         names: Sequence[str],
         *,
         doses: Sequence[float],
-        photons_per_pixel: float,
+        photons_per_pixel: float | None,
         electronic_noise: float,
         crop: int,
         schedule: NoiseSchedule,
         seed: int = 0,
     ) -> None:
         self.doses = tuple(float(d) for d in doses)
+        forced = photons_per_pixel
         for dose in self.doses:  # bad settings first, whatever the images
-            LowDoseSettings(dose, photons_per_pixel, electronic_noise)
-        self.settings = {
+            LowDoseSettings(dose, forced or DEFAULT_PHOTONS_PER_PIXEL, electronic_noise)
+        self.settings: dict[str, Any] = {
             "doses": list(self.doses),
-            "photons_per_pixel": float(photons_per_pixel),
+            "photons_per_pixel": MEASURED if forced is None else float(forced),
             "electronic_noise": float(electronic_noise),
             "seed": seed,
             "crop": crop,
@@ -199,6 +215,7 @@ class DoseValidator:
         self.denoise = DenoiseSettings(views=VIEWS)
         self.cases: list[_Case] = []
         self.n_left_out = 0
+        chosen = {"measured": 0, "fallback": 0}
         for i, (image, name) in enumerate(zip(images, names, strict=True)):
             if not _large_enough(image, name):
                 self.n_left_out += len(self.doses)
@@ -206,23 +223,39 @@ class DoseValidator:
             reference = _centre_crop(image, crop)
             values = value_range(image)
             data_range = metric_range(image)[0]
+            if forced is None:
+                full, how = _measured(image, name, electronic_noise, values)
+                chosen[how] += 1
+            else:
+                full = LowDoseSettings(1.0, forced, electronic_noise)
+            cases, failed = [], []
             for k, dose in enumerate(self.doses):
-                simulation = LowDoseSettings(
-                    dose,
-                    photons_per_pixel,
-                    electronic_noise,
-                    seed=int(np.random.SeedSequence([seed, i, k]).generate_state(1)[0]),
-                )
+                simulation = replace(full, dose=dose, seed=case_seed(seed, i, dose))
                 try:
                     noisy = simulate_low_dose_image(reference, simulation, values=values)
                     noise = estimate_image_noise(noisy)
                     domain = ModelDomain.from_image(noisy, noise)
                     self.denoise.check_strength(domain.noise_std, schedule.sigma_max)
                 except (XrayError, ValueError) as error:
-                    self.n_left_out += 1
                     _say_left_out(name, dose, error)
+                    failed.append(dose)
                     continue
-                self.cases.append(_Case(name, k, reference, noisy, data_range))
+                cases.append(_Case(name, k, reference, noisy, data_range))
+            if failed:  # out at every dose, so that each dose's means are over the same images
+                self.n_left_out += len(self.doses)
+                if cases:
+                    log.warning(
+                        "leaving %s out of the validation at doses at every dose, not only "
+                        "at %s, so that every dose scores the same images",
+                        name,
+                        ", ".join(f"{dose:g}" for dose in failed),
+                    )
+                continue
+            self.cases.extend(cases)
+        if forced is None:
+            self.settings["quanta"] = chosen | {
+                "fallback_photons_per_pixel": DEFAULT_PHOTONS_PER_PIXEL
+            }
 
     def __call__(self, model: DiffusionModel, step: int) -> DoseValidationResult:
         """Denoise every case with ``model`` (a copy of its current weights, on its device)."""
@@ -251,6 +284,127 @@ class DoseValidator:
             for dose, rows in zip(self.doses, per_dose, strict=True)
         )
         return DoseValidationResult(step, scores, self.settings, left_out)
+
+
+def case_seed(seed: int, image: int, dose: float) -> int:
+    """Seed of one image's simulation at one dose: from the dose's value, not its place.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    image : int
+        The image's index among the held-out images.
+    dose : float
+        The dose.
+
+    Returns
+    -------
+    int
+        A seed that depends on these three only, so that the noise at a dose stays the
+        same when other doses are added or removed.
+    """
+    bits = int(np.array(float(dose), dtype=np.float64).view(np.uint64))
+    return int(np.random.SeedSequence([seed, image, bits]).generate_state(1)[0])
+
+
+def _measured(
+    image: XrayImage, name: str, electronic_noise: float, values: ValueRange
+) -> tuple[LowDoseSettings, str]:
+    """Full-dose settings with the quanta behind the image's noise, else the default's.
+
+    Returns
+    -------
+    settings : LowDoseSettings
+        At dose 1, seed 0 (the caller sets both).
+    how : {"measured", "fallback"}
+        How the quanta were chosen; a fallback is logged with the image and the reason.
+    """
+    try:
+        settings = LowDoseSettings.measured_from(
+            image, 1.0, electronic_noise=electronic_noise, values=values
+        )
+    except (XrayError, ValueError) as error:
+        log.warning(
+            "the quanta of %s cannot be measured from its noise, so the validation at doses "
+            "simulates it at %g quanta per unattenuated pixel: %s",
+            name,
+            DEFAULT_PHOTONS_PER_PIXEL,
+            error_line(error),
+        )
+        return LowDoseSettings(1.0, DEFAULT_PHOTONS_PER_PIXEL, electronic_noise), "fallback"
+    return settings, "measured"
+
+
+def dose_change(
+    start: dict[str, Any] | None, final: dict[str, Any] | None, *, worse_db: float
+) -> dict[str, Any]:
+    """Compare a fine-tune's scores at doses with its starting model's, dose by dose.
+
+    Parameters
+    ----------
+    start, final : dict or None
+        :meth:`DoseValidationResult.to_json` of the starting model and of the model
+        exported (a validation's ``at_doses``); None where there was none.
+    worse_db : float
+        A fall in PSNR that counts as worse.
+
+    Returns
+    -------
+    dict
+        Empty where either is missing or their settings other than the doses differ
+        (the scores would be of other cases); else ``doses`` (per dose scored by both,
+        matched by value: ``dose``, ``start_psnr``, ``psnr`` and ``change_db``, the mean
+        PSNR in dB of the blind denoise) and ``worse_at``: the doses whose PSNR fell by
+        ``worse_db`` or more, as ``"dose 0.05: -0.31 dB"``.
+    """
+    if not start or not final:
+        return {}
+
+    def others(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in record.get("settings", {}).items() if k != "doses"}
+
+    if others(start) != others(final):
+        return {}
+    before = {s["dose"]: s["psnr"] for s in start.get("scores", []) if s.get("psnr") is not None}
+    doses = [
+        {
+            "dose": score["dose"],
+            "start_psnr": round(before[score["dose"]], 3),
+            "psnr": round(score["psnr"], 3),
+            "change_db": round(score["psnr"] - before[score["dose"]], 3),
+        }
+        for score in final.get("scores", [])
+        if score.get("psnr") is not None and score["dose"] in before
+    ]
+    if not doses:
+        return {}
+    return {
+        "what": "mean PSNR (dB, blind denoise) at each dose of both, the exported model's "
+        "against the starting model's",
+        "doses": doses,
+        "worse_at": [
+            f"dose {d['dose']:g}: {d['change_db']:+.2f} dB"
+            for d in doses
+            if d["change_db"] <= -worse_db
+        ],
+    }
+
+
+def unscored_doses(at_doses: dict[str, Any] | None) -> list[float]:
+    """Return the doses of a validation at doses that scored no image.
+
+    Parameters
+    ----------
+    at_doses : dict or None
+        :meth:`DoseValidationResult.to_json` output.
+
+    Returns
+    -------
+    list of float
+        Doses whose ``n_images`` is 0; empty without a validation at doses.
+    """
+    return [s["dose"] for s in (at_doses or {}).get("scores", []) if not s.get("n_images")]
 
 
 def settings_changes(config: TrainConfig, stored: dict[str, Any]) -> list[str]:
@@ -282,6 +436,8 @@ def settings_changes(config: TrainConfig, stored: dict[str, Any]) -> list[str]:
 
 def _setting(value: Any) -> str:
     """Write a setting as the command line does: doses ``0.2, 0.5`` (none: ``none``)."""
+    if value is None:
+        return MEASURED
     if isinstance(value, tuple | list):
         return ", ".join(f"{v:g}" for v in value) or "none"
     return f"{value:g}"

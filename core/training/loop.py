@@ -48,7 +48,12 @@ from core.training.data import (
     load_images,
 )
 from core.training.distributed import DistributedContext
-from core.training.dose_validation import DoseValidator, read_held_out
+from core.training.dose_validation import (
+    DoseValidator,
+    dose_change,
+    read_held_out,
+    unscored_doses,
+)
 from core.training.dose_validation import settings_changes as dose_settings_changes
 from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
@@ -476,7 +481,9 @@ def validation_change(start: dict[str, Any], final: dict[str, Any]) -> dict[str,
         Empty where either was not scored; else ``from_step``, ``to_step``, ``levels``
         (per scale and noise level: ``start_psnr``, ``psnr`` and ``change_db``, the mean
         PSNR in dB on the held-out images) and ``worse_at``: the levels whose PSNR fell
-        by :data:`WORSE_DB` or more, as ``"x2 43 dB: -3.18 dB"``.
+        by :data:`WORSE_DB` or more, as ``"x2 43 dB: -3.18 dB"``; with scores at doses
+        in both, made with the same settings but the doses, ``at_doses`` too
+        (:func:`core.training.dose_validation.dose_change`).
     """
     if not start.get("scores") or not final.get("scores"):
         return {}
@@ -492,7 +499,7 @@ def validation_change(start: dict[str, Any], final: dict[str, Any]) -> dict[str,
         for score in final["scores"]
         if (level := (score["scale"], score["noisy_psnr_db"])) in before
     ]
-    return {
+    change = {
         "from_step": start["step"],
         "to_step": final["step"],
         "what": "mean PSNR (dB, one-step denoise) on the held-out images of the model "
@@ -504,6 +511,8 @@ def validation_change(start: dict[str, Any], final: dict[str, Any]) -> dict[str,
             if lv["change_db"] <= -WORSE_DB
         ],
     }
+    at_doses = dose_change(start.get("at_doses"), final.get("at_doses"), worse_db=WORSE_DB)
+    return change | ({"at_doses": at_doses} if at_doses else {})
 
 
 def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget | None:
@@ -892,6 +901,12 @@ def _train(
             validation_json = validate(at_stop=step < config.steps).to_json()
         save()
         _warn_if_worse(config, validation_change(validation_start, validation_json))
+        if unscored := unscored_doses(validation_json.get("at_doses")):
+            log.warning(
+                "the validation at doses scored no held-out image at dose %s (see the lines "
+                "that left them out)",
+                ", ".join(f"{dose:g}" for dose in unscored),
+            )
     # The other ranks leave the process group only once rank 0 has written the model.
     ctx.barrier()
     return config.output
@@ -899,16 +914,21 @@ def _train(
 
 def _warn_if_worse(config: TrainConfig, change: dict[str, Any]) -> None:
     """Warn where the model exported scores below its starting model on the held-out images."""
-    if change.get("worse_at"):
+    doses = change.get("at_doses", {})
+    if change.get("worse_at") or doses.get("worse_at"):
         log.warning(
             "%s scores below its starting model %s on the held-out images at %d of %d "
-            "levels (%s); it is exported all the same: keep the starting model, or train "
-            "again with a lower --lr or fewer steps (the card's validation_change)",
+            "levels (%s) and %d of %d doses (%s); it is exported all the same: keep the "
+            "starting model, or train again with a lower --lr or fewer steps (the card's "
+            "validation_change)",
             config.output,
             config.init_model.stem if config.init_model is not None else "",
             len(change["worse_at"]),
             len(change["levels"]),
-            "; ".join(change["worse_at"]),
+            "; ".join(change["worse_at"]) or "none",
+            len(doses.get("worse_at", [])),
+            len(doses.get("doses", [])),
+            "; ".join(doses.get("worse_at", [])) or "none",
         )
 
 

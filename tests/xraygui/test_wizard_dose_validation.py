@@ -102,7 +102,7 @@ def test_the_result_page_shows_the_scores_at_doses_beside_the_start(qtbot, tmp_p
     table = page.dose_table
     assert not table.isHidden() and table.rowCount() == 3
     row = [table.item(0, j).text() for j in range(table.columnCount())]
-    assert row == ["0.05", "33.00", "35.00", "0.9000", "35.04", "0.9000"]
+    assert row == ["0.05", "1", "33.00", "35.00", "0.9000", "35.04", "0.9000"]
     assert "50,000 quanta" in page.message.text() and "blind" in page.message.text()
     # A run validated without doses shows no such table.
     spec.config.metrics_path.write_text(json.dumps({"step": 4, "validation": _gaussian(4)}) + "\n")
@@ -113,7 +113,9 @@ def test_the_result_page_shows_the_scores_at_doses_beside_the_start(qtbot, tmp_p
 def test_a_saved_model_says_it_was_validated_at_the_doses(tmp_path, tiny_model_path):
     spec = _spec(tmp_path, dose_range=(0.5, 0.1))
     spec.output.write_bytes(tiny_model_path.read_bytes())
-    spec.output.with_suffix(".json").write_bytes(tiny_model_path.with_suffix(".json").read_bytes())
+    card = json.loads(tiny_model_path.with_suffix(".json").read_text())
+    card["validation"] = _gaussian(4, _at_doses(4))  # the run validated at doses
+    spec.output.with_suffix(".json").write_text(json.dumps(card))
     saved = save_model_copy(spec, tmp_path / "models", "mine")
     noise = json.loads(saved.with_suffix(".json").read_text())["training"]["wizard_noise"]
     assert noise["validation_doses"] == [0.1, 0.224, 0.5]

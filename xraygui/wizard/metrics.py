@@ -93,10 +93,16 @@ def mean_dose_scores(validation: dict[str, Any]) -> tuple[float, float, float] |
     Returns
     -------
     tuple of float or None
-        Over the doses scored (a score that is None, as at a dose of 1, is left out);
-        None where the record has no validation at doses or no dose was scored.
+        Over the doses scored (a score that is None is left out), and below 1: at a
+        dose of 1 the input is the reference, its noisy PSNR undefined, so its scores
+        would make the means over other doses than the noisy one's. None where the
+        record has no validation at doses or no dose was scored.
     """
-    scores = validation.get("at_doses", {}).get("scores", [])
+    scores = [
+        s
+        for s in validation.get("at_doses", {}).get("scores", [])
+        if s.get("dose", 0) < 1 and s.get("noisy_psnr") is not None
+    ]
     means = []
     for key in ("noisy_psnr", "psnr", "ssim"):
         values = [s[key] for s in scores if s.get(key) is not None]
@@ -146,6 +152,8 @@ def settings_change(before: dict[str, Any], after: dict[str, Any]) -> str:
 
 def _setting(value: Any) -> str:
     """Write a setting for a sentence: ``0.2, 0.5`` for doses, ``-`` for none."""
+    if isinstance(value, dict):  # how the quanta were chosen: counts
+        return ", ".join(f"{k.replace('_', ' ')} {_setting(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(_setting(v) for v in value) or "none"
     if isinstance(value, int | float) and not isinstance(value, bool):

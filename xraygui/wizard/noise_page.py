@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.display import to_display
 from core.errors import XrayError
+from core.image import XrayImage
 from core.io import read_image
 from core.noise import (
     DEFAULT_ELECTRONIC_NOISE,
@@ -33,8 +35,9 @@ HONEST_NOTE = (
     "here do not change what it is trained on. They set a second validation. During "
     "training, a centred crop of each held-out image is simulated at the lowest, the "
     "middle (geometric mean) and the highest dose, as in this preview (quantum thinning "
-    f"at {DEFAULT_PHOTONS_PER_PIXEL:,.0f} quanta per unattenuated pixel, plus this "
-    "electronic noise), and denoised as the app denoises (blind noise estimate, variance "
+    "of the quanta measured from each held-out image's own noise where its noise allows, "
+    f"else {DEFAULT_PHOTONS_PER_PIXEL:,.0f} per unattenuated pixel, plus this electronic "
+    "noise), and denoised as the app denoises (blind noise estimate, variance "
     "stabilisation, reverse diffusion from the estimated level, 1 view). Its PSNR and SSIM "
     "against the full-dose crop are shown on the Run and Result pages beside those of the "
     "fixed Gaussian levels (noisy PSNR 43, 36 and 30 dB). The full-dose crop keeps its own "
@@ -43,7 +46,15 @@ HONEST_NOTE = (
 )
 
 
-def preview_patch(path: Path, settings: LowDoseSettings, side: int = PREVIEW) -> tuple:
+NOT_VALIDATED = (
+    "No patient is held out of this folder (it has one patient or study), so nothing "
+    "will be validated, at these doses or otherwise: the model will not be scored."
+)
+
+
+def preview_patch(
+    path: Path, settings: LowDoseSettings, side: int = PREVIEW, *, image: XrayImage | None = None
+) -> tuple:
     """Return display grey levels (uint8) of a centred patch and its low-dose version.
 
     Parameters
@@ -54,12 +65,14 @@ def preview_patch(path: Path, settings: LowDoseSettings, side: int = PREVIEW) ->
         The simulation.
     side : int
         Side of the patch.
+    image : XrayImage, optional
+        The file's image, if already read.
 
     Returns
     -------
     clean, simulated : ndarray of uint8
     """
-    image = read_image(path)
+    image = read_image(path) if image is None else image
     rows, cols = image.pixels.shape[:2]
     top, left = max(0, (rows - side) // 2), max(0, (cols - side) // 2)
     patch = image.with_pixels(image.pixels[top : top + side, left : left + side])
@@ -80,6 +93,11 @@ class NoisePage(QWizardPage):
         self.setTitle("Noise")
         self.setSubTitle("The low-dose range of your protocols.")
         self.image_path: Path | None = None
+        self._image: XrayImage | None = None
+        self._measured: dict[float, tuple[LowDoseSettings, str | None]] = {}
+        self.held_out = QLabel()
+        self.held_out.setWordWrap(True)
+        self.held_out.hide()
         self.dose_low = self._spin(0.01, 1.0, 0.1, 0.01)
         self.dose_high = self._spin(0.01, 1.0, 0.5, 0.05)
         self.electronic = self._spin(0.0, 100.0, DEFAULT_ELECTRONIC_NOISE, 0.5)
@@ -100,6 +118,7 @@ class NoisePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.doses)
+        layout.addWidget(self.held_out)
         layout.addLayout(pictures)
         layout.addWidget(self.caption)
         layout.addWidget(self.note)
@@ -122,7 +141,33 @@ class NoisePage(QWizardPage):
     def set_image(self, path: Path | None) -> None:
         """Preview on this image (the first usable one of the scan)."""
         self.image_path = path
+        self._image = None
+        self._measured.clear()
         self.update_preview()
+
+    def set_held_out(self, patients: int) -> None:
+        """Say, where the scan holds out no patient, that nothing will be validated."""
+        self.held_out.setText(NOT_VALIDATED)
+        self.held_out.setVisible(patients == 0)
+
+    def _full_dose(self) -> tuple[LowDoseSettings, str | None]:
+        """Return the preview image's quanta, measured from its noise once per electronic noise.
+
+        Returns
+        -------
+        settings : LowDoseSettings
+            At dose 1: :meth:`LowDoseSettings.measured_or_default`, as the validation
+            chooses them.
+        why_not_measured : str or None
+        """
+        if self._image is None:
+            self._image = read_image(self.image_path)
+        electronic = self.electronic.value()
+        if electronic not in self._measured:
+            self._measured[electronic] = LowDoseSettings.measured_or_default(
+                self._image, 1.0, electronic_noise=electronic
+            )
+        return self._measured[electronic]
 
     def validation_doses(self) -> tuple[float, ...]:
         """Return the doses the run validates at: the range's ends and geometric mean."""
@@ -136,14 +181,21 @@ class NoisePage(QWizardPage):
             self.caption.setText("No image to preview.")
             return
         dose = self.dose_range()[0]
-        settings = LowDoseSettings(dose=dose, electronic_noise=self.electronic.value())
         try:
-            clean, low = preview_patch(self.image_path, settings)
+            full, why_not = self._full_dose()
+            settings = replace(full, dose=dose)
+            clean, low = preview_patch(self.image_path, settings, image=self._image)
         except (XrayError, ValueError) as error:
             self.caption.setText(f"No preview: {error}")
             return
         self.clean.setPixmap(grey_pixmap(clean))
         self.simulated.setPixmap(grey_pixmap(low))
+        quanta = (
+            f"quanta measured from its noise: {full.photons_per_pixel:,.0f} per unattenuated pixel"
+            if why_not is None
+            else f"its quanta cannot be measured ({why_not}), so "
+            f"{full.photons_per_pixel:,.0f} per unattenuated pixel are taken"
+        )
         self.caption.setText(
-            f"{self.image_path.name}: full dose (left) and simulated at {dose:g} (right)."
+            f"{self.image_path.name}: full dose (left) and simulated at {dose:g} (right); {quanta}."
         )

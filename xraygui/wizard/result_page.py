@@ -28,7 +28,7 @@ from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
-DOSE_COLUMNS = ("Dose", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
+DOSE_COLUMNS = ("Dose", "n", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
 FEW_PATIENTS = 3
 """Below this many held-out patients, scores say little about how a model generalises."""
 MB = 1e6
@@ -101,16 +101,40 @@ def worse_than_start(start: dict[str, Any] | None, new: dict[str, Any] | None) -
     Returns
     -------
     str
-        A sentence, starting with a space, naming the levels and the dB lost.
+        A sentence, starting with a space, naming the levels and doses (those of the
+        validation at doses, where both were scored with the same settings) and the dB
+        lost.
     """
-    worse = validation_change(start or {}, new or {}).get("worse_at", [])
-    if not worse:
+    change = validation_change(start or {}, new or {})
+    worse = change.get("worse_at", [])
+    doses = change.get("at_doses", {}).get("worse_at", [])
+    where = [
+        f"{len(found)} {what}{'s' if len(found) != 1 else ''} ({'; '.join(found)})"
+        for found, what in ((worse, "level"), (doses, "dose"))
+        if found
+    ]
+    if not where:
         return ""
     return (
-        f" <b>The new model scores below the starting model at {len(worse)} "
-        f"level{'s' if len(worse) != 1 else ''}</b> ({'; '.join(worse)}): keep the "
-        "starting model, or train again with a lower learning rate or fewer steps."
+        f" <b>The new model scores below the starting model at {' and '.join(where)}</b>: "
+        "keep the starting model, or train again with a lower learning rate or fewer steps."
     )
+
+
+def _quanta(settings: dict[str, Any]) -> str:
+    """Say how a validation at doses chose its quanta per unattenuated pixel."""
+    photons = settings.get("photons_per_pixel", 0)
+    if not isinstance(photons, str):
+        return f"{photons:,.0f} quanta per unattenuated pixel"
+    chosen = settings.get("quanta", {})
+    text = "quanta measured from each image's noise"
+    if chosen.get("fallback"):
+        text += (
+            f", {chosen.get('fallback_photons_per_pixel', 0):,.0f} per unattenuated pixel for "
+            f"the {chosen['fallback']} image{'s' if chosen['fallback'] != 1 else ''} whose "
+            "noise did not tell them"
+        )
+    return text
 
 
 def _number(value: float | None, spec: str) -> str:
@@ -155,11 +179,16 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     training = card["training"]
     training["wizard_noise"] = {
         "dose_range": list(spec.dose_range),
-        "validation_doses": list(spec.val_doses),
         "electronic_noise": spec.electronic_noise,
-        "note": "training used Gaussian noise of all levels; the model was validated at "
-        "validation_doses through the blind denoise (the card's validation.at_doses)",
+        "note": "training used Gaussian noise of all levels; no validation at doses was "
+        "run (none is without held-out patients), so the card's validation has no at_doses",
     }
+    if "at_doses" in (card.get("validation") or {}):
+        training["wizard_noise"] |= {
+            "validation_doses": list(spec.val_doses),
+            "note": "training used Gaussian noise of all levels; the model was validated at "
+            "validation_doses through the blind denoise (the card's validation.at_doses)",
+        }
     if spec.init_model is not None:  # a run trained before the card named it
         training.setdefault("started_from", {}).setdefault("name", spec.init_model.stem)
     for path in (target, card_path(target)):
@@ -292,6 +321,7 @@ class ResultPage(QWizardPage):
         for i, ref in enumerate(rows):
             cells = [
                 f"{ref['dose']:g}",
+                str(ref.get("n_images", "-")),
                 _number(ref["noisy_psnr"], ".2f"),
                 *self._dose_pair(first, ref["dose"]),
                 *self._dose_pair(last, ref["dose"]),
@@ -301,10 +331,10 @@ class ResultPage(QWizardPage):
         self.dose_table.resizeColumnsToContents()
         return (
             " Below, the doses of the Noise page: each held-out crop simulated at that dose "
-            f"({settings.get('photons_per_pixel', 0):,.0f} quanta per unattenuated pixel, "
-            f"electronic noise {settings.get('electronic_noise', 0):g}) and denoised as the "
-            "app denoises (blind, 1 view); PSNR in dB on [0, 1] of the image's range of "
-            f"values, against the full-dose crop, whose own noise counts as error.{other}"
+            f"({_quanta(settings)}, electronic noise "
+            f"{settings.get('electronic_noise', 0):g}) and denoised as the app denoises "
+            "(blind, 1 view); PSNR in dB on [0, 1] of the image's range of values, against "
+            f"the full-dose crop, whose own noise counts as error.{other}"
         )
 
     @staticmethod

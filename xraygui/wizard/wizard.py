@@ -119,6 +119,7 @@ class TrainWizard(QWizard):
     def _scanned(self, report: ScanReport) -> None:
         first = report.thumbnails[0][0] if report.thumbnails else None
         self.noise_page.set_image(first)
+        self.noise_page.set_held_out(report.val_patients)
         self.training_page.show_selection(report)
 
     def spec(self, folder: Path) -> RunSpec:
