@@ -40,3 +40,13 @@ def test_the_page_says_when_no_patient_is_held_out(qtbot):
     assert not page.held_out.isHidden() and "nothing" in page.held_out.text()
     page.set_held_out(2)
     assert page.held_out.isHidden()
+
+
+def test_a_long_reason_wraps_rather_than_widening_the_wizard(qtbot, tmp_path):
+    small = tmp_path / "small.png"
+    Image.fromarray(phantom_image((64, 64), photons_per_pixel=2_500.0, seed=1)).save(small)
+    page = NoisePage()
+    qtbot.addWidget(page)
+    page.set_image(small)
+    assert len(page.caption.text()) > 150 and page.caption.wordWrap()
+    assert page.minimumSizeHint().width() < 900  # was the caption's one long line

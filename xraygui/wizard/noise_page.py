@@ -114,6 +114,7 @@ class NoisePage(QWizardPage):
         pictures.addWidget(self.simulated)
         pictures.addStretch(1)
         self.caption = QLabel()
+        self.caption.setWordWrap(True)  # a long reason why the quanta were not measured
         self.doses = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
