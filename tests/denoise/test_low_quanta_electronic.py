@@ -166,3 +166,14 @@ def test_a_display_window_that_clipped_the_densest_pixels_is_no_detector_floor()
     assert float(detectors[0].counts(np.array([255.0]))[0]) > 500  # the clip: many quanta
     warning = low_quanta_warning(image, image, detectors)
     assert warning is None or warning.share_clipped == 0.0
+
+
+def test_a_warning_from_clipping_alone_quotes_the_bias_measured_by_clipping():
+    from core.denoise.low_quanta import LowQuantaWarning
+
+    text = LowQuantaWarning(0.0, 0.0, 0.0, 0.0, 0.016).describe()
+    assert text.startswith("detector readings clipped often (19 % or more) in 2 %")
+    assert "3-14 % where 20-30 % of the readings clipped" in text
+    assert "at 2-5 quanta" not in text  # no pixel was read under 5 quanta
+    both = LowQuantaWarning(0.05, 0.01, 0.02, 0.0, 0.03).describe()
+    assert "3-10 % at 2-5 quanta, 18 % under 2; 3-14 % where 20-30 %" in both
