@@ -23,8 +23,10 @@ from pydicom.multival import MultiValue
 from core.errors import ImageReadError
 from core.io.sniff import DICOM_SUFFIXES
 
-SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame ([0-9]+)")
-"""What a PNG's or TIFF's description records of its input (:func:`source_record`)."""
+SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame (number )?([0-9]+)")
+"""What a PNG's or TIFF's description records of its input (:func:`source_record`):
+``frame number N`` counts from 1, as every frame number the user reads does; a bare
+``frame N``, written before 2026-11-27, is the frame's index from 0."""
 
 
 def source_record(sha256: str, frame: int) -> str:
@@ -38,14 +40,15 @@ def source_record(sha256: str, frame: int) -> str:
     sha256 : str
         The input file's SHA-256, lower-case hex.
     frame : int
-        The frame or page denoised, from 0.
+        The frame or page denoised, its index from 0.
 
     Returns
     -------
     str
-        ``"source sha256 <64 hex digits>, frame <frame>"``.
+        ``"source sha256 <64 hex digits>, frame number <frame + 1>"``: numbered from 1,
+        as DICOM, the command line and the app number frames.
     """
-    return f"source sha256 {sha256}, frame {frame}"
+    return f"source sha256 {sha256}, frame number {frame + 1}"
 
 
 def records_by_description(destination: Path) -> bool:
@@ -182,4 +185,7 @@ def _described_source(destination: Path) -> tuple[str, int] | None:
     except Exception:  # a probe of a file in the way: any failure means "records no source"
         return None
     found = SOURCE_RECORD.findall(text)
-    return (found[-1][0], int(found[-1][1])) if found else None
+    if not found:
+        return None
+    sha256, numbered, frame = found[-1]
+    return sha256, int(frame) - 1 if numbered else int(frame)
