@@ -111,6 +111,24 @@ class ImageReadError(FileError):
     """An image file could not be read."""
 
 
+class FrameRangeError(ImageReadError):
+    """A frame past the last of a file was asked for.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    reason : str
+        Why, in words a user understands.
+    n_frames : int
+        How many frames the file has, for a front end that numbers them its own way.
+    """
+
+    def __init__(self, path: str | Path, reason: str, *, n_frames: int) -> None:
+        super().__init__(path, reason)
+        self.n_frames = n_frames
+
+
 class ImageWriteError(FileError):
     """An image could not be written; nothing was left at the destination."""
 

@@ -501,6 +501,24 @@ class XrayImage:
         return replace(self, pixels=pixels, **changes)
 
 
+def frame_label(index: int, n_frames: int) -> str:
+    """Name frame `index` (from 0) as users read it, from 1 as DICOM numbers frames.
+
+    Parameters
+    ----------
+    index : int
+        The frame's index, from 0 (:attr:`XrayImage.frame`).
+    n_frames : int
+        How many frames the file has.
+
+    Returns
+    -------
+    str
+        ``"frame 2 of 3"`` for index 1 of 3.
+    """
+    return f"frame {index + 1} of {n_frames}"
+
+
 def _float_extent(pixels: np.ndarray) -> tuple[float, float]:
     """Smallest and largest pixel value, as floats."""
     return float(np.min(pixels)), float(np.max(pixels))

@@ -30,9 +30,9 @@ from pydicom.uid import generate_uid
 from tqdm import tqdm
 
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
-from core.cli.frames import frame_index, frame_label, read_numbered
+from core.cli.frames import frame_index, read_numbered
 from core.errors import XrayError, XrayWarning, error_line, is_bad_input
-from core.image import XrayImage
+from core.image import XrayImage, frame_label
 from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError
 from core.io.dicom_write import derived_series_uid

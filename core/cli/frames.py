@@ -4,18 +4,17 @@ DICOM numbers frames from 1 (ReferencedFrameNumber), and so do the desktop app's
 box and reports; so does the command line: ``--frame N``, its messages, its JSON records
 and its output names (:func:`core.io.output_names.frame_stem`). Inside, a frame is an
 index from 0 (:func:`core.io.read_image`, ``XrayImage.frame``): :func:`frame_index`
-converts ``--frame N`` to one, :func:`frame_label` and ``index + 1`` convert back.
+converts ``--frame N`` to one, :func:`core.image.frame_label` and ``index + 1`` convert back.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
-from core.errors import ImageReadError
-from core.image import XrayImage
+from core.errors import FrameRangeError, ImageReadError
+from core.image import XrayImage, frame_label
 from core.io import read_image
 
 NUMBERED_FROM_1 = "frames are numbered from 1, as DICOM numbers them"
@@ -49,23 +48,6 @@ def frame_index(text: str) -> int:
     return number - 1
 
 
-def frame_label(index: int, n_frames: int) -> str:
-    """Name frame `index` (from 0) as the user reads it: ``"frame 2 of 3"`` for index 1.
-
-    Parameters
-    ----------
-    index : int
-        The frame's index, from 0.
-    n_frames : int
-        How many frames the file has.
-
-    Returns
-    -------
-    str
-    """
-    return f"frame {index + 1} of {n_frames}"
-
-
 def read_numbered(path: Path, index: int) -> XrayImage:
     """Read frame `index` (from 0) of `path`, naming a frame past the last from 1.
 
@@ -88,24 +70,12 @@ def read_numbered(path: Path, index: int) -> XrayImage:
     """
     try:
         return read_image(path, frame=index)
-    except ImageReadError as error:
-        count = _frame_count(path)
-        if count is None or index < count:
-            raise
+    except FrameRangeError as error:
+        count = error.n_frames
         frames = "1 frame" if count == 1 else f"{count} frames, numbered from 1"
         raise ImageReadError(
             path, f"frame {index + 1} out of range: the file has {frames}"
         ) from error
-
-
-def _frame_count(path: Path) -> int | None:
-    """How many frames `path` has (reading its first), or None where it cannot be read."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # said, if at all, by the reading that failed
-            return read_image(path).n_frames
-    except ImageReadError:
-        return None
 
 
 def read_frame(

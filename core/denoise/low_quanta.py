@@ -471,11 +471,14 @@ def clipped_nearby(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> np
     ndarray of float64
         Shaped like the image, in ``[0, 1]``.
     """
+    return _share_nearby(_clipped(noisy, counted, rising=rising), counted)
+
+
+def _share_nearby(clipped: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """:func:`clipped_nearby` of a mask of clipped readings already found."""
     window = CLIPPED_WINDOW
     near = uniform_filter(counted.astype(np.float32), window, mode="constant")
-    near_clipped = uniform_filter(
-        _clipped(noisy, counted, rising=rising).astype(np.float32), window, mode="constant"
-    )
+    near_clipped = uniform_filter(clipped.astype(np.float32), window, mode="constant")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(near >= 0.5, near_clipped / near, 0.0).astype(np.float64)
 
@@ -523,7 +526,7 @@ def _share_clipped(
     clipped = _clipped(noisy, counted, rising=rising)
     if np.count_nonzero(clipped) < 0.5 * CLIPPED_SHARE * CLIPPED_WINDOW**2:
         return 0.0
-    often = clipped_nearby(noisy, counted, rising=rising) >= CLIPPED_SHARE
+    often = _share_nearby(clipped, counted) >= CLIPPED_SHARE
     open_ = (counted & ~clipped).astype(np.float64)
     n_open = uniform_filter(open_, CLIPPED_WINDOW, mode="constant")
     sum_open = uniform_filter(np.where(open_ > 0, pixels, 0.0), CLIPPED_WINDOW, mode="constant")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import ImageReadError
+from core.errors import FrameRangeError, ImageReadError
 from core.io.color import warn_converted
 
 MAX_SIDE = 65535
@@ -70,7 +70,9 @@ def check_frame(path: Path, frame: int, n_frames: int) -> None:
         raise ImageReadError(path, f"frame must be an integer, got {frame!r}")
     if not 0 <= frame < n_frames:
         plural = "frame" if n_frames == 1 else "frames"
-        raise ImageReadError(path, f"frame {frame} out of range: the file has {n_frames} {plural}")
+        raise FrameRangeError(
+            path, f"frame {frame} out of range: the file has {n_frames} {plural}", n_frames=n_frames
+        )
 
 
 def fit_bits_stored(

@@ -17,7 +17,7 @@ import numpy as np
 import pydicom
 
 from core.errors import XrayError
-from core.image import XrayImage
+from core.image import XrayImage, frame_label
 from core.io import read_image
 from core.io.sniff import DICOM_SUFFIXES, IMAGE_SUFFIXES, is_image_candidate
 from core.noise.value_range import value_range
@@ -55,11 +55,8 @@ class ImageRecord:
 
     @property
     def frame_label(self) -> str:
-        """The frame as users read it, numbered from 1 as DICOM numbers frames: ``"frame 2 of 3"``.
-
-        The command line and the app name frames so (:func:`core.cli.frames.frame_label`).
-        """
-        return f"frame {self.frame + 1} of {self.n_frames}"
+        """The frame as users read it (:func:`core.image.frame_label`): ``"frame 2 of 3"``."""
+        return frame_label(self.frame, self.n_frames)
 
     @property
     def name(self) -> str:
