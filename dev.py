@@ -3,9 +3,9 @@
 
 ``python3 dev.py run [FILE ...]`` creates or updates ``.venv``, installs the project with
 the tested versions (``constraints.txt``) and starts the app (on the bundled sample when no
-file is given). ``python3 dev.py test [PYTEST ARGS ...]`` does the same set-up, then runs
-ruff and the whole test suite offscreen. Works with Python 3.11+ and pip, offline once the
-packages are installed.
+file is given). ``python3 dev.py test [PYTEST ARGS ...]`` does the same set-up with the test
+and bench extras too, then runs ruff and the whole test suite offscreen. Works with Python
+3.11+ and pip, offline once the packages are installed.
 """
 
 # An older Python must get dev.py's one-line "needs Python 3.11" rather than a SyntaxError or
@@ -32,6 +32,9 @@ MIN_PYTHON = (3, 11)
 MIN_PYTHON_NAME = "{}.{}".format(*MIN_PYTHON)
 BUILD_BACKEND = "setuptools>=77"
 """pyproject.toml's build requirement, installed into ``.venv`` (see ensure_environment)."""
+EXTRAS = {"run": (), "test": ("test", "bench")}
+"""The project's extras each command needs: the app needs none; the tests and benchmarks
+need theirs (pytest, ruff; bm3d and bm4d, licensed for non-commercial use only)."""
 
 
 def _install_fingerprint() -> str:
@@ -73,6 +76,57 @@ def _unusable_venv_reason() -> "str | None":
         found = f"{version[0]}.{version[1]}"
         return f"its Python is {found}; xray-denoise needs {MIN_PYTHON_NAME} or newer"
     return None
+
+
+def extras_to_install(
+    stamp: str, fingerprint: str, wanted: "tuple[str, ...]"
+) -> "list[str] | None":
+    """Return the extras to install the project with into ``.venv``, or None if it needs none.
+
+    Parameters
+    ----------
+    stamp : str
+        What the last installation recorded (:func:`stamp_text`; ``""`` if none): its
+        fingerprint, then a line with the extras it installed, comma-separated.
+    fingerprint : str
+        The fingerprint of the installation's inputs now.
+    wanted : tuple of str
+        The extras the command needs.
+
+    Returns
+    -------
+    list of str or None
+        The sorted extras to install the project with (``[]``: none), those wanted and those
+        installed before, which stay at the tested versions too; None when the fingerprint is
+        unchanged and the extras installed include those wanted.
+    """
+    recorded, _, extras_line = stamp.partition("\n")
+    installed = {extra for extra in extras_line.strip().split(",") if extra}
+    if stamp and recorded == fingerprint and installed.issuperset(wanted):
+        return None
+    return sorted(installed.union(wanted))
+
+
+def stamp_text(fingerprint: str, extras: "list[str]") -> str:
+    """Return what ``.venv``'s stamp records of an installation: its fingerprint and extras."""
+    return "{}\n{}\n".format(fingerprint, ",".join(extras))
+
+
+def install_commands(extras: "list[str]") -> "list[list[str]]":
+    """Return the pip commands that install the project with `extras` into ``.venv``.
+
+    The build backend goes into .venv itself, and the project is built there, not in an
+    isolated environment fetched from the index: so a moved checkout (whose scripts and
+    editable install must be redone) reinstalls offline from what .venv already holds.
+    Both at the versions in ``constraints.txt``.
+    """
+    install = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    constrained = ["-c", "constraints.txt"]
+    project = ".[{}]".format(",".join(extras)) if extras else "."
+    return [
+        [*install, BUILD_BACKEND, *constrained],
+        [*install, "--no-build-isolation", "-e", project, *constrained],
+    ]
 
 
 def _run(*args: "str | Path", env: "dict[str, str] | None" = None) -> int:
@@ -139,11 +193,12 @@ def _ensure_pip(fresh: bool) -> None:
     )
 
 
-def ensure_environment() -> None:
+def ensure_environment(command: str) -> None:
     """Create ``.venv`` if needed and (re)install when pyproject, constraints or the place changed.
 
-    An existing ``.venv`` that cannot work (its Python missing, broken or older than
-    3.11, or no pip that ensurepip can add) is replaced; it holds nothing but installed packages.
+    Also when `command` needs extras ``.venv`` lacks (``test`` after ``run``). An existing
+    ``.venv`` that cannot work (its Python missing, broken or older than 3.11, or no pip
+    that ensurepip can add) is replaced; it holds nothing but installed packages.
     """
     if sys.version_info < MIN_PYTHON:
         sys.exit(
@@ -157,21 +212,17 @@ def ensure_environment() -> None:
     if fresh:
         _create_venv()
     fingerprint = _install_fingerprint()
-    if STAMP.exists() and STAMP.read_text() == fingerprint:
+    extras = extras_to_install(
+        STAMP.read_text() if STAMP.exists() else "", fingerprint, EXTRAS[command]
+    )
+    if extras is None:
         return
     _ensure_pip(fresh)
     print("Installing xray-denoise and its dependencies into .venv ...", flush=True)
-    install = (PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q")
-    # The build backend goes into .venv itself, and the project is built there, not in an
-    # isolated environment fetched from the index: so a moved checkout (whose scripts and
-    # editable install must be redone) reinstalls offline from what .venv already holds.
-    if (
-        _run(*install, BUILD_BACKEND) != 0
-        or _run(*install, "--no-build-isolation", "-e", ".[test,bench]", "-c", "constraints.txt")
-        != 0
-    ):
-        sys.exit("dev.py: installing into .venv failed (see pip's message above)")
-    STAMP.write_text(fingerprint)
+    for install in install_commands(extras):
+        if _run(*install) != 0:
+            sys.exit("dev.py: installing into .venv failed (see pip's message above)")
+    STAMP.write_text(stamp_text(fingerprint, extras))
 
 
 def run_tests(pytest_args: "list[str]") -> int:
@@ -193,7 +244,7 @@ def main(argv: "list[str]") -> int:
     if not argv or argv[0] not in {"run", "test"}:
         print(__doc__)
         return 2
-    ensure_environment()
+    ensure_environment(argv[0])
     if argv[0] == "test":
         return run_tests(argv[1:])
     return _run(PYTHON, "-m", "xraygui", *argv[1:])

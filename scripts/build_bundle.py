@@ -9,7 +9,7 @@ Steps:
 
 0. refuse a CUDA build of torch unless ``--cuda`` is given (the default bundle is CPU-only);
 1. install the pinned PyInstaller into the running interpreter's environment if it is
-   missing or another version;
+   missing or another version, and its dependencies at the versions in ``constraints.txt``;
 2. build ``build.spec`` into ``dist/`` (work files in ``build/``; both git-ignored; or the
    folders ``--dist-dir`` and ``--work-dir`` name);
 3. check the licence notices beside the executable (``THIRD-PARTY-NOTICES.txt``,
@@ -43,6 +43,7 @@ from pathlib import Path
 from third_party_notices import CC_BY_3_URI, LICENSES_DIR, NOTICES_NAME, QT_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
+CONSTRAINTS = ROOT / "constraints.txt"
 PYINSTALLER_VERSION = "6.22.3"
 BUNDLE_NAME = "xraygui"
 SMOKE_TIMEOUT_S = 900
@@ -73,30 +74,28 @@ class SmokeCase:
 def ensure_pyinstaller(python: str) -> None:
     """Install ``pyinstaller==PYINSTALLER_VERSION`` into `python`'s environment if needed.
 
+    With its dependencies at the versions in ``constraints.txt``: pip leaves alone what
+    matches them (offline too) and brings the rest there, a pyinstaller-hooks-contrib of
+    another version, say, whose hooks decide what the bundle collects.
+
     Parameters
     ----------
     python : str
         The interpreter whose environment builds the bundle.
     """
-    probe = subprocess.run(
-        [python, "-c", "import PyInstaller; print(PyInstaller.__version__)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if probe.returncode == 0 and probe.stdout.strip() == PYINSTALLER_VERSION:
-        return
-    print(f"installing pyinstaller=={PYINSTALLER_VERSION}", flush=True)
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", f"pyinstaller=={PYINSTALLER_VERSION}"],
-        check=True,
-    )
+    print(f"pyinstaller=={PYINSTALLER_VERSION}, its dependencies as constraints.txt pins them")
+    subprocess.run(pyinstaller_install_command(python), check=True)
+
+
+def pyinstaller_install_command(python: str) -> list[str]:
+    """Return the pip command that installs the pinned PyInstaller into `python`'s environment."""
+    pyinstaller = f"pyinstaller=={PYINSTALLER_VERSION}"
+    return [python, "-m", "pip", "install", "--quiet", pyinstaller, "-c", str(CONSTRAINTS)]
 
 
 def constrained_torch_version() -> str:
     """Return the torch version pinned in ``constraints.txt`` (``"<version>"`` if none)."""
-    constraints = ROOT / "constraints.txt"
-    lines = constraints.read_text(encoding="utf-8").splitlines() if constraints.is_file() else []
+    lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines() if CONSTRAINTS.is_file() else []
     pins = [line.split("==", 1)[1].strip() for line in lines if line.startswith("torch==")]
     return pins[0] if pins else "<version>"
 

@@ -3,27 +3,44 @@
 ``xraygui --smoke-test [FILE] --report-dir DIR`` runs a whole session in the
 real window instead and exits 0, or prints why and exits 1. ``xraygui --train ...``
 is the training wizard's worker process in a frozen bundle (``python -m core.training``).
-Ctrl-C, SIGTERM and SIGHUP close the window as its close button does.
+Ctrl-C, SIGTERM and SIGHUP close the window as its close button does. Where Qt would
+abort for want of a display or of a system library its X11 platform needs, it says so in
+one line and exits 1 instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 SYSTEM_LIBRARIES = (
-    "The app needs the system's OpenGL, EGL and XCB libraries (Debian/Ubuntu: apt install "
-    "libgl1 libegl1 libxcb1 libxkbcommon-x11-0; RHEL/Fedora: dnf install libglvnd-glx "
-    "libglvnd-egl libxcb libxkbcommon-x11)"
+    "The app needs the system's OpenGL, EGL, fontconfig, GLib, D-Bus, X11 and XCB libraries "
+    "(Debian/Ubuntu: apt install libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 "
+    "libdbus-1-3 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 "
+    "libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 "
+    "libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 "
+    "libxkbcommon0 libxkbcommon-x11-0; RHEL/Fedora: dnf install libglvnd-glx libglvnd-egl "
+    "fontconfig freetype glib2 dbus-libs libX11 libX11-xcb libxcb xcb-util xcb-util-cursor "
+    "xcb-util-wm xcb-util-image xcb-util-keysyms xcb-util-renderutil libxkbcommon "
+    "libxkbcommon-x11)"
 )
-"""What a minimal Linux may lack for Qt, said when Qt fails to load."""
+"""What a minimal Linux may lack for Qt and its X11 platform, said when Qt cannot start."""
+XCB_PLUGIN = "libqxcb.so"
+"""Qt's X11 platform plugin, which Qt loads (or aborts on) when the application starts."""
+NO_DISPLAY = (
+    "start it in a desktop session or set DISPLAY, "
+    "or use QT_QPA_PLATFORM=offscreen for --smoke-test"
+)
 
 try:
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QLibraryInfo, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 except ImportError as error:  # a system library Qt loads is missing: say which, in one line
     sys.exit(f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}")
@@ -77,6 +94,97 @@ def _close_on_signals(app: QApplication) -> list[int]:
     tick.timeout.connect(lambda: None)
     tick.start(SIGNAL_TICK_MS)
     return received
+
+
+def _first_platform(environ: Mapping[str, str]) -> str:
+    """Return the name of the platform plugin Qt tries first on Linux.
+
+    ``QT_QPA_PLATFORM`` (a list such as ``wayland;xcb``, each maybe with ``:options``), or
+    else Wayland in a Wayland session and X11 (``xcb``) everywhere else, as Qt chooses.
+    """
+    requested = environ.get("QT_QPA_PLATFORM", "").strip()
+    if requested:
+        return requested.split(";", 1)[0].split(":", 1)[0].strip()
+    if environ.get("WAYLAND_DISPLAY") or environ.get("XDG_SESSION_TYPE") == "wayland":
+        return "wayland"
+    return "xcb"
+
+
+def _xcb_plugin(environ: Mapping[str, str]) -> Path | None:
+    """Return the X11 platform plugin where Qt finds it first, or None if Qt finds none there.
+
+    Qt looks in ``QT_QPA_PLATFORM_PLUGIN_PATH``, then in ``platforms/`` of each folder of
+    ``QT_PLUGIN_PATH`` (which a PyInstaller bundle sets to its own copy of PySide6's plugins)
+    and of PySide6's plugin folder.
+    """
+    folders = [environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")]
+    plugin_roots = environ.get("QT_PLUGIN_PATH", "").split(os.pathsep)
+    plugin_roots.append(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    folders += [str(Path(root) / "platforms") for root in plugin_roots if root]
+    for folder in folders:
+        if folder and (Path(folder) / XCB_PLUGIN).is_file():
+            return Path(folder) / XCB_PLUGIN
+    return None
+
+
+def _x_server_accepts(display: str) -> bool:
+    """Return whether the X server at `display` accepts this process (libxcb, as Qt connects).
+
+    A connection that succeeds stays open, for the life of the process: an X server with
+    no other client (Xvfb, say) resets when its last client leaves, and Qt's own connection,
+    made next, failed now and then while it did.
+    """
+    xcb = ctypes.CDLL("libxcb.so.1")  # loaded already, by the X11 platform plugin
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: an error object at worst
+    return xcb.xcb_connection_has_error(connection) == 0
+
+
+def qt_start_problem(environ: Mapping[str, str]) -> str | None:
+    """Say in one line why Qt's X11 platform cannot start here, or return None.
+
+    Qt aborts the process (SIGABRT, exit 134, eight lines on stderr) when its platform plugin
+    cannot load or connect. On Linux, where Qt would start its X11 platform, this checks
+    first: that ``DISPLAY`` is set, that the plugin loads (the dynamic loader finds every
+    system library it needs) and that the X server accepts a connection.
+
+    Parameters
+    ----------
+    environ : Mapping of str to str
+        The environment Qt starts in (``os.environ``).
+
+    Returns
+    -------
+    str or None
+        The line to print before exiting 1, or None where Qt can start (or is not checked:
+        other systems, other platforms, an X11 plugin where Qt would not find it).
+    """
+    if not sys.platform.startswith("linux") or _first_platform(environ) != "xcb":
+        return None
+    display = environ.get("DISPLAY", "")
+    if not display:
+        return f"xraygui: no display: DISPLAY is not set; {NO_DISPLAY}"
+    plugin = _xcb_plugin(environ)
+    if plugin is None:
+        return None
+    try:
+        ctypes.CDLL(str(plugin))  # the dynamic loader resolves what it needs, as for Qt
+    except OSError as error:  # "<library>: cannot open shared object file: ...", say
+        library, _, reason = str(error).partition(": ")
+        if Path(library) == plugin:
+            cause = f"its X11 platform plugin {plugin} does not load ({reason})"
+        else:
+            cause = f"its X11 platform ({plugin.name}) needs {Path(library).name}, which does not "
+            cause += f"load ({reason or error})"
+        return f"xraygui: Qt cannot start: {cause}. {SYSTEM_LIBRARIES}"
+    if not _x_server_accepts(display):
+        return (
+            f"xraygui: no display: cannot connect to DISPLAY={display} (no X server there, "
+            f"or one this user may not use); {NO_DISPLAY}"
+        )
+    return None
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -173,7 +281,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return train_main(argv[1:])
     args = parse_args(argv)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance()
+    if app is None:
+        problem = qt_start_problem(os.environ)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
+        app = QApplication([sys.argv[0]])
     app.setApplicationName("xraygui")
     app.setOrganizationName("xray-denoise")
     if args.smoke_test:
