@@ -96,7 +96,25 @@ def _data_lines(data: dict, *, fine_tuned_from: bool) -> list[str]:
         f"{what}: {data.get('name', 'unknown data')}, {_size(data)}",
         f"  Licence of that data: {licence}" + (f" ({uri})" if uri else ""),
         *([f"  Attribution: {attribution}"] if attribution else []),
+        *_site_lines(data),
+        *([f"  {data['no_terms']}"] if data.get("no_terms") else []),
     ]
+
+
+def _site_lines(data: dict) -> list[str]:
+    """Name the licence and attribution of each site folder of a training data set."""
+    sources = data.get("sources")
+    if not isinstance(sources, dict):
+        return []
+    lines = []
+    for folder, terms in sorted(sources.items()):
+        if not isinstance(terms, dict):
+            continue
+        for key, label in (("license", "Licence"), ("attribution", "Attribution")):
+            text = " ".join(str(terms.get(key) or "").split())
+            if text:
+                lines.append(f"  {label} of its folder {folder}: {text}")
+    return lines
 
 
 def _size(data: dict) -> str:

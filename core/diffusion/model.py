@@ -346,6 +346,13 @@ def _git(folder: Path, *args: str) -> str:
     ).stdout
 
 
+MISMATCH = (
+    "weights do not match the checksum in the model card; where training was stopped "
+    "while exporting them, `xray-denoise train DATA --output MODEL --resume` exports them again"
+)
+"""Why a model whose weights and card disagree is refused."""
+
+
 def card_path(weights: str | Path) -> Path:
     """Return the model card path that belongs to a weights file (same stem, ``.json``)."""
     return Path(weights).with_suffix(".json")
@@ -363,7 +370,9 @@ def save_model(
 ) -> ModelCard:
     """Write the network's weights as safetensors and its model card as JSON.
 
-    Both files are written to temporary names and renamed into place. The weights
+    Both files are written to temporary names, flushed to disk and renamed into place
+    (a process killed between the two renames leaves a card of another export, which
+    :func:`load_model` refuses: :data:`MISMATCH`). The weights
     file's metadata holds the card's architecture and schedule too
     (:func:`weights_metadata`), so that the SHA-256 in the card covers them. Its header
     is written with sorted keys: the same weights and description give the same bytes,
@@ -408,7 +417,10 @@ def save_model(
     )
     card_file = card_path(path)
     card_tmp = card_file.with_name(card_file.name + ".tmp")
-    card_tmp.write_text(json.dumps(card.to_json(), indent=2) + "\n", encoding="utf-8")
+    with card_tmp.open("w", encoding="utf-8") as file:
+        file.write(json.dumps(card.to_json(), indent=2) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
     os.replace(tmp, path)
     os.replace(card_tmp, card_file)
     model.card = card
@@ -433,6 +445,8 @@ def _write_canonical(path: Path, serialized: bytes) -> None:
     with path.open("wb") as file:
         file.write(struct.pack("<Q", len(encoded)) + encoded)
         file.write(memoryview(serialized)[8 + length :])
+        file.flush()
+        os.fsync(file.fileno())  # on disk before it is renamed into place
 
 
 def weights_metadata(architecture: UNetConfig, schedule: NoiseSchedule) -> dict[str, str]:
@@ -543,7 +557,7 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     except OSError as e:
         raise ModelFileError(path, f"unreadable weights: {e.strerror or e}") from e
     if actual_sha != expected_sha:
-        raise ModelFileError(path, "weights do not match the checksum in the model card")
+        raise ModelFileError(path, MISMATCH)
     try:
         card = ModelCard.from_json(raw)
     except (ValueError, TypeError) as e:

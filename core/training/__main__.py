@@ -139,32 +139,33 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
         "progress": not args.no_progress,
         "ignore_patient_table": args.ignore_patient_table,
     }
-    depth = {
-        name: value
-        for name, value in (
-            ("blocks_per_level", args.blocks_per_level),
-            ("mid_blocks", args.mid_blocks),
-        )
-        if value is not None
-    }
     if args.resume:
+        _refuse_with_resume(args)
         base = TrainConfig(data=args.folder, output=args.output)
         if base.checkpoint_path.is_file():
             stored = TrainConfig.from_config(read_checkpoint(base.checkpoint_path).config)
-            architecture = _keep_width(args, replace(stored.architecture, **depth), "checkpoint")
+            architecture = _keep_network(args, stored.architecture, "checkpoint", grow=False)
             return replace(stored, checkpoint=None, architecture=architecture, **runtime, **given)
     if args.init_model is not None:
         card = load_model(args.init_model).card
         given |= {
             "lr": TrainConfig.lr * FINE_TUNE_LR_FRACTION if args.lr is None else args.lr,
             "init_model": args.init_model,
-            "architecture": _keep_width(args, replace(card.architecture, **depth), "model"),
+            "architecture": _keep_network(args, card.architecture, "model", grow=True),
             "schedule": card.schedule,
         }
     else:
         architecture = ARCHITECTURES[args.architecture or "standard"]()
-        width = {} if args.base_channels is None else {"base_channels": args.base_channels}
-        given["architecture"] = replace(architecture, **depth, **width)
+        size = {
+            name: value
+            for name, value in (
+                ("base_channels", args.base_channels),
+                ("blocks_per_level", args.blocks_per_level),
+                ("mid_blocks", args.mid_blocks),
+            )
+            if value is not None
+        }
+        given["architecture"] = replace(architecture, **size)
     return TrainConfig(**runtime, **given)
 
 
@@ -185,15 +186,58 @@ def _warn_unused_dose_options(args: argparse.Namespace, config: TrainConfig) -> 
         )
 
 
-def _keep_width(args: argparse.Namespace, architecture: UNetConfig, origin: str) -> UNetConfig:
-    """Refuse a --base-channels that differs from a trained network's: only depth can grow."""
-    if args.base_channels not in (None, architecture.base_channels):
+def _refuse_with_resume(args: argparse.Namespace) -> None:
+    """Refuse the options that a resumed run cannot take: it goes on as its checkpoint says."""
+    for option, given, why in (
+        ("--overwrite", args.overwrite, "--overwrite starts afresh over the checkpoint"),
+        ("--init-model", args.init_model is not None, "the checkpoint keeps its starting model"),
+    ):
+        if given:
+            raise ValueError(f"--resume and {option} exclude each other: {why}; give one of them")
+
+
+def _keep_network(
+    args: argparse.Namespace, trained: UNetConfig, origin: str, *, grow: bool
+) -> UNetConfig:
+    """Return the network a run on a trained one trains; refuse size options it cannot take.
+
+    ``--architecture`` must name the trained network's kind (its width and depth
+    aside), ``--base-channels`` its width; ``--blocks-per-level`` and ``--mid-blocks``
+    may add blocks to a starting model (``grow``), and must equal a checkpoint's.
+    """
+    if args.architecture is not None:
+        named = ARCHITECTURES[args.architecture]()
+        same = {
+            name: getattr(trained, name)
+            for name in ("base_channels", "blocks_per_level", "mid_blocks")
+        }
+        if replace(named, **same) != trained:
+            raise ValueError(
+                f"--architecture {args.architecture}: the {origin} is another network "
+                f"({trained.base_channels} channels, levels x{trained.channel_mult}); "
+                f"leave --architecture out, the {origin}'s is used"
+            )
+    if args.base_channels not in (None, trained.base_channels):
         raise ValueError(
             f"--base-channels {args.base_channels}: the {origin} has "
-            f"{architecture.base_channels}, and a trained network's width cannot change "
-            "(only its depth can grow); start a fresh run for another width"
+            f"{trained.base_channels}, and a trained network's width cannot change "
+            "(only a starting model's depth can grow); start a fresh run for another width"
         )
-    return architecture
+    depth = {}
+    for option, name in (
+        ("--blocks-per-level", "blocks_per_level"),
+        ("--mid-blocks", "mid_blocks"),
+    ):
+        value, had = getattr(args, name), getattr(trained, name)
+        if value is None or value == had:
+            continue
+        if not grow:
+            raise ValueError(
+                f"{option} {value}: the checkpoint has {had}, and a resumed run keeps its "
+                "network; start a fine-tune from its model (--init-model) to add blocks"
+            )
+        depth[name] = value
+    return replace(trained, **depth)
 
 
 class _NoTracebackFormatter(logging.Formatter):
@@ -319,11 +363,12 @@ def run(args: argparse.Namespace) -> int:
             if not config.data.is_dir():
                 raise ValueError(f"{config.data} is not a folder")
             files = find_training_files(config.data)
+            default_log = config.output.with_suffix(".log")
             lock = None
             if int(os.environ.get("RANK", "0")) == 0:
                 check_outputs(config)
                 lock = held.enter_context(TrainingLock(config.output))
-            start_logging(args.log_file or config.output.with_suffix(".log"))
+            start_logging(args.log_file or default_log)
             _warn_unused_dose_options(args, config)
         except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say
             prog = getattr(args, "prog", "xray-denoise")

@@ -91,6 +91,8 @@ def save_checkpoint(
     }
     tmp = path.with_name(path.name + ".tmp")
     save_file(tensors, tmp, metadata=metadata)
+    with tmp.open("rb+") as file:  # on disk before it is renamed into place
+        os.fsync(file.fileno())
     os.replace(tmp, path)
 
 

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pydicom
+import tifffile
+from PIL import Image
 
 from core.errors import XrayError
 from core.image import XrayImage, frame_label
 from core.io import read_image
-from core.io.sniff import DICOM_SUFFIXES, IMAGE_SUFFIXES, is_image_candidate
+from core.io.sniff import detect_format, is_image_candidate
 from core.noise.value_range import value_range
 from core.training.patient_table import (
     PATIENT_TABLE,
@@ -65,6 +68,48 @@ class ImageRecord:
 
 
 @dataclass(frozen=True)
+class ImageFacts:
+    """What kind of image a training image is, as the model card counts them.
+
+    Parameters
+    ----------
+    source_format : str
+        ``"dicom"``, ``"png"``, ``"tiff"``, ``"jpeg"`` or ``"npy"``.
+    bits_stored : int or None
+        The stored bits (DICOM BitsStored, a PNG's depth); None for floating-point data.
+    shape : (int, int)
+        Rows and columns as stored, padding included.
+    modality, body_part : str or None
+        DICOM Modality and BodyPartExamined; None where not given.
+    pixel_spacing : (float, float) or None
+        Row and column spacing in mm; None where not given.
+    """
+
+    source_format: str
+    bits_stored: int | None
+    shape: tuple[int, int]
+    modality: str | None = None
+    body_part: str | None = None
+    pixel_spacing: tuple[float, float] | None = None
+
+    @classmethod
+    def of(cls, image: XrayImage) -> ImageFacts:
+        """Return the facts of a decoded image."""
+        rows, cols = image.pixels.shape[:2]
+        metadata = image.metadata
+        return cls(
+            source_format=image.source_format,
+            bits_stored=None if image.mapping.is_float else image.mapping.bits_stored,
+            shape=(int(rows), int(cols)),
+            modality=str(metadata["Modality"]) if metadata.get("Modality") else None,
+            body_part=(
+                str(metadata["BodyPartExamined"]) if metadata.get("BodyPartExamined") else None
+            ),
+            pixel_spacing=image.pixel_spacing,
+        )
+
+
+@dataclass(frozen=True)
 class TrainingImage:
     """A decoded image normalised to ``[-1, 1]``.
 
@@ -78,11 +123,14 @@ class TrainingImage:
     padding : ndarray of bool or None
         True where a pixel is padding (DICOM PixelPaddingValue), no image content;
         None where there is none.
+    facts : ImageFacts or None
+        What kind of image it is (:func:`describe_images`); None where not known.
     """
 
     record: ImageRecord
     pixels: np.ndarray
     padding: np.ndarray | None = None
+    facts: ImageFacts | None = None
 
 
 def find_images(folder: str | Path) -> list[Path]:
@@ -91,7 +139,8 @@ def find_images(folder: str | Path) -> list[Path]:
     Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
     suffix, or none, that carry the DICOM preamble (``DICM`` at byte 128), such as DICOM
     files named by their UID; a DICOMDIR does not
-    (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` tables) are
+    (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` tables and
+    the licence and attribution texts the model card takes, :func:`describe_source`) are
     counted in a warning that names one, so that none is left out unseen. Hidden files and
     folders and those of NAS and archive tools are left out (:func:`left_out`).
 
@@ -159,7 +208,9 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     images : list of Path
         Files taken as images (:func:`core.io.sniff.is_image_candidate`), sorted.
     others : list of Path
-        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` tables are not listed.
+        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` tables and the
+        licence and attribution texts the model card takes (:func:`source_text_kind`) are
+        not listed.
 
     Raises
     ------
@@ -176,7 +227,7 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
             hidden.append(path)
         elif is_image_candidate(path):
             images.append(path)
-        elif path.name != PATIENT_TABLE:
+        elif path.name != PATIENT_TABLE and source_text_kind(path) is None:
             others.append(path)
     if hidden:
         log.info(
@@ -251,38 +302,66 @@ def assign_patients(
             tables[0],
         )
         tables = []
-    listed = read_patient_tables(folder, tables, paths)
-    patients = group_patients(folder, paths, listed, {p: dicom_patient(p) for p in paths})
+    headers = {p: read_header(p) for p in paths}
+    unreadable = frozenset(p for p, (readable, _) in headers.items() if not readable)
+    listed = read_patient_tables(folder, tables, paths, unreadable=unreadable)
+    dicom = {p: patient for p, (_, patient) in headers.items()}
+    patients = group_patients(folder, paths, listed, dicom, unreadable=unreadable)
     return [ImageRecord(p, patients[p]) for p in paths]
 
 
-def dicom_patient(path: Path) -> str | None:
-    """Return ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<StudyInstanceUID>"``.
+def read_header(path: Path) -> tuple[bool, str | None]:
+    """Read an image file's header: whether it can be read, and a DICOM file's patient.
+
+    Only the header is read, so that the patient tables' warnings count and name no file
+    that :func:`load_images` will skip as unreadable, without decoding any image twice.
 
     Parameters
     ----------
     path : Path
-        Any file; only the header of a DICOM file is read.
+        An image file (:func:`find_images`).
 
     Returns
     -------
-    str or None
-        None for files that are not DICOM or carry neither identifier.
+    readable : bool
+        False where the header cannot be read (no known format, a PNG, JPEG or TIFF that
+        its decoder cannot open, a ``.npy`` without an array header, a DICOM file without
+        image rows): :func:`load_images` would skip the file. True does not promise that
+        its pixels decode.
+    patient : str or None
+        ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<StudyInstanceUID>"``; None for
+        files that are not DICOM or carry neither identifier.
     """
-    suffix = path.suffix.lower()
-    if suffix in IMAGE_SUFFIXES and suffix not in DICOM_SUFFIXES:  # PNG, TIFF, JPEG, .npy
-        return None
     try:
-        ds = pydicom.dcmread(
-            path, stop_before_pixels=True, specific_tags=["PatientID", "StudyInstanceUID"]
+        kind = detect_format(path)
+        if kind != "dicom":
+            _open_raster(path, kind)
+            return True, None
+        ds = pydicom.dcmread(  # forced, as core.io reads it
+            path,
+            force=True,
+            stop_before_pixels=True,
+            specific_tags=["PatientID", "StudyInstanceUID", "Rows"],
         )
-    except Exception:  # noqa: BLE001 - not DICOM or malformed: load_images reports it later
-        return None
+    except Exception:  # noqa: BLE001 - decoders raise many types; load_images says why
+        return False, None
     for keyword, prefix in (("PatientID", "dicom-patient"), ("StudyInstanceUID", "dicom-study")):
         value = str(ds.get(keyword, "") or "").strip()
         if value:
-            return f"{prefix}:{value}"
-    return None
+            return "Rows" in ds, f"{prefix}:{value}"
+    return "Rows" in ds, None
+
+
+def _open_raster(path: Path, kind: str) -> None:
+    """Open a PNG, JPEG, TIFF or ``.npy`` file's header as its reader does; raise if not."""
+    if kind == "npy":
+        np.load(path, mmap_mode="r", allow_pickle=False)
+    elif kind == "tiff":
+        with tifffile.TiffFile(path) as tif:
+            tif.pages.first  # noqa: B018 (reading the first page's header is the point)
+    else:
+        with Image.open(path):
+            pass
 
 
 def frame_records(record: ImageRecord, n_frames: int) -> list[ImageRecord]:
@@ -481,7 +560,52 @@ def _training_image(record: ImageRecord, image: XrayImage) -> TrainingImage:
             record.name,
             100 * image.padding_mask.mean(),
         )
-    return TrainingImage(record, pixels, padding)
+    return TrainingImage(record, pixels, padding, ImageFacts.of(image))
+
+
+def describe_images(images: Sequence[TrainingImage]) -> dict[str, Any]:
+    """Say what kind of images trained, for the model card: counts and ranges, no names.
+
+    Parameters
+    ----------
+    images : sequence of TrainingImage
+        The images used (each frame of a multi-frame file one); those without
+        :class:`ImageFacts` are left out.
+
+    Returns
+    -------
+    dict
+        ``"formats"`` (``{"PNG": 12}``), ``"bits_stored"`` (``{"12": 8}``, ``"float"``
+        for floating-point data) and ``"rows"``/``"cols"`` (``[least, most]``, as
+        stored) of the images; ``"modality"`` and ``"body_part"`` counts (``"not
+        given"`` where a DICOM image has none) where any image is DICOM;
+        ``"pixel_spacing_mm"`` (``[least, most]`` of the row and column spacings) and
+        ``"without_pixel_spacing"`` (a count) where any image has a spacing. Empty
+        without images.
+    """
+    facts = [image.facts for image in images if image.facts is not None]
+    if not facts:
+        return {}
+    out: dict[str, Any] = {
+        "formats": _counts(f.source_format.upper() for f in facts),
+        "bits_stored": _counts("float" if f.bits_stored is None else f.bits_stored for f in facts),
+        "rows": [min(f.shape[0] for f in facts), max(f.shape[0] for f in facts)],
+        "cols": [min(f.shape[1] for f in facts), max(f.shape[1] for f in facts)],
+    }
+    dicom = [f for f in facts if f.source_format == "dicom"]
+    if dicom:
+        out["modality"] = _counts(f.modality or "not given" for f in dicom)
+        out["body_part"] = _counts(f.body_part or "not given" for f in dicom)
+    spacings = [value for f in facts if f.pixel_spacing for value in f.pixel_spacing]
+    if spacings:
+        out["pixel_spacing_mm"] = [round(min(spacings), 4), round(max(spacings), 4)]
+        out["without_pixel_spacing"] = sum(f.pixel_spacing is None for f in facts)
+    return out
+
+
+def _counts(values: Iterable[object]) -> dict[str, int]:
+    """Count values by their text, sorted by it."""
+    return dict(sorted(Counter(str(value) for value in values).items()))
 
 
 def without_padding(
@@ -518,11 +642,46 @@ def without_padding(
     return pixels[box], (kept if kept.any() else None)
 
 
-def describe_source(folder: str | Path) -> dict[str, str]:
+SOURCE_TEXTS = {
+    "attribution": ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"),
+    "license": ("LICENSE", "LICENSE.txt", "LICENSE.md"),
+}
+"""The licence and attribution texts of a data folder or a folder under it (one site's,
+say), by the card field each gives; of each kind, the first name present is taken."""
+
+NO_TERMS = "the model card cannot say under what terms the data may be used"
+"""Why it matters that a data folder has neither licence nor attribution."""
+
+
+def source_text_kind(path: Path) -> str | None:
+    """Say which card field a file gives, if it is a folder's licence or attribution text.
+
+    Parameters
+    ----------
+    path : Path
+        A file in the data folder or a folder under it.
+
+    Returns
+    -------
+    str or None
+        ``"attribution"`` or ``"license"`` (:data:`SOURCE_TEXTS`) for the text that
+        :func:`describe_source` takes from the file's folder; None for any other file.
+    """
+    for kind, names in SOURCE_TEXTS.items():
+        if path.name in names:
+            taken = next((name for name in names if (path.parent / name).is_file()), None)
+            return kind if taken == path.name else None
+    return None
+
+
+def describe_source(folder: str | Path) -> dict[str, Any]:
     """Collect the licence and attribution texts that ship with a data folder.
 
-    The texts are decoded by :func:`read_source_text`; one that cannot be read is
-    left out with a warning, as the data's provenance never blocks training.
+    The data folder's own texts give the top-level fields; those of folders under it (one
+    per site, say, as ``data.csv`` tables may be) are kept by folder. The texts are decoded
+    by :func:`read_source_text`; one that cannot be read is left out with a warning, as the
+    data's provenance never blocks training. Where none is found, a warning says so, and
+    so does the card.
 
     Parameters
     ----------
@@ -532,24 +691,39 @@ def describe_source(folder: str | Path) -> dict[str, str]:
     Returns
     -------
     dict
-        ``"attribution"``: the text of ``ATTRIBUTION.md`` (or ``.txt``) if present;
-        ``"license"``: the first two non-empty lines of ``LICENSE`` (its title) if present.
+        ``"attribution"``: the text of ``ATTRIBUTION.md`` (or ``.txt``, or none) if
+        present; ``"license"``: the first two non-empty lines of ``LICENSE`` (``.txt``,
+        ``.md``: its title) if present; ``"sources"``: the same two fields of each folder
+        under it that has either, keyed by its path relative to ``folder`` (``/``), if
+        any; ``"no_terms"``: a line saying none was found, where none was.
     """
     folder = Path(folder)
+    out: dict[str, Any] = _source_texts(folder)
+    sources = {}
+    for sub in sorted(path for path in folder.rglob("*") if path.is_dir()):
+        relative = sub.relative_to(folder)
+        if not left_out(relative) and (texts := _source_texts(sub)):
+            sources[relative.as_posix()] = texts
+    if sources:
+        out["sources"] = sources
+    if not out:
+        log.warning("no licence or attribution found in %s: %s", folder, NO_TERMS)
+        out["no_terms"] = f"no licence or attribution found in {folder.name}: {NO_TERMS}"
+    return out
+
+
+def _source_texts(folder: Path) -> dict[str, str]:
+    """Read one folder's attribution (whole) and licence (its first two non-empty lines)."""
     out: dict[str, str] = {}
-    for name in ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"):
-        if (folder / name).is_file():
-            text = read_source_text(folder / name)
-            if text is not None:
-                out["attribution"] = text.strip()
-            break
-    for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
-        if (folder / name).is_file():
-            text = read_source_text(folder / name)
-            if text is not None:
-                lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-                out["license"] = " ".join(lines[:2])
-            break
+    for kind, names in SOURCE_TEXTS.items():
+        path = next((folder / name for name in names if (folder / name).is_file()), None)
+        text = read_source_text(path) if path is not None else None
+        if text is None:
+            continue
+        if kind == "attribution":
+            out[kind] = text.strip()
+        else:
+            out[kind] = " ".join([ln.strip() for ln in text.splitlines() if ln.strip()][:2])
     return out
 
 

@@ -43,6 +43,7 @@ from core.training.config import TimeBudget, TrainConfig
 from core.training.data import (
     TrainingImage,
     assign_patients,
+    describe_images,
     describe_source,
     find_images,
     load_images,
@@ -57,8 +58,8 @@ from core.training.dose_validation import (
 from core.training.dose_validation import settings_changes as dose_settings_changes
 from core.training.draws import StepDraws, auto_workers, iterate_draws
 from core.training.ema import EMA
-from core.training.lr_schedule import MAX_WARMUP_FRACTION, learning_rate, warmup_steps
-from core.training.outputs import check_outputs, start_metrics
+from core.training.lr_schedule import MAX_WARMUP_FRACTION, StepPlan, learning_rate
+from core.training.outputs import check_outputs, clear_outputs, start_metrics
 from core.training.patches import PatchSampler
 from core.training.selection import (
     DataChangedError,
@@ -251,6 +252,7 @@ def _prepare_data(
         "n_train_images": len(train_images),
         "n_val_images": len(val_images),
         "n_val_patients": n_val_patients,
+        "kinds": describe_images(train_images + val_images),
         "skipped": {"unreadable": len(unreadable), "too_small": len(selection.too_small)},
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
         "else by file (the frames of a file always together)",
@@ -385,6 +387,7 @@ def _card_training(
     started_from: dict[str, Any] | None,
     budget: TimeBudget | None,
     precision: str,
+    plan: StepPlan,
 ) -> dict[str, Any]:
     settings = config.to_config()
     # minutes is this invocation's request; the run's whole budget is time_budget_s.
@@ -395,7 +398,7 @@ def _card_training(
         sha256 = (started_from or {}).get("weights_sha256", "")
         settings["init_model"] = {"name": config.init_model.stem, "weights_sha256": sha256}
     settings["time_budget_s"] = None if budget is None else round(budget.total_s, 1)
-    settings["warmup_steps"] = warmup_steps(config)  # as used: at most a tenth of the steps
+    settings["warmup_steps"] = plan.warmup  # as used: at most a tenth of the first horizon
     if settings["warmup_steps"] != config.warmup_steps:
         settings["warmup_steps_requested"] = config.warmup_steps
     if budget is not None:
@@ -550,6 +553,38 @@ def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget |
     return budget
 
 
+def _step_plan(config: TrainConfig, stored: Checkpoint | None) -> StepPlan:
+    """Return the run's warm-up and decay: a fresh run's, else the checkpoint's.
+
+    A resumed run given another horizon (``steps``) keeps its warm-up and the rate it
+    reached, and spreads what is left of the decay over the new remaining steps
+    (:meth:`StepPlan.rehorizoned`), as ``minutes`` does with a time budget.
+    """
+    if stored is None or stored.step == 0:
+        return StepPlan.fresh(config)
+    old_steps = stored.config["steps"]
+    kept = stored.extra.get("lr_plan")
+    if kept is None:  # a checkpoint from before plans were kept: its horizon's own
+        plan = StepPlan.fresh(replace(config, steps=old_steps))
+    else:
+        plan = StepPlan.from_json(kept)
+    if old_steps == config.steps:
+        return plan
+    new = plan.rehorizoned(stored.step, old_steps, config.steps, config.min_lr_fraction)
+    log.warning(
+        "horizon changed from %d to %d steps: the learning rate goes on from %.3g at step %d "
+        "(%.3g before the change), its decay spread over the %d steps left; warm-up %d steps",
+        old_steps,
+        config.steps,
+        learning_rate(stored.step, config, plan=new),
+        stored.step,
+        learning_rate(stored.step, replace(config, steps=old_steps), plan=plan),
+        config.steps - stored.step,
+        new.warmup,
+    )
+    return new
+
+
 def _stored_split(stored: Checkpoint, path: Path) -> dict[str, Any] | None:
     """Return a checkpoint's split; None, with a warning, for one from before splits were kept."""
     split = stored.extra.get("split")
@@ -643,6 +678,11 @@ def _train(
             raise ValueError(
                 f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
             )
+        if config.steps != stored.config["steps"] and config.steps <= stored.step:
+            raise ValueError(
+                f"cannot resume {ckpt_path} with {config.steps} steps: it has done "
+                f"{stored.step} of {stored.config['steps']}; give more steps than {stored.step}"
+            )
         if _finished(config, stored):
             log.info(
                 "%s is finished (%d of %d steps done): nothing to train, %s left as it is",
@@ -671,8 +711,6 @@ def _train(
     validation_start: dict[str, Any] = {}  # a fine-tune's starting model's, at step 0
     interval_losses: list[float] = []  # the losses since the last loss record
     if stored is not None:
-        if stored.config["steps"] != config.steps:
-            log.warning("horizon changed from %d to %d steps", stored.config["steps"], config.steps)
         if changes := dose_settings_changes(config, stored.config):
             log.warning(
                 "validation settings changed since the checkpoint (%s): the scores after step "
@@ -704,11 +742,12 @@ def _train(
         config.batch_size,
         config.patch_size,
     )
-    if warmup_steps(config) < config.warmup_steps:
+    plan = _step_plan(config, stored)
+    if stored is None and plan.warmup < config.warmup_steps:
         log.warning(
             "learning-rate warm-up shortened from %d to %d steps (at most %d%% of the %d steps)",
             config.warmup_steps,
-            warmup_steps(config),
+            plan.warmup,
             round(100 * MAX_WARMUP_FRACTION),
             config.steps,
         )
@@ -747,6 +786,7 @@ def _train(
         }
         if budget is not None:
             extra["time_budget"] = budget.to_json()
+        extra["lr_plan"] = plan.to_json()
         if started_from is not None:
             extra["started_from"] = started_from
         if validation_start:
@@ -763,7 +803,7 @@ def _train(
             config.output,
             data=data.card,
             training=_card_training(
-                config, step, elapsed(), ctx, started_from, budget, used_precision
+                config, step, elapsed(), ctx, started_from, budget, used_precision, plan
             ),
             validation=validation_json,
             validation_start=validation_start,
@@ -789,6 +829,7 @@ def _train(
         return result
 
     if ctx.is_main:
+        clear_outputs(config)  # only now: the data are read and every check has passed
         start_metrics(config, step)
     started = time.monotonic()
     if config.init_model is not None and not config.resume and data.validator is not None:
@@ -829,7 +870,7 @@ def _train(
             x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
             # Every rank takes rank 0's clock, so that all apply the same rate.
             used = 0.0 if budget is None else ctx.share(budget.fraction(elapsed()))
-            lr = learning_rate(step, config, time_fraction=used)
+            lr = learning_rate(step, config, time_fraction=used, plan=plan)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             with _autocast(ctx.device, dtype):

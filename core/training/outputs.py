@@ -52,6 +52,37 @@ def check_outputs(config: TrainConfig) -> None:
             raise ValueError(f"{path} exists; choose another output or replace it (--overwrite)")
 
 
+def clear_outputs(config: TrainConfig) -> None:
+    """Remove the checkpoint an ``overwrite`` run replaces, once the run is about to train.
+
+    Called when the data are read and every check has passed, so that a run refused
+    (a data folder that cannot be read, say) touches nothing. The old run's model and
+    card stay until the new run's first export replaces them, atomically, so a run
+    killed before it leaves the old model usable; with its checkpoint gone, ``resume``
+    cannot take the old run's place beside the new run's metrics (which
+    :func:`start_metrics` empties). Nothing is removed without ``overwrite`` or on
+    ``resume``.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        ``checkpoint_path``, ``resume`` and ``overwrite``.
+
+    Raises
+    ------
+    ValueError
+        With one line that names the checkpoint where it could not be removed.
+    """
+    if not config.overwrite or config.resume:
+        return
+    try:
+        config.checkpoint_path.unlink(missing_ok=True)
+    except OSError as e:
+        raise ValueError(
+            f"cannot remove {config.checkpoint_path} to start afresh: {e.strerror or e}"
+        ) from e
+
+
 def start_metrics(config: TrainConfig, step: int) -> None:
     """Empty the metrics file of a fresh run; keep a resumed run's up to its checkpoint.
 

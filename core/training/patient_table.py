@@ -29,7 +29,7 @@ import contextlib
 import csv
 import io
 import logging
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -88,7 +88,11 @@ def decode_text(raw: bytes) -> tuple[str, str]:
 
 
 def read_patient_tables(
-    folder: Path, tables: Sequence[Path], paths: Sequence[Path]
+    folder: Path,
+    tables: Sequence[Path],
+    paths: Sequence[Path],
+    *,
+    unreadable: Collection[Path] = (),
 ) -> dict[Path, frozenset[str]]:
     """Return the patients that the ``data.csv`` tables give each image they list.
 
@@ -102,6 +106,9 @@ def read_patient_tables(
         Its images. A row's ``image_id`` names an image under the table's folder by its
         path relative to that folder, or by its file name, each with or without its
         extension, with either slash between folders, in any case.
+    unreadable : collection of Path
+        Those of ``paths`` that cannot be read, to be skipped: not counted or named among
+        the images no table lists.
 
     Returns
     -------
@@ -129,7 +136,8 @@ def read_patient_tables(
                     f"one of them (or train with {IGNORE_OPTION})",
                 )
             found[path], named_by[path] = patients, table
-    unlisted = [path for path in paths if path not in found]
+    readable = [path for path in paths if path not in unreadable]
+    unlisted = [path for path in readable if path not in found]
     if tables and unlisted:
         log.warning(
             "%s: %d of the %d images are in no %s (such as %s); each joins the patient of "
@@ -137,7 +145,7 @@ def read_patient_tables(
             "is a patient of its own",
             folder,
             len(unlisted),
-            len(paths),
+            len(readable),
             PATIENT_TABLE,
             unlisted[0].relative_to(folder).as_posix(),
         )
@@ -232,6 +240,8 @@ def group_patients(
     paths: Sequence[Path],
     listed: Mapping[Path, frozenset[str]],
     dicom: Mapping[Path, str | None],
+    *,
+    unreadable: Collection[Path] = (),
 ) -> dict[Path, str]:
     """Name each image's patient: images that share a table patient or DICOM id are one.
 
@@ -245,6 +255,9 @@ def group_patients(
         The table patients of the images the tables list (:func:`read_patient_tables`).
     dicom : mapping
         Each image's ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<UID>"``, or None.
+    unreadable : collection of Path
+        Those of ``paths`` that cannot be read, to be skipped: not counted or named among
+        the images without a patient.
 
     Returns
     -------
@@ -265,7 +278,7 @@ def group_patients(
         path: root[linked[0]][1] if linked else f"file:{path.relative_to(folder).as_posix()}"
         for path, linked in nodes.items()
     }
-    alone = [path for path, linked in nodes.items() if not linked]
+    alone = [path for path, linked in nodes.items() if not linked and path not in unreadable]
     if alone and not listed:
         log.warning(
             "%d image files have no patient (no %s, no DICOM PatientID), such as %s: each file "

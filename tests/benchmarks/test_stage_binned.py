@@ -58,6 +58,10 @@ def test_unpacked_folder_trains_as_binning_2_of_the_original(tmp_path):
     for a, b in zip(binned.validator.cases, staged.validator.cases, strict=True):
         np.testing.assert_array_equal(a[3], b[3])  # clean crops
         np.testing.assert_array_equal(a[4], b[4])  # noisy crops
+    # The card's counts, split and sources agree; what kind of files were read does not (the
+    # staged training films are float TIFFs of the 2 x 2 block means, not the 8-bit PNGs).
+    assert binned.card.pop("kinds")["formats"] == {"PNG": 10}
+    assert staged.card.pop("kinds")["formats"] == {"PNG": 4, "TIFF": 6}
     assert binned.card == staged.card
 
 

@@ -143,7 +143,7 @@ def test_the_checksum_is_checked_before_the_card_builds_anything(saved, monkeypa
         raise AssertionError("the schedule was built before the checksum was checked")
 
     monkeypatch.setattr(core.diffusion.model.NoiseSchedule, "from_config", built)
-    assert _refusal(saved).endswith("weights do not match the checksum in the model card")
+    assert "weights do not match the checksum in the model card" in _refusal(saved)
 
 
 def test_an_upper_case_checksum_is_the_same_checksum(saved, tiny_model):

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from core.diffusion import DiffusionModel, NoiseSchedule, UNet, UNetConfig, card_path, save_model
+from core.diffusion.model import MISMATCH
 from core.errors import ModelFileError
 from core.resources import file_sha256
 from xraygui import jobs
@@ -81,9 +82,7 @@ def test_loading_a_model_file_reads_it_from_disk(window, tmp_path):
     path.write_bytes(bytes(blob))
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert not window.add_model_file(path)
-    assert window.errors[-1] == (
-        f"Cannot load model: {path}: weights do not match the checksum in the model card"
-    )
+    assert window.errors[-1] == f"Cannot load model: {path}: {MISMATCH}"
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,8 @@ def test_cancel_before_the_first_checkpoint_offers_to_start_again(
     page.poll()
     _stop(qtbot, page.process, "cancel")
     assert page.status.text() == (
-        "Cancelled before the first checkpoint (step 30 of 200): nothing to resume."
+        "Cancelled after step 30, before its first checkpoint was written (one every 200 "
+        "steps): nothing to resume."
     )
     assert page.resume_button.text() == "Start again" and page.resume_button.isEnabled()
     page.resume_button.click()  # a fresh start: there is nothing to resume from

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -28,11 +29,19 @@ from PySide6.QtWidgets import (
 
 from core.errors import error_line
 from core.training.control import request_stop
+from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import RunSpec
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
+
+IGNORE_TABLE = "Ignore data.csv (split by DICOM patient, else by file)"
+"""The check box that scans, and trains, without the folder's ``data.csv`` tables."""
+TICK_IGNORE_TABLE = ', or tick "Ignore data.csv" below'
+"""What a refused table's message says to do in the wizard, for the command line's option."""
+TABLES_IGNORED = "data.csv ignored, as ticked below: split by DICOM patient, else by file."
+NO_IMAGES = "No images found in this folder (DICOM, PNG, TIFF or JPEG, searched recursively)."
 
 
 class DataPage(QWizardPage):
@@ -81,6 +90,7 @@ class DataPage(QWizardPage):
         self._elsewhere = elsewhere or []
         self._unsaved = unsaved or []
         self._training_size = (DEFAULTS.patch_size, DEFAULTS.binning)
+        self._folder: Path | None = None  # the folder chosen last
 
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("Folder of training images")
@@ -97,6 +107,10 @@ class DataPage(QWizardPage):
         self.thumbnails.setMinimumHeight(THUMBNAIL + 30)
         self.unusable = QListWidget()
         self.unusable.setMaximumHeight(90)
+        # Shown where the folder has a data.csv: training passes --ignore-patient-table.
+        self.ignore_table = QCheckBox(IGNORE_TABLE)
+        self.ignore_table.hide()
+        self.ignore_table.toggled.connect(self._ignore_table_toggled)
 
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -128,6 +142,7 @@ class DataPage(QWizardPage):
         layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
+        layout.addWidget(self.ignore_table)
         layout.addWidget(self.thumbnails, 1)
         layout.addWidget(QLabel("Unusable files (or frames):"))
         layout.addWidget(self.unusable)
@@ -183,6 +198,12 @@ class DataPage(QWizardPage):
         if not str(folder).strip():
             return None
         path = Path(str(folder).strip()).expanduser().resolve()
+        if path != self._folder:  # another folder: its tables are used unless told
+            self._folder = path
+            self.ignore_table.blockSignals(True)
+            self.ignore_table.setChecked(False)
+            self.ignore_table.blockSignals(False)
+            self.ignore_table.hide()
         self.folder.setText(str(path))
         if self.report is not None and self.report.folder == path and not again:
             return None
@@ -200,7 +221,9 @@ class DataPage(QWizardPage):
             return None
         self.summary.setText("Scanning...")
         self.progress.show()
-        worker = GeneratorWorker(scan_folder, path)
+        # The option only where it is ticked: a scan function stays callable with a folder.
+        options = {"ignore_tables": True} if self.ignore_table.isChecked() else {}
+        worker = GeneratorWorker(scan_folder, path, **options)
         worker.yielded.connect(self._progress)
         worker.returned.connect(self._show)
         worker.errored.connect(self._failed)
@@ -220,8 +243,21 @@ class DataPage(QWizardPage):
 
     def _failed(self, error: Exception) -> None:
         if self._current():  # a data.csv that cannot be used, say: training would refuse too
-            line = html.escape(error_line(error))
+            line = error_line(error)
+            if isinstance(error, PatientTableError):  # the wizard's way round it, not the CLI's
+                line = line.replace(f" (or train with {IGNORE_OPTION})", TICK_IGNORE_TABLE)
+                self.ignore_table.show()
+            line = html.escape(line)
             self.summary.setText(f"<b>Training cannot use this folder:</b> {line}")
+
+    def _ignore_table_toggled(self) -> None:
+        """Scan the folder again, with or without its tables, as training will split it."""
+        if self._folder is not None:
+            self.set_folder(self._folder, again=True)
+
+    def ignores_tables(self) -> bool:
+        """Whether the run splits without the folder's ``data.csv`` tables."""
+        return self.ignore_table.isChecked()
 
     def _ended(self) -> None:
         if self._current():
@@ -248,6 +284,7 @@ class DataPage(QWizardPage):
         if not self._current():
             return
         self.report = report
+        self.ignore_table.setVisible(bool(report.tables))
         patch_size, binning = self._training_size
         if (report.patch_size, report.binning) != self._training_size:
             report.select(patch_size=patch_size, binning=binning)
@@ -257,19 +294,10 @@ class DataPage(QWizardPage):
 
     def _display(self, report: ScanReport) -> None:
         """Show a report's summary, thumbnails and unusable files (as training counts them)."""
-
-        def counts(counter) -> str:
-            return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "-"
-
-        binned = f", binned {report.binning} x {report.binning}" if report.binning > 1 else ""
+        ignored = report.tables_ignored and bool(report.tables)
         self.summary.setText(
-            f"<b>{report.n_usable} usable images</b> from {report.n_usable_files} files "
-            f"(every frame of a multi-frame file is an image; {report.patch_size} px training "
-            f"patches{binned}), {len(report.unusable)} unusable.<br>"
-            f"Formats: {counts(report.formats)}<br>"
-            f"Modality: {counts(report.modalities)}; body part: {counts(report.body_parts)}<br>"
-            f"Sizes: {report.size_range()}<br>"
-            + self._split_line(report)
+            (self._nothing_read(report) or self._counts(report))
+            + (f"<br><b>{TABLES_IGNORED}</b>" if ignored else "")
             + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
         self.thumbnails.clear()
@@ -280,6 +308,34 @@ class DataPage(QWizardPage):
         self.unusable.clear()
         for path, reason in report.unusable:
             self.unusable.addItem(f"{path.relative_to(report.folder)}: {reason}")
+
+    @classmethod
+    def _counts(cls, report: ScanReport) -> str:
+        """Count the usable images by format, modality, body part and size; say the split."""
+
+        def counts(counter) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "-"
+
+        binned = f", binned {report.binning} x {report.binning}" if report.binning > 1 else ""
+        return (
+            f"<b>{report.n_usable} usable images</b> from {report.n_usable_files} files "
+            f"(every frame of a multi-frame file is an image; {report.patch_size} px training "
+            f"patches{binned}), {len(report.unusable)} unusable.<br>"
+            f"Formats: {counts(report.formats)}<br>"
+            f"Modality: {counts(report.modalities)}; body part: {counts(report.body_parts)}<br>"
+            f"Sizes: {report.size_range()}<br>" + cls._split_line(report)
+        )
+
+    @staticmethod
+    def _nothing_read(report: ScanReport) -> str:
+        """Say why no image could be read (none found, or none readable); "" if one was."""
+        if report.readable:
+            return ""
+        if report.n_image_files == 0:
+            return f"<b>{NO_IMAGES}</b>"
+        files = "image file" if report.n_image_files == 1 else f"{report.n_image_files} image files"
+        none = "The" if report.n_image_files == 1 else "None of the"
+        return f"<b>{none} {files} could be read:</b> see the unusable files below."
 
     @staticmethod
     def _split_line(report: ScanReport) -> str:

@@ -62,6 +62,8 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
     ]  # fmt: skip
     if spec.threads is not None:
         args += ["--threads", str(spec.threads)]
+    if spec.ignore_patient_table:  # a resume splits again: it must split alike
+        args.append("--ignore-patient-table")
     minutes = spec.minutes
     if resume:
         args.append("--resume")

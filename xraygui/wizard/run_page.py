@@ -34,6 +34,8 @@ GAUSSIAN = "Gaussian levels, one step"
 DOSES = "Noise-page doses, blind denoise"
 GAUSSIAN_SCALE = "dB on [-1, 1] (model domain)"
 DOSES_SCALE = "dB on [0, 1] (image's range)"
+TITLE_SIZE = "9pt"
+"""Plot titles' size: pyqtgraph's 11 pt cut the longest off at the wizard's width."""
 STOPPED = frozenset({"paused", "cancelled", "failed"})
 """States in which the run can go on: resumed from its checkpoint, or started again."""
 
@@ -57,6 +59,13 @@ def eta_seconds(spec: RunSpec, record: dict) -> float | None:
     if spec.minutes is not None:
         left.append(spec.minutes * 60 - record["elapsed_s"])
     return min(left) if left else None
+
+
+def _plot(title: str) -> pg.PlotWidget:
+    """Return an empty plot with a title of :data:`TITLE_SIZE`."""
+    plot = pg.PlotWidget()
+    plot.setTitle(title, size=TITLE_SIZE)
+    return plot
 
 
 class RunPage(QWizardPage):
@@ -93,15 +102,15 @@ class RunPage(QWizardPage):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
 
-        self.loss_plot = pg.PlotWidget(title="Training loss")
+        self.loss_plot = _plot("Training loss")
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLogMode(y=True)
         self.loss_curve = self.loss_plot.plot(pen="y")
         # The two PSNRs are on different scales (6 dB apart for the same error): a plot
         # each, its title naming the validation and its axis the scale.
-        self.psnr_plot = pg.PlotWidget(title=f"Validation PSNR: {GAUSSIAN}")
-        self.dose_psnr_plot = pg.PlotWidget(title=f"Validation PSNR: {DOSES}")
-        self.ssim_plot = pg.PlotWidget(title="Validation SSIM")
+        self.psnr_plot = _plot(f"Validation PSNR: {GAUSSIAN}")
+        self.dose_psnr_plot = _plot(f"Validation PSNR: {DOSES}")
+        self.ssim_plot = _plot("Validation SSIM")
         self.psnr_plot.setLabel("left", GAUSSIAN_SCALE)
         self.dose_psnr_plot.setLabel("left", DOSES_SCALE)
         for plot in (self.psnr_plot, self.dose_psnr_plot, self.ssim_plot):
@@ -114,6 +123,7 @@ class RunPage(QWizardPage):
         )
         self.dose_ssim_curve = self.ssim_plot.plot(pen="g", symbol="t", symbolSize=6, name=DOSES)
         self.status = QLabel("Not started.")
+        self.status.setWordWrap(True)  # a long state wraps beside the ETA and buttons
         self.eta = QLabel(format_eta(None))
         self.pause_button = QPushButton("Pause")
         self.resume_button = QPushButton("Resume")
@@ -318,9 +328,12 @@ class RunPage(QWizardPage):
         elif state in STOPPED and checkpoint is not None:
             self.status.setText(f"{state}: Resume from step {checkpoint[0]} (its checkpoint)")
         elif state in STOPPED and spec is not None and checkpoint is None:
-            where = f" (step {self.losses[-1][0]} of {spec.checkpoint_every})" if last else ""
+            # The step logged last: the run may have gone on a little (into the validation
+            # and checkpoint due at that step, say) before it stopped.
+            when = f" after step {self.losses[-1][0]}" if self.losses else ""
             self.status.setText(
-                f"{state.capitalize()} before the first checkpoint{where}: nothing to resume."
+                f"{state.capitalize()}{when}, before its first checkpoint was written (one "
+                f"every {spec.checkpoint_every} steps): nothing to resume."
             )
         self._buttons(state)
         self.stateChanged.emit(state)

@@ -72,6 +72,8 @@ class RunSpec:
         Steps between loss records, validations and checkpoints.
     threads : int or None
         CPU threads of the training process; None lets torch choose.
+    ignore_patient_table : bool
+        Split without the data folder's ``data.csv`` tables (``--ignore-patient-table``).
     """
 
     data: Path
@@ -91,6 +93,7 @@ class RunSpec:
     val_every: int = 200
     checkpoint_every: int = 200
     threads: int | None = None
+    ignore_patient_table: bool = False
 
     @property
     def output(self) -> Path:

@@ -27,6 +27,7 @@ from core.training.data import (
     ImageRecord,
     assign_patients,
     frame_records,
+    patient_tables,
     sort_files,
     without_padding,
 )
@@ -74,6 +75,12 @@ class ScanReport:
     ----------
     folder : Path
         The folder scanned.
+    n_image_files : int
+        Files taken as images (by suffix or DICOM preamble), readable or not.
+    tables : list of Path
+        The folder's ``data.csv`` tables, ignored or not.
+    tables_ignored : bool
+        Whether the split was made without them (``--ignore-patient-table``).
     readable : list of ScannedImage
         Every image that could be read.
     unreadable : list of (Path, str)
@@ -100,6 +107,9 @@ class ScanReport:
     """
 
     folder: Path
+    n_image_files: int = 0
+    tables: list[Path] = field(default_factory=list)
+    tables_ignored: bool = False
     readable: list[ScannedImage] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     thumbnails: list[tuple[Path, np.ndarray]] = field(default_factory=list)
@@ -181,7 +191,11 @@ def thumbnail(image: XrayImage, side: int = THUMBNAIL) -> np.ndarray:
 
 
 def scan_folder(
-    folder: Path, *, patch_size: int = DEFAULTS.patch_size, binning: int = DEFAULTS.binning
+    folder: Path,
+    *,
+    patch_size: int = DEFAULTS.patch_size,
+    binning: int = DEFAULTS.binning,
+    ignore_tables: bool = False,
 ) -> Generator[tuple[int, int], None, ScanReport]:
     """Read every image under ``folder`` and report on it.
 
@@ -192,6 +206,9 @@ def scan_folder(
     patch_size, binning : int
         The training settings that decide which images are large enough
         (:meth:`ScanReport.select`).
+    ignore_tables : bool
+        Split without the ``data.csv`` tables, as training with
+        ``--ignore-patient-table`` does.
 
     Yields
     ------
@@ -201,12 +218,18 @@ def scan_folder(
     Returns
     -------
     ScanReport
+
+    Raises
+    ------
+    core.training.patient_table.PatientTableError
+        If a table cannot be used (and ``ignore_tables`` is False): training would refuse.
     """
-    report = ScanReport(folder)
+    report = ScanReport(folder, tables=patient_tables(folder), tables_ignored=ignore_tables)
     paths, others = sort_files(folder)
+    report.n_image_files = len(paths)
     report.unreadable = [(path, NOT_AN_IMAGE) for path in others]
     with _warnings_of(patient_table_log) as notes:
-        records = assign_patients(folder, paths)
+        records = assign_patients(folder, paths, ignore_tables=ignore_tables)
     report.split_notes = notes
     for done, record in enumerate(records, 1):
         _scan_file(report, record)

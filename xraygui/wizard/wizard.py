@@ -152,6 +152,7 @@ class TrainWizard(QWizard):
             dose_range=self.noise_page.dose_range(),
             electronic_noise=self.noise_page.electronic.value(),
             threads=max(1, usable_cores() - 1),
+            ignore_patient_table=self.data_page.ignores_tables(),
             **self.cadence,
         )
 
