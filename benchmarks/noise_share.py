@@ -19,11 +19,13 @@ unless the ``bits`` column says otherwise):
 Each row gives the range over the seeds of the share (estimated over predicted
 variance, the count-weighted median over the noise-level bins), of the tilt (the share
 in the upper half of the intensities over the lower half's; ``none``: too few
-intensities) and how many images hold noise beyond rounding::
+intensities) and how many images hold noise beyond rounding. Spans over 20 are refused
+since 2026-11-27 (:data:`core.noise.dose.MAX_ATTENUATION`); the run in
+``benchmarks/results/2026-11-27-noise-share/`` was made before, with a span of 100::
 
     python benchmarks/noise_share.py [--sizes 128,256,384,512] [--photons 2000,20000,100000]
         [--seeds 8] [--side 512] [--taken 20000] [--wrong 2000,40000,200000]
-        [--spans 0.5,2,3.5,5,7,10,14,100] [--entered 100,1000,10000,20000,100000,1000000]
+        [--spans 0.5,2,3.5,5,7,10,14,20] [--entered 100,1000,10000,20000,100000,1000000]
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--side", type=int, default=512, help="side of the other cases")
     parser.add_argument("--taken", type=float, default=20_000.0, help="quanta, other cases")
     parser.add_argument("--wrong", default="2000,40000,200000", help="quanta entered instead")
-    parser.add_argument("--spans", default="0.5,2,3.5,5,7,10,14,100", help="spans entered")
+    parser.add_argument("--spans", default="0.5,2,3.5,5,7,10,14,20", help="spans entered")
     parser.add_argument(
         "--entered", default="100,1000,10000,20000,100000,1000000", help="quanta, noise-free"
     )

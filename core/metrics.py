@@ -16,6 +16,7 @@ from scipy.ndimage import binary_erosion
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
 from core.image import XrayImage
+from core.noise.value_range import NATIVE_BITS, data_bits
 
 #: Standard deviation of SSIM's Gaussian window, in pixels (Wang et al. 2004).
 SSIM_SIGMA = 1.5
@@ -29,6 +30,11 @@ SSIM_MIN_SIDE = 2 * int(3.5 * SSIM_SIGMA + 0.5) + 1
 #: blocks or more, by 1.2 dB rms (3.3 dB at most) on 100 to 300, and by 3.1 dB rms (10 dB
 #: at most) on fewer. A 26 x 26 anatomy rests on about 33 blocks: 3.6 dB off in review.
 MIN_NOISE_BLOCKS = 300
+#: Percentiles whose span is an image's spread of values, for :func:`scale_mismatch`.
+SPREAD_PERCENTILES = (1.0, 99.0)
+#: Spreads of values differing by more than this factor are on different scales: a
+#: simulated dose or a denoised image spreads its reference's values by a few per cent.
+SPREAD_RATIO = 2.0
 
 
 def format_mse(value: float) -> str:
@@ -48,6 +54,25 @@ def format_ssim(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.4f}"
 
 
+def _scale(image: XrayImage) -> tuple[bool, int | None, bool, float, float, str]:
+    """Return what sets the scale of an image's values, as :func:`describe_scale` names it.
+
+    The bits are those of the data (:func:`core.noise.value_range.data_bits`), as
+    :func:`core.noise.value_range.metric_range` measures against: 12-bit data in a
+    16-bit PNG are on the scale of a 12-bit DICOM.
+    """
+    mapping = image.mapping
+    bits = None if mapping.is_float else data_bits(image)
+    return (
+        mapping.is_float,
+        bits,
+        mapping.signed,
+        mapping.slope,
+        mapping.intercept,
+        image.photometric,
+    )
+
+
 def describe_scale(image: XrayImage) -> str:
     """Name the scale of an image's values, e.g. ``"12-bit stored values, MONOCHROME2"``.
 
@@ -59,19 +84,61 @@ def describe_scale(image: XrayImage) -> str:
     Returns
     -------
     str
-        Its stored bits (or floating point), sign, rescale and photometric
-        interpretation: two images whose descriptions differ hold values that are not
-        on one scale.
+        The bits of its data (or floating point), with its container's where wider
+        (``"12-bit stored values in 16 bits"``: :func:`core.noise.value_range.data_bits`),
+        sign, rescale and photometric interpretation: two images whose descriptions
+        differ hold values that are not on one scale.
     """
-    mapping = image.mapping
-    if mapping.is_float:
+    is_float, bits, signed, slope, intercept, photometric = _scale(image)
+    if is_float:
         values = "floating-point values"
     else:
-        sign = " signed" if mapping.signed else ""
-        values = f"{mapping.bits_stored}-bit{sign} stored values"
-        if (mapping.slope, mapping.intercept) != (1.0, 0.0):
-            values += f" x {mapping.slope:g} + {mapping.intercept:g}"
-    return f"{values}, {image.photometric}"
+        values = f"{bits}-bit{' signed' if signed else ''} stored values"
+        container = image.mapping.bits_stored
+        if container > NATIVE_BITS and bits != container:
+            values += f" in {container} bits"
+        if (slope, intercept) != (1.0, 0.0):
+            values += f" x {slope:g} + {intercept:g}"
+    return f"{values}, {photometric}"
+
+
+def spread(image: XrayImage) -> tuple[float, float]:
+    """Return an image's values at its :data:`SPREAD_PERCENTILES`.
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image; its padding (DICOM PixelPaddingValue) is left out.
+
+    Returns
+    -------
+    tuple of float
+        The 1st and the 99th percentile of its pixels that are not padding; ``(nan,
+        nan)`` where all are padding.
+    """
+    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    if pixels.size == 0:
+        return math.nan, math.nan
+    low, high = np.percentile(pixels, SPREAD_PERCENTILES)
+    return float(low), float(high)
+
+
+def _spread_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
+    """Say where the test image's spread of values differs from its reference's by over 2x."""
+    (low, high), (their_low, their_high) = spread(test), spread(reference)
+    ours, theirs = high - low, their_high - their_low
+    if not (ours > 0 and theirs > 0):  # a constant image, or one all padding: no scale
+        return None
+    ratio = ours / theirs
+    if 1 / SPREAD_RATIO <= ratio <= SPREAD_RATIO:
+        return None
+    times = max(ratio, 1 / ratio)
+    times_text = f"{times:.3g}" if times < 1000 else f"{times:.0f}"  # 65520, not 6.55e+04
+    factor = f"{times_text} times {'as wide' if ratio > 1 else 'narrower'}"
+    return (
+        f"1st-99th percentiles {low:.5g} to {high:.5g} against {their_low:.5g} to "
+        f"{their_high:.5g}, {factor}"
+    )
 
 
 def scale_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
@@ -80,7 +147,12 @@ def scale_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
     MSE, PSNR and SSIM compare pixel values as they are: a 16-bit PNG against an
     8-bit one, or a 12-bit DICOM against an 8-bit export of it, scores as if every
     pixel were wrong. The metrics are still computed; this is the warning to give
-    with them (:func:`describe_scale` of each).
+    with them. Two images are on different scales where :func:`describe_scale`
+    tells them apart (by the bits of their data, not of their containers: 12-bit
+    data in a 16-bit PNG are on a 12-bit DICOM's scale), or where the spans of their
+    values between the 1st and the 99th percentile (:func:`spread`) differ by more
+    than :data:`SPREAD_RATIO` times (two floating-point images, of 0-1 and of
+    0-4095, say).
 
     Parameters
     ----------
@@ -92,15 +164,20 @@ def scale_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
     str or None
         One line (no capital, no full stop) about the test image, e.g. ``"its values
         are on another scale than the reference's (16-bit stored values, MONOCHROME2
-        against 8-bit stored values, MONOCHROME2); they are compared as they are"``,
-        or None when both describe the same scale.
+        against 12-bit stored values in 16 bits, MONOCHROME2); they are compared as
+        they are"``, where the scales differ, else for example ``"... (1st-99th
+        percentiles 0 to 0.98 against 12 to 3990, 4070 times narrower); ..."`` where
+        the spreads do; None when both are on one scale.
     """
-    theirs, ours = describe_scale(reference), describe_scale(test)
-    if theirs == ours:
-        return None
+    if _scale(reference) != _scale(test):
+        reason = f"{describe_scale(test)} against {describe_scale(reference)}"
+    else:
+        reason = _spread_mismatch(reference, test)
+        if reason is None:
+            return None
     return (
-        f"its values are on another scale than the reference's ({ours} against {theirs}); "
-        "they are compared as they are"
+        f"its values are on another scale than the reference's ({reason}); they are "
+        "compared as they are"
     )
 
 

@@ -23,13 +23,12 @@ from core.noise import (
     LowDoseSettings,
     NoiseEstimate,
 )
-from core.noise.dose import MAX_PHOTONS_PER_PIXEL
+from core.noise.dose import MAX_ATTENUATION, MAX_PHOTONS_PER_PIXEL
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
+from core.noise.value_range import value_range
 from xraygui.exact_spinbox import ExactSpinBox
 
-MAX_ATTENUATION = 100.0
-"""The largest attenuation span the dose dialog takes (a chest spans about 7)."""
 MAX_ELECTRONIC_NOISE = 1000.0
 """The most electronic noise, in quanta rms, the dose dialog takes."""
 
@@ -118,6 +117,12 @@ class SimulateDoseDialog(QDialog):
         self.noise_free_warning = QLabel()
         self.noise_free_warning.setWordWrap(True)
         self.noise_free_warning.setStyleSheet("color: #a01010")
+        self.range_warning = QLabel()
+        self.range_warning.setWordWrap(True)
+        self.range_warning.setStyleSheet("color: #a01010")
+        few = value_range(image).few_pixels_problem()  # as `xray-denoise simulate` warns
+        self.range_warning.setText("" if few is None else f"Check the range: {few}.")
+        self.range_warning.setVisible(few is not None)
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         form = QFormLayout(self)
         form.addRow(
@@ -131,6 +136,7 @@ class SimulateDoseDialog(QDialog):
         form.addRow(self.measured_label)
         form.addRow("Quanta per pixel (full dose)", self.photons)
         form.addRow("Attenuation span (line integral)", self.attenuation)
+        form.addRow(self.range_warning)
         form.addRow("Electronic noise (quanta)", self.electronic)
         form.addRow(self.noise_free)
         form.addRow(self.noise_free_warning)

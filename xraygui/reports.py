@@ -289,7 +289,9 @@ class ReportContent:
             source=name,
             image=info,
             patient=patient,
-            simulation=None if dose is None else describe_simulation(source, image, dose),
+            simulation=None
+            if dose is None
+            else describe_simulation(source, image, dose, exact=False),
             denoising=None if result is None else result.summary(),
             noise={"before": noise[0], "after": noise[1], "reference": reference_noise},
             metrics=[

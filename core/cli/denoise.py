@@ -13,19 +13,23 @@ series form one derived series, each keeping its source's InstanceNumber
 (:func:`core.io.dicom_write.derived_series_uid`). A PNG's or TIFF's description ends
 with the SHA-256 and frame of its input (:mod:`core.io.source_record`), as a derived DICOM's
 SourceImageSequence references its source: ``--skip-existing`` keeps an output only if
-it was made from the same input and frame. Outputs are written atomically and
-never over an input. The model, and torch with it, is loaded only when the subcommand runs.
+it was made from the same input and frame, and warns where its description records other
+denoising settings (weights, sampler, steps, seed, strength, views, precision) than the
+run's. Outputs are written atomically and never over an input. The model, and torch with
+it, is loaded only when the subcommand runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pydicom
 from pydicom.uid import generate_uid
 from tqdm import tqdm
 
@@ -37,8 +41,13 @@ from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError
 from core.io.dicom_write import derived_series_uid
 from core.io.output_names import frame_stem
-from core.io.sniff import detect_format
-from core.io.source_record import made_from, records_by_description, source_record
+from core.io.sniff import DICOM_SUFFIXES, detect_format
+from core.io.source_record import (
+    made_from,
+    raster_description,
+    records_by_description,
+    source_record,
+)
 from core.resources import file_sha256
 
 if TYPE_CHECKING:  # torch comes with them, loaded only when the subcommand runs
@@ -49,6 +58,13 @@ SAMPLERS = ("ddim", "ddpm")
 ALL_FRAMES = "all"
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
 RESUME_HINT = "use --overwrite or another --output-dir"
+DENOISED_BY = re.compile(
+    r"denoised by diffusion model .*?, (sha256 [0-9a-f]+|unsaved weights): ([^;]*?); "
+    "noise estimated from the image"
+)
+"""What an output's description records of the run that made it
+(:meth:`core.denoise.DenoiseResult.description`): its weights, then its settings and
+precision (``"DDIM, 1 step, strength 1, 4 views, bfloat16 on CPU"``)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -87,8 +103,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--views",
-        type=int,
+        type=_view_count,
         default=None,
+        metavar="auto|1|2|4|8",
         help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default auto: "
         "4 where the network runs in float16 or bfloat16, 2 where it runs in float32; each "
         "costs a full network evaluation, 1 is the fastest); the number used is recorded in "
@@ -124,8 +141,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="leave existing outputs as they are and do not denoise their inputs again "
         "(to resume a stopped batch); an output is kept only if it was made from the same "
         "input and frame (a DICOM's SourceImageSequence, the input's SHA-256 in a PNG's or "
-        "TIFF's description), else that input is an error; a .npy, which records no "
-        "source, is kept by its name alone, with a warning",
+        "TIFF's description), else that input is an error; one made with other settings "
+        "(model weights, sampler, steps, seed, strength, views, precision, as its "
+        "description records them) is kept with a warning; a .npy, which records neither, "
+        "is kept by its name alone, with a warning",
     )
     parser.add_argument(
         "--json",
@@ -149,6 +168,16 @@ def _frame_choice(text: str) -> int | str:
             f"expected a frame number from 1 or 'all', got {text!r}"
         ) from None
     return frame_index(text)
+
+
+def _view_count(text: str) -> int | None:
+    """Parse ``--views``: ``auto`` (None: chosen by the network's precision) or a whole number."""
+    if text == "auto":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected auto, 1, 2, 4 or 8, got {text!r}") from None
 
 
 def _thread_count(text: str) -> int:
@@ -233,12 +262,18 @@ def run(args: argparse.Namespace) -> int:
     device = select_device(settings.device)
     model = open_model(args.model, device=device)
     tqdm.write(f"xray-denoise: denoising on {device_label(device)}", file=sys.stderr)
-    precision = precision_label(inference_dtype(device, settings.precision), device)
+    dtype = inference_dtype(device, settings.precision)
+    precision = precision_label(dtype, device)
     tqdm.write(f"xray-denoise: the network runs in {precision}", file=sys.stderr)
     paths = _unique(args.inputs)
     report = DenoiseReport(paths, device=device_label(device), as_json=args.json)
     stems = output_stems(paths, one_folder=True)
-    batch = _Batch(args.skip_existing, {path.resolve() for path in paths}, report)
+    card = model.card
+    run_record = RunRecord(
+        f"sha256 {card.weights_sha256[:16]}" if card and card.weights_sha256 else "unsaved weights",
+        f"{settings.with_views_for(dtype).describe()}, {precision}",
+    )
+    batch = _Batch(args.skip_existing, {path.resolve() for path in paths}, report, run_record)
     derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
@@ -355,6 +390,70 @@ def _named_before_reading(
     return output_path(stem, path, detect_format(path), folder)
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    """What an output's description records of the denoising run that made it.
+
+    Parameters
+    ----------
+    weights : str
+        ``"sha256 <the weights' first 16 hex digits>"``, or ``"unsaved weights"``.
+    settings : str
+        Sampler, steps, seed (DDPM), strength and views, then the precision, e.g.
+        ``"DDIM, 1 step, strength 1, 4 views, bfloat16 on CPU"``
+        (:meth:`core.denoise.DenoiseSettings.describe`).
+    """
+
+    weights: str
+    settings: str
+
+    @classmethod
+    def of_output(cls, destination: Path) -> RunRecord | None:
+        """Read the record of an existing output's description, or None.
+
+        Parameters
+        ----------
+        destination : Path
+            A DICOM, PNG or TIFF output; only its header or description is read.
+
+        Returns
+        -------
+        RunRecord or None
+            The last run the description records (a DICOM's DerivationDescription
+            holds its source's history first); None where there is none, or the file
+            cannot be read.
+        """
+        if destination.suffix.lower() in DICOM_SUFFIXES:
+            try:
+                header = pydicom.dcmread(destination, force=True, stop_before_pixels=True)
+            except Exception:  # noqa: BLE001 (a probe of a file in the way: no record)
+                return None
+            text = str(header.get("DerivationDescription") or "")
+        else:
+            text = raster_description(destination)
+            if text is None:
+                return None
+        found = DENOISED_BY.findall(text)
+        return cls(*found[-1]) if found else None
+
+    def differences(self, recorded: RunRecord) -> str:
+        """Say how `recorded` differs from this run, e.g. ``"DDIM, 1 step, ...; this run: ..."``.
+
+        Parameters
+        ----------
+        recorded : RunRecord
+            An output's record, differing from this one.
+
+        Returns
+        -------
+        str
+            The settings of each (with the weights where those differ).
+        """
+        if recorded.weights == self.weights:
+            return f"{recorded.settings}; this run: {self.settings}"
+        return f"{recorded.weights}: {recorded.settings}; this run: {self.weights}: {self.settings}"
+
+
 @dataclass
 class _Batch:
     """What a batch's outputs are checked against.
@@ -367,6 +466,8 @@ class _Batch:
         The inputs, resolved: never an output.
     report : DenoiseReport
         The batch's report, which keeps the inputs' SHA-256 (once per input).
+    run : RunRecord
+        What the outputs of this run record of it, for those kept to be compared with.
     written : set of Path
         The outputs written so far.
     """
@@ -374,6 +475,7 @@ class _Batch:
     skip_existing: bool
     inputs: set[Path]
     report: DenoiseReport
+    run: RunRecord
     written: set[Path] = field(default_factory=set)
 
     def sha256(self, path: Path) -> str:
@@ -400,7 +502,9 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
 
     It is kept only if it was made from frame `frame` of `path`
     (:func:`core.io.source_record.made_from`), a ``.npy`` by its name alone (it records
-    nothing), with a warning; only headers and descriptions are read, never pixels.
+    nothing), with a warning; one whose description records other denoising settings
+    than this run's (:class:`RunRecord`), or none, is kept with a warning. Only headers
+    and descriptions are read, never pixels.
 
     Raises
     ------
@@ -424,6 +528,17 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
     problem = made_from(destination, path, frame, lambda: batch.sha256(path))
     if problem:
         raise XrayError(f"{path}: {destination} {problem}; {RESUME_HINT}")
+    recorded = RunRecord.of_output(destination)
+    if recorded != batch.run:
+        made = (
+            "its description records no denoising settings to compare with this run's"
+            if recorded is None
+            else f"made with other settings ({batch.run.differences(recorded)})"
+        )
+        print(
+            f"{path}: warning: {destination} kept: {made}; use --overwrite to redo it",
+            file=sys.stderr,
+        )
     return True
 
 

@@ -1,4 +1,12 @@
-"""``xray-denoise info FILE...``: what an image is, and how noisy."""
+"""``xray-denoise info FILE...``: what an image is, and how noisy.
+
+The noise model's numbers are the parameters of a curve fitted to the image's noise, not
+a calibration of its detector: the slope, the quanta and the electronic noise trade
+against one another along the curve, and may be far from the detector's own while the
+curve fits within a few per cent. The quanta behind the image, where its noise tells
+them, are measured as ``simulate`` measures them (:meth:`LowDoseSettings.measured_from`),
+with their standard error; where it does not, the reason is given.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +18,26 @@ from typing import Any
 
 from tqdm import tqdm
 
+from core.cli.denoise_report import provenance
 from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
 from core.errors import XrayError
 from core.image import VoiLut, XrayImage
-from core.noise import NoiseEstimate, estimate_noise_sigma
-from core.noise.value_range import value_range
+from core.noise import (
+    DEFAULT_ELECTRONIC_NOISE,
+    LowDoseSettings,
+    NoiseEstimate,
+    estimate_noise_sigma,
+)
+from core.noise.value_range import ValueRange, value_range
+from core.resources import sha256_or_none
+
+LOG_DETECTOR = "log detector "
+"""How :meth:`core.noise.LogDetectorFit.describe` starts."""
+FIT_NOT_CALIBRATION = "a fit to the noise, not a detector calibration"
+"""What the text says of the log detector's numbers: the slope, quanta and electronic noise
+of the curve fitted to the noise trade against one another, and may each be far from the
+detector's own (twice the quanta, say) while the curve fits within a few per cent."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="frame (from 1, as DICOM numbers them) of a multi-frame DICOM or TIFF page "
         "(default 1)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per line, after the provenance of denoise's and "
+        "metrics' records, with the file's SHA-256 and the frame described",
+    )
     parser.set_defaults(run=run)
 
 
@@ -46,30 +73,38 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, size, bits, photometric, modality, transfer syntax, what is shown by
-        default (``default_view``: ``"window"``, or ``"voi_lut"`` for the first of
-        ``voi_luts``), the image's window (:attr:`XrayImage.window`) with its VOI
-        LUT function, every window the file names and every VOI LUT table it
-        carries (explanation, number of entries, first input value and bits per
-        entry), the pixel padding
-        (its stored values and share of the pixels), the range of values after the
-        rescale (``value_min``, ``value_max``: stored values times ``rescale_slope`` plus
-        ``rescale_intercept``), and the noise as the denoiser
-        estimates it (:meth:`NoiseEstimate.from_pixels`): the
-        global noise standard deviation (in pixel units) and the noise model (the log
-        detector fitted to the noise-level function where a radiograph's fits it,
-        signal-independent noise where the fit would span too little attenuation,
+        File, ``frame`` (from 1, as DICOM numbers frames) of ``frames``, size, bits,
+        photometric, modality, transfer syntax, what is shown by default
+        (``default_view``: ``"window"``, or ``"voi_lut"`` for the first of
+        ``voi_luts``), the image's window (:attr:`XrayImage.window`) with its VOI LUT
+        function, every window the file names and every VOI LUT table it carries
+        (explanation, number of entries, first input value and bits per entry), the
+        pixel padding (its stored values and share of the pixels), the range of the
+        values that are not padding after the rescale (``value_min``, ``value_max``:
+        stored values times ``rescale_slope`` plus ``rescale_intercept``; None where
+        every pixel is padding), and the noise as the denoiser estimates it
+        (:meth:`NoiseEstimate.from_pixels`): the global noise standard deviation (in
+        pixel units) and the noise model (the log detector fitted to the
+        noise-level function where a radiograph's fits it: the fit's parameters,
+        not a calibration of the detector; signal-independent noise where the fit
+        would span too little attenuation,
         :meth:`core.noise.LogDetectorFit.span_problem`), or None for either where it
-        cannot be measured (a flat or tiny image: ``noise_problem`` says why).
+        cannot be measured (a flat or tiny image: ``noise_problem`` says why). Then
+        ``measured_quanta``, the quanta per pixel at full dose behind no attenuation
+        as ``simulate`` measures them (:meth:`LowDoseSettings.measured_from`):
+        ``per_pixel``, ``standard_error`` (``[low, high]``, one standard error) and
+        ``electronic_noise_assumed`` (quanta rms), or None where the noise does not
+        tell them, ``measured_quanta_problem`` saying why.
     """
     rows, cols = image.shape
-    sigma, model, problem = _noise(image)
     meta = image.metadata
+    data = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
     return {
         "file": str(image.source_path),
         "format": image.source_format,
         "rows": rows,
         "columns": cols,
+        "frame": image.frame + 1,
         "frames": image.n_frames,
         "bits_stored": image.mapping.bits_stored,
         "signed": image.mapping.signed,
@@ -103,32 +138,75 @@ def describe(image: XrayImage) -> dict[str, Any]:
         },
         "rescale_slope": image.mapping.slope,
         "rescale_intercept": image.mapping.intercept,
-        "value_min": float(image.pixels.min()),
-        "value_max": float(image.pixels.max()),
-        "noise_sigma": sigma,
-        "noise_model": model,
-        "noise_problem": problem,
+        "value_min": float(data.min()) if data.size else None,
+        "value_max": float(data.max()) if data.size else None,
+        **_noise(image),
     }
 
 
-def _noise(image: XrayImage) -> tuple[float | None, str | None, str | None]:
-    """Global noise std, noise model, and why either is missing."""
+def _noise(image: XrayImage) -> dict[str, Any]:
+    """Global noise std, noise model, measured quanta, and why any is missing.
+
+    The keys ``noise_sigma``, ``noise_model``, ``noise_problem``, ``measured_quanta``
+    and ``measured_quanta_problem`` of :func:`describe`.
+    """
     try:
         noise = NoiseEstimate.of_image(image)
     except ValueError as error:  # too flat or too small for the noise-level function
         try:
-            return estimate_noise_sigma(image.pixels, exclude=image.padding_mask), None, None
+            sigma = estimate_noise_sigma(image.pixels, exclude=image.padding_mask)
         except ValueError:
-            return None, None, str(error)
-    return noise.sigma, _model(image, noise), None
+            sigma = None
+        return {
+            "noise_sigma": sigma,
+            "noise_model": None,
+            "noise_problem": None if sigma is not None else str(error),
+            "measured_quanta": None,
+            "measured_quanta_problem": str(error),
+        }
+    values = value_range(image)
+    quanta, why_not = _quanta(image, noise, values)
+    return {
+        "noise_sigma": noise.sigma,
+        "noise_model": _model(noise, values),
+        "noise_problem": None,
+        "measured_quanta": quanta,
+        "measured_quanta_problem": why_not,
+    }
 
 
-def _model(image: XrayImage, noise: NoiseEstimate) -> str | None:
+def _quanta(
+    image: XrayImage, noise: NoiseEstimate, values: ValueRange
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Measure the quanta behind the image as ``simulate`` does, or say why they cannot be.
+
+    Returns
+    -------
+    measured : dict or None
+        ``per_pixel`` (at full dose behind no attenuation), ``standard_error``
+        (``[low, high]``) and ``electronic_noise_assumed``; None where not measured.
+    why_not : str or None
+        The reason :meth:`LowDoseSettings.measured_from` gives for refusing.
+    """
+    try:
+        settings = LowDoseSettings.measured_from(
+            image, 1.0, electronic_noise=DEFAULT_ELECTRONIC_NOISE, noise=noise, values=values
+        )
+    except ValueError as error:  # the noise does not tell them (NoiseFreeInputError too)
+        return None, str(error)
+    interval = settings.photons_range
+    return {
+        "per_pixel": settings.photons_per_pixel,
+        "standard_error": None if interval is None else list(interval),
+        "electronic_noise_assumed": settings.electronic_noise,
+    }, None
+
+
+def _model(noise: NoiseEstimate, values: ValueRange) -> str | None:
     """Describe the noise model: the log detector's where it is a radiograph's."""
     fit = noise.detector
     if fit is None:
         return None
-    values = value_range(image)
     problem = fit.span_problem(values)
     if problem is None:
         return fit.describe()
@@ -170,12 +248,15 @@ def _voi_lut_text(lut: dict[str, Any]) -> str:
 
 
 def _padding_text(padding: dict[str, Any] | None) -> str:
-    """Describe the pixel padding, e.g. ``"stored value 0, 31.2 % of the pixels"``."""
+    """Describe the pixel padding, e.g. ``"stored value 0, 31.2 % of the pixels (...)"``.
+
+    The padding is left out of the values (:func:`_values_text`), which the text says.
+    """
     if padding is None:
         return "none declared"
     first, last = padding["stored_values"]
     values = f"stored value {first}" if first == last else f"stored values {first}..{last}"
-    return f"{values}, {100 * padding['share']:.1f} % of the pixels"
+    return f"{values}, {100 * padding['share']:.1f} % of the pixels (not in the values below)"
 
 
 def _units(summary: dict[str, Any]) -> str:
@@ -187,13 +268,45 @@ def _units(summary: dict[str, Any]) -> str:
     return f"rescaled: stored x {slope:g} {sign} {abs(intercept):g}"
 
 
+def _values_text(summary: dict[str, Any]) -> str:
+    """Describe the range of values that are not padding, e.g. ``"0 .. 4095 (stored values)"``."""
+    if summary["value_min"] is None:
+        return "none: every pixel is padding"
+    return f"{summary['value_min']:g} .. {summary['value_max']:g} ({_units(summary)})"
+
+
+def _noise_lines(summary: dict[str, Any]) -> list[str]:
+    """Describe the noise: its level, the model fitted to it, and the quanta behind it."""
+    if summary["noise_sigma"] is None:
+        return [f"  noise (est.)    not measurable: {summary['noise_problem']}"]
+    model = summary["noise_model"] or "no log detector fits"
+    if model.startswith(LOG_DETECTOR):  # its numbers: the fit's, easily taken for the detector's
+        model += f" ({FIT_NOT_CALIBRATION})"
+    lines = [
+        f"  noise (est.)    sigma {summary['noise_sigma']:.4g} (in the units of the values)",
+        f"  noise model     {model}",
+    ]
+    quanta = summary["measured_quanta"]
+    if quanta is None:
+        lines.append(f"  quanta          not measured: {summary['measured_quanta_problem']}")
+        return lines
+    interval = quanta["standard_error"]
+    spread = "" if interval is None else f", one standard error {interval[0]:.0f}-{interval[1]:.0f}"
+    lines.append(
+        f"  quanta          {quanta['per_pixel']:.0f}/pixel behind no attenuation{spread} "
+        f"(measured from the noise as simulate does, electronic noise "
+        f"{quanta['electronic_noise_assumed']:.1f} quanta rms assumed)"
+    )
+    return lines
+
+
 def _as_text(summary: dict[str, Any]) -> str:
     spacing = summary["pixel_spacing_mm"]
     spacing_text = f"{spacing[0]:g} x {spacing[1]:g} mm" if spacing else "-"
     lines = [
         summary["file"],
         f"  size            {summary['columns']} x {summary['rows']} px"
-        + (f", {summary['frames']} frames" if summary["frames"] > 1 else ""),
+        + (f", frame {summary['frame']} of {summary['frames']}" if summary["frames"] > 1 else ""),
         f"  bits stored     {summary['bits_stored']}" + (" (signed)" if summary["signed"] else ""),
         f"  photometric     {summary['photometric']}",
         f"  modality        {summary['modality'] or '-'}",
@@ -201,16 +314,9 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  pixel spacing   {spacing_text}",
         f"  window          {_window_text(summary)}",
         f"  padding         {_padding_text(summary['padding'])}",
-        f"  values          {summary['value_min']:g} .. {summary['value_max']:g} "
-        f"({_units(summary)})",
+        f"  values          {_values_text(summary)}",
+        *_noise_lines(summary),
     ]
-    if summary["noise_sigma"] is None:
-        lines.append(f"  noise (est.)    not measurable: {summary['noise_problem']}")
-    else:
-        lines += [
-            f"  noise (est.)    sigma {summary['noise_sigma']:.4g} (in the units of the values)",
-            f"  noise model     {summary['noise_model'] or 'no log detector fits'}",
-        ]
     return "\n".join(lines)
 
 
@@ -227,5 +333,9 @@ def run(args: argparse.Namespace) -> int:
             tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
             failures += 1
             continue
-        tqdm.write(json.dumps(summary) if args.json else _as_text(summary), file=sys.stdout)
+        if args.json:
+            record = {**provenance(), "input_sha256": sha256_or_none(path), **summary}
+            tqdm.write(json.dumps(record), file=sys.stdout)
+        else:
+            tqdm.write(_as_text(summary), file=sys.stdout)
     return 2 if failures else 0

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
-from pydicom.uid import JPEG2000Lossless, RLELossless
+from pydicom.uid import UID, JPEG2000Lossless, RLELossless
 
 from core.display import auto_window
-from core.io import MAX_DECODED_BYTES, write_new_dicom
+from core.io import MAX_DECODED_BYTES, make_folders_for, write_new_dicom
 from core.noise import DEFAULT_ELECTRONIC_NOISE, phantom_image
 
 SYNTHETIC_PATIENT_NAME = "SYNTHETIC^PHANTOM"
 SYNTHETIC_PATIENT_ID = "SYNTHETIC"
 TRANSFER_SYNTAXES = {"raw": None, "rle": RLELossless, "j2k": JPEG2000Lossless}
+MIN_SIZE = 16
+"""Smallest phantom side :func:`core.noise.phantom_image` renders."""
 MAX_SIZE = math.isqrt(MAX_DECODED_BYTES // 2)
 """Largest phantom side: its 16-bit frame is the largest that ``read_image`` reads."""
+MIN_J2K_SIZE = 32
+"""Smallest side the JPEG 2000 encoder takes: OpenJPEG's six resolution levels halve it
+five times. A smaller phantom is written RLE lossless (as lossless), and stderr says so."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--size",
         type=int,
         default=1024,
-        help=f"rows and columns, at most {MAX_SIZE} (default 1024)",
+        help=f"rows and columns, {MIN_SIZE} to {MAX_SIZE} (default 1024); under "
+        f"{MIN_J2K_SIZE}, too small for JPEG 2000, RLE lossless is written instead",
     )
     parser.add_argument(
         "--photons",
@@ -77,12 +84,32 @@ def _spacing(text: str) -> float:
     return spacing
 
 
+def _transfer_syntax(args: argparse.Namespace) -> UID | None:
+    """Return ``--compression``'s transfer syntax, RLE where JPEG 2000 cannot hold the size.
+
+    None is the default (uncompressed). RLE for JPEG 2000 is said on stderr, in one line.
+    """
+    syntax = TRANSFER_SYNTAXES[args.compression]
+    if syntax == JPEG2000Lossless and args.size < MIN_J2K_SIZE:
+        print(
+            f"xray-denoise: {args.output}: written RLE lossless, as JPEG 2000 "
+            f"needs at least {MIN_J2K_SIZE} x {MIN_J2K_SIZE} pixels",
+            file=sys.stderr,
+        )
+        return RLELossless
+    return syntax
+
+
 def run(args: argparse.Namespace) -> int:
-    """Render and write the phantom."""
+    """Render and write the phantom, in new folders where need be."""
     if args.size > MAX_SIZE:
         raise ValueError(
             f"--size {args.size}: the phantom must be at most {MAX_SIZE} x {MAX_SIZE} pixels "
             "(the largest image xray-denoise reads)"
+        )
+    if args.size < MIN_SIZE:
+        raise ValueError(
+            f"--size {args.size}: the phantom must be at least {MIN_SIZE} x {MIN_SIZE} pixels"
         )
     stored = phantom_image(
         (args.size, args.size),
@@ -98,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
         else "noise-free"
     )
     description = f"SYNTHETIC chest phantom (Beer-Lambert), {exposure}, seed {args.seed}"
-    syntax = TRANSFER_SYNTAXES[args.compression]
+    syntax = _transfer_syntax(args)
+    make_folders_for(args.output)
     written = write_new_dicom(
         stored,
         args.output,

@@ -1,15 +1,25 @@
-"""``xray-denoise simulate INPUT --dose FRACTION --output OUT``: a lower dose of INPUT."""
+"""``xray-denoise simulate INPUT --dose FRACTION --output OUT``: a lower dose of INPUT.
+
+A PNG's or TIFF's description ends with the SHA-256 and frame of its input
+(:mod:`core.io.source_record`), as a derived DICOM's SourceImageSequence references its
+source. ``--json`` prints one record of the simulation instead of its description.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from core.cli.denoise_report import provenance
 from core.cli.frames import frame_index, read_frame
 from core.image import XrayImage
-from core.io import write_image
+from core.io import make_folders_for, write_image
+from core.io.safe_text import text_safe
 from core.io.sniff import FORMAT_NAMES
+from core.io.source_record import records_by_description, source_record
 from core.noise import (
     DEFAULT_MAX_ATTENUATION,
     LowDoseSettings,
@@ -20,7 +30,8 @@ from core.noise import (
 from core.noise.dose import NoiseFreeInputError
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
-from core.noise.value_range import ValueRange, value_range
+from core.noise.value_range import ValueRange, pixels_at_ends, value_range
+from core.resources import file_sha256
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -81,13 +92,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--output", type=Path, required=True, metavar="OUT")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object instead of the description: provenance, input, its "
+        "SHA-256 and frame, output, dose, quanta (measured or given), electronic noise, "
+        "attenuation span, clipped pixels, seed and warnings",
+    )
     parser.set_defaults(run=run)
 
 
-def _settings(args: argparse.Namespace, image: XrayImage, values: ValueRange) -> LowDoseSettings:
+def _warn(args: argparse.Namespace, warned: list[str], text: str) -> None:
+    """Print a warning about the input on stderr, and keep it for ``--json``."""
+    print(f"{args.input}: warning: {text}", file=sys.stderr)
+    warned.append(text)
+
+
+def _settings(
+    args: argparse.Namespace, image: XrayImage, values: ValueRange, warned: list[str]
+) -> LowDoseSettings:
     """Use the given detector, else the one measured from the image's noise, else the default.
 
-    ``values`` is the image's range of values (:func:`value_range`), found once.
+    ``values`` is the image's range of values (:func:`value_range`), found once; the
+    warnings given are added to `warned`.
     """
     if args.photons is None and args.max_attenuation is not None:
         raise ValueError(
@@ -113,7 +140,7 @@ def _settings(args: argparse.Namespace, image: XrayImage, values: ValueRange) ->
         problem = noise_free_problem(image, settings, values=values)
         if problem is not None:
             advice = "; give --noise-free-input if it is" if problem.looks_noise_free else ""
-            print(f"{args.input}: warning: {problem.text}{advice}", file=sys.stderr)
+            _warn(args, warned, f"{problem.text}{advice}")
         return settings
     default = LowDoseSettings(
         dose=args.dose, electronic_noise=args.electronic_noise, seed=args.seed
@@ -134,20 +161,68 @@ def _settings(args: argparse.Namespace, image: XrayImage, values: ValueRange) ->
             "--photons N0 --noise-free-input"
         ) from error
     except ValueError as error:
-        print(
-            f"{args.input}: warning: cannot measure the quanta from its noise ({error}); "
-            f"assuming {default.photons_per_pixel:g} per pixel (give them with --photons)",
-            file=sys.stderr,
+        _warn(
+            args,
+            warned,
+            f"cannot measure the quanta from its noise ({error}); assuming "
+            f"{default.photons_per_pixel:g} per pixel (give them with --photons)",
         )
         return default
     depends = electronic_noise_problem(image, settings, noise=noise, values=values)
     if depends is not None:
-        print(f"{args.input}: warning: {depends}, with --electronic-noise", file=sys.stderr)
+        _warn(args, warned, f"{depends}, with --electronic-noise")
     return settings
 
 
+def _record(
+    args: argparse.Namespace,
+    image: XrayImage,
+    low_dose: XrayImage,
+    settings: LowDoseSettings,
+    values: ValueRange,
+    sha256: str,
+) -> dict[str, Any]:
+    """Return the ``--json`` record of a simulation, without its output and warnings.
+
+    `sha256` is the input file's SHA-256.
+
+    Returns
+    -------
+    dict
+        :func:`core.cli.denoise_report.provenance`, then ``input``, ``input_sha256``,
+        ``frame`` (from 1), ``dose``, ``photons_per_pixel`` (at full dose behind no
+        attenuation), ``photons_measured`` (from the input's noise, or given or
+        assumed), ``photons_standard_error`` (``[low, high]`` within one standard error
+        of a measurement, else None), ``electronic_noise`` (quanta rms),
+        ``max_attenuation`` (the line integral at the attenuating end of
+        ``value_range``: ``low``, ``high`` and ``description``), ``input_is_noisy``,
+        ``clipped`` (pixels at the ``low`` and ``high`` end of the range; None for
+        floating-point data, which are not clipped) and ``seed``.
+    """
+    at_low, at_high = (None, None) if image.mapping.is_float else pixels_at_ends(low_dose, values)
+    return {
+        **provenance(),
+        "input": text_safe(str(args.input)),
+        "input_sha256": sha256,
+        "frame": image.frame + 1,
+        "dose": settings.dose,
+        "photons_per_pixel": settings.photons_per_pixel,
+        "photons_measured": settings.measured,
+        "photons_standard_error": (
+            None if settings.photons_range is None else list(settings.photons_range)
+        ),
+        "electronic_noise": settings.electronic_noise,
+        "max_attenuation": settings.max_attenuation,
+        "value_range": {"low": values.low, "high": values.high, "description": values.describe()},
+        "input_is_noisy": settings.input_is_noisy,
+        "clipped": None if at_low is None else {"low": at_low, "high": at_high},
+        "seed": settings.seed,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
-    """Simulate and write the result; nothing is written on any error."""
+    """Simulate and write the result, in new folders where need be; on any error, no file."""
+    warned: list[str] = []
     image = read_frame(args.input, args.frame, done="simulated")
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
         raise ValueError(
@@ -155,22 +230,31 @@ def run(args: argparse.Namespace) -> int:
             + " or ".join(sorted(EXTENSIONS[image.source_format]))
         )
     values = value_range(image)  # one pass over the image, for every step below
-    settings = _settings(args, image, values)
+    settings = _settings(args, image, values, warned)
     few = values.few_pixels_problem()
     if few is not None:
-        print(f"{args.input}: warning: {few}", file=sys.stderr)
+        _warn(args, warned, few)
     try:
         low_dose = simulate_low_dose_image(image, settings, values=values)
     except ValueError as error:  # the dose or the detector does not fit this image
         raise ValueError(f"{args.input}: {error}") from error
     description = describe_simulation(image, low_dose, settings, values=values)
+    described = records_by_description(args.output)  # a PNG or TIFF: its source recorded
+    sha256 = file_sha256(args.input) if described or args.json else ""
+    record = _record(args, image, low_dose, settings, values, sha256) if args.json else None
+    source = f"; {source_record(sha256, image.frame)}" if described else ""
+    make_folders_for(args.output)
     written = write_image(
         low_dose,
         args.output,
-        description=description,
+        description=description + source,
         operation=f"simulated {settings.dose * 100:g} % dose",
         dose=settings.dose,
         overwrite=args.overwrite,
     )
-    print(f"{written}: {description}")
+    if record is None:
+        print(f"{written}: {description}")
+    else:
+        output = {"output": text_safe(str(written)), "description": description}
+        print(json.dumps({**record, **output, "warnings": warned}))
     return 0

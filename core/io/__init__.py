@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import ImageReadError, ImageWriteError
+from core.errors import ImageReadError, ImageWriteError, os_error_line
 from core.image import XrayImage
 from core.io.dicom_read import read_dicom
 from core.io.dicom_write import (
@@ -31,6 +31,7 @@ __all__ = [
     "MAX_DECODED_BYTES",
     "MAX_SIDE",
     "WRITTEN_AS",
+    "make_folders_for",
     "output_stems",
     "read_image",
     "write_derived_dicom",
@@ -105,6 +106,34 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
                 path, f"its {name} compression needs a codec not installed ({one_line(error)})"
             ) from error
         raise ImageReadError(path, f"invalid or corrupt {name} file ({one_line(error)})") from error
+
+
+def make_folders_for(path: str | os.PathLike[str]) -> None:
+    """Create the folder `path` is to be written in, and any above it that are missing.
+
+    As ``xray-denoise denoise --output-dir`` does: an output may name a folder that does
+    not exist yet.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A file to be written.
+
+    Raises
+    ------
+    ImageWriteError
+        If a folder cannot be created (a file in the way, no permission), with the
+        file system's reason.
+    """
+    path = Path(path)
+    folders = (path.parent, *path.parent.parents)
+    existing = next((folder for folder in folders if folder.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ImageWriteError(path, f"{existing} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImageWriteError(path, f"cannot create its folder: {os_error_line(error)}") from error
 
 
 def write_image(

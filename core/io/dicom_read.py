@@ -163,7 +163,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     """
     ds = pydicom.dcmread(path, force=True, defer_size=_DEFER_SIZE)
     if len(ds) == 0:
-        raise ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
+        raise _nothing_read(path)
     _check_is_dicom(path, ds)
     if "PixelData" not in ds:
         raise _no_pixel_data(path, ds)
@@ -296,32 +296,66 @@ def _read_deferred_values(ds: Dataset) -> None:
             ds[tag]  # noqa: B018 (reading it is the point: pydicom reads deferred values so)
 
 
+def _nothing_read(path: Path) -> ImageReadError:
+    """Return the error for a file of which pydicom's forced read kept no element.
+
+    pydicom keeps nothing of a file whose encapsulated (compressed) pixel data end before
+    their sequence delimiter, so the header is read once more, up to the pixel data:
+    where it holds an image's attributes, the compressed pixel data are what is cut
+    short or corrupt.
+    """
+    try:
+        header = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+    except Exception:  # noqa: BLE001 (a header that cannot be read tells nothing more)
+        header = None
+    if header is not None and "Rows" in header:
+        syntax = header.file_meta.get("TransferSyntaxUID")
+        if syntax is not None and UID(syntax) not in NATIVE_SYNTAXES:
+            return ImageReadError(
+                path,
+                "the compressed pixel data is truncated or corrupt (the file may have been "
+                "cut short)",
+            )
+    return ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
+
+
 def _decode_frame(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> np.ndarray:
     """Decode one frame's stored values.
 
-    A native frame of a multi-frame file is read from the file alone; the header's image
-    pixel attributes there are the file's own, as in ``ds``.
+    Native pixel data shorter than the frames need are refused first. A native frame of
+    a multi-frame file is read from the file alone; the header's image pixel attributes
+    there are the file's own, as in ``ds``.
     """
-    if n_frames > 1 and syntax in NATIVE_SYNTAXES:
+    if syntax in NATIVE_SYNTAXES:
         _check_native_length(path, ds, n_frames)
-        with path.open("rb") as file:
-            return pixel_array(file, index=frame, transfer_syntax_uid=syntax)
+        if n_frames > 1:
+            with path.open("rb") as file:
+                return pixel_array(file, index=frame, transfer_syntax_uid=syntax)
     return pixel_array(ds, index=frame)
 
 
 def _check_native_length(path: Path, ds: Dataset, n_frames: int) -> None:
-    """Refuse native pixel data that the file holds less of than its frames need."""
+    """Refuse native pixel data that the file holds less of than its frames need.
+
+    YBR_FULL_422 data hold two samples a pixel (its chroma are shared by pixel pairs).
+    """
     element = ds.get_item("PixelData", keep_deferred=True)
-    if not isinstance(element, RawDataElement):
+    if isinstance(element, RawDataElement):  # as read: deferred, or its bytes until used
+        held = min(element.length, path.stat().st_size - element.value_tell)
+    elif isinstance(element.value, bytes):
+        held = len(element.value)
+    else:
         return
-    bits = int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * n_frames
-    needed = (bits * int(ds.BitsAllocated) + 7) // 8
-    held = min(element.length, path.stat().st_size - element.value_tell)
+    samples = int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * n_frames
+    if str(ds.get("PhotometricInterpretation", "")).strip().upper() == "YBR_FULL_422":
+        samples = samples // 3 * 2
+    needed = (samples * int(ds.BitsAllocated) + 7) // 8
     if held < needed:
+        frames = "the image needs" if n_frames == 1 else f"its {n_frames} frames need"
         raise ImageReadError(
             path,
-            f"the pixel data is truncated: {held} of the {needed} bytes its {n_frames} frames "
-            "need (the file may have been cut short)",
+            f"the pixel data is truncated: {held} of the {needed} bytes {frames} (the file "
+            "may have been cut short)",
         )
 
 

@@ -41,6 +41,7 @@ from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
 from core.io.notice import DISCLAIMER, NOT_FOR_DIAGNOSIS, notice_bitmap, with_notice
+from core.io.source_record import ELLIPSIS, joined_history
 
 PRODUCT = "xray-denoise"
 """Manufacturer of a new image, and of the modifying equipment of a derived one."""
@@ -127,12 +128,6 @@ current, so that current times time stays the scaled mAs."""
 
 DOSE_UNSCALABLE = ("RelativeXRayExposure",)
 """Exposure values on a manufacturer's own scale, removed for a simulated dose."""
-
-HISTORY_SEPARATOR = "; "
-"""Between the source's DerivationDescription and what was done next."""
-
-ELLIPSIS = "..."
-"""Marks text left out of a description too long for its VR."""
 
 NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
 """Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
@@ -767,14 +762,7 @@ def _derivation_history(previous: str, description: str) -> str:
     said once.
     """
     previous = previous.removeprefix(NOTICE_PREFIX).strip()
-    limit = ST_MAX - len(NOTICE_PREFIX)
-    history = previous + HISTORY_SEPARATOR + description if previous else description
-    kept = limit - len(ELLIPSIS)
-    if len(history) <= limit:
-        return NOTICE_PREFIX + history
-    if not previous or len(description) > kept:
-        return NOTICE_PREFIX + description[:limit]
-    return NOTICE_PREFIX + ELLIPSIS + history[-kept:]
+    return NOTICE_PREFIX + joined_history(previous, description, ST_MAX - len(NOTICE_PREFIX))
 
 
 def _check_derivation(operation: str, dose: float | None) -> None:

@@ -1,4 +1,8 @@
-"""Write PNG, TIFF and ``.npy`` files atomically."""
+"""Write PNG, TIFF and ``.npy`` files atomically.
+
+A PNG's or TIFF's description is the history of its image: what was done to the source
+before (:func:`source_history`), then what was done now, then the notice.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,44 @@ from core import __version__
 from core.errors import ImageWriteError, XrayWarning
 from core.image import XrayImage
 from core.io.atomic import atomic_write
+from core.io.dicom_write import NOTICE_PREFIX
 from core.io.dtypes import stored_pixels
 from core.io.notice import with_notice
+from core.io.source_record import described_history, joined_history
 
 SOFTWARE = f"xray-denoise {__version__}"
+DESCRIPTION_MAX = 10240
+"""Longest history a PNG's or TIFF's description keeps, in characters (as a DICOM LT
+value): beyond it the oldest goes first (:func:`core.io.source_record.joined_history`),
+so that a file derived again and again keeps a description every reader reads whole."""
+
+
+def source_history(image: XrayImage) -> str:
+    """Return what was done to `image`'s source file before, as its file records it.
+
+    Parameters
+    ----------
+    image : XrayImage
+        An image read from a file, or made from one.
+
+    Returns
+    -------
+    str
+        A DICOM's DerivationDescription without its leading notice; a PNG's or TIFF's
+        description as this program wrote it, without its notice and source record
+        (:func:`core.io.source_record.described_history`); "" for anything else.
+    """
+    if image.dataset is not None:
+        derivation = str(image.dataset.get("DerivationDescription", "")).strip()
+        return derivation.removeprefix(NOTICE_PREFIX).strip()
+    if image.source_format in ("png", "tiff") and image.source_path is not None:
+        return described_history(image.source_path)
+    return ""
+
+
+def _with_history(image: XrayImage, description: str) -> str:
+    """Return `description` after the history of `image`'s source, then the notice."""
+    return with_notice(joined_history(source_history(image), description, DESCRIPTION_MAX))
 
 
 def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool) -> Path:
@@ -43,8 +81,9 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     path : Path
         Destination.
     description : str
-        Stored in the PNG ``Description`` text chunk, followed by "Not for
-        diagnostic use" (:func:`core.io.notice.with_notice`).
+        What was done to the image. Stored in the PNG ``Description`` text chunk
+        after what was done to its source before (:func:`source_history`), and
+        followed by "Not for diagnostic use" (:func:`core.io.notice.with_notice`).
     overwrite : bool
         Replace an existing file.
 
@@ -78,7 +117,7 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
         )
     _warn_rescale_dropped(image, path, "PNG")
     info = PngImagePlugin.PngInfo()
-    info.add_itxt("Description", with_notice(description))
+    info.add_itxt("Description", _with_history(image, description))
     info.add_text("Software", SOFTWARE)
     samples = stored_pixels(image)
     if 8 < mapping.bits_stored < 16:  # 12-bit data, say, in 16-bit samples: sBIT says so
@@ -158,7 +197,10 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
     path : Path
         Destination.
     description : str
-        Stored as the TIFF ImageDescription, followed by "Not for diagnostic use".
+        What was done to the image. Stored as the TIFF ImageDescription after what
+        was done to its source before (:func:`source_history`), and followed by "Not
+        for diagnostic use"; characters beyond ASCII, which TIFF strings cannot hold,
+        as Python's backslash escapes.
     overwrite : bool
         Replace an existing file.
 
@@ -184,7 +226,9 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
             file,
             samples,
             photometric=photometric,
-            description=with_notice(description),
+            description=_with_history(image, description)
+            .encode("ascii", "backslashreplace")
+            .decode("ascii"),
             software=SOFTWARE,
             resolution=resolution,
             resolutionunit=None if resolution is None else "CENTIMETER",

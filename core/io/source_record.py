@@ -7,6 +7,11 @@ the input file and the frame denoised. A ``.npy`` holds pixels only and records 
 ``xray-denoise denoise --skip-existing`` keeps an existing output only where
 :func:`made_from` finds it was made from the same input and frame, reading headers and
 descriptions, never pixels.
+
+A PNG's or TIFF's description also keeps the history of its source, as a derived DICOM's
+DerivationDescription does: what was done to the source before (:func:`described_history`)
+comes first, then what was done now, joined by :func:`joined_history`; the source
+record that ends it is always the output's own.
 """
 
 from __future__ import annotations
@@ -21,12 +26,23 @@ from PIL import Image
 from pydicom.multival import MultiValue
 
 from core.errors import ImageReadError
+from core.io.notice import DISCLAIMER
 from core.io.sniff import DICOM_SUFFIXES
 
 SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame (number )?([0-9]+)")
 """What a PNG's or TIFF's description records of its input (:func:`source_record`):
 ``frame number N`` counts from 1, as every frame number the user reads does; a bare
 ``frame N``, written before 2026-11-27, is the frame's index from 0."""
+
+HISTORY_SEPARATOR = "; "
+"""Between what was done to a source before and what was done next."""
+ELLIPSIS = "..."
+"""Marks the oldest part of a history left out to keep it within its limit."""
+_NOTICE_AT_END = re.compile(rf"\.? ?{re.escape(DISCLAIMER)}\. Produced by xray-denoise \S+\s*$")
+"""The notice that ends every PNG's or TIFF's description this program writes, of any
+version (:func:`core.io.notice.with_notice`)."""
+_RECORD_IN_HISTORY = re.compile(rf"(?:{re.escape(HISTORY_SEPARATOR)})?{SOURCE_RECORD.pattern}")
+"""A source record within a history, with the separator before it."""
 
 
 def source_record(sha256: str, frame: int) -> str:
@@ -49,6 +65,66 @@ def source_record(sha256: str, frame: int) -> str:
         as DICOM, the command line and the app number frames.
     """
     return f"source sha256 {sha256}, frame number {frame + 1}"
+
+
+def joined_history(previous: str, description: str, limit: int) -> str:
+    """Return `description` after `previous`, the history of what was done before it.
+
+    The two are joined by :data:`HISTORY_SEPARATOR`; beyond `limit` characters the
+    oldest text goes first, marked :data:`ELLIPSIS`, so that what was done last is
+    kept whole. A `description` too long on its own is cut at the end. (The rule of a
+    derived DICOM's DerivationDescription, :mod:`core.io.dicom_write`, after its
+    notice.)
+
+    Parameters
+    ----------
+    previous : str
+        What was done to the source, "" where nothing is known.
+    description : str
+        What was done now.
+    limit : int
+        Most characters of the result, more than ``len(ELLIPSIS)``.
+
+    Returns
+    -------
+    str
+        For example ``"simulated 25 % dose (...); denoised by ..."``.
+    """
+    history = previous + HISTORY_SEPARATOR + description if previous else description
+    if len(history) <= limit:
+        return history
+    kept = limit - len(ELLIPSIS)
+    if not previous or len(description) > kept:
+        return description[:limit]
+    return ELLIPSIS + history[-kept:]
+
+
+def described_history(path: Path) -> str:
+    """Return what was done to the image in a PNG or TIFF this program wrote, or "".
+
+    Only the description is read (PNG ``Description``, the first TIFF page's
+    ImageDescription): its ending notice and its source records
+    (:func:`source_record`) are left out, as they are the file's own, not its
+    output's. Another program's description (one without the notice ending it) is no
+    history, and gives "", as does a file that cannot be read.
+
+    Parameters
+    ----------
+    path : Path
+        A PNG or TIFF file.
+
+    Returns
+    -------
+    str
+        For example ``"simulated 25 % dose (...); clipped at 0: 12 pixels (0.01 %), at
+        4095: 0 (0 %)"``.
+    """
+    text = raster_description(path)
+    notice = None if text is None else _NOTICE_AT_END.search(text)
+    if notice is None:
+        return ""
+    history = _RECORD_IN_HISTORY.sub("", text[: notice.start()]).strip()
+    return history.removeprefix(HISTORY_SEPARATOR.strip()).strip()
 
 
 def records_by_description(destination: Path) -> bool:
@@ -173,19 +249,34 @@ def _described_source(destination: Path) -> tuple[str, int] | None:
     """Return the input SHA-256 and frame a PNG's or TIFF's description records, or None.
 
     Only the description is read (:data:`SOURCE_RECORD`), never the pixels; None where
-    there is none, or the file cannot be read.
+    there is none, or the file cannot be read. Of several records (one in a history
+    written by another tool, say), the last is the file's own.
     """
-    try:
-        if destination.suffix.lower() == ".png":
-            with Image.open(destination) as png:
-                text = str(png.info.get("Description") or "")
-        else:
-            with tifffile.TiffFile(destination) as tiff:
-                text = tiff.pages[0].description
-    except Exception:  # a probe of a file in the way: any failure means "records no source"
-        return None
-    found = SOURCE_RECORD.findall(text)
+    found = SOURCE_RECORD.findall(raster_description(destination) or "")
     if not found:
         return None
     sha256, numbered, frame = found[-1]
     return sha256, int(frame) - 1 if numbered else int(frame)
+
+
+def raster_description(path: Path) -> str | None:
+    """Return a PNG's ``Description`` or a TIFF's first ImageDescription.
+
+    Parameters
+    ----------
+    path : Path
+        A PNG (by its suffix) or a TIFF; only its header is read, never the pixels.
+
+    Returns
+    -------
+    str or None
+        The description ("" if none), or None where the file cannot be read as one.
+    """
+    try:
+        if path.suffix.lower() == ".png":
+            with Image.open(path) as png:
+                return str(png.info.get("Description") or "")
+        with tifffile.TiffFile(path) as tiff:
+            return tiff.pages[0].description
+    except Exception:  # a probe of a file in the way: any failure means "records nothing"
+        return None

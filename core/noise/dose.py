@@ -102,6 +102,7 @@ __all__ = [
     "DEFAULT_ELECTRONIC_NOISE",
     "DEFAULT_MAX_ATTENUATION",
     "DEFAULT_PHOTONS_PER_PIXEL",
+    "MAX_ATTENUATION",
     "DetectorModel",
     "LowDoseSettings",
     "NoiseFreeInputError",
@@ -123,7 +124,17 @@ DEFAULT_ELECTRONIC_NOISE = 4.0
 DEFAULT_MAX_ATTENUATION = 7.0
 """Line integral mapped to the attenuating end of the stored range."""
 
+MAX_ATTENUATION = 20.0
+"""The largest attenuation span a simulation takes (a chest spans about 7).
+
+A line integral of 20 lets ``exp(-20)``, 2e-9, of the quanta through: under one quantum
+behind the ten million or so a pixel of any detector counts. A span measured from an
+image's noise is at most 15 (:data:`core.noise.logdetector.PLAUSIBLE_ATTENUATION`)."""
+
 PHOTOMETRICS = ("MONOCHROME1", "MONOCHROME2")
+
+LOG_FLOAT_MAX = math.log(np.finfo(np.float64).max)
+"""Largest natural logarithm whose exponential is a float64."""
 
 MIN_MEASURED_SHARE = 0.1
 """Measuring the quanta needs the noise over at least this share of the value range."""
@@ -203,6 +214,24 @@ def _exact(value: float, spec: str) -> str:
     """Format ``value`` with ``spec`` where that reads back as the same float, else by ``repr``."""
     text = format(value, spec)
     return text if float(text) == value else repr(float(value))
+
+
+READABLE_DIGITS = 5
+"""Significant digits of a setting a person reads (:meth:`LowDoseSettings.describe`)."""
+
+
+def _readable(value: float, spec: str) -> str:
+    """Format ``value`` with ``spec`` where that reads back as the same float, else rounded.
+
+    Rounded to :data:`READABLE_DIGITS` significant digits, without an exponent from
+    100,000 up: ``"1760.3"``, ``"2.2351"``, ``"123457"``.
+    """
+    text = format(value, spec)
+    if float(text) == value:
+        return text
+    if abs(value) >= 10**READABLE_DIGITS:
+        return f"{value:.0f}"
+    return f"{value:.{READABLE_DIGITS}g}"
 
 
 #: Words for the settings a user sets (CLI options, dialog fields), in messages.
@@ -416,10 +445,14 @@ class DetectorModel:
         Returns
         -------
         ndarray of float64
+            Finite, whatever the values: worked in logarithms,
+            ``ln(v^2 / lambda) + ln(1 + s^2 / lambda)``, and capped at the largest float.
         """
-        line_integral = np.clip(self.line_integral(values), -700.0, 700.0)
-        quanta = self.photons_per_pixel * np.exp(-line_integral)
-        return self.value_per_attenuation**2 * (quanta + self.electronic_noise**2) / quanta**2
+        log_inverse = self.line_integral(values) - math.log(self.photons_per_pixel)  # -ln lambda
+        log_variance = 2.0 * math.log(abs(self.value_per_attenuation)) + log_inverse
+        if self.electronic_noise > 0:
+            log_variance += np.logaddexp(0.0, 2.0 * math.log(self.electronic_noise) + log_inverse)
+        return np.exp(np.minimum(log_variance, LOG_FLOAT_MAX))
 
     def line_integral(self, values: np.ndarray) -> np.ndarray:
         """Pixel values -> line integrals (float64).
@@ -684,7 +717,8 @@ class LowDoseSettings:
     seed : int
         Seed of the random generator (>= 0).
     max_attenuation : float
-        Line integral mapped to the attenuating end of the stored range.
+        Line integral mapped to the attenuating end of the stored range, > 0 and at
+        most :data:`MAX_ATTENUATION`.
     input_is_noisy : bool
         Whether the input is a real (noisy) full-dose image; see
         :func:`simulate_low_dose`.
@@ -710,6 +744,13 @@ class LowDoseSettings:
         _check_positive("photons_per_pixel", self.photons_per_pixel)
         _check_non_negative("electronic_noise", self.electronic_noise)
         _check_positive("max_attenuation", self.max_attenuation)
+        if self.max_attenuation > MAX_ATTENUATION:
+            raise ValueError(
+                f"the maximum attenuation must be at most {MAX_ATTENUATION:g}, got "
+                f"{self.max_attenuation:g}: a line integral of {MAX_ATTENUATION:g} lets "
+                f"{math.exp(-MAX_ATTENUATION):.0e} of the quanta through (a chest spans about "
+                f"{DEFAULT_MAX_ATTENUATION:g})"
+            )
         if self.photons_range is not None:
             low, high = self.photons_range
             if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= high):
@@ -887,7 +928,7 @@ class LowDoseSettings:
             return default, str(error)
         return measured, None
 
-    def describe(self, values: ValueRange | None = None) -> str:
+    def describe(self, values: ValueRange | None = None, *, exact: bool = True) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 
         The quanta, the electronic noise and the attenuation span are written so
@@ -896,13 +937,19 @@ class LowDoseSettings:
         ``--photons``, ``--electronic-noise`` and ``--max-attenuation`` with the
         same seed, they reproduce the simulated image exactly, measured quanta
         included. Measured quanta depend on the electronic noise assumed (more
-        assumed, fewer quanta measured), which the line says.
+        assumed, fewer quanta measured), which the line says. For a person to read
+        (a status line, a report beside the exact numbers), ``exact=False`` rounds
+        them to :data:`READABLE_DIGITS` significant digits.
 
         Parameters
         ----------
         values : ValueRange, optional
             The image's range of values (:func:`core.noise.value_range.value_range`)
             the line integrals span: named where given, else "the stored range".
+        exact : bool
+            Whether the numbers read back exactly (True, for a file's record) or are
+            rounded for reading (False: ``"1760.3/pixel"``, not
+            ``"1760.2631583090076/pixel"``).
 
         Returns
         -------
@@ -917,9 +964,10 @@ class LowDoseSettings:
             the range 0 to 4095 in 12 bits, seed 1)"`` (the bundled sample).
         """
         source = "" if self.input_is_noisy else ", from a noise-free input"
-        photons = _exact(self.photons_per_pixel, "g")
-        electronic = f"electronic noise {_exact(self.electronic_noise, '.1f')} quanta rms"
-        span = f"line integral 0-{_exact(self.max_attenuation, 'g')}"
+        number = _exact if exact else _readable
+        photons = number(self.photons_per_pixel, "g")
+        electronic = f"electronic noise {number(self.electronic_noise, '.1f')} quanta rms"
+        span = f"line integral 0-{number(self.max_attenuation, 'g')}"
         over = "the stored range" if values is None else f"the range {values.describe()}"
         if self.measured:
             spread = (
@@ -1003,11 +1051,13 @@ def describe_simulation(
     settings: LowDoseSettings,
     *,
     values: ValueRange | None = None,
+    exact: bool = True,
 ) -> str:
     """One line that documents a simulated image: its settings, range and clipped pixels.
 
     The same line in the CLI's output, the written image's description and the GUI's
-    exports and reports.
+    exports and reports; rounded for reading (``exact=False``) where a person reads it
+    and the exact numbers are kept elsewhere.
 
     Parameters
     ----------
@@ -1020,6 +1070,8 @@ def describe_simulation(
     values : ValueRange, optional
         The source's range of values (:func:`core.noise.value_range.value_range`) if
         already found; found here otherwise (a pass over the image).
+    exact : bool
+        Whether the settings' numbers read back exactly (:meth:`LowDoseSettings.describe`).
 
     Returns
     -------
@@ -1030,7 +1082,7 @@ def describe_simulation(
     """
     if values is None:
         values = value_range(source)
-    description = settings.describe(values)
+    description = settings.describe(values, exact=exact)
     if not source.mapping.is_float:
         description += f"; {describe_clipping(simulated, values)}"
     return description

@@ -1,4 +1,4 @@
-"""``denoise --views 1|2|4|8``: auto by default (from the network's precision), recorded."""
+"""``denoise --views auto|1|2|4|8``: auto by default (from the network's precision), recorded."""
 
 import json
 
@@ -26,10 +26,11 @@ def test_help_states_the_auto_rule(capsys):
 @pytest.mark.parametrize(
     ("precision", "used"), [("auto", 4 if cpu_has_amx() else 2), ("float32", 2)]
 )
+@pytest.mark.parametrize("views", [(), ("--views", "auto")])
 def test_the_default_is_auto_and_records_the_count_used(
-    png16, tmp_path, tiny_model, capsys, precision, used
+    png16, tmp_path, tiny_model, capsys, precision, used, views
 ):
-    assert _denoise(png16, tmp_path, tiny_model, "--precision", precision) == 0
+    assert _denoise(png16, tmp_path, tiny_model, "--precision", precision, *views) == 0
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert record["denoising"]["views"] == used  # auto: 4 in bfloat16 (an AMX CPU), else 2
     assert f"strength 1, {used} views, " in record["denoising"]["description"]
@@ -49,3 +50,10 @@ def test_a_bad_count_is_refused_in_one_line(png16, tmp_path, tiny_model, capsys,
     err = capsys.readouterr().err
     assert err == f"xray-denoise: error: views must be 1, 2, 4 or 8, got {bad}\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_count_that_is_no_number_is_refused_in_one_line(png16, tmp_path, tiny_model, capsys):
+    with pytest.raises(SystemExit) as done:
+        _denoise(png16, tmp_path, tiny_model, "--views", "many")
+    assert done.value.code == 2
+    assert "argument --views: expected auto, 1, 2, 4 or 8, got 'many'" in capsys.readouterr().err

@@ -25,9 +25,9 @@ def test_simulate_warns_of_wrong_entered_settings_on_a_noisy_image(tmp_path, cap
     assert simulate(tmp_path, noisy, "--photons", "20000", "--noise-free-input") == 0
     err = capsys.readouterr().err.strip()
     assert "said to be noise-free" in err and "\n" not in err
-    assert simulate(tmp_path, noisy, "--photons", "20000", "--max-attenuation", "100") == 0
+    assert simulate(tmp_path, noisy, "--photons", "20000", "--max-attenuation", "20") == 0
     err = capsys.readouterr().err.strip()
-    assert "or the attenuation span 100 looks wrong" in err and "\n" not in err
+    assert "or the attenuation span 20 looks wrong" in err and "\n" not in err
 
 
 def test_simulate_does_not_warn_when_measured_or_truly_noise_free(tmp_path, capsys):

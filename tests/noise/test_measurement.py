@@ -72,7 +72,7 @@ def test_white_noise_is_not_taken_for_correlated_noise(size, photons):
 
 
 def test_the_bundled_sample_is_measured_as_before():
-    # Taken at 20,000 quanta per unattenuated pixel (README): white noise, 16 bins.
+    # Taken at 20,000 quanta per unattenuated pixel (docs/user-guide.md): white noise, 16 bins.
     image = read_image(sample_image_path())
     noise = NoiseEstimate.from_pixels(image.pixels)
     assert binned_noise_ratio(image.pixels, noise.nlf) == pytest.approx(0.5, abs=0.03)

@@ -28,10 +28,10 @@ def test_a_noisy_image_said_to_be_noise_free_is_named():
 
 def test_a_wrong_span_is_named_beside_a_noise_free_input():
     # A noise-free input's share changes with intensity as a wrong span's does: both named.
-    settings = LowDoseSettings(dose=0.25, photons_per_pixel=20_000.0, max_attenuation=100.0)
+    settings = LowDoseSettings(dose=0.25, photons_per_pixel=20_000.0, max_attenuation=20.0)
     problem = noise_free_problem(image(20_000.0), settings)
     assert problem is not None and "looks noise-free" in problem.text
-    assert "or the attenuation span 100 looks wrong" in problem.text
+    assert "or the attenuation span 20 looks wrong" in problem.text
 
 
 def test_right_settings_and_a_truly_noise_free_input_are_not_warned_of():

@@ -45,7 +45,9 @@ def test_a_denoised_simulation_says_so_in_its_name_and_its_files(
     png = window.export_image(tmp_path / "out.png")
     with Image.open(png) as image:
         text = image.info["Description"]
-    assert text.startswith("simulated 25 % dose") and "Not for diagnostic use" in text
+    # The PNG keeps the source DICOM's own history first, as the derived DICOM does.
+    assert text.startswith("test phantom; simulated 25 % dose")
+    assert "Not for diagnostic use" in text
 
 
 def test_a_name_without_extension_takes_the_chosen_filters(

@@ -127,7 +127,7 @@ def test_the_simulation_is_recorded_as_numbers_and_an_unknown_floor_says_why(
     js, table, pdf = written_report(
         source=source, image=noisy, reference=source, dose=dose, rows=rows
     )
-    assert js["simulation"] == describe_simulation(source, noisy, dose)  # the prose is kept
+    assert js["simulation"] == describe_simulation(source, noisy, dose, exact=False)  # to read
     assert js["simulation_settings"] == {
         "dose": 0.25,
         "photons_per_pixel": dose.photons_per_pixel,
@@ -140,6 +140,24 @@ def test_the_simulation_is_recorded_as_numbers_and_an_unknown_floor_says_why(
     assert js["metrics"][0]["noise_free_psnr_problem"] == UNMEASURABLE_NOISE
     assert table[0]["noise_free_psnr_problem"] == UNMEASURABLE_NOISE
     assert f"is unknown: {UNMEASURABLE_NOISE}." in pdf
+
+
+def test_the_report_rounds_the_simulation_to_read_and_keeps_its_numbers_exact(
+    qapp, scans, written_report
+):
+    source = read_image(scans[0])
+    dose = LowDoseSettings(dose=0.25, seed=3, photons_per_pixel=1760.2631583090076)
+    noisy = source.with_pixels(source.pixels + 5.0)
+    js, _, pdf = written_report(
+        source=source,
+        image=noisy,
+        reference=source,
+        dose=dose,
+        rows=comparisons(source, noisy, None),
+    )
+    assert "1760.3 quanta/pixel" in js["simulation"] and "1760.26315" not in js["simulation"]
+    assert "1760.3 quanta/pixel" in pdf and "1760.26315" not in pdf
+    assert js["simulation_settings"]["photons_per_pixel"] == 1760.2631583090076
 
 
 def test_an_roi_smaller_than_ssims_window_is_kept_with_ssim_unknown(qtbot, scans, written_report):
