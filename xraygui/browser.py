@@ -61,7 +61,8 @@ class BrowserDock(QDockWidget):
 
     Images are sorted by instance number within a series, series by number and
     studies by date. Files that could not be read are listed with the reason under
-    "Could not be read" (image files) or "Not images".
+    "Could not be read" (image files) or "Not images". The image the window shows is
+    the one selected (:meth:`show_current`), whichever was activated last.
     """
 
     openRequested = Signal(object)
@@ -92,6 +93,8 @@ class BrowserDock(QDockWidget):
         self._nodes: dict[tuple[str, ...], QTreeWidgetItem] = {}
         self._orders: dict[tuple[str, ...], list[Order]] = {}
         self._paths: set[Path] = set()
+        self._items: dict[Path, QTreeWidgetItem] = {}  # each image's, by its resolved path
+        self._current: Path | None = None  # the file the window shows, resolved
         self._unreadable: list[Unreadable] = []
         self._scans: set[GeneratorWorker] = set()
 
@@ -104,6 +107,7 @@ class BrowserDock(QDockWidget):
         self._nodes.clear()
         self._orders.clear()
         self._paths.clear()
+        self._items.clear()
         self._unreadable.clear()
 
     @property
@@ -172,6 +176,10 @@ class BrowserDock(QDockWidget):
         item.setData(0, PATH_ROLE, str(entry.path))
         item.setToolTip(0, str(entry.path))
         self._insert(key, parent, item, entry.order)
+        path = entry.path.resolve()
+        self._items[path] = item
+        if path == self._current:  # listed after it was opened
+            self._select_current()
 
     def _add_unreadable(self, entry: Unreadable) -> None:
         self._unreadable.append(entry)
@@ -224,6 +232,30 @@ class BrowserDock(QDockWidget):
             notes.append(f"{self.skipped - failed} file(s) are not images")
         text = found + (f"; {', '.join(notes)} (listed below)" if notes else ".")
         self.summary.setText(f"Scanning... {text}" if self._scans else text)
+
+    def show_current(self, path: Path | None) -> None:
+        """Select the image the window shows, or nothing where it is not listed.
+
+        Called after every open, and every open refused (a job running, a file that
+        cannot be read): the selection never stays on an image that is not shown. An
+        image listed later (a scan still running) is selected when it comes.
+
+        Parameters
+        ----------
+        path : Path or None
+            The file shown (None: no image, or one not from a file).
+        """
+        self._current = None if path is None else path.resolve()
+        self._select_current()
+
+    def _select_current(self) -> None:
+        item = None if self._current is None else self._items.get(self._current)
+        if item is None:
+            self.tree.setCurrentItem(None)
+            self.tree.clearSelection()
+        else:
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         path = item.data(0, PATH_ROLE)

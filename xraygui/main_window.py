@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.denoise import DenoiseResult
+from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display, to_display_part, window_function
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         self._run_options: DenoiseOptions | None = None  # the last Denoise run's settings
         self.demo: Trajectory | None = None
         self.worker: GeneratorWorker | None = None
+        self._job = ""  # what the worker does, for a question: "denoise", "batch denoise"...
+        # A file to open, and its frame, once the job cancelled for it has stopped.
+        self._open_after_job: tuple[Path, int] | None = None
         self.window_override: Window | VoiLut | None = None  # None: the image's default view
         self.invert = False
         self.roi: pg.RectROI | None = None
@@ -236,7 +240,7 @@ class MainWindow(QMainWindow):
             "Metrics", "metrics", self.metrics, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.browser = BrowserDock(self)
-        self.browser.openRequested.connect(self.open_file)
+        self.browser.openRequested.connect(self.request_open)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.browser)
         self.tags = TagBrowser(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tags)
@@ -300,7 +304,10 @@ class MainWindow(QMainWindow):
         action.setCheckable(checkable)
         action.setStatusTip(tip)
         action.setToolTip(tip or text)
-        (action.toggled if checkable else action.triggered).connect(slot)
+        if checkable:
+            action.toggled.connect(slot)
+        else:  # never `checked`: it would land in a slot's optional first parameter
+            action.triggered.connect(lambda: slot())
         menu.addAction(action)
         self.addAction(action)  # shortcuts work while any dock has focus
         return action
@@ -445,6 +452,8 @@ class MainWindow(QMainWindow):
     def open_files(self, paths: list[str | Path]) -> bool:
         """Open the first of several files and list all of them in the browser.
 
+        As :meth:`request_open`: while a job runs, the user is asked first.
+
         Parameters
         ----------
         paths : list of path
@@ -459,7 +468,7 @@ class MainWindow(QMainWindow):
             return False
         if len(paths) > 1:
             self.scan(paths, clear=False)
-        return self.open_file(paths[0])
+        return self.request_open(paths[0])
 
     def open_folder(self, folder: str | Path) -> GeneratorWorker:
         """List the images under `folder` in the browser, reading them in a worker thread.
@@ -483,8 +492,73 @@ class MainWindow(QMainWindow):
         self._keep(worker)
         return worker
 
+    def request_open(self, path: str | Path, *, frame: int = 0) -> bool:
+        """Open `path` as the user asked (File menu, recent files, a drop, the browser).
+
+        While a job runs (a denoise, say), the user is asked whether to cancel it
+        (:meth:`may_cancel_for`): Keep running opens nothing; Cancel and open stops it
+        and opens `path` once its worker has ended. Either way the browser then selects
+        the image shown.
+
+        Parameters
+        ----------
+        path : str or Path
+            Image file.
+        frame : int
+            Frame of a multi-frame file, from 0.
+
+        Returns
+        -------
+        bool
+            True if `path` is now shown; False if not, or not yet (the job is stopping).
+        """
+        path = Path(path)
+        if self.worker is not None and not self._reading:
+            if self._open_after_job is None and not self.may_cancel_for(path.name):
+                self.statusBar().showMessage(
+                    f"Not opened: {path.name} (the {self._job} goes on)", 8000
+                )
+                self._select_shown()
+                return False
+            if self.worker is not None:  # it may have ended while the question was asked
+                self._open_after_job = (path, frame)  # the latest asked for, if several
+                self.cancel()
+                self.statusBar().showMessage(
+                    f"Cancelling the {self._job}: {path.name} opens when it has stopped"
+                )
+                self._select_shown()
+                return False
+        return self.open_file(path, frame=frame)
+
+    def may_cancel_for(self, name: str) -> bool:
+        """Ask whether to cancel the running job to open `name` (No unless the user says so).
+
+        Not interactive (the smoke test), the job goes on without a question.
+        """
+        if not self.interactive:
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Cancel the running job?",
+            f"A {self._job} is running. Cancel it and open {name}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Cancel and open")
+        box.button(QMessageBox.StandardButton.No).setText("Keep running")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _select_shown(self) -> None:
+        """Select the image shown in the browser (nothing where it is not listed there)."""
+        self.browser.show_current(None if self.source is None else self.source.source_path)
+
     def open_file(self, path: str | Path, *, frame: int = 0) -> bool:
         """Read `path` and show it; on bad input show the one-line reason in a dialog.
+
+        Refused while a job runs (see :meth:`request_open`). Whether it opens or not,
+        the browser then selects the image shown.
 
         Parameters
         ----------
@@ -498,6 +572,12 @@ class MainWindow(QMainWindow):
         bool
             True if the image is now shown.
         """
+        opened = self._open(path, frame=frame)
+        self._select_shown()
+        return opened
+
+    def _open(self, path: str | Path, *, frame: int) -> bool:
+        """Read `path` and show it (see :meth:`open_file`)."""
         if self._busy():
             return False
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
@@ -508,11 +588,14 @@ class MainWindow(QMainWindow):
                 return False
             if image is None:
                 return False  # cancelled: the open image stays
+            another_file = self.source is None or not _same_file(self.source, path)
             self.source = image
             self.reference, self.reference_kind = None, None
             self.dose, self.last_dose = None, None
             self._forget_batch_summary()
             self.window_override = None
+            if another_file:  # each file opens in its own photometric default; frames keep it
+                self._show_inverted(False)
             self._list_file_windows(image)
             self._set_image(image)
             self.tags.set_dataset(image.dataset)
@@ -568,7 +651,7 @@ class MainWindow(QMainWindow):
         self._estimate_noise(image)
         if self.roi is not None and (previous is None or previous.shape != image.shape):
             self.set_roi_enabled(True)  # the region moves to the middle of the new image
-        self.views.fit(image.shape)  # first, so that it is drawn once, at the fitted zoom
+        self.views.fit(shape=image.shape)  # first, so that it is drawn once, at the fitted zoom
         self.refresh()
         self.views.fit()
         self.update_metrics()
@@ -661,7 +744,7 @@ class MainWindow(QMainWindow):
 
     def _open_recent(self, path: str) -> None:
         """Open a recent file; one that no longer exists leaves the list (after saying so)."""
-        if not self.open_file(path) and not Path(path).exists():
+        if not self.request_open(path) and not Path(path).exists():
             self._update_list("recent_files", remove=path)
             self._rebuild_recent()
 
@@ -856,6 +939,11 @@ class MainWindow(QMainWindow):
         return shown.label
 
     def _after_title(self, grey: np.ndarray | None) -> str:
+        """Title the After pane: what it shows (see :meth:`_after_name`), and if inverted."""
+        title = self._after_name(grey)
+        return f"{title} (inverted)" if self.invert and self._after_shown is not None else title
+
+    def _after_name(self, grey: np.ndarray | None) -> str:
         mode = self.timeline.current_mode
         if mode == "forward":
             making = "" if self._forward_worker is None else ": making the next t..."
@@ -1006,7 +1094,7 @@ class MainWindow(QMainWindow):
         panes["before"].show_grey(grey, extent=shape, place=place)
         after_grey, place = self._after_grey(self._after_shown)
         panes["after"].show_grey(after_grey, extent=shape, place=place)
-        self.views.swipe.set_grey(after_grey, shape, place)
+        self.views.show_after(after_grey, shape, place)
         return after_grey
 
     def _draw_side_panes(self) -> None:
@@ -1123,16 +1211,37 @@ class MainWindow(QMainWindow):
             self.file_windows_menu.addAction("The file names no window").setEnabled(False)
 
     def set_invert(self, on: bool) -> None:
-        """Show inverted grey levels (the data are unchanged)."""
-        self.invert = on
+        """Show inverted grey levels (the data are unchanged); the pane titles say so.
+
+        Opening another image turns it off.
+        """
+        self._show_inverted(on)
         self.refresh()
+
+    def _show_inverted(self, on: bool) -> None:
+        """Note whether grey levels are inverted, in the View menu and the Before title."""
+        self.invert = on
+        self.invert_action.blockSignals(True)
+        self.invert_action.setChecked(on)
+        self.invert_action.blockSignals(False)
+        self.views.set_inverted(on)
 
     def set_swipe(self, on: bool) -> None:
         """Overlay After on Before with a draggable divider.
 
-        At 1:1 nothing is drawn again at once: the overlay holds After's grey levels
-        already, and the panes laid out anew draw what comes in sight.
+        Refused, with a status message, while the After pane shows nothing: there is
+        nothing to compare yet. At 1:1 nothing is drawn again at once: the overlay holds
+        After's grey levels already, and the panes laid out anew draw what comes in sight.
         """
+        if on and self._after_shown is None:
+            self.swipe_action.blockSignals(True)
+            self.swipe_action.setChecked(False)
+            self.swipe_action.blockSignals(False)
+            self.statusBar().showMessage(
+                "Swipe compares Before with After: there is no After image yet (press Denoise)",
+                8000,
+            )
+            return
         self.views.set_swipe(on)
         if self._part is None:
             self.refresh()
@@ -1218,7 +1327,7 @@ class MainWindow(QMainWindow):
         worker.aborted.connect(
             lambda: self.controls.show_progress(0, 1, "Cancelled: the image is unchanged")
         )
-        self._start(worker, f"Simulating a {settings.dose:.0%} dose...")
+        self._start(worker, f"Simulating a {settings.dose:.0%} dose...", job="low-dose simulation")
         return worker
 
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
@@ -1229,7 +1338,7 @@ class MainWindow(QMainWindow):
         self._name_what_is_shown()
         self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
         self.controls.status.setText(
-            f"Showing a {describe_simulation(self.source, noisy, settings)}."
+            f"Showing a {describe_simulation(self.source, noisy, settings, exact=False)}."
         )
         quanta = "measured" if settings.measured else "assumed"
         message = (
@@ -1283,7 +1392,9 @@ class MainWindow(QMainWindow):
 
         One whose values are on another scale (an 8-bit PNG for a 12-bit DICOM, say)
         is taken, with a warning in the status bar (:func:`core.metrics.scale_mismatch`);
-        the report records it too. Refused while a job runs (a simulation would replace
+        the report records it too. So is the image being denoised itself, or another file
+        of its very pixels, with a warning that the metrics compare it with itself
+        (:func:`self_reference`). Refused while a job runs (a simulation would replace
         it when it ends), with a message in the status bar.
         """
         if self.image is None:
@@ -1310,11 +1421,12 @@ class MainWindow(QMainWindow):
         self.update_metrics()
         if self.timeline.current_mode == "forward":  # it starts from the reference
             self.refresh()
+        name = _image_name(self.image)
+        warnings_ = [] if (itself := self_reference(reference, self.image)) is None else [itself]
         if (warning := scale_mismatch(reference, self.image)) is not None:
-            name = "the image" if self.image.source_path is None else self.image.source_path.name
-            self.statusBar().showMessage(
-                f"Warning: {name}: {warning} (reference {Path(path).name})", 20000
-            )
+            warnings_.append(f"{name}: {warning} (reference {Path(path).name})")
+        if warnings_:
+            self.statusBar().showMessage(f"Warning: {'; '.join(warnings_)}", 20000)
         return True
 
     def set_roi_enabled(self, on: bool) -> None:
@@ -1544,9 +1656,13 @@ class MainWindow(QMainWindow):
         """Take the worker whose ``finished`` signal this is off :attr:`_running`."""
         self._running.discard(self.sender())
 
-    def _start(self, worker: GeneratorWorker, caption: str) -> None:
-        """Start a job that holds the window until it ends: the panel shows it, Cancel stops it."""
+    def _start(self, worker: GeneratorWorker, caption: str, *, job: str) -> None:
+        """Start a job that holds the window until it ends: the panel shows it, Cancel stops it.
+
+        `job` names it in a question, as in "A `job` is running" (e.g. ``"denoise"``).
+        """
         self.worker = worker
+        self._job = job
         self.controls.set_running(True)
         self.controls.show_progress(0, 1, caption)
         worker.finished.connect(self._on_finished)
@@ -1584,7 +1700,7 @@ class MainWindow(QMainWindow):
         worker.returned.connect(self._on_result)
         worker.errored.connect(self._on_denoise_error)
         worker.aborted.connect(self._on_denoise_aborted)
-        self._start(worker, "Starting: estimating the noise...")
+        self._start(worker, "Starting: estimating the noise...", job="denoise")
         self.timeline.set_label("Running: steps appear here as they finish")
         self.refresh()
         return worker
@@ -1706,6 +1822,11 @@ class MainWindow(QMainWindow):
         self.worker = None
         self.controls.set_running(False)
         self.refresh()
+        if self._open_after_job is not None:  # the job was cancelled to open this
+            path, frame = self._open_after_job
+            self._open_after_job = None
+            # Once the worker's end is handled: opening runs an event loop of its own.
+            QTimer.singleShot(0, self, lambda: self.request_open(path, frame=frame))
 
     def start_demo(self) -> GeneratorWorker | None:
         """Generate an image from pure noise with the model, step by step (demo mode)."""
@@ -1728,7 +1849,7 @@ class MainWindow(QMainWindow):
         )
         worker.errored.connect(lambda error: self._on_demo_stopped("Generation failed", error))
         worker.aborted.connect(lambda: self._on_demo_stopped("Cancelled", None))
-        self._start(worker, "Generating from pure noise...")
+        self._start(worker, "Generating from pure noise...", job="generation from noise")
         self.timeline.set_label("Generating: steps appear here as they finish")
         self.refresh()
         return worker
@@ -1751,6 +1872,7 @@ class MainWindow(QMainWindow):
             worker.wait(30_000)
 
     def closeEvent(self, event) -> None:  # noqa: D102 (Qt override)
+        self._open_after_job = None  # a job cancelled to open a file: nothing opens now
         for wizard in self.findChildren(TrainWizard):
             if not wizard.closing:  # a second close would stop the pausing run at once
                 wizard.close()  # a run pauses: checkpointed, exported, resumable
@@ -1960,7 +2082,7 @@ class MainWindow(QMainWindow):
                 0, 1, "Batch cancelled: its table lists the files done"
             )
         )
-        self._start(worker, "Batch: starting...")
+        self._start(worker, "Batch: starting...", job="batch denoise")
         return worker
 
     def _on_batch_done(self, summary: str) -> None:
@@ -2064,10 +2186,45 @@ def result_warning(result: DenoiseResult) -> str:
     Returns
     -------
     str
-        ``"Warning: "`` and its :attr:`~DenoiseResult.low_quanta` warning, or ``""``.
+        ``"Warning: "`` and its :attr:`~DenoiseResult.low_quanta` warning; where the
+        quanta could not be read (:attr:`~DenoiseResult.quanta_checked`), that the
+        few-quanta check was not made, in the report's words; else ``""``.
     """
     warning = result.low_quanta
-    return "" if warning is None else f"Warning: {warning.describe()}."
+    if warning is not None:
+        return f"Warning: {warning.describe()}."
+    return "" if result.quanta_checked else f"Few-quanta check: {QUANTA_NOT_CHECKED}."
+
+
+def self_reference(reference: XrayImage, image: XrayImage) -> str | None:
+    """Say that a reference is the image being denoised, or holds its very pixels.
+
+    Its metrics then compare the image with itself (MSE 0, PSNR inf, SSIM 1).
+
+    Parameters
+    ----------
+    reference : XrayImage
+        The reference chosen.
+    image : XrayImage
+        The image being denoised, of the same shape.
+
+    Returns
+    -------
+    str or None
+        One line, or None where the two differ.
+    """
+    if not np.array_equal(reference.pixels, image.pixels):
+        return None
+    paths = (reference.source_path, image.source_path)
+    if None not in paths and paths[0].resolve() == paths[1].resolve():
+        what = f"the reference is the image being denoised ({_image_name(image)}"
+        what += f", frame {image.frame + 1})" if image.n_frames > 1 else ")"
+    else:
+        what = (
+            f"the reference ({_image_name(reference)}) holds the very pixels of the image "
+            f"being denoised ({_image_name(image)})"
+        )
+    return f"{what}: the metrics compare it with itself"
 
 
 def _image_name(image: XrayImage) -> str:
@@ -2140,6 +2297,16 @@ def demo_shape(shape: tuple[int, int], multiple: int) -> tuple[int, int]:
     longest = max(DEMO_SIDE, multiple)
     scale = min(1.0, longest / max(shape))
     return max(multiple, round(shape[0] * scale)), max(multiple, round(shape[1] * scale))
+
+
+def _same_file(image: XrayImage, path: str | Path) -> bool:
+    """Return whether `image` was read from the file at `path` (another frame of it, say)."""
+    if image.source_path is None:
+        return False
+    try:
+        return Path(image.source_path).resolve() == Path(path).resolve()
+    except OSError:  # a path that cannot be resolved (a loop of links): not the same
+        return False
 
 
 def _same_images(a: tuple, b: tuple) -> bool:

@@ -6,12 +6,13 @@ the panes never see pixel values, so nothing shown here can change the data.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from xraygui.visible import Place
@@ -81,8 +82,37 @@ class PaneTitle(pg.LabelItem):
 
     pyqtgraph's label asks for the width of its text; in a pane narrower than that,
     the view would spill past the pane's edges and show another region than the panes
-    linked to it. This one asks for no width: a narrow pane cuts the text at its sides.
+    linked to it. This one asks for no width, and ends a title wider than the pane with
+    an ellipsis; the whole title is its tooltip, and :attr:`text` stays the whole title.
     """
+
+    def __init__(self, text: str, **args) -> None:
+        self._whole = text
+        super().__init__(text, **args)
+
+    def setText(self, text: str, **args) -> None:  # noqa: D102, N802 (pyqtgraph override)
+        self._whole = text
+        self.setToolTip(text)
+        self._show(**args)
+
+    def _show(self, **args) -> None:
+        """Draw the whole title, or as much of it as the label's width holds."""
+        super().setText(html.escape(self._elided(self.width())), **args)
+        self.text = self._whole  # what the title says, not what fits
+
+    def _elided(self, width: float) -> str:
+        """Return the title cut with an ellipsis to fit `width` (whole before any layout)."""
+        if width <= 0:
+            return self._whole
+        room = max(int(width - 2 * self.item.document().documentMargin()), 0)
+        metrics = QFontMetrics(self.item.font())
+        return metrics.elidedText(self._whole, Qt.TextElideMode.ElideRight, room)
+
+    def resizeEvent(self, ev) -> None:  # noqa: D102, N802 (Qt override)
+        if ev is not None and ev.oldSize().width() != ev.newSize().width():
+            self._show()  # draws it anew, and places it through this with None
+            return
+        super().resizeEvent(ev)
 
     def updateMin(self) -> None:  # noqa: D102, N802 (pyqtgraph override)
         super().updateMin()
@@ -416,6 +446,11 @@ class SwipeOverlay:
         self._update()
 
     @property
+    def has_after(self) -> bool:
+        """Whether there are After grey levels to show right of the divider."""
+        return self._grey is not None
+
+    @property
     def split(self) -> float:
         """Column of the divider, in image pixels: the After image is drawn from there on."""
         return float(self.divider.value())
@@ -473,6 +508,7 @@ class ComparisonView(QWidget):
         self._fitted = False
         self._laying_out = False  # panes are being resized: their ranges are not the user's
         self._before_title = TITLES["before"]
+        self._inverted = False  # the panes show inverted grey levels
         for name in PANE_NAMES:
             pane = ImagePane(TITLES[name])
             self.panes[name] = pane
@@ -512,34 +548,52 @@ class ComparisonView(QWidget):
         ----------
         title : str
             Its title while swipe is off; with swipe on, the title says which side of
-            the divider is in sight.
+            the divider is in sight, and still names what Before is.
         """
         self._before_title = title
         self._swipe_title()
 
+    def set_inverted(self, inverted: bool) -> None:
+        """Say in the Before pane's title whether its grey levels are shown inverted."""
+        self._inverted = inverted
+        self._swipe_title()
+
+    def show_after(
+        self, grey: np.ndarray | None, extent: tuple[int, int], place: Place | None = None
+    ) -> None:
+        """Give the swipe overlay the After grey levels (see :meth:`SwipeOverlay.set_grey`)."""
+        self.swipe.set_grey(grey, extent, place)
+        self._swipe_title()
+
     def _swipe_title(self) -> None:
         """Title the Before pane with what it shows: Before, After or both, with the divider."""
+        before = self._before_title
         if not self.swipe.enabled:
-            title = self._before_title
+            title = before
+        elif not self.swipe.has_after:
+            title = f"{before} (swipe: no After image yet)"
         else:
             (x0, x1), _ = self.panes["before"].view.viewRange()
             split = self.swipe.split
             if split <= x0:
                 title = "After (the swipe divider is off to the left)"
             elif split >= x1:
-                title = "Before (the swipe divider is off to the right)"
+                title = f"{before} (the swipe divider is off to the right)"
             else:
-                title = "Before | After (drag the divider)"
+                title = f"{before} | After (drag the divider)"
+        if self._inverted:
+            title += " (inverted)"
         if self.panes["before"].title.text != title:
             self.panes["before"].set_title(title)
 
-    def fit(self, shape: tuple[int, int] | None = None) -> None:
+    def fit(self, *, shape: tuple[int, int] | None = None) -> None:
         """Zoom so the whole image fits the panes; it stays fitted as they change size.
 
         Parameters
         ----------
         shape : tuple of int, optional
             ``(rows, cols)`` of an image about to be shown, else the one shown.
+            Keyword-only: a QAction's ``triggered(bool)`` connected here passes nothing.
         """
         pane = self.panes["before"]
         extent = shape if shape is not None else pane.extent

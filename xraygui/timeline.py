@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from core.denoise import DenoiseStep
 from xraygui.compact import ShrinkingComboBox
@@ -22,6 +22,9 @@ TRAJECTORY_BUDGET_BYTES = 256 * 2**20
 
 FORWARD_T_MAX = 1000
 """The forward-process slider runs over ``t`` in ``[0, FORWARD_T_MAX]``."""
+
+SLIDER_MIN_WIDTH = 200
+"""The slider is never narrower than this (px): a run's steps stay apart under the mouse."""
 
 MODES = ("reverse", "forward", "demo")
 MODE_LABELS = {
@@ -136,7 +139,9 @@ class TimelineWidget(QWidget):
     """Mode picker, x_t / x0 toggle, play/pause, slider and a label of step, t and sigma.
 
     Each mode keeps its own place on the slider: leaving a mode remembers the slider's
-    range and value, and coming back restores them.
+    range and value, and coming back restores them. The label has a line of its own
+    under the slider: the slider keeps its room, and the label its one line, in a
+    narrow window too (beside it, they squeezed each other).
     """
 
     indexChanged = Signal(int)
@@ -173,19 +178,21 @@ class TimelineWidget(QWidget):
         # Where each mode left the slider: its frame count (None: forward) and value.
         self._places: dict[str, tuple[int | None, int]] = {"forward": (None, FORWARD_T_MAX // 4)}
         self.slider.valueChanged.connect(lambda _: self._emit())
-        self.slider.setMinimumWidth(80)
+        self.slider.setMinimumWidth(SLIDER_MIN_WIDTH)
         self.label = QLabel("No steps yet")
-        self.label.setMinimumWidth(120)
-        self.label.setWordWrap(True)  # two lines rather than cut, in a narrow window
+        self.label.setWordWrap(True)  # two lines rather than cut, in a very narrow window
         self.timer = QTimer(self)
         self.timer.setInterval(150)
         self.timer.timeout.connect(self._advance)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
+        row = QHBoxLayout()
         for widget in (self.mode, self.show_x0, self.play, self.demo):
-            layout.addWidget(widget)
-        layout.addWidget(self.slider, 2)
-        layout.addWidget(self.label, 1)  # a third of the room left: fewer lines where wide
+            row.addWidget(widget)
+        row.addWidget(self.slider, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self.label)
 
     @property
     def current_mode(self) -> str:

@@ -28,8 +28,11 @@ def test_letters_typed_into_a_list_box_choose_in_it(window, qtbot, small_dicom):
     assert not window.swipe_action.isChecked()
 
 
-def test_keys_no_entry_starts_with_stay_the_window_s_shortcuts(window, qtbot, small_dicom):
+def test_keys_no_entry_starts_with_stay_the_window_s_shortcuts(
+    window, qtbot, small_dicom, denoise_quickly
+):
     window.open_file(small_dicom)
+    denoise_quickly(window)  # swipe (S) needs an After image
     window.activateWindow()
     sampler = window.controls.sampler
     sampler.setFocus()  # as after picking a sampler with the mouse

@@ -141,12 +141,11 @@ def test_simulated_low_dose_keeps_the_original_as_reference(window, settle, smal
     assert floor.isHidden()
 
 
-def test_swipe_shows_after_right_of_the_divider(window, small_dicom):
+def test_swipe_is_refused_before_there_is_an_after_image(window, small_dicom):
     window.open_file(small_dicom)
     window.swipe_action.setChecked(True)
-    assert not window.views.panes["after"].isVisible()
-    window.views.swipe.divider.setPos(40)
-    assert window.views.swipe.item.image is None  # nothing to show before a result
+    assert not window.swipe_action.isChecked() and not window.views.swipe.enabled
+    assert window.views.panes["after"].isVisible()
 
 
 def test_open_folder_lists_images_grouped_and_skips_others(
