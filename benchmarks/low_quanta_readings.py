@@ -1,4 +1,4 @@
-"""The low-quanta warning against the truth, on phantoms of known quanta (README).
+"""The low-quanta warning against the truth, on phantoms of known quanta (docs/model.md).
 
 ``--side`` (512) px SYNTHETIC chest phantoms (12 bits, MONOCHROME2, 7 units of line
 integral over the stored range, as :func:`core.noise.phantom_image` makes them) at
