@@ -38,8 +38,10 @@ from core.errors import XrayError, XrayWarning, error_line
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
+from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
+from core.resources import sha256_or_none
 from xraygui import jobs, reports
 from xraygui.about import about_text
 from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimate, noise_sigma
@@ -2020,6 +2022,9 @@ class MainWindow(QMainWindow):
     def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
 
+        A PNG's or TIFF's description ends with the source file's record
+        (:meth:`_source_record`), as ``xray-denoise denoise`` writes it.
+
         Parameters
         ----------
         path : str or Path
@@ -2039,20 +2044,45 @@ class MainWindow(QMainWindow):
         """
         assert self.result is not None
         description = self.result.description()
+        record = self._source_record(Path(path))
         if self.dose is None:
             return write_image(
-                self.result.image, path, description=description, overwrite=overwrite
+                self.result.image, path, description=description + record, overwrite=overwrite
             )
         # What was denoised is a simulation: say so first, and state its exposure.
         simulation = describe_simulation(self.source, self.image, self.dose)
         return write_image(
             self.result.image,
             path,
-            description=f"{simulation}; then {description}",
+            description=f"{simulation}; then {description}{record}",
             operation=f"simulated {self.dose.dose * 100:.3g} % dose, denoised",
             dose=self.dose.dose,
             overwrite=overwrite,
         )
+
+    def _source_record(self, destination: Path) -> str:
+        """Return what an export to `destination` records of its source file, or "".
+
+        A PNG's or TIFF's description ends with the SHA-256 and frame of the file the
+        denoised pixels derive from, as ``xray-denoise denoise`` writes it
+        (:func:`core.io.source_record.source_record`), a simulation's included: its
+        description says it was simulated. A DICOM references its source in its
+        SourceImageSequence instead. The file is hashed now, as the reports hash it.
+        Warns (:class:`XrayWarning`) where the file can no longer be read.
+        """
+        assert self.source is not None
+        source = self.source.source_path
+        if source is None or not records_by_description(destination):
+            return ""
+        digest = sha256_or_none(source)
+        if digest is None:
+            warnings.warn(
+                f"{destination.name} records no source: {source} cannot be read now",
+                XrayWarning,
+                stacklevel=2,
+            )
+            return ""
+        return f"; {source_record(digest, self.source.frame)}"
 
     def choose_batch(self) -> None:
         """Ask for an input and an output folder and denoise every image to disk."""

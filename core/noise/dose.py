@@ -88,6 +88,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -232,6 +233,21 @@ def _readable(value: float, spec: str) -> str:
     if abs(value) >= 10**READABLE_DIGITS:
         return f"{value:.0f}"
     return f"{value:.{READABLE_DIGITS}g}"
+
+
+def _percent(fraction: float, *, exact: bool) -> str:
+    """Write a fraction of the dose in percent: ``"25"`` for 0.25, ``"1.23456789"``.
+
+    The shortest text that reads back as `fraction` (``repr``), its decimal point moved
+    two places, so that moving it back (the percent as ``--dose``: 1.23456789 % is
+    ``--dose 0.0123456789``) gives the same float; ``0.0123456789 * 100`` would give
+    1.2345678900000001. With ``exact=False``, rounded to :data:`READABLE_DIGITS`
+    significant digits (``"1.2346"``). Never with an exponent.
+    """
+    percent = Decimal(repr(float(fraction))).scaleb(2)
+    if not exact:
+        percent = Decimal(format(percent, f".{READABLE_DIGITS}g"))
+    return f"{percent.normalize():f}"
 
 
 #: Words for the settings a user sets (CLI options, dialog fields), in messages.
@@ -931,9 +947,10 @@ class LowDoseSettings:
     def describe(self, values: ValueRange | None = None, *, exact: bool = True) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 
-        The quanta, the electronic noise and the attenuation span are written so
-        that they read back as exactly the same numbers (the shortest text that
-        does, ``repr`` where rounding would change them): given back as
+        The dose (in percent, :func:`_percent`), the quanta, the electronic noise
+        and the attenuation span are written so that they read back as exactly the
+        same numbers (the shortest text that does, ``repr`` where rounding would
+        change them): given back as ``--dose`` (the percent over 100),
         ``--photons``, ``--electronic-noise`` and ``--max-attenuation`` with the
         same seed, they reproduce the simulated image exactly, measured quanta
         included. Measured quanta depend on the electronic noise assumed (more
@@ -982,7 +999,7 @@ class LowDoseSettings:
         else:
             detector = f"{photons} quanta/pixel at full dose, {electronic}, {span}"
         return (
-            f"simulated {self.dose * 100:g} % dose ({detector} over {over}{source}, "
+            f"simulated {_percent(self.dose, exact=exact)} % dose ({detector} over {over}{source}, "
             f"seed {self.seed})"
         )
 
