@@ -49,6 +49,8 @@ IDENTIFYING_KEYS = (
 )
 """Metadata left out of a report unless the user asks for patient identifiers."""
 THUMBNAIL_SIDE = 320
+FOOTER_SIZE = 7
+"""Point size of the disclaimer and page number at the foot of each PDF page."""
 SIMULATION_SOURCE = "simulation source"
 """The kind of a reference that is the opened image a low dose was simulated from."""
 USER_CHOSEN = "user-chosen image"
@@ -114,6 +116,9 @@ CSV_COLUMNS = (
     "share_below_2_quanta_min",
     "low_quanta_checked",
     "share_clipped",
+    "simulation_input_is_noisy",
+    "simulation_photons_standard_error",
+    "note",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -169,8 +174,12 @@ class ReportContent:
         (:func:`core.metrics.scale_mismatch`).
     simulation_settings : dict or None
         The simulation as numbers: ``dose``, ``photons_per_pixel``,
-        ``electronic_noise``, ``seed``, ``max_attenuation`` and ``quanta``
-        (``"measured"`` from the image's noise, or ``"assumed"``).
+        ``electronic_noise``, ``seed``, ``max_attenuation``, ``quanta``
+        (``"measured"`` from the image's noise, or ``"assumed"``), ``input_is_noisy``
+        and ``photons_standard_error`` (:func:`simulation_settings`).
+    residual_spread : float or None
+        The residual thumbnail's grey scale: black at minus this, white at plus this
+        (pixel values, after the modality LUT), for the PDF's caption.
     """
 
     source: str
@@ -188,6 +197,7 @@ class ReportContent:
     reference: dict[str, Any] | None = None
     scale_warning: str | None = None
     simulation_settings: dict[str, Any] | None = None
+    residual_spread: float | None = None
 
     @classmethod
     def from_session(
@@ -275,6 +285,7 @@ class ReportContent:
             else None
         )
         thumbs = {"before": _thumbnail(image, image.pixels, window, invert)}
+        spread = None
         if result is not None:
             thumbs["after"] = _thumbnail(image, result.image.pixels, window, invert)
             residual = image.pixels - result.image.pixels
@@ -315,6 +326,7 @@ class ReportContent:
             else _reference_info(reference, info["reference"], include_identifiers),
             scale_warning=None if reference is None else scale_mismatch(reference, image),
             simulation_settings=None if dose is None else simulation_settings(dose),
+            residual_spread=spread,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -387,6 +399,7 @@ class ReportContent:
             "source_sop_instance_uid": self.source_uid,
             **_reference_columns(self.reference),
             "scale_warning": self.scale_warning,
+            "note": self.note,
             **{
                 f"simulation_{key}": value
                 for key, value in (self.simulation_settings or {}).items()
@@ -426,8 +439,12 @@ def simulation_settings(dose: LowDoseSettings) -> dict[str, Any]:
     -------
     dict
         ``dose`` (fraction of the full dose), ``photons_per_pixel`` (at full dose),
-        ``electronic_noise`` (quanta), ``seed``, ``max_attenuation`` and ``quanta``:
-        ``"measured"`` from the image's own noise, or ``"assumed"``.
+        ``electronic_noise`` (quanta), ``seed``, ``max_attenuation``, ``quanta``:
+        ``"measured"`` from the image's own noise, or ``"assumed"``, ``input_is_noisy``
+        (False where the input was taken as noise-free, which changes the noise drawn)
+        and ``photons_standard_error``: ``[low, high]``, the quanta within one standard
+        error of the measurement, or None where they were not measured (as
+        ``simulate --json`` names them).
     """
     return {
         "dose": dose.dose,
@@ -436,6 +453,10 @@ def simulation_settings(dose: LowDoseSettings) -> dict[str, Any]:
         "seed": int(dose.seed),
         "max_attenuation": dose.max_attenuation,
         "quanta": "measured" if dose.measured else "assumed",
+        "input_is_noisy": dose.input_is_noisy,
+        "photons_standard_error": None
+        if dose.photons_range is None
+        else [float(value) for value in dose.photons_range],
     }
 
 
@@ -545,7 +566,27 @@ def _fmt(value: Any) -> str:
 
 
 def pdf_bytes(content: ReportContent) -> bytes:
-    """Render the one-page PDF report with Qt's PDF writer."""
+    """Render the PDF report with Qt's PDF writer, on as many A4 pages as it takes.
+
+    Every page ends with "Not for diagnostic use" and "page N of M": the report is
+    laid out twice, the first time to count its pages.
+
+    Parameters
+    ----------
+    content : ReportContent
+        What to write.
+
+    Returns
+    -------
+    bytes
+    """
+    _, pages = _render_pdf(content, pages=None)
+    data, _ = _render_pdf(content, pages=pages)
+    return data
+
+
+def _render_pdf(content: ReportContent, pages: int | None) -> tuple[bytes, int]:
+    """Render the PDF with `pages` in its footers ("page N" if None); return it and its pages."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -562,11 +603,103 @@ def pdf_bytes(content: ReportContent) -> bytes:
     )
     painter = QPainter(writer)
     try:
-        _paint_report(painter, content, writer.width())
+        layout = _PageLayout(painter, writer, pages)
+        _paint_report(layout, content)
+        layout.finish()
     finally:
         painter.end()
     buffer.close()
-    return bytes(buffer.data())
+    return bytes(buffer.data()), layout.page
+
+
+class _PageLayout:
+    """Lay a report out from the top down, over as many pages as it takes.
+
+    A block that would cross the bottom margin starts a new page; each page gets the
+    disclaimer and its number below that margin.
+    """
+
+    def __init__(self, painter: QPainter, writer: QPdfWriter, pages: int | None) -> None:
+        self.painter = painter
+        self.writer = writer
+        self.pages = pages
+        self.width = writer.width()
+        self.page = 1
+        self.y = 0.0
+        self._font(FOOTER_SIZE)
+        self._footer_height = painter.fontMetrics().height()
+        self.bottom = writer.height() - 2 * self._footer_height
+        """Where content must end on a page (the footer lies below)."""
+
+    def room(self, height: float) -> bool:
+        """Start a new page unless `height` fits above the bottom; return whether it did.
+
+        A block taller than a page starts at the top of one and is cut off there.
+        """
+        if self.y == 0 or self.y + height <= self.bottom:
+            return False
+        self._footer()
+        self.writer.newPage()
+        self.page += 1
+        self.y = 0.0
+        return True
+
+    def line(
+        self,
+        text: str,
+        *,
+        size: int = 9,
+        bold: bool = False,
+        color: str = "black",
+        gap: float = 1.5,
+    ) -> None:
+        """Draw a paragraph of text, word-wrapped to the page's width."""
+        self._font(size, bold, color)
+        height = self.painter.fontMetrics().height()
+        box = self._text_box(text, height)
+        if self.room(box.height()):
+            box = self._text_box(text, height)
+        self.painter.drawText(box, Qt.TextFlag.TextWordWrap, text)
+        self.y += box.height() + height * (gap - 1)
+
+    def row(self, cells: Iterable[str], columns: Iterable[float], *, bold: bool = False) -> None:
+        """Draw a table row, each cell at its column's share of the page width."""
+        self._font(9, bold)
+        height = self.painter.fontMetrics().height()
+        self.room(height)
+        for share, cell in zip(columns, cells, strict=True):
+            self.painter.drawText(
+                QRectF(share * self.width, self.y, 0.3 * self.width, height), cell
+            )
+        self.y += height * 1.4
+
+    def row_height(self) -> float:
+        """Return the height a table row takes."""
+        self._font(9)
+        return self.painter.fontMetrics().height() * 1.4
+
+    def finish(self) -> None:
+        """Draw the last page's footer."""
+        self._footer()
+
+    def _text_box(self, text: str, height: float) -> QRectF:
+        return self.painter.boundingRect(
+            QRectF(0, self.y, self.width, 100 * height), Qt.TextFlag.TextWordWrap, text
+        )
+
+    def _font(self, size: int, bold: bool = False, color: str = "black") -> None:
+        font = QFont("Helvetica", size)
+        font.setBold(bold)
+        self.painter.setFont(font)
+        self.painter.setPen(QColor(color))
+
+    def _footer(self) -> None:
+        self._font(FOOTER_SIZE, True, "#a01010")
+        box = QRectF(0, self.writer.height() - self._footer_height, self.width, self._footer_height)
+        self.painter.drawText(box, Qt.AlignmentFlag.AlignLeft, f"{DISCLAIMER}.")
+        self._font(FOOTER_SIZE)
+        number = f"page {self.page}" + ("" if self.pages is None else f" of {self.pages}")
+        self.painter.drawText(box, Qt.AlignmentFlag.AlignRight, number)
 
 
 def _identity_text(sha256: str | None, uid: str | None) -> str:
@@ -579,24 +712,30 @@ def _range_text(metrics: dict[str, Any]) -> str:
     return f"{metrics['data_range']:g}" + ("" if source is None else f" ({source})")
 
 
-def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None:
-    y = 0.0
+def _caption(name: str, residual_spread: float | None) -> str:
+    """Return a thumbnail's caption; the residual's says what it is and its grey scale."""
+    if name != "residual":
+        return name.capitalize()
+    scale = "" if residual_spread is None else f", grey ±{residual_spread:.4g} pixel values"
+    return f"Residual (Before - After){scale}"
 
-    def line(
-        text: str, *, size: int = 9, bold: bool = False, color: str = "black", gap: float = 1.5
-    ) -> None:
-        nonlocal y
-        font = QFont("Helvetica", size)
-        font.setBold(bold)
-        painter.setFont(font)
-        painter.setPen(QColor(color))
-        height = painter.fontMetrics().height()
-        box = painter.boundingRect(
-            QRectF(0, y, width, 100 * height), Qt.TextFlag.TextWordWrap, text
-        )
-        painter.drawText(box, Qt.TextFlag.TextWordWrap, text)
-        y += box.height() + height * (gap - 1)
 
+def _scope_text(scope: str) -> str:
+    """Return a comparison's scope for people, e.g. ``"rows 256-767, cols 256-767"``.
+
+    A region (``ROW,COL,HEIGHT,WIDTH``, :meth:`core.metrics.Region.as_text`) is named
+    by its pixels, from 0; any other scope (``"image"``) is returned as it is.
+    """
+    parts = scope.split(",")
+    if len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
+        return scope
+    row, col, height, width = (int(p) for p in parts)
+    return f"rows {row}-{row + height - 1}, cols {col}-{col + width - 1}"
+
+
+def _paint_report(page: _PageLayout, content: ReportContent) -> None:
+    line = page.line
+    width = page.width
     line("xray-denoise report", size=16, bold=True)
     line(f"{DISCLAIMER.upper()}: research and teaching tool.", size=11, bold=True, color="#a01010")
     line(f"Created {content.created} with xray-denoise {__version__}")
@@ -619,7 +758,7 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             + _identity_text(ref["sha256"], ref.get("sop_instance_uid"))
         )
     if content.scale_warning:
-        line(f"Warning: the image's {content.scale_warning}.", bold=True)
+        line(f"Warning about the image: {content.scale_warning}.", bold=True)
     if content.patient is not None:
         line("Patient: " + ", ".join(f"{k} {v}" for k, v in content.patient.items()))
     if content.simulation:
@@ -641,45 +780,47 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             line(f"Few-quanta check: {QUANTA_NOT_CHECKED}.")
     if content.note:
         line(content.note, bold=True)
-    line(f"Input noise (estimated std): {_fmt(content.noise['before'])}.")
+    line(f"Input noise (estimated std, pixel values): {_fmt(content.noise['before'])}.")
     if content.noise["after"] is not None:
         line(f"Pixel-scale noise left: {_fmt(content.noise['after'])} ({NOISE_LEFT_NOTE}).")
-    y += 10
+    page.y += 10
     names = [n for n in ("before", "after", "residual") if n in content.thumbnails]
     side = (width - 20 * (len(names) - 1)) / 3
-    top = y
+    page.room(side + 60)
+    top = page.y
     for i, name in enumerate(names):
         image = _qimage(content.thumbnails[name])
         scale = side / max(image.width(), image.height())
         target = QRectF(i * (side + 20), top, image.width() * scale, image.height() * scale)
-        painter.drawImage(target, image)
-        painter.setPen(QColor("black"))
-        painter.setFont(QFont("Helvetica", 9))
-        painter.drawText(QRectF(target.left(), target.bottom() + 4, side, 30), name.capitalize())
-    y = top + side + 60
+        page.painter.drawImage(target, image)
+        page.painter.setPen(QColor("black"))
+        page.painter.setFont(QFont("Helvetica", 9))
+        page.painter.drawText(
+            QRectF(target.left(), target.bottom() + 4, side, 52),
+            Qt.TextFlag.TextWordWrap,
+            _caption(name, content.residual_spread),
+        )
+    page.y = top + side + 60
     if content.metrics:
+        table = page.row_height() * (len(content.metrics) + 3)  # with its title
+        page.room(table if table <= page.bottom else page.row_height() * 4)  # whole if it fits
         line("Quality against the reference", size=11, bold=True)
-        columns = (0.0, 0.3, 0.55, 0.7, 0.85)  # share of the page width
-        header = ("Comparison", "Scope", "MSE", "PSNR (dB)", "SSIM")
-        rows = [
-            (
-                m["comparison"],
-                m["scope"],
-                format_mse(m["mse"]),
-                "inf" if m.get("psnr_infinite") else format_psnr(m["psnr"]),
-                format_ssim(m["ssim"]),
+        columns = (0.0, 0.22, 0.47, 0.7, 0.85)  # share of the page width
+        header = ("Comparison", "Scope", "MSE (pixel values²)", "PSNR (dB)", "SSIM")
+        page.row(header, columns, bold=True)
+        for m in content.metrics:
+            if page.room(page.row_height()):
+                page.row(header, columns, bold=True)  # the header again on a new page
+            page.row(
+                (
+                    m["comparison"],
+                    _scope_text(m["scope"]),
+                    format_mse(m["mse"]),
+                    "inf" if m.get("psnr_infinite") else format_psnr(m["psnr"]),
+                    format_ssim(m["ssim"]),
+                ),
+                columns,
             )
-            for m in content.metrics
-        ]
-        for i, cells in enumerate([header, *rows]):
-            font = QFont("Helvetica", 9)
-            font.setBold(i == 0)
-            painter.setFont(font)
-            painter.setPen(QColor("black"))
-            height = painter.fontMetrics().height()
-            for share, cell in zip(columns, cells, strict=True):
-                painter.drawText(QRectF(share * width, y, 0.3 * width, height), cell)
-            y += height * 1.4
         ranges = dict.fromkeys(_range_text(m) for m in content.metrics)
         line(f"PSNR and SSIM on a data range of {' / '.join(ranges)}.")
         padding = max(m.get("excluded", 0) for m in content.metrics)
@@ -695,13 +836,15 @@ def _paint_report(painter: QPainter, content: ReportContent, width: int) -> None
             line(f"The noise-free image's PSNR against the reference is unknown: {floor_problem}.")
         elif whole is not None:
             regions = "".join(
-                f" (region {scope}: {value:.2f} dB)" for scope, value in floors.items() if value
+                f" ({_scope_text(scope)}: {value:.2f} dB)"
+                for scope, value in floors.items()
+                if value
             )
             rms = next(m["noise_free_rms"] for m in content.metrics if m["scope"] == "image")
             line(noise_floor_text(whole, rms, content.noise.get("reference"), elsewhere=regions))
     else:
         line("No reference image: PSNR and SSIM are not available.")
-    y += 10
+    page.y += 10
     line(f"{DISCLAIMER}.", bold=True, color="#a01010")
 
 

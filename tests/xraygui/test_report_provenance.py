@@ -84,7 +84,7 @@ def test_a_reference_on_another_scale_is_recorded_in_the_report(
     warning = js["scale_warning"]
     assert warning.startswith("its values are on another scale than the reference's (12-bit")
     assert rows[0]["scale_warning"] == warning
-    assert f"Warning: the image's {warning}." in pdf
+    assert f"Warning about the image: {warning}." in pdf
 
 
 def test_choosing_a_reference_on_another_scale_warns_in_the_status_bar(
@@ -135,6 +135,8 @@ def test_the_simulation_is_recorded_as_numbers_and_an_unknown_floor_says_why(
         "seed": 3,
         "max_attenuation": dose.max_attenuation,
         "quanta": "assumed",
+        "input_is_noisy": True,
+        "photons_standard_error": None,
     }
     assert table[0]["simulation_dose"] == "0.25" and table[0]["simulation_quanta"] == "assumed"
     assert js["metrics"][0]["noise_free_psnr_problem"] == UNMEASURABLE_NOISE
