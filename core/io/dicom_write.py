@@ -674,9 +674,13 @@ def write_dataset(
     if syntax != ExplicitVRLittleEndian and not get_encoder(syntax).is_available:
         missing = "; ".join(get_encoder(syntax).missing_dependencies) or "an encoding plugin"
         raise ImageWriteError(path, f"cannot encode {syntax.name}: install {missing}")
-    with atomic_write(path, overwrite=overwrite, source=source) as file:
-        if syntax != ExplicitVRLittleEndian:
+    if syntax != ExplicitVRLittleEndian:
+        try:
             ds.compress(syntax)
+        except RuntimeError as error:  # every plugin refused it (too small, say)
+            reason = " ".join(str(error).split())
+            raise ImageWriteError(path, f"cannot encode {syntax.name}: {reason}") from error
+    with atomic_write(path, overwrite=overwrite, source=source) as file:
         dcmwrite(file, ds, enforce_file_format=True)
     return Path(path)
 
