@@ -83,6 +83,7 @@ def read_png(path: Path, frame: int) -> XrayImage:
             bytes_per_sample=2 if mode in _PNG_GRAY_MODES and mode != "L" else 1,
         )
         chunks = _png_chunks(path, (b"sBIT", b"pHYs"))
+        description = str(image.info.get("Description") or "")
         if mode in _PNG_GRAY_MODES:
             gray, bits = _unscaled(np.asarray(image), _PNG_GRAY_MODES[mode], chunks.get(b"sBIT"))
         elif mode == "1":
@@ -96,7 +97,8 @@ def read_png(path: Path, frame: int) -> XrayImage:
             dropped = ", alpha dropped" if "A" in mode or "transparency" in image.info else ""
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
     spacing = _png_spacing(chunks.get(b"pHYs"))
-    return _image(path, gray, StoredMapping(bits_stored=bits), "png", pixel_spacing=spacing)
+    image = _image(path, gray, StoredMapping(bits_stored=bits), "png", pixel_spacing=spacing)
+    return _described(image, description)
 
 
 def _unscaled(gray: np.ndarray, bits: int, sbit: bytes | None) -> tuple[np.ndarray, int]:
@@ -259,6 +261,7 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         colormap = page.colormap
         spacing = _tiff_spacing(page)
         compression = page.compression
+        description = tif.pages[0].description  # where this program writes a TIFF's
         data = page.asarray()
     if samples > 1 and page.planarconfig == PLANARCONFIG.SEPARATE:
         data = np.moveaxis(data, 0, -1)
@@ -291,12 +294,22 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         frame=frame,
         pixel_spacing=spacing,
     )
+    image = _described(image, description)
     if compression not in TIFF_LOSSY:
         return image
     lossy = {"LossyImageCompression": "01"}  # the keys of a lossy DICOM's metadata
     if TIFF_LOSSY[compression]:
         lossy["LossyImageCompressionMethod"] = TIFF_LOSSY[compression]
-    return replace(image, metadata=lossy)
+    return replace(image, metadata={**image.metadata, **lossy})
+
+
+def _described(image: XrayImage, description: str) -> XrayImage:
+    """Keep a PNG's or TIFF's description in the metadata (``"Description"``), if any.
+
+    A file written from the image carries it on as the source's history
+    (:func:`core.io.raster_write.source_history`), as read, not as the file holds it later.
+    """
+    return replace(image, metadata={"Description": description}) if description else image
 
 
 def _tiff_spacing(page: tifffile.TiffPage) -> tuple[float, float] | None:

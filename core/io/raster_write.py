@@ -31,7 +31,7 @@ so that a file derived again and again keeps a description every reader reads wh
 
 
 def source_history(image: XrayImage) -> str:
-    """Return what was done to `image`'s source file before, as its file records it.
+    """Return what was done to `image`'s source file before, as its file recorded it when read.
 
     Parameters
     ----------
@@ -48,8 +48,8 @@ def source_history(image: XrayImage) -> str:
     if image.dataset is not None:
         derivation = str(image.dataset.get("DerivationDescription", "")).strip()
         return derivation.removeprefix(NOTICE_PREFIX).strip()
-    if image.source_format in ("png", "tiff") and image.source_path is not None:
-        return described_history(image.source_path)
+    if image.source_format in ("png", "tiff"):
+        return described_history(image.metadata.get("Description"))
     return ""
 
 

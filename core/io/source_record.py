@@ -99,19 +99,18 @@ def joined_history(previous: str, description: str, limit: int) -> str:
     return ELLIPSIS + history[-kept:]
 
 
-def described_history(path: Path) -> str:
-    """Return what was done to the image in a PNG or TIFF this program wrote, or "".
+def described_history(description: str | None) -> str:
+    """Return what was done to the image whose PNG or TIFF this program described, or "".
 
-    Only the description is read (PNG ``Description``, the first TIFF page's
-    ImageDescription): its ending notice and its source records
-    (:func:`source_record`) are left out, as they are the file's own, not its
-    output's. Another program's description (one without the notice ending it) is no
-    history, and gives "", as does a file that cannot be read.
+    The description's ending notice and its source records (:func:`source_record`) are
+    left out, as they are the file's own, not its output's. Another program's
+    description (one without the notice ending it) is no history, and gives "", as
+    does None.
 
     Parameters
     ----------
-    path : Path
-        A PNG or TIFF file.
+    description : str or None
+        A PNG's ``Description`` or a TIFF's first ImageDescription, as read.
 
     Returns
     -------
@@ -119,11 +118,10 @@ def described_history(path: Path) -> str:
         For example ``"simulated 25 % dose (...); clipped at 0: 12 pixels (0.01 %), at
         4095: 0 (0 %)"``.
     """
-    text = raster_description(path)
-    notice = None if text is None else _NOTICE_AT_END.search(text)
+    notice = None if description is None else _NOTICE_AT_END.search(description)
     if notice is None:
         return ""
-    history = _RECORD_IN_HISTORY.sub("", text[: notice.start()]).strip()
+    history = _RECORD_IN_HISTORY.sub("", description[: notice.start()]).strip()
     return history.removeprefix(HISTORY_SEPARATOR.strip()).strip()
 
 

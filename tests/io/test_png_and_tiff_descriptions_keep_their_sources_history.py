@@ -111,3 +111,13 @@ def test_the_last_source_record_of_a_history_is_the_files_own(tmp_path):
     assert made_from(output, tmp_path / "in.png", 0, lambda: OTHER).startswith(
         "exists, made from another input"
     )
+
+
+def test_the_history_is_the_sources_as_read_not_as_the_file_holds_it_later(tmp_path):
+    first = tmp_path / "first.png"
+    original = read_image(_png(tmp_path / "in.png"))
+    write_image(original, first, description="simulated 25 % dose")
+    source = read_image(first)
+    write_image(original, first, description="simulated 50 % dose", overwrite=True)
+    second = write_image(source, tmp_path / "second.png", description="denoised")
+    assert _described(second).startswith("simulated 25 % dose; denoised. ")
