@@ -102,8 +102,8 @@ def noise_floor_text(
         "intensity)"
     )
     return (
-        f"The reference has noise of its own, rms {rms:.4g} over the image by its "
-        f"noise-level function{estimate}: even the noise-free image would score only about "
+        f"The reference has noise of its own, in pixel values: rms {rms:.4g} over the image by "
+        f"its noise-level function{estimate}; even the noise-free image would score only about "
         f"{format_psnr(psnr_db)} dB PSNR against it{elsewhere}."
     )
 

@@ -32,12 +32,20 @@ from core.noise import (
 from core.noise.value_range import ValueRange, value_range
 from core.resources import sha256_or_none
 
-LOG_DETECTOR = "log detector "
-"""How :meth:`core.noise.LogDetectorFit.describe` starts."""
 FIT_NOT_CALIBRATION = "a fit to the noise, not a detector calibration"
 """What the text says of the log detector's numbers: the slope, quanta and electronic noise
 of the curve fitted to the noise trade against one another, and may each be far from the
 detector's own (twice the quanta, say) while the curve fits within a few per cent."""
+
+
+class _DetectorFitText(str):
+    """The noise model's text where it is a log detector fitted to the noise.
+
+    :func:`_model` returns it for a :class:`core.noise.LogDetectorFit` whose span is a
+    radiograph's, so that the text output can say its numbers are a fit
+    (:data:`FIT_NOT_CALIBRATION`) by what the model is, not by how its text reads. It is
+    a plain string to JSON.
+    """
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -203,13 +211,17 @@ def _quanta(
 
 
 def _model(noise: NoiseEstimate, values: ValueRange) -> str | None:
-    """Describe the noise model: the log detector's where it is a radiograph's."""
+    """Describe the noise model: the log detector's where it is a radiograph's.
+
+    The log detector's text is a :class:`_DetectorFitText`, which the text output
+    marks as a fit (:func:`_noise_lines`).
+    """
     fit = noise.detector
     if fit is None:
         return None
     problem = fit.span_problem(values)
     if problem is None:
-        return fit.describe()
+        return _DetectorFitText(fit.describe())
     if fit.signal_independent(values):
         nlf = noise.nlf
         return (
@@ -280,7 +292,7 @@ def _noise_lines(summary: dict[str, Any]) -> list[str]:
     if summary["noise_sigma"] is None:
         return [f"  noise (est.)    not measurable: {summary['noise_problem']}"]
     model = summary["noise_model"] or "no log detector fits"
-    if model.startswith(LOG_DETECTOR):  # its numbers: the fit's, easily taken for the detector's
+    if isinstance(model, _DetectorFitText):  # the fit's numbers, easily taken for the detector's
         model += f" ({FIT_NOT_CALIBRATION})"
     lines = [
         f"  noise (est.)    sigma {summary['noise_sigma']:.4g} (in the units of the values)",

@@ -32,6 +32,11 @@ from core.noise import NoiseEstimate
 from core.noise.value_range import metric_range
 from core.resources import sha256_or_none
 
+NOISE_UNITS = "pixel values"
+"""What the reference's noise (its std, and the rms behind the noise-free PSNR) is in: the
+pixel values after the modality LUT, as the data range and the MSE are, and as the app's
+report names them."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``metrics`` subcommand."""
@@ -159,15 +164,15 @@ def run(args: argparse.Namespace) -> int:
         print("the reference's own noise is not measurable")
     elif problem:
         print(
-            f"the reference's own noise: std {noise.sigma:.4g} (its estimate); the noise-free "
-            f"image's PSNR against it is unknown: {problem}"
+            f"the reference's own noise, in {NOISE_UNITS}: std {noise.sigma:.4g} (its "
+            f"estimate); the noise-free image's PSNR against it is unknown: {problem}"
         )
     else:
         where = "the region" if result.region else "the image"
         rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0
         print(
-            f"the reference's own noise: std {noise.sigma:.4g} (its estimate; it varies with "
-            f"intensity, rms {rms:.4g} over {where}); against it the noise-free image would "
-            f"score about {format_psnr(floor)} dB{region}"
+            f"the reference's own noise, in {NOISE_UNITS}: std {noise.sigma:.4g} (its "
+            f"estimate; it varies with intensity, rms {rms:.4g} over {where}); against it the "
+            f"noise-free image would score about {format_psnr(floor)} dB{region}"
         )
     return 0

@@ -27,7 +27,7 @@ from core.noise import (
     describe_simulation,
     simulate_low_dose_image,
 )
-from core.noise.dose import NoiseFreeInputError
+from core.noise.dose import NoiseFreeInputError, dose_percent
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import ValueRange, pixels_at_ends, value_range
@@ -248,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
         low_dose,
         args.output,
         description=description + source,
-        operation=f"simulated {settings.dose * 100:g} % dose",
+        operation=f"simulated {dose_percent(settings.dose, exact=False)} % dose",
         dose=settings.dose,
         overwrite=args.overwrite,
     )

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from core.denoise.views import VIEW_COUNTS, auto_views
+from core import view_counts
+from core.denoise.views import auto_views
 from core.device import PRECISION_CHOICES, check_device_preference
 
 SAMPLERS = ("ddim", "ddpm")
@@ -140,8 +141,10 @@ class DenoiseSettings:
                     f"tile_size {self.tile_size} must be at least 4 x tile_overlap "
                     f"({4 * self.tile_overlap}); lower the overlap or raise the tile size"
                 )
-        if self.views is not None and (not _is_int(self.views) or self.views not in VIEW_COUNTS):
-            raise ValueError(f"views must be 1, 2, 4 or 8, got {self.views!r}")
+        if self.views is not None and (
+            not _is_int(self.views) or self.views not in view_counts.VIEW_COUNTS
+        ):
+            raise ValueError(f"views must be {view_counts.view_counts_text()}, got {self.views!r}")
         check_device_preference(self.device)
         if self.precision not in PRECISION_CHOICES:
             raise ValueError(f"precision must be 'auto' or 'float32', got {self.precision!r}")

@@ -29,11 +29,9 @@ from typing import Protocol, TypeVar
 import torch
 
 from core.diffusion.model import DiffusionModel
+from core.view_counts import VIEW_COUNTS, view_counts_text
 
 Report = TypeVar("Report")
-
-VIEW_COUNTS = (1, 2, 4, 8)
-"""Allowed numbers of views: the identity, then mirror images, then rotations."""
 
 HALF_PRECISION_VIEWS = 4
 """Views of a default denoise whose network runs in float16 or bfloat16. On 8 held-out films
@@ -125,7 +123,7 @@ def views(n: int) -> tuple[View, ...]:
     tuple of View
     """
     if n not in VIEW_COUNTS:
-        raise ValueError(f"views must be 1, 2, 4 or 8, got {n!r}")
+        raise ValueError(f"views must be {view_counts_text()}, got {n!r}")
     return DIHEDRAL_VIEWS[:n]
 
 

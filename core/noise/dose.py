@@ -235,9 +235,23 @@ def _readable(value: float, spec: str) -> str:
     return f"{value:.{READABLE_DIGITS}g}"
 
 
-def _percent(fraction: float, *, exact: bool) -> str:
+def dose_percent(fraction: float, *, exact: bool) -> str:
     """Write a fraction of the dose in percent: ``"25"`` for 0.25, ``"1.23456789"``.
 
+    Parameters
+    ----------
+    fraction : float
+        The dose as a fraction of the full dose.
+    exact : bool
+        Every digit (records: descriptions, reports' settings), or rounded (labels and
+        messages a person reads).
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
     The shortest text that reads back as `fraction` (``repr``), its decimal point moved
     two places, so that moving it back (the percent as ``--dose``: 1.23456789 % is
     ``--dose 0.0123456789``) gives the same float; ``0.0123456789 * 100`` would give
@@ -947,7 +961,7 @@ class LowDoseSettings:
     def describe(self, values: ValueRange | None = None, *, exact: bool = True) -> str:
         """One line for the DICOM DerivationDescription of the simulated image.
 
-        The dose (in percent, :func:`_percent`), the quanta, the electronic noise
+        The dose (in percent, :func:`dose_percent`), the quanta, the electronic noise
         and the attenuation span are written so that they read back as exactly the
         same numbers (the shortest text that does, ``repr`` where rounding would
         change them): given back as ``--dose`` (the percent over 100),
@@ -998,10 +1012,8 @@ class LowDoseSettings:
             )
         else:
             detector = f"{photons} quanta/pixel at full dose, {electronic}, {span}"
-        return (
-            f"simulated {_percent(self.dose, exact=exact)} % dose ({detector} over {over}{source}, "
-            f"seed {self.seed})"
-        )
+        percent = dose_percent(self.dose, exact=exact)
+        return f"simulated {percent} % dose ({detector} over {over}{source}, seed {self.seed})"
 
     def detector_for(self, image: XrayImage, *, values: ValueRange | None = None) -> DetectorModel:
         """Build the detector these settings give for ``image`` (:meth:`DetectorModel.from_image`).

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.image import XrayImage
-from core.noise.dose import NOISE_FREE_STEPS, LowDoseSettings
+from core.noise.dose import NOISE_FREE_STEPS, LowDoseSettings, dose_percent
 from core.noise.image_noise import NoiseEstimate
 from core.noise.value_range import ValueRange
 
@@ -251,14 +251,14 @@ def noise_free_problem(
         )
         return NoiseMismatch(
             f"its noise is {share:.2g} times the variance {quanta} would give: {cause}, so "
-            f"the simulated dose is higher than {100 * settings.dose:g} %"
+            f"the simulated dose is higher than {dose_percent(settings.dose, exact=False)} %"
         )
     if not settings.input_is_noisy:
         if share > NOISY_INPUT_SHARE and noisy:
             return NoiseMismatch(
                 f"it is said to be noise-free but holds {100 * share:.3g} % of the variance "
                 f"{quanta} would give, and its own noise adds to the noise drawn, so the "
-                f"simulated dose is lower than {100 * settings.dose:g} %"
+                f"simulated dose is lower than {dose_percent(settings.dose, exact=False)} %"
             )
         return None
     if not share < NOISE_FREE_SHARE:
