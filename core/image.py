@@ -350,9 +350,11 @@ class XrayImage:
     dataset : Any
         The source ``pydicom.Dataset`` without its pixel data, for derived
         DICOM output, describing the pixels as held: without a Modality LUT
-        Sequence once applied, LossyImageCompression ``"01"`` where the codestream
-        shows lossy compression (:func:`core.io.dicom_read.read_dicom`); None for
-        other formats.
+        Sequence once applied (RescaleSlope 1, RescaleIntercept 0 and RescaleType its
+        ModalityLUTType instead), HighBit ``BitsStored - 1``, overlays embedded in the
+        pixel data as OverlayData, LossyImageCompression ``"01"`` where the frame was
+        compressed lossily (:func:`core.io.dicom_read.read_dicom`); None for other
+        formats.
     """
 
     pixels: np.ndarray

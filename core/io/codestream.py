@@ -4,8 +4,8 @@ Decoders allocate what the codestream declares, not what the DICOM header says,
 so a damaged or hostile codestream must be checked on its own: the image size and
 sample precision inside a JPEG, JPEG-LS or JPEG 2000 codestream, and, for these
 and RLE, whether the frame's compressed bytes can hold the image declared at all.
-The JPEG 2000 main header also says whether the compression was lossy, which the
-DICOM header may not.
+The JPEG 2000 main header also says whether the compression was irreversible, which
+the DICOM header may not.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from pathlib import Path
 from pydicom.dataset import Dataset
 from pydicom.encaps import get_frame
 from pydicom.uid import (
+    HTJ2K,
+    JPEG2000,
+    JPEG2000MC,
     UID,
     JPEG2000TransferSyntaxes,
     JPEGLSTransferSyntaxes,
@@ -30,6 +33,11 @@ from core.io.guards import check_dimensions
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "
 _JPEG_SOF = {bytes((0xFF, m)) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}
 _JPEG_SOF.add(b"\xff\xf7")  # JPEG-LS SOF55
+
+J2K_LOSSY_SYNTAXES = (JPEG2000, JPEG2000MC, HTJ2K)
+"""The JPEG 2000 transfer syntaxes that allow lossy compression (.91, .93 and HTJ2K .203);
+the others (.90, .92, .201, .202) are lossless only, yet may hold an irreversible
+codestream."""
 
 MAX_RLE_EXPANSION = 130
 """Most decoded bytes accepted per byte of an RLE frame. A two-byte run gives at most
@@ -208,6 +216,34 @@ def j2k_is_irreversible(data: bytes) -> bool:
             return transformation == b"\x00"
         offset += 2 + struct.unpack(">H", data[offset + 2 : offset + 4])[0]
     return False
+
+
+def j2k_is_lossy(data: bytes, syntax: UID, declared: str | None) -> bool:
+    """Whether a frame's JPEG 2000 codestream was compressed lossily.
+
+    The irreversible 9-7 wavelet (:func:`j2k_is_irreversible`) always is. Under a
+    syntax of :data:`J2K_LOSSY_SYNTAXES` the reversible 5-3 wavelet is too where the
+    coder limited the rate, which the codestream does not tell: there only the
+    header's LossyImageCompression ``"00"`` says it is not.
+
+    Parameters
+    ----------
+    data : bytes
+        A JPEG 2000 codestream, or a JP2 file holding one.
+    syntax : UID
+        The transfer syntax it is encapsulated under.
+    declared : str or None
+        The header's LossyImageCompression, if any.
+
+    Returns
+    -------
+    bool
+        True if the codestream is irreversible, or under a lossy-capable syntax
+        without LossyImageCompression ``"00"``.
+    """
+    if syntax in J2K_LOSSY_SYNTAXES and str(declared or "").strip() != "00":
+        return True
+    return j2k_is_irreversible(data)
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int, int, int] | None:

@@ -12,12 +12,18 @@ from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.filereader import read_file_meta_info
 from pydicom.multival import MultiValue
-from pydicom.pixels import apply_color_lut, get_decoder, pixel_array
+from pydicom.pixels import apply_color_lut, get_decoder, pack_bits, pixel_array
+from pydicom.tag import Tag
 from pydicom.uid import (
+    HTJ2K,
+    JPEG2000MC,
     UID,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
+    HTJ2KLossless,
+    HTJ2KLosslessRPCL,
     ImplicitVRLittleEndian,
+    JPEG2000MCLossless,
     JPEG2000TransferSyntaxes,
     JPEGLSTransferSyntaxes,
     JPEGTransferSyntaxes,
@@ -28,7 +34,7 @@ from pydicom.valuerep import PersonName
 from core.display import auto_window
 from core.errors import ImageReadError
 from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window, XrayImage
-from core.io.codestream import check_codestream, j2k_is_irreversible
+from core.io.codestream import check_codestream, j2k_is_lossy
 from core.io.color import luma, warn_converted
 from core.io.functional_groups import flatten_functional_groups
 from core.io.guards import check_dimensions, check_frame, fit_bits_stored
@@ -44,8 +50,13 @@ NATIVE_SYNTAXES = (ImplicitVRLittleEndian, ExplicitVRLittleEndian, ExplicitVRBig
 _DEFER_SIZE = "1 MB"
 """Values this long are read from the file only when used, so that a native frame of a
 multi-frame file is read alone rather than with every frame."""
-_MODALITY_KEYWORDS = ("ModalityLUTSequence", "RescaleSlope", "RescaleIntercept", "RescaleType")
-"""Removed from the header once a Modality LUT table is applied: the pixels hold its outputs."""
+_J2K_METHODS = {
+    **dict.fromkeys((JPEG2000MCLossless, JPEG2000MC), "ISO_15444_2"),
+    **dict.fromkeys((HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K), "ISO_15444_15"),
+}
+"""LossyImageCompressionMethod of the JPEG 2000 syntaxes that are not of Part 1 (ISO_15444_1)."""
+_OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
+"""The even groups an Overlay Plane may use (PS3.3 C.9.2)."""
 _DECODER_PACKAGES = {
     **dict.fromkeys(JPEG2000TransferSyntaxes, "pylibjpeg and pylibjpeg-openjpeg"),
     **dict.fromkeys(JPEGTransferSyntaxes + JPEGLSTransferSyntaxes, "imagecodecs"),
@@ -132,8 +143,18 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     ``window`` then set by :func:`core.display.auto_window` (0.5 and 99.5
     percentiles of the pixels that are not padding) for manual windowing. A
     grayscale image's PixelPaddingValue (and PixelPaddingRangeLimit) gives its
-    ``padding``. A JPEG 2000 frame compressed with the irreversible wavelet marks
-    the header (``dataset``) LossyImageCompression ``"01"``, whatever it said.
+    ``padding``. A lossy JPEG 2000 frame (:func:`core.io.codestream.j2k_is_lossy`:
+    the irreversible wavelet, or a syntax that allows lossy compression without
+    LossyImageCompression ``"00"``) marks the header (``dataset``)
+    LossyImageCompression ``"01"``, whatever it said.
+    Uncompressed stored values left-aligned in their words (HighBit BitsAllocated - 1,
+    not BitsStored - 1; legacy CR/DX) are read from the high bits with an
+    :class:`XrayWarning`, and the header's HighBit becomes BitsStored - 1; any other
+    HighBit is refused. An overlay embedded in unused bits of uncompressed pixel data
+    (a retired encoding) becomes the header's OverlayData; one declared without data
+    that cannot be found so is left out of the header, with an :class:`XrayWarning`.
+    An applied Modality LUT Sequence leaves the header the identity rescale in the
+    table's unit (RescaleType its ModalityLUTType).
     In an enhanced multi-frame file, the frame's functional groups (per-frame, else
     shared) give the header's top-level pixel spacing, rescale and window before any
     of this (:func:`core.io.functional_groups.flatten_functional_groups`).
@@ -181,6 +202,14 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
             path,
             f"unsupported bit depth (BitsAllocated {bits_allocated}, BitsStored {bits_stored})",
         )
+    high_bit = _int(path, ds, "HighBit", bits_stored - 1)
+    native = syntax in NATIVE_SYNTAXES
+    if high_bit != bits_stored - 1 and not (native and high_bit == bits_allocated - 1):
+        raise ImageReadError(
+            path,
+            f"unsupported HighBit {high_bit} with BitsStored {bits_stored} (only "
+            f"{bits_stored - 1}, or {bits_allocated - 1} in uncompressed pixel data)",
+        )
     if n_frames < 1:
         raise ImageReadError(path, f"invalid NumberOfFrames {n_frames}")
     check_dimensions(
@@ -199,14 +228,25 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
     is_j2k = codestream is not None and syntax in JPEG2000TransferSyntaxes
-    if is_j2k and j2k_is_irreversible(codestream.data):
-        _mark_lossy(ds, "ISO_15444_1")
-    stored = None
+    if is_j2k and j2k_is_lossy(codestream.data, syntax, ds.get("LossyImageCompression")):
+        _mark_lossy(ds, _J2K_METHODS.get(syntax, "ISO_15444_1"))
+    stored = words = None
     if is_j2k and samples == 1:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
         stored = decode_jpeg2000(codestream.data, (rows, cols), stored_type)
+    elif native and (high_bit != bits_stored - 1 or _overlays_without_data(ds)):
+        words = _decode_frame(path, ds, syntax, frame, n_frames, raw=True)
+        stored = _stored_bits(words, bits_stored, high_bit, signed)
+        if high_bit != bits_stored - 1:
+            warn_converted(
+                path,
+                f"HighBit {high_bit} with BitsStored {bits_stored}: stored values read "
+                "from the high bits (left-aligned)",
+            )
+            ds.HighBit = bits_stored - 1  # the header a derived file copies describes them
     if stored is None:
         stored = _decode_frame(path, ds, syntax, frame, n_frames)
+    _move_embedded_overlays(path, ds, words, bits_stored, high_bit)
     fitted = fit_bits_stored(
         path,
         stored,
@@ -228,9 +268,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
             stored = modality_lut.look_up(stored)
             mapping = StoredMapping(bits_stored=modality_lut.bits)
             padding = None if padding is None else _padding_through(padding, modality_lut)
-            for keyword in _MODALITY_KEYWORDS:
-                if keyword in ds:
-                    delattr(ds, keyword)
+            _replace_modality_lut(ds)
         pixels = mapping.to_pixels(stored)
     elif photometric == PALETTE and stored.ndim == 2:
         rgb = apply_color_lut(stored, ds)
@@ -319,19 +357,125 @@ def _nothing_read(path: Path) -> ImageReadError:
     return ImageReadError(path, "no DICOM data could be read (the file may be truncated)")
 
 
-def _decode_frame(path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int) -> np.ndarray:
-    """Decode one frame's stored values.
+def _decode_frame(
+    path: Path, ds: Dataset, syntax: UID, frame: int, n_frames: int, *, raw: bool = False
+) -> np.ndarray:
+    """Decode one frame's stored values, or with `raw` (native data only) its whole words.
 
     Native pixel data shorter than the frames need are refused first. A native frame of
     a multi-frame file is read from the file alone; the header's image pixel attributes
-    there are the file's own, as in ``ds``.
+    there are the file's own, as in ``ds``. Raw words are unsigned, every bit of
+    BitsAllocated kept: pydicom otherwise keeps BitsStored low bits.
     """
+    options = {}
+    if raw:
+        options = {"bits_stored": int(ds.BitsAllocated), "pixel_representation": 0}
     if syntax in NATIVE_SYNTAXES:
         _check_native_length(path, ds, n_frames)
         if n_frames > 1:
             with path.open("rb") as file:
-                return pixel_array(file, index=frame, transfer_syntax_uid=syntax)
-    return pixel_array(ds, index=frame)
+                return pixel_array(file, index=frame, transfer_syntax_uid=syntax, **options)
+    return pixel_array(ds, index=frame, **options)
+
+
+def _stored_bits(words: np.ndarray, bits_stored: int, high_bit: int, signed: bool) -> np.ndarray:
+    """Return the stored values held in bits ``high_bit - bits_stored + 1 .. high_bit`` of `words`.
+
+    Parameters
+    ----------
+    words : ndarray of unsigned int
+        Whole pixel data words, as :func:`_decode_frame` gives them with `raw`.
+    bits_stored, high_bit : int
+        BitsStored and HighBit: the values' width and their top bit in a word.
+    signed : bool
+        Whether the values are two's complement (PixelRepresentation 1).
+
+    Returns
+    -------
+    ndarray
+        The values, of the words' width and the given sign; the bits outside the
+        range (overlays, garbage) are dropped.
+    """
+    width = 8 * words.itemsize
+    words = words.astype(np.dtype(f"u{words.itemsize}"), copy=False)  # native byte order
+    top = words << words.dtype.type(width - 1 - high_bit)  # the bits above HighBit dropped
+    if signed:
+        top = top.view(np.dtype(f"i{words.itemsize}"))  # its shift then extends the sign
+    return top >> top.dtype.type(width - bits_stored)
+
+
+def _overlays_without_data(ds: Dataset) -> list[int]:
+    """Return the overlay groups that declare an overlay (OverlayRows) without OverlayData."""
+    return [
+        group
+        for group in _OVERLAY_GROUPS
+        if Tag(group, 0x0010) in ds and Tag(group, 0x3000) not in ds
+    ]
+
+
+def _move_embedded_overlays(
+    path: Path, ds: Dataset, words: np.ndarray | None, bits_stored: int, high_bit: int
+) -> None:
+    """Move each overlay in the pixel data's unused bits into OverlayData; drop the others.
+
+    An overlay group without OverlayData (the retired encoding: OverlayBitsAllocated
+    BitsAllocated, OverlayBitPosition an unused bit of the pixel data words) takes its
+    bit plane of this frame's raw `words` as OverlayData (one bit a pixel, packed as
+    pydicom packs it; OverlayBitsAllocated 1, OverlayBitPosition 0, one frame). A group
+    whose overlay cannot be found so (compressed pixel data, whose `words` are None,
+    or a bit position of the stored values) is removed with an :class:`XrayWarning`:
+    a derived image would declare an overlay it does not hold.
+    """
+    dropped = []
+    for group in _overlays_without_data(ds):
+        bit = None if words is None else _embedded_bit(ds, group, words, bits_stored, high_bit)
+        if bit is None:
+            for tag in [tag for tag in ds.keys() if tag.group == group]:
+                del ds[tag]
+            dropped.append(f"{group:04X}")
+            continue
+        plane = ((words >> words.dtype.type(bit)) & 1).astype(np.uint8)
+        ds.add_new(Tag(group, 0x0100), "US", 1)  # OverlayBitsAllocated
+        ds.add_new(Tag(group, 0x0102), "US", 0)  # OverlayBitPosition
+        ds.add_new(Tag(group, 0x3000), "OW", pack_bits(plane))  # OverlayData
+        for element in (0x0015, 0x0051):  # NumberOfFramesInOverlay, ImageFrameOrigin
+            if Tag(group, element) in ds:
+                del ds[Tag(group, element)]
+    if dropped:
+        warn_converted(
+            path,
+            f"overlay group {', '.join(dropped)} without OverlayData and not in unused bits "
+            "of the pixel data: left out",
+        )
+
+
+def _embedded_bit(
+    ds: Dataset, group: int, words: np.ndarray, bits_stored: int, high_bit: int
+) -> int | None:
+    """Return the bit of `words` that holds overlay `group`, or None where none can.
+
+    The overlay must have the frame's size (OverlayRows, OverlayColumns) and words
+    (OverlayBitsAllocated BitsAllocated), and its OverlayBitPosition must be a bit
+    outside the stored values.
+    """
+
+    def value(element: int) -> float | None:
+        item = ds.get(Tag(group, element))
+        return None if item is None else _number(item.value)
+
+    bit = value(0x0102)
+    width = 8 * words.itemsize
+    if (
+        words.ndim != 2
+        or (value(0x0010), value(0x0011)) != words.shape
+        or value(0x0100) != width
+        or bit is None
+        or bit != int(bit)
+        or not 0 <= bit < width
+        or high_bit - bits_stored < bit <= high_bit
+    ):
+        return None
+    return int(bit)
 
 
 def _check_native_length(path: Path, ds: Dataset, n_frames: int) -> None:
@@ -403,9 +547,12 @@ def is_dicomdir(path: Path) -> bool:
     -------
     bool
         True when its MediaStorageSOPClassUID is Media Storage Directory Storage;
-        False otherwise, and for a file that is not DICOM or cannot be read.
+        False otherwise, for a file that is not DICOM or cannot be read, and, without
+        opening it, for one that is not a regular file (a FIFO would wait for a writer).
     """
     try:
+        if not path.is_file():  # stat only: a FIFO is never opened
+            return False
         meta = read_file_meta_info(path)
     except Exception:  # noqa: BLE001 (a file whose meta cannot be read is no DICOMDIR)
         return False
@@ -477,6 +624,18 @@ def _modality_lut(path: Path, ds: Dataset, syntax: UID, signed: bool) -> Lut | N
     if lut is None:
         warn_converted(path, "invalid modality LUT table ignored: pixel values are stored values")
     return lut
+
+
+def _replace_modality_lut(ds: Dataset) -> None:
+    """Replace the applied Modality LUT Sequence by the identity rescale in the table's unit.
+
+    The pixels hold the table's outputs, so a derived image has RescaleSlope 1,
+    RescaleIntercept 0 and RescaleType the item's ModalityLUTType (``"US"``, unspecified,
+    without one): attributes that some IODs (DX, CR) require.
+    """
+    unit = " ".join(_strings(ds.ModalityLUTSequence[0].get("ModalityLUTType")))
+    del ds.ModalityLUTSequence
+    ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = "0", "1", unit or "US"
 
 
 def _padding_through(padding: Padding, lut: Lut) -> Padding:

@@ -7,7 +7,7 @@ import math
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -141,7 +141,8 @@ LOSSY_SYNTAXES = {
     JPEGLSNearLossless: "ISO_14495_1",
 }
 """Source transfer syntaxes that are always lossy, with their LossyImageCompressionMethod
-(JPEG 2000 may be either: the reader marks the header of an irreversible codestream)."""
+(JPEG 2000 may be either: the reader marks the header of a lossy one,
+:func:`core.io.codestream.j2k_is_lossy`)."""
 
 _MULTIFRAME_KEYWORDS = (
     "NumberOfFrames",
@@ -154,10 +155,41 @@ _MULTIFRAME_KEYWORDS = (
     "RecommendedDisplayFrameRate",
     "StartTrim",
     "StopTrim",
+    "PreferredPlaybackSequencing",
     "PerFrameFunctionalGroupsSequence",
     "SharedFunctionalGroupsSequence",
+    "RepresentativeFrameNumber",
+    "FrameLabelVector",
+    "FrameOfInterestDescription",
+    "FrameOfInterestType",
+    "DimensionOrganizationSequence",
+    "DimensionOrganizationType",
+    "DimensionIndexSequence",
+    "ConcatenationUID",
+    "SOPInstanceUIDOfConcatenationSource",
+    "InConcatenationNumber",
+    "InConcatenationTotalNumber",
+    "ConcatenationFrameOffsetNumber",
+    "MaskSubtractionSequence",
+    "RecommendedViewingMode",
 )
-"""Attributes of multi-frame images, removed from the single-frame derived image."""
+"""Attributes of multi-frame images, removed from the single-frame derived image: the Cine
+and Multi-frame modules, the functional groups and the dimensions indexing them, the
+concatenation the source was part of (PS3.3 C.7.6.16), and the frames a viewer shows first,
+marks or subtracts as masks (the Mask module, PS3.3 C.7.6.10, whose RecommendedViewingMode
+``SUB`` would subtract them)."""
+_SOURCE_INSTANCE_KEYWORDS = (
+    "DigitalSignaturesSequence",
+    "MACParametersSequence",
+    "InstanceCreatorUID",
+    "SOPInstanceStatus",
+    "SOPAuthorizationDateTime",
+    "SOPAuthorizationComment",
+    "AuthorizationEquipmentCertificationNumber",
+)
+"""Attributes of the source instance that are not the derived one's: its digital signatures
+and their MAC parameters (PS3.3 C.12.1.1.3), which no longer verify, its creator, and its
+authorization status (PS3.3 C.12.1.1.4: "authorized original" is the source's, not ours)."""
 _MULTIFRAME_MARKERS = (
     "NumberOfFrames",
     "PerFrameFunctionalGroupsSequence",
@@ -217,11 +249,13 @@ def write_derived_dicom(
     and ``"(<operation>)"`` (the source's shortened at a word boundary, marked ``"..."``,
     to fit 64 characters), SeriesNumber the source's plus :data:`SERIES_NUMBER_OFFSET`
     (a source without one gives an empty one), a ContributingEquipmentSequence item naming
-    xray-denoise as Modifying Equipment, the current Content, InstanceCreation and Series
-    Date/Time (the Acquisition ones kept), ImageComments the source's followed by
-    :data:`NOT_FOR_DIAGNOSIS`, an Overlay Plane showing the notice
-    (:func:`_add_notice_overlay`), no IconImageSequence (a thumbnail of the source's
-    pixels), and LossyImageCompression ``"01"`` if the source was lossy (with
+    xray-denoise as Modifying Equipment, the current Content and InstanceCreation
+    Date/Time, the Series Date/Time of the series' making (:class:`DerivedSeriesUID`), all
+    in the source's TimezoneOffsetFromUTC where it has a valid one (the Acquisition ones
+    kept), no digital signature, MAC parameters or InstanceCreatorUID of the source,
+    ImageComments the source's followed by :data:`NOT_FOR_DIAGNOSIS`, an Overlay Plane
+    showing the notice (:func:`_add_notice_overlay`), no IconImageSequence (a thumbnail of
+    the source's pixels), and LossyImageCompression ``"01"`` if the source was lossy (with
     LossyImageCompressionMethod, where the source's syntax tells it). The type 2
     attributes of :data:`TYPE2_KEYWORDS` and :data:`TYPE2_BY_SOP_CLASS` the source lacks
     are added empty.
@@ -259,7 +293,8 @@ def write_derived_dicom(
     series_uid : str, optional
         SeriesInstanceUID, shared by the images derived together from one source
         series (:func:`derived_series_uid`) or file (its frames); by default a new UID,
-        a series of its own.
+        a series of its own. A :class:`DerivedSeriesUID` gives every image of the series
+        its SeriesDate/Time; another UID gives each its own time of writing.
     instance_number : int, optional
         InstanceNumber within that series (from 1); by default the source's.
 
@@ -315,7 +350,8 @@ def derived_dataset(
     dose : float, optional
         The fraction of the source's dose an image simulates; None for its own.
     series_uid : str, optional
-        SeriesInstanceUID; by default a new one.
+        SeriesInstanceUID, dating the series where a :class:`DerivedSeriesUID`; by
+        default a new one.
     instance_number : int, optional
         InstanceNumber; by default the source's.
 
@@ -333,7 +369,9 @@ def derived_dataset(
     source: Dataset = image.dataset
     syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
     ds = copy.deepcopy(source)
-    for keyword in _MULTIFRAME_KEYWORDS + _STALE_KEYWORDS + _PADDING_KEYWORDS:
+    for keyword in (
+        _MULTIFRAME_KEYWORDS + _SOURCE_INSTANCE_KEYWORDS + _STALE_KEYWORDS + _PADDING_KEYWORDS
+    ):
         if keyword in ds:
             delattr(ds, keyword)
     if syntax == ExplicitVRBigEndian:
@@ -380,7 +418,7 @@ def derived_dataset(
     elif "SeriesNumber" in source:  # one that cannot be offset is left empty (type 2)
         ds.SeriesNumber = None
     _add_modifying_equipment(ds, description)
-    _stamp_now(ds)
+    _stamp_now(ds, series_uid.made if isinstance(series_uid, DerivedSeriesUID) else None)
     ds.ImageComments = _image_comments(str(source.get("ImageComments") or ""))
     if syntax in LOSSY_SYNTAXES or source.get("LossyImageCompression") == "01":
         ds.LossyImageCompression = "01"  # once lossy, always lossy (PS3.3 C.7.6.1.1.5)
@@ -393,19 +431,43 @@ def derived_dataset(
     return ds
 
 
+class DerivedSeriesUID(UID):
+    """The SeriesInstanceUID of a derived series, a ``str``, knowing when the series was made.
+
+    Series attributes are the same in every instance of a series: given as `series_uid`
+    of :func:`derived_dataset`, its :attr:`made` is the SeriesDate/Time of each.
+
+    Parameters
+    ----------
+    value : str, optional
+        The UID; by default a new one.
+    made : datetime, optional
+        When the series was made, timezone-aware; by default now.
+    """
+
+    made: datetime
+
+    def __new__(cls, value: str | None = None, made: datetime | None = None) -> DerivedSeriesUID:
+        """Return `value` (a new UID by default), made at `made` (now by default)."""
+        uid = super().__new__(cls, generate_uid() if value is None else value)
+        uid.made = datetime.now().astimezone() if made is None else made
+        return uid
+
+
 def derived_series_uid(image: XrayImage, series: dict[str, str]) -> str | None:
     """Return the SeriesInstanceUID of the series derived from `image`'s source series.
 
     The images of one source series written in one run (a batch) form one derived
-    series: the first gets a new UID, kept in `series` for the others.
+    series: the first gets a new :class:`DerivedSeriesUID`, kept in `series` for the
+    others, which share its SeriesDate/Time.
 
     Parameters
     ----------
     image : XrayImage
         An image to be written as a derived DICOM.
     series : dict of str to str
-        The run's derived SeriesInstanceUIDs by source SeriesInstanceUID; one is added
-        for a source series met for the first time.
+        The run's derived SeriesInstanceUIDs (:class:`DerivedSeriesUID`) by source
+        SeriesInstanceUID; one is added for a source series met for the first time.
 
     Returns
     -------
@@ -417,7 +479,7 @@ def derived_series_uid(image: XrayImage, series: dict[str, str]) -> str | None:
     if not source:
         return None
     if str(source) not in series:
-        series[str(source)] = generate_uid()
+        series[str(source)] = DerivedSeriesUID()
     return series[str(source)]
 
 
@@ -1093,15 +1155,44 @@ def _values(value: object) -> list[str]:
     return [str(value)] if value else []
 
 
-def _stamp_now(ds: Dataset) -> tuple[str, str]:
-    """Set Content, InstanceCreation and Series Date/Time to now; return (date, time).
+def _stamp_now(ds: Dataset, series_made: datetime | None = None) -> tuple[str, str]:
+    """Set Content and InstanceCreation Date/Time to now, Series Date/Time to `series_made`.
 
-    A derived image is a new series: the source's SeriesDate/Time are not its own
-    (AcquisitionDate/Time, of the exposure, are kept).
+    A derived image is of a new series: the source's SeriesDate/Time are not its own
+    (AcquisitionDate/Time, of the exposure, are kept); by default (`series_made` None,
+    else timezone-aware) the series is made now. The times are those of the dataset's
+    TimezoneOffsetFromUTC where it has a valid one (:func:`_utc_offset`), as DICOM reads
+    them, else local.
+
+    Returns
+    -------
+    date, time : str
+        Now, as written to ContentDate and ContentTime.
     """
-    now = datetime.now()
+    zone = _utc_offset(ds)
+    now = datetime.now(zone)
+    series = now if series_made is None else series_made.astimezone(zone)
     date, time = now.strftime("%Y%m%d"), now.strftime("%H%M%S.%f")
     ds.ContentDate, ds.ContentTime = date, time
     ds.InstanceCreationDate, ds.InstanceCreationTime = date, time
-    ds.SeriesDate, ds.SeriesTime = date, time
+    ds.SeriesDate, ds.SeriesTime = series.strftime("%Y%m%d"), series.strftime("%H%M%S.%f")
     return date, time
+
+
+_UTC_OFFSET = re.compile(r"([+-])(\d\d)(\d\d)")
+"""A TimezoneOffsetFromUTC value (SOP Common, PS3.3 C.12.1), ``&ZZXX``: sign, hours, minutes."""
+
+
+def _utc_offset(ds: Dataset) -> timezone | None:
+    """Return the timezone of `ds`'s TimezoneOffsetFromUTC, or None without a valid one.
+
+    Valid is ``+HHMM`` or ``-HHMM`` from -1200 to +1400, minutes under 60.
+    """
+    match = _UTC_OFFSET.fullmatch(str(ds.get("TimezoneOffsetFromUTC") or "").strip())
+    if match is None:
+        return None
+    sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
+    offset = timedelta(hours=hours, minutes=minutes)
+    if minutes >= 60 or offset > timedelta(hours=14 if sign == "+" else 12):
+        return None
+    return timezone(-offset if sign == "-" else offset)

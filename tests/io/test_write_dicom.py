@@ -448,12 +448,15 @@ def test_an_irreversible_jpeg2000_source_is_marked_lossy(
     stored, _ = padded_film()
     ds = pydicom.dcmread(write_dx(stored))
     ds.compress(syntax, **options)
-    # Both under the syntax that allows either; pydicom sets no LossyImageCompression,
-    # as many writers do not: only the codestream tells.
+    # Both under the syntax that allows either, where a reversible codestream is lossless
+    # only where the header says "00" (a coder may have limited its rate); pydicom sets
+    # no LossyImageCompression, as many writers do not.
     ds.file_meta.TransferSyntaxUID = JPEG2000
     for keyword in ("LossyImageCompression", "LossyImageCompressionMethod"):
         if keyword in ds:
             delattr(ds, keyword)
+    if not lossy:
+        ds.LossyImageCompression = "00"
     source = tmp_path / "j2k.dcm"
     ds.save_as(source, enforce_file_format=True)
     *_, derived, _ = derive(tmp_path, source)
