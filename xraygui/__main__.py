@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     window.open_files(args.files or [sample_image_path()])
     if not received or window.isVisible():  # else closed while the files were opening
         app.exec()
-    # Jobs started after the window closed (an opening file's noise estimate) end here,
+    # Jobs still running after the window's bounded wait, and others' (a wizard's scan), end here,
     # not at interpreter exit, where Qt would abort on a thread still running.
     _end_jobs(app)
     return 128 + received[0] if received else 0  # 130 after Ctrl-C, as shells say

@@ -9,8 +9,9 @@ never on their labels, and sorted by instance, series number and date.
 from __future__ import annotations
 
 import os
+import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,14 @@ from core.io.dicom_read import is_dicomdir
 from core.io.sniff import IMAGE_SUFFIXES, detect_format, is_image_candidate
 
 THUMBNAIL_SIDE = 64
+
+WARNINGS_LOCK = threading.Lock()
+"""Held by each read in a worker that records or silences the reader's warnings.
+
+Python (before 3.14) keeps one set of warning filters for all threads: a scan silencing
+its reads' warnings while the window records an opened file's would drop or take each
+other's warnings (:func:`xraygui.reading.read_job`). Never held across a ``yield``.
+"""
 
 Order = tuple[int, int | str, str, str]
 """Sort key of a tree node among its siblings: (unknown last, number or date, label, key)."""
@@ -88,7 +97,7 @@ class Unreadable:
         The reader's one-line reason.
     is_image : bool
         True for an image file that failed to read (by its extension or signature),
-        False for a file that is not an image at all.
+        or a folder that could not be listed; False for a file that is not an image.
     """
 
     path: Path
@@ -96,18 +105,26 @@ class Unreadable:
     is_image: bool
 
 
-def iter_image_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def iter_image_files(
+    paths: Iterable[str | os.PathLike[str]], *, onerror: Callable[[OSError], None] | None = None
+) -> Iterator[Path]:
     """Files to try, in a stable order; folders are walked recursively.
 
     In a folder, a file is tried if :func:`core.io.sniff.is_image_candidate` takes it
-    (an image suffix, or the DICOM preamble whatever the suffix, as in a UID-named
-    DICOM), or if its name has no suffix at all (it may be DICOM without the
-    preamble; what it is, the reader says). Hidden files and folders are passed over.
+    (the DICOM preamble whatever the suffix, as in a UID-named DICOM), or if its name
+    has an image suffix or no suffix at all (it may be DICOM without the preamble;
+    what it is, the reader says). Hidden files and folders are passed over. A file so
+    named that is not a regular file (a FIFO, say) is tried too: the reader says so
+    without opening it, where opening a FIFO would wait for a writer forever.
 
     Parameters
     ----------
     paths : iterable of path
         Files and folders.
+    onerror : callable, optional
+        Called with the ``OSError`` of each folder that cannot be listed (its
+        ``filename`` the folder), as :func:`os.walk` does; without it such a folder
+        is passed over.
 
     Yields
     ------
@@ -115,13 +132,14 @@ def iter_image_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """
     for path in map(Path, paths):
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=onerror):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     candidate = Path(root) / name
                     if name.startswith("."):
                         continue
-                    if not candidate.suffix or is_image_candidate(candidate):
+                    suffix = candidate.suffix.lower()
+                    if not suffix or suffix in IMAGE_SUFFIXES or is_image_candidate(candidate):
                         yield candidate
         elif path.is_file():
             yield path
@@ -220,8 +238,9 @@ def _is_image_file(path: Path) -> bool:
 def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry | Unreadable]:
     """Read every image under `paths` and yield an entry with a thumbnail.
 
-    Files that cannot be read are yielded as :class:`Unreadable` with the reason;
-    the scan never raises for bad files. A DICOMDIR (a CD's index) is skipped.
+    Files that cannot be read, and folders that cannot be listed, are yielded as
+    :class:`Unreadable` with the reason; the scan never raises for bad files. A
+    DICOMDIR (a CD's index) is skipped.
 
     Parameters
     ----------
@@ -232,14 +251,17 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
     ------
     ScanEntry or Unreadable
     """
-    for path in iter_image_files(paths):
+    unlisted: list[OSError] = []
+    for path in iter_image_files(paths, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
         try:
-            with warnings.catch_warnings():
+            with WARNINGS_LOCK, warnings.catch_warnings():
                 warnings.simplefilter("ignore", XrayWarning)
                 image = read_image(path)
         except XrayError as error:
-            if is_dicomdir(path):  # a CD's index, not an image that failed to read
-                continue
+            # Named so by PS3.10 8.6, as core.io.sniff.is_image_candidate checks it.
+            if path.name.upper() == "DICOMDIR" and is_dicomdir(path):
+                continue  # a CD's index, not an image that failed to read
             reason = str(getattr(error, "reason", error))
             yield Unreadable(path, reason, _is_image_file(path))
             continue
@@ -254,3 +276,12 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
             _image_order(image.metadata, path),
             grey,
         )
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[Unreadable]:
+    """Yield (and take out of `errors`) the folders :func:`os.walk` could not list."""
+    while errors:
+        error = errors.pop(0)
+        reason = f"the folder cannot be read: {error.strerror or error}"
+        yield Unreadable(Path(error.filename), reason, True)

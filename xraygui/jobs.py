@@ -32,15 +32,16 @@ from core.denoise import (
 from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
 from core.diffusion import DiffusionModel
-from core.errors import XrayWarning, error_line
+from core.errors import XrayError, XrayWarning, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
-from core.io.atomic import atomic_write
+from core.io.atomic import atomic_write, check_writable_folder
 from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
+from core.noise.dose import dose_percent
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
 from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
@@ -288,7 +289,8 @@ def simulate_job(
     XrayImage
         The simulated image, in the source's stored units.
     """
-    yield Progress(0, PROGRESS_UNITS, f"Simulating a {settings.dose:.0%} dose...")
+    percent = dose_percent(settings.dose, exact=False)
+    yield Progress(0, PROGRESS_UNITS, f"Simulating a {percent} % dose...")
     return simulate_low_dose_image(source, settings)
 
 
@@ -583,17 +585,27 @@ def batch_job(
     ------
     ValueError
         If `target` is `source`.
+    XrayError
+        If `target` is a file, or a folder that cannot be written
+        (:func:`core.io.atomic.check_writable_folder`): found before any denoising.
     """
     if target.resolve() == source.resolve():
         raise ValueError("choose an output folder other than the input folder")
+    if target.exists() and not target.is_dir():
+        raise XrayError(f"{target} is a file, not a folder; choose another output folder")
     target.mkdir(parents=True, exist_ok=True)
-    files = list(iter_image_files([source]))
+    check_writable_folder(target)
+    unlisted: list[OSError] = []  # folders that cannot be listed: a row each, never dropped
+    files = list(iter_image_files([source], onerror=unlisted.append))
     if source.resolve() in target.resolve().parents:  # outputs inside the inputs: not inputs
         files = [p for p in files if target.resolve() not in p.resolve().parents]
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
-    rows: list[dict[str, Any]] = []
+    rows = [
+        _batch_row(Path(e.filename), None, None, None, f"the folder cannot be read: {e.strerror}")
+        for e in unlisted
+    ]
     csv_path = _unused(target / "batch_metrics.csv")
     table_error = _try_write_batch_csv(rows, csv_path)  # the table named, even of no file
     for index, path in enumerate(files):
@@ -629,13 +641,14 @@ def batch_job(
         table_error = _try_write_batch_csv(rows, csv_path)
     table = f"table not written: {table_error}" if table_error else f"table in {csv_path}"
     written = sum(1 for row in rows if not row["error"])
+    folders = f"; {len(unlisted)} folder(s) could not be read (see the table)" if unlisted else ""
     if not files:
-        return f"Batch: no image file under {source}; {table}"
+        return f"Batch: no image file under {source}{folders}; {table}"
     low = sum(1 for row in rows if row.get("low_quanta_warning"))
     warned = f"; warning: {low} read low, few quanta detected (low_quanta_warning)" if low else ""
     return (
         f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
-        f"(its error column says why){warned}; {table}"
+        f"(its error column says why){folders}{warned}; {table}"
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QDeadlineTimer, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,6 +41,7 @@ from core.io.notice import DISCLAIMER
 from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
+from core.noise.dose import dose_percent
 from core.resources import sha256_or_none
 from xraygui import jobs, reports
 from xraygui.about import about_text
@@ -97,6 +98,8 @@ FORWARD_SOURCES = {
     reports.USER_CHOSEN: "the chosen reference image",
 }
 """What x_0 of the forward process is, by the kind of reference it is (None: no reference)."""
+STOP_WAIT_MS = 30_000
+"""How long closing the window waits for its jobs' threads to end, in all."""
 WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
 
@@ -164,12 +167,13 @@ class MainWindow(QMainWindow):
         self._reference_noise: jobs.KnownNoise | None = None
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
+        self._closing = False  # closed: it starts no job, and none reaches it (stop_workers)
         self._after_shown: PaneValues | None = None  # what the After pane shows, for the readout
         # Block statistics of full-size pixels drawn zoomed out, newest first.
         self._minified: list[BlockStats] = []
         self._blocks_drawn = (1, 1)  # the minification last drawn with (STAND_IN: a stand-in)
         self._part: Part | None = None  # the part refresh last drew at 1:1 (None: all)
-        self._reading = False  # an image file is being read (see _read)
+        self._read_worker: GeneratorWorker | None = None  # reads an image file (see _read)
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
         self.setWindowTitle(f"xraygui {__version__} - {DISCLAIMER}")
@@ -515,7 +519,7 @@ class MainWindow(QMainWindow):
             True if `path` is now shown; False if not, or not yet (the job is stopping).
         """
         path = Path(path)
-        if self.worker is not None and not self._reading:
+        if self.worker is not None and self._read_worker is None:
             if self._open_after_job is None and not self.may_cancel_for(path.name):
                 self.statusBar().showMessage(
                     f"Not opened: {path.name} (the {self._job} goes on)", 8000
@@ -579,12 +583,17 @@ class MainWindow(QMainWindow):
         return opened
 
     def _open(self, path: str | Path, *, frame: int) -> bool:
-        """Read `path` and show it (see :meth:`open_file`)."""
+        """Read `path` and show it (see :meth:`open_file`).
+
+        What the reader warned of (colour converted to grey, say) is shown in the status
+        bar and under the panel's status line, never in a dialog.
+        """
         if self._busy():
             return False
+        warned: list[str] = []
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
-                image = self._read(path, frame=frame)
+                image = self._read(path, frame=frame, warned=warned)
             except XrayError as error:
                 self.show_error("Cannot open image", str(error))
                 return False
@@ -617,15 +626,36 @@ class MainWindow(QMainWindow):
         self.frame_box.setVisible(image.n_frames > 1)
         self._name_what_is_shown()
         self.views.fit()
+        if warned:
+            prefix = f"{Path(path)}: "  # each names the file: once is enough
+            notes = "; ".join(note.removeprefix(prefix) for note in warned)
+            warning = f"Warning: {Path(path).name}: {notes}"
+            self.statusBar().showMessage(warning, 20000)
+            self.controls.show_warning(warning)
         return True
 
-    def _read(self, path: str | Path, *, frame: int = 0) -> XrayImage | None:
-        """Read `path` in a worker while the window paints; None if the user cancelled."""
-        self._reading = True
+    def _read(
+        self, path: str | Path, *, frame: int = 0, warned: list[str] | None = None
+    ) -> XrayImage | None:
+        """Read `path` in a worker while the window paints.
+
+        None if the user cancelled, or if the window closed before or meanwhile (a closed
+        window starts no read and shows no image; :func:`busy` paints before a read, and a
+        close may come then). The reader's warnings go to `warned`, as
+        :func:`~xraygui.reading.read_in_worker` says.
+        """
+        if self._closing:
+            return None
         try:
-            return read_in_worker(self, path, frame=frame, start=self._keep)
+            image = read_in_worker(self, path, frame=frame, start=self._keep_read, warned=warned)
         finally:
-            self._reading = False
+            self._read_worker = None
+        return None if self._closing else image
+
+    def _keep_read(self, worker: GeneratorWorker) -> None:
+        """Start a read as :meth:`_keep` does, and note it (:meth:`_still_reading`)."""
+        self._read_worker = worker
+        self._keep(worker)
 
     def _open_frame(self, number: int) -> None:
         """Show frame `number` (from 1) of the open file, or go back to the shown one."""
@@ -1329,7 +1359,8 @@ class MainWindow(QMainWindow):
         worker.aborted.connect(
             lambda: self.controls.show_progress(0, 1, "Cancelled: the image is unchanged")
         )
-        self._start(worker, f"Simulating a {settings.dose:.0%} dose...", job="low-dose simulation")
+        percent = dose_percent(settings.dose, exact=False)
+        self._start(worker, f"Simulating a {percent} % dose...", job="low-dose simulation")
         return worker
 
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
@@ -1338,13 +1369,14 @@ class MainWindow(QMainWindow):
         self.dose, self.last_dose = settings, settings
         self._set_image(noisy)
         self._name_what_is_shown()
-        self.controls.show_progress(1, 1, f"Simulated a {settings.dose:.0%} dose")
+        percent = dose_percent(settings.dose, exact=False)
+        self.controls.show_progress(1, 1, f"Simulated a {percent} % dose")
         self.controls.status.setText(
             f"Showing a {describe_simulation(self.source, noisy, settings, exact=False)}."
         )
         quanta = "measured" if settings.measured else "assumed"
         message = (
-            f"Showing a simulated {settings.dose * 100:g} % dose "
+            f"Showing a simulated {percent} % dose "
             f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)"
         )
         if replaced is not None:
@@ -1369,7 +1401,8 @@ class MainWindow(QMainWindow):
             return
         name = _image_name(self.source)
         dose = self.dose
-        simulated = "" if dose is None else f"simulated {dose.dose * 100:g} % dose"
+        percent = None if dose is None else dose_percent(dose.dose, exact=False)
+        simulated = "" if dose is None else f"simulated {percent} % dose"
         self.setWindowTitle(
             name
             + ("" if dose is None else f" ({simulated})")
@@ -1635,11 +1668,13 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- denoising
 
     def _still_reading(self) -> bool:
-        if self._reading:
+        if self._read_worker is not None:
             self.statusBar().showMessage("Busy: an image is being opened", 4000)
-        return self._reading
+        return self._read_worker is not None
 
     def _busy(self) -> bool:
+        if self._closing:  # a closed window starts no job and opens no file
+            return True
         if self._still_reading():
             return True
         if self.worker is not None:
@@ -1648,7 +1683,13 @@ class MainWindow(QMainWindow):
         return False
 
     def _keep(self, worker: GeneratorWorker) -> None:
-        """Start `worker` and list it in :attr:`_running` until its thread has ended."""
+        """Start `worker` and list it in :attr:`_running` until its thread has ended.
+
+        A closed window starts none (a redraw's forward process, say): nothing it sent
+        would reach the window (:meth:`stop_workers`).
+        """
+        if self._closing:
+            return
         self._running.add(worker)
         # A bound method, not a lambda holding the worker: nothing keeps it once it ends.
         worker.finished.connect(self._forget_worker)
@@ -1867,11 +1908,26 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def stop_workers(self) -> None:
-        """Cancel every running job and wait for its thread (at shutdown)."""
-        for worker in list(self._running):
-            worker.quit()
-        for worker in list(self._running):
-            worker.wait(30_000)
+        """Cancel every job and wait for its thread (at close and at quit); start no more.
+
+        From then on nothing a job sends, queued already or not, reaches the window or
+        its widgets, deleted or not: each worker is detached
+        (:meth:`GeneratorWorker.detach`), but for a file being read, whose slots only
+        end the read's wait (:meth:`_read` then returns None), and the window no longer
+        counts any job as running (:attr:`worker`, :attr:`computing_metrics`...). The
+        wait is bounded (:data:`STOP_WAIT_MS` in all); a thread still running then stays
+        in :attr:`_running`, for the app's exit to wait for.
+        """
+        self._closing = True
+        for worker in self._running:
+            if worker is self._read_worker:
+                worker.quit()
+            else:
+                worker.detach()
+        self.worker = self._metrics_worker = self._forward_worker = None
+        self._estimating_noise = None
+        deadline = QDeadlineTimer(STOP_WAIT_MS)
+        self._running = {w for w in self._running if not w.wait(deadline.remainingTime())}
 
     def closeEvent(self, event) -> None:  # noqa: D102 (Qt override)
         self._open_after_job = None  # a job cancelled to open a file: nothing opens now
@@ -2016,7 +2072,7 @@ class MainWindow(QMainWindow):
         if self.source.n_frames > 1:
             parts.append(f"frame{self.source.frame + 1:03d}")  # from 1, as the frame box
         if self.dose is not None:
-            parts.append(f"simulated{self.dose.dose * 100:g}pct")
+            parts.append(f"simulated{dose_percent(self.dose.dose, exact=False)}pct")
         return "_".join([*parts, "denoised"])
 
     def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -2055,7 +2111,7 @@ class MainWindow(QMainWindow):
             self.result.image,
             path,
             description=f"{simulation}; then {description}{record}",
-            operation=f"simulated {self.dose.dose * 100:.3g} % dose, denoised",
+            operation=f"simulated {dose_percent(self.dose.dose, exact=False)} % dose, denoised",
             dose=self.dose.dose,
             overwrite=overwrite,
         )

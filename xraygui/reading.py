@@ -7,26 +7,54 @@ desktop could call it "not responding". :func:`read_in_worker` reads in a
 but holds the user's clicks back. After :data:`OFFER_CANCEL_AFTER_MS` it shows a
 window-modal dialog with Cancel; a cancelled read finishes unseen in its thread and
 its image is dropped.
+
+What the reader warns of (colour converted to grey, alpha dropped...) is recorded in
+the worker and handed to the window with the image, for it to show.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from core.errors import XrayWarning
 from core.image import XrayImage
 from core.io import read_image
+from xraygui.catalog import WARNINGS_LOCK
 from xraygui.worker import GeneratorWorker
 
 OFFER_CANCEL_AFTER_MS = 400
 """How long a read runs before the dialog with Cancel shows (short reads show none)."""
 
 
-def read_job(path: Path, frame: int) -> Generator[None, None, XrayImage]:
+@dataclass(frozen=True)
+class ReadResult:
+    """An image read by :func:`read_job`, and what the reader warned of.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image read.
+    warnings : tuple of str
+        The reader's :class:`~core.errors.XrayWarning` messages, each
+        ``"PATH: what was done"``, in the order issued (every one, repeats included).
+    """
+
+    image: XrayImage
+    warnings: tuple[str, ...]
+
+
+def read_job(path: Path, frame: int) -> Generator[None, None, ReadResult]:
     """Read frame `frame` of `path` (:func:`core.io.read_image`) in a worker thread.
+
+    Its warnings are recorded (with :data:`xraygui.catalog.WARNINGS_LOCK` held, so
+    that a folder scan's reads neither take nor silence them), not shown: other
+    warnings are shown as they would have been.
 
     Yields
     ------
@@ -35,11 +63,22 @@ def read_job(path: Path, frame: int) -> Generator[None, None, XrayImage]:
 
     Returns
     -------
-    XrayImage
-        The image read.
+    ReadResult
+        The image read and the reader's warnings.
     """
     yield None
-    return read_image(path, frame=frame)
+    with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", XrayWarning)  # each time, not once per place
+        image = read_image(path, frame=frame)
+    notes = []
+    for warning in caught:
+        if issubclass(warning.category, XrayWarning):
+            notes.append(str(warning.message))
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return ReadResult(image, tuple(notes))
 
 
 def read_in_worker(
@@ -48,6 +87,7 @@ def read_in_worker(
     *,
     frame: int = 0,
     start: Callable[[GeneratorWorker], None],
+    warned: list[str] | None = None,
 ) -> XrayImage | None:
     """Read `path` in a worker thread and wait for it with the window painted.
 
@@ -62,6 +102,9 @@ def read_in_worker(
     start : callable
         Starts the worker (e.g. a window's bookkeeping, so that it waits for the
         thread at shutdown).
+    warned : list of str, optional
+        Where given, the reader's warnings (:attr:`ReadResult.warnings`) are added to
+        it, for the caller to show; otherwise they are issued again here.
 
     Returns
     -------
@@ -72,6 +115,11 @@ def read_in_worker(
     ------
     core.errors.XrayError
         As :func:`core.io.read_image`: the file cannot be read, with the reason.
+
+    Warns
+    -----
+    XrayWarning
+        As :func:`core.io.read_image`, once the image is read, unless `warned` is given.
     """
     worker = GeneratorWorker(read_job, Path(path), frame)
     outcome: dict[str, object] = {}
@@ -81,7 +129,7 @@ def read_in_worker(
         outcome[key] = value
         loop.quit()
 
-    worker.returned.connect(lambda image: finish("image", image))
+    worker.returned.connect(lambda read: finish("read", read))
     worker.errored.connect(lambda error: finish("error", error))
     worker.aborted.connect(lambda: finish("cancelled"))
     start(worker)
@@ -104,8 +152,15 @@ def read_in_worker(
         dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    image = outcome.get("image")
-    return image if isinstance(image, XrayImage) else None
+    read = outcome.get("read")
+    if not isinstance(read, ReadResult):
+        return None
+    for message in read.warnings:
+        if warned is None:
+            warnings.warn(message, XrayWarning, stacklevel=2)
+        else:
+            warned.append(message)
+    return read.image
 
 
 def cancel_dialog(parent: QWidget, name: str) -> QProgressDialog:

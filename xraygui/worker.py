@@ -128,6 +128,16 @@ class GeneratorWorker(QObject):
         """Ask the work to stop at its next yield; safe to call from any thread."""
         self._abort.set()
 
+    def detach(self) -> None:
+        """Ask the work to stop (:meth:`quit`) and drop every slot connected to its signals.
+
+        For an owner that goes away (a window that closes): nothing the worker sends
+        from now on, or has sent and is still queued, reaches a slot. Its thread ends
+        as it would after :meth:`quit`, and the worker then lets go of itself.
+        """
+        self.quit()
+        self._disconnect_all()
+
     def start(self) -> QThread:
         """Start the work in a new QThread, which ends when the work ends.
 

@@ -30,16 +30,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pydicom
-from pydicom.uid import generate_uid
 from tqdm import tqdm
 
+from core import view_counts
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
 from core.cli.frames import frame_index, read_numbered
 from core.errors import XrayError, XrayWarning, error_line, is_bad_input
 from core.image import XrayImage, frame_label
 from core.io import WRITTEN_AS, output_stems
-from core.io.atomic import EXISTS, DestinationExistsError
-from core.io.dicom_write import derived_series_uid
+from core.io.atomic import EXISTS, DestinationExistsError, check_writable_folder
+from core.io.dicom_write import DerivedSeriesUID, derived_series_uid
 from core.io.output_names import frame_stem
 from core.io.sniff import DICOM_SUFFIXES, detect_format
 from core.io.source_record import (
@@ -105,11 +105,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--views",
         type=_view_count,
         default=None,
-        metavar="auto|1|2|4|8",
-        help="average the prediction over 1, 2, 4 or 8 flipped/rotated views (default auto: "
-        "4 where the network runs in float16 or bfloat16, 2 where it runs in float32; each "
-        "costs a full network evaluation, 1 is the fastest); the number used is recorded in "
-        "each output's description",
+        metavar="|".join(["auto", *map(str, view_counts.VIEW_COUNTS)]),
+        help=f"average the prediction over {view_counts.view_counts_text()} flipped/rotated views "
+        "(default auto: 4 where the network runs in float16 or bfloat16, 2 where it runs in "
+        "float32; each costs a full network evaluation, 1 is the fastest); the number used is "
+        "recorded in each output's description",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument(
@@ -177,7 +177,9 @@ def _view_count(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected auto, 1, 2, 4 or 8, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected auto, {view_counts.view_counts_text()}, got {text!r}"
+        ) from None
 
 
 def _thread_count(text: str) -> int:
@@ -257,6 +259,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise XrayError(f"{args.output_dir} is a file, not a folder; choose another --output-dir")
+    if args.output_dir.is_dir():  # one that cannot be written is refused before any work
+        check_writable_folder(args.output_dir)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     device = select_device(settings.device)
@@ -281,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for path in files:
             first = last = frame = 0 if every_frame or args.frame is None else args.frame
-            series_uid = generate_uid()  # of the frames of a DICOM written with --frame all
+            series_uid = DerivedSeriesUID()  # of the frames of a DICOM written with --frame all
             while frame <= last:
                 destination = None
                 try:
@@ -565,6 +569,7 @@ def _denoise_into(
     if destination.exists() and not overwrite:  # before the time denoising takes
         raise DestinationExistsError(destination, EXISTS)
     destination.parent.mkdir(parents=True, exist_ok=True)  # only once there is work
+    check_writable_folder(destination.parent)  # before the time denoising takes
     with tqdm(total=1.0, desc=label, leave=False, disable=None, bar_format=BAR) as bar:
         for event in denoise_steps(image, model, settings, step_images=False):
             if isinstance(event, TileProgress):

@@ -103,6 +103,35 @@ def atomic_write(
     _fsync_folder(destination.parent)
 
 
+def check_writable_folder(folder: Path) -> None:
+    """Check that files can be written in `folder`, before any time is spent on them.
+
+    An empty file is created there and removed, named as
+    :func:`atomic_write` names its temporary files
+    (``.write-check.<12 hex>.tmp``), so that one a killed run leaves is swept away as
+    theirs are.
+
+    Parameters
+    ----------
+    folder : Path
+        An existing folder.
+
+    Raises
+    ------
+    ImageWriteError
+        ``"<folder>: cannot write in this folder: <the system's reason>"`` (no
+        permission, a read-only disk).
+    """
+    probe = folder / f".write-check.{secrets.token_hex(6)}.tmp"
+    try:
+        with open(probe, "xb"):
+            pass
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ImageWriteError(folder, f"cannot write in this folder: {reason}") from None
+
+
 def _system_reason(error: BaseException) -> str | None:
     """Return the system's reason for a failed write, from `error` or the errors that caused it.
 

@@ -391,7 +391,8 @@ def _image(
     """Assemble the XrayImage of raster values, with an automatic window.
 
     The pixels are float32. Values outside its range are refused; integers beyond
-    2**24, which it cannot all hold exactly, are rounded with a warning.
+    2**24, which it cannot all hold exactly, and 64-bit floats it does not hold exactly
+    are rounded with a warning.
     """
     values = np.asarray(values)
     if values.dtype.kind == "f" and values.dtype.itemsize > 4:
@@ -407,6 +408,14 @@ def _image(
                 f"integers exactly only up to {FLOAT32_EXACT}",
             )
     pixels = values.astype(np.float32)
+    if values.dtype.kind == "f" and values.dtype.itemsize > 4:
+        changed = int(np.count_nonzero((pixels != values) & np.isfinite(values)))
+        if changed:
+            warn_converted(
+                path,
+                f"64-bit floats rounded to 32-bit ones (about 7 significant digits) in "
+                f"{changed} of {values.size} pixels: they are processed, and written, as such",
+            )
     if mapping.is_float:
         check_finite(path, pixels)
     return XrayImage(

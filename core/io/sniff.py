@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pydicom
@@ -57,12 +58,16 @@ def detect_format(path: Path) -> str:
         known format.
     """
     try:
-        if not path.exists():
-            raise ImageReadError(path, "file not found")
-        if path.is_dir():
-            raise ImageReadError(path, "is a folder, not an image file")
-        if not path.is_file():
-            raise ImageReadError(path, "not a regular file")
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        raise ImageReadError(path, "file not found") from None
+    except OSError as error:  # a symbolic link loop, a folder that may not be searched
+        raise ImageReadError(path, f"cannot read the file: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise ImageReadError(path, "is a folder, not an image file")
+    if not stat.S_ISREG(mode):  # a FIFO or a device: opening it may wait forever
+        raise ImageReadError(path, "not a regular file")
+    try:
         with path.open("rb") as file:
             head = file.read(132)
     except OSError as error:
@@ -105,8 +110,11 @@ def is_image_candidate(path: Path) -> bool:
     Returns
     -------
     bool
-        False also for a file that cannot be read.
+        False also for a file that cannot be read, and, without opening it, for one
+        that is not a regular file (a FIFO, whose opening waits for a writer, or a device).
     """
+    if not is_regular_file(path):
+        return False
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return True
     try:
@@ -118,6 +126,26 @@ def is_image_candidate(path: Path) -> bool:
         return False
     # A File-set's index must be named DICOMDIR (PS3.10 8.6): only that name is checked.
     return path.name.upper() != "DICOMDIR" or not is_dicomdir(path)
+
+
+def is_regular_file(path: Path) -> bool:
+    """Whether `path` is a regular file (symbolic links followed), found without opening it.
+
+    Parameters
+    ----------
+    path : Path
+        Any path.
+
+    Returns
+    -------
+    bool
+        False for a folder, a FIFO, a socket or a device, and for a path that cannot be
+        looked at (missing, a symbolic link loop, a folder that may not be searched).
+    """
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _looks_like_dicom(path: Path) -> bool:

@@ -390,11 +390,28 @@ def describe_clipping(image: XrayImage, values: ValueRange) -> str:
     Returns
     -------
     str
-        For example ``"clipped at 0: 41234 pixels (7 %), at 4095: 12 (0.002 %)"``.
+        For example ``"clipped at 0: 41234 pixels (7 %), at 4095: 12 (0.002 %)"``: shares
+        to two significant digits, never with an exponent (:func:`_percent_text`).
     """
     at_low, at_high = pixels_at_ends(image, values)
     total = max(image.pixels.size if image.padding is None else int(np.sum(~image.padding.mask)), 1)
     return (
-        f"clipped at {values.low:g}: {at_low} pixels ({100 * at_low / total:.2g} %), "
-        f"at {values.high:g}: {at_high} ({100 * at_high / total:.2g} %)"
+        f"clipped at {values.low:g}: {at_low} pixels ({_percent_text(at_low / total)} %), "
+        f"at {values.high:g}: {at_high} ({_percent_text(at_high / total)} %)"
     )
+
+
+def _percent_text(fraction: float) -> str:
+    """Write a fraction as a percentage to two significant digits, never with an exponent.
+
+    Parameters
+    ----------
+    fraction : float
+        From 0 to 1.
+
+    Returns
+    -------
+    str
+        ``"100"`` for 1 (where ``.2g`` writes ``"1e+02"``), ``"7"``, ``"0.0012"``, ``"0"``.
+    """
+    return np.format_float_positional(100 * fraction, precision=2, fractional=False, trim="-")

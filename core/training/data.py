@@ -7,6 +7,7 @@ its own, of the file's patient.
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -142,7 +143,9 @@ def find_images(folder: str | Path) -> list[Path]:
     (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` tables and
     the licence and attribution texts the model card takes, :func:`describe_source`) are
     counted in a warning that names one, so that none is left out unseen. Hidden files and
-    folders and those of NAS and archive tools are left out (:func:`left_out`).
+    folders and those of NAS and archive tools are left out (:func:`left_out`). A folder
+    that cannot be listed (no permission, say) is skipped with a warning that names it and
+    says why, as :func:`load_images` skips an unreadable image (:func:`walk_files`).
 
     Parameters
     ----------
@@ -192,11 +195,54 @@ def left_out(relative: Path) -> bool:
     return any(part.startswith(".") or part in SYSTEM_FOLDERS for part in relative.parts)
 
 
+def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """List the files under ``folder``, and what under it cannot be read, with why.
+
+    Unlike ``Path.rglob``, which passes over a folder it may not list without a word,
+    every folder that cannot be listed is returned. Symbolic links to folders are not
+    followed.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+
+    Returns
+    -------
+    files : list of Path
+        The regular files (or links to them), sorted.
+    unreadable : list of (Path, str)
+        Each folder that cannot be listed (``"the folder cannot be read: Permission
+        denied"``), and each entry of a folder that can be listed but not searched,
+        which cannot be examined (``"cannot be read: Permission denied"``), sorted;
+        those left out (:func:`left_out`) are not listed.
+    """
+    files: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+
+    def unlisted(error: OSError) -> None:
+        unreadable.append(
+            (Path(error.filename), f"the folder cannot be read: {error.strerror or error}")
+        )
+
+    for root, _, names in os.walk(folder, onerror=unlisted):
+        for name in names:
+            path = Path(root, name)
+            try:
+                if path.is_file():
+                    files.append(path)
+            except OSError as error:  # listed, but its folder may not be searched
+                unreadable.append((path, f"cannot be read: {error.strerror or error}"))
+    kept = [(path, why) for path, why in unreadable if not left_out(path.relative_to(folder))]
+    return sorted(files), sorted(kept)
+
+
 def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """Sort the files under ``folder`` into images and files not taken as images.
 
     Files left out (:func:`left_out`) are in neither list; they are counted in one log
-    line that names one.
+    line that names one. What cannot be read (:func:`walk_files`) is in neither either:
+    each is named in a warning that says why.
 
     Parameters
     ----------
@@ -220,9 +266,10 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
     images, others, hidden = [], [], []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
+    files, unreadable = walk_files(folder)
+    for path, reason in unreadable:
+        log.warning("skipping %s: %s", path, reason)
+    for path in files:
         if left_out(path.relative_to(folder)):
             hidden.append(path)
         elif is_image_candidate(path):
@@ -700,9 +747,20 @@ def describe_source(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     out: dict[str, Any] = _source_texts(folder)
     sources = {}
-    for sub in sorted(path for path in folder.rglob("*") if path.is_dir()):
+    # os.walk, not rglob: rglob fails on an entry of a folder that may not be searched.
+    for sub in sorted(Path(root, name) for root, names, _ in os.walk(folder) for name in names):
         relative = sub.relative_to(folder)
-        if not left_out(relative) and (texts := _source_texts(sub)):
+        if left_out(relative):
+            continue
+        try:
+            texts = _source_texts(sub)
+        except OSError as error:  # no file in it can be looked up: name the folder, not one
+            reason = error.strerror or error
+            log.warning(
+                "leaving %s out of the model card: the folder cannot be read: %s", sub, reason
+            )
+            continue
+        if texts:
             sources[relative.as_posix()] = texts
     if sources:
         out["sources"] = sources

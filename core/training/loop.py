@@ -47,6 +47,7 @@ from core.training.data import (
     describe_source,
     find_images,
     load_images,
+    walk_files,
 )
 from core.training.distributed import DistributedContext
 from core.training.dose_validation import (
@@ -226,7 +227,9 @@ def _prepare_data(
     # Every frame of a multi-frame file is an image: n_images counts frames, n_files files.
     n_images, n_patients = len(selection.images), len(selection.patients)
     n_files = len({r.path for r in selection.images})
-    n_skipped = len(unreadable) + len(selection.too_small)
+    unlisted = walk_files(config.data)[1]  # each named in a warning when the files were found
+    n_unreadable = len(unreadable) + len(unlisted)
+    n_skipped = n_unreadable + len(selection.too_small)
     log.info(
         "data %s: %d images from %d files (each frame an image) of %d patients; training on %d, "
         "validating on %d of %d patients; %d skipped (unreadable or too small); training images %s",
@@ -253,7 +256,7 @@ def _prepare_data(
         "n_val_images": len(val_images),
         "n_val_patients": n_val_patients,
         "kinds": describe_images(train_images + val_images),
-        "skipped": {"unreadable": len(unreadable), "too_small": len(selection.too_small)},
+        "skipped": {"unreadable": n_unreadable, "too_small": len(selection.too_small)},
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
         "else by file (the frames of a file always together)",
         "split_sources": dict(sorted(selection.sources().items())),

@@ -133,16 +133,7 @@ def window(qtbot, settings, dialogs):
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     window.show()
-    yield window
-    for _ in range(10):  # a result delivered may start a job (metrics after a read): again
-        for worker in list(window._running):
-            worker.quit()
-            worker.wait(5000)
-        # A result a worker queued before it stopped reaches this window now, while it
-        # exists, not a later test's event loop after the window's widgets are gone.
-        qtbot.wait(20)
-        if not window._running:
-            break
+    return window
 
 
 @pytest.fixture

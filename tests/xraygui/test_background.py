@@ -34,7 +34,7 @@ def test_a_simulation_runs_in_a_worker_and_holds_the_window_until_it_ends(
     original = window.image
     worker = window.simulate_low_dose(DOSE)
     assert worker is not None and window.worker is worker
-    assert window.controls.progress.format() == "Simulating a 25% dose..."
+    assert window.controls.progress.format() == "Simulating a 25 % dose..."
     assert not window.controls.denoise_button.isEnabled()
     assert window.controls.cancel_button.isEnabled()
     assert window.simulate_low_dose(DOSE) is None  # one job at a time

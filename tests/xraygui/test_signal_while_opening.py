@@ -13,8 +13,8 @@ pytestmark = [
 ]
 
 # SIGTERM arrives as the files start to open: the window closes from the event loop that
-# opening runs, and the opened image's noise estimate starts in a worker after the close
-# (made slow, so that it still runs when main returns).
+# opening runs; the closed window reads nothing and starts no job (a noise estimate, made
+# slow here, would still run when main returns).
 SCRIPT = """
 import os, signal, sys, time
 from PySide6.QtCore import QCoreApplication

@@ -29,6 +29,7 @@ from core.training.data import (
     frame_records,
     patient_tables,
     sort_files,
+    walk_files,
     without_padding,
 )
 from core.training.patient_table import log as patient_table_log
@@ -227,7 +228,7 @@ def scan_folder(
     report = ScanReport(folder, tables=patient_tables(folder), tables_ignored=ignore_tables)
     paths, others = sort_files(folder)
     report.n_image_files = len(paths)
-    report.unreadable = [(path, NOT_AN_IMAGE) for path in others]
+    report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + walk_files(folder)[1]
     with _warnings_of(patient_table_log) as notes:
         records = assign_patients(folder, paths, ignore_tables=ignore_tables)
     report.split_notes = notes
