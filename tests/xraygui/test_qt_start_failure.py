@@ -4,6 +4,7 @@ Qt itself aborts (SIGABRT, exit 134) with eight lines when there is no display o
 system library its X11 plugin (libqxcb.so) needs is missing: xraygui.__main__ checks first.
 """
 
+import ctypes
 import os
 import shutil
 import signal
@@ -23,6 +24,22 @@ pytestmark = pytest.mark.skipif(
 QT_LIBRARIES = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.LibrariesPath))
 XCB_PLUGIN = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms/libqxcb.so"
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "QT_QPA_PLATFORM")
+
+
+def _x11_plugin_loads() -> bool:
+    """Whether this system has every library the X11 plugin needs (a bare server may not)."""
+    try:
+        ctypes.CDLL(str(XCB_PLUGIN))
+    except OSError:
+        return False
+    return True
+
+
+X11_PLUGIN_LOADS = XCB_PLUGIN.is_file() and _x11_plugin_loads()
+needs_x11_libraries = pytest.mark.skipif(
+    not X11_PLUGIN_LOADS,
+    reason="the X11 plugin's system libraries are not all here: the app names the missing one",
+)
 BASE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libzstd1"}
 """Debian packages every system has (essential, or what apt and Python need)."""
 
@@ -59,6 +76,7 @@ def test_without_a_display_the_app_says_so_in_one_line_and_exits_1():
     assert "QT_QPA_PLATFORM=offscreen for --smoke-test" in line
 
 
+@needs_x11_libraries
 def test_a_display_without_an_x_server_is_said_in_one_line():
     display = _free_display()
     done = _app(_environment(DISPLAY=display))
@@ -67,7 +85,19 @@ def test_a_display_without_an_x_server_is_said_in_one_line():
     assert line.startswith(f"xraygui: no display: cannot connect to DISPLAY={display} (no X ")
 
 
-@pytest.mark.skipif(not XCB_PLUGIN.is_file(), reason="PySide6 has no X11 platform plugin here")
+@pytest.mark.skipif(
+    not XCB_PLUGIN.is_file() or X11_PLUGIN_LOADS,
+    reason="the X11 plugin's libraries all load here (the case above)",
+)
+def test_where_a_library_of_the_x11_plugin_is_missing_the_app_names_it_before_the_display():
+    done = _app(_environment(DISPLAY=_free_display()))
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith("xraygui: Qt cannot start: its X11 platform (libqxcb.so) needs lib")
+    assert line.endswith(SYSTEM_LIBRARIES)
+
+
+@needs_x11_libraries
 def test_a_library_the_x11_plugin_needs_that_does_not_load_is_named(tmp_path):
     # An empty file found first on LD_LIBRARY_PATH stands for the system library: the
     # dynamic loader fails on it as on a missing one (the reviewer's workstation lacked
@@ -115,7 +145,7 @@ def test_an_x11_platform_asked_for_by_name_needs_a_display():
 
 
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="no Xvfb")
-@pytest.mark.skipif(not XCB_PLUGIN.is_file(), reason="PySide6 has no X11 platform plugin here")
+@needs_x11_libraries
 def test_with_a_display_the_check_passes_and_qt_starts_on_x11():
     read, write = os.pipe()
     server = subprocess.Popen(
@@ -177,7 +207,7 @@ def _debian_packages(sonames: set[str]) -> dict[str, set[str]]:
     shutil.which("dpkg-query") is None or shutil.which("readelf") is None,
     reason="not a Debian or Ubuntu system with binutils",
 )
-@pytest.mark.skipif(not XCB_PLUGIN.is_file(), reason="PySide6 has no X11 platform plugin here")
+@needs_x11_libraries
 def test_the_message_names_the_package_of_every_system_library_qt_x11_needs():
     modules = ["Core", "Gui", "Widgets", "OpenGL", "OpenGLWidgets", "Svg", "Test", "XcbQpa"]
     files = [QT_LIBRARIES / f"libQt6{name}.so.6" for name in modules] + [XCB_PLUGIN]
