@@ -147,10 +147,15 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     the irreversible wavelet, or a syntax that allows lossy compression without
     LossyImageCompression ``"00"``) marks the header (``dataset``)
     LossyImageCompression ``"01"``, whatever it said.
-    Uncompressed stored values left-aligned in their words (HighBit BitsAllocated - 1,
-    not BitsStored - 1; legacy CR/DX) are read from the high bits with an
-    :class:`XrayWarning`, and the header's HighBit becomes BitsStored - 1; any other
-    HighBit is refused. An overlay embedded in unused bits of uncompressed pixel data
+    HighBit BitsAllocated - 1 over fewer bits stored, in uncompressed pixel data, is
+    read from the high bits where the frame's low unused bits are all zero (values
+    left-aligned in their words; legacy CR/DX), else from the low bits where the top
+    unused bits are zero or repeat the sign (a mislabelled header), with an
+    :class:`XrayWarning` either way; other such frames are refused
+    (:func:`_values_high_bit`). In compressed pixel data HighBit is ignored, with an
+    :class:`XrayWarning`: the values are read as the codec decodes them. Either way
+    the header's HighBit becomes BitsStored - 1; any other HighBit than these is
+    refused. An overlay embedded in unused bits of uncompressed pixel data
     (a retired encoding) becomes the header's OverlayData; one declared without data
     that cannot be found so is left out of the header, with an :class:`XrayWarning`.
     An applied Modality LUT Sequence leaves the header the identity rescale in the
@@ -204,12 +209,6 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         )
     high_bit = _int(path, ds, "HighBit", bits_stored - 1)
     native = syntax in NATIVE_SYNTAXES
-    if high_bit != bits_stored - 1 and not (native and high_bit == bits_allocated - 1):
-        raise ImageReadError(
-            path,
-            f"unsupported HighBit {high_bit} with BitsStored {bits_stored} (only "
-            f"{bits_stored - 1}, or {bits_allocated - 1} in uncompressed pixel data)",
-        )
     if n_frames < 1:
         raise ImageReadError(path, f"invalid NumberOfFrames {n_frames}")
     check_dimensions(
@@ -225,6 +224,19 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if samples != (3 if photometric in COLOR else 1):
         raise _invalid_combination(path, photometric, samples)
     _check_decoder(path, syntax)
+    if high_bit != bits_stored - 1 and syntax.is_encapsulated:  # the codec ignores HighBit
+        warn_converted(
+            path,
+            f"HighBit {high_bit} with BitsStored {bits_stored} ignored: compressed pixel "
+            "data read as decoded",
+        )
+        ds.HighBit = high_bit = bits_stored - 1  # the header a derived file copies
+    if high_bit != bits_stored - 1 and not (native and high_bit == bits_allocated - 1):
+        raise ImageReadError(
+            path,
+            f"unsupported HighBit {high_bit} with BitsStored {bits_stored} (only "
+            f"{bits_stored - 1}, or {bits_allocated - 1} in uncompressed pixel data)",
+        )
     codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
     is_j2k = codestream is not None and syntax in JPEG2000TransferSyntaxes
@@ -236,17 +248,13 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         stored = decode_jpeg2000(codestream.data, (rows, cols), stored_type)
     elif native and (high_bit != bits_stored - 1 or _overlays_without_data(ds)):
         words = _decode_frame(path, ds, syntax, frame, n_frames, raw=True)
-        stored = _stored_bits(words, bits_stored, high_bit, signed)
         if high_bit != bits_stored - 1:
-            warn_converted(
-                path,
-                f"HighBit {high_bit} with BitsStored {bits_stored}: stored values read "
-                "from the high bits (left-aligned)",
-            )
+            high_bit = _values_high_bit(path, ds, words, bits_stored, signed)
             ds.HighBit = bits_stored - 1  # the header a derived file copies describes them
+        stored = _stored_bits(words, bits_stored, high_bit, signed)
     if stored is None:
         stored = _decode_frame(path, ds, syntax, frame, n_frames)
-    _move_embedded_overlays(path, ds, words, bits_stored, high_bit)
+    _move_embedded_overlays(path, ds, words, bits_stored, high_bit, syntax)
     fitted = fit_bits_stored(
         path,
         stored,
@@ -404,6 +412,85 @@ def _stored_bits(words: np.ndarray, bits_stored: int, high_bit: int, signed: boo
     return top >> top.dtype.type(width - bits_stored)
 
 
+def _values_high_bit(
+    path: Path, ds: Dataset, words: np.ndarray, bits_stored: int, signed: bool
+) -> int:
+    """Return the top bit of the values in `words`, whose header says the words' own top bit.
+
+    Left-aligned values (legacy CR/DX) leave the low unused bits of every word zero: they
+    are then read from the high bits. Where those bits are not all zero but the top
+    unused ones are (or repeat the sign bit of signed values), the header's HighBit is
+    mislabelled and the values are read from the low bits. Either reading comes with an
+    :class:`XrayWarning` naming the file. The bits of an overlay embedded outside the
+    values (:func:`_embedded_bit`) are left out of each check.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the warning and the error.
+    ds : Dataset
+        Its header, with the overlay groups.
+    words : ndarray of unsigned int
+        The frame's whole words, as :func:`_decode_frame` gives them with `raw`.
+    bits_stored : int
+        BitsStored, fewer than the words' bits.
+    signed : bool
+        Whether the values are two's complement (PixelRepresentation 1).
+
+    Returns
+    -------
+    int
+        The words' top bit (left-aligned values) or ``bits_stored - 1`` (mislabelled).
+
+    Raises
+    ------
+    ImageReadError
+        Where the words hold neither left-aligned nor low values.
+    """
+    width = 8 * words.itemsize
+    unused = width - bits_stored
+    kind = words.dtype.type
+    low = ((1 << unused) - 1) & ~_overlay_bits(ds, words, bits_stored, width - 1)
+    if not np.any(words & kind(low)):
+        warn_converted(
+            path,
+            f"HighBit {width - 1} with BitsStored {bits_stored}: stored values read from the "
+            "high bits (left-aligned)",
+        )
+        return width - 1
+    top = ((1 << width) - (1 << bits_stored)) & ~_overlay_bits(
+        ds, words, bits_stored, bits_stored - 1
+    )
+    sign = kind(1 << (bits_stored - 1) if signed else 0)
+    if np.array_equal(words & kind(top), np.where(words & sign, kind(top), kind(0))):
+        warn_converted(
+            path,
+            f"HighBit {width - 1} with BitsStored {bits_stored} looks mislabelled: the low "
+            f"{unused} bits of the words are not all zero, as left-aligned values leave them, "
+            f"so the stored values are read from the low {bits_stored} bits",
+        )
+        return bits_stored - 1
+    top_bits = "neither zero nor the sign repeated" if signed else "not all zero"
+    raise ImageReadError(
+        path,
+        f"unsupported HighBit {width - 1} with BitsStored {bits_stored}: the values are "
+        f"neither left-aligned (the low {unused} bits of the words are not all zero) nor in "
+        f"the low {bits_stored} bits (the top {unused} bits are {top_bits})",
+    )
+
+
+def _overlay_bits(ds: Dataset, words: np.ndarray, bits_stored: int, high_bit: int) -> int:
+    """Return the mask of the bits of `words` that hold an embedded overlay.
+
+    Those are the bits :func:`_embedded_bit` finds, with the values' top bit `high_bit`.
+    """
+    mask = 0
+    for group in _overlays_without_data(ds):
+        bit = _embedded_bit(ds, group, words, bits_stored, high_bit)
+        mask |= 0 if bit is None else 1 << bit
+    return mask
+
+
 def _overlays_without_data(ds: Dataset) -> list[int]:
     """Return the overlay groups that declare an overlay (OverlayRows) without OverlayData."""
     return [
@@ -414,17 +501,23 @@ def _overlays_without_data(ds: Dataset) -> list[int]:
 
 
 def _move_embedded_overlays(
-    path: Path, ds: Dataset, words: np.ndarray | None, bits_stored: int, high_bit: int
+    path: Path,
+    ds: Dataset,
+    words: np.ndarray | None,
+    bits_stored: int,
+    high_bit: int,
+    syntax: UID,
 ) -> None:
     """Move each overlay in the pixel data's unused bits into OverlayData; drop the others.
 
     An overlay group without OverlayData (the retired encoding: OverlayBitsAllocated
     BitsAllocated, OverlayBitPosition an unused bit of the pixel data words) takes its
     bit plane of this frame's raw `words` as OverlayData (one bit a pixel, packed as
-    pydicom packs it; OverlayBitsAllocated 1, OverlayBitPosition 0, one frame). A group
-    whose overlay cannot be found so (compressed pixel data, whose `words` are None,
-    or a bit position of the stored values) is removed with an :class:`XrayWarning`:
-    a derived image would declare an overlay it does not hold.
+    pydicom packs it, in 16-bit words of the byte order of `syntax`, as the header's
+    other OW values are; OverlayBitsAllocated 1, OverlayBitPosition 0, one frame). A
+    group whose overlay cannot be found so (compressed pixel data, whose `words` are
+    None, or a bit position of the stored values) is removed with an
+    :class:`XrayWarning`: a derived image would declare an overlay it does not hold.
     """
     dropped = []
     for group in _overlays_without_data(ds):
@@ -434,10 +527,12 @@ def _move_embedded_overlays(
                 del ds[tag]
             dropped.append(f"{group:04X}")
             continue
-        plane = ((words >> words.dtype.type(bit)) & 1).astype(np.uint8)
+        packed = pack_bits(((words >> words.dtype.type(bit)) & 1).astype(np.uint8))
+        if syntax == ExplicitVRBigEndian:  # a derived file's writer swaps every OW word back
+            packed = np.frombuffer(packed, "<u2").astype(">u2").tobytes()
         ds.add_new(Tag(group, 0x0100), "US", 1)  # OverlayBitsAllocated
         ds.add_new(Tag(group, 0x0102), "US", 0)  # OverlayBitPosition
-        ds.add_new(Tag(group, 0x3000), "OW", pack_bits(plane))  # OverlayData
+        ds.add_new(Tag(group, 0x3000), "OW", packed)  # OverlayData
         for element in (0x0015, 0x0051):  # NumberOfFramesInOverlay, ImageFrameOrigin
             if Tag(group, element) in ds:
                 del ds[Tag(group, element)]

@@ -5,14 +5,16 @@ BitsAllocated and OverlayBitPosition an unused bit of each pixel data word. The
 reader dropped those bits with the rest above BitsStored, yet kept the group, so a
 derived image declared an overlay it did not hold. The bit plane now becomes the
 group's OverlayData; a group without data whose overlay cannot be found so is left out,
-with a warning naming the file.
+with a warning naming the file. From big-endian pixel data, OverlayData is held in
+big-endian words, as the header's other OW values are: a derived (little-endian) file's
+writer swaps them all.
 """
 
 import numpy as np
 import pydicom
 import pytest
 from pydicom.tag import Tag
-from pydicom.uid import RLELossless
+from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, RLELossless
 
 from core.errors import XrayWarning
 from core.io import read_image, write_image
@@ -57,7 +59,8 @@ def source(write_dx, words, overlays, *, frames=1, **attributes):
     if frames_words.shape[0] > 1:
         ds.NumberOfFrames = frames_words.shape[0]
         ds.add_new(Tag(0x6000, 0x0015), "IS", frames_words.shape[0])  # NumberOfFramesInOverlay
-    ds.PixelData = frames_words.astype("<u2").tobytes()
+    order = ">" if attributes.get("syntax") == ExplicitVRBigEndian else "<"
+    ds.PixelData = frames_words.astype(f"{order}u2").tobytes()
     ds.save_as(path)
     return path
 
@@ -79,6 +82,34 @@ def test_overlays_above_the_stored_bits_become_overlay_data(tmp_path, write_dx):
     np.testing.assert_array_equal(ds.overlay_array(0x6000), first)
     np.testing.assert_array_equal(ds.overlay_array(0x6002), second)
     assert ds[0x6000, 0x1500].value == "L marker"
+
+
+@pytest.mark.parametrize("syntax", [ExplicitVRLittleEndian, ExplicitVRBigEndian])
+def test_a_derived_file_holds_the_overlay_whatever_the_sources_byte_order(
+    tmp_path, write_dx, syntax
+):
+    first, second = plane(5, 5), plane(20, 30)
+    words = film() | (first.astype(np.uint16) << 12) | (second.astype(np.uint16) << 15)
+    path = source(write_dx, words, {0x6000: (12, "L marker"), 0x6002: (15, "ruler")}, syntax=syntax)
+    image = read_image(path)
+    np.testing.assert_array_equal(image.pixels, film())
+    out = write_image(image, tmp_path / "derived.dcm", description="denoised")
+    ds = pydicom.dcmread(out)
+    np.testing.assert_array_equal(ds.pixel_array, film())
+    np.testing.assert_array_equal(ds.overlay_array(0x6000), first)
+    np.testing.assert_array_equal(ds.overlay_array(0x6002), second)
+
+
+def test_an_overlay_above_low_values_under_a_mislabelled_high_bit(tmp_path, write_dx):
+    mask = plane(12, 3)
+    words = film() | (mask.astype(np.uint16) << 15)  # values in bits 0..11, overlay in bit 15
+    path = source(write_dx, words, {0x6000: (15, "marker")}, HighBit=15)
+    with pytest.warns(XrayWarning, match="HighBit 15 with BitsStored 12 looks mislabelled"):
+        image = read_image(path)
+    np.testing.assert_array_equal(image.pixels, film())
+    np.testing.assert_array_equal(image.dataset.overlay_array(0x6000), mask)
+    out = write_image(image, tmp_path / "derived.dcm", description="denoised")
+    np.testing.assert_array_equal(pydicom.dcmread(out).overlay_array(0x6000), mask)
 
 
 def test_signed_values_keep_their_sign_beside_the_overlay(write_dx):

@@ -5,6 +5,11 @@ reader never looked at HighBit; pydicom kept the low 12 bits, so the image becam
 noise without a word. Such uncompressed data are now read from the high bits, with a
 warning naming the file, and the header a derived image copies says HighBit 11; any
 other HighBit that is not BitsStored - 1 is refused.
+
+The header is not always right: values in the low 12 bits under HighBit 15 (the low 4
+bits of the words in use, the top 4 not) are a mislabelled header, read from the low
+bits with a warning; words that fit neither are refused. A codec ignores HighBit, so
+compressed data are read as decoded, with a warning, as they were before.
 """
 
 import numpy as np
@@ -31,10 +36,15 @@ def film(signed=False, rows=40, cols=56):
 
 def left_aligned(write_dx, truth, *, syntax=ExplicitVRLittleEndian, high_bit=15, frames=1):
     """Write `truth` (every frame) as stored values in the high bits of 16-bit words."""
+    return with_words(write_dx, truth, np.stack([truth] * frames) << 4, syntax, high_bit)
+
+
+def with_words(write_dx, truth, words, syntax=ExplicitVRLittleEndian, high_bit=15):
+    """Write 16-bit `words` (frames along the first axis, if 3-D) under HighBit `high_bit`."""
     path = write_dx(truth, syntax=syntax)
     ds = pydicom.dcmread(path)
     ds.HighBit = high_bit
-    words = np.stack([truth] * frames) << 4  # the low 4 bits are unused
+    frames = words.shape[0] if words.ndim == 3 else 1
     order = ">" if syntax == ExplicitVRBigEndian else "<"
     ds.PixelData = words.astype(words.dtype.newbyteorder(order)).tobytes()
     if frames > 1:
@@ -91,11 +101,59 @@ def test_another_high_bit_is_refused_naming_it(write_dx):
     assert str(path) in str(refused.value)
 
 
-def test_left_aligned_compressed_data_are_refused(write_dx):
-    path = write_dx(film())
+@pytest.mark.parametrize("high_bit", [15, 13])
+def test_compressed_data_are_read_as_decoded_whatever_the_high_bit(tmp_path, write_dx, high_bit):
+    truth = film()
+    path = write_dx(truth)
     ds = pydicom.dcmread(path)
-    ds.compress(RLELossless)
-    ds.HighBit = 15
+    ds.compress(RLELossless)  # the codec returns the values in the low bits
+    ds.HighBit = high_bit
     ds.save_as(path)
-    with pytest.raises(ImageReadError, match="HighBit 15"):
+    with pytest.warns(
+        XrayWarning, match=f"HighBit {high_bit} with BitsStored 12 ignored"
+    ) as record:
+        image = read_image(path)
+    assert len(record) == 1
+    assert str(path) in str(record[0].message)
+    np.testing.assert_array_equal(image.pixels, truth)
+    assert image.dataset.HighBit == 11
+    out = write_image(image, tmp_path / "derived.dcm", description="denoised")
+    np.testing.assert_array_equal(pydicom.dcmread(out).pixel_array, truth)
+
+
+@pytest.mark.parametrize("syntax", [ExplicitVRLittleEndian, ExplicitVRBigEndian])
+@pytest.mark.parametrize("signed", [False, True])
+def test_low_values_under_high_bit_15_are_a_mislabelled_header(write_dx, syntax, signed):
+    truth = film(signed)  # signed values sign-extended to the top bits, as pydicom writes them
+    path = with_words(write_dx, truth, truth.view(np.uint16), syntax)
+    with pytest.warns(
+        XrayWarning, match="HighBit 15 with BitsStored 12 looks mislabelled"
+    ) as record:
+        image = read_image(path)
+    assert len(record) == 1
+    assert str(path) in str(record[0].message)
+    np.testing.assert_array_equal(image.pixels, truth)
+    assert image.dataset.HighBit == 11
+
+
+def test_one_word_with_low_bits_in_use_makes_the_frame_low_aligned(write_dx):
+    truth = film() & 0xFF0  # every low 4 bits zero, and the top 4 too ...
+    truth[-1, -1] = 4095  # ... but the last word's
+    path = with_words(write_dx, truth, truth)
+    with pytest.warns(XrayWarning, match="looks mislabelled"):
+        image = read_image(path)
+    np.testing.assert_array_equal(image.pixels, truth)
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_words_neither_left_aligned_nor_low_are_refused_naming_the_file(write_dx, signed):
+    truth = film(signed)
+    words = truth.view(np.uint16).copy()
+    words[3, 4] ^= 0x2000  # a top bit that is neither zero nor the sign, beside low bits in use
+    path = with_words(write_dx, truth, words)
+    with pytest.raises(ImageReadError) as refused:
         read_image(path)
+    assert refused.value.reason.startswith(
+        "unsupported HighBit 15 with BitsStored 12: the values are neither left-aligned"
+    )
+    assert str(path) in str(refused.value)
