@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 
@@ -143,3 +147,56 @@ class XrayWarning(UserWarning):
     For example an RGB image converted to grayscale. Front ends show the
     message as one line.
     """
+
+
+_collected: ContextVar[list[str] | None] = ContextVar("collected_xray_warnings", default=None)
+"""Where :func:`issue_warning` puts its messages in this context, or None to warn."""
+
+
+@contextmanager
+def collecting_warnings() -> Iterator[list[str]]:
+    """Collect the :class:`XrayWarning` messages issued meanwhile, instead of warning.
+
+    Readers and writers issue their warnings with :func:`issue_warning`. Under this
+    context manager it adds each message to the list yielded, every time it is issued,
+    and :func:`warnings.warn` is not called. The collection is held in a context
+    variable, so it is the calling thread's alone: another thread's warnings are never
+    taken, and the process-wide warnings state (filters, ``showwarning``), which
+    :class:`warnings.catch_warnings` swaps under every thread, is not touched.
+    Collections nest: the innermost one collects.
+    Never hold it across a generator's ``yield``: the consumer's code would be collected.
+
+    Yields
+    ------
+    list of str
+        The messages, each ``"PATH: what was done"``, in the order issued; ignore it to
+        silence them.
+    """
+    notes: list[str] = []
+    token = _collected.set(notes)
+    try:
+        yield notes
+    finally:
+        _collected.reset(token)
+
+
+def issue_warning(message: str, *, stacklevel: int = 1) -> None:
+    """Warn of `message` as an :class:`XrayWarning`, or collect it.
+
+    Parameters
+    ----------
+    message : str
+        One line, naming the file: ``"PATH: what was done"``.
+    stacklevel : int
+        As :func:`warnings.warn`'s, counted from the caller of this function.
+
+    Warns
+    -----
+    XrayWarning
+        With `message`, unless a :func:`collecting_warnings` of this thread collects it.
+    """
+    notes = _collected.get()
+    if notes is None:
+        warnings.warn(message, XrayWarning, stacklevel=stacklevel + 1)
+    else:
+        notes.append(message)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.io.paths import resolved
 from xraygui.catalog import THUMBNAIL_SIDE, GroupNode, Order, ScanEntry, Unreadable
 from xraygui.worker import GeneratorWorker
 
@@ -160,7 +161,7 @@ class BrowserDock(QDockWidget):
 
     def add(self, entry: ScanEntry | Unreadable) -> None:
         """List one scan result: an image under its series, or an unreadable file."""
-        path = entry.path.resolve()
+        path = resolved(entry.path)
         if path not in self._paths:
             self._paths.add(path)
             if isinstance(entry, ScanEntry):
@@ -176,7 +177,7 @@ class BrowserDock(QDockWidget):
         item.setData(0, PATH_ROLE, str(entry.path))
         item.setToolTip(0, str(entry.path))
         self._insert(key, parent, item, entry.order)
-        path = entry.path.resolve()
+        path = resolved(entry.path)
         self._items[path] = item
         if path == self._current:  # listed after it was opened
             self._select_current()
@@ -245,7 +246,7 @@ class BrowserDock(QDockWidget):
         path : Path or None
             The file shown (None: no image, or one not from a file).
         """
-        self._current = None if path is None else path.resolve()
+        self._current = None if path is None else resolved(path)
         self._select_current()
 
     def _select_current(self) -> None:

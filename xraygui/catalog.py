@@ -9,8 +9,6 @@ never on their labels, and sorted by instance, series number and date.
 from __future__ import annotations
 
 import os
-import threading
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,20 +17,12 @@ from typing import Any
 import numpy as np
 
 from core.display import to_display
-from core.errors import XrayError, XrayWarning
+from core.errors import XrayError, collecting_warnings
 from core.io import read_image
 from core.io.dicom_read import is_dicomdir
 from core.io.sniff import IMAGE_SUFFIXES, detect_format, is_image_candidate
 
 THUMBNAIL_SIDE = 64
-
-WARNINGS_LOCK = threading.Lock()
-"""Held by each read in a worker that records or silences the reader's warnings.
-
-Python (before 3.14) keeps one set of warning filters for all threads: a scan silencing
-its reads' warnings while the window records an opened file's would drop or take each
-other's warnings (:func:`xraygui.reading.read_job`). Never held across a ``yield``.
-"""
 
 Order = tuple[int, int | str, str, str]
 """Sort key of a tree node among its siblings: (unknown last, number or date, label, key)."""
@@ -123,15 +113,23 @@ def iter_image_files(
         Files and folders.
     onerror : callable, optional
         Called with the ``OSError`` of each folder that cannot be listed (its
-        ``filename`` the folder), as :func:`os.walk` does; without it such a folder
-        is passed over.
+        ``filename`` the folder), as :func:`os.walk` does, and of each of `paths` that
+        cannot be looked at (a folder above it may be listed but not searched); without
+        it these are passed over.
 
     Yields
     ------
     Path
     """
     for path in map(Path, paths):
-        if path.is_dir():
+        try:  # Python 3.11's is_dir() raises for EACCES (a folder above not searchable)
+            is_dir = path.is_dir()
+            is_file = not is_dir and path.is_file()
+        except OSError as error:
+            if onerror is not None:
+                onerror(error)
+            continue
+        if is_dir:
             for root, dirs, files in os.walk(path, onerror=onerror):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -141,7 +139,7 @@ def iter_image_files(
                     suffix = candidate.suffix.lower()
                     if not suffix or suffix in IMAGE_SUFFIXES or is_image_candidate(candidate):
                         yield candidate
-        elif path.is_file():
+        elif is_file:
             yield path
 
 
@@ -238,9 +236,10 @@ def _is_image_file(path: Path) -> bool:
 def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry | Unreadable]:
     """Read every image under `paths` and yield an entry with a thumbnail.
 
-    Files that cannot be read, and folders that cannot be listed, are yielded as
-    :class:`Unreadable` with the reason; the scan never raises for bad files. A
-    DICOMDIR (a CD's index) is skipped.
+    Files that cannot be read, folders that cannot be listed, and paths given that
+    cannot be looked at are yielded as :class:`Unreadable` with the reason; the scan
+    never raises for bad files. A DICOMDIR (a CD's index) is skipped. The reader's
+    warnings are silenced, for this thread's reads only.
 
     Parameters
     ----------
@@ -255,8 +254,7 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
     for path in iter_image_files(paths, onerror=unlisted.append):
         yield from _unlisted(unlisted)
         try:
-            with WARNINGS_LOCK, warnings.catch_warnings():
-                warnings.simplefilter("ignore", XrayWarning)
+            with collecting_warnings():  # this thread's only: silenced, not shown
                 image = read_image(path)
         except XrayError as error:
             # Named so by PS3.10 8.6, as core.io.sniff.is_image_candidate checks it.
@@ -280,7 +278,7 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[Unreadable]:
-    """Yield (and take out of `errors`) the folders :func:`os.walk` could not list."""
+    """Yield (and take out of `errors`) the folders and paths that could not be looked at."""
     while errors:
         error = errors.pop(0)
         reason = f"the folder cannot be read: {error.strerror or error}"

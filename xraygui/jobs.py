@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import math
-import warnings
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +31,14 @@ from core.denoise import (
 from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
 from core.diffusion import DiffusionModel
-from core.errors import XrayError, XrayWarning, error_line
+from core.errors import XrayError, collecting_warnings, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write, check_writable_folder
 from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
+from core.io.paths import resolved
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from core.noise.dose import dose_percent
@@ -598,7 +598,7 @@ def batch_job(
     unlisted: list[OSError] = []  # folders that cannot be listed: a row each, never dropped
     files = list(iter_image_files([source], onerror=unlisted.append))
     if source.resolve() in target.resolve().parents:  # outputs inside the inputs: not inputs
-        files = [p for p in files if target.resolve() not in p.resolve().parents]
+        files = [p for p in files if target.resolve() not in resolved(p).parents]
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
@@ -613,8 +613,7 @@ def batch_job(
         yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
         image, result = None, None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", XrayWarning)
+            with collecting_warnings():  # this thread's only: silenced, not shown
                 image = read_image(path)
             suffix = OUTPUT_SUFFIX[image.source_format]
             name = f"{stems[path]}_denoised{suffix}"

@@ -7,7 +7,6 @@ its step trajectory) and wires the widgets of the other modules to ``core``.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display, to_display_part, window_function
-from core.errors import XrayError, XrayWarning, error_line
+from core.errors import XrayError, collecting_warnings, error_line, issue_warning
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
@@ -495,6 +494,12 @@ class MainWindow(QMainWindow):
         """
         worker = GeneratorWorker(scan_images, list(paths))
         self.browser.begin_scan(worker, clear=clear)
+        where = str(paths[0]) + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
+        worker.errored.connect(
+            lambda error: self.statusBar().showMessage(
+                f"Could not scan {where}: {error_line(error)}", 20000
+            )
+        )
         self._keep(worker)
         return worker
 
@@ -2039,14 +2044,12 @@ class MainWindow(QMainWindow):
                 return
         try:
             with busy(self.statusBar(), f"Writing {Path(path).name}..."):
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", XrayWarning)
+                with collecting_warnings() as notes:
                     # Replacing a file was confirmed, by the dialog or by _may_replace.
                     written = self.export_image(path, overwrite=True)
         except XrayError as error:
             self.show_error("Cannot export", str(error))
             return
-        notes = [str(w.message) for w in caught if issubclass(w.category, XrayWarning)]
         self.statusBar().showMessage(f"Written{final}: {written}", 8000)
         if notes:
             self.errors.append(f"Exported with a warning: {'; '.join(notes)}")
@@ -2132,9 +2135,8 @@ class MainWindow(QMainWindow):
             return ""
         digest = sha256_or_none(source)
         if digest is None:
-            warnings.warn(
+            issue_warning(
                 f"{destination.name} records no source: {source} cannot be read now",
-                XrayWarning,
                 stacklevel=2,
             )
             return ""

@@ -8,13 +8,13 @@ but holds the user's clicks back. After :data:`OFFER_CANCEL_AFTER_MS` it shows a
 window-modal dialog with Cancel; a cancelled read finishes unseen in its thread and
 its image is dropped.
 
-What the reader warns of (colour converted to grey, alpha dropped...) is recorded in
-the worker and handed to the window with the image, for it to show.
+What the reader warns of (colour converted to grey, alpha dropped...) is collected in
+the worker (:func:`core.errors.collecting_warnings`, that thread's alone) and handed to
+the window with the image, for it to show.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +22,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from core.errors import XrayWarning
+from core.errors import collecting_warnings, issue_warning
 from core.image import XrayImage
 from core.io import read_image
-from xraygui.catalog import WARNINGS_LOCK
 from xraygui.worker import GeneratorWorker
 
 OFFER_CANCEL_AFTER_MS = 400
@@ -52,9 +51,10 @@ class ReadResult:
 def read_job(path: Path, frame: int) -> Generator[None, None, ReadResult]:
     """Read frame `frame` of `path` (:func:`core.io.read_image`) in a worker thread.
 
-    Its warnings are recorded (with :data:`xraygui.catalog.WARNINGS_LOCK` held, so
-    that a folder scan's reads neither take nor silence them), not shown: other
-    warnings are shown as they would have been.
+    Its :class:`~core.errors.XrayWarning` messages are collected, not shown, with
+    :func:`core.errors.collecting_warnings`: this thread's only, so that a folder scan
+    reading in another thread neither takes nor silences them, and nothing waits for
+    it. Other warnings are shown as they would have been.
 
     Yields
     ------
@@ -67,17 +67,8 @@ def read_job(path: Path, frame: int) -> Generator[None, None, ReadResult]:
         The image read and the reader's warnings.
     """
     yield None
-    with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", XrayWarning)  # each time, not once per place
+    with collecting_warnings() as notes:  # each one, not once per place in the code
         image = read_image(path, frame=frame)
-    notes = []
-    for warning in caught:
-        if issubclass(warning.category, XrayWarning):
-            notes.append(str(warning.message))
-        else:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
     return ReadResult(image, tuple(notes))
 
 
@@ -157,7 +148,7 @@ def read_in_worker(
         return None
     for message in read.warnings:
         if warned is None:
-            warnings.warn(message, XrayWarning, stacklevel=2)
+            issue_warning(message, stacklevel=2)
         else:
             warned.append(message)
     return read.image

@@ -35,12 +35,13 @@ from tqdm import tqdm
 from core import view_counts
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
 from core.cli.frames import frame_index, read_numbered
-from core.errors import XrayError, XrayWarning, error_line, is_bad_input
+from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
 from core.image import XrayImage, frame_label
 from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError, check_writable_folder
 from core.io.dicom_write import DerivedSeriesUID, derived_series_uid
 from core.io.output_names import frame_stem
+from core.io.paths import resolved
 from core.io.sniff import DICOM_SUFFIXES, detect_format
 from core.io.source_record import (
     made_from,
@@ -224,7 +225,7 @@ def _unique(paths: list[Path]) -> list[Path]:
     """Keep each file once, where first given, warning of any given again."""
     unique: dict[Path, Path] = {}
     for path in paths:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(resolved(path), path)
     if len(unique) < len(paths):
         tqdm.write(
             f"xray-denoise: warning: {len(paths) - len(unique)} input(s) given more than "
@@ -257,10 +258,7 @@ def run(args: argparse.Namespace) -> int:
         views=args.views,  # None: auto, from the precision the network runs in
         **steps,
     )
-    if args.output_dir.exists() and not args.output_dir.is_dir():
-        raise XrayError(f"{args.output_dir} is a file, not a folder; choose another --output-dir")
-    if args.output_dir.is_dir():  # one that cannot be written is refused before any work
-        check_writable_folder(args.output_dir)
+    _check_output_folder(args.output_dir, skip_existing=args.skip_existing)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     device = select_device(settings.device)
@@ -277,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
         f"sha256 {card.weights_sha256[:16]}" if card and card.weights_sha256 else "unsaved weights",
         f"{settings.with_views_for(dtype).describe()}, {precision}",
     )
-    batch = _Batch(args.skip_existing, {path.resolve() for path in paths}, report, run_record)
+    batch = _Batch(args.skip_existing, {resolved(path) for path in paths}, report, run_record)
     derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
@@ -356,6 +354,42 @@ def run(args: argparse.Namespace) -> int:
     if len(paths) > 1:
         tqdm.write(report.summary(), file=sys.stderr)
     return report.exit_status()
+
+
+def _check_output_folder(folder: Path, *, skip_existing: bool) -> None:
+    """Refuse an output folder that is a file, or cannot be written or made, before any work.
+
+    Parameters
+    ----------
+    folder : Path
+        The ``--output-dir``, existing or not (made once there is an output to write:
+        its nearest existing parent must be writable).
+    skip_existing : bool
+        Whether outputs that exist are kept (``--skip-existing``). Then an existing
+        folder is not checked: every output may be there, nothing written; one that
+        cannot be written is found before the first output to write
+        (:func:`_denoise_into`).
+
+    Raises
+    ------
+    XrayError
+        If `folder`, or its nearest existing parent, is a file.
+    ImageWriteError
+        If `folder` cannot be written in, or made (no permission, a read-only disk).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise XrayError(f"{folder} is a file, not a folder; choose another --output-dir")
+    if folder.is_dir():
+        if not skip_existing:
+            check_writable_folder(folder)
+        return
+    parent = next(parent for parent in folder.absolute().parents if parent.exists())
+    if not parent.is_dir():
+        raise XrayError(f"{parent} is a file, not a folder; choose another --output-dir")
+    try:  # no output is kept in a folder not made yet: every one is written
+        check_writable_folder(parent)
+    except ImageWriteError as error:
+        raise ImageWriteError(folder, f"cannot create this folder: {error}") from None
 
 
 def _named_before_reading(
@@ -516,7 +550,7 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
         If `destination` is an input, was written for another input in this batch, or
         with ``--skip-existing`` exists but was not shown to be made from `path`.
     """
-    if destination.resolve() in batch.inputs:
+    if resolved(destination) in batch.inputs:
         raise XrayError(f"{path}: {destination} is an input; choose another --output-dir")
     if destination in batch.written:
         raise XrayError(f"{path}: {destination} was written for another input")

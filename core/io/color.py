@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from core.errors import XrayWarning
+from core.errors import issue_warning
 
 BT601_LUMA = (0.299, 0.587, 0.114)
 """ITU-R BT.601 luma weights of R, G and B [1]_.
@@ -39,6 +38,10 @@ def luma(rgb: np.ndarray) -> np.ndarray:
 def warn_converted(path: Path, what: str) -> None:
     """Warn, naming the file, that its pixels were converted.
 
+    Every :class:`~core.errors.XrayWarning` of the readers is issued here, through
+    :func:`core.errors.issue_warning`: a worker thread collects or silences the warnings
+    of its own reads with :func:`core.errors.collecting_warnings`, never another's.
+
     Parameters
     ----------
     path : Path
@@ -46,4 +49,4 @@ def warn_converted(path: Path, what: str) -> None:
     what : str
         What was done, e.g. ``"RGB image converted to grayscale (BT.601 luma)"``.
     """
-    warnings.warn(f"{path}: {what}", XrayWarning, stacklevel=3)
+    issue_warning(f"{path}: {what}", stacklevel=3)

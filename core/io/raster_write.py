@@ -7,7 +7,6 @@ before (:func:`source_history`), then what was done now, then the notice.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ import tifffile
 from PIL import Image, PngImagePlugin
 
 from core import __version__
-from core.errors import ImageWriteError, XrayWarning
+from core.errors import ImageWriteError, issue_warning
 from core.image import XrayImage
 from core.io.atomic import atomic_write
 from core.io.dicom_write import NOTICE_PREFIX
@@ -110,9 +109,8 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
             "PNG holds only unsigned 8 or 16-bit values; save this image as .tif, .dcm or .npy",
         )
     if image.photometric == "MONOCHROME1":
-        warnings.warn(
+        issue_warning(
             f"{path}: PNG has no MONOCHROME1; other viewers will show this image inverted",
-            XrayWarning,
             stacklevel=3,
         )
     _warn_rescale_dropped(image, path, "PNG")
@@ -142,11 +140,10 @@ def _warn_rescale_dropped(image: XrayImage, path: Path, format_name: str) -> Non
     mapping = image.mapping
     if mapping.is_float or (mapping.slope == 1 and mapping.intercept == 0):
         return
-    warnings.warn(
+    issue_warning(
         f"{path}: written as stored values; the rescale (slope {mapping.slope:g}, "
         f"intercept {mapping.intercept:g}) is not kept by {format_name}: "
         "read it back in stored units",
-        XrayWarning,
         stacklevel=4,
     )
 

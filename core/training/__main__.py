@@ -39,7 +39,7 @@ from core.training.checkpoint import read_checkpoint
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
 from core.training.control import DATA_CHANGED_STATUS, STOP_STATUS, TrainingLock, stop_path
 from core.training.distributed import resolve_device
-from core.training.loop import TrainState, find_training_files, train
+from core.training.loop import TrainingFiles, TrainState, find_training_files, train
 from core.training.outputs import check_outputs
 from core.training.selection import DataChangedError
 
@@ -377,10 +377,13 @@ def run(args: argparse.Namespace) -> int:
         return _train_until_stopped(config, lock, files)
 
 
-def _train_until_stopped(config: TrainConfig, lock: TrainingLock | None, files: list[Path]) -> int:
+def _train_until_stopped(
+    config: TrainConfig, lock: TrainingLock | None, files: TrainingFiles
+) -> int:
     """Train to the end or to a stop request (a signal, or the stop file on rank 0).
 
-    ``files`` are the data folder's image files, found when the run was checked.
+    ``files`` are the data folder's files (:class:`~core.training.loop.TrainingFiles`),
+    found when the run was checked.
     """
     log = logging.getLogger(__name__)
     stopped: list[int] = []  # the exit status of a stop asked for

@@ -134,7 +134,9 @@ class TrainingImage:
     facts: ImageFacts | None = None
 
 
-def find_images(folder: str | Path) -> list[Path]:
+def find_images(
+    folder: str | Path, *, unreadable: list[tuple[Path, str]] | None = None
+) -> list[Path]:
     """List image files under ``folder``, recursively, in a stable order.
 
     Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
@@ -151,6 +153,9 @@ def find_images(folder: str | Path) -> list[Path]:
     ----------
     folder : str or Path
         The folder.
+    unreadable : list of (Path, str), optional
+        Where given, what cannot be read is added to it, with why (:func:`sort_files`),
+        so that it need not be walked again to count it.
 
     Returns
     -------
@@ -158,7 +163,7 @@ def find_images(folder: str | Path) -> list[Path]:
         Sorted.
     """
     folder = Path(folder)
-    images, others = sort_files(folder)
+    images, others = sort_files(folder, unreadable=unreadable)
     if others:
         log.warning(
             "%s: %d file(s) here are not taken as images (no image suffix, no DICOM preamble), "
@@ -195,22 +200,29 @@ def left_out(relative: Path) -> bool:
     return any(part.startswith(".") or part in SYSTEM_FOLDERS for part in relative.parts)
 
 
-def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+def walk_files(
+    folder: Path, *, pruned: list[Path] | None = None
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """List the files under ``folder``, and what under it cannot be read, with why.
 
     Unlike ``Path.rglob``, which passes over a folder it may not list without a word,
     every folder that cannot be listed is returned. Symbolic links to folders are not
-    followed.
+    followed. Folders left out (:func:`left_out`: hidden, or a system folder) are not
+    entered: their files, a NAS's ``.snapshot`` copy of the whole data say, are neither
+    listed nor examined.
 
     Parameters
     ----------
     folder : Path
         The data folder.
+    pruned : list of Path, optional
+        Where given, the folders left out, not entered, are added to it.
 
     Returns
     -------
     files : list of Path
-        The regular files (or links to them), sorted.
+        The regular files (or links to them), sorted; hidden ones included (none in a
+        folder left out).
     unreadable : list of (Path, str)
         Each folder that cannot be listed (``"the folder cannot be read: Permission
         denied"``), and each entry of a folder that can be listed but not searched,
@@ -225,7 +237,11 @@ def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             (Path(error.filename), f"the folder cannot be read: {error.strerror or error}")
         )
 
-    for root, _, names in os.walk(folder, onerror=unlisted):
+    for root, folders, names in os.walk(folder, onerror=unlisted):
+        left = [name for name in folders if left_out(Path(name))]  # those above are kept
+        if pruned is not None:
+            pruned.extend(Path(root, name) for name in left)
+        folders[:] = [name for name in folders if name not in left]  # os.walk enters these
         for name in names:
             path = Path(root, name)
             try:
@@ -237,17 +253,22 @@ def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(files), sorted(kept)
 
 
-def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
+def sort_files(
+    folder: Path, *, unreadable: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], list[Path]]:
     """Sort the files under ``folder`` into images and files not taken as images.
 
-    Files left out (:func:`left_out`) are in neither list; they are counted in one log
-    line that names one. What cannot be read (:func:`walk_files`) is in neither either:
-    each is named in a warning that says why.
+    Files and folders left out (:func:`left_out`, the folders not entered) are in neither
+    list; they are counted in one log line that names one. What cannot be read
+    (:func:`walk_files`) is in neither either: each is named in a warning that says why.
 
     Parameters
     ----------
     folder : Path
         The data folder.
+    unreadable : list of (Path, str), optional
+        Where given, what cannot be read is added to it, with why, as
+        :func:`walk_files` returns it.
 
     Returns
     -------
@@ -265,10 +286,12 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
-    images, others, hidden = [], [], []
-    files, unreadable = walk_files(folder)
-    for path, reason in unreadable:
+    images, others, hidden, pruned = [], [], [], []
+    files, unlisted = walk_files(folder, pruned=pruned)
+    for path, reason in unlisted:
         log.warning("skipping %s: %s", path, reason)
+    if unreadable is not None:
+        unreadable.extend(unlisted)
     for path in files:
         if left_out(path.relative_to(folder)):
             hidden.append(path)
@@ -276,14 +299,15 @@ def sort_files(folder: Path) -> tuple[list[Path], list[Path]]:
             images.append(path)
         elif path.name != PATIENT_TABLE and source_text_kind(path) is None:
             others.append(path)
-    if hidden:
+    if hidden or pruned:
         log.info(
-            "%s: %d file(s) in hidden or system folders, or hidden themselves (a name starting "
-            "with '.', %s), left out, such as %s",
+            "%s: %d hidden or system folder(s) and %d hidden file(s) (a name starting with "
+            "'.', %s) left out, such as %s",
             folder,
+            len(pruned),
             len(hidden),
             ", ".join(SYSTEM_FOLDERS),
-            hidden[0].relative_to(folder).as_posix(),
+            min(pruned + hidden).relative_to(folder).as_posix(),
         )
     return images, others
 

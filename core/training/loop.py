@@ -21,7 +21,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
@@ -47,7 +47,6 @@ from core.training.data import (
     describe_source,
     find_images,
     load_images,
-    walk_files,
 )
 from core.training.distributed import DistributedContext
 from core.training.dose_validation import (
@@ -157,8 +156,26 @@ def _not_scored(
     return reason
 
 
-def find_training_files(folder: Path) -> list[Path]:
-    """List a data folder's image files (:func:`core.training.data.find_images`).
+@dataclass(frozen=True)
+class TrainingFiles:
+    """A data folder's image files, and what under it could not be read, from one walk.
+
+    Parameters
+    ----------
+    images : list of Path
+        The image files (:func:`core.training.data.find_images`), sorted; never empty.
+    unreadable : list of (Path, str)
+        The folders that cannot be listed and the files that cannot be examined, with
+        why (:func:`core.training.data.walk_files`): each warned of when found, and
+        counted as unreadable in the model card.
+    """
+
+    images: list[Path]
+    unreadable: list[tuple[Path, str]]
+
+
+def find_training_files(folder: Path) -> TrainingFiles:
+    """List a data folder's image files and what cannot be read, walking it once.
 
     Parameters
     ----------
@@ -167,18 +184,18 @@ def find_training_files(folder: Path) -> list[Path]:
 
     Returns
     -------
-    list of Path
-        Sorted; never empty.
+    TrainingFiles
 
     Raises
     ------
     ValueError
         If ``folder`` is not a folder or holds no image file.
     """
-    files = find_images(folder)
-    if not files:
+    unreadable: list[tuple[Path, str]] = []
+    images = find_images(folder, unreadable=unreadable)
+    if not images:
         raise ValueError(_no_images(folder))
-    return files
+    return TrainingFiles(images, unreadable)
 
 
 def _no_images(folder: Path) -> str:
@@ -188,7 +205,7 @@ def _no_images(folder: Path) -> str:
 def _prepare_data(
     config: TrainConfig,
     stored_split: dict[str, Any] | None = None,
-    files: Sequence[Path] | None = None,
+    files: TrainingFiles | None = None,
 ) -> _Data:
     """Load the images, select and split them, and describe them for the model card.
 
@@ -198,8 +215,8 @@ def _prepare_data(
         The run.
     stored_split : dict or None
         A resumed run's split from its checkpoint, kept as it is; None makes the split.
-    files : sequence of Path or None
-        The data folder's image files (:func:`find_training_files`); None finds them.
+    files : TrainingFiles or None
+        The data folder's files (:func:`find_training_files`); None finds them.
 
     Returns
     -------
@@ -212,7 +229,7 @@ def _prepare_data(
     """
     if files is None:
         files = find_training_files(config.data)
-    records = assign_patients(config.data, list(files), ignore_tables=config.ignore_patient_table)
+    records = assign_patients(config.data, files.images, ignore_tables=config.ignore_patient_table)
     if not records:
         raise ValueError(_no_images(config.data))
     images, unreadable = load_images(records)
@@ -227,8 +244,7 @@ def _prepare_data(
     # Every frame of a multi-frame file is an image: n_images counts frames, n_files files.
     n_images, n_patients = len(selection.images), len(selection.patients)
     n_files = len({r.path for r in selection.images})
-    unlisted = walk_files(config.data)[1]  # each named in a warning when the files were found
-    n_unreadable = len(unreadable) + len(unlisted)
+    n_unreadable = len(unreadable) + len(files.unreadable)  # warned of when found
     n_skipped = n_unreadable + len(selection.too_small)
     log.info(
         "data %s: %d images from %d files (each frame an image) of %d patients; training on %d, "
@@ -620,7 +636,7 @@ def train(
     config: TrainConfig,
     *,
     callback: Callback | None = None,
-    files: Sequence[Path] | None = None,
+    files: TrainingFiles | None = None,
 ) -> Path:
     """Train (or resume training) a diffusion denoiser and export its EMA weights.
 
@@ -640,9 +656,9 @@ def train(
     callback : callable or None
         Called on rank 0 after each step with a :class:`TrainState`; returning True
         stops the run gracefully (checkpoint and export, as at the end).
-    files : sequence of Path or None
-        The data folder's image files, where already found (:func:`find_training_files`);
-        None finds them.
+    files : TrainingFiles or None
+        The data folder's files, where already found (:func:`find_training_files`); None
+        finds them.
 
     Returns
     -------
@@ -669,7 +685,7 @@ def _train(
     config: TrainConfig,
     ctx: DistributedContext,
     callback: Callback | None,
-    files: Sequence[Path] | None,
+    files: TrainingFiles | None,
 ) -> Path:
     ckpt_path = config.checkpoint_path
     check_outputs(config)

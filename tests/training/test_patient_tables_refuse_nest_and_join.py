@@ -157,4 +157,4 @@ def test_hidden_and_nas_folders_are_left_out_in_one_line(four, caplog):
         paths = find_images(four)
     assert [p.name for p in paths] == [f"img{i}.png" for i in range(4)]
     (line,) = [m for m in caplog.messages if "left out" in m]
-    assert "4 file(s) in hidden or system folders" in line
+    assert "3 hidden or system folder(s) and 1 hidden file(s)" in line

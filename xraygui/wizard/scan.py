@@ -29,7 +29,6 @@ from core.training.data import (
     frame_records,
     patient_tables,
     sort_files,
-    walk_files,
     without_padding,
 )
 from core.training.patient_table import log as patient_table_log
@@ -226,9 +225,10 @@ def scan_folder(
         If a table cannot be used (and ``ignore_tables`` is False): training would refuse.
     """
     report = ScanReport(folder, tables=patient_tables(folder), tables_ignored=ignore_tables)
-    paths, others = sort_files(folder)
+    unlisted: list[tuple[Path, str]] = []
+    paths, others = sort_files(folder, unreadable=unlisted)  # walks the folder once
     report.n_image_files = len(paths)
-    report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + walk_files(folder)[1]
+    report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + unlisted
     with _warnings_of(patient_table_log) as notes:
         records = assign_patients(folder, paths, ignore_tables=ignore_tables)
     report.split_notes = notes
