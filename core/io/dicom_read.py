@@ -63,6 +63,9 @@ _DECODER_PACKAGES = {
 }
 """The packages whose pydicom plugin decodes each compressed transfer syntax (pydicom
 itself decodes RLE and deflate; JPEG and JPEG-LS go through core.io.jpeg_decode)."""
+_HIGH_BIT_DECODED = (*JPEGTransferSyntaxes, *JPEGLSTransferSyntaxes, *JPEG2000TransferSyntaxes)
+"""The syntaxes whose codecs decode BitsStored-bit values whatever HighBit says (RLE,
+unlike them, stores whole words: values in their high bits stay there)."""
 
 register_plugin()  # before any decoding: imagecodecs decodes JPEG and JPEG-LS frames
 
@@ -148,13 +151,17 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     LossyImageCompression ``"00"``) marks the header (``dataset``)
     LossyImageCompression ``"01"``, whatever it said.
     HighBit BitsAllocated - 1 over fewer bits stored, in uncompressed pixel data, is
-    read from the high bits where the frame's low unused bits are all zero (values
-    left-aligned in their words; legacy CR/DX), else from the low bits where the top
-    unused bits are zero or repeat the sign (a mislabelled header), with an
-    :class:`XrayWarning` either way; other such frames are refused
-    (:func:`_values_high_bit`). In compressed pixel data HighBit is ignored, with an
-    :class:`XrayWarning`: the values are read as the codec decodes them. Either way
-    the header's HighBit becomes BitsStored - 1; any other HighBit than these is
+    read from the low bits, with an :class:`XrayWarning` that the header looks
+    mislabelled, only where the frame's values clearly lie there: the top unused bits
+    of every word zero (or, for signed values, zero or repeating the sign; the values
+    are sign-extended from BitsStored) and the low unused bits not all zero. Otherwise
+    the header is trusted, with an :class:`XrayWarning`: the values are read from the
+    high bits (left-aligned; legacy CR/DX), any stray bits in the low unused bits
+    ignored (:func:`_values_high_bit`). The decision is the frame's own. In JPEG,
+    JPEG-LS and JPEG 2000 (HTJ2K included) pixel data HighBit is ignored, with an
+    :class:`XrayWarning`: their codecs decode BitsStored-bit values. Either way the
+    header's HighBit becomes BitsStored - 1; any other HighBit than these (RLE's
+    included, whose decoded words keep the values where they were stored) is
     refused. An overlay embedded in unused bits of uncompressed pixel data
     (a retired encoding) becomes the header's OverlayData; one declared without data
     that cannot be found so is left out of the header, with an :class:`XrayWarning`.
@@ -224,7 +231,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if samples != (3 if photometric in COLOR else 1):
         raise _invalid_combination(path, photometric, samples)
     _check_decoder(path, syntax)
-    if high_bit != bits_stored - 1 and syntax.is_encapsulated:  # the codec ignores HighBit
+    if high_bit != bits_stored - 1 and syntax in _HIGH_BIT_DECODED:  # the codec ignores it
         warn_converted(
             path,
             f"HighBit {high_bit} with BitsStored {bits_stored} ignored: compressed pixel "
@@ -249,7 +256,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     elif native and (high_bit != bits_stored - 1 or _overlays_without_data(ds)):
         words = _decode_frame(path, ds, syntax, frame, n_frames, raw=True)
         if high_bit != bits_stored - 1:
-            high_bit = _values_high_bit(path, ds, words, bits_stored, signed)
+            high_bit = _values_high_bit(path, ds, words, bits_stored, signed, frame, n_frames)
             ds.HighBit = bits_stored - 1  # the header a derived file copies describes them
         stored = _stored_bits(words, bits_stored, high_bit, signed)
     if stored is None:
@@ -413,21 +420,29 @@ def _stored_bits(words: np.ndarray, bits_stored: int, high_bit: int, signed: boo
 
 
 def _values_high_bit(
-    path: Path, ds: Dataset, words: np.ndarray, bits_stored: int, signed: bool
+    path: Path,
+    ds: Dataset,
+    words: np.ndarray,
+    bits_stored: int,
+    signed: bool,
+    frame: int,
+    n_frames: int,
 ) -> int:
     """Return the top bit of the values in `words`, whose header says the words' own top bit.
 
-    Left-aligned values (legacy CR/DX) leave the low unused bits of every word zero: they
-    are then read from the high bits. Where those bits are not all zero but the top
-    unused ones are (or repeat the sign bit of signed values), the header's HighBit is
-    mislabelled and the values are read from the low bits. Either reading comes with an
-    :class:`XrayWarning` naming the file. The bits of an overlay embedded outside the
-    values (:func:`_embedded_bit`) are left out of each check.
+    The values are read from the low bits (a mislabelled header) only where they clearly
+    lie there: the top unused bits of every word are zero (or, for signed values, zero or
+    repeating the sign bit) and the low unused bits are not all zero. Otherwise the
+    header is trusted: the values are read from the high bits (left-aligned, legacy
+    CR/DX), where stray bits in the low unused bits are ignored, as the standard has
+    unused bits ignored. Either reading comes with an :class:`XrayWarning` naming the
+    file (and the frame, in a multi-frame file). The bits of an overlay embedded outside
+    the values (:func:`_embedded_bit`) are left out of each check.
 
     Parameters
     ----------
     path : Path
-        The file, for the warning and the error.
+        The file, for the warning.
     ds : Dataset
         Its header, with the overlay groups.
     words : ndarray of unsigned int
@@ -436,47 +451,40 @@ def _values_high_bit(
         BitsStored, fewer than the words' bits.
     signed : bool
         Whether the values are two's complement (PixelRepresentation 1).
+    frame, n_frames : int
+        The frame's zero-based index and the file's NumberOfFrames, for the warning.
 
     Returns
     -------
     int
         The words' top bit (left-aligned values) or ``bits_stored - 1`` (mislabelled).
-
-    Raises
-    ------
-    ImageReadError
-        Where the words hold neither left-aligned nor low values.
     """
     width = 8 * words.itemsize
     unused = width - bits_stored
     kind = words.dtype.type
-    low = ((1 << unused) - 1) & ~_overlay_bits(ds, words, bits_stored, width - 1)
-    if not np.any(words & kind(low)):
-        warn_converted(
-            path,
-            f"HighBit {width - 1} with BitsStored {bits_stored}: stored values read from the "
-            "high bits (left-aligned)",
-        )
-        return width - 1
-    top = ((1 << width) - (1 << bits_stored)) & ~_overlay_bits(
-        ds, words, bits_stored, bits_stored - 1
+    header = f"HighBit {width - 1} with BitsStored {bits_stored}"
+    if n_frames > 1:
+        header = f"frame {frame}: {header}"
+    low = kind(((1 << unused) - 1) & ~_overlay_bits(ds, words, bits_stored, width - 1))
+    top = kind(
+        ((1 << width) - (1 << bits_stored))
+        & ~_overlay_bits(ds, words, bits_stored, bits_stored - 1)
     )
-    sign = kind(1 << (bits_stored - 1) if signed else 0)
-    if np.array_equal(words & kind(top), np.where(words & sign, kind(top), kind(0))):
+    top_bits = words & top
+    fits_low = top_bits == 0
+    if signed:  # or the top bits repeat the sign bit
+        fits_low |= (top_bits == top) & (words & kind(1 << (bits_stored - 1)) != 0)
+    if np.any(words & low) and np.all(fits_low):
         warn_converted(
             path,
-            f"HighBit {width - 1} with BitsStored {bits_stored} looks mislabelled: the low "
-            f"{unused} bits of the words are not all zero, as left-aligned values leave them, "
-            f"so the stored values are read from the low {bits_stored} bits",
+            f"{header} looks mislabelled: the top {unused} bits of the words are "
+            f"{'zero or the sign repeated' if signed else 'zero'} and the low {unused} "
+            f"are not all zero, so the stored values are read from the low {bits_stored} bits",
         )
         return bits_stored - 1
-    top_bits = "neither zero nor the sign repeated" if signed else "not all zero"
-    raise ImageReadError(
-        path,
-        f"unsupported HighBit {width - 1} with BitsStored {bits_stored}: the values are "
-        f"neither left-aligned (the low {unused} bits of the words are not all zero) nor in "
-        f"the low {bits_stored} bits (the top {unused} bits are {top_bits})",
-    )
+    stray = ", stray bits in the low unused bits ignored" if np.any(words & low) else ""
+    warn_converted(path, f"{header}: stored values read from the high bits (left-aligned){stray}")
+    return width - 1
 
 
 def _overlay_bits(ds: Dataset, words: np.ndarray, bits_stored: int, high_bit: int) -> int:

@@ -6,10 +6,13 @@ noise without a word. Such uncompressed data are now read from the high bits, wi
 warning naming the file, and the header a derived image copies says HighBit 11; any
 other HighBit that is not BitsStored - 1 is refused.
 
-The header is not always right: values in the low 12 bits under HighBit 15 (the low 4
-bits of the words in use, the top 4 not) are a mislabelled header, read from the low
-bits with a warning; words that fit neither are refused. A codec ignores HighBit, so
-compressed data are read as decoded, with a warning, as they were before.
+The header is not always right: values clearly in the low 12 bits under HighBit 15 (the
+low 4 bits of the words in use, the top 4 zero or, signed, zero or the sign repeated) are
+a mislabelled header, read from the low bits with a warning; any other frame trusts the
+header, stray bits in its low unused bits ignored (the standard has unused bits ignored),
+and none is refused. The JPEG, JPEG-LS and JPEG 2000 codecs decode BitsStored-bit values,
+so their HighBit is ignored, with a warning; RLE stores whole words, which keep values
+stored in the high bits there, so its HighBit 15 is refused, as it was before.
 """
 
 import numpy as np
@@ -19,6 +22,7 @@ from pydicom.uid import (
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
+    JPEG2000Lossless,
     RLELossless,
 )
 
@@ -74,8 +78,9 @@ def test_left_aligned_values_are_read_with_a_warning_naming_the_file(write_dx, s
 def test_a_frame_of_a_left_aligned_multi_frame_file(write_dx):
     truth = film()
     path = left_aligned(write_dx, truth, frames=3)
-    with pytest.warns(XrayWarning, match="HighBit 15"):
+    with pytest.warns(XrayWarning, match="frame 2: HighBit 15") as record:  # its own decision
         image = read_image(path, frame=2)
+    assert str(path) in str(record[0].message)
     np.testing.assert_array_equal(image.pixels, truth)
 
 
@@ -102,11 +107,11 @@ def test_another_high_bit_is_refused_naming_it(write_dx):
 
 
 @pytest.mark.parametrize("high_bit", [15, 13])
-def test_compressed_data_are_read_as_decoded_whatever_the_high_bit(tmp_path, write_dx, high_bit):
+def test_jpeg_2000_data_are_read_as_decoded_whatever_the_high_bit(tmp_path, write_dx, high_bit):
     truth = film()
     path = write_dx(truth)
     ds = pydicom.dcmread(path)
-    ds.compress(RLELossless)  # the codec returns the values in the low bits
+    ds.compress(JPEG2000Lossless, encoding_plugin="pylibjpeg")  # decoded to BitsStored bits
     ds.HighBit = high_bit
     ds.save_as(path)
     with pytest.warns(
@@ -119,6 +124,21 @@ def test_compressed_data_are_read_as_decoded_whatever_the_high_bit(tmp_path, wri
     assert image.dataset.HighBit == 11
     out = write_image(image, tmp_path / "derived.dcm", description="denoised")
     np.testing.assert_array_equal(pydicom.dcmread(out).pixel_array, truth)
+
+
+@pytest.mark.parametrize("high_bit", [15, 13])
+def test_rle_data_under_another_high_bit_are_refused_naming_the_file(write_dx, high_bit):
+    path = write_dx(film())
+    ds = pydicom.dcmread(path)
+    words = film() << 4  # left-aligned: RLE keeps whole words, so they stay in the high bits
+    ds.BitsStored = 16  # so that the encoder keeps every bit of the words
+    ds.compress(RLELossless, words)
+    ds.BitsStored, ds.HighBit = 12, high_bit
+    ds.save_as(path)
+    with pytest.raises(ImageReadError) as refused:
+        read_image(path)
+    assert refused.value.reason.startswith(f"unsupported HighBit {high_bit} with BitsStored 12")
+    assert str(path) in str(refused.value)
 
 
 @pytest.mark.parametrize("syntax", [ExplicitVRLittleEndian, ExplicitVRBigEndian])
@@ -146,14 +166,40 @@ def test_one_word_with_low_bits_in_use_makes_the_frame_low_aligned(write_dx):
 
 
 @pytest.mark.parametrize("signed", [False, True])
-def test_words_neither_left_aligned_nor_low_are_refused_naming_the_file(write_dx, signed):
+def test_stray_low_bits_of_left_aligned_values_are_ignored(write_dx, signed):
+    truth = film(signed)
+    words = truth.view(np.uint16) << 4
+    words[::10, ::10] |= 1  # 1 % of the words with a bit the header calls unused
+    path = with_words(write_dx, truth, words)
+    with pytest.warns(XrayWarning, match="read from the high bits") as record:
+        image = read_image(path)
+    assert len(record) == 1
+    assert "stray bits in the low unused bits ignored" in str(record[0].message)
+    np.testing.assert_array_equal(image.pixels, truth)
+    assert image.dataset.HighBit == 11
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_words_neither_left_aligned_nor_clearly_low_trust_the_header(write_dx, signed):
     truth = film(signed)
     words = truth.view(np.uint16).copy()
     words[3, 4] ^= 0x2000  # a top bit that is neither zero nor the sign, beside low bits in use
     path = with_words(write_dx, truth, words)
-    with pytest.raises(ImageReadError) as refused:
-        read_image(path)
-    assert refused.value.reason.startswith(
-        "unsupported HighBit 15 with BitsStored 12: the values are neither left-aligned"
-    )
-    assert str(path) in str(refused.value)
+    with pytest.warns(XrayWarning, match="read from the high bits"):
+        image = read_image(path)  # not refused
+    high = (words.view(np.int16) if signed else words) >> 4
+    np.testing.assert_array_equal(image.pixels, high)
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_signed_low_values_with_zero_top_bits_are_sign_extended(write_dx, mixed):
+    truth = film(signed=True)  # half of them negative
+    words = truth.view(np.uint16) & 0x0FFF  # 12-bit two's complement, the top 4 bits zero
+    if mixed:
+        words[::2] = truth[::2].view(np.uint16)  # these words sign-extended, the others not
+    path = with_words(write_dx, truth, words)
+    with pytest.warns(XrayWarning, match="looks mislabelled") as record:
+        image = read_image(path)
+    assert len(record) == 1
+    np.testing.assert_array_equal(image.pixels, truth)
+    assert image.dataset.HighBit == 11
