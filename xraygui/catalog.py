@@ -87,7 +87,8 @@ class Unreadable:
         The reader's one-line reason.
     is_image : bool
         True for an image file that failed to read (by its extension or signature),
-        or a folder that could not be listed; False for a file that is not an image.
+        a folder that could not be listed, or a path given that could not be looked at;
+        False for a file that is not an image.
     """
 
     path: Path
@@ -114,8 +115,8 @@ def iter_image_files(
     onerror : callable, optional
         Called with the ``OSError`` of each folder that cannot be listed (its
         ``filename`` the folder), as :func:`os.walk` does, and of each of `paths` that
-        cannot be looked at (a folder above it may be listed but not searched); without
-        it these are passed over.
+        cannot be looked at (a folder above it may be listed but not searched, or it is
+        a symbolic link loop or a link to nothing); without it these are passed over.
 
     Yields
     ------
@@ -129,6 +130,14 @@ def iter_image_files(
             if onerror is not None:
                 onerror(error)
             continue
+        if not is_dir and not is_file and os.path.lexists(path):
+            try:  # Python 3.11's is_dir() and is_file() are False for ELOOP and ENOENT
+                os.stat(path)
+            except OSError as error:  # a symbolic link loop, or a link to nothing
+                if onerror is not None:
+                    onerror(error)
+                continue
+            is_file = True  # not a regular file (a FIFO, say): the reader says so
         if is_dir:
             for root, dirs, files in os.walk(path, onerror=onerror):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -278,8 +287,18 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[Unreadable]:
-    """Yield (and take out of `errors`) the folders and paths that could not be looked at."""
+    """Yield (and take out of `errors`) the folders and paths that could not be looked at.
+
+    The reason says what the path is: a folder (that could not be listed), a file (a
+    symbolic link loop or a link to nothing, say), or, where not even that can be
+    told (a folder above it cannot be searched), neither.
+    """
     while errors:
         error = errors.pop(0)
-        reason = f"the folder cannot be read: {error.strerror or error}"
-        yield Unreadable(Path(error.filename), reason, True)
+        path, why = Path(error.filename), error.strerror or error
+        if os.path.isdir(path):
+            yield Unreadable(path, f"the folder cannot be read: {why}", True)
+        elif os.path.lexists(path):
+            yield Unreadable(path, f"cannot read the file: {why}", _is_image_file(path))
+        else:
+            yield Unreadable(path, f"cannot be looked at: {why}", True)

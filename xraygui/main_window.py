@@ -1434,16 +1434,18 @@ class MainWindow(QMainWindow):
         is taken, with a warning in the status bar (:func:`core.metrics.scale_mismatch`);
         the report records it too. So is the image being denoised itself, or another file
         of its very pixels, with a warning that the metrics compare it with itself
-        (:func:`self_reference`). Refused while a job runs (a simulation would replace
-        it when it ends), with a message in the status bar.
+        (:func:`self_reference`). What the reader warned of (colour converted to grey,
+        say) is in the status bar's warning too. Refused while a job runs (a simulation
+        would replace it when it ends), with a message in the status bar.
         """
         if self.image is None:
             return False
         if self._busy():  # a simulation under way would replace it with the opened image
             return False
+        warned: list[str] = []
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
-                reference = self._read(path)
+                reference = self._read(path, warned=warned)
             except XrayError as error:
                 self.show_error("Cannot open reference", str(error))
                 return False
@@ -1465,6 +1467,10 @@ class MainWindow(QMainWindow):
         warnings_ = [] if (itself := self_reference(reference, self.image)) is None else [itself]
         if (warning := scale_mismatch(reference, self.image)) is not None:
             warnings_.append(f"{name}: {warning} (reference {Path(path).name})")
+        if warned:  # what the reader warned of (colour converted to grey, say)
+            prefix = f"{Path(path)}: "  # each names the file: once is enough
+            notes = "; ".join(note.removeprefix(prefix) for note in warned)
+            warnings_.insert(0, f"{Path(path).name}: {notes}")
         if warnings_:
             self.statusBar().showMessage(f"Warning: {'; '.join(warnings_)}", 20000)
         return True

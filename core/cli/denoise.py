@@ -22,6 +22,8 @@ it, is loaded only when the subcommand runs.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
 import sys
 import warnings
@@ -375,19 +377,25 @@ def _check_output_folder(folder: Path, *, skip_existing: bool) -> None:
     XrayError
         If `folder`, or its nearest existing parent, is a file.
     ImageWriteError
-        If `folder` cannot be written in, or made (no permission, a read-only disk).
+        If `folder` cannot be written in, or made (no permission, a read-only disk), or
+        it or its nearest existing parent is a symbolic link to nothing or a link loop.
     """
-    if folder.exists() and not folder.is_dir():
-        raise XrayError(f"{folder} is a file, not a folder; choose another --output-dir")
-    if folder.is_dir():
+    exists = os.path.lexists(folder)  # a symbolic link to nothing is there, not missing
+    there = folder if exists else next(p for p in folder.absolute().parents if os.path.lexists(p))
+    try:
+        os.stat(there)
+    except OSError as error:  # a link to nothing or a loop: mkdir would fail for every output
+        why = {errno.ENOENT: "a symbolic link to nothing", errno.ELOOP: "a symbolic link loop"}
+        reason = why.get(error.errno, error.strerror or str(error))
+        raise ImageWriteError(there, f"{reason}; choose another --output-dir") from None
+    if not there.is_dir():
+        raise XrayError(f"{there} is a file, not a folder; choose another --output-dir")
+    if exists:
         if not skip_existing:
             check_writable_folder(folder)
         return
-    parent = next(parent for parent in folder.absolute().parents if parent.exists())
-    if not parent.is_dir():
-        raise XrayError(f"{parent} is a file, not a folder; choose another --output-dir")
     try:  # no output is kept in a folder not made yet: every one is written
-        check_writable_folder(parent)
+        check_writable_folder(there)
     except ImageWriteError as error:
         raise ImageWriteError(folder, f"cannot create this folder: {error}") from None
 
