@@ -142,6 +142,17 @@ def _x_server_accepts(display: str) -> bool:
     return xcb.xcb_connection_has_error(connection) == 0
 
 
+def _loader_error(error: OSError) -> OSError:
+    """Return the dynamic loader's own error behind `error`.
+
+    In a PyInstaller bundle, ctypes raises PyInstaller's "Failed to load dynlib/dll ...
+    Most likely this dynlib/dll was not found when the application was frozen." instead,
+    from the loader's error (``raise ... from``), which names the library missing.
+    """
+    cause = error.__cause__
+    return cause if isinstance(cause, OSError) else error
+
+
 def qt_start_problem(environ: Mapping[str, str]) -> str | None:
     """Say in one line why Qt's X11 platform cannot start here, or return None.
 
@@ -172,7 +183,7 @@ def qt_start_problem(environ: Mapping[str, str]) -> str | None:
     try:
         ctypes.CDLL(str(plugin))  # the dynamic loader resolves what it needs, as for Qt
     except OSError as error:  # "<library>: cannot open shared object file: ...", say
-        library, _, reason = str(error).partition(": ")
+        library, _, reason = str(_loader_error(error)).partition(": ")
         if Path(library) == plugin:
             cause = f"its X11 platform plugin {plugin} does not load ({reason})"
         else:
