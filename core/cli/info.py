@@ -38,14 +38,13 @@ of the curve fitted to the noise trade against one another, and may each be far 
 detector's own (twice the quanta, say) while the curve fits within a few per cent."""
 
 
-class _DetectorFitText(str):
-    """The noise model's text where it is a log detector fitted to the noise.
-
-    :func:`_model` returns it for a :class:`core.noise.LogDetectorFit` whose span is a
-    radiograph's, so that the text output can say its numbers are a fit
-    (:data:`FIT_NOT_CALIBRATION`) by what the model is, not by how its text reads. It is
-    a plain string to JSON.
-    """
+LOG_DETECTOR_FIT = "log detector fit"
+"""``noise_model_kind`` of a :class:`core.noise.LogDetectorFit` whose span is a radiograph's:
+the text output says its numbers are a fit (:data:`FIT_NOT_CALIBRATION`)."""
+SIGNAL_INDEPENDENT = "signal-independent"
+"""``noise_model_kind`` of noise that does not vary with the signal."""
+NO_RADIOGRAPH_DETECTOR = "no radiograph's log detector"
+"""``noise_model_kind`` of a fit whose attenuation span no radiograph has."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -155,8 +154,10 @@ def describe(image: XrayImage) -> dict[str, Any]:
 def _noise(image: XrayImage) -> dict[str, Any]:
     """Global noise std, noise model, measured quanta, and why any is missing.
 
-    The keys ``noise_sigma``, ``noise_model``, ``noise_problem``, ``measured_quanta``
-    and ``measured_quanta_problem`` of :func:`describe`.
+    The keys ``noise_sigma``, ``noise_model``, ``noise_model_kind`` (None,
+    :data:`LOG_DETECTOR_FIT`, :data:`SIGNAL_INDEPENDENT` or
+    :data:`NO_RADIOGRAPH_DETECTOR`), ``noise_problem``, ``measured_quanta`` and
+    ``measured_quanta_problem`` of :func:`describe`.
     """
     try:
         noise = NoiseEstimate.of_image(image)
@@ -168,15 +169,18 @@ def _noise(image: XrayImage) -> dict[str, Any]:
         return {
             "noise_sigma": sigma,
             "noise_model": None,
+            "noise_model_kind": None,
             "noise_problem": None if sigma is not None else str(error),
             "measured_quanta": None,
             "measured_quanta_problem": str(error),
         }
     values = value_range(image)
     quanta, why_not = _quanta(image, noise, values)
+    kind, model = _model(noise, values)
     return {
         "noise_sigma": noise.sigma,
-        "noise_model": _model(noise, values),
+        "noise_model": model,
+        "noise_model_kind": kind,
         "noise_problem": None,
         "measured_quanta": quanta,
         "measured_quanta_problem": why_not,
@@ -210,25 +214,30 @@ def _quanta(
     }, None
 
 
-def _model(noise: NoiseEstimate, values: ValueRange) -> str | None:
-    """Describe the noise model: the log detector's where it is a radiograph's.
+def _model(noise: NoiseEstimate, values: ValueRange) -> tuple[str | None, str | None]:
+    """Say what the noise model is, and describe it: the log detector's where it is a radiograph's.
 
-    The log detector's text is a :class:`_DetectorFitText`, which the text output
-    marks as a fit (:func:`_noise_lines`).
+    Returns
+    -------
+    kind : str or None
+        :data:`LOG_DETECTOR_FIT`, :data:`SIGNAL_INDEPENDENT` or
+        :data:`NO_RADIOGRAPH_DETECTOR`; None where no detector was fitted.
+    text : str or None
+        Its description.
     """
     fit = noise.detector
     if fit is None:
-        return None
+        return None, None
     problem = fit.span_problem(values)
     if problem is None:
-        return _DetectorFitText(fit.describe())
+        return LOG_DETECTOR_FIT, fit.describe()
     if fit.signal_independent(values):
         nlf = noise.nlf
-        return (
-            f"signal-independent, std {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} over "
+        return SIGNAL_INDEPENDENT, (
+            f"{SIGNAL_INDEPENDENT}, std {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} over "
             f"intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g} ({problem})"
         )
-    return f"no radiograph's log detector ({problem})"
+    return NO_RADIOGRAPH_DETECTOR, f"{NO_RADIOGRAPH_DETECTOR} ({problem})"
 
 
 def _window_text(summary: dict[str, Any]) -> str:
@@ -292,7 +301,9 @@ def _noise_lines(summary: dict[str, Any]) -> list[str]:
     if summary["noise_sigma"] is None:
         return [f"  noise (est.)    not measurable: {summary['noise_problem']}"]
     model = summary["noise_model"] or "no log detector fits"
-    if isinstance(model, _DetectorFitText):  # the fit's numbers, easily taken for the detector's
+    if (
+        summary["noise_model_kind"] == LOG_DETECTOR_FIT
+    ):  # its numbers: easily taken for the detector's
         model += f" ({FIT_NOT_CALIBRATION})"
     lines = [
         f"  noise (est.)    sigma {summary['noise_sigma']:.4g} (in the units of the values)",

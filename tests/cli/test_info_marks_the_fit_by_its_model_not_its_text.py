@@ -2,7 +2,8 @@
 
 The note "a fit to the noise, not a detector calibration" follows the noise model where
 it is a :class:`core.noise.LogDetectorFit` of a radiograph's span, however that fit's
-description is worded; the JSON keeps the description as it is, a plain string.
+description is worded; the JSON keeps the description as it is and says what the model is
+in ``noise_model_kind``, so that a program reading it need not parse the text either.
 """
 
 import json
@@ -37,13 +38,35 @@ def test_the_fit_is_marked_however_its_description_reads(radiograph, capsys, mon
         f"  noise model     curve fitted to the noise {FIT}"
     )
     assert main(["info", "--json", str(radiograph)]) == 0
-    assert json.loads(capsys.readouterr().out)["noise_model"] == "curve fitted to the noise"
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["noise_model"] == "curve fitted to the noise"
+    assert summary["noise_model_kind"] == "log detector fit"
 
 
 def test_a_model_that_is_no_fit_is_not_marked_whatever_its_text(png16, capsys, monkeypatch):
     import core.cli.info
 
     # A model text that reads like the fit's, from a model that is none.
-    monkeypatch.setattr(core.cli.info, "_model", lambda noise, values: "log detector lookalike")
+    monkeypatch.setattr(
+        core.cli.info,
+        "_model",
+        lambda noise, values: ("signal-independent", "log detector lookalike"),
+    )
     assert main(["info", str(png16)]) == 0
     assert _model_line(capsys.readouterr().out) == "  noise model     log detector lookalike"
+
+
+def test_the_json_says_what_kind_of_model_each_is(radiograph, png16, capsys):
+    kinds = []
+    for path in (radiograph, png16):
+        assert main(["info", "--json", str(path)]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        kinds.append(summary["noise_model_kind"])
+        if summary["noise_model"] is None:
+            assert summary["noise_model_kind"] is None
+        else:
+            assert summary["noise_model"].startswith(summary["noise_model_kind"]) or (
+                summary["noise_model_kind"] == "log detector fit"
+            )
+    assert kinds[0] == "log detector fit"
+    assert kinds[1] in (None, "signal-independent", "no radiograph's log detector")
