@@ -1,5 +1,6 @@
 """Test-wide set-up: Qt runs offscreen, whoever starts pytest."""
 
+import errno
 import logging
 import os
 from pathlib import Path
@@ -12,6 +13,52 @@ from core.io.dicom_write import new_dataset, write_dataset
 from core.noise import phantom_image
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """Make a FIFO at a name in `tmp_path` (or a path) and return its path.
+
+    At teardown, any reader still waiting on one is let go.
+    """
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    made = []
+
+    def make(name: str | Path) -> Path:
+        path = tmp_path / name
+        os.mkfifo(path)
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        try:  # succeeds only while a reader waits: it then reads an end of file
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def refuse_listing(monkeypatch):
+    """Make ``os.scandir`` refuse a folder as it does another user without r or x permission.
+
+    Root, as these tests often run, lists any folder; ``os.walk`` lists with ``os.scandir``
+    and hands its PermissionError to ``onerror``, as for a real unreadable folder. Call the
+    fixture with the folder to refuse.
+    """
+
+    def refuse(folder):
+        real = os.scandir
+
+        def scandir(path="."):
+            if os.fspath(path) == os.fspath(folder):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+
+    return refuse
 
 
 @pytest.fixture

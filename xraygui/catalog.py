@@ -20,6 +20,7 @@ from core.display import to_display
 from core.errors import XrayError, collecting_warnings
 from core.io import read_image
 from core.io.dicom_read import is_dicomdir
+from core.io.paths import unlisted_reason
 from core.io.sniff import IMAGE_SUFFIXES, detect_format, is_image_candidate
 
 THUMBNAIL_SIDE = 64
@@ -297,7 +298,7 @@ def _unlisted(errors: list[OSError]) -> Iterator[Unreadable]:
         error = errors.pop(0)
         path, why = Path(error.filename), error.strerror or error
         if os.path.isdir(path):
-            yield Unreadable(path, f"the folder cannot be read: {why}", True)
+            yield Unreadable(path, unlisted_reason(error), True)
         elif os.path.lexists(path):
             yield Unreadable(path, f"cannot read the file: {why}", _is_image_file(path))
         else:

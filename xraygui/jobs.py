@@ -38,7 +38,7 @@ from core.io.atomic import atomic_write, check_writable_folder
 from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
-from core.io.paths import resolved
+from core.io.paths import resolved, unlisted_reason
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from core.noise.dose import dose_percent
@@ -602,10 +602,7 @@ def batch_job(
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
-    rows = [
-        _batch_row(Path(e.filename), None, None, None, f"the folder cannot be read: {e.strerror}")
-        for e in unlisted
-    ]
+    rows = [_batch_row(Path(e.filename), None, None, None, unlisted_reason(e)) for e in unlisted]
     csv_path = _unused(target / "batch_metrics.csv")
     table_error = _try_write_batch_csv(rows, csv_path)  # the table named, even of no file
     for index, path in enumerate(files):

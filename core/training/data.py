@@ -23,6 +23,7 @@ from PIL import Image
 from core.errors import XrayError
 from core.image import XrayImage, frame_label
 from core.io import read_image
+from core.io.paths import unlisted_reason
 from core.io.sniff import detect_format, is_image_candidate
 from core.noise.value_range import value_range
 from core.training.patient_table import (
@@ -233,9 +234,7 @@ def walk_files(
     unreadable: list[tuple[Path, str]] = []
 
     def unlisted(error: OSError) -> None:
-        unreadable.append(
-            (Path(error.filename), f"the folder cannot be read: {error.strerror or error}")
-        )
+        unreadable.append((Path(error.filename), unlisted_reason(error)))
 
     for root, folders, names in os.walk(folder, onerror=unlisted):
         left = [name for name in folders if left_out(Path(name))]  # those above are kept
@@ -779,10 +778,7 @@ def describe_source(folder: str | Path) -> dict[str, Any]:
         try:
             texts = _source_texts(sub)
         except OSError as error:  # no file in it can be looked up: name the folder, not one
-            reason = error.strerror or error
-            log.warning(
-                "leaving %s out of the model card: the folder cannot be read: %s", sub, reason
-            )
+            log.warning("leaving %s out of the model card: %s", sub, unlisted_reason(error))
             continue
         if texts:
             sources[relative.as_posix()] = texts

@@ -1,6 +1,12 @@
-"""Shared by the CLI tests: a real CT DICOM, a 16-bit PNG and a tiny untrained model."""
+"""Shared by the CLI tests: a real CT DICOM, a 16-bit PNG, a tiny untrained model, and refusals.
 
+The tests run as root in CI, where permissions block nothing: :func:`refuse_writing_in` makes
+creating a file or folder fail as it does for another user without write permission."""
+
+import builtins
+import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,3 +47,48 @@ def tiny_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
     save_model(DiffusionModel(UNet(UNetConfig.tiny()).eval(), NoiseSchedule()), path)
     return path
+
+
+@pytest.fixture
+def refuse_writing_in(monkeypatch):
+    """Call with a folder: creating a file or folder in it then fails with Permission denied."""
+
+    def refuse(folder: Path) -> None:
+        real_open, real_mkdir = builtins.open, os.mkdir
+
+        def refused(file) -> bool:
+            return isinstance(file, str | os.PathLike) and Path(file).parent == folder
+
+        def refusing_open(file, mode="r", *args, **kwargs):
+            if any(flag in mode for flag in "wxa+") and refused(file):
+                raise PermissionError(13, "Permission denied", os.fspath(file))
+            return real_open(file, mode, *args, **kwargs)
+
+        def refusing_mkdir(path, *args, **kwargs):
+            if refused(path):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real_mkdir(path, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing_open)
+        monkeypatch.setattr(os, "mkdir", refusing_mkdir)
+
+    return refuse
+
+
+@pytest.fixture
+def count_denoising(monkeypatch):
+    """Call to start counting the images denoised; returns the list that grows by one each."""
+    import core.denoise
+
+    def count() -> list[int]:
+        calls: list[int] = []
+        real = core.denoise.denoise_steps
+
+        def counted(*args, **kwargs):
+            calls.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(core.denoise, "denoise_steps", counted)
+        return calls
+
+    return count

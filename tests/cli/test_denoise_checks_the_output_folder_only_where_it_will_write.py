@@ -10,52 +10,15 @@ patching ``open`` and ``os.mkdir`` as they fail for another user; the last tests
 read-only folders and run only where permissions apply.
 """
 
-import builtins
 import os
-from pathlib import Path
 
 import pytest
 
-import core.denoise
 from core.cli import main
 
 not_as_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes in any folder"
 )
-
-
-def _refuse_writing_in(monkeypatch, folder: Path) -> None:
-    """Make creating a file or folder in `folder` fail as it does without write permission."""
-    real_open, real_mkdir = builtins.open, os.mkdir
-
-    def refused(file) -> bool:
-        return isinstance(file, str | os.PathLike) and Path(file).parent == folder
-
-    def refusing_open(file, mode="r", *args, **kwargs):
-        if any(flag in mode for flag in "wxa+") and refused(file):
-            raise PermissionError(13, "Permission denied", os.fspath(file))
-        return real_open(file, mode, *args, **kwargs)
-
-    def refusing_mkdir(path, *args, **kwargs):
-        if refused(path):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_mkdir(path, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", refusing_open)
-    monkeypatch.setattr(os, "mkdir", refusing_mkdir)
-
-
-def _denoise_steps_counted(monkeypatch) -> list[int]:
-    """Count the images denoised."""
-    calls: list[int] = []
-    real = core.denoise.denoise_steps
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(core.denoise, "denoise_steps", counted)
-    return calls
 
 
 def _denoise(inputs, out, model, *options):
@@ -70,13 +33,13 @@ def _two_inputs(png16):
 
 
 def test_skip_existing_into_a_complete_folder_it_cannot_write_skips_every_input(
-    png16, tmp_path, tiny_model, capsys, monkeypatch
+    refuse_writing_in, count_denoising, png16, tmp_path, tiny_model, capsys
 ):
     inputs, out = _two_inputs(png16), tmp_path / "out"
     assert _denoise(inputs, out, tiny_model) == 0
     capsys.readouterr()
-    _refuse_writing_in(monkeypatch, out)
-    denoised = _denoise_steps_counted(monkeypatch)
+    refuse_writing_in(out)
+    denoised = count_denoising()
     assert _denoise(inputs, out, tiny_model, "--skip-existing") == 0
     err = capsys.readouterr().err
     assert err.count("skipped (exists)") == 2 and "error" not in err
@@ -84,13 +47,13 @@ def test_skip_existing_into_a_complete_folder_it_cannot_write_skips_every_input(
 
 
 def test_skip_existing_into_an_incomplete_folder_it_cannot_write_names_what_it_cannot_write(
-    png16, tmp_path, tiny_model, capsys, monkeypatch
+    refuse_writing_in, count_denoising, png16, tmp_path, tiny_model, capsys
 ):
     inputs, out = _two_inputs(png16), tmp_path / "out"
     assert _denoise(inputs[:1], out, tiny_model) == 0
     capsys.readouterr()
-    _refuse_writing_in(monkeypatch, out)
-    denoised = _denoise_steps_counted(monkeypatch)
+    refuse_writing_in(out)
+    denoised = count_denoising()
     assert _denoise(inputs, out, tiny_model, "--skip-existing") == 2
     err = capsys.readouterr().err
     assert "skipped (exists)" in err
@@ -100,13 +63,13 @@ def test_skip_existing_into_an_incomplete_folder_it_cannot_write_names_what_it_c
 
 @pytest.mark.parametrize("options", [(), ("--skip-existing",)])
 def test_a_missing_folder_that_cannot_be_made_is_one_line_before_any_work(
-    png16, tmp_path, tiny_model, capsys, monkeypatch, options
+    refuse_writing_in, count_denoising, png16, tmp_path, tiny_model, capsys, options
 ):
     parent = tmp_path / "ro"
     parent.mkdir()
     out = parent / "out"
-    _refuse_writing_in(monkeypatch, parent)
-    denoised = _denoise_steps_counted(monkeypatch)
+    refuse_writing_in(parent)
+    denoised = count_denoising()
     assert _denoise(_two_inputs(png16), out, tiny_model, *options) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
@@ -142,12 +105,12 @@ def test_skip_existing_into_a_real_read_only_complete_folder(png16, tmp_path, ti
 
 @not_as_root
 def test_a_missing_folder_under_a_real_read_only_parent(
-    png16, tmp_path, tiny_model, capsys, monkeypatch
+    count_denoising, png16, tmp_path, tiny_model, capsys
 ):
     parent = tmp_path / "ro"
     parent.mkdir()
     parent.chmod(0o555)
-    denoised = _denoise_steps_counted(monkeypatch)
+    denoised = count_denoising()
     try:
         status = _denoise(_two_inputs(png16), parent / "out", tiny_model)
     finally:

@@ -8,21 +8,7 @@ link that leads nowhere above the folder is refused the same way.
 
 import pytest
 
-import core.denoise
 from core.cli import main
-
-
-def _denoise_steps_counted(monkeypatch) -> list[int]:
-    """Count the images denoised."""
-    calls: list[int] = []
-    real = core.denoise.denoise_steps
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(core.denoise, "denoise_steps", counted)
-    return calls
 
 
 def _links(tmp_path):
@@ -35,12 +21,12 @@ def _links(tmp_path):
     ("name", "below"), [(n, b) for n in ("dangling", "loop") for b in ("", "out")]
 )
 def test_a_link_that_leads_nowhere_is_one_line_before_any_work(
-    png16, tmp_path, tiny_model, capsys, monkeypatch, name, below
+    count_denoising, png16, tmp_path, tiny_model, capsys, name, below
 ):
     reason = _links(tmp_path)[name]
     second = png16.with_name("second.png")
     second.write_bytes(png16.read_bytes())
-    denoised = _denoise_steps_counted(monkeypatch)
+    denoised = count_denoising()
     out = tmp_path / name / below if below else tmp_path / name
     args = ["denoise", str(png16), str(second), "--output-dir", str(out)]
     status = main([*args, "--model", str(tiny_model), "--device", "cpu", "--views", "1"])

@@ -6,40 +6,11 @@ creating a file in the folder is made to fail (``open`` patched) as it does for 
 user; the last test uses a real read-only folder and runs only where permissions apply.
 """
 
-import builtins
 import os
-from pathlib import Path
 
 import pytest
 
-import core.denoise
 from core.cli import main
-
-
-def _refuse_writing_in(monkeypatch, folder: Path) -> None:
-    """Make creating a file in `folder` fail as it does without write permission."""
-    real_open = builtins.open
-
-    def refusing(file, mode="r", *args, **kwargs):
-        writes = any(flag in mode for flag in "wxa+")
-        if writes and isinstance(file, str | os.PathLike) and Path(file).parent == folder:
-            raise PermissionError(13, "Permission denied", os.fspath(file))
-        return real_open(file, mode, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", refusing)
-
-
-def _denoise_steps_counted(monkeypatch) -> list[int]:
-    """Count the images denoised."""
-    calls: list[int] = []
-    real = core.denoise.denoise_steps
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(core.denoise, "denoise_steps", counted)
-    return calls
 
 
 def _denoise(inputs, out, model):
@@ -48,12 +19,12 @@ def _denoise(inputs, out, model):
 
 
 def test_an_existing_folder_that_cannot_be_written_is_one_line_before_any_work(
-    png16, tmp_path, tiny_model, capsys, monkeypatch
+    refuse_writing_in, count_denoising, png16, tmp_path, tiny_model, capsys
 ):
     out = tmp_path / "out"
     out.mkdir()
-    _refuse_writing_in(monkeypatch, out)
-    denoised = _denoise_steps_counted(monkeypatch)
+    refuse_writing_in(out)
+    denoised = count_denoising()
     second = tmp_path / "second.png"
     second.write_bytes(png16.read_bytes())
     assert _denoise([png16, second], out, tiny_model) == 2
@@ -63,11 +34,11 @@ def test_an_existing_folder_that_cannot_be_written_is_one_line_before_any_work(
 
 
 def test_a_folder_made_for_the_outputs_is_checked_before_denoising_into_it(
-    png16, tmp_path, tiny_model, capsys, monkeypatch
+    refuse_writing_in, count_denoising, png16, tmp_path, tiny_model, capsys
 ):
     out = tmp_path / "new"  # made only once there is work: checked then
-    _refuse_writing_in(monkeypatch, out)
-    denoised = _denoise_steps_counted(monkeypatch)
+    refuse_writing_in(out)
+    denoised = count_denoising()
     assert _denoise([png16], out, tiny_model) == 2
     err = capsys.readouterr().err
     assert f"{png16}: {out}: cannot write in this folder: Permission denied" in err
@@ -84,11 +55,11 @@ def test_the_check_leaves_nothing_in_a_folder_it_can_write(png16, tmp_path, tiny
 @pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes in any folder"
 )
-def test_a_real_read_only_folder(png16, tmp_path, tiny_model, capsys, monkeypatch):
+def test_a_real_read_only_folder(count_denoising, png16, tmp_path, tiny_model, capsys):
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o555)
-    denoised = _denoise_steps_counted(monkeypatch)
+    denoised = count_denoising()
     try:
         status = _denoise([png16], out, tiny_model)
     finally:

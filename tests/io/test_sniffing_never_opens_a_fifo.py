@@ -8,7 +8,6 @@ regression fails the test (and the FIFO is then opened for writing to let it go)
 import errno
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -18,27 +17,6 @@ from core.io.dicom_read import is_dicomdir
 from core.io.sniff import detect_format, is_image_candidate, is_regular_file
 
 TIMEOUT_S = 10
-
-
-@pytest.fixture
-def fifo(tmp_path):
-    """Make FIFOs named as given; at teardown, let go any reader still waiting on one."""
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs on this system")
-    made = []
-
-    def make(name: str) -> Path:
-        path = tmp_path / name
-        os.mkfifo(path)
-        made.append(path)
-        return path
-
-    yield make
-    for path in made:
-        try:  # succeeds only while a reader waits: it then reads an end of file
-            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass
 
 
 def briefly(call, *args):

@@ -49,18 +49,6 @@ def _count_walks(monkeypatch) -> list[Path]:
     return calls
 
 
-def _refuse_listing(monkeypatch, folder: Path) -> None:
-    """Make listing `folder` fail as it does for a user without read permission."""
-    scandir = os.scandir
-
-    def refusing(path="."):
-        if os.fspath(path) == os.fspath(folder):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", refusing)
-
-
 def test_walk_files_never_enters_a_folder_left_out(tmp_path, monkeypatch):
     data = _tree(tmp_path / "data")
     listed: list[Path] = []
@@ -91,19 +79,21 @@ def test_what_is_left_out_is_counted_in_one_line(tmp_path, caplog):
     assert line.endswith("left out, such as .snapshot")
 
 
-def test_find_images_hands_on_what_cannot_be_read(tmp_path, monkeypatch):
+def test_find_images_hands_on_what_cannot_be_read(refuse_listing, tmp_path):
     data = _tree(tmp_path / "data")
-    _refuse_listing(monkeypatch, data / "sub")
+    refuse_listing(data / "sub")
     unreadable: list[tuple[Path, str]] = []
     assert find_images(data, unreadable=unreadable) == [data / "a.png"]
     assert unreadable == [(data / "sub", "the folder cannot be read: Permission denied")]
 
 
-def test_training_walks_the_data_folder_once(tiny_config, image_folder, tmp_path, monkeypatch):
+def test_training_walks_the_data_folder_once(
+    refuse_listing, tiny_config, image_folder, tmp_path, monkeypatch
+):
     data = tmp_path / "data"
     shutil.copytree(image_folder, data)
     (data / "locked").mkdir()
-    _refuse_listing(monkeypatch, data / "locked")
+    refuse_listing(data / "locked")
     calls = _count_walks(monkeypatch)
     files = find_training_files(data)  # as the command line finds them before training
     card = _prepare_data(replace(tiny_config, data=data), None, files).card
@@ -112,12 +102,12 @@ def test_training_walks_the_data_folder_once(tiny_config, image_folder, tmp_path
 
 
 def test_training_given_no_files_walks_the_data_folder_once(
-    tiny_config, image_folder, tmp_path, monkeypatch
+    refuse_listing, tiny_config, image_folder, tmp_path, monkeypatch
 ):
     data = tmp_path / "data"
     shutil.copytree(image_folder, data)
     (data / "locked").mkdir()
-    _refuse_listing(monkeypatch, data / "locked")
+    refuse_listing(data / "locked")
     calls = _count_walks(monkeypatch)
     card = _prepare_data(replace(tiny_config, data=data)).card
     assert calls == [data]

@@ -30,18 +30,6 @@ def _patients(root: Path) -> Path:
     return root
 
 
-def _refuse_listing(monkeypatch, folder: Path) -> None:
-    """Make listing `folder` fail as it does for a user without read permission."""
-    scandir = os.scandir
-
-    def refusing(path="."):
-        if os.fspath(path) == os.fspath(folder):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", refusing)
-
-
 def _refuse_search(monkeypatch, folder: Path) -> None:
     """Make looking up a name in `folder` fail, as it does without search permission."""
     is_file = Path.is_file
@@ -54,28 +42,30 @@ def _refuse_search(monkeypatch, folder: Path) -> None:
     monkeypatch.setattr(Path, "is_file", refusing)
 
 
-def test_a_folder_that_cannot_be_listed_is_named_with_why(tmp_path, monkeypatch, caplog):
+def test_a_folder_that_cannot_be_listed_is_named_with_why(refuse_listing, tmp_path, caplog):
     data = _patients(tmp_path / "data")
-    _refuse_listing(monkeypatch, data / "p2")
+    refuse_listing(data / "p2")
     with caplog.at_level(logging.WARNING, logger=DATA_LOG):
         images = find_images(data)
     assert images == [data / "p1" / "a.png"]
     assert f"skipping {data / 'p2'}: the folder cannot be read: Permission denied" in caplog.text
 
 
-def test_walk_files_returns_the_unlistable_folders(tmp_path, monkeypatch):
+def test_walk_files_returns_the_unlistable_folders(refuse_listing, tmp_path):
     data = _patients(tmp_path / "data")
     (data / ".hidden").mkdir()
-    _refuse_listing(monkeypatch, data / "p2")
+    refuse_listing(data / "p2")
     files, unreadable = walk_files(data)
     assert data / "p1" / "a.png" in files and data / "p2" / "b.png" not in files
     assert unreadable == [(data / "p2", "the folder cannot be read: Permission denied")]
 
 
-def test_an_unlistable_hidden_folder_is_left_out_without_a_warning(tmp_path, monkeypatch, caplog):
+def test_an_unlistable_hidden_folder_is_left_out_without_a_warning(
+    refuse_listing, tmp_path, caplog
+):
     data = _patients(tmp_path / "data")
     (data / ".Trash-1000").mkdir()
-    _refuse_listing(monkeypatch, data / ".Trash-1000")
+    refuse_listing(data / ".Trash-1000")
     with caplog.at_level(logging.WARNING, logger=DATA_LOG):
         assert len(find_images(data)) == 2
     assert "Trash" not in caplog.text
@@ -127,7 +117,7 @@ def test_a_real_unreadable_folder(tmp_path, caplog):
 
 
 def test_the_model_card_counts_an_unreadable_folder_as_unreadable(
-    tmp_path, monkeypatch, tiny_config
+    refuse_listing, tmp_path, tiny_config
 ):
     from dataclasses import replace
 
@@ -138,7 +128,7 @@ def test_the_model_card_counts_an_unreadable_folder_as_unreadable(
     for name in ("p1/a.png", "p1/b.png", "p3/c.png", "p2/d.png"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / name)
-    _refuse_listing(monkeypatch, folder / "p2")
+    refuse_listing(folder / "p2")
     card = _prepare_data(replace(tiny_config, data=folder)).card
     assert card["skipped"] == {"unreadable": 1, "too_small": 0}
     assert card["n_images"] == 3

@@ -18,21 +18,14 @@ pytestmark = pytest.mark.gui
 
 
 def test_a_folder_that_cannot_be_listed_is_a_row_and_is_counted_in_the_summary(
-    tmp_path, small_dicom, tiny_model_path, drain, monkeypatch
+    refuse_listing, tmp_path, small_dicom, tiny_model_path, drain
 ):
     source, target = tmp_path / "in", tmp_path / "out"
     locked = source / "locked"
     locked.mkdir(parents=True)
     (source / "a.dcm").write_bytes(small_dicom.read_bytes())
     (locked / "b.dcm").write_bytes(small_dicom.read_bytes())
-    real = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == os.fspath(locked):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(locked)
     options = DenoiseOptions(model=tiny_model_path, views=1, device="cpu")
     summary = drain(batch_job(source, target, options))
     assert summary.startswith("Batch: 1 of 1 file(s) written, 0 not")

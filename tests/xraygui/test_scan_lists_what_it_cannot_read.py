@@ -17,25 +17,6 @@ from xraygui.catalog import ScanEntry, Unreadable, iter_image_files, scan_images
 TIMEOUT_S = 20
 
 
-@pytest.fixture
-def fifo(tmp_path):
-    """Make FIFOs at the paths given; at teardown, let go any reader still waiting on one."""
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs on this system")
-    made = []
-
-    def make(path):
-        os.mkfifo(path)
-        made.append(path)
-
-    yield make
-    for path in made:
-        try:  # succeeds only while a reader waits: it then reads an end of file
-            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass
-
-
 def _image(path):
     np.save(path, np.arange(64, dtype=np.float32).reshape(8, 8))
 
@@ -82,18 +63,6 @@ def _locked_tree(root):
     return root / "locked"
 
 
-def _refuse_to_list(monkeypatch, folder):
-    """Make os.scandir refuse `folder` as it does, to any user but root, without r or x."""
-    real = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == os.fspath(folder):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-
-
 def _expect_locked_listed(root, locked):
     entries = _scan(root)
     assert entries.pop("locked") == Unreadable(
@@ -103,14 +72,14 @@ def _expect_locked_listed(root, locked):
     assert all(isinstance(entry, ScanEntry) for entry in entries.values())
 
 
-def test_a_folder_that_cannot_be_listed_is_listed_with_the_reason(tmp_path, monkeypatch):
+def test_a_folder_that_cannot_be_listed_is_listed_with_the_reason(refuse_listing, tmp_path):
     """Root (as these tests often run) lists any folder: os.scandir refuses it here.
 
     os.walk lists each folder with os.scandir and hands its OSError to ``onerror``, as
     for a folder without read permission; the next test does it for real, but not as root.
     """
     locked = _locked_tree(tmp_path)
-    _refuse_to_list(monkeypatch, locked)
+    refuse_listing(locked)
     _expect_locked_listed(tmp_path, locked)
 
 
@@ -124,18 +93,18 @@ def test_a_folder_without_read_permission_is_listed_with_the_reason(tmp_path):
         locked.chmod(0o755)
 
 
-def test_iter_image_files_hands_the_folders_it_cannot_list_to_onerror(tmp_path, monkeypatch):
+def test_iter_image_files_hands_the_folders_it_cannot_list_to_onerror(refuse_listing, tmp_path):
     locked = _locked_tree(tmp_path)
-    _refuse_to_list(monkeypatch, locked)
+    refuse_listing(locked)
     errors = []
     names = [path.name for path in iter_image_files([tmp_path], onerror=errors.append)]
     assert sorted(names) == ["a.npy", "z.npy"]
     assert [error.filename for error in errors] == [str(locked)]
 
 
-def test_a_top_folder_that_cannot_be_listed_is_listed_too(tmp_path, monkeypatch):
+def test_a_top_folder_that_cannot_be_listed_is_listed_too(refuse_listing, tmp_path):
     _image(tmp_path / "a.npy")
-    _refuse_to_list(monkeypatch, tmp_path)
+    refuse_listing(tmp_path)
     assert _scan(tmp_path) == {
         tmp_path.name: Unreadable(
             tmp_path, f"the folder cannot be read: {os.strerror(errno.EACCES)}", True

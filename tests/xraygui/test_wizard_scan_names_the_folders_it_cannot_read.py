@@ -18,20 +18,15 @@ from xraygui.wizard.scan import scan_folder
 pytestmark = pytest.mark.gui
 
 
-def test_a_folder_that_cannot_be_listed_is_unusable_with_its_reason(tmp_path, drain, monkeypatch):
+def test_a_folder_that_cannot_be_listed_is_unusable_with_its_reason(
+    refuse_listing, tmp_path, drain
+):
     folder, locked = tmp_path / "in", tmp_path / "in" / "locked"
     locked.mkdir(parents=True)
     film = np.random.default_rng(0).integers(1000, 3000, (64, 64)).astype(np.uint16)
     Image.fromarray(film).save(folder / "film.png")
     Image.fromarray(film).save(locked / "hidden.png")
-    real = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == os.fspath(locked):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(locked)
     report = drain(scan_folder(folder, patch_size=32, binning=1))
     reason = f"the folder cannot be read: {os.strerror(errno.EACCES)}"
     assert (locked, reason) in report.unreadable
