@@ -47,6 +47,7 @@ except ImportError as error:  # a system library Qt loads is missing: say which,
 
 # After Qt has been found to load (above).
 from core import __version__  # noqa: E402
+from core.io import silence_reader_libraries  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.main_window import MainWindow  # noqa: E402
 from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
@@ -292,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return train_main(argv[1:])
     args = parse_args(argv)
+    silence_reader_libraries()
     app = QApplication.instance()
     if app is None:
         problem = qt_start_problem(os.environ)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,14 @@ from core.denoise import (
 from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
 from core.diffusion import DiffusionModel
-from core.errors import XrayError, collecting_warnings, error_line
+from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write, check_writable_folder
 from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
-from core.io.paths import resolved, unlisted_reason
+from core.io.paths import broken_link_reason, resolved, unlisted_reason
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from core.noise.dose import dose_percent
@@ -589,16 +590,18 @@ def batch_job(
         If `target` is a file, or a folder that cannot be written
         (:func:`core.io.atomic.check_writable_folder`): found before any denoising.
     """
-    if target.resolve() == source.resolve():
+    if resolved(target) == resolved(source):
         raise ValueError("choose an output folder other than the input folder")
     if target.exists() and not target.is_dir():
         raise XrayError(f"{target} is a file, not a folder; choose another output folder")
+    if os.path.lexists(target) and (reason := broken_link_reason(target)) is not None:
+        raise ImageWriteError(target, f"{reason}; choose another output folder")
     target.mkdir(parents=True, exist_ok=True)
     check_writable_folder(target)
     unlisted: list[OSError] = []  # folders that cannot be listed: a row each, never dropped
     files = list(iter_image_files([source], onerror=unlisted.append))
-    if source.resolve() in target.resolve().parents:  # outputs inside the inputs: not inputs
-        files = [p for p in files if target.resolve() not in resolved(p).parents]
+    if resolved(source) in resolved(target).parents:  # outputs inside the inputs: not inputs
+        files = [p for p in files if resolved(target) not in resolved(p).parents]
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series

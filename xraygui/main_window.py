@@ -37,6 +37,7 @@ from core.errors import XrayError, collecting_warnings, error_line, issue_warnin
 from core.image import VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
+from core.io.paths import resolved
 from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
@@ -736,7 +737,7 @@ class MainWindow(QMainWindow):
 
     def _add_recent(self, path: Path) -> None:
         self.settings.setValue("last_dir", str(path.parent))
-        self._update_list("recent_files", add=str(path.resolve()))
+        self._update_list("recent_files", add=str(resolved(path)))
         self._rebuild_recent()
 
     def recent_files(self) -> list[str]:
@@ -2310,7 +2311,7 @@ def self_reference(reference: XrayImage, image: XrayImage) -> str | None:
     if not np.array_equal(reference.pixels, image.pixels):
         return None
     paths = (reference.source_path, image.source_path)
-    if None not in paths and paths[0].resolve() == paths[1].resolve():
+    if None not in paths and resolved(paths[0]) == resolved(paths[1]):
         what = f"the reference is the image being denoised ({_image_name(image)}"
         what += f", frame {image.frame + 1})" if image.n_frames > 1 else ")"
     else:
@@ -2397,10 +2398,7 @@ def _same_file(image: XrayImage, path: str | Path) -> bool:
     """Return whether `image` was read from the file at `path` (another frame of it, say)."""
     if image.source_path is None:
         return False
-    try:
-        return Path(image.source_path).resolve() == Path(path).resolve()
-    except OSError:  # a path that cannot be resolved (a loop of links): not the same
-        return False
+    return resolved(Path(image.source_path)) == resolved(Path(path))
 
 
 def _same_images(a: tuple, b: tuple) -> bool:

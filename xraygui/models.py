@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 
 from core.denoise import default_model_path
 from core.diffusion import card_path
+from core.io.paths import resolved
 from core.resources import INSTALLED_DATA, SHIPPED_MODEL
 
 FileStamp = tuple[str, int, int, int, int]
@@ -138,10 +139,10 @@ def find_models(extra: list[Path] | tuple[Path, ...] = ()) -> list[ModelEntry]:
     seen: set[Path] = set()
 
     def new(path: Path) -> bool:
-        resolved = path.resolve()
-        if resolved in seen or not _usable(path):
+        name = resolved(path)
+        if name in seen or not _usable(path):
             return False
-        seen.add(resolved)
+        seen.add(name)
         return True
 
     bundled = default_model_path()
@@ -251,10 +252,8 @@ def model_stamp(path: Path) -> tuple[FileStamp, ...] | None:
     for file in (Path(path), card_path(path)):
         try:
             status = file.stat()
-            resolved = str(file.resolve())
         except OSError:
             return None
-        stamps.append(
-            (resolved, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        )
+        name = str(resolved(file))
+        stamps.append((name, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
     return tuple(stamps)

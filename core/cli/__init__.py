@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import logging
 import os
 import select
 import sys
@@ -21,6 +20,7 @@ from core import __version__
 from core.cli import denoise, info, metrics, phantom, simulate, train
 from core.cli.signals import Terminated, stopping_signals_raise
 from core.errors import error_line, is_bad_input
+from core.io import silence_reader_libraries
 from core.resources import version_line
 
 PROG = "xray-denoise"
@@ -108,9 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
-    # tifffile logs its parsing remarks on damaged files; the user gets our one line instead.
-    logging.getLogger("tifffile").setLevel(logging.ERROR)
     with warnings.catch_warnings(), stopping_signals_raise():
+        silence_reader_libraries()  # the user gets our one line on a damaged file instead
         warnings.showwarning = _show_warning_on_one_line
         try:
             return args.run(args)

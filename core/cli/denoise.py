@@ -22,11 +22,9 @@ it, is loaded only when the subcommand runs.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import re
 import sys
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,13 +35,20 @@ from tqdm import tqdm
 from core import view_counts
 from core.cli.denoise_report import FAILED, SKIPPED, WRITTEN, DenoiseReport, Outcome
 from core.cli.frames import frame_index, read_numbered
-from core.errors import ImageWriteError, XrayError, XrayWarning, error_line, is_bad_input
+from core.errors import (
+    ImageWriteError,
+    XrayError,
+    collecting_warnings,
+    error_line,
+    is_bad_input,
+    issue_warning,
+)
 from core.image import XrayImage, frame_label
 from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError, check_writable_folder
 from core.io.dicom_write import DerivedSeriesUID, derived_series_uid
 from core.io.output_names import frame_stem
-from core.io.paths import resolved
+from core.io.paths import broken_link_reason, resolved
 from core.io.sniff import DICOM_SUFFIXES, detect_format
 from core.io.source_record import (
     made_from,
@@ -296,10 +301,11 @@ def run(args: argparse.Namespace) -> int:
                     )
                     image = None
                     if destination is None or not _kept(destination, path, frame, batch):
-                        with warnings.catch_warnings():
-                            if frame > first:  # said for the first frame already (colour, say)
-                                warnings.simplefilter("ignore", XrayWarning)
+                        with collecting_warnings() as notes:
                             image = read_numbered(path, frame)
+                        if frame == first:  # the later frames' are the same (colour, say)
+                            for note in notes:
+                                issue_warning(note)
                         many = image.n_frames > 1
                         if destination is None:  # --frame all's first frame
                             last = image.n_frames - 1
@@ -382,12 +388,9 @@ def _check_output_folder(folder: Path, *, skip_existing: bool) -> None:
     """
     exists = os.path.lexists(folder)  # a symbolic link to nothing is there, not missing
     there = folder if exists else next(p for p in folder.absolute().parents if os.path.lexists(p))
-    try:
-        os.stat(there)
-    except OSError as error:  # a link to nothing or a loop: mkdir would fail for every output
-        why = {errno.ENOENT: "a symbolic link to nothing", errno.ELOOP: "a symbolic link loop"}
-        reason = why.get(error.errno, error.strerror or str(error))
-        raise ImageWriteError(there, f"{reason}; choose another --output-dir") from None
+    reason = broken_link_reason(there)  # mkdir would fail for every output
+    if reason is not None:
+        raise ImageWriteError(there, f"{reason}; choose another --output-dir")
     if not there.is_dir():
         raise XrayError(f"{there} is a file, not a folder; choose another --output-dir")
     if exists:

@@ -7,6 +7,7 @@ bad input is an :class:`~core.errors.ImageReadError` or
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Callable
@@ -34,6 +35,7 @@ __all__ = [
     "make_folders_for",
     "output_stems",
     "read_image",
+    "silence_reader_libraries",
     "write_derived_dicom",
     "write_image",
     "write_new_dicom",
@@ -85,11 +87,7 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
     path = Path(path)
     source_format = detect_format(path)
     try:
-        with warnings.catch_warnings():
-            # pydicom's remarks on damaged or unusual headers are not the user's concern:
-            # what matters reaches them as our own error or XrayWarning.
-            warnings.filterwarnings("ignore", module="pydicom")
-            return _READERS[source_format](path, frame)
+        return _READERS[source_format](path, frame)
     except ImageReadError:
         raise
     except MemoryError:
@@ -106,6 +104,21 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
                 path, f"its {name} compression needs a codec not installed ({one_line(error)})"
             ) from error
         raise ImageReadError(path, f"invalid or corrupt {name} file ({one_line(error)})") from error
+
+
+def silence_reader_libraries() -> None:
+    """Keep pydicom's warnings and tifffile's log remarks on unusual files from the user.
+
+    Both remark on damaged or unusual headers that the readers handle; what matters
+    reaches the user as an :class:`~core.errors.ImageReadError` or an
+    :class:`~core.errors.XrayWarning` that names the file. Python's warning filters
+    belong to the process and are shared by its threads, so a program calls this once
+    as it starts (the app, the command line and the training process do), and
+    :func:`read_image` never swaps them around a read, which would race with the
+    reads and warnings of other threads.
+    """
+    warnings.filterwarnings("ignore", module="pydicom")
+    logging.getLogger("tifffile").setLevel(logging.ERROR)
 
 
 def make_folders_for(path: str | os.PathLike[str]) -> None:

@@ -9,6 +9,8 @@ words wherever it is met (the app's scan and batch, training).
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 
@@ -31,6 +33,29 @@ def resolved(path: Path) -> Path:
         return path.resolve()
     except (RuntimeError, OSError):
         return path.absolute()
+
+
+def broken_link_reason(path: Path) -> str | None:
+    """Say why `path`, which is there, cannot be followed: a link to nothing or a loop.
+
+    Parameters
+    ----------
+    path : Path
+        A path that exists as an entry (:func:`os.path.lexists`).
+
+    Returns
+    -------
+    str or None
+        ``"a symbolic link to nothing"``, ``"a symbolic link loop"`` or the system's
+        reason where the entry cannot be followed (a folder, or a file, cannot be made or
+        written through it); None where it can.
+    """
+    try:
+        os.stat(path)
+    except OSError as error:
+        why = {errno.ENOENT: "a symbolic link to nothing", errno.ELOOP: "a symbolic link loop"}
+        return why.get(error.errno, error.strerror or str(error))
+    return None
 
 
 def unlisted_reason(error: OSError) -> str:

@@ -33,6 +33,7 @@ import torch
 from core.diffusion.model import card_path, load_model
 from core.diffusion.unet import UNetConfig
 from core.errors import XrayError, error_line, is_bad_input
+from core.io import silence_reader_libraries
 from core.noise.dose import MAX_PHOTONS_PER_PIXEL as MAX_PHOTONS
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser
 from core.training.checkpoint import read_checkpoint
@@ -351,6 +352,7 @@ def run(args: argparse.Namespace) -> int:
     reconfigure = getattr(sys.stderr, "reconfigure", None)  # sys.stderr may be None
     if reconfigure is not None:
         reconfigure(encoding="utf-8", errors="backslashreplace")
+    silence_reader_libraries()
     with ExitStack() as held:
         try:
             if args.threads is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,7 +19,7 @@ import pydicom
 import tifffile
 from PIL import Image
 
-from core.errors import XrayError
+from core.errors import XrayError, collecting_warnings
 from core.image import XrayImage, frame_label
 from core.io import read_image
 from core.io.paths import unlisted_reason
@@ -592,11 +591,9 @@ def _read_frame(
     record: ImageRecord, reader: Callable[..., XrayImage], logged: set[str]
 ) -> XrayImage:
     """Read a record's frame, logging the reader's warnings not yet in ``logged``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collecting_warnings() as notes:
         image = reader(record.path, frame=record.frame)
-    for warning in caught:
-        message = str(warning.message)  # the readers' own warnings name the file already
+    for message in notes:  # the readers' own warnings name the file already
         if message not in logged:
             logged.add(message)
             named = message.startswith(str(record.path))

@@ -1,11 +1,10 @@
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from core.errors import XrayWarning
+from core.errors import issue_warning
 from core.image import StoredMapping, Window, XrayImage
 from core.io import read_image
 from core.training.data import (
@@ -107,7 +106,7 @@ def test_describe_source(image_folder, tmp_path):
 
 def test_reader_warnings_are_logged_per_file(image_folder, caplog):
     def warning_reader(path, frame):
-        warnings.warn("converted RGB to grayscale", XrayWarning, stacklevel=1)
+        issue_warning("converted RGB to grayscale")  # as the readers warn
         return read_image(path, frame=frame)
 
     records = [ImageRecord(image_folder / "png" / "im0.png", "p0")]
@@ -184,7 +183,7 @@ def test_the_split_keeps_the_frames_of_a_file_and_the_files_of_a_patient_togethe
 
 def test_an_unreadable_frame_skips_that_frame_only_and_warnings_are_logged_once(tmp_path, caplog):
     def reader(path, frame):
-        warnings.warn("converted RGB to grayscale", XrayWarning, stacklevel=1)
+        issue_warning("converted RGB to grayscale")  # as the readers warn
         if frame == 1:
             raise ValueError("corrupt fragment")
         pixels = np.full((8, 8), frame, np.float32)

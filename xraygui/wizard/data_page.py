@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import error_line
+from core.io.paths import resolved
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
@@ -197,7 +198,7 @@ class DataPage(QWizardPage):
         """
         if not str(folder).strip():
             return None
-        path = Path(str(folder).strip()).expanduser().resolve()
+        path = resolved(Path(str(folder).strip()).expanduser())
         if path != self._folder:  # another folder: its tables are used unless told
             self._folder = path
             self.ignore_table.blockSignals(True)
