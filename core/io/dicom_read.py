@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from pydicom.uid import (
     JPEGLSTransferSyntaxes,
     JPEGTransferSyntaxes,
     MediaStorageDirectoryStorage,
+    RLELossless,
 )
 from pydicom.valuerep import PersonName
 
@@ -66,6 +68,8 @@ itself decodes RLE and deflate; JPEG and JPEG-LS go through core.io.jpeg_decode)
 _HIGH_BIT_DECODED = (*JPEGTransferSyntaxes, *JPEGLSTransferSyntaxes, *JPEG2000TransferSyntaxes)
 """The syntaxes whose codecs decode BitsStored-bit values whatever HighBit says (RLE,
 unlike them, stores whole words: values in their high bits stay there)."""
+_WHOLE_WORDS = (*NATIVE_SYNTAXES, RLELossless)
+"""The syntaxes whose pixel data are read as whole words, wherever HighBit puts the values."""
 
 register_plugin()  # before any decoding: imagecodecs decodes JPEG and JPEG-LS frames
 
@@ -150,19 +154,19 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     the irreversible wavelet, or a syntax that allows lossy compression without
     LossyImageCompression ``"00"``) marks the header (``dataset``)
     LossyImageCompression ``"01"``, whatever it said.
-    HighBit BitsAllocated - 1 over fewer bits stored, in uncompressed pixel data, is
-    read from the low bits, with an :class:`XrayWarning` that the header looks
-    mislabelled, only where the frame's values clearly lie there: the top unused bits
-    of every word zero (or, for signed values, zero or repeating the sign; the values
-    are sign-extended from BitsStored) and the low unused bits not all zero. Otherwise
-    the header is trusted, with an :class:`XrayWarning`: the values are read from the
-    high bits (left-aligned; legacy CR/DX), any stray bits in the low unused bits
-    ignored (:func:`_values_high_bit`). The decision is the frame's own. In JPEG,
+    HighBit BitsAllocated - 1 over fewer bits stored, in uncompressed or RLE pixel data
+    (whose decoded words keep the values where they were stored), is read from the low
+    bits, with an :class:`XrayWarning` that the header looks mislabelled, only where the
+    file's values clearly lie there: the top unused bits of every word of every frame
+    zero (or, for signed values, zero or repeating the sign; the values are
+    sign-extended from BitsStored) and the low unused bits not all zero. Otherwise the
+    header is trusted, with an :class:`XrayWarning`: the values are read from the high
+    bits (left-aligned; legacy CR/DX), any stray bits in the low unused bits ignored
+    (:func:`_values_high_bit`). Every frame of a file is read the same way. In JPEG,
     JPEG-LS and JPEG 2000 (HTJ2K included) pixel data HighBit is ignored, with an
     :class:`XrayWarning`: their codecs decode BitsStored-bit values. Either way the
-    header's HighBit becomes BitsStored - 1; any other HighBit than these (RLE's
-    included, whose decoded words keep the values where they were stored) is
-    refused. An overlay embedded in unused bits of uncompressed pixel data
+    header's HighBit becomes BitsStored - 1; any other HighBit than these is refused.
+    An overlay embedded in unused bits of uncompressed pixel data
     (a retired encoding) becomes the header's OverlayData; one declared without data
     that cannot be found so is left out of the header, with an :class:`XrayWarning`.
     An applied Modality LUT Sequence leaves the header the identity rescale in the
@@ -216,6 +220,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         )
     high_bit = _int(path, ds, "HighBit", bits_stored - 1)
     native = syntax in NATIVE_SYNTAXES
+    whole_words = syntax in _WHOLE_WORDS
     if n_frames < 1:
         raise ImageReadError(path, f"invalid NumberOfFrames {n_frames}")
     check_dimensions(
@@ -238,11 +243,11 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
             "data read as decoded",
         )
         ds.HighBit = high_bit = bits_stored - 1  # the header a derived file copies
-    if high_bit != bits_stored - 1 and not (native and high_bit == bits_allocated - 1):
+    if high_bit != bits_stored - 1 and not (whole_words and high_bit == bits_allocated - 1):
         raise ImageReadError(
             path,
             f"unsupported HighBit {high_bit} with BitsStored {bits_stored} (only "
-            f"{bits_stored - 1}, or {bits_allocated - 1} in uncompressed pixel data)",
+            f"{bits_stored - 1}, or {bits_allocated - 1} in uncompressed or RLE pixel data)",
         )
     codestream = check_codestream(path, ds, syntax, frame, n_frames)
     ds.file_meta.TransferSyntaxUID = syntax  # for files without meta; the file is untouched
@@ -253,10 +258,15 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if is_j2k and samples == 1:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
         stored = decode_jpeg2000(codestream.data, (rows, cols), stored_type)
-    elif native and (high_bit != bits_stored - 1 or _overlays_without_data(ds)):
+    elif high_bit != bits_stored - 1 or (native and _overlays_without_data(ds)):
         words = _decode_frame(path, ds, syntax, frame, n_frames, raw=True)
         if high_bit != bits_stored - 1:
-            high_bit = _values_high_bit(path, ds, words, bits_stored, signed, frame, n_frames)
+            others = (
+                _decode_frame(path, ds, syntax, other, n_frames, raw=True)
+                for other in range(n_frames)
+                if other != frame
+            )
+            high_bit = _values_high_bit(path, ds, words, others, bits_stored, signed)
             ds.HighBit = bits_stored - 1  # the header a derived file copies describes them
         stored = _stored_bits(words, bits_stored, high_bit, signed)
     if stored is None:
@@ -423,21 +433,22 @@ def _values_high_bit(
     path: Path,
     ds: Dataset,
     words: np.ndarray,
+    other_frames: Iterable[np.ndarray],
     bits_stored: int,
     signed: bool,
-    frame: int,
-    n_frames: int,
 ) -> int:
     """Return the top bit of the values in `words`, whose header says the words' own top bit.
 
     The values are read from the low bits (a mislabelled header) only where they clearly
-    lie there: the top unused bits of every word are zero (or, for signed values, zero or
-    repeating the sign bit) and the low unused bits are not all zero. Otherwise the
-    header is trusted: the values are read from the high bits (left-aligned, legacy
-    CR/DX), where stray bits in the low unused bits are ignored, as the standard has
-    unused bits ignored. Either reading comes with an :class:`XrayWarning` naming the
-    file (and the frame, in a multi-frame file). The bits of an overlay embedded outside
-    the values (:func:`_embedded_bit`) are left out of each check.
+    lie there: the top unused bits of every word of every frame are zero (or, for signed
+    values, zero or repeating the sign bit) and the low unused bits are not all zero.
+    Otherwise the header is trusted: the values are read from the high bits
+    (left-aligned, legacy CR/DX), where stray bits in the low unused bits are ignored, as
+    the standard has unused bits ignored. The decision is the file's, so that every frame
+    is read alike: the other frames are decoded only while the low bits stay in question.
+    Either reading comes with an :class:`XrayWarning` naming the file. The bits of an
+    overlay embedded outside the values (:func:`_embedded_bit`) are left out of each
+    check.
 
     Parameters
     ----------
@@ -447,12 +458,12 @@ def _values_high_bit(
         Its header, with the overlay groups.
     words : ndarray of unsigned int
         The frame's whole words, as :func:`_decode_frame` gives them with `raw`.
+    other_frames : iterable of ndarray
+        The other frames' whole words (none in a single-frame file), decoded as needed.
     bits_stored : int
         BitsStored, fewer than the words' bits.
     signed : bool
         Whether the values are two's complement (PixelRepresentation 1).
-    frame, n_frames : int
-        The frame's zero-based index and the file's NumberOfFrames, for the warning.
 
     Returns
     -------
@@ -461,10 +472,44 @@ def _values_high_bit(
     """
     width = 8 * words.itemsize
     unused = width - bits_stored
-    kind = words.dtype.type
     header = f"HighBit {width - 1} with BitsStored {bits_stored}"
-    if n_frames > 1:
-        header = f"frame {frame}: {header}"
+    fits, stray = _low_aligned_bits(ds, words, bits_stored, signed)
+    low_used, frames = stray, 1
+    for other in other_frames:
+        if not fits:
+            break
+        other_fits, other_low_used = _low_aligned_bits(ds, other, bits_stored, signed)
+        fits, low_used, frames = other_fits, low_used or other_low_used, frames + 1
+    if fits and low_used:
+        where = " of every frame" if frames > 1 else ""
+        warn_converted(
+            path,
+            f"{header} looks mislabelled: the top {unused} bits of the words{where} are "
+            f"{'zero or the sign repeated' if signed else 'zero'} and the low {unused} "
+            f"are not all zero, so the stored values are read from the low {bits_stored} bits",
+        )
+        return bits_stored - 1
+    ignored = ", stray bits in the low unused bits ignored" if stray else ""
+    warn_converted(path, f"{header}: stored values read from the high bits (left-aligned){ignored}")
+    return width - 1
+
+
+def _low_aligned_bits(
+    ds: Dataset, words: np.ndarray, bits_stored: int, signed: bool
+) -> tuple[bool, bool]:
+    """Say whether a frame's values could lie in the low bits, and whether they use them.
+
+    Returns
+    -------
+    fits_low : bool
+        Whether the top unused bits of every word are zero (for signed values, zero or
+        repeating the sign bit), leaving embedded overlays' bits out.
+    low_used : bool
+        Whether any of the low unused bits is set, leaving embedded overlays' bits out.
+    """
+    width = 8 * words.itemsize
+    kind = words.dtype.type
+    unused = width - bits_stored
     low = kind(((1 << unused) - 1) & ~_overlay_bits(ds, words, bits_stored, width - 1))
     top = kind(
         ((1 << width) - (1 << bits_stored))
@@ -474,17 +519,7 @@ def _values_high_bit(
     fits_low = top_bits == 0
     if signed:  # or the top bits repeat the sign bit
         fits_low |= (top_bits == top) & (words & kind(1 << (bits_stored - 1)) != 0)
-    if np.any(words & low) and np.all(fits_low):
-        warn_converted(
-            path,
-            f"{header} looks mislabelled: the top {unused} bits of the words are "
-            f"{'zero or the sign repeated' if signed else 'zero'} and the low {unused} "
-            f"are not all zero, so the stored values are read from the low {bits_stored} bits",
-        )
-        return bits_stored - 1
-    stray = ", stray bits in the low unused bits ignored" if np.any(words & low) else ""
-    warn_converted(path, f"{header}: stored values read from the high bits (left-aligned){stray}")
-    return width - 1
+    return bool(np.all(fits_low)), bool(np.any(words & low))
 
 
 def _overlay_bits(ds: Dataset, words: np.ndarray, bits_stored: int, high_bit: int) -> int:

@@ -78,10 +78,27 @@ def test_left_aligned_values_are_read_with_a_warning_naming_the_file(write_dx, s
 def test_a_frame_of_a_left_aligned_multi_frame_file(write_dx):
     truth = film()
     path = left_aligned(write_dx, truth, frames=3)
-    with pytest.warns(XrayWarning, match="frame 2: HighBit 15") as record:  # its own decision
+    with pytest.warns(XrayWarning, match="HighBit 15 with BitsStored 12: stored") as record:
         image = read_image(path, frame=2)
     assert str(path) in str(record[0].message)
     np.testing.assert_array_equal(image.pixels, truth)
+
+
+@pytest.mark.parametrize("frame", [0, 1])
+def test_every_frame_of_a_mislabelled_multi_frame_file_is_read_alike(write_dx, frame):
+    truth = np.stack([film(), film() & 0xFF0])  # the second frame's low 4 bits all zero
+    path = with_words(write_dx, truth[0], truth)  # the values in the low bits, HighBit 15
+    with pytest.warns(XrayWarning, match="the top 4 bits of the words of every frame are zero"):
+        image = read_image(path, frame=frame)
+    np.testing.assert_array_equal(image.pixels, truth[frame])  # not 16 times too low
+
+
+def test_one_left_aligned_frame_makes_the_file_left_aligned(write_dx):
+    truth = np.stack([film() & 0xFF, film()])  # the first frame's values all under 256 ...
+    path = with_words(write_dx, truth[0], truth << 4)  # ... so its top 4 bits are zero
+    with pytest.warns(XrayWarning, match="read from the high bits"):
+        image = read_image(path, frame=0)
+    np.testing.assert_array_equal(image.pixels, truth[0])
 
 
 def test_a_derived_image_of_a_left_aligned_source_holds_the_values_right_aligned(
@@ -126,18 +143,36 @@ def test_jpeg_2000_data_are_read_as_decoded_whatever_the_high_bit(tmp_path, writ
     np.testing.assert_array_equal(pydicom.dcmread(out).pixel_array, truth)
 
 
-@pytest.mark.parametrize("high_bit", [15, 13])
-def test_rle_data_under_another_high_bit_are_refused_naming_the_file(write_dx, high_bit):
+def rle_words(write_dx, words, high_bit):
+    """Write 16-bit `words` RLE-compressed under BitsStored 12 and HighBit `high_bit`."""
     path = write_dx(film())
     ds = pydicom.dcmread(path)
-    words = film() << 4  # left-aligned: RLE keeps whole words, so they stay in the high bits
     ds.BitsStored = 16  # so that the encoder keeps every bit of the words
     ds.compress(RLELossless, words)
     ds.BitsStored, ds.HighBit = 12, high_bit
     ds.save_as(path)
+    return path
+
+
+def test_left_aligned_rle_data_are_read_from_the_high_bits(tmp_path, write_dx):
+    truth = film()
+    path = rle_words(write_dx, truth << 4, 15)  # RLE keeps whole words: the values stay high
+    with pytest.warns(XrayWarning, match="HighBit 15 with BitsStored 12: stored") as record:
+        image = read_image(path)
+    assert len(record) == 1 and str(path) in str(record[0].message)
+    np.testing.assert_array_equal(image.pixels, truth)
+    out = write_image(image, tmp_path / "derived.dcm", description="denoised")
+    np.testing.assert_array_equal(pydicom.dcmread(out).pixel_array, truth)
+
+
+def test_rle_data_under_another_high_bit_are_refused_naming_the_file(write_dx):
+    path = rle_words(write_dx, film() << 2, 13)
     with pytest.raises(ImageReadError) as refused:
         read_image(path)
-    assert refused.value.reason.startswith(f"unsupported HighBit {high_bit} with BitsStored 12")
+    assert refused.value.reason == (
+        "unsupported HighBit 13 with BitsStored 12 (only 11, or 15 in uncompressed or RLE "
+        "pixel data)"
+    )
     assert str(path) in str(refused.value)
 
 
