@@ -86,11 +86,13 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from scipy.special import ndtr
 
 from core.image import XrayImage
 from core.noise.correlation import correlation_problem
@@ -546,9 +548,9 @@ def simulate_counts(
         module notes); ``dose=1`` then returns ``counts`` unchanged. False: draw
         ``Poisson(d * lambda) + N(0, s^2)``.
     added_noise_scale : float or array_like
-        Factor (in [0, 1], per pixel or for all) on the noise thinning adds (the
-        thinning's own and the electronic top-up), for noise the input holds beyond
-        its quanta (its rounding, see :func:`simulate_low_dose`); 1 by default.
+        Factor (>= 0, per pixel or for all) on the noise thinning adds (the
+        thinning's own and the electronic top-up), for the rounding of the input
+        and output to stored values (see :func:`simulate_low_dose`); 1 by default.
 
     Returns
     -------
@@ -584,6 +586,106 @@ def simulate_counts(
     return dose * counts + added * added_noise_scale
 
 
+ROUNDING_TABLE_STEPS = 3.0
+"""Noise std, in stored steps, up to which rounding's effect on it is tabulated.
+
+Beyond it rounding adds exactly a step's ``1/12`` to the variance (the rest is under
+``exp(-2 pi^2 3^2)``)."""
+
+
+@functools.cache
+def _rounding_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tabulate what rounding to a step of 1 does to Gaussian noise of std ``sigma``.
+
+    ``Var(round(u + sigma Z))`` with ``Z ~ N(0, 1)``, from
+    ``P(k) = Phi((k + 1/2 - u) / sigma) - Phi((k - 1/2 - u) / sigma)``, less the
+    ``sigma^2 + 1/12`` it tends to for large ``sigma``.
+
+    Returns
+    -------
+    sigmas : ndarray
+        Noise std in steps, 0 to :data:`ROUNDING_TABLE_STEPS`.
+    on_grid : ndarray
+        The excess for a value on the grid (``u = 0``): noise added to a stored value.
+        Negative: noise under half a step mostly rounds away.
+    spread : ndarray
+        The excess averaged over the offset ``u`` of a value within its step: the
+        per-pixel variance an acquisition rounded to the grid holds, for clean values
+        spread evenly over a step.
+    """
+    sigmas = np.linspace(0.0, ROUNDING_TABLE_STEPS, 601)
+    offsets = np.concatenate([[0.0], (np.arange(64) + 0.5) / 64 - 0.5])
+    last = math.ceil(8 * ROUNDING_TABLE_STEPS) + 1
+    k = np.arange(-last, last + 1, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        upper = ndtr((k + 0.5 - offsets[:, None]) / sigmas[:, None, None])
+        lower = ndtr((k - 0.5 - offsets[:, None]) / sigmas[:, None, None])
+    p = upper - lower
+    variance = (p * k**2).sum(axis=-1) - (p * k).sum(axis=-1) ** 2
+    excess = variance - (sigmas**2 + 1.0 / 12.0)[:, None]
+    return sigmas, excess[:, 0], excess[:, 1:].mean(axis=1)
+
+
+def _rounding_scale(
+    counts: np.ndarray, *, dose: float, detector: DetectorModel, step: float
+) -> np.ndarray:
+    """Per-pixel factor on the noise thinning adds to an input rounded to ``step``.
+
+    Thinning adds, by the delta method, ``V_add = v^2 ((1 - d) / (d lambda) +
+    s^2 (1 - d^2) / (d lambda)^2)`` to the full-dose variance
+    ``V_1 = v^2 (1 / lambda + s^2 / lambda^2)`` (pixel units), for
+    ``V_d = V_1 + V_add`` at dose ``d``. An acquisition at dose ``d`` rounded to the
+    grid holds, per pixel, ``R(V_d)``, and the rounded input ``R(V_1)``, with ``R``
+    the rounded variance averaged over where the clean value falls within a step
+    (``V + step^2 / 12`` where the noise spans a step or more, less below: a
+    nearly noise-free value rounds to the same stored value every time). The
+    output is the input plus the added noise, rounded to the same grid: as the
+    input is on the grid, that adds ``G(w)``, the variance of noise of variance
+    ``w`` rounded about a grid point (``w + step^2 / 12`` for large ``w``, about
+    nothing for ``w`` under a quarter of a step squared). So ``w`` solves
+    ``G(w) = R(V_d) - R(V_1)``, and the scale is ``sqrt(w / V_add)``: under 1 where
+    the noise spans steps (the input's ``step^2 / 12`` is left out), over 1 where
+    the added noise is under about half a step (enough that rounding keeps
+    ``V_add`` of it).
+
+    Parameters
+    ----------
+    counts : ndarray
+        Full-dose counts ``lambda`` behind each pixel (at least 1 is used).
+    dose : float
+        Fraction ``d`` of the full dose, in (0, 1).
+    detector : DetectorModel
+        Gives ``v`` and ``s``.
+    step : float
+        The stored step, > 0.
+
+    Returns
+    -------
+    ndarray of float64
+        The scale, >= 0, same shape as ``counts``.
+    """
+    expected = np.maximum(counts, 1.0)
+    s2 = detector.electronic_noise**2
+    per_step = (detector.value_per_attenuation / step) ** 2
+    full = per_step * (1.0 / expected + s2 / expected**2)
+    added = per_step * (
+        (1.0 - dose) / (dose * expected) + s2 * (1.0 - dose * dose) / (dose * expected) ** 2
+    )
+    sigmas, on_grid, spread = _rounding_tables()
+
+    def excess(table: np.ndarray, variance: np.ndarray) -> np.ndarray:
+        return np.interp(np.sqrt(variance), sigmas, table, right=0.0)
+
+    wanted = added + excess(spread, full + added) - excess(spread, full)
+    grid_variance = sigmas**2 + 1.0 / 12.0 + on_grid  # G(w), w = sigmas^2, increasing
+    variance = np.where(
+        wanted < grid_variance[-1],
+        np.interp(wanted, grid_variance, sigmas**2),
+        wanted - 1.0 / 12.0,
+    )
+    return np.sqrt(variance / added)
+
+
 def simulate_low_dose(
     pixels: np.ndarray,
     *,
@@ -614,14 +716,21 @@ def simulate_low_dose(
         which is thinned; ``dose=1`` returns the input unchanged. False (a
         clean image, as in benchmarks): the input is the noise-free expectation.
     input_step : float
-        The step (pixel units) the noisy input was rounded to, 0 for none. Its
-        rounding noise, variance ``step^2 / 12``, passes into the output, which is
-        rounded once more where stored as integers, so a thinned image would hold
-        that much more than an acquisition at the lower dose (12-15 % more variance
-        at the bright end of an 8-bit image at 20,000 quanta). The noise thinning
-        adds is scaled down per pixel to leave it out: by
-        ``sqrt(1 - step^2 / 12 / V_add)``, ``V_add`` the pixel variance thinning adds
-        by the delta method (0 where rounding exceeds it).
+        The step (pixel units) the noisy input was rounded to, 0 for none; the
+        output is then taken to be rounded to the same grid (as
+        :func:`simulate_low_dose_image` does). The input's rounding noise passes
+        into the output, so where the noise spans a step or more a thinned image
+        would hold ``step^2 / 12`` more variance than an acquisition at the lower
+        dose (12-15 % more at the bright end of an 8-bit image at 20,000 quanta);
+        where the noise thinning adds is under about half a step, rounding the
+        output would erase most of it and leave the input as it was. The noise
+        thinning adds is scaled per pixel so that the rounded output holds, per
+        pixel, the variance an acquisition at the lower dose rounded to that grid
+        holds, averaged over where the clean value falls within a step: down by
+        about ``sqrt(1 - step^2 / 12 / V_add)`` (``V_add`` the pixel variance
+        thinning adds by the delta method) where the noise spans steps, up where
+        ``V_add`` is under about a quarter of a step squared (see
+        :func:`_rounding_scale`).
 
     Returns
     -------
@@ -654,14 +763,7 @@ def simulate_low_dose(
     counts = full_dose * np.exp(-detector.line_integral(values))
     scale = 1.0
     if input_is_noisy and input_step > 0:
-        expected = np.maximum(counts, 1.0)
-        s2 = detector.electronic_noise**2
-        added = detector.value_per_attenuation**2 * (
-            (1.0 - dose) / (dose * expected) + s2 * (1.0 - dose * dose) / (dose * expected) ** 2
-        )
-        rounding = input_step * input_step / 12.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.sqrt(np.clip(1.0 - rounding / added, 0.0, 1.0))
+        scale = _rounding_scale(counts, dose=dose, detector=detector, step=input_step)
     simulated = simulate_counts(
         counts,
         dose=dose,
