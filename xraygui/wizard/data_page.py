@@ -233,6 +233,18 @@ class DataPage(QWizardPage):
         worker.start()
         return worker
 
+    def stop_scan(self) -> None:
+        """Abandon a scan going on, without waiting for it (the wizard is closing).
+
+        It stops after the file, or the walk of the folder, it is in, and nothing it sends
+        from now on reaches the page; it keeps itself until its thread ends, for which the
+        app's exit waits.
+        """
+        if self.worker is not None:
+            self.worker.detach()
+            self.worker = None
+            self.progress.hide()
+
     def _current(self) -> bool:
         """Whether the signal being handled comes from the scan of the folder shown."""
         return self.worker is not None and self.sender() is self.worker

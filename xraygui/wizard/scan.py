@@ -1,7 +1,8 @@
 """Background scan of a training folder: what is there, what is unusable, how it splits.
 
 Qt-free: :func:`scan_folder` is a generator for :class:`xraygui.worker.GeneratorWorker`,
-yielding ``(done, total)`` after every file and returning a :class:`ScanReport`.
+yielding ``(done, total)`` between its walks of the folder and after every file, and
+returning a :class:`ScanReport`.
 """
 
 from __future__ import annotations
@@ -213,7 +214,8 @@ def scan_folder(
     Yields
     ------
     (int, int)
-        Files done and files in all.
+        Files done and files in all: ``(0, 0)`` while the folder is walked, then
+        ``(0, n)`` while the images' patients are assigned (their headers read).
 
     Returns
     -------
@@ -225,10 +227,12 @@ def scan_folder(
         If a table cannot be used (and ``ignore_tables`` is False): training would refuse.
     """
     report = ScanReport(folder, tables=patient_tables(folder), tables_ignored=ignore_tables)
+    yield 0, 0  # after each walk of the folder, as after each file, an abandoned scan stops
     unlisted: list[tuple[Path, str]] = []
     paths, others = sort_files(folder, unreadable=unlisted)  # walks the folder once
     report.n_image_files = len(paths)
     report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + unlisted
+    yield 0, len(paths)
     with _warnings_of(patient_table_log) as notes:
         records = assign_patients(folder, paths, ignore_tables=ignore_tables)
     report.split_notes = notes

@@ -274,9 +274,7 @@ class TrainWizard(QWizard):
         self._stop_wait.stop()
         if not self._settle_unsaved():
             return
-        if self.data_page.worker is not None:
-            self.data_page.worker.quit()
-            self.data_page.worker.wait()
+        self.data_page.stop_scan()  # never waited for: a large file or a slow share
         super().done(result)
 
     def unsaved_run(self) -> RunSpec | None:
