@@ -48,7 +48,7 @@ from core.denoise.uncertainty import RunningMoments
 from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, inference_dtype, precision_label, select_device
 from core.diffusion.model import DiffusionModel
-from core.diffusion.sampler import diffusion_start, reverse_step, reverse_times
+from core.diffusion.sampler import ReverseState, diffusion_start, reverse_diffusion
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.errors import ModelFileError, XrayError
@@ -222,7 +222,7 @@ def _reverse(
     run: int,
     rounded: bool = False,
 ) -> Generator[DenoiseEvent, None, torch.Tensor]:
-    """Reverse diffusion from ``t_start`` to 0 with tiled ``eps``.
+    """Reverse diffusion from ``t_start`` to 0 with tiled ``eps`` (:func:`reverse_diffusion`).
 
     Yields a :class:`TileProgress` per network call and, when ``shown`` (the image and
     its map) is given, a :class:`DenoiseStep` in the image's pixels per step, the last
@@ -230,35 +230,49 @@ def _reverse(
     final ``x_0``.
     """
     model = evaluator.model
-    n_steps = progress.n_steps(run)
-    times = reverse_times(t_start, n_steps)
-    for i in range(n_steps):
-        t, s = float(times[i]), float(times[i + 1])
+
+    def evaluate(
+        x_t: torch.Tensor, t: float, step: int
+    ) -> Generator[TileProgress, None, torch.Tensor]:
         eps = yield from evaluator.evaluate(
-            x, t, lambda tile, n_tiles, step=i + 1: progress.event(run, step, tile, n_tiles)
+            x_t, t, lambda tile, n_tiles: progress.event(run, step, tile, n_tiles)
         )
-        _check_output(model, x, eps, t)
-        with torch.inference_mode():
-            x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator)
+        _check_output(model, x_t, eps, t)
+        return eps
+
+    states = reverse_diffusion(
+        model,
+        x,
+        t_start=t_start,
+        n_steps=progress.n_steps(run),
+        eta=eta,
+        generator=generator,
+        evaluate_eps=evaluate,
+    )
+    for state in states:
+        if not isinstance(state, ReverseState):  # a network call's progress
+            yield state
+            continue
+        x = state.x_t
         if shown is not None:
             image, domain = shown
-            final = s == 0.0
-            state = x[0, 0] / math.sqrt(model.schedule.abar(s))  # mapped on a GPU there
+            final = state.t == 0.0
+            noisy = x[0, 0] / math.sqrt(model.schedule.abar(state.t))  # mapped on a GPU there
             # A noisy state goes back through the algebraic inverse, the final
             # (noise-free) one through the unbiased inverse, as the result does.
-            picture = _image_pixels(image, domain, state, estimate=final)
-            x0_pred = _image_pixels(image, domain, x0[0, 0])
+            picture = _image_pixels(image, domain, noisy, estimate=final)
+            x0_pred = _image_pixels(image, domain, state.x0_pred[0, 0])
             if final and rounded:  # the result itself
                 picture, x0_pred = written_pixels(image, picture), written_pixels(image, x0_pred)
             yield DenoiseStep(
-                step=i + 1,
-                n_steps=n_steps,
-                t=s,
-                sigma=float(model.schedule.sigma(s)),
+                step=state.step,
+                n_steps=state.n_steps,
+                t=state.t,
+                sigma=state.sigma,
                 image=picture,
                 x0_pred=x0_pred,
-                t_from=t,
-                sigma_from=float(model.schedule.sigma(t)),
+                t_from=state.t_from,
+                sigma_from=state.sigma_from,
             )
     return x
 

@@ -4,7 +4,10 @@ Denoising runs the reverse process from an intermediate time ``t*`` (where the s
 noise level equals the image's) down to 0; generation starts at ``t = T`` from pure noise.
 Each sampler is a generator that yields a :class:`StepState` after every network
 evaluation, so a front end can show progress, a timeline of ``x_t`` and of the
-``x_0`` prediction, and cancel between steps. :func:`sample` drains one.
+``x_0`` prediction, and cancel between steps. :func:`sample` drains one. They share
+one loop, :func:`reverse_diffusion`, which yields the states as tensors and takes the
+``eps`` evaluator as an argument: the denoise pipeline runs it with its tiled, multi-view
+evaluator, which yields a progress event per network call.
 
 Steps are spaced uniformly in continuous time between ``t*`` and 0. The last step
 always lands on ``t = 0``, where both samplers return the ``x_0`` prediction itself, so
@@ -20,8 +23,9 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from typing import Never, TypeVar
 
 import numpy as np
 import torch
@@ -234,6 +238,122 @@ def reverse_step(
     return x_s, x0
 
 
+@dataclass(frozen=True)
+class ReverseState:
+    """The state of a reverse-diffusion run after one step, as tensors where it runs.
+
+    What :func:`reverse_diffusion` yields; the samplers copy it to the CPU as a
+    :class:`StepState`, whose fields it shares.
+
+    Parameters
+    ----------
+    step, n_steps : int
+        Steps done (1 to ``n_steps``) and steps in the run.
+    t, sigma : float
+        Time reached by this step (0 after the last) and its noise level.
+    x_t : Tensor, shape (N, C, H, W)
+        The state at ``t``, on the run's device.
+    x0_pred : Tensor, shape of ``x_t``
+        The ``x_0`` prediction made during this step (at ``t_from``).
+    t_from, sigma_from : float
+        The time this step started from and its noise level (``schedule.sigma(t_from)``).
+    """
+
+    step: int
+    n_steps: int
+    t: float
+    sigma: float
+    x_t: torch.Tensor
+    x0_pred: torch.Tensor
+    t_from: float
+    sigma_from: float
+
+
+Event = TypeVar("Event")
+
+EpsEvaluator = Callable[[torch.Tensor, float, int], Generator[Event, None, torch.Tensor]]
+"""``evaluate(x_t, t, step)``: a generator that may yield progress events and returns
+``eps_theta(x_t, t)``, shaped like ``x_t``; ``step`` is the step it serves, from 1."""
+
+
+def _network_eps(model: DiffusionModel) -> EpsEvaluator[Never]:
+    """Evaluate ``eps`` with one call of the whole network, yielding nothing."""
+
+    def evaluate(x: torch.Tensor, t: float, step: int) -> Generator[Never, None, torch.Tensor]:
+        yield from ()
+        with torch.inference_mode():
+            return model.predict_eps(x, t)
+
+    return evaluate
+
+
+def reverse_diffusion(
+    model: DiffusionModel,
+    x: torch.Tensor,
+    *,
+    t_start: float,
+    n_steps: int,
+    eta: float,
+    generator: torch.Generator | None,
+    clip: tuple[float, float] | None = None,
+    evaluate_eps: EpsEvaluator[Event] | None = None,
+) -> Generator[Event | ReverseState, None, None]:
+    """Run generalised DDIM ([2]_, eq. 12) from ``x_t*`` to 0: the loop of every sampler.
+
+    The times are :func:`reverse_times`; each step is :func:`reverse_step`. The inputs
+    are not checked (:func:`ddim_sample` and :func:`ddpm_sample` check theirs).
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The schedule and the ``x_0`` estimate from ``eps``; the network too by default.
+    x : Tensor, shape (N, C, H, W)
+        ``x_t*``, on the device ``eps`` is evaluated on.
+    t_start : float
+        ``t*``.
+    n_steps : int
+        Steps, at least 1.
+    eta : float
+        0 is deterministic DDIM, 1 ancestral DDPM.
+    generator : torch.Generator or None
+        Source of the step noise, on ``x``'s device; unused when ``eta`` is 0.
+    clip : tuple of float or None
+        Clamp each ``x_0`` prediction to ``(low, high)``.
+    evaluate_eps : callable or None
+        Evaluates ``eps`` (tile by tile, say), yielding progress events
+        (:data:`EpsEvaluator`); the whole network at once, yielding nothing, if None.
+
+    Yields
+    ------
+    object
+        Each event ``evaluate_eps`` yields, as it comes.
+    ReverseState
+        After every step.
+
+    References
+    ----------
+    .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
+    """
+    evaluate = _network_eps(model) if evaluate_eps is None else evaluate_eps
+    schedule = model.schedule
+    times = reverse_times(t_start, n_steps)
+    for i in range(n_steps):
+        t, s = float(times[i]), float(times[i + 1])
+        eps = yield from evaluate(x, t, i + 1)
+        with torch.inference_mode():
+            x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator, clip=clip)
+        yield ReverseState(
+            step=i + 1,
+            n_steps=n_steps,
+            t=s,
+            sigma=float(schedule.sigma(s)),
+            x_t=x,
+            x0_pred=x0,
+            t_from=t,
+            sigma_from=float(schedule.sigma(t)),
+        )
+
+
 def _reverse(
     model: DiffusionModel,
     x_start: torch.Tensor | ArrayLike,
@@ -244,25 +364,22 @@ def _reverse(
     generator: torch.Generator | None,
     clip: tuple[float, float] | None,
 ) -> Iterator[StepState]:
-    """Generalised DDIM ([2]_, eq. 12): eta=0 is DDIM, eta=1 ancestral DDPM."""
-    schedule = model.schedule
+    """:func:`reverse_diffusion` of any input, its states copied to the CPU."""
     shape = np.shape(x_start) if not isinstance(x_start, torch.Tensor) else tuple(x_start.shape)
     x = _as_batch(x_start, _device(model))
-    times = reverse_times(t_start, n_steps)
-    for i in range(n_steps):
-        t, s = float(times[i]), float(times[i + 1])
-        with torch.inference_mode():
-            eps = model.predict_eps(x, t)
-            x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator, clip=clip)
+    states = reverse_diffusion(
+        model, x, t_start=t_start, n_steps=n_steps, eta=eta, generator=generator, clip=clip
+    )
+    for state in states:
         yield StepState(
-            step=i + 1,
-            n_steps=n_steps,
-            t=s,
-            sigma=float(schedule.sigma(s)),
-            x_t=x.detach().cpu().numpy().reshape(shape),
-            x0_pred=x0.detach().cpu().numpy().reshape(shape),
-            t_from=t,
-            sigma_from=float(schedule.sigma(t)),
+            step=state.step,
+            n_steps=state.n_steps,
+            t=state.t,
+            sigma=state.sigma,
+            x_t=state.x_t.detach().cpu().numpy().reshape(shape),
+            x0_pred=state.x0_pred.detach().cpu().numpy().reshape(shape),
+            t_from=state.t_from,
+            sigma_from=state.sigma_from,
         )
 
 
