@@ -105,6 +105,7 @@ class ControlPanel(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self._running = False  # a job runs (set_running): a model loaded meanwhile keeps it so
         self.model = QComboBox()
         self.model.setSizeAdjustPolicy(  # a long model name does not widen the panel
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -119,6 +120,10 @@ class ControlPanel(QWidget):
         self.sampler = ShrinkingComboBox(COMBO_LETTERS)
         self.sampler.addItem("DDIM (deterministic)", "ddim")
         self.sampler.addItem("DDPM (stochastic)", "ddpm")
+        self.sampler.setToolTip(
+            "DDIM: deterministic, the same result every time.\n"
+            "DDPM: adds noise drawn from the seed at each step (a stochastic sample)"
+        )
         self.steps = QSpinBox(minimum=1, maximum=1000, value=1)
         self.steps.setToolTip(
             "Reverse-diffusion steps: 1 gives the posterior mean (fastest, smoothest);\n"
@@ -138,8 +143,15 @@ class ControlPanel(QWidget):
         strength_row.addWidget(self.strength, 1)
         strength_row.addWidget(auto)
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed.setToolTip(
+            "Seed of the noise DDPM adds, of the uncertainty samples and of the forward\n"
+            "process and the demo: the same seed gives the same pictures"
+        )
         self.device = ShrinkingComboBox(COMBO_LETTERS)
         self.device.addItems(DEVICE_CHOICES)
+        self.device.setToolTip(
+            "Where the network runs. auto: a CUDA GPU, else Apple MPS, else the CPU"
+        )
         self.views = ShrinkingComboBox(COMBO_LETTERS)
         self.views.addItem("Auto", None)  # the first item, and the default
         for count in VIEW_COUNTS:
@@ -186,6 +198,7 @@ class ControlPanel(QWidget):
         self.denoise_button.setDefault(True)
         self.denoise_button.clicked.connect(self.denoiseRequested)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running job at its next step (Esc)")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancelRequested)
         buttons = QHBoxLayout()
@@ -214,6 +227,9 @@ class ControlPanel(QWidget):
     def set_models(self, entries: list[ModelEntry], current: Path | None = None) -> None:
         """Fill the model picker; with no model, disable Denoise and say why.
 
+        A job running meanwhile (:meth:`set_running`) keeps Denoise disabled and Cancel
+        enabled.
+
         Parameters
         ----------
         entries : list of ModelEntry
@@ -238,18 +254,22 @@ class ControlPanel(QWidget):
             self.model.setEnabled(False)
         else:
             self.model.setEnabled(True)
-        self.set_running(False)
+        self.set_running(self._running)  # a job running meanwhile keeps Cancel, not Denoise
 
     def has_model(self) -> bool:
         """Whether a model file is selected."""
         return self.model.currentData() is not None
 
     def set_running(self, running: bool) -> None:
-        """Switch between idle (Denoise enabled) and running (Cancel enabled)."""
+        """Switch between idle (Denoise enabled) and running (Cancel enabled).
+
+        The state is kept: :meth:`set_models` and :meth:`restore` show it again.
+        """
+        self._running = running
         self.denoise_button.setEnabled(not running and self.has_model())
         self.cancel_button.setEnabled(running)
         self.denoise_button.setToolTip(
-            ""
+            "Denoise the image with these settings (Ctrl+D)"
             if self.has_model()
             else f"No model is installed. Put a .safetensors model and its .json card in "
             f"{user_model_dir()}, or load one with the '...' button."
@@ -333,7 +353,7 @@ class ControlPanel(QWidget):
             pass  # a hand-edited settings file: keep the defaults
         finally:
             settings.endGroup()
-        self.set_running(False)
+        self.set_running(self._running)
         if remembered is not None and remembered.missing:
             self.status.setText(
                 f"The model chosen last is missing: {remembered.path}. Choose another, "

@@ -446,7 +446,8 @@ class ForwardPreview:
 
     def label(self, t: float, sigma: float) -> str:
         """Describe the picture at `t` for the timeline: the process, its ``x_0``, t and sigma."""
-        return f"forward q(x_t | x_0), x_0 = {self.source}:   t = {t:g}   sigma = {sigma:.4g}"
+        process = f"forward q(x_t | x_0), x_0 = {self.source}"
+        return f"{process}:   t = {t:g}   sigma = {sigma:.4g} (model units)"
 
 
 def forward_job(preview: ForwardPreview, t: float, seed: int) -> Generator[None, None, None]:

@@ -4,7 +4,7 @@ The main window's view shortcuts are single keys (S, U, A, F, 1-5, Space, ...) t
 wherever the focus is. Qt gives a shortcut priority over the focused widget's own use of
 the key unless the widget claims the key in a ``ShortcutOverride`` event. Text fields and
 spin boxes claim the keys they type themselves; :class:`KeysForFocusedWidgets` claims
-the keys of list boxes (type-ahead) and buttons.
+the keys of list boxes and lists (type-ahead) and buttons.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox
 
 _TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 """Modifiers that still type a character (a capital, a keypad digit)."""
@@ -22,13 +22,17 @@ _TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.Keyp
 class KeysForFocusedWidgets(QObject):
     """Let a focused widget have the keys it uses rather than the window's one-key shortcuts.
 
-    - Space presses the focused button or opens the focused list, rather than playing
-      the steps (except on the play button itself).
-    - A printable key without Ctrl, Alt or Meta goes to a focused list when an entry
-      starts with it (with the keys typed just before it, as the list's own type-ahead
-      takes them): typing "cuda" in the device list picks cuda rather than triggering U
-      and A. Keys no entry starts with (digits of the window presets, = and - of the
-      zoom, S after picking a sampler) stay the window's shortcuts.
+    - Space presses the focused button, opens the focused list box or selects in the
+      focused list or tree, rather than playing the steps (except on the play button
+      itself).
+    - A printable key without Ctrl, Alt or Meta goes to a focused list box when an
+      entry starts with it (with the keys typed just before it, as the list's own
+      type-ahead takes them): typing "cuda" in the device list picks cuda rather than
+      triggering U and A. Keys no entry starts with (digits of the window presets, = and
+      - of the zoom, S after picking a sampler) stay the window's shortcuts.
+    - Any printable key without Ctrl, Alt or Meta goes to a focused list or tree (the
+      Images list, the DICOM tags), whose type-ahead takes it: typing "iv" there finds
+      "ivory" rather than inverting and showing the Uncertainty pane.
 
     Install it on the application (``QApplication.installEventFilter``).
 
@@ -57,18 +61,18 @@ class KeysForFocusedWidgets(QObject):
         if event.key() == Qt.Key.Key_Space:
             return (
                 modifiers == Qt.KeyboardModifier.NoModifier
-                and isinstance(widget, QAbstractButton | QComboBox)
+                and isinstance(widget, QAbstractButton | QComboBox | QAbstractItemView)
                 and widget is not self._play
             )
         text = event.text()
         if not (
-            isinstance(widget, QComboBox)
+            isinstance(widget, QComboBox | QAbstractItemView)
             and not modifiers & ~_TYPING_MODIFIERS
             and bool(text)
             and text.isprintable()
         ):
             return False
-        return self._types_ahead(widget, text)
+        return isinstance(widget, QAbstractItemView) or self._types_ahead(widget, text)
 
     def _types_ahead(self, combo: QComboBox, text: str) -> bool:
         """Whether an entry of `combo` starts with the keys typed so far and `text`."""

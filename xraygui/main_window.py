@@ -7,6 +7,7 @@ its step trajectory) and wires the widgets of the other modules to ``core``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +34,8 @@ from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display, to_display_part, window_function
-from core.errors import XrayError, collecting_warnings, error_line, issue_warning
-from core.image import VoiLut, Window, XrayImage
+from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line, issue_warning
+from core.image import StoredMapping, VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
 from core.io.paths import resolved
@@ -56,7 +57,7 @@ from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
 from xraygui.models import BUNDLED, find_models, is_shipped, remember, stored_path
-from xraygui.panes import ZOOM_STEP, ComparisonView
+from xraygui.panes import TITLES, ZOOM_STEP, ComparisonView
 from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.tag_browser import TagBrowser
@@ -65,6 +66,8 @@ from xraygui.visible import MARGIN, Part, Place, part_in_sight, stand_in
 from xraygui.wizard import TrainWizard
 from xraygui.worker import GeneratorWorker
 
+UNCERTAINTY_FILTER = "TIFF, 32-bit float (*.tif *.tiff)"
+"""The uncertainty map's export dialog filter: it is written as float32 pixel values."""
 OPEN_FILTER = "Images (*.dcm *.dicom *.png *.tif *.tiff *.jpg *.jpeg *.npy);;All files (*)"
 EXPORT_SUFFIXES = {
     "DICOM (*.dcm)": ".dcm",
@@ -162,7 +165,7 @@ class MainWindow(QMainWindow):
         self._noise: tuple[float | None, float | None] = (None, None)
         self._estimating_noise: XrayImage | None = None  # the image whose noise a worker estimates
         # Grey levels that do not depend on the window, made once: (inputs..., grey[, top]).
-        self._residual: tuple[XrayImage, XrayImage, np.ndarray] | None = None
+        self._residual: tuple[XrayImage, XrayImage, np.ndarray, float] | None = None
         self._uncertainty: tuple[np.ndarray, np.ndarray, float] | None = None
         self._reference_noise: jobs.KnownNoise | None = None
         self._metrics_worker: GeneratorWorker | None = None
@@ -302,14 +305,20 @@ class MainWindow(QMainWindow):
         shortcut=None,
         *,
         checkable: bool = False,
-        tip: str = "",
+        tip: str,
     ) -> QAction:
+        """Add an action to `menu` and to the window (its shortcuts work in every dock).
+
+        `text` names the action with its mnemonic (``"&Invert"``); `shortcut` is a key
+        sequence or a list of them. `tip` says what it does, in the status bar while the
+        pointer is on it; the tooltip is its name without the mnemonic, and its keys.
+        """
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        keys = [] if shortcut is None else shortcut if isinstance(shortcut, list) else [shortcut]
+        action.setShortcuts([QKeySequence(key) for key in keys])
         action.setCheckable(checkable)
         action.setStatusTip(tip)
-        action.setToolTip(tip or text)
+        action.setToolTip(_tooltip(action))
         if checkable:
             action.toggled.connect(slot)
         else:  # never `checked`: it would land in a slot's optional first parameter
@@ -322,66 +331,181 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         open_action = self._action(
-            file, "&Open...", self.choose_files, QKeySequence.StandardKey.Open
+            file,
+            "&Open...",
+            self.choose_files,
+            QKeySequence.StandardKey.Open,
+            tip="Open image files (DICOM, PNG, TIFF, JPEG, .npy); several are listed in Images",
         )
-        folder_action = self._action(file, "Open &Folder...", self.choose_folder, "Ctrl+Shift+O")
+        folder_action = self._action(
+            file,
+            "Open &Folder...",
+            self.choose_folder,
+            "Ctrl+Shift+O",
+            tip="List the images of a folder and its subfolders in Images",
+        )
         self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.menuAction().setStatusTip("Open a file opened lately")
         self.recent_menu.aboutToShow.connect(self._rebuild_recent)  # another window's too
         self._rebuild_recent()
         file.addSeparator()
         self.export_report_action = self._action(
-            file, "Export Re&port (PDF, JSON, CSV)...", self.choose_report_dir, "Ctrl+R"
+            file,
+            "Export Re&port (PDF, JSON, CSV)...",
+            self.choose_report_dir,
+            "Ctrl+R",
+            tip="Write the report of what is shown, as PDF, JSON and CSV, into a folder",
         )
         self.export_image_action = self._action(
-            file, "&Export Denoised Image...", self.choose_export_image, "Ctrl+E"
+            file,
+            "&Export Denoised Image...",
+            self.choose_export_image,
+            "Ctrl+E",
+            tip="Write the denoised result as DICOM, PNG or TIFF",
         )
-        self._action(file, "&Batch Denoise Folder...", self.choose_batch)
-        self._action(file, "&Train on Folder...", self.open_train_wizard)
+        self.export_uncertainty_action = self._action(
+            file,
+            "Export &Uncertainty Map...",
+            self.choose_export_uncertainty,
+            tip="Write the uncertainty map (the samples' std, in pixel values) as a 32-bit "
+            "float TIFF",
+        )
+        self._action(
+            file,
+            "&Batch Denoise Folder...",
+            self.choose_batch,
+            tip="Denoise every image of a folder into another folder, with a table of results",
+        )
+        self._action(
+            file,
+            "&Train on Folder...",
+            self.open_train_wizard,
+            tip="Train a model, or fine-tune this one, on a folder of your own images",
+        )
         file.addSeparator()
-        self._action(file, "&Quit", self.close, "Ctrl+Q")
+        self._action(file, "&Quit", self.close, "Ctrl+Q", tip="Close the window")
 
         image = bar.addMenu("&Image")
-        self._action(image, "&Denoise", self.start_denoise, "Ctrl+D")
-        self._action(image, "&Cancel the Running Job", self.cancel, "Esc")
+        self._action(
+            image,
+            "&Denoise",
+            self.start_denoise,
+            "Ctrl+D",
+            tip="Denoise the image with the Denoise panel's settings",
+        )
+        self._action(
+            image,
+            "&Cancel the Running Job",
+            self.cancel,
+            "Esc",
+            tip="Stop the running denoise, simulation, batch or generation at its next step",
+        )
         image.addSeparator()
-        dose_action = self._action(image, "&Simulate Low Dose...", self.choose_low_dose, "Ctrl+L")
-        self._action(image, "Choose Reference &Image...", self.choose_reference)
-        self._action(image, "Use &Original (undo simulation)", self.restore_original)
+        dose_action = self._action(
+            image,
+            "&Simulate Low Dose...",
+            self.choose_low_dose,
+            "Ctrl+L",
+            tip="Simulate a lower dose of the image; the image as opened becomes the reference",
+        )
+        self._action(
+            image,
+            "Choose Reference &Image...",
+            self.choose_reference,
+            tip="Choose an image of the same size to measure against (a full dose, say)",
+        )
+        self._action(
+            image,
+            "Use &Original (undo simulation)",
+            self.restore_original,
+            tip="Show the image as opened again: no simulation and no reference",
+        )
         image.addSeparator()
         self.roi_action = self._action(
             image,
-            "Region of Interest for Metrics",
+            "&Region of Interest for Metrics",
             self.set_roi_enabled,
             "Ctrl+G",
             checkable=True,
-            tip="Drag and resize the rectangle in the Before pane",
+            tip="Metrics of a rectangle too: drag and resize it in the Before pane",
         )
 
         view = bar.addMenu("&View")
         presets = view.addMenu("Window &Presets")
+        presets.menuAction().setStatusTip("Windows of the file and of the image's percentiles")
         for key, (name, _) in PRESETS.items():
             self._action(
-                presets, f"{key}  {name}", lambda _=False, k=key: self.apply_preset(k), str(key)
+                presets,
+                f"&{key}  {name}",
+                lambda _=False, k=key: self.apply_preset(k),
+                str(key),
+                tip=f"Window preset {key}: {name}",
             )
         presets.addSeparator()
         self.file_windows_menu = presets.addMenu("The File's &Windows")
-        self._action(view, "&Auto Window", lambda: self.apply_preset(2), "A")
-        self._action(view, "&Next File Window", self.next_file_window, "W")
-        self.invert_action = self._action(view, "&Invert", self.set_invert, "I", checkable=True)
-        view.addSeparator()
-        fit_action = self._action(view, "&Fit to Window", self.views.fit, "F")
-        one_action = self._action(
-            view, "&1:1 (one image pixel per screen pixel)", self.views.one_to_one, "O"
+        self.file_windows_menu.menuAction().setStatusTip("Each window and VOI LUT the file names")
+        self._action(
+            view,
+            "&Auto Window",
+            lambda: self.apply_preset(2),
+            "A",
+            tip=f"Window preset 2: {PRESETS[2][0]}",
         )
-        zoom_in = self._action(view, "Zoom &In", lambda: self.views.zoom(ZOOM_STEP))
-        zoom_in.setShortcuts([QKeySequence(key) for key in ("Ctrl++", "Ctrl+=", "=", "+")])
-        zoom_out = self._action(view, "Zoom O&ut", lambda: self.views.zoom(1 / ZOOM_STEP))
-        zoom_out.setShortcuts([QKeySequence(key) for key in ("Ctrl+-", "-")])
+        self._action(
+            view,
+            "&Next File Window",
+            self.next_file_window,
+            "W",
+            tip="Show the file's next window or VOI LUT",
+        )
+        self.invert_action = self._action(
+            view,
+            "&Invert",
+            self.set_invert,
+            "I",
+            checkable=True,
+            tip="Show the grey levels inverted (the data are unchanged)",
+        )
+        view.addSeparator()
+        fit_action = self._action(
+            view, "&Fit to Window", self.views.fit, "F", tip="Fit the whole image to its panes"
+        )
+        one_action = self._action(
+            view,
+            "&1:1 (one image pixel per screen pixel)",
+            self.views.one_to_one,
+            "O",
+            tip="Show one image pixel per screen pixel",
+        )
+        self._action(
+            view,
+            "&Zoom In",
+            lambda: self.views.zoom(ZOOM_STEP),
+            ["Ctrl++", "Ctrl+=", "=", "+"],
+            tip="Magnify every pane",
+        )
+        self._action(
+            view,
+            "Zoom &Out",
+            lambda: self.views.zoom(1 / ZOOM_STEP),
+            ["Ctrl+-", "-"],
+            tip="Shrink every pane",
+        )
         self.swipe_action = self._action(
-            view, "&Swipe Before | After", self.set_swipe, "S", checkable=True
+            view,
+            "&Swipe Before | After",
+            self.set_swipe,
+            "S",
+            checkable=True,
+            tip="Overlay After on Before, with a divider to drag",
         )
         self.residual_action = self._action(
-            view, "&Residual Pane", lambda on: self._pane("residual", on), "R", checkable=True
+            view,
+            "&Residual Pane",
+            lambda on: self._pane("residual", on),
+            "R",
+            checkable=True,
+            tip="Show Before minus the denoised result, mid-grey at 0",
         )
         self.uncertainty_action = self._action(
             view,
@@ -389,17 +513,42 @@ class MainWindow(QMainWindow):
             lambda on: self._pane("uncertainty", on),
             "U",
             checkable=True,
+            tip="Show the spread of the uncertainty samples (samples > 0, then Denoise)",
         )
-        self._action(view, "Play / Pause Steps", self.timeline.play.toggle, "Space")
+        self._action(
+            view,
+            "P&lay / Pause Steps",
+            self.timeline.play.toggle,
+            "Space",
+            tip="Play the timeline's steps, or pause them",
+        )
         view.addSeparator()
-        for dock in (self.controls_dock, self.metrics_dock, self.browser, self.tags):
-            view.addAction(dock.toggleViewAction())
+        for dock, text in (
+            (self.controls_dock, "&Denoise"),
+            (self.metrics_dock, "&Metrics"),
+            (self.browser, "Ima&ges"),
+            (self.tags, "DICOM &tags"),
+        ):
+            toggle = dock.toggleViewAction()
+            toggle.setText(text)
+            toggle.setStatusTip(f"Show or hide the {_plain(text)} panel")
+            toggle.setToolTip(_plain(text))
+            view.addAction(toggle)
 
         help_menu = bar.addMenu("&Help")
         self._action(
-            help_menu, "&Mouse and Keys", self.show_help, QKeySequence.StandardKey.HelpContents
+            help_menu,
+            "&Mouse and Keys",
+            self.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            tip="List the mouse and keyboard controls",
         )
-        self._action(help_menu, "&About", self.show_about)
+        self._action(
+            help_menu,
+            "&About",
+            self.show_about,
+            tip="The version, the model, its training data's attribution and the terms of use",
+        )
 
         tools = self.addToolBar("Main")
         tools.setObjectName("main_toolbar")
@@ -422,9 +571,6 @@ class MainWindow(QMainWindow):
                 tools.addSeparator()
             else:
                 action.setIconText(label)
-                action.setToolTip(
-                    f"{action.text().replace('&', '')} ({action.shortcut().toString()})"
-                )
                 tools.addAction(action)
 
     def show_error(self, title: str, message: str) -> None:
@@ -674,10 +820,16 @@ class MainWindow(QMainWindow):
             self.frame_box.blockSignals(False)
 
     def _set_image(self, image: XrayImage) -> None:
-        """Make `image` the one to denoise; forget any result and what the panel said of it."""
+        """Make `image` the one to denoise; forget any result and what the panel said of it.
+
+        A demo generated for an image of another shape, or with no image open, is
+        forgotten too: it was made at that shape, and would be drawn stretched.
+        """
         previous, self.image = self.image, image
         self.result = None
         self.trajectory = None
+        if previous is None or previous.shape != image.shape:
+            self.demo = None
         self._minified = []  # held the previous image's pixels
         self.timeline.set_mode("reverse")
         self._sync_timeline(go_to_end=True)
@@ -687,7 +839,9 @@ class MainWindow(QMainWindow):
         self.controls.show_warning("")
         self._noise = (None, None)
         self._estimate_noise(image)
-        if self.roi is not None and (previous is None or previous.shape != image.shape):
+        if self.roi_action.isChecked() and (
+            self.roi is None or previous is None or previous.shape != image.shape
+        ):
             self.set_roi_enabled(True)  # the region moves to the middle of the new image
         self.views.fit(shape=image.shape)  # first, so that it is drawn once, at the fitted zoom
         self.refresh()
@@ -803,10 +957,10 @@ class MainWindow(QMainWindow):
     def _after_values(self) -> PaneValues | None:
         """Return what the After pane shows, following the timeline (None: nothing yet)."""
         mode = self.timeline.current_mode
-        index = self.timeline.slider.value()
         if mode == "forward":
-            made = self._forward(index)
+            made = self._forward()
             return None if made is None else PaneValues(f"forward, t = {made[0]:g}", made[1])
+        index = self.timeline.slider.value()
         frames = self.demo if mode == "demo" else self.trajectory
         if (
             mode == "reverse"
@@ -938,6 +1092,8 @@ class MainWindow(QMainWindow):
         """
         frames = self.demo if mode == "demo" else self.trajectory
         self._sync_timeline(go_to_end=len(frames or ()) != self.timeline.frame_count)
+        if self.image is None and mode != "demo":  # no demo drawn alone (_draw_demo_alone)
+            self.views.panes["after"].set_title(TITLES["after"])
         if mode != "forward" and not frames:
             self.timeline.set_label(
                 "Demo: press Generate" if mode == "demo" else "No steps yet: press Denoise"
@@ -987,7 +1143,12 @@ class MainWindow(QMainWindow):
             making = "" if self._forward_worker is None else ": making the next t..."
             return f"Forward process q(x_t | x_0){making}"
         if mode == "demo":
-            return "Generated from noise" if grey is not None else "Demo: press Generate"
+            if grey is None:
+                return "Demo: press Generate"
+            if self.image is None and self.demo is not None:
+                rows, cols = self.demo.shape
+                return f"Generated from noise ({cols} x {rows} px; no image open)"
+            return "Generated from noise"
         if grey is None and self.worker is not None and self.trajectory is not None:
             return "After: denoising..."
         if grey is None:
@@ -1004,11 +1165,12 @@ class MainWindow(QMainWindow):
             notes.append("running")
         return f"After: step {frame.step}/{frame.n_steps} ({'; '.join(notes)})"
 
-    def _forward(self, t: int) -> tuple[float, np.ndarray] | None:
-        """Return the forward process's ``x_t`` at `t`, or the last one made while it is made.
+    def _forward(self) -> tuple[float, np.ndarray] | None:
+        """Return the forward process's ``x_t`` at the slider's t, or the last one made meanwhile.
 
-        An image of up to :data:`FORWARD_AT_ONCE_PIXELS` is noised here and now, unless
-        the slider is being dragged. Otherwise a worker makes ``x_t`` while the window
+        The slider spans the model's timesteps (its schedule's ``n_timesteps``). An image
+        of up to :data:`FORWARD_AT_ONCE_PIXELS` is noised here and now, unless the slider
+        is being dragged. Otherwise a worker makes ``x_t`` while the window
         stays responsive, and the last ``x_t`` made is shown meanwhile; when the worker
         ends, the t the slider is at then is made next: the values a drag passes over
         are never made.
@@ -1034,6 +1196,8 @@ class MainWindow(QMainWindow):
                 or preview.source != source
             ):
                 self._preview = preview = jobs.ForwardPreview(base, model_path, source=source)
+            self.timeline.set_forward_span(preview.model.schedule.n_timesteps)
+            t = self.timeline.slider.value()
             kept = preview.kept(float(t), seed)
             if (
                 kept is None
@@ -1104,6 +1268,7 @@ class MainWindow(QMainWindow):
         if self.image is None:
             for pane in panes.values():
                 pane.show_grey(None)
+            self._draw_demo_alone()
             return
         self._after_shown = self._after_values()
         after_grey = self._draw_before_after(panes["before"].blocks())
@@ -1112,6 +1277,25 @@ class MainWindow(QMainWindow):
         self.window_label.setText(
             _view_label(self.shown_view(), self.image) + (" inverted" if self.invert else "")
         )
+
+    def _draw_demo_alone(self) -> None:
+        """With no image open, draw the demo's step in the After pane at its own size.
+
+        Generating from noise needs no image; the panes are then fitted to the demo.
+        Outside demo mode the After pane is left empty (:meth:`_on_mode_changed`).
+        """
+        if self.timeline.current_mode != "demo":
+            return
+        after = self.views.panes["after"]
+        demo = self.demo
+        grey, _ = self._after_grey(self._after_values())
+        if grey is not None and demo is not None:
+            fitted = after.extent == demo.shape
+            after.show_grey(grey, extent=demo.shape)
+            if not fitted:
+                self.views.fit(shape=demo.shape)
+        inverted = " (inverted)" if self.invert and grey is not None else ""
+        after.set_title(self._after_name(grey) + inverted)
 
     def _draw_before_after(self, blocks: tuple[int, int]) -> np.ndarray | None:
         """Draw Before, After and the swipe overlay at minification `blocks`.
@@ -1140,7 +1324,13 @@ class MainWindow(QMainWindow):
         assert self.image is not None
         panes, shape = self.views.panes, self.image.shape
         if panes["residual"].isVisible():
-            panes["residual"].show_grey(self._residual_grey())
+            residual = self._residual_grey()
+            panes["residual"].show_grey(None if residual is None else residual[0])
+            panes["residual"].set_title(
+                TITLES["residual"]
+                if residual is None
+                else f"{TITLES['residual']}, grey ±{residual[1]:.4g} pixel values"
+            )
         if panes["uncertainty"].isVisible():
             spread_map = None if self.result is None else self.result.uncertainty
             if spread_map is None:
@@ -1155,27 +1345,37 @@ class MainWindow(QMainWindow):
             else:
                 grey, top = self._uncertainty_grey(spread_map)
                 panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
-                panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g})")
+                panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g} pixel values)")
 
     def shown_view(self) -> Window | VoiLut:
         """Return the window or VOI LUT shown: the user's choice, else the image's default."""
         assert self.image is not None
         return self.window_override or self.image.default_view
 
-    def _residual_grey(self) -> np.ndarray | None:
-        """Grey levels of before - result, made once per result (they ignore the window)."""
+    def _residual_grey(self) -> tuple[np.ndarray, float] | None:
+        """Grey levels of before - result and the residual shown white, made once per result.
+
+        They ignore the window. Black is at minus the spread, white at plus it (pixel
+        values), as the report's residual thumbnail (:func:`residual_spread`).
+        """
         denoised = self.denoised
         if denoised is None or self.image is None:
             return None
         cached = self._residual
         if cached is None or cached[0] is not self.image or cached[1] is not denoised:
-            cached = self._residual = (self.image, denoised, residual_grey(self.image, denoised))
-        return cached[2]
+            spread = residual_spread(self.image, denoised)
+            grey = residual_grey(self.image, denoised, spread)
+            cached = self._residual = (self.image, denoised, grey, spread)
+        return cached[2], cached[3]
 
     def _uncertainty_grey(self, spread_map: np.ndarray) -> tuple[np.ndarray, float]:
-        """Grey levels of the uncertainty map and the std shown white, made once per map."""
+        """Grey levels of the uncertainty map and the std shown white, made once per map.
+
+        White is at the map's 99.5th percentile, padding left out, as in the report.
+        """
         if self._uncertainty is None or self._uncertainty[0] is not spread_map:
-            top = float(np.percentile(spread_map, 99.5)) or 1.0
+            padding = None if self.image is None else self.image.padding_mask
+            top = reports.spread_white(spread_map, padding)
             grey = np.clip(spread_map / top, 0, 1).astype(np.float32)
             self._uncertainty = (spread_map, grey, top)
         return self._uncertainty[1], self._uncertainty[2]
@@ -1334,8 +1534,8 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- reference, ROI, metrics
 
     def choose_low_dose(self) -> None:
-        """Ask for low-dose settings and simulate."""
-        if self.source is None:
+        """Ask for low-dose settings and simulate (with no image open, say so)."""
+        if self._no_image():
             return
         dialog = self.low_dose_dialog()
         if dialog.exec():
@@ -1679,6 +1879,18 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- denoising
 
+    def _no_image(self) -> bool:
+        """Say, as Export does without a result, that no image is open; return whether none is.
+
+        For the commands that need an image (Denoise, Simulate Low Dose, Export Report,
+        the exports): a key pressed with none open is answered, never silently ignored.
+        """
+        if self.source is not None and self.image is not None:
+            return False
+        if self.interactive:
+            QMessageBox.information(self, "No image", "Open an image first.")
+        return True
+
     def _still_reading(self) -> bool:
         if self._read_worker is not None:
             self.statusBar().showMessage("Busy: an image is being opened", 4000)
@@ -1735,7 +1947,7 @@ class MainWindow(QMainWindow):
         GeneratorWorker or None
             The run, or None if nothing could be started.
         """
-        if self.image is None or self._busy():
+        if self._no_image() or self._busy():
             return None
         options = self.controls.options()
         if options.model is None:
@@ -1966,7 +2178,7 @@ class MainWindow(QMainWindow):
 
     def choose_report_dir(self) -> None:
         """Ask where to write the report and whether to include patient identifiers."""
-        if self.image is None:
+        if self._no_image():
             return
         options = ReportOptionsDialog(self)
         if not options.exec():
@@ -2026,13 +2238,9 @@ class MainWindow(QMainWindow):
 
     def choose_export_image(self) -> None:
         """Ask where to write the denoised image."""
-        if self._set_aside is not None:
-            text = "A denoise is running: wait for its result"
-            if self._set_aside.result is not None:
-                text += ", or press Cancel to export the previous one"
-            QMessageBox.information(self, "Denoise running", text + ".")
+        if self._no_image() or self._denoise_running():
             return
-        if self.denoised is None or self.source is None:
+        if self.denoised is None:
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
             return
         suffix = jobs.OUTPUT_SUFFIX[self.source.source_format]  # a format that holds its values
@@ -2042,10 +2250,56 @@ class MainWindow(QMainWindow):
         path, chosen = QFileDialog.getSaveFileName(
             self, f"Export denoised image{final}", default, EXPORT_FILTER
         )
-        if not path:
+        if path:
+            self._export_to(path, EXPORT_SUFFIXES.get(chosen, suffix), self.export_image, final)
+
+    def choose_export_uncertainty(self) -> None:
+        """Ask where to write the uncertainty map of the result (a 32-bit float TIFF)."""
+        if self._no_image() or self._denoise_running():
             return
+        if self.result is None or self.result.uncertainty is None:
+            QMessageBox.information(
+                self,
+                "No uncertainty map",
+                "Set Uncertainty samples to 2 or more in the Denoise panel, then Denoise.",
+            )
+            return
+        default = str(Path(self._last_dir()) / f"{self.export_stem('uncertainty')}.tif")
+        step = self.step_shown()
+        final = "" if step is None else f" (of the final result, not the step shown: {step})"
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export uncertainty map{final}", default, UNCERTAINTY_FILTER
+        )
+        if path:
+            self._export_to(path, ".tif", self.export_uncertainty, final)
+
+    def _denoise_running(self) -> bool:
+        """Say that a Denoise run is going, whose result an export must wait for; return whether."""
+        if self._set_aside is None:
+            return False
+        text = "A denoise is running: wait for its result"
+        if self._set_aside.result is not None:
+            text += ", or press Cancel to export the previous one"
+        QMessageBox.information(self, "Denoise running", text + ".")
+        return True
+
+    def _export_to(self, path: str, suffix: str, write, final: str) -> None:
+        """Write an export chosen in a file dialog; say where, or in one line why not.
+
+        Parameters
+        ----------
+        path : str
+            The name chosen; `suffix` is added to one typed without an extension.
+        suffix : str
+            The extension of the format the dialog's filter names.
+        write : callable
+            :meth:`export_image` or :meth:`export_uncertainty`.
+        final : str
+            What the status message adds: that it holds the final result, not the step
+            shown.
+        """
         if not Path(path).suffix:  # the format the dialog's filter names
-            path += EXPORT_SUFFIXES.get(chosen, suffix)
+            path += suffix
             # The dialog asked before replacing the name typed, not this one: ask here.
             if Path(path).exists() and not self._may_replace(Path(path)):
                 return
@@ -2053,7 +2307,7 @@ class MainWindow(QMainWindow):
             with busy(self.statusBar(), f"Writing {Path(path).name}..."):
                 with collecting_warnings() as notes:
                     # Replacing a file was confirmed, by the dialog or by _may_replace.
-                    written = self.export_image(path, overwrite=True)
+                    written = write(path, overwrite=True)
         except XrayError as error:
             self.show_error("Cannot export", str(error))
             return
@@ -2074,8 +2328,12 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def export_stem(self) -> str:
-        """Suggest a name for the exported result: source, frame, simulated dose, denoised."""
+    def export_stem(self, what: str = "denoised") -> str:
+        """Suggest a name for an export: source, frame, simulated dose, then `what`.
+
+        For example ``"chest_simulated25pct_denoised"``, or with `what`
+        ``"uncertainty"`` the name of the result's uncertainty map.
+        """
         assert self.source is not None
         source = self.source.source_path or Path("image")
         parts = [source.stem]
@@ -2083,7 +2341,7 @@ class MainWindow(QMainWindow):
             parts.append(f"frame{self.source.frame + 1:03d}")  # from 1, as the frame box
         if self.dose is not None:
             parts.append(f"simulated{dose_percent(self.dose.dose, exact=False)}pct")
-        return "_".join([*parts, "denoised"])
+        return "_".join([*parts, what])
 
     def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
@@ -2125,6 +2383,53 @@ class MainWindow(QMainWindow):
             dose=self.dose.dose,
             overwrite=overwrite,
         )
+
+    def export_uncertainty(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the result's uncertainty map as a 32-bit float TIFF, in pixel values.
+
+        Each value is the standard deviation, over the uncertainty samples, of that
+        pixel's denoised value. The description says so (:func:`uncertainty_description`),
+        then, as the denoised export's does, the simulation if one was denoised, the
+        model and settings and the source file's record; the notice and the version end
+        it. The pixel spacing is kept (TIFF resolution).
+
+        Parameters
+        ----------
+        path : str or Path
+            Destination, ``.tif`` or ``.tiff``.
+        overwrite : bool
+            Replace an existing file.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        XrayError
+            If the name is not a TIFF's or the file cannot be written (nothing is left
+            behind).
+        """
+        assert self.result is not None and self.result.uncertainty is not None
+        path = Path(path)
+        if path.suffix.lower() not in (".tif", ".tiff"):
+            raise ImageWriteError(
+                path, "the uncertainty map is written as a 32-bit float TIFF: name it .tif"
+            )
+        spread = self.result.image.with_pixels(
+            self.result.uncertainty,
+            mapping=StoredMapping(bits_stored=32, is_float=True),
+            photometric="MONOCHROME2",  # 0, no spread, is black
+            voi_lut=None,
+            padding=None,
+        )
+        description = uncertainty_description(self.result)
+        if self.dose is not None:  # what was denoised is a simulation: say so first
+            simulation = describe_simulation(self.source, self.image, self.dose)
+            description = f"{simulation}; then {description}"
+        description += self._source_record(path)
+        return write_image(spread, path, description=description, overwrite=overwrite)
 
     def _source_record(self, destination: Path) -> str:
         """Return what an export to `destination` records of its source file, or "".
@@ -2196,7 +2501,7 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         """Show the mouse and keyboard controls."""
-        QMessageBox.information(self, "Mouse and keys", HELP_TEXT)
+        QMessageBox.information(self, "Mouse and Keys", HELP_TEXT)
 
     def _on_seed_changed(self) -> None:
         if self.timeline.current_mode == "forward":  # its noise is drawn from the seed
@@ -2244,13 +2549,65 @@ HELP_TEXT = (
         f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in CONTROLS
     )
     + "</table><p>* while a pane has the keyboard focus (click it or Tab to it)</p>"
+    + "<p>Letters, digits and Space typed in the Images list or the DICOM tags go to that"
+    " list, not to the keys above.</p>"
 )
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
 
 
-def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
+def uncertainty_description(result: DenoiseResult) -> str:
+    """Describe a result's uncertainty map, for its file: what its values are, then the run.
+
+    Parameters
+    ----------
+    result : DenoiseResult
+        A finished denoise with an uncertainty map.
+
+    Returns
+    -------
+    str
+        For example ``"uncertainty map: per-pixel standard deviation, in pixel values,
+        of 4 DDPM samples of 10 steps (seeds derived from seed 0); of the result:
+        denoised by diffusion model ..."``, ending in the result's own description
+        (:meth:`~core.denoise.DenoiseResult.description`).
+    """
+    settings = result.settings
+    return (
+        "uncertainty map: per-pixel standard deviation, in pixel values, of "
+        f"{settings.n_uncertainty_samples} DDPM samples of {settings.uncertainty_steps} steps "
+        f"(seeds derived from seed {settings.seed}); of the result: {result.description()}"
+    )
+
+
+def residual_grey(image: XrayImage, denoised: XrayImage, spread: float | None = None) -> np.ndarray:
     """Return grey levels of ``image - denoised``: 0 mid-grey, the 99.5th percentile white.
+
+    Parameters
+    ----------
+    image, denoised : XrayImage
+        The noisy image and its denoised result, same shape.
+    spread : float, optional
+        The residual shown white, :func:`residual_spread` (made here if not given).
+
+    Returns
+    -------
+    ndarray of float32
+        In ``[0, 1]``.
+    """
+    if spread is None:
+        spread = residual_spread(image, denoised)
+    residual = image.pixels - denoised.pixels
+    return to_display(
+        image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
+        Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
+    )
+
+
+def residual_spread(image: XrayImage, denoised: XrayImage) -> float:
+    """Return the residual shown white: the 99.5th percentile of ``|image - denoised|``.
+
+    Minus it is shown black, in the Residual pane as in the report's thumbnail.
 
     Parameters
     ----------
@@ -2259,15 +2616,10 @@ def residual_grey(image: XrayImage, denoised: XrayImage) -> np.ndarray:
 
     Returns
     -------
-    ndarray of float32
-        In ``[0, 1]``.
+    float
+        In pixel values; 1 where the two are equal.
     """
-    residual = image.pixels - denoised.pixels
-    spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
-    return to_display(
-        image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
-        Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
-    )
+    return float(np.percentile(np.abs(image.pixels - denoised.pixels), 99.5)) or 1.0
 
 
 def result_warning(result: DenoiseResult) -> str:
@@ -2320,6 +2672,23 @@ def self_reference(reference: XrayImage, image: XrayImage) -> str | None:
             f"being denoised ({_image_name(image)})"
         )
     return f"{what}: the metrics compare it with itself"
+
+
+def _plain(text: str) -> str:
+    """Return a menu text without its mnemonic: ``"Zoom &Out"`` -> ``"Zoom Out"``."""
+    return re.sub("&(.)", r"\1", text)
+
+
+def _tooltip(action: QAction) -> str:
+    """Return an action's tooltip: its name without the mnemonic, then its keys if any.
+
+    For example ``"Invert (I)"`` or ``"Zoom In (Ctrl++, Ctrl+=, =, +)"``.
+    """
+    keys = ", ".join(
+        key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts()
+    )
+    name = _plain(action.text()).removesuffix("...")
+    return f"{name} ({keys})" if keys else name
 
 
 def _image_name(image: XrayImage) -> str:

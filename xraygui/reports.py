@@ -119,6 +119,8 @@ CSV_COLUMNS = (
     "simulation_input_is_noisy",
     "simulation_photons_standard_error",
     "note",
+    "uncertainty_std_median",
+    "uncertainty_std_p99_5",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -156,7 +158,8 @@ class ReportContent:
         it comes from, and the PSNR the noise-free image would score against the
         reference there, and the reference's rms noise that gives it).
     thumbnails : dict of str to ndarray
-        ``"before"``, ``"after"``, ``"residual"`` grey levels in [0, 1].
+        ``"before"``, ``"after"``, ``"residual"`` and, where the run had uncertainty
+        samples, ``"uncertainty"`` grey levels in [0, 1].
     created : str
         ISO 8601 time the report was made.
     note : str or None
@@ -180,6 +183,10 @@ class ReportContent:
     residual_spread : float or None
         The residual thumbnail's grey scale: black at minus this, white at plus this
         (pixel values, after the modality LUT), for the PDF's caption.
+    uncertainty : dict or None
+        Where the run had uncertainty samples, its map in numbers
+        (:func:`uncertainty_summary`): ``samples``, ``std_median`` and ``std_p99_5``
+        (pixel values; the thumbnail's white), ``units``, ``padding_left_out``.
     """
 
     source: str
@@ -198,6 +205,7 @@ class ReportContent:
     scale_warning: str | None = None
     simulation_settings: dict[str, Any] | None = None
     residual_spread: float | None = None
+    uncertainty: dict[str, Any] | None = None
 
     @classmethod
     def from_session(
@@ -285,7 +293,14 @@ class ReportContent:
             else None
         )
         thumbs = {"before": _thumbnail(image, image.pixels, window, invert)}
-        spread = None
+        spread = uncertainty = None
+        if result is not None and result.uncertainty is not None:
+            uncertainty = uncertainty_summary(
+                result.uncertainty, result.settings.n_uncertainty_samples, image.padding_mask
+            )
+            thumbs["uncertainty"] = spread_thumbnail(
+                result.uncertainty, spread_white(result.uncertainty, image.padding_mask)
+            )
         if result is not None:
             thumbs["after"] = _thumbnail(image, result.image.pixels, window, invert)
             residual = image.pixels - result.image.pixels
@@ -327,6 +342,7 @@ class ReportContent:
             scale_warning=None if reference is None else scale_mismatch(reference, image),
             simulation_settings=None if dose is None else simulation_settings(dose),
             residual_spread=spread,
+            uncertainty=uncertainty,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -347,6 +363,7 @@ class ReportContent:
             "simulation": self.simulation,
             "simulation_settings": self.simulation_settings,
             "denoising": self.denoising,
+            "uncertainty": self.uncertainty,
             "noise_std": self.noise,
             "metrics": self.metrics,
         }
@@ -400,6 +417,8 @@ class ReportContent:
             **_reference_columns(self.reference),
             "scale_warning": self.scale_warning,
             "note": self.note,
+            "uncertainty_std_median": (self.uncertainty or {}).get("std_median"),
+            "uncertainty_std_p99_5": (self.uncertainty or {}).get("std_p99_5"),
             **{
                 f"simulation_{key}": value
                 for key, value in (self.simulation_settings or {}).items()
@@ -458,6 +477,79 @@ def simulation_settings(dose: LowDoseSettings) -> dict[str, Any]:
         if dose.photons_range is None
         else [float(value) for value in dose.photons_range],
     }
+
+
+def uncertainty_summary(
+    spread: np.ndarray, samples: int, padding: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Return an uncertainty map in numbers, for the reports.
+
+    Parameters
+    ----------
+    spread : ndarray
+        Per-pixel standard deviation of the uncertainty samples, in pixel values.
+    samples : int
+        How many samples it is the spread of.
+    padding : ndarray of bool, optional
+        True at padding pixels, which the denoiser leaves as they were: left out.
+
+    Returns
+    -------
+    dict
+        ``samples``; ``std_median`` and ``std_p99_5``, the median and 99.5th percentile
+        of the std (the uncertainty pane's and thumbnail's white), None where every
+        pixel is padding; ``units`` (``"pixel values"``); ``padding_left_out`` (pixels).
+    """
+    values = spread if padding is None else spread[~padding]
+    median = top = None
+    if values.size:
+        median, top = (finite_or_none(float(v)) for v in np.percentile(values, [50, 99.5]))
+    return {
+        "samples": samples,
+        "std_median": median,
+        "std_p99_5": top,
+        "units": "pixel values",
+        "padding_left_out": 0 if padding is None else int(np.count_nonzero(padding)),
+    }
+
+
+def spread_white(spread: np.ndarray, padding: np.ndarray | None = None) -> float:
+    """Return the std an uncertainty map is shown white at, in the pane and the report.
+
+    Parameters
+    ----------
+    spread : ndarray
+        Per-pixel standard deviation, in pixel values.
+    padding : ndarray of bool, optional
+        True at padding pixels: left out.
+
+    Returns
+    -------
+    float
+        The 99.5th percentile of the map (``std_p99_5`` of :func:`uncertainty_summary`),
+        or 1 where it is 0 or there is no pixel but padding.
+    """
+    values = spread if padding is None else spread[~padding]
+    return (float(np.percentile(values, 99.5)) if values.size else 0.0) or 1.0
+
+
+def spread_thumbnail(spread: np.ndarray, white: float) -> np.ndarray:
+    """Return the grey levels of an uncertainty map's thumbnail: 0 black, `white` white.
+
+    Parameters
+    ----------
+    spread : ndarray
+        Per-pixel standard deviation, in pixel values.
+    white : float
+        The std shown white (larger ones too), > 0.
+
+    Returns
+    -------
+    ndarray of float32
+        In ``[0, 1]``, every few pixels of a large map (as the other thumbnails).
+    """
+    stride = max(1, max(spread.shape) // THUMBNAIL_SIDE)
+    return np.clip(spread[::stride, ::stride] / white, 0, 1).astype(np.float32)
 
 
 def _file_name(path: Path | None, include_identifiers: bool) -> str:
@@ -712,12 +804,26 @@ def _range_text(metrics: dict[str, Any]) -> str:
     return f"{metrics['data_range']:g}" + ("" if source is None else f" ({source})")
 
 
-def _caption(name: str, residual_spread: float | None) -> str:
-    """Return a thumbnail's caption; the residual's says what it is and its grey scale."""
+def _caption(name: str, content: ReportContent) -> str:
+    """Return a thumbnail's caption; the residual's and the uncertainty map's give their scale."""
+    if name == "uncertainty":
+        white = (content.uncertainty or {}).get("std_p99_5") or 1.0
+        return f"Uncertainty (std of the samples), black 0 to white {white:.4g} pixel values"
     if name != "residual":
         return name.capitalize()
-    scale = "" if residual_spread is None else f", grey ±{residual_spread:.4g} pixel values"
+    spread = content.residual_spread
+    scale = "" if spread is None else f", grey ±{spread:.4g} pixel values"
     return f"Residual (Before - After){scale}"
+
+
+def _uncertainty_text(summary: dict[str, Any]) -> str:
+    """Return the PDF's line on the uncertainty map: its std's median and 99.5th percentile."""
+    padding = summary.get("padding_left_out")
+    left_out = f", padding ({padding} pixels) left out" if padding else ""
+    return (
+        f"Uncertainty (std of {summary['samples']} samples, pixel values{left_out}): "
+        f"median {_fmt(summary['std_median'])}, 99.5th percentile {_fmt(summary['std_p99_5'])}."
+    )
 
 
 def _scope_text(scope: str) -> str:
@@ -774,6 +880,8 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
             f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
             f"device {d['device']}, network in {d['precision']}, {_fmt(d['seconds'])} s"
         )
+        if content.uncertainty is not None:
+            line(_uncertainty_text(content.uncertainty))
         if d.get("low_quanta"):
             line(f"Warning: {d['low_quanta']['warning']}.", bold=True, color="#a01010")
         elif d.get("low_quanta_checked") is False:
@@ -784,9 +892,12 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
     if content.noise["after"] is not None:
         line(f"Pixel-scale noise left: {_fmt(content.noise['after'])} ({NOISE_LEFT_NOTE}).")
     page.y += 10
-    names = [n for n in ("before", "after", "residual") if n in content.thumbnails]
-    side = (width - 20 * (len(names) - 1)) / 3
-    page.room(side + 60)
+    names = [n for n in ("before", "after", "residual", "uncertainty") if n in content.thumbnails]
+    across = max(len(names), 3)
+    side = (width - 20 * (across - 1)) / across
+    page.painter.setFont(QFont("Helvetica", 9))
+    caption = 4 * page.painter.fontMetrics().height()  # up to four lines, in a narrow column
+    page.room(side + caption + 8)
     top = page.y
     for i, name in enumerate(names):
         image = _qimage(content.thumbnails[name])
@@ -796,11 +907,11 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
         page.painter.setPen(QColor("black"))
         page.painter.setFont(QFont("Helvetica", 9))
         page.painter.drawText(
-            QRectF(target.left(), target.bottom() + 4, side, 52),
+            QRectF(target.left(), target.bottom() + 4, side, caption),
             Qt.TextFlag.TextWordWrap,
-            _caption(name, content.residual_spread),
+            _caption(name, content),
         )
-    page.y = top + side + 60
+    page.y = top + side + caption + 8
     if content.metrics:
         table = page.row_height() * (len(content.metrics) + 3)  # with its title
         page.room(table if table <= page.bottom else page.row_height() * 4)  # whole if it fits

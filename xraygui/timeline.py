@@ -21,7 +21,8 @@ TRAJECTORY_BUDGET_BYTES = 256 * 2**20
 """At most this much memory for the stored step images of one run."""
 
 FORWARD_T_MAX = 1000
-"""The forward-process slider runs over ``t`` in ``[0, FORWARD_T_MAX]``."""
+"""The forward-process slider runs over ``t`` in ``[0, FORWARD_T_MAX]`` until a model gives
+its own number of timesteps (:meth:`TimelineWidget.set_forward_span`)."""
 
 SLIDER_MIN_WIDTH = 200
 """The slider is never narrower than this (px): a run's steps stay apart under the mouse."""
@@ -32,6 +33,20 @@ MODE_LABELS = {
     "forward": "Forward process q(x_t | x_0)",
     "demo": "Demo: generate from noise",
 }
+MODE_TIP = (
+    "What the slider shows: the steps of the last Denoise, the forward process\n"
+    "q(x_t | x_0) that adds the model's noise to the image, or an image the model\n"
+    "generates from pure noise (Generate)"
+)
+SLIDER_TIPS = {
+    "reverse": "The step of the last Denoise shown in the After pane (Space plays the steps)",
+    "forward": "The time t of the forward process, from 0 (the image) to the model's last"
+    " timestep (pure noise)",
+    "demo": "The step of the image generated from noise shown in the After pane",
+}
+SIGMA_UNITS = "model units"
+"""What the timeline's noise level is in: the schedule's, in the model's domain (-1 to 1),
+not pixel values."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,11 @@ class Frame:
         if x0:
             return (
                 f"step {self.step}/{self.n_steps}   x0 predicted at t = {self.t_from:.1f}"
-                f"   sigma = {self.sigma_from:.4g}"
+                f"   sigma = {self.sigma_from:.4g} ({SIGMA_UNITS})"
             )
         return (
-            f"step {self.step}/{self.n_steps}   x_t at t = {self.t:.1f}   sigma = {self.sigma:.4g}"
+            f"step {self.step}/{self.n_steps}   x_t at t = {self.t:.1f}"
+            f"   sigma = {self.sigma:.4g} ({SIGMA_UNITS})"
         )
 
 
@@ -157,6 +173,7 @@ class TimelineWidget(QWidget):
         self.mode = ShrinkingComboBox(10)
         for mode in MODES:
             self.mode.addItem(MODE_LABELS[mode], mode)
+        self.mode.setToolTip(MODE_TIP)
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.show_x0 = ShrinkingComboBox(8)
         self.show_x0.addItem("x0 prediction", True)
@@ -173,8 +190,10 @@ class TimelineWidget(QWidget):
         self.demo.hide()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
+        self.slider.setToolTip(SLIDER_TIPS[self.current_mode])
         self._frame_count = 0
         self._shown_mode = self.current_mode
+        self._forward_max = FORWARD_T_MAX  # the model's last timestep, once one gives it
         # Where each mode left the slider: its frame count (None: forward) and value.
         self._places: dict[str, tuple[int | None, int]] = {"forward": (None, FORWARD_T_MAX // 4)}
         self.slider.valueChanged.connect(lambda _: self._emit())
@@ -233,6 +252,32 @@ class TimelineWidget(QWidget):
                 self.slider.setValue(max(count - 1, 0))
         self.slider.setEnabled(count > 0)
 
+    def set_forward_span(self, t_max: int) -> None:
+        """Make the forward-process slider run over t in ``[0, t_max]``.
+
+        The model's schedule sets it (its ``n_timesteps``). The forward place keeps its
+        share of the process: it starts at a quarter of it, and a place the user chose
+        at t = 700 of 1000 is at t = 140 of 200. No signal is emitted: the caller shows
+        the place the slider has then.
+
+        Parameters
+        ----------
+        t_max : int
+            The model's number of timesteps, >= 1.
+        """
+        old, self._forward_max = self._forward_max, max(int(t_max), 1)
+        if self._forward_max == old:
+            return
+        shown = self.current_mode == "forward"
+        t = self.slider.value() if shown else self._places["forward"][1]
+        t = min(max(round(t * self._forward_max / old), 0), self._forward_max)
+        if shown:
+            with QSignalBlocker(self.slider):
+                self.slider.setRange(0, self._forward_max)
+                self.slider.setValue(t)
+        else:
+            self._places["forward"] = (None, t)
+
     def set_label(self, text: str) -> None:
         """Set the text beside the slider."""
         self.label.setText(text)
@@ -245,10 +290,11 @@ class TimelineWidget(QWidget):
         self._shown_mode = mode
         self.demo.setVisible(mode == "demo")
         self.show_x0.setEnabled(mode != "forward")
+        self.slider.setToolTip(SLIDER_TIPS[mode])
         count, value = self._places.get(mode, (0, 0))
         with QSignalBlocker(self.slider):
             if count is None:
-                self.slider.setRange(0, FORWARD_T_MAX)
+                self.slider.setRange(0, self._forward_max)
                 self.slider.setEnabled(True)
             else:
                 self.set_frame_count(count, go_to_end=False)
@@ -275,5 +321,5 @@ class TimelineWidget(QWidget):
         if self.slider.value() >= self.slider.maximum():
             self.play.setChecked(False)
         else:
-            step = 10 if self.current_mode == "forward" else 1
+            step = max(self._forward_max // 100, 1) if self.current_mode == "forward" else 1
             self.slider.setValue(min(self.slider.value() + step, self.slider.maximum()))

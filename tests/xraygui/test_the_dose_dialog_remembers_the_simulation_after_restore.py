@@ -1,6 +1,6 @@
 """The dose dialog starts from the last simulation of the opened image, shown or not.
 
-"Restore original" shows the image as opened again; the dialog still offers the last
+"Use Original (undo simulation)" shows the image as opened again; the dialog still offers the last
 simulation's settings. Opening another image forgets them.
 """
 
