@@ -99,3 +99,16 @@ def test_codes_are_dropped_with_their_pixels():
     other = _image(MAPPINGS["8-bit"], seed=2)
     to_display(other)  # any showing forgets the dead ones
     assert all(entry[0]() is not None for entry in held.values())
+
+
+def test_a_voi_lut_looks_up_non_integer_pixels_at_the_nearest_entry():
+    lut = VoiLut(np.arange(0, 4000, 4), first=-50, bits=12)  # entry i is 4 i
+    k = 100
+    denoised = XrayImage(  # values between the stored ones, as a denoised image has
+        pixels=np.array([[k - 0.4, k + 0.4, k + 0.6]], dtype=np.float32),
+        mapping=StoredMapping(bits_stored=12),
+        window=Window(center=900.0, width=700.0),
+    )
+    entries = to_display(denoised, lut) * (2**lut.bits - 1)
+    expected = [lut.table[k - lut.first], lut.table[k - lut.first], lut.table[k + 1 - lut.first]]
+    np.testing.assert_allclose(entries[0], expected, rtol=1e-6)

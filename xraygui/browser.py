@@ -123,7 +123,10 @@ class BrowserDock(QDockWidget):
 
     @property
     def scanning(self) -> bool:
-        """Whether a scan started with :meth:`begin_scan` is still running."""
+        """Whether a scan started with :meth:`begin_scan` is still running.
+
+        For tests; the app does not read it.
+        """
         return bool(self._scans)
 
     def begin_scan(self, worker: GeneratorWorker, *, clear: bool) -> None:

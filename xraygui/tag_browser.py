@@ -133,10 +133,6 @@ class TagBrowser(QDockWidget):
         header = self.tree.header()
         header.resizeSection(1, min(header.sectionSize(1), MAX_NAME_WIDTH))
 
-    def visible_rows(self) -> int:
-        """Top-level rows that match the search text."""
-        return self.proxy.rowCount()
-
     def value_text(self, index: QModelIndex) -> str:
         """Return the whole value of the row at `index` (a view index, any column).
 

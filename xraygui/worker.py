@@ -113,7 +113,7 @@ class GeneratorWorker(QObject):
 
     @property
     def abort_requested(self) -> bool:
-        """Whether :meth:`quit` was called."""
+        """Whether :meth:`quit` was called (for tests; the app does not read it)."""
         return self._abort.is_set()
 
     @property

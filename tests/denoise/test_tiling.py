@@ -120,6 +120,19 @@ def test_out_of_memory_on_a_single_tile_shrinks_the_tile_not_the_batch(tiny_mode
     assert network.sides_seen[:2] == [96, 52] and (evaluator.tile, evaluator.batch) == (64, 8)
 
 
+def test_out_of_memory_halves_the_tile_one_step_at_a_time(tiny_model, drain):
+    network = _FailingAbove(tiny_model.network, side=128)
+    evaluator = TiledEvaluator(
+        DiffusionModel(network, tiny_model.schedule), tile=512, overlap=8, batch=1
+    )
+    tried = []  # the evaluator's tile side at each network call
+    network.register_forward_pre_hook(lambda *_: tried.append(evaluator.tile))
+    drain(evaluator.evaluate(torch.zeros(1, 1, 520, 520), 5.0, lambda done, n: done))
+    assert list(dict.fromkeys(tried)) == [512, 256, 128] and evaluator.tile == 128
+    # 264-pixel tiles fail, then 180-pixel ones, and tiles of at most 112 pixels run.
+    assert network.sides_seen[:2] == [264, 180] and max(network.sides_seen[2:]) == 112
+
+
 def test_other_runtime_errors_are_not_retried(tiny_model):
     network = _FailingAbove(tiny_model.network, side=16, error=RuntimeError, message="cuDNN error")
     evaluator = TiledEvaluator(DiffusionModel(network, tiny_model.schedule), tile=64, overlap=8)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 CODE = """
 import sys
 sys.modules["imagecodecs"] = None  # import imagecodecs now raises ImportError
@@ -46,6 +48,7 @@ def test_core_io_imports_and_reads_dicom_without_imagecodecs(tmp_path):
     assert done.stdout.split("\n")[:3] == ["(128, 128)", "False False", "True"]
 
 
+@pytest.mark.slow
 def test_training_imports_without_imagecodecs():
     code = 'import sys\nsys.modules["imagecodecs"] = None\nimport core.training.loop\nprint("ok")'
     done = subprocess.run(

@@ -2,10 +2,13 @@
 
 from dataclasses import replace
 
+import pytest
+
 from core.diffusion import load_model
 from core.training.loop import train
 
 
+@pytest.mark.slow
 def test_a_shortened_warm_up_is_recorded_as_used(tiny_config):
     config = replace(tiny_config, steps=40, warmup_steps=500, val_every=0, checkpoint_every=40)
     train(config)

@@ -60,6 +60,7 @@ def test_a_stale_stop_file_goes_when_a_run_starts_and_its_own_when_it_ends(tmp_p
     assert not stop_path(output).exists()
 
 
+@pytest.mark.slow
 def test_a_stop_file_stops_a_run_as_sigterm_does_and_a_second_run_is_refused(
     image_folder, tmp_path, capsys
 ):
@@ -84,6 +85,7 @@ def test_a_stop_file_stops_a_run_as_sigterm_does_and_a_second_run_is_refused(
     assert not stop_path(out).exists() and not is_being_trained(out)
 
 
+@pytest.mark.slow
 def test_a_non_ascii_output_logs_whole_lines_under_a_c_locale(image_folder, tmp_path):
     """As on Windows, where the locale's code page cannot write a user name like this one."""
     out = tmp_path / "Users" / "Łukasz" / "run" / "model.safetensors"

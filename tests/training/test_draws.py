@@ -37,6 +37,7 @@ def test_workers_yield_the_same_draws_in_step_order(draws):
     assert all(torch.equal(u, v) for u, v in zip(inline[0], draws[3], strict=True))
 
 
+@pytest.mark.slow
 def test_spawned_workers_draw_the_same_as_inline(draws):
     # Windows and macOS start workers by spawning: the sampler travels pickled.
     inline = list(iterate_draws(draws, 0, 3, workers=0))

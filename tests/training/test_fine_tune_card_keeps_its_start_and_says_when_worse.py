@@ -19,6 +19,7 @@ def _args(image_folder, output, *extra):
 SHORT = ["--batch-size", "2", "--patch-size", "32", "--warmup-steps", "0", "--val-fraction", "0.3"]
 
 
+@pytest.mark.slow
 def test_a_fine_tune_that_scores_lower_is_warned_of_in_the_log_and_the_card(
     image_folder, tmp_path, capsys
 ):

@@ -146,6 +146,7 @@ def test_an_output_under_a_file_is_one_line(image_folder, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"python -m core.training: error: {refusal}"
 
 
+@pytest.mark.slow
 def test_ddp_two_processes(image_folder, tmp_path):
     """Two ranks over gloo, as torchrun launches them: rank 0 alone writes."""
     out = tmp_path / "ddp.safetensors"
@@ -210,6 +211,7 @@ def test_an_output_that_is_a_folder_or_not_safetensors_is_one_line(image_folder,
     assert not (tmp_path / "f.checkpoint.safetensors").exists()
 
 
+@pytest.mark.slow
 def test_a_refused_run_writes_nothing_and_says_so_as_the_cli_does(tmp_path):
     out = tmp_path / "runs" / "m.safetensors"
     result = subprocess.run(
@@ -231,6 +233,7 @@ def test_a_refused_fresh_run_leaves_no_log_beside_the_model(image_folder, tmp_pa
     assert not (tmp_path / "m.log").exists()
 
 
+@pytest.mark.slow
 def test_a_stopped_run_checkpoints_and_exits_128_plus_the_signal(image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     command = [sys.executable, "-m", "core.training", *_args(image_folder, out)]

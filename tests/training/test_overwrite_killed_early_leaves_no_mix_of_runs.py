@@ -31,6 +31,7 @@ def _old_run(config):
 
 
 @pytest.mark.usefixtures("restore_logging")
+@pytest.mark.slow
 def test_a_killed_overwrite_leaves_the_old_model_and_no_old_checkpoint(tiny_config):
     config = tiny_config
     old = _old_run(config)

@@ -18,6 +18,7 @@ def _rates(config) -> dict[int, float]:
     return {r["step"]: r["lr"] for r in records if "lr" in r}
 
 
+@pytest.mark.slow
 def test_a_longer_or_shorter_horizon_goes_on_from_the_rate_reached(tiny_config, caplog):
     first = replace(tiny_config, steps=40, warmup_steps=4, val_every=0, checkpoint_every=100)
     train(first, callback=lambda state: state.step == 10)

@@ -41,6 +41,7 @@ def _signal_once_training(process: subprocess.Popen, *signums: int) -> tuple[int
 
 
 @pytest.mark.parametrize("entry", [CLI, MODULE], ids=["xray-denoise train", "core.training"])
+@pytest.mark.slow
 def test_sighup_checkpoints_exports_and_exits_129(entry, image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     with _start(entry, image_folder, out, signal.SIG_DFL) as process:
@@ -54,6 +55,7 @@ def test_sighup_checkpoints_exports_and_exits_129(entry, image_folder, tmp_path)
     assert load_model(out).card.training["steps_done"] == step
 
 
+@pytest.mark.slow
 def test_a_sighup_that_nohup_ignores_does_not_stop_training(image_folder, tmp_path):
     out = tmp_path / "m.safetensors"
     with _start(CLI, image_folder, out, signal.SIG_IGN) as process:

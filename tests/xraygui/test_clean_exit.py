@@ -27,6 +27,7 @@ app.exec()
 """
 
 
+@pytest.mark.slow
 def test_app_exits_with_status_zero_after_showing_an_image(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
     result = subprocess.run(

@@ -30,7 +30,7 @@ def test_opens_a_dicom_with_status_bar_and_tags(window, small_dicom):
     stored = int(read_image(small_dicom).pixels[10, 20])
     assert "x 20  y 10" in text and f"before: stored {stored}" in text and "mm" in text
     window.tags.search.setText("patient's name")
-    assert window.tags.visible_rows() == 1
+    assert window.tags.proxy.rowCount() == 1
     assert str(small_dicom.resolve()) == window.recent_files()[0]
 
 

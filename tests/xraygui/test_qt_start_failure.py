@@ -68,6 +68,7 @@ def _free_display() -> str:
     pytest.skip("no free display number")
 
 
+@pytest.mark.slow
 def test_without_a_display_the_app_says_so_in_one_line_and_exits_1():
     done = _app(_environment())
     assert done.returncode == 1, done.stderr

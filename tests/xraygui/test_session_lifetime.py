@@ -16,6 +16,7 @@ def _alive(cls) -> int:
     return sum(1 for o in gc.get_objects() if type(o) is cls)
 
 
+@pytest.mark.slow
 def test_open_simulate_denoise_cycles_keep_no_dead_images_or_workers(
     window, qtbot, settle, small_dicom
 ):

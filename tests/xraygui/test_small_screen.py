@@ -51,6 +51,7 @@ def _inside(rect, screen):
     return fits_across and top <= y and y + height <= top + screen_height
 
 
+@pytest.mark.slow
 def test_the_window_and_the_wizard_fit_a_small_scaled_screen(tmp_path):
     screen = {"name": "small", "x": 0, "y": 0, "width": 1280, "height": 720, "dpr": 1}
     config = tmp_path / "screen.json"

@@ -25,6 +25,7 @@ def smoke(args, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_model_path):
     out = tmp_path / "out"
     result = smoke(
@@ -56,6 +57,7 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
 
 
 @pytest.mark.parametrize("content", [None, b"junk"])
+@pytest.mark.slow
 def test_smoke_test_fails_on_a_model_it_cannot_load(tmp_path, small_dicom, content):
     model = tmp_path / "mine.safetensors"
     if content is not None:
@@ -68,6 +70,7 @@ def test_smoke_test_fails_on_a_model_it_cannot_load(tmp_path, small_dicom, conte
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_smoke_test_simulates_the_dose_measured_from_the_image(
     tmp_path, measurable_dicom, tiny_model_path
 ):
@@ -90,6 +93,7 @@ def test_smoke_test_simulates_the_dose_measured_from_the_image(
     assert 1500 < int(measured.group(1)) < 2500
 
 
+@pytest.mark.slow
 def test_smoke_test_fails_with_a_reason(tmp_path, tiny_model_path):
     corrupt = tmp_path / "broken.dcm"
     corrupt.write_bytes(b"not a dicom")

@@ -41,7 +41,7 @@ def _row(tags, text):
 def test_a_matching_sequence_keeps_its_items(tags):
     tags.set_dataset(_dataset())
     tags.search.setText("Anatomic Region Sequence")
-    assert tags.visible_rows() == 1
+    assert tags.proxy.rowCount() == 1
     sequence = _row(tags, "Anatomic Region Sequence")
     assert tags.proxy.rowCount(sequence) == 1
     item = tags.proxy.index(0, 0, sequence)

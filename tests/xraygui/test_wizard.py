@@ -80,6 +80,7 @@ def _finished_run(tmp_path, model_path):
     return spec
 
 
+@pytest.mark.slow
 def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, tiny_model_path):
     wizard = _open(window, qtbot)
     report = _scan(wizard, folder, qtbot)

@@ -70,6 +70,7 @@ def _fake(monkeypatch, status, delay=0.0):
     monkeypatch.setattr(process_module, "training_command", command)
 
 
+@pytest.mark.slow
 def test_pause_stops_a_real_run_where_terminate_does_nothing(qtbot, tmp_path, data, no_terminate):
     page = RunPage()
     qtbot.addWidget(page)
@@ -170,6 +171,7 @@ APP = textwrap.dedent(
 """An app that starts a run and dies while its training process trains on."""
 
 
+@pytest.mark.slow
 def test_a_run_whose_app_died_is_neither_offered_nor_started_while_it_trains(qtbot, tmp_path, data):
     spec = _spec(tmp_path, data, checkpoint_every=5)
     first = TrainingProcess()

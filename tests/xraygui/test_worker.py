@@ -1,4 +1,4 @@
-import time
+import threading
 
 import pytest
 
@@ -7,10 +7,8 @@ from xraygui.worker import GeneratorWorker
 pytestmark = pytest.mark.gui
 
 
-def counting(n, pause=0.0):
-    for i in range(n):
-        yield i
-        time.sleep(pause)
+def counting(n):
+    yield from range(n)
     return "done"
 
 
@@ -33,16 +31,38 @@ def test_yields_then_returns_in_order(qtbot):
     assert seen == [0, 1, 2]
 
 
-def test_abort_emits_aborted_and_never_returned(qtbot):
-    worker = GeneratorWorker(counting, 100, 0.05)
+def test_abort_stops_the_work_at_its_next_yield(qtbot):
+    produced, closed, quit_called = [], [], threading.Event()
+
+    def work():
+        try:
+            for i in range(10_000):
+                produced.append(i)
+                yield i
+                if i == 1:  # go on only once the GUI thread has quit on seeing 1
+                    assert quit_called.wait(10)
+        except GeneratorExit:
+            closed.append(len(produced))
+            raise
+        return "done"
+
+    def on_yielded(i):
+        if i == 1:
+            worker.quit()
+            quit_called.set()
+
+    worker = GeneratorWorker(work)
     returned = []
     worker.returned.connect(returned.append)
-    worker.yielded.connect(lambda i: worker.quit() if i == 1 else None)
+    worker.yielded.connect(on_yielded)
     with qtbot.waitSignals([worker.aborted, worker.finished], order="strict", timeout=5000):
         worker.start()
     assert worker.wait()
     assert returned == []
     assert worker.abort_requested
+    # The work is closed at the yield it waits at: the one of 1 where the worker saw the
+    # quit before resuming it, else the next one (2); never run on to its end.
+    assert produced in ([0, 1], [0, 1, 2]) and closed == [len(produced)]
 
 
 def test_errors_arrive_as_a_signal(qtbot):

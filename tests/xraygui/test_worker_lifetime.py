@@ -69,6 +69,7 @@ def test_a_worker_dropped_while_running_finishes_then_is_freed():
     assert out.split() == ["result", "False", "freed"]
 
 
+@pytest.mark.slow
 def test_choosing_another_folder_during_a_scan_abandons_it_safely(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -11,7 +11,7 @@ import datetime as _dt
 import json
 import math
 import shutil
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,10 +131,6 @@ class RunSpec:
                 "dose_range": tuple(data["dose_range"]),
             }
         )
-
-    def with_folder(self, folder: Path) -> RunSpec:
-        """Return a copy that lives in another run folder."""
-        return replace(self, folder=folder)
 
 
 def validation_doses(low: float, high: float) -> tuple[float, ...]:
