@@ -105,7 +105,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="reverse-diffusion steps (default 1: the posterior mean, fastest)",
     )
     parser.add_argument("--sampler", choices=SAMPLERS, default="ddim", help="default ddim")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the ddpm sampler")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the ddpm sampler (default %(default)s)"
+    )
     parser.add_argument(
         "--strength", type=float, default=1.0, help="noise level multiplier (default 1)"
     )
@@ -119,7 +121,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "float32; each costs a full network evaluation, 1 is the fastest); the number used is "
         "recorded in each output's description",
     )
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument(
+        "--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default %(default)s)"
+    )
     parser.add_argument(
         "--precision",
         default="auto",

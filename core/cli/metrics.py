@@ -55,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--region",
         type=_region,
-        help="ROW,COL,HEIGHT,WIDTH (pixels, ROW and COL from 0 at the top left)",
+        help="ROW,COL,HEIGHT,WIDTH (pixels, ROW and COL from 0 at the top left; default: "
+        "the whole image, padding left out)",
     )
     parser.add_argument(
         "--frame",
@@ -68,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--test-frame",
         type=frame_index,
         metavar="M",
-        help="another frame (from 1) of TEST than --frame",
+        help="another frame (from 1) of TEST than --frame (default: --frame's)",
     )
     parser.add_argument(
         "--json",

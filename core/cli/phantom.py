@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--photons",
         type=float,
-        help="detected quanta per unattenuated pixel; omit for a noise-free image",
+        help="detected quanta per unattenuated pixel (default: none, a noise-free image)",
     )
     parser.add_argument(
         "--electronic-noise",
@@ -52,10 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_ELECTRONIC_NOISE,
         help=f"electronic noise, quanta rms (default {DEFAULT_ELECTRONIC_NOISE:g})",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of anatomy and noise")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of anatomy and noise (default %(default)s)"
+    )
     parser.add_argument("--bits", type=int, default=12, help="BitsStored (default 12)")
     parser.add_argument(
-        "--photometric", choices=("MONOCHROME2", "MONOCHROME1"), default="MONOCHROME2"
+        "--photometric",
+        choices=("MONOCHROME2", "MONOCHROME1"),
+        default="MONOCHROME2",
+        help="MONOCHROME2 shows low values dark, MONOCHROME1 bright (default %(default)s)",
     )
     parser.add_argument(
         "--spacing",

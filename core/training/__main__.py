@@ -40,7 +40,14 @@ from core.training.checkpoint import read_checkpoint
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
 from core.training.control import DATA_CHANGED_STATUS, STOP_STATUS, TrainingLock, stop_path
 from core.training.distributed import resolve_device
-from core.training.loop import TrainingFiles, TrainState, find_training_files, train
+from core.training.loop import (
+    TrainingFiles,
+    TrainState,
+    check_patient_tables,
+    check_resume,
+    find_training_files,
+    train,
+)
 from core.training.outputs import check_outputs
 from core.training.selection import DataChangedError
 
@@ -335,11 +342,13 @@ def run(args: argparse.Namespace) -> int:
     """Train with parsed arguments (:func:`core.training.arguments.training_parser`).
 
     The device, the data folder (that it holds images: the list the run goes on
-    with) and the outputs are checked before anything is written (the lock and the log
-    included), and a refusal is one line, ``xray-denoise: error: ...`` (``python -m
-    core.training: error: ...`` when run so), as the other subcommands give; so is a
-    second run of a model that a process trains now. Refusals that need the images read
-    (none readable, none large enough for a patch) come later, as log lines. The
+    with), its ``data.csv`` tables and the outputs are checked before anything is
+    written (the lock and the log included), and a refusal is one line, ``xray-denoise:
+    error: ...`` (``python -m core.training: error: ...`` when run so), as the other
+    subcommands give; so is a second run of a model that a process trains now. A
+    resumed run's checkpoint is checked, and refusals that need the images read (none
+    readable, none large enough for a patch, a resumed run's images changed: exit 3)
+    are made, later, as log lines, once the log and the lock file are written. The
     console and the log are UTF-8 whatever the locale (the wizard reads them so).
 
     Returns
@@ -365,6 +374,9 @@ def run(args: argparse.Namespace) -> int:
             if not config.data.is_dir():
                 raise ValueError(f"{config.data} is not a folder")
             files = find_training_files(config.data)
+            check_patient_tables(config, files)
+            if config.resume:
+                check_resume(config)  # its refusals, too, before the lock and the log
             default_log = config.output.with_suffix(".log")
             lock = None
             if int(os.environ.get("RANK", "0")) == 0:

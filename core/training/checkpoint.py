@@ -40,8 +40,10 @@ class Checkpoint:
     extra : dict
         Run bookkeeping: ``elapsed_s``, the last ``validation``, the ``split`` of the
         images, the ``time_budget`` (if any), the ``interval_losses`` since the last
-        loss record, and ``started_from`` (a fine-tune's lineage). Checkpoints written
-        before the split, budget and losses were kept lack them.
+        loss record, ``started_from`` (a fine-tune's lineage), and the ``card``'s
+        ``data`` and ``training`` sections of the model exported with it (so that the
+        model can be exported again without reading the images). Checkpoints written
+        before the split, budget, losses and card were kept lack them.
     """
 
     step: int
@@ -156,3 +158,25 @@ def load_checkpoint(
             group["betas"] = tuple(group["betas"])
     optimizer.load_state_dict({"state": state, "param_groups": param_groups})
     return info
+
+
+def load_ema(path: str | Path, ema: nn.Module) -> None:
+    """Load only the EMA weights of a checkpoint (what its model exports) into ``ema``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The checkpoint (:func:`save_checkpoint`).
+    ema : nn.Module
+        A network of the checkpoint's architecture.
+    """
+    read_checkpoint(path)  # refuses a file that is not a checkpoint
+    # Read, not memory-mapped: Windows refuses to replace a mapped file.
+    tensors = load(Path(path).read_bytes())
+    ema.load_state_dict(
+        {
+            name.removeprefix("ema/"): value
+            for name, value in tensors.items()
+            if name.startswith("ema/")
+        }
+    )

@@ -38,7 +38,14 @@ from core.diffusion.grow import is_deepening, load_deepened
 from core.diffusion.model import DiffusionModel, ModelCard, card_path, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
-from core.training.checkpoint import Checkpoint, load_checkpoint, read_checkpoint, save_checkpoint
+from core.resources import file_sha256
+from core.training.checkpoint import (
+    Checkpoint,
+    load_checkpoint,
+    load_ema,
+    read_checkpoint,
+    save_checkpoint,
+)
 from core.training.config import TimeBudget, TrainConfig
 from core.training.data import (
     TrainingImage,
@@ -47,6 +54,7 @@ from core.training.data import (
     describe_source,
     find_images,
     load_images,
+    patient_tables,
 )
 from core.training.distributed import DistributedContext
 from core.training.dose_validation import (
@@ -61,6 +69,7 @@ from core.training.ema import EMA
 from core.training.lr_schedule import MAX_WARMUP_FRACTION, StepPlan, learning_rate
 from core.training.outputs import check_outputs, clear_outputs, start_metrics
 from core.training.patches import PatchSampler
+from core.training.patient_table import read_patient_tables
 from core.training.selection import (
     DataChangedError,
     Selection,
@@ -200,6 +209,41 @@ def find_training_files(folder: Path) -> TrainingFiles:
 
 def _no_images(folder: Path) -> str:
     return f"no PNG, TIFF, JPEG or DICOM images under {folder}"
+
+
+def check_patient_tables(config: TrainConfig, files: TrainingFiles) -> None:
+    """Refuse a data folder whose ``data.csv`` tables cannot be used, reading only them.
+
+    No image is read, so that such a run is refused before it writes anything (its lock
+    and log included). The tables' warnings are left to the run, which reads the tables
+    again with the images' headers (:func:`core.training.data.assign_patients`) and
+    warns once.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        ``data`` and ``ignore_patient_table`` (which skips the check).
+    files : TrainingFiles
+        The data folder's files (:func:`find_training_files`).
+
+    Raises
+    ------
+    core.training.patient_table.PatientTableError
+        As :func:`core.training.patient_table.read_patient_tables` does.
+    """
+    if config.ignore_patient_table:
+        return
+    tables_log = logging.getLogger(read_patient_tables.__module__)
+    tables_log.addFilter(_silent)
+    try:
+        read_patient_tables(config.data, patient_tables(config.data), files.images)
+    finally:
+        tables_log.removeFilter(_silent)
+
+
+def _silent(_record: logging.LogRecord) -> bool:
+    """Drop every record (a logging filter)."""
+    return False
 
 
 def _prepare_data(
@@ -541,12 +585,8 @@ def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget |
     """Return the run's time budget: a fresh run's ``minutes``, else the checkpoint's.
 
     ``minutes`` on a resumed run gives it that much more time, the learning rate going
-    on from where it stopped (:meth:`TimeBudget.extended`).
-
-    Raises
-    ------
-    ValueError
-        If a resumed run's budget is spent and ``minutes`` gives no more.
+    on from where it stopped (:meth:`TimeBudget.extended`). A budget that is spent, with
+    no ``minutes`` to add, is returned as it is: the run is finished (:func:`_finished`).
     """
     more_s = None if config.minutes is None else 60.0 * config.minutes
     if stored is None:
@@ -563,11 +603,6 @@ def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget |
             "%s predates stored time budgets: the run goes on by steps; give --minutes with "
             "the time left to keep to a budget",
             config.checkpoint_path,
-        )
-    if budget is not None and elapsed_s >= budget.total_s:
-        raise ValueError(
-            f"cannot resume {config.checkpoint_path}: its time budget of "
-            f"{budget.total_s / 60:g} minutes is spent; give --minutes M to train M minutes more"
         )
     return budget
 
@@ -616,20 +651,116 @@ def _stored_split(stored: Checkpoint, path: Path) -> dict[str, Any] | None:
     return split
 
 
-def _finished(config: TrainConfig, stored: Checkpoint) -> bool:
-    """Tell whether a resumed run has no step left and its model is the checkpoint's.
+def check_resume(config: TrainConfig) -> Checkpoint:
+    """Read a resumed run's checkpoint; refuse a resume that it cannot make.
 
-    A model or card that is missing, unreadable or of another step (a run killed
-    between writing its last checkpoint and its model) is not finished: the run
-    exports the model again.
+    Only the checkpoint's metadata is read (and, for a run whose time budget is spent,
+    its model is hashed): nothing is trained or written.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The resumed run (``resume``), its checkpoint beside ``output``.
+
+    Returns
+    -------
+    Checkpoint
+        The checkpoint's step, configuration and bookkeeping.
+
+    Raises
+    ------
+    ValueError
+        If its trajectory settings differ from the checkpoint's, ``steps`` is not more
+        than the steps done where it changes, or the time budget is spent, ``minutes``
+        gives no more and the model is exported (nothing is left to do).
+    OSError
+        If the checkpoint cannot be read.
     """
-    if stored.step < config.steps or not config.output.is_file():
-        return False
+    ckpt_path = config.checkpoint_path
+    stored = read_checkpoint(ckpt_path)
+    different = config.trajectory_differences(stored.config)
+    if different:
+        raise ValueError(f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}")
+    if config.steps != stored.config["steps"] and config.steps <= stored.step:
+        raise ValueError(
+            f"cannot resume {ckpt_path} with {config.steps} steps: it has done "
+            f"{stored.step} of {stored.config['steps']}; give more steps than {stored.step}"
+        )
+    spent = _spent_minutes(config, stored)
+    if spent is not None and stored.step < config.steps and not _unlike_export(config, stored):
+        raise ValueError(
+            f"cannot resume {ckpt_path}: its time budget of {spent:g} minutes is spent; "
+            "give --minutes M to train M minutes more"
+        )
+    return stored
+
+
+def _spent_minutes(config: TrainConfig, stored: Checkpoint) -> float | None:
+    """Return a resumed run's time budget in minutes where it is spent and no more is given."""
+    kept = stored.extra.get("time_budget")
+    if config.minutes is not None or kept is None:
+        return None
+    budget = TimeBudget.from_json(kept)
+    return budget.total_s / 60 if stored.extra["elapsed_s"] >= budget.total_s else None
+
+
+def _finished(config: TrainConfig, stored: Checkpoint) -> str:
+    """Say why a resumed run has nothing left to train; empty where it has.
+
+    A run is finished when its steps are done, or its time budget is spent and
+    ``minutes`` gives no more.
+    """
+    if stored.step >= config.steps:
+        return f"{stored.step} of {config.steps} steps done"
+    spent = _spent_minutes(config, stored)
+    if spent is None:
+        return ""
+    return f"its time budget of {spent:g} minutes spent at step {stored.step}"
+
+
+def _unlike_export(config: TrainConfig, stored: Checkpoint) -> str:
+    """Say how a run's model differs from its checkpoint's export; empty where it is that.
+
+    The model is that export when it and its card are there, the card is of the
+    checkpoint's step and the weights' SHA-256 is the card's (a run killed while it
+    exported, or damaged weights, fail this).
+    """
+    output = config.output
+    if not output.is_file():
+        return "is missing"
     try:
-        card = json.loads(card_path(config.output).read_text(encoding="utf-8"))
-        return card["training"]["steps_done"] == stored.step
+        card = json.loads(card_path(output).read_text(encoding="utf-8"))
+        if card["training"]["steps_done"] == stored.step:
+            if card["weights_sha256"] == file_sha256(output):
+                return ""
+    except FileNotFoundError:
+        return "has no model card"
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
-        return False
+        pass
+    return "does not match its model card"
+
+
+def _export_again(config: TrainConfig, stored: Checkpoint) -> None:
+    """Export a finished run's model again: its checkpoint's EMA weights and card sections.
+
+    Nothing is trained and no image read; the model is the one the checkpoint's last
+    export wrote, bit for bit (its card is dated anew).
+    """
+    with torch.random.fork_rng(devices=[]):
+        network = UNet(config.architecture)
+    load_ema(config.checkpoint_path, network)
+    extra = stored.extra
+    validation = extra.get("validation") or {}
+    start = extra.get("validation_start", {})
+    save_model(
+        DiffusionModel(network, config.schedule),
+        config.output,
+        data=extra["card"]["data"],
+        training=extra["card"]["training"],
+        validation=validation,
+        validation_start=start,
+        validation_change=validation_change(start, validation),
+    )
 
 
 def train(
@@ -640,8 +771,11 @@ def train(
 ) -> Path:
     """Train (or resume training) a diffusion denoiser and export its EMA weights.
 
-    Resuming a run that is finished (no step left, its model exported) writes nothing:
-    the model keeps its bytes, and so the SHA-256 that its results record.
+    Resuming a run that is finished (no step left, or its time budget spent) writes
+    nothing where its model is its checkpoint's export: the model keeps its bytes, and so
+    the SHA-256 that its results record. Where the model is missing or does not match its
+    card (a run killed while it exported, damaged weights), the checkpoint's EMA weights
+    are exported again, without training.
 
     A fine-tune validates its starting model at step 0 and its card keeps those scores
     (``validation_start``) beside the final ones, with their difference
@@ -671,8 +805,8 @@ def train(
         If there are no readable images, the output cannot be written, a fresh run
         would replace a model or checkpoint without ``overwrite``, ``resume`` is True
         but there is no checkpoint, it was made with different trajectory settings or
-        on other images (files added, removed or changed), or its time budget is spent
-        and ``minutes`` gives no more.
+        on other images (files added, removed or changed), or its time budget is spent,
+        ``minutes`` gives no more and its model is exported (:func:`check_resume`).
     """
     ctx = DistributedContext.from_env(config.device)
     try:
@@ -690,27 +824,42 @@ def _train(
     ckpt_path = config.checkpoint_path
     check_outputs(config)
     stored = None
+    finished = ""
     if config.resume:
-        stored = read_checkpoint(ckpt_path)
-        different = config.trajectory_differences(stored.config)
-        if different:
-            raise ValueError(
-                f"cannot resume {ckpt_path}: settings differ in {', '.join(different)}"
-            )
-        if config.steps != stored.config["steps"] and config.steps <= stored.step:
-            raise ValueError(
-                f"cannot resume {ckpt_path} with {config.steps} steps: it has done "
-                f"{stored.step} of {stored.config['steps']}; give more steps than {stored.step}"
-            )
-        if _finished(config, stored):
+        stored = check_resume(config)
+        finished = _finished(config, stored)
+    if stored is not None and finished:
+        unlike = _unlike_export(config, stored)
+        if not unlike:
             log.info(
-                "%s is finished (%d of %d steps done): nothing to train, %s left as it is",
+                "%s is finished (%s): nothing to train, %s left as it is",
                 ckpt_path,
-                stored.step,
-                config.steps,
+                finished,
                 config.output,
             )
             return config.output
+        if "card" in stored.extra:  # else a checkpoint from before it kept the card
+            if ctx.is_main:
+                _export_again(config, stored)
+                log.info(
+                    "%s is finished (%s): nothing to train; %s %s, exported again from the "
+                    "checkpoint's EMA weights",
+                    ckpt_path,
+                    finished,
+                    config.output,
+                    unlike,
+                )
+            ctx.barrier()
+            return config.output
+        log.info(
+            "%s is finished (%s): nothing to train; %s %s, exported again from the "
+            "checkpoint's EMA weights once the data are read (the checkpoint predates the "
+            "model cards it keeps)",
+            ckpt_path,
+            finished,
+            config.output,
+            unlike,
+        )
     budget = _time_budget(config, stored)
     stored_split = None if stored is None else _stored_split(stored, ckpt_path)
     data = _prepare_data(config, stored_split, files)
@@ -797,11 +946,16 @@ def _train(
     def save() -> None:
         nonlocal last_checkpoint
         last_checkpoint = step
+        seconds = elapsed()
+        training = _card_training(
+            config, step, seconds, ctx, started_from, budget, used_precision, plan
+        )
         extra = {
-            "elapsed_s": elapsed(),
+            "elapsed_s": seconds,
             "validation": validation_json,
             "split": data.split,
             "interval_losses": interval_losses,
+            "card": {"data": data.card, "training": training},  # to export it again
         }
         if budget is not None:
             extra["time_budget"] = budget.to_json()
@@ -821,9 +975,7 @@ def _train(
             DiffusionModel(ema.network, schedule),
             config.output,
             data=data.card,
-            training=_card_training(
-                config, step, elapsed(), ctx, started_from, budget, used_precision, plan
-            ),
+            training=training,
             validation=validation_json,
             validation_start=validation_start,
             validation_change=validation_change(validation_start, validation_json),
@@ -882,7 +1034,7 @@ def _train(
         dynamic_ncols=True,
     )
     try:
-        while step < config.steps:
+        while step < config.steps and not finished:
             x0, t, noise = next(draws)  # t stays on the CPU for the schedule's numpy
             x0 = x0.to(ctx.device, non_blocking=True)
             noise = noise.to(ctx.device, non_blocking=True)

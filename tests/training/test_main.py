@@ -37,7 +37,7 @@ def test_cli_trains_and_resumes_with_stored_settings(image_folder, tmp_path):
     )
 
 
-def test_cli_sets_the_noise_levels_training_focuses_on(image_folder, tmp_path):
+def test_cli_sets_the_noise_levels_training_focuses_on(image_folder, tmp_path, capsys):
     out = tmp_path / "m.safetensors"
     short = ["--steps", "1", "--batch-size", "2", "--patch-size", "16", "--val-every", "0"]
     focus = ["--focus-fraction", "0.9", "--focus-sigma", "0.004", "0.15"]
@@ -48,9 +48,11 @@ def test_cli_sets_the_noise_levels_training_focuses_on(image_folder, tmp_path):
     assert main(_args(image_folder, out, "--resume", "--steps", "2")) == 0
     resumed = read_checkpoint(tmp_path / "m.checkpoint.safetensors")
     assert resumed.step == 2 and resumed.config["timesteps"] == stored
+    log = (tmp_path / "m.log").read_text()
     changed = main(_args(image_folder, out, "--resume", "--steps", "3", "--focus-fraction", "0.8"))
     assert changed == 2
-    assert "settings differ in timesteps" in (tmp_path / "m.log").read_text()
+    assert "settings differ in timesteps" in capsys.readouterr().err
+    assert (tmp_path / "m.log").read_text() == log  # refused before the log
 
 
 def test_cli_deepens_a_model_it_fine_tunes(image_folder, tmp_path):
