@@ -250,8 +250,9 @@ def free_memory_bytes(device: torch.device) -> int:
     int
         CUDA: the driver's free memory plus what PyTorch's cache holds unused;
         MPS: the recommended working set less what is allocated (unified memory,
-        so never more than the free RAM); CPU: the RAM available without swapping
-        (:data:`UNKNOWN_FREE_MEMORY` where the system does not say).
+        so never more than the free RAM; the free RAM stands for the working set
+        where PyTorch, before 2.5, does not give it); CPU: the RAM available
+        without swapping (:data:`UNKNOWN_FREE_MEMORY` where the system does not say).
     """
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
@@ -259,6 +260,8 @@ def free_memory_bytes(device: torch.device) -> int:
         return int(free + cached)
     ram = _available_ram_bytes()
     if device.type == "mps":
-        budget = torch.mps.recommended_max_memory() - torch.mps.driver_allocated_memory()
+        recommended = getattr(torch.mps, "recommended_max_memory", None)  # torch >= 2.5
+        working_set = recommended() if recommended is not None else ram
+        budget = working_set - torch.mps.driver_allocated_memory()
         return int(max(0, min(budget, ram)))
     return int(ram)

@@ -22,6 +22,7 @@ from core.io import read_image
 from core.io.dicom_read import is_dicomdir
 from core.io.paths import unlisted_reason
 from core.io.sniff import IMAGE_SUFFIXES, detect_format, is_image_candidate
+from core.training.data import left_out
 
 THUMBNAIL_SIDE = 64
 
@@ -105,7 +106,9 @@ def iter_image_files(
     In a folder, a file is tried if :func:`core.io.sniff.is_image_candidate` takes it
     (the DICOM preamble whatever the suffix, as in a UID-named DICOM), or if its name
     has an image suffix or no suffix at all (it may be DICOM without the preamble;
-    what it is, the reader says). Hidden files and folders are passed over. A file so
+    what it is, the reader says). Files and folders that training leaves out
+    (:func:`core.training.data.left_out`: hidden, or a system folder such as
+    ``$RECYCLE.BIN``) are passed over. A file so
     named that is not a regular file (a FIFO, say) is tried too: the reader says so
     without opening it, where opening a FIFO would wait for a writer forever.
 
@@ -141,10 +144,10 @@ def iter_image_files(
             is_file = True  # not a regular file (a FIFO, say): the reader says so
         if is_dir:
             for root, dirs, files in os.walk(path, onerror=onerror):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not left_out(Path(d), Path(root)))
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if name.startswith("."):
+                    if left_out(Path(name), Path(root)):
                         continue
                     suffix = candidate.suffix.lower()
                     if not suffix or suffix in IMAGE_SUFFIXES or is_image_candidate(candidate):

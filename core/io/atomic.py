@@ -18,8 +18,9 @@ from core.io.guards import one_line
 
 STALE_AFTER_S = 3600.0
 """Age (since its last change) after which a temporary file of this program is left over."""
-_TEMPORARY_NAME = re.compile(r"\..{1,40}\.[0-9a-f]{12}\.tmp", re.DOTALL)
-"""The names :func:`atomic_write` gives its temporary files: ``.<name>.<12 hex>.tmp``."""
+_TEMPORARY_NAME = re.compile(r"\.(?:.{1,40}\.)?[0-9a-f]{12}\.tmp", re.DOTALL)
+"""The names :func:`atomic_write` gives its temporary files, :func:`_temporary_name`
+(``.<12 hex>.tmp``), and those earlier versions gave them, ``.<name>.<12 hex>.tmp``."""
 _swept: set[str] = set()
 """Folders already cleared of stale temporary files by this process."""
 EXISTS = "file exists (--overwrite replaces it)"
@@ -76,8 +77,7 @@ def atomic_write(
         fails.
     """
     destination = Path(path)
-    # A short name: a destination's own may already be as long as the file system allows.
-    temporary = destination.with_name(f".{destination.name[:40]}.{secrets.token_hex(6)}.tmp")
+    temporary = destination.with_name(_temporary_name())
     created = False
     try:
         _check_destination(destination, overwrite=overwrite, source=source)
@@ -106,10 +106,9 @@ def atomic_write(
 def check_writable_folder(folder: Path) -> None:
     """Check that files can be written in `folder`, before any time is spent on them.
 
-    An empty file is created there and removed, named as
-    :func:`atomic_write` names its temporary files
-    (``.write-check.<12 hex>.tmp``), so that one a killed run leaves is swept away as
-    theirs are.
+    An empty file is created there and removed, named as :func:`atomic_write` names
+    its temporary files (:func:`_temporary_name`), so that one a killed run leaves is
+    swept away as theirs are.
 
     Parameters
     ----------
@@ -122,7 +121,7 @@ def check_writable_folder(folder: Path) -> None:
         ``"<folder>: cannot write in this folder: <the system's reason>"`` (no
         permission, a read-only disk).
     """
-    probe = folder / f".write-check.{secrets.token_hex(6)}.tmp"
+    probe = folder / _temporary_name()
     try:
         with open(probe, "xb"):
             pass
@@ -130,6 +129,16 @@ def check_writable_folder(folder: Path) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         raise ImageWriteError(folder, f"cannot write in this folder: {reason}") from None
+
+
+def _temporary_name() -> str:
+    """Name a temporary file: ``.<12 hex>.tmp``, random, hidden on Linux and macOS.
+
+    The name (17 characters) is no longer than most destinations' own, so that the
+    temporary file's path fits wherever the destination's does: Windows refuses a path
+    of more than 259 characters unless long paths are enabled.
+    """
+    return f".{secrets.token_hex(6)}.tmp"
 
 
 def _system_reason(error: BaseException) -> str | None:

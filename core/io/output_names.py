@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,9 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
        order of those whose stems rules 1 and 2 gave, and the others get ``_2``,
        ``_3`` and so on, the first number that gives no clash.
 
+    "Ignoring case" also ignores the Unicode normal form: macOS takes ``Röntgen`` spelled
+    with a combining diaeresis and with ``ö`` for one name.
+
     The rules look at the paths only (made absolute), never at the disk, so a
     batch's outputs are named the same way every time it is run; adding inputs to a
     batch can change the names rule 3 gives.
@@ -53,10 +57,10 @@ def output_stems(files: Iterable[Path], *, one_folder: bool = False) -> dict[Pat
     files = list(dict.fromkeys(files))
     folders = {path: Path(os.path.abspath(path)).parent for path in files}
     split = {path: _stem(path) for path in files}
-    shared = Counter((folders[path], stem.casefold()) for path, (stem, _) in split.items())
+    shared = Counter((folders[path], _fold(stem)) for path, (stem, _) in split.items())
     plain = {}
     for path, (stem, suffix) in split.items():
-        clash = suffix and shared[folders[path], stem.casefold()] > 1
+        clash = suffix and shared[folders[path], _fold(stem)] > 1
         plain[path] = f"{stem}_{suffix[1:]}" if clash else stem
     if one_folder:
         return _distinct(_with_folders(plain, split, folders), plain)
@@ -91,10 +95,10 @@ def frame_stem(stems: dict[Path, str], path: Path, frame: int) -> str:
     str
         The frame's output stem.
     """
-    others = {stem.casefold() for other, stem in stems.items() if other != path}
+    others = {_fold(stem) for other, stem in stems.items() if other != path}
     name = candidate = f"{stems[path]}_frame{frame + 1:03d}"
     number = 1
-    while candidate.casefold() in others:
+    while _fold(candidate) in others:
         number += 1
         candidate = f"{name}_{number}"
     return candidate
@@ -147,7 +151,7 @@ def _linked(stems: dict[Path, str], split: dict[Path, tuple[str, str]]) -> list[
 
     first: dict[str, Path] = {}
     for path, stem in stems.items():
-        for key in {stem.casefold(), split[path][0].casefold()}:
+        for key in {_fold(stem), _fold(split[path][0])}:
             other = first.setdefault(key, path)
             leader[find(path)] = find(other)
     groups: dict[Path, list[Path]] = {}
@@ -159,21 +163,31 @@ def _linked(stems: dict[Path, str], split: dict[Path, tuple[str, str]]) -> list[
 def _tell_apart(names: Iterable[list[str]], depth: int) -> bool:
     """Whether the last `depth` names of each folder, ignoring case, are all different."""
     names = list(names)
-    return len({tuple(n.casefold() for n in parts[-depth:]) for parts in names}) == len(names)
+    return len({tuple(_fold(n) for n in parts[-depth:]) for parts in names}) == len(names)
 
 
 def _distinct(stems: dict[Path, str], plain: dict[Path, str]) -> dict[Path, str]:
     """Give all but the first of the stems that still clash ``_2``, ``_3``, and so on."""
-    counts = Counter(stem.casefold() for stem in stems.values())
-    taken = {stem.casefold() for stem in stems.values() if counts[stem.casefold()] == 1}
+    counts = Counter(_fold(stem) for stem in stems.values())
+    taken = {_fold(stem) for stem in stems.values() if counts[_fold(stem)] == 1}
     distinct = dict(stems)
-    clashing = [path for path, stem in stems.items() if counts[stem.casefold()] > 1]
+    clashing = [path for path, stem in stems.items() if counts[_fold(stem)] > 1]
     # Those whose names rules 1 and 2 gave come first, then by path: the same order every run.
     for path in sorted(clashing, key=lambda p: (stems[p] != plain[p], str(p))):
         stem, number = stems[path], 1
-        while stem.casefold() in taken:
+        while _fold(stem) in taken:
             number += 1
             stem = f"{stems[path]}_{number}"
-        taken.add(stem.casefold())
+        taken.add(_fold(stem))
         distinct[path] = stem
     return distinct
+
+
+def _fold(name: str) -> str:
+    """Return a name as file systems compare it: NFC-normalised, without case.
+
+    macOS takes a name's decomposed spelling (``o`` and a combining diaeresis, as
+    HFS+ stores it) and its composed one (``ö``) for one name, as Windows and macOS
+    take names that differ in case alone.
+    """
+    return unicodedata.normalize("NFC", name).casefold()

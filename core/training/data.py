@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -178,26 +179,44 @@ def find_images(
 NOT_AN_IMAGE = "not taken as an image (no image suffix, no DICOM preamble)"
 """Why :func:`sort_files` leaves a file out."""
 
-SYSTEM_FOLDERS = ("@eaDir", "__MACOSX")
+SYSTEM_FOLDERS = ("@eaDir", "__MACOSX", "$RECYCLE.BIN", "RECYCLER", "System Volume Information")
 """Folders of thumbnails and metadata that tools leave beside images (a Synology NAS's,
-macOS's archiver's): never training data."""
+macOS's archiver's), and those Windows keeps at a drive's root (deleted files, restore
+points): never data. Matched in any case, as Windows names them (``$Recycle.Bin``)."""
+_SYSTEM_KEYS = frozenset(name.casefold() for name in SYSTEM_FOLDERS)
+_HIDDEN_ATTRIBUTES = stat.FILE_ATTRIBUTE_HIDDEN | stat.FILE_ATTRIBUTE_SYSTEM
 
 
-def left_out(relative: Path) -> bool:
-    """Whether a path under the data folder is left out: hidden, or in a system folder.
+def left_out(relative: Path, folder: Path | None = None) -> bool:
+    """Whether a path under a folder is left out: hidden, or in a system folder.
+
+    Training and the app's folder scan leave out the same files.
 
     Parameters
     ----------
     relative : Path
-        A file's path relative to the data folder.
+        A file's or folder's path relative to `folder` (or only its name).
+    folder : Path, optional
+        The folder `relative` is under. Where given, ``folder / relative`` is also left
+        out when Windows marks it hidden or system (its file attributes; there are none
+        elsewhere); the folders between are not looked at.
 
     Returns
     -------
     bool
         True when a component of it starts with ``.`` (``.thumbnails/``, ``._a.png``,
-        ``.DS_Store``) or is one of :data:`SYSTEM_FOLDERS`.
+        ``.DS_Store``) or is one of :data:`SYSTEM_FOLDERS`, or, with `folder`, when it
+        is marked hidden or system.
     """
-    return any(part.startswith(".") or part in SYSTEM_FOLDERS for part in relative.parts)
+    if any(part.startswith(".") or part.casefold() in _SYSTEM_KEYS for part in relative.parts):
+        return True
+    if folder is None:
+        return False
+    try:
+        attributes = getattr(os.lstat(folder / relative), "st_file_attributes", 0)
+    except OSError:  # gone, or not to be looked at: what reads it says so
+        return False
+    return bool(attributes & _HIDDEN_ATTRIBUTES)
 
 
 def walk_files(
@@ -236,7 +255,7 @@ def walk_files(
         unreadable.append((Path(error.filename), unlisted_reason(error)))
 
     for root, folders, names in os.walk(folder, onerror=unlisted):
-        left = [name for name in folders if left_out(Path(name))]  # those above are kept
+        left = [name for name in folders if left_out(Path(name), Path(root))]  # above: kept
         if pruned is not None:
             pruned.extend(Path(root, name) for name in left)
         folders[:] = [name for name in folders if name not in left]  # os.walk enters these
@@ -291,7 +310,7 @@ def sort_files(
     if unreadable is not None:
         unreadable.extend(unlisted)
     for path in files:
-        if left_out(path.relative_to(folder)):
+        if left_out(path.relative_to(folder), folder):
             hidden.append(path)
         elif is_image_candidate(path):
             images.append(path)

@@ -29,6 +29,7 @@ import contextlib
 import csv
 import io
 import logging
+import unicodedata
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -105,7 +106,8 @@ def read_patient_tables(
     paths : sequence of Path
         Its images. A row's ``image_id`` names an image under the table's folder by its
         path relative to that folder, or by its file name, each with or without its
-        extension, with either slash between folders, in any case.
+        extension, with either slash between folders, in any case and either Unicode
+        normal form (macOS stores names decomposed, spreadsheets composed).
     unreadable : collection of Path
         Those of ``paths`` that cannot be read, to be skipped: not counted or named among
         the images no table lists.
@@ -164,9 +166,11 @@ def _table_patients(table: Path, paths: Sequence[Path]) -> dict[Path, frozenset[
     if encoding not in ("utf-8-sig", "utf-16"):
         log.info("%s is not UTF-8; read as %s", table, encoding)
     listed: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}  # each key as the table first spells it, for warnings
     for patient, image_id in rows:
         if patient and image_id:
             listed.setdefault(_key(image_id), set()).add(patient)
+            spelled.setdefault(_key(image_id), image_id)
     folder = table.parent
     found: dict[Path, frozenset[str]] = {}
     matched: dict[str, list[Path]] = {}
@@ -187,19 +191,19 @@ def _table_patients(table: Path, paths: Sequence[Path]) -> dict[Path, frozenset[
             table,
             len(unused),
             len(listed),
-            unused[0],
+            spelled[unused[0]],
         )
-    _warn_of_shared_keys(table, matched)
+    _warn_of_shared_keys(table, matched, spelled)
     shared = {key: listed[key] for key in sorted(matched) if len(listed[key]) > 1}
     if shared:
-        image_id, patients = next(iter(shared.items()))
+        key, patients = next(iter(shared.items()))
         log.warning(
             "%s: %d of its image_id values are listed under two or more patients (such as %s, "
             "under %s); the patients that share an image are taken as one, so that the split "
             "keeps them on one side",
             table,
             len(shared),
-            image_id,
+            spelled[key],
             " and ".join(sorted(patients)),
         )
     return found
@@ -210,10 +214,13 @@ def _refused(reason: str) -> str:
     return f"{reason}; correct or remove it (or train with {IGNORE_OPTION})"
 
 
-def _warn_of_shared_keys(table: Path, matched: dict[str, list[Path]]) -> None:
+def _warn_of_shared_keys(
+    table: Path, matched: dict[str, list[Path]], spelled: Mapping[str, str]
+) -> None:
     """Warn of image_id values that name several files (in different subfolders, say).
 
     Each such file is given the row's patient, which may not be what the table meant.
+    `spelled` gives each key (:func:`_key`) as the table spells it.
     """
     shared = {key: found for key, found in matched.items() if len(found) > 1}
     if not shared:
@@ -227,7 +234,7 @@ def _warn_of_shared_keys(table: Path, matched: dict[str, list[Path]]) -> None:
         "image by its path relative to the folder (such as %s)",
         table,
         len(shared),
-        key,
+        spelled[key],
         len(files),
         " and ".join(path.relative_to(folder).as_posix() for path in files[:3])
         + (" ..." if len(files) > 3 else ""),
@@ -349,8 +356,12 @@ def _linked(groups: Iterable[Sequence[N]]) -> dict[N, N]:
 
 
 def _key(image_id: str) -> str:
-    """Return an image_id as it is matched: Windows' backslashes as ``/``, without case."""
-    return image_id.replace("\\", "/").casefold()
+    """Return an image_id as it is matched: Windows' backslashes as ``/``, without case.
+
+    The text is NFC-normalised first: macOS writes file names decomposed (``u`` and a
+    combining diaeresis), where a spreadsheet writes ``ü`` as one character.
+    """
+    return unicodedata.normalize("NFC", image_id.replace("\\", "/")).casefold()
 
 
 def _rows(text: str) -> list[tuple[str, str]]:
