@@ -6,9 +6,9 @@ its step trajectory) and wires the widgets of the other modules to ``core``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.denoise import DenoiseResult
-from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display, to_display_part, window_function
@@ -60,6 +59,17 @@ from xraygui.models import BUNDLED, find_models, is_shipped, remember, stored_pa
 from xraygui.panes import TITLES, ZOOM_STEP, ComparisonView
 from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
+from xraygui.session import (
+    SetAside,
+    Shown,
+    demo_shape,
+    image_name,
+    residual_grey,
+    residual_spread,
+    result_warning,
+    self_reference,
+    uncertainty_description,
+)
 from xraygui.tag_browser import TagBrowser
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
 from xraygui.visible import MARGIN, Part, Place, part_in_sight, stand_in
@@ -101,6 +111,8 @@ FORWARD_SOURCES = {
     reports.USER_CHOSEN: "the chosen reference image",
 }
 """What x_0 of the forward process is, by the kind of reference it is (None: no reference)."""
+SIMULATION_JOB = "low-dose simulation"
+"""The job a low-dose simulation is, named in questions: it replaces the image when it ends."""
 STOP_WAIT_MS = 30_000
 """How long closing the window waits for its jobs' threads to end, in all."""
 WINDOW_DRAG_GAIN = 1 / 300
@@ -155,6 +167,7 @@ class MainWindow(QMainWindow):
         self.demo: Trajectory | None = None
         self.worker: GeneratorWorker | None = None
         self._job = ""  # what the worker does, for a question: "denoise", "batch denoise"...
+        self._cancelling = False  # Cancel was pressed: the worker stops at its next step
         # A file to open, and its frame, once the job cancelled for it has stopped.
         self._open_after_job: tuple[Path, int] | None = None
         self.window_override: Window | VoiLut | None = None  # None: the image's default view
@@ -740,7 +753,7 @@ class MainWindow(QMainWindow):
         What the reader warned of (colour converted to grey, say) is shown in the status
         bar and under the panel's status line, never in a dialog.
         """
-        if self._busy():
+        if self._busy("Open"):
             return False
         warned: list[str] = []
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
@@ -823,14 +836,16 @@ class MainWindow(QMainWindow):
         """Make `image` the one to denoise; forget any result and what the panel said of it.
 
         A demo generated for an image of another shape, or with no image open, is
-        forgotten too: it was made at that shape, and would be drawn stretched.
+        forgotten too: it was made at that shape, and would be drawn stretched. So is
+        what was made of the previous image, its result and a reference no longer set
+        (:meth:`_forget_made`): nothing holds their pixels.
         """
         previous, self.image = self.image, image
         self.result = None
         self.trajectory = None
         if previous is None or previous.shape != image.shape:
             self.demo = None
-        self._minified = []  # held the previous image's pixels
+        self._forget_made()
         self.timeline.set_mode("reverse")
         self._sync_timeline(go_to_end=True)
         self.timeline.set_label("No steps yet: press Denoise")
@@ -847,6 +862,27 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.views.fit()
         self.update_metrics()
+
+    def _forget_made(self) -> None:
+        """Drop what was made of an image no longer shown and of its result.
+
+        The block statistics and the residual's and the uncertainty map's grey levels
+        hold their pixels; so does what was made of the reference
+        (:meth:`_forget_made_of_reference`).
+        """
+        self._minified = []
+        self._residual = self._uncertainty = None
+        self._forget_made_of_reference()
+
+    def _forget_made_of_reference(self) -> None:
+        """Drop what was made of a reference no longer set, as the image or reference changes.
+
+        The forward process's x_t starts from the reference, or from the image where none
+        is set; the reference's noise estimate is kept only for the reference still set.
+        """
+        self._preview = self._forward_failed = None
+        if self._reference_noise is not None and self._reference_noise[0] is not self.reference:
+            self._reference_noise = None
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
         """Move the focus on with Tab, past what Qt has parked out of sight.
@@ -1250,7 +1286,8 @@ class MainWindow(QMainWindow):
     def _on_forward_failed(
         self, preview: jobs.ForwardPreview, t: float, seed: int, error: Exception
     ) -> None:
-        self._forward_failed = (preview, t, seed, error_line(error))  # said, not tried again
+        if preview is self._preview:  # else the image or reference changed meanwhile
+            self._forward_failed = (preview, t, seed, error_line(error))  # said, not tried again
 
     def _on_forward_finished(self) -> None:
         self._forward_worker = None
@@ -1534,8 +1571,12 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- reference, ROI, metrics
 
     def choose_low_dose(self) -> None:
-        """Ask for low-dose settings and simulate (with no image open, say so)."""
-        if self._no_image():
+        """Ask for low-dose settings and simulate (with no image open, say so).
+
+        While a job runs nothing is asked: the status bar says why (:meth:`_busy`), as
+        for every command that starts a job.
+        """
+        if self._no_image() or self._busy("Simulate Low Dose"):
             return
         dialog = self.low_dose_dialog()
         if dialog.exec():
@@ -1557,7 +1598,7 @@ class MainWindow(QMainWindow):
         GeneratorWorker or None
             The run, or None if nothing could be started.
         """
-        if self.source is None or self._busy():
+        if self.source is None or self._busy("Simulate Low Dose"):
             return None
         worker = GeneratorWorker(jobs.simulate_job, self.source, settings)
         worker.returned.connect(lambda noisy: self._on_simulated(noisy, settings))
@@ -1566,7 +1607,7 @@ class MainWindow(QMainWindow):
             lambda: self.controls.show_progress(0, 1, "Cancelled: the image is unchanged")
         )
         percent = dose_percent(settings.dose, exact=False)
-        self._start(worker, f"Simulating a {percent} % dose...", job="low-dose simulation")
+        self._start(worker, f"Simulating a {percent} % dose...", job=SIMULATION_JOB)
         return worker
 
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
@@ -1586,13 +1627,13 @@ class MainWindow(QMainWindow):
             f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)"
         )
         if replaced is not None:
-            name = _image_name(replaced)
+            name = image_name(replaced)
             message += f"; the opened image is now the reference for the metrics, not {name}"
         self.statusBar().showMessage(message, 8000 if replaced is None else 20000)
 
     def restore_original(self) -> None:
         """Go back to the image as opened (no simulation, no reference)."""
-        if self.source is not None and not self._busy():
+        if self.source is not None and not self._busy("Use Original"):
             self.reference, self.reference_kind, self.dose = None, None, None
             self._set_image(self.source)
             self._name_what_is_shown()
@@ -1605,7 +1646,7 @@ class MainWindow(QMainWindow):
         """
         if self.source is None:
             return
-        name = _image_name(self.source)
+        name = image_name(self.source)
         dose = self.dose
         percent = None if dose is None else dose_percent(dose.dose, exact=False)
         simulated = "" if dose is None else f"simulated {percent} % dose"
@@ -1619,8 +1660,11 @@ class MainWindow(QMainWindow):
         )
 
     def choose_reference(self) -> None:
-        """Ask for a reference image of the same size (e.g. a full-dose acquisition)."""
-        if self.image is None or self._busy():
+        """Ask for a reference image of the same size (e.g. a full-dose acquisition).
+
+        Nothing is asked while a job runs (:meth:`_busy`): a simulation would replace it.
+        """
+        if self.image is None or self._busy("Choose Reference Image"):
             return
         path, _ = QFileDialog.getOpenFileName(
             self, "Reference image", self._last_dir(), OPEN_FILTER
@@ -1641,7 +1685,8 @@ class MainWindow(QMainWindow):
         """
         if self.image is None:
             return False
-        if self._busy():  # a simulation under way would replace it with the opened image
+        # A simulation under way would replace it with the opened image.
+        if self._busy("Choose Reference Image"):
             return False
         warned: list[str] = []
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
@@ -1661,10 +1706,11 @@ class MainWindow(QMainWindow):
             )
             return False
         self.reference, self.reference_kind = reference, reports.USER_CHOSEN
+        self._forget_made_of_reference()
         self.update_metrics()
         if self.timeline.current_mode == "forward":  # it starts from the reference
             self.refresh()
-        name = _image_name(self.image)
+        name = image_name(self.image)
         warnings_ = [] if (itself := self_reference(reference, self.image)) is None else [itself]
         if (warning := scale_mismatch(reference, self.image)) is not None:
             warnings_.append(f"{name}: {warning} (reference {Path(path).name})")
@@ -1753,8 +1799,8 @@ class MainWindow(QMainWindow):
         self._keep(worker)
 
     def _on_metrics(self, inputs: tuple, update: jobs.MetricsUpdate) -> None:
-        if update.reference_noise is not None:
-            self._reference_noise = update.reference_noise
+        if update.reference_noise is not None and update.reference_noise[0] is self.reference:
+            self._reference_noise = update.reference_noise  # not an old reference's
         if not _same_inputs(inputs, self._metric_inputs()):
             return  # the images or the region changed meanwhile: the next run shows theirs
         noise = None if update.reference_noise is None else update.reference_noise[1]
@@ -1818,9 +1864,14 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- models
 
     def reload_models(self, select: Path | None = None) -> None:
-        """Refill the model picker from the bundled model, the user's folder and loaded files."""
+        """Refill the model picker from the bundled model, the user's folder and loaded files.
+
+        A job being cancelled meanwhile keeps Cancel disabled (:meth:`cancel`).
+        """
         extra = [Path(p) for p in self._loaded_models()]
         self.controls.set_models(find_models(extra), select)
+        if self._cancelling:  # set_models enables Cancel while a job runs
+            self.controls.cancel_button.setEnabled(False)
 
     def open_train_wizard(self) -> TrainWizard:
         """Open the Train on Folder wizard; a model it saves is selected in the picker.
@@ -1896,13 +1947,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Busy: an image is being opened", 4000)
         return self._read_worker is not None
 
-    def _busy(self) -> bool:
+    def _busy(self, command: str) -> bool:
+        """Say in the status bar why `command` cannot start now; return whether so.
+
+        A job running, or a file being read, holds the window; a job already cancelled
+        is said to be stopping, so that Cancel is not pressed again (it is disabled).
+        `command` names what was asked for as its menu does, e.g. ``"Denoise"``.
+        """
         if self._closing:  # a closed window starts no job and opens no file
             return True
         if self._still_reading():
             return True
         if self.worker is not None:
-            self.statusBar().showMessage("Busy: wait for the run to finish or press Cancel", 4000)
+            if self._cancelling:
+                message = f"Cancelling: {command} is available once the {self._job} has stopped"
+            else:
+                message = "Busy: wait for the run to finish or press Cancel"
+            self.statusBar().showMessage(message, 4000)
             return True
         return False
 
@@ -1947,7 +2008,7 @@ class MainWindow(QMainWindow):
         GeneratorWorker or None
             The run, or None if nothing could be started.
         """
-        if self._no_image() or self._busy():
+        if self._no_image() or self._busy("Denoise"):
             return None
         options = self.controls.options()
         if options.model is None:
@@ -1973,11 +2034,24 @@ class MainWindow(QMainWindow):
         return worker
 
     def _estimate_noise(self, image: XrayImage) -> None:
-        """Estimate `image`'s noise in a worker; the panel says so until the number comes."""
+        """Estimate `image`'s noise in a worker; the panel says so until the number comes.
+
+        Should the estimate fail (out of memory, say), the panel shows it unknown and the
+        status bar says why.
+        """
         self._estimating_noise = image
         worker = GeneratorWorker(jobs.noise_job, image)
         worker.returned.connect(lambda sigma: self._on_noise(image, sigma))
+        worker.errored.connect(lambda error: self._on_noise_failed(image, error))
         self._keep(worker)
+
+    def _on_noise_failed(self, image: XrayImage, error: Exception) -> None:
+        if image is not self._estimating_noise:
+            return  # another image was opened, or a Denoise run measured it meanwhile
+        self._on_noise(image, None)
+        self.statusBar().showMessage(
+            f"Cannot estimate the noise of {image_name(image)}: {error_line(error)}", 20000
+        )
 
     def _on_noise(self, image: XrayImage, sigma: float | None) -> None:
         if image is not self._estimating_noise:
@@ -2014,9 +2088,12 @@ class MainWindow(QMainWindow):
 
         A job that has already returned is left to deliver its result: there is
         nothing left to cancel. A cancelled Denoise shows the previous result again.
+        Cancel is disabled until the job has stopped: pressing it again does nothing.
         """
         if self.worker is not None and not self.worker.has_returned:
             self.worker.quit()
+            self._cancelling = True
+            self.controls.cancel_button.setEnabled(False)
             self.controls.progress.setFormat("Cancelling...")  # the status line keeps the result
 
     def _on_progress(self, event: jobs.Progress, *, demo: bool = False) -> None:
@@ -2087,6 +2164,7 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self) -> None:
         self.worker = None
+        self._cancelling = False
         self.controls.set_running(False)
         self.refresh()
         if self._open_after_job is not None:  # the job was cancelled to open this
@@ -2098,7 +2176,7 @@ class MainWindow(QMainWindow):
     def start_demo(self) -> GeneratorWorker | None:
         """Generate an image from pure noise with the model, step by step (demo mode)."""
         options = self.controls.options()
-        if options.model is None or self._busy():
+        if options.model is None or self._busy("Generate"):
             return None
         try:
             multiple = size_multiple(jobs.cached_model(options.model))
@@ -2177,9 +2255,15 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- export
 
     def choose_report_dir(self) -> None:
-        """Ask where to write the report and whether to include patient identifiers."""
-        if self._no_image():
+        """Ask where to write the report and whether to include patient identifiers.
+
+        Refused while the image is about to change (:meth:`_image_changing`). Should it
+        change all the same while the questions are asked, no report is written: it
+        would describe another image than the one asked about.
+        """
+        if self._no_image() or self._image_changing():
             return
+        source, image = self.source, self.image
         options = ReportOptionsDialog(self)
         if not options.exec():
             return
@@ -2187,6 +2271,14 @@ class MainWindow(QMainWindow):
         if folder:
             try:
                 with busy(self.statusBar(), "Writing the report..."):
+                    if self.source is not source or self.image is not image:
+                        QMessageBox.information(
+                            self,
+                            "No report written",
+                            "No report written: the image shown changed while the folder "
+                            "was being chosen.",
+                        )
+                        return
                     paths = self.export_report(
                         folder, include_identifiers=options.identifiers.isChecked()
                     )
@@ -2237,12 +2329,17 @@ class MainWindow(QMainWindow):
         return reports.write_report(content, Path(folder))
 
     def choose_export_image(self) -> None:
-        """Ask where to write the denoised image."""
-        if self._no_image() or self._denoise_running():
+        """Ask where to write the denoised image; write the one shown when asked.
+
+        Refused while a Denoise run goes or the image is about to change
+        (:meth:`_image_changing`).
+        """
+        if self._no_image() or self._denoise_running() or self._image_changing():
             return
         if self.denoised is None:
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
             return
+        shown = self._shown_now()  # the dialog runs events: the image may change meanwhile
         suffix = jobs.OUTPUT_SUFFIX[self.source.source_format]  # a format that holds its values
         default = str(Path(self._last_dir()) / f"{self.export_stem()}{suffix}")
         step = self.step_shown()
@@ -2251,11 +2348,15 @@ class MainWindow(QMainWindow):
             self, f"Export denoised image{final}", default, EXPORT_FILTER
         )
         if path:
-            self._export_to(path, EXPORT_SUFFIXES.get(chosen, suffix), self.export_image, final)
+            write = functools.partial(self.export_image, shown=shown)
+            self._export_to(path, EXPORT_SUFFIXES.get(chosen, suffix), write, final)
 
     def choose_export_uncertainty(self) -> None:
-        """Ask where to write the uncertainty map of the result (a 32-bit float TIFF)."""
-        if self._no_image() or self._denoise_running():
+        """Ask where to write the uncertainty map of the result (a 32-bit float TIFF).
+
+        As :meth:`choose_export_image`: the map of the result shown when asked.
+        """
+        if self._no_image() or self._denoise_running() or self._image_changing():
             return
         if self.result is None or self.result.uncertainty is None:
             QMessageBox.information(
@@ -2264,6 +2365,7 @@ class MainWindow(QMainWindow):
                 "Set Uncertainty samples to 2 or more in the Denoise panel, then Denoise.",
             )
             return
+        shown = self._shown_now()
         default = str(Path(self._last_dir()) / f"{self.export_stem('uncertainty')}.tif")
         step = self.step_shown()
         final = "" if step is None else f" (of the final result, not the step shown: {step})"
@@ -2271,7 +2373,8 @@ class MainWindow(QMainWindow):
             self, f"Export uncertainty map{final}", default, UNCERTAINTY_FILTER
         )
         if path:
-            self._export_to(path, ".tif", self.export_uncertainty, final)
+            write = functools.partial(self.export_uncertainty, shown=shown)
+            self._export_to(path, ".tif", write, final)
 
     def _denoise_running(self) -> bool:
         """Say that a Denoise run is going, whose result an export must wait for; return whether."""
@@ -2282,6 +2385,30 @@ class MainWindow(QMainWindow):
             text += ", or press Cancel to export the previous one"
         QMessageBox.information(self, "Denoise running", text + ".")
         return True
+
+    def _image_changing(self) -> bool:
+        """Say that the image shown is about to change, and an export must wait; return whether.
+
+        A low-dose simulation replaces it when it ends; a file asked for while a job ran
+        opens once that job has stopped (:meth:`request_open`).
+        """
+        if self._open_after_job is not None:
+            name = self._open_after_job[0].name
+            text = f"{name} opens once the cancelled {self._job} has stopped: export then."
+        elif self.worker is not None and self._job == SIMULATION_JOB:
+            text = (
+                "A low-dose simulation is running and will replace the image: export once "
+                "it has, or press Cancel."
+            )
+        else:
+            return False
+        QMessageBox.information(self, "The image is changing", text)
+        return True
+
+    def _shown_now(self) -> Shown:
+        """Return what the window shows now: what an export asked for now writes."""
+        assert self.source is not None and self.image is not None
+        return Shown(self.source, self.image, self.dose, self.result)
 
     def _export_to(self, path: str, suffix: str, write, final: str) -> None:
         """Write an export chosen in a file dialog; say where, or in one line why not.
@@ -2343,7 +2470,9 @@ class MainWindow(QMainWindow):
             parts.append(f"simulated{dose_percent(self.dose.dose, exact=False)}pct")
         return "_".join([*parts, what])
 
-    def export_image(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def export_image(
+        self, path: str | Path, *, overwrite: bool = False, shown: Shown | None = None
+    ) -> Path:
         """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
 
         A PNG's or TIFF's description ends with the source file's record
@@ -2355,6 +2484,9 @@ class MainWindow(QMainWindow):
             Destination; core refuses the source file, even with `overwrite`.
         overwrite : bool
             Replace an existing file.
+        shown : Shown, optional
+            What to write, taken when the user asked (:meth:`choose_export_image`); what
+            the window shows now where omitted.
 
         Returns
         -------
@@ -2366,25 +2498,29 @@ class MainWindow(QMainWindow):
         XrayError
             If the file cannot be written (nothing is left behind).
         """
-        assert self.result is not None
-        description = self.result.description()
-        record = self._source_record(Path(path))
-        if self.dose is None:
+        shown = self._shown_now() if shown is None else shown
+        result, dose = shown.result, shown.dose
+        assert result is not None
+        description = result.description()
+        record = self._source_record(Path(path), shown.source)
+        if dose is None:
             return write_image(
-                self.result.image, path, description=description + record, overwrite=overwrite
+                result.image, path, description=description + record, overwrite=overwrite
             )
         # What was denoised is a simulation: say so first, and state its exposure.
-        simulation = describe_simulation(self.source, self.image, self.dose)
+        simulation = describe_simulation(shown.source, shown.image, dose)
         return write_image(
-            self.result.image,
+            result.image,
             path,
             description=f"{simulation}; then {description}{record}",
-            operation=f"simulated {dose_percent(self.dose.dose, exact=False)} % dose, denoised",
-            dose=self.dose.dose,
+            operation=f"simulated {dose_percent(dose.dose, exact=False)} % dose, denoised",
+            dose=dose.dose,
             overwrite=overwrite,
         )
 
-    def export_uncertainty(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def export_uncertainty(
+        self, path: str | Path, *, overwrite: bool = False, shown: Shown | None = None
+    ) -> Path:
         """Write the result's uncertainty map as a 32-bit float TIFF, in pixel values.
 
         Each value is the standard deviation, over the uncertainty samples, of that
@@ -2399,6 +2535,9 @@ class MainWindow(QMainWindow):
             Destination, ``.tif`` or ``.tiff``.
         overwrite : bool
             Replace an existing file.
+        shown : Shown, optional
+            Whose map to write, taken when the user asked
+            (:meth:`choose_export_uncertainty`); the window's now where omitted.
 
         Returns
         -------
@@ -2411,28 +2550,30 @@ class MainWindow(QMainWindow):
             If the name is not a TIFF's or the file cannot be written (nothing is left
             behind).
         """
-        assert self.result is not None and self.result.uncertainty is not None
+        shown = self._shown_now() if shown is None else shown
+        result, dose = shown.result, shown.dose
+        assert result is not None and result.uncertainty is not None
         path = Path(path)
         if path.suffix.lower() not in (".tif", ".tiff"):
             raise ImageWriteError(
                 path, "the uncertainty map is written as a 32-bit float TIFF: name it .tif"
             )
-        spread = self.result.image.with_pixels(
-            self.result.uncertainty,
+        spread = result.image.with_pixels(
+            result.uncertainty,
             mapping=StoredMapping(bits_stored=32, is_float=True),
             photometric="MONOCHROME2",  # 0, no spread, is black
             voi_lut=None,
             padding=None,
         )
-        description = uncertainty_description(self.result)
-        if self.dose is not None:  # what was denoised is a simulation: say so first
-            simulation = describe_simulation(self.source, self.image, self.dose)
+        description = uncertainty_description(result)
+        if dose is not None:  # what was denoised is a simulation: say so first
+            simulation = describe_simulation(shown.source, shown.image, dose)
             description = f"{simulation}; then {description}"
-        description += self._source_record(path)
+        description += self._source_record(path, shown.source)
         return write_image(spread, path, description=description, overwrite=overwrite)
 
-    def _source_record(self, destination: Path) -> str:
-        """Return what an export to `destination` records of its source file, or "".
+    def _source_record(self, destination: Path, image: XrayImage) -> str:
+        """Return what an export to `destination` records of the file `image` came from, or "".
 
         A PNG's or TIFF's description ends with the SHA-256 and frame of the file the
         denoised pixels derive from, as ``xray-denoise denoise`` writes it
@@ -2441,8 +2582,7 @@ class MainWindow(QMainWindow):
         SourceImageSequence instead. The file is hashed now, as the reports hash it.
         Warns (:class:`XrayWarning`) where the file can no longer be read.
         """
-        assert self.source is not None
-        source = self.source.source_path
+        source = image.source_path
         if source is None or not records_by_description(destination):
             return ""
         digest = sha256_or_none(source)
@@ -2452,10 +2592,15 @@ class MainWindow(QMainWindow):
                 stacklevel=2,
             )
             return ""
-        return f"; {source_record(digest, self.source.frame)}"
+        return f"; {source_record(digest, image.frame)}"
 
     def choose_batch(self) -> None:
-        """Ask for an input and an output folder and denoise every image to disk."""
+        """Ask for an input and an output folder and denoise every image to disk.
+
+        Nothing is asked while a job runs (:meth:`_busy`), nor without a model.
+        """
+        if self._busy("Batch Denoise Folder"):
+            return
         if self.controls.options().model is None:
             self.show_error("No model", self.controls.denoise_button.toolTip())
             return
@@ -2468,7 +2613,7 @@ class MainWindow(QMainWindow):
 
     def start_batch(self, source: str | Path, target: str | Path) -> GeneratorWorker | None:
         """Denoise every image under `source` into `target` with one CSV row per file."""
-        if self._busy():
+        if self._busy("Batch Denoise Folder"):
             return None
         self._forget_batch_summary()
         worker = GeneratorWorker(
@@ -2556,124 +2701,6 @@ HELP_TEXT = (
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
 
 
-def uncertainty_description(result: DenoiseResult) -> str:
-    """Describe a result's uncertainty map, for its file: what its values are, then the run.
-
-    Parameters
-    ----------
-    result : DenoiseResult
-        A finished denoise with an uncertainty map.
-
-    Returns
-    -------
-    str
-        For example ``"uncertainty map: per-pixel standard deviation, in pixel values,
-        of 4 DDPM samples of 10 steps (seeds derived from seed 0); of the result:
-        denoised by diffusion model ..."``, ending in the result's own description
-        (:meth:`~core.denoise.DenoiseResult.description`).
-    """
-    settings = result.settings
-    return (
-        "uncertainty map: per-pixel standard deviation, in pixel values, of "
-        f"{settings.n_uncertainty_samples} DDPM samples of {settings.uncertainty_steps} steps "
-        f"(seeds derived from seed {settings.seed}); of the result: {result.description()}"
-    )
-
-
-def residual_grey(image: XrayImage, denoised: XrayImage, spread: float | None = None) -> np.ndarray:
-    """Return grey levels of ``image - denoised``: 0 mid-grey, the 99.5th percentile white.
-
-    Parameters
-    ----------
-    image, denoised : XrayImage
-        The noisy image and its denoised result, same shape.
-    spread : float, optional
-        The residual shown white, :func:`residual_spread` (made here if not given).
-
-    Returns
-    -------
-    ndarray of float32
-        In ``[0, 1]``.
-    """
-    if spread is None:
-        spread = residual_spread(image, denoised)
-    residual = image.pixels - denoised.pixels
-    return to_display(
-        image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
-        Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
-    )
-
-
-def residual_spread(image: XrayImage, denoised: XrayImage) -> float:
-    """Return the residual shown white: the 99.5th percentile of ``|image - denoised|``.
-
-    Minus it is shown black, in the Residual pane as in the report's thumbnail.
-
-    Parameters
-    ----------
-    image, denoised : XrayImage
-        The noisy image and its denoised result, same shape.
-
-    Returns
-    -------
-    float
-        In pixel values; 1 where the two are equal.
-    """
-    return float(np.percentile(np.abs(image.pixels - denoised.pixels), 99.5)) or 1.0
-
-
-def result_warning(result: DenoiseResult) -> str:
-    """Return what the panel warns of under a result's status line ("" for nothing).
-
-    Parameters
-    ----------
-    result : DenoiseResult
-        A finished denoise.
-
-    Returns
-    -------
-    str
-        ``"Warning: "`` and its :attr:`~DenoiseResult.low_quanta` warning; where the
-        quanta could not be read (:attr:`~DenoiseResult.quanta_checked`), that the
-        few-quanta check was not made, in the report's words; else ``""``.
-    """
-    warning = result.low_quanta
-    if warning is not None:
-        return f"Warning: {warning.describe()}."
-    return "" if result.quanta_checked else f"Few-quanta check: {QUANTA_NOT_CHECKED}."
-
-
-def self_reference(reference: XrayImage, image: XrayImage) -> str | None:
-    """Say that a reference is the image being denoised, or holds its very pixels.
-
-    Its metrics then compare the image with itself (MSE 0, PSNR inf, SSIM 1).
-
-    Parameters
-    ----------
-    reference : XrayImage
-        The reference chosen.
-    image : XrayImage
-        The image being denoised, of the same shape.
-
-    Returns
-    -------
-    str or None
-        One line, or None where the two differ.
-    """
-    if not np.array_equal(reference.pixels, image.pixels):
-        return None
-    paths = (reference.source_path, image.source_path)
-    if None not in paths and resolved(paths[0]) == resolved(paths[1]):
-        what = f"the reference is the image being denoised ({_image_name(image)}"
-        what += f", frame {image.frame + 1})" if image.n_frames > 1 else ")"
-    else:
-        what = (
-            f"the reference ({_image_name(reference)}) holds the very pixels of the image "
-            f"being denoised ({_image_name(image)})"
-        )
-    return f"{what}: the metrics compare it with itself"
-
-
 def _plain(text: str) -> str:
     """Return a menu text without its mnemonic: ``"Zoom &Out"`` -> ``"Zoom Out"``."""
     return re.sub("&(.)", r"\1", text)
@@ -2689,11 +2716,6 @@ def _tooltip(action: QAction) -> str:
     )
     name = _plain(action.text()).removesuffix("...")
     return f"{name} ({keys})" if keys else name
-
-
-def _image_name(image: XrayImage) -> str:
-    """Return the name of an image's file, or ``"the image"`` for one not from a file."""
-    return "the image" if image.source_path is None else image.source_path.name
 
 
 def file_views(image: XrayImage) -> tuple[Window | VoiLut, ...]:
@@ -2734,35 +2756,6 @@ def _view_label(view: Window | VoiLut, image: XrayImage) -> str:
     return f"VOI LUT {numbers[0]}" if numbers else "VOI LUT"
 
 
-DEMO_SIDE = 256
-"""The longer side of a generated demo image at most, in pixels."""
-
-
-def demo_shape(shape: tuple[int, int], multiple: int) -> tuple[int, int]:
-    """Return the size of a demo image for an image of `shape`: its aspect, at most DEMO_SIDE.
-
-    The network pads each side by reflection up to a multiple of its size multiple,
-    which needs the side to exceed the padding: every side is therefore at least
-    `multiple`, and an aspect beyond ``DEMO_SIDE / multiple`` (16:1 for the shipped
-    model) is capped there.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(rows, cols)`` of the image shown, each >= 1.
-    multiple : int
-        The model's size multiple (:func:`core.denoise.tiling.size_multiple`).
-
-    Returns
-    -------
-    tuple of int
-        ``(rows, cols)`` of the demo image.
-    """
-    longest = max(DEMO_SIDE, multiple)
-    scale = min(1.0, longest / max(shape))
-    return max(multiple, round(shape[0] * scale)), max(multiple, round(shape[1] * scale))
-
-
 def _same_file(image: XrayImage, path: str | Path) -> bool:
     """Return whether `image` was read from the file at `path` (another frame of it, say)."""
     if image.source_path is None:
@@ -2778,25 +2771,3 @@ def _same_images(a: tuple, b: tuple) -> bool:
 def _same_inputs(a: tuple, b: tuple) -> bool:
     """Whether two metric inputs hold the same images and an equal region."""
     return _same_images(a, b) and a[3] == b[3]
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """The result a Denoise run will replace, shown again if the run does not return.
-
-    Parameters
-    ----------
-    result : DenoiseResult or None
-        The previous result (None: there was none).
-    trajectory : Trajectory or None
-        Its steps.
-    noise_after : float or None
-        Its estimated noise.
-    status : str
-        The status line that described it.
-    """
-
-    result: DenoiseResult | None
-    trajectory: Trajectory | None
-    noise_after: float | None
-    status: str

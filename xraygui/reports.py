@@ -37,6 +37,7 @@ from core.metrics import finite_or_none, format_mse, format_psnr, format_ssim, s
 from core.noise import LowDoseSettings, describe_simulation
 from core.resources import sha256_or_none
 from xraygui.analysis import Comparison, noise_floor_text
+from xraygui.session import residual_spread
 
 IDENTIFYING_KEYS = (
     "PatientName",
@@ -304,7 +305,7 @@ class ReportContent:
         if result is not None:
             thumbs["after"] = _thumbnail(image, result.image.pixels, window, invert)
             residual = image.pixels - result.image.pixels
-            spread = float(np.percentile(np.abs(residual), 99.5)) or 1.0
+            spread = residual_spread(image, result.image)
             thumbs["residual"] = _thumbnail(
                 image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
                 residual,

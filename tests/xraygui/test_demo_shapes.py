@@ -10,7 +10,7 @@ from core.denoise.models import open_model
 from core.denoise.tiling import size_multiple
 from core.diffusion import DiffusionModel, NoiseSchedule, UNet, UNetConfig, save_model
 from core.resources import default_model_path
-from xraygui.main_window import DEMO_SIDE, demo_shape
+from xraygui.session import DEMO_SIDE, demo_shape
 
 pytestmark = pytest.mark.gui
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from core.metrics import Region
 from xraygui.about import about_text
-from xraygui.main_window import demo_shape
+from xraygui.session import demo_shape
 from xraygui.timeline import Trajectory
 
 pytestmark = pytest.mark.gui
@@ -192,7 +192,7 @@ def test_dragging_the_window_does_not_recompute_the_residual(
     window, qtbot, monkeypatch, small_dicom
 ):
     import xraygui.main_window
-    from xraygui.main_window import residual_grey
+    from xraygui.session import residual_grey
 
     calls = []
     monkeypatch.setattr(

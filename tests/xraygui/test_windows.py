@@ -62,7 +62,7 @@ def test_percentile_presets_leave_the_padding_out(window, windows_dicom):
 
 
 def test_the_residual_is_shown_linearly_whatever_the_files_function(window, windows_dicom):
-    from xraygui.main_window import residual_grey
+    from xraygui.session import residual_grey
 
     window.open_file(windows_dicom)
     image = window.image
