@@ -1,4 +1,4 @@
-"""Build the PyInstaller bundle ``dist/xraygui/xraygui`` and smoke-test it in a clean environment.
+"""Build the PyInstaller bundle ``dist/xraygui/`` and smoke-test it in a clean environment.
 
 Run from anywhere with the project's virtual environment::
 
@@ -14,14 +14,18 @@ Steps:
    folders ``--dist-dir`` and ``--work-dir`` name);
 3. check the licence notices beside the executable (``THIRD-PARTY-NOTICES.txt``,
    ``LICENSES/``) and that nothing GPL-only or test-only was bundled;
-4. run ``dist/xraygui/xraygui --smoke-test FILE --report-dir DIR`` on the bundled sample
+4. check that ``xraygui`` and ``xraygui-cli`` (``.exe`` on Windows) start (``--version``);
+   run ``dist/xraygui/xraygui-cli --smoke-test FILE --report-dir DIR`` (the executable with a
+   console, which prints on Windows too) on the bundled sample
    and on real DICOM files with compressed transfer syntaxes (JPEG 2000 and RLE phantoms
    written by ``xray-denoise phantom``, and pydicom's bundled JPEG extended, JPEG lossless,
    JPEG-LS and CT test files),
-   from a temporary working directory with ``env -i`` (only ``PATH``, a fresh ``HOME`` and
-   ``QT_QPA_PLATFORM=offscreen``): no virtual environment, no source tree on the path;
+   from a temporary working directory in a clean environment (only ``PATH`` of the system's
+   folders, ``QT_QPA_PLATFORM=offscreen`` and a fresh ``HOME``; on Windows ``SYSTEMROOT``,
+   ``TEMP``, ``TMP``, ``USERPROFILE``, ``LOCALAPPDATA`` and ``APPDATA`` instead of ``HOME``): no
+   virtual environment, no source tree on the path;
 5. check that each run exits 0 and wrote the PDF/JSON/CSV report and the denoised image;
-6. run the training wizard's worker mode, ``xraygui --train``, for 3 steps of the tiny
+6. run the training wizard's worker mode, ``xraygui-cli --train``, for 3 steps of the tiny
    network on four phantoms in the same clean environment, and check the model and its card.
 
 It prints the build time, the bundle size and each smoke test's time, and exits 1 if
@@ -37,8 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from third_party_notices import CC_BY_3_URI, LICENSES_DIR, NOTICES_NAME, QT_DIR
 
@@ -46,18 +51,25 @@ ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "constraints.txt"
 PYINSTALLER_VERSION = "6.22.3"
 BUNDLE_NAME = "xraygui"
+CONSOLE_NAME = "xraygui-cli"
+"""The bundle's executable with a console (build.spec), which prints on Windows too."""
 SMOKE_TIMEOUT_S = 900
 CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
+"""``PATH`` of the smoke tests on Linux and macOS; on Windows the system's own folders."""
+WINDOWS_KEPT = ["SYSTEMROOT", "TEMP", "TMP", "USERPROFILE", "LOCALAPPDATA", "APPDATA"]
+"""Variables the smoke tests keep on Windows, where Python, Qt and torch need them."""
 NOT_BUNDLED = [
     "_libjpeg*",  # pylibjpeg-libjpeg's decoder (GPL-3.0)
     "libjpeg",
     "pylibjpeg_libjpeg-*",
-    "libreadline.so*",  # GNU readline (GPL-3.0)
     "hypothesis*",  # test-only
     "pytest*",
     "_pytest",
 ]
 """Names that must not appear in the bundle's ``_internal/`` (glob patterns)."""
+NOT_BUNDLED_ON = {"linux": ["libreadline.so*"], "darwin": ["libreadline*.dylib"]}
+"""Per system (``sys.platform``), libraries that must not appear in ``_internal/`` either:
+GNU readline (GPL-3.0), which Python for Windows does not use."""
 NOT_BUNDLED_ANYWHERE = ["*qvnc*", "direct_url.json"]
 """Names that must appear nowhere in the bundle (glob patterns): Qt's VNC server plugin, and
 pip's record of the editable checkout the bundle was built from."""
@@ -69,6 +81,55 @@ class SmokeCase:
 
     label: str
     path: Path | None
+
+
+def on_windows() -> bool:
+    """Return whether this is Windows, where the bundle's executables end in ``.exe``."""
+    return os.name == "nt"
+
+
+def executables(bundle: Path) -> tuple[Path, Path]:
+    """Return the bundle's app and the executable to smoke-test it with.
+
+    Parameters
+    ----------
+    bundle : Path
+        ``dist/xraygui``.
+
+    Returns
+    -------
+    tuple of (Path, Path)
+        On Windows ``xraygui.exe`` and ``xraygui-cli.exe``, the app having no console;
+        elsewhere ``xraygui`` twice: it prints in the terminal it is started from.
+    """
+    if on_windows():
+        return bundle / f"{BUNDLE_NAME}.exe", bundle / f"{CONSOLE_NAME}.exe"
+    return (bundle / BUNDLE_NAME,) * 2
+
+
+def clean_environment(home: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the environment the smoke tests run the bundle in: no venv, no user settings.
+
+    Parameters
+    ----------
+    home : Path
+        A fresh folder, the ``HOME`` of Linux and macOS.
+    environ : Mapping of str to str, optional
+        The environment Windows keeps :data:`WINDOWS_KEPT` from (``os.environ``).
+
+    Returns
+    -------
+    dict of str to str
+        ``QT_QPA_PLATFORM=offscreen``, a ``PATH`` of the system's folders, and ``HOME``, or on
+        Windows those of :data:`WINDOWS_KEPT` that are set.
+    """
+    environ = os.environ if environ is None else environ
+    env = {"QT_QPA_PLATFORM": "offscreen"}
+    if not on_windows():
+        return env | {"PATH": CLEAN_PATH, "HOME": str(home)}
+    env |= {name: environ[name] for name in WINDOWS_KEPT if name in environ}
+    system = environ.get("SYSTEMROOT", r"C:\Windows")
+    return env | {"PATH": f"{PureWindowsPath(system, 'System32')};{system}"}
 
 
 def ensure_pyinstaller(python: str) -> None:
@@ -148,20 +209,23 @@ def build(python: str, dist: Path, work: Path) -> float:
     return time.perf_counter() - start
 
 
-def notice_problems(bundle: Path) -> list[str]:
+def notice_problems(bundle: Path, platform: str = sys.platform) -> list[str]:
     """Return what is wrong with the bundle's licence notices and contents (nothing: ``[]``).
 
     Parameters
     ----------
     bundle : Path
         The folder holding the executable.
+    platform : str
+        The system the bundle was built for (``sys.platform``): which libraries of
+        :data:`NOT_BUNDLED_ON` to look for.
 
     Returns
     -------
     list of str
         A missing ``THIRD-PARTY-NOTICES.txt`` or CC BY 3.0 URI in it, a missing licence of
-        the app or of Qt in ``LICENSES/``, every ``NOT_BUNDLED`` name in ``_internal/`` and
-        every ``NOT_BUNDLED_ANYWHERE`` name anywhere.
+        the app or of Qt in ``LICENSES/``, every ``NOT_BUNDLED`` name (and the system's
+        ``NOT_BUNDLED_ON``) in ``_internal/`` and every ``NOT_BUNDLED_ANYWHERE`` name anywhere.
     """
     notices = bundle / NOTICES_NAME
     licences = bundle / LICENSES_DIR
@@ -173,7 +237,7 @@ def notice_problems(bundle: Path) -> list[str]:
     for required in ("xray-denoise/LICENSE", f"{QT_DIR}/LGPL-3.0.txt", f"{QT_DIR}/GPL-3.0.txt"):
         if not (licences / required).is_file():
             problems.append(f"no {LICENSES_DIR}/{required}")
-    for pattern in NOT_BUNDLED:
+    for pattern in NOT_BUNDLED + NOT_BUNDLED_ON.get(platform, []):
         problems += [f"bundled: {path.name}" for path in (bundle / "_internal").glob(pattern)]
     for pattern in NOT_BUNDLED_ANYWHERE:
         problems += [f"bundled: {path.relative_to(bundle)}" for path in bundle.rglob(pattern)]
@@ -260,13 +324,48 @@ def make_inputs(python: str, scratch: Path, quick: bool) -> list[SmokeCase]:
     return cases
 
 
+def version_test(executable: Path, scratch: Path) -> tuple[bool, str]:
+    """Run ``EXECUTABLE --version`` in a clean environment, to see that it starts.
+
+    Parameters
+    ----------
+    executable : Path
+        ``xraygui`` or ``xraygui-cli``.
+    scratch : Path
+        A fresh folder: the working directory and ``HOME``.
+
+    Returns
+    -------
+    tuple of (bool, str)
+        Whether it exited 0 and, except for the Windows app (which has no console to
+        print to), printed ``xraygui <version>``; and its output.
+    """
+    home = scratch / "home"
+    home.mkdir(parents=True)
+    try:
+        run = subprocess.run(
+            [str(executable), "--version"],
+            cwd=scratch,
+            env=clean_environment(home),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False, "timed out after 300 s"
+    silent = on_windows() and executable.stem == BUNDLE_NAME
+    said = silent or run.stdout.startswith(f"{BUNDLE_NAME} ")
+    return run.returncode == 0 and said, run.stdout + run.stderr
+
+
 def smoke_test(executable: Path, case: SmokeCase, scratch: Path) -> tuple[bool, float, str]:
     """Run the bundled ``--smoke-test`` on one input in a clean environment.
 
     Parameters
     ----------
     executable : Path
-        ``dist/xraygui/xraygui``.
+        ``dist/xraygui/xraygui-cli`` (:func:`executables`).
     case : SmokeCase
         The input.
     scratch : Path
@@ -280,15 +379,14 @@ def smoke_test(executable: Path, case: SmokeCase, scratch: Path) -> tuple[bool, 
     home = scratch / "home"
     report_dir = scratch / "report"
     home.mkdir(parents=True)
-    env = {"PATH": CLEAN_PATH, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    command = ["env", "-i", *(f"{key}={value}" for key, value in env.items()), str(executable)]
-    command += ["--smoke-test", *([str(case.path)] if case.path else [])]
+    command = [str(executable), "--smoke-test", *([str(case.path)] if case.path else [])]
     command += ["--report-dir", str(report_dir)]
     start = time.perf_counter()
     try:
         run = subprocess.run(
             command,
             cwd=scratch,
+            env=clean_environment(home),
             capture_output=True,
             text=True,
             timeout=SMOKE_TIMEOUT_S,
@@ -309,14 +407,14 @@ def smoke_test(executable: Path, case: SmokeCase, scratch: Path) -> tuple[bool, 
 
 
 def train_smoke_test(python: str, executable: Path, scratch: Path) -> tuple[bool, float, str]:
-    """Run the training wizard's worker mode, ``xraygui --train``, for 3 steps of a tiny model.
+    """Run the training wizard's worker mode, ``--train``, for 3 steps of a tiny model.
 
     Parameters
     ----------
     python : str
         The build interpreter (writes four small phantoms to train on).
     executable : Path
-        ``dist/xraygui/xraygui``.
+        ``dist/xraygui/xraygui-cli`` (:func:`executables`).
     scratch : Path
         A fresh folder for the images, ``HOME`` and the model.
 
@@ -339,15 +437,20 @@ def train_smoke_test(python: str, executable: Path, scratch: Path) -> tuple[bool
     home.mkdir()
     model = scratch / "model" / "tiny.safetensors"
     model.parent.mkdir()
-    env = {"PATH": CLEAN_PATH, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    command = ["env", "-i", *(f"{key}={value}" for key, value in env.items()), str(executable)]
-    command += ["--train", str(images), "--output", str(model), "--architecture", "tiny"]
-    command += ["--steps", "3", "--batch-size", "2", "--patch-size", "32", "--val-every", "0"]
-    command += ["--checkpoint-every", "3", "--log-every", "1", "--no-progress", "--device", "cpu"]
+    command = [str(executable), "--train", str(images), "--output", str(model)]
+    command += ["--architecture", "tiny", "--steps", "3", "--batch-size", "2", "--patch-size", "32"]
+    command += ["--val-every", "0", "--checkpoint-every", "3", "--log-every", "1", "--no-progress"]
+    command += ["--device", "cpu"]
     start = time.perf_counter()
     try:
         run = subprocess.run(
-            command, cwd=scratch, capture_output=True, text=True, timeout=600, check=False
+            command,
+            cwd=scratch,
+            env=clean_environment(home),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return False, time.perf_counter() - start, "timed out after 600 s"
@@ -391,8 +494,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     python = sys.executable
-    executable = args.dist_dir.resolve() / BUNDLE_NAME / BUNDLE_NAME
-
     if not args.skip_build:
         cuda = torch_cuda_version(python)
         if cuda and not args.cuda:
@@ -409,8 +510,10 @@ def main(argv: list[str] | None = None) -> int:
         ensure_pyinstaller(python)
         seconds = build(python, args.dist_dir.resolve(), args.work_dir.resolve())
         print(f"build: {seconds:.0f} s", flush=True)
-    if not executable.is_file():
-        print(f"no bundle at {executable}; build it first", file=sys.stderr)
+    app, executable = executables(args.dist_dir.resolve() / BUNDLE_NAME)
+    missing = [program for program in (app, executable) if not program.is_file()]
+    if missing:
+        print(f"no bundle at {missing[0]}; build it first", file=sys.stderr)
         return 1
     size = folder_size(executable.parent)
     print(f"bundle: {executable.parent} {size / 2**20:.0f} MiB", flush=True)
@@ -422,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="xraygui-bundle-smoke-"))
     failures = 1 if problems else 0
     try:
+        for program in dict.fromkeys([app, executable]):
+            passed, output = version_test(program, scratch / f"version-{program.stem}")
+            print(f"{program.name} --version {'PASS' if passed else 'FAIL'}: {output.strip()}")
+            failures += 0 if passed else 1
         for index, case in enumerate(make_inputs(python, scratch / "inputs", args.quick)):
             passed, seconds, output = smoke_test(executable, case, scratch / f"run{index}")
             print(f"smoke test {'PASS' if passed else 'FAIL'} {case.label}: {seconds:.0f} s")
@@ -429,8 +536,8 @@ def main(argv: list[str] | None = None) -> int:
                 failures += 1
                 print(output, file=sys.stderr, flush=True)
         passed, seconds, output = train_smoke_test(python, executable, scratch / "train")
-        print(f"smoke test {'PASS' if passed else 'FAIL'} xraygui --train (tiny, 3 steps): "
-              f"{seconds:.0f} s")  # fmt: skip
+        print(f"smoke test {'PASS' if passed else 'FAIL'} {executable.name} --train "
+              f"(tiny, 3 steps): {seconds:.0f} s")  # fmt: skip
         if not passed:
             failures += 1
             print(output, file=sys.stderr, flush=True)

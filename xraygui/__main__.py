@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import multiprocessing
 import os
 import signal
 import sys
@@ -49,6 +48,7 @@ except ImportError as error:  # a system library Qt loads is missing: say which,
 from core import __version__  # noqa: E402
 from core.io import silence_reader_libraries  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
+from xraygui.bundle_entry import run_without_qt  # noqa: E402
 from xraygui.main_window import MainWindow  # noqa: E402
 from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
 from xraygui.worker import GeneratorWorker  # noqa: E402
@@ -282,16 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         Exit status: 128 + the signal's number when Ctrl-C (130), SIGTERM (143) or
         SIGHUP (129) closed the window.
     """
-    # In a frozen bundle, a worker process of the training's patch drawing (spawned on
-    # Windows and macOS) starts this executable again: run the worker's code and exit.
-    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--train"]:
-        # The training wizard's worker process inside a frozen bundle, which has no
-        # separate Python: the same executable runs core.training, without Qt.
-        from core.training.__main__ import main as train_main
-
-        return train_main(argv[1:])
+    # A spawned worker or `--train` (`python -m xraygui --train`); the frozen bundle's
+    # entry, xraygui/bundle_entry.py, runs them before this module and Qt are imported.
+    status = run_without_qt(argv)
+    if status is not None:
+        return status
     args = parse_args(argv)
     silence_reader_libraries()
     app = QApplication.instance()

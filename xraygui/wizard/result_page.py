@@ -32,6 +32,18 @@ DOSE_COLUMNS = ("Dose", "n", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR
 FEW_PATIENTS = 3
 """Below this many held-out patients, scores say little about how a model generalises."""
 MB = 1e6
+NOT_IN_NAMES = '\\/:*?"<>|'
+"""Characters a file name cannot hold on Windows (a separator, a drive, a stream, a wildcard)."""
+PORT_NUMBERS = [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]
+DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in PORT_NUMBERS]
+)
+"""Names Windows keeps for devices, with any extension (``CON.v2`` too), in any case."""
+SSIM_CHANGED = (
+    " The starting model's SSIM was computed another way (by an earlier version, with a "
+    "7 x 7 window): it compares with nothing and is not shown."
+)
+"""Said where the start's SSIM and the new one's were not computed the same way."""
 
 
 def scored_on(spec: RunSpec, validation: dict[str, Any]) -> str:
@@ -90,6 +102,24 @@ def validations(spec: RunSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | 
     return start, (found[-1] if found and found[-1]["step"] > 0 else None)
 
 
+def same_ssim(start: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    """Say whether two validations' SSIMs were computed the same way, and so compare.
+
+    Parameters
+    ----------
+    start, new : dict or None
+        The validations of :func:`validations`.
+
+    Returns
+    -------
+    bool
+        False where both were scored and their ``ssim`` methods differ
+        (:data:`core.training.validation.SSIM_METHOD`; a record without one was scored
+        with scikit-image's 7 x 7 window, before it).
+    """
+    return start is None or new is None or start.get("ssim") == new.get("ssim")
+
+
 def worse_than_start(start: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
     """Say where the new model scores below its starting model (HTML); empty where it does not.
 
@@ -142,6 +172,41 @@ def _number(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def model_file_stem(typed: str) -> str:
+    r"""Return the file stem a typed model name is saved under, by Windows' rules on every OS.
+
+    Separators and the characters Windows refuses (``\ / : * ? " < > |``, control
+    characters) become ``_``, so that the model stays in the model folder (no ``..\``, no
+    ``D:``, no NTFS stream); leading and trailing spaces and trailing dots go.
+
+    Parameters
+    ----------
+    typed : str
+        The name as typed.
+
+    Returns
+    -------
+    str
+        The stem: ``chest_v2`` for ``chest\v2``.
+
+    Raises
+    ------
+    ValueError
+        In one line, where nothing is left of the name or it is a Windows device name
+        (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM0``-``COM9``, ``LPT0``-``LPT9``).
+    """
+    cleaned = "".join(
+        "_" if char in NOT_IN_NAMES or ord(char) < 32 or char == "\x7f" else char for char in typed
+    )
+    stem = cleaned.strip().rstrip(". ")
+    if not stem:
+        raise ValueError(f"{typed.strip()!r} is no file name; give the model a name")
+    device = stem.split(".", 1)[0].rstrip(" ").upper()
+    if device in DEVICE_NAMES:
+        raise ValueError(f"{stem!r} is a device name on Windows; choose another name")
+    return stem
+
+
 def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     """Copy the run's model and card to ``folder/name.safetensors``; record the noise settings.
 
@@ -156,7 +221,7 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     folder : Path
         The user's model folder.
     name : str
-        File stem of the saved model.
+        File stem of the saved model, as :func:`model_file_stem` returns it.
 
     Returns
     -------
@@ -168,13 +233,18 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     ImageWriteError
         If the folder cannot be created, a model of that name exists or a file cannot
         be written (nothing is left).
+    ValueError
+        If `name` is not a stem :func:`model_file_stem` would return, or the file would not
+        be in `folder` (nothing is written).
     """
+    target = folder / f"{name}.safetensors"
+    if model_file_stem(name) != name or target.parent != folder:
+        raise ValueError(f"{name!r} is not a file name in the model folder {folder}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = f"cannot create the model folder: {error.strerror or error}"
         raise ImageWriteError(folder, reason) from None
-    target = folder / f"{name}.safetensors"
     card = json.loads(card_path(spec.output).read_text("utf-8"))
     training = card["training"]
     training["wizard_noise"] = {
@@ -264,6 +334,7 @@ class ResultPage(QWizardPage):
         date, time, *_ = [*spec.folder.name.split("-", 2), "", ""]
         self.name.setText("-".join(part for part in (spec.data.name, date, time) if part))
         start, new = validations(spec)
+        comparable = same_ssim(start, new)
         rows = (new or start or {"scores": []})["scores"]
         self.table.setRowCount(len(rows))
         for i, _ in enumerate(rows):
@@ -271,7 +342,7 @@ class ResultPage(QWizardPage):
             cells = [
                 f"x{ref['scale']:g}, {ref['noisy_psnr_db']:g} dB",
                 f"{ref['noisy_psnr']:.2f}",
-                *self._pair(start, i),
+                *self._pair(start, i, ssim=comparable),
                 *self._pair(new, i),
             ]
             for j, text in enumerate(cells):
@@ -287,9 +358,10 @@ class ResultPage(QWizardPage):
         scored = scored_on(spec, new or start or {})
         worse = worse_than_start(start, new)
         doses = self._show_doses(start, new)
+        changed = "" if comparable else SSIM_CHANGED
         self._say(
             f"Started from {origin}. PSNR in dB on [-1, 1], one-step denoise. {scored}{worse}"
-            f"{doses}"
+            f"{changed}{doses}"
         )
 
     def _show_doses(self, start: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
@@ -352,20 +424,21 @@ class ResultPage(QWizardPage):
         self.layout().activate()
 
     @staticmethod
-    def _pair(validation: dict[str, Any] | None, i: int) -> list[str]:
+    def _pair(validation: dict[str, Any] | None, i: int, *, ssim: bool = True) -> list[str]:
+        """PSNR and SSIM of `validation` at level `i`; the SSIM a dash where not `ssim`."""
         if validation is None:
             return ["-", "-"]
         score = validation["scores"][i]
-        return [f"{score['psnr']:.2f}", f"{score['ssim']:.4f}"]
+        return [f"{score['psnr']:.2f}", f"{score['ssim']:.4f}" if ssim else "-"]
 
     def save(self) -> Path | None:
         """Save the model under the model folder; emits :attr:`saved`."""
-        name = self.name.text().strip().replace("/", "_")
-        if self.spec is None or not name:
+        typed = self.name.text()
+        if self.spec is None or not typed.strip():
             self._say("Give the model a name.")
             return None
         try:
-            path = save_model_copy(self.spec, self.model_dir, name)
+            path = save_model_copy(self.spec, self.model_dir, model_file_stem(typed))
         except (XrayError, OSError, ValueError) as error:
             self._say(f"Not saved: {error}")
             return None
