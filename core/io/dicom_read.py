@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -261,12 +262,20 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     elif high_bit != bits_stored - 1 or (native and _overlays_without_data(ds)):
         words = _decode_frame(path, ds, syntax, frame, n_frames, raw=True)
         if high_bit != bits_stored - 1:
+            key = _file_key(path, n_frames, bits_stored, signed)
+            with _LOW_VALUES_LOCK:
+                low = _LOW_VALUES.get(key) if key is not None else None
             others = (
                 _decode_frame(path, ds, syntax, other, n_frames, raw=True)
                 for other in range(n_frames)
-                if other != frame
+                if other != frame and low is None  # decided for this file already
             )
-            high_bit = _values_high_bit(path, ds, words, others, bits_stored, signed)
+            high_bit = _values_high_bit(path, ds, words, others, bits_stored, signed, low)
+            if key is not None:
+                with _LOW_VALUES_LOCK:  # the app reads in worker threads
+                    _LOW_VALUES[key] = high_bit == bits_stored - 1
+                    while len(_LOW_VALUES) > _LOW_VALUES_KEPT:
+                        del _LOW_VALUES[next(iter(_LOW_VALUES))]
             ds.HighBit = bits_stored - 1  # the header a derived file copies describes them
         stored = _stored_bits(words, bits_stored, high_bit, signed)
     if stored is None:
@@ -436,6 +445,7 @@ def _values_high_bit(
     other_frames: Iterable[np.ndarray],
     bits_stored: int,
     signed: bool,
+    low: bool | None = None,
 ) -> int:
     """Return the top bit of the values in `words`, whose header says the words' own top bit.
 
@@ -464,6 +474,9 @@ def _values_high_bit(
         BitsStored, fewer than the words' bits.
     signed : bool
         Whether the values are two's complement (PixelRepresentation 1).
+    low : bool, optional
+        The file's decision, made by an earlier read of another of its frames: then
+        `other_frames` is not looked at.
 
     Returns
     -------
@@ -480,6 +493,8 @@ def _values_high_bit(
             break
         other_fits, other_low_used = _low_aligned_bits(ds, other, bits_stored, signed)
         fits, low_used, frames = other_fits, low_used or other_low_used, frames + 1
+    if low is not None:
+        fits, low_used, frames = low, low, 2
     if fits and low_used:
         where = " of every frame" if frames > 1 else ""
         warn_converted(
@@ -492,6 +507,31 @@ def _values_high_bit(
     ignored = ", stray bits in the low unused bits ignored" if stray else ""
     warn_converted(path, f"{header}: stored values read from the high bits (left-aligned){ignored}")
     return width - 1
+
+
+_LOW_VALUES: dict[tuple[str, int, int, int, int, bool], bool] = {}
+"""Per multi-frame file (path, size, mtime, frames, BitsStored, sign): whether its values
+were found in the low bits under HighBit BitsAllocated - 1 (:func:`_values_high_bit`), so
+that reading its other frames, one at a time, decodes the file once, not once a frame."""
+_LOW_VALUES_KEPT = 64
+"""How many files' decisions are kept (the oldest are forgotten first)."""
+_LOW_VALUES_LOCK = threading.Lock()
+
+
+def _file_key(
+    path: Path, n_frames: int, bits_stored: int, signed: bool
+) -> tuple[str, int, int, int, int, bool] | None:
+    """Return the key of a multi-frame file's decision in :data:`_LOW_VALUES`, or None.
+
+    None for a single frame (nothing to keep) or a file that cannot be looked at.
+    """
+    if n_frames < 2:
+        return None
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (str(path.absolute()), status.st_size, status.st_mtime_ns, n_frames, bits_stored, signed)
 
 
 def _low_aligned_bits(

@@ -7,6 +7,8 @@ Its name was the destination's plus 18 characters, so that on Windows, without l
 import os
 import time
 
+import pytest
+
 from core.io import atomic
 from core.io.atomic import atomic_write, check_writable_folder
 
@@ -28,9 +30,11 @@ def _opened_under_max_path(monkeypatch) -> list[str]:
     return opened
 
 
-def test_a_destination_of_the_longest_path_is_written(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "name", ["IM000001_simulated25pct_denoised.dcm", "a_denoised.png", "IM0001_1.dcm1"]
+)
+def test_a_destination_of_the_longest_path_is_written(tmp_path, monkeypatch, name):
     opened = _opened_under_max_path(monkeypatch)
-    name = "IM000001_simulated25pct_denoised.dcm"
     folder = tmp_path / ("x" * (MAX_PATH - len(str(tmp_path)) - len(name) - 2))
     folder.mkdir()
     destination = folder / name
@@ -56,3 +60,10 @@ def test_a_killed_writes_temporary_of_either_naming_is_swept(tmp_path, monkeypat
     with atomic_write(tmp_path / "second.dcm") as file:
         file.write(b"2")
     assert sorted(os.listdir(tmp_path)) == ["first.dcm", "second.dcm"]
+
+
+@pytest.mark.parametrize("length", [1, 10, 13, 15, 17, 40])
+def test_the_temporary_name_is_no_longer_than_the_destinations_from_13_characters(length):
+    name = atomic._temporary_name(length)
+    assert atomic._TEMPORARY_NAME.fullmatch(name)
+    assert len(name) == min(17, max(13, length))

@@ -27,7 +27,7 @@ from pydicom.uid import (
 )
 
 from core.errors import ImageReadError, XrayWarning
-from core.io import read_image, write_image
+from core.io import dicom_read, read_image, write_image
 
 
 def film(signed=False, rows=40, cols=56):
@@ -238,3 +238,28 @@ def test_signed_low_values_with_zero_top_bits_are_sign_extended(write_dx, mixed)
     assert len(record) == 1
     np.testing.assert_array_equal(image.pixels, truth)
     assert image.dataset.HighBit == 11
+
+
+def test_a_multi_frame_files_decision_is_made_once_not_once_a_frame(write_dx, monkeypatch):
+    truth = np.stack([film()] * 6)  # the values in the low bits: every frame is looked at
+    path = with_words(write_dx, truth[0], truth)
+    decoded = []
+    decode = dicom_read._decode_frame
+
+    def counting(path, ds, syntax, frame, n_frames, **options):
+        decoded.append(frame)
+        return decode(path, ds, syntax, frame, n_frames, **options)
+
+    monkeypatch.setattr(dicom_read, "_decode_frame", counting)
+    for frame in range(6):
+        with pytest.warns(XrayWarning, match="looks mislabelled"):
+            np.testing.assert_array_equal(read_image(path, frame=frame).pixels, truth[frame])
+    assert len(decoded) == 6 + 5  # the first read looks at all six, each later one at its own
+    decoded.clear()
+    words = truth.copy()
+    words[4] <<= 4  # rewritten: one frame left-aligned, so the file is
+    with_words(write_dx, truth[0], words)
+    with pytest.warns(XrayWarning, match="read from the high bits"):
+        image = read_image(path, frame=0)
+    np.testing.assert_array_equal(image.pixels, truth[0] >> 4)
+    assert len(decoded) > 1  # decided again
