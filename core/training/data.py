@@ -10,7 +10,7 @@ import logging
 import os
 import stat
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -185,6 +185,10 @@ macOS's archiver's), and those Windows keeps at a drive's root (deleted files, r
 points): never data. Matched in any case, as Windows names them (``$Recycle.Bin``)."""
 _SYSTEM_KEYS = frozenset(name.casefold() for name in SYSTEM_FOLDERS)
 _HIDDEN_ATTRIBUTES = stat.FILE_ATTRIBUTE_HIDDEN | stat.FILE_ATTRIBUTE_SYSTEM
+HAS_FILE_ATTRIBUTES = hasattr(os.stat_result, "st_file_attributes")
+"""Whether this system's ``os.lstat`` gives file attributes (Windows' does). Elsewhere
+:func:`left_out` looks at names only: no call per file, a round trip each on a network
+share."""
 
 
 def left_out(relative: Path, folder: Path | None = None) -> bool:
@@ -198,8 +202,9 @@ def left_out(relative: Path, folder: Path | None = None) -> bool:
         A file's or folder's path relative to `folder` (or only its name).
     folder : Path, optional
         The folder `relative` is under. Where given, ``folder / relative`` is also left
-        out when Windows marks it hidden or system (its file attributes; there are none
-        elsewhere); the folders between are not looked at.
+        out when Windows marks it hidden or system (its file attributes, looked up only
+        where :data:`HAS_FILE_ATTRIBUTES`); the folders between are not looked at: the
+        walks (:func:`walk_files`) do not enter a folder left out.
 
     Returns
     -------
@@ -210,7 +215,7 @@ def left_out(relative: Path, folder: Path | None = None) -> bool:
     """
     if any(part.startswith(".") or part.casefold() in _SYSTEM_KEYS for part in relative.parts):
         return True
-    if folder is None:
+    if folder is None or not HAS_FILE_ATTRIBUTES:
         return False
     try:
         attributes = getattr(os.lstat(folder / relative), "st_file_attributes", 0)
@@ -254,13 +259,9 @@ def walk_files(
     def unlisted(error: OSError) -> None:
         unreadable.append((Path(error.filename), unlisted_reason(error)))
 
-    for root, folders, names in os.walk(folder, onerror=unlisted):
-        left = [name for name in folders if left_out(Path(name), Path(root))]  # above: kept
-        if pruned is not None:
-            pruned.extend(Path(root, name) for name in left)
-        folders[:] = [name for name in folders if name not in left]  # os.walk enters these
+    for root, _, names in _walk_kept(folder, onerror=unlisted, pruned=pruned):
         for name in names:
-            path = Path(root, name)
+            path = root / name
             try:
                 if path.is_file():
                     files.append(path)
@@ -268,6 +269,37 @@ def walk_files(
                 unreadable.append((path, f"cannot be read: {error.strerror or error}"))
     kept = [(path, why) for path, why in unreadable if not left_out(path.relative_to(folder))]
     return sorted(files), sorted(kept)
+
+
+def _walk_kept(
+    folder: Path,
+    *,
+    onerror: Callable[[OSError], None] | None = None,
+    pruned: list[Path] | None = None,
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """Walk ``folder`` top-down as :func:`os.walk` does, entering no folder left out.
+
+    The one rule by which images (:func:`walk_files`), ``data.csv`` tables
+    (:func:`patient_tables`) and licence texts (:func:`describe_source`) are found: what
+    is in a folder left out (:func:`left_out`: by name, or marked hidden or system) is
+    never looked at. Symbolic links to folders are listed, not followed.
+
+    Yields
+    ------
+    root : Path
+        A folder entered: ``folder``, or one under it whose folders above are all kept.
+    folders : list of str
+        The folders in it that are not left out (and are entered next).
+    names : list of str
+        The other entries in it.
+    """
+    for root, folders, names in os.walk(folder, onerror=onerror):
+        here = Path(root)
+        left = [name for name in folders if left_out(Path(name), here)]  # above: kept
+        if pruned is not None:
+            pruned.extend(here / name for name in left)
+        folders[:] = [name for name in folders if name not in left]  # os.walk enters these
+        yield here, folders, names
 
 
 def sort_files(
@@ -340,13 +372,20 @@ def patient_tables(folder: Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The tables, those in folders left out (:func:`left_out`) excepted.
+        The tables, those left out and those in folders left out (:func:`left_out`, as
+        for images) excepted. The name is matched as the system matches names (in any
+        case on Windows).
     """
-    return [
-        path
-        for path in sorted(folder.rglob(PATIENT_TABLE))
-        if path.is_file() and not left_out(path.relative_to(folder))
-    ]
+    table = os.path.normcase(PATIENT_TABLE)
+    found = (
+        root / name
+        for root, _, names in _walk_kept(folder)
+        for name in names
+        if os.path.normcase(name) == table
+    )
+    return sorted(
+        path for path in found if path.is_file() and not left_out(Path(path.name), path.parent)
+    )
 
 
 def assign_patients(
@@ -733,7 +772,8 @@ SOURCE_TEXTS = {
     "license": ("LICENSE", "LICENSE.txt", "LICENSE.md"),
 }
 """The licence and attribution texts of a data folder or a folder under it (one site's,
-say), by the card field each gives; of each kind, the first name present is taken."""
+say), by the card field each gives; of each kind, the first name present (and not left
+out, :func:`left_out`) is taken."""
 
 NO_TERMS = "the model card cannot say under what terms the data may be used"
 """Why it matters that a data folder has neither licence nor attribution."""
@@ -755,19 +795,32 @@ def source_text_kind(path: Path) -> str | None:
     """
     for kind, names in SOURCE_TEXTS.items():
         if path.name in names:
-            taken = next((name for name in names if (path.parent / name).is_file()), None)
-            return kind if taken == path.name else None
+            taken = _source_text_file(path.parent, names)
+            return kind if taken is not None and taken.name == path.name else None
     return None
+
+
+def _source_text_file(folder: Path, names: Sequence[str]) -> Path | None:
+    """Return the first of `names` that is a file in `folder` and is not left out."""
+    return next(
+        (
+            folder / name
+            for name in names
+            if (folder / name).is_file() and not left_out(Path(name), folder)
+        ),
+        None,
+    )
 
 
 def describe_source(folder: str | Path) -> dict[str, Any]:
     """Collect the licence and attribution texts that ship with a data folder.
 
     The data folder's own texts give the top-level fields; those of folders under it (one
-    per site, say, as ``data.csv`` tables may be) are kept by folder. The texts are decoded
-    by :func:`read_source_text`; one that cannot be read is left out with a warning, as the
-    data's provenance never blocks training. Where none is found, a warning says so, and
-    so does the card.
+    per site, say, as ``data.csv`` tables may be) are kept by folder. Texts and folders
+    left out by the rule for images (:func:`left_out`) are passed over. The texts are
+    decoded by :func:`read_source_text`; one that cannot be read is left out with a
+    warning, as the data's provenance never blocks training. Where none is found, a
+    warning says so, and so does the card.
 
     Parameters
     ----------
@@ -786,11 +839,9 @@ def describe_source(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     out: dict[str, Any] = _source_texts(folder)
     sources = {}
-    # os.walk, not rglob: rglob fails on an entry of a folder that may not be searched.
-    for sub in sorted(Path(root, name) for root, names, _ in os.walk(folder) for name in names):
+    # A walk, not rglob: rglob fails on an entry of a folder that may not be searched.
+    for sub in sorted(root / name for root, names, _ in _walk_kept(folder) for name in names):
         relative = sub.relative_to(folder)
-        if left_out(relative):
-            continue
         try:
             texts = _source_texts(sub)
         except OSError as error:  # no file in it can be looked up: name the folder, not one
@@ -810,7 +861,7 @@ def _source_texts(folder: Path) -> dict[str, str]:
     """Read one folder's attribution (whole) and licence (its first two non-empty lines)."""
     out: dict[str, str] = {}
     for kind, names in SOURCE_TEXTS.items():
-        path = next((folder / name for name in names if (folder / name).is_file()), None)
+        path = _source_text_file(folder, names)
         text = read_source_text(path) if path is not None else None
         if text is None:
             continue

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.training import data
 from core.training.data import left_out, sort_files
 
 DELETED = "$RECYCLE.BIN/S-1-5-21-1004336348-1177238915-682003330-1001/$R7QX2KD.png"
@@ -61,6 +62,7 @@ def _mark(monkeypatch, attributes: dict[str, int]) -> None:
         return result if marked is None else _Marked(result, marked)
 
     monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)  # as on Windows
 
 
 def test_entries_marked_hidden_or_system_are_left_out(tmp_path, monkeypatch):

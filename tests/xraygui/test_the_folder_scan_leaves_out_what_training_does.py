@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core.training import data
 from core.training.data import sort_files
 from xraygui.catalog import iter_image_files
 
@@ -34,6 +35,7 @@ def _mark(monkeypatch, attributes: dict[str, int]) -> None:
         return result if marked is None else _Marked(result, marked)
 
     monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)  # as on Windows
 
 
 TREE = (

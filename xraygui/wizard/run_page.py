@@ -61,6 +61,19 @@ def eta_seconds(spec: RunSpec, record: dict) -> float | None:
     return min(left) if left else None
 
 
+def _broken(
+    points: list[tuple[int, float, float]], restarts: list[int]
+) -> list[tuple[int, float, float]]:
+    """Return `points` with a NaN point before each index in `restarts`.
+
+    A curve drawn with ``connect="finite"`` is not drawn across such a point.
+    """
+    broken = list(points)
+    for index in reversed(restarts):
+        broken.insert(index, (broken[index][0], math.nan, math.nan))
+    return broken
+
+
 def _plot(title: str) -> pg.PlotWidget:
     """Return an empty plot with a title of :data:`TITLE_SIZE`."""
     plot = pg.PlotWidget()
@@ -98,6 +111,10 @@ class RunPage(QWizardPage):
         # Where the settings at doses changed (a resume with others): the curves break there.
         self._dose_settings: dict | None = None
         self._dose_restarts: list[int] = []  # indices into dose_validations
+        # Where the SSIM was computed another way (a resume by a later version): its curve
+        # breaks there. None is the method of records that name none.
+        self._ssim_method: str | None = None
+        self._ssim_restarts: list[int] = []  # indices into validations
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -178,6 +195,8 @@ class RunPage(QWizardPage):
         self.dose_validations.clear()
         self._dose_settings = None
         self._dose_restarts.clear()
+        self._ssim_method = None
+        self._ssim_restarts.clear()
         self._draw()
         self.eta.setText(format_eta(None))
 
@@ -249,6 +268,7 @@ class RunPage(QWizardPage):
         spec = followed or self.process.spec
         for record in records:
             if "validation" in record:
+                self._follow_ssim_method(record["step"], record["validation"].get("ssim"))
                 _noisy, psnr, ssim = mean_scores(record["validation"])
                 self.validations.append((record["step"], psnr, ssim))
                 at_doses = mean_dose_scores(record["validation"])
@@ -294,14 +314,28 @@ class RunPage(QWizardPage):
             f"({settings_change(before or {}, settings or {})}): its curves start again"
         )
 
+    def _follow_ssim_method(self, step: int, method: str | None) -> None:
+        """Break the SSIM curve where the SSIM is computed another way, and say so in the log.
+
+        A run resumed by a later version scores SSIM as that version does
+        (:data:`core.training.validation.SSIM_METHOD`; records without it used a 7 x 7
+        window): the same crops read otherwise, so the curve does not join the two.
+        """
+        before, self._ssim_method = self._ssim_method, method
+        if not self.validations or before == method:
+            return
+        self._ssim_restarts.append(len(self.validations))
+        self.note(
+            f"step {step}: the validation SSIM is computed another way: its curve starts again"
+        )
+
     def _draw(self) -> None:
         self.loss_curve.setData([s for s, _ in self.losses], [loss for _, loss in self.losses])
         steps = [v[0] for v in self.validations]
         self.psnr_curve.setData(steps, [v[1] for v in self.validations])
-        self.ssim_curve.setData(steps, [v[2] for v in self.validations])
-        points = list(self.dose_validations)
-        for index in reversed(self._dose_restarts):  # a gap: the curve is not drawn across
-            points.insert(index, (points[index][0], math.nan, math.nan))
+        points = _broken(self.validations, self._ssim_restarts)
+        self.ssim_curve.setData([v[0] for v in points], [v[2] for v in points], connect="finite")
+        points = _broken(self.dose_validations, self._dose_restarts)
         steps = [v[0] for v in points]
         self.dose_psnr_curve.setData(steps, [v[1] for v in points], connect="finite")
         self.dose_ssim_curve.setData(steps, [v[2] for v in points], connect="finite")
