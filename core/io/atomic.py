@@ -18,9 +18,10 @@ from core.io.guards import one_line
 
 STALE_AFTER_S = 3600.0
 """Age (since its last change) after which a temporary file of this program is left over."""
-_TEMPORARY_NAME = re.compile(r"\.(?:.{1,40}\.)?[0-9a-f]{8,12}\.tmp", re.DOTALL)
+_TEMPORARY_NAME = re.compile(r"\.~[0-9a-f]{12}|\..{1,40}\.[0-9a-f]{12}\.tmp", re.DOTALL)
 """The names :func:`atomic_write` gives its temporary files, :func:`_temporary_name`
-(``.<8 to 12 hex>.tmp``), and those earlier versions gave them, ``.<name>.<12 hex>.tmp``."""
+(``.~<12 hex>``), and those earlier versions gave them, ``.<name>.<12 hex>.tmp``: no
+other shape, so that a user's own hidden files are never taken for them."""
 _swept: set[str] = set()
 """Folders already cleared of stale temporary files by this process."""
 EXISTS = "file exists (--overwrite replaces it)"
@@ -77,7 +78,7 @@ def atomic_write(
         fails.
     """
     destination = Path(path)
-    temporary = destination.with_name(_temporary_name(len(destination.name)))
+    temporary = destination.with_name(_temporary_name())
     created = False
     try:
         _check_destination(destination, overwrite=overwrite, source=source)
@@ -121,7 +122,7 @@ def check_writable_folder(folder: Path) -> None:
         ``"<folder>: cannot write in this folder: <the system's reason>"`` (no
         permission, a read-only disk).
     """
-    probe = folder / _temporary_name(0)
+    probe = folder / _temporary_name()
     try:
         with open(probe, "xb"):
             pass
@@ -131,24 +132,14 @@ def check_writable_folder(folder: Path) -> None:
         raise ImageWriteError(folder, f"cannot write in this folder: {reason}") from None
 
 
-def _temporary_name(length: int) -> str:
-    """Name a temporary file: ``.<hex>.tmp``, random, hidden on Linux and macOS.
+def _temporary_name() -> str:
+    """Name a temporary file: ``.~<12 hex>``, random, hidden on Linux and macOS.
 
-    Parameters
-    ----------
-    length : int
-        The destination's name's length: the name has 8 to 12 random hex digits, as
-        many as keep it no longer than that (13 to 17 characters), so that the temporary
-        file's path fits wherever the destination's does (Windows refuses a path of more
-        than 259 characters unless long paths are enabled); a destination's name under
-        13 characters is outgrown by at most 8.
-
-    Returns
-    -------
-    str
+    Its 14 characters are no more than most destinations' names have (``a_denoised.png``
+    has 14), so that the temporary file's path fits wherever the destination's does:
+    Windows refuses a path of more than 259 characters unless long paths are enabled.
     """
-    digits = min(12, max(8, length - 5))
-    return f".{secrets.token_hex(6)[:digits]}.tmp"
+    return f".~{secrets.token_hex(6)}"
 
 
 def _system_reason(error: BaseException) -> str | None:

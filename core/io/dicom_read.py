@@ -493,7 +493,7 @@ def _values_high_bit(
             break
         other_fits, other_low_used = _low_aligned_bits(ds, other, bits_stored, signed)
         fits, low_used, frames = other_fits, low_used or other_low_used, frames + 1
-    if low is not None:
+    if low is not None and (fits or not low):  # a frame whose top bits are used says high
         fits, low_used, frames = low, low, 2
     if fits and low_used:
         where = " of every frame" if frames > 1 else ""
@@ -509,8 +509,9 @@ def _values_high_bit(
     return width - 1
 
 
-_LOW_VALUES: dict[tuple[str, int, int, int, int, bool], bool] = {}
-"""Per multi-frame file (path, size, mtime, frames, BitsStored, sign): whether its values
+_LOW_VALUES: dict[tuple[str, int, int, int, int, int, int, bool], bool] = {}
+"""Per multi-frame file (path, inode, size, mtime, ctime, frames, BitsStored, sign; a copy
+that keeps the mtime, ``cp -p`` say, still has another inode and ctime): whether its values
 were found in the low bits under HighBit BitsAllocated - 1 (:func:`_values_high_bit`), so
 that reading its other frames, one at a time, decodes the file once, not once a frame."""
 _LOW_VALUES_KEPT = 64
@@ -520,7 +521,7 @@ _LOW_VALUES_LOCK = threading.Lock()
 
 def _file_key(
     path: Path, n_frames: int, bits_stored: int, signed: bool
-) -> tuple[str, int, int, int, int, bool] | None:
+) -> tuple[str, int, int, int, int, int, int, bool] | None:
     """Return the key of a multi-frame file's decision in :data:`_LOW_VALUES`, or None.
 
     None for a single frame (nothing to keep) or a file that cannot be looked at.
@@ -531,7 +532,16 @@ def _file_key(
         status = path.stat()
     except OSError:
         return None
-    return (str(path.absolute()), status.st_size, status.st_mtime_ns, n_frames, bits_stored, signed)
+    return (
+        str(path.absolute()),
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        n_frames,
+        bits_stored,
+        signed,
+    )
 
 
 def _low_aligned_bits(

@@ -223,7 +223,7 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         "--val-doses",
         metavar="D,D,D",
         help="also validate at these doses (fractions of the full dose, in (0, 1], comma "
-        "separated; 'none' for none, the default): each held-out crop simulated at each "
+        f"separated; 'none' for none, the default{KEPT}): each held-out crop simulated at each "
         "dose (quantum thinning and electronic noise) and denoised blind, as the app does, "
         "1 view; PSNR/SSIM on [0, 1] of the image's range of values",
     )
@@ -232,7 +232,8 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         type=str,
         metavar="N",
         help="detected quanta per unattenuated pixel at full dose for --val-doses, or "
-        "'measured' (the default): measured from each held-out image's noise, 50000 (about "
+        f"'measured' (the default{KEPT}): measured from each held-out image's noise, 50000 "
+        "(about "
         "0.8 mm pixels) where that is refused; a number forces it for every image",
     )
     p.add_argument(

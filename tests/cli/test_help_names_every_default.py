@@ -72,3 +72,28 @@ def test_the_defaults_train_s_help_names_are_the_code_s():
     code |= {f.name: f.default for f in fields(TimestepSampler)}
     code["fine_tune_lr_fraction"] = FINE_TUNE_LR_FRACTION
     assert {name: code[name] for name in DEFAULTS} == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--steps",
+        "--batch-size",
+        "--patch-size",
+        "--binning",
+        "--lr",
+        "--warmup-steps",
+        "--seed",
+        "--val-fraction",
+        "--checkpoint-every",
+        "--val-every",
+        "--log-every",
+        "--val-doses",
+        "--val-photons",
+        "--val-electronic-noise",
+    ],
+)
+def test_every_option_a_resumed_run_keeps_says_so(option):
+    parser = training_parser("xray-denoise train")
+    (action,) = [a for a in parser._actions if option in a.option_strings]
+    assert "--resume keeps the checkpoint's" in parser._get_formatter()._expand_help(action)

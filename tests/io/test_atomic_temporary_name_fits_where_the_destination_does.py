@@ -31,7 +31,7 @@ def _opened_under_max_path(monkeypatch) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["IM000001_simulated25pct_denoised.dcm", "a_denoised.png", "IM0001_1.dcm1"]
+    "name", ["IM000001_simulated25pct_denoised.dcm", "a_denoised.png", "IM0001_d12.dcm"]
 )
 def test_a_destination_of_the_longest_path_is_written(tmp_path, monkeypatch, name):
     opened = _opened_under_max_path(monkeypatch)
@@ -62,8 +62,17 @@ def test_a_killed_writes_temporary_of_either_naming_is_swept(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path)) == ["first.dcm", "second.dcm"]
 
 
-@pytest.mark.parametrize("length", [1, 10, 13, 15, 17, 40])
-def test_the_temporary_name_is_no_longer_than_the_destinations_from_13_characters(length):
-    name = atomic._temporary_name(length)
-    assert atomic._TEMPORARY_NAME.fullmatch(name)
-    assert len(name) == min(17, max(13, length))
+def test_the_temporary_name_is_14_characters_and_no_users_hidden_file_is_taken_for_one(
+    tmp_path, monkeypatch
+):
+    name = atomic._temporary_name()
+    assert atomic._TEMPORARY_NAME.fullmatch(name) and len(name) == 14
+    old = time.time() - 2 * atomic.STALE_AFTER_S
+    users = [".scan.20261127.tmp", ".20261127.tmp", ".~lock.a.odt#", ".~12345678.tmp"]
+    for user in users:
+        (tmp_path / user).write_bytes(b"the user's")
+        os.utime(tmp_path / user, (old, old))
+    monkeypatch.setattr(atomic, "_swept", set())
+    with atomic_write(tmp_path / "out.dcm") as file:
+        file.write(b"x")
+    assert sorted(os.listdir(tmp_path)) == sorted([*users, "out.dcm"])

@@ -15,6 +15,8 @@ so their HighBit is ignored, with a warning; RLE stores whole words, which keep 
 stored in the high bits there, so its HighBit 15 is refused, as it was before.
 """
 
+import os
+
 import numpy as np
 import pydicom
 import pytest
@@ -263,3 +265,21 @@ def test_a_multi_frame_files_decision_is_made_once_not_once_a_frame(write_dx, mo
         image = read_image(path, frame=0)
     np.testing.assert_array_equal(image.pixels, truth[0] >> 4)
     assert len(decoded) > 1  # decided again
+
+
+@pytest.mark.parametrize("same_key", [False, True])
+def test_a_file_replaced_with_the_same_size_and_time_is_decided_again(
+    write_dx, monkeypatch, same_key
+):
+    if same_key:  # a key that misses the change: the frame's own bits must still decide
+        monkeypatch.setattr(dicom_read, "_file_key", lambda *args: ("one key for any file",))
+    truth = np.stack([film()] * 3)
+    path = with_words(write_dx, truth[0], truth)  # the values in the low bits
+    with pytest.warns(XrayWarning, match="looks mislabelled"):
+        read_image(path, frame=0)
+    status = path.stat()
+    with_words(write_dx, truth[0], truth << 4)  # corrected: left-aligned, as cp -p copies it
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size
+    with pytest.warns(XrayWarning, match="read from the high bits"):
+        np.testing.assert_array_equal(read_image(path, frame=1).pixels, truth[1])
