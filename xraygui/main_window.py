@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -2257,13 +2258,14 @@ class MainWindow(QMainWindow):
     def choose_report_dir(self) -> None:
         """Ask where to write the report and whether to include patient identifiers.
 
-        Refused while the image is about to change (:meth:`_image_changing`). Should it
-        change all the same while the questions are asked, no report is written: it
-        would describe another image than the one asked about.
+        The report is of what the window shows when asked (:meth:`_report_now`): a
+        simulation that ends, or a file that opens, while the questions are asked does
+        not change it.
         """
-        if self._no_image() or self._image_changing():
+        if self._no_image():
             return
-        source, image = self.source, self.image
+        with busy(self.statusBar(), "Taking what the report describes..."):
+            report = self._report_now()  # the dialogs run events: the image may change
         options = ReportOptionsDialog(self)
         if not options.exec():
             return
@@ -2271,17 +2273,8 @@ class MainWindow(QMainWindow):
         if folder:
             try:
                 with busy(self.statusBar(), "Writing the report..."):
-                    if self.source is not source or self.image is not image:
-                        QMessageBox.information(
-                            self,
-                            "No report written",
-                            "No report written: the image shown changed while the folder "
-                            "was being chosen.",
-                        )
-                        return
-                    paths = self.export_report(
-                        folder, include_identifiers=options.identifiers.isChecked()
-                    )
+                    content = report(include_identifiers=options.identifiers.isChecked())
+                    paths = reports.write_report(content, Path(folder))
             except (OSError, XrayError) as error:
                 self.show_error("Cannot write report", str(error))
                 return
@@ -2300,6 +2293,21 @@ class MainWindow(QMainWindow):
         list of Path
             The three files.
         """
+        content = self._report_now()(include_identifiers=include_identifiers)
+        return reports.write_report(content, Path(folder))
+
+    def _report_now(self) -> Callable[..., reports.ReportContent]:
+        """Return the report of what the window shows now, less the identifiers' choice.
+
+        Taken when the user asks for the report, it is written as it was then, whatever
+        the window shows once the questions are answered.
+
+        Returns
+        -------
+        callable
+            :meth:`reports.ReportContent.from_session` given all but
+            ``include_identifiers``.
+        """
         assert self.image is not None
         note = None
         if self._set_aside is not None:
@@ -2310,7 +2318,8 @@ class MainWindow(QMainWindow):
         display = _view_label(self.shown_view(), self.image) + (", inverted" if self.invert else "")
         if (step := self.step_shown()) is not None:
             display += f"; After is the final result, not the step shown ({step})"
-        content = reports.ReportContent.from_session(
+        return functools.partial(
+            reports.ReportContent.from_session,
             source=self.source,
             image=self.image,
             reference=self.reference,
@@ -2320,21 +2329,19 @@ class MainWindow(QMainWindow):
             rows=self.comparison_rows(),
             noise=self._noise_now(),
             reference_noise=None if (noise := self.reference_noise()) is None else noise.sigma,
-            include_identifiers=include_identifiers,
             window=self.window_override,
             invert=self.invert,
             note=note,
             display=display,
         )
-        return reports.write_report(content, Path(folder))
 
     def choose_export_image(self) -> None:
         """Ask where to write the denoised image; write the one shown when asked.
 
-        Refused while a Denoise run goes or the image is about to change
-        (:meth:`_image_changing`).
+        Refused while a Denoise run goes. A simulation that ends, or a file that opens,
+        while the name is asked for does not change what is written (:class:`Shown`).
         """
-        if self._no_image() or self._denoise_running() or self._image_changing():
+        if self._no_image() or self._denoise_running():
             return
         if self.denoised is None:
             QMessageBox.information(self, "Nothing to export", "Denoise an image first.")
@@ -2356,7 +2363,7 @@ class MainWindow(QMainWindow):
 
         As :meth:`choose_export_image`: the map of the result shown when asked.
         """
-        if self._no_image() or self._denoise_running() or self._image_changing():
+        if self._no_image() or self._denoise_running():
             return
         if self.result is None or self.result.uncertainty is None:
             QMessageBox.information(
@@ -2384,25 +2391,6 @@ class MainWindow(QMainWindow):
         if self._set_aside.result is not None:
             text += ", or press Cancel to export the previous one"
         QMessageBox.information(self, "Denoise running", text + ".")
-        return True
-
-    def _image_changing(self) -> bool:
-        """Say that the image shown is about to change, and an export must wait; return whether.
-
-        A low-dose simulation replaces it when it ends; a file asked for while a job ran
-        opens once that job has stopped (:meth:`request_open`).
-        """
-        if self._open_after_job is not None:
-            name = self._open_after_job[0].name
-            text = f"{name} opens once the cancelled {self._job} has stopped: export then."
-        elif self.worker is not None and self._job == SIMULATION_JOB:
-            text = (
-                "A low-dose simulation is running and will replace the image: export once "
-                "it has, or press Cancel."
-            )
-        else:
-            return False
-        QMessageBox.information(self, "The image is changing", text)
         return True
 
     def _shown_now(self) -> Shown:
@@ -2695,7 +2683,8 @@ HELP_TEXT = (
     )
     + "</table><p>* while a pane has the keyboard focus (click it or Tab to it)</p>"
     + "<p>Letters, digits and Space typed in the Images list or the DICOM tags go to that"
-    " list, not to the keys above.</p>"
+    " list where one of its names starts with them (its type-ahead); other keys are the"
+    " keys above.</p>"
 )
 
 _INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)

@@ -18,8 +18,8 @@ WINDOWS_FOLDER = PureWindowsPath(r"C:\Users\ana\AppData\Local\xray-denoise\model
 POSIX_FOLDER = PurePosixPath("/home/ana/.local/share/xray-denoise/models")
 ESCAPING = {
     "chest\\v2": "chest_v2",
-    "..\\..\\..\\..\\Desktop\\chest": ".._.._.._.._Desktop_chest",
-    "../../Desktop/chest": ".._.._Desktop_chest",
+    "..\\..\\..\\..\\Desktop\\chest": "_.._.._.._Desktop_chest",
+    "../../Desktop/chest": "_.._Desktop_chest",
     "D:chest": "D_chest",
     "chest: low dose": "chest_ low dose",
     "lung?": "lung_",
@@ -73,7 +73,7 @@ def test_save_writes_a_cleaned_name_into_the_model_folder(qtbot, tmp_path, tiny_
     page.show_run(_finished_run(tmp_path, tiny_model_path))
     page.name.setText("..\\..\\Desktop\\chest: low dose ")
     saved = page.save()
-    assert saved == models / ".._.._Desktop_chest_ low dose.safetensors"
+    assert saved == models / "_.._Desktop_chest_ low dose.safetensors"
     assert {p.name for p in models.iterdir()} == {saved.name, card_path(saved).name}
 
 

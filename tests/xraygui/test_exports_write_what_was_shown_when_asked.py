@@ -1,10 +1,13 @@
-"""An export writes what the window showed when the user asked, and waits while it changes.
+"""An export or report writes what the window showed when the user asked.
 
 Before, a simulation, or a file opened once a cancelled job had stopped, could replace
 the image while the save dialog was open: the export then failed on a bare
 AssertionError and wrote nothing, and a report described another image than the one
-asked about.
+asked about. Then exports and reports were refused while a simulation ran ("export once
+it has"), though the simulation replaced the result: it could no longer be exported.
 """
+
+import json
 
 import numpy as np
 import pytest
@@ -36,55 +39,73 @@ def denoised(window, small_dicom, settle, denoise_quickly):
 
 
 @pytest.fixture
-def asked(monkeypatch):
-    """Record the file and folder dialogs and the report's options dialog; each is cancelled."""
-    shown = []
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        staticmethod(lambda *a, **k: shown.append("save") or ("", "")),
-    )
-    monkeypatch.setattr(
-        QFileDialog,
-        "getExistingDirectory",
-        staticmethod(lambda *a, **k: shown.append("folder") or ""),
-    )
-    monkeypatch.setattr(ReportOptionsDialog, "exec", lambda self: shown.append("options") or 0)
-    return shown
+def answered_once(monkeypatch, tmp_path, qtbot):
+    """Answer the save, folder and options dialogs once `changed()` holds; return the names.
+
+    Set ``answered_once.changed`` to what the dialogs wait for (the image changing).
+    """
+
+    class Answers:
+        changed = staticmethod(lambda: True)
+        image = tmp_path / "out.tif"
+        folder = tmp_path / "report"
+
+    answers = Answers()
+    answers.folder.mkdir()
+
+    def when_changed(answer):
+        def dialog(*args, **kwargs):
+            qtbot.waitUntil(answers.changed, timeout=30000)
+            return answer
+
+        return staticmethod(dialog)
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", when_changed((str(answers.image), "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", when_changed(str(answers.folder)))
+    monkeypatch.setattr(ReportOptionsDialog, "exec", lambda self: 1)
+    return answers
 
 
-def _refusals(dialogs):
-    return [text for kind, title, text in dialogs if title == "The image is changing"]
+def _written_as_asked(window, what, answers, result, source_name):
+    """Export or report now; check that it is of the phantom's result, not of what replaced it."""
+    if what == "export":
+        window.choose_export_image()
+        written = read_image(answers.image)
+        assert written.shape == result.shape == (96, 96)
+        np.testing.assert_allclose(written.pixels, result, atol=0.5)  # rounded to integers
+    else:
+        window.choose_report_dir()
+        (report,) = answers.folder.glob("*.json")
+        content = json.loads(report.read_text())
+        assert content["source"] == source_name
+        assert content["simulation"] is None and content["denoising"] is not None
 
 
-def test_exports_and_the_report_wait_while_a_simulation_runs(denoised, qtbot, dialogs, asked):
-    window = denoised
-    assert window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=1)) is not None
-    window.choose_export_image()
-    window.choose_export_uncertainty()
-    window.choose_report_dir()
-    assert asked == []
-    refusals = _refusals(dialogs)
-    assert len(refusals) == 3 and all("simulation is running" in text for text in refusals)
-    window.cancel()
-    qtbot.waitUntil(lambda: window.worker is None, timeout=30000)
-
-
-def test_exports_wait_for_a_file_that_opens_once_the_cancelled_job_has_stopped(
-    denoised, qtbot, dialogs, asked, monkeypatch, other
+@pytest.mark.parametrize("what", ["export", "report"])
+def test_an_export_or_report_asked_for_while_a_simulation_runs_is_written(
+    denoised, dialogs, answered_once, small_dicom, what
 ):
     window = denoised
+    result = window.result.image.pixels
+    assert window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=1)) is not None
+    answered_once.changed = lambda: window.worker is None  # the simulation ends meanwhile
+    _written_as_asked(window, what, answered_once, result, small_dicom.name)
+    assert window.dose is not None and window.result is None  # the simulation is shown now
+    assert dialogs == []  # nothing refused
+
+
+@pytest.mark.parametrize("what", ["export", "report"])
+def test_an_export_or_report_asked_for_while_a_file_waits_to_open_is_written(
+    denoised, dialogs, answered_once, monkeypatch, other, small_dicom, what
+):
+    window = denoised
+    result = window.result.image.pixels
     assert window.simulate_low_dose(LowDoseSettings(dose=0.5, seed=1)) is not None
     monkeypatch.setattr(window, "may_cancel_for", lambda name: True)  # "Cancel and open"
     assert not window.request_open(other)
-    window.choose_export_image()
-    window.choose_report_dir()
-    assert asked == []
-    assert (
-        _refusals(dialogs)
-        == ["other.npy opens once the cancelled low-dose simulation has stopped: export then."] * 2
-    )
-    qtbot.waitUntil(lambda: window.image.source_path == other, timeout=30000)
+    answered_once.changed = lambda: window.image.source_path == other  # it opens meanwhile
+    _written_as_asked(window, what, answered_once, result, small_dicom.name)
+    assert dialogs == []
 
 
 def test_the_result_asked_for_is_written_though_another_image_opens_meanwhile(
@@ -105,8 +126,8 @@ def test_the_result_asked_for_is_written_though_another_image_opens_meanwhile(
     np.testing.assert_allclose(written.pixels, result, atol=0.5)  # rounded to integers
 
 
-def test_no_report_is_written_when_another_image_opens_while_its_folder_is_chosen(
-    denoised, tmp_path, monkeypatch, dialogs, other
+def test_the_report_asked_for_is_written_though_another_image_opens_meanwhile(
+    denoised, tmp_path, monkeypatch, other, small_dicom
 ):
     window = denoised
     folder = tmp_path / "report"
@@ -119,9 +140,8 @@ def test_no_report_is_written_when_another_image_opens_while_its_folder_is_chose
     monkeypatch.setattr(ReportOptionsDialog, "exec", lambda self: 1)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(folder_dialog))
     window.choose_report_dir()
-    assert list(folder.iterdir()) == []
-    assert (
-        "information",
-        "No report written",
-        "No report written: the image shown changed while the folder was being chosen.",
-    ) in dialogs
+    assert window.image.source_path == other
+    (report,) = folder.glob("*.json")
+    content = json.loads(report.read_text())
+    assert content["source"] == small_dicom.name  # the phantom's, not other.npy's
+    assert content["denoising"] is not None

@@ -32,6 +32,8 @@ DOSE_COLUMNS = ("Dose", "n", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR
 FEW_PATIENTS = 3
 """Below this many held-out patients, scores say little about how a model generalises."""
 MB = 1e6
+MODEL_SUFFIX = ".safetensors"
+"""The extension a saved model gets (:func:`save_model_copy`)."""
 NOT_IN_NAMES = '\\/:*?"<>|'
 """Characters a file name cannot hold on Windows (a separator, a drive, a stream, a wildcard)."""
 PORT_NUMBERS = [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]
@@ -177,7 +179,9 @@ def model_file_stem(typed: str) -> str:
 
     Separators and the characters Windows refuses (``\ / : * ? " < > |``, control
     characters) become ``_``, so that the model stays in the model folder (no ``..\``, no
-    ``D:``, no NTFS stream); leading and trailing spaces and trailing dots go.
+    ``D:``, no NTFS stream); leading and trailing spaces and dots go (a name starting
+    with a dot would be a hidden file, which training and Open Folder pass over); so
+    does a typed ``.safetensors`` ending, in any case, which the file gets once.
 
     Parameters
     ----------
@@ -187,7 +191,8 @@ def model_file_stem(typed: str) -> str:
     Returns
     -------
     str
-        The stem: ``chest_v2`` for ``chest\v2``.
+        The stem: ``chest_v2`` for ``chest\v2``, ``chest`` for ``.chest`` or
+        ``chest.safetensors``.
 
     Raises
     ------
@@ -199,6 +204,9 @@ def model_file_stem(typed: str) -> str:
         "_" if char in NOT_IN_NAMES or ord(char) < 32 or char == "\x7f" else char for char in typed
     )
     stem = cleaned.strip().rstrip(". ")
+    while stem[-len(MODEL_SUFFIX) :].lower() == MODEL_SUFFIX:  # the file gets it once
+        stem = stem[: -len(MODEL_SUFFIX)].rstrip(". ")
+    stem = stem.lstrip(". ")
     if not stem:
         raise ValueError(f"{typed.strip()!r} is no file name; give the model a name")
     device = stem.split(".", 1)[0].rstrip(" ").upper()
@@ -237,7 +245,7 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
         If `name` is not a stem :func:`model_file_stem` would return, or the file would not
         be in `folder` (nothing is written).
     """
-    target = folder / f"{name}.safetensors"
+    target = folder / f"{name}{MODEL_SUFFIX}"
     if model_file_stem(name) != name or target.parent != folder:
         raise ValueError(f"{name!r} is not a file name in the model folder {folder}")
     try:
