@@ -278,8 +278,10 @@ def test_a_file_replaced_with_the_same_size_and_time_is_decided_again(
     with pytest.warns(XrayWarning, match="looks mislabelled"):
         read_image(path, frame=0)
     status = path.stat()
-    with_words(write_dx, truth[0], truth << 4)  # corrected: left-aligned, as cp -p copies it
-    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    ds = pydicom.dcmread(path)
+    ds.PixelData = (truth << 4).astype("<u2").tobytes()  # corrected: left-aligned, same header
+    ds.save_as(path)
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # as cp -p copies it
     assert path.stat().st_size == status.st_size
     with pytest.warns(XrayWarning, match="read from the high bits"):
         np.testing.assert_array_equal(read_image(path, frame=1).pixels, truth[1])
