@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -26,9 +28,12 @@ def about_text(model: Path | None) -> str:
     Returns
     -------
     str
+        Rich text (HTML) that the About box renders: a paragraph a block, each data set's
+        licence and attribution a list under it, code in backticks as code, and web
+        addresses as links.
     """
     lines = [
-        f"xray-denoise {__version__}",
+        f"xraygui {__version__}, the desktop app of xray-denoise",
         "",
         "Denoises low-dose X-ray radiographs with a diffusion model.",
         "",
@@ -50,7 +55,45 @@ def about_text(model: Path | None) -> str:
         except (OSError, ValueError, AttributeError) as error:
             lines.append(f"Model: {Path(model).name} (its model card cannot be read: {error})")
     lines += ["", f"Third-party licences: {_notices()}", "", f"{DISCLAIMER}."]
-    return "\n".join(lines)
+    return _rich_text(lines)
+
+
+_CODE = re.compile(r"`([^`]+)`")
+_URL = re.compile(r"(\()?(https?://[^\s()<>]*[^\s()<>.,;:])(\))?")
+
+
+def _inline(line: str) -> str:
+    """Escape ``line`` for rich text; backticks become code and web addresses links."""
+    text = _CODE.sub(r"<code>\1</code>", html.escape(line, quote=False))
+
+    def link(match: re.Match[str]) -> str:
+        opened, url, closed = match.groups()
+        if opened and closed:  # the brackets go in the link: "(https://...)" stays whole
+            return f'<a href="{url}">({url})</a>'
+        return f'{opened or ""}<a href="{url}">{url}</a>{closed or ""}'
+
+    return _URL.sub(link, text)
+
+
+def _rich_text(lines: list[str]) -> str:
+    """Make the About box's lines rich text: the first bold, indented ones a list.
+
+    Blank lines part paragraphs; lines indented by two spaces list what the line above
+    them names (wrapped, they stay aligned, as indented plain text does not).
+    """
+    parts, items = [], []
+    for i, line in enumerate(lines):
+        if line.startswith("  "):
+            items.append(f"<li>{_inline(line.strip())}</li>")
+            continue
+        if items:
+            parts.append(f"<ul style='margin-top: 0px'>{''.join(items)}</ul>")
+            items = []
+        if line:
+            parts.append(f"<p><b>{_inline(line)}</b></p>" if i == 0 else f"<p>{_inline(line)}")
+    if items:
+        parts.append(f"<ul style='margin-top: 0px'>{''.join(items)}</ul>")
+    return "".join(parts)
 
 
 def _notices() -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.denoise import VIEW_COUNTS
 from core.device import DEVICE_CHOICES
 from xraygui.compact import ShrinkingComboBox
+from xraygui.exact_spinbox import warning_colour
 from xraygui.models import (
     ModelEntry,
     remembered_entry,
@@ -212,7 +213,7 @@ class ControlPanel(QWidget):
         self.warning = QLabel()  # of the result shown: what to beware of in it
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning.setStyleSheet("color: #a01010; font-weight: bold")
+        self.warning.setStyleSheet(f"color: {warning_colour(self)}; font-weight: bold")
         self.warning.hide()
 
         layout = QVBoxLayout(self)

@@ -27,7 +27,7 @@ from core.noise.dose import MAX_ATTENUATION, MAX_PHOTONS_PER_PIXEL
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
-from xraygui.exact_spinbox import ExactSpinBox
+from xraygui.exact_spinbox import ExactSpinBox, warning_colour
 
 MAX_ELECTRONIC_NOISE = 1000.0
 """The most electronic noise, in quanta rms, the dose dialog takes."""
@@ -71,7 +71,7 @@ class SimulateDoseDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.image = image
-        self.setWindowTitle("Simulate low dose")
+        self.setWindowTitle("Simulate Low Dose")
         self.dose = ExactSpinBox(minimum=0.5, maximum=100.0, value=25.0)
         self.dose.setSuffix(" %")
         self.dose.setToolTip("Fraction of the dose of the open image")
@@ -116,10 +116,10 @@ class SimulateDoseDialog(QDialog):
         )
         self.noise_free_warning = QLabel()
         self.noise_free_warning.setWordWrap(True)
-        self.noise_free_warning.setStyleSheet("color: #a01010")
+        self.noise_free_warning.setStyleSheet(f"color: {warning_colour(self)}")
         self.range_warning = QLabel()
         self.range_warning.setWordWrap(True)
-        self.range_warning.setStyleSheet("color: #a01010")
+        self.range_warning.setStyleSheet(f"color: {warning_colour(self)}")
         few = value_range(image).few_pixels_problem()  # as `xray-denoise simulate` warns
         self.range_warning.setText("" if few is None else f"Check the range: {few}.")
         self.range_warning.setVisible(few is not None)
@@ -218,6 +218,7 @@ class SimulateDoseDialog(QDialog):
         measured = self.measure.isChecked() and self._measured is not None
         for field in (self.photons, self.attenuation):
             field.setEnabled(not measured)
+            field.set_shown_rounded(measured)  # the value kept exact: settings() uses it
         self.noise_free.setEnabled(not measured)
         if measured:
             self.noise_free.setChecked(False)  # measured quanta are the image's own noise
@@ -261,7 +262,7 @@ class SimulateDoseDialog(QDialog):
     def settings(self) -> LowDoseSettings:
         """Return the settings the dialog shows (text typed and not yet taken included)."""
         for field in self._numbers():
-            if field.hasAcceptableInput():
+            if field.isEnabled() and field.hasAcceptableInput():
                 field.interpretText()  # no keyboard tracking: typed text waits for Enter
         dose, seed = self.dose.value() / 100.0, self.seed.value()
         if self.measure.isChecked() and self._measured is not None:
@@ -323,7 +324,7 @@ class ReportOptionsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export report")
+        self.setWindowTitle("Export Report")
         self.identifiers = QCheckBox("Include patient identifiers (name, ID, birth date)")
         form = QFormLayout(self)
         form.addRow(QLabel("Writes a PDF, a JSON and a CSV file. Not for diagnostic use."))

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette, QValidator
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QWidget
 
 EXACT_DECIMALS = 17
 """Decimals the field keeps: enough for any float it holds to round-trip (Qt rounds to them)."""
-INVALID_STYLE = "color: #a01010"
-"""How a field shows text that is not a number it takes (kept, not taken)."""
+WARNING_DARK_RED = "#a01010"
+"""Warning text on a light window (about 7:1 against white)."""
+WARNING_LIGHT_RED = "#ff6b6b"
+"""Warning text on a dark window (dark red there is about 1.7:1)."""
+INVALID_STYLE = f"color: {WARNING_DARK_RED}"
+"""How a field shows text that is not a number it takes (kept, not taken), on a light window."""
+SHOWN_DIGITS = 5
+"""Significant digits of a value shown rounded (:meth:`ExactSpinBox.set_shown_rounded`)."""
 _NUMBER_CHARACTERS = frozenset("0123456789+-eE.,")
 """Characters of a number in some convention: text of these alone is kept while typed."""
 
@@ -69,6 +76,52 @@ def exact_text(value: float, decimal_point: str = ".") -> str:
     return (text[:-2] if text.endswith(".0") else text).replace(".", decimal_point)
 
 
+def warning_colour(widget: QWidget | None = None) -> str:
+    """Return a red that reads on the window colour of ``widget``'s palette.
+
+    Parameters
+    ----------
+    widget : QWidget, optional
+        The widget whose palette is read; the application's where None.
+
+    Returns
+    -------
+    str
+        :data:`WARNING_DARK_RED` on a light window, :data:`WARNING_LIGHT_RED` on a dark one.
+    """
+    palette = QApplication.palette() if widget is None else widget.palette()
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return WARNING_LIGHT_RED if dark else WARNING_DARK_RED
+
+
+def rounded_text(value: float, locale: QLocale, digits: int = SHOWN_DIGITS) -> str:
+    """Write ``value`` to ``digits`` significant digits, thousands grouped, no exponent.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    locale : QLocale
+        Writes it (its group separator is used even where it omits it by default).
+    digits : int
+        Significant digits kept; trailing zeros after the decimal point are dropped.
+
+    Returns
+    -------
+    str
+        ``"19,916"`` for 19915.70484168069, ``"7.031"`` for 7.031021711734023,
+        ``"1,000,000"`` for 1e6 (in English).
+    """
+    grouped = QLocale(locale)
+    grouped.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    exponent = math.floor(math.log10(abs(value))) if value else 0
+    decimals = max(0, digits - 1 - exponent)
+    text = grouped.toString(float(f"{value:.{digits}g}"), "f", decimals)
+    if decimals:
+        text = text.rstrip("0").removesuffix(grouped.decimalPoint())
+    return text
+
+
 class ExactSpinBox(QDoubleSpinBox):
     """A :class:`QDoubleSpinBox` that keeps every digit typed, e.g. a report's recorded value.
 
@@ -92,6 +145,8 @@ class ExactSpinBox(QDoubleSpinBox):
         The parent widget.
     """
 
+    _rounded = False  # shown rounded (set_shown_rounded); Qt writes text before __init__ ends
+
     def __init__(
         self, *, minimum: float, maximum: float, value: float, parent: QWidget | None = None
     ) -> None:
@@ -103,6 +158,22 @@ class ExactSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
         self.setValue(value)
         self.lineEdit().textChanged.connect(self._mark_invalid)
+
+    def set_shown_rounded(self, rounded: bool) -> None:
+        """Show the value rounded (:func:`rounded_text`) or exactly; the value stays exact.
+
+        For a field that only shows a value (a measured one, the field disabled): all its
+        digits would be noise beside the same value rounded. Its text is not read back
+        while it is rounded; typed text is read as ever once it shows exactly again.
+
+        Parameters
+        ----------
+        rounded : bool
+            Whether to show :data:`SHOWN_DIGITS` significant digits, grouped.
+        """
+        if rounded != self._rounded:
+            self._rounded = rounded
+            self.setValue(self.value())  # rewrites the text
 
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt's name)
         """Set the value; its text replaces any red text (Qt writes it with signals blocked)."""
@@ -132,7 +203,9 @@ class ExactSpinBox(QDoubleSpinBox):
         return text.removeprefix(self.prefix()).removesuffix(self.suffix())
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
-        """Show ``value`` as :func:`exact_text` does, with the locale's decimal separator."""
+        """Show ``value`` as :func:`exact_text` does, or rounded (:meth:`set_shown_rounded`)."""
+        if self._rounded:
+            return rounded_text(value, self.locale())
         return exact_text(value, self._separators()[0])
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
@@ -178,4 +251,5 @@ class ExactSpinBox(QDoubleSpinBox):
         super().keyPressEvent(event)
 
     def _mark_invalid(self) -> None:
-        self.lineEdit().setStyleSheet("" if self.hasAcceptableInput() else INVALID_STYLE)
+        invalid = f"color: {warning_colour(self)}"
+        self.lineEdit().setStyleSheet("" if self.hasAcceptableInput() else invalid)

@@ -18,6 +18,8 @@ from PySide6.QtCore import QDeadlineTimer, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QSpinBox,
+    QStyle,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -105,6 +109,8 @@ FORWARD_AT_ONCE_PIXELS = 1 << 21
 """Forward mode noises an image of up to this many pixels (some 0.1-0.2 s on one CPU core)
 in the GUI thread, except during a drag of the slider; a larger one in a worker."""
 RESULT_LABEL = "after (denoised)"
+GENERATED = "Generated from pure noise"
+"""The progress bar's caption once Generate is done, followed by " in N step(s)"."""
 """What the After pane shows, for the readout, where it shows the denoised result."""
 FORWARD_SOURCES = {
     None: "the image",
@@ -174,6 +180,7 @@ class MainWindow(QMainWindow):
         self.window_override: Window | VoiLut | None = None  # None: the image's default view
         self.invert = False
         self.roi: pg.RectROI | None = None
+        self._help: QDialog | None = None  # Help > Mouse and Keys, made when first asked for
         # The rows the metrics panel shows and what they were computed from.
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
@@ -777,13 +784,7 @@ class MainWindow(QMainWindow):
             self._set_image(image)
             self.tags.set_dataset(image.dataset)
         self._add_recent(Path(path))
-        rows, cols = image.shape
-        spacing = (
-            f"{image.pixel_spacing[0]:g} x {image.pixel_spacing[1]:g} mm"
-            if image.pixel_spacing
-            else "spacing unknown"
-        )
-        self.size_label.setText(f"{cols} x {rows} px | {spacing} | {image.photometric}")
+        self.size_label.setText(f"{size_text(image)} | {image.photometric}")
         self.frame_box.blockSignals(True)
         self.frame_box.setMaximum(image.n_frames)
         self.frame_box.setSuffix(f" of {image.n_frames}")
@@ -1135,6 +1136,9 @@ class MainWindow(QMainWindow):
             self.timeline.set_label(
                 "Demo: press Generate" if mode == "demo" else "No steps yet: press Denoise"
             )
+        generated = self.controls.progress.format().startswith(GENERATED)
+        if mode != "demo" and generated and self.worker is None:
+            self._show_result_progress()  # the generation's caption is not the result's
         self.refresh()
 
     def _sync_timeline(self, *, go_to_end: bool | None = None) -> None:
@@ -1309,6 +1313,10 @@ class MainWindow(QMainWindow):
             self._draw_demo_alone()
             return
         self._after_shown = self._after_values()
+        shown = self._after_shown
+        self.metrics.set_result_elsewhere(
+            self.result is not None and (shown is None or shown.label != RESULT_LABEL)
+        )
         after_grey = self._draw_before_after(panes["before"].blocks())
         panes["after"].set_title(self._after_title(after_grey))
         self._draw_side_panes()
@@ -1365,9 +1373,7 @@ class MainWindow(QMainWindow):
             residual = self._residual_grey()
             panes["residual"].show_grey(None if residual is None else residual[0])
             panes["residual"].set_title(
-                TITLES["residual"]
-                if residual is None
-                else f"{TITLES['residual']}, grey ±{residual[1]:.4g} pixel values"
+                TITLES["residual"] if residual is None else reports.residual_title(residual[1])
             )
         if panes["uncertainty"].isVisible():
             spread_map = None if self.result is None else self.result.uncertainty
@@ -1382,8 +1388,8 @@ class MainWindow(QMainWindow):
                 )
             else:
                 grey, top = self._uncertainty_grey(spread_map)
-                panes["uncertainty"].show_grey(grey, extent=shape, lut=_INFERNO)
-                panes["uncertainty"].set_title(f"Uncertainty std (white {top:.3g} pixel values)")
+                panes["uncertainty"].show_grey(grey, extent=shape)
+                panes["uncertainty"].set_title(f"Uncertainty std, white {top:.3g} pixel values")
 
     def shown_view(self) -> Window | VoiLut:
         """Return the window or VOI LUT shown: the user's choice, else the image's default."""
@@ -2115,7 +2121,7 @@ class MainWindow(QMainWindow):
         self._noise = (result.noise_before.sigma, after)
         self._estimating_noise = None
         self._sync_timeline()
-        self.controls.show_progress(1, 1, f"Done in {result.seconds:.1f} s")
+        self._show_result_progress()
         samples = result.settings.n_uncertainty_samples
         self.controls.status.setText(
             f"{result.model_name}, sha256 {result.model_sha256[:12]}, on {result.device}; "
@@ -2189,9 +2195,7 @@ class MainWindow(QMainWindow):
         worker = GeneratorWorker(jobs.demo_job, options, shape)
         worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
         worker.returned.connect(
-            lambda _: self.controls.show_progress(
-                1, 1, f"Generated from pure noise in {options.n_steps} step(s)"
-            )
+            lambda _: self.controls.show_progress(1, 1, f"{GENERATED} in {options.n_steps} step(s)")
         )
         worker.errored.connect(lambda error: self._on_demo_stopped("Generation failed", error))
         worker.aborted.connect(lambda: self._on_demo_stopped("Cancelled", None))
@@ -2199,6 +2203,13 @@ class MainWindow(QMainWindow):
         self.timeline.set_label("Generating: steps appear here as they finish")
         self.refresh()
         return worker
+
+    def _show_result_progress(self) -> None:
+        """Give the progress bar the result's own caption, or none where there is no result."""
+        if self.result is None:
+            self.controls.show_progress(0, 1, "")
+        else:
+            self.controls.show_progress(1, 1, f"Done in {self.result.seconds:.1f} s")
 
     def _on_demo_stopped(self, what: str, error: Exception | None) -> None:
         self.demo = None
@@ -2632,9 +2643,17 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- help
 
-    def show_help(self) -> None:
-        """Show the mouse and keyboard controls."""
-        QMessageBox.information(self, "Mouse and Keys", HELP_TEXT)
+    def show_help(self) -> QDialog:
+        """Show the mouse and keyboard controls beside the window; return their dialog.
+
+        The list scrolls, in a dialog no taller than the screen's available height.
+        """
+        if self._help is None:
+            self._help = help_dialog(self)
+        self._help.show()
+        self._help.raise_()
+        self._help.activateWindow()
+        return self._help
 
     def _on_seed_changed(self) -> None:
         if self.timeline.current_mode == "forward":  # its noise is drawn from the seed
@@ -2687,7 +2706,29 @@ HELP_TEXT = (
     " keys above.</p>"
 )
 
-_INFERNO = pg.colormap.get("inferno").getLookupTable(nPts=256)
+
+def help_dialog(parent: QWidget) -> QDialog:
+    """Return a dialog "Mouse and Keys" listing :data:`HELP_TEXT` in a scrolling browser.
+
+    Its height fits the available height of the screen `parent` is on.
+    """
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Mouse and Keys")
+    browser = QTextBrowser()
+    browser.setHtml(HELP_TEXT)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    room = parent.screen().availableGeometry()
+    room.setHeight(room.height() - dialog.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight))
+    width = min(640, room.width())
+    browser.document().setTextWidth(width - 40)
+    height = browser.document().size().height() + buttons.sizeHint().height() + 40
+    dialog.setMaximumHeight(room.height())
+    dialog.resize(width, min(int(height), room.height()))
+    return dialog
 
 
 def _plain(text: str) -> str:
@@ -2713,6 +2754,19 @@ def file_views(image: XrayImage) -> tuple[Window | VoiLut, ...]:
     In the order of View > Window Presets > The File's Windows and of key W.
     """
     return (*image.file_windows, *image.file_voi_luts)
+
+
+def size_text(image: XrayImage) -> str:
+    """Say an image's size and its pixels' size, columns x rows for both.
+
+    For example ``"1024 x 800 px, pixel 0.2 x 0.1 mm"``: 1024 columns of 0.2 mm, 800
+    rows of 0.1 mm (the image's spacing is row spacing, then column spacing).
+    """
+    rows, cols = image.shape
+    if image.pixel_spacing is None:
+        return f"{cols} x {rows} px, pixel size unknown"
+    row_spacing, column_spacing = image.pixel_spacing
+    return f"{cols} x {rows} px, pixel {column_spacing:g} x {row_spacing:g} mm"
 
 
 def _view_name(image: XrayImage, index: int) -> str:

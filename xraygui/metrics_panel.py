@@ -16,7 +16,9 @@ from core.metrics import format_mse, format_psnr, format_ssim
 from xraygui.analysis import Comparison, noise_floor_text
 
 HEADERS = ("vs reference", "Where", "MSE", "PSNR dB", "SSIM")
-SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised"}
+SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised (final)"}
+RESULT_ELSEWHERE = "Metrics are of the final result, not the step shown in the After pane."
+"""Said while the After pane shows a step, the forward process or a generated image."""
 
 
 def format_noise(sigma: float | None) -> str:
@@ -56,9 +58,12 @@ class MetricsPanel(QWidget):
             "factor: with a reference, the metrics below measure the error."
         )
         self.hint = QLabel(
-            "No reference: use Image > Simulate low dose, or Image > Choose reference image."
+            "No reference: use Image > Simulate Low Dose..., or Image > Choose Reference Image..."
         )
         self.hint.setWordWrap(True)
+        self.elsewhere_label = QLabel(RESULT_ELSEWHERE)
+        self.elsewhere_label.setWordWrap(True)
+        self.elsewhere_label.hide()
         self.floor_label = QLabel()
         self.floor_label.setWordWrap(True)
         self.floor_label.setToolTip(
@@ -86,6 +91,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.noise_label)
         layout.addWidget(self.floor_label)
         layout.addWidget(self.hint)
+        layout.addWidget(self.elsewhere_label)
         layout.addWidget(self.pending_label)
         layout.addWidget(self.table)
         layout.addWidget(self.range_label)
@@ -123,6 +129,10 @@ class MetricsPanel(QWidget):
             f"Pixel-scale noise left: {format_noise(noise_after)}{note}"
         )
         self.hint.setVisible(not has_reference)
+
+    def set_result_elsewhere(self, elsewhere: bool) -> None:
+        """Say whether the After pane shows something other than the result measured here."""
+        self.elsewhere_label.setVisible(elsewhere)
 
     def set_pending(self, pending: bool) -> None:
         """Say that new numbers are being computed: the old ones grey out until they come."""

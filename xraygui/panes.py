@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,9 +22,11 @@ PANE_NAMES = ("before", "after", "residual", "uncertainty")
 TITLES = {
     "before": "Before",
     "after": "After",
-    "residual": "Residual (before - denoised result)",
+    "residual": "Residual (Before - final result)",  # reports.residual_title with no scale
     "uncertainty": "Uncertainty (sample spread)",
 }
+_ASIDE = re.compile(r" \([^()]*\)")
+"""A parenthesised aside in a pane's title, with the space before it."""
 _CROSSHAIR_PEN = pg.mkPen((255, 200, 0, 120), width=1)
 ZOOM_STEP = 1.25
 """Zoom In and Zoom Out scale the view by this factor."""
@@ -82,8 +85,11 @@ class PaneTitle(pg.LabelItem):
 
     pyqtgraph's label asks for the width of its text; in a pane narrower than that,
     the view would spill past the pane's edges and show another region than the panes
-    linked to it. This one asks for no width, and ends a title wider than the pane with
-    an ellipsis; the whole title is its tooltip, and :attr:`text` stays the whole title.
+    linked to it. This one asks for no width; a title wider than the pane loses its
+    parenthesised asides first, the last first ("(seed 0)", "(Before - final result)"),
+    so that what comes before them (a dose, a scale) stays; a title so shortened, or cut
+    where even that is too wide, ends with an ellipsis. The whole title is its tooltip,
+    and :attr:`text` stays the whole title.
     """
 
     def __init__(self, text: str, **args) -> None:
@@ -101,12 +107,21 @@ class PaneTitle(pg.LabelItem):
         self.text = self._whole  # what the title says, not what fits
 
     def _elided(self, width: float) -> str:
-        """Return the title cut with an ellipsis to fit `width` (whole before any layout)."""
+        """Return the title shortened to fit `width` (whole before any layout).
+
+        Parenthesised asides go first, the last first; what is still too wide is cut
+        with an ellipsis at its end.
+        """
         if width <= 0:
             return self._whole
         room = max(int(width - 2 * self.item.document().documentMargin()), 0)
         metrics = QFontMetrics(self.item.font())
-        return metrics.elidedText(self._whole, Qt.TextElideMode.ElideRight, room)
+        title, ellipsis = self._whole, ""
+        asides = list(_ASIDE.finditer(title))
+        while metrics.horizontalAdvance(title + ellipsis) > room and asides:
+            aside = asides.pop()
+            title, ellipsis = title[: aside.start()] + title[aside.end() :], "\u2026"
+        return metrics.elidedText(title + ellipsis, Qt.TextElideMode.ElideRight, room)
 
     def resizeEvent(self, ev) -> None:  # noqa: D102, N802 (Qt override)
         if ev is not None and ev.oldSize().width() != ev.newSize().width():

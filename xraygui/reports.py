@@ -812,9 +812,25 @@ def _caption(name: str, content: ReportContent) -> str:
         return f"Uncertainty (std of the samples), black 0 to white {white:.4g} pixel values"
     if name != "residual":
         return name.capitalize()
-    spread = content.residual_spread
+    return residual_title(content.residual_spread)
+
+
+def residual_title(spread: float | None) -> str:
+    """Name the residual image and its grey scale, in the Residual pane and the report.
+
+    Parameters
+    ----------
+    spread : float or None
+        The residual shown white (black at minus it), in pixel values; None: unknown.
+
+    Returns
+    -------
+    str
+        For example ``"Residual, grey ±12.3 pixel values (Before - final result)"``: the
+        scale first, so that a narrow pane keeps it.
+    """
     scale = "" if spread is None else f", grey ±{spread:.4g} pixel values"
-    return f"Residual (Before - After){scale}"
+    return f"Residual{scale} (Before - final result)"
 
 
 def _uncertainty_text(summary: dict[str, Any]) -> str:

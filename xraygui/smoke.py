@@ -110,7 +110,7 @@ def run_smoke_test(
         raise SmokeTestFailure(_last_error(window, "the metrics were not shown"))
     table = window.metrics.table
     shown = [table.item(row, 0).text() for row in range(table.rowCount())]
-    if shown != ["Noisy", "Denoised"]:
+    if shown != ["Noisy", "Denoised (final)"]:
         raise SmokeTestFailure(f"the metrics panel shows rows {shown}, not Noisy and Denoised")
     log("metrics shown for the noisy and the denoised image")
 

@@ -235,7 +235,7 @@ def noise_free_problem(
     share = noise_share(image, settings, noise=noise, values=values)
     if share is None:
         return None
-    quanta = f"{settings.photons_per_pixel:g} quanta per pixel"
+    quanta = f"{settings.photons_per_pixel:,.0f} quanta per pixel"
     noisy = beyond_rounding(image, noise)
     tilt = span_tilt(image, settings, noise, values) if noisy else None
     span = None

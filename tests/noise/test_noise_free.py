@@ -26,7 +26,7 @@ def test_a_noise_free_image_is_named_as_such_unless_the_settings_say_so():
     assert noise_share(clean, settings) < 0.01 < NOISE_FREE_SHARE
     problem = noise_free_problem(clean, settings)
     assert problem.looks_noise_free
-    assert problem.text.startswith("its noise is ") and "20000 quanta per pixel" in problem.text
+    assert problem.text.startswith("its noise is ") and "20,000 quanta per pixel" in problem.text
     assert "looks noise-free" in problem.text
     noise_free = LowDoseSettings(dose=0.25, photons_per_pixel=20_000.0, input_is_noisy=False)
     assert noise_free_problem(clean, noise_free) is None

@@ -15,7 +15,7 @@ def image(photons):
 def test_quanta_far_too_many_for_a_noisy_image_are_named():
     problem = noise_free_problem(image(20_000.0), LowDoseSettings(dose=0.25, photons_per_pixel=2e5))
     assert problem is not None and not problem.looks_noise_free
-    assert "times the variance 200000 quanta per pixel would give" in problem.text
+    assert "times the variance 200,000 quanta per pixel would give" in problem.text
     assert "higher than 25 %" in problem.text and "\n" not in problem.text
 
 

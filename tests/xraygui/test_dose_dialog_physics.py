@@ -57,7 +57,7 @@ def test_entered_quanta_far_fewer_than_the_images_are_warned_of(qtbot, taken):
     assert dialog.noise_free.isEnabled() and not dialog.noise_free_warning.isVisibleTo(dialog)
     dialog.photons.setValue(2000.0)  # a tenth of the quanta it was taken with
     assert dialog.noise_free_warning.isVisibleTo(dialog)
-    assert "2000 quanta per pixel" in dialog.noise_free_warning.text()
+    assert "2,000 quanta per pixel" in dialog.noise_free_warning.text()
 
 
 def test_measured_quanta_show_their_standard_error(qtbot, taken):

@@ -27,7 +27,7 @@ def test_the_pdf_names_the_residual_scale_units_and_region(
         source=image, image=noisy, reference=image, result=result, rows=rows
     )
     spread = float(np.percentile(np.abs(noisy.pixels - result.image.pixels), 99.5))
-    assert f"Residual (Before - After), grey ±{spread:.4g} pixel values" in pdf
+    assert f"Residual, grey ±{spread:.4g} pixel values (Before - final result)" in pdf
     assert "MSE (pixel values²)" in pdf
     assert "Input noise (estimated std, pixel values): " in pdf
     assert "rows 10-29, cols 12-35" in pdf and "10,12,20,24" not in pdf

@@ -43,7 +43,10 @@ def test_a_cancelled_new_run_shows_the_old_result_again_in_the_metrics_and_the_r
     settle(window)
     assert window.result is first and window.trajectory is steps
     table = window.metrics.table
-    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Noisy", "Denoised"]
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Noisy",
+        "Denoised (final)",
+    ]
     assert window.metrics.noise_label.text() == noise and not noise.endswith("left: -")
     assert window.controls.status.text() == status
     assert window.controls.progress.format() == "Cancelled: showing the previous result"
@@ -164,7 +167,7 @@ def test_the_uncertainty_pane_says_it_is_computing_during_a_run(window, qtbot, s
     _wait(qtbot, worker, "returned", "finished")
     assert window.controls.status.text().endswith("; uncertainty from 2 samples")
     assert titles and set(titles) == {"Uncertainty: computing..."}
-    assert window.views.panes["uncertainty"].title.text.startswith("Uncertainty std (white ")
+    assert window.views.panes["uncertainty"].title.text.startswith("Uncertainty std, white ")
     assert np.isfinite(window.result.uncertainty).all()
 
 

@@ -182,7 +182,8 @@ def test_the_residual_pane_says_it_is_of_the_final_result(window, qtbot, small_d
     result = _denoise(qtbot, window, 3)
     window.timeline.slider.setValue(0)
     pane = window.views.panes["residual"]
-    assert pane.title.text.startswith("Residual (before - denoised result), grey ±")
+    assert pane.title.text.startswith("Residual, grey ±")
+    assert pane.title.text.endswith("pixel values (Before - final result)")
     expected = window.image.pixels - result.image.pixels
     spread = float(np.percentile(np.abs(expected), 99.5))
     assert pane.image_item.image.shape == expected.shape and spread > 0

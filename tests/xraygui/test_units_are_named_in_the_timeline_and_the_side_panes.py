@@ -23,9 +23,9 @@ def test_the_labels_and_titles_name_their_units(window, small_dicom, settle, den
     residual = window.image.pixels - window.result.image.pixels
     spread = float(np.percentile(np.abs(residual), 99.5))
     assert window.views.panes["residual"].title.text == (
-        f"Residual (before - denoised result), grey ±{spread:.4g} pixel values"
+        f"Residual, grey ±{spread:.4g} pixel values (Before - final result)"
     )
     white = float(np.percentile(window.result.uncertainty, 99.5))
     assert window.views.panes["uncertainty"].title.text == (
-        f"Uncertainty std (white {white:.3g} pixel values)"
+        f"Uncertainty std, white {white:.3g} pixel values"
     )

@@ -63,8 +63,8 @@ def test_the_result_page_pairs_start_and_new_scores_by_dose(qtbot, tmp_path):
     qtbot.addWidget(page)
     page.show_run(spec)
     assert _rows(page.dose_table) == [
-        ["0.2", "3", "39.45", "-", "-", "40.45", "0.9000"],
-        ["0.5", "3", "45.86", "46.83", "0.9000", "46.86", "0.9000"],
+        ["20 %", "3", "39.45", "-", "-", "40.45", "0.9000"],
+        ["50 %", "3", "45.86", "46.83", "0.9000", "46.86", "0.9000"],
     ]
     assert "other settings" not in page.message.text()
 
@@ -75,7 +75,7 @@ def test_a_start_scored_with_other_quanta_shows_no_start_scores(qtbot, tmp_path)
     page = ResultPage(tmp_path / "models")
     qtbot.addWidget(page)
     page.show_run(spec)
-    assert _rows(page.dose_table) == [["0.5", "3", "45.86", "-", "-", "46.86", "0.9000"]]
+    assert _rows(page.dose_table) == [["50 %", "3", "45.86", "-", "-", "46.86", "0.9000"]]
     assert "photons per pixel 9000 -> 50000" in page.message.text()
 
 

@@ -53,11 +53,11 @@ def test_the_wizard_passes_the_noise_pages_doses_to_the_training(qtbot, tmp_path
     wizard = TrainWizard(None, runs=tmp_path / "runs", model_dir=tmp_path / "models")
     qtbot.addWidget(wizard)
     page = wizard.noise_page
-    page.dose_low.setValue(0.25)
-    page.dose_high.setValue(0.05)
+    page.dose_low.setValue(25.0)
+    page.dose_high.setValue(5.0)
     page.electronic.setValue(6.5)
     assert page.validation_doses() == (0.05, 0.112, 0.25)
-    assert "0.05, 0.112, 0.25" in page.doses.text()
+    assert "5 %, 11.2 %, 25 %" in page.doses.text()
     spec = wizard.spec(tmp_path / "run")
     for resume in (False, True):
         _program, args = process_module.training_command(spec, resume=resume)
@@ -102,7 +102,7 @@ def test_the_result_page_shows_the_scores_at_doses_beside_the_start(qtbot, tmp_p
     table = page.dose_table
     assert not table.isHidden() and table.rowCount() == 3
     row = [table.item(0, j).text() for j in range(table.columnCount())]
-    assert row == ["0.05", "1", "33.00", "35.00", "0.9000", "35.04", "0.9000"]
+    assert row == ["5 %", "1", "33.00", "35.00", "0.9000", "35.04", "0.9000"]
     assert "50,000 quanta" in page.message.text() and "blind" in page.message.text()
     # A run validated without doses shows no such table.
     spec.config.metrics_path.write_text(json.dumps({"step": 4, "validation": _gaussian(4)}) + "\n")

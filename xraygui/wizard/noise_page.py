@@ -25,6 +25,7 @@ from core.noise import (
     LowDoseSettings,
     simulate_low_dose_image,
 )
+from core.noise.dose import dose_percent
 from xraygui.wizard.common import grey_pixmap
 from xraygui.wizard.runs import validation_doses
 
@@ -98,15 +99,15 @@ class NoisePage(QWizardPage):
         self.held_out = QLabel()
         self.held_out.setWordWrap(True)
         self.held_out.hide()
-        self.dose_low = self._spin(0.01, 1.0, 0.1, 0.01)
-        self.dose_high = self._spin(0.01, 1.0, 0.5, 0.05)
+        self.dose_low = self._spin(1.0, 100.0, 10.0, 1.0, suffix=" %")
+        self.dose_high = self._spin(1.0, 100.0, 50.0, 5.0, suffix=" %")
         self.electronic = self._spin(0.0, 100.0, DEFAULT_ELECTRONIC_NOISE, 0.5)
         self.clean = QLabel()
         self.simulated = QLabel()
         self.note = QLabel(HONEST_NOTE)
         self.note.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Lowest dose (fraction of full):", self.dose_low)
+        form.addRow("Lowest dose (of the full dose):", self.dose_low)
         form.addRow("Highest dose:", self.dose_high)
         form.addRow("Electronic noise (quanta):", self.electronic)
         pictures = QHBoxLayout()
@@ -125,8 +126,11 @@ class NoisePage(QWizardPage):
         layout.addWidget(self.note)
         layout.addStretch(1)
 
-    def _spin(self, low: float, high: float, value: float, step: float) -> QDoubleSpinBox:
+    def _spin(
+        self, low: float, high: float, value: float, step: float, *, suffix: str = ""
+    ) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
+        spin.setSuffix(suffix)
         spin.setRange(low, high)
         spin.setDecimals(2)
         spin.setSingleStep(step)
@@ -135,8 +139,11 @@ class NoisePage(QWizardPage):
         return spin
 
     def dose_range(self) -> tuple[float, float]:
-        """Lowest and highest dose fraction, in order."""
-        a, b = self.dose_low.value(), self.dose_high.value()
+        """Lowest and highest dose as fractions of the full dose, in order.
+
+        The fields show percent, as the main window does; the training takes fractions.
+        """
+        a, b = (float(f"{field.value() / 100.0:.6g}") for field in (self.dose_low, self.dose_high))
         return (min(a, b), max(a, b))
 
     def set_image(self, path: Path | None) -> None:
@@ -176,7 +183,7 @@ class NoisePage(QWizardPage):
 
     def update_preview(self) -> None:
         """Simulate the lowest dose on the preview patch; name the validation's doses."""
-        doses = ", ".join(f"{dose:g}" for dose in self.validation_doses())
+        doses = ", ".join(f"{dose_percent(d, exact=False)} %" for d in self.validation_doses())
         self.doses.setText(f"Validation doses (blind denoise): {doses}")
         if self.image_path is None:
             self.caption.setText("No image to preview.")
@@ -197,6 +204,8 @@ class NoisePage(QWizardPage):
             else f"its quanta cannot be measured ({why_not}), so "
             f"{full.photons_per_pixel:,.0f} per unattenuated pixel are taken"
         )
+        percent = dose_percent(dose, exact=False)
         self.caption.setText(
-            f"{self.image_path.name}: full dose (left) and simulated at {dose:g} (right); {quanta}."
+            f"{self.image_path.name}: full dose (left) and simulated at {percent} % dose "
+            f"(right); {quanta}."
         )

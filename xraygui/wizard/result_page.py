@@ -23,11 +23,17 @@ from PySide6.QtWidgets import (
 from core.diffusion import card_path
 from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
+from core.noise.dose import dose_percent
 from core.training.loop import validation_change
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
+LEVEL_TIP = (
+    "Scale x1, x2: the held-out crops at their size and magnified 2 times; 43, 36, 30 dB: "
+    "the PSNR of the noisy input that set the Gaussian noise level"
+)
+"""What a Level cell (``"x1, 43 dB"``) means."""
 DOSE_COLUMNS = ("Dose", "n", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
 FEW_PATIENTS = 3
 """Below this many held-out patients, scores say little about how a model generalises."""
@@ -46,6 +52,20 @@ SSIM_CHANGED = (
     "7 x 7 window): it compares with nothing and is not shown."
 )
 """Said where the start's SSIM and the new one's were not computed the same way."""
+
+
+def fit_rows(table: QTableWidget) -> None:
+    """Make ``table`` as tall as its header and rows: no scroll bar, no blank space below.
+
+    Parameters
+    ----------
+    table : QTableWidget
+        A filled table, its rows sized.
+    """
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+    header = table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(header + rows + 2 * table.frameWidth())
 
 
 def scored_on(spec: RunSpec, validation: dict[str, Any]) -> str:
@@ -327,9 +347,11 @@ class ResultPage(QWizardPage):
         row.addWidget(QLabel("Name:"))
         row.addWidget(self.name, 1)
         row.addWidget(self.save_button)
+        self.table.horizontalHeaderItem(0).setToolTip(LEVEL_TIP)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.dose_table)
+        layout.addStretch(1)  # below the tables, each as tall as its rows
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.delete_button)
@@ -355,7 +377,9 @@ class ResultPage(QWizardPage):
             ]
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
+            self.table.item(i, 0).setToolTip(LEVEL_TIP)
         self.table.resizeColumnsToContents()
+        fit_rows(self.table)
         origin = spec.init_model.stem if spec.init_model else "a fresh network (not scored)"
         if not rows:
             self._say(
@@ -400,7 +424,7 @@ class ResultPage(QWizardPage):
                 first = None
         for i, ref in enumerate(rows):
             cells = [
-                f"{ref['dose']:g}",
+                f"{dose_percent(ref['dose'], exact=False)} %",
                 str(ref.get("n_images", "-")),
                 _number(ref["noisy_psnr"], ".2f"),
                 *self._dose_pair(first, ref["dose"]),
@@ -409,6 +433,7 @@ class ResultPage(QWizardPage):
             for j, text in enumerate(cells):
                 self.dose_table.setItem(i, j, QTableWidgetItem(text))
         self.dose_table.resizeColumnsToContents()
+        fit_rows(self.dose_table)
         return (
             " Below, the doses of the Noise page: each held-out crop simulated at that dose "
             f"({_quanta(settings)}, electronic noise "

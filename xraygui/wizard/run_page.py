@@ -36,6 +36,12 @@ GAUSSIAN_SCALE = "dB on [-1, 1] (model domain)"
 DOSES_SCALE = "dB on [0, 1] (image's range)"
 TITLE_SIZE = "9pt"
 """Plot titles' size: pyqtgraph's 11 pt cut the longest off at the wizard's width."""
+PSNR_MIN_RANGE_DB = 0.5
+"""The least span, in dB, of a PSNR plot's axis."""
+SSIM_MIN_RANGE = 0.02
+"""The least span of the SSIM plot's axis."""
+LOSS_MIN_DECADES = 2.0
+"""The least span, in decades, of the loss plot's log axis."""
 STOPPED = frozenset({"paused", "cancelled", "failed"})
 """States in which the run can go on: resumed from its checkpoint, or started again."""
 
@@ -74,9 +80,23 @@ def _broken(
     return broken
 
 
-def _plot(title: str) -> pg.PlotWidget:
-    """Return an empty plot with a title of :data:`TITLE_SIZE`."""
-    plot = pg.PlotWidget()
+class DecadeAxis(pg.AxisItem):
+    """A log axis labelled at powers of 10 only (pyqtgraph's labels 2 to 9 in each pile up)."""
+
+    def logTickValues(  # noqa: N802 (pyqtgraph's name)
+        self,
+        minVal: float,
+        maxVal: float,
+        size: float,
+        stdTicks: list,  # noqa: N803
+    ) -> list[tuple[float, list[float]]]:
+        """Return one tick level: the whole decades (log10 units) from ``minVal`` to ``maxVal``."""
+        return [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+
+
+def _plot(title: str, left: pg.AxisItem | None = None) -> pg.PlotWidget:
+    """Return an empty plot with a title of :data:`TITLE_SIZE` (and this left axis)."""
+    plot = pg.PlotWidget(axisItems=None if left is None else {"left": left})
     plot.setTitle(title, size=TITLE_SIZE)
     return plot
 
@@ -119,9 +139,12 @@ class RunPage(QWizardPage):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
 
-        self.loss_plot = _plot("Training loss")
+        self.loss_plot = _plot("Training loss", left=DecadeAxis("left"))
         self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.setLabel("left", "loss (log scale)")
         self.loss_plot.setLogMode(y=True)
+        # Two decades at least (log10 units): a power of 10 labelled whatever the losses.
+        self.loss_plot.getViewBox().setLimits(minYRange=LOSS_MIN_DECADES)
         self.loss_curve = self.loss_plot.plot(pen="y")
         # The two PSNRs are on different scales (6 dB apart for the same error): a plot
         # each, its title naming the validation and its axis the scale.
@@ -132,6 +155,11 @@ class RunPage(QWizardPage):
         self.dose_psnr_plot.setLabel("left", DOSES_SCALE)
         for plot in (self.psnr_plot, self.dose_psnr_plot, self.ssim_plot):
             plot.setLabel("bottom", "step")
+        # A flat curve looks flat: no axis spans less than this (autoscale would zoom in
+        # to a thousandth of a dB).
+        for plot in (self.psnr_plot, self.dose_psnr_plot):
+            plot.getViewBox().setLimits(minYRange=PSNR_MIN_RANGE_DB)
+        self.ssim_plot.getViewBox().setLimits(minYRange=SSIM_MIN_RANGE)
         self.ssim_plot.addLegend(offset=(-10, -10))
         self.psnr_curve = self.psnr_plot.plot(pen="c", symbol="o", symbolSize=5, name=GAUSSIAN)
         self.ssim_curve = self.ssim_plot.plot(pen="m", symbol="o", symbolSize=5, name=GAUSSIAN)
