@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -15,7 +17,9 @@ from core.denoise.events import NOISE_LEFT_NOTE
 from core.metrics import format_mse, format_psnr, format_ssim
 from xraygui.analysis import Comparison, noise_floor_text
 
-HEADERS = ("vs reference", "Where", "MSE", "PSNR dB", "SSIM")
+HEADERS = ("vs reference", "Where", "MSE (px val²)", "PSNR dB", "SSIM")
+NUMBERS = 2
+"""The first column of numbers: those from it on are right-aligned in their cells."""
 SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised (final)"}
 RESULT_ELSEWHERE = "Metrics are of the final result, not the step shown in the After pane."
 """Said while the After pane shows a step, the forward process or a generated image."""
@@ -80,9 +84,23 @@ class MetricsPanel(QWidget):
         )
         self.ssim_label = QLabel()
         self.ssim_label.setWordWrap(True)
+        for label in (
+            self.noise_label,
+            self.hint,
+            self.elsewhere_label,
+            self.floor_label,
+            self.range_label,
+            self.ssim_label,
+        ):
+            # A wrapped label's width hint follows its text: ignored, so that the dock keeps
+            # its width when the metrics arrive and the images beside it do not jump.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pending_label = QLabel("Computing the metrics...")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.horizontalHeaderItem(HEADERS.index("MSE (px val²)")).setToolTip(
+            "Mean squared error, in pixel values squared"
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -125,7 +143,7 @@ class MetricsPanel(QWidget):
         before = "estimating..." if estimating else format_noise(noise_before)
         note = "" if noise_after is None else f" ({NOISE_LEFT_NOTE})"
         self.noise_label.setText(
-            f"Input noise (std): {before}\n"
+            f"Input noise (std, pixel values): {before}\n"
             f"Pixel-scale noise left: {format_noise(noise_after)}{note}"
         )
         self.hint.setVisible(not has_reference)
@@ -186,6 +204,10 @@ class MetricsPanel(QWidget):
             cells = (label, where, format_mse(m.mse), format_psnr(m.psnr), ssim)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if j >= NUMBERS:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 item.setToolTip(
                     f"{row.label}, {row.scope} (row,col,height,width), data range "
                     f"{describe_range(row)}"

@@ -32,7 +32,7 @@ def test_the_panel_shows_the_noise_unknown_and_the_status_bar_says_why(
     monkeypatch.setattr(jobs, "noise_sigma", fail)
     assert window.open_file(noisy)
     qtbot.waitUntil(lambda: not window.estimating_noise, timeout=10000)
-    assert window.metrics.noise_label.text().startswith("Input noise (std): -\n")
+    assert window.metrics.noise_label.text().startswith("Input noise (std, pixel values): -\n")
     message = window.statusBar().currentMessage()
     assert message.startswith("Cannot estimate the noise of a.npy: ")
     assert "\n" not in message and "Traceback" not in message

@@ -37,7 +37,7 @@ def test_denoise_shows_the_result_and_every_step_can_be_scrubbed(window, qtbot, 
     assert window.denoised.shape == window.image.shape
     assert window.controls.denoise_button.isEnabled()
     assert not window.controls.cancel_button.isEnabled()
-    assert window.metrics.noise_label.text().startswith("Input noise (std): ")
+    assert window.metrics.noise_label.text().startswith("Input noise (std, pixel values): ")
     after = window.views.panes["after"].image_item
     np.testing.assert_allclose(after.image, window.grey(result.image.pixels))
     shown = []

@@ -44,7 +44,10 @@ def test_the_panel_shows_the_noise_left_apart_from_the_input_noise(qtbot):
     qtbot.addWidget(panel)
     panel.set_inputs(103.4, 0.7286, has_reference=True)
     text = panel.noise_label.text()
-    assert text == f"Input noise (std): 103.4\nPixel-scale noise left: 0.7286 ({NOISE_LEFT_NOTE})"
+    assert text == (
+        "Input noise (std, pixel values): 103.4\n"
+        f"Pixel-scale noise left: 0.7286 ({NOISE_LEFT_NOTE})"
+    )
     assert "before" not in text and "after" not in text
     assert "no noise reduction factor" in panel.noise_label.toolTip()
 
