@@ -135,3 +135,38 @@ def uid_named_folder():
         return folder
 
     return make
+
+
+class _WithFileAttributes:
+    """An ``os.lstat`` result with Windows file attributes (``st_file_attributes``)."""
+
+    def __init__(self, real: os.stat_result, attributes: int) -> None:
+        self._real, self.st_file_attributes = real, attributes
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+@pytest.fixture
+def file_attributes(monkeypatch):
+    """Emulate Windows' file attributes: call it with ``{entry name: attributes}``.
+
+    ``os.lstat`` then gives the entries of those names (any folder) those
+    ``st_file_attributes``, and :mod:`core.training.data` looks them up, as on Windows;
+    other systems have none.
+    """
+
+    from core.training import data
+
+    def mark(attributes: dict[str, int]) -> None:
+        real = os.lstat
+
+        def lstat(path, *args, **kwargs):
+            result = real(path, *args, **kwargs)
+            marked = attributes.get(Path(path).name)
+            return result if marked is None else _WithFileAttributes(result, marked)
+
+        monkeypatch.setattr(os, "lstat", lstat)
+        monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)
+
+    return mark

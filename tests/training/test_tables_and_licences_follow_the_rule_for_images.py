@@ -6,7 +6,6 @@ licence went into the model card, as did a licence file marked hidden. Windows' 
 attributes are emulated here: other systems have none.
 """
 
-import os
 import stat
 from pathlib import Path
 
@@ -14,37 +13,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.training import data
 from core.training.data import describe_source, patient_tables, sort_files
 from core.training.patient_table import read_patient_tables
 
 
-class _Marked:
-    """An ``os.lstat`` result with Windows file attributes."""
-
-    def __init__(self, real: os.stat_result, attributes: int) -> None:
-        self._real, self.st_file_attributes = real, attributes
-
-    def __getattr__(self, name: str):
-        return getattr(self._real, name)
-
-
 @pytest.fixture
-def mark(monkeypatch):
+def mark(file_attributes):
     """Give the entries of the names passed Windows' hidden attribute, as on Windows."""
-
-    def marking(*names: str) -> None:
-        real = os.lstat
-
-        def lstat(path, *args, **kwargs):
-            result = real(path, *args, **kwargs)
-            hidden = Path(path).name in names
-            return _Marked(result, stat.FILE_ATTRIBUTE_HIDDEN) if hidden else result
-
-        monkeypatch.setattr(os, "lstat", lstat)
-        monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)
-
-    return marking
+    return lambda *names: file_attributes(dict.fromkeys(names, stat.FILE_ATTRIBUTE_HIDDEN))
 
 
 def _usb(tmp_path: Path) -> Path:

@@ -5,7 +5,6 @@ training took the deleted images as data. Entries Windows marks hidden or system
 out as well (emulated here: other systems have no such attributes).
 """
 
-import os
 import stat
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.training import data
 from core.training.data import left_out, sort_files
 
 DELETED = "$RECYCLE.BIN/S-1-5-21-1004336348-1177238915-682003330-1001/$R7QX2KD.png"
@@ -42,36 +40,12 @@ def test_a_drives_system_folders_are_left_out(tmp_path, name):
     assert (images, others) == ([kept], [])
 
 
-class _Marked:
-    """An ``os.lstat`` result with Windows file attributes."""
-
-    def __init__(self, real: os.stat_result, attributes: int) -> None:
-        self._real, self.st_file_attributes = real, attributes
-
-    def __getattr__(self, name: str):
-        return getattr(self._real, name)
-
-
-def _mark(monkeypatch, attributes: dict[str, int]) -> None:
-    """Make ``os.lstat`` give the entries named in `attributes` those file attributes."""
-    real = os.lstat
-
-    def lstat(path, *args, **kwargs):
-        result = real(path, *args, **kwargs)
-        marked = attributes.get(Path(path).name)
-        return result if marked is None else _Marked(result, marked)
-
-    monkeypatch.setattr(os, "lstat", lstat)
-    monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)  # as on Windows
-
-
-def test_entries_marked_hidden_or_system_are_left_out(tmp_path, monkeypatch):
+def test_entries_marked_hidden_or_system_are_left_out(tmp_path, file_attributes):
     root = tmp_path / "data"
     kept = [_png(root / "a.png"), _png(root / "archived.png")]
     _png(root / "cache.png")
     _png(root / "vendor" / "b.png")
-    _mark(
-        monkeypatch,
+    file_attributes(
         {
             "cache.png": stat.FILE_ATTRIBUTE_HIDDEN,
             "vendor": stat.FILE_ATTRIBUTE_SYSTEM | stat.FILE_ATTRIBUTE_DIRECTORY,
