@@ -144,7 +144,7 @@ class MetricsPanel(QWidget):
         note = "" if noise_after is None else f" ({NOISE_LEFT_NOTE})"
         self.noise_label.setText(
             f"Input noise (std, pixel values): {before}\n"
-            f"Pixel-scale noise left: {format_noise(noise_after)}{note}"
+            f"Pixel-scale noise left (std, pixel values): {format_noise(noise_after)}{note}"
         )
         self.hint.setVisible(not has_reference)
 

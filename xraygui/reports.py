@@ -907,7 +907,10 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
         line(content.note, bold=True)
     line(f"Input noise (estimated std, pixel values): {_fmt(content.noise['before'])}.")
     if content.noise["after"] is not None:
-        line(f"Pixel-scale noise left: {_fmt(content.noise['after'])} ({NOISE_LEFT_NOTE}).")
+        line(
+            f"Pixel-scale noise left (std, pixel values): {_fmt(content.noise['after'])} "
+            f"({NOISE_LEFT_NOTE})."
+        )
     page.y += 10
     names = [n for n in ("before", "after", "residual", "uncertainty") if n in content.thumbnails]
     across = max(len(names), 3)

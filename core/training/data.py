@@ -10,7 +10,7 @@ import logging
 import os
 import stat
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -389,7 +389,11 @@ def patient_tables(folder: Path) -> list[Path]:
 
 
 def assign_patients(
-    folder: str | Path, paths: Sequence[Path], *, ignore_tables: bool = False
+    folder: str | Path,
+    paths: Sequence[Path],
+    *,
+    ignore_tables: bool = False,
+    headers: Mapping[Path, tuple[bool, str | None]] | None = None,
 ) -> list[ImageRecord]:
     """Attach a patient id to each image.
 
@@ -408,6 +412,10 @@ def assign_patients(
         Images inside it.
     ignore_tables : bool
         Split without the tables (``--ignore-patient-table``), logged.
+    headers : mapping of Path to (bool, str or None), optional
+        What :func:`read_header` gave for each of ``paths``, where the caller has read
+        them already (the wizard's scan reads them one by one, so that it can stop
+        between files); otherwise they are read here.
 
     Returns
     -------
@@ -429,10 +437,11 @@ def assign_patients(
             tables[0],
         )
         tables = []
-    headers = {p: read_header(p) for p in paths}
-    unreadable = frozenset(p for p, (readable, _) in headers.items() if not readable)
+    if headers is None:
+        headers = {p: read_header(p) for p in paths}
+    unreadable = frozenset(p for p in paths if not headers[p][0])
     listed = read_patient_tables(folder, tables, paths, unreadable=unreadable)
-    dicom = {p: patient for p, (_, patient) in headers.items()}
+    dicom = {p: headers[p][1] for p in paths}
     patients = group_patients(folder, paths, listed, dicom, unreadable=unreadable)
     return [ImageRecord(p, patients[p]) for p in paths]
 

@@ -199,13 +199,14 @@ def test_an_opened_images_noise_is_estimated_in_a_worker(window, qtbot, monkeypa
     _in_worker(monkeypatch, jobs, "noise_sigma", threads)
     window.open_file(small_dicom)
     assert window.metrics.noise_label.text() == (
-        "Input noise (std, pixel values): estimating...\nPixel-scale noise left: -"
+        "Input noise (std, pixel values): estimating...\n"
+        "Pixel-scale noise left (std, pixel values): -"
     )
     qtbot.waitUntil(lambda: not window.estimating_noise, timeout=30000)
     assert threads == [False]
     expected = (
         f"Input noise (std, pixel values): {noise_sigma(window.image):.4g}\n"
-        "Pixel-scale noise left: -"
+        "Pixel-scale noise left (std, pixel values): -"
     )
     assert window.metrics.noise_label.text() == expected
 

@@ -46,7 +46,7 @@ def test_the_panel_shows_the_noise_left_apart_from_the_input_noise(qtbot):
     text = panel.noise_label.text()
     assert text == (
         "Input noise (std, pixel values): 103.4\n"
-        f"Pixel-scale noise left: 0.7286 ({NOISE_LEFT_NOTE})"
+        f"Pixel-scale noise left (std, pixel values): 0.7286 ({NOISE_LEFT_NOTE})"
     )
     assert "before" not in text and "after" not in text
     assert "no noise reduction factor" in panel.noise_label.toolTip()
@@ -79,5 +79,5 @@ def test_the_noise_floor_names_the_rms_its_psnr_comes_from(qtbot, pair, written_
     assert float(table[0]["noise_free_rms"]) == pytest.approx(row.noise_free_rms)
     # The report keeps the noise figures' names, and says what the one left is.
     assert js["noise_std"] == {"before": noise.sigma, "after": 0.7286, "reference": noise.sigma}
-    assert f"Pixel-scale noise left: 0.7286 ({NOISE_LEFT_NOTE})." in pdf
+    assert f"Pixel-scale noise left (std, pixel values): 0.7286 ({NOISE_LEFT_NOTE})." in pdf
     assert "after 0.7286" not in pdf

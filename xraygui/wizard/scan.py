@@ -1,14 +1,15 @@
 """Background scan of a training folder: what is there, what is unusable, how it splits.
 
 Qt-free: :func:`scan_folder` is a generator for :class:`xraygui.worker.GeneratorWorker`,
-yielding ``(done, total)`` between its walks of the folder and after every file, and
-returning a :class:`ScanReport`.
+yielding ``(done, total)`` between its walks of the folder and after every file's header
+and every file, and returning a :class:`ScanReport`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from core.training.data import (
     assign_patients,
     frame_records,
     patient_tables,
+    read_header,
     sort_files,
     without_padding,
 )
@@ -215,7 +217,7 @@ def scan_folder(
     ------
     (int, int)
         Files done and files in all: ``(0, 0)`` while the folder is walked, then
-        ``(0, n)`` while the images' patients are assigned (their headers read).
+        ``(0, n)`` while the images' patients are assigned (after each file's header).
 
     Returns
     -------
@@ -233,8 +235,12 @@ def scan_folder(
     report.n_image_files = len(paths)
     report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + unlisted
     yield 0, len(paths)
+    headers: dict[Path, tuple[bool, str | None]] = {}
+    for path in paths:  # the patients' headers, one file at a time
+        headers[path] = read_header(path)
+        yield 0, len(paths)
     with _warnings_of(patient_table_log) as notes:
-        records = assign_patients(folder, paths, ignore_tables=ignore_tables)
+        records = assign_patients(folder, paths, ignore_tables=ignore_tables, headers=headers)
     report.split_notes = notes
     for done, record in enumerate(records, 1):
         _scan_file(report, record)
@@ -290,9 +296,14 @@ def _reason(error: Exception, path: Path) -> str:
 
 @contextmanager
 def _warnings_of(logger: logging.Logger) -> Iterator[list[str]]:
-    """Collect the warnings `logger` emits meanwhile (training logs them; the wizard shows)."""
+    """Collect the warnings `logger` emits meanwhile in this thread (the wizard shows them).
+
+    Training logs them; those of a scan abandoned in another thread are not this scan's.
+    """
     notes: list[str] = []
+    thread = threading.get_ident()
     handler = logging.Handler(level=logging.WARNING)
+    handler.addFilter(lambda record: record.thread == thread)
     handler.emit = lambda record: notes.append(record.getMessage())  # type: ignore[method-assign]
     logger.addHandler(handler)
     try:
