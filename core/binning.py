@@ -20,7 +20,8 @@ def block_means(values: np.ndarray, block: int) -> np.ndarray:
     -------
     ndarray, shape (rows // block, cols // block)
         Float64 for integer input, else the input's floating type. ``block = 1``
-        returns the values unchanged (as floats).
+        returns the values unchanged (as floats). Summed in float64, so that the
+        means of float32 values near its largest are never infinite.
 
     Raises
     ------
@@ -33,4 +34,5 @@ def block_means(values: np.ndarray, block: int) -> np.ndarray:
     if rows == 0 or cols == 0:
         raise ValueError(f"a {values.shape[0]} x {values.shape[1]} image has no {block} px block")
     tiles = values[:rows, :cols].reshape(rows // block, block, cols // block, block)
-    return tiles.mean(axis=(1, 3))
+    means = tiles.mean(axis=(1, 3), dtype=np.float64)  # a float32 sum near 3e38 overflows
+    return means if not np.issubdtype(values.dtype, np.floating) else means.astype(values.dtype)

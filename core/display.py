@@ -26,6 +26,8 @@ _CODE_ROWS = 256
 """Stored codes are made this many rows at a time, bounding the float64 temporaries."""
 _TAKE_BLOCK = 1 << 16
 """About this many pixels are looked up at a time."""
+_FLOAT32_SAFE = float(np.finfo(np.float32).max) / 4
+"""A window whose centre or width reaches this is applied in float64 (float32 overflows)."""
 
 
 def to_display(
@@ -37,8 +39,9 @@ def to_display(
     is shown: its VOI LUT table if it has one, else ``image.window``. A VOI LUT table
     is looked up [4]_; a window is applied with its VOI LUT function
     (:func:`window_function`): ``LINEAR`` [1]_ (the one with ``c - 0.5`` and
-    ``w - 1``, width at least 1), ``LINEAR_EXACT`` [2]_ or ``SIGMOID`` [3]_. A
-    MONOCHROME1 image is then inverted (``1 - v``), and `invert` inverts once more.
+    ``w - 1``, width at least 1), ``LINEAR_EXACT`` [2]_ or ``SIGMOID`` [3]_, in
+    float64 where the window's numbers are too large for float32. A MONOCHROME1
+    image is then inverted (``1 - v``), and `invert` inverts once more.
 
     Parameters
     ----------
@@ -255,14 +258,39 @@ def window_function(image: XrayImage, window: Window) -> str:
     -------
     str
         ``window.function``; for a window without one, ``image.window.function``
-        (the file's VOILUTFunction, so that a window the user drags keeps it);
-        without either, ``LINEAR_EXACT`` for floating-point sources, whose values
-        are not integers, and ``LINEAR`` otherwise.
+        (the file's VOILUTFunction, so that a window the user drags keeps it),
+        except as follows for ``LINEAR`` or none. ``LINEAR``'s ``c - 0.5`` and
+        ``w - 1`` [1]_ are one stored step, so it fits values a step of 1 apart:
+        it is kept for integer sources of rescale slope 1 or -1, and for the file's
+        own windows (the standard's default where a file names no function); a
+        window the viewer makes (the percentile window, a preset, a drag) of a
+        rescaled image whose step is another (a slope of 0.0001 makes its values
+        span under 1, which a width of at least 1 would show as one grey) is
+        applied ``LINEAR_EXACT`` [2]_, as are those of floating-point sources,
+        whose values are not integers, unless the file names ``LINEAR``.
+
+    References
+    ----------
+    .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
+    .. [2] DICOM PS3.3, C.11.2.1.3.2 LINEAR_EXACT Function.
     """
-    function = window.function or image.window.function
-    if function is None:
-        return "LINEAR_EXACT" if image.mapping.is_float else "LINEAR"
-    return function
+    if window.function is not None:
+        return window.function
+    function = image.window.function
+    if function not in (None, "LINEAR"):
+        return function
+    if image.mapping.is_float:
+        return function or "LINEAR_EXACT"
+    if abs(image.mapping.slope) == 1 or window in image.file_windows:
+        return "LINEAR"
+    return "LINEAR_EXACT"
+
+
+def _working_type(center: float, width: float) -> type[np.floating]:
+    """float32, or float64 for a window whose numbers would overflow float32."""
+    if max(abs(center), abs(width)) < _FLOAT32_SAFE:
+        return np.float32
+    return np.float64
 
 
 def _linear(x: np.ndarray, center: float, width: float) -> np.ndarray:
@@ -270,7 +298,8 @@ def _linear(x: np.ndarray, center: float, width: float) -> np.ndarray:
     width = max(width, 1.0)
     if width == 1.0:  # the ramp is empty: a threshold at c - 0.5
         return (x > center - 0.5).astype(np.float32)
-    grey = (x - np.float32(center - 0.5)) / np.float32(width - 1) + np.float32(0.5)
+    real = _working_type(center, width)
+    grey = (x - real(center - 0.5)) / real(width - 1) + real(0.5)
     return np.clip(grey, 0, 1)
 
 
@@ -278,7 +307,8 @@ def _linear_exact(x: np.ndarray, center: float, width: float) -> np.ndarray:
     """DICOM LINEAR_EXACT: ``(x - c) / w + 0.5``, clipped to [0, 1]; a threshold if w <= 0."""
     if width <= 0:
         return (x > center).astype(np.float32)
-    grey = (x - np.float32(center)) / np.float32(width) + np.float32(0.5)
+    real = _working_type(center, width)
+    grey = (x - real(center)) / real(width) + real(0.5)
     return np.clip(grey, 0, 1)
 
 
@@ -320,13 +350,34 @@ def auto_window(
     Returns
     -------
     Window
-        ``low`` and ``high`` at the two percentiles; width 1 if they are equal.
+        ``low`` and ``high`` at the two percentiles. Where they are equal (a
+        blank frame, or one with a few bright pixels), the least and the largest
+        finite value that is not padding, so that a hot pixel on a black frame
+        shows white on black. Where those are equal too, the image is constant and
+        has no contrast to show: the window is chosen so that it looks as a viewer
+        expects a blank frame to, never the solid white a width of 1 centred on
+        the value gives (values at or above ``c - 0.5`` are white under LINEAR).
+        A frame of 0 (no signal: a blank, unexposed or cleared frame) is black
+        (the window ``[0, 1]``); any other constant ``v`` is mid-grey: no range of
+        values says where ``v`` lies, and mid-grey says neither "saturated" nor "no
+        signal". An integer ``v``, the value of an integer source, which ``LINEAR``
+        shows, gets the window of centre ``v + 0.5`` and width ``2 |v| + 1`` (from 0
+        to ``2 v + 1`` for ``v > 0``): grey 0.5 exactly under ``LINEAR`` [1]_ (its
+        ``c - 0.5`` and ``w - 1``), and between 1/3 (``|v| = 1``) and 0.5 under
+        ``LINEAR_EXACT`` [2]_. Any other ``v``, the value of a floating-point or
+        rescaled source, which ``LINEAR_EXACT`` shows, gets centre ``v`` and width
+        ``2 |v|`` (from 0 to ``2 v``): grey 0.5 exactly under ``LINEAR_EXACT``.
 
     Raises
     ------
     ValueError
         If the percentiles are not increasing within [0, 100], `padding` has
         another shape than `pixels`, or no value is finite.
+
+    References
+    ----------
+    .. [1] DICOM PS3.3, C.11.2.1.2.1 Default LINEAR Function.
+    .. [2] DICOM PS3.3, C.11.2.1.3.2 LINEAR_EXACT Function.
     """
     low_pct, high_pct = percentiles
     if not 0 <= low_pct < high_pct <= 100:
@@ -345,8 +396,30 @@ def auto_window(
     if values.size == 0:
         raise ValueError("pixels contain no finite value to compute a window from")
     low, high = (float(v) for v in np.percentile(values, [low_pct, high_pct]))
-    width = high - low
-    return Window(center=(low + high) / 2, width=width if width > 0 else 1.0)
+    if high == low:
+        low, high = _finite_extremes(pixels, padding, low)
+    if high == low:  # constant: see Returns
+        if low == 0:
+            return Window(center=0.5, width=1.0)
+        if low.is_integer():
+            return Window(center=low + 0.5, width=2 * abs(low) + 1)
+        return Window(center=low, width=2 * abs(low))
+    return Window(center=(low + high) / 2, width=high - low)
+
+
+def _finite_extremes(
+    pixels: np.ndarray, padding: np.ndarray | None, known: float
+) -> tuple[float, float]:
+    """Return the least and largest finite pixel not padding (every pixel if all are).
+
+    `known` is a value found among them, returned where none is left.
+    """
+    values = np.asarray(pixels).ravel()
+    if padding is not None:
+        anatomy = values[~np.asarray(padding, dtype=bool).ravel()]
+        values = anatomy if anatomy.size else values
+    values = values[np.isfinite(values)]
+    return float(np.min(values, initial=known)), float(np.max(values, initial=known))
 
 
 def _spread_sample(size: int, run: int) -> slice | np.ndarray:

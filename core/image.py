@@ -9,6 +9,16 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "VOI_LUT_FUNCTIONS",
+    "Padding",
+    "StoredMapping",
+    "VoiLut",
+    "Window",
+    "XrayImage",
+    "frame_label",
+]
+
 VOI_LUT_FUNCTIONS = ("LINEAR", "LINEAR_EXACT", "SIGMOID")
 """The DICOM VOI LUT functions a window may use (PS3.3 C.11.2.1.3, VOILUTFunction)."""
 
@@ -25,8 +35,9 @@ class Window:
         The VOI LUT function, one of :data:`VOI_LUT_FUNCTIONS` (VOILUTFunction).
         None, for a window that names none (one the user drags, a percentile
         window), means the image's: that of its own ``window``, else ``LINEAR``
-        (``LINEAR_EXACT`` for floating-point sources); see
-        :func:`core.display.to_display`.
+        (``LINEAR_EXACT`` for floating-point sources, and for the windows the
+        viewer makes of an image whose rescale slope is not 1 or -1); see
+        :func:`core.display.window_function`.
     explanation : str
         WindowCenterWidthExplanation, a label such as ``"BONE"``; not compared.
     """
@@ -355,6 +366,13 @@ class XrayImage:
         pixel data as OverlayData, LossyImageCompression ``"01"`` where the frame was
         compressed lossily (:func:`core.io.dicom_read.read_dicom`); None for other
         formats.
+    source_sha256 : str or None
+        The SHA-256 (lower-case hex) of the bytes of ``source_path`` that were read and
+        decoded, taken as they were read (:func:`core.io.read_image`), so that a file
+        changed on disk since is not taken for the one shown or denoised; carried to
+        the images derived from this one (a simulation, a denoised result), whose records
+        name the same source. None for an image not read from a file, or read with
+        ``digest=False``.
     """
 
     pixels: np.ndarray
@@ -374,6 +392,7 @@ class XrayImage:
     n_frames: int = 1
     metadata: dict[str, Any] = field(default_factory=dict)
     dataset: Any = None
+    source_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if self.pixels.ndim != 2:

@@ -16,7 +16,32 @@ from scipy.ndimage import binary_erosion
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
 from core.image import XrayImage
-from core.noise.value_range import NATIVE_BITS, data_bits
+from core.noise.value_range import NATIVE_BITS, data_bits, value_range
+
+__all__ = [
+    "MIN_NOISE_BLOCKS",
+    "SPREAD_PERCENTILES",
+    "SPREAD_RATIO",
+    "SSIM_MIN_SIDE",
+    "SSIM_SIGMA",
+    "QualityMetrics",
+    "Region",
+    "compare",
+    "compare_keeping_small_region",
+    "describe_scale",
+    "finite_or_none",
+    "format_mse",
+    "format_psnr",
+    "format_ssim",
+    "mse",
+    "noise_floor_problem",
+    "noise_free_psnr",
+    "psnr",
+    "scale_mismatch",
+    "spread",
+    "ssim",
+    "ssim_size_problem",
+]
 
 #: Standard deviation of SSIM's Gaussian window, in pixels (Wang et al. 2004).
 SSIM_SIGMA = 1.5
@@ -141,18 +166,59 @@ def _spread_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
     )
 
 
+def _values_decide(reference: XrayImage, test: XrayImage) -> bool:
+    """Say whether two images' scales may differ only as their values do.
+
+    The bits of data in a container of over :data:`NATIVE_BITS` follow the largest value
+    (4100 makes 12-bit data 13-bit), and floating-point data have none: a simulated dose
+    written as floats is on its integer input's scale. The photometric interpretation,
+    and the sign and rescale of integer data, are declared: they differ whatever the values.
+    """
+    ours, theirs = test.mapping, reference.mapping
+    if test.photometric != reference.photometric:
+        return False
+    if ours.is_float or theirs.is_float:
+        return True
+    return (ours.signed, ours.slope, ours.intercept) == (
+        theirs.signed,
+        theirs.slope,
+        theirs.intercept,
+    )
+
+
+def _within_range(reference: XrayImage, test: XrayImage) -> bool:
+    """Say whether the test image's :func:`spread` lies within the reference's values.
+
+    Those of the reference's data bits (:func:`core.noise.value_range.value_range`, which
+    PSNR and SSIM measure against), or its floating-point
+    :attr:`~core.image.XrayImage.data_interval`.
+    """
+    if reference.mapping.is_float:
+        low, high = reference.data_interval
+    else:
+        values = value_range(reference)
+        low, high = values.low, values.high
+    ours_low, ours_high = spread(test)
+    return low <= ours_low and ours_high <= high
+
+
 def scale_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
     """Say that a test image's values are on another scale than its reference's, or None.
 
     MSE, PSNR and SSIM compare pixel values as they are: a 16-bit PNG against an
     8-bit one, or a 12-bit DICOM against an 8-bit export of it, scores as if every
     pixel were wrong. The metrics are still computed; this is the warning to give
-    with them. Two images are on different scales where :func:`describe_scale`
-    tells them apart (by the bits of their data, not of their containers: 12-bit
-    data in a 16-bit PNG are on a 12-bit DICOM's scale), or where the spans of their
-    values between the 1st and the 99th percentile (:func:`spread`) differ by more
-    than :data:`SPREAD_RATIO` times (two floating-point images, of 0-1 and of
-    0-4095, say).
+    with them. Two images are on different scales where the spans of their values
+    between the 1st and the 99th percentile (:func:`spread`) differ by more than
+    :data:`SPREAD_RATIO` times (an 8-bit export of 12-bit data, or two floating-point
+    images, of 0-1 and of 0-4095, say), or where :func:`describe_scale` tells them
+    apart by what is declared (photometric interpretation; sign and rescale of integer
+    data). Where it tells them apart only by what follows the values (the bits of data
+    in a wide container, which its largest value sets, or floating point against
+    integers), the values decide: the test image is on the reference's scale where its
+    spread agrees and lies within the reference's range of values, as a denoised
+    image's or a simulated dose's does (12-bit data whose maximum is 4100 and the same
+    data clipped at 4095; 12-bit data and a dose of them simulated as floats).
 
     Parameters
     ----------
@@ -169,12 +235,13 @@ def scale_mismatch(reference: XrayImage, test: XrayImage) -> str | None:
         percentiles 0 to 0.98 against 12 to 3990, 4070 times narrower); ..."`` where
         the spreads do; None when both are on one scale.
     """
-    if _scale(reference) != _scale(test):
+    reason = _spread_mismatch(reference, test)
+    if _scale(reference) != _scale(test) and not (
+        reason is None and _values_decide(reference, test) and _within_range(reference, test)
+    ):
         reason = f"{describe_scale(test)} against {describe_scale(reference)}"
-    else:
-        reason = _spread_mismatch(reference, test)
-        if reason is None:
-            return None
+    if reason is None:
+        return None
     return (
         f"its values are on another scale than the reference's ({reason}); they are "
         "compared as they are"

@@ -107,7 +107,8 @@ def test_auto_window_ignores_non_finite_values_and_handles_constant_images():
     pixels = np.full((8, 8), 5.0, dtype=np.float32)
     pixels[0, 0] = np.nan
     pixels[0, 1] = np.inf
-    assert auto_window(pixels) == Window(center=5.0, width=1.0)
+    # constant: mid-grey under LINEAR, 0 to 2 v + 1 for an integer v
+    assert auto_window(pixels) == Window(center=5.5, width=11.0)
 
 
 def test_auto_window_subsamples_large_images_consistently():

@@ -28,6 +28,11 @@ def test_the_sample_is_what_the_documented_command_makes(tmp_path):
     shipped, fresh = pydicom.dcmread(sample_image_path()), pydicom.dcmread(made)
     np.testing.assert_array_equal(shipped.pixel_array, fresh.pixel_array)
     for keyword in ("SeriesDescription", "DerivationDescription", "ImageComments"):
-        assert shipped.get(keyword) == fresh.get(keyword), keyword
+        assert _unversioned(shipped.get(keyword)) == _unversioned(fresh.get(keyword)), keyword
     assert shipped.get((0x6000, 0x3000)) is not None  # the burned-in notice
     assert shipped[0x6000, 0x3000].value == fresh[0x6000, 0x3000].value
+
+
+def _unversioned(text: str | None) -> str | None:
+    """The text less the version it names: the sample was made by an earlier commit."""
+    return None if text is None else re.sub(r"(xray-denoise) \S+", r"\1 VERSION", str(text))

@@ -19,6 +19,10 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from core import limit_openmp_spinning
+
+limit_openmp_spinning()  # before torch loads, with the window's modules below
+
 SYSTEM_LIBRARIES = (
     "The app needs the system's OpenGL, EGL, fontconfig, GLib, D-Bus, X11 and XCB libraries "
     "(Debian/Ubuntu: apt install libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 "
@@ -45,7 +49,7 @@ except ImportError as error:  # a system library Qt loads is missing: say which,
     sys.exit(f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}")
 
 # After Qt has been found to load (above).
-from core import __version__  # noqa: E402
+from core.code_version import software_version  # noqa: E402
 from core.io import silence_reader_libraries  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.bundle_entry import run_without_qt  # noqa: E402
@@ -226,7 +230,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--report-dir", type=Path, help="where --smoke-test writes its report and denoised image"
     )
     parser.add_argument("--model", type=Path, help="model file to use (default: the bundled model)")
-    parser.add_argument("--version", action="version", version=version_line("xraygui", __version__))
+    parser.add_argument(
+        "--version", action="version", version=version_line("xraygui", software_version())
+    )
     args = parser.parse_args(argv)
     if args.smoke_test and (args.report_dir is None or len(args.files) > 1):
         parser.error("--smoke-test takes at most one FILE and needs --report-dir DIR")

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from core import __version__
+from core.code_version import software_version
 from core.diffusion import card_path
 from core.io.notice import DISCLAIMER
 from core.resources import weights_problem
@@ -33,7 +33,7 @@ def about_text(model: Path | None) -> str:
         addresses as links.
     """
     lines = [
-        f"xraygui {__version__}, the desktop app of xray-denoise",
+        f"xraygui {software_version()}, the desktop app of xray-denoise",
         "",
         "Denoises low-dose X-ray radiographs with a diffusion model.",
         "",

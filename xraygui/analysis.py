@@ -17,7 +17,7 @@ from core.metrics import (
     noise_free_psnr,
 )
 from core.noise import NoiseEstimate, estimate_noise_sigma
-from core.noise.value_range import metric_range
+from core.noise.value_range import metric_range, metric_range_problem
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Comparison:
     noise_free_psnr_problem : str or None
         Why `noise_free_psnr` is unknown (:func:`core.metrics.noise_floor_problem`, or
         the reference's noise not measurable); None where it is given.
+    data_range_warning : str or None
+        That the data range rests on a few of the reference's pixels, a hot one say
+        (:func:`core.noise.value_range.metric_range_problem`); None otherwise.
     """
 
     label: str
@@ -48,6 +51,7 @@ class Comparison:
     noise_free_psnr: float | None = None
     data_range_source: str | None = None
     noise_free_psnr_problem: str | None = None
+    data_range_warning: str | None = None
 
     @property
     def noise_free_rms(self) -> float | None:
@@ -193,7 +197,7 @@ def comparisons(
     Over the whole image and, if given, over `region`; the data range is the
     reference's (:func:`core.noise.value_range.metric_range`: the range of its data's
     own bits, or the span of floating-point values outside [0, 1]), and each row says
-    which. With the
+    which, and whether a few of the reference's pixels set it. With the
     reference's noise estimate, each scope also gets the PSNR of the noise-free image.
     The reference's padding (DICOM PixelPaddingValue) is left out of every number.
 
@@ -225,6 +229,7 @@ def comparisons(
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
     (data_range, words), padding = metric_range(reference), reference.padding_mask
     source = f"the reference's {words}"
+    range_warning = metric_range_problem(reference)
     rows = []
     problem = (
         UNMEASURABLE_NOISE
@@ -257,6 +262,7 @@ def comparisons(
                 noise_free_psnr=floor,
                 data_range_source=source,
                 noise_free_psnr_problem=problem,
+                data_range_warning=range_warning,
             )
             for label, test in tests
         ]

@@ -73,6 +73,7 @@ class BrowserDock(QDockWidget):
         self.setObjectName("browser")
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Images")
         self.tree.setIndentation(INDENTATION)
         self.tree.setIconSize(
             self.tree.iconSize().expandedTo(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import sys
 
+from core import limit_openmp_spinning
+
 
 def run_without_qt(argv: list[str]) -> int | None:
     """Run a spawned worker or the ``--train`` worker, if this process is one.
@@ -41,6 +43,7 @@ def run_without_qt(argv: list[str]) -> int | None:
 
 def main() -> int:
     """Start a worker, or else the app; return the exit status."""
+    limit_openmp_spinning()  # before torch loads; a spawned worker inherits it
     argv = sys.argv[1:]
     status = run_without_qt(argv)
     if status is not None:

@@ -268,7 +268,7 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
         yield from _unlisted(unlisted)
         try:
             with collecting_warnings():  # this thread's only: silenced, not shown
-                image = read_image(path)
+                image = read_image(path, digest=False)  # pixels only: no hashing
         except XrayError as error:
             # Named so by PS3.10 8.6, as core.io.sniff.is_image_candidate checks it.
             if path.name.upper() == "DICOMDIR" and is_dicomdir(path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.denoise import VIEW_COUNTS
+from core.denoise.tiling import FLOAT32_TILE, GPU_MAX_TILE
 from core.device import DEVICE_CHOICES
 from xraygui.compact import ShrinkingComboBox
 from xraygui.exact_spinbox import warning_colour
@@ -97,6 +98,13 @@ COMBO_LETTERS = 10
 """The panel's list boxes show at least this many letters; a narrow window cuts longer text."""
 
 
+def _label(text: str, field: QWidget) -> QLabel:
+    """Return a form's label for `field`, its buddy: a screen reader names the field by it."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 class ControlPanel(QWidget):
     """Denoising settings, the Denoise and Cancel buttons and a progress bar."""
 
@@ -112,7 +120,9 @@ class ControlPanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.model.setMinimumContentsLength(COMBO_LETTERS)
+        self.model.setAccessibleName("Model")  # a list box's name is else its current entry
         load = QToolButton(text="...")
+        load.setAccessibleName("Load model file")
         load.setToolTip("Load a model file (.safetensors with its .json card)")
         load.clicked.connect(self.loadModelRequested)
         model_row = QHBoxLayout()
@@ -133,6 +143,7 @@ class ControlPanel(QWidget):
         self.strength = QDoubleSpinBox(
             decimals=2, minimum=0.1, maximum=5.0, value=1.0, singleStep=0.1, prefix="x "
         )
+        self.strength.setAccessibleName("Strength")
         self.strength.setToolTip(
             "Multiplies the noise level estimated from the image.\n"
             "1 = automatic; above 1 smooths more, below 1 less"
@@ -172,8 +183,10 @@ class ControlPanel(QWidget):
             "What the network computes in. Auto (the default): float16 on a CUDA GPU,\n"
             "bfloat16 on a CPU with AMX (over twice as fast there, within 0.01 dB),\n"
             "float32 elsewhere. float32: no half-precision rounding (which moves pixels\n"
-            "by a few stored values), for comparing machines; Auto views then mean 2.\n"
-            "Each result and report names the precision used."
+            f"by a few stored values), and tiles of {FLOAT32_TILE} px on every device\n"
+            f"(Auto: up to {GPU_MAX_TILE} on a GPU, from its free memory), for comparing\n"
+            "machines; Auto views then mean 2.\n"
+            "Each result and report names the precision and the tile used."
         )
         self.samples = QSpinBox(minimum=0, maximum=32, value=0)
         self.samples.setToolTip(
@@ -185,10 +198,10 @@ class ControlPanel(QWidget):
         self.samples.valueChanged.connect(self._skip_one_sample)
 
         form = QFormLayout()
-        form.addRow("Model", model_row)
+        form.addRow(_label("Model", self.model), model_row)
         form.addRow("Sampler", self.sampler)
         form.addRow("Steps", self.steps)
-        form.addRow("Strength", strength_row)
+        form.addRow(_label("Strength", self.strength), strength_row)
         form.addRow("Seed", self.seed)
         form.addRow("Views", self.views)
         form.addRow("Device", self.device)
@@ -213,7 +226,7 @@ class ControlPanel(QWidget):
         self.warning = QLabel()  # of the result shown: what to beware of in it
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning.setStyleSheet(f"color: {warning_colour(self)}; font-weight: bold")
+        self._colour_warning()
         self.warning.hide()
 
         layout = QVBoxLayout(self)
@@ -224,6 +237,17 @@ class ControlPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.warning)
         layout.addStretch(1)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Give the warning a red that reads on a new palette (a dark desktop scheme, say)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_warning()
+
+    def _colour_warning(self) -> None:
+        sheet = f"color: {warning_colour(self)}; font-weight: bold"
+        if self.warning.styleSheet() != sheet:
+            self.warning.setStyleSheet(sheet)
 
     def set_models(self, entries: list[ModelEntry], current: Path | None = None) -> None:
         """Fill the model picker; with no model, disable Denoise and say why.

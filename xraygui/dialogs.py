@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,14 +23,11 @@ from core.noise import (
     LowDoseSettings,
     NoiseEstimate,
 )
-from core.noise.dose import MAX_ATTENUATION, MAX_PHOTONS_PER_PIXEL
+from core.noise.dose import MAX_ATTENUATION, MAX_ELECTRONIC_NOISE, MAX_PHOTONS_PER_PIXEL
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
 from xraygui.exact_spinbox import ExactSpinBox, warning_colour
-
-MAX_ELECTRONIC_NOISE = 1000.0
-"""The most electronic noise, in quanta rms, the dose dialog takes."""
 
 
 class SimulateDoseDialog(QDialog):
@@ -49,7 +46,8 @@ class SimulateDoseDialog(QDialog):
     Every number follows the dialog's locale, as :class:`ExactSpinBox` reads and
     shows it (``"4,5"`` and ``"20.000"`` are 4.5 and 20000 in German), the
     measured quanta included; OK waits while a field holds text that is no
-    number in range.
+    number in range, and a line under the fields (OK's tooltip too) says which
+    field and what it takes: "Dose: enter a number from 0.5 to 100 %".
 
     Parameters
     ----------
@@ -116,10 +114,9 @@ class SimulateDoseDialog(QDialog):
         )
         self.noise_free_warning = QLabel()
         self.noise_free_warning.setWordWrap(True)
-        self.noise_free_warning.setStyleSheet(f"color: {warning_colour(self)}")
         self.range_warning = QLabel()
         self.range_warning.setWordWrap(True)
-        self.range_warning.setStyleSheet(f"color: {warning_colour(self)}")
+        self._colour_warnings()
         few = value_range(image).few_pixels_problem()  # as `xray-denoise simulate` warns
         self.range_warning.setText("" if few is None else f"Check the range: {few}.")
         self.range_warning.setVisible(few is not None)
@@ -141,6 +138,12 @@ class SimulateDoseDialog(QDialog):
         form.addRow(self.noise_free)
         form.addRow(self.noise_free_warning)
         form.addRow("Seed", self.seed)
+        # Which field holds text that is not taken, and what it takes.
+        self.not_taken = QLabel()
+        self.not_taken.setWordWrap(True)
+        self.not_taken.hide()
+        form.addRow(self.not_taken)
+        self._names = {field: form.labelForField(field).text() for field in self._numbers()}
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -183,10 +186,34 @@ class SimulateDoseDialog(QDialog):
         return (self.dose, self.photons, self.attenuation, self.electronic)
 
     def _enable_ok(self) -> None:
-        """Let OK take the fields only while each one that is open holds a number in range."""
-        self.ok_button.setEnabled(
-            all(not f.isEnabled() or f.hasAcceptableInput() for f in self._numbers())
+        """Let OK take the fields only while each one that is open holds a number in range.
+
+        Otherwise a line under the fields, and OK's tooltip, name each field that does
+        not and what it takes.
+        """
+        problems = "\n".join(
+            f"{self._names[field]}: enter {field.range_text()}"
+            for field in self._numbers()
+            if field.isEnabled() and not field.hasAcceptableInput()
         )
+        self.ok_button.setEnabled(not problems)
+        self.ok_button.setToolTip(problems)
+        if problems != self.not_taken.text():
+            self.not_taken.setText(problems)
+            self.not_taken.setVisible(bool(problems))
+            self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Give the warnings a red that reads on a new palette."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_warnings()
+
+    def _colour_warnings(self) -> None:
+        sheet = f"color: {warning_colour(self)}"
+        for label in (self.noise_free_warning, self.range_warning):
+            if label.styleSheet() != sheet:
+                label.setStyleSheet(sheet)
 
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it)."""

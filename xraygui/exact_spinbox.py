@@ -6,8 +6,17 @@ import math
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette, QValidator
+from PySide6.QtCore import QEvent, QLocale, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QValidator,
+)
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QWidget
 
 EXACT_DECIMALS = 17
@@ -18,6 +27,8 @@ WARNING_LIGHT_RED = "#ff6b6b"
 """Warning text on a dark window (dark red there is about 1.7:1)."""
 INVALID_STYLE = f"color: {WARNING_DARK_RED}"
 """How a field shows text that is not a number it takes (kept, not taken), on a light window."""
+INVALID_FRAME_WIDTH = 2
+"""Width (px) of the frame round a field whose text is not taken: a cue besides colour."""
 SHOWN_DIGITS = 5
 """Significant digits of a value shown rounded (:meth:`ExactSpinBox.set_shown_rounded`)."""
 _NUMBER_CHARACTERS = frozenset("0123456789+-eE.,")
@@ -131,9 +142,11 @@ class ExactSpinBox(QDoubleSpinBox):
     where a point only groups thousands: ``"20.000"`` is 20000), so a number
     copied from a simulation's description is entered exactly (with the locale's
     decimal separator in place of the description's point). No typed character is
-    dropped: text that is no number in range is kept, shown in red and not taken;
-    it stays when the field loses the focus, and Enter leaves it to be corrected
-    rather than accepting the dialog with the field's last value. Typed text is taken
+    dropped: text that is no number in range is kept, shown in red inside a frame,
+    with an accessible description that names the range (:meth:`range_text`), and
+    not taken; it stays when the field loses the focus, and Enter (with a beep)
+    leaves it to be corrected rather than accepting the dialog with the field's last
+    value. Typed text is taken
     on Enter or when the focus leaves (no keyboard tracking), so ``valueChanged`` never
     carries a half-typed number; an arrow key steps from the number shown.
 
@@ -174,6 +187,13 @@ class ExactSpinBox(QDoubleSpinBox):
         if rounded != self._rounded:
             self._rounded = rounded
             self.setValue(self.value())  # rewrites the text
+
+    def range_text(self) -> str:
+        """Say what the field takes, in its locale: ``"a number from 0.5 to 100 %"``."""
+        low, high = (
+            rounded_text(limit, self.locale()) for limit in (self.minimum(), self.maximum())
+        )
+        return f"a number from {low} to {high}{self.suffix()}"
 
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt's name)
         """Set the value; its text replaces any red text (Qt writes it with signals blocked)."""
@@ -247,9 +267,34 @@ class ExactSpinBox(QDoubleSpinBox):
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not self.hasAcceptableInput():
             event.accept()  # not passed on to the dialog's default button
+            QApplication.beep()  # the frame and the description say why
             return
         super().keyPressEvent(event)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Give text that is not taken a red that reads on a new palette."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._mark_invalid()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        """Draw the field, framed in the warning colour while its text is not taken."""
+        super().paintEvent(event)
+        if self.hasAcceptableInput():
+            return
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(warning_colour(self)), INVALID_FRAME_WIDTH))
+        half = INVALID_FRAME_WIDTH / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+        painter.end()
+
     def _mark_invalid(self) -> None:
-        invalid = f"color: {warning_colour(self)}"
-        self.lineEdit().setStyleSheet("" if self.hasAcceptableInput() else invalid)
+        valid = self.hasAcceptableInput()
+        sheet = "" if valid else f"color: {warning_colour(self)}"
+        if self.lineEdit().styleSheet() != sheet:
+            self.lineEdit().setStyleSheet(sheet)
+        # Read out with the field's name; an empty one gives the tooltip back.
+        description = "" if valid else f"Not taken: enter {self.range_text()}"
+        if self.accessibleDescription() != description:
+            self.setAccessibleDescription(description)
+        self.update()  # the frame

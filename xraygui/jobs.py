@@ -12,12 +12,13 @@ import gc
 import math
 import os
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from core.code_version import software
 from core.denoise import (
     DenoiseResult,
     DenoiseSettings,
@@ -40,6 +41,7 @@ from core.io.dicom_write import derived_series_uid
 from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
 from core.io.paths import broken_link_reason, resolved, unlisted_reason
+from core.io.source_record import records_by_description, source_record
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from core.noise.dose import dose_percent
@@ -47,7 +49,7 @@ from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigm
 from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
 from xraygui.models import FileStamp, model_stamp
-from xraygui.reports import SOFTWARE, csv_bytes, timestamp
+from xraygui.reports import csv_bytes, timestamp
 
 PROGRESS_UNITS = 1000
 """The progress bar's range."""
@@ -72,8 +74,10 @@ BATCH_COLUMNS = (
     "disclaimer",
     "precision",
     "low_quanta_warning",
+    "source_sha256",
 )
-"""The batch table's columns; later versions add columns at the end only."""
+"""The batch table's columns; later versions add columns at the end only. ``source_sha256``
+is that of the source's bytes as read and denoised (:attr:`XrayImage.source_sha256`)."""
 
 OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
 """Output format by source format, one that holds its values (:data:`core.io.WRITTEN_AS`,
@@ -475,7 +479,7 @@ def _batch_row(
         "source": str(path),
         "output": str(output or ""),
         "error": error,
-        "software": SOFTWARE,
+        "software": software(),
         "created": timestamp(),
         "disclaimer": DISCLAIMER,
     }
@@ -485,6 +489,7 @@ def _batch_row(
             rows=image.shape[0],
             columns=image.shape[1],
             frame=f"{image.frame + 1} of {image.n_frames}",
+            source_sha256=image.source_sha256,
         )
     if result is not None:
         row.update(
@@ -557,9 +562,12 @@ def batch_job(
     (:func:`output_stems`: ``a.jpg`` and ``a.png`` give ``a_jpg_denoised.png`` and
     ``a_png_denoised.png``). Existing files and the sources are never overwritten: a file
     whose output exists is not denoised, and its row says so. Of a multi-frame file the
-    first frame is denoised, and its row says of how many. The DICOM outputs of one
+    first frame is denoised, and its row says of how many. A PNG's or TIFF's
+    description ends with its source's record, as ``xray-denoise denoise`` writes it
+    (:func:`core.io.source_record.source_record`). The DICOM outputs of one
     source series form one derived series (:func:`derived_series_uid`), each keeping its
-    source's InstanceNumber. The table,
+    source's InstanceNumber. No uncertainty sample is drawn, whatever `options` ask: the
+    batch writes no uncertainty map (the settings column says what ran). The table,
     ``target/batch_metrics.csv`` (or ``batch_metrics_2.csv`` and so on if that exists,
     from an earlier batch), is rewritten after every file, so a cancelled batch leaves a
     table of the files done; should it fail to be written (a full disk), the images are
@@ -570,7 +578,7 @@ def batch_job(
     source, target : Path
         Input and output folders (`target` may not be `source` itself).
     options : DenoiseOptions
-        From the control panel.
+        From the control panel; its uncertainty samples are left out.
 
     Yields
     ------
@@ -580,8 +588,9 @@ def batch_job(
     -------
     str
         A one-line summary: files written and not, how many of them read low where
-        few quanta were detected (:attr:`DenoiseResult.low_quanta`), and the table's
-        path (or why the table could not be written).
+        few quanta were detected (:attr:`DenoiseResult.low_quanta`), that the
+        uncertainty samples asked for were not drawn, and the table's path (or why the
+        table could not be written).
 
     Raises
     ------
@@ -599,6 +608,8 @@ def batch_job(
         raise ImageWriteError(target, f"{reason}; choose another output folder")
     target.mkdir(parents=True, exist_ok=True)
     check_writable_folder(target)
+    samples = options.n_uncertainty_samples  # asked for, but nothing would show them
+    options = replace(options, n_uncertainty_samples=0)
     unlisted: list[OSError] = []  # folders that cannot be listed: a row each, never dropped
     files = list(iter_image_files([source], onerror=unlisted.append))
     if resolved(source) in resolved(target).parents:  # outputs inside the inputs: not inputs
@@ -627,7 +638,7 @@ def batch_job(
                 write_image(
                     result.image,
                     output,
-                    description=result.description(),
+                    description=result.description() + _recorded_source(output, image),
                     series_uid=derived_series_uid(result.image, series),
                 )
                 produced[str(output).casefold()] = path
@@ -646,10 +657,23 @@ def batch_job(
         return f"Batch: no image file under {source}{folders}; {table}"
     low = sum(1 for row in rows if row.get("low_quanta_warning"))
     warned = f"; warning: {low} read low, few quanta detected (low_quanta_warning)" if low else ""
+    unsampled = "; no uncertainty samples drawn (a batch writes no maps)" if samples else ""
     return (
         f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
-        f"(its error column says why){folders}{warned}; {table}"
+        f"(its error column says why){folders}{warned}{unsampled}; {table}"
     )
+
+
+def _recorded_source(output: Path, image: XrayImage) -> str:
+    """Return what `output` records of the file `image` was read from, or "".
+
+    A PNG's or TIFF's description ends with the SHA-256 of the bytes read and the frame
+    (:func:`core.io.source_record.source_record`), as ``xray-denoise denoise`` writes
+    it; a DICOM references its source in its SourceImageSequence instead.
+    """
+    if image.source_sha256 is None or not records_by_description(output):
+        return ""
+    return f"; {source_record(image.source_sha256, image.frame)}"
 
 
 def _unused(path: Path) -> Path:

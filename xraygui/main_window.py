@@ -38,7 +38,7 @@ from core.denoise import DenoiseResult
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
 from core.display import auto_window, to_display, to_display_part, window_function
-from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line, issue_warning
+from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
 from core.image import StoredMapping, VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.notice import DISCLAIMER
@@ -47,7 +47,7 @@ from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
 from core.noise.dose import dose_percent
-from core.resources import sha256_or_none
+from core.noise.value_range import metric_range_problem
 from xraygui import jobs, reports
 from xraygui.about import about_text
 from xraygui.analysis import Comparison, clip_region, comparisons, noise_estimate, noise_sigma
@@ -61,7 +61,7 @@ from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
 from xraygui.models import BUNDLED, find_models, is_shipped, remember, stored_path
-from xraygui.panes import TITLES, ZOOM_STEP, ComparisonView
+from xraygui.panes import TITLES, ZOOM_STEP, ComparisonView, OutlinedRectROI
 from xraygui.reading import read_in_worker
 from xraygui.readout import ElidingLabel, PaneValues, cursor_text
 from xraygui.session import (
@@ -267,7 +267,10 @@ class MainWindow(QMainWindow):
         )
         self.metrics = MetricsPanel()
         self.metrics_dock = self._dock(
-            "Metrics", "metrics", self.metrics, Qt.DockWidgetArea.RightDockWidgetArea
+            "Metrics",
+            "metrics",
+            VerticalScroll(self.metrics),  # a short window scrolls it, as the Denoise panel
+            Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.browser = BrowserDock(self)
         self.browser.openRequested.connect(self.request_open)
@@ -287,6 +290,7 @@ class MainWindow(QMainWindow):
         self.window_label = QLabel()
         # A multi-frame DICOM's frame or a multi-page TIFF's page, numbered from 1 as in DICOM.
         self.frame_box = QSpinBox(prefix="Frame ", minimum=1, maximum=1)
+        self.frame_box.setAccessibleName("Frame")
         self.frame_box.setToolTip(
             "Which frame of the file is shown and denoised, counted from 1 as in DICOM"
             " (exported names and reports say frame001 for frame 1)"
@@ -1688,7 +1692,9 @@ class MainWindow(QMainWindow):
         of its very pixels, with a warning that the metrics compare it with itself
         (:func:`self_reference`). What the reader warned of (colour converted to grey,
         say) is in the status bar's warning too. Refused while a job runs (a simulation
-        would replace it when it ends), with a message in the status bar.
+        would replace it when it ends), with a message in the status bar. A data range
+        that a few of the reference's pixels set (a hot one) is warned of there and in
+        the report too (:func:`core.noise.value_range.metric_range_problem`).
         """
         if self.image is None:
             return False
@@ -1721,6 +1727,8 @@ class MainWindow(QMainWindow):
         warnings_ = [] if (itself := self_reference(reference, self.image)) is None else [itself]
         if (warning := scale_mismatch(reference, self.image)) is not None:
             warnings_.append(f"{name}: {warning} (reference {Path(path).name})")
+        if (few := metric_range_problem(reference)) is not None:  # a hot pixel sets the range
+            warnings_.append(f"{Path(path).name}: {few}")
         if warned:  # what the reader warned of (colour converted to grey, say)
             prefix = f"{Path(path)}: "  # each names the file: once is enough
             notes = "; ".join(note.removeprefix(prefix) for note in warned)
@@ -1737,7 +1745,7 @@ class MainWindow(QMainWindow):
             self.roi = None
         if on and self.image is not None:
             rows, cols = self.image.shape
-            self.roi = pg.RectROI(
+            self.roi = OutlinedRectROI(
                 (cols // 4, rows // 4), (cols // 2, rows // 2), pen=pg.mkPen("g", width=2)
             )
             self.roi.setZValue(40)
@@ -2501,17 +2509,19 @@ class MainWindow(QMainWindow):
         result, dose = shown.result, shown.dose
         assert result is not None
         description = result.description()
-        record = self._source_record(Path(path), shown.source)
+        record = self._source_record(Path(path), shown.source, simulated=dose is not None)
         if dose is None:
             return write_image(
                 result.image, path, description=description + record, overwrite=overwrite
             )
-        # What was denoised is a simulation: say so first, and state its exposure.
+        # What was denoised is a simulation: said first, as what was done before (where a
+        # description is too long, its oldest text goes first), with its exposure.
         simulation = describe_simulation(shown.source, shown.image, dose)
         return write_image(
             result.image,
             path,
-            description=f"{simulation}; then {description}{record}",
+            description=f"then {description}{record}",
+            history=simulation,
             operation=f"simulated {dose_percent(dose.dose, exact=False)} % dose, denoised",
             dose=dose.dose,
             overwrite=overwrite,
@@ -2568,30 +2578,24 @@ class MainWindow(QMainWindow):
         if dose is not None:  # what was denoised is a simulation: say so first
             simulation = describe_simulation(shown.source, shown.image, dose)
             description = f"{simulation}; then {description}"
-        description += self._source_record(path, shown.source)
+        description += self._source_record(path, shown.source, simulated=dose is not None)
         return write_image(spread, path, description=description, overwrite=overwrite)
 
-    def _source_record(self, destination: Path, image: XrayImage) -> str:
+    def _source_record(self, destination: Path, image: XrayImage, *, simulated: bool) -> str:
         """Return what an export to `destination` records of the file `image` came from, or "".
 
-        A PNG's or TIFF's description ends with the SHA-256 and frame of the file the
-        denoised pixels derive from, as ``xray-denoise denoise`` writes it
-        (:func:`core.io.source_record.source_record`), a simulation's included: its
-        description says it was simulated. A DICOM references its source in its
-        SourceImageSequence instead. The file is hashed now, as the reports hash it.
-        Warns (:class:`XrayWarning`) where the file can no longer be read.
+        A PNG's or TIFF's description ends with the SHA-256 of the bytes `image` was
+        read from (:attr:`XrayImage.source_sha256`: not of the file as it may be by
+        now) and its frame, as ``xray-denoise denoise`` writes it
+        (:func:`core.io.source_record.source_record`); where what was denoised is a
+        lower dose `simulated` from it, the record says so, and ``--skip-existing``
+        does not take the export for that file denoised. A DICOM references its source
+        in its SourceImageSequence instead.
         """
-        source = image.source_path
-        if source is None or not records_by_description(destination):
+        digest = image.source_sha256
+        if digest is None or not records_by_description(destination):
             return ""
-        digest = sha256_or_none(source)
-        if digest is None:
-            issue_warning(
-                f"{destination.name} records no source: {source} cannot be read now",
-                stacklevel=2,
-            )
-            return ""
-        return f"; {source_record(digest, image.frame)}"
+        return f"; {source_record(digest, image.frame, simulated=simulated)}"
 
     def choose_batch(self) -> None:
         """Ask for an input and an output folder and denoise every image to disk.

@@ -20,6 +20,8 @@ from xraygui.analysis import Comparison, noise_floor_text
 HEADERS = ("vs reference", "Where", "MSE (px val²)", "PSNR dB", "SSIM")
 NUMBERS = 2
 """The first column of numbers: those from it on are right-aligned in their cells."""
+MIN_ROWS_SHOWN = 2
+"""Rows the table shows at least: a short dock scrolls (the main window wraps the panel)."""
 SHORT = {"noisy vs reference": "Noisy", "denoised vs reference": "Denoised (final)"}
 RESULT_ELSEWHERE = "Metrics are of the final result, not the step shown in the After pane."
 """Said while the After pane shows a step, the forward process or a generated image."""
@@ -45,6 +47,30 @@ def describe_range(row: Comparison) -> str:
     """
     source = "" if row.data_range_source is None else f" ({row.data_range_source})"
     return f"{row.metrics.data_range:g}{source}"
+
+
+def table_height(table: QTableWidget, rows: int) -> int:
+    """Return the height that shows `table`'s header and `rows` rows whole.
+
+    Parameters
+    ----------
+    table : QTableWidget
+        A table with a horizontal header; its rows have the default height.
+    rows : int
+        Rows to show.
+
+    Returns
+    -------
+    int
+        Header, rows, frame and the horizontal scroll bar, which a narrow dock shows
+        beneath the rows.
+    """
+    return (
+        table.horizontalHeader().sizeHint().height()
+        + rows * table.verticalHeader().defaultSectionSize()
+        + table.horizontalScrollBar().sizeHint().height()
+        + 2 * table.frameWidth()
+    )
 
 
 class MetricsPanel(QWidget):
@@ -104,6 +130,8 @@ class MetricsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setAccessibleName("Metrics against the reference")
+        self.table.setMinimumHeight(table_height(self.table, MIN_ROWS_SHOWN))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.noise_label)
@@ -187,7 +215,11 @@ class MetricsPanel(QWidget):
             )
         self.range_label.setVisible(bool(rows))
         if rows:
-            self.range_label.setText(f"PSNR and SSIM on a data range of {describe_range(rows[0])}.")
+            warning = rows[0].data_range_warning
+            self.range_label.setText(
+                f"PSNR and SSIM on a data range of {describe_range(rows[0])}."
+                + ("" if warning is None else f" Warning about the reference: {warning}.")
+            )
         ssim_problems = dict.fromkeys(
             r.metrics.ssim_problem for r in rows if r.metrics.ssim_problem
         )

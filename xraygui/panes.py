@@ -13,7 +13,16 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from xraygui.visible import Place
@@ -27,7 +36,15 @@ TITLES = {
 }
 _ASIDE = re.compile(r" \([^()]*\)")
 """A parenthesised aside in a pane's title, with the space before it."""
-_CROSSHAIR_PEN = pg.mkPen((255, 200, 0, 120), width=1)
+_CROSSHAIR_PEN = pg.mkPen((255, 200, 0), width=1)
+OUTLINE = QColor(0, 0, 0)
+"""Drawn 1 px wide either side of the crosshair, the swipe divider and the region of
+interest: each then shows on white (the outline, 21:1) and on black (its own colour)."""
+FOCUS_FRAME_WIDTH = 2
+"""Width (px) of the frame in the palette's highlight colour round a pane with the focus."""
+PANE_DESCRIPTION = (
+    "Image view: arrow keys pan, + and - zoom, right-drag sets window and level; F1 lists every key"
+)
 ZOOM_STEP = 1.25
 """Zoom In and Zoom Out scale the view by this factor."""
 PAN_STEP = 0.1
@@ -78,6 +95,52 @@ class ImageViewBox(pg.ViewBox):
                 self.sigWindowDrag.emit(delta.x(), delta.y())
             return
         super().mouseDragEvent(ev, axis)
+
+
+def outline_pen(pen: QPen) -> QPen:
+    """Return the dark pen drawn under `pen`: 1 px wider on each side, in :data:`OUTLINE`.
+
+    Parameters
+    ----------
+    pen : QPen
+        A cosmetic pen (widths in screen pixels), as ``pg.mkPen`` makes.
+
+    Returns
+    -------
+    QPen
+    """
+    outline = QPen(pen)
+    outline.setColor(OUTLINE)
+    outline.setWidthF(max(pen.widthF(), 1.0) + 2.0)
+    outline.setStyle(Qt.PenStyle.SolidLine)
+    return outline
+
+
+class OutlinedLine(pg.InfiniteLine):
+    """An infinite line drawn over a dark outline, so it shows on bright and dark pixels alike.
+
+    pyqtgraph's bounding rectangle keeps 1 px beyond the pen on each side: the outline's.
+    """
+
+    def paint(self, p: QPainter, *args) -> None:  # noqa: D102 (pyqtgraph override)
+        left, right = self._endPoints  # set with the bounding rectangle, before any paint
+        p.setPen(outline_pen(self.currentPen))
+        p.drawLine(QPointF(left, 0), QPointF(right, 0))
+        super().paint(p, *args)
+
+
+class OutlinedRectROI(pg.RectROI):
+    """A rectangular region of interest drawn over a dark outline (see :class:`OutlinedLine`)."""
+
+    def paint(self, p: QPainter, opt, widget) -> None:  # noqa: D102 (pyqtgraph override)
+        rect = QRectF(0, 0, self.state["size"][0], self.state["size"][1]).normalized()
+        p.save()
+        p.setPen(outline_pen(self.currentPen))
+        p.translate(rect.left(), rect.top())
+        p.scale(rect.width(), rect.height())  # as pyqtgraph draws the rectangle
+        p.drawRect(QRectF(0, 0, 1, 1))
+        p.restore()
+        super().paint(p, opt, widget)
 
 
 class PaneTitle(pg.LabelItem):
@@ -223,10 +286,14 @@ def blocks_for(sizes: tuple[float, float]) -> tuple[int, int]:
 def block_mean(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Return the means of blocks of ``rows`` x ``cols`` pixels of a 2-D image.
 
+    Summed in float32, which is fast; where a float32 sum overflows (a floating-point
+    image's values near its largest, 3.4e38: never grey levels or integers), the means
+    are summed again in float64.
+
     Parameters
     ----------
     image : ndarray, shape (m, n)
-        Grey levels.
+        Grey levels, or an image's pixel values.
     rows, cols : int
         Block size; the blocks of the last rows and columns, where they fill no whole
         block, average the pixels they have (a line at the image's edge is not lost).
@@ -236,25 +303,36 @@ def block_mean(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
     ndarray of float32, shape ``(ceil(m / rows), ceil(n / cols))``
     """
     rows, cols = min(rows, image.shape[0]), min(cols, image.shape[1])
-    height, width = image.shape[0] // rows * rows, image.shape[1] // cols * cols
-    down, across = height // rows, width // cols
-    out = np.empty((-(-image.shape[0] // rows), -(-image.shape[1] // cols)), np.float32)
-    out[:down, :across] = _whole_block_means(image[:height, :width], rows, cols)
-    if height < image.shape[0]:  # a band of fewer rows than a block
-        band = image[height:]
-        out[down, :across] = band[:, :width].reshape(-1, across, cols).mean(axis=(0, 2))
-        if width < image.shape[1]:
-            out[down, across] = band[:, width:].mean()
-    if width < image.shape[1]:  # a strip of fewer columns than a block
-        strip = image[:height, width:]
-        out[:down, across] = strip.reshape(down, rows, -1).mean(axis=(1, 2))
+    with np.errstate(over="ignore"):
+        out = _block_means(image, rows, cols, wide=False)
+    if not np.isfinite(out).all():  # an overflow (or a value that is not finite)
+        out = _block_means(image, rows, cols, wide=True)
     return out
 
 
-def _whole_block_means(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """Means of the blocks of an image of whole blocks, as float32."""
+def _block_means(image: np.ndarray, rows: int, cols: int, *, wide: bool) -> np.ndarray:
+    """:func:`block_mean`, summed in float64 where `wide`, else as NumPy does (float32)."""
+    height, width = image.shape[0] // rows * rows, image.shape[1] // cols * cols
+    down, across = height // rows, width // cols
+    dtype = np.float64 if wide else None  # None: NumPy's own accumulator for the edges
+    out = np.empty((-(-image.shape[0] // rows), -(-image.shape[1] // cols)), np.float32)
+    out[:down, :across] = _whole_block_means(image[:height, :width], rows, cols, wide=wide)
+    if height < image.shape[0]:  # a band of fewer rows than a block
+        band = image[height:]
+        blocks = band[:, :width].reshape(-1, across, cols)
+        out[down, :across] = blocks.mean(axis=(0, 2), dtype=dtype)
+        if width < image.shape[1]:
+            out[down, across] = band[:, width:].mean(dtype=dtype)
+    if width < image.shape[1]:  # a strip of fewer columns than a block
+        strip = image[:height, width:]
+        out[:down, across] = strip.reshape(down, rows, -1).mean(axis=(1, 2), dtype=dtype)
+    return out
+
+
+def _whole_block_means(image: np.ndarray, rows: int, cols: int, *, wide: bool) -> np.ndarray:
+    """Means of the blocks of an image of whole blocks, summed in float64 or float32."""
     # Strided sums, rows then columns: one pass over the image, no temporary of its size.
-    summed = image[0::rows].astype(np.float32)
+    summed = image[0::rows].astype(np.float64 if wide else np.float32)
     for row in range(1, rows):
         summed += image[row::rows]
     out = summed[:, 0::cols].copy()
@@ -267,6 +345,9 @@ def _whole_block_means(image: np.ndarray, rows: int, cols: int) -> np.ndarray:
 class ImagePane(pg.GraphicsLayoutWidget):
     """One titled image view with a crosshair.
 
+    Its title is its accessible name; while it has the keyboard focus a frame in the
+    palette's highlight colour runs round it.
+
     Parameters
     ----------
     title : str
@@ -275,11 +356,14 @@ class ImagePane(pg.GraphicsLayoutWidget):
 
     sigCursor = Signal(object)
     """Emitted with ``(row, col)`` while the mouse is over the image, None when it leaves."""
+    _focus_frame = False  # drawn while the pane has the keyboard focus
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.setBackground("k")
         self.title = PaneTitle(title, color="#ddd")
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(PANE_DESCRIPTION)
         self.addItem(self.title, row=0, col=0)
         self.view = ImageViewBox()
         self.addItem(self.view, row=1, col=0)
@@ -289,8 +373,8 @@ class ImagePane(pg.GraphicsLayoutWidget):
         """The smallest and largest scale, screen pixels per image pixel, zoom may reach."""
         self.view.addItem(self.image_item)
         self.view.sigResized.connect(self._limit_zoom)
-        self.vline = pg.InfiniteLine(angle=90, pen=_CROSSHAIR_PEN)
-        self.hline = pg.InfiniteLine(angle=0, pen=_CROSSHAIR_PEN)
+        self.vline = OutlinedLine(angle=90, pen=_CROSSHAIR_PEN)
+        self.hline = OutlinedLine(angle=0, pen=_CROSSHAIR_PEN)
         for line in (self.vline, self.hline):
             line.setZValue(20)
             line.hide()
@@ -298,8 +382,37 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
     def set_title(self, title: str) -> None:
-        """Change the text above the image."""
+        """Change the text above the image, and the pane's accessible name with it."""
         self.title.setText(title, color="#ddd")
+        self.setAccessibleName(title)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        """Draw the focus frame."""
+        super().focusInEvent(event)
+        self._set_focus_frame(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        """Take the focus frame away."""
+        super().focusOutEvent(event)
+        self._set_focus_frame(False)
+
+    def _set_focus_frame(self, shown: bool) -> None:
+        if shown != self._focus_frame:
+            self._focus_frame = shown
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        """Draw the scene, then the focus frame over its edge while the pane has the focus."""
+        super().paintEvent(event)
+        if not self._focus_frame:
+            return
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), FOCUS_FRAME_WIDTH)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        half = FOCUS_FRAME_WIDTH / 2
+        painter.drawRect(QRectF(self.viewport().rect()).adjusted(half, half, -half, -half))
+        painter.end()
 
     def show_grey(
         self,
@@ -419,7 +532,7 @@ class SwipeOverlay:
         self.pane = pane
         self.item = MinifyingImageItem()  # minified as the panes are
         self.item.setZValue(10)
-        self.divider = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("c", width=2))
+        self.divider = OutlinedLine(angle=90, movable=True, pen=pg.mkPen("c", width=2))
         self.divider.setZValue(30)
         self.divider.sigPositionChanged.connect(self._update)
         self._grey: np.ndarray | None = None

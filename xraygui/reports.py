@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from core import __version__
+from core.code_version import software, software_version
 from core.denoise import DenoiseResult
 from core.denoise.events import NOISE_LEFT_NOTE
 from core.denoise.low_quanta import QUANTA_NOT_CHECKED
@@ -35,7 +35,6 @@ from core.io.notice import DISCLAIMER
 from core.io.safe_text import text_safe
 from core.metrics import finite_or_none, format_mse, format_psnr, format_ssim, scale_mismatch
 from core.noise import LowDoseSettings, describe_simulation
-from core.resources import sha256_or_none
 from xraygui.analysis import Comparison, noise_floor_text
 from xraygui.session import residual_spread
 
@@ -58,8 +57,6 @@ USER_CHOSEN = "user-chosen image"
 """The kind of a reference the user chose (Image > Choose Reference Image)."""
 SCHEMA_VERSION = 2
 """Version of the JSON report's layout (reports without ``schema_version`` are version 1)."""
-SOFTWARE = f"xray-denoise {__version__}"
-"""What made a table or report, for its ``software`` column."""
 CSV_COLUMNS = (
     "source",
     "frame",
@@ -122,6 +119,9 @@ CSV_COLUMNS = (
     "note",
     "uncertainty_std_median",
     "uncertainty_std_p99_5",
+    "data_range_warning",
+    "tile_sizes",
+    "tile_overlap",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -166,7 +166,8 @@ class ReportContent:
     note : str or None
         What the report leaves out, e.g. a denoise still running when it was made.
     source_sha256 : str or None
-        SHA-256 of the source file's bytes (None for an unsaved image).
+        SHA-256 of the source file's bytes as they were read and denoised
+        (:attr:`XrayImage.source_sha256`; None for an unsaved image).
     source_uid : str or None
         The source's DICOM SOP Instance UID, only when identifiers are included.
     reference : dict or None
@@ -330,12 +331,13 @@ class ReportContent:
                     "noise_free_psnr": finite_or_none(r.noise_free_psnr),
                     "noise_free_rms": r.noise_free_rms,
                     "noise_free_psnr_problem": r.noise_free_psnr_problem,
+                    "data_range_warning": r.data_range_warning,
                 }
                 for r in rows
             ],
             thumbnails=thumbs,
             note=note,
-            source_sha256=_sha256(source.source_path),
+            source_sha256=source.source_sha256,
             source_uid=_uid(source) if include_identifiers else None,
             reference=None
             if reference is None
@@ -354,7 +356,7 @@ class ReportContent:
         report = {
             "schema_version": SCHEMA_VERSION,
             "disclaimer": DISCLAIMER,
-            "software": {"name": "xray-denoise", "version": __version__},
+            "software": {"name": "xray-denoise", "version": software_version()},
             "created": self.created,
             "source": text_safe(self.source),
             "source_sha256": self.source_sha256,
@@ -402,6 +404,8 @@ class ReportContent:
             "precision": d.get("precision"),
             "t_start": d.get("t_start"),
             "seconds": d.get("seconds"),
+            "tile_sizes": " ".join(str(side) for side in d.get("tile_sizes") or ()) or None,
+            "tile_overlap": d.get("tile_overlap"),
             "low_quanta_warning": low_quanta.get("warning"),
             "share_below_5_quanta": low_quanta.get("share_below_5_quanta"),
             "share_below_2_quanta": low_quanta.get("share_below_2_quanta"),
@@ -409,7 +413,7 @@ class ReportContent:
             "share_below_2_quanta_min": low_quanta.get("share_below_2_quanta_min"),
             "low_quanta_checked": d.get("low_quanta_checked"),
             "share_clipped": low_quanta.get("share_clipped"),
-            "software": SOFTWARE,
+            "software": software(),
             "created": self.created,
             "disclaimer": DISCLAIMER,
             "schema_version": SCHEMA_VERSION,
@@ -441,6 +445,7 @@ class ReportContent:
                 "noise_free_psnr_db": m.get("noise_free_psnr"),
                 "noise_free_rms": m.get("noise_free_rms"),
                 "noise_free_psnr_problem": m.get("noise_free_psnr_problem"),
+                "data_range_warning": m.get("data_range_warning"),
                 "padding_pixels_left_out": m.get("excluded", 0),
             }
             for m in self.metrics
@@ -558,10 +563,6 @@ def _file_name(path: Path | None, include_identifiers: bool) -> str:
     return "" if path is None else (str(path) if include_identifiers else path.name)
 
 
-def _sha256(path: Path | None) -> str | None:
-    return None if path is None else sha256_or_none(path)
-
-
 def _uid(image: XrayImage) -> str | None:
     uid = image.metadata.get("SOPInstanceUID")
     return None if uid is None else str(uid)
@@ -576,7 +577,7 @@ def _reference_info(
         "name": _file_name(reference.source_path, include_identifiers),
         "frame": reference.frame + 1,  # numbered from 1, as the image's frame
         "frames": reference.n_frames,
-        "sha256": _sha256(reference.source_path),
+        "sha256": reference.source_sha256,  # of the bytes read, not of the file now
     }
     if include_identifiers:
         info["sop_instance_uid"] = _uid(reference)
@@ -650,6 +651,14 @@ def _qimage(grey: np.ndarray) -> QImage:
     return QImage(data.data, cols, rows, cols, QImage.Format.Format_Grayscale8).copy()
 
 
+def _tiles(denoising: dict[str, Any]) -> str:
+    """Name the tiles a denoise ran on, as its description does: ``"tile 512 overlap 64, "``."""
+    sides = denoising.get("tile_sizes")
+    if not sides:
+        return ""
+    return f"tile {' then '.join(map(str, sides))} overlap {denoising['tile_overlap']}, "
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "-"
@@ -684,7 +693,7 @@ def _render_pdf(content: ReportContent, pages: int | None) -> tuple[bytes, int]:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setTitle(f"xray-denoise report - {DISCLAIMER}")
-    writer.setCreator(f"xray-denoise {__version__}")
+    writer.setCreator(software())
     writer.setResolution(150)
     writer.setPageLayout(
         QPageLayout(
@@ -861,7 +870,7 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
     width = page.width
     line("xray-denoise report", size=16, bold=True)
     line(f"{DISCLAIMER.upper()}: research and teaching tool.", size=11, bold=True, color="#a01010")
-    line(f"Created {content.created} with xray-denoise {__version__}")
+    line(f"Created {content.created} with {software()}")
     line(
         f"Source: {text_safe(content.source) or '(unsaved image)'}"
         + _identity_text(content.source_sha256, content.source_uid)
@@ -895,7 +904,7 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
             f"Sampler {d['sampler']}, {d['steps']} step(s), seed {d['seed']}, strength "
             f"{_fmt(d['strength'])}, {d['views']} view(s), "
             f"{d['uncertainty_samples']} uncertainty sample(s), t* {_fmt(d['t_start'])}, "
-            f"device {d['device']}, network in {d['precision']}, {_fmt(d['seconds'])} s"
+            f"device {d['device']}, network in {d['precision']}, {_tiles(d)}{_fmt(d['seconds'])} s"
         )
         if content.uncertainty is not None:
             line(_uncertainty_text(content.uncertainty))
@@ -954,6 +963,9 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
             )
         ranges = dict.fromkeys(_range_text(m) for m in content.metrics)
         line(f"PSNR and SSIM on a data range of {' / '.join(ranges)}.")
+        for warning in dict.fromkeys(m.get("data_range_warning") for m in content.metrics):
+            if warning:
+                line(f"Warning about the reference: {warning}.", bold=True)
         padding = max(m.get("excluded", 0) for m in content.metrics)
         if padding:
             line(f"The reference's padding ({padding} pixels) is left out of these numbers.")
@@ -993,7 +1005,8 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
     content : ReportContent
         What to write.
     folder : Path
-        Destination folder (created if needed).
+        Destination folder (created if needed, and removed again, with the folders
+        above it created for it, where the report cannot be written).
     stem : str, optional
         File name without extension; by default the source's stem, then for an
         image of several frames its frame from 1 (``_frame002`` for the second, as
@@ -1018,22 +1031,26 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
         ".csv": csv_bytes(CSV_COLUMNS, content.csv_rows()),
     }
     base = stem or default_stem(content)
-    _make_folder(folder)
+    created = _make_folder(folder)
     stem, number, tries = base, 1, 1
-    while True:
-        while any((folder / f"{stem}{suffix}").exists() for suffix in rendered):
+    try:
+        while True:
+            while any((folder / f"{stem}{suffix}").exists() for suffix in rendered):
+                number += 1
+                stem = f"{base}_{number}"
+            try:
+                return write_files(
+                    {folder / f"{stem}{suffix}": data for suffix, data in rendered.items()}
+                )
+            except DestinationExistsError:  # another writer took the stem since the check
+                if tries == 100:
+                    raise
+            tries += 1
             number += 1
             stem = f"{base}_{number}"
-        try:
-            return write_files(
-                {folder / f"{stem}{suffix}": data for suffix, data in rendered.items()}
-            )
-        except DestinationExistsError:  # another writer took the stem since the check
-            if tries == 100:
-                raise
-        tries += 1
-        number += 1
-        stem = f"{base}_{number}"
+    except BaseException:  # a full disk, say: no empty folder is left of the report
+        _remove_empty(created)
+        raise
 
 
 def default_stem(content: ReportContent) -> str:
@@ -1056,18 +1073,39 @@ def default_stem(content: ReportContent) -> str:
     return "_".join([*parts, "report"])
 
 
-def _make_folder(folder: Path) -> None:
-    """Create `folder` and those above it; one-line :class:`ImageWriteError` if that fails."""
+def _make_folder(folder: Path) -> list[Path]:
+    """Create `folder` and those above it; one-line :class:`ImageWriteError` if that fails.
+
+    Returns
+    -------
+    list of Path
+        The folders that were missing, `folder` first (none where it existed).
+    """
+    missing = []
     try:
         for place in (folder, *folder.parents):
             if place.exists():
                 if not place.is_dir():
                     raise ImageWriteError(place, "it is a file, not a folder")
                 break
+            missing.append(place)
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        _remove_empty(missing)  # those above it created before the failure
         reason = error.strerror or str(error)
         raise ImageWriteError(folder, f"cannot create the folder: {reason}") from error
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove `folders`, deepest first, while each is empty (another's files are kept)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:  # never made, or gone
+            continue
+        except OSError:  # not empty: a file another program put there
+            return
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:

@@ -44,6 +44,12 @@ SLIDER_TIPS = {
     " timestep (pure noise)",
     "demo": "The step of the image generated from noise shown in the After pane",
 }
+SLIDER_NAMES = {
+    "reverse": "Denoising step",
+    "forward": "Forward process time t",
+    "demo": "Generated image step",
+}
+"""The slider's accessible name in each mode: what a screen reader says it sets."""
 SIGMA_UNITS = "model units"
 """What the timeline's noise level is in: the schedule's, in the model's domain (-1 to 1),
 not pixel values."""
@@ -191,6 +197,7 @@ class TimelineWidget(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setToolTip(SLIDER_TIPS[self.current_mode])
+        self.slider.setAccessibleName(SLIDER_NAMES[self.current_mode])
         self._frame_count = 0
         self._shown_mode = self.current_mode
         self._forward_max = FORWARD_T_MAX  # the model's last timestep, once one gives it
@@ -291,6 +298,7 @@ class TimelineWidget(QWidget):
         self.demo.setVisible(mode == "demo")
         self.show_x0.setEnabled(mode != "forward")
         self.slider.setToolTip(SLIDER_TIPS[mode])
+        self.slider.setAccessibleName(SLIDER_NAMES[mode])
         count, value = self._places.get(mode, (0, 0))
         with QSignalBlocker(self.slider):
             if count is None:

@@ -1,7 +1,8 @@
 """The ``xray-denoise`` command line: one module per subcommand.
 
 Bad input ends the program with exit status 2 and one line on stderr that names
-the file and the reason; an unexpected error (a bug) with status 1 and one line that
+the file and the reason (``standard output: No space left on device`` for a stdout that
+refuses a line, said last); an unexpected error (a bug) with status 1 and one line that
 names it. No traceback reaches the user. Ctrl-C, SIGTERM and SIGHUP stop it with
 128 + the signal's number and leave no half-written file.
 """
@@ -16,9 +17,11 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from core import __version__
+from core import limit_openmp_spinning
 from core.cli import denoise, info, metrics, phantom, simulate, train
+from core.cli.denoise_report import StdoutError
 from core.cli.signals import Terminated, stopping_signals_raise
+from core.code_version import software_version
 from core.errors import error_line, is_bad_input
 from core.io import silence_reader_libraries
 from core.resources import version_line
@@ -51,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
         epilog=EXIT_STATUSES,
     )
-    parser.add_argument("--version", action="version", version=version_line(PROG, __version__))
+    parser.add_argument(
+        "--version", action="version", version=version_line(PROG, software_version())
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -86,8 +91,26 @@ def _stdout_has_gone() -> bool:
         poll.register(sys.stdout.fileno(), select.POLLOUT)
         gone = any(events & select.POLLERR for _, events in poll.poll(0))
     if gone:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
     return gone
+
+
+def _discard_stdout() -> None:
+    """Point stdout's file descriptor at the null device: what it holds is dropped at exit.
+
+    Python flushes stdout at exit, and a failure there (the lines a full disk refused, still
+    held) would print a traceback and end the program with status 120. Nothing is done
+    where stdout is not a file (a test's stand-in).
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # None, or no file descriptor
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,9 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input, 1 on an unexpected error, 128 + the signal's
-        number after Ctrl-C (130), SIGTERM (143) or SIGHUP (129).
+        0 on success, 2 on bad input or where stdout refuses a line (``standard output:
+        <the reason>``, said last), 1 on an unexpected error, 128 + the signal's number
+        after Ctrl-C (130), SIGTERM (143) or SIGHUP (129).
     """
+    limit_openmp_spinning()  # before a subcommand imports torch (none does on import)
     if isinstance(sys.stdout, io.TextIOWrapper):  # a file name no encoding can print: escaped
         sys.stdout.reconfigure(errors="backslashreplace")
     parser = build_parser()
@@ -118,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_BROKEN_PIPE
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BUG
+        except StdoutError as error:  # a full disk, say: outputs written, their lines lost
+            _discard_stdout()
+            print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG

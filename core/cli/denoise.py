@@ -1,7 +1,7 @@
 """``xray-denoise denoise INPUT... --output-dir DIR``: denoise images with the diffusion model.
 
 Each INPUT gives ``DIR/<stem>.<same format>``: a DICOM a derived DICOM whose
-DerivationDescription names the model, sampler, steps, precision and noise estimate after the
+DerivationDescription names the model, sampler, steps, precision, tiles and noise estimate after the
 source's; a 16-bit PNG a 16-bit PNG on the same scale; a TIFF a TIFF. The stem is the
 input's name less an image suffix, told apart from the other inputs' where they clash
 (:func:`core.io.output_names.output_stems`). With ``--frame all`` each frame of a
@@ -128,8 +128,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--precision",
         default="auto",
         help="what the network computes in: auto (default: float16 on CUDA, bfloat16 on a "
-        "CPU with AMX, float32 elsewhere) or float32 (results that agree across machines, "
-        "but slower); the precision used is recorded in each output's description",
+        "CPU with AMX, float32 elsewhere) or float32 (in tiles of 512 px on every device "
+        "unless --tile-size says otherwise: results that agree across machines up to "
+        "floating-point rounding, but slower); the precision used is recorded in each "
+        "output's description",
+    )
+    parser.add_argument(
+        "--tile-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="side in pixels of the square tiles the network is run on: a multiple of the "
+        "network's size multiple (16 for the shipped model; another is refused, not "
+        "rounded, naming the nearest multiples), at least 256 (4 x the 64 px "
+        "overlap of the tiles); the network sees only its tile, so the tile changes the "
+        "result (default auto: from the free memory, at most 512 on the CPU and 2048 on a "
+        "GPU; 512 with --precision float32); the tile used is recorded in each output's "
+        "description",
     )
     parser.add_argument(
         "--threads",
@@ -252,11 +267,14 @@ def run(args: argparse.Namespace) -> int:
     Exit 2 if an input could not be read, denoised or written (bad input), 1 if one met
     an unexpected error (a bug), else 0 (outputs skipped with ``--skip-existing``
     included). With several inputs a summary line ends the batch on stderr, or says,
-    when Ctrl-C or a signal stops it, which inputs were not done.
+    when Ctrl-C or a signal stops it, which inputs were not done. Where stdout refuses a
+    line (a full disk) the batch goes on and its outputs are counted as they are; then
+    :class:`~core.cli.denoise_report.StdoutError` is raised, after the summary.
     """
     import torch
 
     from core.denoise import DenoiseSettings, open_model
+    from core.denoise.tiling import check_tile_size
     from core.device import device_label, inference_dtype, precision_label, select_device
 
     steps = {} if args.steps is None else {"n_steps": args.steps}
@@ -267,6 +285,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         precision=args.precision,
         views=args.views,  # None: auto, from the precision the network runs in
+        tile_size=args.tile_size,  # None: auto
         **steps,
     )
     _check_output_folder(args.output_dir, skip_existing=args.skip_existing)
@@ -274,6 +293,8 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     device = select_device(settings.device)
     model = open_model(args.model, device=device)
+    if settings.tile_size is not None:  # once, not for every input
+        check_tile_size(model, settings.tile_size)
     tqdm.write(f"xray-denoise: denoising on {device_label(device)}", file=sys.stderr)
     dtype = inference_dtype(device, settings.precision)
     precision = precision_label(dtype, device)
@@ -337,7 +358,7 @@ def run(args: argparse.Namespace) -> int:
                             series = (series_uid, frame + 1)
                         else:  # the source series', numbered as in it
                             series = (derived_series_uid(image, derived_series), None)
-                        source = _recorded_source(destination, path, frame, batch)
+                        source = _recorded_source(destination, image)
                         result = _denoise_into(
                             image,
                             destination,
@@ -365,6 +386,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     if len(paths) > 1:
         tqdm.write(report.summary(), file=sys.stderr)
+    report.check_stdout()  # a line it refused: said after the summary (exit 2)
     return report.exit_status()
 
 
@@ -532,7 +554,10 @@ class _Batch:
     written: set[Path] = field(default_factory=set)
 
     def sha256(self, path: Path) -> str:
-        """Return the SHA-256 of input `path` (the report's, read once).
+        """Return the SHA-256 of input `path` as it is now (the report's, read once).
+
+        An existing output is compared with the input as it is; an output written
+        records the bytes it was decoded from instead (:func:`_recorded_source`).
 
         Raises
         ------
@@ -543,11 +568,15 @@ class _Batch:
         return file_sha256(path) if digest is None else digest  # None: say why
 
 
-def _recorded_source(destination: Path, path: Path, frame: int, batch: _Batch) -> str:
-    """Return what `destination` records of its input in its description, or ""."""
-    if not records_by_description(destination):
+def _recorded_source(destination: Path, image: XrayImage) -> str:
+    """Return what `destination` records of its input in its description, or "".
+
+    The SHA-256 is that of the bytes `image` was decoded from
+    (:attr:`XrayImage.source_sha256`), not of the file as it may be by now.
+    """
+    if not records_by_description(destination) or image.source_sha256 is None:
         return ""
-    return source_record(batch.sha256(path), frame)
+    return source_record(image.source_sha256, image.frame)
 
 
 def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:

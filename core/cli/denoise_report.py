@@ -1,4 +1,8 @@
-"""What ``xray-denoise denoise`` says of each input, and of the batch at its end."""
+"""What ``xray-denoise denoise`` says of each input, and of the batch at its end.
+
+Every subcommand prints its lines on stdout with :func:`say`, which names stdout where it
+refuses one (:class:`StdoutError`), and starts its JSON records with :func:`provenance`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from core import __version__
+from core.code_version import software_version
 from core.io.notice import DISCLAIMER
 from core.io.safe_text import text_safe
 from core.resources import sha256_or_none
@@ -30,6 +34,46 @@ SCHEMA_VERSION = 3
 """Version of the JSON records of ``denoise --json`` and ``metrics --json``: 3 numbers
 frames from 1, as DICOM does; 2 numbered them from 0; records without ``schema_version``
 are version 1 (no disclaimer, provenance or hashes, frames from 0)."""
+STANDARD_OUTPUT = "standard output"
+"""How an error names stdout: ``xray-denoise: error: standard output: <the reason>``."""
+
+
+class StdoutError(OSError):
+    """Standard output refused a line (a full disk, a file-size limit): no input's fault.
+
+    Its ``filename`` is :data:`STANDARD_OUTPUT`, so that :func:`core.errors.error_line`
+    says ``standard output: <the system's reason>``.
+    """
+
+
+def say(text: str) -> None:
+    """Print `text` and a newline on stdout, above any progress bar, and flush them.
+
+    Flushed at once, a write that stdout refuses fails here, and not later, unnamed, when
+    Python flushes stdout at exit. Nothing is printed where there is no stdout (a windowed
+    app's).
+
+    Parameters
+    ----------
+    text : str
+        A line, or lines, without the last newline.
+
+    Raises
+    ------
+    StdoutError
+        If stdout refuses it. A ``BrokenPipeError`` (the reader has gone: ``| head``) is
+        raised as it is.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        tqdm.write(text, file=sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StdoutError(error.errno, reason, STANDARD_OUTPUT) from error
 
 
 def provenance() -> dict[str, Any]:
@@ -45,7 +89,7 @@ def provenance() -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "disclaimer": DISCLAIMER,
-        "software": {"name": PROG, "version": __version__},
+        "software": {"name": PROG, "version": software_version()},
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -149,9 +193,16 @@ class DenoiseReport:
         self.inputs_done = 0
         """How many of `inputs`, from the first, are done (each of their frames)."""
         self._sha256: dict[Path, str | None] = {}
+        self.stdout_error: StdoutError | None = None
+        """The error of the first line stdout refused (:meth:`check_stdout`)."""
 
     def add(self, outcome: Outcome) -> None:
-        """Count one frame's outcome and say it."""
+        """Count one frame's outcome and say it.
+
+        A line that stdout refuses (:class:`StdoutError`) is kept for :meth:`check_stdout`,
+        and nothing more is printed there: the outcome is counted as it was, its output
+        written or not, and the batch goes on.
+        """
         self.outcomes.append(outcome)
         if outcome.status == FAILED:
             tqdm.write(f"{PROG}: error: {outcome.error}", file=sys.stderr)
@@ -160,14 +211,36 @@ class DenoiseReport:
                 f"{PROG}: {outcome.source}: skipped (exists): {outcome.output}", file=sys.stderr
             )
         if self.as_json:
-            record = outcome.record(self.device, input_sha256=self.input_sha256(outcome.source))
-            tqdm.write(json.dumps(record), file=sys.stdout)
+            read = None if outcome.result is None else outcome.result.image.source_sha256
+            record = outcome.record(
+                self.device, input_sha256=read or self.input_sha256(outcome.source)
+            )
+            self._say(json.dumps(record))
         elif (result := outcome.result) is not None:
-            line = f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)"
-            tqdm.write(line, file=sys.stdout)
+            self._say(f"{outcome.output}: {result.description()} ({result.seconds:.1f} s)")
         if outcome.result is not None and outcome.result.low_quanta is not None:
             warning = outcome.result.low_quanta.describe()
             tqdm.write(f"{PROG}: warning: {outcome.output}: {warning}", file=sys.stderr)
+
+    def _say(self, line: str) -> None:
+        """Print `line` on stdout (:func:`say`), unless stdout has refused a line before."""
+        if self.stdout_error is not None:
+            return
+        try:
+            say(line)
+        except StdoutError as error:
+            self.stdout_error = error
+
+    def check_stdout(self) -> None:
+        """Raise the error of the first line that stdout refused, if any (after the summary).
+
+        Raises
+        ------
+        StdoutError
+            ``standard output: <the system's reason>``.
+        """
+        if self.stdout_error is not None:
+            raise self.stdout_error
 
     def input_sha256(self, path: Path) -> str | None:
         """Return the SHA-256 of input `path`, read once per input (None: unreadable)."""

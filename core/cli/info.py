@@ -18,7 +18,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from core.cli.denoise_report import provenance
+from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
 from core.errors import XrayError
@@ -30,7 +30,6 @@ from core.noise import (
     estimate_noise_sigma,
 )
 from core.noise.value_range import ValueRange, value_range
-from core.resources import sha256_or_none
 
 FIT_NOT_CALIBRATION = "a fit to the noise, not a detector calibration"
 """What the text says of the log detector's numbers: the slope, quanta and electronic noise
@@ -351,14 +350,16 @@ def run(args: argparse.Namespace) -> int:
     files = tqdm(args.files, desc="info", unit="file", disable=several, file=sys.stderr)
     for path in files:
         try:
-            summary = describe(read_numbered(path, args.frame))
+            image = read_numbered(path, args.frame)
+            summary = describe(image)
         except XrayError as error:
             tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
             failures += 1
             continue
         if args.json:
-            record = {**provenance(), "input_sha256": sha256_or_none(path), **summary}
-            tqdm.write(json.dumps(record), file=sys.stdout)
+            # Of the bytes read and described, not of the file as it may be by now.
+            record = {**provenance(), "input_sha256": image.source_sha256, **summary}
+            say(json.dumps(record))
         else:
-            tqdm.write(_as_text(summary), file=sys.stdout)
+            say(_as_text(summary))
     return 2 if failures else 0

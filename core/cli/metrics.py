@@ -13,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from core.cli.denoise_report import provenance
+from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_frame, read_numbered
 from core.io import read_image
 from core.io.safe_text import text_safe
@@ -29,8 +29,7 @@ from core.metrics import (
     scale_mismatch,
 )
 from core.noise import NoiseEstimate
-from core.noise.value_range import metric_range
-from core.resources import sha256_or_none
+from core.noise.value_range import metric_range, metric_range_problem
 
 NOISE_UNITS = "pixel values"
 """What the reference's noise (its std, and the rms behind the noise-free PSNR) is in: the
@@ -76,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print one JSON object: schema_version, disclaimer, software, created, "
         "reference, reference_frame (from 1), reference_sha256, test, test_frame, test_sha256, "
-        "scale_warning, then the metrics",
+        "scale_warning, data_range_warning, then the metrics",
     )
     parser.set_defaults(run=run)
 
@@ -106,9 +105,13 @@ def run(args: argparse.Namespace) -> int:
     scale_warning = scale_mismatch(reference, test)
     if scale_warning is not None:
         print(f"{args.test}: warning: {scale_warning}", file=sys.stderr)
+    range_warning = None
     if args.data_range is None:
         data_range, words = metric_range(reference)
         source = f"the reference's {words}"
+        range_warning = metric_range_problem(reference)  # a hot pixel setting it, say
+        if range_warning is not None:
+            print(f"{args.reference}: warning: {range_warning}", file=sys.stderr)
     else:
         data_range, source = args.data_range, "given"
     padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
@@ -136,42 +139,41 @@ def run(args: argparse.Namespace) -> int:
             **provenance(),
             "reference": text_safe(str(args.reference)),
             "reference_frame": (args.frame or 0) + 1,
-            "reference_sha256": sha256_or_none(args.reference),
+            "reference_sha256": reference.source_sha256,  # of the bytes read, as compared
             "test": text_safe(str(args.test)),
             "test_frame": ((test_frame or 0) if test.n_frames > 1 else 0) + 1,
-            "test_sha256": sha256_or_none(args.test),
+            "test_sha256": test.source_sha256,
             "scale_warning": scale_warning,
+            "data_range_warning": range_warning,
         }
         values.update(result.to_dict())
         values["data_range_source"] = source
         values["reference_noise"] = None if noise is None else noise.sigma
         values["noise_free_psnr"] = finite_or_none(floor)
         values["noise_free_psnr_problem"] = problem
-        print(json.dumps(values))
+        say(json.dumps(values))
         return 0
     region = f" in region {result.region.as_text()}" if result.region else ""
-    print(f"MSE   {format_mse(result.mse)}")
-    print(
-        f"PSNR  {format_psnr(result.psnr)} dB (data range {result.data_range:g}, {source}{region})"
-    )
-    print(
+    say(f"MSE   {format_mse(result.mse)}")
+    say(f"PSNR  {format_psnr(result.psnr)} dB (data range {result.data_range:g}, {source}{region})")
+    say(
         f"SSIM  {format_ssim(result.ssim)}"
         if result.ssim_problem is None
         else f"SSIM  - ({result.ssim_problem})"
     )
     if result.excluded:
-        print(f"({result.excluded} padding pixels of the reference left out)")
+        say(f"({result.excluded} padding pixels of the reference left out)")
     if noise is None:
-        print("the reference's own noise is not measurable")
+        say("the reference's own noise is not measurable")
     elif problem:
-        print(
+        say(
             f"the reference's own noise, in {NOISE_UNITS}: std {noise.sigma:.4g} (its "
             f"estimate); the noise-free image's PSNR against it is unknown: {problem}"
         )
     else:
         where = "the region" if result.region else "the image"
         rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0
-        print(
+        say(
             f"the reference's own noise, in {NOISE_UNITS}: std {noise.sigma:.4g} (its "
             f"estimate; it varies with intensity, rms {rms:.4g} over {where}); against it the "
             f"noise-free image would score about {format_psnr(floor)} dB{region}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydicom.uid import UID, JPEG2000Lossless, RLELossless
 
+from core.cli.denoise_report import say
 from core.display import auto_window
 from core.io import MAX_DECODED_BYTES, make_folders_for, write_new_dicom
 from core.noise import DEFAULT_ELECTRONIC_NOISE, phantom_image
@@ -145,5 +146,5 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         **({"transfer_syntax": syntax} if syntax else {}),
     )
-    print(f"{written}: {description}")
+    say(f"{written}: {description}")
     return 0

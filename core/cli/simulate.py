@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli.denoise_report import provenance
+from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_frame
 from core.image import XrayImage
 from core.io import make_folders_for, write_image
@@ -221,7 +221,11 @@ def _record(
 
 
 def run(args: argparse.Namespace) -> int:
-    """Simulate and write the result, in new folders where need be; on any error, no file."""
+    """Simulate and write the result, in new folders where need be; on any error, no file.
+
+    The description (or the ``--json`` record) is printed once the image is written: where
+    stdout refuses it (:class:`~core.cli.denoise_report.StdoutError`), the image stays.
+    """
     warned: list[str] = []
     image = read_frame(args.input, args.frame, done="simulated")
     if args.output.suffix.lower() not in EXTENSIONS[image.source_format]:
@@ -240,9 +244,9 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.input}: {error}") from error
     description = describe_simulation(image, low_dose, settings, values=values)
     described = records_by_description(args.output)  # a PNG or TIFF: its source recorded
-    sha256 = file_sha256(args.input) if described or args.json else ""
+    sha256 = image.source_sha256 or file_sha256(args.input) if described or args.json else ""
     record = _record(args, image, low_dose, settings, values, sha256) if args.json else None
-    source = f"; {source_record(sha256, image.frame)}" if described else ""
+    source = f"; {source_record(sha256, image.frame, simulated=True)}" if described else ""
     make_folders_for(args.output)
     written = write_image(
         low_dose,
@@ -253,8 +257,8 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     if record is None:
-        print(f"{written}: {description}")
+        say(f"{written}: {description}")
     else:
         output = {"output": text_safe(str(written)), "description": description}
-        print(json.dumps({**record, **output, "warnings": warned}))
+        say(json.dumps({**record, **output, "warnings": warned}))
     return 0

@@ -136,6 +136,15 @@ class DenoiseResult:
         (:func:`core.device.precision_label`), e.g. ``"bfloat16 on CPU"``.
     seconds : float
         Wall time of the whole run.
+    tile_sizes : tuple of int
+        The side of the tiles the network was run on in the denoise (not its
+        uncertainty samples), as used: ``(512,)``, or ``(1024, 512)`` where an
+        out-of-memory error halved it during the run
+        (:attr:`~core.denoise.tiling.TiledEvaluator.tiles_used`). The tile changes
+        the result.
+    tile_overlap : int
+        The overlap of neighbouring tiles used (rounded up to the network's size
+        multiple).
     uncertainty : ndarray of float32 or None
         Per-pixel standard deviation of the uncertainty samples, pixel units.
     low_quanta : LowQuantaWarning or None
@@ -154,6 +163,8 @@ class DenoiseResult:
     device: str
     precision: str
     seconds: float
+    tile_sizes: tuple[int, ...]
+    tile_overlap: int
     uncertainty: np.ndarray | None = None
     low_quanta: LowQuantaWarning | None = None
 
@@ -167,6 +178,18 @@ class DenoiseResult:
         """
         return self.noise_before.detector is not None
 
+    def describe_tiles(self) -> str:
+        """Say which tiles the network was run on: ``"tile 512 overlap 64"``.
+
+        Returns
+        -------
+        str
+            ``"tile 1024 then 512 overlap 64"`` where an out-of-memory error halved
+            the tile during the run.
+        """
+        sizes = " then ".join(map(str, self.tile_sizes))
+        return f"tile {sizes} overlap {self.tile_overlap}"
+
     def description(self) -> str:
         """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).
 
@@ -176,13 +199,14 @@ class DenoiseResult:
             Where there is one, ``"WARNING: "``, the :attr:`low_quanta` warning and
             ``"; "`` first, so that a text cut at its end keeps it; then model and
             weights, sampler, steps, seed (DDPM), strength, views, the network's
-            precision and the noise estimate, e.g. ``"denoised by diffusion
+            precision, the noise estimate and the tiles (:meth:`describe_tiles`), e.g.
+            ``"denoised by diffusion
             model xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
             mid_blocks 6, cosine-v1), sha256 3f2a...: DDIM, 1 step, strength 1,
             4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
-            310-3650), t* 41.3; pixel-scale noise left 1.9 (white-noise estimate; not
-            the remaining error, which is correlated)"``.
+            310-3650), t* 41.3; tile 512 overlap 64; pixel-scale noise left 1.9
+            (white-noise estimate; not the remaining error, which is correlated)"``.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"
         after = ""
@@ -192,7 +216,8 @@ class DenoiseResult:
         return (
             f"{warning}denoised by diffusion model {self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
-            f"{self.noise_before.summary()}, t* {self.t_start:.1f}{after}"
+            f"{self.noise_before.summary()}, t* {self.t_start:.1f}; "
+            f"{self.describe_tiles()}{after}"
         )
 
     def summary(self) -> dict[str, Any]:
@@ -202,8 +227,10 @@ class DenoiseResult:
         -------
         dict
             ``model``, ``model_sha256``, ``sampler``, ``steps``, ``seed``, ``strength``,
-            ``views``, ``uncertainty_samples``, ``device``, ``precision``, ``t_start``,
-            ``noise_std_model``, ``seconds``, ``description`` (one line),
+            ``views``, ``uncertainty_samples``, ``device``, ``precision``,
+            ``tile_sizes`` (a list, of one size unless memory ran out),
+            ``tile_overlap``, ``t_start``, ``noise_std_model``, ``seconds``,
+            ``description`` (one line),
             ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None) and
             ``low_quanta_checked`` (:attr:`quanta_checked`).
         """
@@ -219,6 +246,8 @@ class DenoiseResult:
             "uncertainty_samples": settings.n_uncertainty_samples,
             "device": self.device,
             "precision": self.precision,
+            "tile_sizes": list(self.tile_sizes),
+            "tile_overlap": self.tile_overlap,
             "t_start": self.t_start,
             "noise_std_model": self.noise_std_model,
             "seconds": self.seconds,

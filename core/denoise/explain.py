@@ -130,7 +130,7 @@ def generate_demo(
        NeurIPS 2020.
     .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
     """
-    device = next(model.parameters()).device
+    device = model.device
     generator = torch.Generator(device=device).manual_seed(seed)
     for state in generate(
         model, (1, 1, *shape), n_steps=n_steps, generator=generator, method=sampler

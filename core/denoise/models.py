@@ -27,7 +27,8 @@ def open_model(
         A ``.safetensors`` file with its model card beside it; None for
         :func:`default_model_path`.
     device : str or torch.device
-        Where to put the weights.
+        Where to put the weights; a name as :func:`core.device.select_device` takes it
+        (``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"mps"``).
 
     Returns
     -------
@@ -38,6 +39,8 @@ def open_model(
     ModelFileError
         If the file is missing (for the shipped model: a message that says so) or
         unreadable.
+    ValueError
+        If ``device`` is unknown or not on this machine.
     """
     if path is None:
         path = default_model_path()

@@ -43,7 +43,13 @@ from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TilePr
 from core.denoise.low_quanta import low_quanta_warning, quanta_detectors
 from core.denoise.padding import filled_padding
 from core.denoise.settings import DenoiseSettings
-from core.denoise.tiling import TiledEvaluator, auto_tiling, batch_size
+from core.denoise.tiling import (
+    TiledEvaluator,
+    auto_tiling,
+    batch_size,
+    check_tile_size,
+    fixed_tile,
+)
 from core.denoise.uncertainty import RunningMoments
 from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, inference_dtype, precision_label, select_device
@@ -295,6 +301,25 @@ def _check_output(model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: 
     raise ModelFileError(model.path, reason)
 
 
+def _tiling(
+    model: DiffusionModel, device: torch.device, settings: DenoiseSettings, dtype: torch.dtype
+) -> tuple[int, int]:
+    """Choose the tile side and batch: as asked, else fixed in float32, else from free memory.
+
+    A tile asked for must suit the network (:func:`~core.denoise.tiling.check_tile_size`);
+    ``precision="float32"`` takes :func:`~core.denoise.tiling.fixed_tile` on every device,
+    so that its results agree across machines.
+    """
+    if settings.tile_size is not None:
+        check_tile_size(model, settings.tile_size)
+        tile = settings.tile_size
+    elif settings.precision == "float32":
+        tile = fixed_tile(model, overlap=settings.tile_overlap)
+    else:
+        return auto_tiling(model, device, overlap=settings.tile_overlap, dtype=dtype)
+    return tile, batch_size(model, device, tile, dtype=dtype)
+
+
 def _uncertainty_seeds(seed: int, n: int) -> list[int]:
     """Independent seeds for the uncertainty samples, derived from the run's seed."""
     children = np.random.SeedSequence(seed).spawn(n)
@@ -320,11 +345,7 @@ def _denoise(
     rounded = on_stored_grid(image)
     dtype = inference_dtype(device, settings.precision)
     settings = settings.with_views_for(dtype)  # auto: the count used, in the result too
-    if settings.tile_size is None:
-        tile, batch = auto_tiling(model, device, overlap=settings.tile_overlap, dtype=dtype)
-    else:
-        tile = settings.tile_size
-        batch = batch_size(model, device, settings.tile_size, dtype=dtype)
+    tile, batch = _tiling(model, device, settings, dtype)
     tiled = TiledEvaluator(
         model, tile=tile, overlap=settings.tile_overlap, batch=batch, dtype=dtype
     )
@@ -351,6 +372,7 @@ def _denoise(
         run=0,
         rounded=rounded,
     )
+    tile_sizes = tuple(tiled.tiles_used)  # the denoise's, before any sample can shrink them
     pixels = _image_pixels(image, domain, x0[0, 0])
     if rounded:
         pixels = written_pixels(image, pixels)
@@ -394,6 +416,8 @@ def _denoise(
         device=device_label(device),
         precision=precision_label(dtype, device),
         seconds=time.perf_counter() - started,
+        tile_sizes=tile_sizes,
+        tile_overlap=tiled.overlap,
         uncertainty=uncertainty,
         low_quanta=low_quanta,
     )
@@ -437,9 +461,10 @@ def denoise_steps(
     ------
     ValueError
         If the device is not available, the image too small or too flat to estimate
-        its noise, or the strength so large for it that ``t*`` would lie beyond ``T``
-        (:meth:`DenoiseSettings.check_strength`; raised on the first ``next``, before
-        any network call).
+        its noise, the strength so large for it that ``t*`` would lie beyond ``T``
+        (:meth:`DenoiseSettings.check_strength`) or the tile size asked for no multiple
+        of the network's size multiple (:func:`~core.denoise.tiling.check_tile_size`);
+        raised on the first ``next``, before any network call.
     XrayError
         If even the smallest tile does not fit in memory.
 

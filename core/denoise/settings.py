@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from core import view_counts
+from core.denoise.tiling import MIN_TILE
 from core.denoise.views import auto_views
 from core.device import PRECISION_CHOICES, check_device_preference
 
@@ -20,6 +21,16 @@ MAX_SEED = 2**64 - 1
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _exact_number(value: float) -> str:
+    """Write a number as ``:g`` does where that reads back as the same float, else by ``repr``.
+
+    ``"1"`` for 1.0, ``"0.8"``, ``"1.2345678"`` (``:g`` alone gives ``"1.23457"``, which
+    read back is another strength).
+    """
+    text = format(value, "g")
+    return text if float(text) == value else repr(float(value))
 
 
 def _rounded_down(value: float) -> float:
@@ -48,8 +59,16 @@ class DenoiseSettings:
         Multiplies the estimated noise level before ``t*`` is chosen: above 1
         smooths more, below 1 less (> 0).
     tile_size : int or None
-        Side of the square tiles the network sees; None picks it from the device's
-        free memory. Rounded down to the network's size multiple.
+        Side of the square tiles the network sees, at least :data:`MIN_TILE` (64) and
+        4 times ``tile_overlap``, and a multiple of the network's size multiple (16 for
+        the shipped model). Another is refused, not rounded (so that the tile used is
+        the one asked for), once the model is known, naming the nearest multiples
+        (:func:`~core.denoise.tiling.check_tile_size`: 500 gives "496 or 512"). None
+        (the default) is auto: from the device's free memory (at most 512 on the CPU,
+        2048 on a GPU; :func:`~core.denoise.tiling.auto_tiling`), but 512 on every
+        device where ``precision`` is ``"float32"`` (:func:`~core.denoise.tiling.fixed_tile`). The
+        network sees only its tile (and the overlap), so the tile changes the result;
+        the one used is recorded (:attr:`DenoiseResult.tile_sizes`).
     tile_overlap : int
         Overlap of neighbouring tiles, blended with raised-cosine weights (>= 0;
         rounded up to the network's size multiple). ``tile_size`` must be at least
@@ -62,7 +81,8 @@ class DenoiseSettings:
         sampler's state and the blending of tiles and views stay float32. ``"auto"``
         (the default): float16 autocast on CUDA, bfloat16 autocast on a CPU with AMX
         (Intel Sapphire Rapids and later), float32 elsewhere (Apple MPS, other CPUs).
-        ``"float32"``: float32 everywhere, for comparing machines.
+        ``"float32"``: float32 everywhere, and tiles of 512 px wherever ``tile_size``
+        is auto, for comparing machines.
         On a 2-core Sapphire Rapids machine (torch 2.13, 2026-11-27) one evaluation of
         the shipped network on a 512 px image took 0.231 s in bfloat16 against 0.547 s
         in float32 (1 thread; ``benchmarks/network_cost.py``). The network's first layer
@@ -132,14 +152,15 @@ class DenoiseSettings:
         if self.strength <= 0:
             raise ValueError(f"strength must be > 0, got {self.strength}")
         if self.tile_size is not None:
-            if not _is_int(self.tile_size) or self.tile_size < 1:
+            if not _is_int(self.tile_size) or self.tile_size < MIN_TILE:
                 raise ValueError(
-                    f"tile_size must be a positive integer or None, got {self.tile_size!r}"
+                    f"the tile size must be an integer >= {MIN_TILE}, got {self.tile_size!r}"
                 )
             if self.tile_size < 4 * self.tile_overlap:
                 raise ValueError(
-                    f"tile_size {self.tile_size} must be at least 4 x tile_overlap "
-                    f"({4 * self.tile_overlap}); lower the overlap or raise the tile size"
+                    f"the tile size, {self.tile_size}, must be at least 4 x tile_overlap "
+                    f"({4 * self.tile_overlap}): raise it, or lower the overlap "
+                    f"({self.tile_overlap})"
                 )
         if self.views is not None and (
             not _is_int(self.views) or self.views not in view_counts.VIEW_COUNTS
@@ -173,9 +194,9 @@ class DenoiseSettings:
             return
         largest = _rounded_down(sigma_max / noise_std)
         raise ValueError(
-            f"--strength {self.strength:g} puts the start beyond pure noise (t > T): the "
-            f"noise level it sets, {noise_std * self.strength:.6g} in the model's domain, "
-            f"exceeds the schedule's largest, {sigma_max:.6g}; at most --strength "
+            f"--strength {_exact_number(self.strength)} puts the start beyond pure noise "
+            f"(t > T): the noise level it sets, {noise_std * self.strength:.6g} in the model's "
+            f"domain, exceeds the schedule's largest, {sigma_max:.6g}; at most --strength "
             f"{largest:.3g} for this image"
         )
 
@@ -203,12 +224,14 @@ class DenoiseSettings:
         str
             For example ``"DDIM, 1 step, strength 1, 4 views"`` or
             ``"DDPM, 10 steps, seed 3, strength 0.8, 1 view"``; ``"auto views"`` before
-            the number is chosen (:meth:`with_views_for`).
+            the number is chosen (:meth:`with_views_for`). The strength is written in
+            full, as the shortest text that reads back as it (``"strength 1.2345678"``),
+            so that given back it gives the same result.
         """
         parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
         if self.sampler == "ddpm":
             parts.append(f"seed {self.seed}")
-        parts.append(f"strength {self.strength:g}")
+        parts.append(f"strength {_exact_number(self.strength)}")
         if self.views is None:
             parts.append("auto views")
         else:

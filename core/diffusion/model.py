@@ -12,10 +12,11 @@ References
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import itertools
 import json
 import os
 import struct
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,13 @@ from safetensors.torch import save as serialize
 from torch import nn
 
 import core
+from core.code_version import code_commit
+from core.device import select_device
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNet, UNetConfig
 from core.errors import ModelFileError
+from core.io.atomic import atomic_write
+from core.io.notice import DISCLAIMER
 from core.resources import file_sha256
 from core.training.checkpoint import CHECKPOINT_FORMAT
 
@@ -38,9 +43,6 @@ CARD_FORMAT_VERSION = 1
 
 CODE_FOLDER = Path(core.__file__).parent
 """The ``core`` package, whose checkout's commit a saved card names."""
-
-GIT_TIMEOUT_S = 2.0
-"""Longest wait for each git call when a card is saved."""
 
 DESCRIBED_IN_WEIGHTS = ("architecture", "schedule")
 """Card sections that :func:`save_model` also writes into the weights file's metadata
@@ -54,6 +56,13 @@ MAX_HEADER_BYTES = 100_000_000
 
 SHOWN_NAMES = 3
 """How many tensor names a refusal lists of each kind (missing, unexpected, misshaped)."""
+
+INTENDED_USE = (
+    f"{DISCLAIMER}: research and teaching (what a lower dose looks like and what a denoiser "
+    "recovers and invents); not for diagnosis, reporting or any clinical decision, and not a "
+    "medical device"
+)
+"""What the card of every model saved says it is for (:attr:`ModelCard.intended_use`)."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +98,15 @@ class ModelCard:
     code_version : str
         ``core.__version__`` of the code that saved it.
     code_commit : str
-        The git commit of the checkout that saved it (:func:`checkout_commit`), with
-        ``"-dirty"`` appended where it had uncommitted changes; empty where the code
-        did not run from a checkout (an installed package, the app bundle) and in
-        cards saved before it was recorded.
+        The git commit of the code that saved it (:func:`core.code_version.code_commit`:
+        the app bundle's, else the checkout's), with ``"-dirty"`` appended where it had
+        uncommitted changes; empty where the code names none (an installed package) and
+        in cards saved before it was recorded.
     weights_sha256 : str
         SHA-256 of the weights file, checked on load.
+    intended_use : str
+        What the model is for and not for: :data:`INTENDED_USE` in cards saved since it
+        was recorded; empty in those saved before (the shipped model's).
 
     References
     ----------
@@ -114,6 +126,7 @@ class ModelCard:
     code_commit: str = ""
     validation_start: dict[str, Any] = field(default_factory=dict)
     validation_change: dict[str, Any] = field(default_factory=dict)
+    intended_use: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return the card as a JSON-serialisable dict."""
@@ -123,6 +136,7 @@ class ModelCard:
             "architecture": {"name": "unet", **self.architecture.to_config()},
             "schedule": self.schedule.to_config(),
             "parameterization": self.parameterization,
+            **({"intended_use": self.intended_use} if self.intended_use else {}),
             "data": self.data,
             "training": self.training,
             "validation": self.validation,
@@ -166,6 +180,7 @@ class ModelCard:
             code_commit=_field(card, "code_commit", str, default=""),
             validation_start=_field(card, "validation_start", dict, default={}),
             validation_change=_field(card, "validation_change", dict, default={}),
+            intended_use=_field(card, "intended_use", str, default=""),
         )
 
 
@@ -241,6 +256,16 @@ class DiffusionModel(nn.Module):
         self.card = card
         self.path = path
 
+    @property
+    def device(self) -> torch.device:
+        """Where the model computes: its first parameter's device, else its first buffer's.
+
+        The CPU for a network with neither (an analytic noise predictor, say).
+        """
+        for tensor in itertools.chain(self.parameters(), self.buffers()):
+            return tensor.device
+        return torch.device("cpu")
+
     def _times(self, t: float | torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Return ``t`` as an (N,) tensor and ``1/sqrt(abar_t)``, ``sigma_t`` as (N,1,1,1)."""
         t_arr = torch.as_tensor(t, dtype=torch.float64).detach().cpu().reshape(-1)
@@ -301,51 +326,6 @@ class DiffusionModel(nn.Module):
         return x_t * inv_sqrt_abar - sigma * eps
 
 
-def checkout_commit(package: Path) -> str:
-    """Name the git commit a package's code came from, when it runs from a checkout.
-
-    Asks git (``git rev-parse HEAD``; ``git status`` for uncommitted changes to
-    tracked files) with a short timeout, only when a card is saved. The checkout
-    must be the package's own: a package installed into a virtual environment or
-    bundled by PyInstaller inside some other repository has none.
-
-    Parameters
-    ----------
-    package : Path
-        The folder of the package (``core``); its checkout is the folder above.
-
-    Returns
-    -------
-    str
-        The commit's full hash, with ``"-dirty"`` appended where tracked files
-        differ from it (as ``git describe --dirty`` marks it); empty where git, the
-        checkout or an answer within :data:`GIT_TIMEOUT_S` is missing.
-    """
-    try:
-        top, commit = _git(package, "rev-parse", "--show-toplevel", "HEAD").splitlines()
-        if Path(top).resolve() != package.resolve().parent:
-            return ""
-        changed = _git(package, "status", "--porcelain", "--untracked-files=no")
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return ""  # no git, not a checkout, a folder that is gone, or git too slow
-    return f"{commit}-dirty" if changed.strip() else commit
-
-
-def _git(folder: Path, *args: str) -> str:
-    """Run git in ``folder`` without a console window or index lock; return its output."""
-    return subprocess.run(
-        ["git", *args],
-        cwd=folder,
-        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # never rewrite the index
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=GIT_TIMEOUT_S,
-        check=True,
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows only
-    ).stdout
-
-
 MISMATCH = (
     "weights do not match the checksum in the model card; where training was stopped "
     "while exporting them, `xray-denoise train DATA --output MODEL --resume` exports them again"
@@ -370,9 +350,12 @@ def save_model(
 ) -> ModelCard:
     """Write the network's weights as safetensors and its model card as JSON.
 
-    Both files are written to temporary names, flushed to disk and renamed into place
-    (a process killed between the two renames leaves a card of another export, which
-    :func:`load_model` refuses: :data:`MISMATCH`). The weights
+    Both files are written whole to temporary names and flushed to disk before either
+    is renamed into place, the card first (:func:`core.io.atomic.atomic_write`): a
+    write that fails (a full disk) removes its temporary files and leaves the files
+    there before, a pair that loads, as they were; a process killed between the two
+    renames leaves this export's card beside the earlier weights, which
+    :func:`load_model` refuses (:data:`MISMATCH`), or alone. The weights
     file's metadata holds the card's architecture and schedule too
     (:func:`weights_metadata`), so that the SHA-256 in the card covers them. Its header
     is written with sorted keys: the same weights and description give the same bytes,
@@ -391,17 +374,21 @@ def save_model(
     -------
     ModelCard
         The card written, also set as ``model.card`` (and ``path`` as ``model.path``).
+
+    Raises
+    ------
+    ImageWriteError
+        If either file cannot be written (a full disk, a file-size limit, no
+        permission): ``"<file>: <the system's reason>"``, bad input to the command line.
     """
     if not isinstance(model.network, UNet):
         raise TypeError("only UNet networks can be saved")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     state = {k: v.detach().cpu().contiguous() for k, v in model.network.state_dict().items()}
     description = {"architecture": model.network.config, "schedule": model.schedule}
     metadata = {"format": CARD_FORMAT, **weights_metadata(**description)}
-    _write_canonical(tmp, serialize(state, metadata=metadata))
-    os.chmod(tmp, 0o644)  # a model is meant to be shared, whatever the umask
+    weights = _canonical(serialize(state, metadata=metadata))
     card = ModelCard(
         architecture=model.network.config,
         schedule=model.schedule,
@@ -412,24 +399,25 @@ def save_model(
         validation_change=validation_change or {},
         created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         code_version=core.__version__,
-        weights_sha256=file_sha256(tmp),
-        code_commit=checkout_commit(CODE_FOLDER),
+        weights_sha256=hashlib.sha256(weights).hexdigest(),
+        code_commit=code_commit(CODE_FOLDER),
+        intended_use=INTENDED_USE,
     )
-    card_file = card_path(path)
-    card_tmp = card_file.with_name(card_file.name + ".tmp")
-    with card_tmp.open("w", encoding="utf-8") as file:
-        file.write(json.dumps(card.to_json(), indent=2) + "\n")
+    text = (json.dumps(card.to_json(), indent=2) + "\n").encode("utf-8")
+    with atomic_write(path, overwrite=True, needed=len(weights)) as file:
+        os.chmod(file.name, 0o644)  # a model is meant to be shared, whatever the umask
+        file.write(weights)
         file.flush()
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
-    os.replace(card_tmp, card_file)
+        os.fsync(file.fileno())  # the weights whole on disk before the card is renamed
+        with atomic_write(card_path(path), overwrite=True, needed=len(text)) as card_file:
+            card_file.write(text)
     model.card = card
     model.path = path
     return card
 
 
-def _write_canonical(path: Path, serialized: bytes) -> None:
-    """Write a safetensors file with its header's keys sorted: equal tensors, equal bytes.
+def _canonical(serialized: bytes) -> bytes:
+    """Return a safetensors file with its header's keys sorted: equal tensors, equal bytes.
 
     safetensors writes its metadata map in an arbitrary order, which changes from one
     call to the next, so bit-identical weights would get another SHA-256 each time. The
@@ -442,11 +430,7 @@ def _write_canonical(path: Path, serialized: bytes) -> None:
     text = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     encoded = text.encode("utf-8")
     encoded += b" " * (-len(encoded) % 8)
-    with path.open("wb") as file:
-        file.write(struct.pack("<Q", len(encoded)) + encoded)
-        file.write(memoryview(serialized)[8 + length :])
-        file.flush()
-        os.fsync(file.fileno())  # on disk before it is renamed into place
+    return struct.pack("<Q", len(encoded)) + encoded + memoryview(serialized)[8 + length :]
 
 
 def weights_metadata(architecture: UNetConfig, schedule: NoiseSchedule) -> dict[str, str]:
@@ -518,7 +502,8 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     path : str or Path
         Weights file; its card must sit beside it (:func:`card_path`).
     device : str or torch.device
-        Where to put the weights.
+        Where to put the weights; a name as :func:`core.device.select_device` takes
+        it (``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"mps"``).
 
     Returns
     -------
@@ -527,6 +512,9 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
 
     Raises
     ------
+    ValueError
+        If `device` is unknown or not on this machine (:func:`core.device.select_device`),
+        before the file is read.
     ModelFileError
         If a file is missing or unreadable, `path` is a folder or not a safetensors
         file, the card is not a model card, the weights do not match the card's
@@ -534,6 +522,8 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
         missing, unexpected or of another shape),
         or a weight is NaN or infinite.
     """
+    if isinstance(device, str):
+        device = select_device(device)
     path = Path(path)
     card_file = card_path(path)
     if path.is_dir():
@@ -569,7 +559,7 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
             expected = {k: tuple(v.shape) for k, v in UNet(card.architecture).state_dict().items()}
         _check_tensors(path, metadata, expected, shapes)
         network = UNet(card.architecture)
-        state = load_file(path, device=str(device))
+        state = load_file(path, device="cpu")  # moved below: a device fault is no file's
         _check_finite(path, state, order=list(expected))
         network.load_state_dict(state)
     except (OSError, SafetensorError) as e:

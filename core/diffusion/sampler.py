@@ -23,6 +23,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Never, TypeVar
@@ -33,6 +34,7 @@ from numpy.typing import ArrayLike
 
 from core.diffusion.model import DiffusionModel
 from core.diffusion.schedule import NoiseSchedule
+from core.diffusion.unet import UNetConfig
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def diffusion_start(
     y : Tensor
         The noisy image in the model's intensity domain.
     sigma : float
-        Its noise standard deviation in that domain.
+        Its noise standard deviation in that domain, > 0.
 
     Returns
     -------
@@ -129,29 +131,54 @@ def diffusion_start(
         ``sqrt(abar_t*) y``.
     t_start : float
         ``t*``.
+
+    Raises
+    ------
+    ValueError
+        If ``sigma`` is not > 0 (a noise-free image starts at ``t* = 0``, where no
+        sampler runs) or exceeds the schedule's largest noise level.
     """
+    if not sigma > 0:
+        raise ValueError(
+            f"sigma must be > 0, got {sigma!r} (a noise-free image would start at t* = 0, "
+            "where there is nothing to denoise: use it as it is)"
+        )
     t_start = float(schedule.timestep_for_sigma(sigma))
     return y * math.sqrt(schedule.abar(t_start)), t_start
 
 
-def _as_batch(x: torch.Tensor | ArrayLike, device: torch.device) -> torch.Tensor:
-    tensor = torch.as_tensor(x).to(device=device, dtype=torch.float32)
+def _as_batch(model: DiffusionModel, x: torch.Tensor | np.ndarray) -> torch.Tensor:
+    """Return ``x_t*`` as a float32 (N, C, H, W) batch on the model's device.
+
+    Raises
+    ------
+    ValueError
+        If its shape is neither (H, W) nor (N, C, H, W), its channels are not those of
+        the network (where its configuration says), or it holds NaN or infinity.
+    """
+    tensor = torch.as_tensor(x).to(device=model.device, dtype=torch.float32)
     if tensor.ndim == 2:
-        return tensor[None, None]
-    if tensor.ndim == 4:
-        return tensor
-    raise ValueError(f"input must have shape (H, W) or (N, C, H, W), got {tuple(tensor.shape)}")
+        tensor = tensor[None, None]
+    elif tensor.ndim != 4:
+        raise ValueError(f"input must have shape (H, W) or (N, C, H, W), got {tuple(tensor.shape)}")
+    config = getattr(model.network, "config", None)
+    if isinstance(config, UNetConfig) and tensor.shape[1] != config.in_channels:
+        raise ValueError(
+            f"input has {tensor.shape[1]} channels, the network takes {config.in_channels}: "
+            f"give shape (H, W) or (N, {config.in_channels}, H, W), got {tuple(tensor.shape)}"
+        )
+    if not torch.isfinite(tensor).all():
+        raise ValueError("input contains NaN or infinity; replace them before sampling")
+    return tensor
 
 
 def _check_run(model: DiffusionModel, t_start: float, n_steps: int) -> None:
+    if isinstance(n_steps, bool) or not isinstance(n_steps, numbers.Integral):
+        raise ValueError(f"n_steps must be an integer, got {n_steps!r}")
     if n_steps < 1:
         raise ValueError(f"n_steps must be at least 1, got {n_steps}")
     if not 0 < t_start <= model.schedule.n_timesteps:
         raise ValueError(f"t_start must lie in (0, {model.schedule.n_timesteps}], got {t_start}")
-
-
-def _device(model: DiffusionModel) -> torch.device:
-    return next(model.parameters()).device
 
 
 def reverse_times(t_start: float, n_steps: int) -> np.ndarray:
@@ -364,12 +391,19 @@ def _reverse(
     generator: torch.Generator | None,
     clip: tuple[float, float] | None,
 ) -> Iterator[StepState]:
-    """:func:`reverse_diffusion` of any input, its states copied to the CPU."""
-    shape = np.shape(x_start) if not isinstance(x_start, torch.Tensor) else tuple(x_start.shape)
-    x = _as_batch(x_start, _device(model))
+    """:func:`reverse_diffusion` of any input, checked on the call, its states copied to the CPU."""
+    if not isinstance(x_start, torch.Tensor):
+        x_start = np.ascontiguousarray(x_start, dtype=np.float32)  # torch takes no negative stride
+    shape = tuple(x_start.shape)
+    x = _as_batch(model, x_start)
     states = reverse_diffusion(
         model, x, t_start=t_start, n_steps=n_steps, eta=eta, generator=generator, clip=clip
     )
+    return _on_cpu(states, shape)
+
+
+def _on_cpu(states: Iterator[ReverseState], shape: tuple[int, ...]) -> Iterator[StepState]:
+    """Copy each state to the CPU as a :class:`StepState` shaped like the input."""
     for state in states:
         yield StepState(
             step=state.step,
@@ -415,7 +449,9 @@ def ddim_sample(
     Raises
     ------
     ValueError
-        If ``n_steps < 1`` or ``t_start`` is out of range (raised on the call).
+        If ``n_steps`` is not an integer >= 1, ``t_start`` is out of range, or
+        ``x_start`` is of another shape or number of channels than the network takes
+        or holds NaN or infinity (raised on the call).
 
     References
     ----------
@@ -464,7 +500,9 @@ def ddpm_sample(
     Raises
     ------
     ValueError
-        If ``n_steps < 1`` or ``t_start`` is out of range (raised on the call).
+        If ``n_steps`` is not an integer >= 1, ``t_start`` is out of range, or
+        ``x_start`` is of another shape or number of channels than the network takes
+        or holds NaN or infinity (raised on the call).
 
     References
     ----------

@@ -7,11 +7,15 @@ bad input is an :class:`~core.errors.ImageReadError` or
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import threading
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from core.errors import ImageReadError, ImageWriteError, os_error_line
 from core.image import XrayImage
@@ -27,6 +31,7 @@ from core.io.output_names import output_stems
 from core.io.raster_read import read_jpeg, read_npy, read_png, read_tiff
 from core.io.raster_write import write_npy, write_png, write_tiff
 from core.io.sniff import FORMAT_NAMES, detect_format
+from core.io.source_record import HISTORY_SEPARATOR
 
 __all__ = [
     "MAX_DECODED_BYTES",
@@ -54,11 +59,23 @@ _READERS: dict[str, Callable[[Path, int], XrayImage]] = {
 }
 
 
-def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
+_DIGESTS: dict[tuple[int, ...], str] = {}
+"""SHA-256 of the files read lately, by :func:`_stamp`: the frames of one file are read
+one at a time (``--frame all``, the app's frame box, training), its bytes hashed once."""
+_DIGESTS_KEPT = 64
+_DIGESTS_LOCK = threading.Lock()
+
+
+def read_image(path: str | os.PathLike[str], *, frame: int = 0, digest: bool = True) -> XrayImage:
     """Read one frame of a DICOM, PNG, TIFF, JPEG or ``.npy`` file.
 
     The format comes from the file's signature (DICOM also from a ``.dcm`` or
-    ``.dicom`` extension, or from pydicom parsing it). The file is only read.
+    ``.dicom`` extension, or from pydicom parsing it). The file is only read. With
+    `digest`, the SHA-256 of its bytes is taken through the same open file as it is
+    decoded (:attr:`XrayImage.source_sha256`): the file is held open while it is
+    decoded, and a file replaced or rewritten meanwhile (another file, size or
+    modification time under its name) is refused, so that the digest is that of the
+    bytes decoded.
 
     Parameters
     ----------
@@ -66,6 +83,11 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
         The file.
     frame : int
         Zero-based frame of a multi-frame DICOM or page of a TIFF; 0 otherwise.
+    digest : bool
+        Hash the whole file, for what records the source (an export, a report, a JSON
+        record). False reads only what the frame needs (a frame of a large multi-frame
+        DICOM is a small part of it) and gives an image whose ``source_sha256`` is None:
+        for what only looks at the pixels (thumbnails, a folder scan, training).
 
     Returns
     -------
@@ -76,8 +98,9 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
     ------
     ImageReadError
         For every kind of bad input: missing, empty, truncated, corrupt,
-        oversized or unsupported files, a bad frame index, a missing decoder.
-        No other exception escapes for bad file content.
+        oversized or unsupported files, a bad frame index, a missing decoder, a
+        file changed while it was read. No other exception escapes for bad file
+        content.
 
     Warns
     -----
@@ -86,6 +109,58 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0) -> XrayImage:
     """
     path = Path(path)
     source_format = detect_format(path)
+    if not digest:
+        return _decoded(path, source_format, frame)
+    try:
+        with path.open("rb") as file:
+            stamp = _stamp(os.fstat(file.fileno()))
+            digest = _sha256(file, stamp)
+            image = _decoded(path, source_format, frame)
+    except OSError as error:
+        raise ImageReadError(path, f"cannot read the file: {error.strerror or error}") from None
+    if _stamp_now(path) != stamp:  # the decoders open it by name: the same file?
+        raise ImageReadError(path, "the file changed while it was read; read it again")
+    with _DIGESTS_LOCK:
+        _DIGESTS[stamp] = digest
+        while len(_DIGESTS) > _DIGESTS_KEPT:
+            del _DIGESTS[next(iter(_DIGESTS))]
+    return replace(image, source_sha256=digest)
+
+
+def _stamp(status: os.stat_result) -> tuple[int, ...]:
+    """Tell a file's version apart: device, inode, size, modification and change times."""
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
+
+
+def _stamp_now(path: Path) -> tuple[int, ...] | None:
+    """Return the :func:`_stamp` of the file at `path` now, None where there is none."""
+    try:
+        return _stamp(os.stat(path))
+    except OSError:
+        return None
+
+
+def _sha256(file: BinaryIO, stamp: tuple[int, ...]) -> str:
+    """Return the SHA-256 of open `file`'s bytes, that of `stamp` if hashed lately.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    """
+    with _DIGESTS_LOCK:
+        known = _DIGESTS.get(stamp)
+    return known if known is not None else hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _decoded(path: Path, source_format: str, frame: int) -> XrayImage:
+    """Decode frame `frame` of `path`, a `source_format` file; any failure an ImageReadError."""
     try:
         return _READERS[source_format](path, frame)
     except ImageReadError:
@@ -159,6 +234,7 @@ def write_image(
     overwrite: bool = False,
     series_uid: str | None = None,
     instance_number: int | None = None,
+    history: str = "",
 ) -> Path:
     """Write `image` in the format of the extension of `path`, atomically.
 
@@ -192,6 +268,13 @@ def write_image(
     series_uid, instance_number : optional
         For a derived DICOM, the series it joins and its number there
         (:func:`write_derived_dicom`); other files have no series.
+    history : str
+        What was done to the image before `description` and not written to a file (a
+        lower dose simulated from the source, say). A derived DICOM gives it a
+        ContributingEquipmentSequence item of its own, and its DerivationDescription
+        leaves its oldest text out first (:func:`write_derived_dicom`), as a new
+        DICOM's does (:func:`write_secondary_capture`); other files write it before
+        `description`.
 
     Returns
     -------
@@ -206,19 +289,23 @@ def write_image(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".dcm", ".dicom") and image.dataset is not None:
+        return write_derived_dicom(
+            image,
+            path,
+            description=description,
+            operation=operation,
+            dose=dose,
+            overwrite=overwrite,
+            series_uid=series_uid,
+            instance_number=instance_number,
+            history=history,
+        )
     if suffix in (".dcm", ".dicom"):
-        if image.dataset is not None:
-            return write_derived_dicom(
-                image,
-                path,
-                description=description,
-                operation=operation,
-                dose=dose,
-                overwrite=overwrite,
-                series_uid=series_uid,
-                instance_number=instance_number,
-            )
-        return write_secondary_capture(image, path, description=description, overwrite=overwrite)
+        return write_secondary_capture(
+            image, path, description=description, overwrite=overwrite, history=history
+        )
+    description = HISTORY_SEPARATOR.join(part for part in (history, description) if part)
     if suffix == ".png":
         return write_png(image, path, description=description, overwrite=overwrite)
     if suffix in (".tif", ".tiff"):

@@ -35,13 +35,20 @@ from pydicom.uid import (
 from pydicom.valuerep import DSfloat
 
 from core import __version__
+from core.code_version import software_version
 from core.errors import ImageWriteError
 from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
-from core.io.notice import DISCLAIMER, NOT_FOR_DIAGNOSIS, notice_bitmap, with_notice
-from core.io.source_record import ELLIPSIS, joined_history
+from core.io.notice import (
+    DISCLAIMER,
+    not_for_diagnosis,
+    notice_bitmap,
+    with_notice,
+    without_notice,
+)
+from core.io.source_record import ELLIPSIS, HISTORY_SEPARATOR, joined_history
 
 PRODUCT = "xray-denoise"
 """Manufacturer of a new image, and of the modifying equipment of a derived one."""
@@ -234,6 +241,7 @@ def write_derived_dicom(
     overwrite: bool = False,
     series_uid: str | None = None,
     instance_number: int | None = None,
+    history: str = "",
 ) -> Path:
     r"""Write `image` as a derived DICOM image under its source's header.
 
@@ -253,7 +261,7 @@ def write_derived_dicom(
     Date/Time, the Series Date/Time of the series' making (:class:`DerivedSeriesUID`), all
     in the source's TimezoneOffsetFromUTC where it has a valid one (the Acquisition ones
     kept), no digital signature, MAC parameters or InstanceCreatorUID of the source,
-    ImageComments the source's followed by :data:`NOT_FOR_DIAGNOSIS`, an Overlay Plane
+    ImageComments the source's followed by the notice (:func:`_image_comments`), an Overlay Plane
     showing the notice (:func:`_add_notice_overlay`), no IconImageSequence (a thumbnail of
     the source's pixels), and LossyImageCompression ``"01"`` if the source was lossy (with
     LossyImageCompressionMethod, where the source's syntax tells it). The type 2
@@ -297,6 +305,12 @@ def write_derived_dicom(
         its SeriesDate/Time; another UID gives each its own time of writing.
     instance_number : int, optional
         InstanceNumber within that series (from 1); by default the source's.
+    history : str
+        What was done to the source before `description` and not written to a file
+        (a lower dose simulated, say): it follows the source's DerivationDescription
+        (the oldest text goes first beyond 1024 characters) and has a
+        ContributingEquipmentSequence item of its own, as a file written in between
+        would; the exposure values a `dose` changes are said after it.
 
     Returns
     -------
@@ -323,6 +337,7 @@ def write_derived_dicom(
             dose=dose,
             series_uid=series_uid,
             instance_number=instance_number,
+            history=history,
         )
         dcmwrite(file, ds, enforce_file_format=True)
     return Path(path)
@@ -336,6 +351,7 @@ def derived_dataset(
     dose: float | None = None,
     series_uid: str | None = None,
     instance_number: int | None = None,
+    history: str = "",
 ) -> Dataset:
     """Build the derived dataset that :func:`write_derived_dicom` writes (see there).
 
@@ -354,6 +370,8 @@ def derived_dataset(
         default a new one.
     instance_number : int, optional
         InstanceNumber; by default the source's.
+    history : str
+        What was done before `description` (:func:`write_derived_dicom`).
 
     Returns
     -------
@@ -376,7 +394,7 @@ def derived_dataset(
             delattr(ds, keyword)
     if syntax == ExplicitVRBigEndian:
         swap_binary_words(ds)  # written little-endian below
-    if not (description + operation).isascii():
+    if not (history + description + operation).isascii():
         ds.decode()  # re-encode every text value as UTF-8 below
         ds.SpecificCharacterSet = "ISO_IR 192"
     if any(keyword in source for keyword in _MULTIFRAME_MARKERS) or "SOPClassUID" not in source:
@@ -394,9 +412,14 @@ def derived_dataset(
     if instance_number is not None:
         ds.InstanceNumber = instance_number
     ds.ImageType = ["DERIVED", "SECONDARY", *_values(source.get("ImageType"))[2:]]
-    if dose is not None:
-        description += _scale_exposure(ds, dose)
+    if dose is not None:  # said of the simulation: `history` where it is one
+        exposure = _scale_exposure(ds, dose)
+        if history:
+            history += exposure
+        else:
+            description += exposure
     previous = str(source.get("DerivationDescription", "")).strip()
+    previous = HISTORY_SEPARATOR.join(part for part in (previous, history) if part)
     ds.DerivationDescription = _derivation_history(previous, description)
     if operation.endswith(DENOISED):  # after the codes of the source's derivation, if any
         codes = list(ds.get("DerivationCodeSequence") or [])
@@ -417,6 +440,8 @@ def derived_dataset(
         ds.SeriesNumber = series_number
     elif "SeriesNumber" in source:  # one that cannot be offset is left empty (type 2)
         ds.SeriesNumber = None
+    if history:  # an item of its own, before this derivation's
+        _add_modifying_equipment(ds, history)
     _add_modifying_equipment(ds, description)
     _stamp_now(ds, series_uid.made if isinstance(series_uid, DerivedSeriesUID) else None)
     ds.ImageComments = _image_comments(str(source.get("ImageComments") or ""))
@@ -504,8 +529,8 @@ def write_new_dicom(
     ImagerPixelSpacing); any other modality a Secondary Capture image (pixel
     spacing as PixelSpacing, ConversionType ``WSD``). All type 1 and type 2
     attributes of the IOD's modules are present; text is UTF-8. SeriesDescription and
-    DerivationDescription start with :data:`NOTICE_PREFIX`, ImageComments is
-    :data:`NOT_FOR_DIAGNOSIS`, and an Overlay Plane shows the notice
+    DerivationDescription start with :data:`NOTICE_PREFIX`, ImageComments is the notice
+    (:func:`core.io.notice.not_for_diagnosis`), and an Overlay Plane shows the notice
     (:func:`_add_notice_overlay`).
 
     Parameters
@@ -618,12 +643,14 @@ def new_dataset(
     ds.SeriesNumber = 1
     ds.InstanceNumber = 1
     ds.Manufacturer = PRODUCT
-    ds.SoftwareVersions = __version__
+    ds.SoftwareVersions = software_version()
     ds.PatientOrientation = ""
     ds.ImageType = ["DERIVED", "SECONDARY"]
     ds.SeriesDescription = _with_notice_prefix(description, LO_MAX, _shorten)
-    ds.DerivationDescription = _with_notice_prefix(description, ST_MAX, lambda t, n: t[:n])
-    ds.ImageComments = NOT_FOR_DIAGNOSIS
+    ds.DerivationDescription = _with_notice_prefix(
+        description, ST_MAX, lambda text, limit: joined_history("", text, limit)
+    )
+    ds.ImageComments = not_for_diagnosis()
     ds.BurnedInAnnotation = "NO"
     ds.LossyImageCompression = "00"
     if is_cr:
@@ -643,7 +670,12 @@ def new_dataset(
 
 
 def write_secondary_capture(
-    image: XrayImage, path: str | os.PathLike[str], *, description: str, overwrite: bool = False
+    image: XrayImage,
+    path: str | os.PathLike[str],
+    *,
+    description: str,
+    overwrite: bool = False,
+    history: str = "",
 ) -> Path:
     """Write an image without a DICOM header (PNG, TIFF, ``.npy``) as a new Secondary Capture.
 
@@ -663,6 +695,10 @@ def write_secondary_capture(
         SeriesDescription and DerivationDescription.
     overwrite : bool
         Replace an existing file.
+    history : str
+        What was done before `description` (a lower dose simulated, say): it comes
+        first, and is what DerivationDescription leaves out first, as a derived image's
+        (:func:`write_derived_dicom`).
 
     Returns
     -------
@@ -685,10 +721,12 @@ def write_secondary_capture(
         pixel_spacing=image.pixel_spacing,
         patient_name="",
         patient_id="",
-        description=description,
+        description=HISTORY_SEPARATOR.join(part for part in (history, description) if part),
         modality="OT",
         window=image.window,
     )
+    if history:
+        ds.DerivationDescription = _derivation_history(history, description)
     del ds.BurnedInAnnotation
     _mark_lossy_source(ds, image)
     return write_dataset(ds, path, overwrite=overwrite, source=image.source_path)
@@ -823,8 +861,8 @@ def _derivation_history(previous: str, description: str) -> str:
     """Return :data:`NOTICE_PREFIX`, then `description` after `previous` (the source's).
 
     The whole is within :data:`ST_MAX`: beyond it the oldest text goes first, marked
-    :data:`ELLIPSIS`; a `description` too long on its own is cut at the end, as without
-    a `previous`. A `previous` of this program starts with the notice already: it is
+    :data:`ELLIPSIS`; a `description` too long on its own is cut at the end, marked
+    so, as without a `previous`. A `previous` of this program starts with the notice already: it is
     said once.
     """
     previous = previous.removeprefix(NOTICE_PREFIX).strip()
@@ -973,16 +1011,17 @@ def _add_modifying_equipment(ds: Dataset, description: str) -> None:
     """Add a ContributingEquipmentSequence item naming this software as Modifying Equipment.
 
     Items of the source (earlier modifications) are kept before it; `description`, what
-    was done, is its ContributionDescription (its first :data:`ST_MAX` characters).
+    was done, is its ContributionDescription (beyond :data:`ST_MAX` characters cut at
+    its end, marked :data:`ELLIPSIS`: :func:`joined_history`).
     """
     purpose = Dataset()
     purpose.CodeValue, purpose.CodingSchemeDesignator, purpose.CodeMeaning = MODIFYING_EQUIPMENT
     item = Dataset()
     item.PurposeOfReferenceCodeSequence = [purpose]
     item.Manufacturer = PRODUCT
-    item.SoftwareVersions = __version__
+    item.SoftwareVersions = software_version()
     item.ContributionDateTime = datetime.now().astimezone().strftime("%Y%m%d%H%M%S.%f%z")
-    item.ContributionDescription = description[:ST_MAX]
+    item.ContributionDescription = joined_history("", description, ST_MAX)
     if "ContributingEquipmentSequence" in ds:
         ds.ContributingEquipmentSequence.append(item)
     else:
@@ -992,14 +1031,19 @@ def _add_modifying_equipment(ds: Dataset, description: str) -> None:
 def _image_comments(comments: str) -> str:
     """Return the source's ImageComments `comments` followed by the notice, within :data:`LT_MAX`.
 
-    The notice (:data:`NOT_FOR_DIAGNOSIS`) is there once; a comment too long to leave it
-    room loses its end, marked :data:`ELLIPSIS`.
+    The notice (:func:`core.io.notice.not_for_diagnosis`) is there once: one that the
+    source's comments end with, of any version, is replaced (:func:`with_notice`). A
+    comment too long to leave it room loses its end, marked :data:`ELLIPSIS`, and one cut
+    so before keeps its mark.
     """
-    text = with_notice(comments)
-    if len(text) <= LT_MAX:
-        return text
-    kept = LT_MAX - len(ELLIPSIS) - len(" ") - len(NOT_FOR_DIAGNOSIS)
-    return f"{comments[:kept]}{ELLIPSIS} {NOT_FOR_DIAGNOSIS}"
+    kept = without_notice(comments)
+    if not kept.endswith(ELLIPSIS):
+        text = with_notice(kept)
+        if len(text) <= LT_MAX:
+            return text
+    notice = not_for_diagnosis()
+    room = LT_MAX - len(ELLIPSIS) - len(" ") - len(notice)
+    return f"{kept.removesuffix(ELLIPSIS)[:room]}{ELLIPSIS} {notice}"
 
 
 def _scale_exposure(ds: Dataset, dose: float) -> str:

@@ -2,26 +2,55 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from core import __version__
+from core.code_version import software
 
 DISCLAIMER = "Not for diagnostic use"
 """What every window, report and written image of the project says."""
-NOT_FOR_DIAGNOSIS = f"{DISCLAIMER}. Produced by xray-denoise {__version__}"
-"""DICOM ImageComments, and the end of a PNG's or TIFF's description."""
+NOTICE = re.compile(rf"{re.escape(DISCLAIMER)}\. Produced by xray-denoise \S+")
+"""The notice (:func:`not_for_diagnosis`) as this program writes it, of any version."""
 
 NOTICE_PIXELS_PER_SCALE = 512
 """The notice's bitmap is drawn one pixel per font pixel up to this many image pixels on
 the shorter side, two from twice as many, and so on: about as large on any detector."""
 
 
+def not_for_diagnosis() -> str:
+    """Return the notice naming this version: DICOM ImageComments, a description's end.
+
+    A DICOM's ImageComments end with it; so does a PNG's or TIFF's description.
+
+    Returns
+    -------
+    str
+        ``"Not for diagnostic use. Produced by xray-denoise <version>"``
+        (:func:`core.code_version.software`); git may be asked for the version, once.
+    """
+    return f"{DISCLAIMER}. Produced by {software()}"
+
+
+def without_notice(text: str) -> str:
+    """Return `text` without the notices of any version in it (:data:`NOTICE`), trimmed.
+
+    An output derived from one written by another version of the program carries that
+    version's notice: it is replaced, not repeated.
+    """
+    return " ".join(part.strip() for part in NOTICE.split(text) if part.strip())
+
+
 def with_notice(description: str) -> str:
-    """Return `description` followed by :data:`NOT_FOR_DIAGNOSIS` (once)."""
-    if NOT_FOR_DIAGNOSIS in description:
-        return description
-    return f"{description.rstrip('. ')}. {NOT_FOR_DIAGNOSIS}" if description else NOT_FOR_DIAGNOSIS
+    """Return `description` followed by the notice (:func:`not_for_diagnosis`), once.
+
+    Any earlier notice in `description`, of this version or another, is left out first
+    (:func:`without_notice`).
+    """
+    notice = not_for_diagnosis()
+    kept = without_notice(description).rstrip(". ")
+    return f"{kept}. {notice}" if kept else notice
 
 
 def notice_bitmap(rows: int, columns: int) -> np.ndarray | None:

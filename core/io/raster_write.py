@@ -13,7 +13,7 @@ import numpy as np
 import tifffile
 from PIL import Image, PngImagePlugin
 
-from core import __version__
+from core.code_version import software
 from core.errors import ImageWriteError, issue_warning
 from core.image import XrayImage
 from core.io.atomic import atomic_write
@@ -22,7 +22,6 @@ from core.io.dtypes import stored_pixels
 from core.io.notice import with_notice
 from core.io.source_record import described_history, joined_history
 
-SOFTWARE = f"xray-denoise {__version__}"
 DESCRIPTION_MAX = 10240
 """Longest history a PNG's or TIFF's description keeps, in characters (as a DICOM LT
 value): beyond it the oldest goes first (:func:`core.io.source_record.joined_history`),
@@ -116,7 +115,7 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     _warn_rescale_dropped(image, path, "PNG")
     info = PngImagePlugin.PngInfo()
     info.add_itxt("Description", _with_history(image, description))
-    info.add_text("Software", SOFTWARE)
+    info.add_text("Software", software())
     samples = stored_pixels(image)
     if 8 < mapping.bits_stored < 16:  # 12-bit data, say, in 16-bit samples: sBIT says so
         samples = _scaled_to_16_bits(samples, mapping.bits_stored)
@@ -226,7 +225,7 @@ def write_tiff(image: XrayImage, path: Path, *, description: str, overwrite: boo
             description=_with_history(image, description)
             .encode("ascii", "backslashreplace")
             .decode("ascii"),
-            software=SOFTWARE,
+            software=software(),
             resolution=resolution,
             resolutionunit=None if resolution is None else "CENTIMETER",
             metadata=None,

@@ -12,6 +12,12 @@ A PNG's or TIFF's description also keeps the history of its source, as a derived
 DerivationDescription does: what was done to the source before (:func:`described_history`)
 comes first, then what was done now, joined by :func:`joined_history`; the source
 record that ends it is always the output's own.
+
+An output made from a lower dose simulated from its source (the app's export of a
+denoised simulation, ``xray-denoise simulate``'s) records that source too, but is not that
+source denoised: a PNG's or TIFF's record says so (``simulated=True`` of
+:func:`source_record`), and a DICOM names the simulation in a ContributingEquipmentSequence
+item of its own (:data:`SIMULATION_PREFIX`). :func:`made_from` tells them apart.
 """
 
 from __future__ import annotations
@@ -26,26 +32,36 @@ from PIL import Image
 from pydicom.multival import MultiValue
 
 from core.errors import ImageReadError
-from core.io.notice import DISCLAIMER
+from core.io.notice import NOTICE
 from core.io.sniff import DICOM_SUFFIXES
 
 SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame (number )?([0-9]+)")
 """What a PNG's or TIFF's description records of its input (:func:`source_record`):
 ``frame number N`` counts from 1, as every frame number the user reads does; a bare
 ``frame N``, written before 2026-11-27, is the frame's index from 0."""
+SIMULATED = ", simulated lower dose"
+"""Follows :data:`SOURCE_RECORD` in the record of an output made from a lower dose
+simulated from its source (a reader that does not know it reads the record before it)."""
+SIMULATION_PREFIX = "simulated "
+"""How the description of a simulated dose begins
+(:meth:`core.noise.LowDoseSettings.describe`): a derived DICOM's ContributingEquipmentSequence
+item whose ContributionDescription begins so records a simulation."""
 
 HISTORY_SEPARATOR = "; "
 """Between what was done to a source before and what was done next."""
 ELLIPSIS = "..."
-"""Marks the oldest part of a history left out to keep it within its limit."""
-_NOTICE_AT_END = re.compile(rf"\.? ?{re.escape(DISCLAIMER)}\. Produced by xray-denoise \S+\s*$")
+"""Marks the oldest part of a history left out to keep it within its limit, or the end of
+a text cut to it (:func:`joined_history`)."""
+_NOTICE_AT_END = re.compile(rf"\.? ?{NOTICE.pattern}\s*$")
 """The notice that ends every PNG's or TIFF's description this program writes, of any
 version (:func:`core.io.notice.with_notice`)."""
-_RECORD_IN_HISTORY = re.compile(rf"(?:{re.escape(HISTORY_SEPARATOR)})?{SOURCE_RECORD.pattern}")
+_RECORD_IN_HISTORY = re.compile(
+    rf"(?:{re.escape(HISTORY_SEPARATOR)})?{SOURCE_RECORD.pattern}(?:{re.escape(SIMULATED)})?"
+)
 """A source record within a history, with the separator before it."""
 
 
-def source_record(sha256: str, frame: int) -> str:
+def source_record(sha256: str, frame: int, *, simulated: bool = False) -> str:
     """Say which input, and which frame of it, a PNG or TIFF output was made from.
 
     The text ends the output's description (PNG ``Description``, TIFF
@@ -54,17 +70,22 @@ def source_record(sha256: str, frame: int) -> str:
     Parameters
     ----------
     sha256 : str
-        The input file's SHA-256, lower-case hex.
+        The SHA-256 of the input file's bytes as read, lower-case hex.
     frame : int
         The frame or page denoised, its index from 0.
+    simulated : bool
+        Whether the output was made from a lower dose simulated from that frame, not
+        from the frame itself.
 
     Returns
     -------
     str
         ``"source sha256 <64 hex digits>, frame number <frame + 1>"``: numbered from 1,
-        as DICOM, the command line and the app number frames.
+        as DICOM, the command line and the app number frames; followed by
+        ``", simulated lower dose"`` (:data:`SIMULATED`) where `simulated`.
     """
-    return f"source sha256 {sha256}, frame number {frame + 1}"
+    record = f"source sha256 {sha256}, frame number {frame + 1}"
+    return record + SIMULATED if simulated else record
 
 
 def joined_history(previous: str, description: str, limit: int) -> str:
@@ -72,9 +93,10 @@ def joined_history(previous: str, description: str, limit: int) -> str:
 
     The two are joined by :data:`HISTORY_SEPARATOR`; beyond `limit` characters the
     oldest text goes first, marked :data:`ELLIPSIS`, so that what was done last is
-    kept whole. A `description` too long on its own is cut at the end. (The rule of a
+    kept whole. A `description` too long on its own is cut at the end, marked
+    :data:`ELLIPSIS` there (what it begins with, a warning, is kept). (The rule of a
     derived DICOM's DerivationDescription, :mod:`core.io.dicom_write`, after its
-    notice.)
+    notice; `previous` "" gives the rule of any text cut to a limit.)
 
     Parameters
     ----------
@@ -95,7 +117,7 @@ def joined_history(previous: str, description: str, limit: int) -> str:
         return history
     kept = limit - len(ELLIPSIS)
     if not previous or len(description) > kept:
-        return description[:limit]
+        return description[:kept] + ELLIPSIS
     return ELLIPSIS + history[-kept:]
 
 
@@ -142,13 +164,21 @@ def records_by_description(destination: Path) -> bool:
     return destination.suffix.lower() not in (*DICOM_SUFFIXES, ".npy")
 
 
+_Source = tuple[str, int, int]
+"""What :func:`made_from` compares: the SHA-256 or SOP instance of a file, the frame (from
+0), and how many simulated doses are recorded (in a DICOM's ContributingEquipmentSequence;
+1 for a PNG's or TIFF's record :data:`SIMULATED`, 0 for an input's)."""
+
+
 def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], str]) -> str:
     """Say why existing `destination` is not known to be frame `frame` of `path` denoised.
 
     A DICOM's SourceImageSequence must reference `path`'s SOPInstanceUID and the frame
     (ReferencedFrameNumber, absent for a single-frame source); a PNG's or TIFF's
-    description must end with `path`'s :func:`source_record`. Only headers and
-    descriptions are read.
+    description must end with `path`'s :func:`source_record`. Neither may record a
+    lower dose simulated from it (a record :data:`SIMULATED`; a DICOM with more
+    simulations in its ContributingEquipmentSequence than `path`'s,
+    :data:`SIMULATION_PREFIX`). Only headers and descriptions are read.
 
     Parameters
     ----------
@@ -177,7 +207,7 @@ def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], st
         if ours is None:
             return "exists, and this input has no SOPInstanceUID for a derived DICOM to reference"
     else:
-        theirs, ours = _described_source(destination), (sha256(), frame)
+        theirs, ours = _described_source(destination), (sha256(), frame, 0)
     if theirs is None:
         return "exists and records no source to show it was made from this input"
     if theirs[0] == ours[0] and theirs[1] != ours[1]:
@@ -191,25 +221,28 @@ def made_from(destination: Path, path: Path, frame: int, sha256: Callable[[], st
             f"exists, made from frame {theirs[1] + 1} of this input, not frame {ours[1] + 1}"
             f"{earlier}"
         )
-    if theirs != ours:
+    if theirs[:2] != ours[:2]:
         return (
             f"exists, made from another input: it records {_said(theirs, suffix)}, "
             f"this input is {_said(ours, suffix)}"
         )
+    if theirs[2] > ours[2]:
+        return "exists, made from a lower dose simulated from this input, not from this input"
     return ""
 
 
-def _said(source: tuple[str, int], suffix: str) -> str:
+def _said(source: _Source, suffix: str) -> str:
     """Name a source as :func:`made_from` compares it, in a few words."""
     if suffix in DICOM_SUFFIXES:
         return f"SOP instance {source[0]} frame {source[1] + 1}"
     return f"sha256 {source[0][:16]}... frame {source[1] + 1}"
 
 
-def _sop_instance(path: Path, frame: int) -> tuple[str, int] | None:
-    """Return input `path`'s SOPInstanceUID and `frame` (from 0), or None.
+def _sop_instance(path: Path, frame: int) -> _Source | None:
+    """Return input `path`'s SOPInstanceUID, `frame` (from 0) and simulations, or None.
 
-    Only the header is read; None where it has no SOPInstanceUID.
+    Only the header is read; None where it has no SOPInstanceUID. The simulations are
+    those its ContributingEquipmentSequence records (:func:`_simulations`).
 
     Raises
     ------
@@ -218,18 +251,20 @@ def _sop_instance(path: Path, frame: int) -> tuple[str, int] | None:
     """
     try:
         header = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+        simulations = _simulations(header)  # a long value is read from the file here
     except Exception as error:  # pydicom's parse errors have no common base
         raise ImageReadError(path, f"its DICOM header cannot be read ({error})") from error
     uid = str(header.get("SOPInstanceUID") or "").strip()
-    return (uid, frame) if uid else None
+    return (uid, frame, simulations) if uid else None
 
 
-def _referenced_source(destination: Path) -> tuple[str, int] | None:
+def _referenced_source(destination: Path) -> _Source | None:
     """Return the SOP instance and frame (from 0) a derived DICOM references, or None.
 
     The frame is ReferencedFrameNumber less 1, 0 where it is absent (a single-frame
     source); None where the file cannot be read as DICOM or has no SourceImageSequence
-    item with a ReferencedSOPInstanceUID.
+    item with a ReferencedSOPInstanceUID. The simulations are those its
+    ContributingEquipmentSequence records (:func:`_simulations`).
     """
     try:
         header = pydicom.dcmread(destination, force=True, stop_before_pixels=True)
@@ -238,23 +273,40 @@ def _referenced_source(destination: Path) -> tuple[str, int] | None:
         number = None if item is None else item.get("ReferencedFrameNumber")
         if isinstance(number, MultiValue):
             number = number[0] if number else None
-        return (uid, 0 if number in (None, "") else int(number) - 1) if uid else None
+        if not uid:
+            return None
+        return uid, 0 if number in (None, "") else int(number) - 1, _simulations(header)
     except Exception:  # a probe of a file in the way: any failure means "records no source"
         return None
 
 
-def _described_source(destination: Path) -> tuple[str, int] | None:
+def _simulations(header: pydicom.Dataset) -> int:
+    """Count the simulated doses a DICOM's ContributingEquipmentSequence records.
+
+    Each is an item whose ContributionDescription begins :data:`SIMULATION_PREFIX`, as
+    :func:`core.io.dicom_write.derived_dataset` writes a simulation's (after the items
+    of its source).
+    """
+    items = header.get("ContributingEquipmentSequence") or []
+    said = (str(item.get("ContributionDescription") or "") for item in items)
+    return sum(1 for text in said if text.startswith(SIMULATION_PREFIX))
+
+
+def _described_source(destination: Path) -> _Source | None:
     """Return the input SHA-256 and frame a PNG's or TIFF's description records, or None.
 
     Only the description is read (:data:`SOURCE_RECORD`), never the pixels; None where
     there is none, or the file cannot be read. Of several records (one in a history
-    written by another tool, say), the last is the file's own.
+    written by another tool, say), the last is the file's own; its simulations are 1
+    where it is :data:`SIMULATED`, else 0.
     """
-    found = SOURCE_RECORD.findall(raster_description(destination) or "")
+    description = raster_description(destination) or ""
+    found = list(SOURCE_RECORD.finditer(description))
     if not found:
         return None
-    sha256, numbered, frame = found[-1]
-    return sha256, int(frame) - 1 if numbered else int(frame)
+    sha256, numbered, frame = found[-1].groups()
+    simulated = description.startswith(SIMULATED, found[-1].end())
+    return sha256, int(frame) - 1 if numbered else int(frame), 1 if simulated else 0
 
 
 def raster_description(path: Path) -> str | None:

@@ -124,6 +124,16 @@ MAX_PHOTONS_PER_PIXEL = 1e12
 DEFAULT_ELECTRONIC_NOISE = 4.0
 """Electronic (read-out) noise, standard deviation in detected quanta."""
 
+MAX_ELECTRONIC_NOISE = 1000.0
+"""The most electronic noise a simulation takes, in quanta rms (the dose dialog's limit).
+
+A detector's read-out noise is a few quanta; 1000 is the Poisson noise of a million
+quanta, more than all but the brightest pixels count. Far larger values overflow the
+simulation's arithmetic (their square is beyond float64 from about 1e154)."""
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest float32, the type a simulated image is stored in."""
+
 DEFAULT_MAX_ATTENUATION = 7.0
 """Line integral mapped to the attenuating end of the stored range."""
 
@@ -202,12 +212,12 @@ def _check_dose(dose: float) -> float:
     Raises
     ------
     ValueError
-        If the dose is not a finite number in (0, 1].
+        If the dose is not a finite number in (0, 1] (a string is refused, not read).
     """
-    dose = float(dose)
+    dose = _check_number("the dose", dose)
     if not (math.isfinite(dose) and 0.0 < dose <= 1.0):
         raise ValueError(
-            f"the dose must be a fraction of the full dose in (0, 1], got {dose:g}; "
+            f"the dose must be a fraction of the full dose in (0, 1], got {_exact(dose, 'g')}; "
             "25 % of the dose is 0.25"
         )
     return dose
@@ -274,9 +284,30 @@ _SETTING_NAMES = {
 }
 
 
+def _check_number(name: str, value: float) -> float:
+    """Return ``value`` as a float, as ``float()`` reads a number.
+
+    Anything ``float()`` takes as a single number is taken (an int, a NumPy number or
+    0-d array, a ``Fraction``, a ``Decimal``, a one-element tensor); a string or bytes
+    (which ``float()`` would parse), a bool, a complex number, an array of more than
+    0 dimensions and whatever ``float()`` refuses are not.
+    """
+    kind = getattr(getattr(value, "dtype", None), "kind", "")  # NumPy's: "U" for str, ...
+    if (
+        isinstance(value, str | bytes | bool | complex)
+        or kind in ("U", "S", "b", "c")
+        or np.ndim(value) != 0
+    ):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
 def _check_positive(name: str, value: float) -> float:
     name = _SETTING_NAMES.get(name, name)
-    value = float(value)
+    value = _check_number(name, value)
     if not (math.isfinite(value) and value > 0.0):
         raise ValueError(f"{name} must be a finite number > 0, got {value:g}")
     return value
@@ -284,9 +315,20 @@ def _check_positive(name: str, value: float) -> float:
 
 def _check_non_negative(name: str, value: float) -> float:
     name = _SETTING_NAMES.get(name, name)
-    value = float(value)
+    value = _check_number(name, value)
     if not (math.isfinite(value) and value >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {value:g}")
+    return value
+
+
+def _check_electronic_noise(name: str, value: float) -> float:
+    """Return the electronic noise as a float: >= 0 and at most :data:`MAX_ELECTRONIC_NOISE`."""
+    value = _check_non_negative(name, value)
+    if value > MAX_ELECTRONIC_NOISE:
+        raise ValueError(
+            f"the electronic noise must be at most {MAX_ELECTRONIC_NOISE:g} quanta rms (a "
+            f"detector's is a few), got {_exact(value, 'g')}"
+        )
     return value
 
 
@@ -350,9 +392,9 @@ class DetectorModel:
         if self.photons_per_pixel > MAX_PHOTONS_PER_PIXEL:
             raise ValueError(
                 f"quanta per unattenuated pixel must be at most {MAX_PHOTONS_PER_PIXEL:g} "
-                f"(no detector counts more), got {self.photons_per_pixel:g}"
+                f"(no detector counts more), got {_exact(self.photons_per_pixel, 'g')}"
             )
-        _check_non_negative("electronic_noise", self.electronic_noise)
+        _check_electronic_noise("electronic_noise", self.electronic_noise)
         _check_positive("count_floor", self.count_floor)
         if self.value_range is not None:
             low, high = self.value_range
@@ -569,7 +611,7 @@ def simulate_counts(
        031102, 2013.
     """
     dose = _check_dose(dose)
-    s = _check_non_negative("electronic_noise", electronic_noise)
+    s = _check_electronic_noise("electronic_noise", electronic_noise)
     counts = _as_finite_float64("counts", counts)
     if not input_is_noisy:
         if np.any(counts < 0):
@@ -773,7 +815,30 @@ def simulate_low_dose(
         added_noise_scale=scale,
     )
     line_integral = -np.log(np.maximum(simulated, detector.count_floor) / (dose * full_dose))
-    return detector.values(line_integral).astype(np.float32)
+    return _as_float32(detector.values(line_integral))
+
+
+def _as_float32(values: np.ndarray) -> np.ndarray:
+    """Return simulated values as float32; refuse them where float32 cannot hold them.
+
+    Only a floating-point image, whose values are not clipped to a stored range, can
+    come out beyond float32's range: one with values near its largest, past which the
+    simulation's noise and line-integral cap (:attr:`DetectorModel.count_floor`)
+    reach. Clipping would cut off the noise the lower dose adds, and infinity is no
+    pixel value, so such an image is refused, before anything is written: its values
+    only set the attenuation scale, and the image scaled down simulates the same, scaled.
+    """
+    with np.errstate(over="ignore"):
+        single = values.astype(np.float32)
+    if not np.all(np.isfinite(single)):
+        reach = float(np.max(np.abs(values)))
+        raise ValueError(
+            f"the simulated values reach {reach:.3g}, beyond the largest float32 "
+            f"({_FLOAT32_MAX:.3g}) that stores them: the image's values are too large to "
+            "simulate; scale them down (a floating-point image's simulation scales with "
+            "its values)"
+        )
+    return single
 
 
 def quantum_noise_levels(image: XrayImage, nlf: NoiseLevelFunction) -> NoiseLevelFunction:
@@ -872,14 +937,18 @@ class LowDoseSettings:
     photons_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
-        _check_dose(self.dose)
-        _check_positive("photons_per_pixel", self.photons_per_pixel)
-        _check_non_negative("electronic_noise", self.electronic_noise)
-        _check_positive("max_attenuation", self.max_attenuation)
+        # Kept as floats (an int or a NumPy number is converted); a string or bool is refused.
+        object.__setattr__(self, "dose", _check_dose(self.dose))
+        for name, check in (
+            ("photons_per_pixel", _check_positive),
+            ("electronic_noise", _check_electronic_noise),
+            ("max_attenuation", _check_positive),
+        ):
+            object.__setattr__(self, name, check(name, getattr(self, name)))
         if self.max_attenuation > MAX_ATTENUATION:
             raise ValueError(
                 f"the maximum attenuation must be at most {MAX_ATTENUATION:g}, got "
-                f"{self.max_attenuation:g}: a line integral of {MAX_ATTENUATION:g} lets "
+                f"{_exact(self.max_attenuation, 'g')}: a line integral of {MAX_ATTENUATION:g} lets "
                 f"{math.exp(-MAX_ATTENUATION):.0e} of the quanta through (a chest spans about "
                 f"{DEFAULT_MAX_ATTENUATION:g})"
             )

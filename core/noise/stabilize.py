@@ -65,10 +65,19 @@ class VarianceStabilizer(Protocol):
         """Map (denoised) stabilised values, estimates of ``E[f(z)]``, back to intensities."""
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest float32: larger values, or sums of them, overflow to infinity there."""
+
+
 def _as_float64(name: str, values: np.ndarray) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contain NaN or infinity; replace them first")
+    if np.any(np.isnan(array)):
+        raise ValueError(f"{name} contain NaN; replace them first")
+    if not np.all(np.isfinite(array)):  # an image as read is finite: float32 overflowed
+        raise ValueError(
+            f"{name} contain infinity: values too large to process in float32 (beyond "
+            f"{_FLOAT32_MAX:.3g}, or near it) overflow to it; scale the image down first"
+        )
     return array
 
 

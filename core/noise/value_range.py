@@ -15,8 +15,9 @@ BitsStored 12, 14 or 16). A container of :data:`NATIVE_BITS` or fewer is taken a
 its word: that is a detector's own depth, and a dark image in it keeps the
 attenuation scale of a bright one. The bits rest on the few pixels that need the
 top one where the data barely reach it (one stray pixel at 4096 makes 12-bit data
-13-bit and halves the attenuation every value stands for):
-:meth:`ValueRange.few_pixels_problem` says so. A floating-point image has no
+13-bit and halves the attenuation every value stands for; one hot pixel at 65535 makes
+it 16-bit, and the range 16 times what the rest need):
+:meth:`ValueRange.few_pixels_problem` says so, with that factor. A floating-point image has no
 storable range: its own minimum and maximum are its range, and so one stray pixel
 can set it (a hot pixel at 5 in data of 0 to 0.7 spreads the attenuation over seven
 times the values, and the simulated noise falls as much). Where a handful of pixels
@@ -40,6 +41,7 @@ __all__ = [
     "ValueRange",
     "data_bits",
     "metric_range",
+    "metric_range_problem",
     "value_range",
 ]
 
@@ -113,6 +115,10 @@ class ValueRange:
     outliers : Outliers or None
         Of floating-point data, the pixels that lie well beyond the rest, if any; not
         part of the range, so not compared.
+    rest_bits : int or None
+        Where :meth:`few_pixels_problem` finds that few pixels need the top bit, the
+        bits the others need (:func:`_bits_of` of their lowest and highest stored
+        value); None otherwise. Not part of the range, so not compared.
     """
 
     low: float
@@ -122,6 +128,7 @@ class ValueRange:
     top_bit_pixels: int | None = None
     data_pixels: int = 0
     outliers: Outliers | None = field(default=None, compare=False)
+    rest_bits: int | None = field(default=None, compare=False)
 
     @property
     def span(self) -> float:
@@ -137,31 +144,40 @@ class ValueRange:
             return f"{ends} in {self.bits} bits"
         return f"{ends} in {self.bits} of its {self.container_bits} bits"
 
-    def few_pixels_problem(self) -> str | None:
+    def few_pixels_problem(self, what: str = "attenuation scale") -> str | None:
         """Say where the range rests on very few pixels, or return None.
+
+        Parameters
+        ----------
+        what : str
+            What the range sets, named in the line: the simulation's
+            ``"attenuation scale"``, or the metrics' data range.
 
         Returns
         -------
         str or None
             One line (no capital, no full stop) where fewer than
             :data:`FEW_TOP_BIT_SHARE` of the pixels need the top one of the inferred
-            data bits, or where the pixels of floating-point data that lie well beyond
-            the rest (:attr:`outliers`) widen its range by more than
+            data bits, with the factor by which the range exceeds the one the other
+            pixels need (:attr:`rest_bits`: 16 for one hot pixel at 65535 in 12-bit
+            data), or where the pixels of floating-point data that lie well beyond the
+            rest (:attr:`outliers`) widen its range by more than
             :data:`FEW_PIXELS_SPAN_CHANGE`; None otherwise.
         """
         if self.outliers is not None:
-            return self._outliers_problem(self.outliers)
-        if self.top_bit_pixels is None or self.data_pixels == 0:
+            return self._outliers_problem(self.outliers, what)
+        if self.top_bit_pixels is None or self.bits is None or self.data_pixels == 0:
             return None
         if self.top_bit_pixels >= FEW_TOP_BIT_SHARE * self.data_pixels:
             return None
+        rest_bits = self.bits - 1 if self.rest_bits is None else self.rest_bits
         return (
             f"its range of values, {self.describe()}, rests on {self.top_bit_pixels} of its "
             f"{self.data_pixels} pixels (those needing the {self.bits}th bit): if they are "
-            "outliers, the attenuation scale is off by a factor of 2"
+            f"outliers, the {what} is off by a factor of {2 ** (self.bits - rest_bits)}"
         )
 
-    def _outliers_problem(self, outliers: Outliers) -> str | None:
+    def _outliers_problem(self, outliers: Outliers, what: str) -> str | None:
         """Say where a floating-point range rests on a few outliers, or return None."""
         rest = outliers.high - outliers.low
         if not self.span > (1.0 + FEW_PIXELS_SPAN_CHANGE) * rest:
@@ -172,13 +188,12 @@ class ValueRange:
         )
         if rest == 0:
             return head + (
-                f"from the others, which are all {outliers.low:g}): the others set no "
-                "attenuation scale"
+                f"from the others, which are all {outliers.low:g}): the others set no {what}"
             )
         return head + (
             f"beyond the others' {outliers.low:g} to {outliers.high:g}): without them it "
             f"would span {100 * (1 - rest / self.span):.0f} % less, so if they are outliers, the "
-            f"attenuation scale is off by a factor of {self.span / rest:.3g}"
+            f"{what} is off by a factor of {self.span / rest:.3g}"
         )
 
 
@@ -224,6 +239,19 @@ def _top_bit_pixels(stored: np.ndarray, bits: int, signed: bool) -> int:
         half = 2 ** (bits - 2)
         return int(np.count_nonzero((stored >= half) | (stored < -half)))
     return int(np.count_nonzero(stored >= 2 ** (bits - 1)))
+
+
+def _rest_bits(stored: np.ndarray, bits: int, mapping: StoredMapping) -> int:
+    """Return the bits (:func:`_bits_of`) the stored values that do not need the top one need.
+
+    Some must not (as where :meth:`ValueRange.few_pixels_problem` warns): at most ``bits - 1``.
+    """
+    if mapping.signed:
+        half = 2 ** (bits - 2)
+        rest = stored[(stored >= -half) & (stored < half)]
+    else:
+        rest = stored[stored < 2 ** (bits - 1)]
+    return _bits_of(mapping, int(rest.min()), int(rest.max()))
 
 
 def data_bits(image: XrayImage) -> int:
@@ -297,7 +325,7 @@ def value_range(image: XrayImage) -> ValueRange:
     if mapping.is_float:
         low, high = float(np.min(image.pixels)), float(np.max(image.pixels))
         return ValueRange(low, high, outliers=_outliers(image.pixels, low, high))
-    bits, top_bit = mapping.bits_stored, None
+    bits, top_bit, rest_bits = mapping.bits_stored, None, None
     if mapping.bits_stored <= NATIVE_BITS:  # taken at its word: no pass over the values
         data_pixels = _data_pixels(image)
     else:
@@ -307,6 +335,8 @@ def value_range(image: XrayImage) -> ValueRange:
             bits = _bits_of(mapping, int(stored.min()), int(stored.max()))
             if bits > MIN_DATA_BITS:
                 top_bit = _top_bit_pixels(stored, bits, mapping.signed)
+                if top_bit < FEW_TOP_BIT_SHARE * data_pixels:  # warned of: by what factor
+                    rest_bits = _rest_bits(stored, bits, mapping)
     if mapping.signed:
         ends_stored = np.array([-(2 ** (bits - 1)), 2 ** (bits - 1) - 1])
     else:
@@ -319,6 +349,7 @@ def value_range(image: XrayImage) -> ValueRange:
         None if bits == mapping.bits_stored else mapping.bits_stored,
         top_bit,
         data_pixels,
+        rest_bits=rest_bits,
     )
 
 
@@ -350,6 +381,60 @@ def metric_range(image: XrayImage) -> tuple[float, str]:
             words = f"{bits}-bit data in a {mapping.bits_stored}-bit container"
             return (2**bits - 1) * abs(mapping.slope), words
     return image.data_range, image.data_range_source
+
+
+def metric_range_problem(image: XrayImage) -> str | None:
+    """Say where the data range of :func:`metric_range` rests on a few pixels, or return None.
+
+    The range of data bits inferred from the values, or the span of floating-point values
+    outside [0, 1], is what a hot pixel sets: one at 65535 in 12-bit data measures PSNR
+    and SSIM against 65535, not 4095 (24 dB more). :meth:`ValueRange.few_pixels_problem`
+    says so, as ``simulate`` does of its attenuation scale.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The reference of a comparison.
+
+    Returns
+    -------
+    str or None
+        One line (no capital, no full stop), for example ``"its range of values, 0 to 65535
+        in 16 bits, rests on 1 of its 16384 pixels (those needing the 16th bit): if they
+        are outliers, the data range is off by a factor of 16"``; None where the range is
+        declared (a container of :data:`NATIVE_BITS` or fewer, floating-point data in
+        [0, 1]) or rests on more pixels.
+    """
+    mapping = image.mapping
+    if mapping.is_float:
+        if image.data_interval == (0.0, 1.0):
+            return None
+    elif mapping.bits_stored <= NATIVE_BITS:
+        return None
+    else:  # the metrics run per region: a quick look first, the full pass where it warns
+        bits = data_bits(image)
+        pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+        if bits <= MIN_DATA_BITS or _pixels_needing_the_top_bit(
+            pixels, mapping, bits
+        ) >= FEW_TOP_BIT_SHARE * max(pixels.size, 1):
+            return None
+    return value_range(image).few_pixels_problem("data range")
+
+
+def _pixels_needing_the_top_bit(pixels: np.ndarray, mapping: StoredMapping, bits: int) -> int:
+    """Count the pixels whose stored values need the top one of ``bits`` bits.
+
+    As :func:`_top_bit_pixels` counts stored values, but comparing pixel values with
+    those half-way between two stored values' (no map to stored values: 9 MP in 10 ms).
+    """
+    half = 2 ** (bits - 2) if mapping.signed else 2 ** (bits - 1)
+    ends = [(half - 0.5, True)] + ([(-half - 0.5, False)] if mapping.signed else [])
+    count = 0
+    for stored, upward in ends:  # stored values above (or below) the stored end
+        end = np.float64(stored * mapping.slope + mapping.intercept)
+        above = upward == (mapping.slope > 0)  # a negative slope turns the order round
+        count += int(np.count_nonzero(pixels > end if above else pixels < end))
+    return count
 
 
 def pixels_at_ends(image: XrayImage, values: ValueRange) -> tuple[int, int]:

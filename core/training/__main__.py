@@ -23,24 +23,34 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-import torch
+from core import limit_openmp_spinning
 
-from core.diffusion.model import card_path, load_model
-from core.diffusion.unet import UNetConfig
-from core.errors import XrayError, error_line, is_bad_input
-from core.io import silence_reader_libraries
-from core.noise.dose import MAX_PHOTONS_PER_PIXEL as MAX_PHOTONS
-from core.training.arguments import ARCHITECTURE_NAMES, training_parser
-from core.training.checkpoint import read_checkpoint
-from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
-from core.training.control import DATA_CHANGED_STATUS, STOP_STATUS, TrainingLock, stop_path
-from core.training.distributed import resolve_device
-from core.training.loop import (
+limit_openmp_spinning()  # before torch loads, below: main() would be too late
+
+import torch  # noqa: E402
+
+from core.diffusion.model import card_path, load_model  # noqa: E402
+from core.diffusion.unet import UNetConfig  # noqa: E402
+from core.errors import XrayError, error_line, is_bad_input  # noqa: E402
+from core.io import silence_reader_libraries  # noqa: E402
+from core.noise.dose import MAX_ELECTRONIC_NOISE  # noqa: E402
+from core.noise.dose import MAX_PHOTONS_PER_PIXEL as MAX_PHOTONS  # noqa: E402
+from core.training.arguments import ARCHITECTURE_NAMES, training_parser  # noqa: E402
+from core.training.checkpoint import read_checkpoint  # noqa: E402
+from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig  # noqa: E402
+from core.training.control import (  # noqa: E402
+    DATA_CHANGED_STATUS,
+    STOP_STATUS,
+    TrainingLock,
+    stop_path,
+)
+from core.training.distributed import resolve_device  # noqa: E402
+from core.training.loop import (  # noqa: E402
     TrainingFiles,
     TrainState,
     check_patient_tables,
@@ -48,8 +58,8 @@ from core.training.loop import (
     find_training_files,
     train,
 )
-from core.training.outputs import check_outputs
-from core.training.selection import DataChangedError
+from core.training.outputs import check_outputs  # noqa: E402
+from core.training.selection import DataChangedError  # noqa: E402
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that stop a run after its current step, with a checkpoint (no SIGHUP on Windows)."""
@@ -99,7 +109,12 @@ def _dose_options(args: argparse.Namespace) -> dict[str, object]:
             False,
             f"a number of quanta > 0, at most {MAX_PHOTONS:g}, or measured",
         ),
-        ("--val-electronic-noise", "val_electronic_noise", True, "a number of quanta >= 0"),
+        (
+            "--val-electronic-noise",
+            "val_electronic_noise",
+            True,
+            f"a number of quanta from 0 to {MAX_ELECTRONIC_NOISE:g}",
+        ),
     ):
         text = getattr(args, name)
         if text is None:
@@ -111,7 +126,8 @@ def _dose_options(args: argparse.Namespace) -> dict[str, object]:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not (math.isfinite(value) and (value >= 0 if zero else 0 < value <= MAX_PHOTONS)):
+        largest = MAX_ELECTRONIC_NOISE if zero else MAX_PHOTONS
+        if not (math.isfinite(value) and (0 <= value if zero else 0 < value) and value <= largest):
             raise ValueError(f"{option} {text}: give {what}")
         given[name] = value
     return given
@@ -260,6 +276,46 @@ class _NoTracebackFormatter(logging.Formatter):
             record.exc_info, record.exc_text = kept
 
 
+class _LogFile(logging.FileHandler):
+    """The run's log file, given up for the console alone once a write to it fails.
+
+    Python's handler prints ``--- Logging error ---`` and a traceback on stderr for each
+    record it cannot write: a disk that fills during a run would flood the console with
+    them. The first ``OSError`` closes the file instead, and one warning names it with the
+    system's reason (``m.log: No space left on device; logging to the console only``);
+    the records after it go to the console only.
+
+    Parameters
+    ----------
+    path : Path
+        The log file, appended to.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", errors="backslashreplace")
+        self.path = path
+        self.failed = False
+        """Whether a write failed, the file closed: records are dropped, not written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write `record`, unless a write has failed (the file would be opened again)."""
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Give the file up on an ``OSError``, saying so once; anything else as Python does."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+            return
+        self.failed = True
+        with suppress(OSError):  # closing flushes what the disk refused: it fails again
+            self.close()
+        logging.getLogger(__name__).warning(
+            "%s: %s; logging to the console only", self.path, error.strerror or error
+        )
+
+
 class _HeldRecords(logging.Handler):
     """Keep log records until the run's handlers are there to take them."""
 
@@ -297,7 +353,7 @@ def _logging() -> Iterator[Callable[[Path], None]]:
         started: list[logging.Handler] = [console]
         if rank == 0:
             path.parent.mkdir(parents=True, exist_ok=True)
-            log_file = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
+            log_file = _LogFile(path)
             log_file.setFormatter(logging.Formatter(line))
             started.append(log_file)
         root.removeHandler(held)

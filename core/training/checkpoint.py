@@ -7,7 +7,8 @@ optimiser's hyperparameters. All training randomness is a pure function of
 share of the time budget used, so the step and the budget
 (:class:`core.training.config.TimeBudget`, in the bookkeeping) are the whole random and
 scheduler state. The bookkeeping also holds the split of the images
-(:func:`core.training.selection.split_to_json`), which a resumed run keeps.
+(:func:`core.training.selection.split_to_json`), which a resumed run keeps: it names the
+patients, so the file is readable by its owner alone.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import safe_open
-from safetensors.torch import load, save_file
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load, save
 from torch import nn
+
+from core.io.atomic import atomic_write
 
 CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
 CHECKPOINT_VERSION = "1"
+DAMAGED = "not a readable training checkpoint (damaged or cut short); start afresh (--overwrite)"
+"""Why a checkpoint that cannot be parsed (a copy cut short, a bad disk) is refused."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer,
     checkpoint: Checkpoint,
 ) -> None:
-    """Write a checkpoint atomically (temporary file, then rename).
+    """Write a checkpoint atomically (temporary file, then rename), readable by its owner alone.
 
     Parameters
     ----------
@@ -71,6 +76,12 @@ def save_checkpoint(
         Its state tensors and hyperparameters are stored.
     checkpoint : Checkpoint
         Step, configuration and bookkeeping.
+
+    Raises
+    ------
+    core.errors.ImageWriteError
+        ``"<path>: <the system's reason>"`` where it cannot be written (a full disk); the
+        checkpoint there before is kept and no temporary file is left.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,26 +102,75 @@ def save_checkpoint(
         "extra": json.dumps(checkpoint.extra),
         "param_groups": json.dumps(opt_state["param_groups"]),
     }
-    tmp = path.with_name(path.name + ".tmp")
-    save_file(tensors, tmp, metadata=metadata)
-    with tmp.open("rb+") as file:  # on disk before it is renamed into place
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
+    data = save(tensors, metadata=metadata)
+    with atomic_write(path, overwrite=True, needed=len(data)) as file:
+        os.chmod(file.name, 0o600)  # the split names patients (only the owner bit on Windows)
+        file.write(data)
 
 
 def read_checkpoint(path: str | Path) -> Checkpoint:
-    """Read a checkpoint's step, configuration and bookkeeping (not its tensors)."""
-    with safe_open(str(path), framework="pt") as f:
-        metadata = f.metadata() or {}
+    """Read a checkpoint's step, configuration and bookkeeping (not its tensors).
+
+    Parameters
+    ----------
+    path : str or Path
+        The checkpoint (:func:`save_checkpoint`).
+
+    Returns
+    -------
+    Checkpoint
+
+    Raises
+    ------
+    ValueError
+        If the file is not a training checkpoint, is of another version, or cannot be
+        parsed: ``"<path>: not a readable training checkpoint ..."`` (:data:`DAMAGED`).
+    OSError
+        If it cannot be opened (the system's reason, naming it).
+    """
+    metadata = _metadata(path)
     if metadata.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path} is not an xray-denoise training checkpoint")
     if metadata.get("version") != CHECKPOINT_VERSION:
         raise ValueError(f"{path}: unsupported checkpoint version {metadata.get('version')}")
-    return Checkpoint(
-        step=int(metadata["step"]),
-        config=json.loads(metadata["config"]),
-        extra=json.loads(metadata["extra"]),
-    )
+    try:
+        checkpoint = Checkpoint(
+            step=int(metadata["step"]),
+            config=json.loads(metadata["config"]),
+            extra=json.loads(metadata["extra"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{path}: {DAMAGED}") from None
+    if not isinstance(checkpoint.config, dict) or not isinstance(checkpoint.extra, dict):
+        raise ValueError(f"{path}: {DAMAGED}")
+    return checkpoint
+
+
+def _metadata(path: str | Path) -> dict[str, str]:
+    """Return a safetensors file's metadata; refuse one that is not whole (:data:`DAMAGED`).
+
+    safetensors checks that the header parses and that the data cover its tensors. It
+    gives no path and, for a file it may not read, the wrong reason ("No such file"), so
+    the file is opened here first for the system's own.
+    """
+    Path(path).open("rb").close()
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return f.metadata() or {}
+    except SafetensorError:
+        raise ValueError(f"{path}: {DAMAGED}") from None
+
+
+def _tensors(path: str | Path) -> dict[str, torch.Tensor]:
+    """Return a checkpoint's tensors; refuse a file that is not whole (:data:`DAMAGED`).
+
+    Read, not memory-mapped: on the CPU the optimiser keeps the loaded tensors, and
+    Windows refuses to replace a mapped file, as the next checkpoint does.
+    """
+    try:
+        return load(Path(path).read_bytes())
+    except SafetensorError:
+        raise ValueError(f"{path}: {DAMAGED}") from None
 
 
 def load_checkpoint(
@@ -135,14 +195,20 @@ def load_checkpoint(
     -------
     Checkpoint
         Step, configuration and bookkeeping.
+
+    Raises
+    ------
+    ValueError
+        As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
     info = read_checkpoint(path)
-    with safe_open(str(path), framework="pt") as f:
-        param_groups = json.loads(f.metadata()["param_groups"])
+    metadata = _metadata(path)
+    try:
+        param_groups = json.loads(metadata["param_groups"])
+    except (KeyError, ValueError):
+        raise ValueError(f"{path}: {DAMAGED}") from None
     # Optimizer.load_state_dict moves state to the parameters' device as each optimiser needs.
-    # Read, not memory-mapped: on the CPU the optimiser keeps the loaded tensors, and
-    # Windows refuses to replace a mapped file, as the next checkpoint does.
-    tensors = load(Path(path).read_bytes())
+    tensors = _tensors(path)
     sections: dict[str, dict[str, torch.Tensor]] = {"model": {}, "ema": {}, "optimizer": {}}
     for key, value in tensors.items():
         section, name = key.split("/", 1)
@@ -169,10 +235,14 @@ def load_ema(path: str | Path, ema: nn.Module) -> None:
         The checkpoint (:func:`save_checkpoint`).
     ema : nn.Module
         A network of the checkpoint's architecture.
+
+    Raises
+    ------
+    ValueError
+        As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
     read_checkpoint(path)  # refuses a file that is not a checkpoint
-    # Read, not memory-mapped: Windows refuses to replace a mapped file.
-    tensors = load(Path(path).read_bytes())
+    tensors = _tensors(path)
     ema.load_state_dict(
         {
             name.removeprefix("ema/"): value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -12,6 +13,7 @@ from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.noise.dose import (
     DEFAULT_ELECTRONIC_NOISE,
+    MAX_ELECTRONIC_NOISE,
     MAX_PHOTONS_PER_PIXEL,
 )
 from core.training.patches import Augmentation
@@ -23,6 +25,26 @@ DEVICE_NAMES = re.compile(r"auto|cpu|cuda(:[0-9]+)?|mps")
 FINE_TUNE_LR_FRACTION = 0.25
 """A fine-tune's default peak learning rate as a share of a fresh run's ``lr``: the
 command line's for ``--init-model`` without ``--lr``, and the wizard's (5e-5)."""
+
+INTEGER_FIELDS = (
+    "workers",
+    "steps",
+    "batch_size",
+    "patch_size",
+    "binning",
+    "warmup_steps",
+    "seed",
+    "split_seed",
+    "val_every",
+    "val_crop",
+    "checkpoint_every",
+    "log_every",
+)
+"""Fields that must be integers (``workers`` may also be None)."""
+
+SEED_LIMIT = 2**64
+"""Seeds lie in ``[0, SEED_LIMIT)``: ``torch.manual_seed`` takes none above, NumPy's
+generators none below 0."""
 
 # Fields that shape the training trajectory: a resumed run must keep them.
 TRAJECTORY_FIELDS = (
@@ -163,23 +185,25 @@ class TrainConfig:
     warmup_steps : int
         Linear warm-up steps.
     min_lr_fraction : float
-        The cosine decay ends at ``lr * min_lr_fraction``.
+        The cosine decay ends at ``lr * min_lr_fraction``, in ``[0, 1]``.
     weight_decay : float
-        AdamW's decoupled weight decay.
+        AdamW's decoupled weight decay, >= 0.
     grad_clip : float
-        Gradient-norm clip.
+        Gradient-norm clip, > 0 (``float("inf")``: no clipping).
     ema_decay : float
-        EMA decay of the exported weights.
+        EMA decay of the exported weights, in ``[0, 1)``.
     seed : int
-        Seed of the initial weights and of every random draw.
+        Seed of the initial weights and of every random draw, in ``[0, 2**64)``.
     val_fraction : float
         Fraction of patients held out.
     split_seed : int
-        Seed of the patient split (fixed so runs share validation patients).
+        Seed of the patient split (fixed so runs share validation patients), in
+        ``[0, 2**64)``.
     val_every : int
         Validate every this many steps (and at the end); 0 disables.
     val_crop : int
-        Side of the validation crops.
+        Side of the validation crops, a multiple of the architecture's
+        ``size_multiple`` (as ``patch_size``).
     val_doses : tuple of float
         Doses (fractions of the full dose, in (0, 1]) of a second validation, through
         the blind denoise (:mod:`core.training.dose_validation`); empty (the default):
@@ -192,7 +216,8 @@ class TrainConfig:
         (the default): measured from each held-out image's noise, 50,000 where that is
         refused (:class:`core.training.dose_validation.DoseValidator`).
     val_electronic_noise : float
-        Its electronic noise std, in quanta.
+        Its electronic noise std, in quanta: at most
+        :data:`core.noise.dose.MAX_ELECTRONIC_NOISE` (1000), as the simulator takes.
     checkpoint_every : int
         Checkpoint (and export the EMA model) every this many steps, and at the end.
     log_every : int
@@ -257,6 +282,12 @@ class TrainConfig:
         for name in ("checkpoint", "init_model"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))
+        for name in INTEGER_FIELDS:
+            value = getattr(self, name)
+            if value is None and name == "workers":
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise ValueError(f"{name} must be an integer, got {value!r}")
         for name in (
             "steps",
             "batch_size",
@@ -269,6 +300,24 @@ class TrainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.lr < float("inf"):
             raise ValueError(f"lr must be a positive number, got {self.lr}")
+        if not 0 <= self.min_lr_fraction <= 1:
+            raise ValueError(f"min_lr_fraction must lie in [0, 1], got {self.min_lr_fraction}")
+        if not 0 <= self.weight_decay < float("inf"):
+            raise ValueError(f"weight_decay must be a number >= 0, got {self.weight_decay}")
+        if not self.grad_clip > 0:
+            raise ValueError(
+                f"grad_clip must be > 0 (inf: no clipping), got {self.grad_clip}: clipping "
+                "to a norm <= 0 zeroes or reverses the gradient"
+            )
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError(f"ema_decay must lie in [0, 1), got {self.ema_decay}")
+        for name in ("seed", "split_seed"):
+            if not 0 <= getattr(self, name) < SEED_LIMIT:
+                raise ValueError(f"{name} must lie in [0, 2**64), got {getattr(self, name)}")
+        if self.val_every < 0:
+            raise ValueError(
+                f"val_every must be at least 0 (0: no validation), got {self.val_every}"
+            )
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
         if not DEVICE_NAMES.fullmatch(self.device):
@@ -299,14 +348,20 @@ class TrainConfig:
                         "pixel: no image can be simulated at it; give a higher dose or more "
                         "photons"
                     )
-        if not 0 <= self.val_electronic_noise < float("inf"):
+        if not 0 <= self.val_electronic_noise <= MAX_ELECTRONIC_NOISE:
             raise ValueError(
-                f"val_electronic_noise must be a number >= 0, got {self.val_electronic_noise:g}"
+                f"val_electronic_noise must lie in [0, {MAX_ELECTRONIC_NOISE:g}] quanta rms "
+                f"(a detector's is a few), got {self.val_electronic_noise:g}"
             )
         if self.patch_size % self.architecture.size_multiple:
             raise ValueError(
                 f"patch size must be a multiple of {self.architecture.size_multiple}, "
                 f"got {self.patch_size}"
+            )
+        if self.val_crop < 1 or self.val_crop % self.architecture.size_multiple:
+            raise ValueError(
+                f"val_crop must be a positive multiple of {self.architecture.size_multiple}, "
+                f"got {self.val_crop}"
             )
 
     @property

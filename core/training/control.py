@@ -95,7 +95,7 @@ def is_being_trained(output: Path) -> bool:
     """
     try:
         fd = os.open(lock_path(output), os.O_RDONLY | _BINARY)
-    except FileNotFoundError:
+    except OSError:  # no lock file, or none this user may read: nothing to wait for
         return False
     try:
         if not _try_lock(fd):
@@ -131,16 +131,22 @@ class TrainingLock:
         ValueError
             When another process holds it: ``"... is being trained by another process
             (pid N)"``.
+        OSError
+            When the lock file cannot be written (a full disk), naming it.
         """
-        fd = os.open(lock_path(self.output), os.O_RDWR | os.O_CREAT | _BINARY, 0o666)
+        path = lock_path(self.output)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _BINARY, 0o666)
         try:
             if not _take(fd):
                 raise ValueError(
                     f"{self.output} is being trained by another process ({_holder(fd)})"
                 )
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            try:
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            except OSError as error:  # the system's reason names no file
+                raise OSError(error.errno, error.strerror or str(error), str(path)) from None
             stop_path(self.output).unlink(missing_ok=True)
         except BaseException:
             os.close(fd)  # closing the file drops a lock taken

@@ -12,6 +12,7 @@ import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -605,10 +606,14 @@ def normalise(image: XrayImage) -> np.ndarray:
     return scaled.astype(np.float32)
 
 
+READ_PIXELS: Callable[..., XrayImage] = partial(read_image, digest=False)
+"""How training reads a frame (:func:`core.io.read_image`): its pixels, the file not hashed."""
+
+
 def load_images(
     records: Sequence[ImageRecord],
     *,
-    reader: Callable[..., XrayImage] = read_image,
+    reader: Callable[..., XrayImage] = READ_PIXELS,
 ) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
     """Decode and normalise every frame of the files, skipping (never failing on) unreadable ones.
 
@@ -620,7 +625,7 @@ def load_images(
     records : sequence of ImageRecord
         Files to load (as :func:`assign_patients` gives them).
     reader : callable
-        ``read_image(path, frame=k) -> XrayImage``.
+        ``reader(path, frame=k) -> XrayImage``; :data:`READ_PIXELS` by default.
 
     Returns
     -------

@@ -261,7 +261,7 @@ class DoseValidator:
         """Denoise every case with ``model`` (a copy of its current weights, on its device)."""
         # A copy: the denoise may change its model's memory format (channels-last on CUDA).
         model = DiffusionModel(copy.deepcopy(model.network), model.schedule)
-        device = next(model.parameters()).device
+        device = model.device
         settings = replace(self.denoise, device=str(device))
         per_dose: list[list[tuple[float, float, float]]] = [[] for _ in self.doses]
         left_out = self.n_left_out
@@ -498,7 +498,7 @@ def read_held_out(
     images, names = [], []
     for path, frame, name in sources:
         try:
-            images.append(read_image(path, frame=frame))
+            images.append(read_image(path, frame=frame, digest=False))
         except (XrayError, ValueError, OSError) as error:
             log.warning("leaving %s out of the validation at doses: %s", name, error_line(error))
             continue

@@ -77,6 +77,7 @@ from core.training.selection import (
     one_patient_hint,
     restore_split,
     select_images,
+    split_hashes,
     split_to_json,
 )
 from core.training.validation import ValidationResult, Validator
@@ -303,7 +304,8 @@ def _prepare_data(
         n_skipped,
         f"binned {config.binning} x {config.binning}" if config.binning > 1 else "as stored",
     )
-    # The card is shared with the model: counts only, never a patient id or a file's name.
+    split = split_to_json(selection, config.data)
+    # The card is shared with the model: counts and hashes, never a patient id or a file's name.
     card = {
         "name": config.data.name,
         **describe_source(config.data),
@@ -320,6 +322,7 @@ def _prepare_data(
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
         "else by file (the frames of a file always together)",
         "split_sources": dict(sorted(selection.sources().items())),
+        "file_hashes": split_hashes(split),
         "normalisation": "pixels mapped to [-1, 1] over the data's range of values: integer "
         "data over their storable range (DICOM BitsStored through the rescale), narrowed in a "
         "16-bit container to the fewest bits, at least 8, that hold the image (12-bit data: 0 "
@@ -351,7 +354,7 @@ def _prepare_data(
         card,
         _not_scored(config, n_patients, len(val_images), one_patient_hint(selection)),
         selection,
-        split_to_json(selection, config.data),
+        split,
         _dose_validator(config, val_images) if validator is not None else None,
     )
 
@@ -1165,6 +1168,13 @@ def _load_initial_weights(network: UNet, config: TrainConfig) -> dict[str, Any]:
 
 
 def _append_metrics(config: TrainConfig, record: dict[str, Any]) -> None:
-    config.metrics_path.parent.mkdir(parents=True, exist_ok=True)
-    with config.metrics_path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(record) + "\n")
+    """Append a record to the metrics file; an error names the file (a full disk's does not)."""
+    path = config.metrics_path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from None

@@ -12,7 +12,8 @@ list. A resumed run keeps that split (:func:`restore_split`) and refuses to go o
 files changed: a split made afresh could hold out patients the run has trained on. A
 byte-identical copy of the folder (new modification times, another disk) resumes.
 Checkpoints written before the contents were hashed stored modification times instead,
-and are compared so.
+and are compared so. The model card gets the fingerprint and the SHA-256 of the files on
+either side of the split (:func:`split_hashes`), never their paths or patients.
 """
 
 from __future__ import annotations
@@ -216,6 +217,38 @@ def split_to_json(selection: Selection, folder: Path) -> dict[str, Any]:
         "files": files,
         "train": [_stored(r, folder) for r in selection.train],
         "val": [_stored(r, folder) for r in selection.val],
+    }
+
+
+def split_hashes(split: dict[str, Any]) -> dict[str, Any]:
+    """Say which files trained a model and which were held out, for its card, naming none.
+
+    Parameters
+    ----------
+    split : dict
+        :func:`split_to_json` output (its files hashed by content).
+
+    Returns
+    -------
+    dict
+        ``"fingerprint"``, the split's; ``"train"`` and ``"held_out"``: the SHA-256 of
+        each file whose images trained or were held out, sorted (one entry a file, its
+        frames all on one side); and what these are, in words. A file can be checked
+        against them, yet they hold no path and no patient.
+    """
+    digest = {path: entry[1] for path, entry in split["files"].items()}
+    sides = {
+        name: sorted(digest[path] for path in {path for path, _, _ in split[side]})
+        for name, side in (("train", "train"), ("held_out", "val"))
+    }
+    return {
+        "fingerprint": split["fingerprint"],
+        "fingerprint_of": "the files used, as the run's checkpoint lists them: the SHA-256 of "
+        "Python's json.dumps(files, sort_keys=True), files being {path in the data folder, "
+        "with /: [size in bytes, SHA-256 of the bytes]}",
+        **sides,
+        "lists": "the SHA-256 of the bytes of each file whose images trained (train) or were "
+        "held out for validation (held_out), sorted",
     }
 
 

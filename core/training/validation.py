@@ -195,7 +195,7 @@ class Validator:
 
     def __call__(self, model: DiffusionModel, step: int) -> ValidationResult:
         """Score ``model`` (its current weights) on every case."""
-        device = next(model.parameters()).device
+        device = model.device
         # Per scale and level: noisy PSNR, PSNR and SSIM of each scored image.
         per_image = {
             (scale, db): np.empty((3, self.n_images)) for scale in SCALES for db in NOISY_PSNR_DB

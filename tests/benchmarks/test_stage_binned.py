@@ -62,6 +62,11 @@ def test_unpacked_folder_trains_as_binning_2_of_the_original(tmp_path):
     # staged training films are float TIFFs of the 2 x 2 block means, not the 8-bit PNGs).
     assert binned.card.pop("kinds")["formats"] == {"PNG": 10}
     assert staged.card.pop("kinds")["formats"] == {"PNG": 4, "TIFF": 6}
+    # The staged training films are other files, so their hashes differ; the held-out
+    # films travel as they are.
+    binned_hashes, staged_hashes = binned.card.pop("file_hashes"), staged.card.pop("file_hashes")
+    assert binned_hashes["held_out"] == staged_hashes["held_out"]
+    assert binned_hashes["train"] != staged_hashes["train"]
     assert binned.card == staged.card
 
 

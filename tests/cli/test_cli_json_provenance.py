@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import __version__
 from core.cli import main
+from core.code_version import software_version
 
 
 def _sha256(path):
@@ -29,7 +29,7 @@ def pair(tmp_path):
 def _provenance_is_there(record):
     assert record["schema_version"] == 3  # 3: frames numbered from 1
     assert record["disclaimer"] == "Not for diagnostic use"
-    assert record["software"] == {"name": "xray-denoise", "version": __version__}
+    assert record["software"] == {"name": "xray-denoise", "version": software_version()}
     assert record["created"].endswith("+00:00")
 
 

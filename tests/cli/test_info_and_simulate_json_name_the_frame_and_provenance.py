@@ -7,8 +7,8 @@ disclaimer, software, created), with the input's SHA-256 and the frame, from 1.
 import hashlib
 import json
 
-from core import __version__
 from core.cli import main
+from core.code_version import software_version
 
 
 def _sha256(path):
@@ -18,7 +18,7 @@ def _sha256(path):
 def _provenance_is_there(record):
     assert record["schema_version"] == 3
     assert record["disclaimer"] == "Not for diagnostic use"
-    assert record["software"] == {"name": "xray-denoise", "version": __version__}
+    assert record["software"] == {"name": "xray-denoise", "version": software_version()}
     assert record["created"].endswith("+00:00")
 
 

@@ -36,7 +36,8 @@ def test_a_simulated_png_records_its_input(png16, tmp_path, capsys):
     printed = capsys.readouterr().out
     description = _description(low)
     assert description.startswith("simulated 50 % dose (20000 quanta/pixel")
-    assert f"; {source_record(_sha256(png16), 0)}. Not for diagnostic use" in description
+    record = source_record(_sha256(png16), 0, simulated=True)
+    assert f"; {record}. Not for diagnostic use" in description
     assert "source sha256" not in printed  # the record is the file's, not the line's
 
 

@@ -9,8 +9,9 @@ import pytest
 
 import core
 import core.diffusion.model
+from core.code_version import checkout_commit
 from core.denoise.models import default_model_path
-from core.diffusion.model import ModelCard, checkout_commit, load_model, save_model
+from core.diffusion.model import ModelCard, load_model, save_model
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 from pydicom.dataset import Dataset
 
-import core
 from core.cli import main
+from core.code_version import software_version
 from core.io import read_image, write_derived_dicom, write_image
 from core.io.dicom_write import LT_MAX
-from core.io.notice import NOT_FOR_DIAGNOSIS
+from core.io.notice import not_for_diagnosis
 
 SIMULATED = "simulated 10 % dose"
 P = "Not for diagnostic use: "
@@ -112,7 +112,7 @@ def test_a_dose_that_is_no_fraction_is_refused(tmp_path, exposed, dose):
 
 def test_the_sources_comment_is_kept_before_the_notice(tmp_path, exposed):
     ds = derived(tmp_path, read_image(exposed))
-    assert ds.ImageComments == f"pt. moved, repeat requested. {NOT_FOR_DIAGNOSIS}"
+    assert ds.ImageComments == f"pt. moved, repeat requested. {not_for_diagnosis()}"
     again = derived(tmp_path, read_image(tmp_path / "derived.dcm"), name="again.dcm")
     assert again.ImageComments == ds.ImageComments  # the notice once
 
@@ -122,7 +122,7 @@ def test_a_long_comment_leaves_the_notice_room(tmp_path, exposed):
     image.dataset.ImageComments = "c" * LT_MAX
     comments = derived(tmp_path, image).ImageComments
     assert len(comments) == LT_MAX
-    assert comments.startswith("ccc") and comments.endswith(f"c... {NOT_FOR_DIAGNOSIS}")
+    assert comments.startswith("ccc") and comments.endswith(f"c... {not_for_diagnosis()}")
 
 
 def test_each_derived_series_is_told_apart(tmp_path, exposed):
@@ -157,7 +157,7 @@ def test_the_modifying_equipment_is_named(tmp_path, exposed):
         assert (purpose.CodeValue, purpose.CodingSchemeDesignator) == ("109103", "DCM")
         assert purpose.CodeMeaning == "Modifying Equipment"
         assert entry.Manufacturer == "xray-denoise"
-        assert entry.SoftwareVersions == core.__version__
+        assert entry.SoftwareVersions == software_version()
         assert len(entry.ContributionDateTime) > len("YYYYMMDDHHMMSS")
     assert earlier.ContributionDescription.startswith("what was done; exposure values")
     assert item.ContributionDescription == "what was done"

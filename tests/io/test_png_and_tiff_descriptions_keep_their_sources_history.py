@@ -11,7 +11,7 @@ from PIL import Image, PngImagePlugin
 
 from core.cli import main
 from core.io import read_image, write_image
-from core.io.notice import NOT_FOR_DIAGNOSIS
+from core.io.notice import not_for_diagnosis
 from core.io.raster_write import DESCRIPTION_MAX
 from core.io.source_record import joined_history, made_from, source_record
 
@@ -47,7 +47,7 @@ def test_a_png_written_from_one_of_ours_keeps_its_history_without_its_record(tmp
         read_image(first), tmp_path / "second.png", description="denoised by a model"
     )
     assert _described(second) == (
-        f"simulated 25 % dose (...); denoised by a model. {NOT_FOR_DIAGNOSIS}"
+        f"simulated 25 % dose (...); denoised by a model. {not_for_diagnosis()}"
     )
 
 
@@ -56,13 +56,13 @@ def test_a_tiff_keeps_the_history_of_a_png_and_of_a_tiff(tmp_path):
     source = read_image(_png(tmp_path / "in.png"))
     write_image(source, first, description=f"simulated 10 % dose; {source_record(SHA, 2)}")
     second = write_image(read_image(first), tmp_path / "second.tif", description="denoised")
-    assert _described(second) == f"simulated 10 % dose; denoised. {NOT_FOR_DIAGNOSIS}"
+    assert _described(second) == f"simulated 10 % dose; denoised. {not_for_diagnosis()}"
 
 
 def test_another_programs_description_is_no_history(tmp_path):
     foreign = _png(tmp_path / "in.png", description="ImageJ=1.54f\nunit=mm")
     written = write_image(read_image(foreign), tmp_path / "out.png", description="denoised")
-    assert _described(written) == f"denoised. {NOT_FOR_DIAGNOSIS}"
+    assert _described(written) == f"denoised. {not_for_diagnosis()}"
 
 
 def test_a_dicoms_derivation_is_the_history_of_its_png(tmp_path, capsys):
@@ -72,7 +72,7 @@ def test_a_dicoms_derivation_is_the_history_of_its_png(tmp_path, capsys):
     written = write_image(read_image(phantom), tmp_path / "out.png", description="denoised")
     assert _described(written) == (
         "SYNTHETIC chest phantom (Beer-Lambert), 1000 quanta/pixel, electronic noise 4 "
-        f"quanta rms, seed 0; denoised. {NOT_FOR_DIAGNOSIS}"
+        f"quanta rms, seed 0; denoised. {not_for_diagnosis()}"
     )
 
 
@@ -82,7 +82,7 @@ def test_a_history_too_long_loses_its_oldest_part_and_keeps_the_newest_whole(tmp
     write_image(read_image(_png(tmp_path / "in.png")), first, description=oldest)
     newest = f"denoised by a model; {source_record(OTHER, 0)}"
     second = write_image(read_image(first), tmp_path / "second.png", description=newest)
-    history = _described(second).removesuffix(f". {NOT_FOR_DIAGNOSIS}")
+    history = _described(second).removesuffix(f". {not_for_diagnosis()}")
     assert len(history) == DESCRIPTION_MAX
     assert history.startswith("...x") and history.endswith(f"x; {newest}")
 
@@ -91,13 +91,13 @@ def test_the_joined_history_trims_from_the_front_or_cuts_a_description_too_long(
     assert joined_history("", "now", 10) == "now"
     assert joined_history("before", "now", 20) == "before; now"
     assert joined_history("0123456789", "now", 12) == "...6789; now"
-    assert joined_history("before", "a description too long", 10) == "a descript"
+    assert joined_history("before", "a description too long", 10) == "a descr..."
 
 
 def test_a_tiff_description_beyond_ascii_is_escaped_rather_than_refused(tmp_path):
     source = read_image(_png(tmp_path / "in.png"))
     written = write_image(source, tmp_path / "out.tif", description="model \u00b5-net")
-    assert _described(written) == f"model \\xb5-net. {NOT_FOR_DIAGNOSIS}"
+    assert _described(written) == f"model \\xb5-net. {not_for_diagnosis()}"
 
 
 def test_the_last_source_record_of_a_history_is_the_files_own(tmp_path):

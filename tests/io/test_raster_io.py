@@ -7,7 +7,7 @@ from PIL import Image
 from core.errors import ImageReadError, ImageWriteError, XrayWarning
 from core.image import StoredMapping, Window, XrayImage
 from core.io import read_image, write_image
-from core.io.notice import NOT_FOR_DIAGNOSIS
+from core.io.notice import not_for_diagnosis
 
 
 def save_png(path, array, mode=None):
@@ -27,7 +27,7 @@ def test_png_round_trip_keeps_values_and_bit_depth(tmp_path, phantom16, dtype):
     out = write_image(image.with_pixels(image.pixels + 1), tmp_path / "out.png", description="+1")
     with Image.open(out) as written:
         assert written.mode == ("L" if bits == 8 else "I;16")
-        assert written.info["Description"] == f"+1. {NOT_FOR_DIAGNOSIS}"
+        assert written.info["Description"] == f"+1. {not_for_diagnosis()}"
     expected = np.minimum(values.astype(np.float32) + 1, 2**bits - 1)  # clipped to the range
     np.testing.assert_array_equal(read_image(out).pixels, expected)
 
@@ -121,7 +121,7 @@ def test_float_tiff_round_trip(tmp_path):
     assert written.dtype == np.float32
     np.testing.assert_array_equal(written, values * 2)
     with tifffile.TiffFile(out) as tiff:
-        assert tiff.pages[0].description == f"x2. {NOT_FOR_DIAGNOSIS}"
+        assert tiff.pages[0].description == f"x2. {not_for_diagnosis()}"
 
 
 def test_miniswhite_tiff_is_monochrome1_both_ways(tmp_path, phantom16):
@@ -131,7 +131,7 @@ def test_miniswhite_tiff_is_monochrome1_both_ways(tmp_path, phantom16):
     out = write_image(image, tmp_path / "out.tif", description="x")
     with tifffile.TiffFile(out) as tif:
         assert tif.pages[0].photometric == tifffile.PHOTOMETRIC.MINISWHITE
-        assert tif.pages[0].description == f"x. {NOT_FOR_DIAGNOSIS}"
+        assert tif.pages[0].description == f"x. {not_for_diagnosis()}"
 
 
 def test_multi_page_tiff_pages_are_frames(tmp_path, phantom16):

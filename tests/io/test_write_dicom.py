@@ -1,5 +1,5 @@
 import warnings
-from datetime import date
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pydicom
@@ -18,7 +18,7 @@ from pydicom.uid import (
     generate_uid,
 )
 
-import core
+from core.code_version import software_version
 from core.display import to_display
 from core.errors import ImageWriteError, XrayWarning
 from core.image import StoredMapping, Window, XrayImage
@@ -63,10 +63,13 @@ def test_derived_dicom_round_trip(tmp_path, shipped):
     assert reference.ReferencedSOPInstanceUID == source.SOPInstanceUID
     assert ds.SeriesDescription == P + "(denoised)"  # the source has none
     assert ds.SeriesNumber == source.SeriesNumber + 1000
-    assert ds.ContentDate == date.today().strftime("%Y%m%d")
+    # Written in the source's TimezoneOffsetFromUTC (-0500), whatever the machine's zone.
+    source_zone = timezone(timedelta(hours=-5))
+    assert source.TimezoneOffsetFromUTC == "-0500"
+    assert ds.ContentDate == datetime.now(source_zone).strftime("%Y%m%d")
     assert (
         ds.ImageComments
-        == f"Uncompressed. Not for diagnostic use. Produced by xray-denoise {core.__version__}"
+        == f"Uncompressed. Not for diagnostic use. Produced by xray-denoise {software_version()}"
     )
     assert "LossyImageCompression" not in ds
 
@@ -86,7 +89,7 @@ def test_derived_dicom_leaves_the_image_and_its_header_alone(tmp_path, shipped):
 
 def test_description_is_truncated_to_the_vr_length(tmp_path, shipped):
     *_, ds, _ = derive(tmp_path, shipped("MR_small.dcm"), description="d" * 2000)
-    assert ds.DerivationDescription == P + "d" * (1024 - len(P))
+    assert ds.DerivationDescription == P + "d" * (1024 - len(P) - 3) + "..."
     assert len(ds.DerivationDescription) == 1024
 
 

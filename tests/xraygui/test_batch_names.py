@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core import __version__
+from core.code_version import software_version
 from core.errors import ImageWriteError
 from xraygui import jobs
 from xraygui.controls import DenoiseOptions
@@ -116,5 +116,5 @@ def test_a_table_that_cannot_be_written_does_not_stop_the_batch(
 def test_the_table_says_what_made_each_row_and_when(run_batch, small_dicom):
     _, rows = run_batch(["a.dcm", "broken.dcm"], small_dicom)
     for row in rows.values():
-        assert row["software"] == f"xray-denoise {__version__}"
+        assert row["software"] == f"xray-denoise {software_version()}"
         assert datetime.fromisoformat(row["created"]).utcoffset() is not None

@@ -60,7 +60,7 @@ def test_a_read_records_its_warnings_while_a_scan_reads_in_another_thread(tmp_pa
         warn_converted(path, "alpha channel dropped")
         return image
 
-    def scan_read(path):
+    def scan_read(path, *, digest):
         scan_started.set()
         open_done.wait(5)
         raise ImageReadError(path, "not an image")

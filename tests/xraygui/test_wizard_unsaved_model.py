@@ -112,3 +112,19 @@ def test_the_result_says_what_was_scored(qtbot, tmp_path, tiny_model_path, patie
     text = page.message.text()
     assert f"Scored on 2 held-out images (one centred crop each: 2 of 64 px) of {patients} " in text
     assert ("Fewer than 3 patients were held out" in text) == warned
+
+
+def test_a_model_saved_whose_state_was_not_recorded_is_not_offered_again(
+    wizard, tmp_path, tiny_model_path, monkeypatch
+):
+    import xraygui.wizard.result_page as result_page
+
+    spec = finished_run(tmp_path / "runs", tiny_model_path)
+    first = wizard()
+    first.open_result(spec)
+    # run.json cannot be written (a full disk): it still says "finished".
+    monkeypatch.setattr(result_page, "record_state", lambda spec, state: "run.json: full")
+    assert first.result_page.save() is not None
+    assert read_run(spec.folder)[1] == "finished"
+    monkeypatch.setattr(first, "_settle_unsaved", lambda: True)  # no modal box at teardown
+    assert first.unsaved_run() is None  # saved here: Finish would ask nothing

@@ -32,7 +32,7 @@ from core.io.paths import resolved
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
-from xraygui.wizard.common import grey_pixmap
+from xraygui.wizard.common import grey_pixmap, scrolling_body
 from xraygui.wizard.runs import RunSpec
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
@@ -95,6 +95,7 @@ class DataPage(QWizardPage):
 
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("Folder of training images")
+        self.folder.setAccessibleName("Training folder")
         self.folder.editingFinished.connect(lambda: self.set_folder(self.folder.text()))
         browse = QPushButton("Browse...")
         browse.clicked.connect(self._browse)
@@ -106,8 +107,10 @@ class DataPage(QWizardPage):
         self.thumbnails.setViewMode(QListWidget.ViewMode.IconMode)
         self.thumbnails.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.thumbnails.setMinimumHeight(THUMBNAIL + 30)
+        self.thumbnails.setAccessibleName("Usable images")
         self.unusable = QListWidget()
         self.unusable.setMaximumHeight(90)
+        self.unusable.setAccessibleName("Unusable files")
         # Shown where the folder has a data.csv: training passes --ignore-patient-table.
         self.ignore_table = QCheckBox(IGNORE_TABLE)
         self.ignore_table.hide()
@@ -116,7 +119,7 @@ class DataPage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolling_body(self))
         if self._elsewhere:
             spec = self._elsewhere[0]
             self.follow_label = self._offer(

@@ -8,10 +8,13 @@ while its process trains on is not taken for a stopped one either.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from core.errors import ImageWriteError
+from core.io.atomic import check_writable_folder
 from core.training.control import is_being_trained
 
 LOCK_FILE = "training.lock"
@@ -38,6 +41,40 @@ def run_lock(folder: Path) -> QLockFile:
     return lock
 
 
+def take_run_lock(folder: Path) -> QLockFile | None:
+    """Take the app's lock of a run folder (:func:`run_lock`).
+
+    Parameters
+    ----------
+    folder : Path
+        The run folder.
+
+    Returns
+    -------
+    QLockFile or None
+        The lock, held (release it with ``unlock()``); None where another live process
+        holds it.
+
+    Raises
+    ------
+    ImageWriteError
+        ``"<folder>: cannot write in this folder: <reason>"`` where the lock file cannot
+        be written there (no permission, a read-only or full disk): no one holds it.
+    """
+    lock = run_lock(folder)
+    if lock.tryLock(0):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return None
+    check_writable_folder(folder)  # raises with the system's reason, where it has one
+    try:
+        full = shutil.disk_usage(folder).free == 0
+    except OSError:
+        full = False
+    reason = "No space left on device" if full else f"its {LOCK_FILE} cannot be created"
+    raise ImageWriteError(folder, f"cannot write in this folder: {reason}")
+
+
 def is_locked(output: Path) -> bool:
     """Whether a live process (this app, another, or a training process) holds a run's lock.
 
@@ -51,7 +88,8 @@ def is_locked(output: Path) -> bool:
     bool
     """
     lock = run_lock(output.parent)
-    if not lock.tryLock(0):
-        return True
-    lock.unlock()
+    if lock.tryLock(0):
+        lock.unlock()
+    elif lock.error() == QLockFile.LockError.LockFailedError:
+        return True  # else its folder cannot be written: the lock says nothing
     return is_being_trained(output)

@@ -26,7 +26,7 @@ from core.noise import (
     simulate_low_dose_image,
 )
 from core.noise.dose import dose_percent
-from xraygui.wizard.common import grey_pixmap
+from xraygui.wizard.common import grey_pixmap, scrolling_body
 from xraygui.wizard.runs import validation_doses
 
 PREVIEW = 128
@@ -73,7 +73,7 @@ def preview_patch(
     -------
     clean, simulated : ndarray of uint8
     """
-    image = read_image(path) if image is None else image
+    image = read_image(path, digest=False) if image is None else image
     rows, cols = image.pixels.shape[:2]
     top, left = max(0, (rows - side) // 2), max(0, (cols - side) // 2)
     patch = image.with_pixels(image.pixels[top : top + side, left : left + side])
@@ -117,7 +117,7 @@ class NoisePage(QWizardPage):
         self.caption = QLabel()
         self.caption.setWordWrap(True)  # a long reason why the quanta were not measured
         self.doses = QLabel()
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolling_body(self))
         layout.addLayout(form)
         layout.addWidget(self.doses)
         layout.addWidget(self.held_out)
@@ -169,7 +169,7 @@ class NoisePage(QWizardPage):
         why_not_measured : str or None
         """
         if self._image is None:
-            self._image = read_image(self.image_path)
+            self._image = read_image(self.image_path, digest=False)
         electronic = self.electronic.value()
         if electronic not in self._measured:
             self._measured[electronic] = LowDoseSettings.measured_or_default(

@@ -17,8 +17,8 @@ import sys
 from PySide6.QtCore import QLockFile, QObject, QProcess, QTimer, Signal
 
 from core.training.control import is_being_trained, request_stop, stop_path
-from xraygui.wizard.lock import run_lock
-from xraygui.wizard.runs import RunSpec, checkpoint_step, write_run
+from xraygui.wizard.lock import take_run_lock
+from xraygui.wizard.runs import RunSpec, checkpoint_step, record_state
 
 STOPPED_STATUSES = frozenset(
     128 + number
@@ -95,7 +95,8 @@ class TrainingProcess(QObject):
         ``running``, then ``paused``, ``cancelled``, ``finished`` or ``failed``: what the
         process's exit says happened, whatever was asked.
     output(str)
-        Text the process wrote (its log lines).
+        Text the process wrote (its log lines), and a line of its own where a state
+        cannot be stored in the run file.
     """
 
     stateChanged = Signal(str)
@@ -134,11 +135,17 @@ class TrainingProcess(QObject):
             False if another process trains the run (its folder or model is locked, by an
             app or a training process): nothing is started, and the state and run file
             are left as they are.
+
+        Raises
+        ------
+        ImageWriteError
+            If the run folder cannot be written (no permission, a full disk), as
+            :func:`xraygui.wizard.lock.take_run_lock` says: nothing is started.
         """
         if self._process is not None:
             raise RuntimeError("a training process is already running")
-        lock = run_lock(spec.folder)
-        if not lock.tryLock(0):
+        lock = take_run_lock(spec.folder)
+        if lock is None:
             return False
         if is_being_trained(spec.output):  # as by a process whose app has died
             lock.unlock()
@@ -166,7 +173,8 @@ class TrainingProcess(QObject):
         spec : RunSpec
             The run.
         state : str
-            ``finished``, ``paused`` or ``cancelled``; stored in its run file.
+            ``finished``, ``paused``, ``cancelled`` or ``failed`` (its checkpoint cannot
+            be resumed from); stored in its run file.
         """
         if self._process is not None:
             raise RuntimeError("a training process is already running")
@@ -233,6 +241,7 @@ class TrainingProcess(QObject):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        if self.spec is not None:
-            write_run(self.spec, state)
+        why = "" if self.spec is None else record_state(self.spec, state)
+        if why:
+            self.output.emit(f"the run's state ({state}) could not be recorded: {why}\n")
         self.stateChanged.emit(state)

@@ -25,8 +25,9 @@ from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
+from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.metrics import MetricsReader, settings_change
-from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, write_run
+from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, record_state
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
 LEVEL_TIP = (
@@ -259,8 +260,9 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
     Raises
     ------
     ImageWriteError
-        If the folder cannot be created, a model of that name exists or a file cannot
-        be written (nothing is left).
+        If the folder cannot be created, a model of that name exists (or one of its two
+        files, as an interrupted save leaves it: the message names it and says so) or a
+        file cannot be written (nothing is left).
     ValueError
         If `name` is not a stem :func:`model_file_stem` would return, or the file would not
         be in `folder` (nothing is written).
@@ -289,9 +291,7 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
         }
     if spec.init_model is not None:  # a run trained before the card named it
         training.setdefault("started_from", {}).setdefault("name", spec.init_model.stem)
-    for path in (target, card_path(target)):
-        if path.exists():
-            raise ImageWriteError(path, "a model of that name exists; choose another name")
+    _refuse_existing(target)
     with atomic_write(target) as out, spec.output.open("rb") as weights:
         shutil.copyfileobj(weights, out)
     try:
@@ -301,6 +301,28 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
         target.unlink(missing_ok=True)  # weights without a card would not load
         raise
     return target
+
+
+def _refuse_existing(target: Path) -> None:
+    """Refuse a model name that is taken, by a model or by one of its two files alone.
+
+    Raises
+    ------
+    ImageWriteError
+        ``"<folder>/<name>.safetensors: a model of that name exists; ..."``, or where only
+        the weights or only the card is there (which the model picker does not list), the
+        one there: ``"... an interrupted save left it without its card (<name>.json) ..."``.
+    """
+    card = card_path(target)
+    if target.exists() and card.exists():
+        raise ImageWriteError(target, "a model of that name exists; choose another name")
+    for present, missing, what in ((target, card, "card"), (card, target, "weights")):
+        if present.exists():  # and the other is not there
+            raise ImageWriteError(
+                present,
+                f"an interrupted save left it without its {what} ({missing.name}); remove it "
+                "or choose another name",
+            )
 
 
 class ResultPage(QWizardPage):
@@ -325,10 +347,14 @@ class ResultPage(QWizardPage):
         self.setSubTitle("Validation on the held-out patients, then save the model.")
         self.model_dir = model_dir
         self.spec: RunSpec | None = None
+        self.saved_run: RunSpec | None = None
+        """The run last saved here: saved even where its state could not be recorded."""
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Validation at noise levels")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.dose_table = QTableWidget(0, len(DOSE_COLUMNS))
+        self.dose_table.setAccessibleName("Validation at doses")
         self.dose_table.setHorizontalHeaderLabels(list(DOSE_COLUMNS))
         self.dose_table.verticalHeader().hide()
         self.dose_table.hide()
@@ -343,12 +369,16 @@ class ResultPage(QWizardPage):
         self.delete_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        name_label = QLabel("Name:")
+        name_label.setBuddy(self.name)  # names the field for a screen reader
+        self.name.setAccessibleName("Model name")
         row = QHBoxLayout()
-        row.addWidget(QLabel("Name:"))
+        row.addWidget(name_label)
         row.addWidget(self.name, 1)
         row.addWidget(self.save_button)
         self.table.horizontalHeaderItem(0).setToolTip(LEVEL_TIP)
-        layout = QVBoxLayout(self)
+        self.body = scrolling_body(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(self.table)
         layout.addWidget(self.dose_table)
         layout.addStretch(1)  # below the tables, each as tall as its rows
@@ -454,7 +484,7 @@ class ResultPage(QWizardPage):
         # Lay out at once: until the posted layout request, a longer message would be
         # drawn clipped in the height of the last one.
         self.message.setText(text)
-        self.layout().activate()
+        self.body.layout().activate()
 
     @staticmethod
     def _pair(validation: dict[str, Any] | None, i: int, *, ssim: bool = True) -> list[str]:
@@ -475,8 +505,10 @@ class ResultPage(QWizardPage):
         except (XrayError, OSError, ValueError) as error:
             self._say(f"Not saved: {error}")
             return None
-        write_run(self.spec, SAVED)
-        self._say(f"Saved {path}; it is now in the model picker.")
+        self.saved_run = self.spec
+        why = record_state(self.spec, SAVED)  # the model is saved, recorded or not
+        unrecorded = f" (the run's state could not be recorded: {why})" if why else ""
+        self._say(f"Saved {path}; it is now in the model picker{unrecorded}.")
         checkpoint = self.spec.config.checkpoint_path
         if checkpoint.is_file():
             size = checkpoint.stat().st_size / MB

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.diffusion import card_path
+from core.errors import ImageWriteError, os_error_line
 from core.training.control import DATA_CHANGED_STATUS, request_stop
 from xraygui.wizard.lock import is_locked
 from xraygui.wizard.metrics import (
@@ -27,7 +28,14 @@ from xraygui.wizard.metrics import (
     settings_change,
 )
 from xraygui.wizard.process import TrainingProcess
-from xraygui.wizard.runs import STALE, RunSpec, checkpoint_step, run_state, write_run
+from xraygui.wizard.runs import (
+    STALE,
+    RunSpec,
+    checkpoint_step,
+    record_state,
+    run_state,
+    unreadable_checkpoint,
+)
 
 POLL_MS = 500
 GAUSSIAN = "Gaussian levels, one step"
@@ -191,7 +199,7 @@ class RunPage(QWizardPage):
         plots.addWidget(self.ssim_plot, 0, 1)
         plots.addWidget(self.psnr_plot, 1, 0)
         plots.addWidget(self.dose_psnr_plot, 1, 1)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self)  # not scrolled: the plots give way, not the rest
         layout.addLayout(plots, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.log)
@@ -200,11 +208,21 @@ class RunPage(QWizardPage):
     def start(self, spec: RunSpec, *, resume: bool = False) -> None:
         """Start (or resume) ``spec`` and follow its metrics from the beginning.
 
-        A run that another window or app trains now is not started; the page says so.
+        A run that another window or app trains now is not started, nor one whose folder
+        cannot be written, nor a resume of a checkpoint that cannot be read (Start afresh
+        is offered); the page says so.
         """
         self._reset(spec)
         self.stale = False
-        if not self.process.start(spec, resume=resume):
+        if resume and unreadable_checkpoint(spec):
+            self.process.adopt(spec, "failed")  # _state says why and offers Start afresh
+            return
+        try:
+            started = self.process.start(spec, resume=resume)
+        except ImageWriteError as error:
+            self.status.setText(f"Not started: {error}")
+            return
+        if not started:
             self.status.setText(f"Not started: {spec.folder.name} is being trained elsewhere.")
             self.note(
                 f"{spec.folder} is being trained by another window or app, or by a training "
@@ -255,21 +273,29 @@ class RunPage(QWizardPage):
     def resume(self) -> None:
         """Resume the current run from its checkpoint, or start it again if it has none.
 
-        A run whose data folder changed since it began (:attr:`stale`) starts afresh on
-        the folder's current files, in its own folder: its checkpoint, model and metrics
-        are replaced.
+        A run whose data folder changed since it began, or whose checkpoint cannot be
+        read (:attr:`stale`), starts afresh on the folder's current files, in its own
+        folder: its checkpoint, model and metrics are replaced. A checkpoint found
+        unreadable only now is not resumed: the page says so and offers Start afresh.
         """
         spec = self.process.spec
         if spec is None or self.process.is_running():
             return
-        if self.stale:
-            for path in (spec.config.checkpoint_path, spec.output, card_path(spec.output)):
-                path.unlink(missing_ok=True)
-        resume = checkpoint_step(spec) is not None
-        if not resume and not is_locked(spec.output):
-            # The records of the steps thrown away are not shown again; a run trained
-            # elsewhere keeps its own (start() then refuses it and says so).
-            spec.config.metrics_path.unlink(missing_ok=True)
+        try:
+            if self.stale:
+                for path in (spec.config.checkpoint_path, spec.output, card_path(spec.output)):
+                    path.unlink(missing_ok=True)
+            elif self._checkpoint_unreadable(spec):
+                self._buttons(self.process.state)
+                return
+            resume = checkpoint_step(spec) is not None
+            if not resume and not is_locked(spec.output):
+                # The records of the steps thrown away are not shown again; a run trained
+                # elsewhere keeps its own (start() then refuses it and says so).
+                spec.config.metrics_path.unlink(missing_ok=True)
+        except OSError as error:
+            self.status.setText(f"Not started: {os_error_line(error)}")
+            return
         self.start(spec, resume=resume)
 
     def pause(self) -> None:
@@ -380,7 +406,7 @@ class RunPage(QWizardPage):
         data_changed = self.process.exit_code == DATA_CHANGED_STATUS
         if state == "failed" and spec is not None and data_changed:
             self.stale = True
-            write_run(spec, STALE)  # not offered for resuming again
+            self._record(spec, STALE)  # not offered for resuming again
             self.status.setText("Cannot resume: the data folder has changed.")
             self.note(
                 f"The images in {spec.data} have changed since this run began, so it cannot "
@@ -390,16 +416,37 @@ class RunPage(QWizardPage):
         elif state in STOPPED and checkpoint is not None:
             self.status.setText(f"{state}: Resume from step {checkpoint[0]} (its checkpoint)")
         elif state in STOPPED and spec is not None and checkpoint is None:
-            # The step logged last: the run may have gone on a little (into the validation
-            # and checkpoint due at that step, say) before it stopped.
-            when = f" after step {self.losses[-1][0]}" if self.losses else ""
-            self.status.setText(
-                f"{state.capitalize()}{when}, before its first checkpoint was written (one "
-                f"every {spec.checkpoint_every} steps): nothing to resume."
-            )
+            if not self._checkpoint_unreadable(spec):  # which says so, where it cannot be read
+                # The step logged last: the run may have gone on a little (into the
+                # validation and checkpoint due at that step, say) before it stopped.
+                when = f" after step {self.losses[-1][0]}" if self.losses else ""
+                self.status.setText(
+                    f"{state.capitalize()}{when}, before its first checkpoint was written "
+                    f"(one every {spec.checkpoint_every} steps): nothing to resume."
+                )
         self._buttons(state)
         self.stateChanged.emit(state)
         self.completeChanged.emit()
+
+    def _checkpoint_unreadable(self, spec: RunSpec) -> bool:
+        """Whether the run's checkpoint cannot be read; if so, say why and offer Start afresh."""
+        why = unreadable_checkpoint(spec)
+        if not why:
+            return False
+        self.stale = True
+        self._record(spec, STALE)  # not offered for resuming again
+        self.status.setText("Cannot resume: the run's checkpoint cannot be read.")
+        self.note(
+            f"{why}. Press Start afresh to train anew (the run's checkpoint and model are "
+            "replaced)."
+        )
+        return True
+
+    def _record(self, spec: RunSpec, state: str) -> None:
+        """Store the run's state; say in the log where it cannot be."""
+        why = record_state(spec, state)
+        if why:
+            self.note(f"The run's state ({state}) could not be recorded: {why}")
 
     def _step(self) -> str:
         return f": step {self.losses[-1][0]}" if self.losses else ""

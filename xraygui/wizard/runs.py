@@ -18,7 +18,9 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from core.diffusion import card_path
-from core.training.checkpoint import read_checkpoint
+from core.errors import XrayError, error_line
+from core.io.atomic import atomic_write
+from core.training.checkpoint import DAMAGED, read_checkpoint
 from core.training.config import TrainConfig
 from xraygui.wizard.lock import is_locked
 
@@ -29,7 +31,10 @@ trains it any more, as after a crash of the app)."""
 SAVED = "saved"
 """State of a finished run whose model was saved to the user's models."""
 STALE = "stale"
-"""State of a run that cannot be resumed: its data folder changed since it began."""
+"""State of a run that cannot be resumed: its data folder changed since it began, or its
+checkpoint cannot be read."""
+CLI_ADVICE = "; " + DAMAGED.partition("; ")[2]
+"""The command line's advice that ends a damaged checkpoint's message: the wizard gives its own."""
 
 
 def runs_root() -> Path:
@@ -165,11 +170,44 @@ def new_run_folder(root: Path, data: Path) -> Path:
 
 
 def write_run(spec: RunSpec, state: str) -> None:
-    """Store the spec and state (``running``, ``paused``, ``finished``...) in the run folder."""
-    path = spec.folder / RUN_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"state": state, "spec": spec.to_json()}, indent=2), "utf-8")
-    tmp.replace(path)
+    """Store the spec and state (``running``, ``paused``, ``finished``...) in the run folder.
+
+    The file is replaced whole or not at all (:func:`core.io.atomic.atomic_write`).
+
+    Raises
+    ------
+    ImageWriteError
+        ``"<folder>/run.json: <reason>"`` where it cannot be written (a full disk, no
+        permission); the file is left as it was.
+    """
+    text = json.dumps({"state": state, "spec": spec.to_json()}, indent=2)
+    with atomic_write(spec.folder / RUN_FILE, overwrite=True) as out:
+        out.write(text.encode("utf-8"))
+
+
+def record_state(spec: RunSpec, state: str) -> str:
+    """Store the state as :func:`write_run` does; say why it could not be, if it could not.
+
+    The state is the run's record for later sessions: what happened goes on when it
+    cannot be written, and the caller shows the reason.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+    state : str
+        Its new state.
+
+    Returns
+    -------
+    str
+        Empty where it was stored; else one line naming the file and the reason.
+    """
+    try:
+        write_run(spec, state)
+    except (XrayError, OSError) as error:
+        return error_line(error)
+    return ""
 
 
 def read_run(folder: Path) -> tuple[RunSpec, str]:
@@ -179,12 +217,42 @@ def read_run(folder: Path) -> tuple[RunSpec, str]:
 
 
 def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
-    """Return the steps done and seconds spent at the run's checkpoint; None without one."""
+    """Return the steps done and seconds spent at the run's checkpoint.
+
+    None without one, or where it cannot be read (:func:`unreadable_checkpoint` says why).
+    """
     path = spec.config.checkpoint_path
     if not path.is_file():
         return None
-    stored = read_checkpoint(path)
+    try:
+        stored = read_checkpoint(path)
+    except (ValueError, OSError):
+        return None
     return stored.step, float(stored.extra.get("elapsed_s", 0.0))
+
+
+def unreadable_checkpoint(spec: RunSpec) -> str:
+    """Say why the run's checkpoint cannot be resumed from: damaged, cut short, unreadable.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    str
+        One line naming the checkpoint and the reason, without the command line's advice
+        (:data:`CLI_ADVICE`); empty where it can be read or there is none.
+    """
+    path = spec.config.checkpoint_path
+    if not path.is_file():
+        return ""
+    try:
+        read_checkpoint(path)
+    except (ValueError, OSError) as error:
+        return error_line(error).removesuffix(CLI_ADVICE)
+    return ""
 
 
 def all_steps_done(spec: RunSpec) -> bool:

@@ -253,7 +253,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     """Read each frame of a file as training does; add its images or why it is unusable."""
     path = record.path
     try:
-        image = read_image(path)
+        image = read_image(path, digest=False)  # as training reads it: no hashing
         kind = detect_format(path).upper()
         shape = _cropped_shape(image)
     except (XrayError, OSError, ValueError) as error:
@@ -267,7 +267,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     for frame in frames:
         if frame.frame > 0:
             try:
-                shape = _cropped_shape(read_image(path, frame=frame.frame))
+                shape = _cropped_shape(read_image(path, frame=frame.frame, digest=False))
             except (XrayError, OSError, ValueError) as error:
                 reason = _reason(error, path)
                 report.unreadable.append((path, f"{frame.frame_label}: {reason}"))

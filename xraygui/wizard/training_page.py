@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 from core.diffusion.unet import UNetConfig
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
+from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.scan import ScanReport
 
 GIB = 1024**3
@@ -102,9 +103,11 @@ class TrainingPage(QWizardPage):
         self.minutes.setRange(0.05, 7 * 24 * 60)
         self.minutes.setValue(60)
         self.minutes.setSuffix(" min")
+        self.minutes.setAccessibleName("Time budget")  # its label is a radio button
         self.steps = QSpinBox()
         self.steps.setRange(1, 10_000_000)
         self.steps.setValue(20_000)
+        self.steps.setAccessibleName("Number of steps")
         self.by_time.toggled.connect(self.minutes.setEnabled)
         self.by_steps.toggled.connect(self.steps.setEnabled)
         self.steps.setEnabled(False)
@@ -137,7 +140,7 @@ class TrainingPage(QWizardPage):
         self.selection.setWordWrap(True)
         self._defaults_for_device("auto")
 
-        form = QFormLayout(self)
+        form = QFormLayout(scrolling_body(self))
         form.addRow(self.finetune)
         form.addRow(self.fresh)
         form.addRow("Architecture:", self.architecture)

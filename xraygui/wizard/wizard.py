@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from core.cores import usable_cores
@@ -34,6 +34,32 @@ CADENCE = {"log_every": 10, "val_every": 200, "checkpoint_every": 200}
 """Steps between loss records, validations and checkpoints of a new run (:attr:`cadence`)."""
 KEPT_STATES = frozenset({"finished", "paused", "cancelled"})
 """States of a run that the Run page keeps when the pages still describe it."""
+PREFERRED_SIZE = QSize(820, 640)
+"""The wizard's size where the screen has room and its pages need no more."""
+FRAME_ROOM = QSize(20, 40)
+"""Room left on the screen for the window's frame and title bar."""
+
+
+def fitted_size(hint: QSize, available: QRect) -> QSize:
+    """Return the wizard's size: its size hint, at least :data:`PREFERRED_SIZE`, on the screen.
+
+    Its pages scroll (:func:`xraygui.wizard.common.scrolling_body`; the Run page's plots
+    shrink instead), so a screen smaller than that (853 x 480 logical pixels at
+    1280 x 720 and 150 %) only makes them scroll.
+
+    Parameters
+    ----------
+    hint : QSize
+        The wizard's size hint (larger with a large font).
+    available : QRect
+        The screen's available geometry.
+
+    Returns
+    -------
+    QSize
+    """
+    room = available.size() - FRAME_ROOM
+    return hint.expandedTo(PREFERRED_SIZE).boundedTo(room)
 
 
 class TrainWizard(QWizard):
@@ -108,8 +134,7 @@ class TrainWizard(QWizard):
         self._stop_wait.timeout.connect(self.run_page.process.cancel)
         self.run_page.process.stateChanged.connect(self._run_state)
         self.cadence = dict(CADENCE)
-        available = self.screen().availableGeometry()  # small or scaled screens: fit them
-        self.resize(min(820, available.width() - 20), min(640, available.height() - 40))
+        self.resize(fitted_size(self.sizeHint(), self.screen().availableGeometry()))
 
     def _training_size_changed(self) -> None:
         page = self.training_page
@@ -280,7 +305,7 @@ class TrainWizard(QWizard):
     def unsaved_run(self) -> RunSpec | None:
         """Return the run shown whose model finished but was neither saved nor discarded, if any."""
         for spec in (self.result_page.spec, self.run_page.process.spec):
-            if spec is not None and is_unsaved(spec):
+            if spec is not None and spec != self.result_page.saved_run and is_unsaved(spec):
                 return spec
         return None
 
