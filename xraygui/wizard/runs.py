@@ -20,7 +20,7 @@ from platformdirs import user_data_dir
 from core.diffusion import card_path
 from core.errors import XrayError, error_line
 from core.io.atomic import atomic_write
-from core.training.checkpoint import DAMAGED, read_checkpoint
+from core.training.checkpoint import DAMAGED, Checkpoint, read_checkpoint
 from core.training.config import TrainConfig
 from xraygui.wizard.lock import is_locked
 
@@ -221,14 +221,8 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
 
     None without one, or where it cannot be read (:func:`unreadable_checkpoint` says why).
     """
-    path = spec.config.checkpoint_path
-    if not path.is_file():
-        return None
-    try:
-        stored = read_checkpoint(path)
-    except (ValueError, OSError):
-        return None
-    return stored.step, float(stored.extra.get("elapsed_s", 0.0))
+    stored, _ = _read_checkpoint(spec)
+    return None if stored is None else (stored.step, float(stored.extra.get("elapsed_s", 0.0)))
 
 
 def unreadable_checkpoint(spec: RunSpec) -> str:
@@ -245,14 +239,18 @@ def unreadable_checkpoint(spec: RunSpec) -> str:
         One line naming the checkpoint and the reason, without the command line's advice
         (:data:`CLI_ADVICE`); empty where it can be read or there is none.
     """
+    return _read_checkpoint(spec)[1]
+
+
+def _read_checkpoint(spec: RunSpec) -> tuple[Checkpoint | None, str]:
+    """Read the run's checkpoint: it and "", or None and why it cannot be read ("": none)."""
     path = spec.config.checkpoint_path
     if not path.is_file():
-        return ""
+        return None, ""
     try:
-        read_checkpoint(path)
+        return read_checkpoint(path), ""
     except (ValueError, OSError) as error:
-        return error_line(error).removesuffix(CLI_ADVICE)
-    return ""
+        return None, error_line(error).removesuffix(CLI_ADVICE)
 
 
 def all_steps_done(spec: RunSpec) -> bool:
