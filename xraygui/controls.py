@@ -115,11 +115,10 @@ class ControlPanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self._running = False  # a job runs (set_running): a model loaded meanwhile keeps it so
-        self.model = QComboBox()
+        self.model = ShrinkingComboBox(COMBO_LETTERS)  # a long name ends in an ellipsis
         self.model.setSizeAdjustPolicy(  # a long model name does not widen the panel
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.model.setMinimumContentsLength(COMBO_LETTERS)
         self.model.setAccessibleName("Model")  # a list box's name is else its current entry
         load = QToolButton(text="...")
         load.setAccessibleName("Load model file")

@@ -69,3 +69,15 @@ def test_the_tooltip_says_the_entry_then_what_the_box_is_for(box):
     assert box.toolTip() == f"{ENTRY}\n\n{TIP}"
     box.setCurrentIndex(1)
     assert box.toolTip() == f"Forward process q(x_t | x_0)\n\n{TIP}"
+
+
+def test_every_list_box_of_the_denoise_panel_ends_a_cut_entry_with_an_ellipsis(qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from xraygui.controls import ControlPanel
+
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    boxes = panel.findChildren(QComboBox)
+    assert panel.model in boxes  # the model's name was cut mid-word: "Bundled (xray-dif"
+    assert all(isinstance(box, ShrinkingComboBox) for box in boxes)
