@@ -63,7 +63,14 @@ SPREAD_RATIO = 2.0
 
 
 def format_mse(value: float) -> str:
-    """Format an MSE for display, as the panel, the PDF report and the CLI show it (``.4g``)."""
+    """Format an MSE for display, as the panel, the PDF report and the CLI show it.
+
+    Four significant digits (``.4g``), from 10,000 up without an exponent: ``"19440"``,
+    not ``"1.944e+04"``, which reads badly beside the other rows (and no digit grouping,
+    so that a script reading the command's text still reads a number).
+    """
+    if math.isfinite(value) and 1e4 <= abs(value) < 1e15:
+        return f"{float(f'{value:.4g}'):.0f}"
     return f"{value:.4g}"
 
 

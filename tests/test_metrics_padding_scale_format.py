@@ -100,8 +100,11 @@ def test_psnr_and_ssim_have_one_format(value, psnr_text, ssim_text):
     assert format_ssim(value) == ssim_text
 
 
-def test_mse_has_four_significant_digits():
-    assert format_mse(2233456.7) == "2.233e+06" and format_mse(606.91) == "606.9"
+def test_mse_has_four_significant_digits_and_no_exponent_from_ten_thousand():
+    assert format_mse(2233456.7) == "2233000" and format_mse(19436.2) == "19440"
+    assert format_mse(606.91) == "606.9" and format_mse(9999.4) == "9999"
+    assert format_mse(1.2345e-5) == "1.234e-05"  # images on [0, 1]
+    assert format_mse(math.inf) == "inf"
 
 
 def test_an_infinite_psnr_is_flagged_in_plain_values():
