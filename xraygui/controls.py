@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from core.denoise import VIEW_COUNTS
 from core.denoise.tiling import FLOAT32_TILE, GPU_MAX_TILE
 from core.device import DEVICE_CHOICES
 from xraygui.compact import ShrinkingComboBox
-from xraygui.exact_spinbox import warning_colour
+from xraygui.exact_spinbox import LocaleSpinBox, warning_colour
 from xraygui.models import (
     ModelEntry,
     remembered_entry,
@@ -139,7 +138,7 @@ class ControlPanel(QWidget):
             "Reverse-diffusion steps: 1 gives the posterior mean (fastest, smoothest);\n"
             "more steps give sharper texture and a longer timeline"
         )
-        self.strength = QDoubleSpinBox(
+        self.strength = LocaleSpinBox(
             decimals=2, minimum=0.1, maximum=5.0, value=1.0, singleStep=0.1, prefix="x "
         )
         self.strength.setAccessibleName("Strength")
@@ -309,7 +308,7 @@ class ControlPanel(QWidget):
             model=Path(model) if model else None,
             sampler=self.sampler.currentData(),
             n_steps=self.steps.value(),
-            strength=self.strength.value(),
+            strength=self.strength.typed_value(),  # a shortcut leaves the focus in it
             seed=self.seed.value(),
             device=self.device.currentText(),
             views=self.views.currentData(),

@@ -133,60 +133,51 @@ def rounded_text(value: float, locale: QLocale, digits: int = SHOWN_DIGITS) -> s
     return text
 
 
-class ExactSpinBox(QDoubleSpinBox):
-    """A :class:`QDoubleSpinBox` that keeps every digit typed, e.g. a report's recorded value.
+class LocaleSpinBox(QDoubleSpinBox):
+    """A :class:`QDoubleSpinBox` that reads typed text as :func:`read_number` does.
 
-    A plain spin box rounds to its decimals and pads them with zeros; this one
-    shows a value as :func:`exact_text` writes it and reads typed text as
-    :func:`read_number` does, in the field's locale (a decimal comma in German,
-    where a point only groups thousands: ``"20.000"`` is 20000), so a number
-    copied from a simulation's description is entered exactly (with the locale's
-    decimal separator in place of the description's point). No typed character is
-    dropped: text that is no number in range is kept, shown in red inside a frame,
-    with an accessible description that names the range (:meth:`range_text`), and
-    not taken; it stays when the field loses the focus, and Enter (with a beep)
-    leaves it to be corrected rather than accepting the dialog with the field's last
-    value. Typed text is taken
-    on Enter or when the focus leaves (no keyboard tracking), so ``valueChanged`` never
-    carries a half-typed number; an arrow key steps from the number shown.
+    Its text is written as a plain spin box writes it (its decimals, the locale's
+    decimal separator, any prefix and suffix). Typed text is read in the field's
+    locale by the rule of :func:`read_number`: a group separator only between groups
+    of three digits, so that in German ``"0,5"`` is 0.5, ``"20.000"`` is 20000 and
+    ``"0.5"`` is no number (a plain spin box reads it as 5, its point dropped as a
+    thousands separator). No typed character is dropped: text that is no number in
+    range is kept, shown in red inside a frame, with an accessible description that
+    names the range (:meth:`range_text`), and not taken; it stays when the field loses
+    the focus, and Enter (with a beep) leaves it to be corrected rather than accepting
+    a dialog or a wizard page with the field's last value. Typed text is taken on Enter
+    or when the focus leaves (no keyboard tracking), never a prefix of it (``"2"`` of
+    ``"2,5"``) while the rest is typed; :meth:`typed_value` takes it where a command
+    reads the field without the focus leaving it. An arrow key steps from the number
+    shown. A number with more decimals than the field keeps is rounded to them, as a
+    plain spin box rounds a value it is given.
 
     Parameters
     ----------
-    minimum, maximum, value : float
-        The range and the initial value.
     parent : QWidget, optional
         The parent widget.
+    **properties
+        Qt properties set on the field, as a plain spin box takes them
+        (``decimals=2, minimum=0.1, prefix="x "``, say).
     """
 
-    _rounded = False  # shown rounded (set_shown_rounded); Qt writes text before __init__ ends
-
-    def __init__(
-        self, *, minimum: float, maximum: float, value: float, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setDecimals(EXACT_DECIMALS)
-        self.setRange(minimum, maximum)
-        # Typed text becomes the value on Enter or when the focus leaves, never a prefix
-        # of it ("4" of "4,5") while the rest is being typed.
+    def __init__(self, parent: QWidget | None = None, **properties: object) -> None:
+        super().__init__(parent, **properties)
         self.setKeyboardTracking(False)
-        self.setValue(value)
         self.lineEdit().textChanged.connect(self._mark_invalid)
+        self._mark_invalid()
 
-    def set_shown_rounded(self, rounded: bool) -> None:
-        """Show the value rounded (:func:`rounded_text`) or exactly; the value stays exact.
+    def typed_value(self) -> float:
+        """Take a number in range typed but not yet entered, and return the value.
 
-        For a field that only shows a value (a measured one, the field disabled): all its
-        digits would be noise beside the same value rounded. Its text is not read back
-        while it is rounded; typed text is read as ever once it shows exactly again.
-
-        Parameters
-        ----------
-        rounded : bool
-            Whether to show :data:`SHOWN_DIGITS` significant digits, grouped.
+        Returns
+        -------
+        float
+            The typed number; the last value taken where the text is none (it stays, red).
         """
-        if rounded != self._rounded:
-            self._rounded = rounded
-            self.setValue(self.value())  # rewrites the text
+        if self.hasAcceptableInput():
+            self.interpretText()
+        return self.value()
 
     def range_text(self) -> str:
         """Say what the field takes, in its locale: ``"a number from 0.5 to 100 %"``."""
@@ -221,12 +212,6 @@ class ExactSpinBox(QDoubleSpinBox):
     def _number_text(self, text: str) -> str:
         """Return ``text`` without the field's prefix and suffix."""
         return text.removeprefix(self.prefix()).removesuffix(self.suffix())
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
-        """Show ``value`` as :func:`exact_text` does, or rounded (:meth:`set_shown_rounded`)."""
-        if self._rounded:
-            return rounded_text(value, self.locale())
-        return exact_text(value, self._separators()[0])
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
         """Read typed text as :func:`read_number` does (the current value where it is none)."""
@@ -298,3 +283,56 @@ class ExactSpinBox(QDoubleSpinBox):
         if self.accessibleDescription() != description:
             self.setAccessibleDescription(description)
         self.update()  # the frame
+
+
+class ExactSpinBox(LocaleSpinBox):
+    """A :class:`LocaleSpinBox` that keeps every digit typed, e.g. a report's recorded value.
+
+    A plain spin box rounds to its decimals and pads them with zeros; this one
+    shows a value as :func:`exact_text` writes it and reads typed text as
+    :class:`LocaleSpinBox` does, in the field's locale (a decimal comma in German,
+    where a point only groups thousands: ``"20.000"`` is 20000), so a number
+    copied from a simulation's description is entered exactly (with the locale's
+    decimal separator in place of the description's point). Text that is no number
+    in range is kept, marked and not taken, and typed text is taken on Enter or when
+    the focus leaves, as in :class:`LocaleSpinBox`.
+
+    Parameters
+    ----------
+    minimum, maximum, value : float
+        The range and the initial value.
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    _rounded = False  # shown rounded (set_shown_rounded); Qt writes text before __init__ ends
+
+    def __init__(
+        self, *, minimum: float, maximum: float, value: float, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setDecimals(EXACT_DECIMALS)
+        self.setRange(minimum, maximum)
+        self.setValue(value)
+
+    def set_shown_rounded(self, rounded: bool) -> None:
+        """Show the value rounded (:func:`rounded_text`) or exactly; the value stays exact.
+
+        For a field that only shows a value (a measured one, the field disabled): all its
+        digits would be noise beside the same value rounded. Its text is not read back
+        while it is rounded; typed text is read as ever once it shows exactly again.
+
+        Parameters
+        ----------
+        rounded : bool
+            Whether to show :data:`SHOWN_DIGITS` significant digits, grouped.
+        """
+        if rounded != self._rounded:
+            self._rounded = rounded
+            self.setValue(self.value())  # rewrites the text
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        """Show ``value`` as :func:`exact_text` does, or rounded (:meth:`set_shown_rounded`)."""
+        if self._rounded:
+            return rounded_text(value, self.locale())
+        return exact_text(value, self._separators()[0])

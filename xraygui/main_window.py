@@ -56,7 +56,7 @@ from xraygui.busy import busy
 from xraygui.catalog import scan_images
 from xraygui.compact import VerticalScroll
 from xraygui.controls import ControlPanel, DenoiseOptions
-from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog
+from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, grouping
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
@@ -1635,7 +1635,8 @@ class MainWindow(QMainWindow):
         quanta = "measured" if settings.measured else "assumed"
         message = (
             f"Showing a simulated {percent} % dose "
-            f"({settings.photons_per_pixel:,.0f} {quanta} quanta per pixel at full dose)"
+            f"({grouping(self.locale()).toString(float(settings.photons_per_pixel), 'f', 0)} "
+            f"{quanta} quanta per pixel at full dose)"
         )
         if replaced is not None:
             name = image_name(replaced)

@@ -17,6 +17,7 @@ from core.denoise.low_quanta import QUANTA_NOT_CHECKED
 from core.display import to_display
 from core.image import Window, XrayImage
 from core.io.paths import resolved
+from core.io.safe_text import text_safe
 from core.noise import LowDoseSettings
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def self_reference(reference: XrayImage, image: XrayImage) -> str | None:
 
 def image_name(image: XrayImage) -> str:
     """Return the name of an image's file, or ``"the image"`` for one not from a file."""
-    return "the image" if image.source_path is None else image.source_path.name
+    return "the image" if image.source_path is None else text_safe(image.source_path.name)
 
 
 DEMO_SIDE = 256

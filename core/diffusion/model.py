@@ -403,7 +403,10 @@ def save_model(
         code_commit=code_commit(CODE_FOLDER),
         intended_use=INTENDED_USE,
     )
-    text = (json.dumps(card.to_json(), indent=2) + "\n").encode("utf-8")
+    # Readable UTF-8, as the weights header; a lone surrogate left in a name is written
+    # as its JSON escape (\udcf6), as ensure_ascii did, rather than failing the save.
+    text = json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n"
+    text = text.encode("utf-8", "backslashreplace")
     with atomic_write(path, overwrite=True, needed=len(weights)) as file:
         os.chmod(file.name, 0o644)  # a model is meant to be shared, whatever the umask
         file.write(weights)

@@ -25,6 +25,7 @@ from core.errors import XrayError, collecting_warnings
 from core.image import XrayImage, frame_label
 from core.io import read_image
 from core.io.paths import unlisted_reason
+from core.io.safe_text import text_safe
 from core.io.sniff import detect_format, is_image_candidate
 from core.noise.value_range import value_range
 from core.training.patient_table import (
@@ -862,7 +863,7 @@ def describe_source(folder: str | Path) -> dict[str, Any]:
             log.warning("leaving %s out of the model card: %s", sub, unlisted_reason(error))
             continue
         if texts:
-            sources[relative.as_posix()] = texts
+            sources[text_safe(relative.as_posix())] = texts
     if sources:
         out["sources"] = sources
     if not out:

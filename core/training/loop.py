@@ -38,6 +38,7 @@ from core.diffusion.grow import is_deepening, load_deepened
 from core.diffusion.model import DiffusionModel, ModelCard, card_path, load_model, save_model
 from core.diffusion.sampler import q_sample
 from core.diffusion.unet import UNet
+from core.io.safe_text import text_safe
 from core.resources import file_sha256
 from core.training.checkpoint import (
     Checkpoint,
@@ -305,10 +306,13 @@ def _prepare_data(
         f"binned {config.binning} x {config.binning}" if config.binning > 1 else "as stored",
     )
     split = split_to_json(selection, config.data)
+    terms = describe_source(config.data)
+    if "no_terms" in terms:  # names the folder
+        terms["no_terms"] = text_safe(terms["no_terms"])
     # The card is shared with the model: counts and hashes, never a patient id or a file's name.
     card = {
-        "name": config.data.name,
-        **describe_source(config.data),
+        "name": text_safe(config.data.name),  # a folder name not valid UTF-8, as \xNN
+        **terms,
         "n_images": n_images,
         "n_files": n_files,
         "images": f"{n_images} images from {n_files} files: every frame of a multi-frame "

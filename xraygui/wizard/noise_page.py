@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,8 @@ from core.noise import (
     simulate_low_dose_image,
 )
 from core.noise.dose import dose_percent
+from xraygui.dialogs import grouping
+from xraygui.exact_spinbox import LocaleSpinBox
 from xraygui.wizard.common import grey_pixmap, scrolling_body
 from xraygui.wizard.runs import validation_doses
 
@@ -37,7 +38,7 @@ HONEST_NOTE = (
     "training, a centred crop of each held-out image is simulated at the lowest, the "
     "middle (geometric mean) and the highest dose, as in this preview (quantum thinning "
     "of the quanta measured from each held-out image's own noise where its noise allows, "
-    f"else {DEFAULT_PHOTONS_PER_PIXEL:,.0f} per unattenuated pixel, plus this electronic "
+    "else {quanta} per unattenuated pixel, plus this electronic "
     "noise), and denoised as the app denoises (blind noise estimate, variance "
     "stabilisation, reverse diffusion from the estimated level, 1 view). Its PSNR and SSIM "
     "against the full-dose crop are shown on the Run and Result pages beside those of the "
@@ -45,6 +46,7 @@ HONEST_NOTE = (
     "noise, which counts as error, so at high doses the denoised score can fall below the "
     "noisy one."
 )
+"""What the dose settings do; ``{quanta}`` takes the default quanta, written in the locale."""
 
 
 NOT_VALIDATED = (
@@ -104,7 +106,7 @@ class NoisePage(QWizardPage):
         self.electronic = self._spin(0.0, 100.0, DEFAULT_ELECTRONIC_NOISE, 0.5)
         self.clean = QLabel()
         self.simulated = QLabel()
-        self.note = QLabel(HONEST_NOTE)
+        self.note = QLabel(HONEST_NOTE.format(quanta=self._whole(DEFAULT_PHOTONS_PER_PIXEL)))
         self.note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Lowest dose (of the full dose):", self.dose_low)
@@ -128,8 +130,8 @@ class NoisePage(QWizardPage):
 
     def _spin(
         self, low: float, high: float, value: float, step: float, *, suffix: str = ""
-    ) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
+    ) -> LocaleSpinBox:
+        spin = LocaleSpinBox()
         spin.setSuffix(suffix)
         spin.setRange(low, high)
         spin.setDecimals(2)
@@ -138,12 +140,17 @@ class NoisePage(QWizardPage):
         spin.valueChanged.connect(self.update_preview)
         return spin
 
+    def _whole(self, number: float) -> str:
+        """Write ``number`` rounded to a whole one, thousands grouped in the page's locale."""
+        return grouping(self.locale()).toString(float(number), "f", 0)
+
     def dose_range(self) -> tuple[float, float]:
         """Lowest and highest dose as fractions of the full dose, in order.
 
         The fields show percent, as the main window does; the training takes fractions.
         """
-        a, b = (float(f"{field.value() / 100.0:.6g}") for field in (self.dose_low, self.dose_high))
+        fields = (self.dose_low, self.dose_high)
+        a, b = (float(f"{field.typed_value() / 100.0:.6g}") for field in fields)
         return (min(a, b), max(a, b))
 
     def set_image(self, path: Path | None) -> None:
@@ -199,10 +206,11 @@ class NoisePage(QWizardPage):
         self.clean.setPixmap(grey_pixmap(clean))
         self.simulated.setPixmap(grey_pixmap(low))
         quanta = (
-            f"quanta measured from its noise: {full.photons_per_pixel:,.0f} per unattenuated pixel"
+            f"quanta measured from its noise: {self._whole(full.photons_per_pixel)} per "
+            "unattenuated pixel"
             if why_not is None
             else f"its quanta cannot be measured ({why_not}), so "
-            f"{full.photons_per_pixel:,.0f} per unattenuated pixel are taken"
+            f"{self._whole(full.photons_per_pixel)} per unattenuated pixel are taken"
         )
         percent = dose_percent(dose, exact=False)
         self.caption.setText(

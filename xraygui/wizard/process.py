@@ -11,6 +11,7 @@ so that no other window or app trains it too.
 
 from __future__ import annotations
 
+import codecs
 import signal
 import sys
 
@@ -28,6 +29,11 @@ STOPPED_STATUSES = frozenset(
 """Exit statuses of a run stopped early with a checkpoint and its model (130, 143, 129)."""
 STOP_REQUEST_MS = 1000
 """Interval at which a Pause's stop file is put back while the process still runs."""
+
+
+def _output_decoder() -> codecs.IncrementalDecoder:
+    """Return a decoder of a process's UTF-8 output that keeps a split character's start."""
+    return codecs.getincrementaldecoder("utf-8")("replace")
 
 
 def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
@@ -110,6 +116,7 @@ class TrainingProcess(QObject):
         self._cancelled = False
         self.exit_code: int | None = None  # of the last process, once it has ended
         self._process: QProcess | None = None
+        self._decoder = _output_decoder()
         self._lock: QLockFile | None = None
         self._stop_request = QTimer(self)
         self._stop_request.setInterval(STOP_REQUEST_MS)
@@ -160,7 +167,7 @@ class TrainingProcess(QObject):
         process.finished.connect(self._finished)
         process.errorOccurred.connect(self._error)
         program, args = training_command(spec, resume=resume)
-        self._process = process
+        self._process, self._decoder = process, _output_decoder()
         self._set_state("running")
         process.start(program, args)
         return True
@@ -203,13 +210,16 @@ class TrainingProcess(QObject):
         if self._process is not None and self.spec is not None:
             request_stop(self.spec.output)
 
-    def _read(self) -> None:
+    def _read(self, *, final: bool = False) -> None:
+        """Emit the process's new output; a character split between two reads waits for its end."""
         if self._process is not None:
-            text = bytes(self._process.readAllStandardOutput().data()).decode("utf-8", "replace")
-            self.output.emit(text)
+            data = bytes(self._process.readAllStandardOutput().data())
+            text = self._decoder.decode(data, final=final)
+            if text:
+                self.output.emit(text)
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        self._read()
+        self._read(final=True)  # a character the process left incomplete, as U+FFFD
         self._ended()
         self.exit_code = code if status == QProcess.ExitStatus.NormalExit else None
         if status == QProcess.ExitStatus.NormalExit and code == 0:

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from core.errors import ImageWriteError, XrayError
 from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
+from xraygui.dialogs import grouping
 from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, record_state
@@ -178,16 +179,21 @@ def _quanta(settings: dict[str, Any]) -> str:
     """Say how a validation at doses chose its quanta per unattenuated pixel."""
     photons = settings.get("photons_per_pixel", 0)
     if not isinstance(photons, str):
-        return f"{photons:,.0f} quanta per unattenuated pixel"
+        return f"{_whole(photons)} quanta per unattenuated pixel"
     chosen = settings.get("quanta", {})
     text = "quanta measured from each image's noise"
     if chosen.get("fallback"):
         text += (
-            f", {chosen.get('fallback_photons_per_pixel', 0):,.0f} per unattenuated pixel for "
+            f", {_whole(chosen.get('fallback_photons_per_pixel', 0))} per unattenuated pixel for "
             f"the {chosen['fallback']} image{'s' if chosen['fallback'] != 1 else ''} whose "
             "noise did not tell them"
         )
     return text
+
+
+def _whole(number: float) -> str:
+    """Write ``number`` rounded to a whole one, thousands grouped in the default locale."""
+    return grouping(QLocale()).toString(float(number), "f", 0)
 
 
 def _number(value: float | None, spec: str) -> str:
@@ -296,7 +302,8 @@ def save_model_copy(spec: RunSpec, folder: Path, name: str) -> Path:
         shutil.copyfileobj(weights, out)
     try:
         with atomic_write(card_path(target)) as out:
-            out.write((json.dumps(card, indent=2) + "\n").encode("utf-8"))
+            text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"  # as save_model
+            out.write(text.encode("utf-8", "backslashreplace"))
     except ImageWriteError:
         target.unlink(missing_ok=True)  # weights without a card would not load
         raise

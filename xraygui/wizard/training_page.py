@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QRadioButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 from core.diffusion.unet import UNetConfig
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
+from xraygui.exact_spinbox import LocaleSpinBox
 from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.scan import ScanReport
 
@@ -99,7 +99,7 @@ class TrainingPage(QWizardPage):
         length = QButtonGroup(self)
         length.addButton(self.by_time)
         length.addButton(self.by_steps)
-        self.minutes = QDoubleSpinBox()
+        self.minutes = LocaleSpinBox()
         self.minutes.setRange(0.05, 7 * 24 * 60)
         self.minutes.setValue(60)
         self.minutes.setSuffix(" min")
@@ -224,5 +224,5 @@ class TrainingPage(QWizardPage):
     def length(self) -> tuple[int, float | None]:
         """Return the steps (learning-rate horizon) and time budget in minutes (None: all steps)."""
         if self.by_time.isChecked():
-            return 100_000, self.minutes.value()
+            return 100_000, self.minutes.typed_value()
         return self.steps.value(), None

@@ -175,7 +175,7 @@ class TrainWizard(QWizard):
             init_model=page.init_model(),
             architecture=page.architecture.currentText(),
             dose_range=self.noise_page.dose_range(),
-            electronic_noise=self.noise_page.electronic.value(),
+            electronic_noise=self.noise_page.electronic.typed_value(),
             threads=max(1, usable_cores() - 1),
             ignore_patient_table=self.data_page.ignores_tables(),
             **self.cadence,
