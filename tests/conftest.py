@@ -1,6 +1,7 @@
 """Test-wide set-up: Qt runs offscreen, whoever starts pytest."""
 
 import errno
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import core.io
 from core.io import write_new_dicom
 from core.io.dicom_write import new_dataset, write_dataset
 from core.noise import phantom_image
@@ -170,3 +172,18 @@ def file_attributes(monkeypatch):
         monkeypatch.setattr(data, "HAS_FILE_ATTRIBUTES", True)
 
     return mark
+
+
+@pytest.fixture
+def hashed(monkeypatch):
+    """The names of the files hashed from now on, none hashed before."""
+    names = []
+    real = hashlib.file_digest
+
+    def counting(file, digest):
+        names.append(file.name)
+        return real(file, digest)
+
+    monkeypatch.setattr(hashlib, "file_digest", counting)
+    monkeypatch.setattr(core.io, "_DIGESTS", {})
+    return names

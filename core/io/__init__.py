@@ -114,17 +114,17 @@ def read_image(path: str | os.PathLike[str], *, frame: int = 0, digest: bool = T
     try:
         with path.open("rb") as file:
             stamp = _stamp(os.fstat(file.fileno()))
-            digest = _sha256(file, stamp)
+            sha256 = _sha256(file, stamp)
             image = _decoded(path, source_format, frame)
     except OSError as error:
         raise ImageReadError(path, f"cannot read the file: {error.strerror or error}") from None
     if _stamp_now(path) != stamp:  # the decoders open it by name: the same file?
         raise ImageReadError(path, "the file changed while it was read; read it again")
     with _DIGESTS_LOCK:
-        _DIGESTS[stamp] = digest
+        _DIGESTS[stamp] = sha256
         while len(_DIGESTS) > _DIGESTS_KEPT:
             del _DIGESTS[next(iter(_DIGESTS))]
-    return replace(image, source_sha256=digest)
+    return replace(image, source_sha256=sha256)
 
 
 def _stamp(status: os.stat_result) -> tuple[int, ...]:

@@ -8,26 +8,9 @@ thumbnails, the wizard's scan and training read every file of a folder, and fram
 import hashlib
 
 import numpy as np
-import pytest
 
-import core.io
 from core.io import read_image
 from core.training.data import ImageRecord, load_images
-
-
-@pytest.fixture
-def hashed(monkeypatch):
-    """The names of the files hashed from now on, none hashed before."""
-    names = []
-    real = hashlib.file_digest
-
-    def counting(file, digest):
-        names.append(file.name)
-        return real(file, digest)
-
-    monkeypatch.setattr(hashlib, "file_digest", counting)
-    monkeypatch.setattr(core.io, "_DIGESTS", {})
-    return names
 
 
 def test_a_read_without_digest_hashes_nothing_and_records_no_digest(three_frame_dicom, hashed):

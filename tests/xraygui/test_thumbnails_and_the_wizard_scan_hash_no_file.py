@@ -1,30 +1,12 @@
 """The browser's thumbnails and the wizard's scan read every file of a folder for its pixels
 only: they hash none (``read_image(..., digest=False)``), as opening or exporting one does."""
 
-import hashlib
-
 import pytest
 
-import core.io
 from xraygui.catalog import ScanEntry, scan_images
 from xraygui.wizard.scan import scan_folder
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def hashed(monkeypatch):
-    """The names of the files hashed from now on, none hashed before."""
-    names = []
-    real = hashlib.file_digest
-
-    def counting(file, digest):
-        names.append(file.name)
-        return real(file, digest)
-
-    monkeypatch.setattr(hashlib, "file_digest", counting)
-    monkeypatch.setattr(core.io, "_DIGESTS", {})
-    return names
 
 
 def test_the_browser_s_thumbnails_hash_no_file(three_frame_dicom, hashed):
