@@ -16,9 +16,12 @@ those instead:
 - ``unpack`` rebuilds the folder with each training image as a float32 TIFF of its
   block means over 255, in ``[0, 1]``, under its own name with ``.tif``.
 
-Trained on the unpacked folder with ``--binning 1``, the model sees the same training
-pixels as with ``--binning 2`` on the PNGs (``2 m / 255 - 1`` for block means ``m``,
-to float32 rounding), the same split and the same validation images::
+Trained on the unpacked folder with ``--binning 1 --normalisation range``, the model sees
+the same training pixels as with ``--binning 2 --normalisation range`` on the PNGs
+(``2 m / 255 - 1`` for block means ``m``, to float32 rounding), the same split and the
+same validation images (the shipped model's second stage was trained so). With the
+default ``--normalisation percentiles`` the percentiles of the block means are not those
+of the films, so the pixels differ by the two maps' difference::
 
     python benchmarks/stage_binned.py pack ../shared/data/xray-train .stage
     python benchmarks/stage_binned.py unpack .stage /tmp/data/xray-train

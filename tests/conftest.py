@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydicom.fileset import FileSet
 
 import core.io
 from core.io import write_new_dicom
@@ -187,3 +188,29 @@ def hashed(monkeypatch):
     monkeypatch.setattr(hashlib, "file_digest", counting)
     monkeypatch.setattr(core.io, "_DIGESTS", {})
     return names
+
+
+@pytest.fixture
+def write_file_set():
+    """Return ``write(folder)``: a File-set as on a patient CD, one DX image and its DICOMDIR."""
+
+    def write(folder: Path) -> Path:
+        ds = new_dataset(
+            np.arange(32 * 32, dtype=np.uint16).reshape(32, 32),
+            photometric="MONOCHROME2",
+            bits_stored=12,
+            pixel_spacing=None,
+            patient_name="CD^Patient",
+            patient_id="CD1",
+            description="on a CD",
+            modality="DX",
+            window=None,
+        )
+        ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
+        ds.SeriesNumber = ds.InstanceNumber = 1
+        file_set = FileSet()
+        file_set.add(ds)
+        file_set.write(folder)
+        return folder
+
+    return write

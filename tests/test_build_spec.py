@@ -115,7 +115,7 @@ def _pyproject_list(key: str) -> list[str]:
 
 def test_pylibjpeg_libjpeg_is_no_dependency():
     requirements = _pyproject_list("dependencies")
-    assert "pydicom>=3.0,<4" in requirements and "imagecodecs>=2024.1" in requirements
+    assert "pydicom>=3.0.1,<4" in requirements and "imagecodecs>=2024.6.1" in requirements
     requirements += (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
     assert not [line for line in requirements if "pylibjpeg-libjpeg" in line]
 

@@ -5,7 +5,8 @@ real window instead and exits 0, or prints why and exits 1. ``xraygui --train ..
 is the training wizard's worker process in a frozen bundle (``python -m core.training``).
 Ctrl-C, SIGTERM and SIGHUP close the window as its close button does. Where Qt would
 abort for want of a display or of a system library its X11 platform needs, it says so in
-one line and exits 1 instead.
+one line and exits 1 instead; so it does where the Python package PySide6 is not installed,
+with the command that installs it, or another package the window needs (torch, say).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from core import limit_openmp_spinning
 
-limit_openmp_spinning()  # before torch loads, with the window's modules below
+limit_openmp_spinning()  # before torch loads, with the window's modules (main)
 
 SYSTEM_LIBRARIES = (
     "The app needs the system's OpenGL, EGL, fontconfig, GLib, D-Bus, X11 and XCB libraries "
@@ -42,19 +43,50 @@ NO_DISPLAY = (
     "or use QT_QPA_PLATFORM=offscreen for --smoke-test"
 )
 
+PYSIDE6 = "PySide6-Essentials==6.10.3"
+"""The Qt binding's package, as pyproject.toml and constraints.txt pin it."""
+QT_PACKAGES = ("PySide6", "shiboken6")
+"""The binding's top-level modules: what PySide6-Essentials installs, with its dependency."""
+
+
+def qt_import_problem(error: ImportError) -> str:
+    """Say in one line why Qt's binding did not import, and what to do.
+
+    Parameters
+    ----------
+    error : ImportError
+        From importing PySide6.
+
+    Returns
+    -------
+    str
+        Where Python finds no PySide6 or shiboken6 (``No module named ...``: an install
+        without its dependencies), that the package :data:`PYSIDE6` is not installed and
+        the command that installs it; else (a system library Qt loads is missing) the
+        error and :data:`SYSTEM_LIBRARIES`.
+    """
+    missing = isinstance(error, ModuleNotFoundError) and str(error).startswith("No module named")
+    if missing and (error.name or "").partition(".")[0] in QT_PACKAGES:
+        return (
+            f"xraygui: the Python package PySide6 is not installed ({error}): install it with "
+            f'"{sys.executable}" -m pip install {PYSIDE6}, or reinstall xray-denoise with its '
+            "dependencies"
+        )
+    return f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}"
+
+
 try:
     from PySide6.QtCore import QLibraryInfo, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
-except ImportError as error:  # a system library Qt loads is missing: say which, in one line
-    sys.exit(f"xraygui: Qt cannot start: {error}. {SYSTEM_LIBRARIES}")
+except ImportError as error:  # not installed, or a system library Qt loads is missing
+    sys.exit(qt_import_problem(error))
 
-# After Qt has been found to load (above).
+# After Qt has been found to load (above). The window's modules load PyTorch and SciPy,
+# seconds that --help and --version need not wait: main imports them once the arguments
+# are parsed.
 from core.code_version import software_version  # noqa: E402
-from core.io import silence_reader_libraries  # noqa: E402
 from core.resources import sample_image_path, version_line  # noqa: E402
 from xraygui.bundle_entry import run_without_qt  # noqa: E402
-from xraygui.main_window import MainWindow  # noqa: E402
-from xraygui.smoke import SmokeTestFailure, run_smoke_test  # noqa: E402
 from xraygui.worker import GeneratorWorker  # noqa: E402
 
 CLOSING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
@@ -251,6 +283,9 @@ def _end_jobs(app: QApplication, rounds: int = 100) -> None:
 
 
 def _smoke_test(args: argparse.Namespace, app: QApplication) -> int:
+    from xraygui.main_window import MainWindow
+    from xraygui.smoke import SmokeTestFailure, run_smoke_test
+
     with tempfile.TemporaryDirectory() as scratch:  # leave the user's settings alone
         settings = QSettings(str(Path(scratch) / "smoke.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings)
@@ -294,7 +329,19 @@ def main(argv: list[str] | None = None) -> int:
     status = run_without_qt(argv)
     if status is not None:
         return status
-    args = parse_args(argv)
+    args = parse_args(argv)  # --help and --version exit here, before the window's modules load
+    try:
+        from core.io import silence_reader_libraries
+        from xraygui.bugs import report_bugs
+        from xraygui.main_window import MainWindow
+    except ModuleNotFoundError as error:  # torch, say, in an install without its dependencies
+        from core.cli import is_missing_dependency, missing_dependency
+
+        if not is_missing_dependency(error):
+            raise  # a module of ours: a bug
+        print(f"xraygui: {missing_dependency(error)}", file=sys.stderr)
+        return 1  # as where Qt cannot start
+
     silence_reader_libraries()
     app = QApplication.instance()
     if app is None:
@@ -309,12 +356,14 @@ def main(argv: list[str] | None = None) -> int:
         return _smoke_test(args, app)
     received = _close_on_signals(app)
     window = MainWindow()
+    stop_reporting_bugs = report_bugs(window)
     if args.model is not None:
         window.add_model_file(args.model)
     window.show()
     window.open_files(args.files or [sample_image_path()])
     if not received or window.isVisible():  # else closed while the files were opening
         app.exec()
+    stop_reporting_bugs()
     # Jobs still running after the window's bounded wait, and others' (a wizard's scan), end here,
     # not at interpreter exit, where Qt would abort on a thread still running.
     _end_jobs(app)

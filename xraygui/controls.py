@@ -31,6 +31,7 @@ from xraygui.models import (
     stored_path,
     user_model_dir,
 )
+from xraygui.seed_box import SeedBox
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ class ControlPanel(QWidget):
         strength_row = QHBoxLayout()
         strength_row.addWidget(self.strength, 1)
         strength_row.addWidget(auto)
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed = SeedBox()
+        self.seed.setAccessibleName("Seed")
         self.seed.setToolTip(
             "Seed of the noise DDPM adds, of the uncertainty samples and of the forward\n"
             "process and the demo: the same seed gives the same pictures"
@@ -329,12 +331,12 @@ class ControlPanel(QWidget):
             "sampler",
             "n_steps",
             "strength",
-            "seed",
             "device",
             "n_uncertainty_samples",
             "precision",
         ):
             settings.setValue(key, getattr(options, key))
+        settings.setValue("seed", str(options.seed))  # up to 2**64 - 1: beyond a QVariant int
         settings.setValue(VIEWS_KEY, AUTO_VIEWS if options.views is None else options.views)
         settings.remove("views")  # the old key (VIEWS_KEY)
         settings.endGroup()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QWidget,
 )
 
@@ -23,11 +22,17 @@ from core.noise import (
     LowDoseSettings,
     NoiseEstimate,
 )
-from core.noise.dose import MAX_ATTENUATION, MAX_ELECTRONIC_NOISE, MAX_PHOTONS_PER_PIXEL
+from core.noise.dose import (
+    MAX_ATTENUATION,
+    MAX_ELECTRONIC_NOISE,
+    MAX_PHOTONS_PER_PIXEL,
+    dose_percent,
+)
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
 from xraygui.exact_spinbox import ExactSpinBox, warning_colour
+from xraygui.seed_box import SeedBox
 
 
 class SimulateDoseDialog(QDialog):
@@ -58,6 +63,10 @@ class SimulateDoseDialog(QDialog):
     last : LowDoseSettings, optional
         The last simulation of the image, which the dialog then shows (its dose, seed,
         electronic noise and quanta, measured or as entered); else 25 % and seed 0.
+    noise : NoiseEstimate or str, optional
+        The image's noise, or why it cannot be estimated, as :func:`image_noise` returns
+        them: the window measures an image once, however often the dialog opens. By
+        default the dialog measures it (a second or so for a 3000 x 3000 image).
     """
 
     def __init__(
@@ -66,6 +75,7 @@ class SimulateDoseDialog(QDialog):
         parent: QWidget | None = None,
         *,
         last: LowDoseSettings | None = None,
+        noise: NoiseEstimate | str | None = None,
     ) -> None:
         super().__init__(parent)
         self.image = image
@@ -120,7 +130,7 @@ class SimulateDoseDialog(QDialog):
         few = value_range(image).few_pixels_problem()  # as `xray-denoise simulate` warns
         self.range_warning.setText("" if few is None else f"Check the range: {few}.")
         self.range_warning.setVisible(few is not None)
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed = SeedBox()
         form = QFormLayout(self)
         form.addRow(
             QLabel(
@@ -155,12 +165,13 @@ class SimulateDoseDialog(QDialog):
             field.lineEdit().textChanged.connect(self._enable_ok)
             field.valueChanged.connect(self._enable_ok)  # Qt's own text writes: signals off
         self._measured: LowDoseSettings | None = None
-        self._noise: NoiseEstimate | None = None  # made once: a refit for new electronic noise
-        self._noise_error: str | None = None
-        try:
-            self._noise = NoiseEstimate.of_image(image)
-        except ValueError as error:
-            self._noise_error = str(error)
+        # The last simulation's dose and the percent shown for it: a float percent cannot
+        # hold every dose exactly, so while the field shows it, the dose is taken as it was.
+        self._last_dose: tuple[float, float] | None = None
+        measured = image_noise(image) if noise is None else noise
+        # Made once: a refit for new electronic noise.
+        self._noise = measured if isinstance(measured, NoiseEstimate) else None
+        self._noise_error = measured if isinstance(measured, str) else None
         if last is not None:
             self._show_last(last)
         self._remeasure()
@@ -174,7 +185,8 @@ class SimulateDoseDialog(QDialog):
 
     def _show_last(self, last: LowDoseSettings) -> None:
         """Fill the fields with the last simulation (measured quanta are measured anew)."""
-        self.dose.setValue(float(f"{last.dose * 100.0:.12g}"))  # 7, not 7.000000000000001
+        self.dose.setValue(float(dose_percent(last.dose, exact=True)))  # 7, not 7.000000000000001
+        self._last_dose = (self.dose.value(), last.dose)
         self.seed.setValue(int(last.seed))
         self.electronic.setValue(last.electronic_noise)
         if not last.measured:
@@ -292,6 +304,8 @@ class SimulateDoseDialog(QDialog):
             if field.isEnabled() and field.hasAcceptableInput():
                 field.interpretText()  # no keyboard tracking: typed text waits for Enter
         dose, seed = self.dose.value() / 100.0, self.seed.value()
+        if self._last_dose is not None and self._last_dose[0] == self.dose.value():
+            dose = self._last_dose[1]  # as simulated last, to the last bit
         if self.measure.isChecked() and self._measured is not None:
             return replace(self._measured, dose=dose, seed=seed)
         return LowDoseSettings(
@@ -302,6 +316,26 @@ class SimulateDoseDialog(QDialog):
             max_attenuation=self.attenuation.value(),
             input_is_noisy=not self.noise_free.isChecked(),
         )
+
+
+def image_noise(image: XrayImage) -> NoiseEstimate | str:
+    """Estimate an image's noise for :class:`SimulateDoseDialog`, or say why it cannot.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image to simulate from.
+
+    Returns
+    -------
+    NoiseEstimate or str
+        The estimate (:meth:`core.noise.NoiseEstimate.of_image`), or the reason it cannot
+        be made, which the dialog shows.
+    """
+    try:
+        return NoiseEstimate.of_image(image)
+    except ValueError as error:
+        return str(error)
 
 
 def grouping(locale: QLocale) -> QLocale:

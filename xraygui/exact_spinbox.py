@@ -19,6 +19,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QWidget
 
+from core.noise.dose import READABLE_DIGITS
+
 EXACT_DECIMALS = 17
 """Decimals the field keeps: enough for any float it holds to round-trip (Qt rounds to them)."""
 WARNING_DARK_RED = "#a01010"
@@ -131,6 +133,27 @@ def rounded_text(value: float, locale: QLocale, digits: int = SHOWN_DIGITS) -> s
     if decimals:
         text = text.rstrip("0").removesuffix(grouped.decimalPoint())
     return text
+
+
+def shown_percent(fraction: float, locale: QLocale) -> str:
+    """Write a fraction of the dose in percent for the screen, in ``locale``.
+
+    Parameters
+    ----------
+    fraction : float
+        The dose as a fraction of the full dose.
+    locale : QLocale
+        Writes it, with its decimal separator: beside quanta grouped in the locale
+        (``"12,5 % dose (19.899 quanta)"`` in German), a point would read as grouping.
+
+    Returns
+    -------
+    str
+        ``"12.5"`` for 0.125 in English, ``"12,5"`` in German: rounded as
+        :func:`core.noise.dose.dose_percent` rounds for a person (``exact=False``).
+        Records (descriptions, reports, file names) keep that function's point.
+    """
+    return rounded_text(fraction * 100, locale, READABLE_DIGITS)
 
 
 class LocaleSpinBox(QDoubleSpinBox):

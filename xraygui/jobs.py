@@ -44,7 +44,6 @@ from core.io.paths import broken_link_reason, resolved, unlisted_reason
 from core.io.source_record import records_by_description, source_record
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
-from core.noise.dose import dose_percent
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
 from xraygui.catalog import iter_image_files
 from xraygui.controls import DenoiseOptions
@@ -75,9 +74,14 @@ BATCH_COLUMNS = (
     "precision",
     "low_quanta_warning",
     "source_sha256",
+    "tile_sizes",
+    "tile_overlap",
 )
 """The batch table's columns; later versions add columns at the end only. ``source_sha256``
-is that of the source's bytes as read and denoised (:attr:`XrayImage.source_sha256`)."""
+is that of the source's bytes as read and denoised (:attr:`XrayImage.source_sha256`);
+``tile_sizes`` the sides of the tiles the network ran on, in order, space-separated (one
+unless memory ran out), and ``tile_overlap`` their overlap, as the report's CSV has them:
+the tile changes the result."""
 
 OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
 """Output format by source format, one that holds its values (:data:`core.io.WRITTEN_AS`,
@@ -273,7 +277,7 @@ def demo_job(options: DenoiseOptions, shape: tuple[int, int]) -> Iterator[Progre
 
 
 def simulate_job(
-    source: XrayImage, settings: LowDoseSettings
+    source: XrayImage, settings: LowDoseSettings, message: str
 ) -> Generator[Progress, None, XrayImage]:
     """Simulate a lower dose of `source` (:func:`core.noise.simulate_low_dose_image`).
 
@@ -283,6 +287,8 @@ def simulate_job(
         The image as opened.
     settings : LowDoseSettings
         Dose, detector and seed.
+    message : str
+        What the progress says, in the window's locale: ``"Simulating a 12.5 % dose..."``.
 
     Yields
     ------
@@ -294,8 +300,7 @@ def simulate_job(
     XrayImage
         The simulated image, in the source's stored units.
     """
-    percent = dose_percent(settings.dose, exact=False)
-    yield Progress(0, PROGRESS_UNITS, f"Simulating a {percent} % dose...")
+    yield Progress(0, PROGRESS_UNITS, message)
     return simulate_low_dose_image(source, settings)
 
 
@@ -503,6 +508,8 @@ def _batch_row(
             precision=result.precision,
             seconds=f"{result.seconds:.2f}",
             low_quanta_warning="" if result.low_quanta is None else result.low_quanta.describe(),
+            tile_sizes=" ".join(map(str, result.tile_sizes)),
+            tile_overlap=result.tile_overlap,
         )
     return row
 

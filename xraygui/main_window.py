@@ -41,12 +41,13 @@ from core.display import auto_window, to_display, to_display_part, window_functi
 from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
 from core.image import StoredMapping, VoiLut, Window, XrayImage
 from core.io import write_image
+from core.io.dicom_write import OPERATION_MAX
 from core.io.notice import DISCLAIMER
 from core.io.paths import resolved
 from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
-from core.noise.dose import dose_percent
+from core.noise.dose import dose_operation, dose_percent
 from core.noise.value_range import metric_range_problem
 from xraygui import jobs, reports
 from xraygui.about import about_text
@@ -56,7 +57,8 @@ from xraygui.busy import busy
 from xraygui.catalog import scan_images
 from xraygui.compact import VerticalScroll
 from xraygui.controls import ControlPanel, DenoiseOptions
-from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, grouping
+from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, grouping, image_noise
+from xraygui.exact_spinbox import shown_percent
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
@@ -189,6 +191,8 @@ class MainWindow(QMainWindow):
         self._residual: tuple[XrayImage, XrayImage, np.ndarray, float] | None = None
         self._uncertainty: tuple[np.ndarray, np.ndarray, float] | None = None
         self._reference_noise: jobs.KnownNoise | None = None
+        # The opened image's noise for Simulate Low Dose, measured once (dialogs.image_noise).
+        self._source_noise: tuple[XrayImage, NoiseEstimate | str] | None = None
         self._metrics_worker: GeneratorWorker | None = None
         self._running: set[GeneratorWorker] = set()
         self._closing = False  # closed: it starts no job, and none reaches it (stop_workers)
@@ -259,6 +263,10 @@ class MainWindow(QMainWindow):
         self.controls.loadModelRequested.connect(self.choose_model_file)
         self.controls.device.currentTextChanged.connect(lambda _: self.update_device_label())
         self.controls.seed.valueChanged.connect(self._on_seed_changed)
+        # Once the picker has settled: refilling it (set_models) passes other models first.
+        self._model_settled = QTimer(self, singleShot=True, interval=0)
+        self._model_settled.timeout.connect(self._on_model_changed)
+        self.controls.model.currentIndexChanged.connect(lambda _: self._model_settled.start())
         self.controls_dock = self._dock(
             "Denoise",
             "controls",
@@ -878,6 +886,8 @@ class MainWindow(QMainWindow):
         """
         self._minified = []
         self._residual = self._uncertainty = None
+        if self._source_noise is not None and self._source_noise[0] is not self.source:
+            self._source_noise = None
         self._forget_made_of_reference()
 
     def _forget_made_of_reference(self) -> None:
@@ -1286,6 +1296,8 @@ class MainWindow(QMainWindow):
 
     def _start_forward(self, preview: jobs.ForwardPreview, t: float, seed: int) -> None:
         """Make ``x_t`` at `t` in a worker; the panes are drawn again when it ends."""
+        if self._closing:  # a closed window starts no job (:meth:`stop_workers`)
+            return
         worker = GeneratorWorker(jobs.forward_job, preview, t, seed)
         worker.errored.connect(lambda error: self._on_forward_failed(preview, t, seed, error))
         worker.finished.connect(self._on_forward_finished)
@@ -1594,9 +1606,15 @@ class MainWindow(QMainWindow):
             self.simulate_low_dose(dialog.settings())
 
     def low_dose_dialog(self) -> SimulateDoseDialog:
-        """Return the dialog that asks for low-dose settings, showing the last simulation's."""
+        """Return the dialog that asks for low-dose settings, showing the last simulation's.
+
+        The opened image's noise, which it fits the quanta to, is measured once per image.
+        """
         assert self.source is not None
-        return SimulateDoseDialog(self.source, self, last=self.last_dose)
+        if self._source_noise is None or self._source_noise[0] is not self.source:
+            self._source_noise = (self.source, image_noise(self.source))
+        noise = self._source_noise[1]
+        return SimulateDoseDialog(self.source, self, last=self.last_dose, noise=noise)
 
     def simulate_low_dose(self, settings: LowDoseSettings) -> GeneratorWorker | None:
         """Simulate a lower dose of the opened image in a worker thread.
@@ -1611,14 +1629,14 @@ class MainWindow(QMainWindow):
         """
         if self.source is None or self._busy("Simulate Low Dose"):
             return None
-        worker = GeneratorWorker(jobs.simulate_job, self.source, settings)
+        message = f"Simulating a {shown_percent(settings.dose, self.locale())} % dose..."
+        worker = GeneratorWorker(jobs.simulate_job, self.source, settings, message)
         worker.returned.connect(lambda noisy: self._on_simulated(noisy, settings))
         worker.errored.connect(lambda error: self._job_failed("Cannot simulate", error))
         worker.aborted.connect(
             lambda: self.controls.show_progress(0, 1, "Cancelled: the image is unchanged")
         )
-        percent = dose_percent(settings.dose, exact=False)
-        self._start(worker, f"Simulating a {percent} % dose...", job=SIMULATION_JOB)
+        self._start(worker, message, job=SIMULATION_JOB)
         return worker
 
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
@@ -1627,7 +1645,7 @@ class MainWindow(QMainWindow):
         self.dose, self.last_dose = settings, settings
         self._set_image(noisy)
         self._name_what_is_shown()
-        percent = dose_percent(settings.dose, exact=False)
+        percent = shown_percent(settings.dose, self.locale())
         self.controls.show_progress(1, 1, f"Simulated a {percent} % dose")
         self.controls.status.setText(
             f"Showing a {describe_simulation(self.source, noisy, settings, exact=False)}."
@@ -1660,7 +1678,7 @@ class MainWindow(QMainWindow):
             return
         name = image_name(self.source)
         dose = self.dose
-        percent = None if dose is None else dose_percent(dose.dose, exact=False)
+        percent = None if dose is None else shown_percent(dose.dose, self.locale())
         simulated = "" if dose is None else f"simulated {percent} % dose"
         self.setWindowTitle(
             name
@@ -2242,6 +2260,8 @@ class MainWindow(QMainWindow):
         in :attr:`_running`, for the app's exit to wait for.
         """
         self._closing = True
+        self.timeline.play.setChecked(False)  # its timer would keep redrawing the closed window
+        self._model_settled.stop()
         for worker in self._running:
             if worker is self._read_worker:
                 worker.quit()
@@ -2523,7 +2543,7 @@ class MainWindow(QMainWindow):
             path,
             description=f"then {description}{record}",
             history=simulation,
-            operation=f"simulated {dose_percent(dose.dose, exact=False)} % dose, denoised",
+            operation=dose_operation(dose.dose, OPERATION_MAX, denoised=True),
             dose=dose.dose,
             overwrite=overwrite,
         )
@@ -2662,6 +2682,11 @@ class MainWindow(QMainWindow):
 
     def _on_seed_changed(self) -> None:
         if self.timeline.current_mode == "forward":  # its noise is drawn from the seed
+            self.refresh()
+
+    def _on_model_changed(self) -> None:
+        """In forward mode, show the chosen model's x_t; its schedule spans the slider."""
+        if not self._closing and self.timeline.current_mode == "forward":
             self.refresh()
 
     def show_about(self) -> None:

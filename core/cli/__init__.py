@@ -5,29 +5,39 @@ the file and the reason (``standard output: No space left on device`` for a stdo
 refuses a line, said last); an unexpected error (a bug) with status 1 and one line that
 names it. No traceback reaches the user. Ctrl-C, SIGTERM and SIGHUP stop it with
 128 + the signal's number and leave no half-written file.
+
+The subcommands, and what they need (numpy, pydicom, torch...), are imported once the
+program runs (:func:`subcommands`): ``--version`` needs none of them, and a dependency
+missing from the environment is one line, exit status 2 (:func:`missing_dependency`).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import io
 import os
 import select
 import sys
 import warnings
 from collections.abc import Sequence
+from types import ModuleType
 
 from core import limit_openmp_spinning
-from core.cli import denoise, info, metrics, phantom, simulate, train
-from core.cli.denoise_report import StdoutError
 from core.cli.signals import Terminated, stopping_signals_raise
 from core.code_version import software_version
 from core.errors import error_line, is_bad_input
-from core.io import silence_reader_libraries
 from core.resources import version_line
 
 PROG = "xray-denoise"
-SUBCOMMANDS = (info, simulate, metrics, phantom, denoise, train)
+SUBCOMMANDS = ("info", "simulate", "metrics", "phantom", "denoise", "train")
+"""The subcommands' modules in ``core.cli``, in the order of the help."""
+REINSTALL = (
+    "reinstall xray-denoise with its dependencies "
+    "(in its source folder: pip install -c constraints.txt .)"
+)
+"""What to do when a Python package the program needs is missing (an install ``--no-deps``)."""
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
 EXIT_INTERRUPTED = 130
@@ -46,8 +56,79 @@ run has a checkpoint (:data:`core.training.arguments.EXIT_STATUSES`).
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser with every subcommand registered."""
+def subcommands() -> list[ModuleType]:
+    """Import and return the subcommands' modules (:data:`SUBCOMMANDS`).
+
+    Raises
+    ------
+    ModuleNotFoundError
+        Where a package they need is not installed (:func:`missing_dependency`).
+    """
+    return [importlib.import_module(f"{__name__}.{name}") for name in SUBCOMMANDS]
+
+
+PIP_NAMES = {"PIL": "pillow", "skimage": "scikit-image", "PySide6": "PySide6-Essentials"}
+"""The packages to install for the modules whose names are not their packages'."""
+OWN_PACKAGES = ("core", "xraygui")
+"""This program's own packages: a module of theirs not found is a bug, not an install's."""
+
+
+def is_missing_dependency(error: ModuleNotFoundError) -> bool:
+    """Whether `error` is of a third-party package that is not installed.
+
+    Parameters
+    ----------
+    error : ModuleNotFoundError
+        From an import.
+
+    Returns
+    -------
+    bool
+        False for a module of :data:`OWN_PACKAGES` (a bug: a typo, a renamed module) or
+        of a package that is installed (a module it lacks: another version's); True
+        where the package cannot be found.
+    """
+    top = (error.name or "").partition(".")[0]
+    if not top or top in OWN_PACKAGES:
+        return False
+    try:
+        return importlib.util.find_spec(top) is None
+    except (ImportError, ValueError):  # found but broken, or hidden (sys.modules[top] = None)
+        return True
+
+
+def missing_dependency(error: ModuleNotFoundError) -> str:
+    """Say in one line which package is missing and what to do.
+
+    Parameters
+    ----------
+    error : ModuleNotFoundError
+        Of a package not installed (:func:`is_missing_dependency`).
+
+    Returns
+    -------
+    str
+        ``"missing dependency <module> (pip package <name>): reinstall xray-denoise ..."``
+        (:data:`REINSTALL`), the package named where it is not the module's name.
+    """
+    module = (error.name or str(error)).partition(".")[0]
+    package = f" (pip package {PIP_NAMES[module]})" if module in PIP_NAMES else ""
+    return f"missing dependency {module}{package}: {REINSTALL}"
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """Return the parser with every subcommand registered.
+
+    Parameters
+    ----------
+    commands : bool
+        False: without the subcommands, which need not be imported to answer ``--version``.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        Where a package a subcommand needs is not installed.
+    """
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Denoise and analyse low-dose X-ray images. Not for diagnostic use.",
@@ -57,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=version_line(PROG, software_version())
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in SUBCOMMANDS:
+    for module in subcommands():
         module.register(subparsers)
     for name, subparser in subparsers.choices.items():
         if name != "train":  # its --help is core.training's parser, with its own statuses
@@ -124,15 +207,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input or where stdout refuses a line (``standard output:
-        <the reason>``, said last), 1 on an unexpected error, 128 + the signal's number
-        after Ctrl-C (130), SIGTERM (143) or SIGHUP (129).
+        0 on success, 2 on bad input, a missing dependency (:func:`missing_dependency`)
+        or where stdout refuses a line (``standard output: <the reason>``, said last), 1
+        on an unexpected error, 128 + the signal's number after Ctrl-C (130), SIGTERM
+        (143) or SIGHUP (129).
     """
+    given = sys.argv[1:] if argv is None else list(argv)
     limit_openmp_spinning()  # before a subcommand imports torch (none does on import)
     if isinstance(sys.stdout, io.TextIOWrapper):  # a file name no encoding can print: escaped
         sys.stdout.reconfigure(errors="backslashreplace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        # --version (it exits) needs no subcommand, nor the packages they need.
+        args = build_parser(commands=given[:1] != ["--version"]).parse_args(given)
+        from core.cli.denoise_report import StdoutError
+        from core.io import silence_reader_libraries
+    except ModuleNotFoundError as error:
+        if not is_missing_dependency(error):  # one of our own modules: a bug
+            print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
+            return EXIT_BUG
+        print(f"{PROG}: error: {missing_dependency(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     with warnings.catch_warnings(), stopping_signals_raise():
         silence_reader_libraries()  # the user gets our one line on a damaged file instead
         warnings.showwarning = _show_warning_on_one_line
@@ -148,6 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
+            if isinstance(error, ModuleNotFoundError) and is_missing_dependency(error):
+                print(f"{PROG}: error: {missing_dependency(error)}", file=sys.stderr)
+                return EXIT_BAD_INPUT  # torch, say, imported when it is first needed
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG
         except KeyboardInterrupt as stop:  # Ctrl-C or Terminated: no half-written file

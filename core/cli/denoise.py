@@ -14,9 +14,10 @@ series form one derived series, each keeping its source's InstanceNumber
 with the SHA-256 and frame of its input (:mod:`core.io.source_record`), as a derived DICOM's
 SourceImageSequence references its source: ``--skip-existing`` keeps an output only if
 it was made from the same input and frame, and warns where its description records other
-denoising settings (weights, sampler, steps, seed, strength, views, precision) than the
-run's. Outputs are written atomically and never over an input. The model, and torch with
-it, is loaded only when the subcommand runs.
+denoising settings (weights, sampler, steps, seed, strength, views, precision; tiles,
+where the run's are known before it runs) than the run's. Outputs are written atomically
+and never over an input. The model, and torch with it, is loaded only when the subcommand
+runs.
 """
 
 from __future__ import annotations
@@ -274,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from core.denoise import DenoiseSettings, open_model
-    from core.denoise.tiling import check_tile_size
+    from core.denoise.pipeline import planned_tiles
     from core.device import device_label, inference_dtype, precision_label, select_device
 
     steps = {} if args.steps is None else {"n_steps": args.steps}
@@ -293,8 +294,7 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     device = select_device(settings.device)
     model = open_model(args.model, device=device)
-    if settings.tile_size is not None:  # once, not for every input
-        check_tile_size(model, settings.tile_size)
+    tiles = planned_tiles(model, settings)  # checks a tile asked for (once, not per input)
     tqdm.write(f"xray-denoise: denoising on {device_label(device)}", file=sys.stderr)
     dtype = inference_dtype(device, settings.precision)
     precision = precision_label(dtype, device)
@@ -306,6 +306,7 @@ def run(args: argparse.Namespace) -> int:
     run_record = RunRecord(
         f"sha256 {card.weights_sha256[:16]}" if card and card.weights_sha256 else "unsaved weights",
         f"{settings.with_views_for(dtype).describe()}, {precision}",
+        tiles,
     )
     batch = _Batch(args.skip_existing, {resolved(path) for path in paths}, report, run_record)
     derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
@@ -477,10 +478,16 @@ class RunRecord:
         Sampler, steps, seed (DDPM), strength and views, then the precision, e.g.
         ``"DDIM, 1 step, strength 1, 4 views, bfloat16 on CPU"``
         (:meth:`core.denoise.DenoiseSettings.describe`).
+    tiles : str or None
+        The tiles, e.g. ``"tile 512 overlap 64"``
+        (:func:`core.denoise.events.describe_tiles`), which change the result; None where
+        a record holds none or, for a run, where the device's free memory will choose
+        them (:func:`core.denoise.pipeline.planned_tiles`).
     """
 
     weights: str
     settings: str
+    tiles: str | None = None
 
     @classmethod
     def of_output(cls, destination: Path) -> RunRecord | None:
@@ -508,8 +515,31 @@ class RunRecord:
             text = raster_description(destination)
             if text is None:
                 return None
-        found = DENOISED_BY.findall(text)
-        return cls(*found[-1]) if found else None
+        found = list(DENOISED_BY.finditer(text))
+        if not found:
+            return None
+        from core.denoise.events import TILES  # torch with it: only once a run reads records
+
+        tiles = TILES.search(text, found[-1].end())
+        return cls(*found[-1].groups(), tiles[0] if tiles else None)
+
+    def differs_from(self, recorded: RunRecord) -> bool:
+        """Whether an output's `recorded` run is not this one.
+
+        Parameters
+        ----------
+        recorded : RunRecord
+            An output's record.
+
+        Returns
+        -------
+        bool
+            True where the weights or settings differ, or where this run's tiles are
+            known before it runs and differ from those recorded (or none are).
+        """
+        if (recorded.weights, recorded.settings) != (self.weights, self.settings):
+            return True
+        return self.tiles is not None and recorded.tiles != self.tiles
 
     def differences(self, recorded: RunRecord) -> str:
         """Say how `recorded` differs from this run, e.g. ``"DDIM, 1 step, ...; this run: ..."``.
@@ -517,16 +547,21 @@ class RunRecord:
         Parameters
         ----------
         recorded : RunRecord
-            An output's record, differing from this one.
+            An output's record, differing from this one (:meth:`differs_from`).
 
         Returns
         -------
         str
-            The settings of each (with the weights where those differ).
+            The settings of each (with the weights where those differ), with their tiles
+            where this run's are known and differ.
         """
+        mine, theirs = self.settings, recorded.settings
+        if self.tiles is not None and recorded.tiles != self.tiles:
+            mine += f"; {self.tiles}"
+            theirs += f"; {recorded.tiles or 'no tiles recorded'}"
         if recorded.weights == self.weights:
-            return f"{recorded.settings}; this run: {self.settings}"
-        return f"{recorded.weights}: {recorded.settings}; this run: {self.weights}: {self.settings}"
+            return f"{theirs}; this run: {mine}"
+        return f"{recorded.weights}: {theirs}; this run: {self.weights}: {mine}"
 
 
 @dataclass
@@ -611,7 +646,7 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
     if problem:
         raise XrayError(f"{path}: {destination} {problem}; {RESUME_HINT}")
     recorded = RunRecord.of_output(destination)
-    if recorded != batch.run:
+    if recorded is None or batch.run.differs_from(recorded):
         made = (
             "its description records no denoising settings to compare with this run's"
             if recorded is None

@@ -17,6 +17,7 @@ from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_frame
 from core.image import XrayImage
 from core.io import make_folders_for, write_image
+from core.io.dicom_write import OPERATION_MAX
 from core.io.safe_text import text_safe
 from core.io.sniff import FORMAT_NAMES
 from core.io.source_record import records_by_description, source_record
@@ -27,7 +28,7 @@ from core.noise import (
     describe_simulation,
     simulate_low_dose_image,
 )
-from core.noise.dose import NoiseFreeInputError, dose_percent
+from core.noise.dose import NoiseFreeInputError, dose_operation
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import ValueRange, pixels_at_ends, value_range
@@ -252,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
         low_dose,
         args.output,
         description=description + source,
-        operation=f"simulated {dose_percent(settings.dose, exact=False)} % dose",
+        operation=dose_operation(settings.dose, OPERATION_MAX),
         dose=settings.dose,
         overwrite=args.overwrite,
     )

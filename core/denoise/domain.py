@@ -15,9 +15,10 @@ noise added. A radiograph's noise is signal-dependent, so the denoiser
    stabilised so, as the signal-independent noise it is). Either way the noise is
    then white with unit standard deviation;
 3. maps the stabilised image affinely so that its 0.1 and 99.9 percentiles (over the
-   pixels that are not padding) land on -0.9 and 0.9, where the training films'
-   percentiles lie (8-bit films scaled by
-   their data range: their 0.1-99.9 % span is 0.07-0.9 of it). The stabilised
+   pixels that are not padding) land on -0.9 and 0.9 (:mod:`core.model_span`), as
+   training maps each image since 2026-11-28 and about where the shipped model's
+   training films' percentiles lie (8-bit films scaled by their data range: their
+   0.1-99.9 % span is 0.07-0.9 of it). The stabilised
    *storable* range would not do: the stabiliser is only known over the
    intensities present, and a 12- or 16-bit file's content fills a small and
    varying part of its range. The noise standard deviation is then the map's
@@ -46,9 +47,15 @@ from typing import overload
 import numpy as np
 import torch
 
-from core.binning import block_means
 from core.denoise.table import UniformTable
 from core.image import StoredMapping, XrayImage
+from core.model_span import (
+    MODEL_SPAN,
+    PERCENTILES,
+    anatomy,
+    onto_model_span,
+    percentile_samples,
+)
 from core.noise import (
     LogDetectorFit,
     LogDetectorStabilizer,
@@ -58,15 +65,6 @@ from core.noise import (
 )
 from core.noise.value_range import ValueRange
 from core.noise.value_range import value_range as range_of_values
-
-PERCENTILES = (0.1, 99.9)
-"""Percentiles of the stabilised image that set the affine map."""
-
-MODEL_SPAN = (-0.9, 0.9)
-"""Where those percentiles land in the model domain."""
-
-PERCENTILE_BLOCK = 4
-"""The percentiles are taken over means of 4 x 4 blocks: a quarter of the noise, 1/16 the work."""
 
 MIN_SPAN = 2.0
 """Smallest stabilised span mapped onto ``MODEL_SPAN`` (two noise std): a flat image
@@ -106,12 +104,6 @@ def _noise_floor(mapping: StoredMapping, span: float) -> float:
     return abs(mapping.slope) / math.sqrt(12.0)
 
 
-def _anatomy(image: XrayImage) -> np.ndarray:
-    """Return the pixels that are not padding (the image itself without padding, or all padding)."""
-    mask = image.padding_mask
-    return image.pixels if mask is None or mask.all() else image.pixels[~mask]
-
-
 def _mapped_range(image: XrayImage) -> tuple[float, float]:
     """Return the values :meth:`ModelDomain.of_value_range` maps onto :data:`MODEL_SPAN`.
 
@@ -121,19 +113,6 @@ def _mapped_range(image: XrayImage) -> tuple[float, float]:
     """
     values = range_of_values(image)
     return (values.low, values.high) if values.span > 0 else image.data_interval
-
-
-def _percentile_samples(image: XrayImage) -> np.ndarray:
-    """Return the means of the image's :data:`PERCENTILE_BLOCK` blocks that hold no padding.
-
-    Where no block is clear of it (a sliver of anatomy), its pixels themselves.
-    """
-    means = block_means(image.pixels, PERCENTILE_BLOCK)
-    mask = image.padding_mask
-    if mask is None:
-        return means
-    clear = block_means(mask.astype(np.float32), PERCENTILE_BLOCK) == 0
-    return means[clear] if clear.any() else _anatomy(image)
 
 
 def plausible_detector(image: XrayImage, noise: NoiseEstimate) -> LogDetectorFit | None:
@@ -284,8 +263,8 @@ class ModelDomain:
         -------
         ModelDomain
         """
-        anatomy = _anatomy(image)
-        values = (float(anatomy.min()), float(anatomy.max()))
+        pixels = anatomy(image)
+        values = (float(pixels.min()), float(pixels.max()))
         data_range = range_of_values(image)  # a pass over the image: once
         detector = _plausible(noise.detector, data_range)
         stabilizer: LogDetectorStabilizer | NoiseLevelStabilizer
@@ -295,12 +274,10 @@ class ModelDomain:
             stabilizer = NoiseLevelStabilizer.from_noise_level_function(
                 _floored(noise.nlf, _noise_floor(image.mapping, values[1] - values[0]))
             )
-        stabilised = stabilizer.forward(_percentile_samples(image))
+        stabilised = stabilizer.forward(percentile_samples(image))
         low, high = np.percentile(stabilised, PERCENTILES)
         span = max(float(high - low), MIN_SPAN)
-        scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) / span
-        centre = (float(low) + float(high)) / 2.0
-        offset = (MODEL_SPAN[0] + MODEL_SPAN[1]) / 2.0 - scale * centre
+        scale, offset = onto_model_span((float(low) + float(high)) / 2.0, span)
         return cls(stabilizer, scale, offset, _pixel_range(image, data_range), values)
 
     @classmethod
@@ -331,8 +308,8 @@ class ModelDomain:
         stabilizer = NoiseLevelStabilizer.from_noise_level_function(nlf)  # (y - low) / sigma
         scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) * sigma / (high - low)
         offset = MODEL_SPAN[0] - scale * float(stabilizer.forward(np.array([low]))[0])
-        anatomy = _anatomy(image)
-        values = (float(anatomy.min()), float(anatomy.max()))
+        pixels = anatomy(image)
+        values = (float(pixels.min()), float(pixels.max()))
         return cls(stabilizer, scale, offset, _pixel_range(image, range_of_values(image)), values)
 
     @property

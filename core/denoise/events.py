@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,28 @@ NOISE_LEFT_NOTE = "white-noise estimate; not the remaining error, which is corre
 """What :attr:`DenoiseResult.noise_after`, the pixel-scale noise left, is and is not,
 wherever it is shown: the white-noise estimator misses the correlated error a denoiser
 leaves, so the input's noise over it is no noise reduction."""
+TILES = re.compile(r"tile [0-9]+(?: then [0-9]+)* overlap [0-9]+")
+"""What a result's description records of its tiles (:func:`describe_tiles`)."""
+
+
+def describe_tiles(sizes: Sequence[int], overlap: int) -> str:
+    """Say which tiles the network was run on: ``"tile 512 overlap 64"``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The tile sides used, in order: one unless an out-of-memory error halved the
+        tile during the run.
+    overlap : int
+        The overlap of neighbouring tiles, as the evaluator rounded it.
+
+    Returns
+    -------
+    str
+        ``"tile 1024 then 512 overlap 64"`` where the tile was halved; matched by
+        :data:`TILES`.
+    """
+    return f"tile {' then '.join(map(str, sizes))} overlap {overlap}"
 
 
 @dataclass(frozen=True)
@@ -187,8 +211,7 @@ class DenoiseResult:
             ``"tile 1024 then 512 overlap 64"`` where an out-of-memory error halved
             the tile during the run.
         """
-        sizes = " then ".join(map(str, self.tile_sizes))
-        return f"tile {sizes} overlap {self.tile_overlap}"
+        return describe_tiles(self.tile_sizes, self.tile_overlap)
 
     def description(self) -> str:
         """One line for the DICOM DerivationDescription (and PNG/TIFF descriptions).

@@ -39,7 +39,13 @@ import numpy as np
 import torch
 
 from core.denoise.domain import ModelDomain, estimate_image_noise
-from core.denoise.events import DenoiseEvent, DenoiseResult, DenoiseStep, TileProgress
+from core.denoise.events import (
+    DenoiseEvent,
+    DenoiseResult,
+    DenoiseStep,
+    TileProgress,
+    describe_tiles,
+)
 from core.denoise.low_quanta import low_quanta_warning, quanta_detectors
 from core.denoise.padding import filled_padding
 from core.denoise.settings import DenoiseSettings
@@ -49,6 +55,7 @@ from core.denoise.tiling import (
     batch_size,
     check_tile_size,
     fixed_tile,
+    tile_overlap,
 )
 from core.denoise.uncertainty import RunningMoments
 from core.denoise.views import ViewEnsemble, views
@@ -301,10 +308,8 @@ def _check_output(model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: 
     raise ModelFileError(model.path, reason)
 
 
-def _tiling(
-    model: DiffusionModel, device: torch.device, settings: DenoiseSettings, dtype: torch.dtype
-) -> tuple[int, int]:
-    """Choose the tile side and batch: as asked, else fixed in float32, else from free memory.
+def _tile_asked(model: DiffusionModel, settings: DenoiseSettings) -> int | None:
+    """Return the tile side `settings` fix before the run, or None where free memory decides.
 
     A tile asked for must suit the network (:func:`~core.denoise.tiling.check_tile_size`);
     ``precision="float32"`` takes :func:`~core.denoise.tiling.fixed_tile` on every device,
@@ -312,10 +317,47 @@ def _tiling(
     """
     if settings.tile_size is not None:
         check_tile_size(model, settings.tile_size)
-        tile = settings.tile_size
-    elif settings.precision == "float32":
-        tile = fixed_tile(model, overlap=settings.tile_overlap)
-    else:
+        return settings.tile_size
+    if settings.precision == "float32":
+        return fixed_tile(model, overlap=settings.tile_overlap)
+    return None
+
+
+def planned_tiles(model: DiffusionModel, settings: DenoiseSettings) -> str | None:
+    """Say which tiles a run of `settings` will use, where that is known before it runs.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The model to run.
+    settings : DenoiseSettings
+        The run's settings.
+
+    Returns
+    -------
+    str or None
+        As the result records them (:func:`~core.denoise.events.describe_tiles`), e.g.
+        ``"tile 512 overlap 64"``, where a tile is asked for or the precision is
+        float32; None where the device's free memory chooses the tile. An out-of-memory
+        error during the run may still halve it.
+
+    Raises
+    ------
+    ValueError
+        If the tile asked for does not suit the network.
+    """
+    tile = _tile_asked(model, settings)
+    if tile is None:
+        return None
+    return describe_tiles([tile], tile_overlap(model, settings.tile_overlap))
+
+
+def _tiling(
+    model: DiffusionModel, device: torch.device, settings: DenoiseSettings, dtype: torch.dtype
+) -> tuple[int, int]:
+    """Choose the tile side and batch: as the settings fix them, else from free memory."""
+    tile = _tile_asked(model, settings)
+    if tile is None:
         return auto_tiling(model, device, overlap=settings.tile_overlap, dtype=dtype)
     return tile, batch_size(model, device, tile, dtype=dtype)
 

@@ -129,6 +129,24 @@ def _round_up(value: int, multiple: int) -> int:
     return -(-value // multiple) * multiple
 
 
+def tile_overlap(model: DiffusionModel, overlap: int) -> int:
+    """Return the overlap the evaluator uses when asked for `overlap`.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The model to run.
+    overlap : int
+        The overlap asked for.
+
+    Returns
+    -------
+    int
+        `overlap` rounded up to the network's size multiple (:func:`size_multiple`).
+    """
+    return _round_up(overlap, size_multiple(model))
+
+
 def auto_tiling(
     model: DiffusionModel,
     device: torch.device,
@@ -336,7 +354,7 @@ class TiledEvaluator:
         self.device = model.device
         self.dtype = dtype
         self.multiple = size_multiple(model)
-        self.overlap = _round_up(overlap, self.multiple)
+        self.overlap = tile_overlap(model, overlap)
         check_tile_size(model, tile)
         self.tile = tile
         if self.tile < 4 * self.overlap:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError, safe_open
-from safetensors.torch import load_file
+from safetensors import SafetensorError
+from safetensors.torch import load as deserialize
 from safetensors.torch import save as serialize
 from torch import nn
 
@@ -35,8 +35,8 @@ from core.diffusion.unet import UNet, UNetConfig
 from core.errors import ModelFileError
 from core.io.atomic import atomic_write
 from core.io.notice import DISCLAIMER
-from core.resources import file_sha256
-from core.training.checkpoint import CHECKPOINT_FORMAT
+from core.io.safetensors_header import MAX_HEADER_BYTES, parse_header, read_header
+from core.training.checkpoint import CHECKPOINT_FORMAT, NEWER
 
 CARD_FORMAT = "xray-denoise-model"
 CARD_FORMAT_VERSION = 1
@@ -51,8 +51,6 @@ DESCRIBED_IN_WEIGHTS = ("architecture", "schedule")
 NOT_A_MODEL = "not a model file (a .safetensors with its .json card)"
 """The refusal of a file that is not a safetensors file (an image given as the model)."""
 
-MAX_HEADER_BYTES = 100_000_000
-"""Largest safetensors header the format allows (its own readers refuse more)."""
 
 SHOWN_NAMES = 3
 """How many tensor names a refusal lists of each kind (missing, unexpected, misshaped)."""
@@ -184,17 +182,26 @@ class ModelCard:
         )
 
 
+class NewerCardError(ValueError):
+    """A model card of this format whose version is later than this version reads."""
+
+
 def _card_object(card: Any) -> dict[str, Any]:
     """Return a parsed model card if it is a JSON object of this format and version.
 
     Raises
     ------
+    NewerCardError
+        If it is a card of this format but of a later version.
     ValueError
-        If it is not (a JSON list, another format, a later version).
+        If it is not (a JSON list, another format, an unknown version).
     """
     if not isinstance(card, dict):
         raise ValueError(f"not a JSON object but a JSON {type(card).__name__}")
-    if card.get("format") != CARD_FORMAT or card.get("format_version") != CARD_FORMAT_VERSION:
+    version = card.get("format_version")
+    if card.get("format") == CARD_FORMAT and type(version) is int and version > CARD_FORMAT_VERSION:
+        raise NewerCardError(NEWER.format(version=version, reads=CARD_FORMAT_VERSION))
+    if card.get("format") != CARD_FORMAT or version != CARD_FORMAT_VERSION:
         raise ValueError(
             f"not a {CARD_FORMAT} card of version {CARD_FORMAT_VERSION}: "
             f"format={card.get('format')!r}, version={card.get('format_version')!r}"
@@ -483,9 +490,8 @@ def _is_safetensors(path: Path) -> bool:
 def _is_checkpoint(path: Path) -> bool:
     """Tell whether a safetensors file is a training checkpoint (by its metadata)."""
     try:
-        with safe_open(str(path), framework="pt") as f:
-            return (f.metadata() or {}).get("format") == CHECKPOINT_FORMAT
-    except (OSError, SafetensorError):
+        return read_header(path).metadata.get("format") == CHECKPOINT_FORMAT
+    except (OSError, ValueError):
         return False
 
 
@@ -520,7 +526,8 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
         before the file is read.
     ModelFileError
         If a file is missing or unreadable, `path` is a folder or not a safetensors
-        file, the card is not a model card, the weights do not match the card's
+        file, the card is not a model card, or one of a later version (``"model card
+        <name> made by a newer xray-denoise ..."``), the weights do not match the card's
         checksum, architecture or schedule (the message names the first tensors
         missing, unexpected or of another shape),
         or a weight is NaN or infinite.
@@ -543,26 +550,29 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     try:
         raw = _card_object(json.loads(card_file.read_text(encoding="utf-8")))
         expected_sha = _field(raw, "weights_sha256", str).strip().lower()
+    except NewerCardError as e:  # whole, only newer: not "unreadable"
+        raise ModelFileError(path, f"model card {card_file.name} {e}") from e
     except (OSError, ValueError, RecursionError) as e:
         raise ModelFileError(path, f"unreadable model card {card_file.name}: {e}") from e
     try:
-        actual_sha = file_sha256(path)
+        data = path.read_bytes()  # once: the bytes hashed are the bytes loaded
     except OSError as e:
         raise ModelFileError(path, f"unreadable weights: {e.strerror or e}") from e
+    actual_sha = hashlib.sha256(data).hexdigest()
     if actual_sha != expected_sha:
         raise ModelFileError(path, MISMATCH)
     try:
         card = ModelCard.from_json(raw)
     except (ValueError, TypeError) as e:
         raise ModelFileError(path, f"unreadable model card {card_file.name}: {e}") from e
-    metadata, shapes = _header(path)
+    metadata, shapes = _header(path, data)
     _check_described(path, metadata, card)
     try:
         with torch.device("meta"):  # names and shapes only: nothing is allocated
             expected = {k: tuple(v.shape) for k, v in UNet(card.architecture).state_dict().items()}
         _check_tensors(path, metadata, expected, shapes)
         network = UNet(card.architecture)
-        state = load_file(path, device="cpu")  # moved below: a device fault is no file's
+        state = deserialize(data)  # on the CPU, moved below: a device fault is no file's
         _check_finite(path, state, order=list(expected))
         network.load_state_dict(state)
     except (OSError, SafetensorError) as e:
@@ -574,14 +584,13 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     return DiffusionModel(network, card.schedule, card, path=path).to(device).eval()
 
 
-def _header(path: Path) -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
-    """Read a safetensors file's metadata and its tensors' shapes (no tensor is loaded)."""
+def _header(path: Path, data: bytes) -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
+    """Read the metadata and tensors' shapes of `path`'s bytes `data` (no tensor is loaded)."""
     try:
-        with safe_open(str(path), framework="pt") as f:
-            shapes = {key: tuple(f.get_slice(key).get_shape()) for key in f.keys()}
-            return f.metadata() or {}, shapes
-    except (OSError, SafetensorError) as e:
+        header = parse_header(data)
+    except ValueError as e:
         raise ModelFileError(path, f"unreadable weights: {e}") from e
+    return header.metadata, header.shapes
 
 
 def _check_described(path: Path, metadata: dict[str, str], card: ModelCard) -> None:

@@ -41,7 +41,7 @@ JPEG_SYNTAXES = (JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLossless, JPEGLossless
 JPEG_LS_SYNTAXES = (JPEGLSLossless, JPEGLSNearLossless)
 """Decoded by CharLS (``imagecodecs.jpegls_decode``)."""
 
-DECODER_DEPENDENCIES = dict.fromkeys(JPEG_SYNTAXES + JPEG_LS_SYNTAXES, ("imagecodecs>=2024.1",))
+DECODER_DEPENDENCIES = dict.fromkeys(JPEG_SYNTAXES + JPEG_LS_SYNTAXES, ("imagecodecs>=2024.6.1",))
 """What pydicom names as missing when :func:`is_available` is false."""
 
 

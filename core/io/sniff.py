@@ -98,9 +98,13 @@ def is_image_candidate(path: Path) -> bool:
 
     A file counts if its suffix is an image suffix (:data:`IMAGE_SUFFIXES`, in any
     case), or, whatever its suffix, if it has the DICOM preamble (``DICM`` at byte 128),
-    as DICOM files named by their UID (``1.2.826.0.1.3680043.8.498.101``) have; only
-    those first 132 bytes are read, and only for a file without an image suffix. A
-    DICOMDIR (the index of a DICOM CD/DVD, no image, always named so) does not count.
+    as DICOM files named by their UID (``1.2.826.0.1.3680043.8.498.101``) have; or, where
+    it has no suffix or a number for one (a UID's last part), if it parses as a DICOM
+    image or SOP instance without the preamble, as :func:`detect_format` takes it (old
+    PACS exports write such files). Only the first 132 bytes are read, and for a file
+    without them the DICOM header (never the pixels); nothing is read for a file with an
+    image suffix. A DICOMDIR (the index of a DICOM CD/DVD, no image, always named so) does
+    not count (:func:`why_not_an_image` says why a file does not).
 
     Parameters
     ----------
@@ -113,19 +117,49 @@ def is_image_candidate(path: Path) -> bool:
         False also for a file that cannot be read, and, without opening it, for one
         that is not a regular file (a FIFO, whose opening waits for a writer, or a device).
     """
+    return why_not_an_image(path) is None
+
+
+def why_not_an_image(path: Path) -> str | None:
+    """Say why a folder scan does not take a file as an image (:func:`is_image_candidate`).
+
+    Parameters
+    ----------
+    path : Path
+        A file found in a folder.
+
+    Returns
+    -------
+    str or None
+        None for a file taken as an image; else the reason, for a log line that names
+        the file: ``"a DICOMDIR (the index of a DICOM file-set), not an image"``,
+        ``"a .txt file, not an image (no image suffix, no DICOM preamble)"``, ``"no image
+        suffix, and not DICOM (no preamble, no image attributes)"``, ``"not a regular
+        file"`` or ``"cannot be read: <why>"``.
+    """
     if not is_regular_file(path):
-        return False
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        return True
+        return "not a regular file"
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return None
     try:
         with path.open("rb") as file:
             head = file.read(132)
-    except OSError:
-        return False
-    if head[128:132] != b"DICM":
-        return False
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
     # A File-set's index must be named DICOMDIR (PS3.10 8.6): only that name is checked.
-    return path.name.upper() != "DICOMDIR" or not is_dicomdir(path)
+    if path.name.upper() == "DICOMDIR" and is_dicomdir(path):
+        return "a DICOMDIR (the index of a DICOM file-set), not an image"
+    if head[128:132] == b"DICM":
+        return None
+    if suffix and not suffix[1:].isdigit():
+        return f"a {suffix} file, not an image (no image suffix, no DICOM preamble)"
+    # Parsed only where it begins as a data set does, with an element of the file meta
+    # (group 0002) or of the first group of an image's attributes (0008), little- or
+    # big-endian: pydicom would read a large file of anything else to its end.
+    if head[:2] in DATA_SET_STARTS and _looks_like_dicom(path):
+        return None
+    return "no image suffix, and not DICOM (no preamble, no image attributes)"
 
 
 def is_regular_file(path: Path) -> bool:
@@ -146,6 +180,11 @@ def is_regular_file(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except (OSError, ValueError):
         return False
+
+
+DATA_SET_STARTS = (b"\x02\x00", b"\x08\x00", b"\x00\x08")
+"""How a DICOM file without its preamble begins: the group of its first element, 0002 or
+0008, little- or big-endian."""
 
 
 def _looks_like_dicom(path: Path) -> bool:

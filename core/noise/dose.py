@@ -247,7 +247,7 @@ def _readable(value: float, spec: str) -> str:
     return f"{value:.{READABLE_DIGITS}g}"
 
 
-def dose_percent(fraction: float, *, exact: bool) -> str:
+def dose_percent(fraction: float, *, exact: bool, digits: int = READABLE_DIGITS) -> str:
     """Write a fraction of the dose in percent: ``"25"`` for 0.25, ``"1.23456789"``.
 
     Parameters
@@ -257,6 +257,8 @@ def dose_percent(fraction: float, *, exact: bool) -> str:
     exact : bool
         Every digit (records: descriptions, reports' settings), or rounded (labels and
         messages a person reads).
+    digits : int
+        Significant digits kept where not `exact`, at least 1.
 
     Returns
     -------
@@ -267,13 +269,40 @@ def dose_percent(fraction: float, *, exact: bool) -> str:
     The shortest text that reads back as `fraction` (``repr``), its decimal point moved
     two places, so that moving it back (the percent as ``--dose``: 1.23456789 % is
     ``--dose 0.0123456789``) gives the same float; ``0.0123456789 * 100`` would give
-    1.2345678900000001. With ``exact=False``, rounded to :data:`READABLE_DIGITS`
-    significant digits (``"1.2346"``). Never with an exponent.
+    1.2345678900000001. With ``exact=False``, rounded to `digits` significant digits
+    (``"1.2346"`` with :data:`READABLE_DIGITS`). Never with an exponent.
     """
     percent = Decimal(repr(float(fraction))).scaleb(2)
     if not exact:
-        percent = Decimal(format(percent, f".{READABLE_DIGITS}g"))
+        percent = Decimal(format(percent, f".{digits}g"))
     return f"{percent.normalize():f}"
+
+
+def dose_operation(fraction: float, limit: int, *, denoised: bool = False) -> str:
+    """Name a simulated dose in a few words, for a derived DICOM's SeriesDescription.
+
+    Parameters
+    ----------
+    fraction : float
+        The dose as a fraction of the full dose.
+    limit : int
+        Most characters (:data:`core.io.dicom_write.OPERATION_MAX`).
+    denoised : bool
+        Whether the simulation was denoised.
+
+    Returns
+    -------
+    str
+        ``"simulated 12.345 % dose"`` or ``"simulated 12.3 % dose, denoised"``: the dose
+        rounded as a label is (:func:`dose_percent`), or to fewer significant digits
+        where that would not fit in `limit` (the exact dose is recorded beside it).
+    """
+    done = ", denoised" if denoised else ""
+    for digits in range(READABLE_DIGITS, 0, -1):
+        text = f"simulated {dose_percent(fraction, exact=False, digits=digits)} % dose{done}"
+        if len(text) <= limit:
+            break
+    return text
 
 
 #: Words for the settings a user sets (CLI options, dialog fields), in messages.

@@ -141,6 +141,7 @@ def _base_config(args: argparse.Namespace) -> TrainConfig:
             ("batch_size", args.batch_size),
             ("patch_size", args.patch_size),
             ("binning", args.binning),
+            ("normalisation", args.normalisation),
             ("lr", args.lr),
             ("warmup_steps", args.warmup_steps),
             ("seed", args.seed),

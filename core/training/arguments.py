@@ -160,6 +160,14 @@ def training_parser(prog: str) -> argparse.ArgumentParser:
         f"1 keeps them as stored; {_default('binning')})",
     )
     p.add_argument(
+        "--normalisation",
+        choices=("percentiles", "range"),
+        help="how each image's values are mapped to the network's domain: percentiles, as the "
+        "denoiser maps an image it is given (its 0.1 and 99.9 percentiles on -0.9 and 0.9), or "
+        "range, over the data's range of values, as the shipped model was trained (default "
+        f"percentiles{KEPT}; range where the checkpoint names none)",
+    )
+    p.add_argument(
         "--focus-fraction",
         type=float,
         help="share of patches noised at denoising's levels (--focus-sigma), the rest at "

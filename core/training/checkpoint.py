@@ -20,16 +20,27 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError, safe_open
+from safetensors import SafetensorError
 from safetensors.torch import load, save
 from torch import nn
 
 from core.io.atomic import atomic_write
+from core.io.safetensors_header import read_header
 
 CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
 CHECKPOINT_VERSION = "1"
 DAMAGED = "not a readable training checkpoint (damaged or cut short); start afresh (--overwrite)"
 """Why a checkpoint that cannot be parsed (a copy cut short, a bad disk) is refused."""
+NEWER = (
+    "made by a newer xray-denoise (format version {version}); "
+    "this version reads up to {reads}: update to open it"
+)
+"""Why a file of this project's format but of a later version is refused (``str.format``
+with ``version`` and ``reads``): it is whole, only newer."""
+
+
+class NewerFileError(ValueError):
+    """A file of this project's format, whole, but of a later version (:data:`NEWER`)."""
 
 
 @dataclass(frozen=True)
@@ -123,16 +134,22 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     Raises
     ------
     ValueError
-        If the file is not a training checkpoint, is of another version, or cannot be
-        parsed: ``"<path>: not a readable training checkpoint ..."`` (:data:`DAMAGED`).
+        If the file is not a training checkpoint, is of another version (a later one:
+        :data:`NEWER`), or cannot be parsed: ``"<path>: not a readable training
+        checkpoint ..."`` (:data:`DAMAGED`).
     OSError
         If it cannot be opened (the system's reason, naming it).
     """
     metadata = _metadata(path)
     if metadata.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path} is not an xray-denoise training checkpoint")
-    if metadata.get("version") != CHECKPOINT_VERSION:
-        raise ValueError(f"{path}: unsupported checkpoint version {metadata.get('version')}")
+    version = metadata.get("version")
+    if version != CHECKPOINT_VERSION:
+        if version is not None and version.isdecimal() and int(version) > int(CHECKPOINT_VERSION):
+            raise NewerFileError(
+                f"{path}: " + NEWER.format(version=version, reads=CHECKPOINT_VERSION)
+            )
+        raise ValueError(f"{path}: unsupported checkpoint version {version}")
     try:
         checkpoint = Checkpoint(
             step=int(metadata["step"]),
@@ -149,15 +166,13 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
 def _metadata(path: str | Path) -> dict[str, str]:
     """Return a safetensors file's metadata; refuse one that is not whole (:data:`DAMAGED`).
 
-    safetensors checks that the header parses and that the data cover its tensors. It
-    gives no path and, for a file it may not read, the wrong reason ("No such file"), so
-    the file is opened here first for the system's own.
+    The header must parse and the file's data cover its tensors exactly
+    (:func:`core.io.safetensors_header.read_header`, which opens a path of any name,
+    and lets an unreadable file's own reason through).
     """
-    Path(path).open("rb").close()
     try:
-        with safe_open(str(path), framework="pt") as f:
-            return f.metadata() or {}
-    except SafetensorError:
+        return read_header(Path(path)).metadata
+    except ValueError:
         raise ValueError(f"{path}: {DAMAGED}") from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from core.noise.dose import (
     MAX_ELECTRONIC_NOISE,
     MAX_PHOTONS_PER_PIXEL,
 )
+from core.training.data import NORMALISATIONS
 from core.training.patches import Augmentation
 from core.training.timesteps import TimestepSampler
 
@@ -53,6 +55,7 @@ TRAJECTORY_FIELDS = (
     "timesteps",
     "augmentation",
     "binning",
+    "normalisation",
     "batch_size",
     "patch_size",
     "lr",
@@ -125,6 +128,17 @@ class TimeBudget:
         return cls(**data)
 
 
+def _without_physical_noise(value: Any) -> bool:
+    """Whether a stored ``physical_noise`` (commit d7079b2, reverted) noised no patch."""
+    fraction = value.get("fraction", 0.0) if isinstance(value, dict) else value
+    return fraction == 0
+
+
+RETIRED_FIELDS: dict[str, Callable[[Any], bool]] = {"physical_noise": _without_physical_noise}
+"""Fields that earlier versions stored and this one dropped, with whether a stored value
+trained as this version trains (the field is then left out, else the run is refused)."""
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything a training run needs.
@@ -179,6 +193,13 @@ class TrainConfig:
         that a clean target should not have; 2 x 2 binning cuts the estimated noise of
         the 640 px training films to 0.55 of it (white noise: 0.5). Validation images
         are used as stored.
+    normalisation : {"percentiles", "range"}
+        How each image's values are mapped to the model's domain
+        (:func:`core.training.data.normalise`): ``"percentiles"``, as the denoiser maps
+        the images it is given (their 0.1 and 99.9 percentiles on -0.9 and 0.9);
+        ``"range"``, over the data's range of values, as models were trained before
+        2026-11-28 (the shipped one among them). A stored configuration without it was
+        trained over the range.
     lr : float
         Peak AdamW learning rate (the command line gives a fine-tune
         :data:`FINE_TUNE_LR_FRACTION` of this default unless told otherwise).
@@ -251,6 +272,7 @@ class TrainConfig:
     batch_size: int = 16
     patch_size: int = 96
     binning: int = 1
+    normalisation: str = "percentiles"
     lr: float = 2e-4
     warmup_steps: int = 500
     min_lr_fraction: float = 0.05
@@ -322,6 +344,11 @@ class TrainConfig:
             raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
         if not DEVICE_NAMES.fullmatch(self.device):
             raise ValueError(f"device {self.device}: use auto, cpu, cuda, cuda:N or mps")
+        if self.normalisation not in NORMALISATIONS:
+            raise ValueError(
+                f"normalisation must be one of {', '.join(NORMALISATIONS)}, "
+                f"got {self.normalisation!r}"
+            )
         if self.precision not in PRECISION_CHOICES:
             raise ValueError(f"precision must be 'auto' or 'float32', got {self.precision!r}")
         if self.workers is not None and self.workers < 0:
@@ -390,7 +417,31 @@ class TrainConfig:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> TrainConfig:
-        """Rebuild from :meth:`to_config` output."""
+        """Rebuild from :meth:`to_config` output, of this version or an earlier one.
+
+        A configuration stored before ``normalisation`` was trained over the range
+        (``"range"``); a field an earlier version had and this one dropped is left out
+        where its stored value trained as this version trains (:data:`RETIRED_FIELDS`).
+
+        Raises
+        ------
+        ValueError
+            If it holds a field this version does not know (a later version's), or a
+            retired one whose value this version cannot train with, naming them.
+        """
+        config = {"normalisation": "range", **config}
+        known = {f.name for f in fields(cls)}
+        strange = sorted(
+            name
+            for name in config.keys() - known
+            if name not in RETIRED_FIELDS or not RETIRED_FIELDS[name](config[name])
+        )
+        if strange:
+            raise ValueError(
+                f"settings this version of xray-denoise cannot train with: {', '.join(strange)} "
+                "(stored by another version: go on with that version, or start afresh)"
+            )
+        config = {name: value for name, value in config.items() if name in known}
         parsers = {
             "architecture": UNetConfig.from_config,
             "schedule": NoiseSchedule.from_config,

@@ -26,9 +26,11 @@ from core.image import XrayImage, frame_label
 from core.io import read_image
 from core.io.paths import unlisted_reason
 from core.io.safe_text import text_safe
-from core.io.sniff import detect_format, is_image_candidate
+from core.io.sniff import detect_format, why_not_an_image
+from core.model_span import PERCENTILES, onto_model_span, percentile_samples
 from core.noise.value_range import value_range
 from core.training.patient_table import (
+    DICOM_IDS,
     PATIENT_TABLE,
     TEXT_ENCODINGS,
     decode_text,
@@ -122,8 +124,8 @@ class TrainingImage:
     record : ImageRecord
         Where it came from.
     pixels : ndarray of float32, shape (rows, cols)
-        ``2 (p - low) / (high - low) - 1`` for pixel values ``p`` (:func:`normalise`);
-        cropped to the bounding box of the pixels that are not padding.
+        The pixel values mapped by :func:`normalise`; cropped to the bounding box of
+        the pixels that are not padding.
     padding : ndarray of bool or None
         True where a pixel is padding (DICOM PixelPaddingValue), no image content;
         None where there is none.
@@ -138,19 +140,26 @@ class TrainingImage:
 
 
 def find_images(
-    folder: str | Path, *, unreadable: list[tuple[Path, str]] | None = None
+    folder: str | Path,
+    *,
+    unreadable: list[tuple[Path, str]] | None = None,
+    not_images: list[tuple[Path, str]] | None = None,
 ) -> list[Path]:
     """List image files under ``folder``, recursively, in a stable order.
 
     Files with a PNG, TIFF, JPEG, DICOM or ``.npy`` suffix count, and files of any other
     suffix, or none, that carry the DICOM preamble (``DICM`` at byte 128), such as DICOM
-    files named by their UID; a DICOMDIR does not
+    files named by their UID, and files without a suffix (or a number for one) that are
+    DICOM without the preamble; a DICOMDIR does not
     (:func:`core.io.sniff.is_image_candidate`). Other files (but ``data.csv`` tables and
     the licence and attribution texts the model card takes, :func:`describe_source`) are
-    counted in a warning that names one, so that none is left out unseen. Hidden files and
-    folders and those of NAS and archive tools are left out (:func:`left_out`). A folder
-    that cannot be listed (no permission, say) is skipped with a warning that names it and
-    says why, as :func:`load_images` skips an unreadable image (:func:`walk_files`).
+    counted in a warning, and the first
+    :data:`NAMED_NOT_IMAGES` of them are each named in one with its own reason
+    (:func:`core.io.sniff.why_not_an_image`), so that none is left out unseen. Hidden
+    files and folders and those of NAS and archive tools are left out (:func:`left_out`).
+    A folder that cannot be listed (no permission, say) is skipped with a warning that
+    names it and says why, as :func:`load_images` skips an unreadable image
+    (:func:`walk_files`).
 
     Parameters
     ----------
@@ -159,6 +168,8 @@ def find_images(
     unreadable : list of (Path, str), optional
         Where given, what cannot be read is added to it, with why (:func:`sort_files`),
         so that it need not be walked again to count it.
+    not_images : list of (Path, str), optional
+        Where given, the files not taken as images are added to it, with why.
 
     Returns
     -------
@@ -166,20 +177,25 @@ def find_images(
         Sorted.
     """
     folder = Path(folder)
-    images, others = sort_files(folder, unreadable=unreadable)
+    others: list[tuple[Path, str]] = []
+    images, _ = sort_files(folder, unreadable=unreadable, not_images=others)
     if others:
+        log.warning("%s: %d file(s) here are not taken as images", folder, len(others))
+    for path, reason in others[:NAMED_NOT_IMAGES]:
+        log.warning("skipping %s: %s", path, reason)
+    if len(others) > NAMED_NOT_IMAGES:
         log.warning(
-            "%s: %d file(s) here are not taken as images (no image suffix, no DICOM preamble), "
-            "such as %s",
+            "%s: and %d more file(s) not taken as images",
             folder,
-            len(others),
-            others[0].relative_to(folder),
+            len(others) - NAMED_NOT_IMAGES,
         )
+    if not_images is not None:
+        not_images.extend(others)
     return images
 
 
-NOT_AN_IMAGE = "not taken as an image (no image suffix, no DICOM preamble)"
-"""Why :func:`sort_files` leaves a file out."""
+NAMED_NOT_IMAGES = 20
+"""How many of the files not taken as images :func:`find_images` names, each in a line."""
 
 SYSTEM_FOLDERS = ("@eaDir", "__MACOSX", "$RECYCLE.BIN", "RECYCLER", "System Volume Information")
 """Folders of thumbnails and metadata that tools leave beside images (a Synology NAS's,
@@ -305,7 +321,10 @@ def _walk_kept(
 
 
 def sort_files(
-    folder: Path, *, unreadable: list[tuple[Path, str]] | None = None
+    folder: Path,
+    *,
+    unreadable: list[tuple[Path, str]] | None = None,
+    not_images: list[tuple[Path, str]] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """Sort the files under ``folder`` into images and files not taken as images.
 
@@ -320,15 +339,17 @@ def sort_files(
     unreadable : list of (Path, str), optional
         Where given, what cannot be read is added to it, with why, as
         :func:`walk_files` returns it.
+    not_images : list of (Path, str), optional
+        Where given, each of ``others`` is added to it, with why it is not taken as an
+        image (:func:`core.io.sniff.why_not_an_image`).
 
     Returns
     -------
     images : list of Path
         Files taken as images (:func:`core.io.sniff.is_image_candidate`), sorted.
     others : list of Path
-        The other files (:data:`NOT_AN_IMAGE`), sorted; ``data.csv`` tables and the
-        licence and attribution texts the model card takes (:func:`source_text_kind`) are
-        not listed.
+        The other files, sorted; ``data.csv`` tables and the licence and attribution
+        texts the model card takes (:func:`source_text_kind`) are not listed.
 
     Raises
     ------
@@ -346,10 +367,12 @@ def sort_files(
     for path in files:
         if left_out(path.relative_to(folder), folder):
             hidden.append(path)
-        elif is_image_candidate(path):
+        elif (reason := why_not_an_image(path)) is None:
             images.append(path)
         elif path.name != PATIENT_TABLE and source_text_kind(path) is None:
             others.append(path)
+            if not_images is not None:
+                not_images.append((path, reason))
     if hidden or pruned:
         log.info(
             "%s: %d hidden or system folder(s) and %d hidden file(s) (a name starting with "
@@ -395,16 +418,18 @@ def assign_patients(
     paths: Sequence[Path],
     *,
     ignore_tables: bool = False,
-    headers: Mapping[Path, tuple[bool, str | None]] | None = None,
+    headers: Mapping[Path, tuple[bool, tuple[str, ...]]] | None = None,
 ) -> list[ImageRecord]:
     """Attach a patient id to each image.
 
     The ``data.csv`` tables in ``folder`` and its subfolders give the patients of the
     images they list (:func:`core.training.patient_table.read_patient_tables`); a DICOM
-    file's ``PatientID`` (else its ``StudyInstanceUID``) is read too, listed or not. Images
-    that share a table patient or a DICOM id are one patient, named by its table patient
-    where there is one; every image with neither is its own patient (its path relative to
-    ``folder``) (:func:`core.training.patient_table.group_patients`).
+    file's ``PatientID``, ``StudyInstanceUID`` and ``SOPInstanceUID`` are read too, listed
+    or not. Images that share a table patient or a DICOM id (a patient, a study, which is
+    one patient's, or an image, re-exported under another PatientID say) are one patient,
+    also through a chain of them, named by its table patient where there is one; every
+    image with none of them is its own patient (its path relative to ``folder``)
+    (:func:`core.training.patient_table.group_patients`).
 
     Parameters
     ----------
@@ -414,7 +439,7 @@ def assign_patients(
         Images inside it.
     ignore_tables : bool
         Split without the tables (``--ignore-patient-table``), logged.
-    headers : mapping of Path to (bool, str or None), optional
+    headers : mapping of Path to (bool, tuple of str), optional
         What :func:`read_header` gave for each of ``paths``, where the caller has read
         them already (the wizard's scan reads them one by one, so that it can stop
         between files); otherwise they are read here.
@@ -448,8 +473,8 @@ def assign_patients(
     return [ImageRecord(p, patients[p]) for p in paths]
 
 
-def read_header(path: Path) -> tuple[bool, str | None]:
-    """Read an image file's header: whether it can be read, and a DICOM file's patient.
+def read_header(path: Path) -> tuple[bool, tuple[str, ...]]:
+    """Read an image file's header: whether it can be read, and a DICOM file's ids.
 
     Only the header is read, so that the patient tables' warnings count and name no file
     that :func:`load_images` will skip as unreadable, without decoding any image twice.
@@ -466,28 +491,28 @@ def read_header(path: Path) -> tuple[bool, str | None]:
         its decoder cannot open, a ``.npy`` without an array header, a DICOM file without
         image rows): :func:`load_images` would skip the file. True does not promise that
         its pixels decode.
-    patient : str or None
-        ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<StudyInstanceUID>"``; None for
-        files that are not DICOM or carry neither identifier.
+    ids : tuple of str
+        Those of ``"dicom-patient:<PatientID>"``, ``"dicom-study:<StudyInstanceUID>"``
+        and ``"dicom-instance:<SOPInstanceUID>"`` the file gives
+        (:data:`core.training.patient_table.DICOM_IDS`), in that order: all link the
+        file to its patient (:func:`core.training.patient_table.group_patients`). Empty
+        for files that are not DICOM or carry none.
     """
     try:
         kind = detect_format(path)
         if kind != "dicom":
             _open_raster(path, kind)
-            return True, None
+            return True, ()
         ds = pydicom.dcmread(  # forced, as core.io reads it
             path,
             force=True,
             stop_before_pixels=True,
-            specific_tags=["PatientID", "StudyInstanceUID", "Rows"],
+            specific_tags=[*DICOM_IDS, "Rows"],
         )
     except Exception:  # noqa: BLE001 - decoders raise many types; load_images says why
-        return False, None
-    for keyword, prefix in (("PatientID", "dicom-patient"), ("StudyInstanceUID", "dicom-study")):
-        value = str(ds.get(keyword, "") or "").strip()
-        if value:
-            return "Rows" in ds, f"{prefix}:{value}"
-    return "Rows" in ds, None
+        return False, ()
+    values = ((prefix, str(ds.get(key, "") or "").strip()) for key, prefix in DICOM_IDS.items())
+    return "Rows" in ds, tuple(f"{prefix}:{value}" for prefix, value in values if value)
 
 
 def _open_raster(path: Path, kind: str) -> None:
@@ -588,23 +613,55 @@ def normalisation_interval(image: XrayImage) -> tuple[float, float]:
     return values.low, values.high
 
 
-def normalise(image: XrayImage) -> np.ndarray:
-    """Map an image's pixels to ``[-1, 1]`` using its range of values.
+NORMALISATIONS = ("percentiles", "range")
+"""How training maps an image's values to the model's domain (:func:`normalise`)."""
+MIN_PERCENTILE_SPAN = 0.01
+"""Least span of an image's percentiles, as a share of its range of values, that
+:func:`normalise` stretches onto the model's span (at most 90 x: a nearly flat image is not
+magnified without end)."""
+
+
+def normalise(image: XrayImage, method: str = "percentiles") -> np.ndarray:
+    """Map an image's pixels to ``[-1, 1]`` as the denoiser maps the images it is given.
 
     Parameters
     ----------
     image : XrayImage
         Decoded image.
+    method : {"percentiles", "range"}
+        ``"percentiles"``: the values' 0.1 and 99.9 percentiles (over means of 4 x 4
+        blocks clear of padding, :func:`core.model_span.percentile_samples`) land on
+        -0.9 and 0.9, as the denoiser maps an image it is given
+        (:class:`core.denoise.domain.ModelDomain`), and the values beyond are clipped
+        to ``[-1, 1]``; a detector's image filling a small part of its storable range
+        (a pedestal, a hot pixel at the top of 16 bits) is trained on at the contrast
+        it is denoised at. Percentiles closer than :data:`MIN_PERCENTILE_SPAN` of the
+        range of values are taken that far apart. ``"range"`` (models trained before
+        2026-11-28, the shipped one among them): ``2 (p - low) / (high - low) - 1``,
+        with ``(low, high)`` the :func:`normalisation_interval` (for an 8-bit image its
+        storable range, 0 to 255; the films' percentiles span 0.07-0.9 of it).
 
     Returns
     -------
     ndarray of float32
-        ``2 (p - low) / (high - low) - 1``, with ``(low, high)`` the
-        :func:`normalisation_interval` (for an 8-bit image its storable range, 0 to 255).
+        In ``[-1, 1]``.
+
+    Raises
+    ------
+    ValueError
+        If `method` is not one of :data:`NORMALISATIONS`.
     """
+    if method not in NORMALISATIONS:
+        choices = ", ".join(NORMALISATIONS)
+        raise ValueError(f"normalisation must be one of {choices}, got {method!r}")
     low, high = normalisation_interval(image)
-    scaled = (image.pixels.astype(np.float64) - low) * (2.0 / (high - low)) - 1.0
-    return scaled.astype(np.float32)
+    pixels = image.pixels.astype(np.float64)
+    if method == "range":  # as models before 2026-11-28 were trained, to the last bit
+        return ((pixels - low) * (2.0 / (high - low)) - 1.0).astype(np.float32)
+    p_low, p_high = np.percentile(percentile_samples(image), PERCENTILES)
+    span = max(float(p_high - p_low), MIN_PERCENTILE_SPAN * (high - low))
+    scale, offset = onto_model_span((float(p_low) + float(p_high)) / 2.0, span)
+    return np.clip(pixels * scale + offset, -1.0, 1.0).astype(np.float32)
 
 
 READ_PIXELS: Callable[..., XrayImage] = partial(read_image, digest=False)
@@ -615,6 +672,7 @@ def load_images(
     records: Sequence[ImageRecord],
     *,
     reader: Callable[..., XrayImage] = READ_PIXELS,
+    normalisation: str = "percentiles",
 ) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
     """Decode and normalise every frame of the files, skipping (never failing on) unreadable ones.
 
@@ -627,6 +685,8 @@ def load_images(
         Files to load (as :func:`assign_patients` gives them).
     reader : callable
         ``reader(path, frame=k) -> XrayImage``; :data:`READ_PIXELS` by default.
+    normalisation : {"percentiles", "range"}
+        How each frame's values are mapped to ``[-1, 1]`` (:func:`normalise`).
 
     Returns
     -------
@@ -651,7 +711,7 @@ def load_images(
                     log.info(
                         "image %s: %d frames, each a training image", record.path, image.n_frames
                     )
-                images.append(_training_image(frame, image))
+                images.append(_training_image(frame, image, normalisation))
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
                 log.warning("skipping unreadable image %s: %s", frame.name, reason)
@@ -674,7 +734,7 @@ def _read_frame(
     return image
 
 
-def _training_image(record: ImageRecord, image: XrayImage) -> TrainingImage:
+def _training_image(record: ImageRecord, image: XrayImage, normalisation: str) -> TrainingImage:
     """Normalise a decoded frame and crop its padding away.
 
     Parameters
@@ -683,6 +743,8 @@ def _training_image(record: ImageRecord, image: XrayImage) -> TrainingImage:
         Which file and frame it is.
     image : XrayImage
         The decoded frame.
+    normalisation : str
+        How its values are mapped (:func:`normalise`).
 
     Returns
     -------
@@ -693,7 +755,7 @@ def _training_image(record: ImageRecord, image: XrayImage) -> TrainingImage:
     ValueError
         If every pixel is padding.
     """
-    pixels, padding = without_padding(normalise(image), image.padding_mask)
+    pixels, padding = without_padding(normalise(image, normalisation), image.padding_mask)
     if image.padding_mask is not None and image.padding_mask.any():
         log.info(
             "image %s: %.0f%% padding, left out of patches and validation",

@@ -22,7 +22,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
@@ -84,6 +84,17 @@ from core.training.selection import (
 from core.training.validation import ValidationResult, Validator
 
 log = logging.getLogger(__name__)
+
+NORMALISATION_RECORDS = {
+    "percentiles": "pixels mapped as the denoiser maps an image it is given: the 0.1 and 99.9 "
+    "percentiles of the means of 4 x 4 blocks clear of padding on -0.9 and 0.9, at least 1 % "
+    "of the data's range of values apart, values beyond clipped to [-1, 1]",
+    "range": "pixels mapped to [-1, 1] over the data's range of values: integer "
+    "data over their storable range (DICOM BitsStored through the rescale), narrowed in a "
+    "16-bit container to the fewest bits, at least 8, that hold the image (12-bit data: 0 "
+    "to 4095); floating-point data over [0, 1] where within it, else their own extent",
+}
+"""What a model card says of each normalisation (:func:`core.training.data.normalise`)."""
 
 
 @dataclass(frozen=True)
@@ -179,10 +190,15 @@ class TrainingFiles:
         The folders that cannot be listed and the files that cannot be examined, with
         why (:func:`core.training.data.walk_files`): each warned of when found, and
         counted as unreadable in the model card.
+    not_images : list of (Path, str)
+        The files not taken as images (a DICOMDIR, a text), with why
+        (:func:`core.io.sniff.why_not_an_image`): warned of when found, and counted as
+        ``not_images`` among the model card's skipped files.
     """
 
     images: list[Path]
     unreadable: list[tuple[Path, str]]
+    not_images: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def find_training_files(folder: Path) -> TrainingFiles:
@@ -203,10 +219,11 @@ def find_training_files(folder: Path) -> TrainingFiles:
         If ``folder`` is not a folder or holds no image file.
     """
     unreadable: list[tuple[Path, str]] = []
-    images = find_images(folder, unreadable=unreadable)
+    not_images: list[tuple[Path, str]] = []
+    images = find_images(folder, unreadable=unreadable, not_images=not_images)
     if not images:
         raise ValueError(_no_images(folder))
-    return TrainingFiles(images, unreadable)
+    return TrainingFiles(images, unreadable, not_images)
 
 
 def _no_images(folder: Path) -> str:
@@ -278,7 +295,7 @@ def _prepare_data(
     records = assign_patients(config.data, files.images, ignore_tables=config.ignore_patient_table)
     if not records:
         raise ValueError(_no_images(config.data))
-    images, unreadable = load_images(records)
+    images, unreadable = load_images(records, normalisation=config.normalisation)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
     selection = _select(config, images, stored_split)
@@ -293,18 +310,20 @@ def _prepare_data(
     n_unreadable = len(unreadable) + len(files.unreadable)  # warned of when found
     n_skipped = n_unreadable + len(selection.too_small)
     log.info(
-        "data %s: %d images from %d files (each frame an image) of %d patients; training on %d, "
-        "validating on %d of %d patients; %d skipped (unreadable or too small); training images %s",
+        "data %s: %d images from %d files (each frame an image) of %s; training on %s of %s, "
+        "validating on %s of %s; %d skipped (unreadable or too small); training images %s",
         config.data,
         n_images,
         n_files,
-        n_patients,
-        len(train_images),
-        len(val_images),
-        n_val_patients,
+        _counted(n_patients, "patient"),
+        _counted(len(train_images), "image"),
+        _counted(n_patients - n_val_patients, "patient"),
+        _counted(len(val_images), "image"),
+        _counted(n_val_patients, "patient"),
         n_skipped,
         f"binned {config.binning} x {config.binning}" if config.binning > 1 else "as stored",
     )
+    _warn_of_uneven_split(config, selection)
     split = split_to_json(selection, config.data)
     terms = describe_source(config.data)
     if "no_terms" in terms:  # names the folder
@@ -322,15 +341,17 @@ def _prepare_data(
         "n_val_images": len(val_images),
         "n_val_patients": n_val_patients,
         "kinds": describe_images(train_images + val_images),
-        "skipped": {"unreadable": n_unreadable, "too_small": len(selection.too_small)},
-        "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID), "
-        "else by file (the frames of a file always together)",
+        "skipped": {
+            "unreadable": n_unreadable,
+            "too_small": len(selection.too_small),
+            "not_images": len(files.not_images),
+        },
+        "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID; "
+        "images that share a patient, a study or a SOPInstanceUID are one patient), else by "
+        "file (the frames of a file always together)",
         "split_sources": dict(sorted(selection.sources().items())),
         "file_hashes": split_hashes(split),
-        "normalisation": "pixels mapped to [-1, 1] over the data's range of values: integer "
-        "data over their storable range (DICOM BitsStored through the rescale), narrowed in a "
-        "16-bit container to the fewest bits, at least 8, that hold the image (12-bit data: 0 "
-        "to 4095); floating-point data over [0, 1] where within it, else their own extent",
+        "normalisation": NORMALISATION_RECORDS[config.normalisation],
     }
     sampler = PatchSampler(
         [block_means(im.pixels, config.binning) for im in train_images],
@@ -360,6 +381,52 @@ def _prepare_data(
         selection,
         split,
         _dose_validator(config, val_images) if validator is not None else None,
+    )
+
+
+def _counted(n: int, noun: str) -> str:
+    """Return ``"1 image"``, ``"16 images"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+UNEVEN_SPLIT = 2.0
+"""How many times ``val_fraction`` the held-out share of the images may be (and at most
+half of them) before :func:`_warn_of_uneven_split` warns."""
+
+
+def _warn_of_uneven_split(config: TrainConfig, selection: Selection) -> None:
+    """Warn where the held-out patients hold far more of the images than ``val_fraction``.
+
+    The split holds out whole patients: where one patient holds most images (a PatientID
+    an anonymiser gave many patients, say), the held-out share of the images is far from
+    ``val_fraction`` (over :data:`UNEVEN_SPLIT` times it, or over half). Not where the
+    held-out patients hold no more than their share of the images: few patients, each
+    with as many images, hold out a large share of both, which this warning would not
+    mend. The warning reaches the wizard's log as training's other warnings do; it names
+    no patient.
+    """
+    images, patients = len(selection.images), len(selection.patients)
+    val_images = len(selection.val)
+    val_patients = len({r.patient_id for r in selection.val})
+    if not images or not val_images:
+        return
+    share = val_images / images
+    if share <= min(UNEVEN_SPLIT * config.val_fraction, 0.5) or share <= val_patients / patients:
+        return
+    log.warning(
+        "validating on %d of the %d images (%.0f %%), far more than --val-fraction %g asks: "
+        "the %s held out %s %d images, the %d that train %d; if a DICOM PatientID (an "
+        "anonymiser's, say) or study is given the images of several patients, a data.csv with "
+        "patient_id and image_id columns tells them apart",
+        val_images,
+        images,
+        100 * share,
+        config.val_fraction,
+        _counted(val_patients, "patient"),
+        "has" if val_patients == 1 else "have",
+        val_images,
+        patients - val_patients,
+        images - val_images,
     )
 
 
@@ -458,6 +525,7 @@ def _card_training(
     budget: TimeBudget | None,
     precision: str,
     plan: StepPlan,
+    resume_changes: list[dict[str, Any]],
 ) -> dict[str, Any]:
     settings = config.to_config()
     # minutes is this invocation's request; the run's whole budget is time_budget_s.
@@ -482,8 +550,11 @@ def _card_training(
         "world_size": ctx.world_size,
         "device": ctx.device.type,
         "precision": precision,
+        "threads": torch.get_num_threads() if ctx.device.type == "cpu" else None,
         "objective": "eps-prediction MSE (Ho et al. 2020, L_simple)",
         "settings": settings,
+        "lr_plan": plan.to_json(),
+        "resume_changes": resume_changes,
     }
     if started_from is not None:
         training["started_from"] = started_from
@@ -612,6 +683,42 @@ def _time_budget(config: TrainConfig, stored: Checkpoint | None) -> TimeBudget |
             config.checkpoint_path,
         )
     return budget
+
+
+def _resume_changes(
+    config: TrainConfig, stored: Checkpoint | None, budget: TimeBudget | None, threads: int | None
+) -> list[dict[str, Any]]:
+    """Return where the run went on otherwise than it began, this resume's changes last.
+
+    A run resumed with other ``steps`` or more ``minutes`` goes on from the rate it
+    reached (:meth:`StepPlan.rehorizoned`, :meth:`TimeBudget.extended`), and one on
+    another number of CPU threads rounds its sums otherwise, so its weights are not those
+    of a fresh run of its final settings; the card says where and how (``{"at_step": 6,
+    "steps": [6, 12]}``, ``{"at_step": 40, "time_budget_s": [60.0, 180.0]}``,
+    ``{"at_step": 6, "threads": [2, 1]}``, with a warning for the threads).
+    """
+    if stored is None:
+        return []
+    changes = list(stored.extra.get("resume_changes", []))
+    if stored.config["steps"] != config.steps:
+        changes.append({"at_step": stored.step, "steps": [stored.config["steps"], config.steps]})
+    kept = stored.extra.get("time_budget")
+    before = None if kept is None else round(TimeBudget.from_json(kept).total_s, 1)
+    after = None if budget is None else round(budget.total_s, 1)
+    if before != after:
+        changes.append({"at_step": stored.step, "time_budget_s": [before, after]})
+    trained_on = stored.extra.get("threads")
+    if threads is not None and trained_on is not None and trained_on != threads:
+        changes.append({"at_step": stored.step, "threads": [trained_on, threads]})
+        log.warning(
+            "resumed with %d CPU threads, trained with %d until now: the weights will differ "
+            "in their last bits from those of a run never stopped (give --threads %d to "
+            "resume exactly)",
+            threads,
+            trained_on,
+            trained_on,
+        )
+    return changes
 
 
 def _step_plan(config: TrainConfig, stored: Checkpoint | None) -> StepPlan:
@@ -918,6 +1025,8 @@ def _train(
         config.patch_size,
     )
     plan = _step_plan(config, stored)
+    threads = torch.get_num_threads() if ctx.device.type == "cpu" else None
+    resume_changes = _resume_changes(config, stored, budget, threads)
     if stored is None and plan.warmup < config.warmup_steps:
         log.warning(
             "learning-rate warm-up shortened from %d to %d steps (at most %d%% of the %d steps)",
@@ -955,7 +1064,7 @@ def _train(
         last_checkpoint = step
         seconds = elapsed()
         training = _card_training(
-            config, step, seconds, ctx, started_from, budget, used_precision, plan
+            config, step, seconds, ctx, started_from, budget, used_precision, plan, resume_changes
         )
         extra = {
             "elapsed_s": seconds,
@@ -967,6 +1076,9 @@ def _train(
         if budget is not None:
             extra["time_budget"] = budget.to_json()
         extra["lr_plan"] = plan.to_json()
+        extra["resume_changes"] = resume_changes
+        if threads is not None:
+            extra["threads"] = threads
         if started_from is not None:
             extra["started_from"] = started_from
         if validation_start:

@@ -15,11 +15,12 @@ no image) refuses the run too (:class:`PatientTableError`), as a split made with
 would be silently wrong; the command line's ``--ignore-patient-table`` splits without the
 tables instead.
 
-Images are one patient when they share a table patient or a DICOM PatientID (a
-StudyInstanceUID where there is none), also through a chain of images
-(:func:`group_patients`), so a patient whose images the table lists only in part keeps one
-identity, and no patient falls on both sides of the split. Gaps and conflicts are warned
-of with counts and an example.
+Images are one patient when they share a table patient or a DICOM PatientID,
+StudyInstanceUID (a study is one patient's) or SOPInstanceUID (one image, re-exported under
+another PatientID, say), also through a chain of images (:func:`group_patients`), so a
+patient whose images the table lists only in part, or whose files lack a PatientID, keeps
+one identity, and no patient or image falls on both sides of the split. Gaps and
+conflicts are warned of with counts and an example.
 """
 
 from __future__ import annotations
@@ -54,6 +55,25 @@ ISO Latin-1, which decodes any bytes. UTF-16 is read where a byte-order mark say
 
 IGNORE_OPTION = "--ignore-patient-table"
 """The command-line option that splits without the tables (named in refusals)."""
+
+DICOM_IDS = {
+    "PatientID": "dicom-patient",
+    "StudyInstanceUID": "dicom-study",
+    "SOPInstanceUID": "dicom-instance",
+}
+"""The DICOM attributes that link an image to its patient, each with the prefix of its
+value among an image's ids (``"dicom-study:<UID>"``), in the order a patient is named by:
+its PatientID, else its study. An instance only links images: a patient linked by
+instances alone is named by its first file."""
+
+MOST_JOINED = 2
+"""Most DICOM PatientIDs a StudyInstanceUID or SOPInstanceUID joins into one patient: a
+study re-identified once, or one image exported under a second PatientID. One in the files
+of more PatientIDs is taken for a placeholder (anonymisers and templates write a constant
+one) and joins none of them."""
+
+_RANKS = {prefix: rank for rank, prefix in enumerate(DICOM_IDS.values(), 1)}  # 0: table
+_PATIENT, _INSTANCE = _RANKS[DICOM_IDS["PatientID"]], _RANKS[DICOM_IDS["SOPInstanceUID"]]
 
 N = TypeVar("N", bound=Hashable)
 
@@ -246,7 +266,7 @@ def group_patients(
     folder: Path,
     paths: Sequence[Path],
     listed: Mapping[Path, frozenset[str]],
-    dicom: Mapping[Path, str | None],
+    dicom: Mapping[Path, Sequence[str]],
     *,
     unreadable: Collection[Path] = (),
 ) -> dict[Path, str]:
@@ -261,7 +281,9 @@ def group_patients(
     listed : mapping
         The table patients of the images the tables list (:func:`read_patient_tables`).
     dicom : mapping
-        Each image's ``"dicom-patient:<PatientID>"`` or ``"dicom-study:<UID>"``, or None.
+        Each image's DICOM ids (``"dicom-patient:<PatientID>"``,
+        ``"dicom-study:<StudyInstanceUID>"``, ``"dicom-instance:<SOPInstanceUID>"``,
+        :data:`DICOM_IDS`), those it has; none for an image that is not DICOM.
     unreadable : collection of Path
         Those of ``paths`` that cannot be read, to be skipped: not counted or named among
         the images without a patient.
@@ -271,21 +293,35 @@ def group_patients(
     dict
         Image path to its patient: of the images linked to it (through shared table
         patients and DICOM ids, also in a chain), the first table patient in sorted
-        order, else their DICOM id, else ``"file:<path relative to folder>"``.
+        order, else their first DICOM PatientID, else their first study, else
+        ``"file:<path relative to folder>"`` of the first of them.
     """
-    # Table patients rank before DICOM ids, so that a group is named by its table patient.
-    nodes = {path: [(0, p) for p in sorted(listed.get(path, ()))] for path in paths}
-    for path in paths:
-        if dicom.get(path):
-            nodes[path].append((1, dicom[path]))
+    dicom = _without_placeholders(dicom)
+    # Table patients rank first, so that a group is named by its table patient, then
+    # PatientIDs, studies and instances (DICOM_IDS): the least node of a group names it.
+    nodes = {
+        path: [(0, p) for p in sorted(listed.get(path, ()))] + _dicom_nodes(dicom.get(path, ()))
+        for path in paths
+    }
     root = _linked(nodes.values())
     by_table = _linked([[(0, p) for p in sorted(patients)] for patients in listed.values()])
     _warn_of_joined_patients(paths, listed, dicom, by_table)
-    patients = {
-        path: root[linked[0]][1] if linked else f"file:{path.relative_to(folder).as_posix()}"
-        for path, linked in nodes.items()
-    }
-    alone = [path for path, linked in nodes.items() if not linked and path not in unreadable]
+    _log_joined_patient_ids(dicom)
+    patients: dict[Path, str] = {}
+    by_file: dict[str, str] = {}
+    for path, linked in nodes.items():
+        file = f"file:{path.relative_to(folder).as_posix()}"
+        if not linked:
+            patients[path] = file
+            continue
+        rank, name = root[linked[0]]
+        # A group linked by instances alone has no patient id: its first file names it.
+        patients[path] = by_file.setdefault(name, file) if rank == _INSTANCE else name
+    alone = [
+        path
+        for path, patient in patients.items()
+        if patient.startswith("file:") and path not in unreadable
+    ]
     if alone and not listed:
         log.warning(
             "%d image files have no patient (no %s, no DICOM PatientID), such as %s: each file "
@@ -299,28 +335,86 @@ def group_patients(
     return patients
 
 
+def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Sequence[str]]:
+    """Leave out, with a warning, the studies and images that would join too many patients.
+
+    A StudyInstanceUID or SOPInstanceUID in the files of more than :data:`MOST_JOINED`
+    PatientIDs is taken for a placeholder.
+    """
+    patient_prefix = DICOM_IDS["PatientID"] + ":"
+    spans: dict[str, set[str]] = {}
+    for ids in dicom.values():
+        patient = next((key for key in ids if key.startswith(patient_prefix)), None)
+        for key in ids:
+            if patient is not None and key != patient:
+                spans.setdefault(key, set()).add(patient)
+    placeholders = sorted(key for key, patients in spans.items() if len(patients) > MOST_JOINED)
+    if not placeholders:
+        return dict(dicom)
+    log.warning(
+        "%d DICOM studies or images (StudyInstanceUID, SOPInstanceUID) are each in the files "
+        "of more than %d PatientIDs (such as %s, in those of %d): taken for placeholders (an "
+        "anonymiser's or a template's), they join none of those patients; if some are one "
+        "patient, a %s with patient_id and image_id says so",
+        len(placeholders),
+        MOST_JOINED,
+        placeholders[0].partition(":")[2],
+        len(spans[placeholders[0]]),
+        PATIENT_TABLE,
+    )
+    dropped = set(placeholders)
+    return {path: tuple(key for key in ids if key not in dropped) for path, ids in dicom.items()}
+
+
+def _dicom_nodes(ids: Iterable[str]) -> list[tuple[int, str]]:
+    """Return an image's DICOM ids as union-find nodes, ranked by :data:`DICOM_IDS`."""
+    return [(_RANKS[key.partition(":")[0]], key) for key in ids]
+
+
 def _warn_of_joined_patients(
     paths: Sequence[Path],
     listed: Mapping[Path, frozenset[str]],
-    dicom: Mapping[Path, str | None],
+    dicom: Mapping[Path, Sequence[str]],
     table_root: dict[tuple[int, str], tuple[int, str]],
 ) -> None:
     """Warn of DICOM ids that join patients the tables keep apart."""
-    by_dicom: dict[str, set[str]] = {}
+    by_dicom: dict[tuple[int, str], set[str]] = {}
     for path in paths:
-        if dicom.get(path) and listed.get(path):
-            by_dicom.setdefault(dicom[path], set()).add(table_root[(0, min(listed[path]))][1])
-    joined = {key: patients for key, patients in sorted(by_dicom.items()) if len(patients) > 1}
+        if listed.get(path):
+            for node in _dicom_nodes(dicom.get(path, ())):
+                by_dicom.setdefault(node, set()).add(table_root[(0, min(listed[path]))][1])
+    joined = {node: patients for node, patients in sorted(by_dicom.items()) if len(patients) > 1}
     if joined:
-        key, patients = next(iter(joined.items()))
+        (_, key), patients = next(iter(joined.items()))
         log.warning(
-            "%d DICOM PatientIDs (or studies) are each under two or more %s patients (such as "
-            "%s, under %s); those patients are taken as one, so that the split keeps them on "
-            "one side",
+            "%d DICOM PatientIDs (or studies, or images) are each under two or more %s "
+            "patients (such as %s, under %s); those patients are taken as one, so that the "
+            "split keeps them on one side",
             len(joined),
             PATIENT_TABLE,
             key,
             " and ".join(sorted(patients)),
+        )
+
+
+def _log_joined_patient_ids(dicom: Mapping[Path, Sequence[str]]) -> None:
+    """Log (info) the DICOM PatientIDs joined into one patient by a study or image they share."""
+    root = _linked(_dicom_nodes(ids) for ids in dicom.values())
+    patient_ids: dict[tuple[int, str], set[str]] = {}
+    for node in root:
+        if node[0] == _PATIENT:
+            patient_ids.setdefault(root[node], set()).add(node[1].partition(":")[2])
+    joined = sorted(sorted(ids) for ids in patient_ids.values() if len(ids) > 1)
+    if joined:
+        shown = " and ".join(repr(patient_id) for patient_id in joined[0][:MOST_JOINED])
+        more = len(joined[0]) - MOST_JOINED
+        log.warning(
+            "%d group(s) of DICOM PatientIDs are each taken as one patient, joined by a study "
+            "or an image (SOPInstanceUID) their files share (such as %s%s), so that the split "
+            "keeps their images on one side",
+            len(joined),
+            shown,
+            f" and {more} more" if more > 0 else "",
         )
 
 

@@ -89,7 +89,8 @@ def test_an_output_of_other_settings_is_kept_with_a_warning(tiny_model, tmp_path
 def test_the_record_is_the_last_run_a_description_holds(tmp_path):
     earlier = (
         "denoised by diffusion model old (unet32), sha256 00000000000000aa: DDIM, 1 step, "
-        "strength 1, 4 views, float16 on CUDA; noise estimated from the image: sigma 3"
+        "strength 1, 4 views, float16 on CUDA; noise estimated from the image: sigma 3; "
+        "tile 1024 overlap 64"
     )
     later = (
         "WARNING: few quanta; denoised by diffusion model tiny: x, sha256 0123456789abcdef: "
@@ -102,7 +103,7 @@ def test_the_record_is_the_last_run_a_description_holds(tmp_path):
     Image.fromarray(np.zeros((4, 4), np.uint16)).save(path, pnginfo=info)
     assert RunRecord.of_output(path) == RunRecord(
         "sha256 0123456789abcdef", "DDPM, 10 steps, seed 3, strength 0.8, 1 view, bfloat16 on CPU"
-    )
+    )  # no tiles: the later run recorded none (the earlier's are not the later's)
     unreadable = tmp_path / "broken.tif"
     unreadable.write_bytes(b"not a tiff")
     assert RunRecord.of_output(unreadable) is None

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pydicom.data
 import pytest
-from pydicom.fileset import FileSet
 from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian
 
 from core.io.dicom_write import new_dataset
@@ -88,22 +87,6 @@ def write_dx(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def cd(tmp_path: Path) -> Path:
+def cd(tmp_path: Path, write_file_set) -> Path:
     """A File-set as on a patient CD: one DX image and the DICOMDIR that indexes it."""
-    ds = new_dataset(
-        np.arange(32 * 32, dtype=np.uint16).reshape(32, 32),
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="CD^Patient",
-        patient_id="CD1",
-        description="on a CD",
-        modality="DX",
-        window=None,
-    )
-    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = "20240101", "120000", "1", ""
-    ds.SeriesNumber = ds.InstanceNumber = 1
-    file_set = FileSet()
-    file_set.add(ds)
-    file_set.write(tmp_path / "cd")
-    return tmp_path / "cd"
+    return write_file_set(tmp_path / "cd")

@@ -227,7 +227,7 @@ def test_without_the_codec_pydicom_plugins_stay(monkeypatch):
     jpeg_decode.register_plugin()
     jpeg_decode.register_plugin()
     assert decoder.available_plugins == ("pillow",)
-    assert decoder.missing_dependencies == ["imagecodecs - requires imagecodecs>=2024.1"]
+    assert decoder.missing_dependencies == ["imagecodecs - requires imagecodecs>=2024.6.1"]
 
 
 def test_missing_decoder_names_imagecodecs(shipped, monkeypatch):

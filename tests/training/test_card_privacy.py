@@ -35,7 +35,7 @@ def test_the_card_counts_patients_and_skipped_files_without_naming_them(tiny_con
         assert secret not in text
     data = json.loads(text)["data"]
     assert data["n_val_patients"] == 1 and "val_patients" not in data
-    assert data["skipped"] == {"unreadable": 1, "too_small": 1}
+    assert data["skipped"] == {"unreadable": 1, "too_small": 1, "not_images": 0}
     assert data["split_sources"] == {"DICOM PatientID": 4}
     # The identities stay local, in the checkpoint, for the resume.
     split = read_checkpoint(config.checkpoint_path).extra["split"]

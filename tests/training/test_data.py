@@ -94,7 +94,7 @@ def _image(pixels, mapping):
     ],
 )
 def test_normalise_from_data_range(mapping, pixels, expected):
-    np.testing.assert_allclose(normalise(_image(pixels, mapping)), expected, atol=1e-6)
+    np.testing.assert_allclose(normalise(_image(pixels, mapping), "range"), expected, atol=1e-6)
 
 
 def test_describe_source(image_folder, tmp_path):

@@ -30,8 +30,10 @@ def test_files_that_are_not_taken_are_counted_in_a_warning(uid_folder, caplog):
     (uid_folder / ".DS_Store").write_bytes(b"\0" * 64)
     with caplog.at_level("WARNING"):
         find_images(uid_folder)
-    (message,) = caplog.messages
-    assert message == (
-        f"{uid_folder}: 2 file(s) here are not taken as images (no image suffix, no DICOM "
-        "preamble), such as data.101"
-    )
+    assert caplog.messages == [
+        f"{uid_folder}: 2 file(s) here are not taken as images",
+        f"skipping {uid_folder / 'data.101'}: no image suffix, and not DICOM (no preamble, no "
+        "image attributes)",
+        f"skipping {uid_folder / 'notes.txt'}: a .txt file, not an image (no image suffix, no "
+        "DICOM preamble)",
+    ]

@@ -94,7 +94,8 @@ def test_cli_holds_out_the_fraction_asked_and_draws_in_workers(image_folder, tmp
     assert card.training["settings"]["val_fraction"] == 0
     data = card.data
     assert (data["n_val_images"], data["n_train_images"]) == (0, data["n_images"])
-    assert data["skipped"] == {"unreadable": 1, "too_small": 0}  # the broken PNG, not in n_images
+    # The broken PNG, not in n_images.
+    assert data["skipped"] == {"unreadable": 1, "too_small": 0, "not_images": 0}
     assert "drawing patches in 1 worker processes" in (tmp_path / "m.log").read_text()
 
 

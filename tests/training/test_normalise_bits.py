@@ -1,4 +1,8 @@
-"""Training normalises an image with its data's range of values, as the noise code does."""
+"""``normalise(..., "range")`` maps an image over its range of values, as the noise code does.
+
+The normalisation of the models trained before 2026-11-28, the shipped one among them
+(``--normalisation range``); new runs map percentiles (test_normalise_percentiles.py).
+"""
 
 import numpy as np
 import pytest
@@ -24,9 +28,9 @@ def test_twelve_bit_data_in_a_16_bit_png_span_the_model_domain(tmp_path):
     image = read_image(path)
     assert image.data_interval == (0.0, 65535.0)  # the container's range
     assert normalisation_interval(image) == (0.0, 4095.0)  # the data's, as value_range says
-    pixels = normalise(image)
+    pixels = normalise(image, "range")
     assert pixels.min() == -1.0 and pixels.max() == pytest.approx(1.0)
-    (loaded,), skipped = load_images([ImageRecord(path, "p")])
+    (loaded,), skipped = load_images([ImageRecord(path, "p")], normalisation="range")
     assert skipped == [] and loaded.pixels.max() == pytest.approx(1.0)
 
 
@@ -34,7 +38,7 @@ def test_fourteen_bit_data_under_bits_stored_16_span_the_model_domain():
     image = _image([[0, 8000, 16000]], StoredMapping(bits_stored=16))
     assert value_range(image).describe() == "0 to 16383 in 14 of its 16 bits"
     np.testing.assert_allclose(
-        normalise(image), [[-1, 8000 / 16383 * 2 - 1, 16000 / 16383 * 2 - 1]]
+        normalise(image, "range"), [[-1, 8000 / 16383 * 2 - 1, 16000 / 16383 * 2 - 1]]
     )
 
 
@@ -51,7 +55,7 @@ def test_8_bit_and_full_16_bit_pngs_normalise_exactly_as_before(tmp_path, bits, 
     before = ((image.pixels.astype(np.float64) - low) * (2.0 / image.data_range) - 1.0).astype(
         np.float32
     )
-    np.testing.assert_array_equal(normalise(image), before)
+    np.testing.assert_array_equal(normalise(image, "range"), before)
 
 
 @pytest.mark.parametrize(
@@ -64,4 +68,4 @@ def test_floating_point_images_keep_their_rule(pixels, interval):
     assert normalisation_interval(image) == interval
     low, high = interval
     expected = (np.asarray(pixels) - low) * 2 / (high - low) - 1
-    np.testing.assert_allclose(normalise(image), expected, atol=1e-6)
+    np.testing.assert_allclose(normalise(image, "range"), expected, atol=1e-6)

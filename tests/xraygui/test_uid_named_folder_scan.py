@@ -52,8 +52,7 @@ def test_the_wizard_scan_reads_every_uid_named_dicom(uid_folder, drain):
         [*UID_NAMES, "plain.dcm"]
     )
     # Only the two files that are no images are listed as unusable, with the reason.
-    reason = "not taken as an image (no image suffix, no DICOM preamble)"
     assert sorted((path.name, why) for path, why in report.unreadable) == [
-        ("data.101", reason),
-        ("notes.txt", reason),
+        ("data.101", "no image suffix, and not DICOM (no preamble, no image attributes)"),
+        ("notes.txt", "a .txt file, not an image (no image suffix, no DICOM preamble)"),
     ]

@@ -36,8 +36,8 @@ def test_files_not_taken_as_images_are_listed_with_why(tmp_path):
     (folder / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\nnot an image")
     report = _run(scan_folder(folder, patch_size=16))
     reasons = {path.name: reason for path, reason in report.unusable}
-    assert set(reasons) == {"IM0000", "notes.txt", "corrupt.png"}
-    assert reasons["IM0000"] == "not taken as an image (no image suffix, no DICOM preamble)"
-    assert reasons["notes.txt"] == reasons["IM0000"]
+    # A DICOM without preamble or suffix is read, as the app reads it.
+    assert set(reasons) == {"notes.txt", "corrupt.png"}
+    assert reasons["notes.txt"] == "a .txt file, not an image (no image suffix, no DICOM preamble)"
     assert reasons["corrupt.png"] == "invalid or corrupt PNG file"  # no path, no class name
-    assert report.n_usable == 1
+    assert report.n_usable == 2

@@ -8,10 +8,11 @@ follow the patch size and binning (:meth:`DataPage.set_training_size`).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from core.errors import error_line
 from core.io.paths import resolved
+from core.io.safe_text import text_safe
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
 from xraygui.wizard.common import grey_pixmap, scrolling_body
-from xraygui.wizard.runs import RunSpec
+from xraygui.wizard.runs import RunSpec, UnreadableRun
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
 
@@ -42,7 +44,53 @@ IGNORE_TABLE = "Ignore data.csv (split by DICOM patient, else by file)"
 TICK_IGNORE_TABLE = ', or tick "Ignore data.csv" below'
 """What a refused table's message says to do in the wizard, for the command line's option."""
 TABLES_IGNORED = "data.csv ignored, as ticked below: split by DICOM patient, else by file."
+UNREADABLE_SHOWN = 3
+"""Run folders that cannot be read named on the page; the others are counted (all in its
+tooltip)."""
 NO_IMAGES = "No images found in this folder (DICOM, PNG, TIFF or JPEG, searched recursively)."
+
+
+LONGEST_UNBROKEN = 40
+"""Most characters a label's line runs without a place to wrap (:func:`breakable`)."""
+_UNBROKEN = re.compile(rf"[^\s/\\\u200b]{{{LONGEST_UNBROKEN}}}")
+
+
+def breakable(text: str) -> str:
+    """Let a label wrap `text` within long names, with zero-width spaces.
+
+    One follows each path separator, and every :data:`LONGEST_UNBROKEN` characters without
+    one: a 200-character folder name made the wizard 1540 px wide, Qt wrapping at spaces.
+
+    Parameters
+    ----------
+    text : str
+        One line.
+
+    Returns
+    -------
+    str
+        It, reading the same.
+    """
+    text = text.replace("/", "/\u200b").replace("\\", "\\\u200b")
+    return _UNBROKEN.sub(lambda match: match[0] + "\u200b", text)
+
+
+def _unreadable_label(unreadable: list[UnreadableRun]) -> QLabel:
+    """Name the first run folders that cannot be read, count the others; all in the tooltip."""
+    lines = [run.message() for run in unreadable]
+    shown = lines[:UNREADABLE_SHOWN]
+    if len(lines) > UNREADABLE_SHOWN:
+        shown.append(f"and {len(lines) - UNREADABLE_SHOWN} more run folders could not be read")
+    label = QLabel("\n".join(breakable(line) for line in shown))
+    label.setTextFormat(Qt.TextFormat.PlainText)  # paths, not markup
+    label.setWordWrap(True)
+    label.setToolTip("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    return label
+
+
+def _run_named(spec: RunSpec) -> str:
+    r"""Name a run's folder and its data, for a label (names not UTF-8 as ``\xNN``)."""
+    return f"{text_safe(spec.folder.name)} (data {text_safe(str(spec.data))})"
 
 
 class DataPage(QWizardPage):
@@ -57,6 +105,11 @@ class DataPage(QWizardPage):
         followed, or stopped through their stop file.
     unsaved : list of RunSpec
         Finished runs whose model was neither saved nor discarded.
+    unreadable : list of UnreadableRun
+        Run folders whose ``run.json`` cannot be read (one a later version wrote): the
+        first :data:`UNREADABLE_SHOWN` are named, with the reason and their checkpoint,
+        under the folder chooser, the others counted; all are in the tooltip
+        (:attr:`unreadable_label`).
 
     Signals
     -------
@@ -81,6 +134,7 @@ class DataPage(QWizardPage):
         *,
         elsewhere: list[RunSpec] | None = None,
         unsaved: list[RunSpec] | None = None,
+        unreadable: list[UnreadableRun] | None = None,
     ) -> None:
         super().__init__()
         self.setTitle("Data")
@@ -125,25 +179,26 @@ class DataPage(QWizardPage):
             self.follow_label = self._offer(
                 layout,
                 f"A run is being trained by another process (its app may have closed): "
-                f"{spec.folder.name} (data {spec.data}).",
+                f"{_run_named(spec)}.",
                 [("Follow", lambda: self.followRequested.emit(spec)), ("Stop", self._stop)],
             )
         if self._unsaved:
             spec = self._unsaved[0]
             self.result_label = self._offer(
                 layout,
-                f"A finished run's model has not been saved: {spec.folder.name} "
-                f"(data {spec.data}).",
+                f"A finished run's model has not been saved: {_run_named(spec)}.",
                 [("Open result", lambda: self.resultRequested.emit(spec))],
             )
         if unfinished:
             self.resume_label = self._offer(
                 layout,
-                f"An unfinished run can be resumed: {unfinished[0].folder.name} "
-                f"(data {unfinished[0].data}).",
+                f"An unfinished run can be resumed: {_run_named(unfinished[0])}.",
                 [("Resume it", lambda: self.resumeRequested.emit(self._unfinished[0]))],
             )
         layout.addLayout(row)
+        if unreadable:  # under the folder chooser: however many, they do not push it away
+            self.unreadable_label = _unreadable_label(unreadable)
+            layout.addWidget(self.unreadable_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.ignore_table)
@@ -172,8 +227,8 @@ class DataPage(QWizardPage):
         spec = self._elsewhere[0]
         request_stop(spec.output)
         self.follow_label.setText(
-            f"{spec.folder.name} was asked to stop; it saves a checkpoint and its model, "
-            "then it can be resumed (open the wizard again, or Follow it to the end)."
+            f"{text_safe(spec.folder.name)} was asked to stop; it saves a checkpoint and its "
+            "model, then it can be resumed (open the wizard again, or Follow it to the end)."
         )
 
     def _browse(self) -> None:

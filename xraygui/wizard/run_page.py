@@ -32,6 +32,7 @@ from xraygui.wizard.runs import (
     STALE,
     RunSpec,
     checkpoint_step,
+    newer_checkpoint,
     record_state,
     run_state,
     unreadable_checkpoint,
@@ -42,6 +43,8 @@ GAUSSIAN = "Gaussian levels, one step"
 DOSES = "Noise-page doses, blind denoise"
 GAUSSIAN_SCALE = "dB on [-1, 1] (model domain)"
 DOSES_SCALE = "dB on [0, 1] (image's range)"
+NO_POINTS = "No points yet."
+"""A plot's accessible description before its first point."""
 TITLE_SIZE = "9pt"
 """Plot titles' size: pyqtgraph's 11 pt cut the longest off at the wizard's width."""
 PSNR_MIN_RANGE_DB = 0.5
@@ -52,6 +55,10 @@ LOSS_MIN_DECADES = 2.0
 """The least span, in decades, of the loss plot's log axis."""
 STOPPED = frozenset({"paused", "cancelled", "failed"})
 """States in which the run can go on: resumed from its checkpoint, or started again."""
+CANNOT_RESUME_NEWER = (
+    "Cannot resume: the run's checkpoint was made by a newer xray-denoise: update to open it."
+)
+"""The status of a run whose checkpoint a later version wrote: nothing else is offered."""
 
 
 def format_eta(seconds: float | None) -> str:
@@ -106,7 +113,34 @@ def _plot(title: str, left: pg.AxisItem | None = None) -> pg.PlotWidget:
     """Return an empty plot with a title of :data:`TITLE_SIZE` (and this left axis)."""
     plot = pg.PlotWidget(axisItems=None if left is None else {"left": left})
     plot.setTitle(title, size=TITLE_SIZE)
+    plot.setAccessibleName(title)
+    plot.setAccessibleDescription(NO_POINTS)
     return plot
+
+
+def latest_points(curves: dict[str, list[tuple[int, float]]], unit: str = "") -> str:
+    """Say a plot's latest points, for a screen reader (a plot's accessible description).
+
+    Parameters
+    ----------
+    curves : dict of str to list of (int, float)
+        Each curve's name ("" for a plot of one curve) and its (step, value) points.
+    unit : str
+        Follows each value, e.g. ``" dB"``.
+
+    Returns
+    -------
+    str
+        ``"step 1200: 38.21 dB"`` or, for several curves, ``"Gaussian levels, one step:
+        step 1000: 0.9312; Noise-page doses, blind denoise: step 1000: 0.9105"``;
+        :data:`NO_POINTS` where there are none yet.
+    """
+    said = [
+        f"{name + ': ' if name else ''}step {points[-1][0]}: {points[-1][1]:.4g}{unit}"
+        for name, points in curves.items()
+        if points
+    ]
+    return "; ".join(said) or NO_POINTS
 
 
 class RunPage(QWizardPage):
@@ -133,6 +167,9 @@ class RunPage(QWizardPage):
         self.reader: MetricsReader | None = None
         self.followed: RunSpec | None = None
         self.stale = False
+        # The run's checkpoint is a later version's (newer_checkpoint): neither resumed,
+        # nor started afresh, nor recorded stale; that version resumes it.
+        self.newer = False
         self.losses: list[tuple[int, float]] = []
         self.validations: list[tuple[int, float, float]] = []
         self.dose_validations: list[tuple[int, float, float]] = []  # blind denoise at doses
@@ -188,6 +225,7 @@ class RunPage(QWizardPage):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
         self.log.setMaximumHeight(80)
+        self.log.setAccessibleName("Training log")
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -210,10 +248,14 @@ class RunPage(QWizardPage):
 
         A run that another window or app trains now is not started, nor one whose folder
         cannot be written, nor a resume of a checkpoint that cannot be read (Start afresh
-        is offered); the page says so.
+        is offered; not for one a later version wrote, whose run is left as it is); the
+        page says so.
         """
         self._reset(spec)
-        self.stale = False
+        self.stale = self.newer = False
+        if resume and newer_checkpoint(spec):
+            self._checkpoint_unreadable(spec)  # says so; its run.json is left as it is
+            return
         if resume and unreadable_checkpoint(spec):
             self.process.adopt(spec, "failed")  # _state says why and offers Start afresh
             return
@@ -347,7 +389,7 @@ class RunPage(QWizardPage):
         """Take over a followed run whose process has ended, as finished or stopped."""
         self.followed = None
         self.pause_button.setText("Pause")
-        self.stale = False
+        self.stale = self.newer = False
         state = run_state(spec, "running")
         if state == "running":
             state = "paused" if checkpoint_step(spec) is not None else "cancelled"
@@ -393,6 +435,16 @@ class RunPage(QWizardPage):
         steps = [v[0] for v in points]
         self.dose_psnr_curve.setData(steps, [v[1] for v in points], connect="finite")
         self.dose_ssim_curve.setData(steps, [v[2] for v in points], connect="finite")
+        self.loss_plot.setAccessibleDescription(latest_points({"": self.losses}))
+        gaussian = [(v[0], v[1]) for v in self.validations]
+        self.psnr_plot.setAccessibleDescription(latest_points({"": gaussian}, " dB"))
+        doses = [(v[0], v[1]) for v in self.dose_validations]
+        self.dose_psnr_plot.setAccessibleDescription(latest_points({"": doses}, " dB"))
+        ssim = {
+            GAUSSIAN: [(v[0], v[2]) for v in self.validations],
+            DOSES: [(v[0], v[2]) for v in self.dose_validations],
+        }
+        self.ssim_plot.setAccessibleDescription(latest_points(ssim))
 
     def _state(self, state: str) -> None:
         if state != "running":
@@ -429,10 +481,19 @@ class RunPage(QWizardPage):
         self.completeChanged.emit()
 
     def _checkpoint_unreadable(self, spec: RunSpec) -> bool:
-        """Whether the run's checkpoint cannot be read; if so, say why and offer Start afresh."""
+        """Whether the run's checkpoint cannot be read; if so, say why and offer Start afresh.
+
+        One that a later version wrote (:func:`newer_checkpoint`) is whole: it is neither
+        replaced nor recorded stale, and nothing is offered (:attr:`newer`).
+        """
         why = unreadable_checkpoint(spec)
         if not why:
             return False
+        if newer_checkpoint(spec):
+            self.newer = True
+            self.status.setText(CANNOT_RESUME_NEWER)
+            self.note(f"{why}. The run is left as it is, for that version to resume.")
+            return True
         self.stale = True
         self._record(spec, STALE)  # not offered for resuming again
         self.status.setText("Cannot resume: the run's checkpoint cannot be read.")
@@ -460,7 +521,7 @@ class RunPage(QWizardPage):
         fresh = stopped and checkpoint_step(spec) is None
         again = "Start afresh" if self.stale else "Start again"
         self.resume_button.setText(again if fresh or self.stale else "Resume")
-        self.resume_button.setEnabled(stopped)
+        self.resume_button.setEnabled(stopped and not self.newer)
 
     def note(self, text: str) -> None:
         """Add a line of the wizard's own to the log under the curves."""

@@ -3,6 +3,12 @@
 A run folder holds ``run.json`` (the :class:`RunSpec` and the run's state), the model
 being trained (``model.safetensors`` and its card), the checkpoint, the metrics (JSON
 lines) and the log, so that a run can be resumed after the app restarts.
+
+``run.json`` names its format and version (:data:`RUN_FORMAT`, :data:`RUN_VERSION`; a file
+without them is of version 1). A run folder whose ``run.json`` cannot be read, is of a later
+version, holds settings or a state this version does not know (a later version's), or whose
+checkpoint a later version wrote, is neither offered nor rewritten: it is listed with the
+reason (:func:`unreadable_runs`), so that nothing of the later version's is lost.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import datetime as _dt
 import json
 import math
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +26,23 @@ from platformdirs import user_data_dir
 from core.diffusion import card_path
 from core.errors import XrayError, error_line
 from core.io.atomic import atomic_write
-from core.training.checkpoint import DAMAGED, Checkpoint, read_checkpoint
+from core.io.safe_text import text_safe
+from core.training.checkpoint import (
+    DAMAGED,
+    NEWER,
+    Checkpoint,
+    NewerFileError,
+    read_checkpoint,
+)
 from core.training.config import TrainConfig
 from xraygui.wizard.lock import is_locked
 
 RUN_FILE = "run.json"
+RUN_FORMAT = "xray-denoise-run"
+RUN_VERSION = 1
+"""The version of ``run.json`` that :func:`write_run` writes and the latest this one reads."""
+MODEL_FILE = "model.safetensors"
+"""The model a run trains, in its folder."""
 UNFINISHED = frozenset({"running", "paused", "cancelled", "failed"})
 """States of a run that can be resumed from its checkpoint (``running``: when no process
 trains it any more, as after a crash of the app)."""
@@ -33,6 +51,13 @@ SAVED = "saved"
 STALE = "stale"
 """State of a run that cannot be resumed: its data folder changed since it began, or its
 checkpoint cannot be read."""
+STATES = UNFINISHED | {"finished", SAVED, STALE}
+"""Every state this version writes: a ``run.json`` in another is a later version's."""
+MAX_REASON = 300
+"""Longest reason an unreadable run's line keeps (:meth:`UnreadableRun.message`)."""
+NEWER_RUN = "made by a newer xray-denoise ({what}): update to open it"
+"""Why a ``run.json`` of this version with a later version's settings or state is not used
+(``str.format`` with ``what``)."""
 CLI_ADVICE = "; " + DAMAGED.partition("; ")[2]
 """The command line's advice that ends a damaged checkpoint's message: the wizard gives its own."""
 
@@ -103,7 +128,7 @@ class RunSpec:
     @property
     def output(self) -> Path:
         """The model file the run writes."""
-        return self.folder / "model.safetensors"
+        return self.folder / MODEL_FILE
 
     @property
     def val_doses(self) -> tuple[float, ...]:
@@ -125,7 +150,14 @@ class RunSpec:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunSpec:
-        """Rebuild from :meth:`to_json` output."""
+        """Rebuild from :meth:`to_json` output.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            Where a setting it needs is missing or of another type, or one it does not
+            know is there (:func:`read_run` names those).
+        """
         init = data.get("init_model")
         return cls(
             **{
@@ -136,6 +168,10 @@ class RunSpec:
                 "dose_range": tuple(data["dose_range"]),
             }
         )
+
+
+_SETTINGS = frozenset(field.name for field in fields(RunSpec))
+"""The settings of a :class:`RunSpec` in ``run.json``: any other is a later version's."""
 
 
 def validation_doses(low: float, high: float) -> tuple[float, ...]:
@@ -180,7 +216,8 @@ def write_run(spec: RunSpec, state: str) -> None:
         ``"<folder>/run.json: <reason>"`` where it cannot be written (a full disk, no
         permission); the file is left as it was.
     """
-    text = json.dumps({"state": state, "spec": spec.to_json()}, indent=2)
+    stored = {"format": RUN_FORMAT, "version": RUN_VERSION, "state": state}
+    text = json.dumps({**stored, "spec": spec.to_json()}, indent=2)
     with atomic_write(spec.folder / RUN_FILE, overwrite=True) as out:
         out.write(text.encode("utf-8"))
 
@@ -210,10 +247,75 @@ def record_state(spec: RunSpec, state: str) -> str:
     return ""
 
 
+class RunFileError(ValueError):
+    """A ``run.json`` that cannot be used: ``"<path>: <reason>"``, with both kept apart.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    reason : str
+        Why, in one line.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
 def read_run(folder: Path) -> tuple[RunSpec, str]:
-    """Return the spec and state stored by :func:`write_run`."""
-    stored = json.loads((folder / RUN_FILE).read_text("utf-8"))
-    return RunSpec.from_json(stored["spec"]), stored["state"]
+    """Return the spec and state stored by :func:`write_run`.
+
+    Parameters
+    ----------
+    folder : Path
+        The run folder.
+
+    Returns
+    -------
+    tuple of (RunSpec, str)
+
+    Raises
+    ------
+    RunFileError
+        ``"<folder>/run.json: <reason>"`` where it is not a run file, lacks a setting, is
+        of a later version (:data:`core.training.checkpoint.NEWER`), or holds settings or
+        a state this version does not know (:data:`NEWER_RUN`).
+    OSError
+        Where it cannot be read.
+    """
+    path = folder / RUN_FILE
+    data = path.read_bytes()
+    try:
+        stored = json.loads(data)
+        version = stored.get("version", 1)  # written without one: version 1
+        run_format = stored.get("format", RUN_FORMAT)
+    # Not JSON (or UTF-8), not an object, or brackets nested deeper than the parser goes.
+    except (ValueError, AttributeError, RecursionError):
+        raise RunFileError(path, "not a run file of xray-denoise") from None
+    if run_format != RUN_FORMAT or type(version) is not int or version < 1:
+        raise RunFileError(
+            path, f"not a run file of xray-denoise (format {run_format!r}, version {version!r})"
+        )
+    if version > RUN_VERSION:
+        raise RunFileError(path, NEWER.format(version=version, reads=RUN_VERSION))
+    settings = stored.get("spec")
+    unknown = sorted(set(settings) - _SETTINGS) if isinstance(settings, dict) else []
+    if unknown:
+        what = "settings it does not know: " + ", ".join(unknown)
+        raise RunFileError(path, NEWER_RUN.format(what=what))
+    try:
+        spec, state = RunSpec.from_json(stored["spec"]), stored["state"]
+    except KeyError as error:
+        raise RunFileError(path, f"no {error} in it") from None
+    except (TypeError, ValueError, AttributeError) as error:
+        raise RunFileError(path, f"a setting is missing or of another type ({error})") from None
+    if not isinstance(state, str):
+        raise RunFileError(path, f"its state is not a string: {state!r}")
+    if state not in STATES:
+        raise RunFileError(path, NEWER_RUN.format(what=f"a state it does not know: {state!r}"))
+    return spec, state
 
 
 def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
@@ -221,7 +323,7 @@ def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
 
     None without one, or where it cannot be read (:func:`unreadable_checkpoint` says why).
     """
-    stored, _ = _read_checkpoint(spec)
+    stored, _, _ = _read_checkpoint(spec)
     return None if stored is None else (stored.step, float(stored.extra.get("elapsed_s", 0.0)))
 
 
@@ -242,15 +344,42 @@ def unreadable_checkpoint(spec: RunSpec) -> str:
     return _read_checkpoint(spec)[1]
 
 
-def _read_checkpoint(spec: RunSpec) -> tuple[Checkpoint | None, str]:
-    """Read the run's checkpoint: it and "", or None and why it cannot be read ("": none)."""
+def newer_checkpoint(spec: RunSpec) -> str:
+    """Say whether the run's checkpoint is of a later version, whole but not to be read here.
+
+    Such a run is a later version's: it is neither resumed, nor started afresh, nor
+    recorded :data:`STALE` (that version resumes it).
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    str
+        The refusal, less the checkpoint's path (:data:`core.training.checkpoint.NEWER`:
+        ``"made by a newer xray-denoise (format version 2); ...: update to open it"``);
+        empty for any other checkpoint, readable or not, or none.
+    """
+    return _read_checkpoint(spec)[2]
+
+
+def _read_checkpoint(spec: RunSpec) -> tuple[Checkpoint | None, str, str]:
+    """Read the run's checkpoint: it, or None, why it cannot be read and the NEWER reason.
+
+    The reasons are "" where it can be read or there is none; the second is "" unless a
+    later version wrote it (:func:`newer_checkpoint`).
+    """
     path = spec.config.checkpoint_path
     if not path.is_file():
-        return None, ""
+        return None, "", ""
     try:
-        return read_checkpoint(path), ""
+        return read_checkpoint(path), "", ""
     except (ValueError, OSError) as error:
-        return None, error_line(error).removesuffix(CLI_ADVICE)
+        reason = str(error).removeprefix(f"{path}: ")
+        newer = isinstance(error, NewerFileError)
+        return None, error_line(error).removesuffix(CLI_ADVICE), reason if newer else ""
 
 
 def all_steps_done(spec: RunSpec) -> bool:
@@ -300,19 +429,75 @@ def run_state(spec: RunSpec, state: str) -> str:
     return state
 
 
-def _runs(root: Path) -> list[tuple[RunSpec, str]]:
-    """Every readable run under ``root``, newest first, with its state."""
+@dataclass(frozen=True)
+class UnreadableRun:
+    """A run folder whose ``run.json`` cannot be read, and why.
+
+    Parameters
+    ----------
+    folder : Path
+        The run folder.
+    reason : str
+        Why, in one line (:func:`read_run`'s refusal, less the file's path, or its
+        checkpoint's of a later version).
+    """
+
+    folder: Path
+    reason: str
+
+    @property
+    def checkpoint(self) -> Path:
+        """Where the run's checkpoint is, if it has one."""
+        return TrainConfig(data=self.folder, output=self.folder / MODEL_FILE).checkpoint_path
+
+    def message(self) -> str:
+        r"""Say in one line which run folder could not be read, why, and where its checkpoint is.
+
+        Names and paths not valid UTF-8 are shown with their bytes as ``\xNN``
+        (:func:`core.io.safe_text.text_safe`).
+        """
+        reason = " ".join(text_safe(self.reason).split())
+        if len(reason) > MAX_REASON:  # a later version's settings may be many
+            reason = reason[: MAX_REASON - 3] + "..."
+        line = f"Run folder {text_safe(self.folder.name)} could not be read ({reason})"
+        if self.checkpoint.is_file():
+            return f"{line}; its checkpoint is at {text_safe(str(self.checkpoint))}."
+        return f"{line}; it has no checkpoint ({text_safe(str(self.folder))})."
+
+
+def _runs(root: Path) -> tuple[list[tuple[RunSpec, str]], list[UnreadableRun]]:
+    """Every run under ``root``, newest first: the readable with their state, and the others."""
     try:
         paths = sorted(root.glob(f"*/{RUN_FILE}"), reverse=True)
     except OSError:
-        return []
-    found = []
+        return [], []
+    found, unreadable = [], []
     for path in paths:
+        folder = path.parent
         try:
-            found.append(read_run(path.parent))
-        except (OSError, ValueError, KeyError, TypeError):
+            spec, state = read_run(folder)
+        except RunFileError as error:
+            unreadable.append(UnreadableRun(folder, error.reason))
             continue
-    return found
+        except OSError as error:  # the system's reason; the message names the folder
+            unreadable.append(UnreadableRun(folder, error.strerror or error_line(error)))
+            continue
+        newer = newer_checkpoint(spec)
+        if newer:  # a later version's run: that version resumes it
+            unreadable.append(UnreadableRun(folder, f"its checkpoint was {newer}"))
+        else:
+            found.append((spec, state))
+    return found, unreadable
+
+
+def unreadable_runs(root: Path) -> list[UnreadableRun]:
+    """List the run folders under ``root`` whose ``run.json`` cannot be read, newest first.
+
+    As one a later version wrote (:data:`RUN_VERSION`, :data:`NEWER_RUN`, or a checkpoint
+    of a later version: :func:`newer_checkpoint`), one cut short, or one the user may not
+    read: the wizard names them rather than leave them out without a word.
+    """
+    return _runs(root)[1]
 
 
 def unfinished_runs(root: Path) -> list[RunSpec]:
@@ -326,7 +511,7 @@ def unfinished_runs(root: Path) -> list[RunSpec]:
     """
     return [
         spec
-        for spec, state in _runs(root)
+        for spec, state in _runs(root)[0]
         if state in UNFINISHED
         and spec.config.checkpoint_path.is_file()
         and not is_locked(spec.output)
@@ -339,19 +524,19 @@ def runs_trained_elsewhere(root: Path) -> list[RunSpec]:
 
     That process may be another window's or app's, or one whose app has died.
     """
-    return [spec for spec, state in _runs(root) if state == "running" and is_locked(spec.output)]
+    return [spec for spec, state in _runs(root)[0] if state == "running" and is_locked(spec.output)]
 
 
 def unsaved_runs(root: Path) -> list[RunSpec]:
     """List finished runs whose model was neither saved nor discarded, newest first."""
-    return [spec for spec, state in _runs(root) if _finished_with_model(spec, state)]
+    return [spec for spec, state in _runs(root)[0] if _finished_with_model(spec, state)]
 
 
 def is_unsaved(spec: RunSpec) -> bool:
     """Whether ``spec`` finished with a model that was neither saved nor discarded."""
     try:
         _spec, state = read_run(spec.folder)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return False
     return _finished_with_model(spec, state)
 

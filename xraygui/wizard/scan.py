@@ -25,7 +25,6 @@ from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
 from core.training.data import (
-    NOT_AN_IMAGE,
     ImageRecord,
     assign_patients,
     frame_records,
@@ -79,7 +78,7 @@ class ScanReport:
     folder : Path
         The folder scanned.
     n_image_files : int
-        Files taken as images (by suffix or DICOM preamble), readable or not.
+        Files taken as images (by suffix or as DICOM), readable or not.
     tables : list of Path
         The folder's ``data.csv`` tables, ignored or not.
     tables_ignored : bool
@@ -87,8 +86,9 @@ class ScanReport:
     readable : list of ScannedImage
         Every image that could be read.
     unreadable : list of (Path, str)
-        Files not taken as images (no image suffix, no DICOM preamble), then files (or
-        frames: the reason names them) that cannot be read, and why.
+        Files not taken as images (a DICOMDIR, a text, say), then files (or frames: the
+        reason names them) that cannot be read, and why
+        (:func:`core.io.sniff.why_not_an_image`, :func:`core.io.read_image`).
     thumbnails : list of (Path, ndarray)
         Display grey levels (uint8) of the first readable files.
     split_notes : list of str
@@ -231,11 +231,12 @@ def scan_folder(
     report = ScanReport(folder, tables=patient_tables(folder), tables_ignored=ignore_tables)
     yield 0, 0  # after each walk of the folder, as after each file, an abandoned scan stops
     unlisted: list[tuple[Path, str]] = []
-    paths, others = sort_files(folder, unreadable=unlisted)  # walks the folder once
+    not_images: list[tuple[Path, str]] = []
+    paths, _ = sort_files(folder, unreadable=unlisted, not_images=not_images)  # one walk
     report.n_image_files = len(paths)
-    report.unreadable = [(path, NOT_AN_IMAGE) for path in others] + unlisted
+    report.unreadable = not_images + unlisted
     yield 0, len(paths)
-    headers: dict[Path, tuple[bool, str | None]] = {}
+    headers: dict[Path, tuple[bool, tuple[str, ...]]] = {}
     for path in paths:  # the patients' headers, one file at a time
         headers[path] = read_header(path)
         yield 0, len(paths)

@@ -22,6 +22,7 @@ from xraygui.wizard.runs import (
     new_run_folder,
     runs_trained_elsewhere,
     unfinished_runs,
+    unreadable_runs,
     unsaved_runs,
 )
 from xraygui.wizard.scan import ScanReport
@@ -105,6 +106,7 @@ class TrainWizard(QWizard):
             unfinished_runs(self.runs),
             elsewhere=runs_trained_elsewhere(self.runs),
             unsaved=unsaved_runs(self.runs),
+            unreadable=unreadable_runs(self.runs),
         )
         self.noise_page = NoisePage()
         self.training_page = TrainingPage(current_model)
