@@ -334,12 +334,13 @@ def main(argv: list[str] | None = None) -> int:
         from core.io import silence_reader_libraries
         from xraygui.bugs import report_bugs
         from xraygui.main_window import MainWindow
-    except ModuleNotFoundError as error:  # torch, say, in an install without its dependencies
-        from core.cli import is_missing_dependency, missing_dependency
+    except ImportError as error:  # torch, say, in an install without its dependencies
+        from core.cli import dependency_problem
 
-        if not is_missing_dependency(error):
+        problem = dependency_problem(error)
+        if problem is None:
             raise  # a module of ours: a bug
-        print(f"xraygui: {missing_dependency(error)}", file=sys.stderr)
+        print(f"xraygui: {problem}", file=sys.stderr)
         return 1  # as where Qt cannot start
 
     silence_reader_libraries()

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 TITLE = "Unexpected error"
 """The title of the message that shows a bug."""
+LOG_LIMIT = 1_000_000
+"""Bytes of :func:`bug_log_path` kept: a longer log becomes ``errors.log.1`` (the one
+before is dropped), so that a bug repeated all day does not fill the disk."""
 
 
 def bug_log_path() -> Path:
@@ -64,6 +67,8 @@ def record_bug(
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_file() and path.stat().st_size > LOG_LIMIT:
+            path.replace(path.with_name(path.name + ".1"))
         with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
             log.write(f"{stamp} xraygui {software_version()}\n{''.join(lines)}\n")
     except OSError:
@@ -93,13 +98,42 @@ def bug_message(error: Exception, log: Path | None) -> str:
     return line if log is None else f"{line}; the details are in {log}"
 
 
+class _OneBoxAtATime:
+    """Show bugs in `window` one message at a time, counting those that come meanwhile.
+
+    The message is modal: its loop runs the next error's, which would open a box inside
+    it, and a bug repeated on every tick nested boxes until Python's recursion limit.
+    """
+
+    def __init__(self, window: MainWindow, log: Path) -> None:
+        self.window, self.log = window, log
+        self.showing = False
+        self.more = 0  # errors come while a message was open
+
+    def show(self, message: str) -> None:
+        """Show `message`, or count it where a message is open; then say how many came."""
+        if self.showing:
+            self.more += 1
+            return
+        self.showing = True
+        try:
+            self.window.show_error(TITLE, message)
+            while self.more:
+                more, self.more = self.more, 0
+                said = f"{more} more unexpected error(s) meanwhile; the details are in {self.log}"
+                self.window.show_error(TITLE, said)
+        finally:
+            self.showing = False
+
+
 def bug_hook(window: MainWindow, log: Path) -> Callable[..., None]:
     """Return a ``sys.excepthook`` that shows an error no code caught in `window`.
 
     Parameters
     ----------
     window : MainWindow
-        Shows the error (:meth:`MainWindow.show_error`), on its own thread.
+        Shows the error (:meth:`MainWindow.show_error`), on its own thread, one message
+        at a time: those that come while one is open are counted in the next.
     log : Path
         Where the traceback is appended (:func:`record_bug`); it is also printed on
         stderr where there is one.
@@ -109,17 +143,20 @@ def bug_hook(window: MainWindow, log: Path) -> Callable[..., None]:
     callable
         ``hook(kind, error, trace)``.
     """
+    boxes = _OneBoxAtATime(window, log)
 
     def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if isinstance(error, SystemExit):  # a thread that ends itself: silent, as Python's
+            return
         if sys.stderr is not None:  # none in the windowed bundle
             traceback.print_exception(kind, error, trace)
-        if not isinstance(error, Exception):  # Ctrl-C and exits are not bugs
+        if not isinstance(error, Exception):  # Ctrl-C is not a bug
             return
         message = bug_message(error, record_bug(kind, error, trace, log))
         if QThread.currentThread() == window.thread():
-            window.show_error(TITLE, message)
+            boxes.show(message)
         else:  # widgets belong to the window's thread: the message waits for its loop
-            QTimer.singleShot(0, window, lambda: window.show_error(TITLE, message))
+            QTimer.singleShot(0, window, lambda: boxes.show(message))
 
     return hook
 

@@ -23,7 +23,10 @@ class _SeedValidator(QRegularExpressionValidator):
         super().__init__(QRegularExpression("[0-9]{0,20}"), parent)
 
     def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
-        state, text, position = super().validate(text, position)
+        """Take the digits of a seed pasted with spaces, a line's end or a ``+``, as a spin box."""
+        kept = "".join(text.split()).removeprefix("+")
+        position -= len(text[:position]) - len("".join(text[:position].split()).removeprefix("+"))
+        state, text, position = super().validate(kept, max(position, 0))
         if state == QValidator.State.Acceptable and not text:
             state = QValidator.State.Intermediate  # not a seed yet
         elif state == QValidator.State.Acceptable and int(text) > MAX_SEED:

@@ -8,7 +8,7 @@ names it. No traceback reaches the user. Ctrl-C, SIGTERM and SIGHUP stop it with
 
 The subcommands, and what they need (numpy, pydicom, torch...), are imported once the
 program runs (:func:`subcommands`): ``--version`` needs none of them, and a dependency
-missing from the environment is one line, exit status 2 (:func:`missing_dependency`).
+missing from the environment, or broken, is one line, exit status 2 (:func:`dependency_problem`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def subcommands() -> list[ModuleType]:
     Raises
     ------
     ModuleNotFoundError
-        Where a package they need is not installed (:func:`missing_dependency`).
+        Where a package they need is not installed (:func:`dependency_problem`).
     """
     return [importlib.import_module(f"{__name__}.{name}") for name in SUBCOMMANDS]
 
@@ -73,47 +73,36 @@ OWN_PACKAGES = ("core", "xraygui")
 """This program's own packages: a module of theirs not found is a bug, not an install's."""
 
 
-def is_missing_dependency(error: ModuleNotFoundError) -> bool:
-    """Whether `error` is of a third-party package that is not installed.
+def dependency_problem(error: ImportError) -> str | None:
+    """Say in one line what keeps a third-party package an import needed from loading.
 
     Parameters
     ----------
-    error : ModuleNotFoundError
-        From an import.
+    error : ImportError
+        From an import, perhaps a :class:`ModuleNotFoundError`.
 
     Returns
     -------
-    bool
-        False for a module of :data:`OWN_PACKAGES` (a bug: a typo, a renamed module) or
-        of a package that is installed (a module it lacks: another version's); True
-        where the package cannot be found.
-    """
-    top = (error.name or "").partition(".")[0]
-    if not top or top in OWN_PACKAGES:
-        return False
-    try:
-        return importlib.util.find_spec(top) is None
-    except (ImportError, ValueError):  # found but broken, or hidden (sys.modules[top] = None)
-        return True
-
-
-def missing_dependency(error: ModuleNotFoundError) -> str:
-    """Say in one line which package is missing and what to do.
-
-    Parameters
-    ----------
-    error : ModuleNotFoundError
-        Of a package not installed (:func:`is_missing_dependency`).
-
-    Returns
-    -------
-    str
+    str or None
         ``"missing dependency <module> (pip package <name>): reinstall xray-denoise ..."``
-        (:data:`REINSTALL`), the package named where it is not the module's name.
+        for a package not installed, ``"package <module> is installed but cannot be
+        imported (<why>): reinstall ..."`` for one that is (another version, a part
+        missing, a library it loads), the package named where it is not the module's
+        name (:data:`PIP_NAMES`); None for a module of :data:`OWN_PACKAGES` (a bug: a
+        typo, a renamed module) or an error naming no module.
     """
-    module = (error.name or str(error)).partition(".")[0]
+    module = (error.name or "").partition(".")[0]
+    if not module or module in OWN_PACKAGES:
+        return None
     package = f" (pip package {PIP_NAMES[module]})" if module in PIP_NAMES else ""
-    return f"missing dependency {module}{package}: {REINSTALL}"
+    try:
+        installed = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # broken, or hidden (sys.modules[module] = None)
+        installed = False
+    if isinstance(error, ModuleNotFoundError) and not installed:
+        return f"missing dependency {module}{package}: {REINSTALL}"
+    why = " ".join(str(error).split())
+    return f"package {module}{package} is installed but cannot be imported ({why}): {REINSTALL}"
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -207,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input, a missing dependency (:func:`missing_dependency`)
+        0 on success, 2 on bad input, a missing or broken dependency (:func:`dependency_problem`)
         or where stdout refuses a line (``standard output: <the reason>``, said last), 1
         on an unexpected error, 128 + the signal's number after Ctrl-C (130), SIGTERM
         (143) or SIGHUP (129).
@@ -221,12 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(commands=given[:1] != ["--version"]).parse_args(given)
         from core.cli.denoise_report import StdoutError
         from core.io import silence_reader_libraries
-    except ModuleNotFoundError as error:
-        if not is_missing_dependency(error):  # one of our own modules: a bug
-            print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
-            return EXIT_BUG
-        print(f"{PROG}: error: {missing_dependency(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except ImportError as error:
+        problem = dependency_problem(error)
+        print(f"{PROG}: error: {problem or error_line(error)}", file=sys.stderr)
+        return EXIT_BUG if problem is None else EXIT_BAD_INPUT  # None: a module of ours
     with warnings.catch_warnings(), stopping_signals_raise():
         silence_reader_libraries()  # the user gets our one line on a damaged file instead
         warnings.showwarning = _show_warning_on_one_line
@@ -242,9 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except Exception as error:  # bad input, the disk's refusal, or a bug: one line each
-            if isinstance(error, ModuleNotFoundError) and is_missing_dependency(error):
-                print(f"{PROG}: error: {missing_dependency(error)}", file=sys.stderr)
-                return EXIT_BAD_INPUT  # torch, say, imported when it is first needed
+            problem = dependency_problem(error) if isinstance(error, ImportError) else None
+            if problem is not None:  # torch, say, imported when it is first needed
+                print(f"{PROG}: error: {problem}", file=sys.stderr)
+                return EXIT_BAD_INPUT
             print(f"{PROG}: error: {error_line(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT if is_bad_input(error) else EXIT_BUG
         except KeyboardInterrupt as stop:  # Ctrl-C or Terminated: no half-written file

@@ -19,8 +19,10 @@ Images are one patient when they share a table patient or a DICOM PatientID,
 StudyInstanceUID (a study is one patient's) or SOPInstanceUID (one image, re-exported under
 another PatientID, say), also through a chain of images (:func:`group_patients`), so a
 patient whose images the table lists only in part, or whose files lack a PatientID, keeps
-one identity, and no patient or image falls on both sides of the split. Gaps and
-conflicts are warned of with counts and an example.
+one identity, and no patient or image falls on both sides of the split; but a study or
+image in the files of more than :data:`MOST_JOINED` PatientIDs is taken for a placeholder
+and joins none of them, with a warning. Gaps and conflicts are warned of with counts and an
+example.
 """
 
 from __future__ import annotations
@@ -339,15 +341,28 @@ def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Seq
     """Leave out, with a warning, the studies and images that would join too many patients.
 
     A StudyInstanceUID or SOPInstanceUID in the files of more than :data:`MOST_JOINED`
-    PatientIDs is taken for a placeholder.
+    PatientIDs is taken for a placeholder. A file without PatientID counts as of the
+    PatientIDs of the files that share a UID with it (an anonymised copy, as of its
+    original's: its constant study then reaches every patient copied).
     """
     patient_prefix = DICOM_IDS["PatientID"] + ":"
-    spans: dict[str, set[str]] = {}
-    for ids in dicom.values():
-        patient = next((key for key in ids if key.startswith(patient_prefix)), None)
+    own = {
+        path: next((key for key in ids if key.startswith(patient_prefix)), None)
+        for path, ids in dicom.items()
+    }
+    direct: dict[str, set[str]] = {}  # UID: the PatientIDs of the files that carry it
+    for path, ids in dicom.items():
         for key in ids:
-            if patient is not None and key != patient:
-                spans.setdefault(key, set()).add(patient)
+            if own[path] is not None and key != own[path]:
+                direct.setdefault(key, set()).add(own[path])
+    spans: dict[str, set[str]] = {}
+    for path, ids in dicom.items():
+        patients = {own[path]} if own[path] is not None else set()
+        if not patients:  # one hop, not on: a placeholder would then reach every file
+            patients = set().union(*(direct.get(key, set()) for key in ids))
+        for key in ids:
+            if key != own[path]:
+                spans.setdefault(key, set()).update(patients)
     placeholders = sorted(key for key, patients in spans.items() if len(patients) > MOST_JOINED)
     if not placeholders:
         return dict(dicom)
@@ -398,7 +413,7 @@ def _warn_of_joined_patients(
 
 
 def _log_joined_patient_ids(dicom: Mapping[Path, Sequence[str]]) -> None:
-    """Log (info) the DICOM PatientIDs joined into one patient by a study or image they share."""
+    """Warn of the DICOM PatientIDs joined into one patient by a study or image they share."""
     root = _linked(_dicom_nodes(ids) for ids in dicom.values())
     patient_ids: dict[tuple[int, str], set[str]] = {}
     for node in root:

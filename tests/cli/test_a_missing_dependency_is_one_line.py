@@ -51,14 +51,32 @@ def test_a_package_imported_when_first_needed_is_one_line(monkeypatch, capsys):
     )
 
 
-@pytest.mark.parametrize("name", ["core.cli.no_such_module", "numpy.no_such_module"])
-def test_a_module_of_ours_or_of_an_installed_package_not_found_is_a_bug(monkeypatch, capsys, name):
-    # A typo'd or renamed module of ours, or one another version of a package lacks: no
-    # reinstall helps, so it is said as the bug it is (exit 1), not as a missing package.
+def test_a_module_of_ours_not_found_is_a_bug(monkeypatch, capsys):
+    # A typo'd or renamed module of ours: no reinstall helps, so it is said as the bug it is
+    # (exit 1), not as a missing package.
     def run(_args):
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        raise ModuleNotFoundError("No module named 'core.cli.nothing'", name="core.cli.nothing")
 
     monkeypatch.setattr(core.cli.info, "run", run)
     assert main(["info", "x.png"]) == 1
     err = capsys.readouterr().err
     assert "missing dependency" not in err and "(a bug; please report it)" in err
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ModuleNotFoundError("No module named 'numpy.nothing'", name="numpy.nothing"),
+        ImportError("cannot import name 'x' from 'numpy' (/site/numpy/__init__.py)", name="numpy"),
+    ],
+    ids=["a-part-missing", "another-version"],
+)
+def test_a_package_installed_but_broken_is_one_line(monkeypatch, capsys, error):
+    def run(_args):
+        raise error
+
+    monkeypatch.setattr(core.cli.info, "run", run)
+    assert main(["info", "x.png"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("xray-denoise: error: package numpy is installed but cannot be imported")
+    assert line.endswith(f": {REINSTALL}")

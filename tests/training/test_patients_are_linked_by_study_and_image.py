@@ -107,3 +107,23 @@ def test_a_placeholder_study_or_image_joins_no_patients(tmp_path, caplog):
         "1 DICOM studies or images (StudyInstanceUID, SOPInstanceUID) are each in the files of "
         "more than 2 PatientIDs (such as 1.2.3, in those of 6)"
     )
+
+
+def test_a_placeholder_study_of_copies_without_patient_id_joins_no_patients(tmp_path, caplog):
+    # Originals of 5 patients, and anonymised copies: no PatientID, one constant study, each
+    # copy its original's SOPInstanceUID. The constant study chained every patient into one.
+    originals = [tmp_path / f"p{i}.dcm" for i in range(5)]
+    copies = [tmp_path / f"copy{i}.dcm" for i in range(5)]
+    dicom = {
+        **{
+            path: (f"dicom-patient:P{i}", f"dicom-study:{i}", f"dicom-instance:1.{i}")
+            for i, path in enumerate(originals)
+        },
+        **{path: ("dicom-study:9.9.9", f"dicom-instance:1.{i}") for i, path in enumerate(copies)},
+    }
+    with caplog.at_level(logging.WARNING, logger="core.training.patient_table"):
+        patients = group_patients(tmp_path, originals + copies, {}, dicom)
+    expected = [f"dicom-patient:P{i}" for i in range(5)]
+    assert [patients[p] for p in originals] == expected
+    assert [patients[p] for p in copies] == expected  # each copy with its original
+    assert any("(such as 9.9.9, in those of 5)" in m for m in caplog.messages)

@@ -66,3 +66,36 @@ def test_without_a_console_or_a_writable_log_it_still_says_what_failed(
 def test_ctrl_c_is_no_bug(window, tmp_path):
     bug_hook(window, tmp_path / "errors.log")(KeyboardInterrupt, KeyboardInterrupt(), None)
     assert window.errors == [] and not (tmp_path / "errors.log").exists()
+
+
+def test_errors_that_come_while_a_message_is_open_are_counted_not_nested(
+    window, monkeypatch, tmp_path
+):
+    # The message is modal: its loop runs the next error's, which opened a box in it, and a
+    # bug repeated on every tick nested boxes until Python's recursion limit.
+    hook = bug_hook(window, tmp_path / "errors.log")
+    shown = []
+
+    def show_error(title, message):
+        shown.append(message)
+        if len(shown) == 1:  # errors while the first message is open
+            for _ in range(5):
+                hook(KeyError, KeyError("again"), None)
+
+    monkeypatch.setattr(window, "show_error", show_error)
+    hook(KeyError, KeyError("first"), None)
+    assert len(shown) == 2
+    assert shown[1].startswith("5 more unexpected error(s) meanwhile; the details are in ")
+
+
+def test_a_long_log_is_rotated(window, tmp_path):
+    log = tmp_path / "errors.log"
+    log.write_text("x" * 1_000_001)
+    bug_hook(window, log)(KeyError, KeyError("k"), None)
+    assert log.with_name("errors.log.1").stat().st_size == 1_000_001
+    assert "KeyError: 'k'" in log.read_text()
+
+
+def test_a_thread_that_exits_is_no_bug(window, tmp_path, capsys):
+    bug_hook(window, tmp_path / "errors.log")(SystemExit, SystemExit(0), None)
+    assert window.errors == [] and capsys.readouterr().err == ""

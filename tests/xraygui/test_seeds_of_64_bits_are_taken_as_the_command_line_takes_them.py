@@ -8,6 +8,7 @@ which its outputs record, could not be repeated in the app.
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication
 
 from core.denoise.settings import MAX_SEED
 from core.io import read_image
@@ -60,3 +61,14 @@ def test_the_dose_dialog_takes_and_shows_a_large_seed(qtbot, small_dicom):
     qtbot.addWidget(dialog)
     assert dialog.seed.text() == str(2**50 + 1)
     assert dialog.settings().seed == 2**50 + 1
+
+
+@pytest.mark.parametrize("pasted", [" 42", "42\n", "42 ", "+42"])
+def test_a_seed_pasted_with_spaces_or_a_sign_is_taken(qtbot, pasted):
+    # Copied from a terminal or a report, a seed often ends a line; a spin box took it.
+    box = SeedBox(7)
+    qtbot.addWidget(box)
+    QApplication.clipboard().setText(pasted)
+    box.selectAll()
+    box.paste()
+    assert (box.text(), box.value()) == ("42", 42)

@@ -52,14 +52,15 @@ NO_IMAGES = "No images found in this folder (DICOM, PNG, TIFF or JPEG, searched 
 
 LONGEST_UNBROKEN = 40
 """Most characters a label's line runs without a place to wrap (:func:`breakable`)."""
-_UNBROKEN = re.compile(rf"[^\s/\\\u200b]{{{LONGEST_UNBROKEN}}}")
+_UNBROKEN = re.compile(rf"[^\s/\u200b]{{{LONGEST_UNBROKEN}}}")
 
 
 def breakable(text: str) -> str:
     """Let a label wrap `text` within long names, with zero-width spaces.
 
-    One follows each path separator, and every :data:`LONGEST_UNBROKEN` characters without
-    one: a 200-character folder name made the wizard 1540 px wide, Qt wrapping at spaces.
+    One follows each ``/``, and every :data:`LONGEST_UNBROKEN` characters without one (a
+    Windows path's, say): a 200-character folder name made the wizard 1540 px wide, Qt
+    wrapping at spaces.
 
     Parameters
     ----------
@@ -71,7 +72,7 @@ def breakable(text: str) -> str:
     str
         It, reading the same.
     """
-    text = text.replace("/", "/\u200b").replace("\\", "\\\u200b")
+    text = text.replace("/", "/\u200b")
     return _UNBROKEN.sub(lambda match: match[0] + "\u200b", text)
 
 
@@ -211,7 +212,8 @@ class DataPage(QWizardPage):
         layout: QVBoxLayout, text: str, buttons: list[tuple[str, Callable[[], None]]]
     ) -> QLabel:
         """Add a line that offers a run, with its buttons; return its label."""
-        label = QLabel(text)
+        label = QLabel(breakable(text))
+        label.setTextFormat(Qt.TextFormat.PlainText)  # names, not markup
         label.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(label, 1)
@@ -227,8 +229,11 @@ class DataPage(QWizardPage):
         spec = self._elsewhere[0]
         request_stop(spec.output)
         self.follow_label.setText(
-            f"{text_safe(spec.folder.name)} was asked to stop; it saves a checkpoint and its "
-            "model, then it can be resumed (open the wizard again, or Follow it to the end)."
+            breakable(
+                f"{text_safe(spec.folder.name)} was asked to stop; it saves a checkpoint and "
+                "its model, then it can be resumed (open the wizard again, or Follow it to the "
+                "end)."
+            )
         )
 
     def _browse(self) -> None:
