@@ -386,7 +386,13 @@ class ReportOptionsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Report")
-        self.identifiers = QCheckBox("Include patient identifiers (name, ID, birth date)")
+        self.identifiers = QCheckBox(
+            "Include patient identifiers (name, ID, birth date, file names and paths, UIDs)"
+        )
+        self.identifiers.setToolTip(
+            "Unticked, the report names the source and reference by their SHA-256 only,"
+            " and its files are named image_<hash>_report"
+        )
         form = QFormLayout(self)
         form.addRow(QLabel("Writes a PDF, a JSON and a CSV file. Not for diagnostic use."))
         form.addRow(self.identifiers)

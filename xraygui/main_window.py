@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -94,6 +95,9 @@ EXPORT_SUFFIXES = {
 """The export dialog's filters and the extension each gives a name typed without one."""
 EXPORT_FILTER = ";;".join(EXPORT_SUFFIXES)
 MAX_RECENT = 10
+QT_FILE_DIALOG_GROUP = "FileDialog"
+"""The group of Qt's user-scope ``QtProject`` settings where its own file dialogs keep the
+folders visited (``history``, ``lastVisited``, ``shortcuts``) and their layout."""
 MINIFIED_KEPT = 3
 """Block statistics kept (Before, After and the step shown before one of them)."""
 ZOOM_SETTLE_MS = 40
@@ -146,6 +150,12 @@ class MainWindow(QMainWindow):
     settings : QSettings, optional
         Where recent files, loaded models and the layout persist (the app's
         default settings when omitted).
+    dialog_history : QSettings, optional
+        Where Qt's own file dialogs keep the folders visited: the window removes their
+        ``FileDialog`` group when it starts, after each of its file dialogs and when it
+        closes (:func:`forget_file_dialog_history`). Omitted, Qt's user-scope ``QtProject``
+        settings where `settings` is omitted too, else none: a window on settings of its
+        own (a test's, the smoke test's) leaves the user's files alone.
     """
 
     resultShown = Signal()
@@ -153,8 +163,14 @@ class MainWindow(QMainWindow):
     metricsShown = Signal()
     """Emitted when the metrics panel shows the numbers of the current images and region."""
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, settings: QSettings | None = None, *, dialog_history: QSettings | None = None
+    ) -> None:
         super().__init__()
+        if dialog_history is None and settings is None:
+            dialog_history = QSettings(QSettings.Scope.UserScope, "QtProject")
+        self.dialog_history = dialog_history
+        self._forget_dialog_history()  # left by a session that ended without closing
         self.settings = settings if settings is not None else QSettings()
         self._settings_unsaved_said = False  # the settings file was found unwritable, and said
         self.source: XrayImage | None = None
@@ -624,13 +640,15 @@ class MainWindow(QMainWindow):
 
     def choose_files(self) -> None:
         """Ask for image files; open the first, list them all in the browser."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", self._last_dir(), OPEN_FILTER)
+        paths, _ = self._ask(
+            QFileDialog.getOpenFileNames, "Open images", self._last_dir(), OPEN_FILTER
+        )
         if paths:
             self.open_files(paths)
 
     def choose_folder(self) -> None:
         """Ask for a folder and list its images (recursively) in the browser."""
-        folder = QFileDialog.getExistingDirectory(self, "Open folder", self._last_dir())
+        folder = self._ask(QFileDialog.getExistingDirectory, "Open folder", self._last_dir())
         if folder:
             self.open_folder(folder)
 
@@ -664,6 +682,7 @@ class MainWindow(QMainWindow):
             The scan (its ``finished`` signal says when the list is complete).
         """
         self.settings.setValue("last_dir", str(folder))
+        self._rebuild_recent()  # Clear Recent Files can forget it now
         return self.scan([folder], clear=True)
 
     def scan(self, paths: list[str | Path], *, clear: bool) -> GeneratorWorker:
@@ -997,7 +1016,35 @@ class MainWindow(QMainWindow):
         for path in self.recent_files():
             action = self.recent_menu.addAction(path.replace("&", "&&"))  # no mnemonic
             action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
-        self.recent_menu.setEnabled(bool(self.recent_files()))
+        self.recent_menu.addSeparator()
+        self.clear_recent_action = self.recent_menu.addAction("&Clear Recent Files")
+        self.clear_recent_action.setStatusTip("Forget the files opened lately and the last folder")
+        self.clear_recent_action.triggered.connect(lambda: self.clear_recent())
+        remembered = bool(self.recent_files()) or self.settings.contains("last_dir")
+        self.clear_recent_action.setEnabled(remembered)
+        self.recent_menu.setEnabled(remembered)
+
+    def clear_recent(self) -> None:
+        """Forget the files opened lately and the last folder (File > Open Recent).
+
+        The folders Qt's own file dialogs remember go too (:func:`forget_file_dialog_history`).
+        """
+        self.settings.remove("recent_files")
+        self.settings.remove("last_dir")
+        self._sync_settings()
+        self._forget_dialog_history()
+        self._rebuild_recent()
+
+    def _ask(self, ask: Callable[..., Any], *args: str) -> Any:
+        """Ask with a QFileDialog function (`ask`), then forget the folders its dialog kept."""
+        try:
+            return ask(self, *args)
+        finally:
+            self._forget_dialog_history()
+
+    def _forget_dialog_history(self) -> None:
+        if self.dialog_history is not None:
+            forget_file_dialog_history(self.dialog_history)
 
     # ----------------------------------------------------------------- display
 
@@ -1696,8 +1743,8 @@ class MainWindow(QMainWindow):
         """
         if self.image is None or self._busy("Choose Reference Image"):
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Reference image", self._last_dir(), OPEN_FILTER
+        path, _ = self._ask(
+            QFileDialog.getOpenFileName, "Reference image", self._last_dir(), OPEN_FILTER
         )
         if path:
             self.set_reference(path)
@@ -1929,8 +1976,8 @@ class MainWindow(QMainWindow):
 
     def choose_model_file(self) -> None:
         """Ask for a model file and add it to the picker (remembered in the settings)."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Load model", self._last_dir(), "Models (*.safetensors)"
+        path, _ = self._ask(
+            QFileDialog.getOpenFileName, "Load model", self._last_dir(), "Models (*.safetensors)"
         )
         if path:
             self.add_model_file(path)
@@ -2280,6 +2327,7 @@ class MainWindow(QMainWindow):
         self.stop_workers()
         self.controls.save(self.settings)
         self._save_layout()
+        self._forget_dialog_history()  # a dialog of another window (the wizard's) kept some
         super().closeEvent(event)
 
     def _save_layout(self) -> None:
@@ -2309,7 +2357,7 @@ class MainWindow(QMainWindow):
         options = ReportOptionsDialog(self)
         if not options.exec():
             return
-        folder = QFileDialog.getExistingDirectory(self, "Report folder", self._last_dir())
+        folder = self._ask(QFileDialog.getExistingDirectory, "Report folder", self._last_dir())
         if folder:
             try:
                 with busy(self.statusBar(), "Writing the report..."):
@@ -2391,8 +2439,8 @@ class MainWindow(QMainWindow):
         default = str(Path(self._last_dir()) / f"{self.export_stem()}{suffix}")
         step = self.step_shown()
         final = "" if step is None else f" (the final result, not the step shown: {step})"
-        path, chosen = QFileDialog.getSaveFileName(
-            self, f"Export denoised image{final}", default, EXPORT_FILTER
+        path, chosen = self._ask(
+            QFileDialog.getSaveFileName, f"Export denoised image{final}", default, EXPORT_FILTER
         )
         if path:
             write = functools.partial(self.export_image, shown=shown)
@@ -2416,8 +2464,11 @@ class MainWindow(QMainWindow):
         default = str(Path(self._last_dir()) / f"{self.export_stem('uncertainty')}.tif")
         step = self.step_shown()
         final = "" if step is None else f" (of the final result, not the step shown: {step})"
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export uncertainty map{final}", default, UNCERTAINTY_FILTER
+        path, _ = self._ask(
+            QFileDialog.getSaveFileName,
+            f"Export uncertainty map{final}",
+            default,
+            UNCERTAINTY_FILTER,
         )
         if path:
             write = functools.partial(self.export_uncertainty, shown=shown)
@@ -2628,10 +2679,10 @@ class MainWindow(QMainWindow):
         if self.controls.options().model is None:
             self.show_error("No model", self.controls.denoise_button.toolTip())
             return
-        source = QFileDialog.getExistingDirectory(self, "Folder to denoise", self._last_dir())
+        source = self._ask(QFileDialog.getExistingDirectory, "Folder to denoise", self._last_dir())
         if not source:
             return
-        target = QFileDialog.getExistingDirectory(self, "Output folder (not the same)", source)
+        target = self._ask(QFileDialog.getExistingDirectory, "Output folder (not the same)", source)
         if target:
             self.start_batch(source, target)
 
@@ -2735,6 +2786,27 @@ HELP_TEXT = (
     " list where one of its names starts with them (its type-ahead); other keys are the"
     " keys above.</p>"
 )
+
+
+def forget_file_dialog_history(store: QSettings) -> None:
+    """Remove what Qt's own file dialogs remember of the folders visited.
+
+    QFileDialog writes the group ``FileDialog`` of ``QSettings(QSettings.Scope.UserScope,
+    "QtProject")`` (``~/.config/QtProject.conf`` on Linux) as it closes: ``history`` and
+    ``lastVisited`` (the folders visited, named after patients maybe), ``viewMode`` and
+    ``qtVersion``, even where the dialog shown is the system's, and where it is Qt's own
+    (Linux without a platform theme, say) ``shortcuts``, ``sidebarWidth`` and
+    ``treeViewHeader`` too. Only that group is removed; the file's other groups stay.
+
+    Parameters
+    ----------
+    store : QSettings
+        Qt's settings (``QSettings(QSettings.Scope.UserScope, "QtProject")``), or a stand-in.
+    """
+    store.sync()  # what another process wrote lately too
+    if QT_FILE_DIALOG_GROUP in store.childGroups():  # else the file is left unwritten
+        store.remove(QT_FILE_DIALOG_GROUP)
+        store.sync()
 
 
 def help_dialog(parent: QWidget) -> QDialog:

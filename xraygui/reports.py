@@ -1,7 +1,8 @@
 """The session report: PDF (Qt's PDF writer), JSON and CSV, written as one unit.
 
 :class:`ReportContent` gathers plain values once; the three renderers only format
-them. Patient identifiers are left out unless asked for. Every file says
+them. Patient identifiers are left out unless asked for, and with them the names of
+the files (the source and reference are named by their hashes). Every file says
 "Not for diagnostic use".
 """
 
@@ -48,6 +49,8 @@ IDENTIFYING_KEYS = (
     "ReferringPhysicianName",
 )
 """Metadata left out of a report unless the user asks for patient identifiers."""
+HASH_DIGITS = 12
+"""Hex digits of a file's SHA-256 that name it in a report without identifiers."""
 THUMBNAIL_SIDE = 320
 FOOTER_SIZE = 7
 """Point size of the disclaimer and page number at the foot of each PDF page."""
@@ -138,7 +141,9 @@ class ReportContent:
     Parameters
     ----------
     source : str
-        The source file's name (its full path too when identifiers are included).
+        The source file's full path where identifiers are included; without them,
+        ``"source image"`` and its SHA-256's first :data:`HASH_DIGITS` hex digits (""
+        for an unsaved image either way).
     image : dict
         Size, pixel spacing, photometric, modality.
     patient : dict or None
@@ -172,8 +177,9 @@ class ReportContent:
         The source's DICOM SOP Instance UID, only when identifiers are included.
     reference : dict or None
         The reference: ``kind`` (:data:`SIMULATION_SOURCE` or :data:`USER_CHOSEN`),
-        ``name`` (its full path too when identifiers are included), ``frame`` (from
-        1), ``frames``, ``sha256`` and, with identifiers, ``sop_instance_uid``.
+        ``name`` (its full path where identifiers are included, else
+        ``"reference image"`` and its hash's first digits), ``frame`` (from 1),
+        ``frames``, ``sha256`` and, with identifiers, ``sop_instance_uid``.
     scale_warning : str or None
         That the image's values are on another scale than the reference's
         (:func:`core.metrics.scale_mismatch`).
@@ -189,6 +195,9 @@ class ReportContent:
         Where the run had uncertainty samples, its map in numbers
         (:func:`uncertainty_summary`): ``samples``, ``std_median`` and ``std_p99_5``
         (pixel values; the thumbnail's white), ``units``, ``padding_left_out``.
+    identifiers : bool
+        Whether the report names the patient, the files and the UIDs; without,
+        :func:`default_stem` names its files by the source's hash, not its name.
     """
 
     source: str
@@ -208,6 +217,7 @@ class ReportContent:
     simulation_settings: dict[str, Any] | None = None
     residual_spread: float | None = None
     uncertainty: dict[str, Any] | None = None
+    identifiers: bool = False
 
     @classmethod
     def from_session(
@@ -256,7 +266,8 @@ class ReportContent:
             The reference's global noise estimate.
         include_identifiers : bool
             Put patient identifiers, the full source and reference paths and the
-            SOP Instance UIDs in the report.
+            SOP Instance UIDs in the report, and name its files after the source;
+            without, the files are named by their hashes only.
         window : Window or VoiLut, optional
             The display window or VOI LUT for the thumbnails (the file's default if None).
         invert : bool
@@ -273,7 +284,7 @@ class ReportContent:
         -------
         ReportContent
         """
-        name = _file_name(source.source_path, include_identifiers)
+        name = _file_name(source, "source image", include_identifiers)
         rows_, cols = image.shape
         info = {
             "rows": rows_,
@@ -346,6 +357,7 @@ class ReportContent:
             simulation_settings=None if dose is None else simulation_settings(dose),
             residual_spread=spread,
             uncertainty=uncertainty,
+            identifiers=include_identifiers,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -558,9 +570,19 @@ def spread_thumbnail(spread: np.ndarray, white: float) -> np.ndarray:
     return np.clip(spread[::stride, ::stride] / white, 0, 1).astype(np.float32)
 
 
-def _file_name(path: Path | None, include_identifiers: bool) -> str:
-    """Return a file's name, or its full path where identifiers are included ("" for none)."""
-    return "" if path is None else (str(path) if include_identifiers else path.name)
+def _file_name(image: XrayImage, role: str, include_identifiers: bool) -> str:
+    """Name an image's file: its full path with identifiers, else `role` and its hash.
+
+    Without identifiers neither the file's name nor its folder is given (either may
+    name the patient or hold a UID), only `role` and the first :data:`HASH_DIGITS`
+    hex digits of its SHA-256 as read; "" for an image not read from a file.
+    """
+    if image.source_path is None:
+        return ""
+    if include_identifiers:
+        return str(image.source_path)
+    digest = (image.source_sha256 or "")[:HASH_DIGITS]
+    return f"{role} {digest}" if digest else role
 
 
 def _uid(image: XrayImage) -> str | None:
@@ -574,7 +596,7 @@ def _reference_info(
     """Name the reference: kind, file (name or path), frame from 1, SHA-256, and UID."""
     info: dict[str, Any] = {
         "kind": kind,
-        "name": _file_name(reference.source_path, include_identifiers),
+        "name": _file_name(reference, "reference image", include_identifiers),
         "frame": reference.frame + 1,  # numbered from 1, as the image's frame
         "frames": reference.n_frames,
         "sha256": reference.source_sha256,  # of the bytes read, not of the file now
@@ -1008,9 +1030,7 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
         Destination folder (created if needed, and removed again, with the folders
         above it created for it, where the report cannot be written).
     stem : str, optional
-        File name without extension; by default the source's stem, then for an
-        image of several frames its frame from 1 (``_frame002`` for the second, as
-        the exported image is named), then ``_report``.
+        File name without extension; by default :func:`default_stem`.
 
     Returns
     -------
@@ -1054,7 +1074,13 @@ def write_report(content: ReportContent, folder: Path, stem: str | None = None) 
 
 
 def default_stem(content: ReportContent) -> str:
-    """Name a report's files: the source's stem, its frame where it has several, ``_report``.
+    """Name a report's files, after the source only where identifiers are included.
+
+    The source's stem with identifiers; without them (a file or folder name may name
+    the patient or hold a UID) ``image_`` and the first :data:`HASH_DIGITS` hex digits
+    of the source's SHA-256, or for an unsaved image the time the report was made.
+    Then the frame where the image has several (from 1, as the exported image is
+    named), then ``_report``.
 
     Parameters
     ----------
@@ -1065,9 +1091,14 @@ def default_stem(content: ReportContent) -> str:
     -------
     str
         For example ``"chest_report"``, or ``"mf_frame002_report"`` for the second
-        frame of ``mf.dcm``.
+        frame of ``mf.dcm``; without identifiers ``"image_1a2b3c4d5e6f_report"``
+        (``"image_20240229T101500_report"`` for an unsaved image).
     """
-    parts = [Path(content.source).stem or "image"]
+    if content.identifiers:
+        parts = [Path(content.source).stem or "image"]
+    else:
+        made = content.created[:19].replace("-", "").replace(":", "")  # 20240229T101500
+        parts = ["image_" + ((content.source_sha256 or "")[:HASH_DIGITS] or made)]
     if content.image.get("frames", 1) > 1:
         parts.append(f"frame{content.image['frame']:03d}")  # from 1, as in the report
     return "_".join([*parts, "report"])

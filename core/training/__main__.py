@@ -16,11 +16,13 @@ the same model is refused (:mod:`core.training.control`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -277,6 +279,21 @@ class _NoTracebackFormatter(logging.Formatter):
             record.exc_info, record.exc_text = kept
 
 
+def _make_private(path: Path) -> None:
+    """Make a log from before the rule readable by its owner alone, where it is theirs.
+
+    Only a regular file the user owns, not through a link: ``/dev/null`` or a team's
+    shared log is written as it is. A file system that refuses permissions (a share) keeps
+    its own; on Windows only the read-only flag would change, so nothing is done there.
+    """
+    if sys.platform == "win32" or path.is_symlink():
+        return
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+            os.chmod(path, 0o600)
+
+
 class _LogFile(logging.FileHandler):
     """The run's log file, given up for the console alone once a write to it fails.
 
@@ -286,6 +303,10 @@ class _LogFile(logging.FileHandler):
     system's reason (``m.log: No space left on device; logging to the console only``);
     the records after it go to the console only.
 
+    A file it creates is readable by its owner alone, as the checkpoint is, and so is one
+    from before that the user owns (:func:`_make_private`): it names patients (DICOM
+    PatientIDs in the split's warnings) and the files that trained.
+
     Parameters
     ----------
     path : Path
@@ -293,6 +314,8 @@ class _LogFile(logging.FileHandler):
     """
 
     def __init__(self, path: Path) -> None:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        _make_private(path)
         super().__init__(path, encoding="utf-8", errors="backslashreplace")
         self.path = path
         self.failed = False

@@ -229,9 +229,6 @@ def test_the_dock_opens_wide_with_tooltips_and_scrolls(window, qtbot, tmp_path, 
     qtbot.waitUntil(lambda: browser.tree.horizontalScrollBar().maximum() > 0)
 
 
-# pydicom remarks on the broken file it is given ("Expected implicit VR..."); the app
-# silences it as it starts (core.io.silence_reader_libraries), which this window did not.
-@pytest.mark.filterwarnings("ignore::UserWarning:pydicom")
 def test_a_second_folder_replaces_the_first(window, qtbot, tmp_path, small_dicom):
     first, second, empty = tmp_path / "first", tmp_path / "second", tmp_path / "empty"
     for folder in (first, second, empty):

@@ -7,6 +7,7 @@ asked about. Then exports and reports were refused while a simulation ran ("expo
 it has"), though the simulation replaced the result: it could no longer be exported.
 """
 
+import hashlib
 import json
 
 import numpy as np
@@ -66,7 +67,11 @@ def answered_once(monkeypatch, tmp_path, qtbot):
     return answers
 
 
-def _written_as_asked(window, what, answers, result, source_name):
+def _sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _written_as_asked(window, what, answers, result, source):
     """Export or report now; check that it is of the phantom's result, not of what replaced it."""
     if what == "export":
         window.choose_export_image()
@@ -77,7 +82,7 @@ def _written_as_asked(window, what, answers, result, source_name):
         window.choose_report_dir()
         (report,) = answers.folder.glob("*.json")
         content = json.loads(report.read_text())
-        assert content["source"] == source_name
+        assert content["source_sha256"] == _sha256(source)
         assert content["simulation"] is None and content["denoising"] is not None
 
 
@@ -89,7 +94,7 @@ def test_an_export_or_report_asked_for_while_a_simulation_runs_is_written(
     result = window.result.image.pixels
     assert window.simulate_low_dose(LowDoseSettings(dose=0.25, seed=1)) is not None
     answered_once.changed = lambda: window.worker is None  # the simulation ends meanwhile
-    _written_as_asked(window, what, answered_once, result, small_dicom.name)
+    _written_as_asked(window, what, answered_once, result, small_dicom)
     assert window.dose is not None and window.result is None  # the simulation is shown now
     assert dialogs == []  # nothing refused
 
@@ -104,7 +109,7 @@ def test_an_export_or_report_asked_for_while_a_file_waits_to_open_is_written(
     monkeypatch.setattr(window, "may_cancel_for", lambda name: True)  # "Cancel and open"
     assert not window.request_open(other)
     answered_once.changed = lambda: window.image.source_path == other  # it opens meanwhile
-    _written_as_asked(window, what, answered_once, result, small_dicom.name)
+    _written_as_asked(window, what, answered_once, result, small_dicom)
     assert dialogs == []
 
 
@@ -143,5 +148,5 @@ def test_the_report_asked_for_is_written_though_another_image_opens_meanwhile(
     assert window.image.source_path == other
     (report,) = folder.glob("*.json")
     content = json.loads(report.read_text())
-    assert content["source"] == small_dicom.name  # the phantom's, not other.npy's
+    assert content["source_sha256"] == _sha256(small_dicom)  # the phantom's, not other.npy's
     assert content["denoising"] is not None

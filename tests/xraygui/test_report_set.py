@@ -28,6 +28,7 @@ linux_names = pytest.mark.skipif(
 
 
 def _content(source="scan.dcm"):
+    """A report with identifiers: its files are named after the source (as given)."""
     return ReportContent(
         source=source,
         image={
@@ -47,6 +48,7 @@ def _content(source="scan.dcm"):
         noise={"before": 1.0, "after": None, "reference": None},
         metrics=[],
         thumbnails={"before": np.random.default_rng(0).random((64, 64))},
+        identifiers=True,
     )
 
 

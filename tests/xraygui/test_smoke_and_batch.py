@@ -36,24 +36,25 @@ def test_smoke_test_passes_and_writes_every_file(tmp_path, small_dicom, tiny_mod
     # 96 px hold too few blocks to measure the quanta: the assumed detector's are used.
     assert "simulated 25% dose of the assumed 50000 quanta (its noise" in result.stdout
     names = {p.name for p in out.iterdir()}
+    image = f"image_{hashlib.sha256(small_dicom.read_bytes()).hexdigest()[:12]}"  # no name
     assert {
-        "phantom_report.pdf",
-        "phantom_report.json",
-        "phantom_report.csv",
-        "phantom_denoised.dcm",
+        f"{image}_report.pdf",
+        f"{image}_report.json",
+        f"{image}_report.csv",
+        f"{image}_denoised.dcm",
     } <= names
-    assert "DERIVED" in read_image(out / "phantom_denoised.dcm").metadata["ImageType"]
+    assert "DERIVED" in read_image(out / f"{image}_denoised.dcm").metadata["ImageType"]
     sha256 = hashlib.sha256(tiny_model_path.read_bytes()).hexdigest()
     assert f"(sha256 {sha256[:16]})" in result.stdout  # the model given, not the bundled one
 
-    first = (out / "phantom_denoised.dcm").read_bytes()
+    first = (out / f"{image}_denoised.dcm").read_bytes()
     again = smoke(
         [str(small_dicom), "--report-dir", str(out), "--model", str(tiny_model_path)], tmp_path
     )
     assert again.returncode == 0, again.stderr[-2000:]
     names = {p.name for p in out.iterdir()}
-    assert {"phantom_report_2.pdf", "phantom_denoised_2.dcm"} <= names  # numbered alike
-    assert (out / "phantom_denoised.dcm").read_bytes() == first  # the first report's image kept
+    assert {f"{image}_report_2.pdf", f"{image}_denoised_2.dcm"} <= names  # numbered alike
+    assert (out / f"{image}_denoised.dcm").read_bytes() == first  # the first report's image kept
 
 
 @pytest.mark.parametrize("content", [None, b"junk"])

@@ -1,5 +1,6 @@
 """What the window shows agrees with its state after each action, and nothing is lost."""
 
+import hashlib
 import json
 
 import numpy as np
@@ -75,13 +76,18 @@ def test_reports_into_the_same_folder_never_replace_each_other(
     window.open_file(small_dicom)
     first = window.export_report(tmp_path, include_identifiers=True)
     kept = {path: path.read_bytes() for path in first}
-    second = window.export_report(tmp_path)
+    second = window.export_report(tmp_path, include_identifiers=True)
     assert [p.name for p in second] == [
         "phantom_report_2.pdf",
         "phantom_report_2.json",
         "phantom_report_2.csv",
     ]
     assert {path: path.read_bytes() for path in first} == kept
+    stem = f"image_{hashlib.sha256(small_dicom.read_bytes()).hexdigest()[:12]}_report"
+    neutral = [window.export_report(tmp_path) for _ in range(2)]  # without identifiers
+    assert [[p.name for p in paths] for paths in neutral] == [
+        [f"{name}{suffix}" for suffix in (".pdf", ".json", ".csv")] for name in (stem, f"{stem}_2")
+    ]
 
 
 def test_a_failed_run_and_a_batch_leave_no_running_label(

@@ -6,6 +6,7 @@ reference says so; no reference is taken while a simulation runs.
 """
 
 import csv
+import hashlib
 import io
 import json
 
@@ -41,7 +42,8 @@ def test_a_reference_chosen_after_a_simulation_is_reported_as_chosen(
     assert window.set_reference(truth)
     settle(window)
     js, row = _report(window, tmp_path / "chosen")
-    assert js["reference"]["name"] == "truth.dcm"
+    assert js["reference"]["name"].startswith("reference image ")  # no file name without ids
+    assert js["reference"]["sha256"] == hashlib.sha256(truth.read_bytes()).hexdigest()
     assert js["reference"]["kind"] == js["image"]["reference"] == "user-chosen image"
     assert row["reference_kind"] == "user-chosen image"
     assert js["simulation"].startswith("simulated 25 % dose")  # the image still is one

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -81,7 +82,7 @@ def test_finish_with_an_unsaved_model_can_save_it(
     answer_next_box(QMessageBox.StandardButton.Save)
     first.accept()  # Finish
     assert not first.isVisible()
-    assert saved == [tmp_path / "models" / "data-20260101-093000.safetensors"]
+    assert saved == [tmp_path / "models" / "model-20260101-093000.safetensors"]
     assert read_run(spec.folder)[1] == "saved" and unsaved_runs(tmp_path / "runs") == []
     again = wizard()
     assert not hasattr(again.data_page, "result_label")
@@ -89,18 +90,59 @@ def test_finish_with_an_unsaved_model_can_save_it(
     assert not again.isVisible()
 
 
-def test_after_save_the_checkpoint_can_be_deleted(qtbot, tmp_path, tiny_model_path):
+def test_after_save_the_run_folder_can_be_deleted_once_asked(
+    qtbot, tmp_path, tiny_model_path, answer_next_box
+):
+    spec = finished_run(tmp_path / "runs", tiny_model_path)
+    spec.output.with_suffix(".log").write_text("patient MRN123456: /data/Jane Doe/1.dcm\n")
+    page = ResultPage(tmp_path / "models")
+    qtbot.addWidget(page)
+    page.show_run(spec)
+    assert page.name.text() == "model-20260101-093000"  # with the time: a second run differs
+    assert page.delete_button.isHidden()
+    saved = page.save()
+    assert saved is not None
+    assert not page.delete_button.isHidden() and "(3 MB)" in page.delete_button.text()
+    assert page.delete_button.text().startswith("Delete the run folder")
+    assert "model.log" in page.delete_button.toolTip()
+
+    answer_next_box(QMessageBox.StandardButton.Cancel)  # asked first: nothing deleted
+    page.delete_button.click()
+    assert spec.folder.is_dir() and not page.delete_button.isHidden()
+    answer_next_box(QMessageBox.StandardButton.Yes)  # "Delete"
+    page.delete_button.click()
+    assert not spec.folder.exists() and saved.is_file() and card_path(saved).is_file()
+    assert "Run folder deleted (3 MB freed)" in page.message.text()
+    assert page.delete_button.isHidden() and not page.save_button.isEnabled()
+
+
+def test_a_run_folder_that_cannot_be_wholly_deleted_is_named(
+    qtbot, tmp_path, tiny_model_path, answer_next_box, monkeypatch
+):
+    import xraygui.wizard.runs as runs
+
     spec = finished_run(tmp_path / "runs", tiny_model_path)
     page = ResultPage(tmp_path / "models")
     qtbot.addWidget(page)
     page.show_run(spec)
-    assert page.name.text() == "data-20260101-093000"  # with the time: a second run differs
-    assert page.delete_button.isHidden()
     assert page.save() is not None
-    assert not page.delete_button.isHidden() and "(3 MB)" in page.delete_button.text()
+    log = spec.output.with_suffix(".log")
+    log.write_text("log")
+
+    def refuse(path, *args, **kwargs):
+        if Path(path) != log:
+            return unlink(path, *args, **kwargs)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    unlink = runs.os.unlink
+    monkeypatch.setattr(runs.os, "unlink", refuse)
+    answer_next_box(QMessageBox.StandardButton.Yes)
     page.delete_button.click()
-    assert not spec.config.checkpoint_path.exists() and spec.output.is_file()
-    assert "Checkpoint deleted (3 MB freed)" in page.message.text()
+    monkeypatch.undo()
+    assert sorted(p.name for p in spec.folder.iterdir()) == [log.name]  # all else is gone
+    assert page.message.text() == (
+        f"The run folder was not wholly deleted: {log}: Permission denied"
+    )
 
 
 @pytest.mark.parametrize(("patients", "warned"), [(1, True), (3, False)])

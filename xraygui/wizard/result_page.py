@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,14 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from core.diffusion import card_path
-from core.errors import ImageWriteError, XrayError
+from core.errors import ImageWriteError, XrayError, os_error_line
 from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
 from xraygui.dialogs import grouping
 from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.metrics import MetricsReader, settings_change
-from xraygui.wizard.runs import SAVED, RunSpec, delete_checkpoint, record_state
+from xraygui.wizard.runs import (
+    RUN_FILE,
+    SAVED,
+    RunSpec,
+    delete_run_folder,
+    folder_size,
+    record_state,
+)
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
 LEVEL_TIP = (
@@ -54,6 +63,8 @@ SSIM_CHANGED = (
     "7 x 7 window): it compares with nothing and is not shown."
 )
 """Said where the start's SSIM and the new one's were not computed the same way."""
+RUN_TIME = re.compile(r"\d{8}-\d{6}")
+"""The date and time a run folder's name starts with (``runs.new_run_folder``)."""
 
 
 def fit_rows(table: QTableWidget) -> None:
@@ -199,6 +210,58 @@ def _whole(number: float) -> str:
 def _number(value: float | None, spec: str) -> str:
     """Format a score; ``"-"`` for None (not finite, or none scored)."""
     return "-" if value is None else format(value, spec)
+
+
+def default_model_name(spec: RunSpec, model_dir: Path) -> str:
+    """Return the name the Result page offers for a run's model: ``model-<date>-<time>``.
+
+    The date and time are those the run folder's name starts with (``model`` alone where
+    it starts with none); nothing of the data folder's name, which may be a patient's, and
+    which the model's name would carry into every output made with it. ``-2``, ``-3``...
+    follow where a model of that name is in ``model_dir``.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+    model_dir : Path
+        The user's model folder.
+
+    Returns
+    -------
+    str
+        Such as ``model-20261128-025327``.
+    """
+    stamp = RUN_TIME.match(spec.folder.name)
+    base = f"model-{stamp.group()}" if stamp else "model"
+    name, suffix = base, 1
+    target = model_dir / f"{name}{MODEL_SUFFIX}"
+    while target.exists() or card_path(target).exists():  # either alone takes the name
+        suffix += 1
+        name = f"{base}-{suffix}"
+        target = model_dir / f"{name}{MODEL_SUFFIX}"
+    return name
+
+
+def run_folder_contents(spec: RunSpec) -> str:
+    """Say what a run's folder holds once its model is saved, and what of the data it names.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    return (
+        f"The run folder {spec.folder} holds the run's checkpoint, its copy of the model, "
+        f"the metrics, the training log ({spec.output.with_suffix('.log').name}, which may name "
+        f"the images trained on and their patients) and {RUN_FILE} (which names the data "
+        "folder)."
+    )
 
 
 def model_file_stem(typed: str) -> str:
@@ -369,10 +432,7 @@ class ResultPage(QWizardPage):
         self.save_button = QPushButton("Save to my models")
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton()
-        self.delete_button.setToolTip(
-            "A saved model needs no checkpoint; without it the run cannot be resumed."
-        )
-        self.delete_button.clicked.connect(self.delete_checkpoint)
+        self.delete_button.clicked.connect(self.delete_run)
         self.delete_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -397,9 +457,9 @@ class ResultPage(QWizardPage):
         """Fill the table from a finished run's metrics."""
         self.spec = spec
         self.delete_button.hide()
+        self.save_button.setEnabled(True)
         self.dose_table.hide()
-        date, time, *_ = [*spec.folder.name.split("-", 2), "", ""]
-        self.name.setText("-".join(part for part in (spec.data.name, date, time) if part))
+        self.name.setText(default_model_name(spec, self.model_dir))
         start, new = validations(spec)
         comparable = same_ssim(start, new)
         rows = (new or start or {"scores": []})["scores"]
@@ -516,22 +576,40 @@ class ResultPage(QWizardPage):
         why = record_state(self.spec, SAVED)  # the model is saved, recorded or not
         unrecorded = f" (the run's state could not be recorded: {why})" if why else ""
         self._say(f"Saved {path}; it is now in the model picker{unrecorded}.")
-        checkpoint = self.spec.config.checkpoint_path
-        if checkpoint.is_file():
-            size = checkpoint.stat().st_size / MB
-            self.delete_button.setText(f"Delete the run's checkpoint ({size:.0f} MB)")
-            self.delete_button.show()
+        size = folder_size(self.spec.folder) / MB
+        self.delete_button.setText(f"Delete the run folder ({size:.0f} MB)")
+        self.delete_button.setToolTip(
+            f"The model is saved to your models. {run_folder_contents(self.spec)}"
+        )
+        self.delete_button.show()
         self.saved.emit(path)
         return path
 
-    def delete_checkpoint(self) -> None:
-        """Delete the saved run's checkpoint, which only a resume would use."""
-        if self.spec is None:
+    def delete_run(self) -> None:
+        """Delete the saved run's whole folder, once asked: the model saved stays."""
+        if self.spec is None or self.spec != self.saved_run:
+            return
+        if not self._confirm_delete(self.spec):
             return
         try:
-            freed = delete_checkpoint(self.spec)
+            freed = delete_run_folder(self.spec)
         except OSError as error:
-            self._say(f"The checkpoint was not deleted: {error.strerror or error}")
+            self._say(f"The run folder was not wholly deleted: {os_error_line(error)}")
             return
         self.delete_button.hide()
-        self._say(f"{self.message.text()} Checkpoint deleted ({freed / MB:.0f} MB freed).")
+        self.save_button.setEnabled(False)  # its model is gone from the run
+        self._say(f"{self.message.text()} Run folder deleted ({freed / MB:.0f} MB freed).")
+
+    def _confirm_delete(self, spec: RunSpec) -> bool:
+        """Ask before the run folder is deleted; True to delete it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Train on Folder",
+            f"{run_folder_contents(spec)} Delete it? The model saved to your models stays.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -193,16 +195,38 @@ def validation_doses(low: float, high: float) -> tuple[float, ...]:
     return tuple(sorted({float(f"{dose:.3g}") for dose in doses}))
 
 
-def new_run_folder(root: Path, data: Path) -> Path:
-    """Create and return a fresh run folder ``root/<time>-<data folder name>``."""
+def new_run_folder(root: Path) -> Path:
+    """Create and return a fresh run folder ``root/<date>-<time>``, ``-2``... where taken.
+
+    The name tells nothing of the data (a folder may be named after a patient): the run's
+    ``run.json`` records its data folder, and runs are found by it, not by their names.
+
+    Parameters
+    ----------
+    root : Path
+        The folder of the runs (:func:`runs_root`), created if missing.
+
+    Returns
+    -------
+    Path
+        The new, empty folder, such as ``20261128-025327`` or ``20261128-025327-2``.
+
+    Raises
+    ------
+    OSError
+        Where it cannot be created.
+    """
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = root / f"{stamp}-{data.name}"
+    root.mkdir(parents=True, exist_ok=True)
     suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = root / f"{stamp}-{data.name}-{suffix}"
-    folder.mkdir(parents=True)
-    return folder
+    while True:
+        folder = root / (stamp if suffix == 1 else f"{stamp}-{suffix}")
+        try:
+            folder.mkdir()  # never one another window has just created
+        except FileExistsError:
+            suffix += 1
+            continue
+        return folder
 
 
 def write_run(spec: RunSpec, state: str) -> None:
@@ -551,17 +575,71 @@ def discard_run(spec: RunSpec) -> None:
     shutil.rmtree(spec.folder, ignore_errors=True)
 
 
-def delete_checkpoint(spec: RunSpec) -> int:
-    """Delete a run's checkpoint (a saved run is not resumed); return the bytes freed.
+def folder_size(folder: Path) -> int:
+    """Return the bytes of the files in ``folder`` and below; those that cannot be read count 0."""
+    total = 0
+    try:
+        for path in folder.rglob("*"):
+            try:
+                total += path.lstat().st_size if path.is_file() else 0
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return total
+
+
+def delete_run_folder(spec: RunSpec) -> int:
+    """Delete a saved run's whole folder and return the bytes freed.
+
+    It goes with all it holds: the checkpoint, the run's copy of the model, the metrics,
+    the log (which names the training images) and ``run.json`` (which names the data
+    folder). A run folder that is a symbolic link is unlinked, its target left whole (as
+    links within it are).
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    int
+        The bytes its files held.
 
     Raises
     ------
     OSError
-        If it cannot be deleted.
+        Naming the first file or folder that could not be deleted, by its whole path; all
+        else is deleted.
     """
-    path = spec.config.checkpoint_path
-    if not path.is_file():
+    if spec.folder.is_symlink():  # a link to a folder elsewhere: the link goes, not its files
+        spec.folder.unlink()
         return 0
-    size = path.stat().st_size
-    path.unlink()
+    size = folder_size(spec.folder)
+    refused: list[OSError] = []
+
+    def unlisted(error: OSError) -> None:
+        if not isinstance(error, FileNotFoundError):  # else gone already
+            refused.append(error)
+
+    for parent, folders, files in os.walk(spec.folder, topdown=False, onerror=unlisted):
+        for name in files:
+            _remove(Path(parent, name), os.unlink, refused)
+        for name in folders:  # a link to a folder is listed here, and only unlinked
+            path = Path(parent, name)
+            _remove(path, os.unlink if path.is_symlink() else os.rmdir, refused)
+    _remove(spec.folder, os.rmdir, refused)
+    if refused:
+        raise refused[0]
     return size
+
+
+def _remove(path: Path, remove: Callable[[Path], None], refused: list[OSError]) -> None:
+    """Remove ``path`` with ``remove``; add why to ``refused`` where it stays."""
+    try:
+        remove(path)
+    except FileNotFoundError:
+        pass  # gone already
+    except OSError as error:
+        refused.append(error)

@@ -219,9 +219,8 @@ class TrainWizard(QWizard):
             return False  # Next is disabled; next() must not get past it either
         if self.currentId() != TRAINING or self.run_page.process.is_running() or self._keeps_run():
             return True
-        data = Path(self.data_page.folder.text())
         try:
-            self._new_folder = new_run_folder(self.runs, data)
+            self._new_folder = new_run_folder(self.runs)
         except OSError as error:
             QMessageBox.warning(
                 self, "Train on Folder", f"Cannot create the training folder {os_error_line(error)}"
