@@ -66,20 +66,24 @@ def percentile_samples(image: XrayImage) -> np.ndarray:
     return means[clear] if clear.any() else anatomy(image)
 
 
-def onto_model_span(centre: float, span: float) -> tuple[float, float]:
-    """Return the affine map that takes ``centre -+ span / 2`` onto :data:`MODEL_SPAN`.
+def percentile_map(samples: np.ndarray, least_span: float) -> tuple[float, float]:
+    """Return the affine map that takes the samples' :data:`PERCENTILES` onto :data:`MODEL_SPAN`.
 
     Parameters
     ----------
-    centre : float
-        The value that lands on the middle of :data:`MODEL_SPAN` (0).
-    span : float
-        The width of values that :data:`MODEL_SPAN` takes, > 0.
+    samples : ndarray
+        Values of an image (:func:`percentile_samples`, stabilised or not).
+    least_span : float
+        Percentiles closer than this, > 0, are taken this far apart (about their middle):
+        a nearly flat image is not magnified without end.
 
     Returns
     -------
     scale, offset : float
         ``x -> scale * x + offset``.
     """
+    low, high = np.percentile(samples, PERCENTILES)
+    span = max(float(high - low), least_span)
     scale = (MODEL_SPAN[1] - MODEL_SPAN[0]) / span
+    centre = (float(low) + float(high)) / 2.0
     return scale, (MODEL_SPAN[0] + MODEL_SPAN[1]) / 2.0 - scale * centre

@@ -31,7 +31,7 @@ from core.noise.dose import (
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
-from xraygui.exact_spinbox import ExactSpinBox, warning_colour
+from xraygui.exact_spinbox import ExactSpinBox, grouping, warning_colour
 from xraygui.seed_box import SeedBox
 
 
@@ -336,24 +336,6 @@ def image_noise(image: XrayImage) -> NoiseEstimate | str:
         return NoiseEstimate.of_image(image)
     except ValueError as error:
         return str(error)
-
-
-def grouping(locale: QLocale) -> QLocale:
-    """Return ``locale`` writing thousands separators (the C locale omits them by default).
-
-    Parameters
-    ----------
-    locale : QLocale
-        A widget's locale.
-
-    Returns
-    -------
-    QLocale
-        A copy that groups thousands: ``19,899`` in English and C, ``19.899`` in German.
-    """
-    grouped = QLocale(locale)
-    grouped.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
-    return grouped
 
 
 def describe_quanta(settings: LowDoseSettings, locale: QLocale) -> str:

@@ -107,6 +107,41 @@ def warning_colour(widget: QWidget | None = None) -> str:
     return WARNING_LIGHT_RED if dark else WARNING_DARK_RED
 
 
+def grouping(locale: QLocale) -> QLocale:
+    """Return ``locale`` writing thousands separators (the C locale omits them by default).
+
+    Parameters
+    ----------
+    locale : QLocale
+        A widget's locale.
+
+    Returns
+    -------
+    QLocale
+        A copy that groups thousands: ``19,899`` in English and C, ``19.899`` in German.
+    """
+    grouped = QLocale(locale)
+    grouped.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    return grouped
+
+
+def whole_number_text(number: float, locale: QLocale) -> str:
+    """Write ``number`` rounded to a whole one, thousands grouped (``"19,899"``).
+
+    Parameters
+    ----------
+    number : float
+        The number.
+    locale : QLocale
+        Writes it (:func:`grouping`).
+
+    Returns
+    -------
+    str
+    """
+    return grouping(locale).toString(float(number), "f", 0)
+
+
 def rounded_text(value: float, locale: QLocale, digits: int = SHOWN_DIGITS) -> str:
     """Write ``value`` to ``digits`` significant digits, thousands grouped, no exponent.
 
@@ -125,8 +160,7 @@ def rounded_text(value: float, locale: QLocale, digits: int = SHOWN_DIGITS) -> s
         ``"19,916"`` for 19915.70484168069, ``"7.031"`` for 7.031021711734023,
         ``"1,000,000"`` for 1e6 (in English).
     """
-    grouped = QLocale(locale)
-    grouped.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    grouped = grouping(locale)
     exponent = math.floor(math.log10(abs(value))) if value else 0
     decimals = max(0, digits - 1 - exponent)
     text = grouped.toString(float(f"{value:.{digits}g}"), "f", decimals)

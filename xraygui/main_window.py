@@ -58,8 +58,8 @@ from xraygui.busy import busy
 from xraygui.catalog import scan_images
 from xraygui.compact import VerticalScroll
 from xraygui.controls import ControlPanel, DenoiseOptions
-from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, grouping, image_noise
-from xraygui.exact_spinbox import shown_percent
+from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, image_noise
+from xraygui.exact_spinbox import shown_percent, whole_number_text
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
 from xraygui.minified import BlockStats, minified_grey
@@ -1700,7 +1700,7 @@ class MainWindow(QMainWindow):
         quanta = "measured" if settings.measured else "assumed"
         message = (
             f"Showing a simulated {percent} % dose "
-            f"({grouping(self.locale()).toString(float(settings.photons_per_pixel), 'f', 0)} "
+            f"({whole_number_text(settings.photons_per_pixel, self.locale())} "
             f"{quanta} quanta per pixel at full dose)"
         )
         if replaced is not None:

@@ -32,7 +32,6 @@ from core.noise.dose import NoiseFreeInputError, dose_operation
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import ValueRange, pixels_at_ends, value_range
-from core.resources import file_sha256
 
 #: File extensions of each format, for checking that OUT matches INPUT.
 EXTENSIONS = {
@@ -245,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.input}: {error}") from error
     description = describe_simulation(image, low_dose, settings, values=values)
     described = records_by_description(args.output)  # a PNG or TIFF: its source recorded
-    sha256 = image.source_sha256 or file_sha256(args.input) if described or args.json else ""
+    sha256 = image.source_sha256 if described or args.json else ""  # of the bytes read
     record = _record(args, image, low_dose, settings, values, sha256) if args.json else None
     source = f"; {source_record(sha256, image.frame, simulated=True)}" if described else ""
     make_folders_for(args.output)

@@ -51,9 +51,8 @@ from core.denoise.table import UniformTable
 from core.image import StoredMapping, XrayImage
 from core.model_span import (
     MODEL_SPAN,
-    PERCENTILES,
     anatomy,
-    onto_model_span,
+    percentile_map,
     percentile_samples,
 )
 from core.noise import (
@@ -275,9 +274,7 @@ class ModelDomain:
                 _floored(noise.nlf, _noise_floor(image.mapping, values[1] - values[0]))
             )
         stabilised = stabilizer.forward(percentile_samples(image))
-        low, high = np.percentile(stabilised, PERCENTILES)
-        span = max(float(high - low), MIN_SPAN)
-        scale, offset = onto_model_span((float(low) + float(high)) / 2.0, span)
+        scale, offset = percentile_map(stabilised, MIN_SPAN)
         return cls(stabilizer, scale, offset, _pixel_range(image, data_range), values)
 
     @classmethod

@@ -199,8 +199,7 @@ def fixed_tile(model: DiffusionModel, *, overlap: int) -> int:
         512 for the shipped model and the default overlap; a multiple of the network's
         size multiple.
     """
-    multiple = size_multiple(model)
-    return _round_up(max(FLOAT32_TILE, 4 * _round_up(overlap, multiple)), multiple)
+    return _round_up(max(FLOAT32_TILE, 4 * tile_overlap(model, overlap)), size_multiple(model))
 
 
 def check_tile_size(model: DiffusionModel, tile: int) -> None:

@@ -27,7 +27,7 @@ from core.io import read_image
 from core.io.paths import unlisted_reason
 from core.io.safe_text import text_safe
 from core.io.sniff import detect_format, why_not_an_image
-from core.model_span import PERCENTILES, onto_model_span, percentile_samples
+from core.model_span import percentile_map, percentile_samples
 from core.noise.value_range import value_range
 from core.training.patient_table import (
     DICOM_IDS,
@@ -639,7 +639,7 @@ def normalise(image: XrayImage, method: str = "percentiles") -> np.ndarray:
         range of values are taken that far apart. ``"range"`` (models trained before
         2026-11-28, the shipped one among them): ``2 (p - low) / (high - low) - 1``,
         with ``(low, high)`` the :func:`normalisation_interval` (for an 8-bit image its
-        storable range, 0 to 255; the films' percentiles span 0.07-0.9 of it).
+        storable range, 0 to 255, which the films' content mostly fills).
 
     Returns
     -------
@@ -658,9 +658,7 @@ def normalise(image: XrayImage, method: str = "percentiles") -> np.ndarray:
     pixels = image.pixels.astype(np.float64)
     if method == "range":  # as models before 2026-11-28 were trained, to the last bit
         return ((pixels - low) * (2.0 / (high - low)) - 1.0).astype(np.float32)
-    p_low, p_high = np.percentile(percentile_samples(image), PERCENTILES)
-    span = max(float(p_high - p_low), MIN_PERCENTILE_SPAN * (high - low))
-    scale, offset = onto_model_span((float(p_low) + float(p_high)) / 2.0, span)
+    scale, offset = percentile_map(percentile_samples(image), MIN_PERCENTILE_SPAN * (high - low))
     return np.clip(pixels * scale + offset, -1.0, 1.0).astype(np.float32)
 
 

@@ -526,6 +526,7 @@ def _card_training(
     precision: str,
     plan: StepPlan,
     resume_changes: list[dict[str, Any]],
+    threads: int | None,
 ) -> dict[str, Any]:
     settings = config.to_config()
     # minutes is this invocation's request; the run's whole budget is time_budget_s.
@@ -550,7 +551,7 @@ def _card_training(
         "world_size": ctx.world_size,
         "device": ctx.device.type,
         "precision": precision,
-        "threads": torch.get_num_threads() if ctx.device.type == "cpu" else None,
+        "threads": threads,  # None on a GPU
         "objective": "eps-prediction MSE (Ho et al. 2020, L_simple)",
         "settings": settings,
         "lr_plan": plan.to_json(),
@@ -1064,7 +1065,16 @@ def _train(
         last_checkpoint = step
         seconds = elapsed()
         training = _card_training(
-            config, step, seconds, ctx, started_from, budget, used_precision, plan, resume_changes
+            config,
+            step,
+            seconds,
+            ctx,
+            started_from,
+            budget,
+            used_precision,
+            plan,
+            resume_changes,
+            threads,
         )
         extra = {
             "elapsed_s": seconds,

@@ -25,8 +25,7 @@ from core.noise import (
     simulate_low_dose_image,
 )
 from core.noise.dose import dose_percent
-from xraygui.dialogs import grouping
-from xraygui.exact_spinbox import LocaleSpinBox
+from xraygui.exact_spinbox import LocaleSpinBox, whole_number_text
 from xraygui.wizard.common import grey_pixmap, scrolling_body
 from xraygui.wizard.runs import validation_doses
 
@@ -142,7 +141,7 @@ class NoisePage(QWizardPage):
 
     def _whole(self, number: float) -> str:
         """Write ``number`` rounded to a whole one, thousands grouped in the page's locale."""
-        return grouping(self.locale()).toString(float(number), "f", 0)
+        return whole_number_text(number, self.locale())
 
     def dose_range(self) -> tuple[float, float]:
         """Lowest and highest dose as fractions of the full dose, in order.

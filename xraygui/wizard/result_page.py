@@ -27,7 +27,7 @@ from core.errors import ImageWriteError, XrayError, os_error_line
 from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
-from xraygui.dialogs import grouping
+from xraygui.exact_spinbox import whole_number_text
 from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import (
@@ -204,7 +204,7 @@ def _quanta(settings: dict[str, Any]) -> str:
 
 def _whole(number: float) -> str:
     """Write ``number`` rounded to a whole one, thousands grouped in the default locale."""
-    return grouping(QLocale()).toString(float(number), "f", 0)
+    return whole_number_text(number, QLocale())
 
 
 def _number(value: float | None, spec: str) -> str:
