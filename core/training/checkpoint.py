@@ -25,7 +25,7 @@ from safetensors.torch import load, save
 from torch import nn
 
 from core.io.atomic import atomic_write
-from core.io.safetensors_header import read_header
+from core.io.safetensors_header import parse_header, read_header
 
 CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
 CHECKPOINT_VERSION = "1"
@@ -140,7 +140,11 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     OSError
         If it cannot be opened (the system's reason, naming it).
     """
-    metadata = _metadata(path)
+    return _checked(path, _metadata(path))
+
+
+def _checked(path: str | Path, metadata: dict[str, str]) -> Checkpoint:
+    """Return the :class:`Checkpoint` of a file's metadata, refused as :func:`read_checkpoint`."""
     if metadata.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path} is not an xray-denoise training checkpoint")
     version = metadata.get("version")
@@ -163,27 +167,32 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     return checkpoint
 
 
-def _metadata(path: str | Path) -> dict[str, str]:
+def _metadata(path: str | Path, data: bytes | None = None) -> dict[str, str]:
     """Return a safetensors file's metadata; refuse one that is not whole (:data:`DAMAGED`).
 
-    The header must parse and the file's data cover its tensors exactly
-    (:func:`core.io.safetensors_header.read_header`, which opens a path of any name,
-    and lets an unreadable file's own reason through).
+    The header must parse and the file's data cover its tensors exactly: that of
+    `data`, the file's bytes already read (:func:`core.io.safetensors_header.parse_header`),
+    or else read from `path`, its header only (:func:`core.io.safetensors_header.read_header`,
+    which opens a path of any name, and lets an unreadable file's own reason through).
     """
     try:
-        return read_header(Path(path)).metadata
+        return (read_header(Path(path)) if data is None else parse_header(data)).metadata
     except ValueError:
         raise ValueError(f"{path}: {DAMAGED}") from None
 
 
-def _tensors(path: str | Path) -> dict[str, torch.Tensor]:
-    """Return a checkpoint's tensors; refuse a file that is not whole (:data:`DAMAGED`).
+def _read(path: str | Path) -> tuple[Checkpoint, dict[str, str], dict[str, torch.Tensor]]:
+    """Read a checkpoint's file once: what it says, its metadata and its tensors.
 
+    The file is refused as :func:`read_checkpoint` says, before its tensors are parsed.
     Read, not memory-mapped: on the CPU the optimiser keeps the loaded tensors, and
     Windows refuses to replace a mapped file, as the next checkpoint does.
     """
+    data = Path(path).read_bytes()
+    metadata = _metadata(path, data)
+    info = _checked(path, metadata)
     try:
-        return load(Path(path).read_bytes())
+        return info, metadata, load(data)
     except SafetensorError:
         raise ValueError(f"{path}: {DAMAGED}") from None
 
@@ -216,14 +225,12 @@ def load_checkpoint(
     ValueError
         As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
-    info = read_checkpoint(path)
-    metadata = _metadata(path)
+    info, metadata, tensors = _read(path)
     try:
         param_groups = json.loads(metadata["param_groups"])
     except (KeyError, ValueError):
         raise ValueError(f"{path}: {DAMAGED}") from None
     # Optimizer.load_state_dict moves state to the parameters' device as each optimiser needs.
-    tensors = _tensors(path)
     sections: dict[str, dict[str, torch.Tensor]] = {"model": {}, "ema": {}, "optimizer": {}}
     for key, value in tensors.items():
         section, name = key.split("/", 1)
@@ -256,8 +263,7 @@ def load_ema(path: str | Path, ema: nn.Module) -> None:
     ValueError
         As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
-    read_checkpoint(path)  # refuses a file that is not a checkpoint
-    tensors = _tensors(path)
+    tensors = _read(path)[2]  # refuses a file that is not a checkpoint
     ema.load_state_dict(
         {
             name.removeprefix("ema/"): value

@@ -389,21 +389,43 @@ def newer_checkpoint(spec: RunSpec) -> str:
     return _read_checkpoint(spec)[2]
 
 
+_read_checkpoints: dict[Path, tuple[tuple[int, int, int], tuple[Checkpoint | None, str, str]]] = {}
+"""What :func:`_read_checkpoint` found in each checkpoint, under the file's inode, time of
+last modification (ns) and size then: read again once any differs (a checkpoint written
+since, by a rename or in place)."""
+
+
 def _read_checkpoint(spec: RunSpec) -> tuple[Checkpoint | None, str, str]:
     """Read the run's checkpoint: it, or None, why it cannot be read and the NEWER reason.
 
     The reasons are "" where it can be read or there is none; the second is "" unless a
-    later version wrote it (:func:`newer_checkpoint`).
+    later version wrote it (:func:`newer_checkpoint`). A file unchanged since it was last
+    read (:data:`_read_checkpoints`) is not read again, bar one that could not be opened
+    (the user may be let in since).
     """
     path = spec.config.checkpoint_path
     if not path.is_file():
+        _read_checkpoints.pop(path, None)
         return None, "", ""
     try:
-        return read_checkpoint(path), "", ""
-    except (ValueError, OSError) as error:
+        stat = path.stat()
+        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:  # gone since: read as it is, to say why
+        key = None
+    known = _read_checkpoints.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    try:
+        found: tuple[Checkpoint | None, str, str] = read_checkpoint(path), "", ""
+    except OSError as error:
+        return None, error_line(error).removesuffix(CLI_ADVICE), ""
+    except ValueError as error:
         reason = str(error).removeprefix(f"{path}: ")
         newer = isinstance(error, NewerFileError)
-        return None, error_line(error).removesuffix(CLI_ADVICE), reason if newer else ""
+        found = None, error_line(error).removesuffix(CLI_ADVICE), reason if newer else ""
+    if key is not None:
+        _read_checkpoints[path] = key, found
+    return found
 
 
 def all_steps_done(spec: RunSpec) -> bool:
@@ -489,12 +511,67 @@ class UnreadableRun:
         return f"{line}; it has no checkpoint ({text_safe(str(self.folder))})."
 
 
-def _runs(root: Path) -> tuple[list[tuple[RunSpec, str]], list[UnreadableRun]]:
-    """Every run under ``root``, newest first: the readable with their state, and the others."""
+@dataclass(frozen=True)
+class RunsFound:
+    """The runs under a folder, as one look through it found them (:func:`scan_runs`).
+
+    What a process trains is asked when each list is, not when the runs were found.
+
+    Parameters
+    ----------
+    readable : list of (RunSpec, str)
+        The runs that can be read, with their state in ``run.json``, newest first.
+    unreadable : list of UnreadableRun
+        The run folders whose ``run.json`` cannot be read, or whose checkpoint a later
+        version wrote (:func:`newer_checkpoint`), newest first.
+    """
+
+    readable: list[tuple[RunSpec, str]]
+    unreadable: list[UnreadableRun]
+
+    def unfinished(self) -> list[RunSpec]:
+        """List runs that stopped early (paused, cancelled, crashed) with a checkpoint.
+
+        A run that a process trains now (locked by an app, or by its training process) is
+        left out (:meth:`trained_elsewhere`), and so is one that ended with all its steps
+        done (:func:`run_state`) or whose data changed (:data:`STALE`).
+        """
+        return [
+            spec
+            for spec, state in self.readable
+            if state in UNFINISHED
+            and spec.config.checkpoint_path.is_file()
+            and not is_locked(spec.output)
+            and run_state(spec, state) != "finished"
+        ]
+
+    def trained_elsewhere(self) -> list[RunSpec]:
+        """List runs that a process trains now: another window's or app's, or an orphan's."""
+        return [s for s, state in self.readable if state == "running" and is_locked(s.output)]
+
+    def unsaved(self) -> list[RunSpec]:
+        """List finished runs whose model was neither saved nor discarded."""
+        return [spec for spec, state in self.readable if _finished_with_model(spec, state)]
+
+
+def scan_runs(root: Path) -> RunsFound:
+    """Find every run under ``root``, reading each ``run.json`` and checkpoint once.
+
+    Parameters
+    ----------
+    root : Path
+        The folder of the runs (:func:`runs_root`). One that is missing or cannot be
+        read (behind a folder the user may not enter, on a locked-down profile) holds none.
+
+    Returns
+    -------
+    RunsFound
+        Newest first.
+    """
     try:
         paths = sorted(root.glob(f"*/{RUN_FILE}"), reverse=True)
     except OSError:
-        return [], []
+        return RunsFound([], [])
     found, unreadable = [], []
     for path in paths:
         folder = path.parent
@@ -511,7 +588,7 @@ def _runs(root: Path) -> tuple[list[tuple[RunSpec, str]], list[UnreadableRun]]:
             unreadable.append(UnreadableRun(folder, f"its checkpoint was {newer}"))
         else:
             found.append((spec, state))
-    return found, unreadable
+    return RunsFound(found, unreadable)
 
 
 def unreadable_runs(root: Path) -> list[UnreadableRun]:
@@ -521,39 +598,22 @@ def unreadable_runs(root: Path) -> list[UnreadableRun]:
     of a later version: :func:`newer_checkpoint`), one cut short, or one the user may not
     read: the wizard names them rather than leave them out without a word.
     """
-    return _runs(root)[1]
+    return scan_runs(root).unreadable
 
 
 def unfinished_runs(root: Path) -> list[RunSpec]:
-    """List runs that stopped early (paused, cancelled, crashed) with a checkpoint, newest first.
-
-    A run that a process trains now (locked by an app, or by its training process) is left
-    out (:func:`runs_trained_elsewhere`), and so is one that ended with all its steps
-    done (:func:`run_state`) or whose data changed (:data:`STALE`). A runs folder that is
-    missing or cannot be read (behind a folder the user may not enter, on a locked-down
-    profile) holds none.
-    """
-    return [
-        spec
-        for spec, state in _runs(root)[0]
-        if state in UNFINISHED
-        and spec.config.checkpoint_path.is_file()
-        and not is_locked(spec.output)
-        and run_state(spec, state) != "finished"
-    ]
+    """List the runs under ``root`` that can be resumed (:meth:`RunsFound.unfinished`)."""
+    return scan_runs(root).unfinished()
 
 
 def runs_trained_elsewhere(root: Path) -> list[RunSpec]:
-    """List runs that a process trains now, newest first.
-
-    That process may be another window's or app's, or one whose app has died.
-    """
-    return [spec for spec, state in _runs(root)[0] if state == "running" and is_locked(spec.output)]
+    """List the runs under ``root`` a process trains now (:meth:`RunsFound.trained_elsewhere`)."""
+    return scan_runs(root).trained_elsewhere()
 
 
 def unsaved_runs(root: Path) -> list[RunSpec]:
-    """List finished runs whose model was neither saved nor discarded, newest first."""
-    return [spec for spec, state in _runs(root)[0] if _finished_with_model(spec, state)]
+    """List the finished runs under ``root`` not yet saved (:meth:`RunsFound.unsaved`)."""
+    return scan_runs(root).unsaved()
 
 
 def is_unsaved(spec: RunSpec) -> bool:
@@ -580,13 +640,18 @@ def folder_size(folder: Path) -> int:
     total = 0
     try:
         for path in folder.rglob("*"):
-            try:
-                total += path.lstat().st_size if path.is_file() else 0
-            except OSError:
-                continue
+            total += _file_size(path)
     except OSError:
         pass
     return total
+
+
+def _file_size(path: Path) -> int:
+    """Return the bytes of the file ``path`` (a link's own); 0 for a folder or where unreadable."""
+    try:
+        return path.lstat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def delete_run_folder(spec: RunSpec) -> int:
@@ -616,7 +681,7 @@ def delete_run_folder(spec: RunSpec) -> int:
     if spec.folder.is_symlink():  # a link to a folder elsewhere: the link goes, not its files
         spec.folder.unlink()
         return 0
-    size = folder_size(spec.folder)
+    size = 0  # counted as the files go, in the one walk: as folder_size() counts them
     refused: list[OSError] = []
 
     def unlisted(error: OSError) -> None:
@@ -625,6 +690,7 @@ def delete_run_folder(spec: RunSpec) -> int:
 
     for parent, folders, files in os.walk(spec.folder, topdown=False, onerror=unlisted):
         for name in files:
+            size += _file_size(Path(parent, name))
             _remove(Path(parent, name), os.unlink, refused)
         for name in folders:  # a link to a folder is listed here, and only unlinked
             path = Path(parent, name)

@@ -20,10 +20,7 @@ from xraygui.wizard.runs import (
     discard_run,
     is_unsaved,
     new_run_folder,
-    runs_trained_elsewhere,
-    unfinished_runs,
-    unreadable_runs,
-    unsaved_runs,
+    scan_runs,
 )
 from xraygui.wizard.scan import ScanReport
 from xraygui.wizard.training_page import TrainingPage
@@ -102,11 +99,12 @@ class TrainWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Train on Folder")
         self.runs = runs or run_files.runs_root()
+        found = scan_runs(self.runs)  # once: each run's files are read once
         self.data_page = DataPage(
-            unfinished_runs(self.runs),
-            elsewhere=runs_trained_elsewhere(self.runs),
-            unsaved=unsaved_runs(self.runs),
-            unreadable=unreadable_runs(self.runs),
+            found.unfinished(),
+            elsewhere=found.trained_elsewhere(),
+            unsaved=found.unsaved(),
+            unreadable=found.unreadable,
         )
         self.noise_page = NoisePage()
         self.training_page = TrainingPage(current_model)
