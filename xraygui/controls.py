@@ -1,12 +1,21 @@
-"""The denoising control panel: model, sampler, steps, strength, seed, views, device, samples."""
+"""The denoising control panel: model, sampler, steps, strength, seed, tile, views, device, samples.
+
+It takes every setting ``xray-denoise denoise`` records, so that a result of the command
+line can be repeated in the app: any strength the command line takes, written in full,
+and its ``--tile-size``.
+"""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+import torch
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,11 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.denoise import VIEW_COUNTS
-from core.denoise.tiling import FLOAT32_TILE, GPU_MAX_TILE
+from core.denoise import VIEW_COUNTS, DenoiseSettings
+from core.denoise.tiling import CPU_MAX_TILE, FLOAT32_TILE, GPU_MAX_TILE, MIN_TILE
 from core.device import DEVICE_CHOICES
+from core.diffusion.unet import UNetConfig
 from xraygui.compact import ShrinkingComboBox
-from xraygui.exact_spinbox import LocaleSpinBox, warning_colour
+from xraygui.exact_spinbox import LocaleSpinBox, exact_text, read_number, warning_colour
 from xraygui.models import (
     ModelEntry,
     remembered_entry,
@@ -51,7 +61,7 @@ class DenoiseOptions:
     seed : int
         Seed of the sampler's noise.
     device : str
-        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+        ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
     views : int or None
         Flipped/rotated views the prediction is averaged over (1, 2, 4 or 8); None
         (the default) lets core choose from the network's precision
@@ -61,6 +71,9 @@ class DenoiseOptions:
     precision : str
         ``"auto"`` (half precision where it is fast) or ``"float32"`` (results that agree
         across machines); ``core.denoise.DenoiseSettings.precision``.
+    tile_size : int or None
+        Side of the square tiles the network is run on; None (the default) is auto
+        (``core.denoise.DenoiseSettings.tile_size``).
     """
 
     model: Path | None
@@ -72,6 +85,7 @@ class DenoiseOptions:
     views: int | None = None
     n_uncertainty_samples: int = 0
     precision: str = "auto"
+    tile_size: int | None = None
 
 
 VIEW_LABELS = {
@@ -96,6 +110,177 @@ OLD_VIEWS_KEPT = 8
 
 COMBO_LETTERS = 10
 """The panel's list boxes show at least this many letters; a narrow window cuts longer text."""
+
+ALL_DECIMALS = sys.float_info.max_10_exp + sys.float_info.dig
+"""Decimals of the strength field: Qt's most (323), so that it rounds no float it holds."""
+
+SHOWN_STRENGTH_DECIMALS = 2
+"""Decimals the strength shows at least (``x 1.00``); more where its value has them."""
+
+STEP_DIGITS = sys.float_info.dig
+"""Significant digits of a stepped strength: 1.1 + 0.1 is 1.2, not 1.2000000000000002."""
+
+AUTO_TILE = 0
+"""The tile field's value for Auto (shown as such): the tile comes from the free memory."""
+
+SMALLEST_TILE = max(MIN_TILE, 4 * DenoiseSettings().tile_overlap)
+"""The smallest tile core takes: 4 times the overlap of the tiles (256 px)."""
+
+LARGEST_TILE = 65536
+"""The largest tile the field takes: a tile at least an image's side is the whole image."""
+
+TILE_STEP = UNetConfig().size_multiple
+"""The tile field's step: the shipped network's size multiple (16), which a tile must be a
+multiple of (another model's is checked by core when Denoise starts)."""
+
+
+def _decimals(text: str) -> int:
+    """Count the decimals of a number's text (``"1.5"``: 1), exponent aside."""
+    mantissa = text.lower().partition("e")[0]
+    return len(mantissa.partition(".")[2])
+
+
+class StrengthBox(LocaleSpinBox):
+    """The strength: any number above 0, as core and ``--strength`` take it, kept exactly.
+
+    A strength is shown with at least :data:`SHOWN_STRENGTH_DECIMALS` decimals and as
+    many more as it has (``x 1.00``, ``x 1.234``, ``x 0.05``), the shortest text that
+    reads back as it (:func:`xraygui.exact_spinbox.exact_text`), so a strength that a
+    report or an output's description records (``strength 1.2345678``) is entered
+    exactly. Above 0 means the smallest normal float, 2.2e-308, and up to the largest
+    float; whether an image allows it (:meth:`core.denoise.DenoiseSettings.check_strength`)
+    is said when Denoise runs.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, prefix="x ", singleStep=0.1)
+        self.setDecimals(ALL_DECIMALS)
+        self.setRange(sys.float_info.min, sys.float_info.max)
+        self.setValue(1.0)
+
+    def range_text(self) -> str:
+        """Say what the field takes: ``"a number above 0"``."""
+        return "a number above 0"
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        """Write ``value`` in full, with at least :data:`SHOWN_STRENGTH_DECIMALS` decimals."""
+        point = self.locale().decimalPoint()
+        text = exact_text(value, point)
+        if "e" in text:
+            return text
+        if point not in text:
+            text += point
+        return text + "0" * (SHOWN_STRENGTH_DECIMALS - _decimals(text.replace(point, ".")))
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        """Step by the step, to :data:`STEP_DIGITS` significant digits, never to 0."""
+        super().stepBy(steps)
+        self.setValue(float(f"{self.value():.{STEP_DIGITS}g}"))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As wide as a strength of 2 decimals needs (``x 0.00``): see :meth:`_narrowed`."""
+        return self._narrowed(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As narrow as a strength of 2 decimals allows: see :meth:`_narrowed`."""
+        return self._narrowed(super().minimumSizeHint())
+
+    def _narrowed(self, hint: QSize) -> QSize:
+        """Return `hint` as wide as ``x 0.00`` needs rather than the ends of the range.
+
+        Qt measures the ends, written in full (``2.2250738585072014e-308``, 18 characters
+        of it), which widened the panel by about 90 px.
+        """
+        metrics = self.fontMetrics()
+        fixed = f"{self.prefix()}{self.suffix()} "
+        ends = max(
+            metrics.horizontalAdvance(self.textFromValue(end)[:18] + fixed)
+            for end in (self.minimum(), self.maximum())
+        )
+        narrow = metrics.horizontalAdvance(self.textFromValue(0.0) + fixed)
+        hint.setWidth(hint.width() - max(ends - narrow, 0))
+        return hint
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 (Qt override)
+        """Step down only where a step leaves a strength above 0."""
+        enabled = super().stepEnabled()
+        if self.value() <= self.singleStep():
+            enabled &= ~QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return enabled
+
+
+class TileSizeBox(LocaleSpinBox):
+    """The tile side: Auto (core's choice), or a whole number of pixels core takes.
+
+    It takes :data:`SMALLEST_TILE` (4 times the overlap) to :data:`LARGEST_TILE` px, as
+    ``--tile-size`` does; that the network takes it as it is (a multiple of its size
+    multiple, 16 for the shipped model) is checked by core when Denoise starts, as the
+    command line checks it once the model is loaded, naming the nearest that are
+    (:func:`core.denoise.tiling.check_tile_size`). The arrows step by :data:`TILE_STEP`,
+    from Auto to the smallest tile and back.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, decimals=0, singleStep=TILE_STEP, suffix=" px")
+        self.setRange(AUTO_TILE, LARGEST_TILE)
+        self.setSpecialValueText("Auto")
+        self.setValue(AUTO_TILE)
+
+    def tile_size(self) -> int | None:
+        """Return the tile side typed or taken; None for Auto."""
+        value = round(self.typed_value())
+        return None if value == AUTO_TILE else value
+
+    def set_tile_size(self, tile: int | None) -> None:
+        """Show `tile`; None for Auto."""
+        self.setValue(AUTO_TILE if tile is None else tile)
+
+    def range_text(self) -> str:
+        """Say what the field takes: ``"Auto, or a whole number from 256 to 65,536 px"``."""
+        return f"Auto, or a whole number from {SMALLEST_TILE} to {LARGEST_TILE:,} px"
+
+    def _tile(self, text: str) -> float | None:
+        """Read a tile side, Auto as :data:`AUTO_TILE`; None where `text` is none."""
+        number_text = self._number_text(text.strip()).strip()
+        if number_text == self.specialValueText():  # "Auto px" as typed before the suffix
+            return AUTO_TILE
+        number = read_number(number_text, *self._separators())
+        if number is None or number != int(number):
+            return None
+        return number if number == AUTO_TILE or SMALLEST_TILE <= number <= LARGEST_TILE else None
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
+        """Read Auto, or a whole number (the current value where the text is neither)."""
+        tile = self._tile(text)
+        return self.value() if tile is None else tile
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """Accept Auto or a tile side core takes; keep other number text, red; refuse the rest."""
+        if self._tile(text) is not None:
+            return QValidator.State.Acceptable, text, pos
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Acceptable:
+            state = QValidator.State.Intermediate  # a number in range, but no tile (100, 300.5)
+        elif state == QValidator.State.Invalid and self.specialValueText().startswith(
+            self._number_text(text).strip()
+        ):
+            state = QValidator.State.Intermediate  # "Au" on its way to "Auto"
+        return state, text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        """Step by :data:`TILE_STEP`; below the smallest tile is Auto, above Auto the smallest."""
+        super().stepBy(steps)
+        if AUTO_TILE < self.value() < SMALLEST_TILE:
+            self.setValue(SMALLEST_TILE if steps > 0 else AUTO_TILE)
+
+
+def _device_choices() -> tuple[str, ...]:
+    """Return :data:`core.device.DEVICE_CHOICES`, and ``"cuda:N"`` for each of several GPUs.
+
+    ``--device`` takes ``cuda:N``, and an output records the GPU it ran on.
+    """
+    count = torch.cuda.device_count()
+    return DEVICE_CHOICES + tuple(f"cuda:{i}" for i in range(count if count > 1 else 0))
 
 
 def _label(text: str, field: QWidget) -> QLabel:
@@ -139,13 +324,12 @@ class ControlPanel(QWidget):
             "Reverse-diffusion steps: 1 gives the posterior mean (fastest, smoothest);\n"
             "more steps give sharper texture and a longer timeline"
         )
-        self.strength = LocaleSpinBox(
-            decimals=2, minimum=0.1, maximum=5.0, value=1.0, singleStep=0.1, prefix="x "
-        )
+        self.strength = StrengthBox()
         self.strength.setAccessibleName("Strength")
         self.strength.setToolTip(
             "Multiplies the noise level estimated from the image.\n"
-            "1 = automatic; above 1 smooths more, below 1 less"
+            "1 = automatic; above 1 smooths more, below 1 less.\n"
+            "Any number above 0, kept to every decimal typed (as --strength takes it)"
         )
         auto = QToolButton(text="Auto")
         auto.setToolTip("Back to the estimated noise level (x 1)")
@@ -159,10 +343,24 @@ class ControlPanel(QWidget):
             "Seed of the noise DDPM adds, of the uncertainty samples and of the forward\n"
             "process and the demo: the same seed gives the same pictures"
         )
+        self.tile = TileSizeBox()
+        self.tile.setAccessibleName("Tile size")
+        self.tile.setToolTip(
+            "Side of the square tiles the network is run on (--tile-size), overlapping\n"
+            "by 64 px: tiles bound the memory a denoise takes.\n"
+            f"Auto (the default): from the free memory, at most {CPU_MAX_TILE} on the CPU and\n"
+            f"{GPU_MAX_TILE} on a GPU; {FLOAT32_TILE} with Precision float32.\n"
+            f"Else {SMALLEST_TILE} px or more, a multiple of the network's size multiple\n"
+            f"({TILE_STEP} for the shipped model; another is refused when Denoise starts).\n"
+            "The network sees only its tile, so results of different tiles differ\n"
+            "slightly, within about 320 px of the tiles' borders.\n"
+            "Each result and report names the tile used"
+        )
         self.device = ShrinkingComboBox(COMBO_LETTERS)
-        self.device.addItems(DEVICE_CHOICES)
+        self.device.addItems(_device_choices())
         self.device.setToolTip(
-            "Where the network runs. auto: a CUDA GPU, else Apple MPS, else the CPU"
+            "Where the network runs. auto: a CUDA GPU, else Apple MPS, else the CPU;\n"
+            "cuda:N (where there are several GPUs): the GPU of that index"
         )
         self.views = ShrinkingComboBox(COMBO_LETTERS)
         self.views.addItem("Auto", None)  # the first item, and the default
@@ -203,6 +401,7 @@ class ControlPanel(QWidget):
         form.addRow("Steps", self.steps)
         form.addRow(_label("Strength", self.strength), strength_row)
         form.addRow("Seed", self.seed)
+        form.addRow(_label("Tile size", self.tile), self.tile)
         form.addRow("Views", self.views)
         form.addRow("Device", self.device)
         form.addRow("Precision", self.precision)
@@ -316,6 +515,7 @@ class ControlPanel(QWidget):
             views=self.views.currentData(),
             n_uncertainty_samples=self.samples.value(),
             precision=self.precision.currentData(),
+            tile_size=self.tile.tile_size(),
         )
 
     def save(self, settings: QSettings) -> None:
@@ -330,13 +530,14 @@ class ControlPanel(QWidget):
         for key in (
             "sampler",
             "n_steps",
-            "strength",
             "device",
             "n_uncertainty_samples",
             "precision",
         ):
             settings.setValue(key, getattr(options, key))
         settings.setValue("seed", str(options.seed))  # up to 2**64 - 1: beyond a QVariant int
+        settings.setValue("strength", repr(options.strength))  # every digit, in any format
+        settings.setValue("tile_size", "auto" if options.tile_size is None else options.tile_size)
         settings.setValue(VIEWS_KEY, AUTO_VIEWS if options.views is None else options.views)
         settings.remove("views")  # the old key (VIEWS_KEY)
         settings.endGroup()
@@ -364,6 +565,8 @@ class ControlPanel(QWidget):
             self.device.setCurrentText(str(settings.value("device", "auto")))
             self.steps.setValue(int(settings.value("n_steps", self.steps.value())))
             self.strength.setValue(float(settings.value("strength", self.strength.value())))
+            tile = str(settings.value("tile_size", "auto"))
+            self.tile.set_tile_size(None if tile == "auto" else int(tile))
             self.seed.setValue(int(settings.value("seed", self.seed.value())))
             self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
             index = self.precision.findData(str(settings.value("precision", "auto")))

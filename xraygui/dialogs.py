@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import (
@@ -26,6 +28,8 @@ from core.noise.dose import (
     MAX_ATTENUATION,
     MAX_ELECTRONIC_NOISE,
     MAX_PHOTONS_PER_PIXEL,
+    MIN_DOSE,
+    dose_fraction,
     dose_percent,
 )
 from core.noise.electronic import electronic_noise_problem
@@ -33,6 +37,105 @@ from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
 from xraygui.exact_spinbox import ExactSpinBox, grouping, warning_colour
 from xraygui.seed_box import SeedBox
+
+FITS_KEPT = 16
+"""Quanta fits the dose dialog keeps (:class:`QuantaFits`), the last used."""
+
+
+@dataclass(frozen=True)
+class QuantaFit:
+    """The quanta measured from an image's noise at one electronic noise, or why not.
+
+    Parameters
+    ----------
+    measured : LowDoseSettings or None
+        :meth:`core.noise.LowDoseSettings.measured_from` at dose 1 and seed 0; None
+        where the measurement is refused.
+    refused : str or None
+        Why it is refused; None where it is not.
+    depends : str or None
+        Where the quanta hang on the electronic noise
+        (:func:`core.noise.electronic.electronic_noise_problem`); None otherwise.
+    """
+
+    measured: LowDoseSettings | None
+    refused: str | None = None
+    depends: str | None = None
+
+    @classmethod
+    def of(cls, image: XrayImage, noise: NoiseEstimate, electronic_noise: float) -> QuantaFit:
+        """Fit the quanta to an image's noise.
+
+        Parameters
+        ----------
+        image : XrayImage
+            The image.
+        noise : NoiseEstimate
+            Its noise (:func:`image_noise`).
+        electronic_noise : float
+            The electronic noise assumed, in quanta rms.
+
+        Returns
+        -------
+        QuantaFit
+        """
+        try:
+            measured = LowDoseSettings.measured_from(
+                image, 1.0, electronic_noise=electronic_noise, noise=noise
+            )
+        except ValueError as error:
+            return cls(None, refused=str(error))
+        return cls(measured, depends=electronic_noise_problem(image, measured, noise=noise))
+
+
+class QuantaFits:
+    """Quanta fitted to images' noise, kept across the dose dialog's openings.
+
+    A fit takes 0.4-0.7 s on a 3000 x 3000 image, and the dialog made one as it
+    opened and for each electronic noise entered. A fit is kept for the image and the
+    noise estimate objects it was made from (the window measures an image's noise
+    once, :func:`image_noise`) and the electronic noise, to the bit; any other
+    image, estimate or noise is fitted anew. The image and the estimate are held
+    weakly: a fit goes with them, and an object made where a freed one was is never
+    taken for it. The last `kept` fits used are kept.
+
+    Parameters
+    ----------
+    kept : int
+        How many fits are kept.
+    """
+
+    def __init__(self, kept: int = FITS_KEPT) -> None:
+        self._kept = kept
+        self._fits: OrderedDict[
+            tuple[int, int, str], tuple[weakref.ref, weakref.ref, QuantaFit]
+        ] = OrderedDict()
+
+    def fit(self, image: XrayImage, noise: NoiseEstimate, electronic_noise: float) -> QuantaFit:
+        """Return the quanta fitted to an image's noise (:meth:`QuantaFit.of`), kept or new.
+
+        Parameters
+        ----------
+        image : XrayImage
+            The image.
+        noise : NoiseEstimate
+            Its noise.
+        electronic_noise : float
+            The electronic noise assumed, in quanta rms.
+
+        Returns
+        -------
+        QuantaFit
+        """
+        key = (id(image), id(noise), float(electronic_noise).hex())  # hex: -0.0 is not 0.0
+        kept = self._fits.pop(key, None)
+        if kept is None or kept[0]() is not image or kept[1]() is not noise:
+            fit = QuantaFit.of(image, noise, electronic_noise)
+            kept = (weakref.ref(image), weakref.ref(noise), fit)
+        self._fits[key] = kept  # the last used last
+        while len(self._fits) > self._kept:
+            self._fits.popitem(last=False)
+        return kept[2]
 
 
 class SimulateDoseDialog(QDialog):
@@ -52,7 +155,13 @@ class SimulateDoseDialog(QDialog):
     shows it (``"4,5"`` and ``"20.000"`` are 4.5 and 20000 in German), the
     measured quanta included; OK waits while a field holds text that is no
     number in range, and a line under the fields (OK's tooltip too) says which
-    field and what it takes: "Dose: enter a number from 0.5 to 100 %".
+    field and what it takes: "Dose: enter a number from 0.0000000001 to 100 %".
+
+    The dose takes what a simulation takes, from :data:`core.noise.dose.MIN_DOSE`
+    (1e-10 %) to 100 %, to 17 decimals, as the command line's ``--dose`` reads it
+    (0.7 % is ``--dose 0.007``, :func:`core.noise.dose.dose_fraction`). The quanta
+    fitted for each electronic noise are kept across openings on the same image and
+    its noise estimate (:attr:`fits`).
 
     Parameters
     ----------
@@ -69,6 +178,9 @@ class SimulateDoseDialog(QDialog):
         default the dialog measures it (a second or so for a 3000 x 3000 image).
     """
 
+    fits = QuantaFits()
+    """The quanta fitted so far, shared by every opening."""
+
     def __init__(
         self,
         image: XrayImage,
@@ -80,7 +192,9 @@ class SimulateDoseDialog(QDialog):
         super().__init__(parent)
         self.image = image
         self.setWindowTitle("Simulate Low Dose")
-        self.dose = ExactSpinBox(minimum=0.5, maximum=100.0, value=25.0)
+        # From the smallest dose a simulation runs at, in percent (1e-10, exactly).
+        min_percent = float(dose_percent(MIN_DOSE, exact=True))
+        self.dose = ExactSpinBox(minimum=min_percent, maximum=100.0, value=25.0)
         self.dose.setSuffix(" %")
         self.dose.setToolTip("Fraction of the dose of the open image")
         self.measure = QCheckBox("Measure the quanta from the image's noise")
@@ -228,20 +342,21 @@ class SimulateDoseDialog(QDialog):
                 label.setStyleSheet(sheet)
 
     def _remeasure(self) -> None:
-        """Measure the quanta for the electronic noise shown (the fit depends on it)."""
-        try:
-            if self._noise is None:
-                raise ValueError(self._noise_error)
-            self._measured = LowDoseSettings.measured_from(
-                self.image, 1.0, electronic_noise=self.electronic.value(), noise=self._noise
-            )
-        except ValueError as error:
-            self._measured = None
-            self.measured_label.setText(f"Cannot measure the quanta: {error}.")
+        """Measure the quanta for the electronic noise shown (the fit depends on it).
+
+        A fit made before for the image, its noise estimate and this electronic noise,
+        in this dialog or an earlier one, is taken from :attr:`fits`.
+        """
+        if self._noise is None:
+            fit = QuantaFit(None, refused=self._noise_error)
+        else:
+            fit = self.fits.fit(self.image, self._noise, self.electronic.value())
+        self._measured, depends = fit.measured, fit.depends
+        if self._measured is None:
+            self.measured_label.setText(f"Cannot measure the quanta: {fit.refused}.")
         else:
             locale = grouping(self.locale())
             span = locale.toString(self._measured.max_attenuation, "f", 2)
-            depends = electronic_noise_problem(self.image, self._measured, noise=self._noise)
             self.measured_label.setText(
                 f"Measured: {describe_quanta(self._measured, locale)} per unattenuated pixel "
                 f"at full dose, attenuation 0-{span} over the range of values."
@@ -303,7 +418,7 @@ class SimulateDoseDialog(QDialog):
         for field in self._numbers():
             if field.isEnabled() and field.hasAcceptableInput():
                 field.interpretText()  # no keyboard tracking: typed text waits for Enter
-        dose, seed = self.dose.value() / 100.0, self.seed.value()
+        dose, seed = dose_fraction(self.dose.value()), self.seed.value()  # 0.7 % is 0.007
         if self._last_dose is not None and self._last_dose[0] == self.dose.value():
             dose = self._last_dose[1]  # as simulated last, to the last bit
         if self.measure.isChecked() and self._measured is not None:

@@ -170,6 +170,7 @@ def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
         views=options.views,
         n_uncertainty_samples=options.n_uncertainty_samples,
         precision=options.precision,
+        tile_size=options.tile_size,
     )
 
 

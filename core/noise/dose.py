@@ -121,6 +121,13 @@ DEFAULT_PHOTONS_PER_PIXEL = 50_000.0
 MAX_PHOTONS_PER_PIXEL = 1e12
 """More quanta per pixel than any detector counts (and far below the int64 counts' limit)."""
 
+MIN_DOSE = 1.0 / MAX_PHOTONS_PER_PIXEL
+"""The smallest dose any simulation runs at, 1e-12 (a 1e-10 % dose; the dose dialog's limit).
+
+:class:`LowDoseSettings` takes any dose in (0, 1], as ``xray-denoise simulate --dose``
+does, but :func:`simulate_low_dose` refuses a dose that leaves under one quantum behind
+no attenuation, and no detector has more than :data:`MAX_PHOTONS_PER_PIXEL`."""
+
 DEFAULT_ELECTRONIC_NOISE = 4.0
 """Electronic (read-out) noise, standard deviation in detected quanta."""
 
@@ -276,6 +283,25 @@ def dose_percent(fraction: float, *, exact: bool, digits: int = READABLE_DIGITS)
     if not exact:
         percent = Decimal(format(percent, f".{digits}g"))
     return f"{percent.normalize():f}"
+
+
+def dose_fraction(percent: float) -> float:
+    """Return the dose a percent stands for: ``0.007`` for 0.7, as ``--dose 0.007`` reads.
+
+    Parameters
+    ----------
+    percent : float
+        The dose in percent of the full dose (a dose field's value).
+
+    Returns
+    -------
+    float
+        The shortest text that reads back as `percent` (``repr``), its decimal point
+        moved two places left, read as a float: the inverse of :func:`dose_percent`
+        with ``exact=True``. ``0.7 / 100`` would give 0.006999999999999999, a dose
+        the command line is never given.
+    """
+    return float(Decimal(repr(float(percent))).scaleb(-2))
 
 
 def dose_operation(fraction: float, limit: int, *, denoised: bool = False) -> str:

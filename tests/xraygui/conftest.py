@@ -74,6 +74,14 @@ def no_installed_models(tmp_path, monkeypatch):
     monkeypatch.setattr(xraygui.models, "user_model_dir", lambda: tmp_path / "user-models")
 
 
+@pytest.fixture(autouse=True)
+def fresh_quanta_fits(monkeypatch):
+    """Give each test the dose dialog's fit cache empty, as a new session has it."""
+    from xraygui.dialogs import QuantaFits, SimulateDoseDialog
+
+    monkeypatch.setattr(SimulateDoseDialog, "fits", QuantaFits())
+
+
 @pytest.fixture
 def dialogs(monkeypatch):
     """Record message boxes instead of blocking on them."""
