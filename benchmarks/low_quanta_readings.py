@@ -13,8 +13,9 @@ per case, the share of those pixels whose readings truly clip at least
 the stored range's end where that comes first) and the share the warning counted so in
 the input (``share_clipped``, also where it gave no warning). Then the same phantom at 5000
 quanta behind lead shutters (bands on both sides at 9 units of line integral), whose anatomy
-detects no pixel under 5 quanta, and the seconds the three parts of the warning take on a
-phantom of 4 times the side (2048 x 2048; median of 3)::
+detects no pixel under 5 quanta, and the seconds the warning and its three parts take on
+phantoms of 4 times the side (2048 x 2048; median of 3) at 500 quanta (many readings
+clipped) and 2000 (a few, scattered)::
 
     python benchmarks/low_quanta_readings.py [--threads 2] [--model M]
 """
@@ -25,7 +26,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -105,12 +106,12 @@ def shuttered(side: int, photons: float, rng: np.random.Generator) -> tuple[np.n
     return noisy, 2 * band / side
 
 
-def seconds(call: object) -> float:
-    """Median wall time of three calls."""
+def seconds(call: Callable[..., object], *args: object, **kwargs: object) -> float:
+    """Median wall time of three calls of ``call(*args, **kwargs)``."""
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        call()
+        call(*args, **kwargs)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -121,7 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     import torch
 
     from core.denoise import default_model_path, denoise_image, estimate_image_noise, open_model
-    from core.denoise.low_quanta import clipped_nearby, counted_pixels, quanta_detectors
+    from core.denoise.low_quanta import (
+        clipped_nearby,
+        counted_pixels,
+        low_quanta_warning,
+        quanta_detectors,
+    )
     from core.noise import phantom_image
 
     torch.set_num_threads(args.threads)
@@ -163,16 +169,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\n5000 quanta, lead shutters over {100 * share:.1f} % of the image, anatomy truly "
         f"{100 * truly_below_5(clean[0], 5000.0):.1f} % under 5: warning {said(result)}"
     )
-    big = image_of(phantom_image((4 * side, 4 * side), photons_per_pixel=500, seed=0))
-    noise = estimate_image_noise(big)
-    reading = seconds(lambda: quanta_detectors(big, noise))
-    counting = seconds(lambda: counted_pixels(big))
-    counted = counted_pixels(big)
-    clipping = seconds(lambda: clipped_nearby(big, counted, rising=True))
-    print(
-        f"{4 * side} x {4 * side} at 500 quanta: quanta_detectors {reading:.3f} s, "
-        f"counted_pixels {counting:.3f} s, clipped_nearby {clipping:.3f} s"
-    )
+    for photons in (500.0, 2000.0):  # many readings clipped; a few, scattered
+        big = image_of(phantom_image((4 * side, 4 * side), photons_per_pixel=photons, seed=0))
+        noise = estimate_image_noise(big)
+        detectors = quanta_detectors(big, noise)
+        reading = seconds(quanta_detectors, big, noise)
+        counting = seconds(counted_pixels, big)
+        counted = counted_pixels(big)
+        clipping = seconds(clipped_nearby, big, counted, rising=True)
+        warning = seconds(low_quanta_warning, big, big, detectors)
+        print(
+            f"{4 * side} x {4 * side} at {photons:g} quanta: quanta_detectors {reading:.3f} s, "
+            f"counted_pixels {counting:.3f} s, clipped_nearby {clipping:.3f} s; "
+            f"low_quanta_warning (all but quanta_detectors) {warning:.3f} s"
+        )
     return 0
 
 

@@ -80,7 +80,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import binary_dilation, binary_propagation, label, uniform_filter
+from scipy.ndimage import binary_dilation, binary_propagation, label
 from scipy.special import gammaln, ndtr, xlogy
 
 from core.image import XrayImage
@@ -474,13 +474,30 @@ def clipped_nearby(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> np
     return _share_nearby(_clipped(noisy, counted, rising=rising), counted)
 
 
+def _box_sums(values: np.ndarray, window: int) -> np.ndarray:
+    """Sum ``values`` over the ``window`` px square (odd) centred on each pixel, 0 beyond.
+
+    From a summed-area table: exact for integer values, and about five times faster than
+    :func:`scipy.ndimage.uniform_filter` of the mean on a 2048 x 2048 px image.
+    """
+    half = window // 2
+    dtype = np.int32 if values.dtype.kind in "bui" else np.float64  # counts: under 2**31
+    table = np.pad(values, ((half + 1, half), (half + 1, half))).cumsum(axis=0, dtype=dtype)
+    table = table.cumsum(axis=1, out=table)
+    return (
+        table[window:, window:]
+        - table[:-window, window:]
+        - table[window:, :-window]
+        + table[:-window, :-window]
+    )
+
+
 def _share_nearby(clipped: np.ndarray, counted: np.ndarray) -> np.ndarray:
     """:func:`clipped_nearby` of a mask of clipped readings already found."""
-    window = CLIPPED_WINDOW
-    near = uniform_filter(counted.astype(np.float32), window, mode="constant")
-    near_clipped = uniform_filter(clipped.astype(np.float32), window, mode="constant")
+    n_counted = _box_sums(counted, CLIPPED_WINDOW)
+    n_clipped = _box_sums(clipped, CLIPPED_WINDOW)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(near >= 0.5, near_clipped / near, 0.0).astype(np.float64)
+        return np.where(2 * n_counted >= CLIPPED_WINDOW**2, n_clipped / n_counted, 0.0)
 
 
 def _clipped(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> np.ndarray:
@@ -492,6 +509,8 @@ def _clipped(noisy: XrayImage, counted: np.ndarray, *, rising: bool) -> np.ndarr
     pixels = noisy.pixels
     extreme = pixels[counted].max() if rising else pixels[counted].min()
     clipped = (pixels == extreme) & counted
+    if np.count_nonzero(clipped) <= MAX_CLIPPED_RUN:  # no run that long (most images)
+        return clipped
     runs, _ = label(clipped)
     sizes = np.bincount(runs.ravel())
     sizes[0] = 0
@@ -513,28 +532,46 @@ def _share_clipped(
 
     Where the whole anatomy holds fewer clipped readings than a square of it half
     counted needs (a high dose: often one pixel at the extreme), no square can reach
-    that share, and the squares are not counted (:func:`clipped_nearby` took 0.18 s on
-    a 2048 x 2048 px phantom).
+    that share, and the squares are not counted; nor are they where no square is clipped
+    that often (scattered clipped readings, a moderate dose), and the mean of the readings
+    not clipped is taken only around those that are.
     """
     detector = detectors[0]
     rising = detector.value_per_attenuation > 0
-    pixels = noisy.pixels.astype(np.float64)
-    extreme = pixels[counted].max() if rising else pixels[counted].min()
+    pixels = noisy.pixels
+    extreme = float(pixels[counted].max() if rising else pixels[counted].min())
     behind = min(float(d.counts(np.array([extreme]))[0]) for d in detectors)
     if behind > MAX_FLOOR_QUANTA:
         return 0.0
     clipped = _clipped(noisy, counted, rising=rising)
     if np.count_nonzero(clipped) < 0.5 * CLIPPED_SHARE * CLIPPED_WINDOW**2:
         return 0.0
-    often = _share_nearby(clipped, counted) >= CLIPPED_SHARE
-    open_ = (counted & ~clipped).astype(np.float64)
-    n_open = uniform_filter(open_, CLIPPED_WINDOW, mode="constant")
-    sum_open = uniform_filter(np.where(open_ > 0, pixels, 0.0), CLIPPED_WINDOW, mode="constant")
+    n_clipped = _box_sums(clipped, CLIPPED_WINDOW)
+    if n_clipped.max() < 0.5 * CLIPPED_SHARE * CLIPPED_WINDOW**2:  # scattered (most images)
+        return 0.0
+    n_counted = _box_sums(counted, CLIPPED_WINDOW)
+    often = (
+        counted & (2 * n_counted >= CLIPPED_WINDOW**2) & (n_clipped >= CLIPPED_SHARE * n_counted)
+    )
+    if not often.any():
+        return 0.0
+    # Where squares are clipped often only: the mean of the readings not clipped around
+    # them, as offsets from the extreme (a summed-area table of those stays exact enough).
+    rows, cols = np.nonzero(often)
+    area = (slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1))
+    half = CLIPPED_WINDOW // 2
+    around = tuple(slice(max(a.start - half, 0), a.stop + half) for a in area)
+    open_ = counted[around] & ~clipped[around]
+    offsets = np.where(open_, pixels[around].astype(np.float64) - extreme, 0.0)
+    sum_open = _box_sums(offsets, CLIPPED_WINDOW)
+    inner = tuple(
+        slice(a.start - b.start, a.stop - b.start) for a, b in zip(area, around, strict=True)
+    )
+    n_open = (n_counted - n_clipped)[area]  # the clipped readings are counted ones
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_open = np.where(n_open > 0, sum_open / n_open, extreme)
+        mean_open = extreme + np.where(n_open > 0, sum_open[inner] / n_open, 0.0)
     near = np.abs(extreme - mean_open) <= CLIPPED_NEAR * detector.sigma(mean_open)
-    kept = (often & near)[counted]
-    return float(np.count_nonzero(kept) / kept.size)
+    return float(np.count_nonzero(often[area] & near) / np.count_nonzero(counted))
 
 
 def low_quanta_warning(
