@@ -43,7 +43,7 @@ from core.io import silence_reader_libraries  # noqa: E402
 from core.noise.dose import MAX_ELECTRONIC_NOISE  # noqa: E402
 from core.noise.dose import MAX_PHOTONS_PER_PIXEL as MAX_PHOTONS  # noqa: E402
 from core.training.arguments import ARCHITECTURE_NAMES, training_parser  # noqa: E402
-from core.training.checkpoint import read_checkpoint  # noqa: E402
+from core.training.checkpoint import Checkpoint, read_checkpoint  # noqa: E402
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig  # noqa: E402
 from core.training.control import (  # noqa: E402
     DATA_CHANGED_STATUS,
@@ -455,8 +455,8 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError(f"{config.data} is not a folder")
             files = find_training_files(config.data)
             check_patient_tables(config, files)
-            if config.resume:
-                check_resume(config)  # its refusals, too, before the lock and the log
+            # Its refusals, too, before the lock and the log; the run goes on with what it read.
+            checked = check_resume(config) if config.resume else None
             default_log = config.output.with_suffix(".log")
             lock = None
             if int(os.environ.get("RANK", "0")) == 0:
@@ -468,16 +468,20 @@ def run(args: argparse.Namespace) -> int:
             prog = getattr(args, "prog", "xray-denoise")
             print(f"{prog.removesuffix(' train')}: error: {error_line(e)}", file=sys.stderr)
             return 2
-        return _train_until_stopped(config, lock, files)
+        return _train_until_stopped(config, lock, files, checked)
 
 
 def _train_until_stopped(
-    config: TrainConfig, lock: TrainingLock | None, files: TrainingFiles
+    config: TrainConfig,
+    lock: TrainingLock | None,
+    files: TrainingFiles,
+    checked: Checkpoint | None,
 ) -> int:
     """Train to the end or to a stop request (a signal, or the stop file on rank 0).
 
     ``files`` are the data folder's files (:class:`~core.training.loop.TrainingFiles`),
-    found when the run was checked.
+    found when the run was checked, and ``checked`` a resumed run's checkpoint as
+    :func:`~core.training.loop.check_resume` read it (None for a fresh run).
     """
     log = logging.getLogger(__name__)
     stopped: list[int] = []  # the exit status of a stop asked for
@@ -495,7 +499,7 @@ def _train_until_stopped(
         return bool(stopped)
 
     try:
-        train(config, callback=on_step, files=files)
+        train(config, callback=on_step, files=files, checked=checked)
     except Exception as e:  # one line on the console; for a bug, the traceback in the log
         if isinstance(e, DataChangedError):
             log.error("%s", error_line(e))

@@ -766,6 +766,11 @@ def _stored_split(stored: Checkpoint, path: Path) -> dict[str, Any] | None:
     return split
 
 
+def _same_checkpoint(first: Checkpoint, second: Checkpoint) -> bool:
+    """Whether two reads found the same checkpoint: compared as JSON, where a NaN is itself."""
+    return json.dumps(first.__dict__, sort_keys=True) == json.dumps(second.__dict__, sort_keys=True)
+
+
 def check_resume(config: TrainConfig) -> Checkpoint:
     """Read a resumed run's checkpoint; refuse a resume that it cannot make.
 
@@ -883,6 +888,7 @@ def train(
     *,
     callback: Callback | None = None,
     files: TrainingFiles | None = None,
+    checked: Checkpoint | None = None,
 ) -> Path:
     """Train (or resume training) a diffusion denoiser and export its EMA weights.
 
@@ -908,6 +914,10 @@ def train(
     files : TrainingFiles or None
         The data folder's files, where already found (:func:`find_training_files`); None
         finds them.
+    checked : Checkpoint or None
+        A resumed run's checkpoint as :func:`check_resume` read and accepted it for
+        ``config``, where already checked; None checks it. The run refuses to go on if
+        the checkpoint it loads says otherwise (replaced since).
 
     Returns
     -------
@@ -921,11 +931,12 @@ def train(
         would replace a model or checkpoint without ``overwrite``, ``resume`` is True
         but there is no checkpoint, it was made with different trajectory settings or
         on other images (files added, removed or changed), or its time budget is spent,
-        ``minutes`` gives no more and its model is exported (:func:`check_resume`).
+        ``minutes`` gives no more and its model is exported (:func:`check_resume`), or
+        the checkpoint loaded is not the one checked.
     """
     ctx = DistributedContext.from_env(config.device)
     try:
-        return _train(config, ctx, callback, files)
+        return _train(config, ctx, callback, files, checked)
     finally:
         ctx.close()
 
@@ -935,13 +946,14 @@ def _train(
     ctx: DistributedContext,
     callback: Callback | None,
     files: TrainingFiles | None,
+    checked: Checkpoint | None,
 ) -> Path:
     ckpt_path = config.checkpoint_path
     check_outputs(config)
     stored = None
     finished = ""
     if config.resume:
-        stored = check_resume(config)
+        stored = check_resume(config) if checked is None else checked
         finished = _finished(config, stored)
     if stored is not None and finished:
         unlike = _unlike_export(config, stored)
@@ -1001,13 +1013,17 @@ def _train(
                 "; ".join(changes),
                 stored.step,
             )
-        load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
-        step, elapsed_before = stored.step, stored.extra["elapsed_s"]
-        validation_json = stored.extra.get("validation") or validation_json
+        loaded = load_checkpoint(ckpt_path, network=network, ema=ema.network, optimizer=optimizer)
+        if not _same_checkpoint(loaded, stored):  # its settings and split were checked
+            raise ValueError(
+                f"cannot resume {ckpt_path}: it was replaced while the run started; resume again"
+            )
+        step, elapsed_before = loaded.step, loaded.extra["elapsed_s"]
+        validation_json = loaded.extra.get("validation") or validation_json
         # The records stay on the log_every grid, with the means of a run never stopped.
-        interval_losses = list(stored.extra.get("interval_losses", []))
-        validation_start = stored.extra.get("validation_start", {})
-        started_from = stored.extra.get("started_from")
+        interval_losses = list(loaded.extra.get("interval_losses", []))
+        validation_start = loaded.extra.get("validation_start", {})
+        started_from = loaded.extra.get("started_from")
         if started_from is None and config.init_model is not None:
             # A checkpoint written before lineage was stored: the init model is still there.
             started_from = _lineage(load_model(config.init_model).card, config.init_model.stem)

@@ -1,18 +1,33 @@
-"""Opening the wizard reads each run once; a Resume reads its checkpoint once; a changed
-checkpoint is read again; deleting a run folder walks it once."""
+"""Opening the wizard reads each run once; a checkpoint is read afresh for each decision on
+it (nothing of it is kept from one read to the next, after the run is deleted least of all);
+deleting a run folder walks it once."""
 
+import gc
 import os
 import sys
+import types
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import torch
 
+from core.training.checkpoint import Checkpoint, save_checkpoint
 from xraygui.wizard import process as process_module
+from xraygui.wizard import run_page as run_page_module
 from xraygui.wizard import runs as runs_module
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import checkpoint_step, delete_run_folder, folder_size, write_run
+from xraygui.wizard.runs import (
+    checkpoint_step,
+    delete_run_folder,
+    folder_size,
+    read_run,
+    write_run,
+)
 from xraygui.wizard.wizard import TrainWizard
+
+PATIENT = "Doe^Jane-7f3a9c"
+"""A patient's name in a checkpoint's split: none may be kept once its run is deleted."""
 
 
 @pytest.fixture
@@ -56,9 +71,10 @@ def test_opening_the_wizard_reads_each_run_and_checkpoint_once(
 
 
 @pytest.mark.gui
-def test_one_resume_click_reads_the_checkpoint_once(
+def test_one_resume_click_reads_the_checkpoint_afresh_twice_at_most(
     qtbot, monkeypatch, new_run_spec, write_checkpoint, reads
 ):
+    """The page decides on one read; the command's remaining budget is read once more."""
     spec = new_run_spec()
     write_checkpoint(spec, 23)
     commands = []
@@ -73,30 +89,30 @@ def test_one_resume_click_reads_the_checkpoint_once(
     qtbot.addWidget(page)
     page.process.adopt(spec, "paused")
     assert page.status.text() == "paused: Resume from step 23 (its checkpoint)"
-    write_checkpoint(spec, 30)  # written since: read again, once
+    assert reads["checkpoint"] == {"run": 1}  # what is offered is decided on one read
     reads["checkpoint"].clear()
 
     page.resume_button.click()
 
-    assert reads["checkpoint"] == {"run": 1}
+    assert reads["checkpoint"] == {"run": 2}
     assert len(commands) == 1 and "--resume" in commands[0][1]
-    qtbot.waitUntil(lambda: page.process.state == "finished", timeout=20_000)
-    assert reads["checkpoint"] == {"run": 1}  # nor when it ends, unchanged
-
-    write_checkpoint(spec, 40)  # as the Data page's "Resume it" asks, on a page of its own
     reads["checkpoint"].clear()
+    qtbot.waitUntil(lambda: page.process.state == "finished", timeout=20_000)
+    assert reads["checkpoint"] == {}  # finished: nothing to decide on it
+
+    reads["checkpoint"].clear()  # as the Data page's "Resume it" asks, on a page of its own
     other = RunPage()
     qtbot.addWidget(other)
     other.start(spec, resume=True)
-    assert reads["checkpoint"] == {"run": 1} and len(commands) == 2
+    assert reads["checkpoint"] == {"run": 2} and len(commands) == 2
     qtbot.waitUntil(lambda: other.process.state == "finished", timeout=20_000)
 
 
-def test_a_checkpoint_written_since_is_read_again(new_run_spec, write_checkpoint, reads):
+def test_a_checkpoint_is_read_afresh_each_time(new_run_spec, write_checkpoint, reads):
     spec = new_run_spec()
     write_checkpoint(spec, 23)
     assert checkpoint_step(spec) == checkpoint_step(spec) == (23, 1.0)
-    assert reads["checkpoint"] == {"run": 1}
+    assert reads["checkpoint"] == {"run": 2}
     write_checkpoint(spec, 24)  # the same size, and maybe the same time: another file
     assert checkpoint_step(spec) == (24, 1.0)
     path = spec.config.checkpoint_path
@@ -104,7 +120,136 @@ def test_a_checkpoint_written_since_is_read_again(new_run_spec, write_checkpoint
     assert checkpoint_step(spec) is None
     path.unlink()
     assert checkpoint_step(spec) is None
-    assert reads["checkpoint"] == {"run": 3}
+    assert reads["checkpoint"] == {"run": 4}  # none read where there is no file
+
+
+def _flip_in_place(path: Path, data: bytes) -> None:
+    """Write ``data`` over ``path`` in place, keeping its inode, size and times (``cp -p``)."""
+    before = path.stat()
+    assert len(data) == before.st_size
+    with path.open("r+b") as file:
+        file.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+
+
+def _damaged(data: bytes) -> bytes:
+    """The checkpoint's bytes with one bit of its header flipped: no longer JSON."""
+    bad = bytearray(data)
+    bad[12] ^= 0x20
+    return bytes(bad)
+
+
+@pytest.mark.gui
+def test_a_good_checkpoint_copied_back_in_place_is_resumed_not_recorded_stale(
+    qtbot, monkeypatch, new_run_spec, write_checkpoint
+):
+    """Defect 1: the good copy restored with its size and time kept was still "damaged"."""
+    commands = []
+    monkeypatch.setattr(
+        process_module,
+        "training_command",
+        lambda spec, *, resume: commands.append(resume) or (sys.executable, ["-c", ""]),
+    )
+    spec = new_run_spec()
+    write_run(spec, "paused")
+    write_checkpoint(spec, 23)
+    path = spec.config.checkpoint_path
+    good = path.read_bytes()
+    _flip_in_place(path, _damaged(good))  # a copy from a flaky stick
+    assert checkpoint_step(spec) is None
+    assert "not a readable training checkpoint" in runs_module.unreadable_checkpoint(spec)
+    _flip_in_place(path, good)  # copied again, from the good source, in place
+
+    assert checkpoint_step(spec) == (23, 1.0)
+    assert runs_module.unreadable_checkpoint(spec) == ""
+    page = RunPage()
+    qtbot.addWidget(page)
+    page.start(spec, resume=True)  # the Data page's "Resume it"
+    assert commands == [True] and not page.stale
+    assert read_run(spec.folder)[1] == "running"  # not recorded stale
+    qtbot.waitUntil(lambda: page.process.state == "finished", timeout=20_000)
+    assert path.read_bytes() == good  # not deleted by a Start afresh
+
+
+@pytest.mark.gui
+def test_a_damaged_copy_in_place_over_a_good_checkpoint_offers_start_afresh(
+    qtbot, monkeypatch, new_run_spec, write_checkpoint
+):
+    """Defect 2: a damaged copy with the good one's size and time was still offered."""
+    commands = []
+    monkeypatch.setattr(
+        process_module,
+        "training_command",
+        lambda spec, *, resume: commands.append(resume) or (sys.executable, ["-c", ""]),
+    )
+    spec = new_run_spec()
+    write_checkpoint(spec, 23)
+    page = RunPage()
+    qtbot.addWidget(page)
+    page.process.adopt(spec, "paused")
+    assert page.status.text() == "paused: Resume from step 23 (its checkpoint)"
+    path = spec.config.checkpoint_path
+    _flip_in_place(path, _damaged(path.read_bytes()))
+
+    page.resume_button.click()
+
+    assert commands == [] and not page.process.is_running()
+    assert page.status.text() == "Cannot resume: the run's checkpoint cannot be read."
+    assert page.resume_button.text() == "Start afresh" and page.stale
+    assert read_run(spec.folder)[1] == runs_module.STALE
+
+
+def _reachable(roots, skip=(type, types.ModuleType, types.FunctionType)):
+    """Every object reachable from ``roots`` through containers and instances' attributes.
+
+    Modules, classes and functions are not gone through (they reach the whole program).
+    """
+    seen, found, todo = set(), [], list(roots)
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or isinstance(item, skip):
+            continue
+        seen.add(id(item))
+        found.append(item)
+        todo.extend(gc.get_referents(item))
+    return found
+
+
+@pytest.mark.gui
+def test_no_run_s_checkpoint_header_is_kept_after_the_scan_or_the_delete(
+    qtbot, tmp_path, new_run_spec, reads
+):
+    """Defect 3: every checkpoint's whole header, its split's patients included, was kept."""
+    spec = new_run_spec("20261128-010203")
+    write_run(spec, "paused")
+    network = torch.nn.Linear(2, 2)
+    save_checkpoint(
+        spec.config.checkpoint_path,
+        network=network,
+        ema=torch.nn.Linear(2, 2),
+        optimizer=torch.optim.AdamW(network.parameters()),
+        checkpoint=Checkpoint(23, {}, {"elapsed_s": 1.0, "split": {"patients": [PATIENT]}}),
+    )
+    wizard = TrainWizard(None, runs=tmp_path / "runs", model_dir=tmp_path / "models")
+    qtbot.addWidget(wizard)
+    assert wizard.data_page._unfinished == [spec] and reads["checkpoint"] == {spec.folder.name: 1}
+    assert checkpoint_step(spec) == (23, 1.0)
+    assert runs_module.unreadable_checkpoint(spec) == runs_module.newer_checkpoint(spec) == ""
+    wizard.close()
+    delete_run_folder(spec)
+    del wizard
+    gc.collect()
+
+    kept = _reachable([vars(runs_module), vars(run_page_module), vars(process_module)])
+    assert not [item for item in kept if isinstance(item, str) and PATIENT in item]
+    assert not [item for item in kept if isinstance(item, Checkpoint)]
+    assert not [item for item in gc.get_objects() if type(item) is Checkpoint]
 
 
 def test_deleting_a_run_folder_lists_each_folder_once(tmp_path, new_run_spec, monkeypatch):

@@ -30,12 +30,12 @@ from xraygui.wizard.metrics import (
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.runs import (
     STALE,
+    CheckpointFound,
     RunSpec,
     checkpoint_step,
-    newer_checkpoint,
+    find_checkpoint,
     record_state,
     run_state,
-    unreadable_checkpoint,
 )
 
 POLL_MS = 500
@@ -167,7 +167,7 @@ class RunPage(QWizardPage):
         self.reader: MetricsReader | None = None
         self.followed: RunSpec | None = None
         self.stale = False
-        # The run's checkpoint is a later version's (newer_checkpoint): neither resumed,
+        # The run's checkpoint is a later version's (CheckpointFound.newer): neither resumed,
         # nor started afresh, nor recorded stale; that version resumes it.
         self.newer = False
         self.losses: list[tuple[int, float]] = []
@@ -249,18 +249,23 @@ class RunPage(QWizardPage):
         A run that another window or app trains now is not started, nor one whose folder
         cannot be written, nor a resume of a checkpoint that cannot be read (Start afresh
         is offered; not for one a later version wrote, whose run is left as it is); the
-        page says so.
+        page says so. The checkpoint is read afresh
+        (:func:`~xraygui.wizard.runs.find_checkpoint`).
         """
+        self._start(spec, find_checkpoint(spec) if resume else None)
+
+    def _start(self, spec: RunSpec, found: CheckpointFound | None) -> None:
+        """Start ``spec`` afresh (``found`` None), or resume it from the checkpoint as read."""
         self._reset(spec)
         self.stale = self.newer = False
-        if resume and newer_checkpoint(spec):
-            self._checkpoint_unreadable(spec)  # says so; its run.json is left as it is
+        if found is not None and found.newer:
+            self._checkpoint_unreadable(spec, found)  # says so; its run.json is left as it is
             return
-        if resume and unreadable_checkpoint(spec):
+        if found is not None and found.unreadable:
             self.process.adopt(spec, "failed")  # _state says why and offers Start afresh
             return
         try:
-            started = self.process.start(spec, resume=resume)
+            started = self.process.start(spec, resume=found is not None)
         except ImageWriteError as error:
             self.status.setText(f"Not started: {error}")
             return
@@ -318,27 +323,31 @@ class RunPage(QWizardPage):
         A run whose data folder changed since it began, or whose checkpoint cannot be
         read (:attr:`stale`), starts afresh on the folder's current files, in its own
         folder: its checkpoint, model and metrics are replaced. A checkpoint found
-        unreadable only now is not resumed: the page says so and offers Start afresh.
+        unreadable only now is not resumed: the page says so and offers Start afresh. The
+        checkpoint is read once, afresh, for the click.
         """
         spec = self.process.spec
         if spec is None or self.process.is_running():
             return
+        found = None  # none to resume from: started afresh
         try:
             if self.stale:
                 for path in (spec.config.checkpoint_path, spec.output, card_path(spec.output)):
                     path.unlink(missing_ok=True)
-            elif self._checkpoint_unreadable(spec):
-                self._buttons(self.process.state)
-                return
-            resume = checkpoint_step(spec) is not None
-            if not resume and not is_locked(spec.output):
+            else:
+                read = find_checkpoint(spec)
+                if self._checkpoint_unreadable(spec, read):
+                    self._buttons(self.process.state, read)
+                    return
+                found = read if read.step is not None else None
+            if found is None and not is_locked(spec.output):
                 # The records of the steps thrown away are not shown again; a run trained
                 # elsewhere keeps its own (start() then refuses it and says so).
                 spec.config.metrics_path.unlink(missing_ok=True)
         except OSError as error:
             self.status.setText(f"Not started: {os_error_line(error)}")
             return
-        self.start(spec, resume=resume)
+        self._start(spec, found)
 
     def pause(self) -> None:
         """Ask the run to stop with a checkpoint and its model; it says when it has.
@@ -454,7 +463,9 @@ class RunPage(QWizardPage):
         last = self._step()
         self.status.setText(f"{state}{last}")
         spec = self.process.spec
-        checkpoint = None if spec is None else checkpoint_step(spec)
+        # Read afresh: whether it is offered, or recorded stale, is decided on it now.
+        found = find_checkpoint(spec) if spec is not None and state in STOPPED else None
+        checkpoint = None if found is None else found.step
         data_changed = self.process.exit_code == DATA_CHANGED_STATUS
         if state == "failed" and spec is not None and data_changed:
             self.stale = True
@@ -467,8 +478,8 @@ class RunPage(QWizardPage):
             )
         elif state in STOPPED and checkpoint is not None:
             self.status.setText(f"{state}: Resume from step {checkpoint[0]} (its checkpoint)")
-        elif state in STOPPED and spec is not None and checkpoint is None:
-            if not self._checkpoint_unreadable(spec):  # which says so, where it cannot be read
+        elif found is not None and checkpoint is None:  # said where it cannot be read
+            if not self._checkpoint_unreadable(spec, found):
                 # The step logged last: the run may have gone on a little (into the
                 # validation and checkpoint due at that step, say) before it stopped.
                 when = f" after step {self.losses[-1][0]}" if self.losses else ""
@@ -476,20 +487,21 @@ class RunPage(QWizardPage):
                     f"{state.capitalize()}{when}, before its first checkpoint was written "
                     f"(one every {spec.checkpoint_every} steps): nothing to resume."
                 )
-        self._buttons(state)
+        self._buttons(state, found)
         self.stateChanged.emit(state)
         self.completeChanged.emit()
 
-    def _checkpoint_unreadable(self, spec: RunSpec) -> bool:
-        """Whether the run's checkpoint cannot be read; if so, say why and offer Start afresh.
+    def _checkpoint_unreadable(self, spec: RunSpec, found: CheckpointFound) -> bool:
+        """Whether the run's checkpoint, as ``found`` just read it, cannot be read.
 
-        One that a later version wrote (:func:`newer_checkpoint`) is whole: it is neither
-        replaced nor recorded stale, and nothing is offered (:attr:`newer`).
+        If so, say why and offer Start afresh. One that a later version wrote
+        (:attr:`CheckpointFound.newer`) is whole: it is neither replaced nor recorded
+        stale, and nothing is offered (:attr:`newer`).
         """
-        why = unreadable_checkpoint(spec)
+        why = found.unreadable
         if not why:
             return False
-        if newer_checkpoint(spec):
+        if found.newer:
             self.newer = True
             self.status.setText(CANNOT_RESUME_NEWER)
             self.note(f"{why}. The run is left as it is, for that version to resume.")
@@ -512,13 +524,16 @@ class RunPage(QWizardPage):
     def _step(self) -> str:
         return f": step {self.losses[-1][0]}" if self.losses else ""
 
-    def _buttons(self, state: str) -> None:
+    def _buttons(self, state: str, found: CheckpointFound | None = None) -> None:
+        """Enable the buttons for ``state``; ``found``: the checkpoint just read (None reads it)."""
         running = state == "running"
         self.pause_button.setEnabled(running and not self.process.pausing)
         self.cancel_button.setEnabled(running)
         spec = self.process.spec
         stopped = state in STOPPED and spec is not None
-        fresh = stopped and checkpoint_step(spec) is None
+        if stopped and found is None:
+            found = find_checkpoint(spec)
+        fresh = stopped and found is not None and found.step is None
         again = "Start afresh" if self.stale else "Start again"
         self.resume_button.setText(again if fresh or self.stale else "Resume")
         self.resume_button.setEnabled(stopped and not self.newer)

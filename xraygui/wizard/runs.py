@@ -32,7 +32,6 @@ from core.io.safe_text import text_safe
 from core.training.checkpoint import (
     DAMAGED,
     NEWER,
-    Checkpoint,
     NewerFileError,
     read_checkpoint,
 )
@@ -342,13 +341,66 @@ def read_run(folder: Path) -> tuple[RunSpec, str]:
     return spec, state
 
 
+@dataclass(frozen=True)
+class CheckpointFound:
+    """What one read of a run's checkpoint found (:func:`find_checkpoint`).
+
+    Only what the wizard decides on is kept: not the checkpoint's settings, nor its
+    split (which names patients).
+
+    Parameters
+    ----------
+    step : tuple of (int, float) or None
+        The steps done and seconds spent at it; None without one, or where it cannot
+        be read.
+    unreadable : str
+        Why it cannot be resumed from (:func:`unreadable_checkpoint`); "" where it can
+        be read or there is none.
+    newer : str
+        The refusal of one a later version wrote (:func:`newer_checkpoint`); else "".
+    """
+
+    step: tuple[int, float] | None
+    unreadable: str = ""
+    newer: str = ""
+
+
+def find_checkpoint(spec: RunSpec) -> CheckpointFound:
+    """Read the run's checkpoint afresh, its header only, and say what it found.
+
+    Nothing is kept from one read to the next: a file replaced in place (by a copy that
+    keeps its size and time, say) is judged by what it holds now.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    CheckpointFound
+        Its step, or why it cannot be read.
+    """
+    path = spec.config.checkpoint_path
+    if not path.is_file():
+        return CheckpointFound(None)
+    try:
+        stored = read_checkpoint(path)
+    except OSError as error:
+        return CheckpointFound(None, error_line(error).removesuffix(CLI_ADVICE))
+    except ValueError as error:
+        reason = str(error).removeprefix(f"{path}: ")
+        newer = reason if isinstance(error, NewerFileError) else ""
+        return CheckpointFound(None, error_line(error).removesuffix(CLI_ADVICE), newer)
+    return CheckpointFound((stored.step, float(stored.extra.get("elapsed_s", 0.0))))
+
+
 def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
-    """Return the steps done and seconds spent at the run's checkpoint.
+    """Return the steps done and seconds spent at the run's checkpoint, read afresh.
 
     None without one, or where it cannot be read (:func:`unreadable_checkpoint` says why).
     """
-    stored, _, _ = _read_checkpoint(spec)
-    return None if stored is None else (stored.step, float(stored.extra.get("elapsed_s", 0.0)))
+    return find_checkpoint(spec).step
 
 
 def unreadable_checkpoint(spec: RunSpec) -> str:
@@ -365,7 +417,7 @@ def unreadable_checkpoint(spec: RunSpec) -> str:
         One line naming the checkpoint and the reason, without the command line's advice
         (:data:`CLI_ADVICE`); empty where it can be read or there is none.
     """
-    return _read_checkpoint(spec)[1]
+    return find_checkpoint(spec).unreadable
 
 
 def newer_checkpoint(spec: RunSpec) -> str:
@@ -386,46 +438,7 @@ def newer_checkpoint(spec: RunSpec) -> str:
         ``"made by a newer xray-denoise (format version 2); ...: update to open it"``);
         empty for any other checkpoint, readable or not, or none.
     """
-    return _read_checkpoint(spec)[2]
-
-
-_read_checkpoints: dict[Path, tuple[tuple[int, int, int], tuple[Checkpoint | None, str, str]]] = {}
-"""What :func:`_read_checkpoint` found in each checkpoint, under the file's inode, time of
-last modification (ns) and size then: read again once any differs (a checkpoint written
-since, by a rename or in place)."""
-
-
-def _read_checkpoint(spec: RunSpec) -> tuple[Checkpoint | None, str, str]:
-    """Read the run's checkpoint: it, or None, why it cannot be read and the NEWER reason.
-
-    The reasons are "" where it can be read or there is none; the second is "" unless a
-    later version wrote it (:func:`newer_checkpoint`). A file unchanged since it was last
-    read (:data:`_read_checkpoints`) is not read again, bar one that could not be opened
-    (the user may be let in since).
-    """
-    path = spec.config.checkpoint_path
-    if not path.is_file():
-        _read_checkpoints.pop(path, None)
-        return None, "", ""
-    try:
-        stat = path.stat()
-        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    except OSError:  # gone since: read as it is, to say why
-        key = None
-    known = _read_checkpoints.get(path)
-    if known is not None and known[0] == key:
-        return known[1]
-    try:
-        found: tuple[Checkpoint | None, str, str] = read_checkpoint(path), "", ""
-    except OSError as error:
-        return None, error_line(error).removesuffix(CLI_ADVICE), ""
-    except ValueError as error:
-        reason = str(error).removeprefix(f"{path}: ")
-        newer = isinstance(error, NewerFileError)
-        found = None, error_line(error).removesuffix(CLI_ADVICE), reason if newer else ""
-    if key is not None:
-        _read_checkpoints[path] = key, found
-    return found
+    return find_checkpoint(spec).newer
 
 
 def all_steps_done(spec: RunSpec) -> bool:
