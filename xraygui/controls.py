@@ -7,7 +7,9 @@ and its ``--tile-size``.
 
 from __future__ import annotations
 
+import math
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +32,16 @@ from PySide6.QtWidgets import (
 
 from core.denoise import VIEW_COUNTS, DenoiseSettings
 from core.denoise.tiling import CPU_MAX_TILE, FLOAT32_TILE, GPU_MAX_TILE, MIN_TILE
-from core.device import DEVICE_CHOICES
+from core.device import DEVICE_CHOICES, check_device_preference
 from core.diffusion.unet import UNetConfig
 from xraygui.compact import ShrinkingComboBox
-from xraygui.exact_spinbox import LocaleSpinBox, exact_text, read_number, warning_colour
+from xraygui.exact_spinbox import (
+    LocaleSpinBox,
+    exact_text,
+    read_number,
+    warning_colour,
+    whole_number_text,
+)
 from xraygui.models import (
     ModelEntry,
     remembered_entry,
@@ -173,9 +181,27 @@ class StrengthBox(LocaleSpinBox):
         return text + "0" * (SHOWN_STRENGTH_DECIMALS - _decimals(text.replace(point, ".")))
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
-        """Step by the step, to :data:`STEP_DIGITS` significant digits, never to 0."""
-        super().stepBy(steps)
-        self.setValue(float(f"{self.value():.{STEP_DIGITS}g}"))
+        """Step from the number shown, to :data:`STEP_DIGITS` significant digits, never to 0.
+
+        A step that would end at or below half the step ends at the step (0.1) instead;
+        at or below the step it is not taken down. Red text steps from the number it
+        reads as (``x 0`` up is ``x 0.10``), text that is none is kept.
+        """
+        start = self._shown_number()
+        if start is None:
+            return
+        step = self.singleStep()
+        target = float(f"{start + steps * step:.{STEP_DIGITS}g}")
+        if target <= step / 2:
+            if steps < 0 and start <= step:
+                return  # the smallest step, or red text at or below it: kept
+            target = step
+        self.setValue(min(target, self.maximum()))
+        self.selectAll()  # as Qt's arrows leave it
+
+    def _shown_number(self) -> float | None:
+        """Return the number the text shows, taken or not (red); None where it is none."""
+        return read_number(self._number_text(self.lineEdit().text()), *self._separators())
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         """As wide as a strength of 2 decimals needs (``x 0.00``): see :meth:`_narrowed`."""
@@ -202,9 +228,10 @@ class StrengthBox(LocaleSpinBox):
         return hint
 
     def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 (Qt override)
-        """Step down only where a step leaves a strength above 0."""
+        """Step down only from a number shown above the step (:meth:`stepBy`)."""
         enabled = super().stepEnabled()
-        if self.value() <= self.singleStep():
+        shown = self._shown_number()
+        if shown is None or shown <= self.singleStep():
             enabled &= ~QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
         return enabled
 
@@ -236,16 +263,19 @@ class TileSizeBox(LocaleSpinBox):
         self.setValue(AUTO_TILE if tile is None else tile)
 
     def range_text(self) -> str:
-        """Say what the field takes: ``"Auto, or a whole number from 256 to 65,536 px"``."""
-        return f"Auto, or a whole number from {SMALLEST_TILE} to {LARGEST_TILE:,} px"
+        """Say what the field takes, grouped as its locale groups (65,536; 65.536 in German)."""
+        low, high = (
+            whole_number_text(tile, self.locale()) for tile in (SMALLEST_TILE, LARGEST_TILE)
+        )
+        return f"Auto, or a whole number from {low} to {high} px"
 
     def _tile(self, text: str) -> float | None:
         """Read a tile side, Auto as :data:`AUTO_TILE`; None where `text` is none."""
         number_text = self._number_text(text.strip()).strip()
-        if number_text == self.specialValueText():  # "Auto px" as typed before the suffix
+        if number_text.casefold() == self.specialValueText().casefold():  # "auto", "Auto px"
             return AUTO_TILE
         number = read_number(number_text, *self._separators())
-        if number is None or number != int(number):
+        if number is None or not number.is_integer():  # 300.5, 1e999
             return None
         return number if number == AUTO_TILE or SMALLEST_TILE <= number <= LARGEST_TILE else None
 
@@ -261,25 +291,40 @@ class TileSizeBox(LocaleSpinBox):
         state, text, pos = super().validate(text, pos)
         if state == QValidator.State.Acceptable:
             state = QValidator.State.Intermediate  # a number in range, but no tile (100, 300.5)
-        elif state == QValidator.State.Invalid and self.specialValueText().startswith(
-            self._number_text(text).strip()
+        elif state == QValidator.State.Invalid and self.specialValueText().casefold().startswith(
+            self._number_text(text).strip().casefold()
         ):
-            state = QValidator.State.Intermediate  # "Au" on its way to "Auto"
+            state = QValidator.State.Intermediate  # "Au" (or "AU") on its way to "Auto"
         return state, text, pos
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
-        """Step by :data:`TILE_STEP`; below the smallest tile is Auto, above Auto the smallest."""
-        super().stepBy(steps)
-        if AUTO_TILE < self.value() < SMALLEST_TILE:
-            self.setValue(SMALLEST_TILE if steps > 0 else AUTO_TILE)
+        """Step to the multiples of :data:`TILE_STEP`; below the smallest tile is Auto.
+
+        Up goes to the next multiple above the number shown (500: 512), down to the one
+        below it (496); above Auto is the smallest tile. Red text steps from the number
+        it reads as; text that is none is kept.
+        """
+        text = self._number_text(self.lineEdit().text().strip()).strip()
+        start = self._tile(text)
+        if start is None:
+            start = read_number(text, *self._separators())
+        if start is None:
+            return
+        start = min(max(start, AUTO_TILE), LARGEST_TILE)  # red text out of range
+        multiples = math.floor(start / TILE_STEP) if steps > 0 else math.ceil(start / TILE_STEP)
+        target = min(max((multiples + steps) * TILE_STEP, AUTO_TILE), LARGEST_TILE)
+        if AUTO_TILE < target < SMALLEST_TILE:
+            target = SMALLEST_TILE if steps > 0 else AUTO_TILE
+        self.setValue(target)
+        self.selectAll()  # as Qt's arrows leave it
 
 
-def _device_choices() -> tuple[str, ...]:
-    """Return :data:`core.device.DEVICE_CHOICES`, and ``"cuda:N"`` for each of several GPUs.
+def _device_choices(count: int) -> tuple[str, ...]:
+    """Return :data:`core.device.DEVICE_CHOICES`, and ``"cuda:N"`` for each of `count` GPUs.
 
-    ``--device`` takes ``cuda:N``, and an output records the GPU it ran on.
+    ``--device`` takes ``cuda:N``, and an output records the GPU it ran on; one GPU is
+    ``cuda``, not listed by index.
     """
-    count = torch.cuda.device_count()
     return DEVICE_CHOICES + tuple(f"cuda:{i}" for i in range(count if count > 1 else 0))
 
 
@@ -356,8 +401,9 @@ class ControlPanel(QWidget):
             "slightly, within about 320 px of the tiles' borders.\n"
             "Each result and report names the tile used"
         )
+        self._gpus = torch.cuda.device_count()  # once: no CUDA context is made
         self.device = ShrinkingComboBox(COMBO_LETTERS)
-        self.device.addItems(_device_choices())
+        self.device.addItems(_device_choices(self._gpus))
         self.device.setToolTip(
             "Where the network runs. auto: a CUDA GPU, else Apple MPS, else the CPU;\n"
             "cuda:N (where there are several GPUs): the GPU of that index"
@@ -502,8 +548,25 @@ class ControlPanel(QWidget):
             self.status.setText("No model installed: Denoise is disabled.")
             self.show_warning("")  # the status line no longer describes a result
 
+    def not_taken(self) -> str:
+        """Say in one line which fields show text they do not take (red), and what they take.
+
+        Returns
+        -------
+        str
+            ``"Tile size: 300.5 px is not taken; enter Auto, or a whole number from 256
+            to 65,536 px"``, say; ``""`` where every enabled field takes its text, so that
+            :meth:`options` is what the panel shows.
+        """
+        return "; ".join(
+            f"{field.accessibleName()}: {' '.join(field.text().split())} is not taken; "
+            f"enter {field.range_text()}"
+            for field in (self.strength, self.tile)
+            if field.isEnabledTo(self) and not field.hasAcceptableInput()
+        )
+
     def options(self) -> DenoiseOptions:
-        """Return the settings the panel shows."""
+        """Return the settings the panel shows; a red field, its last value (:meth:`not_taken`)."""
         model = self.model.currentData()
         return DenoiseOptions(
             model=Path(model) if model else None,
@@ -543,42 +606,52 @@ class ControlPanel(QWidget):
         settings.endGroup()
 
     def restore(self, settings: QSettings) -> None:
-        """Show the values :meth:`save` remembered; unknown or bad values are ignored.
+        """Show the values :meth:`save` remembered; an unknown or bad value keeps its default.
 
+        Each value is read on its own: one hand-edited wrong leaves the others restored.
         A chosen model the picker does not list stays the choice, listed (and marked
         missing, which the status line says, if its files are gone). The shipped model,
         stored as such or by another install's path, is this install's
-        (:func:`xraygui.models.stored_path`).
+        (:func:`xraygui.models.stored_path`). A GPU this machine lacks (``cuda:1`` where
+        it has one) stays the choice too, listed, and the status line says so.
         """
+        bad = suppress(TypeError, ValueError, OverflowError)  # a hand-edited settings file
         settings.beginGroup("denoise")
-        remembered = None
+        remembered, device_missing = None, ""
         try:
-            stored = stored_path(str(settings.value("model", "") or ""))
-            index = -1 if stored is None else self.model.findData(str(stored))
-            if index < 0 and stored is not None:  # gone, or not listed: shown, never replaced
-                remembered = remembered_entry(stored)
-                index = self._add_remembered(remembered)
-            if index >= 0:
-                self.model.setCurrentIndex(index)
-            index = self.sampler.findData(settings.value("sampler", "ddim"))
-            self.sampler.setCurrentIndex(max(index, 0))
-            self.device.setCurrentText(str(settings.value("device", "auto")))
-            self.steps.setValue(int(settings.value("n_steps", self.steps.value())))
-            self.strength.setValue(float(settings.value("strength", self.strength.value())))
-            tile = str(settings.value("tile_size", "auto"))
-            self.tile.set_tile_size(None if tile == "auto" else int(tile))
-            self.seed.setValue(int(settings.value("seed", self.seed.value())))
-            self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
-            index = self.precision.findData(str(settings.value("precision", "auto")))
-            self.precision.setCurrentIndex(max(index, 0))
-            old = str(settings.value("views", ""))
-            kept = str(OLD_VIEWS_KEPT) if old == str(OLD_VIEWS_KEPT) else AUTO_VIEWS
-            views = str(settings.value(VIEWS_KEY, kept))
-            index = 0 if views == AUTO_VIEWS else self.views.findData(int(views))
-            if index >= 0:
-                self.views.setCurrentIndex(index)
-        except (TypeError, ValueError):
-            pass  # a hand-edited settings file: keep the defaults
+            with bad:
+                remembered = self._restore_model(str(settings.value("model", "") or ""))
+            with bad:
+                index = self.sampler.findData(settings.value("sampler", "ddim"))
+                self.sampler.setCurrentIndex(max(index, 0))
+            with bad:
+                device_missing = self._restore_device(str(settings.value("device", "auto")))
+            with bad:
+                self.steps.setValue(int(settings.value("n_steps", self.steps.value())))
+            with bad:
+                strength = float(settings.value("strength", self.strength.value()))
+                if self.strength.minimum() <= strength <= self.strength.maximum():
+                    self.strength.setValue(strength)
+            with bad:
+                tile = str(settings.value("tile_size", "auto"))
+                size = None if tile == "auto" else int(tile)
+                self.tile.set_tile_size(size)
+                if self.tile.tile_size() != size or not self.tile.hasAcceptableInput():
+                    self.tile.set_tile_size(None)  # no tile core takes (100, 70000)
+            with bad:
+                self.seed.setValue(int(settings.value("seed", self.seed.value())))
+            with bad:
+                self.samples.setValue(int(settings.value("n_uncertainty_samples", 0)))
+            with bad:
+                index = self.precision.findData(str(settings.value("precision", "auto")))
+                self.precision.setCurrentIndex(max(index, 0))
+            with bad:
+                old = str(settings.value("views", ""))
+                kept = str(OLD_VIEWS_KEPT) if old == str(OLD_VIEWS_KEPT) else AUTO_VIEWS
+                views = str(settings.value(VIEWS_KEY, kept))
+                index = 0 if views == AUTO_VIEWS else self.views.findData(int(views))
+                if index >= 0:
+                    self.views.setCurrentIndex(index)
         finally:
             settings.endGroup()
         self.set_running(self._running)
@@ -587,6 +660,44 @@ class ControlPanel(QWidget):
                 f"The model chosen last is missing: {remembered.path}. Choose another, "
                 "or denoise once it is back."
             )
+        if device_missing:
+            self.status.setText(f"{self.status.text()} {device_missing}".strip())
+
+    def _restore_model(self, stored_text: str) -> ModelEntry | None:
+        """Choose the model saved as `stored_text`; return its entry where it was not listed."""
+        stored = stored_path(stored_text)
+        remembered = None
+        index = -1 if stored is None else self.model.findData(str(stored))
+        if index < 0 and stored is not None:  # gone, or not listed: shown, never replaced
+            remembered = remembered_entry(stored)
+            index = self._add_remembered(remembered)
+        if index >= 0:
+            self.model.setCurrentIndex(index)
+        return remembered
+
+    def _restore_device(self, saved: str) -> str:
+        """Choose the device saved; list a GPU this machine lacks, and return what to say of it.
+
+        Like a missing model it stays the choice, so that a Denoise names it rather than
+        running elsewhere without a word. Returns ``""`` where the device is listed.
+        """
+        device = check_device_preference(saved)
+        if device.startswith("cuda:"):
+            device = f"cuda:{int(device.removeprefix('cuda:'))}"  # as listed: cuda:01 is cuda:1
+        said = ""
+        if self.device.findText(device) < 0:  # cuda:N, saved where there were more GPUs
+            gpu = int(device.removeprefix("cuda:"))
+            self.device.addItem(device)
+            if gpu >= self._gpus:
+                lacking = f"Not on this machine: it has {self._gpus} CUDA GPU(s)"
+                index = self.device.count() - 1
+                self.device.setItemData(index, lacking, Qt.ItemDataRole.ToolTipRole)
+                said = (
+                    f"The device chosen last is not on this machine: {device} "
+                    f"({self._gpus} CUDA GPU(s) here). Choose another device."
+                )
+        self.device.setCurrentText(device)
+        return said
 
     def _add_remembered(self, entry: ModelEntry) -> int:
         """List the model chosen last that the picker lacks (one gone is marked missing).

@@ -5,14 +5,17 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QStyle,
     QWidget,
 )
 
@@ -31,15 +34,159 @@ from core.noise.dose import (
     MIN_DOSE,
     dose_fraction,
     dose_percent,
+    smallest_dose_percent,
 )
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
-from xraygui.exact_spinbox import ExactSpinBox, grouping, warning_colour
+from xraygui.exact_spinbox import (
+    ExactSpinBox,
+    grouping,
+    read_number,
+    rounded_text,
+    warning_colour,
+)
 from xraygui.seed_box import SeedBox
 
 FITS_KEPT = 16
 """Quanta fits the dose dialog keeps (:class:`QuantaFits`), the last used."""
+DOSE_DECIMALS = 27
+"""Decimals the dose field's value keeps (Qt rounds it to them): a float's every digit from
+1e-10 % up (17 decimals kept 8 significant digits there)."""
+MIN_PERCENT = Decimal(dose_percent(MIN_DOSE, exact=True))
+"""The smallest dose a simulation runs at, in percent: 0.0000000001."""
+
+
+def plain_decimal(number: Decimal, decimal_point: str = ".") -> str:
+    """Write a number in plain decimals: no exponent, no trailing zeros.
+
+    Parameters
+    ----------
+    number : Decimal
+        The number.
+    decimal_point : str
+        The locale's decimal separator.
+
+    Returns
+    -------
+    str
+        ``"0.0000000001"`` for ``Decimal("1E-10")``, ``"25"`` for ``Decimal("25.0")``,
+        ``"0,5"`` for ``Decimal("0.50")`` with a decimal comma. Every digit is kept.
+    """
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").removesuffix(".")
+    return text.replace(".", decimal_point)
+
+
+class DoseSpinBox(ExactSpinBox):
+    """The dose field: a percent written and read as a decimal, by decades below 1 %.
+
+    Its text is the percent in plain decimals with the locale's decimal point
+    (``"0.0000000001 %"``, never an exponent), as typed where that reads as the value:
+    a float percent cannot hold every decimal (16.666666666666666 reads as the float
+    16.666666666666664), so :meth:`percent` reads the text as a decimal, and the dose
+    simulated is the one whose percent the field shows, as ``--dose`` reads the same
+    digits (:func:`core.noise.dose.dose_fraction`). From 1 % up an arrow steps by 1 %;
+    below, by a decade (1 %, 0.1 %, 0.01 %...), never down past :attr:`floor`.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    floor = MIN_PERCENT
+    """The smallest percent the Down arrow steps to (the dialog's quanta allow no less)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(minimum=float(MIN_PERCENT), maximum=100.0, value=25.0, parent=parent)
+        self.setDecimals(DOSE_DECIMALS)
+        self.setSuffix(" %")
+
+    def set_floor(self, floor: Decimal) -> None:
+        """Let the Down arrow step no lower than ``floor`` percent (and show whether it can)."""
+        if floor != self.floor:
+            self.floor = floor
+            self.update()  # the arrows' state
+
+    def percent(self) -> Decimal:
+        """Return the percent the field shows or holds typed, every digit as written.
+
+        Returns
+        -------
+        Decimal
+            The text's number where it is one in range; else the value last taken.
+        """
+        typed = self._decimal(self.lineEdit().text())
+        if typed is None or not self.hasAcceptableInput():
+            return Decimal(repr(self.value()))
+        return typed
+
+    def set_percent(self, percent: Decimal) -> None:
+        """Show ``percent`` as written, its value the float nearest to it.
+
+        Parameters
+        ----------
+        percent : Decimal
+            A percent in range.
+        """
+        shown = plain_decimal(percent, self._separators()[0])
+        self.lineEdit().setText(f"{self.prefix()}{shown}{self.suffix()}")  # kept by textFromValue
+        self.setValue(float(percent))
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        """Step from the number the text shows (clamped into range): by 1 % or by decades.
+
+        Up adds 1 from 1 % on and multiplies by 10 below it (to 1 % at most), to at most
+        100 %; Down takes
+        1 while 1 % or more is left, goes to 1 % from between 1 and 2 % and divides by 10
+        from 1 % and below (1 % to 0.1 %), never
+        below :attr:`floor` (nor at all from below it). Text that is no number is kept.
+        """
+        percent = self._decimal(self.lineEdit().text())
+        if percent is None:
+            return
+        start = min(max(percent, MIN_PERCENT), Decimal(100))
+        percent = start
+        for _ in range(abs(steps)):
+            if steps > 0:
+                percent = percent + 1 if percent >= 1 else min(percent.scaleb(1), Decimal(1))
+            else:
+                if percent >= 2:
+                    percent -= 1
+                else:  # from (1, 2) to 1 %, the decade's start; from 1 % and below by decades
+                    percent = Decimal(1) if percent > 1 else percent.scaleb(-1)
+        if steps > 0:
+            percent = min(percent, Decimal(100))
+        else:
+            percent = max(percent, min(start, self.floor))
+        self.set_percent(percent)
+        if self.style().styleHint(QStyle.StyleHint.SH_SpinBox_SelectOnStep, None, self):
+            self.selectAll()
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 (Qt override)
+        """Step down only above :attr:`floor`, and only from a number."""
+        enabled = super().stepEnabled()
+        percent = self._decimal(self.lineEdit().text())
+        if percent is None or percent <= self.floor:
+            enabled &= ~QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return enabled
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        """Write ``value`` in plain decimals: as the text has it where that reads as it."""
+        typed = self._decimal(self.lineEdit().text())
+        if typed is None or float(typed) != value:
+            typed = Decimal(repr(float(value)))
+        return plain_decimal(typed, self._separators()[0])
+
+    def _decimal(self, text: str) -> Decimal | None:
+        """Read text as :func:`read_number` does, as a decimal (None where it is no number)."""
+        number = self._number_text(text).strip()
+        point, group = self._separators()
+        if read_number(number, point, group) is None:
+            return None
+        return Decimal(number.replace(group, "").replace(point, "."))
 
 
 @dataclass(frozen=True)
@@ -158,10 +305,13 @@ class SimulateDoseDialog(QDialog):
     field and what it takes: "Dose: enter a number from 0.0000000001 to 100 %".
 
     The dose takes what a simulation takes, from :data:`core.noise.dose.MIN_DOSE`
-    (1e-10 %) to 100 %, to 17 decimals, as the command line's ``--dose`` reads it
-    (0.7 % is ``--dose 0.007``, :func:`core.noise.dose.dose_fraction`). The quanta
-    fitted for each electronic noise are kept across openings on the same image and
-    its noise estimate (:attr:`fits`).
+    (0.0000000001 %) to 100 %, every digit typed, as the command line's ``--dose``
+    reads it (0.7 % is ``--dose 0.007``, :class:`DoseSpinBox`); OK waits, too, while
+    the dose leaves less than one quantum behind no attenuation at the quanta in use
+    (measured or entered), which a simulation refuses, and the line says the least
+    dose they allow: "Dose: at 50,000 quanta per unattenuated pixel, at least 0.002 %".
+    The quanta fitted for each electronic noise are kept across openings on the same
+    image and its noise estimate (:attr:`fits`).
 
     Parameters
     ----------
@@ -192,10 +342,7 @@ class SimulateDoseDialog(QDialog):
         super().__init__(parent)
         self.image = image
         self.setWindowTitle("Simulate Low Dose")
-        # From the smallest dose a simulation runs at, in percent (1e-10, exactly).
-        min_percent = float(dose_percent(MIN_DOSE, exact=True))
-        self.dose = ExactSpinBox(minimum=min_percent, maximum=100.0, value=25.0)
-        self.dose.setSuffix(" %")
+        self.dose = DoseSpinBox()
         self.dose.setToolTip("Fraction of the dose of the open image")
         self.measure = QCheckBox("Measure the quanta from the image's noise")
         self.measure.setToolTip(
@@ -279,9 +426,9 @@ class SimulateDoseDialog(QDialog):
             field.lineEdit().textChanged.connect(self._enable_ok)
             field.valueChanged.connect(self._enable_ok)  # Qt's own text writes: signals off
         self._measured: LowDoseSettings | None = None
-        # The last simulation's dose and the percent shown for it: a float percent cannot
-        # hold every dose exactly, so while the field shows it, the dose is taken as it was.
-        self._last_dose: tuple[float, float] | None = None
+        # The percent shown for the last simulation's dose, and that dose: while the field
+        # shows it, the dose is taken as it was, to the last bit.
+        self._last_dose: tuple[Decimal, float] | None = None
         measured = image_noise(image) if noise is None else noise
         # Made once: a refit for new electronic noise.
         self._noise = measured if isinstance(measured, NoiseEstimate) else None
@@ -299,8 +446,9 @@ class SimulateDoseDialog(QDialog):
 
     def _show_last(self, last: LowDoseSettings) -> None:
         """Fill the fields with the last simulation (measured quanta are measured anew)."""
-        self.dose.setValue(float(dose_percent(last.dose, exact=True)))  # 7, not 7.000000000000001
-        self._last_dose = (self.dose.value(), last.dose)
+        percent = Decimal(dose_percent(last.dose, exact=True))  # 7, not 7.000000000000001
+        self.dose.set_percent(percent)
+        self._last_dose = (percent, last.dose)
         self.seed.setValue(int(last.seed))
         self.electronic.setValue(last.electronic_noise)
         if not last.measured:
@@ -315,19 +463,58 @@ class SimulateDoseDialog(QDialog):
         """Let OK take the fields only while each one that is open holds a number in range.
 
         Otherwise a line under the fields, and OK's tooltip, name each field that does
-        not and what it takes.
+        not and what it takes; the dose's also where the quanta in use allow no such
+        dose (:meth:`_too_few_quanta`).
         """
-        problems = "\n".join(
-            f"{self._names[field]}: enter {field.range_text()}"
-            for field in self._numbers()
-            if field.isEnabled() and not field.hasAcceptableInput()
-        )
+        few = self._too_few_quanta()
+        lines = []
+        for field in self._numbers():
+            if not field.isEnabled():
+                continue
+            if not field.hasAcceptableInput():
+                lines.append(f"{self._names[field]}: enter {field.range_text()}")
+            elif field is self.dose and few is not None:
+                lines.append(f"{self._names[field]}: {few}")
+        problems = "\n".join(lines)
         self.ok_button.setEnabled(not problems)
         self.ok_button.setToolTip(problems)
         if problems != self.not_taken.text():
             self.not_taken.setText(problems)
             self.not_taken.setVisible(bool(problems))
             self._fit_height()
+
+    def _quanta(self) -> float | None:
+        """Return the quanta a simulation would take: measured, or as typed (None: no number)."""
+        if self.measure.isChecked() and self._measured is not None:
+            return self._measured.photons_per_pixel
+        if not self.photons.hasAcceptableInput():
+            return None
+        return self.photons.valueFromText(self.photons.lineEdit().text())  # typed, maybe not taken
+
+    def _too_few_quanta(self) -> str | None:
+        """Say the least dose the quanta in use allow where the dose is less; set the floor.
+
+        A simulation refuses a dose that leaves under one quantum behind no attenuation
+        (:func:`core.noise.dose.simulate_low_dose`); the dose field's Down arrow stops at
+        that least dose (:attr:`DoseSpinBox.floor`).
+
+        Returns
+        -------
+        str or None
+            ``"at 50,000 quanta per unattenuated pixel, at least 0.002 %"``; None where the
+            dose is taken, or the quanta are no number. Read only while the dose field's
+            text is a number in range.
+        """
+        quanta = self._quanta()
+        if quanta is None:
+            self.dose.set_floor(MIN_PERCENT)
+            return None
+        self.dose.set_floor(min(max(smallest_dose_percent(quanta), MIN_PERCENT), Decimal(100)))
+        if dose_fraction(self.dose.percent()) * quanta >= 1:
+            return None
+        least = plain_decimal(self.dose.floor, self.locale().decimalPoint())
+        quanta_text = rounded_text(quanta, self.locale())
+        return f"at {quanta_text} quanta per unattenuated pixel, at least {least} %"
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Give the warnings a red that reads on a new palette."""
@@ -418,8 +605,9 @@ class SimulateDoseDialog(QDialog):
         for field in self._numbers():
             if field.isEnabled() and field.hasAcceptableInput():
                 field.interpretText()  # no keyboard tracking: typed text waits for Enter
-        dose, seed = dose_fraction(self.dose.value()), self.seed.value()  # 0.7 % is 0.007
-        if self._last_dose is not None and self._last_dose[0] == self.dose.value():
+        percent, seed = self.dose.percent(), self.seed.value()
+        dose = dose_fraction(percent)  # the digits shown: 0.7 % is 0.007, as --dose reads it
+        if self._last_dose is not None and self._last_dose[0] == percent:
             dose = self._last_dose[1]  # as simulated last, to the last bit
         if self.measure.isChecked() and self._measured is not None:
             return replace(self._measured, dose=dose, seed=seed)

@@ -2081,6 +2081,13 @@ class MainWindow(QMainWindow):
         self.controls.show_progress(0, 1, "Failed")
         self.show_error(title, error_line(error))
 
+    def _fields_not_taken(self) -> bool:
+        """Refuse, naming them, panel fields whose red text a run would not use; return if so."""
+        problem = self.controls.not_taken()
+        if problem:
+            self.show_error("Settings not taken", problem)
+        return bool(problem)
+
     def start_denoise(self) -> GeneratorWorker | None:
         """Denoise the current image in a worker thread with the panel's settings.
 
@@ -2089,7 +2096,7 @@ class MainWindow(QMainWindow):
         GeneratorWorker or None
             The run, or None if nothing could be started.
         """
-        if self._no_image() or self._busy("Denoise"):
+        if self._no_image() or self._busy("Denoise") or self._fields_not_taken():
             return None
         options = self.controls.options()
         if options.model is None:
@@ -2672,9 +2679,10 @@ class MainWindow(QMainWindow):
     def choose_batch(self) -> None:
         """Ask for an input and an output folder and denoise every image to disk.
 
-        Nothing is asked while a job runs (:meth:`_busy`), nor without a model.
+        Nothing is asked while a job runs (:meth:`_busy`), a panel field is red
+        (:meth:`_fields_not_taken`), or without a model.
         """
-        if self._busy("Batch Denoise Folder"):
+        if self._busy("Batch Denoise Folder") or self._fields_not_taken():
             return
         if self.controls.options().model is None:
             self.show_error("No model", self.controls.denoise_button.toolTip())
@@ -2688,7 +2696,7 @@ class MainWindow(QMainWindow):
 
     def start_batch(self, source: str | Path, target: str | Path) -> GeneratorWorker | None:
         """Denoise every image under `source` into `target` with one CSV row per file."""
-        if self._busy("Batch Denoise Folder"):
+        if self._busy("Batch Denoise Folder") or self._fields_not_taken():
             return None
         self._forget_batch_summary()
         worker = GeneratorWorker(

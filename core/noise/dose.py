@@ -89,7 +89,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Context, Decimal
 
 import numpy as np
 from scipy.special import ndtr
@@ -285,23 +285,58 @@ def dose_percent(fraction: float, *, exact: bool, digits: int = READABLE_DIGITS)
     return f"{percent.normalize():f}"
 
 
-def dose_fraction(percent: float) -> float:
+def dose_fraction(percent: Decimal | float) -> float:
     """Return the dose a percent stands for: ``0.007`` for 0.7, as ``--dose 0.007`` reads.
 
     Parameters
     ----------
-    percent : float
-        The dose in percent of the full dose (a dose field's value).
+    percent : Decimal or float
+        The dose in percent of the full dose: the decimal typed (a dose field's text,
+        ``Decimal("16.666666666666666")``), or a float, taken as the shortest text that
+        reads back as it (``repr``).
 
     Returns
     -------
     float
-        The shortest text that reads back as `percent` (``repr``), its decimal point
-        moved two places left, read as a float: the inverse of :func:`dose_percent`
-        with ``exact=True``. ``0.7 / 100`` would give 0.006999999999999999, a dose
-        the command line is never given.
+        The percent's decimal point moved two places left, read as a float, as
+        ``--dose`` reads the same digits: ``0.7 / 100`` would give
+        0.006999999999999999, a dose the command line is never given. Given the text
+        of :func:`dose_percent` with ``exact=True`` as a Decimal, it gives back that
+        dose exactly, for every float dose. A float percent cannot always hold that
+        text (16.666666666666666 reads as the float 16.666666666666664), so the text
+        read as a float may give a dose one bit off.
     """
-    return float(Decimal(repr(float(percent))).scaleb(-2))
+    exact = percent if isinstance(percent, Decimal) else Decimal(repr(float(percent)))
+    digits = len(exact.as_tuple().digits)  # enough: scaleb rounds to the context's precision
+    return float(exact.scaleb(-2, Context(prec=max(digits, 1))))
+
+
+def smallest_dose_percent(photons_per_pixel: float, digits: int = READABLE_DIGITS) -> Decimal:
+    """Return the smallest dose, in percent, that leaves one quantum behind no attenuation.
+
+    :func:`simulate_low_dose` refuses a dose ``d`` with ``d * photons_per_pixel < 1``.
+
+    Parameters
+    ----------
+    photons_per_pixel : float
+        Detected quanta per pixel behind no attenuation at full dose, positive.
+    digits : int
+        Significant digits of the percent, at least 1.
+
+    Returns
+    -------
+    Decimal
+        The percent rounded up to `digits` significant digits, so that
+        ``dose_fraction(percent)`` is a dose :func:`simulate_low_dose` takes:
+        ``Decimal("0.002")`` for 50,000 quanta, ``Decimal("0.0050253")`` for 19,899.39
+        (written without an exponent by ``format(percent, "f")``).
+    """
+    percent = Decimal(100) / Decimal(photons_per_pixel)
+    step = Decimal(1).scaleb(percent.adjusted() - (digits - 1))
+    percent = percent.quantize(step, rounding=ROUND_CEILING)
+    while dose_fraction(percent) * photons_per_pixel < 1:  # the float dose rounded down
+        percent += step
+    return percent.normalize()
 
 
 def dose_operation(fraction: float, limit: int, *, denoised: bool = False) -> str:
@@ -854,8 +889,10 @@ def simulate_low_dose(
     full_dose = detector.photons_per_pixel
     if dose * full_dose < 1:
         raise ValueError(
-            f"a {dose:.3g} dose of {full_dose:g} quanta per unattenuated pixel leaves less than "
-            "one quantum even there: the image would hold nothing; choose a higher dose"
+            f"a {Decimal(repr(dose)):f} dose ({dose_percent(dose, exact=True)} %) of "
+            f"{full_dose:g} quanta per unattenuated pixel leaves less than one quantum even "
+            "there: the image would hold nothing; choose a dose of at least "
+            f"{smallest_dose_percent(full_dose):f} %"
         )
     counts = full_dose * np.exp(-detector.line_integral(values))
     scale = 1.0

@@ -390,7 +390,8 @@ def test_a_dose_too_low_for_the_image_names_the_file(tmp_path, capsys):
                    "--output", str(tmp_path / "low.dcm")])  # fmt: skip
     assert status == 2 and not (tmp_path / "low.dcm").exists()
     error = capsys.readouterr().err.strip()
-    assert error.startswith(f"xray-denoise: error: {source}: a 0.0001 dose of 1000 quanta")
+    assert error.startswith(f"xray-denoise: error: {source}: a 0.0001 dose (0.01 %) of 1000 quanta")
+    assert error.endswith("choose a dose of at least 0.1 %")
 
 
 def test_info_names_every_window_its_function_and_the_padding(tmp_path, capsys):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from core.image import StoredMapping, Window, XrayImage
 from core.noise import LowDoseSettings
-from core.noise.dose import MIN_DOSE
+from core.noise.dose import MAX_PHOTONS_PER_PIXEL, MIN_DOSE
 from xraygui.dialogs import SimulateDoseDialog
 
 pytestmark = pytest.mark.gui
@@ -54,6 +54,8 @@ def _type(qtbot, field, text):
 )
 def test_a_typed_dose_is_the_command_lines(qtbot, image, percent, cli):
     dialog = _dialog(qtbot, image)
+    dialog.measure.setChecked(False)
+    dialog.photons.setValue(MAX_PHOTONS_PER_PIXEL)  # a quantum left at any dose it takes
     _type(qtbot, dialog.dose, percent)
     assert dialog.dose.hasAcceptableInput() and dialog.ok_button.isEnabled()
     assert dialog.settings().dose == float(cli)  # as --dose reads it
