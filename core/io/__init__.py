@@ -31,7 +31,7 @@ from core.io.output_names import output_stems
 from core.io.raster_read import read_jpeg, read_npy, read_png, read_tiff
 from core.io.raster_write import write_npy, write_png, write_tiff
 from core.io.sniff import FORMAT_NAMES, detect_format
-from core.io.source_record import HISTORY_SEPARATOR
+from core.io.source_record import history_then
 
 __all__ = [
     "MAX_DECODED_BYTES",
@@ -305,7 +305,7 @@ def write_image(
         return write_secondary_capture(
             image, path, description=description, overwrite=overwrite, history=history
         )
-    description = HISTORY_SEPARATOR.join(part for part in (history, description) if part)
+    description = history_then(history, description)
     if suffix == ".png":
         return write_png(image, path, description=description, overwrite=overwrite)
     if suffix in (".tif", ".tiff"):

@@ -48,7 +48,7 @@ from core.io.notice import (
     with_notice,
     without_notice,
 )
-from core.io.source_record import ELLIPSIS, HISTORY_SEPARATOR, joined_history
+from core.io.source_record import ELLIPSIS, history_then, joined_history
 
 PRODUCT = "xray-denoise"
 """Manufacturer of a new image, and of the modifying equipment of a derived one."""
@@ -419,7 +419,7 @@ def derived_dataset(
         else:
             description += exposure
     previous = str(source.get("DerivationDescription", "")).strip()
-    previous = HISTORY_SEPARATOR.join(part for part in (previous, history) if part)
+    previous = history_then(previous, history)
     ds.DerivationDescription = _derivation_history(previous, description)
     if operation.endswith(DENOISED):  # after the codes of the source's derivation, if any
         codes = list(ds.get("DerivationCodeSequence") or [])
@@ -721,7 +721,7 @@ def write_secondary_capture(
         pixel_spacing=image.pixel_spacing,
         patient_name="",
         patient_id="",
-        description=HISTORY_SEPARATOR.join(part for part in (history, description) if part),
+        description=history_then(history, description),
         modality="OT",
         window=image.window,
     )

@@ -88,6 +88,24 @@ def source_record(sha256: str, frame: int, *, simulated: bool = False) -> str:
     return record + SIMULATED if simulated else record
 
 
+def history_then(previous: str, now: str) -> str:
+    """Return `now` after `previous`, joined by :data:`HISTORY_SEPARATOR`; either may be "".
+
+    Parameters
+    ----------
+    previous : str
+        What was done before, "" where nothing is known.
+    now : str
+        What was done after it, or "".
+
+    Returns
+    -------
+    str
+        ``"previous; now"``, or the one that is not empty, or "".
+    """
+    return HISTORY_SEPARATOR.join(part for part in (previous, now) if part)
+
+
 def joined_history(previous: str, description: str, limit: int) -> str:
     """Return `description` after `previous`, the history of what was done before it.
 
