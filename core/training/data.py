@@ -1,11 +1,13 @@
 """Training images: find them in a folder, group them by patient, split, load, normalise.
 
 Every frame of a multi-frame DICOM or page of a multi-page TIFF is a training image of
-its own, of the file's patient.
+its own, of the file's patient. Copies of one image (identical decoded pixels) are one
+patient's, joined as they are loaded (:func:`join_copies`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
@@ -33,8 +35,10 @@ from core.training.patient_table import (
     DICOM_IDS,
     PATIENT_TABLE,
     TEXT_ENCODINGS,
+    PixelIdentity,
     decode_text,
     group_patients,
+    join_identical_images,
     read_patient_tables,
 )
 
@@ -666,16 +670,79 @@ READ_PIXELS: Callable[..., XrayImage] = partial(read_image, digest=False)
 """How training reads a frame (:func:`core.io.read_image`): its pixels, the file not hashed."""
 
 
+def pixel_identity(pixels: np.ndarray) -> PixelIdentity:
+    """Identify an image by its decoded pixels, so that copies of it can be joined.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        The decoded image (:attr:`core.image.XrayImage.pixels`).
+
+    Returns
+    -------
+    PixelIdentity
+        The SHA-256 of the array's dtype, shape and bytes, and whether every pixel has
+        one value.
+    """
+    data = np.ascontiguousarray(pixels)
+    digest = hashlib.sha256(f"{data.dtype.str} {data.shape} ".encode())
+    digest.update(data)
+    uniform = data.size == 0 or bool(data.min() == data.max())
+    return PixelIdentity(digest.hexdigest(), uniform)
+
+
+def join_copies(
+    images: Sequence[tuple[ImageRecord, PixelIdentity]],
+) -> tuple[list[ImageRecord], list[Path]]:
+    """Make copies of one image (identical pixels) one patient's, whatever their files say.
+
+    The rule is :func:`core.training.patient_table.join_identical_images`: images with no
+    variation, and identical images in the files of more than
+    :data:`core.training.patient_table.MOST_JOINED_BY_PIXELS` patients, join none (with a
+    warning).
+
+    Parameters
+    ----------
+    images : sequence of (ImageRecord, PixelIdentity)
+        Each decoded image (a file, or each frame of it) with its patient
+        (:func:`assign_patients`) and its pixels' identity (:func:`pixel_identity`).
+
+    Returns
+    -------
+    records : list of ImageRecord
+        The images in the order given, each with its patient once copies are joined (all
+        of a patient's images follow it, so the frames of a file stay together).
+    joined : list of Path
+        The files, each once, with an image that joined its patient to another's.
+    """
+    patients, joined = join_identical_images(
+        [(record.path, record.patient_id, identity) for record, identity in images]
+    )
+    records = [
+        replace(record, patient_id=patients[record.patient_id])
+        if record.patient_id in patients
+        else record
+        for record, _ in images
+    ]
+    return records, joined
+
+
 def load_images(
     records: Sequence[ImageRecord],
     *,
     reader: Callable[..., XrayImage] = READ_PIXELS,
     normalisation: str = "percentiles",
+    joined: list[Path] | None = None,
 ) -> tuple[list[TrainingImage], list[tuple[Path, str]]]:
     """Decode and normalise every frame of the files, skipping (never failing on) unreadable ones.
 
     Frames are read one at a time (``reader(path, frame=k)``), so a multi-frame file is
     never decoded whole; each frame becomes a :class:`TrainingImage` of the file's patient.
+    Each frame's decoded pixels are hashed as it is read (:func:`pixel_identity`), and
+    copies of one image are then made one patient's (:func:`join_copies`), so that its
+    copies lie on one side of the split, whatever their files' UIDs, PatientIDs or names say
+    (but for the placeholders :func:`core.training.patient_table.join_identical_images`
+    joins none of, and copies whose pixels differ at all: a re-encoded or rescaled one).
 
     Parameters
     ----------
@@ -685,17 +752,21 @@ def load_images(
         ``reader(path, frame=k) -> XrayImage``; :data:`READ_PIXELS` by default.
     normalisation : {"percentiles", "range"}
         How each frame's values are mapped to ``[-1, 1]`` (:func:`normalise`).
+    joined : list of Path, optional
+        Where given, the files with an image that joined its patient to another's
+        (identical pixels) are added to it, each once.
 
     Returns
     -------
     images : list of TrainingImage
         The readable frames, in file and frame order (warnings while reading a file are
-        logged once with its name).
+        logged once with its name), each of its patient once copies are joined.
     skipped : list of (Path, str)
         Each unreadable file (or frame: the reason names it) and why; each is also logged
         as a warning.
     """
-    images, skipped = [], []
+    loaded: list[tuple[TrainingImage, PixelIdentity]] = []
+    skipped = []
     for record in records:
         logged: set[str] = set()
         pending = deque([record])  # the file; its other frames once the first is read
@@ -709,12 +780,20 @@ def load_images(
                     log.info(
                         "image %s: %d frames, each a training image", record.path, image.n_frames
                     )
-                images.append(_training_image(frame, image, normalisation))
+                trained = _training_image(frame, image, normalisation)
+                loaded.append((trained, pixel_identity(image.pixels)))
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
                 log.warning("skipping unreadable image %s: %s", frame.name, reason)
                 named = reason if frame.n_frames == 1 else f"{frame.frame_label}: {reason}"
                 skipped.append((record.path, named))
+    records_now, joined_files = join_copies([(image.record, pixels) for image, pixels in loaded])
+    if joined is not None:
+        joined.extend(joined_files)
+    images = [
+        image if image.record == record else replace(image, record=record)
+        for (image, _), record in zip(loaded, records_now, strict=True)
+    ]
     return images, skipped
 
 

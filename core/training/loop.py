@@ -295,7 +295,8 @@ def _prepare_data(
     records = assign_patients(config.data, files.images, ignore_tables=config.ignore_patient_table)
     if not records:
         raise ValueError(_no_images(config.data))
-    images, unreadable = load_images(records, normalisation=config.normalisation)
+    joined: list[Path] = []
+    images, unreadable = load_images(records, normalisation=config.normalisation, joined=joined)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
     selection = _select(config, images, stored_split)
@@ -346,9 +347,10 @@ def _prepare_data(
             "too_small": len(selection.too_small),
             "not_images": len(files.not_images),
         },
+        "files_joined_by_pixels": len(joined),
         "split": "by patient (data.csv patient_id, else DICOM PatientID or StudyInstanceUID; "
-        "images that share a patient, a study or a SOPInstanceUID are one patient), else by "
-        "file (the frames of a file always together)",
+        "images that share a patient, a study, a SOPInstanceUID or identical pixels are one "
+        "patient), else by file (the frames of a file always together)",
         "split_sources": dict(sorted(selection.sources().items())),
         "file_hashes": split_hashes(split),
         "normalisation": NORMALISATION_RECORDS[config.normalisation],
@@ -377,7 +379,12 @@ def _prepare_data(
         sampler,
         validator,
         card,
-        _not_scored(config, n_patients, len(val_images), one_patient_hint(selection)),
+        _not_scored(
+            config,
+            n_patients,
+            len(val_images),
+            one_patient_hint(selection, joined_by_pixels=joined),
+        ),
         selection,
         split,
         _dose_validator(config, val_images) if validator is not None else None,

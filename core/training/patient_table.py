@@ -23,6 +23,19 @@ one identity, and no patient or image falls on both sides of the split; but a st
 image in the files of more than :data:`MOST_JOINED` PatientIDs is taken for a placeholder
 and joins none of them, with a warning. Gaps and conflicts are warned of with counts and an
 example.
+
+Copies of one image are one patient too, whatever their UIDs, PatientIDs, folders or names
+say: once the images are decoded, images whose pixels are identical (the SHA-256 of the
+decoded array's dtype, shape and bytes, :class:`PixelIdentity`) join their patients
+(:func:`join_identical_images`), so that one image exported under three PatientIDs, whose
+SOPInstanceUID is then taken for a placeholder, or copied into two patients' folders, never
+lies on both sides of the split. Identical pixels are not always one image, so two kinds join
+none, each with a warning: images with no variation (every pixel one value: a blank or
+all-zero frame is alike in any number of patients' files), and identical images in the files
+of more than :data:`MOST_JOINED_BY_PIXELS` patients (a template's "no image" picture, a test
+pattern); nor do copies that would chain more than :data:`MOST_JOINED_BY_PIXELS` patients into
+one group. Copies whose decoded pixels differ at all (re-encoded, rescaled, labelled) are not
+recognised.
 """
 
 from __future__ import annotations
@@ -33,7 +46,9 @@ import csv
 import io
 import logging
 import unicodedata
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -74,14 +89,40 @@ study re-identified once, or one image exported under a second PatientID. One in
 of more PatientIDs is taken for a placeholder (anonymisers and templates write a constant
 one) and joins none of them."""
 
+MOST_JOINED_BY_PIXELS = 4
+"""Most patients that copies of one image (identical pixels, :func:`join_identical_images`)
+join into one: an image exported under a few PatientIDs, or copied into a few patients'
+folders. Identical pixels in the files of more patients are taken for a placeholder (a
+template's "no image" picture, a test pattern) and join none of them."""
+
 _RANKS = {prefix: rank for rank, prefix in enumerate(DICOM_IDS.values(), 1)}  # 0: table
 _PATIENT, _INSTANCE = _RANKS[DICOM_IDS["PatientID"]], _RANKS[DICOM_IDS["SOPInstanceUID"]]
+_FILE_RANK = len(_RANKS) + 1  # a "file:<path>" patient, named by no id
 
 N = TypeVar("N", bound=Hashable)
 
 
 class PatientTableError(FileError):
     """A ``data.csv`` is there but cannot be used: the message names it and says why."""
+
+
+@dataclass(frozen=True)
+class PixelIdentity:
+    """What tells copies of one image from other images: its decoded pixels.
+
+    Parameters
+    ----------
+    digest : str
+        The SHA-256 of the decoded pixel array's dtype, shape and bytes
+        (:func:`core.training.data.pixel_identity`): equal for copies of one image, whatever
+        their files' format, UIDs or names.
+    uniform : bool
+        Whether every pixel has one value (a blank or all-zero image): such images are alike
+        in unrelated patients' files, and join none of them.
+    """
+
+    digest: str
+    uniform: bool
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
@@ -369,8 +410,9 @@ def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Seq
     log.warning(
         "%d DICOM studies or images (StudyInstanceUID, SOPInstanceUID) are each in the files "
         "of more than %d PatientIDs (such as %s, in those of %d): taken for placeholders (an "
-        "anonymiser's or a template's), they join none of those patients; if some are one "
-        "patient, a %s with patient_id and image_id says so",
+        "anonymiser's or a template's), they join none of those patients (copies of one "
+        "image are still joined by their identical pixels); if some are one patient, a %s "
+        "with patient_id and image_id says so",
         len(placeholders),
         MOST_JOINED,
         placeholders[0].partition(":")[2],
@@ -379,6 +421,132 @@ def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Seq
     )
     dropped = set(placeholders)
     return {path: tuple(key for key in ids if key not in dropped) for path, ids in dicom.items()}
+
+
+def join_identical_images(
+    images: Sequence[tuple[Path, str, PixelIdentity]],
+) -> tuple[dict[str, str], list[Path]]:
+    """Join the patients whose files hold copies of one image (identical pixels).
+
+    Identical pixels join patients whatever the files' UIDs say: a SOPInstanceUID taken for a
+    placeholder (:func:`group_patients`) stays one, but its copies are joined here. Two kinds
+    of identical images join none, each with a warning: those with no variation
+    (:attr:`PixelIdentity.uniform`), and those in the files of more than
+    :data:`MOST_JOINED_BY_PIXELS` patients (placeholders). The patients joined are counted in
+    a warning that names two files of one image.
+
+    Parameters
+    ----------
+    images : sequence of (Path, str, PixelIdentity)
+        Each decoded image (a file, or each frame of it): its file, its patient
+        (:func:`group_patients`) and its pixels' identity.
+
+    Returns
+    -------
+    patients : dict
+        Each patient joined to another, to the patient of its group: the least of them
+        (a table patient, else a DICOM PatientID, else a study, else a file, as
+        :func:`group_patients` ranks them); patients joined to none are left out.
+    joined : list of Path
+        The files, each once and in the order given, with an image that joined its patient
+        to another.
+    """
+    spans: dict[str, set[str]] = {}  # digest: the patients whose files hold the image
+    files: dict[str, list[Path]] = {}  # digest: those files, in order (frames: a file each)
+    uniform: set[str] = set()
+    for path, patient, identity in images:
+        spans.setdefault(identity.digest, set()).add(patient)
+        files.setdefault(identity.digest, []).append(path)
+        if identity.uniform:
+            uniform.add(identity.digest)
+    files = {digest: list(dict.fromkeys(paths)) for digest, paths in files.items()}
+    shared = {digest: patients for digest, patients in spans.items() if len(patients) > 1}
+    blank = [digest for digest in shared if digest in uniform]
+    crowded = [
+        digest
+        for digest, patients in shared.items()
+        if digest not in uniform and len(patients) > MOST_JOINED_BY_PIXELS
+    ]
+    _warn_of_identical_placeholders(blank, crowded, shared, files)
+    joining = {
+        digest: patients
+        for digest, patients in shared.items()
+        if digest not in uniform and len(patients) <= MOST_JOINED_BY_PIXELS
+    }
+    root = _linked(sorted(map(_patient_node, patients)) for patients in joining.values())
+    # Copies chain patients into groups; a group of more patients than one image may span
+    # is taken for placeholders too (a template shared pairwise along a folder, say).
+    sizes = Counter(root.values())
+    too_large = {group for group, size in sizes.items() if size > MOST_JOINED_BY_PIXELS}
+    if too_large:
+        chained = [
+            digest
+            for digest, patients in joining.items()
+            if root[_patient_node(next(iter(patients)))] in too_large
+        ]
+        log.warning(
+            "%d images identical in the files of two or more patients (such as %s) chain "
+            "more than %d patients into one: taken for placeholders, they join none of "
+            "them; if some are one patient, a %s with patient_id and image_id says so",
+            len(chained),
+            files[chained[0]][0],
+            MOST_JOINED_BY_PIXELS,
+            PATIENT_TABLE,
+        )
+        joining = {digest: pts for digest, pts in joining.items() if digest not in chained}
+        root = _linked(sorted(map(_patient_node, pts)) for pts in joining.values())
+    groups = {root[node] for node in root}
+    patients = {node[1]: root[node][1] for node in root}
+    joined = list(dict.fromkeys(path for path, _, id_ in images if id_.digest in joining))
+    if joining:
+        example = files[next(iter(joining))]
+        log.warning(
+            "%d files hold copies of images in other patients' files (identical pixels, such "
+            "as %s and %s): their %d patients are taken as %d, so that the split keeps each "
+            "image's copies on one side",
+            len(joined),
+            example[0],
+            example[1],
+            len(patients),
+            len(groups),
+        )
+    return patients, joined
+
+
+def _warn_of_identical_placeholders(
+    blank: Sequence[str],
+    crowded: Sequence[str],
+    shared: Mapping[str, set[str]],
+    files: Mapping[str, Sequence[Path]],
+) -> None:
+    """Warn of the identical images that join no patients: blank ones, and placeholders."""
+    if blank:
+        log.warning(
+            "%d images with no variation (every pixel one value) are each alike in the files "
+            "of two or more patients (such as %s, in those of %d): not taken for copies of "
+            "one image, they join none of those patients",
+            len(blank),
+            files[blank[0]][0],
+            len(shared[blank[0]]),
+        )
+    if crowded:
+        log.warning(
+            "%d images are each identical in the files of more than %d patients (such as %s, "
+            "in those of %d): taken for placeholders (a template's picture, say), they join "
+            "none of those patients; if some are one patient, a %s with patient_id and "
+            "image_id says so",
+            len(crowded),
+            MOST_JOINED_BY_PIXELS,
+            files[crowded[0]][0],
+            len(shared[crowded[0]]),
+            PATIENT_TABLE,
+        )
+
+
+def _patient_node(patient: str) -> tuple[int, str]:
+    """Return a patient as a union-find node, ranked as :func:`group_patients` names groups."""
+    prefix = patient.partition(":")[0]
+    return (_FILE_RANK if prefix == "file" else _RANKS.get(prefix, 0), patient)
 
 
 def _dicom_nodes(ids: Iterable[str]) -> list[tuple[int, str]]:

@@ -330,23 +330,34 @@ def _warn_of_regrouping(
         )
 
 
-def one_patient_hint(selection: Selection) -> str:
+def one_patient_hint(selection: Selection, *, joined_by_pixels: Sequence[Path] = ()) -> str:
     """Say what every image shares where a selection is of one patient, and what splits it.
 
     Parameters
     ----------
     selection : Selection
         The images that train.
+    joined_by_pixels : sequence of Path
+        The files whose copies of one image joined their patients
+        (:func:`core.training.data.join_copies`).
 
     Returns
     -------
     str
-        ``"every image has DICOM PatientID 'ANONYMOUS' ..."`` where all are of one DICOM
-        PatientID or study; empty otherwise (a data.csv said so, or there is one file).
-        It names the patient: for the local log and the app, never for the model card.
+        Where copies of one image joined the patients into one, that; else ``"every image
+        has DICOM PatientID 'ANONYMOUS' ..."`` where all are of one DICOM PatientID or
+        study; empty otherwise (a data.csv said so, or there is one file). It names the
+        patient or a file: for the local log and the app, never for the model card.
     """
     if len(selection.patients) != 1:
         return ""
+    if joined_by_pixels:
+        return (
+            f"{len(joined_by_pixels)} files hold copies of one image (identical pixels, such as "
+            f"{joined_by_pixels[0].name}) in other patients' files, which joined those patients "
+            "into one: remove the copies that are not that patient's (a data.csv does not part "
+            "copies of one image)"
+        )
     (patient,) = selection.patients
     kind, _, value = patient.partition(":")
     fix = "a data.csv with patient_id and image_id columns tells them apart"

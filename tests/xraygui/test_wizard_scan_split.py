@@ -113,3 +113,23 @@ def test_the_wizard_passes_the_training_pages_settings_to_the_data_page(folder, 
     assert wizard.data_page.report.n_usable == 11
     wizard.training_page.binning.setValue(4)  # 128 px binned 4 x 4, magnified 4x: < 256 px
     assert wizard.data_page.report.n_usable == 0 and not wizard.training_page.isComplete()
+
+
+def test_the_scan_joins_copies_of_one_image_as_training_does(tmp_path, drain):
+    root = tmp_path / "copies"
+    root.mkdir()
+    for i in range(8):
+        _png(root / f"t{i}.png", 128, 30 + i)
+    _png(root / "copy.png", 128, 30)  # t0's pixels under another patient
+    rows = [f"p{i},t{i}" for i in range(8)] + ["p8,copy"]
+    (root / "data.csv").write_text("patient_id,image_id\n" + "\n".join(rows) + "\n")
+    report = drain(scan_folder(root))
+    patients = {image.record.path.name: image.record.patient_id for image in report.readable}
+    assert patients["copy.png"] == patients["t0.png"]
+    assert any("identical pixels" in note for note in report.split_notes)
+    card = _training(root, tmp_path, patch_size=96).card
+    assert report.train_patients + report.val_patients == card["n_patients"] == 8
+    assert (report.train_images, report.val_images) == (
+        card["n_train_images"],
+        card["n_val_images"],
+    )

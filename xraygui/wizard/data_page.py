@@ -428,7 +428,7 @@ class DataPage(QWizardPage):
             f"images of {report.val_patients} (whole patients held out)."
         )
         if report.val_images == 0 and report.selection is not None:
-            hint = one_patient_hint(report.selection)
+            hint = one_patient_hint(report.selection, joined_by_pixels=report.joined_by_pixels)
             line += (
                 "<br><b>Nothing is held out</b> (one patient or study): the new model will "
                 "not be scored" + (f"; {html.escape(hint, quote=False)}." if hint else ".")

@@ -26,9 +26,12 @@ from core.io.sniff import detect_format
 from core.training.config import TrainConfig
 from core.training.data import (
     ImageRecord,
+    PixelIdentity,
     assign_patients,
     frame_records,
+    join_copies,
     patient_tables,
+    pixel_identity,
     read_header,
     sort_files,
     without_padding,
@@ -56,6 +59,9 @@ class ScannedImage:
         Rows and columns once padding is cropped away, as training crops it.
     format, modality, body_part : str
         The file's format, DICOM Modality and BodyPartExamined (``"not given"``).
+    identity : PixelIdentity
+        Its decoded pixels' identity, by which copies of one image are one patient's
+        (:func:`core.training.data.join_copies`), as training joins them.
     """
 
     record: ImageRecord
@@ -63,6 +69,7 @@ class ScannedImage:
     format: str
     modality: str
     body_part: str
+    identity: PixelIdentity
 
 
 @dataclass
@@ -107,6 +114,8 @@ class ScanReport:
         The split training will use (whole patients or studies held out).
     split_kind : str
         How images were grouped into patients.
+    joined_by_pixels : list of Path
+        The files whose copies of one image joined their patients, as training joins them.
     """
 
     folder: Path
@@ -116,6 +125,7 @@ class ScanReport:
     readable: list[ScannedImage] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     thumbnails: list[tuple[Path, np.ndarray]] = field(default_factory=list)
+    joined_by_pixels: list[Path] = field(default_factory=list)
     split_notes: list[str] = field(default_factory=list)
     patch_size: int = DEFAULTS.patch_size
     binning: int = DEFAULTS.binning
@@ -246,6 +256,14 @@ def scan_folder(
     for done, record in enumerate(records, 1):
         _scan_file(report, record)
         yield done, len(records)
+    with _warnings_of(patient_table_log) as notes:
+        joined, report.joined_by_pixels = join_copies(
+            [(image.record, image.identity) for image in report.readable]
+        )
+    report.split_notes += notes
+    report.readable = [
+        replace(image, record=record) for image, record in zip(report.readable, joined, strict=True)
+    ]
     report.select(patch_size=patch_size, binning=binning)
     return report
 
@@ -257,6 +275,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
         image = read_image(path, digest=False)  # as training reads it: no hashing
         kind = detect_format(path).upper()
         shape = _cropped_shape(image)
+        identity = pixel_identity(image.pixels)
     except (XrayError, OSError, ValueError) as error:
         report.unreadable.append((path, _reason(error, path)))
         return
@@ -268,12 +287,14 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     for frame in frames:
         if frame.frame > 0:
             try:
-                shape = _cropped_shape(read_image(path, frame=frame.frame, digest=False))
+                frame_image = read_image(path, frame=frame.frame, digest=False)
+                shape = _cropped_shape(frame_image)
+                identity = pixel_identity(frame_image.pixels)
             except (XrayError, OSError, ValueError) as error:
                 reason = _reason(error, path)
                 report.unreadable.append((path, f"{frame.frame_label}: {reason}"))
                 continue
-        report.readable.append(ScannedImage(frame, shape, kind, modality, body_part))
+        report.readable.append(ScannedImage(frame, shape, kind, modality, body_part, identity))
 
 
 def _cropped_shape(image: XrayImage) -> tuple[int, int]:
