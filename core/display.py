@@ -382,22 +382,18 @@ def auto_window(
     low_pct, high_pct = percentiles
     if not 0 <= low_pct < high_pct <= 100:
         raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got {percentiles}")
-    values = np.asarray(pixels).ravel()
-    sample = _spread_sample(values.size, math.ceil(values.size / AUTO_WINDOW_SAMPLES))
-    values = values[sample]
-    if padding is not None:
-        if np.shape(padding) != np.shape(pixels):
-            raise ValueError(
-                f"padding has shape {np.shape(padding)}, the pixels {np.shape(pixels)}"
-            )
-        anatomy = values[~np.asarray(padding, dtype=bool).ravel()[sample]]
-        values = anatomy if anatomy.size else values
-    values = values[np.isfinite(values)]
+    if padding is not None and np.shape(padding) != np.shape(pixels):
+        raise ValueError(f"padding has shape {np.shape(padding)}, the pixels {np.shape(pixels)}")
+    size = np.size(pixels)
+    values = _finite_anatomy(
+        pixels, padding, _spread_sample(size, math.ceil(size / AUTO_WINDOW_SAMPLES))
+    )
     if values.size == 0:
         raise ValueError("pixels contain no finite value to compute a window from")
     low, high = (float(v) for v in np.percentile(values, [low_pct, high_pct]))
-    if high == low:
-        low, high = _finite_extremes(pixels, padding, low)
+    if high == low:  # every pixel, not the sample: a hot pixel is one of a few
+        values = _finite_anatomy(pixels, padding)
+        low, high = float(np.min(values, initial=low)), float(np.max(values, initial=low))
     if high == low:  # constant: see Returns
         if low == 0:
             return Window(center=0.5, width=1.0)
@@ -407,19 +403,21 @@ def auto_window(
     return Window(center=(low + high) / 2, width=high - low)
 
 
-def _finite_extremes(
-    pixels: np.ndarray, padding: np.ndarray | None, known: float
-) -> tuple[float, float]:
-    """Return the least and largest finite pixel not padding (every pixel if all are).
+def _finite_anatomy(
+    pixels: np.ndarray,
+    padding: np.ndarray | None,
+    sample: slice | np.ndarray = slice(None),
+) -> np.ndarray:
+    """Return the finite pixels at `sample` (of the flattened image) that are not padding.
 
-    `known` is a value found among them, returned where none is left.
+    Where every pixel at `sample` is padding, the padding is ignored: the finite pixels
+    at `sample`, 1-D.
     """
-    values = np.asarray(pixels).ravel()
+    values = np.asarray(pixels).ravel()[sample]
     if padding is not None:
-        anatomy = values[~np.asarray(padding, dtype=bool).ravel()]
+        anatomy = values[~np.asarray(padding, dtype=bool).ravel()[sample]]
         values = anatomy if anatomy.size else values
-    values = values[np.isfinite(values)]
-    return float(np.min(values, initial=known)), float(np.max(values, initial=known))
+    return values[np.isfinite(values)]
 
 
 def _spread_sample(size: int, run: int) -> slice | np.ndarray:

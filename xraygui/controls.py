@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -335,6 +335,46 @@ def _label(text: str, field: QWidget) -> QLabel:
     return label
 
 
+class WarningColour(QObject):
+    """Keep warning labels in the red that reads on their container's palette.
+
+    A label with a style sheet gets no palette-change event of its own, so the
+    container's are watched (an event filter). The labels take the red of
+    :func:`~xraygui.exact_spinbox.warning_colour` for the container at once and after
+    each change of its palette.
+
+    Parameters
+    ----------
+    container : QWidget
+        The widget whose palette sets the red (a panel, a dialog); it owns the filter.
+    labels : tuple of QLabel
+        The warning labels it holds.
+    style : str
+        More style sheet declarations, such as ``"font-weight: bold"``; none if empty.
+    """
+
+    def __init__(self, container: QWidget, labels: tuple[QLabel, ...], style: str = "") -> None:
+        super().__init__(container)
+        self._container = container
+        self._labels = labels
+        self._style = f"; {style}" if style else ""
+        self.recolour()
+        container.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Recolour the labels on a palette change of the container; let every event through."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self.recolour()
+        return False
+
+    def recolour(self) -> None:
+        """Give the labels the red that reads on the container's palette now."""
+        sheet = f"color: {warning_colour(self._container)}{self._style}"
+        for label in self._labels:
+            if label.styleSheet() != sheet:
+                label.setStyleSheet(sheet)
+
+
 class ControlPanel(QWidget):
     """Denoising settings, the Denoise and Cancel buttons and a progress bar."""
 
@@ -471,7 +511,7 @@ class ControlPanel(QWidget):
         self.warning = QLabel()  # of the result shown: what to beware of in it
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
-        self._colour_warning()
+        self._warning_colour = WarningColour(self, (self.warning,), "font-weight: bold")
         self.warning.hide()
 
         layout = QVBoxLayout(self)
@@ -482,17 +522,6 @@ class ControlPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.warning)
         layout.addStretch(1)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Give the warning a red that reads on a new palette (a dark desktop scheme, say)."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._colour_warning()
-
-    def _colour_warning(self) -> None:
-        sheet = f"color: {warning_colour(self)}; font-weight: bold"
-        if self.warning.styleSheet() != sheet:
-            self.warning.setStyleSheet(sheet)
 
     def set_models(self, entries: list[ModelEntry], current: Path | None = None) -> None:
         """Fill the model picker; with no model, disable Denoise and say why.

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from PySide6.QtCore import QEvent, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -39,12 +39,12 @@ from core.noise.dose import (
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
+from xraygui.controls import WarningColour
 from xraygui.exact_spinbox import (
     ExactSpinBox,
     grouping,
     read_number,
     rounded_text,
-    warning_colour,
 )
 from xraygui.seed_box import SeedBox
 
@@ -387,7 +387,7 @@ class SimulateDoseDialog(QDialog):
         self.noise_free_warning.setWordWrap(True)
         self.range_warning = QLabel()
         self.range_warning.setWordWrap(True)
-        self._colour_warnings()
+        self._warning_colour = WarningColour(self, (self.noise_free_warning, self.range_warning))
         few = value_range(image).few_pixels_problem()  # as `xray-denoise simulate` warns
         self.range_warning.setText("" if few is None else f"Check the range: {few}.")
         self.range_warning.setVisible(few is not None)
@@ -515,18 +515,6 @@ class SimulateDoseDialog(QDialog):
         least = plain_decimal(self.dose.floor, self.locale().decimalPoint())
         quanta_text = rounded_text(quanta, self.locale())
         return f"at {quanta_text} quanta per unattenuated pixel, at least {least} %"
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Give the warnings a red that reads on a new palette."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._colour_warnings()
-
-    def _colour_warnings(self) -> None:
-        sheet = f"color: {warning_colour(self)}"
-        for label in (self.noise_free_warning, self.range_warning):
-            if label.styleSheet() != sheet:
-                label.setStyleSheet(sheet)
 
     def _remeasure(self) -> None:
         """Measure the quanta for the electronic noise shown (the fit depends on it).

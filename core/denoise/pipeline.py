@@ -311,12 +311,13 @@ def _check_output(model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: 
 def _tile_asked(model: DiffusionModel, settings: DenoiseSettings) -> int | None:
     """Return the tile side `settings` fix before the run, or None where free memory decides.
 
-    A tile asked for must suit the network (:func:`~core.denoise.tiling.check_tile_size`);
-    ``precision="float32"`` takes :func:`~core.denoise.tiling.fixed_tile` on every device,
-    so that its results agree across machines.
+    A tile asked for is not checked here: :func:`planned_tiles` checks it before a batch,
+    the run's :class:`~core.denoise.tiling.TiledEvaluator` before its first network call
+    (:func:`~core.denoise.tiling.check_tile_size`). ``precision="float32"`` takes
+    :func:`~core.denoise.tiling.fixed_tile` on every device, so that its results agree
+    across machines.
     """
     if settings.tile_size is not None:
-        check_tile_size(model, settings.tile_size)
         return settings.tile_size
     if settings.precision == "float32":
         return fixed_tile(model, overlap=settings.tile_overlap)
@@ -349,6 +350,7 @@ def planned_tiles(model: DiffusionModel, settings: DenoiseSettings) -> str | Non
     tile = _tile_asked(model, settings)
     if tile is None:
         return None
+    check_tile_size(model, tile)
     return describe_tiles([tile], tile_overlap(model, settings.tile_overlap))
 
 

@@ -99,6 +99,7 @@ from core.noise.correlation import correlation_problem
 from core.noise.estimate import NoiseLevelFunction
 from core.noise.image_noise import NoiseEstimate
 from core.noise.logdetector import counts_interval, fit_log_detector
+from core.noise.stabilize import FLOAT32_MAX
 from core.noise.value_range import ValueRange, describe_clipping, value_range
 
 __all__ = [
@@ -137,9 +138,6 @@ MAX_ELECTRONIC_NOISE = 1000.0
 A detector's read-out noise is a few quanta; 1000 is the Poisson noise of a million
 quanta, more than all but the brightest pixels count. Far larger values overflow the
 simulation's arithmetic (their square is beyond float64 from about 1e154)."""
-
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
-"""The largest float32, the type a simulated image is stored in."""
 
 DEFAULT_MAX_ATTENUATION = 7.0
 """Line integral mapped to the attenuating end of the stored range."""
@@ -926,7 +924,7 @@ def _as_float32(values: np.ndarray) -> np.ndarray:
         reach = float(np.max(np.abs(values)))
         raise ValueError(
             f"the simulated values reach {reach:.3g}, beyond the largest float32 "
-            f"({_FLOAT32_MAX:.3g}) that stores them: the image's values are too large to "
+            f"({FLOAT32_MAX:.3g}) that stores them: the image's values are too large to "
             "simulate; scale them down (a floating-point image's simulation scales with "
             "its values)"
         )

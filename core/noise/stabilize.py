@@ -41,6 +41,7 @@ from core.noise.estimate import NoiseLevelFunction
 from core.noise.logdetector import LogDetectorFit
 
 __all__ = [
+    "FLOAT32_MAX",
     "GeneralizedAnscombe",
     "LogDetectorStabilizer",
     "NoiseLevelStabilizer",
@@ -65,8 +66,9 @@ class VarianceStabilizer(Protocol):
         """Map (denoised) stabilised values, estimates of ``E[f(z)]``, back to intensities."""
 
 
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
-"""The largest float32: larger values, or sums of them, overflow to infinity there."""
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest float32: larger values, or sums of them, overflow to infinity there (in the
+stabilisers' arithmetic, or in the float32 a simulated image is stored in)."""
 
 
 def _as_float64(name: str, values: np.ndarray) -> np.ndarray:
@@ -76,7 +78,7 @@ def _as_float64(name: str, values: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(array)):  # an image as read is finite: float32 overflowed
         raise ValueError(
             f"{name} contain infinity: values too large to process in float32 (beyond "
-            f"{_FLOAT32_MAX:.3g}, or near it) overflow to it; scale the image down first"
+            f"{FLOAT32_MAX:.3g}, or near it) overflow to it; scale the image down first"
         )
     return array
 

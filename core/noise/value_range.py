@@ -233,25 +233,18 @@ def _bits_of(mapping: StoredMapping, low: int, high: int) -> int:
     return min(max(needed, MIN_DATA_BITS), mapping.bits_stored)
 
 
-def _top_bit_pixels(stored: np.ndarray, bits: int, signed: bool) -> int:
-    """Count the stored values that need the top one of ``bits`` bits."""
-    if signed:
-        half = 2 ** (bits - 2)
-        return int(np.count_nonzero((stored >= half) | (stored < -half)))
-    return int(np.count_nonzero(stored >= 2 ** (bits - 1)))
+def _top_bit_half(bits: int, signed: bool) -> int:
+    """Return the least stored value that needs the top one of ``bits`` bits.
 
-
-def _rest_bits(stored: np.ndarray, bits: int, mapping: StoredMapping) -> int:
-    """Return the bits (:func:`_bits_of`) the stored values that do not need the top one need.
-
-    Some must not (as where :meth:`ValueRange.few_pixels_problem` warns): at most ``bits - 1``.
+    Signed values below its negative need it too.
     """
-    if mapping.signed:
-        half = 2 ** (bits - 2)
-        rest = stored[(stored >= -half) & (stored < half)]
-    else:
-        rest = stored[stored < 2 ** (bits - 1)]
-    return _bits_of(mapping, int(rest.min()), int(rest.max()))
+    return 2 ** (bits - 2) if signed else 2 ** (bits - 1)
+
+
+def _needs_top_bit(stored: np.ndarray, bits: int, signed: bool) -> np.ndarray:
+    """Return where the stored values need the top one of ``bits`` bits (bool, as ``stored``)."""
+    half = _top_bit_half(bits, signed)
+    return (stored >= half) | (stored < -half) if signed else stored >= half
 
 
 def data_bits(image: XrayImage) -> int:
@@ -334,9 +327,11 @@ def value_range(image: XrayImage) -> ValueRange:
         if data_pixels:
             bits = _bits_of(mapping, int(stored.min()), int(stored.max()))
             if bits > MIN_DATA_BITS:
-                top_bit = _top_bit_pixels(stored, bits, mapping.signed)
+                top = _needs_top_bit(stored, bits, mapping.signed)  # one pass for both
+                top_bit = int(np.count_nonzero(top))
                 if top_bit < FEW_TOP_BIT_SHARE * data_pixels:  # warned of: by what factor
-                    rest_bits = _rest_bits(stored, bits, mapping)
+                    rest = stored[~top]  # not all need it: these need at most bits - 1
+                    rest_bits = _bits_of(mapping, int(rest.min()), int(rest.max()))
     if mapping.signed:
         ends_stored = np.array([-(2 ** (bits - 1)), 2 ** (bits - 1) - 1])
     else:
@@ -424,10 +419,10 @@ def metric_range_problem(image: XrayImage) -> str | None:
 def _pixels_needing_the_top_bit(pixels: np.ndarray, mapping: StoredMapping, bits: int) -> int:
     """Count the pixels whose stored values need the top one of ``bits`` bits.
 
-    As :func:`_top_bit_pixels` counts stored values, but comparing pixel values with
+    As :func:`_needs_top_bit` finds stored values, but comparing pixel values with
     those half-way between two stored values' (no map to stored values: 9 MP in 10 ms).
     """
-    half = 2 ** (bits - 2) if mapping.signed else 2 ** (bits - 1)
+    half = _top_bit_half(bits, mapping.signed)
     ends = [(half - 0.5, True)] + ([(-half - 0.5, False)] if mapping.signed else [])
     count = 0
     for stored, upward in ends:  # stored values above (or below) the stored end

@@ -38,7 +38,9 @@ def whole_image_value_range(image):
     else:
         bits = vr._bits_of(mapping, int(stored.min()), int(stored.max()))
         top_bit = (
-            vr._top_bit_pixels(stored, bits, mapping.signed) if bits > vr.MIN_DATA_BITS else None
+            int(np.count_nonzero(vr._needs_top_bit(stored, bits, mapping.signed)))
+            if bits > vr.MIN_DATA_BITS
+            else None
         )
     if mapping.signed:
         ends_stored = np.array([-(2 ** (bits - 1)), 2 ** (bits - 1) - 1])

@@ -41,6 +41,18 @@ def run_lock(folder: Path) -> QLockFile:
     return lock
 
 
+def _try_lock(folder: Path) -> tuple[QLockFile | None, bool]:
+    """Try once to take the app's lock of a run folder (:func:`run_lock`).
+
+    Returns the lock, held, where it was taken (else None), and whether another live
+    process holds it: neither where the lock file cannot be written there.
+    """
+    lock = run_lock(folder)
+    if lock.tryLock(0):
+        return lock, False
+    return None, lock.error() == QLockFile.LockError.LockFailedError
+
+
 def take_run_lock(folder: Path) -> QLockFile | None:
     """Take the app's lock of a run folder (:func:`run_lock`).
 
@@ -61,11 +73,9 @@ def take_run_lock(folder: Path) -> QLockFile | None:
         ``"<folder>: cannot write in this folder: <reason>"`` where the lock file cannot
         be written there (no permission, a read-only or full disk): no one holds it.
     """
-    lock = run_lock(folder)
-    if lock.tryLock(0):
+    lock, held = _try_lock(folder)
+    if lock is not None or held:
         return lock
-    if lock.error() == QLockFile.LockError.LockFailedError:
-        return None
     check_writable_folder(folder)  # raises with the system's reason, where it has one
     try:
         full = shutil.disk_usage(folder).free == 0
@@ -87,9 +97,9 @@ def is_locked(output: Path) -> bool:
     -------
     bool
     """
-    lock = run_lock(output.parent)
-    if lock.tryLock(0):
+    lock, held = _try_lock(output.parent)
+    if lock is not None:
         lock.unlock()
-    elif lock.error() == QLockFile.LockError.LockFailedError:
+    elif held:
         return True  # else its folder cannot be written: the lock says nothing
     return is_being_trained(output)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QLockFile, QObject, QProcess, QTimer, Signal
 
 from core.training.control import is_being_trained, request_stop, stop_path
 from xraygui.wizard.lock import take_run_lock
-from xraygui.wizard.runs import RunSpec, checkpoint_step, record_state
+from xraygui.wizard.runs import RunSpec, checkpoint_step, record_state, state_not_recorded
 
 STOPPED_STATUSES = frozenset(
     128 + number
@@ -253,5 +253,5 @@ class TrainingProcess(QObject):
         self.state = state
         why = "" if self.spec is None else record_state(self.spec, state)
         if why:
-            self.output.emit(f"the run's state ({state}) could not be recorded: {why}\n")
+            self.output.emit(f"{state_not_recorded(why, state)}\n")
         self.stateChanged.emit(state)

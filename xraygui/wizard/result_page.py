@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,13 @@ from xraygui.wizard.common import scrolling_body
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import (
     RUN_FILE,
+    RUN_TIME,
     SAVED,
     RunSpec,
     delete_run_folder,
     folder_size,
     record_state,
+    state_not_recorded,
 )
 
 COLUMNS = ("Level", "Noisy PSNR", "Start PSNR", "Start SSIM", "New PSNR", "New SSIM")
@@ -63,8 +64,6 @@ SSIM_CHANGED = (
     "7 x 7 window): it compares with nothing and is not shown."
 )
 """Said where the start's SSIM and the new one's were not computed the same way."""
-RUN_TIME = re.compile(r"\d{8}-\d{6}")
-"""The date and time a run folder's name starts with (``runs.new_run_folder``)."""
 
 
 def fit_rows(table: QTableWidget) -> None:
@@ -574,7 +573,7 @@ class ResultPage(QWizardPage):
             return None
         self.saved_run = self.spec
         why = record_state(self.spec, SAVED)  # the model is saved, recorded or not
-        unrecorded = f" (the run's state could not be recorded: {why})" if why else ""
+        unrecorded = f" ({state_not_recorded(why)})" if why else ""
         self._say(f"Saved {path}; it is now in the model picker{unrecorded}.")
         size = folder_size(self.spec.folder) / MB
         self.delete_button.setText(f"Delete the run folder ({size:.0f} MB)")

@@ -36,6 +36,7 @@ from xraygui.wizard.runs import (
     find_checkpoint,
     record_state,
     run_state,
+    state_not_recorded,
 )
 
 POLL_MS = 500
@@ -519,7 +520,8 @@ class RunPage(QWizardPage):
         """Store the run's state; say in the log where it cannot be."""
         why = record_state(spec, state)
         if why:
-            self.note(f"The run's state ({state}) could not be recorded: {why}")
+            line = state_not_recorded(why, state)
+            self.note(line[:1].upper() + line[1:])
 
     def _step(self) -> str:
         return f": step {self.losses[-1][0]}" if self.losses else ""

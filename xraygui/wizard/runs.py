@@ -17,6 +17,7 @@ import datetime as _dt
 import json
 import math
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
@@ -61,6 +62,11 @@ NEWER_RUN = "made by a newer xray-denoise ({what}): update to open it"
 (``str.format`` with ``what``)."""
 CLI_ADVICE = "; " + DAMAGED.partition("; ")[2]
 """The command line's advice that ends a damaged checkpoint's message: the wizard gives its own."""
+RUN_TIME_FORMAT = "%Y%m%d-%H%M%S"
+"""The date and time a run folder's name starts with (:func:`new_run_folder`, a
+``strftime`` format): ``20261128-025327``. :data:`RUN_TIME` finds them again."""
+RUN_TIME = re.compile(r"\d{8}-\d{6}")
+"""What :data:`RUN_TIME_FORMAT` writes, to find in a run folder's name: change both together."""
 
 
 def runs_root() -> Path:
@@ -215,7 +221,7 @@ def new_run_folder(root: Path) -> Path:
     OSError
         Where it cannot be created.
     """
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = _dt.datetime.now().strftime(RUN_TIME_FORMAT)
     root.mkdir(parents=True, exist_ok=True)
     suffix = 1
     while True:
@@ -268,6 +274,26 @@ def record_state(spec: RunSpec, state: str) -> str:
     except (XrayError, OSError) as error:
         return error_line(error)
     return ""
+
+
+def state_not_recorded(why: str, state: str | None = None) -> str:
+    """Say that a run's state could not be recorded (:func:`record_state`).
+
+    Parameters
+    ----------
+    why : str
+        The reason :func:`record_state` returned.
+    state : str or None
+        The state that was not recorded, named where given.
+
+    Returns
+    -------
+    str
+        One line, no capital, no full stop: ``"the run's state (paused) could not be
+        recorded: <why>"``.
+    """
+    named = "" if state is None else f" ({state})"
+    return f"the run's state{named} could not be recorded: {why}"
 
 
 class RunFileError(ValueError):
