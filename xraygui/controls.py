@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -37,9 +37,9 @@ from core.diffusion.unet import UNetConfig
 from xraygui.compact import ShrinkingComboBox
 from xraygui.exact_spinbox import (
     LocaleSpinBox,
+    WarningColour,
     exact_text,
     read_number,
-    warning_colour,
     whole_number_text,
 )
 from xraygui.models import (
@@ -333,46 +333,6 @@ def _label(text: str, field: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(field)
     return label
-
-
-class WarningColour(QObject):
-    """Keep warning labels in the red that reads on their container's palette.
-
-    A label with a style sheet gets no palette-change event of its own, so the
-    container's are watched (an event filter). The labels take the red of
-    :func:`~xraygui.exact_spinbox.warning_colour` for the container at once and after
-    each change of its palette.
-
-    Parameters
-    ----------
-    container : QWidget
-        The widget whose palette sets the red (a panel, a dialog); it owns the filter.
-    labels : tuple of QLabel
-        The warning labels it holds.
-    style : str
-        More style sheet declarations, such as ``"font-weight: bold"``; none if empty.
-    """
-
-    def __init__(self, container: QWidget, labels: tuple[QLabel, ...], style: str = "") -> None:
-        super().__init__(container)
-        self._container = container
-        self._labels = labels
-        self._style = f"; {style}" if style else ""
-        self.recolour()
-        container.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Recolour the labels on a palette change of the container; let every event through."""
-        if event.type() == QEvent.Type.PaletteChange:
-            self.recolour()
-        return False
-
-    def recolour(self) -> None:
-        """Give the labels the red that reads on the container's palette now."""
-        sheet = f"color: {warning_colour(self._container)}{self._style}"
-        for label in self._labels:
-            if label.styleSheet() != sheet:
-                label.setStyleSheet(sheet)
 
 
 class ControlPanel(QWidget):

@@ -34,14 +34,15 @@ from core.noise.dose import (
     MIN_DOSE,
     dose_fraction,
     dose_percent,
+    leaves_a_quantum,
     smallest_dose_percent,
 )
 from core.noise.electronic import electronic_noise_problem
 from core.noise.noise_free import noise_free_problem
 from core.noise.value_range import value_range
-from xraygui.controls import WarningColour
 from xraygui.exact_spinbox import (
     ExactSpinBox,
+    WarningColour,
     grouping,
     read_number,
     rounded_text,
@@ -139,10 +140,9 @@ class DoseSpinBox(ExactSpinBox):
         """Step from the number the text shows (clamped into range): by 1 % or by decades.
 
         Up adds 1 from 1 % on and multiplies by 10 below it (to 1 % at most), to at most
-        100 %; Down takes
-        1 while 1 % or more is left, goes to 1 % from between 1 and 2 % and divides by 10
-        from 1 % and below (1 % to 0.1 %), never
-        below :attr:`floor` (nor at all from below it). Text that is no number is kept.
+        100 %; Down takes 1 while 1 % or more is left, goes to 1 % from between 1 and 2 %,
+        and divides by 10 from 1 % and below (1 % to 0.1 %), never below :attr:`floor`
+        (nor at all from below it). Text that is no number is kept.
         """
         percent = self._decimal(self.lineEdit().text())
         if percent is None:
@@ -510,7 +510,7 @@ class SimulateDoseDialog(QDialog):
             self.dose.set_floor(MIN_PERCENT)
             return None
         self.dose.set_floor(min(max(smallest_dose_percent(quanta), MIN_PERCENT), Decimal(100)))
-        if dose_fraction(self.dose.percent()) * quanta >= 1:
+        if leaves_a_quantum(dose_fraction(self.dose.percent()), quanta):
             return None
         least = plain_decimal(self.dose.floor, self.locale().decimalPoint())
         quanta_text = rounded_text(quanta, self.locale())

@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QLocale, QRectF, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -17,7 +17,7 @@ from PySide6.QtGui import (
     QPen,
     QValidator,
 )
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QWidget
 
 from core.noise.dose import READABLE_DIGITS
 
@@ -105,6 +105,46 @@ def warning_colour(widget: QWidget | None = None) -> str:
     palette = QApplication.palette() if widget is None else widget.palette()
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
     return WARNING_LIGHT_RED if dark else WARNING_DARK_RED
+
+
+class WarningColour(QObject):
+    """Keep warning labels in the red that reads on their container's palette.
+
+    A label with a style sheet gets no palette-change event of its own, so the
+    container's are watched (an event filter). The labels take the red of
+    :func:`warning_colour` for the container at once and after
+    each change of its palette.
+
+    Parameters
+    ----------
+    container : QWidget
+        The widget whose palette sets the red (a panel, a dialog); it owns the filter.
+    labels : tuple of QLabel
+        The warning labels it holds.
+    style : str
+        More style sheet declarations, such as ``"font-weight: bold"``; none if empty.
+    """
+
+    def __init__(self, container: QWidget, labels: tuple[QLabel, ...], style: str = "") -> None:
+        super().__init__(container)
+        self._container = container
+        self._labels = labels
+        self._style = f"; {style}" if style else ""
+        self.recolour()
+        container.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Recolour the labels on a palette change of the container; let every event through."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self.recolour()
+        return False
+
+    def recolour(self) -> None:
+        """Give the labels the red that reads on the container's palette now."""
+        sheet = f"color: {warning_colour(self._container)}{self._style}"
+        for label in self._labels:
+            if label.styleSheet() != sheet:
+                label.setStyleSheet(sheet)
 
 
 def grouping(locale: QLocale) -> QLocale:

@@ -309,10 +309,28 @@ def dose_fraction(percent: Decimal | float) -> float:
     return float(exact.scaleb(-2, Context(prec=max(digits, 1))))
 
 
+def leaves_a_quantum(dose: float, photons_per_pixel: float) -> bool:
+    """Whether a dose leaves at least one quantum behind no attenuation (else nothing to image).
+
+    Parameters
+    ----------
+    dose : float
+        Fraction of the full dose.
+    photons_per_pixel : float
+        Detected quanta per pixel behind no attenuation at full dose.
+
+    Returns
+    -------
+    bool
+        ``dose * photons_per_pixel >= 1``: the doses :func:`simulate_low_dose` takes.
+    """
+    return dose * photons_per_pixel >= 1
+
+
 def smallest_dose_percent(photons_per_pixel: float, digits: int = READABLE_DIGITS) -> Decimal:
     """Return the smallest dose, in percent, that leaves one quantum behind no attenuation.
 
-    :func:`simulate_low_dose` refuses a dose ``d`` with ``d * photons_per_pixel < 1``.
+    :func:`simulate_low_dose` takes only a dose that :func:`leaves_a_quantum`.
 
     Parameters
     ----------
@@ -332,7 +350,7 @@ def smallest_dose_percent(photons_per_pixel: float, digits: int = READABLE_DIGIT
     percent = Decimal(100) / Decimal(photons_per_pixel)
     step = Decimal(1).scaleb(percent.adjusted() - (digits - 1))
     percent = percent.quantize(step, rounding=ROUND_CEILING)
-    while dose_fraction(percent) * photons_per_pixel < 1:  # the float dose rounded down
+    while not leaves_a_quantum(dose_fraction(percent), photons_per_pixel):  # rounded down
         percent += step
     return percent.normalize()
 
@@ -885,7 +903,7 @@ def simulate_low_dose(
     if input_is_noisy and dose == 1.0:
         return values.astype(np.float32)
     full_dose = detector.photons_per_pixel
-    if dose * full_dose < 1:
+    if not leaves_a_quantum(dose, full_dose):
         raise ValueError(
             f"a {Decimal(repr(dose)):f} dose ({dose_percent(dose, exact=True)} %) of "
             f"{full_dose:g} quanta per unattenuated pixel leaves less than one quantum even "

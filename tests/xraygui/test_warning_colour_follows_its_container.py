@@ -6,8 +6,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from xraygui.controls import WarningColour
-from xraygui.exact_spinbox import WARNING_DARK_RED, WARNING_LIGHT_RED
+from xraygui.exact_spinbox import WARNING_DARK_RED, WARNING_LIGHT_RED, WarningColour
 
 pytestmark = pytest.mark.gui
 

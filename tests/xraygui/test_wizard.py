@@ -18,7 +18,7 @@ from xraygui.wizard import runs as runs_module
 from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.result_page import ResultPage, save_model_copy
 from xraygui.wizard.run_page import RunPage, eta_seconds, format_eta
-from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs
+from xraygui.wizard.runs import RunSpec, read_run, scan_runs
 from xraygui.wizard.wizard import NOISE, RESULT, RUN, TRAINING
 
 FINE = {"log_every": 1, "val_every": 5, "checkpoint_every": 2}
@@ -117,18 +117,18 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
         run_page.cancel_button.click()
     assert blocker.args == ["cancelled"]
     assert read_run(spec.folder)[1] == "cancelled"
-    assert unfinished_runs(runs) == [spec]
+    assert scan_runs(runs).unfinished() == [spec]
     wizard.reject()
 
     # As after an app restart: a new wizard offers the unfinished run and resumes it.
     wizard = _open(window, qtbot)
     assert spec.folder.name in wizard.data_page.resume_label.text()
     with qtbot.waitSignal(wizard.run_page.stateChanged, timeout=60_000) as blocker:
-        wizard.data_page.resumeRequested.emit(unfinished_runs(runs)[0])
+        wizard.data_page.resumeRequested.emit(scan_runs(runs).unfinished()[0])
         qtbot.waitUntil(lambda: wizard.run_page.process.state != "running", timeout=60_000)
     assert wizard.run_page.process.state == "finished", wizard.run_page.log.toPlainText()
     assert wizard.run_page.losses and len(wizard.run_page.validations) >= 2
-    assert unfinished_runs(runs) == []
+    assert scan_runs(runs).unfinished() == []
 
     wizard.next()
     assert wizard.currentId() == RESULT

@@ -14,8 +14,7 @@ from xraygui.wizard.runs import (
     RunSpec,
     UnreadableRun,
     read_run,
-    unfinished_runs,
-    unreadable_runs,
+    scan_runs,
     write_run,
 )
 from xraygui.wizard.wizard import TrainWizard
@@ -67,8 +66,8 @@ def test_settings_of_a_later_version_are_neither_dropped_nor_offered(tmp_path):
         "update to open it"
     )
     assert str(refused.value) == f"{spec.folder / RUN_FILE}: {reason}"
-    assert unfinished_runs(tmp_path / "runs") == []
-    assert unreadable_runs(tmp_path / "runs") == [UnreadableRun(spec.folder, reason)]
+    assert scan_runs(tmp_path / "runs").unfinished() == []
+    assert scan_runs(tmp_path / "runs").unreadable == [UnreadableRun(spec.folder, reason)]
     assert (spec.folder / RUN_FILE).read_bytes() == written
 
 
@@ -76,7 +75,7 @@ def test_a_state_of_a_later_version_is_named_not_left_out(tmp_path):
     spec = paused_run(tmp_path / "runs")
     _edit(spec, lambda stored: stored.update(state="queued"))
     reason = "made by a newer xray-denoise (a state it does not know: 'queued'): update to open it"
-    assert unreadable_runs(tmp_path / "runs") == [UnreadableRun(spec.folder, reason)]
+    assert scan_runs(tmp_path / "runs").unreadable == [UnreadableRun(spec.folder, reason)]
 
 
 def test_a_later_version_is_refused_in_one_line(tmp_path):
@@ -101,8 +100,8 @@ def test_a_run_folder_that_cannot_be_read_is_named_with_its_checkpoint(tmp_path,
     readable = paused_run(tmp_path / "runs", "20260101-093000-data")
     unreadable = paused_run(tmp_path / "runs", "20260202-093000-data")
     _edit(unreadable, change)
-    assert unfinished_runs(tmp_path / "runs") == [readable]
-    (run,) = unreadable_runs(tmp_path / "runs")
+    assert scan_runs(tmp_path / "runs").unfinished() == [readable]
+    (run,) = scan_runs(tmp_path / "runs").unreadable
     assert run.folder == unreadable.folder and run.reason.startswith(reason)
     assert run.message() == (
         f"Run folder 20260202-093000-data could not be read ({run.reason}); "
@@ -114,7 +113,7 @@ def test_one_without_a_checkpoint_says_so(tmp_path):
     spec = paused_run(tmp_path / "runs")
     spec.config.checkpoint_path.unlink()
     (spec.folder / RUN_FILE).write_text("{")
-    (run,) = unreadable_runs(tmp_path / "runs")
+    (run,) = scan_runs(tmp_path / "runs").unreadable
     assert run.message() == (
         f"Run folder {spec.folder.name} could not be read (not a run file of xray-denoise); "
         f"it has no checkpoint ({spec.folder})."

@@ -19,9 +19,8 @@ from xraygui.wizard.runs import (
     UnreadableRun,
     newer_checkpoint,
     read_run,
-    unfinished_runs,
+    scan_runs,
     unreadable_checkpoint,
-    unreadable_runs,
     write_run,
 )
 
@@ -66,8 +65,8 @@ def test_it_is_not_offered_but_named_with_the_unreadable(tmp_path, new_run_spec)
     spec = new_run_spec("20260101-093000-data")
     newer(spec)
     write_run(spec, "paused")
-    assert unfinished_runs(tmp_path / "runs") == []
-    (run,) = unreadable_runs(tmp_path / "runs")
+    assert scan_runs(tmp_path / "runs").unfinished() == []
+    (run,) = scan_runs(tmp_path / "runs").unreadable
     assert run == UnreadableRun(spec.folder, f"its checkpoint was {NEWER}")
     assert run.message() == (
         f"Run folder 20260101-093000-data could not be read (its checkpoint was {NEWER}); "

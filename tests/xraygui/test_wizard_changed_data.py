@@ -8,7 +8,7 @@ import pytest
 from core.training.control import DATA_CHANGED_STATUS
 from xraygui.wizard import process as process_module
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import read_run, unfinished_runs, write_run
+from xraygui.wizard.runs import read_run, scan_runs, write_run
 
 pytestmark = pytest.mark.gui
 
@@ -52,7 +52,7 @@ def test_a_changed_folder_offers_start_afresh_and_is_no_longer_resumable(
     qtbot, commands, paused_run
 ):
     spec = paused_run
-    assert unfinished_runs(spec.folder.parent) == [spec]
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]
     page = RunPage()
     qtbot.addWidget(page)
     page.start(spec, resume=True)
@@ -61,7 +61,7 @@ def test_a_changed_folder_offers_start_afresh_and_is_no_longer_resumable(
     log = page.log.toPlainText().splitlines()[-1]
     assert "Start afresh" in log and "--overwrite" not in log
     assert page.resume_button.text() == "Start afresh" and page.resume_button.isEnabled()
-    assert read_run(spec.folder)[1] == "stale" and unfinished_runs(spec.folder.parent) == []
+    assert read_run(spec.folder)[1] == "stale" and scan_runs(spec.folder.parent).unfinished() == []
 
     page.resume_button.click()  # on the current files: a fresh start in the run's folder
     assert commands == [True, False] and page.process.is_running()

@@ -18,8 +18,7 @@ from xraygui.wizard.runs import (
     delete_run_folder,
     new_run_folder,
     read_run,
-    unfinished_runs,
-    unsaved_runs,
+    scan_runs,
     write_run,
 )
 from xraygui.wizard.wizard import RESULT, RUN, TrainWizard
@@ -104,12 +103,12 @@ def test_run_folders_named_after_their_data_by_earlier_versions_are_still_found(
         write_run(spec, state)
         write_checkpoint(spec, 2)
         specs.append(spec)
-    assert unfinished_runs(root) == specs[::-1]  # newest first, old names and new
+    assert scan_runs(root).unfinished() == specs[::-1]  # newest first, old names and new
     finished = _spec(root / "20261126-090000-Jane Doe", tmp_path / "Jane Doe")
     finished.folder.mkdir()
     finished.output.write_bytes(b"weights")
     write_run(finished, "finished")
-    assert unsaved_runs(root) == [finished]
+    assert scan_runs(root).unsaved() == [finished]
 
 
 def test_deleting_a_run_folder_takes_all_it_holds_and_says_the_bytes(tmp_path):

@@ -12,9 +12,7 @@ from xraygui.wizard.run_page import RunPage
 from xraygui.wizard.runs import (
     read_run,
     run_state,
-    runs_trained_elsewhere,
-    unfinished_runs,
-    unsaved_runs,
+    scan_runs,
     write_run,
 )
 from xraygui.wizard.wizard import RUN, TrainWizard
@@ -50,8 +48,8 @@ def test_a_run_trained_by_an_orphan_process_is_listed_followed_and_finished(
     _model(spec, tiny_model_path, 10)
     trainer = TrainingLock(spec.output).__enter__()  # the orphan training process's lock
     try:
-        assert runs_trained_elsewhere(spec.folder.parent) == [spec]
-        assert unfinished_runs(spec.folder.parent) == []
+        assert scan_runs(spec.folder.parent).trained_elsewhere() == [spec]
+        assert scan_runs(spec.folder.parent).unfinished() == []
         wizard = TrainWizard(None, runs=spec.folder.parent, model_dir=tmp_path / "models")
         qtbot.addWidget(wizard)
         wizard.show()
@@ -103,7 +101,8 @@ def test_running_with_all_steps_done_and_no_process_is_finished(
     write_checkpoint(spec, 10)
     _model(spec, tiny_model_path, 10)
     assert run_state(spec, "running") == "running"  # crashed at step 10: resumable
-    assert unfinished_runs(spec.folder.parent) == [spec]
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]
     _model(spec, tiny_model_path, 20)  # the orphan ended after its last step
     assert run_state(spec, "running") == "finished"
-    assert unfinished_runs(spec.folder.parent) == [] and unsaved_runs(spec.folder.parent) == [spec]
+    found = scan_runs(spec.folder.parent)
+    assert found.unfinished() == [] and found.unsaved() == [spec]

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from xraygui.wizard.data_page import DataPage
-from xraygui.wizard.runs import RUN_FILE, RunSpec, UnreadableRun, unreadable_runs, write_run
+from xraygui.wizard.runs import RUN_FILE, RunSpec, UnreadableRun, scan_runs, write_run
 from xraygui.wizard.wizard import TrainWizard
 
 NEWER = (
@@ -71,7 +71,7 @@ def test_a_name_not_valid_utf8_is_shown_with_its_bytes_and_the_reason_apart(tmp_
     root.mkdir()
     name = os.fsdecode(b"20260101-093000-d\xe9j\xe0")
     newer_run(root, name)
-    (run,) = unreadable_runs(root)
+    (run,) = scan_runs(root).unreadable
     assert run.reason == NEWER  # not the path again
     safe = r"20260101-093000-d\xe9j\xe0"
     assert run.message() == (
@@ -85,7 +85,8 @@ def test_a_run_file_nested_deeper_than_the_parser_goes_is_not_a_run_file(qtbot, 
     root = tmp_path / "runs"
     (root / "r1").mkdir(parents=True)
     (root / "r1" / RUN_FILE).write_text("[" * 100_000)
-    assert unreadable_runs(root) == [UnreadableRun(root / "r1", "not a run file of xray-denoise")]
+    expected = [UnreadableRun(root / "r1", "not a run file of xray-denoise")]
+    assert scan_runs(root).unreadable == expected
     wizard = TrainWizard(None, runs=root, model_dir=tmp_path / "models")  # opens
     qtbot.addWidget(wizard)
     assert "not a run file of xray-denoise" in wizard.data_page.unreadable_label.text()

@@ -10,7 +10,7 @@ from xraygui.wizard import runs as runs_module
 from xraygui.wizard.metrics import MetricsReader
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import read_run, unfinished_runs, write_run
+from xraygui.wizard.runs import read_run, scan_runs, write_run
 
 pytestmark = pytest.mark.gui
 
@@ -51,15 +51,15 @@ def test_a_run_being_trained_is_locked_and_offered_to_no_one_else(
     spec = new_run_spec()
     write_checkpoint(spec, 6)
     write_run(spec, "paused")
-    assert unfinished_runs(spec.folder.parent) == [spec]
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]
     first, second = TrainingProcess(), TrainingProcess()
     assert first.start(spec, resume=True)
-    assert unfinished_runs(spec.folder.parent) == []  # "running", and it is
+    assert scan_runs(spec.folder.parent).unfinished() == []  # "running", and it is
     assert second.start(spec, resume=True) is False
     assert second.state == "idle" and not second.is_running() and commands == [True]
     assert read_run(spec.folder)[1] == "running"
     _stop(qtbot, first, "cancel")
-    assert unfinished_runs(spec.folder.parent) == [spec]  # the lock went with the process
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]  # the lock went with the process
     assert second.start(spec, resume=True)
     _stop(qtbot, second, "cancel")
 

@@ -18,7 +18,7 @@ from xraygui.wizard import process as process_module
 from xraygui.wizard import wizard as wizard_module
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import RunSpec, checkpoint_step, read_run, unfinished_runs
+from xraygui.wizard.runs import RunSpec, checkpoint_step, read_run, scan_runs
 from xraygui.wizard.wizard import TrainWizard
 
 pytestmark = pytest.mark.gui
@@ -92,7 +92,8 @@ def test_pause_stops_a_real_run_where_terminate_does_nothing(qtbot, tmp_path, da
         page.pause_button.click()
     assert blocker.args == ["paused"], page.log.toPlainText()
     assert page.losses[-1][0] <= checkpoint_step(spec)[0] < 100_000
-    assert read_run(spec.folder)[1] == "paused" and unfinished_runs(spec.folder.parent) == [spec]
+    assert read_run(spec.folder)[1] == "paused"
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]
     assert not stop_path(spec.output).exists() and not is_being_trained(spec.output)
     assert page.resume_button.isEnabled() and not no_terminate
 
@@ -179,7 +180,7 @@ def test_a_run_whose_app_died_is_neither_offered_nor_started_while_it_trains(qtb
     qtbot.waitUntil(lambda: checkpoint_step(spec) is not None, timeout=120_000)
     with qtbot.waitSignal(first.stateChanged, timeout=120_000):
         first.pause()
-    assert unfinished_runs(spec.folder.parent) == [spec]
+    assert scan_runs(spec.folder.parent).unfinished() == [spec]
 
     app = subprocess.run(
         [sys.executable, "-c", APP, str(spec.folder)], capture_output=True, text=True, timeout=300
@@ -188,12 +189,12 @@ def test_a_run_whose_app_died_is_neither_offered_nor_started_while_it_trains(qtb
     trainer = int(lock_path(spec.output).read_text())  # its pid, as it wrote it
     try:
         assert read_run(spec.folder)[1] == "running" and is_being_trained(spec.output)
-        assert unfinished_runs(spec.folder.parent) == []  # it trains: not offered
+        assert scan_runs(spec.folder.parent).unfinished() == []  # it trains: not offered
         again = TrainingProcess()
         assert again.start(spec, resume=True) is False and not again.is_running()
         request_stop(spec.output)  # a stop file stops it without its app
         qtbot.waitUntil(lambda: not is_being_trained(spec.output), timeout=120_000)
-        assert unfinished_runs(spec.folder.parent) == [spec]  # now it can be resumed
+        assert scan_runs(spec.folder.parent).unfinished() == [spec]  # now it can be resumed
     finally:
         try:
             os.kill(trainer, signal.SIGKILL)

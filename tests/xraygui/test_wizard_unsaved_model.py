@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.diffusion import card_path
 from xraygui.wizard.result_page import ResultPage
-from xraygui.wizard.runs import RunSpec, read_run, unfinished_runs, unsaved_runs, write_run
+from xraygui.wizard.runs import RunSpec, read_run, scan_runs, write_run
 from xraygui.wizard.wizard import RESULT, TrainWizard
 
 pytestmark = pytest.mark.gui
@@ -56,7 +56,8 @@ def test_a_finished_unsaved_run_is_offered_and_discard_asks_first(
     wizard, tmp_path, tiny_model_path, answer_next_box
 ):
     spec = finished_run(tmp_path / "runs", tiny_model_path)
-    assert unsaved_runs(tmp_path / "runs") == [spec] and unfinished_runs(tmp_path / "runs") == []
+    found = scan_runs(tmp_path / "runs")
+    assert found.unsaved() == [spec] and found.unfinished() == []
     first = wizard()
     assert spec.folder.name in first.data_page.result_label.text()
     first.data_page.resultRequested.emit(spec)
@@ -68,7 +69,7 @@ def test_a_finished_unsaved_run_is_offered_and_discard_asks_first(
     answer_next_box(QMessageBox.StandardButton.Discard)
     first.reject()
     assert not first.isVisible() and not spec.folder.exists()
-    assert unsaved_runs(tmp_path / "runs") == []
+    assert scan_runs(tmp_path / "runs").unsaved() == []
 
 
 def test_finish_with_an_unsaved_model_can_save_it(
@@ -83,7 +84,7 @@ def test_finish_with_an_unsaved_model_can_save_it(
     first.accept()  # Finish
     assert not first.isVisible()
     assert saved == [tmp_path / "models" / "model-20260101-093000.safetensors"]
-    assert read_run(spec.folder)[1] == "saved" and unsaved_runs(tmp_path / "runs") == []
+    assert read_run(spec.folder)[1] == "saved" and scan_runs(tmp_path / "runs").unsaved() == []
     again = wizard()
     assert not hasattr(again.data_page, "result_label")
     again.reject()  # nothing unsaved: closes without asking

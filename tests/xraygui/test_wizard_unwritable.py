@@ -10,7 +10,7 @@ from PIL import Image
 from core.noise import phantom_image
 from xraygui.wizard import process as process_module
 from xraygui.wizard.result_page import ResultPage
-from xraygui.wizard.runs import RunSpec, unfinished_runs
+from xraygui.wizard.runs import RunSpec, scan_runs
 from xraygui.wizard.wizard import RUN, TRAINING, TrainWizard
 
 pytestmark = pytest.mark.gui
@@ -84,4 +84,4 @@ def test_a_runs_folder_that_cannot_be_read_holds_no_runs(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(Path, "glob", refuse)
-    assert unfinished_runs(tmp_path / "runs") == []
+    assert scan_runs(tmp_path / "runs").unfinished() == []

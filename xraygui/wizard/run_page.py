@@ -304,7 +304,7 @@ class RunPage(QWizardPage):
         Parameters
         ----------
         spec : RunSpec
-            A run trained elsewhere (:func:`xraygui.wizard.runs.runs_trained_elsewhere`).
+            A run trained elsewhere (:meth:`xraygui.wizard.runs.RunsFound.trained_elsewhere`).
         """
         if self.process.is_running():
             return

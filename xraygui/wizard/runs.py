@@ -8,7 +8,7 @@ lines) and the log, so that a run can be resumed after the app restarts.
 without them is of version 1). A run folder whose ``run.json`` cannot be read, is of a later
 version, holds settings or a state this version does not know (a later version's), or whose
 checkpoint a later version wrote, is neither offered nor rewritten: it is listed with the
-reason (:func:`unreadable_runs`), so that nothing of the later version's is lost.
+reason (:attr:`RunsFound.unreadable`), so that nothing of the later version's is lost.
 """
 
 from __future__ import annotations
@@ -628,31 +628,6 @@ def scan_runs(root: Path) -> RunsFound:
         else:
             found.append((spec, state))
     return RunsFound(found, unreadable)
-
-
-def unreadable_runs(root: Path) -> list[UnreadableRun]:
-    """List the run folders under ``root`` whose ``run.json`` cannot be read, newest first.
-
-    As one a later version wrote (:data:`RUN_VERSION`, :data:`NEWER_RUN`, or a checkpoint
-    of a later version: :func:`newer_checkpoint`), one cut short, or one the user may not
-    read: the wizard names them rather than leave them out without a word.
-    """
-    return scan_runs(root).unreadable
-
-
-def unfinished_runs(root: Path) -> list[RunSpec]:
-    """List the runs under ``root`` that can be resumed (:meth:`RunsFound.unfinished`)."""
-    return scan_runs(root).unfinished()
-
-
-def runs_trained_elsewhere(root: Path) -> list[RunSpec]:
-    """List the runs under ``root`` a process trains now (:meth:`RunsFound.trained_elsewhere`)."""
-    return scan_runs(root).trained_elsewhere()
-
-
-def unsaved_runs(root: Path) -> list[RunSpec]:
-    """List the finished runs under ``root`` not yet saved (:meth:`RunsFound.unsaved`)."""
-    return scan_runs(root).unsaved()
 
 
 def is_unsaved(spec: RunSpec) -> bool:
