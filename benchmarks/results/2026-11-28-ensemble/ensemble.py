@@ -1,18 +1,43 @@
-"""Scratch: output ensemble of two models vs views of one (8 zoomed held-out films)."""
-import sys, json, time
-from dataclasses import replace
+"""Two models' outputs blended against more views of one (a scratch try, kept as run).
+
+From this folder, with the held-out films linked under /tmp/s20/held8 and the previous
+model extracted to /tmp/s20/models (see README.md)::
+
+    python ensemble.py VIEWS FIRST,SECOND
+
+Denoises the 8 zoomed held-out films at noisy 43, 36 and 30 dB (the seeds of
+``denoise_bench.py``) with both models and scores ``w * FIRST + (1 - w) * SECOND``.
+"""
+
+import json
+import sys
 from pathlib import Path
+
 import numpy as np
+
 sys.path[:0] = ["/work/main/benchmarks", "/work/main"]
-from benchlib import Project, Level, Physics, make_case, prepare, read_sources, score, set_threads
+from benchlib import (  # noqa: E402
+    Level,
+    Physics,
+    Project,
+    make_case,
+    prepare,
+    read_sources,
+    score,
+    set_threads,
+)
 
 set_threads(2)
-models = {"shipped": None, "prev32": Path("/tmp/s20/models/b04db3d.safetensors"),
-          "stage1": Path("/tmp/s20/models/d3769c5.safetensors")}
+models = {
+    "shipped": None,
+    "prev32": Path("/tmp/s20/models/b04db3d.safetensors"),
+    "stage1": Path("/tmp/s20/models/d3769c5.safetensors"),
+}
 views = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 which = sys.argv[2].split(",") if len(sys.argv) > 2 else ["shipped", "prev32"]
 projects = {k: Project.load(models[k], views=views, precision="float32") for k in which}
-sources = [prepare(s, crop=512, downscale=4, upscale=3) for s in read_sources(Path("/tmp/s20/held8"), limit=8, log=print)]
+films = read_sources(Path("/tmp/s20/held8"), limit=8, log=print)
+sources = [prepare(s, crop=512, downscale=4, upscale=3) for s in films]
 levels = [Level.psnr(43.0), Level.psnr(36.0), Level.psnr(30.0)]
 physics = Physics()
 rows = []
@@ -21,7 +46,8 @@ for i, source in enumerate(sources):
         case = make_case(source, level, physics=physics, seed=[0, i, j])
         outs = {}
         for k, p in projects.items():
-            outs[k] = np.asarray(p.denoise(case.noisy, p.model, p.settings).image.pixels, np.float64)
+            result = p.denoise(case.noisy, p.model, p.settings)
+            outs[k] = np.asarray(result.image.pixels, np.float64)
         row = {"image": source.name, "level": j}
         for k, o in outs.items():
             row[k] = score(case, k, o, 0).psnr
