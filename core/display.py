@@ -324,10 +324,15 @@ _FUNCTIONS = {"LINEAR": _linear, "LINEAR_EXACT": _linear_exact, "SIGMOID": _sigm
 """The VOI LUT functions by DICOM name, mapping pixels to grey levels in [0, 1]."""
 
 
+AUTO_PERCENTILES: tuple[float, float] = (0.5, 99.5)
+"""The percentiles of the finite pixel values that :func:`auto_window` spans by default: the
+window an image opens in where its file names none."""
+
+
 def auto_window(
     pixels: np.ndarray,
     *,
-    percentiles: tuple[float, float] = (0.5, 99.5),
+    percentiles: tuple[float, float] = AUTO_PERCENTILES,
     padding: np.ndarray | None = None,
 ) -> Window:
     """Return a robust default window spanning two percentiles of the finite pixel values.

@@ -252,7 +252,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Denoise low-dose X-ray images. Not for diagnostic use.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
     )
-    parser.add_argument("files", nargs="*", help="images to open (default: the bundled sample)")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        help="images to open, or folders to list as a drop does (default: the bundled sample)",
+    )
     parser.add_argument(
         "--smoke-test",
         action="store_true",

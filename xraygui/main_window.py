@@ -38,8 +38,14 @@ from core import __version__
 from core.denoise import DenoiseResult
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
-from core.display import auto_window, to_display, to_display_part, window_function
-from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
+from core.display import AUTO_PERCENTILES, auto_window, to_display, to_display_part, window_function
+from core.errors import (
+    ImageReadError,
+    ImageWriteError,
+    XrayError,
+    collecting_warnings,
+    error_line,
+)
 from core.image import StoredMapping, VoiLut, Window, XrayImage
 from core.io import write_image
 from core.io.dicom_write import OPERATION_MAX
@@ -133,13 +139,14 @@ WINDOW_DRAG_GAIN = 1 / 300
 
 PRESETS = {
     1: ("File window or VOI LUT", None),
-    2: ("Auto (0.5-99.5 %)", (0.5, 99.5)),
+    2: ("Auto (0.5-99.5 %)", AUTO_PERCENTILES),
     3: ("Full range", (0.0, 100.0)),
     4: ("Low values (1-60 %)", (1.0, 60.0)),
     5: ("High values (40-99.5 %)", (40.0, 99.5)),
 }
 """Window presets on keys 1-5: the file's own default view (its first window, else its
-first VOI LUT), then percentile windows."""
+first VOI LUT; where it names none, the readers' percentile window), then percentile
+windows."""
 
 
 class MainWindow(QMainWindow):
@@ -174,6 +181,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self._settings_unsaved_said = False  # the settings file was found unwritable, and said
         self.source: XrayImage | None = None
+        # The source file's size and mtime_ns when it was read: a changed file is read again.
+        self._source_stat: tuple[int, int] | None = None
         self.image: XrayImage | None = None
         self.reference: XrayImage | None = None
         # What the reference is: reports.SIMULATION_SOURCE or reports.USER_CHOSEN (None: none).
@@ -653,25 +662,30 @@ class MainWindow(QMainWindow):
             self.open_folder(folder)
 
     def open_files(self, paths: list[str | Path]) -> bool:
-        """Open the first of several files and list all of them in the browser.
+        """Open the first file of several and list all of them in the browser.
 
-        As :meth:`request_open`: while a job runs, the user is asked first.
+        The rule of a drop and of the command line: where a folder is among `paths`, the
+        browser's list starts afresh with what they hold, folders scanned for images;
+        the first path that is not a folder, if any, opens as :meth:`request_open` does
+        (while a job runs, the user is asked first).
 
         Parameters
         ----------
         paths : list of path
-            Image files.
+            Image files and folders.
 
         Returns
         -------
         bool
-            Whether the first one is now shown.
+            Whether the first file is now shown.
         """
-        if not paths:
-            return False
-        if len(paths) > 1:
+        paths = [Path(p) for p in paths]
+        files = [p for p in paths if not p.is_dir()]
+        if len(files) < len(paths):
+            self.scan(paths, clear=True)
+        elif len(paths) > 1:
             self.scan(paths, clear=False)
-        return self.request_open(paths[0])
+        return bool(files) and self.request_open(files[0])
 
     def open_folder(self, folder: str | Path) -> GeneratorWorker:
         """List the images under `folder` in the browser, reading them in a worker thread.
@@ -705,8 +719,11 @@ class MainWindow(QMainWindow):
     def request_open(self, path: str | Path, *, frame: int = 0) -> bool:
         """Open `path` as the user asked (File menu, recent files, a drop, the browser).
 
-        While a job runs (a denoise, say), the user is asked whether to cancel it
-        (:meth:`may_cancel_for`): Keep running opens nothing; Cancel and open stops it
+        The frame on screen, of a file unchanged on disk since it was read (its size and
+        mtime_ns), is not read again: its result, steps and window stay, and the status
+        bar says it is already open. A file that does not exist is said not to be found.
+        Otherwise, while a job runs (a denoise, say), the user is asked whether to cancel
+        it (:meth:`may_cancel_for`): Keep running opens nothing; Cancel and open stops it
         and opens `path` once its worker has ended. Either way the browser then selects
         the image shown.
 
@@ -723,6 +740,15 @@ class MainWindow(QMainWindow):
             True if `path` is now shown; False if not, or not yet (the job is stopping).
         """
         path = Path(path)
+        if self._is_shown(path, frame):
+            self._open_after_job = None  # the latest asked for: what is shown
+            self.statusBar().showMessage(f"Already open: {path.name}", 8000)
+            self._select_shown()
+            return True
+        if not path.exists():  # said before any question about a running job
+            self.show_error("Cannot open image", str(ImageReadError(path, "file not found")))
+            self._select_shown()
+            return False
         if self.worker is not None and self._read_worker is None:
             if self._open_after_job is None and not self.may_cancel_for(path.name):
                 self.statusBar().showMessage(
@@ -739,6 +765,17 @@ class MainWindow(QMainWindow):
                 self._select_shown()
                 return False
         return self.open_file(path, frame=frame)
+
+    def _is_shown(self, path: Path, frame: int) -> bool:
+        """Whether frame `frame` of `path` is the source shown, as the file is now on disk."""
+        source = self.source
+        return (
+            source is not None
+            and source.frame == frame
+            and _same_file(source, path)
+            and self._source_stat is not None
+            and _file_stat(path) == self._source_stat
+        )
 
     def may_cancel_for(self, name: str) -> bool:
         """Ask whether to cancel the running job to open `name` (No unless the user says so).
@@ -768,7 +805,7 @@ class MainWindow(QMainWindow):
         """Read `path` and show it; on bad input show the one-line reason in a dialog.
 
         Refused while a job runs (see :meth:`request_open`). Whether it opens or not,
-        the browser then selects the image shown.
+        the browser then selects the image shown, and the frame box shows its frame.
 
         Parameters
         ----------
@@ -784,6 +821,8 @@ class MainWindow(QMainWindow):
         """
         opened = self._open(path, frame=frame)
         self._select_shown()
+        if not opened:
+            self._show_frame_number()  # a frame asked for that did not open
         return opened
 
     def _open(self, path: str | Path, *, frame: int) -> bool:
@@ -795,6 +834,7 @@ class MainWindow(QMainWindow):
         if self._busy("Open"):
             return False
         warned: list[str] = []
+        stat = _file_stat(Path(path))  # before the read: a change meanwhile reads it again
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
             try:
                 image = self._read(path, frame=frame, warned=warned)
@@ -804,24 +844,19 @@ class MainWindow(QMainWindow):
             if image is None:
                 return False  # cancelled: the open image stays
             another_file = self.source is None or not _same_file(self.source, path)
-            self.source = image
+            self.source, self._source_stat = image, stat
             self.reference, self.reference_kind = None, None
             self.dose, self.last_dose = None, None
             self._forget_batch_summary()
-            self.window_override = None
-            if another_file:  # each file opens in its own photometric default; frames keep it
+            if another_file:  # each file opens in its own view; its frames keep the user's
+                self.window_override = None
                 self._show_inverted(False)
             self._list_file_windows(image)
             self._set_image(image)
             self.tags.set_dataset(image.dataset)
         self._add_recent(Path(path))
         self.size_label.setText(f"{size_text(image)} | {image.photometric}")
-        self.frame_box.blockSignals(True)
-        self.frame_box.setMaximum(image.n_frames)
-        self.frame_box.setSuffix(f" of {image.n_frames}")
-        self.frame_box.setValue(image.frame + 1)
-        self.frame_box.blockSignals(False)
-        self.frame_box.setVisible(image.n_frames > 1)
+        self._show_frame_number()
         self._name_what_is_shown()
         self.views.fit()
         if warned:
@@ -856,14 +891,28 @@ class MainWindow(QMainWindow):
         self._keep(worker)
 
     def _open_frame(self, number: int) -> None:
-        """Show frame `number` (from 1) of the open file, or go back to the shown one."""
+        """Show frame `number` (from 1) of the open file, as :meth:`request_open` does.
+
+        The box goes back to the frame shown where it is not opened (the user kept a job
+        running, say); it stays at `number` while the job cancelled for it stops.
+        """
         source = self.source
         if source is None or source.source_path is None or number - 1 == source.frame:
             return
-        if not self.open_file(source.source_path, frame=number - 1):
-            self.frame_box.blockSignals(True)
-            self.frame_box.setValue(source.frame + 1)
-            self.frame_box.blockSignals(False)
+        if not self.request_open(source.source_path, frame=number - 1):
+            if self._open_after_job is None:
+                self._show_frame_number()
+
+    def _show_frame_number(self) -> None:
+        """Set the frame box to the frame shown, and to its file's number of frames."""
+        if self.source is None:
+            return
+        self.frame_box.blockSignals(True)
+        self.frame_box.setMaximum(self.source.n_frames)
+        self.frame_box.setSuffix(f" of {self.source.n_frames}")
+        self.frame_box.setValue(self.source.frame + 1)
+        self.frame_box.blockSignals(False)
+        self.frame_box.setVisible(self.source.n_frames > 1)
 
     def _set_image(self, image: XrayImage) -> None:
         """Make `image` the one to denoise; forget any result and what the panel said of it.
@@ -945,16 +994,16 @@ class MainWindow(QMainWindow):
         )
 
     def dragEnterEvent(self, event) -> None:  # noqa: D102 (Qt override)
-        if event.mimeData().hasUrls():
+        if any(url.isLocalFile() for url in event.mimeData().urls()):  # not a web link alone
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: D102 (Qt override)
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        folders = [p for p in paths if p.is_dir()]
-        if folders:
-            self.scan(paths, clear=True)
-        elif paths:
-            self.open_files(paths)
+        if not paths:
+            self.statusBar().showMessage("Only local files can be opened", 8000)
+            event.ignore()
+            return
+        self.open_files(paths)
         event.acceptProposedAction()
 
     def _last_dir(self) -> str:
@@ -1520,6 +1569,9 @@ class MainWindow(QMainWindow):
             if percentiles is None
             else auto_window(self.image.pixels, percentiles=percentiles, padding=padding)
         )
+        if percentiles is None and not file_views(self.image):
+            low, high = AUTO_PERCENTILES
+            name = f"auto {low:g}-{high:g} % (the file names no window)"
         self.refresh()
         self.statusBar().showMessage(f"Window: {name}", 3000)
 
@@ -2263,8 +2315,11 @@ class MainWindow(QMainWindow):
 
     def start_demo(self) -> GeneratorWorker | None:
         """Generate an image from pure noise with the model, step by step (demo mode)."""
+        if self._busy("Generate"):
+            return None
         options = self.controls.options()
-        if options.model is None or self._busy("Generate"):
+        if options.model is None:
+            self.show_error("No model", self.controls.denoise_button.toolTip())
             return None
         try:
             multiple = size_multiple(jobs.cached_model(options.model))
@@ -2882,8 +2937,10 @@ def size_text(image: XrayImage) -> str:
 def _view_name(image: XrayImage, index: int) -> str:
     """Name the file's window or VOI LUT `index` (of :func:`file_views`) for a menu or message.
 
-    For example ``"File window 2 LUNG (C 1200, W 800)"`` or ``"File VOI LUT 1 NORMAL
-    (4096 entries, first 0, 16 bits)"``, numbered from 1 among the windows or the VOI LUTs.
+    For example ``"File window 2 LUNG (C 1200, W 800)"``, ``"File window 1 (C 2048,
+    W 4096, SIGMOID)"`` where the function is not LINEAR (:func:`_function_named`), or
+    ``"File VOI LUT 1 NORMAL (4096 entries, first 0, 16 bits)"``, numbered from 1 among
+    the windows or the VOI LUTs.
     """
     view = file_views(image)[index]
     label = f" {view.explanation}" if view.explanation else ""
@@ -2893,20 +2950,39 @@ def _view_name(image: XrayImage, index: int) -> str:
             f"File VOI LUT {number}{label} "
             f"({len(view.table)} entries, first {view.first}, {view.bits} bits)"
         )
-    return f"File window {index + 1}{label} (C {view.center:.5g}, W {view.width:.5g})"
+    function = _function_named(view, image)
+    return (
+        f"File window {index + 1}{label} (C {view.center:.5g}, W {view.width:.5g}"
+        f"{'' if function is None else f', {function}'})"
+    )
 
 
 def _view_label(view: Window | VoiLut, image: XrayImage) -> str:
     """Say what is shown, for the status bar: ``"W 800 C 1200"`` or ``"VOI LUT NORMAL"``.
 
+    A window shown with a function other than LINEAR names it: ``"W 800 C 1200 SIGMOID"``.
+
     A VOI LUT without an explanation is named by its number among the file's.
     """
     if not isinstance(view, VoiLut):
-        return f"W {view.width:.5g} C {view.center:.5g}"
+        function = _function_named(view, image)
+        return f"W {view.width:.5g} C {view.center:.5g}" + (
+            "" if function is None else f" {function}"
+        )
     if view.explanation:
         return f"VOI LUT {view.explanation}"
     numbers = [i + 1 for i, lut in enumerate(image.file_voi_luts) if lut == view]
     return f"VOI LUT {numbers[0]}" if numbers else "VOI LUT"
+
+
+def _function_named(window: Window, image: XrayImage) -> str | None:
+    """Return the VOILUTFunction `window` is shown with where the file names one not LINEAR.
+
+    That of the window, else of the file (a dragged window keeps it): ``"SIGMOID"`` or
+    ``"LINEAR_EXACT"``; None for LINEAR, or where neither names one.
+    """
+    function = window.function or image.window.function
+    return None if function in (None, "LINEAR") else function
 
 
 def _same_file(image: XrayImage, path: str | Path) -> bool:
@@ -2914,6 +2990,15 @@ def _same_file(image: XrayImage, path: str | Path) -> bool:
     if image.source_path is None:
         return False
     return resolved(Path(image.source_path)) == resolved(Path(path))
+
+
+def _file_stat(path: Path) -> tuple[int, int] | None:
+    """Return the size and mtime_ns of the file at `path`, or None where it cannot be read."""
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _same_images(a: tuple, b: tuple) -> bool:

@@ -31,12 +31,12 @@ def test_every_file_window_is_in_the_menu_and_w_steps_through_them(window, windo
     window.open_file(windows_dicom)
     names = [a.text() for a in window.file_windows_menu.actions()]
     assert names == [
-        "File window 1 FULL (C 2048, W 4096)",
-        "File window 2 LUNG (C 1200, W 800)",
+        "File window 1 FULL (C 2048, W 4096, SIGMOID)",
+        "File window 2 LUNG (C 1200, W 800, SIGMOID)",
     ]
     window.next_file_window()
     assert window.window_override == Window(1200, 800, function="SIGMOID")
-    assert window.window_label.text() == "W 800 C 1200"
+    assert window.window_label.text() == "W 800 C 1200 SIGMOID"
     window.next_file_window()
     assert window.window_override is None  # back to the first, the default
     window.file_windows_menu.actions()[1].trigger()
