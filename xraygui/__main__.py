@@ -272,6 +272,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.smoke_test and (args.report_dir is None or len(args.files) > 1):
         parser.error("--smoke-test takes at most one FILE and needs --report-dir DIR")
+    if args.report_dir is not None and not args.smoke_test:
+        parser.error("--report-dir is where --smoke-test writes: give --smoke-test too")
     return args
 
 
