@@ -8,7 +8,7 @@ it used. scikit-image does the arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -16,14 +16,19 @@ from scipy.ndimage import binary_erosion
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
 from core.image import XrayImage
+from core.noise.correlation import MAX_BINNED_RATIO, WHITE_BINNED_RATIO, binned_noise_ratio
+from core.noise.estimate import NoiseLevelFunction
+from core.noise.image_noise import NoiseEstimate
 from core.noise.value_range import NATIVE_BITS, data_bits, value_range
 
 __all__ = [
+    "CEILING_MARGIN_DB",
     "MIN_NOISE_BLOCKS",
     "SPREAD_PERCENTILES",
     "SPREAD_RATIO",
     "SSIM_MIN_SIDE",
     "SSIM_SIGMA",
+    "STRUCTURE_RMS_RATIO",
     "QualityMetrics",
     "Region",
     "compare",
@@ -34,9 +39,13 @@ __all__ = [
     "format_psnr",
     "format_ssim",
     "mse",
+    "noise_floor_exceeded",
     "noise_floor_problem",
     "noise_free_psnr",
+    "noise_structure_problem",
+    "padding_only_problem",
     "psnr",
+    "reference_noise_problem",
     "scale_mismatch",
     "spread",
     "ssim",
@@ -60,17 +69,33 @@ SPREAD_PERCENTILES = (1.0, 99.0)
 #: Spreads of values differing by more than this factor are on different scales: a
 #: simulated dose or a denoised image spreads its reference's values by a few per cent.
 SPREAD_RATIO = 2.0
+#: A compared image scoring this many dB above :func:`noise_free_psnr` shows the figure
+#: wrong (:func:`noise_floor_exceeded`): a result may beat it by keeping a little of the
+#: reference's noise, a fraction of a dB on chest phantoms, not by several dB.
+CEILING_MARGIN_DB = 3.0
+#: The reference's rms noise by intensity over the image, more than this many times its
+#: global estimate, is one condition for taking its "noise" as structure
+#: (:func:`noise_structure_problem`). On noisy chest phantoms of 128 to 512 pixels the
+#: ratio runs from 0.8 to 3.8 (the noise grows with attenuation), so it is no test alone;
+#: on their noise-free originals, 1.4 to 24.
+STRUCTURE_RMS_RATIO = 2.0
 
 
-def format_mse(value: float) -> str:
+def format_mse(value: float | None) -> str:
     """Format an MSE for display, as the panel, the PDF report and the CLI show it.
 
     Four significant digits (``.4g``), from 10,000 up without an exponent: ``"19440"``,
     not ``"1.944e+04"``, which reads badly beside the other rows (and no digit grouping,
     so that a script reading the command's text still reads a number).
+    Rounded to four significant digits before the format is chosen: 9999.6 is
+    ``"10000"``, not ``"1e+04"``. ``"-"`` where it is unknown (NaN or None: a region of
+    padding only).
     """
-    if math.isfinite(value) and 1e4 <= abs(value) < 1e15:
-        return f"{float(f'{value:.4g}'):.0f}"
+    if value is None or math.isnan(value):
+        return "-"
+    rounded = float(f"{value:.4g}")
+    if math.isfinite(rounded) and 1e4 <= abs(rounded) < 1e15:
+        return f"{rounded:.0f}"
     return f"{value:.4g}"
 
 
@@ -343,7 +368,8 @@ class QualityMetrics:
     image is too small for SSIM's window (:func:`ssim_size_problem`) or has no
     window clear of padding, and ``ssim_problem`` then says why in one line; it is
     None otherwise. ``excluded`` counts
-    the pixels left out as padding.
+    the pixels left out as padding. ``problem`` says why all three are unknown (NaN),
+    as for a region of padding only (:meth:`unknown`); None otherwise.
     """
 
     mse: float
@@ -353,6 +379,31 @@ class QualityMetrics:
     region: Region | None = None
     ssim_problem: str | None = None
     excluded: int = 0
+    problem: str | None = None
+
+    @classmethod
+    def unknown(
+        cls, problem: str, *, data_range: float, region: Region | None = None, excluded: int = 0
+    ) -> QualityMetrics:
+        """Metrics that cannot be computed: MSE, PSNR and SSIM NaN, and why.
+
+        Parameters
+        ----------
+        problem : str
+            Why, in one line (:func:`padding_only_problem`); also the ``ssim_problem``.
+        data_range : float
+            The data range the metrics would have had.
+        region : Region, optional
+            The region they are of.
+        excluded : int
+            Pixels left out as padding.
+
+        Returns
+        -------
+        QualityMetrics
+        """
+        nan = math.nan
+        return cls(nan, nan, nan, float(data_range), region, problem, excluded, problem)
 
     def to_dict(self) -> dict[str, float | str | bool | None]:
         """Plain values for JSON and CSV; an infinite PSNR and a missing SSIM become ``None``.
@@ -361,6 +412,7 @@ class QualityMetrics:
         identical images (True) rather than unknown.
         """
         values = asdict(self)
+        values["mse"] = None if math.isnan(self.mse) else self.mse
         values["psnr"] = finite_or_none(self.psnr)
         values["psnr_infinite"] = math.isinf(self.psnr) and self.psnr > 0
         values["ssim"] = finite_or_none(self.ssim)
@@ -406,6 +458,31 @@ def ssim_size_problem(shape: tuple[int, ...], *, what: str = "the image") -> str
         return None
     side = SSIM_MIN_SIDE
     return f"SSIM needs at least {side} x {side} pixels; {what} is {cols} x {rows}"
+
+
+def padding_only_problem(exclude: np.ndarray | None, *, region: Region | None = None) -> str | None:
+    """Say that an image or a region holds only padding, so nothing is compared, or None.
+
+    Parameters
+    ----------
+    exclude : ndarray of bool or None
+        True where a pixel is padding (:attr:`core.image.XrayImage.padding_mask`).
+    region : Region, optional
+        The region compared (inside the image); by default the whole image.
+
+    Returns
+    -------
+    str or None
+        One line naming what holds only padding (``"the region 10,0,5,5 holds only
+        padding: nothing to compare"``), or None where a pixel is left to compare.
+    """
+    if exclude is None:
+        return None
+    kept = ~np.asarray(exclude if region is None else region.crop(exclude), dtype=bool)
+    if kept.any():
+        return None
+    where = "the image" if region is None else f"the region {region.as_text()}"
+    return f"{where} holds only padding: nothing to compare"
 
 
 def mse(reference: np.ndarray, test: np.ndarray) -> float:
@@ -524,11 +601,15 @@ def compare(
     ValueError
         If the images differ in shape, the data range is not positive, `region`
         does not fit in the image or is too small for SSIM (choose a larger one),
-        `exclude` has another shape, or it leaves no pixel.
+        `exclude` has another shape, or it leaves no pixel (of the image or the region:
+        :func:`padding_only_problem` names which).
     """
     _check_pair(reference, test, data_range)
     if exclude is not None and np.shape(exclude) != reference.shape:
         raise ValueError(f"exclude has shape {np.shape(exclude)}, the images {reference.shape}")
+    nothing = padding_only_problem(exclude, region=region)  # a region that does not fit raises
+    if nothing is not None:
+        raise ValueError(nothing)
     if region is not None:
         reference, test = region.crop(reference), region.crop(test)
         exclude = None if exclude is None else region.crop(exclude)
@@ -546,9 +627,6 @@ def compare(
             ssim_problem=problem,
         )
     kept = ~np.asarray(exclude, dtype=bool)
-    if not kept.any():
-        where = "the region" if region is not None else "the image"
-        raise ValueError(f"{where} holds only padding: nothing to compare")
     error = float(np.mean((reference[kept].astype(np.float64) - test[kept]) ** 2))
     similarity = math.nan if problem else _masked_ssim(reference, test, data_range, kept)
     if problem is None and math.isnan(similarity):
@@ -589,6 +667,10 @@ def compare_keeping_small_region(
     """
     if region is None or ssim_size_problem((region.height, region.width)) is None:
         return compare(reference, test, data_range=data_range, region=region, exclude=exclude)
+    if exclude is not None and np.shape(exclude) == reference.shape:  # else compare says so
+        nothing = padding_only_problem(exclude, region=region)
+        if nothing is not None:  # named as the region, not as the crop compared
+            raise ValueError(nothing)
     metrics = compare(
         region.crop(reference),
         region.crop(test),
@@ -723,3 +805,122 @@ def noise_floor_problem(n_blocks: int) -> str | None:
         f"pixels ({MIN_NOISE_BLOCKS} are needed), too few to tell what the noise-free image "
         "would score against it"
     )
+
+
+def noise_structure_problem(
+    pixels: np.ndarray, nlf: NoiseLevelFunction, *, sigma: float, rms: float
+) -> str | None:
+    """Say why the reference's measured noise is mostly its structure, or return None.
+
+    On a noise-free reference (a phantom, a simulation's clean input) the noise-level
+    function measures edges and texture as noise, and :func:`noise_free_psnr` then
+    states a ceiling that images beat by 10 dB and more. Taken as structure where both
+    tests fail: the rms by intensity over the image is more than
+    :data:`STRUCTURE_RMS_RATIO` times the global estimate, and averaging 2 x 2 pixels
+    leaves more of it than :data:`~core.noise.correlation.MAX_BINNED_RATIO`, as
+    ``xray-denoise info`` tells correlated noise
+    (:func:`core.noise.correlation.binned_noise_ratio`). Either alone fails on noisy
+    references: the first on
+    phantoms of 1,000 to 20,000 quanta, whose noise grows with attenuation, the second
+    on small ones, whose binned estimate scatters (1.0 on a 128 px phantom of 2,000).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        The reference.
+    nlf : NoiseLevelFunction
+        Its noise-level function (:attr:`core.noise.NoiseEstimate.nlf`).
+    sigma : float
+        Its global noise estimate (:attr:`core.noise.NoiseEstimate.sigma`).
+    rms : float
+        Its rms noise by intensity over the image, which gives :func:`noise_free_psnr`.
+
+    Returns
+    -------
+    str or None
+        One line (no capital, no full stop), or None where the noise may be noise.
+    """
+    if not rms > STRUCTURE_RMS_RATIO * sigma:
+        return None
+    ratio = binned_noise_ratio(pixels, nlf)
+    if ratio is None or ratio <= MAX_BINNED_RATIO:
+        return None
+    times = f"{rms / sigma:.2g} times" if sigma > 0 else "many times"
+    return (
+        "what was measured as the reference's noise looks like its structure (a noise-free "
+        f"reference's edges, say): its rms by intensity, {rms:.4g}, is {times} its global "
+        f"estimate, {sigma:.4g}, and averaging 2 x 2 pixels leaves {ratio:.2f} of it where "
+        f"noise would leave {WHITE_BINNED_RATIO:g}"
+    )
+
+
+def noise_floor_exceeded(floor: float, scores: Iterable[float]) -> str | None:
+    """Say why :func:`noise_free_psnr` is not to be given where images beat it, or None.
+
+    No image should score much above what the noise-free image scores against the
+    reference: one that does by more than :data:`CEILING_MARGIN_DB` shows that what
+    was measured as the reference's noise is not (all) noise, the structure of a
+    noise-free reference say, and the figure would mislead. An image made from the
+    reference (a dose simulated from it) keeps its noise and may score far above the
+    figure, which is then right: leave such images out of `scores` where that is known.
+
+    Parameters
+    ----------
+    floor : float
+        :func:`noise_free_psnr` over a scope.
+    scores : iterable of float
+        The PSNR of each image compared over that scope (an infinite one, of an image
+        identical to the reference, or an unknown one, NaN, is left out).
+
+    Returns
+    -------
+    str or None
+        One line (no capital, no full stop), or None where no image beats it so.
+    """
+    best = max((s for s in scores if math.isfinite(s)), default=-math.inf)  # not identical
+    if not best > floor + CEILING_MARGIN_DB:
+        return None
+    return (
+        f"a compared image scores {format_psnr(best)} dB, more than {CEILING_MARGIN_DB:g} dB "
+        f"above the {format_psnr(floor)} dB that the reference's measured noise gives: that "
+        "noise is not all noise (the structure of a noise-free reference, say), or the image "
+        "keeps it (one made from the reference)"
+    )
+
+
+def reference_noise_problem(
+    pixels: np.ndarray,
+    noise: NoiseEstimate,
+    *,
+    data_range: float,
+    exclude: np.ndarray | None = None,
+) -> str | None:
+    """Say why :func:`noise_free_psnr` is not to be given against a reference, or None.
+
+    Its noise estimate rests on too few blocks (:func:`noise_floor_problem`), or what
+    it measured is the reference's structure (:func:`noise_structure_problem`, on the
+    rms over the whole image). A compared image beating the figure is told per scope,
+    by :func:`noise_floor_exceeded`.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        The reference.
+    noise : NoiseEstimate
+        Its noise estimate.
+    data_range : float
+        Span of possible values, as for :func:`noise_free_psnr`.
+    exclude : ndarray of bool, optional
+        True at padding, left out.
+
+    Returns
+    -------
+    str or None
+        One line (no capital, no full stop), or None where the figure can be given.
+    """
+    few = noise_floor_problem(noise.nlf.n_blocks)
+    if few is not None:
+        return few
+    whole = noise_free_psnr(pixels, noise.sigma_at, data_range=data_range, exclude=exclude)
+    rms = 0.0 if math.isinf(whole) else data_range / 10 ** (whole / 20)
+    return noise_structure_problem(pixels, noise.nlf, sigma=noise.sigma, rms=rms)

@@ -13,8 +13,10 @@ from core.metrics import (
     Region,
     compare_keeping_small_region,
     format_psnr,
-    noise_floor_problem,
+    noise_floor_exceeded,
     noise_free_psnr,
+    padding_only_problem,
+    reference_noise_problem,
 )
 from core.noise import NoiseEstimate, estimate_noise_sigma
 from core.noise.value_range import metric_range, metric_range_problem
@@ -38,10 +40,12 @@ class Comparison:
         Where the metrics' data range comes from, e.g. ``"the reference's 12-bit
         stored range"`` (:attr:`core.image.XrayImage.data_range_source`).
     noise_free_psnr_problem : str or None
-        Why `noise_free_psnr` is unknown (:func:`core.metrics.noise_floor_problem`, or
-        the reference's noise not measurable); None where it is given.
+        Why `noise_free_psnr` is unknown (:func:`core.metrics.reference_noise_problem`,
+        :func:`core.metrics.noise_floor_exceeded`, or the reference's noise not
+        measurable); None where it is given or the scope holds only padding.
     data_range_warning : str or None
-        That the data range rests on a few of the reference's pixels, a hot one say
+        That the data range rests on a few pixels, a hot one say, or that a compared
+        image's values reach beyond it
         (:func:`core.noise.value_range.metric_range_problem`); None otherwise.
     """
 
@@ -98,7 +102,15 @@ def noise_floor_text(
     Returns
     -------
     str
+        Where `psnr_db` is infinite, that the reference has no noise there and the
+        noise-free image scores ``inf dB``.
     """
+    if math.isinf(psnr_db):  # all clipped, or no noise by its noise-level function
+        return (
+            "The reference has no noise of its own over the image by its noise-level function "
+            f"(rms 0, pixel values): the noise-free image would score inf dB PSNR against "
+            f"it{elsewhere}."
+        )
     estimate = (
         ""
         if reference_sigma is None
@@ -195,11 +207,16 @@ def comparisons(
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
 
     Over the whole image and, if given, over `region`; the data range is the
-    reference's (:func:`core.noise.value_range.metric_range`: the range of its data's
-    own bits, or the span of floating-point values outside [0, 1]), and each row says
-    which, and whether a few of the reference's pixels set it. With the
-    reference's noise estimate, each scope also gets the PSNR of the noise-free image.
-    The reference's padding (DICOM PixelPaddingValue) is left out of every number.
+    reference's (:func:`core.noise.value_range.metric_range`: the range of the bits
+    its data and the compared images' need, or the span of floating-point values
+    outside [0, 1]), and each row says which, and whether a few pixels set it or a
+    compared image's values reach beyond it. With the reference's noise estimate,
+    each scope also gets the PSNR of the noise-free image, unless that estimate is of
+    the reference's structure or an image not made from the reference beats the figure
+    by over 3 dB (:func:`core.metrics.noise_floor_exceeded`). The reference's padding (DICOM
+    PixelPaddingValue) is left out of every number; a scope of padding only gets rows
+    of unknown metrics saying so (:meth:`core.metrics.QualityMetrics.unknown`), and
+    the other scope's rows are kept.
 
     Parameters
     ----------
@@ -227,43 +244,85 @@ def comparisons(
     if denoised is not None:
         tests.append(("denoised vs reference", denoised))
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
-    (data_range, words), padding = metric_range(reference), reference.padding_mask
+    images = [test for _, test in tests]
+    made = [_made_from(test, reference) for test in images]  # they keep its noise
+    (data_range, words), padding = metric_range(reference, *images), reference.padding_mask
     source = f"the reference's {words}"
-    range_warning = metric_range_problem(reference)
-    rows = []
+    range_warning = metric_range_problem(reference, *images)
     problem = (
         UNMEASURABLE_NOISE
         if reference_noise is None
-        else noise_floor_problem(reference_noise.nlf.n_blocks)
-    )
-    for scope in scopes:
-        floor = (
-            None
-            if reference_noise is None or problem
-            else noise_free_psnr(
-                reference.pixels,
-                reference_noise.sigma_at,
-                data_range=data_range,
-                region=scope,
-                exclude=padding,
-            )
+        else reference_noise_problem(
+            reference.pixels, reference_noise, data_range=data_range, exclude=padding
         )
-        rows += [
-            Comparison(
-                label=label,
-                scope="image" if scope is None else scope.as_text(),
-                metrics=compare_keeping_small_region(
+    )
+    rows = []
+    for scope in scopes:
+        nothing = padding_only_problem(padding, region=scope)
+        if nothing is not None:  # its rows say so; the other scope's are kept
+            excluded = int(np.count_nonzero(padding if scope is None else scope.crop(padding)))
+            unknown = QualityMetrics.unknown(
+                nothing, data_range=data_range, region=scope, excluded=excluded
+            )
+            metrics, floor, floor_problem = [unknown] * len(tests), None, problem
+        else:
+            metrics = [
+                compare_keeping_small_region(
                     reference.pixels,
                     test.pixels,
                     data_range=data_range,
                     region=scope,
-                    exclude=reference.padding_mask,
-                ),
+                    exclude=padding,
+                )
+                for test in images
+            ]
+            floor, floor_problem = _floor(reference, reference_noise, problem, data_range, scope)
+            if floor is not None:  # an image beating it shows it wrong, unless made from it
+                scores = [m.psnr for m, own in zip(metrics, made, strict=True) if not own]
+                floor_problem = noise_floor_exceeded(floor, scores)
+                floor = None if floor_problem else floor
+        rows += [
+            Comparison(
+                label=label,
+                scope="image" if scope is None else scope.as_text(),
+                metrics=m,
                 noise_free_psnr=floor,
                 data_range_source=source,
-                noise_free_psnr_problem=problem,
+                noise_free_psnr_problem=floor_problem,
                 data_range_warning=range_warning,
             )
-            for label, test in tests
+            for (label, _), m in zip(tests, metrics, strict=True)
         ]
     return rows
+
+
+def _made_from(image: XrayImage, reference: XrayImage) -> bool:
+    """Say whether an image was made from the reference (a dose simulated from it, say).
+
+    Such an image keeps the reference's own noise, so it may score far above the
+    noise-free image's PSNR against it (44.5 dB against 33.6 on a 96 px phantom of
+    2,000 quanta simulated at a quarter of its dose): no sign that the figure is wrong.
+    It carries the reference's file hash and frame (:meth:`XrayImage.with_pixels`).
+    """
+    digest = reference.source_sha256
+    return digest is not None and image.source_sha256 == digest and image.frame == reference.frame
+
+
+def _floor(
+    reference: XrayImage,
+    noise: NoiseEstimate | None,
+    problem: str | None,
+    data_range: float,
+    scope: Region | None,
+) -> tuple[float | None, str | None]:
+    """Return the noise-free image's PSNR over a scope, or None and why it is unknown."""
+    if noise is None or problem:
+        return None, problem
+    floor = noise_free_psnr(
+        reference.pixels,
+        noise.sigma_at,
+        data_range=data_range,
+        region=scope,
+        exclude=reference.padding_mask,
+    )
+    return floor, None

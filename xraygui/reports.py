@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -125,6 +126,7 @@ CSV_COLUMNS = (
     "data_range_warning",
     "tile_sizes",
     "tile_overlap",
+    "metrics_problem",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -162,7 +164,9 @@ class ReportContent:
     metrics : list of dict
         One dict per comparison (label, scope, MSE, PSNR, SSIM, data range and where
         it comes from, and the PSNR the noise-free image would score against the
-        reference there, and the reference's rms noise that gives it).
+        reference there, ``noise_free_psnr_infinite`` where that is infinite, and the
+        reference's rms noise that gives it; ``problem`` where the metrics are unknown,
+        of a region of padding only say).
     thumbnails : dict of str to ndarray
         ``"before"``, ``"after"``, ``"residual"`` and, where the run had uncertainty
         samples, ``"uncertainty"`` grey levels in [0, 1].
@@ -198,6 +202,8 @@ class ReportContent:
     identifiers : bool
         Whether the report names the patient, the files and the UIDs; without,
         :func:`default_stem` names its files by the source's hash, not its name.
+    metrics_problem : str or None
+        Why there are no metrics although there is a reference; None otherwise.
     """
 
     source: str
@@ -218,6 +224,7 @@ class ReportContent:
     residual_spread: float | None = None
     uncertainty: dict[str, Any] | None = None
     identifiers: bool = False
+    metrics_problem: str | None = None
 
     @classmethod
     def from_session(
@@ -340,6 +347,7 @@ class ReportContent:
                     **r.metrics.to_dict(),
                     "data_range_source": r.data_range_source,
                     "noise_free_psnr": finite_or_none(r.noise_free_psnr),
+                    "noise_free_psnr_infinite": r.noise_free_psnr == math.inf,
                     "noise_free_rms": r.noise_free_rms,
                     "noise_free_psnr_problem": r.noise_free_psnr_problem,
                     "data_range_warning": r.data_range_warning,
@@ -358,6 +366,7 @@ class ReportContent:
             residual_spread=spread,
             uncertainty=uncertainty,
             identifiers=include_identifiers,
+            metrics_problem=None if reference is None or rows else _no_metrics(reference, image),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -388,6 +397,8 @@ class ReportContent:
             report["patient"] = self.patient
         if self.note is not None:
             report["note"] = self.note
+        if self.metrics_problem is not None:
+            report["metrics_problem"] = self.metrics_problem
         return report
 
     def csv_rows(self) -> list[dict[str, Any]]:
@@ -442,7 +453,7 @@ class ReportContent:
             },
         }
         if not self.metrics:
-            return [common]
+            return [{**common, "metrics_problem": self.metrics_problem}]
         return [
             {
                 **common,
@@ -454,14 +465,25 @@ class ReportContent:
                 "ssim_problem": m.get("ssim_problem"),
                 "data_range": m["data_range"],
                 "data_range_source": m.get("data_range_source"),
-                "noise_free_psnr_db": m.get("noise_free_psnr"),
+                "noise_free_psnr_db": "inf"
+                if m.get("noise_free_psnr_infinite")
+                else m.get("noise_free_psnr"),
                 "noise_free_rms": m.get("noise_free_rms"),
                 "noise_free_psnr_problem": m.get("noise_free_psnr_problem"),
                 "data_range_warning": m.get("data_range_warning"),
                 "padding_pixels_left_out": m.get("excluded", 0),
+                "metrics_problem": m.get("problem"),
             }
             for m in self.metrics
         ]
+
+
+def _no_metrics(reference: XrayImage, image: XrayImage) -> str:
+    """Say why a session with a reference has no metrics, for the report."""
+    if reference.shape != image.shape:
+        (rows, cols), (our_rows, our_cols) = reference.shape, image.shape
+        return f"the reference is {cols} x {rows} px, the image {our_cols} x {our_rows} px"
+    return "they could not be computed for these images (the app said why when it tried)"
 
 
 def simulation_settings(dose: LowDoseSettings) -> dict[str, Any]:
@@ -726,6 +748,8 @@ def _render_pdf(content: ReportContent, pages: int | None) -> tuple[bytes, int]:
         )
     )
     painter = QPainter(writer)
+    # Images as Flate, not JPEG, which moved the residual's grey levels by up to 10 of 255.
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
     try:
         layout = _PageLayout(painter, writer, pages)
         _paint_report(layout, content)
@@ -991,24 +1015,32 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
         padding = max(m.get("excluded", 0) for m in content.metrics)
         if padding:
             line(f"The reference's padding ({padding} pixels) is left out of these numbers.")
+        unknown = dict.fromkeys(m.get("problem") for m in content.metrics if m.get("problem"))
+        for problem in unknown:
+            line(f"Metrics unavailable: {problem}.")
         for problem in dict.fromkeys(m.get("ssim_problem") for m in content.metrics):
-            if problem:
+            if problem and problem not in unknown:
                 line(f"SSIM unknown: {problem}.")
-        floors = {m["scope"]: m["noise_free_psnr"] for m in content.metrics}
+        floors = {
+            m["scope"]: math.inf if m.get("noise_free_psnr_infinite") else m["noise_free_psnr"]
+            for m in content.metrics
+        }
         whole = floors.pop("image", None)
         floor_problem = content.metrics[0].get("noise_free_psnr_problem")
         if whole is None and floor_problem:
             line(f"The noise-free image's PSNR against the reference is unknown: {floor_problem}.")
         elif whole is not None:
             regions = "".join(
-                f" ({_scope_text(scope)}: {value:.2f} dB)"
+                f" ({_scope_text(scope)}: {format_psnr(value)} dB)"
                 for scope, value in floors.items()
-                if value
+                if value is not None
             )
             rms = next(m["noise_free_rms"] for m in content.metrics if m["scope"] == "image")
             line(noise_floor_text(whole, rms, content.noise.get("reference"), elsewhere=regions))
-    else:
+    elif content.reference is None:
         line("No reference image: PSNR and SSIM are not available.")
+    else:
+        line(f"Metrics unavailable: {content.metrics_problem or 'none were computed'}.")
     page.y += 10
     line(f"{DISCLAIMER}.", bold=True, color="#a01010")
 

@@ -24,12 +24,14 @@ from core.metrics import (
     format_mse,
     format_psnr,
     format_ssim,
-    noise_floor_problem,
+    noise_floor_exceeded,
     noise_free_psnr,
+    padding_only_problem,
+    reference_noise_problem,
     scale_mismatch,
 )
 from core.noise import NoiseEstimate
-from core.noise.value_range import metric_range, metric_range_problem
+from core.noise.value_range import given_range_problem, metric_range, metric_range_problem
 
 NOISE_UNITS = "pixel values"
 """What the reference's noise (its std, and the rms behind the noise-free PSNR) is in: the
@@ -47,9 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         help="span of possible values (default: the reference's stored range, "
         "2**bits - 1: a DICOM's BitsStored, a PNG's sBIT, else its dtype's bits, narrowed to "
-        "the fewest bits, at least 8, holding its values where it has over 12 (12-bit data in "
-        "a 16-bit file: 4095); for floats 1.0 where they lie in [0, 1], else the reference's "
-        "maximum minus minimum)",
+        "the fewest bits, at least 8, holding its values and TEST's where it has over 12 "
+        "(12-bit data in a 16-bit file: 4095); for floats 1.0 where they lie in [0, 1], else "
+        "the reference's maximum minus minimum); one below the data's largest value is "
+        "warned of",
     )
     parser.add_argument(
         "--region",
@@ -75,7 +78,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print one JSON object: schema_version, disclaimer, software, created, "
         "reference, reference_frame (from 1), reference_sha256, test, test_frame, test_sha256, "
-        "scale_warning, data_range_warning, then the metrics",
+        "scale_warning, data_range_warning, then the metrics, reference_noise, "
+        "noise_free_psnr (null where unknown or infinite: noise_free_psnr_infinite), "
+        "noise_free_rms and noise_free_psnr_problem",
     )
     parser.set_defaults(run=run)
 
@@ -105,24 +110,33 @@ def run(args: argparse.Namespace) -> int:
     scale_warning = scale_mismatch(reference, test)
     if scale_warning is not None:
         print(f"{args.test}: warning: {scale_warning}", file=sys.stderr)
-    range_warning = None
+    padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
+    nothing = padding_only_problem(padding, region=args.region)
+    if nothing is not None:
+        raise ValueError(f"{args.reference}: {nothing}")
     if args.data_range is None:
-        data_range, words = metric_range(reference)
+        data_range, words = metric_range(reference, test)  # bits holding both's values
         source = f"the reference's {words}"
-        range_warning = metric_range_problem(reference)  # a hot pixel setting it, say
-        if range_warning is not None:
-            print(f"{args.reference}: warning: {range_warning}", file=sys.stderr)
+        range_warning = metric_range_problem(reference, test)  # a hot pixel setting it, say
     else:
         data_range, source = args.data_range, "given"
-    padding = reference.padding_mask  # DICOM PixelPaddingValue: no anatomy, left out
-    result = compare_keeping_small_region(
+        range_warning = given_range_problem(data_range, reference, test)
+    result = compare_keeping_small_region(  # refuses a data range out of reach first
         reference.pixels, test.pixels, data_range=data_range, region=args.region, exclude=padding
     )
+    if range_warning is not None:
+        print(f"{args.reference}: warning: {range_warning}", file=sys.stderr)
     try:
         noise = NoiseEstimate.of_image(reference)
     except ValueError:
         noise = None
-    problem = None if noise is None else noise_floor_problem(noise.nlf.n_blocks)
+    problem = (
+        None
+        if noise is None
+        else reference_noise_problem(
+            reference.pixels, noise, data_range=data_range, exclude=padding
+        )
+    )
     floor = (
         None
         if noise is None or problem
@@ -134,6 +148,12 @@ def run(args: argparse.Namespace) -> int:
             exclude=padding,
         )
     )
+    rms = None
+    if floor is not None:
+        problem = noise_floor_exceeded(floor, [result.psnr])  # a noise-free reference's
+        floor = None if problem else floor
+    if floor is not None:
+        rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0
     if args.json:
         values = {
             **provenance(),
@@ -150,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         values["data_range_source"] = source
         values["reference_noise"] = None if noise is None else noise.sigma
         values["noise_free_psnr"] = finite_or_none(floor)
+        values["noise_free_psnr_infinite"] = floor == math.inf
+        values["noise_free_rms"] = rms
         values["noise_free_psnr_problem"] = problem
         say(json.dumps(values))
         return 0
@@ -172,7 +194,6 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         where = "the region" if result.region else "the image"
-        rms = data_range / 10 ** (floor / 20) if math.isfinite(floor) else 0.0
         say(
             f"the reference's own noise, in {NOISE_UNITS}: std {noise.sigma:.4g} (its "
             f"estimate; it varies with intensity, rms {rms:.4g} over {where}); against it the "

@@ -53,7 +53,10 @@ def test_metrics_json_records_the_scale_warning(pair, tmp_path, capsys):
     captured = capsys.readouterr()
     warning = json.loads(captured.out)["scale_warning"]
     assert warning.startswith("its values are on another scale than the reference's")
-    assert captured.err.strip() == f"{sixteen}: warning: {warning}"
+    assert f"{sixteen}: warning: {warning}" in captured.err.splitlines()
+    # Its values, up to 59110, also lie beyond the 8-bit reference's range: said too.
+    beyond = json.loads(captured.out)["data_range_warning"]
+    assert beyond.startswith("a compared image's values, 5140 to 59110, reach beyond")
 
 
 def test_identical_images_are_flagged_and_printed_as_inf(pair, capsys):

@@ -16,9 +16,10 @@ from core.image import StoredMapping, Window, XrayImage
 from core.noise.value_range import metric_range_problem, value_range
 
 HOT = (
-    "its range of values, 0 to 65535 in 16 bits, rests on 1 of its 16384 pixels (those "
-    "needing the 16th bit): if they are outliers, the data range is off by a factor of 16"
+    "its range of values, 0 to 65535 in 16 bits, rests on 2 of the 32768 pixels compared "
+    "(those needing the 16th bit): if they are outliers, the data range is off by a factor of 16"
 )
+"""The warning on the pair: the bits hold both images' values, so both hot pixels count."""
 
 
 @pytest.fixture
@@ -51,14 +52,19 @@ def test_metrics_warn_on_stderr_and_in_the_json(pair, capsys):
 
 def test_no_warning_without_the_hot_pixel_or_with_a_given_range(pair, tmp_path, capsys):
     reference, test = pair
-    clean = tmp_path / "clean.tif"
-    pixels = tifffile.imread(reference)
-    pixels[5, 5] = 2000
-    tifffile.imwrite(clean, pixels)
-    assert main(["metrics", str(clean), str(test), "--json"]) == 0
+    clean, clean_test = tmp_path / "clean.tif", tmp_path / "clean_test.tif"
+    for path, cleaned in ((reference, clean), (test, clean_test)):
+        pixels = tifffile.imread(path)
+        pixels[5, 5] = 2000
+        tifffile.imwrite(cleaned, pixels)
+    assert main(["metrics", str(clean), str(clean_test), "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["data_range_warning"] is None and captured.err == ""
-    assert main(["metrics", str(reference), str(test), "--json", "--data-range", "4095"]) == 0
+    # The test image's hot pixel alone sets the range now (the bits hold both images').
+    assert main(["metrics", str(clean), str(test), "--json"]) == 0
+    warning = json.loads(capsys.readouterr().out)["data_range_warning"]
+    assert "rests on 1 of the 32768 pixels compared" in warning
+    assert main(["metrics", str(reference), str(test), "--json", "--data-range", "65535"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["data_range_warning"] is None and captured.err == ""
 
