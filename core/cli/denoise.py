@@ -10,7 +10,8 @@ from 1 as DICOM numbers frames and as ``--frame N`` takes them (a single-frame i
 ``DIR/<stem>.<format>``); the frames of one DICOM form one new
 derived series, InstanceNumber 1 to N in frame order. Other DICOM outputs of one source
 series form one derived series, each keeping its source's InstanceNumber
-(:func:`core.io.dicom_write.derived_series_uid`). A PNG's or TIFF's description ends
+(:func:`core.io.dicom_write.derived_series_uid`); a batch resumed with ``--skip-existing``
+adds them to the derived series of the outputs it keeps. A PNG's or TIFF's description ends
 with the SHA-256 and frame of its input (:mod:`core.io.source_record`), as a derived DICOM's
 SourceImageSequence references its source: ``--skip-existing`` keeps an output only if
 it was made from the same input and frame, and warns where its description records other
@@ -309,14 +310,12 @@ def run(args: argparse.Namespace) -> int:
         tiles,
     )
     batch = _Batch(args.skip_existing, {resolved(path) for path in paths}, report, run_record)
-    derived_series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
     every_frame = args.frame == ALL_FRAMES
     try:
         for path in files:
             first = last = frame = 0 if every_frame or args.frame is None else args.frame
-            series_uid = DerivedSeriesUID()  # of the frames of a DICOM written with --frame all
             while frame <= last:
                 destination = None
                 try:
@@ -326,7 +325,9 @@ def run(args: argparse.Namespace) -> int:
                         stems, path, frame, every_frame, args.output_dir
                     )
                     image = None
-                    if destination is None or not _kept(destination, path, frame, batch):
+                    if destination is None or not _kept(
+                        destination, path, frame, batch, frames=every_frame
+                    ):
                         with collecting_warnings() as notes:
                             image = read_numbered(path, frame)
                         if frame == first:  # the later frames' are the same (colour, say)
@@ -338,7 +339,7 @@ def run(args: argparse.Namespace) -> int:
                             stem = frame_stem(stems, path, frame) if many else stems[path]
                             folder = args.output_dir
                             destination = output_path(stem, path, image.source_format, folder)
-                            if _kept(destination, path, frame, batch):
+                            if _kept(destination, path, frame, batch, frames=many):
                                 image = None
                         elif many and args.frame is None:
                             tqdm.write(
@@ -356,9 +357,10 @@ def run(args: argparse.Namespace) -> int:
                             else path.name
                         )
                         if every_frame and many:  # a series of the file's frames
-                            series = (series_uid, frame + 1)
+                            uid = batch.frame_series.setdefault(path, DerivedSeriesUID())
+                            series = (uid, frame + 1)
                         else:  # the source series', numbered as in it
-                            series = (derived_series_uid(image, derived_series), None)
+                            series = (derived_series_uid(image, batch.derived_series), None)
                         source = _recorded_source(destination, image)
                         result = _denoise_into(
                             image,
@@ -490,13 +492,17 @@ class RunRecord:
     tiles: str | None = None
 
     @classmethod
-    def of_output(cls, destination: Path) -> RunRecord | None:
+    def of_output(
+        cls, destination: Path, header: pydicom.Dataset | None = None
+    ) -> RunRecord | None:
         """Read the record of an existing output's description, or None.
 
         Parameters
         ----------
         destination : Path
             A DICOM, PNG or TIFF output; only its header or description is read.
+        header : Dataset, optional
+            A DICOM output's header, read already (:func:`_dicom_header`).
 
         Returns
         -------
@@ -506,9 +512,8 @@ class RunRecord:
             cannot be read.
         """
         if destination.suffix.lower() in DICOM_SUFFIXES:
-            try:
-                header = pydicom.dcmread(destination, force=True, stop_before_pixels=True)
-            except Exception:  # noqa: BLE001 (a probe of a file in the way: no record)
+            header = _dicom_header(destination) if header is None else header
+            if header is None:
                 return None
             text = str(header.get("DerivationDescription") or "")
         else:
@@ -580,6 +585,11 @@ class _Batch:
         What the outputs of this run record of it, for those kept to be compared with.
     written : set of Path
         The outputs written so far.
+    derived_series : dict of str to str
+        The derived SeriesInstanceUIDs (:class:`DerivedSeriesUID`) by source
+        SeriesInstanceUID (:func:`core.io.dicom_write.derived_series_uid`).
+    frame_series : dict of Path to DerivedSeriesUID
+        The derived series of the frames of each DICOM input written with ``--frame all``.
     """
 
     skip_existing: bool
@@ -587,6 +597,28 @@ class _Batch:
     report: DenoiseReport
     run: RunRecord
     written: set[Path] = field(default_factory=set)
+    derived_series: dict[str, str] = field(default_factory=dict)
+    frame_series: dict[Path, DerivedSeriesUID] = field(default_factory=dict)
+
+    def join_series(self, path: Path, kept: pydicom.Dataset, *, frames: bool) -> None:
+        """Let the outputs of `path`'s series still to be written join kept output `kept`'s.
+
+        A resumed batch adds to the derived series an earlier run began, with its
+        SeriesInstanceUID, SeriesDate/Time and SeriesNumber
+        (:meth:`DerivedSeriesUID.of_instance`), rather than beginning another: that of
+        `path`'s frames where `frames` (``--frame all`` on a multi-frame input), else that
+        of `path`'s source series. A series this run has begun already is kept.
+        """
+        series = DerivedSeriesUID.of_instance(kept)
+        if series is None:
+            return
+        if frames:
+            self.frame_series.setdefault(path, series)
+            return
+        source = _dicom_header(path)
+        source_uid = "" if source is None else str(source.get("SeriesInstanceUID") or "")
+        if source_uid:
+            self.derived_series.setdefault(source_uid, series)
 
     def sha256(self, path: Path) -> str:
         """Return the SHA-256 of input `path` as it is now (the report's, read once).
@@ -614,14 +646,23 @@ def _recorded_source(destination: Path, image: XrayImage) -> str:
     return source_record(image.source_sha256, image.frame)
 
 
-def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
+def _dicom_header(path: Path) -> pydicom.Dataset | None:
+    """Return a DICOM file's header, or None where it cannot be read (a probe)."""
+    try:
+        return pydicom.dcmread(path, force=True, stop_before_pixels=True)
+    except Exception:  # noqa: BLE001 (a probe of a file in the way: no header)
+        return None
+
+
+def _kept(destination: Path, path: Path, frame: int, batch: _Batch, *, frames: bool) -> bool:
     """Whether `destination` exists and is kept (``--skip-existing``), `path` not denoised.
 
     It is kept only if it was made from frame `frame` of `path`
     (:func:`core.io.source_record.made_from`), a ``.npy`` by its name alone (it records
     nothing), with a warning; one whose description records other denoising settings
-    than this run's (:class:`RunRecord`), or none, is kept with a warning. Only headers
-    and descriptions are read, never pixels.
+    than this run's (:class:`RunRecord`), or none, is kept with a warning. A DICOM kept
+    gives its derived series to the outputs still to be written (:meth:`_Batch.join_series`;
+    of `path`'s frames where `frames`). Only headers and descriptions are read, never pixels.
 
     Raises
     ------
@@ -645,7 +686,10 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
     problem = made_from(destination, path, frame, lambda: batch.sha256(path))
     if problem:
         raise XrayError(f"{path}: {destination} {problem}; {RESUME_HINT}")
-    recorded = RunRecord.of_output(destination)
+    header = _dicom_header(destination) if destination.suffix.lower() in DICOM_SUFFIXES else None
+    if header is not None:
+        batch.join_series(path, header, frames=frames)
+    recorded = RunRecord.of_output(destination, header)
     if recorded is None or batch.run.differs_from(recorded):
         made = (
             "its description records no denoising settings to compare with this run's"

@@ -23,6 +23,8 @@ from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
 from core.errors import XrayError
 from core.image import VoiLut, XrayImage
+from core.io.dicom_read import MODALITY_LUT_INPUT_BITS, MODALITY_LUT_TYPE
+from core.io.safe_text import text_safe
 from core.noise import (
     DEFAULT_ELECTRONIC_NOISE,
     LowDoseSettings,
@@ -79,8 +81,10 @@ def describe(image: XrayImage) -> dict[str, Any]:
     Returns
     -------
     dict
-        File, ``frame`` (from 1, as DICOM numbers frames) of ``frames``, size, bits,
-        photometric, modality, transfer syntax, what is shown by default
+        File, ``frame`` (from 1, as DICOM numbers frames) of ``frames``, size, bits
+        (``bits_stored``: the file's BitsStored, also where a Modality LUT Sequence was
+        applied, whose unit is then ``modality_lut_type``, else None), photometric,
+        modality, transfer syntax, what is shown by default
         (``default_view``: ``"window"``, or ``"voi_lut"`` for the first of
         ``voi_luts``), the image's window (:attr:`XrayImage.window`) with its VOI LUT
         function, every window the file names and every VOI LUT table it carries
@@ -112,7 +116,8 @@ def describe(image: XrayImage) -> dict[str, Any]:
         "columns": cols,
         "frame": image.frame + 1,
         "frames": image.n_frames,
-        "bits_stored": image.mapping.bits_stored,
+        "bits_stored": meta.get(MODALITY_LUT_INPUT_BITS, image.mapping.bits_stored),
+        "modality_lut_type": meta.get(MODALITY_LUT_TYPE),
         "signed": image.mapping.signed,
         "photometric": image.photometric,
         "modality": meta.get("Modality"),
@@ -234,7 +239,7 @@ def _model(noise: NoiseEstimate, values: ValueRange) -> tuple[str | None, str | 
         nlf = noise.nlf
         return SIGNAL_INDEPENDENT, (
             f"{SIGNAL_INDEPENDENT}, std {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} over "
-            f"intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g} ({problem})"
+            f"intensities {nlf.intensities[0]:.5g} to {nlf.intensities[-1]:.5g} ({problem})"
         )
     return NO_RADIOGRAPH_DETECTOR, f"{NO_RADIOGRAPH_DETECTOR} ({problem})"
 
@@ -280,7 +285,13 @@ def _padding_text(padding: dict[str, Any] | None) -> str:
 
 
 def _units(summary: dict[str, Any]) -> str:
-    """Say what the values are: ``"rescaled: stored x 1 - 1024"``, or ``"stored values"``."""
+    """Say what the values are: ``"rescaled: stored x 1 - 1024"``, or ``"stored values"``.
+
+    The outputs of an applied Modality LUT Sequence are ``"Modality LUT output, unit OD"``
+    (say), not stored values.
+    """
+    if summary["modality_lut_type"] is not None:
+        return f"Modality LUT output, unit {summary['modality_lut_type']}"
     slope, intercept = summary["rescale_slope"], summary["rescale_intercept"]
     if (slope, intercept) == (1.0, 0.0):
         return "stored values"
@@ -343,7 +354,12 @@ def _as_text(summary: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print a summary of every file; exit 2 if any could not be read."""
+    """Print a summary of every file; exit 2 if any could not be read.
+
+    A file that cannot be read gets a line on stderr and, with ``--json``, a record of
+    the provenance, ``file`` and ``error`` (that line's reason), as ``denoise --json``
+    records a failure.
+    """
     failures = 0
     # A bar over files only if there are several, and only on a terminal (disable=None).
     several = None if len(args.files) > 1 else True
@@ -355,6 +371,9 @@ def run(args: argparse.Namespace) -> int:
         except XrayError as error:
             tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
             failures += 1
+            if args.json:
+                record = {"file": text_safe(str(path)), "error": text_safe(str(error))}
+                say(json.dumps({**provenance(), **record}))
             continue
         if args.json:
             # Of the bytes read and described, not of the file as it may be by now.

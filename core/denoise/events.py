@@ -228,7 +228,7 @@ class DenoiseResult:
             mid_blocks 6, cosine-v1), sha256 3f2a...: DDIM, 1 step, strength 1,
             4 views, bfloat16 on CPU; noise estimated
             from the image: sigma 12.1 (from 8.02 to 19.7 over intensities
-            310-3650), t* 41.3; tile 512 overlap 64; pixel-scale noise left 1.9
+            310 to 3650), t* 41.3; tile 512 overlap 64; pixel-scale noise left 1.9
             (white-noise estimate; not the remaining error, which is correlated)"``.
         """
         weights = f"sha256 {self.model_sha256[:16]}" if self.model_sha256 else "unsaved weights"

@@ -74,6 +74,14 @@ _WHOLE_WORDS = (*NATIVE_SYNTAXES, RLELossless)
 
 register_plugin()  # before any decoding: imagecodecs decodes JPEG and JPEG-LS frames
 
+MODALITY_LUT_TYPE = "ModalityLUTType"
+"""The metadata key of an image whose Modality LUT Sequence was applied: the table's unit
+(its ModalityLUTType, ``"US"`` without one). The pixels, and the mapping's bits, are the
+table's outputs; :data:`MODALITY_LUT_INPUT_BITS` keeps the file's own BitsStored."""
+MODALITY_LUT_INPUT_BITS = "ModalityLUTInputBits"
+"""The metadata key of the file's BitsStored, of the stored values an applied Modality LUT
+Sequence took (:data:`MODALITY_LUT_TYPE`)."""
+
 METADATA_KEYWORDS = (
     "Modality",
     "SOPClassUID",
@@ -293,6 +301,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         ds.BitsStored, ds.HighBit, bits_stored = fitted, fitted - 1, fitted
 
     padding = None
+    applied: dict[str, Any] = {}  # what an applied Modality LUT leaves in the metadata
     if photometric in MONOCHROME and stored.ndim == 2:
         padding = _padding(ds, stored, signed)
         modality_lut = _modality_lut(path, ds, syntax, signed)
@@ -302,7 +311,10 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
             stored = modality_lut.look_up(stored)
             mapping = StoredMapping(bits_stored=modality_lut.bits)
             padding = None if padding is None else _padding_through(padding, modality_lut)
-            _replace_modality_lut(ds)
+            applied = {
+                MODALITY_LUT_TYPE: _replace_modality_lut(ds),
+                MODALITY_LUT_INPUT_BITS: bits_stored,
+            }
         pixels = mapping.to_pixels(stored)
     elif photometric == PALETTE and stored.ndim == 2:
         rgb = apply_color_lut(stored, ds)
@@ -344,7 +356,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         padding=padding,
         frame=frame,
         n_frames=n_frames,
-        metadata=_metadata(ds, syntax),
+        metadata={**_metadata(ds, syntax), **applied},
         dataset=ds,
     )
 
@@ -814,16 +826,17 @@ def _modality_lut(path: Path, ds: Dataset, syntax: UID, signed: bool) -> Lut | N
     return lut
 
 
-def _replace_modality_lut(ds: Dataset) -> None:
+def _replace_modality_lut(ds: Dataset) -> str:
     """Replace the applied Modality LUT Sequence by the identity rescale in the table's unit.
 
     The pixels hold the table's outputs, so a derived image has RescaleSlope 1,
     RescaleIntercept 0 and RescaleType the item's ModalityLUTType (``"US"``, unspecified,
-    without one): attributes that some IODs (DX, CR) require.
+    without one): attributes that some IODs (DX, CR) require. Returns that unit.
     """
     unit = " ".join(_strings(ds.ModalityLUTSequence[0].get("ModalityLUTType")))
     del ds.ModalityLUTSequence
     ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = "0", "1", unit or "US"
+    return unit or "US"
 
 
 def _padding_through(padding: Padding, lut: Lut) -> Padding:

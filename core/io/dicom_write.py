@@ -436,6 +436,8 @@ def derived_dataset(
         str(source.get("SeriesDescription", "")).strip(), operation
     )
     series_number = _derived_series_number(source)
+    if isinstance(series_uid, DerivedSeriesUID) and series_uid.number is not None:
+        series_number = series_uid.number  # a series an earlier run began
     if series_number is not None:
         ds.SeriesNumber = series_number
     elif "SeriesNumber" in source:  # one that cannot be offset is left empty (type 2)
@@ -468,15 +470,72 @@ class DerivedSeriesUID(UID):
         The UID; by default a new one.
     made : datetime, optional
         When the series was made, timezone-aware; by default now.
+    number : int, optional
+        The series' SeriesNumber, where an earlier run gave it one (:meth:`of_instance`);
+        by default the source's plus :data:`SERIES_NUMBER_OFFSET`.
     """
 
     made: datetime
+    number: int | None
 
-    def __new__(cls, value: str | None = None, made: datetime | None = None) -> DerivedSeriesUID:
+    def __new__(
+        cls, value: str | None = None, made: datetime | None = None, number: int | None = None
+    ) -> DerivedSeriesUID:
         """Return `value` (a new UID by default), made at `made` (now by default)."""
         uid = super().__new__(cls, generate_uid() if value is None else value)
         uid.made = datetime.now().astimezone() if made is None else made
+        uid.number = number
         return uid
+
+    @classmethod
+    def of_instance(cls, header: Dataset) -> DerivedSeriesUID | None:
+        """Return the derived series an instance written before is of, for more to join it.
+
+        Parameters
+        ----------
+        header : Dataset
+            A derived DICOM's header (an output kept when a batch is resumed).
+
+        Returns
+        -------
+        DerivedSeriesUID or None
+            Its SeriesInstanceUID, made at its SeriesDate/Time (in its
+            TimezoneOffsetFromUTC where valid, else local; now where they are missing
+            or not a date and time), with its SeriesNumber (None where empty); None
+            without a SeriesInstanceUID.
+        """
+        uid = str(header.get("SeriesInstanceUID") or "").strip()
+        if not uid:
+            return None
+        try:
+            number: int | None = int(header.get("SeriesNumber"))
+        except (TypeError, ValueError):
+            number = None
+        return cls(uid, _series_made(header), number)
+
+
+_DICOM_TIME = re.compile(r"(\d\d)(\d\d)?(\d\d)?(?:\.(\d{1,6}))?")
+"""A DICOM TM value: HH, then optionally MM, SS and a fraction of up to 6 digits."""
+
+
+def _series_made(header: Dataset) -> datetime | None:
+    """Return a header's SeriesDate/Time, timezone-aware, or None where either is not valid."""
+    date = str(header.get("SeriesDate") or "").strip()
+    time = _DICOM_TIME.fullmatch(str(header.get("SeriesTime") or "").strip())
+    if time is None:
+        return None
+    hours, minutes, seconds, fraction = time.groups()
+    try:
+        made = datetime.strptime(date, "%Y%m%d").replace(
+            hour=int(hours),
+            minute=int(minutes or 0),
+            second=int(seconds or 0),
+            microsecond=int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        return None
+    zone = _utc_offset(header)
+    return made.astimezone() if zone is None else made.replace(tzinfo=zone)
 
 
 def derived_series_uid(image: XrayImage, series: dict[str, str]) -> str | None:
@@ -484,7 +543,9 @@ def derived_series_uid(image: XrayImage, series: dict[str, str]) -> str | None:
 
     The images of one source series written in one run (a batch) form one derived
     series: the first gets a new :class:`DerivedSeriesUID`, kept in `series` for the
-    others, which share its SeriesDate/Time.
+    others, which share its SeriesDate/Time. A batch resumed puts in `series` first the
+    series of the outputs it keeps (:meth:`DerivedSeriesUID.of_instance`), so that the
+    rest join them.
 
     Parameters
     ----------

@@ -26,6 +26,29 @@ _PNG_GRAY_MODES = {"L": 8, "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 16}
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
+_PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+"""Samples per pixel of each PNG colour type (IHDR): gray, RGB, palette, gray+alpha, RGBA."""
+
+UNSCALED = "SignificantBitsUnscaled"
+"""The metadata key, True where a PNG held values of fewer bits than its samples (its
+sBIT's) unscaled, as :func:`core.io.raster_write.write_png` then writes them again."""
+
+_ORIENTATION = 0x0112
+"""The EXIF and TIFF Orientation tag (274)."""
+
+_UPRIGHT = {
+    2: np.fliplr,
+    3: lambda a: np.rot90(a, 2),
+    4: np.flipud,
+    5: np.transpose,
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: np.rot90(a, 2).T,
+    8: lambda a: np.rot90(a, 1),
+}
+"""How the stored rows of each Orientation value (2 to 8; 1 is upright) are turned upright
+(TIFF 6.0 tag 274, as EXIF uses it): 2 mirrored, 3 turned 180 degrees, 4 flipped, 5
+transposed, 6 turned a quarter clockwise, 7 transversed, 8 a quarter anticlockwise."""
+
 TIFF_LOSSY = {
     COMPRESSION.JPEG: "ISO_10918_1",
     COMPRESSION.OJPEG: "ISO_10918_1",
@@ -61,9 +84,13 @@ def read_png(path: Path, frame: int) -> XrayImage:
     -------
     XrayImage
         Pixels are the stored values; the mapping has 8 or 16 bits, or the
-        significant bits of a gray image's sBIT chunk, with the values brought
-        back to them (:func:`_unscaled`). The pixel spacing comes from a pHYs
-        chunk in pixels per metre, except at 72 or 96 dpi (:data:`SCREEN_DPI`).
+        significant bits of its sBIT chunk, with the values brought back to them
+        (:func:`_unscaled`); ``metadata["SignificantBitsUnscaled"]`` is True where the
+        file held them unscaled, for :func:`core.io.raster_write.write_png` to write
+        them so again. 16-bit colour keeps its 16 bits (:func:`_png16_colour`). The
+        pixel spacing comes from a pHYs chunk in pixels per metre, except at 72 or
+        96 dpi (:data:`SCREEN_DPI`). An EXIF Orientation (an eXIf chunk) is applied
+        (:func:`_upright`).
 
     Raises
     ------
@@ -72,6 +99,9 @@ def read_png(path: Path, frame: int) -> XrayImage:
         converted by the caller.
     """
     check_frame(path, frame, 1)
+    chunks = _png_chunks(path, (b"IHDR", b"sBIT", b"pHYs"))
+    depth, colour = _png_depth_and_colour(chunks.get(b"IHDR"))
+    sbit = chunks.get(b"sBIT")
     with _open_with_pillow(path, "PNG") as image:
         cols, rows = image.size
         mode = image.mode
@@ -79,13 +109,16 @@ def read_png(path: Path, frame: int) -> XrayImage:
             path,
             rows,
             cols,
-            samples=len(image.getbands()),
-            bytes_per_sample=2 if mode in _PNG_GRAY_MODES and mode != "L" else 1,
+            samples=_PNG_SAMPLES.get(colour, len(image.getbands())),
+            bytes_per_sample=2 if depth == 16 else 1,
         )
-        chunks = _png_chunks(path, (b"sBIT", b"pHYs"))
         description = str(image.info.get("Description") or "")
-        if mode in _PNG_GRAY_MODES:
-            gray, bits = _unscaled(np.asarray(image), _PNG_GRAY_MODES[mode], chunks.get(b"sBIT"))
+        orientation = image.getexif().get(_ORIENTATION)
+        unscaled = False
+        if depth == 16 and colour in (2, 4, 6):  # Pillow would give 8 bits
+            gray, bits, unscaled = _png16_colour(path, colour, sbit)
+        elif mode in _PNG_GRAY_MODES:
+            gray, bits, unscaled = _unscaled(np.asarray(image), _PNG_GRAY_MODES[mode], sbit)
         elif mode == "1":
             gray, bits = np.asarray(image.convert("L")), 8
         elif mode == "LA":
@@ -96,29 +129,67 @@ def read_png(path: Path, frame: int) -> XrayImage:
             gray, bits = luma(rgb), 8
             dropped = ", alpha dropped" if "A" in mode or "transparency" in image.info else ""
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
-    spacing = _png_spacing(chunks.get(b"pHYs"))
+    gray, spacing = _upright(path, gray, _png_spacing(chunks.get(b"pHYs")), orientation)
     image = _image(path, gray, StoredMapping(bits_stored=bits), "png", pixel_spacing=spacing)
+    if unscaled:
+        image = replace(image, metadata={**image.metadata, UNSCALED: True})
     return _described(image, description)
 
 
-def _unscaled(gray: np.ndarray, bits: int, sbit: bytes | None) -> tuple[np.ndarray, int]:
-    """Return a gray PNG's values on their own scale, and their bits, as its sBIT gives them.
+def _png_depth_and_colour(ihdr: bytes | None) -> tuple[int | None, int | None]:
+    """Return the bit depth and colour type of a PNG's IHDR chunk, or Nones if it is damaged."""
+    if ihdr is None or len(ihdr) != 13:
+        return None, None
+    return ihdr[8], ihdr[9]
+
+
+def _png16_colour(path: Path, colour: int, sbit: bytes | None) -> tuple[np.ndarray, int, bool]:
+    """Return the gray values, bits and scaling of a 16-bit gray+alpha, RGB or RGBA PNG.
+
+    Pillow opens such a file as 8-bit RGB or RGBA, losing the low bytes, so it is
+    decoded by imagecodecs: gray+alpha (colour type 4) keeps its gray channel, RGB and
+    RGBA (types 2 and 6) become their BT.601 luma rounded to 16 bits, alpha dropped,
+    with the warnings of 8-bit colour. The bits are 16, or those of the gray channel's
+    sBIT (the largest of the colour channels' for RGB), the values brought back to
+    them (:func:`_unscaled`).
+    """
+    import imagecodecs  # a dependency; missing, the caller names it
+
+    decoded = np.asarray(imagecodecs.png_decode(path.read_bytes()))
+    if decoded.ndim != 3 or decoded.shape[-1] != _PNG_SAMPLES[colour]:
+        raise ImageReadError(path, f"16-bit PNG decoded as shape {decoded.shape}")
+    if colour == 4:
+        gray = decoded[..., 0]
+        warn_converted(path, "alpha channel dropped")
+        significant = sbit[:1] if sbit else None
+    else:
+        gray = np.clip(np.rint(luma(decoded)), 0, 65535).astype(np.uint16)
+        mode = "RGB" if colour == 2 else "RGBA"
+        dropped = ", alpha dropped" if colour == 6 else ""
+        warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma){dropped}")
+        significant = bytes([max(sbit[:3])]) if sbit and len(sbit) >= 3 else None
+    return _unscaled(gray.astype(np.uint16), 16, significant)
+
+
+def _unscaled(gray: np.ndarray, bits: int, sbit: bytes | None) -> tuple[np.ndarray, int, bool]:
+    """Return a gray PNG's values on their own scale, their bits, and whether held unscaled.
 
     PNG asks for data of fewer bits to be scaled up to the sample depth, with sBIT
     naming the original depth, and a shift right by the difference gives the values
     back, whether the low bits repeat the high ones (left-bit replication, as
-    :func:`core.io.raster_write.write_png` writes) or are zero. Earlier versions of
-    this program wrote the values unscaled with sBIT: such values fit in sBIT's bits
-    and use the low bits, and are kept as they are. (Scaled values that fit in sBIT's
-    bits, those of a dark image, have zero low bits, so they are told apart; unscaled
-    values that all happen to be multiples of the shift's power of two are not.)
+    :func:`core.io.raster_write.write_png` writes) or are zero. Some writers (and earlier
+    versions of this program) write the values unscaled with sBIT: such values fit in
+    sBIT's bits and use the low bits, and are kept as they are, the third value True
+    (:data:`UNSCALED`). (Scaled values that fit in sBIT's bits, those of a dark image,
+    have zero low bits, so they are told apart; unscaled values that all happen to be
+    multiples of the shift's power of two are not.)
     """
     significant = sbit[0] if sbit else None
     if significant is None or not 1 <= significant < bits or gray.size == 0:
-        return gray, bits
+        return gray, bits, False
     shift = bits - significant
     written_unscaled = int(gray.max()) < 2**significant and bool(np.any(gray & (2**shift - 1)))
-    return (gray if written_unscaled else gray >> shift), significant
+    return (gray if written_unscaled else gray >> shift), significant, written_unscaled
 
 
 def _png_chunks(path: Path, kinds: tuple[bytes, ...]) -> dict[bytes, bytes]:
@@ -192,7 +263,8 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
     Returns
     -------
     XrayImage
-        Pixels are the decoded 8-bit values.
+        Pixels are the decoded 8-bit values, turned upright as an EXIF Orientation
+        says (:func:`_upright`).
 
     Raises
     ------
@@ -205,12 +277,43 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
         cols, rows = image.size
         mode = image.mode
         check_dimensions(path, rows, cols, samples=len(image.getbands()), bytes_per_sample=1)
+        orientation = image.getexif().get(_ORIENTATION)
         if mode == "L":
             gray = np.asarray(image)
         else:
             gray = luma(np.asarray(image.convert("RGB")))
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma)")
+    gray, _ = _upright(path, gray, None, orientation)
     return _image(path, gray, StoredMapping(bits_stored=8), "jpeg")
+
+
+def _upright(
+    path: Path,
+    values: np.ndarray,
+    spacing: tuple[float, float] | None,
+    orientation: object,
+) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """Turn `values` upright as an EXIF or TIFF Orientation (tag 274) says, with a warning.
+
+    Every viewer shows such a file turned, so it is read so; its (row, column) `spacing`
+    is swapped where rows and columns are (values 5 to 8). Outputs are written upright,
+    with no Orientation tag. Orientation 1 (upright), a missing tag and values outside
+    1 to 8 leave the values as they are.
+    """
+    try:
+        number = int(orientation)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return values, spacing
+    turn = _UPRIGHT.get(number)
+    if turn is None:
+        return values, spacing
+    warn_converted(
+        path,
+        f"turned upright as its Orientation tag says ({number}); written upright, without the tag",
+    )
+    if number >= 5 and spacing is not None:
+        spacing = spacing[1], spacing[0]
+    return np.ascontiguousarray(turn(values)), spacing
 
 
 def read_tiff(path: Path, frame: int) -> XrayImage:
@@ -218,6 +321,7 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
 
     MINISWHITE pages become ``photometric="MONOCHROME1"``; RGB and palette pages
     are converted to BT.601 luma and extra samples (alpha) dropped, with a warning.
+    A page is turned upright as its Orientation (tag 274) says (:func:`_upright`).
     The pixel spacing comes from XResolution and YResolution in pixels per
     centimetre or inch (:data:`SCREEN_DPI` excepted), not from ResolutionUnit none.
 
@@ -262,6 +366,7 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         spacing = _tiff_spacing(page)
         compression = page.compression
         description = tif.pages[0].description  # where this program writes a TIFF's
+        orientation = page.tags.valueof(274)
         data = page.asarray()
     if samples > 1 and page.planarconfig == PLANARCONFIG.SEPARATE:
         data = np.moveaxis(data, 0, -1)
@@ -284,6 +389,7 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         raise ImageReadError(
             path, f"unsupported TIFF photometric interpretation {name} with {samples} samples"
         )
+    gray, spacing = _upright(path, gray, spacing, orientation)
     image = _image(
         path,
         gray,
@@ -309,7 +415,9 @@ def _described(image: XrayImage, description: str) -> XrayImage:
     A file written from the image carries it on as the source's history
     (:func:`core.io.raster_write.source_history`), as read, not as the file holds it later.
     """
-    return replace(image, metadata={"Description": description}) if description else image
+    if not description:
+        return image
+    return replace(image, metadata={**image.metadata, "Description": description})
 
 
 def _tiff_spacing(page: tifffile.TiffPage) -> tuple[float, float] | None:

@@ -20,6 +20,7 @@ from core.io.atomic import atomic_write
 from core.io.dicom_write import NOTICE_PREFIX
 from core.io.dtypes import stored_pixels
 from core.io.notice import with_notice
+from core.io.raster_read import UNSCALED
 from core.io.source_record import described_history, joined_history
 
 DESCRIPTION_MAX = 10240
@@ -63,7 +64,9 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     left-bit replication, so that their maximum becomes 65535, and an sBIT chunk
     names their bits, as the PNG specification asks [1]_: viewers show them on the
     full range, and readers that honour sBIT (:func:`core.io.raster_read.read_png`
-    among them) shift them back to the original values.
+    among them) shift them back to the original values. Values read unscaled from a
+    PNG with an sBIT chunk (``metadata[UNSCALED]``, :func:`core.io.raster_read.read_png`)
+    are written unscaled again, with the sBIT chunk, so that their file keeps its scale.
 
     The pixel spacing, where known, goes into a pHYs chunk (whole pixels per metre).
 
@@ -118,7 +121,8 @@ def write_png(image: XrayImage, path: Path, *, description: str, overwrite: bool
     info.add_text("Software", software())
     samples = stored_pixels(image)
     if 8 < mapping.bits_stored < 16:  # 12-bit data, say, in 16-bit samples: sBIT says so
-        samples = _scaled_to_16_bits(samples, mapping.bits_stored)
+        if not image.metadata.get(UNSCALED):
+            samples = _scaled_to_16_bits(samples, mapping.bits_stored)
         info.add(b"sBIT", bytes([mapping.bits_stored]))
     spacing = _known_spacing(image)
     dpi = None if spacing is None else _png_dpi(spacing)

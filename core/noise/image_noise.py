@@ -121,5 +121,5 @@ class NoiseEstimate:
         model = self.detector.describe() if self.detector is not None else "no log detector fit"
         return (
             f"sigma {self.sigma:.4g} (from {nlf.sigmas.min():.4g} to {nlf.sigmas.max():.4g} "
-            f"over intensities {nlf.intensities[0]:.5g}-{nlf.intensities[-1]:.5g}; {model})"
+            f"over intensities {nlf.intensities[0]:.5g} to {nlf.intensities[-1]:.5g}; {model})"
         )

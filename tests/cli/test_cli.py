@@ -59,7 +59,9 @@ def test_info_reports_a_bad_file_by_name_and_goes_on(ct, tmp_path, capsys):
     captured = capsys.readouterr()
     assert "bad.dcm" in captured.err
     assert "Traceback" not in captured.err
-    assert len(captured.out.splitlines()) == 1
+    failed, described = (json.loads(line) for line in captured.out.splitlines())
+    assert failed["file"] == str(bad) and failed["error"].startswith(str(bad))
+    assert "error" not in described and described["file"] == str(ct)
 
 
 def test_info_describes_an_image_whose_noise_cannot_be_measured(ct, tmp_path, capsys):
