@@ -108,7 +108,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--sampler", choices=SAMPLERS, default="ddim", help="default ddim")
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the ddpm sampler (default %(default)s)"
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the ddpm sampler and of the uncertainty samples, 0 to 2**64-1 (one of "
+        "2**32 or more is hashed to 32 bits; default %(default)s)",
     )
     parser.add_argument(
         "--strength", type=float, default=1.0, help="noise level multiplier (default 1)"

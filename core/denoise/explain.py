@@ -18,7 +18,7 @@ import torch
 from core.denoise.domain import ModelDomain, estimate_image_noise
 from core.denoise.padding import filled_padding
 from core.diffusion.model import DiffusionModel
-from core.diffusion.sampler import StepState, generate, q_sample
+from core.diffusion.sampler import StepState, generate, q_sample, seeded_generator
 from core.image import XrayImage
 
 
@@ -71,7 +71,7 @@ def forward_process(
     t : float
         Time in ``[0, T]``.
     seed : int
-        Seed of ``eps``.
+        Seed of ``eps``, from 0 to ``2**64 - 1`` (:func:`~core.diffusion.sampler.torch_seed`).
     domain : ModelDomain or None
         The image's map to the model domain, to reuse across calls (a slider);
         :func:`forward_domain` of the image if None.
@@ -90,7 +90,7 @@ def forward_process(
     if domain is None:
         domain = forward_domain(image)
     x0 = torch.from_numpy(domain.to_model(filled_padding(image)))[None, None]
-    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    noise = torch.randn(x0.shape, generator=seeded_generator(seed))
     x_t = q_sample(model.schedule, x0, t, noise)
     return image.keeping_padding(domain.to_pixels(x_t.numpy()[0, 0], estimate=False))
 
@@ -114,7 +114,9 @@ def generate_demo(
     n_steps : int
         Network evaluations, at least 1.
     seed : int
-        Seed of ``x_T`` (and of the DDPM step noise).
+        Seed of ``x_T`` (and of the DDPM step noise), from 0 to ``2**64 - 1``: the noise
+        is drawn on the CPU (:func:`~core.diffusion.sampler.seeded_generator`), the same
+        on every device.
     sampler : {"ddim", "ddpm"}
         DDIM [2]_ or ancestral DDPM [1]_.
 
@@ -124,14 +126,19 @@ def generate_demo(
         After every step, in the model domain ``[-1, 1]`` (shape ``shape``): show
         ``x0_pred`` and ``x_t`` with a fixed window.
 
+    Raises
+    ------
+    XrayError
+        If the network's output holds NaN or infinity, naming the model
+        (:func:`~core.diffusion.sampler.check_network_output`).
+
     References
     ----------
     .. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models.
        NeurIPS 2020.
     .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
     """
-    device = model.device
-    generator = torch.Generator(device=device).manual_seed(seed)
+    generator = seeded_generator(seed)
     for state in generate(
         model, (1, 1, *shape), n_steps=n_steps, generator=generator, method=sampler
     ):

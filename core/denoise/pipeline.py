@@ -60,70 +60,20 @@ from core.denoise.tiling import (
 from core.denoise.uncertainty import RunningMoments
 from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, inference_dtype, precision_label, select_device
-from core.diffusion.model import DiffusionModel
-from core.diffusion.sampler import ReverseState, diffusion_start, reverse_diffusion
-from core.diffusion.schedule import NoiseSchedule
-from core.diffusion.unet import UNetConfig
-from core.errors import ModelFileError, XrayError
+from core.diffusion.model import DiffusionModel, model_name
+from core.diffusion.sampler import (
+    ReverseState,
+    check_network_output,
+    diffusion_start,
+    reverse_diffusion,
+    seeded_generator,
+)
 from core.image import XrayImage
 from core.io.dtypes import on_stored_grid, written_pixels
 from core.noise import estimate_noise_sigma
 
 ETA = {"ddim": 0.0, "ddpm": 1.0}
 """Generalised-DDIM ``eta`` of each sampler ([2]_, eq. 12)."""
-
-
-def model_name(model: DiffusionModel) -> str:
-    """Name a model so that a person can look it up: its file, architecture and schedule.
-
-    Parameters
-    ----------
-    model : DiffusionModel
-        A loaded or saved model (its file's stem leads the name), or one never saved.
-
-    Returns
-    -------
-    str
-        For example ``"xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
-        mid_blocks 6, cosine-v1)"``: the depth is named with the model card's fields,
-        so models of one width trained or deepened differently read differently; any
-        other field that differs from :class:`UNetConfig`'s default (``norm group``,
-        ``unshuffle 1``...) and a schedule length other than 1000 (``cosine-v1
-        T=500``) are named too. Without the stem for weights never saved.
-    """
-    config = getattr(model.network, "config", None)
-    if isinstance(config, UNetConfig):
-        parts = [
-            f"unet{config.base_channels}",
-            "channel_mult " + "-".join(map(str, config.channel_mult)),
-            f"blocks_per_level {config.blocks_per_level}",
-            f"mid_blocks {config.mid_blocks}",
-            *_unusual_fields(config),
-        ]
-    else:
-        parts = [type(model.network).__name__.lower()]
-    schedule = model.schedule
-    default_length = NoiseSchedule.__dataclass_fields__["n_timesteps"].default
-    steps = "" if schedule.n_timesteps == default_length else f" T={schedule.n_timesteps}"
-    architecture = ", ".join([*parts, schedule.name + steps])
-    return architecture if model.path is None else f"{model.path.stem} ({architecture})"
-
-
-def _unusual_fields(config: UNetConfig) -> list[str]:
-    """Name the architecture's other fields where they differ from the defaults.
-
-    ``groups`` counts only with GroupNorm and ``attention_heads`` only with attention.
-    """
-    default = UNetConfig()
-    fields = ["in_channels", "unshuffle", "norm", "time_embed_mult"]
-    fields += ["groups"] if config.norm == "group" else []
-    fields += ["attention_heads"] if config.attention else []
-    named = [
-        f"{field} {getattr(config, field)}"
-        for field in fields
-        if getattr(config, field) != getattr(default, field)
-    ]
-    return (["attention"] if config.attention else []) + named
 
 
 def _to_device(model: DiffusionModel, device: torch.device) -> DiffusionModel:
@@ -250,7 +200,7 @@ def _reverse(
         eps = yield from evaluator.evaluate(
             x_t, t, lambda tile, n_tiles: progress.event(run, step, tile, n_tiles)
         )
-        _check_output(model, x_t, eps, t)
+        check_network_output(model, x_t, eps, t)
         return eps
 
     states = reverse_diffusion(
@@ -290,24 +240,6 @@ def _reverse(
     return x
 
 
-def _check_output(model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: float) -> None:
-    """Refuse a network output of NaN or infinity from a finite input: the model's fault.
-
-    Raises
-    ------
-    XrayError
-        A :class:`~core.errors.ModelFileError` naming the model's file (where it has
-        one), so that the user looks at the model rather than at the image.
-    """
-    if bool(torch.isfinite(eps).all()) or not bool(torch.isfinite(x).all()):
-        return
-    reason = f"the model's output holds NaN or infinite values (at t = {t:.4g}"
-    reason += ")" if x.device.type == "cpu" else f" on {x.device.type}; try the CPU)"
-    if model.path is None:
-        raise XrayError(f"model {model_name(model)}: {reason}")
-    raise ModelFileError(model.path, reason)
-
-
 def _tile_asked(model: DiffusionModel, settings: DenoiseSettings) -> int | None:
     """Return the tile side `settings` fix before the run, or None where free memory decides.
 
@@ -345,12 +277,14 @@ def planned_tiles(model: DiffusionModel, settings: DenoiseSettings) -> str | Non
     Raises
     ------
     ValueError
-        If the tile asked for does not suit the network.
+        If the tile asked for does not suit the network, or is under 4 times the
+        overlap the run uses (``tile_overlap`` rounded up to the network's size
+        multiple; :func:`~core.denoise.tiling.check_tile_size`).
     """
     tile = _tile_asked(model, settings)
     if tile is None:
         return None
-    check_tile_size(model, tile)
+    check_tile_size(model, tile, overlap=settings.tile_overlap)
     return describe_tiles([tile], tile_overlap(model, settings.tile_overlap))
 
 
@@ -365,9 +299,12 @@ def _tiling(
 
 
 def _uncertainty_seeds(seed: int, n: int) -> list[int]:
-    """Independent seeds for the uncertainty samples, derived from the run's seed."""
+    """Independent seeds for the uncertainty samples, derived from the run's seed.
+
+    Of 32 bits, all of which a CPU generator keeps (:func:`seeded_generator`).
+    """
     children = np.random.SeedSequence(seed).spawn(n)
-    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
 
 
 def _denoise(
@@ -404,7 +341,7 @@ def _denoise(
     progress = _Progress(settings, preparation=preparation, started=started)
     yield progress.prepared(tiled.n_tiles(image.shape) * settings.views)
 
-    generator = torch.Generator(device=device).manual_seed(int(settings.seed))
+    generator = seeded_generator(settings.seed)  # on the CPU: the same noise on every device
     x0 = yield from _reverse(
         evaluator,
         (image, domain) if step_images else None,
@@ -433,7 +370,7 @@ def _denoise(
                 x_start,
                 t_start=t_start,
                 eta=ETA["ddpm"],
-                generator=torch.Generator(device=device).manual_seed(seed),
+                generator=seeded_generator(seed),
                 progress=progress,
                 run=run,
             )
@@ -507,10 +444,12 @@ def denoise_steps(
         If the device is not available, the image too small or too flat to estimate
         its noise, the strength so large for it that ``t*`` would lie beyond ``T``
         (:meth:`DenoiseSettings.check_strength`) or the tile size asked for no multiple
-        of the network's size multiple (:func:`~core.denoise.tiling.check_tile_size`);
-        raised on the first ``next``, before any network call.
+        of the network's size multiple or under 4 times the overlap the run uses
+        (:func:`~core.denoise.tiling.check_tile_size`); raised on the first ``next``,
+        before any network call.
     XrayError
-        If even the smallest tile does not fit in memory.
+        If even the smallest tile does not fit in memory, or the network's output holds
+        NaN or infinity (:func:`~core.diffusion.sampler.check_network_output`).
 
     Notes
     -----

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,7 +17,10 @@ from core.device import PRECISION_CHOICES, check_device_preference
 SAMPLERS = ("ddim", "ddpm")
 
 MAX_SEED = 2**64 - 1
-"""Largest seed: ``torch.Generator.manual_seed`` takes an unsigned 64-bit integer."""
+"""Largest seed, that of an unsigned 64-bit integer. A CPU ``torch.Generator`` keeps only a
+seed's low 32 bits, so a seed of 2**32 or more is folded to 32 bits by a hash of all its
+bits (:func:`core.diffusion.sampler.torch_seed`): seeds that differ above bit 32 give other
+noise, while each seed below 2**32 gives the noise it always gave."""
 
 
 def _is_int(value: object) -> bool:
@@ -54,13 +58,18 @@ class DenoiseSettings:
         fastest. More steps keep more texture.
     seed : int
         Seed of the DDPM step noise and of the uncertainty samples, from 0 to
-        :data:`MAX_SEED` (``2**64 - 1``).
+        :data:`MAX_SEED` (``2**64 - 1``); one of 2**32 or more is folded to 32 bits
+        (:func:`~core.diffusion.sampler.torch_seed`). The noise is drawn on the CPU
+        and moved to the device, so a seed gives the same noise on every device.
     strength : float
         Multiplies the estimated noise level before ``t*`` is chosen: above 1
-        smooths more, below 1 less (> 0).
+        smooths more, below 1 less (> 0). Any real number (a NumPy float too), kept
+        as a float.
     tile_size : int or None
         Side of the square tiles the network sees, at least :data:`MIN_TILE` (64) and
-        4 times ``tile_overlap``, and a multiple of the network's size multiple (16 for
+        4 times ``tile_overlap`` (once the model is known, 4 times the overlap the run
+        uses: ``tile_overlap`` rounded up to the size multiple, 17 to 32 for the
+        shipped model), and a multiple of the network's size multiple (16 for
         the shipped model). Another is refused, not rounded (so that the tile used is
         the one asked for), once the model is known, naming the nearest multiples
         (:func:`~core.denoise.tiling.check_tile_size`: 500 gives "496 or 512"). None
@@ -147,8 +156,13 @@ class DenoiseSettings:
                 "a 1-step sample is deterministic, so every sample would be the same and the "
                 "uncertainty map 0"
             )
-        if not (isinstance(self.strength, int | float) and math.isfinite(self.strength)):
+        if (
+            isinstance(self.strength, bool)
+            or not isinstance(self.strength, numbers.Real)
+            or not math.isfinite(self.strength)
+        ):
             raise ValueError(f"strength must be a number > 0, got {self.strength!r}")
+        object.__setattr__(self, "strength", float(self.strength))
         if self.strength <= 0:
             raise ValueError(f"strength must be > 0, got {self.strength}")
         if self.tile_size is not None:

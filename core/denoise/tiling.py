@@ -202,8 +202,8 @@ def fixed_tile(model: DiffusionModel, *, overlap: int) -> int:
     return _round_up(max(FLOAT32_TILE, 4 * tile_overlap(model, overlap)), size_multiple(model))
 
 
-def check_tile_size(model: DiffusionModel, tile: int) -> None:
-    """Refuse a tile side the network cannot take as it is.
+def check_tile_size(model: DiffusionModel, tile: int, *, overlap: int = 0) -> None:
+    """Refuse a tile side the network cannot take as it is, or too short for the overlap.
 
     Parameters
     ----------
@@ -211,12 +211,16 @@ def check_tile_size(model: DiffusionModel, tile: int) -> None:
         The model to run.
     tile : int
         The tile side asked for (``--tile-size``).
+    overlap : int
+        The overlap asked for (``--tile-overlap``); the run uses it rounded up to the
+        network's size multiple (:func:`tile_overlap`).
 
     Raises
     ------
     ValueError
         If `tile` is not a multiple of the network's size multiple
-        (:func:`size_multiple`, 16 for the shipped model), naming the nearest that are.
+        (:func:`size_multiple`, 16 for the shipped model), naming the nearest that are;
+        or if it is under 4 times the overlap the run uses, naming that overlap.
     """
     multiple = size_multiple(model)
     if tile % multiple:
@@ -224,6 +228,14 @@ def check_tile_size(model: DiffusionModel, tile: int) -> None:
         raise ValueError(
             f"tile size {tile} must be a multiple of {multiple}, the network's size "
             f"multiple: {below} or {below + multiple}, say"
+        )
+    used = tile_overlap(model, overlap)
+    if tile < 4 * used:
+        why = f" ({overlap} rounded up to a multiple of {multiple}, the network's size multiple)"
+        raise ValueError(
+            f"tile size {tile} must be at least 4 x the tile overlap {used}"
+            f"{why if used != overlap else ''}, {4 * used}: raise the tile size or lower the "
+            "overlap"
         )
 
 
@@ -264,7 +276,10 @@ def _axis_tiles(
 
     ``n`` tiles of equal length ``T`` (the last one cut at the border), ``T`` a multiple
     of ``multiple`` and as short as covers ``length`` with stride ``T - overlap``: little
-    work is wasted on overlaps.
+    work is wasted on overlaps. A last tile that would be narrower than ``multiple``
+    (possible with no overlap) starts ``multiple`` earlier, the
+    pixels it gains weighing 0, so that the network sees no tile narrower than its
+    size multiple (its padding would not fit in a side no longer than it).
     """
     if length <= tile:
         return [(slice(0, length), np.ones(length))]
@@ -282,6 +297,9 @@ def _axis_tiles(
             weights[:overlap] = ramp
         if overlap and k < n - 1:
             weights[-overlap:] = ramp[::-1]
+        if k == n - 1 and stop - start < multiple:  # context only, for the network
+            weights = np.concatenate([np.zeros(multiple), weights])
+            start -= multiple
         out.append((slice(start, stop), weights))
     return out
 
@@ -354,12 +372,8 @@ class TiledEvaluator:
         self.dtype = dtype
         self.multiple = size_multiple(model)
         self.overlap = tile_overlap(model, overlap)
-        check_tile_size(model, tile)
+        check_tile_size(model, tile, overlap=overlap)
         self.tile = tile
-        if self.tile < 4 * self.overlap:
-            raise ValueError(
-                f"tile size {self.tile} must be at least 4 x the overlap ({4 * self.overlap})"
-            )
         if batch < 1:
             raise ValueError(f"batch must be at least 1, got {batch}")
         self.batch = batch

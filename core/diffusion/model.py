@@ -678,3 +678,56 @@ def _check_finite(path: Path, state: dict[str, torch.Tensor], *, order: list[str
         raise ModelFileError(
             path, f"weights contain {total} NaN or infinite values (first in {first})"
         )
+
+
+def model_name(model: DiffusionModel) -> str:
+    """Name a model so that a person can look it up: its file, architecture and schedule.
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        A loaded or saved model (its file's stem leads the name), or one never saved.
+
+    Returns
+    -------
+    str
+        For example ``"xray-diffusion (unet32, channel_mult 1-2-4-4, blocks_per_level 2,
+        mid_blocks 6, cosine-v1)"``: the depth is named with the model card's fields,
+        so models of one width trained or deepened differently read differently; any
+        other field that differs from :class:`UNetConfig`'s default (``norm group``,
+        ``unshuffle 1``...) and a schedule length other than 1000 (``cosine-v1
+        T=500``) are named too. Without the stem for weights never saved.
+    """
+    config = getattr(model.network, "config", None)
+    if isinstance(config, UNetConfig):
+        parts = [
+            f"unet{config.base_channels}",
+            "channel_mult " + "-".join(map(str, config.channel_mult)),
+            f"blocks_per_level {config.blocks_per_level}",
+            f"mid_blocks {config.mid_blocks}",
+            *_unusual_fields(config),
+        ]
+    else:
+        parts = [type(model.network).__name__.lower()]
+    schedule = model.schedule
+    default_length = NoiseSchedule.__dataclass_fields__["n_timesteps"].default
+    steps = "" if schedule.n_timesteps == default_length else f" T={schedule.n_timesteps}"
+    architecture = ", ".join([*parts, schedule.name + steps])
+    return architecture if model.path is None else f"{model.path.stem} ({architecture})"
+
+
+def _unusual_fields(config: UNetConfig) -> list[str]:
+    """Name the architecture's other fields where they differ from the defaults.
+
+    ``groups`` counts only with GroupNorm and ``attention_heads`` only with attention.
+    """
+    default = UNetConfig()
+    fields = ["in_channels", "unshuffle", "norm", "time_embed_mult"]
+    fields += ["groups"] if config.norm == "group" else []
+    fields += ["attention_heads"] if config.attention else []
+    named = [
+        f"{field} {getattr(config, field)}"
+        for field in fields
+        if getattr(config, field) != getattr(default, field)
+    ]
+    return (["attention"] if config.attention else []) + named

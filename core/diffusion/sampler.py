@@ -32,9 +32,90 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-from core.diffusion.model import DiffusionModel
+from core.diffusion.model import DiffusionModel, model_name
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
+from core.errors import ModelFileError, XrayError
+
+TORCH_SEEDS = 2**32
+"""Seeds a CPU ``torch.Generator`` tells apart: ``manual_seed`` keeps a seed's low 32 bits
+(torch 2.13), so that ``s`` and ``s + 2**32`` would give the same noise."""
+
+
+def torch_seed(seed: int) -> int:
+    """Return the seed to give ``torch.Generator.manual_seed`` for a seed of up to 64 bits.
+
+    A seed below :data:`TORCH_SEEDS` (``2**32``) is given as it is, so that results
+    seeded with it stay as they were. A larger one is folded to 32 bits by NumPy's
+    ``SeedSequence(seed).generate_state(1, np.uint32)``, which mixes all its bits: seeds
+    that differ above the low 32 bits give different noise (torch would drop those bits).
+
+    Parameters
+    ----------
+    seed : int
+        A seed from 0 to ``2**64 - 1``.
+
+    Returns
+    -------
+    int
+        A seed from 0 to ``2**32 - 1``.
+    """
+    seed = int(seed)
+    if seed < TORCH_SEEDS:
+        return seed
+    return int(np.random.SeedSequence(seed).generate_state(1, dtype=np.uint32)[0])
+
+
+def seeded_generator(seed: int) -> torch.Generator:
+    """Return a CPU generator seeded with :func:`torch_seed` of `seed`.
+
+    The noise of every sampler is drawn on the CPU and moved to the device, so that a
+    seed gives the same noise on every machine (a CUDA generator draws other numbers).
+
+    Parameters
+    ----------
+    seed : int
+        A seed from 0 to ``2**64 - 1``.
+
+    Returns
+    -------
+    torch.Generator
+    """
+    return torch.Generator().manual_seed(torch_seed(seed))
+
+
+def check_network_output(
+    model: DiffusionModel, x: torch.Tensor, eps: torch.Tensor, t: float
+) -> None:
+    """Refuse a network output of NaN or infinity from a finite input: the model's fault.
+
+    Every sampler checks each ``eps`` with it (the denoise, generation from noise).
+
+    Parameters
+    ----------
+    model : DiffusionModel
+        The model that made `eps` (named in the error).
+    x : Tensor
+        The network's input, ``x_t``.
+    eps : Tensor
+        Its output.
+    t : float
+        The time of `x`.
+
+    Raises
+    ------
+    XrayError
+        A :class:`~core.errors.ModelFileError` naming the model's file where it has
+        one, else an :class:`~core.errors.XrayError` naming it by :func:`model_name`,
+        so that the user looks at the model rather than at the image.
+    """
+    if bool(torch.isfinite(eps).all()) or not bool(torch.isfinite(x).all()):
+        return
+    reason = f"the model's output holds NaN or infinite values (at t = {t:.4g}"
+    reason += ")" if x.device.type == "cpu" else f" on {x.device.type}; try the CPU)"
+    if model.path is None:
+        raise XrayError(f"model {model_name(model)}: {reason}")
+    raise ModelFileError(model.path, reason)
 
 
 @dataclass(frozen=True)
@@ -228,7 +309,9 @@ def reverse_step(
     eta : float
         Share of the DDPM posterior variance injected as fresh noise.
     generator : torch.Generator or None
-        Source of that noise, on ``x``'s device; unused when the variance is 0.
+        Source of that noise, drawn on the generator's device and moved to ``x``'s (a
+        CPU generator, :func:`seeded_generator`, gives the same noise on every device);
+        the global one on ``x``'s device if None. Unused when the variance is 0.
     clip : tuple of float or None
         Clamp the ``x_0`` prediction to ``(low, high)``.
 
@@ -260,8 +343,9 @@ def reverse_step(
     var = 0.0 if noise_free else eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
     x_s = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
     if var > 0.0:
-        z = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-        x_s = x_s + math.sqrt(var) * z
+        device = x.device if generator is None else generator.device
+        z = torch.randn(x.shape, generator=generator, device=device, dtype=x.dtype)
+        x_s = x_s + math.sqrt(var) * z.to(x.device)
     return x_s, x0
 
 
@@ -304,12 +388,17 @@ EpsEvaluator = Callable[[torch.Tensor, float, int], Generator[Event, None, torch
 
 
 def _network_eps(model: DiffusionModel) -> EpsEvaluator[Never]:
-    """Evaluate ``eps`` with one call of the whole network, yielding nothing."""
+    """Evaluate ``eps`` with one call of the whole network, yielding nothing.
+
+    A non-finite output is refused (:func:`check_network_output`).
+    """
 
     def evaluate(x: torch.Tensor, t: float, step: int) -> Generator[Never, None, torch.Tensor]:
         yield from ()
         with torch.inference_mode():
-            return model.predict_eps(x, t)
+            eps = model.predict_eps(x, t)
+        check_network_output(model, x, eps, t)
+        return eps
 
     return evaluate
 
@@ -343,12 +432,13 @@ def reverse_diffusion(
     eta : float
         0 is deterministic DDIM, 1 ancestral DDPM.
     generator : torch.Generator or None
-        Source of the step noise, on ``x``'s device; unused when ``eta`` is 0.
+        Source of the step noise (:func:`reverse_step`); unused when ``eta`` is 0.
     clip : tuple of float or None
         Clamp each ``x_0`` prediction to ``(low, high)``.
     evaluate_eps : callable or None
         Evaluates ``eps`` (tile by tile, say), yielding progress events
-        (:data:`EpsEvaluator`); the whole network at once, yielding nothing, if None.
+        (:data:`EpsEvaluator`); the whole network at once, yielding nothing, if None,
+        refusing a non-finite output (:func:`check_network_output`).
 
     Yields
     ------
@@ -452,6 +542,9 @@ def ddim_sample(
         If ``n_steps`` is not an integer >= 1, ``t_start`` is out of range, or
         ``x_start`` is of another shape or number of channels than the network takes
         or holds NaN or infinity (raised on the call).
+    XrayError
+        If the network's output holds NaN or infinity (:func:`check_network_output`),
+        raised by the step that made it.
 
     References
     ----------
@@ -488,7 +581,8 @@ def ddpm_sample(
     n_steps : int
         Network evaluations, at least 1; 1 gives the Tweedie estimate.
     generator : torch.Generator
-        Source of the step noise, on the model's device.
+        Source of the step noise (:func:`reverse_step`): a CPU one
+        (:func:`seeded_generator`) gives the same noise on every device.
     clip : tuple of float or None
         Clamp each ``x_0`` prediction to ``(low, high)``.
 
@@ -503,6 +597,9 @@ def ddpm_sample(
         If ``n_steps`` is not an integer >= 1, ``t_start`` is out of range, or
         ``x_start`` is of another shape or number of channels than the network takes
         or holds NaN or infinity (raised on the call).
+    XrayError
+        If the network's output holds NaN or infinity (:func:`check_network_output`),
+        raised by the step that made it.
 
     References
     ----------
@@ -538,7 +635,9 @@ def generate(
     n_steps : int
         Network evaluations, at least 1.
     generator : torch.Generator
-        Source of ``x_T`` (and of the step noise for ``"ddpm"``), on the model's device.
+        Source of ``x_T`` (and of the step noise for ``"ddpm"``), drawn on its device
+        and moved to the model's: a CPU one (:func:`seeded_generator`) gives the same
+        noise on every device.
     method : {"ddim", "ddpm"}
         Sampler.
     clip : tuple of float or None
@@ -548,6 +647,12 @@ def generate(
     ------
     StepState
         After every step.
+
+    Raises
+    ------
+    XrayError
+        If the network's output holds NaN or infinity (:func:`check_network_output`),
+        raised by the step that made it.
     """
     if method not in ("ddim", "ddpm"):
         raise ValueError(f"method must be 'ddim' or 'ddpm', got {method!r}")

@@ -391,9 +391,8 @@ class UNet(nn.Module):
         Parameters
         ----------
         x : Tensor, shape (N, in_channels, H, W)
-            Noisy images ``x_t``. Any size: sides are reflect-padded to
-            ``config.size_multiple`` and the output cropped back (each side must
-            then exceed the padding).
+            Noisy images ``x_t``. Any size: sides are padded to
+            ``config.size_multiple`` and the output cropped back (:func:`_pad_to`).
         t : Tensor, shape (N,) or ()
             Continuous times.
 
@@ -405,10 +404,7 @@ class UNet(nn.Module):
         t = t.to(device=x.device).reshape(-1).expand(n)
         emb = self.time_mlp(timestep_embedding(t, self.config.base_channels))
 
-        m = self.config.size_multiple
-        pad_h, pad_w = -height % m, -width % m
-        if pad_h or pad_w:
-            x = F.pad(x, (0, pad_w, 0, pad_h), mode="reflect")
+        x = _pad_to(x, self.config.size_multiple)
         h = F.pixel_unshuffle(x, self.config.unshuffle).contiguous(
             memory_format=torch.channels_last
         )
@@ -425,3 +421,20 @@ class UNet(nn.Module):
         h = self.conv_out(F.silu(self.norm_out(h)))
         out = F.pixel_shuffle(h, self.config.unshuffle)
         return out[:, :, :height, :width].contiguous()
+
+
+def _pad_to(x: torch.Tensor, multiple: int) -> torch.Tensor:
+    """Pad the bottom and right of ``x`` so that both sides are multiples of `multiple`.
+
+    By reflection, which continues the image's texture; a side no longer than its
+    padding, which reflection cannot fill (a strip of 12 px padded by 20, say), by
+    repeating its last row or column.
+    """
+    height, width = x.shape[-2:]
+    pad_h, pad_w = -height % multiple, -width % multiple
+    if pad_h < height and pad_w < width:
+        return F.pad(x, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else x
+    for pad, side, sides in ((pad_w, width, (0, pad_w, 0, 0)), (pad_h, height, (0, 0, 0, pad_h))):
+        if pad:
+            x = F.pad(x, sides, mode="reflect" if pad < side else "replicate")
+    return x

@@ -45,8 +45,9 @@ INTEGER_FIELDS = (
 """Fields that must be integers (``workers`` may also be None)."""
 
 SEED_LIMIT = 2**64
-"""Seeds lie in ``[0, SEED_LIMIT)``: ``torch.manual_seed`` takes none above, NumPy's
-generators none below 0."""
+"""Seeds lie in ``[0, SEED_LIMIT)``: NumPy's generators take none below 0; torch keeps
+only 32 bits, so seeds of ``2**32`` or more are hashed to 32 bits for it
+(:func:`core.diffusion.sampler.torch_seed`)."""
 
 # Fields that shape the training trajectory: a resumed run must keep them.
 TRAJECTORY_FIELDS = (

@@ -36,7 +36,7 @@ from core.binning import block_means
 from core.device import cpu_has_amx, precision_label
 from core.diffusion.grow import is_deepening, load_deepened
 from core.diffusion.model import DiffusionModel, ModelCard, card_path, load_model, save_model
-from core.diffusion.sampler import q_sample
+from core.diffusion.sampler import q_sample, torch_seed
 from core.diffusion.unet import UNet
 from core.io.safe_text import text_safe
 from core.resources import file_sha256
@@ -998,7 +998,7 @@ def _train(
     stored_split = None if stored is None else _stored_split(stored, ckpt_path)
     data = _prepare_data(config, stored_split, files)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(config.seed)
+        torch.manual_seed(torch_seed(config.seed))
         network = UNet(config.architecture)
     started_from = None
     if config.init_model is not None and not config.resume:

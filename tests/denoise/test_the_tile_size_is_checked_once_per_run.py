@@ -12,9 +12,9 @@ def checks(monkeypatch):
     calls = []
     check = tiling.check_tile_size
 
-    def counted(model, tile):
+    def counted(model, tile, *, overlap=0):
         calls.append(tile)
-        check(model, tile)
+        check(model, tile, overlap=overlap)
 
     monkeypatch.setattr(tiling, "check_tile_size", counted)
     monkeypatch.setattr(pipeline, "check_tile_size", counted)
