@@ -51,7 +51,7 @@ def about_text(model: Path | None) -> str:
                 + f"), code {card.get('code_version', '?')}, saved {card.get('created', '?')}"
             )
             for depth, data in enumerate(_lineage_data(card)):
-                lines += _data_lines(data, fine_tuned_from=depth > 0)
+                lines += _data_lines(data, fine_tuned_from=depth > 0, folder=Path(model).parent)
         except (OSError, ValueError, AttributeError) as error:
             lines.append(f"Model: {Path(model).name} (its model card cannot be read: {error})")
     lines += ["", f"Third-party licences: {_notices()}", "", f"{DISCLAIMER}."]
@@ -123,15 +123,26 @@ LICENCE_URIS = {"Attribution 3.0": "https://creativecommons.org/licenses/by/3.0/
 """Licences that ask for their URI with the work, by a phrase of their name."""
 
 
-def _data_lines(data: dict, *, fine_tuned_from: bool) -> list[str]:
+LICENCE_NAMED = "see `LICENSE`"
+"""How a data set's attribution names its own licence file, which is not the program's."""
+
+
+def _data_lines(data: dict, *, fine_tuned_from: bool, folder: Path) -> list[str]:
     """Describe one training data set for the About box: name, size, licence, attribution.
 
     The attribution is the first paragraph of the data set's own (its heading left
     out): what the images are and whose; later paragraphs are notes for those who train.
+    Where the model's `folder` holds the data set's licence as it ships
+    (``<name>-LICENSE.txt``, ``xray-train-LICENSE.txt`` beside the shipped model), the
+    attribution's ``LICENSE`` is named as that file, with its folder: the program's own
+    ``LICENSE`` is another.
     """
     paragraphs = str(data.get("attribution", "")).split("\n\n")
     credit = [p for p in paragraphs if p.strip() and not p.lstrip().startswith("#")]
     attribution = " ".join(line.strip() for line in (credit[:1] or [""])[0].splitlines())
+    shipped = folder / f"{data.get('name', '')}-LICENSE.txt"
+    if LICENCE_NAMED in attribution and shipped.is_file():
+        attribution = attribution.replace(LICENCE_NAMED, f"see `{shipped}`")
     what = "Fine-tuned from a model trained on" if fine_tuned_from else "Trained on"
     licence = data.get("license") or "not stated"
     uri = next((u for phrase, u in LICENCE_URIS.items() if phrase in licence), None)

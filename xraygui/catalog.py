@@ -235,8 +235,11 @@ def _image_order(metadata: dict, path: Path) -> Order:
     return (0 if number is not None else 1, number or 0, path.name, str(path))
 
 
-def _is_image_file(path: Path) -> bool:
-    """Whether `path` is an image by its extension or its signature (read or not)."""
+def is_image_file(path: Path) -> bool:
+    """Whether `path` is an image by its extension or its signature (read or not).
+
+    The browser's scan and the batch tell images from other files (a README) by it.
+    """
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return True
     try:
@@ -274,7 +277,7 @@ def scan_images(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ScanEntry |
             if path.name.upper() == "DICOMDIR" and is_dicomdir(path):
                 continue  # a CD's index, not an image that failed to read
             reason = str(getattr(error, "reason", error))
-            yield Unreadable(path, reason, _is_image_file(path))
+            yield Unreadable(path, reason, is_image_file(path))
             continue
         stride = max(1, max(image.shape) // THUMBNAIL_SIDE)
         thumb = image.with_pixels(image.pixels[::stride, ::stride])
@@ -303,6 +306,6 @@ def _unlisted(errors: list[OSError]) -> Iterator[Unreadable]:
         if os.path.isdir(path):
             yield Unreadable(path, unlisted_reason(error), True)
         elif os.path.lexists(path):
-            yield Unreadable(path, f"cannot read the file: {why}", _is_image_file(path))
+            yield Unreadable(path, f"cannot read the file: {why}", is_image_file(path))
         else:
             yield Unreadable(path, f"cannot be looked at: {why}", True)

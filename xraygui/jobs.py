@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pydicom
 
 from core.code_version import software
 from core.denoise import (
@@ -32,22 +33,30 @@ from core.denoise import (
 )
 from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
+from core.device import select_device
 from core.diffusion import DiffusionModel
 from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write, check_writable_folder
-from core.io.dicom_write import derived_series_uid
-from core.io.notice import DISCLAIMER
+from core.io.dicom_write import NOTICE_PREFIX, derived_series_uid
+from core.io.notice import DISCLAIMER, NOTICE
 from core.io.output_names import output_stems
 from core.io.paths import broken_link_reason, resolved, unlisted_reason
-from core.io.source_record import records_by_description, source_record
+from core.io.sniff import DICOM_SUFFIXES
+from core.io.source_record import (
+    DENOISED_BY,
+    SOURCE_RECORD,
+    raster_description,
+    records_by_description,
+    source_record,
+)
 from core.metrics import Region
 from core.noise import LowDoseSettings, simulate_low_dose_image
 from xraygui.analysis import Comparison, comparisons, noise_estimate, noise_sigma
-from xraygui.catalog import iter_image_files
+from xraygui.catalog import is_image_file, iter_image_files
 from xraygui.controls import DenoiseOptions
-from xraygui.models import FileStamp, model_stamp
+from xraygui.models import FileStamp, model_stamp, remembered_entry
 from xraygui.reports import csv_bytes, timestamp
 
 PROGRESS_UNITS = 1000
@@ -101,12 +110,16 @@ class Progress:
         Caption, e.g. ``"step 3/10, tile 2/4"``.
     frame : DenoiseStep or None
         A finished step's images (pixel units), for the timeline.
+    table : Path or None
+        A batch's table (:func:`batch_job`), in each event that starts a file: where the
+        files done are listed, should the batch be cancelled.
     """
 
     done: int
     total: int
     text: str
     frame: DenoiseStep | None = None
+    table: Path | None = None
 
 
 _MODELS: dict[tuple[FileStamp, ...], DiffusionModel] = {}
@@ -151,6 +164,21 @@ def release_models() -> None:
     """Forget the cached model, so that its (GPU) memory can be freed."""
     _MODELS.clear()
     gc.collect()
+
+
+def check_model_present(path: Path) -> None:
+    """Raise what a Denoise would where the files of the model at `path` are gone.
+
+    Nothing is loaded where they are there (:func:`xraygui.models.remembered_entry`).
+
+    Raises
+    ------
+    ModelFileError
+        If the weights file or the model card beside it is missing: the line loading it
+        gives (:func:`cached_model`), naming the file.
+    """
+    if remembered_entry(Path(path)).missing:
+        cached_model(path)  # raises before it reads a weight: a file is missing
 
 
 def denoise_settings(options: DenoiseOptions) -> DenoiseSettings:
@@ -569,8 +597,13 @@ def batch_job(
     inputs of one folder that share a stem keep their extension in it too
     (:func:`output_stems`: ``a.jpg`` and ``a.png`` give ``a_jpg_denoised.png`` and
     ``a_png_denoised.png``). Existing files and the sources are never overwritten: a file
-    whose output exists is not denoised, and its row says so. Of a multi-frame file the
-    first frame is denoised, and its row says of how many. A PNG's or TIFF's
+    whose output exists is not denoised, and its row says so. A file this program denoised
+    (:func:`denoised_here`: an earlier batch's output kept among the inputs, an export) is
+    not denoised again, nor is a file that is not an image (by neither its name nor its
+    signature, as the browser tells them): their rows say they were skipped
+    (:data:`SKIPPED`), and they count as neither written nor failed. Of a multi-frame file
+    the first frame is denoised, its row says of how many, and the summary how many
+    frames were left out. A PNG's or TIFF's
     description ends with its source's record, as ``xray-denoise denoise`` writes it
     (:func:`core.io.source_record.source_record`). The DICOM outputs of one
     source series form one derived series (:func:`derived_series_uid`), each keeping its
@@ -578,8 +611,11 @@ def batch_job(
     batch writes no uncertainty map (the settings column says what ran). The table,
     ``target/batch_metrics.csv`` (or ``batch_metrics_2.csv`` and so on if that exists,
     from an earlier batch), is rewritten after every file, so a cancelled batch leaves a
-    table of the files done; should it fail to be written (a full disk), the images are
-    still denoised and the summary says so.
+    table of the files done (the event that starts each file names it,
+    :attr:`Progress.table`); should it fail to be written (a full disk), the images are
+    still denoised and the summary says so. The model and the device are checked once,
+    before the output folder is made: a model file missing or a device this machine
+    lacks fails the batch in one line, not each file.
 
     Parameters
     ----------
@@ -595,18 +631,22 @@ def batch_job(
     Returns
     -------
     str
-        A one-line summary: files written and not, how many of them read low where
-        few quanta were detected (:attr:`DenoiseResult.low_quanta`), that the
-        uncertainty samples asked for were not drawn, and the table's path (or why the
-        table could not be written).
+        A one-line summary: files written and not, those skipped, the frames of
+        multi-frame files left out, how many of them read low where few quanta were
+        detected (:attr:`DenoiseResult.low_quanta`), that the uncertainty samples asked
+        for were not drawn, and the table's path (or why the table could not be
+        written).
 
     Raises
     ------
     ValueError
-        If `target` is `source`.
+        If `target` is `source`, a setting is out of range, or the device is unknown
+        or not on this machine.
     XrayError
         If `target` is a file, or a folder that cannot be written
-        (:func:`core.io.atomic.check_writable_folder`): found before any denoising.
+        (:func:`core.io.atomic.check_writable_folder`), or the model cannot be loaded
+        (:class:`~core.errors.ModelFileError`, naming the file): found before any
+        denoising.
     """
     if resolved(target) == resolved(source):
         raise ValueError("choose an output folder other than the input folder")
@@ -614,33 +654,42 @@ def batch_job(
         raise XrayError(f"{target} is a file, not a folder; choose another output folder")
     if os.path.lexists(target) and (reason := broken_link_reason(target)) is not None:
         raise ImageWriteError(target, f"{reason}; choose another output folder")
-    target.mkdir(parents=True, exist_ok=True)
-    check_writable_folder(target)
     samples = options.n_uncertainty_samples  # asked for, but nothing would show them
     options = replace(options, n_uncertainty_samples=0)
     unlisted: list[OSError] = []  # folders that cannot be listed: a row each, never dropped
     files = list(iter_image_files([source], onerror=unlisted.append))
     if resolved(source) in resolved(target).parents:  # outputs inside the inputs: not inputs
         files = [p for p in files if resolved(target) not in resolved(p).parents]
+    if files:  # once, not a failure for each file: the settings, the device, the model
+        denoise_settings(options)
+        select_device(options.device)
+        assert options.model is not None
+        cached_model(options.model)
+    target.mkdir(parents=True, exist_ok=True)
+    check_writable_folder(target)
     stems = output_stems(files)
     produced: dict[str, Path] = {}  # this batch's outputs (case-folded) and their inputs
     series: dict[str, str] = {}  # derived SeriesInstanceUIDs by source series
     rows = [_batch_row(Path(e.filename), None, None, None, unlisted_reason(e)) for e in unlisted]
     csv_path = _unused(target / "batch_metrics.csv")
     table_error = _try_write_batch_csv(rows, csv_path)  # the table named, even of no file
+    left_out: list[int] = []  # of each multi-frame file denoised, the frames left out
     for index, path in enumerate(files):
         prefix = f"file {index + 1}/{len(files)} {path.name}: "
-        yield Progress(index * PROGRESS_UNITS, len(files) * PROGRESS_UNITS, prefix + "reading")
-        image, result = None, None
+        total = len(files) * PROGRESS_UNITS
+        yield Progress(index * PROGRESS_UNITS, total, prefix + "reading", table=csv_path)
+        image, result, skipped = None, None, ""
         try:
-            with collecting_warnings():  # this thread's only: silenced, not shown
-                image = read_image(path)
-            suffix = OUTPUT_SUFFIX[image.source_format]
-            name = f"{stems[path]}_denoised{suffix}"
-            output = target / path.relative_to(source).with_name(name)
-            if not output.exists():
+            read = _batch_input(path)
+            if isinstance(read, str):
+                skipped = read
+            else:
+                image = read
+                suffix = OUTPUT_SUFFIX[image.source_format]
+                name = f"{stems[path]}_denoised{suffix}"
+                output = target / path.relative_to(source).with_name(name)
+            if image is not None and not output.exists():
                 run = _run(image, options, step_images=False, prefix=prefix)
-                total = len(files) * PROGRESS_UNITS
                 result = yield from _offset(run, index * PROGRESS_UNITS, total)
                 output.parent.mkdir(parents=True, exist_ok=True)
                 write_image(
@@ -653,23 +702,114 @@ def batch_job(
         except Exception as error:  # bad input or a bug: the row says which, the batch goes on
             rows.append(_batch_row(path, None, image, None, error_line(error)))
         else:
-            if result is None:
+            if skipped:
+                rows.append(_batch_row(path, None, None, None, skipped))
+            elif result is None:
                 rows.append(_batch_row(path, None, image, None, _not_written(output, produced)))
             else:
                 rows.append(_batch_row(path, output, image, result))
+                if image.n_frames > 1:
+                    left_out.append(image.n_frames - 1)
         table_error = _try_write_batch_csv(rows, csv_path)
     table = f"table not written: {table_error}" if table_error else f"table in {csv_path}"
-    written = sum(1 for row in rows if not row["error"])
     folders = f"; {len(unlisted)} folder(s) could not be read (see the table)" if unlisted else ""
-    if not files:
-        return f"Batch: no image file under {source}{folders}; {table}"
+    skips = [row["error"] for row in rows if row["error"].startswith(SKIPPED)]
+    tried = len(files) - len(skips)
+    if not tried:
+        return f"Batch: no image file under {source}{_skipped_text(skips)}{folders}; {table}"
+    written = sum(1 for row in rows if not row["error"])
+    frames = (
+        f"; of {len(left_out)} multi-frame file(s) only the first frame was denoised, "
+        f"{sum(left_out)} frame(s) left out (its frame column says of how many)"
+        if left_out
+        else ""
+    )
     low = sum(1 for row in rows if row.get("low_quanta_warning"))
     warned = f"; warning: {low} read low, few quanta detected (low_quanta_warning)" if low else ""
     unsampled = "; no uncertainty samples drawn (a batch writes no maps)" if samples else ""
     return (
-        f"Batch: {written} of {len(files)} file(s) written, {len(files) - written} not "
-        f"(its error column says why){folders}{warned}{unsampled}; {table}"
+        f"Batch: {written} of {tried} file(s) written, {tried - written} not "
+        f"(its error column says why){_skipped_text(skips)}{folders}{frames}{warned}"
+        f"{unsampled}; {table}"
     )
+
+
+SKIPPED = "skipped: "
+"""Begins the error column of a file a batch does not try to denoise (:func:`batch_job`)."""
+OUR_OUTPUT = "an output of xray-denoise"
+"""Why a file this program denoised is skipped (:func:`denoised_here`)."""
+NOT_AN_IMAGE = "not an image"
+"""Why a file that is an image by neither its name nor its signature is skipped."""
+
+
+def _batch_input(path: Path) -> XrayImage | str:
+    """Read a batch's input; or return why it is skipped (:data:`SKIPPED`), unread.
+
+    Raises
+    ------
+    XrayError
+        If an image file, by its name or its signature, cannot be read.
+    """
+    if denoised_here(path):
+        return SKIPPED + OUR_OUTPUT
+    try:
+        with collecting_warnings():  # this thread's only: silenced, not shown
+            return read_image(path)
+    except XrayError as error:
+        if is_image_file(path):
+            raise
+        return f"{SKIPPED}{NOT_AN_IMAGE}: {getattr(error, 'reason', error)}"
+
+
+def denoised_here(path: Path) -> bool:
+    """Whether `path` is an image this program denoised: a batch's output, an export.
+
+    Its own text records a denoising run (:data:`DENOISED_BY`) and the input it was made
+    from, as ``xray-denoise denoise --skip-existing`` reads them
+    (:mod:`core.io.source_record`): a PNG's or TIFF's description holds a source record
+    (:data:`core.io.source_record.SOURCE_RECORD`) and ends with the notice
+    (:data:`core.io.notice.NOTICE`); a DICOM's DerivationDescription begins with the
+    notice (:data:`core.io.dicom_write.NOTICE_PREFIX`) and its SourceImageSequence
+    references its source. A lower dose simulated by ``xray-denoise simulate`` records
+    no run, and is denoised. Only headers and descriptions are read, never pixels.
+
+    Parameters
+    ----------
+    path : Path
+        A file found under a batch's input folder.
+
+    Returns
+    -------
+    bool
+        False also for a file that cannot be read, and for a ``.npy`` or a JPEG, which
+        this program never writes with a record.
+    """
+    suffix = path.suffix.lower()
+    if suffix in DICOM_SUFFIXES:
+        try:
+            header = pydicom.dcmread(path, force=True, stop_before_pixels=True)
+            text = str(header.get("DerivationDescription") or "")
+            recorded = text.startswith(NOTICE_PREFIX) and bool(header.get("SourceImageSequence"))
+        except Exception:  # a probe (pydicom's parse errors have no common base): not ours
+            return False
+    elif suffix in (".png", ".tif", ".tiff"):
+        text = raster_description(path) or ""
+        recorded = SOURCE_RECORD.search(text) is not None and NOTICE.search(text) is not None
+    else:
+        return False
+    return recorded and DENOISED_BY in text
+
+
+def _skipped_text(skips: list[str]) -> str:
+    """Say in the summary how many files were skipped, and why (:data:`SKIPPED`)."""
+    if not skips:
+        return ""
+    ours = sum(1 for why in skips if why == SKIPPED + OUR_OUTPUT)
+    reasons = [
+        f"{ours} output(s) of xray-denoise" if ours else "",
+        f"{len(skips) - ours} not image(s)" if len(skips) > ours else "",
+    ]
+    return f"; {len(skips)} skipped ({', '.join(reason for reason in reasons if reason)})"
 
 
 def _recorded_source(output: Path, image: XrayImage) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDeadlineTimer, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDeadlineTimer, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,6 +51,7 @@ from core.io import write_image
 from core.io.dicom_write import OPERATION_MAX
 from core.io.notice import DISCLAIMER
 from core.io.paths import resolved
+from core.io.sniff import IMAGE_SUFFIXES
 from core.io.source_record import records_by_description, source_record
 from core.metrics import Region, scale_mismatch
 from core.noise import LowDoseSettings, NoiseEstimate, describe_simulation
@@ -187,7 +188,10 @@ class MainWindow(QMainWindow):
         self.reference: XrayImage | None = None
         # What the reference is: reports.SIMULATION_SOURCE or reports.USER_CHOSEN (None: none).
         self.reference_kind: str | None = None
-        self.dose: LowDoseSettings | None = None  # of the simulation shown, if one is
+        self._dose: LowDoseSettings | None = None  # of the simulation shown (see dose)
+        # The reference and its kind that the simulation shown replaced: Use Original
+        # brings them back.
+        self._replaced_reference: tuple[XrayImage | None, str | None] = (None, None)
         # The last simulation of the opened image, shown or not: the dose dialog starts from it.
         self.last_dose: LowDoseSettings | None = None
         self.result: DenoiseResult | None = None
@@ -204,6 +208,7 @@ class MainWindow(QMainWindow):
         self._cancelling = False  # Cancel was pressed: the worker stops at its next step
         # A file to open, and its frame, once the job cancelled for it has stopped.
         self._open_after_job: tuple[Path, int] | None = None
+        self._batch_table: Path | None = None  # the running batch's table, once it is named
         self.window_override: Window | VoiLut | None = None  # None: the image's default view
         self.invert = False
         self.roi: pg.RectROI | None = None
@@ -472,12 +477,13 @@ class MainWindow(QMainWindow):
             self.choose_reference,
             tip="Choose an image of the same size to measure against (a full dose, say)",
         )
-        self._action(
+        self.use_original_action = self._action(
             image,
             "Use &Original (undo simulation)",
             self.restore_original,
-            tip="Show the image as opened again: no simulation and no reference",
+            tip="Show the image as opened again, with the reference it had before the simulation",
         )
+        self.use_original_action.setEnabled(False)  # until a simulation is shown (see dose)
         image.addSeparator()
         self.roi_action = self._action(
             image,
@@ -847,6 +853,7 @@ class MainWindow(QMainWindow):
             self.source, self._source_stat = image, stat
             self.reference, self.reference_kind = None, None
             self.dose, self.last_dose = None, None
+            self._replaced_reference = (None, None)
             self._forget_batch_summary()
             if another_file:  # each file opens in its own view; its frames keep the user's
                 self.window_override = None
@@ -1738,8 +1745,23 @@ class MainWindow(QMainWindow):
         self._start(worker, message, job=SIMULATION_JOB)
         return worker
 
+    @property
+    def dose(self) -> LowDoseSettings | None:
+        """The settings of the low-dose simulation shown, or None where none is.
+
+        Image > Use Original is enabled only while one is shown.
+        """
+        return self._dose
+
+    @dose.setter
+    def dose(self, settings: LowDoseSettings | None) -> None:
+        self._dose = settings
+        self.use_original_action.setEnabled(settings is not None)
+
     def _on_simulated(self, noisy: XrayImage, settings: LowDoseSettings) -> None:
         replaced = self.reference if self.reference_kind == reports.USER_CHOSEN else None
+        if self.reference_kind != reports.SIMULATION_SOURCE:  # else a simulation's replaced it
+            self._replaced_reference = (self.reference, self.reference_kind)
         self.reference, self.reference_kind = self.source, reports.SIMULATION_SOURCE
         self.dose, self.last_dose = settings, settings
         self._set_image(noisy)
@@ -1757,15 +1779,27 @@ class MainWindow(QMainWindow):
         )
         if replaced is not None:
             name = image_name(replaced)
-            message += f"; the opened image is now the reference for the metrics, not {name}"
+            message += (
+                f"; the opened image is now the reference for the metrics, not {name} "
+                "(Image > Use Original brings it back)"
+            )
         self.statusBar().showMessage(message, 8000 if replaced is None else 20000)
 
     def restore_original(self) -> None:
-        """Go back to the image as opened (no simulation, no reference)."""
-        if self.source is not None and not self._busy("Use Original"):
-            self.reference, self.reference_kind, self.dose = None, None, None
-            self._set_image(self.source)
-            self._name_what_is_shown()
+        """Go back from the simulation shown to the image as opened.
+
+        The reference the simulation replaced (a chosen one, or none) is set again; one
+        chosen while the simulation was shown is kept. With no simulation shown it does
+        nothing: the result and the reference stay.
+        """
+        if self.source is None or self.dose is None or self._busy("Use Original"):
+            return
+        if self.reference_kind == reports.SIMULATION_SOURCE:
+            self.reference, self.reference_kind = self._replaced_reference
+        self._replaced_reference = (None, None)
+        self.dose = None
+        self._set_image(self.source)
+        self._name_what_is_shown()
 
     def _name_what_is_shown(self) -> None:
         """Title the window and the Before pane with the file, and a simulated dose if any.
@@ -2397,11 +2431,36 @@ class MainWindow(QMainWindow):
         self.settings.setValue("state", self.saveState())
 
     def _restore_layout(self) -> None:
-        geometry, state = self.settings.value("geometry"), self.settings.value("state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        """Restore the saved geometry and dock layout, or keep the default layout.
+
+        A value that is not a byte array (a settings file cut short or edited by hand) or
+        that Qt cannot restore is removed, and the status bar says the default is used.
+        """
+        unread = False
+        for key, restore in (("geometry", self._restore_geometry), ("state", self.restoreState)):
+            value = self.settings.value(key)
+            if value is None:
+                continue
+            if not (isinstance(value, (QByteArray, bytes, bytearray)) and restore(value)):
+                self.settings.remove(key)
+                unread = True
+        if unread:
+            self.statusBar().showMessage(
+                "The saved window layout could not be read: default layout used"
+            )
+
+    def _restore_geometry(self, geometry: QByteArray | bytes | bytearray) -> bool:
+        """Restore a saved geometry; False, and the default kept, if it cannot be.
+
+        Qt restores a byte array cut short as a window of a pixel or so and says it was
+        restored: a window smaller than its minimum size hint is taken as not restored.
+        """
+        default = self.geometry()
+        hint = self.minimumSizeHint()
+        if self.restoreGeometry(geometry) and self.size().expandedTo(hint) == self.size():
+            return True
+        self.setGeometry(default)
+        return False
 
     # ----------------------------------------------------------------- export
 
@@ -2557,7 +2616,9 @@ class MainWindow(QMainWindow):
         Parameters
         ----------
         path : str
-            The name chosen; `suffix` is added to one typed without an extension.
+            The name chosen; `suffix` is added to one typed without an image file's
+            extension (:data:`core.io.sniff.IMAGE_SUFFIXES`): ``chest v1.2`` and
+            ``phantom_simulated12.5pct_denoised`` have none.
         suffix : str
             The extension of the format the dialog's filter names.
         write : callable
@@ -2566,7 +2627,7 @@ class MainWindow(QMainWindow):
             What the status message adds: that it holds the final result, not the step
             shown.
         """
-        if not Path(path).suffix:  # the format the dialog's filter names
+        if Path(path).suffix.lower() not in IMAGE_SUFFIXES:  # the format the filter names
             path += suffix
             # The dialog asked before replacing the name typed, not this one: ask here.
             if Path(path).exists() and not self._may_replace(Path(path)):
@@ -2600,7 +2661,9 @@ class MainWindow(QMainWindow):
         """Suggest a name for an export: source, frame, simulated dose, then `what`.
 
         For example ``"chest_simulated25pct_denoised"``, or with `what`
-        ``"uncertainty"`` the name of the result's uncertainty map.
+        ``"uncertainty"`` the name of the result's uncertainty map. A dose's decimal
+        point is written ``p`` (``simulated12p5pct``): a name has no dot but its
+        extension's.
         """
         assert self.source is not None
         source = self.source.source_path or Path("image")
@@ -2608,7 +2671,8 @@ class MainWindow(QMainWindow):
         if self.source.n_frames > 1:
             parts.append(f"frame{self.source.frame + 1:03d}")  # from 1, as the frame box
         if self.dose is not None:
-            parts.append(f"simulated{dose_percent(self.dose.dose, exact=False)}pct")
+            percent = dose_percent(self.dose.dose, exact=False).replace(".", "p")
+            parts.append(f"simulated{percent}pct")
         return "_".join([*parts, what])
 
     def export_image(
@@ -2617,7 +2681,8 @@ class MainWindow(QMainWindow):
         """Write the denoised image: derived DICOM, 16-bit PNG or TIFF by the extension.
 
         A PNG's or TIFF's description ends with the source file's record
-        (:meth:`_source_record`), as ``xray-denoise denoise`` writes it.
+        (:meth:`_source_record`), as ``xray-denoise denoise`` writes it. A ``.npy`` name
+        is refused: such a file holds neither the notice nor the description.
 
         Parameters
         ----------
@@ -2637,8 +2702,20 @@ class MainWindow(QMainWindow):
         Raises
         ------
         XrayError
-            If the file cannot be written (nothing is left behind).
+            If the name is not a DICOM's, PNG's or TIFF's or the file cannot be written
+            (nothing is left behind).
         """
+        suffix = Path(path).suffix.lower()
+        if suffix == ".npy":
+            raise ImageWriteError(
+                path,
+                f"a .npy file holds neither the '{DISCLAIMER}' notice nor the result's "
+                "description: name it .tif, which holds float values and the description",
+            )
+        if suffix not in IMAGE_SUFFIXES:  # a JPEG's is refused by write_image, saying why
+            raise ImageWriteError(
+                path, f"unsupported output format {suffix or '(none)'}: use .dcm, .png or .tif"
+            )
         shown = self._shown_now() if shown is None else shown
         result, dose = shown.result, shown.dose
         assert result is not None
@@ -2735,12 +2812,19 @@ class MainWindow(QMainWindow):
         """Ask for an input and an output folder and denoise every image to disk.
 
         Nothing is asked while a job runs (:meth:`_busy`), a panel field is red
-        (:meth:`_fields_not_taken`), or without a model.
+        (:meth:`_fields_not_taken`), without a model, or with a model whose files are
+        gone (the line a Denoise gives, :func:`jobs.check_model_present`).
         """
         if self._busy("Batch Denoise Folder") or self._fields_not_taken():
             return
-        if self.controls.options().model is None:
+        model = self.controls.options().model
+        if model is None:
             self.show_error("No model", self.controls.denoise_button.toolTip())
+            return
+        try:
+            jobs.check_model_present(model)
+        except XrayError as error:
+            self.show_error("Cannot denoise", error_line(error))
             return
         source = self._ask(QFileDialog.getExistingDirectory, "Folder to denoise", self._last_dir())
         if not source:
@@ -2757,16 +2841,28 @@ class MainWindow(QMainWindow):
         worker = GeneratorWorker(
             jobs.batch_job, Path(source), Path(target), self.controls.options()
         )
-        worker.yielded.connect(lambda e: self.controls.show_progress(e.done, e.total, e.text))
+        self._batch_table = None
+        worker.yielded.connect(self._on_batch_progress)
         worker.returned.connect(self._on_batch_done)
         worker.errored.connect(lambda error: self._job_failed("Batch failed", error))
-        worker.aborted.connect(
-            lambda: self.controls.show_progress(
-                0, 1, "Batch cancelled: its table lists the files done"
-            )
-        )
+        worker.aborted.connect(self._on_batch_cancelled)
         self._start(worker, "Batch: starting...", job="batch denoise")
         return worker
+
+    def _on_batch_progress(self, event: jobs.Progress) -> None:
+        """Show a batch's progress; keep the path of its table (:attr:`jobs.Progress.table`)."""
+        if event.table is not None:
+            self._batch_table = event.table
+        self.controls.show_progress(event.done, event.total, event.text)
+
+    def _on_batch_cancelled(self) -> None:
+        """Say that the batch was cancelled, and where its table lists the files done."""
+        self.controls.show_progress(0, 1, "Batch cancelled: its table lists the files done")
+        if self._batch_table is not None:
+            self.batch_label.setText(
+                f"Batch cancelled: the files done are listed in {self._batch_table}"
+            )
+            self.batch_label.show()
 
     def _on_batch_done(self, summary: str) -> None:
         # The panel's status line and warning describe the result still shown: not replaced.

@@ -53,6 +53,7 @@ from core.io.output_names import frame_stem
 from core.io.paths import broken_link_reason, resolved
 from core.io.sniff import DICOM_SUFFIXES, detect_format
 from core.io.source_record import (
+    DENOISED_BY,
     made_from,
     raster_description,
     records_by_description,
@@ -68,8 +69,8 @@ SAMPLERS = ("ddim", "ddpm")
 ALL_FRAMES = "all"
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}"
 RESUME_HINT = "use --overwrite or another --output-dir"
-DENOISED_BY = re.compile(
-    r"denoised by diffusion model .*?, (sha256 [0-9a-f]+|unsaved weights): ([^;]*?); "
+RECORDED_RUN = re.compile(
+    re.escape(DENOISED_BY) + r".*?, (sha256 [0-9a-f]+|unsaved weights): ([^;]*?); "
     "noise estimated from the image"
 )
 """What an output's description records of the run that made it
@@ -524,7 +525,7 @@ class RunRecord:
             text = raster_description(destination)
             if text is None:
                 return None
-        found = list(DENOISED_BY.finditer(text))
+        found = list(RECORDED_RUN.finditer(text))
         if not found:
             return None
         from core.denoise.events import TILES  # torch with it: only once a run reads records

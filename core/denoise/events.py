@@ -14,6 +14,7 @@ from core.denoise.domain import NoiseEstimate
 from core.denoise.low_quanta import LowQuantaWarning
 from core.denoise.settings import DenoiseSettings
 from core.image import XrayImage
+from core.io.source_record import DENOISED_BY
 
 NOISE_LEFT_NOTE = "white-noise estimate; not the remaining error, which is correlated"
 """What :attr:`DenoiseResult.noise_after`, the pixel-scale noise left, is and is not,
@@ -237,7 +238,7 @@ class DenoiseResult:
             after = f"; pixel-scale noise left {self.noise_after:.3g} ({NOISE_LEFT_NOTE})"
         warning = "" if self.low_quanta is None else f"WARNING: {self.low_quanta.describe()}; "
         return (
-            f"{warning}denoised by diffusion model {self.model_name}, {weights}: "
+            f"{warning}{DENOISED_BY}{self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
             f"{self.noise_before.summary()}, t* {self.t_start:.1f}; "
             f"{self.describe_tiles()}{after}"

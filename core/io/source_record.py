@@ -39,6 +39,10 @@ SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame (number )?([0-9
 """What a PNG's or TIFF's description records of its input (:func:`source_record`):
 ``frame number N`` counts from 1, as every frame number the user reads does; a bare
 ``frame N``, written before 2026-11-27, is the frame's index from 0."""
+DENOISED_BY = "denoised by diffusion model "
+"""How the record of a denoising run begins in an output's text
+(:meth:`core.denoise.DenoiseResult.description`), as ``xray-denoise denoise
+--skip-existing`` and the app's batch look for it."""
 SIMULATED = ", simulated lower dose"
 """Follows :data:`SOURCE_RECORD` in the record of an output made from a lower dose
 simulated from its source (a reader that does not know it reads the record before it)."""

@@ -30,7 +30,7 @@ def test_a_dose_reads_with_a_decimal_comma_in_german(window, qtbot, small_dicom)
         "Showing a simulated 12,5 % dose (20.000 assumed quanta"
         in window.statusBar().currentMessage()
     )
-    assert "simulated12.5pct" in window.export_stem()  # a file name keeps the point
+    assert "simulated12p5pct" in window.export_stem()  # a file name: neither point nor comma
 
 
 def test_english_keeps_the_point(window, qtbot, small_dicom):

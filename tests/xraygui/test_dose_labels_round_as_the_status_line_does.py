@@ -24,4 +24,4 @@ def test_a_small_dose_is_named_as_it_is_in_progress_title_and_export(window, qtb
     assert window.controls.progress.format() == "Simulated a 0.41235 % dose"
     assert "(simulated 0.41235 % dose)" in window.windowTitle()
     assert window.export_stem().startswith(small_dicom.stem)
-    assert "simulated0.41235pct" in window.export_stem()
+    assert "simulated0p41235pct" in window.export_stem()

@@ -67,7 +67,10 @@ def test_a_simulation_says_it_replaces_the_chosen_reference(window, settle, smal
     settle(window)
     assert window.reference is window.source
     message = window.statusBar().currentMessage()
-    assert message.endswith("the opened image is now the reference for the metrics, not truth.dcm")
+    assert message.endswith(
+        "the opened image is now the reference for the metrics, not truth.dcm "
+        "(Image > Use Original brings it back)"
+    )
 
 
 def test_no_reference_is_taken_while_a_simulation_runs(window, settle, small_dicom, truth):
