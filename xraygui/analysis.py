@@ -207,9 +207,9 @@ def comparisons(
     """MSE/PSNR/SSIM of the noisy and the denoised image against the reference.
 
     Over the whole image and, if given, over `region`; the data range is the
-    reference's (:func:`core.noise.value_range.metric_range`: the range of the bits
-    its data and the compared images' need, or the span of floating-point values
-    outside [0, 1]), and each row says which, and whether a few pixels set it or a
+    reference's alone (:func:`core.noise.value_range.metric_range`: the range of the
+    bits its data need, or the span of floating-point values outside [0, 1]), and each
+    row says which, and whether a few pixels set it or a
     compared image's values reach beyond it. With the reference's noise estimate,
     each scope also gets the PSNR of the noise-free image, unless that estimate is of
     the reference's structure or an image not made from the reference beats the figure
@@ -246,7 +246,7 @@ def comparisons(
     scopes: list[Region | None] = [None] if region is None else [None, region][not whole :]
     images = [test for _, test in tests]
     made = [_made_from(test, reference) for test in images]  # they keep its noise
-    (data_range, words), padding = metric_range(reference, *images), reference.padding_mask
+    (data_range, words), padding = metric_range(reference), reference.padding_mask
     source = f"the reference's {words}"
     range_warning = metric_range_problem(reference, *images)
     problem = (

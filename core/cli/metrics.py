@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     if nothing is not None:
         raise ValueError(f"{args.reference}: {nothing}")
     if args.data_range is None:
-        data_range, words = metric_range(reference, test)  # bits holding both's values
+        data_range, words = metric_range(reference)  # the reference's alone: one scale
         source = f"the reference's {words}"
         range_warning = metric_range_problem(reference, test)  # a hot pixel setting it, say
     else:

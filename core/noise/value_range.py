@@ -120,10 +120,6 @@ class ValueRange:
         Where :meth:`few_pixels_problem` finds that few pixels need the top bit, the
         bits the others need (:func:`_bits_of` of their lowest and highest stored
         value); None otherwise. Not part of the range, so not compared.
-    compared : bool
-        Whether ``data_pixels`` counts the pixels of images compared with this one too
-        (:func:`value_range` with others), as :meth:`few_pixels_problem` then says. Not
-        part of the range, so not compared.
     """
 
     low: float
@@ -134,7 +130,6 @@ class ValueRange:
     data_pixels: int = 0
     outliers: Outliers | None = field(default=None, compare=False)
     rest_bits: int | None = field(default=None, compare=False)
-    compared: bool = field(default=False, compare=False)
 
     @property
     def span(self) -> float:
@@ -177,14 +172,9 @@ class ValueRange:
         if self.top_bit_pixels >= FEW_TOP_BIT_SHARE * self.data_pixels:
             return None
         rest_bits = self.bits - 1 if self.rest_bits is None else self.rest_bits
-        pixels = (
-            f"the {self.data_pixels} pixels compared"
-            if self.compared
-            else f"its {self.data_pixels} pixels"
-        )
         return (
-            f"its range of values, {self.describe()}, rests on {self.top_bit_pixels} of "
-            f"{pixels} (those needing the {self.bits}th bit): if they are "
+            f"its range of values, {self.describe()}, rests on {self.top_bit_pixels} of its "
+            f"{self.data_pixels} pixels (those needing the {self.bits}th bit): if they are "
             f"outliers, the {what} is off by a factor of {2 ** (self.bits - rest_bits)}"
         )
 
@@ -258,43 +248,13 @@ def _needs_top_bit(stored: np.ndarray, bits: int, signed: bool) -> np.ndarray:
     return (stored >= half) | (stored < -half) if signed else stored >= half
 
 
-def _compared_values(image: XrayImage, others: tuple[XrayImage, ...]) -> list[np.ndarray]:
-    """Return the pixel values of `image` and `others` that are not `image`'s padding.
-
-    A comparison leaves out the reference's padding in every image compared with it
-    (an image of another shape keeps all its pixels); the values that are not finite
-    (a float file's NaN) are left out of the others.
-    """
-    mask = None if image.padding is None else image.padding.mask
-    values = [image.pixels if mask is None else image.pixels[~mask]]
-    for other in others:
-        pixels = other.pixels
-        if mask is not None and pixels.shape == mask.shape:
-            pixels = pixels[~mask]
-        if pixels.size and not (np.isfinite(pixels.min()) and np.isfinite(pixels.max())):
-            pixels = pixels[np.isfinite(pixels)]
-        values.append(pixels)
-    return values
-
-
-def _extremes(values: list[np.ndarray]) -> tuple[float, float] | None:
-    """Return the least and the greatest of several arrays' values; None where all are empty."""
-    kept = [v for v in values if v.size]
-    if not kept:
-        return None
-    return float(min(v.min() for v in kept)), float(max(v.max() for v in kept))
-
-
-def data_bits(image: XrayImage, *others: XrayImage) -> int:
+def data_bits(image: XrayImage) -> int:
     """Return the bits the image's integer data use (see the module notes).
 
     Parameters
     ----------
     image : XrayImage
         An image from an integer source.
-    *others : XrayImage
-        Images compared with it (:func:`metric_range`), whose values, mapped to its
-        stored values, the bits must hold too (its padding left out of them).
 
     Returns
     -------
@@ -306,11 +266,11 @@ def data_bits(image: XrayImage, *others: XrayImage) -> int:
     """
     if image.mapping.bits_stored <= NATIVE_BITS:
         return image.mapping.bits_stored
-    extremes = _extremes(_compared_values(image, others))
-    if extremes is None:
+    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    if pixels.size == 0:
         return image.mapping.bits_stored
     # The map to stored values is monotonic: the extremes' stored values are the extremes.
-    ends = image.mapping.to_stored(np.array(extremes, dtype=np.float64))
+    ends = image.mapping.to_stored(np.array([pixels.min(), pixels.max()], dtype=np.float64))
     return _bits_of(image.mapping, int(ends.min()), int(ends.max()))
 
 
@@ -340,17 +300,13 @@ def _outliers(pixels: np.ndarray, low: float, high: float) -> Outliers | None:
     return Outliers(flat.size - rest.size, flat.size, float(rest.min()), float(rest.max()))
 
 
-def value_range(image: XrayImage, *others: XrayImage) -> ValueRange:
+def value_range(image: XrayImage) -> ValueRange:
     """Return the range of values the image's data can take, in pixel units.
 
     Parameters
     ----------
     image : XrayImage
         Any image.
-    *others : XrayImage
-        Images compared with an integer `image` in a container of over
-        :data:`NATIVE_BITS` (:func:`metric_range_problem`): the bits hold their values
-        too, mapped to its stored values, and count their pixels (its padding left out).
 
     Returns
     -------
@@ -368,9 +324,6 @@ def value_range(image: XrayImage, *others: XrayImage) -> ValueRange:
         data_pixels = _data_pixels(image)
     else:
         stored = _stored_data(image)
-        if others:
-            rest = _compared_values(image, others)[1:]
-            stored = np.concatenate([stored, *(mapping.to_stored(v.reshape(-1)) for v in rest)])
         data_pixels = int(stored.size)
         if data_pixels:
             bits = _bits_of(mapping, int(stored.min()), int(stored.max()))
@@ -393,46 +346,35 @@ def value_range(image: XrayImage, *others: XrayImage) -> ValueRange:
         top_bit,
         data_pixels,
         rest_bits=rest_bits,
-        compared=bool(others) and mapping.bits_stored > NATIVE_BITS,
     )
 
 
-def metric_range(image: XrayImage, *others: XrayImage) -> tuple[float, str]:
+def metric_range(image: XrayImage) -> tuple[float, str]:
     """Return the data range that PSNR and SSIM measure an image against, and its source.
 
-    The range of the data's own bits (:func:`data_bits`), as the low-dose simulation
-    takes it: 12-bit data in a 16-bit PNG, TIFF or ``.npy``, or under DICOM
-    BitsStored 16, are measured against 4095 (times the rescale slope), not 65535,
-    which would add 24 dB to every PSNR. Those bits hold the values of the images
-    compared with it too (`others`, mapped to its stored values): a dark reference of
-    11 bits' values in a 16-bit PNG, compared with a test image reaching 4095, is
-    measured against 4095, as the same pixels in a 12-bit DICOM are, not against 2047
-    (6 dB less). Elsewhere the image's :attr:`~core.image.XrayImage.data_range`: its
-    stored range, or for floating-point data ``[0, 1]`` or their own span; a test
-    image's values beyond it are warned of (:func:`metric_range_problem`).
+    The range of the data's own bits (:func:`value_range`), as the low-dose
+    simulation takes it: 12-bit data in a 16-bit PNG, TIFF or ``.npy``, or under
+    DICOM BitsStored 16, are measured against 4095 (times the rescale slope), not
+    65535, which would add 24 dB to every PSNR. Elsewhere the image's
+    :attr:`~core.image.XrayImage.data_range`: its stored range, or for
+    floating-point data ``[0, 1]`` or their own span.
 
     Parameters
     ----------
     image : XrayImage
         The reference of a comparison.
-    *others : XrayImage
-        The images compared with it.
 
     Returns
     -------
     tuple of (float, str)
         The range in pixel units, and where it comes from in words for reports, for
-        example ``"12-bit stored range"``, ``"12-bit data in a 16-bit container"`` or,
-        where only the others' values need the top bit, ``"12-bit data in a 16-bit
-        container (as the compared images' values need)"``.
+        example ``"12-bit stored range"`` or ``"12-bit data in a 16-bit container"``.
     """
     mapping = image.mapping
     if not mapping.is_float and mapping.bits_stored > NATIVE_BITS:
-        bits = data_bits(image, *others)  # passes for minimum and maximum: run per region
+        bits = data_bits(image)  # two passes (minimum, maximum): the metrics run per region
         if bits < mapping.bits_stored:
             words = f"{bits}-bit data in a {mapping.bits_stored}-bit container"
-            if others and data_bits(image) < bits:
-                words += " (as the compared images' values need)"
             return (2**bits - 1) * abs(mapping.slope), words
     return image.data_range, image.data_range_source
 
@@ -444,16 +386,18 @@ def metric_range_problem(image: XrayImage, *others: XrayImage) -> str | None:
     outside [0, 1], is what a hot pixel sets: one at 65535 in 12-bit data measures PSNR
     and SSIM against 65535, not 4095 (24 dB more). :meth:`ValueRange.few_pixels_problem`
     says so, as ``simulate`` does of its attenuation scale. And where a compared image's
-    values lie beyond an integer reference's range (its declared bits, or a 16-bit
-    container's whole range), they are measured against too small a range: that is
-    said too.
+    values lie beyond an integer reference's range (its declared bits, or the bits its
+    own values need in a container of more), they are measured against too small a
+    range: that is said too. The range itself is the reference's alone, so that every
+    image compared with one reference is scored on one scale (and no test image sets
+    its own: one hot pixel in it would add 24 dB).
 
     Parameters
     ----------
     image : XrayImage
         The reference of a comparison.
     *others : XrayImage
-        The images compared with it, as :func:`metric_range` takes them.
+        The images compared with it.
 
     Returns
     -------
@@ -464,12 +408,12 @@ def metric_range_problem(image: XrayImage, *others: XrayImage) -> str | None:
         declared (a container of :data:`NATIVE_BITS` or fewer, floating-point data in
         [0, 1]) or rests on more pixels, and the others' values lie within it.
     """
-    found = [_few_pixels_problem(image, others), _beyond_range_problem(image, others)]
-    return "; ".join(p for p in found if p) or None
+    found = [_few_pixels_problem(image), _beyond_range_problem(image, others)]
+    return "; ".join(problem for problem in found if problem) or None
 
 
-def _few_pixels_problem(image: XrayImage, others: tuple[XrayImage, ...]) -> str | None:
-    """Say where the data range rests on a few pixels (of the images compared), or None."""
+def _few_pixels_problem(image: XrayImage) -> str | None:
+    """Say where the reference's data range rests on a few of its pixels, or None."""
     mapping = image.mapping
     if mapping.is_float:
         if image.data_interval == (0.0, 1.0):
@@ -477,14 +421,31 @@ def _few_pixels_problem(image: XrayImage, others: tuple[XrayImage, ...]) -> str 
     elif mapping.bits_stored <= NATIVE_BITS:
         return None
     else:  # the metrics run per region: a quick look first, the full pass where it warns
-        bits = data_bits(image, *others)
-        values = _compared_values(image, others)
-        size = sum(v.size for v in values)
-        top = sum(_pixels_needing_the_top_bit(v, mapping, bits) for v in values)
-        if bits <= MIN_DATA_BITS or top >= FEW_TOP_BIT_SHARE * max(size, 1):
+        bits = data_bits(image)
+        pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+        if bits <= MIN_DATA_BITS or _pixels_needing_the_top_bit(
+            pixels, mapping, bits
+        ) >= FEW_TOP_BIT_SHARE * max(pixels.size, 1):
             return None
-        return value_range(image, *others).few_pixels_problem("data range")
     return value_range(image).few_pixels_problem("data range")
+
+
+def _compared_values(image: XrayImage, others: tuple[XrayImage, ...]) -> list[np.ndarray]:
+    """Return the finite values of each of `others` where `image`'s pixels are not padding.
+
+    A comparison leaves out the reference's padding in every image compared with it (an
+    image of another shape keeps all its pixels).
+    """
+    mask = None if image.padding is None else image.padding.mask
+    values = []
+    for other in others:
+        pixels = other.pixels
+        if mask is not None and pixels.shape == mask.shape:
+            pixels = pixels[~mask]
+        if pixels.size and not (np.isfinite(pixels.min()) and np.isfinite(pixels.max())):
+            pixels = pixels[np.isfinite(pixels)]
+        values.append(pixels)
+    return values
 
 
 def _beyond_range_problem(image: XrayImage, others: tuple[XrayImage, ...]) -> str | None:
@@ -496,17 +457,14 @@ def _beyond_range_problem(image: XrayImage, others: tuple[XrayImage, ...]) -> st
     if image.mapping.is_float or not others:
         return None
     mapping = image.mapping
-    bits = data_bits(image, *others)
-    if mapping.signed:
-        stored = np.array([-(2 ** (bits - 1)), 2 ** (bits - 1) - 1])
-    else:
-        stored = np.array([0, 2**bits - 1])
-    ends = mapping.to_pixels(stored)
+    bits = data_bits(image)
+    stored = [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] if mapping.signed else [0, 2**bits - 1]
+    ends = mapping.to_pixels(np.array(stored))
     low, high = float(ends.min()), float(ends.max())
     beyond = [
-        extremes
-        for extremes in map(_extremes, ([v] for v in _compared_values(image, others)[1:]))
-        if extremes is not None and (extremes[0] < low or extremes[1] > high)
+        (float(v.min()), float(v.max()))
+        for v in _compared_values(image, others)
+        if v.size and (v.min() < low or v.max() > high)
     ]
     if not beyond:
         return None
@@ -539,17 +497,19 @@ def given_range_problem(data_range: float, reference: XrayImage, *others: XrayIm
         value of the images compared, or below the span of the reference's 1st to 99th
         percentile; None otherwise.
     """
-    values = _compared_values(reference, others)
-    extremes = _extremes(values)
-    if extremes is None:
+    padding = reference.padding
+    own = reference.pixels if padding is None else reference.pixels[~padding.mask]
+    values = [v for v in (own, *_compared_values(reference, others)) if v.size]
+    if not values:
         return None
-    if data_range < extremes[1]:
+    largest = max(float(v.max()) for v in values)
+    if data_range < largest:
         return (
             f"the data range given, {data_range:g}, is below the largest value compared, "
-            f"{extremes[1]:g}: PSNR and SSIM are measured against too small a range"
+            f"{largest:g}: PSNR and SSIM are measured against too small a range"
         )
-    if values[0].size:
-        low, high = np.percentile(values[0], (1.0, 99.0))
+    if own.size:
+        low, high = np.percentile(own, (1.0, 99.0))
         if data_range < high - low:
             return (
                 f"the data range given, {data_range:g}, is below the span of the reference's "

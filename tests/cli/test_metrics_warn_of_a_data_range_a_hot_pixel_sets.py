@@ -16,10 +16,9 @@ from core.image import StoredMapping, Window, XrayImage
 from core.noise.value_range import metric_range_problem, value_range
 
 HOT = (
-    "its range of values, 0 to 65535 in 16 bits, rests on 2 of the 32768 pixels compared "
-    "(those needing the 16th bit): if they are outliers, the data range is off by a factor of 16"
+    "its range of values, 0 to 65535 in 16 bits, rests on 1 of its 16384 pixels (those "
+    "needing the 16th bit): if they are outliers, the data range is off by a factor of 16"
 )
-"""The warning on the pair: the bits hold both images' values, so both hot pixels count."""
 
 
 @pytest.fixture
@@ -60,10 +59,11 @@ def test_no_warning_without_the_hot_pixel_or_with_a_given_range(pair, tmp_path, 
     assert main(["metrics", str(clean), str(clean_test), "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["data_range_warning"] is None and captured.err == ""
-    # The test image's hot pixel alone sets the range now (the bits hold both images').
+    # The test's hot pixel does not set the range (the reference's alone): it is warned of.
     assert main(["metrics", str(clean), str(test), "--json"]) == 0
-    warning = json.loads(capsys.readouterr().out)["data_range_warning"]
-    assert "rests on 1 of the 32768 pixels compared" in warning
+    result = json.loads(capsys.readouterr().out)
+    assert result["data_range"] == 4095
+    assert "to 65535, reach beyond the data range's 0 to 4095" in result["data_range_warning"]
     assert main(["metrics", str(reference), str(test), "--json", "--data-range", "65535"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["data_range_warning"] is None and captured.err == ""

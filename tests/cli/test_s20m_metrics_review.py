@@ -134,14 +134,22 @@ def dark_pair(tmp_path):
     return _png(tmp_path / "dark_ref16.png", reference), _png(tmp_path / "dark_test16.png", test)
 
 
-def test_the_data_bits_hold_the_test_images_values_too(dark_pair, capsys):
+def test_the_range_is_the_references_and_a_test_beyond_it_is_warned_of(dark_pair, capsys):
+    """One scale for every image compared with a reference: no test image sets its own
+    (one hot pixel in it would add 24 dB); its values beyond the range are warned of."""
     reference, test = (read_image(path) for path in dark_pair)
-    assert metric_range(reference)[0] == 2047  # the reference alone
-    data_range, words = metric_range(reference, test)
-    assert data_range == 4095
-    assert words == "12-bit data in a 16-bit container (as the compared images' values need)"
+    assert metric_range(reference)[0] == 2047
     assert main(["metrics", str(dark_pair[0]), str(dark_pair[1]), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["data_range"] == 4095
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["data_range"] == 2047
+    assert result["data_range_warning"].startswith("a compared image's values, ")
+    assert "reach beyond the data range's 0 to 2047" in result["data_range_warning"]
+    assert "warning: a compared image's values" in captured.err
+    hot = test.pixels.copy()
+    hot[0, 0] = 65535
+    assert "to 65535, reach beyond" in metric_range_problem(reference, test.with_pixels(hot))
+    assert metric_range(reference)[0] == 2047
 
 
 def test_a_test_image_beyond_a_declared_range_is_warned_of():
