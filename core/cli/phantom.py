@@ -50,8 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--electronic-noise",
         type=float,
-        default=DEFAULT_ELECTRONIC_NOISE,
-        help=f"electronic noise, quanta rms (default {DEFAULT_ELECTRONIC_NOISE:g})",
+        help=f"electronic noise, quanta rms, with --photons (default {DEFAULT_ELECTRONIC_NOISE:g})",
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of anatomy and noise (default %(default)s)"
@@ -117,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--size {args.size}: the phantom must be at least {MIN_SIZE} x {MIN_SIZE} pixels"
         )
+    if args.electronic_noise is not None and not args.photons:
+        raise ValueError(
+            "--electronic-noise needs --photons: without quanta the phantom is noise-free"
+        )
+    if args.electronic_noise is None:
+        args.electronic_noise = DEFAULT_ELECTRONIC_NOISE
     stored = phantom_image(
         (args.size, args.size),
         bits_stored=args.bits,

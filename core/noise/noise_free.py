@@ -200,9 +200,12 @@ def noise_free_problem(
 ) -> NoiseMismatch | None:
     """Say where entered settings contradict the noise the image holds.
 
-    Three cases (:func:`noise_share` against the settings' detector): settings for a
+    Four cases (:func:`noise_share` against the settings' detector): settings for a
     noisy image where it holds under :data:`NOISE_FREE_SHARE` of the predicted
-    variance (it looks noise-free: thinning adds too little noise); more than
+    variance (it looks noise-free: thinning adds too little noise; or it was taken at
+    more quanta); under ``1 / TOO_NOISY_SHARE`` of it (taken at more quanta than
+    entered, 2 to 4 times say: thinning adds too much noise, the simulated dose is
+    lower than labelled); more than
     :data:`TOO_NOISY_SHARE` of it (the quanta are too many, or the span wrong: the
     simulated dose is higher than labelled); settings for a noise-free image where it
     holds more than :data:`NOISY_INPUT_SHARE` of it and noise beyond rounding (its own
@@ -261,14 +264,21 @@ def noise_free_problem(
                 f"simulated dose is lower than {dose_percent(settings.dose, exact=False)} %"
             )
         return None
-    if not share < NOISE_FREE_SHARE:
-        return None
-    # A noise-free image's share changes with intensity too (its noise is rounding and
-    # texture, not quanta), so a tilt here does not tell a wrong span from it: both are named.
-    alternative = "" if span is None else f", or {span}"
-    return NoiseMismatch(
-        f"its noise is {100 * share:.3g} % of the variance {quanta} would give, so it looks "
-        f"noise-free (or taken at far more quanta){alternative}, and thinning its quanta adds "
-        "too little noise",
-        looks_noise_free=True,
-    )
+    lower = f"the simulated dose is then lower than {dose_percent(settings.dose, exact=False)} %"
+    if share < NOISE_FREE_SHARE:
+        # A noise-free image's share changes with intensity too (its noise is rounding and
+        # texture, not quanta), so a tilt does not tell a wrong span from it: both are named.
+        alternative = "" if span is None else f", or {span}"
+        return NoiseMismatch(
+            f"its noise is {100 * share:.3g} % of the variance {quanta} would give: it looks "
+            "noise-free, and thinning its quanta adds too little noise, or it was taken at "
+            f"more quanta ({lower}){alternative}",
+            looks_noise_free=True,
+        )
+    if share < 1 / TOO_NOISY_SHARE:  # noisy, at 2 to 4 times the quanta entered, say
+        cause = span or "the attenuation span is wrong"
+        return NoiseMismatch(
+            f"its noise is {100 * share:.3g} % of the variance {quanta} would give: it was "
+            f"taken at more quanta, or {cause}, and thinning adds too much noise: {lower}"
+        )
+    return None
