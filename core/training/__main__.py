@@ -16,13 +16,11 @@ the same model is refused (:mod:`core.training.control`).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import math
 import os
 import signal
-import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -49,6 +47,7 @@ from core.training.control import (  # noqa: E402
     DATA_CHANGED_STATUS,
     STOP_STATUS,
     TrainingLock,
+    lock_path,
     stop_path,
 )
 from core.training.distributed import resolve_device  # noqa: E402
@@ -279,19 +278,40 @@ class _NoTracebackFormatter(logging.Formatter):
             record.exc_info, record.exc_text = kept
 
 
-def _make_private(path: Path) -> None:
-    """Make a log from before the rule readable by its owner alone, where it is theirs.
+def _check_log_file(path: Path, config: TrainConfig) -> None:
+    """Refuse a ``--log-file`` that is one of the run's own files or lies in its data folder.
 
-    Only a regular file the user owns, not through a link: ``/dev/null`` or a team's
-    shared log is written as it is. A file system that refuses permissions (a share) keeps
-    its own; on Windows only the read-only flag would change, so nothing is done there.
+    Appending log lines to the model, its card, checkpoint, metrics, lock or stop file, or
+    to a training image, would damage it; the refusal comes before anything is written.
+
+    Raises
+    ------
+    ValueError
+        With one line that names the file.
     """
-    if sys.platform == "win32" or path.is_symlink():
+    given = path.resolve()
+    output = config.output
+    own = [output, card_path(output), config.checkpoint_path, config.metrics_path]
+    own += [lock_path(output), stop_path(output)]
+    if config.init_model is not None:
+        own.append(config.init_model)
+    if any(given == other.resolve() for other in own):
+        raise ValueError(f"--log-file {path} is a file this run reads or writes; name another")
+    data = config.data.resolve()
+    if given == data or data in given.parents:
+        raise ValueError(
+            f"--log-file {path} is in the data folder {config.data}; name a file outside it"
+        )
+
+
+def _remove_old_log(path: Path) -> None:
+    """Remove the default log of the run an ``--overwrite`` run replaces (not a link's file)."""
+    if path.is_symlink():  # a shared log or /dev/null: appended to, as it is
         return
-    with contextlib.suppress(OSError):
-        info = path.stat()
-        if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
-            os.chmod(path, 0o600)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise ValueError(f"cannot remove {path} to start afresh: {e.strerror or e}") from e
 
 
 class _LogFile(logging.FileHandler):
@@ -303,9 +323,9 @@ class _LogFile(logging.FileHandler):
     system's reason (``m.log: No space left on device; logging to the console only``);
     the records after it go to the console only.
 
-    A file it creates is readable by its owner alone, as the checkpoint is, and so is one
-    from before that the user owns (:func:`_make_private`): it names patients (DICOM
-    PatientIDs in the split's warnings) and the files that trained.
+    A file it creates is readable by its owner alone, as the checkpoint is: it names
+    patients (DICOM PatientIDs in the split's warnings) and the files that trained. A file
+    that exists is appended to with its permissions left as they are.
 
     Parameters
     ----------
@@ -315,7 +335,6 @@ class _LogFile(logging.FileHandler):
 
     def __init__(self, path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        _make_private(path)
         super().__init__(path, encoding="utf-8", errors="backslashreplace")
         self.path = path
         self.failed = False
@@ -449,6 +468,8 @@ def run(args: argparse.Namespace) -> int:
                     raise ValueError(f"--threads {args.threads}: give 1 or more")
                 torch.set_num_threads(args.threads)
             config = build_config(args)
+            if args.log_file is not None:
+                _check_log_file(args.log_file, config)
             resolve_device(config.device, int(os.environ.get("LOCAL_RANK", "0")))
             start_logging = held.enter_context(_logging())
             if not config.data.is_dir():
@@ -462,6 +483,8 @@ def run(args: argparse.Namespace) -> int:
             if int(os.environ.get("RANK", "0")) == 0:
                 check_outputs(config)
                 lock = held.enter_context(TrainingLock(config.output))
+                if config.overwrite and not config.resume and args.log_file is None:
+                    _remove_old_log(default_log)
             start_logging(args.log_file or default_log)
             _warn_unused_dose_options(args, config)
         except (XrayError, ValueError, OSError) as e:  # an OSError: the log's folder, say

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 from collections.abc import Callable
@@ -356,8 +357,14 @@ class TrainConfig:
             raise ValueError(f"workers must be at least 0, got {self.workers}")
         if self.warmup_steps < 0:
             raise ValueError(f"warmup_steps must be at least 0, got {self.warmup_steps}")
-        if self.minutes is not None and self.minutes <= 0:
-            raise ValueError(f"minutes must be positive, got {self.minutes}")
+        if self.minutes is not None and not (math.isfinite(self.minutes) and self.minutes > 0):
+            raise ValueError(f"minutes must be a finite number above 0, got {self.minutes}")
+        if self.timesteps.focus_sigma[1] > self.schedule.sigma_max:
+            raise ValueError(
+                f"focus_sigma {self.timesteps.focus_sigma[0]:g} {self.timesteps.focus_sigma[1]:g}"
+                f" reaches above the schedule's largest noise level, {self.schedule.sigma_max:.4g}:"
+                " give a range up to it"
+            )
         object.__setattr__(self, "val_doses", tuple(float(d) for d in self.val_doses))
         for dose in self.val_doses:
             if not 0 < dose <= 1:

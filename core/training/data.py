@@ -423,6 +423,7 @@ def assign_patients(
     *,
     ignore_tables: bool = False,
     headers: Mapping[Path, tuple[bool, tuple[str, ...]]] | None = None,
+    warn_alone: bool = True,
 ) -> list[ImageRecord]:
     """Attach a patient id to each image.
 
@@ -447,6 +448,9 @@ def assign_patients(
         What :func:`read_header` gave for each of ``paths``, where the caller has read
         them already (the wizard's scan reads them one by one, so that it can stop
         between files); otherwise they are read here.
+    warn_alone : bool
+        Warn of the images without a patient here; False where the caller warns once it
+        knows which images it skips (:func:`core.training.patient_table.group_patients`).
 
     Returns
     -------
@@ -473,7 +477,9 @@ def assign_patients(
     unreadable = frozenset(p for p in paths if not headers[p][0])
     listed = read_patient_tables(folder, tables, paths, unreadable=unreadable)
     dicom = {p: headers[p][1] for p in paths}
-    patients = group_patients(folder, paths, listed, dicom, unreadable=unreadable)
+    patients = group_patients(
+        folder, paths, listed, dicom, unreadable=unreadable, warn_alone=warn_alone
+    )
     return [ImageRecord(p, patients[p]) for p in paths]
 
 
@@ -923,11 +929,20 @@ def without_padding(
 
 SOURCE_TEXTS = {
     "attribution": ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"),
-    "license": ("LICENSE", "LICENSE.txt", "LICENSE.md"),
+    "license": (
+        "LICENSE",
+        "LICENSE.txt",
+        "LICENSE.md",
+        "LICENCE",
+        "LICENCE.txt",
+        "LICENCE.md",
+        "COPYING",
+    ),
 }
 """The licence and attribution texts of a data folder or a folder under it (one site's,
-say), by the card field each gives; of each kind, the first name present (and not left
-out, :func:`left_out`) is taken."""
+say), by the card field each gives, matched whatever their case (``license.txt``,
+``Licence.md``); of each kind, the first name present (and not left out,
+:func:`left_out`) is taken."""
 
 NO_TERMS = "the model card cannot say under what terms the data may be used"
 """Why it matters that a data folder has neither licence nor attribution."""
@@ -948,22 +963,27 @@ def source_text_kind(path: Path) -> str | None:
         :func:`describe_source` takes from the file's folder; None for any other file.
     """
     for kind, names in SOURCE_TEXTS.items():
-        if path.name in names:
+        if path.name.casefold() in {name.casefold() for name in names}:
             taken = _source_text_file(path.parent, names)
             return kind if taken is not None and taken.name == path.name else None
     return None
 
 
 def _source_text_file(folder: Path, names: Sequence[str]) -> Path | None:
-    """Return the first of `names` that is a file in `folder` and is not left out."""
-    return next(
-        (
-            folder / name
-            for name in names
-            if (folder / name).is_file() and not left_out(Path(name), folder)
-        ),
-        None,
-    )
+    """Return the first of `names`, in any case, that is a file in `folder`, not left out.
+
+    Of two names that differ only in case (``LICENSE`` and ``license``, on a file system
+    that tells them apart), the first in sorted order is taken.
+    """
+    with os.scandir(folder) as entries:
+        present = sorted(entry.name for entry in entries)
+    for name in names:
+        for found in present:
+            path = folder / found
+            if found.casefold() == name.casefold() and path.is_file():
+                if not left_out(Path(found), folder):
+                    return path
+    return None
 
 
 def describe_source(folder: str | Path) -> dict[str, Any]:
@@ -986,9 +1006,10 @@ def describe_source(folder: str | Path) -> dict[str, Any]:
     dict
         ``"attribution"``: the text of ``ATTRIBUTION.md`` (or ``.txt``, or none) if
         present; ``"license"``: the first two non-empty lines of ``LICENSE`` (``.txt``,
-        ``.md``: its title) if present; ``"sources"``: the same two fields of each folder
-        under it that has either, keyed by its path relative to ``folder`` (``/``), if
-        any; ``"no_terms"``: a line saying none was found, where none was.
+        ``.md``, ``LICENCE`` likewise, or ``COPYING``, in any case: its title) if present;
+        ``"sources"``: the same two fields of each folder under it that has either,
+        keyed by its path relative to ``folder`` (``/``), if any; ``"no_terms"``: a
+        line saying none was found, where none was.
     """
     folder = Path(folder)
     out: dict[str, Any] = _source_texts(folder)

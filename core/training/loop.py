@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from core.binning import block_means
 from core.device import cpu_has_amx, precision_label
@@ -49,6 +50,7 @@ from core.training.checkpoint import (
 )
 from core.training.config import TimeBudget, TrainConfig
 from core.training.data import (
+    ImageRecord,
     TrainingImage,
     assign_patients,
     describe_images,
@@ -70,7 +72,7 @@ from core.training.ema import EMA
 from core.training.lr_schedule import MAX_WARMUP_FRACTION, StepPlan, learning_rate
 from core.training.outputs import check_outputs, clear_outputs, start_metrics
 from core.training.patches import PatchSampler
-from core.training.patient_table import read_patient_tables
+from core.training.patient_table import read_patient_tables, warn_of_images_without_patient
 from core.training.selection import (
     DataChangedError,
     Selection,
@@ -79,6 +81,7 @@ from core.training.selection import (
     restore_split,
     select_images,
     split_hashes,
+    split_source,
     split_to_json,
 )
 from core.training.validation import ValidationResult, Validator
@@ -292,13 +295,22 @@ def _prepare_data(
     """
     if files is None:
         files = find_training_files(config.data)
-    records = assign_patients(config.data, files.images, ignore_tables=config.ignore_patient_table)
+    records = assign_patients(
+        config.data, files.images, ignore_tables=config.ignore_patient_table, warn_alone=False
+    )
     if not records:
         raise ValueError(_no_images(config.data))
     joined: list[Path] = []
     images, unreadable = load_images(records, normalisation=config.normalisation, joined=joined)
+    _warn_of_images_without_patient(config, records, images)
     if not images:
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
+    images, constant = _without_constant(images)
+    if not images:
+        raise ValueError(
+            f"every image read under {config.data} has one value throughout (a blank frame): "
+            "there is nothing to train on"
+        )
     selection = _select(config, images, stored_split)
     loaded = {(im.record.path, im.record.frame): im for im in images}
     train_images = [loaded[r.path, r.frame] for r in selection.train]
@@ -309,10 +321,10 @@ def _prepare_data(
     n_images, n_patients = len(selection.images), len(selection.patients)
     n_files = len({r.path for r in selection.images})
     n_unreadable = len(unreadable) + len(files.unreadable)  # warned of when found
-    n_skipped = n_unreadable + len(selection.too_small)
+    n_skipped = n_unreadable + len(selection.too_small) + constant
     log.info(
         "data %s: %d images from %d files (each frame an image) of %s; training on %s of %s, "
-        "validating on %s of %s; %d skipped (unreadable or too small); training images %s",
+        "validating on %s of %s; %d skipped (unreadable, too small or blank); training images %s",
         config.data,
         n_images,
         n_files,
@@ -345,6 +357,7 @@ def _prepare_data(
         "skipped": {
             "unreadable": n_unreadable,
             "too_small": len(selection.too_small),
+            "constant": constant,
             "not_images": len(files.not_images),
         },
         "files_joined_by_pixels": len(joined),
@@ -389,6 +402,41 @@ def _prepare_data(
         split,
         _dose_validator(config, val_images) if validator is not None else None,
     )
+
+
+def _warn_of_images_without_patient(
+    config: TrainConfig, records: list[ImageRecord], images: list[TrainingImage]
+) -> None:
+    """Warn of the files each its own patient, leaving out those with no image read.
+
+    Only where no table lists an image (a patient named by a table has no prefix).
+    """
+    if any(split_source(r.patient_id) == "patient in data.csv" for r in records):
+        return
+    read = {image.record.path for image in images}
+    warn_of_images_without_patient(
+        config.data,
+        {r.path: r.patient_id for r in records},
+        {r.path for r in records if r.path not in read},
+    )
+
+
+def _without_constant(images: list[TrainingImage]) -> tuple[list[TrainingImage], int]:
+    """Leave out, naming each, the images of one value throughout: return the rest, and how many.
+
+    A blank frame (a dark field, a flat white image) teaches no anatomy and scores
+    nothing in validation; its padding, cropped and masked, is not counted as a value.
+    """
+    kept = []
+    for image in images:
+        values = image.pixels if image.padding is None else image.pixels[~image.padding]
+        if values.size and values.min() == values.max():
+            log.warning(
+                "skipping image %s: every pixel has one value (a blank frame)", image.record.name
+            )
+        else:
+            kept.append(image)
+    return kept, len(images) - len(kept)
 
 
 def _counted(n: int, noun: str) -> str:
@@ -1178,92 +1226,89 @@ def _train(
     )
     if workers:
         log.info("drawing patches in %d worker processes", workers)
-    bar = tqdm(
-        total=config.steps,
-        initial=step,
-        disable=None if config.progress and ctx.is_main else True,  # None: on a terminal only
-        mininterval=5.0,
-        dynamic_ncols=True,
-    )
+    bar = _progress_bar(config, step, budget, elapsed(), shown=config.progress and ctx.is_main)
+    bar_loss: float | None = None  # the last loss record's, for the bar
     try:
-        while step < config.steps and not finished:
-            x0, t, noise = next(draws)  # t stays on the CPU for the schedule's numpy
-            x0 = x0.to(ctx.device, non_blocking=True)
-            noise = noise.to(ctx.device, non_blocking=True)
-            x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
-            # Every rank takes rank 0's clock, so that all apply the same rate.
-            used = 0.0 if budget is None else ctx.share(budget.fraction(elapsed()))
-            lr = learning_rate(step, config, time_fraction=used, plan=plan)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            with _autocast(ctx.device, dtype):
-                eps = trained(x_t, t.float().to(ctx.device))
-            loss = F.mse_loss(eps.float(), noise)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(network.parameters(), config.grad_clip)
-            optimizer.step()
-            ema.update(network, step)
-            step += 1
-            loss_value = loss.item()
-            if not math.isfinite(loss_value):  # the user's learning rate, not a bug: exit 2
-                kept = (
-                    f"the checkpoint of step {last_checkpoint} is kept"
-                    if last_checkpoint
-                    else "no checkpoint was written"
-                )
-                raise ValueError(
-                    f"training diverged at step {step} (loss {loss_value}): lower --lr; {kept}"
-                )
+        with logging_redirect_tqdm():  # log lines above the bar, not on its line
+            while step < config.steps and not finished:
+                x0, t, noise = next(draws)  # t stays on the CPU for the schedule's numpy
+                x0 = x0.to(ctx.device, non_blocking=True)
+                noise = noise.to(ctx.device, non_blocking=True)
+                x_t = q_sample(schedule, x0, t, noise)  # x_t = sqrt(abar) x_0 + sqrt(1-abar) eps
+                # Every rank takes rank 0's clock, so that all apply the same rate.
+                used = 0.0 if budget is None else ctx.share(budget.fraction(elapsed()))
+                lr = learning_rate(step, config, time_fraction=used, plan=plan)
+                for group in optimizer.param_groups:
+                    group["lr"] = lr
+                with _autocast(ctx.device, dtype):
+                    eps = trained(x_t, t.float().to(ctx.device))
+                loss = F.mse_loss(eps.float(), noise)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(network.parameters(), config.grad_clip)
+                optimizer.step()
+                ema.update(network, step)
+                step += 1
+                loss_value = loss.item()
+                if not math.isfinite(loss_value):  # the user's learning rate, not a bug: exit 2
+                    kept = (
+                        f"the checkpoint of step {last_checkpoint} is kept"
+                        if last_checkpoint
+                        else "no checkpoint was written"
+                    )
+                    raise ValueError(
+                        f"training diverged at step {step} (loss {loss_value}): lower --lr; {kept}"
+                    )
 
-            stop = False
-            if ctx.is_main:
-                bar.update(1)
-                interval_losses.append(loss_value)
-                if step % config.log_every == 0:
-                    now = time.monotonic()
-                    record = {
-                        "step": step,
-                        "loss": float(np.mean(interval_losses)),
-                        "lr": lr,
-                        "steps_per_s": (step - interval_first) / (now - interval_start),
-                        "elapsed_s": elapsed(),
-                    }
-                    _append_metrics(config, record)
-                    bar.set_postfix(loss=f"{record['loss']:.4f}", refresh=False)
-                    log.info(
-                        "step %d loss %.5f lr %.2e %.2f steps/s",
-                        step,
-                        record["loss"],
-                        lr,
-                        record["steps_per_s"],
-                    )
-                    interval_losses, interval_start, interval_first = [], now, step
-                if data.validator is not None and step % config.val_every == 0:
-                    validation = validate()
-                    validation_json = validation.to_json()
-                if callback is not None:
-                    rate = (step - first_step) / max(time.monotonic() - started, 1e-9)
-                    state = TrainState(
-                        step, config.steps, loss_value, lr, elapsed(), rate, validation
-                    )
-                    stop = bool(callback(state))
-                if budget is not None and elapsed() >= budget.total_s:
-                    log.info(
-                        "time budget of %.3g minutes reached at step %d", budget.total_s / 60, step
-                    )
-                    stop = True
-                if step % config.checkpoint_every == 0 and step < config.steps and not stop:
-                    save()
-            if ctx.agree(stop):
-                break
+                stop = False
+                if ctx.is_main:
+                    interval_losses.append(loss_value)
+                    if step % config.log_every == 0:
+                        now = time.monotonic()
+                        record = {
+                            "step": step,
+                            "loss": float(np.mean(interval_losses)),
+                            "lr": lr,
+                            "steps_per_s": (step - interval_first) / (now - interval_start),
+                            "elapsed_s": elapsed(),
+                        }
+                        _append_metrics(config, record)
+                        bar_loss = record["loss"]
+                        log.info(
+                            "step %d loss %.5f lr %.2e %.2f steps/s",
+                            step,
+                            record["loss"],
+                            lr,
+                            record["steps_per_s"],
+                        )
+                        interval_losses, interval_start, interval_first = [], now, step
+                    _advance(bar, _postfix(step, config.steps, budget, bar_loss), budget, elapsed())
+                    if data.validator is not None and step % config.val_every == 0:
+                        validation = validate()
+                        validation_json = validation.to_json()
+                    if callback is not None:
+                        rate = (step - first_step) / max(time.monotonic() - started, 1e-9)
+                        state = TrainState(
+                            step, config.steps, loss_value, lr, elapsed(), rate, validation
+                        )
+                        stop = bool(callback(state))
+                    if budget is not None and elapsed() >= budget.total_s:
+                        minutes = budget.total_s / 60
+                        log.info("time budget of %.3g minutes reached at step %d", minutes, step)
+                        stop = True
+                    if step % config.checkpoint_every == 0 and step < config.steps and not stop:
+                        save()
+                if ctx.agree(stop):
+                    break
     finally:
         draws.close()  # stops the workers
         bar.close()
     if ctx.is_main:
         if data.validator is not None and validation_json.get("step") != step:
+            if step < config.steps:  # a stop request: the checkpoint first, in seconds
+                save()
             validation_json = validate(at_stop=step < config.steps).to_json()
-        save()
+        save()  # again after a validation at a stop, for its scores in the card
         _warn_if_worse(config, validation_change(validation_start, validation_json))
         if unscored := unscored_doses(validation_json.get("at_doses")):
             log.warning(
@@ -1274,6 +1319,45 @@ def _train(
     # The other ranks leave the process group only once rank 0 has written the model.
     ctx.barrier()
     return config.output
+
+
+def _progress_bar(
+    config: TrainConfig, step: int, budget: TimeBudget | None, elapsed_s: float, *, shown: bool
+) -> tqdm:
+    """Return the run's progress bar: its steps, or under a time budget its seconds.
+
+    A run with ``--minutes`` ends when its budget is spent, mostly long before
+    ``config.steps``: its bar counts the budget's seconds and gives the step in its
+    postfix. The bar is shown on a terminal only, and only where `shown`.
+    """
+    common: dict[str, Any] = {
+        "disable": None if shown else True,  # None: on a terminal only
+        "mininterval": 5.0,
+        "dynamic_ncols": True,
+    }
+    if budget is None:
+        return tqdm(total=config.steps, initial=step, unit="step", **common)
+    return tqdm(
+        total=budget.total_s,
+        initial=min(elapsed_s, budget.total_s),
+        bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}{postfix}]",
+        postfix=_postfix(step, config.steps, budget, None),  # as the bar shows it at first
+        **common,
+    )
+
+
+def _postfix(step: int, steps: int, budget: TimeBudget | None, loss: float | None) -> str:
+    """Return the bar's postfix: the step under a time budget (its bar counts seconds), the loss."""
+    parts = [f"step {step}/{steps}"] if budget is not None else []
+    if loss is not None:
+        parts.append(f"loss {loss:.4f}")
+    return ", ".join(parts)
+
+
+def _advance(bar: tqdm, postfix: str, budget: TimeBudget | None, elapsed_s: float) -> None:
+    """Move the bar on by a step, or under a time budget to the run time spent."""
+    bar.set_postfix_str(postfix, refresh=False)
+    bar.update(1 if budget is None else min(elapsed_s, budget.total_s) - bar.n)
 
 
 def _warn_if_worse(config: TrainConfig, change: dict[str, Any]) -> None:

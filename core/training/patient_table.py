@@ -312,6 +312,7 @@ def group_patients(
     dicom: Mapping[Path, Sequence[str]],
     *,
     unreadable: Collection[Path] = (),
+    warn_alone: bool = True,
 ) -> dict[Path, str]:
     """Name each image's patient: images that share a table patient or DICOM id are one.
 
@@ -330,6 +331,10 @@ def group_patients(
     unreadable : collection of Path
         Those of ``paths`` that cannot be read, to be skipped: not counted or named among
         the images without a patient.
+    warn_alone : bool
+        Warn here of the images without a patient, where no table lists any image
+        (:func:`warn_of_images_without_patient`); False leaves it to a caller that
+        decodes the images first, and so knows which it skips.
 
     Returns
     -------
@@ -360,12 +365,31 @@ def group_patients(
         rank, name = root[linked[0]]
         # A group linked by instances alone has no patient id: its first file names it.
         patients[path] = by_file.setdefault(name, file) if rank == _INSTANCE else name
+    if warn_alone and not listed:
+        warn_of_images_without_patient(folder, patients, unreadable)
+    return patients
+
+
+def warn_of_images_without_patient(
+    folder: Path, patients: Mapping[Path, str], skipped: Collection[Path]
+) -> None:
+    """Warn of the image files that are each their own patient, where no table lists any.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+    patients : mapping of Path to str
+        Each image file's patient (:func:`group_patients`).
+    skipped : collection of Path
+        The files that are not used (unreadable): neither counted nor named.
+    """
     alone = [
         path
         for path, patient in patients.items()
-        if patient.startswith("file:") and path not in unreadable
+        if patient.startswith("file:") and path not in skipped
     ]
-    if alone and not listed:
+    if alone:
         log.warning(
             "%d image files have no patient (no %s, no DICOM PatientID), such as %s: each file "
             "is taken as its own patient; validation is optimistic if a patient has several "
@@ -375,7 +399,6 @@ def group_patients(
             alone[0].relative_to(folder).as_posix(),
             PATIENT_TABLE,
         )
-    return patients
 
 
 def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Sequence[str]]:

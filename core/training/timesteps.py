@@ -45,8 +45,11 @@ class TimestepSampler:
     def __post_init__(self) -> None:
         if not 0 <= self.focus_fraction <= 1:
             raise ValueError(f"focus_fraction must lie in [0, 1], got {self.focus_fraction}")
-        if not 0 < self.focus_sigma[0] <= self.focus_sigma[1]:
-            raise ValueError(f"focus_sigma must satisfy 0 < low <= high, got {self.focus_sigma}")
+        if not 0 < self.focus_sigma[0] <= self.focus_sigma[1] < math.inf:
+            raise ValueError(
+                "focus_sigma must satisfy 0 < low <= high, both finite, got "
+                f"{self.focus_sigma[0]:g} {self.focus_sigma[1]:g}"
+            )
 
     def sample(self, schedule: NoiseSchedule, n: int, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n`` times.

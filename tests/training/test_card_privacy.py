@@ -23,7 +23,7 @@ def _hospital_folder(root):
             stored, root / f"MRN00471{i}.dcm", bits_stored=12, patient_id=f"MRN00471{i}"
         )
     (root / "Smith^John_acc99.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
-    Image.fromarray(np.zeros((2, 2), np.uint8)).save(root / "Doe_Jane.png")
+    Image.fromarray(np.arange(4, dtype=np.uint8).reshape(2, 2)).save(root / "Doe_Jane.png")
     return root
 
 
@@ -35,7 +35,7 @@ def test_the_card_counts_patients_and_skipped_files_without_naming_them(tiny_con
         assert secret not in text
     data = json.loads(text)["data"]
     assert data["n_val_patients"] == 1 and "val_patients" not in data
-    assert data["skipped"] == {"unreadable": 1, "too_small": 1, "not_images": 0}
+    assert data["skipped"] == {"unreadable": 1, "too_small": 1, "constant": 0, "not_images": 0}
     assert data["split_sources"] == {"DICOM PatientID": 4}
     # The identities stay local, in the checkpoint, for the resume.
     split = read_checkpoint(config.checkpoint_path).extra["split"]

@@ -42,7 +42,7 @@ def test_train_writes_model_card_checkpoint_metrics(tiny_config):
     assert card.data["license"].startswith("Creative Commons")
     assert "CC BY 3.0" in card.data["attribution"]
     # Counts, never names.
-    assert card.data["skipped"] == {"unreadable": 1, "too_small": 0, "not_images": 0}
+    assert card.data["skipped"] == {"unreadable": 1, "too_small": 0, "constant": 0, "not_images": 0}
     assert card.data["n_val_images"] > 0 and card.data["n_val_patients"] > 0
     assert card.training["steps_done"] == 4
     assert card.training["settings"]["batch_size"] == 2
@@ -130,7 +130,12 @@ def test_unreadable_files_never_leave_validation_empty(tmp_path, tiny_config):
         )
         assert data.card["n_val_images"] == 1
         assert data.card["n_train_images"] == 1
-        assert data.card["skipped"] == {"unreadable": 4, "too_small": 0, "not_images": 0}
+        assert data.card["skipped"] == {
+            "unreadable": 4,
+            "too_small": 0,
+            "constant": 0,
+            "not_images": 0,
+        }
 
 
 def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_config, caplog):
@@ -151,7 +156,7 @@ def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_con
         card = data.card
         assert (card["n_images"], card["n_patients"]) == (3, 3)
         assert (card["n_train_images"], card["n_val_images"]) == (2, 1)
-        assert card["skipped"] == {"unreadable": 2, "too_small": 0, "not_images": 0}
+        assert card["skipped"] == {"unreadable": 2, "too_small": 0, "constant": 0, "not_images": 0}
         (val_patient,) = {r.patient_id for r in data.selection.val}
         assert val_patient in {"file:a.png", "file:b.png", "file:c.png"}
         assert data.validator.n_images == 1  # never a skipped file
@@ -161,7 +166,7 @@ def test_counts_describe_the_images_used_not_the_skipped_ones(tmp_path, tiny_con
             "2 patients, " in line
         )
         assert "validating on 1 image of 1 patient;" in line
-        assert "; 2 skipped (unreadable or too small)" in line
+        assert "; 2 skipped (unreadable, too small or blank)" in line
 
 
 def test_every_frame_is_counted_and_held_out_with_its_patient(
@@ -211,7 +216,7 @@ def test_images_too_small_for_a_patch_are_skipped_by_name(tmp_path, tiny_config,
             "too small: 1 px across binned 2 x 2, under a 16 px patch even magnified 4x",
         )
     ]
-    assert data.card["skipped"] == {"unreadable": 0, "too_small": 1, "not_images": 0}
+    assert data.card["skipped"] == {"unreadable": 0, "too_small": 1, "constant": 0, "not_images": 0}
     assert data.card["n_train_images"] + data.card["n_val_images"] == 3
     assert (data.card["n_images"], data.card["n_patients"]) == (3, 3)
     assert "skipping image" in caplog.text and "thumb.png" in caplog.text

@@ -95,7 +95,7 @@ def test_cli_holds_out_the_fraction_asked_and_draws_in_workers(image_folder, tmp
     data = card.data
     assert (data["n_val_images"], data["n_train_images"]) == (0, data["n_images"])
     # The broken PNG, not in n_images.
-    assert data["skipped"] == {"unreadable": 1, "too_small": 0, "not_images": 0}
+    assert data["skipped"] == {"unreadable": 1, "too_small": 0, "constant": 0, "not_images": 0}
     assert "drawing patches in 1 worker processes" in (tmp_path / "m.log").read_text()
 
 

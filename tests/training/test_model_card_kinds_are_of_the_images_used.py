@@ -24,7 +24,7 @@ def test_kinds_leave_out_the_images_too_small_for_a_patch(tmp_path, tiny_config)
     Image.fromarray((rng.random((3, 6)) * 255).astype(np.uint8)).save(folder / "thumb.png")
     tifffile.imwrite(folder / "small.tif", (rng.random((5, 7)) * 4095).astype(np.uint16))
     card = _prepare_data(replace(tiny_config, data=folder, binning=2)).card
-    assert card["skipped"] == {"unreadable": 0, "too_small": 2, "not_images": 0}
+    assert card["skipped"] == {"unreadable": 0, "too_small": 2, "constant": 0, "not_images": 0}
     kinds = card["kinds"]
     assert kinds == {
         "formats": {"PNG": 3},

@@ -130,5 +130,5 @@ def test_the_model_card_counts_an_unreadable_folder_as_unreadable(
         Image.fromarray((rng.random((40, 40)) * 255).astype(np.uint8)).save(folder / name)
     refuse_listing(folder / "p2")
     card = _prepare_data(replace(tiny_config, data=folder)).card
-    assert card["skipped"] == {"unreadable": 1, "too_small": 0, "not_images": 0}
+    assert card["skipped"] == {"unreadable": 1, "too_small": 0, "constant": 0, "not_images": 0}
     assert card["n_images"] == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -138,6 +139,11 @@ class TrainingPage(QWizardPage):
         self.usable: int | None = None
         self.selection = QLabel("Usable images: scan a folder first.")
         self.selection.setWordWrap(True)
+        self.edited: set[QSpinBox] = set()
+        """The memory-based fields the user has changed: a device choice leaves them."""
+        self._setting_defaults = False
+        for box in (self.patch, self.batch):
+            box.valueChanged.connect(partial(self._mark_edited, box))
         self._defaults_for_device("auto")
 
         form = QFormLayout(scrolling_body(self))
@@ -165,10 +171,23 @@ class TrainingPage(QWizardPage):
         self.device_error = None
         self.completeChanged.emit()
         free = free_memory_bytes(device)
-        patch, batch = default_batch(free)
-        self.patch.setValue(patch)
-        self.batch.setValue(batch)
-        self.memory.setText(f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it.")
+        defaults = dict(zip((self.patch, self.batch), default_batch(free), strict=True))
+        self._setting_defaults = True
+        try:
+            for box, value in defaults.items():
+                if box not in self.edited:
+                    box.setValue(value)
+        finally:
+            self._setting_defaults = False
+        kept = " for the sizes you have not changed" if self.edited else ""
+        self.memory.setText(
+            f"{device.type}: {free / GIB:.1f} GiB free; defaults set from it{kept}."
+        )
+
+    def _mark_edited(self, box: QSpinBox, _value: int) -> None:
+        """Remember that the user changed `box`, so that a device choice keeps its value."""
+        if not self._setting_defaults:
+            self.edited.add(box)
 
     def show_selection(self, report: ScanReport | None) -> None:
         """Show how many images a run of this patch size and binning uses and holds out.
