@@ -49,10 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         help="span of possible values (default: the reference's stored range, "
         "2**bits - 1: a DICOM's BitsStored, a PNG's sBIT, else its dtype's bits, narrowed to "
-        "the fewest bits, at least 8, holding its values and TEST's where it has over 12 "
-        "(12-bit data in a 16-bit file: 4095); for floats 1.0 where they lie in [0, 1], else "
-        "the reference's maximum minus minimum); one below the data's largest value is "
-        "warned of",
+        "the fewest bits, at least 8, holding its values where it has over 12 (12-bit data "
+        "in a 16-bit file: 4095; the reference's alone, TEST's values beyond it warned of); "
+        "for floats 1.0 where they lie in [0, 1], else the reference's maximum minus "
+        "minimum); one below the data's largest value is warned of",
     )
     parser.add_argument(
         "--region",

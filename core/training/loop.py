@@ -302,10 +302,13 @@ def _prepare_data(
         raise ValueError(_no_images(config.data))
     joined: list[Path] = []
     images, unreadable = load_images(records, normalisation=config.normalisation, joined=joined)
-    _warn_of_images_without_patient(config, records, images)
     if not images:
+        _warn_of_images_without_patient(config, records, images)
         raise ValueError(f"none of the {len(records)} images under {config.data} could be read")
-    images, constant = _without_constant(images)
+    # A resumed run keeps the images its split was made of: one begun before blank frames
+    # were left out trained on them, and goes on as it began (exact resume).
+    images, constant = (images, 0) if stored_split is not None else _without_constant(images)
+    _warn_of_images_without_patient(config, records, images)
     if not images:
         raise ValueError(
             f"every image read under {config.data} has one value throughout (a blank frame): "
