@@ -1557,10 +1557,13 @@ class MainWindow(QMainWindow):
             padding = None if self.image.padding is None else self.image.padding.mask
             values = auto_window(self.image.pixels, padding=padding)
             window = shown.linear_window(values.low, values.high)
-        gain = max(window.width, 1e-6) * WINDOW_DRAG_GAIN
+        # A narrow window still moves: a 300 px drag moves it by at least 1 % of the range.
+        gain = max(window.width, self.image.data_range / 100, 1e-6) * WINDOW_DRAG_GAIN
+        # LINEAR shows no width under 1 (its w - 1): the width stops there, as shown.
+        narrowest = 1.0 if window_function(self.image, window) == "LINEAR" else 1e-6
         self.window_override = Window(
             center=window.center + dy * gain,
-            width=max(window.width + dx * gain, 1e-6),
+            width=max(window.width + dx * gain, narrowest),
             function=window.function,
         )
         self.refresh()

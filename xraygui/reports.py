@@ -328,7 +328,7 @@ class ReportContent:
             thumbs["residual"] = _thumbnail(
                 image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
                 residual,
-                Window(0.0, 2 * spread),
+                Window(0.0, 2 * spread, function="LINEAR_EXACT"),  # as the Residual pane
                 False,
             )
         return cls(

@@ -68,7 +68,9 @@ def residual_grey(image: XrayImage, denoised: XrayImage, spread: float | None = 
     residual = image.pixels - denoised.pixels
     return to_display(
         image.with_pixels(residual, photometric="MONOCHROME2", voi_lut=None),
-        Window(0.0, 2 * spread, function="LINEAR"),  # not the file's function (a SIGMOID)
+        # LINEAR_EXACT: 0 mid-grey, -spread black, +spread white, for every source (LINEAR's
+        # c - 0.5 and w - 1 shift it by half a step, and show a spread under 0.5 all white).
+        Window(0.0, 2 * spread, function="LINEAR_EXACT"),
     )
 
 
