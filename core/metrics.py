@@ -889,11 +889,7 @@ def noise_floor_exceeded(floor: float, scores: Iterable[float]) -> str | None:
 
 
 def reference_noise_problem(
-    pixels: np.ndarray,
-    noise: NoiseEstimate,
-    *,
-    data_range: float,
-    exclude: np.ndarray | None = None,
+    pixels: np.ndarray, noise: NoiseEstimate, *, whole_psnr: float, data_range: float
 ) -> str | None:
     """Say why :func:`noise_free_psnr` is not to be given against a reference, or None.
 
@@ -908,10 +904,11 @@ def reference_noise_problem(
         The reference.
     noise : NoiseEstimate
         Its noise estimate.
+    whole_psnr : float
+        :func:`noise_free_psnr` over the whole image (its padding left out), which the
+        caller gives for the whole image too.
     data_range : float
         Span of possible values, as for :func:`noise_free_psnr`.
-    exclude : ndarray of bool, optional
-        True at padding, left out.
 
     Returns
     -------
@@ -921,6 +918,5 @@ def reference_noise_problem(
     few = noise_floor_problem(noise.nlf.n_blocks)
     if few is not None:
         return few
-    whole = noise_free_psnr(pixels, noise.sigma_at, data_range=data_range, exclude=exclude)
-    rms = 0.0 if math.isinf(whole) else data_range / 10 ** (whole / 20)
+    rms = 0.0 if math.isinf(whole_psnr) else data_range / 10 ** (whole_psnr / 20)
     return noise_structure_problem(pixels, noise.nlf, sigma=noise.sigma, rms=rms)

@@ -249,13 +249,14 @@ def comparisons(
     (data_range, words), padding = metric_range(reference), reference.padding_mask
     source = f"the reference's {words}"
     range_warning = metric_range_problem(reference, *images)
-    problem = (
-        UNMEASURABLE_NOISE
-        if reference_noise is None
-        else reference_noise_problem(
-            reference.pixels, reference_noise, data_range=data_range, exclude=padding
+    whole_floor, problem = None, UNMEASURABLE_NOISE
+    if reference_noise is not None:  # the noise-free image's PSNR over the whole image, once
+        whole_floor = noise_free_psnr(
+            reference.pixels, reference_noise.sigma_at, data_range=data_range, exclude=padding
         )
-    )
+        problem = reference_noise_problem(
+            reference.pixels, reference_noise, whole_psnr=whole_floor, data_range=data_range
+        )
     rows = []
     for scope in scopes:
         nothing = padding_only_problem(padding, region=scope)
@@ -276,7 +277,13 @@ def comparisons(
                 )
                 for test in images
             ]
-            floor, floor_problem = _floor(reference, reference_noise, problem, data_range, scope)
+            floor, floor_problem = None, problem
+            if problem is None:
+                floor = (
+                    whole_floor
+                    if scope is None
+                    else _region_floor(reference, reference_noise, data_range, scope)
+                )
             if floor is not None:  # an image beating it shows it wrong, unless made from it
                 scores = [m.psnr for m, own in zip(metrics, made, strict=True) if not own]
                 floor_problem = noise_floor_exceeded(floor, scores)
@@ -308,21 +315,14 @@ def _made_from(image: XrayImage, reference: XrayImage) -> bool:
     return digest is not None and image.source_sha256 == digest and image.frame == reference.frame
 
 
-def _floor(
-    reference: XrayImage,
-    noise: NoiseEstimate | None,
-    problem: str | None,
-    data_range: float,
-    scope: Region | None,
-) -> tuple[float | None, str | None]:
-    """Return the noise-free image's PSNR over a scope, or None and why it is unknown."""
-    if noise is None or problem:
-        return None, problem
-    floor = noise_free_psnr(
+def _region_floor(
+    reference: XrayImage, noise: NoiseEstimate, data_range: float, region: Region
+) -> float:
+    """Return the noise-free image's PSNR over a region (the whole image's is made once)."""
+    return noise_free_psnr(
         reference.pixels,
         noise.sigma_at,
         data_range=data_range,
-        region=scope,
+        region=region,
         exclude=reference.padding_mask,
     )
-    return floor, None

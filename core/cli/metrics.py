@@ -130,24 +130,26 @@ def run(args: argparse.Namespace) -> int:
         noise = NoiseEstimate.of_image(reference)
     except ValueError:
         noise = None
-    problem = (
-        None
-        if noise is None
-        else reference_noise_problem(
-            reference.pixels, noise, data_range=data_range, exclude=padding
+    floor = problem = None
+    if noise is not None:
+        whole = noise_free_psnr(
+            reference.pixels, noise.sigma_at, data_range=data_range, exclude=padding
         )
-    )
-    floor = (
-        None
-        if noise is None or problem
-        else noise_free_psnr(
-            reference.pixels,
-            noise.sigma_at,
-            data_range=data_range,
-            region=args.region,
-            exclude=padding,
+        problem = reference_noise_problem(
+            reference.pixels, noise, whole_psnr=whole, data_range=data_range
         )
-    )
+    if noise is not None and problem is None:
+        floor = (
+            whole
+            if args.region is None
+            else noise_free_psnr(
+                reference.pixels,
+                noise.sigma_at,
+                data_range=data_range,
+                region=args.region,
+                exclude=padding,
+            )
+        )
     rms = None
     if floor is not None:
         problem = noise_floor_exceeded(floor, [result.psnr])  # a noise-free reference's
