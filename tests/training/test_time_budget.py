@@ -81,11 +81,12 @@ def _checkpoint(config, elapsed_s, budget=None):
 
 def test_the_wizards_remaining_minutes_give_the_runs_own_budget(tiny_config, monkeypatch):
     from xraygui.wizard import process
-    from xraygui.wizard.runs import RunSpec
+    from xraygui.wizard.runs import CheckpointFound, RunSpec
 
     spec = RunSpec(data=tiny_config.data, folder=tiny_config.output.parent, steps=100_000,
                    minutes=60.0, batch_size=2, patch_size=16)  # fmt: skip
-    monkeypatch.setattr(process, "checkpoint_step", lambda spec: (500, 1234.5))
+    found = CheckpointFound((500, 1234.5))
+    monkeypatch.setattr(process, "find_checkpoint", lambda spec: found)
     _, args = process.training_command(spec, resume=True)
     minutes = float(args[args.index("--minutes") + 1])
     first = replace(tiny_config, minutes=60.0)

@@ -8,7 +8,7 @@ import pytest
 from core.training.checkpoint import DAMAGED
 from xraygui.wizard import process as process_module
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import STALE, checkpoint_step, read_run
+from xraygui.wizard.runs import STALE, find_checkpoint, read_run
 
 pytestmark = pytest.mark.gui
 
@@ -37,15 +37,14 @@ def damage(spec):
 def test_a_damaged_checkpoint_has_no_step_and_is_said_without_the_command_line(
     new_run_spec, write_checkpoint
 ):
-    from xraygui.wizard.runs import unreadable_checkpoint
 
     spec = new_run_spec()
     write_checkpoint(spec, 23)
-    assert unreadable_checkpoint(spec) == "" and checkpoint_step(spec) == (23, 1.0)
+    assert find_checkpoint(spec).unreadable == "" and find_checkpoint(spec).step == (23, 1.0)
     damage(spec)
-    assert checkpoint_step(spec) is None
+    assert find_checkpoint(spec).step is None
     path = spec.config.checkpoint_path
-    assert unreadable_checkpoint(spec) == f"{path}: {DAMAGED.partition(';')[0]}"
+    assert find_checkpoint(spec).unreadable == f"{path}: {DAMAGED.partition(';')[0]}"
 
 
 def test_resume_of_a_checkpoint_damaged_since_the_pause_offers_start_afresh(

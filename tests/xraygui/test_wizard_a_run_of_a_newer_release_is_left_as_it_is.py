@@ -17,10 +17,9 @@ from xraygui.wizard.run_page import CANNOT_RESUME_NEWER, RunPage
 from xraygui.wizard.runs import (
     RUN_FILE,
     UnreadableRun,
-    newer_checkpoint,
+    find_checkpoint,
     read_run,
     scan_runs,
-    unreadable_checkpoint,
     write_run,
 )
 
@@ -52,13 +51,13 @@ def commands(monkeypatch):
 def test_it_is_told_apart_from_a_damaged_one(new_run_spec, write_checkpoint):
     spec = new_run_spec()
     newer(spec)
-    assert newer_checkpoint(spec) == NEWER
-    assert unreadable_checkpoint(spec) == f"{spec.config.checkpoint_path}: {NEWER}"
+    assert find_checkpoint(spec).newer == NEWER
+    assert find_checkpoint(spec).unreadable == f"{spec.config.checkpoint_path}: {NEWER}"
     write_checkpoint(spec, 23)
-    assert newer_checkpoint(spec) == ""
+    assert find_checkpoint(spec).newer == ""
     path = spec.config.checkpoint_path
     path.write_bytes(path.read_bytes()[:100])  # damaged
-    assert unreadable_checkpoint(spec) and newer_checkpoint(spec) == ""
+    assert find_checkpoint(spec).unreadable and find_checkpoint(spec).newer == ""
 
 
 def test_it_is_not_offered_but_named_with_the_unreadable(tmp_path, new_run_spec):

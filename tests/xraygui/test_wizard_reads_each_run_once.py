@@ -18,8 +18,8 @@ from xraygui.wizard import run_page as run_page_module
 from xraygui.wizard import runs as runs_module
 from xraygui.wizard.run_page import RunPage
 from xraygui.wizard.runs import (
-    checkpoint_step,
     delete_run_folder,
+    find_checkpoint,
     folder_size,
     read_run,
     write_run,
@@ -111,15 +111,15 @@ def test_one_resume_click_reads_the_checkpoint_afresh_twice_at_most(
 def test_a_checkpoint_is_read_afresh_each_time(new_run_spec, write_checkpoint, reads):
     spec = new_run_spec()
     write_checkpoint(spec, 23)
-    assert checkpoint_step(spec) == checkpoint_step(spec) == (23, 1.0)
+    assert find_checkpoint(spec).step == find_checkpoint(spec).step == (23, 1.0)
     assert reads["checkpoint"] == {"run": 2}
     write_checkpoint(spec, 24)  # the same size, and maybe the same time: another file
-    assert checkpoint_step(spec) == (24, 1.0)
+    assert find_checkpoint(spec).step == (24, 1.0)
     path = spec.config.checkpoint_path
     path.write_bytes(path.read_bytes()[:100])  # cut short in place
-    assert checkpoint_step(spec) is None
+    assert find_checkpoint(spec).step is None
     path.unlink()
-    assert checkpoint_step(spec) is None
+    assert find_checkpoint(spec).step is None
     assert reads["checkpoint"] == {"run": 4}  # none read where there is no file
 
 
@@ -162,12 +162,12 @@ def test_a_good_checkpoint_copied_back_in_place_is_resumed_not_recorded_stale(
     path = spec.config.checkpoint_path
     good = path.read_bytes()
     _flip_in_place(path, _damaged(good))  # a copy from a flaky stick
-    assert checkpoint_step(spec) is None
-    assert "not a readable training checkpoint" in runs_module.unreadable_checkpoint(spec)
+    assert find_checkpoint(spec).step is None
+    assert "not a readable training checkpoint" in runs_module.find_checkpoint(spec).unreadable
     _flip_in_place(path, good)  # copied again, from the good source, in place
 
-    assert checkpoint_step(spec) == (23, 1.0)
-    assert runs_module.unreadable_checkpoint(spec) == ""
+    assert find_checkpoint(spec).step == (23, 1.0)
+    assert runs_module.find_checkpoint(spec).unreadable == ""
     page = RunPage()
     qtbot.addWidget(page)
     page.start(spec, resume=True)  # the Data page's "Resume it"
@@ -239,8 +239,9 @@ def test_no_run_s_checkpoint_header_is_kept_after_the_scan_or_the_delete(
     wizard = TrainWizard(None, runs=tmp_path / "runs", model_dir=tmp_path / "models")
     qtbot.addWidget(wizard)
     assert wizard.data_page._unfinished == [spec] and reads["checkpoint"] == {spec.folder.name: 1}
-    assert checkpoint_step(spec) == (23, 1.0)
-    assert runs_module.unreadable_checkpoint(spec) == runs_module.newer_checkpoint(spec) == ""
+    assert find_checkpoint(spec).step == (23, 1.0)
+    found = runs_module.find_checkpoint(spec)
+    assert found.unreadable == found.newer == ""
     wizard.close()
     delete_run_folder(spec)
     del wizard

@@ -18,7 +18,7 @@ from xraygui.wizard import process as process_module
 from xraygui.wizard import wizard as wizard_module
 from xraygui.wizard.process import TrainingProcess
 from xraygui.wizard.run_page import RunPage
-from xraygui.wizard.runs import RunSpec, checkpoint_step, read_run, scan_runs
+from xraygui.wizard.runs import RunSpec, find_checkpoint, read_run, scan_runs
 from xraygui.wizard.wizard import TrainWizard
 
 pytestmark = pytest.mark.gui
@@ -82,7 +82,7 @@ def test_pause_stops_a_real_run_where_terminate_does_nothing(qtbot, tmp_path, da
         page.pause_button.click()
         assert page.status.text().startswith("pausing") and not page.pause_button.isEnabled()
     assert blocker.args == ["paused"], page.log.toPlainText()
-    paused_at = checkpoint_step(spec)[0]
+    paused_at = find_checkpoint(spec).step[0]
     assert 1 <= paused_at < 100  # stopped at once, with a checkpoint
     page.resume_button.click()  # and again once it trains
     qtbot.waitUntil(
@@ -91,7 +91,7 @@ def test_pause_stops_a_real_run_where_terminate_does_nothing(qtbot, tmp_path, da
     with qtbot.waitSignal(page.process.stateChanged, timeout=120_000) as blocker:
         page.pause_button.click()
     assert blocker.args == ["paused"], page.log.toPlainText()
-    assert page.losses[-1][0] <= checkpoint_step(spec)[0] < 100_000
+    assert page.losses[-1][0] <= find_checkpoint(spec).step[0] < 100_000
     assert read_run(spec.folder)[1] == "paused"
     assert scan_runs(spec.folder.parent).unfinished() == [spec]
     assert not stop_path(spec.output).exists() and not is_being_trained(spec.output)
@@ -177,7 +177,7 @@ def test_a_run_whose_app_died_is_neither_offered_nor_started_while_it_trains(qtb
     spec = _spec(tmp_path, data, checkpoint_every=5)
     first = TrainingProcess()
     assert first.start(spec)  # a checkpoint to resume from, then "paused"
-    qtbot.waitUntil(lambda: checkpoint_step(spec) is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: find_checkpoint(spec).step is not None, timeout=120_000)
     with qtbot.waitSignal(first.stateChanged, timeout=120_000):
         first.pause()
     assert scan_runs(spec.folder.parent).unfinished() == [spec]

@@ -19,7 +19,7 @@ from PySide6.QtCore import QLockFile, QObject, QProcess, QTimer, Signal
 
 from core.training.control import is_being_trained, request_stop, stop_path
 from xraygui.wizard.lock import take_run_lock
-from xraygui.wizard.runs import RunSpec, checkpoint_step, record_state, state_not_recorded
+from xraygui.wizard.runs import RunSpec, find_checkpoint, record_state, state_not_recorded
 
 STOPPED_STATUSES = frozenset(
     128 + number
@@ -73,7 +73,7 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
     minutes = spec.minutes
     if resume:
         args.append("--resume")
-        done = checkpoint_step(spec)
+        done = find_checkpoint(spec).step
         if minutes is not None and done is not None:
             minutes = max(minutes - done[1] / 60.0, 0.05)
     else:

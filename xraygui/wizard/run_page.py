@@ -32,7 +32,6 @@ from xraygui.wizard.runs import (
     STALE,
     CheckpointFound,
     RunSpec,
-    checkpoint_step,
     find_checkpoint,
     record_state,
     run_state,
@@ -402,7 +401,7 @@ class RunPage(QWizardPage):
         self.stale = self.newer = False
         state = run_state(spec, "running")
         if state == "running":
-            state = "paused" if checkpoint_step(spec) is not None else "cancelled"
+            state = "paused" if find_checkpoint(spec).step is not None else "cancelled"
         self.process.adopt(spec, state)
 
     def _follow_dose_settings(self, step: int, settings: dict | None) -> None:

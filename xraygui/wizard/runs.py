@@ -380,10 +380,13 @@ class CheckpointFound:
         The steps done and seconds spent at it; None without one, or where it cannot
         be read.
     unreadable : str
-        Why it cannot be resumed from (:func:`unreadable_checkpoint`); "" where it can
-        be read or there is none.
+        Why it cannot be resumed from (damaged, cut short, unreadable): one line naming
+        the checkpoint and the reason, without the command line's advice
+        (:data:`CLI_ADVICE`); "" where it can be read or there is none.
     newer : str
-        The refusal of one a later version wrote (:func:`newer_checkpoint`); else "".
+        The refusal of one a later version wrote, less the checkpoint's path
+        (:data:`core.training.checkpoint.NEWER`): such a run is neither resumed, nor
+        started afresh, nor recorded :data:`STALE` (that version resumes it); else "".
     """
 
     step: tuple[int, float] | None
@@ -419,52 +422,6 @@ def find_checkpoint(spec: RunSpec) -> CheckpointFound:
         newer = reason if isinstance(error, NewerFileError) else ""
         return CheckpointFound(None, error_line(error).removesuffix(CLI_ADVICE), newer)
     return CheckpointFound((stored.step, float(stored.extra.get("elapsed_s", 0.0))))
-
-
-def checkpoint_step(spec: RunSpec) -> tuple[int, float] | None:
-    """Return the steps done and seconds spent at the run's checkpoint, read afresh.
-
-    None without one, or where it cannot be read (:func:`unreadable_checkpoint` says why).
-    """
-    return find_checkpoint(spec).step
-
-
-def unreadable_checkpoint(spec: RunSpec) -> str:
-    """Say why the run's checkpoint cannot be resumed from: damaged, cut short, unreadable.
-
-    Parameters
-    ----------
-    spec : RunSpec
-        The run.
-
-    Returns
-    -------
-    str
-        One line naming the checkpoint and the reason, without the command line's advice
-        (:data:`CLI_ADVICE`); empty where it can be read or there is none.
-    """
-    return find_checkpoint(spec).unreadable
-
-
-def newer_checkpoint(spec: RunSpec) -> str:
-    """Say whether the run's checkpoint is of a later version, whole but not to be read here.
-
-    Such a run is a later version's: it is neither resumed, nor started afresh, nor
-    recorded :data:`STALE` (that version resumes it).
-
-    Parameters
-    ----------
-    spec : RunSpec
-        The run.
-
-    Returns
-    -------
-    str
-        The refusal, less the checkpoint's path (:data:`core.training.checkpoint.NEWER`:
-        ``"made by a newer xray-denoise (format version 2); ...: update to open it"``);
-        empty for any other checkpoint, readable or not, or none.
-    """
-    return find_checkpoint(spec).newer
 
 
 def all_steps_done(spec: RunSpec) -> bool:
@@ -562,7 +519,7 @@ class RunsFound:
         The runs that can be read, with their state in ``run.json``, newest first.
     unreadable : list of UnreadableRun
         The run folders whose ``run.json`` cannot be read, or whose checkpoint a later
-        version wrote (:func:`newer_checkpoint`), newest first.
+        version wrote (:attr:`CheckpointFound.newer`), newest first.
     """
 
     readable: list[tuple[RunSpec, str]]
@@ -622,7 +579,7 @@ def scan_runs(root: Path) -> RunsFound:
         except OSError as error:  # the system's reason; the message names the folder
             unreadable.append(UnreadableRun(folder, error.strerror or error_line(error)))
             continue
-        newer = newer_checkpoint(spec)
+        newer = find_checkpoint(spec).newer
         if newer:  # a later version's run: that version resumes it
             unreadable.append(UnreadableRun(folder, f"its checkpoint was {newer}"))
         else:
