@@ -32,7 +32,7 @@ from pydicom.uid import (
     SecondaryCaptureImageStorage,
     generate_uid,
 )
-from pydicom.valuerep import DSfloat
+from pydicom.valuerep import DA, TM, DSfloat
 
 from core import __version__
 from core.code_version import software_version
@@ -514,26 +514,16 @@ class DerivedSeriesUID(UID):
         return cls(uid, _series_made(header), number)
 
 
-_DICOM_TIME = re.compile(r"(\d\d)(\d\d)?(\d\d)?(?:\.(\d{1,6}))?")
-"""A DICOM TM value: HH, then optionally MM, SS and a fraction of up to 6 digits."""
-
-
 def _series_made(header: Dataset) -> datetime | None:
     """Return a header's SeriesDate/Time, timezone-aware, or None where either is not valid."""
-    date = str(header.get("SeriesDate") or "").strip()
-    time = _DICOM_TIME.fullmatch(str(header.get("SeriesTime") or "").strip())
-    if time is None:
-        return None
-    hours, minutes, seconds, fraction = time.groups()
-    try:
-        made = datetime.strptime(date, "%Y%m%d").replace(
-            hour=int(hours),
-            minute=int(minutes or 0),
-            second=int(seconds or 0),
-            microsecond=int((fraction or "0").ljust(6, "0")),
-        )
+    try:  # pydicom's DA and TM read every form the standard allows (HH, HHMM, fractions)
+        date = DA(str(header.get("SeriesDate") or "").strip())
+        time = TM(str(header.get("SeriesTime") or "").strip())
     except ValueError:
         return None
+    if date is None or time is None:
+        return None
+    made = datetime.combine(date, time.replace(tzinfo=None))
     zone = _utc_offset(header)
     return made.astimezone() if zone is None else made.replace(tzinfo=zone)
 
