@@ -1114,9 +1114,10 @@ class LowDoseSettings:
         A MONOCHROME1 image is measured as its MONOCHROME2 twin (its values mirrored
         within its range), so that the two forms of one exposure give one measurement:
         the noise-level function bins intensities from the low end up, and read the other
-        way it measured MONOCHROME1 phantoms 6 % low (every one of 16 seeds; their
-        MONOCHROME2 twins 1 % high). `noise`, an estimate of the image as stored, is
-        then not used.
+        way it measured MONOCHROME1 phantoms of 20,000 quanta 6 % low (every one of 16
+        seeds; their MONOCHROME2 twins 1 % high;
+        ``benchmarks/results/2026-11-28-monochrome1/``). `noise`, an estimate of the image
+        as stored, is then not used.
 
         Parameters
         ----------
