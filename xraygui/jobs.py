@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pydicom
 
 from core.code_version import software
 from core.denoise import (
@@ -39,15 +38,12 @@ from core.errors import ImageWriteError, XrayError, collecting_warnings, error_l
 from core.image import XrayImage
 from core.io import WRITTEN_AS, read_image, write_image
 from core.io.atomic import atomic_write, check_writable_folder
-from core.io.dicom_write import NOTICE_PREFIX, derived_series_uid
-from core.io.notice import DISCLAIMER, NOTICE
+from core.io.dicom_write import derived_series_uid
+from core.io.notice import DISCLAIMER
 from core.io.output_names import output_stems
 from core.io.paths import broken_link_reason, resolved, unlisted_reason
-from core.io.sniff import DICOM_SUFFIXES
 from core.io.source_record import (
-    DENOISED_BY,
-    SOURCE_RECORD,
-    raster_description,
+    denoised_by_this_program,
     records_by_description,
     source_record,
 )
@@ -598,7 +594,8 @@ def batch_job(
     (:func:`output_stems`: ``a.jpg`` and ``a.png`` give ``a_jpg_denoised.png`` and
     ``a_png_denoised.png``). Existing files and the sources are never overwritten: a file
     whose output exists is not denoised, and its row says so. A file this program denoised
-    (:func:`denoised_here`: an earlier batch's output kept among the inputs, an export) is
+    (:func:`~core.io.source_record.denoised_by_this_program`: an earlier batch's output
+    kept among the inputs, an export) is
     not denoised again, nor is a file that is not an image (by neither its name nor its
     signature, as the browser tells them): their rows say they were skipped
     (:data:`SKIPPED`), and they count as neither written nor failed. Of a multi-frame file
@@ -737,7 +734,8 @@ def batch_job(
 SKIPPED = "skipped: "
 """Begins the error column of a file a batch does not try to denoise (:func:`batch_job`)."""
 OUR_OUTPUT = "an output of xray-denoise"
-"""Why a file this program denoised is skipped (:func:`denoised_here`)."""
+"""Why a file this program denoised is skipped
+(:func:`~core.io.source_record.denoised_by_this_program`)."""
 NOT_AN_IMAGE = "not an image"
 """Why a file that is an image by neither its name nor its signature is skipped."""
 
@@ -750,7 +748,7 @@ def _batch_input(path: Path) -> XrayImage | str:
     XrayError
         If an image file, by its name or its signature, cannot be read.
     """
-    if denoised_here(path):
+    if denoised_by_this_program(path):
         return SKIPPED + OUR_OUTPUT
     try:
         with collecting_warnings():  # this thread's only: silenced, not shown
@@ -759,45 +757,6 @@ def _batch_input(path: Path) -> XrayImage | str:
         if is_image_file(path):
             raise
         return f"{SKIPPED}{NOT_AN_IMAGE}: {getattr(error, 'reason', error)}"
-
-
-def denoised_here(path: Path) -> bool:
-    """Whether `path` is an image this program denoised: a batch's output, an export.
-
-    Its own text records a denoising run (:data:`DENOISED_BY`) and the input it was made
-    from, as ``xray-denoise denoise --skip-existing`` reads them
-    (:mod:`core.io.source_record`): a PNG's or TIFF's description holds a source record
-    (:data:`core.io.source_record.SOURCE_RECORD`) and ends with the notice
-    (:data:`core.io.notice.NOTICE`); a DICOM's DerivationDescription begins with the
-    notice (:data:`core.io.dicom_write.NOTICE_PREFIX`) and its SourceImageSequence
-    references its source. A lower dose simulated by ``xray-denoise simulate`` records
-    no run, and is denoised. Only headers and descriptions are read, never pixels.
-
-    Parameters
-    ----------
-    path : Path
-        A file found under a batch's input folder.
-
-    Returns
-    -------
-    bool
-        False also for a file that cannot be read, and for a ``.npy`` or a JPEG, which
-        this program never writes with a record.
-    """
-    suffix = path.suffix.lower()
-    if suffix in DICOM_SUFFIXES:
-        try:
-            header = pydicom.dcmread(path, force=True, stop_before_pixels=True)
-            text = str(header.get("DerivationDescription") or "")
-            recorded = text.startswith(NOTICE_PREFIX) and bool(header.get("SourceImageSequence"))
-        except Exception:  # a probe (pydicom's parse errors have no common base): not ours
-            return False
-    elif suffix in (".png", ".tif", ".tiff"):
-        text = raster_description(path) or ""
-        recorded = SOURCE_RECORD.search(text) is not None and NOTICE.search(text) is not None
-    else:
-        return False
-    return recorded and DENOISED_BY in text
 
 
 def _skipped_text(skips: list[str]) -> str:

@@ -43,6 +43,7 @@ from core.io.byte_order import swap_binary_words
 from core.io.dtypes import stored_pixels
 from core.io.notice import (
     DISCLAIMER,
+    NOTICE_PREFIX,
     not_for_diagnosis,
     notice_bitmap,
     with_notice,
@@ -77,8 +78,6 @@ SMOOTHING = ("113087", "DCM", "Smoothing")
 """The DerivationCodeSequence item of a denoised image (PS3.16 CID 7203: the nearest of its
 generic image processing codes; a simulated dose, noise added, has none there)."""
 
-NOTICE_PREFIX = f"{DISCLAIMER}: "
-"""Starts every SeriesDescription and DerivationDescription written, where viewers show it."""
 OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
 """The even groups an Overlay Plane may use (PS3.3 C.9.2)."""
 OVERLAY_LABEL = "NOTICE"

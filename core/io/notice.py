@@ -13,6 +13,9 @@ DISCLAIMER = "Not for diagnostic use"
 """What every window, report and written image of the project says."""
 NOTICE = re.compile(rf"{re.escape(DISCLAIMER)}\. Produced by xray-denoise \S+")
 """The notice (:func:`not_for_diagnosis`) as this program writes it, of any version."""
+NOTICE_PREFIX = f"{DISCLAIMER}: "
+"""Starts every DICOM SeriesDescription and DerivationDescription written, where viewers
+show it (:mod:`core.io.dicom_write`)."""
 
 NOTICE_PIXELS_PER_SCALE = 512
 """The notice's bitmap is drawn one pixel per font pixel up to this many image pixels on

@@ -32,7 +32,7 @@ from PIL import Image
 from pydicom.multival import MultiValue
 
 from core.errors import ImageReadError
-from core.io.notice import NOTICE
+from core.io.notice import NOTICE, NOTICE_PREFIX
 from core.io.sniff import DICOM_SUFFIXES
 
 SOURCE_RECORD = re.compile(r"source sha256 ([0-9a-f]{64}), frame (number )?([0-9]+)")
@@ -352,3 +352,41 @@ def raster_description(path: Path) -> str | None:
             return tiff.pages[0].description
     except Exception:  # a probe of a file in the way: any failure means "records nothing"
         return None
+
+
+def denoised_by_this_program(path: Path) -> bool:
+    """Whether `path` is an image this program denoised: a batch's output, an export.
+
+    Its own text records a denoising run (:data:`DENOISED_BY`) and the input it was made
+    from, as ``xray-denoise denoise --skip-existing`` reads them: a PNG's or TIFF's
+    description holds a source record (:data:`SOURCE_RECORD`) and ends with the notice
+    (:data:`core.io.notice.NOTICE`); a DICOM's DerivationDescription begins with the
+    notice (:data:`core.io.notice.NOTICE_PREFIX`) and its SourceImageSequence
+    references its source. A lower dose simulated by ``xray-denoise simulate`` records
+    no run, and is denoised. Only headers and descriptions are read, never pixels.
+
+    Parameters
+    ----------
+    path : Path
+        Any file (one found under a batch's input folder, say).
+
+    Returns
+    -------
+    bool
+        False also for a file that cannot be read, and for a ``.npy`` or a JPEG, which
+        this program never writes with a record.
+    """
+    suffix = path.suffix.lower()
+    if suffix in DICOM_SUFFIXES:
+        try:
+            header = pydicom.dcmread(path, force=True, stop_before_pixels=True)
+            text = str(header.get("DerivationDescription") or "")
+            recorded = text.startswith(NOTICE_PREFIX) and bool(header.get("SourceImageSequence"))
+        except Exception:  # a probe (pydicom's parse errors have no common base): not ours
+            return False
+    elif suffix in (".png", ".tif", ".tiff"):
+        text = raster_description(path) or ""
+        recorded = SOURCE_RECORD.search(text) is not None and NOTICE.search(text) is not None
+    else:
+        return False
+    return recorded and DENOISED_BY in text

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from core.cli import main as cli_main
+from core.io.source_record import denoised_by_this_program
 from xraygui.controls import DenoiseOptions
-from xraygui.jobs import batch_job, denoised_here
+from xraygui.jobs import batch_job
 
 
 def _rows(table):
@@ -41,7 +42,7 @@ def test_a_second_batch_skips_the_first_ones_outputs_kept_among_its_inputs(sourc
     assert first.startswith("Batch: 2 of 2 file(s) written, 0 not")
     outputs = sorted((source / "out").glob("*_denoised.*"))
     assert [path.name for path in outputs] == ["a_denoised.dcm", "p_denoised.png"]
-    assert all(denoised_here(path) for path in outputs)
+    assert all(denoised_by_this_program(path) for path in outputs)
     summary = drain(batch_job(source, source / "out2", options))
     assert summary.startswith(
         "Batch: 2 of 2 file(s) written, 0 not (its error column says why); "
@@ -91,7 +92,9 @@ def test_a_simulated_lower_dose_and_a_scanners_image_are_denoised(
         cli_main(["simulate", str(small_dicom), "--dose", "0.25", "--output", str(simulated)]) == 0
     )
     shutil.copy(simulated, source / "low.dcm")
-    assert not denoised_here(source / "low.dcm") and not denoised_here(source / "full.dcm")
+    assert not denoised_by_this_program(source / "low.dcm") and not denoised_by_this_program(
+        source / "full.dcm"
+    )
     summary = drain(batch_job(source, tmp_path / "out", options))
     assert summary.startswith("Batch: 2 of 2 file(s) written, 0 not (its error column says why);")
 
