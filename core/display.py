@@ -276,14 +276,42 @@ def window_function(image: XrayImage, window: Window) -> str:
     """
     if window.function is not None:
         return window.function
-    function = image.window.function
+    if (
+        window in image.file_windows
+        and image.window.function in (None, "LINEAR")
+        and not image.mapping.is_float
+    ):
+        return "LINEAR"
+    return made_window_function(image.mapping, image.window.function)
+
+
+def made_window_function(mapping: StoredMapping, function: str | None = None) -> str:
+    """Return the VOI LUT function a window the viewer makes is applied with.
+
+    A window of no function that is not one of the file's (the percentile window, a
+    preset, a drag), on an image of `mapping` whose own window has `function`; see
+    :func:`window_function`.
+
+    Parameters
+    ----------
+    mapping : StoredMapping
+        The image's mapping to stored values.
+    function : str or None
+        The function of the image's own window (``image.window.function``); None
+        where it names none, as for an image whose file names no window.
+
+    Returns
+    -------
+    str
+        `function` where it is neither None nor ``LINEAR``; else ``LINEAR`` for an
+        integer source of rescale slope 1 or -1, ``LINEAR_EXACT`` for any other
+        (``LINEAR`` for a floating-point source whose file names it).
+    """
     if function not in (None, "LINEAR"):
         return function
-    if image.mapping.is_float:
+    if mapping.is_float:
         return function or "LINEAR_EXACT"
-    if abs(image.mapping.slope) == 1 or window in image.file_windows:
-        return "LINEAR"
-    return "LINEAR_EXACT"
+    return "LINEAR" if abs(mapping.slope) == 1 else "LINEAR_EXACT"
 
 
 def _working_type(center: float, width: float) -> type[np.floating]:
@@ -334,13 +362,15 @@ def auto_window(
     *,
     percentiles: tuple[float, float] = AUTO_PERCENTILES,
     padding: np.ndarray | None = None,
+    linear: bool = False,
 ) -> Window:
     """Return a robust default window spanning two percentiles of the finite pixel values.
 
     For speed, percentiles are taken on a subsample of at most about
     :data:`AUTO_WINDOW_SAMPLES` pixels: one at a random place (the same each time) in
     each run of pixels, never every k-th pixel, whose values a periodic pattern (a grid,
-    a line-pair phantom) could make all alike.
+    a line-pair phantom) could make all alike. A percentile of 0 or 100 is the least or
+    the largest value of every pixel, which a sample could miss.
 
     Parameters
     ----------
@@ -351,27 +381,37 @@ def auto_window(
     padding : ndarray of bool, optional
         True where a pixel is padding (``XrayImage.padding.mask``): left out, so
         that the window covers the anatomy. Ignored if every pixel is padding.
+    linear : bool
+        Whether the window is to be applied with ``LINEAR`` [1]_ (see
+        :func:`made_window_function`), rather than ``LINEAR_EXACT`` [2]_ or
+        ``SIGMOID``: its centre and width then allow for ``LINEAR``'s ``c - 0.5`` and
+        ``w - 1``, so that it shows every value as the window without them shows it
+        under ``LINEAR_EXACT``.
 
     Returns
     -------
     Window
-        ``low`` and ``high`` at the two percentiles. Where they are equal (a
-        blank frame, or one with a few bright pixels), the least and the largest
-        finite value that is not padding, so that a hot pixel on a black frame
-        shows white on black. Where those are equal too, the image is constant and
-        has no contrast to show: the window is chosen so that it looks as a viewer
-        expects a blank frame to, never the solid white a width of 1 centred on
-        the value gives (values at or above ``c - 0.5`` are white under LINEAR).
-        A frame of 0 (no signal: a blank, unexposed or cleared frame) is black
-        (the window ``[0, 1]``); any other constant ``v`` is mid-grey: no range of
-        values says where ``v`` lies, and mid-grey says neither "saturated" nor "no
-        signal". An integer ``v``, the value of an integer source, which ``LINEAR``
-        shows, gets the window of centre ``v + 0.5`` and width ``2 |v| + 1`` (from 0
-        to ``2 v + 1`` for ``v > 0``): grey 0.5 exactly under ``LINEAR`` [1]_ (its
-        ``c - 0.5`` and ``w - 1``), and between 1/3 (``|v| = 1``) and 0.5 under
-        ``LINEAR_EXACT`` [2]_. Any other ``v``, the value of a floating-point or
-        rescaled source, which ``LINEAR_EXACT`` shows, gets centre ``v`` and width
-        ``2 |v|`` (from 0 to ``2 v``): grey 0.5 exactly under ``LINEAR_EXACT``.
+        Black at the lower percentile ``low`` and white at the upper ``high``: centre
+        ``(low + high) / 2`` and width ``high - low``; with `linear`, centre
+        ``(low + high + 1) / 2`` and width ``high - low + 1`` (``LINEAR`` is black up
+        to ``c - 0.5 - (w - 1)/2 = low`` and white from ``c - 0.5 + (w - 1)/2 =
+        high``). Where the percentiles are equal (a blank frame, or one with a few
+        bright pixels), the least and the largest finite value that is not padding,
+        so that a hot pixel on a black frame shows white on black. Where those are
+        equal too, the image is constant and has no contrast to show: the window is
+        chosen so that it looks as a viewer expects a blank frame to, never the solid
+        white a width of 1 centred on the value gives (values at or above ``c - 0.5``
+        are white under LINEAR). A frame of 0 (no signal: a blank, unexposed or
+        cleared frame) is black (the window ``[0, 1]``); any other constant ``v`` is
+        mid-grey: no range of values says where ``v`` lies, and mid-grey says neither
+        "saturated" nor "no signal". With `linear`, or for an integer ``v`` (the value
+        of an integer source, which ``LINEAR`` shows), ``v`` gets the window of
+        centre ``v + 0.5`` and width ``2 |v| + 1`` (from 0 to ``2 v + 1`` for ``v >
+        0``): grey 0.5 exactly under ``LINEAR`` [1]_, and between 1/3 (``|v| = 1``)
+        and 0.5 under ``LINEAR_EXACT`` [2]_. Any other ``v``, the value of a
+        floating-point or rescaled source, which ``LINEAR_EXACT`` shows, gets centre
+        ``v`` and width ``2 |v|`` (from 0 to ``2 v``): grey 0.5 exactly under
+        ``LINEAR_EXACT``.
 
     Raises
     ------
@@ -390,22 +430,54 @@ def auto_window(
     if padding is not None and np.shape(padding) != np.shape(pixels):
         raise ValueError(f"padding has shape {np.shape(padding)}, the pixels {np.shape(pixels)}")
     size = np.size(pixels)
-    values = _finite_anatomy(
-        pixels, padding, _spread_sample(size, math.ceil(size / AUTO_WINDOW_SAMPLES))
-    )
+    sample = _spread_sample(size, math.ceil(size / AUTO_WINDOW_SAMPLES))
+    values = _finite_anatomy(pixels, padding, sample)
     if values.size == 0:
         raise ValueError("pixels contain no finite value to compute a window from")
     low, high = (float(v) for v in np.percentile(values, [low_pct, high_pct]))
-    if high == low:  # every pixel, not the sample: a hot pixel is one of a few
+    # The ends of every pixel, not the sample's: a hot pixel is one of a few.
+    least, largest = (low_pct == 0 or high == low), (high_pct == 100 or high == low)
+    if (least or largest) and not isinstance(sample, slice):
         values = _finite_anatomy(pixels, padding)
-        low, high = float(np.min(values, initial=low)), float(np.max(values, initial=low))
+    low = float(np.min(values, initial=low)) if least else low
+    high = float(np.max(values, initial=high)) if largest else high
     if high == low:  # constant: see Returns
         if low == 0:
             return Window(center=0.5, width=1.0)
-        if low.is_integer():
+        if linear or low.is_integer():
             return Window(center=low + 0.5, width=2 * abs(low) + 1)
         return Window(center=low, width=2 * abs(low))
+    if linear:
+        return Window(center=(low + high + 1) / 2, width=high - low + 1)
     return Window(center=(low + high) / 2, width=high - low)
+
+
+def image_auto_window(
+    image: XrayImage, *, percentiles: tuple[float, float] = AUTO_PERCENTILES
+) -> Window:
+    """Return the percentile window the viewer makes of `image`, for the function it is shown with.
+
+    :func:`auto_window` of its pixels, padding left out, allowing for ``LINEAR``'s
+    ``c - 0.5`` and ``w - 1`` where the window is applied ``LINEAR``
+    (:func:`made_window_function`): the value at the lower percentile is shown black
+    and that at the upper white, under any of the functions.
+
+    Parameters
+    ----------
+    image : XrayImage
+        The image shown.
+    percentiles : tuple of float
+        Lower and upper percentile, in [0, 100].
+
+    Returns
+    -------
+    Window
+        A window of no function, which :func:`window_function` applies with the
+        function it was made for.
+    """
+    padding = None if image.padding is None else image.padding.mask
+    linear = made_window_function(image.mapping, image.window.function) == "LINEAR"
+    return auto_window(image.pixels, percentiles=percentiles, padding=padding, linear=linear)
 
 
 def _finite_anatomy(

@@ -29,7 +29,8 @@ def test_a_hot_pixel_on_a_black_frame_is_white_on_black(tmp_path):
     pixels = np.zeros((64, 64), np.uint16)
     pixels[32, 32] = 4095
     image, grey = _shown(tmp_path / "hot.tif", pixels)
-    assert (image.window.low, image.window.high) == (0.0, 4095.0)
+    # LINEAR (an integer source): black up to c - w/2, white from c + w/2 - 1
+    assert (image.window.low, image.window.high - 1) == (0.0, 4095.0)
     assert grey[32, 32] == 1
     grey[32, 32] = 0
     assert np.all(grey == 0)

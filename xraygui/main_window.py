@@ -38,7 +38,14 @@ from core import __version__
 from core.denoise import DenoiseResult
 from core.denoise.tiling import size_multiple
 from core.device import device_label, select_device
-from core.display import AUTO_PERCENTILES, auto_window, to_display, to_display_part, window_function
+from core.display import (
+    AUTO_PERCENTILES,
+    auto_window,
+    image_auto_window,
+    to_display,
+    to_display_part,
+    window_function,
+)
 from core.errors import (
     ImageReadError,
     ImageWriteError,
@@ -1573,11 +1580,8 @@ class MainWindow(QMainWindow):
         if self.image is None:
             return
         name, percentiles = PRESETS[key]
-        padding = None if self.image.padding is None else self.image.padding.mask
         self.window_override = (
-            None
-            if percentiles is None
-            else auto_window(self.image.pixels, percentiles=percentiles, padding=padding)
+            None if percentiles is None else image_auto_window(self.image, percentiles=percentiles)
         )
         if percentiles is None and not file_views(self.image):
             low, high = AUTO_PERCENTILES

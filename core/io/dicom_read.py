@@ -34,7 +34,7 @@ from pydicom.uid import (
 )
 from pydicom.valuerep import PersonName
 
-from core.display import auto_window
+from core.display import auto_window, made_window_function
 from core.errors import ImageReadError
 from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window, XrayImage
 from core.io.codestream import check_codestream, j2k_is_lossy
@@ -339,7 +339,11 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if windows:
         window = windows[0]
     else:
-        window = auto_window(pixels, padding=None if padding is None else padding.mask)
+        window = auto_window(
+            pixels,
+            padding=None if padding is None else padding.mask,
+            linear=made_window_function(mapping) == "LINEAR",
+        )
     return XrayImage(
         pixels=pixels,
         mapping=mapping,

@@ -12,7 +12,7 @@ import tifffile
 from PIL import Image
 from tifffile import COMPRESSION, PHOTOMETRIC, PLANARCONFIG
 
-from core.display import auto_window
+from core.display import auto_window, made_window_function
 from core.errors import ImageReadError
 from core.image import StoredMapping, XrayImage
 from core.io.color import luma, warn_converted
@@ -529,7 +529,7 @@ def _image(
     return XrayImage(
         pixels=pixels,
         mapping=mapping,
-        window=auto_window(pixels),
+        window=auto_window(pixels, linear=made_window_function(mapping) == "LINEAR"),
         photometric="MONOCHROME1" if monochrome1 else "MONOCHROME2",
         source_format=source_format,
         source_path=path,
