@@ -8,7 +8,8 @@ names it. No traceback reaches the user. Ctrl-C, SIGTERM and SIGHUP stop it with
 
 The subcommands, and what they need (numpy, pydicom, torch...), are imported once the
 program runs (:func:`subcommands`): ``--version`` needs none of them, and a dependency
-missing from the environment, or broken, is one line, exit status 2 (:func:`dependency_problem`).
+missing from the environment, or broken, is one line naming every one missing, exit status 2
+(:func:`dependency_problem`).
 """
 
 from __future__ import annotations
@@ -67,8 +68,31 @@ def subcommands() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in SUBCOMMANDS]
 
 
-PIP_NAMES = {"PIL": "pillow", "skimage": "scikit-image", "PySide6": "PySide6-Essentials"}
+PIP_NAMES = {
+    "PIL": "pillow",
+    "skimage": "scikit-image",
+    "PySide6": "PySide6-Essentials",
+    "openjpeg": "pylibjpeg-openjpeg",
+    "rle": "pylibjpeg-rle",
+}
 """The packages to install for the modules whose names are not their packages'."""
+REQUIRED_MODULES = (
+    "imagecodecs",
+    "numpy",
+    "openjpeg",
+    "PIL",
+    "pydicom",
+    "pylibjpeg",
+    "rle",
+    "safetensors",
+    "scipy",
+    "skimage",
+    "tifffile",
+    "torch",
+    "tqdm",
+)
+"""The modules of the dependencies the command line needs (pyproject.toml's, less the
+desktop app's: PySide6, pyqtgraph, platformdirs), all named where one is missing."""
 OWN_PACKAGES = ("core", "xraygui")
 """This program's own packages: a module of theirs not found is a bug, not an install's."""
 
@@ -85,24 +109,45 @@ def dependency_problem(error: ImportError) -> str | None:
     -------
     str or None
         ``"missing dependency <module> (pip package <name>): reinstall xray-denoise ..."``
-        for a package not installed, ``"package <module> is installed but cannot be
-        imported (<why>): reinstall ..."`` for one that is (another version, a part
-        missing, a library it loads), the package named where it is not the module's
-        name (:data:`PIP_NAMES`); None for a module of :data:`OWN_PACKAGES` (a bug: a
-        typo, a renamed module) or an error naming no module.
+        for a package not installed, ``"missing dependencies <module>, <module> (pip
+        package <name>), ...: reinstall ..."`` where others of :data:`REQUIRED_MODULES`
+        are missing too (every one, in alphabetical order), ``"package <module> is
+        installed but cannot be imported (<why>): reinstall ..."`` for one that is
+        (another version, a part missing, a library it loads; any missing named before
+        ``reinstall``), the package named where it is not the module's name
+        (:data:`PIP_NAMES`); None for a module of :data:`OWN_PACKAGES` (a bug: a typo,
+        a renamed module) or an error naming no module.
     """
     module = (error.name or "").partition(".")[0]
     if not module or module in OWN_PACKAGES:
         return None
-    package = f" (pip package {PIP_NAMES[module]})" if module in PIP_NAMES else ""
-    try:
-        installed = importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # broken, or hidden (sys.modules[module] = None)
-        installed = False
-    if isinstance(error, ModuleNotFoundError) and not installed:
-        return f"missing dependency {module}{package}: {REINSTALL}"
+    missing = {name for name in REQUIRED_MODULES if name != module and not _installed(name)}
+    if isinstance(error, ModuleNotFoundError) and not _installed(module):
+        return f"{_missing_dependencies([module, *missing])}: {REINSTALL}"
     why = " ".join(str(error).split())
-    return f"package {module}{package} is installed but cannot be imported ({why}): {REINSTALL}"
+    broken = f"package {_with_package(module)} is installed but cannot be imported ({why})"
+    if missing:
+        broken += f"; {_missing_dependencies(list(missing))}"
+    return f"{broken}: {REINSTALL}"
+
+
+def _installed(module: str) -> bool:
+    """Whether top-level `module` can be found, without importing it."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # broken, or hidden (sys.modules[module] = None)
+        return False
+
+
+def _with_package(module: str) -> str:
+    """Name `module`, with its pip package where that has another name (:data:`PIP_NAMES`)."""
+    return f"{module} (pip package {PIP_NAMES[module]})" if module in PIP_NAMES else module
+
+
+def _missing_dependencies(modules: list[str]) -> str:
+    """Say that `modules` are missing: ``"missing dependency numpy"``, or several, sorted."""
+    named = ", ".join(_with_package(name) for name in sorted(modules, key=str.lower))
+    return f"missing {'dependency' if len(modules) == 1 else 'dependencies'} {named}"
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:

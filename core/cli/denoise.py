@@ -11,7 +11,9 @@ from 1 as DICOM numbers frames and as ``--frame N`` takes them (a single-frame i
 derived series, InstanceNumber 1 to N in frame order. Other DICOM outputs of one source
 series form one derived series, each keeping its source's InstanceNumber
 (:func:`core.io.dicom_write.derived_series_uid`); a batch resumed with ``--skip-existing``
-adds them to the derived series of the outputs it keeps. A PNG's or TIFF's description ends
+adds them, and the frames left of a file, to the derived series of the outputs it keeps,
+whatever their order (of several, made by different runs, that of the first kept, with a
+warning). A PNG's or TIFF's description ends
 with the SHA-256 and frame of its input (:mod:`core.io.source_record`), as a derived DICOM's
 SourceImageSequence references its source: ``--skip-existing`` keeps an output only if
 it was made from the same input and frame, and warns where its description records other
@@ -27,6 +29,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -315,6 +318,8 @@ def run(args: argparse.Namespace) -> int:
         tiles,
     )
     batch = _Batch(args.skip_existing, {resolved(path) for path in paths}, report, run_record)
+    if args.skip_existing:  # before anything is written: outputs join the kept ones' series
+        batch.join_kept_series(paths, stems, args.output_dir, args.frame)
     # Progress bars show only on a terminal (disable=None), over files only if there are several.
     files = tqdm(paths, desc="denoise", unit="file", disable=True if len(paths) < 2 else None)
     every_frame = args.frame == ALL_FRAMES
@@ -330,9 +335,7 @@ def run(args: argparse.Namespace) -> int:
                         stems, path, frame, every_frame, args.output_dir
                     )
                     image = None
-                    if destination is None or not _kept(
-                        destination, path, frame, batch, frames=every_frame
-                    ):
+                    if destination is None or not _kept(destination, path, frame, batch):
                         with collecting_warnings() as notes:
                             image = read_numbered(path, frame)
                         if frame == first:  # the later frames' are the same (colour, say)
@@ -344,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
                             stem = frame_stem(stems, path, frame) if many else stems[path]
                             folder = args.output_dir
                             destination = output_path(stem, path, image.source_format, folder)
-                            if _kept(destination, path, frame, batch, frames=many):
+                            if _kept(destination, path, frame, batch):
                                 image = None
                         elif many and args.frame is None:
                             tqdm.write(
@@ -605,25 +608,91 @@ class _Batch:
     derived_series: dict[str, str] = field(default_factory=dict)
     frame_series: dict[Path, DerivedSeriesUID] = field(default_factory=dict)
 
-    def join_series(self, path: Path, kept: pydicom.Dataset, *, frames: bool) -> None:
-        """Let the outputs of `path`'s series still to be written join kept output `kept`'s.
+    def join_kept_series(
+        self, paths: list[Path], stems: dict[Path, str], folder: Path, frame: int | str | None
+    ) -> None:
+        """Let the derived series this run writes join those of the outputs it will keep.
 
-        A resumed batch adds to the derived series an earlier run began, with its
-        SeriesInstanceUID, SeriesDate/Time and SeriesNumber
-        (:meth:`DerivedSeriesUID.of_instance`), rather than beginning another: that of
-        `path`'s frames where `frames` (``--frame all`` on a multi-frame input), else that
-        of `path`'s source series. A series this run has begun already is kept.
+        Called before any input is denoised, so that an output written joins a kept one
+        whatever their order in the batch: a resumed batch adds to the derived series an
+        earlier run began, with its SeriesInstanceUID, SeriesDate/Time and SeriesNumber
+        (:meth:`DerivedSeriesUID.of_instance`), rather than beginning another. Where the
+        outputs kept of one source series (or of one file's frames) are of several
+        derived series, made by different runs, the outputs written join that of the
+        first kept in the order of the inputs, with a warning naming the others.
+
+        Parameters
+        ----------
+        paths : list of Path
+            The inputs, in the batch's order.
+        stems : dict of Path to str
+            Their output stems (:func:`core.io.output_names.output_stems`).
+        folder : Path
+            The output folder.
+        frame : int, str or None
+            ``--frame``: an index from 0, :data:`ALL_FRAMES`, or None (the first).
         """
-        series = DerivedSeriesUID.of_instance(kept)
-        if series is None:
+        found: dict[str | Path, list[tuple[Path, DerivedSeriesUID]]] = {}
+        for path in paths:
+            for key, destination, series in self._kept_series_of(path, stems, folder, frame):
+                found.setdefault(key, []).append((destination, series))
+        for key, kept in found.items():
+            first: dict[str, Path] = {}  # the first output kept of each derived series
+            for destination, series in kept:
+                first.setdefault(str(series), destination)
+            if len(first) > 1:
+                of = f"frames of {key}" if isinstance(key, Path) else f"source series {key}"
+                named = "; ".join(f"{output}: {uid}" for uid, output in first.items())
+                tqdm.write(
+                    f"xray-denoise: warning: the outputs kept of the {of} are of "
+                    f"{len(first)} derived series ({named}); those written join the first "
+                    "(use --overwrite to write them all in one)",
+                    file=sys.stderr,
+                )
+            if isinstance(key, Path):
+                self.frame_series[key] = kept[0][1]
+            else:
+                self.derived_series[key] = kept[0][1]
+
+    def _kept_series_of(
+        self, path: Path, stems: dict[Path, str], folder: Path, frame: int | str | None
+    ) -> Iterator[tuple[str | Path, Path, DerivedSeriesUID]]:
+        """Yield the derived series of each DICOM output of `path` that :func:`_kept` keeps.
+
+        Each with what it is a series of: `path` for the frames of a multi-frame DICOM
+        written with ``--frame all``, else the source's SeriesInstanceUID. Only headers
+        are read; an input or output whose header cannot be read yields nothing (the
+        batch says why when it comes to it).
+        """
+        try:
+            dicom = detect_format(path) == "dicom"
+        except XrayError:
             return
-        if frames:
-            self.frame_series.setdefault(path, series)
+        source = _dicom_header(path) if dicom else None
+        if source is None:
             return
-        source = _dicom_header(path)
-        source_uid = "" if source is None else str(source.get("SeriesInstanceUID") or "")
-        if source_uid:
-            self.derived_series.setdefault(source_uid, series)
+        try:
+            count = int(source.get("NumberOfFrames") or 1) if frame == ALL_FRAMES else 1
+        except (TypeError, ValueError):
+            return
+        if count > 1:
+            key: str | Path = path
+            outputs = [(k, frame_stem(stems, path, k)) for k in range(count)]
+        else:
+            key = str(source.get("SeriesInstanceUID") or "")
+            outputs = [(frame if isinstance(frame, int) else 0, stems[path])]
+        for index, stem in outputs:
+            destination = output_path(stem, path, "dicom", folder)
+            if not key or resolved(destination) in self.inputs or not destination.exists():
+                continue
+            try:
+                problem = made_from(destination, path, index, lambda: self.sha256(path))
+            except XrayError:
+                continue
+            header = None if problem else _dicom_header(destination)
+            series = None if header is None else DerivedSeriesUID.of_instance(header)
+            if series is not None:
+                yield key, destination, series
 
     def sha256(self, path: Path) -> str:
         """Return the SHA-256 of input `path` as it is now (the report's, read once).
@@ -659,15 +728,15 @@ def _dicom_header(path: Path) -> pydicom.Dataset | None:
         return None
 
 
-def _kept(destination: Path, path: Path, frame: int, batch: _Batch, *, frames: bool) -> bool:
+def _kept(destination: Path, path: Path, frame: int, batch: _Batch) -> bool:
     """Whether `destination` exists and is kept (``--skip-existing``), `path` not denoised.
 
     It is kept only if it was made from frame `frame` of `path`
     (:func:`core.io.source_record.made_from`), a ``.npy`` by its name alone (it records
     nothing), with a warning; one whose description records other denoising settings
-    than this run's (:class:`RunRecord`), or none, is kept with a warning. A DICOM kept
-    gives its derived series to the outputs still to be written (:meth:`_Batch.join_series`;
-    of `path`'s frames where `frames`). Only headers and descriptions are read, never pixels.
+    than this run's (:class:`RunRecord`), or none, is kept with a warning. (A DICOM kept
+    has given its derived series to the outputs to be written before the batch began,
+    :meth:`_Batch.join_kept_series`.) Only headers and descriptions are read, never pixels.
 
     Raises
     ------
@@ -692,8 +761,6 @@ def _kept(destination: Path, path: Path, frame: int, batch: _Batch, *, frames: b
     if problem:
         raise XrayError(f"{path}: {destination} {problem}; {RESUME_HINT}")
     header = _dicom_header(destination) if destination.suffix.lower() in DICOM_SUFFIXES else None
-    if header is not None:
-        batch.join_series(path, header, frames=frames)
     recorded = RunRecord.of_output(destination, header)
     if recorded is None or batch.run.differs_from(recorded):
         made = (

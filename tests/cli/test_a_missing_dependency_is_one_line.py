@@ -35,7 +35,8 @@ def test_a_command_without_its_dependencies_says_which_in_one_line(args):
     done = _bare(*args)
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
-    assert line.startswith("xray-denoise: error: missing dependency ")
+    assert line.startswith("xray-denoise: error: missing dependencies ")  # all of them
+    assert all(f" {name}" in line for name in ("numpy", "pydicom", "torch"))
     assert line.endswith(f": {REINSTALL}")
 
 
