@@ -218,7 +218,9 @@ class QuantaFit:
         image : XrayImage
             The image.
         noise : NoiseEstimate
-            Its noise (:func:`image_noise`).
+            Its noise (:func:`image_noise`); the measurement of a MONOCHROME1 image does
+            not use it (it estimates its MONOCHROME2 twin's,
+            :meth:`core.noise.LowDoseSettings.measured_from`).
         electronic_noise : float
             The electronic noise assumed, in quanta rms.
 

@@ -196,6 +196,9 @@ def _quanta(
 ) -> tuple[dict[str, Any] | None, str | None]:
     """Measure the quanta behind the image as ``simulate`` does, or say why they cannot be.
 
+    `noise` (needed for the noise model anyway) is not used for a MONOCHROME1 image, which
+    is measured as its MONOCHROME2 twin (:meth:`LowDoseSettings.measured_from`).
+
     Returns
     -------
     measured : dict or None

@@ -146,7 +146,8 @@ def _settings(
         dose=args.dose, electronic_noise=args.electronic_noise, seed=args.seed
     )  # bad settings first
     try:
-        noise = NoiseEstimate.of_image(image)
+        # A MONOCHROME1 image is measured as its twin, whose noise measured_from estimates.
+        noise = None if image.photometric == "MONOCHROME1" else NoiseEstimate.of_image(image)
         settings = LowDoseSettings.measured_from(
             image,
             args.dose,
@@ -196,10 +197,14 @@ def _record(
         of a measurement, else None), ``electronic_noise`` (quanta rms),
         ``max_attenuation`` (the line integral at the attenuating end of
         ``value_range``: ``low``, ``high`` and ``description``), ``input_is_noisy``,
-        ``clipped`` (pixels at the ``low`` and ``high`` end of the range; None for
+        ``clipped`` (pixels the simulation clipped at the ``low`` and ``high`` end of
+        the range, not there in the input), ``input_at_ends`` (the input's pixels
+        already there, simulated as holding exactly that end's quanta; both None for
         floating-point data, which are not clipped) and ``seed``.
     """
-    at_low, at_high = (None, None) if image.mapping.is_float else pixels_at_ends(low_dose, values)
+    integer = not image.mapping.is_float
+    at_low, at_high = pixels_at_ends(low_dose, values, source=image) if integer else (None, None)
+    before = pixels_at_ends(image, values) if integer else None
     return {
         **provenance(),
         "input": text_safe(str(args.input)),
@@ -216,6 +221,7 @@ def _record(
         "value_range": {"low": values.low, "high": values.high, "description": values.describe()},
         "input_is_noisy": settings.input_is_noisy,
         "clipped": None if at_low is None else {"low": at_low, "high": at_high},
+        "input_at_ends": None if before is None else {"low": before[0], "high": before[1]},
         "seed": settings.seed,
     }
 

@@ -888,6 +888,21 @@ def simulate_low_dose(
         count gives the same, largest line integral ``ln(d N0 / floor)``, so the
         noise of the fewest quanta is cut off there (and at the range's end).
 
+    Notes
+    -----
+    An input pixel at an end of the detector's range is censored: at the unattenuated
+    end it counted ``N0`` quanta or more, at the attenuating end
+    ``N0 exp(-max_attenuation)`` or fewer. It is simulated as holding exactly that
+    end's quanta, so about half of such pixels come off the end at the lower dose.
+    That is right where the true quanta lie at the end (a phantom's background at
+    ``L = 0``, which its noise puts at the end in about half its pixels) and not
+    where they lie far beyond it (a detector saturated behind no patient, a lead
+    shutter), which a real lower dose leaves at the end; the pixel alone does not
+    tell which, and the end's quanta are the one bound it gives (the fewest it may
+    have counted at the unattenuated end, the most at the attenuating end).
+    :func:`describe_simulation` counts these pixels apart from those the simulation
+    clips.
+
     References
     ----------
     .. [1] L. Yu, M. Shiung, D. Jondal, C. H. McCollough, "Development and
@@ -1116,8 +1131,15 @@ class LowDoseSettings:
         the noise-level function bins intensities from the low end up, and read the other
         way it measured MONOCHROME1 phantoms of 20,000 quanta 6 % low (every one of 16
         seeds; their MONOCHROME2 twins 1 % high;
-        ``benchmarks/results/2026-11-28-monochrome1/``). `noise`, an estimate of the image
-        as stored, is then not used.
+        ``benchmarks/results/2026-11-28-monochrome1/``). The twin's noise is then estimated
+        here, and a `noise` given (an estimate of the image as stored) is not used: the
+        twin's estimate is no transform of it. Sparse runs of bins are merged from the low
+        end up (:func:`core.noise.estimate.estimate_noise_level_function`, and so are the
+        finer bins of its Poisson-Gaussian fit), so the mirror is binned differently, and
+        each refinement selects its smooth blocks by the levels of those bins (on three of
+        those phantoms the image's bins, mirrored, lay up to 180 of 4095 from the twin's,
+        their levels up to 2.7 apart). A caller that estimates the noise only for this
+        call need not, for a MONOCHROME1 image.
 
         Parameters
         ----------
@@ -1131,7 +1153,8 @@ class LowDoseSettings:
             Seed of the simulation.
         noise : NoiseEstimate, optional
             The image's noise estimate if already made (most of the time this takes);
-            made here otherwise.
+            made here otherwise. Not used for a MONOCHROME1 image, whose MONOCHROME2
+            twin's noise is estimated here (see above).
         values : ValueRange, optional
             The image's range of values (:func:`core.noise.value_range.value_range`) if
             already found; found here otherwise (a pass over the image).
@@ -1154,7 +1177,7 @@ class LowDoseSettings:
             or does not tell the quanta, with the reason.
         """
         cls(dose=dose, electronic_noise=electronic_noise, seed=seed)  # bad settings first
-        if image.photometric == "MONOCHROME1":  # measured as its MONOCHROME2 twin
+        if image.photometric == "MONOCHROME1":  # measured as its twin; `noise` is not used
             if values is None:
                 values = value_range(image)
             twin = image.with_pixels(
@@ -1407,12 +1430,14 @@ def describe_simulation(
     -------
     str
         :meth:`LowDoseSettings.describe` over the source's range of values, and for
-        integer images how many pixels lie at each end of that range
-        (:func:`core.noise.value_range.describe_clipping`).
+        integer images how many pixels the simulation clipped at each end of that
+        range, and apart from them how many the source already held there
+        (:func:`core.noise.value_range.describe_clipping`): their quanta are censored,
+        and the simulation takes them as exactly that end's (:func:`simulate_low_dose`).
     """
     if values is None:
         values = value_range(source)
     description = settings.describe(values, exact=exact)
     if not source.mapping.is_float:
-        description += f"; {describe_clipping(simulated, values)}"
+        description += f"; {describe_clipping(simulated, values, source=source)}"
     return description

@@ -535,12 +535,14 @@ def _pixels_needing_the_top_bit(pixels: np.ndarray, mapping: StoredMapping, bits
     return count
 
 
-def pixels_at_ends(image: XrayImage, values: ValueRange) -> tuple[int, int]:
+def pixels_at_ends(
+    image: XrayImage, values: ValueRange, *, source: XrayImage | None = None
+) -> tuple[int, int]:
     """Count the pixels (not padding) at the low and the high end of a range of values.
 
     A simulation clips to its range (:meth:`core.noise.DetectorModel.values`), so
-    in its output these are the pixels clipped at each end (with any that were
-    there already).
+    in its output these are the pixels clipped at each end, with those that were
+    there already unless `source` is given.
 
     Parameters
     ----------
@@ -548,19 +550,31 @@ def pixels_at_ends(image: XrayImage, values: ValueRange) -> tuple[int, int]:
         An image, the output of a simulation say.
     values : ValueRange
         Its range of values (:func:`value_range` of the input).
+    source : XrayImage, optional
+        The image `image` was simulated from (same shape and padding): a pixel it
+        already held at an end is not counted at that end, so that only the pixels
+        the simulation clipped are.
 
     Returns
     -------
     tuple of int
         ``(at_low, at_high)``: pixels at or below ``values.low`` and at or above
-        ``values.high``.
+        ``values.high`` (and not there in `source`).
     """
-    pixels = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
+    kept = None if image.padding is None else ~image.padding.mask
+    pixels = image.pixels if kept is None else image.pixels[kept]
     low, high = np.float32(values.low), np.float32(values.high)
-    return int(np.count_nonzero(pixels <= low)), int(np.count_nonzero(pixels >= high))
+    at_low, at_high = pixels <= low, pixels >= high
+    if source is not None:
+        before = source.pixels if kept is None else source.pixels[kept]
+        at_low &= before > low
+        at_high &= before < high
+    return int(np.count_nonzero(at_low)), int(np.count_nonzero(at_high))
 
 
-def describe_clipping(image: XrayImage, values: ValueRange) -> str:
+def describe_clipping(
+    image: XrayImage, values: ValueRange, *, source: XrayImage | None = None
+) -> str:
     """Say how many pixels a simulated image holds at each end of its range of values.
 
     Parameters
@@ -569,18 +583,36 @@ def describe_clipping(image: XrayImage, values: ValueRange) -> str:
         The simulated image.
     values : ValueRange
         The range it was simulated over.
+    source : XrayImage, optional
+        The image it was simulated from: the pixels the simulation clipped are then
+        counted apart from those already at an end in `source` (saturated, or the
+        detector's floor: their quanta are censored there, and the simulation takes
+        them as exactly the end's), which are named after them where there are any.
 
     Returns
     -------
     str
         For example ``"clipped at 0: 41234 pixels (7 %), at 4095: 12 (0.002 %)"``: shares
-        to two significant digits, never with an exponent (:func:`_percent_text`).
+        to two significant digits, never with an exponent (:func:`_percent_text`); with
+        `source`, for example ``"clipped at 0: 3096 pixels (1.2 %), at 4095: 0 (0 %);
+        already at an end in the input, simulated as holding exactly that end's quanta:
+        at 0: 23036 pixels (8.8 %), at 4095: 0 (0 %)"``.
     """
-    at_low, at_high = pixels_at_ends(image, values)
     total = max(image.pixels.size if image.padding is None else int(np.sum(~image.padding.mask)), 1)
+
+    def ends(at_low: int, at_high: int) -> str:
+        return (
+            f"at {values.low:g}: {at_low} pixels ({_percent_text(at_low / total)} %), "
+            f"at {values.high:g}: {at_high} ({_percent_text(at_high / total)} %)"
+        )
+
+    clipped = f"clipped {ends(*pixels_at_ends(image, values, source=source))}"
+    already = (0, 0) if source is None else pixels_at_ends(source, values)
+    if not any(already):
+        return clipped
     return (
-        f"clipped at {values.low:g}: {at_low} pixels ({_percent_text(at_low / total)} %), "
-        f"at {values.high:g}: {at_high} ({_percent_text(at_high / total)} %)"
+        f"{clipped}; already at an end in the input, simulated as holding exactly that "
+        f"end's quanta: {ends(*already)}"
     )
 
 

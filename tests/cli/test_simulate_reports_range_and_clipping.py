@@ -10,7 +10,8 @@ from core.noise import phantom_image
 
 def test_simulate_names_the_range_and_counts_clipped_pixels(tmp_path, capsys):
     path = tmp_path / "twelve.png"
-    Image.fromarray(phantom_image((128, 128), photons_per_pixel=20_000.0, seed=0)).save(path)
+    full = phantom_image((128, 128), photons_per_pixel=20_000.0, seed=0)
+    Image.fromarray(full).save(path)
     out = tmp_path / "low.png"
     given = ["--dose", "0.1", "--photons", "20000", "--output", str(out)]
     assert main(["simulate", str(path), *given]) == 0
@@ -18,10 +19,16 @@ def test_simulate_names_the_range_and_counts_clipped_pixels(tmp_path, capsys):
     assert said.err == ""
     assert "over the range 0 to 4095 in 12 of its 16 bits" in said.out
     low = read_image(out).pixels
-    at_zero, at_top = int(np.sum(low <= 0)), int(np.sum(low >= 4095))
-    assert at_zero > 0
+    # Clipped by the simulation: the phantom's background already at 0 is counted apart.
+    at_zero, at_top = int(np.sum((low <= 0) & (full > 0))), int(np.sum(low >= 4095))
+    already = int(np.sum(full == 0))
+    assert at_zero > 0 and already > 0
     share = f"{100 * at_zero / low.size:.2g} %"
     assert f"clipped at 0: {at_zero} pixels ({share}), at 4095: {at_top} (" in said.out
+    assert (
+        "already at an end in the input, simulated as holding exactly that end's quanta: "
+        f"at 0: {already} pixels (" in said.out
+    )
 
 
 def test_simulate_warns_where_a_handful_of_pixels_set_the_bits(tmp_path, capsys):
