@@ -13,19 +13,23 @@ patients, so the file is readable by its owner alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
+import struct
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import BufferedReader
 from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import load, save
+from safetensors.torch import save
 from torch import nn
 
 from core.io.atomic import atomic_write
-from core.io.safetensors_header import parse_header, read_header
+from core.io.safetensors_header import MAX_HEADER_BYTES, parse_header, read_header
 
 CHECKPOINT_FORMAT = "xray-denoise-checkpoint"
 CHECKPOINT_VERSION = "1"
@@ -37,6 +41,23 @@ NEWER = (
 )
 """Why a file of this project's format but of a later version is refused (``str.format``
 with ``version`` and ``reads``): it is whole, only newer."""
+
+
+_LENGTH = struct.Struct("<Q")
+"""The safetensors header's length: an unsigned 64-bit little-endian integer."""
+_DTYPES = {
+    "F64": torch.float64,
+    "F32": torch.float32,
+    "F16": torch.float16,
+    "BF16": torch.bfloat16,
+    "I64": torch.int64,
+    "I32": torch.int32,
+    "I16": torch.int16,
+    "I8": torch.int8,
+    "U8": torch.uint8,
+    "BOOL": torch.bool,
+}
+"""The safetensors dtypes a checkpoint's tensors may have, as torch's."""
 
 
 class NewerFileError(ValueError):
@@ -167,34 +188,74 @@ def _checked(path: str | Path, metadata: dict[str, str]) -> Checkpoint:
     return checkpoint
 
 
-def _metadata(path: str | Path, data: bytes | None = None) -> dict[str, str]:
-    """Return a safetensors file's metadata; refuse one that is not whole (:data:`DAMAGED`).
+def _metadata(path: str | Path) -> dict[str, str]:
+    """Return a safetensors file's metadata, reading its header only; refuse one not whole.
 
-    The header must parse and the file's data cover its tensors exactly: that of
-    `data`, the file's bytes already read (:func:`core.io.safetensors_header.parse_header`),
-    or else read from `path`, its header only (:func:`core.io.safetensors_header.read_header`,
-    which opens a path of any name, and lets an unreadable file's own reason through).
+    The header must parse and the file's data cover its tensors exactly
+    (:func:`core.io.safetensors_header.read_header`, which opens a path of any name, and
+    lets an unreadable file's own reason through); else :data:`DAMAGED`.
     """
     try:
-        return (read_header(Path(path)) if data is None else parse_header(data)).metadata
+        return read_header(Path(path)).metadata
     except ValueError:
         raise ValueError(f"{path}: {DAMAGED}") from None
 
 
-def _read(path: str | Path) -> tuple[Checkpoint, dict[str, str], dict[str, torch.Tensor]]:
-    """Read a checkpoint's file once: what it says, its metadata and its tensors.
+@contextlib.contextmanager
+def _opened(
+    path: str | Path,
+) -> Iterator[tuple[Checkpoint, dict[str, str], Callable[[str], dict[str, torch.Tensor]]]]:
+    """Open a checkpoint's file once: what it says, its metadata, and a reader of its sections.
 
-    The file is refused as :func:`read_checkpoint` says, before its tensors are parsed.
-    Read, not memory-mapped: on the CPU the optimiser keeps the loaded tensors, and
-    Windows refuses to replace a mapped file, as the next checkpoint does.
+    The file is refused as :func:`read_checkpoint` says, and where a tensor's type or
+    size is not that of its data, before any tensor is read. The reader gives the
+    tensors of a section (``model``, ``ema``, ``optimizer``: their names' prefixes), by
+    name within it, each read straight from the file into its own memory: a caller that
+    takes a section at a time needs little more memory than it keeps (reading the whole
+    file, then building its tensors, took twice the file's size). Read, not
+    memory-mapped: on the CPU the optimiser keeps the loaded tensors, and Windows refuses
+    to replace a mapped file, as the next checkpoint does; and safetensors' own readers
+    cannot open a path whose name is not valid UTF-8.
     """
-    data = Path(path).read_bytes()
-    metadata = _metadata(path, data)
-    info = _checked(path, metadata)
-    try:
-        return info, metadata, load(data)
-    except SafetensorError:
-        raise ValueError(f"{path}: {DAMAGED}") from None
+    with Path(path).open("rb") as file:
+        start = file.read(_LENGTH.size)
+        length = _LENGTH.unpack(start)[0] if len(start) == _LENGTH.size else 0
+        head = start + file.read(min(length, MAX_HEADER_BYTES + 1))
+        try:
+            metadata = parse_header(head, file.seek(0, os.SEEK_END)).metadata
+        except ValueError:
+            raise ValueError(f"{path}: {DAMAGED}") from None
+        info = _checked(path, metadata)
+        entries = json.loads(head[_LENGTH.size :])  # tensors with shapes: parse_header says
+        entries.pop("__metadata__", None)
+        for entry in entries.values():
+            kind = entry.get("dtype")
+            dtype = _DTYPES.get(kind) if isinstance(kind, str) else None
+            begin, end = entry["data_offsets"]
+            if dtype is None or math.prod(entry["shape"]) * dtype.itemsize != end - begin:
+                raise ValueError(f"{path}: {DAMAGED}")
+
+        def section(name: str) -> dict[str, torch.Tensor]:
+            prefix = f"{name}/"
+            return {
+                key.removeprefix(prefix): _tensor(path, file, entry, _LENGTH.size + length)
+                for key, entry in entries.items()
+                if key.startswith(prefix)
+            }
+
+        yield info, metadata, section
+
+
+def _tensor(
+    path: str | Path, file: BufferedReader, entry: dict[str, Any], start: int
+) -> torch.Tensor:
+    """Read one tensor of an open safetensors file, its data at ``start + data_offsets``."""
+    begin, end = entry["data_offsets"]
+    data = torch.empty(end - begin, dtype=torch.uint8)
+    file.seek(start + begin)
+    if file.readinto(data.numpy()) != end - begin:  # the file cut short since its header
+        raise ValueError(f"{path}: {DAMAGED}")
+    return data.view(_DTYPES[entry["dtype"]]).reshape(entry["shape"])
 
 
 def load_checkpoint(
@@ -225,20 +286,18 @@ def load_checkpoint(
     ValueError
         As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
-    info, metadata, tensors = _read(path)
-    try:
-        param_groups = json.loads(metadata["param_groups"])
-    except (KeyError, ValueError):
-        raise ValueError(f"{path}: {DAMAGED}") from None
+    with _opened(path) as (info, metadata, section):
+        try:
+            param_groups = json.loads(metadata["param_groups"])
+        except (KeyError, ValueError):
+            raise ValueError(f"{path}: {DAMAGED}") from None
+        # A section at a time: the weights are copied into the networks and let go.
+        network.load_state_dict(section("model"))
+        ema.load_state_dict(section("ema"))
+        kept = section("optimizer")
     # Optimizer.load_state_dict moves state to the parameters' device as each optimiser needs.
-    sections: dict[str, dict[str, torch.Tensor]] = {"model": {}, "ema": {}, "optimizer": {}}
-    for key, value in tensors.items():
-        section, name = key.split("/", 1)
-        sections[section][name] = value
-    network.load_state_dict(sections["model"])
-    ema.load_state_dict(sections["ema"])
     state: dict[int, dict[str, torch.Tensor]] = {}
-    for name, value in sections["optimizer"].items():
+    for name, value in kept.items():
         index, key = name.split("/", 1)
         state.setdefault(int(index), {})[key] = value
     for group in param_groups:
@@ -263,11 +322,5 @@ def load_ema(path: str | Path, ema: nn.Module) -> None:
     ValueError
         As :func:`read_checkpoint`, where the file is refused or cannot be parsed.
     """
-    tensors = _read(path)[2]  # refuses a file that is not a checkpoint
-    ema.load_state_dict(
-        {
-            name.removeprefix("ema/"): value
-            for name, value in tensors.items()
-            if name.startswith("ema/")
-        }
-    )
+    with _opened(path) as (_, _, section):  # refuses a file that is not a checkpoint
+        ema.load_state_dict(section("ema"))

@@ -1134,9 +1134,9 @@ def _train(
 
     last_checkpoint = step if stored is not None else 0  # for a diverging run's message
 
-    def save() -> None:
+    def save(*, checkpoint: bool = True, model: bool = True) -> None:
+        """Write the checkpoint and the model with its card, or either alone."""
         nonlocal last_checkpoint
-        last_checkpoint = step
         seconds = elapsed()
         training = _card_training(
             config,
@@ -1150,40 +1150,46 @@ def _train(
             resume_changes,
             threads,
         )
-        extra = {
-            "elapsed_s": seconds,
-            "validation": validation_json,
-            "split": data.split,
-            "interval_losses": interval_losses,
-            "card": {"data": data.card, "training": training},  # to export it again
-        }
-        if budget is not None:
-            extra["time_budget"] = budget.to_json()
-        extra["lr_plan"] = plan.to_json()
-        extra["resume_changes"] = resume_changes
-        if threads is not None:
-            extra["threads"] = threads
-        if started_from is not None:
-            extra["started_from"] = started_from
-        if validation_start:
-            extra["validation_start"] = validation_start
-        save_checkpoint(
-            ckpt_path,
-            network=network,
-            ema=ema.network,
-            optimizer=optimizer,
-            checkpoint=Checkpoint(step, config.to_config(), extra),
-        )
-        save_model(
-            DiffusionModel(ema.network, schedule),
-            config.output,
-            data=data.card,
-            training=training,
-            validation=validation_json,
-            validation_start=validation_start,
-            validation_change=validation_change(validation_start, validation_json),
-        )
-        log.info("step %d: checkpoint %s, model %s", step, ckpt_path, config.output)
+        written = []
+        if checkpoint:
+            last_checkpoint = step
+            extra = {
+                "elapsed_s": seconds,
+                "validation": validation_json,
+                "split": data.split,
+                "interval_losses": interval_losses,
+                "card": {"data": data.card, "training": training},  # to export it again
+            }
+            if budget is not None:
+                extra["time_budget"] = budget.to_json()
+            extra["lr_plan"] = plan.to_json()
+            extra["resume_changes"] = resume_changes
+            if threads is not None:
+                extra["threads"] = threads
+            if started_from is not None:
+                extra["started_from"] = started_from
+            if validation_start:
+                extra["validation_start"] = validation_start
+            save_checkpoint(
+                ckpt_path,
+                network=network,
+                ema=ema.network,
+                optimizer=optimizer,
+                checkpoint=Checkpoint(step, config.to_config(), extra),
+            )
+            written.append(f"checkpoint {ckpt_path}")
+        if model:
+            save_model(
+                DiffusionModel(ema.network, schedule),
+                config.output,
+                data=data.card,
+                training=training,
+                validation=validation_json,
+                validation_start=validation_start,
+                validation_change=validation_change(validation_start, validation_json),
+            )
+            written.append(f"model {config.output}")
+        log.info("step %d: %s", step, ", ".join(written))
 
     def validate(*, at_stop: bool = False) -> ValidationResult:
         result = data.validator(DiffusionModel(ema.network, schedule), step)
@@ -1307,11 +1313,19 @@ def _train(
         draws.close()  # stops the workers
         bar.close()
     if ctx.is_main:
+        checkpointed = False
         if data.validator is not None and validation_json.get("step") != step:
-            if step < config.steps:  # a stop request: the checkpoint first, in seconds
-                save()
+            if step < config.steps:  # a stop: the checkpoint first, in seconds (see below)
+                save(model=False)
+                checkpointed = True
             validation_json = validate(at_stop=step < config.steps).to_json()
-        save()  # again after a validation at a stop, for its scores in the card
+        # A stopped run may be killed while it validates (a closing wizard kills its run a
+        # minute after asking it to pause), so its checkpoint is written before; it is not
+        # written again after: it holds all a resume needs (a resumed run trains and
+        # validates again), and its card sections and validation (the last before the stop)
+        # are what a finished run whose model is missing exports again. The model is
+        # written once, after, with the scores in its card.
+        save(checkpoint=not checkpointed)
         _warn_if_worse(config, validation_change(validation_start, validation_json))
         if unscored := unscored_doses(validation_json.get("at_doses")):
             log.warning(
