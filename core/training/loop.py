@@ -1315,16 +1315,16 @@ def _train(
     if ctx.is_main:
         checkpointed = False
         if data.validator is not None and validation_json.get("step") != step:
-            if step < config.steps:  # a stop: the checkpoint first, in seconds (see below)
-                save(model=False)
+            if step < config.steps:  # a stop: checkpoint and model first, in seconds
+                save()
                 checkpointed = True
             validation_json = validate(at_stop=step < config.steps).to_json()
         # A stopped run may be killed while it validates (a closing wizard kills its run a
-        # minute after asking it to pause), so its checkpoint is written before; it is not
-        # written again after: it holds all a resume needs (a resumed run trains and
-        # validates again), and its card sections and validation (the last before the stop)
-        # are what a finished run whose model is missing exports again. The model is
-        # written once, after, with the scores in its card.
+        # minute after asking it to pause), so its checkpoint and model are written before.
+        # The checkpoint is not written again after: it holds all a resume needs (a resumed
+        # run trains and validates again), and its card sections and validation (the last
+        # before the stop) are what a finished run whose model is missing exports again.
+        # The model (a fraction of the checkpoint's size) is written again with the scores.
         save(checkpoint=not checkpointed)
         _warn_if_worse(config, validation_change(validation_start, validation_json))
         if unscored := unscored_doses(validation_json.get("at_doses")):
