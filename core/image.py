@@ -228,6 +228,54 @@ class StoredMapping:
         pixels += np.float32(self.intercept)
         return pixels
 
+    def float32_error(
+        self, stored: np.ndarray, pixels: np.ndarray, *, exclude: np.ndarray | None = None
+    ) -> tuple[float, int] | None:
+        """Say how far float32 `pixels` lie from the exact values of `stored`, where it shows.
+
+        float32 holds a value ``v`` to within half of ``np.spacing(np.float32(v))``; where
+        that exceeds a quarter of the rescale step ``|slope|`` (32-bit stored values
+        beyond 2**24; a small slope under a large intercept), pixels may sit between
+        stored values. Only then, told by the extremes of the mapping's range and then of
+        the values present, are the pixels compared with the exact values (in float64).
+
+        Parameters
+        ----------
+        stored : ndarray
+            Stored values, as read.
+        pixels : ndarray of float32
+            ``self.to_pixels(stored)``, of the same shape.
+        exclude : ndarray of bool, optional
+            Pixels left out (padding, written back as read).
+
+        Returns
+        -------
+        tuple of (float, int), or None
+            The largest distance of a pixel from its exact value, in stored steps, and
+            the largest change of a stored value that writing the pixels back gives
+            (:meth:`to_stored`, which rounds to the nearest stored value); None for a
+            floating-point mapping, no values, or a largest distance of at most a
+            quarter step.
+        """
+        step = abs(self.slope)
+        if self.is_float or not self._float32_may_err(self.stored_min, self.stored_max):
+            return None
+        if exclude is not None:
+            stored, pixels = stored[~exclude], pixels[~exclude]
+        if stored.size == 0 or not self._float32_may_err(stored.min(), stored.max()):
+            return None
+        exact = np.asarray(stored, dtype=np.float64) * self.slope + self.intercept
+        error = float(np.max(np.abs(np.asarray(pixels, dtype=np.float64) - exact))) / step
+        if error <= 0.25:
+            return None
+        changed = np.abs(self.to_stored(pixels) - np.asarray(stored, dtype=np.int64))
+        return error, int(changed.max())
+
+    def _float32_may_err(self, low: float, high: float) -> bool:
+        """Whether float32 may hold a value of stored values `low` to `high` a quarter step off."""
+        largest = max(abs(self.slope * float(v) + self.intercept) for v in (low, high))
+        return bool(np.spacing(np.float32(largest)) > abs(self.slope) / 2)
+
 
 @dataclass(frozen=True, eq=False)
 class Padding:

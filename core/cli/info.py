@@ -84,7 +84,9 @@ def describe(image: XrayImage) -> dict[str, Any]:
         File, ``frame`` (from 1, as DICOM numbers frames) of ``frames``, size, bits
         (``bits_stored``: the file's BitsStored, also where a Modality LUT Sequence was
         applied, whose unit is then ``modality_lut_type``, else None), photometric,
-        modality, transfer syntax, what is shown by default
+        modality, transfer syntax, pixel spacing in mm (``pixel_spacing_mm``: between
+        rows, then between columns, as DICOM's PixelSpacing; None where unknown), what is
+        shown by default
         (``default_view``: ``"window"``, or ``"voi_lut"`` for the first of
         ``voi_luts``), the image's window (:attr:`XrayImage.window`) with its VOI LUT
         function, every window the file names and every VOI LUT table it carries
@@ -337,8 +339,14 @@ def _noise_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def _as_text(summary: dict[str, Any]) -> str:
+    """Describe an image in lines, as :func:`describe` summarised it.
+
+    Size and pixel spacing are both width x height: columns then rows, the spacing
+    between columns then between rows (the JSON's ``pixel_spacing_mm`` keeps DICOM's
+    PixelSpacing order, between rows first).
+    """
     spacing = summary["pixel_spacing_mm"]
-    spacing_text = f"{spacing[0]:g} x {spacing[1]:g} mm" if spacing else "-"
+    spacing_text = f"{spacing[1]:g} x {spacing[0]:g} mm (width x height)" if spacing else "-"
     lines = [
         summary["file"],
         f"  size            {summary['columns']} x {summary['rows']} px"

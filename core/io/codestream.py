@@ -4,8 +4,9 @@ Decoders allocate what the codestream declares, not what the DICOM header says,
 so a damaged or hostile codestream must be checked on its own: the image size and
 sample precision inside a JPEG, JPEG-LS or JPEG 2000 codestream, and, for these
 and RLE, whether the frame's compressed bytes can hold the image declared at all.
-The JPEG 2000 main header also says whether the compression was irreversible, which
-the DICOM header may not.
+The JPEG 2000 main header also says whether the compression was irreversible, and a
+JPEG or JPEG-LS codestream whether it is lossy (its frame's process, its scan's NEAR and
+point transform), which the DICOM header and its transfer syntax may not.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ from core.io.guards import check_dimensions
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "
 _JPEG_SOF = {bytes((0xFF, m)) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}
 _JPEG_SOF.add(b"\xff\xf7")  # JPEG-LS SOF55
+_DCT_SOF = frozenset((0xC0, 0xC1, 0xC2, 0xC5, 0xC6, 0xC9, 0xCA, 0xCD, 0xCE))
+"""The SOF marker codes of the DCT processes (ISO/IEC 10918-1 B.1.1.3, Table B.1): baseline,
+extended, progressive, and their differential and arithmetic-coded forms, all lossy."""
+_JPEG_LS_SOF = 0xF7
+_SOS = 0xDA
+_STANDALONE = frozenset((0x01, *range(0xD0, 0xDA)))
+"""The marker codes without a length (TEM, RSTn, SOI, EOI: ISO/IEC 10918-1 B.1.1.4)."""
 
 J2K_LOSSY_SYNTAXES = (JPEG2000, JPEG2000MC, HTJ2K)
 """The JPEG 2000 transfer syntaxes that allow lossy compression (.91, .93 and HTJ2K .203);
@@ -266,3 +274,63 @@ def _jpeg_size(data: bytes) -> tuple[int, int, int, int] | None:
             return height, width, components, precision
         offset += 2 + struct.unpack(">H", data[offset + 2 : offset + 4])[0]
     return None
+
+
+def jpeg_lossy_method(data: bytes) -> str | None:
+    """Say whether a JPEG or JPEG-LS codestream is lossy, whatever its transfer syntax says.
+
+    A frame of a DCT process (:data:`_DCT_SOF`) always is (ISO/IEC 10918-1); so is a
+    lossless-process JPEG scan with a point transform (Al of its SOS, ISO/IEC 10918-1
+    H.1.2.1), and a JPEG-LS scan with NEAR above 0 or a point transform (ISO/IEC 14495-1
+    C.2.3). Only the segments up to the first scan's header are read.
+
+    Parameters
+    ----------
+    data : bytes
+        A JPEG or JPEG-LS codestream, from its SOI marker.
+
+    Returns
+    -------
+    str or None
+        The LossyImageCompressionMethod of a lossy codestream, ``"ISO_10918_1"`` (JPEG)
+        or ``"ISO_14495_1"`` (JPEG-LS); None for a lossless one, and for one whose
+        headers cannot be read so far.
+    """
+    if data[:2] != b"\xff\xd8":  # SOI
+        return None
+    offset, frame = 2, None
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            return None
+        code = data[offset + 1]
+        if code == 0xFF:  # a fill byte before a marker
+            offset += 1
+            continue
+        if code in _DCT_SOF:
+            return "ISO_10918_1"
+        if bytes((0xFF, code)) in _JPEG_SOF:
+            frame = code
+        if code == _SOS:
+            return _scan_lossy_method(data, offset, frame)
+        if code in _STANDALONE:
+            offset += 2
+            continue
+        offset += 2 + struct.unpack(">H", data[offset + 2 : offset + 4])[0]
+    return None
+
+
+def _scan_lossy_method(data: bytes, offset: int, frame: int | None) -> str | None:
+    """Return the method of a lossy scan whose SOS marker is at `offset`, else None.
+
+    After the component specifications come (JPEG) Ss, Se and Ah/Al, or (JPEG-LS) NEAR,
+    ILV and Ah/Al: the low four bits of the third byte are the point transform either way.
+    """
+    components = data[offset + 4] if offset + 4 < len(data) else 0
+    start = offset + 5 + 2 * components
+    parameters = data[start : start + 3]
+    if frame is None or len(parameters) < 3:
+        return None
+    point_transform = parameters[2] & 0x0F
+    if frame == _JPEG_LS_SOF:
+        return "ISO_14495_1" if parameters[0] > 0 or point_transform > 0 else None
+    return "ISO_10918_1" if point_transform > 0 else None

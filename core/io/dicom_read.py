@@ -37,7 +37,7 @@ from pydicom.valuerep import PersonName
 from core.display import auto_window, made_window_function
 from core.errors import ImageReadError
 from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window, XrayImage
-from core.io.codestream import check_codestream, j2k_is_lossy
+from core.io.codestream import check_codestream, j2k_is_lossy, jpeg_lossy_method
 from core.io.color import luma, warn_converted
 from core.io.functional_groups import flatten_functional_groups
 from core.io.guards import check_dimensions, check_frame, fit_bits_stored
@@ -60,6 +60,8 @@ _J2K_METHODS = {
 """LossyImageCompressionMethod of the JPEG 2000 syntaxes that are not of Part 1 (ISO_15444_1)."""
 _OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
 """The even groups an Overlay Plane may use (PS3.3 C.9.2)."""
+_FLOAT_PIXEL_DATA = ("FloatPixelData", "DoubleFloatPixelData")
+"""The pixel data of floating-point images (a Parametric Map, say), in place of PixelData."""
 _DECODER_PACKAGES = {
     **dict.fromkeys(JPEG2000TransferSyntaxes, "pylibjpeg and pylibjpeg-openjpeg"),
     **dict.fromkeys(JPEGTransferSyntaxes + JPEGLSTransferSyntaxes, "imagecodecs"),
@@ -162,7 +164,10 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     ``padding``. A lossy JPEG 2000 frame (:func:`core.io.codestream.j2k_is_lossy`:
     the irreversible wavelet, or a syntax that allows lossy compression without
     LossyImageCompression ``"00"``) marks the header (``dataset``)
-    LossyImageCompression ``"01"``, whatever it said.
+    LossyImageCompression ``"01"``, whatever it said; so does a lossy JPEG or JPEG-LS
+    frame under any syntax, a lossless one included
+    (:func:`core.io.codestream.jpeg_lossy_method`: a DCT process, NEAR above 0, a point
+    transform).
     HighBit BitsAllocated - 1 over fewer bits stored, in uncompressed or RLE pixel data
     (whose decoded words keep the values where they were stored), is read from the low
     bits, with an :class:`XrayWarning` that the header looks mislabelled, only where the
@@ -178,6 +183,9 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     An overlay embedded in unused bits of uncompressed pixel data
     (a retired encoding) becomes the header's OverlayData; one declared without data
     that cannot be found so is left out of the header, with an :class:`XrayWarning`.
+    Of a multi-frame overlay (NumberOfFramesInOverlay, ImageFrameOrigin) the header
+    keeps the frame's plane alone, or, where the overlay has none for the frame, leaves
+    the group out with an :class:`XrayWarning` (:func:`_keep_frame_overlays`).
     An applied Modality LUT Sequence leaves the header the identity rescale in the
     table's unit (RescaleType its ModalityLUTType).
     In an enhanced multi-frame file, the frame's functional groups (per-frame, else
@@ -263,6 +271,8 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     is_j2k = codestream is not None and syntax in JPEG2000TransferSyntaxes
     if is_j2k and j2k_is_lossy(codestream.data, syntax, ds.get("LossyImageCompression")):
         _mark_lossy(ds, _J2K_METHODS.get(syntax, "ISO_15444_1"))
+    elif codestream is not None and (method := jpeg_lossy_method(codestream.data)):
+        _mark_lossy(ds, method)  # a DCT or near-lossless codestream under a lossless syntax
     stored = words = None
     if is_j2k and samples == 1:
         stored_type = np.dtype(f"{'i' if signed else 'u'}{max(1, bits_allocated // 8)}")
@@ -289,6 +299,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     if stored is None:
         stored = _decode_frame(path, ds, syntax, frame, n_frames)
     _move_embedded_overlays(path, ds, words, bits_stored, high_bit, syntax)
+    _keep_frame_overlays(path, ds, frame, syntax)
     fitted = fit_bits_stored(
         path,
         stored,
@@ -316,6 +327,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
                 MODALITY_LUT_INPUT_BITS: bits_stored,
             }
         pixels = mapping.to_pixels(stored)
+        _warn_float32_error(path, mapping, stored, pixels, padding)
     elif photometric == PALETTE and stored.ndim == 2:
         rgb = apply_color_lut(stored, ds)
         pixels = luma(rgb)
@@ -653,6 +665,85 @@ def _move_embedded_overlays(
         )
 
 
+def _keep_frame_overlays(path: Path, ds: Dataset, frame: int, syntax: UID) -> None:
+    """Leave each multi-frame overlay of `ds` the plane of image frame `frame` alone.
+
+    An overlay group with OverlayData and NumberOfFramesInOverlay or ImageFrameOrigin
+    (PS3.3 C.9.3: its frames, packed one after another, cover the image frames from
+    ImageFrameOrigin, numbered from 1, both 1 where absent) keeps plane
+    ``frame + 1 - ImageFrameOrigin`` (zero-based) as its OverlayData, one bit a pixel
+    packed anew in 16-bit words of the byte order of `syntax`, without the two
+    attributes: the header then describes one frame, as a derived image is. A group
+    whose overlay has no plane for the frame (before its origin, after its last frame,
+    or data too short to hold it) or whose bits are not one a pixel is removed, with an
+    :class:`XrayWarning`: a derived image would show another frame's overlay.
+    """
+    dropped = []
+    for group in _OVERLAY_GROUPS:
+        frames_tag, origin_tag = Tag(group, 0x0015), Tag(group, 0x0051)
+        if Tag(group, 0x3000) not in ds or (frames_tag not in ds and origin_tag not in ds):
+            continue
+        plane = _overlay_plane(ds, group, frame, syntax)
+        if plane is None:
+            for tag in [tag for tag in ds.keys() if tag.group == group]:
+                del ds[tag]
+            dropped.append(f"{group:04X}")
+            continue
+        ds[Tag(group, 0x3000)].value = plane
+        for tag in (frames_tag, origin_tag):
+            if tag in ds:
+                del ds[tag]
+    if dropped:
+        warn_converted(
+            path,
+            f"overlay group {', '.join(dropped)} has no overlay plane for frame {frame + 1}: "
+            "left out",
+        )
+
+
+def _overlay_plane(ds: Dataset, group: int, frame: int, syntax: UID) -> bytes | None:
+    """Return image frame `frame`'s plane of multi-frame overlay `group`, packed, or None.
+
+    See :func:`_keep_frame_overlays`; OverlayData under Explicit VR Big Endian (OW) is
+    held in big-endian words, the bits of each word counted from its least significant
+    (PS3.5 8.1.2), and the plane is given back so.
+    """
+
+    def value(element: int, default: float | None = None) -> float | None:
+        item = ds.get(Tag(group, element))
+        number = None if item is None else _number(item.value)
+        return default if number is None else number
+
+    rows, cols = value(0x0010), value(0x0011)
+    frames, origin = value(0x0015, 1), value(0x0051, 1)
+    index = None if origin is None else frame + 1 - origin
+    if (
+        rows is None
+        or cols is None
+        or value(0x0100, 1) != 1  # OverlayBitsAllocated
+        or value(0x0102, 0) != 0  # OverlayBitPosition
+        or index is None
+        or not 0 <= index < frames
+    ):
+        return None
+    element = ds[Tag(group, 0x3000)]
+    data = element.value
+    big_endian = syntax == ExplicitVRBigEndian and element.VR == "OW"
+    if not isinstance(data, bytes) or (big_endian and len(data) % 2):
+        return None
+    if big_endian:
+        data = np.frombuffer(data, ">u2").astype("<u2").tobytes()
+    size = int(rows) * int(cols)
+    start = int(index) * size
+    bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")[start : start + size]
+    if bits.size < size:
+        return None
+    packed = pack_bits(bits)
+    if big_endian:  # as the header's other OW values: a derived file's writer swaps them
+        packed = np.frombuffer(packed, "<u2").astype(">u2").tobytes()
+    return packed
+
+
 def _embedded_bit(
     ds: Dataset, group: int, words: np.ndarray, bits_stored: int, high_bit: int
 ) -> int | None:
@@ -726,12 +817,23 @@ def _no_pixel_data(path: Path, ds: Dataset) -> ImageReadError:
     """Return the error for a file without PixelData, naming its SOP class.
 
     The class is SOPClassUID, else the file meta's MediaStorageSOPClassUID (a DICOMDIR
-    has only the latter).
+    has only the latter). A DICOMDIR is told to be no image, its images being the files
+    it indexes; floating-point pixel data (:data:`_FLOAT_PIXEL_DATA`) are named as such,
+    not taken for pixel data missing.
     """
     sop_class = UID(str(ds.get("SOPClassUID") or ds.file_meta.get("MediaStorageSOPClassUID", "")))
     if sop_class == MediaStorageDirectoryStorage:
         return ImageReadError(
-            path, "a DICOMDIR (the index of a DICOM CD/DVD): open its folder instead"
+            path,
+            "a DICOMDIR (the index of a DICOM CD/DVD), not an image: give the image files "
+            "it indexes instead (in its folder and the folders below)",
+        )
+    floats = [keyword for keyword in _FLOAT_PIXEL_DATA if keyword in ds]
+    if floats:
+        return ImageReadError(
+            path,
+            f"floating-point pixel data ({floats[0]}) are not supported: only integer "
+            "pixel data (PixelData) are read",
         )
     what = sop_class.name if sop_class else "no SOP class"
     if "Rows" in ds or "Image Storage" in what:
@@ -862,6 +964,41 @@ def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -
         signed=signed,
         slope=1.0 if slope is None else slope,
         intercept=0.0 if intercept is None else intercept,
+    )
+
+
+def _warn_float32_error(
+    path: Path,
+    mapping: StoredMapping,
+    stored: np.ndarray,
+    pixels: np.ndarray,
+    padding: Padding | None,
+) -> None:
+    """Warn, once a read, where the float32 pixels cannot hold the stored values apart.
+
+    That is where they lie over a quarter of a stored step from the exact values
+    (:meth:`core.image.StoredMapping.float32_error`, padding left out): 32-bit values
+    beyond 2**24, or a small RescaleSlope under a large RescaleIntercept. The warning
+    names the largest error in stored steps and the largest change of a stored value
+    that writing the unchanged pixels back gives (each rounded to the nearest stored
+    value).
+    """
+    found = mapping.float32_error(stored, pixels, exclude=None if padding is None else padding.mask)
+    if found is None:
+        return
+    error, changed = found
+    written = (
+        f"writing them back unchanged changes stored values by up to {changed} "
+        f"step{'s' if changed != 1 else ''}"
+        if changed
+        else "writing them back unchanged still gives every stored value"
+    )
+    sign = "-" if mapping.intercept < 0 else "+"
+    warn_converted(
+        path,
+        f"32-bit floats hold these pixel values (stored x {mapping.slope:g} {sign} "
+        f"{abs(mapping.intercept):g}) only to within {error:.2g} stored "
+        f"step{'' if f'{error:.2g}' == '1' else 's'}: {written}",
     )
 
 

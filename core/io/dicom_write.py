@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom import dcmwrite
@@ -132,8 +133,14 @@ DOSE_PROPORTIONAL = (
 for a simulated dose: a lower dose at the same kVp and exposure time is a lower tube
 current, so that current times time stays the scaled mAs."""
 
-DOSE_UNSCALABLE = ("RelativeXRayExposure",)
-"""Exposure values on a manufacturer's own scale, removed for a simulated dose."""
+DOSE_UNSCALABLE = ("RelativeXRayExposure", "Sensitivity")
+"""Exposure values on a manufacturer's own scale, removed for a simulated dose: the
+relative exposure, and a CR reader's Sensitivity (speed, S number), which vendors scale
+against the exposure, often inversely, each in its own way."""
+
+DOSE_SEQUENCES = ("ExposureDoseSequence",)
+"""Sequences whose items hold exposure values (of each exposure, PS3.3 C.4.16), scaled in
+each item as at the top level."""
 
 NEW_SYNTAXES = (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless)
 """Transfer syntaxes :func:`write_new_dicom` accepts (lossless; compressed ones need an encoder)."""
@@ -178,12 +185,38 @@ _MULTIFRAME_KEYWORDS = (
     "ConcatenationFrameOffsetNumber",
     "MaskSubtractionSequence",
     "RecommendedViewingMode",
+    "PositionerPrimaryAngleIncrement",
+    "PositionerSecondaryAngleIncrement",
+    "TableVerticalIncrement",
+    "TableLateralIncrement",
+    "TableLongitudinalIncrement",
+    "PageNumberVector",
+    "FramePrimaryAngleVector",
+    "FrameSecondaryAngleVector",
+    "SliceLocationVector",
+    "DisplayWindowLabelVector",
 )
 """Attributes of multi-frame images, removed from the single-frame derived image: the Cine
 and Multi-frame modules, the functional groups and the dimensions indexing them, the
-concatenation the source was part of (PS3.3 C.7.6.16), and the frames a viewer shows first,
+concatenation the source was part of (PS3.3 C.7.6.16), the frames a viewer shows first,
 marks or subtracts as masks (the Mask module, PS3.3 C.7.6.10, whose RecommendedViewingMode
-``SUB`` would subtract them)."""
+``SUB`` would subtract them), and the per-frame vectors a FrameIncrementPointer may name:
+the XA positioner's angle increments and the X-Ray table's (PS3.3 C.8.7.5, C.8.7.4), the
+Multi-frame SC vectors (PS3.3 C.8.6.3). Any other attribute the pointer names goes too
+(:func:`_keep_frame_values`)."""
+_ANGLE_INCREMENTS = (
+    ("PositionerPrimaryAngle", "PositionerPrimaryAngleIncrement"),
+    ("PositionerSecondaryAngle", "PositionerSecondaryAngleIncrement"),
+)
+"""The XA positioner's angles, of the first frame, and their increments: one value, the
+average change per frame, or one per frame, each the offset of that frame's angle from the
+first's (PS3.3 C.8.7.5.1.2-3)."""
+_MOTIONS = ("PositionerMotion", "TableMotion")
+"""STATIC or DYNAMIC over a multi-frame acquisition; of a single frame STATIC (PS3.3
+C.8.7.5.1.1): the increments that DYNAMIC requires are gone."""
+_PIXEL_GROUPS = (0x0002, 0x0028, 0x7FE0)
+"""Groups of the file meta and the image pixel description, never removed for a
+FrameIncrementPointer naming them."""
 _SOURCE_INSTANCE_KEYWORDS = (
     "DigitalSignaturesSequence",
     "MACParametersSequence",
@@ -272,7 +305,8 @@ def write_derived_dicom(
     big-endian source byte-swapped) with the source's Rows, Columns, bits and pixel
     representation and ``image.photometric``; multi-frame attributes, colour
     palettes and stale pixel statistics are removed (the frame's pixel spacing, rescale
-    and window stay, at the top level where the reader put them). PixelPaddingValue and
+    and window stay, at the top level where the reader put them; a legacy XA frame's
+    positioner angles become its own, :func:`_keep_frame_values`). PixelPaddingValue and
     PixelPaddingRangeLimit describe the image's padding, whose pixels are written
     back as read (:func:`core.io.dtypes.stored_pixels`); without padding they are removed.
     A multi-frame source (NumberOfFrames or functional groups, even of one frame) or one
@@ -386,6 +420,7 @@ def derived_dataset(
     source: Dataset = image.dataset
     syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
     ds = copy.deepcopy(source)
+    _keep_frame_values(ds, image.frame, image.n_frames)
     for keyword in (
         _MULTIFRAME_KEYWORDS + _SOURCE_INSTANCE_KEYWORDS + _STALE_KEYWORDS + _PADDING_KEYWORDS
     ):
@@ -455,6 +490,64 @@ def derived_dataset(
         if keyword not in ds:
             setattr(ds, keyword, None)  # type 2: present, empty where unknown
     return ds
+
+
+def _keep_frame_values(ds: Dataset, frame: int, n_frames: int) -> None:
+    """Leave `ds` frame `frame`'s values of the attributes that vary frame by frame.
+
+    Each positioner angle of :data:`_ANGLE_INCREMENTS` becomes frame `frame`'s, the
+    first frame's plus its offset where the increments give one per frame; kept as it
+    is for the first frame of an average increment; removed where the frame's angle is
+    not known so (an average increment: nominal only; increments not numbers). The
+    increments go, with every attribute that FrameIncrementPointer names (outside
+    :data:`_PIXEL_GROUPS`), which :data:`_MULTIFRAME_KEYWORDS` removes with the pointer.
+    A frame of several is STATIC in :data:`_MOTIONS`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The derived dataset, a copy of the source's header, changed in place.
+    frame, n_frames : int
+        The frame (from 0) and how many the source has.
+    """
+    for angle, increment in _ANGLE_INCREMENTS:
+        if increment not in ds:
+            continue
+        offsets = [_finite(value) for value in _values_of(ds[increment].value)]
+        first = _finite(ds.get(angle))
+        if first is not None:
+            if len(offsets) == n_frames > 1 and offsets[frame] is not None:
+                ds[angle].value = DSfloat(first + offsets[frame], auto_format=True)
+            elif not (frame == 0 and len(offsets) == 1):
+                del ds[angle]
+        del ds[increment]
+    for value in _values_of(ds.get("FrameIncrementPointer")):
+        try:
+            tag = Tag(value)
+        except (TypeError, ValueError, OverflowError):  # not a tag: names nothing
+            continue
+        if tag.group not in _PIXEL_GROUPS and tag in ds:
+            del ds[tag]
+    if n_frames > 1:
+        for keyword in _MOTIONS:
+            if ds.get(keyword):
+                setattr(ds, keyword, "STATIC")
+
+
+def _finite(value: Any) -> float | None:
+    """Return a single numeric value as a finite float, or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _values_of(value: object) -> list[object]:
+    """Return the values of a possibly multi-valued attribute as a list (none for None)."""
+    if isinstance(value, MultiValue | list | tuple):
+        return list(value)
+    return [] if value is None or value == "" else [value]
 
 
 class DerivedSeriesUID(UID):
@@ -1104,7 +1197,10 @@ def _scale_exposure(ds: Dataset, dose: float) -> str:
     DeviationIndex recomputed from the scaled ExposureIndex (:func:`_deviation_index`),
     or removed where it cannot be. Exposure holds whole mAs: where the scaled value is
     not whole (0.4 mAs, written 0) and there is no ExposureInuAs or ExposureInmAs,
-    ExposureInuAs is added to hold it (:func:`_exposure_in_uas`).
+    ExposureInuAs is added to hold it (:func:`_exposure_in_uas`). The items of
+    :data:`DOSE_SEQUENCES` are scaled alike, named in what is said as the sequence with
+    the keywords of its items (``"ExposureDoseSequence (ExposureInuAs,
+    XRayTubeCurrentInuA)"``).
 
     Parameters
     ----------
@@ -1119,16 +1215,16 @@ def _scale_exposure(ds: Dataset, dose: float) -> str:
         What was changed, to follow the DerivationDescription (each part after
         ``"; "``); empty when `ds` has no exposure value.
     """
-    exposure_in_uas = _exposure_in_uas(ds, dose)
-    scaled, removed = _scale_proportional(ds, dose)
-    added, recomputed = [], []
-    if exposure_in_uas is not None:
-        ds.ExposureInuAs = exposure_in_uas
-        added.append("ExposureInuAs")
-    for keyword in DOSE_UNSCALABLE:
-        if keyword in ds:
-            del ds[keyword]
-            removed.append(keyword)
+    scaled, added, removed = _scale_values(ds, dose)
+    for sequence in DOSE_SEQUENCES:
+        changed: tuple[list[str], list[str], list[str]] = ([], [], [])
+        for item in ds.get(sequence) or ():
+            for keywords, found in zip(changed, _scale_values(item, dose), strict=True):
+                keywords.extend(keyword for keyword in found if keyword not in keywords)
+        for keywords, found in zip((scaled, added, removed), changed, strict=True):
+            if found:
+                keywords.append(f"{sequence} ({', '.join(found)})")
+    recomputed = []
     if "DeviationIndex" in ds:
         deviation = _deviation_index(ds)
         if deviation is None:
@@ -1144,6 +1240,31 @@ def _scale_exposure(ds: Dataset, dose: float) -> str:
         ("removed", removed),
     )
     return "".join(f"; {what}: {', '.join(keywords)}" for what, keywords in changes if keywords)
+
+
+def _scale_values(ds: Dataset, dose: float) -> tuple[list[str], list[str], list[str]]:
+    """Scale the exposure values of `ds` (or of a sequence item) by `dose`.
+
+    The values of :data:`DOSE_PROPORTIONAL` are scaled (:func:`_scale_proportional`),
+    ExposureInuAs added where whole mAs would lose the scaled Exposure
+    (:func:`_exposure_in_uas`), and those of :data:`DOSE_UNSCALABLE` removed.
+
+    Returns
+    -------
+    scaled, added, removed : list of str
+        The keywords scaled, added and removed.
+    """
+    exposure_in_uas = _exposure_in_uas(ds, dose)
+    scaled, removed = _scale_proportional(ds, dose)
+    added = []
+    if exposure_in_uas is not None:
+        ds.ExposureInuAs = exposure_in_uas
+        added.append("ExposureInuAs")
+    for keyword in DOSE_UNSCALABLE:
+        if keyword in ds:
+            del ds[keyword]
+            removed.append(keyword)
+    return scaled, added, removed
 
 
 def _scale_proportional(ds: Dataset, dose: float) -> tuple[list[str], list[str]]:

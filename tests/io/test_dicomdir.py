@@ -4,19 +4,29 @@ import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import BasicTextSRStorage, ExplicitVRLittleEndian, generate_uid
 
+from core.cli import main
 from core.errors import ImageReadError
 from core.io import read_image
 from core.io.dicom_read import is_dicomdir
 from xraygui.catalog import ScanEntry, scan_images
 
 
-def test_a_dicomdir_is_named_and_its_folder_suggested(cd):
+def test_a_dicomdir_is_named_and_the_files_it_indexes_suggested(cd):
+    """Not "open its folder": the command line takes files, not folders."""
     path = cd / "DICOMDIR"
     with pytest.raises(ImageReadError) as info:
         read_image(path)
     assert str(info.value) == (
-        f"{path}: a DICOMDIR (the index of a DICOM CD/DVD): open its folder instead"
+        f"{path}: a DICOMDIR (the index of a DICOM CD/DVD), not an image: give the image "
+        "files it indexes instead (in its folder and the folders below)"
     )
+
+
+def test_the_command_line_names_a_dicomdir_without_suggesting_its_folder(cd, capsys):
+    assert main(["info", str(cd / "DICOMDIR")]) == 2
+    error = capsys.readouterr().err
+    assert "give the image files it indexes instead" in error
+    assert "folder instead" not in error and "Traceback" not in error
 
 
 def test_a_non_image_is_named_by_its_file_meta_without_a_sop_class(tmp_path):

@@ -215,7 +215,9 @@ def test_a_32_bit_source_gives_a_32_bit_derived_image(tmp_path, shipped, name):
     assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
     assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
     expected = image.mapping.to_pixels(image.mapping.to_stored(image.pixels))
-    np.testing.assert_array_equal(read_image(out).pixels, expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XrayWarning)  # values past 2**24: float32 off them
+        np.testing.assert_array_equal(read_image(out).pixels, expected)
 
 
 @pytest.mark.filterwarnings("ignore:Expected explicit VR, but found implicit VR")  # pydicom's
