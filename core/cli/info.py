@@ -21,7 +21,7 @@ from tqdm import tqdm
 from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
-from core.errors import XrayError
+from core.errors import XrayError, issue_warning
 from core.image import VoiLut, XrayImage
 from core.io.dicom_read import MODALITY_LUT_INPUT_BITS, MODALITY_LUT_TYPE
 from core.io.safe_text import text_safe
@@ -31,6 +31,7 @@ from core.noise import (
     NoiseEstimate,
     estimate_noise_sigma,
 )
+from core.noise.lossy import lossy_warning
 from core.noise.value_range import ValueRange, value_range
 
 FIT_NOT_CALIBRATION = "a fit to the noise, not a detector calibration"
@@ -180,6 +181,9 @@ def _noise(image: XrayImage) -> dict[str, Any]:
             "measured_quanta": None,
             "measured_quanta_problem": str(error),
         }
+    warning = lossy_warning(image, noise.sigma)  # the estimate reads low: said as denoise says it
+    if warning is not None:
+        issue_warning(warning)
     values = value_range(image)
     quanta, why_not = _quanta(image, noise, values)
     kind, model = _model(noise, values)

@@ -48,6 +48,7 @@ import numpy as np
 import torch
 
 from core.denoise.table import UniformTable
+from core.errors import issue_warning
 from core.image import StoredMapping, XrayImage
 from core.model_span import (
     MODEL_SPAN,
@@ -62,6 +63,7 @@ from core.noise import (
     NoiseLevelFunction,
     NoiseLevelStabilizer,
 )
+from core.noise.lossy import lossy_warning
 from core.noise.value_range import ValueRange
 from core.noise.value_range import value_range as range_of_values
 
@@ -154,7 +156,10 @@ def estimate_image_noise(image: XrayImage) -> NoiseEstimate:
 
     The noise-level function is estimated on the pixels that are not padding
     (:meth:`NoiseEstimate.from_pixels` with the padding mask), and a log-detector fit
-    is kept only where :func:`plausible_detector` accepts it.
+    is kept only where :func:`plausible_detector` accepts it. Where the image was
+    lossy-compressed, as its metadata record or JPEG's 8 x 8 blocks show
+    (:func:`core.noise.lossy.lossy_warning`), the compression took out the fine-scale
+    noise the estimate measures: a warning says so.
 
     Parameters
     ----------
@@ -169,8 +174,17 @@ def estimate_image_noise(image: XrayImage) -> NoiseEstimate:
     ------
     ValueError
         If the anatomy is too small or too flat to estimate its noise.
+
+    Warns
+    -----
+    XrayWarning
+        That the input was lossy-compressed, so the estimate may read low
+        (:func:`core.errors.issue_warning`: collected where a caller collects them).
     """
     noise = NoiseEstimate.of_image(image)
+    warning = lossy_warning(image, noise.sigma)
+    if warning is not None:
+        issue_warning(warning, stacklevel=2)
     detector = plausible_detector(image, noise)
     return noise if detector is noise.detector else replace(noise, detector=detector)
 

@@ -57,6 +57,10 @@ TIFF_LOSSY = {
 }
 """TIFF compressions that lose data, with the DICOM LossyImageCompressionMethod of each."""
 
+JPEG_LOSSY = {"LossyImageCompression": "01", "LossyImageCompressionMethod": "ISO_10918_1"}
+"""The metadata of a JPEG file's image, as of a lossy DICOM's: JPEG's DCT (ISO 10918-1) loses
+data at every quality this reader decodes."""
+
 SCREEN_DPI = (72, 96)
 """Resolutions that editors, screenshots and TIFF/PNG writers put in by default.
 
@@ -264,7 +268,8 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
     -------
     XrayImage
         Pixels are the decoded 8-bit values, turned upright as an EXIF Orientation
-        says (:func:`_upright`).
+        says (:func:`_upright`); the metadata mark it lossy (:data:`JPEG_LOSSY`), as a
+        JPEG-compressed TIFF's are.
 
     Raises
     ------
@@ -284,7 +289,8 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
             gray = luma(np.asarray(image.convert("RGB")))
             warn_converted(path, f"{mode} image converted to grayscale (BT.601 luma)")
     gray, _ = _upright(path, gray, None, orientation)
-    return _image(path, gray, StoredMapping(bits_stored=8), "jpeg")
+    image = _image(path, gray, StoredMapping(bits_stored=8), "jpeg")
+    return replace(image, metadata={**image.metadata, **JPEG_LOSSY})
 
 
 def _upright(

@@ -68,6 +68,7 @@ def test_png16_in_gives_png16_out_on_the_same_scale(png16, tmp_path, model_file)
     assert abs(denoised.pixels.mean() - noisy.pixels.mean()) < 0.01 * noisy.pixels.mean()
 
 
+@pytest.mark.filterwarnings("default:.*lossy-compressed:core.errors.XrayWarning")  # a JPEG
 def test_jpeg_in_gives_an_8_bit_png_out(tmp_path, model_file):
     yy, xx = np.mgrid[0:96, 0:128]
     film = (128 + 90 * np.sin(xx / 9) * np.cos(yy / 7)).astype(np.uint8)

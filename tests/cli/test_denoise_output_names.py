@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+import pytest
 import tifffile
 from PIL import Image
 
@@ -85,6 +86,7 @@ def test_outputs_that_keep_their_folders_are_told_apart_only_within_a_folder():
     }
 
 
+@pytest.mark.filterwarnings("default:.*lossy-compressed:core.errors.XrayWarning")  # a JPEG
 def test_denoise_writes_every_input_of_a_series_exported_by_uid_and_folder(
     tmp_path, tiny_model, capsys
 ):
