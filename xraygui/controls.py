@@ -362,7 +362,8 @@ class ControlPanel(QWidget):
         self.sampler.addItem("DDPM (stochastic)", "ddpm")
         self.sampler.setToolTip(
             "DDIM: deterministic, the same result every time.\n"
-            "DDPM: adds noise drawn from the seed at each step (a stochastic sample)"
+            "DDPM: adds noise drawn from the seed at each step (a stochastic sample);\n"
+            "it differs from DDIM only from 2 steps: 1 step adds no noise"
         )
         self.steps = QSpinBox(minimum=1, maximum=1000, value=1)
         self.steps.setToolTip(

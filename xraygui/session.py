@@ -36,15 +36,14 @@ def uncertainty_description(result: DenoiseResult) -> str:
     -------
     str
         For example ``"uncertainty map: per-pixel standard deviation, in pixel values,
-        of 4 DDPM samples of 10 steps (seeds derived from seed 0); of the result:
-        denoised by diffusion model ..."``, ending in the result's own description
-        (:meth:`~core.denoise.DenoiseResult.description`).
+        of 4 DDPM samples of 10 steps with beta step noise (seeds derived from seed 0);
+        of the result: denoised by diffusion model ..."``
+        (:meth:`~core.denoise.DenoiseSettings.describe_uncertainty`), ending in the
+        result's own description (:meth:`~core.denoise.DenoiseResult.description`).
     """
-    settings = result.settings
     return (
         "uncertainty map: per-pixel standard deviation, in pixel values, of "
-        f"{settings.n_uncertainty_samples} DDPM samples of {settings.uncertainty_steps} steps "
-        f"(seeds derived from seed {settings.seed}); of the result: {result.description()}"
+        f"{result.settings.describe_uncertainty()}; of the result: {result.description()}"
     )
 
 

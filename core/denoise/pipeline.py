@@ -57,7 +57,7 @@ from core.denoise.tiling import (
     fixed_tile,
     tile_overlap,
 )
-from core.denoise.uncertainty import RunningMoments
+from core.denoise.uncertainty import SAMPLE_VARIANCE, RunningMoments
 from core.denoise.views import ViewEnsemble, views
 from core.device import device_label, inference_dtype, precision_label, select_device
 from core.diffusion.model import DiffusionModel, model_name
@@ -184,13 +184,15 @@ def _reverse(
     progress: _Progress,
     run: int,
     rounded: bool = False,
+    variance: str = "posterior",
 ) -> Generator[DenoiseEvent, None, torch.Tensor]:
     """Reverse diffusion from ``t_start`` to 0 with tiled ``eps`` (:func:`reverse_diffusion`).
 
     Yields a :class:`TileProgress` per network call and, when ``shown`` (the image and
     its map) is given, a :class:`DenoiseStep` in the image's pixels per step, the last
     step's images rounded as written if ``rounded`` (as the result is); returns the
-    final ``x_0``.
+    final ``x_0``. ``variance`` is that of each step's noise
+    (:func:`~core.diffusion.sampler.reverse_step`).
     """
     model = evaluator.model
 
@@ -211,6 +213,7 @@ def _reverse(
         eta=eta,
         generator=generator,
         evaluate_eps=evaluate,
+        variance=variance,
     )
     for state in states:
         if not isinstance(state, ReverseState):  # a network call's progress
@@ -373,6 +376,7 @@ def _denoise(
                 generator=seeded_generator(seed),
                 progress=progress,
                 run=run,
+                variance=SAMPLE_VARIANCE,
             )
             moments.add(_image_pixels(image, domain, sample[0, 0]))
             del sample

@@ -11,6 +11,7 @@ import torch
 
 from core import view_counts
 from core.denoise.tiling import MIN_TILE
+from core.denoise.uncertainty import SAMPLE_VARIANCE
 from core.denoise.views import auto_views
 from core.device import PRECISION_CHOICES, check_device_preference
 
@@ -50,7 +51,9 @@ class DenoiseSettings:
     Parameters
     ----------
     sampler : {"ddim", "ddpm"}
-        Deterministic DDIM [2]_ or ancestral DDPM [1]_ (which uses ``seed``).
+        Deterministic DDIM [2]_ or ancestral DDPM [1]_ (which uses ``seed``). They differ
+        only from 2 steps: a 1-step run goes from ``t*`` straight to 0, where DDPM adds
+        no noise, so that it gives the DDIM result whatever the seed.
     n_steps : int
         Reverse-diffusion steps from ``t*`` to 0. 1 (the default) gives the posterior
         mean (Tweedie) estimate: on held-out films averaged 4 x 4 and zoomed 3 x it scored
@@ -110,10 +113,14 @@ class DenoiseSettings:
         The uncertainty samples use the image alone.
     n_uncertainty_samples : int
         Seeded DDPM runs whose per-pixel standard deviation is the uncertainty
-        map; 0 for none.
+        map; 0 for none. Each step of them draws its noise with variance ``beta``
+        (:data:`~core.denoise.uncertainty.SAMPLE_VARIANCE`), so that their spread
+        approaches the posterior's at any number of steps; the map is the sampler's
+        spread at these settings (:meth:`describe_uncertainty`).
     uncertainty_steps : int
-        Steps of each of those runs; at least 2 when there are any (a 1-step run is
-        deterministic, so every sample would be the same and the map 0).
+        Steps of each of those runs; at least 2 when there are any (a 1-step run
+        adds noise at the image's own level to the denoised image, so the map would
+        show that level alone).
 
     References
     ----------
@@ -153,8 +160,8 @@ class DenoiseSettings:
         if self.n_uncertainty_samples and self.uncertainty_steps < 2:
             raise ValueError(
                 f"uncertainty samples need uncertainty_steps >= 2, got {self.uncertainty_steps}: "
-                "a 1-step sample is deterministic, so every sample would be the same and the "
-                "uncertainty map 0"
+                "a 1-step sample is the denoised image plus fresh noise at the image's own "
+                "level, so the uncertainty map would show that level alone"
             )
         if (
             isinstance(self.strength, bool)
@@ -230,24 +237,45 @@ class DenoiseSettings:
         """
         return self if self.views is not None else replace(self, views=auto_views(dtype))
 
+    def describe_uncertainty(self) -> str:
+        """Describe the uncertainty samples in words.
+
+        Returns
+        -------
+        str
+            For example ``"4 DDPM samples of 10 steps with beta step noise (seeds
+            derived from seed 0)"``: the map is the spread of these samples.
+        """
+        return (
+            f"{self.n_uncertainty_samples} DDPM samples of {self.uncertainty_steps} steps "
+            f"with {SAMPLE_VARIANCE} step noise (seeds derived from seed {self.seed})"
+        )
+
     def describe(self) -> str:
-        """Sampler, steps, seed (DDPM only), strength and views in words.
+        """Sampler, steps, seed (DDPM only), strength, views and uncertainty samples in words.
 
         Returns
         -------
         str
             For example ``"DDIM, 1 step, strength 1, 4 views"`` or
             ``"DDPM, 10 steps, seed 3, strength 0.8, 1 view"``; ``"auto views"`` before
-            the number is chosen (:meth:`with_views_for`). The strength is written in
-            full, as the shortest text that reads back as it (``"strength 1.2345678"``),
-            so that given back it gives the same result.
+            the number is chosen (:meth:`with_views_for`). A 1-step DDPM run, which adds
+            no noise, is ``"DDPM, 1 step (no noise added: the same as DDIM)"``, without
+            the seed. The strength is written in full, as the shortest text that reads
+            back as it (``"strength 1.2345678"``), so that given back it gives the same
+            result. Where there are uncertainty samples, ``"uncertainty map of "`` and
+            :meth:`describe_uncertainty` end it.
         """
         parts = [self.sampler.upper(), f"{self.n_steps} step" + ("s" if self.n_steps > 1 else "")]
-        if self.sampler == "ddpm":
+        if self.sampler == "ddpm" and self.n_steps == 1:
+            parts[-1] += " (no noise added: the same as DDIM)"
+        elif self.sampler == "ddpm":
             parts.append(f"seed {self.seed}")
         parts.append(f"strength {_exact_number(self.strength)}")
         if self.views is None:
             parts.append("auto views")
         else:
             parts.append(f"{self.views} view" + ("s" if self.views > 1 else ""))
+        if self.n_uncertainty_samples:
+            parts.append(f"uncertainty map of {self.describe_uncertainty()}")
         return ", ".join(parts)

@@ -1,8 +1,40 @@
-"""Per-pixel spread of several samples, accumulated one sample at a time."""
+"""The uncertainty samples' step noise, and the per-pixel spread of the samples.
+
+The uncertainty map is the per-pixel standard deviation of several seeded ancestral
+(DDPM) runs from ``t*``: the sampler's spread at its settings. Each step of those runs
+draws its noise with variance ``beta = 1 - abar_t / abar_s`` (:data:`SAMPLE_VARIANCE`),
+not with that of the DDPM posterior, which takes the network's ``x_0`` prediction for
+exact: then the last step, to ``t = 0``, adds no noise, every coarse step too little,
+and the spread falls short of the posterior's by an amount set by the number of steps.
+For data ``x_0 ~ N(0, 0.5^2)`` per pixel, an exact noise predictor and the noise level
+``sigma* = 0.018`` of the shipped model on a 20,000-quanta image, the spread over the
+posterior's (computed exactly) is, at 2, 5, 10, 20 and 40 steps:
+
+- posterior variance, steps uniform in ``t`` (as before): 0.50, 0.74, 0.85, 0.91, 0.95;
+  the best spacing of the steps (where the images are smooth on the scale of the noise):
+  0.50, 0.74, 0.85, 0.92, 0.96; uniform in
+  ``log sigma`` down to ``0.1 sigma*``: 0.10, 0.56, 0.77, 0.88, 0.94;
+- ``beta``, steps uniform in ``t``: 1.000 at each.
+
+``beta`` is exact where the images are smooth on the scale of the noise (the flat-prior
+limit), and reads high where their prior is narrower than the noise: for
+``x_0 ~ N(0, 0.018^2)`` at the same ``sigma*``, 1.19, 1.07, 1.04, 1.02 and 1.01 (the
+posterior variance 0.49, 0.72, 0.83, 0.89, 0.94). Both tend to the posterior with more
+steps; the cost stays one network evaluation per step and sample.
+
+References
+----------
+.. [1] J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models. NeurIPS 2020,
+   sec. 3.2.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+SAMPLE_VARIANCE = "beta"
+"""The variance of the uncertainty samples' step noise
+(:func:`core.diffusion.sampler.reverse_step`)."""
 
 
 class RunningMoments:

@@ -11,7 +11,11 @@ evaluator, which yields a progress event per network call.
 
 Steps are spaced uniformly in continuous time between ``t*`` and 0. The last step
 always lands on ``t = 0``, where both samplers return the ``x_0`` prediction itself, so
-``n_steps=1`` gives the posterior-mean (Tweedie) estimate ``E[x_0 | x_t*]``.
+``n_steps=1`` gives the posterior-mean (Tweedie) estimate ``E[x_0 | x_t*]``: DDPM
+differs from DDIM only from 2 steps. A step may instead draw noise of variance
+``beta = 1 - abar_t / abar_s`` (``variance="beta"``, the upper bound of [1]_, sec. 3.2),
+which keeps the spread of ``x_0`` the posterior's at any number of steps where the
+images are smooth on the scale of the noise; the uncertainty samples use it.
 
 References
 ----------
@@ -36,6 +40,9 @@ from core.diffusion.model import DiffusionModel, model_name
 from core.diffusion.schedule import NoiseSchedule
 from core.diffusion.unet import UNetConfig
 from core.errors import ModelFileError, XrayError
+
+STEP_VARIANCES = ("posterior", "beta")
+"""The variances a stochastic step may draw its noise with (:func:`reverse_step`)."""
 
 TORCH_SEEDS = 2**32
 """Seeds a CPU ``torch.Generator`` tells apart: ``manual_seed`` keeps a seed's low 32 bits
@@ -290,6 +297,7 @@ def reverse_step(
     eta: float,
     generator: torch.Generator | None,
     clip: tuple[float, float] | None = None,
+    variance: str = "posterior",
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Take one generalised-DDIM step from ``x_t`` to ``x_s`` (``s < t``) given ``eps``.
 
@@ -314,6 +322,16 @@ def reverse_step(
         the global one on ``x``'s device if None. Unused when the variance is 0.
     clip : tuple of float or None
         Clamp the ``x_0`` prediction to ``(low, high)``.
+    variance : {"posterior", "beta"}
+        The variance of the noise drawn: ``eta**2`` times that of the DDPM posterior
+        ``q(x_s | x_t, x_0)`` ([1]_ eq. 7; 0 on the step to ``s = 0``), or ``eta**2``
+        times ``beta = 1 - abar_t / abar_s``, the upper bound of [1]_ (sec. 3.2). The
+        posterior's treats the ``x_0`` prediction as exact, so that the samples' spread
+        falls short of the posterior's, the more so the fewer the steps (0.85 of it at
+        10 steps for Gaussian data with an exact predictor, whatever their spacing);
+        ``beta`` adds the spread of ``x_0`` given ``x_t`` where the images are smooth on
+        the scale of the noise, and more noise than that where they are not. The mean is
+        the same.
 
     Returns
     -------
@@ -328,6 +346,8 @@ def reverse_step(
        NeurIPS 2020.
     .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
     """
+    if variance not in STEP_VARIANCES:
+        raise ValueError(f"variance must be 'posterior' or 'beta', got {variance!r}")
     abar_t, abar_s = float(model.schedule.abar(t)), float(model.schedule.abar(s))
     # At a t this small (an image with no measurable noise) x_t is x_0 to float64
     # precision: the step returns it, with no noise to inject.
@@ -342,6 +362,8 @@ def reverse_step(
     # eta=1 is the variance of the DDPM posterior q(x_s | x_t, x_0) ([1] eq. 7).
     var = 0.0 if noise_free else eta**2 * (1.0 - abar_s) / (1.0 - abar_t) * (1.0 - abar_t / abar_s)
     x_s = math.sqrt(abar_s) * x0 + math.sqrt(max(1.0 - abar_s - var, 0.0)) * eps
+    if variance == "beta" and not noise_free:
+        var = eta**2 * (1.0 - abar_t / abar_s)  # the same mean, more noise
     if var > 0.0:
         device = x.device if generator is None else generator.device
         z = torch.randn(x.shape, generator=generator, device=device, dtype=x.dtype)
@@ -413,6 +435,7 @@ def reverse_diffusion(
     generator: torch.Generator | None,
     clip: tuple[float, float] | None = None,
     evaluate_eps: EpsEvaluator[Event] | None = None,
+    variance: str = "posterior",
 ) -> Generator[Event | ReverseState, None, None]:
     """Run generalised DDIM ([2]_, eq. 12) from ``x_t*`` to 0: the loop of every sampler.
 
@@ -439,6 +462,8 @@ def reverse_diffusion(
         Evaluates ``eps`` (tile by tile, say), yielding progress events
         (:data:`EpsEvaluator`); the whole network at once, yielding nothing, if None,
         refusing a non-finite output (:func:`check_network_output`).
+    variance : {"posterior", "beta"}
+        The variance of each step's noise (:func:`reverse_step`).
 
     Yields
     ------
@@ -458,7 +483,9 @@ def reverse_diffusion(
         t, s = float(times[i]), float(times[i + 1])
         eps = yield from evaluate(x, t, i + 1)
         with torch.inference_mode():
-            x, x0 = reverse_step(model, x, eps, t=t, s=s, eta=eta, generator=generator, clip=clip)
+            x, x0 = reverse_step(
+                model, x, eps, t=t, s=s, eta=eta, generator=generator, clip=clip, variance=variance
+            )
         yield ReverseState(
             step=i + 1,
             n_steps=n_steps,

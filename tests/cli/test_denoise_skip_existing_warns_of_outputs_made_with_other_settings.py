@@ -83,7 +83,10 @@ def test_an_output_of_other_settings_is_kept_with_a_warning(tiny_model, tmp_path
         )
         == 0
     )
-    assert "; this run: DDPM, 1 step, seed 3, strength 1, 1 view" in capsys.readouterr().err
+    assert (
+        "; this run: DDPM, 1 step (no noise added: the same as DDIM), strength 1, 1 view"
+        in capsys.readouterr().err
+    )
 
 
 def test_the_record_is_the_last_run_a_description_holds(tmp_path):

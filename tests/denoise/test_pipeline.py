@@ -264,8 +264,9 @@ def test_uncertainty_samples_need_at_least_two_steps():
     with pytest.raises(ValueError) as caught:
         DenoiseSettings(n_uncertainty_samples=2, uncertainty_steps=1)
     assert str(caught.value) == (
-        "uncertainty samples need uncertainty_steps >= 2, got 1: a 1-step sample is "
-        "deterministic, so every sample would be the same and the uncertainty map 0"
+        "uncertainty samples need uncertainty_steps >= 2, got 1: a 1-step sample is the "
+        "denoised image plus fresh noise at the image's own level, so the uncertainty map "
+        "would show that level alone"
     )
     assert DenoiseSettings(uncertainty_steps=1).n_uncertainty_samples == 0  # no samples: unused
     assert DenoiseSettings(n_uncertainty_samples=2, uncertainty_steps=2).uncertainty_steps == 2
