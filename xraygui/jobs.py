@@ -32,7 +32,7 @@ from core.denoise import (
 )
 from core.denoise.domain import ModelDomain
 from core.denoise.explain import forward_domain
-from core.device import select_device
+from core.device import inference_dtype, precision_label, select_device
 from core.diffusion import DiffusionModel
 from core.errors import ImageWriteError, XrayError, collecting_warnings, error_line
 from core.image import XrayImage
@@ -54,6 +54,7 @@ from xraygui.catalog import is_image_file, iter_image_files
 from xraygui.controls import DenoiseOptions
 from xraygui.models import FileStamp, model_stamp, remembered_entry
 from xraygui.reports import csv_bytes, timestamp
+from xraygui.timeline import DEMO_STEPS, SIGMA_UNITS, noisy_state
 
 PROGRESS_UNITS = 1000
 """The progress bar's range."""
@@ -266,39 +267,62 @@ def denoise_job(
     return (yield from _run(image, options, step_images=True))
 
 
-def demo_job(options: DenoiseOptions, shape: tuple[int, int]) -> Iterator[Progress]:
+def demo_job(
+    options: DenoiseOptions, shape: tuple[int, int], n_steps: int = DEMO_STEPS
+) -> Iterator[Progress]:
     """Generate an image from pure noise, yielding every step (model domain, [-1, 1]).
+
+    The device and precision are chosen as for a denoise
+    (:func:`core.device.select_device`, :func:`core.device.inference_dtype`): a device
+    this machine lacks is refused as Denoise refuses it.
 
     Parameters
     ----------
     options : DenoiseOptions
-        Model, sampler, steps and seed.
+        Model, sampler, seed, device and precision; its steps (the Denoise's) are not used.
     shape : tuple of int
         ``(rows, cols)`` of the generated image.
+    n_steps : int
+        Steps of the generation.
 
     Yields
     ------
     Progress
-        One per step, with ``frame`` set.
+        One per step, with ``frame`` set; its text names the precision and the device
+        (``"generating: step 3/25, float32 on CPU"``).
+
+    Raises
+    ------
+    ValueError
+        If the device is unknown or not on this machine, or the precision unknown
+        (raised on the first ``next``, before the model is loaded).
     """
+    device = select_device(options.device)
+    dtype = inference_dtype(device, options.precision)
     assert options.model is not None
-    model = cached_model(options.model)
-    for state in generate_demo(
-        model, shape, n_steps=options.n_steps, seed=options.seed, sampler=options.sampler
-    ):
-        frame = DenoiseStep(
-            state.step,
-            state.n_steps,
-            state.t,
-            state.sigma,
-            state.x_t,
-            state.x0_pred,
-            state.t_from,
-            state.sigma_from,
-        )
-        yield Progress(
-            state.step, state.n_steps, f"generating: step {state.step}/{state.n_steps}", frame=frame
-        )
+    model = cached_model(options.model).to(device)
+    where = precision_label(dtype, device)
+    states = generate_demo(
+        model, shape, n_steps=n_steps, seed=options.seed, sampler=options.sampler, dtype=dtype
+    )
+    try:
+        for state in states:
+            frame = DenoiseStep(
+                state.step,
+                state.n_steps,
+                state.t,
+                state.sigma,
+                state.x_t,
+                state.x0_pred,
+                state.t_from,
+                state.sigma_from,
+            )
+            text = f"generating: step {state.step}/{state.n_steps}, {where}"
+            yield Progress(state.step, state.n_steps, text, frame=frame)
+    finally:
+        states.close()
+        if device.type != "cpu":
+            release_models()  # free the GPU's copy of the weights, as after a denoise
 
 
 def simulate_job(
@@ -479,9 +503,14 @@ class ForwardPreview:
         return None if last is None else (last[0][0], last[1])
 
     def label(self, t: float, sigma: float) -> str:
-        """Describe the picture at `t` for the timeline: the process, its ``x_0``, t and sigma."""
+        """Describe the picture at `t` for the timeline: the process, its ``x_0``, t, and x_t.
+
+        The picture is ``x_t`` itself, ``sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps``
+        (:func:`xraygui.timeline.noisy_state`), of the schedule's `sigma` at `t`.
+        """
         process = f"forward q(x_t | x_0), x_0 = {self.source}"
-        return f"{process}:   t = {t:g}   sigma = {sigma:.4g} (model units)"
+        state = noisy_state(sigma, scaled=False)
+        return f"{process}:   t = {t:g}   {state} ({SIGMA_UNITS})"
 
 
 def forward_job(preview: ForwardPreview, t: float, seed: int) -> Generator[None, None, None]:

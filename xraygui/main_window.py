@@ -2368,11 +2368,12 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot load model", str(error))
             return None
         shape = demo_shape((128, 128) if self.image is None else self.image.shape, multiple)
-        self.demo = Trajectory(shape, options.n_steps)
-        worker = GeneratorWorker(jobs.demo_job, options, shape)
+        n_steps = self.timeline.demo_steps.value()  # its own, never the Denoise's
+        self.demo = Trajectory(shape, n_steps, scaled=False)
+        worker = GeneratorWorker(jobs.demo_job, options, shape, n_steps)
         worker.yielded.connect(lambda event: self._on_progress(event, demo=True))
         worker.returned.connect(
-            lambda _: self.controls.show_progress(1, 1, f"{GENERATED} in {options.n_steps} step(s)")
+            lambda _: self.controls.show_progress(1, 1, f"{GENERATED} in {n_steps} step(s)")
         )
         worker.errored.connect(lambda error: self._on_demo_stopped("Generation failed", error))
         worker.aborted.connect(lambda: self._on_demo_stopped("Cancelled", None))

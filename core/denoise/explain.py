@@ -10,15 +10,26 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Generator, Iterator
 
 import numpy as np
 import torch
 
 from core.denoise.domain import ModelDomain, estimate_image_noise
 from core.denoise.padding import filled_padding
+from core.denoise.pipeline import ETA
+from core.denoise.tiling import TiledEvaluator, size_multiple
 from core.diffusion.model import DiffusionModel
-from core.diffusion.sampler import StepState, generate, q_sample, seeded_generator
+from core.diffusion.sampler import (
+    EpsEvaluator,
+    ReverseState,
+    StepState,
+    check_network_output,
+    q_sample,
+    reverse_diffusion,
+    seeded_generator,
+)
 from core.image import XrayImage
 
 
@@ -102,8 +113,23 @@ def generate_demo(
     n_steps: int,
     seed: int,
     sampler: str = "ddim",
+    dtype: torch.dtype = torch.float32,
 ) -> Iterator[StepState]:
     """Generate an image from pure noise (the reverse process from ``t = T``), step by step.
+
+    The run is :func:`~core.diffusion.sampler.generate`'s (each ``x_0`` prediction
+    clipped to ``[-1, 1]``) but for its first ``x_0`` prediction, the one at ``t = T``.
+    There ``x_T`` holds no information about ``x_0`` (``abar_T`` is 2.4e-9 for the
+    shipped cosine schedule, its last beta clipped at 0.999), so the best estimate of
+    ``x_0`` is the mean of the data, one level for every pixel; the network's own
+    prediction, ``(x_T - sqrt(1 - abar_T) eps) / sqrt(abar_T)``, is its error in ``eps``
+    amplified 20,000-fold, which the clip made a pattern of -1 and +1 in 99.9 % of the
+    pixels. The first step takes instead the mean of that clipped pattern, a flat image
+    at the level the run would have reached. On the shipped model (128 x 128, DDIM in
+    25 steps, seeds 0-2) the final images keep their mean level (-0.30, -0.29, 0.31
+    either way) and have half the spread (std 0.14-0.18 against 0.29-0.36): the
+    clipped pattern, carried into ``x_s`` as ``sqrt(abar_s)`` times it, was taken for
+    contrast. 128 px crops of the bundled sample have a median std of 0.14.
 
     Parameters
     ----------
@@ -119,6 +145,10 @@ def generate_demo(
         on every device.
     sampler : {"ddim", "ddpm"}
         DDIM [2]_ or ancestral DDPM [1]_.
+    dtype : torch.dtype
+        The type the network computes in, under autocast, as a denoise on the model's
+        device runs it (:func:`core.device.inference_dtype`,
+        :class:`~core.denoise.tiling.TiledEvaluator`).
 
     Yields
     ------
@@ -128,6 +158,8 @@ def generate_demo(
 
     Raises
     ------
+    ValueError
+        If ``n_steps`` is not an integer >= 1 or ``sampler`` is neither (on the call).
     XrayError
         If the network's output holds NaN or infinity, naming the model
         (:func:`~core.diffusion.sampler.check_network_output`).
@@ -138,17 +170,64 @@ def generate_demo(
        NeurIPS 2020.
     .. [2] J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.
     """
+    if sampler not in ETA:
+        raise ValueError(f"sampler must be 'ddim' or 'ddpm', got {sampler!r}")
+    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 1:
+        raise ValueError(f"n_steps must be an integer of at least 1, got {n_steps!r}")
+    t_end = float(model.schedule.n_timesteps)
     generator = seeded_generator(seed)
-    for state in generate(
-        model, (1, 1, *shape), n_steps=n_steps, generator=generator, method=sampler
-    ):
-        yield StepState(
-            step=state.step,
-            n_steps=state.n_steps,
-            t=state.t,
-            sigma=state.sigma,
-            x_t=state.x_t[0, 0],
-            x0_pred=state.x0_pred[0, 0],
-            t_from=state.t_from,
-            sigma_from=state.sigma_from,
-        )
+    x_end = torch.randn((1, 1, *shape), generator=generator, device=generator.device)
+    states = reverse_diffusion(
+        model,
+        x_end.to(model.device),
+        t_start=t_end,
+        n_steps=n_steps,
+        eta=ETA[sampler],
+        generator=generator,
+        clip=(-1.0, 1.0),
+        evaluate_eps=_demo_eps(model, shape, dtype),
+    )
+    return _on_cpu(states)
+
+
+def _demo_eps(
+    model: DiffusionModel, shape: tuple[int, int], dtype: torch.dtype
+) -> EpsEvaluator[None]:
+    """Evaluate ``eps`` over the whole image in `dtype`; at ``t = T``, that of a flat ``x_0``.
+
+    The flat ``x_0`` is the mean of the network's prediction clipped to ``[-1, 1]``
+    (see :func:`generate_demo`); ``eps`` is the one it implies, so that the step's own
+    ``x_0`` prediction is it.
+    """
+    multiple = size_multiple(model)
+    tile = -(-max(shape) // multiple) * multiple  # one tile: the whole image
+    tiled = TiledEvaluator(model, tile=tile, overlap=0, dtype=dtype)
+    schedule = model.schedule
+
+    def evaluate(x: torch.Tensor, t: float, step: int) -> Generator[None, None, torch.Tensor]:
+        eps = yield from tiled.evaluate(x, t, lambda done, total: None)
+        check_network_output(model, x, eps, t)
+        if t < schedule.n_timesteps:
+            return eps
+        with torch.inference_mode():
+            level = model.predict_x0(x, t, eps).clamp(-1.0, 1.0).mean()
+            abar = schedule.abar(t)
+            return (x - math.sqrt(abar) * level) / math.sqrt(1.0 - abar)
+
+    return evaluate
+
+
+def _on_cpu(states: Iterator[object]) -> Iterator[StepState]:
+    """Copy each step's state to the CPU as a :class:`StepState` of ``(rows, cols)`` images."""
+    for state in states:
+        if isinstance(state, ReverseState):  # else a network call's (empty) report
+            yield StepState(
+                step=state.step,
+                n_steps=state.n_steps,
+                t=state.t,
+                sigma=state.sigma,
+                x_t=state.x_t[0, 0].detach().cpu().numpy(),
+                x0_pred=state.x0_pred[0, 0].detach().cpu().numpy(),
+                t_from=state.t_from,
+                sigma_from=state.sigma_from,
+            )

@@ -68,7 +68,7 @@ def test_every_job_the_window_starts_has_its_errors_handled(
     settle(window)
     with qtbot.waitSignal(window.open_folder(empty).finished, timeout=10000):
         pass
-    window.controls.steps.setValue(1)
+    window.timeline.demo_steps.setValue(1)
     assert window.start_demo() is not None
     settle(window)
     names = {name for name, _ in started}

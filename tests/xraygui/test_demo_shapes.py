@@ -70,7 +70,7 @@ def test_generate_from_pure_noise_works_in_the_window(window, qtbot, dialogs, tm
     path = tmp_path / f"image_{shape[0]}x{shape[1]}.npy"
     np.save(path, np.random.default_rng(0).random(shape, dtype=np.float32))
     window.open_file(path)
-    window.controls.steps.setValue(1)
+    window.timeline.demo_steps.setValue(1)
     window.timeline.set_mode("demo")
     worker = window.start_demo()
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):

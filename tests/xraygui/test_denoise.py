@@ -217,7 +217,7 @@ def test_no_model_installed_disables_denoise(qtbot, tmp_path, dialogs):
 
 def test_demo_generates_from_noise_step_by_step(window, qtbot, small_dicom):
     window.open_file(small_dicom)
-    window.controls.steps.setValue(3)
+    window.timeline.demo_steps.setValue(3)
     window.timeline.set_mode("demo")
     worker = window.start_demo()
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):

@@ -45,7 +45,7 @@ def test_the_label_names_the_image_the_process_starts_from(tiny_model_path):
     preview = ForwardPreview(stored_image(CONSTANT), tiny_model_path, source="the original image")
     label = preview.label(500, 1.25)
     assert label.startswith("forward q(x_t | x_0), x_0 = the original image:")
-    assert label.endswith("t = 500   sigma = 1.25 (model units)")
+    assert label.endswith("t = 500   x_t = 0.625 x_0 + 0.781 eps (model units)")
     assert "x_0 = the image:" in ForwardPreview(stored_image(TINY), tiny_model_path).label(0, 0)
 
 

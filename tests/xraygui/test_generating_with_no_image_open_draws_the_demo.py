@@ -12,7 +12,7 @@ pytestmark = pytest.mark.gui
 
 
 def _generate(window, qtbot):
-    window.controls.steps.setValue(2)
+    window.timeline.demo_steps.setValue(2)
     window.timeline.set_mode("demo")
     worker = window.start_demo()
     with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=60000):

@@ -154,7 +154,7 @@ def test_a_cancelled_demo_keeps_the_denoised_result(window, qtbot, small_dicom):
     _denoise(qtbot, window)
     shown, status = window.result, window.controls.status.text()
     window.timeline.set_mode("demo")
-    window.controls.steps.setValue(50)
+    window.timeline.demo_steps.setValue(50)
     worker = window.start_demo()
     worker.yielded.connect(lambda _: window.cancel())
     _wait(qtbot, worker, "aborted", "finished")

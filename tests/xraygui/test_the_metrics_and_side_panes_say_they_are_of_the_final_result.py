@@ -49,6 +49,7 @@ def test_the_generated_caption_gives_way_to_the_results_on_the_steps(window, qtb
     done = window.controls.progress.format()
     assert done.startswith("Done in ")
     window.timeline.set_mode("demo")
+    window.timeline.demo_steps.setValue(2)
     _wait(qtbot, window.start_demo())
     assert window.controls.progress.format() == "Generated from pure noise in 2 step(s)"
     window.timeline.set_mode("reverse")

@@ -28,7 +28,7 @@ def _denoise(qtbot, window, steps):
 
 
 def _demo(qtbot, window, steps):
-    window.controls.steps.setValue(steps)
+    window.timeline.demo_steps.setValue(steps)
     window.timeline.set_mode("demo")
     _wait(qtbot, window.start_demo())
 
@@ -80,16 +80,18 @@ def test_labels_give_the_time_of_the_image_shown(window, qtbot, small_dicom):
     window.open_file(small_dicom)
     result = _denoise(qtbot, window, 1)
     label = window.timeline.label.text()
-    assert f"step 1/1   x0 predicted at t = {result.t_start:.1f}" in label
+    assert f"step 1/1   x0 predicted at t = {result.t_start:.4g} from x_t / sqrt(abar)" in label
     window.timeline.show_x0.setCurrentIndex(1)  # x_t
-    assert "step 1/1   x_t at t = 0.0   sigma = 0" in window.timeline.label.text()
+    assert (
+        "step 1/1   x_t at t = 0:   x_t / sqrt(abar) = x_0 + 0 eps" in window.timeline.label.text()
+    )
     result = _denoise(qtbot, window, 3)
     window.timeline.slider.setValue(1)
     frames = window.trajectory.frames
-    assert f"x_t at t = {frames[1].t:.1f}" in window.timeline.label.text()
+    assert f"x_t at t = {frames[1].t:.4g}:" in window.timeline.label.text()
     assert window.views.panes["after"].title.text == "After: step 2/3 (x_t)"
     window.timeline.show_x0.setCurrentIndex(0)
-    assert f"x0 predicted at t = {frames[0].t:.1f}" in window.timeline.label.text()
+    assert f"x0 predicted at t = {frames[0].t:.4g} from" in window.timeline.label.text()
 
 
 def test_downsampled_steps_say_so(window, qtbot, monkeypatch, small_dicom):
