@@ -3070,13 +3070,31 @@ def _view_label(view: Window | VoiLut, image: XrayImage) -> str:
     """
     if not isinstance(view, VoiLut):
         function = _function_named(view, image)
-        return f"W {view.width:.5g} C {view.center:.5g}" + (
+        decimals = _window_decimals(view, image)
+        return f"W {view.width:.{decimals}f} C {view.center:.{decimals}f}" + (
             "" if function is None else f" {function}"
         )
     if view.explanation:
         return f"VOI LUT {view.explanation}"
     numbers = [i + 1 for i, lut in enumerate(image.file_voi_luts) if lut == view]
     return f"VOI LUT {numbers[0]}" if numbers else "VOI LUT"
+
+
+def _window_decimals(window: Window, image: XrayImage) -> int:
+    """Return the decimals a window's width and centre are both written with.
+
+    None where the image's pixel values are integers and so are both (``"W 4328 C
+    673"``); else one on integer pixel values (``"W 4327.5 C 673.2"``), and on others
+    (floating-point data, a fractional rescale) two, more for a width under 1 (three
+    significant digits: ``"W 0.0123 C 0.0062"``).
+    """
+    mapping = image.mapping
+    integers = not mapping.is_float and all(
+        float(number).is_integer() for number in (mapping.slope, mapping.intercept)
+    )
+    if integers:
+        return 0 if all(float(n).is_integer() for n in (window.width, window.center)) else 1
+    return max(2, 2 - math.floor(math.log10(abs(window.width) or 1.0)))
 
 
 def _function_named(window: Window, image: XrayImage) -> str | None:

@@ -22,7 +22,16 @@ from typing import Any, BinaryIO
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextOption,
+)
 
 from core.code_version import software, software_version
 from core.denoise import DenoiseResult
@@ -55,6 +64,12 @@ HASH_DIGITS = 12
 THUMBNAIL_SIDE = 320
 FOOTER_SIZE = 7
 """Point size of the disclaimer and page number at the foot of each PDF page."""
+TABLE_GAP = 0.015
+"""Space between a PDF table's columns, as a share of the page width."""
+QUALITY_COLUMNS = (0.0, 0.22, 0.54, 0.755, 0.88)
+"""Where the PDF's quality table's columns start, as shares of the page width: the
+scope's holds a region of 4-digit rows and columns (``"rows 1000-2549, cols
+1300-2499"``) on one line."""
 SIMULATION_SOURCE = "simulation source"
 """The kind of a reference that is the opened image a low dose was simulated from."""
 USER_CHOSEN = "user-chosen image"
@@ -760,6 +775,11 @@ def _render_pdf(content: ReportContent, pages: int | None) -> tuple[bytes, int]:
     return bytes(buffer.data()), layout.page
 
 
+_CELL_WRAP = QTextOption()
+_CELL_WRAP.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+"""How a PDF table's cell wraps: at spaces, and within a word wider than its column."""
+
+
 class _PageLayout:
     """Lay a report out from the top down, over as many pages as it takes.
 
@@ -810,21 +830,69 @@ class _PageLayout:
         self.painter.drawText(box, Qt.TextFlag.TextWordWrap, text)
         self.y += box.height() + height * (gap - 1)
 
-    def row(self, cells: Iterable[str], columns: Iterable[float], *, bold: bool = False) -> None:
-        """Draw a table row, each cell at its column's share of the page width."""
-        self._font(9, bold)
-        height = self.painter.fontMetrics().height()
-        self.room(height)
-        for share, cell in zip(columns, cells, strict=True):
-            self.painter.drawText(
-                QRectF(share * self.width, self.y, 0.3 * self.width, height), cell
-            )
-        self.y += height * 1.4
+    def row(
+        self,
+        cells: Iterable[str],
+        columns: Iterable[float],
+        *,
+        bold: bool = False,
+        header: Iterable[str] | None = None,
+    ) -> list[QRectF]:
+        """Draw a table row; return the boxes its cells' text fills.
 
-    def row_height(self) -> float:
-        """Return the height a table row takes."""
-        self._font(9)
-        return self.painter.fontMetrics().height() * 1.4
+        Each cell is word-wrapped (within a word where one is wider than its column) to
+        its column, which ends :data:`TABLE_GAP` before the next one (the last at the
+        page's edge), and the row is as tall as its tallest cell. A row that starts a new
+        page has `header` (drawn bold) drawn above it there.
+
+        Parameters
+        ----------
+        cells : iterable of str
+            The row's text, one per column.
+        columns : iterable of float
+            Where each column starts, as a share of the page width, left to right.
+        bold : bool
+            Whether the row is drawn bold (a header).
+        header : iterable of str, optional
+            The table's header, drawn again at the top of a new page.
+
+        Returns
+        -------
+        list of QRectF
+            Each cell's text box, as drawn.
+        """
+        cells, columns = list(cells), list(columns)
+        if self.room(self.row_height(cells, columns, bold=bold)) and header is not None:
+            self.row(header, columns, bold=True)
+        self._font(9, bold)
+        boxes = [
+            self.painter.boundingRect(box, cell, _CELL_WRAP)
+            for box, cell in zip(self._cells(columns), cells, strict=True)
+        ]
+        for box, cell in zip(boxes, cells, strict=True):
+            self.painter.drawText(box, cell, _CELL_WRAP)
+        self.y += self.row_height(cells, columns, bold=bold)
+        return boxes
+
+    def row_height(
+        self, cells: Iterable[str], columns: Iterable[float], *, bold: bool = False
+    ) -> float:
+        """Return the height a table row takes: its tallest cell's, and the space below it."""
+        self._font(9, bold)
+        line = self.painter.fontMetrics().height()
+        tallest = max(
+            self.painter.boundingRect(box, cell, _CELL_WRAP).height()
+            for box, cell in zip(self._cells(columns), cells, strict=True)
+        )
+        return max(tallest, line) + 0.4 * line
+
+    def _cells(self, columns: list[float]) -> list[QRectF]:
+        """Return the boxes a row's cells may fill, at the current height, each up to the next."""
+        ends = [*columns[1:], 1.0 + TABLE_GAP]  # the last column runs to the page's edge
+        return [
+            QRectF(start * self.width, self.y, (end - start - TABLE_GAP) * self.width, 1e6)
+            for start, end in zip(columns, ends, strict=True)
+        ]
 
     def finish(self) -> None:
         """Draw the last page's footer."""
@@ -988,25 +1056,26 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
         )
     page.y = top + side + caption + 8
     if content.metrics:
-        table = page.row_height() * (len(content.metrics) + 3)  # with its title
-        page.room(table if table <= page.bottom else page.row_height() * 4)  # whole if it fits
-        line("Quality against the reference", size=11, bold=True)
-        columns = (0.0, 0.22, 0.47, 0.7, 0.85)  # share of the page width
+        columns = QUALITY_COLUMNS
         header = ("Comparison", "Scope", "MSE (pixel values²)", "PSNR (dB)", "SSIM")
-        page.row(header, columns, bold=True)
-        for m in content.metrics:
-            if page.room(page.row_height()):
-                page.row(header, columns, bold=True)  # the header again on a new page
-            page.row(
-                (
-                    m["comparison"],
-                    _scope_text(m["scope"]),
-                    format_mse(m["mse"]),
-                    "inf" if m.get("psnr_infinite") else format_psnr(m["psnr"]),
-                    format_ssim(m["ssim"]),
-                ),
-                columns,
+        rows = [
+            (
+                m["comparison"],
+                _scope_text(m["scope"]),
+                format_mse(m["mse"]),
+                "inf" if m.get("psnr_infinite") else format_psnr(m["psnr"]),
+                format_ssim(m["ssim"]),
             )
+            for m in content.metrics
+        ]
+        single = page.row_height(header, columns, bold=True)  # about the title's, too
+        heights = [page.row_height(row, columns) for row in rows]
+        table = 3 * single + sum(heights)  # with its title and the line below it
+        page.room(table if table <= page.bottom else 3 * single + heights[0])  # whole if it fits
+        line("Quality against the reference", size=11, bold=True)
+        page.row(header, columns, bold=True)
+        for row in rows:
+            page.row(row, columns, header=header)  # the header again on a new page
         ranges = dict.fromkeys(_range_text(m) for m in content.metrics)
         line(f"PSNR and SSIM on a data range of {' / '.join(ranges)}.")
         for warning in dict.fromkeys(m.get("data_range_warning") for m in content.metrics):

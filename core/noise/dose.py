@@ -252,6 +252,19 @@ def _readable(value: float, spec: str) -> str:
     return f"{value:.{READABLE_DIGITS}g}"
 
 
+def _quanta(value: float) -> str:
+    """Write quanta for a person: :func:`_readable`, thousands grouped (``"19,916"``).
+
+    As the app's status bar and dose dialog group them: ``"1,760.3"``, ``"123,457"``,
+    ``"1,000,000"`` and ``"100,000"`` for 99999.7 (not ``"1e+06"``, ``"1e+05"``).
+    """
+    text = _readable(value, ".0f")
+    if "e" in text:  # rounded up to 10**READABLE_DIGITS ("1e+05"), or under 1e-4
+        text = f"{float(text):f}".rstrip("0").rstrip(".")
+    whole, point, decimals = text.partition(".")
+    return f"{int(whole):,}{point}{decimals}"
+
+
 def dose_percent(fraction: float, *, exact: bool, digits: int = READABLE_DIGITS) -> str:
     """Write a fraction of the dose in percent: ``"25"`` for 0.25, ``"1.23456789"``.
 
@@ -1294,7 +1307,9 @@ class LowDoseSettings:
         included. Measured quanta depend on the electronic noise assumed (more
         assumed, fewer quanta measured), which the line says. For a person to read
         (a status line, a report beside the exact numbers), ``exact=False`` rounds
-        them to :data:`READABLE_DIGITS` significant digits.
+        them to :data:`READABLE_DIGITS` significant digits and groups the quanta's
+        thousands as the app's status bar does (``"19,916/pixel at full dose, one
+        standard error 19,188-20,671"``); the record keeps them plain, to be given back.
 
         Parameters
         ----------
@@ -1303,7 +1318,7 @@ class LowDoseSettings:
             the line integrals span: named where given, else "the stored range".
         exact : bool
             Whether the numbers read back exactly (True, for a file's record) or are
-            rounded for reading (False: ``"1760.3/pixel"``, not
+            rounded for reading (False: ``"1,760.3/pixel"``, not
             ``"1760.2631583090076/pixel"``).
 
         Returns
@@ -1320,15 +1335,17 @@ class LowDoseSettings:
         """
         source = "" if self.input_is_noisy else ", from a noise-free input"
         number = _exact if exact else _readable
-        photons = number(self.photons_per_pixel, "g")
+        photons = _exact(self.photons_per_pixel, "g") if exact else _quanta(self.photons_per_pixel)
         electronic = f"electronic noise {number(self.electronic_noise, '.1f')} quanta rms"
         span = f"line integral 0-{number(self.max_attenuation, 'g')}"
         over = "the stored range" if values is None else f"the range {values.describe()}"
         if self.measured:
+            grouping = "" if exact else ","
             spread = (
                 ""
                 if self.photons_range is None
-                else f", one standard error {self.photons_range[0]:.0f}-{self.photons_range[1]:.0f}"
+                else f", one standard error {self.photons_range[0]:{grouping}.0f}-"
+                f"{self.photons_range[1]:{grouping}.0f}"
             )
             detector = (
                 f"quanta measured from the image's noise: {photons}/pixel at full dose{spread}, "

@@ -28,18 +28,19 @@ def test_the_exact_record_reads_back_every_decimal():
 
 def test_the_readable_line_has_five_significant_digits():
     readable = MEASURED.describe(exact=False)
-    assert "quanta measured from the image's noise: 1760.3/pixel at full dose" in readable
+    assert "quanta measured from the image's noise: 1,760.3/pixel at full dose" in readable
     assert "line integral 0-2.2351 over the stored range" in readable
     assert (
-        "electronic noise 4.0 quanta rms" in readable and "one standard error 1700-1823" in readable
+        "electronic noise 4.0 quanta rms" in readable
+        and "one standard error 1,700-1,823" in readable
     )
     many = LowDoseSettings(dose=0.5, photons_per_pixel=123456.789, electronic_noise=4.25)
     assert (
-        "(123457 quanta/pixel at full dose, electronic noise 4.25 quanta rms, line integral 0-7"
+        "(123,457 quanta/pixel at full dose, electronic noise 4.25 quanta rms, line integral 0-7"
         in (many.describe(exact=False))
     )
     plain = LowDoseSettings(dose=0.5, photons_per_pixel=20_000.0)
-    assert plain.describe(exact=False) == plain.describe()  # nothing to round: the same line
+    assert plain.describe(exact=False) == plain.describe().replace("20000", "20,000")  # grouped
 
 
 def test_describe_simulation_passes_the_choice_on():
@@ -47,5 +48,5 @@ def test_describe_simulation_passes_the_choice_on():
     source = XrayImage(stored, StoredMapping(bits_stored=12), Window(2048, 4096))
     low = simulate_low_dose_image(source, MEASURED)
     readable = describe_simulation(source, low, MEASURED, exact=False)
-    assert "1760.3/pixel" in readable and "; clipped at 0: " in readable
+    assert "1,760.3/pixel" in readable and "; clipped at 0: " in readable
     assert "1760.2631583090076/pixel" in describe_simulation(source, low, MEASURED)

@@ -284,7 +284,10 @@ def written_report(tmp_path, monkeypatch):
             patch.setattr(
                 QPainter,
                 "drawText",
-                lambda painter, *args: drawn.append(args[-1]) or real(painter, *args),
+                lambda painter, *args: (
+                    drawn.append(next(a for a in args if isinstance(a, str)))  # any overload
+                    or real(painter, *args)
+                ),
             )
             _, js, table = write_report(ReportContent.from_session(**session), tmp_path / "report")
         with table.open(encoding="utf-8-sig", newline="") as file:

@@ -69,7 +69,11 @@ def test_the_reports_record_the_data_range_source(tmp_path, monkeypatch):
     drawn = []
     real = QPainter.drawText
     monkeypatch.setattr(
-        QPainter, "drawText", lambda painter, *args: drawn.append(args[-1]) or real(painter, *args)
+        QPainter,
+        "drawText",
+        lambda painter, *args: (
+            drawn.append(next(a for a in args if isinstance(a, str))) or real(painter, *args)
+        ),
     )
     pdf, js, table = write_report(content, tmp_path)
     source = rows[0].data_range_source

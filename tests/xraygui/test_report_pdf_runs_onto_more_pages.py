@@ -64,7 +64,7 @@ def _pages(content: ReportContent, monkeypatch) -> tuple[bytes, list[list[str]]]
     real = QPainter.drawText
 
     def draw_text(painter, *args):
-        rect, text = args[0], args[-1]
+        rect, text = args[0], next(a for a in args if isinstance(a, str))  # any overload
         device = painter.device()
         assert 0 <= rect.top() and rect.bottom() <= device.height(), f"{text!r} is off the page"
         drawn.append(text)

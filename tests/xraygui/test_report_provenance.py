@@ -157,8 +157,8 @@ def test_the_report_rounds_the_simulation_to_read_and_keeps_its_numbers_exact(
         dose=dose,
         rows=comparisons(source, noisy, None),
     )
-    assert "1760.3 quanta/pixel" in js["simulation"] and "1760.26315" not in js["simulation"]
-    assert "1760.3 quanta/pixel" in pdf and "1760.26315" not in pdf
+    assert "1,760.3 quanta/pixel" in js["simulation"] and "1760.26315" not in js["simulation"]
+    assert "1,760.3 quanta/pixel" in pdf and "1760.26315" not in pdf
     assert js["simulation_settings"]["photons_per_pixel"] == 1760.2631583090076
 
 

@@ -48,6 +48,8 @@ UNREADABLE_SHOWN = 3
 """Run folders that cannot be read named on the page; the others are counted (all in its
 tooltip)."""
 NO_IMAGES = "No images found in this folder (DICOM, PNG, TIFF or JPEG, searched recursively)."
+CAPTION_WIDTH = THUMBNAIL * 3 // 2
+"""Widest a thumbnail's caption runs, in pixels, before its middle is elided."""
 
 
 LONGEST_UNBROKEN = 40
@@ -87,6 +89,25 @@ def _unreadable_label(unreadable: list[UnreadableRun]) -> QLabel:
     label.setWordWrap(True)
     label.setToolTip("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
     return label
+
+
+def _counted(number: int, singular: str, plural: str | None = None) -> str:
+    """Count things in words: ``"1 image"``, ``"2 images"``, ``"2 patients/studies"``.
+
+    Parameters
+    ----------
+    number : int
+        How many.
+    singular : str
+        The thing's name, for one.
+    plural : str, optional
+        Its name for any other number; `singular` with an ``s`` if not given.
+
+    Returns
+    -------
+    str
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _run_named(spec: RunSpec) -> str:
@@ -377,8 +398,12 @@ class DataPage(QWizardPage):
             + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
         self.thumbnails.clear()
+        metrics = self.thumbnails.fontMetrics()
         for path, grey in report.usable_thumbnails():
-            item = QListWidgetItem(QIcon(grey_pixmap(grey)), path.name)
+            # From the chosen folder: files of different patients' folders share names.
+            name = text_safe(str(path.relative_to(report.folder)))
+            caption = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, CAPTION_WIDTH)
+            item = QListWidgetItem(QIcon(grey_pixmap(grey)), caption)
             item.setToolTip(str(path))
             self.thumbnails.addItem(item)
         self.unusable.clear()
@@ -394,7 +419,8 @@ class DataPage(QWizardPage):
 
         binned = f", binned {report.binning} x {report.binning}" if report.binning > 1 else ""
         return (
-            f"<b>{report.n_usable} usable images</b> from {report.n_usable_files} files "
+            f"<b>{_counted(report.n_usable, 'usable image')}</b> from "
+            f"{_counted(report.n_usable_files, 'file')} "
             f"(every frame of a multi-frame file is an image; {report.patch_size} px training "
             f"patches{binned}), {len(report.unusable)} unusable.<br>"
             f"Formats: {counts(report.formats)}<br>"
@@ -423,9 +449,10 @@ class DataPage(QWizardPage):
                 "choose a smaller patch size (or binning) on the Training page."
             )
         line = (
-            f"Split {report.split_kind}: training {report.train_images} images of "
-            f"{report.train_patients} patients/studies, validation {report.val_images} "
-            f"images of {report.val_patients} (whole patients held out)."
+            f"Split {report.split_kind}: training {_counted(report.train_images, 'image')} of "
+            f"{_counted(report.train_patients, 'patient/study', 'patients/studies')}, "
+            f"validation {_counted(report.val_images, 'image')} of {report.val_patients} "
+            "(whole patients held out)."
         )
         if report.val_images == 0 and report.selection is not None:
             hint = one_patient_hint(report.selection, joined_by_pixels=report.joined_by_pixels)
