@@ -5,7 +5,9 @@ while the window paints (:mod:`xraygui.reading`). :func:`busy` tells the user th
 is working rather than frozen (denoising, simulating a dose and the metrics run in worker
 threads). Use it in handlers of the user's own actions only:
 it processes pending events to paint, which inside a worker's signal handler could run
-that worker's later signals first.
+that worker's later signals first. Timers and queued signals run then too: note what the
+block does before entering it (the window's file being opened, say), so that what they
+ask for meanwhile can wait for it.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +241,10 @@ class MainWindow(QMainWindow):
         self._blocks_drawn = (1, 1)  # the minification last drawn with (STAND_IN: a stand-in)
         self._part: Part | None = None  # the part refresh last drew at 1:1 (None: all)
         self._read_worker: GeneratorWorker | None = None  # reads an image file (see _read)
+        # The file being opened or read, from before its "Opening..." message paints until
+        # it is shown (see _reading_file), and a file (and frame) asked for meanwhile.
+        self._reading: Path | None = None
+        self._open_after_read: tuple[Path, int] | None = None
         self.interactive = True  # False (smoke test): errors are only collected, never modal
         self.errors: list[str] = []
         self.setWindowTitle(f"xraygui {__version__} - {DISCLAIMER}")
@@ -737,8 +743,9 @@ class MainWindow(QMainWindow):
         bar says it is already open. A file that does not exist is said not to be found.
         Otherwise, while a job runs (a denoise, say), the user is asked whether to cancel
         it (:meth:`may_cancel_for`): Keep running opens nothing; Cancel and open stops it
-        and opens `path` once its worker has ended. Either way the browser then selects
-        the image shown.
+        and opens `path` once its worker has ended. While a file is being opened or read,
+        `path` opens once it has been (the status bar says so); of several asked for
+        meanwhile, the last. Either way the browser then selects the image shown.
 
         Parameters
         ----------
@@ -750,9 +757,18 @@ class MainWindow(QMainWindow):
         Returns
         -------
         bool
-            True if `path` is now shown; False if not, or not yet (the job is stopping).
+            True if `path` is now shown; False if not, or not yet (the job is stopping, or
+            another file is being read).
         """
         path = Path(path)
+        if self._reading is not None:  # its "Opening..." paint, say, ran a timer asking this
+            self._open_after_read = (path, frame)  # the latest asked for, if several
+            self.statusBar().showMessage(
+                f"{path.name} opens when {self._reading.name} has been read"
+            )
+            self._select_shown()
+            return False
+        self._open_after_read = None  # one waiting for a read: asked for before this
         if self._is_shown(path, frame):
             self._open_after_job = None  # the latest asked for: what is shown
             self.statusBar().showMessage(f"Already open: {path.name}", 8000)
@@ -762,7 +778,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open image", str(ImageReadError(path, "file not found")))
             self._select_shown()
             return False
-        if self.worker is not None and self._read_worker is None:
+        if self.worker is not None:
             if self._open_after_job is None and not self.may_cancel_for(path.name):
                 self.statusBar().showMessage(
                     f"Not opened: {path.name} (the {self._job} goes on)", 8000
@@ -817,8 +833,9 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str | Path, *, frame: int = 0) -> bool:
         """Read `path` and show it; on bad input show the one-line reason in a dialog.
 
-        Refused while a job runs (see :meth:`request_open`). Whether it opens or not,
-        the browser then selects the image shown, and the frame box shows its frame.
+        Refused while a job runs or a file is being read (see :meth:`request_open`).
+        Whether it opens or not, the browser then selects the image shown, and the frame
+        box shows its frame.
 
         Parameters
         ----------
@@ -842,10 +859,17 @@ class MainWindow(QMainWindow):
         """Read `path` and show it (see :meth:`open_file`).
 
         What the reader warned of (colour converted to grey, say) is shown in the status
-        bar and under the panel's status line, never in a dialog.
+        bar and under the panel's status line, never in a dialog. It is being opened
+        (:meth:`_reading_file`) from before :func:`busy` paints: an open asked for by a
+        timer or a signal run then waits for it (:meth:`request_open`).
         """
         if self._busy("Open"):
             return False
+        with self._reading_file(Path(path)):
+            return self._read_and_show(Path(path), frame=frame)
+
+    def _read_and_show(self, path: Path, *, frame: int) -> bool:
+        """Read `path` and show it, as :meth:`_open` does once it is noted as being read."""
         warned: list[str] = []
         stat = _file_stat(Path(path))  # before the read: a change meanwhile reads it again
         with busy(self.statusBar(), f"Opening {Path(path).name}..."):
@@ -893,11 +917,40 @@ class MainWindow(QMainWindow):
         """
         if self._closing:
             return None
-        try:
-            image = read_in_worker(self, path, frame=frame, start=self._keep_read, warned=warned)
-        finally:
-            self._read_worker = None
+        with self._reading_file(Path(path)):
+            try:
+                image = read_in_worker(
+                    self, path, frame=frame, start=self._keep_read, warned=warned
+                )
+            finally:
+                self._read_worker = None
         return None if self._closing else image
+
+    @contextmanager
+    def _reading_file(self, path: Path) -> Iterator[None]:
+        """Note `path` as being read while the block runs; then open what was asked meanwhile.
+
+        An open asked for meanwhile waits (:meth:`request_open`); once the outermost block
+        ends (an open's, or a reference's read), the last one asked for opens, from the
+        event loop.
+        """
+        outer, self._reading = self._reading, path
+        try:
+            yield
+        finally:
+            self._reading = outer
+            if outer is None and self._open_after_read is not None and not self._closing:
+                QTimer.singleShot(0, self, self._open_waiting)
+
+    def _open_waiting(self) -> None:
+        """Open the file asked for while another was read (:meth:`request_open`), if any."""
+        if self._open_after_read is None or self._closing:
+            return
+        path, frame = self._open_after_read
+        self._open_after_read = None
+        if self.statusBar().currentMessage().startswith(f"{path.name} opens when "):
+            self.statusBar().clearMessage()  # said while it waited
+        self.request_open(path, frame=frame)
 
     def _keep_read(self, worker: GeneratorWorker) -> None:
         """Start a read as :meth:`_keep` does, and note it (:meth:`_still_reading`)."""
@@ -908,13 +961,14 @@ class MainWindow(QMainWindow):
         """Show frame `number` (from 1) of the open file, as :meth:`request_open` does.
 
         The box goes back to the frame shown where it is not opened (the user kept a job
-        running, say); it stays at `number` while the job cancelled for it stops.
+        running, say); it stays at `number` while the job cancelled for it stops, or while
+        another read it waits for ends.
         """
         source = self.source
         if source is None or source.source_path is None or number - 1 == source.frame:
             return
         if not self.request_open(source.source_path, frame=number - 1):
-            if self._open_after_job is None:
+            if self._open_after_job is None and self._open_after_read is None:
                 self._show_frame_number()
 
     def _show_frame_number(self) -> None:
@@ -1069,10 +1123,24 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(message, 20000))
 
     def _open_recent(self, path: str) -> None:
-        """Open a recent file; one that no longer exists leaves the list (after saying so)."""
-        if not self.request_open(path) and not Path(path).exists():
+        """Open a recent file as :meth:`request_open` does; say so of one not found.
+
+        One not found leaves the list only where its folder is there and holds anything
+        else (:func:`_folder_in_use`): it is gone. A folder missing or empty, as a share
+        or a USB stick not mounted leaves it (its mount point stays, empty), keeps it
+        listed, as the model picker keeps a model there; the message says which.
+        """
+        if Path(path).exists():
+            self.request_open(path)
+            return
+        if _folder_in_use(Path(path)):
             self._update_list("recent_files", remove=path)
             self._rebuild_recent()
+            fate = "removed from Open Recent"
+        else:
+            fate = "kept in Open Recent: its folder is missing or empty, as a share not mounted"
+        self.show_error("Cannot open image", f"{ImageReadError(path, 'file not found')}; {fate}")
+        self._select_shown()
 
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
@@ -2117,9 +2185,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _still_reading(self) -> bool:
-        if self._read_worker is not None:
+        reading = self._read_worker is not None or self._reading is not None
+        if reading:
             self.statusBar().showMessage("Busy: an image is being opened", 4000)
-        return self._read_worker is not None
+        return reading
 
     def _busy(self, command: str) -> bool:
         """Say in the status bar why `command` cannot start now; return whether so.
@@ -2300,7 +2369,7 @@ class MainWindow(QMainWindow):
         self.controls.status.setText(
             f"{result.model_name}, sha256 {result.model_sha256[:12]}, on {result.device}; "
             f"{result.settings.describe()}, network in {result.precision}; "
-            f"t* = {result.t_start:.1f}"
+            f"t* = {result.t_start:.4g}"
             + (f"; uncertainty from {samples} samples" if samples else "")
         )
         self.controls.show_warning(result_warning(result))
@@ -3044,7 +3113,8 @@ def _view_name(image: XrayImage, index: int) -> str:
     For example ``"File window 2 LUNG (C 1200, W 800)"``, ``"File window 1 (C 2048,
     W 4096, SIGMOID)"`` where the function is not LINEAR (:func:`_function_named`), or
     ``"File VOI LUT 1 NORMAL (4096 entries, first 0, 16 bits)"``, numbered from 1 among
-    the windows or the VOI LUTs.
+    the windows or the VOI LUTs. A window's centre and width have the decimals of the
+    status bar's label (:func:`_window_decimals`).
     """
     view = file_views(image)[index]
     label = f" {view.explanation}" if view.explanation else ""
@@ -3055,8 +3125,10 @@ def _view_name(image: XrayImage, index: int) -> str:
             f"({len(view.table)} entries, first {view.first}, {view.bits} bits)"
         )
     function = _function_named(view, image)
+    decimals = _window_decimals(view, image)  # as the status bar's label (_view_label)
     return (
-        f"File window {index + 1}{label} (C {view.center:.5g}, W {view.width:.5g}"
+        f"File window {index + 1}{label} (C {view.center:.{decimals}f}, "
+        f"W {view.width:.{decimals}f}"
         f"{'' if function is None else f', {function}'})"
     )
 
@@ -3112,6 +3184,19 @@ def _same_file(image: XrayImage, path: str | Path) -> bool:
     if image.source_path is None:
         return False
     return resolved(Path(image.source_path)) == resolved(Path(path))
+
+
+def _folder_in_use(path: Path) -> bool:
+    """Whether the folder of `path` is there and lists anything (a file missing there is gone).
+
+    False where it is missing, empty (the mount point of a share not mounted) or cannot
+    be listed: that says nothing of the file.
+    """
+    try:
+        with os.scandir(path.parent) as entries:
+            return next(entries, None) is not None
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False
 
 
 def _file_stat(path: Path) -> tuple[int, int] | None:

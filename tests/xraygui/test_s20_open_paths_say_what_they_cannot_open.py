@@ -28,7 +28,13 @@ def test_open_recent_of_a_file_gone_leaves_the_job_running(
     worker = window.start_denoise()
     window._open_recent(str(gone.resolve()))
     assert asked == [] and window.worker is worker and not window._cancelling
-    assert dialogs == [("critical", "Cannot open image", f"{gone.resolve()}: file not found")]
+    assert dialogs == [
+        (
+            "critical",
+            "Cannot open image",
+            f"{gone.resolve()}: file not found; removed from Open Recent",  # its folder is used
+        )
+    ]
     assert str(gone.resolve()) not in window.recent_files()
     window.cancel()
     with qtbot.waitSignal(worker.finished, timeout=30000):
