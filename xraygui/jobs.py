@@ -82,12 +82,14 @@ BATCH_COLUMNS = (
     "source_sha256",
     "tile_sizes",
     "tile_overlap",
+    "warnings",
 )
 """The batch table's columns; later versions add columns at the end only. ``source_sha256``
 is that of the source's bytes as read and denoised (:attr:`XrayImage.source_sha256`);
 ``tile_sizes`` the sides of the tiles the network ran on, in order, space-separated (one
 unless memory ran out), and ``tile_overlap`` their overlap, as the report's CSV has them:
-the tile changes the result."""
+the tile changes the result. ``warnings`` is what the denoise warned of in the input
+(:attr:`DenoiseResult.warnings`: that it was lossy-compressed), ``"; "`` between two."""
 
 OUTPUT_SUFFIX = {**WRITTEN_AS, "npy": ".tif"}
 """Output format by source format, one that holds its values (:data:`core.io.WRITTEN_AS`,
@@ -564,6 +566,7 @@ def _batch_row(
             low_quanta_warning="" if result.low_quanta is None else result.low_quanta.describe(),
             tile_sizes=" ".join(map(str, result.tile_sizes)),
             tile_overlap=result.tile_overlap,
+            warnings="; ".join(result.warnings),
         )
     return row
 
@@ -659,9 +662,10 @@ def batch_job(
     str
         A one-line summary: files written and not, those skipped, the frames of
         multi-frame files left out, how many of them read low where few quanta were
-        detected (:attr:`DenoiseResult.low_quanta`), that the uncertainty samples asked
-        for were not drawn, and the table's path (or why the table could not be
-        written).
+        detected (:attr:`DenoiseResult.low_quanta`) and of how many the input was warned
+        of (:attr:`DenoiseResult.warnings`: lossy compression), that the uncertainty
+        samples asked for were not drawn, and the table's path (or why the table could
+        not be written).
 
     Raises
     ------
@@ -752,6 +756,9 @@ def batch_job(
     )
     low = sum(1 for row in rows if row.get("low_quanta_warning"))
     warned = f"; warning: {low} read low, few quanta detected (low_quanta_warning)" if low else ""
+    inputs = sum(1 for row in rows if row.get("warnings"))
+    if inputs:
+        warned += f"; warning: {inputs} with input warnings, such as lossy compression (warnings)"
     unsampled = "; no uncertainty samples drawn (a batch writes no maps)" if samples else ""
     return (
         f"Batch: {written} of {tried} file(s) written, {tried - written} not "

@@ -142,6 +142,7 @@ CSV_COLUMNS = (
     "tile_sizes",
     "tile_overlap",
     "metrics_problem",
+    "warnings",
 )
 """The CSV report's columns; later versions add columns at the end only."""
 
@@ -169,8 +170,10 @@ class ReportContent:
         The low-dose simulation, if the image was simulated (in words).
     denoising : dict or None
         Model name and hash, sampler, steps, seed, strength, device, precision, t*,
-        seconds, and ``low_quanta``: the warning that much of the anatomy detected
-        few quanta, so that its denoised values read low (None where it did not).
+        seconds, ``low_quanta``: the warning that much of the anatomy detected
+        few quanta, so that its denoised values read low (None where it did not), and
+        ``warnings``: what the denoise warned of in its input, without the file's name
+        (that it was lossy-compressed; :attr:`DenoiseResult.warnings`).
     noise : dict
         Pixel units: ``"before"`` the input's estimated noise std, ``"after"`` the
         pixel-scale noise left in the result (the white-noise estimate run on it, not
@@ -451,6 +454,7 @@ class ReportContent:
             "share_below_2_quanta_min": low_quanta.get("share_below_2_quanta_min"),
             "low_quanta_checked": d.get("low_quanta_checked"),
             "share_clipped": low_quanta.get("share_clipped"),
+            "warnings": "; ".join(d.get("warnings") or ()) or None,
             "software": software(),
             "created": self.created,
             "disclaimer": DISCLAIMER,
@@ -1022,6 +1026,8 @@ def _paint_report(page: _PageLayout, content: ReportContent) -> None:
         )
         if content.uncertainty is not None:
             line(_uncertainty_text(content.uncertainty))
+        for warning in d.get("warnings") or ():
+            line(f"Warning: {warning}.", bold=True, color="#a01010")
         if d.get("low_quanta"):
             line(f"Warning: {d['low_quanta']['warning']}.", bold=True, color="#a01010")
         elif d.get("low_quanta_checked") is False:

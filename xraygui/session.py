@@ -102,14 +102,18 @@ def result_warning(result: DenoiseResult) -> str:
     Returns
     -------
     str
-        ``"Warning: "`` and its :attr:`~DenoiseResult.low_quanta` warning; where the
-        quanta could not be read (:attr:`~DenoiseResult.quanta_checked`), that the
-        few-quanta check was not made, in the report's words; else ``""``.
+        A line ``"Warning: "`` and the warning for each of its
+        :attr:`~DenoiseResult.warnings` (a lossy-compressed input's), then one of its
+        :attr:`~DenoiseResult.low_quanta` warning; or, where the quanta could not be
+        read (:attr:`~DenoiseResult.quanta_checked`), that the few-quanta check was not
+        made, in the report's words; ``""`` for none of these.
     """
-    warning = result.low_quanta
-    if warning is not None:
-        return f"Warning: {warning.describe()}."
-    return "" if result.quanta_checked else f"Few-quanta check: {QUANTA_NOT_CHECKED}."
+    lines = [f"Warning: {warning}." for warning in result.warnings]
+    if result.low_quanta is not None:
+        lines.append(f"Warning: {result.low_quanta.describe()}.")
+    elif not result.quanta_checked:
+        lines.append(f"Few-quanta check: {QUANTA_NOT_CHECKED}.")
+    return "\n".join(lines)
 
 
 def self_reference(reference: XrayImage, image: XrayImage) -> str | None:

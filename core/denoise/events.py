@@ -175,6 +175,11 @@ class DenoiseResult:
     low_quanta : LowQuantaWarning or None
         That much of the anatomy detected so few quanta that its denoised values read
         low (:func:`core.denoise.low_quanta.low_quanta_warning`); None otherwise.
+    warnings : tuple of str
+        What the denoise warned of in its input (:class:`~core.errors.XrayWarning`),
+        each one line without the file's name that the warning issued begins with:
+        that the input was lossy-compressed, so that its noise estimate may read low
+        and denoising do little (:func:`core.noise.lossy.lossy_warning`).
     """
 
     image: XrayImage
@@ -192,6 +197,7 @@ class DenoiseResult:
     tile_overlap: int
     uncertainty: np.ndarray | None = None
     low_quanta: LowQuantaWarning | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def quanta_checked(self) -> bool:
@@ -255,8 +261,9 @@ class DenoiseResult:
             ``tile_sizes`` (a list, of one size unless memory ran out),
             ``tile_overlap``, ``t_start``, ``noise_std_model``, ``seconds``,
             ``description`` (one line),
-            ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None) and
-            ``low_quanta_checked`` (:attr:`quanta_checked`).
+            ``low_quanta`` (:meth:`LowQuantaWarning.to_dict`, or None),
+            ``low_quanta_checked`` (:attr:`quanta_checked`) and ``warnings`` (a list of
+            :attr:`warnings`).
         """
         settings = self.settings
         return {
@@ -278,6 +285,7 @@ class DenoiseResult:
             "description": self.description(),
             "low_quanta": None if self.low_quanta is None else self.low_quanta.to_dict(),
             "low_quanta_checked": self.quanta_checked,
+            "warnings": list(self.warnings),
         }
 
 

@@ -13,7 +13,8 @@ images too), rounded to the values the input's format stores where the input hol
 only such values (any image read from a file): the result is then the image written,
 and the pixel-scale noise left in it (a white-noise estimate, not its error) is
 measured on it, as is the share of its anatomy that detected so few quanta that it reads
-low (:mod:`core.denoise.low_quanta`).
+low (:mod:`core.denoise.low_quanta`). What the noise estimate warns of (a lossy-compressed
+input) is warned of, and kept in the result too (:attr:`DenoiseResult.warnings`).
 
 :func:`denoise_steps` is a generator a GUI worker subscribes to: it yields after every
 network call, so a consumer cancels by no longer iterating (closing the generator), and
@@ -68,9 +69,10 @@ from core.diffusion.sampler import (
     reverse_diffusion,
     seeded_generator,
 )
+from core.errors import collecting_warnings, issue_warning
 from core.image import XrayImage
 from core.io.dtypes import on_stored_grid, written_pixels
-from core.noise import estimate_noise_sigma
+from core.noise import NoiseEstimate, estimate_noise_sigma
 
 ETA = {"ddim": 0.0, "ddpm": 1.0}
 """Generalised-DDIM ``eta`` of each sampler ([2]_, eq. 12)."""
@@ -310,6 +312,22 @@ def _uncertainty_seeds(seed: int, n: int) -> list[int]:
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
 
 
+def _estimated_noise(image: XrayImage) -> tuple[NoiseEstimate, tuple[str, ...]]:
+    """Estimate the image's noise (:func:`estimate_image_noise`); return it and its warnings.
+
+    Its warnings (a lossy-compressed input's) are issued as ever, and returned too for
+    the result (:attr:`DenoiseResult.warnings`) without the file's name they begin with
+    (``"PATH: what was done"``): the result is shown and reported beside its image, and
+    a report without identifiers names no file.
+    """
+    with collecting_warnings() as notes:
+        noise = estimate_image_noise(image)
+    for note in notes:
+        issue_warning(note)
+    named = "" if image.source_path is None else f"{image.source_path}: "
+    return noise, tuple(note.removeprefix(named) for note in notes)
+
+
 def _denoise(
     image: XrayImage,
     model: DiffusionModel,
@@ -319,7 +337,7 @@ def _denoise(
 ) -> Iterator[DenoiseEvent]:
     started = time.perf_counter()
     model = _to_device(model, device)
-    noise = estimate_image_noise(image)
+    noise, warnings = _estimated_noise(image)
     domain = ModelDomain.from_image(image, noise)
     settings.check_strength(domain.noise_std, model.schedule.sigma_max)
     # The result of an image as read is the image written, so that its pixel-scale noise
@@ -405,6 +423,7 @@ def _denoise(
         tile_overlap=tiled.overlap,
         uncertainty=uncertainty,
         low_quanta=low_quanta,
+        warnings=warnings,
     )
 
 
@@ -454,6 +473,13 @@ def denoise_steps(
     XrayError
         If even the smallest tile does not fit in memory, or the network's output holds
         NaN or infinity (:func:`~core.diffusion.sampler.check_network_output`).
+
+    Warns
+    -----
+    XrayWarning
+        That the input was lossy-compressed, so that its noise estimate may read low
+        (:func:`~core.denoise.domain.estimate_image_noise`); the result's
+        :attr:`~DenoiseResult.warnings` keep it.
 
     Notes
     -----

@@ -40,7 +40,7 @@ from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window
 from core.io.codestream import check_codestream, j2k_is_lossy, jpeg_lossy_method
 from core.io.color import luma, warn_converted
 from core.io.functional_groups import flatten_functional_groups
-from core.io.guards import check_dimensions, check_frame, fit_bits_stored
+from core.io.guards import check_dimensions, check_frame, fit_bits_stored, warn_float32_error
 from core.io.jpeg2000 import decode_jpeg2000
 from core.io.jpeg_decode import register_plugin
 from core.io.lut import Lut, read_lut
@@ -327,7 +327,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
                 MODALITY_LUT_INPUT_BITS: bits_stored,
             }
         pixels = mapping.to_pixels(stored)
-        _warn_float32_error(path, mapping, stored, pixels, padding)
+        warn_float32_error(path, mapping, stored, pixels, None if padding is None else padding.mask)
     elif photometric == PALETTE and stored.ndim == 2:
         rgb = apply_color_lut(stored, ds)
         pixels = luma(rgb)
@@ -964,41 +964,6 @@ def _modality_mapping(path: Path, ds: Dataset, bits_stored: int, signed: bool) -
         signed=signed,
         slope=1.0 if slope is None else slope,
         intercept=0.0 if intercept is None else intercept,
-    )
-
-
-def _warn_float32_error(
-    path: Path,
-    mapping: StoredMapping,
-    stored: np.ndarray,
-    pixels: np.ndarray,
-    padding: Padding | None,
-) -> None:
-    """Warn, once a read, where the float32 pixels cannot hold the stored values apart.
-
-    That is where they lie over a quarter of a stored step from the exact values
-    (:meth:`core.image.StoredMapping.float32_error`, padding left out): 32-bit values
-    beyond 2**24, or a small RescaleSlope under a large RescaleIntercept. The warning
-    names the largest error in stored steps and the largest change of a stored value
-    that writing the unchanged pixels back gives (each rounded to the nearest stored
-    value).
-    """
-    found = mapping.float32_error(stored, pixels, exclude=None if padding is None else padding.mask)
-    if found is None:
-        return
-    error, changed = found
-    written = (
-        f"writing them back unchanged changes stored values by up to {changed} "
-        f"step{'s' if changed != 1 else ''}"
-        if changed
-        else "writing them back unchanged still gives every stored value"
-    )
-    sign = "-" if mapping.intercept < 0 else "+"
-    warn_converted(
-        path,
-        f"32-bit floats hold these pixel values (stored x {mapping.slope:g} {sign} "
-        f"{abs(mapping.intercept):g}) only to within {error:.2g} stored "
-        f"step{'' if f'{error:.2g}' == '1' else 's'}: {written}",
     )
 
 

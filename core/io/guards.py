@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import FrameRangeError, ImageReadError
+from core.image import StoredMapping
 from core.io.color import warn_converted
 
 MAX_SIDE = 65535
@@ -141,6 +142,55 @@ def _holds(bits: int, signed: bool, low: int, high: int) -> bool:
     if signed:
         return -(2 ** (bits - 1)) <= low and high < 2 ** (bits - 1)
     return 0 <= low and high < 2**bits
+
+
+def warn_float32_error(
+    path: Path,
+    mapping: StoredMapping,
+    stored: np.ndarray,
+    pixels: np.ndarray,
+    exclude: np.ndarray | None = None,
+) -> None:
+    """Warn, once a read, where the float32 pixels cannot hold the stored values apart.
+
+    That is where they lie over a quarter of a stored step from the exact values
+    (:meth:`core.image.StoredMapping.float32_error`, `exclude` left out): 32-bit values
+    beyond 2**24, or a small RescaleSlope under a large RescaleIntercept. The warning
+    names the largest error in stored steps and the largest change of a stored value
+    that writing the unchanged pixels back gives (each rounded to the nearest stored
+    value).
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the warning.
+    mapping : StoredMapping
+        The image's mapping from stored values to pixels.
+    stored : ndarray
+        The stored values, as read.
+    pixels : ndarray of float32
+        ``mapping.to_pixels(stored)``, of the same shape.
+    exclude : ndarray of bool, optional
+        Pixels left out (padding, written back as read).
+    """
+    found = mapping.float32_error(stored, pixels, exclude=exclude)
+    if found is None:
+        return
+    error, changed = found
+    written = (
+        f"writing them back unchanged changes stored values by up to {changed} "
+        f"step{'s' if changed != 1 else ''}"
+        if changed
+        else "writing them back unchanged still gives every stored value"
+    )
+    sign = "-" if mapping.intercept < 0 else "+"
+    within = f"{error:.2g}" if error < 10 else f"{error:.0f}"  # 128, not 1.3e+02
+    warn_converted(
+        path,
+        f"32-bit floats hold these pixel values (stored x {mapping.slope:g} {sign} "
+        f"{abs(mapping.intercept):g}) only to within {within} stored "
+        f"step{'' if within == '1' else 's'}: {written}",
+    )
 
 
 def check_finite(path: Path, pixels: np.ndarray) -> None:

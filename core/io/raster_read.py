@@ -17,10 +17,7 @@ from core.errors import ImageReadError
 from core.image import StoredMapping, XrayImage
 from core.io.color import luma, warn_converted
 from core.io.dtypes import mapping_for_dtype
-from core.io.guards import check_dimensions, check_finite, check_frame
-
-FLOAT32_EXACT = 2**24
-"""float32 holds every integer of magnitude up to this exactly (2**24), and not all above."""
+from core.io.guards import check_dimensions, check_finite, check_frame, warn_float32_error
 
 _PNG_GRAY_MODES = {"L": 8, "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 16}
 
@@ -505,23 +502,18 @@ def _image(
     """Assemble the XrayImage of raster values, with an automatic window.
 
     The pixels are float32. Values outside its range are refused; integers beyond
-    2**24, which it cannot all hold exactly, and 64-bit floats it does not hold exactly
-    are rounded with a warning.
+    2**24 that it does not hold apart (:func:`core.io.guards.warn_float32_error`, as a
+    DICOM's: a write of the pixels read changes them) and 64-bit floats it does not hold
+    exactly are rounded with a warning.
     """
     values = np.asarray(values)
     if values.dtype.kind == "f" and values.dtype.itemsize > 4:
         finite = values[np.isfinite(values)]
         if finite.size and np.abs(finite).max() > np.finfo(np.float32).max:
             raise ImageReadError(path, "values exceed the range of 32-bit floats (3.4e38)")
-    if values.dtype.kind in "iu" and values.dtype.itemsize >= 4 and values.size:
-        largest = int(max(abs(int(values.min())), abs(int(values.max()))))
-        if largest > FLOAT32_EXACT:
-            warn_converted(
-                path,
-                f"integer values up to {largest} rounded to 32-bit floats, which hold "
-                f"integers exactly only up to {FLOAT32_EXACT}",
-            )
     pixels = values.astype(np.float32)
+    if values.dtype.kind in "iu":  # stored values, slope 1: 32-bit ones may not fit
+        warn_float32_error(path, mapping, values, pixels)
     if values.dtype.kind == "f" and values.dtype.itemsize > 4:
         changed = int(np.count_nonzero((pixels != values) & np.isfinite(values)))
         if changed:

@@ -56,7 +56,7 @@ def test_a_batch_records_its_sources_and_draws_no_uncertainty_sample(
     with (target / "batch_metrics.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert list(rows[0]) == list(BATCH_COLUMNS)
-    assert BATCH_COLUMNS[-3:] == ("source_sha256", "tile_sizes", "tile_overlap")
+    assert BATCH_COLUMNS[-4:-1] == ("source_sha256", "tile_sizes", "tile_overlap")
     # The tile changes the result: recorded as the report's CSV records it.
     assert [(row["tile_sizes"], row["tile_overlap"]) for row in rows] == [("512", "64")] * 2
     assert [row["source_sha256"] for row in rows] == [
