@@ -246,7 +246,7 @@ class DenoiseResult:
         return (
             f"{warning}{DENOISED_BY}{self.model_name}, {weights}: "
             f"{self.settings.describe()}, {self.precision}; noise estimated from the image: "
-            f"{self.noise_before.summary()}, t* {self.t_start:.1f}; "
+            f"{self.noise_before.summary()}, t* {self.t_start:.4g}; "
             f"{self.describe_tiles()}{after}"
         )
 
