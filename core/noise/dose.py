@@ -1040,6 +1040,30 @@ def _too_small_to_measure(nlf: NoiseLevelFunction) -> str | None:
     )
 
 
+def monochrome2_twin(image: XrayImage, values: ValueRange) -> XrayImage:
+    """Return a MONOCHROME1 image's MONOCHROME2 twin: its values mirrored within their range.
+
+    Its quanta are measured, and judged, on the twin
+    (:meth:`LowDoseSettings.measured_from`,
+    :func:`core.noise.electronic.electronic_noise_problem`): the noise-level function
+    bins intensities from the low end up, and read the other way it measured
+    MONOCHROME1 phantoms 6 % low.
+
+    Parameters
+    ----------
+    image : XrayImage
+        A MONOCHROME1 image.
+    values : ValueRange
+        Its range of values (:func:`core.noise.value_range.value_range`).
+
+    Returns
+    -------
+    XrayImage
+        ``values.low + values.high - pixels``, MONOCHROME2.
+    """
+    return image.with_pixels(values.low + values.high - image.pixels, photometric="MONOCHROME2")
+
+
 @dataclass(frozen=True)
 class LowDoseSettings:
     """Everything that defines a low-dose simulation of an image, for reproducibility.
@@ -1193,11 +1217,12 @@ class LowDoseSettings:
         if image.photometric == "MONOCHROME1":  # measured as its twin; `noise` is not used
             if values is None:
                 values = value_range(image)
-            twin = image.with_pixels(
-                values.low + values.high - image.pixels, photometric="MONOCHROME2"
-            )
             return cls.measured_from(
-                twin, dose, electronic_noise=electronic_noise, seed=seed, values=values
+                monochrome2_twin(image, values),
+                dose,
+                electronic_noise=electronic_noise,
+                seed=seed,
+                values=values,
             )
         own = noise if noise is not None else NoiseEstimate.of_image(image)
         nlf = own.nlf

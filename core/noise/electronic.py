@@ -21,11 +21,11 @@ import math
 import numpy as np
 
 from core.image import XrayImage
-from core.noise.dose import LowDoseSettings, quantum_noise_levels
+from core.noise.dose import LowDoseSettings, monochrome2_twin, quantum_noise_levels
 from core.noise.estimate import NoiseLevelFunction
 from core.noise.image_noise import NoiseEstimate
 from core.noise.logdetector import MAD_VARIANCE, electronic_noise_profile, fit_log_detector
-from core.noise.value_range import ValueRange
+from core.noise.value_range import ValueRange, value_range
 
 __all__ = ["ELECTRONIC_SENSITIVITY", "electronic_noise_problem"]
 
@@ -68,7 +68,9 @@ def electronic_noise_problem(
         Its measured settings (:meth:`core.noise.LowDoseSettings.measured_from`);
         entered ones (``measured`` False) are not judged.
     noise : NoiseEstimate, optional
-        The image's noise estimate if already made; made here otherwise.
+        The image's noise estimate if already made; made here otherwise. Not used for
+        a MONOCHROME1 image, judged on its MONOCHROME2 twin as its quanta were measured
+        (:func:`core.noise.dose.monochrome2_twin`).
     values : ValueRange, optional
         The image's range of values (:func:`core.noise.value_range.value_range`) if
         already found; found here otherwise (a pass over the image).
@@ -83,6 +85,9 @@ def electronic_noise_problem(
     """
     if not settings.measured:
         return None
+    if image.photometric == "MONOCHROME1":  # judged as measured: on its twin, with its noise
+        values = value_range(image) if values is None else values
+        return electronic_noise_problem(monochrome2_twin(image, values), settings, values=values)
     own = noise if noise is not None else NoiseEstimate.of_image(image)
     try:
         nlf = quantum_noise_levels(image, own.nlf)
