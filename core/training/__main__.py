@@ -446,8 +446,8 @@ def run(args: argparse.Namespace) -> int:
     error: ...`` (``python -m core.training: error: ...`` when run so), as the other
     subcommands give; so is a second run of a model that a process trains now. A
     resumed run's checkpoint is checked, and refusals that need the images read (none
-    readable, none large enough for a patch, a resumed run's images changed: exit 3)
-    are made, later, as log lines, once the log and the lock file are written. The
+    readable or none large enough for a patch: exit 2; a resumed run's images changed:
+    exit 3) are made, later, as log lines, once the log and the lock file are written. The
     console and the log are UTF-8 whatever the locale (the wizard reads them so).
 
     Returns
