@@ -55,7 +55,8 @@ def test_a_dose_simulated_as_floats_is_on_its_integer_inputs_scale(tmp_path, cap
     source = tmp_path / "u16.npy"
     np.save(source, TWELVE.astype(np.uint16))
     low = tmp_path / "low.npy"
-    assert main(["simulate", str(source), "--dose", "0.5", "--output", str(low)]) == 0
+    given = ["--dose", "0.5", "--photons", "20000", "--output", str(low)]  # 96 px: too small
+    assert main(["simulate", str(source), *given]) == 0
     assert np.load(low).dtype == np.float32
     capsys.readouterr()
     assert main(["metrics", str(source), str(low)]) == 0

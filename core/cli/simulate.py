@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_frame
@@ -28,9 +31,9 @@ from core.noise import (
     describe_simulation,
     simulate_low_dose_image,
 )
-from core.noise.dose import NoiseFreeInputError, dose_operation
+from core.noise.dose import NoiseFreeInputError, dose_operation, monochrome2_twin
 from core.noise.electronic import electronic_noise_problem
-from core.noise.noise_free import noise_free_problem
+from core.noise.noise_free import noise_free_problem, noise_share
 from core.noise.value_range import ValueRange, pixels_at_ends, value_range
 
 #: File extensions of each format, for checking that OUT matches INPUT.
@@ -41,6 +44,28 @@ EXTENSIONS = {
     "jpeg": {".png"},  # lossless: the simulated noise is not compressed away
     "npy": {".npy"},
 }
+
+MIN_PIXELS_TO_TELL = 192 * 192
+"""Fewest pixels (not padding) whose noise tells a noise-free image from a noisy one where
+the quanta cannot be measured; a smaller image is refused without ``--photons``.
+
+On a small image the noise estimate takes texture for noise. Measured on 12-bit phantoms
+(:func:`~core.noise.noise_free.noise_share` against the default 50,000 quanta; 40 seeds
+at 176 to 256 px, 16 at 128 px, 4 at 64 px): noise-free ones held 0.0054-0.013 of that
+variance at 192 px and 0.0026-0.0066 at 256 px, but up to 0.064 at 176 px, 0.30 at
+128 px and 9.6 at 64 px, as much as noisy ones (0.40-47 at 128 px and 100,000 quanta,
+0.50-72 at 64 px)."""
+
+UNMEASURED_NOISE_FREE_SHARE = 0.05
+"""Share of the variance of the default quanta under which an image whose quanta cannot be
+measured is refused as noise-free.
+
+Measured as for :data:`MIN_PIXELS_TO_TELL` from 192 to 512 px: noise-free phantoms 0.013
+or less (12 and 16 bits, MONOCHROME2 and 1; at 8 bits their rounding, 0.4-0.6 of it, is
+refused by the measurement itself), noisy ones 0.27 or more at 100,000 quanta and 0.15 or
+more at 200,000, so that only an image of about 20 times the default quanta or more, whose
+noise is near a 12-bit image's rounding, is taken for noise-free (the share of
+:data:`core.noise.noise_free.NOISE_FREE_SHARE`, 0.25, took most of those at 200,000)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +87,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         help="detected quanta per pixel at full dose without attenuation (default: measured "
         "from INPUT's own noise with the span of attenuation; where it cannot be, "
-        f"{defaults.photons_per_pixel:g})",
+        f"{defaults.photons_per_pixel:g}, unless INPUT looks noise-free or is under "
+        "192 x 192 pixels: then refused)",
     )
     parser.add_argument(
         "--electronic-noise",
@@ -108,6 +134,47 @@ def _warn(args: argparse.Namespace, warned: list[str], text: str) -> None:
     warned.append(text)
 
 
+def _unmeasured_refusal(
+    image: XrayImage,
+    default: LowDoseSettings,
+    noise: NoiseEstimate | None,
+    values: ValueRange,
+) -> str | None:
+    """Say why an image whose quanta cannot be measured must not be thinned at the default.
+
+    Thinning a noise-free image adds too little noise (:mod:`core.noise.noise_free`), and
+    where the measurement is refused for another reason than rounding (its noise
+    correlated, say: a small phantom's texture reads so) the image may still be one.
+    `image` is the one measured (a MONOCHROME1 image's twin), `noise` its noise estimate
+    (None where it could not be made) and `values` the range of values.
+
+    Returns
+    -------
+    str or None
+        Why not (too small to tell, :data:`MIN_PIXELS_TO_TELL`, or holding under
+        :data:`UNMEASURED_NOISE_FREE_SHARE` of the default quanta's variance); None where
+        it may be thinned at the default quanta, or its noise cannot be estimated at all.
+    """
+    padding = image.padding_mask
+    pixels = image.pixels.size - (0 if padding is None else int(np.count_nonzero(padding)))
+    if pixels < MIN_PIXELS_TO_TELL:
+        rows, cols = image.pixels.shape
+        kept = "" if padding is None else f", {pixels:,} of them not padding"
+        side = math.isqrt(MIN_PIXELS_TO_TELL)
+        return (
+            f"at {rows} x {cols} pixels{kept} it is too small to tell whether it has noise of "
+            f"its own (under {side} x {side}, a noise-free image's texture reads as noise)"
+        )
+    share = None if noise is None else noise_share(image, default, noise=noise, values=values)
+    if share is None or share >= UNMEASURED_NOISE_FREE_SHARE:
+        return None
+    return (
+        f"its noise is {100 * share:.2g} % of the variance "
+        f"{default.photons_per_pixel:,.0f} quanta per pixel would give: it looks noise-free "
+        "(or was taken at 20 times those quanta or more)"
+    )
+
+
 def _settings(
     args: argparse.Namespace, image: XrayImage, values: ValueRange, warned: list[str]
 ) -> LowDoseSettings:
@@ -145,11 +212,14 @@ def _settings(
     default = LowDoseSettings(
         dose=args.dose, electronic_noise=args.electronic_noise, seed=args.seed
     )  # bad settings first
+    # A MONOCHROME1 image is measured, and judged, as its twin (measured_from): its noise is
+    # estimated once, here.
+    measured = monochrome2_twin(image, values) if image.photometric == "MONOCHROME1" else image
+    noise = None
     try:
-        # A MONOCHROME1 image is measured as its twin, whose noise measured_from estimates.
-        noise = None if image.photometric == "MONOCHROME1" else NoiseEstimate.of_image(image)
+        noise = NoiseEstimate.of_image(measured)
         settings = LowDoseSettings.measured_from(
-            image,
+            measured,
             args.dose,
             electronic_noise=args.electronic_noise,
             seed=args.seed,
@@ -162,6 +232,13 @@ def _settings(
             "--photons N0 --noise-free-input"
         ) from error
     except ValueError as error:
+        refused = _unmeasured_refusal(measured, default, noise, values)
+        if refused is not None:
+            raise ValueError(
+                f"{args.input}: its quanta cannot be measured from its noise ({error}), and "
+                f"{refused}; give the quanta of the full dose it stands for: --photons N0, "
+                "with --noise-free-input if it has no noise of its own"
+            ) from error
         _warn(
             args,
             warned,
@@ -169,7 +246,7 @@ def _settings(
             f"{default.photons_per_pixel:g} per pixel (give them with --photons)",
         )
         return default
-    depends = electronic_noise_problem(image, settings, noise=noise, values=values)
+    depends = electronic_noise_problem(measured, settings, noise=noise, values=values)
     if depends is not None:
         _warn(args, warned, f"{depends}, with --electronic-noise")
     return settings

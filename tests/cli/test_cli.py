@@ -83,7 +83,8 @@ def test_info_describes_an_image_whose_noise_cannot_be_measured(ct, tmp_path, ca
 def test_simulate_dicom_gives_a_derived_dicom(ct, tmp_path, capsys):
     out = tmp_path / "low.dcm"
     before = ct.read_bytes()
-    assert main(["simulate", str(ct), "--dose", "0.25", "--seed", "1", "--output", str(out)]) == 0
+    given = ["--dose", "0.25", "--photons", "20000", "--seed", "1", "--output", str(out)]
+    assert main(["simulate", str(ct), *given]) == 0
     assert ct.read_bytes() == before
     derived = pydicom.dcmread(out)
     source = pydicom.dcmread(ct)
@@ -116,9 +117,15 @@ def test_simulate_measures_the_quanta_from_the_images_noise(tmp_path, capsys):
     assert not (tmp_path / "c.dcm").exists()
 
 
-def test_simulate_assumes_the_default_quanta_where_they_cannot_be_measured(png16, tmp_path, capsys):
-    # Gaussian noise of one level: no log detector, so the documented default is used.
-    assert main(["simulate", str(png16), "--dose", "0.5", "--output", str(tmp_path / "a.png")]) == 0
+def test_simulate_assumes_the_default_quanta_where_they_cannot_be_measured(tmp_path, capsys):
+    # Gaussian noise of one level: no log detector, so the documented default is used (on an
+    # image large enough to tell that it has noise of its own: png16's 96 x 128 is refused).
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:192, 0:256]
+    values = 20000 + 15000 * np.sin(xx / 15) * np.cos(yy / 11) + rng.normal(0, 300, xx.shape)
+    film = tmp_path / "film.png"
+    Image.fromarray(values.astype(np.uint16)).save(film)
+    assert main(["simulate", str(film), "--dose", "0.5", "--output", str(tmp_path / "a.png")]) == 0
     captured = capsys.readouterr()
     assert "film.png: warning: cannot measure the quanta from its noise" in captured.err
     assert "(50000 quanta/pixel at full dose" in captured.out
@@ -129,7 +136,8 @@ def test_simulate_is_reproducible_by_seed(png16, tmp_path):
     for out, seed in zip(outputs, (7, 7, 8), strict=True):
         assert (
             main(
-                ["simulate", str(png16), "--dose", "0.1", "--seed", str(seed), "--output", str(out)]
+                ["simulate", str(png16), "--dose", "0.1", "--photons", "20000"]
+                + ["--seed", str(seed), "--output", str(out)]
             )
             == 0
         )
@@ -185,7 +193,8 @@ def test_simulate_never_overwrites_the_input(png16, capsys):
 
 def test_metrics_json_has_the_documented_keys(png16, tmp_path, capsys):
     low = tmp_path / "low.png"
-    assert main(["simulate", str(png16), "--dose", "0.3", "--output", str(low)]) == 0
+    given = ["--dose", "0.3", "--photons", "20000", "--output", str(low)]
+    assert main(["simulate", str(png16), *given]) == 0
     capsys.readouterr()
     assert main(["metrics", str(png16), str(low), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -344,7 +353,8 @@ def _padded_phantom(path, size, **attributes):
 def test_metrics_leave_the_references_padding_out(tmp_path, capsys):
     reference, low = tmp_path / "reference.dcm", tmp_path / "low.dcm"
     stored = _padded_phantom(reference, 128)
-    assert main(["simulate", str(reference), "--dose", "0.2", "--output", str(low)]) == 0
+    given = ["--dose", "0.2", "--photons", "20000", "--output", str(low)]
+    assert main(["simulate", str(reference), *given]) == 0
     capsys.readouterr()
     assert main(["metrics", str(reference), str(low), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

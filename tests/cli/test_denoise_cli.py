@@ -148,7 +148,8 @@ def test_denoising_a_simulated_image_keeps_the_simulation_in_its_history(
     ct, tmp_path, model_file, capsys
 ):
     low = tmp_path / "low.dcm"
-    assert main(["simulate", str(ct), "--dose", "0.25", "--seed", "1", "--output", str(low)]) == 0
+    given = ["--dose", "0.25", "--photons", "20000", "--seed", "1", "--output", str(low)]
+    assert main(["simulate", str(ct), *given]) == 0
     simulated = pydicom.dcmread(low).DerivationDescription
     assert _denoise([low], tmp_path / "out", model_file, "--views", "1") == 0
     history = pydicom.dcmread(tmp_path / "out" / "low.dcm").DerivationDescription
