@@ -927,6 +927,35 @@ def without_padding(
     return pixels[box], (kept if kept.any() else None)
 
 
+BLANK_REASON = "every pixel has one value (a blank frame)"
+"""Why a blank frame is not trained on, as training logs it and the wizard lists it."""
+
+
+def is_blank(pixels: np.ndarray, padding: np.ndarray | None = None) -> bool:
+    """Say whether an image has one value throughout: a blank frame, which training leaves out.
+
+    A blank frame (a dark field, a flat white image) teaches no anatomy and scores nothing
+    in validation. Padding is not counted as a value. Training tests its normalised pixels
+    and the wizard the decoded ones: normalisation (:func:`normalise`) maps values by one
+    increasing line, clipped only beyond the percentiles, so both give one answer (but for
+    values closer than float32 tells apart).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        The image.
+    padding : ndarray of bool or None
+        True where a pixel is padding.
+
+    Returns
+    -------
+    bool
+        True if its pixels that are not padding are all one value (and there are some).
+    """
+    values = pixels if padding is None else pixels[~padding]
+    return bool(values.size) and bool(values.min() == values.max())
+
+
 SOURCE_TEXTS = {
     "attribution": ("ATTRIBUTION.md", "ATTRIBUTION.txt", "ATTRIBUTION"),
     "license": (

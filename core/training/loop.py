@@ -50,12 +50,14 @@ from core.training.checkpoint import (
 )
 from core.training.config import TimeBudget, TrainConfig
 from core.training.data import (
+    BLANK_REASON,
     ImageRecord,
     TrainingImage,
     assign_patients,
     describe_images,
     describe_source,
     find_images,
+    is_blank,
     load_images,
     patient_tables,
 )
@@ -432,11 +434,8 @@ def _without_constant(images: list[TrainingImage]) -> tuple[list[TrainingImage],
     """
     kept = []
     for image in images:
-        values = image.pixels if image.padding is None else image.pixels[~image.padding]
-        if values.size and values.min() == values.max():
-            log.warning(
-                "skipping image %s: every pixel has one value (a blank frame)", image.record.name
-            )
+        if is_blank(image.pixels, image.padding):
+            log.warning("skipping image %s: %s", image.record.name, BLANK_REASON)
         else:
             kept.append(image)
     return kept, len(images) - len(kept)

@@ -81,7 +81,9 @@ def _finished_run(tmp_path, model_path):
 
 
 @pytest.mark.slow
-def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, tiny_model_path):
+def test_wizard_trains_cancels_resumes_and_saves(
+    window, qtbot, folder, runs, tiny_model_path, monkeypatch
+):
     wizard = _open(window, qtbot)
     report = _scan(wizard, folder, qtbot)
     assert report.n_usable == 6 and dict(report.formats) == {"PNG": 4, "DICOM": 2}
@@ -113,6 +115,7 @@ def test_wizard_trains_cancels_resumes_and_saves(window, qtbot, folder, runs, ti
     run_page = wizard.run_page
     spec = run_page.process.spec
     qtbot.waitUntil(spec.config.checkpoint_path.is_file, timeout=30_000)
+    monkeypatch.setattr(run_page, "_confirm_stop_now", lambda lost, kept: True)  # "Stop now"
     with qtbot.waitSignal(run_page.stateChanged, timeout=10_000) as blocker:
         run_page.cancel_button.click()
     assert blocker.args == ["cancelled"]

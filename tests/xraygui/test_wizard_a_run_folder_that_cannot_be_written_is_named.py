@@ -72,6 +72,8 @@ def test_a_run_locked_by_a_live_holder_is_still_trained_elsewhere(page, new_run_
         assert is_locked(spec.output)
         page.start(spec)
         assert not page.process.is_running()
-        assert page.status.text() == f"Not started: {spec.folder.name} is being trained elsewhere."
+        assert page.status.text() == (
+            f"Not started: {spec.folder.name} is being trained elsewhere: following it."
+        )
     finally:
         held.unlock()

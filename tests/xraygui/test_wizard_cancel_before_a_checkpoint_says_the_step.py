@@ -5,6 +5,7 @@ import json
 import sys
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from xraygui.wizard import process as process_module
 from xraygui.wizard.run_page import RunPage
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_the_cancelled_status_names_the_step_and_the_checkpoint_not_written(
-    qtbot, monkeypatch, new_run_spec
+    qtbot, monkeypatch, new_run_spec, answer_next_box
 ):
     spec = new_run_spec(steps=400, checkpoint_every=20)
 
@@ -28,6 +29,7 @@ def test_the_cancelled_status_names_the_step_and_the_checkpoint_not_written(
     qtbot.addWidget(page)
     page.start(spec)
     qtbot.waitUntil(lambda: bool(page.losses), timeout=20_000)
+    answer_next_box(QMessageBox.StandardButton.Yes)  # "Stop now": its 20 steps are lost
     page.cancel_button.click()
     qtbot.waitUntil(lambda: page.process.state == "cancelled", timeout=20_000)
     text = page.status.text()

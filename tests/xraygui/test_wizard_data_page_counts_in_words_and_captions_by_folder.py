@@ -53,9 +53,9 @@ def test_counts_of_one_are_singular(qtbot, tmp_path):
         _png(tmp_path / f"pat{i}" / "img0.png", i)
     text = _scanned(qtbot, tmp_path).summary.text()
     assert "<b>2 usable images</b> from 2 files" in text
-    assert "training 1 image of 1 patient/study, validation 1 image of 1 (whole" in text
+    assert "training 1 image of 1 patient/study, validation 1 image of 1 patient/study (" in text
     one = tmp_path / "one"
     _png(one / "img0.png", 0)
     text = _scanned(qtbot, one).summary.text()
     assert "<b>1 usable image</b> from 1 file " in text
-    assert "training 1 image of 1 patient/study, validation 0 images of 0 (whole" in text
+    assert "validation 0 images of 0 patients/studies (whole" in text

@@ -71,8 +71,8 @@ def test_a_run_page_says_when_its_run_is_trained_elsewhere(qtbot, commands, new_
     page = RunPage()
     qtbot.addWidget(page)
     page.start(spec)
-    assert page.status.text() == "Not started: run is being trained elsewhere."
-    assert not page.process.is_running() and not page.timer.isActive()
+    assert page.status.text() == "Not started: run is being trained elsewhere: following it."
+    assert not page.process.is_running() and page.followed == spec
     _stop(qtbot, other, "cancel")
 
 

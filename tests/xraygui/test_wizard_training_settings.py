@@ -45,7 +45,7 @@ def test_no_usable_image_keeps_next_on_the_training_page(wizard):
     page.binning.setValue(1)
     assert page.isComplete()
     assert page.selection.text() == (
-        "4 usable images for 16 px patches: 3 for training, 1 held out (1 patients)."
+        "4 usable images for 16 px patches: 3 for training, 1 held out (1 patient/study)."
     )
     page.patch.setValue(512)
     page.binning.setValue(4)

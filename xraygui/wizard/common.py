@@ -2,11 +2,76 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget, QWizardPage
 
+from core.training.data import NO_TERMS
 from xraygui.compact import VerticalScroll
+
+TERMS_FILES = "LICENSE (or LICENSE.txt) and ATTRIBUTION.md"
+"""The files to add to a data folder for the model card to say the data's terms."""
+QUOTED = 80
+"""The most characters of a licence's or attribution's first line quoted."""
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """Count things in words: ``"1 image"``, ``"2 images"``, ``"2 patients/studies"``.
+
+    Parameters
+    ----------
+    number : int
+        How many.
+    singular : str
+        The thing's name, for one.
+    plural : str, optional
+        Its name for any other number; `singular` with an ``s`` if not given.
+
+    Returns
+    -------
+    str
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def terms_sentence(terms: dict, *, recorded: bool) -> str:
+    """Say (rich text) which licence and attribution the model card records, or that none.
+
+    Parameters
+    ----------
+    terms : dict
+        The card's ``data`` fields (:func:`core.training.data.describe_source`): its
+        ``license``, ``attribution``, ``sources`` or ``no_terms``.
+    recorded : bool
+        Whether the card is written (the Result page) or will be (the Data page).
+
+    Returns
+    -------
+    str
+    """
+    card = "The model card records" if recorded else "The model card will record"
+    said = [
+        f"{label} \u201c{html.escape(_first_line(terms[key]))}\u201d"
+        for key, label in (("license", "licence"), ("attribution", "attribution"))
+        if terms.get(key)
+    ]
+    sources = terms.get("sources") or {}
+    if sources:
+        said.append(f"the texts of {counted(len(sources), 'folder')} under it")
+    if not said:
+        return (
+            f"<b>No licence or attribution file found:</b> {NO_TERMS}. Add {TERMS_FILES} "
+            "to the data folder" + (" and train again." if recorded else ".")
+        )
+    return f"{card} the data's " + "; ".join(said) + "."
+
+
+def _first_line(text: str) -> str:
+    """Return the first non-empty line of `text`, cut to :data:`QUOTED` characters."""
+    line = next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+    return line if len(line) <= QUOTED else line[: QUOTED - 1] + "\u2026"
 
 
 def grey_pixmap(grey: np.ndarray) -> QPixmap:

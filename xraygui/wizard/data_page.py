@@ -34,7 +34,7 @@ from core.io.safe_text import text_safe
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
-from xraygui.wizard.common import grey_pixmap, scrolling_body
+from xraygui.wizard.common import counted, grey_pixmap, scrolling_body, terms_sentence
 from xraygui.wizard.runs import RunSpec, UnreadableRun
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
@@ -48,6 +48,10 @@ UNREADABLE_SHOWN = 3
 """Run folders that cannot be read named on the page; the others are counted (all in its
 tooltip)."""
 NO_IMAGES = "No images found in this folder (DICOM, PNG, TIFF or JPEG, searched recursively)."
+BLANK_FOLDER = (
+    "every image read has one value throughout (a blank frame), and training leaves blank "
+    "frames out: there is nothing to train on. See the unusable files below."
+)
 CAPTION_WIDTH = THUMBNAIL * 3 // 2
 """Widest a thumbnail's caption runs, in pixels, before its middle is elided."""
 
@@ -89,25 +93,6 @@ def _unreadable_label(unreadable: list[UnreadableRun]) -> QLabel:
     label.setWordWrap(True)
     label.setToolTip("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
     return label
-
-
-def _counted(number: int, singular: str, plural: str | None = None) -> str:
-    """Count things in words: ``"1 image"``, ``"2 images"``, ``"2 patients/studies"``.
-
-    Parameters
-    ----------
-    number : int
-        How many.
-    singular : str
-        The thing's name, for one.
-    plural : str, optional
-        Its name for any other number; `singular` with an ``s`` if not given.
-
-    Returns
-    -------
-    str
-    """
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _run_named(spec: RunSpec) -> str:
@@ -395,6 +380,7 @@ class DataPage(QWizardPage):
         self.summary.setText(
             (self._nothing_read(report) or self._counts(report))
             + (f"<br><b>{TABLES_IGNORED}</b>" if ignored else "")
+            + f"<br>{terms_sentence(report.terms, recorded=False)}"
             + "".join(f"<br><b>Note:</b> {html.escape(note)}" for note in report.split_notes)
         )
         self.thumbnails.clear()
@@ -419,8 +405,8 @@ class DataPage(QWizardPage):
 
         binned = f", binned {report.binning} x {report.binning}" if report.binning > 1 else ""
         return (
-            f"<b>{_counted(report.n_usable, 'usable image')}</b> from "
-            f"{_counted(report.n_usable_files, 'file')} "
+            f"<b>{counted(report.n_usable, 'usable image')}</b> from "
+            f"{counted(report.n_usable_files, 'file')} "
             f"(every frame of a multi-frame file is an image; {report.patch_size} px training "
             f"patches{binned}), {len(report.unusable)} unusable.<br>"
             f"Formats: {counts(report.formats)}<br>"
@@ -430,9 +416,11 @@ class DataPage(QWizardPage):
 
     @staticmethod
     def _nothing_read(report: ScanReport) -> str:
-        """Say why no image could be read (none found, or none readable); "" if one was."""
-        if report.readable:
+        """Say why no image can be trained on (none found, readable or not blank); "" if one can."""
+        if report.readable and not report.all_blank:
             return ""
+        if report.readable:
+            return f"<b>No usable image:</b> {BLANK_FOLDER}"
         if report.n_image_files == 0:
             return f"<b>{NO_IMAGES}</b>"
         files = "image file" if report.n_image_files == 1 else f"{report.n_image_files} image files"
@@ -449,9 +437,10 @@ class DataPage(QWizardPage):
                 "choose a smaller patch size (or binning) on the Training page."
             )
         line = (
-            f"Split {report.split_kind}: training {_counted(report.train_images, 'image')} of "
-            f"{_counted(report.train_patients, 'patient/study', 'patients/studies')}, "
-            f"validation {_counted(report.val_images, 'image')} of {report.val_patients} "
+            f"Split {report.split_kind}: training {counted(report.train_images, 'image')} of "
+            f"{counted(report.train_patients, 'patient/study', 'patients/studies')}, "
+            f"validation {counted(report.val_images, 'image')} of "
+            f"{counted(report.val_patients, 'patient/study', 'patients/studies')} "
             "(whole patients held out)."
         )
         if report.val_images == 0 and report.selection is not None:
@@ -463,9 +452,9 @@ class DataPage(QWizardPage):
         return line
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
-        """Complete once a scan read at least one image.
+        """Complete once a scan read at least one image that is not blank.
 
         The Training page blocks a patch size that no image holds, so images too small
         for the default patch can still be trained on with a smaller one.
         """
-        return self.report is not None and bool(self.report.readable)
+        return self.report is not None and bool(self.report.readable) and not self.report.all_blank

@@ -36,8 +36,9 @@ HONEST_NOTE = (
     "here do not change what it is trained on. They set a second validation. During "
     "training, a centred crop of each held-out image is simulated at the lowest, the "
     "middle (geometric mean) and the highest dose, as in this preview (quantum thinning "
-    "of the quanta measured from each held-out image's own noise where its noise allows, "
-    "else {quanta} per unattenuated pixel, plus this electronic "
+    "of the full-dose quanta given above, or, where none is given, of those measured from "
+    "each held-out image's own noise where its noise allows, else {quanta} per unattenuated "
+    "pixel; plus this electronic "
     "noise), and denoised as the app denoises (blind noise estimate, variance "
     "stabilisation, reverse diffusion from the estimated level, 1 view). Its PSNR and SSIM "
     "against the full-dose crop are shown on the Run and Result pages beside those of the "
@@ -46,6 +47,17 @@ HONEST_NOTE = (
     "noisy one."
 )
 """What the dose settings do; ``{quanta}`` takes the default quanta, written in the locale."""
+
+
+MEASURED = "measured"
+"""What the quanta field shows where none is given: each image's are measured."""
+QUANTA_TIP = (
+    "Detected quanta per unattenuated pixel at full dose, as your detector gives them "
+    "(from its calibration). Left at 'measured', they are measured from each held-out "
+    "image's noise where it allows; give them where they cannot be measured."
+)
+MAX_QUANTA = 1e9
+"""The most full-dose quanta the field takes."""
 
 
 NOT_VALIDATED = (
@@ -103,6 +115,11 @@ class NoisePage(QWizardPage):
         self.dose_low = self._spin(1.0, 100.0, 10.0, 1.0, suffix=" %")
         self.dose_high = self._spin(1.0, 100.0, 50.0, 5.0, suffix=" %")
         self.electronic = self._spin(0.0, 100.0, DEFAULT_ELECTRONIC_NOISE, 0.5)
+        self.quanta = self._spin(0.0, MAX_QUANTA, 0.0, 1000.0)
+        self.quanta.setDecimals(0)
+        self.quanta.setSpecialValueText(MEASURED)  # at 0: none given
+        self.quanta.setToolTip(QUANTA_TIP)
+        self.quanta.setAccessibleName("Full-dose quanta per unattenuated pixel")
         self.clean = QLabel()
         self.simulated = QLabel()
         self.note = QLabel(HONEST_NOTE.format(quanta=self._whole(DEFAULT_PHOTONS_PER_PIXEL)))
@@ -111,6 +128,7 @@ class NoisePage(QWizardPage):
         form.addRow("Lowest dose (of the full dose):", self.dose_low)
         form.addRow("Highest dose:", self.dose_high)
         form.addRow("Electronic noise (quanta):", self.electronic)
+        form.addRow("Full-dose quanta per unattenuated pixel:", self.quanta)
         pictures = QHBoxLayout()
         pictures.addWidget(self.clean)
         pictures.addWidget(self.simulated)
@@ -152,6 +170,16 @@ class NoisePage(QWizardPage):
         a, b = (float(f"{field.typed_value() / 100.0:.6g}") for field in fields)
         return (min(a, b), max(a, b))
 
+    def val_photons(self) -> float | None:
+        """Return the full-dose quanta given for the validation at doses; None: measured."""
+        quanta = self.quanta.typed_value()
+        return None if quanta == 0 else quanta
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        """Complete unless the quanta given leave the lowest dose under 1 quantum a pixel."""
+        quanta = self.val_photons()
+        return quanta is None or quanta * self.dose_range()[0] >= 1
+
     def set_image(self, path: Path | None) -> None:
         """Preview on this image (the first usable one of the scan)."""
         self.image_path = path
@@ -165,18 +193,22 @@ class NoisePage(QWizardPage):
         self.held_out.setVisible(patients == 0)
 
     def _full_dose(self) -> tuple[LowDoseSettings, str | None]:
-        """Return the preview image's quanta, measured from its noise once per electronic noise.
+        """Return the preview image's quanta: given, or measured once per electronic noise.
 
         Returns
         -------
         settings : LowDoseSettings
-            At dose 1: :meth:`LowDoseSettings.measured_or_default`, as the validation
-            chooses them.
+            At dose 1: the quanta given (:meth:`val_photons`), else
+            :meth:`LowDoseSettings.measured_or_default`, as the validation chooses them.
         why_not_measured : str or None
+            None where they were given or measured.
         """
         if self._image is None:
             self._image = read_image(self.image_path, digest=False)
         electronic = self.electronic.value()
+        given = self.val_photons()
+        if given is not None:
+            return LowDoseSettings(1.0, given, electronic_noise=electronic), None
         if electronic not in self._measured:
             self._measured[electronic] = LowDoseSettings.measured_or_default(
                 self._image, 1.0, electronic_noise=electronic
@@ -191,6 +223,7 @@ class NoisePage(QWizardPage):
         """Simulate the lowest dose on the preview patch; name the validation's doses."""
         doses = ", ".join(f"{dose_percent(d, exact=False)} %" for d in self.validation_doses())
         self.doses.setText(f"Validation doses (blind denoise): {doses}")
+        self.completeChanged.emit()  # the quanta given may be too few for the lowest dose
         if self.image_path is None:
             self.caption.setText("No image to preview.")
             return
@@ -204,13 +237,16 @@ class NoisePage(QWizardPage):
             return
         self.clean.setPixmap(grey_pixmap(clean))
         self.simulated.setPixmap(grey_pixmap(low))
-        quanta = (
-            f"quanta measured from its noise: {self._whole(full.photons_per_pixel)} per "
-            "unattenuated pixel"
-            if why_not is None
-            else f"its quanta cannot be measured ({why_not}), so "
-            f"{self._whole(full.photons_per_pixel)} per unattenuated pixel are taken"
-        )
+        taken = self._whole(full.photons_per_pixel)
+        if self.val_photons() is not None:
+            quanta = f"full-dose quanta given: {taken} per unattenuated pixel"
+        elif why_not is None:
+            quanta = f"quanta measured from its noise: {taken} per unattenuated pixel"
+        else:
+            quanta = (
+                f"its quanta cannot be measured ({why_not}), so {taken} per unattenuated "
+                "pixel are taken: give your detector's full-dose quanta above"
+            )
         percent = dose_percent(dose, exact=False)
         self.caption.setText(
             f"{self.image_path.name}: full dose (left) and simulated at {percent} % dose "

@@ -64,6 +64,7 @@ def training_command(spec: RunSpec, *, resume: bool) -> tuple[str, list[str]]:
         "--checkpoint-every", str(spec.checkpoint_every),
         "--val-doses", ",".join(f"{dose:g}" for dose in spec.val_doses),
         "--val-electronic-noise", f"{spec.electronic_noise:g}",
+        "--val-photons", "measured" if spec.val_photons is None else f"{spec.val_photons:.12g}",
         "--no-progress",
     ]  # fmt: skip
     if spec.threads is not None:

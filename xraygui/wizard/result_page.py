@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,7 +27,7 @@ from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
 from xraygui.exact_spinbox import whole_number_text
-from xraygui.wizard.common import scrolling_body
+from xraygui.wizard.common import scrolling_body, terms_sentence
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import (
     RUN_FILE,
@@ -394,6 +394,19 @@ def _refuse_existing(target: Path) -> None:
             )
 
 
+def card_terms(spec: RunSpec) -> dict[str, Any] | None:
+    """Return the run's model card's ``data`` fields (its licence and attribution among them).
+
+    None where the card cannot be read (saving it says why).
+    """
+    try:
+        card = json.loads(card_path(spec.output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    data = card.get("data") if isinstance(card, dict) else None
+    return data if isinstance(data, dict) else None
+
+
 class ResultPage(QWizardPage):
     """Compare and save.
 
@@ -435,6 +448,9 @@ class ResultPage(QWizardPage):
         self.delete_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.terms = QLabel()  # the licence and attribution the card records, or none
+        self.terms.setWordWrap(True)
+        self.terms.setTextFormat(Qt.TextFormat.RichText)
         name_label = QLabel("Name:")
         name_label.setBuddy(self.name)  # names the field for a screen reader
         self.name.setAccessibleName("Model name")
@@ -450,15 +466,25 @@ class ResultPage(QWizardPage):
         layout.addStretch(1)  # below the tables, each as tall as its rows
         layout.addLayout(row)
         layout.addWidget(self.message)
+        layout.addWidget(self.terms)
         layout.addWidget(self.delete_button)
 
     def show_run(self, spec: RunSpec) -> None:
-        """Fill the table from a finished run's metrics."""
+        """Fill the table from a finished run's metrics.
+
+        The run shown already and saved here is left as it is shown (Back, then Next): its
+        name, what its save said, and Delete stay, so that it is not offered for saving
+        again under a new name as if it had not been.
+        """
+        if spec == self.spec and spec == self.saved_run:
+            return
         self.spec = spec
         self.delete_button.hide()
         self.save_button.setEnabled(True)
         self.dose_table.hide()
         self.name.setText(default_model_name(spec, self.model_dir))
+        terms = card_terms(spec)
+        self.terms.setText("" if terms is None else terms_sentence(terms, recorded=True))
         start, new = validations(spec)
         comparable = same_ssim(start, new)
         rows = (new or start or {"scores": []})["scores"]

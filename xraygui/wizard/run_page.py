@@ -1,4 +1,4 @@
-"""Page 4: the training process, its live loss and validation curves, ETA, Pause/Resume/Cancel."""
+"""Page 4: the training process, its live loss and validation curves, ETA, Pause/Resume/Stop now."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -59,6 +60,14 @@ CANNOT_RESUME_NEWER = (
     "Cannot resume: the run's checkpoint was made by a newer xray-denoise: update to open it."
 )
 """The status of a run whose checkpoint a later version wrote: nothing else is offered."""
+STOP_NOW = "Stop now"
+STOP_NOW_TIP = (
+    "Kill the training process at once, without saving: the steps since its last "
+    "checkpoint are lost (a resume goes on from that checkpoint). Pause saves a checkpoint "
+    "and the model first, losing nothing."
+)
+FEW_STEPS = 10
+"""The most steps Stop now loses without asking first."""
 
 
 def format_eta(seconds: float | None) -> str:
@@ -159,7 +168,7 @@ class RunPage(QWizardPage):
         self.setTitle("Run")
         self.setSubTitle(
             "Training runs in its own process. Pause saves a checkpoint and the model; "
-            "Cancel stops at once, keeping only the last periodic checkpoint, if any."
+            f"{STOP_NOW} stops at once, keeping only the last periodic checkpoint, if any."
         )
         self.process = TrainingProcess(self)
         self.process.stateChanged.connect(self._state)
@@ -217,10 +226,11 @@ class RunPage(QWizardPage):
         self.eta = QLabel(format_eta(None))
         self.pause_button = QPushButton("Pause")
         self.resume_button = QPushButton("Resume")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(STOP_NOW)
+        self.cancel_button.setToolTip(STOP_NOW_TIP)
         self.pause_button.clicked.connect(self.pause)
         self.resume_button.clicked.connect(self.resume)
-        self.cancel_button.clicked.connect(self.process.cancel)
+        self.cancel_button.clicked.connect(self.stop_now)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
@@ -246,7 +256,8 @@ class RunPage(QWizardPage):
     def start(self, spec: RunSpec, *, resume: bool = False) -> None:
         """Start (or resume) ``spec`` and follow its metrics from the beginning.
 
-        A run that another window or app trains now is not started, nor one whose folder
+        A run that another window or app trains now is not started but followed
+        (:meth:`follow`), to be this page's once that stops; nor is one whose folder
         cannot be written, nor a resume of a checkpoint that cannot be read (Start afresh
         is offered; not for one a later version wrote, whose run is left as it is); the
         page says so. The checkpoint is read afresh
@@ -270,10 +281,15 @@ class RunPage(QWizardPage):
             self.status.setText(f"Not started: {error}")
             return
         if not started:
-            self.status.setText(f"Not started: {spec.folder.name} is being trained elsewhere.")
+            # Followed, so that it is this page's again (to resume or use) once that stops.
             self.note(
                 f"{spec.folder} is being trained by another window or app, or by a training "
-                "process whose app has closed; it can be resumed here once that stops."
+                "process whose app has closed: following it here; once it stops, it can be "
+                "resumed here."
+            )
+            self.follow(spec)
+            self.status.setText(
+                f"Not started: {spec.folder.name} is being trained elsewhere: following it."
             )
             return
         self.timer.start()
@@ -363,6 +379,40 @@ class RunPage(QWizardPage):
         if self.process.pausing:
             self._buttons(self.process.state)
             self.status.setText(f"pausing{self._step()}: saving a checkpoint and the model")
+
+    def stop_now(self) -> None:
+        """Kill the run at once, once asked where more than :data:`FEW_STEPS` steps are lost.
+
+        The steps lost are those logged since its checkpoint (read afresh), or since its
+        start where it has none yet.
+        """
+        spec = self.process.spec
+        if spec is None or not self.process.is_running():
+            return
+        step = self.losses[-1][0] if self.losses else 0
+        found = find_checkpoint(spec).step
+        kept = 0 if found is None else found[0]
+        lost = step - kept
+        if lost > FEW_STEPS and not self._confirm_stop_now(lost, kept):
+            return
+        self.process.cancel()
+
+    def _confirm_stop_now(self, lost: int, kept: int) -> bool:
+        """Ask before the steps since the checkpoint are thrown away; True to stop now."""
+        since = f"its checkpoint at step {kept}" if kept else "it began (it has no checkpoint)"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            STOP_NOW,
+            f"Stopping now loses the {lost} steps trained since {since}. Pause keeps them: "
+            "it saves a checkpoint and the model first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(STOP_NOW)
+        box.button(QMessageBox.StandardButton.No).setText("Keep training")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def poll(self) -> None:
         """Read new metrics records and update the curves and ETA."""

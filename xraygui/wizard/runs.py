@@ -105,6 +105,10 @@ class RunSpec:
         (:attr:`val_doses`); training noise is Gaussian whatever they are.
     electronic_noise : float
         Electronic noise chosen on the Noise page, in quanta, for that validation.
+    val_photons : float or None
+        Detected quanta per unattenuated pixel at full dose for the validation at doses
+        (``--val-photons``); None: measured from each held-out image's noise (a run.json
+        written before this setting has none).
     log_every, val_every, checkpoint_every : int
         Steps between loss records, validations and checkpoints.
     threads : int or None
@@ -126,6 +130,7 @@ class RunSpec:
     architecture: str = "standard"
     dose_range: tuple[float, float] = (0.1, 0.5)
     electronic_noise: float = 0.0
+    val_photons: float | None = None
     log_every: int = 10
     val_every: int = 200
     checkpoint_every: int = 200

@@ -25,10 +25,13 @@ from core.io import read_image
 from core.io.sniff import detect_format
 from core.training.config import TrainConfig
 from core.training.data import (
+    BLANK_REASON,
     ImageRecord,
     PixelIdentity,
     assign_patients,
+    describe_source,
     frame_records,
+    is_blank,
     join_copies,
     patient_tables,
     pixel_identity,
@@ -62,6 +65,9 @@ class ScannedImage:
     identity : PixelIdentity
         Its decoded pixels' identity, by which copies of one image are one patient's
         (:func:`core.training.data.join_copies`), as training joins them.
+    blank : bool
+        Whether it has one value throughout (:func:`core.training.data.is_blank`): a
+        blank frame, which training leaves out.
     """
 
     record: ImageRecord
@@ -70,6 +76,7 @@ class ScannedImage:
     modality: str
     body_part: str
     identity: PixelIdentity
+    blank: bool = False
 
 
 @dataclass
@@ -77,8 +84,9 @@ class ScanReport:
     """What a folder holds for training.
 
     Every count is of images, each frame of a multi-frame file an image, as training
-    counts them; "usable" means what training uses (:func:`select_images`): readable
-    and large enough for a patch of :attr:`patch_size` once binned :attr:`binning`.
+    counts them; "usable" means what training uses (:func:`select_images`): readable,
+    not blank (:func:`core.training.data.is_blank`) and large enough for a patch of
+    :attr:`patch_size` once binned :attr:`binning`.
 
     Parameters
     ----------
@@ -109,13 +117,17 @@ class ScanReport:
     sizes : list of (int, int)
         Rows and columns of each usable image.
     unusable : list of (Path, str)
-        Files that cannot be read, then images too small for a patch, and why.
+        Files that cannot be read, then blank images, then images too small for a patch,
+        and why.
     train_images, val_images, train_patients, val_patients : int
         The split training will use (whole patients or studies held out).
     split_kind : str
         How images were grouped into patients.
     joined_by_pixels : list of Path
         The files whose copies of one image joined their patients, as training joins them.
+    terms : dict
+        The licence and attribution texts the model card will record
+        (:func:`core.training.data.describe_source`, as training looks them up).
     """
 
     folder: Path
@@ -140,11 +152,17 @@ class ScanReport:
     train_patients: int = 0
     val_patients: int = 0
     split_kind: str = "by file"
+    terms: dict = field(default_factory=dict)
 
     @property
     def n_usable(self) -> int:
         """Number of images training will use (each frame of a multi-frame file one)."""
         return len(self.sizes)
+
+    @property
+    def all_blank(self) -> bool:
+        """Whether every readable image is blank (training would have nothing; False if none)."""
+        return bool(self.readable) and all(image.blank for image in self.readable)
 
     @property
     def n_usable_files(self) -> int:
@@ -174,14 +192,19 @@ class ScanReport:
         """
         self.patch_size, self.binning = patch_size, binning
         rule = replace(SelectionRule.of(DEFAULTS), patch_size=patch_size, binning=binning)
-        selection = select_images([(im.record, im.shape) for im in self.readable], rule)
+        shown = [image for image in self.readable if not image.blank]  # as training drops them
+        selection = select_images([(im.record, im.shape) for im in shown], rule)
         self.selection = selection
         usable = self._usable()
         self.formats = Counter(image.format for image in usable)
         self.modalities = Counter(image.modality for image in usable)
         self.body_parts = Counter(image.body_part for image in usable)
         self.sizes = [image.shape for image in usable]
-        self.unusable = self.unreadable + selection.skipped()
+        blank = [
+            (r.path, BLANK_REASON if r.n_frames == 1 else f"{r.frame_label}: {BLANK_REASON}")
+            for r in (image.record for image in self.readable if image.blank)
+        ]
+        self.unusable = self.unreadable + blank + selection.skipped()
         train, val = selection.train, selection.val
         self.train_images, self.val_images = len(train), len(val)
         self.train_patients = len({r.patient_id for r in train})
@@ -261,6 +284,7 @@ def scan_folder(
             [(image.record, image.identity) for image in report.readable]
         )
     report.split_notes += notes
+    report.terms = describe_source(folder)
     report.readable = [
         replace(image, record=record) for image, record in zip(report.readable, joined, strict=True)
     ]
@@ -274,7 +298,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     try:
         image = read_image(path, digest=False)  # as training reads it: no hashing
         kind = detect_format(path).upper()
-        shape = _cropped_shape(image)
+        shape, blank = _cropped_shape(image)
         identity = pixel_identity(image.pixels)
     except (XrayError, OSError, ValueError) as error:
         report.unreadable.append((path, _reason(error, path)))
@@ -288,19 +312,24 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
         if frame.frame > 0:
             try:
                 frame_image = read_image(path, frame=frame.frame, digest=False)
-                shape = _cropped_shape(frame_image)
+                shape, blank = _cropped_shape(frame_image)
                 identity = pixel_identity(frame_image.pixels)
             except (XrayError, OSError, ValueError) as error:
                 reason = _reason(error, path)
                 report.unreadable.append((path, f"{frame.frame_label}: {reason}"))
                 continue
-        report.readable.append(ScannedImage(frame, shape, kind, modality, body_part, identity))
+        scanned = ScannedImage(frame, shape, kind, modality, body_part, identity, blank)
+        report.readable.append(scanned)
 
 
-def _cropped_shape(image: XrayImage) -> tuple[int, int]:
-    """Rows and columns of an image once its padding is cropped, as training crops it."""
-    rows, cols = without_padding(image.pixels, image.padding_mask)[0].shape[:2]
-    return rows, cols
+def _cropped_shape(image: XrayImage) -> tuple[tuple[int, int], bool]:
+    """Return an image's rows and columns once its padding is cropped, and whether it is blank.
+
+    As training crops and judges it (:func:`core.training.data.is_blank`).
+    """
+    pixels, padding = without_padding(image.pixels, image.padding_mask)
+    rows, cols = pixels.shape[:2]
+    return (rows, cols), is_blank(pixels, padding)
 
 
 _CAUSE = re.compile(r"\s*\(\w*(?:Error|Exception|Warning)\w*:.*\)$")

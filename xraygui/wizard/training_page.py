@@ -19,7 +19,7 @@ from core.device import DEVICE_CHOICES, free_memory_bytes, select_device
 from core.diffusion.unet import UNetConfig
 from core.training.config import FINE_TUNE_LR_FRACTION, TrainConfig
 from xraygui.exact_spinbox import LocaleSpinBox
-from xraygui.wizard.common import scrolling_body
+from xraygui.wizard.common import counted, scrolling_body
 from xraygui.wizard.scan import ScanReport
 
 GIB = 1024**3
@@ -211,9 +211,10 @@ class TrainingPage(QWizardPage):
                 )
             else:
                 self.selection.setText(
-                    f"{report.n_usable} usable images for {report.patch_size} px patches"
-                    f"{binned}: {report.train_images} for training, {report.val_images} held "
-                    f"out ({report.val_patients} patients)."
+                    f"{counted(report.n_usable, 'usable image')} for {report.patch_size} px "
+                    f"patches{binned}: {report.train_images} for training, "
+                    f"{report.val_images} held out "
+                    f"({counted(report.val_patients, 'patient/study', 'patients/studies')})."
                 )
         self.completeChanged.emit()
 

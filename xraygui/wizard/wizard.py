@@ -176,6 +176,7 @@ class TrainWizard(QWizard):
             architecture=page.architecture.currentText(),
             dose_range=self.noise_page.dose_range(),
             electronic_noise=self.noise_page.electronic.typed_value(),
+            val_photons=self.noise_page.val_photons(),
             threads=max(1, usable_cores() - 1),
             ignore_patient_table=self.data_page.ignores_tables(),
             **self.cadence,
