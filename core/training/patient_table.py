@@ -389,16 +389,21 @@ def warn_of_images_without_patient(
         for path, patient in patients.items()
         if patient.startswith("file:") and path not in skipped
     ]
-    if alone:
-        log.warning(
-            "%d image files have no patient (no %s, no DICOM PatientID), such as %s: each file "
-            "is taken as its own patient; validation is optimistic if a patient has several "
-            "images; add a %s with patient_id and image_id",
-            len(alone),
-            PATIENT_TABLE,
-            alone[0].relative_to(folder).as_posix(),
-            PATIENT_TABLE,
-        )
+    if not alone:
+        return
+    many = len(alone) > 1
+    log.warning(
+        "%d image %s no patient (no %s, no DICOM PatientID), %s%s: %s taken as its own "
+        "patient; validation is optimistic if a patient has several images; add a %s with "
+        "patient_id and image_id",
+        len(alone),
+        "files have" if many else "file has",
+        PATIENT_TABLE,
+        "such as " if many else "",
+        alone[0].relative_to(folder).as_posix(),
+        "each file is" if many else "it is",
+        PATIENT_TABLE,
+    )
 
 
 def _without_placeholders(dicom: Mapping[Path, Sequence[str]]) -> dict[Path, Sequence[str]]:

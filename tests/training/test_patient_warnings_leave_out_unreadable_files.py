@@ -46,6 +46,6 @@ def test_an_unreadable_dicom_is_not_counted_among_the_images_without_patient(tmp
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="core.training.patient_table"):
         assign_patients(tmp_path, find_images(tmp_path))
-    assert "1 image files have no patient (no data.csv, no DICOM PatientID), such as x.png" in (
+    assert "1 image file has no patient (no data.csv, no DICOM PatientID), x.png: it is" in (
         caplog.text
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -22,20 +22,30 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
-from core.errors import error_line
+from core.errors import error_line, os_error_line
 from core.io.paths import resolved
 from core.io.safe_text import text_safe
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
 from xraygui.wizard.common import counted, grey_pixmap, scrolling_body, terms_sentence
-from xraygui.wizard.runs import RunSpec, UnreadableRun
+from xraygui.wizard.lock import is_locked
+from xraygui.wizard.result_page import run_folder_contents
+from xraygui.wizard.runs import (
+    RunProgress,
+    RunSpec,
+    UnreadableRun,
+    delete_run_folder,
+    read_run,
+)
 from xraygui.wizard.scan import DEFAULTS, THUMBNAIL, ScanReport, scan_folder
 from xraygui.worker import GeneratorWorker
 
@@ -54,6 +64,9 @@ BLANK_FOLDER = (
 )
 CAPTION_WIDTH = THUMBNAIL * 3 // 2
 """Widest a thumbnail's caption runs, in pixels, before its middle is elided."""
+STATE_SHOWN = {"cancelled": "stopped", "running": "interrupted (its app closed)"}
+"""How a run's state in ``run.json`` reads in its line, where not as stored."""
+MB = 1e6
 
 
 LONGEST_UNBROKEN = 40
@@ -100,6 +113,74 @@ def _run_named(spec: RunSpec) -> str:
     return f"{text_safe(spec.folder.name)} (data {text_safe(str(spec.data))})"
 
 
+def _run_line(spec: RunSpec, progress: RunProgress | None) -> str:
+    """Say a run's folder (its date and time), data folder, state and step, in one line.
+
+    The step is its checkpoint's, which a resume starts from: of all its steps, or with
+    the minutes spent of its time budget.
+    """
+    if progress is None:
+        return _run_named(spec)
+    state = STATE_SHOWN.get(progress.state, progress.state)
+    if progress.checkpoint is None:
+        return f"{_run_named(spec)}: {state}"
+    step, seconds = progress.checkpoint
+    if spec.minutes is None:  # all its steps
+        return f"{_run_named(spec)}: {state}, step {step} of {spec.steps}"
+    return f"{_run_named(spec)}: {state}, step {step}, {seconds / 60:.1f} of {spec.minutes:g} min"
+
+
+def _holds(spec: RunSpec) -> bool:
+    """Whether the run's folder still holds the run: its ``run.json`` reads as ``spec``."""
+    try:
+        return read_run(spec.folder)[0] == spec
+    except (OSError, ValueError):
+        return False
+
+
+class RunRow(QWidget):
+    """One run offered on the Data page: its line and its buttons.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+    text : str
+        Its line (:func:`_run_line`).
+    buttons : list of (str, callable)
+        Each button's caption and what it does, given the row.
+    """
+
+    def __init__(
+        self, spec: RunSpec, text: str, buttons: list[tuple[str, Callable[[RunRow], None]]]
+    ) -> None:
+        super().__init__()
+        self.spec = spec
+        self.label = QLabel(breakable(text))
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # names, not markup
+        self.label.setWordWrap(True)
+        self.label.setToolTip(text_safe(str(spec.folder)))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        for caption, act in buttons:
+            button = QPushButton(caption)
+            button.clicked.connect(self._pressed(act))
+            row.addWidget(button)
+            self.buttons[caption] = button
+
+    def _pressed(self, act: Callable[[RunRow], None]) -> Callable[[], None]:
+        """Return a button's slot: ``act`` on this row (a slot of no arguments: Qt passes none)."""
+        return lambda: act(self)
+
+    def say(self, text: str, *, done: bool = False) -> None:
+        """Show ``text`` in place of the run's line; ``done``: the run is gone, its buttons too."""
+        self.label.setText(breakable(text))
+        for button in self.buttons.values():
+            button.setVisible(not done)
+
+
 class DataPage(QWizardPage):
     """Choose the training folder and show the scan; offer the runs left from before.
 
@@ -112,11 +193,19 @@ class DataPage(QWizardPage):
         followed, or stopped through their stop file.
     unsaved : list of RunSpec
         Finished runs whose model was neither saved nor discarded.
+
+        Each unsaved and unfinished run is offered on a line of its own (a
+        :class:`RunRow`: its folder, named by its date and time, its data folder, state
+        and step), under the folder chooser, those of the chosen folder first; an
+        unfinished one can be discarded there, once asked.
     unreadable : list of UnreadableRun
         Run folders whose ``run.json`` cannot be read (one a later version wrote): the
         first :data:`UNREADABLE_SHOWN` are named, with the reason and their checkpoint,
         under the folder chooser, the others counted; all are in the tooltip
         (:attr:`unreadable_label`).
+    progress : mapping of Path to RunProgress, optional
+        Each run's state and checkpoint step, by run folder, for its line
+        (:meth:`xraygui.wizard.runs.RunsFound.progress`); a run not in it is named only.
 
     Signals
     -------
@@ -142,8 +231,16 @@ class DataPage(QWizardPage):
         elsewhere: list[RunSpec] | None = None,
         unsaved: list[RunSpec] | None = None,
         unreadable: list[UnreadableRun] | None = None,
+        progress: Mapping[Path, RunProgress] | None = None,
     ) -> None:
         super().__init__()
+
+        def opened(row: RunRow) -> None:
+            self.resultRequested.emit(row.spec)
+
+        def resumed(row: RunRow) -> None:
+            self.resumeRequested.emit(row.spec)
+
         self.setTitle("Data")
         self.setSubTitle("Pick a folder of radiographs (PNG, TIFF, JPEG, DICOM; subfolders too).")
         self.report: ScanReport | None = None
@@ -189,20 +286,36 @@ class DataPage(QWizardPage):
                 f"{_run_named(spec)}.",
                 [("Follow", lambda: self.followRequested.emit(spec)), ("Stop", self._stop)],
             )
-        if self._unsaved:
-            spec = self._unsaved[0]
-            self.result_label = self._offer(
-                layout,
-                f"A finished run's model has not been saved: {_run_named(spec)}.",
-                [("Open result", lambda: self.resultRequested.emit(spec))],
-            )
-        if unfinished:
-            self.resume_label = self._offer(
-                layout,
-                f"An unfinished run can be resumed: {_run_named(unfinished[0])}.",
-                [("Resume it", lambda: self.resumeRequested.emit(self._unfinished[0]))],
-            )
         layout.addLayout(row)
+        # Under the folder chooser, the chosen folder's runs first (:meth:`_arrange`).
+        progress = progress or {}
+        self.result_heading = QLabel()
+        self.result_rows = [
+            RunRow(spec, _run_line(spec, progress.get(spec.folder)), [("Open result", opened)])
+            for spec in self._unsaved
+        ]
+        self.resume_heading = QLabel()
+        self.resume_rows = [
+            RunRow(
+                spec,
+                _run_line(spec, progress.get(spec.folder)),
+                [("Resume it", resumed), ("Discard", self._discard)],
+            )
+            for spec in unfinished
+        ]
+        self._run_lists = []
+        for heading, rows in (
+            (self.result_heading, self.result_rows),
+            (self.resume_heading, self.resume_rows),
+        ):
+            box = QVBoxLayout()
+            layout.addLayout(box)
+            self._run_lists.append((rows, box))
+            box.addWidget(heading)
+            for run_row in rows:
+                box.addWidget(run_row)
+        self._say_counts()
+        self._arrange(None)
         if unreadable:  # under the folder chooser: however many, they do not push it away
             self.unreadable_label = _unreadable_label(unreadable)
             layout.addWidget(self.unreadable_label)
@@ -229,6 +342,75 @@ class DataPage(QWizardPage):
             row.addWidget(button)
         layout.addLayout(row)
         return label
+
+    def _say_counts(self) -> None:
+        """Head the lists of runs with how many are offered (those discarded are not)."""
+        saved = len(self._unsaved)
+        self.result_heading.setText(
+            "A finished run's model has not been saved:"
+            if saved == 1
+            else f"{saved} finished runs' models have not been saved:"
+        )
+        self.result_heading.setVisible(saved > 0)
+        left = len(self._unfinished)
+        self.resume_heading.setText(
+            "An unfinished run can be resumed:"
+            if left == 1
+            else f"{left} unfinished runs can be resumed or discarded:"
+        )
+        self.resume_heading.setVisible(left > 0)
+
+    def _arrange(self, folder: Path | None) -> None:
+        """List the runs of ``folder`` (the chosen one) first, the others newest first.
+
+        The first line of each list is :attr:`result_label` and :attr:`resume_label`.
+        """
+        for rows, box in self._run_lists:
+            shown = sorted(rows, key=lambda row: resolved(row.spec.data) != folder)
+            for run_row in shown:
+                box.removeWidget(run_row)
+            for run_row in shown:
+                box.addWidget(run_row)
+            if shown and rows is self.result_rows:
+                self.result_label = shown[0].label
+            elif shown:
+                self.resume_label = shown[0].label
+
+    def _discard(self, row: RunRow) -> None:
+        """Delete an unfinished run's folder, once asked, unless a process trains it now."""
+        spec = row.spec
+        name = text_safe(spec.folder.name)
+        if not self._confirm_discard(spec):
+            return
+        if is_locked(spec.output):  # resumed meanwhile, in another window or app
+            row.say(f"{name} is being trained now, by another window or app: not discarded.")
+            return
+        if not _holds(spec):  # never a folder that its run.json no longer names
+            row.say(f"{name} was not discarded: {text_safe(str(spec.folder))} no longer holds it.")
+            return
+        try:
+            freed = delete_run_folder(spec)
+        except OSError as error:
+            row.say(f"{name} was not wholly discarded: {os_error_line(error)}")
+            return
+        self._unfinished.remove(spec)
+        row.say(f"Discarded {name}: its run folder was deleted ({freed / MB:.0f} MB).", done=True)
+        self._say_counts()
+
+    def _confirm_discard(self, spec: RunSpec) -> bool:
+        """Ask before an unfinished run's folder is deleted; True to delete it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Train on Folder",
+            f"{run_folder_contents(spec)} Discard the run? Its folder is deleted, and the run "
+            "cannot be resumed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Discard")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _stop(self) -> None:
         """Ask the run trained elsewhere to stop: it saves a checkpoint and its model."""
@@ -275,6 +457,7 @@ class DataPage(QWizardPage):
             self.ignore_table.blockSignals(False)
             self.ignore_table.hide()
         self.folder.setText(str(path))
+        self._arrange(path)
         if self.report is not None and self.report.folder == path and not again:
             return None
         if self.worker is not None:

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -513,6 +513,23 @@ class UnreadableRun:
 
 
 @dataclass(frozen=True)
+class RunProgress:
+    """Where a run stood when the runs were looked through, to show (:meth:`RunsFound.progress`).
+
+    Parameters
+    ----------
+    state : str
+        Its state in ``run.json``.
+    checkpoint : (int, float) or None
+        The steps done and seconds spent at its checkpoint then; None without one that
+        could be read.
+    """
+
+    state: str
+    checkpoint: tuple[int, float] | None
+
+
+@dataclass(frozen=True)
 class RunsFound:
     """The runs under a folder, as one look through it found them (:func:`scan_runs`).
 
@@ -525,10 +542,22 @@ class RunsFound:
     unreadable : list of UnreadableRun
         The run folders whose ``run.json`` cannot be read, or whose checkpoint a later
         version wrote (:attr:`CheckpointFound.newer`), newest first.
+    steps : dict of Path to (int, float)
+        The steps done and seconds spent at each readable run's checkpoint, by run
+        folder, as that look read it (:attr:`CheckpointFound.step`; those without one that
+        could be read are left out): to show, not to decide on.
     """
 
     readable: list[tuple[RunSpec, str]]
     unreadable: list[UnreadableRun]
+    steps: dict[Path, tuple[int, float]] = field(default_factory=dict)
+
+    def progress(self) -> dict[Path, RunProgress]:
+        """Return each readable run's state and checkpoint's step, by run folder, to show."""
+        return {
+            spec.folder: RunProgress(state, self.steps.get(spec.folder))
+            for spec, state in self.readable
+        }
 
     def unfinished(self) -> list[RunSpec]:
         """List runs that stopped early (paused, cancelled, crashed) with a checkpoint.
@@ -573,7 +602,7 @@ def scan_runs(root: Path) -> RunsFound:
         paths = sorted(root.glob(f"*/{RUN_FILE}"), reverse=True)
     except OSError:
         return RunsFound([], [])
-    found, unreadable = [], []
+    found, unreadable, steps = [], [], {}
     for path in paths:
         folder = path.parent
         try:
@@ -584,12 +613,14 @@ def scan_runs(root: Path) -> RunsFound:
         except OSError as error:  # the system's reason; the message names the folder
             unreadable.append(UnreadableRun(folder, error.strerror or error_line(error)))
             continue
-        newer = find_checkpoint(spec).newer
-        if newer:  # a later version's run: that version resumes it
-            unreadable.append(UnreadableRun(folder, f"its checkpoint was {newer}"))
-        else:
-            found.append((spec, state))
-    return RunsFound(found, unreadable)
+        checkpoint = find_checkpoint(spec)
+        if checkpoint.newer:  # a later version's run: that version resumes it
+            unreadable.append(UnreadableRun(folder, f"its checkpoint was {checkpoint.newer}"))
+            continue
+        found.append((spec, state))
+        if checkpoint.step is not None:
+            steps[spec.folder] = checkpoint.step
+    return RunsFound(found, unreadable, steps)
 
 
 def is_unsaved(spec: RunSpec) -> bool:

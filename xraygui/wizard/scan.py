@@ -105,7 +105,8 @@ class ScanReport:
         reason names them) that cannot be read, and why
         (:func:`core.io.sniff.why_not_an_image`, :func:`core.io.read_image`).
     thumbnails : list of (Path, ndarray)
-        Display grey levels (uint8) of the first readable files.
+        Display grey levels (uint8) of the first files with an image that is not blank,
+        each of its first such frame (a blank one is left out, as training leaves it).
     split_notes : list of str
         What training will warn of in the split (a ``data.csv`` it cannot use, say).
     patch_size, binning : int
@@ -303,12 +304,12 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     except (XrayError, OSError, ValueError) as error:
         report.unreadable.append((path, _reason(error, path)))
         return
-    if len(report.thumbnails) < MAX_THUMBNAILS:
-        report.thumbnails.append((path, thumbnail(image)))
     modality = str(image.metadata.get("Modality", "not given"))
     body_part = str(image.metadata.get("BodyPartExamined", "not given"))
     frames = frame_records(record, image.n_frames) if image.n_frames > 1 else [record]
+    shown: XrayImage | None = None  # the thumbnail's frame: the first that is not blank
     for frame in frames:
+        frame_image = image
         if frame.frame > 0:
             try:
                 frame_image = read_image(path, frame=frame.frame, digest=False)
@@ -318,8 +319,12 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
                 reason = _reason(error, path)
                 report.unreadable.append((path, f"{frame.frame_label}: {reason}"))
                 continue
+        if shown is None and not blank:
+            shown = frame_image
         scanned = ScannedImage(frame, shape, kind, modality, body_part, identity, blank)
         report.readable.append(scanned)
+    if shown is not None and len(report.thumbnails) < MAX_THUMBNAILS:
+        report.thumbnails.append((path, thumbnail(shown)))
 
 
 def _cropped_shape(image: XrayImage) -> tuple[tuple[int, int], bool]:

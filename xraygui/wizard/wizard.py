@@ -105,6 +105,7 @@ class TrainWizard(QWizard):
             elsewhere=found.trained_elsewhere(),
             unsaved=found.unsaved(),
             unreadable=found.unreadable,
+            progress=found.progress(),
         )
         self.noise_page = NoisePage()
         self.training_page = TrainingPage(current_model)

@@ -1,0 +1,50 @@
+"""A multi-frame file's thumbnail on the Data page is its first frame that is not blank:
+one whose first frame is blank (left out, as training leaves it) showed that blank frame."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.io import read_image
+from core.io.dicom_write import new_dataset, write_dataset
+from xraygui.wizard.scan import scan_folder, thumbnail
+
+pytestmark = pytest.mark.gui
+
+
+def _two_frames(path, first):
+    """Write a 2-frame DICOM: ``first`` (rows x cols), then a smooth, noisy film."""
+    rng = np.random.default_rng(3)
+    _, xx = np.mgrid[0:128, 0:128]
+    film = 2000 + 900 * np.sin(xx / 9) + rng.normal(0, 40, xx.shape)
+    frames = np.stack([first, film]).astype(np.uint16)
+    ds = new_dataset(
+        frames[1],
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="",
+        patient_id="P1",
+        description="",
+        modality="CR",
+        window=None,
+    )
+    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    return write_dataset(ds, path)
+
+
+def test_the_thumbnail_is_the_first_frame_that_is_not_blank(tmp_path, drain):
+    path = _two_frames(tmp_path / "mf.dcm", np.full((128, 128), 500))
+    report = drain(scan_folder(tmp_path))
+    assert report.n_usable == 1  # frame 2; frame 1 is blank
+    ((shown, grey),) = report.usable_thumbnails()
+    assert shown == path and grey.min() < grey.max()
+    expected = thumbnail(read_image(path, frame=1, digest=False))
+    np.testing.assert_array_equal(grey, expected)
+
+
+def test_a_file_with_only_blank_frames_has_no_thumbnail(tmp_path, drain):
+    Image.fromarray(np.full((128, 128), 40, np.uint8)).save(tmp_path / "a_flat.png")
+    path = _two_frames(tmp_path / "b_mf.dcm", np.full((128, 128), 500))
+    report = drain(scan_folder(tmp_path))
+    assert [p for p, _ in report.thumbnails] == [path]  # the blank file takes no place
