@@ -341,6 +341,8 @@ class ControlPanel(QWidget):
     denoiseRequested = Signal()
     cancelRequested = Signal()
     loadModelRequested = Signal()
+    progressShown = Signal(int, int, str)
+    """:meth:`show_progress`'s done, total and caption: for a copy of the bar elsewhere."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -360,6 +362,7 @@ class ControlPanel(QWidget):
         self.sampler = ShrinkingComboBox(COMBO_LETTERS)
         self.sampler.addItem("DDIM (deterministic)", "ddim")
         self.sampler.addItem("DDPM (stochastic)", "ddpm")
+        self.sampler.setAccessibleName("Sampler")
         self.sampler.setToolTip(
             "DDIM: deterministic, the same result every time.\n"
             "DDPM: adds noise drawn from the seed at each step (a stochastic sample);\n"
@@ -405,6 +408,7 @@ class ControlPanel(QWidget):
         self._gpus = torch.cuda.device_count()  # once: no CUDA context is made
         self.device = ShrinkingComboBox(COMBO_LETTERS)
         self.device.addItems(_device_choices(self._gpus))
+        self.device.setAccessibleName("Device")
         self.device.setToolTip(
             "Where the network runs. auto: a CUDA GPU, else Apple MPS, else the CPU;\n"
             "cuda:N (where there are several GPUs): the GPU of that index"
@@ -413,6 +417,7 @@ class ControlPanel(QWidget):
         self.views.addItem("Auto", None)  # the first item, and the default
         for count in VIEW_COUNTS:
             self.views.addItem(VIEW_LABELS[count], count)
+        self.views.setAccessibleName("Views")
         self.views.setToolTip(
             "Average the prediction over flipped and rotated views of the image:\n"
             "2 gain about 0.1 dB over 1, and 4 about 0.17;\n"
@@ -424,6 +429,7 @@ class ControlPanel(QWidget):
         self.precision = ShrinkingComboBox(COMBO_LETTERS)
         self.precision.addItem("Auto", "auto")
         self.precision.addItem("float32", "float32")
+        self.precision.setAccessibleName("Precision")
         self.precision.setToolTip(
             "What the network computes in. Auto (the default): float16 on a CUDA GPU,\n"
             "bfloat16 on a CPU with AMX (over twice as fast there, within 0.01 dB),\n"
@@ -467,6 +473,7 @@ class ControlPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
+        self.progress.setAccessibleName("Job progress")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.warning = QLabel()  # of the result shown: what to beware of in it
@@ -713,6 +720,7 @@ class ControlPanel(QWidget):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(text)
+        self.progressShown.emit(done, total, text)
 
     def show_warning(self, text: str) -> None:
         """Show a warning about the result under the status line; ``""`` hides it."""

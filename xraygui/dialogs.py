@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.image import XrayImage
+from core.image import Window, XrayImage
 from core.noise import (
     DEFAULT_ELECTRONIC_NOISE,
     DEFAULT_MAX_ATTENUATION,
@@ -677,3 +677,60 @@ class ReportOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+WINDOW_LIMIT = 1e12
+"""The largest window width or centre magnitude the Set Window/Level dialog takes."""
+
+
+class WindowLevelDialog(QDialog):
+    """Ask for a window's width and centre, in the image's pixel values.
+
+    Parameters
+    ----------
+    window : Window
+        The window shown: the fields start from it, and its function is kept.
+    narrowest : float
+        The smallest width taken (1 for a LINEAR window, which shows none narrower).
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    def __init__(self, window: Window, *, narrowest: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set Window/Level")
+        self._function = window.function
+        self.width_field = ExactSpinBox(
+            minimum=narrowest, maximum=WINDOW_LIMIT, value=max(window.width, narrowest)
+        )
+        self.width_field.setAccessibleName("Window width")
+        self.center_field = ExactSpinBox(
+            minimum=-WINDOW_LIMIT, maximum=WINDOW_LIMIT, value=window.center
+        )
+        self.center_field.setAccessibleName("Window centre (level)")
+        form = QFormLayout(self)
+        form.addRow(QLabel("In the image's pixel values, as the status bar shows them."))
+        form.addRow("&Width (W):", self.width_field)
+        form.addRow("&Centre (C):", self.center_field)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        """Close with the window typed; a field with no number in range keeps it open."""
+        for field in (self.width_field, self.center_field):
+            if not field.hasAcceptableInput():
+                field.setFocus()
+                return
+        super().accept()
+
+    def window(self) -> Window:
+        """Return the window typed, with the function of the window it started from."""
+        return Window(
+            center=self.center_field.typed_value(),
+            width=self.width_field.typed_value(),
+            function=self._function,
+        )

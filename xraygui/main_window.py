@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QDeadlineTimer, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSizePolicy,
     QSpinBox,
     QStyle,
@@ -74,7 +75,12 @@ from xraygui.busy import busy
 from xraygui.catalog import scan_images
 from xraygui.compact import VerticalScroll
 from xraygui.controls import ControlPanel, DenoiseOptions
-from xraygui.dialogs import ReportOptionsDialog, SimulateDoseDialog, image_noise
+from xraygui.dialogs import (
+    ReportOptionsDialog,
+    SimulateDoseDialog,
+    WindowLevelDialog,
+    image_noise,
+)
 from xraygui.exact_spinbox import shown_percent, whole_number_text
 from xraygui.keys import KeysForFocusedWidgets
 from xraygui.metrics_panel import MetricsPanel
@@ -144,8 +150,13 @@ SIMULATION_JOB = "low-dose simulation"
 """The job a low-dose simulation is, named in questions: it replaces the image when it ends."""
 STOP_WAIT_MS = 30_000
 """How long closing the window waits for its jobs' threads to end, in all."""
+STATUS_PROGRESS_WIDTH = 120
+"""Width of the status bar's copy of the progress bar, in px."""
 WINDOW_DRAG_GAIN = 1 / 300
 """Window width (and centre) change per screen pixel of right-drag, as a share of the width."""
+WINDOW_KEY_STEP = 15
+"""Ctrl+arrow keys move the window as a right-drag of this many screen pixels: 5 % of its
+width (at least 0.05 % of the image's range)."""
 
 PRESETS = {
     1: ("File window or VOI LUT", None),
@@ -222,6 +233,7 @@ class MainWindow(QMainWindow):
         self.invert = False
         self.roi: pg.RectROI | None = None
         self._help: QDialog | None = None  # Help > Mouse and Keys, made when first asked for
+        self._docks_sized = False  # the right docks' heights are set (showEvent) or restored
         # The rows the metrics panel shows and what they were computed from.
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
@@ -349,9 +361,17 @@ class MainWindow(QMainWindow):
         self.frame_box.setKeyboardTracking(False)  # open a frame once the number is typed
         self.frame_box.valueChanged.connect(self._open_frame)
         self.frame_box.hide()
+        # The running job's progress, copied from the Denoise panel's bar: in sight where a
+        # short window scrolls that panel, or its dock is closed.
+        self.job_progress = QProgressBar()
+        self.job_progress.setMaximumWidth(STATUS_PROGRESS_WIDTH)
+        self.job_progress.setAccessibleName("Job progress")
+        self.job_progress.hide()
+        self.controls.progressShown.connect(self._copy_progress)
         bar = self.statusBar()
         # Permanent, and first: a status message shows left of the readout, never over it.
         for widget in (
+            self.job_progress,
             self.cursor_label,
             self.frame_box,
             self.window_label,
@@ -367,6 +387,31 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.batch_label, 1)
         bar.messageChanged.connect(self._make_room_for_message)
         self.update_device_label()
+
+    def _copy_progress(self, done: int, total: int, text: str) -> None:
+        """Show the Denoise panel's progress in the status bar too, its caption as tooltip."""
+        self.job_progress.setMaximum(max(total, 1))
+        self.job_progress.setValue(done)
+        self.job_progress.setToolTip(text)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        """Give the Denoise panel its full height when first shown, unless a layout was saved.
+
+        Qt shares the right docks' height by their size hints: in a window 720 px high
+        the Denoise button, Cancel and the progress bar were scrolled out of the panel.
+        The Metrics dock gets what is left (it scrolls).
+        """
+        super().showEvent(event)
+        if self._docks_sized:
+            return
+        self._docks_sized = True
+        dock = self.controls_dock
+        title = dock.height() - dock.widget().height()
+        wanted = self.controls.sizeHint().height() + title
+        total = dock.height() + self.metrics_dock.height()
+        self.resizeDocks(
+            [dock, self.metrics_dock], [wanted, max(total - wanted, 0)], Qt.Orientation.Vertical
+        )
 
     def _make_room_for_message(self, message: str) -> None:
         """Give a status message the room of the size and device labels while it shows."""
@@ -535,6 +580,27 @@ class MainWindow(QMainWindow):
             "W",
             tip="Show the file's next window or VOI LUT",
         )
+        self._action(
+            view,
+            "Set &Window/Level...",
+            self.choose_window,
+            tip="Type the window's width and centre, in the image's pixel values",
+        )
+        nudge = view.addMenu("Nudge Window/Le&vel")
+        nudge.menuAction().setStatusTip("Step the window's width or centre by 5 % of its width")
+        for text, key, dx, dy, tip in (
+            ("&Wider", "Ctrl+Right", 1, 0, "Widen the window: less contrast"),
+            ("&Narrower", "Ctrl+Left", -1, 0, "Narrow the window: more contrast"),
+            ("Level &Up", "Ctrl+Up", 0, 1, "Raise the window's centre: a darker picture"),
+            ("Level &Down", "Ctrl+Down", 0, -1, "Lower the window's centre: a lighter picture"),
+        ):
+            self._action(
+                nudge,
+                text,
+                lambda x=dx, y=dy: self.drag_window(x * WINDOW_KEY_STEP, y * WINDOW_KEY_STEP),
+                key,
+                tip=tip,
+            )
         self.invert_action = self._action(
             view,
             "&Invert",
@@ -1626,22 +1692,48 @@ class MainWindow(QMainWindow):
         """
         if self.image is None:
             return
-        shown = self.shown_view()
-        window = shown
-        if isinstance(shown, VoiLut):
-            padding = None if self.image.padding is None else self.image.padding.mask
-            values = auto_window(self.image.pixels, padding=padding)
-            window = shown.linear_window(values.low, values.high)
+        window = self._shown_window()
         # A narrow window still moves: a 300 px drag moves it by at least 1 % of the range.
         gain = max(window.width, self.image.data_range / 100, 1e-6) * WINDOW_DRAG_GAIN
-        # LINEAR shows no width under 1 (its w - 1): the width stops there, as shown.
-        narrowest = 1.0 if window_function(self.image, window) == "LINEAR" else 1e-6
         self.window_override = Window(
             center=window.center + dy * gain,
-            width=max(window.width + dx * gain, narrowest),
+            width=max(window.width + dx * gain, self._narrowest(window)),
             function=window.function,
         )
         self.refresh()
+
+    def _shown_window(self) -> Window:
+        """Return the window shown; for a VOI LUT, the LINEAR window closest to it."""
+        assert self.image is not None
+        shown = self.shown_view()
+        if not isinstance(shown, VoiLut):
+            return shown
+        padding = None if self.image.padding is None else self.image.padding.mask
+        values = auto_window(self.image.pixels, padding=padding)
+        return shown.linear_window(values.low, values.high)
+
+    def _narrowest(self, window: Window) -> float:
+        """LINEAR shows no width under 1 (its w - 1): the width stops there, as shown."""
+        assert self.image is not None
+        return 1.0 if window_function(self.image, window) == "LINEAR" else 1e-6
+
+    def choose_window(self) -> Window | None:
+        """Ask for the window's width and centre (:class:`WindowLevelDialog`) and show it.
+
+        Returns
+        -------
+        Window or None
+            The window now shown; None with no image open or where the dialog was cancelled.
+        """
+        if self._no_image():
+            return None
+        window = self._shown_window()
+        dialog = WindowLevelDialog(window, narrowest=self._narrowest(window), parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        self.window_override = dialog.window()
+        self.refresh()
+        return self.window_override
 
     def apply_preset(self, key: int) -> None:
         """Apply window preset `key` (1-5, see :data:`PRESETS`); padding is left out."""
@@ -2236,6 +2328,7 @@ class MainWindow(QMainWindow):
         self._job = job
         self.controls.set_running(True)
         self.controls.show_progress(0, 1, caption)
+        self.job_progress.show()
         worker.finished.connect(self._on_finished)
         self._keep(worker)
 
@@ -2344,7 +2437,8 @@ class MainWindow(QMainWindow):
             self.worker.quit()
             self._cancelling = True
             self.controls.cancel_button.setEnabled(False)
-            self.controls.progress.setFormat("Cancelling...")  # the status line keeps the result
+            progress = self.controls.progress  # the status line keeps the result
+            self.controls.show_progress(progress.value(), progress.maximum(), "Cancelling...")
 
     def _on_progress(self, event: jobs.Progress, *, demo: bool = False) -> None:
         if event.done >= 0:
@@ -2416,6 +2510,7 @@ class MainWindow(QMainWindow):
         self.worker = None
         self._cancelling = False
         self.controls.set_running(False)
+        self.job_progress.hide()
         self.refresh()
         if self._open_after_job is not None:  # the job was cancelled to open this
             path, frame = self._open_after_job
@@ -2506,13 +2601,27 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
+        for key, action in self._pane_actions().items():
+            self.settings.setValue(key, action.isChecked())
+
+    def _pane_actions(self) -> dict[str, QAction]:
+        """Return the side panes chosen in the View menu, by their settings key.
+
+        Swipe is not among them: it needs an After image, which a new session lacks.
+        """
+        return {
+            "panes/residual": self.residual_action,
+            "panes/uncertainty": self.uncertainty_action,
+        }
 
     def _restore_layout(self) -> None:
-        """Restore the saved geometry and dock layout, or keep the default layout.
+        """Restore the saved geometry, dock layout and side panes, or keep the default layout.
 
         A value that is not a byte array (a settings file cut short or edited by hand) or
         that Qt cannot restore is removed, and the status bar says the default is used.
         """
+        for key, action in self._pane_actions().items():
+            action.setChecked(self.settings.value(key, False, type=bool))
         unread = False
         for key, restore in (("geometry", self._restore_geometry), ("state", self.restoreState)):
             value = self.settings.value(key)
@@ -2521,6 +2630,8 @@ class MainWindow(QMainWindow):
             if not (isinstance(value, (QByteArray, bytes, bytearray)) and restore(value)):
                 self.settings.remove(key)
                 unread = True
+            elif key == "state":
+                self._docks_sized = True  # as the user left them
         if unread:
             self.statusBar().showMessage(
                 "The saved window layout could not be read: default layout used"
@@ -2991,6 +3102,8 @@ CONTROLS = (
     ("Shift+Left, Shift+Right", "move the swipe divider *"),
     ("Alt+arrow keys", "move the region of interest *"),
     ("Alt+Shift+arrow keys", "resize the region of interest *"),
+    ("Ctrl+Left, Ctrl+Right", "narrow, widen the window"),
+    ("Ctrl+Down, Ctrl+Up", "lower, raise the level (window centre)"),
     ("1-5", "window presets (1 = the file's own window)"),
     ("W", "the file's next window, where it names several"),
     ("A", "auto window"),

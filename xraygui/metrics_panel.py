@@ -131,6 +131,7 @@ class MetricsPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAccessibleName("Metrics against the reference")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setMinimumHeight(table_height(self.table, MIN_ROWS_SHOWN))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

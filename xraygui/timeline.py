@@ -244,11 +244,13 @@ class TimelineWidget(QWidget):
         for mode in MODES:
             self.mode.addItem(MODE_LABELS[mode], mode)
         self.mode.setToolTip(MODE_TIP)
+        self.mode.setAccessibleName("Timeline mode")  # a list box's name is else its entry
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.show_x0 = ShrinkingComboBox(8)
         self.show_x0.addItem("x0 prediction", True)
         self.show_x0.addItem("x_t (noisy state)", False)
         self.show_x0.setToolTip("Show the network's estimate of the clean image, or the state x_t")
+        self.show_x0.setAccessibleName("Timeline image: x0 or x_t")
         self.show_x0.currentIndexChanged.connect(lambda: self._emit())
         self.play = QToolButton(text="Play")
         self.play.setCheckable(True)

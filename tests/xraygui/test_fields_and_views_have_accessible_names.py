@@ -1,8 +1,9 @@
 """What a screen reader says for each field, list and image view: a name, not nothing.
 
 The strength field, the slider, the frame field, the image panes, the metrics table, the
-tag search and the trees had no name; the model list only its entry, the load button
-"...". In the Train wizard the training length fields (labelled by radio buttons), the
+tag search and the trees had no name, nor the progress bar; the model, sampler, views,
+device and precision lists and the timeline's mode and x0 / x_t lists only their entry, the
+load button "...". In the Train wizard the training length fields (labelled by radio buttons), the
 data folder (a placeholder only), the model name and the result tables had none.
 """
 
@@ -45,6 +46,21 @@ def test_the_slider_is_named_for_what_it_sets_in_each_mode(window):
     assert _name(slider) == "Generated image step"
     window.timeline.set_mode("reverse")
     assert _name(slider) == "Denoising step"
+
+
+def test_the_panels_list_boxes_and_progress_bar_are_named(window):
+    """Named for what they choose: a list box's own name, as the Model list has one."""
+    controls, timeline = window.controls, window.timeline
+    for widget, name in (
+        (controls.sampler, "Sampler"),
+        (controls.views, "Views"),
+        (controls.device, "Device"),
+        (controls.precision, "Precision"),
+        (timeline.mode, "Timeline mode"),
+        (timeline.show_x0, "Timeline image: x0 or x_t"),
+    ):
+        assert widget.accessibleName() == name
+    assert _name(controls.progress) == "Job progress"
 
 
 def test_the_frame_field_the_table_and_the_lists_are_named(window):

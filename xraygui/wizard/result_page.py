@@ -435,13 +435,15 @@ class ResultPage(QWizardPage):
         self.table.setAccessibleName("Validation at noise levels")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.dose_table = QTableWidget(0, len(DOSE_COLUMNS))
         self.dose_table.setAccessibleName("Validation at doses")
         self.dose_table.setHorizontalHeaderLabels(list(DOSE_COLUMNS))
         self.dose_table.verticalHeader().hide()
+        self.dose_table.setTabKeyNavigation(False)
         self.dose_table.hide()
         self.name = QLineEdit()
-        self.save_button = QPushButton("Save to my models")
+        self.save_button = QPushButton("&Save to my models")
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_run)
@@ -451,7 +453,7 @@ class ResultPage(QWizardPage):
         self.terms = QLabel()  # the licence and attribution the card records, or none
         self.terms.setWordWrap(True)
         self.terms.setTextFormat(Qt.TextFormat.RichText)
-        name_label = QLabel("Name:")
+        name_label = QLabel("&Name:")
         name_label.setBuddy(self.name)  # names the field for a screen reader
         self.name.setAccessibleName("Model name")
         row = QHBoxLayout()
