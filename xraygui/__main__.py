@@ -3,6 +3,7 @@
 ``xraygui --smoke-test [FILE] --report-dir DIR`` runs a whole session in the
 real window instead and exits 0, or prints why and exits 1. ``xraygui --train ...``
 is the training wizard's worker process in a frozen bundle (``python -m core.training``).
+Qt's own options (``-style fusion``, ``-platform offscreen``...: :data:`QT_OPTIONS`) go to Qt.
 Ctrl-C, SIGTERM and SIGHUP close the window as its close button does. Where Qt would
 abort for want of a display or of a system library its X11 platform needs, it says so in
 one line and exits 1 instead; so it does where the Python package PySide6 is not installed,
@@ -42,6 +43,35 @@ NO_DISPLAY = (
     "start it in a desktop session or set DISPLAY, "
     "or use QT_QPA_PLATFORM=offscreen for --smoke-test"
 )
+
+QT_OPTIONS = frozenset(
+    {
+        "-style",
+        "-stylesheet",
+        "-platform",
+        "-platformpluginpath",
+        "-platformtheme",
+        "-plugin",
+        "-qwindowgeometry",
+        "-qwindowicon",
+        "-qwindowtitle",
+        "-session",
+        "-display",
+        "-geometry",
+    }
+)
+"""Qt's own command-line options that take the next argument as their value: those
+QApplication and QGuiApplication document (``-display`` and ``-geometry``: X11's)."""
+QT_FLAGS = frozenset({"-reverse", "-widgetcount"})
+"""Qt's own command-line options without a value."""
+QT_JOINED = ("-style=", "-stylesheet=", "-qmljsdebugger=")
+"""Qt's own command-line options written with their value in the same argument."""
+QT_ENVIRONMENT = {
+    "-platform": "QT_QPA_PLATFORM",
+    "-platformpluginpath": "QT_QPA_PLATFORM_PLUGIN_PATH",
+    "-display": "DISPLAY",
+}
+"""Qt's options that take the place of an environment variable, and the variable."""
 
 PYSIDE6 = "PySide6-Essentials==6.10.3"
 """The Qt binding's package, as pyproject.toml and constraints.txt pin it."""
@@ -235,6 +265,73 @@ def qt_start_problem(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def split_qt_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Take Qt's own options, with their values, out of the command line.
+
+    Qt reads them where QApplication is made; the app's parser would refuse them, and take
+    the value of one (``-style fusion``) for a file to open.
+
+    Parameters
+    ----------
+    argv : list of str
+        Arguments without the program name.
+
+    Returns
+    -------
+    own : list of str
+        The other arguments, in their order; all of them from ``--`` on (files, then).
+    qt : list of str
+        Those of :data:`QT_OPTIONS` with the argument after them as their value, of
+        :data:`QT_FLAGS` and of :data:`QT_JOINED`, in their order. An option of
+        :data:`QT_OPTIONS` last, without its value, is left in `own`.
+    """
+    own: list[str] = []
+    qt: list[str] = []
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":
+            own += argv[index:]
+            break
+        if argument in QT_FLAGS or argument.startswith(QT_JOINED):
+            qt.append(argument)
+        elif argument in QT_OPTIONS and index + 1 < len(argv):
+            qt += argv[index : index + 2]
+            index += 1
+        else:
+            own.append(argument)
+        index += 1
+    return own, qt
+
+
+def qt_environment(environ: Mapping[str, str], qt_arguments: list[str]) -> dict[str, str]:
+    """Return the environment as Qt will read it, its options given taking their variables' place.
+
+    ``-platform offscreen`` stands for ``QT_QPA_PLATFORM=offscreen``, say, for
+    :func:`qt_start_problem`.
+
+    Parameters
+    ----------
+    environ : Mapping of str to str
+        The process's environment (``os.environ``).
+    qt_arguments : list of str
+        Qt's own options and their values (:func:`split_qt_arguments`).
+
+    Returns
+    -------
+    dict of str to str
+        `environ` with the variable of each option of :data:`QT_ENVIRONMENT` set to its value.
+    """
+    environment = dict(environ)
+    index = 0
+    while index < len(qt_arguments):
+        option = qt_arguments[index]
+        if option in QT_ENVIRONMENT:
+            environment[QT_ENVIRONMENT[option]] = qt_arguments[index + 1]
+        index += 2 if option in QT_OPTIONS else 1  # past the value, which may look like one
+    return environment
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse the command line of the app.
 
@@ -246,10 +343,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     Returns
     -------
     argparse.Namespace
+        With ``qt_arguments``, Qt's own options and their values
+        (:func:`split_qt_arguments`), for QApplication.
     """
+    argv, qt_arguments = split_qt_arguments(argv)
     parser = argparse.ArgumentParser(
         prog="xraygui",
         description="Denoise low-dose X-ray images. Not for diagnostic use.",
+        epilog="Qt's own options are passed on to Qt: -style STYLE, -stylesheet FILE, "
+        "-platform NAME, -platformtheme NAME, -reverse and the others Qt documents.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # --version on one line
     )
     parser.add_argument(
@@ -274,6 +376,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--smoke-test takes at most one FILE and needs --report-dir DIR")
     if args.report_dir is not None and not args.smoke_test:
         parser.error("--report-dir is where --smoke-test writes: give --smoke-test too")
+    args.qt_arguments = qt_arguments
     return args
 
 
@@ -352,11 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     silence_reader_libraries()
     app = QApplication.instance()
     if app is None:
-        problem = qt_start_problem(os.environ)
+        problem = qt_start_problem(qt_environment(os.environ, args.qt_arguments))
         if problem is not None:
             print(problem, file=sys.stderr)
             return 1
-        app = QApplication([sys.argv[0]])
+        app = QApplication([sys.argv[0], *args.qt_arguments])
     app.setApplicationName("xraygui")
     app.setOrganizationName("xray-denoise")
     if args.smoke_test:

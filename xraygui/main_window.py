@@ -101,6 +101,7 @@ from xraygui.session import (
     uncertainty_description,
 )
 from xraygui.tag_browser import TagBrowser
+from xraygui.theme import DARK_INTERFACE_KEY, set_dark_interface
 from xraygui.timeline import Frame, TimelineWidget, Trajectory
 from xraygui.visible import MARGIN, Part, Place, part_in_sight, stand_in
 from xraygui.wizard import TrainWizard
@@ -677,6 +678,14 @@ class MainWindow(QMainWindow):
             toggle.setStatusTip(f"Show or hide the {_plain(text)} panel")
             toggle.setToolTip(_plain(text))
             view.addAction(toggle)
+        view.addSeparator()
+        self.dark_action = self._action(
+            view,
+            "Dar&k Interface",
+            self.set_dark_interface,
+            checkable=True,
+            tip="Show dark grey panels, menus and dialogs around the black image panes",
+        )
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -1817,6 +1826,14 @@ class MainWindow(QMainWindow):
         if self._part is None:
             self.refresh()
 
+    def set_dark_interface(self, on: bool) -> None:
+        """Show the app in the dark interface or in its own look, and remember the choice.
+
+        The whole application changes at once (:func:`xraygui.theme.set_dark_interface`).
+        """
+        set_dark_interface(on)
+        self.settings.setValue(DARK_INTERFACE_KEY, on)
+
     def _pane(self, name: str, on: bool) -> None:
         self.views.set_pane_visible(name, on)
         if self._part is None:
@@ -2615,13 +2632,17 @@ class MainWindow(QMainWindow):
         }
 
     def _restore_layout(self) -> None:
-        """Restore the saved geometry, dock layout and side panes, or keep the default layout.
+        """Restore the saved geometry, dock layout, side panes and interface, or the defaults.
 
         A value that is not a byte array (a settings file cut short or edited by hand) or
         that Qt cannot restore is removed, and the status bar says the default is used.
+        The light interface is the default.
         """
         for key, action in self._pane_actions().items():
             action.setChecked(self.settings.value(key, False, type=bool))
+        dark = self.settings.value(DARK_INTERFACE_KEY, False, type=bool)
+        self.dark_action.setChecked(dark)
+        set_dark_interface(dark)  # toggled is not emitted where the action was so already
         unread = False
         for key, restore in (("geometry", self._restore_geometry), ("state", self.restoreState)):
             value = self.settings.value(key)
