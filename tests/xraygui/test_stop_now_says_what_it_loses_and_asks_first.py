@@ -46,7 +46,7 @@ def test_many_steps_lost_are_asked_about_and_keep_training_keeps_it(
     spec = new_run_spec()
     write_checkpoint(spec, 200)
     _logged(page, spec, 260)
-    answer_next_box(QMessageBox.StandardButton.No)  # "Keep training"
+    answer_next_box(QMessageBox.StandardButton.Cancel)  # "Keep training"
     page.cancel_button.click()
     assert page.process.is_running()
     answer_next_box(QMessageBox.StandardButton.Yes)  # "Stop now"

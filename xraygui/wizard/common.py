@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget, QWizardPage
 
 from core.training.data import NO_TERMS
 from xraygui.compact import VerticalScroll
@@ -104,3 +104,45 @@ def scrolling_body(page: QWizardPage) -> QWidget:
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(VerticalScroll(body))
     return body
+
+
+def confirmed(
+    parent: QWidget,
+    text: str,
+    action: str,
+    *,
+    title: str = "Train on Folder",
+    keep: str | None = None,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+) -> bool:
+    """Ask before an action that cannot be undone; True if the user chose it.
+
+    The safe answer is the default and Esc's, so that Enter never deletes or stops.
+
+    Parameters
+    ----------
+    parent : QWidget
+        The page asking.
+    text : str
+        What the action does and loses.
+    action : str
+        Its button's text (``"Discard"``, ``"Delete"``, ``"Stop now"``).
+    title : str
+        The box's title.
+    keep : str, optional
+        The safe button's text; ``"Cancel"`` where None.
+    icon : QMessageBox.Icon
+        Question, or Warning where work is lost.
+
+    Returns
+    -------
+    bool
+    """
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Cancel
+    box = QMessageBox(icon, title, text, yes | no, parent)
+    box.button(yes).setText(action)
+    if keep is not None:
+        box.button(no).setText(keep)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    return box.exec() == yes

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -36,7 +35,13 @@ from core.io.safe_text import text_safe
 from core.training.control import request_stop
 from core.training.patient_table import IGNORE_OPTION, PatientTableError
 from core.training.selection import one_patient_hint
-from xraygui.wizard.common import counted, grey_pixmap, scrolling_body, terms_sentence
+from xraygui.wizard.common import (
+    confirmed,
+    counted,
+    grey_pixmap,
+    scrolling_body,
+    terms_sentence,
+)
 from xraygui.wizard.lock import is_locked
 from xraygui.wizard.result_page import run_folder_contents
 from xraygui.wizard.runs import (
@@ -399,18 +404,12 @@ class DataPage(QWizardPage):
 
     def _confirm_discard(self, spec: RunSpec) -> bool:
         """Ask before an unfinished run's folder is deleted; True to delete it."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Train on Folder",
+        return confirmed(
+            self,
             f"{run_folder_contents(spec)} Discard the run? Its folder is deleted, and the run "
             "cannot be resumed.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
+            "Discard",
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("Discard")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _stop(self) -> None:
         """Ask the run trained elsewhere to stop: it saves a checkpoint and its model."""

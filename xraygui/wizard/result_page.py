@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,7 +26,7 @@ from core.io.atomic import atomic_write
 from core.noise.dose import dose_percent
 from core.training.loop import validation_change
 from xraygui.exact_spinbox import whole_number_text
-from xraygui.wizard.common import scrolling_body, terms_sentence
+from xraygui.wizard.common import confirmed, scrolling_body, terms_sentence
 from xraygui.wizard.metrics import MetricsReader, settings_change
 from xraygui.wizard.runs import (
     RUN_FILE,
@@ -629,14 +628,8 @@ class ResultPage(QWizardPage):
 
     def _confirm_delete(self, spec: RunSpec) -> bool:
         """Ask before the run folder is deleted; True to delete it."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Train on Folder",
-            f"{run_folder_contents(spec)} Delete it? The model saved to your models stays.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        return confirmed(
             self,
+            f"{run_folder_contents(spec)} Delete it? The model saved to your models stays.",
+            "Delete",
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes

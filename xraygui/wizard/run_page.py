@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.diffusion import card_path
 from core.errors import ImageWriteError, os_error_line
 from core.training.control import DATA_CHANGED_STATUS, request_stop
+from xraygui.wizard.common import confirmed
 from xraygui.wizard.lock import is_locked
 from xraygui.wizard.metrics import (
     MetricsReader,
@@ -400,19 +401,15 @@ class RunPage(QWizardPage):
     def _confirm_stop_now(self, lost: int, kept: int) -> bool:
         """Ask before the steps since the checkpoint are thrown away; True to stop now."""
         since = f"its checkpoint at step {kept}" if kept else "it began (it has no checkpoint)"
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            STOP_NOW,
+        return confirmed(
+            self,
             f"Stopping now loses the {lost} steps trained since {since}. Pause keeps them: "
             "it saves a checkpoint and the model first.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            STOP_NOW,
+            title=STOP_NOW,
+            keep="Keep training",
+            icon=QMessageBox.Icon.Warning,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(STOP_NOW)
-        box.button(QMessageBox.StandardButton.No).setText("Keep training")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
 
     def poll(self) -> None:
         """Read new metrics records and update the curves and ETA."""
