@@ -35,13 +35,47 @@ class FileError(XrayError):
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = Path(path)
         self.reason = _one_printable_line(reason, self.max_reason)
-        super().__init__(f"{self.path}: {self.reason}")
+        super().__init__(f"{printable(str(self.path))}: {self.reason}")
+
+
+def printable(text: str) -> str:
+    r"""Return `text` with every character a terminal would act on shown as an escape.
+
+    Text from a file (a DICOM attribute, a file name) may hold control characters
+    that set a terminal's title, clear its screen or colour what follows; printed
+    through this function they are shown instead: ``\x1b`` for ESC, ``\x0a`` for a
+    newline, ``\u200e`` for an invisible format character. A byte of a file name
+    that the operating system could not decode (a lone surrogate ``\udcfc``) is
+    shown as that byte, ``\xfc``, as :func:`core.io.safe_text.text_safe` writes it.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        `text` itself where every character is printable (spaces included).
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    """Return the escape that :func:`printable` shows an unprintable character as."""
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        code -= 0xDC00
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _one_printable_line(text: str, limit: int) -> str:
-    """Collapse whitespace (newlines included), mark unprintable characters, shorten."""
-    line = " ".join(text.split())
-    line = "".join(ch if ch.isprintable() else "?" for ch in line)
+    """Collapse whitespace (newlines included), escape unprintable characters, shorten."""
+    line = printable(" ".join(text.split()))
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
@@ -186,7 +220,8 @@ def issue_warning(message: str, *, stacklevel: int = 1) -> None:
     Parameters
     ----------
     message : str
-        One line, naming the file: ``"PATH: what was done"``.
+        One line, naming the file: ``"PATH: what was done"``; its unprintable
+        characters are shown as escapes (:func:`printable`).
     stacklevel : int
         As :func:`warnings.warn`'s, counted from the caller of this function.
 
@@ -195,6 +230,7 @@ def issue_warning(message: str, *, stacklevel: int = 1) -> None:
     XrayWarning
         With `message`, unless a :func:`collecting_warnings` of this thread collects it.
     """
+    message = printable(message)  # it may quote a file's text, or name a file
     notes = _collected.get()
     if notes is None:
         warnings.warn(message, XrayWarning, stacklevel=stacklevel + 1)

@@ -28,7 +28,7 @@ from types import ModuleType
 from core import limit_openmp_spinning
 from core.cli.signals import Terminated, stopping_signals_raise
 from core.code_version import software_version
-from core.errors import error_line, is_bad_input
+from core.errors import error_line, is_bad_input, printable
 from core.resources import version_line
 
 PROG = "xray-denoise"
@@ -191,7 +191,7 @@ def _show_warning_on_one_line(
     file: object = None,
     line: str | None = None,
 ) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    print(f"{PROG}: warning: {printable(str(message))}", file=sys.stderr)
 
 
 def _stdout_has_gone() -> bool:

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from core.cli.denoise_report import provenance, say
 from core.cli.frames import frame_index, read_numbered
 from core.display import window_function
-from core.errors import XrayError, issue_warning
+from core.errors import XrayError, issue_warning, printable
 from core.image import VoiLut, XrayImage
 from core.io.dicom_read import MODALITY_LUT_INPUT_BITS, MODALITY_LUT_TYPE
 from core.io.safe_text import text_safe
@@ -113,7 +113,7 @@ def describe(image: XrayImage) -> dict[str, Any]:
     meta = image.metadata
     data = image.pixels if image.padding is None else image.pixels[~image.padding.mask]
     return {
-        "file": str(image.source_path),
+        "file": text_safe(str(image.source_path)),
         "format": image.source_format,
         "rows": rows,
         "columns": cols,
@@ -347,7 +347,9 @@ def _as_text(summary: dict[str, Any]) -> str:
 
     Size and pixel spacing are both width x height: columns then rows, the spacing
     between columns then between rows (the JSON's ``pixel_spacing_mm`` keeps DICOM's
-    PixelSpacing order, between rows first).
+    PixelSpacing order, between rows first). Text from the file (its name, Modality,
+    window and VOI LUT explanations) has its control characters shown as escapes
+    (:func:`core.errors.printable`): printed raw, they would act on the terminal.
     """
     spacing = summary["pixel_spacing_mm"]
     spacing_text = f"{spacing[1]:g} x {spacing[0]:g} mm (width x height)" if spacing else "-"
@@ -365,7 +367,7 @@ def _as_text(summary: dict[str, Any]) -> str:
         f"  values          {_values_text(summary)}",
         *_noise_lines(summary),
     ]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # DICOM text may hold escapes
 
 
 def run(args: argparse.Namespace) -> int:
@@ -384,7 +386,7 @@ def run(args: argparse.Namespace) -> int:
             image = read_numbered(path, args.frame)
             summary = describe(image)
         except XrayError as error:
-            tqdm.write(f"xray-denoise: error: {error}", file=sys.stderr)
+            tqdm.write(f"xray-denoise: error: {printable(str(error))}", file=sys.stderr)
             failures += 1
             if args.json:
                 record = {"file": text_safe(str(path)), "error": text_safe(str(error))}

@@ -19,8 +19,9 @@ SYNTHETIC_PATIENT_ID = "SYNTHETIC"
 TRANSFER_SYNTAXES = {"raw": None, "rle": RLELossless, "j2k": JPEG2000Lossless}
 MIN_SIZE = 16
 """Smallest phantom side :func:`core.noise.phantom_image` renders."""
-MAX_SIZE = math.isqrt(MAX_DECODED_BYTES // 2)
-"""Largest phantom side: its 16-bit frame is the largest that ``read_image`` reads."""
+MAX_SIZE = math.isqrt(MAX_DECODED_BYTES // 4)
+"""Largest phantom side: its frame, read as 32-bit floats, is the largest that ``read_image``
+reads."""
 MIN_J2K_SIZE = 32
 """Smallest side the JPEG 2000 encoder takes: OpenJPEG's six resolution levels halve it
 five times. A smaller phantom is written RLE lossless (as lossless), and stderr says so."""

@@ -555,9 +555,12 @@ def load_model(path: str | Path, *, device: str | torch.device = "cpu") -> Diffu
     except (OSError, ValueError, RecursionError) as e:
         raise ModelFileError(path, f"unreadable model card {card_file.name}: {e}") from e
     try:
+        read_header(path)  # a file its header does not describe is refused unread
         data = path.read_bytes()  # once: the bytes hashed are the bytes loaded
     except OSError as e:
         raise ModelFileError(path, f"unreadable weights: {e.strerror or e}") from e
+    except ValueError as e:
+        raise ModelFileError(path, f"unreadable weights: {e}") from e
     actual_sha = hashlib.sha256(data).hexdigest()
     if actual_sha != expected_sha:
         raise ModelFileError(path, MISMATCH)

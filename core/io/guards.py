@@ -17,7 +17,11 @@ MAX_SIDE = 65535
 """Largest accepted number of rows or columns (the DICOM limit, an unsigned short)."""
 
 MAX_DECODED_BYTES = 1 << 30
-"""Largest accepted size of one decoded frame, all samples included (1 GiB)."""
+"""Largest accepted size of one frame, decoded (all samples included) or as the 32-bit
+float pixels it is read as, whichever is larger (1 GiB)."""
+
+PIXEL_BYTES = 4
+"""Bytes of one pixel as read: a 32-bit float, whatever the file's samples."""
 
 
 def check_dimensions(
@@ -39,8 +43,9 @@ def check_dimensions(
     Raises
     ------
     ImageReadError
-        If a side is not in ``[1, MAX_SIDE]`` or the decoded frame would take
-        more than ``MAX_DECODED_BYTES``.
+        If a side is not in ``[1, MAX_SIDE]``, or the decoded frame or its float32
+        pixels (a 1-byte gray frame is read into four times its size) would take more
+        than ``MAX_DECODED_BYTES``.
     """
     if not (1 <= rows <= MAX_SIDE and 1 <= cols <= MAX_SIDE):
         raise ImageReadError(
@@ -50,13 +55,36 @@ def check_dimensions(
         raise ImageReadError(
             path, f"invalid pixel layout ({samples} samples of {bytes_per_sample} bytes)"
         )
-    size = rows * cols * samples * bytes_per_sample
+    decoded = rows * cols * samples * bytes_per_sample
+    size = working_bytes(rows, cols, samples=samples, bytes_per_sample=bytes_per_sample)
     if size > MAX_DECODED_BYTES:
+        held = "decoded" if decoded >= size else "as 32-bit pixels"
         raise ImageReadError(
             path,
             f"image too large: {cols} x {rows} x {samples} samples would take "
-            f"{size / 2**30:.1f} GiB decoded (limit {MAX_DECODED_BYTES / 2**30:.0f} GiB)",
+            f"{size / 2**30:.1f} GiB {held} (limit {MAX_DECODED_BYTES / 2**30:.0f} GiB)",
         )
+
+
+def working_bytes(rows: int, cols: int, *, samples: int = 1, bytes_per_sample: int = 1) -> int:
+    """Return the bytes a frame takes as read: decoded, or as float32 pixels if more.
+
+    Parameters
+    ----------
+    rows, cols : int
+        Size of the frame.
+    samples : int
+        Samples per pixel (3 for RGB).
+    bytes_per_sample : int
+        Bytes one decoded sample takes.
+
+    Returns
+    -------
+    int
+        The larger of the decoded samples' bytes and the ``PIXEL_BYTES`` per pixel of
+        the float32 pixels made of them.
+    """
+    return rows * cols * max(samples * bytes_per_sample, PIXEL_BYTES)
 
 
 def check_frame(path: Path, frame: int, n_frames: int) -> None:
@@ -205,6 +233,10 @@ def check_finite(path: Path, pixels: np.ndarray) -> None:
         raise ImageReadError(path, "the image contains NaN or infinite values")
 
 
+_TRACEBACK = "Traceback (most recent call last)"
+"""Where a traceback quoted in an exception's message begins."""
+
+
 def one_line(error: BaseException, *, limit: int = 240) -> str:
     """Describe an exception in one short line, without traceback text.
 
@@ -218,8 +250,10 @@ def one_line(error: BaseException, *, limit: int = 240) -> str:
     Returns
     -------
     str
-        ``"TypeName: message"`` with the message's lines joined, shortened to `limit`.
+        ``"TypeName: message"`` with the message's lines joined, shortened to `limit`;
+        a traceback quoted in the message (pydicom puts one in some) is cut off.
     """
-    message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    text = str(error).split(_TRACEBACK, 1)[0]
+    message = " ".join(line.strip() for line in text.splitlines() if line.strip())
     text = f"{type(error).__name__}: {message}" if message else type(error).__name__
     return text if len(text) <= limit else text[: limit - 3] + "..."

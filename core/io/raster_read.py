@@ -15,9 +15,16 @@ from tifffile import COMPRESSION, PHOTOMETRIC, PLANARCONFIG
 from core.display import auto_window, made_window_function
 from core.errors import ImageReadError
 from core.image import StoredMapping, XrayImage
+from core.io.codestream import EXPANSION_EXEMPT_BYTES, MAX_EXPANSION
 from core.io.color import luma, warn_converted
 from core.io.dtypes import mapping_for_dtype
-from core.io.guards import check_dimensions, check_finite, check_frame, warn_float32_error
+from core.io.guards import (
+    check_dimensions,
+    check_finite,
+    check_frame,
+    warn_float32_error,
+    working_bytes,
+)
 
 _PNG_GRAY_MODES = {"L": 8, "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 16}
 
@@ -29,6 +36,12 @@ _PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 UNSCALED = "SignificantBitsUnscaled"
 """The metadata key, True where a PNG held values of fewer bits than its samples (its
 sBIT's) unscaled, as :func:`core.io.raster_write.write_png` then writes them again."""
+
+_JPEG_ARITHMETIC_SOF = (0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF)
+"""The SOF markers of arithmetic-coded JPEG (ISO/IEC 10918-1 Table B.1)."""
+
+_JPEG_IN_SCAN = frozenset((0x00, *range(0xD0, 0xD8)))
+"""The bytes after 0xFF that a scan's data holds: a stuffed zero and the RSTn markers."""
 
 _ORIENTATION = 0x0112
 """The EXIF and TIFF Orientation tag (274)."""
@@ -96,8 +109,8 @@ def read_png(path: Path, frame: int) -> XrayImage:
     Raises
     ------
     ImageReadError
-        For a bad frame index or an oversized image. Decoding failures are
-        converted by the caller.
+        For a bad frame index, or an image oversized or too large for its bytes
+        (:func:`_check_expansion`). Decoding failures are converted by the caller.
     """
     check_frame(path, frame, 1)
     chunks = _png_chunks(path, (b"IHDR", b"sBIT", b"pHYs"))
@@ -106,13 +119,12 @@ def read_png(path: Path, frame: int) -> XrayImage:
     with _open_with_pillow(path, "PNG") as image:
         cols, rows = image.size
         mode = image.mode
-        check_dimensions(
-            path,
-            rows,
-            cols,
-            samples=_PNG_SAMPLES.get(colour, len(image.getbands())),
-            bytes_per_sample=2 if depth == 16 else 1,
-        )
+        layout = {
+            "samples": _PNG_SAMPLES.get(colour, len(image.getbands())),
+            "bytes_per_sample": 2 if depth == 16 else 1,
+        }
+        check_dimensions(path, rows, cols, **layout)
+        _check_expansion(path, "PNG", path.stat().st_size, rows, cols, **layout)
         description = str(image.info.get("Description") or "")
         orientation = image.getexif().get(_ORIENTATION)
         unscaled = False
@@ -271,14 +283,19 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
     Raises
     ------
     ImageReadError
-        For a bad frame index or an oversized image. Decoding failures (a 12-bit
-        JPEG, say, which Pillow cannot decode) are converted by the caller.
+        For a bad frame index, an oversized image, one too large for its bytes
+        (:func:`_check_expansion`) or whose scans end before it (:func:`_check_jpeg_scans`).
+        Decoding failures (a 12-bit JPEG, say, which Pillow cannot decode) are converted
+        by the caller.
     """
     check_frame(path, frame, 1)
     with _open_with_pillow(path, "JPEG") as image:
         cols, rows = image.size
         mode = image.mode
-        check_dimensions(path, rows, cols, samples=len(image.getbands()), bytes_per_sample=1)
+        samples = len(image.getbands())
+        check_dimensions(path, rows, cols, samples=samples, bytes_per_sample=1)
+        _check_expansion(path, "JPEG", path.stat().st_size, rows, cols, samples=samples)
+        _check_jpeg_scans(path, rows, cols)
         orientation = image.getexif().get(_ORIENTATION)
         if mode == "L":
             gray = np.asarray(image)
@@ -288,6 +305,35 @@ def read_jpeg(path: Path, frame: int) -> XrayImage:
     gray, _ = _upright(path, gray, None, orientation)
     image = _image(path, gray, StoredMapping(bits_stored=8), "jpeg")
     return replace(image, metadata={**image.metadata, **JPEG_LOSSY})
+
+
+def _check_jpeg_scans(path: Path, rows: int, cols: int) -> None:
+    """Refuse a Huffman-coded JPEG whose scans are too short for the image its header declares.
+
+    Every 8 x 8 block of a full-resolution component takes at least one bit of its
+    scans (a DC code), so the scans of a ``rows`` x ``cols`` image hold at least
+    ``ceil(rows / 8) * ceil(cols / 8) / 8`` bytes. Pillow's decoder fills the blocks
+    of data that ends early with grey, and says nothing: a damaged file (or one whose
+    size was changed) would be read as a flat image. Arithmetic-coded JPEGs, which
+    may code a block in less than a bit, are not checked.
+    """
+    data = path.read_bytes()
+    if any(data.find(bytes((0xFF, code))) >= 0 for code in _JPEG_ARITHMETIC_SOF):
+        return
+    held = 0
+    start = data.find(b"\xff\xda")
+    while start >= 0 and start + 4 <= len(data):
+        begin = start + 2 + int.from_bytes(data[start + 2 : start + 4], "big")  # after SOS
+        end = begin
+        while (end := data.find(b"\xff", end)) >= 0 and end + 1 < len(data):
+            if data[end + 1] not in _JPEG_IN_SCAN:
+                break
+            end += 2
+        end = len(data) if end < 0 or end + 1 >= len(data) else end
+        held += max(0, end - begin)
+        start = data.find(b"\xff\xda", end)
+    if held * 8 < math.ceil(rows / 8) * math.ceil(cols / 8):
+        raise ImageReadError(path, "the JPEG data ends before its image (the file may be damaged)")
 
 
 def _upright(
@@ -343,7 +389,8 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
     Raises
     ------
     ImageReadError
-        For a bad page index, an oversized, volumetric or unsupported page.
+        For a bad page index, an oversized, volumetric or unsupported page, or one
+        too large for its bytes (:func:`_check_expansion`).
         Decoding failures are converted by the caller.
     """
     with tifffile.TiffFile(path) as tif:
@@ -357,13 +404,10 @@ def read_tiff(path: Path, frame: int) -> XrayImage:
         samples = page.samplesperpixel
         if page.dtype is None:
             raise ImageReadError(path, "unsupported TIFF sample format")
-        check_dimensions(
-            path,
-            page.imagelength,
-            page.imagewidth,
-            samples=samples,
-            bytes_per_sample=np.dtype(page.dtype).itemsize,
-        )
+        size = (page.imagelength, page.imagewidth)
+        layout = {"samples": samples, "bytes_per_sample": np.dtype(page.dtype).itemsize}
+        check_dimensions(path, *size, **layout)
+        _check_expansion(path, "TIFF page", sum(page.databytecounts), *size, **layout)
         photometric = page.photometric
         colormap = page.colormap
         spacing = _tiff_spacing(page)
@@ -478,6 +522,36 @@ def read_npy(path: Path, frame: int) -> XrayImage:
     mapping = mapping_for_dtype(path, array.dtype)
     check_dimensions(path, *array.shape, bytes_per_sample=array.dtype.itemsize)
     return _image(path, np.array(array), mapping, "npy")
+
+
+def _check_expansion(
+    path: Path,
+    what: str,
+    compressed: int,
+    rows: int,
+    cols: int,
+    *,
+    samples: int = 1,
+    bytes_per_sample: int = 1,
+) -> None:
+    """Refuse an image whose `compressed` bytes would take too much memory as read.
+
+    As a DICOM's compressed frame (:func:`core.io.codestream.check_codestream`): an
+    image that would take more than :data:`~core.io.codestream.EXPANSION_EXEMPT_BYTES`
+    as read (:func:`core.io.guards.working_bytes`: 32-bit float pixels) may take at
+    most :data:`~core.io.codestream.MAX_EXPANSION` times its compressed bytes. A few
+    hundred kilobytes of deflate data decode to hundreds of megabytes of zeros, and
+    a JPEG's header may declare any size; refused here, before decoding.
+    """
+    size = working_bytes(rows, cols, samples=samples, bytes_per_sample=bytes_per_sample)
+    if size > max(MAX_EXPANSION * compressed, EXPANSION_EXEMPT_BYTES):
+        held = f"{compressed} bytes" if compressed < 10_000 else f"{compressed // 1000} KB"
+        raise ImageReadError(
+            path,
+            f"the {what}'s {held} would take {size / 2**20:.0f} MiB as a {cols} x {rows} "
+            f"image, over {MAX_EXPANSION} times as much (a decompression bomb, or a "
+            "damaged file)",
+        )
 
 
 def _open_with_pillow(path: Path, format_name: str) -> Image.Image:

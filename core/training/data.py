@@ -768,8 +768,10 @@ def load_images(
         The readable frames, in file and frame order (warnings while reading a file are
         logged once with its name), each of its patient once copies are joined.
     skipped : list of (Path, str)
-        Each unreadable file (or frame: the reason names it) and why; each is also logged
-        as a warning.
+        Each unreadable file and why; each is also logged as a warning. A multi-frame
+        file is read up to its first unreadable frame, which the reason names with the
+        number of later frames left unread: one warning a file, however many frames
+        its damage spans.
     """
     loaded: list[tuple[TrainingImage, PixelIdentity]] = []
     skipped = []
@@ -790,6 +792,9 @@ def load_images(
                 loaded.append((trained, pixel_identity(image.pixels)))
             except Exception as e:  # decoders raise many types on malformed files; none is fatal
                 reason = e.reason if isinstance(e, XrayError) and hasattr(e, "reason") else str(e)
+                if pending:  # the rest of a damaged file would fail as this frame did
+                    reason += f" (its {len(pending)} later frame(s) not read)"
+                    pending.clear()
                 log.warning("skipping unreadable image %s: %s", frame.name, reason)
                 named = reason if frame.n_frames == 1 else f"{frame.frame_label}: {reason}"
                 skipped.append((record.path, named))

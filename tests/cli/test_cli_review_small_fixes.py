@@ -72,7 +72,7 @@ def test_a_new_dicom_is_never_written_with_a_spacing_that_is_not_positive(tmp_pa
 def test_a_phantom_too_large_to_read_back_is_bad_input(tmp_path, capsys):
     assert main(["phantom", str(tmp_path / "p.dcm"), "--size", "100000"]) == 2
     assert capsys.readouterr().err == (
-        "xray-denoise: error: --size 100000: the phantom must be at most 23170 x 23170 "
+        "xray-denoise: error: --size 100000: the phantom must be at most 16384 x 16384 "
         "pixels (the largest image xray-denoise reads)\n"
     )
 

@@ -181,7 +181,7 @@ def test_the_split_keeps_the_frames_of_a_file_and_the_files_of_a_patient_togethe
         assert not {r.patient_id for r in train} & {r.patient_id for r in val}
 
 
-def test_an_unreadable_frame_skips_that_frame_only_and_warnings_are_logged_once(tmp_path, caplog):
+def test_an_unreadable_frame_stops_its_file_and_warnings_are_logged_once(tmp_path, caplog):
     def reader(path, frame):
         issue_warning("converted RGB to grayscale")  # as the readers warn
         if frame == 1:
@@ -190,9 +190,10 @@ def test_an_unreadable_frame_skips_that_frame_only_and_warnings_are_logged_once(
         return XrayImage(pixels, StoredMapping(8), Window(128, 256), frame=frame, n_frames=3)
 
     images, skipped = load_images([ImageRecord(tmp_path / "m.dcm", "a")], reader=reader)
-    assert [im.record.frame for im in images] == [0, 2]
-    assert skipped == [(tmp_path / "m.dcm", "frame 2 of 3: corrupt fragment")]
-    assert f"skipping unreadable image {tmp_path / 'm.dcm'} frame 2 of 3: corrupt fragment" in (
+    assert [im.record.frame for im in images] == [0]  # frame 3 not read
+    reason = "corrupt fragment (its 1 later frame(s) not read)"
+    assert skipped == [(tmp_path / "m.dcm", f"frame 2 of 3: {reason}")]
+    assert f"skipping unreadable image {tmp_path / 'm.dcm'} frame 2 of 3: {reason}" in (
         caplog.messages
     )
     assert caplog.text.count("converted RGB to grayscale") == 1
