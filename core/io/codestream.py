@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from pydicom.dataset import Dataset
-from pydicom.encaps import get_frame
+from pydicom.encaps import get_frame, parse_basic_offsets, parse_fragments
 from pydicom.uid import (
     HTJ2K,
     JPEG2000,
@@ -106,12 +107,11 @@ def check_codestream(
     Raises
     ------
     ImageReadError
-        If the frame's compressed bytes cannot hold the image that the header or
-        the codestream declares (see :data:`MAX_RLE_EXPANSION` and
-        :data:`MAX_EXPANSION`), if the codestream's header cannot be parsed,
-        declares an image too large for :func:`core.io.guards.check_dimensions`
-        (JPEG 2000 decoders hold 4-byte samples), or samples wider than
-        BitsAllocated.
+        If the frame's compressed bytes cannot hold the image that the header or the
+        codestream declares (see :data:`MAX_RLE_EXPANSION` and :data:`MAX_EXPANSION`),
+        if the codestream's header cannot be parsed, declares an image too large for
+        :func:`core.io.guards.check_dimensions` (JPEG 2000 decoders hold 4-byte
+        samples), or samples wider than BitsAllocated.
     """
     is_j2k = syntax in JPEG2000TransferSyntaxes
     is_jpeg = syntax in JPEGTransferSyntaxes or syntax in JPEGLSTransferSyntaxes
@@ -152,6 +152,54 @@ def check_codestream(
             f"but BitsAllocated is {bits_allocated}",
         )
     return Codestream(data, precision)
+
+
+def check_fragments(path: Path, ds: Dataset, syntax: UID, n_frames: int) -> None:
+    """Refuse encapsulated pixel data with fewer fragments than the frames they claim.
+
+    Each frame takes one fragment at least (PS3.5 A.4), so NumberOfFrames beyond the
+    fragments is a damaged or hostile header (a 9 KB file claiming a million frames),
+    unless the Basic or Extended Offset Table has an offset for every frame. Only the
+    items' tags and lengths are read; data that are not encapsulated are left to the
+    decoder, as are the pixel data of other transfer syntaxes.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the error message.
+    ds : Dataset
+        Its header, with PixelData.
+    syntax : UID
+        Its transfer syntax.
+    n_frames : int
+        Its NumberOfFrames.
+
+    Raises
+    ------
+    ImageReadError
+        If the pixel data hold fewer fragments than `n_frames`, and no offset table has
+        an offset for each frame.
+    """
+    if n_frames == 1 or not (syntax.is_transfer_syntax and syntax.is_encapsulated):
+        return
+    if len(ds.get("ExtendedOffsetTable") or b"") // 8 >= n_frames:
+        return
+    data = ds.PixelData
+    if not isinstance(data, bytes) or data[:4] != b"\xfe\xff\x00\xe0":  # an item tag
+        return
+    buffer = BytesIO(data)
+    try:
+        if len(parse_basic_offsets(buffer)) >= n_frames:
+            return
+    except ValueError:  # not an offset table: the decoder tells what is wrong
+        return
+    fragments, _ = parse_fragments(buffer)
+    if fragments < n_frames:
+        raise ImageReadError(
+            path,
+            f"the pixel data holds {fragments} fragment{'' if fragments == 1 else 's'} "
+            f"for {n_frames} frames",
+        )
 
 
 def _check_expansion(

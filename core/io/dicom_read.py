@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import threading
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pydicom
-from pydicom.datadict import dictionary_has_tag
+from pydicom.datadict import dictionary_has_tag, dictionary_VR
 from pydicom.dataelem import DataElement, RawDataElement
-from pydicom.dataset import Dataset
-from pydicom.filereader import read_file_meta_info
+from pydicom.dataset import Dataset, FileDataset
+from pydicom.filereader import _read_file_meta_info, read_file_meta_info, read_preamble
+from pydicom.filewriter import write_file_meta_info
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, get_decoder, pack_bits, pixel_array
 from pydicom.tag import Tag
@@ -20,6 +23,7 @@ from pydicom.uid import (
     HTJ2K,
     JPEG2000MC,
     UID,
+    DeflatedExplicitVRLittleEndian,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     HTJ2KLossless,
@@ -37,10 +41,21 @@ from pydicom.valuerep import PersonName
 from core.display import auto_window, made_window_function
 from core.errors import ImageReadError
 from core.image import VOI_LUT_FUNCTIONS, Padding, StoredMapping, VoiLut, Window, XrayImage
-from core.io.codestream import check_codestream, j2k_is_lossy, jpeg_lossy_method
+from core.io.codestream import (
+    check_codestream,
+    check_fragments,
+    j2k_is_lossy,
+    jpeg_lossy_method,
+)
 from core.io.color import luma, warn_converted
-from core.io.functional_groups import flatten_functional_groups
-from core.io.guards import check_dimensions, check_frame, fit_bits_stored, warn_float32_error
+from core.io.functional_groups import check_per_frame_groups, flatten_functional_groups
+from core.io.guards import (
+    MAX_DECODED_BYTES,
+    check_dimensions,
+    check_frame,
+    fit_bits_stored,
+    warn_float32_error,
+)
 from core.io.jpeg2000 import decode_jpeg2000
 from core.io.jpeg_decode import register_plugin
 from core.io.lut import Lut, read_lut
@@ -71,8 +86,20 @@ itself decodes RLE and deflate; JPEG and JPEG-LS go through core.io.jpeg_decode)
 _HIGH_BIT_DECODED = (*JPEGTransferSyntaxes, *JPEGLSTransferSyntaxes, *JPEG2000TransferSyntaxes)
 """The syntaxes whose codecs decode BitsStored-bit values whatever HighBit says (RLE,
 unlike them, stores whole words: values in their high bits stay there)."""
+_TEXT_VRS = frozenset(
+    ("AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UI")
+    + ("UR", "UT")
+)
+"""The VRs of text values, whose bytes read the same in any byte order."""
 _WHOLE_WORDS = (*NATIVE_SYNTAXES, RLELossless)
 """The syntaxes whose pixel data are read as whole words, wherever HighBit puts the values."""
+
+MAX_INFLATED_BYTES = MAX_DECODED_BYTES + (256 << 20)
+"""Largest accepted size of the data set of a Deflated Explicit VR Little Endian file, once
+inflated: a frame of the largest size accepted (:data:`core.io.guards.MAX_DECODED_BYTES`)
+and a header. pydicom would inflate any size at once (2 GiB from a 2 MB file)."""
+_INFLATE_CHUNK = 1 << 20
+"""Compressed bytes read, and inflated bytes made, at a time."""
 
 register_plugin()  # before any decoding: imagecodecs decodes JPEG and JPEG-LS frames
 
@@ -215,9 +242,10 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         image attributes, oversized images, a bad frame index, or a transfer syntax
         that no installed plugin decodes. Other failures are converted by the caller.
     """
-    ds = pydicom.dcmread(path, force=True, defer_size=_DEFER_SIZE)
+    ds = _dcmread(path, defer_size=_DEFER_SIZE)
     if len(ds) == 0:
         raise _nothing_read(path)
+    _text_vrs_for_un(ds)
     _check_is_dicom(path, ds)
     if "PixelData" not in ds:
         raise _no_pixel_data(path, ds)
@@ -244,6 +272,8 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         path, rows, cols, samples=samples, bytes_per_sample=max(1, bits_allocated // 8)
     )
     check_frame(path, frame, n_frames)
+    check_fragments(path, ds, syntax, n_frames)  # before any work a frame count sets
+    check_per_frame_groups(path, ds, n_frames)
     flatten_functional_groups(ds, frame)
     photometric = str(ds.get("PhotometricInterpretation", "")).strip().upper()
     if photometric not in (*MONOCHROME, PALETTE, *COLOR):
@@ -377,6 +407,87 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     )
 
 
+def _dcmread(path: Path, **options: Any) -> FileDataset:
+    """Read `path` as pydicom's forced ``dcmread`` does, inflating a deflated data set here.
+
+    The data set of a Deflated Explicit VR Little Endian file is inflated a chunk at a
+    time into memory, up to :data:`MAX_INFLATED_BYTES`, and read from there whole (the
+    file's file meta information kept, its transfer syntax included); `options` other
+    than `defer_size` are passed on. Other files are read by ``dcmread`` itself.
+
+    Raises
+    ------
+    ImageReadError
+        If the deflated data set expands past :data:`MAX_INFLATED_BYTES`, or is corrupt.
+    """
+    with path.open("rb") as file:
+        try:
+            preamble = read_preamble(file, force=True)
+            start = file.tell()
+            has_meta = preamble is not None or file.read(2) == b"\x02\x00"  # group 0002
+            file.seek(start)
+            meta = _read_file_meta_info(file) if has_meta else None
+        except Exception:  # noqa: BLE001 (dcmread tells what is wrong with such a file)
+            meta = None
+        if meta is None or meta.get("TransferSyntaxUID") != DeflatedExplicitVRLittleEndian:
+            return pydicom.dcmread(path, force=True, **options)
+        buffer = io.BytesIO()
+        if preamble is not None:
+            buffer.write(preamble + b"DICM")
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian  # for dcmread: inflated already
+        write_file_meta_info(buffer, meta, enforce_standard=False)
+        _inflate(path, file, buffer)
+    buffer.seek(0)
+    options.pop("defer_size", None)  # the values are read out of the buffer, which goes
+    ds = pydicom.dcmread(buffer, force=True, **options)
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    ds.filename, ds.buffer = str(path), None
+    return ds
+
+
+def _inflate(path: Path, file: io.BufferedReader, buffer: io.BytesIO) -> None:
+    """Inflate the raw deflate stream from `file` into `buffer`, refusing it past the limit."""
+    limit = MAX_INFLATED_BYTES
+    room = limit
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    compressed = b""
+    while not inflater.eof:
+        compressed = compressed or file.read(_INFLATE_CHUNK)
+        if not compressed:
+            break  # a stream cut short: dcmread reads what there is
+        try:
+            data = inflater.decompress(compressed, min(room + 1, _INFLATE_CHUNK))
+        except zlib.error as error:
+            raise ImageReadError(path, f"its deflated data set is corrupt ({error})") from None
+        compressed = inflater.unconsumed_tail
+        room -= len(data)
+        if room < 0:
+            raise ImageReadError(
+                path, f"its deflated data set expands past {limit / 2**30:.3g} GiB"
+            )
+        buffer.write(data)
+
+
+def _text_vrs_for_un(ds: Dataset) -> None:
+    """Give each top-level element read as UN of a standard text attribute its dictionary VR.
+
+    A text value too long for its VR's 16-bit length (a SeriesDescription of 70,000
+    characters) is written as UN, and pydicom reads it back so, as bytes: a derived header
+    could then not set the attribute, nor the metadata show it. Values still in the file
+    (over :data:`_DEFER_SIZE`) are left as they are.
+    """
+    for tag in list(ds.keys()):
+        element = ds.get_item(tag, keep_deferred=True)
+        if (
+            isinstance(element, RawDataElement)
+            and element.VR == "UN"
+            and element.value is not None
+            and dictionary_has_tag(tag)
+            and dictionary_VR(tag) in _TEXT_VRS
+        ):
+            ds[tag] = element._replace(VR=dictionary_VR(tag))  # converted when first used
+
+
 def _is_empty(element: DataElement | RawDataElement) -> bool:
     """Whether an element's value is empty, without reading a deferred value from the file."""
     if isinstance(element, RawDataElement):
@@ -405,7 +516,7 @@ def _nothing_read(path: Path) -> ImageReadError:
     short or corrupt.
     """
     try:
-        header = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+        header = _dcmread(path, stop_before_pixels=True, defer_size=1024)
     except Exception:  # noqa: BLE001 (a header that cannot be read tells nothing more)
         header = None
     if header is not None and "Rows" in header:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from pydicom import dcmwrite
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import get_encoder, pack_bits
@@ -37,7 +38,7 @@ from pydicom.valuerep import DA, TM, DSfloat
 
 from core import __version__
 from core.code_version import software_version
-from core.errors import ImageWriteError
+from core.errors import ImageWriteError, issue_warning
 from core.image import Padding, Window, XrayImage
 from core.io.atomic import atomic_write
 from core.io.byte_order import swap_binary_words
@@ -78,6 +79,9 @@ SOURCE_FOR_PROCESSING = ("121322", "DCM", "Source image for image processing ope
 SMOOTHING = ("113087", "DCM", "Smoothing")
 """The DerivationCodeSequence item of a denoised image (PS3.16 CID 7203: the nearest of its
 generic image processing codes; a simulated dose, noise added, has none there)."""
+PRIVATE_MAX = 16 << 20
+"""Longest private value a derived image copies from its source (16 MiB); longer ones
+are left out with a warning (:func:`derived_dataset`)."""
 
 OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
 """The even groups an Overlay Plane may use (PS3.3 C.9.2)."""
@@ -298,7 +302,8 @@ def write_derived_dicom(
     the source's pixels), and LossyImageCompression ``"01"`` if the source was lossy (with
     LossyImageCompressionMethod, where the source's syntax tells it). The type 2
     attributes of :data:`TYPE2_KEYWORDS` and :data:`TYPE2_BY_SOP_CLASS` the source lacks
-    are added empty.
+    are added empty. Private values longer than :data:`PRIVATE_MAX` are left out, with an
+    :class:`~core.errors.XrayWarning`.
     An image simulated at a fraction `dose` of the source's exposure states that
     exposure (:func:`_scale_exposure`).
     It is one uncompressed frame (Explicit VR Little Endian, binary values of a
@@ -419,7 +424,7 @@ def derived_dataset(
     _check_derivation(operation, dose)
     source: Dataset = image.dataset
     syntax = UID(getattr(source, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
-    ds = copy.deepcopy(source)
+    ds = _copy_without_large_private(source, image.source_path)
     _keep_frame_values(ds, image.frame, image.n_frames)
     for keyword in (
         _MULTIFRAME_KEYWORDS + _SOURCE_INSTANCE_KEYWORDS + _STALE_KEYWORDS + _PADDING_KEYWORDS
@@ -490,6 +495,36 @@ def derived_dataset(
         if keyword not in ds:
             setattr(ds, keyword, None)  # type 2: present, empty where unknown
     return ds
+
+
+def _copy_without_large_private(source: Dataset, path: Path | None) -> Dataset:
+    """Return a deep copy of `source` without its private elements over :data:`PRIVATE_MAX`.
+
+    Those are shared with the copy rather than copied, then removed from it, each with an
+    :class:`~core.errors.XrayWarning` naming `path`: a private value that large (a vendor's
+    raw data, or a hostile file's) would be held twice, and written again, for nothing.
+    """
+    large = []
+    for tag in source.keys():
+        element = source.get_item(tag, keep_deferred=True)
+        if tag.is_private and _value_length(element) > PRIVATE_MAX:
+            large.append(element)
+    ds = copy.deepcopy(source, {id(element): element for element in large})
+    for element in large:
+        del ds[element.tag]
+        issue_warning(
+            f"{path}: private element {Tag(element.tag)} of "
+            f"{_value_length(element) / 2**20:.0f} MiB left out of the derived image"
+        )
+    return ds
+
+
+def _value_length(element: DataElement | RawDataElement) -> int:
+    """Return the length of an element's value: as read, or its bytes or text."""
+    if isinstance(element, RawDataElement):
+        return 0 if element.length == 0xFFFFFFFF else element.length
+    value = element.value
+    return len(value) if isinstance(value, bytes | str) else 0
 
 
 def _keep_frame_values(ds: Dataset, frame: int, n_frames: int) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
+
+from core.errors import ImageReadError
 
 FRAME_MACROS = {
     "PixelMeasuresSequence": ("PixelSpacing",),
@@ -50,6 +53,35 @@ def flatten_functional_groups(ds: Dataset, frame: int) -> None:
                 delattr(ds, keyword)
             if keyword in item:
                 ds[keyword] = copy.deepcopy(item[keyword])
+
+
+def check_per_frame_groups(path: Path, ds: Dataset, n_frames: int) -> None:
+    """Refuse a PerFrameFunctionalGroupsSequence whose items are not one a frame.
+
+    PS3.3 C.7.6.16 has one item for each frame; a count that differs from NumberOfFrames
+    (a million empty items in a small file) is a damaged or hostile header.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the error message.
+    ds : Dataset
+        Its header.
+    n_frames : int
+        Its NumberOfFrames.
+
+    Raises
+    ------
+    ImageReadError
+        If the sequence is present and holds other than `n_frames` items.
+    """
+    sequence = ds.get("PerFrameFunctionalGroupsSequence")
+    if isinstance(sequence, Sequence) and len(sequence) != n_frames:
+        raise ImageReadError(
+            path,
+            f"the PerFrameFunctionalGroupsSequence holds {len(sequence)} items for "
+            f"{n_frames} frame{'' if n_frames == 1 else 's'}",
+        )
 
 
 def _item(ds: Dataset | None, keyword: str, index: int) -> Dataset | None:
