@@ -51,6 +51,7 @@ from core.errors import (
 from core.image import XrayImage, frame_label
 from core.io import WRITTEN_AS, output_stems
 from core.io.atomic import EXISTS, DestinationExistsError, check_writable_folder
+from core.io.dicom_read import read_dataset
 from core.io.dicom_write import DerivedSeriesUID, derived_series_uid
 from core.io.output_names import frame_stem
 from core.io.paths import broken_link_reason, resolved
@@ -723,7 +724,7 @@ def _recorded_source(destination: Path, image: XrayImage) -> str:
 def _dicom_header(path: Path) -> pydicom.Dataset | None:
     """Return a DICOM file's header, or None where it cannot be read (a probe)."""
     try:
-        return pydicom.dcmread(path, force=True, stop_before_pixels=True)
+        return read_dataset(path, stop_before_pixels=True)
     except Exception:  # noqa: BLE001 (a probe of a file in the way: no header)
         return None
 

@@ -242,7 +242,7 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
         image attributes, oversized images, a bad frame index, or a transfer syntax
         that no installed plugin decodes. Other failures are converted by the caller.
     """
-    ds = _dcmread(path, defer_size=_DEFER_SIZE)
+    ds = read_dataset(path, defer_size=_DEFER_SIZE)
     if len(ds) == 0:
         raise _nothing_read(path)
     _text_vrs_for_un(ds)
@@ -407,13 +407,26 @@ def read_dicom(path: Path, frame: int) -> XrayImage:
     )
 
 
-def _dcmread(path: Path, **options: Any) -> FileDataset:
+def read_dataset(path: Path, **options: Any) -> FileDataset:
     """Read `path` as pydicom's forced ``dcmread`` does, inflating a deflated data set here.
 
     The data set of a Deflated Explicit VR Little Endian file is inflated a chunk at a
     time into memory, up to :data:`MAX_INFLATED_BYTES`, and read from there whole (the
     file's file meta information kept, its transfer syntax included); `options` other
-    than `defer_size` are passed on. Other files are read by ``dcmread`` itself.
+    than `defer_size` are passed on. Other files are read by ``dcmread`` itself. Every
+    read of a DICOM file goes through here: ``dcmread`` inflates a deflated data set in
+    one piece, whatever its size, even for its header alone (a 2 MB file took 4.3 GB).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    **options
+        ``dcmread``'s options (``stop_before_pixels``, ``specific_tags``, ``defer_size``).
+
+    Returns
+    -------
+    FileDataset
 
     Raises
     ------
@@ -516,7 +529,7 @@ def _nothing_read(path: Path) -> ImageReadError:
     short or corrupt.
     """
     try:
-        header = _dcmread(path, stop_before_pixels=True, defer_size=1024)
+        header = read_dataset(path, stop_before_pixels=True, defer_size=1024)
     except Exception:  # noqa: BLE001 (a header that cannot be read tells nothing more)
         header = None
     if header is not None and "Rows" in header:

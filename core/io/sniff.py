@@ -5,10 +5,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-import pydicom
-
 from core.errors import ImageReadError
-from core.io.dicom_read import is_dicomdir
+from core.io.dicom_read import is_dicomdir, read_dataset
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # classic and BigTIFF
@@ -190,7 +188,7 @@ DATA_SET_STARTS = (b"\x02\x00", b"\x08\x00", b"\x00\x08")
 def _looks_like_dicom(path: Path) -> bool:
     """Whether pydicom parses a file without preamble into an image or SOP instance."""
     try:
-        dataset = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+        dataset = read_dataset(path, stop_before_pixels=True, defer_size=1024)
     except Exception:  # a probe: any parse failure means "not DICOM"
         return False
     return "SOPClassUID" in dataset or "Rows" in dataset

@@ -32,6 +32,7 @@ from PIL import Image
 from pydicom.multival import MultiValue
 
 from core.errors import ImageReadError
+from core.io.dicom_read import read_dataset
 from core.io.notice import NOTICE, NOTICE_PREFIX
 from core.io.sniff import DICOM_SUFFIXES
 
@@ -272,7 +273,7 @@ def _sop_instance(path: Path, frame: int) -> _Source | None:
         If the header cannot be read.
     """
     try:
-        header = pydicom.dcmread(path, force=True, stop_before_pixels=True, defer_size=1024)
+        header = read_dataset(path, stop_before_pixels=True, defer_size=1024)
         simulations = _simulations(header)  # a long value is read from the file here
     except Exception as error:  # pydicom's parse errors have no common base
         raise ImageReadError(path, f"its DICOM header cannot be read ({error})") from error
@@ -289,7 +290,7 @@ def _referenced_source(destination: Path) -> _Source | None:
     ContributingEquipmentSequence records (:func:`_simulations`).
     """
     try:
-        header = pydicom.dcmread(destination, force=True, stop_before_pixels=True)
+        header = read_dataset(destination, stop_before_pixels=True)
         item = (header.get("SourceImageSequence") or [None])[0]
         uid = "" if item is None else str(item.get("ReferencedSOPInstanceUID") or "").strip()
         number = None if item is None else item.get("ReferencedFrameNumber")
@@ -379,7 +380,7 @@ def denoised_by_this_program(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in DICOM_SUFFIXES:
         try:
-            header = pydicom.dcmread(path, force=True, stop_before_pixels=True)
+            header = read_dataset(path, stop_before_pixels=True)
             text = str(header.get("DerivationDescription") or "")
             recorded = text.startswith(NOTICE_PREFIX) and bool(header.get("SourceImageSequence"))
         except Exception:  # a probe (pydicom's parse errors have no common base): not ours

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pydicom
 import tifffile
 from PIL import Image
 
 from core.errors import XrayError, collecting_warnings
 from core.image import XrayImage, frame_label
 from core.io import read_image
+from core.io.dicom_read import read_dataset
 from core.io.paths import unlisted_reason
 from core.io.safe_text import text_safe
 from core.io.sniff import detect_format, why_not_an_image
@@ -513,12 +513,7 @@ def read_header(path: Path) -> tuple[bool, tuple[str, ...]]:
         if kind != "dicom":
             _open_raster(path, kind)
             return True, ()
-        ds = pydicom.dcmread(  # forced, as core.io reads it
-            path,
-            force=True,
-            stop_before_pixels=True,
-            specific_tags=[*DICOM_IDS, "Rows"],
-        )
+        ds = read_dataset(path, stop_before_pixels=True, specific_tags=[*DICOM_IDS, "Rows"])
     except Exception:  # noqa: BLE001 - decoders raise many types; load_images says why
         return False, ()
     values = ((prefix, str(ds.get(key, "") or "").strip()) for key, prefix in DICOM_IDS.items())
