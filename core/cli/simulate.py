@@ -33,6 +33,7 @@ from core.noise import (
 )
 from core.noise.dose import NoiseFreeInputError, dose_operation, monochrome2_twin
 from core.noise.electronic import electronic_noise_problem
+from core.noise.lossy import lossy_compression
 from core.noise.noise_free import noise_free_problem, noise_share
 from core.noise.value_range import ValueRange, pixels_at_ends, value_range
 
@@ -227,12 +228,26 @@ def _settings(
             values=values,
         )
     except NoiseFreeInputError as error:
+        lossy = lossy_compression(image)
+        if lossy is not None:  # its noise went with the compression: not noise-free
+            raise ValueError(
+                f"{args.input}: its noise cannot be measured: lossy compression ({lossy}) "
+                "removed the fine-scale noise it held; give the quanta of the full dose it "
+                "stands for: --photons N0"
+            ) from error
         raise ValueError(
             f"{args.input}: {error}; give the quanta of the full dose it stands for: "
             "--photons N0 --noise-free-input"
         ) from error
     except ValueError as error:
         refused = _unmeasured_refusal(measured, default, noise, values)
+        lossy = lossy_compression(image)
+        if refused is not None and lossy is not None:  # not noise-free: compressed
+            raise ValueError(
+                f"{args.input}: its quanta cannot be measured from its noise ({error}), and "
+                f"lossy compression ({lossy}) removed the fine-scale noise it held; give the "
+                "quanta of the full dose it stands for: --photons N0"
+            ) from error
         if refused is not None:
             raise ValueError(
                 f"{args.input}: its quanta cannot be measured from its noise ({error}), and "

@@ -95,9 +95,15 @@ _WHOLE_WORDS = (*NATIVE_SYNTAXES, RLELossless)
 """The syntaxes whose pixel data are read as whole words, wherever HighBit puts the values."""
 
 MAX_INFLATED_BYTES = MAX_DECODED_BYTES + (256 << 20)
-"""Largest accepted size of the data set of a Deflated Explicit VR Little Endian file, once
-inflated: a frame of the largest size accepted (:data:`core.io.guards.MAX_DECODED_BYTES`)
-and a header. pydicom would inflate any size at once (2 GiB from a 2 MB file)."""
+"""Size up to which the data set of a Deflated Explicit VR Little Endian file is inflated
+whatever its compressed size: a frame of the largest size accepted
+(:data:`core.io.guards.MAX_DECODED_BYTES`) and a header. pydicom would inflate any size at
+once (2 GiB from a 2 MB file). A larger data set, of many frames, is inflated up to
+:data:`MAX_INFLATION` times the file's size."""
+MAX_INFLATION = 64
+"""Most inflated bytes per byte of a deflated file beyond :data:`MAX_INFLATED_BYTES`.
+Radiographs deflate a few to one (a tomosynthesis series of 80 frames of 3000 x 3000 at
+16 bits: 1.44 GB from 36 MB, 40 to one); zeros deflate about a thousand to one."""
 _INFLATE_CHUNK = 1 << 20
 """Compressed bytes read, and inflated bytes made, at a time."""
 
@@ -411,7 +417,8 @@ def read_dataset(path: Path, **options: Any) -> FileDataset:
     """Read `path` as pydicom's forced ``dcmread`` does, inflating a deflated data set here.
 
     The data set of a Deflated Explicit VR Little Endian file is inflated a chunk at a
-    time into memory, up to :data:`MAX_INFLATED_BYTES`, and read from there whole (the
+    time into memory, up to :data:`MAX_INFLATED_BYTES` (or :data:`MAX_INFLATION` times the
+    file's size, where more), and read from there whole (the
     file's file meta information kept, its transfer syntax included); `options` other
     than `defer_size` are passed on. Other files are read by ``dcmread`` itself. Every
     read of a DICOM file goes through here: ``dcmread`` inflates a deflated data set in
@@ -431,7 +438,7 @@ def read_dataset(path: Path, **options: Any) -> FileDataset:
     Raises
     ------
     ImageReadError
-        If the deflated data set expands past :data:`MAX_INFLATED_BYTES`, or is corrupt.
+        If the deflated data set expands past its limit, or is corrupt.
     """
     with path.open("rb") as file:
         try:
@@ -459,8 +466,12 @@ def read_dataset(path: Path, **options: Any) -> FileDataset:
 
 
 def _inflate(path: Path, file: io.BufferedReader, buffer: io.BytesIO) -> None:
-    """Inflate the raw deflate stream from `file` into `buffer`, refusing it past the limit."""
-    limit = MAX_INFLATED_BYTES
+    """Inflate the raw deflate stream from `file` into `buffer`, refusing it past the limit.
+
+    The limit is :data:`MAX_INFLATED_BYTES`, or :data:`MAX_INFLATION` times the file's
+    size where that is more.
+    """
+    limit = max(MAX_INFLATED_BYTES, MAX_INFLATION * path.stat().st_size)
     room = limit
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     compressed = b""

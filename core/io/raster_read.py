@@ -524,6 +524,14 @@ def read_npy(path: Path, frame: int) -> XrayImage:
     return _image(path, np.array(array), mapping, "npy")
 
 
+EXPANSION_EXEMPT_WORKING_BYTES = 4 * EXPANSION_EXEMPT_BYTES
+"""Size as read (32-bit float pixels) up to which a PNG, TIFF or JPEG is not checked
+against :data:`~core.io.codestream.MAX_EXPANSION`: four times the decoded bytes a DICOM
+frame is exempt up to, so that a blank 4300 x 4300 frame of a 43 x 43 cm detector (71 MiB
+as read from a 36 KB PNG) is read, as its DICOM would be; a bomb of 16,384 x 16,384 (1 GiB
+as read) is still checked."""
+
+
 def _check_expansion(
     path: Path,
     what: str,
@@ -537,14 +545,14 @@ def _check_expansion(
     """Refuse an image whose `compressed` bytes would take too much memory as read.
 
     As a DICOM's compressed frame (:func:`core.io.codestream.check_codestream`): an
-    image that would take more than :data:`~core.io.codestream.EXPANSION_EXEMPT_BYTES`
-    as read (:func:`core.io.guards.working_bytes`: 32-bit float pixels) may take at
+    image that would take more than :data:`EXPANSION_EXEMPT_WORKING_BYTES` as read
+    (:func:`core.io.guards.working_bytes`: 32-bit float pixels) may take at
     most :data:`~core.io.codestream.MAX_EXPANSION` times its compressed bytes. A few
     hundred kilobytes of deflate data decode to hundreds of megabytes of zeros, and
     a JPEG's header may declare any size; refused here, before decoding.
     """
     size = working_bytes(rows, cols, samples=samples, bytes_per_sample=bytes_per_sample)
-    if size > max(MAX_EXPANSION * compressed, EXPANSION_EXEMPT_BYTES):
+    if size > max(MAX_EXPANSION * compressed, EXPANSION_EXEMPT_WORKING_BYTES):
         held = f"{compressed} bytes" if compressed < 10_000 else f"{compressed // 1000} KB"
         raise ImageReadError(
             path,

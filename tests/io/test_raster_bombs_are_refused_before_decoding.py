@@ -46,7 +46,7 @@ def test_the_float32_pixels_count_against_the_decoded_limit(tmp_path):
 
 
 def test_a_png_of_a_few_bytes_declaring_a_large_image_is_refused(tmp_path):
-    ihdr = struct.pack(">IIBBBBB", 8000, 8000, 8, 0, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", 9000, 9000, 8, 0, 0, 0, 0)  # 309 MiB as read
     idat = zlib.compress(b"\0" * 100)
     path = tmp_path / "bomb.png"
     path.write_bytes(
@@ -59,18 +59,18 @@ def test_a_deflate_tiff_of_zeros_is_refused(tmp_path):
     path = tmp_path / "bomb.tif"
     tifffile.imwrite(
         path,
-        np.zeros((8192, 8192), np.uint8),
+        np.zeros((10000, 10000), np.uint8),
         compression="zlib",
         compressionargs={"level": 9},
         tile=(1024, 1024),
     )
-    assert path.stat().st_size < 200_000  # 256 MiB as float32
+    assert path.stat().st_size < 200_000  # 381 MiB as float32
     assert "decompression bomb" in _reason(path)
 
 
 def test_a_jpeg_whose_header_declares_a_large_image_is_refused(tmp_path):
     path = tmp_path / "bomb.jpg"
-    path.write_bytes(_jpeg(5000, 5000))
+    path.write_bytes(_jpeg(9000, 9000))
     assert "decompression bomb" in _reason(path)
 
 
@@ -88,3 +88,11 @@ def test_an_ordinary_jpeg_and_a_blank_one_are_still_read(tmp_path):
         assert read_image(tmp_path / name).shape == pixels.shape
     Image.fromarray(noisy).save(tmp_path / "progressive.jpg", "JPEG", progressive=True)
     assert read_image(tmp_path / "progressive.jpg").shape == noisy.shape
+
+
+def test_a_blank_frame_of_a_large_detector_is_read(tmp_path):
+    # 4300 x 4300 (43 cm at 100 um) of zeros: 36 KB of PNG, 71 MiB as read, as its DICOM reads
+    path = tmp_path / "blank.png"
+    Image.fromarray(np.zeros((4300, 4300), np.uint16)).save(path)
+    assert path.stat().st_size < 100_000
+    assert read_image(path).shape == (4300, 4300)
