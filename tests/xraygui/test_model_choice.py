@@ -68,8 +68,8 @@ def test_a_model_file_replaced_on_disk_is_loaded_again_or_refused(tmp_path):
     assert jobs.cached_model(path) is first  # unchanged files: the model in memory
     _copy(_model(tmp_path / "deep" / "model.safetensors", seed=2), path)  # IT's update
     assert jobs.cached_model(path).card.weights_sha256 == file_sha256(path)
-    path.write_bytes(path.read_bytes()[:1000])
-    with pytest.raises(ModelFileError, match="checksum"):
+    path.write_bytes(path.read_bytes()[:1000])  # cut short: its header says more is there
+    with pytest.raises(ModelFileError, match="unreadable weights: a header of .* does not fit"):
         jobs.cached_model(path)
 
 
