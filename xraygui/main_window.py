@@ -3292,8 +3292,12 @@ def _window_decimals(window: Window, image: XrayImage) -> int:
     None where the image's pixel values are integers and so are both (``"W 4328 C
     673"``); else one on integer pixel values (``"W 4327.5 C 673.2"``), and on others
     (floating-point data, a fractional rescale) two, more for a width under 1 (three
-    significant digits: ``"W 0.0123 C 0.0062"``).
+    significant digits: ``"W 0.0123 C 0.0062"``). One of the file's own windows is
+    written as the file holds it: with the fewest decimals that write both numbers
+    exactly, up to :data:`FILE_WINDOW_DECIMALS` (``"W 400 C 40.25"``, not ``"C 40.2"``).
     """
+    if window in image.file_windows:
+        return max(_exact_decimals(window.width), _exact_decimals(window.center))
     mapping = image.mapping
     integers = not mapping.is_float and all(
         float(number).is_integer() for number in (mapping.slope, mapping.intercept)
@@ -3301,6 +3305,18 @@ def _window_decimals(window: Window, image: XrayImage) -> int:
     if integers:
         return 0 if all(float(n).is_integer() for n in (window.width, window.center)) else 1
     return max(2, 2 - math.floor(math.log10(abs(window.width) or 1.0)))
+
+
+FILE_WINDOW_DECIMALS = 6
+"""Most decimals a file's own window centre or width is written with."""
+
+
+def _exact_decimals(number: float) -> int:
+    """Return the fewest decimals, up to :data:`FILE_WINDOW_DECIMALS`, that write `number`."""
+    return next(
+        (d for d in range(FILE_WINDOW_DECIMALS) if float(f"{number:.{d}f}") == number),
+        FILE_WINDOW_DECIMALS,
+    )
 
 
 def _function_named(window: Window, image: XrayImage) -> str | None:

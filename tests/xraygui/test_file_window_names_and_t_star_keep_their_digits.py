@@ -2,7 +2,8 @@
 4 significant digits.
 
 Before, View > Window Presets named a window "C 673.17, W 4327.5" where the status bar
-said "W 4327.5 C 673.2", and the panel's status line said "t* = 0.2" for t* = 0.16.
+said "W 4327.5 C 673.2", and the panel's status line said "t* = 0.2" for t* = 0.16. A
+file's own window is written with the digits the file holds, both numbers alike.
 """
 
 import dataclasses
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.gui
 @pytest.mark.parametrize(
     ("window", "name"),
     [
-        (Window(673.17, 4327.5), "File window 1 (C 673.2, W 4327.5)"),
+        (Window(673.17, 4327.5), "File window 1 (C 673.17, W 4327.50)"),
         (Window(673.0, 4328.0), "File window 1 (C 673, W 4328)"),
         (Window(40.0, 400.0, function="SIGMOID"), "File window 1 (C 40, W 400, SIGMOID)"),
     ],
@@ -32,7 +33,7 @@ def test_a_file_windows_name_has_the_decimals_of_its_label(window, name):
         file_windows=(window,),
     )
     assert _view_name(image, 0) == name
-    label = _view_label(window, image).split(" SIGMOID")[0]  # "W 4327.5 C 673.2"
+    label = _view_label(window, image).split(" SIGMOID")[0]  # "W 4327.50 C 673.17"
     width, centre = label.split()[1], label.split()[3]
     assert f"(C {centre}, W {width}" in name
 
