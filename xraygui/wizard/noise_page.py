@@ -116,7 +116,7 @@ class NoisePage(QWizardPage):
         self.dose_high = self._spin(1.0, 100.0, 50.0, 5.0, suffix=" %")
         self.electronic = self._spin(0.0, 100.0, DEFAULT_ELECTRONIC_NOISE, 0.5)
         self.quanta = self._spin(0.0, MAX_QUANTA, 0.0, 1000.0)
-        self.quanta.setDecimals(0)
+        self.quanta.setDecimals(1)  # 0.4 is too few quanta, not 0 (measured)
         self.quanta.setSpecialValueText(MEASURED)  # at 0: none given
         self.quanta.setToolTip(QUANTA_TIP)
         self.quanta.setAccessibleName("Full-dose quanta per unattenuated pixel")
