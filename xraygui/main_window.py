@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.roi: pg.RectROI | None = None
         self._help: QDialog | None = None  # Help > Mouse and Keys, made when first asked for
         self._docks_sized = False  # the right docks' heights are set (showEvent) or restored
+        # Side panes remembered from the last session, shown once a result fills them.
+        self._panes_waiting: set[str] = set()
         # The rows the metrics panel shows and what they were computed from.
         self._shown: tuple[tuple, list[Comparison]] | None = None
         self._noise: tuple[float | None, float | None] = (None, None)
@@ -1835,6 +1837,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(DARK_INTERFACE_KEY, on)
 
     def _pane(self, name: str, on: bool) -> None:
+        self._panes_waiting.discard(f"panes/{name}")  # chosen in this session
         self.views.set_pane_visible(name, on)
         if self._part is None:
             self.refresh()
@@ -2484,6 +2487,8 @@ class MainWindow(QMainWindow):
             + (f"; uncertainty from {samples} samples" if samples else "")
         )
         self.controls.show_warning(result_warning(result))
+        for key in sorted(self._panes_waiting):  # the remembered panes, now with content
+            self._pane_actions()[key].setChecked(True)
         self.update_metrics()
         self.refresh()
         self.resultShown.emit()
@@ -2619,12 +2624,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         for key, action in self._pane_actions().items():
-            self.settings.setValue(key, action.isChecked())
+            self.settings.setValue(key, action.isChecked() or key in self._panes_waiting)
 
     def _pane_actions(self) -> dict[str, QAction]:
         """Return the side panes chosen in the View menu, by their settings key.
 
-        Swipe is not among them: it needs an After image, which a new session lacks.
+        Swipe is not among them: it needs an After image, which a new session lacks. The
+        remembered ones are shown with the session's first result, not empty at start,
+        where they crowded the Before pane.
         """
         return {
             "panes/residual": self.residual_action,
@@ -2638,8 +2645,9 @@ class MainWindow(QMainWindow):
         that Qt cannot restore is removed, and the status bar says the default is used.
         The light interface is the default.
         """
-        for key, action in self._pane_actions().items():
-            action.setChecked(self.settings.value(key, False, type=bool))
+        self._panes_waiting = {
+            key for key in self._pane_actions() if self.settings.value(key, False, type=bool)
+        }
         dark = self.settings.value(DARK_INTERFACE_KEY, False, type=bool)
         self.dark_action.setChecked(dark)
         set_dark_interface(dark)  # toggled is not emitted where the action was so already
