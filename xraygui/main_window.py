@@ -159,6 +159,11 @@ WINDOW_KEY_STEP = 15
 """Ctrl+arrow keys move the window as a right-drag of this many screen pixels: 5 % of its
 width (at least 0.05 % of the image's range)."""
 
+
+RESULT_STATUS_LINES = 4
+"""Lines the Denoise panel keeps for a result's description (model, settings, t*): four at
+the panel's usual width, which its size hint at start (no result) lacks."""
+
 PRESETS = {
     1: ("File window or VOI LUT", None),
     2: ("Auto (0.5-99.5 %)", AUTO_PERCENTILES),
@@ -402,7 +407,9 @@ class MainWindow(QMainWindow):
 
         Qt shares the right docks' height by their size hints: in a window 720 px high
         the Denoise button, Cancel and the progress bar were scrolled out of the panel.
-        The Metrics dock gets what is left (it scrolls).
+        The Metrics dock gets what is left (it scrolls). The panel's hint at start lacks the
+        lines a result's description takes under the progress bar
+        (:data:`RESULT_STATUS_LINES`), which are added.
         """
         super().showEvent(event)
         if self._docks_sized:
@@ -410,7 +417,8 @@ class MainWindow(QMainWindow):
         self._docks_sized = True
         dock = self.controls_dock
         title = dock.height() - dock.widget().height()
-        wanted = self.controls.sizeHint().height() + title
+        status = RESULT_STATUS_LINES * self.controls.status.fontMetrics().lineSpacing()
+        wanted = self.controls.sizeHint().height() + title + status
         total = dock.height() + self.metrics_dock.height()
         self.resizeDocks(
             [dock, self.metrics_dock], [wanted, max(total - wanted, 0)], Qt.Orientation.Vertical

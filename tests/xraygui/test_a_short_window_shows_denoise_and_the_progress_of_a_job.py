@@ -74,3 +74,21 @@ def test_a_saved_dock_layout_is_kept(window_on, settings, qtbot):
     second.show()
     qtbot.waitExposed(second)
     assert [second.controls_dock.height(), second.metrics_dock.height()] == heights
+
+
+def test_a_results_description_is_in_sight_at_the_usual_size(
+    window_on, settings, qtbot, small_dicom
+):
+    # The panel's hint at start has no description: sized by it alone, a result's 4 lines
+    # were scrolled out of the panel at 1600 x 950.
+    window = window_on(settings)
+    window.resize(1600, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_file(small_dicom)
+    worker = window.start_denoise()
+    with qtbot.waitSignals([worker.returned, worker.finished], order="strict", timeout=30000):
+        pass
+    qtbot.wait(50)  # the label's new height is laid out
+    assert window.controls.status.text()
+    assert _whole_in_sight(window.controls.status)
