@@ -12,6 +12,10 @@ import pytest
 
 from core.cli import main
 
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:The value length .* exceeds the maximum length:UserWarning"  # crafted on purpose
+)
+
 ESCAPES = "\x1b]0;OWNED\x07\x1b[2J\x1b[31mFAKE"
 SHOWN = "\\x1b]0;OWNED\\x07\\x1b[2J\\x1b[31mFAKE"
 

@@ -13,6 +13,13 @@ from pydicom.data import get_testdata_file
 from core.cli import main
 from core.io import read_image
 
+pytestmark = [  # pydicom on the over-long values these tests write on purpose
+    pytest.mark.filterwarnings("ignore:The value length .* exceeds the maximum length:UserWarning"),
+    pytest.mark.filterwarnings(
+        "ignore:The value for the data element .* exceeds the size:UserWarning"
+    ),
+]
+
 LONG = 70_000
 
 
