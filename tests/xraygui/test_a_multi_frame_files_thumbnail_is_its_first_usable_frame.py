@@ -1,5 +1,6 @@
 """A multi-frame file's thumbnail on the Data page is its first frame that is not blank:
-one whose first frame is blank (left out, as training leaves it) showed that blank frame."""
+one whose first frame is blank (left out, as training leaves it) showed that blank frame.
+The Noise page previews that frame too (it read frame 1 of the file, blank)."""
 
 import numpy as np
 import pytest
@@ -48,3 +49,17 @@ def test_a_file_with_only_blank_frames_has_no_thumbnail(tmp_path, drain):
     path = _two_frames(tmp_path / "b_mf.dcm", np.full((128, 128), 500))
     report = drain(scan_folder(tmp_path))
     assert [p for p, _ in report.thumbnails] == [path]  # the blank file takes no place
+
+
+def test_the_noise_page_previews_the_thumbnails_frame(tmp_path, drain, qtbot):
+    from xraygui.wizard.noise_page import NoisePage
+
+    path = _two_frames(tmp_path / "mf.dcm", np.full((128, 128), 500))
+    report = drain(scan_folder(tmp_path))
+    assert report.preview == (path, 1)  # frame 2: frame 1 is blank
+    page = NoisePage()
+    qtbot.addWidget(page)
+    shown, frame = report.preview
+    page.set_image(shown, frame=frame)
+    page.update_preview()
+    assert page._image is not None and page._image.pixels.min() < page._image.pixels.max()

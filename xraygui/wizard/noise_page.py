@@ -107,6 +107,7 @@ class NoisePage(QWizardPage):
         self.setTitle("Noise")
         self.setSubTitle("The low-dose range of your protocols.")
         self.image_path: Path | None = None
+        self.image_frame = 0
         self._image: XrayImage | None = None
         self._measured: dict[float, tuple[LowDoseSettings, str | None]] = {}
         self.held_out = QLabel()
@@ -180,9 +181,10 @@ class NoisePage(QWizardPage):
         quanta = self.val_photons()
         return quanta is None or quanta * self.dose_range()[0] >= 1
 
-    def set_image(self, path: Path | None) -> None:
-        """Preview on this image (the first usable one of the scan)."""
+    def set_image(self, path: Path | None, *, frame: int = 0) -> None:
+        """Preview on this image (the scan's first that is not blank), frame `frame` from 0."""
         self.image_path = path
+        self.image_frame = frame
         self._image = None
         self._measured.clear()
         self.update_preview()
@@ -204,7 +206,7 @@ class NoisePage(QWizardPage):
             None where they were given or measured.
         """
         if self._image is None:
-            self._image = read_image(self.image_path, digest=False)
+            self._image = read_image(self.image_path, frame=self.image_frame, digest=False)
         electronic = self.electronic.value()
         given = self.val_photons()
         if given is not None:

@@ -107,6 +107,8 @@ class ScanReport:
     thumbnails : list of (Path, ndarray)
         Display grey levels (uint8) of the first files with an image that is not blank,
         each of its first such frame (a blank one is left out, as training leaves it).
+    preview : (Path, int) or None
+        The file and frame (from 0) of the first thumbnail: the Noise page previews it.
     split_notes : list of str
         What training will warn of in the split (a ``data.csv`` it cannot use, say).
     patch_size, binning : int
@@ -138,6 +140,7 @@ class ScanReport:
     readable: list[ScannedImage] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     thumbnails: list[tuple[Path, np.ndarray]] = field(default_factory=list)
+    preview: tuple[Path, int] | None = None
     joined_by_pixels: list[Path] = field(default_factory=list)
     split_notes: list[str] = field(default_factory=list)
     patch_size: int = DEFAULTS.patch_size
@@ -308,6 +311,7 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
     body_part = str(image.metadata.get("BodyPartExamined", "not given"))
     frames = frame_records(record, image.n_frames) if image.n_frames > 1 else [record]
     shown: XrayImage | None = None  # the thumbnail's frame: the first that is not blank
+    shown_frame = 0
     for frame in frames:
         frame_image = image
         if frame.frame > 0:
@@ -320,11 +324,13 @@ def _scan_file(report: ScanReport, record: ImageRecord) -> None:
                 report.unreadable.append((path, f"{frame.frame_label}: {reason}"))
                 continue
         if shown is None and not blank:
-            shown = frame_image
+            shown, shown_frame = frame_image, frame.frame
         scanned = ScannedImage(frame, shape, kind, modality, body_part, identity, blank)
         report.readable.append(scanned)
     if shown is not None and len(report.thumbnails) < MAX_THUMBNAILS:
         report.thumbnails.append((path, thumbnail(shown)))
+        if report.preview is None:
+            report.preview = (path, shown_frame)
 
 
 def _cropped_shape(image: XrayImage) -> tuple[tuple[int, int], bool]:

@@ -143,8 +143,8 @@ class TrainWizard(QWizard):
         page.show_selection(self.data_page.report)
 
     def _scanned(self, report: ScanReport) -> None:
-        first = report.thumbnails[0][0] if report.thumbnails else None
-        self.noise_page.set_image(first)
+        path, frame = report.preview or (None, 0)
+        self.noise_page.set_image(path, frame=frame)
         self.noise_page.set_held_out(report.val_patients)
         self.training_page.show_selection(report)
 
