@@ -6,7 +6,8 @@ the fine-scale ones that hold most of the noise of the smooth blocks. The noise 
 compression flattened, so it reads low, and the denoiser then does little: a film cropped
 to 512 px at 25 % of its dose (20,000 quanta) read sigma 6.74 DN as a lossless PNG, 6.32
 at JPEG quality 90, 0.68 at quality 75 and 0.42 at 50, where the denoise changed the
-image by 6.42, 6.34, 0.07 and 0.10 DN.
+image by 6.42, 6.34, 0.07 and 0.10 DN. The runs behind this docstring's numbers are kept
+in ``benchmarks/results/2026-11-28-lossy/``.
 
 Whether an image went through such compression is recorded where its file says so
 (LossyImageCompression ``"01"`` in :attr:`core.image.XrayImage.metadata`: a JPEG, a
