@@ -20,7 +20,9 @@ posterior's (computed exactly) is, at 2, 5, 10, 20 and 40 steps:
 limit), and reads high where their prior is narrower than the noise: for
 ``x_0 ~ N(0, 0.018^2)`` at the same ``sigma*``, 1.19, 1.07, 1.04, 1.02 and 1.01 (the
 posterior variance 0.49, 0.72, 0.83, 0.89, 0.94). Both tend to the posterior with more
-steps; the cost stays one network evaluation per step and sample.
+steps; the cost stays one network evaluation per step and sample. The scripts behind these
+figures, and the shipped model's map by step count, are kept in
+``benchmarks/results/2026-11-28-uncertainty/``.
 
 References
 ----------
