@@ -55,7 +55,7 @@ On a small image the noise estimate takes texture for noise. Measured on 12-bit 
 at 176 to 256 px, 16 at 128 px, 4 at 64 px): noise-free ones held 0.0054-0.013 of that
 variance at 192 px and 0.0026-0.0066 at 256 px, but up to 0.064 at 176 px, 0.30 at
 128 px and 9.6 at 64 px, as much as noisy ones (0.40-47 at 128 px and 100,000 quanta,
-0.50-72 at 64 px)."""
+0.50-72 at 64 px; ``benchmarks/results/2026-11-28-simulate-small/``)."""
 
 UNMEASURED_NOISE_FREE_SHARE = 0.05
 """Share of the variance of the default quanta under which an image whose quanta cannot be
