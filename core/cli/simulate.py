@@ -31,7 +31,12 @@ from core.noise import (
     describe_simulation,
     simulate_low_dose_image,
 )
-from core.noise.dose import NoiseFreeInputError, dose_operation, monochrome2_twin
+from core.noise.dose import (
+    CompressedNoiseError,
+    NoiseFreeInputError,
+    dose_operation,
+    monochrome2_twin,
+)
 from core.noise.electronic import electronic_noise_problem
 from core.noise.lossy import lossy_compression
 from core.noise.noise_free import noise_free_problem, noise_share
@@ -227,14 +232,12 @@ def _settings(
             noise=noise,
             values=values,
         )
+    except CompressedNoiseError as error:
+        raise ValueError(
+            f"{args.input}: its quanta cannot be measured: {error}; give the quanta of the "
+            "full dose it stands for: --photons N0"
+        ) from error
     except NoiseFreeInputError as error:
-        lossy = lossy_compression(image)
-        if lossy is not None:  # its noise went with the compression: not noise-free
-            raise ValueError(
-                f"{args.input}: its noise cannot be measured: lossy compression ({lossy}) "
-                "removed the fine-scale noise it held; give the quanta of the full dose it "
-                "stands for: --photons N0"
-            ) from error
         raise ValueError(
             f"{args.input}: {error}; give the quanta of the full dose it stands for: "
             "--photons N0 --noise-free-input"
@@ -244,9 +247,9 @@ def _settings(
         lossy = lossy_compression(image)
         if refused is not None and lossy is not None:  # not noise-free: compressed
             raise ValueError(
-                f"{args.input}: its quanta cannot be measured from its noise ({error}), and "
-                f"lossy compression ({lossy}) removed the fine-scale noise it held; give the "
-                "quanta of the full dose it stands for: --photons N0"
+                f"{args.input}: its quanta cannot be measured from its noise, which lossy "
+                f"compression ({lossy}) took out; give the quanta of the full dose it stands "
+                "for: --photons N0"
             ) from error
         if refused is not None:
             raise ValueError(

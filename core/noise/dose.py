@@ -99,6 +99,7 @@ from core.noise.correlation import correlation_problem
 from core.noise.estimate import NoiseLevelFunction
 from core.noise.image_noise import NoiseEstimate
 from core.noise.logdetector import counts_interval, fit_log_detector
+from core.noise.lossy import lossy_compression
 from core.noise.stabilize import FLOAT32_MAX
 from core.noise.value_range import ValueRange, describe_clipping, value_range
 
@@ -110,6 +111,7 @@ __all__ = [
     "DetectorModel",
     "LowDoseSettings",
     "NoiseFreeInputError",
+    "CompressedNoiseError",
     "simulate_counts",
     "simulate_low_dose",
     "simulate_low_dose_image",
@@ -198,6 +200,14 @@ class NoiseFreeInputError(ValueError):
     Such an image (a rendered phantom) must not be thinned either: thinning at dose
     ``d`` adds only ``1 - d`` of the lower dose's noise. Its quanta must be entered
     and it must be simulated as noise-free (``input_is_noisy=False``).
+    """
+
+
+class CompressedNoiseError(ValueError):
+    """Lossy compression took out the image's noise: its quanta cannot be measured from it.
+
+    It is not noise-free (:class:`NoiseFreeInputError`): its quanta must be entered, and it
+    is simulated as the noisy image it was.
     """
 
 
@@ -1208,7 +1218,11 @@ class LowDoseSettings:
         Raises
         ------
         NoiseFreeInputError
-            If the image holds no noise beyond rounding (a ValueError).
+            If the image holds no noise beyond rounding (a ValueError) and records no lossy
+            compression (:func:`core.noise.lossy.lossy_compression`).
+        CompressedNoiseError
+            If it holds no noise beyond rounding and records lossy compression (a
+            ValueError).
         ValueError
             If a setting is out of range (checked first), or the noise cannot be measured
             or does not tell the quanta, with the reason.
@@ -1228,6 +1242,12 @@ class LowDoseSettings:
         nlf = own.nlf
         step = None if image.mapping.is_float else abs(image.mapping.slope)
         if step is not None and own.sigma < NOISE_FREE_STEPS * step:
+            lossy = lossy_compression(image)
+            if lossy is not None:  # not noise-free: its noise went with the compression
+                raise CompressedNoiseError(
+                    f"lossy compression ({lossy}) took out the fine-scale noise it held "
+                    f"(std {own.sigma:.2g} left)"
+                )
             raise NoiseFreeInputError(
                 f"it holds no noise beyond rounding to its stored values (std {own.sigma:.2g}, "
                 f"where rounding alone gives {step / 12**0.5:.2g}): it looks noise-free, so "
