@@ -64,6 +64,32 @@ def refuse_listing(monkeypatch):
     return refuse
 
 
+def _frames_dataset(
+    frames: np.ndarray, *, patient_id: str, description: str = "", modality: str = "CR"
+):
+    """A 12-bit MONOCHROME2 multi-frame data set of `frames` (frames x rows x cols)."""
+    frames = np.asarray(frames).astype(np.uint16)
+    ds = new_dataset(
+        frames[0],
+        photometric="MONOCHROME2",
+        bits_stored=12,
+        pixel_spacing=None,
+        patient_name="",
+        patient_id=patient_id,
+        description=description,
+        modality=modality,
+        window=None,
+    )
+    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    return ds
+
+
+@pytest.fixture
+def frames_dataset():
+    """Return a function making a 12-bit multi-frame data set of an array of frames."""
+    return _frames_dataset
+
+
 @pytest.fixture
 def three_frame_dicom(tmp_path):
     """A 3-frame 12-bit DICOM with a smooth, noisy film in each frame."""
@@ -71,19 +97,8 @@ def three_frame_dicom(tmp_path):
     _, xx = np.mgrid[0:64, 0:64]
     frames = np.stack(
         [2000 + 900 * np.sin(xx / (9 + k)) + rng.normal(0, 40, xx.shape) for k in range(3)]
-    ).astype(np.uint16)
-    ds = new_dataset(
-        frames[0],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="SYN-3",
-        description="three frames",
-        modality="CR",
-        window=None,
     )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    ds = _frames_dataset(frames, patient_id="SYN-3", description="three frames")
     path = tmp_path / "in" / "mf.dcm"
     path.parent.mkdir()
     return write_dataset(ds, path)

@@ -16,7 +16,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian
 
 from core.errors import XrayWarning
 from core.io import read_image, write_image
-from core.io.dicom_write import OVERLAY_LABEL, new_dataset, write_dataset
+from core.io.dicom_write import OVERLAY_LABEL, write_dataset
 
 XA = UID("1.2.840.10008.5.1.4.1.1.12.1")
 FRAMES, ROWS, COLS = 3, 24, 32
@@ -30,22 +30,11 @@ def planes(count):
     return bits
 
 
-def source(tmp_path, *, overlay_frames=FRAMES, origin=1, big_endian=False):
+def source(frames_dataset, tmp_path, *, overlay_frames=FRAMES, origin=1, big_endian=False):
     """A 3-frame XA whose group 6000 holds `overlay_frames` planes from frame `origin`."""
     rng = np.random.default_rng(4)
     frames = rng.integers(500, 3000, size=(FRAMES, ROWS, COLS), dtype=np.uint16)
-    ds = new_dataset(
-        frames[0],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="XA-2",
-        description="run",
-        modality="XA",
-        window=None,
-    )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    ds = frames_dataset(frames, patient_id="XA-2", description="run", modality="XA")
     ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = XA
     for tag in [tag for tag in ds.keys() if 0x6000 <= tag.group < 0x6020]:
         del ds[tag]  # the notice overlay of the writer
@@ -81,21 +70,23 @@ def written(tmp_path, path, frame):
 
 @pytest.mark.parametrize("big_endian", [False, True])
 @pytest.mark.parametrize("frame", range(FRAMES))
-def test_each_frame_written_shows_its_own_overlay_plane(tmp_path, frame, big_endian):
-    ds = written(tmp_path, source(tmp_path, big_endian=big_endian), frame)
+def test_each_frame_written_shows_its_own_overlay_plane(
+    frames_dataset, tmp_path, frame, big_endian
+):
+    ds = written(tmp_path, source(frames_dataset, tmp_path, big_endian=big_endian), frame)
     np.testing.assert_array_equal(ds.overlay_array(0x6000), planes(FRAMES)[frame])
     assert Tag(0x6000, 0x0015) not in ds and Tag(0x6000, 0x0051) not in ds
 
 
-def test_an_overlay_from_a_later_frame_gives_the_frame_its_plane(tmp_path):
+def test_an_overlay_from_a_later_frame_gives_the_frame_its_plane(frames_dataset, tmp_path):
     """Planes 1 and 2 of an overlay from frame 2 are frames 2 and 3's."""
-    path = source(tmp_path, overlay_frames=2, origin=2)
+    path = source(frames_dataset, tmp_path, overlay_frames=2, origin=2)
     ds = written(tmp_path, path, 2)
     np.testing.assert_array_equal(ds.overlay_array(0x6000), planes(2)[1])
 
 
-def test_a_frame_the_overlay_does_not_cover_is_written_without_it(tmp_path):
-    path = source(tmp_path, overlay_frames=2, origin=2)
+def test_a_frame_the_overlay_does_not_cover_is_written_without_it(frames_dataset, tmp_path):
+    path = source(frames_dataset, tmp_path, overlay_frames=2, origin=2)
     with pytest.warns(XrayWarning, match="overlay group 6000 has no overlay plane for frame 1"):
         image = read_image(path, frame=0)
     assert not any(tag.group == 0x6000 for tag in image.dataset.keys())

@@ -15,7 +15,7 @@ import pytest
 from pydicom.uid import UID
 
 from core.io import read_image, write_derived_dicom
-from core.io.dicom_write import new_dataset, write_dataset
+from core.io.dicom_write import write_dataset
 
 XA = UID("1.2.840.10008.5.1.4.1.1.12.1")
 FRAMES = 3
@@ -28,22 +28,11 @@ VECTORS = (
 )
 
 
-def rotation(tmp_path, **attributes):
+def rotation(frames_dataset, tmp_path, **attributes):
     """A 3-frame XA of a rotation from RAO 30 and CRA 10, the table sliding."""
     rng = np.random.default_rng(5)
     frames = rng.integers(500, 3000, size=(FRAMES, 24, 24), dtype=np.uint16)
-    ds = new_dataset(
-        frames[0],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="XA-3",
-        description="rotation",
-        modality="XA",
-        window=None,
-    )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    ds = frames_dataset(frames, patient_id="XA-3", description="rotation", modality="XA")
     ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = XA
     ds.PositionerMotion = "DYNAMIC"
     ds.PositionerPrimaryAngle = -30.0
@@ -68,22 +57,25 @@ def derived(tmp_path, path, frame):
 
 
 @pytest.mark.parametrize(("frame", "primary", "secondary"), [(0, -30, 10), (2, -17.5, 8)])
-def test_the_frame_has_its_own_positioner_angles(tmp_path, frame, primary, secondary):
-    ds = derived(tmp_path, rotation(tmp_path), frame)
+def test_the_frame_has_its_own_positioner_angles(
+    frames_dataset, tmp_path, frame, primary, secondary
+):
+    ds = derived(tmp_path, rotation(frames_dataset, tmp_path), frame)
     assert float(ds.PositionerPrimaryAngle) == pytest.approx(primary)
     assert float(ds.PositionerSecondaryAngle) == pytest.approx(secondary)
     assert ds.SourceImageSequence[0].ReferencedFrameNumber == frame + 1
 
 
-def test_no_per_frame_vector_stays(tmp_path):
-    ds = derived(tmp_path, rotation(tmp_path), 2)
+def test_no_per_frame_vector_stays(frames_dataset, tmp_path):
+    ds = derived(tmp_path, rotation(frames_dataset, tmp_path), 2)
     for keyword in (*VECTORS, "FrameTime", "FrameIncrementPointer", "NumberOfFrames"):
         assert keyword not in ds
     assert ds.PositionerMotion == "STATIC" and ds.TableMotion == "STATIC"
 
 
-def test_an_average_increment_leaves_only_the_first_frame_its_angle(tmp_path):
+def test_an_average_increment_leaves_only_the_first_frame_its_angle(frames_dataset, tmp_path):
     path = rotation(
+        frames_dataset,
         tmp_path,
         PositionerPrimaryAngleIncrement=5.0,
         FrameIncrementPointer=0x00181063,
@@ -95,9 +87,9 @@ def test_an_average_increment_leaves_only_the_first_frame_its_angle(tmp_path):
     assert float(later.PositionerSecondaryAngle) == pytest.approx(8)
 
 
-def test_any_attribute_the_pointer_names_goes(tmp_path):
+def test_any_attribute_the_pointer_names_goes(frames_dataset, tmp_path):
     """A vendor's pointer to a per-frame attribute of its own making is followed too."""
-    path = rotation(tmp_path, FrameIncrementPointer=[0x00181063, 0x00181153])
+    path = rotation(frames_dataset, tmp_path, FrameIncrementPointer=[0x00181063, 0x00181153])
     ds = pydicom.dcmread(path)
     ds.ExposureInuAs = [100, 110, 120]  # one a frame, as the pointer says
     ds.save_as(path, enforce_file_format=True)

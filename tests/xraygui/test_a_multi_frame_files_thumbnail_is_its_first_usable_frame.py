@@ -7,35 +7,23 @@ import pytest
 from PIL import Image
 
 from core.io import read_image
-from core.io.dicom_write import new_dataset, write_dataset
+from core.io.dicom_write import write_dataset
 from xraygui.wizard.scan import scan_folder, thumbnail
 
 pytestmark = pytest.mark.gui
 
 
-def _two_frames(path, first):
+def _two_frames(frames_dataset, path, first):
     """Write a 2-frame DICOM: ``first`` (rows x cols), then a smooth, noisy film."""
     rng = np.random.default_rng(3)
     _, xx = np.mgrid[0:128, 0:128]
     film = 2000 + 900 * np.sin(xx / 9) + rng.normal(0, 40, xx.shape)
-    frames = np.stack([first, film]).astype(np.uint16)
-    ds = new_dataset(
-        frames[1],
-        photometric="MONOCHROME2",
-        bits_stored=12,
-        pixel_spacing=None,
-        patient_name="",
-        patient_id="P1",
-        description="",
-        modality="CR",
-        window=None,
-    )
-    ds.set_pixel_data(frames, "MONOCHROME2", 12)
+    ds = frames_dataset(np.stack([first, film]), patient_id="P1")
     return write_dataset(ds, path)
 
 
-def test_the_thumbnail_is_the_first_frame_that_is_not_blank(tmp_path, drain):
-    path = _two_frames(tmp_path / "mf.dcm", np.full((128, 128), 500))
+def test_the_thumbnail_is_the_first_frame_that_is_not_blank(frames_dataset, tmp_path, drain):
+    path = _two_frames(frames_dataset, tmp_path / "mf.dcm", np.full((128, 128), 500))
     report = drain(scan_folder(tmp_path))
     assert report.n_usable == 1  # frame 2; frame 1 is blank
     ((shown, grey),) = report.usable_thumbnails()
@@ -44,17 +32,17 @@ def test_the_thumbnail_is_the_first_frame_that_is_not_blank(tmp_path, drain):
     np.testing.assert_array_equal(grey, expected)
 
 
-def test_a_file_with_only_blank_frames_has_no_thumbnail(tmp_path, drain):
+def test_a_file_with_only_blank_frames_has_no_thumbnail(frames_dataset, tmp_path, drain):
     Image.fromarray(np.full((128, 128), 40, np.uint8)).save(tmp_path / "a_flat.png")
-    path = _two_frames(tmp_path / "b_mf.dcm", np.full((128, 128), 500))
+    path = _two_frames(frames_dataset, tmp_path / "b_mf.dcm", np.full((128, 128), 500))
     report = drain(scan_folder(tmp_path))
     assert [p for p, _ in report.thumbnails] == [path]  # the blank file takes no place
 
 
-def test_the_noise_page_previews_the_thumbnails_frame(tmp_path, drain, qtbot):
+def test_the_noise_page_previews_the_thumbnails_frame(frames_dataset, tmp_path, drain, qtbot):
     from xraygui.wizard.noise_page import NoisePage
 
-    path = _two_frames(tmp_path / "mf.dcm", np.full((128, 128), 500))
+    path = _two_frames(frames_dataset, tmp_path / "mf.dcm", np.full((128, 128), 500))
     report = drain(scan_folder(tmp_path))
     assert report.preview == (path, 1)  # frame 2: frame 1 is blank
     page = NoisePage()
