@@ -65,8 +65,9 @@ not pixel values."""
 DEMO_STEPS = 25
 """Steps of a generation from noise unless asked otherwise (:attr:`TimelineWidget.demo_steps`),
 never the Denoise's steps. On the shipped model (128 x 128 px, DDIM, seed 0) 25 steps gave an
-image of a radiograph's texture, edges and contrast (std 0.18 in the model domain); 10 a
-blurred, flat one (0.10); 50 a sharper one of more contrast (0.24), in twice the time. One
+image of a radiograph's texture, edges and contrast (std 0.17 in the model domain); 10 a
+blurred, flat one (0.10); 50 a sharper one of more contrast (0.24), in twice the time
+(``benchmarks/results/2026-11-28-generate/``). One
 step, the Denoise's default, gives a flat image: the mean of all the images the noise could
 become (:func:`core.denoise.explain.generate_demo`)."""
 

@@ -129,7 +129,7 @@ def generate_demo(
     25 steps, seeds 0-2) the final images keep their mean level (-0.30, -0.29, 0.31
     either way) and have half the spread (std 0.14-0.18 against 0.29-0.36): the
     clipped pattern, carried into ``x_s`` as ``sqrt(abar_s)`` times it, was taken for
-    contrast. 128 px crops of the bundled sample have a median std of 0.14.
+    contrast (``benchmarks/results/2026-11-28-generate/``).
 
     Parameters
     ----------
